@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian (bookworm) packages suotdoi needs to build, test and run.
+# Idempotent: asks dpkg first and calls apt-get only for what is missing.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config git
+  libmicrohttpd-dev libsqlite3-dev libjansson-dev libutf8proc-dev
+  libsodium-dev libcurl4-openssl-dev libcmocka-dev
+  clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Thiếu gói: ${missing[*]}. Hãy chạy script này với quyền root." >&2
+    exit 1
+  fi
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

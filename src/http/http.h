@@ -1,0 +1,111 @@
+/* The HTTP layer: libmicrohttpd behind a small API. Only src/http/ includes
+ * microhttpd.h. Handlers see a request with declared parameters only, an arena
+ * that lives for the request, and reply once. */
+#ifndef SUOTDOI_HTTP_H
+#define SUOTDOI_HTTP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+typedef struct http_req http_req_t;
+typedef struct http_server http_server_t;
+
+enum http_method {
+	HTTP_GET = 1, /* GET routes also answer HEAD (body dropped) */
+	HTTP_POST = 2,
+	HTTP_PUT = 4,
+	HTTP_DELETE = 8,
+	HTTP_PATCH = 16,
+};
+
+/* A handler returns 0 after it has replied (http_reply*), or an HTTP status
+ * >= 400 without replying: the server then calls config.on_error. */
+typedef int (*http_handler_fn)(http_req_t *req);
+
+typedef struct http_route {
+	unsigned method;     /* one enum http_method value */
+	const char *pattern; /* "/units/:id": ":name" = one non-empty segment; a last "*name" = the rest */
+	const char *params;  /* space-separated query/form parameter names accepted; others dropped */
+	size_t max_body;     /* body cap in bytes (413 beyond); 0 = no body accepted */
+	const char *action;  /* access-control action this route needs (checked by the app) */
+	http_handler_fn handler;
+} http_route_t;
+
+/* Called to produce the error page for a status (404, 405, 413, 431, handler errors...).
+ * message is a Vietnamese sentence or NULL. Must reply. */
+typedef void (*http_error_fn)(http_req_t *req, int status, const char *message);
+
+/* Called for every matched route before its handler (access check, sessions...).
+ * Return 0 to continue, or a status >= 400 to stop (on_error is then called unless it replied). */
+typedef int (*http_before_fn)(http_req_t *req, const http_route_t *route);
+
+typedef struct http_config {
+	const char *listen;        /* "127.0.0.1:8080"; port 0 = ephemeral (see http_server_port) */
+	unsigned threads;          /* thread pool size; 0 = number of CPUs */
+	unsigned conn_limit;       /* total connections; 0 = default */
+	unsigned per_ip_limit;     /* connections per client IP; 0 = default */
+	unsigned timeout_s;        /* idle connection timeout; 0 = default */
+	size_t conn_memory_limit;  /* MHD per-connection memory (headers + buffers); 0 = default */
+	size_t max_header_bytes;   /* total request header bytes before 431; 0 = default */
+	const char *static_dir;    /* files served under /static/ with ETag; NULL = none */
+	const http_route_t *routes;
+	size_t nroutes;
+	http_before_fn before;     /* may be NULL */
+	http_error_fn on_error;    /* may be NULL: a plain Vietnamese text page is sent */
+	void *app;                 /* returned by http_req_app() */
+	FILE *access_log;          /* one line per request; NULL = stderr; */
+	int quiet;                 /* 1 = no access log at all (tests) */
+} http_config_t;
+
+/* Start serving in background threads. *out owns the server; stop it with http_server_stop. */
+int http_server_start(const http_config_t *cfg, http_server_t **out /* OUT */);
+/* The bound port (useful with port 0). */
+unsigned short http_server_port(const http_server_t *srv);
+/* Stop accepting, let in-flight requests finish, free everything. */
+void http_server_stop(http_server_t *srv);
+/* Start, block until SIGINT or SIGTERM, then stop. 0 on a clean stop, -1 if it could not start. */
+int http_serve(const http_config_t *cfg);
+
+/* ---- request (pointers borrowed for the life of the request) ---- */
+void *http_req_app(http_req_t *req);
+arena_t *http_req_arena(http_req_t *req);
+const http_route_t *http_req_route(http_req_t *req);
+unsigned http_req_method(http_req_t *req);  /* enum http_method; HEAD reported as HTTP_GET */
+const char *http_req_path(http_req_t *req); /* decoded path, valid UTF-8 */
+const char *http_req_client_ip(http_req_t *req);
+/* Route parameter (":id") or declared query/form parameter; NULL when absent.
+ * Values are percent-decoded and valid UTF-8 (invalid input is refused with 400 before). */
+const char *http_req_param(http_req_t *req, const char *name);
+const char *http_req_header(http_req_t *req, const char *name); /* case-insensitive; NULL if absent */
+const char *http_req_cookie(http_req_t *req, const char *name);
+/* Raw body (any content type); NULL with *len = 0 when none. */
+const char *http_req_body(http_req_t *req, size_t *len /* OUT */);
+/* Per-request slot for the app (session, user...), lives with the request. */
+void http_req_set_user(http_req_t *req, void *user);
+void *http_req_user(http_req_t *req);
+
+/* ---- response: exactly one reply per request ---- */
+/* Adds a response header (before reply). name/value are copied. */
+void http_resp_header(http_req_t *req, const char *name, const char *value);
+/* Copies body. content_type e.g. "text/html; charset=utf-8". Returns 0. */
+int http_reply(http_req_t *req, int status, const char *content_type, const char *body, size_t len);
+/* Takes the buffer's memory (body is reset). Returns 0. */
+int http_reply_buf(http_req_t *req, int status, const char *content_type, buf_t *body);
+/* 303/302/301 with Location. Returns 0. */
+int http_redirect(http_req_t *req, int status, const char *location);
+/* 1 once a reply has been queued. */
+int http_req_replied(http_req_t *req);
+
+/* ---- pure helpers, exposed for tests and fuzzing ---- */
+/* Percent-decode in place semantics: writes to out (capacity >= len+1); '+' -> ' ' when plus_space.
+ * Returns decoded length, or -1 on malformed %XX or a NUL byte. */
+long http_url_decode(const char *in, size_t len, char *out, int plus_space);
+/* Match a route pattern against a path. Returns 1 and fills up to max names/values (borrowed/arena)
+ * when it matches, 0 otherwise. */
+int http_route_match(const char *pattern, const char *path, arena_t *a, const char **names,
+                     const char **values, size_t max, size_t *n /* OUT */);
+
+#endif

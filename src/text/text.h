@@ -1,0 +1,44 @@
+/* Vietnamese text: UTF-8 validation, the search fold (no case, no diacritics,
+ * đ -> d, NFC/NFD alike), the Vietnamese collation key, and number/date formats. */
+#ifndef SUOTDOI_TEXT_H
+#define SUOTDOI_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* 1 if p[0..n) is valid UTF-8 with no NUL byte, else 0. */
+int text_utf8_valid(const char *p, size_t n);
+
+/* NFC-normalise (input must be valid UTF-8). Appends to out. -1 on invalid input. */
+int text_nfc(const char *p, size_t n, buf_t *out);
+
+/* Search fold: NFC, lowercase, strip every combining mark, đ/Đ -> d, collapse runs of
+ * whitespace/punctuation to one space, trim. "Thành phố  Đà Nẵng" -> "thanh pho da nang".
+ * Appends to out. -1 on invalid UTF-8. */
+int text_fold(const char *p, size_t n, buf_t *out);
+
+/* Collation key: memcmp order of keys = Vietnamese alphabetical order:
+ * a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (other letters after, in
+ * Unicode order); letters compared first, then tones (none, huyền, hỏi, ngã, sắc, nặng),
+ * then case (lower first). Appends the key bytes to out (may contain any byte but NUL).
+ * -1 on invalid UTF-8. */
+int text_collate_key(const char *p, size_t n, buf_t *out);
+
+/* Compare two UTF-8 strings in Vietnamese order (via the keys). */
+int text_collate_cmp(const char *a, const char *b);
+
+/* 1234567 -> "1.234.567", -1234 -> "-1.234". Appends. */
+void text_format_int(int64_t v, buf_t *out);
+
+/* Parse a decimal integer as people type it: optional sign, digits with optional '.'
+ * or ' ' thousands groups ("1.234.567"). Returns 0 and *out, or -1 (empty, junk,
+ * overflow, misplaced separators). */
+int text_parse_int(const char *p, size_t n, int64_t *out /* OUT */);
+
+/* Days since 1970-01-01 <-> "dd/mm/yyyy". parse returns -1 on a bad or impossible date. */
+int text_parse_date(const char *p, size_t n, int32_t *days /* OUT */);
+void text_format_date(int32_t days, buf_t *out);
+
+#endif
