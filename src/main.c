@@ -1,13 +1,246 @@
-/* suotdoi entry point: dispatches subcommands (serve, units, demo, ...). */
+/* suotdoi entry point: subcommands serve, units import/search, demo, migrate. Each
+ * opens the store itself; errors go to stderr in Vietnamese with a non-zero exit. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "db/store.h"
+#include "domain/units.h"
+#include "http/http.h"
+
+#define DEFAULT_DB "var/suotdoi.db"
+#define MAX_IMPORT_BYTES (256u << 20)
+
+typedef struct opts {
+	const char *db, *listen, *assets;
+	unsigned threads;
+	const char *args[8];
+	int nargs;
+} opts_t;
+
+static void
+usage(FILE *f)
+{
+	fputs("Cách dùng: suotdoi LỆNH [tùy chọn]\n"
+	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
+	      "        chạy máy chủ web\n"
+	      "  units import FILE.csv [--db PATH]   nhập danh mục đơn vị (tất cả hoặc không)\n"
+	      "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
+	      "  demo [--db PATH]                    tạo cơ sở dữ liệu trình diễn\n"
+	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
+	      "Mặc định --db " DEFAULT_DB ".\n",
+	      f);
+}
+
+static int
+parse_opts(int argc, char **argv, int first, opts_t *o)
+{
+	*o = (opts_t){.db = DEFAULT_DB, .listen = "127.0.0.1:8080"};
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(a, "--db"))
+			slot = &o->db;
+		else if (!strcmp(a, "--listen"))
+			slot = &o->listen;
+		else if (!strcmp(a, "--assets"))
+			slot = &o->assets;
+		else if (!strcmp(a, "--threads")) {
+			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
+				fprintf(stderr, "--threads cần một số dương.\n");
+				return -1;
+			}
+			o->threads = (unsigned)atoi(argv[++i]);
+			continue;
+		} else if (a[0] == '-' && a[1] == '-') {
+			fprintf(stderr, "Tùy chọn không hợp lệ: %s\n", a);
+			return -1;
+		} else {
+			if (o->nargs == 8) {
+				fprintf(stderr, "Quá nhiều tham số.\n");
+				return -1;
+			}
+			o->args[o->nargs++] = a;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "Tùy chọn %s cần một giá trị.\n", a);
+			return -1;
+		}
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static int
+import_file(store_t *st, const char *path)
+{
+	char err[8192];
+	char *data;
+	size_t len;
+	if (file_read_all(path, MAX_IMPORT_BYTES, &data, &len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	units_import_stats_t s;
+	int rc = units_import_csv(st, data, len, &s, err, sizeof err);
+	free(data);
+	if (rc < 0) {
+		fprintf(stderr, "Nhập %s thất bại:\n%s\n", path, err);
+		return -1;
+	}
+	printf("Đã nhập %s: %zu dòng; thêm mới %zu, cập nhật %zu, không đổi %zu.\n", path, s.rows,
+	       s.inserted, s.updated, s.unchanged);
+	return 0;
+}
+
+static int
+cmd_units(opts_t *o)
+{
+	char err[1024];
+	store_t *st;
+	if (o->nargs < 2 || (strcmp(o->args[0], "import") && strcmp(o->args[0], "search"))) {
+		usage(stderr);
+		return 2;
+	}
+	if (store_open(o->db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	int rc = 0;
+	if (!strcmp(o->args[0], "import")) {
+		for (int i = 1; i < o->nargs && rc == 0; i++)
+			rc = import_file(st, o->args[i]) < 0 ? 1 : 0;
+	} else {
+		unit_tree_t *t;
+		if (unit_tree_build(st, &t, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			store_close(st);
+			return 1;
+		}
+		int32_t ids[50], total;
+		unit_search_t s = {.q = o->args[1], .within = -1, .limit = 50};
+		int32_t n = unit_tree_search(t, &s, ids, &total);
+		if (n < 0) {
+			fprintf(stderr, "Từ khóa không phải văn bản UTF-8 hợp lệ.\n");
+			rc = 1;
+		}
+		for (int32_t k = 0; k < n; k++) {
+			const unit_t *u = &t->units[ids[k]];
+			printf("%s\t%s\t%s\t%s\n", u->code, u->name, u->kind_name,
+			       u->parent >= 0 ? t->units[u->parent].name : "");
+		}
+		if (n >= 0)
+			printf("(%d kết quả)\n", total);
+		unit_tree_unref(t);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int
+cmd_demo(opts_t *o)
+{
+	char err[1024];
+	store_t *st;
+	if (store_open(o->db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
+	int rc = 0;
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", o->assets ? o->assets : SUOTDOI_SOURCE_DIR,
+		         files[i]);
+		rc = import_file(st, path) < 0 ? 1 : 0;
+	}
+	store_close(st);
+	if (rc == 0)
+		printf("Cơ sở dữ liệu trình diễn đã sẵn sàng: %s\n", o->db);
+	return rc;
+}
+
+static int
+cmd_migrate(opts_t *o)
+{
+	char err[1024];
+	store_t *st;
+	if (store_open(o->db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	int applied, known;
+	store_schema_version(st, &applied, &known);
+	printf("Cơ sở dữ liệu %s ở phiên bản %d (chương trình biết %d).\n", o->db, applied, known);
+	store_close(st);
+	return 0;
+}
+
+static int
+cmd_serve(opts_t *o)
+{
+	char err[1024];
+	app_t app;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (app_open(&app, o->db, o->assets, err, sizeof err) < 0) {
+		fprintf(stderr, "Không khởi động được: %s\n", err);
+		app_close(&app);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	unit_tree_t *t = app_tree(&app);
+	log_info("loaded %d units in %.0f ms", t->n,
+	         (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	unit_tree_unref(t);
+	app_watch_start(&app);
+	size_t nroutes;
+	const http_route_t *routes = app_routes(&nroutes);
+	char static_dir[4096];
+	snprintf(static_dir, sizeof static_dir, "%s/static", app.assets);
+	http_config_t cfg = {
+		.listen = o->listen,
+		.threads = o->threads,
+		.static_dir = static_dir,
+		.routes = routes,
+		.nroutes = nroutes,
+		.on_error = app_error_page,
+		.app = &app,
+	};
+	printf("suotdoi đang chạy tại http://%s/ (Ctrl+C để dừng)\n", o->listen);
+	fflush(stdout);
+	int rc = http_serve(&cfg);
+	app_close(&app);
+	log_info("stopped cleanly");
+	return rc == 0 ? 0 : 1;
+}
 
 int
 main(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "help") == 0) {
-		puts("suotdoi: serve | units import FILE | demo");
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	const char *cmd = argv[1];
+	opts_t o;
+	if (parse_opts(argc, argv, 2, &o) < 0)
+		return 2;
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&o);
+	if (!strcmp(cmd, "units"))
+		return cmd_units(&o);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(&o);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(&o);
+	fprintf(stderr, "Lệnh không tồn tại: %s\n", cmd);
+	usage(stderr);
 	return 2;
 }

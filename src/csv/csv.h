@@ -12,7 +12,8 @@
 
 typedef struct csv_reader {
 	const char *p, *end;
-	size_t line;       /* line where the current record starts (1-based) */
+	size_t line;       /* line where the current record starts (1-based); after an
+	                      error, the line of the problem (an unclosed quote: where it opens) */
 	size_t next_line;  /* internal */
 	buf_t field_store; /* field bytes of the current record */
 	size_t nfields;
@@ -24,9 +25,11 @@ typedef struct csv_reader {
 void csv_init(csv_reader_t *r, const char *data, size_t len);
 /* Read the next record. Returns 1 with a record, 0 at end, -1 on error (r->err says
  * what and r->line where: unterminated quote, stray quote, too many fields, field too
- * long, NUL byte). Blank lines are skipped. */
+ * long, NUL byte). Blank lines are skipped. LF and a lone CR end lines like CRLF.
+ * After an error every later call returns -1 again. */
 int csv_next(csv_reader_t *r);
-/* Field i of the current record (NUL-terminated, borrowed until the next csv_next). */
+/* Field i of the current record (NUL-terminated, borrowed until the next csv_next);
+ * "" with length 0 when i >= nfields. */
 const char *csv_field(const csv_reader_t *r, size_t i, size_t *len /* OUT, may be NULL */);
 void csv_free(csv_reader_t *r);
 

@@ -35,11 +35,15 @@ typedef struct http_route {
 } http_route_t;
 
 /* Called to produce the error page for a status (404, 405, 413, 431, handler errors...).
- * message is a Vietnamese sentence or NULL. Must reply. */
+ * message is a Vietnamese sentence or NULL. Must reply. For requests refused before routing
+ * (400, 404, 405, 413, 431) http_req_route() is NULL and http_req_param() finds nothing;
+ * headers already added with http_resp_header (e.g. Allow on a 405) go out with the page. */
 typedef void (*http_error_fn)(http_req_t *req, int status, const char *message);
 
 /* Called for every matched route before its handler (access check, sessions...).
- * Return 0 to continue, or a status >= 400 to stop (on_error is then called unless it replied). */
+ * Return 0 to continue, or a status >= 400 to stop (on_error is then called unless it replied).
+ * If it replied itself (e.g. a redirect to the login page), the handler is skipped whatever
+ * it returned. */
 typedef int (*http_before_fn)(http_req_t *req, const http_route_t *route);
 
 typedef struct http_config {
@@ -60,13 +64,16 @@ typedef struct http_config {
 	int quiet;                 /* 1 = no access log at all (tests) */
 } http_config_t;
 
-/* Start serving in background threads. *out owns the server; stop it with http_server_stop. */
+/* Start serving in background threads. *out owns the server; stop it with http_server_stop.
+ * cfg is copied, but routes, app and access_log are borrowed and must outlive the server. */
 int http_server_start(const http_config_t *cfg, http_server_t **out /* OUT */);
 /* The bound port (useful with port 0). */
 unsigned short http_server_port(const http_server_t *srv);
 /* Stop accepting, let in-flight requests finish, free everything. */
 void http_server_stop(http_server_t *srv);
-/* Start, block until SIGINT or SIGTERM, then stop. 0 on a clean stop, -1 if it could not start. */
+/* Start, block until SIGINT or SIGTERM, then stop. 0 on a clean stop, -1 if it could not start.
+ * The signals are blocked in the calling thread (inherited by the server's threads) and taken
+ * with sigwait(): call it from main before starting other threads, or block them there too. */
 int http_serve(const http_config_t *cfg);
 
 /* ---- request (pointers borrowed for the life of the request) ---- */
@@ -77,7 +84,9 @@ unsigned http_req_method(http_req_t *req);  /* enum http_method; HEAD reported a
 const char *http_req_path(http_req_t *req); /* decoded path, valid UTF-8 */
 const char *http_req_client_ip(http_req_t *req);
 /* Route parameter (":id") or declared query/form parameter; NULL when absent.
- * Values are percent-decoded and valid UTF-8 (invalid input is refused with 400 before). */
+ * Values are percent-decoded and valid UTF-8 (invalid input is refused with 400 before).
+ * Lookup order: route params, then the urlencoded form body, then the query string, so the
+ * body wins over the query; a name repeated within one source: the first occurrence wins. */
 const char *http_req_param(http_req_t *req, const char *name);
 const char *http_req_header(http_req_t *req, const char *name); /* case-insensitive; NULL if absent */
 const char *http_req_cookie(http_req_t *req, const char *name);
@@ -107,5 +116,65 @@ long http_url_decode(const char *in, size_t len, char *out, int plus_space);
  * when it matches, 0 otherwise. */
 int http_route_match(const char *pattern, const char *path, arena_t *a, const char **names,
                      const char **values, size_t max, size_t *n /* OUT */);
+
+/* The helpers below were added with the server (src/http/url.c, router.c, static.c); they
+ * are pure, own nothing beyond the arena they are given, and exist for tests and fuzzing. */
+
+/* Strict path decoding: raw must start with '/'; malformed %XX, NUL, an encoded '/' (%2F),
+ * control characters and invalid UTF-8 are refused. 0 with *out (in a), or -1 with *why
+ * (a static Vietnamese phrase such as "đường dẫn có mã %XX sai"). */
+int http_path_decode(const char *raw, size_t len, arena_t *a, const char **out /* OUT */,
+                     const char **why /* OUT */);
+
+/* One decoded name/value pair; both strings live in the arena that produced them. */
+typedef struct http_kv {
+	const char *name;
+	const char *value;
+} http_kv_t;
+
+/* Split application/x-www-form-urlencoded text (a query string or a form body) into decoded
+ * pairs in input order: '+' is a space, "k" alone has value "", empty names are skipped,
+ * repeated names are all kept (the server then lets the first win). 0 with *out and *n in a, or
+ * -1 on malformed %XX, NUL or invalid UTF-8, with *why naming the parameter (Vietnamese, in a). */
+int http_form_parse(const char *s, size_t len, arena_t *a, http_kv_t **out /* OUT */,
+                    size_t *n /* OUT */, const char **why /* OUT */);
+
+/* Value of cookie name in a Cookie header ("a=1; b=2"); the first match wins, spaces and one
+ * pair of double quotes around the value are removed; no percent-decoding (cookies are
+ * opaque). Returns a copy in a, or NULL when absent. */
+const char *http_cookie_get(const char *header, const char *name, arena_t *a);
+
+/* Route table lookup used by the server. */
+#define HTTP_MAX_ROUTE_PARAMS 8
+typedef struct http_match {
+	const http_route_t *route; /* first route (table order) matching method and path */
+	unsigned allow;            /* methods of every route whose pattern matches the path */
+	size_t n;                  /* captured route parameters (names/values in the arena) */
+	const char *names[HTTP_MAX_ROUTE_PARAMS];
+	const char *values[HTTP_MAX_ROUTE_PARAMS];
+} http_match_t;
+/* method is one enum http_method value (HEAD passed as HTTP_GET; 0 for any other method).
+ * 0 when a route matched; -1 otherwise, and then m->allow == 0 means 404, else 405. */
+int http_route_find(const http_route_t *routes, size_t nroutes, unsigned method,
+                    const char *path, arena_t *a, http_match_t *m /* OUT */);
+
+/* Static files (src/http/static.c). */
+/* Content-Type for a file name by its extension, or NULL for types that are never served. */
+const char *http_static_type(const char *name);
+/* 1 if rel (decoded, the part after "/static/") is a safe relative path: no empty, ".", ".."
+ * or hidden (".x") segments, no backslash, no leading '/'; else 0. */
+int http_static_path_ok(const char *rel);
+/* An open static file. The fd belongs to the caller (the server hands it to the response). */
+typedef struct http_static_file {
+	int fd;
+	size_t size;
+	const char *type; /* Content-Type */
+	char etag[64];    /* strong validator with its quotes: size and mtime (ns) in hex */
+} http_static_file_t;
+/* Open root/rel (root already realpath()ed) when rel is safe, has a served type, resolves
+ * inside root and is a regular file. 0 and *out, or -1 (not found / refused). */
+int http_static_open(const char *root, const char *rel, http_static_file_t *out /* OUT */);
+/* 1 if an If-None-Match header value matches etag ("*", or a list; weak comparison). */
+int http_etag_match(const char *if_none_match, const char *etag);
 
 #endif

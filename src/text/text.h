@@ -16,28 +16,36 @@ int text_nfc(const char *p, size_t n, buf_t *out);
 
 /* Search fold: NFC, lowercase, strip every combining mark, đ/Đ -> d, collapse runs of
  * whitespace/punctuation to one space, trim. "Thành phố  Đà Nẵng" -> "thanh pho da nang".
- * Appends to out. -1 on invalid UTF-8. */
+ * Also: compatibility forms (ﬁ, full-width) to plain letters, ø/ł/æ/ß -> o/l/ae/ss,
+ * invisible characters (soft hyphen, zero-width space) dropped. Idempotent.
+ * Appends to out. -1 on invalid UTF-8 (out unchanged). */
 int text_fold(const char *p, size_t n, buf_t *out);
 
 /* Collation key: memcmp order of keys = Vietnamese alphabetical order:
  * a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (other letters after, in
  * Unicode order); letters compared first, then tones (none, huyền, hỏi, ngã, sắc, nặng),
- * then case (lower first). Appends the key bytes to out (may contain any byte but NUL).
- * -1 on invalid UTF-8. */
+ * then case (lower first). A run of spaces/punctuation is one separator sorting before
+ * digits, digits before letters ("An Tây" < "Anh"); digit runs compare by value
+ * ("Phường 2" < "Phường 10"); the exact text breaks remaining ties, so only canonically
+ * equal strings (NFC vs NFD) get equal keys. Layout in collate.c.
+ * Appends the key bytes to out (may contain any byte but NUL). -1 on invalid UTF-8. */
 int text_collate_key(const char *p, size_t n, buf_t *out);
 
-/* Compare two UTF-8 strings in Vietnamese order (via the keys). */
+/* Compare two UTF-8 strings in Vietnamese order (via the keys): -1, 0 or 1. Invalid
+ * UTF-8 sorts after every valid string. For sorting many strings, compare keys instead. */
 int text_collate_cmp(const char *a, const char *b);
 
 /* 1234567 -> "1.234.567", -1234 -> "-1.234". Appends. */
 void text_format_int(int64_t v, buf_t *out);
 
 /* Parse a decimal integer as people type it: optional sign, digits with optional '.'
- * or ' ' thousands groups ("1.234.567"). Returns 0 and *out, or -1 (empty, junk,
- * overflow, misplaced separators). */
+ * or ' ' thousands groups ("1.234.567", "1 234 567"; no-break spaces count as ' '),
+ * surrounding blanks ignored. Returns 0 and *out, or -1 (empty, junk, overflow,
+ * misplaced or mixed separators, "0.123"). */
 int text_parse_int(const char *p, size_t n, int64_t *out /* OUT */);
 
-/* Days since 1970-01-01 <-> "dd/mm/yyyy". parse returns -1 on a bad or impossible date. */
+/* Days since 1970-01-01 <-> "dd/mm/yyyy". parse also takes "d/m/yyyy" and surrounding
+ * blanks, and returns -1 on a bad or impossible date or a year outside 1900..2999. */
 int text_parse_date(const char *p, size_t n, int32_t *days /* OUT */);
 void text_format_date(int32_t days, buf_t *out);
 

@@ -1,0 +1,241 @@
+/* Unit search at national scale, against a baseline run side by side in the same process:
+ * SQLite scanning the same folded names with LIKE and sorting by the same rank. Also the
+ * tree build time (cold start) and the search through the real HTTP server.
+ * Usage: bench_search [--scale national|registry] [--out FILE.md] */
+#include <curl/curl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "domain/units.h"
+#include "text/text.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double
+pct(double *v, int n, double p)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	int i = (int)(p * (n - 1) + 0.5);
+	return v[i];
+}
+
+static const char *queries[] = {"tien lang", "da nang", "Đà Nẵng", "ha thuong", "xa",
+                                "phuong 1", "truong thcs", "nguyen", "an", "thanh pho"};
+#define NQ (int)(sizeof queries / sizeof queries[0])
+
+/* Synthetic bodies per commune like the national generator will make: UBND, TTHTCĐ and
+ * 4 schools, so the registry grows to ~70k units. */
+static void
+national_csv(const unit_tree_t *t, buf_t *out)
+{
+	static const char *kinds[][2] = {{"ubnd_xa", "Ủy ban nhân dân"},
+	                                 {"tthtcd", "Trung tâm học tập cộng đồng"},
+	                                 {"truong_mn", "Trường Mầm non"},
+	                                 {"truong_th", "Trường Tiểu học"},
+	                                 {"truong_thcs", "Trường THCS"},
+	                                 {"truong_th", "Trường Tiểu học số 2"}};
+	buf_puts(out, "code,name,kind,parent_code,locality_code\n");
+	for (int32_t i = 0; i < t->n; i++) {
+		const unit_t *u = &t->units[i];
+		if (u->depth != 3)
+			continue;
+		const char *place = strchr(u->name, ' ');
+		place = place ? place + 1 : u->name;
+		for (int k = 0; k < 6; k++)
+			buf_printf(out, "B%s-%d,%s %s,%s,%s,%s\n", u->code, k, kinds[k][1], place,
+			           kinds[k][0], u->code, u->code);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *scale = "national", *outpath = NULL;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--scale"))
+			scale = argv[i + 1];
+		else if (!strcmp(argv[i], "--out"))
+			outpath = argv[i + 1];
+	}
+	log_set_level(2);
+	char dir[] = "/tmp/suotdoi-bench-XXXXXX", db[300], err[4096];
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(db, sizeof db, "%s/b.db", dir);
+	store_t *st;
+	if (store_open(db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	char path[512], *data;
+	size_t len;
+	units_import_stats_t s;
+	snprintf(path, sizeof path, "%s/data/dvhc/units-2025-03-01.csv", TEST_SOURCE_DIR);
+	if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
+	    units_import_csv(st, data, len, &s, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	free(data);
+	unit_tree_t *t;
+	unit_tree_build(st, &t, err, sizeof err);
+	if (!strcmp(scale, "national")) {
+		buf_t csv = BUF_INIT;
+		national_csv(t, &csv);
+		if (units_import_csv(st, csv.data, csv.len, &s, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		buf_free(&csv);
+		unit_tree_unref(t);
+	}
+	double b0 = now_ms();
+	unit_tree_build(st, &t, err, sizeof err);
+	double build_ms = now_ms() - b0;
+
+	/* Baseline: the same folded names and ranks in an in-memory SQLite table. */
+	sqlite3 *bdb;
+	sqlite3_open(":memory:", &bdb);
+	sqlite3_exec(bdb, "CREATE TABLE u(i INTEGER PRIMARY KEY, fold TEXT, alpha INTEGER)", 0, 0, 0);
+	sqlite3_exec(bdb, "BEGIN", 0, 0, 0);
+	sqlite3_stmt *ins;
+	sqlite3_prepare_v2(bdb, "INSERT INTO u VALUES(?,?,?)", -1, &ins, NULL);
+	for (int32_t i = 0; i < t->n; i++) {
+		buf_t f = BUF_INIT;
+		buf_putc(&f, ' ');
+		buf_puts(&f, t->fold + t->fold_off[i]);
+		sqlite3_bind_int(ins, 1, i);
+		sqlite3_bind_text(ins, 2, f.data, (int)f.len, SQLITE_TRANSIENT);
+		sqlite3_bind_int(ins, 3, t->units[i].alpha);
+		sqlite3_step(ins);
+		sqlite3_reset(ins);
+		buf_free(&f);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_exec(bdb, "COMMIT", 0, 0, 0);
+
+	enum { REPS = 30 };
+	double ours[NQ * REPS], base[NQ * REPS];
+	int32_t ids[20], total;
+	int k = 0;
+	for (int r = 0; r < REPS; r++) {
+		for (int q = 0; q < NQ; q++, k++) {
+			unit_search_t us = {.q = queries[q], .within = -1, .limit = 20};
+			double a = now_ms();
+			unit_tree_search(t, &us, ids, &total);
+			ours[k] = now_ms() - a;
+			/* baseline: every folded word as a word-start LIKE, sorted by rank */
+			buf_t fq = BUF_INIT, sql = BUF_INIT;
+			text_fold(queries[q], strlen(queries[q]), &fq);
+			buf_puts(&sql, "SELECT i FROM u WHERE 1");
+			char *save = NULL;
+			for (char *w = strtok_r(fq.data, " ", &save); w; w = strtok_r(NULL, " ", &save))
+				buf_printf(&sql, " AND fold LIKE '%% %s%%'", w);
+			buf_puts(&sql, " ORDER BY alpha LIMIT 20");
+			sqlite3_stmt *st2;
+			a = now_ms();
+			sqlite3_prepare_v2(bdb, sql.data, -1, &st2, NULL);
+			while (sqlite3_step(st2) == SQLITE_ROW)
+				;
+			sqlite3_finalize(st2);
+			base[k] = now_ms() - a;
+			buf_free(&fq);
+			buf_free(&sql);
+		}
+	}
+	double ours50 = pct(ours, k, 0.5), ours99 = pct(ours, k, 0.99);
+	double base50 = pct(base, k, 0.5), base99 = pct(base, k, 0.99);
+
+	/* Through the real server: sequential keep-alive requests from libcurl. */
+	unit_tree_unref(t);
+	store_close(st);
+	app_t app;
+	if (app_open(&app, db, TEST_SOURCE_DIR, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	size_t nr;
+	const http_route_t *routes = app_routes(&nr);
+	http_config_t cfg = {.listen = "127.0.0.1:0", .routes = routes, .nroutes = nr,
+	                     .on_error = app_error_page, .app = &app, .quiet = 1};
+	http_server_t *srv;
+	if (http_server_start(&cfg, &srv) < 0)
+		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURL *c = curl_easy_init();
+	FILE *devnull = fopen("/dev/null", "w");
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
+	double http[NQ * REPS];
+	k = 0;
+	for (int r = 0; r < REPS; r++) {
+		for (int q = 0; q < NQ; q++, k++) {
+			char *e = curl_easy_escape(c, queries[q], 0);
+			char url[512];
+			snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/units?q=%s",
+			         http_server_port(srv), e);
+			curl_free(e);
+			curl_easy_setopt(c, CURLOPT_URL, url);
+			double a = now_ms();
+			curl_easy_perform(c);
+			http[k] = now_ms() - a;
+		}
+	}
+	double http50 = pct(http, k, 0.5), http99 = pct(http, k, 0.99);
+	curl_easy_cleanup(c);
+	fclose(devnull);
+	http_server_stop(srv);
+	unit_tree_t *tt = app_tree(&app);
+	int32_t nunits = tt->n;
+	unit_tree_unref(tt);
+	app_close(&app);
+	curl_global_cleanup();
+
+	buf_t rep = BUF_INIT;
+	buf_printf(&rep, "Unit search, %s scale: %d units, %d queries x %d runs\n\n", scale, nunits,
+	           NQ, REPS);
+	buf_printf(&rep, "| figure | suotdoi | baseline (SQLite LIKE, same data) | ratio | target |\n");
+	buf_printf(&rep, "| --- | --- | --- | --- | --- |\n");
+	buf_printf(&rep, "| search p50 (in process) | %.3f ms | %.3f ms | %.1fx faster | |\n", ours50,
+	           base50, base50 / ours50);
+	buf_printf(&rep, "| search p99 (in process) | %.3f ms | %.3f ms | %.1fx faster | <= 5 ms |\n",
+	           ours99, base99, base99 / ours99);
+	buf_printf(&rep, "| search through HTTP p50 / p99 | %.3f / %.3f ms | | | <= 5 ms |\n", http50,
+	           http99);
+	buf_printf(&rep, "| unit tree build (cold start part) | %.0f ms | | | <= 1 s |\n", build_ms);
+	fputs(rep.data, stdout);
+	if (outpath) {
+		FILE *f = fopen(outpath, "a");
+		if (f) {
+			fputs(rep.data, f);
+			fputc('\n', f);
+			fclose(f);
+		}
+	}
+	buf_free(&rep);
+	sqlite3_close(bdb);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}

@@ -1,0 +1,118 @@
+/* Rendering helpers shared by handlers: pages through the template set, JSON replies,
+ * the error page, and the JSON shape of a unit used by both pages and the API. */
+#include <string.h>
+
+#include "app/app.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "text/text.h"
+
+int
+app_render_page(http_req_t *req, int status, const char *tmpl, const char *title, json_t *ctx)
+{
+	app_t *app = http_req_app(req);
+	if (title)
+		json_object_set_new(ctx, "page_title", json_string(title));
+	buf_t out = BUF_INIT;
+	int rc = tmpl_render(app->tmpl, tmpl, ctx, &out);
+	json_decref(ctx);
+	if (rc < 0) {
+		buf_free(&out);
+		log_error("template %s failed to render", tmpl);
+		return 500;
+	}
+	return http_reply_buf(req, status, "text/html; charset=utf-8", &out);
+}
+
+int
+app_reply_json(http_req_t *req, int status, json_t *value)
+{
+	char *s = json_dumps(value, JSON_COMPACT);
+	json_decref(value);
+	if (s == NULL)
+		return 500;
+	buf_t b = {s, strlen(s), strlen(s) + 1};
+	return http_reply_buf(req, status, "application/json; charset=utf-8", &b);
+}
+
+json_t *
+app_json_count(int64_t v)
+{
+	buf_t b = BUF_INIT;
+	text_format_int(v, &b);
+	json_t *j = json_stringn(buf_cstr(&b), b.len);
+	buf_free(&b);
+	return j;
+}
+
+json_t *
+app_unit_json(const unit_tree_t *t, int32_t i)
+{
+	const unit_t *u = &t->units[i];
+	json_t *o = json_object();
+	json_object_set_new(o, "code", json_string(u->code));
+	json_object_set_new(o, "name", json_string(u->name));
+	json_object_set_new(o, "kind", json_string(u->kind));
+	json_object_set_new(o, "kind_name", json_string(u->kind_name));
+	json_object_set_new(o, "is_locality", json_boolean(u->is_locality));
+	json_object_set_new(o, "active", json_boolean(u->active));
+	json_object_set_new(o, "parent",
+	                    u->parent >= 0 ? json_string(t->units[u->parent].code) : json_null());
+	json_object_set_new(o, "depth", json_integer(u->depth));
+	json_object_set_new(o, "children", json_integer(u->nchildren));
+	json_object_set_new(o, "subtree_size", json_integer(unit_tree_subtree_size(t, i)));
+	return o;
+}
+
+json_t *
+app_unit_path_json(const unit_tree_t *t, int32_t i)
+{
+	int32_t chain[256];
+	int n = 0;
+	for (int32_t p = t->units[i].parent; p >= 0 && n < 256; p = t->units[p].parent)
+		chain[n++] = p;
+	json_t *a = json_array();
+	for (int k = n - 1; k >= 0; k--) {
+		json_t *o = json_object();
+		json_object_set_new(o, "code", json_string(t->units[chain[k]].code));
+		json_object_set_new(o, "name", json_string(t->units[chain[k]].name));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static const char *
+status_title(int status)
+{
+	switch (status) {
+	case 400: return "Yêu cầu không hợp lệ";
+	case 401: return "Cần đăng nhập";
+	case 403: return "Không có quyền truy cập";
+	case 404: return "Không tìm thấy";
+	case 405: return "Phương thức không được hỗ trợ";
+	case 413: return "Dữ liệu quá lớn";
+	case 431: return "Phần đầu yêu cầu quá lớn";
+	default: return status >= 500 ? "Lỗi máy chủ" : "Không thực hiện được";
+	}
+}
+
+void
+app_error_page(http_req_t *req, int status, const char *message)
+{
+	const char *msg = message ? message
+	                  : status == 404 ? "Không tìm thấy trang bạn yêu cầu. Hãy kiểm tra lại địa chỉ."
+	                  : status >= 500 ? "Máy chủ gặp lỗi; vui lòng thử lại sau ít phút."
+	                                  : status_title(status);
+	const char *path = http_req_path(req);
+	if (path && strncmp(path, "/api/", 5) == 0) {
+		json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg);
+		if (app_reply_json(req, status, e) == 0)
+			return;
+	} else {
+		json_t *ctx = json_pack("{s:i,s:s,s:s}", "status", status, "title",
+		                        status_title(status), "message", msg);
+		if (app_render_page(req, status, "error", status_title(status), ctx) == 0)
+			return;
+	}
+	http_reply(req, status, "text/plain; charset=utf-8", msg, strlen(msg));
+}

@@ -1,0 +1,84 @@
+/* The unit registry in memory: an immutable tree built from the store, laid out in
+ * depth-first order so that every subtree is the contiguous range [i, end). Readers
+ * share a snapshot by reference count; a rebuild swaps in a new snapshot. */
+#ifndef SUOTDOI_UNITS_H
+#define SUOTDOI_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strmap.h"
+#include "db/store.h"
+
+typedef struct unit {
+	int64_t id;
+	const char *code;
+	const char *name;
+	const char *kind;      /* kind code */
+	const char *kind_name; /* kind display name */
+	const char *locality_code, *email, *phone; /* "" when none */
+	int active;
+	int is_locality;
+	int32_t parent;   /* index of the parent, -1 for the root */
+	int32_t end;      /* subtree = [index, end) */
+	int32_t depth;    /* root = 0 */
+	int32_t nchildren;
+	int32_t alpha;    /* rank in Vietnamese alphabetical order of names */
+} unit_t;
+
+typedef struct unit_tree {
+	unit_t *units; /* depth-first order; units[0] is the root */
+	int32_t n;
+	int64_t generation; /* store generation this snapshot was built from */
+	/* internal */
+	char *fold;           /* folded names, NUL-separated, in alphabetical order */
+	uint32_t *fold_off;   /* offset of unit i's folded name in fold */
+	int32_t *by_alpha;    /* unit indexes in Vietnamese alphabetical order of names */
+	strmap_t by_code;
+	void *pool;           /* string storage */
+	int refs;
+} unit_tree_t;
+
+/* Build a snapshot from the store. Returns 0, or -1 with err. The tree starts with one
+ * reference owned by the caller. */
+int unit_tree_build(store_t *st, unit_tree_t **out /* OUT */, char *err, size_t errlen);
+void unit_tree_ref(unit_tree_t *t);
+void unit_tree_unref(unit_tree_t *t);
+
+/* Index of the unit with that code, or -1. */
+int32_t unit_tree_find_code(const unit_tree_t *t, const char *code);
+/* Indexes of i's children in display order (bodies first by kind, then Vietnamese
+ * alphabetical order). Writes up to max, returns the number of children. */
+int32_t unit_tree_children(const unit_tree_t *t, int32_t i, int32_t *out, int32_t max);
+/* Number of units in i's subtree, itself included. */
+int32_t unit_tree_subtree_size(const unit_tree_t *t, int32_t i);
+/* 1 if a is b or an ancestor of b. O(1) thanks to the depth-first layout. */
+int unit_tree_contains(const unit_tree_t *t, int32_t a, int32_t b);
+
+typedef struct unit_search {
+	const char *q;      /* user text: any case, with or without diacritics */
+	int32_t within;     /* restrict to this subtree; -1 = everywhere */
+	const char *kind;   /* kind code filter; NULL = any */
+	int32_t limit;      /* max results returned (1..200) */
+	int32_t offset;     /* for paging */
+} unit_search_t;
+
+/* Search names (and exact codes). Every word of q must start a word of the folded name.
+ * Results in Vietnamese alphabetical order. Fills out[0..min(total-offset, limit)) and
+ * *total. Returns the number written, or -1 on invalid UTF-8 in q. */
+int32_t unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out,
+                         int32_t *total /* OUT */);
+
+/* ---- import ---- */
+typedef struct units_import_stats {
+	size_t rows, inserted, updated, unchanged;
+} units_import_stats_t;
+
+/* Import a units CSV (the registry format code,name,type,level,parent_code or the
+ * suotdoi format; see docs/units-csv.md). All or nothing: on any bad row nothing is
+ * written and err holds Vietnamese messages naming the lines (up to 10). Importing the
+ * same file twice changes nothing the second time. */
+int units_import_csv(store_t *st, const char *data, size_t len,
+                     units_import_stats_t *stats /* OUT */, char *err, size_t errlen);
+
+#endif
