@@ -2,6 +2,7 @@
  * here with its method, accepted parameters, body cap and access action. */
 #include "app/app.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,8 +96,16 @@ watch(void *arg)
 void
 app_watch_start(app_t *app)
 {
+	/* The watcher inherits a mask without SIGINT/SIGTERM, so those always reach the
+	 * thread that stops the server gracefully (http_serve's sigwait). */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
 	if (pthread_create(&app->watcher, NULL, watch, app) == 0)
 		app->watcher_running = 1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void

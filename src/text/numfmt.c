@@ -45,7 +45,17 @@ space_len(const char *p, size_t n)
 	return 0;
 }
 
-/* Same, looking backwards from the end of p[0..n). */
+/* A space that may group digits: like space_len, but tabs and line breaks are only
+ * trimmed around a number, never inside it. */
+static size_t
+blank_len(const char *p, size_t n)
+{
+	if (p[0] == '\t' || p[0] == '\r' || p[0] == '\n')
+		return 0;
+	return space_len(p, n);
+}
+
+/* space_len, looking backwards from the end of p[0..n). */
 static size_t
 space_len_back(const char *p, size_t n)
 {
@@ -99,7 +109,9 @@ text_parse_int(const char *p, size_t n, int64_t *out)
 			i++;
 			continue;
 		}
-		size_t k = p[i] == '.' ? 1 : space_len(p + i, n - i);
+		size_t k = 1;
+		if (p[i] != '.')
+			k = blank_len(p + i, n - i);
 		if (k == 0)
 			return -1;
 		int kind = p[i] == '.' ? '.' : ' ';
