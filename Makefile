@@ -8,6 +8,9 @@ LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 
+# cmake's generated makefiles would otherwise announce every directory they enter
+MAKEFLAGS += --no-print-directory
+
 all: build
 
 deps:
@@ -30,6 +33,7 @@ run: demo-db
 
 test: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	@grep -h "^mustache spec:" build-asan/Testing/Temporary/LastTest.log || true
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
