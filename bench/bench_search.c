@@ -41,8 +41,8 @@ pct(double *v, int n, double p)
 	return v[i];
 }
 
-static const char *queries[] = {"tien lang", "da nang", "Đà Nẵng", "ha thuong", "xa",
-                                "phuong 1", "truong thcs", "nguyen", "an", "thanh pho"};
+static const char *queries[] = {"tien lang", "da nang",     "Đà Nẵng", "ha thuong", "xa",
+                                "phuong 1",  "truong thcs", "nguyen",  "an",        "thanh pho"};
 #define NQ (int)(sizeof queries / sizeof queries[0])
 
 /* Synthetic bodies per commune like the national generator will make: UBND, TTHTCĐ and
@@ -50,12 +50,10 @@ static const char *queries[] = {"tien lang", "da nang", "Đà Nẵng", "ha thuon
 static void
 national_csv(const unit_tree_t *t, buf_t *out)
 {
-	static const char *kinds[][2] = {{"ubnd_xa", "Ủy ban nhân dân"},
-	                                 {"tthtcd", "Trung tâm học tập cộng đồng"},
-	                                 {"truong_mn", "Trường Mầm non"},
-	                                 {"truong_th", "Trường Tiểu học"},
-	                                 {"truong_thcs", "Trường THCS"},
-	                                 {"truong_th", "Trường Tiểu học số 2"}};
+	static const char *kinds[][2] = {
+	        {"ubnd_xa", "Ủy ban nhân dân"},  {"tthtcd", "Trung tâm học tập cộng đồng"},
+	        {"truong_mn", "Trường Mầm non"}, {"truong_th", "Trường Tiểu học"},
+	        {"truong_thcs", "Trường THCS"},  {"truong_th", "Trường Tiểu học số 2"}};
 	buf_puts(out, "code,name,kind,parent_code,locality_code\n");
 	for (int32_t i = 0; i < t->n; i++) {
 		const unit_t *u = &t->units[i];
@@ -118,7 +116,8 @@ main(int argc, char **argv)
 	/* Baseline: the same folded names and ranks in an in-memory SQLite table. */
 	sqlite3 *bdb;
 	sqlite3_open(":memory:", &bdb);
-	sqlite3_exec(bdb, "CREATE TABLE u(i INTEGER PRIMARY KEY, fold TEXT, alpha INTEGER)", 0, 0, 0);
+	sqlite3_exec(bdb, "CREATE TABLE u(i INTEGER PRIMARY KEY, fold TEXT, alpha INTEGER)", 0, 0,
+	             0);
 	sqlite3_exec(bdb, "BEGIN", 0, 0, 0);
 	sqlite3_stmt *ins;
 	sqlite3_prepare_v2(bdb, "INSERT INTO u VALUES(?,?,?)", -1, &ins, NULL);
@@ -151,7 +150,8 @@ main(int argc, char **argv)
 			text_fold(queries[q], strlen(queries[q]), &fq);
 			buf_puts(&sql, "SELECT i FROM u WHERE 1");
 			char *save = NULL;
-			for (char *w = strtok_r(fq.data, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			for (char *w = strtok_r(fq.data, " ", &save); w;
+			     w = strtok_r(NULL, " ", &save))
 				buf_printf(&sql, " AND fold LIKE '%% %s%%'", w);
 			buf_puts(&sql, " ORDER BY alpha LIMIT 20");
 			sqlite3_stmt *st2;
@@ -178,8 +178,12 @@ main(int argc, char **argv)
 	}
 	size_t nr;
 	const http_route_t *routes = app_routes(&nr);
-	http_config_t cfg = {.listen = "127.0.0.1:0", .routes = routes, .nroutes = nr,
-	                     .on_error = app_error_page, .app = &app, .quiet = 1};
+	http_config_t cfg = {.listen = "127.0.0.1:0",
+	                     .routes = routes,
+	                     .nroutes = nr,
+	                     .on_error = app_error_page,
+	                     .app = &app,
+	                     .quiet = 1};
 	http_server_t *srv;
 	if (http_server_start(&cfg, &srv) < 0)
 		return 1;
@@ -215,15 +219,18 @@ main(int argc, char **argv)
 	buf_t rep = BUF_INIT;
 	buf_printf(&rep, "Unit search, %s scale: %d units, %d queries x %d runs\n\n", scale, nunits,
 	           NQ, REPS);
-	buf_printf(&rep, "| figure | suotdoi | baseline (SQLite LIKE, same data) | ratio | target |\n");
+	buf_printf(&rep,
+	           "| figure | suotdoi | baseline (SQLite LIKE, same data) | ratio | target |\n");
 	buf_printf(&rep, "| --- | --- | --- | --- | --- |\n");
-	buf_printf(&rep, "| search p50 (in process) | %.3f ms | %.3f ms | %.1fx faster | |\n", ours50,
-	           base50, base50 / ours50);
-	buf_printf(&rep, "| search p99 (in process) | %.3f ms | %.3f ms | %.1fx faster | <= 5 ms |\n",
+	buf_printf(&rep, "| search p50 (in process) | %.3f ms | %.3f ms | %.1fx faster | |\n",
+	           ours50, base50, base50 / ours50);
+	buf_printf(&rep,
+	           "| search p99 (in process) | %.3f ms | %.3f ms | %.1fx faster | <= 5 ms |\n",
 	           ours99, base99, base99 / ours99);
-	buf_printf(&rep, "| search through HTTP p50 / p99 | %.3f / %.3f ms | | | <= 5 ms |\n", http50,
-	           http99);
-	buf_printf(&rep, "| unit tree build (cold start part) | %.0f ms | | | <= 1 s |\n", build_ms);
+	buf_printf(&rep, "| search through HTTP p50 / p99 | %.3f / %.3f ms | | | <= 5 ms |\n",
+	           http50, http99);
+	buf_printf(&rep, "| unit tree build (cold start part) | %.0f ms | | | <= 1 s |\n",
+	           build_ms);
 	fputs(rep.data, stdout);
 	if (outpath) {
 		FILE *f = fopen(outpath, "a");

@@ -15,13 +15,13 @@ h_none(http_req_t *req)
 }
 
 static const http_route_t table[] = {
-    {HTTP_GET, "/", NULL, 0, NULL, h_none},
-    {HTTP_GET, "/units/new", NULL, 0, NULL, h_none},
-    {HTTP_GET, "/units/:id", "q page", 0, NULL, h_none},
-    {HTTP_POST, "/units/:id", "name", 4096, NULL, h_none},
-    {HTTP_GET, "/units/:id/staff/:sid", NULL, 0, NULL, h_none},
-    {HTTP_GET, "/files/*rest", NULL, 0, NULL, h_none},
-    {HTTP_DELETE, "/a/:b/:c/:d/:e/:f/:g/:h/:i/:j", NULL, 0, NULL, h_none},
+        {HTTP_GET, "/", NULL, 0, NULL, h_none},
+        {HTTP_GET, "/units/new", NULL, 0, NULL, h_none},
+        {HTTP_GET, "/units/:id", "q page", 0, NULL, h_none},
+        {HTTP_POST, "/units/:id", "name", 4096, NULL, h_none},
+        {HTTP_GET, "/units/:id/staff/:sid", NULL, 0, NULL, h_none},
+        {HTTP_GET, "/files/*rest", NULL, 0, NULL, h_none},
+        {HTTP_DELETE, "/a/:b/:c/:d/:e/:f/:g/:h/:i/:j", NULL, 0, NULL, h_none},
 };
 
 /* Strict UTF-8 as the server promises it to handlers; deliberately written differently

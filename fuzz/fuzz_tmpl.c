@@ -18,12 +18,12 @@ static void
 setup(void)
 {
 	static const char *const partials[][2] = {
-	    {"item", "<li>{{name}}</li>\n"},
-	    {"list", "<ul>\n  {{#list}}\n  {{>item}}\n  {{/list}}\n</ul>\n"},
-	    {"layout", "<h1>{{$title}}T{{/title}}</h1>\n  {{$body}}\n  b\n  {{/body}}\n"
-	               "{{<frame}}{{$inner}}[{{.}}]{{/inner}}{{/frame}}"},
-	    {"frame", "  <div>{{$inner}}{{/inner}}</div>\n"},
-	    {"loop", "{{#obj}}{{>loop}}{{/obj}}"},
+	        {"item", "<li>{{name}}</li>\n"},
+	        {"list", "<ul>\n  {{#list}}\n  {{>item}}\n  {{/list}}\n</ul>\n"},
+	        {"layout", "<h1>{{$title}}T{{/title}}</h1>\n  {{$body}}\n  b\n  {{/body}}\n"
+	                   "{{<frame}}{{$inner}}[{{.}}]{{/inner}}{{/frame}}"},
+	        {"frame", "  <div>{{$inner}}{{/inner}}</div>\n"},
+	        {"loop", "{{#obj}}{{>loop}}{{/obj}}"},
 	};
 	set = tmpl_set_new();
 	for (size_t i = 0; i < sizeof partials / sizeof partials[0]; i++)

@@ -205,13 +205,13 @@ cmd_serve(opts_t *o)
 	char static_dir[4096];
 	snprintf(static_dir, sizeof static_dir, "%s/static", app.assets);
 	http_config_t cfg = {
-		.listen = o->listen,
-		.threads = o->threads,
-		.static_dir = static_dir,
-		.routes = routes,
-		.nroutes = nroutes,
-		.on_error = app_error_page,
-		.app = &app,
+	        .listen = o->listen,
+	        .threads = o->threads,
+	        .static_dir = static_dir,
+	        .routes = routes,
+	        .nroutes = nroutes,
+	        .on_error = app_error_page,
+	        .app = &app,
 	};
 	printf("suotdoi đang chạy tại http://%s/ (Ctrl+C để dừng)\n", o->listen);
 	fflush(stdout);

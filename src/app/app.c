@@ -12,13 +12,13 @@
 #include "core/mem.h"
 
 static const http_route_t routes[] = {
-	{HTTP_GET, "/", "", 0, "public.read", page_home},
-	{HTTP_GET, "/units", "", 0, "public.read", page_unit},
-	{HTTP_GET, "/units/:code", "", 0, "public.read", page_unit},
-	{HTTP_GET, "/search", "q kind within page", 0, "public.read", page_search},
-	{HTTP_GET, "/api/v1/units", "q kind within parent limit offset", 0, "public.read",
-	 api_units},
-	{HTTP_GET, "/api/v1/units/:code", "", 0, "public.read", api_unit},
+        {HTTP_GET, "/", "", 0, "public.read", page_home},
+        {HTTP_GET, "/units", "", 0, "public.read", page_unit},
+        {HTTP_GET, "/units/:code", "", 0, "public.read", page_unit},
+        {HTTP_GET, "/search", "q kind within page", 0, "public.read", page_search},
+        {HTTP_GET, "/api/v1/units", "q kind within parent limit offset", 0, "public.read",
+         api_units},
+        {HTTP_GET, "/api/v1/units/:code", "", 0, "public.read", api_unit},
 };
 
 const http_route_t *

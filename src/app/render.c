@@ -100,7 +100,8 @@ void
 app_error_page(http_req_t *req, int status, const char *message)
 {
 	const char *msg = message ? message
-	                  : status == 404 ? "Không tìm thấy trang bạn yêu cầu. Hãy kiểm tra lại địa chỉ."
+	                  : status == 404
+	                          ? "Không tìm thấy trang bạn yêu cầu. Hãy kiểm tra lại địa chỉ."
 	                  : status >= 500 ? "Máy chủ gặp lỗi; vui lòng thử lại sau ít phút."
 	                                  : status_title(status);
 	const char *path = http_req_path(req);

@@ -13,8 +13,7 @@
 
 /* Strict small integer parameter; -1 when present but invalid. */
 static int
-param_int(http_req_t *req, const char *name, int64_t lo, int64_t hi, int64_t dflt,
-          int64_t *out)
+param_int(http_req_t *req, const char *name, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
 {
 	const char *v = http_req_param(req, name);
 	*out = dflt;
@@ -130,14 +129,18 @@ run_search(http_req_t *req, const unit_tree_t *t, int32_t page_size, json_t *out
 		return app_error_page(req, 400, "Tham số page phải là số nguyên dương."), 1;
 	if (page > 1)
 		offset = (page - 1) * limit;
-	unit_search_t s = {.q = q ? q : "", .within = -1, .kind = kind && *kind ? kind : NULL,
-	                   .limit = (int32_t)limit, .offset = (int32_t)offset};
+	unit_search_t s = {.q = q ? q : "",
+	                   .within = -1,
+	                   .kind = kind && *kind ? kind : NULL,
+	                   .limit = (int32_t)limit,
+	                   .offset = (int32_t)offset};
 	if (within && *within) {
 		s.within = unit_tree_find_code(t, within);
 		if (s.within < 0)
-			return app_error_page(req, 400,
-			                      "Tham số within phải là mã của một đơn vị có trong hệ "
-			                      "thống."),
+			return app_error_page(
+			               req, 400,
+			               "Tham số within phải là mã của một đơn vị có trong hệ "
+			               "thống."),
 			       1;
 	}
 	int32_t *ids = xmalloc(sizeof *ids * (size_t)limit);
@@ -232,8 +235,9 @@ api_units(http_req_t *req)
 	} else {
 		json_decref(out);
 		unit_tree_unref(t);
-		app_error_page(req, 400,
-		               "Cần tham số q (từ khóa tìm kiếm) hoặc parent (mã đơn vị cấp trên).");
+		app_error_page(
+		        req, 400,
+		        "Cần tham số q (từ khóa tìm kiếm) hoặc parent (mã đơn vị cấp trên).");
 		return 0;
 	}
 	unit_tree_unref(t);

@@ -10,7 +10,10 @@ typedef struct arena {
 	size_t total; /* bytes handed out, for limits and diagnostics */
 } arena_t;
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		NULL, 0                                                                            \
+	}
 
 /* Returns 16-byte aligned memory owned by the arena; lives until arena_free(). */
 void *arena_alloc(arena_t *a, size_t n);

@@ -14,7 +14,10 @@ typedef struct strmap {
 	size_t cap, len;
 } strmap_t;
 
-#define STRMAP_INIT {NULL, NULL, NULL, 0, 0}
+#define STRMAP_INIT                                                                                \
+	{                                                                                          \
+		NULL, NULL, NULL, 0, 0                                                             \
+	}
 
 /* Insert or replace. */
 void strmap_put(strmap_t *m, const char *key, size_t klen, int64_t val);

@@ -11,7 +11,7 @@
 
 /* Bytes that end an unquoted run, or are errors inside one. */
 static const unsigned char special[256] = {
-    [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1,
+        [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0] = 1,
 };
 
 #define HINT_QUOTE                                                                                 \
@@ -30,7 +30,7 @@ csv_init(csv_reader_t *r, const char *data, size_t len)
 }
 
 static int fail(csv_reader_t *r, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Records an error. next_line = 0 marks the reader as failed: after an error the
  * position is somewhere inside a record, so every later call repeats the error. */
@@ -86,11 +86,11 @@ read_quoted(csv_reader_t *r, const char **pp, size_t *line, size_t col)
 		buf_append(&r->field_store, p, (size_t)(q - p));
 		if (q == end)
 			return fail(
-			    r, open_line,
-			    "Dòng %zu: thiếu dấu ngoặc kép đóng ở cột %zu (trường mở bằng "
-			    "dấu \" nhưng đến cuối tệp vẫn chưa đóng). Hãy thêm dấu \" ở cuối "
-			    "trường và viết \"\" cho mỗi dấu ngoặc kép bên trong.",
-			    open_line, col);
+			        r, open_line,
+			        "Dòng %zu: thiếu dấu ngoặc kép đóng ở cột %zu (trường mở bằng "
+			        "dấu \" nhưng đến cuối tệp vẫn chưa đóng). Hãy thêm dấu \" ở cuối "
+			        "trường và viết \"\" cho mỗi dấu ngoặc kép bên trong.",
+			        open_line, col);
 		if (q + 1 < end && q[1] == '"') {
 			if (r->field_store.len - start + 1 > CSV_MAX_FIELD_BYTES)
 				return fail_long(r, open_line, col);
@@ -136,10 +136,10 @@ csv_next(csv_reader_t *r)
 		size_t f = r->nfields;
 		if (f == CSV_MAX_FIELDS)
 			return fail(
-			    r, line,
-			    "Dòng %zu: có hơn %d cột. Hãy kiểm tra dấu phẩy thừa; nếu nội dung "
-			    "có dấu phẩy, hãy đặt trường chứa dấu phẩy trong dấu ngoặc kép.",
-			    line, CSV_MAX_FIELDS);
+			        r, line,
+			        "Dòng %zu: có hơn %d cột. Hãy kiểm tra dấu phẩy thừa; nếu nội dung "
+			        "có dấu phẩy, hãy đặt trường chứa dấu phẩy trong dấu ngoặc kép.",
+			        line, CSV_MAX_FIELDS);
 		r->off[f] = r->field_store.len;
 		if (p < end && *p == '"') {
 			p++;
@@ -151,10 +151,10 @@ csv_next(csv_reader_t *r)
 				q++;
 			if (q < end && *q == '"')
 				return fail(
-				    r, line,
-				    "Dòng %zu, cột %zu: có dấu ngoặc kép giữa một trường không "
-				    "mở bằng dấu ngoặc kép. " HINT_QUOTE,
-				    line, f + 1);
+				        r, line,
+				        "Dòng %zu, cột %zu: có dấu ngoặc kép giữa một trường không "
+				        "mở bằng dấu ngoặc kép. " HINT_QUOTE,
+				        line, f + 1);
 			if (q < end && *q == '\0')
 				return fail_nul(r, line);
 			if ((size_t)(q - p) > CSV_MAX_FIELD_BYTES)

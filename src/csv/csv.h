@@ -18,7 +18,7 @@ typedef struct csv_reader {
 	buf_t field_store; /* field bytes of the current record */
 	size_t nfields;
 	size_t off[CSV_MAX_FIELDS], len[CSV_MAX_FIELDS];
-	char err[256];     /* Vietnamese message after an error */
+	char err[256]; /* Vietnamese message after an error */
 } csv_reader_t;
 
 /* Borrow data (must outlive the reader). Skips a UTF-8 BOM. */

@@ -54,8 +54,7 @@ store_units_generation(store_t *st)
 }
 
 int
-store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
-                  size_t errlen)
+store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err, size_t errlen)
 {
 	return st->ops->units_apply(st, rows, n, err, errlen);
 }

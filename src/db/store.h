@@ -14,8 +14,8 @@ typedef struct store_unit {
 	int64_t id;
 	const char *code;
 	const char *name;
-	const char *kind; /* unit_kinds.code */
-	int64_t parent_id; /* 0 for the national root */
+	const char *kind;          /* unit_kinds.code */
+	int64_t parent_id;         /* 0 for the national root */
 	const char *locality_code; /* "" when none */
 	const char *email;         /* "" when none */
 	const char *phone;         /* "" when none */

@@ -17,83 +17,74 @@ static const struct migration {
 	const char *name;
 	const char *sql;
 } migrations[] = {
-	{1, "unit registry",
-	 "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-	 "INSERT INTO meta VALUES('units_generation', 1);"
-	 "CREATE TABLE unit_kinds("
-	 " code TEXT PRIMARY KEY,"
-	 " name TEXT NOT NULL,"
-	 " is_locality INTEGER NOT NULL DEFAULT 0 CHECK(is_locality IN (0,1)),"
-	 " sort INTEGER NOT NULL DEFAULT 0);"
-	 "CREATE TABLE units("
-	 " id INTEGER PRIMARY KEY,"
-	 " code TEXT NOT NULL UNIQUE,"
-	 " name TEXT NOT NULL CHECK(length(name) > 0),"
-	 " kind TEXT NOT NULL REFERENCES unit_kinds(code),"
-	 " parent_id INTEGER REFERENCES units(id),"
-	 " locality_code TEXT NOT NULL DEFAULT '',"
-	 " email TEXT NOT NULL DEFAULT '',"
-	 " phone TEXT NOT NULL DEFAULT '',"
-	 " active INTEGER NOT NULL DEFAULT 1 CHECK(active IN (0,1)),"
-	 " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
-	 " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
-	 "CREATE INDEX units_parent ON units(parent_id);"
-	 /* Kinds are data. Localities first (the registries' types), then the bodies. */
-	 "INSERT INTO unit_kinds(code,name,is_locality,sort) VALUES"
-	 " ('quoc_gia','Quốc gia',1,10),"
-	 " ('tinh','Tỉnh',1,20),"
-	 " ('tp_tw','Thành phố trực thuộc Trung ương',1,21),"
-	 " ('huyen','Huyện',1,30),"
-	 " ('quan','Quận',1,31),"
-	 " ('thi_xa','Thị xã',1,32),"
-	 " ('tp_thuoc_tinh','Thành phố thuộc tỉnh',1,33),"
-	 " ('xa','Xã',1,40),"
-	 " ('phuong','Phường',1,41),"
-	 " ('thi_tran','Thị trấn',1,42),"
-	 " ('dac_khu','Đặc khu',1,43),"
-	 " ('bo_gddt','Bộ Giáo dục và Đào tạo',0,100),"
-	 " ('ubnd_tinh','UBND tỉnh/thành phố',0,110),"
-	 " ('so_gddt','Sở Giáo dục và Đào tạo',0,120),"
-	 " ('ubnd_huyen','UBND huyện/quận',0,130),"
-	 " ('phong_gddt','Phòng Giáo dục và Đào tạo',0,140),"
-	 " ('phong_vhtt','Phòng Văn hóa và Thông tin',0,150),"
-	 " ('tt_vhttt','Trung tâm Văn hóa - Thông tin và Thể thao',0,160),"
-	 " ('ubnd_xa','UBND xã/phường/thị trấn',0,170),"
-	 " ('tthtcd','Trung tâm học tập cộng đồng',0,180),"
-	 " ('tt_gdnn_gdtx','Trung tâm GDNN-GDTX',0,190),"
-	 " ('truong_mn','Trường mầm non',0,200),"
-	 " ('truong_th','Trường tiểu học',0,210),"
-	 " ('truong_thcs','Trường trung học cơ sở',0,220),"
-	 " ('truong_thpt','Trường trung học phổ thông',0,230),"
-	 " ('hoi_khuyen_hoc','Hội Khuyến học',0,240),"
-	 " ('thu_vien','Thư viện',0,250);"
-	 /* The single national root every province hangs from. */
-	 "INSERT INTO units(code,name,kind,parent_id) VALUES('VN','Việt Nam','quoc_gia',NULL);"},
+        {1, "unit registry",
+         "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+         "INSERT INTO meta VALUES('units_generation', 1);"
+         "CREATE TABLE unit_kinds("
+         " code TEXT PRIMARY KEY,"
+         " name TEXT NOT NULL,"
+         " is_locality INTEGER NOT NULL DEFAULT 0 CHECK(is_locality IN (0,1)),"
+         " sort INTEGER NOT NULL DEFAULT 0);"
+         "CREATE TABLE units("
+         " id INTEGER PRIMARY KEY,"
+         " code TEXT NOT NULL UNIQUE,"
+         " name TEXT NOT NULL CHECK(length(name) > 0),"
+         " kind TEXT NOT NULL REFERENCES unit_kinds(code),"
+         " parent_id INTEGER REFERENCES units(id),"
+         " locality_code TEXT NOT NULL DEFAULT '',"
+         " email TEXT NOT NULL DEFAULT '',"
+         " phone TEXT NOT NULL DEFAULT '',"
+         " active INTEGER NOT NULL DEFAULT 1 CHECK(active IN (0,1)),"
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+         " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+         "CREATE INDEX units_parent ON units(parent_id);"
+         /* Kinds are data. Localities first (the registries' types), then the bodies. */
+         "INSERT INTO unit_kinds(code,name,is_locality,sort) VALUES"
+         " ('quoc_gia','Quốc gia',1,10),"
+         " ('tinh','Tỉnh',1,20),"
+         " ('tp_tw','Thành phố trực thuộc Trung ương',1,21),"
+         " ('huyen','Huyện',1,30),"
+         " ('quan','Quận',1,31),"
+         " ('thi_xa','Thị xã',1,32),"
+         " ('tp_thuoc_tinh','Thành phố thuộc tỉnh',1,33),"
+         " ('xa','Xã',1,40),"
+         " ('phuong','Phường',1,41),"
+         " ('thi_tran','Thị trấn',1,42),"
+         " ('dac_khu','Đặc khu',1,43),"
+         " ('bo_gddt','Bộ Giáo dục và Đào tạo',0,100),"
+         " ('ubnd_tinh','UBND tỉnh/thành phố',0,110),"
+         " ('so_gddt','Sở Giáo dục và Đào tạo',0,120),"
+         " ('ubnd_huyen','UBND huyện/quận',0,130),"
+         " ('phong_gddt','Phòng Giáo dục và Đào tạo',0,140),"
+         " ('phong_vhtt','Phòng Văn hóa và Thông tin',0,150),"
+         " ('tt_vhttt','Trung tâm Văn hóa - Thông tin và Thể thao',0,160),"
+         " ('ubnd_xa','UBND xã/phường/thị trấn',0,170),"
+         " ('tthtcd','Trung tâm học tập cộng đồng',0,180),"
+         " ('tt_gdnn_gdtx','Trung tâm GDNN-GDTX',0,190),"
+         " ('truong_mn','Trường mầm non',0,200),"
+         " ('truong_th','Trường tiểu học',0,210),"
+         " ('truong_thcs','Trường trung học cơ sở',0,220),"
+         " ('truong_thpt','Trường trung học phổ thông',0,230),"
+         " ('hoi_khuyen_hoc','Hội Khuyến học',0,240),"
+         " ('thu_vien','Thư viện',0,250);"
+         /* The single national root every province hangs from. */
+         "INSERT INTO units(code,name,kind,parent_id) VALUES('VN','Việt Nam','quoc_gia',NULL);"},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-enum {
-	Q_KINDS,
-	Q_UNITS,
-	Q_GEN,
-	Q_GEN_BUMP,
-	Q_INSERT,
-	Q_UPDATE,
-	Q_SET_PARENT,
-	Q_COUNT
-};
+enum { Q_KINDS, Q_UNITS, Q_GEN, Q_GEN_BUMP, Q_INSERT, Q_UPDATE, Q_SET_PARENT, Q_COUNT };
 static const char *const queries[Q_COUNT] = {
-	[Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
-	[Q_UNITS] = "SELECT id,code,name,kind,coalesce(parent_id,0),locality_code,email,phone,"
-	            "active FROM units ORDER BY id",
-	[Q_GEN] = "SELECT value FROM meta WHERE key='units_generation'",
-	[Q_GEN_BUMP] = "UPDATE meta SET value=value+1 WHERE key='units_generation'",
-	[Q_INSERT] = "INSERT INTO units(code,name,kind,locality_code,email,phone,active)"
-	             " VALUES(?1,?2,?3,?4,?5,?6,?7)",
-	[Q_UPDATE] = "UPDATE units SET name=?2,kind=?3,locality_code=?4,email=?5,phone=?6,"
-	             "active=?7,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
-	[Q_SET_PARENT] = "UPDATE units SET parent_id=(SELECT id FROM units WHERE code=?2)"
-	                 " WHERE code=?1 AND (SELECT id FROM units WHERE code=?2) IS NOT NULL",
+        [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
+        [Q_UNITS] = "SELECT id,code,name,kind,coalesce(parent_id,0),locality_code,email,phone,"
+                    "active FROM units ORDER BY id",
+        [Q_GEN] = "SELECT value FROM meta WHERE key='units_generation'",
+        [Q_GEN_BUMP] = "UPDATE meta SET value=value+1 WHERE key='units_generation'",
+        [Q_INSERT] = "INSERT INTO units(code,name,kind,locality_code,email,phone,active)"
+                     " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+        [Q_UPDATE] = "UPDATE units SET name=?2,kind=?3,locality_code=?4,email=?5,phone=?6,"
+                     "active=?7,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
+        [Q_SET_PARENT] = "UPDATE units SET parent_id=(SELECT id FROM units WHERE code=?2)"
+                         " WHERE code=?1 AND (SELECT id FROM units WHERE code=?2) IS NOT NULL",
 };
 
 typedef struct sqlite_store {
@@ -126,8 +117,8 @@ applied_version(sqlite3 *db, int *out)
 {
 	sqlite3_stmt *s;
 	*out = 0;
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version),0) FROM schema_migrations", -1,
-	                       &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version),0) FROM schema_migrations", -1, &s,
+	                       NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		*out = sqlite3_column_int(s, 0);
@@ -235,15 +226,15 @@ sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_unit_t u = {
-			.id = sqlite3_column_int64(q, 0),
-			.code = col_text(q, 1),
-			.name = col_text(q, 2),
-			.kind = col_text(q, 3),
-			.parent_id = sqlite3_column_int64(q, 4),
-			.locality_code = col_text(q, 5),
-			.email = col_text(q, 6),
-			.phone = col_text(q, 7),
-			.active = sqlite3_column_int(q, 8),
+		        .id = sqlite3_column_int64(q, 0),
+		        .code = col_text(q, 1),
+		        .name = col_text(q, 2),
+		        .kind = col_text(q, 3),
+		        .parent_id = sqlite3_column_int64(q, 4),
+		        .locality_code = col_text(q, 5),
+		        .email = col_text(q, 6),
+		        .phone = col_text(q, 7),
+		        .active = sqlite3_column_int(q, 8),
 		};
 		if ((ret = cb(&u, ctx)) != 0)
 			break;
@@ -351,13 +342,13 @@ out:
 }
 
 static const store_ops_t sqlite_ops = {
-	.name = "sqlite",
-	.close = sq_close,
-	.schema_version = sq_schema_version,
-	.kinds_each = sq_kinds_each,
-	.units_each = sq_units_each,
-	.units_generation = sq_units_generation,
-	.units_apply = sq_units_apply,
+        .name = "sqlite",
+        .close = sq_close,
+        .schema_version = sq_schema_version,
+        .kinds_each = sq_kinds_each,
+        .units_each = sq_units_each,
+        .units_generation = sq_units_generation,
+        .units_apply = sq_units_apply,
 };
 
 int
@@ -365,9 +356,8 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 	*out = NULL;
-	int rc = sqlite3_open_v2(path, &db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "Không mở được cơ sở dữ liệu %s: %s", path,
 		         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

@@ -42,9 +42,9 @@ load_kind(const store_kind_t *k, void *ctx)
 		l->capkinds = l->capkinds ? l->capkinds * 2 : 32;
 		l->kinds = xrealloc(l->kinds, size_mul((size_t)l->capkinds, sizeof *l->kinds));
 	}
-	l->kinds[l->nkinds++] = (kind_info_t){arena_strdup(l->pool, k->code),
-	                                      arena_strdup(l->pool, k->name), k->is_locality,
-	                                      k->sort};
+	l->kinds[l->nkinds++] =
+	        (kind_info_t){arena_strdup(l->pool, k->code), arena_strdup(l->pool, k->name),
+	                      k->is_locality, k->sort};
 	return 0;
 }
 
@@ -231,21 +231,21 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 		unit_t *u = &t->units[ti];
 		const kind_info_t *k = ru->kind_idx >= 0 ? &l.kinds[ru->kind_idx] : NULL;
 		*u = (unit_t){
-			.id = ru->id,
-			.code = ru->code,
-			.name = ru->name,
-			.kind = ru->kind,
-			.kind_name = k ? k->name : ru->kind,
-			.locality_code = ru->locality_code,
-			.email = ru->email,
-			.phone = ru->phone,
-			.active = ru->active,
-			.is_locality = k ? k->is_locality : 0,
-			.parent = parent[r] >= 0 ? pos[parent[r]] : -1,
-			.end = n,
-			.depth = sp,
-			.nchildren = cstart[r + 1] - cstart[r],
-			.alpha = ru->alpha,
+		        .id = ru->id,
+		        .code = ru->code,
+		        .name = ru->name,
+		        .kind = ru->kind,
+		        .kind_name = k ? k->name : ru->kind,
+		        .locality_code = ru->locality_code,
+		        .email = ru->email,
+		        .phone = ru->phone,
+		        .active = ru->active,
+		        .is_locality = k ? k->is_locality : 0,
+		        .parent = parent[r] >= 0 ? pos[parent[r]] : -1,
+		        .end = n,
+		        .depth = sp,
+		        .nchildren = cstart[r + 1] - cstart[r],
+		        .alpha = ru->alpha,
 		};
 	}
 	if (n != l.n)

@@ -14,16 +14,16 @@ typedef struct unit {
 	int64_t id;
 	const char *code;
 	const char *name;
-	const char *kind;      /* kind code */
-	const char *kind_name; /* kind display name */
+	const char *kind;                          /* kind code */
+	const char *kind_name;                     /* kind display name */
 	const char *locality_code, *email, *phone; /* "" when none */
 	int active;
 	int is_locality;
-	int32_t parent;   /* index of the parent, -1 for the root */
-	int32_t end;      /* subtree = [index, end) */
-	int32_t depth;    /* root = 0 */
+	int32_t parent; /* index of the parent, -1 for the root */
+	int32_t end;    /* subtree = [index, end) */
+	int32_t depth;  /* root = 0 */
 	int32_t nchildren;
-	int32_t alpha;    /* rank in Vietnamese alphabetical order of names */
+	int32_t alpha; /* rank in Vietnamese alphabetical order of names */
 } unit_t;
 
 typedef struct unit_tree {
@@ -31,11 +31,11 @@ typedef struct unit_tree {
 	int32_t n;
 	int64_t generation; /* store generation this snapshot was built from */
 	/* internal */
-	char *fold;           /* folded names, NUL-separated, in alphabetical order */
-	uint32_t *fold_off;   /* offset of unit i's folded name in fold */
-	int32_t *by_alpha;    /* unit indexes in Vietnamese alphabetical order of names */
+	char *fold;         /* folded names, NUL-separated, in alphabetical order */
+	uint32_t *fold_off; /* offset of unit i's folded name in fold */
+	int32_t *by_alpha;  /* unit indexes in Vietnamese alphabetical order of names */
 	strmap_t by_code;
-	void *pool;           /* string storage */
+	void *pool; /* string storage */
 	int refs;
 } unit_tree_t;
 
@@ -56,11 +56,11 @@ int32_t unit_tree_subtree_size(const unit_tree_t *t, int32_t i);
 int unit_tree_contains(const unit_tree_t *t, int32_t a, int32_t b);
 
 typedef struct unit_search {
-	const char *q;      /* user text: any case, with or without diacritics */
-	int32_t within;     /* restrict to this subtree; -1 = everywhere */
-	const char *kind;   /* kind code filter; NULL = any */
-	int32_t limit;      /* max results returned (1..200) */
-	int32_t offset;     /* for paging */
+	const char *q;    /* user text: any case, with or without diacritics */
+	int32_t within;   /* restrict to this subtree; -1 = everywhere */
+	const char *kind; /* kind code filter; NULL = any */
+	int32_t limit;    /* max results returned (1..200) */
+	int32_t offset;   /* for paging */
 } unit_search_t;
 
 /* Search names (and exact codes). Every word of q must start a word of the folded name.

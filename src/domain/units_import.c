@@ -34,24 +34,37 @@ enum col {
 	C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
-	"code", "name", "kind", "type", "level", "parent_code", "locality_code", "email", "phone",
-	"active",
+        "code",        "name",          "kind",  "type",  "level",
+        "parent_code", "locality_code", "email", "phone", "active",
 };
 /* Vietnamese labels for messages. */
 static const char *const col_labels[C_NCOLS] = {
-	"mã (code)",         "tên (name)",           "loại (kind)",   "loại (type)",
-	"cấp (level)",       "mã đơn vị cấp trên (parent_code)", "mã địa bàn (locality_code)",
-	"thư điện tử (email)", "điện thoại (phone)", "hoạt động (active)",
+        "mã (code)",
+        "tên (name)",
+        "loại (kind)",
+        "loại (type)",
+        "cấp (level)",
+        "mã đơn vị cấp trên (parent_code)",
+        "mã địa bàn (locality_code)",
+        "thư điện tử (email)",
+        "điện thoại (phone)",
+        "hoạt động (active)",
 };
 
 /* The registry's "type" column, mapped to kind codes. */
 static const struct {
 	const char *type, *kind;
 } registry_types[] = {
-	{"Tỉnh", "tinh"},       {"Thành phố Trung ương", "tp_tw"}, {"Huyện", "huyen"},
-	{"Quận", "quan"},       {"Thị xã", "thi_xa"},            {"Thành phố", "tp_thuoc_tinh"},
-	{"Xã", "xa"},           {"Phường", "phuong"},            {"Thị trấn", "thi_tran"},
-	{"Đặc khu", "dac_khu"},
+        {"Tỉnh", "tinh"},
+        {"Thành phố Trung ương", "tp_tw"},
+        {"Huyện", "huyen"},
+        {"Quận", "quan"},
+        {"Thị xã", "thi_xa"},
+        {"Thành phố", "tp_thuoc_tinh"},
+        {"Xã", "xa"},
+        {"Phường", "phuong"},
+        {"Thị trấn", "thi_tran"},
+        {"Đặc khu", "dac_khu"},
 };
 
 typedef struct row {
@@ -79,8 +92,8 @@ typedef struct ctx {
 	int nerr;
 } ctx_t;
 
-static void
-add_error(ctx_t *c, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_error(ctx_t *c, size_t line, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 add_error(ctx_t *c, size_t line, const char *fmt, ...)
@@ -106,15 +119,15 @@ load_existing(const store_unit_t *u, void *p)
 		c->ex = xrealloc(c->ex, size_mul(c->capex, sizeof *c->ex));
 	}
 	c->ex[c->nex] = (existing_t){
-		.id = u->id,
-		.code = arena_strdup(&c->a, u->code),
-		.name = arena_strdup(&c->a, u->name),
-		.kind = arena_strdup(&c->a, u->kind),
-		.locality = arena_strdup(&c->a, u->locality_code),
-		.email = arena_strdup(&c->a, u->email),
-		.phone = arena_strdup(&c->a, u->phone),
-		.parent_id = u->parent_id,
-		.active = u->active,
+	        .id = u->id,
+	        .code = arena_strdup(&c->a, u->code),
+	        .name = arena_strdup(&c->a, u->name),
+	        .kind = arena_strdup(&c->a, u->kind),
+	        .locality = arena_strdup(&c->a, u->locality_code),
+	        .email = arena_strdup(&c->a, u->email),
+	        .phone = arena_strdup(&c->a, u->phone),
+	        .parent_id = u->parent_id,
+	        .active = u->active,
 	};
 	c->nex++;
 	return 0;
@@ -206,9 +219,11 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 		if (!strmap_get(&c->ex_by_code, rows[r].code, strlen(rows[r].code), &self))
 			self = (int64_t)(c->nex + r);
 		if (*rows[r].parent) {
-			if (!strmap_get(&c->ex_by_code, rows[r].parent, strlen(rows[r].parent), &v)) {
+			if (!strmap_get(&c->ex_by_code, rows[r].parent, strlen(rows[r].parent),
+			                &v)) {
 				int64_t pr;
-				if (strmap_get(row_by_code, rows[r].parent, strlen(rows[r].parent), &pr))
+				if (strmap_get(row_by_code, rows[r].parent, strlen(rows[r].parent),
+				               &pr))
 					v = (int64_t)c->nex + pr;
 			}
 		}
@@ -231,7 +246,8 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 					*at = rows[k - (int64_t)c->nex].line;
 				else {
 					int64_t r;
-					if (strmap_get(row_by_code, c->ex[k].code, strlen(c->ex[k].code), &r))
+					if (strmap_get(row_by_code, c->ex[k].code,
+					               strlen(c->ex[k].code), &r))
 						*at = rows[r].line;
 				}
 				k = par[k];
@@ -246,8 +262,8 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 }
 
 int
-units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t *stats,
-                 char *err, size_t errlen)
+units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t *stats, char *err,
+                 size_t errlen)
 {
 	ctx_t c = {.a = ARENA_INIT};
 	csv_reader_t r;
@@ -259,7 +275,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	memset(stats, 0, sizeof *stats);
 	csv_init(&r, data, len);
 
-	if (store_kinds_each(st, load_kind, &c) != 0 || store_units_each(st, load_existing, &c) != 0) {
+	if (store_kinds_each(st, load_kind, &c) != 0 ||
+	    store_units_each(st, load_existing, &c) != 0) {
 		add_error(&c, 0, "Không đọc được danh mục đơn vị hiện có.");
 		goto done;
 	}
@@ -277,7 +294,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 				else
 					hi = mid;
 			}
-			c.ex[k].parent_code = lo < c.nex && c.ex[lo].id == pid ? c.ex[lo].code : NULL;
+			c.ex[k].parent_code =
+			        lo < c.nex && c.ex[lo].id == pid ? c.ex[lo].code : NULL;
 		}
 	}
 
@@ -304,8 +322,10 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 				found = k;
 		if (found < 0) {
 			add_error(&c, 1,
-			          "cột \"%s\" không được hỗ trợ. Các cột dùng được: code, name, kind, "
-			          "parent_code, locality_code, email, phone, active (hoặc type, level "
+			          "cột \"%s\" không được hỗ trợ. Các cột dùng được: code, name, "
+			          "kind, "
+			          "parent_code, locality_code, email, phone, active (hoặc type, "
+			          "level "
 			          "theo danh mục hành chính).",
 			          h);
 		} else if (colpos[found] >= 0) {
@@ -318,8 +338,9 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	if (colpos[C_CODE] < 0 || colpos[C_NAME] < 0)
 		add_error(&c, 1, "thiếu cột bắt buộc \"code\" hoặc \"name\".");
 	if (!registry && colpos[C_KIND] < 0)
-		add_error(&c, 1, "thiếu cột \"kind\" (loại đơn vị) hoặc \"type\" (theo danh mục "
-		                 "hành chính).");
+		add_error(&c, 1,
+		          "thiếu cột \"kind\" (loại đơn vị) hoặc \"type\" (theo danh mục "
+		          "hành chính).");
 	if (registry && colpos[C_KIND] >= 0)
 		add_error(&c, 1, "chỉ dùng một trong hai cột \"kind\" hoặc \"type\".");
 	if (c.nerr)
@@ -328,7 +349,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	while ((rc = csv_next(&r)) > 0) {
 		size_t line = r.line;
 		if (r.nfields != ncols) {
-			add_error(&c, line, "có %zu cột nhưng tiêu đề có %zu cột.", r.nfields, ncols);
+			add_error(&c, line, "có %zu cột nhưng tiêu đề có %zu cột.", r.nfields,
+			          ncols);
 			continue;
 		}
 		const char *v[C_NCOLS] = {0};
@@ -340,7 +362,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 			const char *f = csv_field(&r, (size_t)colpos[k], &fl);
 			if (!text_utf8_valid(f, fl)) {
 				add_error(&c, line,
-				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với mã "
+				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với "
+				          "mã "
 				          "hóa UTF-8.",
 				          col_labels[k]);
 				bad = 1;
@@ -353,10 +376,11 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		row_t row = {.line = line, .active = -1};
 		row.code = v[C_CODE];
 		if (!valid_code(row.code)) {
-			add_error(&c, line,
-			          "mã đơn vị \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, "
-			          "'-', '_' hoặc '.'.",
-			          row.code, MAX_CODE);
+			add_error(
+			        &c, line,
+			        "mã đơn vị \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, "
+			        "'-', '_' hoặc '.'.",
+			        row.code, MAX_CODE);
 			continue;
 		}
 		buf_t nfc = BUF_INIT;
@@ -373,20 +397,24 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		}
 		if (registry) {
 			row.kind = NULL;
-			for (size_t k = 0; k < sizeof registry_types / sizeof registry_types[0]; k++)
+			for (size_t k = 0; k < sizeof registry_types / sizeof registry_types[0];
+			     k++)
 				if (strcmp(v[C_TYPE], registry_types[k].type) == 0)
 					row.kind = registry_types[k].kind;
 			if (!row.kind) {
 				add_error(&c, line,
-				          "loại \"%s\" không có trong danh mục hành chính (Tỉnh, Thành "
-				          "phố Trung ương, Huyện, Quận, Thị xã, Thành phố, Xã, Phường, "
+				          "loại \"%s\" không có trong danh mục hành chính (Tỉnh, "
+				          "Thành "
+				          "phố Trung ương, Huyện, Quận, Thị xã, Thành phố, Xã, "
+				          "Phường, "
 				          "Thị trấn, Đặc khu).",
 				          v[C_TYPE]);
 				continue;
 			}
 			if (v[C_LEVEL] && strcmp(v[C_LEVEL], "1") && strcmp(v[C_LEVEL], "2") &&
 			    strcmp(v[C_LEVEL], "3")) {
-				add_error(&c, line, "cấp (level) \"%s\" phải là 1, 2 hoặc 3.", v[C_LEVEL]);
+				add_error(&c, line, "cấp (level) \"%s\" phải là 1, 2 hoặc 3.",
+				          v[C_LEVEL]);
 				continue;
 			}
 			row.locality = row.code; /* a registry row is its own locality */
@@ -394,7 +422,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 			row.kind = v[C_KIND];
 			if (!strmap_get(&c.kinds, row.kind, strlen(row.kind), NULL)) {
 				add_error(&c, line,
-				          "loại đơn vị \"%s\" không tồn tại; xem danh sách loại trong "
+				          "loại đơn vị \"%s\" không tồn tại; xem danh sách loại "
+				          "trong "
 				          "docs/units-csv.md.",
 				          row.kind);
 				continue;
@@ -403,23 +432,27 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		}
 		row.parent = v[C_PARENT] && *v[C_PARENT] ? v[C_PARENT] : "VN";
 		if (strcmp(row.code, "VN") == 0) {
-			add_error(&c, line, "mã VN dành cho đơn vị gốc (cả nước); hãy dùng mã khác.");
+			add_error(&c, line,
+			          "mã VN dành cho đơn vị gốc (cả nước); hãy dùng mã khác.");
 			continue;
 		}
 		if (strcmp(row.parent, row.code) == 0) {
-			add_error(&c, line, "đơn vị %s không thể là cấp trên của chính nó.", row.code);
+			add_error(&c, line, "đơn vị %s không thể là cấp trên của chính nó.",
+			          row.code);
 			continue;
 		}
 		row.email = v[C_EMAIL];
 		if (row.email && *row.email && !valid_email(row.email)) {
-			add_error(&c, line, "thư điện tử \"%s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).",
+			add_error(&c, line,
+			          "thư điện tử \"%s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).",
 			          row.email);
 			continue;
 		}
 		row.phone = v[C_PHONE];
 		if (row.phone && *row.phone && !valid_phone(row.phone)) {
 			add_error(&c, line,
-			          "số điện thoại \"%s\" không hợp lệ: chỉ gồm 6–15 chữ số và + . - ( ).",
+			          "số điện thoại \"%s\" không hợp lệ: chỉ gồm 6–15 chữ số và + . - "
+			          "( ).",
 			          row.phone);
 			continue;
 		}
@@ -461,10 +494,11 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		const char *p = rows[i].parent;
 		if (!strmap_get(&row_by_code, p, strlen(p), NULL) &&
 		    !strmap_get(&c.ex_by_code, p, strlen(p), NULL))
-			add_error(&c, rows[i].line,
-			          "không tìm thấy đơn vị cấp trên có mã \"%s\" (trong tệp hay trong "
-			          "hệ thống).",
-			          p);
+			add_error(
+			        &c, rows[i].line,
+			        "không tìm thấy đơn vị cấp trên có mã \"%s\" (trong tệp hay trong "
+			        "hệ thống).",
+			        p);
 	}
 	if (c.nerr)
 		goto done;
@@ -483,10 +517,10 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		row_t *w = &rows[i];
 		int64_t k;
 		store_unit_change_t ch = {
-			.code = w->code,
-			.name = w->name,
-			.kind = w->kind,
-			.parent_code = w->parent,
+		        .code = w->code,
+		        .name = w->name,
+		        .kind = w->kind,
+		        .parent_code = w->parent,
 		};
 		if (strmap_get(&c.ex_by_code, w->code, strlen(w->code), &k)) {
 			existing_t *e = &c.ex[k];

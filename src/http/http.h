@@ -27,10 +27,12 @@ typedef int (*http_handler_fn)(http_req_t *req);
 
 typedef struct http_route {
 	unsigned method;     /* one enum http_method value */
-	const char *pattern; /* "/units/:id": ":name" = one non-empty segment; a last "*name" = the rest */
-	const char *params;  /* space-separated query/form parameter names accepted; others dropped */
-	size_t max_body;     /* body cap in bytes (413 beyond); 0 = no body accepted */
-	const char *action;  /* access-control action this route needs (checked by the app) */
+	const char *pattern; /* "/units/:id": ":name" = one non-empty segment; a last "*name" = the
+	                        rest */
+	const char
+	        *params; /* space-separated query/form parameter names accepted; others dropped */
+	size_t max_body; /* body cap in bytes (413 beyond); 0 = no body accepted */
+	const char *action; /* access-control action this route needs (checked by the app) */
 	http_handler_fn handler;
 } http_route_t;
 
@@ -47,21 +49,21 @@ typedef void (*http_error_fn)(http_req_t *req, int status, const char *message);
 typedef int (*http_before_fn)(http_req_t *req, const http_route_t *route);
 
 typedef struct http_config {
-	const char *listen;        /* "127.0.0.1:8080"; port 0 = ephemeral (see http_server_port) */
-	unsigned threads;          /* thread pool size; 0 = number of CPUs */
-	unsigned conn_limit;       /* total connections; 0 = default */
-	unsigned per_ip_limit;     /* connections per client IP; 0 = default */
-	unsigned timeout_s;        /* idle connection timeout; 0 = default */
-	size_t conn_memory_limit;  /* MHD per-connection memory (headers + buffers); 0 = default */
-	size_t max_header_bytes;   /* total request header bytes before 431; 0 = default */
-	const char *static_dir;    /* files served under /static/ with ETag; NULL = none */
+	const char *listen;       /* "127.0.0.1:8080"; port 0 = ephemeral (see http_server_port) */
+	unsigned threads;         /* thread pool size; 0 = number of CPUs */
+	unsigned conn_limit;      /* total connections; 0 = default */
+	unsigned per_ip_limit;    /* connections per client IP; 0 = default */
+	unsigned timeout_s;       /* idle connection timeout; 0 = default */
+	size_t conn_memory_limit; /* MHD per-connection memory (headers + buffers); 0 = default */
+	size_t max_header_bytes;  /* total request header bytes before 431; 0 = default */
+	const char *static_dir;   /* files served under /static/ with ETag; NULL = none */
 	const http_route_t *routes;
 	size_t nroutes;
-	http_before_fn before;     /* may be NULL */
-	http_error_fn on_error;    /* may be NULL: a plain Vietnamese text page is sent */
-	void *app;                 /* returned by http_req_app() */
-	FILE *access_log;          /* one line per request; NULL = stderr; */
-	int quiet;                 /* 1 = no access log at all (tests) */
+	http_before_fn before;  /* may be NULL */
+	http_error_fn on_error; /* may be NULL: a plain Vietnamese text page is sent */
+	void *app;              /* returned by http_req_app() */
+	FILE *access_log;       /* one line per request; NULL = stderr; */
+	int quiet;              /* 1 = no access log at all (tests) */
 } http_config_t;
 
 /* Start serving in background threads. *out owns the server; stop it with http_server_stop.
@@ -88,7 +90,8 @@ const char *http_req_client_ip(http_req_t *req);
  * Lookup order: route params, then the urlencoded form body, then the query string, so the
  * body wins over the query; a name repeated within one source: the first occurrence wins. */
 const char *http_req_param(http_req_t *req, const char *name);
-const char *http_req_header(http_req_t *req, const char *name); /* case-insensitive; NULL if absent */
+const char *http_req_header(http_req_t *req,
+                            const char *name); /* case-insensitive; NULL if absent */
 const char *http_req_cookie(http_req_t *req, const char *name);
 /* Raw body (any content type); NULL with *len = 0 when none. */
 const char *http_req_body(http_req_t *req, size_t *len /* OUT */);
@@ -155,8 +158,8 @@ typedef struct http_match {
 } http_match_t;
 /* method is one enum http_method value (HEAD passed as HTTP_GET; 0 for any other method).
  * 0 when a route matched; -1 otherwise, and then m->allow == 0 means 404, else 405. */
-int http_route_find(const http_route_t *routes, size_t nroutes, unsigned method,
-                    const char *path, arena_t *a, http_match_t *m /* OUT */);
+int http_route_find(const http_route_t *routes, size_t nroutes, unsigned method, const char *path,
+                    arena_t *a, http_match_t *m /* OUT */);
 
 /* Static files (src/http/static.c). */
 /* Content-Type for a file name by its extension, or NULL for types that are never served. */

@@ -67,12 +67,12 @@
 #define DISCARD_BUDGET ((size_t)64 * 1024)
 
 static const char *const security_headers[][2] = {
-    {"Content-Security-Policy",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
-    {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "same-origin"},
-    {"X-Frame-Options", "DENY"},
+        {"Content-Security-Policy",
+         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "same-origin"},
+        {"X-Frame-Options", "DENY"},
 };
 
 #define TEXT_PLAIN "text/plain; charset=utf-8"
@@ -495,7 +495,7 @@ static size_t
 header_bytes(http_req_t *req)
 {
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	return ci ? ci->header_size : 0;
 }
 
@@ -720,7 +720,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->raw_uri = arena_strdup(&req->arena, uri ? uri : "");
 	strcpy(req->ip, "-");
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -780,7 +780,7 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 	int status = req->status;
 	if (status == 0) {
 		const union MHD_ConnectionInfo *ci =
-		    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+		        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
 		if (ci != NULL)
 			status = (int)ci->http_status;
 	}
@@ -797,7 +797,7 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 	static const char *const toe_names[] = {"",          " error",      " timeout",
 	                                        " shutdown", " read-error", " client-abort"};
 	const char *note =
-	    (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe] : " ?";
+	        (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe] : " ?";
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -886,7 +886,7 @@ clamp_conn_limit(unsigned want)
 	rlim_t need = (rlim_t)want + reserve;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		rlim_t target =
-		    rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+		        rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
 		struct rlimit nrl = {target, rl.rlim_max};
 		if (setrlimit(RLIMIT_NOFILE, &nrl) == 0)
 			rl.rlim_cur = target;
@@ -950,12 +950,12 @@ http_server_start(const http_config_t *cfg, http_server_t **out)
 	/* See "Threading" at the top of this file. ITC is required by MHD_quiesce_daemon. */
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	srv->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-	    MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	    srv, MHD_OPTION_END);
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+	        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
+	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	        srv, MHD_OPTION_END);
 	if (srv->d == NULL) {
 		log_error("http: could not listen on %s", listen);
 		goto fail;

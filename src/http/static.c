@@ -17,16 +17,16 @@ static const struct {
 	const char *ext;
 	const char *type;
 } types[] = {
-    {"css", "text/css; charset=utf-8"},
-    {"js", "text/javascript; charset=utf-8"},
-    {"svg", "image/svg+xml"},
-    {"png", "image/png"},
-    {"jpg", "image/jpeg"},
-    {"jpeg", "image/jpeg"},
-    {"webp", "image/webp"},
-    {"ico", "image/x-icon"},
-    {"woff2", "font/woff2"},
-    {"txt", "text/plain; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"webp", "image/webp"},
+        {"ico", "image/x-icon"},
+        {"woff2", "font/woff2"},
+        {"txt", "text/plain; charset=utf-8"},
 };
 
 const char *

@@ -124,8 +124,8 @@ static int
 viet_letter(int32_t lc)
 {
 	static const signed char ascii[26] = {
-	    VA, VB, VC, VD, VE, -1, VG, VH, VI, -1, VK, VL, VM,
-	    VN, VO, VP, VQ, VR, VS, VT, VU, VV, -1, VX, VY, -1,
+	        VA, VB, VC, VD, VE, -1, VG, VH, VI, -1, VK, VL, VM,
+	        VN, VO, VP, VQ, VR, VS, VT, VU, VV, -1, VX, VY, -1,
 	};
 	if (lc >= 'a' && lc <= 'z')
 		return ascii[lc - 'a'] < 0 ? VNONE : ascii[lc - 'a'];
@@ -336,7 +336,7 @@ text_collate_key(const char *p, size_t n, buf_t *out)
 	}
 	size_t cnt = (size_t)m, ne = 0;
 	elem_t estack[STACK_CPS],
-	    *els = cnt > STACK_CPS ? xmalloc(size_mul(cnt, sizeof *els)) : estack;
+	        *els = cnt > STACK_CPS ? xmalloc(size_mul(cnt, sizeof *els)) : estack;
 	for (size_t i = 0; i < cnt; ne++)
 		i = next_elem(cps, cnt, i, &els[ne]);
 	buf_reserve(out, size_add(size_mul(cnt, 12), 16));

@@ -283,7 +283,7 @@ tokenize(comp_t *c)
 	for (size_t i = 0; i < c->ntoks; i++) {
 		const tok_t *pr = i ? &c->toks[i - 1] : NULL;
 		c->toks[i].line_start =
-		    pr == NULL || (pr->kind == T_TEXT && src[pr->start + pr->len - 1] == '\n');
+		        pr == NULL || (pr->kind == T_TEXT && src[pr->start + pr->len - 1] == '\n');
 	}
 	return 0;
 }
@@ -327,10 +327,10 @@ match_tags(comp_t *c)
 			tok_t *o = &c->toks[stack[sp - 1]];
 			if (o->len != t->len || memcmp(c->src + o->start, nm, t->len) != 0)
 				return comp_error(
-				    c, t->line,
-				    "mismatched closing tag \"%.*s\": expected \"%.*s\" "
-				    "(opened on line %d)",
-				    (int)t->len, nm, (int)o->len, c->src + o->start, o->line);
+				        c, t->line,
+				        "mismatched closing tag \"%.*s\": expected \"%.*s\" "
+				        "(opened on line %d)",
+				        (int)t->len, nm, (int)o->len, c->src + o->start, o->line);
 			o->match = i;
 			t->match = stack[--sp];
 			t->in_pb = o->in_pb;
@@ -662,8 +662,8 @@ build(comp_t *c, node_t **kids, size_t *nkids)
 		if (t->kind == T_TEXT) {
 			size_t off = 0;
 			if (t->line_start)
-				off =
-				    common_blank(c->src + t->start, t->len, f->strip, f->strip_len);
+				off = common_blank(c->src + t->start, t->len, f->strip,
+				                   f->strip_len);
 			if (t->drop || off == t->len)
 				continue;
 			on_content(&b, t);
@@ -737,12 +737,12 @@ compile(const char *name, const char *src, size_t len, char *err, size_t errlen)
 	t->name = arena_strdup(&t->arena, name);
 	t->hash = hash_name(t->name);
 	comp_t c = {
-	    .name = name,
-	    .src = arena_strndup(&t->arena, src ? src : "", src ? len : 0),
-	    .len = src ? len : 0,
-	    .arena = &t->arena,
-	    .err = err,
-	    .errlen = errlen,
+	        .name = name,
+	        .src = arena_strndup(&t->arena, src ? src : "", src ? len : 0),
+	        .len = src ? len : 0,
+	        .arena = &t->arena,
+	        .err = err,
+	        .errlen = errlen,
 	};
 	if (tokenize(&c) < 0 || match_tags(&c) < 0) {
 		free(c.toks);
@@ -916,8 +916,8 @@ load_walk(tmpl_set_t *set, buf_t *path, size_t root_len, int depth, char *err, s
 			rc = read_file(path->data, &src, err, errlen);
 			if (rc == 0) {
 				char *name =
-				    xstrndup(path->data + root_len + 1,
-				             path->len - root_len - 1 - strlen(".mustache"));
+				        xstrndup(path->data + root_len + 1,
+				                 path->len - root_len - 1 - strlen(".mustache"));
 				rc = tmpl_set_add(set, name, buf_cstr(&src), src.len, err, errlen);
 				free(name);
 			}

@@ -190,8 +190,8 @@ test_api(void **state)
 	int found = 0;
 	size_t i;
 	json_t *u;
-	json_array_foreach(units, i, u) if (!strcmp(json_string_value(json_object_get(u, "code")), "48"))
-		found = 1;
+	json_array_foreach(units, i, u) if (!strcmp(json_string_value(json_object_get(u, "code")),
+	                                            "48")) found = 1;
 	assert_true(found);
 	json_decref(j);
 
@@ -223,9 +223,9 @@ test_errors(void **state)
 	assert_non_null(json_object_get(json_object_get(j, "error"), "message"));
 	json_decref(j);
 	j = get_json("/api/v1/units?q=xa&limit=abc", 400);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "error"),
-	                                                         "message")),
-	                       "limit"));
+	assert_non_null(
+	        strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+	               "limit"));
 	json_decref(j);
 	j = get_json("/api/v1/units", 400);
 	json_decref(j);
@@ -239,7 +239,8 @@ test_reload_after_import(void **state)
 	(void)state;
 	char err[1024];
 	units_import_stats_t s;
-	const char *csv = "code,name,kind,parent_code\nHT-TV,Thư viện xã Hà Thượng,thu_vien,05812\n";
+	const char *csv =
+	        "code,name,kind,parent_code\nHT-TV,Thư viện xã Hà Thượng,thu_vien,05812\n";
 	assert_int_equal(units_import_csv(app.store, csv, strlen(csv), &s, err, sizeof err), 0);
 	assert_int_equal(app_tree_reload(&app), 0);
 	expect("/units/HT-TV", 200, "Thư viện xã Hà Thượng");
@@ -250,11 +251,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pages),
-		cmocka_unit_test(test_search_page),
-		cmocka_unit_test(test_api),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_reload_after_import),
+	        cmocka_unit_test(test_pages),
+	        cmocka_unit_test(test_search_page),
+	        cmocka_unit_test(test_api),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_reload_after_import),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

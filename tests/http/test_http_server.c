@@ -123,20 +123,20 @@ h_slow(http_req_t *req)
 }
 
 static const http_route_t routes[] = {
-    {HTTP_GET, "/hello", NULL, 0, NULL, h_hello},
-    {HTTP_GET, "/units/:id", NULL, 0, NULL, h_unit},
-    {HTTP_POST, "/echo", "a b", 1024, NULL, h_echo},
-    {HTTP_POST, "/raw", NULL, 4096, NULL, h_raw},
-    {HTTP_POST, "/nobody", NULL, 0, NULL, h_hello},
-    {HTTP_PUT, "/units/:id", NULL, 0, NULL, h_unit},
-    {HTTP_GET, "/forbidden", NULL, 0, NULL, h_forbidden},
-    {HTTP_GET, "/bug", NULL, 0, NULL, h_bug},
-    {HTTP_GET, "/search", "q", 0, NULL, h_search},
-    {HTTP_GET, "/files/*rest", NULL, 0, NULL, h_files},
-    {HTTP_GET, "/cookie", NULL, 0, NULL, h_cookie},
-    {HTTP_GET, "/redirect", NULL, 0, NULL, h_redirect},
-    {HTTP_GET, "/admin", NULL, 0, "admin", h_admin},
-    {HTTP_GET, "/slow", NULL, 0, NULL, h_slow},
+        {HTTP_GET, "/hello", NULL, 0, NULL, h_hello},
+        {HTTP_GET, "/units/:id", NULL, 0, NULL, h_unit},
+        {HTTP_POST, "/echo", "a b", 1024, NULL, h_echo},
+        {HTTP_POST, "/raw", NULL, 4096, NULL, h_raw},
+        {HTTP_POST, "/nobody", NULL, 0, NULL, h_hello},
+        {HTTP_PUT, "/units/:id", NULL, 0, NULL, h_unit},
+        {HTTP_GET, "/forbidden", NULL, 0, NULL, h_forbidden},
+        {HTTP_GET, "/bug", NULL, 0, NULL, h_bug},
+        {HTTP_GET, "/search", "q", 0, NULL, h_search},
+        {HTTP_GET, "/files/*rest", NULL, 0, NULL, h_files},
+        {HTTP_GET, "/cookie", NULL, 0, NULL, h_cookie},
+        {HTTP_GET, "/redirect", NULL, 0, NULL, h_redirect},
+        {HTTP_GET, "/admin", NULL, 0, "admin", h_admin},
+        {HTTP_GET, "/slow", NULL, 0, NULL, h_slow},
 };
 
 static int before_calls;
@@ -155,8 +155,8 @@ before(http_req_t *req, const http_route_t *route)
 static void
 on_error(http_req_t *req, int status, const char *message)
 {
-	char *s =
-	    arena_printf(http_req_arena(req), "<p>Lỗi %d: %s</p>", status, message ? message : "");
+	char *s = arena_printf(http_req_arena(req), "<p>Lỗi %d: %s</p>", status,
+	                       message ? message : "");
 	http_reply(req, status, "text/html; charset=utf-8", s, strlen(s));
 }
 
@@ -529,8 +529,8 @@ test_bad_encoding(void **state)
 	hc_resp_t r;
 	assert_int_equal(hc_get(port, "/units/%C0%AF", &r), 0);
 	assert_string_equal(
-	    buf_cstr(&r.body),
-	    "Địa chỉ hoặc tham số không hợp lệ: đường dẫn không phải UTF-8 hợp lệ.");
+	        buf_cstr(&r.body),
+	        "Địa chỉ hoặc tham số không hợp lệ: đường dẫn không phải UTF-8 hợp lệ.");
 	hc_resp_free(&r);
 	assert_int_equal(hc_get(port, "/units/%00", &r), 0);
 	assert_non_null(strstr(buf_cstr(&r.body), "NUL"));
@@ -911,23 +911,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hello_and_params),
-	    cmocka_unit_test(test_not_found_and_method),
-	    cmocka_unit_test(test_head),
-	    cmocka_unit_test(test_form_and_declared_params),
-	    cmocka_unit_test(test_body_limits),
-	    cmocka_unit_test(test_header_limit),
-	    cmocka_unit_test(test_bad_encoding),
-	    cmocka_unit_test(test_handler_errors),
-	    cmocka_unit_test(test_cookie_redirect_buf),
-	    cmocka_unit_test(test_static),
-	    cmocka_unit_test(test_healthz),
-	    cmocka_unit_test(test_keep_alive),
-	    cmocka_unit_test(test_concurrency),
-	    cmocka_unit_test(test_stop_waits_for_inflight),
-	    cmocka_unit_test(test_serve_stops_on_sigterm),
-	    cmocka_unit_test(test_access_log),
-	    cmocka_unit_test(test_start_errors),
+	        cmocka_unit_test(test_hello_and_params),
+	        cmocka_unit_test(test_not_found_and_method),
+	        cmocka_unit_test(test_head),
+	        cmocka_unit_test(test_form_and_declared_params),
+	        cmocka_unit_test(test_body_limits),
+	        cmocka_unit_test(test_header_limit),
+	        cmocka_unit_test(test_bad_encoding),
+	        cmocka_unit_test(test_handler_errors),
+	        cmocka_unit_test(test_cookie_redirect_buf),
+	        cmocka_unit_test(test_static),
+	        cmocka_unit_test(test_healthz),
+	        cmocka_unit_test(test_keep_alive),
+	        cmocka_unit_test(test_concurrency),
+	        cmocka_unit_test(test_stop_waits_for_inflight),
+	        cmocka_unit_test(test_serve_stops_on_sigterm),
+	        cmocka_unit_test(test_access_log),
+	        cmocka_unit_test(test_start_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -131,9 +131,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf),   cmocka_unit_test(test_arena),
-		cmocka_unit_test(test_strmap), cmocka_unit_test(test_file),
-		cmocka_unit_test(test_size_math),
+	        cmocka_unit_test(test_buf),       cmocka_unit_test(test_arena),
+	        cmocka_unit_test(test_strmap),    cmocka_unit_test(test_file),
+	        cmocka_unit_test(test_size_math),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,7 +232,7 @@ test_limits(void **state)
 				assert_int_equal(csv_next(&r), -1);
 				assert_int_equal(r.line, 2);
 				assert_non_null(
-				    strstr(r.err, "Dòng 2, cột 1: trường dài hơn 65536 byte"));
+				        strstr(r.err, "Dòng 2, cột 1: trường dài hơn 65536 byte"));
 			} else {
 				assert_int_equal(csv_next(&r), 1);
 				size_t len;
@@ -309,14 +309,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_simple),
-	    cmocka_unit_test(test_line_endings),
-	    cmocka_unit_test(test_quoted),
-	    cmocka_unit_test(test_empty_fields_and_blank_lines),
-	    cmocka_unit_test(test_bom_and_empty),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_registry),
+	        cmocka_unit_test(test_simple),
+	        cmocka_unit_test(test_line_endings),
+	        cmocka_unit_test(test_quoted),
+	        cmocka_unit_test(test_empty_fields_and_blank_lines),
+	        cmocka_unit_test(test_bom_and_empty),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_limits),
+	        cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

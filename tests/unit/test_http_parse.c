@@ -60,30 +60,30 @@ test_path_decode(void **state)
 	struct {
 		const char *raw, *why;
 	} bad[] = {
-	    {"", "đường dẫn không bắt đầu bằng /"},
-	    {"units", "đường dẫn không bắt đầu bằng /"},
-	    {"http://x/units", "đường dẫn không bắt đầu bằng /"},
-	    {"/a%2Fb", "đường dẫn có dấu / được mã hoá (%2F)"},
-	    {"/a%2fb", "đường dẫn có dấu / được mã hoá (%2F)"},
-	    {"/a%zz", "đường dẫn có mã %XX sai"},
-	    {"/a%", "đường dẫn có mã %XX sai"},
-	    {"/a%2", "đường dẫn có mã %XX sai"},
-	    {"/a%00", "đường dẫn có ký tự NUL (%00)"},
-	    {"/a%0A", "đường dẫn có ký tự điều khiển"},
-	    {"/a%7F", "đường dẫn có ký tự điều khiển"},
-	    {"/a%C0%AF", "đường dẫn không phải UTF-8 hợp lệ"},       /* overlong '/' */
-	    {"/a%E0%80%AF", "đường dẫn không phải UTF-8 hợp lệ"},    /* overlong, 3 bytes */
-	    {"/a%F0%80%80%AF", "đường dẫn không phải UTF-8 hợp lệ"}, /* overlong, 4 bytes */
-	    {"/a%ED%A0%80", "đường dẫn không phải UTF-8 hợp lệ"},    /* surrogate D800 */
-	    {"/a%ED%BF%BF", "đường dẫn không phải UTF-8 hợp lệ"},    /* surrogate DFFF */
-	    {"/a%F4%90%80%80", "đường dẫn không phải UTF-8 hợp lệ"}, /* > U+10FFFF */
-	    {"/a%F5%80%80%80", "đường dẫn không phải UTF-8 hợp lệ"},
-	    {"/a%C3", "đường dẫn không phải UTF-8 hợp lệ"}, /* truncated */
-	    {"/a%E1%BA", "đường dẫn không phải UTF-8 hợp lệ"},
-	    {"/a%80", "đường dẫn không phải UTF-8 hợp lệ"}, /* lone continuation */
-	    {"/a%C3%28", "đường dẫn không phải UTF-8 hợp lệ"},
-	    {"/a%FF", "đường dẫn không phải UTF-8 hợp lệ"},
-	    {"/a\xC3", "đường dẫn không phải UTF-8 hợp lệ"}, /* raw bytes too */
+	        {"", "đường dẫn không bắt đầu bằng /"},
+	        {"units", "đường dẫn không bắt đầu bằng /"},
+	        {"http://x/units", "đường dẫn không bắt đầu bằng /"},
+	        {"/a%2Fb", "đường dẫn có dấu / được mã hoá (%2F)"},
+	        {"/a%2fb", "đường dẫn có dấu / được mã hoá (%2F)"},
+	        {"/a%zz", "đường dẫn có mã %XX sai"},
+	        {"/a%", "đường dẫn có mã %XX sai"},
+	        {"/a%2", "đường dẫn có mã %XX sai"},
+	        {"/a%00", "đường dẫn có ký tự NUL (%00)"},
+	        {"/a%0A", "đường dẫn có ký tự điều khiển"},
+	        {"/a%7F", "đường dẫn có ký tự điều khiển"},
+	        {"/a%C0%AF", "đường dẫn không phải UTF-8 hợp lệ"},       /* overlong '/' */
+	        {"/a%E0%80%AF", "đường dẫn không phải UTF-8 hợp lệ"},    /* overlong, 3 bytes */
+	        {"/a%F0%80%80%AF", "đường dẫn không phải UTF-8 hợp lệ"}, /* overlong, 4 bytes */
+	        {"/a%ED%A0%80", "đường dẫn không phải UTF-8 hợp lệ"},    /* surrogate D800 */
+	        {"/a%ED%BF%BF", "đường dẫn không phải UTF-8 hợp lệ"},    /* surrogate DFFF */
+	        {"/a%F4%90%80%80", "đường dẫn không phải UTF-8 hợp lệ"}, /* > U+10FFFF */
+	        {"/a%F5%80%80%80", "đường dẫn không phải UTF-8 hợp lệ"},
+	        {"/a%C3", "đường dẫn không phải UTF-8 hợp lệ"}, /* truncated */
+	        {"/a%E1%BA", "đường dẫn không phải UTF-8 hợp lệ"},
+	        {"/a%80", "đường dẫn không phải UTF-8 hợp lệ"}, /* lone continuation */
+	        {"/a%C3%28", "đường dẫn không phải UTF-8 hợp lệ"},
+	        {"/a%FF", "đường dẫn không phải UTF-8 hợp lệ"},
+	        {"/a\xC3", "đường dẫn không phải UTF-8 hợp lệ"}, /* raw bytes too */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_null(path(&a, bad[i].raw, &why));
@@ -127,14 +127,15 @@ test_form_parse(void **state)
 	struct {
 		const char *s, *why;
 	} bad[] = {
-	    {"q=%zz", "tham số “q” có mã %XX sai"},
-	    {"q=%00", "tham số “q” có ký tự NUL (%00)"},
-	    {"q=%C0%AF", "tham số “q” không phải UTF-8 hợp lệ"},
-	    {"%zz=1", "tên tham số có mã %XX sai"},
-	    {"%C3=1", "tên tham số không phải UTF-8 hợp lệ"},
-	    {"=%ED%A0%80", "giá trị không kèm tên không phải UTF-8 hợp lệ"},
-	    {"ok=1&t%C3%AAn=%", "tham số “tên” có mã %XX sai"},
-	    {"a%0Ab=%", "tham số “ab” có mã %XX sai"}, /* control characters kept out of messages */
+	        {"q=%zz", "tham số “q” có mã %XX sai"},
+	        {"q=%00", "tham số “q” có ký tự NUL (%00)"},
+	        {"q=%C0%AF", "tham số “q” không phải UTF-8 hợp lệ"},
+	        {"%zz=1", "tên tham số có mã %XX sai"},
+	        {"%C3=1", "tên tham số không phải UTF-8 hợp lệ"},
+	        {"=%ED%A0%80", "giá trị không kèm tên không phải UTF-8 hợp lệ"},
+	        {"ok=1&t%C3%AAn=%", "tham số “tên” có mã %XX sai"},
+	        {"a%0Ab=%",
+	         "tham số “ab” có mã %XX sai"}, /* control characters kept out of messages */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		why = NULL;
@@ -209,7 +210,7 @@ test_route_match(void **state)
 	assert_int_equal(n, 0);
 
 	assert_int_equal(
-	    http_route_match("/files/*rest", "/files/a/b.txt", &a, names, values, 4, &n), 1);
+	        http_route_match("/files/*rest", "/files/a/b.txt", &a, names, values, 4, &n), 1);
 	assert_string_equal(names[0], "rest");
 	assert_string_equal(values[0], "a/b.txt");
 	assert_int_equal(http_route_match("/files/*rest", "/files/", &a, names, values, 4, &n), 1);
@@ -232,10 +233,10 @@ test_route_find(void **state)
 {
 	(void)state;
 	static const http_route_t table[] = {
-	    {HTTP_GET, "/units/new", NULL, 0, NULL, h_dummy},
-	    {HTTP_GET, "/units/:id", NULL, 0, NULL, h_dummy},
-	    {HTTP_POST, "/units/:id", "name", 1024, NULL, h_dummy},
-	    {HTTP_DELETE, "/units/:uid", NULL, 0, NULL, h_dummy},
+	        {HTTP_GET, "/units/new", NULL, 0, NULL, h_dummy},
+	        {HTTP_GET, "/units/:id", NULL, 0, NULL, h_dummy},
+	        {HTTP_POST, "/units/:id", "name", 1024, NULL, h_dummy},
+	        {HTTP_DELETE, "/units/:uid", NULL, 0, NULL, h_dummy},
 	};
 	arena_t a = ARENA_INIT;
 	http_match_t m;
@@ -311,10 +312,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_url_decode),     cmocka_unit_test(test_path_decode),
-	    cmocka_unit_test(test_form_parse),     cmocka_unit_test(test_cookie),
-	    cmocka_unit_test(test_route_match),    cmocka_unit_test(test_route_find),
-	    cmocka_unit_test(test_static_helpers), cmocka_unit_test(test_etag_match),
+	        cmocka_unit_test(test_url_decode),     cmocka_unit_test(test_path_decode),
+	        cmocka_unit_test(test_form_parse),     cmocka_unit_test(test_cookie),
+	        cmocka_unit_test(test_route_match),    cmocka_unit_test(test_route_find),
+	        cmocka_unit_test(test_static_helpers), cmocka_unit_test(test_etag_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,8 +113,8 @@ test_dotted_and_stack(void **state)
 {
 	(void)state;
 	const char *data =
-	    "{\"user\": {\"name\": \"An\", \"addr\": {\"city\": \"Huế\"}},"
-	    " \"site\": \"S\", \"items\": [{\"v\": 1}, {\"v\": 2, \"site\": \"T\"}]}";
+	        "{\"user\": {\"name\": \"An\", \"addr\": {\"city\": \"Huế\"}},"
+	        " \"site\": \"S\", \"items\": [{\"v\": 1}, {\"v\": 2, \"site\": \"T\"}]}";
 	check(NULL, "{{user.name}} {{user.addr.city}} {{user.nope.city}}", data, "An Huế ");
 	check(NULL, "{{#items}}{{v}}{{site}} {{/items}}", data, "1S 2T ");
 	check(NULL, "{{#user}}{{#addr}}{{city}}/{{name}}/{{site}}{{/addr}}{{/user}}", data,
@@ -317,9 +317,9 @@ test_load_dir(void **state)
 	const struct {
 		const char *name, *text;
 	} files[] = {
-	    {"layout.mustache", "<main>{{$body}}{{/body}}</main>"},
-	    {"units/show.mustache", "{{<layout}}{{$body}}{{name}}{{/body}}{{/layout}}"},
-	    {"notes.txt", "{{#not a template"},
+	        {"layout.mustache", "<main>{{$body}}{{/body}}</main>"},
+	        {"units/show.mustache", "{{<layout}}{{$body}}{{name}}{{/body}}{{/layout}}"},
+	        {"notes.txt", "{{#not a template"},
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
@@ -414,17 +414,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escaping),
-	    cmocka_unit_test(test_values),
-	    cmocka_unit_test(test_truthiness),
-	    cmocka_unit_test(test_dotted_and_stack),
-	    cmocka_unit_test(test_partial_indentation),
-	    cmocka_unit_test(test_inheritance),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_missing_and_replace),
-	    cmocka_unit_test(test_recursion_limit),
-	    cmocka_unit_test(test_load_dir),
-	    cmocka_unit_test(test_threads),
+	        cmocka_unit_test(test_escaping),
+	        cmocka_unit_test(test_values),
+	        cmocka_unit_test(test_truthiness),
+	        cmocka_unit_test(test_dotted_and_stack),
+	        cmocka_unit_test(test_partial_indentation),
+	        cmocka_unit_test(test_inheritance),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_missing_and_replace),
+	        cmocka_unit_test(test_recursion_limit),
+	        cmocka_unit_test(test_load_dir),
+	        cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

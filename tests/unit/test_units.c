@@ -139,7 +139,8 @@ test_tree_is_depth_first(void **state)
 	int32_t nk = unit_tree_children(t, tl, kids, 64);
 	assert_int_equal(nk, 19);
 	for (int32_t k = 1; k < nk; k++)
-		assert_true(text_collate_cmp(t->units[kids[k - 1]].name, t->units[kids[k]].name) <= 0);
+		assert_true(text_collate_cmp(t->units[kids[k - 1]].name, t->units[kids[k]].name) <=
+		            0);
 	unit_tree_unref(t);
 }
 
@@ -179,7 +180,10 @@ test_search_folds_and_sorts(void **state)
 	assert_true(has_code(t, ids, n, "48"));
 	assert_int_equal(total, total_plain);
 	/* NFD input: "Đà Nẵng" with combining marks */
-	n = search_codes(t, "\xc4\x90" "a\xcc\x80 Na\xcc\x86\xcc\x83ng", -1, ids, 200, &total);
+	n = search_codes(t,
+	                 "\xc4\x90"
+	                 "a\xcc\x80 Na\xcc\x86\xcc\x83ng",
+	                 -1, ids, 200, &total);
 	assert_true(has_code(t, ids, n, "48"));
 	assert_int_equal(total, total_plain);
 	n = search_codes(t, "DA NANG", -1, ids, 200, &total);
@@ -193,7 +197,8 @@ test_search_folds_and_sorts(void **state)
 	n = search_codes(t, "xa", -1, ids, 200, &total);
 	assert_true(total > 7000);
 	for (int32_t k = 1; k < n; k++)
-		assert_true(text_collate_cmp(t->units[ids[k - 1]].name, t->units[ids[k]].name) <= 0);
+		assert_true(text_collate_cmp(t->units[ids[k - 1]].name, t->units[ids[k]].name) <=
+		            0);
 
 	/* within a subtree: only Hải Phòng's units */
 	int32_t hp = unit_tree_find_code(t, "31");
@@ -276,7 +281,8 @@ test_bad_rows_write_nothing(void **state)
 	store_t *st = registry03;
 	const char *h = "code,name,kind,parent_code\n";
 	char csv[2048];
-	snprintf(csv, sizeof csv, "%sNEW1,Trường A,truong_th,31\nNEW2,Trường B,truong_th,NOPE\n", h);
+	snprintf(csv, sizeof csv, "%sNEW1,Trường A,truong_th,31\nNEW2,Trường B,truong_th,NOPE\n",
+	         h);
 	expect_refused(st, csv, "Dòng 3: không tìm thấy đơn vị cấp trên có mã \"NOPE\"");
 	snprintf(csv, sizeof csv, "%sNEW1,Trường A,truong_th,31\nNEW1,Trường B,truong_th,31\n", h);
 	expect_refused(st, csv, "Dòng 3: mã đơn vị \"NEW1\" trùng với dòng 2");
@@ -376,14 +382,14 @@ main(void)
 	if (mkdtemp(tmpdir) == NULL)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_store_migrations_recorded),
-		cmocka_unit_test(test_registry_2025_03_imports_and_is_idempotent),
-		cmocka_unit_test(test_registry_2025_07_imports),
-		cmocka_unit_test(test_tree_is_depth_first),
-		cmocka_unit_test(test_search_folds_and_sorts),
-		cmocka_unit_test(test_demo_bodies_and_changed_file),
-		cmocka_unit_test(test_bad_rows_write_nothing),
-		cmocka_unit_test(test_nfd_names_are_stored_nfc),
+	        cmocka_unit_test(test_store_migrations_recorded),
+	        cmocka_unit_test(test_registry_2025_03_imports_and_is_idempotent),
+	        cmocka_unit_test(test_registry_2025_07_imports),
+	        cmocka_unit_test(test_tree_is_depth_first),
+	        cmocka_unit_test(test_search_folds_and_sorts),
+	        cmocka_unit_test(test_demo_bodies_and_changed_file),
+	        cmocka_unit_test(test_bad_rows_write_nothing),
+	        cmocka_unit_test(test_nfd_names_are_stored_nfc),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
