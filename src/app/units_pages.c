@@ -53,20 +53,27 @@ unit_view(const unit_tree_t *t, int32_t i)
 	return o;
 }
 
+/* Direct children of i, each shaped by one(). */
 static json_t *
-children_view(const unit_tree_t *t, int32_t i, int with_context)
+children_json(const unit_tree_t *t, int32_t i, json_t *(*one)(const unit_tree_t *, int32_t))
 {
 	int32_t *kids = xmalloc(sizeof *kids * MAX_CHILDREN_SHOWN);
 	int32_t n = unit_tree_children(t, i, kids, MAX_CHILDREN_SHOWN);
 	json_t *a = json_array();
-	for (int32_t k = 0; k < n && k < MAX_CHILDREN_SHOWN; k++) {
-		json_t *o = unit_view(t, kids[k]);
-		if (with_context)
-			json_object_set_new(o, "context", context_text(t, kids[k]));
-		json_array_append_new(a, o);
-	}
+	for (int32_t k = 0; k < n && k < MAX_CHILDREN_SHOWN; k++)
+		json_array_append_new(a, one(t, kids[k]));
 	free(kids);
 	return a;
+}
+
+/* The contact details shown for one unit, by its page and the API. */
+static void
+add_details(json_t *o, const unit_tree_t *t, int32_t i)
+{
+	const unit_t *u = &t->units[i];
+	json_object_set_new(o, "locality_code", json_string(u->locality_code));
+	json_object_set_new(o, "email", json_string(u->email));
+	json_object_set_new(o, "phone", json_string(u->phone));
 }
 
 int
@@ -76,7 +83,7 @@ page_home(http_req_t *req)
 	unit_tree_t *t = app_tree(app);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "units_total", app_json_count(t->n));
-	json_object_set_new(ctx, "provinces", children_view(t, 0, 0));
+	json_object_set_new(ctx, "provinces", children_json(t, 0, unit_view));
 	unit_tree_unref(t);
 	return app_render_page(req, 200, "home", NULL, ctx);
 }
@@ -98,12 +105,10 @@ page_unit(http_req_t *req)
 	const unit_t *u = &t->units[i];
 	json_t *ctx = json_object();
 	json_t *view = unit_view(t, i);
-	json_object_set_new(view, "locality_code", json_string(u->locality_code));
-	json_object_set_new(view, "email", json_string(u->email));
-	json_object_set_new(view, "phone", json_string(u->phone));
+	add_details(view, t, i);
 	json_object_set_new(ctx, "unit", view);
 	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
-	json_object_set_new(ctx, "children", children_view(t, i, 0));
+	json_object_set_new(ctx, "children", children_json(t, i, unit_view));
 	json_object_set_new(ctx, "is_root", json_boolean(i == 0));
 	char *title = xstrdup(u->name);
 	unit_tree_unref(t);
@@ -224,14 +229,8 @@ api_units(http_req_t *req)
 			return 0;
 		}
 		json_object_set_new(out, "parent", app_unit_json(t, i));
-		json_t *arr = json_array();
-		int32_t *kids = xmalloc(sizeof *kids * MAX_CHILDREN_SHOWN);
-		int32_t n = unit_tree_children(t, i, kids, MAX_CHILDREN_SHOWN);
-		for (int32_t k = 0; k < n && k < MAX_CHILDREN_SHOWN; k++)
-			json_array_append_new(arr, app_unit_json(t, kids[k]));
-		free(kids);
-		json_object_set_new(out, "total", json_integer(n));
-		json_object_set_new(out, "units", arr);
+		json_object_set_new(out, "total", json_integer(t->units[i].nchildren));
+		json_object_set_new(out, "units", children_json(t, i, app_unit_json));
 	} else {
 		json_decref(out);
 		unit_tree_unref(t);
@@ -256,19 +255,10 @@ api_unit(http_req_t *req)
 		app_error_page(req, 404, "Không tìm thấy đơn vị với mã này.");
 		return 0;
 	}
-	const unit_t *u = &t->units[i];
 	json_t *o = app_unit_json(t, i);
-	json_object_set_new(o, "locality_code", json_string(u->locality_code));
-	json_object_set_new(o, "email", json_string(u->email));
-	json_object_set_new(o, "phone", json_string(u->phone));
+	add_details(o, t, i);
 	json_object_set_new(o, "path", app_unit_path_json(t, i));
-	json_t *arr = json_array();
-	int32_t *kids = xmalloc(sizeof *kids * MAX_CHILDREN_SHOWN);
-	int32_t n = unit_tree_children(t, i, kids, MAX_CHILDREN_SHOWN);
-	for (int32_t k = 0; k < n && k < MAX_CHILDREN_SHOWN; k++)
-		json_array_append_new(arr, app_unit_json(t, kids[k]));
-	free(kids);
-	json_object_set_new(o, "units", arr);
+	json_object_set_new(o, "units", children_json(t, i, app_unit_json));
 	unit_tree_unref(t);
 	return app_reply_json(req, 200, o);
 }

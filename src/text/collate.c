@@ -134,24 +134,6 @@ viet_letter(int32_t lc)
 	return VNONE;
 }
 
-static int
-is_letter_like(int32_t c)
-{
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-	case UTF8PROC_CATEGORY_CO:
-	case UTF8PROC_CATEGORY_CN: return 1;
-	default: return 0;
-	}
-}
-
 /* Parses the element starting at cps[i]; returns the index after it. */
 static size_t
 next_elem(const int32_t *cps, size_t m, size_t i, elem_t *e)
@@ -186,7 +168,7 @@ next_elem(const int32_t *cps, size_t m, size_t i, elem_t *e)
 		 * identical level. */
 		e->kind = EL_SKIP;
 		return j;
-	} else if (is_letter_like(c)) {
+	} else if (text_is_word_char(c)) {
 		e->kind = EL_LETTER;
 		int32_t lc = utf8proc_tolower(c);
 		e->upper = lc != c;

@@ -59,6 +59,24 @@ utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
 }
 
 int
+text_is_word_char(int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+	case UTF8PROC_CATEGORY_CO:
+	case UTF8PROC_CATEGORY_CN: return 1;
+	default: return 0;
+	}
+}
+
+int
 text_utf8_valid(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
@@ -184,24 +202,15 @@ fold_emit(fold_out_t *o, int32_t c)
 		fold_put(o, sp, strlen(sp));
 		return;
 	}
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU:
-	case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT:
-	case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-	case UTF8PROC_CATEGORY_CO:
-	case UTF8PROC_CATEGORY_CN: {
+	if (text_is_word_char(c)) {
 		/* Private-use and unassigned code points are kept as they are: dropping them
 		 * could make different names fold alike. */
 		utf8proc_uint8_t enc[4];
 		utf8proc_ssize_t k = utf8proc_encode_char(c, enc);
 		fold_put(o, (const char *)enc, (size_t)k);
-		break;
+		return;
 	}
+	switch (utf8proc_category(c)) {
 	case UTF8PROC_CATEGORY_MN:
 	case UTF8PROC_CATEGORY_MC:
 	case UTF8PROC_CATEGORY_ME: break;

@@ -8,6 +8,10 @@
 
 #include "core/buf.h"
 
+/* 1 if code point c counts as part of a word for folding and collation: letters,
+ * digits, private-use and unassigned code points (kept so unknown names stay distinct). */
+int text_is_word_char(int32_t c);
+
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte, else 0. */
 int text_utf8_valid(const char *p, size_t n);
 
