@@ -64,6 +64,110 @@ int64_t store_units_generation(store_t *st);
 int store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
                       size_t errlen);
 
+/* ---- accounts (users, roles, sessions, API tokens) and the audit log ----
+ * Times are Unix seconds. Strings in callback structs are borrowed for the callback only.
+ * Lookups return 1 (found, callback called or *out filled), 0 (not found), -1 (error). */
+
+typedef struct store_user {
+	int64_t id;
+	const char *username; /* lowercase, unique */
+	const char *full_name, *email;
+	const char *password_hash; /* libsodium crypto_pwhash_str output */
+	int must_change_password;
+	int disabled;
+	int64_t created_at;
+	int64_t created_by; /* 0 = command line */
+} store_user_t;
+
+/* A role held by a user on a unit, with the user's name fields for listings. */
+typedef struct store_role {
+	int64_t user_id, unit_id;
+	const char *role; /* "admin", "head", "entry", "overseer", "viewer" */
+	int64_t granted_by, granted_at;
+	const char *username, *full_name;
+	int disabled;
+} store_role_t;
+
+typedef struct store_session {
+	int64_t id, user_id;
+	char csrf[64]; /* NUL-terminated copy */
+	int64_t created_at, last_seen_at;
+} store_session_t;
+
+typedef struct store_token {
+	int64_t id, user_id;
+	const char *name, *prefix;
+	int64_t created_at, last_used_at, revoked_at; /* 0 = never / not revoked */
+} store_token_t;
+
+typedef struct store_audit {
+	int64_t id, at;
+	int64_t actor_id; /* 0 = none (anonymous, command line) */
+	const char *actor_name;
+	int64_t unit_id;       /* 0 = none */
+	const char *unit_path; /* "/VN/31/306/": the unit's codes from the root, for subtree reads */
+	const char *action;    /* "login", "login.failed", "role.grant", ... */
+	const char *target, *old_value, *new_value, *ip;
+} store_audit_t;
+
+/* Transactions spanning several calls (e.g. a role change and its audit entry). Calls
+ * from the same thread inside begin/commit join the transaction; other threads wait.
+ * rollback after any failure. */
+int store_tx_begin(store_t *st);
+int store_tx_commit(store_t *st);
+void store_tx_rollback(store_t *st);
+
+/* Users. create returns 0 with *id, -2 when the username exists, -1 on error. */
+int store_user_create(store_t *st, const store_user_t *u, int64_t *id /* OUT */);
+int store_user_get(store_t *st, int64_t id, int (*cb)(const store_user_t *u, void *ctx), void *ctx);
+int store_user_find(store_t *st, const char *username,
+                    int (*cb)(const store_user_t *u, void *ctx), void *ctx);
+/* Writes full_name, email, password_hash, must_change_password, disabled of u->id.
+ * 1 updated, 0 no such user, -1 error. */
+int store_user_update(store_t *st, const store_user_t *u);
+int store_user_count(store_t *st, int64_t *n /* OUT */);
+
+/* Roles. grant: 1 added, 0 already held, -1 error. revoke: 1 removed, 0 not held. */
+int store_role_grant(store_t *st, int64_t user_id, int64_t unit_id, const char *role,
+                     int64_t granted_by, int64_t now);
+int store_role_revoke(store_t *st, int64_t user_id, int64_t unit_id, const char *role);
+/* Iterate roles of one user / at one unit / everywhere (for subtree listings), ordered by
+ * username then unit id. Callback returns non-zero to stop. */
+int store_roles_of_user(store_t *st, int64_t user_id,
+                        int (*cb)(const store_role_t *r, void *ctx), void *ctx);
+int store_roles_at_unit(store_t *st, int64_t unit_id,
+                        int (*cb)(const store_role_t *r, void *ctx), void *ctx);
+int store_roles_each(store_t *st, int (*cb)(const store_role_t *r, void *ctx), void *ctx);
+
+/* Sessions, found by the hash of their token (the token itself is never stored). */
+int store_session_create(store_t *st, const unsigned char hash[32], int64_t user_id,
+                         const char *csrf, int64_t now, const char *ip, int64_t *id /* OUT */);
+int store_session_get(store_t *st, const unsigned char hash[32], store_session_t *out /* OUT */);
+int store_session_touch(store_t *st, int64_t id, int64_t now);
+int store_session_delete(store_t *st, int64_t id);
+/* Ends every session of a user (logout everywhere, disable, password change). */
+int store_sessions_delete_user(store_t *st, int64_t user_id);
+/* Deletes sessions idle since before idle_before or created before created_before. */
+int store_sessions_expire(store_t *st, int64_t idle_before, int64_t created_before);
+
+/* API tokens. find returns only tokens not revoked. */
+int store_token_create(store_t *st, int64_t user_id, const char *name, const unsigned char hash[32],
+                       const char *prefix, int64_t now, int64_t *id /* OUT */);
+int store_token_find(store_t *st, const unsigned char hash[32],
+                     int (*cb)(const store_token_t *t, void *ctx), void *ctx);
+int store_tokens_of_user(store_t *st, int64_t user_id,
+                         int (*cb)(const store_token_t *t, void *ctx), void *ctx);
+/* 1 revoked, 0 no such live token of that user. */
+int store_token_revoke(store_t *st, int64_t user_id, int64_t token_id, int64_t now);
+int store_token_touch(store_t *st, int64_t id, int64_t now);
+
+/* Audit log: append-only (the database refuses UPDATE and DELETE on it). list: entries
+ * whose unit_path starts with path_prefix, newest first, with id < before_id (0 = from
+ * the newest), at most limit. */
+int store_audit_append(store_t *st, const store_audit_t *e);
+int store_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit,
+                     int (*cb)(const store_audit_t *e, void *ctx), void *ctx);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
