@@ -176,14 +176,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	size_t nr;
-	const http_route_t *routes = app_routes(&nr);
-	http_config_t cfg = {.listen = "127.0.0.1:0",
-	                     .routes = routes,
-	                     .nroutes = nr,
-	                     .on_error = app_error_page,
-	                     .app = &app,
-	                     .quiet = 1};
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	cfg.listen = "127.0.0.1:0";
+	cfg.quiet = 1;
 	http_server_t *srv;
 	if (http_server_start(&cfg, &srv) < 0)
 		return 1;

@@ -10,6 +10,8 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/store.h"
+#include "domain/accounts.h"
+#include "domain/auth.h"
 #include "domain/units.h"
 #include "http/http.h"
 
@@ -18,6 +20,7 @@
 
 typedef struct opts {
 	const char *db, *listen, *assets;
+	const char *unit, *role, *name, *email, *password;
 	unsigned threads;
 	const char *args[8];
 	int nargs;
@@ -31,6 +34,10 @@ usage(FILE *f)
 	      "        chạy máy chủ web\n"
 	      "  units import FILE.csv [--db PATH]   nhập danh mục đơn vị (tất cả hoặc không)\n"
 	      "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
+	      "  user add --unit MÃ --role VAI_TRÒ [--name \"Họ tên\"] [--email E]\n"
+	      "           [--password MK] TÊN_ĐĂNG_NHẬP [--db PATH]\n"
+	      "        tạo tài khoản (vai trò: admin, head, overseer, entry, viewer); không có\n"
+	      "        --password thì tạo mật khẩu ngẫu nhiên, phải đổi khi đăng nhập lần đầu\n"
 	      "  demo [--db PATH]                    tạo cơ sở dữ liệu trình diễn\n"
 	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
 	      "Mặc định --db " DEFAULT_DB ".\n",
@@ -50,6 +57,16 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->listen;
 		else if (!strcmp(a, "--assets"))
 			slot = &o->assets;
+		else if (!strcmp(a, "--unit"))
+			slot = &o->unit;
+		else if (!strcmp(a, "--role"))
+			slot = &o->role;
+		else if (!strcmp(a, "--name"))
+			slot = &o->name;
+		else if (!strcmp(a, "--email"))
+			slot = &o->email;
+		else if (!strcmp(a, "--password"))
+			slot = &o->password;
 		else if (!strcmp(a, "--threads")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
 				fprintf(stderr, "--threads cần một số dương.\n");
@@ -143,6 +160,123 @@ cmd_units(opts_t *o)
 	return rc;
 }
 
+/* Create one account from the command line; the audit log names no actor. password NULL:
+ * a generated one, printed, to be changed at first sign-in. */
+static int
+add_user(store_t *st, const unit_tree_t *t, const char *username, const char *unit_code,
+         const char *role_s, const char *name, const char *email, const char *password, int quiet)
+{
+	char err[300], norm[72];
+	role_t role;
+	if (role_parse(role_s, &role) < 0) {
+		fprintf(stderr,
+		        "Vai trò \"%s\" không có; dùng admin, head, overseer, entry hoặc "
+		        "viewer.\n",
+		        role_s ? role_s : "");
+		return -1;
+	}
+	int32_t unit = unit_tree_find_code(t, unit_code ? unit_code : "");
+	if (unit < 0) {
+		fprintf(stderr,
+		        "Không có đơn vị mã \"%s\"; tra mã bằng: suotdoi units search TÊN\n",
+		        unit_code ? unit_code : "");
+		return -1;
+	}
+	char generated[AUTH_GENERATED_LEN + 1];
+	if (password == NULL) {
+		auth_password_generate(generated);
+		password = generated;
+	} else if (auth_username_normalize(username, norm, err, sizeof err) < 0 ||
+	           auth_password_policy(norm, password, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	char hash[AUTH_HASH_MAX];
+	int rc_hash = password == generated ? auth_password_hash_generated(password, hash)
+	                                    : auth_password_hash(password, hash);
+	if (rc_hash < 0) {
+		fprintf(stderr, "Không băm được mật khẩu (thiếu bộ nhớ?).\n");
+		return -1;
+	}
+	account_new_t a = {
+	        username, name, email, role, t->units[unit].id, hash, password == generated, 0};
+	int64_t id;
+	if (store_tx_begin(st) < 0)
+		return -1;
+	int rc = accounts_create(st, &a, norm, &id, err, sizeof err);
+	if (rc == 0) {
+		buf_t path = BUF_INIT;
+		unit_tree_path(t, unit, &path);
+		store_audit_t e = {.at = (int64_t)time(NULL),
+		                   .actor_name = "(dòng lệnh)",
+		                   .unit_id = t->units[unit].id,
+		                   .unit_path = buf_cstr(&path),
+		                   .action = "user.create",
+		                   .target = norm,
+		                   .new_value = role_code(role)};
+		rc = store_audit_append(st, &e) < 0 ? -1 : 0;
+		buf_free(&path);
+	}
+	if (rc != 0) {
+		store_tx_rollback(st);
+		fprintf(stderr, "%s\n", rc > 0 ? err : "Lỗi cơ sở dữ liệu khi tạo tài khoản.");
+		return -1;
+	}
+	if (store_tx_commit(st) < 0)
+		return -1;
+	if (!quiet) {
+		printf("Đã tạo tài khoản %s (%s tại %s).\n", norm, role_name(role),
+		       t->units[unit].name);
+		if (password == generated)
+			printf("Mật khẩu ban đầu: %s  (phải đổi khi đăng nhập lần đầu)\n",
+			       generated);
+	}
+	return 0;
+}
+
+static int
+cmd_user(opts_t *o)
+{
+	if (o->nargs != 2 || strcmp(o->args[0], "add") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	char err[1024];
+	store_t *st;
+	unit_tree_t *t;
+	if (auth_init() < 0 || store_open(o->db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (unit_tree_build(st, &t, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		store_close(st);
+		return 1;
+	}
+	int rc = add_user(st, t, o->args[1], o->unit, o->role, o->name, o->email, o->password, 0);
+	unit_tree_unref(t);
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}
+
+/* Demo accounts for the people of the seeds; one shared password, listed in the README. */
+#define DEMO_PASSWORD "Hoctap@2022"
+static const struct {
+	const char *username, *unit, *role, *name;
+} demo_users[] = {
+        {"quantri", "VN", "admin", "Quản trị hệ thống"},
+        {"so.haiphong", "31", "overseer", "Nguyễn Thị Hoa (Sở GD&ĐT Hải Phòng)"},
+        {"xem.haiphong", "31", "viewer", "Cán bộ UBND thành phố Hải Phòng"},
+        {"ld.haian", "306", "head", "Trần Thị Kim Oanh (UBND quận Hải An)"},
+        {"pgd.haian", "306", "overseer", "Phạm Văn Văn (Phòng GD&ĐT Hải An)"},
+        {"th.danglam", "HA-11413-TH", "entry", "Trường Tiểu học Đằng Lâm"},
+        {"thcs.danglam", "HA-11413-THCS", "entry", "Trường THCS Đằng Lâm"},
+        {"mn.catbi", "HA-11422-MN", "entry", "Trường Mầm non Cát Bi"},
+        {"tthtcd.danglam", "HA-11413-TTHTCD", "entry", "Nguyễn Thị Lan (TTHTCĐ Đằng Lâm)"},
+        {"pgd.tienlang", "315", "overseer", "Phòng GD&ĐT huyện Tiên Lãng"},
+        {"hathuong", "05812", "head", "UBND xã Hà Thượng"},
+};
+
 static int
 cmd_demo(opts_t *o)
 {
@@ -160,9 +294,21 @@ cmd_demo(opts_t *o)
 		         files[i]);
 		rc = import_file(st, path) < 0 ? 1 : 0;
 	}
+	unit_tree_t *t = NULL;
+	if (rc == 0 && (auth_init() < 0 || unit_tree_build(st, &t, err, sizeof err) < 0))
+		rc = 1;
+	for (size_t i = 0; rc == 0 && i < sizeof demo_users / sizeof demo_users[0]; i++)
+		if (add_user(st, t, demo_users[i].username, demo_users[i].unit, demo_users[i].role,
+		             demo_users[i].name, NULL, DEMO_PASSWORD, 1) < 0)
+			rc = 1;
+	unit_tree_unref(t);
 	store_close(st);
-	if (rc == 0)
+	if (rc == 0) {
 		printf("Cơ sở dữ liệu trình diễn đã sẵn sàng: %s\n", o->db);
+		printf("Tài khoản trình diễn (mật khẩu chung %s):\n", DEMO_PASSWORD);
+		for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++)
+			printf("  %-15s %s\n", demo_users[i].username, demo_users[i].name);
+	}
 	return rc;
 }
 
@@ -200,19 +346,10 @@ cmd_serve(opts_t *o)
 	         (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	unit_tree_unref(t);
 	app_watch_start(&app);
-	size_t nroutes;
-	const http_route_t *routes = app_routes(&nroutes);
-	char static_dir[4096];
-	snprintf(static_dir, sizeof static_dir, "%s/static", app.assets);
-	http_config_t cfg = {
-	        .listen = o->listen,
-	        .threads = o->threads,
-	        .static_dir = static_dir,
-	        .routes = routes,
-	        .nroutes = nroutes,
-	        .on_error = app_error_page,
-	        .app = &app,
-	};
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	cfg.listen = o->listen;
+	cfg.threads = o->threads;
 	printf("suotdoi đang chạy tại http://%s/ (Ctrl+C để dừng)\n", o->listen);
 	fflush(stdout);
 	int rc = http_serve(&cfg);
@@ -238,6 +375,8 @@ main(int argc, char **argv)
 		return cmd_units(&o);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(&o);
+	if (!strcmp(cmd, "user"))
+		return cmd_user(&o);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(&o);
 	fprintf(stderr, "Lệnh không tồn tại: %s\n", cmd);

@@ -11,14 +11,52 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+/* Bodies: forms are small; the JSON API's create body too. */
+#define FORM_MAX 8192
+
+/* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
+ * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
+ * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
-        {HTTP_GET, "/", "", 0, "public.read", page_home},
-        {HTTP_GET, "/units", "", 0, "public.read", page_unit},
-        {HTTP_GET, "/units/:code", "", 0, "public.read", page_unit},
-        {HTTP_GET, "/search", "q kind within page", 0, "public.read", page_search},
-        {HTTP_GET, "/api/v1/units", "q kind within parent limit offset", 0, "public.read",
-         api_units},
-        {HTTP_GET, "/api/v1/units/:code", "", 0, "public.read", api_unit},
+        {HTTP_GET, "/", "", 0, "public", page_home},
+        {HTTP_GET, "/units", "", 0, "public", page_unit},
+        {HTTP_GET, "/units/:code", "", 0, "public", page_unit},
+        {HTTP_GET, "/search", "q kind within page", 0, "public", page_search},
+        {HTTP_GET, "/api/v1/units", "q kind within parent limit offset", 0, "public", api_units},
+        {HTTP_GET, "/api/v1/units/:code", "", 0, "public", api_unit},
+
+        {HTTP_GET, "/login", "next", 0, "public", page_login},
+        {HTTP_POST, "/login", "username password next csrf", FORM_MAX, "public", page_login_post},
+        {HTTP_POST, "/logout", "csrf", FORM_MAX, "self", page_logout},
+        {HTTP_GET, "/account", "done", 0, "self", page_account},
+        {HTTP_GET, "/account/password", "", 0, "self.password", page_password},
+        {HTTP_POST, "/account/password", "current new confirm csrf", FORM_MAX, "self.password",
+         page_password_post},
+        {HTTP_POST, "/account/logout-all", "csrf", FORM_MAX, "self", page_logout_all},
+        {HTTP_POST, "/account/tokens", "name csrf", FORM_MAX, "self", page_token_create},
+        {HTTP_POST, "/account/tokens/:id/revoke", "csrf", FORM_MAX, "self", page_token_revoke},
+        {HTTP_GET, "/api/v1/me", "", 0, "self", api_me},
+
+        {HTTP_GET, "/units/:code/users", "scope", 0, "unit:users.view", page_unit_users},
+        {HTTP_POST, "/units/:code/users", "username full_name email role csrf", FORM_MAX,
+         "unit:users.manage", page_unit_users_post},
+        {HTTP_GET, "/units/:code/users/bulk", "", 0, "unit:users.manage", page_users_bulk},
+        {HTTP_POST, "/units/:code/users/bulk", "scope role format csrf", FORM_MAX,
+         "unit:users.manage", page_users_bulk_post},
+        {HTTP_GET, "/units/:code/audit", "before", 0, "unit:audit.read", page_unit_audit},
+        {HTTP_GET, "/users/:id", "", 0, "user:users.view", page_user},
+        {HTTP_POST, "/users/:id/disable", "disabled csrf", FORM_MAX, "user:users.manage",
+         page_user_disable},
+        {HTTP_POST, "/users/:id/password-reset", "csrf", FORM_MAX, "user:users.manage",
+         page_user_reset},
+        {HTTP_POST, "/users/:id/roles", "unit role csrf", FORM_MAX, "user:users.manage",
+         page_user_role_add},
+        {HTTP_POST, "/users/:id/roles/remove", "unit role csrf", FORM_MAX, "user:users.manage",
+         page_user_role_remove},
+        {HTTP_GET, "/api/v1/units/:code/users", "", 0, "unit:users.view", api_unit_users},
+        {HTTP_POST, "/api/v1/units/:code/users", "csrf", FORM_MAX, "unit:users.manage",
+         api_unit_users_post},
+        {HTTP_GET, "/api/v1/units/:code/audit", "before", 0, "unit:audit.read", api_unit_audit},
 };
 
 const http_route_t *
@@ -28,12 +66,26 @@ app_routes(size_t *n)
 	return routes;
 }
 
+void
+app_http_config(app_t *app, http_config_t *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->routes = app_routes(&cfg->nroutes);
+	cfg->before = app_guard;
+	cfg->on_error = app_error_page;
+	cfg->static_dir = app->static_dir;
+	cfg->app = app;
+}
+
 int
 app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
 	pthread_mutex_init(&app->tree_mu, NULL);
 	app->assets = xstrdup(assets ? assets : SUOTDOI_SOURCE_DIR);
+	size_t sl = strlen(app->assets) + sizeof "/static";
+	app->static_dir = xmalloc(sl);
+	snprintf(app->static_dir, sl, "%s/static", app->assets);
 	if (store_open(db, &app->store, err, errlen) < 0)
 		return -1;
 	app->tmpl = tmpl_set_new();
@@ -43,6 +95,11 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 		return -1;
 	if (unit_tree_build(app->store, &app->tree, err, errlen) < 0)
 		return -1;
+	if (auth_init() < 0) {
+		snprintf(err, errlen, "Không khởi động được thư viện mật mã (libsodium).");
+		return -1;
+	}
+	app->throttle = app_login_throttle_new();
 	return 0;
 }
 
@@ -115,9 +172,12 @@ app_close(app_t *app)
 	if (app->watcher_running)
 		pthread_join(app->watcher, NULL);
 	unit_tree_unref(app->tree);
+	if (app->throttle)
+		auth_throttle_free(app->throttle);
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);
 	free(app->assets);
+	free(app->static_dir);
 	pthread_mutex_destroy(&app->tree_mu);
 	memset(app, 0, sizeof *app);
 }

@@ -8,6 +8,8 @@
 #include <jansson.h>
 
 #include "db/store.h"
+#include "domain/access.h"
+#include "domain/auth.h"
 #include "domain/units.h"
 #include "http/http.h"
 #include "tmpl/tmpl.h"
@@ -15,9 +17,11 @@
 typedef struct app {
 	store_t *store;
 	tmpl_set_t *tmpl;
-	char *assets; /* directory holding templates/ and static/ */
+	char *assets;     /* directory holding templates/ and static/ */
+	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
-	unit_tree_t *tree; /* current snapshot; swap under tree_mu */
+	unit_tree_t *tree;         /* current snapshot; swap under tree_mu */
+	auth_throttle_t *throttle; /* failed logins per IP and per username */
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
@@ -37,8 +41,67 @@ unit_tree_t *app_tree(app_t *app);
 /* Rebuild the tree from the store now. */
 int app_tree_reload(app_t *app);
 
+/* ---- who is asking (src/app/guard.c) ---- */
+
+/* Sessions end after this long without a request, and at the latest this long after
+ * sign-in. */
+#define APP_SESSION_IDLE (8 * 3600)
+#define APP_SESSION_MAX (7 * 24 * 3600)
+#define APP_SESSION_COOKIE "sd_session"
+#define APP_PRELOGIN_COOKIE "sd_pre" /* CSRF for forms sent before signing in */
+
+typedef struct app_role {
+	int64_t unit_id;
+	role_t role;
+} app_role_t;
+
+/* The signed-in user of a request; lives in the request arena. */
+typedef struct app_user {
+	int64_t id;
+	const char *username, *full_name, *email;
+	int must_change_password;
+	int disabled;
+	int via_token;      /* authenticated by an API token: no cookie, no CSRF */
+	int64_t session_id; /* 0 with a token */
+	const char *csrf;   /* the session's CSRF token ("" with a token) */
+	app_role_t *roles;
+	size_t nroles;
+} app_user_t;
+
+/* The http `before` hook: authenticates (session cookie or "Authorization: Bearer"),
+ * checks CSRF on state-changing requests, then asks access_allowed() about the route's
+ * declared action on its target. Every route goes through it; handlers never decide. */
+int app_guard(http_req_t *req, const http_route_t *route);
+/* The request's user, or NULL when anonymous. */
+app_user_t *app_req_user(http_req_t *req);
+/* The user's roles as grants on tree t (roles on units missing from t are dropped). The
+ * array lives in the request arena. */
+size_t app_user_grants(http_req_t *req, const unit_tree_t *t, access_grant_t **out /* OUT */);
+/* The guard's decision on a user target (view: any of their units; manage: all of them
+ * and each of their roles grantable). 1 allowed. */
+int app_user_access(http_req_t *req, const unit_tree_t *t, const app_user_t *target, action_t a);
+/* The :id user of the request (in its arena), or NULL. */
+app_user_t *app_req_target_user(http_req_t *req);
+/* The user's roles as unit summaries with role names. */
+json_t *app_roles_json(const unit_tree_t *t, const app_user_t *u);
+/* The throttle used for sign-in. */
+auth_throttle_t *app_login_throttle_new(void);
+/* Load a user with roles from the store into the arena; 1 found, 0 not, -1 error. */
+int app_load_user(app_t *app, arena_t *a, int64_t id, app_user_t **out /* OUT */);
+/* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user. */
+void app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *action,
+               const char *target, const char *old_value, const char *new_value);
+/* Render the sign-in page with status (200, 401) and an optional message. Sets the
+ * pre-login CSRF cookie. Returns 0. */
+int app_login_page(http_req_t *req, int status, const char *message);
+/* Unix time now. */
+int64_t app_now(void);
+
 /* The route table. */
 const http_route_t *app_routes(size_t *n /* OUT */);
+/* Fill cfg with the app's routes, guard, error page and static directory; the caller
+ * sets listen, threads, quiet. cfg->static_dir points into app (lives as long). */
+void app_http_config(app_t *app, http_config_t *cfg /* OUT */);
 /* The HTTP layer's error page hook: HTML for pages, JSON under /api/. */
 void app_error_page(http_req_t *req, int status, const char *message);
 
@@ -60,5 +123,28 @@ int page_unit(http_req_t *req);
 int page_search(http_req_t *req);
 int api_units(http_req_t *req);
 int api_unit(http_req_t *req);
+int page_login(http_req_t *req);
+int page_login_post(http_req_t *req);
+int page_logout(http_req_t *req);
+int page_logout_all(http_req_t *req);
+int page_account(http_req_t *req);
+int page_password(http_req_t *req);
+int page_password_post(http_req_t *req);
+int page_token_create(http_req_t *req);
+int page_token_revoke(http_req_t *req);
+int api_me(http_req_t *req);
+int page_unit_users(http_req_t *req);
+int page_unit_users_post(http_req_t *req);
+int page_users_bulk(http_req_t *req);
+int page_users_bulk_post(http_req_t *req);
+int page_unit_audit(http_req_t *req);
+int page_user(http_req_t *req);
+int page_user_disable(http_req_t *req);
+int page_user_reset(http_req_t *req);
+int page_user_role_add(http_req_t *req);
+int page_user_role_remove(http_req_t *req);
+int api_unit_users(http_req_t *req);
+int api_unit_users_post(http_req_t *req);
+int api_unit_audit(http_req_t *req);
 
 #endif

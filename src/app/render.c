@@ -13,6 +13,16 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 	app_t *app = http_req_app(req);
 	if (title)
 		json_object_set_new(ctx, "page_title", json_string(title));
+	/* every page knows who is signed in (header, sign-out form) and the CSRF token its
+	 * forms must carry */
+	app_user_t *u = app_req_user(req);
+	if (u && !u->via_token) {
+		json_t *me = json_pack("{s:s,s:s,s:s}", "username", u->username, "full_name",
+		                       u->full_name, "csrf", u->csrf);
+		json_object_set_new(ctx, "me", me);
+		if (!json_object_get(ctx, "csrf"))
+			json_object_set_new(ctx, "csrf", json_string(u->csrf));
+	}
 	buf_t out = BUF_INIT;
 	int rc = tmpl_render(app->tmpl, tmpl, ctx, &out);
 	json_decref(ctx);

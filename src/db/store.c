@@ -58,3 +58,168 @@ store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *
 {
 	return st->ops->units_apply(st, rows, n, err, errlen);
 }
+
+int
+store_tx_begin(store_t *st)
+{
+	return st->ops->tx_begin(st);
+}
+
+int
+store_tx_commit(store_t *st)
+{
+	return st->ops->tx_commit(st);
+}
+
+void
+store_tx_rollback(store_t *st)
+{
+	st->ops->tx_rollback(st);
+}
+
+int
+store_user_create(store_t *st, const store_user_t *u, int64_t *id)
+{
+	return st->ops->user_create(st, u, id);
+}
+
+int
+store_user_get(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *), void *ctx)
+{
+	return st->ops->user_get(st, id, cb, ctx);
+}
+
+int
+store_user_find(store_t *st, const char *username, int (*cb)(const store_user_t *, void *),
+                void *ctx)
+{
+	return st->ops->user_find(st, username, cb, ctx);
+}
+
+int
+store_user_update(store_t *st, const store_user_t *u)
+{
+	return st->ops->user_update(st, u);
+}
+
+int
+store_user_count(store_t *st, int64_t *n)
+{
+	return st->ops->user_count(st, n);
+}
+
+int
+store_role_grant(store_t *st, int64_t user_id, int64_t unit_id, const char *role,
+                 int64_t granted_by, int64_t now)
+{
+	return st->ops->role_grant(st, user_id, unit_id, role, granted_by, now);
+}
+
+int
+store_role_revoke(store_t *st, int64_t user_id, int64_t unit_id, const char *role)
+{
+	return st->ops->role_revoke(st, user_id, unit_id, role);
+}
+
+int
+store_roles_of_user(store_t *st, int64_t user_id, int (*cb)(const store_role_t *, void *),
+                    void *ctx)
+{
+	return st->ops->roles_of_user(st, user_id, cb, ctx);
+}
+
+int
+store_roles_at_unit(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *, void *),
+                    void *ctx)
+{
+	return st->ops->roles_at_unit(st, unit_id, cb, ctx);
+}
+
+int
+store_roles_each(store_t *st, int (*cb)(const store_role_t *, void *), void *ctx)
+{
+	return st->ops->roles_each(st, cb, ctx);
+}
+
+int
+store_session_create(store_t *st, const unsigned char hash[32], int64_t user_id, const char *csrf,
+                     int64_t now, const char *ip, int64_t *id)
+{
+	return st->ops->session_create(st, hash, user_id, csrf, now, ip, id);
+}
+
+int
+store_session_get(store_t *st, const unsigned char hash[32], store_session_t *out)
+{
+	return st->ops->session_get(st, hash, out);
+}
+
+int
+store_session_touch(store_t *st, int64_t id, int64_t now)
+{
+	return st->ops->session_touch(st, id, now);
+}
+
+int
+store_session_delete(store_t *st, int64_t id)
+{
+	return st->ops->session_delete(st, id);
+}
+
+int
+store_sessions_delete_user(store_t *st, int64_t user_id)
+{
+	return st->ops->sessions_delete_user(st, user_id);
+}
+
+int
+store_sessions_expire(store_t *st, int64_t idle_before, int64_t created_before)
+{
+	return st->ops->sessions_expire(st, idle_before, created_before);
+}
+
+int
+store_token_create(store_t *st, int64_t user_id, const char *name, const unsigned char hash[32],
+                   const char *prefix, int64_t now, int64_t *id)
+{
+	return st->ops->token_create(st, user_id, name, hash, prefix, now, id);
+}
+
+int
+store_token_find(store_t *st, const unsigned char hash[32],
+                 int (*cb)(const store_token_t *, void *), void *ctx)
+{
+	return st->ops->token_find(st, hash, cb, ctx);
+}
+
+int
+store_tokens_of_user(store_t *st, int64_t user_id, int (*cb)(const store_token_t *, void *),
+                     void *ctx)
+{
+	return st->ops->tokens_of_user(st, user_id, cb, ctx);
+}
+
+int
+store_token_revoke(store_t *st, int64_t user_id, int64_t token_id, int64_t now)
+{
+	return st->ops->token_revoke(st, user_id, token_id, now);
+}
+
+int
+store_token_touch(store_t *st, int64_t id, int64_t now)
+{
+	return st->ops->token_touch(st, id, now);
+}
+
+int
+store_audit_append(store_t *st, const store_audit_t *e)
+{
+	return st->ops->audit_append(st, e);
+}
+
+int
+store_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit,
+                 int (*cb)(const store_audit_t *, void *), void *ctx)
+{
+	return st->ops->audit_list(st, path_prefix, before_id, limit, cb, ctx);
+}

@@ -104,9 +104,10 @@ typedef struct store_audit {
 	int64_t id, at;
 	int64_t actor_id; /* 0 = none (anonymous, command line) */
 	const char *actor_name;
-	int64_t unit_id;       /* 0 = none */
-	const char *unit_path; /* "/VN/31/306/": the unit's codes from the root, for subtree reads */
-	const char *action;    /* "login", "login.failed", "role.grant", ... */
+	int64_t unit_id; /* 0 = none */
+	const char
+	        *unit_path; /* "/VN/31/306/": the unit's codes from the root, for subtree reads */
+	const char *action; /* "login", "login.failed", "role.grant", ... */
 	const char *target, *old_value, *new_value, *ip;
 } store_audit_t;
 
@@ -120,8 +121,8 @@ void store_tx_rollback(store_t *st);
 /* Users. create returns 0 with *id, -2 when the username exists, -1 on error. */
 int store_user_create(store_t *st, const store_user_t *u, int64_t *id /* OUT */);
 int store_user_get(store_t *st, int64_t id, int (*cb)(const store_user_t *u, void *ctx), void *ctx);
-int store_user_find(store_t *st, const char *username,
-                    int (*cb)(const store_user_t *u, void *ctx), void *ctx);
+int store_user_find(store_t *st, const char *username, int (*cb)(const store_user_t *u, void *ctx),
+                    void *ctx);
 /* Writes full_name, email, password_hash, must_change_password, disabled of u->id.
  * 1 updated, 0 no such user, -1 error. */
 int store_user_update(store_t *st, const store_user_t *u);
@@ -133,10 +134,10 @@ int store_role_grant(store_t *st, int64_t user_id, int64_t unit_id, const char *
 int store_role_revoke(store_t *st, int64_t user_id, int64_t unit_id, const char *role);
 /* Iterate roles of one user / at one unit / everywhere (for subtree listings), ordered by
  * username then unit id. Callback returns non-zero to stop. */
-int store_roles_of_user(store_t *st, int64_t user_id,
-                        int (*cb)(const store_role_t *r, void *ctx), void *ctx);
-int store_roles_at_unit(store_t *st, int64_t unit_id,
-                        int (*cb)(const store_role_t *r, void *ctx), void *ctx);
+int store_roles_of_user(store_t *st, int64_t user_id, int (*cb)(const store_role_t *r, void *ctx),
+                        void *ctx);
+int store_roles_at_unit(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *r, void *ctx),
+                        void *ctx);
 int store_roles_each(store_t *st, int (*cb)(const store_role_t *r, void *ctx), void *ctx);
 
 /* Sessions, found by the hash of their token (the token itself is never stored). */
@@ -155,8 +156,8 @@ int store_token_create(store_t *st, int64_t user_id, const char *name, const uns
                        const char *prefix, int64_t now, int64_t *id /* OUT */);
 int store_token_find(store_t *st, const unsigned char hash[32],
                      int (*cb)(const store_token_t *t, void *ctx), void *ctx);
-int store_tokens_of_user(store_t *st, int64_t user_id,
-                         int (*cb)(const store_token_t *t, void *ctx), void *ctx);
+int store_tokens_of_user(store_t *st, int64_t user_id, int (*cb)(const store_token_t *t, void *ctx),
+                         void *ctx);
 /* 1 revoked, 0 no such live token of that user. */
 int store_token_revoke(store_t *st, int64_t user_id, int64_t token_id, int64_t now);
 int store_token_touch(store_t *st, int64_t id, int64_t now);
@@ -178,6 +179,43 @@ typedef struct store_ops {
 	int64_t (*units_generation)(store_t *st);
 	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
 	                   size_t errlen);
+	int (*tx_begin)(store_t *st);
+	int (*tx_commit)(store_t *st);
+	void (*tx_rollback)(store_t *st);
+	int (*user_create)(store_t *st, const store_user_t *u, int64_t *id);
+	int (*user_get)(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *),
+	                void *ctx);
+	int (*user_find)(store_t *st, const char *username, int (*cb)(const store_user_t *, void *),
+	                 void *ctx);
+	int (*user_update)(store_t *st, const store_user_t *u);
+	int (*user_count)(store_t *st, int64_t *n);
+	int (*role_grant)(store_t *st, int64_t user_id, int64_t unit_id, const char *role,
+	                  int64_t granted_by, int64_t now);
+	int (*role_revoke)(store_t *st, int64_t user_id, int64_t unit_id, const char *role);
+	int (*roles_of_user)(store_t *st, int64_t user_id, int (*cb)(const store_role_t *, void *),
+	                     void *ctx);
+	int (*roles_at_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *, void *),
+	                     void *ctx);
+	int (*roles_each)(store_t *st, int (*cb)(const store_role_t *, void *), void *ctx);
+	int (*session_create)(store_t *st, const unsigned char hash[32], int64_t user_id,
+	                      const char *csrf, int64_t now, const char *ip, int64_t *id);
+	int (*session_get)(store_t *st, const unsigned char hash[32], store_session_t *out);
+	int (*session_touch)(store_t *st, int64_t id, int64_t now);
+	int (*session_delete)(store_t *st, int64_t id);
+	int (*sessions_delete_user)(store_t *st, int64_t user_id);
+	int (*sessions_expire)(store_t *st, int64_t idle_before, int64_t created_before);
+	int (*token_create)(store_t *st, int64_t user_id, const char *name,
+	                    const unsigned char hash[32], const char *prefix, int64_t now,
+	                    int64_t *id);
+	int (*token_find)(store_t *st, const unsigned char hash[32],
+	                  int (*cb)(const store_token_t *, void *), void *ctx);
+	int (*tokens_of_user)(store_t *st, int64_t user_id,
+	                      int (*cb)(const store_token_t *, void *), void *ctx);
+	int (*token_revoke)(store_t *st, int64_t user_id, int64_t token_id, int64_t now);
+	int (*token_touch)(store_t *st, int64_t id, int64_t now);
+	int (*audit_append)(store_t *st, const store_audit_t *e);
+	int (*audit_list)(store_t *st, const char *path_prefix, int64_t before_id, int limit,
+	                  int (*cb)(const store_audit_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {

@@ -8,8 +8,8 @@
 
 #define AUTH_PASSWORD_MIN 10
 #define AUTH_PASSWORD_MAX 128
-#define AUTH_HASH_MAX 128  /* >= crypto_pwhash_STRBYTES */
-#define AUTH_TOKEN_LEN 43  /* base64url of 32 bytes, no padding */
+#define AUTH_HASH_MAX 128 /* >= crypto_pwhash_STRBYTES */
+#define AUTH_TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
 #define AUTH_GENERATED_LEN 12
 
 /* Call once at start-up (sodium_init). -1 if libsodium cannot start. */
@@ -26,6 +26,9 @@ int auth_password_policy(const char *username, const char *pw, char *err, size_t
 
 /* argon2id hash (crypto_pwhash_str, interactive limits) into out. -1 on failure (OOM). */
 int auth_password_hash(const char *pw, char out[AUTH_HASH_MAX]);
+/* The same for a password from auth_password_generate (high entropy, must be changed at
+ * first sign-in): argon2id with light limits, so creating thousands of accounts is quick. */
+int auth_password_hash_generated(const char *pw, char out[AUTH_HASH_MAX]);
 /* 1 if pw matches hash, 0 otherwise (also for a malformed hash). */
 int auth_password_verify(const char *hash, const char *pw);
 /* Spends the same time as a verify against a real hash, for unknown usernames, so
@@ -53,5 +56,7 @@ void auth_throttle_free(auth_throttle_t *t);
 int64_t auth_throttle_wait(auth_throttle_t *t, const char *key, int64_t now);
 void auth_throttle_fail(auth_throttle_t *t, const char *key, int64_t now);
 void auth_throttle_reset(auth_throttle_t *t, const char *key);
+/* Number of keys held (bounded at 100,000; for tests and monitoring). */
+size_t auth_throttle_size(auth_throttle_t *t);
 
 #endif

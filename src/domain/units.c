@@ -100,6 +100,14 @@ cmp_keyed(const void *a, const void *b)
 	return x->idx - y->idx;
 }
 
+/* keyed_t reused with len holding a unit id */
+static int
+cmp_by_id(const void *a, const void *b)
+{
+	const keyed_t *x = a, *y = b;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
 static _Thread_local const loader_t *sort_loader;
 
 static int
@@ -288,6 +296,19 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 	for (int32_t i = 0; i < t->n; i++)
 		strmap_put(&t->by_code, t->units[i].code, strlen(t->units[i].code), i);
 	t->fold = buf_steal(&fold, NULL);
+
+	/* ids for role lookups: sorted copy and the matching tree index */
+	t->id_sorted = xmalloc(size_mul((size_t)t->n, sizeof *t->id_sorted));
+	t->id_index = xmalloc(size_mul((size_t)t->n, sizeof *t->id_index));
+	keyed_t *byid = xmalloc(size_mul((size_t)t->n, sizeof *byid));
+	for (int32_t i = 0; i < t->n; i++)
+		byid[i] = (keyed_t){NULL, (size_t)t->units[i].id, i};
+	qsort(byid, (size_t)t->n, sizeof *byid, cmp_by_id);
+	for (int32_t i = 0; i < t->n; i++) {
+		t->id_sorted[i] = (int64_t)byid[i].len;
+		t->id_index[i] = byid[i].idx;
+	}
+	free(byid);
 	*out = t;
 	return 0;
 fail:
@@ -313,6 +334,8 @@ unit_tree_unref(unit_tree_t *t)
 	free(t->fold);
 	free(t->fold_off);
 	free(t->by_alpha);
+	free(t->id_sorted);
+	free(t->id_index);
 	free(t->units);
 	arena_free(t->pool);
 	free(t->pool);
@@ -324,6 +347,36 @@ unit_tree_find_code(const unit_tree_t *t, const char *code)
 {
 	int64_t v;
 	return strmap_get(&t->by_code, code, strlen(code), &v) ? (int32_t)v : -1;
+}
+
+int32_t
+unit_tree_find_id(const unit_tree_t *t, int64_t id)
+{
+	int32_t lo = 0, hi = t->n - 1;
+	while (lo <= hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		if (t->id_sorted[mid] == id)
+			return t->id_index[mid];
+		if (t->id_sorted[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+void
+unit_tree_path(const unit_tree_t *t, int32_t i, buf_t *out)
+{
+	int32_t chain[256];
+	int n = 0;
+	for (int32_t p = i; p >= 0 && n < 256; p = t->units[p].parent)
+		chain[n++] = p;
+	buf_putc(out, '/');
+	for (int k = n - 1; k >= 0; k--) {
+		buf_puts(out, t->units[chain[k]].code);
+		buf_putc(out, '/');
+	}
 }
 
 int32_t

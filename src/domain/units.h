@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/strmap.h"
 #include "db/store.h"
 
@@ -34,6 +35,8 @@ typedef struct unit_tree {
 	char *fold;         /* folded names, NUL-separated, in alphabetical order */
 	uint32_t *fold_off; /* offset of unit i's folded name in fold */
 	int32_t *by_alpha;  /* unit indexes in Vietnamese alphabetical order of names */
+	int64_t *id_sorted; /* unit ids ascending ... */
+	int32_t *id_index;  /* ... and the tree index of each */
 	strmap_t by_code;
 	void *pool; /* string storage */
 	int refs;
@@ -45,8 +48,11 @@ int unit_tree_build(store_t *st, unit_tree_t **out /* OUT */, char *err, size_t 
 void unit_tree_ref(unit_tree_t *t);
 void unit_tree_unref(unit_tree_t *t);
 
-/* Index of the unit with that code, or -1. */
+/* Index of the unit with that code / store id, or -1. */
 int32_t unit_tree_find_code(const unit_tree_t *t, const char *code);
+int32_t unit_tree_find_id(const unit_tree_t *t, int64_t id);
+/* "/VN/31/306/": the codes from the root down to i, for audit entries (appended to out). */
+void unit_tree_path(const unit_tree_t *t, int32_t i, buf_t *out);
 /* Indexes of i's children in display order (bodies first by kind, then Vietnamese
  * alphabetical order). Writes up to max, returns the number of children. */
 int32_t unit_tree_children(const unit_tree_t *t, int32_t i, int32_t *out, int32_t max);

@@ -9,10 +9,10 @@
 #include "core/buf.h"
 
 typedef struct table {
-	const char *title;          /* sheet name / first line of the XLSX (may be NULL) */
-	const char *const *header;  /* ncols column titles */
+	const char *title;         /* sheet name / first line of the XLSX (may be NULL) */
+	const char *const *header; /* ncols column titles */
 	size_t ncols;
-	const char *const *cells;   /* nrows * ncols, row-major; NULL cell = empty */
+	const char *const *cells; /* nrows * ncols, row-major; NULL cell = empty */
 	size_t nrows;
 	const unsigned char *numeric; /* ncols flags: 1 = write cells as numbers when they
 	                               * parse as integers (XLSX shows 1.234.567); may be NULL */

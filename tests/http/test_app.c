@@ -117,18 +117,11 @@ setup(void **state)
 		fprintf(stderr, "app_open: %s\n", err);
 		return -1;
 	}
-	size_t n;
-	const http_route_t *routes = app_routes(&n);
-	char static_dir[512];
-	snprintf(static_dir, sizeof static_dir, "%s/static", TEST_SOURCE_DIR);
-	http_config_t cfg = {.listen = "127.0.0.1:0",
-	                     .threads = 2,
-	                     .static_dir = static_dir,
-	                     .routes = routes,
-	                     .nroutes = n,
-	                     .on_error = app_error_page,
-	                     .app = &app,
-	                     .quiet = 1};
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	cfg.listen = "127.0.0.1:0";
+	cfg.threads = 2;
+	cfg.quiet = 1;
 	if (http_server_start(&cfg, &srv) < 0)
 		return -1;
 	port = http_server_port(srv);

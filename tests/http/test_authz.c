@@ -1,0 +1,393 @@
+/* The authorization matrix: every route of the router table x every role x the target's
+ * position relative to the user's unit (own, child, grandchild, parent, sibling, a unit
+ * in another province) and anonymous, over real HTTP against a real server and store.
+ * Expected answers are written here by hand; a route without an entry fails the test.
+ * Also: every state-changing route refuses a request without a valid CSRF token. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "domain/accounts.h"
+#include "helper_client.h"
+
+#define PASSWORD "Matran-kiem-tra-2024"
+
+static char tmpdir[] = "/tmp/suotdoi-authz-XXXXXX";
+static app_t app;
+static http_server_t *srv;
+static unsigned short port;
+
+/* Positions relative to the role holders' unit, Quận Hải An (306). */
+enum { OWN, CHILD, GRAND, PARENT, SIBLING, OTHER, NPOS };
+static const char *const pos_unit[NPOS] = {"306", "11413", "HA-11413-TH", "31", "315", "018"};
+static const char *const pos_name[NPOS] = {"own", "child", "grandchild", "parent", "sibling",
+                                           "other province"};
+static int64_t target_user[NPOS]; /* an entry officer at each position, for /users/:id */
+
+/* Principals: anonymous, then one user per role (enum role order) holding it on 306. */
+#define NPRINC (1 + ROLE_COUNT)
+typedef struct principal {
+	const char *name;
+	char cookie[256]; /* Cookie header value */
+	char csrf[64];
+} principal_t;
+static principal_t who[NPRINC];
+
+/* Expected answers. kind 'p' public, 's' self: one answer per principal (anonymous first).
+ * kind 'u'/'U': per role, one char per position (own child grand parent sibling other);
+ * anonymous always gets 401 there. 'y' allowed, '.' denied. */
+static const struct expect {
+	const char *route;
+	char kind;
+	const char *by_role[ROLE_COUNT]; /* admin head overseer entry viewer */
+} matrix[] = {
+	{"GET /", 'p', {0}},
+	{"GET /units", 'p', {0}},
+	{"GET /units/:code", 'p', {0}},
+	{"GET /search", 'p', {0}},
+	{"GET /api/v1/units", 'p', {0}},
+	{"GET /api/v1/units/:code", 'p', {0}},
+	{"GET /login", 'p', {0}},
+	{"POST /login", 'p', {0}},
+	{"POST /logout", 's', {0}},
+	{"GET /account", 's', {0}},
+	{"GET /account/password", 's', {0}},
+	{"POST /account/password", 's', {0}},
+	{"POST /account/logout-all", 's', {0}},
+	{"POST /account/tokens", 's', {0}},
+	{"POST /account/tokens/:id/revoke", 's', {0}},
+	{"GET /api/v1/me", 's', {0}},
+	{"GET /units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+	{"POST /units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"GET /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"POST /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"GET /units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+	{"GET /users/:id", 'U', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+	{"POST /users/:id/disable", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"POST /users/:id/password-reset", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"POST /users/:id/roles", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"POST /users/:id/roles/remove", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"GET /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+	{"POST /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+	{"GET /api/v1/units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+};
+
+static const struct expect *
+find_expect(const char *key)
+{
+	for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++)
+		if (!strcmp(matrix[i].route, key))
+			return &matrix[i];
+	return NULL;
+}
+
+/* Pull "name=value" of a Set-Cookie out of a response's headers. */
+static int
+take_cookie(const hc_resp_t *r, const char *name, char *out, size_t cap)
+{
+	const char *h = buf_cstr((buf_t *)&r->headers);
+	char pat[64];
+	snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
+	const char *p = strcasestr(h, pat);
+	if (!p)
+		return -1;
+	p += strlen("Set-Cookie: ");
+	size_t n = strcspn(p, ";\r\n");
+	snprintf(out, cap, "%.*s", (int)n, p);
+	return 0;
+}
+
+static void
+take_csrf(const char *html, char *out, size_t cap)
+{
+	const char *p = strstr(html, "name=\"csrf\" value=\"");
+	if (!p)
+		fail_msg("no CSRF field in page");
+	p += strlen("name=\"csrf\" value=\"");
+	size_t n = strcspn(p, "\"");
+	snprintf(out, cap, "%.*s", (int)n, p);
+}
+
+static hc_resp_t
+send_req(principal_t *pr, const char *method, const char *path, const char *body, int json)
+{
+	char cookie[300], csrfh[100];
+	const char *hdrs[4] = {0};
+	int k = 0;
+	if (pr->cookie[0]) {
+		snprintf(cookie, sizeof cookie, "Cookie: %s", pr->cookie);
+		hdrs[k++] = cookie;
+	}
+	if (json) {
+		hdrs[k++] = "Content-Type: application/json";
+		if (pr->csrf[0]) {
+			snprintf(csrfh, sizeof csrfh, "X-CSRF-Token: %s", pr->csrf);
+			hdrs[k++] = csrfh;
+		}
+	}
+	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	               .headers = hdrs};
+	hc_resp_t r;
+	CURL *c = curl_easy_init();
+	if (hc_request(c, port, path, &o, &r) < 0)
+		fail_msg("%s %s: transport error", method, path);
+	curl_easy_cleanup(c);
+	return r;
+}
+
+/* Anonymous: the pre-login cookie and its CSRF value from the sign-in page. */
+static void
+prelogin(principal_t *pr)
+{
+	pr->cookie[0] = pr->csrf[0] = '\0';
+	hc_resp_t r = send_req(pr, "GET", "/login", NULL, 0);
+	assert_int_equal(r.status, 200);
+	if (take_cookie(&r, APP_PRELOGIN_COOKIE, pr->cookie, sizeof pr->cookie) < 0)
+		fail_msg("no pre-login cookie");
+	take_csrf(buf_cstr(&r.body), pr->csrf, sizeof pr->csrf);
+	hc_resp_free(&r);
+}
+
+static void
+login(principal_t *pr)
+{
+	prelogin(pr);
+	char body[256];
+	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", pr->name, PASSWORD, pr->csrf);
+	hc_resp_t r = send_req(pr, "POST", "/login", body, 0);
+	if (r.status != 303)
+		fail_msg("login %s: %ld %s", pr->name, r.status, buf_cstr(&r.body));
+	if (take_cookie(&r, APP_SESSION_COOKIE, pr->cookie, sizeof pr->cookie) < 0)
+		fail_msg("login %s: no session cookie", pr->name);
+	hc_resp_free(&r);
+	r = send_req(pr, "GET", "/account", NULL, 0);
+	assert_int_equal(r.status, 200);
+	take_csrf(buf_cstr(&r.body), pr->csrf, sizeof pr->csrf);
+	hc_resp_free(&r);
+}
+
+static int64_t
+make_user(store_t *st, const unit_tree_t *t, const char *name, const char *unit, role_t role)
+{
+	char hash[AUTH_HASH_MAX], norm[72], msg[300];
+	if (auth_password_hash(PASSWORD, hash) < 0)
+		fail_msg("hash");
+	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id, hash,
+	                   0, 0};
+	int64_t id;
+	if (accounts_create(st, &a, norm, &id, msg, sizeof msg) != 0)
+		fail_msg("create %s: %s", name, msg);
+	return id;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	log_set_level(2);
+	if (!mkdtemp(tmpdir) || auth_init() < 0)
+		return -1;
+	char db[256], err[4096];
+	snprintf(db, sizeof db, "%s/z.db", tmpdir);
+	store_t *st;
+	if (store_open(db, &st, err, sizeof err) < 0)
+		return -1;
+	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
+	for (int i = 0; i < 2; i++) {
+		char path[512], *data;
+		size_t len;
+		units_import_stats_t s;
+		snprintf(path, sizeof path, "%s/%s", TEST_SOURCE_DIR, files[i]);
+		if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
+		    units_import_csv(st, data, len, &s, err, sizeof err) < 0)
+			return -1;
+		free(data);
+	}
+	unit_tree_t *t;
+	if (unit_tree_build(st, &t, err, sizeof err) < 0)
+		return -1;
+	who[0].name = "anonymous";
+	static char names[ROLE_COUNT][32];
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		snprintf(names[r], sizeof names[r], "%s.306", role_code((role_t)r));
+		who[1 + r].name = names[r];
+		make_user(st, t, names[r], "306", (role_t)r);
+	}
+	for (int p = 0; p < NPOS; p++) {
+		char n[32];
+		snprintf(n, sizeof n, "target.%d", p);
+		target_user[p] = make_user(st, t, n, pos_unit[p], ROLE_ENTRY);
+	}
+	unit_tree_unref(t);
+	store_close(st);
+	if (app_open(&app, db, TEST_SOURCE_DIR, err, sizeof err) < 0)
+		return -1;
+	/* this test signs in many times from one address; the throttle has its own test */
+	auth_throttle_free(app.throttle);
+	app.throttle = auth_throttle_new(1000000, 60, 1);
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	cfg.listen = "127.0.0.1:0";
+	cfg.threads = 2;
+	cfg.quiet = 1;
+	if (http_server_start(&cfg, &srv) < 0)
+		return -1;
+	port = http_server_port(srv);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	prelogin(&who[0]);
+	for (int i = 1; i < NPRINC; i++)
+		login(&who[i]);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	http_server_stop(srv);
+	app_close(&app);
+	curl_global_cleanup();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Fill a route pattern's parameters for a position. */
+static void
+concrete(const char *pattern, int pos, char *out, size_t cap)
+{
+	buf_t b = BUF_INIT;
+	for (const char *p = pattern; *p;) {
+		if (!strncmp(p, ":code", 5)) {
+			buf_puts(&b, pos_unit[pos]);
+			p += 5;
+		} else if (!strncmp(p, ":id", 3)) {
+			if (!strncmp(pattern, "/users/", 7))
+				buf_printf(&b, "%lld", (long long)target_user[pos]);
+			else
+				buf_puts(&b, "999999"); /* a token id nobody has */
+			p += 3;
+		} else
+			buf_putc(&b, *p++);
+	}
+	snprintf(out, cap, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+static void
+test_every_route_every_role_every_position(void **state)
+{
+	(void)state;
+	size_t nroutes;
+	const http_route_t *routes = app_routes(&nroutes);
+	int checks = 0, wrong = 0;
+	for (size_t i = 0; i < nroutes; i++) {
+		const http_route_t *rt = &routes[i];
+		const char *m = rt->method == HTTP_POST ? "POST" : "GET";
+		char key[256];
+		snprintf(key, sizeof key, "%s %s", m, rt->pattern);
+		const struct expect *e = find_expect(key);
+		if (e == NULL)
+			fail_msg("route %s has no entry in the authorization matrix: add one", key);
+		int targeted = e->kind == 'u' || e->kind == 'U';
+		int json = !strncmp(rt->pattern, "/api/", 5) && rt->method == HTTP_POST;
+		for (int p = 0; p < (targeted ? NPOS : 1); p++) {
+			char path[256];
+			concrete(rt->pattern, p, path, sizeof path);
+			for (int w = 0; w < NPRINC; w++) {
+				principal_t *pr = &who[w];
+				char body[128];
+				/* a valid CSRF token but no valid fields: an allowed request stops at
+				 * validation and changes nothing */
+				snprintf(body, sizeof body, json ? "{}" : "csrf=%s", pr->csrf);
+				hc_resp_t r = send_req(pr, m, path, rt->method == HTTP_POST ? body : NULL,
+				                       json);
+				int want;
+				if (e->kind == 'p')
+					want = 1;
+				else if (w == 0)
+					want = 0;
+				else if (e->kind == 's')
+					want = 1;
+				else
+					want = e->by_role[w - 1][p] == 'y';
+				int denied = r.status == 401 || r.status == 403;
+				/* public sign-in answers 401 to wrong credentials by design: only the
+				 * guard's CSRF refusal (403) would mean denied there */
+				if (e->kind == 'p' && r.status == 401 && !strcmp(rt->pattern, "/login"))
+					denied = 0;
+				int expected_status_ok = want ? !denied
+				                              : (w == 0 ? r.status == 401 : r.status == 403);
+				checks++;
+				if (!expected_status_ok) {
+					wrong++;
+					print_error("MISMATCH %s as %s on %s unit: got %ld, expected %s\n", key,
+					            pr->name, targeted ? pos_name[p] : "-", r.status,
+					            want ? "allowed" : w == 0 ? "401" : "403");
+				}
+				hc_resp_free(&r);
+				if (strstr(rt->pattern, "logout") && w > 0 && !denied)
+					login(pr); /* that request ended the session: sign in again */
+			}
+		}
+	}
+	print_message("authorization matrix: %d checks over %zu routes, %d wrong\n", checks, nroutes,
+	              wrong);
+	assert_int_equal(wrong, 0);
+	assert_true(checks > 300);
+}
+
+static void
+test_state_changes_need_csrf(void **state)
+{
+	(void)state;
+	size_t nroutes;
+	const http_route_t *routes = app_routes(&nroutes);
+	principal_t *admin = &who[1 + ROLE_ADMIN];
+	int n = 0;
+	for (size_t i = 0; i < nroutes; i++) {
+		if (routes[i].method == HTTP_GET)
+			continue;
+		char path[256];
+		concrete(routes[i].pattern, OWN, path, sizeof path);
+		int json = !strncmp(routes[i].pattern, "/api/", 5);
+		const char *bodies[] = {"csrf=", "csrf=forged-token-value-of-the-right-length-xxx", ""};
+		for (int b = 0; b < 3; b++) {
+			principal_t bare = *admin;
+			bare.csrf[0] = '\0'; /* no X-CSRF-Token header either */
+			hc_resp_t r = send_req(&bare, "POST", path, json ? "{}" : bodies[b], json);
+			if (r.status != 403)
+				fail_msg("POST %s without a valid CSRF token: %ld", routes[i].pattern,
+				         r.status);
+			hc_resp_free(&r);
+			n++;
+			if (json)
+				break;
+		}
+	}
+	assert_true(n > 10);
+	/* the session still works afterwards: nothing was done */
+	hc_resp_t r = send_req(admin, "GET", "/api/v1/me", NULL, 0);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_route_every_role_every_position),
+		cmocka_unit_test(test_state_changes_need_csrf),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
