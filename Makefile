@@ -29,6 +29,7 @@ demo-db: build
 	@if [ ! -f "$(DB)" ]; then ./build/suotdoi demo --db "$(DB)"; fi
 
 run: demo-db
+	@echo "Tài khoản trình diễn: xem README (mật khẩu chung Hoctap@2022), ví dụ quantri, ld.haian, pgd.haian."
 	./build/suotdoi serve --db "$(DB)" --listen "$(LISTEN)"
 
 test: build-asan

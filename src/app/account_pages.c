@@ -59,11 +59,12 @@ app_login_page(http_req_t *req, int status, const char *message)
 		csrf = fresh;
 	}
 	const char *next = http_req_param(req, "next");
-	if (next == NULL && http_req_method(req) == HTTP_GET && strcmp(http_req_path(req), "/login"))
+	if (next == NULL && http_req_method(req) == HTTP_GET &&
+	    strcmp(http_req_path(req), "/login"))
 		next = http_req_path(req);
-	json_t *ctx = json_pack("{s:s,s:s,s:s}", "csrf", csrf, "next", safe_next(next), "username",
-	                        http_req_param(req, "username") ? http_req_param(req, "username")
-	                                                        : "");
+	json_t *ctx =
+	        json_pack("{s:s,s:s,s:s}", "csrf", csrf, "next", safe_next(next), "username",
+	                  http_req_param(req, "username") ? http_req_param(req, "username") : "");
 	if (message)
 		json_object_set_new(ctx, "error", json_string(message));
 	if (strncmp(http_req_path(req), "/api/", 5) == 0) {

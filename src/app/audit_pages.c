@@ -13,21 +13,21 @@
 static const struct {
 	const char *code, *label;
 } labels[] = {
-	{"login", "Đăng nhập"},
-	{"login.failed", "Đăng nhập sai"},
-	{"login.disabled", "Đăng nhập bằng tài khoản đã khóa"},
-	{"logout", "Đăng xuất"},
-	{"logout.all", "Đăng xuất khỏi mọi thiết bị"},
-	{"password.change", "Đổi mật khẩu"},
-	{"password.reset", "Đặt lại mật khẩu"},
-	{"user.create", "Tạo tài khoản"},
-	{"user.disable", "Khóa tài khoản"},
-	{"user.enable", "Mở khóa tài khoản"},
-	{"users.bulk", "Tạo tài khoản hàng loạt"},
-	{"role.grant", "Cấp vai trò"},
-	{"role.revoke", "Thu hồi vai trò"},
-	{"token.create", "Tạo mã truy cập API"},
-	{"token.revoke", "Thu hồi mã truy cập API"},
+        {"login", "Đăng nhập"},
+        {"login.failed", "Đăng nhập sai"},
+        {"login.disabled", "Đăng nhập bằng tài khoản đã khóa"},
+        {"logout", "Đăng xuất"},
+        {"logout.all", "Đăng xuất khỏi mọi thiết bị"},
+        {"password.change", "Đổi mật khẩu"},
+        {"password.reset", "Đặt lại mật khẩu"},
+        {"user.create", "Tạo tài khoản"},
+        {"user.disable", "Khóa tài khoản"},
+        {"user.enable", "Mở khóa tài khoản"},
+        {"users.bulk", "Tạo tài khoản hàng loạt"},
+        {"role.grant", "Cấp vai trò"},
+        {"role.revoke", "Thu hồi vai trò"},
+        {"token.create", "Tạo mã truy cập API"},
+        {"token.revoke", "Thu hồi mã truy cập API"},
 };
 
 static const char *

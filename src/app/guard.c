@@ -147,7 +147,8 @@ authenticate(http_req_t *req, app_t *app)
 		auth_token_hash(tok, strlen(tok), hash);
 		if (store_session_get(app->store, hash, &s) != 1)
 			return NULL;
-		if (now - s.last_seen_at > APP_SESSION_IDLE || now - s.created_at > APP_SESSION_MAX) {
+		if (now - s.last_seen_at > APP_SESSION_IDLE ||
+		    now - s.created_at > APP_SESSION_MAX) {
 			store_session_delete(app->store, s.id);
 			return NULL;
 		}
@@ -333,16 +334,16 @@ app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *actio
 		unit = 0;
 	unit_tree_path(t, unit, &path);
 	store_audit_t e = {
-		.at = app_now(),
-		.actor_id = u ? u->id : 0,
-		.actor_name = u ? u->username : "",
-		.unit_id = t->units[unit].id,
-		.unit_path = buf_cstr(&path),
-		.action = action,
-		.target = target ? target : "",
-		.old_value = old_value ? old_value : "",
-		.new_value = new_value ? new_value : "",
-		.ip = http_req_client_ip(req) ? http_req_client_ip(req) : "",
+	        .at = app_now(),
+	        .actor_id = u ? u->id : 0,
+	        .actor_name = u ? u->username : "",
+	        .unit_id = t->units[unit].id,
+	        .unit_path = buf_cstr(&path),
+	        .action = action,
+	        .target = target ? target : "",
+	        .old_value = old_value ? old_value : "",
+	        .new_value = new_value ? new_value : "",
+	        .ip = http_req_client_ip(req) ? http_req_client_ip(req) : "",
 	};
 	if (store_audit_append(app->store, &e) < 0)
 		log_error("audit: could not record %s", action);

@@ -84,6 +84,9 @@ page_home(http_req_t *req)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "units_total", app_json_count(t->n));
 	json_object_set_new(ctx, "provinces", children_json(t, 0, unit_view));
+	app_user_t *u = app_req_user(req);
+	if (u)
+		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
 	unit_tree_unref(t);
 	return app_render_page(req, 200, "home", NULL, ctx);
 }
@@ -110,6 +113,13 @@ page_unit(http_req_t *req)
 	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
 	json_object_set_new(ctx, "children", children_json(t, i, unit_view));
 	json_object_set_new(ctx, "is_root", json_boolean(i == 0));
+	/* links only for those the guard would let through */
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	json_object_set_new(ctx, "can_users",
+	                    json_boolean(access_allowed(t, g, ng, ACT_USERS_VIEW, i)));
+	json_object_set_new(ctx, "can_audit",
+	                    json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
 	char *title = xstrdup(u->name);
 	unit_tree_unref(t);
 	int rc = app_render_page(req, 200, "unit", title, ctx);

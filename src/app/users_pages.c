@@ -69,9 +69,9 @@ grantable(http_req_t *req, const unit_tree_t *t, int32_t i)
 	json_t *a = json_array();
 	for (int r = 0; r < ROLE_COUNT; r++)
 		if (access_can_grant(t, g, n, (role_t)r, i))
-			json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "code", role_code((role_t)r),
-			                                   "name", role_name((role_t)r), "selected",
-			                                   r == ROLE_ENTRY));
+			json_array_append_new(
+			        a, json_pack("{s:s,s:s,s:b}", "code", role_code((role_t)r), "name",
+			                     role_name((role_t)r), "selected", r == ROLE_ENTRY));
 	return a;
 }
 
@@ -98,7 +98,8 @@ render_users(http_req_t *req, int status, const char *error, const char *created
 	json_object_set_new(ctx, "has_children", json_boolean(t->units[i].nchildren > 0));
 	int manage = access_allowed(t, g, ng, ACT_USERS_MANAGE, i);
 	json_object_set_new(ctx, "can_manage", json_boolean(manage));
-	json_object_set_new(ctx, "can_audit", json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
+	json_object_set_new(ctx, "can_audit",
+	                    json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
 	if (manage)
 		json_object_set_new(ctx, "roles", grantable(req, t, i));
 	if (error) {
@@ -135,8 +136,8 @@ typedef struct new_user {
  * transaction. 0 with the new id; otherwise an HTTP status and a Vietnamese message
  * (NULL for a server error). hash is the generated password's hash. */
 static int
-create_one(http_req_t *req, const unit_tree_t *t, int32_t i, const new_user_t *nu,
-           const char *hash, int64_t *id, const char **msg)
+create_one(http_req_t *req, const unit_tree_t *t, int32_t i, const new_user_t *nu, const char *hash,
+           int64_t *id, const char **msg)
 {
 	app_t *app = http_req_app(req);
 	static _Thread_local char err[300];
@@ -150,12 +151,13 @@ create_one(http_req_t *req, const unit_tree_t *t, int32_t i, const new_user_t *n
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	if (!access_can_grant(t, g, ng, role, i)) {
-		*msg = "Bạn không thể giao vai trò này ở đơn vị này: không ai được cấp quyền lớn hơn "
+		*msg = "Bạn không thể giao vai trò này ở đơn vị này: không ai được cấp quyền lớn "
+		       "hơn "
 		       "quyền mình đang có.";
 		return 403;
 	}
-	account_new_t a = {nu->username, nu->full_name, nu->email, role, t->units[i].id, hash, 1,
-	                   app_req_user(req)->id};
+	account_new_t a = {nu->username,   nu->full_name, nu->email, role,
+	                   t->units[i].id, hash,          1,         app_req_user(req)->id};
 	int rc = accounts_create(app->store, &a, norm, id, err, sizeof err);
 	if (rc != 0) {
 		if (rc < 0)
@@ -368,10 +370,11 @@ page_users_bulk_post(http_req_t *req)
 	size_t ng = app_user_grants(req, t, &g);
 	if (!access_can_grant(t, g, ng, role, top)) {
 		unit_tree_unref(t);
-		return render_bulk(req, 403,
-		                   "Bạn không thể giao vai trò này trong đơn vị này: không ai được cấp "
-		                   "quyền lớn hơn quyền mình đang có.",
-		                   NULL);
+		return render_bulk(
+		        req, 403,
+		        "Bạn không thể giao vai trò này trong đơn vị này: không ai được cấp "
+		        "quyền lớn hơn quyền mình đang có.",
+		        NULL);
 	}
 	size_t cap = 0, n = 0, created = 0;
 	bulk_row_t *rows = NULL;
@@ -382,10 +385,11 @@ page_users_bulk_post(http_req_t *req)
 		if (n == MAX_BULK) {
 			free(rows);
 			unit_tree_unref(t);
-			return render_bulk(req, 400,
-			                   "Quá nhiều đơn vị trong một lần (tối đa 5.000): hãy chọn một "
-			                   "cấp nhỏ hơn.",
-			                   NULL);
+			return render_bulk(
+			        req, 400,
+			        "Quá nhiều đơn vị trong một lần (tối đa 5.000): hãy chọn một "
+			        "cấp nhỏ hơn.",
+			        NULL);
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -421,26 +425,23 @@ page_users_bulk_post(http_req_t *req)
 		bulk_row_t *r = &rows[k];
 		if (r->note)
 			continue;
-		account_new_t na = {r->username,
-		                    t->units[r->unit].name,
-		                    t->units[r->unit].email,
-		                    role,
-		                    t->units[r->unit].id,
-		                    r->hash,
-		                    1,
-		                    app_req_user(req)->id};
+		account_new_t na = {r->username, t->units[r->unit].name, t->units[r->unit].email,
+		                    role,        t->units[r->unit].id,   r->hash,
+		                    1,           app_req_user(req)->id};
 		char norm[72], msg[300];
 		int64_t id;
 		int rc = accounts_create(app->store, &na, norm, &id, msg, sizeof msg);
 		if (rc > 0) { /* taken meanwhile, or a unit e-mail the form would refuse */
-			r->note = rc == 409 ? "Đã có tài khoản" : arena_strdup(http_req_arena(req), msg);
+			r->note = rc == 409 ? "Đã có tài khoản"
+			                    : arena_strdup(http_req_arena(req), msg);
 			r->password[0] = '\0';
 			continue;
 		}
 		ok = rc == 0;
 		if (ok) {
 			app_audit(req, t, r->unit, "user.create", r->username, NULL, NULL);
-			app_audit(req, t, r->unit, "role.grant", r->username, NULL, role_code(role));
+			app_audit(req, t, r->unit, "role.grant", r->username, NULL,
+			          role_code(role));
 			created++;
 		}
 	}
@@ -459,9 +460,10 @@ page_users_bulk_post(http_req_t *req)
 	if (created == 0) {
 		free(rows);
 		unit_tree_unref(t);
-		return render_bulk(req, 200, NULL,
-		                   "Không tạo tài khoản mới nào: mọi đơn vị trong phạm vi đã có tài "
-		                   "khoản.");
+		return render_bulk(
+		        req, 200, NULL,
+		        "Không tạo tài khoản mới nào: mọi đơn vị trong phạm vi đã có tài "
+		        "khoản.");
 	}
 	/* the export is the only place the initial passwords ever appear */
 	static const char *const header[] = {"Mã đơn vị",        "Tên đơn vị", "Tên đăng nhập",
@@ -501,10 +503,11 @@ page_users_bulk_post(http_req_t *req)
 	}
 	http_resp_header(req, "Content-Disposition", disp);
 	http_resp_header(req, "Cache-Control", "no-store");
-	return http_reply_buf(req, 201,
-	                      xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	                           : "text/csv; charset=utf-8",
-	                      &out);
+	return http_reply_buf(
+	        req, 201,
+	        xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	             : "text/csv; charset=utf-8",
+	        &out);
 }
 
 /* ---------- one user ---------- */
@@ -526,7 +529,8 @@ render_user(http_req_t *req, int status, const char *ok, const char *error, cons
 	{
 		role_t role;
 		role_parse(json_string_value(json_object_get(r, "role")), &role);
-		int32_t unit = unit_tree_find_code(t, json_string_value(json_object_get(r, "code")));
+		int32_t unit =
+		        unit_tree_find_code(t, json_string_value(json_object_get(r, "code")));
 		json_object_set_new(r, "can_revoke",
 		                    json_boolean(!self && access_can_grant(t, g, ng, role, unit)));
 	}
@@ -538,12 +542,13 @@ render_user(http_req_t *req, int status, const char *ok, const char *error, cons
 	                              "must_change", target->must_change_password));
 	json_object_set_new(ctx, "roles", roles);
 	json_object_set_new(ctx, "self", json_boolean(self));
-	json_object_set_new(ctx, "can_manage",
-	                    json_boolean(!self && app_user_access(req, t, target, ACT_USERS_MANAGE)));
+	json_object_set_new(
+	        ctx, "can_manage",
+	        json_boolean(!self && app_user_access(req, t, target, ACT_USERS_MANAGE)));
 	json_t *opts = json_array();
 	for (int i = 0; i < ROLE_COUNT; i++)
-		json_array_append_new(opts, json_pack("{s:s,s:s}", "code", role_code((role_t)i), "name",
-		                                      role_name((role_t)i)));
+		json_array_append_new(opts, json_pack("{s:s,s:s}", "code", role_code((role_t)i),
+		                                      "name", role_name((role_t)i)));
 	json_object_set_new(ctx, "role_options", opts);
 	if (ok)
 		json_object_set_new(ctx, "ok", json_string(ok));
@@ -624,7 +629,8 @@ page_user_disable(http_req_t *req)
 	app_user_t *target = app_req_target_user(req);
 	const char *v = http_req_param(req, "disabled");
 	if (!v || (strcmp(v, "0") && strcmp(v, "1")))
-		return render_user(req, 400, NULL, "Giá trị khóa tài khoản phải là 0 hoặc 1.", NULL);
+		return render_user(req, 400, NULL, "Giá trị khóa tài khoản phải là 0 hoặc 1.",
+		                   NULL);
 	int disable = v[0] == '1';
 	store_user_t su = {.id = target->id,
 	                   .full_name = target->full_name,
@@ -635,8 +641,8 @@ page_user_disable(http_req_t *req)
 		return 500;
 	if (disable)
 		store_sessions_delete_user(app->store, target->id);
-	audit_user(req, target, disable ? "user.disable" : "user.enable", target->disabled ? "1" : "0",
-	           disable ? "1" : "0");
+	audit_user(req, target, disable ? "user.disable" : "user.enable",
+	           target->disabled ? "1" : "0", disable ? "1" : "0");
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);
 	return http_redirect(req, 303, loc);
@@ -686,21 +692,22 @@ change_role(http_req_t *req, int grant)
 	int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 	if (unit < 0) {
 		unit_tree_unref(t);
-		return render_user(req, 400, NULL,
-		                   "Không tìm thấy đơn vị với mã đã nhập; hãy tra mã ở trang Tìm kiếm.",
-		                   NULL);
+		return render_user(
+		        req, 400, NULL,
+		        "Không tìm thấy đơn vị với mã đã nhập; hãy tra mã ở trang Tìm kiếm.", NULL);
 	}
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	if (!access_can_grant(t, g, ng, role, unit)) {
 		unit_tree_unref(t);
-		return render_user(req, 403, NULL,
-		                   "Bạn không thể giao hay thu hồi vai trò này ở đơn vị này: không ai "
-		                   "được cấp quyền lớn hơn quyền mình đang có.",
-		                   NULL);
+		return render_user(
+		        req, 403, NULL,
+		        "Bạn không thể giao hay thu hồi vai trò này ở đơn vị này: không ai "
+		        "được cấp quyền lớn hơn quyền mình đang có.",
+		        NULL);
 	}
-	int rc = grant ? store_role_grant(app->store, target->id, t->units[unit].id, role_code(role),
-	                                  app_req_user(req)->id, app_now())
+	int rc = grant ? store_role_grant(app->store, target->id, t->units[unit].id,
+	                                  role_code(role), app_req_user(req)->id, app_now())
 	               : store_role_revoke(app->store, target->id, t->units[unit].id,
 	                                   role_code(role));
 	if (rc < 0) {

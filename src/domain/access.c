@@ -12,11 +12,11 @@
 /* Rows: roles; columns: actions, in enum order:
  *                       view report.edit submit review users.view users.manage audit system */
 static const scope_t rules[ROLE_COUNT][ACT_COUNT] = {
-	[ROLE_ADMIN] = /*  */ {S, S, S, B, S, S, S, S},
-	[ROLE_HEAD] = /*   */ {S, S, S, B, S, S, S, N},
-	[ROLE_OVERSEER] = /**/ {S, B, B, B, S, N, S, N},
-	[ROLE_ENTRY] = /*  */ {O, O, N, N, N, N, N, N},
-	[ROLE_VIEWER] = /* */ {S, N, N, N, N, N, N, N},
+        [ROLE_ADMIN] = /*  */ {S, S, S, B, S, S, S, S},
+        [ROLE_HEAD] = /*   */ {S, S, S, B, S, S, S, N},
+        [ROLE_OVERSEER] = /**/ {S, B, B, B, S, N, S, N},
+        [ROLE_ENTRY] = /*  */ {O, O, N, N, N, N, N, N},
+        [ROLE_VIEWER] = /* */ {S, N, N, N, N, N, N, N},
 };
 
 #undef N
@@ -24,14 +24,13 @@ static const scope_t rules[ROLE_COUNT][ACT_COUNT] = {
 #undef B
 #undef S
 
-static const char *const role_codes[ROLE_COUNT] = {"admin", "head", "overseer", "entry",
-                                                   "viewer"};
+static const char *const role_codes[ROLE_COUNT] = {"admin", "head", "overseer", "entry", "viewer"};
 static const char *const role_names[ROLE_COUNT] = {
-	"Quản trị hệ thống", "Lãnh đạo đơn vị", "Cán bộ theo dõi", "Cán bộ nhập liệu", "Chỉ xem",
+        "Quản trị hệ thống", "Lãnh đạo đơn vị", "Cán bộ theo dõi", "Cán bộ nhập liệu", "Chỉ xem",
 };
 static const char *const action_codes[ACT_COUNT] = {
-	"unit.view",  "report.edit",  "report.submit", "report.review",
-	"users.view", "users.manage", "audit.read",    "system.manage",
+        "unit.view",  "report.edit",  "report.submit", "report.review",
+        "users.view", "users.manage", "audit.read",    "system.manage",
 };
 
 const char *
@@ -93,8 +92,7 @@ reaches(const unit_tree_t *t, scope_t s, int32_t held, int32_t target)
 }
 
 int
-access_allowed(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t a,
-               int32_t target)
+access_allowed(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t a, int32_t target)
 {
 	if (a >= ACT_COUNT || target < 0 || target >= t->n)
 		return 0;
@@ -127,9 +125,11 @@ access_can_grant(const unit_tree_t *t, const access_grant_t *g, size_t n, role_t
 		return 0;
 	for (int a = 0; a < ACT_COUNT; a++) {
 		scope_t s = access_rule(r, (action_t)a);
-		if ((s == SCOPE_OWN || s == SCOPE_SUBTREE) && !access_allowed(t, g, n, (action_t)a, u))
+		if ((s == SCOPE_OWN || s == SCOPE_SUBTREE) &&
+		    !access_allowed(t, g, n, (action_t)a, u))
 			return 0;
-		if ((s == SCOPE_BELOW || s == SCOPE_SUBTREE) && !allowed_below(t, g, n, (action_t)a, u))
+		if ((s == SCOPE_BELOW || s == SCOPE_SUBTREE) &&
+		    !allowed_below(t, g, n, (action_t)a, u))
 			return 0;
 	}
 	return 1;

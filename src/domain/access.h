@@ -61,7 +61,6 @@ int access_allowed(const unit_tree_t *t, const access_grant_t *g, size_t n, acti
 
 /* 1 if the holder of grants may give role r on unit u: they manage users there, and every
  * right r would give (on u and under it) they already hold. Revoking needs the same. */
-int access_can_grant(const unit_tree_t *t, const access_grant_t *g, size_t n, role_t r,
-                     int32_t u);
+int access_can_grant(const unit_tree_t *t, const access_grant_t *g, size_t n, role_t r, int32_t u);
 
 #endif

@@ -29,8 +29,8 @@ accounts_create(store_t *st, const account_new_t *a, char *norm, int64_t *id, ch
 		return 400;
 	}
 	if (*email && !email_ok(email)) {
-		snprintf(msg, msglen, "Thư điện tử \"%.80s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).",
-		         email);
+		snprintf(msg, msglen,
+		         "Thư điện tử \"%.80s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).", email);
 		return 400;
 	}
 	int64_t now = (int64_t)time(NULL);
@@ -44,7 +44,8 @@ accounts_create(store_t *st, const account_new_t *a, char *norm, int64_t *id, ch
 	int rc = store_user_create(st, &su, id);
 	if (rc == -2) {
 		snprintf(msg, msglen,
-		         "Tên đăng nhập \"%s\" đã có người dùng. Hãy chọn tên khác, hoặc thêm vai trò "
+		         "Tên đăng nhập \"%s\" đã có người dùng. Hãy chọn tên khác, hoặc thêm vai "
+		         "trò "
 		         "cho người đó ở trang của họ.",
 		         norm);
 		return 409;

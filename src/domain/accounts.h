@@ -11,7 +11,7 @@
 #include "domain/access.h"
 
 typedef struct account_new {
-	const char *username; /* as typed; normalised here */
+	const char *username;          /* as typed; normalised here */
 	const char *full_name, *email; /* may be NULL */
 	role_t role;
 	int64_t unit_id;

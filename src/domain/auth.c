@@ -212,7 +212,8 @@ hash_with(const char *pw, char out[AUTH_HASH_MAX], unsigned long long ops, size_
 	out[0] = '\0';
 	if (!pw)
 		return -1;
-	if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+	if (crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) !=
+	    0) {
 		out[0] = '\0';
 		return -1;
 	}

@@ -30,8 +30,8 @@ static unsigned short port;
 /* Positions relative to the role holders' unit, Quận Hải An (306). */
 enum { OWN, CHILD, GRAND, PARENT, SIBLING, OTHER, NPOS };
 static const char *const pos_unit[NPOS] = {"306", "11413", "HA-11413-TH", "31", "315", "018"};
-static const char *const pos_name[NPOS] = {"own", "child", "grandchild", "parent", "sibling",
-                                           "other province"};
+static const char *const pos_name[NPOS] = {"own",    "child",   "grandchild",
+                                           "parent", "sibling", "other province"};
 static int64_t target_user[NPOS]; /* an entry officer at each position, for /users/:id */
 
 /* Principals: anonymous, then one user per role (enum role order) holding it on 306. */
@@ -51,35 +51,35 @@ static const struct expect {
 	char kind;
 	const char *by_role[ROLE_COUNT]; /* admin head overseer entry viewer */
 } matrix[] = {
-	{"GET /", 'p', {0}},
-	{"GET /units", 'p', {0}},
-	{"GET /units/:code", 'p', {0}},
-	{"GET /search", 'p', {0}},
-	{"GET /api/v1/units", 'p', {0}},
-	{"GET /api/v1/units/:code", 'p', {0}},
-	{"GET /login", 'p', {0}},
-	{"POST /login", 'p', {0}},
-	{"POST /logout", 's', {0}},
-	{"GET /account", 's', {0}},
-	{"GET /account/password", 's', {0}},
-	{"POST /account/password", 's', {0}},
-	{"POST /account/logout-all", 's', {0}},
-	{"POST /account/tokens", 's', {0}},
-	{"POST /account/tokens/:id/revoke", 's', {0}},
-	{"GET /api/v1/me", 's', {0}},
-	{"GET /units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{"POST /units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"GET /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"POST /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"GET /units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{"GET /users/:id", 'U', {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{"POST /users/:id/disable", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"POST /users/:id/password-reset", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"POST /users/:id/roles", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"POST /users/:id/roles/remove", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"GET /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{"POST /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
-	{"GET /api/v1/units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /", 'p', {0}},
+        {"GET /units", 'p', {0}},
+        {"GET /units/:code", 'p', {0}},
+        {"GET /search", 'p', {0}},
+        {"GET /api/v1/units", 'p', {0}},
+        {"GET /api/v1/units/:code", 'p', {0}},
+        {"GET /login", 'p', {0}},
+        {"POST /login", 'p', {0}},
+        {"POST /logout", 's', {0}},
+        {"GET /account", 's', {0}},
+        {"GET /account/password", 's', {0}},
+        {"POST /account/password", 's', {0}},
+        {"POST /account/logout-all", 's', {0}},
+        {"POST /account/tokens", 's', {0}},
+        {"POST /account/tokens/:id/revoke", 's', {0}},
+        {"GET /api/v1/me", 's', {0}},
+        {"GET /units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"POST /units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"GET /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"POST /units/:code/users/bulk", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"GET /units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /users/:id", 'U', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"POST /users/:id/disable", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"POST /users/:id/password-reset", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"POST /users/:id/roles", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"POST /users/:id/roles/remove", 'U', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"GET /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"POST /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
+        {"GET /api/v1/units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
 };
 
 static const struct expect *
@@ -135,7 +135,9 @@ send_req(principal_t *pr, const char *method, const char *path, const char *body
 			hdrs[k++] = csrfh;
 		}
 	}
-	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
 	               .headers = hdrs};
 	hc_resp_t r;
 	CURL *c = curl_easy_init();
@@ -163,7 +165,8 @@ login(principal_t *pr)
 {
 	prelogin(pr);
 	char body[256];
-	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", pr->name, PASSWORD, pr->csrf);
+	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", pr->name, PASSWORD,
+	         pr->csrf);
 	hc_resp_t r = send_req(pr, "POST", "/login", body, 0);
 	if (r.status != 303)
 		fail_msg("login %s: %ld %s", pr->name, r.status, buf_cstr(&r.body));
@@ -182,8 +185,8 @@ make_user(store_t *st, const unit_tree_t *t, const char *name, const char *unit,
 	char hash[AUTH_HASH_MAX], norm[72], msg[300];
 	if (auth_password_hash(PASSWORD, hash) < 0)
 		fail_msg("hash");
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id, hash,
-	                   0, 0};
+	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id,
+	                   hash, 0,    0};
 	int64_t id;
 	if (accounts_create(st, &a, norm, &id, msg, sizeof msg) != 0)
 		fail_msg("create %s: %s", name, msg);
@@ -307,11 +310,11 @@ test_every_route_every_role_every_position(void **state)
 			for (int w = 0; w < NPRINC; w++) {
 				principal_t *pr = &who[w];
 				char body[128];
-				/* a valid CSRF token but no valid fields: an allowed request stops at
-				 * validation and changes nothing */
+				/* a valid CSRF token but no valid fields: an allowed request stops
+				 * at validation and changes nothing */
 				snprintf(body, sizeof body, json ? "{}" : "csrf=%s", pr->csrf);
-				hc_resp_t r = send_req(pr, m, path, rt->method == HTTP_POST ? body : NULL,
-				                       json);
+				hc_resp_t r = send_req(pr, m, path,
+				                       rt->method == HTTP_POST ? body : NULL, json);
 				int want;
 				if (e->kind == 'p')
 					want = 1;
@@ -322,27 +325,34 @@ test_every_route_every_role_every_position(void **state)
 				else
 					want = e->by_role[w - 1][p] == 'y';
 				int denied = r.status == 401 || r.status == 403;
-				/* public sign-in answers 401 to wrong credentials by design: only the
-				 * guard's CSRF refusal (403) would mean denied there */
-				if (e->kind == 'p' && r.status == 401 && !strcmp(rt->pattern, "/login"))
+				/* public sign-in answers 401 to wrong credentials by design: only
+				 * the guard's CSRF refusal (403) would mean denied there */
+				if (e->kind == 'p' && r.status == 401 &&
+				    !strcmp(rt->pattern, "/login"))
 					denied = 0;
-				int expected_status_ok = want ? !denied
-				                              : (w == 0 ? r.status == 401 : r.status == 403);
+				int expected_status_ok =
+				        want ? !denied
+				             : (w == 0 ? r.status == 401 : r.status == 403);
 				checks++;
 				if (!expected_status_ok) {
 					wrong++;
-					print_error("MISMATCH %s as %s on %s unit: got %ld, expected %s\n", key,
-					            pr->name, targeted ? pos_name[p] : "-", r.status,
-					            want ? "allowed" : w == 0 ? "401" : "403");
+					print_error("MISMATCH %s as %s on %s unit: got %ld, "
+					            "expected %s\n",
+					            key, pr->name, targeted ? pos_name[p] : "-",
+					            r.status,
+					            want     ? "allowed"
+					            : w == 0 ? "401"
+					                     : "403");
 				}
 				hc_resp_free(&r);
 				if (strstr(rt->pattern, "logout") && w > 0 && !denied)
-					login(pr); /* that request ended the session: sign in again */
+					login(pr); /* that request ended the session: sign in again
+					            */
 			}
 		}
 	}
-	print_message("authorization matrix: %d checks over %zu routes, %d wrong\n", checks, nroutes,
-	              wrong);
+	print_message("authorization matrix: %d checks over %zu routes, %d wrong\n", checks,
+	              nroutes, wrong);
 	assert_int_equal(wrong, 0);
 	assert_true(checks > 300);
 }
@@ -361,14 +371,15 @@ test_state_changes_need_csrf(void **state)
 		char path[256];
 		concrete(routes[i].pattern, OWN, path, sizeof path);
 		int json = !strncmp(routes[i].pattern, "/api/", 5);
-		const char *bodies[] = {"csrf=", "csrf=forged-token-value-of-the-right-length-xxx", ""};
+		const char *bodies[] = {"csrf=", "csrf=forged-token-value-of-the-right-length-xxx",
+		                        ""};
 		for (int b = 0; b < 3; b++) {
 			principal_t bare = *admin;
 			bare.csrf[0] = '\0'; /* no X-CSRF-Token header either */
 			hc_resp_t r = send_req(&bare, "POST", path, json ? "{}" : bodies[b], json);
 			if (r.status != 403)
-				fail_msg("POST %s without a valid CSRF token: %ld", routes[i].pattern,
-				         r.status);
+				fail_msg("POST %s without a valid CSRF token: %ld",
+				         routes[i].pattern, r.status);
 			hc_resp_free(&r);
 			n++;
 			if (json)
@@ -386,8 +397,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_route_every_role_every_position),
-		cmocka_unit_test(test_state_changes_need_csrf),
+	        cmocka_unit_test(test_every_route_every_role_every_position),
+	        cmocka_unit_test(test_state_changes_need_csrf),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -31,8 +31,8 @@ static const char tree_csv[] = "code,name,kind,parent_code\n"
 
 enum pos { OWN, CHILD, GRAND, PARENT, SIBLING, OTHER, NPOS };
 static const char *const pos_code[NPOS] = {"306", "11413", "SCHOOL", "31", "315", "018"};
-static const char *const pos_name[NPOS] = {"own", "child", "grandchild", "parent", "sibling",
-                                           "other province"};
+static const char *const pos_name[NPOS] = {"own",    "child",   "grandchild",
+                                           "parent", "sibling", "other province"};
 
 static int32_t
 u(const char *code)
@@ -78,14 +78,14 @@ static const struct {
 	action_t a;
 	const char *by_role[ROLE_COUNT]; /* admin head overseer entry viewer */
 } expected[] = {
-	{ACT_UNIT_VIEW, {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
-	{ACT_REPORT_EDIT, {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
-	{ACT_REPORT_SUBMIT, {"yyy...", "yyy...", ".yy...", "......", "......"}},
-	{ACT_REPORT_REVIEW, {".yy...", ".yy...", ".yy...", "......", "......"}},
-	{ACT_USERS_VIEW, {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{ACT_USERS_MANAGE, {"yyy...", "yyy...", "......", "......", "......"}},
-	{ACT_AUDIT_READ, {"yyy...", "yyy...", "yyy...", "......", "......"}},
-	{ACT_SYSTEM_MANAGE, {"yyy...", "......", "......", "......", "......"}},
+        {ACT_UNIT_VIEW, {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {ACT_REPORT_EDIT, {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {ACT_REPORT_SUBMIT, {"yyy...", "yyy...", ".yy...", "......", "......"}},
+        {ACT_REPORT_REVIEW, {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {ACT_USERS_VIEW, {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {ACT_USERS_MANAGE, {"yyy...", "yyy...", "......", "......", "......"}},
+        {ACT_AUDIT_READ, {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {ACT_SYSTEM_MANAGE, {"yyy...", "......", "......", "......", "......"}},
 };
 
 static void
@@ -101,7 +101,8 @@ test_matrix(void **state)
 				int got = access_allowed(t, &g, 1, expected[k].a, u(pos_code[p]));
 				if (got != want)
 					fail_msg("%s on %s unit: %s, expected %s",
-					         role_code((role_t)r), pos_name[p], action_code(expected[k].a),
+					         role_code((role_t)r), pos_name[p],
+					         action_code(expected[k].a),
 					         want ? "allow" : "deny");
 			}
 		}
@@ -191,11 +192,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_matrix),
-		cmocka_unit_test(test_no_grants_and_bad_targets),
-		cmocka_unit_test(test_several_grants_combine),
-		cmocka_unit_test(test_nobody_grants_more_than_they_hold),
-		cmocka_unit_test(test_names_round_trip),
+	        cmocka_unit_test(test_matrix),
+	        cmocka_unit_test(test_no_grants_and_bad_targets),
+	        cmocka_unit_test(test_several_grants_combine),
+	        cmocka_unit_test(test_nobody_grants_more_than_they_hold),
+	        cmocka_unit_test(test_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

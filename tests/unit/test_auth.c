@@ -410,12 +410,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_init_twice),         cmocka_unit_test(test_username),
-	        cmocka_unit_test(test_password_policy),    cmocka_unit_test(test_hash_verify),
-	        cmocka_unit_test(test_generate), cmocka_unit_test(test_hash_generated),           cmocka_unit_test(test_tokens),
-	        cmocka_unit_test(test_secure_equal),       cmocka_unit_test(test_throttle_waits),
-	        cmocka_unit_test(test_throttle_zero_free), cmocka_unit_test(test_throttle_bounded),
-	        cmocka_unit_test(test_throttle_threads),
+	        cmocka_unit_test(test_init_twice),       cmocka_unit_test(test_username),
+	        cmocka_unit_test(test_password_policy),  cmocka_unit_test(test_hash_verify),
+	        cmocka_unit_test(test_generate),         cmocka_unit_test(test_hash_generated),
+	        cmocka_unit_test(test_tokens),           cmocka_unit_test(test_secure_equal),
+	        cmocka_unit_test(test_throttle_waits),   cmocka_unit_test(test_throttle_zero_free),
+	        cmocka_unit_test(test_throttle_bounded), cmocka_unit_test(test_throttle_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
