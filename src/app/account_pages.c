@@ -9,15 +9,20 @@
 #include "core/log.h"
 #include "text/text.h"
 
-/* Throttle: a few free failures per key in 15 minutes, then doubling waits up to 15. */
+/* Throttles: a few free failures in 15 minutes, then doubling waits up to 15 minutes.
+ * Per username 5: guessing one account is slowed at once. Per IP many more: a school, a
+ * mobile carrier or our own reverse proxy puts many honest people behind one address,
+ * and the per-IP limit is only there to slow spraying across usernames. */
 #define LOGIN_FREE_FAILURES 5
+#define LOGIN_IP_FREE_FAILURES 50
 #define LOGIN_WINDOW (15 * 60)
 #define LOGIN_MAX_WAIT (15 * 60)
 
 auth_throttle_t *
-app_login_throttle_new(void)
+app_login_throttle_new(int per_ip)
 {
-	return auth_throttle_new(LOGIN_FREE_FAILURES, LOGIN_WINDOW, LOGIN_MAX_WAIT);
+	return auth_throttle_new(per_ip ? LOGIN_IP_FREE_FAILURES : LOGIN_FREE_FAILURES,
+	                         LOGIN_WINDOW, LOGIN_MAX_WAIT);
 }
 
 static int
@@ -36,14 +41,17 @@ set_cookie(http_req_t *req, const char *name, const char *value, int64_t max_age
 	http_resp_header(req, "Set-Cookie", c);
 }
 
-/* Only local paths: "/x" but not "//host" or "/\host". */
+/* Only local paths: "/x", never "//host" nor anything a browser could turn into one
+ * (backslashes, and control characters it strips: "/\t/host"). */
 static const char *
 safe_next(const char *next)
 {
-	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && !strchr(next, '\r') &&
-	    !strchr(next, '\n'))
-		return next;
-	return "/";
+	if (next == NULL || next[0] != '/' || next[1] == '/')
+		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return "/";
+	return next;
 }
 
 int
@@ -146,7 +154,7 @@ page_login_post(http_req_t *req)
 	snprintf(kip, sizeof kip, "ip:%s", http_req_client_ip(req));
 	int64_t now = app_now();
 	int64_t wait = auth_throttle_wait(app->throttle, kuser, now);
-	int64_t wip = auth_throttle_wait(app->throttle, kip, now);
+	int64_t wip = auth_throttle_wait(app->ip_throttle, kip, now);
 	if (wip > wait)
 		wait = wip;
 	if (wait > 0) {
@@ -167,34 +175,30 @@ page_login_post(http_req_t *req)
 		auth_password_verify_dummy(password);
 		ok = 0;
 	}
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	if (!ok) {
 		auth_throttle_fail(app->throttle, kuser, now);
-		auth_throttle_fail(app->throttle, kip, now);
+		auth_throttle_fail(app->ip_throttle, kip, now);
 		int32_t unit = found ? user_home_unit(app, http_req_arena(req), t, f.id) : 0;
 		app_audit(req, t, unit, "login.failed", valid ? norm : "", NULL, NULL);
-		unit_tree_unref(t);
 		return app_login_page(req, 401, "Tên đăng nhập hoặc mật khẩu không đúng.");
 	}
 	int32_t unit = user_home_unit(app, http_req_arena(req), t, f.id);
 	if (f.disabled) {
 		app_audit(req, t, unit, "login.disabled", norm, NULL, NULL);
-		unit_tree_unref(t);
 		return app_login_page(req, 403,
 		                      "Tài khoản này đã bị khóa. Hãy liên hệ lãnh đạo đơn vị hoặc "
 		                      "quản trị viên để mở lại.");
 	}
 	auth_throttle_reset(app->throttle, kuser);
 	if (start_session(req, f.id) < 0) {
-		unit_tree_unref(t);
 		return 500;
 	}
 	/* the audit entry names the user who signed in */
 	app_user_t *u;
 	if (app_load_user(app, http_req_arena(req), f.id, &u) == 1)
-		http_req_set_user(req, u);
+		app_req_set_user(req, u);
 	app_audit(req, t, unit, "login", norm, NULL, NULL);
-	unit_tree_unref(t);
 	return http_redirect(req, 303,
 	                     f.must_change ? "/account/password"
 	                                   : safe_next(http_req_param(req, "next")));
@@ -208,10 +212,9 @@ page_logout(http_req_t *req)
 	if (u->session_id)
 		store_session_delete(app->store, u->session_id);
 	set_cookie(req, APP_SESSION_COOKIE, "", 0);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "logout", u->username,
 	          NULL, NULL);
-	unit_tree_unref(t);
 	return http_redirect(req, 303, "/");
 }
 
@@ -222,10 +225,9 @@ page_logout_all(http_req_t *req)
 	app_user_t *u = app_req_user(req);
 	store_sessions_delete_user(app->store, u->id);
 	set_cookie(req, APP_SESSION_COOKIE, "", 0);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "logout.all",
 	          u->username, NULL, NULL);
-	unit_tree_unref(t);
 	return http_redirect(req, 303, "/login");
 }
 
@@ -272,13 +274,12 @@ render_account(http_req_t *req, int status, const char *ok, const char *error,
 {
 	app_t *app = http_req_app(req);
 	app_user_t *u = app_req_user(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "user",
 	                    json_pack("{s:s,s:s,s:s}", "username", u->username, "full_name",
 	                              u->full_name, "email", u->email));
 	json_object_set_new(ctx, "roles", app_roles_json(t, u));
-	unit_tree_unref(t);
 	json_t *tokens = json_array();
 	store_tokens_of_user(app->store, u->id, token_row, tokens);
 	json_object_set_new(ctx, "has_tokens", json_boolean(json_array_size(tokens) > 0));
@@ -356,10 +357,9 @@ page_password_post(http_req_t *req)
 	store_sessions_delete_user(app->store, u->id);
 	if (start_session(req, u->id) < 0)
 		return 500;
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "password.change",
 	          u->username, NULL, NULL);
-	unit_tree_unref(t);
 	return http_redirect(req, 303, "/account?done=password");
 }
 
@@ -386,10 +386,9 @@ page_token_create(http_req_t *req)
 	int64_t id;
 	if (store_token_create(app->store, u->id, name, hash, prefix, app_now(), &id) < 0)
 		return 500;
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "token.create", name,
 	          NULL, prefix);
-	unit_tree_unref(t);
 	return render_account(req, 201, "Đã tạo mã truy cập mới.", NULL, token);
 }
 
@@ -405,23 +404,20 @@ page_token_revoke(http_req_t *req)
 		app_error_page(req, 404, "Không tìm thấy mã truy cập này trong tài khoản của bạn.");
 		return 0;
 	}
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "token.revoke", idp,
 	          NULL, NULL);
-	unit_tree_unref(t);
 	return http_redirect(req, 303, "/account?done=revoked");
 }
 
 int
 api_me(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
 	app_user_t *u = app_req_user(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)u->id, "username",
 	                      u->username, "full_name", u->full_name, "email", u->email,
 	                      "must_change_password", u->must_change_password);
 	json_object_set_new(o, "roles", app_roles_json(t, u));
-	unit_tree_unref(t);
 	return app_reply_json(req, 200, o);
 }

@@ -99,7 +99,8 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 		snprintf(err, errlen, "Không khởi động được thư viện mật mã (libsodium).");
 		return -1;
 	}
-	app->throttle = app_login_throttle_new();
+	app->throttle = app_login_throttle_new(0);
+	app->ip_throttle = app_login_throttle_new(1);
 	return 0;
 }
 
@@ -174,6 +175,8 @@ app_close(app_t *app)
 	unit_tree_unref(app->tree);
 	if (app->throttle)
 		auth_throttle_free(app->throttle);
+	if (app->ip_throttle)
+		auth_throttle_free(app->ip_throttle);
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);
 	free(app->assets);

@@ -20,8 +20,9 @@ typedef struct app {
 	char *assets;     /* directory holding templates/ and static/ */
 	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
-	unit_tree_t *tree;         /* current snapshot; swap under tree_mu */
-	auth_throttle_t *throttle; /* failed logins per IP and per username */
+	unit_tree_t *tree;            /* current snapshot; swap under tree_mu */
+	auth_throttle_t *throttle;    /* failed sign-ins per username */
+	auth_throttle_t *ip_throttle; /* failed sign-ins per client IP */
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
@@ -74,6 +75,10 @@ typedef struct app_user {
 int app_guard(http_req_t *req, const http_route_t *route);
 /* The request's user, or NULL when anonymous. */
 app_user_t *app_req_user(http_req_t *req);
+void app_req_set_user(http_req_t *req, app_user_t *u);
+/* The unit tree snapshot of this request: the guard and the handler see the same one,
+ * released when the request completes (no unref by the caller). */
+unit_tree_t *app_req_tree(http_req_t *req);
 /* The user's roles as grants on tree t (roles on units missing from t are dropped). The
  * array lives in the request arena. */
 size_t app_user_grants(http_req_t *req, const unit_tree_t *t, access_grant_t **out /* OUT */);
@@ -84,8 +89,8 @@ int app_user_access(http_req_t *req, const unit_tree_t *t, const app_user_t *tar
 app_user_t *app_req_target_user(http_req_t *req);
 /* The user's roles as unit summaries with role names. */
 json_t *app_roles_json(const unit_tree_t *t, const app_user_t *u);
-/* The throttle used for sign-in. */
-auth_throttle_t *app_login_throttle_new(void);
+/* A sign-in throttle: per username (per_ip 0) or per client IP (per_ip 1). */
+auth_throttle_t *app_login_throttle_new(int per_ip);
 /* Load a user with roles from the store into the arena; 1 found, 0 not, -1 error. */
 int app_load_user(app_t *app, arena_t *a, int64_t id, app_user_t **out /* OUT */);
 /* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user. */

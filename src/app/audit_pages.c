@@ -92,13 +92,11 @@ load(http_req_t *req, const unit_tree_t *t, int32_t *unit, audit_ctx_t *c, int l
 int
 page_unit_audit(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t unit;
 	audit_ctx_t c;
 	int st = load(req, t, &unit, &c, AUDIT_PAGE);
 	if (st) {
-		unit_tree_unref(t);
 		return st == 400 ? 0 : st;
 	}
 	json_t *ctx = json_object();
@@ -109,25 +107,21 @@ page_unit_audit(http_req_t *req)
 		json_object_set_new(ctx, "older", json_integer(c.last_id));
 	char title[300];
 	snprintf(title, sizeof title, "Nhật ký — %s", t->units[unit].name);
-	unit_tree_unref(t);
 	return app_render_page(req, 200, "audit", title, ctx);
 }
 
 int
 api_unit_audit(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t unit;
 	audit_ctx_t c;
 	int st = load(req, t, &unit, &c, 200);
 	if (st) {
-		unit_tree_unref(t);
 		return st == 400 ? 0 : st;
 	}
 	json_t *o = json_pack("{s:s,s:o}", "unit", t->units[unit].code, "entries", c.rows);
 	if (c.n == 200)
 		json_object_set_new(o, "next_before", json_integer(c.last_id));
-	unit_tree_unref(t);
 	return app_reply_json(req, 200, o);
 }

@@ -26,10 +26,53 @@ app_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* What the app keeps per request: who asks, and the one tree snapshot the guard and the
+ * handler both read (released when the request completes). */
+typedef struct req_ctx {
+	app_user_t *user;
+	unit_tree_t *tree;
+} req_ctx_t;
+
+static req_ctx_t *
+ctx_of(http_req_t *req)
+{
+	req_ctx_t *c = http_req_user(req);
+	if (c == NULL) {
+		c = arena_alloc(http_req_arena(req), sizeof *c);
+		memset(c, 0, sizeof *c);
+		http_req_set_user(req, c);
+	}
+	return c;
+}
+
 app_user_t *
 app_req_user(http_req_t *req)
 {
-	return http_req_user(req);
+	req_ctx_t *c = http_req_user(req);
+	return c ? c->user : NULL;
+}
+
+void
+app_req_set_user(http_req_t *req, app_user_t *u)
+{
+	ctx_of(req)->user = u;
+}
+
+static void
+release_tree(void *t)
+{
+	unit_tree_unref(t);
+}
+
+unit_tree_t *
+app_req_tree(http_req_t *req)
+{
+	req_ctx_t *c = ctx_of(req);
+	if (c->tree == NULL) {
+		c->tree = app_tree(http_req_app(req));
+		http_req_defer(req, release_tree, c->tree);
+	}
+	return c->tree;
 }
 
 static enum target
@@ -275,7 +318,7 @@ app_guard(http_req_t *req, const http_route_t *route)
 	}
 	app_user_t *u = authenticate(req, app);
 	if (u)
-		http_req_set_user(req, u);
+		app_req_set_user(req, u);
 	int mutating = http_req_method(req) != HTTP_GET;
 	const char *csrf_msg = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi "
 	                       "gửi lại.";
@@ -295,7 +338,7 @@ app_guard(http_req_t *req, const http_route_t *route)
 	if (target == T_SELF || target == T_SELF_PASSWORD)
 		return 0;
 
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	access_grant_t *g;
 	size_t n = app_user_grants(req, t, &g);
 	int ok = 0;
@@ -303,19 +346,16 @@ app_guard(http_req_t *req, const http_route_t *route)
 		const char *code = http_req_param(req, "code");
 		int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 		if (unit < 0) {
-			unit_tree_unref(t);
 			return deny(req, 404, "Không tìm thấy đơn vị với mã này.");
 		}
 		ok = access_allowed(t, g, n, action, unit);
 	} else {
 		app_user_t *who = app_req_target_user(req);
 		if (who == NULL) {
-			unit_tree_unref(t);
 			return deny(req, 404, "Không tìm thấy người dùng này.");
 		}
 		ok = app_user_access(req, t, who, action);
 	}
-	unit_tree_unref(t);
 	if (!ok)
 		return deny(req, 403,
 		            "Tài khoản của bạn không có quyền thực hiện việc này ở đơn vị này. Nếu "

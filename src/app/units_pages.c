@@ -79,27 +79,23 @@ add_details(json_t *o, const unit_tree_t *t, int32_t i)
 int
 page_home(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "units_total", app_json_count(t->n));
 	json_object_set_new(ctx, "provinces", children_json(t, 0, unit_view));
 	app_user_t *u = app_req_user(req);
 	if (u)
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
-	unit_tree_unref(t);
 	return app_render_page(req, 200, "home", NULL, ctx);
 }
 
 int
 page_unit(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
 	const char *code = http_req_param(req, "code");
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = code ? unit_tree_find_code(t, code) : 0;
 	if (i < 0) {
-		unit_tree_unref(t);
 		app_error_page(req, 404,
 		               "Không tìm thấy đơn vị với mã này. Hãy tìm đơn vị theo tên ở trang "
 		               "Tìm kiếm.");
@@ -121,7 +117,6 @@ page_unit(http_req_t *req)
 	json_object_set_new(ctx, "can_audit",
 	                    json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
 	char *title = xstrdup(u->name);
-	unit_tree_unref(t);
 	int rc = app_render_page(req, 200, "unit", title, ctx);
 	free(title);
 	return rc;
@@ -189,8 +184,7 @@ run_search(http_req_t *req, const unit_tree_t *t, int32_t page_size, json_t *out
 int
 page_search(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	json_t *ctx = json_object();
 	const char *q = http_req_param(req, "q");
 	if (q && *q) {
@@ -198,7 +192,6 @@ page_search(http_req_t *req)
 		if (run_search(req, t, PAGE_SIZE, res) != 0) {
 			json_decref(res);
 			json_decref(ctx);
-			unit_tree_unref(t);
 			return 0;
 		}
 		json_object_set_new(ctx, "searched", json_true());
@@ -207,22 +200,19 @@ page_search(http_req_t *req)
 	json_object_set_new(ctx, "q", json_string(q ? q : ""));
 	const char *within = http_req_param(req, "within");
 	json_object_set_new(ctx, "within_code", json_string(within ? within : ""));
-	unit_tree_unref(t);
 	return app_render_page(req, 200, "search", "Tìm đơn vị", ctx);
 }
 
 int
 api_units(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
 	const char *q = http_req_param(req, "q");
 	const char *parent = http_req_param(req, "parent");
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	json_t *out = json_object();
 	if (q && *q) {
 		if (run_search(req, t, PAGE_SIZE, out) != 0) {
 			json_decref(out);
-			unit_tree_unref(t);
 			return 0;
 		}
 		/* the API keeps its own shape: no display-only fields */
@@ -234,7 +224,6 @@ api_units(http_req_t *req)
 		int32_t i = unit_tree_find_code(t, parent);
 		if (i < 0) {
 			json_decref(out);
-			unit_tree_unref(t);
 			app_error_page(req, 404, "Không có đơn vị nào với mã parent đã cho.");
 			return 0;
 		}
@@ -243,25 +232,21 @@ api_units(http_req_t *req)
 		json_object_set_new(out, "units", children_json(t, i, app_unit_json));
 	} else {
 		json_decref(out);
-		unit_tree_unref(t);
 		app_error_page(
 		        req, 400,
 		        "Cần tham số q (từ khóa tìm kiếm) hoặc parent (mã đơn vị cấp trên).");
 		return 0;
 	}
-	unit_tree_unref(t);
 	return app_reply_json(req, 200, out);
 }
 
 int
 api_unit(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
 	const char *code = http_req_param(req, "code");
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = code ? unit_tree_find_code(t, code) : -1;
 	if (i < 0) {
-		unit_tree_unref(t);
 		app_error_page(req, 404, "Không tìm thấy đơn vị với mã này.");
 		return 0;
 	}
@@ -269,6 +254,5 @@ api_unit(http_req_t *req)
 	add_details(o, t, i);
 	json_object_set_new(o, "path", app_unit_path_json(t, i));
 	json_object_set_new(o, "units", children_json(t, i, app_unit_json));
-	unit_tree_unref(t);
 	return app_reply_json(req, 200, o);
 }

@@ -80,7 +80,7 @@ render_users(http_req_t *req, int status, const char *error, const char *created
              const char *created_password)
 {
 	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
 	const char *scope = http_req_param(req, "scope");
 	int subtree = scope && !strcmp(scope, "subtree");
@@ -116,7 +116,6 @@ render_users(http_req_t *req, int status, const char *error, const char *created
 	}
 	char title[400];
 	snprintf(title, sizeof title, "Người dùng — %s", t->units[i].name);
-	unit_tree_unref(t);
 	return app_render_page(req, status, "users", title, ctx);
 }
 
@@ -181,13 +180,12 @@ create_from(http_req_t *req, const new_user_t *nu, char *password, int64_t *id, 
 		*msg = err;
 		return 400;
 	}
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
 	char hash[AUTH_HASH_MAX];
 	auth_password_generate(password);
 	/* hash before the transaction: argon2id takes a while and the store waits for no one */
 	if (auth_password_hash_generated(password, hash) < 0 || store_tx_begin(app->store) < 0) {
-		unit_tree_unref(t);
 		*msg = NULL;
 		return 500;
 	}
@@ -197,7 +195,6 @@ create_from(http_req_t *req, const new_user_t *nu, char *password, int64_t *id, 
 		*msg = NULL;
 	} else if (st != 0)
 		store_tx_rollback(app->store);
-	unit_tree_unref(t);
 	return st;
 }
 
@@ -223,12 +220,11 @@ int
 api_unit_users(http_req_t *req)
 {
 	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
 	size_t count;
 	json_t *rows = list_roles(app, t, i, 0, &count);
 	json_t *o = json_pack("{s:s,s:o}", "unit", t->units[i].code, "users", rows);
-	unit_tree_unref(t);
 	return app_reply_json(req, 200, o);
 }
 
@@ -310,8 +306,7 @@ bulk_kind_matches(const char *scope, const unit_t *u)
 static int
 render_bulk(http_req_t *req, int status, const char *error, const char *info)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
@@ -322,7 +317,6 @@ render_bulk(http_req_t *req, int status, const char *error, const char *info)
 		json_object_set_new(ctx, "error", json_string(error));
 	if (info)
 		json_object_set_new(ctx, "info", json_string(info));
-	unit_tree_unref(t);
 	return app_render_page(req, status, "users_bulk", "Tạo tài khoản hàng loạt", ctx);
 }
 
@@ -364,12 +358,11 @@ page_users_bulk_post(http_req_t *req)
 	role_t role;
 	if (!rolep || role_parse(rolep, &role) < 0)
 		return render_bulk(req, 400, "Hãy chọn vai trò cho các tài khoản mới.", NULL);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t top = unit_tree_find_code(t, http_req_param(req, "code"));
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	if (!access_can_grant(t, g, ng, role, top)) {
-		unit_tree_unref(t);
 		return render_bulk(
 		        req, 403,
 		        "Bạn không thể giao vai trò này trong đơn vị này: không ai được cấp "
@@ -384,7 +377,6 @@ page_users_bulk_post(http_req_t *req)
 			continue;
 		if (n == MAX_BULK) {
 			free(rows);
-			unit_tree_unref(t);
 			return render_bulk(
 			        req, 400,
 			        "Quá nhiều đơn vị trong một lần (tối đa 5.000): hãy chọn một "
@@ -409,14 +401,12 @@ page_users_bulk_post(http_req_t *req)
 			auth_password_generate(r->password);
 			if (auth_password_hash_generated(r->password, r->hash) < 0) {
 				free(rows);
-				unit_tree_unref(t);
 				return 500;
 			}
 		}
 	}
 	if (n == 0) {
 		free(rows);
-		unit_tree_unref(t);
 		return render_bulk(req, 200, NULL, "Không có đơn vị nào thuộc phạm vi đã chọn.");
 	}
 	/* all accounts in one transaction: a failure leaves none half-made */
@@ -454,12 +444,10 @@ page_users_bulk_post(http_req_t *req)
 		store_tx_rollback(app->store);
 	if (!ok) {
 		free(rows);
-		unit_tree_unref(t);
 		return 500;
 	}
 	if (created == 0) {
 		free(rows);
-		unit_tree_unref(t);
 		return render_bulk(
 		        req, 200, NULL,
 		        "Không tạo tài khoản mới nào: mọi đơn vị trong phạm vi đã có tài "
@@ -495,7 +483,6 @@ page_users_bulk_post(http_req_t *req)
 	for (size_t k = 0; k < n; k++)
 		sodium_memzero(rows[k].password, sizeof rows[k].password);
 	free(rows);
-	unit_tree_unref(t);
 	if (rc < 0) {
 		buf_free(&out);
 		log_error("bulk export: %s", err);
@@ -515,10 +502,9 @@ page_users_bulk_post(http_req_t *req)
 static int
 render_user(http_req_t *req, int status, const char *ok, const char *error, const char *password)
 {
-	app_t *app = http_req_app(req);
 	app_user_t *target = app_req_target_user(req);
 	app_user_t *me = app_req_user(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	json_t *roles = app_roles_json(t, target);
@@ -556,7 +542,6 @@ render_user(http_req_t *req, int status, const char *ok, const char *error, cons
 		json_object_set_new(ctx, "error", json_string(error));
 	if (password)
 		json_object_set_new(ctx, "password", json_string(password));
-	unit_tree_unref(t);
 	char title[200];
 	snprintf(title, sizeof title, "Người dùng %s", target->username);
 	return app_render_page(req, status, "user", title, ctx);
@@ -608,8 +593,7 @@ static void
 audit_user(http_req_t *req, const app_user_t *target, const char *action, const char *old_value,
            const char *new_value)
 {
-	app_t *app = http_req_app(req);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t unit = 0;
 	for (size_t i = 0; i < target->nroles && unit == 0; i++) {
 		int32_t idx = unit_tree_find_id(t, target->roles[i].unit_id);
@@ -617,7 +601,6 @@ audit_user(http_req_t *req, const app_user_t *target, const char *action, const 
 			unit = idx;
 	}
 	app_audit(req, t, unit, action, target->username, old_value, new_value);
-	unit_tree_unref(t);
 }
 
 int
@@ -688,10 +671,9 @@ change_role(http_req_t *req, int grant)
 	role_t role;
 	if (!rolep || role_parse(rolep, &role) < 0)
 		return render_user(req, 400, NULL, "Hãy chọn một vai trò hợp lệ.", NULL);
-	unit_tree_t *t = app_tree(app);
+	unit_tree_t *t = app_req_tree(req);
 	int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 	if (unit < 0) {
-		unit_tree_unref(t);
 		return render_user(
 		        req, 400, NULL,
 		        "Không tìm thấy đơn vị với mã đã nhập; hãy tra mã ở trang Tìm kiếm.", NULL);
@@ -699,7 +681,6 @@ change_role(http_req_t *req, int grant)
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	if (!access_can_grant(t, g, ng, role, unit)) {
-		unit_tree_unref(t);
 		return render_user(
 		        req, 403, NULL,
 		        "Bạn không thể giao hay thu hồi vai trò này ở đơn vị này: không ai "
@@ -711,13 +692,11 @@ change_role(http_req_t *req, int grant)
 	               : store_role_revoke(app->store, target->id, t->units[unit].id,
 	                                   role_code(role));
 	if (rc < 0) {
-		unit_tree_unref(t);
 		return 500;
 	}
 	if (rc == 1)
 		app_audit(req, t, unit, grant ? "role.grant" : "role.revoke", target->username,
 		          grant ? NULL : role_code(role), grant ? role_code(role) : NULL);
-	unit_tree_unref(t);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);
 	return http_redirect(req, 303, loc);

@@ -95,6 +95,9 @@ const char *http_req_header(http_req_t *req,
 const char *http_req_cookie(http_req_t *req, const char *name);
 /* Raw body (any content type); NULL with *len = 0 when none. */
 const char *http_req_body(http_req_t *req, size_t *len /* OUT */);
+/* Run fn(arg) when the request is finished (reply sent, or the connection dropped),
+ * the last registered first: for releasing what the request held. */
+void http_req_defer(http_req_t *req, void (*fn)(void *arg), void *arg);
 /* Per-request slot for the app (session, user...), lives with the request. */
 void http_req_set_user(http_req_t *req, void *user);
 void *http_req_user(http_req_t *req);

@@ -97,6 +97,12 @@ typedef struct resp_header {
 
 enum req_kind { KIND_ROUTE, KIND_STATIC, KIND_HEALTH };
 
+struct defer {
+	void (*fn)(void *arg);
+	void *arg;
+	struct defer *next;
+};
+
 struct http_req {
 	http_server_t *srv;
 	struct MHD_Connection *conn;
@@ -123,6 +129,7 @@ struct http_req {
 	int reject_status; /* decided before the body; 0 = none */
 	const char *reject_msg;
 	resp_header_t *headers, **headers_tail;
+	struct defer *defers; /* run when the request completes, newest first */
 	void *user;
 	int replied;
 	int queued;
@@ -335,6 +342,16 @@ http_resp_header(http_req_t *req, const char *name, const char *value)
 	h->value = arena_strdup(&req->arena, value);
 	*req->headers_tail = h;
 	req->headers_tail = &h->next;
+}
+
+void
+http_req_defer(http_req_t *req, void (*fn)(void *arg), void *arg)
+{
+	struct defer *d = arena_alloc(&req->arena, sizeof *d);
+	d->fn = fn;
+	d->arg = arg;
+	d->next = req->defers;
+	req->defers = d;
 }
 
 int
@@ -819,6 +836,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	access_log(srv, req, toe);
+	for (struct defer *d = req->defers; d; d = d->next)
+		d->fn(d->arg);
 	buf_free(&req->body);
 	arena_free(&req->arena);
 	free(req);

@@ -237,7 +237,9 @@ setup(void **state)
 		return -1;
 	/* this test signs in many times from one address; the throttle has its own test */
 	auth_throttle_free(app.throttle);
+	auth_throttle_free(app.ip_throttle);
 	app.throttle = auth_throttle_new(1000000, 60, 1);
+	app.ip_throttle = auth_throttle_new(1000000, 60, 1);
 	http_config_t cfg;
 	app_http_config(&app, &cfg);
 	cfg.listen = "127.0.0.1:0";

@@ -47,7 +47,9 @@ req(client_t *c, const char *method, const char *path, const char *body, const c
 	}
 	if (extra)
 		hdrs[k++] = extra;
-	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
 	               .headers = hdrs};
 	hc_resp_t r;
 	CURL *h = curl_easy_init();
@@ -117,13 +119,16 @@ make_user(const char *name, const char *unit, role_t role, int must_change, int 
 	store_t *st = app.store;
 	unit_tree_t *t = app_tree(&app);
 	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id, hash,
-	                   must_change, 0};
+	account_new_t a = {name, NULL,        NULL, role, t->units[unit_tree_find_code(t, unit)].id,
+	                   hash, must_change, 0};
 	int64_t id;
 	if (accounts_create(st, &a, norm, &id, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	if (disabled) {
-		store_user_t u = {.id = id, .full_name = "", .email = "", .password_hash = hash,
+		store_user_t u = {.id = id,
+		                  .full_name = "",
+		                  .email = "",
+		                  .password_hash = hash,
 		                  .disabled = 1};
 		store_user_update(st, &u);
 	}
@@ -184,12 +189,14 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* The throttle of the running app is replaced per test to start clean. */
+/* The throttles of the running app are replaced per test to start clean. */
 static void
 fresh_throttle(int free_failures)
 {
 	auth_throttle_free(app.throttle);
+	auth_throttle_free(app.ip_throttle);
 	app.throttle = auth_throttle_new(free_failures, 900, 900);
+	app.ip_throttle = auth_throttle_new(free_failures * 10, 900, 900);
 }
 
 static const char *
@@ -252,6 +259,51 @@ test_failures_are_throttled_alike(void **state)
 }
 
 static void
+test_ip_throttle_slows_spraying(void **state)
+{
+	(void)state;
+	/* many usernames from one address: each username is fresh, the address is not */
+	auth_throttle_free(app.throttle);
+	auth_throttle_free(app.ip_throttle);
+	app.throttle = auth_throttle_new(100, 900, 900);
+	app.ip_throttle = auth_throttle_new(4, 900, 900);
+	long last = 0;
+	for (int i = 0; i < 6; i++) {
+		char user[32];
+		snprintf(user, sizeof user, "phun.%d", i);
+		hc_resp_t r = try_login(NULL, user, "sai-mat-khau-roi");
+		last = r.status;
+		hc_resp_free(&r);
+	}
+	assert_int_equal(last, 429);
+	fresh_throttle(100);
+}
+
+static void
+test_next_stays_on_site(void **state)
+{
+	(void)state;
+	fresh_throttle(100);
+	const char *nexts[] = {"//evil.example", "/%09/evil.example", "/%5Cevil.example",
+	                       "https://evil.example", "/units/306"};
+	for (int i = 0; i < 5; i++) {
+		client_t pre = {{0}, {0}};
+		hc_resp_t r = req(&pre, "GET", "/login", NULL, NULL);
+		cookie_of(&r, APP_PRELOGIN_COOKIE, pre.cookie, sizeof pre.cookie);
+		csrf_of(&r, pre.csrf, sizeof pre.csrf);
+		hc_resp_free(&r);
+		char body[300], loc[200];
+		snprintf(body, sizeof body, "username=head.haian&password=%s&csrf=%s&next=%s",
+		         PASSWORD, pre.csrf, nexts[i]);
+		r = req(&pre, "POST", "/login", body, NULL);
+		assert_int_equal(r.status, 303);
+		hc_header(&r, "Location", loc, sizeof loc);
+		assert_string_equal(loc, i == 4 ? "/units/306" : "/");
+		hc_resp_free(&r);
+	}
+}
+
+static void
 test_disabled_account(void **state)
 {
 	(void)state;
@@ -308,14 +360,15 @@ test_first_login_must_change_password(void **state)
 	assert_int_equal(r.status, 403);
 	hc_resp_free(&r);
 	char body[400];
-	snprintf(body, sizeof body, "current=%s&new=matkhau123&confirm=matkhau123&csrf=%s", PASSWORD,
-	         c.csrf);
+	snprintf(body, sizeof body, "current=%s&new=matkhau123&confirm=matkhau123&csrf=%s",
+	         PASSWORD, c.csrf);
 	r = req(&c, "POST", "/account/password", body, NULL);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "phổ biến"));
 	hc_resp_free(&r);
-	snprintf(body, sizeof body, "current=%s&new=Hoa-sen-trong-dam&confirm=Hoa-sen-trong-dam&csrf=%s",
-	         PASSWORD, c.csrf);
+	snprintf(body, sizeof body,
+	         "current=%s&new=Hoa-sen-trong-dam&confirm=Hoa-sen-trong-dam&csrf=%s", PASSWORD,
+	         c.csrf);
 	r = req(&c, "POST", "/account/password", body, NULL);
 	assert_int_equal(r.status, 303);
 	char fresh[400];
@@ -511,15 +564,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unknown_user_answer_is_identical),
-		cmocka_unit_test(test_failures_are_throttled_alike),
-		cmocka_unit_test(test_disabled_account),
-		cmocka_unit_test(test_cookie_flags),
-		cmocka_unit_test(test_first_login_must_change_password),
-		cmocka_unit_test(test_logout_ends_session_everywhere),
-		cmocka_unit_test(test_idle_session_expires),
-		cmocka_unit_test(test_api_tokens),
-		cmocka_unit_test(test_manage_people),
+	        cmocka_unit_test(test_unknown_user_answer_is_identical),
+	        cmocka_unit_test(test_failures_are_throttled_alike),
+	        cmocka_unit_test(test_ip_throttle_slows_spraying),
+	        cmocka_unit_test(test_next_stays_on_site),
+	        cmocka_unit_test(test_disabled_account),
+	        cmocka_unit_test(test_cookie_flags),
+	        cmocka_unit_test(test_first_login_must_change_password),
+	        cmocka_unit_test(test_logout_ends_session_everywhere),
+	        cmocka_unit_test(test_idle_session_expires),
+	        cmocka_unit_test(test_api_tokens),
+	        cmocka_unit_test(test_manage_people),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
