@@ -138,6 +138,16 @@ user_home_unit(app_t *app, arena_t *a, const unit_tree_t *t, int64_t user_id)
 	return 0;
 }
 
+/* An event about the signed-in user's own account, filed under their home unit. */
+static void
+audit_self(http_req_t *req, const char *action, const char *target, const char *new_value)
+{
+	app_user_t *u = app_req_user(req);
+	const unit_tree_t *t = app_req_tree(req);
+	app_audit(req, t, user_home_unit(http_req_app(req), http_req_arena(req), t, u->id), action,
+	          target, NULL, new_value);
+}
+
 int
 page_login_post(http_req_t *req)
 {
@@ -212,9 +222,7 @@ page_logout(http_req_t *req)
 	if (u->session_id)
 		store_session_delete(app->store, u->session_id);
 	set_cookie(req, APP_SESSION_COOKIE, "", 0);
-	unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "logout", u->username,
-	          NULL, NULL);
+	audit_self(req, "logout", u->username, NULL);
 	return http_redirect(req, 303, "/");
 }
 
@@ -225,9 +233,7 @@ page_logout_all(http_req_t *req)
 	app_user_t *u = app_req_user(req);
 	store_sessions_delete_user(app->store, u->id);
 	set_cookie(req, APP_SESSION_COOKIE, "", 0);
-	unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "logout.all",
-	          u->username, NULL, NULL);
+	audit_self(req, "logout.all", u->username, NULL);
 	return http_redirect(req, 303, "/login");
 }
 
@@ -357,9 +363,7 @@ page_password_post(http_req_t *req)
 	store_sessions_delete_user(app->store, u->id);
 	if (start_session(req, u->id) < 0)
 		return 500;
-	unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "password.change",
-	          u->username, NULL, NULL);
+	audit_self(req, "password.change", u->username, NULL);
 	return http_redirect(req, 303, "/account?done=password");
 }
 
@@ -386,9 +390,7 @@ page_token_create(http_req_t *req)
 	int64_t id;
 	if (store_token_create(app->store, u->id, name, hash, prefix, app_now(), &id) < 0)
 		return 500;
-	unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "token.create", name,
-	          NULL, prefix);
+	audit_self(req, "token.create", name, prefix);
 	return render_account(req, 201, "Đã tạo mã truy cập mới.", NULL, token);
 }
 
@@ -404,9 +406,7 @@ page_token_revoke(http_req_t *req)
 		app_error_page(req, 404, "Không tìm thấy mã truy cập này trong tài khoản của bạn.");
 		return 0;
 	}
-	unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(app, http_req_arena(req), t, u->id), "token.revoke", idp,
-	          NULL, NULL);
+	audit_self(req, "token.revoke", idp, NULL);
 	return http_redirect(req, 303, "/account?done=revoked");
 }
 

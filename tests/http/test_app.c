@@ -18,6 +18,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "domain/units.h"
+#include "helper_app.h"
 
 static char tmpdir[] = "/tmp/suotdoi-app-XXXXXX";
 static app_t app;
@@ -91,40 +92,10 @@ static int
 setup(void **state)
 {
 	(void)state;
-	log_set_level(2);
-	if (mkdtemp(tmpdir) == NULL)
+	char db[256];
+	if (mkdtemp(tmpdir) == NULL || ha_demo_store(tmpdir, "app.db", db, sizeof db) < 0 ||
+	    ha_serve(&app, db, &srv, &port) < 0)
 		return -1;
-	char db[256], err[4096];
-	snprintf(db, sizeof db, "%s/app.db", tmpdir);
-	store_t *st;
-	if (store_open(db, &st, err, sizeof err) < 0)
-		return -1;
-	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
-	for (int i = 0; i < 2; i++) {
-		char path[512], *data;
-		size_t len;
-		units_import_stats_t s;
-		snprintf(path, sizeof path, "%s/%s", TEST_SOURCE_DIR, files[i]);
-		if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-		    units_import_csv(st, data, len, &s, err, sizeof err) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return -1;
-		}
-		free(data);
-	}
-	store_close(st);
-	if (app_open(&app, db, TEST_SOURCE_DIR, err, sizeof err) < 0) {
-		fprintf(stderr, "app_open: %s\n", err);
-		return -1;
-	}
-	http_config_t cfg;
-	app_http_config(&app, &cfg);
-	cfg.listen = "127.0.0.1:0";
-	cfg.threads = 2;
-	cfg.quiet = 1;
-	if (http_server_start(&cfg, &srv) < 0)
-		return -1;
-	port = http_server_port(srv);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return 0;
 }

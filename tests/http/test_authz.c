@@ -18,7 +18,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "domain/accounts.h"
-#include "helper_client.h"
+#include "helper_app.h"
 
 #define PASSWORD "Matran-kiem-tra-2024"
 
@@ -91,31 +91,17 @@ find_expect(const char *key)
 	return NULL;
 }
 
-/* Pull "name=value" of a Set-Cookie out of a response's headers. */
 static int
 take_cookie(const hc_resp_t *r, const char *name, char *out, size_t cap)
 {
-	const char *h = buf_cstr((buf_t *)&r->headers);
-	char pat[64];
-	snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
-	const char *p = strcasestr(h, pat);
-	if (!p)
-		return -1;
-	p += strlen("Set-Cookie: ");
-	size_t n = strcspn(p, ";\r\n");
-	snprintf(out, cap, "%.*s", (int)n, p);
-	return 0;
+	return hc_cookie(r, name, out, cap);
 }
 
 static void
-take_csrf(const char *html, char *out, size_t cap)
+take_csrf(const hc_resp_t *r, char *out, size_t cap)
 {
-	const char *p = strstr(html, "name=\"csrf\" value=\"");
-	if (!p)
+	if (hc_csrf(r, out, cap) < 0)
 		fail_msg("no CSRF field in page");
-	p += strlen("name=\"csrf\" value=\"");
-	size_t n = strcspn(p, "\"");
-	snprintf(out, cap, "%.*s", (int)n, p);
 }
 
 static hc_resp_t
@@ -156,7 +142,7 @@ prelogin(principal_t *pr)
 	assert_int_equal(r.status, 200);
 	if (take_cookie(&r, APP_PRELOGIN_COOKIE, pr->cookie, sizeof pr->cookie) < 0)
 		fail_msg("no pre-login cookie");
-	take_csrf(buf_cstr(&r.body), pr->csrf, sizeof pr->csrf);
+	take_csrf(&r, pr->csrf, sizeof pr->csrf);
 	hc_resp_free(&r);
 }
 
@@ -175,7 +161,7 @@ login(principal_t *pr)
 	hc_resp_free(&r);
 	r = send_req(pr, "GET", "/account", NULL, 0);
 	assert_int_equal(r.status, 200);
-	take_csrf(buf_cstr(&r.body), pr->csrf, sizeof pr->csrf);
+	take_csrf(&r, pr->csrf, sizeof pr->csrf);
 	hc_resp_free(&r);
 }
 
@@ -201,21 +187,10 @@ setup(void **state)
 	if (!mkdtemp(tmpdir) || auth_init() < 0)
 		return -1;
 	char db[256], err[4096];
-	snprintf(db, sizeof db, "%s/z.db", tmpdir);
 	store_t *st;
-	if (store_open(db, &st, err, sizeof err) < 0)
+	if (ha_demo_store(tmpdir, "z.db", db, sizeof db) < 0 ||
+	    store_open(db, &st, err, sizeof err) < 0)
 		return -1;
-	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
-	for (int i = 0; i < 2; i++) {
-		char path[512], *data;
-		size_t len;
-		units_import_stats_t s;
-		snprintf(path, sizeof path, "%s/%s", TEST_SOURCE_DIR, files[i]);
-		if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-		    units_import_csv(st, data, len, &s, err, sizeof err) < 0)
-			return -1;
-		free(data);
-	}
 	unit_tree_t *t;
 	if (unit_tree_build(st, &t, err, sizeof err) < 0)
 		return -1;
@@ -233,21 +208,10 @@ setup(void **state)
 	}
 	unit_tree_unref(t);
 	store_close(st);
-	if (app_open(&app, db, TEST_SOURCE_DIR, err, sizeof err) < 0)
+	if (ha_serve(&app, db, &srv, &port) < 0)
 		return -1;
-	/* this test signs in many times from one address; the throttle has its own test */
-	auth_throttle_free(app.throttle);
-	auth_throttle_free(app.ip_throttle);
-	app.throttle = auth_throttle_new(1000000, 60, 1);
-	app.ip_throttle = auth_throttle_new(1000000, 60, 1);
-	http_config_t cfg;
-	app_http_config(&app, &cfg);
-	cfg.listen = "127.0.0.1:0";
-	cfg.threads = 2;
-	cfg.quiet = 1;
-	if (http_server_start(&cfg, &srv) < 0)
-		return -1;
-	port = http_server_port(srv);
+	/* this test signs in many times from one address; the throttles have their own test */
+	ha_throttles(&app, 1000000, 1000000);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	prelogin(&who[0]);
 	for (int i = 1; i < NPRINC; i++)

@@ -20,7 +20,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "domain/accounts.h"
-#include "helper_client.h"
+#include "helper_app.h"
 
 #define PASSWORD "Dang-nhap-kiem-tra-1"
 
@@ -62,24 +62,14 @@ req(client_t *c, const char *method, const char *path, const char *body, const c
 static int
 cookie_of(const hc_resp_t *r, const char *name, char *out, size_t cap)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
-	const char *p = strcasestr(buf_cstr((buf_t *)&r->headers), pat);
-	if (!p)
-		return -1;
-	p += strlen("Set-Cookie: ");
-	snprintf(out, cap, "%.*s", (int)strcspn(p, ";\r\n"), p);
-	return 0;
+	return hc_cookie(r, name, out, cap);
 }
 
 static void
 csrf_of(const hc_resp_t *r, char *out, size_t cap)
 {
-	const char *p = strstr(buf_cstr((buf_t *)&r->body), "name=\"csrf\" value=\"");
-	if (!p)
+	if (hc_csrf(r, out, cap) < 0)
 		fail_msg("no CSRF field: %.300s", buf_cstr((buf_t *)&r->body));
-	p += strlen("name=\"csrf\" value=\"");
-	snprintf(out, cap, "%.*s", (int)strcspn(p, "\""), p);
 }
 
 /* POST /login; returns the response (caller frees); c gets the session on success. */
@@ -139,40 +129,13 @@ static int
 setup(void **state)
 {
 	(void)state;
-	log_set_level(2);
-	if (!mkdtemp(tmpdir))
-		return -1;
-	char err[4096];
-	snprintf(dbpath, sizeof dbpath, "%s/l.db", tmpdir);
-	store_t *st;
-	if (store_open(dbpath, &st, err, sizeof err) < 0)
-		return -1;
-	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
-	for (int i = 0; i < 2; i++) {
-		char path[512], *data;
-		size_t len;
-		units_import_stats_t s;
-		snprintf(path, sizeof path, "%s/%s", TEST_SOURCE_DIR, files[i]);
-		if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-		    units_import_csv(st, data, len, &s, err, sizeof err) < 0)
-			return -1;
-		free(data);
-	}
-	store_close(st);
-	if (app_open(&app, dbpath, TEST_SOURCE_DIR, err, sizeof err) < 0)
+	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "l.db", dbpath, sizeof dbpath) < 0 ||
+	    ha_serve(&app, dbpath, &srv, &port) < 0)
 		return -1;
 	make_user("head.haian", "306", ROLE_HEAD, 0, 0);
 	make_user("over.haian", "306", ROLE_OVERSEER, 0, 0);
 	make_user("khoa", "306", ROLE_ENTRY, 0, 1);
 	make_user("moi", "HA-11413-TH", ROLE_ENTRY, 1, 0);
-	http_config_t cfg;
-	app_http_config(&app, &cfg);
-	cfg.listen = "127.0.0.1:0";
-	cfg.threads = 2;
-	cfg.quiet = 1;
-	if (http_server_start(&cfg, &srv) < 0)
-		return -1;
-	port = http_server_port(srv);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return 0;
 }
@@ -193,10 +156,7 @@ teardown(void **state)
 static void
 fresh_throttle(int free_failures)
 {
-	auth_throttle_free(app.throttle);
-	auth_throttle_free(app.ip_throttle);
-	app.throttle = auth_throttle_new(free_failures, 900, 900);
-	app.ip_throttle = auth_throttle_new(free_failures * 10, 900, 900);
+	ha_throttles(&app, free_failures, free_failures * 10);
 }
 
 static const char *
@@ -263,10 +223,7 @@ test_ip_throttle_slows_spraying(void **state)
 {
 	(void)state;
 	/* many usernames from one address: each username is fresh, the address is not */
-	auth_throttle_free(app.throttle);
-	auth_throttle_free(app.ip_throttle);
-	app.throttle = auth_throttle_new(100, 900, 900);
-	app.ip_throttle = auth_throttle_new(4, 900, 900);
+	ha_throttles(&app, 100, 4);
 	long last = 0;
 	for (int i = 0; i < 6; i++) {
 		char user[32];
