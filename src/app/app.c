@@ -132,11 +132,13 @@ app_tree_reload(app_t *app)
 	return 0;
 }
 
+/* Background chores: pick up unit imports made by another process (every 2 s), and
+ * delete sessions that can no longer authenticate (every 10 minutes). */
 static void *
 watch(void *arg)
 {
 	app_t *app = arg;
-	while (!app->stopping) {
+	for (unsigned tick = 1; !app->stopping; tick++) {
 		for (int i = 0; i < 20 && !app->stopping; i++)
 			usleep(100 * 1000);
 		if (app->stopping)
@@ -147,6 +149,10 @@ watch(void *arg)
 		unit_tree_unref(t);
 		if (stale)
 			app_tree_reload(app);
+		if (tick % 300 == 0) {
+			int64_t now = app_now();
+			store_sessions_expire(app->store, now - APP_SESSION_IDLE, now - APP_SESSION_MAX);
+		}
 	}
 	return NULL;
 }
