@@ -169,6 +169,119 @@ int store_audit_append(store_t *st, const store_audit_t *e);
 int store_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit,
                      int (*cb)(const store_audit_t *e, void *ctx), void *ctx);
 
+/* ---- the reporting loop: templates, campaigns, reports, reminders ----
+ * Dates are days since 1970-01-01 (0 = not set); times Unix seconds. Strings in callback
+ * structs are borrowed for the callback only. Lookups: 1 found, 0 not, -1 error. */
+
+typedef struct store_template {
+	int64_t id;
+	const char *code; /* unique */
+	const char *name;
+	int year;
+	const char *json; /* the template document (docs/templates.md) */
+	int64_t created_at;
+} store_template_t;
+
+/* Insert (t->id == 0, *id set) or replace the row t->id. -2 when the code is taken. */
+int store_template_save(store_t *st, const store_template_t *t, int64_t *id /* OUT */);
+int store_template_get(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
+                       void *ctx);
+int store_template_find(store_t *st, const char *code,
+                        int (*cb)(const store_template_t *, void *), void *ctx);
+/* Newest year first, then code. */
+int store_templates_each(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx);
+
+typedef struct store_campaign {
+	int64_t id;
+	int64_t issuer_unit_id; /* the unit that issues it for its subtree */
+	int64_t parent_id;      /* the campaign it adopts, 0 = none */
+	int64_t template_id;
+	int year;
+	const char *name, *theme;
+	int32_t start_date, end_date, registration_deadline;
+	const char *opening_time, *opening_place, *opening_participants; /* "" when none */
+	const char *status;         /* "draft", "open", "closed" */
+	const char *expected_kinds; /* space-separated unit kind codes expected to report */
+	const char *deadlines;      /* space-separated "kind=days" report deadlines per kind */
+	int64_t created_at, created_by;
+} store_campaign_t;
+
+/* Insert (c->id == 0, *id set) or update the row c->id. */
+int store_campaign_save(store_t *st, const store_campaign_t *c, int64_t *id /* OUT */);
+int store_campaign_get(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *),
+                       void *ctx);
+/* Newest year first, then id. */
+int store_campaigns_each(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx);
+
+typedef struct store_report {
+	int64_t id, campaign_id, unit_id;
+	const char *status; /* "draft", "submitted", "returned", "approved" */
+	int64_t version;    /* bumped by every write; for optimistic concurrency */
+	int64_t updated_at, updated_by;
+	int on_behalf; /* last written by an upper level for the unit */
+	int64_t submitted_at, submitted_by;
+	int64_t reviewed_at, reviewed_by;
+	const char *comment; /* the reviewer's comment when returned, else "" */
+} store_report_t;
+
+typedef struct store_value {
+	const char *item; /* template item code */
+	int has_num;
+	int64_t num;
+	const char *text; /* "" when none */
+} store_value_t;
+
+int store_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,
+                     int (*cb)(const store_report_t *, void *), void *ctx);
+int store_report_values(store_t *st, int64_t report_id,
+                        int (*cb)(const store_value_t *, void *), void *ctx);
+/* Every report of a campaign (ordered by unit id). */
+int store_reports_of_campaign(store_t *st, int64_t campaign_id,
+                              int (*cb)(const store_report_t *, void *), void *ctx);
+/* Every numeric value of a campaign's reports, with its report's unit and status, for
+ * building the roll-up (ordered by unit id). */
+int store_values_of_campaign(store_t *st, int64_t campaign_id,
+                             int (*cb)(int64_t unit_id, const char *status,
+                                       const store_value_t *v, void *ctx),
+                             void *ctx);
+
+/* Write a report and all its values in one transaction (values replace the old ones).
+ * r->id is ignored: the report is found by (campaign, unit) and created when missing.
+ * expected_version: the version the writer read (0 for a report that did not exist);
+ * -2 when it changed meanwhile (nothing written). 0 with *id and *version. */
+int store_report_save(store_t *st, const store_report_t *r, const store_value_t *vals, size_t n,
+                      int64_t expected_version, int64_t *id /* OUT */,
+                      int64_t *version /* OUT */);
+/* Change only the status (and who/when/comment of the review or submission), same
+ * version rule. */
+int store_report_set_status(store_t *st, const store_report_t *r, int64_t expected_version,
+                            int64_t *version /* OUT */);
+
+typedef struct store_report_event {
+	int64_t id, report_id, at, user_id;
+	const char *action; /* "save", "submit", "return", "approve", "reopen" */
+	const char *comment;
+} store_report_event_t;
+int store_report_event_add(store_t *st, const store_report_event_t *e);
+/* Oldest first. */
+int store_report_events(store_t *st, int64_t report_id,
+                        int (*cb)(const store_report_event_t *, void *), void *ctx);
+
+/* The figures a level forwarded upward when it submitted, frozen (replaces earlier ones). */
+int store_report_freeze(store_t *st, int64_t report_id, const store_value_t *vals, size_t n,
+                        int64_t at);
+int store_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
+                        void *ctx);
+
+typedef struct store_reminder {
+	int64_t id, campaign_id, unit_id, at, by;
+	const char *note;
+} store_reminder_t;
+int store_reminder_add(store_t *st, const store_reminder_t *r);
+/* Newest first. */
+int store_reminders_of_campaign(store_t *st, int64_t campaign_id,
+                                int (*cb)(const store_reminder_t *, void *), void *ctx);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;

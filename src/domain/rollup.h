@@ -1,0 +1,37 @@
+/* Live roll-up of one campaign's figures over the unit tree: Fenwick trees over the
+ * depth-first order, one per numeric column and layer, so a report's change reaches every
+ * ancestor's totals in O(columns x log units) and any subtree's totals cost the same. Two
+ * layers: "counted" (submitted and approved reports) and "all" (drafts included).
+ * Thread-safe: readers share, a writer excludes (rwlock). */
+#ifndef SUOTDOI_ROLLUP_H
+#define SUOTDOI_ROLLUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/units.h"
+
+typedef struct rollup rollup_t;
+
+/* For n units (a tree snapshot's size) and ncols numeric columns. */
+rollup_t *rollup_new(int32_t n, size_t ncols);
+void rollup_free(rollup_t *r);
+int32_t rollup_units(const rollup_t *r);
+size_t rollup_cols(const rollup_t *r);
+
+/* Set unit i's own values (replacing what it had): vals[ncols] with has[ncols] (a column
+ * without a value counts 0), in the "all" layer, and in "counted" too when counted != 0.
+ * vals == NULL removes the unit's report from both layers. */
+void rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
+                int counted);
+
+/* Totals of the subtree [unit, end) of tree t: out[ncols]; *reports = how many reports it
+ * adds up (may be NULL). include_drafts selects the "all" layer. */
+void rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int include_drafts,
+                    int64_t *out, int64_t *reports);
+
+/* Unit i's own values as set; 1 when it has a report in that layer, else 0 (out zeroed). */
+int rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out,
+               unsigned char *has);
+
+#endif
