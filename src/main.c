@@ -12,8 +12,11 @@
 #include "db/store.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
+#include "domain/demo.h"
+#include "domain/template.h"
 #include "domain/units.h"
 #include "http/http.h"
+#include "text/text.h"
 
 #define DEFAULT_DB "var/suotdoi.db"
 #define MAX_IMPORT_BYTES (256u << 20)
@@ -267,12 +270,13 @@ static const struct {
         {"quantri", "VN", "admin", "Quản trị hệ thống"},
         {"so.haiphong", "31", "overseer", "Nguyễn Thị Hoa (Sở GD&ĐT Hải Phòng)"},
         {"xem.haiphong", "31", "viewer", "Cán bộ UBND thành phố Hải Phòng"},
+        {"gv.danglam", "HA-11413-TH", "entry", "Lê Thị Mai (giáo viên, nhập liệu)"},
         {"ld.haian", "306", "head", "Trần Thị Kim Oanh (UBND quận Hải An)"},
         {"pgd.haian", "306", "overseer", "Phạm Văn Văn (Phòng GD&ĐT Hải An)"},
-        {"th.danglam", "HA-11413-TH", "entry", "Trường Tiểu học Đằng Lâm"},
-        {"thcs.danglam", "HA-11413-THCS", "entry", "Trường THCS Đằng Lâm"},
-        {"mn.catbi", "HA-11422-MN", "entry", "Trường Mầm non Cát Bi"},
-        {"tthtcd.danglam", "HA-11413-TTHTCD", "entry", "Nguyễn Thị Lan (TTHTCĐ Đằng Lâm)"},
+        {"th.danglam", "HA-11413-TH", "head", "Trường Tiểu học Đằng Lâm"},
+        {"thcs.danglam", "HA-11413-THCS", "head", "Trường THCS Đằng Lâm"},
+        {"mn.catbi", "HA-11422-MN", "head", "Trường Mầm non Cát Bi"},
+        {"tthtcd.danglam", "HA-11413-TTHTCD", "head", "Nguyễn Thị Lan (TTHTCĐ Đằng Lâm)"},
         {"pgd.tienlang", "315", "overseer", "Phòng GD&ĐT huyện Tiên Lãng"},
         {"hathuong", "05812", "head", "UBND xã Hà Thượng"},
 };
@@ -301,6 +305,8 @@ cmd_demo(opts_t *o)
 		if (add_user(st, t, demo_users[i].username, demo_users[i].unit, demo_users[i].role,
 		             demo_users[i].name, NULL, DEMO_PASSWORD, 1) < 0)
 			rc = 1;
+	if (rc == 0 && demo_campaign(st, t, o->assets ? o->assets : SUOTDOI_SOURCE_DIR, NULL) < 0)
+		rc = 1;
 	unit_tree_unref(t);
 	store_close(st);
 	if (rc == 0) {

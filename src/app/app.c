@@ -1,6 +1,7 @@
 /* Application lifecycle and the route table: every route the server answers is declared
  * here with its method, accepted parameters, body cap and access action. */
 #include "app/app.h"
+#include "app/reporting.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -11,8 +12,10 @@
 #include "core/log.h"
 #include "core/mem.h"
 
-/* Bodies: forms are small; the JSON API's create body too. */
+/* Bodies: forms are small; the JSON API's create body too. A results form carries ~45
+ * numbers and three narratives of up to 20,000 bytes each. */
 #define FORM_MAX 8192
+#define REPORT_MAX (256 * 1024)
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
  * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
@@ -57,6 +60,41 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/units/:code/users", "csrf", FORM_MAX, "unit:users.manage",
          api_unit_users_post},
         {HTTP_GET, "/api/v1/units/:code/audit", "before", 0, "unit:audit.read", api_unit_audit},
+
+        {HTTP_GET, "/campaigns", "", 0, "public", page_campaigns},
+        {HTTP_GET, "/api/v1/campaigns", "", 0, "public", page_campaigns},
+        {HTTP_GET, "/campaigns/:id/units/:code", "drafts", 0, "unit:unit.view", page_campaign_unit},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code", "drafts", 0, "unit:unit.view",
+         page_campaign_unit},
+        {HTTP_GET, "/campaigns/:id/units/:code/report", "done", 0, "unit:unit.view", page_report},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/report", "", 0, "unit:unit.view",
+         page_report},
+        {HTTP_POST, "/campaigns/:id/units/:code/report", "version csrf", REPORT_MAX,
+         "unit:report.edit", page_report_save},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/report", "csrf", REPORT_MAX,
+         "unit:report.edit", page_report_save},
+        {HTTP_POST, "/campaigns/:id/units/:code/submit", "version reason csrf", REPORT_MAX,
+         "unit:report.submit", page_report_submit},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/submit", "csrf", REPORT_MAX,
+         "unit:report.submit", page_report_submit},
+        {HTTP_POST, "/campaigns/:id/units/:code/return", "version comment csrf", FORM_MAX,
+         "unit:report.review", page_report_return},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/return", "csrf", FORM_MAX,
+         "unit:report.review", page_report_return},
+        {HTTP_POST, "/campaigns/:id/units/:code/approve", "version csrf", FORM_MAX,
+         "unit:report.review", page_report_approve},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/approve", "csrf", FORM_MAX,
+         "unit:report.review", page_report_approve},
+        {HTTP_POST, "/campaigns/:id/units/:code/reopen", "version comment csrf", FORM_MAX,
+         "unit:report.review", page_report_reopen},
+        {HTTP_GET, "/campaigns/:id/units/:code/status", "done", 0, "unit:unit.view", page_chase},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/status", "", 0, "unit:unit.view", page_chase},
+        {HTTP_POST, "/campaigns/:id/units/:code/remind", "note back csrf", FORM_MAX,
+         "unit:report.review", page_remind},
+        {HTTP_GET, "/campaigns/:id/units/:code/phuluc.xlsx", "", 0, "unit:unit.view",
+         page_export_phuluc},
+        {HTTP_GET, "/campaigns/:id/units/:code/matrix", "format", 0, "unit:unit.view",
+         page_export_matrix},
 };
 
 const http_route_t *
@@ -151,7 +189,8 @@ watch(void *arg)
 			app_tree_reload(app);
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
-			store_sessions_expire(app->store, now - APP_SESSION_IDLE, now - APP_SESSION_MAX);
+			store_sessions_expire(app->store, now - APP_SESSION_IDLE,
+			                      now - APP_SESSION_MAX);
 		}
 	}
 	return NULL;
@@ -178,6 +217,7 @@ app_close(app_t *app)
 	app->stopping = 1;
 	if (app->watcher_running)
 		pthread_join(app->watcher, NULL);
+	rep_free_all(app);
 	unit_tree_unref(app->tree);
 	if (app->throttle)
 		auth_throttle_free(app->throttle);

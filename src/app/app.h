@@ -21,6 +21,7 @@ typedef struct app {
 	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
 	unit_tree_t *tree;            /* current snapshot; swap under tree_mu */
+	struct live_campaign *live;   /* loaded campaigns with their roll-ups (reporting.c) */
 	auth_throttle_t *throttle;    /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle; /* failed sign-ins per client IP */
 	pthread_t watcher;
@@ -151,5 +152,19 @@ int page_user_role_remove(http_req_t *req);
 int api_unit_users(http_req_t *req);
 int api_unit_users_post(http_req_t *req);
 int api_unit_audit(http_req_t *req);
+int page_campaigns(http_req_t *req);
+int page_campaign_unit(http_req_t *req);
+int page_report(http_req_t *req);
+int page_report_save(http_req_t *req);
+int page_report_submit(http_req_t *req);
+int page_report_return(http_req_t *req);
+int page_report_approve(http_req_t *req);
+int page_report_reopen(http_req_t *req);
+int page_chase(http_req_t *req);
+int page_remind(http_req_t *req);
+int page_export_phuluc(http_req_t *req);
+int page_export_matrix(http_req_t *req);
+/* Count-downs to report deadlines for the signed-in user's units (home page). */
+json_t *rep_home_countdowns(http_req_t *req);
 
 #endif

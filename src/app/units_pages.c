@@ -84,8 +84,10 @@ page_home(http_req_t *req)
 	json_object_set_new(ctx, "units_total", app_json_count(t->n));
 	json_object_set_new(ctx, "provinces", children_json(t, 0, unit_view));
 	app_user_t *u = app_req_user(req);
-	if (u)
+	if (u) {
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
+		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req));
+	}
 	return app_render_page(req, 200, "home", NULL, ctx);
 }
 

@@ -186,8 +186,8 @@ typedef struct store_template {
 int store_template_save(store_t *st, const store_template_t *t, int64_t *id /* OUT */);
 int store_template_get(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
                        void *ctx);
-int store_template_find(store_t *st, const char *code,
-                        int (*cb)(const store_template_t *, void *), void *ctx);
+int store_template_find(store_t *st, const char *code, int (*cb)(const store_template_t *, void *),
+                        void *ctx);
 /* Newest year first, then code. */
 int store_templates_each(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx);
 
@@ -233,16 +233,16 @@ typedef struct store_value {
 
 int store_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,
                      int (*cb)(const store_report_t *, void *), void *ctx);
-int store_report_values(store_t *st, int64_t report_id,
-                        int (*cb)(const store_value_t *, void *), void *ctx);
+int store_report_values(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
+                        void *ctx);
 /* Every report of a campaign (ordered by unit id). */
 int store_reports_of_campaign(store_t *st, int64_t campaign_id,
                               int (*cb)(const store_report_t *, void *), void *ctx);
 /* Every numeric value of a campaign's reports, with its report's unit and status, for
  * building the roll-up (ordered by unit id). */
 int store_values_of_campaign(store_t *st, int64_t campaign_id,
-                             int (*cb)(int64_t unit_id, const char *status,
-                                       const store_value_t *v, void *ctx),
+                             int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
+                                       void *ctx),
                              void *ctx);
 
 /* Write a report and all its values in one transaction (values replace the old ones).
@@ -250,8 +250,7 @@ int store_values_of_campaign(store_t *st, int64_t campaign_id,
  * expected_version: the version the writer read (0 for a report that did not exist);
  * -2 when it changed meanwhile (nothing written). 0 with *id and *version. */
 int store_report_save(store_t *st, const store_report_t *r, const store_value_t *vals, size_t n,
-                      int64_t expected_version, int64_t *id /* OUT */,
-                      int64_t *version /* OUT */);
+                      int64_t expected_version, int64_t *id /* OUT */, int64_t *version /* OUT */);
 /* Change only the status (and who/when/comment of the review or submission), same
  * version rule. */
 int store_report_set_status(store_t *st, const store_report_t *r, int64_t expected_version,
@@ -329,6 +328,40 @@ typedef struct store_ops {
 	int (*audit_append)(store_t *st, const store_audit_t *e);
 	int (*audit_list)(store_t *st, const char *path_prefix, int64_t before_id, int limit,
 	                  int (*cb)(const store_audit_t *, void *), void *ctx);
+	int (*template_save)(store_t *st, const store_template_t *t, int64_t *id);
+	int (*template_get)(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
+	                    void *ctx);
+	int (*template_find)(store_t *st, const char *code,
+	                     int (*cb)(const store_template_t *, void *), void *ctx);
+	int (*templates_each)(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx);
+	int (*campaign_save)(store_t *st, const store_campaign_t *c, int64_t *id);
+	int (*campaign_get)(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *),
+	                    void *ctx);
+	int (*campaigns_each)(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx);
+	int (*report_get)(store_t *st, int64_t campaign_id, int64_t unit_id,
+	                  int (*cb)(const store_report_t *, void *), void *ctx);
+	int (*report_values)(store_t *st, int64_t report_id,
+	                     int (*cb)(const store_value_t *, void *), void *ctx);
+	int (*reports_of_campaign)(store_t *st, int64_t campaign_id,
+	                           int (*cb)(const store_report_t *, void *), void *ctx);
+	int (*values_of_campaign)(store_t *st, int64_t campaign_id,
+	                          int (*cb)(int64_t unit_id, const char *status,
+	                                    const store_value_t *v, void *ctx),
+	                          void *ctx);
+	int (*report_save)(store_t *st, const store_report_t *r, const store_value_t *vals,
+	                   size_t n, int64_t expected_version, int64_t *id, int64_t *version);
+	int (*report_set_status)(store_t *st, const store_report_t *r, int64_t expected_version,
+	                         int64_t *version);
+	int (*report_event_add)(store_t *st, const store_report_event_t *e);
+	int (*report_events)(store_t *st, int64_t report_id,
+	                     int (*cb)(const store_report_event_t *, void *), void *ctx);
+	int (*report_freeze)(store_t *st, int64_t report_id, const store_value_t *vals, size_t n,
+	                     int64_t at);
+	int (*report_frozen)(store_t *st, int64_t report_id,
+	                     int (*cb)(const store_value_t *, void *), void *ctx);
+	int (*reminder_add)(store_t *st, const store_reminder_t *r);
+	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
+	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {

@@ -127,6 +127,89 @@ static const struct migration {
          " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
          "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
          " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"},
+        {3, "reporting loop",
+         "CREATE TABLE templates("
+         " id INTEGER PRIMARY KEY,"
+         " code TEXT NOT NULL UNIQUE,"
+         " name TEXT NOT NULL,"
+         " year INTEGER NOT NULL,"
+         " json TEXT NOT NULL,"
+         " created_at INTEGER NOT NULL);"
+         "CREATE TABLE campaigns("
+         " id INTEGER PRIMARY KEY,"
+         " issuer_unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " parent_id INTEGER REFERENCES campaigns(id),"
+         " template_id INTEGER NOT NULL REFERENCES templates(id),"
+         " year INTEGER NOT NULL,"
+         " name TEXT NOT NULL,"
+         " theme TEXT NOT NULL DEFAULT '',"
+         " start_date INTEGER NOT NULL DEFAULT 0,"
+         " end_date INTEGER NOT NULL DEFAULT 0,"
+         " registration_deadline INTEGER NOT NULL DEFAULT 0,"
+         " opening_time TEXT NOT NULL DEFAULT '',"
+         " opening_place TEXT NOT NULL DEFAULT '',"
+         " opening_participants TEXT NOT NULL DEFAULT '',"
+         " status TEXT NOT NULL CHECK(status IN ('draft','open','closed')),"
+         " expected_kinds TEXT NOT NULL DEFAULT '',"
+         " deadlines TEXT NOT NULL DEFAULT '',"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id));"
+         /* UNIQUE(campaign_id, unit_id) is also the index store_reports_of_campaign
+          * walks in unit order. */
+         "CREATE TABLE reports("
+         " id INTEGER PRIMARY KEY,"
+         " campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " status TEXT NOT NULL CHECK(status IN ('draft','submitted','returned','approved')),"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER,"
+         " on_behalf INTEGER NOT NULL DEFAULT 0 CHECK(on_behalf IN (0,1)),"
+         " submitted_at INTEGER NOT NULL DEFAULT 0,"
+         " submitted_by INTEGER,"
+         " reviewed_at INTEGER NOT NULL DEFAULT 0,"
+         " reviewed_by INTEGER,"
+         " comment TEXT NOT NULL DEFAULT '',"
+         " UNIQUE(campaign_id, unit_id));"
+         /* Covering index for store_values_of_campaign (campaign, unit order, and the
+          * rowid and status it needs): the start-up roll-up of ~70,000 reports never
+          * touches the reports table itself. */
+         "CREATE INDEX reports_rollup ON reports(campaign_id, unit_id, status);"
+         /* Clustered on (report_id, item): a report's values are one contiguous range,
+          * read in item order. store_values_of_campaign needs only has_num = 1 rows and
+          * filters them inside that range; nearly every value is numeric, so a partial
+          * index would copy almost the whole table for no gain. */
+         "CREATE TABLE report_values("
+         " report_id INTEGER NOT NULL REFERENCES reports(id),"
+         " item TEXT NOT NULL,"
+         " has_num INTEGER NOT NULL CHECK(has_num IN (0,1)),"
+         " num INTEGER NOT NULL DEFAULT 0,"
+         " text TEXT NOT NULL DEFAULT '',"
+         " PRIMARY KEY(report_id, item)) WITHOUT ROWID;"
+         "CREATE TABLE report_frozen("
+         " report_id INTEGER NOT NULL REFERENCES reports(id),"
+         " item TEXT NOT NULL,"
+         " has_num INTEGER NOT NULL CHECK(has_num IN (0,1)),"
+         " num INTEGER NOT NULL DEFAULT 0,"
+         " text TEXT NOT NULL DEFAULT '',"
+         " frozen_at INTEGER NOT NULL,"
+         " PRIMARY KEY(report_id, item)) WITHOUT ROWID;"
+         "CREATE TABLE report_events("
+         " id INTEGER PRIMARY KEY,"
+         " report_id INTEGER NOT NULL REFERENCES reports(id),"
+         " at INTEGER NOT NULL,"
+         " user_id INTEGER,"
+         " action TEXT NOT NULL,"
+         " comment TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX report_events_report ON report_events(report_id);"
+         "CREATE TABLE reminders("
+         " id INTEGER PRIMARY KEY,"
+         " campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " at INTEGER NOT NULL,"
+         " \"by\" INTEGER,"
+         " note TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX reminders_campaign ON reminders(campaign_id, at);"},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -161,6 +244,30 @@ enum {
 	Q_TOKEN_TOUCH,
 	Q_AUDIT_APPEND,
 	Q_AUDIT_LIST,
+	Q_TPL_SAVE,
+	Q_TPL_GET,
+	Q_TPL_FIND,
+	Q_TPLS,
+	Q_CAMP_INSERT,
+	Q_CAMP_UPDATE,
+	Q_CAMP_GET,
+	Q_CAMPS,
+	Q_REPORT_GET,
+	Q_REPORT_VERSION,
+	Q_REPORT_INSERT,
+	Q_REPORT_UPDATE,
+	Q_REPORTS_CAMPAIGN,
+	Q_VALUES_DELETE,
+	Q_VALUE_INSERT,
+	Q_REPORT_VALUES,
+	Q_VALUES_CAMPAIGN,
+	Q_EVENT_ADD,
+	Q_EVENTS,
+	Q_FROZEN_DELETE,
+	Q_FROZEN_INSERT,
+	Q_FROZEN,
+	Q_REMINDER_ADD,
+	Q_REMINDERS,
 	Q_COUNT
 };
 
@@ -176,6 +283,15 @@ enum {
 #define TOKEN_COLS                                                                                 \
 	"SELECT id,user_id,name,prefix,created_at,coalesce(last_used_at,0),coalesce(revoked_at,0)" \
 	" FROM api_tokens"
+#define TEMPLATE_COLS "SELECT id,code,name,year,json,created_at FROM templates"
+#define CAMPAIGN_COLS                                                                              \
+	"SELECT id,issuer_unit_id,coalesce(parent_id,0),template_id,year,name,theme,start_date,"   \
+	"end_date,registration_deadline,opening_time,opening_place,opening_participants,status,"   \
+	"expected_kinds,deadlines,created_at,coalesce(created_by,0) FROM campaigns"
+#define REPORT_COLS                                                                                \
+	"SELECT id,campaign_id,unit_id,status,version,updated_at,coalesce(updated_by,0),"          \
+	"on_behalf,submitted_at,coalesce(submitted_by,0),reviewed_at,coalesce(reviewed_by,0),"     \
+	"comment FROM reports"
 
 static const char *const queries[Q_COUNT] = {
         [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
@@ -230,6 +346,69 @@ static const char *const queries[Q_COUNT] = {
                          "unit_path,action,target,old_value,new_value,ip FROM audit_log"
                          " WHERE unit_path>=?1 AND unit_path<?2 AND (?3=0 OR id<?3)"
                          " ORDER BY id DESC LIMIT ?4",
+        /* An upsert on id, not INSERT OR REPLACE: REPLACE would also resolve a clash on
+         * code by deleting the other template (and orphaning its campaigns). */
+        [Q_TPL_SAVE] = "INSERT INTO templates(id,code,name,year,json,created_at)"
+                       " VALUES(nullif(?1,0),?2,?3,?4,?5,?6)"
+                       " ON CONFLICT(id) DO UPDATE SET code=excluded.code,name=excluded.name,"
+                       "year=excluded.year,json=excluded.json,created_at=excluded.created_at",
+        [Q_TPL_GET] = TEMPLATE_COLS " WHERE id=?1",
+        [Q_TPL_FIND] = TEMPLATE_COLS " WHERE code=?1",
+        [Q_TPLS] = TEMPLATE_COLS " ORDER BY year DESC,code",
+        /* ?1 is the id (unused by the insert), ?2..?16 the fields in struct order,
+         * ?17/?18 created_at/by: see bind_campaign. */
+        [Q_CAMP_INSERT] = "INSERT INTO campaigns(issuer_unit_id,parent_id,template_id,year,name,"
+                          "theme,start_date,end_date,registration_deadline,opening_time,"
+                          "opening_place,opening_participants,status,expected_kinds,deadlines,"
+                          "created_at,created_by) VALUES(?2,nullif(?3,0),?4,?5,?6,?7,?8,?9,?10,"
+                          "?11,?12,?13,?14,?15,?16,?17,nullif(?18,0))",
+        /* created_at/by record the creation and are never rewritten. */
+        [Q_CAMP_UPDATE] = "UPDATE campaigns SET issuer_unit_id=?2,parent_id=nullif(?3,0),"
+                          "template_id=?4,year=?5,name=?6,theme=?7,start_date=?8,end_date=?9,"
+                          "registration_deadline=?10,opening_time=?11,opening_place=?12,"
+                          "opening_participants=?13,status=?14,expected_kinds=?15,"
+                          "deadlines=?16 WHERE id=?1",
+        [Q_CAMP_GET] = CAMPAIGN_COLS " WHERE id=?1",
+        [Q_CAMPS] = CAMPAIGN_COLS " ORDER BY year DESC,id",
+        [Q_REPORT_GET] = REPORT_COLS " WHERE campaign_id=?1 AND unit_id=?2",
+        [Q_REPORT_VERSION] = "SELECT id,version FROM reports WHERE campaign_id=?1 AND unit_id=?2",
+        /* ?1 is the report id (unused by the insert), ?2..?13 as bind_report. */
+        [Q_REPORT_INSERT] = "INSERT INTO reports(campaign_id,unit_id,status,version,updated_at,"
+                            "updated_by,on_behalf,submitted_at,submitted_by,reviewed_at,"
+                            "reviewed_by,comment) VALUES(?2,?3,?4,?5,?6,nullif(?7,0),?8,?9,"
+                            "nullif(?10,0),?11,nullif(?12,0),?13)",
+        [Q_REPORT_UPDATE] = "UPDATE reports SET status=?4,version=?5,updated_at=?6,"
+                            "updated_by=nullif(?7,0),on_behalf=?8,submitted_at=?9,"
+                            "submitted_by=nullif(?10,0),reviewed_at=?11,"
+                            "reviewed_by=nullif(?12,0),comment=?13"
+                            " WHERE id=?1 AND campaign_id=?2 AND unit_id=?3",
+        [Q_REPORTS_CAMPAIGN] = REPORT_COLS " WHERE campaign_id=?1 ORDER BY unit_id",
+        [Q_VALUES_DELETE] = "DELETE FROM report_values WHERE report_id=?1",
+        [Q_VALUE_INSERT] = "INSERT INTO report_values(report_id,item,has_num,num,text)"
+                           " VALUES(?1,?2,?3,?4,?5)",
+        [Q_REPORT_VALUES] = "SELECT item,has_num,num,text FROM report_values WHERE report_id=?1"
+                            " ORDER BY item",
+        /* Walks reports_rollup (covering) in unit order, then each report's contiguous
+         * range of report_values: no sort, no temporary b-tree, no reports table read.
+         * ORDER BY the unit alone: adding v.item would make SQLite sort the whole result
+         * (the index is not unique on unit), and callers need only unit order. */
+        [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,v.text"
+                              " FROM reports r JOIN report_values v ON v.report_id=r.id"
+                              " WHERE r.campaign_id=?1 AND v.has_num=1 ORDER BY r.unit_id",
+        [Q_EVENT_ADD] = "INSERT INTO report_events(report_id,at,user_id,action,comment)"
+                        " VALUES(?1,?2,nullif(?3,0),?4,?5)",
+        /* id order is the order they happened in (appended as they happen). */
+        [Q_EVENTS] = "SELECT id,report_id,at,coalesce(user_id,0),action,comment"
+                     " FROM report_events WHERE report_id=?1 ORDER BY id",
+        [Q_FROZEN_DELETE] = "DELETE FROM report_frozen WHERE report_id=?1",
+        [Q_FROZEN_INSERT] = "INSERT INTO report_frozen(report_id,item,has_num,num,text,frozen_at)"
+                            " VALUES(?1,?2,?3,?4,?5,?6)",
+        [Q_FROZEN] = "SELECT item,has_num,num,text FROM report_frozen WHERE report_id=?1"
+                     " ORDER BY item",
+        [Q_REMINDER_ADD] = "INSERT INTO reminders(campaign_id,unit_id,at,\"by\",note)"
+                           " VALUES(?1,?2,?3,nullif(?4,0),?5)",
+        [Q_REMINDERS] = "SELECT id,campaign_id,unit_id,at,coalesce(\"by\",0),note FROM reminders"
+                        " WHERE campaign_id=?1 ORDER BY at DESC,id DESC",
 };
 
 typedef struct sqlite_store {
@@ -1081,6 +1260,623 @@ sq_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit
 	return ret;
 }
 
+/* ---- the reporting loop ---- */
+
+/* Opens a transaction for a multi-statement write (lock held): inside a store_tx_begin
+ * transaction BEGIN would fail, so a savepoint gives the same all-or-nothing and leaves
+ * the outer transaction to its owner. Returns 1 nested, 0 not, -1 error. */
+static int
+write_begin(sqlite_store_t *s, const char *what)
+{
+	char err[256];
+	int nested = !sqlite3_get_autocommit(s->db);
+	if (exec(s->db, nested ? "SAVEPOINT store_write" : "BEGIN IMMEDIATE", err, sizeof err) <
+	    0) {
+		log_error("%s (%s)", err, what);
+		return -1;
+	}
+	return nested;
+}
+
+/* Commits (ok set) or rolls back what write_begin opened. A failed commit is rolled
+ * back. Returns 0 when committed, -1 otherwise. */
+static int
+write_end(sqlite_store_t *s, int nested, int ok, const char *what)
+{
+	char err[256];
+	if (ok && exec(s->db, nested ? "RELEASE store_write" : "COMMIT", err, sizeof err) == 0)
+		return 0;
+	if (ok)
+		log_error("%s (%s)", err, what);
+	/* After an I/O error SQLite may have rolled back everything on its own; the
+	 * statement then fails harmlessly. */
+	exec(s->db, nested ? "ROLLBACK TO store_write; RELEASE store_write" : "ROLLBACK", NULL, 0);
+	return -1;
+}
+
+static void
+read_template(sqlite3_stmt *q, store_template_t *t)
+{
+	*t = (store_template_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .code = col_text(q, 1),
+	        .name = col_text(q, 2),
+	        .year = sqlite3_column_int(q, 3),
+	        .json = col_text(q, 4),
+	        .created_at = sqlite3_column_int64(q, 5),
+	};
+}
+
+static void
+read_campaign(sqlite3_stmt *q, store_campaign_t *c)
+{
+	*c = (store_campaign_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .issuer_unit_id = sqlite3_column_int64(q, 1),
+	        .parent_id = sqlite3_column_int64(q, 2),
+	        .template_id = sqlite3_column_int64(q, 3),
+	        .year = sqlite3_column_int(q, 4),
+	        .name = col_text(q, 5),
+	        .theme = col_text(q, 6),
+	        .start_date = sqlite3_column_int(q, 7),
+	        .end_date = sqlite3_column_int(q, 8),
+	        .registration_deadline = sqlite3_column_int(q, 9),
+	        .opening_time = col_text(q, 10),
+	        .opening_place = col_text(q, 11),
+	        .opening_participants = col_text(q, 12),
+	        .status = col_text(q, 13),
+	        .expected_kinds = col_text(q, 14),
+	        .deadlines = col_text(q, 15),
+	        .created_at = sqlite3_column_int64(q, 16),
+	        .created_by = sqlite3_column_int64(q, 17),
+	};
+}
+
+static void
+read_report(sqlite3_stmt *q, store_report_t *r)
+{
+	*r = (store_report_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .campaign_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .status = col_text(q, 3),
+	        .version = sqlite3_column_int64(q, 4),
+	        .updated_at = sqlite3_column_int64(q, 5),
+	        .updated_by = sqlite3_column_int64(q, 6),
+	        .on_behalf = sqlite3_column_int(q, 7),
+	        .submitted_at = sqlite3_column_int64(q, 8),
+	        .submitted_by = sqlite3_column_int64(q, 9),
+	        .reviewed_at = sqlite3_column_int64(q, 10),
+	        .reviewed_by = sqlite3_column_int64(q, 11),
+	        .comment = col_text(q, 12),
+	};
+}
+
+/* item, has_num, num, text from column first on. */
+static void
+read_value(sqlite3_stmt *q, int first, store_value_t *v)
+{
+	*v = (store_value_t){
+	        .item = col_text(q, first),
+	        .has_num = sqlite3_column_int(q, first + 1),
+	        .num = sqlite3_column_int64(q, first + 2),
+	        .text = col_text(q, first + 3),
+	};
+}
+
+/* ---- templates ---- */
+
+static int
+sq_template_save(store_t *st, const store_template_t *t, int64_t *id)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TPL_SAVE];
+	sqlite3_bind_int64(q, 1, t->id);
+	sqlite3_bind_text(q, 2, t->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, t->year);
+	sqlite3_bind_text(q, 5, t->json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, t->created_at);
+	int rc = run(s, q, NULL);
+	int ret = 0;
+	if (rc == SQLITE_DONE) {
+		/* The upsert's update branch leaves last_insert_rowid alone. */
+		if (id)
+			*id = t->id ? t->id : sqlite3_last_insert_rowid(s->db);
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		ret = -2; /* code is the only UNIQUE column besides the id upserted on */
+	} else {
+		log_error("Lỗi cơ sở dữ liệu (lưu mẫu báo cáo %s): %s", t->code ? t->code : "",
+		          sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+template_lookup(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_template_t *, void *),
+                void *ctx)
+{
+	int ret, rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_template_t t;
+		read_template(q, &t);
+		if (cb)
+			cb(&t, ctx);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc mẫu báo cáo");
+	}
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_template_get(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TPL_GET];
+	sqlite3_bind_int64(q, 1, id);
+	return template_lookup(s, q, cb, ctx);
+}
+
+static int
+sq_template_find(store_t *st, const char *code, int (*cb)(const store_template_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TPL_FIND];
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	return template_lookup(s, q, cb, ctx);
+}
+
+static int
+sq_templates_each(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TPLS];
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_template_t t;
+		read_template(q, &t);
+		if ((ret = cb(&t, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "mẫu báo cáo");
+	finish_query(s, q);
+	return ret;
+}
+
+/* ---- campaigns ---- */
+
+static int
+sq_campaign_save(store_t *st, const store_campaign_t *c, int64_t *id)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[c->id ? Q_CAMP_UPDATE : Q_CAMP_INSERT];
+	sqlite3_bind_int64(q, 1, c->id);
+	sqlite3_bind_int64(q, 2, c->issuer_unit_id);
+	sqlite3_bind_int64(q, 3, c->parent_id);
+	sqlite3_bind_int64(q, 4, c->template_id);
+	sqlite3_bind_int(q, 5, c->year);
+	sqlite3_bind_text(q, 6, c->name, -1, SQLITE_STATIC);
+	bind_opt(q, 7, c->theme);
+	sqlite3_bind_int(q, 8, c->start_date);
+	sqlite3_bind_int(q, 9, c->end_date);
+	sqlite3_bind_int(q, 10, c->registration_deadline);
+	bind_opt(q, 11, c->opening_time);
+	bind_opt(q, 12, c->opening_place);
+	bind_opt(q, 13, c->opening_participants);
+	sqlite3_bind_text(q, 14, c->status, -1, SQLITE_STATIC);
+	bind_opt(q, 15, c->expected_kinds);
+	bind_opt(q, 16, c->deadlines);
+	if (c->id == 0) {
+		sqlite3_bind_int64(q, 17, c->created_at);
+		sqlite3_bind_int64(q, 18, c->created_by);
+	}
+	int ret = run(s, q, "lưu đợt") == SQLITE_DONE ? 0 : -1;
+	if (ret == 0 && c->id && sqlite3_changes(s->db) == 0) {
+		log_error("Lỗi cơ sở dữ liệu (lưu đợt): không có đợt %lld", (long long)c->id);
+		ret = -1;
+	}
+	if (ret == 0 && id)
+		*id = c->id ? c->id : sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_campaign_get(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_CAMP_GET];
+	sqlite3_bind_int64(q, 1, id);
+	int ret, rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_campaign_t c;
+		read_campaign(q, &c);
+		if (cb)
+			cb(&c, ctx);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc đợt");
+	}
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_campaigns_each(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_CAMPS];
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_campaign_t c;
+		read_campaign(q, &c);
+		if ((ret = cb(&c, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "đợt");
+	finish_query(s, q);
+	return ret;
+}
+
+/* ---- reports ---- */
+
+static int
+sq_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,
+              int (*cb)(const store_report_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_REPORT_GET];
+	sqlite3_bind_int64(q, 1, campaign_id);
+	sqlite3_bind_int64(q, 2, unit_id);
+	int ret, rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_report_t r;
+		read_report(q, &r);
+		if (cb)
+			cb(&r, ctx);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc báo cáo");
+	}
+	finish_query(s, q);
+	return ret;
+}
+
+/* Runs a bound item,has_num,num,text statement (lock held) through cb, then releases. */
+static int
+values_loop(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_value_t *, void *), void *ctx,
+            const char *what)
+{
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_value_t v;
+		read_value(q, 0, &v);
+		if ((ret = cb(&v, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, what);
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_report_values(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_REPORT_VALUES];
+	sqlite3_bind_int64(q, 1, report_id);
+	return values_loop(s, q, cb, ctx, "số liệu báo cáo");
+}
+
+static int
+sq_reports_of_campaign(store_t *st, int64_t campaign_id, int (*cb)(const store_report_t *, void *),
+                       void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_REPORTS_CAMPAIGN];
+	sqlite3_bind_int64(q, 1, campaign_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_report_t r;
+		read_report(q, &r);
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "báo cáo của đợt");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_values_of_campaign(store_t *st, int64_t campaign_id,
+                      int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
+                                void *ctx),
+                      void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_VALUES_CAMPAIGN];
+	sqlite3_bind_int64(q, 1, campaign_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_value_t v;
+		read_value(q, 2, &v);
+		if ((ret = cb(sqlite3_column_int64(q, 0), col_text(q, 1), &v, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "số liệu của đợt");
+	finish_query(s, q);
+	return ret;
+}
+
+/* The current (id, version) of the report of unit in campaign (lock held): 1 found,
+ * 0 not (*version 0, the version of a report that does not exist), -1 error. */
+static int
+report_version(sqlite_store_t *s, int64_t campaign_id, int64_t unit_id, int64_t *id,
+               int64_t *version)
+{
+	sqlite3_stmt *q = s->stmt[Q_REPORT_VERSION];
+	sqlite3_bind_int64(q, 1, campaign_id);
+	sqlite3_bind_int64(q, 2, unit_id);
+	*id = *version = 0;
+	int ret, rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		*version = sqlite3_column_int64(q, 1);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "phiên bản báo cáo");
+	}
+	/* Reset at once: a statement left mid-step would keep its read open under the
+	 * writes that follow. */
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ret;
+}
+
+/* Binds ?1 = id and ?2..?13 = the report's fields (Q_REPORT_INSERT, Q_REPORT_UPDATE). */
+static void
+bind_report(sqlite3_stmt *q, int64_t id, const store_report_t *r, int64_t version)
+{
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, r->campaign_id);
+	sqlite3_bind_int64(q, 3, r->unit_id);
+	sqlite3_bind_text(q, 4, r->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, version);
+	sqlite3_bind_int64(q, 6, r->updated_at);
+	sqlite3_bind_int64(q, 7, r->updated_by);
+	sqlite3_bind_int(q, 8, r->on_behalf != 0);
+	sqlite3_bind_int64(q, 9, r->submitted_at);
+	sqlite3_bind_int64(q, 10, r->submitted_by);
+	sqlite3_bind_int64(q, 11, r->reviewed_at);
+	sqlite3_bind_int64(q, 12, r->reviewed_by);
+	bind_opt(q, 13, r->comment);
+}
+
+/* Replaces the rows of report_id in a values table (lock held, inside a transaction):
+ * del deletes them, ins inserts one (?1 report, ?2 item, ?3 has_num, ?4 num, ?5 text,
+ * ?6 at when at_col). 0 or -1 (logged). */
+static int
+replace_values(sqlite_store_t *s, int del, int ins, int64_t report_id, const store_value_t *vals,
+               size_t n, int at_col, int64_t at, const char *what)
+{
+	sqlite3_stmt *q = s->stmt[del];
+	sqlite3_bind_int64(q, 1, report_id);
+	if (run(s, q, what) != SQLITE_DONE)
+		return -1;
+	q = s->stmt[ins];
+	for (size_t i = 0; i < n; i++) {
+		const store_value_t *v = &vals[i];
+		sqlite3_bind_int64(q, 1, report_id);
+		sqlite3_bind_text(q, 2, v->item, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, v->has_num != 0);
+		sqlite3_bind_int64(q, 4, v->has_num ? v->num : 0);
+		bind_opt(q, 5, v->text);
+		if (at_col)
+			sqlite3_bind_int64(q, 6, at);
+		if (run(s, q, what) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* store_report_save (with_values set) and store_report_set_status: the version check,
+ * the row and (for save) its values in one transaction. */
+static int
+report_write(store_t *st, const store_report_t *r, int with_values, const store_value_t *vals,
+             size_t n, int64_t expected_version, int64_t *id, int64_t *version)
+{
+	sqlite_store_t *s = backend(st);
+	const char *what = with_values ? "lưu báo cáo" : "đổi trạng thái báo cáo";
+	pthread_mutex_lock(&s->mu);
+	int ok = 0, ret = -1;
+	int nested = write_begin(s, what);
+	if (nested < 0)
+		goto out;
+	int64_t rid, cur;
+	int found = report_version(s, r->campaign_id, r->unit_id, &rid, &cur);
+	if (found < 0)
+		goto end;
+	if (cur != expected_version) {
+		ret = -2;
+		goto end;
+	}
+	if (!found && !with_values) {
+		log_error("Lỗi cơ sở dữ liệu (%s): không có báo cáo của đơn vị %lld trong đợt %lld",
+		          what, (long long)r->unit_id, (long long)r->campaign_id);
+		goto end;
+	}
+	sqlite3_stmt *q = s->stmt[found ? Q_REPORT_UPDATE : Q_REPORT_INSERT];
+	bind_report(q, rid, r, cur + 1);
+	if (run(s, q, what) != SQLITE_DONE)
+		goto end;
+	if (!found)
+		rid = sqlite3_last_insert_rowid(s->db);
+	if (with_values &&
+	    replace_values(s, Q_VALUES_DELETE, Q_VALUE_INSERT, rid, vals, n, 0, 0, what) < 0)
+		goto end;
+	ok = 1;
+end:
+	if (write_end(s, nested, ok, what) == 0) {
+		ret = 0;
+		if (id)
+			*id = rid;
+		if (version)
+			*version = cur + 1;
+	}
+out:
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_report_save(store_t *st, const store_report_t *r, const store_value_t *vals, size_t n,
+               int64_t expected_version, int64_t *id, int64_t *version)
+{
+	return report_write(st, r, 1, vals, n, expected_version, id, version);
+}
+
+/* Finds the report by (campaign, unit) like save; r->id is not consulted. */
+static int
+sq_report_set_status(store_t *st, const store_report_t *r, int64_t expected_version,
+                     int64_t *version)
+{
+	return report_write(st, r, 0, NULL, 0, expected_version, NULL, version);
+}
+
+static int
+sq_report_event_add(store_t *st, const store_report_event_t *e)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_EVENT_ADD];
+	sqlite3_bind_int64(q, 1, e->report_id);
+	sqlite3_bind_int64(q, 2, e->at);
+	sqlite3_bind_int64(q, 3, e->user_id);
+	sqlite3_bind_text(q, 4, e->action, -1, SQLITE_STATIC);
+	bind_opt(q, 5, e->comment);
+	return write_locked(s, q, "ghi diễn biến báo cáo", 0);
+}
+
+static int
+sq_report_events(store_t *st, int64_t report_id, int (*cb)(const store_report_event_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_EVENTS];
+	sqlite3_bind_int64(q, 1, report_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_report_event_t e = {
+		        .id = sqlite3_column_int64(q, 0),
+		        .report_id = sqlite3_column_int64(q, 1),
+		        .at = sqlite3_column_int64(q, 2),
+		        .user_id = sqlite3_column_int64(q, 3),
+		        .action = col_text(q, 4),
+		        .comment = col_text(q, 5),
+		};
+		if ((ret = cb(&e, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "diễn biến báo cáo");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_report_freeze(store_t *st, int64_t report_id, const store_value_t *vals, size_t n, int64_t at)
+{
+	sqlite_store_t *s = backend(st);
+	const char *what = "chốt số liệu báo cáo";
+	pthread_mutex_lock(&s->mu);
+	int ret = -1;
+	int nested = write_begin(s, what);
+	if (nested >= 0) {
+		int ok = replace_values(s, Q_FROZEN_DELETE, Q_FROZEN_INSERT, report_id, vals, n, 1,
+		                        at, what) == 0;
+		ret = write_end(s, nested, ok, what);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_FROZEN];
+	sqlite3_bind_int64(q, 1, report_id);
+	return values_loop(s, q, cb, ctx, "số liệu đã chốt");
+}
+
+/* ---- reminders ---- */
+
+static int
+sq_reminder_add(store_t *st, const store_reminder_t *r)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_REMINDER_ADD];
+	sqlite3_bind_int64(q, 1, r->campaign_id);
+	sqlite3_bind_int64(q, 2, r->unit_id);
+	sqlite3_bind_int64(q, 3, r->at);
+	sqlite3_bind_int64(q, 4, r->by);
+	bind_opt(q, 5, r->note);
+	return write_locked(s, q, "ghi nhắc nhở", 0);
+}
+
+static int
+sq_reminders_of_campaign(store_t *st, int64_t campaign_id,
+                         int (*cb)(const store_reminder_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_REMINDERS];
+	sqlite3_bind_int64(q, 1, campaign_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_reminder_t r = {
+		        .id = sqlite3_column_int64(q, 0),
+		        .campaign_id = sqlite3_column_int64(q, 1),
+		        .unit_id = sqlite3_column_int64(q, 2),
+		        .at = sqlite3_column_int64(q, 3),
+		        .by = sqlite3_column_int64(q, 4),
+		        .note = col_text(q, 5),
+		};
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "nhắc nhở");
+	finish_query(s, q);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -1115,6 +1911,25 @@ static const store_ops_t sqlite_ops = {
         .token_touch = sq_token_touch,
         .audit_append = sq_audit_append,
         .audit_list = sq_audit_list,
+        .template_save = sq_template_save,
+        .template_get = sq_template_get,
+        .template_find = sq_template_find,
+        .templates_each = sq_templates_each,
+        .campaign_save = sq_campaign_save,
+        .campaign_get = sq_campaign_get,
+        .campaigns_each = sq_campaigns_each,
+        .report_get = sq_report_get,
+        .report_values = sq_report_values,
+        .reports_of_campaign = sq_reports_of_campaign,
+        .values_of_campaign = sq_values_of_campaign,
+        .report_save = sq_report_save,
+        .report_set_status = sq_report_set_status,
+        .report_event_add = sq_report_event_add,
+        .report_events = sq_report_events,
+        .report_freeze = sq_report_freeze,
+        .report_frozen = sq_report_frozen,
+        .reminder_add = sq_reminder_add,
+        .reminders_of_campaign = sq_reminders_of_campaign,
 };
 
 int

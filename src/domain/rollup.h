@@ -1,8 +1,9 @@
 /* Live roll-up of one campaign's figures over the unit tree: Fenwick trees over the
- * depth-first order, one per numeric column and layer, so a report's change reaches every
- * ancestor's totals in O(columns x log units) and any subtree's totals cost the same. Two
- * layers: "counted" (submitted and approved reports) and "all" (drafts included).
- * Thread-safe: readers share, a writer excludes (rwlock). */
+ * depth-first order (over blocks of 16 units, the units' own values filling in the rest;
+ * see rollup.c for why), one per layer with a row of all numeric columns per node, so a
+ * report's change reaches every ancestor's totals in O(columns x log units) and any
+ * subtree's totals cost the same. Two layers: "counted" (submitted and approved reports)
+ * and "all" (drafts included). Thread-safe: readers share, a writer excludes (rwlock). */
 #ifndef SUOTDOI_ROLLUP_H
 #define SUOTDOI_ROLLUP_H
 
@@ -20,13 +21,15 @@ int32_t rollup_units(const rollup_t *r);
 size_t rollup_cols(const rollup_t *r);
 
 /* Set unit i's own values (replacing what it had): vals[ncols] with has[ncols] (a column
- * without a value counts 0), in the "all" layer, and in "counted" too when counted != 0.
- * vals == NULL removes the unit's report from both layers. */
+ * without a value counts 0; has == NULL: every column has one), in the "all" layer, and in
+ * "counted" too when counted != 0 (so counted == 0 takes it out of "counted").
+ * vals == NULL removes the unit's report from both layers. Out-of-range unit: ignored. */
 void rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                 int counted);
 
 /* Totals of the subtree [unit, end) of tree t: out[ncols]; *reports = how many reports it
- * adds up (may be NULL). include_drafts selects the "all" layer. */
+ * adds up (may be NULL). include_drafts selects the "all" layer. A tree whose size is not
+ * rollup_units(r) (another snapshot) or an out-of-range unit gives zeros. */
 void rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int include_drafts,
                     int64_t *out, int64_t *reports);
 

@@ -35,9 +35,10 @@ typedef struct tpl_item {
 	int has_min, has_max;
 	int64_t min, max; /* for COUNT and MONEY; defaults 0 and 1e12 */
 	tpl_agg_t agg;
-	int col;  /* index among numeric items (COUNT, MONEY, BOOL), else -1 */
-	int tcol; /* index among TEXT items, else -1 */
-	int heading; /* 1: a group heading line with no value of its own (e.g. "5. Các lớp bồi dưỡng...") */
+	int col;     /* index among numeric items (COUNT, MONEY, BOOL), else -1 */
+	int tcol;    /* index among TEXT items, else -1 */
+	int heading; /* 1: a group heading line with no value of its own (e.g. "5. Các lớp bồi
+	                dưỡng...") */
 } tpl_item_t;
 
 typedef struct tpl_section {
@@ -51,14 +52,15 @@ typedef struct tpl_section {
  * right is an item code or an integer. E.g. participants >= classes; when classes > 0
  * then participants > 0. */
 typedef struct tpl_rule {
-	const char *when;  /* item code or NULL */
-	const char *left;  /* item code */
-	const char *op;    /* "<", "<=", "==", ">=", ">" */
-	const char *right; /* item code or integer literal */
+	const char *when;    /* item code or NULL */
+	const char *left;    /* item code */
+	const char *op;      /* "<", "<=", "==", ">=", ">" */
+	const char *right;   /* item code or integer literal */
 	const char *message; /* Vietnamese, shown next to `left` */
 } tpl_rule_t;
 
-typedef struct template {
+typedef struct template
+{
 	const char *code, *name; /* "phuluc-2022", "Báo cáo tổng hợp số liệu kết quả..." */
 	int year;
 	tpl_section_t *sections;
@@ -68,7 +70,8 @@ typedef struct template {
 	size_t ncols;  /* numeric items */
 	size_t ntexts; /* text items */
 	void *pool;    /* internal storage */
-} template_t;
+}
+template_t;
 
 /* Parse and validate a template JSON document. Strict: unknown fields, wrong types,
  * duplicate or malformed codes, rules naming unknown items or comparing an item with
@@ -106,7 +109,7 @@ typedef struct tpl_error {
 
 /* Check values: min/max always, relations always (when both sides have values),
  * required items only when submitting. Writes up to max errors, returns how many. */
-size_t template_check(const template_t *t, const tpl_values_t *v, int submitting,
-                      tpl_error_t *errs, size_t max);
+size_t template_check(const template_t *t, const tpl_values_t *v, int submitting, tpl_error_t *errs,
+                      size_t max);
 
 #endif

@@ -6,6 +6,9 @@
 #ifndef SUOTDOI_PHULUC_H
 #define SUOTDOI_PHULUC_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/buf.h"
 #include "domain/template.h"
 
@@ -17,6 +20,9 @@ typedef struct phuluc {
 	const int64_t *num;       /* tpl->ncols values */
 	const unsigned char *has; /* tpl->ncols flags */
 	const char *const *text;  /* tpl->ntexts texts (NULL = empty) */
+	/* How many reports num adds up. Above 1 a yes/no item holds how many units answered
+	 * "có" (the roll-up's sum) and is shown as that count; 0 or 1 shows "Có"/"Không". */
+	int64_t nreports;
 } phuluc_t;
 
 /* Append the XLSX bytes to out. -1 with a Vietnamese err on failure. */

@@ -80,6 +80,60 @@ static const struct expect {
         {"GET /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
         {"POST /api/v1/units/:code/users", 'u', {"yyy...", "yyy...", "......", "......", "......"}},
         {"GET /api/v1/units/:code/audit", 'u', {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /campaigns", 'p', {0}},
+        {"GET /api/v1/campaigns", 'p', {0}},
+        {"GET /campaigns/:id/units/:code", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/campaigns/:id/units/:code",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /campaigns/:id/units/:code/report",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/campaigns/:id/units/:code/report",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /campaigns/:id/units/:code/report",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /api/v1/campaigns/:id/units/:code/report",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /campaigns/:id/units/:code/submit",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "......", "......"}},
+        {"POST /api/v1/campaigns/:id/units/:code/submit",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "......", "......"}},
+        {"POST /campaigns/:id/units/:code/return",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"POST /api/v1/campaigns/:id/units/:code/return",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"POST /campaigns/:id/units/:code/approve",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"POST /api/v1/campaigns/:id/units/:code/approve",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"POST /campaigns/:id/units/:code/reopen",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"GET /campaigns/:id/units/:code/status",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/campaigns/:id/units/:code/status",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /campaigns/:id/units/:code/remind",
+         'u',
+         {".yy...", ".yy...", ".yy...", "......", "......"}},
+        {"GET /campaigns/:id/units/:code/phuluc.xlsx",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /campaigns/:id/units/:code/matrix",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
 };
 
 static const struct expect *
@@ -243,8 +297,9 @@ concrete(const char *pattern, int pos, char *out, size_t cap)
 		} else if (!strncmp(p, ":id", 3)) {
 			if (!strncmp(pattern, "/users/", 7))
 				buf_printf(&b, "%lld", (long long)target_user[pos]);
-			else
-				buf_puts(&b, "999999"); /* a token id nobody has */
+			else /* a token or campaign id nobody has: the handler answers 404 after the
+			      * guard let the request through, and changes nothing */
+				buf_puts(&b, "999999");
 			p += 3;
 		} else
 			buf_putc(&b, *p++);

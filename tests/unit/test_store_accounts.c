@@ -104,8 +104,8 @@ test_migration_2_recorded_and_reopen_idempotent(void **state)
 	store_t *st = fresh_store_at(path, sizeof path);
 	int applied, known;
 	assert_int_equal(store_schema_version(st, &applied, &known), 0);
-	assert_int_equal(applied, 2);
-	assert_int_equal(known, 2);
+	assert_int_equal(applied, known); /* every migration, 2 among them */
+	assert_true(known >= 2);
 	int64_t id = new_user(st, "alice", 0);
 	store_close(st);
 	assert_int_equal(raw_count(path, "SELECT count(*) FROM schema_migrations WHERE version=2"
@@ -114,12 +114,12 @@ test_migration_2_recorded_and_reopen_idempotent(void **state)
 	/* reopening applies nothing again (CREATE TABLE would fail) and keeps the data */
 	assert_int_equal(store_open(path, &st, err, sizeof err), 0);
 	assert_int_equal(store_schema_version(st, &applied, &known), 0);
-	assert_int_equal(applied, 2);
+	assert_int_equal(applied, known);
 	user_copy_t c = {0};
 	assert_int_equal(store_user_get(st, id, copy_user, &c), 1);
 	assert_string_equal(c.username, "alice");
 	store_close(st);
-	assert_int_equal(raw_count(path, "SELECT count(*) FROM schema_migrations"), 2);
+	assert_int_equal(raw_count(path, "SELECT count(*) FROM schema_migrations"), known);
 }
 
 static void

@@ -1,0 +1,187 @@
+/* Loading a campaign with its template, and the expected-set and deadline rules. */
+#include "domain/campaign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "text/text.h"
+
+typedef struct load {
+	campaign_t *c;
+	char *json;
+	int found_tpl;
+} load_t;
+
+static int
+copy_campaign(const store_campaign_t *s, void *p)
+{
+	load_t *l = p;
+	campaign_t *c = xcalloc(1, sizeof *c);
+	c->id = s->id;
+	c->issuer_unit_id = s->issuer_unit_id;
+	c->parent_id = s->parent_id;
+	c->template_id = s->template_id;
+	c->year = s->year;
+	c->name = xstrdup(s->name);
+	c->theme = xstrdup(s->theme);
+	c->status = xstrdup(s->status);
+	c->start_date = s->start_date;
+	c->end_date = s->end_date;
+	c->registration_deadline = s->registration_deadline;
+	c->opening_time = xstrdup(s->opening_time);
+	c->opening_place = xstrdup(s->opening_place);
+	c->opening_participants = xstrdup(s->opening_participants);
+	/* expected kinds: space-separated */
+	const char *p2 = s->expected_kinds;
+	while (*p2) {
+		while (*p2 == ' ')
+			p2++;
+		size_t n = strcspn(p2, " ");
+		if (n) {
+			c->expected = xrealloc(c->expected, size_mul(c->nexpected + 1, sizeof *c->expected));
+			c->expected[c->nexpected++] = xstrndup(p2, n);
+		}
+		p2 += n;
+	}
+	char err[200];
+	if (campaign_parse_deadlines(s->deadlines, &c->deadlines, &c->ndeadlines, err, sizeof err) <
+	    0) {
+		c->deadlines = NULL;
+		c->ndeadlines = 0;
+	}
+	l->c = c;
+	return 0;
+}
+
+static int
+copy_template(const store_template_t *t, void *p)
+{
+	load_t *l = p;
+	l->json = xstrdup(t->json);
+	l->found_tpl = 1;
+	return 0;
+}
+
+int
+campaign_load(store_t *st, int64_t id, campaign_t **out, char *err, size_t errlen)
+{
+	load_t l = {0};
+	*out = NULL;
+	int rc = store_campaign_get(st, id, copy_campaign, &l);
+	if (rc <= 0) {
+		if (rc < 0)
+			snprintf(err, errlen, "Không đọc được đợt báo cáo %lld.", (long long)id);
+		return rc;
+	}
+	if (store_template_get(st, l.c->template_id, copy_template, &l) != 1) {
+		snprintf(err, errlen, "Đợt báo cáo %lld thiếu mẫu báo cáo.", (long long)id);
+		campaign_free(l.c);
+		return -1;
+	}
+	char terr[512];
+	if (template_from_json(l.json, strlen(l.json), &l.c->tpl, terr, sizeof terr) < 0) {
+		snprintf(err, errlen, "Mẫu báo cáo của đợt %lld không hợp lệ: %s", (long long)id, terr);
+		free(l.json);
+		campaign_free(l.c);
+		return -1;
+	}
+	free(l.json);
+	*out = l.c;
+	return 1;
+}
+
+void
+campaign_free(campaign_t *c)
+{
+	if (c == NULL)
+		return;
+	free(c->name);
+	free(c->theme);
+	free(c->status);
+	free(c->opening_time);
+	free(c->opening_place);
+	free(c->opening_participants);
+	for (size_t i = 0; i < c->nexpected; i++)
+		free(c->expected[i]);
+	free(c->expected);
+	for (size_t i = 0; i < c->ndeadlines; i++)
+		free(c->deadlines[i].kind);
+	free(c->deadlines);
+	template_free(c->tpl);
+	free(c);
+}
+
+int32_t
+campaign_issuer(const campaign_t *c, const unit_tree_t *t)
+{
+	return unit_tree_find_id(t, c->issuer_unit_id);
+}
+
+int
+campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i)
+{
+	int32_t top = campaign_issuer(c, t);
+	if (top < 0 || !unit_tree_contains(t, top, i))
+		return 0;
+	for (size_t k = 0; k < c->nexpected; k++)
+		if (!strcmp(c->expected[k], t->units[i].kind))
+			return 1;
+	return 0;
+}
+
+int32_t
+campaign_due(const campaign_t *c, const unit_tree_t *t, int32_t i)
+{
+	for (size_t k = 0; k < c->ndeadlines; k++)
+		if (!strcmp(c->deadlines[k].kind, t->units[i].kind))
+			return c->deadlines[k].due;
+	return 0;
+}
+
+int
+campaign_parse_deadlines(const char *s, campaign_deadline_t **out, size_t *n, char *err,
+                         size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	while (s && *s) {
+		while (*s == ' ')
+			s++;
+		size_t len = strcspn(s, " ");
+		if (len == 0)
+			break;
+		const char *eq = memchr(s, '=', len);
+		if (eq == NULL || eq == s) {
+			snprintf(err, errlen, "Hạn báo cáo \"%.*s\" phải có dạng loại=dd/mm/yyyy.", (int)len,
+			         s);
+			goto fail;
+		}
+		int32_t due;
+		int64_t days;
+		const char *v = eq + 1;
+		size_t vl = len - (size_t)(v - s);
+		if (text_parse_date(v, vl, &due) < 0) {
+			if (text_parse_int(v, vl, &days) < 0 || days <= 0 || days > 400000) {
+				snprintf(err, errlen, "Ngày \"%.*s\" trong hạn báo cáo không hợp lệ (dd/mm/yyyy).",
+				         (int)vl, v);
+				goto fail;
+			}
+			due = (int32_t)days;
+		}
+		*out = xrealloc(*out, size_mul(*n + 1, sizeof **out));
+		(*out)[*n].kind = xstrndup(s, (size_t)(eq - s));
+		(*out)[*n].due = due;
+		(*n)++;
+		s += len;
+	}
+	return 0;
+fail:
+	for (size_t i = 0; i < *n; i++)
+		free((*out)[i].kind);
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}

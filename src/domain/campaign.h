@@ -1,0 +1,47 @@
+/* A campaign in memory: its row, its parsed results template, which units are expected to
+ * report (by kind, within the issuer's subtree) and by when (per kind). Immutable once
+ * loaded; the app caches one per campaign with its live roll-up. */
+#ifndef SUOTDOI_CAMPAIGN_H
+#define SUOTDOI_CAMPAIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/store.h"
+#include "domain/template.h"
+#include "domain/units.h"
+
+typedef struct campaign_deadline {
+	char *kind;
+	int32_t due; /* days since 1970-01-01 */
+} campaign_deadline_t;
+
+typedef struct campaign {
+	int64_t id, issuer_unit_id, parent_id, template_id;
+	int year;
+	char *name, *theme, *status;
+	int32_t start_date, end_date, registration_deadline;
+	char *opening_time, *opening_place, *opening_participants;
+	char **expected; /* kind codes */
+	size_t nexpected;
+	campaign_deadline_t *deadlines;
+	size_t ndeadlines;
+	template_t *tpl;
+} campaign_t;
+
+/* Load campaign id with its template. 1 found, 0 not found, -1 error (err says). */
+int campaign_load(store_t *st, int64_t id, campaign_t **out /* OUT */, char *err, size_t errlen);
+void campaign_free(campaign_t *c);
+
+/* The issuer's tree index in t, or -1 when the unit is not in t. */
+int32_t campaign_issuer(const campaign_t *c, const unit_tree_t *t);
+/* 1 if unit i of t must report: inside the issuer's subtree and of an expected kind. */
+int campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i);
+/* Report deadline of unit i (by its kind), 0 when none is set. */
+int32_t campaign_due(const campaign_t *c, const unit_tree_t *t, int32_t i);
+
+/* Parse "kind=dd/mm/yyyy kind=..." or "kind=days" lists as stored; -1 with a message. */
+int campaign_parse_deadlines(const char *s, campaign_deadline_t **out /* OUT */, size_t *n,
+                             char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,454 @@
+/* Live roll-up: every subtree's totals against a brute-force sum over [i, end) kept by the
+ * test itself, on a small hand-made tree and on the national registry (10,807 units) under
+ * random edits; counted/draft layers, removal, has flags, and readers racing a writer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/file.h"
+#include "core/mem.h"
+#include "db/store.h"
+#include "domain/rollup.h"
+#include "domain/units.h"
+
+static char tmpdir[] = "/tmp/suotdoi-rollup-XXXXXX";
+static unit_tree_t *small, *big;
+
+/* VN > 31 > 306 > 11413 > SCHOOL; 31 > 315 (sibling of 306); VN > 01 > 018 (other). */
+static const char tree_csv[] = "code,name,kind,parent_code\n"
+                               "31,Thành phố Hải Phòng,tp_tw,\n"
+                               "306,Quận Hải An,quan,31\n"
+                               "315,Huyện Tiên Lãng,huyen,31\n"
+                               "11413,Phường Đằng Lâm,phuong,306\n"
+                               "SCHOOL,Trường Tiểu học Đằng Lâm,truong_th,11413\n"
+                               "01,Thành phố Hà Nội,tp_tw,\n"
+                               "018,Huyện Gia Lâm,huyen,01\n";
+
+static int
+build(const char *name, const char *csv, size_t len, unit_tree_t **out)
+{
+	char path[300], err[4096];
+	snprintf(path, sizeof path, "%s/%s.db", tmpdir, name);
+	store_t *st;
+	units_import_stats_t s;
+	if (store_open(path, &st, err, sizeof err) < 0 ||
+	    units_import_csv(st, csv, len, &s, err, sizeof err) < 0 ||
+	    unit_tree_build(st, out, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	store_close(st);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	if (build("small", tree_csv, sizeof tree_csv - 1, &small) < 0)
+		return -1;
+	char *data, err[4096];
+	size_t len;
+	if (file_read_all(TEST_SOURCE_DIR "/data/dvhc/units-2025-03-01.csv", 1 << 26, &data, &len,
+	                  err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	int rc = build("big", data, len, &big);
+	free(data);
+	return rc;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unit_tree_unref(small);
+	unit_tree_unref(big);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
+/* The test's own model of every unit's report, summed by brute force. */
+typedef struct model {
+	int32_t n;
+	size_t nc;
+	int64_t *vals;       /* n x nc, as given (also where has is 0) */
+	unsigned char *has;  /* n x nc */
+	unsigned char *pres; /* n */
+	unsigned char *cnt;  /* n */
+} model_t;
+
+static void
+model_init(model_t *m, int32_t n, size_t nc)
+{
+	m->n = n;
+	m->nc = nc;
+	m->vals = xcalloc((size_t)n * nc, sizeof *m->vals);
+	m->has = xcalloc((size_t)n * nc, 1);
+	m->pres = xcalloc((size_t)n, 1);
+	m->cnt = xcalloc((size_t)n, 1);
+}
+
+static void
+model_free(model_t *m)
+{
+	free(m->vals);
+	free(m->has);
+	free(m->pres);
+	free(m->cnt);
+}
+
+/* Set in both the model and the roll-up. */
+static void
+set(rollup_t *r, model_t *m, int32_t unit, const int64_t *vals, const unsigned char *has,
+    int counted)
+{
+	rollup_set(r, unit, vals, has, counted);
+	m->pres[unit] = vals != NULL;
+	m->cnt[unit] = vals != NULL && counted;
+	for (size_t c = 0; c < m->nc; c++) {
+		m->vals[(size_t)unit * m->nc + c] = vals ? vals[c] : 0;
+		m->has[(size_t)unit * m->nc + c] = vals && (has == NULL || has[c]);
+	}
+}
+
+static void
+check_unit(const rollup_t *r, const model_t *m, const unit_tree_t *t, int32_t i, int drafts)
+{
+	int64_t want[8] = {0}, got[8], wrep = 0, grep = -1;
+	assert_true(m->nc <= 8);
+	for (int32_t j = i; j < t->units[i].end; j++) {
+		if (!(drafts ? m->pres[j] : m->cnt[j]))
+			continue;
+		wrep++;
+		for (size_t c = 0; c < m->nc; c++)
+			if (m->has[(size_t)j * m->nc + c])
+				want[c] += m->vals[(size_t)j * m->nc + c];
+	}
+	rollup_subtree(r, t, i, drafts, got, &grep);
+	for (size_t c = 0; c < m->nc; c++)
+		if (got[c] != want[c])
+			fail_msg("unit %s layer %s col %zu: got %lld, want %lld", t->units[i].code,
+			         drafts ? "all" : "counted", c, (long long)got[c],
+			         (long long)want[c]);
+	assert_int_equal(grep, wrep);
+}
+
+static void
+check_all(const rollup_t *r, const model_t *m, const unit_tree_t *t)
+{
+	for (int32_t i = 0; i < t->n; i++)
+		for (int d = 0; d < 2; d++)
+			check_unit(r, m, t, i, d);
+}
+
+static int32_t
+u(const char *code)
+{
+	int32_t i = unit_tree_find_code(small, code);
+	assert_true(i >= 0);
+	return i;
+}
+
+static void
+test_small_tree(void **state)
+{
+	(void)state;
+	rollup_t *r = rollup_new(small->n, 3);
+	model_t m;
+	model_init(&m, small->n, 3);
+	assert_int_equal(rollup_units(r), small->n);
+	assert_int_equal(rollup_cols(r), 3);
+	check_all(r, &m, small); /* all zeros, no reports */
+
+	int64_t a[3] = {10, 20, 30}, b[3] = {1, 2, 3}, c[3] = {100, 0, -5};
+	set(r, &m, u("SCHOOL"), a, NULL, 1);
+	set(r, &m, u("11413"), b, NULL, 1);
+	set(r, &m, u("315"), c, NULL, 0); /* a draft */
+	set(r, &m, u("018"), a, NULL, 1);
+	set(r, &m, 0, b, NULL, 0);
+	check_all(r, &m, small);
+
+	int64_t out[3], rep;
+	rollup_subtree(r, small, u("31"), 0, out, &rep);
+	assert_int_equal(out[0], 11);
+	assert_int_equal(out[2], 33);
+	assert_int_equal(rep, 2);
+	rollup_subtree(r, small, u("31"), 1, out, &rep);
+	assert_int_equal(out[0], 111);
+	assert_int_equal(out[2], 28);
+	assert_int_equal(rep, 3);
+	rollup_subtree(r, small, 0, 1, out, NULL); /* reports may be NULL */
+	assert_int_equal(out[1], 20 + 2 + 0 + 20 + 2);
+
+	/* replacing values applies the difference, not a second copy */
+	set(r, &m, u("SCHOOL"), c, NULL, 1);
+	check_all(r, &m, small);
+	rollup_free(r);
+	model_free(&m);
+}
+
+static void
+test_counted_to_draft_and_back(void **state)
+{
+	(void)state;
+	rollup_t *r = rollup_new(small->n, 2);
+	model_t m;
+	model_init(&m, small->n, 2);
+	int64_t v[2] = {7, 9}, w[2] = {70, 90}, out[2], rep;
+	set(r, &m, u("SCHOOL"), v, NULL, 1);
+	/* returned for correction: stays among drafts, leaves the counted totals */
+	set(r, &m, u("SCHOOL"), v, NULL, 0);
+	check_all(r, &m, small);
+	rollup_subtree(r, small, 0, 0, out, &rep);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(rep, 0);
+	rollup_subtree(r, small, 0, 1, out, &rep);
+	assert_int_equal(out[0], 7);
+	assert_int_equal(rep, 1);
+	assert_int_equal(rollup_own(r, u("SCHOOL"), 0, out, NULL), 0);
+	assert_int_equal(out[0], 0);
+	/* corrected while a draft, then submitted again */
+	set(r, &m, u("SCHOOL"), w, NULL, 0);
+	check_all(r, &m, small);
+	set(r, &m, u("SCHOOL"), w, NULL, 1);
+	check_all(r, &m, small);
+	rollup_subtree(r, small, u("306"), 0, out, &rep);
+	assert_int_equal(out[1], 90);
+	assert_int_equal(rep, 1);
+	rollup_free(r);
+	model_free(&m);
+}
+
+static void
+test_remove(void **state)
+{
+	(void)state;
+	rollup_t *r = rollup_new(small->n, 2);
+	model_t m;
+	model_init(&m, small->n, 2);
+	int64_t v[2] = {5, 6}, out[2], rep;
+	set(r, &m, u("SCHOOL"), v, NULL, 1);
+	set(r, &m, u("315"), v, NULL, 0);
+	set(r, &m, u("SCHOOL"), NULL, NULL, 1);
+	set(r, &m, u("315"), NULL, NULL, 0);
+	set(r, &m, u("018"), NULL, NULL, 0); /* removing what is not there */
+	check_all(r, &m, small);
+	rollup_subtree(r, small, 0, 1, out, &rep);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(rep, 0);
+	unsigned char has[2] = {9, 9};
+	assert_int_equal(rollup_own(r, u("SCHOOL"), 1, out, has), 0);
+	assert_int_equal(has[0], 0);
+	rollup_free(r);
+	model_free(&m);
+}
+
+static void
+test_has_flags(void **state)
+{
+	(void)state;
+	rollup_t *r = rollup_new(small->n, 3);
+	model_t m;
+	model_init(&m, small->n, 3);
+	/* a value without has counts 0 even if the caller left junk in vals */
+	int64_t v[3] = {4, 999, 6}, out[3], rep;
+	unsigned char has[3] = {1, 0, 1}, got[3];
+	set(r, &m, u("SCHOOL"), v, has, 1);
+	set(r, &m, u("11413"), v, has, 0);
+	check_all(r, &m, small);
+	rollup_subtree(r, small, u("306"), 1, out, &rep);
+	assert_int_equal(out[0], 8);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(rep, 2);
+
+	assert_int_equal(rollup_own(r, u("SCHOOL"), 0, out, got), 1);
+	assert_int_equal(out[0], 4);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(out[2], 6);
+	assert_memory_equal(got, has, 3);
+	/* a draft is in the "all" layer only */
+	assert_int_equal(rollup_own(r, u("11413"), 1, out, got), 1);
+	assert_memory_equal(got, has, 3);
+	assert_int_equal(rollup_own(r, u("11413"), 0, out, got), 0);
+	assert_int_equal(out[2], 0);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(rollup_own(r, u("31"), 1, out, got), 0);
+	/* a value given later fills the column */
+	has[1] = 1;
+	set(r, &m, u("SCHOOL"), v, has, 1);
+	check_all(r, &m, small);
+	rollup_free(r);
+	model_free(&m);
+}
+
+static void
+test_bad_arguments(void **state)
+{
+	(void)state;
+	rollup_t *r = rollup_new(small->n, 2);
+	int64_t v[2] = {1, 2}, out[2] = {9, 9}, rep = 9;
+	rollup_set(r, -1, v, NULL, 1);
+	rollup_set(r, small->n, v, NULL, 1);
+	rollup_set(NULL, 0, v, NULL, 1);
+	rollup_subtree(r, small, 0, 1, out, &rep);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(rep, 0);
+	rollup_set(r, 0, v, NULL, 1);
+	/* another snapshot's tree: its indexes are other units */
+	rollup_subtree(r, big, 0, 1, out, &rep);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(rep, 0);
+	rollup_subtree(r, small, small->n, 1, out, &rep);
+	assert_int_equal(rep, 0);
+	assert_int_equal(rollup_own(r, -1, 1, out, NULL), 0);
+	rollup_free(r);
+	rollup_free(NULL);
+	assert_null(rollup_new(-1, 2));
+	r = rollup_new(0, 0);
+	assert_int_equal(rollup_units(r), 0);
+	rollup_free(r);
+}
+
+static void
+test_random_national(void **state)
+{
+	(void)state;
+	enum { NC = 5 };
+	int32_t n = big->n;
+	assert_true(n > 10000);
+	rollup_t *r = rollup_new(n, NC);
+	model_t m;
+	model_init(&m, n, NC);
+	srand(20250301);
+	for (int op = 1; op <= 2000; op++) {
+		int32_t unit = rand() % n;
+		if (rand() % 6 == 0) {
+			set(r, &m, unit, NULL, NULL, 0);
+		} else {
+			int64_t v[NC];
+			unsigned char has[NC];
+			for (int c = 0; c < NC; c++) {
+				/* up to the template maximum (1e12), some negative */
+				v[c] = rand() % 4 == 0 ? (int64_t)(rand() % 1000000) * 1000000
+				                       : rand() % 1000;
+				if (rand() % 10 == 0)
+					v[c] = -v[c];
+				has[c] = rand() % 8 != 0;
+			}
+			set(r, &m, unit, v, has, rand() % 3 != 0);
+		}
+		if (op % 500 == 0) {
+			check_unit(r, &m, big, 0, 0);
+			check_unit(r, &m, big, 0, 1);
+			for (int k = 0; k < 200; k++) {
+				check_unit(r, &m, big, rand() % n, 0);
+				check_unit(r, &m, big, rand() % n, 1);
+			}
+		}
+	}
+	/* every province and district too, where sums cross many blocks */
+	for (int32_t i = 0; i < n; i++)
+		if (big->units[i].depth <= 2) {
+			check_unit(r, &m, big, i, 0);
+			check_unit(r, &m, big, i, 1);
+		}
+	/* own values round-trip for every unit */
+	for (int32_t i = 0; i < n; i++) {
+		int64_t out[NC];
+		unsigned char has[NC];
+		assert_int_equal(rollup_own(r, i, 1, out, has), m.pres[i]);
+		for (int c = 0; c < NC; c++) {
+			assert_int_equal(has[c], m.has[(size_t)i * NC + c]);
+			assert_int_equal(out[c], has[c] ? m.vals[(size_t)i * NC + c] : 0);
+		}
+	}
+	rollup_free(r);
+	model_free(&m);
+}
+
+/* A writer keeps every report's columns summing to 0 (v, -v); readers must never see a
+ * half-applied update, so every total they read sums to 0 too. */
+typedef struct race {
+	rollup_t *r;
+	atomic_int bad, stop;
+} race_t;
+
+static void *
+race_writer(void *arg)
+{
+	race_t *x = arg;
+	unsigned seed = 7;
+	for (int i = 0; i < 20000; i++) {
+		int64_t v = rand_r(&seed) % 100000, vals[2] = {v, -v};
+		int32_t unit = (int32_t)(rand_r(&seed) % (unsigned)big->n);
+		rollup_set(x->r, unit, rand_r(&seed) % 5 ? vals : NULL, NULL, (int)(v & 1));
+	}
+	atomic_store(&x->stop, 1);
+	return NULL;
+}
+
+static void *
+race_reader(void *arg)
+{
+	race_t *x = arg;
+	unsigned seed = 11;
+	/* bounded: the writer's end stops us, and so does a cap if it is slow */
+	for (int i = 0; i < 200000 && !atomic_load(&x->stop); i++) {
+		int64_t out[2], rep;
+		int32_t unit = i % 3 == 0 ? 0 : (int32_t)(rand_r(&seed) % (unsigned)big->n);
+		rollup_subtree(x->r, big, unit, i & 1, out, &rep);
+		if (out[0] + out[1] != 0 || rep < 0)
+			atomic_fetch_add(&x->bad, 1);
+	}
+	return NULL;
+}
+
+static void
+test_concurrent(void **state)
+{
+	(void)state;
+	race_t x = {.r = rollup_new(big->n, 2)};
+	atomic_init(&x.bad, 0);
+	atomic_init(&x.stop, 0);
+	pthread_t th[4];
+	assert_int_equal(pthread_create(&th[0], NULL, race_writer, &x), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, race_reader, &x), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(atomic_load(&x.bad), 0);
+	int64_t out[2], rep;
+	rollup_subtree(x.r, big, 0, 1, out, &rep);
+	assert_int_equal(out[0] + out[1], 0);
+	assert_true(rep > 0);
+	rollup_free(x.r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_small_tree),
+	        cmocka_unit_test(test_counted_to_draft_and_back),
+	        cmocka_unit_test(test_remove),
+	        cmocka_unit_test(test_has_flags),
+	        cmocka_unit_test(test_bad_arguments),
+	        cmocka_unit_test(test_random_national),
+	        cmocka_unit_test(test_concurrent),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
