@@ -16,6 +16,7 @@
  * numbers and three narratives of up to 20,000 bytes each. */
 #define FORM_MAX 8192
 #define REPORT_MAX (256 * 1024)
+#define TEMPLATE_MAX_BODY (3 * 1024 * 1024) /* a 1 MiB document, percent-encoded */
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
  * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
@@ -95,6 +96,22 @@ static const http_route_t routes[] = {
          page_export_phuluc},
         {HTTP_GET, "/campaigns/:id/units/:code/matrix", "format", 0, "unit:unit.view",
          page_export_matrix},
+        {HTTP_GET, "/units/:code/campaigns/new", "", 0, "unit:campaign.manage", page_campaign_new},
+        {HTTP_POST, "/units/:code/campaigns",
+         "name year theme template start end registration opening_time opening_place "
+         "opening_participants due due_levels status csrf",
+         FORM_MAX, "unit:campaign.manage", page_campaign_create},
+        {HTTP_GET, "/templates", "", 0, "self", page_templates},
+        {HTTP_POST, "/templates", "json csrf", TEMPLATE_MAX_BODY, "root:system.manage",
+         page_template_import},
+        {HTTP_POST, "/api/v1/templates", "csrf", TEMPLATE_MAX_BODY, "root:system.manage",
+         page_template_import},
+        {HTTP_GET, "/templates/:tid/json", "", 0, "self", page_template_json},
+        {HTTP_GET, "/templates/:tid/edit", "", 0, "root:system.manage", page_template_edit},
+        {HTTP_POST, "/templates/:tid", "json csrf", TEMPLATE_MAX_BODY, "root:system.manage",
+         page_template_save},
+        {HTTP_POST, "/templates/:tid/copy", "year csrf", FORM_MAX, "root:system.manage",
+         page_template_copy},
 };
 
 const http_route_t *

@@ -164,6 +164,14 @@ int page_chase(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
 int page_export_matrix(http_req_t *req);
+int page_templates(http_req_t *req);
+int page_template_json(http_req_t *req);
+int page_template_import(http_req_t *req);
+int page_template_copy(http_req_t *req);
+int page_template_edit(http_req_t *req);
+int page_template_save(http_req_t *req);
+int page_campaign_new(http_req_t *req);
+int page_campaign_create(http_req_t *req);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
 

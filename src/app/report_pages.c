@@ -127,8 +127,8 @@ figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
 		for (size_t k = 0; k < sec->nitems; k++) {
 			const tpl_item_t *it = &sec->items[k];
 			json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s}", "code", it->code, "number",
-			                      it->number, "label", it->label, "heading", it->heading,
-			                      "unit", it->unit);
+			                      it->number, "label", it->label, "heading",
+			                      it->heading, "unit", it->unit);
 			if (it->col >= 0) {
 				json_object_set_new(o, "total", fmt_int(tot[it->col]));
 				json_object_set_new(o, "total_num", json_integer(tot[it->col]));
@@ -361,11 +361,12 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		json_t *items = json_array();
 		for (size_t k = 0; k < sec->nitems; k++, idx++) {
 			const tpl_item_t *it = &sec->items[k];
-			json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b}", "code", it->code,
-			                      "number", it->number, "label", it->label, "unit", it->unit,
-			                      "help", it->help, "heading", it->heading, "required",
-			                      it->required, "is_bool", it->type == TPL_BOOL, "is_text",
-			                      it->tcol >= 0, "is_num", it->col >= 0 && it->type != TPL_BOOL);
+			json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b}", "code",
+			                      it->code, "number", it->number, "label", it->label,
+			                      "unit", it->unit, "help", it->help, "heading",
+			                      it->heading, "required", it->required, "is_bool",
+			                      it->type == TPL_BOOL, "is_text", it->tcol >= 0,
+			                      "is_num", it->col >= 0 && it->type != TPL_BOOL);
 			json_object_set_new(o, "name", json_sprintf("v.%s", it->code));
 			if (it->col >= 0) {
 				const char *v = fs && fs->typed[idx] ? fs->typed[idx] : NULL;
@@ -376,8 +377,10 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 					buf_free(&b);
 				}
 				json_object_set_new(o, "value", json_string(v ? v : ""));
-				json_object_set_new(o, "yes", json_boolean(has[it->col] && num[it->col]));
-				json_object_set_new(o, "no", json_boolean(has[it->col] && !num[it->col]));
+				json_object_set_new(o, "yes",
+				                    json_boolean(has[it->col] && num[it->col]));
+				json_object_set_new(o, "no",
+				                    json_boolean(has[it->col] && !num[it->col]));
 				json_object_set_new(o, "total", fmt_int(tot[it->col]));
 				if (fz.any && frozen[it->col] != tot[it->col]) {
 					json_object_set_new(o, "frozen", fmt_int(frozen[it->col]));
@@ -393,7 +396,8 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		}
 		json_array_append_new(sections,
 		                      json_pack("{s:s,s:s,s:b,s:o}", "number", sec->number, "title",
-		                                sec->title, "narrative", sec->narrative, "items", items));
+		                                sec->title, "narrative", sec->narrative, "items",
+		                                items));
 	}
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "campaign", campaign_json(req, lc->c));
@@ -413,9 +417,9 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	json_object_set_new(ctx, "can_reopen",
 	                    json_boolean(can_review && !strcmp(r->status, "approved")));
 	json_object_set_new(ctx, "changed", json_boolean(changed));
-	json_object_set_new(ctx, "can_resubmit",
-	                    json_boolean(level && changed && can_submit &&
-	                                 !strcmp(r->status, "submitted")));
+	json_object_set_new(
+	        ctx, "can_resubmit",
+	        json_boolean(level && changed && can_submit && !strcmp(r->status, "submitted")));
 	json_object_set_new(ctx, "on_behalf", json_boolean(r->on_behalf));
 	json_object_set_new(ctx, "updated", json_string(fmt_time(a, r->updated_at)));
 	int32_t due = campaign_due(lc->c, t, i);
@@ -459,9 +463,10 @@ report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_repo
 		for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
 			const tpl_item_t *it = &tpl->sections[s].items[k];
 			if (it->col >= 0 && r->has[it->col])
-				json_object_set_new(vals, it->code, it->type == TPL_BOOL
-				                                         ? json_boolean(r->num[it->col])
-				                                         : json_integer(r->num[it->col]));
+				json_object_set_new(vals, it->code,
+				                    it->type == TPL_BOOL
+				                            ? json_boolean(r->num[it->col])
+				                            : json_integer(r->num[it->col]));
 			else if (it->tcol >= 0 && r->text[it->tcol])
 				json_object_set_new(vals, it->code, json_string(r->text[it->tcol]));
 		}
@@ -517,7 +522,8 @@ collect(http_req_t *req, live_campaign_t *lc, int level, form_state_t *fs, json_
 			jv = doc; /* {} = no values */
 		if (!json_is_object(jv)) {
 			json_decref(doc);
-			fs->form_error = "Nội dung phải là JSON dạng {\"values\": {\"mã mục\": giá trị}}.";
+			fs->form_error =
+			        "Nội dung phải là JSON dạng {\"values\": {\"mã mục\": giá trị}}.";
 			return 400;
 		}
 		*json_out = doc;
@@ -539,8 +545,8 @@ collect(http_req_t *req, live_campaign_t *lc, int level, form_state_t *fs, json_
 		if (!strncmp(kv[k].name, "v.", 2) && !template_item(tpl, kv[k].name + 2))
 			unknown = kv[k].name + 2;
 	if (unknown) {
-		fs->form_error =
-		        arena_printf(a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.", unknown);
+		fs->form_error = arena_printf(
+		        a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.", unknown);
 		return 400;
 	}
 	size_t idx = 0;
@@ -551,13 +557,15 @@ collect(http_req_t *req, live_campaign_t *lc, int level, form_state_t *fs, json_
 			if (jv) {
 				json_t *x = json_object_get(jv, it->code);
 				if (json_is_integer(x))
-					v = arena_printf(a, "%lld", (long long)json_integer_value(x));
+					v = arena_printf(a, "%lld",
+					                 (long long)json_integer_value(x));
 				else if (json_is_boolean(x))
 					v = json_is_true(x) ? "1" : "0";
 				else if (json_is_string(x))
 					v = json_string_value(x);
 				else if (x && !json_is_null(x)) {
-					fs->errors[idx] = "Giá trị phải là số, đúng/sai hoặc chuỗi.";
+					fs->errors[idx] =
+					        "Giá trị phải là số, đúng/sai hoặc chuỗi.";
 					fs->nerrors++;
 					continue;
 				}
@@ -572,18 +580,21 @@ collect(http_req_t *req, live_campaign_t *lc, int level, form_state_t *fs, json_
 				continue;
 			if (it->tcol >= 0) {
 				if (strlen(v) > MAX_TEXT) {
-					fs->errors[idx] = "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
+					fs->errors[idx] =
+					        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
 					fs->nerrors++;
 				} else if (*v)
 					fs->text[it->tcol] = v;
 				continue;
 			}
 			if (it->col < 0 || (level && it->type != TPL_TEXT))
-				continue; /* a level's figures are its subtree's totals, not typed */
+				continue; /* a level's figures are its subtree's totals, not typed
+				           */
 			fs->typed[idx] = v;
 			char err[300];
 			int has;
-			if (template_parse_value(it, v, &fs->num[it->col], &has, err, sizeof err) < 0) {
+			if (template_parse_value(it, v, &fs->num[it->col], &has, err, sizeof err) <
+			    0) {
 				fs->errors[idx] = arena_strdup(a, err);
 				fs->nerrors++;
 			} else
@@ -629,11 +640,12 @@ reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t 
 				if (fs->errors[idx])
 					json_object_set_new(fields, tpl->sections[s].items[k].code,
 					                    json_string(fs->errors[idx]));
-		const char *msg = fs->form_error ? fs->form_error
-		                                 : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
-		                                   "được lưu.";
-		json_t *e = json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status, "message", msg,
-		                      "fields", fields);
+		const char *msg = fs->form_error
+		                          ? fs->form_error
+		                          : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
+		                            "được lưu.";
+		json_t *e = json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status, "message",
+		                      msg, "fields", fields);
 		return app_reply_json(req, status, e);
 	}
 	return render_report(req, lc, i, r, fs, status, NULL);
@@ -688,8 +700,9 @@ write_report(http_req_t *req, int submitting)
 		return reply_error(req, lc, i, &r, &fs, 409, doc);
 	}
 	if (locked(r.status) && !resubmit) {
-		fs.form_error = "Báo cáo đã nộp nên bị khóa. Muốn sửa, cấp trên cần trả lại hoặc mở lại "
-		                "báo cáo.";
+		fs.form_error =
+		        "Báo cáo đã nộp nên bị khóa. Muốn sửa, cấp trên cần trả lại hoặc mở lại "
+		        "báo cáo.";
 		return reply_error(req, lc, i, &r, &fs, 409, doc);
 	}
 	if (resubmit && (!reason || strlen(reason) < 5)) {
@@ -708,7 +721,10 @@ write_report(http_req_t *req, int submitting)
 	}
 	const char *msg;
 	st = rep_write(req, lc, i, &r, fs.num, fs.has, fs.text, submitting ? "submitted" : "draft",
-	               resubmit ? "resubmit" : submitting ? "submit" : "save", version, &msg);
+	               resubmit     ? "resubmit"
+	               : submitting ? "submit"
+	                            : "save",
+	               version, &msg);
 	if (st) {
 		if (!msg)
 			return st;
@@ -723,14 +739,16 @@ write_report(http_req_t *req, int submitting)
 		rollup_subtree(lc->ru, t, i, 0, tot, NULL);
 		store_value_t *vals = arena_alloc(a, nc * sizeof *vals);
 		for (size_t c = 0; c < tpl->ncols; c++)
-			vals[c] = (store_value_t){template_item_col(tpl, (int)c)->code, 1, tot[c], ""};
+			vals[c] = (store_value_t){template_item_col(tpl, (int)c)->code, 1, tot[c],
+			                          ""};
 		rep_report_t now;
 		if (rep_read(req, lc, i, &now) == 0)
-			store_report_freeze(((app_t *)http_req_app(req))->store, now.id, vals, tpl->ncols,
-			                    app_now());
+			store_report_freeze(((app_t *)http_req_app(req))->store, now.id, vals,
+			                    tpl->ncols, app_now());
 		if (resubmit) {
-			store_report_event_t ev = {0, now.id, app_now(), app_req_user(req)->id,
-			                           "resubmit.reason", reason};
+			store_report_event_t ev = {
+			        0,     now.id, app_now(), app_req_user(req)->id, "resubmit.reason",
+			        reason};
 			store_report_event_add(((app_t *)http_req_app(req))->store, &ev);
 		}
 	}
@@ -784,9 +802,10 @@ review(http_req_t *req, const char *event)
 	fs.errors = arena_alloc(http_req_arena(req), (n + 1) * sizeof *fs.errors);
 	memset(fs.errors, 0, (n + 1) * sizeof *fs.errors);
 	if (strcmp(r.status, need) != 0) {
-		fs.form_error = !strcmp(event, "reopen")
-		                        ? "Chỉ mở lại được báo cáo đã duyệt."
-		                        : "Chỉ trả lại hoặc duyệt được báo cáo đã nộp (chưa duyệt).";
+		fs.form_error =
+		        !strcmp(event, "reopen")
+		                ? "Chỉ mở lại được báo cáo đã duyệt."
+		                : "Chỉ trả lại hoặc duyệt được báo cáo đã nộp (chưa duyệt).";
 		return reply_error(req, lc, i, &r, &fs, 409, NULL);
 	}
 	if (!strcmp(event, "return") && (!comment || strlen(comment) < 3)) {
@@ -901,13 +920,15 @@ page_chase(http_req_t *req)
 		if ((kd == K_MISSING || kd == K_RETURNED) && json_array_size(missing) < 500) {
 			json_t *o = app_unit_json(t, k);
 			json_object_set_new(o, "state", json_string(k_names[kd]));
-			json_object_set_new(o, "status_name", json_string(rep_status_name(st[k].status)));
+			json_object_set_new(o, "status_name",
+			                    json_string(rep_status_name(st[k].status)));
 			json_object_set_new(o, "last", json_string(fmt_time(a, st[k].updated_at)));
 			json_object_set_new(o, "due", json_string(fmt_date(a, due)));
 			if (due)
 				json_object_set_new(o, "days_left", json_integer(due - today));
-			json_object_set_new(o, "can_remind",
-			                    json_boolean(access_allowed(t, g, ng, ACT_REPORT_REVIEW, k)));
+			json_object_set_new(
+			        o, "can_remind",
+			        json_boolean(access_allowed(t, g, ng, ACT_REPORT_REVIEW, k)));
 			json_array_append_new(missing, o);
 		}
 	}
@@ -928,13 +949,15 @@ page_chase(http_req_t *req)
 			continue;
 		json_t *o = app_unit_json(t, j);
 		json_object_set_new(o, "expected", json_integer(e));
-		json_object_set_new(o, "submitted", json_integer(c[K_ONTIME] + c[K_LATE] + c[K_APPROVED]));
+		json_object_set_new(o, "submitted",
+		                    json_integer(c[K_ONTIME] + c[K_LATE] + c[K_APPROVED]));
 		json_object_set_new(o, "late", json_integer(c[K_LATE]));
 		json_object_set_new(o, "missing", json_integer(c[K_MISSING]));
 		json_object_set_new(o, "returned", json_integer(c[K_RETURNED]));
 		json_object_set_new(o, "last", json_string(fmt_time(a, last)));
 		if (campaign_expects(lc->c, t, j))
-			json_object_set_new(o, "status_name", json_string(rep_status_name(st[j].status)));
+			json_object_set_new(o, "status_name",
+			                    json_string(rep_status_name(st[j].status)));
 		json_array_append_new(kids, o);
 	}
 	json_t *o = json_object();
@@ -969,8 +992,8 @@ page_remind(http_req_t *req)
 	const char *note = http_req_param(req, "note");
 	if (note && strlen(note) > 500)
 		note = NULL;
-	store_reminder_t r = {0, lc->c->id, t->units[i].id, app_now(), app_req_user(req)->id,
-	                      note ? note : ""};
+	store_reminder_t r = {
+	        0, lc->c->id, t->units[i].id, app_now(), app_req_user(req)->id, note ? note : ""};
 	if (store_reminder_add(((app_t *)http_req_app(req))->store, &r) < 0)
 		return 500;
 	app_audit(req, t, i, "report.remind",
@@ -983,7 +1006,8 @@ page_remind(http_req_t *req)
 	if (bi >= 0 && unit_tree_contains(t, bi, i))
 		back = bi;
 	return http_redirect(req, 303,
-	                     arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s/status?done=remind",
+	                     arena_printf(http_req_arena(req),
+	                                  "/campaigns/%lld/units/%s/status?done=remind",
 	                                  (long long)lc->c->id, t->units[back].code));
 }
 
@@ -1019,11 +1043,13 @@ home_campaign(const store_campaign_t *sc, void *p)
 		if (rep_read(req, &tmp, i, &r) < 0 || rep_counted(r.status))
 			continue;
 		int32_t due = campaign_due(c, t, i);
-		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "campaign_id", (json_int_t)c->id,
-		                      "campaign", c->name, "unit_code", t->units[i].code, "unit_name",
-		                      t->units[i].name, "status_name", rep_status_name(r.status));
+		json_t *o =
+		        json_pack("{s:I,s:s,s:s,s:s,s:s}", "campaign_id", (json_int_t)c->id,
+		                  "campaign", c->name, "unit_code", t->units[i].code, "unit_name",
+		                  t->units[i].name, "status_name", rep_status_name(r.status));
 		if (due) {
-			json_object_set_new(o, "due", json_string(fmt_date(http_req_arena(req), due)));
+			json_object_set_new(o, "due",
+			                    json_string(fmt_date(http_req_arena(req), due)));
 			json_object_set_new(o, "days_left", json_integer(due - today));
 			json_object_set_new(o, "overdue", json_boolean(due < today));
 		}
@@ -1070,14 +1096,15 @@ page_export_phuluc(http_req_t *req)
 		memcpy(has, r.has, nc);
 	int level = is_level(t, i);
 	phuluc_t p = {
-		.tpl = tpl,
-		.unit_name = t->units[i].name,
-		.scope_note = level ? arena_printf(a, "Tổng hợp %lld báo cáo đã nộp", (long long)nrep)
-		                    : NULL,
-		.num = num,
-		.has = has,
-		.text = r.text,
-		.nreports = level ? nrep : 1,
+	        .tpl = tpl,
+	        .unit_name = t->units[i].name,
+	        .scope_note =
+	                level ? arena_printf(a, "Tổng hợp %lld báo cáo đã nộp", (long long)nrep)
+	                      : NULL,
+	        .num = num,
+	        .has = has,
+	        .text = r.text,
+	        .nreports = level ? nrep : 1,
 	};
 	buf_t out = BUF_INIT;
 	char err[300];
@@ -1090,7 +1117,8 @@ page_export_phuluc(http_req_t *req)
 	                 arena_printf(a, "attachment; filename=\"phu-luc-%d-%s.xlsx\"", lc->c->year,
 	                              t->units[i].code));
 	return http_reply_buf(req, 200,
-	                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &out);
+	                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	                      &out);
 }
 
 int
@@ -1115,7 +1143,8 @@ page_export_matrix(http_req_t *req)
 	header[3] = "Trạng thái";
 	for (size_t c = 0; c < tpl->ncols; c++) {
 		const tpl_item_t *it = template_item_col(tpl, (int)c);
-		header[4 + c] = *it->number ? arena_printf(a, "%s. %s", it->number, it->label) : it->label;
+		header[4 + c] =
+		        *it->number ? arena_printf(a, "%s. %s", it->number, it->label) : it->label;
 		numeric[4 + c] = 1;
 	}
 	unit_state_t *st = load_states(req, lc);
@@ -1137,11 +1166,16 @@ page_export_matrix(http_req_t *req)
 		row[3] = rep_status_name(st[k].status);
 		int any = rollup_own(lc->ru, k, 1, own, has);
 		for (size_t c = 0; c < tpl->ncols; c++)
-			row[4 + c] = any && has[c] ? arena_printf(a, "%lld", (long long)own[c]) : NULL;
+			row[4 + c] =
+			        any && has[c] ? arena_printf(a, "%lld", (long long)own[c]) : NULL;
 		rows++;
 	}
 	table_t tb = {arena_printf(a, "Số liệu %d — %s", lc->c->year, t->units[i].name),
-	              header, ncols, cells, rows, numeric};
+	              header,
+	              ncols,
+	              cells,
+	              rows,
+	              numeric};
 	buf_t out = BUF_INIT;
 	char err[300];
 	int rc = 0;
@@ -1158,8 +1192,9 @@ page_export_matrix(http_req_t *req)
 	http_resp_header(req, "Content-Disposition",
 	                 arena_printf(a, "attachment; filename=\"so-lieu-%d-%s.%s\"", lc->c->year,
 	                              t->units[i].code, csv ? "csv" : "xlsx"));
-	return http_reply_buf(req, 200,
-	                      csv ? "text/csv; charset=utf-8"
-	                          : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	                      &out);
+	return http_reply_buf(
+	        req, 200,
+	        csv ? "text/csv; charset=utf-8"
+	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	        &out);
 }

@@ -89,7 +89,12 @@ static rollup_t *
 build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 {
 	size_t nc = c->tpl->ncols;
-	build_t b = {c, t, rollup_new(t->n, nc ? nc : 1), 0, 0, xcalloc(nc ? nc : 1, sizeof *b.num),
+	build_t b = {c,
+	             t,
+	             rollup_new(t->n, nc ? nc : 1),
+	             0,
+	             0,
+	             xcalloc(nc ? nc : 1, sizeof *b.num),
 	             xcalloc(nc ? nc : 1, 1)};
 	/* first every report with zeros, then the values: a report with no numbers counts */
 	store_reports_of_campaign(st, c->id, add_report, &b);
@@ -264,8 +269,8 @@ on_behalf(http_req_t *req, const unit_tree_t *t, int32_t unit)
 
 int
 rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
-          const int64_t *num, const unsigned char *has, const char *const *text,
-          const char *status, const char *event, int64_t expected_version, const char **msg)
+          const int64_t *num, const unsigned char *has, const char *const *text, const char *status,
+          const char *event, int64_t expected_version, const char **msg)
 {
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
@@ -284,16 +289,16 @@ rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t
 		}
 	int behalf = on_behalf(req, t, unit);
 	store_report_t r = {
-		.campaign_id = lc->c->id,
-		.unit_id = t->units[unit].id,
-		.status = status,
-		.updated_at = now,
-		.updated_by = actor_id(req),
-		.on_behalf = behalf,
-		.submitted_at = !strcmp(status, "submitted") ? now : old->submitted_at,
-		.submitted_by = !strcmp(status, "submitted") ? actor_id(req) : 0,
-		.reviewed_at = old->reviewed_at,
-		.comment = old->comment,
+	        .campaign_id = lc->c->id,
+	        .unit_id = t->units[unit].id,
+	        .status = status,
+	        .updated_at = now,
+	        .updated_by = actor_id(req),
+	        .on_behalf = behalf,
+	        .submitted_at = !strcmp(status, "submitted") ? now : old->submitted_at,
+	        .submitted_by = !strcmp(status, "submitted") ? actor_id(req) : 0,
+	        .reviewed_at = old->reviewed_at,
+	        .comment = old->comment,
 	};
 	if (store_tx_begin(app->store) < 0) {
 		*msg = NULL;
@@ -327,7 +332,8 @@ rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t
 			} else
 				continue;
 			if (strcmp(o, n) != 0)
-				app_audit(req, t, unit, behalf ? "report.value.behalf" : "report.value",
+				app_audit(req, t, unit,
+				          behalf ? "report.value.behalf" : "report.value",
 				          arena_printf(a, "%s%s", target_prefix, it->code), o, n);
 		}
 	store_report_event_t ev = {0, id, now, actor_id(req), event, ""};
@@ -346,25 +352,26 @@ rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t
 
 int
 rep_set_status(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
-               const char *status, const char *event, const char *comment,
-               int64_t expected_version, const char **msg)
+               const char *status, const char *event, const char *comment, int64_t expected_version,
+               const char **msg)
 {
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
 	int64_t now = app_now();
-	int review = !strcmp(event, "return") || !strcmp(event, "approve") || !strcmp(event, "reopen");
+	int review =
+	        !strcmp(event, "return") || !strcmp(event, "approve") || !strcmp(event, "reopen");
 	store_report_t r = {
-		.id = old->id,
-		.campaign_id = lc->c->id,
-		.unit_id = t->units[unit].id,
-		.status = status,
-		.updated_at = now,
-		.updated_by = actor_id(req),
-		.on_behalf = old->on_behalf,
-		.submitted_at = old->submitted_at,
-		.reviewed_at = review ? now : old->reviewed_at,
-		.reviewed_by = review ? actor_id(req) : 0,
-		.comment = comment ? comment : "",
+	        .id = old->id,
+	        .campaign_id = lc->c->id,
+	        .unit_id = t->units[unit].id,
+	        .status = status,
+	        .updated_at = now,
+	        .updated_by = actor_id(req),
+	        .on_behalf = old->on_behalf,
+	        .submitted_at = old->submitted_at,
+	        .reviewed_at = review ? now : old->reviewed_at,
+	        .reviewed_by = review ? actor_id(req) : 0,
+	        .comment = comment ? comment : "",
 	};
 	int64_t version;
 	if (store_tx_begin(app->store) < 0) {

@@ -42,8 +42,7 @@ int rep_read(http_req_t *req, live_campaign_t *lc, int32_t unit, rep_report_t *o
  * item), event, roll-up. expected_version from the form. 0, or an HTTP status with msg. */
 int rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
               const int64_t *num, const unsigned char *has, const char *const *text,
-              const char *status, const char *event, int64_t expected_version,
-              const char **msg);
+              const char *status, const char *event, int64_t expected_version, const char **msg);
 /* Change only the status (return, approve, reopen): store, event, audit, roll-up. */
 int rep_set_status(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
                    const char *status, const char *event, const char *comment,

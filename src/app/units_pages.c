@@ -118,6 +118,8 @@ page_unit(http_req_t *req)
 	                    json_boolean(access_allowed(t, g, ng, ACT_USERS_VIEW, i)));
 	json_object_set_new(ctx, "can_audit",
 	                    json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
+	json_object_set_new(ctx, "can_campaign",
+	                    json_boolean(access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i)));
 	char *title = xstrdup(u->name);
 	int rc = app_render_page(req, 200, "unit", title, ctx);
 	free(title);

@@ -9,14 +9,14 @@
 #define B SCOPE_BELOW
 #define S SCOPE_SUBTREE
 
-/* Rows: roles; columns: actions, in enum order:
+/* Rows: roles; columns: actions, in enum order (the last: campaign.manage):
  *                       view report.edit submit review users.view users.manage audit system */
 static const scope_t rules[ROLE_COUNT][ACT_COUNT] = {
-        [ROLE_ADMIN] = /*  */ {S, S, S, B, S, S, S, S},
-        [ROLE_HEAD] = /*   */ {S, S, S, B, S, S, S, N},
-        [ROLE_OVERSEER] = /**/ {S, B, B, B, S, N, S, N},
-        [ROLE_ENTRY] = /*  */ {O, O, N, N, N, N, N, N},
-        [ROLE_VIEWER] = /* */ {S, N, N, N, N, N, N, N},
+        [ROLE_ADMIN] = /*  */ {S, S, S, B, S, S, S, S, S},
+        [ROLE_HEAD] = /*   */ {S, S, S, B, S, S, S, N, S},
+        [ROLE_OVERSEER] = /**/ {S, B, B, B, S, N, S, N, O},
+        [ROLE_ENTRY] = /*  */ {O, O, N, N, N, N, N, N, N},
+        [ROLE_VIEWER] = /* */ {S, N, N, N, N, N, N, N, N},
 };
 
 #undef N
@@ -29,8 +29,8 @@ static const char *const role_names[ROLE_COUNT] = {
         "Quản trị hệ thống", "Lãnh đạo đơn vị", "Cán bộ theo dõi", "Cán bộ nhập liệu", "Chỉ xem",
 };
 static const char *const action_codes[ACT_COUNT] = {
-        "unit.view",  "report.edit",  "report.submit", "report.review",
-        "users.view", "users.manage", "audit.read",    "system.manage",
+        "unit.view",    "report.edit", "report.submit", "report.review",   "users.view",
+        "users.manage", "audit.read",  "system.manage", "campaign.manage",
 };
 
 const char *

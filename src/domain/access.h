@@ -19,14 +19,15 @@ typedef enum role {
 } role_t;
 
 typedef enum action {
-	ACT_UNIT_VIEW,     /* see a unit's non-public data */
-	ACT_REPORT_EDIT,   /* enter or change a unit's figures */
-	ACT_REPORT_SUBMIT, /* submit and sign a unit's report */
-	ACT_REPORT_REVIEW, /* return or approve a unit's report */
-	ACT_USERS_VIEW,    /* see who acts for a unit */
-	ACT_USERS_MANAGE,  /* create, disable, reset, grant and revoke roles at a unit */
-	ACT_AUDIT_READ,    /* read the audit log of a unit's subtree */
-	ACT_SYSTEM_MANAGE, /* registry imports, kinds, system settings */
+	ACT_UNIT_VIEW,       /* see a unit's non-public data */
+	ACT_REPORT_EDIT,     /* enter or change a unit's figures */
+	ACT_REPORT_SUBMIT,   /* submit and sign a unit's report */
+	ACT_REPORT_REVIEW,   /* return or approve a unit's report */
+	ACT_USERS_VIEW,      /* see who acts for a unit */
+	ACT_USERS_MANAGE,    /* create, disable, reset, grant and revoke roles at a unit */
+	ACT_AUDIT_READ,      /* read the audit log of a unit's subtree */
+	ACT_SYSTEM_MANAGE,   /* registry imports, kinds, templates, system settings */
+	ACT_CAMPAIGN_MANAGE, /* issue and edit campaigns for the unit's subtree */
 	ACT_COUNT
 } action_t;
 

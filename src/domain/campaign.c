@@ -40,7 +40,8 @@ copy_campaign(const store_campaign_t *s, void *p)
 			p2++;
 		size_t n = strcspn(p2, " ");
 		if (n) {
-			c->expected = xrealloc(c->expected, size_mul(c->nexpected + 1, sizeof *c->expected));
+			c->expected = xrealloc(c->expected,
+			                       size_mul(c->nexpected + 1, sizeof *c->expected));
 			c->expected[c->nexpected++] = xstrndup(p2, n);
 		}
 		p2 += n;
@@ -82,7 +83,8 @@ campaign_load(store_t *st, int64_t id, campaign_t **out, char *err, size_t errle
 	}
 	char terr[512];
 	if (template_from_json(l.json, strlen(l.json), &l.c->tpl, terr, sizeof terr) < 0) {
-		snprintf(err, errlen, "Mẫu báo cáo của đợt %lld không hợp lệ: %s", (long long)id, terr);
+		snprintf(err, errlen, "Mẫu báo cáo của đợt %lld không hợp lệ: %s", (long long)id,
+		         terr);
 		free(l.json);
 		campaign_free(l.c);
 		return -1;
@@ -119,14 +121,27 @@ campaign_issuer(const campaign_t *c, const unit_tree_t *t)
 	return unit_tree_find_id(t, c->issuer_unit_id);
 }
 
+static int
+kind_expected(const campaign_t *c, const char *kind)
+{
+	for (size_t k = 0; k < c->nexpected; k++)
+		if (!strcmp(c->expected[k], kind))
+			return 1;
+	return 0;
+}
+
 int
 campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i)
 {
 	int32_t top = campaign_issuer(c, t);
-	if (top < 0 || !unit_tree_contains(t, top, i))
+	if (top < 0 || !unit_tree_contains(t, top, i) || !kind_expected(c, t->units[i].kind))
 		return 0;
-	for (size_t k = 0; k < c->nexpected; k++)
-		if (!strcmp(c->expected[k], t->units[i].kind))
+	if (!t->units[i].is_locality)
+		return 1;
+	/* a level compiles only when something below it reports; bodies come first in the
+	 * depth-first order, so this usually stops after a few units */
+	for (int32_t k = i + 1; k < t->units[i].end; k++)
+		if (!t->units[k].is_locality && kind_expected(c, t->units[k].kind))
 			return 1;
 	return 0;
 }
@@ -154,8 +169,8 @@ campaign_parse_deadlines(const char *s, campaign_deadline_t **out, size_t *n, ch
 			break;
 		const char *eq = memchr(s, '=', len);
 		if (eq == NULL || eq == s) {
-			snprintf(err, errlen, "Hạn báo cáo \"%.*s\" phải có dạng loại=dd/mm/yyyy.", (int)len,
-			         s);
+			snprintf(err, errlen, "Hạn báo cáo \"%.*s\" phải có dạng loại=dd/mm/yyyy.",
+			         (int)len, s);
 			goto fail;
 		}
 		int32_t due;
@@ -164,7 +179,9 @@ campaign_parse_deadlines(const char *s, campaign_deadline_t **out, size_t *n, ch
 		size_t vl = len - (size_t)(v - s);
 		if (text_parse_date(v, vl, &due) < 0) {
 			if (text_parse_int(v, vl, &days) < 0 || days <= 0 || days > 400000) {
-				snprintf(err, errlen, "Ngày \"%.*s\" trong hạn báo cáo không hợp lệ (dd/mm/yyyy).",
+				snprintf(err, errlen,
+				         "Ngày \"%.*s\" trong hạn báo cáo không hợp lệ "
+				         "(dd/mm/yyyy).",
 				         (int)vl, v);
 				goto fail;
 			}

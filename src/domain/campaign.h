@@ -35,7 +35,8 @@ void campaign_free(campaign_t *c);
 
 /* The issuer's tree index in t, or -1 when the unit is not in t. */
 int32_t campaign_issuer(const campaign_t *c, const unit_tree_t *t);
-/* 1 if unit i of t must report: inside the issuer's subtree and of an expected kind. */
+/* 1 if unit i of t must report: inside the issuer's subtree and of an expected kind; a
+ * locality (a level that compiles) only when a unit below it must report. */
 int campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i);
 /* Report deadline of unit i (by its kind), 0 when none is set. */
 int32_t campaign_due(const campaign_t *c, const unit_tree_t *t, int32_t i);

@@ -46,22 +46,24 @@ demo_campaign(store_t *st, const unit_tree_t *t, const char *assets, int64_t *id
 	         due_school, due_school, due_school, due_district, due_district);
 	int32_t hp = unit_tree_find_code(t, "31");
 	store_campaign_t c = {
-		.issuer_unit_id = t->units[hp].id,
-		.template_id = tid,
-		.year = 2022,
-		.name = "Tuần lễ hưởng ứng học tập suốt đời năm 2022",
-		.theme = "Thúc đẩy chuyển đổi số phục vụ cho học tập suốt đời sau đại dịch COVID-19",
-		.start_date = d1,
-		.end_date = d7,
-		.registration_deadline = reg,
-		.opening_time = "07:30 01/10/2022",
-		.opening_place = "Trung tâm Văn hóa - Thông tin và Thể thao quận Hải An",
-		.opening_participants = "Lãnh đạo cấp ủy, chính quyền; đại diện các cơ sở giáo dục, "
-		                        "thiết chế văn hóa; học sinh và nhân dân",
-		.status = "open",
-		.expected_kinds = "truong_mn truong_th truong_thcs tthtcd quan huyen",
-		.deadlines = deadlines,
-		.created_at = (int64_t)time(NULL),
+	        .issuer_unit_id = t->units[hp].id,
+	        .template_id = tid,
+	        .year = 2022,
+	        .name = "Tuần lễ hưởng ứng học tập suốt đời năm 2022",
+	        .theme =
+	                "Thúc đẩy chuyển đổi số phục vụ cho học tập suốt đời sau đại dịch COVID-19",
+	        .start_date = d1,
+	        .end_date = d7,
+	        .registration_deadline = reg,
+	        .opening_time = "07:30 01/10/2022",
+	        .opening_place = "Trung tâm Văn hóa - Thông tin và Thể thao quận Hải An",
+	        .opening_participants =
+	                "Lãnh đạo cấp ủy, chính quyền; đại diện các cơ sở giáo dục, "
+	                "thiết chế văn hóa; học sinh và nhân dân",
+	        .status = "open",
+	        .expected_kinds = "truong_mn truong_th truong_thcs tthtcd quan huyen",
+	        .deadlines = deadlines,
+	        .created_at = (int64_t)time(NULL),
 	};
 	if (store_campaign_save(st, &c, &cid) < 0)
 		return -1;
@@ -69,4 +71,3 @@ demo_campaign(store_t *st, const unit_tree_t *t, const char *assets, int64_t *id
 		*id = cid;
 	return 0;
 }
-

@@ -423,8 +423,8 @@ item_path(const template_t *t, const tpl_item_t *it, char *out, size_t n)
 	for (size_t s = 0; s < t->nsections; s++) {
 		const tpl_section_t *sec = &t->sections[s];
 		if (sec->nitems > 0 && it >= sec->items && it < sec->items + sec->nitems) {
-			if (snprintf(out, n, "sections[%zu].items[%zu]", s, (size_t)(it - sec->items)) >=
-			    (int)n)
+			if (snprintf(out, n, "sections[%zu].items[%zu]", s,
+			             (size_t)(it - sec->items)) >= (int)n)
 				out[n - 1] = '\0'; /* cut: only used in messages */
 			return;
 		}

@@ -53,7 +53,9 @@ req(client_t *c, const char *method, const char *path, const char *body, int jso
 		snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", c->csrf);
 		hdrs[k++] = csrf;
 	}
-	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
 	               .headers = hdrs};
 	hc_resp_t r;
 	CURL *h = curl_easy_init();
@@ -89,8 +91,8 @@ make_user(const char *name, const char *unit, role_t role)
 	char err[512], hash[AUTH_HASH_MAX], norm[72];
 	unit_tree_t *t = app_tree(&app);
 	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id, hash,
-	                   0, 0};
+	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id,
+	                   hash, 0,    0};
 	int64_t id;
 	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
 		fail_msg("%s", err);
@@ -170,8 +172,8 @@ version_of(client_t *c, const char *unit)
 
 /* The school's form: classes and participants, articles, money, a narrative. */
 static long
-post_form(client_t *c, const char *unit, const char *action, int classes, int people,
-          int articles, const char *extra)
+post_form(client_t *c, const char *unit, const char *action, int classes, int people, int articles,
+          const char *extra)
 {
 	char body[2048];
 	snprintf(body, sizeof body,
@@ -182,8 +184,9 @@ post_form(client_t *c, const char *unit, const char *action, int classes, int pe
 	long st = r.status;
 	if (st != 303)
 		print_message("%s %s -> %ld: %.400s\n", unit, action, st,
-		              strstr(buf_cstr(&r.body), "msg err") ? strstr(buf_cstr(&r.body), "msg err")
-		                                                  : "");
+		              strstr(buf_cstr(&r.body), "msg err")
+		                      ? strstr(buf_cstr(&r.body), "msg err")
+		                      : "");
 	hc_resp_free(&r);
 	return st;
 }
@@ -193,7 +196,8 @@ get_json(client_t *c, const char *path, long want)
 {
 	hc_resp_t r = req(c, "GET", path, NULL, 0);
 	if (r.status != want)
-		fail_msg("GET %s: %ld, expected %ld: %.300s", path, r.status, want, buf_cstr(&r.body));
+		fail_msg("GET %s: %ld, expected %ld: %.300s", path, r.status, want,
+		         buf_cstr(&r.body));
 	json_error_t e;
 	json_t *j = json_loads(buf_cstr(&r.body), 0, &e);
 	assert_non_null(j);
@@ -261,8 +265,8 @@ test_scenario(void **state)
 	/* three schools and a CLC enter (draft first) and submit */
 	int classes[4] = {3, 2, 4, 6}, people[4] = {60, 45, 80, 150}, articles[4] = {2, 1, 0, 5};
 	for (int i = 0; i < 4; i++) {
-		assert_int_equal(post_form(&school[i], school_unit[i], "/report", classes[i], people[i],
-		                           articles[i], NULL),
+		assert_int_equal(post_form(&school[i], school_unit[i], "/report", classes[i],
+		                           people[i], articles[i], NULL),
 		                 303);
 		/* a draft counts only with the switch */
 		assert_int_equal(post_form(&school[i], school_unit[i], "/submit", classes[i],
@@ -279,8 +283,8 @@ test_scenario(void **state)
 	hc_resp_free(&r);
 
 	/* the district returns one with a comment; the school corrects and resubmits */
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&comment=Số+lớp+chưa+đúng", district_officer.csrf,
-	         version_of(&district_officer, school_unit[2]));
+	snprintf(body, sizeof body, "csrf=%s&version=%ld&comment=Số+lớp+chưa+đúng",
+	         district_officer.csrf, version_of(&district_officer, school_unit[2]));
 	r = req(&district_officer, "POST", path_of(school_unit[2], "/return"), body, 0);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
@@ -308,7 +312,8 @@ test_scenario(void **state)
 	assert_int_equal(total(&district_officer, "306", "5.2.nguoi"), sp);
 	assert_int_equal(total(&district_officer, "306", "2.bao"), sa);
 	assert_int_equal(total(&district_officer, "306", "8.kinh_phi"), 4 * 1500000);
-	assert_int_equal(total(&district_officer, "306", "1.ke_hoach"), 4); /* units answering yes */
+	assert_int_equal(total(&district_officer, "306", "1.ke_hoach"),
+	                 4); /* units answering yes */
 	assert_int_equal(total(&city_officer, "31", "5.2.lop"), sc);
 	/* the page shows it in Vietnamese format */
 	r = req(&district_officer, "GET", path_of("306", ""), NULL, 0);
@@ -328,7 +333,8 @@ test_scenario(void **state)
 	json_t *not_in = json_object_get(j, "not_in");
 	assert_int_equal((int64_t)json_array_size(not_in), missing);
 	for (size_t k = 0; k < json_array_size(not_in); k++) {
-		const char *code = json_string_value(json_object_get(json_array_get(not_in, k), "code"));
+		const char *code =
+		        json_string_value(json_object_get(json_array_get(not_in, k), "code"));
 		for (int i = 0; i < 4; i++)
 			assert_string_not_equal(code, school_unit[i]);
 	}
@@ -351,7 +357,8 @@ test_scenario(void **state)
 
 	/* the district head submits the compiled report; figures are frozen */
 	snprintf(body, sizeof body,
-	         "csrf=%s&version=%ld&v.i.text=Quận+đã+chỉ+đạo&v.ii_2.text=Thuận+lợi&v.iii.text=Tiếp+tục",
+	         "csrf=%s&version=%ld&v.i.text=Quận+đã+chỉ+đạo&v.ii_2.text=Thuận+lợi&v.iii.text="
+	         "Tiếp+tục",
 	         district_head.csrf, version_of(&district_head, "306"));
 	r = req(&district_head, "POST", path_of("306", "/submit"), body, 0);
 	if (r.status != 303)
@@ -361,16 +368,17 @@ test_scenario(void **state)
 	/* the city's officer sees the district's totals and drills down to a school */
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306", (long long)campaign);
 	j = get_json(&city_officer, p, 200);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "totals"), "5.2.lop")),
-	                 sc);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(j, "totals"), "5.2.lop")), sc);
 	assert_true(json_array_size(json_object_get(j, "children")) >= 4);
 	json_decref(j);
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/%s/report", (long long)campaign,
 	         school_unit[1]);
 	j = get_json(&city_officer, p, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "submitted");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "values"), "5.2.lop")),
-	                 classes[1]);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(j, "values"), "5.2.lop")),
+	        classes[1]);
 	json_decref(j);
 	/* a school cannot look at another district */
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/315", (long long)campaign);
@@ -382,8 +390,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_input_changes_nothing),
-		cmocka_unit_test(test_scenario),
+	        cmocka_unit_test(test_bad_input_changes_nothing),
+	        cmocka_unit_test(test_scenario),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

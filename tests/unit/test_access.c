@@ -86,6 +86,7 @@ static const struct {
         {ACT_USERS_MANAGE, {"yyy...", "yyy...", "......", "......", "......"}},
         {ACT_AUDIT_READ, {"yyy...", "yyy...", "yyy...", "......", "......"}},
         {ACT_SYSTEM_MANAGE, {"yyy...", "......", "......", "......", "......"}},
+        {ACT_CAMPAIGN_MANAGE, {"yyy...", "yyy...", "y.....", "......", "......"}},
 };
 
 static void
