@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libutf8proc-dev
-  libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev
+  libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev libvips-dev
   clang libclang-rt-14-dev
 )
 
