@@ -84,8 +84,7 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			}
 			o->seed = (unsigned)atoi(argv[++i]);
 			continue;
-		}
-		else if (!strcmp(a, "--threads")) {
+		} else if (!strcmp(a, "--threads")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
 				fprintf(stderr, "--threads cần một số dương.\n");
 				return -1;

@@ -22,8 +22,9 @@ static int
 tpl_row(const store_template_t *t, void *p)
 {
 	tpl_list_t *l = p;
-	json_array_append_new(l->rows, json_pack("{s:I,s:s,s:s,s:i}", "id", (json_int_t)t->id, "code",
-	                                         t->code, "name", t->name, "year", t->year));
+	json_array_append_new(l->rows,
+	                      json_pack("{s:I,s:s,s:s,s:i}", "id", (json_int_t)t->id, "code",
+	                                t->code, "name", t->name, "year", t->year));
 	return 0;
 }
 
@@ -112,8 +113,9 @@ page_template_json(http_req_t *req)
 	one_tpl_t o;
 	if (load_tpl(req, &id, &o) < 0)
 		return 0;
-	http_resp_header(req, "Content-Disposition",
-	                 arena_printf(http_req_arena(req), "attachment; filename=\"%s.json\"", o.code));
+	http_resp_header(
+	        req, "Content-Disposition",
+	        arena_printf(http_req_arena(req), "attachment; filename=\"%s.json\"", o.code));
 	int rc = http_reply(req, 200, "application/json; charset=utf-8", o.json, strlen(o.json));
 	free(o.json);
 	free(o.code);
@@ -144,8 +146,8 @@ save_template(http_req_t *req, int64_t id, const char *json, int64_t *out_id, ch
 	store_template_t row = {id, tpl->code, tpl->name, tpl->year, canon, app_now()};
 	int rc = store_template_save(app->store, &row, out_id);
 	if (rc == 0) {
-		app_audit(req, app_req_tree(req), 0, id ? "template.edit" : "template.import", tpl->code,
-		          NULL, NULL);
+		app_audit(req, app_req_tree(req), 0, id ? "template.edit" : "template.import",
+		          tpl->code, NULL, NULL);
 	} else if (rc == -2)
 		snprintf(msg, msglen, "Đã có mẫu báo cáo mã \"%s\"; hãy đổi \"code\" trong JSON.",
 		         tpl->code);
@@ -192,7 +194,8 @@ page_template_copy(http_req_t *req)
 	if (!yp || text_parse_int(yp, strlen(yp), &year) < 0 || year < 1900 || year > 2999) {
 		free(o.json);
 		free(o.code);
-		return render_templates(req, 400, NULL, "Năm của bản sao phải là số từ 1900 đến 2999.");
+		return render_templates(req, 400, NULL,
+		                        "Năm của bản sao phải là số từ 1900 đến 2999.");
 	}
 	json_error_t je;
 	json_t *doc = json_loads(o.json, 0, &je);
@@ -226,8 +229,9 @@ page_template_copy(http_req_t *req)
 	free(o.code);
 	if (st)
 		return st == 500 ? 500 : render_templates(req, st, NULL, msg);
-	return http_redirect(req, 303,
-	                     arena_printf(http_req_arena(req), "/templates/%lld/edit", (long long)nid));
+	return http_redirect(
+	        req, 303,
+	        arena_printf(http_req_arena(req), "/templates/%lld/edit", (long long)nid));
 }
 
 static int
@@ -268,15 +272,16 @@ page_template_save(http_req_t *req)
 	free(o.code);
 	const char *json = http_req_param(req, "json");
 	if (template_used(http_req_app(req), id))
-		return render_edit(req, 409, id, json ? json : "", NULL,
-		                   "Mẫu này đã được dùng cho một đợt báo cáo nên không sửa được; hãy "
-		                   "sao chép sang năm mới rồi sửa bản sao.");
+		return render_edit(
+		        req, 409, id, json ? json : "", NULL,
+		        "Mẫu này đã được dùng cho một đợt báo cáo nên không sửa được; hãy "
+		        "sao chép sang năm mới rồi sửa bản sao.");
 	char msg[600];
 	int st = save_template(req, id, json, &out, msg, sizeof msg);
 	if (st == 500)
 		return 500;
-	return render_edit(req, st ? st : 200, id, json ? json : "", st ? NULL : "Đã lưu mẫu báo cáo.",
-	                   st ? msg : NULL);
+	return render_edit(req, st ? st : 200, id, json ? json : "",
+	                   st ? NULL : "Đã lưu mẫu báo cáo.", st ? msg : NULL);
 }
 
 /* ---------- campaigns ---------- */
@@ -284,16 +289,20 @@ page_template_save(http_req_t *req)
 static const struct {
 	const char *code, *name;
 } expected_kinds[] = {
-	{"truong_mn", "Trường mầm non"},     {"truong_th", "Trường tiểu học"},
-	{"truong_thcs", "Trường THCS"},      {"truong_thpt", "Trường THPT"},
-	{"tthtcd", "Trung tâm học tập cộng đồng"},
-	{"tt_gdnn_gdtx", "Trung tâm GDNN-GDTX"},
-	{"ubnd_xa", "UBND xã/phường"},       {"thu_vien", "Thư viện"},
-	{"hoi_khuyen_hoc", "Hội Khuyến học"},
+        {"truong_mn", "Trường mầm non"},
+        {"truong_th", "Trường tiểu học"},
+        {"truong_thcs", "Trường THCS"},
+        {"truong_thpt", "Trường THPT"},
+        {"tthtcd", "Trung tâm học tập cộng đồng"},
+        {"tt_gdnn_gdtx", "Trung tâm GDNN-GDTX"},
+        {"ubnd_xa", "UBND xã/phường"},
+        {"thu_vien", "Thư viện"},
+        {"hoi_khuyen_hoc", "Hội Khuyến học"},
 };
 /* Levels that compile: the localities between the issuer and the schools. */
-static const char *const level_kinds[] = {"tinh",   "tp_tw", "huyen", "quan",    "thi_xa",
-                                          "tp_thuoc_tinh", "xa",    "phuong", "thi_tran", "dac_khu"};
+static const char *const level_kinds[] = {"tinh",     "tp_tw",         "huyen", "quan",
+                                          "thi_xa",   "tp_thuoc_tinh", "xa",    "phuong",
+                                          "thi_tran", "dac_khu"};
 
 static int
 render_campaign_form(http_req_t *req, int status, const char *error)
@@ -309,8 +318,10 @@ render_campaign_form(http_req_t *req, int status, const char *error)
 		                                       "name", expected_kinds[k].name));
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o}", "unit", app_unit_json(t, i), "path",
 	                        app_unit_path_json(t, i), "templates", l.rows, "kinds", kinds);
-	const char *keep[] = {"name", "year", "theme", "start", "end", "registration", "opening_time",
-	                      "opening_place", "opening_participants", "due", "due_levels"};
+	const char *keep[] = {"name",         "year",          "theme",
+	                      "start",        "end",           "registration",
+	                      "opening_time", "opening_place", "opening_participants",
+	                      "due",          "due_levels"};
 	for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
 		const char *v = http_req_param(req, keep[k]);
 		json_object_set_new(ctx, keep[k], json_string(v ? v : ""));
@@ -340,8 +351,9 @@ date_field(http_req_t *req, const char *name, const char *label, int required, i
 		return -1;
 	}
 	if (text_parse_date(v, strlen(v), out) < 0) {
-		snprintf(msg, msglen, "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng dd/mm/yyyy.",
-		         label, v);
+		snprintf(msg, msglen,
+		         "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng dd/mm/yyyy.", label,
+		         v);
 		return -1;
 	}
 	return 0;
@@ -361,23 +373,27 @@ page_campaign_create(http_req_t *req)
 	int64_t year, tid;
 	int32_t start, end, reg, due, due_levels;
 	if (!name || !*name || strlen(name) > 300)
-		return render_campaign_form(req, 400, "Hãy nhập tên đợt báo cáo (tối đa 300 byte).");
+		return render_campaign_form(req, 400,
+		                            "Hãy nhập tên đợt báo cáo (tối đa 300 byte).");
 	if (!yp || text_parse_int(yp, strlen(yp), &year) < 0 || year < 1900 || year > 2999)
 		return render_campaign_form(req, 400, "Năm phải là số từ 1900 đến 2999.");
 	if (!tp || text_parse_int(tp, strlen(tp), &tid) < 0 ||
 	    store_template_get(app->store, tid, NULL, NULL) != 1)
-		return render_campaign_form(req, 400, "Hãy chọn một mẫu báo cáo có trong danh sách.");
+		return render_campaign_form(req, 400,
+		                            "Hãy chọn một mẫu báo cáo có trong danh sách.");
 	if (date_field(req, "start", "Ngày bắt đầu", 1, &start, msg, sizeof msg) < 0 ||
 	    date_field(req, "end", "Ngày kết thúc", 1, &end, msg, sizeof msg) < 0 ||
-	    date_field(req, "registration", "Hạn đăng ký hoạt động", 0, &reg, msg, sizeof msg) < 0 ||
+	    date_field(req, "registration", "Hạn đăng ký hoạt động", 0, &reg, msg, sizeof msg) <
+	            0 ||
 	    date_field(req, "due", "Hạn nộp báo cáo của đơn vị", 1, &due, msg, sizeof msg) < 0 ||
-	    date_field(req, "due_levels", "Hạn nộp báo cáo tổng hợp của các cấp", 0, &due_levels, msg,
-	               sizeof msg) < 0)
+	    date_field(req, "due_levels", "Hạn nộp báo cáo tổng hợp của các cấp", 0, &due_levels,
+	               msg, sizeof msg) < 0)
 		return render_campaign_form(req, 400, msg);
 	if (end < start)
 		return render_campaign_form(req, 400, "Ngày kết thúc phải sau ngày bắt đầu.");
 	if (due < start)
-		return render_campaign_form(req, 400, "Hạn nộp báo cáo phải sau ngày bắt đầu Tuần lễ.");
+		return render_campaign_form(req, 400,
+		                            "Hạn nộp báo cáo phải sau ngày bắt đầu Tuần lễ.");
 	/* the expected kinds come as repeated fields "kind=..." in the body */
 	size_t blen, nkv = 0;
 	const char *body = http_req_body(req, &blen);
@@ -395,14 +411,16 @@ page_campaign_create(http_req_t *req)
 		if (!known) {
 			buf_free(&kinds);
 			buf_free(&deadlines);
-			return render_campaign_form(req, 400, "Loại đơn vị phải báo cáo không hợp lệ.");
+			return render_campaign_form(req, 400,
+			                            "Loại đơn vị phải báo cáo không hợp lệ.");
 		}
 		buf_printf(&kinds, "%s%s", kinds.len ? " " : "", kv[k].value);
 		buf_printf(&deadlines, "%s%s=%d", deadlines.len ? " " : "", kv[k].value, due);
 	}
 	if (kinds.len == 0) {
 		buf_free(&deadlines);
-		return render_campaign_form(req, 400, "Hãy chọn ít nhất một loại đơn vị phải báo cáo.");
+		return render_campaign_form(req, 400,
+		                            "Hãy chọn ít nhất một loại đơn vị phải báo cáo.");
 	}
 	/* the levels between the issuer and the schools compile and forward */
 	for (size_t k = 0; k < sizeof level_kinds / sizeof level_kinds[0]; k++) {
@@ -411,24 +429,28 @@ page_campaign_create(http_req_t *req)
 	}
 	const char *status = http_req_param(req, "status");
 	store_campaign_t c = {
-		.issuer_unit_id = t->units[i].id,
-		.template_id = tid,
-		.year = (int)year,
-		.name = name,
-		.theme = http_req_param(req, "theme") ? http_req_param(req, "theme") : "",
-		.start_date = start,
-		.end_date = end,
-		.registration_deadline = reg,
-		.opening_time = http_req_param(req, "opening_time") ? http_req_param(req, "opening_time") : "",
-		.opening_place = http_req_param(req, "opening_place") ? http_req_param(req, "opening_place") : "",
-		.opening_participants = http_req_param(req, "opening_participants")
-		                                ? http_req_param(req, "opening_participants")
-		                                : "",
-		.status = status && !strcmp(status, "open") ? "open" : "draft",
-		.expected_kinds = buf_cstr(&kinds),
-		.deadlines = buf_cstr(&deadlines),
-		.created_at = app_now(),
-		.created_by = app_req_user(req)->id,
+	        .issuer_unit_id = t->units[i].id,
+	        .template_id = tid,
+	        .year = (int)year,
+	        .name = name,
+	        .theme = http_req_param(req, "theme") ? http_req_param(req, "theme") : "",
+	        .start_date = start,
+	        .end_date = end,
+	        .registration_deadline = reg,
+	        .opening_time = http_req_param(req, "opening_time")
+	                                ? http_req_param(req, "opening_time")
+	                                : "",
+	        .opening_place = http_req_param(req, "opening_place")
+	                                 ? http_req_param(req, "opening_place")
+	                                 : "",
+	        .opening_participants = http_req_param(req, "opening_participants")
+	                                        ? http_req_param(req, "opening_participants")
+	                                        : "",
+	        .status = status && !strcmp(status, "open") ? "open" : "draft",
+	        .expected_kinds = buf_cstr(&kinds),
+	        .deadlines = buf_cstr(&deadlines),
+	        .created_at = app_now(),
+	        .created_by = app_req_user(req)->id,
 	};
 	int64_t id;
 	int rc = store_campaign_save(app->store, &c, &id);
@@ -438,7 +460,7 @@ page_campaign_create(http_req_t *req)
 	buf_free(&deadlines);
 	if (rc < 0)
 		return 500;
-	return http_redirect(req, 303,
-	                     arena_printf(a, "/campaigns/%lld/units/%s", (long long)id,
-	                                  t->units[i].code));
+	return http_redirect(
+	        req, 303,
+	        arena_printf(a, "/campaigns/%lld/units/%s", (long long)id, t->units[i].code));
 }

@@ -16,7 +16,8 @@
  * numbers and three narratives of up to 20,000 bytes each. */
 #define FORM_MAX 8192
 #define REPORT_MAX (256 * 1024)
-#define TEMPLATE_MAX_BODY (3 * 1024 * 1024) /* a 1 MiB document, percent-encoded */
+#define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
+#define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
  * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
@@ -96,6 +97,12 @@ static const http_route_t routes[] = {
          page_export_phuluc},
         {HTTP_GET, "/campaigns/:id/units/:code/matrix", "format", 0, "unit:unit.view",
          page_export_matrix},
+        {HTTP_POST, "/campaigns/:id/units/:code/photos", "caption csrf", PHOTO_BODY_MAX,
+         "unit:report.edit", page_photo_upload},
+        {HTTP_GET, "/campaigns/:id/units/:code/photos/:pid", "size", 0, "unit:unit.view",
+         page_photo},
+        {HTTP_POST, "/campaigns/:id/units/:code/photos/:pid/delete", "csrf", FORM_MAX,
+         "unit:report.edit", page_photo_delete},
         {HTTP_GET, "/units/:code/campaigns/new", "", 0, "unit:campaign.manage", page_campaign_new},
         {HTTP_POST, "/units/:code/campaigns",
          "name year theme template start end registration opening_time opening_place "

@@ -172,6 +172,12 @@ int page_template_edit(http_req_t *req);
 int page_template_save(http_req_t *req);
 int page_campaign_new(http_req_t *req);
 int page_campaign_create(http_req_t *req);
+int page_photo_upload(http_req_t *req);
+int page_photo(http_req_t *req);
+int page_photo_delete(http_req_t *req);
+/* A report's photos (id, caption, url, thumb) for its page; empty when report_id is 0. */
+json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code,
+                        int64_t report_id);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
 

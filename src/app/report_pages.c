@@ -432,6 +432,10 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		json_object_set_new(ctx, "form_error", json_string(fs->form_error));
 	if (ok)
 		json_object_set_new(ctx, "ok", json_string(ok));
+	json_t *photos = rep_photos_json(req, lc->c->id, t->units[i].code, r->exists ? r->id : 0);
+	json_object_set_new(ctx, "has_photos", json_boolean(json_array_size(photos) > 0));
+	json_object_set_new(ctx, "photos", photos);
+	json_object_set_new(ctx, "can_add_photo", json_boolean(editable && !level));
 	char *title = arena_printf(a, "Báo cáo — %s", t->units[i].name);
 	return app_render_page(req, status, "report", title, ctx);
 }
@@ -451,6 +455,10 @@ saved_message(const char *done)
 		return "Đã duyệt báo cáo.";
 	if (!strcmp(done, "reopen"))
 		return "Đã mở lại báo cáo để đơn vị sửa.";
+	if (!strcmp(done, "photo"))
+		return "Đã thêm ảnh.";
+	if (!strcmp(done, "photo_deleted"))
+		return "Đã xóa ảnh.";
 	return NULL;
 }
 

@@ -281,6 +281,29 @@ int store_reminder_add(store_t *st, const store_reminder_t *r);
 int store_reminders_of_campaign(store_t *st, int64_t campaign_id,
                                 int (*cb)(const store_reminder_t *, void *), void *ctx);
 
+/* Representative photos of a report (already re-encoded by src/media/photo.c). */
+typedef struct store_photo {
+	int64_t id, report_id;
+	const char *caption;
+	int width, height;
+	size_t full_len, thumb_len;
+	int64_t created_at, created_by;
+} store_photo_t;
+
+/* Add one (p->id ignored; full and thumb are p->full_len / p->thumb_len bytes). */
+int store_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
+                    int64_t *id /* OUT */);
+/* A report's photos, oldest first (metadata only). */
+int store_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
+                           void *ctx);
+/* One photo with its bytes (the thumbnail when thumb != 0); the bytes are borrowed for the
+ * callback. 1 found, 0 not, -1 error. */
+int store_photo_get(store_t *st, int64_t id, int thumb,
+                    int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
+                    void *ctx);
+/* 1 deleted, 0 no such photo of that report. */
+int store_photo_delete(store_t *st, int64_t report_id, int64_t id);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
@@ -362,6 +385,13 @@ typedef struct store_ops {
 	int (*reminder_add)(store_t *st, const store_reminder_t *r);
 	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
 	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
+	int (*photo_add)(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
+	                 int64_t *id);
+	int (*photos_of_report)(store_t *st, int64_t report_id,
+	                        int (*cb)(const store_photo_t *, void *), void *ctx);
+	int (*photo_get)(store_t *st, int64_t id, int thumb,
+	                 int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx);
+	int (*photo_delete)(store_t *st, int64_t report_id, int64_t id);
 } store_ops_t;
 
 struct store {

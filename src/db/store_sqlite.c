@@ -210,6 +210,20 @@ static const struct migration {
          " \"by\" INTEGER,"
          " note TEXT NOT NULL DEFAULT '');"
          "CREATE INDEX reminders_campaign ON reminders(campaign_id, at);"},
+        {4, "report photos",
+         /* re-encoded JPEGs (src/media/photo.c): ~100-300 KB each, kept with the report so
+          * one backup file holds everything */
+         "CREATE TABLE report_photos("
+         " id INTEGER PRIMARY KEY,"
+         " report_id INTEGER NOT NULL REFERENCES reports(id),"
+         " caption TEXT NOT NULL DEFAULT '',"
+         " width INTEGER NOT NULL,"
+         " height INTEGER NOT NULL,"
+         " full BLOB NOT NULL,"
+         " thumb BLOB NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER);"
+         "CREATE INDEX report_photos_report ON report_photos(report_id, id);"},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -268,6 +282,10 @@ enum {
 	Q_FROZEN,
 	Q_REMINDER_ADD,
 	Q_REMINDERS,
+	Q_PHOTO_ADD,
+	Q_PHOTOS,
+	Q_PHOTO_GET,
+	Q_PHOTO_DELETE,
 	Q_COUNT
 };
 
@@ -409,6 +427,15 @@ static const char *const queries[Q_COUNT] = {
                            " VALUES(?1,?2,?3,nullif(?4,0),?5)",
         [Q_REMINDERS] = "SELECT id,campaign_id,unit_id,at,coalesce(\"by\",0),note FROM reminders"
                         " WHERE campaign_id=?1 ORDER BY at DESC,id DESC",
+        [Q_PHOTO_ADD] = "INSERT INTO report_photos(report_id,caption,width,height,full,thumb,"
+                        "created_at,created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
+        [Q_PHOTOS] = "SELECT id,report_id,caption,width,height,length(full),length(thumb),"
+                     "created_at,coalesce(created_by,0) FROM report_photos WHERE report_id=?1"
+                     " ORDER BY id",
+        [Q_PHOTO_GET] = "SELECT id,report_id,caption,width,height,length(full),length(thumb),"
+                        "created_at,coalesce(created_by,0),CASE WHEN ?2 THEN thumb ELSE full END"
+                        " FROM report_photos WHERE id=?1",
+        [Q_PHOTO_DELETE] = "DELETE FROM report_photos WHERE id=?2 AND report_id=?1",
 };
 
 typedef struct sqlite_store {
@@ -1877,6 +1904,98 @@ sq_reminders_of_campaign(store_t *st, int64_t campaign_id,
 	return ret;
 }
 
+/* ---- report photos ---- */
+
+static void
+read_photo(sqlite3_stmt *q, store_photo_t *p)
+{
+	*p = (store_photo_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .report_id = sqlite3_column_int64(q, 1),
+	        .caption = col_text(q, 2),
+	        .width = sqlite3_column_int(q, 3),
+	        .height = sqlite3_column_int(q, 4),
+	        .full_len = (size_t)sqlite3_column_int64(q, 5),
+	        .thumb_len = (size_t)sqlite3_column_int64(q, 6),
+	        .created_at = sqlite3_column_int64(q, 7),
+	        .created_by = sqlite3_column_int64(q, 8),
+	};
+}
+
+static int
+sq_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb, int64_t *id)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_PHOTO_ADD];
+	sqlite3_bind_int64(q, 1, p->report_id);
+	bind_opt(q, 2, p->caption);
+	sqlite3_bind_int(q, 3, p->width);
+	sqlite3_bind_int(q, 4, p->height);
+	sqlite3_bind_blob64(q, 5, full, p->full_len, SQLITE_STATIC);
+	sqlite3_bind_blob64(q, 6, thumb, p->thumb_len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, p->created_at);
+	sqlite3_bind_int64(q, 8, p->created_by);
+	int rc = run(s, q, "ghi ảnh");
+	if (rc == SQLITE_DONE)
+		*id = sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sq_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
+                    void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_PHOTOS];
+	sqlite3_bind_int64(q, 1, report_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_photo_t p;
+		read_photo(q, &p);
+		if ((ret = cb(&p, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "ảnh");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_photo_get(store_t *st, int64_t id, int thumb,
+             int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_PHOTO_GET];
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, thumb ? 1 : 0);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		store_photo_t p;
+		read_photo(q, &p);
+		cb(&p, sqlite3_column_blob(q, 9), (size_t)sqlite3_column_bytes(q, 9), ctx);
+		ret = 1;
+	} else if (rc != SQLITE_DONE)
+		ret = read_failed(s, "ảnh");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_photo_delete(store_t *st, int64_t report_id, int64_t id)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_PHOTO_DELETE];
+	sqlite3_bind_int64(q, 1, report_id);
+	sqlite3_bind_int64(q, 2, id);
+	return write_locked(s, q, "xóa ảnh", 1);
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -1929,6 +2048,10 @@ static const store_ops_t sqlite_ops = {
         .report_freeze = sq_report_freeze,
         .report_frozen = sq_report_frozen,
         .reminder_add = sq_reminder_add,
+        .photo_add = sq_photo_add,
+        .photos_of_report = sq_photos_of_report,
+        .photo_get = sq_photo_get,
+        .photo_delete = sq_photo_delete,
         .reminders_of_campaign = sq_reminders_of_campaign,
 };
 

@@ -88,11 +88,25 @@ const char *http_req_client_ip(http_req_t *req);
 /* Route parameter (":id") or declared query/form parameter; NULL when absent.
  * Values are percent-decoded and valid UTF-8 (invalid input is refused with 400 before).
  * Lookup order: route params, then the urlencoded form body, then the query string, so the
- * body wins over the query; a name repeated within one source: the first occurrence wins. */
+ * body wins over the query; a name repeated within one source: the first occurrence wins.
+ * A multipart/form-data body counts as the form body through its non-file parts. */
 const char *http_req_param(http_req_t *req, const char *name);
 const char *http_req_header(http_req_t *req,
                             const char *name); /* case-insensitive; NULL if absent */
 const char *http_req_cookie(http_req_t *req, const char *name);
+/* One part of a multipart/form-data body; strings and data live in the request arena /
+ * point into the body. */
+typedef struct http_part {
+	const char *name;         /* the form field name (Content-Disposition name=) */
+	const char *filename;     /* NULL when the part is not a file */
+	const char *content_type; /* NULL when absent */
+	const char *data;         /* the part's bytes (not NUL-terminated) */
+	size_t len;
+} http_part_t;
+/* The first uploaded file part named name, or NULL. Valid for the request's life.
+ * A part with an empty filename (a file input left empty: browsers send filename="") is no
+ * upload and is skipped. File parts need not be declared in the route's params. */
+const http_part_t *http_req_file(http_req_t *req, const char *name);
 /* Raw body (any content type); NULL with *len = 0 when none. */
 const char *http_req_body(http_req_t *req, size_t *len /* OUT */);
 /* Run fn(arg) when the request is finished (reply sent, or the connection dropped),
@@ -144,6 +158,22 @@ typedef struct http_kv {
  * -1 on malformed %XX, NUL or invalid UTF-8, with *why naming the parameter (Vietnamese, in a). */
 int http_form_parse(const char *s, size_t len, arena_t *a, http_kv_t **out /* OUT */,
                     size_t *n /* OUT */, const char **why /* OUT */);
+
+/* Parse a multipart/form-data body (RFC 7578) with the boundary taken from the Content-Type
+ * header value. 0 with *out and *n in a, or -1 with *why (a Vietnamese phrase, in a or static):
+ * missing/invalid boundary (1-70 chars per RFC 2046), no closing delimiter, a part without
+ * Content-Disposition: form-data; name=..., more than 64 parts, a header line over 1024
+ * bytes. Quoted names with escaped quotes; filename*= may be ignored.
+ * Also refused, like http_form_parse does for urlencoded bodies: a non-file part whose data
+ * is not valid UTF-8 or holds a NUL (*why names the field), names and filenames that are not
+ * valid UTF-8, control characters in part headers, a repeated Content-Disposition or
+ * Content-Type in one part. Parts keep input order; preamble and epilogue are ignored; a
+ * "\r\n--boundary" not followed by optional spaces and CRLF or "--" is part data (as in Go's
+ * mime/multipart). Part headers must end with CRLF (no bare LF); a backslash in a quoted
+ * parameter escapes only '"' and '\\' (browsers send Windows paths unescaped). */
+int http_multipart_parse(const char *content_type, const char *body, size_t len, arena_t *a,
+                         http_part_t **out /* OUT */, size_t *n /* OUT */,
+                         const char **why /* OUT */);
 
 /* Value of cookie name in a Cookie header ("a=1; b=2"); the first match wins, spaces and one
  * pair of double quotes around the value are removed; no percent-decoding (cookies are

@@ -122,6 +122,8 @@ struct http_req {
 	size_t nquery;
 	http_kv_t *params; /* route params, then declared form params, then declared query */
 	size_t nparams;
+	http_part_t *files; /* multipart parts with a filename, in body order */
+	size_t nfiles;
 	buf_t body;
 	int has_body;
 	size_t body_cap;
@@ -441,6 +443,17 @@ http_req_cookie(http_req_t *req, const char *name)
 	return http_cookie_get(http_req_header(req, "Cookie"), name, &req->arena);
 }
 
+const http_part_t *
+http_req_file(http_req_t *req, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; i < req->nfiles; i++)
+		if (req->files[i].filename[0] != '\0' && strcmp(req->files[i].name, name) == 0)
+			return &req->files[i];
+	return NULL;
+}
+
 const char *
 http_req_body(http_req_t *req, size_t *len)
 {
@@ -477,17 +490,29 @@ bad_input(http_req_t *req, const char *why, const char *where)
 	return arena_printf(&req->arena, "Địa chỉ hoặc tham số không hợp lệ: %s%s.", why, where);
 }
 
+/* 1 if the Content-Type value is the media type mt (any parameters). */
 static int
-is_form(const char *ctype)
+is_type(const char *ctype, const char *mt)
 {
-	static const char form[] = "application/x-www-form-urlencoded";
 	if (ctype == NULL)
 		return 0;
 	while (*ctype == ' ')
 		ctype++;
-	size_t n = sizeof form - 1;
-	return strncasecmp(ctype, form, n) == 0 &&
+	size_t n = strlen(mt);
+	return strncasecmp(ctype, mt, n) == 0 &&
 	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
+}
+
+static int
+is_form(const char *ctype)
+{
+	return is_type(ctype, "application/x-www-form-urlencoded");
+}
+
+static int
+is_multipart(const char *ctype)
+{
+	return is_type(ctype, "multipart/form-data");
 }
 
 /* Content-Length as a number; -1 when absent or not plain digits. */
@@ -649,12 +674,36 @@ collect_params(http_req_t *req)
 	const http_route_t *route = req->route;
 	http_kv_t *form = NULL;
 	size_t nform = 0;
-	if (req->body.len > 0 && is_form(http_req_header(req, "Content-Type"))) {
+	const char *ctype = http_req_header(req, "Content-Type");
+	if (req->body.len > 0 && is_form(ctype)) {
 		const char *why;
 		if (http_form_parse(req->body.data, req->body.len, &req->arena, &form, &nform,
 		                    &why) != 0) {
 			fail(req, 400, bad_input(req, why, " (dữ liệu biểu mẫu)"));
 			return -1;
+		}
+	} else if (req->body.len > 0 && is_multipart(ctype)) {
+		/* Text parts stand in for urlencoded fields (the parser has checked their UTF-8);
+		 * parts and files point into req->body, which lives as long as the request. */
+		http_part_t *parts;
+		size_t nparts;
+		const char *why;
+		if (http_multipart_parse(ctype, req->body.data, req->body.len, &req->arena, &parts,
+		                         &nparts, &why) != 0) {
+			fail(req, 400, bad_input(req, why, " (dữ liệu biểu mẫu)"));
+			return -1;
+		}
+		form = arena_alloc(&req->arena, size_mul(nparts ? nparts : 1, sizeof *form));
+		req->files =
+		        arena_alloc(&req->arena, size_mul(nparts ? nparts : 1, sizeof *req->files));
+		for (size_t i = 0; i < nparts; i++) {
+			if (parts[i].filename != NULL) {
+				req->files[req->nfiles++] = parts[i];
+				continue;
+			}
+			form[nform].name = parts[i].name;
+			form[nform].value = arena_strndup(&req->arena, parts[i].data, parts[i].len);
+			nform++;
 		}
 	}
 	size_t cap = size_add(size_add(req->match.n, nform), req->nquery);

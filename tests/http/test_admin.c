@@ -42,7 +42,9 @@ req(client_t *c, const char *method, const char *path, const char *body)
 		snprintf(cookie, sizeof cookie, "Cookie: %s", c->cookie);
 		hdrs[0] = cookie;
 	}
-	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
 	               .headers = hdrs};
 	hc_resp_t r;
 	CURL *h = curl_easy_init();
@@ -77,8 +79,8 @@ make_user(const char *name, const char *unit, role_t role)
 	char err[512], hash[AUTH_HASH_MAX], norm[72];
 	unit_tree_t *t = app_tree(&app);
 	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id, hash,
-	                   0, 0};
+	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id,
+	                   hash, 0,    0};
 	int64_t id;
 	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
 		fail_msg("%s", err);
@@ -251,8 +253,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_templates),
-		cmocka_unit_test(test_campaign_create),
+	        cmocka_unit_test(test_templates),
+	        cmocka_unit_test(test_campaign_create),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

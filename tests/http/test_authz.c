@@ -146,6 +146,15 @@ static const struct expect {
         {"GET /templates/:tid/edit", 'r', {0}},
         {"POST /templates/:tid", 'r', {0}},
         {"POST /templates/:tid/copy", 'r', {0}},
+        {"POST /campaigns/:id/units/:code/photos",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /campaigns/:id/units/:code/photos/:pid",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /campaigns/:id/units/:code/photos/:pid/delete",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
 };
 
 static const struct expect *
@@ -305,8 +314,10 @@ concrete(const char *pattern, int pos, char *out, size_t cap)
 {
 	buf_t b = BUF_INIT;
 	for (const char *p = pattern; *p;) {
-		if (!strncmp(p, ":tid", 4)) {
-			buf_puts(&b, "999999"); /* a template nobody has: 404 after the guard */
+		if (!strncmp(p, ":tid", 4) || !strncmp(p, ":pid", 4)) {
+			buf_puts(
+			        &b,
+			        "999999"); /* a template or photo nobody has: 404 after the guard */
 			p += 4;
 		} else if (!strncmp(p, ":code", 5)) {
 			buf_puts(&b, pos_unit[pos]);

@@ -122,6 +122,26 @@ h_slow(http_req_t *req)
 	return http_reply(req, 200, "text/plain; charset=utf-8", "slow done", 9);
 }
 
+/* Echoes the declared text fields of a multipart form and what was uploaded as "photo". */
+static int
+h_upload(http_req_t *req)
+{
+	const char *csrf = http_req_param(req, "csrf");
+	const char *title = http_req_param(req, "title");
+	const char *note = http_req_param(req, "note");   /* sent but not declared */
+	const char *photo = http_req_param(req, "photo"); /* a file is no parameter */
+	const http_part_t *f = http_req_file(req, "photo");
+	unsigned long sum = 0;
+	for (size_t i = 0; f != NULL && i < f->len; i++)
+		sum = sum * 31 + (unsigned char)f->data[i];
+	char *s = arena_printf(http_req_arena(req),
+	                       "csrf=%s|title=%s|note=%s|photo=%s|file=%s:%zu:%s:%lx",
+	                       csrf ? csrf : "-", title ? title : "-", note ? note : "-",
+	                       photo ? photo : "-", f ? f->filename : "-", f ? f->len : 0,
+	                       f && f->content_type ? f->content_type : "-", sum);
+	return http_reply(req, 200, "text/plain; charset=utf-8", s, strlen(s));
+}
+
 static const http_route_t routes[] = {
         {HTTP_GET, "/hello", NULL, 0, NULL, h_hello},
         {HTTP_GET, "/units/:id", NULL, 0, NULL, h_unit},
@@ -137,6 +157,7 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/redirect", NULL, 0, NULL, h_redirect},
         {HTTP_GET, "/admin", NULL, 0, "admin", h_admin},
         {HTTP_GET, "/slow", NULL, 0, NULL, h_slow},
+        {HTTP_POST, "/upload", "csrf title", 1024 * 1024, NULL, h_upload},
 };
 
 static int before_calls;
@@ -412,6 +433,140 @@ test_form_and_declared_params(void **state)
 	hc_resp_free(&r);
 	assert_int_equal(post("/echo", "a=%C0%AF", "application/x-www-form-urlencoded", &r), 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "UTF-8"));
+	hc_resp_free(&r);
+}
+
+static size_t
+mime_on_body(char *p, size_t size, size_t n, void *ud)
+{
+	buf_append(ud, p, size * n);
+	return size * n;
+}
+
+/* POST a curl_mime form to path as a browser form with enctype="multipart/form-data" does. */
+static long
+mime_post(CURL *c, const char *path, curl_mime *m, buf_t *body)
+{
+	char url[300];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, path);
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, m);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, mime_on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	buf_reset(body);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+static void
+mime_text(curl_mime *m, const char *name, const char *value)
+{
+	curl_mimepart *part = curl_mime_addpart(m);
+	curl_mime_name(part, name);
+	curl_mime_data(part, value, CURL_ZERO_TERMINATED);
+}
+
+static void
+mime_file(curl_mime *m, const char *name, const char *filename, const char *type, const char *data,
+          size_t len)
+{
+	curl_mimepart *part = curl_mime_addpart(m);
+	curl_mime_name(part, name);
+	curl_mime_data(part, data, len);
+	curl_mime_filename(part, filename);
+	curl_mime_type(part, type);
+}
+
+static void
+test_multipart_upload(void **state)
+{
+	(void)state;
+	CURL *c = curl_easy_init();
+	buf_t body = BUF_INIT;
+	/* A photo-sized binary file with CR, LF, NUL and delimiter look-alikes inside. */
+	size_t flen = 200 * 1024;
+	char *file = malloc(flen);
+	unsigned long sum = 0;
+	for (size_t i = 0; i < flen; i++) {
+		file[i] = (char)(i * 7 + i / 251);
+		if (i % 1000 == 0 && i + 6 < flen)
+			memcpy(file + i, "\r\n--\r\n", 6);
+	}
+	for (size_t i = 0; i < flen; i++)
+		sum = sum * 31 + (unsigned char)file[i];
+
+	curl_mime *m = curl_mime_init(c);
+	mime_text(m, "csrf", "tok123");
+	mime_text(m, "title", "Cầu Bến Thủy sạt lở");
+	mime_text(m, "note", "không khai báo");
+	mime_text(m, "title", "second");
+	mime_file(m, "photo", "ảnh hiện trường.jpg", "image/jpeg", file, flen);
+	mime_file(m, "photo", "second.png", "image/png", "x", 1);
+	assert_int_equal(mime_post(c, "/upload?title=fromquery&note=q", m, &body), 200);
+	char *want = NULL;
+	assert_true(asprintf(&want,
+	                     "csrf=tok123|title=Cầu Bến Thủy sạt lở|note=-|photo=-|"
+	                     "file=ảnh hiện trường.jpg:%zu:image/jpeg:%lx",
+	                     flen, sum) > 0);
+	assert_string_equal(buf_cstr(&body), want);
+	free(want);
+	curl_mime_free(m);
+
+	/* Without a file: declared fields still arrive, the file is absent. */
+	m = curl_mime_init(c);
+	mime_text(m, "title", "chỉ chữ");
+	assert_int_equal(mime_post(c, "/upload", m, &body), 200);
+	assert_string_equal(buf_cstr(&body), "csrf=-|title=chỉ chữ|note=-|photo=-|file=-:0:-:0");
+	curl_mime_free(m);
+
+	/* Over the route's 1 MiB cap: refused from Content-Length before anything is buffered. */
+	char *big = malloc(1100 * 1024);
+	memset(big, 'b', 1100 * 1024);
+	m = curl_mime_init(c);
+	mime_text(m, "csrf", "tok");
+	mime_file(m, "photo", "big.jpg", "image/jpeg", big, 1100 * 1024);
+	assert_int_equal(mime_post(c, "/upload", m, &body), 413);
+	assert_string_equal(buf_cstr(&body), "Dữ liệu gửi lên quá lớn (tối đa 1048576 byte).");
+	curl_mime_free(m);
+	free(big);
+	curl_easy_cleanup(c);
+	buf_free(&body);
+	free(file);
+
+	/* A browser's empty file input (filename="") is no upload. */
+	hc_resp_t r;
+	const char *empty =
+	        "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nt\r\n"
+	        "--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"\"\r\n"
+	        "Content-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n";
+	assert_int_equal(post("/upload", empty, "multipart/form-data; boundary=b", &r), 200);
+	assert_string_equal(buf_cstr(&r.body), "csrf=-|title=t|note=-|photo=-|file=-:0:-:0");
+	hc_resp_free(&r);
+
+	/* Broken multipart bodies: 400 with the parser's reason. */
+	assert_int_equal(post("/upload",
+	                      "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nt\r\n",
+	                      "multipart/form-data; boundary=b", &r),
+	                 400);
+	assert_string_equal(buf_cstr(&r.body),
+	                    "Địa chỉ hoặc tham số không hợp lệ: dữ liệu multipart "
+	                    "thiếu ranh giới kết thúc (dữ liệu biểu mẫu).");
+	assert_security_headers(&r);
+	hc_resp_free(&r);
+	assert_int_equal(post("/upload", "--b--", "multipart/form-data", &r), 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "boundary"));
+	hc_resp_free(&r);
+	assert_int_equal(post("/upload",
+	                      "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n"
+	                      "\xC0\xAF\r\n--b--",
+	                      "multipart/form-data; boundary=b", &r),
+	                 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "“title” không phải UTF-8 hợp lệ"));
 	hc_resp_free(&r);
 }
 
@@ -915,6 +1070,7 @@ main(void)
 	        cmocka_unit_test(test_not_found_and_method),
 	        cmocka_unit_test(test_head),
 	        cmocka_unit_test(test_form_and_declared_params),
+	        cmocka_unit_test(test_multipart_upload),
 	        cmocka_unit_test(test_body_limits),
 	        cmocka_unit_test(test_header_limit),
 	        cmocka_unit_test(test_bad_encoding),

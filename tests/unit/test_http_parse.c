@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "core/buf.h"
 #include "http/http.h"
 
 static void
@@ -308,14 +309,299 @@ test_etag_match(void **state)
 	assert_false(http_etag_match("W/", e));
 }
 
+/* ---- multipart/form-data ---- */
+
+#define CT "multipart/form-data; boundary=XyZ"
+
+static int
+mp(arena_t *a, const char *ctype, const char *body, size_t len, http_part_t **parts, size_t *n,
+   const char **why)
+{
+	*why = NULL;
+	int rc = http_multipart_parse(ctype, body, len, a, parts, n, why);
+	if (rc == 0) {
+		assert_null(*why);
+		for (size_t i = 0; i < *n; i++)
+			assert_true((*parts)[i].data >= body &&
+			            (*parts)[i].data + (*parts)[i].len <= body + len);
+	} else {
+		assert_non_null(*why);
+	}
+	return rc;
+}
+
+static void
+assert_part(const http_part_t *p, const char *name, const char *filename, const char *ctype,
+            const char *data, size_t len)
+{
+	assert_string_equal(p->name, name);
+	if (filename == NULL)
+		assert_null(p->filename);
+	else
+		assert_string_equal(p->filename, filename);
+	if (ctype == NULL)
+		assert_null(p->content_type);
+	else
+		assert_string_equal(p->content_type, ctype);
+	assert_int_equal(p->len, len);
+	assert_memory_equal(p->data, data, len);
+}
+
+static void
+test_multipart_fields(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	http_part_t *p;
+	size_t n;
+	const char *why;
+	static const char two[] = "--XyZ\r\n"
+	                          "Content-Disposition: form-data; name=\"title\"\r\n"
+	                          "\r\n"
+	                          "Đường ngập\r\n"
+	                          "--XyZ\r\n"
+	                          "content-disposition: FORM-DATA; name=csrf\r\n"
+	                          "\r\n"
+	                          "tok\r\n"
+	                          "--XyZ--\r\n";
+	assert_int_equal(mp(&a, CT, two, sizeof two - 1, &p, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_part(&p[0], "title", NULL, NULL, "Đường ngập", strlen("Đường ngập"));
+	assert_part(&p[1], "csrf", NULL, NULL, "tok", 3);
+
+	/* A file part; the data keeps its inner CRLFs, only the one before the delimiter goes. */
+	static const char file[] = "--XyZ\r\n"
+	                           "Content-Disposition: form-data; name=\"photo\"; "
+	                           "filename=\"ảnh 1.jpg\"\r\n"
+	                           "Content-Type: image/jpeg\r\n"
+	                           "\r\n"
+	                           "\r\nline\r\n\r\n"
+	                           "\r\n"
+	                           "--XyZ\r\n"
+	                           "Content-Disposition: form-data; name=\"empty\"\r\n"
+	                           "\r\n"
+	                           "\r\n"
+	                           "--XyZ--";
+	assert_int_equal(mp(&a, CT, file, sizeof file - 1, &p, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_part(&p[0], "photo", "ảnh 1.jpg", "image/jpeg", "\r\nline\r\n\r\n", 10);
+	assert_part(&p[1], "empty", NULL, NULL, "", 0);
+
+	/* Parameters: quoted with escapes, a Windows path left alone, spaces, other params and
+	 * filename*= ignored, an empty filename (an empty file input) kept as "". */
+	static const char params[] =
+	        "--XyZ\r\n"
+	        "Content-Disposition: form-data ; name = \"a\\\"b\\\\c\" ;"
+	        " filename*=UTF-8''x.jpg; x=\"y;z\"; filename=\"C:\\Users\\p.jpg\"\r\n"
+	        "X-Other: 1\r\n"
+	        "\r\n"
+	        "v\r\n"
+	        "--XyZ\r\n"
+	        "Content-Disposition: form-data; name=\"f\"; filename=\"\"\r\n"
+	        "Content-Type: application/octet-stream\r\n"
+	        "\r\n"
+	        "\r\n"
+	        "--XyZ--";
+	assert_int_equal(mp(&a, CT, params, sizeof params - 1, &p, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_part(&p[0], "a\"b\\c", "C:\\Users\\p.jpg", NULL, "v", 1);
+	assert_part(&p[1], "f", "", "application/octet-stream", "", 0);
+	arena_free(&a);
+}
+
+static void
+test_multipart_boundaries(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	http_part_t *p;
+	size_t n;
+	const char *why;
+	/* A quoted boundary with a space; preamble and epilogue ignored; transport padding. */
+	static const char quoted[] = "preamble --a b\r\nstill preamble\r\n"
+	                             "--a b  \r\n"
+	                             "Content-Disposition: form-data; name=x\r\n"
+	                             "\r\n"
+	                             "1\r\n"
+	                             "--a b--\r\n"
+	                             "epilogue\r\n--a b\r\nContent-Disposition: junk\r\n";
+	assert_int_equal(mp(&a, "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"", quoted,
+	                    sizeof quoted - 1, &p, &n, &why),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_part(&p[0], "x", NULL, NULL, "1", 1);
+
+	/* Binary data with CR, LF, NUL and look-alikes of the delimiter. */
+	static const char bin[] =
+	        "--XyZ\r\n"
+	        "Content-Disposition: form-data; name=\"f\"; filename=\"b.bin\"\r\n"
+	        "\r\n"
+	        "\x00\xff\r\n--XyZz\r\n--Xy\r\n-XyZ\r\r\n\n--XyZ-x\r\n--XyZ\t!\r\n\r"
+	        "\r\n"
+	        "--XyZ--";
+	static const char bindata[] =
+	        "\x00\xff\r\n--XyZz\r\n--Xy\r\n-XyZ\r\r\n\n--XyZ-x\r\n--XyZ\t!"
+	        "\r\n\r";
+	assert_int_equal(mp(&a, CT, bin, sizeof bin - 1, &p, &n, &why), 0);
+	assert_int_equal(n, 1);
+	assert_part(&p[0], "f", "b.bin", NULL, bindata, sizeof bindata - 1);
+
+	/* No part at all is a valid (empty) form. */
+	assert_int_equal(mp(&a, CT, "--XyZ--", 7, &p, &n, &why), 0);
+	assert_int_equal(n, 0);
+
+	/* The Content-Type and its boundary. */
+	static const char ok[] = "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n"
+	                         "--XyZ--\r\n";
+	const char *bad_ct[] = {
+	        NULL,
+	        "multipart/form-data",
+	        "multipart/form-data; charset=utf-8",
+	        "multipart/form-data; boundary=",
+	        "multipart/form-data; boundary=\"\"",
+	        "multipart/form-data; boundary=\"XyZ",
+	        "multipart/form-data; boundary=a\x01z",
+	        "multipart/form-data; boundary=\"trailing \"",
+	        "multipart/form-data; boundary=ab@c",
+	        "multipart/mixed; boundary=XyZ",
+	        "application/x-www-form-urlencoded",
+	        "multipart/form-data; =x; boundary=XyZ",
+	};
+	for (size_t i = 0; i < sizeof bad_ct / sizeof bad_ct[0]; i++)
+		assert_int_equal(mp(&a, bad_ct[i], ok, sizeof ok - 1, &p, &n, &why), -1);
+	assert_int_equal(mp(&a, "multipart/form-data", ok, sizeof ok - 1, &p, &n, &why), -1);
+	assert_string_equal(why, "Content-Type thiếu tham số boundary");
+	/* 70 characters is the most RFC 2046 allows. */
+	char ct70[200], body70[300];
+	snprintf(ct70, sizeof ct70, "multipart/form-data; boundary=%071d", 7);
+	assert_int_equal(mp(&a, ct70, ok, sizeof ok - 1, &p, &n, &why), -1);
+	snprintf(ct70, sizeof ct70, "multipart/form-data; boundary=%070d", 7);
+	snprintf(body70, sizeof body70,
+	         "--%070d\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--%070d--", 7, 7);
+	assert_int_equal(mp(&a, ct70, body70, strlen(body70), &p, &n, &why), 0);
+	assert_int_equal(n, 1);
+	arena_free(&a);
+}
+
+static void
+test_multipart_refused(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	http_part_t *p;
+	size_t n;
+	const char *why;
+	struct {
+		const char *body, *why;
+	} bad[] = {
+	        /* no closing delimiter, in its various truncations */
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n",
+	         "dữ liệu multipart thiếu ranh giới kết thúc"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ",
+	         "dữ liệu multipart thiếu ranh giới kết thúc"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ\r\n",
+	         "dữ liệu multipart thiếu ranh giới kết thúc"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a",
+	         "dữ liệu multipart thiếu ranh giới kết thúc"},
+	        {"", "dữ liệu multipart không có ranh giới (boundary) nào"},
+	        {"--XyZz\r\n", "dữ liệu multipart không có ranh giới (boundary) nào"},
+	        /* bare LF line ends are not multipart */
+	        {"--XyZ\nContent-Disposition: form-data; name=a\n\n1\n--XyZ--\n",
+	         "dữ liệu multipart không có ranh giới (boundary) nào"},
+	        /* parts without a name or a form-data disposition */
+	        {"--XyZ\r\nContent-Disposition: form-data\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart không có tên (name=)"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=\"\"\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart không có tên (name=)"},
+	        {"--XyZ\r\nContent-Disposition: form-data; filename=\"a.jpg\"\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart không có tên (name=)"},
+	        {"--XyZ\r\nContent-Type: text/plain\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart thiếu Content-Disposition: form-data"},
+	        {"--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart không phải Content-Disposition: form-data"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart có tham số name hoặc filename lặp lại"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: "
+	         "form-data; name=b\r\n\r\n1\r\n--XyZ--",
+	         "một phần multipart có tiêu đề lặp lại"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\n1\r\n--XyZ--",
+	         "tiêu đề của một phần multipart không hợp lệ"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\r\n folded\r\n\r\n1\r\n--XyZ--",
+	         "tiêu đề của một phần multipart không hợp lệ"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=a\n\r\n\r\n1\r\n--XyZ--",
+	         "tiêu đề của một phần multipart có ký tự điều khiển"},
+	        {"--XyZ\r\nContent-Disposition: form-data; name=\"\xC0\xAF\"\r\n\r\n1\r\n--XyZ--",
+	         "tiêu đề của một phần multipart không phải UTF-8 hợp lệ"},
+	        /* text fields must be UTF-8, like urlencoded ones; files are bytes */
+	        {"--XyZ\r\nContent-Disposition: form-data; name=title\r\n\r\n\xC0\xAF\r\n--XyZ--",
+	         "tham số “title” không phải UTF-8 hợp lệ"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(mp(&a, CT, bad[i].body, strlen(bad[i].body), &p, &n, &why), -1);
+		assert_string_equal(why, bad[i].why);
+	}
+	static const char nul[] =
+	        "--XyZ\r\nContent-Disposition: form-data; name=t\r\n\r\na\0b\r\n--XyZ--";
+	assert_int_equal(mp(&a, CT, nul, sizeof nul - 1, &p, &n, &why), -1);
+	assert_string_equal(why, "tham số “t” có ký tự NUL");
+
+	/* A header line of 1024 bytes passes, 1025 does not. */
+	buf_t b = BUF_INIT;
+	for (size_t extra = 0; extra <= 1; extra++) {
+		buf_reset(&b);
+		buf_puts(&b, "--XyZ\r\nContent-Disposition: form-data; name=a\r\nX-Pad: ");
+		size_t line = strlen("X-Pad: ");
+		for (size_t i = line; i < 1024 + extra; i++)
+			buf_append(&b, "p", 1);
+		buf_puts(&b, "\r\n\r\n1\r\n--XyZ--");
+		int rc = mp(&a, CT, b.data, b.len, &p, &n, &why);
+		if (extra == 0) {
+			assert_int_equal(rc, 0);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(
+			        why, "dòng tiêu đề của một phần multipart dài quá 1024 byte");
+		}
+	}
+
+	/* 64 parts pass, 65 do not. */
+	for (size_t parts = 64; parts <= 65; parts++) {
+		buf_reset(&b);
+		for (size_t i = 0; i < parts; i++)
+			buf_printf(
+			        &b,
+			        "--XyZ\r\nContent-Disposition: form-data; name=f%zu\r\n\r\n%zu\r\n",
+			        i, i);
+		buf_puts(&b, "--XyZ--\r\n");
+		int rc = mp(&a, CT, b.data, b.len, &p, &n, &why);
+		if (parts == 64) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(n, 64);
+			assert_string_equal(p[63].name, "f63");
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(why, "dữ liệu multipart có quá 64 phần");
+		}
+	}
+	buf_free(&b);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_url_decode),     cmocka_unit_test(test_path_decode),
-	        cmocka_unit_test(test_form_parse),     cmocka_unit_test(test_cookie),
-	        cmocka_unit_test(test_route_match),    cmocka_unit_test(test_route_find),
-	        cmocka_unit_test(test_static_helpers), cmocka_unit_test(test_etag_match),
+	        cmocka_unit_test(test_url_decode),
+	        cmocka_unit_test(test_path_decode),
+	        cmocka_unit_test(test_form_parse),
+	        cmocka_unit_test(test_cookie),
+	        cmocka_unit_test(test_route_match),
+	        cmocka_unit_test(test_route_find),
+	        cmocka_unit_test(test_static_helpers),
+	        cmocka_unit_test(test_etag_match),
+	        cmocka_unit_test(test_multipart_fields),
+	        cmocka_unit_test(test_multipart_boundaries),
+	        cmocka_unit_test(test_multipart_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -237,8 +237,8 @@ test_migration_3_recorded_and_reopen_idempotent(void **state)
 	open_fixture(&f);
 	int applied, known;
 	assert_int_equal(store_schema_version(f.st, &applied, &known), 0);
-	assert_int_equal(applied, 3);
-	assert_int_equal(known, 3);
+	assert_int_equal(applied, known); /* every migration, 3 among them */
+	assert_true(known >= 3);
 	store_close(f.st);
 	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM schema_migrations WHERE version=3"
 	                                   " AND name='reporting loop'"),
@@ -252,12 +252,12 @@ test_migration_3_recorded_and_reopen_idempotent(void **state)
 	char err[512];
 	assert_int_equal(store_open(f.path, &f.st, err, sizeof err), 0);
 	assert_int_equal(store_schema_version(f.st, &applied, &known), 0);
-	assert_int_equal(applied, 3);
+	assert_int_equal(applied, known);
 	tpl_list_t l = {0};
 	assert_int_equal(store_template_get(f.st, f.tpl, copy_tpl, &l), 1);
 	assert_string_equal(l.code[0], "tpl-2025");
 	store_close(f.st);
-	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM schema_migrations"), 3);
+	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM schema_migrations"), known);
 }
 
 /* ---- templates ---- */

@@ -1,0 +1,198 @@
+/* Representative photos of a report ("hình ảnh tiêu biểu"): upload from a plain form (no
+ * JavaScript), re-encoded by src/media/photo.c before anything is stored; shown as
+ * thumbnails on the report; deleted while the report is editable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/reporting.h"
+#include "core/log.h"
+#include "media/photo.h"
+#include "text/text.h"
+
+#define MAX_PHOTOS 10
+
+typedef struct photo_list {
+	http_req_t *req;
+	const char *base;
+	json_t *rows;
+} photo_list_t;
+
+static int
+photo_row(const store_photo_t *p, void *ctx)
+{
+	photo_list_t *l = ctx;
+	json_array_append_new(
+	        l->rows, json_pack("{s:I,s:s,s:s,s:s,s:i,s:i}", "id", (json_int_t)p->id, "caption",
+	                           p->caption, "url",
+	                           arena_printf(http_req_arena(l->req), "%s/photos/%lld", l->base,
+	                                        (long long)p->id),
+	                           "thumb",
+	                           arena_printf(http_req_arena(l->req), "%s/photos/%lld?size=thumb",
+	                                        l->base, (long long)p->id),
+	                           "width", p->width, "height", p->height));
+	return 0;
+}
+
+json_t *
+rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code, int64_t report_id)
+{
+	photo_list_t l = {req,
+	                  arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s",
+	                               (long long)campaign_id, unit_code),
+	                  json_array()};
+	if (report_id)
+		store_photos_of_report(((app_t *)http_req_app(req))->store, report_id, photo_row, &l);
+	return l.rows;
+}
+
+static int
+count_photo(const store_photo_t *p, void *ctx)
+{
+	(void)p;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int
+fail_form(http_req_t *req, int status, const char *msg)
+{
+	app_error_page(req, status, msg);
+	return 0;
+}
+
+static const char *
+back_to(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
+{
+	return arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s/report?done=%s",
+	                    (long long)lc->c->id, app_req_tree(req)->units[i].code, done);
+}
+
+int
+page_photo_upload(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
+	rep_report_t r;
+	if (rep_read(req, lc, i, &r) < 0)
+		return 500;
+	if (!strcmp(r.status, "submitted") || !strcmp(r.status, "approved"))
+		return fail_form(req, 409,
+		                 "Báo cáo đã nộp nên không thêm ảnh được; cần cấp trên trả lại hoặc mở "
+		                 "lại báo cáo.");
+	int n = 0;
+	if (r.exists)
+		store_photos_of_report(app->store, r.id, count_photo, &n);
+	if (n >= MAX_PHOTOS)
+		return fail_form(req, 400, "Mỗi báo cáo có tối đa 10 ảnh; hãy xóa bớt ảnh cũ.");
+	const http_part_t *f = http_req_file(req, "photo");
+	if (f == NULL || f->len == 0)
+		return fail_form(req, 400, "Hãy chọn một ảnh (JPEG, PNG hoặc WebP) để tải lên.");
+	const char *caption = http_req_param(req, "caption");
+	if (caption && strlen(caption) > 300)
+		return fail_form(req, 400, "Chú thích ảnh dài quá 300 byte.");
+	photo_out_t out;
+	char err[300];
+	if (photo_process(f->data, f->len, &out, err, sizeof err) < 0)
+		return fail_form(req, 400, err);
+	/* a photo needs its report: the first one makes an empty draft */
+	if (!r.exists) {
+		const char *msg;
+		int st = rep_write(req, lc, i, &r, r.num, r.has, r.text, "draft", "save", r.version, &msg);
+		if (st == 0)
+			st = rep_read(req, lc, i, &r) < 0 ? 500 : 0;
+		if (st) {
+			photo_out_free(&out);
+			return msg ? fail_form(req, st, msg) : st;
+		}
+	}
+	app_user_t *u = app_req_user(req);
+	store_photo_t p = {0,           r.id,           caption ? caption : "", out.width, out.height,
+	                   out.full.len, out.thumb.len, app_now(),              u ? u->id : 0};
+	int64_t id;
+	int rc = store_photo_add(app->store, &p, out.full.data, out.thumb.data, &id);
+	photo_out_free(&out);
+	if (rc < 0)
+		return 500;
+	app_audit(req, t, i, "report.photo.add",
+	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)id),
+	          NULL, caption);
+	return http_redirect(req, 303, back_to(req, lc, i, "photo"));
+}
+
+typedef struct photo_bytes {
+	int64_t report_id;
+	buf_t data;
+} photo_bytes_t;
+
+static int
+take_bytes(const store_photo_t *p, const void *data, size_t len, void *ctx)
+{
+	photo_bytes_t *b = ctx;
+	b->report_id = p->report_id;
+	buf_append(&b->data, data, len);
+	return 0;
+}
+
+/* The :pid photo, if it belongs to this unit's report in this campaign. */
+static int
+load_photo(http_req_t *req, live_campaign_t *lc, int32_t i, int thumb, rep_report_t *r,
+           int64_t *pid, photo_bytes_t *b)
+{
+	const char *pp = http_req_param(req, "pid");
+	memset(b, 0, sizeof *b);
+	if (!pp || text_parse_int(pp, strlen(pp), pid) < 0 || rep_read(req, lc, i, r) < 0 ||
+	    !r->exists ||
+	    store_photo_get(((app_t *)http_req_app(req))->store, *pid, thumb, take_bytes, b) != 1 ||
+	    b->report_id != r->id) {
+		buf_free(&b->data);
+		app_error_page(req, 404, "Không tìm thấy ảnh này trong báo cáo.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+page_photo(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	int32_t i = unit_tree_find_code(app_req_tree(req), http_req_param(req, "code"));
+	const char *size = http_req_param(req, "size");
+	rep_report_t r;
+	int64_t pid;
+	photo_bytes_t b;
+	if (load_photo(req, lc, i, size && !strcmp(size, "thumb"), &r, &pid, &b) < 0)
+		return 0;
+	/* private: a report's photos are not public until the report is */
+	http_resp_header(req, "Cache-Control", "private, max-age=86400");
+	return http_reply_buf(req, 200, "image/jpeg", &b.data);
+}
+
+int
+page_photo_delete(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
+	rep_report_t r;
+	int64_t pid;
+	photo_bytes_t b;
+	if (load_photo(req, lc, i, 1, &r, &pid, &b) < 0)
+		return 0;
+	buf_free(&b.data);
+	if (!strcmp(r.status, "submitted") || !strcmp(r.status, "approved"))
+		return fail_form(req, 409, "Báo cáo đã nộp nên không xóa ảnh được.");
+	if (store_photo_delete(((app_t *)http_req_app(req))->store, r.id, pid) != 1)
+		return 500;
+	app_audit(req, t, i, "report.photo.delete",
+	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)pid),
+	          NULL, NULL);
+	return http_redirect(req, 303, back_to(req, lc, i, "photo_deleted"));
+}
