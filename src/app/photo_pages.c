@@ -41,7 +41,8 @@ rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code, int
 	                               (long long)campaign_id, unit_code),
 	                  json_array()};
 	if (report_id)
-		store_photos_of_report(((app_t *)http_req_app(req))->store, report_id, photo_row, &l);
+		store_photos_of_report(((app_t *)http_req_app(req))->store, report_id, photo_row,
+		                       &l);
 	return l.rows;
 }
 
@@ -80,9 +81,10 @@ page_photo_upload(http_req_t *req)
 	if (rep_read(req, lc, i, &r) < 0)
 		return 500;
 	if (!strcmp(r.status, "submitted") || !strcmp(r.status, "approved"))
-		return fail_form(req, 409,
-		                 "Báo cáo đã nộp nên không thêm ảnh được; cần cấp trên trả lại hoặc mở "
-		                 "lại báo cáo.");
+		return fail_form(
+		        req, 409,
+		        "Báo cáo đã nộp nên không thêm ảnh được; cần cấp trên trả lại hoặc mở "
+		        "lại báo cáo.");
 	int n = 0;
 	if (r.exists)
 		store_photos_of_report(app->store, r.id, count_photo, &n);
@@ -101,7 +103,8 @@ page_photo_upload(http_req_t *req)
 	/* a photo needs its report: the first one makes an empty draft */
 	if (!r.exists) {
 		const char *msg;
-		int st = rep_write(req, lc, i, &r, r.num, r.has, r.text, "draft", "save", r.version, &msg);
+		int st = rep_write(req, lc, i, &r, r.num, r.has, r.text, "draft", "save", r.version,
+		                   &msg);
 		if (st == 0)
 			st = rep_read(req, lc, i, &r) < 0 ? 500 : 0;
 		if (st) {
@@ -110,16 +113,24 @@ page_photo_upload(http_req_t *req)
 		}
 	}
 	app_user_t *u = app_req_user(req);
-	store_photo_t p = {0,           r.id,           caption ? caption : "", out.width, out.height,
-	                   out.full.len, out.thumb.len, app_now(),              u ? u->id : 0};
+	store_photo_t p = {0,
+	                   r.id,
+	                   caption ? caption : "",
+	                   out.width,
+	                   out.height,
+	                   out.full.len,
+	                   out.thumb.len,
+	                   app_now(),
+	                   u ? u->id : 0};
 	int64_t id;
 	int rc = store_photo_add(app->store, &p, out.full.data, out.thumb.data, &id);
 	photo_out_free(&out);
 	if (rc < 0)
 		return 500;
-	app_audit(req, t, i, "report.photo.add",
-	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)id),
-	          NULL, caption);
+	app_audit(
+	        req, t, i, "report.photo.add",
+	        arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)id),
+	        NULL, caption);
 	return http_redirect(req, 303, back_to(req, lc, i, "photo"));
 }
 
@@ -192,7 +203,8 @@ page_photo_delete(http_req_t *req)
 	if (store_photo_delete(((app_t *)http_req_app(req))->store, r.id, pid) != 1)
 		return 500;
 	app_audit(req, t, i, "report.photo.delete",
-	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)pid),
+	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id,
+	                       (long long)pid),
 	          NULL, NULL);
 	return http_redirect(req, 303, back_to(req, lc, i, "photo_deleted"));
 }

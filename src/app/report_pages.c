@@ -325,6 +325,52 @@ frozen_value(const store_value_t *v, void *p)
 	return 0;
 }
 
+/* Each group heading gets the totals of the counts under it, by unit of measure ("17 lớp,
+ * 450 lượt"): shown after a save, and kept current as one types by static/report.js. */
+static void
+group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t *num,
+             const unsigned char *has, json_t *items)
+{
+	(void)tpl;
+	json_t *head = NULL;
+	enum { MAXU = 8 };
+	const char *units[MAXU];
+	int64_t sums[MAXU];
+	int nu = 0;
+	for (size_t k = 0; k <= sec->nitems; k++) {
+		const tpl_item_t *it = k < sec->nitems ? &sec->items[k] : NULL;
+		if (it == NULL || it->heading) {
+			if (head && nu) {
+				buf_t b = BUF_INIT;
+				for (int q = 0; q < nu; q++) {
+					if (q)
+						buf_puts(&b, ", ");
+					text_format_int(sums[q], &b);
+					buf_printf(&b, " %s", units[q]);
+				}
+				json_object_set_new(head, "group_total", json_string(buf_cstr(&b)));
+				buf_free(&b);
+			}
+			head = it ? json_array_get(items, k) : NULL;
+			nu = 0;
+			continue;
+		}
+		if (!head || it->col < 0 || it->type == TPL_BOOL || !*it->unit)
+			continue;
+		int q = 0;
+		while (q < nu && strcmp(units[q], it->unit) != 0)
+			q++;
+		if (q == nu) {
+			if (nu == MAXU)
+				continue;
+			units[nu] = it->unit;
+			sums[nu++] = 0;
+		}
+		if (!has || has[it->col])
+			sums[q] += num[it->col];
+	}
+}
+
 static int
 render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
               const form_state_t *fs, int status, const char *ok)
@@ -394,6 +440,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 				json_object_set_new(o, "error", json_string(fs->errors[idx]));
 			json_array_append_new(items, o);
 		}
+		group_totals(tpl, sec, level ? tot : num, level ? NULL : has, items);
 		json_array_append_new(sections,
 		                      json_pack("{s:s,s:s,s:b,s:o}", "number", sec->number, "title",
 		                                sec->title, "narrative", sec->narrative, "items",

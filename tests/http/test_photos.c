@@ -79,7 +79,9 @@ get(const char *path, const char *method, const char *body)
 	char ck[450];
 	snprintf(ck, sizeof ck, "Cookie: %s", cookie);
 	const char *hdrs[] = {ck, NULL};
-	hc_opts_t o = {.method = method, .body = body, .body_len = body ? strlen(body) : 0,
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
 	               .headers = hdrs};
 	hc_resp_t r;
 	CURL *h = curl_easy_init();
@@ -101,8 +103,14 @@ setup(void **state)
 	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign) < 0)
 		return -1;
 	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {"hieutruong", NULL, NULL, ROLE_HEAD,
-	                   t->units[unit_tree_find_code(t, "HA-11413-TH")].id, hash, 0, 0};
+	account_new_t a = {"hieutruong",
+	                   NULL,
+	                   NULL,
+	                   ROLE_HEAD,
+	                   t->units[unit_tree_find_code(t, "HA-11413-TH")].id,
+	                   hash,
+	                   0,
+	                   0};
 	int64_t id;
 	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
 		return -1;
@@ -227,7 +235,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_photos),
+	        cmocka_unit_test(test_photos),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

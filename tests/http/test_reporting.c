@@ -273,6 +273,10 @@ test_scenario(void **state)
 		                           people[i], articles[i], NULL),
 		                 303);
 	}
+	/* group totals are shown by the server after a save (no JavaScript needed) */
+	hc_resp_t g = req(&school[3], "GET", path_of(school_unit[3], "/report"), NULL, 0);
+	assert_non_null(strstr(buf_cstr(&g.body), "Tổng: 6 lớp"));
+	hc_resp_free(&g);
 	/* submitted means locked */
 	char body[300];
 	snprintf(body, sizeof body, "csrf=%s&version=%ld&v.5.2.lop=1", school[0].csrf,
