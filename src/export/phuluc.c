@@ -600,6 +600,13 @@ fill_sheet(lxw_workbook *wb, const phuluc_t *p)
 	return c.rc;
 }
 
+/* xlsx_build's callback shape for the form */
+static int
+fill_phuluc(void *wb, const void *p)
+{
+	return (int)fill_sheet(wb, p);
+}
+
 int
 phuluc_write_xlsx(const phuluc_t *p, buf_t *out, char *err, size_t errlen)
 {
@@ -608,60 +615,8 @@ phuluc_write_xlsx(const phuluc_t *p, buf_t *out, char *err, size_t errlen)
 		        "Chưa có mẫu báo cáo để xuất Phụ lục; hãy chọn mẫu rồi thử lại.");
 		return -1;
 	}
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !dir[0])
-		dir = "/tmp";
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof path, "%s/suotdoi-phuluc-XXXXXX", dir) >= sizeof path) {
-		set_err(err, errlen, "Đường dẫn thư mục tạm (TMPDIR) quá dài; hãy đặt lại TMPDIR.");
-		return -1;
-	}
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		char msg[4352];
-		snprintf(msg, sizeof msg,
-		         "Không tạo được tệp tạm trong %s (%s); hãy kiểm tra quyền ghi và chỗ "
-		         "trống của thư mục tạm.",
-		         dir, strerror(errno));
-		set_err(err, errlen, msg);
-		return -1;
-	}
-	close(fd); /* libxlsxwriter opens the path itself when the workbook is closed */
-
-	int ret = -1;
-	lxw_workbook_options opts = {.constant_memory = 0, .tmpdir = (char *)dir, .use_zip64 = 0};
-	lxw_workbook *wb = workbook_new_opt(path, &opts);
-	if (!wb) {
-		set_err(err, errlen, "Không đủ bộ nhớ để tạo tệp Excel; hãy thử lại sau.");
-		goto done;
-	}
-	lxw_error rc = fill_sheet(wb, p);
-	lxw_error crc = workbook_close(wb); /* also frees wb, on every path */
-	if (rc == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
-		set_err(err, errlen,
-		        "Có nội dung dài quá 32.767 ký tự, Excel không chứa được; hãy rút gọn "
-		        "nội dung đó.");
-		goto done;
-	}
-	if (rc != LXW_NO_ERROR || crc != LXW_NO_ERROR) {
-		/* libxlsxwriter's explanation is English: it goes to the log for the admin. */
-		log_warn("phuluc xlsx %s: %s", path, lxw_strerror(rc != LXW_NO_ERROR ? rc : crc));
-		char msg[4352];
-		snprintf(msg, sizeof msg,
-		         "Không ghi được tệp Excel tạm trong %s; hãy kiểm tra quyền ghi và chỗ "
-		         "trống của thư mục tạm rồi thử lại.",
-		         dir);
-		set_err(err, errlen, msg);
-		goto done;
-	}
-	char *data;
-	size_t len;
-	if (file_read_all(path, SIZE_MAX / 2, &data, &len, err, errlen) < 0)
-		goto done;
-	buf_append(out, data, len);
-	free(data);
-	ret = 0;
-done:
-	unlink(path);
-	return ret;
+	return xlsx_build(fill_phuluc, p,
+	                  "Có nội dung dài quá 32.767 ký tự, Excel không chứa được; hãy rút gọn "
+	                  "nội dung đó.",
+	                  out, err, errlen);
 }

@@ -276,14 +276,9 @@ fill_sheet(lxw_workbook *wb, const table_t *t)
 }
 
 int
-table_write_xlsx(const table_t *t, buf_t *out, char *err, size_t errlen)
+xlsx_build(int (*fill)(void *wb, const void *ctx), const void *ctx, const char *too_long_msg,
+           buf_t *out, char *err, size_t errlen)
 {
-	if (t->ncols > XLSX_MAX_COLS || t->nrows > XLSX_MAX_ROWS - 3) {
-		set_err(err, errlen,
-		        "Bảng quá lớn cho Excel (tối đa 1.048.576 dòng, 16.384 cột); hãy xuất CSV "
-		        "hoặc lọc bớt dữ liệu.");
-		return -1;
-	}
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !dir[0])
 		dir = "/tmp";
@@ -311,11 +306,10 @@ table_write_xlsx(const table_t *t, buf_t *out, char *err, size_t errlen)
 		set_err(err, errlen, "Không đủ bộ nhớ để tạo tệp Excel; hãy thử lại sau.");
 		goto done;
 	}
-	lxw_error rc = fill_sheet(wb, t);
+	lxw_error rc = (lxw_error)fill(wb, ctx);
 	lxw_error crc = workbook_close(wb); /* also frees wb, on every path */
 	if (rc == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
-		set_err(err, errlen,
-		        "Có ô dài quá 32.767 ký tự, Excel không chứa được; hãy xuất CSV.");
+		set_err(err, errlen, too_long_msg);
 		goto done;
 	}
 	if (rc != LXW_NO_ERROR || crc != LXW_NO_ERROR) {
@@ -339,4 +333,25 @@ table_write_xlsx(const table_t *t, buf_t *out, char *err, size_t errlen)
 done:
 	unlink(path);
 	return ret;
+}
+
+/* xlsx_build's callback shape for the table */
+static int
+fill_table(void *wb, const void *t)
+{
+	return (int)fill_sheet(wb, t);
+}
+
+int
+table_write_xlsx(const table_t *t, buf_t *out, char *err, size_t errlen)
+{
+	if (t->ncols > XLSX_MAX_COLS || t->nrows > XLSX_MAX_ROWS - 3) {
+		set_err(err, errlen,
+		        "Bảng quá lớn cho Excel (tối đa 1.048.576 dòng, 16.384 cột); hãy xuất CSV "
+		        "hoặc lọc bớt dữ liệu.");
+		return -1;
+	}
+	return xlsx_build(fill_table, t,
+	                  "Có ô dài quá 32.767 ký tự, Excel không chứa được; hãy xuất CSV.", out,
+	                  err, errlen);
 }

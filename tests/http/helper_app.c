@@ -7,6 +7,7 @@
 
 #include "core/file.h"
 #include "core/log.h"
+#include "domain/accounts.h"
 
 int
 ha_demo_store(const char *dir, const char *name, char *db, size_t cap)
@@ -87,4 +88,80 @@ hc_csrf(const hc_resp_t *r, char *out, size_t cap)
 	p += strlen("name=\"csrf\" value=\"");
 	snprintf(out, cap, "%.*s", (int)strcspn(p, "\""), p);
 	return 0;
+}
+
+hc_resp_t
+ha_req(unsigned short port, ha_client_t *c, const char *method, const char *path, const char *body,
+       int json)
+{
+	char cookie[450], csrf[120];
+	const char *hdrs[4] = {0};
+	int k = 0;
+	if (c && c->cookie[0]) {
+		snprintf(cookie, sizeof cookie, "Cookie: %s", c->cookie);
+		hdrs[k++] = cookie;
+	}
+	if (json) {
+		hdrs[k++] = "Content-Type: application/json";
+		if (c) {
+			snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", c->csrf);
+			hdrs[k++] = csrf;
+		}
+	}
+	hc_opts_t o = {.method = method,
+	               .body = body,
+	               .body_len = body ? strlen(body) : 0,
+	               .headers = hdrs};
+	hc_resp_t r;
+	CURL *h = curl_easy_init();
+	int rc = hc_request(h, port, path, &o, &r);
+	curl_easy_cleanup(h);
+	if (rc < 0) {
+		fprintf(stderr, "%s %s: transport error\n", method, path);
+		abort();
+	}
+	return r;
+}
+
+long
+ha_login(unsigned short port, ha_client_t *c, const char *user, const char *password)
+{
+	ha_client_t pre = {{0}, {0}};
+	hc_resp_t r = ha_req(port, &pre, "GET", "/login", NULL, 0);
+	hc_cookie(&r, APP_PRELOGIN_COOKIE, pre.cookie, sizeof pre.cookie);
+	hc_csrf(&r, pre.csrf, sizeof pre.csrf);
+	hc_resp_free(&r);
+	char body[400];
+	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", user, password, pre.csrf);
+	r = ha_req(port, &pre, "POST", "/login", body, 0);
+	long st = r.status;
+	if (st == 303)
+		hc_cookie(&r, APP_SESSION_COOKIE, c->cookie, sizeof c->cookie);
+	hc_resp_free(&r);
+	if (st == 303) {
+		r = ha_req(port, c, "GET", "/account", NULL, 0);
+		hc_csrf(&r, c->csrf, sizeof c->csrf);
+		hc_resp_free(&r);
+	}
+	return st;
+}
+
+int64_t
+ha_user(app_t *app, const char *name, const char *unit, role_t role, const char *password)
+{
+	char err[512], hash[AUTH_HASH_MAX], norm[72];
+	unit_tree_t *t = app_tree(app);
+	int32_t i = unit_tree_find_code(t, unit);
+	int64_t id = -1;
+	if (i >= 0 && auth_password_hash(password, hash) == 0) {
+		account_new_t a = {name, NULL, NULL, role, t->units[i].id, hash, 0, 0};
+		if (accounts_create(app->store, &a, norm, &id, err, sizeof err) != 0)
+			id = -1;
+	}
+	unit_tree_unref(t);
+	if (id < 0) {
+		fprintf(stderr, "could not create user %s on %s\n", name, unit);
+		abort();
+	}
+	return id;
 }

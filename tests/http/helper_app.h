@@ -22,4 +22,21 @@ int hc_cookie(const hc_resp_t *r, const char *name, char *out, size_t cap);
 /* The first CSRF form field value of a page, into out; -1 when absent. */
 int hc_csrf(const hc_resp_t *r, char *out, size_t cap);
 
+/* A signed-in browser: its session cookie and the CSRF token of its pages. */
+typedef struct ha_client {
+	char cookie[400];
+	char csrf[64];
+} ha_client_t;
+
+/* A request as client c (NULL: anonymous) sends it; json adds Content-Type: application/json
+ * and the X-CSRF-Token header. Fails the test on a transport error. Free with hc_resp_free. */
+hc_resp_t ha_req(unsigned short port, ha_client_t *c, const char *method, const char *path,
+                 const char *body, int json);
+/* Sign in through the form (pre-login cookie, CSRF, POST /login) and read the session's CSRF
+ * token. Returns the status of the POST (303 on success). */
+long ha_login(unsigned short port, ha_client_t *c, const char *user, const char *password);
+/* Create user name with role on unit (a code) and that password; fails the test on error.
+ * Returns the new user's id. */
+int64_t ha_user(app_t *app, const char *name, const char *unit, role_t role, const char *password);
+
 #endif

@@ -27,64 +27,25 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t demo_campaign_id;
 
-typedef struct client {
-	char cookie[400];
-	char csrf[64];
-} client_t;
+typedef ha_client_t client_t;
 static client_t admin, head;
 
 static hc_resp_t
 req(client_t *c, const char *method, const char *path, const char *body)
 {
-	char cookie[450];
-	const char *hdrs[2] = {0};
-	if (c && c->cookie[0]) {
-		snprintf(cookie, sizeof cookie, "Cookie: %s", c->cookie);
-		hdrs[0] = cookie;
-	}
-	hc_opts_t o = {.method = method,
-	               .body = body,
-	               .body_len = body ? strlen(body) : 0,
-	               .headers = hdrs};
-	hc_resp_t r;
-	CURL *h = curl_easy_init();
-	if (hc_request(h, port, path, &o, &r) < 0)
-		fail_msg("%s %s: transport error", method, path);
-	curl_easy_cleanup(h);
-	return r;
+	return ha_req(port, c, method, path, body, 0);
 }
 
 static void
 login(client_t *c, const char *user)
 {
-	client_t pre = {{0}, {0}};
-	hc_resp_t r = req(&pre, "GET", "/login", NULL);
-	hc_cookie(&r, APP_PRELOGIN_COOKIE, pre.cookie, sizeof pre.cookie);
-	hc_csrf(&r, pre.csrf, sizeof pre.csrf);
-	hc_resp_free(&r);
-	char body[300];
-	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", user, PASSWORD, pre.csrf);
-	r = req(&pre, "POST", "/login", body);
-	assert_int_equal(r.status, 303);
-	hc_cookie(&r, APP_SESSION_COOKIE, c->cookie, sizeof c->cookie);
-	hc_resp_free(&r);
-	r = req(c, "GET", "/account", NULL);
-	hc_csrf(&r, c->csrf, sizeof c->csrf);
-	hc_resp_free(&r);
+	assert_int_equal(ha_login(port, c, user, PASSWORD), 303);
 }
 
 static void
 make_user(const char *name, const char *unit, role_t role)
 {
-	char err[512], hash[AUTH_HASH_MAX], norm[72];
-	unit_tree_t *t = app_tree(&app);
-	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id,
-	                   hash, 0,    0};
-	int64_t id;
-	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
-		fail_msg("%s", err);
-	unit_tree_unref(t);
+	ha_user(&app, name, unit, role, PASSWORD);
 }
 
 static int

@@ -76,67 +76,31 @@ upload(const char *path, const void *data, size_t len, const char *filename, buf
 static hc_resp_t
 get(const char *path, const char *method, const char *body)
 {
-	char ck[450];
-	snprintf(ck, sizeof ck, "Cookie: %s", cookie);
-	const char *hdrs[] = {ck, NULL};
-	hc_opts_t o = {.method = method,
-	               .body = body,
-	               .body_len = body ? strlen(body) : 0,
-	               .headers = hdrs};
-	hc_resp_t r;
-	CURL *h = curl_easy_init();
-	if (hc_request(h, port, path, &o, &r) < 0)
-		fail_msg("transport error");
-	curl_easy_cleanup(h);
-	return r;
+	ha_client_t c;
+	snprintf(c.cookie, sizeof c.cookie, "%s", cookie);
+	snprintf(c.csrf, sizeof c.csrf, "%s", csrf);
+	return ha_req(port, &c, method, path, body, 0);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	char db[256], err[512], hash[AUTH_HASH_MAX], norm[72];
+	char db[256];
 	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "p.db", db, sizeof db) < 0 ||
 	    ha_serve(&app, db, &srv, &port) < 0 || photo_init("test_photos") < 0)
 		return -1;
 	unit_tree_t *t = app_tree(&app);
 	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign) < 0)
 		return -1;
-	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {"hieutruong",
-	                   NULL,
-	                   NULL,
-	                   ROLE_HEAD,
-	                   t->units[unit_tree_find_code(t, "HA-11413-TH")].id,
-	                   hash,
-	                   0,
-	                   0};
-	int64_t id;
-	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
-		return -1;
 	unit_tree_unref(t);
+	ha_user(&app, "hieutruong", "HA-11413-TH", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	/* sign in */
-	hc_resp_t r;
-	CURL *h = curl_easy_init();
-	hc_request(h, port, "/login", NULL, &r);
-	char pre[200], pcsrf[64];
-	hc_cookie(&r, APP_PRELOGIN_COOKIE, pre, sizeof pre);
-	hc_csrf(&r, pcsrf, sizeof pcsrf);
-	hc_resp_free(&r);
-	char ck[250], body[300];
-	snprintf(ck, sizeof ck, "Cookie: %s", pre);
-	snprintf(body, sizeof body, "username=hieutruong&password=%s&csrf=%s", PASSWORD, pcsrf);
-	const char *hdrs[] = {ck, NULL};
-	hc_opts_t o = {.method = "POST", .body = body, .body_len = strlen(body), .headers = hdrs};
-	hc_request(h, port, "/login", &o, &r);
-	curl_easy_cleanup(h);
-	if (r.status != 303 || hc_cookie(&r, APP_SESSION_COOKIE, cookie, sizeof cookie) < 0)
+	ha_client_t c;
+	if (ha_login(port, &c, "hieutruong", PASSWORD) != 303)
 		return -1;
-	hc_resp_free(&r);
-	r = get("/account", "GET", NULL);
-	hc_csrf(&r, csrf, sizeof csrf);
-	hc_resp_free(&r);
+	snprintf(cookie, sizeof cookie, "%s", c.cookie);
+	snprintf(csrf, sizeof csrf, "%s", c.csrf);
 	/* a real 2000x1500 JPEG, made here */
 	VipsImage *img;
 	if (vips_black(&img, 2000, 1500, "bands", 3, NULL) != 0 ||

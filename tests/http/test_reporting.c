@@ -29,10 +29,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
 
-typedef struct client {
-	char cookie[400];
-	char csrf[64];
-} client_t;
+typedef ha_client_t client_t;
 
 static client_t school[4], clerk, district_officer, district_head, city_officer;
 static const char *const school_unit[4] = {"HA-11413-TH", "HA-11413-THCS", "HA-11422-MN",
@@ -41,62 +38,20 @@ static const char *const school_unit[4] = {"HA-11413-TH", "HA-11413-THCS", "HA-1
 static hc_resp_t
 req(client_t *c, const char *method, const char *path, const char *body, int json)
 {
-	char cookie[450], csrf[120];
-	const char *hdrs[4] = {0};
-	int k = 0;
-	if (c && c->cookie[0]) {
-		snprintf(cookie, sizeof cookie, "Cookie: %s", c->cookie);
-		hdrs[k++] = cookie;
-	}
-	if (json) {
-		hdrs[k++] = "Content-Type: application/json";
-		snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", c->csrf);
-		hdrs[k++] = csrf;
-	}
-	hc_opts_t o = {.method = method,
-	               .body = body,
-	               .body_len = body ? strlen(body) : 0,
-	               .headers = hdrs};
-	hc_resp_t r;
-	CURL *h = curl_easy_init();
-	if (hc_request(h, port, path, &o, &r) < 0)
-		fail_msg("%s %s: transport error", method, path);
-	curl_easy_cleanup(h);
-	return r;
+	return ha_req(port, c, method, path, body, json);
 }
 
 static void
 login(client_t *c, const char *user)
 {
-	client_t pre = {{0}, {0}};
-	hc_resp_t r = req(&pre, "GET", "/login", NULL, 0);
-	hc_cookie(&r, APP_PRELOGIN_COOKIE, pre.cookie, sizeof pre.cookie);
-	hc_csrf(&r, pre.csrf, sizeof pre.csrf);
-	hc_resp_free(&r);
-	char body[300];
-	snprintf(body, sizeof body, "username=%s&password=%s&csrf=%s", user, PASSWORD, pre.csrf);
-	r = req(&pre, "POST", "/login", body, 0);
-	if (r.status != 303)
-		fail_msg("login %s: %ld", user, r.status);
-	hc_cookie(&r, APP_SESSION_COOKIE, c->cookie, sizeof c->cookie);
-	hc_resp_free(&r);
-	r = req(c, "GET", "/account", NULL, 0);
-	hc_csrf(&r, c->csrf, sizeof c->csrf);
-	hc_resp_free(&r);
+	if (ha_login(port, c, user, PASSWORD) != 303)
+		fail_msg("login %s failed", user);
 }
 
 static void
 make_user(const char *name, const char *unit, role_t role)
 {
-	char err[512], hash[AUTH_HASH_MAX], norm[72];
-	unit_tree_t *t = app_tree(&app);
-	auth_password_hash(PASSWORD, hash);
-	account_new_t a = {name, NULL, NULL, role, t->units[unit_tree_find_code(t, unit)].id,
-	                   hash, 0,    0};
-	int64_t id;
-	if (accounts_create(app.store, &a, norm, &id, err, sizeof err) != 0)
-		fail_msg("%s", err);
-	unit_tree_unref(t);
+	ha_user(&app, name, unit, role, PASSWORD);
 }
 
 static int

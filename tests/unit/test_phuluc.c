@@ -568,30 +568,6 @@ test_default_template(void **state)
 	assert_int_equal(count_files(tmpdir), 0);
 }
 
-/* Optional: render to PDF to look at it when LibreOffice happens to be installed. */
-static void
-test_pdf_if_libreoffice(void **state)
-{
-	(void)state;
-	if (system("command -v soffice >/dev/null 2>&1") != 0) {
-		skip();
-		return;
-	}
-	const char *texts[3] = {"Đã ban hành kế hoạch.", "Thuận lợi: ...", "Tiếp tục ..."};
-	phuluc_t p = sample(texts);
-	char path[700], cmd[2000];
-	write_xlsx(&p, "look.xlsx", path, sizeof path);
-	snprintf(cmd, sizeof cmd,
-	         "soffice --headless --convert-to pdf --outdir '%s' '%s' >/dev/null 2>&1", basedir,
-	         path);
-	assert_int_equal(system(cmd), 0);
-	const char *keep = getenv("PHULUC_PDF_OUT"); /* copy it out to look at it */
-	if (keep && keep[0]) {
-		snprintf(cmd, sizeof cmd, "cp '%s/look.pdf' '%s'", basedir, keep);
-		assert_int_equal(system(cmd), 0);
-	}
-}
-
 int
 main(void)
 {
@@ -600,7 +576,6 @@ main(void)
 	        cmocka_unit_test(test_compiled_and_odd_text),
 	        cmocka_unit_test(test_errors),
 	        cmocka_unit_test(test_default_template),
-	        cmocka_unit_test(test_pdf_if_libreoffice),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
