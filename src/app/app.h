@@ -178,6 +178,8 @@ int page_photo_delete(http_req_t *req);
 /* A report's photos (id, caption, url, thumb) for its page; empty when report_id is 0. */
 json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code,
                         int64_t report_id);
+/* Campaigns (not drafts) whose issuer's subtree holds unit i, newest first. */
+json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
 

@@ -1253,3 +1253,32 @@ page_export_matrix(http_req_t *req)
 	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	        &out);
 }
+
+/* Campaigns whose issuer's subtree holds unit i, newest first, for the unit's page. */
+typedef struct covering {
+	http_req_t *req;
+	int32_t unit;
+	json_t *rows;
+} covering_t;
+
+static int
+covering_row(const store_campaign_t *c, void *p)
+{
+	covering_t *cv = p;
+	const unit_tree_t *t = app_req_tree(cv->req);
+	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
+	if (issuer < 0 || !unit_tree_contains(t, issuer, cv->unit) || !strcmp(c->status, "draft"))
+		return 0;
+	json_array_append_new(cv->rows, json_pack("{s:I,s:s,s:i,s:b}", "id", (json_int_t)c->id,
+	                                          "name", c->name, "year", c->year, "open",
+	                                          !strcmp(c->status, "open")));
+	return 0;
+}
+
+json_t *
+rep_campaigns_covering(http_req_t *req, int32_t unit)
+{
+	covering_t cv = {req, unit, json_array()};
+	store_campaigns_each(((app_t *)http_req_app(req))->store, covering_row, &cv);
+	return cv.rows;
+}

@@ -120,6 +120,12 @@ page_unit(http_req_t *req)
 	                    json_boolean(access_allowed(t, g, ng, ACT_AUDIT_READ, i)));
 	json_object_set_new(ctx, "can_campaign",
 	                    json_boolean(access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i)));
+	/* the unit's figures per campaign: for signed-in users allowed to see them */
+	if (access_allowed(t, g, ng, ACT_UNIT_VIEW, i)) {
+		json_t *cs = rep_campaigns_covering(req, i);
+		json_object_set_new(ctx, "has_campaigns", json_boolean(json_array_size(cs) > 0));
+		json_object_set_new(ctx, "campaigns", cs);
+	}
 	char *title = xstrdup(u->name);
 	int rc = app_render_page(req, 200, "unit", title, ctx);
 	free(title);

@@ -281,6 +281,16 @@ test_scenario(void **state)
 	assert_non_null(strstr(buf_cstr(&r.body), "Tổng hợp 4 báo cáo"));
 	hc_resp_free(&r);
 
+	/* the district's own page leads to its figures in the campaign */
+	r = req(&district_officer, "GET", "/units/306", NULL, 0);
+	char link[120];
+	snprintf(link, sizeof link, "href=\"/campaigns/%lld/units/306\"", (long long)campaign);
+	assert_non_null(strstr(buf_cstr(&r.body), link));
+	hc_resp_free(&r);
+	r = req(NULL, "GET", "/units/306", NULL, 0); /* not for the public */
+	assert_null(strstr(buf_cstr(&r.body), link));
+	hc_resp_free(&r);
+
 	/* the chase board lists every other expected unit as missing */
 	char p[300];
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306/status", (long long)campaign);
