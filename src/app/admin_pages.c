@@ -304,6 +304,36 @@ static const char *const level_kinds[] = {"tinh",     "tp_tw",         "huyen", 
                                           "thi_xa",   "tp_thuoc_tinh", "xa",    "phuong",
                                           "thi_tran", "dac_khu"};
 
+/* Campaigns a unit may adopt: issued by a unit strictly above it, not drafts. */
+typedef struct parents_ctx {
+	http_req_t *req;
+	int32_t unit;
+	json_t *rows;
+} parents_ctx_t;
+
+static int
+parent_row(const store_campaign_t *c, void *p)
+{
+	parents_ctx_t *pc = p;
+	const unit_tree_t *t = app_req_tree(pc->req);
+	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
+	if (issuer < 0 || issuer == pc->unit || !unit_tree_contains(t, issuer, pc->unit) ||
+	    !strcmp(c->status, "draft"))
+		return 0;
+	json_array_append_new(pc->rows,
+	                      json_pack("{s:I,s:s,s:s,s:i}", "id", (json_int_t)c->id, "name",
+	                                c->name, "issuer", t->units[issuer].name, "year", c->year));
+	return 0;
+}
+
+static json_t *
+adoptable(http_req_t *req, int32_t unit)
+{
+	parents_ctx_t pc = {req, unit, json_array()};
+	store_campaigns_each(((app_t *)http_req_app(req))->store, parent_row, &pc);
+	return pc.rows;
+}
+
 static int
 render_campaign_form(http_req_t *req, int status, const char *error)
 {
@@ -318,6 +348,9 @@ render_campaign_form(http_req_t *req, int status, const char *error)
 		                                       "name", expected_kinds[k].name));
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o}", "unit", app_unit_json(t, i), "path",
 	                        app_unit_path_json(t, i), "templates", l.rows, "kinds", kinds);
+	json_t *parents = adoptable(req, i);
+	json_object_set_new(ctx, "has_parents", json_boolean(json_array_size(parents) > 0));
+	json_object_set_new(ctx, "parents", parents);
 	const char *keep[] = {"name",         "year",          "theme",
 	                      "start",        "end",           "registration",
 	                      "opening_time", "opening_place", "opening_participants",
@@ -391,6 +424,42 @@ page_campaign_create(http_req_t *req)
 		return render_campaign_form(req, 400, msg);
 	if (end < start)
 		return render_campaign_form(req, 400, "Ngày kết thúc phải sau ngày bắt đầu.");
+	/* adopting the campaign of an upper level: it must be one issued above this unit, and
+	 * the template must keep every one of its indicators */
+	int64_t parent = 0;
+	const char *pp = http_req_param(req, "parent");
+	if (pp && *pp) {
+		json_t *cands = adoptable(req, i);
+		size_t k;
+		json_t *cand;
+		int64_t want;
+		int ok = text_parse_int(pp, strlen(pp), &want) == 0;
+		int found = 0;
+		json_array_foreach(cands, k, cand) found |=
+		        ok && json_integer_value(json_object_get(cand, "id")) == want;
+		json_decref(cands);
+		if (!found)
+			return render_campaign_form(
+			        req, 400, "Đợt của cấp trên đã chọn không hợp lệ cho đơn vị này.");
+		parent = want;
+		campaign_t *pc;
+		template_t *mine;
+		one_tpl_t o;
+		if (campaign_load(app->store, parent, &pc, msg, sizeof msg) != 1)
+			return 500;
+		if (store_template_get(app->store, tid, copy_tpl, &o) != 1 ||
+		    template_from_json(o.json, strlen(o.json), &mine, msg, sizeof msg) < 0) {
+			campaign_free(pc);
+			return 500;
+		}
+		free(o.json);
+		free(o.code);
+		int ext = template_extends(mine, pc->tpl, msg, sizeof msg);
+		template_free(mine);
+		campaign_free(pc);
+		if (!ext)
+			return render_campaign_form(req, 400, msg);
+	}
 	if (due < start)
 		return render_campaign_form(req, 400,
 		                            "Hạn nộp báo cáo phải sau ngày bắt đầu Tuần lễ.");
@@ -430,6 +499,7 @@ page_campaign_create(http_req_t *req)
 	const char *status = http_req_param(req, "status");
 	store_campaign_t c = {
 	        .issuer_unit_id = t->units[i].id,
+	        .parent_id = parent,
 	        .template_id = tid,
 	        .year = (int)year,
 	        .name = name,

@@ -106,7 +106,7 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/units/:code/campaigns/new", "", 0, "unit:campaign.manage", page_campaign_new},
         {HTTP_POST, "/units/:code/campaigns",
          "name year theme template start end registration opening_time opening_place "
-         "opening_participants due due_levels status csrf",
+         "opening_participants due due_levels status parent csrf",
          FORM_MAX, "unit:campaign.manage", page_campaign_create},
         {HTTP_GET, "/templates", "", 0, "self", page_templates},
         {HTTP_POST, "/templates", "json csrf", TEMPLATE_MAX_BODY, "root:system.manage",

@@ -71,7 +71,7 @@ back_to(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
 int
 page_photo_upload(http_req_t *req)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	app_t *app = http_req_app(req);
@@ -169,7 +169,7 @@ load_photo(http_req_t *req, live_campaign_t *lc, int32_t i, int thumb, rep_repor
 int
 page_photo(http_req_t *req)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	int32_t i = unit_tree_find_code(app_req_tree(req), http_req_param(req, "code"));
@@ -187,7 +187,7 @@ page_photo(http_req_t *req)
 int
 page_photo_delete(http_req_t *req)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	const unit_tree_t *t = app_req_tree(req);

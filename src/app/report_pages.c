@@ -533,7 +533,7 @@ report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_repo
 int
 page_report(http_req_t *req)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	int32_t i = req_unit(req);
@@ -724,7 +724,7 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
 static int
 write_report(http_req_t *req, int submitting)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	const unit_tree_t *t = app_req_tree(req);
@@ -826,7 +826,7 @@ page_report_submit(http_req_t *req)
 static int
 review(http_req_t *req, const char *event)
 {
-	live_campaign_t *lc = rep_campaign(req);
+	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	int32_t i = req_unit(req);
@@ -929,7 +929,17 @@ load_states(http_req_t *req, live_campaign_t *lc)
 	unit_state_t *st = arena_alloc(http_req_arena(req), (size_t)t->n * sizeof *st);
 	memset(st, 0, (size_t)t->n * sizeof *st);
 	states_ctx_t c = {t, st};
-	store_reports_of_campaign(((app_t *)http_req_app(req))->store, lc->c->id, state_row, &c);
+	app_t *app = http_req_app(req);
+	store_reports_of_campaign(app->store, lc->c->id, state_row, &c);
+	/* units under an adoption report there; deeper adoptions come later and win */
+	int64_t *ids, *issuers;
+	size_t n;
+	if (campaign_adoptions(app->store, lc->c->id, &ids, &issuers, &n) == 0) {
+		for (size_t k = 0; k < n; k++)
+			store_reports_of_campaign(app->store, ids[k], state_row, &c);
+		free(ids);
+		free(issuers);
+	}
 	return st;
 }
 
@@ -1090,7 +1100,8 @@ home_campaign(const store_campaign_t *sc, void *p)
 	int32_t today = (int32_t)((app_now() + VN_OFFSET) / 86400);
 	for (size_t k = 0; k < u->nroles; k++) {
 		int32_t i = unit_tree_find_id(t, u->roles[k].unit_id);
-		if (i < 0 || !campaign_expects(c, t, i))
+		if (i < 0 || !campaign_expects(c, t, i) ||
+		    campaign_effective(app->store, t, c->id, i) != c->id)
 			continue;
 		/* this unit's report status (no roll-up needed for that) */
 		rep_report_t r;

@@ -96,10 +96,25 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
 	             xcalloc(nc ? nc : 1, 1)};
-	/* first every report with zeros, then the values: a report with no numbers counts */
-	store_reports_of_campaign(st, c->id, add_report, &b);
-	store_values_of_campaign(st, c->id, add_value, &b);
-	flush(&b);
+	/* this campaign's reports, then those of the campaigns adopting it (matched by item
+	 * code; their own extra items are not ours): a unit reports in the deepest one, which
+	 * comes last and wins. First every report with zeros, then the values: a report with
+	 * no numbers still counts. */
+	int64_t *ids, *issuers;
+	size_t n = 0;
+	if (campaign_adoptions(st, c->id, &ids, &issuers, &n) < 0) {
+		ids = issuers = NULL;
+		n = 0;
+	}
+	for (size_t k = 0; k <= n; k++) {
+		int64_t id = k == 0 ? c->id : ids[k - 1];
+		store_reports_of_campaign(st, id, add_report, &b);
+		store_values_of_campaign(st, id, add_value, &b);
+		flush(&b);
+		b.cur_unit = 0;
+	}
+	free(ids);
+	free(issuers);
 	free(b.num);
 	free(b.has);
 	return b.ru;
@@ -144,6 +159,37 @@ rep_campaign(http_req_t *req)
 	}
 	pthread_mutex_unlock(&live_mu);
 	return lc;
+}
+
+live_campaign_t *
+rep_report_campaign(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return NULL;
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	const char *code = http_req_param(req, "code");
+	int32_t i = unit_tree_find_code(t, code);
+	int64_t eff = campaign_effective(app->store, t, lc->c->id, i);
+	if (eff == lc->c->id)
+		return lc;
+	/* the unit reports in the adoption of its level: send it there */
+	const char *path = http_req_path(req);
+	const char *tail = strstr(path, "/units/");
+	tail = tail ? tail + strlen("/units/") + strlen(code) : "";
+	if (http_req_method(req) == HTTP_GET && strncmp(path, "/api/", 5) != 0) {
+		http_redirect(req, 303,
+		              arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s%s",
+		                           (long long)eff, code, tail));
+		return NULL;
+	}
+	app_error_page(req, 409,
+	               arena_printf(http_req_arena(req),
+	                            "Đơn vị này báo cáo trong đợt %lld do cấp của mình triển khai; "
+	                            "hãy gửi đến /campaigns/%lld/units/%s%s.",
+	                            (long long)eff, (long long)eff, code, tail));
+	return NULL;
 }
 
 void
@@ -267,6 +313,47 @@ on_behalf(http_req_t *req, const unit_tree_t *t, int32_t unit)
 	return 1;
 }
 
+/* A report written in campaign lc also counts in every campaign lc adopts (up the chain):
+ * update those roll-ups that are loaded, mapping values by item code. */
+static void
+propagate(http_req_t *req, live_campaign_t *lc, int32_t unit, const int64_t *num,
+          const unsigned char *has, int counted)
+{
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	if (lc->c->parent_id == 0 || t->units[unit].is_locality)
+		return;
+	int64_t *chain;
+	size_t n;
+	if (campaign_ancestry(app->store, lc->c->parent_id, &chain, &n) < 0)
+		return;
+	pthread_mutex_lock(&live_mu);
+	for (live_campaign_t *up = app->live; up; up = up->next) {
+		int in_chain = 0;
+		for (size_t k = 0; k < n; k++)
+			in_chain |= up->c->id == chain[k];
+		if (!in_chain || up->tree_generation != t->generation || !up->ru)
+			continue;
+		const template_t *pt = up->c->tpl;
+		size_t nc = pt->ncols ? pt->ncols : 1;
+		int64_t *v = xcalloc(nc, sizeof *v);
+		unsigned char *h = xcalloc(nc, 1);
+		for (size_t col = 0; col < pt->ncols; col++) {
+			const tpl_item_t *mine =
+			        template_item(lc->c->tpl, template_item_col(pt, (int)col)->code);
+			if (mine && mine->col >= 0) {
+				v[col] = num[mine->col];
+				h[col] = has[mine->col];
+			}
+		}
+		rollup_set(up->ru, unit, v, h, counted);
+		free(v);
+		free(h);
+	}
+	pthread_mutex_unlock(&live_mu);
+	free(chain);
+}
+
 int
 rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
           const int64_t *num, const unsigned char *has, const char *const *text, const char *status,
@@ -347,6 +434,7 @@ rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t
 	/* a level's compiled report forwards its subtree's totals, it adds none of its own */
 	if (!t->units[unit].is_locality)
 		rollup_set(lc->ru, unit, num, has, rep_counted(status));
+	propagate(req, lc, unit, num, has, rep_counted(status));
 	return 0;
 }
 
@@ -396,5 +484,6 @@ rep_set_status(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_rep
 	          status);
 	if (!t->units[unit].is_locality)
 		rollup_set(lc->ru, unit, old->num, old->has, rep_counted(status));
+	propagate(req, lc, unit, old->num, old->has, rep_counted(status));
 	return 0;
 }

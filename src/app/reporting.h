@@ -19,6 +19,11 @@ typedef struct live_campaign {
  * rebuilding it as needed; NULL after replying 404/500 (the caller returns 0). */
 live_campaign_t *rep_campaign(http_req_t *req);
 
+/* For a unit's report routes: the campaign :id, unless the unit reports in an adoption of
+ * it (a lower level's campaign), then NULL after redirecting there (pages) or answering 409
+ * (writes, the API). */
+live_campaign_t *rep_report_campaign(http_req_t *req);
+
 /* Free every loaded campaign (at app close). */
 void rep_free_all(app_t *app);
 

@@ -202,3 +202,136 @@ fail:
 	*n = 0;
 	return -1;
 }
+
+typedef struct all_campaigns {
+	int64_t *id, *parent, *issuer;
+	size_t n, cap;
+} all_campaigns_t;
+
+static int
+collect_campaign(const store_campaign_t *c, void *p)
+{
+	all_campaigns_t *a = p;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->id = xrealloc(a->id, size_mul(a->cap, sizeof *a->id));
+		a->parent = xrealloc(a->parent, size_mul(a->cap, sizeof *a->parent));
+		a->issuer = xrealloc(a->issuer, size_mul(a->cap, sizeof *a->issuer));
+	}
+	a->id[a->n] = c->id;
+	a->parent[a->n] = c->parent_id;
+	a->issuer[a->n] = c->issuer_unit_id;
+	a->n++;
+	return 0;
+}
+
+static void
+all_free(all_campaigns_t *a)
+{
+	free(a->id);
+	free(a->parent);
+	free(a->issuer);
+}
+
+int
+campaign_adoptions(store_t *st, int64_t id, int64_t **ids, int64_t **issuers, size_t *n)
+{
+	all_campaigns_t a = {0};
+	*ids = NULL;
+	*issuers = NULL;
+	*n = 0;
+	if (store_campaigns_each(st, collect_campaign, &a) < 0) {
+		all_free(&a);
+		return -1;
+	}
+	/* breadth first from id: parents come before their children */
+	size_t cap = a.n + 1, head = 0;
+	int64_t *out = xmalloc(size_mul(cap, sizeof *out)),
+	        *iss = xmalloc(size_mul(cap, sizeof *iss));
+	int64_t *queue = xmalloc(size_mul(cap, sizeof *queue));
+	size_t qn = 0;
+	queue[qn++] = id;
+	while (head < qn) {
+		int64_t cur = queue[head++];
+		for (size_t k = 0; k < a.n; k++)
+			if (a.parent[k] == cur && qn < cap) {
+				queue[qn++] = a.id[k];
+				out[*n] = a.id[k];
+				iss[*n] = a.issuer[k];
+				(*n)++;
+			}
+	}
+	free(queue);
+	all_free(&a);
+	*ids = out;
+	*issuers = iss;
+	return 0;
+}
+
+int64_t
+campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i)
+{
+	int64_t *ids, *issuers;
+	size_t n;
+	if (campaign_adoptions(st, id, &ids, &issuers, &n) < 0)
+		return id;
+	int64_t best = id;
+	int32_t depth = -1;
+	for (size_t k = 0; k < n; k++) {
+		int32_t u = unit_tree_find_id(t, issuers[k]);
+		if (u >= 0 && unit_tree_contains(t, u, i) && t->units[u].depth > depth) {
+			depth = t->units[u].depth;
+			best = ids[k];
+		}
+	}
+	free(ids);
+	free(issuers);
+	return best;
+}
+
+int
+campaign_ancestry(store_t *st, int64_t id, int64_t **ids, size_t *n)
+{
+	all_campaigns_t a = {0};
+	*ids = NULL;
+	*n = 0;
+	if (store_campaigns_each(st, collect_campaign, &a) < 0) {
+		all_free(&a);
+		return -1;
+	}
+	int64_t *out = xmalloc(size_mul(a.n + 1, sizeof *out));
+	int64_t cur = id;
+	while (cur != 0 && *n <= a.n) {
+		out[(*n)++] = cur;
+		int64_t next = 0;
+		for (size_t k = 0; k < a.n; k++)
+			if (a.id[k] == cur)
+				next = a.parent[k];
+		cur = next;
+	}
+	all_free(&a);
+	*ids = out;
+	return 0;
+}
+
+int
+template_extends(const template_t *child, const template_t *parent, char *err, size_t errlen)
+{
+	for (size_t s = 0; s < parent->nsections; s++)
+		for (size_t k = 0; k < parent->sections[s].nitems; k++) {
+			const tpl_item_t *p = &parent->sections[s].items[k];
+			if (p->heading)
+				continue;
+			const tpl_item_t *c = template_item(child, p->code);
+			if (c == NULL || c->type != p->type) {
+				snprintf(err, errlen,
+				         "Mẫu báo cáo của cấp dưới phải giữ mọi chỉ tiêu của cấp "
+				         "trên để số "
+				         "liệu so sánh được; thiếu hoặc đổi loại mục \"%s\" "
+				         "(%.80s).",
+				         p->code, p->label);
+				return 0;
+			}
+		}
+	return 1;
+}

@@ -41,6 +41,23 @@ int campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i);
 /* Report deadline of unit i (by its kind), 0 when none is set. */
 int32_t campaign_due(const campaign_t *c, const unit_tree_t *t, int32_t i);
 
+/* Adoption: a lower level issues a campaign with parent_id = its parent's campaign, its own
+ * dates and a template that keeps every parent indicator. Units under it report there, and
+ * the parent's figures include those reports (matched by item code). */
+
+/* Every campaign adopting id, directly or through others, parents before children: ids[]
+ * (caller frees) with their issuers' unit ids. -1 on a store error. */
+int campaign_adoptions(store_t *st, int64_t id, int64_t **ids /* OUT */,
+                       int64_t **issuers /* OUT */, size_t *n /* OUT */);
+/* The campaign (id itself or one of its adoptions) in which unit i of t reports: the
+ * adoption with the deepest issuer that contains the unit. */
+int64_t campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i);
+/* The chain from id up through its parents (id first): ids[] (caller frees). */
+int campaign_ancestry(store_t *st, int64_t id, int64_t **ids /* OUT */, size_t *n /* OUT */);
+/* 1 if child keeps every indicator of parent (same code, same type); else 0 with a
+ * Vietnamese message naming the first missing or changed item. */
+int template_extends(const template_t *child, const template_t *parent, char *err, size_t errlen);
+
 /* Parse "kind=dd/mm/yyyy kind=..." or "kind=days" lists as stored; -1 with a message. */
 int campaign_parse_deadlines(const char *s, campaign_deadline_t **out /* OUT */, size_t *n,
                              char *err, size_t errlen);

@@ -28,7 +28,7 @@ static unsigned short port;
 static int64_t demo_campaign_id;
 
 typedef ha_client_t client_t;
-static client_t admin, head;
+static client_t admin, head, principal, city;
 
 static hc_resp_t
 req(client_t *c, const char *method, const char *path, const char *body)
@@ -63,9 +63,13 @@ setup(void **state)
 		return -1;
 	make_user("quantri", "VN", ROLE_ADMIN);
 	make_user("lanhdao", "306", ROLE_HEAD);
+	make_user("hieutruong", "HA-11413-TH", ROLE_HEAD);
+	make_user("so.gddt", "31", ROLE_OVERSEER);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	login(&admin, "quantri");
 	login(&head, "lanhdao");
+	login(&principal, "hieutruong");
+	login(&city, "so.gddt");
 	return 0;
 }
 
@@ -210,12 +214,153 @@ test_campaign_create(void **state)
 	hc_resp_free(&r);
 }
 
+/* The default template with one change, as a JSON string to import. */
+static char *
+variant(const char *code, const char *add_item_code, const char *drop_item_code)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/data/templates/phuluc-2022.json", TEST_SOURCE_DIR);
+	json_error_t e;
+	json_t *doc = json_load_file(path, 0, &e);
+	assert_non_null(doc);
+	json_object_set_new(doc, "code", json_string(code));
+	json_t *items =
+	        json_object_get(json_array_get(json_object_get(doc, "sections"), 1), "items");
+	if (add_item_code)
+		json_array_append_new(items,
+		                      json_pack("{s:s,s:s,s:s,s:s}", "code", add_item_code, "label",
+		                                "Số sách quyên góp cho tủ sách lớp học", "type",
+		                                "count", "unit", "cuốn"));
+	if (drop_item_code)
+		for (size_t k = 0; k < json_array_size(items); k++)
+			if (!strcmp(json_string_value(
+			                    json_object_get(json_array_get(items, k), "code")),
+			            drop_item_code))
+				json_array_remove(items, k);
+	char *s = json_dumps(doc, 0);
+	json_decref(doc);
+	return s;
+}
+
+static int64_t
+import_template(const char *json)
+{
+	hc_resp_t r = ha_req(port, &admin, "POST", "/api/v1/templates", json, 1);
+	if (r.status != 201)
+		fail_msg("import: %ld %s", r.status, buf_cstr(&r.body));
+	json_error_t e;
+	json_t *j = json_loads(buf_cstr(&r.body), 0, &e);
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	hc_resp_free(&r);
+	return id;
+}
+
+static int64_t
+total_of(client_t *c, int64_t campaign, const char *unit, const char *item, int *present)
+{
+	char p[200];
+	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/%s", (long long)campaign, unit);
+	hc_resp_t r = req(c, "GET", p, NULL);
+	assert_int_equal(r.status, 200);
+	json_error_t e;
+	json_t *j = json_loads(buf_cstr(&r.body), 0, &e);
+	json_t *v = json_object_get(json_object_get(j, "totals"), item);
+	if (present)
+		*present = v != NULL;
+	int64_t n = json_integer_value(v);
+	json_decref(j);
+	hc_resp_free(&r);
+	return n;
+}
+
+static void
+test_adoption(void **state)
+{
+	(void)state;
+	char *with_extra = variant("haian-2022", "9.sach_quyen_gop", NULL);
+	char *missing = variant("thieu-2022", NULL, "2.bao");
+	int64_t t_extra = import_template(with_extra), t_missing = import_template(missing);
+	free(with_extra);
+	free(missing);
+	/* the city's figures are loaded before anything happens below: later writes must
+	 * reach them */
+	assert_int_equal(total_of(&city, demo_campaign_id, "31", "5.2.lop", NULL), 0);
+
+	/* a template that drops a city indicator cannot adopt the city's campaign */
+	char body[1024];
+	const char *form =
+	        "csrf=%s&parent=%lld&name=Tuần+lễ+2022+quận+Hải+An&year=2022&template=%lld"
+	        "&start=06/10/2022&end=12/10/2022&due=14/10/2022&status=open"
+	        "&kind=truong_th&kind=truong_thcs&kind=truong_mn&kind=tthtcd";
+	snprintf(body, sizeof body, form, head.csrf, (long long)demo_campaign_id,
+	         (long long)t_missing);
+	hc_resp_t r = req(&head, "POST", "/units/306/campaigns", body);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "2.bao"));
+	hc_resp_free(&r);
+	/* the district adopts it with its own dates and one indicator of its own */
+	snprintf(body, sizeof body, form, head.csrf, (long long)demo_campaign_id,
+	         (long long)t_extra);
+	r = req(&head, "POST", "/units/306/campaigns", body);
+	assert_int_equal(r.status, 303);
+	char loc[200];
+	hc_header(&r, "Location", loc, sizeof loc);
+	hc_resp_free(&r);
+	int64_t adopted = atoll(loc + strlen("/campaigns/"));
+
+	assert_true(adopted > demo_campaign_id);
+
+	/* a school of the district is sent to the district's campaign */
+	char p[200];
+	snprintf(p, sizeof p, "/campaigns/%lld/units/HA-11413-TH/report",
+	         (long long)demo_campaign_id);
+	r = req(&principal, "GET", p, NULL);
+	assert_int_equal(r.status, 303);
+	hc_header(&r, "Location", loc, sizeof loc);
+	char want[200];
+	snprintf(want, sizeof want, "/campaigns/%lld/units/HA-11413-TH/report", (long long)adopted);
+	assert_string_equal(loc, want);
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&v.5.2.lop=1&v.5.2.nguoi=10", principal.csrf);
+	r = req(&principal, "POST", p, body); /* writing to the city's campaign: refused */
+	assert_int_equal(r.status, 409);
+	hc_resp_free(&r);
+	/* it reports there, its own indicator included */
+	snprintf(p, sizeof p, "/campaigns/%lld/units/HA-11413-TH/submit", (long long)adopted);
+	snprintf(body, sizeof body, "csrf=%s&v.5.2.lop=4&v.5.2.nguoi=90&v.9.sach_quyen_gop=120",
+	         principal.csrf);
+	r = req(&principal, "POST", p, body);
+	if (r.status != 303)
+		fail_msg("submit: %ld %.500s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+
+	/* the district sees its own indicator; the city the comparable ones, at once */
+	assert_int_equal(total_of(&head, adopted, "306", "9.sach_quyen_gop", NULL), 120);
+	assert_int_equal(total_of(&head, adopted, "306", "5.2.lop", NULL), 4);
+	int present;
+	assert_int_equal(total_of(&city, demo_campaign_id, "31", "5.2.lop", NULL), 4);
+	assert_int_equal(total_of(&city, demo_campaign_id, "306", "5.2.nguoi", NULL), 90);
+	total_of(&city, demo_campaign_id, "31", "9.sach_quyen_gop", &present);
+	assert_false(present);
+	/* and the city's chase board counts the school as submitted */
+	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306/status",
+	         (long long)demo_campaign_id);
+	r = req(&city, "GET", p, NULL);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(buf_cstr(&r.body), "\"code\":\"HA-11413-TH\""));
+	assert_non_null(
+	        strstr(buf_cstr(&r.body), "\"late\":1")); /* 2022 deadlines, submitted today */
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_templates),
 	        cmocka_unit_test(test_campaign_create),
+	        cmocka_unit_test(test_adoption),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
