@@ -534,3 +534,58 @@ page_campaign_create(http_req_t *req)
 	        req, 303,
 	        arena_printf(a, "/campaigns/%lld/units/%s", (long long)id, t->units[i].code));
 }
+
+/* Open, close or return to draft a campaign the :code unit issued. */
+typedef struct camp_copy {
+	store_campaign_t c;
+	arena_t *a;
+} camp_copy_t;
+
+static int
+copy_campaign_row(const store_campaign_t *c, void *p)
+{
+	camp_copy_t *cc = p;
+	arena_t *a = cc->a;
+	cc->c = *c;
+	cc->c.name = arena_strdup(a, c->name);
+	cc->c.theme = arena_strdup(a, c->theme);
+	cc->c.opening_time = arena_strdup(a, c->opening_time);
+	cc->c.opening_place = arena_strdup(a, c->opening_place);
+	cc->c.opening_participants = arena_strdup(a, c->opening_participants);
+	cc->c.status = arena_strdup(a, c->status);
+	cc->c.expected_kinds = arena_strdup(a, c->expected_kinds);
+	cc->c.deadlines = arena_strdup(a, c->deadlines);
+	return 0;
+}
+
+int
+page_campaign_status(http_req_t *req)
+{
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
+	const char *idp = http_req_param(req, "id"), *st = http_req_param(req, "status");
+	int64_t id;
+	camp_copy_t cc = {.a = http_req_arena(req)};
+	if (!idp || text_parse_int(idp, strlen(idp), &id) < 0 ||
+	    store_campaign_get(app->store, id, copy_campaign_row, &cc) != 1 ||
+	    cc.c.issuer_unit_id != t->units[i].id) {
+		app_error_page(req, 404, "Đơn vị này không ban hành đợt báo cáo nào với số này.");
+		return 0;
+	}
+	if (!st || (strcmp(st, "draft") && strcmp(st, "open") && strcmp(st, "closed"))) {
+		app_error_page(req, 400,
+		               "Trạng thái phải là draft (nháp), open (mở) hoặc closed (đóng).");
+		return 0;
+	}
+	const char *old = cc.c.status;
+	cc.c.status = st;
+	if (store_campaign_save(app->store, &cc.c, &id) < 0)
+		return 500;
+	app_audit(req, t, i, "campaign.status", cc.c.name, old, st);
+	/* loaded copies keep the old status: drop them so the next request reloads */
+	rep_forget_campaign(app, id);
+	return http_redirect(req, 303,
+	                     arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s",
+	                                  (long long)id, t->units[i].code));
+}

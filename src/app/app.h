@@ -172,6 +172,7 @@ int page_template_edit(http_req_t *req);
 int page_template_save(http_req_t *req);
 int page_campaign_new(http_req_t *req);
 int page_campaign_create(http_req_t *req);
+int page_campaign_status(http_req_t *req);
 int page_photo_upload(http_req_t *req);
 int page_photo(http_req_t *req);
 int page_photo_delete(http_req_t *req);

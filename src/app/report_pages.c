@@ -170,6 +170,13 @@ page_campaign_unit(http_req_t *req)
 	json_object_set_new(o, "reports_text", fmt_int(nrep));
 	json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
 	json_object_set_new(o, "expected", json_boolean(campaign_expects(lc->c, t, i)));
+	{
+		access_grant_t *g;
+		size_t ng = app_user_grants(req, t, &g);
+		json_object_set_new(o, "can_status",
+		                    json_boolean(t->units[i].id == lc->c->issuer_unit_id &&
+		                                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i)));
+	}
 	/* drill-down: each child with its number of reports and totals */
 	json_t *kids = json_array();
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {

@@ -193,6 +193,18 @@ rep_report_campaign(http_req_t *req)
 }
 
 void
+rep_forget_campaign(app_t *app, int64_t id)
+{
+	/* entries stay allocated (a request may be using one) but are no longer found: they
+	 * are marked stale and freed with the others at close */
+	pthread_mutex_lock(&live_mu);
+	for (live_campaign_t *lc = app->live; lc; lc = lc->next)
+		if (lc->c->id == id)
+			lc->tree_generation = -1;
+	pthread_mutex_unlock(&live_mu);
+}
+
+void
 rep_free_all(app_t *app)
 {
 	live_campaign_t *lc = app->live;

@@ -24,6 +24,9 @@ live_campaign_t *rep_campaign(http_req_t *req);
  * (writes, the API). */
 live_campaign_t *rep_report_campaign(http_req_t *req);
 
+/* Make the next request reload campaign id (after its row changed). */
+void rep_forget_campaign(app_t *app, int64_t id);
+
 /* Free every loaded campaign (at app close). */
 void rep_free_all(app_t *app);
 

@@ -208,6 +208,31 @@ test_campaign_create(void **state)
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(buf_cstr(&r.body), "\"expected\":13"));
 	hc_resp_free(&r);
+	/* the issuer closes it: reports are no longer taken */
+	char cpath[200], cbody[200];
+	long long cid = atoll(loc + strlen("/campaigns/"));
+	snprintf(cpath, sizeof cpath, "/units/306/campaigns/%lld/status", cid);
+	snprintf(cbody, sizeof cbody, "csrf=%s&status=closed", head.csrf);
+	r = req(&head, "POST", cpath, cbody);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	snprintf(cpath, sizeof cpath, "/campaigns/%lld/units/HA-11413-TH/report", cid);
+	snprintf(cbody, sizeof cbody, "csrf=%s&v.5.2.lop=1&v.5.2.nguoi=5", head.csrf);
+	r = req(&head, "POST", cpath, cbody);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(buf_cstr(&r.body), "đã đóng"));
+	hc_resp_free(&r);
+	snprintf(cpath, sizeof cpath, "/units/306/campaigns/%lld/status", cid);
+	snprintf(cbody, sizeof cbody, "csrf=%s&status=finished", head.csrf);
+	r = req(&head, "POST", cpath, cbody);
+	assert_int_equal(r.status, 400);
+	hc_resp_free(&r);
+	snprintf(cpath, sizeof cpath, "/units/11413/campaigns/%lld/status",
+	         cid); /* not its issuer */
+	snprintf(cbody, sizeof cbody, "csrf=%s&status=open", head.csrf);
+	r = req(&head, "POST", cpath, cbody);
+	assert_int_equal(r.status, 404);
+	hc_resp_free(&r);
 	/* nobody issues for a unit outside their subtree */
 	r = req(&head, "POST", "/units/315/campaigns", body);
 	assert_int_equal(r.status, 403);

@@ -155,6 +155,9 @@ static const struct expect {
         {"POST /campaigns/:id/units/:code/photos/:pid/delete",
          'u',
          {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /units/:code/campaigns/:id/status",
+         'u',
+         {"yyy...", "yyy...", "y.....", "......", "......"}},
 };
 
 static const struct expect *
