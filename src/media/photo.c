@@ -3,10 +3,13 @@
  * made from the stored JPEG. */
 #include "media/photo.h"
 
+#include "core/log.h"
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <vips/vips.h>
 
@@ -39,6 +42,37 @@ static const char *const allowed_loaders[] = {
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_state; /* 0 not yet, 1 ready, -1 failed; under init_lock */
 
+/* libvips and GLib report problems in an uploaded file (truncated JPEG, bad tiles...) as
+ * warnings on stderr. Their text is shaped by whoever uploads, so it goes through our log,
+ * one line, control characters removed, and at most 20 a minute. */
+static void
+photo_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer unused)
+{
+	(void)unused;
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static time_t window;
+	static int count;
+	time_t now = time(NULL);
+	pthread_mutex_lock(&mu);
+	if (now - window >= 60) {
+		window = now;
+		count = 0;
+	}
+	int show = count++ < 20;
+	pthread_mutex_unlock(&mu);
+	if (!show)
+		return;
+	char clean[300];
+	size_t k = 0;
+	for (const char *p = message ? message : ""; *p && k + 1 < sizeof clean; p++)
+		clean[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+	clean[k] = '\0';
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+		log_error("%s: %s", domain ? domain : "glib", clean);
+	else
+		log_warn("%s: %s", domain ? domain : "glib", clean);
+}
+
 int
 photo_init(const char *argv0)
 {
@@ -49,6 +83,10 @@ photo_init(const char *argv0)
 		} else {
 			/* No operation cache: every upload is different, and it would hold
 			 * decoded pixels of untrusted images between requests. */
+			g_log_set_handler("VIPS", G_LOG_LEVEL_MASK, photo_glib_log, NULL);
+			g_log_set_handler("GLib-GObject",
+			                  G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL,
+			                  photo_glib_log, NULL);
 			vips_cache_set_max(0);
 			vips_cache_set_max_mem(0);
 			vips_cache_set_max_files(0);
