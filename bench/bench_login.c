@@ -10,23 +10,9 @@
 
 #include "app/app.h"
 #include "core/buf.h"
+#include "util.h"
 #include "core/log.h"
 #include "domain/accounts.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static size_t
 sink(char *p, size_t s, size_t n, void *u)
@@ -98,9 +84,9 @@ main(int argc, char **argv)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		curl_easy_perform(c);
-		double dt = now_ms() - t0;
+		double dt = bench_now_ms() - t0;
 		long code = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		curl_easy_cleanup(c);
@@ -113,9 +99,7 @@ main(int argc, char **argv)
 	http_server_stop(srv);
 	app_close(&app);
 	curl_global_cleanup();
-	qsort(known, N, sizeof *known, cmp);
-	qsort(unknown, N, sizeof *unknown, cmp);
-	double mk = known[N / 2], mu = unknown[N / 2];
+	double mk = bench_pct(known, N, 0.5), mu = bench_pct(unknown, N, 0.5);
 	buf_t rep = BUF_INIT;
 	buf_printf(&rep, "Sign-in with a wrong password, %d attempts each, alternated\n\n", N);
 	buf_printf(&rep, "| figure | existing account | unknown username | ratio | target |\n");
@@ -123,15 +107,7 @@ main(int argc, char **argv)
 	buf_printf(&rep,
 	           "| median time to the 401 | %.1f ms | %.1f ms | %.2f | 1.00 within noise |\n",
 	           mk, mu, mk / mu);
-	fputs(rep.data, stdout);
-	if (outpath) {
-		FILE *f = fopen(outpath, "a");
-		if (f) {
-			fputs(rep.data, f);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	bench_report(outpath, rep.data);
 	buf_free(&rep);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

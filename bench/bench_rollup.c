@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "util.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -18,44 +19,7 @@
 
 enum { NC = 45, SUBTREE_RUNS = 2000, UPDATES = 100000 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-pct(double *v, int n, double p)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	int i = (int)(p * (n - 1) + 0.5);
-	return v[i];
-}
-
 /* Resident set size in MB, from /proc/self/status. */
-static double
-rss_mb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = 0;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return (double)kb / 1024.0;
-}
-
 /* xorshift64*: cheap, reproducible values for both sides */
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t
@@ -68,26 +32,6 @@ rnd(void)
 }
 
 /* The same synthetic bodies per commune as bench_search (UBND, TTHTCĐ, 4 schools). */
-static void
-national_csv(const unit_tree_t *t, buf_t *out)
-{
-	static const char *kinds[][2] = {
-	        {"ubnd_xa", "Ủy ban nhân dân"},  {"tthtcd", "Trung tâm học tập cộng đồng"},
-	        {"truong_mn", "Trường Mầm non"}, {"truong_th", "Trường Tiểu học"},
-	        {"truong_thcs", "Trường THCS"},  {"truong_th", "Trường Tiểu học số 2"}};
-	buf_puts(out, "code,name,kind,parent_code,locality_code\n");
-	for (int32_t i = 0; i < t->n; i++) {
-		const unit_t *u = &t->units[i];
-		if (u->depth != 3)
-			continue;
-		const char *place = strchr(u->name, ' ');
-		place = place ? place + 1 : u->name;
-		for (int k = 0; k < 6; k++)
-			buf_printf(out, "B%s-%d,%s %s,%s,%s,%s\n", u->code, k, kinds[k][1], place,
-			           kinds[k][0], u->code, u->code);
-	}
-}
-
 /* One unit's random report: values up to 100,000, ~5% of columns left empty. */
 static void
 random_report(int64_t *v, unsigned char *has)
@@ -123,11 +67,11 @@ measure(const rollup_t *r, const unit_tree_t *t, const int64_t *m, const int32_t
 	int64_t a[NC], b[NC], rep;
 	for (int k = 0; k < SUBTREE_RUNS; k++) {
 		int32_t i = units[k % nunits];
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		rollup_subtree(r, t, i, 0, a, &rep);
-		double t1 = now_ms();
+		double t1 = bench_now_ms();
 		naive_sum(m, i, t->units[i].end, b);
-		double t2 = now_ms();
+		double t2 = bench_now_ms();
 		ours[k] = t1 - t0;
 		base[k] = t2 - t1;
 		if (memcmp(a, b, sizeof a) != 0) {
@@ -136,10 +80,10 @@ measure(const rollup_t *r, const unit_tree_t *t, const int64_t *m, const int32_t
 			return -1;
 		}
 	}
-	f->ours50 = pct(ours, SUBTREE_RUNS, 0.5);
-	f->ours99 = pct(ours, SUBTREE_RUNS, 0.99);
-	f->base50 = pct(base, SUBTREE_RUNS, 0.5);
-	f->base99 = pct(base, SUBTREE_RUNS, 0.99);
+	f->ours50 = bench_pct(ours, SUBTREE_RUNS, 0.5);
+	f->ours99 = bench_pct(ours, SUBTREE_RUNS, 0.99);
+	f->base50 = bench_pct(base, SUBTREE_RUNS, 0.5);
+	f->base99 = bench_pct(base, SUBTREE_RUNS, 0.99);
 	return 0;
 }
 
@@ -159,39 +103,14 @@ main(int argc, char **argv)
 		if (!strcmp(argv[i], "--out"))
 			outpath = argv[i + 1];
 	log_set_level(2);
-	char dir[] = "/tmp/suotdoi-bench-XXXXXX", db[300], err[4096];
+	char dir[] = "/tmp/suotdoi-bench-XXXXXX", db[300];
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(db, sizeof db, "%s/b.db", dir);
 	store_t *st;
-	if (store_open(db, &st, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	char path[512], *data;
-	size_t len;
-	units_import_stats_t s;
-	snprintf(path, sizeof path, "%s/data/dvhc/units-2025-03-01.csv", TEST_SOURCE_DIR);
-	if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-	    units_import_csv(st, data, len, &s, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	free(data);
 	unit_tree_t *t;
-	if (unit_tree_build(st, &t, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+	if (bench_units_store(db, 1, &st, &t) < 0)
 		return 1;
-	}
-	buf_t csv = BUF_INIT;
-	national_csv(t, &csv);
-	unit_tree_unref(t);
-	if (units_import_csv(st, csv.data, csv.len, &s, err, sizeof err) < 0 ||
-	    unit_tree_build(st, &t, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	buf_free(&csv);
 	store_close(st);
 	int32_t n = t->n;
 
@@ -205,25 +124,25 @@ main(int argc, char **argv)
 		random_report(vals + (size_t)i * NC, has + (size_t)i * NC);
 	}
 
-	double rss0 = rss_mb();
-	double b0 = now_ms();
+	double rss0 = (bench_rss_kb() / 1024.0);
+	double b0 = bench_now_ms();
 	rollup_t *r = rollup_new(n, NC);
 	for (int32_t i = 0; i < n; i++)
 		if (status[i])
 			rollup_set(r, i, vals + (size_t)i * NC, has + (size_t)i * NC,
 			           status[i] == 2);
-	double build_ms = now_ms() - b0;
-	double rss_ours = rss_mb() - rss0;
+	double build_ms = bench_now_ms() - b0;
+	double rss_ours = (bench_rss_kb() / 1024.0) - rss0;
 
 	/* baseline matrix: the counted layer, dense */
-	double rss1 = rss_mb();
-	b0 = now_ms();
+	double rss1 = (bench_rss_kb() / 1024.0);
+	b0 = bench_now_ms();
 	int64_t *m = xcalloc((size_t)n * NC, sizeof *m);
 	for (int32_t i = 0; i < n; i++)
 		if (status[i] == 2)
 			memcpy(m + (size_t)i * NC, vals + (size_t)i * NC, NC * sizeof *m);
-	double base_build_ms = now_ms() - b0;
-	double rss_base = rss_mb() - rss1;
+	double base_build_ms = bench_now_ms() - b0;
+	double rss_base = (bench_rss_kb() / 1024.0) - rss1;
 
 	/* subtrees: the root, every province, every district (cycled) */
 	int32_t *prov = xmalloc((size_t)n * sizeof *prov),
@@ -248,19 +167,19 @@ main(int argc, char **argv)
 		int32_t i = (int32_t)(rnd() % (uint64_t)n);
 		int counted = rnd() % 10 != 0;
 		random_report(v, h);
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		rollup_set(r, i, v, h, counted);
-		double t1 = now_ms();
+		double t1 = bench_now_ms();
 		/* baseline update: overwrite the unit's row */
 		int64_t *brow = m + (size_t)i * NC;
 		for (int c = 0; c < NC; c++)
 			brow[c] = counted && h[c] ? v[c] : 0;
-		double t2 = now_ms();
+		double t2 = bench_now_ms();
 		up[k] = t1 - t0;
 		bup[k] = t2 - t1;
 	}
-	double up50 = pct(up, UPDATES, 0.5), up99 = pct(up, UPDATES, 0.99);
-	double bup50 = pct(bup, UPDATES, 0.5), bup99 = pct(bup, UPDATES, 0.99);
+	double up50 = bench_pct(up, UPDATES, 0.5), up99 = bench_pct(up, UPDATES, 0.99);
+	double bup50 = bench_pct(bup, UPDATES, 0.5), bup99 = bench_pct(bup, UPDATES, 0.99);
 	/* still the same totals after all those updates */
 	int64_t a[NC], b[NC], nrep;
 	rollup_subtree(r, t, 0, 0, a, &nrep);
@@ -294,15 +213,7 @@ main(int argc, char **argv)
 	           "| memory (RSS growth, both layers / baseline one layer) | %.1f MB | %.1f "
 	           "MB | | |\n",
 	           rss_ours, rss_base);
-	fputs(rep.data, stdout);
-	if (outpath) {
-		FILE *f = fopen(outpath, "a");
-		if (f) {
-			fputs(rep.data, f);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	bench_report(outpath, rep.data);
 	buf_free(&rep);
 	rollup_free(r);
 	unit_tree_unref(t);

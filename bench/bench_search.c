@@ -12,34 +12,12 @@
 
 #include "app/app.h"
 #include "core/buf.h"
+#include "util.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "domain/units.h"
 #include "text/text.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-pct(double *v, int n, double p)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	int i = (int)(p * (n - 1) + 0.5);
-	return v[i];
-}
 
 static const char *queries[] = {"tien lang", "da nang",     "Đà Nẵng", "ha thuong", "xa",
                                 "phuong 1",  "truong thcs", "nguyen",  "an",        "thanh pho"};
@@ -47,26 +25,6 @@ static const char *queries[] = {"tien lang", "da nang",     "Đà Nẵng", "ha t
 
 /* Synthetic bodies per commune like the national generator will make: UBND, TTHTCĐ and
  * 4 schools, so the registry grows to ~70k units. */
-static void
-national_csv(const unit_tree_t *t, buf_t *out)
-{
-	static const char *kinds[][2] = {
-	        {"ubnd_xa", "Ủy ban nhân dân"},  {"tthtcd", "Trung tâm học tập cộng đồng"},
-	        {"truong_mn", "Trường Mầm non"}, {"truong_th", "Trường Tiểu học"},
-	        {"truong_thcs", "Trường THCS"},  {"truong_th", "Trường Tiểu học số 2"}};
-	buf_puts(out, "code,name,kind,parent_code,locality_code\n");
-	for (int32_t i = 0; i < t->n; i++) {
-		const unit_t *u = &t->units[i];
-		if (u->depth != 3)
-			continue;
-		const char *place = strchr(u->name, ' ');
-		place = place ? place + 1 : u->name;
-		for (int k = 0; k < 6; k++)
-			buf_printf(out, "B%s-%d,%s %s,%s,%s,%s\n", u->code, k, kinds[k][1], place,
-			           kinds[k][0], u->code, u->code);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -83,35 +41,13 @@ main(int argc, char **argv)
 		return 1;
 	snprintf(db, sizeof db, "%s/b.db", dir);
 	store_t *st;
-	if (store_open(db, &st, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	char path[512], *data;
-	size_t len;
-	units_import_stats_t s;
-	snprintf(path, sizeof path, "%s/data/dvhc/units-2025-03-01.csv", TEST_SOURCE_DIR);
-	if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-	    units_import_csv(st, data, len, &s, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	free(data);
 	unit_tree_t *t;
+	if (bench_units_store(db, !strcmp(scale, "national"), &st, &t) < 0)
+		return 1;
+	unit_tree_unref(t); /* built again below, timed: the cold-start part */
+	double b0 = bench_now_ms();
 	unit_tree_build(st, &t, err, sizeof err);
-	if (!strcmp(scale, "national")) {
-		buf_t csv = BUF_INIT;
-		national_csv(t, &csv);
-		if (units_import_csv(st, csv.data, csv.len, &s, err, sizeof err) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return 1;
-		}
-		buf_free(&csv);
-		unit_tree_unref(t);
-	}
-	double b0 = now_ms();
-	unit_tree_build(st, &t, err, sizeof err);
-	double build_ms = now_ms() - b0;
+	double build_ms = bench_now_ms() - b0;
 
 	/* Baseline: the same folded names and ranks in an in-memory SQLite table. */
 	sqlite3 *bdb;
@@ -142,9 +78,9 @@ main(int argc, char **argv)
 	for (int r = 0; r < REPS; r++) {
 		for (int q = 0; q < NQ; q++, k++) {
 			unit_search_t us = {.q = queries[q], .within = -1, .limit = 20};
-			double a = now_ms();
+			double a = bench_now_ms();
 			unit_tree_search(t, &us, ids, &total);
-			ours[k] = now_ms() - a;
+			ours[k] = bench_now_ms() - a;
 			/* baseline: every folded word as a word-start LIKE, sorted by rank */
 			buf_t fq = BUF_INIT, sql = BUF_INIT;
 			text_fold(queries[q], strlen(queries[q]), &fq);
@@ -155,18 +91,18 @@ main(int argc, char **argv)
 				buf_printf(&sql, " AND fold LIKE '%% %s%%'", w);
 			buf_puts(&sql, " ORDER BY alpha LIMIT 20");
 			sqlite3_stmt *st2;
-			a = now_ms();
+			a = bench_now_ms();
 			sqlite3_prepare_v2(bdb, sql.data, -1, &st2, NULL);
 			while (sqlite3_step(st2) == SQLITE_ROW)
 				;
 			sqlite3_finalize(st2);
-			base[k] = now_ms() - a;
+			base[k] = bench_now_ms() - a;
 			buf_free(&fq);
 			buf_free(&sql);
 		}
 	}
-	double ours50 = pct(ours, k, 0.5), ours99 = pct(ours, k, 0.99);
-	double base50 = pct(base, k, 0.5), base99 = pct(base, k, 0.99);
+	double ours50 = bench_pct(ours, k, 0.5), ours99 = bench_pct(ours, k, 0.99);
+	double base50 = bench_pct(base, k, 0.5), base99 = bench_pct(base, k, 0.99);
 
 	/* Through the real server: sequential keep-alive requests from libcurl. */
 	unit_tree_unref(t);
@@ -197,12 +133,12 @@ main(int argc, char **argv)
 			         http_server_port(srv), e);
 			curl_free(e);
 			curl_easy_setopt(c, CURLOPT_URL, url);
-			double a = now_ms();
+			double a = bench_now_ms();
 			curl_easy_perform(c);
-			http[k] = now_ms() - a;
+			http[k] = bench_now_ms() - a;
 		}
 	}
-	double http50 = pct(http, k, 0.5), http99 = pct(http, k, 0.99);
+	double http50 = bench_pct(http, k, 0.5), http99 = bench_pct(http, k, 0.99);
 	curl_easy_cleanup(c);
 	fclose(devnull);
 	http_server_stop(srv);
@@ -227,15 +163,7 @@ main(int argc, char **argv)
 	           http50, http99);
 	buf_printf(&rep, "| unit tree build (cold start part) | %.0f ms | | | <= 1 s |\n",
 	           build_ms);
-	fputs(rep.data, stdout);
-	if (outpath) {
-		FILE *f = fopen(outpath, "a");
-		if (f) {
-			fputs(rep.data, f);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	bench_report(outpath, rep.data);
 	buf_free(&rep);
 	sqlite3_close(bdb);
 	char cmd[300];

@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "core/buf.h"
+#include "util.h"
 #include "core/log.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
@@ -26,43 +27,6 @@
 
 enum { REPS = 300, BASE_REPS = 30 };
 #define BASE_BUDGET_MS 4000.0 /* per level: the national query may take a second */
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-pct(double *v, int n, double p)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	int i = (int)(p * (n - 1) + 0.5);
-	return v[i];
-}
-
-static long
-rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmRSS:", 6))
-			kb = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
 
 /* Generation runs in a child process so that the server's RSS measured here is the
  * server's alone, not the generator's leftovers. */
@@ -90,9 +54,9 @@ generate(const char *db, gen_result_t *res)
 			gen_opts_t o;
 			gen_opts_default(&o);
 			o.assets = TEST_SOURCE_DIR;
-			double t0 = now_ms();
+			double t0 = bench_now_ms();
 			r.ok = gen_national(st, &o, &r.s, err, sizeof err) == 0;
-			r.ms = now_ms() - t0;
+			r.ms = bench_now_ms() - t0;
 			store_close(st);
 		}
 		if (!r.ok)
@@ -181,14 +145,14 @@ main(int argc, char **argv)
 	       g.ms / 1e3, g.s.units, g.s.bodies, g.s.reports, g.s.submitted, g.s.drafts);
 	fflush(stdout);
 
-	long rss0 = rss_kb();
+	long rss0 = bench_rss_kb();
 	app_t app;
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	if (app_open(&app, db, TEST_SOURCE_DIR, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	double open_ms = now_ms() - t0;
+	double open_ms = bench_now_ms() - t0;
 
 	/* an administrator of the whole country, asking with an API token */
 	unit_tree_t *t = app_tree(&app);
@@ -247,9 +211,9 @@ main(int argc, char **argv)
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		for (int r = -1; r < REPS; r++) {
 			buf_reset(&body.b);
-			double a0 = now_ms();
+			double a0 = bench_now_ms();
 			CURLcode rc = curl_easy_perform(c);
-			double ms = now_ms() - a0;
+			double ms = bench_now_ms() - a0;
 			long code = 0;
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 			if (rc != CURLE_OK || code != 200) {
@@ -269,10 +233,10 @@ main(int argc, char **argv)
 			}
 			samples[r] = ms;
 		}
-		p50[l] = pct(samples, REPS, 0.5);
-		p99[l] = pct(samples, REPS, 0.99);
+		p50[l] = bench_pct(samples, REPS, 0.5);
+		p99[l] = bench_pct(samples, REPS, 0.99);
 	}
-	long rss1 = rss_kb();
+	long rss1 = bench_rss_kb();
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
 	buf_free(&body.b);
@@ -294,14 +258,14 @@ main(int argc, char **argv)
 		double spent = 0;
 		int n = 0;
 		for (; n < BASE_REPS && (n < 5 || spent < BASE_BUDGET_MS); n++) {
-			double a0 = now_ms();
+			double a0 = bench_now_ms();
 			baseline(q, unit_ids[l], g.s.campaign_id, NULL);
-			samples[n] = now_ms() - a0;
+			samples[n] = bench_now_ms() - a0;
 			spent += samples[n];
 		}
 		nbase[l] = n;
-		b50[l] = pct(samples, n, 0.5);
-		b99[l] = pct(samples, n, 0.99);
+		b50[l] = bench_pct(samples, n, 0.5);
+		b99[l] = bench_pct(samples, n, 0.99);
 		json_decref(totals[l]);
 	}
 	sqlite3_finalize(q);
@@ -350,15 +314,7 @@ main(int argc, char **argv)
 	           "| server RSS after the requests (VmRSS; %ld MB before app_open) | %ld MB | "
 	           "| | |\n",
 	           rss0 / 1024, rss1 / 1024);
-	fputs(rep.data, stdout);
-	if (outpath) {
-		FILE *f = fopen(outpath, "a");
-		if (f) {
-			fputs(rep.data, f);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	bench_report(outpath, rep.data);
 	buf_free(&rep);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
