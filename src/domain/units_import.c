@@ -207,6 +207,10 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 	size_t total = c->nex + nrows;
 	int64_t *par = xmalloc(size_mul(total, sizeof *par));
 	unsigned char *state = xcalloc(total, 1);
+	/* a file row that updates an existing unit is that unit's node: its own nex + r node
+	 * stays unused and must not hold garbage */
+	for (size_t k = 0; k < total; k++)
+		par[k] = -1;
 	for (size_t k = 0; k < c->nex; k++) {
 		int64_t v = -1;
 		const char *pc = c->ex[k].parent_code;
