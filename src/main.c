@@ -292,6 +292,8 @@ static const struct {
         {"mn.catbi", "HA-11422-MN", "head", "Trường Mầm non Cát Bi"},
         {"tthtcd.danglam", "HA-11413-TTHTCD", "head", "Nguyễn Thị Lan (TTHTCĐ Đằng Lâm)"},
         {"pgd.tienlang", "315", "overseer", "Phòng GD&ĐT huyện Tiên Lãng"},
+        {"ld.tienlang", "315", "head", "Nguyễn Ngọc Huy (UBND huyện Tiên Lãng)"},
+        {"pgd.daitu", "DT-PGDDT", "head", "Phòng GD&ĐT huyện Đại Từ"},
         {"hathuong", "05812", "head", "UBND xã Hà Thượng"},
 };
 

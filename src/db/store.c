@@ -376,3 +376,137 @@ store_photo_delete(store_t *st, int64_t report_id, int64_t id)
 {
 	return st->ops->photo_delete(st, report_id, id);
 }
+
+int
+store_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
+               int64_t *version)
+{
+	return st->ops->doc_save(st, d, expected_version, id, version);
+}
+
+int
+store_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date, int year,
+                  const char *json, int64_t now, int64_t by, const int64_t *units, size_t nunits,
+                  const store_task_t *tasks, size_t ntasks, int *number, int64_t *version)
+{
+	return st->ops->doc_publish(st, id, expected_version, doc_date, year, json, now, by, units,
+	                            nunits, tasks, ntasks, number, version);
+}
+
+int
+store_doc_set_public(store_t *st, int64_t id, int is_public, int64_t now, int64_t by)
+{
+	return st->ops->doc_set_public(st, id, is_public, now, by);
+}
+
+int
+store_doc_get(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx)
+{
+	return st->ops->doc_get(st, id, cb, ctx);
+}
+
+int
+store_docs_of_issuer(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *),
+                     void *ctx)
+{
+	return st->ops->docs_of_issuer(st, unit_id, cb, ctx);
+}
+
+int
+store_docs_derived(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *), void *ctx)
+{
+	return st->ops->docs_derived(st, doc_id, cb, ctx);
+}
+
+int
+store_docs_to_unit(store_t *st, int64_t unit_id,
+                   int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *), void *ctx)
+{
+	return st->ops->docs_to_unit(st, unit_id, cb, ctx);
+}
+
+int
+store_doc_recipients(store_t *st, int64_t doc_id, int (*cb)(const store_doc_recipient_t *, void *),
+                     void *ctx)
+{
+	return st->ops->doc_recipients(st, doc_id, cb, ctx);
+}
+
+int
+store_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by)
+{
+	return st->ops->doc_mark_read(st, doc_id, unit_id, now, by);
+}
+
+int
+store_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *), void *ctx)
+{
+	return st->ops->tasks_of_doc(st, doc_id, cb, ctx);
+}
+
+int
+store_tasks_of_unit(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
+                    void *ctx)
+{
+	return st->ops->tasks_of_unit(st, unit_id, cb, ctx);
+}
+
+int
+store_task_get(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx)
+{
+	return st->ops->task_get(st, id, cb, ctx);
+}
+
+int
+store_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
+                    const char *note)
+{
+	return st->ops->task_set_done(st, id, unit_id, done_at, by, note);
+}
+
+int
+store_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
+                    int64_t *version)
+{
+	return st->ops->activity_save(st, a, expected_version, id, version);
+}
+
+int
+store_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	return st->ops->activity_get(st, id, cb, ctx);
+}
+
+int
+store_activities_find(store_t *st, const store_activity_query_t *q,
+                      int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	return st->ops->activities_find(st, q, cb, ctx);
+}
+
+int
+store_activity_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
+                         int64_t *id)
+{
+	return st->ops->activity_photo_add(st, p, full, thumb, id);
+}
+
+int
+store_activity_photos(store_t *st, int64_t activity_id, int (*cb)(const store_photo_t *, void *),
+                      void *ctx)
+{
+	return st->ops->activity_photos(st, activity_id, cb, ctx);
+}
+
+int
+store_activity_photo_get(store_t *st, int64_t id, int thumb,
+                         int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
+{
+	return st->ops->activity_photo_get(st, id, thumb, cb, ctx);
+}
+
+int
+store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
+{
+	return st->ops->activity_photo_delete(st, activity_id, id);
+}

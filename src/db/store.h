@@ -304,6 +304,149 @@ int store_photo_get(store_t *st, int64_t id, int thumb,
 /* 1 deleted, 0 no such photo of that report. */
 int store_photo_delete(store_t *st, int64_t report_id, int64_t id);
 
+/* ---- documents, their duties (tasks) and activities ----
+ * Dates are days since 1970-01-01 (0 = not set); times Unix seconds (UTC). Strings in
+ * callback structs are borrowed for the callback only. Lookups: 1 found, 0 not, -1 error. */
+
+typedef struct store_doc {
+	int64_t id;
+	int64_t issuer_unit_id; /* the body that issues it */
+	int64_t campaign_id;    /* the Week it belongs to; 0 = none */
+	int64_t derived_from;   /* the upper level's document it was made from; 0 = none */
+	const char *kind;       /* "cv" công văn, "kh" kế hoạch, "bc" báo cáo, "qd" quyết định */
+	const char *status;     /* "draft", "published" */
+	int is_public;          /* shown on the issuing unit's public page once published */
+	int year;               /* year of doc_date: numbering restarts every 1 January */
+	int number;             /* 0 until published; then 1, 2, ... per issuer and year */
+	int32_t doc_date;       /* 0 = not dated yet */
+	const char *subject;    /* for listings */
+	const char *json;       /* the whole document (docs/documents.md) */
+	int64_t version;        /* bumped by every write */
+	int64_t created_at, created_by, updated_at, updated_by, published_at, published_by;
+} store_doc_t;
+
+/* A published document's addressee and when it was first opened there. */
+typedef struct store_doc_recipient {
+	int64_t doc_id, unit_id;
+	int64_t read_at, read_by; /* 0 = not read yet */
+} store_doc_recipient_t;
+
+/* A duty of a published document, one row per assigned unit. */
+typedef struct store_task {
+	int64_t id, doc_id, unit_id;
+	int duty;           /* index of the duty in the document's "duties" */
+	const char *role;   /* "chu_tri" (leads), "phoi_hop" (supports) */
+	const char *task;   /* the duty's text */
+	int32_t due_date;   /* 0 = none */
+	int64_t done_at, done_by; /* 0 = open */
+	const char *note;   /* the unit's note when marking it done, "" */
+} store_task_t;
+
+/* Insert (d->id == 0: status "draft", version 1, created_* = updated_*) or update a draft
+ * (kind, campaign_id, derived_from, is_public, year, doc_date, subject, json, updated_*;
+ * version + 1). -2 when expected_version is not the row's version, -3 when the row is no
+ * longer a draft (nothing written). 0 with *id and *version. */
+int store_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version,
+                   int64_t *id /* OUT */, int64_t *version /* OUT */);
+/* Publish a draft in ONE transaction: number = *number when it is > 0 on entry (a document
+ * issued on paper, registered with its number; -4 when the issuer already used it that
+ * year), else 1 + the highest number the issuer gave in that year (restarting each year), status "published", doc_date, year, json (the final
+ * text with its number), published_at/by = now/by, version + 1; then one recipient row per
+ * distinct unit in units, and the tasks (their id/doc_id/done fields ignored). -2 version
+ * changed, -3 not a draft, -4 number taken, -1 error: nothing written. 0 with *number
+ * and *version. The row's number and doc_date are authoritative over the json's. */
+int store_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,
+                      int year, const char *json, int64_t now, int64_t by, const int64_t *units,
+                      size_t nunits, const store_task_t *tasks, size_t ntasks,
+                      int *number /* IN/OUT */, int64_t *version /* OUT */);
+/* Set is_public of a document (drafts and published alike); 1 changed, 0 no such doc. */
+int store_doc_set_public(store_t *st, int64_t id, int is_public, int64_t now, int64_t by);
+int store_doc_get(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx);
+/* A unit's own documents, newest first (by coalesce(published_at, updated_at), then id). */
+int store_docs_of_issuer(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *),
+                         void *ctx);
+/* Documents made from doc_id (derived_from = doc_id), oldest first. */
+int store_docs_derived(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *),
+                       void *ctx);
+/* Published documents addressed to unit_id, newest first, with that unit's receipt. */
+int store_docs_to_unit(store_t *st, int64_t unit_id,
+                       int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *),
+                       void *ctx);
+/* A document's addressees, in unit id order. */
+int store_doc_recipients(store_t *st, int64_t doc_id,
+                         int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
+/* Record the first opening at unit_id: 1 recorded now, 0 already read or not addressed. */
+int store_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
+
+/* A document's tasks ordered by duty then unit id; a unit's tasks open first, then by due
+ * date (none last), then id. */
+int store_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
+                       void *ctx);
+int store_tasks_of_unit(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
+                        void *ctx);
+int store_task_get(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx);
+/* Mark done (done_at > 0, with by and note) or open again (done_at 0: by 0, note ""). 1
+ * changed, 0 no such task of that unit. */
+int store_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
+                        const char *note);
+
+typedef struct store_activity {
+	int64_t id;
+	int64_t campaign_id; /* 0 = none */
+	int64_t unit_id;
+	const char *unit_path; /* "/VN/31/306/11413/": the unit's codes from the root */
+	const char *kind;      /* activity kind code (src/domain/activity.c) */
+	const char *title, *description;
+	int64_t start_at, end_at; /* Unix seconds */
+	const char *place;
+	const char *mode; /* "truc_tiep", "truc_tuyen", "ket_hop" */
+	const char *link; /* "" unless online */
+	const char *audience;
+	int64_t expected; /* expected participants; -1 = not given */
+	int is_public;
+	int late; /* registered after the campaign's registration deadline */
+	const char *status; /* "planned", "held", "cancelled" */
+	int64_t actual;     /* participants after the event; -1 = not given */
+	const char *outcome; /* note after the event, "" */
+	int64_t version, created_at, created_by, updated_at, updated_by;
+} store_activity_t;
+
+/* Insert (a->id == 0; version 1; created_* from a) or update every field except
+ * created_*, version + 1. -2 when expected_version is not the row's version. 0 with *id
+ * and *version. */
+int store_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version,
+                        int64_t *id /* OUT */, int64_t *version /* OUT */);
+int store_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
+                       void *ctx);
+
+typedef struct store_activity_query {
+	const char *path; /* "" = everywhere; else a unit_path: its subtree, or the unit alone
+	                   * with exact = 1 */
+	int exact;
+	int64_t from, to;     /* activities overlapping [from, to); 0 = unbounded on that side */
+	int64_t campaign_id;  /* 0 = any */
+	int public_only;      /* only is_public = 1 (any status) */
+	const char *kind;     /* "" = any */
+	const char *mode;     /* "" = any */
+	int limit, offset;    /* limit 0 = no limit */
+} store_activity_query_t;
+
+/* Matching activities ordered by start_at, then id. */
+int store_activities_find(store_t *st, const store_activity_query_t *q,
+                          int (*cb)(const store_activity_t *, void *), void *ctx);
+
+/* Photos of an activity: store_photo_t with report_id holding the activity's id. Same
+ * contracts as the report photo functions above. */
+int store_activity_photo_add(store_t *st, const store_photo_t *p, const void *full,
+                             const void *thumb, int64_t *id /* OUT */);
+int store_activity_photos(store_t *st, int64_t activity_id,
+                          int (*cb)(const store_photo_t *, void *), void *ctx);
+int store_activity_photo_get(store_t *st, int64_t id, int thumb,
+                             int (*cb)(const store_photo_t *, const void *data, size_t len,
+                                       void *),
+                             void *ctx);
+int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
@@ -392,6 +535,45 @@ typedef struct store_ops {
 	int (*photo_get)(store_t *st, int64_t id, int thumb,
 	                 int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx);
 	int (*photo_delete)(store_t *st, int64_t report_id, int64_t id);
+	int (*doc_save)(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
+	                int64_t *version);
+	int (*doc_publish)(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,
+	                   int year, const char *json, int64_t now, int64_t by,
+	                   const int64_t *units, size_t nunits, const store_task_t *tasks,
+	                   size_t ntasks, int *number, int64_t *version);
+	int (*doc_set_public)(store_t *st, int64_t id, int is_public, int64_t now, int64_t by);
+	int (*doc_get)(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx);
+	int (*docs_of_issuer)(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *),
+	                      void *ctx);
+	int (*docs_derived)(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *),
+	                    void *ctx);
+	int (*docs_to_unit)(store_t *st, int64_t unit_id,
+	                    int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *),
+	                    void *ctx);
+	int (*doc_recipients)(store_t *st, int64_t doc_id,
+	                      int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
+	int (*doc_mark_read)(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
+	int (*tasks_of_doc)(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
+	                    void *ctx);
+	int (*tasks_of_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
+	                     void *ctx);
+	int (*task_get)(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx);
+	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
+	                     const char *note);
+	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,
+	                     int64_t *id, int64_t *version);
+	int (*activity_get)(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
+	                    void *ctx);
+	int (*activities_find)(store_t *st, const store_activity_query_t *q,
+	                       int (*cb)(const store_activity_t *, void *), void *ctx);
+	int (*activity_photo_add)(store_t *st, const store_photo_t *p, const void *full,
+	                          const void *thumb, int64_t *id);
+	int (*activity_photos)(store_t *st, int64_t activity_id,
+	                       int (*cb)(const store_photo_t *, void *), void *ctx);
+	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
+	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
+	                          void *ctx);
+	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 } store_ops_t;
 
 struct store {

@@ -224,6 +224,100 @@ static const struct migration {
          " created_at INTEGER NOT NULL,"
          " created_by INTEGER);"
          "CREATE INDEX report_photos_report ON report_photos(report_id, id);"},
+        {5, "documents and activities",
+         /* A document is a draft (number 0) until published; publishing gives it the
+          * issuer's next number of the year, which the partial unique index guards:
+          * two publications can never share a number, whatever a caller races. */
+         "CREATE TABLE documents("
+         " id INTEGER PRIMARY KEY,"
+         " issuer_unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " campaign_id INTEGER REFERENCES campaigns(id),"
+         " derived_from INTEGER REFERENCES documents(id),"
+         " kind TEXT NOT NULL CHECK(kind IN ('cv','kh','bc','qd')),"
+         " status TEXT NOT NULL CHECK(status IN ('draft','published')),"
+         " is_public INTEGER NOT NULL DEFAULT 0 CHECK(is_public IN (0,1)),"
+         " year INTEGER NOT NULL,"
+         " number INTEGER NOT NULL DEFAULT 0 CHECK(number >= 0),"
+         " doc_date INTEGER NOT NULL DEFAULT 0,"
+         " subject TEXT NOT NULL DEFAULT '',"
+         " json TEXT NOT NULL,"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER REFERENCES users(id),"
+         " published_at INTEGER NOT NULL DEFAULT 0,"
+         " published_by INTEGER REFERENCES users(id),"
+         " CHECK((status = 'draft') = (number = 0)));"
+         /* also the index the next-number query reads (its WHERE implies number > 0) */
+         "CREATE UNIQUE INDEX documents_number ON documents(issuer_unit_id, year, number)"
+         " WHERE number > 0;"
+         /* the issuer's listing, in its order (store_docs_of_issuer) */
+         "CREATE INDEX documents_issuer ON documents(issuer_unit_id,"
+         " coalesce(nullif(published_at, 0), updated_at), id);"
+         "CREATE INDEX documents_derived ON documents(derived_from);"
+         "CREATE TABLE doc_recipients("
+         " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " read_at INTEGER NOT NULL DEFAULT 0,"
+         " read_by INTEGER REFERENCES users(id),"
+         " PRIMARY KEY(doc_id, unit_id)) WITHOUT ROWID;"
+         "CREATE INDEX doc_recipients_unit ON doc_recipients(unit_id);"
+         "CREATE TABLE doc_tasks("
+         " id INTEGER PRIMARY KEY,"
+         " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " duty INTEGER NOT NULL CHECK(duty >= 0),"
+         " role TEXT NOT NULL CHECK(role IN ('chu_tri','phoi_hop')),"
+         " task TEXT NOT NULL DEFAULT '',"
+         " due_date INTEGER NOT NULL DEFAULT 0,"
+         " done_at INTEGER NOT NULL DEFAULT 0,"
+         " done_by INTEGER REFERENCES users(id),"
+         " note TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX doc_tasks_doc ON doc_tasks(doc_id, duty, unit_id);"
+         "CREATE INDEX doc_tasks_unit ON doc_tasks(unit_id);"
+         /* unit_path ("/VN/31/306/") is copied from the unit so a subtree is one range
+          * of an index, as in audit_log. expected/actual: -1 = not given. */
+         "CREATE TABLE activities("
+         " id INTEGER PRIMARY KEY,"
+         " campaign_id INTEGER REFERENCES campaigns(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " kind TEXT NOT NULL,"
+         " title TEXT NOT NULL,"
+         " description TEXT NOT NULL DEFAULT '',"
+         " start_at INTEGER NOT NULL,"
+         " end_at INTEGER NOT NULL,"
+         " place TEXT NOT NULL DEFAULT '',"
+         " mode TEXT NOT NULL CHECK(mode IN ('truc_tiep','truc_tuyen','ket_hop')),"
+         " link TEXT NOT NULL DEFAULT '',"
+         " audience TEXT NOT NULL DEFAULT '',"
+         " expected INTEGER NOT NULL DEFAULT -1 CHECK(expected >= -1),"
+         " is_public INTEGER NOT NULL DEFAULT 0 CHECK(is_public IN (0,1)),"
+         " late INTEGER NOT NULL DEFAULT 0 CHECK(late IN (0,1)),"
+         " status TEXT NOT NULL CHECK(status IN ('planned','held','cancelled')),"
+         " actual INTEGER NOT NULL DEFAULT -1 CHECK(actual >= -1),"
+         " outcome TEXT NOT NULL DEFAULT '',"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER REFERENCES users(id),"
+         " CHECK(end_at >= start_at));"
+         "CREATE INDEX activities_start ON activities(start_at);"
+         "CREATE INDEX activities_path ON activities(unit_path, start_at);"
+         "CREATE INDEX activities_campaign ON activities(campaign_id, unit_id);"
+         "CREATE TABLE activity_photos("
+         " id INTEGER PRIMARY KEY,"
+         " activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,"
+         " caption TEXT NOT NULL DEFAULT '',"
+         " width INTEGER NOT NULL,"
+         " height INTEGER NOT NULL,"
+         " full BLOB NOT NULL,"
+         " thumb BLOB NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER);"
+         "CREATE INDEX activity_photos_activity ON activity_photos(activity_id, id);"},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -286,6 +380,33 @@ enum {
 	Q_PHOTOS,
 	Q_PHOTO_GET,
 	Q_PHOTO_DELETE,
+	Q_DOC_INSERT,
+	Q_DOC_UPDATE,
+	Q_DOC_STATE,
+	Q_DOC_NEXT_NUMBER,
+	Q_DOC_NUMBER_TAKEN,
+	Q_DOC_PUBLISH,
+	Q_RECIPIENT_ADD,
+	Q_TASK_ADD,
+	Q_DOC_SET_PUBLIC,
+	Q_DOC_GET,
+	Q_DOCS_ISSUER,
+	Q_DOCS_DERIVED,
+	Q_DOCS_TO_UNIT,
+	Q_DOC_RECIPIENTS,
+	Q_DOC_MARK_READ,
+	Q_TASKS_DOC,
+	Q_TASKS_UNIT,
+	Q_TASK_GET,
+	Q_TASK_DONE,
+	Q_ACT_INSERT,
+	Q_ACT_UPDATE,
+	Q_ACT_VERSION,
+	Q_ACT_GET,
+	Q_ACT_PHOTO_ADD,
+	Q_ACT_PHOTOS,
+	Q_ACT_PHOTO_GET,
+	Q_ACT_PHOTO_DELETE,
 	Q_COUNT
 };
 
@@ -310,6 +431,20 @@ enum {
 	"SELECT id,campaign_id,unit_id,status,version,updated_at,coalesce(updated_by,0),"          \
 	"on_behalf,submitted_at,coalesce(submitted_by,0),reviewed_at,coalesce(reviewed_by,0),"     \
 	"comment FROM reports"
+/* read_doc's columns, from documents aliased d (Q_DOCS_TO_UNIT joins the receipts). */
+#define DOC_FIELDS                                                                                 \
+	"d.id,d.issuer_unit_id,coalesce(d.campaign_id,0),coalesce(d.derived_from,0),d.kind,"       \
+	"d.status,d.is_public,d.year,d.number,d.doc_date,d.subject,d.json,d.version,d.created_at," \
+	"coalesce(d.created_by,0),d.updated_at,coalesce(d.updated_by,0),d.published_at,"           \
+	"coalesce(d.published_by,0)"
+#define DOC_COLS "SELECT " DOC_FIELDS " FROM documents d"
+#define TASK_COLS                                                                                  \
+	"SELECT id,doc_id,unit_id,duty,role,task,due_date,done_at,coalesce(done_by,0),note"        \
+	" FROM doc_tasks"
+#define ACT_COLS                                                                                   \
+	"SELECT id,coalesce(campaign_id,0),unit_id,unit_path,kind,title,description,start_at,"     \
+	"end_at,place,mode,link,audience,expected,is_public,late,status,actual,outcome,version,"   \
+	"created_at,coalesce(created_by,0),updated_at,coalesce(updated_by,0) FROM activities"
 
 static const char *const queries[Q_COUNT] = {
         [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
@@ -436,6 +571,84 @@ static const char *const queries[Q_COUNT] = {
                         "created_at,coalesce(created_by,0),CASE WHEN ?2 THEN thumb ELSE full END"
                         " FROM report_photos WHERE id=?1",
         [Q_PHOTO_DELETE] = "DELETE FROM report_photos WHERE id=?2 AND report_id=?1",
+        /* ?1 is the id (unused by the insert), ?2..?12 as bind_doc. A new document is a
+         * draft at version 1 whose created_* are its updated_*. */
+        [Q_DOC_INSERT] = "INSERT INTO documents(issuer_unit_id,campaign_id,derived_from,kind,"
+                         "status,is_public,year,doc_date,subject,json,version,created_at,"
+                         "created_by,updated_at,updated_by) VALUES(?2,nullif(?3,0),nullif(?4,0),"
+                         "?5,'draft',?6,?7,?8,?9,?10,1,?11,nullif(?12,0),?11,nullif(?12,0))",
+        /* Only a draft at the expected version (?13) changes; the issuer never does.
+         * When nothing changed, Q_DOC_STATE tells why. */
+        [Q_DOC_UPDATE] = "UPDATE documents SET campaign_id=nullif(?3,0),derived_from=nullif(?4,0),"
+                         "kind=?5,is_public=?6,year=?7,doc_date=?8,subject=?9,json=?10,"
+                         "updated_at=?11,updated_by=nullif(?12,0),version=version+1"
+                         " WHERE id=?1 AND version=?13 AND status='draft'",
+        [Q_DOC_STATE] = "SELECT status,version,issuer_unit_id FROM documents WHERE id=?1",
+        /* Reads the partial unique index documents_number (number>0 matches its WHERE). */
+        [Q_DOC_NUMBER_TAKEN] = "SELECT count(*) FROM documents"
+                               " WHERE issuer_unit_id=?1 AND year=?2 AND number=?3",
+        [Q_DOC_NEXT_NUMBER] = "SELECT coalesce(max(number),0)+1 FROM documents"
+                              " WHERE issuer_unit_id=?1 AND year=?2 AND number>0",
+        [Q_DOC_PUBLISH] = "UPDATE documents SET status='published',number=?2,year=?3,"
+                          "doc_date=?4,json=?5,published_at=?6,published_by=nullif(?7,0),"
+                          "updated_at=?6,updated_by=nullif(?7,0),version=version+1"
+                          " WHERE id=?1 AND version=?8 AND status='draft'",
+        /* DO NOTHING, not OR IGNORE: an unknown unit (foreign key) must still fail. */
+        [Q_RECIPIENT_ADD] = "INSERT INTO doc_recipients(doc_id,unit_id) VALUES(?1,?2)"
+                            " ON CONFLICT(doc_id,unit_id) DO NOTHING",
+        [Q_TASK_ADD] = "INSERT INTO doc_tasks(doc_id,unit_id,duty,role,task,due_date)"
+                       " VALUES(?1,?2,?3,?4,?5,?6)",
+        [Q_DOC_SET_PUBLIC] = "UPDATE documents SET is_public=?2,updated_at=?3,"
+                             "updated_by=nullif(?4,0),version=version+1 WHERE id=?1",
+        [Q_DOC_GET] = DOC_COLS " WHERE d.id=?1",
+        /* the expression of the documents_issuer index, so no sort */
+        [Q_DOCS_ISSUER] = DOC_COLS " WHERE d.issuer_unit_id=?1 ORDER BY"
+                                   " coalesce(nullif(d.published_at,0),d.updated_at) DESC,"
+                                   "d.id DESC",
+        [Q_DOCS_DERIVED] = DOC_COLS " WHERE d.derived_from=?1 ORDER BY d.id",
+        [Q_DOCS_TO_UNIT] = "SELECT " DOC_FIELDS ",r.doc_id,r.unit_id,r.read_at,"
+                           "coalesce(r.read_by,0) FROM doc_recipients r"
+                           " JOIN documents d ON d.id=r.doc_id"
+                           " WHERE r.unit_id=?1 AND d.status='published'"
+                           " ORDER BY d.published_at DESC,d.id DESC",
+        [Q_DOC_RECIPIENTS] = "SELECT doc_id,unit_id,read_at,coalesce(read_by,0)"
+                             " FROM doc_recipients WHERE doc_id=?1 ORDER BY unit_id",
+        [Q_DOC_MARK_READ] = "UPDATE doc_recipients SET read_at=?3,read_by=nullif(?4,0)"
+                            " WHERE doc_id=?1 AND unit_id=?2 AND read_at=0",
+        [Q_TASKS_DOC] = TASK_COLS " WHERE doc_id=?1 ORDER BY duty,unit_id,id",
+        /* open first, then by due date with none (0) last */
+        [Q_TASKS_UNIT] = TASK_COLS " WHERE unit_id=?1 ORDER BY done_at>0,due_date=0,due_date,id",
+        [Q_TASK_GET] = TASK_COLS " WHERE id=?1",
+        [Q_TASK_DONE] = "UPDATE doc_tasks SET done_at=?3,done_by=nullif(?4,0),note=?5"
+                        " WHERE id=?1 AND unit_id=?2",
+        /* ?1 is the id (unused by the insert), ?2..?19 the fields in struct order,
+         * ?20..?23 created_at/by, updated_at/by, ?24 the expected version: see
+         * bind_activity. */
+        [Q_ACT_INSERT] = "INSERT INTO activities(campaign_id,unit_id,unit_path,kind,title,"
+                         "description,start_at,end_at,place,mode,link,audience,expected,"
+                         "is_public,late,status,actual,outcome,version,created_at,created_by,"
+                         "updated_at,updated_by) VALUES(nullif(?2,0),?3,?4,?5,?6,?7,?8,?9,?10,"
+                         "?11,?12,?13,?14,?15,?16,?17,?18,?19,1,?20,nullif(?21,0),?22,"
+                         "nullif(?23,0))",
+        /* created_* record the creation and are never rewritten. */
+        [Q_ACT_UPDATE] = "UPDATE activities SET campaign_id=nullif(?2,0),unit_id=?3,"
+                         "unit_path=?4,kind=?5,title=?6,description=?7,start_at=?8,end_at=?9,"
+                         "place=?10,mode=?11,link=?12,audience=?13,expected=?14,is_public=?15,"
+                         "late=?16,status=?17,actual=?18,outcome=?19,updated_at=?22,"
+                         "updated_by=nullif(?23,0),version=version+1 WHERE id=?1 AND version=?24",
+        [Q_ACT_VERSION] = "SELECT version FROM activities WHERE id=?1",
+        [Q_ACT_GET] = ACT_COLS " WHERE id=?1",
+        [Q_ACT_PHOTO_ADD] = "INSERT INTO activity_photos(activity_id,caption,width,height,full,"
+                            "thumb,created_at,created_by)"
+                            " VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
+        [Q_ACT_PHOTOS] = "SELECT id,activity_id,caption,width,height,length(full),length(thumb),"
+                         "created_at,coalesce(created_by,0) FROM activity_photos"
+                         " WHERE activity_id=?1 ORDER BY id",
+        [Q_ACT_PHOTO_GET] = "SELECT id,activity_id,caption,width,height,length(full),"
+                            "length(thumb),created_at,coalesce(created_by,0),"
+                            "CASE WHEN ?2 THEN thumb ELSE full END"
+                            " FROM activity_photos WHERE id=?1",
+        [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
 };
 
 typedef struct sqlite_store {
@@ -1237,6 +1450,23 @@ sq_audit_append(store_t *st, const store_audit_t *e)
 	return write_locked(s, q, "ghi nhật ký", 0);
 }
 
+/* Upper bound of a prefix range: the smallest string above every string starting with
+ * prefix (drop trailing 0xFF bytes, increment the last one), *n bytes long (free it).
+ * With *n 0 there is no bound: bind a zero-length blob, which sorts above every text
+ * value. */
+static char *
+prefix_upper(const char *prefix, size_t *n)
+{
+	size_t len = strlen(prefix);
+	char *hi = xstrndup(prefix, len);
+	while (len > 0 && (unsigned char)hi[len - 1] == 0xFF)
+		len--;
+	if (len > 0)
+		hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1);
+	*n = len;
+	return hi;
+}
+
 static int
 sq_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit,
               int (*cb)(const store_audit_t *, void *), void *ctx)
@@ -1244,18 +1474,12 @@ sq_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit
 	if (limit <= 0)
 		return 0;
 	sqlite_store_t *s = backend(st);
-	/* Upper bound of the range: the smallest string above every string starting with
-	 * the prefix (drop trailing 0xFF bytes, increment the last one). With none left
-	 * there is no bound: a zero-length blob sorts above every text value. */
-	size_t n = strlen(path_prefix);
-	char *hi = xstrndup(path_prefix, n);
-	while (n > 0 && (unsigned char)hi[n - 1] == 0xFF)
-		n--;
+	size_t n;
+	char *hi = prefix_upper(path_prefix, &n);
 	pthread_mutex_lock(&s->mu);
 	sqlite3_stmt *q = s->stmt[Q_AUDIT_LIST];
 	sqlite3_bind_text(q, 1, path_prefix, -1, SQLITE_STATIC);
 	if (n > 0) {
-		hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
 		sqlite3_bind_text(q, 2, hi, (int)n, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_zeroblob(q, 2, 0);
@@ -1922,12 +2146,16 @@ read_photo(sqlite3_stmt *q, store_photo_t *p)
 	};
 }
 
+/* The photo functions of reports and activities differ only in their table: add, ...,
+ * del are the statements of one (the owner's id is ?1 of each, photo_get's thumb ?2). */
+
 static int
-sq_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb, int64_t *id)
+photo_add(store_t *st, int add, const store_photo_t *p, const void *full, const void *thumb,
+          int64_t *id)
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_PHOTO_ADD];
+	sqlite3_stmt *q = s->stmt[add];
 	sqlite3_bind_int64(q, 1, p->report_id);
 	bind_opt(q, 2, p->caption);
 	sqlite3_bind_int(q, 3, p->width);
@@ -1944,13 +2172,13 @@ sq_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *
 }
 
 static int
-sq_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
-                    void *ctx)
+photos_list(store_t *st, int list, int64_t owner_id, int (*cb)(const store_photo_t *, void *),
+            void *ctx)
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_PHOTOS];
-	sqlite3_bind_int64(q, 1, report_id);
+	sqlite3_stmt *q = s->stmt[list];
+	sqlite3_bind_int64(q, 1, owner_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_photo_t p;
@@ -1965,12 +2193,12 @@ sq_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_
 }
 
 static int
-sq_photo_get(store_t *st, int64_t id, int thumb,
-             int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
+photo_get(store_t *st, int get, int64_t id, int thumb,
+          int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_PHOTO_GET];
+	sqlite3_stmt *q = s->stmt[get];
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, thumb ? 1 : 0);
 	int rc = sqlite3_step(q), ret = 0;
@@ -1986,14 +2214,709 @@ sq_photo_get(store_t *st, int64_t id, int thumb,
 }
 
 static int
-sq_photo_delete(store_t *st, int64_t report_id, int64_t id)
+photo_delete(store_t *st, int del, int64_t owner_id, int64_t id)
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_PHOTO_DELETE];
-	sqlite3_bind_int64(q, 1, report_id);
+	sqlite3_stmt *q = s->stmt[del];
+	sqlite3_bind_int64(q, 1, owner_id);
 	sqlite3_bind_int64(q, 2, id);
 	return write_locked(s, q, "xóa ảnh", 1);
+}
+
+static int
+sq_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb, int64_t *id)
+{
+	return photo_add(st, Q_PHOTO_ADD, p, full, thumb, id);
+}
+
+static int
+sq_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
+                    void *ctx)
+{
+	return photos_list(st, Q_PHOTOS, report_id, cb, ctx);
+}
+
+static int
+sq_photo_get(store_t *st, int64_t id, int thumb,
+             int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
+{
+	return photo_get(st, Q_PHOTO_GET, id, thumb, cb, ctx);
+}
+
+static int
+sq_photo_delete(store_t *st, int64_t report_id, int64_t id)
+{
+	return photo_delete(st, Q_PHOTO_DELETE, report_id, id);
+}
+
+/* ---- documents ---- */
+
+static void
+read_doc(sqlite3_stmt *q, store_doc_t *d)
+{
+	*d = (store_doc_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .issuer_unit_id = sqlite3_column_int64(q, 1),
+	        .campaign_id = sqlite3_column_int64(q, 2),
+	        .derived_from = sqlite3_column_int64(q, 3),
+	        .kind = col_text(q, 4),
+	        .status = col_text(q, 5),
+	        .is_public = sqlite3_column_int(q, 6),
+	        .year = sqlite3_column_int(q, 7),
+	        .number = sqlite3_column_int(q, 8),
+	        .doc_date = sqlite3_column_int(q, 9),
+	        .subject = col_text(q, 10),
+	        .json = col_text(q, 11),
+	        .version = sqlite3_column_int64(q, 12),
+	        .created_at = sqlite3_column_int64(q, 13),
+	        .created_by = sqlite3_column_int64(q, 14),
+	        .updated_at = sqlite3_column_int64(q, 15),
+	        .updated_by = sqlite3_column_int64(q, 16),
+	        .published_at = sqlite3_column_int64(q, 17),
+	        .published_by = sqlite3_column_int64(q, 18),
+	};
+}
+
+/* doc_id, unit_id, read_at, read_by from column first on. */
+static void
+read_recipient(sqlite3_stmt *q, int first, store_doc_recipient_t *r)
+{
+	*r = (store_doc_recipient_t){
+	        .doc_id = sqlite3_column_int64(q, first),
+	        .unit_id = sqlite3_column_int64(q, first + 1),
+	        .read_at = sqlite3_column_int64(q, first + 2),
+	        .read_by = sqlite3_column_int64(q, first + 3),
+	};
+}
+
+/* The document's status (copied into status), version and issuer (lock held): 1 found,
+ * 0 not, -1 error. The statement is reset before returning. */
+static int
+doc_state(sqlite_store_t *s, int64_t id, char status[16], int64_t *version, int64_t *issuer)
+{
+	sqlite3_stmt *q = s->stmt[Q_DOC_STATE];
+	sqlite3_bind_int64(q, 1, id);
+	int ret, rc = sqlite3_step(q);
+	status[0] = '\0';
+	*version = *issuer = 0;
+	if (rc == SQLITE_ROW) {
+		snprintf(status, 16, "%s", col_text(q, 0));
+		*version = sqlite3_column_int64(q, 1);
+		*issuer = sqlite3_column_int64(q, 2);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "trạng thái văn bản");
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ret;
+}
+
+/* Why a guarded write of document id changed nothing (lock held): -3 not a draft (checked
+ * first, so publishing or editing a published document is -3 whatever version the caller
+ * holds), -2 version moved on, -1 no such document or error (logged). */
+static int
+doc_refusal(sqlite_store_t *s, int64_t id, int64_t expected_version, const char *what)
+{
+	char status[16];
+	int64_t cur, issuer;
+	int found = doc_state(s, id, status, &cur, &issuer);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		log_error("Lỗi cơ sở dữ liệu (%s): không có văn bản %lld", what, (long long)id);
+		return -1;
+	}
+	if (strcmp(status, "draft") != 0)
+		return -3;
+	if (cur != expected_version)
+		return -2;
+	log_error("Lỗi cơ sở dữ liệu (%s): văn bản %lld không đổi", what, (long long)id);
+	return -1;
+}
+
+static int
+sq_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
+            int64_t *version)
+{
+	sqlite_store_t *s = backend(st);
+	const char *what = "lưu văn bản";
+	/* A new row's created_* are its updated_* (from created_* when updated_at is 0). */
+	int64_t at = d->updated_at ? d->updated_at : d->created_at;
+	int64_t by = d->updated_at ? d->updated_by : d->created_by;
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[d->id ? Q_DOC_UPDATE : Q_DOC_INSERT];
+	sqlite3_bind_int64(q, 1, d->id);
+	sqlite3_bind_int64(q, 2, d->issuer_unit_id);
+	sqlite3_bind_int64(q, 3, d->campaign_id);
+	sqlite3_bind_int64(q, 4, d->derived_from);
+	sqlite3_bind_text(q, 5, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, d->is_public != 0);
+	sqlite3_bind_int(q, 7, d->year);
+	sqlite3_bind_int(q, 8, d->doc_date);
+	bind_opt(q, 9, d->subject);
+	sqlite3_bind_text(q, 10, d->json ? d->json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 11, at);
+	sqlite3_bind_int64(q, 12, by);
+	if (d->id)
+		sqlite3_bind_int64(q, 13, expected_version);
+	int ret = run(s, q, what) == SQLITE_DONE ? 0 : -1;
+	if (ret == 0 && d->id && sqlite3_changes(s->db) == 0)
+		ret = doc_refusal(s, d->id, expected_version, what);
+	if (ret == 0) {
+		if (id)
+			*id = d->id ? d->id : sqlite3_last_insert_rowid(s->db);
+		if (version)
+			*version = d->id ? expected_version + 1 : 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date, int year,
+               const char *json, int64_t now, int64_t by, const int64_t *units, size_t nunits,
+               const store_task_t *tasks, size_t ntasks, int *number, int64_t *version)
+{
+	sqlite_store_t *s = backend(st);
+	const char *what = "ban hành văn bản";
+	pthread_mutex_lock(&s->mu);
+	int ok = 0, ret = -1, num = 0;
+	int nested = write_begin(s, what);
+	if (nested < 0)
+		goto out;
+	char status[16];
+	int64_t cur, issuer;
+	int found = doc_state(s, id, status, &cur, &issuer);
+	if (found < 0)
+		goto end;
+	if (!found) {
+		log_error("Lỗi cơ sở dữ liệu (%s): không có văn bản %lld", what, (long long)id);
+		goto end;
+	}
+	if (strcmp(status, "draft") != 0) {
+		ret = -3;
+		goto end;
+	}
+	if (cur != expected_version) {
+		ret = -2;
+		goto end;
+	}
+	/* a number given by the caller (a document issued on paper) must be free that year */
+	int given = *number > 0 ? *number : 0;
+	sqlite3_stmt *q = s->stmt[given ? Q_DOC_NUMBER_TAKEN : Q_DOC_NEXT_NUMBER];
+	sqlite3_bind_int64(q, 1, issuer);
+	sqlite3_bind_int(q, 2, year);
+	if (given)
+		sqlite3_bind_int(q, 3, given);
+	int rc = sqlite3_step(q);
+	int64_t got = 0;
+	if (rc == SQLITE_ROW)
+		got = sqlite3_column_int64(q, 0);
+	else
+		read_failed(s, what);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_ROW)
+		goto end;
+	if (given && got > 0) {
+		ret = -4;
+		goto end;
+	}
+	num = given ? given : (int)got;
+	q = s->stmt[Q_DOC_PUBLISH];
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, num);
+	sqlite3_bind_int(q, 3, year);
+	sqlite3_bind_int(q, 4, doc_date);
+	sqlite3_bind_text(q, 5, json ? json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, now);
+	sqlite3_bind_int64(q, 7, by);
+	sqlite3_bind_int64(q, 8, expected_version);
+	if (run(s, q, what) != SQLITE_DONE)
+		goto end;
+	if (sqlite3_changes(s->db) != 1) {
+		log_error("Lỗi cơ sở dữ liệu (%s): văn bản %lld không đổi", what, (long long)id);
+		goto end;
+	}
+	q = s->stmt[Q_RECIPIENT_ADD];
+	for (size_t i = 0; i < nunits; i++) {
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int64(q, 2, units[i]);
+		if (run(s, q, what) != SQLITE_DONE)
+			goto end;
+	}
+	q = s->stmt[Q_TASK_ADD];
+	for (size_t i = 0; i < ntasks; i++) {
+		const store_task_t *t = &tasks[i];
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int64(q, 2, t->unit_id);
+		sqlite3_bind_int(q, 3, t->duty);
+		sqlite3_bind_text(q, 4, t->role, -1, SQLITE_STATIC);
+		bind_opt(q, 5, t->task);
+		sqlite3_bind_int(q, 6, t->due_date);
+		if (run(s, q, what) != SQLITE_DONE)
+			goto end;
+	}
+	ok = 1;
+end:
+	if (write_end(s, nested, ok, what) == 0) {
+		ret = 0;
+		if (number)
+			*number = num;
+		if (version)
+			*version = cur + 1;
+	}
+out:
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_doc_set_public(store_t *st, int64_t id, int is_public, int64_t now, int64_t by)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOC_SET_PUBLIC];
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int(q, 2, is_public != 0);
+	sqlite3_bind_int64(q, 3, now);
+	sqlite3_bind_int64(q, 4, by);
+	return write_locked(s, q, "đổi chế độ công khai của văn bản", 1);
+}
+
+/* Runs a bound DOC_COLS statement (lock held) through cb, then releases. With one set,
+ * stops at the first row and returns 1 found / 0 not. */
+static int
+docs_loop(sqlite_store_t *s, sqlite3_stmt *q, int one, int (*cb)(const store_doc_t *, void *),
+          void *ctx)
+{
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_doc_t d;
+		read_doc(q, &d);
+		if (one) {
+			if (cb)
+				cb(&d, ctx);
+			ret = 1;
+			break;
+		}
+		if ((ret = cb(&d, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "văn bản");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_doc_get(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOC_GET];
+	sqlite3_bind_int64(q, 1, id);
+	return docs_loop(s, q, 1, cb, ctx);
+}
+
+static int
+sq_docs_of_issuer(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOCS_ISSUER];
+	sqlite3_bind_int64(q, 1, unit_id);
+	return docs_loop(s, q, 0, cb, ctx);
+}
+
+static int
+sq_docs_derived(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOCS_DERIVED];
+	sqlite3_bind_int64(q, 1, doc_id);
+	return docs_loop(s, q, 0, cb, ctx);
+}
+
+static int
+sq_docs_to_unit(store_t *st, int64_t unit_id,
+                int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOCS_TO_UNIT];
+	sqlite3_bind_int64(q, 1, unit_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_doc_t d;
+		store_doc_recipient_t r;
+		read_doc(q, &d);
+		read_recipient(q, 19, &r);
+		if ((ret = cb(&d, &r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "văn bản đến");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_doc_recipients(store_t *st, int64_t doc_id, int (*cb)(const store_doc_recipient_t *, void *),
+                  void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOC_RECIPIENTS];
+	sqlite3_bind_int64(q, 1, doc_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_doc_recipient_t r;
+		read_recipient(q, 0, &r);
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "nơi nhận văn bản");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_DOC_MARK_READ];
+	sqlite3_bind_int64(q, 1, doc_id);
+	sqlite3_bind_int64(q, 2, unit_id);
+	sqlite3_bind_int64(q, 3, now);
+	sqlite3_bind_int64(q, 4, by);
+	return write_locked(s, q, "ghi nhận đã đọc văn bản", 1);
+}
+
+/* ---- tasks (the duties of published documents) ---- */
+
+static void
+read_task(sqlite3_stmt *q, store_task_t *t)
+{
+	*t = (store_task_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .doc_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .duty = sqlite3_column_int(q, 3),
+	        .role = col_text(q, 4),
+	        .task = col_text(q, 5),
+	        .due_date = sqlite3_column_int(q, 6),
+	        .done_at = sqlite3_column_int64(q, 7),
+	        .done_by = sqlite3_column_int64(q, 8),
+	        .note = col_text(q, 9),
+	};
+}
+
+/* Runs a bound TASK_COLS statement (lock held) through cb, then releases; with one set,
+ * 1 found / 0 not. */
+static int
+tasks_loop(sqlite_store_t *s, sqlite3_stmt *q, int one, int (*cb)(const store_task_t *, void *),
+           void *ctx)
+{
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_task_t t;
+		read_task(q, &t);
+		if (one) {
+			if (cb)
+				cb(&t, ctx);
+			ret = 1;
+			break;
+		}
+		if ((ret = cb(&t, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "nhiệm vụ");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TASKS_DOC];
+	sqlite3_bind_int64(q, 1, doc_id);
+	return tasks_loop(s, q, 0, cb, ctx);
+}
+
+static int
+sq_tasks_of_unit(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TASKS_UNIT];
+	sqlite3_bind_int64(q, 1, unit_id);
+	return tasks_loop(s, q, 0, cb, ctx);
+}
+
+static int
+sq_task_get(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TASK_GET];
+	sqlite3_bind_int64(q, 1, id);
+	return tasks_loop(s, q, 1, cb, ctx);
+}
+
+static int
+sq_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
+                 const char *note)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_TASK_DONE];
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, unit_id);
+	/* reopening clears who and the note */
+	sqlite3_bind_int64(q, 3, done_at > 0 ? done_at : 0);
+	sqlite3_bind_int64(q, 4, done_at > 0 ? by : 0);
+	bind_opt(q, 5, done_at > 0 ? note : "");
+	return write_locked(s, q, "cập nhật nhiệm vụ", 1);
+}
+
+/* ---- activities ---- */
+
+static void
+read_activity(sqlite3_stmt *q, store_activity_t *a)
+{
+	*a = (store_activity_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .campaign_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .unit_path = col_text(q, 3),
+	        .kind = col_text(q, 4),
+	        .title = col_text(q, 5),
+	        .description = col_text(q, 6),
+	        .start_at = sqlite3_column_int64(q, 7),
+	        .end_at = sqlite3_column_int64(q, 8),
+	        .place = col_text(q, 9),
+	        .mode = col_text(q, 10),
+	        .link = col_text(q, 11),
+	        .audience = col_text(q, 12),
+	        .expected = sqlite3_column_int64(q, 13),
+	        .is_public = sqlite3_column_int(q, 14),
+	        .late = sqlite3_column_int(q, 15),
+	        .status = col_text(q, 16),
+	        .actual = sqlite3_column_int64(q, 17),
+	        .outcome = col_text(q, 18),
+	        .version = sqlite3_column_int64(q, 19),
+	        .created_at = sqlite3_column_int64(q, 20),
+	        .created_by = sqlite3_column_int64(q, 21),
+	        .updated_at = sqlite3_column_int64(q, 22),
+	        .updated_by = sqlite3_column_int64(q, 23),
+	};
+}
+
+/* Binds ?1 = id, ?2..?19 the fields, ?20..?23 created/updated at/by and ?24 the expected
+ * version (Q_ACT_INSERT, Q_ACT_UPDATE). */
+static void
+bind_activity(sqlite3_stmt *q, const store_activity_t *a, int64_t expected_version)
+{
+	sqlite3_bind_int64(q, 1, a->id);
+	sqlite3_bind_int64(q, 2, a->campaign_id);
+	sqlite3_bind_int64(q, 3, a->unit_id);
+	sqlite3_bind_text(q, 4, a->unit_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, a->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, a->title, -1, SQLITE_STATIC);
+	bind_opt(q, 7, a->description);
+	sqlite3_bind_int64(q, 8, a->start_at);
+	sqlite3_bind_int64(q, 9, a->end_at);
+	bind_opt(q, 10, a->place);
+	sqlite3_bind_text(q, 11, a->mode, -1, SQLITE_STATIC);
+	bind_opt(q, 12, a->link);
+	bind_opt(q, 13, a->audience);
+	sqlite3_bind_int64(q, 14, a->expected);
+	sqlite3_bind_int(q, 15, a->is_public != 0);
+	sqlite3_bind_int(q, 16, a->late != 0);
+	sqlite3_bind_text(q, 17, a->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 18, a->actual);
+	bind_opt(q, 19, a->outcome);
+	if (a->id == 0) {
+		sqlite3_bind_int64(q, 20, a->created_at);
+		sqlite3_bind_int64(q, 21, a->created_by);
+	}
+	sqlite3_bind_int64(q, 22, a->updated_at);
+	sqlite3_bind_int64(q, 23, a->updated_by);
+	if (a->id)
+		sqlite3_bind_int64(q, 24, expected_version);
+}
+
+static int
+sq_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
+                 int64_t *version)
+{
+	sqlite_store_t *s = backend(st);
+	const char *what = "lưu hoạt động";
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[a->id ? Q_ACT_UPDATE : Q_ACT_INSERT];
+	bind_activity(q, a, expected_version);
+	int ret = run(s, q, what) == SQLITE_DONE ? 0 : -1;
+	if (ret == 0 && a->id && sqlite3_changes(s->db) == 0) {
+		/* the guarded update changed nothing: a newer version, or no such row */
+		q = s->stmt[Q_ACT_VERSION];
+		sqlite3_bind_int64(q, 1, a->id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			ret = -2;
+		} else if (rc == SQLITE_DONE) {
+			log_error("Lỗi cơ sở dữ liệu (%s): không có hoạt động %lld", what,
+			          (long long)a->id);
+			ret = -1;
+		} else {
+			ret = read_failed(s, what);
+		}
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	}
+	if (ret == 0) {
+		if (id)
+			*id = a->id ? a->id : sqlite3_last_insert_rowid(s->db);
+		if (version)
+			*version = a->id ? expected_version + 1 : 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+static int
+sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = s->stmt[Q_ACT_GET];
+	sqlite3_bind_int64(q, 1, id);
+	int ret, rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		store_activity_t a;
+		read_activity(q, &a);
+		if (cb)
+			cb(&a, ctx);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc hoạt động");
+	}
+	finish_query(s, q);
+	return ret;
+}
+
+/* The filter combination varies, so the statement is built per call from fixed
+ * fragments, every value a named parameter (never spliced), and finalized after. */
+static int
+sq_activities_find(store_t *st, const store_activity_query_t *f,
+                   int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = backend(st);
+	const char *path = f->path ? f->path : "";
+	char sql[1024] = ACT_COLS " WHERE 1";
+	size_t len = strlen(sql);
+#define WHERE(frag)                                                                                \
+	do {                                                                                       \
+		size_t n_ = strlen(frag);                                                          \
+		memcpy(sql + len, frag, n_ + 1);                                                   \
+		len += n_;                                                                         \
+	} while (0)
+	char *hi = NULL;
+	size_t nhi = 0;
+	if (*path && f->exact) {
+		WHERE(" AND unit_path=:path");
+	} else if (*path) {
+		/* a range on activities_path, not LIKE: codes hold '_' and '.' */
+		WHERE(" AND unit_path>=:path AND unit_path<:hi");
+		hi = prefix_upper(path, &nhi);
+	}
+	if (f->from)
+		WHERE(" AND end_at>=:from"); /* inclusive: a zero-length event at from overlaps */
+	if (f->to)
+		WHERE(" AND start_at<:to");
+	if (f->campaign_id)
+		WHERE(" AND campaign_id=:campaign");
+	if (f->public_only)
+		WHERE(" AND is_public=1");
+	if (f->kind && *f->kind)
+		WHERE(" AND kind=:kind");
+	if (f->mode && *f->mode)
+		WHERE(" AND mode=:mode");
+	WHERE(" ORDER BY start_at,id LIMIT :limit OFFSET :offset");
+#undef WHERE
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = NULL;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, (int)len + 1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "tìm hoạt động");
+		goto out;
+	}
+	/* binding a name the statement lacks (index 0) is a harmless SQLITE_RANGE */
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":path"), path, -1, SQLITE_STATIC);
+	if (hi && nhi > 0)
+		sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":hi"), hi, (int)nhi,
+		                  SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(q, sqlite3_bind_parameter_index(q, ":hi"), 0);
+	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":from"), f->from);
+	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":to"), f->to);
+	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":campaign"), f->campaign_id);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":kind"), f->kind ? f->kind : "", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":mode"), f->mode ? f->mode : "", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":limit"),
+	                 f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":offset"),
+	                 f->offset > 0 ? f->offset : 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_activity_t a;
+		read_activity(q, &a);
+		if ((ret = cb(&a, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "tìm hoạt động");
+out:
+	sqlite3_finalize(q);
+	pthread_mutex_unlock(&s->mu);
+	free(hi);
+	return ret;
+}
+
+static int
+sq_activity_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
+                      int64_t *id)
+{
+	return photo_add(st, Q_ACT_PHOTO_ADD, p, full, thumb, id);
+}
+
+static int
+sq_activity_photos(store_t *st, int64_t activity_id, int (*cb)(const store_photo_t *, void *),
+                   void *ctx)
+{
+	return photos_list(st, Q_ACT_PHOTOS, activity_id, cb, ctx);
+}
+
+static int
+sq_activity_photo_get(store_t *st, int64_t id, int thumb,
+                      int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
+{
+	return photo_get(st, Q_ACT_PHOTO_GET, id, thumb, cb, ctx);
+}
+
+static int
+sq_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
+{
+	return photo_delete(st, Q_ACT_PHOTO_DELETE, activity_id, id);
 }
 
 static const store_ops_t sqlite_ops = {
@@ -2053,6 +2976,26 @@ static const store_ops_t sqlite_ops = {
         .photo_get = sq_photo_get,
         .photo_delete = sq_photo_delete,
         .reminders_of_campaign = sq_reminders_of_campaign,
+        .doc_save = sq_doc_save,
+        .doc_publish = sq_doc_publish,
+        .doc_set_public = sq_doc_set_public,
+        .doc_get = sq_doc_get,
+        .docs_of_issuer = sq_docs_of_issuer,
+        .docs_derived = sq_docs_derived,
+        .docs_to_unit = sq_docs_to_unit,
+        .doc_recipients = sq_doc_recipients,
+        .doc_mark_read = sq_doc_mark_read,
+        .tasks_of_doc = sq_tasks_of_doc,
+        .tasks_of_unit = sq_tasks_of_unit,
+        .task_get = sq_task_get,
+        .task_set_done = sq_task_set_done,
+        .activity_save = sq_activity_save,
+        .activity_get = sq_activity_get,
+        .activities_find = sq_activities_find,
+        .activity_photo_add = sq_activity_photo_add,
+        .activity_photos = sq_activity_photos,
+        .activity_photo_get = sq_activity_photo_get,
+        .activity_photo_delete = sq_activity_photo_delete,
 };
 
 int

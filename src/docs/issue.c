@@ -1,0 +1,196 @@
+/* Issuing a document: addressees and duties resolved against the unit tree, then one store
+ * transaction that numbers it and writes receipts and tasks. */
+#include "docs/issue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/mem.h"
+
+int32_t
+docs_today(int64_t now)
+{
+	/* Vietnam has kept UTC+7 without daylight saving since 1975. */
+	int64_t local = now + 7 * 3600;
+	return (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
+int32_t
+docs_area(const unit_tree_t *t, int32_t issuer)
+{
+	int32_t i = issuer;
+	while (i > 0 && !t->units[i].is_locality)
+		i = t->units[i].parent;
+	return i < 0 ? 0 : i;
+}
+
+size_t
+docs_target_units(const unit_tree_t *t, int32_t issuer, const doc_target_t *who, int32_t *out,
+                  size_t cap)
+{
+	unsigned char *mark = xcalloc((size_t)t->n, 1);
+	for (size_t k = 0; k < who->nunits; k++) {
+		int32_t i = unit_tree_find_code(t, who->units[k]);
+		if (i >= 0)
+			mark[i] = 1;
+	}
+	if (who->nkinds) {
+		int32_t area = docs_area(t, issuer);
+		for (int32_t i = area; i < t->units[area].end; i++)
+			for (size_t k = 0; k < who->nkinds; k++)
+				if (!strcmp(t->units[i].kind, who->kinds[k]) && i != issuer) {
+					mark[i] = 1;
+					break;
+				}
+	}
+	size_t n = 0;
+	for (int32_t i = 0; i < t->n; i++)
+		if (mark[i]) {
+			if (n < cap)
+				out[n] = i;
+			n++;
+		}
+	free(mark);
+	return n;
+}
+
+typedef struct row {
+	arena_t *a;
+	store_doc_t d;
+	int found;
+} row_t;
+
+static int
+copy_row(const store_doc_t *d, void *ctx)
+{
+	row_t *r = ctx;
+	r->d = *d;
+	r->d.kind = arena_strdup(r->a, d->kind);
+	r->d.status = arena_strdup(r->a, d->status);
+	r->d.subject = arena_strdup(r->a, d->subject);
+	r->d.json = arena_strdup(r->a, d->json);
+	r->found = 1;
+	return 0;
+}
+
+/* Every unit a list of targets reaches, as ids (appended to ids; n updated). */
+static int32_t *
+expand(const unit_tree_t *t, int32_t issuer, const doc_target_t *who, size_t *n)
+{
+	size_t want = docs_target_units(t, issuer, who, NULL, 0);
+	int32_t *idx = xmalloc((want ? want : 1) * sizeof *idx);
+	*n = docs_target_units(t, issuer, who, idx, want);
+	return idx;
+}
+
+int
+docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version, int32_t today,
+             int64_t now, int64_t by, int number, int *number_out, char *err, size_t errlen)
+{
+	arena_t a = ARENA_INIT;
+	row_t r = {&a, {0}, 0};
+	int rc = -1;
+	int64_t *units = NULL;
+	store_task_t *tasks = NULL;
+	char *json = NULL;
+	if (store_doc_get(st, id, copy_row, &r) < 0 || !r.found) {
+		snprintf(err, errlen, "Không tìm thấy văn bản này.");
+		goto out;
+	}
+	if (strcmp(r.d.status, "draft") != 0) {
+		rc = -3;
+		goto out;
+	}
+	if (r.d.version != expected_version) {
+		rc = -2;
+		goto out;
+	}
+	int32_t issuer = unit_tree_find_id(t, r.d.issuer_unit_id);
+	if (issuer < 0) {
+		snprintf(err, errlen, "Đơn vị ban hành không còn trong danh mục.");
+		goto out;
+	}
+	doc_t *d;
+	doc_error_t errs[DOC_MAX_ERRORS];
+	size_t nerr;
+	if (doc_parse(r.d.json, strlen(r.d.json), &a, &d, errs, &nerr) < 0) {
+		snprintf(err, errlen, "Văn bản chưa hợp lệ (%s: %s); hãy sửa rồi ban hành.",
+		         nerr ? errs[0].field : "?", nerr ? errs[0].msg : "?");
+		goto out;
+	}
+	if (d->signer.name[0] == '\0') {
+		snprintf(err, errlen,
+		         "Chưa có họ tên người ký; hãy ghi trong phần chữ ký rồi ban "
+		         "hành.");
+		goto out;
+	}
+	if (d->date == 0)
+		d->date = today;
+	d->number = 0; /* the row's number is authoritative */
+	json_t *j = doc_json(d);
+	json = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	/* the year of the date: numbering restarts every 1 January */
+	int year = 1970;
+	{
+		int32_t z = d->date + 719468;
+		int era = (z >= 0 ? z : z - 146096) / 146097;
+		unsigned doe = (unsigned)(z - era * 146097);
+		unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		unsigned mp = (5 * doy + 2) / 153;
+		int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+		year = (int)yoe + era * 400 + (m <= 2);
+	}
+
+	size_t nunits = 0, capu = 16;
+	units = xmalloc(capu * sizeof *units);
+	size_t ntasks = 0, capt = 16;
+	tasks = xmalloc(capt * sizeof *tasks);
+	for (size_t i = 0; i < d->nrecipients + d->nduties; i++) {
+		const doc_target_t *who =
+		        i < d->nrecipients ? &d->recipients[i] : &d->duties[i - d->nrecipients].who;
+		size_t n;
+		int32_t *idx = expand(t, issuer, who, &n);
+		for (size_t k = 0; k < n; k++) {
+			if (nunits == capu) {
+				capu *= 2;
+				units = xrealloc(units, capu * sizeof *units);
+			}
+			units[nunits++] = t->units[idx[k]].id;
+			if (i < d->nrecipients)
+				continue;
+			const doc_duty_t *u = &d->duties[i - d->nrecipients];
+			if (ntasks == capt) {
+				capt *= 2;
+				tasks = xrealloc(tasks, capt * sizeof *tasks);
+			}
+			tasks[ntasks++] = (store_task_t){
+			        .unit_id = t->units[idx[k]].id,
+			        .duty = (int)(i - d->nrecipients),
+			        .role = u->lead ? "chu_tri" : "phoi_hop",
+			        .task = u->task,
+			        .due_date = u->due,
+			        .note = "",
+			};
+		}
+		free(idx);
+	}
+	int num = number > 0 ? number : 0;
+	int64_t version;
+	rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by, units,
+	                       nunits, tasks, ntasks, &num, &version);
+	if (rc == 0)
+		*number_out = num;
+	else if (rc == -1)
+		snprintf(err, errlen,
+		         "Không ban hành được văn bản (lỗi cơ sở dữ liệu); hãy thử lại.");
+out:
+	free(json);
+	free(units);
+	free(tasks);
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* Issuing a document: where its addressees and duties land in the unit tree, and the
+ * publication itself (number, date, receipts, tasks) in one store transaction. Used by
+ * the pages (src/app/doc_pages.c) and the demo. */
+#ifndef SUOTDOI_DOCS_ISSUE_H
+#define SUOTDOI_DOCS_ISSUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/store.h"
+#include "docs/doc.h"
+#include "domain/units.h"
+
+/* The area a unit issues for: a locality itself; a body, the locality holding it (the
+ * nearest locality ancestor); the root for the root. */
+int32_t docs_area(const unit_tree_t *t, int32_t issuer);
+
+/* The units a target reaches (tree indexes, ascending, distinct): its listed codes found in
+ * t, and every unit of its kinds inside the issuer's area. At most cap written; returns how
+ * many there are (may exceed cap). */
+size_t docs_target_units(const unit_tree_t *t, int32_t issuer, const doc_target_t *who,
+                         int32_t *out, size_t cap);
+
+/* Publish draft id: date it today when undated, give it the issuer's next number for that
+ * year (or `number` when > 0: a document already issued on paper, registered here with its
+ * number), write the final JSON, a receipt row for every unit reached by the addressees and
+ * the duties, and one task per (duty, unit). 0 with *number_out; -2 the draft changed since
+ * expected_version; -3 not a draft; -4 that number is taken this year; -1 with err (a
+ * Vietnamese message). Nothing is written unless 0. */
+int docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version,
+                 int32_t today, int64_t now, int64_t by, int number, int *number_out, char *err,
+                 size_t errlen);
+
+/* Today's date in Vietnam (UTC+7), days since 1970-01-01. */
+int32_t docs_today(int64_t now);
+
+#endif
