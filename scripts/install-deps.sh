@@ -7,7 +7,7 @@ PKGS=(
   build-essential cmake pkg-config git
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libutf8proc-dev
   libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev libvips-dev
-  libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation
+  libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
   poppler-utils python3-icalendar libxml2-utils
 )
