@@ -12,6 +12,7 @@
 #include "db/store.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
+#include "domain/activity.h"
 #include "domain/demo.h"
 #include "domain/gen.h"
 #include "domain/template.h"
@@ -321,7 +322,11 @@ cmd_demo(opts_t *o)
 		if (add_user(st, t, demo_users[i].username, demo_users[i].unit, demo_users[i].role,
 		             demo_users[i].name, NULL, DEMO_PASSWORD, 1) < 0)
 			rc = 1;
-	if (rc == 0 && demo_campaign(st, t, o->assets ? o->assets : SUOTDOI_SOURCE_DIR, NULL) < 0)
+	int64_t campaign = 0;
+	if (rc == 0 &&
+	    demo_campaign(st, t, o->assets ? o->assets : SUOTDOI_SOURCE_DIR, &campaign) < 0)
+		rc = 1;
+	if (rc == 0 && demo_activities(st, t, campaign) < 0)
 		rc = 1;
 	unit_tree_unref(t);
 	store_close(st);

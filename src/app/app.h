@@ -184,4 +184,74 @@ json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
 
+/* activities (src/app/activity_pages.c) */
+int page_activities(http_req_t *req);
+int page_activity_new(http_req_t *req);
+int page_activity_create(http_req_t *req); /* also POST /api/v1/units/:code/activities */
+int page_activity(http_req_t *req);
+int page_activity_update(http_req_t *req);
+int page_activity_outcome(http_req_t *req);
+int page_activity_photo_upload(http_req_t *req);
+int page_activity_photo(http_req_t *req);
+int page_activity_photo_delete(http_req_t *req);
+int api_activities(http_req_t *req);
+int page_lich(http_req_t *req);
+int page_lich_event(http_req_t *req);
+int page_event_ics(http_req_t *req);
+int page_lich_photo(http_req_t *req);
+int page_unit_ics(http_req_t *req);
+int api_lich(http_req_t *req);
+/* end of activities */
+
+/* documents and tasks (src/app/doc_pages.c) */
+/* Body cap of the document form and of the JSON API: a 200 KB body and up to 60 duties of
+ * 5,000 bytes, percent-encoded. */
+#define DOC_FORM_MAX (4u << 20)
+/* Rows of the document form. Every accepted name is declared in the route's params
+ * (basis_text_0 … basis_text_19 and so on); the target selects (rcpt_units_N,
+ * duty_units_N) send one value per chosen unit and are read from the body by the handler. */
+#define DOC_FORM_BASES 20
+#define DOC_FORM_RECIPIENTS 40
+#define DOC_FORM_DUTIES 60
+#define DOC_FORM_ANNEXES 10
+#define DOC_R10(M, p) M(p##0) M(p##1) M(p##2) M(p##3) M(p##4) M(p##5) M(p##6) M(p##7) M(p##8) M(p##9)
+#define DOC_BASIS_ROW(i) " basis_text_" #i " basis_doc_" #i
+#define DOC_RCPT_ROW(i) " rcpt_text_" #i " rcpt_units_" #i
+#define DOC_DUTY_ROW(i) " duty_role_" #i " duty_who_" #i " duty_units_" #i " duty_task_" #i " duty_due_" #i
+#define DOC_ANNEX_ROW(i)                                                                         \
+	" annex_label_" #i " annex_title_" #i " annex_subtitle_" #i " annex_text_" #i             \
+	" annex_results_" #i
+#define DOC_FORM_PARAMS                                                                          \
+	"kind campaign subject place date body_abbr drafter_abbr parent_body body text "          \
+	"distribution signer_tm signer_authority signer_head signer_position signer_name public"  \
+	DOC_R10(DOC_BASIS_ROW, ) DOC_R10(DOC_BASIS_ROW, 1)                                         \
+	DOC_R10(DOC_RCPT_ROW, ) DOC_R10(DOC_RCPT_ROW, 1) DOC_R10(DOC_RCPT_ROW, 2)                  \
+	DOC_R10(DOC_RCPT_ROW, 3)                                                                   \
+	DOC_R10(DOC_DUTY_ROW, ) DOC_R10(DOC_DUTY_ROW, 1) DOC_R10(DOC_DUTY_ROW, 2)                  \
+	DOC_R10(DOC_DUTY_ROW, 3) DOC_R10(DOC_DUTY_ROW, 4) DOC_R10(DOC_DUTY_ROW, 5)                 \
+	DOC_R10(DOC_ANNEX_ROW, )
+
+int page_docs(http_req_t *req);
+int page_doc_new(http_req_t *req);
+int page_doc_create(http_req_t *req);
+int api_doc_create(http_req_t *req);
+int page_doc(http_req_t *req);
+int page_doc_save(http_req_t *req);
+int page_doc_publish(http_req_t *req);
+int page_doc_public(http_req_t *req);
+int page_doc_file(http_req_t *req);
+int page_tasks(http_req_t *req);
+int page_task_done(http_req_t *req);
+int page_public_doc(http_req_t *req);
+int page_public_doc_file(http_req_t *req);
+/* The documents section of unit i's page (tree index): "public", its published public
+ * documents newest first (id, url, kind_name, number, subject, date), "has_public", and
+ * "can_view" when the user may open the unit's own documents and tasks. */
+json_t *doc_public_list(http_req_t *req, int32_t unit);
+/* For the home page of the signed-in user: the open tasks of the units they hold a role
+ * on (due date, overdue flag, link) and the number of unread documents there; NULL when
+ * anonymous. */
+json_t *doc_home(http_req_t *req);
+/* end of documents */
+
 #endif

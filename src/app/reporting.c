@@ -123,14 +123,25 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 live_campaign_t *
 rep_campaign(http_req_t *req)
 {
-	app_t *app = http_req_app(req);
-	const unit_tree_t *t = app_req_tree(req);
 	const char *idp = http_req_param(req, "id");
 	int64_t id;
+	int status;
 	if (idp == NULL || text_parse_int(idp, strlen(idp), &id) < 0 || id <= 0) {
 		app_error_page(req, 404, "Không tìm thấy đợt báo cáo này.");
 		return NULL;
 	}
+	live_campaign_t *lc = rep_campaign_by_id(req, id, &status);
+	if (lc == NULL)
+		app_error_page(req, status,
+		               status == 404 ? "Không tìm thấy đợt báo cáo này." : NULL);
+	return lc;
+}
+
+live_campaign_t *
+rep_campaign_by_id(http_req_t *req, int64_t id, int *status)
+{
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
 	pthread_mutex_lock(&live_mu);
 	live_campaign_t *lc;
 	for (lc = app->live; lc; lc = lc->next)
@@ -145,8 +156,8 @@ rep_campaign(http_req_t *req)
 			pthread_mutex_unlock(&live_mu);
 			if (rc < 0)
 				log_error("%s", err);
-			app_error_page(req, rc == 0 ? 404 : 500,
-			               rc == 0 ? "Không tìm thấy đợt báo cáo này." : NULL);
+			if (status)
+				*status = rc == 0 ? 404 : 500;
 			return NULL;
 		}
 		lc = xcalloc(1, sizeof *lc);

@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "domain/campaign.h"
 #include "domain/rollup.h"
+#include "export/phuluc.h"
 
 typedef struct live_campaign {
 	campaign_t *c;
@@ -18,6 +19,17 @@ typedef struct live_campaign {
 /* The campaign :id of the request with a roll-up for the request's tree, loading or
  * rebuilding it as needed; NULL after replying 404/500 (the caller returns 0). */
 live_campaign_t *rep_campaign(http_req_t *req);
+
+/* Campaign id with a roll-up for the request's tree, like rep_campaign but without
+ * replying: NULL with *status (may be NULL) 404 when there is no such campaign, 500 on a
+ * store error. */
+live_campaign_t *rep_campaign_by_id(http_req_t *req, int64_t id, int *status /* OUT */);
+
+/* The compiled Phụ lục of unit i in campaign id (a level: its subtree's submitted totals
+ * and the units' narratives put together; a body: its own report), everything in the
+ * request arena and the loaded campaign (p->tpl lives until the app closes). 1 built, 0 no
+ * such campaign, -1 error. For documents that attach the results (src/app/doc_pages.c). */
+int rep_phuluc(http_req_t *req, int64_t campaign_id, int32_t unit, phuluc_t *p /* OUT */);
 
 /* For a unit's report routes: the campaign :id, unless the unit reports in an adoption of
  * it (a lower level's campaign), then NULL after redirecting there (pages) or answering 409

@@ -87,6 +87,7 @@ page_home(http_req_t *req)
 	if (u) {
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
 		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req));
+		json_object_set_new(ctx, "docs_home", doc_home(req));
 	}
 	return app_render_page(req, 200, "home", NULL, ctx);
 }
@@ -126,6 +127,7 @@ page_unit(http_req_t *req)
 		json_object_set_new(ctx, "has_campaigns", json_boolean(json_array_size(cs) > 0));
 		json_object_set_new(ctx, "campaigns", cs);
 	}
+	json_object_set_new(ctx, "docs", doc_public_list(req, i));
 	char *title = xstrdup(u->name);
 	int rc = app_render_page(req, 200, "unit", title, ctx);
 	free(title);

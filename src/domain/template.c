@@ -23,6 +23,8 @@
 #define UNIT_MAX 64
 #define HELP_MAX 2000
 #define MESSAGE_MAX 280 /* fits tpl_error_t.msg with room to spare */
+#define KINDS_MAX 30    /* activity kinds in one item's "from" */
+#define KIND_MAX 32     /* bytes of an activity kind code */
 #define VALUE_MAX INT64_C(1000000000000)
 #define LITERAL_MAX INT64_C(9999999999999999)
 
@@ -51,6 +53,7 @@ typedef struct parse {
 static const char *const type_names[] = {"count", "money", "bool", "text", "photos"};
 static const char *const agg_names[] = {"sum", "count_yes", "list", "none"};
 static const char *const ops[] = {"<", "<=", "==", ">=", ">"};
+static const char *const measure_names[] = {"count", "participants"};
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -284,9 +287,85 @@ is_numeric(const tpl_item_t *it)
 	       (it->type == TPL_COUNT || it->type == TPL_MONEY || it->type == TPL_BOOL);
 }
 
-static const char *const item_keys[] = {"code", "number",    "label",    "type",
-                                        "unit", "help",      "required", "min",
-                                        "max",  "aggregate", "heading",  NULL};
+static const char *const item_keys[] = {"code", "number",   "label", "type", "unit",
+                                        "help", "required", "min",   "max",  "aggregate",
+                                        "from", "heading",  NULL};
+static const char *const from_keys[] = {"kinds", "measure", NULL};
+
+/* "from": {"kinds": ["lop_cds", ...], "measure": "count" | "participants"}. */
+static int
+parse_from(parse_t *p, json_t *o, const char *path, tpl_item_t *it)
+{
+	char fp[160];
+	subpath(fp, sizeof fp, path, "from");
+	if (!json_is_object(o))
+		return fail(p, fp,
+		            "phải là một đối tượng {\"kinds\": [...], \"measure\": \"count\"} "
+		            "(loại hoạt động và cách đếm).");
+	if (check_keys(p, o, fp, from_keys, "kinds, measure") < 0)
+		return -1;
+	tpl_from_t *f = arena_alloc(p->a, sizeof *f);
+	memset(f, 0, sizeof *f);
+	char kp[192];
+	subpath(kp, sizeof kp, fp, "kinds");
+	json_t *kinds = json_object_get(o, "kinds");
+	if (kinds == NULL)
+		return fail(p, kp,
+		            "thiếu trường bắt buộc; hãy thêm \"kinds\": danh sách mã loại hoạt "
+		            "động (ví dụ [\"lop_cds\"]).");
+	if (!json_is_array(kinds))
+		return fail(p, kp, "phải là một danh sách [...] các mã loại hoạt động.");
+	size_t n = json_array_size(kinds);
+	if (n == 0 || n > KINDS_MAX)
+		return fail(p, kp, "phải có từ 1 đến %d loại hoạt động; hiện có %zu.", KINDS_MAX,
+		            n);
+	const char **list = arena_alloc(p->a, n * sizeof *list);
+	for (size_t k = 0; k < n; k++) {
+		char ep[224];
+		snprintf(ep, sizeof ep, "%s[%zu]", kp, k);
+		json_t *v = json_array_get(kinds, k);
+		if (!json_is_string(v))
+			return fail(p, ep, "phải là một chuỗi ký tự trong dấu nháy kép.");
+		const char *s = json_string_value(v);
+		size_t len = json_string_length(v);
+		int ok = len >= 1 && len <= KIND_MAX && len == strlen(s);
+		for (size_t i = 0; ok && i < len; i++)
+			ok = (s[i] >= 'a' && s[i] <= 'z') || s[i] == '_';
+		if (!ok) {
+			char c[80];
+			clip(s, 64, c, sizeof c);
+			return fail(p, ep,
+			            "mã loại hoạt động \"%s\" không hợp lệ; chỉ dùng chữ thường "
+			            "không dấu a-z và dấu gạch dưới \"_\", dài 1-%d ký tự.",
+			            c, KIND_MAX);
+		}
+		for (size_t j = 0; j < k; j++)
+			if (strcmp(list[j], s) == 0)
+				return fail(
+				        p, ep,
+				        "loại \"%s\" đã có ở %s[%zu]; mỗi loại chỉ ghi một lần.", s,
+				        kp, j);
+		list[k] = arena_strndup(p->a, s, len);
+	}
+	f->kinds = list;
+	f->nkinds = n;
+	const char *measure;
+	if (get_str(p, o, fp, "measure", 1, 32, 0, 0, &measure) < 0)
+		return -1;
+	int m = lookup(measure, measure_names, 2);
+	if (m < 0) {
+		char mp[192], c[48];
+		subpath(mp, sizeof mp, fp, "measure");
+		clip(measure, 32, c, sizeof c);
+		return fail(p, mp,
+		            "cách đếm \"%s\" không hợp lệ; hãy dùng \"count\" (số hoạt động) hoặc "
+		            "\"participants\" (số người tham gia).",
+		            c);
+	}
+	f->measure = (tpl_measure_t)m;
+	it->from = f;
+	return 0;
+}
 
 static int
 parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *it)
@@ -295,7 +374,7 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		return fail(p, path, "mỗi mục phải là một đối tượng {...}.");
 	if (check_keys(p, o, path, item_keys,
 	               "code, number, label, type, unit, help, required, min, max, aggregate, "
-	               "heading") < 0)
+	               "from, heading") < 0)
 		return -1;
 	char fp[128];
 	subpath(fp, sizeof fp, path, "code");
@@ -316,8 +395,8 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		/* A heading only names its group: it holds no value, so it has no type. Its
 		 * type is TPL_PHOTOS ("no value here") and its aggregation none, so code that
 		 * forgets to test heading still stores and sums nothing for it. */
-		static const char *const banned[] = {"type", "unit", "required",
-		                                     "min",  "max",  "aggregate"};
+		static const char *const banned[] = {"type", "unit",      "required", "min",
+		                                     "max",  "aggregate", "from"};
 		for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
 			if (json_object_get(o, banned[i]) != NULL) {
 				subpath(fp, sizeof fp, path, banned[i]);
@@ -399,6 +478,18 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 			        "\"none\".",
 			        type_names[t], agg_names[g], agg_names[default_agg(it->type)]);
 		it->agg = (tpl_agg_t)g;
+	}
+	json_t *from = json_object_get(o, "from");
+	if (from != NULL) {
+		if (t != TPL_COUNT) {
+			subpath(fp, sizeof fp, path, "from");
+			return fail(
+			        p, fp,
+			        "chỉ dùng cho mục kiểu count (số lớp, số người...); hãy bỏ trường "
+			        "này.");
+		}
+		if (parse_from(p, from, path, it) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -877,6 +968,16 @@ template_to_json(const template_t *t)
 			if (!it->heading && (int)it->agg != default_agg(it->type))
 				json_object_set_new(io, "aggregate",
 				                    json_string(agg_names[it->agg]));
+			if (it->from != NULL) {
+				json_t *kinds = json_array();
+				for (size_t k = 0; k < it->from->nkinds; k++)
+					json_array_append_new(kinds,
+					                      json_string(it->from->kinds[k]));
+				json_object_set_new(io, "from",
+				                    json_pack("{s:o,s:s}", "kinds", kinds,
+				                              "measure",
+				                              measure_names[it->from->measure]));
+			}
 			if (it->heading)
 				json_object_set_new(io, "heading", json_true());
 			json_array_append_new(items, io);

@@ -24,6 +24,19 @@ typedef enum tpl_agg {
 	TPL_AGG_NONE       /* not aggregated (photos) */
 } tpl_agg_t;
 
+/* Where a count's suggested value comes from: the unit's recorded activities of the given
+ * kinds (src/domain/prefill.h), counted or with their participants added up. */
+typedef enum tpl_measure {
+	TPL_MEASURE_COUNT,       /* how many held activities */
+	TPL_MEASURE_PARTICIPANTS /* their participants (actual) added up */
+} tpl_measure_t;
+
+typedef struct tpl_from {
+	const char *const *kinds; /* activity kind codes: [a-z_], 1-32 chars, no duplicates */
+	size_t nkinds;            /* 1..30 */
+	tpl_measure_t measure;
+} tpl_from_t;
+
 typedef struct tpl_item {
 	const char *code;   /* stable id, unique in the template: [a-z0-9_.], 1-64 chars */
 	const char *number; /* shown number ("1", "5.2", "a") or "" */
@@ -39,6 +52,7 @@ typedef struct tpl_item {
 	int tcol;    /* index among TEXT items, else -1 */
 	int heading; /* 1: a group heading line with no value of its own (e.g. "5. Các lớp bồi
 	                dưỡng...") */
+	const tpl_from_t *from; /* COUNT only: activities that suggest the value, or NULL */
 } tpl_item_t;
 
 typedef struct tpl_section {

@@ -158,6 +158,63 @@ static const struct expect {
         {"POST /units/:code/campaigns/:id/status",
          'u',
          {"yyy...", "yyy...", "y.....", "......", "......"}},
+        /* activities (src/app/activity_pages.c) */
+        {"GET /units/:code/activities", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /units/:code/activities/new",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /units/:code/activities", 'u', {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /units/:code/activities/:aid",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /units/:code/activities/:aid",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /units/:code/activities/:aid/outcome",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /units/:code/activities/:aid/photos",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /units/:code/activities/:aid/photos/:pid",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /units/:code/activities/:aid/photos/:pid/delete",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /api/v1/units/:code/activities",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /api/v1/units/:code/activities",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /lich", 'p', {0}},
+        {"GET /lich/:aid", 'p', {0}},
+        {"GET /lich/:aid/event.ics", 'p', {0}},
+        {"GET /lich/:aid/photos/:pid", 'p', {0}},
+        {"GET /units/:code/lich.ics", 'p', {0}},
+        {"GET /api/v1/lich", 'p', {0}},
+        /* end of activities */
+        /* documents and tasks (src/app/doc_pages.c) */
+        {"GET /units/:code/docs", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/units/:code/docs", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /units/:code/docs/new", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"POST /units/:code/docs", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"POST /api/v1/units/:code/docs", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"GET /units/:code/docs/:did", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/units/:code/docs/:did", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /units/:code/docs/:did", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"POST /units/:code/docs/:did/publish", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"POST /units/:code/docs/:did/public", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"GET /units/:code/docs/:did/pdf", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /units/:code/docs/:did/docx", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /units/:code/tasks", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/units/:code/tasks", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /units/:code/tasks/:tkid", 'u', {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /van-ban/:did", 'p', {0}},
+        {"GET /van-ban/:did/pdf", 'p', {0}},
+        {"GET /van-ban/:did/docx", 'p', {0}},
+        /* end of documents */
 };
 
 static const struct expect *
@@ -317,11 +374,12 @@ concrete(const char *pattern, int pos, char *out, size_t cap)
 {
 	buf_t b = BUF_INIT;
 	for (const char *p = pattern; *p;) {
-		if (!strncmp(p, ":tid", 4) || !strncmp(p, ":pid", 4)) {
-			buf_puts(
-			        &b,
-			        "999999"); /* a template or photo nobody has: 404 after the guard */
-			p += 4;
+		if (*p == ':' && strncmp(p, ":code", 5) && strncmp(p, ":id", 3)) {
+			/* :tid, :pid, :aid, :did, :tkid: a template, photo, activity, document
+			 * or task nobody has: 404 after the guard */
+			buf_puts(&b, "999999");
+			for (p++; *p && *p != '/'; p++)
+				;
 		} else if (!strncmp(p, ":code", 5)) {
 			buf_puts(&b, pos_unit[pos]);
 			p += 5;
