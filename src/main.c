@@ -14,6 +14,7 @@
 #include "domain/auth.h"
 #include "domain/activity.h"
 #include "domain/demo.h"
+#include "domain/demo_docs.h"
 #include "domain/gen.h"
 #include "domain/template.h"
 #include "domain/units.h"
@@ -327,6 +328,9 @@ cmd_demo(opts_t *o)
 	    demo_campaign(st, t, o->assets ? o->assets : SUOTDOI_SOURCE_DIR, &campaign) < 0)
 		rc = 1;
 	if (rc == 0 && demo_activities(st, t, campaign) < 0)
+		rc = 1;
+	if (rc == 0 &&
+	    demo_documents(st, t, campaign, o->assets ? o->assets : SUOTDOI_SOURCE_DIR) < 0)
 		rc = 1;
 	unit_tree_unref(t);
 	store_close(st);

@@ -1069,11 +1069,13 @@ doc_results_annex(const phuluc_t *p, arena_t *a, docr_annex_t *out)
 		seen_table = 1;
 		plist_add(&before, a,
 		          para1(a, DR_H2, arena_printf(a, "%s%s", num, sec->title), 1, 0));
-		/* one row per numbered group: its heading and its lines, values aligned */
-		for (size_t k = 0; k < sec->nitems;) {
-			size_t g = k + 1;
-			while (g < sec->nitems && *sec->items[g].number == '\0')
-				g++;
+		/* one row per line, the group's number on its heading: the 003 layout's
+		 * order, with each value on the same row as its label however labels wrap */
+		for (size_t k = 0; k < sec->nitems; k++) {
+			const tpl_item_t *it = &sec->items[k];
+			int grouped = *it->number == '\0';
+			int has_lines = !grouped && k + 1 < sec->nitems &&
+			                *sec->items[k + 1].number == '\0';
 			if (tb->nrows == cap) {
 				docr_cell_t *nc = arena_alloc(a, 2 * cap * 4 * sizeof *nc);
 				memcpy(nc, tb->cells, cap * 4 * sizeof *nc);
@@ -1081,29 +1083,21 @@ doc_results_annex(const phuluc_t *p, arena_t *a, docr_annex_t *out)
 				cap *= 2;
 			}
 			docr_cell_t *row = &tb->cells[tb->nrows * 4];
-			size_t lines = g - k;
 			for (int c = 0; c < 4; c++) {
-				row[c].lines = arena_alloc(a, lines * sizeof(docr_para_t));
-				row[c].nlines = 0;
+				row[c].lines = arena_alloc(a, sizeof(docr_para_t));
+				row[c].nlines = 1;
 			}
-			row[0].lines[row[0].nlines++] =
-			        para1(a, DR_CENTER, sec->items[k].number, 0, 0);
-			for (size_t j = k; j < g; j++) {
-				const tpl_item_t *it = &sec->items[j];
-				int head = j == k;
-				const char *label =
-				        head ? it->label : arena_printf(a, "- %s", it->label);
-				row[1].lines[row[1].nlines++] =
-				        para1(a, DR_PARA, label, head && lines > 1, 0);
-				buf_t v = BUF_INIT;
-				fmt_value(p, it, &v);
-				row[2].lines[row[2].nlines++] =
-				        para1(a, DR_PARA, arena_strdup(a, buf_cstr(&v)), 0, 0);
-				buf_free(&v);
-			}
-			row[3].lines[row[3].nlines++] = para1(a, DR_PARA, "", 0, 0);
+			row[0].lines[0] = para1(a, DR_CENTER, it->number, 0, 0);
+			row[1].lines[0] =
+			        para1(a, DR_PARA,
+			              grouped ? arena_printf(a, "- %s", it->label) : it->label,
+			              has_lines, 0);
+			buf_t v = BUF_INIT;
+			fmt_value(p, it, &v);
+			row[2].lines[0] = para1(a, DR_PARA, arena_strdup(a, buf_cstr(&v)), 0, 0);
+			buf_free(&v);
+			row[3].lines[0] = para1(a, DR_PARA, "", 0, 0);
 			tb->nrows++;
-			k = g;
 		}
 	}
 	out->before = before.p;
@@ -1126,8 +1120,10 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	r->place_date = arena_strdup(a, buf_cstr(&b));
 	buf_reset(&b);
 	doc_symbol(d, &b);
-	r->meta_title =
-	        arena_printf(a, "%s %s: %s", doc_kind_name(d->kind), buf_cstr(&b), d->subject);
+	r->meta_title = d->number > 0 ? arena_printf(a, "%s %d/%s: %s", doc_kind_name(d->kind),
+	                                             d->number, buf_cstr(&b), d->subject)
+	                              : arena_printf(a, "%s %s: %s", doc_kind_name(d->kind),
+	                                             buf_cstr(&b), d->subject);
 	buf_free(&b);
 	r->parent_body = upper(a, d->parent_body);
 	r->body = upper(a, d->body);
