@@ -1034,6 +1034,33 @@ finish_query(sqlite_store_t *s, sqlite3_stmt *q)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* The statement for an iteration whose callback may start the same iteration again (the
+ * campaign helpers list campaigns while a page lists campaigns): the persistent statement,
+ * or when it is already stepping in this thread a private copy, finalised by
+ * finish_nested. Resetting a statement in use would restart the outer loop forever. */
+static sqlite3_stmt *
+nested_query(sqlite_store_t *s, int which)
+{
+	sqlite3_stmt *q = s->stmt[which];
+	if (!sqlite3_stmt_busy(q))
+		return q;
+	sqlite3_stmt *copy = NULL;
+	if (sqlite3_prepare_v2(s->db, sqlite3_sql(q), -1, &copy, NULL) != SQLITE_OK)
+		return NULL;
+	return copy;
+}
+
+static void
+finish_nested(sqlite_store_t *s, int which, sqlite3_stmt *q)
+{
+	if (q != s->stmt[which]) {
+		sqlite3_finalize(q);
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	finish_query(s, q);
+}
+
 /* Logs a failed step of a reading statement and returns -1. */
 static int
 read_failed(sqlite_store_t *s, const char *what)
@@ -1769,7 +1796,12 @@ sq_campaigns_each(store_t *st, int (*cb)(const store_campaign_t *, void *), void
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_CAMPS];
+	sqlite3_stmt *q = nested_query(s, Q_CAMPS);
+	if (q == NULL) {
+		int r = read_failed(s, "đợt");
+		pthread_mutex_unlock(&s->mu);
+		return r;
+	}
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_campaign_t c;
@@ -1779,7 +1811,7 @@ sq_campaigns_each(store_t *st, int (*cb)(const store_campaign_t *, void *), void
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = read_failed(s, "đợt");
-	finish_query(s, q);
+	finish_nested(s, Q_CAMPS, q);
 	return ret;
 }
 

@@ -338,6 +338,29 @@ test_templates(void **state)
 
 /* ---- campaigns ---- */
 
+typedef struct nest_ctx {
+	store_t *st;
+	int outer, inner;
+} nest_ctx_t;
+
+static int
+nest_inner(const store_campaign_t *c, void *p)
+{
+	(void)c;
+	((nest_ctx_t *)p)->inner++;
+	return 0;
+}
+
+static int
+nest_outer(const store_campaign_t *c, void *p)
+{
+	(void)c;
+	nest_ctx_t *n = p;
+	if (++n->outer > 10)
+		return 1; /* would loop forever */
+	return store_campaigns_each(n->st, nest_inner, n);
+}
+
 static void
 test_campaigns(void **state)
 {
@@ -372,6 +395,13 @@ test_campaigns(void **state)
 	                      .status = "closed",
 	                      .created_at = 50};
 	assert_int_equal(store_campaign_save(f.st, &o, &older), 0);
+
+	/* a callback may list campaigns again (the campaign helpers do, inside page loops):
+	 * the outer listing still sees each of the three once and ends */
+	nest_ctx_t nc = {f.st, 0, 0};
+	assert_int_equal(store_campaigns_each(f.st, nest_outer, &nc), 0);
+	assert_int_equal(nc.outer, 3);
+	assert_int_equal(nc.inner, 9);
 
 	memset(&l, 0, sizeof l);
 	assert_int_equal(store_campaign_get(f.st, child, copy_camp, &l), 1);
