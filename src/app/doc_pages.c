@@ -359,9 +359,8 @@ acts_for(http_req_t *req, const unit_tree_t *t, int32_t i)
 	app_user_t *u = app_req_user(req);
 	if (u == NULL)
 		return 0;
-	int32_t level = !t->units[i].is_locality && level_office(t->units[i].kind)
-	                        ? docs_area(t, i)
-	                        : -1;
+	int32_t level =
+	        !t->units[i].is_locality && level_office(t->units[i].kind) ? docs_area(t, i) : -1;
 	for (size_t k = 0; k < u->nroles; k++) {
 		int32_t r = unit_tree_find_id(t, u->roles[k].unit_id);
 		if (r >= 0 && (r == i || r == level))
@@ -439,9 +438,10 @@ area_options(http_req_t *req, int32_t issuer)
 	for (int pass = 1; pass >= 0; pass--)
 		for (int f = 0; f < nk; f++)
 			if (kloc[f] == pass)
-				o.kinds[o.nkinds++] = (opt_t){
-				        arena_printf(a, "kind:%s", kc[f]),
-				        arena_printf(a, "Tất cả %s trong địa bàn (%d)", kn[f], kcount[f])};
+				o.kinds[o.nkinds++] =
+				        (opt_t){arena_printf(a, "kind:%s", kc[f]),
+				                arena_printf(a, "Tất cả %s trong địa bàn (%d)",
+				                             kn[f], kcount[f])};
 	int32_t *kids = xmalloc(sizeof *kids * MAX_CHILDREN);
 	int32_t n = unit_tree_children(t, area, kids, MAX_CHILDREN);
 	if (n > MAX_CHILDREN)
@@ -449,7 +449,8 @@ area_options(http_req_t *req, int32_t issuer)
 	o.units = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *o.units);
 	for (int32_t k = 0; k < n; k++)
 		if (kids[k] != issuer)
-			o.units[o.nunits++] = (opt_t){t->units[kids[k]].code, t->units[kids[k]].name};
+			o.units[o.nunits++] =
+			        (opt_t){t->units[kids[k]].code, t->units[kids[k]].name};
 	free(kids);
 	return o;
 }
@@ -487,17 +488,18 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who)
 		for (size_t j = 0; j < o->nkinds && !offered; j++)
 			offered = !strcmp(o->kinds[j].value, kv[k]);
 		if (!offered)
-			json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", kv[k], "label",
-			                                       arena_printf(a, "Tất cả đơn vị loại %s",
-			                                                    who->kinds[k]),
-			                                       "selected", 1));
+			json_array_append_new(
+			        kinds,
+			        json_pack("{s:s,s:s,s:b}", "value", kv[k], "label",
+			                  arena_printf(a, "Tất cả đơn vị loại %s", who->kinds[k]),
+			                  "selected", 1));
 	}
 	size_t nu = who ? who->nunits : 0;
 	for (size_t k = 0; k < o->nunits; k++)
-		json_array_append_new(units, json_pack("{s:s,s:s,s:b}", "value", o->units[k].value,
-		                                       "label", o->units[k].label, "selected",
-		                                       nu && has_value(who->units, nu,
-		                                                       o->units[k].value)));
+		json_array_append_new(
+		        units, json_pack("{s:s,s:s,s:b}", "value", o->units[k].value, "label",
+		                         o->units[k].label, "selected",
+		                         nu && has_value(who->units, nu, o->units[k].value)));
 	for (size_t k = 0; k < nu; k++) {
 		int offered = 0;
 		for (size_t j = 0; j < o->nunits && !offered; j++)
@@ -505,10 +507,9 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who)
 		if (offered)
 			continue;
 		int32_t u = unit_tree_find_code(t, who->units[k]);
-		json_array_append_new(units, json_pack("{s:s,s:s,s:b}", "value", who->units[k],
-		                                       "label",
-		                                       u >= 0 ? t->units[u].name : who->units[k],
-		                                       "selected", 1));
+		json_array_append_new(
+		        units, json_pack("{s:s,s:s,s:b}", "value", who->units[k], "label",
+		                         u >= 0 ? t->units[u].name : who->units[k], "selected", 1));
 	}
 	return json_pack("{s:o,s:o}", "kinds", kinds, "units", units);
 }
@@ -563,11 +564,16 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	const struct {
 		const char *name, *value;
 	} plain[] = {
-	        {"subject", d->subject},         {"place", d->place},
-	        {"body_abbr", d->body_abbr},     {"drafter_abbr", d->drafter_abbr},
-	        {"parent_body", d->parent_body}, {"body", d->body},
-	        {"text", d->text},               {"signer_tm", d->signer.tm},
-	        {"signer_head", d->signer.head}, {"signer_position", d->signer.position},
+	        {"subject", d->subject},
+	        {"place", d->place},
+	        {"body_abbr", d->body_abbr},
+	        {"drafter_abbr", d->drafter_abbr},
+	        {"parent_body", d->parent_body},
+	        {"body", d->body},
+	        {"text", d->text},
+	        {"signer_tm", d->signer.tm},
+	        {"signer_head", d->signer.head},
+	        {"signer_position", d->signer.position},
 	        {"signer_name", d->signer.name},
 	};
 	for (size_t p = 0; p < sizeof plain / sizeof plain[0]; p++)
@@ -577,18 +583,17 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	static const char *const auths[] = {"", "KT.", "Q.", "TL.", "TUQ."};
 	json_t *au = json_array();
 	for (size_t p = 0; p < sizeof auths / sizeof auths[0]; p++)
-		json_array_append_new(au, json_pack("{s:s,s:s,s:b}", "value", auths[p], "label",
-		                                    *auths[p] ? auths[p] : "(ký trực tiếp)",
-		                                    "selected",
-		                                    !strcmp(d->signer.authority ? d->signer.authority
-		                                                                : "",
-		                                            auths[p])));
+		json_array_append_new(
+		        au, json_pack("{s:s,s:s,s:b}", "value", auths[p], "label",
+		                      *auths[p] ? auths[p] : "(ký trực tiếp)", "selected",
+		                      !strcmp(d->signer.authority ? d->signer.authority : "",
+		                              auths[p])));
 	json_object_set_new(f, "authorities", au);
 	buf_t dist = BUF_INIT;
 	for (size_t p = 0; p < d->ndistribution; p++)
 		buf_printf(&dist, "%s%s", p ? "\n" : "", d->distribution[p]);
-	json_object_set_new(f, "distribution", json_string(typed_or(fv, "distribution",
-	                                                            buf_cstr(&dist))));
+	json_object_set_new(f, "distribution",
+	                    json_string(typed_or(fv, "distribution", buf_cstr(&dist))));
 	buf_free(&dist);
 	json_object_set_new(f, "public", json_boolean(fv->is_public));
 	json_object_set_new(f, "from", json_integer(fv->derived_from));
@@ -600,9 +605,8 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	size_t n = d->nbases < DOC_FORM_BASES ? d->nbases : DOC_FORM_BASES;
 	for (size_t r = 0; r < DOC_FORM_BASES && r < n + 2; r++) {
 		const doc_basis_t *b = r < n ? &d->bases[r] : NULL;
-		const char *doc = b && b->doc_id > 0
-		                          ? arena_printf(a, "%lld", (long long)b->doc_id)
-		                          : "";
+		const char *doc =
+		        b && b->doc_id > 0 ? arena_printf(a, "%lld", (long long)b->doc_id) : "";
 		json_t *row = json_pack("{s:i,s:s,s:s}", "i", (int)r, "text", b ? b->text : "",
 		                        "doc", doc);
 		snprintf(key, sizeof key, "basis_text_%zu", r);
@@ -630,11 +634,11 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	for (size_t r = 0; r < DOC_FORM_DUTIES && r < n + 3; r++) {
 		const doc_duty_t *u = r < n ? &d->duties[r] : NULL;
 		snprintf(key, sizeof key, "duty_due_%zu", r);
-		json_t *row = json_pack(
-		        "{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead", u ? u->lead : r == 0,
-		        "who", u ? u->who.text : "", "task", u ? u->task : "", "due",
-		        typed_or(fv, key, u ? fmt_date(a, u->due) : ""), "targets",
-		        target_json(req, &o, u ? &u->who : NULL));
+		json_t *row = json_pack("{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead",
+		                        u ? u->lead : r == 0, "who", u ? u->who.text : "", "task",
+		                        u ? u->task : "", "due",
+		                        typed_or(fv, key, u ? fmt_date(a, u->due) : ""), "targets",
+		                        target_json(req, &o, u ? &u->who : NULL));
 		set_err(row, "err_due", fv->errors, key);
 		snprintf(key, sizeof key, "duty_who_%zu", r);
 		set_err(row, "err_who", fv->errors, key);
@@ -668,15 +672,14 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	}
 	json_object_set_new(f, "annexes", rows);
 	/* too many rows for the form: editing would drop some, so the form says so */
-	json_object_set_new(f, "too_long",
-	                    json_boolean(d->nbases > DOC_FORM_BASES ||
-	                                 d->nrecipients > DOC_FORM_RECIPIENTS ||
-	                                 d->nduties > DOC_FORM_DUTIES ||
-	                                 d->nannexes > DOC_FORM_ANNEXES));
+	json_object_set_new(
+	        f, "too_long",
+	        json_boolean(d->nbases > DOC_FORM_BASES || d->nrecipients > DOC_FORM_RECIPIENTS ||
+	                     d->nduties > DOC_FORM_DUTIES || d->nannexes > DOC_FORM_ANNEXES));
 	if (fv->errors) {
 		json_object_set(f, "errors", fv->errors);
-		json_object_set_new(f, "nerrors", json_integer((json_int_t)json_object_size(
-		                                          fv->errors)));
+		json_object_set_new(f, "nerrors",
+		                    json_integer((json_int_t)json_object_size(fv->errors)));
 	}
 	return f;
 }
@@ -721,8 +724,7 @@ values_of(http_req_t *req, form_in_t *in, const char *name, const char **out, si
 /* A target select into who: "kind:<code>" for a kind present in the issuer's area, else a
  * unit code of the registry. */
 static void
-read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name,
-             doc_target_t *who)
+read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name, doc_target_t *who)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
@@ -737,20 +739,23 @@ read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name,
 			for (size_t j = 0; j < o->nkinds && !ok; j++)
 				ok = !strcmp(o->kinds[j].value, v[k]);
 			if (!ok) {
-				field_err(in, name,
-				          arena_printf(a,
-				                       "Trong địa bàn không có đơn vị loại \"%.40s\"; hãy "
-				                       "chọn trong danh sách.",
-				                       v[k] + 5));
+				field_err(
+				        in, name,
+				        arena_printf(
+				                a,
+				                "Trong địa bàn không có đơn vị loại \"%.40s\"; hãy "
+				                "chọn trong danh sách.",
+				                v[k] + 5));
 				continue;
 			}
 			if (!has_value(who->kinds, who->nkinds, v[k] + 5))
 				who->kinds[who->nkinds++] = v[k] + 5;
 		} else if (unit_tree_find_code(t, v[k]) < 0) {
 			field_err(in, name,
-			          arena_printf(a,
-			                       "Không có đơn vị mã \"%.40s\"; hãy chọn trong danh sách.",
-			                       v[k]));
+			          arena_printf(
+			                  a,
+			                  "Không có đơn vị mã \"%.40s\"; hãy chọn trong danh sách.",
+			                  v[k]));
 		} else if (!has_value(who->units, who->nunits, v[k]))
 			who->units[who->nunits++] = v[k];
 	}
@@ -826,10 +831,10 @@ doc_errors_to_fields(http_req_t *req, form_in_t *in, const doc_error_t *errs, si
 static void
 fill_empty(doc_t *d)
 {
-	const char **s[] = {&d->body_abbr, &d->drafter_abbr, &d->parent_body, &d->body,
-	                    &d->place,     &d->subject,      &d->text,        &d->signer.tm,
-	                    &d->signer.authority, &d->signer.head, &d->signer.position,
-	                    &d->signer.name};
+	const char **s[] = {&d->body_abbr,   &d->drafter_abbr,    &d->parent_body,
+	                    &d->body,        &d->place,           &d->subject,
+	                    &d->text,        &d->signer.tm,       &d->signer.authority,
+	                    &d->signer.head, &d->signer.position, &d->signer.name};
 	for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
 		if (*s[k] == NULL)
 			*s[k] = "";
@@ -856,7 +861,8 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	in->d = d;
 	if (doc_kind_parse(param(req, "kind"), &d->kind) < 0) {
 		d->kind = DOC_KH;
-		field_err(in, "kind", "Hãy chọn loại văn bản: công văn, kế hoạch, báo cáo hoặc quyết định.");
+		field_err(in, "kind",
+		          "Hãy chọn loại văn bản: công văn, kế hoạch, báo cáo hoặc quyết định.");
 	}
 	const char *cp = param(req, "campaign");
 	int campaign_year = 0;
@@ -866,16 +872,17 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		json_t *cs = rep_campaigns_covering(req, i), *c;
 		size_t k;
 		int found = 0;
-		json_array_foreach(cs, k, c) if (ok && json_integer_value(json_object_get(c, "id")) ==
-		                                         cid)
+		json_array_foreach(cs, k,
+		                   c) if (ok && json_integer_value(json_object_get(c, "id")) == cid)
 		{
 			found = 1;
 			campaign_year = (int)json_integer_value(json_object_get(c, "year"));
 		}
 		json_decref(cs);
 		if (!found)
-			field_err(in, "campaign", "Đợt đã chọn không bao gồm đơn vị này; hãy chọn "
-			                          "trong danh sách hoặc để trống.");
+			field_err(in, "campaign",
+			          "Đợt đã chọn không bao gồm đơn vị này; hãy chọn "
+			          "trong danh sách hoặc để trống.");
 		else
 			in->campaign_id = cid;
 	}
@@ -887,7 +894,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	d->body = multiline(a, trim(a, param(req, "body")));
 	d->text = multiline(a, param(req, "text"));
 	d->date = read_date(req, in, "date", "Ngày ban hành");
-	d->year = d->date ? year_of(d->date)
+	d->year = d->date         ? year_of(d->date)
 	          : campaign_year ? campaign_year
 	                          : year_of(docs_today(app_now()));
 	d->signer.tm = trim(a, param(req, "signer_tm"));
@@ -915,8 +922,9 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			if (text_parse_int(dp, strlen(dp), &id) < 0 || id <= 0 ||
 			    load_doc(req, id, &s) != 1 || !published(&s)) {
 				snprintf(name, sizeof name, "basis_text_%zu", d->nbases);
-				field_err(in, name, "Văn bản được dẫn làm căn cứ không có trong hệ "
-				                    "thống; hãy xóa dòng này rồi gõ lại căn cứ.");
+				field_err(in, name,
+				          "Văn bản được dẫn làm căn cứ không có trong hệ "
+				          "thống; hãy xóa dòng này rồi gõ lại căn cứ.");
 			} else
 				b->doc_id = id;
 		}
@@ -980,11 +988,12 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			field_err(in, to[3], "Vai trò phải là chủ trì hoặc phối hợp.");
 		if (*due && text_parse_date(due, strlen(due), &u.due) < 0) {
 			u.due = 0;
-			field_err(in, to[2],
-			          arena_printf(a,
-			                       "Hạn hoàn thành \"%.20s\" không phải ngày hợp lệ; hãy "
-			                       "nhập dạng dd/mm/yyyy.",
-			                       due));
+			field_err(
+			        in, to[2],
+			        arena_printf(a,
+			                     "Hạn hoàn thành \"%.20s\" không phải ngày hợp lệ; hãy "
+			                     "nhập dạng dd/mm/yyyy.",
+			                     due));
 			json_object_set_new(in->typed, to[2], json_string(due));
 		}
 		d->duties[d->nduties++] = u;
@@ -1044,10 +1053,11 @@ check_targets_json(http_req_t *req, int32_t i, const doc_t *d, json_t *errors)
 		for (size_t u = 0; u < w->nunits; u++)
 			if (unit_tree_find_code(t, w->units[u]) < 0)
 				json_array_append_new(
-				        errors, json_pack("{s:s,s:s}", "field", f, "message",
-				                          arena_printf(http_req_arena(req),
-				                                       "Không có đơn vị mã \"%.40s\".",
-				                                       w->units[u])));
+				        errors,
+				        json_pack("{s:s,s:s}", "field", f, "message",
+				                  arena_printf(http_req_arena(req),
+				                               "Không có đơn vị mã \"%.40s\".",
+				                               w->units[u])));
 		for (size_t u = 0; u < w->nkinds; u++) {
 			char v[80];
 			snprintf(v, sizeof v, "kind:%s", w->kinds[u]);
@@ -1056,12 +1066,12 @@ check_targets_json(http_req_t *req, int32_t i, const doc_t *d, json_t *errors)
 				ok = !strcmp(o.kinds[j].value, v);
 			if (!ok)
 				json_array_append_new(
-				        errors,
-				        json_pack("{s:s,s:s}", "field", f, "message",
-				                  arena_printf(http_req_arena(req),
-				                               "Trong địa bàn của đơn vị ban hành không có "
-				                               "đơn vị loại \"%.40s\".",
-				                               w->kinds[u])));
+				        errors, json_pack("{s:s,s:s}", "field", f, "message",
+				                          arena_printf(http_req_arena(req),
+				                                       "Trong địa bàn của đơn vị "
+				                                       "ban hành không có "
+				                                       "đơn vị loại \"%.40s\".",
+				                                       w->kinds[u])));
 		}
 	}
 }
@@ -1125,11 +1135,11 @@ paras_json(const docr_para_t *p, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		json_t *runs = json_array();
 		for (size_t r = 0; r < p[k].nruns; r++)
-			json_array_append_new(runs, json_pack("{s:s,s:b,s:b}", "text",
-			                                      p[k].runs[r].text, "b", p[k].runs[r].bold,
-			                                      "i", p[k].runs[r].italic));
-		json_array_append_new(arr, json_pack("{s:s,s:o}", "cls", style_class(p[k].style),
-		                                     "runs", runs));
+			json_array_append_new(
+			        runs, json_pack("{s:s,s:b,s:b}", "text", p[k].runs[r].text, "b",
+			                        p[k].runs[r].bold, "i", p[k].runs[r].italic));
+		json_array_append_new(
+		        arr, json_pack("{s:s,s:o}", "cls", style_class(p[k].style), "runs", runs));
 	}
 	return arr;
 }
@@ -1192,14 +1202,16 @@ sheet_json(const docr_t *m)
 				for (size_t c = 0; c < tb->ncols; c++) {
 					const docr_cell_t *cell = &tb->cells[r * tb->ncols + c];
 					json_array_append_new(
-					        cells, json_pack("{s:o}", "lines",
-					                         paras_json(cell->lines, cell->nlines)));
+					        cells,
+					        json_pack("{s:o}", "lines",
+					                  paras_json(cell->lines, cell->nlines)));
 				}
 				json_array_append_new(rows, json_pack("{s:o}", "cells", cells));
 			}
 			json_object_set_new(a, "table",
 			                    json_pack("{s:o,s:o}", "headers",
-			                              strs_json(tb->headers, tb->ncols), "rows", rows));
+			                              strs_json(tb->headers, tb->ncols), "rows",
+			                              rows));
 		}
 		json_array_append_new(ax, a);
 	}
@@ -1312,8 +1324,9 @@ page_docs(http_req_t *req)
 			                  (json_int_t)s->id, "kind", s->kind, "kind_name",
 			                  kind_name_of(s->kind), "number", number_text(a, s, d),
 			                  "subject", s->subject, "date", fmt_date(a, s->doc_date),
-			                  "issuer", issuer >= 0 ? t->units[issuer].name : "", "unread",
-			                  !is_read, "read_at", fmt_time(a, in.read_at[k])));
+			                  "issuer", issuer >= 0 ? t->units[issuer].name : "",
+			                  "unread", !is_read, "read_at",
+			                  fmt_time(a, in.read_at[k])));
 		}
 	if (is_api(req))
 		return app_reply_json(req, 200,
@@ -1322,9 +1335,8 @@ page_docs(http_req_t *req)
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o,s:b,s:b,s:i,s:b,s:b}", "unit",
 	                        app_unit_json(t, i), "path", app_unit_path_json(t, i), "issued",
 	                        issued, "received", received, "has_issued", mine.n > 0,
-	                        "has_received", in.n > 0, "unread_count", (int)unread,
-	                        "has_unread", unread > 0, "can_manage",
-	                        allowed(req, ACT_CAMPAIGN_MANAGE, i));
+	                        "has_received", in.n > 0, "unread_count", (int)unread, "has_unread",
+	                        unread > 0, "can_manage", allowed(req, ACT_CAMPAIGN_MANAGE, i));
 	return app_render_page(req, 200, "docs", arena_printf(a, "Văn bản — %s", t->units[i].name),
 	                       ctx);
 }
@@ -1348,30 +1360,30 @@ static void
 signer_defaults(const unit_t *u, doc_t *d)
 {
 	if (u->is_locality)
-		d->signer = (doc_signer_t){"ỦY BAN NHÂN DÂN", "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", ""};
+		d->signer =
+		        (doc_signer_t){"ỦY BAN NHÂN DÂN", "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", ""};
 	else
 		d->signer = (doc_signer_t){"", "", "", "THỦ TRƯỞNG ĐƠN VỊ", ""};
 }
 
 static int
-render_form_page(http_req_t *req, int status, int32_t i, const form_view_t *fv,
-                 const char *error)
+render_form_page(http_req_t *req, int status, int32_t i, const form_view_t *fv, const char *error)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	json_t *ctx = json_pack("{s:o,s:o,s:o,s:s}", "unit", app_unit_json(t, i), "path",
-	                        app_unit_path_json(t, i), "form", form_json(req, i, fv), "action",
-	                        arena_printf(http_req_arena(req), "/units/%s/docs",
-	                                     t->units[i].code));
+	json_t *ctx =
+	        json_pack("{s:o,s:o,s:o,s:s}", "unit", app_unit_json(t, i), "path",
+	                  app_unit_path_json(t, i), "form", form_json(req, i, fv), "action",
+	                  arena_printf(http_req_arena(req), "/units/%s/docs", t->units[i].code));
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	if (fv->derived_from > 0) {
 		store_doc_t ps;
 		if (load_doc(req, fv->derived_from, &ps) == 1) {
 			int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
-			json_object_set_new(
-			        ctx, "parent",
-			        json_pack("{s:I,s:s,s:s}", "id", (json_int_t)ps.id, "subject",
-			                  ps.subject, "issuer", pi >= 0 ? t->units[pi].name : ""));
+			json_object_set_new(ctx, "parent",
+			                    json_pack("{s:I,s:s,s:s}", "id", (json_int_t)ps.id,
+			                              "subject", ps.subject, "issuer",
+			                              pi >= 0 ? t->units[pi].name : ""));
 		}
 	}
 	json_object_set(json_object_get(ctx, "form"), "action", json_object_get(ctx, "action"));
@@ -1394,9 +1406,10 @@ page_doc_new(http_req_t *req)
 		if (rc < 0)
 			return 500;
 		if (rc == 0 || !may_derive(req, i, &ps)) {
-			app_error_page(req, 404,
-			               "Không tìm thấy văn bản của cấp trên gửi đến đơn vị này để xây "
-			               "dựng kế hoạch.");
+			app_error_page(
+			        req, 404,
+			        "Không tìm thấy văn bản của cấp trên gửi đến đơn vị này để xây "
+			        "dựng kế hoạch.");
 			return 0;
 		}
 		doc_t *pd = doc_of(req, &ps);
@@ -1404,11 +1417,9 @@ page_doc_new(http_req_t *req)
 			return 500;
 		int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
 		d = doc_derive(pd, ps.id, running_name(a, t, pi), a);
-		/* the signer of the upper level is not this unit's */
-		d->signer.name = "";
+		/* the signer block of the upper level is not this unit's */
 		unit_defaults(req, i, d);
-		if (!t->units[i].is_locality)
-			signer_defaults(&t->units[i], d);
+		signer_defaults(&t->units[i], d);
 		fv.derived_from = ps.id;
 		json_t *cs = rep_campaigns_covering(req, i), *c;
 		size_t k;
@@ -1454,8 +1465,9 @@ page_doc_create(http_req_t *req)
 			return 500;
 		if (rc == 0 || !may_derive(req, i, &ps)) {
 			from = 0;
-			field_err(&in, "general", "Văn bản của cấp trên đã chọn không gửi đến đơn vị "
-			                          "này; hãy tạo lại từ hộp văn bản đến.");
+			field_err(&in, "general",
+			          "Văn bản của cấp trên đã chọn không gửi đến đơn vị "
+			          "này; hãy tạo lại từ hộp văn bản đến.");
 		}
 	}
 	form_view_t fv = {in.d, in.campaign_id, from, in.is_public, in.errors, in.typed};
@@ -1531,9 +1543,11 @@ api_doc_create(http_req_t *req)
 		if (df && !json_is_null(df)) {
 			store_doc_t ps;
 			if (!json_is_integer(df) ||
-			    load_doc(req, json_integer_value(df), &ps) != 1 || !may_derive(req, i, &ps))
-				FAIL("derived_from", "Văn bản của cấp trên không có hoặc không gửi đến "
-				                     "đơn vị này.");
+			    load_doc(req, json_integer_value(df), &ps) != 1 ||
+			    !may_derive(req, i, &ps))
+				FAIL("derived_from",
+				     "Văn bản của cấp trên không có hoặc không gửi đến "
+				     "đơn vị này.");
 			else
 				from = ps.id;
 		}
@@ -1544,11 +1558,15 @@ api_doc_create(http_req_t *req)
 			char *s = json_dumps(doc, JSON_COMPACT);
 			doc_error_t errs[DOC_MAX_ERRORS];
 			size_t nerr = 0;
-			if (doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0 ||
-			    doc_validate(d, errs, &nerr) < 0) {
+			int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
+			if (!bad) {
+				fill_empty(d);
+				bad = doc_validate(d, errs, &nerr) < 0;
+			}
+			if (bad) {
 				for (size_t e = 0; e < nerr; e++)
-					FAIL(arena_printf(a, "document%s%s", *errs[e].field ? "." : "",
-					                  errs[e].field),
+					FAIL(arena_printf(a, "document%s%s",
+					                  *errs[e].field ? "." : "", errs[e].field),
 					     errs[e].msg);
 				d = NULL;
 			} else
@@ -1562,8 +1580,8 @@ api_doc_create(http_req_t *req)
 		return app_reply_json(
 		        req, 422,
 		        json_pack("{s:{s:i,s:s,s:o}}", "error", "status", 422, "message",
-		                  "Văn bản chưa hợp lệ; xem từng trường trong \"fields\".", "fields",
-		                  errors));
+		                  "Văn bản chưa hợp lệ; xem từng trường trong \"fields\".",
+		                  "fields", errors));
 	}
 	json_decref(errors);
 	d->number = 0;
@@ -1572,11 +1590,11 @@ api_doc_create(http_req_t *req)
 		return 500;
 	app_audit(req, t, i, "doc.create", arena_printf(a, "%lld", (long long)id), NULL,
 	          d->subject);
-	return app_reply_json(req, 201,
-	                      json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "version",
-	                                (json_int_t)version, "url",
-	                                arena_printf(a, "/units/%s/docs/%lld", t->units[i].code,
-	                                             (long long)id)));
+	return app_reply_json(
+	        req, 201,
+	        json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "version", (json_int_t)version,
+	                  "url",
+	                  arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, (long long)id)));
 }
 
 /* ---------- one document ---------- */
@@ -1594,8 +1612,10 @@ bound_doc(http_req_t *req, int32_t i, store_doc_t *s, int *issuer)
 		return 0;
 	}
 	*issuer = rc == 1 && s->issuer_unit_id == t->units[i].id;
-	if (rc == 0 || (!*issuer && !(published(s) && addressed(req, s->id, t->units[i].id, NULL)))) {
-		app_error_page(req, 404, "Đơn vị này không ban hành và không nhận văn bản nào với số này.");
+	if (rc == 0 ||
+	    (!*issuer && !(published(s) && addressed(req, s->id, t->units[i].id, NULL)))) {
+		app_error_page(req, 404,
+		               "Đơn vị này không ban hành và không nhận văn bản nào với số này.");
 		return 0;
 	}
 	return 1;
@@ -1637,8 +1657,8 @@ board_json(http_req_t *req, const store_doc_t *s, const doc_t *d, int32_t today)
 	json_t *duties = json_array();
 	for (size_t k = 0; k < tl.n;) {
 		int duty = tl.v[k].duty;
-		const doc_duty_t *du = d && duty >= 0 && (size_t)duty < d->nduties ? &d->duties[duty]
-		                                                                   : NULL;
+		const doc_duty_t *du =
+		        d && duty >= 0 && (size_t)duty < d->nduties ? &d->duties[duty] : NULL;
 		json_t *units = json_array();
 		size_t done = 0, n = 0, late = 0;
 		for (; k < tl.n && tl.v[k].duty == duty; k++) {
@@ -1650,18 +1670,19 @@ board_json(http_req_t *req, const store_doc_t *s, const doc_t *d, int32_t today)
 			late += !strcmp(cls, "late");
 			n++;
 			json_array_append_new(
-			        units, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code",
-			                         u >= 0 ? t->units[u].code : "", "name",
-			                         u >= 0 ? t->units[u].name : "", "status", st, "cls", cls,
-			                         "done_at", fmt_time(a, tk->done_at), "note", tk->note));
+			        units,
+			        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code",
+			                  u >= 0 ? t->units[u].code : "", "name",
+			                  u >= 0 ? t->units[u].name : "", "status", st, "cls", cls,
+			                  "done_at", fmt_time(a, tk->done_at), "note", tk->note));
 		}
 		json_array_append_new(
-		        duties,
-		        json_pack("{s:i,s:s,s:s,s:s,s:s,s:o,s:i,s:i,s:i,s:b}", "n", duty + 1, "role",
-		                  task_role_name(tl.v[k - 1].role), "who", du ? du->who.text : "", "task",
-		                  tl.v[k - 1].task, "due", fmt_date(a, tl.v[k - 1].due_date), "units",
-		                  units, "done", (int)done, "total", (int)n, "late", (int)late,
-		                  "has_late", late > 0));
+		        duties, json_pack("{s:i,s:s,s:s,s:s,s:s,s:o,s:i,s:i,s:i,s:b}", "n",
+		                          duty + 1, "role", task_role_name(tl.v[k - 1].role), "who",
+		                          du ? du->who.text : "", "task", tl.v[k - 1].task, "due",
+		                          fmt_date(a, tl.v[k - 1].due_date), "units", units, "done",
+		                          (int)done, "total", (int)n, "late", (int)late, "has_late",
+		                          late > 0));
 	}
 	return duties;
 }
@@ -1675,8 +1696,8 @@ receipts_json(http_req_t *req, const store_doc_t *s)
 	json_t *read = json_array(), *unread = json_array();
 	for (size_t k = 0; k < r.n; k++) {
 		int32_t u = unit_tree_find_id(t, r.v[k].unit_id);
-		json_t *o = json_pack("{s:s,s:s,s:s}", "code", u >= 0 ? t->units[u].code : "", "name",
-		                      u >= 0 ? t->units[u].name : "", "at",
+		json_t *o = json_pack("{s:s,s:s,s:s}", "code", u >= 0 ? t->units[u].code : "",
+		                      "name", u >= 0 ? t->units[u].name : "", "at",
 		                      fmt_time(a, r.v[k].read_at));
 		json_array_append_new(r.v[k].read_at > 0 ? read : unread, o);
 	}
@@ -1736,12 +1757,13 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 		return 500;
 	int32_t today = docs_today(app_now());
 	int32_t issuer = unit_tree_find_id(t, s->issuer_unit_id);
-	const char *url = arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, (long long)s->id);
+	const char *url =
+	        arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, (long long)s->id);
 	json_t *meta = json_pack(
 	        "{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:i,s:I,s:s,s:s,s:I}", "id", (json_int_t)s->id,
-	        "kind", s->kind, "kind_name", kind_name_of(s->kind), "status", s->status,
-	        "number", number_text(a, s, d), "subject", s->subject, "public", s->is_public,
-	        "draft", !published(s), "year", s->year, "version", (json_int_t)s->version, "date",
+	        "kind", s->kind, "kind_name", kind_name_of(s->kind), "status", s->status, "number",
+	        number_text(a, s, d), "subject", s->subject, "public", s->is_public, "draft",
+	        !published(s), "year", s->year, "version", (json_int_t)s->version, "date",
 	        fmt_date(a, s->doc_date), "published_at", fmt_time(a, s->published_at),
 	        "derived_from", (json_int_t)s->derived_from);
 	json_object_set_new(meta, "issuer", issuer >= 0 ? app_unit_json(t, issuer) : json_null());
@@ -1844,15 +1866,17 @@ page_doc_save(http_req_t *req)
 	form_view_t fv = {in.d, in.campaign_id, s.derived_from, in.is_public, in.errors, in.typed};
 	int64_t expected;
 	if (id_param(req, "version", &expected) < 0)
-		field_err(&in, "general", "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi sửa.");
+		field_err(&in, "general",
+		          "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi sửa.");
 	int rc;
 	if (json_object_size(in.errors))
-		rc = render_doc(req, 422, i, &s, 1, &fv,
-		                "Có mục chưa hợp lệ (ghi ngay dưới từng mục). Chưa có gì được lưu.");
+		rc = render_doc(
+		        req, 422, i, &s, 1, &fv,
+		        "Có mục chưa hợp lệ (ghi ngay dưới từng mục). Chưa có gì được lưu.");
 	else {
 		int64_t id, version;
-		int st = save_draft(req, i, s.id, in.d, in.campaign_id, s.derived_from, in.is_public,
-		                    expected, &id, &version);
+		int st = save_draft(req, i, s.id, in.d, in.campaign_id, s.derived_from,
+		                    in.is_public, expected, &id, &version);
 		if (st == 0) {
 			app_audit(req, t, i, "doc.save", arena_printf(a, "%lld", (long long)s.id),
 			          NULL, in.d->subject);
@@ -1861,11 +1885,12 @@ page_doc_save(http_req_t *req)
 			                                t->units[i].code, (long long)s.id));
 		} else if (st == -2 || st == -3) {
 			load_doc(req, s.id, &s);
-			rc = render_doc(req, 409, i, &s, 1, st == -2 ? &fv : NULL,
-			                st == -2 ? "Bản nháp vừa được người khác sửa. Nội dung bạn "
-			                           "nhập vẫn còn trong biểu mẫu dưới đây; hãy so với "
-			                           "văn bản hiện tại rồi lưu lại."
-			                         : "Văn bản đã ban hành, không sửa được.");
+			rc = render_doc(
+			        req, 409, i, &s, 1, st == -2 ? &fv : NULL,
+			        st == -2 ? "Bản nháp vừa được người khác sửa. Nội dung bạn "
+			                   "nhập vẫn còn trong biểu mẫu dưới đây; hãy so với "
+			                   "văn bản hiện tại rồi lưu lại."
+			                 : "Văn bản đã ban hành, không sửa được.");
 		} else
 			rc = 500;
 	}
@@ -1891,19 +1916,19 @@ page_doc_publish(http_req_t *req)
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi ban hành.");
 	const char *np = trim(a, param(req, "number"));
-	if (*np && (text_parse_int(np, strlen(np), &number) < 0 || number < 1 ||
-	            number > 999999))
+	if (*np && (text_parse_int(np, strlen(np), &number) < 0 || number < 1 || number > 999999))
 		return render_doc(req, 422, i, &s, 1, NULL,
 		                  "Số đã cấp phải là số nguyên từ 1 đến 999999 (để trống: hệ thống "
 		                  "tự cấp số tiếp theo).");
 	const char *dp = trim(a, param(req, "date"));
 	int32_t date = 0;
 	if (*dp && text_parse_date(dp, strlen(dp), &date) < 0)
-		return render_doc(req, 422, i, &s, 1, NULL,
-		                  arena_printf(a,
-		                               "Ngày ban hành \"%.20s\" không phải ngày hợp lệ; hãy "
-		                               "nhập dạng dd/mm/yyyy hoặc để trống (hôm nay).",
-		                               dp));
+		return render_doc(
+		        req, 422, i, &s, 1, NULL,
+		        arena_printf(a,
+		                     "Ngày ban hành \"%.20s\" không phải ngày hợp lệ; hãy "
+		                     "nhập dạng dd/mm/yyyy hoặc để trống (hôm nay).",
+		                     dp));
 	if (date && date != s.doc_date) {
 		/* date the draft first: the number is taken in the year of that date */
 		doc_t *d = doc_of(req, &s);
@@ -1916,8 +1941,9 @@ page_doc_publish(http_req_t *req)
 		                    version, &id, &version);
 		if (st == -2 || st == -3) {
 			load_doc(req, s.id, &s);
-			return render_doc(req, 409, i, &s, 1, NULL,
-			                  "Bản nháp vừa được người khác sửa; hãy đọc lại rồi ban hành.");
+			return render_doc(
+			        req, 409, i, &s, 1, NULL,
+			        "Bản nháp vừa được người khác sửa; hãy đọc lại rồi ban hành.");
 		}
 		if (st < 0)
 			return 500;
@@ -1936,18 +1962,20 @@ page_doc_publish(http_req_t *req)
 	}
 	load_doc(req, s.id, &s);
 	if (rc == -2)
-		return render_doc(req, 409, i, &s, 1, NULL,
-		                  "Bản nháp đã thay đổi kể từ khi bạn mở trang; hãy đọc lại rồi ban "
-		                  "hành.");
+		return render_doc(
+		        req, 409, i, &s, 1, NULL,
+		        "Bản nháp đã thay đổi kể từ khi bạn mở trang; hãy đọc lại rồi ban "
+		        "hành.");
 	if (rc == -3)
 		return render_doc(req, 409, i, &s, 1, NULL, "Văn bản này đã được ban hành.");
 	if (rc == -4)
-		return render_doc(req, 409, i, &s, 1, NULL,
-		                  arena_printf(a,
-		                               "Số %lld đã được cấp cho một văn bản khác của đơn vị "
-		                               "trong năm này; hãy kiểm tra lại số đã cấp (để trống "
-		                               "để hệ thống tự cấp số).",
-		                               (long long)number));
+		return render_doc(
+		        req, 409, i, &s, 1, NULL,
+		        arena_printf(a,
+		                     "Số %lld đã được cấp cho một văn bản khác của đơn vị "
+		                     "trong năm này; hãy kiểm tra lại số đã cấp (để trống "
+		                     "để hệ thống tự cấp số).",
+		                     (long long)number));
 	return render_doc(req, 422, i, &s, 1, NULL, *err ? err : "Không ban hành được văn bản.");
 }
 
@@ -2003,8 +2031,8 @@ static void
 percent_encode(const char *s, buf_t *out)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_')
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_')
 			buf_putc(out, (char)*p);
 		else
 			buf_printf(out, "%%%02X", *p);
@@ -2044,9 +2072,10 @@ send_file(http_req_t *req, const store_doc_t *s)
 		snprintf(num, sizeof num, "%02d", s->number);
 	else
 		snprintf(num, sizeof num, "du-thao");
-	const char *kc = d->kind == DOC_CV ? "CV" : d->kind == DOC_KH ? "KH"
-	                                       : d->kind == DOC_BC    ? "BC"
-	                                                              : "QD";
+	const char *kc = d->kind == DOC_CV   ? "CV"
+	                 : d->kind == DOC_KH ? "KH"
+	                 : d->kind == DOC_BC ? "BC"
+	                                     : "QD";
 	int year = s->doc_date ? year_of(s->doc_date) : s->year;
 	buf_printf(&ascii, "%s-%s-", kc, num);
 	ascii_part(rest, &ascii);
@@ -2148,12 +2177,12 @@ doc_public_list(http_req_t *req, int32_t unit)
 		if (!published(s) || !s->is_public)
 			continue;
 		doc_t *d = doc_of(req, s);
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id",
-		                                     (json_int_t)s->id, "url",
-		                                     arena_printf(a, "/van-ban/%lld", (long long)s->id),
-		                                     "kind_name", kind_name_of(s->kind), "number",
-		                                     number_text(a, s, d), "subject", s->subject,
-		                                     "date", fmt_date(a, s->doc_date)));
+		json_array_append_new(
+		        arr,
+		        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)s->id, "url",
+		                  arena_printf(a, "/van-ban/%lld", (long long)s->id), "kind_name",
+		                  kind_name_of(s->kind), "number", number_text(a, s, d), "subject",
+		                  s->subject, "date", fmt_date(a, s->doc_date)));
 	}
 	return json_pack("{s:o,s:b,s:b}", "public", arr, "has_public", json_array_size(arr) > 0,
 	                 "can_view", can_view);
@@ -2175,8 +2204,8 @@ shorten(arena_t *a, const char *s, size_t max)
 
 /* One task as a row of a unit's list (its document looked up once per document). */
 static json_t *
-task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today,
-          store_doc_t *docs, int *have, size_t *ndocs, size_t cap)
+task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today, store_doc_t *docs,
+          int *have, size_t *ndocs, size_t cap)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
@@ -2191,9 +2220,9 @@ task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today
 	const char *cls;
 	const char *st = task_status(k, today, &cls);
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "id",
-	                      (json_int_t)k->id, "role", task_role_name(k->role), "task", k->task, "due",
-	                      fmt_date(a, k->due_date), "status", st, "cls", cls, "note", k->note,
-	                      "done", k->done_at > 0, "done_at", fmt_time(a, k->done_at),
+	                      (json_int_t)k->id, "role", task_role_name(k->role), "task", k->task,
+	                      "due", fmt_date(a, k->due_date), "status", st, "cls", cls, "note",
+	                      k->note, "done", k->done_at > 0, "done_at", fmt_time(a, k->done_at),
 	                      "unit_code", u->code, "unit_name", u->name);
 	json_object_set_new(o, "short", json_string(shorten(a, k->task, 160)));
 	if (s) {
@@ -2224,8 +2253,7 @@ page_tasks(http_req_t *req)
 	size_t ndocs = 0, open = 0, late = 0;
 	json_t *rows = json_array();
 	for (size_t k = 0; k < tl.n; k++) {
-		json_t *o = task_json(req, &t->units[i], &tl.v[k], today, docs, have, &ndocs,
-		                      tl.n);
+		json_t *o = task_json(req, &t->units[i], &tl.v[k], today, docs, have, &ndocs, tl.n);
 		const char *cls;
 		task_status(&tl.v[k], today, &cls);
 		open += strcmp(cls, "done") != 0;
@@ -2233,9 +2261,9 @@ page_tasks(http_req_t *req)
 		json_array_append_new(rows, o);
 	}
 	if (is_api(req))
-		return app_reply_json(req, 200,
-		                      json_pack("{s:o,s:o}", "unit", app_unit_json(t, i), "tasks",
-		                                rows));
+		return app_reply_json(
+		        req, 200,
+		        json_pack("{s:o,s:o}", "unit", app_unit_json(t, i), "tasks", rows));
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:b,s:i,s:i,s:b,s:b}", "unit", app_unit_json(t, i),
 	                        "path", app_unit_path_json(t, i), "tasks", rows, "has_tasks",
 	                        tl.n > 0, "open", (int)open, "late", (int)late, "has_late",
@@ -2337,8 +2365,9 @@ doc_home(http_req_t *req)
 				continue;
 			open_total++;
 			if (shown < HOME_TASKS) {
-				json_array_append_new(tasks, task_json(req, &t->units[i], &tl.v[k], today,
-				                                       docs, have, &ndocs, tl.n));
+				json_array_append_new(tasks,
+				                      task_json(req, &t->units[i], &tl.v[k], today,
+				                                docs, have, &ndocs, tl.n));
 				shown++;
 			}
 		}
@@ -2349,8 +2378,9 @@ doc_home(http_req_t *req)
 			n += in.read_at[k] == 0;
 		if (n) {
 			total_unread += n;
-			json_array_append_new(unread, json_pack("{s:s,s:s,s:i}", "code", t->units[i].code,
-			                                        "name", t->units[i].name, "n", (int)n));
+			json_array_append_new(unread,
+			                      json_pack("{s:s,s:s,s:i}", "code", t->units[i].code,
+			                                "name", t->units[i].name, "n", (int)n));
 		}
 	}
 	return json_pack("{s:o,s:b,s:i,s:b,s:i,s:b,s:o,s:b}", "tasks", tasks, "has_tasks",

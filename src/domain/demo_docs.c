@@ -106,8 +106,8 @@ publish(demo_ctx_t *c, int64_t id, int64_t version, int32_t date, int number, in
 {
 	char err[400] = "";
 	int num;
-	int rc = docs_publish(c->st, c->t, id, version, date, at_ten(date) + 3600, 0, number,
-	                      &num, err, sizeof err);
+	int rc = docs_publish(c->st, c->t, id, version, date, at_ten(date) + 3600, 0, number, &num,
+	                      err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "demo document %lld not published (%d): %s\n", (long long)id, rc,
 		        err);
@@ -172,7 +172,8 @@ run(demo_ctx_t *c, int64_t campaign_id)
 	 * stand-in: seed 001 cites it, its text is ours) */
 	doc_t *dt = load(c, "002-dai-tu-cong-van-747.json");
 	int64_t dt_id;
-	if (!dt || draft(c, "DT-PGDDT", dt, 0, 0, 1, at_ten(dt->date) - 86400, &dt_id, &version) < 0 ||
+	if (!dt ||
+	    draft(c, "DT-PGDDT", dt, 0, 0, 1, at_ten(dt->date) - 86400, &dt_id, &version) < 0 ||
 	    publish(c, dt_id, version, dt->date, 747, NULL) < 0)
 		return -1;
 	/* Hà Thượng opened it the next morning, and made its plan from it */
@@ -217,8 +218,9 @@ run(demo_ctx_t *c, int64_t campaign_id)
 	 * by the system; and a draft báo cáo attaching the compiled results */
 	doc_t *ha = load(c, "003-hai-an-ke-hoach.json");
 	int64_t ha_id;
-	if (!ha || draft(c, "306", ha, campaign_id, 0, 1, at_ten(ha->date) - 86400, &ha_id,
-	                 &version) < 0 ||
+	if (!ha ||
+	    draft(c, "306", ha, campaign_id, 0, 1, at_ten(ha->date) - 86400, &ha_id, &version) <
+	            0 ||
 	    publish(c, ha_id, version, ha->date, 0, NULL) < 0)
 		return -1;
 	doc_t *plan = stored(c, ha_id);
