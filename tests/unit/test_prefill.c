@@ -40,11 +40,12 @@ dump(const template_t *t)
 static char *
 doc_of(const char *items)
 {
-	static char doc[4096];
-	snprintf(doc, sizeof doc,
-	         "{\"code\":\"t\",\"name\":\"Mẫu\",\"year\":2022,\"sections\":[{\"code\":\"s\","
-	         "\"title\":\"Phần\",\"items\":[%s]}],\"rules\":[]}",
-	         items);
+	static char doc[8192];
+	int n = snprintf(doc, sizeof doc,
+	                 "{\"code\":\"t\",\"name\":\"Mẫu\",\"year\":2022,\"sections\":[{\"code\":"
+	                 "\"s\",\"title\":\"Phần\",\"items\":[%s]}],\"rules\":[]}",
+	                 items);
+	assert_true(n > 0 && (size_t)n < sizeof doc);
 	return doc;
 }
 
