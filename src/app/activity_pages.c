@@ -56,26 +56,6 @@ fail(http_req_t *req, int status, const char *msg)
 }
 
 static const char *
-count_text(arena_t *a, int64_t v)
-{
-	buf_t b = BUF_INIT;
-	text_format_int(v, &b);
-	const char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static const char *
-day_text(arena_t *a, int32_t days)
-{
-	buf_t b = BUF_INIT;
-	text_format_date(days, &b);
-	const char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static const char *
 date_of(arena_t *a, int64_t t)
 {
 	buf_t b = BUF_INIT;
@@ -110,7 +90,7 @@ static const char *
 day_heading(arena_t *a, int32_t d)
 {
 	return arena_printf(a, "%s, %s", activity_weekday_name(activity_weekday(d)),
-	                    day_text(a, d));
+	                    app_fmt_date(a, d));
 }
 
 /* "2022-10-06T07:00:00+07:00" */
@@ -347,13 +327,14 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 		activity_vn_split(s->start_at, &d1, &m1);
 		activity_vn_split(s->end_at, &d2, &m2);
 		/* "08:00 03/10 – 10:30 07/10" across days */
-		const char *sw = d1 != d2 ? arena_printf(a, "%s %.5s – %s %.5s",
-		                                         hhmm_of(a, s->start_at), day_text(a, d1),
-		                                         hhmm_of(a, s->end_at), day_text(a, d2))
-		                 : s->end_at > s->start_at
-		                         ? arena_printf(a, "%s–%s", hhmm_of(a, s->start_at),
-		                                        hhmm_of(a, s->end_at))
-		                         : hhmm_of(a, s->start_at);
+		const char *sw =
+		        d1 != d2 ? arena_printf(a, "%s %.5s – %s %.5s", hhmm_of(a, s->start_at),
+		                                app_fmt_date(a, d1), hhmm_of(a, s->end_at),
+		                                app_fmt_date(a, d2))
+		        : s->end_at > s->start_at
+		                ? arena_printf(a, "%s–%s", hhmm_of(a, s->start_at),
+		                               hhmm_of(a, s->end_at))
+		                : hhmm_of(a, s->start_at);
 		json_object_set_new(o, "short_when", js(sw));
 	}
 	json_object_set_new(o, "start_hhmm", js(hhmm_of(a, s->start_at)));
@@ -363,7 +344,7 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 	json_object_set_new(o, "audience", js(s->audience));
 	json_object_set_new(o, "description", js(s->description));
 	if (s->expected >= 0)
-		json_object_set_new(o, "expected_text", js(count_text(a, s->expected)));
+		json_object_set_new(o, "expected_text", js(app_fmt_count(a, s->expected)));
 	json_object_set_new(o, "is_public", json_boolean(s->is_public));
 	json_object_set_new(o, "late", json_boolean(s->late));
 	json_object_set_new(o, "status", js(s->status));
@@ -371,7 +352,7 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 	json_object_set_new(o, "held", json_boolean(!strcmp(s->status, "held")));
 	json_object_set_new(o, "cancelled", json_boolean(!strcmp(s->status, "cancelled")));
 	if (s->actual >= 0)
-		json_object_set_new(o, "actual_text", js(count_text(a, s->actual)));
+		json_object_set_new(o, "actual_text", js(app_fmt_count(a, s->actual)));
 	json_object_set_new(o, "outcome", js(s->outcome));
 	if (u >= 0) {
 		json_object_set_new(o, "unit_code", js(t->units[u].code));
@@ -633,7 +614,7 @@ late_message(arena_t *a, const camp_t *c)
 	                    "Đã quá hạn đăng ký hoạt động (%s) của đợt “%s”. Nếu vẫn cần đăng ký, "
 	                    "hãy đánh dấu “Tôi xác nhận đăng ký muộn” rồi gửi lại; hoạt động sẽ "
 	                    "được ghi là đăng ký muộn.",
-	                    day_text(a, c->reg), c->name);
+	                    app_fmt_date(a, c->reg), c->name);
 }
 
 /* The form's context: typed values, options with the selection, errors by field. */
@@ -660,7 +641,7 @@ form_json(http_req_t *req, const camp_list_t *cl, const form_t *f, int creating)
 		late_possible |= late;
 		const char *label =
 		        c->reg ? arena_printf(a, "%s — hạn đăng ký %s%s", c->name,
-		                              day_text(a, c->reg), late ? " (đã quá hạn)" : "")
+		                              app_fmt_date(a, c->reg), late ? " (đã quá hạn)" : "")
 		               : c->name;
 		json_array_append_new(camps, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)c->id,
 		                                       "label", label, "selected", c == sel));
@@ -1391,7 +1372,7 @@ week_grid(http_req_t *req, const viewer_t *vw, const act_vec_t *v, int32_t monda
 		}
 		json_array_append_new(cols, json_pack("{s:s,s:s,s:o,s:b,s:b}", "weekday",
 		                                      activity_weekday_name(k), "date",
-		                                      day_text(a, d), "items", items, "empty",
+		                                      app_fmt_date(a, d), "items", items, "empty",
 		                                      json_array_size(items) == 0, "today",
 		                                      d == now_day));
 	}
@@ -1477,18 +1458,18 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
 		return 500;
 	json_object_set_new(ctx, "week", week_grid(req, vw, &v, monday));
 	json_object_set_new(ctx, "more", json_boolean(v.n >= WEEK_MAX));
-	json_object_set_new(
-	        ctx, "week_title",
-	        js(arena_printf(a, "Tuần %s – %s", day_text(a, monday), day_text(a, monday + 6))));
+	json_object_set_new(ctx, "week_title",
+	                    js(arena_printf(a, "Tuần %s – %s", app_fmt_date(a, monday),
+	                                    app_fmt_date(a, monday + 6))));
 	json_object_set_new(ctx, "prev_url",
 	                    js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep), sep,
-	                                    day_text(a, monday - 7))));
+	                                    app_fmt_date(a, monday - 7))));
 	json_object_set_new(ctx, "next_url",
 	                    js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep), sep,
-	                                    day_text(a, monday + 7))));
+	                                    app_fmt_date(a, monday + 7))));
 	json_object_set_new(ctx, "this_week_url",
 	                    js(arena_printf(a, "%s%s%sview=week", base, buf_cstr(keep), sep)));
-	json_object_set_new(ctx, "week_value", js(day_text(a, monday)));
+	json_object_set_new(ctx, "week_value", js(app_fmt_date(a, monday)));
 	return 0;
 }
 
@@ -1845,7 +1826,7 @@ ics_event(http_req_t *req, const store_activity_t *s, const char *base, const ch
 	if (*s->audience)
 		buf_printf(&d, "\nĐối tượng: %s", s->audience);
 	if (!strcmp(s->status, "held") && s->actual >= 0)
-		buf_printf(&d, "\nĐã tổ chức: %s người tham gia", count_text(a, s->actual));
+		buf_printf(&d, "\nĐã tổ chức: %s người tham gia", app_fmt_count(a, s->actual));
 	if (!strcmp(s->status, "cancelled"))
 		buf_puts(&d, "\nĐÃ HỦY");
 	if (*s->description)

@@ -118,6 +118,11 @@ int app_render_page(http_req_t *req, int status, const char *tmpl, const char *t
 int app_reply_json(http_req_t *req, int status, json_t *value);
 /* "1.234" */
 json_t *app_json_count(int64_t v);
+/* Display strings in the request arena a: "1.234"; "05/10/2022" ("" for 0 or less, a date
+ * not set); "05/10/2022 07:30" in Vietnam's time (UTC+7) for Unix seconds ("" for 0). */
+const char *app_fmt_count(arena_t *a, int64_t v);
+const char *app_fmt_date(arena_t *a, int32_t days);
+const char *app_fmt_time(arena_t *a, int64_t at);
 /* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, url. */
 json_t *app_unit_json(const unit_tree_t *t, int32_t i);
 /* Ancestors of i (root first, i excluded) as an array of unit summaries. */

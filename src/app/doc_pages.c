@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "app/reporting.h"
 #include "core/log.h"
@@ -20,11 +19,10 @@
 #include "docs/render.h"
 #include "text/text.h"
 
-#define VN_OFFSET (7 * 3600) /* times are shown in Vietnam's time (UTC+7) */
-#define NOTE_MAX 2000        /* a unit's note when it marks a task done */
-#define TARGET_MAX 500       /* units and kinds chosen on one row */
-#define HOME_TASKS 20        /* open tasks listed on the home page */
-#define MAX_CHILDREN 5000    /* units offered as addressees */
+#define NOTE_MAX 2000     /* a unit's note when it marks a task done */
+#define TARGET_MAX 500    /* units and kinds chosen on one row */
+#define HOME_TASKS 20     /* open tasks listed on the home page */
+#define MAX_CHILDREN 5000 /* units offered as addressees */
 
 /* ---------- small helpers ---------- */
 
@@ -58,37 +56,11 @@ id_param(http_req_t *req, const char *name, int64_t *out)
 	return 0;
 }
 
-static const char *
-fmt_date(arena_t *a, int32_t days)
-{
-	if (days <= 0)
-		return "";
-	buf_t b = BUF_INIT;
-	text_format_date(days, &b);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static const char *
-fmt_time(arena_t *a, int64_t at)
-{
-	if (at <= 0)
-		return "";
-	time_t tt = (time_t)(at + VN_OFFSET);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	return arena_printf(a, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-	                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-}
-
 static int
 year_of(int32_t days)
 {
-	buf_t b = BUF_INIT;
-	text_format_date(days, &b);
-	int y = atoi(buf_cstr(&b) + 6);
-	buf_free(&b);
+	int y, m, d;
+	text_civil_from_days(days, &y, &m, &d);
 	return y;
 }
 
@@ -579,7 +551,7 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	for (size_t p = 0; p < sizeof plain / sizeof plain[0]; p++)
 		json_object_set_new(f, plain[p].name,
 		                    json_string(plain[p].value ? plain[p].value : ""));
-	json_object_set_new(f, "date", json_string(typed_or(fv, "date", fmt_date(a, d->date))));
+	json_object_set_new(f, "date", json_string(typed_or(fv, "date", app_fmt_date(a, d->date))));
 	static const char *const auths[] = {"", "KT.", "Q.", "TL.", "TUQ."};
 	json_t *au = json_array();
 	for (size_t p = 0; p < sizeof auths / sizeof auths[0]; p++)
@@ -637,8 +609,8 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 		json_t *row = json_pack("{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead",
 		                        u ? u->lead : r == 0, "who", u ? u->who.text : "", "task",
 		                        u ? u->task : "", "due",
-		                        typed_or(fv, key, u ? fmt_date(a, u->due) : ""), "targets",
-		                        target_json(req, &o, u ? &u->who : NULL));
+		                        typed_or(fv, key, u ? app_fmt_date(a, u->due) : ""),
+		                        "targets", target_json(req, &o, u ? &u->who : NULL));
 		set_err(row, "err_due", fv->errors, key);
 		snprintf(key, sizeof key, "duty_who_%zu", r);
 		set_err(row, "err_who", fv->errors, key);
@@ -1087,31 +1059,10 @@ save_draft(http_req_t *req, int32_t i, int64_t id, const doc_t *d, int64_t campa
 {
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
-	json_t *j = doc_json(d);
-	char *json = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	int64_t now = app_now();
 	app_user_t *u = app_req_user(req);
-	store_doc_t s = {
-	        .id = id,
-	        .issuer_unit_id = t->units[i].id,
-	        .campaign_id = campaign_id,
-	        .derived_from = derived_from,
-	        .kind = doc_kind_code(d->kind),
-	        .status = "draft",
-	        .is_public = is_public,
-	        .year = d->date ? year_of(d->date) : d->year,
-	        .doc_date = d->date,
-	        .subject = d->subject,
-	        .json = json,
-	        .created_at = now,
-	        .created_by = u ? u->id : 0,
-	        .updated_at = now,
-	        .updated_by = u ? u->id : 0,
-	};
-	int rc = store_doc_save(app->store, &s, expected_version, out_id, version);
-	free(json);
-	return rc;
+	return docs_save_draft(app->store, id, t->units[i].id, d, campaign_id, derived_from,
+	                       is_public, app_now(), u ? u->id : 0, expected_version, out_id,
+	                       version);
 }
 
 /* ---------- the rendered document as JSON (for the web page) ---------- */
@@ -1266,7 +1217,7 @@ issued_json(http_req_t *req, const store_doc_t *s, int32_t today)
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "id", (json_int_t)s->id, "kind",
 	                      s->kind, "kind_name", kind_name_of(s->kind), "number",
 	                      number_text(a, s, d), "subject", s->subject, "public", s->is_public,
-	                      "draft", !published(s), "date", fmt_date(a, s->doc_date));
+	                      "draft", !published(s), "date", app_fmt_date(a, s->doc_date));
 	if (published(s)) {
 		rcpt_list_t r = recipients_of(req, s->id);
 		size_t nread = 0;
@@ -1323,10 +1274,10 @@ page_docs(http_req_t *req)
 			        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s}", "id",
 			                  (json_int_t)s->id, "kind", s->kind, "kind_name",
 			                  kind_name_of(s->kind), "number", number_text(a, s, d),
-			                  "subject", s->subject, "date", fmt_date(a, s->doc_date),
-			                  "issuer", issuer >= 0 ? t->units[issuer].name : "",
-			                  "unread", !is_read, "read_at",
-			                  fmt_time(a, in.read_at[k])));
+			                  "subject", s->subject, "date",
+			                  app_fmt_date(a, s->doc_date), "issuer",
+			                  issuer >= 0 ? t->units[issuer].name : "", "unread",
+			                  !is_read, "read_at", app_fmt_time(a, in.read_at[k])));
 		}
 	if (is_api(req))
 		return app_reply_json(req, 200,
@@ -1670,19 +1621,19 @@ board_json(http_req_t *req, const store_doc_t *s, const doc_t *d, int32_t today)
 			late += !strcmp(cls, "late");
 			n++;
 			json_array_append_new(
-			        units,
-			        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code",
-			                  u >= 0 ? t->units[u].code : "", "name",
-			                  u >= 0 ? t->units[u].name : "", "status", st, "cls", cls,
-			                  "done_at", fmt_time(a, tk->done_at), "note", tk->note));
+			        units, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code",
+			                         u >= 0 ? t->units[u].code : "", "name",
+			                         u >= 0 ? t->units[u].name : "", "status", st,
+			                         "cls", cls, "done_at",
+			                         app_fmt_time(a, tk->done_at), "note", tk->note));
 		}
 		json_array_append_new(
 		        duties, json_pack("{s:i,s:s,s:s,s:s,s:s,s:o,s:i,s:i,s:i,s:b}", "n",
 		                          duty + 1, "role", task_role_name(tl.v[k - 1].role), "who",
 		                          du ? du->who.text : "", "task", tl.v[k - 1].task, "due",
-		                          fmt_date(a, tl.v[k - 1].due_date), "units", units, "done",
-		                          (int)done, "total", (int)n, "late", (int)late, "has_late",
-		                          late > 0));
+		                          app_fmt_date(a, tl.v[k - 1].due_date), "units", units,
+		                          "done", (int)done, "total", (int)n, "late", (int)late,
+		                          "has_late", late > 0));
 	}
 	return duties;
 }
@@ -1698,7 +1649,7 @@ receipts_json(http_req_t *req, const store_doc_t *s)
 		int32_t u = unit_tree_find_id(t, r.v[k].unit_id);
 		json_t *o = json_pack("{s:s,s:s,s:s}", "code", u >= 0 ? t->units[u].code : "",
 		                      "name", u >= 0 ? t->units[u].name : "", "at",
-		                      fmt_time(a, r.v[k].read_at));
+		                      app_fmt_time(a, r.v[k].read_at));
 		json_array_append_new(r.v[k].read_at > 0 ? read : unread, o);
 	}
 	return json_pack("{s:o,s:o,s:i,s:i,s:b}", "read", read, "unread", unread, "nread",
@@ -1718,11 +1669,12 @@ derived_json(http_req_t *req, const store_doc_t *s)
 		int32_t u = unit_tree_find_id(t, l.v[k].issuer_unit_id);
 		doc_t *d = doc_of(req, &l.v[k]);
 		json_array_append_new(
-		        arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)l.v[k].id,
-		                       "issuer_code", u >= 0 ? t->units[u].code : "", "issuer",
-		                       u >= 0 ? t->units[u].name : "", "subject", l.v[k].subject,
-		                       "number", number_text(a, &l.v[k], d), "date",
-		                       fmt_date(a, l.v[k].doc_date), "draft", !published(&l.v[k])));
+		        arr,
+		        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)l.v[k].id,
+		                  "issuer_code", u >= 0 ? t->units[u].code : "", "issuer",
+		                  u >= 0 ? t->units[u].name : "", "subject", l.v[k].subject,
+		                  "number", number_text(a, &l.v[k], d), "date",
+		                  app_fmt_date(a, l.v[k].doc_date), "draft", !published(&l.v[k])));
 	}
 	return arr;
 }
@@ -1764,7 +1716,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 	        "kind", s->kind, "kind_name", kind_name_of(s->kind), "status", s->status, "number",
 	        number_text(a, s, d), "subject", s->subject, "public", s->is_public, "draft",
 	        !published(s), "year", s->year, "version", (json_int_t)s->version, "date",
-	        fmt_date(a, s->doc_date), "published_at", fmt_time(a, s->published_at),
+	        app_fmt_date(a, s->doc_date), "published_at", app_fmt_time(a, s->published_at),
 	        "derived_from", (json_int_t)s->derived_from);
 	json_object_set_new(meta, "issuer", issuer >= 0 ? app_unit_json(t, issuer) : json_null());
 	if (s->campaign_id > 0) {
@@ -1811,7 +1763,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 		json_object_set_new(form, "action", json_string(url));
 		json_object_set_new(ctx, "form", form);
 		json_object_set_new(ctx, "form_open", json_boolean(fv != NULL));
-		json_object_set_new(ctx, "today", json_string(fmt_date(a, today)));
+		json_object_set_new(ctx, "today", json_string(app_fmt_date(a, today)));
 	}
 	const char *ok = done_message(param(req, "done"));
 	if (ok)
@@ -2146,7 +2098,7 @@ page_public_doc(http_req_t *req)
 	json_t *ctx = json_pack("{s:o,s:I,s:s,s:s,s:s,s:s}", "sheet", sheet_json(m), "id",
 	                        (json_int_t)s.id, "number", number_text(a, &s, d), "kind_name",
 	                        kind_name_of(s.kind), "subject", s.subject, "date",
-	                        fmt_date(a, s.doc_date));
+	                        app_fmt_date(a, s.doc_date));
 	if (issuer >= 0) {
 		json_object_set_new(ctx, "issuer", app_unit_json(t, issuer));
 		json_object_set_new(ctx, "path", app_unit_path_json(t, issuer));
@@ -2182,7 +2134,7 @@ doc_public_list(http_req_t *req, int32_t unit)
 		        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)s->id, "url",
 		                  arena_printf(a, "/van-ban/%lld", (long long)s->id), "kind_name",
 		                  kind_name_of(s->kind), "number", number_text(a, s, d), "subject",
-		                  s->subject, "date", fmt_date(a, s->doc_date)));
+		                  s->subject, "date", app_fmt_date(a, s->doc_date)));
 	}
 	return json_pack("{s:o,s:b,s:b}", "public", arr, "has_public", json_array_size(arr) > 0,
 	                 "can_view", can_view);
@@ -2219,11 +2171,11 @@ task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today
 	}
 	const char *cls;
 	const char *st = task_status(k, today, &cls);
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "id",
-	                      (json_int_t)k->id, "role", task_role_name(k->role), "task", k->task,
-	                      "due", fmt_date(a, k->due_date), "status", st, "cls", cls, "note",
-	                      k->note, "done", k->done_at > 0, "done_at", fmt_time(a, k->done_at),
-	                      "unit_code", u->code, "unit_name", u->name);
+	json_t *o = json_pack(
+	        "{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "id", (json_int_t)k->id, "role",
+	        task_role_name(k->role), "task", k->task, "due", app_fmt_date(a, k->due_date),
+	        "status", st, "cls", cls, "note", k->note, "done", k->done_at > 0, "done_at",
+	        app_fmt_time(a, k->done_at), "unit_code", u->code, "unit_name", u->name);
 	json_object_set_new(o, "short", json_string(shorten(a, k->task, 160)));
 	if (s) {
 		doc_t *d = doc_of(req, s);

@@ -127,3 +127,39 @@ app_error_page(http_req_t *req, int status, const char *message)
 	}
 	http_reply(req, status, "text/plain; charset=utf-8", msg, strlen(msg));
 }
+
+const char *
+app_fmt_count(arena_t *a, int64_t v)
+{
+	buf_t b = BUF_INIT;
+	text_format_int(v, &b);
+	char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+const char *
+app_fmt_date(arena_t *a, int32_t days)
+{
+	if (days <= 0)
+		return "";
+	buf_t b = BUF_INIT;
+	text_format_date(days, &b);
+	char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+const char *
+app_fmt_time(arena_t *a, int64_t at)
+{
+	if (at <= 0)
+		return "";
+	int64_t local = at + 7 * 3600; /* Vietnam: UTC+7, no daylight saving */
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t sec = local - days * 86400;
+	int y, m, d;
+	text_civil_from_days((int32_t)days, &y, &m, &d);
+	return arena_printf(a, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(sec / 3600),
+	                    (int)(sec / 60 % 60));
+}

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/reporting.h"
 #include "core/log.h"
@@ -37,40 +36,17 @@ fmt_int(int64_t v)
 	return app_json_count(v);
 }
 
-static const char *
-fmt_date(arena_t *a, int32_t days)
-{
-	if (days <= 0)
-		return "";
-	buf_t b = BUF_INIT;
-	text_format_date(days, &b);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static const char *
-fmt_time(arena_t *a, int64_t at)
-{
-	if (at <= 0)
-		return "";
-	time_t tt = (time_t)(at + VN_OFFSET);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	return arena_printf(a, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
-	                    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-}
-
 static json_t *
 campaign_json(http_req_t *req, const campaign_t *c)
 {
 	arena_t *a = http_req_arena(req);
 	const unit_tree_t *t = app_req_tree(req);
 	int32_t issuer = campaign_issuer(c, t);
-	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year",
-	                      c->year, "name", c->name, "theme", c->theme, "status", c->status,
-	                      "start", fmt_date(a, c->start_date), "end", fmt_date(a, c->end_date),
-	                      "registration_deadline", fmt_date(a, c->registration_deadline));
+	json_t *o =
+	        json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year",
+	                  c->year, "name", c->name, "theme", c->theme, "status", c->status, "start",
+	                  app_fmt_date(a, c->start_date), "end", app_fmt_date(a, c->end_date),
+	                  "registration_deadline", app_fmt_date(a, c->registration_deadline));
 	json_object_set_new(o, "issuer", issuer >= 0 ? app_unit_json(t, issuer) : json_null());
 	json_object_set_new(o, "template", json_string(c->tpl->name));
 	return o;
@@ -92,7 +68,7 @@ campaign_row(const store_campaign_t *c, void *p)
 	arena_t *a = http_req_arena(l->req);
 	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year", c->year,
 	                      "name", c->name, "status", c->status, "start",
-	                      fmt_date(a, c->start_date), "end", fmt_date(a, c->end_date));
+	                      app_fmt_date(a, c->start_date), "end", app_fmt_date(a, c->end_date));
 	if (issuer >= 0) {
 		json_object_set_new(o, "issuer_code", json_string(t->units[issuer].code));
 		json_object_set_new(o, "issuer_name", json_string(t->units[issuer].name));
@@ -460,16 +436,6 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 	return p;
 }
 
-static const char *
-fmt_count(arena_t *a, int64_t v)
-{
-	buf_t b = BUF_INIT;
-	text_format_int(v, &b);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 /* One line's suggestion with its sources, compared with the saved value: for the API
  * (numbers) or the page (formatted text). */
 static json_t *
@@ -482,14 +448,15 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 	for (size_t k = 0; k < pi->nsources; k++) {
 		const prefill_source_t *s = &pi->sources[k];
 		int64_t d = s->act->start_at + VN_OFFSET;
-		const char *date = fmt_date(a, (int32_t)(d >= 0 ? d / 86400 : (d - 86399) / 86400));
+		const char *date =
+		        app_fmt_date(a, (int32_t)(d >= 0 ? d / 86400 : (d - 86399) / 86400));
 		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
 		                      "date", date);
 		if (!page)
 			json_object_set_new(o, "activity", json_integer(s->act->id));
 		if (s->counted) {
 			json_object_set_new(o, "add",
-			                    page ? json_string(fmt_count(a, s->add))
+			                    page ? json_string(app_fmt_count(a, s->add))
 			                         : json_integer(s->add));
 			json_array_append_new(src, o);
 		} else {
@@ -499,9 +466,9 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 	}
 	json_t *o = json_object();
 	if (page) {
-		json_object_set_new(o, "suggested", json_string(fmt_count(a, pi->value)));
+		json_object_set_new(o, "suggested", json_string(app_fmt_count(a, pi->value)));
 		if (saved)
-			json_object_set_new(o, "saved", json_string(fmt_count(a, r->num[col])));
+			json_object_set_new(o, "saved", json_string(app_fmt_count(a, r->num[col])));
 		if (pi->nmissing)
 			json_object_set_new(o, "missing", json_integer((json_int_t)pi->nmissing));
 		size_t nskip = pi->nsources - pi->ncounted;
@@ -599,7 +566,7 @@ attach_prefill(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report
 			    (!r->has[it->col] || r->num[it->col] != pi->value)) {
 				fillable++;
 				if (fill) {
-					const char *v = fmt_count(a, pi->value);
+					const char *v = app_fmt_count(a, pi->value);
 					json_object_set_new(o, "value", json_string(v));
 					json_object_set_new(h, "prefilled", json_true());
 					num[it->col] = pi->value;
@@ -727,9 +694,9 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	        ctx, "can_resubmit",
 	        json_boolean(level && changed && can_submit && !strcmp(r->status, "submitted")));
 	json_object_set_new(ctx, "on_behalf", json_boolean(r->on_behalf));
-	json_object_set_new(ctx, "updated", json_string(fmt_time(a, r->updated_at)));
+	json_object_set_new(ctx, "updated", json_string(app_fmt_time(a, r->updated_at)));
 	int32_t due = campaign_due(lc->c, t, i);
-	json_object_set_new(ctx, "due", json_string(fmt_date(a, due)));
+	json_object_set_new(ctx, "due", json_string(app_fmt_date(a, due)));
 	if (*r->comment && !strcmp(r->status, "returned"))
 		json_object_set_new(ctx, "comment", json_string(r->comment));
 	if (fs && fs->nerrors)
@@ -1251,8 +1218,9 @@ page_chase(http_req_t *req)
 			json_object_set_new(o, "state", json_string(k_names[kd]));
 			json_object_set_new(o, "status_name",
 			                    json_string(rep_status_name(st[k].status)));
-			json_object_set_new(o, "last", json_string(fmt_time(a, st[k].updated_at)));
-			json_object_set_new(o, "due", json_string(fmt_date(a, due)));
+			json_object_set_new(o, "last",
+			                    json_string(app_fmt_time(a, st[k].updated_at)));
+			json_object_set_new(o, "due", json_string(app_fmt_date(a, due)));
 			if (due)
 				json_object_set_new(o, "days_left", json_integer(due - today));
 			json_object_set_new(
@@ -1283,7 +1251,7 @@ page_chase(http_req_t *req)
 		json_object_set_new(o, "late", json_integer(c[K_LATE]));
 		json_object_set_new(o, "missing", json_integer(c[K_MISSING]));
 		json_object_set_new(o, "returned", json_integer(c[K_RETURNED]));
-		json_object_set_new(o, "last", json_string(fmt_time(a, last)));
+		json_object_set_new(o, "last", json_string(app_fmt_time(a, last)));
 		if (campaign_expects(lc->c, t, j))
 			json_object_set_new(o, "status_name",
 			                    json_string(rep_status_name(st[j].status)));
@@ -1379,7 +1347,7 @@ home_campaign(const store_campaign_t *sc, void *p)
 		                  t->units[i].name, "status_name", rep_status_name(r.status));
 		if (due) {
 			json_object_set_new(o, "due",
-			                    json_string(fmt_date(http_req_arena(req), due)));
+			                    json_string(app_fmt_date(http_req_arena(req), due)));
 			json_object_set_new(o, "days_left", json_integer(due - today));
 			json_object_set_new(o, "overdue", json_boolean(due < today));
 		}

@@ -45,31 +45,6 @@ static const char *const authorities[] = {"", "KT.", "Q.", "TL.", "TUQ."};
 
 /* ---- dates (proleptic Gregorian, days since 1970-01-01) ---- */
 
-static int32_t
-days_from_civil(int y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int32_t)doe - 719468;
-}
-
-static void
-civil_from_days(int32_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	const int era = (z >= 0 ? z : z - 146096) / 146097;
-	const unsigned doe = (unsigned)(z - era * 146097);
-	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	const unsigned mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)yoe + era * 400 + (*m <= 2);
-}
-
 /* "YYYY-MM-DD" -> days; -1 when malformed or not a real date. "" -> 0. */
 static int
 parse_iso(const char *s, int32_t *out)
@@ -82,9 +57,9 @@ parse_iso(const char *s, int32_t *out)
 	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
 	    s[7] != '-' || y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	int32_t days = days_from_civil(y, (unsigned)m, (unsigned)d);
+	int32_t days = text_days_from_civil(y, m, d);
 	int y2, m2, d2;
-	civil_from_days(days, &y2, &m2, &d2);
+	text_civil_from_days(days, &y2, &m2, &d2);
 	if (y2 != y || m2 != m || d2 != d)
 		return -1;
 	*out = days;
@@ -97,7 +72,7 @@ iso_json(int32_t days)
 	if (days == 0)
 		return json_string("");
 	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
+	text_civil_from_days(days, &y, &m, &d);
 	char s[16];
 	snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
 	return json_string(s);
@@ -646,7 +621,7 @@ doc_year(const doc_t *d)
 {
 	if (d->date) {
 		int y, m, dd;
-		civil_from_days(d->date, &y, &m, &dd);
+		text_civil_from_days(d->date, &y, &m, &dd);
 		return y;
 	}
 	return d->year;
@@ -664,7 +639,7 @@ doc_place_date(const doc_t *d, buf_t *out)
 		return;
 	}
 	int y, m, dd;
-	civil_from_days(d->date, &y, &m, &dd);
+	text_civil_from_days(d->date, &y, &m, &dd);
 	/* Decree 30: a leading zero for days below 10 and for months 1 and 2. */
 	buf_printf(out, "%s, ngày %02d tháng %s%d năm %d", d->place, dd, m <= 2 ? "0" : "", m, y);
 }
@@ -674,7 +649,7 @@ static void
 ref_date(int32_t days, buf_t *out)
 {
 	int y, m, dd;
-	civil_from_days(days, &y, &m, &dd);
+	text_civil_from_days(days, &y, &m, &dd);
 	buf_printf(out, "%02d/%s%d/%d", dd, m <= 2 ? "0" : "", m, y);
 }
 

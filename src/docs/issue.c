@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/mem.h"
+#include "text/text.h"
 
 int32_t
 docs_today(int64_t now)
@@ -133,17 +134,8 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 	json = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	/* the year of the date: numbering restarts every 1 January */
-	int year = 1970;
-	{
-		int32_t z = d->date + 719468;
-		int era = (z >= 0 ? z : z - 146096) / 146097;
-		unsigned doe = (unsigned)(z - era * 146097);
-		unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		unsigned mp = (5 * doy + 2) / 153;
-		int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-		year = (int)yoe + era * 400 + (m <= 2);
-	}
+	int year, month, day;
+	text_civil_from_days(d->date, &year, &month, &day);
 
 	size_t nunits = 0, capu = 16;
 	units = xmalloc(capu * sizeof *units);
@@ -192,5 +184,38 @@ out:
 	free(units);
 	free(tasks);
 	arena_free(&a);
+	return rc;
+}
+
+int
+docs_save_draft(store_t *st, int64_t id, int64_t issuer_unit_id, const doc_t *d,
+                int64_t campaign_id, int64_t derived_from, int is_public, int64_t now, int64_t by,
+                int64_t expected_version, int64_t *out_id, int64_t *version)
+{
+	int year = d->year, month, day;
+	if (d->date)
+		text_civil_from_days(d->date, &year, &month, &day);
+	json_t *j = doc_json(d);
+	char *json = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	store_doc_t s = {
+	        .id = id,
+	        .issuer_unit_id = issuer_unit_id,
+	        .campaign_id = campaign_id,
+	        .derived_from = derived_from,
+	        .kind = doc_kind_code(d->kind),
+	        .status = "draft",
+	        .is_public = is_public,
+	        .year = year,
+	        .doc_date = d->date,
+	        .subject = d->subject,
+	        .json = json,
+	        .created_at = now,
+	        .created_by = by,
+	        .updated_at = now,
+	        .updated_by = by,
+	};
+	int rc = json ? store_doc_save(st, &s, expected_version, out_id, version) : -1;
+	free(json);
 	return rc;
 }

@@ -31,6 +31,15 @@ int docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected
                  int32_t today, int64_t now, int64_t by, int number, int *number_out, char *err,
                  size_t errlen);
 
+/* Write d as a draft issued by issuer_unit_id: a new one when id is 0, else the draft id
+ * (expected_version as read). The row's year is d's date's, or d->year while undated.
+ * The store's answers: 0 with *out_id and *version, -2 changed meanwhile, -3 no longer a
+ * draft, -1 error. */
+int docs_save_draft(store_t *st, int64_t id, int64_t issuer_unit_id, const doc_t *d,
+                    int64_t campaign_id, int64_t derived_from, int is_public, int64_t now,
+                    int64_t by, int64_t expected_version, int64_t *out_id /* OUT */,
+                    int64_t *version /* OUT */);
+
 /* Today's date in Vietnam (UTC+7), days since 1970-01-01. */
 int32_t docs_today(int64_t now);
 

@@ -11,7 +11,6 @@
 #include "core/file.h"
 #include "docs/doc.h"
 #include "docs/issue.h"
-#include "text/text.h"
 
 typedef struct demo_ctx {
 	store_t *st;
@@ -44,16 +43,6 @@ load(demo_ctx_t *c, const char *file)
 	return d;
 }
 
-static int
-year_of(int32_t days)
-{
-	buf_t b = BUF_INIT;
-	text_format_date(days, &b);
-	int y = atoi(buf_cstr(&b) + 6);
-	buf_free(&b);
-	return y;
-}
-
 /* Store d as a draft of unit code. 0 with *id and *version, -1 (message on stderr). */
 static int
 draft(demo_ctx_t *c, const char *code, const doc_t *d, int64_t campaign, int64_t derived_from,
@@ -70,25 +59,8 @@ draft(demo_ctx_t *c, const char *code, const doc_t *d, int64_t campaign, int64_t
 		fprintf(stderr, "demo document of %s: %s: %s\n", code, errs[0].field, errs[0].msg);
 		return -1;
 	}
-	json_t *j = doc_json(d);
-	char *json = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	store_doc_t s = {
-	        .issuer_unit_id = c->t->units[i].id,
-	        .campaign_id = campaign,
-	        .derived_from = derived_from,
-	        .kind = doc_kind_code(d->kind),
-	        .status = "draft",
-	        .is_public = is_public,
-	        .year = d->date ? year_of(d->date) : d->year,
-	        .doc_date = d->date,
-	        .subject = d->subject,
-	        .json = json,
-	        .created_at = at,
-	        .updated_at = at,
-	};
-	int rc = store_doc_save(c->st, &s, 0, id, version);
-	free(json);
+	int rc = docs_save_draft(c->st, 0, c->t->units[i].id, d, campaign, derived_from, is_public,
+	                         at, 0, 0, id, version);
 	if (rc < 0)
 		fprintf(stderr, "demo document of %s: not stored\n", code);
 	return rc < 0 ? -1 : 0;

@@ -217,3 +217,19 @@ text_format_date(int32_t days, buf_t *out)
 	civil_from_days(days, &y, &m, &d);
 	buf_printf(out, "%02d/%02d/%04lld", (int)d, (int)m, (long long)y);
 }
+
+int32_t
+text_days_from_civil(int y, int m, int d)
+{
+	return (int32_t)days_from_civil(y, m, d);
+}
+
+void
+text_civil_from_days(int32_t days, int *y, int *m, int *d)
+{
+	int64_t yy, mm, dd;
+	civil_from_days(days, &yy, &mm, &dd);
+	*y = (int)yy;
+	*m = (int)mm;
+	*d = (int)dd;
+}

@@ -52,5 +52,9 @@ int text_parse_int(const char *p, size_t n, int64_t *out /* OUT */);
  * blanks, and returns -1 on a bad or impossible date or a year outside 1900..2999. */
 int text_parse_date(const char *p, size_t n, int32_t *days /* OUT */);
 void text_format_date(int32_t days, buf_t *out);
+/* Calendar conversions (proleptic Gregorian) behind the two above: days since 1970-01-01
+ * from a year, month (1-12) and day, unchecked (validate with the round trip); and back. */
+int32_t text_days_from_civil(int y, int m, int d);
+void text_civil_from_days(int32_t days, int *y, int *m, int *d);
 
 #endif
