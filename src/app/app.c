@@ -1,6 +1,7 @@
 /* Application lifecycle and the route table: every route the server answers is declared
  * here with its method, accepted parameters, body cap and access action. */
 #include "app/app.h"
+#include "app/authcache.h"
 #include "app/reporting.h"
 
 #include <signal.h>
@@ -227,6 +228,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	}
 	app->throttle = app_login_throttle_new(0);
 	app->ip_throttle = app_login_throttle_new(1);
+	app->auth_cache = auth_cache_new();
 	return 0;
 }
 
@@ -311,6 +313,7 @@ app_close(app_t *app)
 		auth_throttle_free(app->throttle);
 	if (app->ip_throttle)
 		auth_throttle_free(app->ip_throttle);
+	auth_cache_free(app->auth_cache);
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);
 	free(app->assets);

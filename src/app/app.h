@@ -24,6 +24,7 @@ typedef struct app {
 	struct live_campaign *live;   /* loaded campaigns with their roll-ups (reporting.c) */
 	auth_throttle_t *throttle;    /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle; /* failed sign-ins per client IP */
+	struct auth_cache *auth_cache; /* who sessions and tokens are (authcache.c) */
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/authcache.h"
 #include "core/log.h"
 #include "text/text.h"
 
@@ -186,10 +187,17 @@ authenticate(http_req_t *req, app_t *app)
 	int64_t now = app_now();
 	unsigned char hash[32];
 	app_user_t *u = NULL;
+	auth_cred_t cred;
+	/* read before the store: a commit in between makes what is remembered miss */
+	uint64_t version = store_data_version(app->store);
 	const char *tok = http_req_cookie(req, APP_SESSION_COOKIE);
 	if (tok && *tok) {
 		store_session_t s;
 		auth_token_hash(tok, strlen(tok), hash);
+		/* remembered, unless it is due for a touch or has expired: the store does that */
+		if (auth_cache_get(app->auth_cache, hash, 's', version, a, &u, &cred) &&
+		    now - cred.last_seen_at < TOUCH_EVERY && now - cred.created_at <= APP_SESSION_MAX)
+			return u;
 		if (store_session_get(app->store, hash, &s) != 1)
 			return NULL;
 		if (now - s.last_seen_at > APP_SESSION_IDLE ||
@@ -205,6 +213,8 @@ authenticate(http_req_t *req, app_t *app)
 			store_session_touch(app->store, s.id, now);
 		u->session_id = s.id;
 		u->csrf = arena_strdup(a, s.csrf);
+		cred = (auth_cred_t){s.id, s.created_at, s.last_seen_at};
+		auth_cache_put(app->auth_cache, hash, 's', version, u, &cred);
 		return u;
 	}
 	const char *auth = http_req_header(req, "Authorization");
@@ -213,6 +223,9 @@ authenticate(http_req_t *req, app_t *app)
 		while (*bearer == ' ')
 			bearer++;
 		auth_token_hash(bearer, strlen(bearer), hash);
+		if (auth_cache_get(app->auth_cache, hash, 't', version, a, &u, &cred) &&
+		    now - cred.last_seen_at < TOUCH_EVERY)
+			return u;
 		store_token_t found = {0};
 		if (store_token_find(app->store, hash, copy_token, &found) != 1)
 			return NULL;
@@ -221,6 +234,8 @@ authenticate(http_req_t *req, app_t *app)
 		if (now - found.last_used_at >= TOUCH_EVERY)
 			store_token_touch(app->store, found.id, now);
 		u->via_token = 1;
+		cred = (auth_cred_t){found.id, 0, found.last_used_at};
+		auth_cache_put(app->auth_cache, hash, 't', version, u, &cred);
 		return u;
 	}
 	return NULL;

@@ -53,6 +53,12 @@ store_units_generation(store_t *st)
 	return st->ops->units_generation(st);
 }
 
+uint64_t
+store_data_version(store_t *st)
+{
+	return st->ops->data_version(st);
+}
+
 int
 store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err, size_t errlen)
 {

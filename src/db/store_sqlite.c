@@ -827,6 +827,19 @@ sq_units_generation(store_t *st)
 	return v;
 }
 
+/* The pager's data version (SQLITE_FCNTL_DATA_VERSION): the one counter that moves for
+ * this connection's commits and for other connections' alike (see store_data_version). */
+static uint64_t
+sq_data_version(store_t *st)
+{
+	sqlite_store_t *s = backend(st);
+	unsigned int v = 0;
+	pthread_mutex_lock(&s->mu);
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	pthread_mutex_unlock(&s->mu);
+	return v;
+}
+
 static int
 step_done(sqlite_store_t *s, sqlite3_stmt *q, char *err, size_t errlen, const char *code)
 {
@@ -2958,6 +2971,7 @@ static const store_ops_t sqlite_ops = {
         .kinds_each = sq_kinds_each,
         .units_each = sq_units_each,
         .units_generation = sq_units_generation,
+        .data_version = sq_data_version,
         .units_apply = sq_units_apply,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
