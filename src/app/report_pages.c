@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pagecache.h"
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -120,17 +121,14 @@ figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
 	return rows;
 }
 
-int
-page_campaign_unit(http_req_t *req)
+/* The dashboard's data for unit i: totals, the unit's own figures, and one row per child
+ * with its reports (and, for the API, its totals). Everything here is the same for every
+ * viewer of the unit: who is asking is added by the caller. */
+static json_t *
+dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api)
 {
-	live_campaign_t *lc = rep_campaign(req);
-	if (!lc)
-		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = req_unit(req);
-	const char *dp = http_req_param(req, "drafts");
-	int drafts = dp && !strcmp(dp, "1");
 	const template_t *tpl = lc->c->tpl;
 	size_t nc = tpl->ncols ? tpl->ncols : 1;
 	int64_t *tot = arena_alloc(a, nc * sizeof *tot), *own = arena_alloc(a, nc * sizeof *own);
@@ -144,21 +142,16 @@ page_campaign_unit(http_req_t *req)
 	json_object_set_new(o, "path", app_unit_path_json(t, i));
 	json_object_set_new(o, "drafts", json_boolean(drafts));
 	json_object_set_new(o, "reports", json_integer(nrep));
-	json_object_set_new(o, "reports_text", fmt_int(nrep));
-	json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
 	json_object_set_new(o, "expected", json_boolean(campaign_expects(lc->c, t, i)));
-	{
-		access_grant_t *g;
-		size_t ng = app_user_grants(req, t, &g);
-		json_object_set_new(o, "can_status",
-		                    json_boolean(t->units[i].id == lc->c->issuer_unit_id &&
-		                                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i)));
+	if (!api) {
+		json_object_set_new(o, "reports_text", fmt_int(nrep));
+		json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
 	}
-	/* drill-down: each child with its number of reports and totals */
+	/* drill-down: each child with its number of reports (and totals, for the API) */
 	json_t *kids = json_array();
+	int64_t *ctot = arena_alloc(a, nc * sizeof *ctot);
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
 		int64_t n;
-		int64_t *ctot = arena_alloc(a, nc * sizeof *ctot);
 		rollup_subtree(lc->ru, t, j, drafts, ctot, &n);
 		int expected_below = 0;
 		for (int32_t k = j; k < t->units[j].end && !expected_below; k++)
@@ -167,27 +160,94 @@ page_campaign_unit(http_req_t *req)
 			continue; /* nobody reports there: no row */
 		json_t *c = app_unit_json(t, j);
 		json_object_set_new(c, "reports", json_integer(n));
-		json_object_set_new(c, "reports_text", fmt_int(n));
-		json_t *vals = json_object();
-		for (size_t col = 0; col < tpl->ncols; col++)
-			json_object_set_new(vals, template_item_col(tpl, (int)col)->code,
-			                    json_integer(ctot[col]));
-		json_object_set_new(c, "totals", vals);
+		if (api) {
+			json_t *vals = json_object();
+			for (size_t col = 0; col < tpl->ncols; col++)
+				json_object_set_new(vals, template_item_col(tpl, (int)col)->code,
+				                    json_integer(ctot[col]));
+			json_object_set_new(c, "totals", vals);
+		} else {
+			json_object_set_new(c, "reports_text", fmt_int(n));
+		}
 		json_array_append_new(kids, c);
 	}
 	json_object_set_new(o, "children", kids);
-	if (is_api(req)) {
+	if (api) {
 		json_t *totals = json_object();
 		for (size_t col = 0; col < tpl->ncols; col++)
 			json_object_set_new(totals, template_item_col(tpl, (int)col)->code,
 			                    json_integer(tot[col]));
 		json_object_set_new(o, "totals", totals);
-		json_object_del(o, "figures");
-		json_object_del(o, "reports_text");
-		return app_reply_json(req, 200, o);
 	}
+	return o;
+}
+
+static int
+dump_to_buf(const char *p, size_t n, void *ctx)
+{
+	buf_append(ctx, p, n);
+	return 0;
+}
+
+/* A level's live dashboard, the page everyone refreshes while reports come in. Its
+ * viewer-independent parts (the JSON without can_status; the HTML above and below the
+ * campaign status form) are kept per live campaign, tagged with the roll-up's generation
+ * read before they are built: any change to the figures misses, and a campaign or tree
+ * change makes a new live campaign with an empty cache. */
+int
+page_campaign_unit(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	app_t *app = http_req_app(req);
+	int32_t i = req_unit(req);
+	const char *dp = http_req_param(req, "drafts");
+	int drafts = dp && !strcmp(dp, "1");
+	int api = is_api(req);
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	int can_status = t->units[i].id == lc->c->issuer_unit_id &&
+	                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i);
+	uint64_t gen = rollup_generation(lc->ru);
+	const char *key =
+	        arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code, drafts,
+	                     api && can_status);
+	buf_t frag = BUF_INIT;
+	if (!pagecache_get(lc->pages, key, gen, &frag)) {
+		json_t *o = dashboard_json(req, lc, i, drafts, api);
+		int rc = 0;
+		if (api) {
+			json_object_set_new(o, "can_status", json_boolean(can_status));
+			rc = json_dump_callback(o, dump_to_buf, &frag, JSON_COMPACT);
+		} else {
+			/* head, a NUL, body: HTML never holds a NUL */
+			rc = tmpl_render(app->tmpl, "campaign_unit_head", o, &frag);
+			buf_append(&frag, "", 1);
+			if (rc == 0)
+				rc = tmpl_render(app->tmpl, "campaign_unit_body", o, &frag);
+		}
+		json_decref(o);
+		if (rc < 0) {
+			buf_free(&frag);
+			return 500;
+		}
+		pagecache_put(lc->pages, key, gen, frag.data, frag.len);
+	}
+	if (api)
+		return http_reply_buf(req, 200, "application/json; charset=utf-8", &frag);
+	/* the fragments are our own rendering, valid UTF-8: no need to check them again */
+	size_t head_len = strlen(buf_cstr(&frag));
+	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I}}", "can_status", can_status, "unit", "code",
+	                        t->units[i].code, "campaign", "id", (json_int_t)lc->c->id);
+	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
+	json_object_set_new(ctx, "body_html", json_stringn_nocheck(frag.data + head_len + 1,
+	                                                           frag.len - head_len - 1));
+	buf_free(&frag);
 	char *title = arena_printf(a, "%s — %s", lc->c->name, t->units[i].name);
-	return app_render_page(req, 200, "campaign_unit", title, o);
+	return app_render_page(req, 200, "campaign_unit", title, ctx);
 }
 
 /* ---------- the results form ---------- */
@@ -1337,7 +1397,7 @@ home_campaign(const store_campaign_t *sc, void *p)
 			continue;
 		/* this unit's report status (no roll-up needed for that) */
 		rep_report_t r;
-		live_campaign_t tmp = {c, NULL, 0, NULL};
+		live_campaign_t tmp = {.c = c};
 		if (rep_read(req, &tmp, i, &r) < 0 || rep_counted(r.status))
 			continue;
 		int32_t due = campaign_due(c, t, i);
@@ -1442,6 +1502,33 @@ page_export_phuluc(http_req_t *req)
 	                      &out);
 }
 
+/* The per-unit export's rows, made one at a time as the table writer asks: names from the
+ * tree, states as loaded, numbers from the live roll-up as integers (no string per cell). */
+typedef struct matrix_rows {
+	const unit_tree_t *t;
+	const live_campaign_t *lc;
+	const unit_state_t *st;
+	const int32_t *units; /* tree index of each row */
+	size_t nitems;        /* template columns, after the four text ones */
+	int64_t *own;
+	unsigned char *has;
+} matrix_rows_t;
+
+static void
+matrix_row(void *ctx, size_t r, table_cell_t *row)
+{
+	const matrix_rows_t *m = ctx;
+	const unit_t *u = &m->t->units[m->units[r]];
+	row[0] = (table_cell_t){TABLE_TEXT, u->code, 0};
+	row[1] = (table_cell_t){TABLE_TEXT, u->name, 0};
+	row[2] = (table_cell_t){TABLE_TEXT, u->parent >= 0 ? m->t->units[u->parent].name : "", 0};
+	row[3] = (table_cell_t){TABLE_TEXT, rep_status_name(m->st[m->units[r]].status), 0};
+	int any = rollup_own(m->lc->ru, m->units[r], 1, m->own, m->has);
+	for (size_t c = 0; c < m->nitems; c++)
+		row[4 + c] = any && m->has[c] ? (table_cell_t){TABLE_INT, NULL, m->own[c]}
+		                              : (table_cell_t){TABLE_EMPTY, NULL, 0};
+}
+
 int
 page_export_matrix(http_req_t *req)
 {
@@ -1456,8 +1543,6 @@ page_export_matrix(http_req_t *req)
 	int csv = fmt && !strcmp(fmt, "csv");
 	size_t ncols = 4 + tpl->ncols;
 	const char **header = arena_alloc(a, ncols * sizeof *header);
-	unsigned char *numeric = arena_alloc(a, ncols);
-	memset(numeric, 0, ncols);
 	header[0] = "Mã đơn vị";
 	header[1] = "Đơn vị";
 	header[2] = "Thuộc";
@@ -1466,45 +1551,34 @@ page_export_matrix(http_req_t *req)
 		const tpl_item_t *it = template_item_col(tpl, (int)c);
 		header[4 + c] =
 		        *it->number ? arena_printf(a, "%s. %s", it->number, it->label) : it->label;
-		numeric[4 + c] = 1;
 	}
-	unit_state_t *st = load_states(req, lc);
-	size_t cap = 256, rows = 0;
-	const char **cells = xmalloc(size_mul(cap * ncols, sizeof *cells));
-	int64_t *own = arena_alloc(a, (tpl->ncols + 1) * sizeof *own);
-	unsigned char *has = arena_alloc(a, tpl->ncols + 1);
-	for (int32_t k = i; k < t->units[i].end; k++) {
-		if (!campaign_expects(lc->c, t, k) || is_level(t, k))
-			continue;
-		if (rows == cap) {
-			cap *= 2;
-			cells = xrealloc(cells, size_mul(cap * ncols, sizeof *cells));
-		}
-		const char **row = cells + rows * ncols;
-		row[0] = t->units[k].code;
-		row[1] = t->units[k].name;
-		row[2] = t->units[k].parent >= 0 ? t->units[t->units[k].parent].name : "";
-		row[3] = rep_status_name(st[k].status);
-		int any = rollup_own(lc->ru, k, 1, own, has);
-		for (size_t c = 0; c < tpl->ncols; c++)
-			row[4 + c] =
-			        any && has[c] ? arena_printf(a, "%lld", (long long)own[c]) : NULL;
-		rows++;
-	}
+	/* one row per unit expected to report in the subtree; the cells come later, row by
+	 * row, from matrix_row */
+	int32_t *units = arena_alloc(a, (size_t)(t->units[i].end - i) * sizeof *units);
+	size_t rows = 0;
+	for (int32_t k = i; k < t->units[i].end; k++)
+		if (campaign_expects(lc->c, t, k) && !is_level(t, k))
+			units[rows++] = k;
+	matrix_rows_t m = {t,
+	                   lc,
+	                   load_states(req, lc),
+	                   units,
+	                   tpl->ncols,
+	                   arena_alloc(a, (tpl->ncols + 1) * sizeof(int64_t)),
+	                   arena_alloc(a, tpl->ncols + 1)};
 	table_t tb = {arena_printf(a, "Số liệu %d — %s", lc->c->year, t->units[i].name),
 	              header,
 	              ncols,
-	              cells,
+	              NULL,
 	              rows,
-	              numeric};
+	              NULL};
 	buf_t out = BUF_INIT;
 	char err[300];
 	int rc = 0;
 	if (csv)
-		table_write_csv(&tb, &out);
+		table_write_csv_rows(&tb, matrix_row, &m, &out);
 	else
-		rc = table_write_xlsx(&tb, &out, err, sizeof err);
-	free(cells);
+		rc = table_write_xlsx_rows(&tb, matrix_row, &m, &out, err, sizeof err);
 	if (rc < 0) {
 		buf_free(&out);
 		app_error_page(req, 400, err);

@@ -5,11 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pagecache.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "text/text.h"
 
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Rendered dashboards kept per live campaign: a district's page is ~10 KB of HTML and its
+ * JSON ~15 KB, so 4 MB holds a few hundred of the most recently viewed. */
+#define PAGECACHE_BYTES (4u << 20)
 
 int
 rep_counted(const char *status)
@@ -42,6 +47,7 @@ typedef struct build {
 	int counted;
 	int64_t *num;
 	unsigned char *has;
+	size_t last_col; /* the column of the previous value */
 } build_t;
 
 static void
@@ -51,7 +57,7 @@ flush(build_t *b)
 		return;
 	int32_t i = unit_tree_find_id(b->t, b->cur_unit);
 	if (i >= 0 && !b->t->units[i].is_locality)
-		rollup_set(b->ru, i, b->num, b->has, b->counted);
+		rollup_load(b->ru, i, b->num, b->has, b->counted);
 	size_t nc = b->c->tpl->ncols;
 	memset(b->num, 0, nc * sizeof *b->num);
 	memset(b->has, 0, nc);
@@ -66,7 +72,19 @@ add_value(int64_t unit_id, const char *status, const store_value_t *v, void *p)
 		b->cur_unit = unit_id;
 		b->counted = rep_counted(status);
 	}
-	const tpl_item_t *it = template_item(b->c->tpl, v->item);
+	/* a report's values come in item order, the same for every report: the item after
+	 * the previous one is nearly always the one */
+	const tpl_item_t *it = NULL;
+	size_t nc = b->c->tpl->ncols;
+	for (size_t k = 0; k < 2 && !it && nc; k++) {
+		const tpl_item_t *guess = template_item_col(b->c->tpl, (int)((b->last_col + k) % nc));
+		if (guess && !strcmp(guess->code, v->item))
+			it = guess;
+	}
+	if (!it)
+		it = template_item(b->c->tpl, v->item);
+	if (it && it->col >= 0)
+		b->last_col = (size_t)it->col;
 	if (it && it->col >= 0 && v->has_num) {
 		b->num[it->col] = v->num;
 		b->has[it->col] = 1;
@@ -81,7 +99,7 @@ add_report(const store_report_t *r, void *p)
 	build_t *b = p;
 	int32_t i = unit_tree_find_id(b->t, r->unit_id);
 	if (i >= 0 && !b->t->units[i].is_locality)
-		rollup_set(b->ru, i, b->num, b->has, rep_counted(r->status));
+		rollup_load(b->ru, i, b->num, b->has, rep_counted(r->status));
 	return 0;
 }
 
@@ -95,7 +113,8 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	             0,
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
-	             xcalloc(nc ? nc : 1, 1)};
+	             xcalloc(nc ? nc : 1, 1),
+	             0};
 	/* this campaign's reports, then those of the campaigns adopting it (matched by item
 	 * code; their own extra items are not ours): a unit reports in the deepest one, which
 	 * comes last and wins. First every report with zeros, then the values: a report with
@@ -113,6 +132,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 		flush(&b);
 		b.cur_unit = 0;
 	}
+	rollup_rebuild(b.ru);
 	free(ids);
 	free(issuers);
 	free(b.num);
@@ -164,6 +184,7 @@ rep_campaign_by_id(http_req_t *req, int64_t id, int *status)
 		lc->c = c;
 		lc->tree_generation = t->generation;
 		lc->ru = build_rollup(app->store, c, t);
+		lc->pages = pagecache_new(PAGECACHE_BYTES);
 		/* older entries stay on the list (requests may hold them) until the app closes */
 		lc->next = app->live;
 		app->live = lc;
@@ -223,6 +244,7 @@ rep_free_all(app_t *app)
 		live_campaign_t *n = lc->next;
 		campaign_free(lc->c);
 		rollup_free(lc->ru);
+		pagecache_free(lc->pages);
 		free(lc);
 		lc = n;
 	}
@@ -447,13 +469,20 @@ rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t
 				          arena_printf(a, "%s%s", target_prefix, it->code), o, n);
 		}
 	store_report_event_t ev = {0, id, now, actor_id(req), event, ""};
-	if (store_report_event_add(app->store, &ev) < 0 || store_tx_commit(app->store) < 0) {
+	if (store_report_event_add(app->store, &ev) < 0) {
 		store_tx_rollback(app->store);
 		*msg = NULL;
 		return 500;
 	}
+	/* the status change goes in the same transaction: one commit, one fsync, and the
+	 * audit log never lacks it when the report has it */
 	if (strcmp(old->status, status) != 0)
 		app_audit(req, t, unit, "report.status", target_prefix, old->status, status);
+	if (store_tx_commit(app->store) < 0) {
+		store_tx_rollback(app->store);
+		*msg = NULL;
+		return 500;
+	}
 	/* a level's compiled report forwards its subtree's totals, it adds none of its own */
 	if (!t->units[unit].is_locality)
 		rollup_set(lc->ru, unit, num, has, rep_counted(status));
@@ -496,15 +525,20 @@ rep_set_status(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_rep
 		return 409;
 	}
 	store_report_event_t ev = {0, old->id, now, actor_id(req), event, comment ? comment : ""};
-	if (rc < 0 || store_report_event_add(app->store, &ev) < 0 ||
-	    store_tx_commit(app->store) < 0) {
+	if (rc < 0 || store_report_event_add(app->store, &ev) < 0) {
 		store_tx_rollback(app->store);
 		*msg = NULL;
 		return 500;
 	}
+	/* in the same transaction as the change it records (one commit, one fsync) */
 	app_audit(req, t, unit, "report.status",
 	          arena_printf(http_req_arena(req), "%lld:", (long long)lc->c->id), old->status,
 	          status);
+	if (store_tx_commit(app->store) < 0) {
+		store_tx_rollback(app->store);
+		*msg = NULL;
+		return 500;
+	}
 	if (!t->units[unit].is_locality)
 		rollup_set(lc->ru, unit, old->num, old->has, rep_counted(status));
 	propagate(req, lc, unit, old->num, old->has, rep_counted(status));

@@ -13,6 +13,7 @@ typedef struct live_campaign {
 	campaign_t *c;
 	rollup_t *ru;
 	int64_t tree_generation; /* the snapshot the roll-up's indexes belong to */
+	struct pagecache *pages; /* rendered dashboards, by roll-up generation (report_pages.c) */
 	struct live_campaign *next;
 } live_campaign_t;
 

@@ -545,7 +545,9 @@ static const char *const queries[Q_COUNT] = {
          * range of report_values: no sort, no temporary b-tree, no reports table read.
          * ORDER BY the unit alone: adding v.item would make SQLite sort the whole result
          * (the index is not unique on unit), and callers need only unit order. */
-        [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,v.text"
+        /* numeric values only: their text is always '', and not reading the column spares
+         * a quarter of the start-up roll-up's 1.7 million rows' cost at national scale */
+        [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,''"
                               " FROM reports r JOIN report_values v ON v.report_id=r.id"
                               " WHERE r.campaign_id=?1 AND v.has_num=1 ORDER BY r.unit_id",
         [Q_EVENT_ADD] = "INSERT INTO report_events(report_id,at,user_id,action,comment)"

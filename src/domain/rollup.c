@@ -19,6 +19,7 @@
 #include "domain/rollup.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@ struct rollup {
 	int64_t *fw[NLAYERS];    /* (nblocks+1) x ncols: Fenwick over block sums, 1-based */
 	int32_t *cnt[NLAYERS];   /* nblocks+1: Fenwick over reports per block */
 	int64_t *delta[NLAYERS]; /* ncols each: scratch for rollup_set, under the write lock */
+	_Atomic uint64_t generation; /* bumped by every rollup_set, after the change */
 };
 
 rollup_t *
@@ -116,13 +118,12 @@ in_layer(unsigned char flags, int layer)
 	return (flags & (layer == LAYER_ALL ? F_PRESENT : F_COUNTED)) != 0;
 }
 
-void
-rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+/* Unit's own row, has bits and flags set; the layers' deltas left in r->delta. Under the
+ * write lock. Returns the old flags (the new ones are in r->flags[unit]). */
+static unsigned char
+set_own(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
 {
-	if (r == NULL || unit < 0 || unit >= r->n)
-		return;
 	size_t nc = r->ncols;
-	pthread_rwlock_wrlock(&r->lock);
 	unsigned char f0 = r->flags[unit];
 	unsigned char f1 = vals ? (unsigned char)(F_PRESENT | (counted ? F_COUNTED : 0)) : 0;
 	int64_t *row = r->own + (size_t)unit * nc;
@@ -140,6 +141,18 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 			hrow[c / 64] |= (uint64_t)1 << (c % 64);
 	}
 	r->flags[unit] = f1;
+	atomic_fetch_add(&r->generation, 1);
+	return f0;
+}
+
+void
+rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+{
+	if (r == NULL || unit < 0 || unit >= r->n)
+		return;
+	size_t nc = r->ncols;
+	pthread_rwlock_wrlock(&r->lock);
+	unsigned char f0 = set_own(r, unit, vals, has, counted), f1 = r->flags[unit];
 	for (int l = 0; l < NLAYERS; l++) {
 		/* out of the layer before and after (a draft edited again, for the counted
 		 * layer): all deltas are 0, since own rows of absent reports are 0 */
@@ -155,6 +168,60 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 		}
 	}
 	pthread_rwlock_unlock(&r->lock);
+}
+
+void
+rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
+            int counted)
+{
+	if (r == NULL || unit < 0 || unit >= r->n)
+		return;
+	pthread_rwlock_wrlock(&r->lock);
+	set_own(r, unit, vals, has, counted);
+	pthread_rwlock_unlock(&r->lock);
+}
+
+void
+rollup_rebuild(rollup_t *r)
+{
+	if (r == NULL)
+		return;
+	size_t nc = r->ncols;
+	pthread_rwlock_wrlock(&r->lock);
+	for (int l = 0; l < NLAYERS; l++) {
+		int64_t *fw = r->fw[l];
+		int32_t *cnt = r->cnt[l];
+		memset(fw, 0, size_mul((size_t)r->nblocks + 1, nc) * sizeof *fw);
+		memset(cnt, 0, ((size_t)r->nblocks + 1) * sizeof *cnt);
+		/* each block's own sums, then every node passes its sum to its Fenwick parent:
+		 * O(units x columns) instead of a log factor per unit */
+		for (int32_t u = 0; u < r->n; u++) {
+			if (!in_layer(r->flags[u], l))
+				continue;
+			int64_t *node = fw + (size_t)(u / BLOCK + 1) * nc;
+			const int64_t *row = r->own + (size_t)u * nc;
+			for (size_t c = 0; c < nc; c++)
+				node[c] += row[c];
+			cnt[u / BLOCK + 1]++;
+		}
+		for (int32_t k = 1; k <= r->nblocks; k++) {
+			int32_t up = k + (k & -k);
+			if (up > r->nblocks)
+				continue;
+			int64_t *node = fw + (size_t)k * nc, *parent = fw + (size_t)up * nc;
+			for (size_t c = 0; c < nc; c++)
+				parent[c] += node[c];
+			cnt[up] += cnt[k];
+		}
+	}
+	atomic_fetch_add(&r->generation, 1);
+	pthread_rwlock_unlock(&r->lock);
+}
+
+uint64_t
+rollup_generation(const rollup_t *r)
+{
+	return r ? atomic_load(&((rollup_t *)r)->generation) : 0;
 }
 
 /* out += (or -= when neg) the layer's totals over units [0, x); same for *reports. */

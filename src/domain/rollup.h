@@ -27,6 +27,15 @@ size_t rollup_cols(const rollup_t *r);
 void rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                 int counted);
 
+/* Bulk loading (building a campaign's roll-up from the store): rollup_load sets unit's own
+ * values like rollup_set but leaves the totals alone; rollup_rebuild then computes every
+ * total from the units' own values in one pass. Totals read in between are wrong. */
+void rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
+                 int counted);
+void rollup_rebuild(rollup_t *r);
+/* A number that changes whenever rollup_set changes anything: what was computed from the
+ * roll-up while it read g (read before computing) is current as long as it still reads g. */
+uint64_t rollup_generation(const rollup_t *r);
 /* Totals of the subtree [unit, end) of tree t: out[ncols]; *reports = how many reports it
  * adds up (may be NULL). include_drafts selects the "all" layer. A tree whose size is not
  * rollup_units(r) (another snapshot) or an out-of-range unit gives zeros. */

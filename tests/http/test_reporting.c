@@ -241,6 +241,14 @@ test_scenario(void **state)
 	assert_non_null(strstr(buf_cstr(&r.body), "bị khóa"));
 	hc_resp_free(&r);
 
+	/* the dashboard is kept between changes (page_campaign_unit): read it now, and the
+	 * return below must show at once, in the JSON and on the page */
+	assert_int_equal(total(&district_officer, "306", "5.2.lop"),
+	                 classes[0] + classes[1] + classes[2] + classes[3]);
+	r = req(&district_officer, "GET", path_of("306", ""), NULL, 0);
+	assert_non_null(strstr(buf_cstr(&r.body), "Tổng hợp 4 báo cáo"));
+	hc_resp_free(&r);
+
 	/* the district returns one with a comment; the school corrects and resubmits */
 	snprintf(body, sizeof body, "csrf=%s&version=%ld&comment=Số+lớp+chưa+đúng",
 	         district_officer.csrf, version_of(&district_officer, school_unit[2]));
@@ -251,6 +259,9 @@ test_scenario(void **state)
 	assert_non_null(strstr(buf_cstr(&r.body), "Số lớp chưa đúng"));
 	hc_resp_free(&r);
 	assert_int_equal(total(&district_officer, "306", "5.2.lop"), 3 + 2 + 6); /* returned: out */
+	r = req(&district_officer, "GET", path_of("306", ""), NULL, 0);
+	assert_non_null(strstr(buf_cstr(&r.body), "Tổng hợp 3 báo cáo"));
+	hc_resp_free(&r);
 	classes[2] = 5;
 	people[2] = 90;
 	assert_int_equal(post_form(&school[2], school_unit[2], "/submit", classes[2], people[2],

@@ -380,6 +380,51 @@ test_random_national(void **state)
 	model_free(&m);
 }
 
+/* Bulk loading (how a campaign's roll-up is built at start-up) gives the same totals as
+ * setting the same reports one by one, and later updates keep working on top of it; the
+ * generation moves with every change. */
+static void
+test_bulk_load(void **state)
+{
+	(void)state;
+	enum { NC = 3 };
+	int32_t n = big->n;
+	rollup_t *r = rollup_new(n, NC);
+	model_t m;
+	model_init(&m, n, NC);
+	srand(7);
+	uint64_t g0 = rollup_generation(r);
+	for (int op = 0; op < 20000; op++) {
+		int32_t unit = rand() % n;
+		int64_t v[NC] = {rand() % 1000, -(rand() % 50), (int64_t)(rand() % 7) * 1000000000};
+		unsigned char has[NC] = {1, (unsigned char)(rand() % 2), 1};
+		int counted = rand() % 3 != 0;
+		int gone = rand() % 10 == 0; /* a later load may take a unit's report away */
+		rollup_load(r, unit, gone ? NULL : v, has, counted);
+		m.pres[unit] = !gone;
+		m.cnt[unit] = !gone && counted;
+		for (size_t c = 0; c < NC; c++) {
+			m.vals[(size_t)unit * NC + c] = gone ? 0 : v[c];
+			m.has[(size_t)unit * NC + c] = !gone && has[c];
+		}
+	}
+	rollup_rebuild(r);
+	assert_true(rollup_generation(r) != g0);
+	for (int32_t i = 0; i < n; i++)
+		if (big->units[i].depth <= 2 || i % 97 == 0) {
+			check_unit(r, &m, big, i, 0);
+			check_unit(r, &m, big, i, 1);
+		}
+	uint64_t g1 = rollup_generation(r);
+	int64_t v[NC] = {5, 6, 7};
+	set(r, &m, n / 2, v, NULL, 1);
+	set(r, &m, 3, NULL, NULL, 0);
+	assert_true(rollup_generation(r) != g1);
+	check_all(r, &m, big);
+	rollup_free(r);
+	model_free(&m);
+}
+
 /* A writer keeps every report's columns summing to 0 (v, -v); readers must never see a
  * half-applied update, so every total they read sums to 0 too. */
 typedef struct race {
@@ -448,6 +493,7 @@ main(void)
 	        cmocka_unit_test(test_has_flags),
 	        cmocka_unit_test(test_bad_arguments),
 	        cmocka_unit_test(test_random_national),
+	        cmocka_unit_test(test_bulk_load),
 	        cmocka_unit_test(test_concurrent),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -213,31 +213,48 @@ test_xlsx(void **state)
 	char path[700];
 	write_xlsx(&t, "a.xlsx", path, sizeof path);
 
-	char *sst = zip_member(path, "xl/sharedStrings.xml");
-	assert_non_null(strstr(sst, ">Họ và tên<"));
-	assert_non_null(strstr(sst, ">Số người<"));
-	assert_non_null(strstr(sst, ">'=1+1<"));
-	assert_non_null(strstr(sst, ">'@SUM(A1)<"));
-	assert_non_null(strstr(sst, ">Danh sách: tài khoản/2024<")); /* the title line */
-	assert_non_null(strstr(sst, ">không rõ<"));
-	assert_null(strstr(sst, ">1.234<")); /* written as a number instead */
-	free(sst);
-
+	/* text cells are inline strings in the sheet */
 	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
-	/* title in row 1, header in row 3, data from row 4; numbers in column C */
-	char *c = cell_element(sheet, "<v>1234</v>");
+	assert_non_null(strstr(sheet, ">Họ và tên<"));
+	assert_non_null(strstr(sheet, ">Số người<"));
+	assert_non_null(strstr(sheet, ">'=1+1<"));
+	assert_non_null(strstr(sheet, ">'@SUM(A1)<"));
+	assert_non_null(strstr(sheet, ">Danh sách: tài khoản/2024<")); /* the title line */
+	assert_non_null(strstr(sheet, ">không rõ<"));
+	assert_null(strstr(sheet, ">1.234<")); /* written as a number instead */
+	char *c = cell_element(sheet, ">Danh sách: tài khoản/2024<");
 	assert_non_null(c);
-	assert_non_null(strstr(c, "r=\"C4\""));
-	assert_null(strstr(c, "t=\"s\""));
+	assert_non_null(strstr(c, "r=\"A1\" s=\"1\"")); /* bold */
+	free(c);
+	c = cell_element(sheet, ">Họ và tên<");
+	assert_non_null(strstr(c, "r=\"A3\" s=\"1\""));
+	free(c);
+	c = cell_element(sheet, ">'=1+1<");
+	assert_non_null(strstr(c, "r=\"A5\" t=\"inlineStr\""));
+	free(c);
+	/* a quote inside text is escaped; a line feed stays */
+	assert_non_null(strstr(sheet, ">nói &quot;xin chào&quot;, rồi đi<"));
+	assert_non_null(strstr(sheet, ">dòng 1\ndòng 2<"));
+
+	/* title in row 1, header in row 3, data from row 4; numbers in column C */
+	c = cell_element(sheet, "<v>1234</v>");
+	assert_non_null(c);
+	assert_string_equal(c, "<c r=\"C4\" s=\"2\"><v>1234</v></c>");
 	free(c);
 	c = cell_element(sheet, "<v>-5</v>");
 	assert_non_null(c);
-	assert_non_null(strstr(c, "r=\"C5\""));
-	assert_null(strstr(c, "t=\"s\""));
+	assert_string_equal(c, "<c r=\"C5\" s=\"2\"><v>-5</v></c>");
 	free(c);
-	assert_non_null(strstr(sheet, "<v>1234567</v>"));
-	assert_non_null(strstr(sheet, "ySplit=\"3\"")); /* frozen under the header */
-	assert_non_null(strstr(sheet, "<col "));
+	assert_non_null(strstr(sheet, "<c r=\"C7\" s=\"2\"><v>1234567</v></c>"));
+	assert_null(strstr(sheet, "r=\"A6\"")); /* empty cells stay blank */
+	assert_null(strstr(sheet, "r=\"C8\""));
+	/* a CR would be read back as a line feed: Excel's escape instead */
+	assert_non_null(strstr(sheet, "<c r=\"B7\" t=\"inlineStr\"><is><t>'_x000D_x</t></is></c>"));
+	assert_non_null(strstr(sheet, "<dimension ref=\"A1:C8\"/>"));
+	assert_non_null(strstr(sheet, "ySplit=\"3\" topLeftCell=\"A4\"")); /* frozen header */
+	/* widths: the widest cell + 2; "1.234.567" is 9 characters as shown */
+	assert_non_null(strstr(sheet, "<col min=\"3\" max=\"3\" width=\"11.7109375\""));
+	assert_non_null(strstr(sheet, "<col min=\"1\" max=\"1\" width=\"15.7109375\""));
 	free(sheet);
 
 	char *styles = zip_member(path, "xl/styles.xml");
@@ -276,12 +293,23 @@ test_xlsx_untitled_and_odd_text(void **state)
 	assert_non_null(cell);
 	assert_non_null(strstr(cell, "r=\"A2\""));
 	free(cell);
-	assert_non_null(strstr(sheet, "width=\"60")); /* capped */
+	assert_non_null(strstr(sheet, "width=\"60"));            /* capped */
+	assert_non_null(strstr(sheet, "bad \xEF\xBF\xBD utf8")); /* replaced, file still valid */
+	assert_non_null(strstr(sheet, ">99999999999999999<"));   /* too big for a double: text */
+	assert_non_null(strstr(sheet, ">a_x0001_z<"));           /* no control character in XML */
 	free(sheet);
-	char *sst = zip_member(path, "xl/sharedStrings.xml");
-	assert_non_null(strstr(sst, "bad \xEF\xBF\xBD utf8")); /* replaced, file still valid */
-	assert_non_null(strstr(sst, ">99999999999999999<"));   /* too big for a double: text */
-	free(sst);
+	unlink(path);
+
+	/* no rows: the header alone, still frozen */
+	const char *const h2[] = {"=A", "B"};
+	table_t empty = {NULL, h2, 2, NULL, 0, NULL};
+	write_xlsx(&empty, "e.xlsx", path, sizeof path);
+	sheet = zip_member(path, "xl/worksheets/sheet1.xml");
+	assert_non_null(strstr(sheet, "<dimension ref=\"A1:B1\"/>"));
+	assert_non_null(strstr(sheet, "ySplit=\"1\""));
+	assert_non_null(strstr(sheet, "<sheetData><row r=\"1\"><c r=\"A1\" s=\"1\" "
+	                              "t=\"inlineStr\"><is><t>'=A</t></is></c>"));
+	free(sheet);
 	unlink(path);
 
 	/* forbidden characters in the title become dashes */
@@ -300,6 +328,201 @@ test_xlsx_untitled_and_odd_text(void **state)
 	free(wb);
 	unlink(path);
 	assert_int_equal(count_files(tmpdir), 0);
+}
+
+/* Rows on demand: row r of a 3-column table (code, number, note) made by the callback. */
+typedef struct gen {
+	int calls;
+	int64_t big; /* the number of row 2 */
+	const char *note2;
+} gen_t;
+
+static void
+gen_row(void *ctx, size_t r, table_cell_t *row)
+{
+	gen_t *g = ctx;
+	static char code[32];
+	g->calls++;
+	snprintf(code, sizeof code, "=M%zu", r); /* only valid until the next call */
+	row[0] = (table_cell_t){TABLE_TEXT, code, 0};
+	switch (r) {
+	case 0:
+		row[1] = (table_cell_t){TABLE_INT, NULL, -7};
+		row[2] = (table_cell_t){TABLE_EMPTY, NULL, 0};
+		break;
+	case 1:
+		row[1] = (table_cell_t){TABLE_INT, NULL, 1234567};
+		row[2] = (table_cell_t){TABLE_TEXT, "12", 0}; /* text in a plain column */
+		break;
+	case 2:
+		row[1] = (table_cell_t){TABLE_INT, NULL, g->big};
+		row[2] = (table_cell_t){TABLE_TEXT, g->note2, 0};
+		break;
+	default:
+		row[1] = (table_cell_t){TABLE_INT, NULL, (int64_t)r};
+		row[2] = (table_cell_t){TABLE_TEXT, NULL, 0}; /* NULL text reads as "" */
+	}
+}
+
+static const char *const gen_header[] = {"Mã", "Số", ""};
+
+static void
+test_rows_csv(void **state)
+{
+	(void)state;
+	gen_t g = {0, INT64_MIN, "x"};
+	table_t t = {"ignored by CSV", gen_header, 3, NULL, 4, NULL};
+	buf_t out = BUF_INIT;
+	table_write_csv_rows(&t, gen_row, &g, &out);
+	assert_int_equal(g.calls, 4);
+	/* an integer cell is a number in any column: its digits, never neutralised */
+	assert_string_equal(buf_cstr(&out), "\xEF\xBB\xBF"
+	                                    "Mã,Số,\r\n"
+	                                    "'=M0,-7,\r\n"
+	                                    "'=M1,1234567,12\r\n"
+	                                    "'=M2,-9223372036854775808,x\r\n"
+	                                    "'=M3,3,\r\n");
+	buf_free(&out);
+}
+
+static void
+test_rows_xlsx(void **state)
+{
+	(void)state;
+	gen_t g = {0, 1000000000000000LL, "  <b>&amp; _x0041_ \xEF\xBF\xBF\t"};
+	table_t t = {"Số liệu", gen_header, 3, NULL, 4, NULL};
+	buf_t out = BUF_INIT;
+	char err[512] = "";
+	int before = count_files(tmpdir);
+	if (table_write_xlsx_rows(&t, gen_row, &g, &out, err, sizeof err) != 0)
+		fail_msg("table_write_xlsx_rows: %s", err);
+	assert_int_equal(g.calls, 4); /* each row asked once */
+	assert_int_equal(count_files(tmpdir), before);
+	char path[700];
+	snprintf(path, sizeof path, "%s/rows.xlsx", basedir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out.data, 1, out.len, f), out.len);
+	fclose(f);
+	buf_free(&out);
+
+	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
+	assert_non_null(strstr(sheet, "<c r=\"B4\" s=\"2\"><v>-7</v></c>"));
+	assert_non_null(strstr(sheet, "<c r=\"B5\" s=\"2\"><v>1234567</v></c>"));
+	assert_non_null(strstr(sheet, "<c r=\"C5\" t=\"inlineStr\"><is><t>12</t></is></c>"));
+	/* 16 digits: more than a double keeps, so the digits as text */
+	assert_non_null(
+	        strstr(sheet, "<c r=\"B6\" t=\"inlineStr\"><is><t>1000000000000000</t></is></c>"));
+	/* markup escaped, a literal _x0041_ kept literal, U+FFFF (not an XML character)
+	 * escaped, blanks at the ends preserved */
+	assert_non_null(strstr(sheet, "<c r=\"C6\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+	                              "  &lt;b&gt;&amp;amp; _x005F_x0041_ _xFFFF_\t</t></is></c>"));
+	assert_non_null(strstr(sheet, "<c r=\"A4\" t=\"inlineStr\"><is><t>'=M0</t></is></c>"));
+	assert_null(strstr(sheet, "r=\"C4\"")); /* TABLE_EMPTY */
+	assert_null(strstr(sheet, "r=\"C7\"")); /* NULL text */
+	/* an empty header cell is a bold blank */
+	assert_non_null(strstr(sheet, "<c r=\"C3\" s=\"1\"/>"));
+	/* width of -7 is 2, of 1.234.567 is 9, of the 16 digits as text 16 */
+	assert_non_null(strstr(sheet, "<col min=\"2\" max=\"2\" width=\"18.7109375\""));
+	free(sheet);
+	char *wb = zip_member(path, "xl/workbook.xml");
+	assert_non_null(strstr(wb, "<sheet name=\"Số liệu\""));
+	free(wb);
+	char *ct = zip_member(path, "[Content_Types].xml");
+	assert_non_null(strstr(ct, "/xl/worksheets/sheet1.xml"));
+	free(ct);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* A cell longer than Excel's 32,767 characters is refused with a sentence to read. */
+static void
+long_row(void *ctx, size_t r, table_cell_t *row)
+{
+	(void)r;
+	row[0] = (table_cell_t){TABLE_TEXT, ctx, 0};
+}
+
+static void
+test_xlsx_cell_limit(void **state)
+{
+	(void)state;
+	const char *const h[] = {"Ghi chú"};
+	/* 32,767 characters of two bytes each fit; one more does not */
+	size_t n = 32768;
+	char *s = malloc(2 * n + 1);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + 2 * i, "\xC3\xA0", 2); /* à */
+	s[2 * (n - 1)] = '\0';
+	table_t t = {NULL, h, 1, NULL, 2, NULL};
+	buf_t out = BUF_INIT;
+	char err[512] = "";
+	assert_int_equal(table_write_xlsx_rows(&t, long_row, s, &out, err, sizeof err), 0);
+	assert_true(out.len > 100);
+	buf_reset(&out);
+	s[2 * (n - 1)] = '\xC3';
+	s[2 * n] = '\0';
+	assert_int_equal(table_write_xlsx_rows(&t, long_row, s, &out, err, sizeof err), -1);
+	assert_string_equal(err, "Có ô dài quá 32.767 ký tự, Excel không chứa được; hãy xuất CSV.");
+	assert_int_equal(out.len, 0);
+	assert_int_equal(count_files(tmpdir), 0);
+	buf_free(&out);
+	free(s);
+}
+
+/* Many rows: the sheet streams through its temporary file and every row comes back. */
+typedef struct many {
+	size_t calls;
+	char name[64];
+} many_t;
+
+static void
+many_row(void *ctx, size_t r, table_cell_t *row)
+{
+	many_t *m = ctx;
+	m->calls++;
+	snprintf(m->name, sizeof m->name, "Trường Tiểu học số %zu", r);
+	row[0] = (table_cell_t){TABLE_TEXT, m->name, 0};
+	for (int c = 1; c < 8; c++)
+		row[c] = r % 7 == (size_t)c ? (table_cell_t){TABLE_EMPTY, NULL, 0}
+		                            : (table_cell_t){TABLE_INT, NULL, (int64_t)(r * c)};
+}
+
+static void
+test_xlsx_many_rows(void **state)
+{
+	(void)state;
+	const char *const h[] = {"Đơn vị", "a", "b", "c", "d", "e", "f", "g"};
+	enum { ROWS = 30000 };
+	many_t m = {0, ""};
+	table_t t = {"Toàn quốc", h, 8, NULL, ROWS, NULL};
+	buf_t out = BUF_INIT;
+	char err[512] = "";
+	if (table_write_xlsx_rows(&t, many_row, &m, &out, err, sizeof err) != 0)
+		fail_msg("table_write_xlsx_rows: %s", err);
+	assert_int_equal(m.calls, ROWS);
+	assert_int_equal(count_files(tmpdir), 0);
+	char path[700];
+	snprintf(path, sizeof path, "%s/many.xlsx", basedir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out.data, 1, out.len, f), out.len);
+	fclose(f);
+	buf_free(&out);
+	/* python reads it back: CRCs, row count, the last row's cells */
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd,
+	         "python3 -c \"import zipfile,sys,re; z=zipfile.ZipFile(sys.argv[1]); "
+	         "assert z.testzip() is None; s=z.read('xl/worksheets/sheet1.xml').decode(); "
+	         "assert s.count('<row ')==%d+2, s.count('<row '); "
+	         "assert '<c r=\\\"A30003\\\" t=\\\"inlineStr\\\"><is><t>Trường Tiểu học số 29999"
+	         "</t></is></c>' in s; "
+	         "assert '<c r=\\\"H30003\\\" s=\\\"2\\\"><v>209993</v></c>' in s; "
+	         "assert 'r=\\\"E30003\\\"' not in s; "
+	         "assert '<dimension ref=\\\"A1:H30003\\\"/>' in s\" '%s'",
+	         ROWS, path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unlink(path), 0);
 }
 
 static void
@@ -329,6 +552,10 @@ main(void)
 	        cmocka_unit_test(test_xlsx),
 	        cmocka_unit_test(test_xlsx_untitled_and_odd_text),
 	        cmocka_unit_test(test_xlsx_bad_tmpdir),
+	        cmocka_unit_test(test_rows_csv),
+	        cmocka_unit_test(test_rows_xlsx),
+	        cmocka_unit_test(test_xlsx_cell_limit),
+	        cmocka_unit_test(test_xlsx_many_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,25 @@
+/* Rendered fragments kept for reuse: the pages everyone refreshes during the reporting week
+ * (a level's live dashboard) are built from state that changes far less often than it is
+ * read. Each entry is tagged with the generation of the state it was built from (say, the
+ * roll-up's); a lookup with another generation misses, so nothing stale is ever served and
+ * nobody has to remember to invalidate. Bounded in bytes; thread-safe. */
+#ifndef SUOTDOI_PAGECACHE_H
+#define SUOTDOI_PAGECACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+typedef struct pagecache pagecache_t;
+
+/* A cache holding at most max_bytes of fragments (keys and data). */
+pagecache_t *pagecache_new(size_t max_bytes);
+void pagecache_free(pagecache_t *pc);
+/* Appends the bytes stored under key for generation gen to out: 1 on a hit, 0 otherwise. */
+int pagecache_get(pagecache_t *pc, const char *key, uint64_t gen, buf_t *out);
+/* Stores (a copy of) data under key for generation gen, replacing what was there; entries
+ * are dropped, oldest slots first, to stay within the byte bound. */
+void pagecache_put(pagecache_t *pc, const char *key, uint64_t gen, const char *data, size_t len);
+
+#endif
