@@ -2,12 +2,13 @@
  * or token, user, roles): three WAL read transactions, each with its file-lock system
  * calls, one after another behind the store's single mutex. At dashboard rates that was
  * most of a request's time. An answer is kept per credential hash and tagged with the
- * store's data version read before it: any commit at all (a sign-out, a role change, a
- * disabled account, the guard's own last-seen touch, or any unrelated write) makes every
- * entry miss, so no change made through this process is ever missed. A change committed by
- * another process (the command line) moves the data version only when this process next
- * reads, so entries also expire after AUTH_CACHE_TTL_MS. A direct-mapped table: a collision
- * evicts, which only costs the next request a store read. */
+ * store's identity version read before it (store_identity_version): any change through
+ * this process to accounts, roles, sessions or tokens (a sign-out, a role change, a
+ * disabled account, the guard's own last-seen touch) makes every entry miss, so none is
+ * ever missed; a report submitted does not. A change made by another process (sqlite3, the
+ * command line) does not move that version, so entries also expire after
+ * AUTH_CACHE_TTL_MS. A direct-mapped table: a collision evicts, which only costs the next
+ * request a store read. */
 #include "app/authcache.h"
 
 #include <pthread.h>

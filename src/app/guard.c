@@ -188,8 +188,8 @@ authenticate(http_req_t *req, app_t *app)
 	unsigned char hash[32];
 	app_user_t *u = NULL;
 	auth_cred_t cred;
-	/* read before the store: a commit in between makes what is remembered miss */
-	uint64_t version = store_data_version(app->store);
+	/* read before the store: a change in between makes what is remembered miss */
+	uint64_t version = store_identity_version(app->store);
 	const char *tok = http_req_cookie(req, APP_SESSION_COOKIE);
 	if (tok && *tok) {
 		store_session_t s;

@@ -54,9 +54,9 @@ store_units_generation(store_t *st)
 }
 
 uint64_t
-store_data_version(store_t *st)
+store_identity_version(store_t *st)
 {
-	return st->ops->data_version(st);
+	return st->ops->identity_version(st);
 }
 
 int

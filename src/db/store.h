@@ -58,11 +58,12 @@ int store_units_each(store_t *st, int (*cb)(const store_unit_t *u, void *ctx), v
  * in-memory copy is stale. -1 on error. */
 int64_t store_units_generation(store_t *st);
 
-/* A number that changes with every commit to the store: at once for this process's own
- * writes, and for another process's (the command line) at the latest when this process
- * next reads. In-memory answers tagged with it (who a session is) are current while it
- * still reads the same. */
-uint64_t store_data_version(store_t *st);
+/* A number that changes with every change made through this store to who someone is:
+ * accounts, their roles, sessions, API tokens. An answer about a user or a credential
+ * read while it said v is current while it still says v. Changes made by another process
+ * (sqlite3, another suotdoi command) do not move it: whoever caches on it must also bound
+ * how long an answer is trusted. */
+uint64_t store_identity_version(store_t *st);
 
 /* Apply inserts and updates in ONE transaction: all or nothing. Parents are resolved by
  * code inside the transaction, so a batch may insert a parent and its children.
@@ -461,7 +462,7 @@ typedef struct store_ops {
 	int (*kinds_each)(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx);
 	int (*units_each)(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx);
 	int64_t (*units_generation)(store_t *st);
-	uint64_t (*data_version)(store_t *st);
+	uint64_t (*identity_version)(store_t *st);
 	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
 	                   size_t errlen);
 	int (*tx_begin)(store_t *st);

@@ -2,6 +2,7 @@
  * prepared statements kept for the life of the store, versioned migrations applied
  * at open and recorded in schema_migrations. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -660,6 +661,10 @@ typedef struct sqlite_store {
 	pthread_mutex_t mu;
 	int tx_open; /* a store_tx_begin transaction is open; only read or written under mu */
 	sqlite3_stmt *stmt[Q_COUNT];
+	/* store_identity_version: bumped when a row of an identity table changes, and again
+	 * when that transaction ends (identity_dirty, under mu like every statement) */
+	_Atomic uint64_t identity_version;
+	int identity_dirty;
 } sqlite_store_t;
 
 static sqlite_store_t *
@@ -829,17 +834,46 @@ sq_units_generation(store_t *st)
 	return v;
 }
 
-/* The pager's data version (SQLITE_FCNTL_DATA_VERSION): the one counter that moves for
- * this connection's commits and for other connections' alike (see store_data_version). */
-static uint64_t
-sq_data_version(store_t *st)
+/* Who someone is lives in these tables: users, their roles, sessions and API tokens. The
+ * hooks see every row this connection changes in them (all rowid tables, changed by
+ * statements with a WHERE: no truncate optimisation, no REPLACE, both of which would skip
+ * the update hook), and the end of the transaction that changed them. */
+static void
+on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowid)
 {
-	sqlite_store_t *s = backend(st);
-	unsigned int v = 0;
-	pthread_mutex_lock(&s->mu);
-	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
-	pthread_mutex_unlock(&s->mu);
-	return v;
+	(void)op;
+	(void)rowid;
+	sqlite_store_t *s = p;
+	if (strcmp(db, "main") != 0)
+		return;
+	if (!strcmp(table, "users") || !strcmp(table, "user_roles") ||
+	    !strcmp(table, "sessions") || !strcmp(table, "api_tokens")) {
+		s->identity_dirty = 1;
+		atomic_fetch_add(&s->identity_version, 1);
+	}
+}
+
+static void
+on_tx_end(void *p)
+{
+	sqlite_store_t *s = p;
+	if (s->identity_dirty) {
+		s->identity_dirty = 0;
+		atomic_fetch_add(&s->identity_version, 1);
+	}
+}
+
+static int
+on_commit(void *p)
+{
+	on_tx_end(p);
+	return 0; /* go on with the commit */
+}
+
+static uint64_t
+sq_identity_version(store_t *st)
+{
+	return atomic_load(&backend(st)->identity_version);
 }
 
 static int
@@ -2973,7 +3007,7 @@ static const store_ops_t sqlite_ops = {
         .kinds_each = sq_kinds_each,
         .units_each = sq_units_each,
         .units_generation = sq_units_generation,
-        .data_version = sq_data_version,
+        .identity_version = sq_identity_version,
         .units_apply = sq_units_apply,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
@@ -3076,6 +3110,9 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&s->mu, &attr);
 	pthread_mutexattr_destroy(&attr);
+	sqlite3_update_hook(db, on_update, s);
+	sqlite3_commit_hook(db, on_commit, s);
+	sqlite3_rollback_hook(db, on_tx_end, s);
 	for (int i = 0; i < Q_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
 		                       NULL) != SQLITE_OK) {

@@ -505,6 +505,34 @@ test_manage_people(void **state)
 	r = try_login(&g, "gv.danglam", pw);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
+	/* the server now remembers who g is (src/app/authcache.c); disabling the account
+	 * through the server still ends g's session at once */
+	r = req(&g, "GET", "/account/password", NULL, NULL); /* signed in: must change it */
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	sqlite3 *db;
+	sqlite3_stmt *uq;
+	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM users WHERE username = 'gv.danglam'",
+	                                    -1, &uq, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(uq), SQLITE_ROW);
+	long long gid = sqlite3_column_int64(uq, 0);
+	sqlite3_finalize(uq);
+	sqlite3_close(db);
+	char upath[80];
+	snprintf(upath, sizeof upath, "/users/%lld/disable", gid);
+	snprintf(body, sizeof body, "disabled=1&csrf=%s", h.csrf);
+	r = req(&h, "POST", upath, body, NULL);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	r = req(&g, "GET", "/api/v1/me", NULL, NULL);
+	assert_int_equal(r.status, 401);
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "disabled=0&csrf=%s", h.csrf);
+	r = req(&h, "POST", upath, body, NULL);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
 
 	/* bulk: one account per school and CLC of the district, passwords in the file only */
 	snprintf(body, sizeof body, "scope=schools_clcs&role=entry&format=csv&csrf=%s", h.csrf);
