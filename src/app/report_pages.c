@@ -121,9 +121,109 @@ figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
 	return rows;
 }
 
+/* The children of unit i that get a row: those with a report or a unit expected to report
+ * below them. */
+static int
+child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j, int64_t reports)
+{
+	if (reports > 0)
+		return 1;
+	for (int32_t k = j; k < t->units[j].end; k++)
+		if (campaign_expects(lc->c, t, k))
+			return 1;
+	return 0;
+}
+
+static int
+dump_to_buf(const char *p, size_t n, void *ctx)
+{
+	buf_append(ctx, p, n);
+	return 0;
+}
+
+/* The template's numeric columns as JSON keys, "code": each (escaped once per answer). */
+static const char **
+totals_keys(const template_t *tpl, arena_t *a)
+{
+	const char **keys = arena_alloc(a, (tpl->ncols + 1) * sizeof *keys);
+	buf_t b = BUF_INIT;
+	for (size_t col = 0; col < tpl->ncols; col++) {
+		buf_reset(&b);
+		json_t *k = json_string(template_item_col(tpl, (int)col)->code);
+		json_dump_callback(k, dump_to_buf, &b, JSON_ENCODE_ANY);
+		json_decref(k);
+		buf_putc(&b, ':');
+		keys[col] = arena_strdup(a, buf_cstr(&b));
+	}
+	buf_free(&b);
+	return keys;
+}
+
+/* {"code": n, ...} of the template's numeric columns. */
+static void
+totals_text(const template_t *tpl, const char **keys, const int64_t *tot, buf_t *out)
+{
+	buf_putc(out, '{');
+	for (size_t col = 0; col < tpl->ncols; col++) {
+		if (col)
+			buf_putc(out, ',');
+		buf_puts(out, keys[col]);
+		buf_put_int(out, tot[col]);
+	}
+	buf_putc(out, '}');
+}
+
+/* Appends the JSON object o to out without its closing brace, to go on with more keys. */
+static void
+open_object(json_t *o, buf_t *out)
+{
+	json_dump_callback(o, dump_to_buf, out, JSON_COMPACT);
+	json_decref(o);
+	if (out->len && out->data[out->len - 1] == '}')
+		out->data[--out->len] = '\0';
+}
+
+/* The API's dashboard: the head built as JSON values, the children's and the unit's totals
+ * (most of the answer: a column per item per child) written straight as text, which is
+ * several times cheaper than a JSON value per number. */
+static void
+dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts,
+                   int can_status, json_t *head, buf_t *out)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	const template_t *tpl = lc->c->tpl;
+	size_t nc = tpl->ncols ? tpl->ncols : 1;
+	int64_t *tot = arena_alloc(http_req_arena(req), nc * sizeof *tot);
+	const char **keys = totals_keys(tpl, http_req_arena(req));
+	json_object_set_new(head, "can_status", json_boolean(can_status));
+	open_object(head, out);
+	buf_puts(out, ",\"children\":[");
+	int first = 1;
+	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
+		int64_t n;
+		rollup_subtree(lc->ru, t, j, drafts, tot, &n);
+		if (!child_shown(lc, t, j, n))
+			continue;
+		if (!first)
+			buf_putc(out, ',');
+		first = 0;
+		open_object(app_unit_json(t, j), out);
+		buf_puts(out, ",\"reports\":");
+		buf_put_int(out, n);
+		buf_puts(out, ",\"totals\":");
+		totals_text(tpl, keys, tot, out);
+		buf_putc(out, '}');
+	}
+	buf_puts(out, "],\"totals\":");
+	rollup_subtree(lc->ru, t, i, drafts, tot, NULL);
+	totals_text(tpl, keys, tot, out);
+	buf_putc(out, '}');
+}
+
 /* The dashboard's data for unit i: totals, the unit's own figures, and one row per child
- * with its reports (and, for the API, its totals). Everything here is the same for every
- * viewer of the unit: who is asking is added by the caller. */
+ * with its reports. Everything here is the same for every viewer of the unit: who is
+ * asking is added by the caller. For the API only the head: dashboard_api_json adds the
+ * rest. */
 static json_t *
 dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api)
 {
@@ -143,50 +243,25 @@ dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int 
 	json_object_set_new(o, "drafts", json_boolean(drafts));
 	json_object_set_new(o, "reports", json_integer(nrep));
 	json_object_set_new(o, "expected", json_boolean(campaign_expects(lc->c, t, i)));
-	if (!api) {
-		json_object_set_new(o, "reports_text", fmt_int(nrep));
-		json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
-	}
-	/* drill-down: each child with its number of reports (and totals, for the API) */
+	if (api)
+		return o;
+	json_object_set_new(o, "reports_text", fmt_int(nrep));
+	json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
+	/* drill-down: each child with its number of reports */
 	json_t *kids = json_array();
 	int64_t *ctot = arena_alloc(a, nc * sizeof *ctot);
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
 		int64_t n;
 		rollup_subtree(lc->ru, t, j, drafts, ctot, &n);
-		int expected_below = 0;
-		for (int32_t k = j; k < t->units[j].end && !expected_below; k++)
-			expected_below = campaign_expects(lc->c, t, k);
-		if (!expected_below && n == 0)
+		if (!child_shown(lc, t, j, n))
 			continue; /* nobody reports there: no row */
 		json_t *c = app_unit_json(t, j);
 		json_object_set_new(c, "reports", json_integer(n));
-		if (api) {
-			json_t *vals = json_object();
-			for (size_t col = 0; col < tpl->ncols; col++)
-				json_object_set_new(vals, template_item_col(tpl, (int)col)->code,
-				                    json_integer(ctot[col]));
-			json_object_set_new(c, "totals", vals);
-		} else {
-			json_object_set_new(c, "reports_text", fmt_int(n));
-		}
+		json_object_set_new(c, "reports_text", fmt_int(n));
 		json_array_append_new(kids, c);
 	}
 	json_object_set_new(o, "children", kids);
-	if (api) {
-		json_t *totals = json_object();
-		for (size_t col = 0; col < tpl->ncols; col++)
-			json_object_set_new(totals, template_item_col(tpl, (int)col)->code,
-			                    json_integer(tot[col]));
-		json_object_set_new(o, "totals", totals);
-	}
 	return o;
-}
-
-static int
-dump_to_buf(const char *p, size_t n, void *ctx)
-{
-	buf_append(ctx, p, n);
-	return 0;
 }
 
 /* A level's live dashboard, the page everyone refreshes while reports come in. Its
@@ -220,8 +295,8 @@ page_campaign_unit(http_req_t *req)
 		json_t *o = dashboard_json(req, lc, i, drafts, api);
 		int rc = 0;
 		if (api) {
-			json_object_set_new(o, "can_status", json_boolean(can_status));
-			rc = json_dump_callback(o, dump_to_buf, &frag, JSON_COMPACT);
+			dashboard_api_json(req, lc, i, drafts, can_status, o, &frag);
+			o = NULL;
 		} else {
 			/* head, a NUL, body: HTML never holds a NUL */
 			rc = tmpl_render(app->tmpl, "campaign_unit_head", o, &frag);

@@ -57,6 +57,21 @@ buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 }
 
 void
+buf_put_int(buf_t *b, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	/* as unsigned: INT64_MIN has no positive counterpart */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void
 buf_printf(buf_t *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -41,6 +41,15 @@ test_buf(void **state)
 	s = buf_steal(&b, &n); /* empty buffer still yields a string */
 	assert_string_equal(s, "");
 	free(s);
+	/* integers without printf, the extremes included */
+	const int64_t ints[] = {0, 7, -7, 10, 1234567, -1000000000000, INT64_MAX, INT64_MIN};
+	for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+		char want[32];
+		snprintf(want, sizeof want, "%lld", (long long)ints[k]);
+		buf_reset(&b);
+		buf_put_int(&b, ints[k]);
+		assert_string_equal(buf_cstr(&b), want);
+	}
 	buf_free(&b);
 }
 
