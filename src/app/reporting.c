@@ -47,8 +47,15 @@ typedef struct build {
 	int counted;
 	int64_t *num;
 	unsigned char *has;
-	size_t last_col; /* the column of the previous value */
+	const tpl_item_t **by_code; /* the numeric columns in item code order */
+	size_t ncodes, last;        /* last: where in by_code the previous value was */
 } build_t;
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp((*(const tpl_item_t *const *)a)->code, (*(const tpl_item_t *const *)b)->code);
+}
 
 static void
 flush(build_t *b)
@@ -72,19 +79,19 @@ add_value(int64_t unit_id, const char *status, const store_value_t *v, void *p)
 		b->cur_unit = unit_id;
 		b->counted = rep_counted(status);
 	}
-	/* a report's values come in item order, the same for every report: the item after
-	 * the previous one is nearly always the one */
+	/* a report's values come in item code order, the same for every report: the column
+	 * after the previous one in that order is nearly always the one (or the one after, a
+	 * value left empty) */
 	const tpl_item_t *it = NULL;
-	size_t nc = b->c->tpl->ncols;
-	for (size_t k = 0; k < 2 && !it && nc; k++) {
-		const tpl_item_t *guess = template_item_col(b->c->tpl, (int)((b->last_col + k) % nc));
-		if (guess && !strcmp(guess->code, v->item))
-			it = guess;
+	for (size_t k = 1; k <= 2 && !it && b->ncodes; k++) {
+		size_t g = (b->last + k) % b->ncodes;
+		if (!strcmp(b->by_code[g]->code, v->item)) {
+			it = b->by_code[g];
+			b->last = g;
+		}
 	}
 	if (!it)
 		it = template_item(b->c->tpl, v->item);
-	if (it && it->col >= 0)
-		b->last_col = (size_t)it->col;
 	if (it && it->col >= 0 && v->has_num) {
 		b->num[it->col] = v->num;
 		b->has[it->col] = 1;
@@ -114,7 +121,12 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
 	             xcalloc(nc ? nc : 1, 1),
+	             xcalloc(nc ? nc : 1, sizeof *b.by_code),
+	             nc,
 	             0};
+	for (size_t col = 0; col < nc; col++)
+		b.by_code[col] = template_item_col(c->tpl, (int)col);
+	qsort(b.by_code, nc, sizeof *b.by_code, cmp_code);
 	/* this campaign's reports, then those of the campaigns adopting it (matched by item
 	 * code; their own extra items are not ours): a unit reports in the deepest one, which
 	 * comes last and wins. First every report with zeros, then the values: a report with
@@ -133,6 +145,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 		b.cur_unit = 0;
 	}
 	rollup_rebuild(b.ru);
+	free(b.by_code);
 	free(ids);
 	free(issuers);
 	free(b.num);
