@@ -126,6 +126,9 @@ const char *app_fmt_date(arena_t *a, int32_t days);
 const char *app_fmt_time(arena_t *a, int64_t at);
 /* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, url. */
 json_t *app_unit_json(const unit_tree_t *t, int32_t i);
+/* The same object as JSON text appended to out, byte for byte what dumping app_unit_json
+ * gives (tests/unit/test_units.c holds them equal), for answers written as text. */
+void app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out);
 /* Ancestors of i (root first, i excluded) as an array of unit summaries. */
 json_t *app_unit_path_json(const unit_tree_t *t, int32_t i);
 

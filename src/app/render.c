@@ -74,6 +74,34 @@ app_unit_json(const unit_tree_t *t, int32_t i)
 	return o;
 }
 
+void
+app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out)
+{
+	const unit_t *u = &t->units[i];
+	buf_puts(out, "{\"code\":");
+	buf_put_json_str(out, u->code);
+	buf_puts(out, ",\"name\":");
+	buf_put_json_str(out, u->name);
+	buf_puts(out, ",\"kind\":");
+	buf_put_json_str(out, u->kind);
+	buf_puts(out, ",\"kind_name\":");
+	buf_put_json_str(out, u->kind_name);
+	buf_puts(out, u->is_locality ? ",\"is_locality\":true" : ",\"is_locality\":false");
+	buf_puts(out, u->active ? ",\"active\":true" : ",\"active\":false");
+	buf_puts(out, ",\"parent\":");
+	if (u->parent >= 0)
+		buf_put_json_str(out, t->units[u->parent].code);
+	else
+		buf_puts(out, "null");
+	buf_puts(out, ",\"depth\":");
+	buf_put_int(out, u->depth);
+	buf_puts(out, ",\"children\":");
+	buf_put_int(out, u->nchildren);
+	buf_puts(out, ",\"subtree_size\":");
+	buf_put_int(out, unit_tree_subtree_size(t, i));
+	buf_putc(out, '}');
+}
+
 json_t *
 app_unit_path_json(const unit_tree_t *t, int32_t i)
 {

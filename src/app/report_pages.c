@@ -207,7 +207,8 @@ dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts,
 		if (!first)
 			buf_putc(out, ',');
 		first = 0;
-		open_object(app_unit_json(t, j), out);
+		app_unit_json_text(t, j, out);
+		out->data[--out->len] = '\0'; /* its closing brace: more keys follow */
 		buf_puts(out, ",\"reports\":");
 		buf_put_int(out, n);
 		buf_puts(out, ",\"totals\":");

@@ -57,6 +57,31 @@ buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 }
 
 void
+buf_put_json_str(buf_t *b, const char *s)
+{
+	buf_putc(b, '"');
+	const char *run = s;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		buf_append(b, run, (size_t)((const char *)p - run));
+		run = (const char *)p + 1;
+		switch (*p) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04X", *p); break;
+		}
+	}
+	buf_puts(b, run);
+	buf_putc(b, '"');
+}
+
+void
 buf_put_int(buf_t *b, int64_t v)
 {
 	char tmp[24], *p = tmp + sizeof tmp;

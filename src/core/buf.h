@@ -22,6 +22,8 @@ void buf_reserve(buf_t *b, size_t extra);
 void buf_append(buf_t *b, const void *p, size_t n);
 void buf_puts(buf_t *b, const char *s);
 void buf_putc(buf_t *b, char c);
+/* s (UTF-8) as a JSON string, quotes included, escaped as jansson's dump escapes it. */
+void buf_put_json_str(buf_t *b, const char *s);
 /* The decimal digits of v (no separators), without printf's cost. */
 void buf_put_int(buf_t *b, int64_t v);
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

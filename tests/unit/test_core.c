@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,19 @@ test_buf(void **state)
 	s = buf_steal(&b, &n); /* empty buffer still yields a string */
 	assert_string_equal(s, "");
 	free(s);
+	/* JSON strings as jansson writes them: quotes, backslashes, control characters,
+	 * Vietnamese left as UTF-8 */
+	const char *strs[] = {"", "Xã Đặng Xá", "a\"b\\c/d", "tab\there\nline\r\b\f",
+	                      "\x01\x1f\x7f end", "Trường THCS \"Lê Lợi\""};
+	for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
+		json_t *js = json_string(strs[k]);
+		char *want = json_dumps(js, JSON_ENCODE_ANY);
+		buf_reset(&b);
+		buf_put_json_str(&b, strs[k]);
+		assert_string_equal(buf_cstr(&b), want);
+		free(want);
+		json_decref(js);
+	}
 	/* integers without printf, the extremes included */
 	const int64_t ints[] = {0, 7, -7, 10, 1234567, -1000000000000, INT64_MAX, INT64_MIN};
 	for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {

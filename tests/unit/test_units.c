@@ -7,11 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "core/buf.h"
 #include "core/file.h"
 #include "db/store.h"
@@ -131,6 +133,18 @@ test_tree_is_depth_first(void **state)
 	assert_true(unit_tree_contains(t, hp, tl));
 	assert_false(unit_tree_contains(t, hn, tl));
 	assert_false(unit_tree_contains(t, tl, hp));
+	/* the API writes units as text: byte for byte what the JSON value dumps to */
+	buf_t text = BUF_INIT;
+	for (int32_t i = 0; i < t->n; i++) {
+		json_t *o = app_unit_json(t, i);
+		char *want = json_dumps(o, JSON_COMPACT);
+		buf_reset(&text);
+		app_unit_json_text(t, i, &text);
+		assert_string_equal(buf_cstr(&text), want);
+		free(want);
+		json_decref(o);
+	}
+	buf_free(&text);
 	/* Tiên Lãng has 19 communes in the registry */
 	assert_int_equal(t->units[tl].nchildren, 19);
 	assert_int_equal(unit_tree_subtree_size(t, tl), 20);
