@@ -19,26 +19,13 @@
 
 enum { NC = 45, SUBTREE_RUNS = 2000, UPDATES = 100000 };
 
-/* Resident set size in MB, from /proc/self/status. */
-/* xorshift64*: cheap, reproducible values for both sides */
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t
-rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ULL;
-}
-
-/* The same synthetic bodies per commune as bench_search (UBND, TTHTCĐ, 4 schools). */
 /* One unit's random report: values up to 100,000, ~5% of columns left empty. */
 static void
 random_report(int64_t *v, unsigned char *has)
 {
 	for (int c = 0; c < NC; c++) {
-		has[c] = rnd() % 20 != 0;
-		v[c] = has[c] ? (int64_t)(rnd() % 100000) : 0;
+		has[c] = bench_rand() % 20 != 0;
+		v[c] = has[c] ? (int64_t)(bench_rand() % 100000) : 0;
 	}
 }
 
@@ -119,7 +106,7 @@ main(int argc, char **argv)
 	int64_t *vals = xmalloc((size_t)n * NC * sizeof *vals);
 	unsigned char *has = xmalloc((size_t)n * NC), *status = xmalloc((size_t)n);
 	for (int32_t i = 0; i < n; i++) {
-		uint64_t p = rnd() % 100;
+		uint64_t p = bench_rand() % 100;
 		status[i] = p < 85 ? 2 : p < 95 ? 1 : 0;
 		random_report(vals + (size_t)i * NC, has + (size_t)i * NC);
 	}
@@ -164,8 +151,8 @@ main(int argc, char **argv)
 	int64_t v[NC];
 	unsigned char h[NC];
 	for (int k = 0; k < UPDATES; k++) {
-		int32_t i = (int32_t)(rnd() % (uint64_t)n);
-		int counted = rnd() % 10 != 0;
+		int32_t i = (int32_t)(bench_rand() % (uint64_t)n);
+		int counted = bench_rand() % 10 != 0;
 		random_report(v, h);
 		double t0 = bench_now_ms();
 		rollup_set(r, i, v, h, counted);

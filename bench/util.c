@@ -109,3 +109,13 @@ bench_report(const char *outpath, const char *text)
 		fclose(f);
 	}
 }
+
+uint64_t
+bench_rand(void)
+{
+	static uint64_t rng = 88172645463325252ULL;
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}

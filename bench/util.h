@@ -4,6 +4,7 @@
 #define SUOTDOI_BENCH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db/store.h"
 #include "domain/units.h"
@@ -17,6 +18,8 @@ long bench_rss_kb(void);
 /* A new store at path with the 2025-03 registry and, when national, six bodies per commune
  * (UBND, TTHTCĐ, four schools: ~71,000 units). *t is its tree. -1 with a message on stderr. */
 int bench_units_store(const char *path, int national, store_t **st, unit_tree_t **t);
+/* xorshift64*: cheap pseudo-random numbers, the same sequence on every run. */
+uint64_t bench_rand(void);
 /* Print text and append it (with a blank line) to outpath when given. */
 void bench_report(const char *outpath, const char *text);
 

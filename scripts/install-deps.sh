@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian (bookworm) packages suotdoi needs to build, test and run.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
+# With --bench, also what make bench runs against (PostgreSQL, nginx, wrk, sqlite3).
 set -euo pipefail
 
 PKGS=(
@@ -9,8 +10,13 @@ PKGS=(
   libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev libvips-dev
   libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
-  poppler-utils python3-icalendar libxml2-utils
+  poppler-utils python3-icalendar libxml2-utils libpq-dev
 )
+
+# make bench also needs the peers it measures against and the load generator.
+if [ "${1:-}" = "--bench" ]; then
+  PKGS+=(postgresql-15 nginx-light wrk sqlite3)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
