@@ -42,8 +42,7 @@ static const struct {
 
 static FILE *tsv;
 
-static void
-put(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 put(const char *key, const char *fmt, ...)
@@ -67,7 +66,7 @@ die(const char *what)
 /* ---------- preparation, through the store, before the server starts ---------- */
 
 typedef struct prep {
-	char token[AUTH_TOKEN_LEN + 4];  /* the administrator's API token */
+	char token[AUTH_TOKEN_LEN + 4];   /* the administrator's API token */
 	char session[AUTH_TOKEN_LEN + 1]; /* the district head's session cookie value */
 	int64_t doc_id;
 	int64_t campaign_id;
@@ -139,8 +138,8 @@ prepare(const char *db, const char *assets, prep_t *p)
 	free(json);
 	int64_t version;
 	p->campaign_id = 1;
-	if (prc < 0 || docs_save_draft(app.store, 0, t->units[district].id, d, p->campaign_id, 0,
-	                               0, app_now(), head, 0, &p->doc_id, &version) < 0) {
+	if (prc < 0 || docs_save_draft(app.store, 0, t->units[district].id, d, p->campaign_id, 0, 0,
+	                               app_now(), head, 0, &p->doc_id, &version) < 0) {
 		fprintf(stderr, "the district's báo cáo was not stored\n");
 		arena_free(&a);
 		goto done;

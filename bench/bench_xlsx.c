@@ -25,7 +25,6 @@
 
 enum { NTEXT = 4, NNUM = 38, NCOLS = NTEXT + NNUM, RUNS = 3 };
 
-
 /* The grid: text cells as strings (shared between rows like the unit tree's names),
  * numbers as integers with a has-flag. */
 typedef struct grid {

@@ -20,10 +20,10 @@ typedef struct app {
 	char *assets;     /* directory holding templates/ and static/ */
 	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
-	unit_tree_t *tree;            /* current snapshot; swap under tree_mu */
-	struct live_campaign *live;   /* loaded campaigns with their roll-ups (reporting.c) */
-	auth_throttle_t *throttle;    /* failed sign-ins per username */
-	auth_throttle_t *ip_throttle; /* failed sign-ins per client IP */
+	unit_tree_t *tree;             /* current snapshot; swap under tree_mu */
+	struct live_campaign *live;    /* loaded campaigns with their roll-ups (reporting.c) */
+	auth_throttle_t *throttle;     /* failed sign-ins per username */
+	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
 	struct auth_cache *auth_cache; /* who sessions and tokens are (authcache.c) */
 	pthread_t watcher;
 	int watcher_running;

@@ -196,7 +196,8 @@ authenticate(http_req_t *req, app_t *app)
 		auth_token_hash(tok, strlen(tok), hash);
 		/* remembered, unless it is due for a touch or has expired: the store does that */
 		if (auth_cache_get(app->auth_cache, hash, 's', version, a, &u, &cred) &&
-		    now - cred.last_seen_at < TOUCH_EVERY && now - cred.created_at <= APP_SESSION_MAX)
+		    now - cred.last_seen_at < TOUCH_EVERY &&
+		    now - cred.created_at <= APP_SESSION_MAX)
 			return u;
 		if (store_session_get(app->store, hash, &s) != 1)
 			return NULL;

@@ -187,8 +187,8 @@ open_object(json_t *o, buf_t *out)
  * (most of the answer: a column per item per child) written straight as text, which is
  * several times cheaper than a JSON value per number. */
 static void
-dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts,
-                   int can_status, json_t *head, buf_t *out)
+dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int can_status,
+                   json_t *head, buf_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	const template_t *tpl = lc->c->tpl;
@@ -288,9 +288,8 @@ page_campaign_unit(http_req_t *req)
 	int can_status = t->units[i].id == lc->c->issuer_unit_id &&
 	                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i);
 	uint64_t gen = rollup_generation(lc->ru);
-	const char *key =
-	        arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code, drafts,
-	                     api && can_status);
+	const char *key = arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code,
+	                               drafts, api && can_status);
 	buf_t frag = BUF_INIT;
 	if (!pagecache_get(lc->pages, key, gen, &frag)) {
 		json_t *o = dashboard_json(req, lc, i, drafts, api);
@@ -319,8 +318,9 @@ page_campaign_unit(http_req_t *req)
 	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I}}", "can_status", can_status, "unit", "code",
 	                        t->units[i].code, "campaign", "id", (json_int_t)lc->c->id);
 	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
-	json_object_set_new(ctx, "body_html", json_stringn_nocheck(frag.data + head_len + 1,
-	                                                           frag.len - head_len - 1));
+	json_object_set_new(
+	        ctx, "body_html",
+	        json_stringn_nocheck(frag.data + head_len + 1, frag.len - head_len - 1));
 	buf_free(&frag);
 	char *title = arena_printf(a, "%s — %s", lc->c->name, t->units[i].name);
 	return app_render_page(req, 200, "campaign_unit", title, ctx);

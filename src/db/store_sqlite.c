@@ -846,8 +846,8 @@ on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowi
 	sqlite_store_t *s = p;
 	if (strcmp(db, "main") != 0)
 		return;
-	if (!strcmp(table, "users") || !strcmp(table, "user_roles") ||
-	    !strcmp(table, "sessions") || !strcmp(table, "api_tokens")) {
+	if (!strcmp(table, "users") || !strcmp(table, "user_roles") || !strcmp(table, "sessions") ||
+	    !strcmp(table, "api_tokens")) {
 		s->identity_dirty = 1;
 		atomic_fetch_add(&s->identity_version, 1);
 	}

@@ -36,13 +36,13 @@ enum { F_PRESENT = 1, F_COUNTED = 2 }; /* unit flags: has a report / the report 
 struct rollup {
 	pthread_rwlock_t lock;
 	int32_t n, nblocks;
-	size_t ncols, hwords;    /* hwords: 64-bit words per unit in has */
-	int64_t *own;            /* n x ncols: own values, 0 where no value or no report */
-	uint64_t *has;           /* n x hwords: bit c set when column c has a value */
-	unsigned char *flags;    /* n: F_PRESENT | F_COUNTED */
-	int64_t *fw[NLAYERS];    /* (nblocks+1) x ncols: Fenwick over block sums, 1-based */
-	int32_t *cnt[NLAYERS];   /* nblocks+1: Fenwick over reports per block */
-	int64_t *delta[NLAYERS]; /* ncols each: scratch for rollup_set, under the write lock */
+	size_t ncols, hwords;        /* hwords: 64-bit words per unit in has */
+	int64_t *own;                /* n x ncols: own values, 0 where no value or no report */
+	uint64_t *has;               /* n x hwords: bit c set when column c has a value */
+	unsigned char *flags;        /* n: F_PRESENT | F_COUNTED */
+	int64_t *fw[NLAYERS];        /* (nblocks+1) x ncols: Fenwick over block sums, 1-based */
+	int32_t *cnt[NLAYERS];       /* nblocks+1: Fenwick over reports per block */
+	int64_t *delta[NLAYERS];     /* ncols each: scratch for rollup_set, under the write lock */
 	_Atomic uint64_t generation; /* bumped by every rollup_set, after the change */
 };
 
@@ -171,8 +171,7 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 }
 
 void
-rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
-            int counted)
+rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
 {
 	if (r == NULL || unit < 0 || unit >= r->n)
 		return;

@@ -513,7 +513,8 @@ test_manage_people(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *uq;
 	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM users WHERE username = 'gv.danglam'",
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT id FROM users WHERE username = 'gv.danglam'",
 	                                    -1, &uq, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(uq), SQLITE_ROW);

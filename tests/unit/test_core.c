@@ -44,8 +44,12 @@ test_buf(void **state)
 	free(s);
 	/* JSON strings as jansson writes them: quotes, backslashes, control characters,
 	 * Vietnamese left as UTF-8 */
-	const char *strs[] = {"", "Xã Đặng Xá", "a\"b\\c/d", "tab\there\nline\r\b\f",
-	                      "\x01\x1f\x7f end", "Trường THCS \"Lê Lợi\""};
+	const char *strs[] = {"",
+	                      "Xã Đặng Xá",
+	                      "a\"b\\c/d",
+	                      "tab\there\nline\r\b\f",
+	                      "\x01\x1f\x7f end",
+	                      "Trường THCS \"Lê Lợi\""};
 	for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
 		json_t *js = json_string(strs[k]);
 		char *want = json_dumps(js, JSON_ENCODE_ANY);
