@@ -149,9 +149,7 @@ totals_keys(const template_t *tpl, arena_t *a)
 	buf_t b = BUF_INIT;
 	for (size_t col = 0; col < tpl->ncols; col++) {
 		buf_reset(&b);
-		json_t *k = json_string(template_item_col(tpl, (int)col)->code);
-		json_dump_callback(k, dump_to_buf, &b, JSON_ENCODE_ANY);
-		json_decref(k);
+		buf_put_json_str(&b, template_item_col(tpl, (int)col)->code);
 		buf_putc(&b, ':');
 		keys[col] = arena_strdup(a, buf_cstr(&b));
 	}
@@ -188,7 +186,7 @@ open_object(json_t *o, buf_t *out)
  * several times cheaper than a JSON value per number. */
 static void
 dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int can_status,
-                   json_t *head, buf_t *out)
+                   json_t *head, const int64_t *unit_tot, buf_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	const template_t *tpl = lc->c->tpl;
@@ -216,27 +214,23 @@ dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, 
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\"totals\":");
-	rollup_subtree(lc->ru, t, i, drafts, tot, NULL);
-	totals_text(tpl, keys, tot, out);
+	totals_text(tpl, keys, unit_tot, out);
 	buf_putc(out, '}');
 }
 
-/* The dashboard's data for unit i: totals, the unit's own figures, and one row per child
- * with its reports. Everything here is the same for every viewer of the unit: who is
- * asking is added by the caller. For the API only the head: dashboard_api_json adds the
- * rest. */
+/* The dashboard's data for unit i: totals (also left in tot[ncols]), the unit's own
+ * figures, and one row per child with its reports. Everything here is the same for every
+ * viewer of the unit: who is asking is added by the caller. For the API only the head:
+ * dashboard_api_json adds the rest. */
 static json_t *
-dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api)
+dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api, int64_t *tot)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	const template_t *tpl = lc->c->tpl;
 	size_t nc = tpl->ncols ? tpl->ncols : 1;
-	int64_t *tot = arena_alloc(a, nc * sizeof *tot), *own = arena_alloc(a, nc * sizeof *own);
-	unsigned char *has = arena_alloc(a, nc);
 	int64_t nrep;
 	rollup_subtree(lc->ru, t, i, drafts, tot, &nrep);
-	int has_own = rollup_own(lc->ru, i, drafts, own, has);
 	json_t *o = json_object();
 	json_object_set_new(o, "campaign", campaign_json(req, lc->c));
 	json_object_set_new(o, "unit", app_unit_json(t, i));
@@ -246,6 +240,9 @@ dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int 
 	json_object_set_new(o, "expected", json_boolean(campaign_expects(lc->c, t, i)));
 	if (api)
 		return o;
+	int64_t *own = arena_alloc(a, nc * sizeof *own);
+	unsigned char *has = arena_alloc(a, nc);
+	int has_own = rollup_own(lc->ru, i, drafts, own, has);
 	json_object_set_new(o, "reports_text", fmt_int(nrep));
 	json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
 	/* drill-down: each child with its number of reports */
@@ -292,10 +289,12 @@ page_campaign_unit(http_req_t *req)
 	                               drafts, api && can_status);
 	buf_t frag = BUF_INIT;
 	if (!pagecache_get(lc->pages, key, gen, &frag)) {
-		json_t *o = dashboard_json(req, lc, i, drafts, api);
+		const template_t *tpl = lc->c->tpl;
+		int64_t *tot = arena_alloc(a, (tpl->ncols ? tpl->ncols : 1) * sizeof *tot);
+		json_t *o = dashboard_json(req, lc, i, drafts, api, tot);
 		int rc = 0;
 		if (api) {
-			dashboard_api_json(req, lc, i, drafts, can_status, o, &frag);
+			dashboard_api_json(req, lc, i, drafts, can_status, o, tot, &frag);
 			o = NULL;
 		} else {
 			/* head, a NUL, body: HTML never holds a NUL */

@@ -47,15 +47,8 @@ typedef struct build {
 	int counted;
 	int64_t *num;
 	unsigned char *has;
-	const tpl_item_t **by_code; /* the numeric columns in item code order */
-	size_t ncodes, last;        /* last: where in by_code the previous value was */
+	size_t hint; /* for template_item_next: values come in item code order */
 } build_t;
-
-static int
-cmp_code(const void *a, const void *b)
-{
-	return strcmp((*(const tpl_item_t *const *)a)->code, (*(const tpl_item_t *const *)b)->code);
-}
 
 static void
 flush(build_t *b)
@@ -79,19 +72,7 @@ add_value(int64_t unit_id, const char *status, const store_value_t *v, void *p)
 		b->cur_unit = unit_id;
 		b->counted = rep_counted(status);
 	}
-	/* a report's values come in item code order, the same for every report: the column
-	 * after the previous one in that order is nearly always the one (or the one after, a
-	 * value left empty) */
-	const tpl_item_t *it = NULL;
-	for (size_t k = 1; k <= 2 && !it && b->ncodes; k++) {
-		size_t g = (b->last + k) % b->ncodes;
-		if (!strcmp(b->by_code[g]->code, v->item)) {
-			it = b->by_code[g];
-			b->last = g;
-		}
-	}
-	if (!it)
-		it = template_item(b->c->tpl, v->item);
+	const tpl_item_t *it = template_item_next(b->c->tpl, v->item, &b->hint);
 	if (it && it->col >= 0 && v->has_num) {
 		b->num[it->col] = v->num;
 		b->has[it->col] = 1;
@@ -121,12 +102,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
 	             xcalloc(nc ? nc : 1, 1),
-	             xcalloc(nc ? nc : 1, sizeof *b.by_code),
-	             nc,
 	             0};
-	for (size_t col = 0; col < nc; col++)
-		b.by_code[col] = template_item_col(c->tpl, (int)col);
-	qsort(b.by_code, nc, sizeof *b.by_code, cmp_code);
 	/* this campaign's reports, then those of the campaigns adopting it (matched by item
 	 * code; their own extra items are not ours): a unit reports in the deepest one, which
 	 * comes last and wins. First every report with zeros, then the values: a report with
@@ -145,7 +121,6 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 		b.cur_unit = 0;
 	}
 	rollup_rebuild(b.ru);
-	free(b.by_code);
 	free(ids);
 	free(issuers);
 	free(b.num);

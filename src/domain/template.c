@@ -523,21 +523,29 @@ item_path(const template_t *t, const tpl_item_t *it, char *out, size_t n)
 	snprintf(out, n, "?");
 }
 
-static const tpl_item_t *
-find_item(const tpl_pool_t *pool, const char *code)
+/* Where code is in pool->by_code, or pool->nitems when absent. */
+static size_t
+find_index(const tpl_pool_t *pool, const char *code)
 {
 	size_t lo = 0, hi = pool->nitems;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(pool->by_code[mid]->code, code);
 		if (c == 0)
-			return pool->by_code[mid];
+			return mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return pool->nitems;
+}
+
+static const tpl_item_t *
+find_item(const tpl_pool_t *pool, const char *code)
+{
+	size_t k = find_index(pool, code);
+	return k < pool->nitems ? pool->by_code[k] : NULL;
 }
 
 /* -?[0-9]{1,16}: a literal, not an item code (codes made only of digits cannot be the right
@@ -1008,6 +1016,27 @@ template_item(const template_t *t, const char *code)
 	if (t == NULL || code == NULL)
 		return NULL;
 	return find_item(t->pool, code);
+}
+
+const tpl_item_t *
+template_item_next(const template_t *t, const char *code, size_t *hint)
+{
+	if (t == NULL || code == NULL)
+		return NULL;
+	const tpl_pool_t *pool = t->pool;
+	/* the next numeric item may sit behind a text item or a value left empty */
+	for (size_t k = 0; k < 4 && pool->nitems; k++) {
+		size_t g = (*hint + k) % pool->nitems;
+		if (!strcmp(pool->by_code[g]->code, code)) {
+			*hint = g + 1;
+			return pool->by_code[g];
+		}
+	}
+	size_t g = find_index(pool, code);
+	if (g == pool->nitems)
+		return NULL;
+	*hint = g + 1;
+	return pool->by_code[g];
 }
 
 const tpl_item_t *

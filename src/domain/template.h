@@ -98,6 +98,10 @@ json_t *template_to_json(const template_t *t);
 void template_free(template_t *t);
 /* Item by code, or NULL. */
 const tpl_item_t *template_item(const template_t *t, const char *code);
+/* The same, for codes asked in code order (a campaign's values as the store returns them,
+ * report after report): the few items after *hint are tried before searching, and *hint
+ * becomes where code was found. Start with *hint = 0. */
+const tpl_item_t *template_item_next(const template_t *t, const char *code, size_t *hint);
 /* Item by numeric column / text column. */
 const tpl_item_t *template_item_col(const template_t *t, int col);
 const tpl_item_t *template_item_tcol(const template_t *t, int tcol);

@@ -187,6 +187,40 @@ dump(const template_t *t)
 	return s;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* template_item_next finds what template_item finds, whatever order the codes come in; in
+ * code order (as the roll-up build asks) and with codes skipped or unknown too. */
+static void
+test_item_next(void **state)
+{
+	(void)state;
+	template_t *t = load_default();
+	const char *codes[128];
+	size_t n = 0;
+	for (size_t s = 0; s < t->nsections; s++)
+		for (size_t k = 0; k < t->sections[s].nitems && n < 128; k++)
+			codes[n++] = t->sections[s].items[k].code;
+	assert_true(n > 40);
+	size_t hint = 0;
+	for (int round = 0; round < 3; round++) /* document order, then twice in code order */
+		for (size_t k = 0; k < n; k++) {
+			if (round == 2 && k % 3 == 1)
+				continue; /* a value left empty */
+			assert_ptr_equal(template_item_next(t, codes[k], &hint),
+			                 template_item(t, codes[k]));
+			if (round == 0 && k == n - 1)
+				qsort(codes, n, sizeof *codes, cmp_str);
+		}
+	assert_null(template_item_next(t, "9.khong_co", &hint));
+	assert_null(template_item_next(t, NULL, &hint));
+	template_free(t);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -550,9 +584,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_default_template), cmocka_unit_test(test_round_trip),
-	        cmocka_unit_test(test_parse_value),      cmocka_unit_test(test_check),
-	        cmocka_unit_test(test_refusals),         cmocka_unit_test(test_small_round_trip),
+	        cmocka_unit_test(test_default_template),
+	        cmocka_unit_test(test_round_trip),
+	        cmocka_unit_test(test_item_next),
+	        cmocka_unit_test(test_parse_value),
+	        cmocka_unit_test(test_check),
+	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_small_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
