@@ -1,0 +1,313 @@
+/* The campaign list, a unit's live figures with drill-down (the dashboard everyone
+ * refreshes while reports come in), and the campaigns covering a unit for its page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/pagecache.h"
+#include "app/report_pages.h"
+#include "app/reporting.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "text/text.h"
+
+/* ---------- campaign list ---------- */
+
+typedef struct list_ctx {
+	http_req_t *req;
+	json_t *rows;
+} list_ctx_t;
+
+static int
+campaign_row(const store_campaign_t *c, void *p)
+{
+	list_ctx_t *l = p;
+	const unit_tree_t *t = app_req_tree(l->req);
+	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
+	arena_t *a = http_req_arena(l->req);
+	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year", c->year,
+	                      "name", c->name, "status", c->status, "start",
+	                      app_fmt_date(a, c->start_date), "end", app_fmt_date(a, c->end_date));
+	if (issuer >= 0) {
+		json_object_set_new(o, "issuer_code", json_string(t->units[issuer].code));
+		json_object_set_new(o, "issuer_name", json_string(t->units[issuer].name));
+	}
+	json_array_append_new(l->rows, o);
+	return 0;
+}
+
+int
+page_campaigns(http_req_t *req)
+{
+	app_t *app = http_req_app(req);
+	list_ctx_t l = {req, json_array()};
+	store_campaigns_each(app->store, campaign_row, &l);
+	if (rep_is_api(req))
+		return app_reply_json(req, 200, json_pack("{s:o}", "campaigns", l.rows));
+	json_t *ctx = json_pack("{s:o}", "campaigns", l.rows);
+	return app_render_page(req, 200, "campaigns", "Các đợt báo cáo", ctx);
+}
+
+/* ---------- figures and drill-down ---------- */
+
+/* Items of the template as rows with the totals (and own values) of unit i. */
+static json_t *
+figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
+             const unsigned char *own_has)
+{
+	json_t *rows = json_array();
+	for (size_t s = 0; s < tpl->nsections; s++) {
+		const tpl_section_t *sec = &tpl->sections[s];
+		if (sec->narrative)
+			continue;
+		for (size_t k = 0; k < sec->nitems; k++) {
+			const tpl_item_t *it = &sec->items[k];
+			json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s}", "code", it->code, "number",
+			                      it->number, "label", it->label, "heading",
+			                      it->heading, "unit", it->unit);
+			if (it->col >= 0) {
+				json_object_set_new(o, "total", app_json_count(tot[it->col]));
+				json_object_set_new(o, "total_num", json_integer(tot[it->col]));
+				if (it->type == TPL_BOOL)
+					json_object_set_new(o, "unit", json_string("đơn vị có"));
+				if (own && own_has[it->col])
+					json_object_set_new(o, "own", app_json_count(own[it->col]));
+			}
+			json_array_append_new(rows, o);
+		}
+	}
+	return rows;
+}
+
+/* The children of unit i that get a row: those with a report or a unit expected to report
+ * below them. */
+static int
+child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j, int64_t reports)
+{
+	if (reports > 0)
+		return 1;
+	for (int32_t k = j; k < t->units[j].end; k++)
+		if (campaign_expects(lc->c, t, k))
+			return 1;
+	return 0;
+}
+
+static int
+dump_to_buf(const char *p, size_t n, void *ctx)
+{
+	buf_append(ctx, p, n);
+	return 0;
+}
+
+/* The template's numeric columns as JSON keys, "code": each (escaped once per answer). */
+static const char **
+totals_keys(const template_t *tpl, arena_t *a)
+{
+	const char **keys = arena_alloc(a, (tpl->ncols + 1) * sizeof *keys);
+	buf_t b = BUF_INIT;
+	for (size_t col = 0; col < tpl->ncols; col++) {
+		buf_reset(&b);
+		buf_put_json_str(&b, template_item_col(tpl, (int)col)->code);
+		buf_putc(&b, ':');
+		keys[col] = arena_strdup(a, buf_cstr(&b));
+	}
+	buf_free(&b);
+	return keys;
+}
+
+/* {"code": n, ...} of the template's numeric columns. */
+static void
+totals_text(const template_t *tpl, const char **keys, const int64_t *tot, buf_t *out)
+{
+	buf_putc(out, '{');
+	for (size_t col = 0; col < tpl->ncols; col++) {
+		if (col)
+			buf_putc(out, ',');
+		buf_puts(out, keys[col]);
+		buf_put_int(out, tot[col]);
+	}
+	buf_putc(out, '}');
+}
+
+/* Appends the JSON object o to out without its closing brace, to go on with more keys. */
+static void
+open_object(json_t *o, buf_t *out)
+{
+	json_dump_callback(o, dump_to_buf, out, JSON_COMPACT);
+	json_decref(o);
+	if (out->len && out->data[out->len - 1] == '}')
+		out->data[--out->len] = '\0';
+}
+
+/* The API's dashboard: the head built as JSON values, the children's and the unit's totals
+ * (most of the answer: a column per item per child) written straight as text, which is
+ * several times cheaper than a JSON value per number. */
+static void
+dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int can_status,
+                   json_t *head, const int64_t *unit_tot, buf_t *out)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	const template_t *tpl = lc->c->tpl;
+	size_t nc = tpl->ncols ? tpl->ncols : 1;
+	int64_t *tot = arena_alloc(http_req_arena(req), nc * sizeof *tot);
+	const char **keys = totals_keys(tpl, http_req_arena(req));
+	json_object_set_new(head, "can_status", json_boolean(can_status));
+	open_object(head, out);
+	buf_puts(out, ",\"children\":[");
+	int first = 1;
+	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
+		int64_t n;
+		rollup_subtree(lc->ru, t, j, drafts, tot, &n);
+		if (!child_shown(lc, t, j, n))
+			continue;
+		if (!first)
+			buf_putc(out, ',');
+		first = 0;
+		app_unit_json_text(t, j, out);
+		out->data[--out->len] = '\0'; /* its closing brace: more keys follow */
+		buf_puts(out, ",\"reports\":");
+		buf_put_int(out, n);
+		buf_puts(out, ",\"totals\":");
+		totals_text(tpl, keys, tot, out);
+		buf_putc(out, '}');
+	}
+	buf_puts(out, "],\"totals\":");
+	totals_text(tpl, keys, unit_tot, out);
+	buf_putc(out, '}');
+}
+
+/* The dashboard's data for unit i: totals (also left in tot[ncols]), the unit's own
+ * figures, and one row per child with its reports. Everything here is the same for every
+ * viewer of the unit: who is asking is added by the caller. For the API only the head:
+ * dashboard_api_json adds the rest. */
+static json_t *
+dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api, int64_t *tot)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	const template_t *tpl = lc->c->tpl;
+	size_t nc = tpl->ncols ? tpl->ncols : 1;
+	int64_t nrep;
+	rollup_subtree(lc->ru, t, i, drafts, tot, &nrep);
+	json_t *o = json_object();
+	json_object_set_new(o, "campaign", rep_campaign_json(req, lc->c));
+	json_object_set_new(o, "unit", app_unit_json(t, i));
+	json_object_set_new(o, "path", app_unit_path_json(t, i));
+	json_object_set_new(o, "drafts", json_boolean(drafts));
+	json_object_set_new(o, "reports", json_integer(nrep));
+	json_object_set_new(o, "expected", json_boolean(campaign_expects(lc->c, t, i)));
+	if (api)
+		return o;
+	int64_t *own = arena_alloc(a, nc * sizeof *own);
+	unsigned char *has = arena_alloc(a, nc);
+	int has_own = rollup_own(lc->ru, i, drafts, own, has);
+	json_object_set_new(o, "reports_text", app_json_count(nrep));
+	json_object_set_new(o, "figures", figures_json(tpl, tot, has_own ? own : NULL, has));
+	/* drill-down: each child with its number of reports */
+	json_t *kids = json_array();
+	int64_t *ctot = arena_alloc(a, nc * sizeof *ctot);
+	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
+		int64_t n;
+		rollup_subtree(lc->ru, t, j, drafts, ctot, &n);
+		if (!child_shown(lc, t, j, n))
+			continue; /* nobody reports there: no row */
+		json_t *c = app_unit_json(t, j);
+		json_object_set_new(c, "reports", json_integer(n));
+		json_object_set_new(c, "reports_text", app_json_count(n));
+		json_array_append_new(kids, c);
+	}
+	json_object_set_new(o, "children", kids);
+	return o;
+}
+
+/* A level's live dashboard, the page everyone refreshes while reports come in. Its
+ * viewer-independent parts (the JSON without can_status; the HTML above and below the
+ * campaign status form) are kept per live campaign, tagged with the roll-up's generation
+ * read before they are built: any change to the figures misses, and a campaign or tree
+ * change makes a new live campaign with an empty cache. */
+int
+page_campaign_unit(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	app_t *app = http_req_app(req);
+	int32_t i = rep_req_unit(req);
+	const char *dp = http_req_param(req, "drafts");
+	int drafts = dp && !strcmp(dp, "1");
+	int api = rep_is_api(req);
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	int can_status = t->units[i].id == lc->c->issuer_unit_id &&
+	                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i);
+	uint64_t gen = rollup_generation(lc->ru);
+	const char *key = arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code,
+	                               drafts, api && can_status);
+	buf_t frag = BUF_INIT;
+	if (!pagecache_get(lc->pages, key, gen, &frag)) {
+		const template_t *tpl = lc->c->tpl;
+		int64_t *tot = arena_alloc(a, (tpl->ncols ? tpl->ncols : 1) * sizeof *tot);
+		json_t *o = dashboard_json(req, lc, i, drafts, api, tot);
+		int rc = 0;
+		if (api) {
+			dashboard_api_json(req, lc, i, drafts, can_status, o, tot, &frag);
+			o = NULL;
+		} else {
+			/* head, a NUL, body: HTML never holds a NUL */
+			rc = tmpl_render(app->tmpl, "campaign_unit_head", o, &frag);
+			buf_append(&frag, "", 1);
+			if (rc == 0)
+				rc = tmpl_render(app->tmpl, "campaign_unit_body", o, &frag);
+		}
+		json_decref(o);
+		if (rc < 0) {
+			buf_free(&frag);
+			return 500;
+		}
+		pagecache_put(lc->pages, key, gen, frag.data, frag.len);
+	}
+	if (api)
+		return http_reply_buf(req, 200, "application/json; charset=utf-8", &frag);
+	/* the fragments are our own rendering, valid UTF-8: no need to check them again */
+	size_t head_len = strlen(buf_cstr(&frag));
+	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I}}", "can_status", can_status, "unit", "code",
+	                        t->units[i].code, "campaign", "id", (json_int_t)lc->c->id);
+	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
+	json_object_set_new(
+	        ctx, "body_html",
+	        json_stringn_nocheck(frag.data + head_len + 1, frag.len - head_len - 1));
+	buf_free(&frag);
+	char *title = arena_printf(a, "%s — %s", lc->c->name, t->units[i].name);
+	return app_render_page(req, 200, "campaign_unit", title, ctx);
+}
+
+/* Campaigns whose issuer's subtree holds unit i, newest first, for the unit's page. */
+typedef struct covering {
+	http_req_t *req;
+	int32_t unit;
+	json_t *rows;
+} covering_t;
+
+static int
+covering_row(const store_campaign_t *c, void *p)
+{
+	covering_t *cv = p;
+	const unit_tree_t *t = app_req_tree(cv->req);
+	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
+	if (issuer < 0 || !unit_tree_contains(t, issuer, cv->unit) || !strcmp(c->status, "draft"))
+		return 0;
+	json_array_append_new(cv->rows, json_pack("{s:I,s:s,s:i,s:b}", "id", (json_int_t)c->id,
+	                                          "name", c->name, "year", c->year, "open",
+	                                          !strcmp(c->status, "open")));
+	return 0;
+}
+
+json_t *
+rep_campaigns_covering(http_req_t *req, int32_t unit)
+{
+	covering_t cv = {req, unit, json_array()};
+	store_campaigns_each(((app_t *)http_req_app(req))->store, covering_row, &cv);
+	return cv.rows;
+}

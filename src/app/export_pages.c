@@ -1,0 +1,183 @@
+/* The exports: the compiled Phụ lục as XLSX in seed 003's layout, and one row per
+ * reporting unit of a subtree as XLSX or CSV. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/pagecache.h"
+#include "app/report_pages.h"
+#include "app/reporting.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "text/text.h"
+
+#include "export/phuluc.h"
+#include "export/table.h"
+
+/* ---------- exports ---------- */
+
+/* The Phụ lục of unit i: a level's subtree totals with the narratives put together, or a
+ * body's own report. 0, or -1 on a store error. */
+static int
+build_phuluc(http_req_t *req, live_campaign_t *lc, int32_t i, phuluc_t *p)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	const template_t *tpl = lc->c->tpl;
+	size_t nc = tpl->ncols ? tpl->ncols : 1;
+	rep_report_t r;
+	if (rep_read(req, lc, i, &r) < 0)
+		return -1;
+	int64_t *tot = arena_alloc(a, nc * sizeof *tot), nrep = 1;
+	unsigned char *has = arena_alloc(a, nc);
+	const int64_t *num = r.num;
+	if (rep_is_level(t, i)) {
+		rollup_subtree(lc->ru, t, i, 0, tot, &nrep);
+		memset(has, 1, nc);
+		num = tot;
+		rep_consolidate(req, lc, i, r.text);
+	} else
+		memcpy(has, r.has, nc);
+	int level = rep_is_level(t, i);
+	*p = (phuluc_t){
+	        .tpl = tpl,
+	        .unit_name = t->units[i].name,
+	        .scope_note =
+	                level ? arena_printf(a, "Tổng hợp %lld báo cáo đã nộp", (long long)nrep)
+	                      : NULL,
+	        .num = num,
+	        .has = has,
+	        .text = r.text,
+	        .nreports = level ? nrep : 1,
+	};
+	return 0;
+}
+
+int
+rep_phuluc(http_req_t *req, int64_t campaign_id, int32_t unit, phuluc_t *p)
+{
+	int status;
+	live_campaign_t *lc = rep_campaign_by_id(req, campaign_id, &status);
+	if (lc == NULL)
+		return status == 404 ? 0 : -1;
+	return build_phuluc(req, lc, unit, p) < 0 ? -1 : 1;
+}
+
+int
+page_export_phuluc(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	int32_t i = rep_req_unit(req);
+	phuluc_t p;
+	if (build_phuluc(req, lc, i, &p) < 0)
+		return 500;
+	buf_t out = BUF_INIT;
+	char err[300];
+	if (phuluc_write_xlsx(&p, &out, err, sizeof err) < 0) {
+		buf_free(&out);
+		log_error("phuluc export: %s", err);
+		return 500;
+	}
+	http_resp_header(req, "Content-Disposition",
+	                 arena_printf(a, "attachment; filename=\"phu-luc-%d-%s.xlsx\"", lc->c->year,
+	                              t->units[i].code));
+	return http_reply_buf(req, 200,
+	                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	                      &out);
+}
+
+/* The per-unit export's rows, made one at a time as the table writer asks: names from the
+ * tree, states as loaded, numbers from the live roll-up as integers (no string per cell). */
+typedef struct matrix_rows {
+	const unit_tree_t *t;
+	const live_campaign_t *lc;
+	const rep_unit_state_t *st;
+	const int32_t *units; /* tree index of each row */
+	size_t nitems;        /* template columns, after the four text ones */
+	int64_t *own;
+	unsigned char *has;
+} matrix_rows_t;
+
+static void
+matrix_row(void *ctx, size_t r, table_cell_t *row)
+{
+	const matrix_rows_t *m = ctx;
+	const unit_t *u = &m->t->units[m->units[r]];
+	row[0] = (table_cell_t){TABLE_TEXT, u->code, 0};
+	row[1] = (table_cell_t){TABLE_TEXT, u->name, 0};
+	row[2] = (table_cell_t){TABLE_TEXT, u->parent >= 0 ? m->t->units[u->parent].name : "", 0};
+	row[3] = (table_cell_t){TABLE_TEXT, rep_status_name(m->st[m->units[r]].status), 0};
+	int any = rollup_own(m->lc->ru, m->units[r], 1, m->own, m->has);
+	for (size_t c = 0; c < m->nitems; c++)
+		row[4 + c] = any && m->has[c] ? (table_cell_t){TABLE_INT, NULL, m->own[c]}
+		                              : (table_cell_t){TABLE_EMPTY, NULL, 0};
+}
+
+int
+page_export_matrix(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	int32_t i = rep_req_unit(req);
+	const template_t *tpl = lc->c->tpl;
+	const char *fmt = http_req_param(req, "format");
+	int csv = fmt && !strcmp(fmt, "csv");
+	size_t ncols = 4 + tpl->ncols;
+	const char **header = arena_alloc(a, ncols * sizeof *header);
+	header[0] = "Mã đơn vị";
+	header[1] = "Đơn vị";
+	header[2] = "Thuộc";
+	header[3] = "Trạng thái";
+	for (size_t c = 0; c < tpl->ncols; c++) {
+		const tpl_item_t *it = template_item_col(tpl, (int)c);
+		header[4 + c] =
+		        *it->number ? arena_printf(a, "%s. %s", it->number, it->label) : it->label;
+	}
+	/* one row per unit expected to report in the subtree; the cells come later, row by
+	 * row, from matrix_row */
+	int32_t *units = arena_alloc(a, (size_t)(t->units[i].end - i) * sizeof *units);
+	size_t rows = 0;
+	for (int32_t k = i; k < t->units[i].end; k++)
+		if (campaign_expects(lc->c, t, k) && !rep_is_level(t, k))
+			units[rows++] = k;
+	matrix_rows_t m = {t,
+	                   lc,
+	                   rep_load_states(req, lc),
+	                   units,
+	                   tpl->ncols,
+	                   arena_alloc(a, (tpl->ncols + 1) * sizeof(int64_t)),
+	                   arena_alloc(a, tpl->ncols + 1)};
+	table_t tb = {arena_printf(a, "Số liệu %d — %s", lc->c->year, t->units[i].name),
+	              header,
+	              ncols,
+	              NULL,
+	              rows,
+	              NULL};
+	buf_t out = BUF_INIT;
+	char err[300];
+	int rc = 0;
+	if (csv)
+		table_write_csv_rows(&tb, matrix_row, &m, &out);
+	else
+		rc = table_write_xlsx_rows(&tb, matrix_row, &m, &out, err, sizeof err);
+	if (rc < 0) {
+		buf_free(&out);
+		app_error_page(req, 400, err);
+		return 0;
+	}
+	http_resp_header(req, "Content-Disposition",
+	                 arena_printf(a, "attachment; filename=\"so-lieu-%d-%s.%s\"", lc->c->year,
+	                              t->units[i].code, csv ? "csv" : "xlsx"));
+	return http_reply_buf(
+	        req, 200,
+	        csv ? "text/csv; charset=utf-8"
+	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	        &out);
+}

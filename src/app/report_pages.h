@@ -1,0 +1,43 @@
+/* Shared by the reporting pages (report_common.c, dashboard_pages.c, report_pages.c,
+ * report_prefill.c, chase_pages.c, export_pages.c): private to src/app/. */
+#ifndef SUOTDOI_REPORT_PAGES_H
+#define SUOTDOI_REPORT_PAGES_H
+
+#include "app/reporting.h"
+
+#define VN_OFFSET (7 * 3600) /* deadlines are local days (UTC+7) */
+
+/* The :code unit of the request (tree index; the guard has checked it exists). */
+int32_t rep_req_unit(http_req_t *req);
+/* 1 for routes under /api/. */
+int rep_is_api(http_req_t *req);
+/* The campaign's summary for pages and the API (dates as dd/mm/yyyy). */
+json_t *rep_campaign_json(http_req_t *req, const campaign_t *c);
+/* A level (a locality) compiles its subtree; a body reports its own figures. */
+int rep_is_level(const unit_tree_t *t, int32_t i);
+
+/* One unit's report state in a campaign, for the chase board and the exports. */
+typedef struct rep_unit_state {
+	char status[12]; /* "" = no report */
+	int64_t updated_at, submitted_at;
+} rep_unit_state_t;
+/* Every unit's report state for the campaign (and the campaigns adopting it), by tree
+ * index, in the request arena. */
+rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
+
+/* Fill the empty text items of a level's report with its counted children's texts, each
+ * under the unit's name (request arena). */
+void rep_consolidate(http_req_t *req, live_campaign_t *lc, int32_t level, const char **text);
+
+/* Each group heading of sec (items, a JSON array of its items) gets the totals of the counts
+ * under it by unit of measure ("17 lớp, 450 lượt"); has NULL counts every column. */
+void rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t *num,
+                      const unsigned char *has, json_t *items);
+
+/* The pre-fill of unit i's results form (report_prefill.c): for the API's read, and
+ * attached to the page's sections and context. */
+json_t *prefill_api(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r);
+void attach_prefill(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
+                    int editable, int fill, json_t *sections, json_t *ctx);
+
+#endif

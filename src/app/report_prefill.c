@@ -1,0 +1,256 @@
+/* Pre-fill of the results form from the unit's recorded activities: the derived
+ * figure, its sources and what was not counted, for the page and the API. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/pagecache.h"
+#include "app/report_pages.h"
+#include "app/reporting.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "text/text.h"
+
+#include "domain/prefill.h"
+
+/* ---------- pre-fill from the unit's recorded activities ---------- */
+
+#define PREFILL_MAX_ACTS 2000 /* per campaign: far above what one unit records in a Week */
+
+typedef struct acts_load {
+	arena_t *a;
+	prefill_activity_t *v;
+	size_t n, cap;
+} acts_load_t;
+
+static int
+act_row(const store_activity_t *s, void *p)
+{
+	acts_load_t *l = p;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		prefill_activity_t *v = arena_alloc(l->a, cap * sizeof *v);
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof *v);
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = (prefill_activity_t){s->id,
+	                                    arena_strdup(l->a, s->kind),
+	                                    arena_strdup(l->a, s->title),
+	                                    arena_strdup(l->a, s->status),
+	                                    s->start_at,
+	                                    s->actual};
+	return 0;
+}
+
+static int
+cmp_act(const void *x, const void *y)
+{
+	const prefill_activity_t *a = x, *b = y;
+	if (a->start_at != b->start_at)
+		return a->start_at < b->start_at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The suggestions for unit i's own report from the activities it recorded in the campaign
+ * or in the campaigns it adopts (the same Week); NULL for a level (its figures are totals)
+ * or when no activity feeds a line. Free with prefill_free; the activities live in the
+ * request arena. */
+static prefill_t *
+unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	if (rep_is_level(t, i))
+		return NULL;
+	app_t *app = http_req_app(req);
+	int64_t *ids;
+	size_t nids;
+	if (campaign_ancestry(app->store, lc->c->id, &ids, &nids) < 0)
+		return NULL;
+	buf_t path = BUF_INIT;
+	unit_tree_path(t, i, &path);
+	acts_load_t l = {http_req_arena(req), NULL, 0, 0};
+	for (size_t k = 0; k < nids; k++) {
+		store_activity_query_t q = {.path = buf_cstr(&path),
+		                            .exact = 1,
+		                            .campaign_id = ids[k],
+		                            .kind = "",
+		                            .mode = "",
+		                            .limit = PREFILL_MAX_ACTS};
+		if (store_activities_find(app->store, &q, act_row, &l) < 0)
+			log_error("prefill: could not read the activities of %s", buf_cstr(&path));
+	}
+	buf_free(&path);
+	free(ids);
+	if (l.n == 0)
+		return NULL;
+	qsort(l.v, l.n, sizeof *l.v, cmp_act);
+	prefill_t *p = prefill_compute(lc->c->tpl, l.v, l.n);
+	if (p->nitems == 0) {
+		prefill_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* One line's suggestion with its sources, compared with the saved value: for the API
+ * (numbers) or the page (formatted text). */
+static json_t *
+prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int page)
+{
+	int col = pi->item->col;
+	int saved = r->has[col] != 0;
+	int differs = pi->ncounted > 0 && saved && r->num[col] != pi->value;
+	json_t *src = json_array(), *skip = json_array();
+	for (size_t k = 0; k < pi->nsources; k++) {
+		const prefill_source_t *s = &pi->sources[k];
+		int64_t d = s->act->start_at + VN_OFFSET;
+		const char *date =
+		        app_fmt_date(a, (int32_t)(d >= 0 ? d / 86400 : (d - 86399) / 86400));
+		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
+		                      "date", date);
+		if (!page)
+			json_object_set_new(o, "activity", json_integer(s->act->id));
+		if (s->counted) {
+			json_object_set_new(o, "add",
+			                    page ? json_string(app_fmt_count(a, s->add))
+			                         : json_integer(s->add));
+			json_array_append_new(src, o);
+		} else {
+			json_object_set_new(o, "reason", json_string(s->reason));
+			json_array_append_new(skip, o);
+		}
+	}
+	json_t *o = json_object();
+	if (page) {
+		json_object_set_new(o, "suggested", json_string(app_fmt_count(a, pi->value)));
+		if (saved)
+			json_object_set_new(o, "saved", json_string(app_fmt_count(a, r->num[col])));
+		if (pi->nmissing)
+			json_object_set_new(o, "missing", json_integer((json_int_t)pi->nmissing));
+		size_t nskip = pi->nsources - pi->ncounted;
+		json_object_set_new(
+		        o, "summary",
+		        json_string(nskip ? arena_printf(a,
+		                                         "%zu hoạt động được tính, %zu không tính",
+		                                         pi->ncounted, nskip)
+		                          : arena_printf(a, "%zu hoạt động", pi->ncounted)));
+		json_object_set_new(o, "sources", src);
+		json_object_set_new(o, "skipped", skip);
+	} else {
+		json_object_set_new(o, "value",
+		                    pi->ncounted ? json_integer(pi->value) : json_null());
+		json_object_set_new(o, "counted", json_integer((json_int_t)pi->ncounted));
+		json_object_set_new(o, "missing_participants",
+		                    json_integer((json_int_t)pi->nmissing));
+		json_object_set_new(o, "saved", saved ? json_integer(r->num[col]) : json_null());
+		json_object_set_new(o, "sources", src);
+		json_object_set_new(o, "not_counted", skip);
+	}
+	json_object_set_new(o, "differs", json_boolean(differs));
+	return o;
+}
+
+/* The API's "prefill": {"item code": suggestion} ({} for a level or without activities). */
+json_t *
+prefill_api(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r)
+{
+	json_t *o = json_object();
+	prefill_t *p = unit_prefill(req, lc, i);
+	for (size_t k = 0; p && k < p->nitems; k++)
+		json_object_set_new(o, p->items[k].item->code,
+		                    prefill_json(http_req_arena(req), &p->items[k], r, 0));
+	prefill_free(p);
+	return o;
+}
+
+/* Line k of a section as the fill notice names it: its label, and when another line of its
+ * group reads the same ("Số lượt người tham gia" under each kind of class), the line above
+ * it too. */
+static const char *
+line_name(arena_t *a, const tpl_section_t *sec, size_t k)
+{
+	const tpl_item_t *it = &sec->items[k];
+	size_t b = k, e = k + 1;
+	while (b > 0 && !sec->items[b].heading)
+		b--;
+	while (e < sec->nitems && !sec->items[e].heading)
+		e++;
+	int same = 0;
+	for (size_t q = b; q < e && !same; q++)
+		same = q != k && !sec->items[q].heading && !strcmp(sec->items[q].label, it->label);
+	if (!same || k == 0 || sec->items[k - 1].heading)
+		return it->label;
+	return arena_printf(a, "%s (ứng với dòng “%s”)", it->label, sec->items[k - 1].label);
+}
+
+/* The page: a hint under each line an activity feeds, and with fill (GET ?prefill=1 on an
+ * editable report) the suggestions put into the inputs whose saved value is empty or
+ * differs, with a notice naming them. Nothing is saved here: the officer reviews and
+ * presses Lưu as usual. */
+void
+attach_prefill(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r, int editable,
+               int fill, json_t *sections, json_t *ctx)
+{
+	prefill_t *p = unit_prefill(req, lc, i);
+	if (p == NULL)
+		return;
+	const template_t *tpl = lc->c->tpl;
+	arena_t *a = http_req_arena(req);
+	size_t nc = tpl->ncols + 1;
+	int64_t *num = arena_alloc(a, nc * sizeof *num);
+	unsigned char *has = arena_alloc(a, nc);
+	memcpy(num, r->num, nc * sizeof *num);
+	memcpy(has, r->has, nc);
+	fill = fill && editable;
+	json_t *filled = json_array();
+	size_t hints = 0, fillable = 0;
+	for (size_t s = 0; s < tpl->nsections; s++) {
+		const tpl_section_t *sec = &tpl->sections[s];
+		json_t *items = json_object_get(json_array_get(sections, s), "items");
+		const char *group = "";
+		for (size_t k = 0; k < sec->nitems; k++) {
+			const tpl_item_t *it = &sec->items[k];
+			if (it->heading)
+				group = it->number;
+			const prefill_item_t *pi = prefill_find(p, it->code);
+			json_t *o = json_array_get(items, k);
+			if (pi == NULL || it->col < 0 || o == NULL)
+				continue;
+			json_t *h = prefill_json(a, pi, r, 1);
+			hints++;
+			if (pi->ncounted > 0 &&
+			    (!r->has[it->col] || r->num[it->col] != pi->value)) {
+				fillable++;
+				if (fill) {
+					const char *v = app_fmt_count(a, pi->value);
+					json_object_set_new(o, "value", json_string(v));
+					json_object_set_new(h, "prefilled", json_true());
+					num[it->col] = pi->value;
+					has[it->col] = 1;
+					json_array_append_new(
+					        filled,
+					        json_pack("{s:s,s:s,s:s}", "group",
+					                  *it->number ? it->number : group, "label",
+					                  line_name(a, sec, k), "value", v));
+				}
+			}
+			json_object_set_new(o, "prefill", h);
+		}
+		if (fill && json_array_size(filled) && !sec->narrative)
+			rep_group_totals(tpl, sec, num, has, items); /* with the filled values */
+	}
+	json_object_set_new(ctx, "prefill_hints", json_integer((json_int_t)hints));
+	json_object_set_new(ctx, "can_prefill", json_boolean(editable && fillable && !fill));
+	if (fill && json_array_size(filled))
+		json_object_set_new(ctx, "prefill_done",
+		                    json_pack("{s:I,s:o}", "n", (json_int_t)json_array_size(filled),
+		                              "lines", filled));
+	else {
+		json_decref(filled);
+		if (fill)
+			json_object_set_new(ctx, "prefill_same", json_true());
+	}
+	prefill_free(p);
+}
