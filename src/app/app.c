@@ -229,6 +229,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->throttle = app_login_throttle_new(0);
 	app->ip_throttle = app_login_throttle_new(1);
 	app->auth_cache = auth_cache_new();
+	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
 	return 0;
 }
 
@@ -307,7 +308,7 @@ app_close(app_t *app)
 	app->stopping = 1;
 	if (app->watcher_running)
 		pthread_join(app->watcher, NULL);
-	rep_free_all(app);
+	rep_live_free(app->live);
 	unit_tree_unref(app->tree);
 	if (app->throttle)
 		auth_throttle_free(app->throttle);

@@ -20,9 +20,9 @@ typedef struct app {
 	char *assets;     /* directory holding templates/ and static/ */
 	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
-	unit_tree_t *tree;             /* current snapshot; swap under tree_mu */
-	struct live_campaign *live;    /* loaded campaigns with their roll-ups (reporting.c) */
-	auth_throttle_t *throttle;     /* failed sign-ins per username */
+	unit_tree_t *tree;         /* current snapshot; swap under tree_mu */
+	struct rep_live *live;     /* loaded campaigns with their roll-ups (service/reporting.c) */
+	auth_throttle_t *throttle; /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
 	struct auth_cache *auth_cache; /* who sessions and tokens are (authcache.c) */
 	pthread_t watcher;
@@ -161,6 +161,9 @@ int page_user_role_remove(http_req_t *req);
 int api_unit_users(http_req_t *req);
 int api_unit_users_post(http_req_t *req);
 int api_unit_audit(http_req_t *req);
+/* The dashboards' page cache kept with each loaded campaign (dashboard_pages.c). */
+void *dashboard_cache_new(void);
+void dashboard_cache_free(void *pc);
 int page_campaigns(http_req_t *req);
 int page_campaign_unit(http_req_t *req);
 int page_report(http_req_t *req);

@@ -215,7 +215,7 @@ home_campaign(const store_campaign_t *sc, void *p)
 		/* this unit's report status (no roll-up needed for that) */
 		rep_report_t r;
 		live_campaign_t tmp = {.c = c};
-		if (rep_read(req, &tmp, i, &r) < 0 || rep_counted(r.status))
+		if (rep_read_req(req, &tmp, i, &r) < 0 || rep_counted(r.status))
 			continue;
 		int32_t due = campaign_due(c, t, i);
 		json_t *o =

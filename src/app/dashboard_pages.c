@@ -50,6 +50,22 @@ page_campaigns(http_req_t *req)
 
 /* ---------- figures and drill-down ---------- */
 
+/* Rendered dashboards kept per live campaign: a district's page is ~10 KB of HTML and its
+ * JSON ~15 KB, so 4 MB holds a few hundred of the most recently viewed. */
+#define PAGECACHE_BYTES (4u << 20)
+
+void *
+dashboard_cache_new(void)
+{
+	return pagecache_new(PAGECACHE_BYTES);
+}
+
+void
+dashboard_cache_free(void *pc)
+{
+	pagecache_free(pc);
+}
+
 /* Items of the template as rows with the totals (and own values) of unit i. */
 static json_t *
 figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
@@ -246,7 +262,7 @@ page_campaign_unit(http_req_t *req)
 	const char *key = arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code,
 	                               drafts, api && can_status);
 	buf_t frag = BUF_INIT;
-	if (!pagecache_get(lc->pages, key, gen, &frag)) {
+	if (!pagecache_get((pagecache_t *)lc->extra, key, gen, &frag)) {
 		const template_t *tpl = lc->c->tpl;
 		int64_t *tot = arena_alloc(a, (tpl->ncols ? tpl->ncols : 1) * sizeof *tot);
 		json_t *o = dashboard_json(req, lc, i, drafts, api, tot);
@@ -266,7 +282,7 @@ page_campaign_unit(http_req_t *req)
 			buf_free(&frag);
 			return 500;
 		}
-		pagecache_put(lc->pages, key, gen, frag.data, frag.len);
+		pagecache_put((pagecache_t *)lc->extra, key, gen, frag.data, frag.len);
 	}
 	if (api)
 		return http_reply_buf(req, 200, "application/json; charset=utf-8", &frag);

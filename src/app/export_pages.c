@@ -26,7 +26,7 @@ build_phuluc(http_req_t *req, live_campaign_t *lc, int32_t i, phuluc_t *p)
 	const template_t *tpl = lc->c->tpl;
 	size_t nc = tpl->ncols ? tpl->ncols : 1;
 	rep_report_t r;
-	if (rep_read(req, lc, i, &r) < 0)
+	if (rep_read_req(req, lc, i, &r) < 0)
 		return -1;
 	int64_t *tot = arena_alloc(a, nc * sizeof *tot), nrep = 1;
 	unsigned char *has = arena_alloc(a, nc);
@@ -35,7 +35,9 @@ build_phuluc(http_req_t *req, live_campaign_t *lc, int32_t i, phuluc_t *p)
 		rollup_subtree(lc->ru, t, i, 0, tot, &nrep);
 		memset(has, 1, nc);
 		num = tot;
-		rep_consolidate(req, lc, i, r.text);
+		rep_ctx_t cx;
+		rep_ctx_of(req, &cx);
+		rep_consolidate(&cx, lc, i, r.text);
 	} else
 		memcpy(has, r.has, nc);
 	int level = rep_is_level(t, i);

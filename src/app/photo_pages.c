@@ -47,14 +47,6 @@ rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code, int
 }
 
 static int
-count_photo(const store_photo_t *p, void *ctx)
-{
-	(void)p;
-	(*(int *)ctx)++;
-	return 0;
-}
-
-static int
 fail_form(http_req_t *req, int status, const char *msg)
 {
 	app_error_page(req, status, msg);
@@ -77,60 +69,27 @@ page_photo_upload(http_req_t *req)
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
-	rep_report_t r;
-	if (rep_read(req, lc, i, &r) < 0)
-		return 500;
-	if (!strcmp(r.status, "submitted") || !strcmp(r.status, "approved"))
-		return fail_form(
-		        req, 409,
-		        "Báo cáo đã nộp nên không thêm ảnh được; cần cấp trên trả lại hoặc mở "
-		        "lại báo cáo.");
-	int n = 0;
-	if (r.exists)
-		store_photos_of_report(app->store, r.id, count_photo, &n);
-	if (n >= MAX_PHOTOS)
-		return fail_form(req, 400, "Mỗi báo cáo có tối đa 10 ảnh; hãy xóa bớt ảnh cũ.");
+	(void)app;
 	const http_part_t *f = http_req_file(req, "photo");
 	if (f == NULL || f->len == 0)
 		return fail_form(req, 400, "Hãy chọn một ảnh (JPEG, PNG hoặc WebP) để tải lên.");
 	const char *caption = http_req_param(req, "caption");
-	if (caption && strlen(caption) > 300)
-		return fail_form(req, 400, "Chú thích ảnh dài quá 300 byte.");
 	photo_out_t out;
 	char err[300];
 	if (photo_process(f->data, f->len, &out, err, sizeof err) < 0)
 		return fail_form(req, 400, err);
-	/* a photo needs its report: the first one makes an empty draft */
-	if (!r.exists) {
-		const char *msg;
-		int st = rep_write(req, lc, i, &r, r.num, r.has, r.text, "draft", "save", r.version,
-		                   &msg);
-		if (st == 0)
-			st = rep_read(req, lc, i, &r) < 0 ? 500 : 0;
-		if (st) {
-			photo_out_free(&out);
-			return msg ? fail_form(req, st, msg) : st;
-		}
-	}
-	app_user_t *u = app_req_user(req);
-	store_photo_t p = {0,
-	                   r.id,
-	                   caption ? caption : "",
-	                   out.width,
-	                   out.height,
-	                   out.full.len,
-	                   out.thumb.len,
-	                   app_now(),
-	                   u ? u->id : 0};
+	rep_ctx_t cx;
+	rep_ctx_of(req, &cx);
+	rep_photo_t p = {out.full.data, out.thumb.data, out.full.len,          out.thumb.len,
+	                 out.width,     out.height,     caption ? caption : ""};
+	rep_outcome_t o;
 	int64_t id;
-	int rc = store_photo_add(app->store, &p, out.full.data, out.thumb.data, &id);
+	rep_rc_t rc = rep_photo_add(&cx, lc, i, &p, MAX_PHOTOS, &id, &o);
 	photo_out_free(&out);
-	if (rc < 0)
+	if (rc == REP_ERR_STORE)
 		return 500;
-	app_audit(
-	        req, t, i, "report.photo.add",
-	        arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id, (long long)id),
-	        NULL, caption);
+	if (rc != REP_OK)
+		return fail_form(req, rep_http_status(rc), o.message);
 	return http_redirect(req, 303, back_to(req, lc, i, "photo"));
 }
 
@@ -155,7 +114,7 @@ load_photo(http_req_t *req, live_campaign_t *lc, int32_t i, int thumb, rep_repor
 {
 	const char *pp = http_req_param(req, "pid");
 	memset(b, 0, sizeof *b);
-	if (!pp || text_parse_int(pp, strlen(pp), pid) < 0 || rep_read(req, lc, i, r) < 0 ||
+	if (!pp || text_parse_int(pp, strlen(pp), pid) < 0 || rep_read_req(req, lc, i, r) < 0 ||
 	    !r->exists ||
 	    store_photo_get(((app_t *)http_req_app(req))->store, *pid, thumb, take_bytes, b) != 1 ||
 	    b->report_id != r->id) {
@@ -198,13 +157,14 @@ page_photo_delete(http_req_t *req)
 	if (load_photo(req, lc, i, 1, &r, &pid, &b) < 0)
 		return 0;
 	buf_free(&b.data);
-	if (!strcmp(r.status, "submitted") || !strcmp(r.status, "approved"))
-		return fail_form(req, 409, "Báo cáo đã nộp nên không xóa ảnh được.");
-	if (store_photo_delete(((app_t *)http_req_app(req))->store, r.id, pid) != 1)
+	(void)t;
+	rep_ctx_t cx;
+	rep_ctx_of(req, &cx);
+	rep_outcome_t o;
+	rep_rc_t rc = rep_photo_delete(&cx, lc, i, pid, &o);
+	if (rc == REP_ERR_STORE)
 		return 500;
-	app_audit(req, t, i, "report.photo.delete",
-	          arena_printf(http_req_arena(req), "%lld:%lld", (long long)lc->c->id,
-	                       (long long)pid),
-	          NULL, NULL);
+	if (rc != REP_OK)
+		return fail_form(req, rep_http_status(rc), o.message);
 	return http_redirect(req, 303, back_to(req, lc, i, "photo_deleted"));
 }

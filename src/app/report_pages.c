@@ -1,112 +1,38 @@
-/* The results form and its API: read, enter, save, submit; return, approve, reopen.
- * Access to each route is decided by the guard on the :code unit. */
+/* The results form and its API, thin adapters over the reporting service
+ * (src/service/reporting.h): read the form or the JSON into values, call the service,
+ * render its outcome. Access to each route is decided by the guard on the :code unit; the
+ * service checks the report's own rules (state, level lock, version). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/pagecache.h"
 #include "app/report_pages.h"
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "domain/prefill.h"
-#include "export/phuluc.h"
-#include "export/table.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000
 
-static int
-locked(const char *status)
-{
-	return !strcmp(status, "submitted") || !strcmp(status, "approved");
-}
-
+/* What the form showed or the API sent, with the errors to show next to each item. */
 typedef struct form_state {
-	int64_t *num;
-	unsigned char *has;
-	const char **text;
+	rep_values_t v;
 	const char **typed;  /* per item index in document order: what was typed (re-shown) */
 	const char **errors; /* per item index */
-	int nerrors;
+	size_t nerrors;
 	const char *form_error;
 } form_state_t;
 
-static size_t
-item_index(const template_t *tpl, const tpl_item_t *it)
+static void
+form_state_init(arena_t *a, const template_t *tpl, form_state_t *fs)
 {
-	size_t idx = 0;
-	for (size_t s = 0; s < tpl->nsections; s++)
-		for (size_t k = 0; k < tpl->sections[s].nitems; k++, idx++)
-			if (&tpl->sections[s].items[k] == it)
-				return idx;
-	return idx;
-}
-
-static size_t
-item_count(const template_t *tpl)
-{
-	size_t n = 0;
-	for (size_t s = 0; s < tpl->nsections; s++)
-		n += tpl->sections[s].nitems;
-	return n;
-}
-
-/* The children's texts of a text item, "— Unit: text" one after another, for a level's
- * consolidated draft. */
-typedef struct consol {
-	http_req_t *req;
-	live_campaign_t *lc;
-	int32_t level;
-	buf_t *bufs; /* per tcol */
-} consol_t;
-
-typedef struct consol_one {
-	consol_t *c;
-	const char *unit_name;
-} consol_one_t;
-
-static int
-consol_value(const store_value_t *v, void *p)
-{
-	consol_one_t *o = p;
-	const tpl_item_t *it = template_item(o->c->lc->c->tpl, v->item);
-	if (it && it->tcol >= 0 && *v->text) {
-		buf_t *b = &o->c->bufs[it->tcol];
-		if (b->len)
-			buf_puts(b, "\n\n");
-		buf_printf(b, "— %s: %s", o->unit_name, v->text);
-	}
-	return 0;
-}
-
-static int
-consol_report(const store_report_t *r, void *p)
-{
-	consol_t *c = p;
-	const unit_tree_t *t = app_req_tree(c->req);
-	int32_t i = unit_tree_find_id(t, r->unit_id);
-	if (i <= c->level || !unit_tree_contains(t, c->level, i) || !rep_counted(r->status))
-		return 0;
-	consol_one_t o = {c, t->units[i].name};
-	app_t *app = http_req_app(c->req);
-	store_report_values(app->store, r->id, consol_value, &o);
-	return 0;
-}
-
-void
-rep_consolidate(http_req_t *req, live_campaign_t *lc, int32_t level, const char **text)
-{
-	const template_t *tpl = lc->c->tpl;
-	consol_t c = {req, lc, level, xcalloc(tpl->ntexts + 1, sizeof(buf_t))};
-	app_t *app = http_req_app(req);
-	store_reports_of_campaign(app->store, lc->c->id, consol_report, &c);
-	for (size_t k = 0; k < tpl->ntexts; k++) {
-		if (!text[k] && c.bufs[k].len)
-			text[k] = arena_strdup(http_req_arena(req), buf_cstr(&c.bufs[k]));
-		buf_free(&c.bufs[k]);
-	}
-	free(c.bufs);
+	size_t n = rep_item_count(tpl) + 1;
+	memset(fs, 0, sizeof *fs);
+	rep_values_init(a, tpl, &fs->v);
+	fs->typed = arena_alloc(a, n * sizeof *fs->typed);
+	fs->errors = arena_alloc(a, n * sizeof *fs->errors);
+	memset(fs->typed, 0, n * sizeof *fs->typed);
+	memset(fs->errors, 0, n * sizeof *fs->errors);
 }
 
 typedef struct frozen_ctx {
@@ -186,14 +112,20 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	int can_edit = access_allowed(t, g, ng, ACT_REPORT_EDIT, i);
 	int can_submit = access_allowed(t, g, ng, ACT_REPORT_SUBMIT, i);
 	int can_review = access_allowed(t, g, ng, ACT_REPORT_REVIEW, i);
-	int editable = can_edit && !locked(r->status);
+	rep_ctx_t cx;
+	rep_ctx_of(req, &cx);
+	int32_t lock = rep_locked_by(&cx, lc, i);
+	int open_state = r->state == RS_NONE || r->state == RS_DRAFT || r->state == RS_RETURNED ||
+	                 r->state == RS_REOPENED;
+	int editable = can_edit && open_state && lock < 0;
+	can_review = can_review && lock < 0;
 	int64_t *tot = arena_alloc(a, nc * sizeof *tot);
 	rollup_subtree(lc->ru, t, i, 0, tot, NULL);
-	const int64_t *num = fs ? fs->num : r->num;
-	const unsigned char *has = fs ? fs->has : r->has;
-	const char **text = fs ? fs->text : r->text;
+	const int64_t *num = fs ? fs->v.num : r->num;
+	const unsigned char *has = fs ? fs->v.has : r->has;
+	const char **text = fs ? fs->v.text : r->text;
 	if (level && editable && !fs)
-		rep_consolidate(req, lc, i, text);
+		rep_consolidate(&cx, lc, i, text);
 	/* a level's figures as forwarded, against today's totals */
 	int64_t *frozen = arena_alloc(a, nc * sizeof *frozen);
 	memset(frozen, 0, nc * sizeof *frozen);
@@ -273,10 +205,17 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	json_object_set_new(ctx, "updated", json_string(app_fmt_time(a, r->updated_at)));
 	int32_t due = campaign_due(lc->c, t, i);
 	json_object_set_new(ctx, "due", json_string(app_fmt_date(a, due)));
-	if (*r->comment && !strcmp(r->status, "returned"))
+	if (*r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED))
 		json_object_set_new(ctx, "comment", json_string(r->comment));
+	if (lock >= 0)
+		json_object_set_new(ctx, "locked_by",
+		                    json_string(arena_printf(
+		                            a,
+		                            "Báo cáo của %s đã được cấp trên duyệt nên báo cáo "
+		                            "này bị khóa cho đến khi cấp trên mở lại.",
+		                            t->units[lock].name)));
 	if (fs && fs->nerrors)
-		json_object_set_new(ctx, "errors", json_integer(fs->nerrors));
+		json_object_set_new(ctx, "errors", json_integer((json_int_t)fs->nerrors));
 	if (fs && fs->form_error)
 		json_object_set_new(ctx, "form_error", json_string(fs->form_error));
 	if (ok)
@@ -329,9 +268,16 @@ report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_repo
 			else if (it->tcol >= 0 && r->text[it->tcol])
 				json_object_set_new(vals, it->code, json_string(r->text[it->tcol]));
 		}
-	return json_pack("{s:I,s:s,s:s,s:I,s:b,s:o}", "campaign", (json_int_t)lc->c->id, "unit",
-	                 t->units[i].code, "status", *r->status ? r->status : "none", "version",
-	                 (json_int_t)r->version, "on_behalf", r->on_behalf, "values", vals);
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:b,s:o}", "campaign", (json_int_t)lc->c->id,
+	                      "unit", t->units[i].code, "status", *r->status ? r->status : "none",
+	                      "status_name", rep_state_name(r->state), "version",
+	                      (json_int_t)r->version, "on_behalf", r->on_behalf, "values", vals);
+	/* why it came back, for a unit that works through the API */
+	json_object_set_new(o, "comment",
+	                    *r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED)
+	                            ? json_string(r->comment)
+	                            : json_null());
+	return o;
 }
 
 int
@@ -342,7 +288,7 @@ page_report(http_req_t *req)
 		return 0;
 	int32_t i = rep_req_unit(req);
 	rep_report_t r;
-	if (rep_read(req, lc, i, &r) < 0)
+	if (rep_read_req(req, lc, i, &r) < 0)
 		return 500;
 	if (rep_is_api(req)) {
 		json_t *o = report_json(lc, app_req_tree(req), i, &r);
@@ -352,147 +298,201 @@ page_report(http_req_t *req)
 	return render_report(req, lc, i, &r, NULL, 200, saved_message(http_req_param(req, "done")));
 }
 
-/* Read the posted values (form fields "v.<code>", or JSON {"values": {...}}) into fs.
- * Unknown names are refused: the template is the list of accepted fields. */
-static int
-collect(http_req_t *req, live_campaign_t *lc, int level, form_state_t *fs, json_t **json_out)
+/* ---------- reading what was sent ---------- */
+
+/* One value as JSON, strictly by the item's type: a count or money is an integer, a yes/no
+ * is true/false, a text is a string; null clears it. Anything else is refused naming the
+ * item: the API never guesses (a "12" string for a count is an error, not a 12). */
+static void
+json_value(const tpl_item_t *it, json_t *x, size_t idx, arena_t *a, form_state_t *fs)
 {
-	const template_t *tpl = lc->c->tpl;
+	if (json_is_null(x))
+		return;
+	const char *want = NULL;
+	if (it->tcol >= 0) {
+		if (!json_is_string(x))
+			want = "một chuỗi (string)";
+		else {
+			const char *s = json_string_value(x);
+			size_t n = json_string_length(x);
+			if (strlen(s) != n)
+				fs->errors[idx] = "Nội dung có ký tự NUL; hãy bỏ ký tự đó.";
+			else if (n > MAX_TEXT)
+				fs->errors[idx] =
+				        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
+			else if (n)
+				fs->v.text[it->tcol] =
+				        arena_strndup(a, s, n); /* ours, not the doc's */
+		}
+	} else if (it->col >= 0 && it->type == TPL_BOOL) {
+		if (!json_is_boolean(x))
+			want = "true hoặc false";
+		else {
+			fs->v.num[it->col] = json_is_true(x);
+			fs->v.has[it->col] = 1;
+		}
+	} else if (it->col >= 0) {
+		if (!json_is_integer(x))
+			want = "một số nguyên (không đặt trong ngoặc kép)";
+		else {
+			char txt[32], err[300];
+			int64_t num;
+			int has;
+			snprintf(txt, sizeof txt, "%lld", (long long)json_integer_value(x));
+			fs->typed[idx] = arena_strdup(a, txt);
+			if (template_parse_value(it, txt, &num, &has, err, sizeof err) < 0)
+				fs->errors[idx] = arena_strdup(a, err);
+			else {
+				fs->v.num[it->col] = num;
+				fs->v.has[it->col] = (unsigned char)has;
+			}
+		}
+	} else
+		want = "không có giá trị (mục này không nhận số liệu)";
+	if (want)
+		fs->errors[idx] = arena_printf(a, "values.%s: giá trị phải là %s.", it->code, want);
+	if (fs->errors[idx])
+		fs->nerrors++;
+}
+
+/* The API's body: {"values": {"code": value, ...}, "version": n, "reason": "..."} for a
+ * save or a submit, {"comment": "...", "version": n} for a review. Members outside
+ * allowed (a space-separated list) and wrong types are refused naming the member. The
+ * strings kept are copied into the arena before the document is freed. */
+static int
+read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_state_t *fs,
+          int64_t *version, const char **comment, const char **reason)
+{
 	arena_t *a = http_req_arena(req);
-	size_t n = item_count(tpl), nc = tpl->ncols ? tpl->ncols : 1;
-	memset(fs, 0, sizeof *fs);
-	fs->num = arena_alloc(a, nc * sizeof *fs->num);
-	fs->has = arena_alloc(a, nc);
-	fs->text = arena_alloc(a, (tpl->ntexts + 1) * sizeof *fs->text);
-	fs->typed = arena_alloc(a, (n + 1) * sizeof *fs->typed);
-	fs->errors = arena_alloc(a, (n + 1) * sizeof *fs->errors);
-	memset(fs->num, 0, nc * sizeof *fs->num);
-	memset(fs->has, 0, nc);
-	memset(fs->text, 0, (tpl->ntexts + 1) * sizeof *fs->text);
-	memset(fs->typed, 0, (n + 1) * sizeof *fs->typed);
-	memset(fs->errors, 0, (n + 1) * sizeof *fs->errors);
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_t *jv = NULL;
+	json_error_t je;
+	json_t *doc =
+	        body && blen ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : json_object();
+	if (!json_is_object(doc)) {
+		fs->form_error = doc ? "Nội dung phải là một đối tượng JSON."
+		                     : arena_printf(a, "JSON không hợp lệ (dòng %d, cột %d): %s",
+		                                    je.line, je.column, je.text);
+		json_decref(doc);
+		return 400;
+	}
+	const char *key;
+	json_t *x;
+	json_object_foreach(doc, key, x)
+	{
+		char pat[40];
+		snprintf(pat, sizeof pat, " %.30s ", key);
+		char list[100];
+		snprintf(list, sizeof list, " %s ", allowed);
+		if (strlen(key) > 30 || !strstr(list, pat)) {
+			fs->form_error = arena_printf(a,
+			                              "Trường \"%.60s\" không được nhận ở đây; các "
+			                              "trường nhận: %s.",
+			                              key, allowed);
+			break;
+		}
+		if (!strcmp(key, "version")) {
+			if (!json_is_integer(x) || json_integer_value(x) < 0)
+				fs->form_error =
+				        "version: phải là số nguyên không âm (phiên bản đã "
+				        "đọc).";
+			else
+				*version = json_integer_value(x);
+		} else if (!strcmp(key, "comment") || !strcmp(key, "reason")) {
+			if (!json_is_string(x) ||
+			    strlen(json_string_value(x)) != json_string_length(x))
+				fs->form_error = arena_printf(a, "%s: phải là một chuỗi.", key);
+			else
+				*(!strcmp(key, "comment") ? comment : reason) =
+				        arena_strdup(a, json_string_value(x));
+		} else if (!strcmp(key, "values")) {
+			if (!json_is_object(x)) {
+				fs->form_error =
+				        "values: phải là một đối tượng {\"mã mục\": giá trị}.";
+				break;
+			}
+			const char *code;
+			json_t *v;
+			json_object_foreach(x, code, v)
+			{
+				const tpl_item_t *it = template_item(tpl, code);
+				if (!it) {
+					fs->form_error =
+					        arena_printf(a,
+					                     "Mục \"%.60s\" không có trong mẫu báo "
+					                     "cáo của đợt này.",
+					                     code);
+					break;
+				}
+				json_value(it, v, rep_item_index(tpl, it), a, fs);
+			}
+		}
+		if (fs->form_error)
+			break;
+	}
+	json_decref(doc); /* nothing kept points into it */
+	return fs->form_error || fs->nerrors ? 400 : 0;
+}
+
+/* The form's fields "v.<code>": unknown names are refused, the template is the list of
+ * accepted fields. A level's figures are its subtree's totals: only its texts are read. */
+static int
+read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
+{
+	arena_t *a = http_req_arena(req);
+	size_t blen;
+	const char *body = http_req_body(req, &blen);
 	http_kv_t *kv = NULL;
 	size_t nkv = 0;
-	if (rep_is_api(req)) {
-		json_error_t je;
-		json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-		jv = doc ? json_object_get(doc, "values") : NULL;
-		if (doc && !jv && json_object_size(doc) == 0)
-			jv = doc; /* {} = no values */
-		if (!json_is_object(jv)) {
-			json_decref(doc);
-			fs->form_error =
-			        "Nội dung phải là JSON dạng {\"values\": {\"mã mục\": giá trị}}.";
-			return 400;
-		}
-		*json_out = doc;
-	} else if (body && blen) {
+	if (body && blen) {
 		const char *why;
 		if (http_form_parse(body, blen, a, &kv, &nkv, &why) < 0) {
 			fs->form_error = why;
 			return 400;
 		}
 	}
-	/* every posted name must be an item of the template */
-	const char *unknown = NULL;
-	if (jv) {
-		const char *key;
-		json_t *v;
-		json_object_foreach(jv, key, v) if (!template_item(tpl, key)) unknown = key;
-	}
 	for (size_t k = 0; k < nkv; k++)
-		if (!strncmp(kv[k].name, "v.", 2) && !template_item(tpl, kv[k].name + 2))
-			unknown = kv[k].name + 2;
-	if (unknown) {
-		fs->form_error = arena_printf(
-		        a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.", unknown);
-		return 400;
-	}
-	size_t idx = 0;
-	for (size_t s = 0; s < tpl->nsections; s++)
-		for (size_t k = 0; k < tpl->sections[s].nitems; k++, idx++) {
-			const tpl_item_t *it = &tpl->sections[s].items[k];
-			const char *v = NULL;
-			if (jv) {
-				json_t *x = json_object_get(jv, it->code);
-				if (json_is_integer(x))
-					v = arena_printf(a, "%lld",
-					                 (long long)json_integer_value(x));
-				else if (json_is_boolean(x))
-					v = json_is_true(x) ? "1" : "0";
-				else if (json_is_string(x))
-					v = json_string_value(x);
-				else if (x && !json_is_null(x)) {
-					fs->errors[idx] =
-					        "Giá trị phải là số, đúng/sai hoặc chuỗi.";
-					fs->nerrors++;
-					continue;
-				}
-			} else {
-				char name[80];
-				snprintf(name, sizeof name, "v.%s", it->code);
-				for (size_t q = 0; q < nkv && !v; q++)
-					if (!strcmp(kv[q].name, name))
-						v = kv[q].value;
-			}
-			if (v == NULL)
-				continue;
-			if (it->tcol >= 0) {
-				if (strlen(v) > MAX_TEXT) {
-					fs->errors[idx] =
-					        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
-					fs->nerrors++;
-				} else if (*v)
-					fs->text[it->tcol] = v;
-				continue;
-			}
-			if (it->col < 0 || (level && it->type != TPL_TEXT))
-				continue; /* a level's figures are its subtree's totals, not typed
-				           */
-			fs->typed[idx] = v;
-			char err[300];
-			int has;
-			if (template_parse_value(it, v, &fs->num[it->col], &has, err, sizeof err) <
-			    0) {
-				fs->errors[idx] = arena_strdup(a, err);
-				fs->nerrors++;
-			} else
-				fs->has[it->col] = (unsigned char)has;
+		if (!strncmp(kv[k].name, "v.", 2) && !template_item(tpl, kv[k].name + 2)) {
+			fs->form_error = arena_printf(
+			        a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.",
+			        kv[k].name + 2);
+			return 400;
 		}
+	for (size_t k = 0; k < nkv; k++) {
+		if (strncmp(kv[k].name, "v.", 2) != 0)
+			continue;
+		const tpl_item_t *it = template_item(tpl, kv[k].name + 2);
+		size_t idx = rep_item_index(tpl, it);
+		const char *v = kv[k].value;
+		if (it->tcol >= 0) {
+			if (strlen(v) > MAX_TEXT) {
+				fs->errors[idx] =
+				        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
+				fs->nerrors++;
+			} else if (*v)
+				fs->v.text[it->tcol] = v; /* the request arena's copy */
+			continue;
+		}
+		if (it->col < 0 || level)
+			continue;
+		fs->typed[idx] = v;
+		char err[300];
+		int has;
+		if (template_parse_value(it, v, &fs->v.num[it->col], &has, err, sizeof err) < 0) {
+			fs->errors[idx] = arena_strdup(a, err);
+			fs->nerrors++;
+		} else
+			fs->v.has[it->col] = (unsigned char)has;
+	}
 	return fs->nerrors ? 400 : 0;
 }
 
-/* Relations, limits and (on submit) required items, into fs->errors. */
-static void
-check(live_campaign_t *lc, int submitting, int level, form_state_t *fs, arena_t *a)
-{
-	const template_t *tpl = lc->c->tpl;
-	tpl_error_t errs[64];
-	tpl_values_t v = {fs->num, fs->has, fs->text};
-	size_t n = template_check(tpl, &v, submitting, errs, 64);
-	for (size_t k = 0; k < n; k++) {
-		const tpl_item_t *it = errs[k].item ? template_item(tpl, errs[k].item) : NULL;
-		if (level && it && it->col >= 0)
-			continue; /* computed figures */
-		if (it) {
-			size_t idx = item_index(tpl, it);
-			if (!fs->errors[idx]) {
-				fs->errors[idx] = arena_strdup(a, errs[k].msg);
-				fs->nerrors++;
-			}
-		} else if (!fs->form_error)
-			fs->form_error = arena_strdup(a, errs[k].msg);
-	}
-}
+/* ---------- answering ---------- */
 
 static int
 reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
-            form_state_t *fs, int status, json_t *doc)
+            form_state_t *fs, int status)
 {
-	json_decref(doc);
 	if (rep_is_api(req)) {
 		const template_t *tpl = lc->c->tpl;
 		json_t *fields = json_object();
@@ -518,7 +518,7 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
 {
 	if (rep_is_api(req)) {
 		rep_report_t r;
-		if (rep_read(req, lc, i, &r) < 0)
+		if (rep_read_req(req, lc, i, &r) < 0)
 			return 500;
 		return app_reply_json(req, 200, report_json(lc, app_req_tree(req), i, &r));
 	}
@@ -527,178 +527,90 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
 	return http_redirect(req, 303, loc);
 }
 
-/* Save (draft) or submit: the values of the form; levels also freeze their totals. */
+/* Every write of the form and the API: read, call the service, answer its outcome. */
 static int
-write_report(http_req_t *req, int submitting)
+act(http_req_t *req, rep_op_t op)
 {
 	live_campaign_t *lc = rep_report_campaign(req);
 	if (!lc)
 		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
+	const template_t *tpl = lc->c->tpl;
 	int32_t i = rep_req_unit(req);
-	int level = rep_is_level(t, i);
 	rep_report_t r;
-	if (rep_read(req, lc, i, &r) < 0)
+	if (rep_read_req(req, lc, i, &r) < 0)
 		return 500;
 	form_state_t fs;
-	json_t *doc = NULL;
-	const char *vp = http_req_param(req, "version");
+	form_state_init(a, tpl, &fs);
 	int64_t version = r.version;
-	if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
-		version = -1;
-	int st = collect(req, lc, level, &fs, &doc);
-	if (doc) { /* the API sends the version inside the document */
-		json_t *jv = json_object_get(doc, "version");
-		if (json_is_integer(jv))
-			version = json_integer_value(jv);
+	const char *comment = NULL, *reason = NULL;
+	int writes = op == REP_SAVE || op == REP_SUBMIT;
+	int st = 0;
+	if (rep_is_api(req))
+		st = read_json(req, tpl, writes ? "values version reason" : "comment version", &fs,
+		               &version, &comment, &reason);
+	else {
+		const char *vp = http_req_param(req, "version");
+		if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
+			version = -2; /* not what anyone read: refused as a conflict */
+		comment = http_req_param(req, "comment");
+		reason = http_req_param(req, "reason");
+		if (writes)
+			st = read_form(req, tpl, rep_is_level(t, i), &fs);
 	}
 	if (st)
-		return reply_error(req, lc, i, &r, &fs, st, doc);
-	const char *reason = http_req_param(req, "reason");
-	int resubmit = level && submitting && !strcmp(r.status, "submitted");
-	if (strcmp(lc->c->status, "open") != 0) {
-		fs.form_error = "Đợt báo cáo này chưa mở hoặc đã đóng; không nhận báo cáo.";
-		return reply_error(req, lc, i, &r, &fs, 409, doc);
-	}
-	if (locked(r.status) && !resubmit) {
-		fs.form_error =
-		        "Báo cáo đã nộp nên bị khóa. Muốn sửa, cấp trên cần trả lại hoặc mở lại "
-		        "báo cáo.";
-		return reply_error(req, lc, i, &r, &fs, 409, doc);
-	}
-	if (resubmit && (!reason || strlen(reason) < 5)) {
-		fs.form_error = "Nộp lại số liệu đã thay đổi cần ghi rõ lý do (ít nhất 5 ký tự).";
-		return reply_error(req, lc, i, &r, &fs, 400, doc);
-	}
-	check(lc, submitting, level, &fs, a);
-	if (fs.nerrors || fs.form_error)
-		return reply_error(req, lc, i, &r, &fs, 400, doc);
-	json_decref(doc);
-	if (resubmit) {
-		/* keep the narrative already submitted unless new text came */
-		for (size_t k = 0; k < lc->c->tpl->ntexts; k++)
-			if (!fs.text[k])
-				fs.text[k] = r.text[k];
-	}
-	const char *msg;
-	st = rep_write(req, lc, i, &r, fs.num, fs.has, fs.text, submitting ? "submitted" : "draft",
-	               resubmit     ? "resubmit"
-	               : submitting ? "submit"
-	                            : "save",
-	               version, &msg);
-	if (st) {
-		if (!msg)
-			return st;
-		fs.form_error = msg;
-		return reply_error(req, lc, i, &r, &fs, st, NULL);
-	}
-	if (level && submitting) {
-		/* the figures forwarded upward, frozen as they are now */
-		const template_t *tpl = lc->c->tpl;
-		size_t nc = tpl->ncols ? tpl->ncols : 1;
-		int64_t *tot = arena_alloc(a, nc * sizeof *tot);
-		rollup_subtree(lc->ru, t, i, 0, tot, NULL);
-		store_value_t *vals = arena_alloc(a, nc * sizeof *vals);
-		for (size_t c = 0; c < tpl->ncols; c++)
-			vals[c] = (store_value_t){template_item_col(tpl, (int)c)->code, 1, tot[c],
-			                          ""};
-		rep_report_t now;
-		if (rep_read(req, lc, i, &now) == 0)
-			store_report_freeze(((app_t *)http_req_app(req))->store, now.id, vals,
-			                    tpl->ncols, app_now());
-		if (resubmit) {
-			store_report_event_t ev = {
-			        0,     now.id, app_now(), app_req_user(req)->id, "resubmit.reason",
-			        reason};
-			store_report_event_add(((app_t *)http_req_app(req))->store, &ev);
+		return reply_error(req, lc, i, &r, &fs, st);
+	rep_ctx_t cx;
+	rep_ctx_of(req, &cx);
+	rep_input_t in = {
+	        .op = op,
+	        .values = writes ? &fs.v : NULL,
+	        .expected_version = version < 0 ? r.version + 1 : version,
+	        .comment = comment,
+	        .reason = reason,
+	};
+	rep_outcome_t out;
+	rep_rc_t rc = rep_apply(&cx, lc, i, &in, &out);
+	if (rc == REP_OK)
+		return redirect_done(req, lc, i, rep_op_code(op));
+	if (rc == REP_ERR_STORE)
+		return 500;
+	for (size_t k = 0; k < rep_item_count(tpl); k++)
+		if (out.errors[k] && !fs.errors[k]) {
+			fs.errors[k] = out.errors[k];
+			fs.nerrors++;
 		}
-	}
-	return redirect_done(req, lc, i, submitting ? "submit" : "save");
+	fs.form_error = out.message;
+	return reply_error(req, lc, i, &r, &fs, rep_http_status(rc));
 }
 
 int
 page_report_save(http_req_t *req)
 {
-	return write_report(req, 0);
+	return act(req, REP_SAVE);
 }
 
 int
 page_report_submit(http_req_t *req)
 {
-	return write_report(req, 1);
-}
-
-/* Return (with a comment), approve, reopen: an upper level's review. */
-static int
-review(http_req_t *req, const char *event)
-{
-	live_campaign_t *lc = rep_report_campaign(req);
-	if (!lc)
-		return 0;
-	int32_t i = rep_req_unit(req);
-	rep_report_t r;
-	if (rep_read(req, lc, i, &r) < 0)
-		return 500;
-	const char *comment = http_req_param(req, "comment");
-	const char *vp = http_req_param(req, "version");
-	int64_t version = r.version;
-	size_t blen;
-	const char *body = http_req_body(req, &blen);
-	if (rep_is_api(req) && body && blen) {
-		json_error_t je;
-		json_t *doc = json_loadb(body, blen, 0, &je);
-		json_t *c = json_object_get(doc, "comment"), *v = json_object_get(doc, "version");
-		if (json_is_string(c))
-			comment = arena_strdup(http_req_arena(req), json_string_value(c));
-		if (json_is_integer(v))
-			version = json_integer_value(v);
-		json_decref(doc);
-	} else if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
-		version = -1;
-	const char *need = !strcmp(event, "reopen") ? "approved" : "submitted";
-	const char *to = !strcmp(event, "approve") ? "approved" : "returned";
-	form_state_t fs = {0};
-	const template_t *tpl = lc->c->tpl;
-	size_t n = item_count(tpl);
-	fs.errors = arena_alloc(http_req_arena(req), (n + 1) * sizeof *fs.errors);
-	memset(fs.errors, 0, (n + 1) * sizeof *fs.errors);
-	if (strcmp(r.status, need) != 0) {
-		fs.form_error =
-		        !strcmp(event, "reopen")
-		                ? "Chỉ mở lại được báo cáo đã duyệt."
-		                : "Chỉ trả lại hoặc duyệt được báo cáo đã nộp (chưa duyệt).";
-		return reply_error(req, lc, i, &r, &fs, 409, NULL);
-	}
-	if (!strcmp(event, "return") && (!comment || strlen(comment) < 3)) {
-		fs.form_error = "Trả lại báo cáo cần nhận xét cho đơn vị biết phải sửa gì.";
-		return reply_error(req, lc, i, &r, &fs, 400, NULL);
-	}
-	const char *msg;
-	int st = rep_set_status(req, lc, i, &r, to, event, comment ? comment : "", version, &msg);
-	if (st) {
-		if (!msg)
-			return st;
-		fs.form_error = msg;
-		return reply_error(req, lc, i, &r, &fs, st, NULL);
-	}
-	return redirect_done(req, lc, i, event);
+	return act(req, REP_SUBMIT);
 }
 
 int
 page_report_return(http_req_t *req)
 {
-	return review(req, "return");
+	return act(req, REP_RETURN);
 }
 
 int
 page_report_approve(http_req_t *req)
 {
-	return review(req, "approve");
+	return act(req, REP_APPROVE);
 }
 
 int
 page_report_reopen(http_req_t *req)
 {
-	return review(req, "reopen");
+	return act(req, REP_REOPEN);
 }

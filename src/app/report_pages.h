@@ -25,10 +25,6 @@ typedef struct rep_unit_state {
  * index, in the request arena. */
 rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
 
-/* Fill the empty text items of a level's report with its counted children's texts, each
- * under the unit's name (request arena). */
-void rep_consolidate(http_req_t *req, live_campaign_t *lc, int32_t level, const char **text);
-
 /* Each group heading of sec (items, a JSON array of its items) gets the totals of the counts
  * under it by unit of measure ("17 lớp, 450 lượt"); has NULL counts every column. */
 void rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t *num,

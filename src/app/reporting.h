@@ -1,21 +1,12 @@
-/* The reporting loop inside the app: loaded campaigns with their live roll-up (built from
- * the store once, then updated by every write), and the writes themselves, which keep
- * the store, the roll-up and the audit log in step. */
+/* The reporting service seen from the web layer: the request's campaign (loaded with its
+ * live roll-up by src/service/reporting.c), the service context of a request (its user as
+ * the actor), and the answers every reporting page shares. */
 #ifndef SUOTDOI_REPORTING_H
 #define SUOTDOI_REPORTING_H
 
 #include "app/app.h"
-#include "domain/campaign.h"
-#include "domain/rollup.h"
 #include "export/phuluc.h"
-
-typedef struct live_campaign {
-	campaign_t *c;
-	rollup_t *ru;
-	int64_t tree_generation; /* the snapshot the roll-up's indexes belong to */
-	struct pagecache *pages; /* rendered dashboards, by roll-up generation (report_pages.c) */
-	struct live_campaign *next;
-} live_campaign_t;
+#include "service/reporting.h"
 
 /* The campaign :id of the request with a roll-up for the request's tree, loading or
  * rebuilding it as needed; NULL after replying 404/500 (the caller returns 0). */
@@ -40,34 +31,17 @@ live_campaign_t *rep_report_campaign(http_req_t *req);
 /* Make the next request reload campaign id (after its row changed). */
 void rep_forget_campaign(app_t *app, int64_t id);
 
-/* Free every loaded campaign (at app close). */
-void rep_free_all(app_t *app);
+/* The service context of a request: its store, tree, arena, clock, and its user (with
+ * their grants on the request's tree) as the actor. */
+void rep_ctx_of(http_req_t *req, rep_ctx_t *cx /* OUT */);
 
-/* A report as read for a page or the API. */
-typedef struct rep_report {
-	int exists;
-	int64_t id, version;
-	char status[16]; /* "" when none yet */
-	int on_behalf;
-	int64_t updated_at, submitted_at, reviewed_at;
-	char comment[600];
-	int64_t *num;
-	unsigned char *has;
-	const char **text; /* in the request arena */
-} rep_report_t;
+/* Read unit i's report into the request arena. 0, or -1 on a store error. */
+int rep_read_req(http_req_t *req, const live_campaign_t *lc, int32_t unit,
+                 rep_report_t *out /* OUT */);
 
-/* Read unit i's report (values laid out by template columns) into the request arena. */
-int rep_read(http_req_t *req, live_campaign_t *lc, int32_t unit, rep_report_t *out /* OUT */);
-
-/* Write values (and status) of unit i's report: store, audit (old -> new for each changed
- * item), event, roll-up. expected_version from the form. 0, or an HTTP status with msg. */
-int rep_write(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
-              const int64_t *num, const unsigned char *has, const char *const *text,
-              const char *status, const char *event, int64_t expected_version, const char **msg);
-/* Change only the status (return, approve, reopen): store, event, audit, roll-up. */
-int rep_set_status(http_req_t *req, live_campaign_t *lc, int32_t unit, const rep_report_t *old,
-                   const char *status, const char *event, const char *comment,
-                   int64_t expected_version, const char **msg);
+/* The HTTP status of a service result: 200, 400 (invalid), 403 (denied), 404, 409 (state,
+ * lock, version, another campaign), 500. */
+int rep_http_status(rep_rc_t rc);
 
 /* 1 for statuses whose figures count in the totals (submitted, approved). */
 int rep_counted(const char *status);

@@ -1,0 +1,1076 @@
+/* The reporting service (see reporting.h): the state machine, its checks, the one write
+ * transaction per change, and the live roll-ups it keeps in step. */
+#include "service/reporting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "text/text.h"
+
+#define MAX_TEXT 20000 /* bytes of one text item */
+
+/* ---------- states and the transition table ---------- */
+
+static const char *const state_codes[RS_COUNT] = {"",         "draft",    "submitted",
+                                                  "returned", "approved", "reopened"};
+static const char *const state_names[RS_COUNT] = {"Chưa nộp", "Đang nhập (bản nháp)",
+                                                  "Đã nộp",   "Bị trả lại",
+                                                  "Đã duyệt", "Được mở lại để sửa"};
+static const char *const op_codes[REP_NOPS] = {"save", "submit", "return", "approve", "reopen"};
+
+#define BIT(s) (1u << (s))
+
+static const rep_transition_t transitions[] = {
+        {REP_SAVE, BIT(RS_NONE) | BIT(RS_DRAFT), RS_DRAFT, ACT_REPORT_EDIT, 0},
+        {REP_SAVE, BIT(RS_RETURNED) | BIT(RS_REOPENED), RS_COUNT, ACT_REPORT_EDIT, 0},
+        {REP_SUBMIT, BIT(RS_NONE) | BIT(RS_DRAFT) | BIT(RS_RETURNED) | BIT(RS_REOPENED),
+         RS_SUBMITTED, ACT_REPORT_SUBMIT, 0},
+        {REP_SUBMIT, BIT(RS_SUBMITTED), RS_SUBMITTED, ACT_REPORT_SUBMIT, 1},
+        {REP_RETURN, BIT(RS_SUBMITTED), RS_RETURNED, ACT_REPORT_REVIEW, 0},
+        {REP_APPROVE, BIT(RS_SUBMITTED), RS_APPROVED, ACT_REPORT_REVIEW, 0},
+        {REP_REOPEN, BIT(RS_APPROVED), RS_REOPENED, ACT_REPORT_REVIEW, 0},
+};
+
+const rep_transition_t *
+rep_transitions(size_t *n)
+{
+	*n = sizeof transitions / sizeof transitions[0];
+	return transitions;
+}
+
+const char *
+rep_state_code(rep_state_t s)
+{
+	return s < RS_COUNT ? state_codes[s] : "";
+}
+
+const char *
+rep_state_name(rep_state_t s)
+{
+	return s < RS_COUNT ? state_names[s] : state_names[RS_NONE];
+}
+
+rep_state_t
+rep_state_parse(const char *code)
+{
+	if (code == NULL)
+		return RS_NONE;
+	for (int s = 1; s < RS_COUNT; s++)
+		if (!strcmp(code, state_codes[s]))
+			return (rep_state_t)s;
+	return RS_NONE;
+}
+
+int
+rep_state_counted(rep_state_t s)
+{
+	return s == RS_SUBMITTED || s == RS_APPROVED;
+}
+
+const char *
+rep_op_code(rep_op_t op)
+{
+	return op < REP_NOPS ? op_codes[op] : "?";
+}
+
+/* ---------- loaded campaigns ---------- */
+
+struct rep_live {
+	pthread_mutex_t mu;
+	live_campaign_t *head;
+	void *(*extra_new)(void);
+	void (*extra_free)(void *);
+};
+
+rep_live_t *
+rep_live_new(void *(*extra_new)(void), void (*extra_free)(void *))
+{
+	rep_live_t *l = xcalloc(1, sizeof *l);
+	pthread_mutex_init(&l->mu, NULL);
+	l->extra_new = extra_new;
+	l->extra_free = extra_free;
+	return l;
+}
+
+void
+rep_live_free(rep_live_t *l)
+{
+	if (l == NULL)
+		return;
+	live_campaign_t *lc = l->head;
+	while (lc) {
+		live_campaign_t *n = lc->next;
+		campaign_free(lc->c);
+		rollup_free(lc->ru);
+		if (l->extra_free && lc->extra)
+			l->extra_free(lc->extra);
+		free(lc);
+		lc = n;
+	}
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
+
+/* Roll-up from the store: values come ordered by unit, one unit's row at a time. */
+typedef struct build {
+	const campaign_t *c;
+	const unit_tree_t *t;
+	rollup_t *ru;
+	int64_t cur_unit;
+	int counted;
+	int64_t *num;
+	unsigned char *has;
+	size_t hint; /* for template_item_next: values come in item code order */
+} build_t;
+
+static void
+flush(build_t *b)
+{
+	if (b->cur_unit == 0)
+		return;
+	int32_t i = unit_tree_find_id(b->t, b->cur_unit);
+	if (i >= 0 && !b->t->units[i].is_locality)
+		rollup_load(b->ru, i, b->num, b->has, b->counted);
+	size_t nc = b->c->tpl->ncols;
+	memset(b->num, 0, nc * sizeof *b->num);
+	memset(b->has, 0, nc);
+}
+
+static int
+add_value(int64_t unit_id, const char *status, const store_value_t *v, void *p)
+{
+	build_t *b = p;
+	if (unit_id != b->cur_unit) {
+		flush(b);
+		b->cur_unit = unit_id;
+		b->counted = rep_state_counted(rep_state_parse(status));
+	}
+	const tpl_item_t *it = template_item_next(b->c->tpl, v->item, &b->hint);
+	if (it && it->col >= 0 && v->has_num) {
+		b->num[it->col] = v->num;
+		b->has[it->col] = 1;
+	}
+	return 0;
+}
+
+/* Reports without numeric values still count as reports: mark every report present. */
+static int
+add_report(const store_report_t *r, void *p)
+{
+	build_t *b = p;
+	int32_t i = unit_tree_find_id(b->t, r->unit_id);
+	if (i >= 0 && !b->t->units[i].is_locality)
+		rollup_load(b->ru, i, b->num, b->has,
+		            rep_state_counted(rep_state_parse(r->status)));
+	return 0;
+}
+
+static rollup_t *
+build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
+{
+	size_t nc = c->tpl->ncols;
+	build_t b = {c,
+	             t,
+	             rollup_new(t->n, nc ? nc : 1),
+	             0,
+	             0,
+	             xcalloc(nc ? nc : 1, sizeof *b.num),
+	             xcalloc(nc ? nc : 1, 1),
+	             0};
+	/* this campaign's reports, then those of the campaigns adopting it (matched by item
+	 * code; their own extra items are not ours): a unit reports in the deepest one, which
+	 * comes last and wins. First every report with zeros, then the values: a report with
+	 * no numbers still counts. */
+	int64_t *ids, *issuers;
+	size_t n = 0;
+	if (campaign_adoptions(st, c->id, &ids, &issuers, &n) < 0) {
+		ids = issuers = NULL;
+		n = 0;
+	}
+	for (size_t k = 0; k <= n; k++) {
+		int64_t id = k == 0 ? c->id : ids[k - 1];
+		store_reports_of_campaign(st, id, add_report, &b);
+		store_values_of_campaign(st, id, add_value, &b);
+		flush(&b);
+		b.cur_unit = 0;
+	}
+	rollup_rebuild(b.ru);
+	free(ids);
+	free(issuers);
+	free(b.num);
+	free(b.has);
+	return b.ru;
+}
+
+rep_rc_t
+rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_campaign_t **out)
+{
+	*out = NULL;
+	pthread_mutex_lock(&l->mu);
+	live_campaign_t *lc;
+	for (lc = l->head; lc; lc = lc->next)
+		if (lc->c->id == id && lc->tree_generation == t->generation && lc->ru &&
+		    rollup_units(lc->ru) == t->n)
+			break;
+	if (lc == NULL) {
+		campaign_t *c;
+		char err[600];
+		int rc = campaign_load(st, id, &c, err, sizeof err);
+		if (rc <= 0) {
+			pthread_mutex_unlock(&l->mu);
+			if (rc < 0)
+				log_error("%s", err);
+			return rc == 0 ? REP_ERR_NOT_FOUND : REP_ERR_STORE;
+		}
+		lc = xcalloc(1, sizeof *lc);
+		lc->c = c;
+		lc->tree_generation = t->generation;
+		lc->ru = build_rollup(st, c, t);
+		lc->extra = l->extra_new ? l->extra_new() : NULL;
+		/* older entries stay on the list (requests may hold them) until the end */
+		lc->next = l->head;
+		l->head = lc;
+	}
+	pthread_mutex_unlock(&l->mu);
+	*out = lc;
+	return REP_OK;
+}
+
+void
+rep_live_forget(rep_live_t *l, int64_t id)
+{
+	pthread_mutex_lock(&l->mu);
+	for (live_campaign_t *lc = l->head; lc; lc = lc->next)
+		if (lc->c->id == id)
+			lc->tree_generation = -1;
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* ---------- reading ---------- */
+
+void
+rep_values_init(arena_t *a, const template_t *tpl, rep_values_t *v)
+{
+	size_t nc = tpl->ncols + 1, nt = tpl->ntexts + 1;
+	v->num = arena_alloc(a, nc * sizeof *v->num);
+	v->has = arena_alloc(a, nc);
+	v->text = arena_alloc(a, nt * sizeof *v->text);
+	memset(v->num, 0, nc * sizeof *v->num);
+	memset(v->has, 0, nc);
+	memset(v->text, 0, nt * sizeof *v->text);
+}
+
+typedef struct read_ctx {
+	rep_report_t *r;
+	const template_t *tpl;
+	arena_t *a;
+} read_ctx_t;
+
+static int
+read_row(const store_report_t *s, void *p)
+{
+	read_ctx_t *c = p;
+	rep_report_t *r = c->r;
+	r->exists = 1;
+	r->id = s->id;
+	r->version = s->version;
+	r->state = rep_state_parse(s->status);
+	snprintf(r->status, sizeof r->status, "%s", rep_state_code(r->state));
+	r->on_behalf = s->on_behalf;
+	r->updated_at = s->updated_at;
+	r->submitted_at = s->submitted_at;
+	r->reviewed_at = s->reviewed_at;
+	r->comment = arena_strdup(c->a, s->comment ? s->comment : "");
+	return 0;
+}
+
+static int
+read_value(const store_value_t *v, void *p)
+{
+	read_ctx_t *c = p;
+	const tpl_item_t *it = template_item(c->tpl, v->item);
+	if (it == NULL)
+		return 0;
+	if (it->col >= 0 && v->has_num) {
+		c->r->v.num[it->col] = v->num;
+		c->r->v.has[it->col] = 1;
+	}
+	if (it->tcol >= 0 && *v->text)
+		c->r->v.text[it->tcol] = arena_strdup(c->a, v->text);
+	return 0;
+}
+
+rep_rc_t
+rep_read(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit, rep_report_t *out)
+{
+	const template_t *tpl = lc->c->tpl;
+	memset(out, 0, sizeof *out);
+	out->comment = "";
+	rep_values_init(cx->arena, tpl, &out->v);
+	out->num = out->v.num;
+	out->has = out->v.has;
+	out->text = out->v.text;
+	if (unit < 0 || unit >= cx->tree->n)
+		return REP_OK;
+	read_ctx_t c = {out, tpl, cx->arena};
+	int rc = store_report_get(cx->store, lc->c->id, cx->tree->units[unit].id, read_row, &c);
+	if (rc < 0)
+		return REP_ERR_STORE;
+	if (rc == 1 && store_report_values(cx->store, out->id, read_value, &c) < 0)
+		return REP_ERR_STORE;
+	return REP_OK;
+}
+
+/* ---------- items ---------- */
+
+size_t
+rep_item_index(const template_t *tpl, const void *it)
+{
+	size_t idx = 0;
+	for (size_t s = 0; s < tpl->nsections; s++)
+		for (size_t k = 0; k < tpl->sections[s].nitems; k++, idx++)
+			if ((const void *)&tpl->sections[s].items[k] == it)
+				return idx;
+	return idx;
+}
+
+size_t
+rep_item_count(const template_t *tpl)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < tpl->nsections; s++)
+		n += tpl->sections[s].nitems;
+	return n;
+}
+
+/* ---------- who, and the level lock ---------- */
+
+int
+rep_on_behalf(const rep_ctx_t *cx, int32_t unit)
+{
+	if (cx->actor.operator)
+		return 1;
+	for (size_t k = 0; k < cx->actor.ngrants; k++)
+		if (cx->actor.grants[k].unit == unit)
+			return 0;
+	return 1;
+}
+
+static int
+may(const rep_ctx_t *cx, action_t a, int32_t unit)
+{
+	return cx->actor.operator||
+	        access_allowed(cx->tree, cx->actor.grants, cx->actor.ngrants, a, unit);
+}
+
+typedef struct status_ctx {
+	rep_state_t s;
+} status_ctx_t;
+
+static int
+status_row(const store_report_t *r, void *p)
+{
+	((status_ctx_t *)p)->s = rep_state_parse(r->status);
+	return 0;
+}
+
+/* The first campaign of lc's adoption chain (the one issued highest). */
+static int64_t
+chain_root(store_t *st, const campaign_t *c)
+{
+	int64_t *ids;
+	size_t n;
+	if (c->parent_id == 0 || campaign_ancestry(st, c->id, &ids, &n) < 0 || n == 0)
+		return c->id;
+	int64_t root = ids[n - 1];
+	free(ids);
+	return root;
+}
+
+int32_t
+rep_locked_by(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit)
+{
+	const unit_tree_t *t = cx->tree;
+	int64_t root = -1;
+	for (int32_t a = t->units[unit].parent; a >= 0; a = t->units[a].parent) {
+		if (!t->units[a].is_locality)
+			continue;
+		if (root < 0)
+			root = chain_root(cx->store, lc->c);
+		int64_t cid = campaign_effective(cx->store, t, root, a);
+		status_ctx_t s = {RS_NONE};
+		if (store_report_get(cx->store, cid, t->units[a].id, status_row, &s) == 1 &&
+		    s.s == RS_APPROVED)
+			return a;
+	}
+	return -1;
+}
+
+/* A report below level i still sent back (returned or reopened): its tree index, or -1. */
+typedef struct sent_back {
+	const unit_tree_t *t;
+	int32_t level, found;
+} sent_back_t;
+
+static int
+sent_back_row(const store_report_t *r, void *p)
+{
+	sent_back_t *s = p;
+	rep_state_t st = rep_state_parse(r->status);
+	if (st != RS_RETURNED && st != RS_REOPENED)
+		return 0;
+	int32_t i = unit_tree_find_id(s->t, r->unit_id);
+	if (i > s->level && unit_tree_contains(s->t, s->level, i)) {
+		s->found = i;
+		return 1;
+	}
+	return 0;
+}
+
+static int32_t
+sent_back_below(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t level)
+{
+	sent_back_t s = {cx->tree, level, -1};
+	store_reports_of_campaign(cx->store, lc->c->id, sent_back_row, &s);
+	int64_t *ids, *issuers;
+	size_t n;
+	if (s.found < 0 && campaign_adoptions(cx->store, lc->c->id, &ids, &issuers, &n) == 0) {
+		for (size_t k = 0; k < n && s.found < 0; k++)
+			store_reports_of_campaign(cx->store, ids[k], sent_back_row, &s);
+		free(ids);
+		free(issuers);
+	}
+	return s.found;
+}
+
+/* ---------- the narratives a level starts from ---------- */
+
+typedef struct consol {
+	const rep_ctx_t *cx;
+	const live_campaign_t *lc;
+	int32_t level;
+	buf_t *bufs; /* per tcol */
+} consol_t;
+
+typedef struct consol_one {
+	consol_t *c;
+	const char *unit_name;
+} consol_one_t;
+
+static int
+consol_value(const store_value_t *v, void *p)
+{
+	consol_one_t *o = p;
+	const tpl_item_t *it = template_item(o->c->lc->c->tpl, v->item);
+	if (it && it->tcol >= 0 && *v->text) {
+		buf_t *b = &o->c->bufs[it->tcol];
+		if (b->len)
+			buf_puts(b, "\n\n");
+		buf_printf(b, "— %s: %s", o->unit_name, v->text);
+	}
+	return 0;
+}
+
+static int
+consol_report(const store_report_t *r, void *p)
+{
+	consol_t *c = p;
+	const unit_tree_t *t = c->cx->tree;
+	int32_t i = unit_tree_find_id(t, r->unit_id);
+	if (i <= c->level || !unit_tree_contains(t, c->level, i) ||
+	    !rep_state_counted(rep_state_parse(r->status)))
+		return 0;
+	consol_one_t o = {c, t->units[i].name};
+	store_report_values(c->cx->store, r->id, consol_value, &o);
+	return 0;
+}
+
+void
+rep_consolidate(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t level, const char **text)
+{
+	const template_t *tpl = lc->c->tpl;
+	consol_t c = {cx, lc, level, xcalloc(tpl->ntexts + 1, sizeof(buf_t))};
+	store_reports_of_campaign(cx->store, lc->c->id, consol_report, &c);
+	for (size_t k = 0; k < tpl->ntexts; k++) {
+		if (!text[k] && c.bufs[k].len)
+			text[k] = arena_strdup(cx->arena, buf_cstr(&c.bufs[k]));
+		buf_free(&c.bufs[k]);
+	}
+	free(c.bufs);
+}
+
+/* ---------- writing ---------- */
+
+/* Audit value text: numbers as typed back ("1.234"), yes/no in words, text shortened. */
+static const char *
+shown(arena_t *a, const tpl_item_t *it, int has, int64_t num, const char *text)
+{
+	if (it->col >= 0) {
+		if (!has)
+			return "";
+		if (it->type == TPL_BOOL)
+			return num ? "có" : "không";
+		buf_t b = BUF_INIT;
+		text_format_int(num, &b);
+		char *s = arena_strdup(a, buf_cstr(&b));
+		buf_free(&b);
+		return s;
+	}
+	if (!text)
+		return "";
+	size_t n = strlen(text);
+	if (n <= 200)
+		return text;
+	while (n > 200 && ((unsigned char)text[200] & 0xC0) == 0x80)
+		n--;
+	return arena_printf(a, "%.200s…", text);
+}
+
+static int
+audit(const rep_ctx_t *cx, int32_t unit, const char *action, const char *target, const char *o,
+      const char *n)
+{
+	buf_t path = BUF_INIT;
+	unit_tree_path(cx->tree, unit, &path);
+	store_audit_t e = {
+	        .at = cx->now,
+	        .actor_id = cx->actor.user_id,
+	        .actor_name = cx->actor.name ? cx->actor.name : "",
+	        .unit_id = cx->tree->units[unit].id,
+	        .unit_path = buf_cstr(&path),
+	        .action = action,
+	        .target = target,
+	        .old_value = o ? o : "",
+	        .new_value = n ? n : "",
+	        .ip = cx->actor.ip ? cx->actor.ip : "",
+	};
+	int rc = store_audit_append(cx->store, &e);
+	buf_free(&path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A report written in campaign lc also counts in every campaign lc adopts (up the chain):
+ * update those roll-ups that are loaded, mapping values by item code. */
+static void
+propagate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t *num,
+          const unsigned char *has, int counted)
+{
+	const unit_tree_t *t = cx->tree;
+	if (cx->live == NULL || lc->c->parent_id == 0 || t->units[unit].is_locality)
+		return;
+	int64_t *chain;
+	size_t n;
+	if (campaign_ancestry(cx->store, lc->c->parent_id, &chain, &n) < 0)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		live_campaign_t *up;
+		if (rep_live_get(cx->live, cx->store, t, chain[k], &up) != REP_OK)
+			continue;
+		const template_t *pt = up->c->tpl;
+		size_t nc = pt->ncols ? pt->ncols : 1;
+		int64_t *v = xcalloc(nc, sizeof *v);
+		unsigned char *h = xcalloc(nc, 1);
+		for (size_t col = 0; col < pt->ncols; col++) {
+			const tpl_item_t *mine =
+			        template_item(lc->c->tpl, template_item_col(pt, (int)col)->code);
+			if (mine && mine->col >= 0) {
+				v[col] = num[mine->col];
+				h[col] = has[mine->col];
+			}
+		}
+		rollup_set(up->ru, unit, v, h, counted);
+		free(v);
+		free(h);
+	}
+	free(chain);
+}
+
+static rep_rc_t
+refuse(rep_outcome_t *out, rep_rc_t rc, const char *msg)
+{
+	out->message = msg;
+	return rc;
+}
+
+/* Copy the input values into the arena, checking texts; a level keeps only its texts. */
+static void
+copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_values_t *in,
+            rep_values_t *v, rep_outcome_t *out)
+{
+	rep_values_init(cx->arena, tpl, v);
+	if (in == NULL)
+		return;
+	for (size_t s = 0; s < tpl->nsections; s++)
+		for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
+			const tpl_item_t *it = &tpl->sections[s].items[k];
+			size_t idx = rep_item_index(tpl, it);
+			if (it->col >= 0 && !level && in->has[it->col]) {
+				v->num[it->col] = in->num[it->col];
+				v->has[it->col] = 1;
+				if (it->type == TPL_BOOL)
+					v->num[it->col] = in->num[it->col] != 0;
+			} else if (it->tcol >= 0 && in->text[it->tcol] && *in->text[it->tcol]) {
+				const char *x = in->text[it->tcol];
+				size_t n = strlen(x);
+				if (n > MAX_TEXT) {
+					out->errors[idx] = "Nội dung dài quá 20.000 byte; hãy viết "
+					                   "ngắn lại.";
+					out->nerrors++;
+				} else if (!text_utf8_valid(x, n)) {
+					out->errors[idx] =
+					        "Nội dung có ký tự không hợp lệ (không phải "
+					        "UTF-8); hãy gõ lại đoạn này.";
+					out->nerrors++;
+				} else
+					v->text[it->tcol] = arena_strndup(cx->arena, x, n);
+			}
+		}
+}
+
+/* Relations, limits and (on submit) required items, into out->errors. */
+static void
+check_values(const rep_ctx_t *cx, const template_t *tpl, int submitting, int level,
+             const rep_values_t *v, rep_outcome_t *out)
+{
+	tpl_error_t errs[64];
+	tpl_values_t tv = {v->num, v->has, v->text};
+	size_t n = template_check(tpl, &tv, submitting, errs, 64);
+	for (size_t k = 0; k < n; k++) {
+		const tpl_item_t *it = errs[k].item ? template_item(tpl, errs[k].item) : NULL;
+		if (level && it && it->col >= 0)
+			continue; /* computed figures */
+		if (it) {
+			size_t idx = rep_item_index(tpl, it);
+			if (!out->errors[idx]) {
+				out->errors[idx] = arena_strdup(cx->arena, errs[k].msg);
+				out->nerrors++;
+			}
+		} else if (!out->message)
+			out->message = arena_strdup(cx->arena, errs[k].msg);
+	}
+}
+
+static int
+same_values(const template_t *tpl, const rep_values_t *a, const rep_values_t *b)
+{
+	for (size_t c = 0; c < tpl->ncols; c++)
+		if (a->has[c] != b->has[c] || (a->has[c] && a->num[c] != b->num[c]))
+			return 0;
+	for (size_t k = 0; k < tpl->ntexts; k++) {
+		const char *x = a->text[k] ? a->text[k] : "", *y = b->text[k] ? b->text[k] : "";
+		if (strcmp(x, y) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static const char *
+state_refusal(rep_op_t op, rep_state_t from, int level)
+{
+	switch (op) {
+	case REP_SAVE:
+	case REP_SUBMIT:
+		if (from == RS_SUBMITTED && op == REP_SUBMIT && !level)
+			return "Báo cáo đã nộp nên bị khóa. Muốn sửa, cấp trên cần trả lại báo "
+			       "cáo.";
+		return from == RS_APPROVED ? "Báo cáo đã được duyệt nên bị khóa. Muốn sửa, cấp "
+		                             "trên cần mở lại báo cáo."
+		                           : "Báo cáo đã nộp nên bị khóa. Muốn sửa, cấp trên cần "
+		                             "trả lại hoặc mở lại báo cáo.";
+	case REP_RETURN:
+	case REP_APPROVE: return "Chỉ trả lại hoặc duyệt được báo cáo đã nộp (chưa duyệt).";
+	case REP_REOPEN: return "Chỉ mở lại được báo cáo đã duyệt.";
+	default: return "Thao tác không hợp lệ.";
+	}
+}
+
+static const rep_transition_t *
+find_transition(rep_op_t op, rep_state_t from, int level)
+{
+	for (size_t k = 0; k < sizeof transitions / sizeof transitions[0]; k++) {
+		const rep_transition_t *tr = &transitions[k];
+		if (tr->op == op && (tr->from & BIT(from)) && (!tr->levels_only || level))
+			return tr;
+	}
+	return NULL;
+}
+
+/* The writes of one change, carrying the first error forward. */
+static void
+write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
+             const rep_report_t *old, const rep_input_t *in, rep_state_t to, const rep_values_t *v,
+             rep_outcome_t *out)
+{
+	const unit_tree_t *t = cx->tree;
+	const template_t *tpl = lc->c->tpl;
+	arena_t *a = cx->arena;
+	int64_t uid = cx->actor.user_id;
+	int level = t->units[unit].is_locality;
+	int writes_values = in->op == REP_SAVE || in->op == REP_SUBMIT;
+	int behalf = writes_values ? rep_on_behalf(cx, unit) : old->on_behalf;
+	int review = !writes_values;
+	store_report_t r = {
+	        .id = old->id,
+	        .campaign_id = lc->c->id,
+	        .unit_id = t->units[unit].id,
+	        .status = rep_state_code(to),
+	        .updated_at = cx->now,
+	        .updated_by = uid,
+	        .on_behalf = behalf,
+	        .submitted_at = in->op == REP_SUBMIT ? cx->now : old->submitted_at,
+	        .submitted_by = in->op == REP_SUBMIT ? uid : 0,
+	        .reviewed_at = review ? cx->now : old->reviewed_at,
+	        .reviewed_by = review ? uid : 0,
+	        .comment = review ? (in->comment ? in->comment : "") : old->comment,
+	};
+	int64_t id = old->id, version = old->version;
+	int64_t expect = in->expected_version >= 0 ? in->expected_version : old->version;
+	int rc;
+	if (writes_values) {
+		store_value_t *vals = arena_alloc(a, (tpl->ncols + tpl->ntexts + 1) * sizeof *vals);
+		size_t nv = 0;
+		for (size_t s = 0; s < tpl->nsections; s++)
+			for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
+				const tpl_item_t *it = &tpl->sections[s].items[k];
+				if (it->col >= 0 && v->has[it->col])
+					vals[nv++] =
+					        (store_value_t){it->code, 1, v->num[it->col], ""};
+				else if (it->tcol >= 0 && v->text[it->tcol])
+					vals[nv++] =
+					        (store_value_t){it->code, 0, 0, v->text[it->tcol]};
+			}
+		rc = store_report_save(cx->store, &r, vals, nv, expect, &id, &version);
+	} else
+		rc = store_report_set_status(cx->store, &r, expect, &version);
+	if (rc == -2) {
+		*err = REP_ERR_CONFLICT;
+		return;
+	}
+	if (rc < 0) {
+		*err = REP_ERR_STORE;
+		return;
+	}
+	out->report_id = id;
+	out->version = version;
+	const char *event = in->op == REP_SUBMIT && old->state == RS_SUBMITTED
+	                            ? "resubmit"
+	                            : rep_op_code(in->op);
+	store_report_event_t ev = {0,   id,    cx->now,
+	                           uid, event, review && in->comment ? in->comment : ""};
+	if (store_report_event_add(cx->store, &ev) < 0) {
+		*err = REP_ERR_STORE;
+		return;
+	}
+	if (in->op == REP_SUBMIT && old->state == RS_SUBMITTED) {
+		store_report_event_t why = {0, id, cx->now, uid, "resubmit.reason", in->reason};
+		if (store_report_event_add(cx->store, &why) < 0) {
+			*err = REP_ERR_STORE;
+			return;
+		}
+	}
+	if (level && in->op == REP_SUBMIT) {
+		/* the figures forwarded upward, frozen as they are now */
+		size_t nc = tpl->ncols ? tpl->ncols : 1;
+		int64_t *tot = arena_alloc(a, nc * sizeof *tot);
+		rollup_subtree(lc->ru, t, unit, 0, tot, NULL);
+		store_value_t *vals = arena_alloc(a, nc * sizeof *vals);
+		for (size_t c = 0; c < tpl->ncols; c++)
+			vals[c] = (store_value_t){template_item_col(tpl, (int)c)->code, 1, tot[c],
+			                          ""};
+		if (store_report_freeze(cx->store, id, vals, tpl->ncols, cx->now) < 0) {
+			*err = REP_ERR_STORE;
+			return;
+		}
+	}
+	/* every changed value, old -> new, and the status change, under the unit */
+	const char *prefix = arena_printf(a, "%lld:", (long long)lc->c->id);
+	if (writes_values)
+		for (size_t s = 0; s < tpl->nsections && *err == 0; s++)
+			for (size_t k = 0; k < tpl->sections[s].nitems && *err == 0; k++) {
+				const tpl_item_t *it = &tpl->sections[s].items[k];
+				const char *o, *n;
+				if (it->col >= 0) {
+					o = shown(a, it, old->v.has[it->col], old->v.num[it->col],
+					          NULL);
+					n = shown(a, it, v->has[it->col], v->num[it->col], NULL);
+				} else if (it->tcol >= 0) {
+					o = shown(a, it, 0, 0, old->v.text[it->tcol]);
+					n = shown(a, it, 0, 0, v->text[it->tcol]);
+				} else
+					continue;
+				if (strcmp(o, n) != 0 &&
+				    audit(cx, unit, behalf ? "report.value.behalf" : "report.value",
+				          arena_printf(a, "%s%s", prefix, it->code), o, n) < 0)
+					*err = REP_ERR_STORE;
+			}
+	if (*err == 0 && old->state != to &&
+	    audit(cx, unit, "report.status", prefix, rep_state_code(old->state),
+	          rep_state_code(to)) < 0)
+		*err = REP_ERR_STORE;
+}
+
+static const char *
+done_message(rep_op_t op, int resubmit)
+{
+	switch (op) {
+	case REP_SAVE: return "Đã lưu bản nháp.";
+	case REP_SUBMIT:
+		return resubmit ? "Đã nộp lại số liệu tổng hợp kèm lý do."
+		                : "Đã nộp báo cáo. Báo cáo bị khóa cho đến khi cấp trên trả lại.";
+	case REP_RETURN: return "Đã trả lại báo cáo kèm nhận xét; đơn vị có thể sửa và nộp lại.";
+	case REP_APPROVE: return "Đã duyệt báo cáo.";
+	case REP_REOPEN: return "Đã mở lại báo cáo để đơn vị sửa.";
+	default: return "";
+	}
+}
+
+rep_rc_t
+rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+          rep_outcome_t *out)
+{
+	const unit_tree_t *t = cx->tree;
+	const template_t *tpl = lc->c->tpl;
+	memset(out, 0, sizeof *out);
+	size_t nitems = rep_item_count(tpl);
+	out->errors = arena_alloc(cx->arena, (nitems + 1) * sizeof *out->errors);
+	memset(out->errors, 0, (nitems + 1) * sizeof *out->errors);
+	out->locked_by = -1;
+	out->campaign_id = lc->c->id;
+	if (in->op >= REP_NOPS)
+		return refuse(out, REP_ERR_INVALID, "Thao tác không hợp lệ.");
+	int32_t issuer = campaign_issuer(lc->c, t);
+	if (unit < 0 || unit >= t->n || issuer < 0 || !unit_tree_contains(t, issuer, unit))
+		return refuse(out, REP_ERR_NOT_FOUND,
+		              "Đơn vị này không thuộc phạm vi của đợt báo cáo.");
+	int64_t eff = campaign_effective(cx->store, t, lc->c->id, unit);
+	if (eff != lc->c->id) {
+		out->campaign_id = eff;
+		return refuse(
+		        out, REP_ERR_ELSEWHERE,
+		        arena_printf(cx->arena,
+		                     "Đơn vị này báo cáo trong đợt %lld do cấp của mình triển "
+		                     "khai; hãy gửi báo cáo vào đợt đó.",
+		                     (long long)eff));
+	}
+	int level = t->units[unit].is_locality;
+	rep_report_t old;
+	if (rep_read(cx, lc, unit, &old) != REP_OK)
+		return refuse(out, REP_ERR_STORE, "Lỗi khi đọc báo cáo; hãy thử lại.");
+	out->state = old.state;
+	out->version = old.version;
+	out->report_id = old.id;
+	const rep_transition_t *tr = find_transition(in->op, old.state, level);
+	action_t right = tr                     ? tr->right
+	                 : in->op == REP_SAVE   ? ACT_REPORT_EDIT
+	                 : in->op == REP_SUBMIT ? ACT_REPORT_SUBMIT
+	                                        : ACT_REPORT_REVIEW;
+	if (!may(cx, right, unit))
+		return refuse(out, REP_ERR_DENIED,
+		              right == ACT_REPORT_REVIEW
+		                      ? "Bạn không có quyền duyệt báo cáo của đơn vị này."
+		              : right == ACT_REPORT_SUBMIT
+		                      ? "Bạn không có quyền nộp báo cáo của đơn vị này."
+		                      : "Bạn không có quyền nhập báo cáo của đơn vị này.");
+	int32_t lock = rep_locked_by(cx, lc, unit);
+	if (lock >= 0) {
+		out->locked_by = lock;
+		return refuse(out, REP_ERR_LOCKED,
+		              arena_printf(cx->arena,
+		                           "Báo cáo của %s đã được cấp trên duyệt nên các báo cáo "
+		                           "bên dưới bị khóa. Cần cấp trên mở lại báo cáo của %s "
+		                           "trước.",
+		                           t->units[lock].name, t->units[lock].name));
+	}
+	if (tr == NULL)
+		return refuse(out, REP_ERR_STATE, state_refusal(in->op, old.state, level));
+	int writes_values = in->op == REP_SAVE || in->op == REP_SUBMIT;
+	if (writes_values && strcmp(lc->c->status, "open") != 0)
+		return refuse(out, REP_ERR_STATE,
+		              "Đợt báo cáo này chưa mở hoặc đã đóng; không nhận báo cáo.");
+	int resubmit = in->op == REP_SUBMIT && old.state == RS_SUBMITTED;
+	if (in->op == REP_RETURN && (!in->comment || strlen(in->comment) < 3))
+		return refuse(out, REP_ERR_INVALID,
+		              "Trả lại báo cáo cần nhận xét cho đơn vị biết phải sửa gì.");
+	if (resubmit && (!in->reason || strlen(in->reason) < 5))
+		return refuse(out, REP_ERR_INVALID,
+		              "Nộp lại số liệu đã thay đổi cần ghi rõ lý do (ít nhất 5 ký tự).");
+	const char *texts[] = {in->comment, in->reason};
+	for (size_t k = 0; k < 2; k++)
+		if (texts[k] &&
+		    (strlen(texts[k]) > 2000 || !text_utf8_valid(texts[k], strlen(texts[k]))))
+			return refuse(
+			        out, REP_ERR_INVALID,
+			        "Nhận xét hoặc lý do dài quá 2.000 byte hay có ký tự không hợp "
+			        "lệ; hãy viết lại.");
+	if (in->op == REP_APPROVE && level) {
+		int32_t back = sent_back_below(cx, lc, unit);
+		if (back >= 0)
+			return refuse(
+			        out, REP_ERR_STATE,
+			        arena_printf(cx->arena,
+			                     "Chưa duyệt được: báo cáo của %s đang bị trả lại "
+			                     "để sửa. Cần đơn vị nộp lại và được duyệt hoặc "
+			                     "xử lý trước.",
+			                     t->units[back].name));
+	}
+	rep_values_t v;
+	if (writes_values) {
+		copy_values(cx, tpl, level, in->values, &v, out);
+		if (resubmit) /* keep the narrative already submitted unless new text came */
+			for (size_t k = 0; k < tpl->ntexts; k++)
+				if (!v.text[k])
+					v.text[k] = old.v.text[k];
+		check_values(cx, tpl, in->op == REP_SUBMIT, level, &v, out);
+		if (out->nerrors || out->message) {
+			if (!out->message)
+				out->message = "Có mục chưa hợp lệ; không có gì được lưu.";
+			return REP_ERR_INVALID;
+		}
+	} else
+		v = old.v;
+	if (in->expected_version >= 0 && in->expected_version != old.version)
+		return refuse(out, REP_ERR_CONFLICT,
+		              "Báo cáo vừa được người khác sửa hoặc nộp. Hãy tải lại trang để xem "
+		              "bản mới nhất rồi thực hiện lại.");
+	rep_state_t to = tr->to == RS_COUNT ? old.state : tr->to;
+	out->changed = to != old.state || (writes_values && !same_values(tpl, &v, &old.v));
+	out->state = to;
+	if (in->dry_run)
+		return refuse(out, REP_OK, "Kiểm tra xong: hợp lệ (chưa ghi gì).");
+	int err = 0;
+	if (store_tx_begin(cx->store) < 0)
+		return refuse(out, REP_ERR_STORE, "Không ghi được báo cáo; hãy thử lại.");
+	write_change(&err, cx, lc, unit, &old, in, to, &v, out);
+	if (err == 0 && store_tx_commit(cx->store) < 0)
+		err = REP_ERR_STORE;
+	if (err) {
+		store_tx_rollback(cx->store);
+		out->state = old.state;
+		out->version = old.version;
+		out->changed = 0;
+		if (err == REP_ERR_CONFLICT)
+			return refuse(out, REP_ERR_CONFLICT,
+			              "Báo cáo vừa được người khác sửa hoặc nộp. Hãy tải lại trang "
+			              "để xem bản mới nhất rồi thực hiện lại.");
+		log_error("report %s of unit %s in campaign %lld: the store refused the write",
+		          rep_op_code(in->op), t->units[unit].code, (long long)lc->c->id);
+		return refuse(out, REP_ERR_STORE, "Không ghi được báo cáo; hãy thử lại.");
+	}
+	/* a level's compiled report forwards its subtree's totals, it adds none of its own */
+	int counted = rep_state_counted(to);
+	if (!level)
+		rollup_set(lc->ru, unit, v.num, v.has, counted);
+	propagate(cx, lc, unit, v.num, v.has, counted);
+	return refuse(out, REP_OK, done_message(in->op, resubmit));
+}
+
+/* ---------- photos ---------- */
+
+static int
+count_photo(const store_photo_t *p, void *ctx)
+{
+	(void)p;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* The checks of a save, for a photo added or deleted: REP_OK with the report read. */
+static rep_rc_t
+photo_gate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, rep_report_t *old,
+           rep_outcome_t *out)
+{
+	rep_input_t probe = {.op = REP_SAVE, .expected_version = -1, .dry_run = 1};
+	rep_rc_t rc = rep_apply(cx, lc, unit, &probe, out);
+	if (rc != REP_OK)
+		return rc;
+	return rep_read(cx, lc, unit, old) == REP_OK ? REP_OK : REP_ERR_STORE;
+}
+
+rep_rc_t
+rep_photo_add(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_photo_t *p,
+              int max_photos, int64_t *photo_id, rep_outcome_t *out)
+{
+	*photo_id = 0;
+	rep_report_t old;
+	rep_rc_t rc = photo_gate(cx, lc, unit, &old, out);
+	if (rc != REP_OK)
+		return rc;
+	int n = 0;
+	if (old.exists && store_photos_of_report(cx->store, old.id, count_photo, &n) < 0)
+		return refuse(out, REP_ERR_STORE, "Không đọc được ảnh của báo cáo; hãy thử lại.");
+	if (n >= max_photos)
+		return refuse(out, REP_ERR_INVALID,
+		              arena_printf(cx->arena,
+		                           "Mỗi báo cáo có tối đa %d ảnh; hãy xóa bớt ảnh cũ.",
+		                           max_photos));
+	const char *caption = p->caption ? p->caption : "";
+	if (strlen(caption) > 300 || !text_utf8_valid(caption, strlen(caption)))
+		return refuse(out, REP_ERR_INVALID,
+		              "Chú thích ảnh dài quá 300 byte hoặc có ký tự "
+		              "không hợp lệ.");
+	int err = 0;
+	if (store_tx_begin(cx->store) < 0)
+		return refuse(out, REP_ERR_STORE, "Không ghi được ảnh; hãy thử lại.");
+	int64_t report_id = old.id;
+	if (!old.exists) { /* a photo needs its report: the first one makes an empty draft */
+		rep_input_t in = {.op = REP_SAVE, .values = &old.v, .expected_version = 0};
+		write_change(&err, cx, lc, unit, &old, &in, RS_DRAFT, &old.v, out);
+		report_id = out->report_id;
+	}
+	store_photo_t row = {0,           report_id,    caption, p->width,         p->height,
+	                     p->full_len, p->thumb_len, cx->now, cx->actor.user_id};
+	if (err == 0 && store_photo_add(cx->store, &row, p->full, p->thumb, photo_id) < 0)
+		err = REP_ERR_STORE;
+	if (err == 0 &&
+	    audit(cx, unit, "report.photo.add",
+	          arena_printf(cx->arena, "%lld:%lld", (long long)lc->c->id, (long long)*photo_id),
+	          "", caption) < 0)
+		err = REP_ERR_STORE;
+	if (err == 0 && store_tx_commit(cx->store) < 0)
+		err = REP_ERR_STORE;
+	if (err) {
+		store_tx_rollback(cx->store);
+		*photo_id = 0;
+		return refuse(out, err == REP_ERR_CONFLICT ? REP_ERR_CONFLICT : REP_ERR_STORE,
+		              "Không ghi được ảnh; hãy thử lại.");
+	}
+	if (!old.exists && !cx->tree->units[unit].is_locality)
+		rollup_set(lc->ru, unit, old.v.num, old.v.has, 0);
+	out->changed = 1;
+	return refuse(out, REP_OK, "Đã thêm ảnh.");
+}
+
+rep_rc_t
+rep_photo_delete(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, int64_t photo_id,
+                 rep_outcome_t *out)
+{
+	rep_report_t old;
+	rep_rc_t rc = photo_gate(cx, lc, unit, &old, out);
+	if (rc != REP_OK)
+		return rc;
+	if (!old.exists)
+		return refuse(out, REP_ERR_NOT_FOUND, "Không tìm thấy ảnh này trong báo cáo.");
+	if (store_tx_begin(cx->store) < 0)
+		return refuse(out, REP_ERR_STORE, "Không xóa được ảnh; hãy thử lại.");
+	int drc = store_photo_delete(cx->store, old.id, photo_id);
+	int err = drc < 0 ? REP_ERR_STORE : drc == 0 ? REP_ERR_NOT_FOUND : 0;
+	if (err == 0 &&
+	    audit(cx, unit, "report.photo.delete",
+	          arena_printf(cx->arena, "%lld:%lld", (long long)lc->c->id, (long long)photo_id),
+	          "", "") < 0)
+		err = REP_ERR_STORE;
+	if (err == 0 && store_tx_commit(cx->store) < 0)
+		err = REP_ERR_STORE;
+	if (err) {
+		store_tx_rollback(cx->store);
+		return refuse(out, (rep_rc_t)err,
+		              err == REP_ERR_NOT_FOUND ? "Không tìm thấy ảnh này trong báo cáo."
+		                                       : "Không xóa được ảnh; hãy thử lại.");
+	}
+	out->changed = 1;
+	return refuse(out, REP_OK, "Đã xóa ảnh.");
+}
