@@ -47,9 +47,10 @@ typedef struct vf_rows {
  * not an object, orgUnit/dataElement missing or not a non-empty string, value of another
  * type than string/integer/boolean/null (a fraction, an object), comment not a string,
  * strings that are not valid UTF-8 or hold a NUL.
- * Returns 0 with *out filled (everything in arena a), or -1 with a Vietnamese message in
- * err naming the place ("dataValues[3].value: ...", or the JSON error's line and column)
- * and *out empty. */
+ * Returns 0 with *out filled (everything in arena a, nothing pointing into the freed
+ * document), or -1 with a Vietnamese message in err naming the place
+ * ("dataValues[3].value: ...", or the JSON error's line and column: a duplicate key and a
+ * \u0000 are such syntax errors, found by jansson) and *out empty. */
 int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */,
                       char *err, size_t errlen);
 
@@ -59,7 +60,9 @@ int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /
  * 4 fields as the header says (a 4-column header with 3-field records: comment ""). Blank
  * lines are skipped. Strict otherwise: a wrong header, a record with another number of
  * fields, an empty unit_code or item_code, invalid UTF-8: -1 with a Vietnamese message
- * naming the line ("Dòng 7: ...") and *out empty. 0 with *out on success. */
+ * naming the line ("Dòng 7: ...") and *out empty. 0 with *out on success. A header alone
+ * is 0 rows; a file with no record at all (empty, or only a BOM and blank lines) is
+ * refused ("Tệp trống: ..."). Fields are kept as written (codes are not trimmed). */
 int values_parse_csv(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */,
                      char *err, size_t errlen);
 
