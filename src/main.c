@@ -19,6 +19,7 @@
 #include "domain/gen.h"
 #include "domain/template.h"
 #include "domain/units.h"
+#include "service/values_import.h"
 #include "http/http.h"
 #include "text/text.h"
 
@@ -28,6 +29,8 @@
 typedef struct opts {
 	const char *db, *listen, *assets;
 	const char *unit, *role, *name, *email, *password, *province;
+	const char *campaign, *as;
+	int dry_run;
 	unsigned seed;
 	unsigned threads;
 	const char *args[8];
@@ -51,6 +54,12 @@ usage(FILE *f)
 	      "        tạo bộ dữ liệu quy mô cả nước (~71.000 đơn vị, báo cáo ngẫu nhiên)\n"
 	      "        vào một cơ sở dữ liệu trống, để đo hiệu năng\n"
 	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
+	      "  values import FILE --campaign ID [--dry-run] [--as TÊN_ĐĂNG_NHẬP] [--db PATH]\n"
+	      "        nhập số liệu hàng loạt (dataValueSets JSON hoặc CSV\n"
+	      "        unit_code,item_code,value[,comment]); --dry-run chỉ kiểm tra, không ghi;\n"
+	      "        --as kiểm tra quyền theo tài khoản đó (mặc định: người vận hành)\n"
+	      "  values export --campaign ID --unit MÃ [--db PATH]\n"
+	      "        xuất số liệu của cây đơn vị dưới MÃ (dataValueSets JSON) ra stdout\n"
 	      "Mặc định --db " DEFAULT_DB ".\n",
 	      f);
 }
@@ -80,7 +89,14 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->password;
 		else if (!strcmp(a, "--province"))
 			slot = &o->province;
-		else if (!strcmp(a, "--seed")) {
+		else if (!strcmp(a, "--campaign"))
+			slot = &o->campaign;
+		else if (!strcmp(a, "--as"))
+			slot = &o->as;
+		else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
+			continue;
+		} else if (!strcmp(a, "--seed")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
 				fprintf(stderr, "--seed cần một số dương.\n");
 				return -1;
@@ -432,6 +448,147 @@ cmd_gen(opts_t *o)
 	return 0;
 }
 
+/* The actor of a command: the operator (every right), or --as USERNAME with that
+ * account's roles. 0, or -1 after a message. */
+typedef struct cli_actor {
+	arena_t *a;
+	const unit_tree_t *t;
+	rep_actor_t *actor;
+	size_t cap;
+} cli_actor_t;
+
+static int
+cli_user_row(const store_user_t *u, void *p)
+{
+	cli_actor_t *c = p;
+	c->actor->user_id = u->disabled ? -1 : u->id;
+	c->actor->name = arena_strdup(c->a, u->username);
+	return 0;
+}
+
+static int
+cli_role_row(const store_role_t *r, void *p)
+{
+	cli_actor_t *c = p;
+	role_t role;
+	int32_t i = unit_tree_find_id(c->t, r->unit_id);
+	if (i < 0 || role_parse(r->role, &role) < 0 || c->actor->ngrants == c->cap)
+		return 0;
+	((access_grant_t *)c->actor->grants)[c->actor->ngrants++] = (access_grant_t){i, role};
+	return 0;
+}
+
+static int
+cli_actor(store_t *st, const unit_tree_t *t, const char *as, arena_t *a, rep_actor_t *out)
+{
+	*out = (rep_actor_t){.name = "(dòng lệnh)", .ip = "", .operator= 1 };
+	if (as == NULL)
+		return 0;
+	cli_actor_t c = {a, t, out, 64};
+	out->operator= 0;
+	out->grants = arena_alloc(a, c.cap * sizeof(access_grant_t));
+	if (store_user_find(st, as, cli_user_row, &c) != 1 || out->user_id <= 0) {
+		fprintf(stderr, "Không có tài khoản đang hoạt động tên \"%s\".\n", as);
+		return -1;
+	}
+	if (store_roles_of_user(st, out->user_id, cli_role_row, &c) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+cmd_values(opts_t *o)
+{
+	const char *sub = o->nargs > 0 ? o->args[0] : "";
+	int import = !strcmp(sub, "import");
+	if ((!import && strcmp(sub, "export") != 0) || !o->campaign || (import && o->nargs != 2) ||
+	    (!import && (!o->unit || o->nargs != 1))) {
+		usage(stderr);
+		return 2;
+	}
+	int64_t cid;
+	if (text_parse_int(o->campaign, strlen(o->campaign), &cid) < 0 || cid <= 0) {
+		fprintf(stderr, "--campaign cần số của đợt báo cáo (ví dụ 1).\n");
+		return 2;
+	}
+	char err[8192];
+	store_t *st;
+	if (store_open(o->db, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	unit_tree_t *t = NULL;
+	arena_t a = ARENA_INIT;
+	rep_live_t *live = rep_live_new(NULL, NULL);
+	int rc = 1;
+	char *data = NULL;
+	size_t len = 0;
+	rep_ctx_t cx = {.store = st, .live = live, .arena = &a, .now = (int64_t)time(NULL)};
+	live_campaign_t *lc = NULL;
+	if (unit_tree_build(st, &t, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto done;
+	}
+	cx.tree = t;
+	if (cli_actor(st, t, o->as, &a, &cx.actor) < 0)
+		goto done;
+	rep_rc_t r = rep_live_get(live, st, t, cid, &lc);
+	if (r != REP_OK) {
+		fprintf(stderr,
+		        r == REP_ERR_NOT_FOUND ? "Không có đợt báo cáo số %lld.\n"
+		                               : "Lỗi khi đọc đợt báo cáo %lld.\n",
+		        (long long)cid);
+		goto done;
+	}
+	if (!import) {
+		int32_t i = unit_tree_find_code(t, o->unit);
+		if (i < 0) {
+			fprintf(stderr, "Không có đơn vị mã \"%s\".\n", o->unit);
+			goto done;
+		}
+		if (!cx.actor.operator&& !access_allowed(t, cx.actor.grants, cx.actor.ngrants,
+		                                         ACT_UNIT_VIEW, i)) {
+			fprintf(stderr, "Tài khoản %s không được xem số liệu của đơn vị này.\n",
+			        o->as);
+			goto done;
+		}
+		buf_t out = BUF_INIT;
+		if (values_export_json(&cx, lc, i, &out) == REP_OK &&
+		    fwrite(out.data, 1, out.len, stdout) == out.len)
+			rc = 0;
+		buf_free(&out);
+		goto done;
+	}
+	if (file_read_all(o->args[1], MAX_IMPORT_BYTES, &data, &len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto done;
+	}
+	vf_rows_t rows;
+	if (values_parse(data, len, &a, &rows, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", o->args[1], err);
+		goto done;
+	}
+	vi_summary_t s;
+	r = values_import(&cx, lc, &rows, o->dry_run, &s);
+	printf("%s\n", s.message);
+	for (size_t k = 0; k < s.nconflicts; k++)
+		printf("  %s %zu, đơn vị %s%s%s: %s\n", s.json ? "phần tử" : "dòng",
+		       s.conflicts[k].line, s.conflicts[k].unit,
+		       *s.conflicts[k].item ? ", mục " : "", s.conflicts[k].item,
+		       s.conflicts[k].reason);
+	if (s.conflicts_total > s.nconflicts)
+		printf("  … và %zu xung đột nữa.\n", s.conflicts_total - s.nconflicts);
+	/* 0 all went in, 3 some units refused (see the list), 1 the store failed */
+	rc = r != REP_OK ? 1 : s.conflicts_total ? 3 : 0;
+done:
+	free(data);
+	rep_live_free(live);
+	arena_free(&a);
+	unit_tree_unref(t);
+	store_close(st);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -455,6 +612,8 @@ main(int argc, char **argv)
 		return cmd_gen(&o);
 	if (!strcmp(cmd, "migrate"))
 		return cmd_migrate(&o);
+	if (!strcmp(cmd, "values"))
+		return cmd_values(&o);
 	fprintf(stderr, "Lệnh không tồn tại: %s\n", cmd);
 	usage(stderr);
 	return 2;

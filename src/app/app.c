@@ -17,6 +17,9 @@
  * numbers and three narratives of up to 20,000 bytes each. */
 #define FORM_MAX 8192
 #define REPORT_MAX (256 * 1024)
+/* A bulk value import: a province's reports (~30,000 units × 45 items) as dataValueSets
+ * is ~40 MB; one district's is well under 1 MB. */
+#define VALUES_MAX (64u << 20)
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 
@@ -91,6 +94,9 @@ static const http_route_t routes[] = {
          "unit:report.review", page_report_approve},
         {HTTP_POST, "/campaigns/:id/units/:code/reopen", "version comment csrf", FORM_MAX,
          "unit:report.review", page_report_reopen},
+        {HTTP_POST, "/api/v1/campaigns/:id/values", "dry_run csrf", VALUES_MAX, "self",
+         api_values_import},
+        {HTTP_GET, "/api/v1/campaigns/:id/values", "unit", 0, "qunit:unit.view", api_values_export},
         {HTTP_GET, "/campaigns/:id/units/:code/status", "done", 0, "unit:unit.view", page_chase},
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/status", "", 0, "unit:unit.view", page_chase},
         {HTTP_POST, "/campaigns/:id/units/:code/remind", "note back csrf", FORM_MAX,
@@ -261,12 +267,14 @@ app_tree_reload(app_t *app)
 	return 0;
 }
 
-/* Background chores: pick up unit imports made by another process (every 2 s), and
+/* Background chores: pick up unit imports and report writes made by another process
+ * (every 2 s: a command-line value import reaches the dashboards then), and
  * delete sessions that can no longer authenticate (every 10 minutes). */
 static void *
 watch(void *arg)
 {
 	app_t *app = arg;
+	int64_t seen = store_external_version(app->store);
 	for (unsigned tick = 1; !app->stopping; tick++) {
 		for (int i = 0; i < 20 && !app->stopping; i++)
 			usleep(100 * 1000);
@@ -278,6 +286,11 @@ watch(void *arg)
 		unit_tree_unref(t);
 		if (stale)
 			app_tree_reload(app);
+		int64_t ext = store_external_version(app->store);
+		if (ext != seen) { /* roll-ups are rebuilt from the store on their next read */
+			seen = ext;
+			rep_live_forget(app->live, 0);
+		}
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,

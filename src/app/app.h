@@ -173,6 +173,11 @@ int page_report_return(http_req_t *req);
 int page_report_approve(http_req_t *req);
 int page_report_reopen(http_req_t *req);
 int page_chase(http_req_t *req);
+/* bulk values (src/api/values.c) */
+int api_values_import(http_req_t *req);
+int api_values_export(http_req_t *req);
+/* "dry_run" as sent: 0, 1, or -1 when it is neither. */
+int values_dry_run_param(const char *p);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
 int page_export_matrix(http_req_t *req);

@@ -2,7 +2,8 @@
  * whether a state-changing request carries its CSRF token, and whether the route's
  * declared action is allowed on its target unit. Routes declare their action as
  * "public", "self", "self.password" (allowed while a password change is pending),
- * "unit:<action>" (target = the :code unit), "user:<action>" (target = the :id user's
+ * "unit:<action>" (target = the :code unit), "qunit:<action>" (target = the unit named by
+ * the "unit" query parameter, for routes over a subtree), "user:<action>" (target = the :id user's
  * units) or "root:<action>" (target = the national root: things of the whole system). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
  * page view a disk sync. */
 #define TOUCH_EVERY 60
 
-enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_USER, T_ROOT, T_BAD };
+enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BAD };
 
 int64_t
 app_now(void)
@@ -89,6 +90,8 @@ parse_action(const char *s, action_t *a)
 		return T_SELF_PASSWORD;
 	if (!strncmp(s, "unit:", 5))
 		return action_parse(s + 5, a) == 0 ? T_UNIT : T_BAD;
+	if (!strncmp(s, "qunit:", 6))
+		return action_parse(s + 6, a) == 0 ? T_QUNIT : T_BAD;
 	if (!strncmp(s, "user:", 5))
 		return action_parse(s + 5, a) == 0 ? T_USER : T_BAD;
 	if (!strncmp(s, "root:", 5))
@@ -362,8 +365,8 @@ app_guard(http_req_t *req, const http_route_t *route)
 	int ok = 0;
 	if (target == T_ROOT) {
 		ok = access_allowed(t, g, n, action, 0);
-	} else if (target == T_UNIT) {
-		const char *code = http_req_param(req, "code");
+	} else if (target == T_UNIT || target == T_QUNIT) {
+		const char *code = http_req_param(req, target == T_UNIT ? "code" : "unit");
 		int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 		if (unit < 0) {
 			return deny(req, 404, "Không tìm thấy đơn vị với mã này.");

@@ -48,6 +48,12 @@ store_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx
 }
 
 int64_t
+store_external_version(store_t *st)
+{
+	return st->ops->external_version(st);
+}
+
+int64_t
 store_units_generation(store_t *st)
 {
 	return st->ops->units_generation(st);
@@ -301,6 +307,15 @@ store_values_of_campaign(store_t *st, int64_t campaign_id,
                          void *ctx)
 {
 	return st->ops->values_of_campaign(st, campaign_id, cb, ctx);
+}
+
+int
+store_all_values_of_campaign(store_t *st, int64_t campaign_id,
+                             int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
+                                       void *ctx),
+                             void *ctx)
+{
+	return st->ops->all_values_of_campaign(st, campaign_id, cb, ctx);
 }
 
 int

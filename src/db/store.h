@@ -58,6 +58,11 @@ int store_units_each(store_t *st, int (*cb)(const store_unit_t *u, void *ctx), v
  * in-memory copy is stale. -1 on error. */
 int64_t store_units_generation(store_t *st);
 
+/* A number that changes when another connection (another process: a command-line import,
+ * sqlite3) commits to the database, and only then: what this store writes itself does not
+ * move it. In-memory state built from the store is stale when it moves. -1 on error. */
+int64_t store_external_version(store_t *st);
+
 /* A number that changes with every change made through this store to who someone is:
  * accounts, their roles, sessions, API tokens. An answer about a user or a credential
  * read while it said v is current while it still says v. Changes made by another process
@@ -252,6 +257,13 @@ int store_values_of_campaign(store_t *st, int64_t campaign_id,
                                        void *ctx),
                              void *ctx);
 
+/* Every value of a campaign's reports, texts included, ordered by unit id then item code
+ * (the value export). Same callback contract as store_values_of_campaign. */
+int store_all_values_of_campaign(store_t *st, int64_t campaign_id,
+                                 int (*cb)(int64_t unit_id, const char *status,
+                                           const store_value_t *v, void *ctx),
+                                 void *ctx);
+
 /* Write a report and all its values in one transaction (values replace the old ones).
  * r->id is ignored: the report is found by (campaign, unit) and created when missing.
  * expected_version: the version the writer read (0 for a report that did not exist);
@@ -320,15 +332,15 @@ typedef struct store_doc {
 	int64_t issuer_unit_id; /* the body that issues it */
 	int64_t campaign_id;    /* the Week it belongs to; 0 = none */
 	int64_t derived_from;   /* the upper level's document it was made from; 0 = none */
-	const char *kind;       /* "cv" công văn, "kh" kế hoạch, "bc" báo cáo, "qd" quyết định */
-	const char *status;     /* "draft", "published" */
-	int is_public;          /* shown on the issuing unit's public page once published */
-	int year;               /* year of doc_date: numbering restarts every 1 January */
-	int number;             /* 0 until published; then 1, 2, ... per issuer and year */
-	int32_t doc_date;       /* 0 = not dated yet */
-	const char *subject;    /* for listings */
-	const char *json;       /* the whole document (docs/documents.md) */
-	int64_t version;        /* bumped by every write */
+	const char *kind; /* "cv" công văn, "kh" kế hoạch, "bc" báo cáo, "qd" quyết định */
+	const char *status;  /* "draft", "published" */
+	int is_public;       /* shown on the issuing unit's public page once published */
+	int year;            /* year of doc_date: numbering restarts every 1 January */
+	int number;          /* 0 until published; then 1, 2, ... per issuer and year */
+	int32_t doc_date;    /* 0 = not dated yet */
+	const char *subject; /* for listings */
+	const char *json;    /* the whole document (docs/documents.md) */
+	int64_t version;     /* bumped by every write */
 	int64_t created_at, created_by, updated_at, updated_by, published_at, published_by;
 } store_doc_t;
 
@@ -341,12 +353,12 @@ typedef struct store_doc_recipient {
 /* A duty of a published document, one row per assigned unit. */
 typedef struct store_task {
 	int64_t id, doc_id, unit_id;
-	int duty;           /* index of the duty in the document's "duties" */
-	const char *role;   /* "chu_tri" (leads), "phoi_hop" (supports) */
-	const char *task;   /* the duty's text */
-	int32_t due_date;   /* 0 = none */
+	int duty;                 /* index of the duty in the document's "duties" */
+	const char *role;         /* "chu_tri" (leads), "phoi_hop" (supports) */
+	const char *task;         /* the duty's text */
+	int32_t due_date;         /* 0 = none */
 	int64_t done_at, done_by; /* 0 = open */
-	const char *note;   /* the unit's note when marking it done, "" */
+	const char *note;         /* the unit's note when marking it done, "" */
 } store_task_t;
 
 /* Insert (d->id == 0: status "draft", version 1, created_* = updated_*) or update a draft
@@ -357,13 +369,14 @@ int store_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version,
                    int64_t *id /* OUT */, int64_t *version /* OUT */);
 /* Publish a draft in ONE transaction: number = *number when it is > 0 on entry (a document
  * issued on paper, registered with its number; -4 when the issuer already used it that
- * year), else 1 + the highest number the issuer gave in that year (restarting each year), status "published", doc_date, year, json (the final
- * text with its number), published_at/by = now/by, version + 1; then one recipient row per
- * distinct unit in units, and the tasks (their id/doc_id/done fields ignored). -2 version
- * changed, -3 not a draft, -4 number taken, -1 error: nothing written. 0 with *number
- * and *version. The row's number and doc_date are authoritative over the json's. */
-int store_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,
-                      int year, const char *json, int64_t now, int64_t by, const int64_t *units,
+ * year), else 1 + the highest number the issuer gave in that year (restarting each year), status
+ * "published", doc_date, year, json (the final text with its number), published_at/by = now/by,
+ * version + 1; then one recipient row per distinct unit in units, and the tasks (their
+ * id/doc_id/done fields ignored). -2 version changed, -3 not a draft, -4 number taken, -1 error:
+ * nothing written. 0 with *number and *version. The row's number and doc_date are authoritative
+ * over the json's. */
+int store_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date, int year,
+                      const char *json, int64_t now, int64_t by, const int64_t *units,
                       size_t nunits, const store_task_t *tasks, size_t ntasks,
                       int *number /* IN/OUT */, int64_t *version /* OUT */);
 /* Set is_public of a document (drafts and published alike); 1 changed, 0 no such doc. */
@@ -411,9 +424,9 @@ typedef struct store_activity {
 	const char *audience;
 	int64_t expected; /* expected participants; -1 = not given */
 	int is_public;
-	int late; /* registered after the campaign's registration deadline */
-	const char *status; /* "planned", "held", "cancelled" */
-	int64_t actual;     /* participants after the event; -1 = not given */
+	int late;            /* registered after the campaign's registration deadline */
+	const char *status;  /* "planned", "held", "cancelled" */
+	int64_t actual;      /* participants after the event; -1 = not given */
 	const char *outcome; /* note after the event, "" */
 	int64_t version, created_at, created_by, updated_at, updated_by;
 } store_activity_t;
@@ -430,12 +443,12 @@ typedef struct store_activity_query {
 	const char *path; /* "" = everywhere; else a unit_path: its subtree, or the unit alone
 	                   * with exact = 1 */
 	int exact;
-	int64_t from, to;     /* activities overlapping [from, to); 0 = unbounded on that side */
-	int64_t campaign_id;  /* 0 = any */
-	int public_only;      /* only is_public = 1 (any status) */
-	const char *kind;     /* "" = any */
-	const char *mode;     /* "" = any */
-	int limit, offset;    /* limit 0 = no limit */
+	int64_t from, to;    /* activities overlapping [from, to); 0 = unbounded on that side */
+	int64_t campaign_id; /* 0 = any */
+	int public_only;     /* only is_public = 1 (any status) */
+	const char *kind;    /* "" = any */
+	const char *mode;    /* "" = any */
+	int limit, offset;   /* limit 0 = no limit */
 } store_activity_query_t;
 
 /* Matching activities ordered by start_at, then id. */
@@ -449,8 +462,7 @@ int store_activity_photo_add(store_t *st, const store_photo_t *p, const void *fu
 int store_activity_photos(store_t *st, int64_t activity_id,
                           int (*cb)(const store_photo_t *, void *), void *ctx);
 int store_activity_photo_get(store_t *st, int64_t id, int thumb,
-                             int (*cb)(const store_photo_t *, const void *data, size_t len,
-                                       void *),
+                             int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
                              void *ctx);
 int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
 
@@ -461,6 +473,7 @@ typedef struct store_ops {
 	int (*schema_version)(store_t *st, int *applied, int *known);
 	int (*kinds_each)(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx);
 	int (*units_each)(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx);
+	int64_t (*external_version)(store_t *st);
 	int64_t (*units_generation)(store_t *st);
 	uint64_t (*identity_version)(store_t *st);
 	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
@@ -522,6 +535,10 @@ typedef struct store_ops {
 	                          int (*cb)(int64_t unit_id, const char *status,
 	                                    const store_value_t *v, void *ctx),
 	                          void *ctx);
+	int (*all_values_of_campaign)(store_t *st, int64_t campaign_id,
+	                              int (*cb)(int64_t unit_id, const char *status,
+	                                        const store_value_t *v, void *ctx),
+	                              void *ctx);
 	int (*report_save)(store_t *st, const store_report_t *r, const store_value_t *vals,
 	                   size_t n, int64_t expected_version, int64_t *id, int64_t *version);
 	int (*report_set_status)(store_t *st, const store_report_t *r, int64_t expected_version,
@@ -565,7 +582,8 @@ typedef struct store_ops {
 	                    void *ctx);
 	int (*tasks_of_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
 	                     void *ctx);
-	int (*task_get)(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx);
+	int (*task_get)(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *),
+	                void *ctx);
 	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
 	                     const char *note);
 	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,

@@ -370,6 +370,7 @@ enum {
 	Q_VALUE_INSERT,
 	Q_REPORT_VALUES,
 	Q_VALUES_CAMPAIGN,
+	Q_VALUES_CAMPAIGN_ALL,
 	Q_EVENT_ADD,
 	Q_EVENTS,
 	Q_FROZEN_DELETE,
@@ -551,6 +552,10 @@ static const char *const queries[Q_COUNT] = {
         [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,''"
                               " FROM reports r JOIN report_values v ON v.report_id=r.id"
                               " WHERE r.campaign_id=?1 AND v.has_num=1 ORDER BY r.unit_id",
+        /* the value export: texts too, a report's values together in item order */
+        [Q_VALUES_CAMPAIGN_ALL] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,v.text"
+                                  " FROM reports r JOIN report_values v ON v.report_id=r.id"
+                                  " WHERE r.campaign_id=?1 ORDER BY r.unit_id,v.item",
         [Q_EVENT_ADD] = "INSERT INTO report_events(report_id,at,user_id,action,comment)"
                         " VALUES(?1,?2,nullif(?3,0),?4,?5)",
         /* id order is the order they happened in (appended as they happen). */
@@ -818,6 +823,22 @@ sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 	sqlite3_reset(q);
 	pthread_mutex_unlock(&s->mu);
 	return ret;
+}
+
+/* PRAGMA data_version: moves when another connection commits (SQLite's own contract). */
+static int64_t
+sq_external_version(store_t *st)
+{
+	sqlite_store_t *s = backend(st);
+	pthread_mutex_lock(&s->mu);
+	sqlite3_stmt *q = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	pthread_mutex_unlock(&s->mu);
+	return v;
 }
 
 static int64_t
@@ -1940,14 +1961,13 @@ sq_reports_of_campaign(store_t *st, int64_t campaign_id, int (*cb)(const store_r
 }
 
 static int
-sq_values_of_campaign(store_t *st, int64_t campaign_id,
-                      int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
-                                void *ctx),
-                      void *ctx)
+values_query(store_t *st, int which, int64_t campaign_id,
+             int (*cb)(int64_t unit_id, const char *status, const store_value_t *v, void *ctx),
+             void *ctx)
 {
 	sqlite_store_t *s = backend(st);
 	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_VALUES_CAMPAIGN];
+	sqlite3_stmt *q = s->stmt[which];
 	sqlite3_bind_int64(q, 1, campaign_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -1960,6 +1980,24 @@ sq_values_of_campaign(store_t *st, int64_t campaign_id,
 		ret = read_failed(s, "số liệu của đợt");
 	finish_query(s, q);
 	return ret;
+}
+
+static int
+sq_values_of_campaign(store_t *st, int64_t campaign_id,
+                      int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
+                                void *ctx),
+                      void *ctx)
+{
+	return values_query(st, Q_VALUES_CAMPAIGN, campaign_id, cb, ctx);
+}
+
+static int
+sq_all_values_of_campaign(store_t *st, int64_t campaign_id,
+                          int (*cb)(int64_t unit_id, const char *status, const store_value_t *v,
+                                    void *ctx),
+                          void *ctx)
+{
+	return values_query(st, Q_VALUES_CAMPAIGN_ALL, campaign_id, cb, ctx);
 }
 
 /* The current (id, version) of the report of unit in campaign (lock held): 1 found,
@@ -3007,6 +3045,7 @@ static const store_ops_t sqlite_ops = {
         .kinds_each = sq_kinds_each,
         .units_each = sq_units_each,
         .units_generation = sq_units_generation,
+        .external_version = sq_external_version,
         .identity_version = sq_identity_version,
         .units_apply = sq_units_apply,
         .tx_begin = sq_tx_begin,
@@ -3046,6 +3085,7 @@ static const store_ops_t sqlite_ops = {
         .report_values = sq_report_values,
         .reports_of_campaign = sq_reports_of_campaign,
         .values_of_campaign = sq_values_of_campaign,
+        .all_values_of_campaign = sq_all_values_of_campaign,
         .report_save = sq_report_save,
         .report_set_status = sq_report_set_status,
         .report_event_add = sq_report_event_add,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/log.h"
@@ -96,6 +97,16 @@ rep_live_new(void *(*extra_new)(void), void (*extra_free)(void *))
 	return l;
 }
 
+static void
+live_entry_free(rep_live_t *l, live_campaign_t *lc)
+{
+	campaign_free(lc->c);
+	rollup_free(lc->ru);
+	if (l->extra_free && lc->extra)
+		l->extra_free(lc->extra);
+	free(lc);
+}
+
 void
 rep_live_free(rep_live_t *l)
 {
@@ -104,11 +115,7 @@ rep_live_free(rep_live_t *l)
 	live_campaign_t *lc = l->head;
 	while (lc) {
 		live_campaign_t *n = lc->next;
-		campaign_free(lc->c);
-		rollup_free(lc->ru);
-		if (l->extra_free && lc->extra)
-			l->extra_free(lc->extra);
-		free(lc);
+		live_entry_free(l, lc);
 		lc = n;
 	}
 	pthread_mutex_destroy(&l->mu);
@@ -206,11 +213,37 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	return b.ru;
 }
 
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec + 1; /* never 0 */
+}
+
+/* Mark entries that are no longer current, and free those stale long enough (lock held). */
+static void
+reap(rep_live_t *l, const unit_tree_t *t)
+{
+	int64_t now = mono_now();
+	for (live_campaign_t **pp = &l->head; *pp;) {
+		live_campaign_t *lc = *pp;
+		if (lc->stale_since == 0 && lc->tree_generation != t->generation)
+			lc->stale_since = now;
+		if (lc->stale_since && now - lc->stale_since > REP_LIVE_GRACE) {
+			*pp = lc->next;
+			live_entry_free(l, lc);
+		} else
+			pp = &lc->next;
+	}
+}
+
 rep_rc_t
 rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_campaign_t **out)
 {
 	*out = NULL;
 	pthread_mutex_lock(&l->mu);
+	reap(l, t);
 	live_campaign_t *lc;
 	for (lc = l->head; lc; lc = lc->next)
 		if (lc->c->id == id && lc->tree_generation == t->generation && lc->ru &&
@@ -245,7 +278,7 @@ rep_live_forget(rep_live_t *l, int64_t id)
 {
 	pthread_mutex_lock(&l->mu);
 	for (live_campaign_t *lc = l->head; lc; lc = lc->next)
-		if (lc->c->id == id)
+		if (id == 0 || lc->c->id == id)
 			lc->tree_generation = -1;
 	pthread_mutex_unlock(&l->mu);
 }

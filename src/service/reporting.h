@@ -105,10 +105,12 @@ typedef struct live_campaign {
 	rollup_t *ru;
 	int64_t tree_generation; /* the snapshot the roll-up's indexes belong to; -1 = stale */
 	void *extra;
+	int64_t stale_since; /* monotonic seconds when it went stale; 0 while current */
 	struct live_campaign *next;
 } live_campaign_t;
 
 typedef struct rep_live rep_live_t;
+#define REP_LIVE_GRACE 900
 
 /* A registry of loaded campaigns. extra_new/extra_free (may be NULL) make and free each
  * entry's extra. */
@@ -116,12 +118,14 @@ rep_live_t *rep_live_new(void *(*extra_new)(void), void (*extra_free)(void *));
 /* Frees every entry: no request may hold one any more. */
 void rep_live_free(rep_live_t *l);
 /* Campaign id with a roll-up for tree t, loading it (and building its roll-up from the
- * store) the first time or when t is newer. The entry lives until rep_live_free (a stale
- * one stays allocated for requests that still hold it).
+ * store) the first time or when t is newer. An entry lives at least REP_LIVE_GRACE
+ * seconds after it went stale (a request holding it finishes well within that), then is
+ * freed by a later call; the current one lives until rep_live_free.
  * Returns REP_OK with *out, REP_ERR_NOT_FOUND, or REP_ERR_STORE (logged). */
 rep_rc_t rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id,
                       live_campaign_t **out /* OUT */);
-/* The next rep_live_get of id loads it anew (its row changed). */
+/* The next rep_live_get of id loads it anew (its row changed); id 0: every campaign
+ * (another process wrote to the store). */
 void rep_live_forget(rep_live_t *l, int64_t id);
 
 /* ---- who acts, on what ---- */

@@ -195,7 +195,7 @@ convert_json(const json_t *root, arena_t *a, vf_rows_t *out, char *err, size_t e
 		    get_value(dv, i, a, row, err, errlen, out) < 0)
 			return -1;
 		const json_t *c = json_object_get(dv, "comment");
-		if (c == NULL) {
+		if (c == NULL || json_is_null(c)) { /* DHIS2 writes "comment": null too */
 			row->comment = "";
 		} else if (!json_is_string(c)) {
 			return fail(err, errlen, out,

@@ -51,8 +51,8 @@ typedef struct vf_rows {
  * document), or -1 with a Vietnamese message in err naming the place
  * ("dataValues[3].value: ...", or the JSON error's line and column: a duplicate key and a
  * \u0000 are such syntax errors, found by jansson) and *out empty. */
-int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */,
-                      char *err, size_t errlen);
+int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */, char *err,
+                      size_t errlen);
 
 /* Parse CSV (RFC 4180 through src/csv; a UTF-8 BOM and CRLF tolerated): the first record
  * must be the header unit_code,item_code,value or unit_code,item_code,value,comment
@@ -63,8 +63,8 @@ int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /
  * naming the line ("Dòng 7: ...") and *out empty. 0 with *out on success. A header alone
  * is 0 rows; a file with no record at all (empty, or only a BOM and blank lines) is
  * refused ("Tệp trống: ..."). Fields are kept as written (codes are not trimmed). */
-int values_parse_csv(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */,
-                     char *err, size_t errlen);
+int values_parse_csv(const char *data, size_t len, arena_t *a, vf_rows_t *out /* OUT */, char *err,
+                     size_t errlen);
 
 /* Either, by its first non-space byte after an optional BOM: '{' is JSON, anything else
  * CSV. */

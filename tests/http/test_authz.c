@@ -122,6 +122,12 @@ static const struct expect {
         {"POST /campaigns/:id/units/:code/reopen",
          'u',
          {".yy...", ".yy...", ".yy...", "......", "......"}},
+        /* bulk values: the import checks each unit's rights itself (through the service's
+         * access_allowed), the export targets the ?unit= subtree */
+        {"POST /api/v1/campaigns/:id/values", 's', {0}},
+        {"GET /api/v1/campaigns/:id/values",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         {"GET /campaigns/:id/units/:code/status",
          'u',
          {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
@@ -401,6 +407,8 @@ concrete(const char *pattern, int pos, char *out, size_t cap)
 		} else
 			buf_putc(&b, *p++);
 	}
+	if (!strcmp(pattern, "/api/v1/campaigns/:id/values")) /* a "qunit:" route */
+		buf_printf(&b, "?unit=%s", pos_unit[pos]);
 	snprintf(out, cap, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
