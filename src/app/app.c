@@ -94,9 +94,18 @@ static const http_route_t routes[] = {
          "unit:report.review", page_report_approve},
         {HTTP_POST, "/campaigns/:id/units/:code/reopen", "version comment csrf", FORM_MAX,
          "unit:report.review", page_report_reopen},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/reopen", "csrf", FORM_MAX,
+         "unit:report.review", page_report_reopen},
         {HTTP_POST, "/api/v1/campaigns/:id/values", "dry_run csrf", VALUES_MAX, "self",
          api_values_import},
         {HTTP_GET, "/api/v1/campaigns/:id/values", "unit", 0, "qunit:unit.view", api_values_export},
+        /* the page: whoever sees the unit opens it; each row's unit is checked for
+         * report.edit by the service */
+        {HTTP_GET, "/campaigns/:id/units/:code/values", "", 0, "unit:unit.view", page_values_form},
+        {HTTP_POST, "/campaigns/:id/units/:code/values", "dry_run csrf", VALUES_MAX,
+         "unit:unit.view", page_values_import},
+        {HTTP_GET, "/campaigns/:id/units/:code/values.csv", "", 0, "unit:unit.view",
+         page_values_csv},
         {HTTP_GET, "/campaigns/:id/units/:code/status", "done", 0, "unit:unit.view", page_chase},
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/status", "", 0, "unit:unit.view", page_chase},
         {HTTP_POST, "/campaigns/:id/units/:code/remind", "note back csrf", FORM_MAX,

@@ -178,6 +178,10 @@ int api_values_import(http_req_t *req);
 int api_values_export(http_req_t *req);
 /* "dry_run" as sent: 0, 1, or -1 when it is neither. */
 int values_dry_run_param(const char *p);
+/* the same as a page (src/app/values_pages.c) */
+int page_values_form(http_req_t *req);
+int page_values_import(http_req_t *req);
+int page_values_csv(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
 int page_export_matrix(http_req_t *req);

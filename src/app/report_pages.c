@@ -207,6 +207,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	json_object_set_new(ctx, "due", json_string(app_fmt_date(a, due)));
 	if (*r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED))
 		json_object_set_new(ctx, "comment", json_string(r->comment));
+	json_object_set_new(ctx, "reopened", json_boolean(r->state == RS_REOPENED));
 	if (lock >= 0)
 		json_object_set_new(ctx, "locked_by",
 		                    json_string(arena_printf(

@@ -279,10 +279,28 @@ values_import(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, i
 
 /* ---------- export ---------- */
 
+/* One RFC 4180 cell: quoted when it holds a comma, a quote or a line break. */
+static void
+csv_cell(buf_t *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		buf_puts(out, s);
+		return;
+	}
+	buf_putc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(out, '"');
+		buf_putc(out, *s);
+	}
+	buf_putc(out, '"');
+}
+
 typedef struct export_ctx {
 	const unit_tree_t *t;
 	const template_t *tpl;
 	int32_t root;
+	int csv;
 	buf_t *out;
 	int first;
 	int64_t cur_unit;
@@ -320,6 +338,15 @@ export_value(int64_t unit_id, const char *status, const store_value_t *v, void *
 			return 0;
 		value = v->text;
 	}
+	if (e->csv) {
+		csv_cell(e->out, e->t->units[i].code);
+		buf_putc(e->out, ',');
+		csv_cell(e->out, it->code);
+		buf_putc(e->out, ',');
+		csv_cell(e->out, value);
+		buf_puts(e->out, "\r\n");
+		return 0;
+	}
 	buf_puts(e->out, e->first ? "\n{\"orgUnit\":" : ",\n{\"orgUnit\":");
 	e->first = 0;
 	buf_put_json_str(e->out, e->t->units[i].code);
@@ -341,11 +368,21 @@ values_export_json(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit,
 	           (long long)lc->c->id);
 	buf_put_json_str(out, cx->tree->units[unit].code);
 	buf_puts(out, ",\"dataValues\":[");
-	export_ctx_t e = {cx->tree, tpl, unit, out, 1, 0, -1};
+	export_ctx_t e = {cx->tree, tpl, unit, 0, out, 1, 0, -1};
 	if (store_all_values_of_campaign(cx->store, lc->c->id, export_value, &e) < 0)
 		return REP_ERR_STORE;
 	buf_puts(out, "\n]}\n");
 	return REP_OK;
+}
+
+rep_rc_t
+values_export_csv(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit, buf_t *out)
+{
+	buf_puts(out, "\xEF\xBB\xBFunit_code,item_code,value\r\n");
+	export_ctx_t e = {cx->tree, lc->c->tpl, unit, 1, out, 1, 0, -1};
+	return store_all_values_of_campaign(cx->store, lc->c->id, export_value, &e) < 0
+	               ? REP_ERR_STORE
+	               : REP_OK;
 }
 
 void

@@ -55,6 +55,12 @@ rep_rc_t values_import(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t
 rep_rc_t values_export_json(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit,
                             buf_t *out);
 
+/* The same values as CSV with the header unit_code,item_code,value (UTF-8 with a BOM, CRLF,
+ * cells starting with = + - @ are not touched: the importer reads them as written, and
+ * they are unit codes, item codes and figures). Re-imports as is. */
+rep_rc_t values_export_csv(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit,
+                           buf_t *out);
+
 /* The summary as JSON text (DHIS2's importSummary shape: status, importCount {imported,
  * updated, deleted, ignored}, conflicts [{line|index, unit, item, value: reason}], and
  * our units counts and message). */
