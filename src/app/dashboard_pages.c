@@ -272,8 +272,21 @@ page_campaign_unit(http_req_t *req)
 		return http_reply_buf(req, 200, "application/json; charset=utf-8", &frag);
 	/* the fragments are our own rendering, valid UTF-8: no need to check them again */
 	size_t head_len = strlen(buf_cstr(&frag));
-	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I}}", "can_status", can_status, "unit", "code",
-	                        t->units[i].code, "campaign", "id", (json_int_t)lc->c->id);
+	/* the status control shows the campaign's status as loaded now (a change forgets the
+	 * loaded campaign, so this is never a stale copy) */
+	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I,s:s}}", "can_status", can_status, "unit",
+	                        "code", t->units[i].code, "campaign", "id", (json_int_t)lc->c->id,
+	                        "status_name", app_campaign_status_name(lc->c->status));
+	if (can_status) {
+		static const char *const statuses[] = {"draft", "open", "closed"};
+		json_t *opts = json_array();
+		for (size_t k = 0; k < 3; k++)
+			json_array_append_new(
+			        opts, json_pack("{s:s,s:s,s:b}", "value", statuses[k], "label",
+			                        app_campaign_status_name(statuses[k]), "selected",
+			                        !strcmp(statuses[k], lc->c->status)));
+		json_object_set_new(ctx, "status_options", opts);
+	}
 	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
 	json_object_set_new(
 	        ctx, "body_html",
