@@ -1,7 +1,8 @@
-/* Regression: the audit page showed raw codes ("report.value", "1:iii.text", "draft",
- * "submitted") and times in UTC beside pages in Vietnam time. After a save that changes a
- * value, the page shows Vietnamese words only (codes stay in title attributes and the API)
- * and the entry's time in UTC+7, saying so; the API keeps the code and the Unix time. */
+/* Regression: the campaign list showed "· open", and the audit page showed raw codes
+ * ("report.value", "1:iii.text", "draft", "submitted") and times in UTC beside pages in Vietnam
+ * time. After a save that changes a value, the page shows Vietnamese words only (codes stay in
+ * title attributes and the API) and the entry's time in UTC+7, saying so; the API keeps the code
+ * and the Unix time. */
 #include "regress.h"
 
 #include "core/arena.h"
@@ -101,11 +102,26 @@ test_audit_page_in_vietnamese(void **state)
 	json_decref(j);
 }
 
+/* The campaign list named statuses by their codes ("· open"). */
+static void
+test_campaign_list_status_in_vietnamese(void **state)
+{
+	(void)state;
+	hc_resp_t r = rg_req(&g, &officer, "GET", "/campaigns", NULL);
+	assert_int_equal(r.status, 200);
+	char *text = visible_text(buf_cstr(&r.body));
+	assert_non_null(strstr(text, "Đang nhận báo cáo"));
+	assert_null(strstr(text, "· open"));
+	free(text);
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_audit_page_in_vietnamese),
+	        cmocka_unit_test(test_campaign_list_status_in_vietnamese),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
