@@ -579,13 +579,28 @@ page_campaign_status(http_req_t *req)
 		return 0;
 	}
 	const char *old = cc.c.status;
+	const char *back = arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s",
+	                                (long long)id, t->units[i].code);
+	if (!strcmp(old, st))
+		return http_redirect(req, 303, back); /* nothing to change */
+	/* leaving "open" stops reporting: only after the issuer confirms it (no JavaScript:
+	 * a page that explains and posts again with confirm=1) */
+	const char *confirm = http_req_param(req, "confirm");
+	if (!strcmp(old, "open") && (!confirm || strcmp(confirm, "1") != 0)) {
+		json_t *ctx = json_pack("{s:{s:I,s:s,s:s},s:{s:s,s:s},s:s,s:s,s:b,s:s}", "campaign",
+		                        "id", (json_int_t)id, "name", cc.c.name, "status_name",
+		                        app_campaign_status_name(old), "unit", "code",
+		                        t->units[i].code, "name", t->units[i].name, "status", st,
+		                        "status_name", app_campaign_status_name(st), "to_draft",
+		                        !strcmp(st, "draft"), "back", back);
+		return app_render_page(req, 200, "campaign_status_confirm",
+		                       "Xác nhận đổi trạng thái đợt báo cáo", ctx);
+	}
 	cc.c.status = st;
 	if (store_campaign_save(app->store, &cc.c, &id) < 0)
 		return 500;
 	app_audit(req, t, i, "campaign.status", cc.c.name, old, st);
 	/* loaded copies keep the old status: drop them so the next request reloads */
 	rep_forget_campaign(app, id);
-	return http_redirect(req, 303,
-	                     arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s",
-	                                  (long long)id, t->units[i].code));
+	return http_redirect(req, 303, back);
 }

@@ -125,7 +125,7 @@ static const http_route_t routes[] = {
          "name year theme template start end registration opening_time opening_place "
          "opening_participants due due_levels status parent csrf",
          FORM_MAX, "unit:campaign.manage", page_campaign_create},
-        {HTTP_POST, "/units/:code/campaigns/:id/status", "status csrf", FORM_MAX,
+        {HTTP_POST, "/units/:code/campaigns/:id/status", "status confirm csrf", FORM_MAX,
          "unit:campaign.manage", page_campaign_status},
         {HTTP_GET, "/templates", "", 0, "self", page_templates},
         {HTTP_POST, "/templates", "json csrf", TEMPLATE_MAX_BODY, "root:system.manage",

@@ -124,6 +124,14 @@ json_t *app_json_count(int64_t v);
 const char *app_fmt_count(arena_t *a, int64_t v);
 const char *app_fmt_date(arena_t *a, int32_t days);
 const char *app_fmt_time(arena_t *a, int64_t at);
+/* A deadline as seen on day today (local days, UTC+7): "còn 3 ngày", "hôm nay là hạn
+ * cuối", "quá hạn 5 ngày"; "" when due is not set (0 or less). */
+const char *app_fmt_days_left(arena_t *a, int32_t due, int32_t today);
+/* Today in Vietnam (UTC+7) as days since 1970-01-01, the unit of deadlines. */
+int32_t app_today(void);
+/* Vietnamese name of a campaign status (draft, open, closed): "Nháp", "Đang nhận báo cáo",
+ * "Đã đóng"; an unknown code as it is. */
+const char *app_campaign_status_name(const char *status);
 /* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, url. */
 json_t *app_unit_json(const unit_tree_t *t, int32_t i);
 /* The same object as JSON text appended to out, byte for byte what dumping app_unit_json
@@ -131,6 +139,9 @@ json_t *app_unit_json(const unit_tree_t *t, int32_t i);
 void app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out);
 /* Ancestors of i (root first, i excluded) as an array of unit summaries. */
 json_t *app_unit_path_json(const unit_tree_t *t, int32_t i);
+/* The same path for the request's viewer: each ancestor with "can_view", whether
+ * access_allowed lets them open it (unit.view), so a page links only where they may go. */
+json_t *app_unit_path_links(http_req_t *req, const unit_tree_t *t, int32_t i);
 
 /* Handlers */
 int page_home(http_req_t *req);

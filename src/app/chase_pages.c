@@ -51,21 +51,59 @@ rep_load_states(http_req_t *req, live_campaign_t *lc)
 	return st;
 }
 
-enum { K_MISSING, K_ONTIME, K_LATE, K_RETURNED, K_APPROVED, K_N };
-static const char *const k_names[K_N] = {"Chưa nộp", "Nộp đúng hạn", "Nộp muộn", "Bị trả lại",
-                                         "Đã duyệt"};
+/* Two separate dimensions of a unit's report. Timeliness: a report counted in the totals
+ * (rep_counted) was sent on time or late (after its kind's deadline, Vietnamese days);
+ * anything else is missing. Review: a counted report waits for review (submitted) or is
+ * approved; a returned or reopened one is back with the unit. An approved report sent
+ * after the deadline is both approved and late. */
+enum { T_ONTIME, T_LATE, T_MISSING, T_N };
+enum { R_NONE, R_WAITING, R_RETURNED, R_APPROVED, R_N };
 
 static int
-kind_of(const rep_unit_state_t *s, int32_t due)
+timeliness_of(const rep_unit_state_t *s, int32_t due)
 {
-	if (!strcmp(s->status, "returned"))
-		return K_RETURNED;
 	if (!rep_counted(s->status))
-		return K_MISSING;
+		return T_MISSING;
 	int late = due > 0 && s->submitted_at > (int64_t)(due + 1) * 86400 - VN_OFFSET;
+	return late ? T_LATE : T_ONTIME;
+}
+
+static int
+review_of(const rep_unit_state_t *s)
+{
+	if (!strcmp(s->status, "returned") || !strcmp(s->status, "reopened"))
+		return R_RETURNED;
+	if (!rep_counted(s->status))
+		return R_NONE; /* none yet, or a draft */
 	if (!strcmp(s->status, "approved"))
-		return late ? K_LATE : K_APPROVED;
-	return late ? K_LATE : K_ONTIME;
+		return R_APPROVED;
+	return R_WAITING;
+}
+
+typedef struct chase_counts {
+	int64_t expected, t[T_N], r[R_N];
+} chase_counts_t;
+
+static void
+count_unit(chase_counts_t *c, const rep_unit_state_t *s, int32_t due)
+{
+	c->expected++;
+	c->t[timeliness_of(s, due)]++;
+	c->r[review_of(s)]++;
+}
+
+/* The counts as keys of o: both dimensions; "submitted" = on_time + late (counted). */
+static void
+counts_json(json_t *o, const chase_counts_t *c)
+{
+	json_object_set_new(o, "expected", json_integer(c->expected));
+	json_object_set_new(o, "submitted", json_integer(c->t[T_ONTIME] + c->t[T_LATE]));
+	json_object_set_new(o, "on_time", json_integer(c->t[T_ONTIME]));
+	json_object_set_new(o, "late", json_integer(c->t[T_LATE]));
+	json_object_set_new(o, "missing", json_integer(c->t[T_MISSING]));
+	json_object_set_new(o, "waiting", json_integer(c->r[R_WAITING]));
+	json_object_set_new(o, "returned", json_integer(c->r[R_RETURNED]));
+	json_object_set_new(o, "approved", json_integer(c->r[R_APPROVED]));
 }
 
 int
@@ -80,26 +118,34 @@ page_chase(http_req_t *req)
 	rep_unit_state_t *st = rep_load_states(req, lc);
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
-	int64_t counts[K_N] = {0}, expected = 0;
+	chase_counts_t counts = {0};
 	json_t *missing = json_array();
-	int32_t today = (int32_t)((app_now() + VN_OFFSET) / 86400);
+	int32_t today = app_today();
 	for (int32_t k = i; k < t->units[i].end; k++) {
 		if (!campaign_expects(lc->c, t, k))
 			continue;
-		expected++;
 		int32_t due = campaign_due(lc->c, t, k);
-		int kd = kind_of(&st[k], due);
-		counts[kd]++;
-		if ((kd == K_MISSING || kd == K_RETURNED) && json_array_size(missing) < 500) {
+		count_unit(&counts, &st[k], due);
+		if (timeliness_of(&st[k], due) == T_MISSING && json_array_size(missing) < 500) {
 			json_t *o = app_unit_json(t, k);
-			json_object_set_new(o, "state", json_string(k_names[kd]));
+			json_object_set_new(o, "state",
+			                    json_string(review_of(&st[k]) == R_RETURNED
+			                                        ? "Bị trả lại"
+			                                        : "Chưa nộp"));
 			json_object_set_new(o, "status_name",
 			                    json_string(rep_status_name(st[k].status)));
 			json_object_set_new(o, "last",
 			                    json_string(app_fmt_time(a, st[k].updated_at)));
 			json_object_set_new(o, "due", json_string(app_fmt_date(a, due)));
-			if (due)
+			if (due) {
 				json_object_set_new(o, "days_left", json_integer(due - today));
+				json_object_set_new(o, "days_text",
+				                    json_string(app_fmt_days_left(a, due, today)));
+				json_object_set_new(o, "overdue", json_boolean(due < today));
+			}
+			json_object_set_new(
+			        o, "can_view",
+			        json_boolean(access_allowed(t, g, ng, ACT_UNIT_VIEW, k)));
 			json_object_set_new(
 			        o, "can_remind",
 			        json_boolean(access_allowed(t, g, ng, ACT_REPORT_REVIEW, k)));
@@ -109,41 +155,32 @@ page_chase(http_req_t *req)
 	/* per child: its own state when it reports, else the counts of its subtree */
 	json_t *kids = json_array();
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
-		int64_t c[K_N] = {0}, e = 0;
+		chase_counts_t c = {0};
 		int64_t last = 0;
 		for (int32_t k = j; k < t->units[j].end; k++) {
 			if (!campaign_expects(lc->c, t, k))
 				continue;
-			e++;
-			c[kind_of(&st[k], campaign_due(lc->c, t, k))]++;
+			count_unit(&c, &st[k], campaign_due(lc->c, t, k));
 			if (st[k].updated_at > last)
 				last = st[k].updated_at;
 		}
-		if (e == 0)
+		if (c.expected == 0)
 			continue;
 		json_t *o = app_unit_json(t, j);
-		json_object_set_new(o, "expected", json_integer(e));
-		json_object_set_new(o, "submitted",
-		                    json_integer(c[K_ONTIME] + c[K_LATE] + c[K_APPROVED]));
-		json_object_set_new(o, "late", json_integer(c[K_LATE]));
-		json_object_set_new(o, "missing", json_integer(c[K_MISSING]));
-		json_object_set_new(o, "returned", json_integer(c[K_RETURNED]));
+		counts_json(o, &c);
 		json_object_set_new(o, "last", json_string(app_fmt_time(a, last)));
 		if (campaign_expects(lc->c, t, j))
 			json_object_set_new(o, "status_name",
 			                    json_string(rep_status_name(st[j].status)));
+		json_object_set_new(o, "can_view",
+		                    json_boolean(access_allowed(t, g, ng, ACT_UNIT_VIEW, j)));
 		json_array_append_new(kids, o);
 	}
 	json_t *o = json_object();
 	json_object_set_new(o, "campaign", rep_campaign_json(req, lc->c));
 	json_object_set_new(o, "unit", app_unit_json(t, i));
-	json_object_set_new(o, "path", app_unit_path_json(t, i));
-	json_object_set_new(o, "expected", json_integer(expected));
-	json_object_set_new(o, "on_time", json_integer(counts[K_ONTIME] + counts[K_APPROVED]));
-	json_object_set_new(o, "approved", json_integer(counts[K_APPROVED]));
-	json_object_set_new(o, "late", json_integer(counts[K_LATE]));
-	json_object_set_new(o, "missing", json_integer(counts[K_MISSING]));
-	json_object_set_new(o, "returned", json_integer(counts[K_RETURNED]));
+	json_object_set_new(o, "path", app_unit_path_links(req, t, i));
+	counts_json(o, &counts);
 	json_object_set_new(o, "children", kids);
 	json_object_set_new(o, "not_in", missing);
 	if (rep_is_api(req))
@@ -206,7 +243,7 @@ home_campaign(const store_campaign_t *sc, void *p)
 	char err[300];
 	if (campaign_load(app->store, sc->id, &c, err, sizeof err) != 1)
 		return 0;
-	int32_t today = (int32_t)((app_now() + VN_OFFSET) / 86400);
+	int32_t today = app_today();
 	for (size_t k = 0; k < u->nroles; k++) {
 		int32_t i = unit_tree_find_id(t, u->roles[k].unit_id);
 		if (i < 0 || !campaign_expects(c, t, i) ||
@@ -226,6 +263,9 @@ home_campaign(const store_campaign_t *sc, void *p)
 			json_object_set_new(o, "due",
 			                    json_string(app_fmt_date(http_req_arena(req), due)));
 			json_object_set_new(o, "days_left", json_integer(due - today));
+			json_object_set_new(
+			        o, "days_text",
+			        json_string(app_fmt_days_left(http_req_arena(req), due, today)));
 			json_object_set_new(o, "overdue", json_boolean(due < today));
 		}
 		json_array_append_new(h->rows, o);

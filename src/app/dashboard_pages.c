@@ -16,7 +16,24 @@
 typedef struct list_ctx {
 	http_req_t *req;
 	json_t *rows;
+	access_grant_t *g;
+	size_t ng;
 } list_ctx_t;
+
+/* Adds unit i's view of campaign c to links unless it is there already. */
+static void
+add_link(http_req_t *req, const unit_tree_t *t, const store_campaign_t *c, int32_t i, json_t *links)
+{
+	const char *code = t->units[i].code;
+	for (size_t k = 0; k < json_array_size(links); k++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(links, k), "code")),
+		            code))
+			return;
+	json_array_append_new(
+	        links, json_pack("{s:s,s:s,s:s}", "code", code, "name", t->units[i].name, "url",
+	                         arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s",
+	                                      (long long)c->id, code)));
+}
 
 static int
 campaign_row(const store_campaign_t *c, void *p)
@@ -25,13 +42,32 @@ campaign_row(const store_campaign_t *c, void *p)
 	const unit_tree_t *t = app_req_tree(l->req);
 	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
 	arena_t *a = http_req_arena(l->req);
-	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year", c->year,
-	                      "name", c->name, "status", c->status, "start",
+	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year",
+	                      c->year, "name", c->name, "status", c->status, "status_name",
+	                      app_campaign_status_name(c->status), "start",
 	                      app_fmt_date(a, c->start_date), "end", app_fmt_date(a, c->end_date));
+	/* where the signed-in user may open it: the issuer's page if they may view it, and
+	 * each unit they hold a role on inside the issuer's subtree (access_allowed decides) */
+	json_t *links = json_array();
 	if (issuer >= 0) {
 		json_object_set_new(o, "issuer_code", json_string(t->units[issuer].code));
 		json_object_set_new(o, "issuer_name", json_string(t->units[issuer].name));
+		if (access_allowed(t, l->g, l->ng, ACT_UNIT_VIEW, issuer))
+			add_link(l->req, t, c, issuer, links);
+		for (size_t k = 0; k < l->ng; k++) {
+			int32_t i = l->g[k].unit;
+			if (unit_tree_contains(t, issuer, i) &&
+			    access_allowed(t, l->g, l->ng, ACT_UNIT_VIEW, i))
+				add_link(l->req, t, c, i, links);
+		}
 	}
+	json_t *first = json_array_get(links, 0);
+	if (first)
+		json_object_set_new(o, "url",
+		                    json_string(json_string_value(json_object_get(first, "url"))));
+	json_object_set_new(o, "has_url", json_boolean(first != NULL));
+	json_object_set_new(o, "many", json_boolean(json_array_size(links) > 1));
+	json_object_set_new(o, "links", links);
 	json_array_append_new(l->rows, o);
 	return 0;
 }
@@ -40,7 +76,8 @@ int
 page_campaigns(http_req_t *req)
 {
 	app_t *app = http_req_app(req);
-	list_ctx_t l = {req, json_array()};
+	list_ctx_t l = {req, json_array(), NULL, 0};
+	l.ng = app_user_grants(req, app_req_tree(req), &l.g);
 	store_campaigns_each(app->store, campaign_row, &l);
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:o}", "campaigns", l.rows));
@@ -195,9 +232,11 @@ dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, 
 /* The dashboard's data for unit i: totals (also left in tot[ncols]), the unit's own
  * figures, and one row per child with its reports. Everything here is the same for every
  * viewer of the unit: who is asking is added by the caller. For the API only the head:
- * dashboard_api_json adds the rest. */
+ * dashboard_api_json adds the rest. kid_view (by j - i), when not NULL, says which children
+ * the viewer may open (NULL: all of them). */
 static json_t *
-dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api, int64_t *tot)
+dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int api,
+               const unsigned char *kid_view, int64_t *tot)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
@@ -230,6 +269,7 @@ dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int 
 		json_t *c = app_unit_json(t, j);
 		json_object_set_new(c, "reports", json_integer(n));
 		json_object_set_new(c, "reports_text", app_json_count(n));
+		json_object_set_new(c, "can_view", json_boolean(!kid_view || kid_view[j - i]));
 		json_array_append_new(kids, c);
 	}
 	json_object_set_new(o, "children", kids);
@@ -259,13 +299,29 @@ page_campaign_unit(http_req_t *req)
 	int can_status = t->units[i].id == lc->c->issuer_unit_id &&
 	                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i);
 	uint64_t gen = rollup_generation(lc->ru);
+	/* the drill-down links each child: shared by every viewer who may open them all
+	 * (anyone viewing the subtree), else per viewer (say an entry officer holding the level
+	 * itself only) so no one gets a link to a 403 nor another viewer's links */
+	unsigned char *kid_view = NULL;
+	if (!api)
+		for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end)
+			if (!access_allowed(t, g, ng, ACT_UNIT_VIEW, j)) {
+				kid_view = arena_alloc(a, (size_t)(t->units[i].end - i));
+				for (int32_t k = i + 1; k < t->units[i].end; k = t->units[k].end)
+					kid_view[k - i] = (unsigned char)access_allowed(
+					        t, g, ng, ACT_UNIT_VIEW, k);
+				break;
+			}
 	const char *key = arena_printf(a, "%s|%s|%d|%d", api ? "json" : "html", t->units[i].code,
 	                               drafts, api && can_status);
+	if (kid_view)
+		key = arena_printf(a, "%s|user%lld", key,
+		                   (long long)(app_req_user(req) ? app_req_user(req)->id : 0));
 	buf_t frag = BUF_INIT;
 	if (!pagecache_get((pagecache_t *)lc->extra, key, gen, &frag)) {
 		const template_t *tpl = lc->c->tpl;
 		int64_t *tot = arena_alloc(a, (tpl->ncols ? tpl->ncols : 1) * sizeof *tot);
-		json_t *o = dashboard_json(req, lc, i, drafts, api, tot);
+		json_t *o = dashboard_json(req, lc, i, drafts, api, kid_view, tot);
 		int rc = 0;
 		if (api) {
 			dashboard_api_json(req, lc, i, drafts, can_status, o, tot, &frag);
@@ -288,8 +344,24 @@ page_campaign_unit(http_req_t *req)
 		return http_reply_buf(req, 200, "application/json; charset=utf-8", &frag);
 	/* the fragments are our own rendering, valid UTF-8: no need to check them again */
 	size_t head_len = strlen(buf_cstr(&frag));
-	json_t *ctx = json_pack("{s:b,s:{s:s},s:{s:I}}", "can_status", can_status, "unit", "code",
-	                        t->units[i].code, "campaign", "id", (json_int_t)lc->c->id);
+	/* the status control shows the campaign's status as loaded now (a change forgets the
+	 * loaded campaign, so this is never a stale copy) */
+	json_t *ctx = json_pack("{s:b,s:{s:s,s:s},s:{s:I,s:s}}", "can_status", can_status, "unit",
+	                        "code", t->units[i].code, "name", t->units[i].name, "campaign",
+	                        "id", (json_int_t)lc->c->id, "status_name",
+	                        app_campaign_status_name(lc->c->status));
+	/* the breadcrumb links only the levels this viewer may open: not in the cached part */
+	json_object_set_new(ctx, "path", app_unit_path_links(req, t, i));
+	if (can_status) {
+		static const char *const statuses[] = {"draft", "open", "closed"};
+		json_t *opts = json_array();
+		for (size_t k = 0; k < 3; k++)
+			json_array_append_new(
+			        opts, json_pack("{s:s,s:s,s:b}", "value", statuses[k], "label",
+			                        app_campaign_status_name(statuses[k]), "selected",
+			                        !strcmp(statuses[k], lc->c->status)));
+		json_object_set_new(ctx, "status_options", opts);
+	}
 	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
 	json_object_set_new(
 	        ctx, "body_html",

@@ -191,3 +191,47 @@ app_fmt_time(arena_t *a, int64_t at)
 	return arena_printf(a, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(sec / 3600),
 	                    (int)(sec / 60 % 60));
 }
+
+const char *
+app_fmt_days_left(arena_t *a, int32_t due, int32_t today)
+{
+	if (due <= 0)
+		return "";
+	if (due > today)
+		return arena_printf(a, "còn %d ngày", (int)(due - today));
+	if (due == today)
+		return "hôm nay là hạn cuối";
+	return arena_printf(a, "quá hạn %d ngày", (int)(today - due));
+}
+
+int32_t
+app_today(void)
+{
+	return (int32_t)((app_now() + 7 * 3600) / 86400);
+}
+
+const char *
+app_campaign_status_name(const char *status)
+{
+	if (status && !strcmp(status, "draft"))
+		return "Nháp";
+	if (status && !strcmp(status, "open"))
+		return "Đang nhận báo cáo";
+	if (status && !strcmp(status, "closed"))
+		return "Đã đóng";
+	return status ? status : "";
+}
+
+json_t *
+app_unit_path_links(http_req_t *req, const unit_tree_t *t, int32_t i)
+{
+	json_t *path = app_unit_path_json(t, i);
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	int32_t p = t->units[i].parent;
+	/* the array is root first: walk it from its end, which is i's parent */
+	for (size_t k = json_array_size(path); k-- > 0 && p >= 0; p = t->units[p].parent)
+		json_object_set_new(json_array_get(path, k), "can_view",
+		                    json_boolean(access_allowed(t, g, ng, ACT_UNIT_VIEW, p)));
+	return path;
+}

@@ -212,7 +212,7 @@ test_campaign_create(void **state)
 	char cpath[200], cbody[200];
 	long long cid = atoll(loc + strlen("/campaigns/"));
 	snprintf(cpath, sizeof cpath, "/units/306/campaigns/%lld/status", cid);
-	snprintf(cbody, sizeof cbody, "csrf=%s&status=closed", head.csrf);
+	snprintf(cbody, sizeof cbody, "csrf=%s&status=closed&confirm=1", head.csrf);
 	r = req(&head, "POST", cpath, cbody);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
