@@ -183,7 +183,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "campaign", rep_campaign_json(req, lc->c));
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
-	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
+	json_object_set_new(ctx, "path", app_unit_path_links(req, t, i));
 	json_object_set_new(ctx, "sections", sections);
 	json_object_set_new(ctx, "level", json_boolean(level));
 	json_object_set_new(ctx, "status", json_string(r->status));
