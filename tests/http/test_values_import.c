@@ -472,7 +472,8 @@ static void
 test_round_trip_demo(void **state)
 {
 	(void)state;
-	/* a submitted school and the district's own narrative in the export too */
+	/* a submitted school and the district's own narrative, submitted (its totals frozen), in
+	 * the export too: a level's figures are never exported, only its texts */
 	char p[300];
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/HA-11422-THCS/submit",
 	         (long long)campaign);
@@ -481,7 +482,7 @@ test_round_trip_demo(void **state)
 	               "{\"values\":{\"5.2.lop\":2,\"5.2.nguoi\":40,\"i.text\":\"Đã nộp\"}}", 1);
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
-	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306/report", (long long)campaign);
+	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306/submit", (long long)campaign);
 	r = ha_req(port, &district_head, "POST", p,
 	           "{\"values\":{\"i.text\":\"Quận đã chỉ đạo, \\\"sâu sát\\\"\",\"iii.text\":"
 	           "\"Kiến nghị 𠀀\"}}",
@@ -493,6 +494,13 @@ test_round_trip_demo(void **state)
 	round_trip(port, &officer, campaign, "306", dbpath, &n);
 	print_message("demo round trip: %zu values\n", n);
 	assert_int_equal(n, 14); /* 12 of six schools, the district's two texts */
+	/* a change to a submitted report is refused like a form save, with the reason */
+	json_t *s =
+	        import(&officer, "", "unit_code,item_code,value\nHA-11422-THCS,5.2.lop,3\n", 409);
+	expect_counts(s, 0, 0, 0, 0, 0, 1);
+	only_conflict(s, "line", 2, "HA-11422-THCS");
+	json_decref(s);
+	assert_int_equal(value_of("HA-11422-THCS", "5.2.lop"), 2);
 }
 
 static void
