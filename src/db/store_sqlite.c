@@ -812,7 +812,8 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 		if (m->rebuild && exec(db, "PRAGMA foreign_keys=OFF", err, errlen) < 0)
 			return -1;
 		int rc = migrate_one(db, m, err, errlen);
-		if (m->rebuild && exec(db, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err, errlen) < 0)
+		if (m->rebuild &&
+		    exec(db, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err, errlen) < 0)
 			rc = -1;
 		if (rc < 0)
 			return -1;
