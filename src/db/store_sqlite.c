@@ -13,11 +13,14 @@
 #include "db/store.h"
 
 /* Each migration runs in its own transaction and is recorded; never edit a released
- * one, append a new one. */
+ * one, append a new one. A migration that rebuilds a table others refer to (SQLite cannot
+ * change a CHECK in place) sets rebuild: it runs with foreign keys off, as SQLite's
+ * documented procedure requires, and commits only if foreign_key_check finds nothing. */
 static const struct migration {
 	int version;
 	const char *name;
 	const char *sql;
+	int rebuild;
 } migrations[] = {
         {1, "unit registry",
          "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -70,7 +73,8 @@ static const struct migration {
          " ('hoi_khuyen_hoc','Hội Khuyến học',0,240),"
          " ('thu_vien','Thư viện',0,250);"
          /* The single national root every province hangs from. */
-         "INSERT INTO units(code,name,kind,parent_id) VALUES('VN','Việt Nam','quoc_gia',NULL);"},
+         "INSERT INTO units(code,name,kind,parent_id) VALUES('VN','Việt Nam','quoc_gia',NULL);",
+         0},
         {2, "accounts and audit",
          "CREATE TABLE users("
          " id INTEGER PRIMARY KEY,"
@@ -127,7 +131,8 @@ static const struct migration {
          "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
          " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
          "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
-         " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"},
+         " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+         0},
         {3, "reporting loop",
          "CREATE TABLE templates("
          " id INTEGER PRIMARY KEY,"
@@ -210,7 +215,8 @@ static const struct migration {
          " at INTEGER NOT NULL,"
          " \"by\" INTEGER,"
          " note TEXT NOT NULL DEFAULT '');"
-         "CREATE INDEX reminders_campaign ON reminders(campaign_id, at);"},
+         "CREATE INDEX reminders_campaign ON reminders(campaign_id, at);",
+         0},
         {4, "report photos",
          /* re-encoded JPEGs (src/media/photo.c): ~100-300 KB each, kept with the report so
           * one backup file holds everything */
@@ -224,7 +230,8 @@ static const struct migration {
          " thumb BLOB NOT NULL,"
          " created_at INTEGER NOT NULL,"
          " created_by INTEGER);"
-         "CREATE INDEX report_photos_report ON report_photos(report_id, id);"},
+         "CREATE INDEX report_photos_report ON report_photos(report_id, id);",
+         0},
         {5, "documents and activities",
          /* A document is a draft (number 0) until published; publishing gives it the
           * issuer's next number of the year, which the partial unique index guards:
@@ -318,7 +325,38 @@ static const struct migration {
          " thumb BLOB NOT NULL,"
          " created_at INTEGER NOT NULL,"
          " created_by INTEGER);"
-         "CREATE INDEX activity_photos_activity ON activity_photos(activity_id, id);"},
+         "CREATE INDEX activity_photos_activity ON activity_photos(activity_id, id);",
+         0},
+        /* The reporting service's state machine has "reopened" (an approved report the
+         * level above opened again for changes); migration 3's CHECK refused it, so every
+         * reopen failed in the store. The table is rebuilt with the same columns, rows
+         * and ids; report_values, report_frozen, report_events and report_photos refer to
+         * it by name and keep pointing at it. */
+        {6, "reopened reports",
+         "CREATE TABLE reports_new("
+         " id INTEGER PRIMARY KEY,"
+         " campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " status TEXT NOT NULL"
+         "  CHECK(status IN ('draft','submitted','returned','approved','reopened')),"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER,"
+         " on_behalf INTEGER NOT NULL DEFAULT 0 CHECK(on_behalf IN (0,1)),"
+         " submitted_at INTEGER NOT NULL DEFAULT 0,"
+         " submitted_by INTEGER,"
+         " reviewed_at INTEGER NOT NULL DEFAULT 0,"
+         " reviewed_by INTEGER,"
+         " comment TEXT NOT NULL DEFAULT '',"
+         " UNIQUE(campaign_id, unit_id));"
+         "INSERT INTO reports_new(id,campaign_id,unit_id,status,version,updated_at,updated_by,"
+         " on_behalf,submitted_at,submitted_by,reviewed_at,reviewed_by,comment)"
+         " SELECT id,campaign_id,unit_id,status,version,updated_at,updated_by,on_behalf,"
+         " submitted_at,submitted_by,reviewed_at,reviewed_by,comment FROM reports;"
+         "DROP TABLE reports;"
+         "ALTER TABLE reports_new RENAME TO reports;"
+         "CREATE INDEX reports_rollup ON reports(campaign_id, unit_id, status);",
+         1},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -705,6 +743,47 @@ applied_version(sqlite3 *db, int *out)
 	return 0;
 }
 
+/* 1 if PRAGMA foreign_key_check reports no row, 0 if it does, -1 on error. */
+static int
+foreign_keys_hold(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+migrate_one(sqlite3 *db, const struct migration *m, char *err, size_t errlen)
+{
+	if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	char rec[256];
+	snprintf(rec, sizeof rec,
+	         "INSERT INTO schema_migrations VALUES(%d,'%s',"
+	         "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'))",
+	         m->version, m->name);
+	if (exec(db, m->sql, err, errlen) < 0 || exec(db, rec, err, errlen) < 0) {
+		exec(db, "ROLLBACK", NULL, 0);
+		return -1;
+	}
+	if (m->rebuild && foreign_keys_hold(db) != 1) {
+		snprintf(err, errlen,
+		         "Nâng cấp cơ sở dữ liệu %d (%s): dữ liệu vi phạm khóa ngoại; không "
+		         "áp dụng.",
+		         m->version, m->name);
+		exec(db, "ROLLBACK", NULL, 0);
+		return -1;
+	}
+	if (exec(db, "COMMIT", err, errlen) < 0) {
+		exec(db, "ROLLBACK", NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 migrate(sqlite3 *db, char *err, size_t errlen)
 {
@@ -729,18 +808,14 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 		const struct migration *m = &migrations[i];
 		if (m->version <= have)
 			continue;
-		if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		/* foreign_keys cannot change inside a transaction */
+		if (m->rebuild && exec(db, "PRAGMA foreign_keys=OFF", err, errlen) < 0)
 			return -1;
-		char rec[256];
-		snprintf(rec, sizeof rec,
-		         "INSERT INTO schema_migrations VALUES(%d,'%s',"
-		         "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'))",
-		         m->version, m->name);
-		if (exec(db, m->sql, err, errlen) < 0 || exec(db, rec, err, errlen) < 0) {
-			exec(db, "ROLLBACK", NULL, 0);
-			return -1;
-		}
-		if (exec(db, "COMMIT", err, errlen) < 0)
+		int rc = migrate_one(db, m, err, errlen);
+		if (m->rebuild &&
+		    exec(db, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err, errlen) < 0)
+			rc = -1;
+		if (rc < 0)
 			return -1;
 	}
 	return 0;

@@ -846,6 +846,17 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 		*err = REP_ERR_STORE;
 }
 
+/* Characters, not bytes: "Sửa" is 3 characters in 5 bytes, and the minimum lengths of a
+ * comment or a reason are in characters. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static const char *
 done_message(rep_op_t op, int resubmit)
 {
@@ -925,10 +936,10 @@ rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_inpu
 		return refuse(out, REP_ERR_STATE,
 		              "Đợt báo cáo này chưa mở hoặc đã đóng; không nhận báo cáo.");
 	int resubmit = in->op == REP_SUBMIT && old.state == RS_SUBMITTED;
-	if (in->op == REP_RETURN && (!in->comment || strlen(in->comment) < 3))
+	if (in->op == REP_RETURN && (!in->comment || utf8_chars(in->comment) < 3))
 		return refuse(out, REP_ERR_INVALID,
 		              "Trả lại báo cáo cần nhận xét cho đơn vị biết phải sửa gì.");
-	if (resubmit && (!in->reason || strlen(in->reason) < 5))
+	if (resubmit && (!in->reason || utf8_chars(in->reason) < 5))
 		return refuse(out, REP_ERR_INVALID,
 		              "Nộp lại số liệu đã thay đổi cần ghi rõ lý do (ít nhất 5 ký tự).");
 	const char *texts[] = {in->comment, in->reason};
@@ -976,14 +987,20 @@ rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_inpu
 		return refuse(out, REP_OK, "Kiểm tra xong: hợp lệ (chưa ghi gì).");
 	int err = 0;
 	if (store_tx_begin(cx->store) < 0)
-		return refuse(out, REP_ERR_STORE, "Không ghi được báo cáo; hãy thử lại.");
-	write_change(&err, cx, lc, unit, &old, in, to, &v, out);
-	if (err == 0 && store_tx_commit(cx->store) < 0)
 		err = REP_ERR_STORE;
+	else {
+		write_change(&err, cx, lc, unit, &old, in, to, &v, out);
+		if (err == 0 && store_tx_commit(cx->store) < 0)
+			err = REP_ERR_STORE;
+		if (err)
+			store_tx_rollback(cx->store);
+	}
 	if (err) {
-		store_tx_rollback(cx->store);
+		/* the outcome describes the report as it still is, not the write that failed
+		 * (a new report's id was rolled back with it) */
 		out->state = old.state;
 		out->version = old.version;
+		out->report_id = old.id;
 		out->changed = 0;
 		if (err == REP_ERR_CONFLICT)
 			return refuse(out, REP_ERR_CONFLICT,
