@@ -198,11 +198,21 @@ test_failures_are_throttled_alike(void **state)
 	fresh_throttle(3);
 	int tries_known = 0, tries_unknown = 0;
 	long st = 0;
-	while (st != 429 && tries_known < 12) {
+	/* until refused with at least 2 s still to wait: a refusal at the very end of a wait
+	 * (Retry-After 1) could lapse before the next request under a loaded machine */
+	while (tries_known < 12) {
 		hc_resp_t r = try_login(NULL, "over.haian", "sai-mat-khau-roi");
 		st = r.status;
+		char wait[32];
+		int left = st == 429 && hc_header(&r, "Retry-After", wait, sizeof wait)
+		                   ? atoi(wait)
+		                   : 0;
 		hc_resp_free(&r);
 		tries_known++;
+		if (st == 429 && left >= 2)
+			break;
+		if (st == 429)
+			sleep((unsigned)left); /* let it lapse: the next failure doubles the wait */
 	}
 	assert_int_equal(st, 429);
 	assert_true(tries_known >= 4);                         /* the free failures are free */
