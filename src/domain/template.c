@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/mem.h"
+#include "domain/jsonerr.h"
 #include "text/text.h"
 
 #define DOC_MAX ((size_t)1 << 20)
@@ -729,25 +730,6 @@ check_cycles(parse_t *p, const template_t *t)
 	return rc;
 }
 
-static const char *
-json_problem(const json_error_t *je)
-{
-	switch (json_error_code(je)) {
-	case json_error_invalid_utf8: return "có byte không phải UTF-8";
-	case json_error_premature_end_of_input:
-		return "tài liệu kết thúc giữa chừng (thiếu dấu đóng ngoặc hoặc nháy?)";
-	case json_error_end_of_input_expected: return "còn nội dung thừa sau khi tài liệu kết thúc";
-	case json_error_null_character:
-	case json_error_null_byte_in_key: return "có ký tự NUL";
-	case json_error_duplicate_key: return "một trường xuất hiện hai lần trong cùng đối tượng";
-	case json_error_numeric_overflow: return "có số quá lớn";
-	case json_error_stack_overflow: return "lồng ngoặc quá sâu";
-	case json_error_wrong_type:
-	case json_error_invalid_format: return "tài liệu phải là một đối tượng {...}";
-	default: return "sai cú pháp";
-	}
-}
-
 static int
 build(parse_t *p, json_t *root, template_t *t)
 {
@@ -901,11 +883,12 @@ template_from_json(const char *json, size_t len, template_t **out /* OUT */, cha
 			        "Tài liệu mẫu không phải JSON hợp lệ: %s ở dòng %d, cột %d; hãy "
 			        "sửa "
 			        "quanh vị trí đó.",
-			        json_problem(&je), je.line, je.column);
+			        json_problem_vi(&je, "tài liệu phải là một đối tượng {...}"),
+			        je.line, je.column);
 		else
 			set_err(err, errlen,
 			        "Tài liệu mẫu không phải JSON hợp lệ: %s; hãy sửa lại.",
-			        json_problem(&je));
+			        json_problem_vi(&je, "tài liệu phải là một đối tượng {...}"));
 		return -1;
 	}
 	template_t *t = xcalloc(1, sizeof *t);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "csv/csv.h"
+#include "domain/jsonerr.h"
 #include "text/text.h"
 
 /* Cuts s[0..n) back so that it does not end inside a UTF-8 sequence. */
@@ -49,26 +50,6 @@ fail(char *err, size_t errlen, vf_rows_t *out, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------ JSON -- */
-
-static const char *
-json_problem(const json_error_t *je)
-{
-	switch (json_error_code(je)) {
-	case json_error_invalid_utf8: return "có byte không phải UTF-8";
-	case json_error_premature_end_of_input:
-		return "tài liệu kết thúc giữa chừng (thiếu dấu đóng ngoặc hoặc nháy?)";
-	case json_error_end_of_input_expected: return "còn nội dung thừa sau khi tài liệu kết thúc";
-	case json_error_null_character:
-	case json_error_null_byte_in_key: return "có ký tự NUL";
-	case json_error_duplicate_key: return "một trường xuất hiện hai lần trong cùng đối tượng";
-	case json_error_numeric_overflow: return "có số quá lớn";
-	case json_error_stack_overflow: return "lồng ngoặc quá sâu";
-	case json_error_wrong_type:
-	case json_error_invalid_format:
-		return "tài liệu phải là một đối tượng {\"dataValues\": [...]}";
-	default: return "sai cú pháp";
-	}
-}
 
 /* jansson's own text (English, may quote a fragment of the input): printable ASCII only,
  * so the message stays valid UTF-8 whatever the input held. */
@@ -226,7 +207,10 @@ values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out, char
 		char text[sizeof je.text];
 		ascii_only(je.text, text, sizeof text);
 		return fail(err, errlen, out, "JSON không hợp lệ (dòng %d, cột %d): %s (%s).",
-		            je.line, je.column, json_problem(&je), text);
+		            je.line, je.column,
+		            json_problem_vi(
+		                    &je, "tài liệu phải là một đối tượng {\"dataValues\": [...]}"),
+		            text);
 	}
 	int rc = convert_json(root, a, out, err, errlen);
 	json_decref(root); /* every string of *out was copied into the arena */
