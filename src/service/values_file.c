@@ -90,7 +90,7 @@ get_code(const json_t *dv, size_t i, const char *field, const char *what, arena_
 	if (!json_is_string(j))
 		return fail(err, errlen, out, "dataValues[%zu].%s: %s phải là chuỗi.", i, field,
 		            what);
-	size_t n;
+	size_t n = 0;
 	if (copy_string(j, i, field, a, s, &n, err, errlen, out) < 0)
 		return -1;
 	if (n == 0)
@@ -264,7 +264,7 @@ parse_csv_rows(csv_reader_t *r, arena_t *a, vf_rows_t *out, char *err, size_t er
 	if (rc == 0)
 		return fail(err, errlen, out,
 		            "Tệp trống: cần dòng tiêu đề unit_code,item_code,value[,comment].");
-	size_t ncols;
+	size_t ncols = 0;
 	if (check_header(r, &ncols, err, errlen, out) < 0)
 		return -1;
 

@@ -438,7 +438,7 @@ static long
 upload(const char *path, ha_client_t *c, const char *bearer, const void *data, size_t len,
        const char *caption)
 {
-	char url[300], ck[450], auth[200];
+	char url[400], ck[450], auth[200];
 	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
 	CURL *h = curl_easy_init();
 	curl_mime *m = curl_mime_init(h);
