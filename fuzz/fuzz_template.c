@@ -108,11 +108,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                        TPL_AGG_SUM,
 		                        0,
 		                        -1,
-		                        0};
-		items[1] = (tpl_item_t){"b", "",   "Tổng kinh phí", TPL_MONEY,   "đồng", "", 0, 1,
-		                        1,   1000, 5000000,         TPL_AGG_SUM, 1,      -1, 0};
+		                        0,
+		                        NULL};
+		items[1] =
+		        (tpl_item_t){"b", "",   "Tổng kinh phí", TPL_MONEY,   "đồng", "", 0, 1,
+		                     1,   1000, 5000000,         TPL_AGG_SUM, 1,      -1, 0, NULL};
 		items[2] = (tpl_item_t){"c", "1", "Kế hoạch", TPL_BOOL,          "", "", 0, 0,
-		                        0,   0,   1,          TPL_AGG_COUNT_YES, 2,  -1, 0};
+		                        0,   0,   1,          TPL_AGG_COUNT_YES, 2,  -1, 0, NULL};
 	}
 	char *text = xstrndup((const char *)data, size);
 	for (size_t k = 0; k < 3; k++) {
