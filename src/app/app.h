@@ -184,7 +184,7 @@ int page_report_return(http_req_t *req);
 int page_report_approve(http_req_t *req);
 int page_report_reopen(http_req_t *req);
 int page_chase(http_req_t *req);
-/* bulk values (src/api/values.c) */
+/* bulk values over the JSON API (src/app/values_api.c) */
 int api_values_import(http_req_t *req);
 int api_values_export(http_req_t *req);
 /* "dry_run" as sent: 0, 1, or -1 when it is neither. */
