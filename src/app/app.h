@@ -124,6 +124,8 @@ json_t *app_json_count(int64_t v);
 const char *app_fmt_count(arena_t *a, int64_t v);
 const char *app_fmt_date(arena_t *a, int32_t days);
 const char *app_fmt_time(arena_t *a, int64_t at);
+/* The same with seconds: "05/10/2022 07:30:05" (the audit log). */
+const char *app_fmt_time_sec(arena_t *a, int64_t at);
 /* A deadline as seen on day today (local days, UTC+7): "còn 3 ngày", "hôm nay là hạn
  * cuối", "quá hạn 5 ngày"; "" when due is not set (0 or less). */
 const char *app_fmt_days_left(arena_t *a, int32_t due, int32_t today);

@@ -69,22 +69,39 @@ starts(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+#define AUDIT_CAMPAIGNS 8 /* campaigns named on one page, loaded once each */
+
 typedef struct audit_ctx {
 	http_req_t *req;
 	const unit_tree_t *t;
 	json_t *rows;
 	int64_t last_id;
 	int n;
+	int64_t camp_id[AUDIT_CAMPAIGNS];
+	campaign_t *camp[AUDIT_CAMPAIGNS]; /* NULL: not found; freed by describe_rows */
+	int ncamp;
 } audit_ctx_t;
 
-/* "đợt báo cáo 1" with the campaign's name when it loads (loaded campaigns are kept). */
+/* "đợt báo cáo 1" with the campaign's name when it loads. Only the campaign and its
+ * template are read (no roll-up is built to name an item), once per page. */
 static const char *
-campaign_label(audit_ctx_t *c, int64_t id, live_campaign_t **lc)
+campaign_label(audit_ctx_t *c, int64_t id, campaign_t **cp)
 {
 	arena_t *a = http_req_arena(c->req);
-	*lc = rep_campaign_by_id(c->req, id, NULL);
-	if (*lc)
-		return arena_printf(a, "đợt báo cáo %lld “%s”", (long long)id, (*lc)->c->name);
+	int k = 0;
+	while (k < c->ncamp && c->camp_id[k] != id)
+		k++;
+	if (k == c->ncamp && k < AUDIT_CAMPAIGNS) {
+		char err[300];
+		app_t *app = http_req_app(c->req);
+		c->camp_id[k] = id;
+		if (campaign_load(app->store, id, &c->camp[k], err, sizeof err) != 1)
+			c->camp[k] = NULL;
+		c->ncamp++;
+	}
+	*cp = k < c->ncamp ? c->camp[k] : NULL;
+	if (*cp)
+		return arena_printf(a, "đợt báo cáo %lld “%s”", (long long)id, (*cp)->name);
 	return arena_printf(a, "đợt báo cáo %lld", (long long)id);
 }
 
@@ -100,13 +117,13 @@ target_label(audit_ctx_t *c, const store_audit_t *e)
 		if (rest == tg || *rest != ':')
 			return tg;
 		rest++;
-		live_campaign_t *lc;
-		const char *camp = campaign_label(c, id, &lc);
+		campaign_t *cp;
+		const char *camp = campaign_label(c, id, &cp);
 		if (!*rest)
 			return camp;
 		if (starts(e->action, "report.photo."))
 			return arena_printf(a, "%s, ảnh số %s", camp, rest);
-		const tpl_item_t *it = lc ? template_item(lc->c->tpl, rest) : NULL;
+		const tpl_item_t *it = cp ? template_item(cp->tpl, rest) : NULL;
 		if (it)
 			return arena_printf(a, "%s, mục %s%s%s (%s)", camp, it->number,
 			                    *it->number ? " " : "", it->label, rest);
@@ -154,24 +171,11 @@ value_label(const char *action, const char *v)
 	return v;
 }
 
-/* "05/10/2022 14:30:05" in Vietnam's time (UTC+7, no daylight saving). */
-static const char *
-vn_time(arena_t *a, int64_t at)
-{
-	int64_t local = at + 7 * 3600;
-	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-	int64_t sec = local - days * 86400;
-	int y, m, d;
-	text_civil_from_days((int32_t)days, &y, &m, &d);
-	return arena_printf(a, "%02d/%02d/%04d %02d:%02d:%02d", d, m, y, (int)(sec / 3600),
-	                    (int)(sec / 60 % 60), (int)(sec % 60));
-}
-
 static int
 audit_row(const store_audit_t *e, void *p)
 {
 	audit_ctx_t *c = p;
-	const char *when = vn_time(http_req_arena(c->req), e->at);
+	const char *when = app_fmt_time_sec(http_req_arena(c->req), e->at);
 	int32_t unit = e->unit_id ? unit_tree_find_id(c->t, e->unit_id) : -1;
 	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)e->id,
 	                      "at", (json_int_t)e->at, "when", when, "actor", e->actor_name,
@@ -203,6 +207,9 @@ describe_rows(audit_ctx_t *c)
 		json_object_set_new(row, "old_label", json_string(value_label(e.action, o)));
 		json_object_set_new(row, "new_label", json_string(value_label(e.action, n)));
 	}
+	for (int q = 0; q < c->ncamp; q++)
+		campaign_free(c->camp[q]);
+	c->ncamp = 0;
 }
 
 /* Entries of the :code unit's subtree before the "before" id. 0, or 400 with a message. */
@@ -219,7 +226,7 @@ load(http_req_t *req, const unit_tree_t *t, int32_t *unit, audit_ctx_t *c, int l
 	}
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, *unit, &path);
-	*c = (audit_ctx_t){req, t, json_array(), 0, 0};
+	*c = (audit_ctx_t){.req = req, .t = t, .rows = json_array()};
 	int rc = store_audit_list(app->store, buf_cstr(&path), before, limit, audit_row, c);
 	buf_free(&path);
 	return rc < 0 ? 500 : 0;

@@ -178,8 +178,8 @@ app_fmt_date(arena_t *a, int32_t days)
 	return s;
 }
 
-const char *
-app_fmt_time(arena_t *a, int64_t at)
+static const char *
+fmt_time(arena_t *a, int64_t at, int seconds)
 {
 	if (at <= 0)
 		return "";
@@ -188,8 +188,23 @@ app_fmt_time(arena_t *a, int64_t at)
 	int64_t sec = local - days * 86400;
 	int y, m, d;
 	text_civil_from_days((int32_t)days, &y, &m, &d);
+	if (seconds)
+		return arena_printf(a, "%02d/%02d/%04d %02d:%02d:%02d", d, m, y, (int)(sec / 3600),
+		                    (int)(sec / 60 % 60), (int)(sec % 60));
 	return arena_printf(a, "%02d/%02d/%04d %02d:%02d", d, m, y, (int)(sec / 3600),
 	                    (int)(sec / 60 % 60));
+}
+
+const char *
+app_fmt_time(arena_t *a, int64_t at)
+{
+	return fmt_time(a, at, 0);
+}
+
+const char *
+app_fmt_time_sec(arena_t *a, int64_t at)
+{
+	return fmt_time(a, at, 1);
 }
 
 const char *
