@@ -2,6 +2,7 @@
  * (src/service/reporting.h): read the form or the JSON into values, call the service,
  * render its outcome. Access to each route is decided by the guard on the :code unit; the
  * service checks the report's own rules (state, level lock, version). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,9 +491,10 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 
 /* ---------- answering ---------- */
 
+/* The refusal: JSON with each field's error, or the form again with what was typed (the
+ * report is read only here, for the page around it). */
 static int
-reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
-            form_state_t *fs, int status)
+reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, form_state_t *fs, int status)
 {
 	if (rep_is_api(req)) {
 		const template_t *tpl = lc->c->tpl;
@@ -511,7 +513,10 @@ reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t 
 		                      msg, "fields", fields);
 		return app_reply_json(req, status, e);
 	}
-	return render_report(req, lc, i, r, fs, status, NULL);
+	rep_report_t r;
+	if (rep_read_req(req, lc, i, &r) < 0)
+		return 500;
+	return render_report(req, lc, i, &r, fs, status, NULL);
 }
 
 static int
@@ -539,12 +544,9 @@ act(http_req_t *req, rep_op_t op)
 	arena_t *a = http_req_arena(req);
 	const template_t *tpl = lc->c->tpl;
 	int32_t i = rep_req_unit(req);
-	rep_report_t r;
-	if (rep_read_req(req, lc, i, &r) < 0)
-		return 500;
 	form_state_t fs;
 	form_state_init(a, tpl, &fs);
-	int64_t version = r.version;
+	int64_t version = -1; /* none sent: write over whatever is there */
 	const char *comment = NULL, *reason = NULL;
 	int writes = op == REP_SAVE || op == REP_SUBMIT;
 	int st = 0;
@@ -553,21 +555,21 @@ act(http_req_t *req, rep_op_t op)
 		               &version, &comment, &reason);
 	else {
 		const char *vp = http_req_param(req, "version");
-		if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
-			version = -2; /* not what anyone read: refused as a conflict */
+		if (vp && *vp && (text_parse_int(vp, strlen(vp), &version) < 0 || version < 0))
+			version = INT64_MAX; /* not what anyone read: refused as a conflict */
 		comment = http_req_param(req, "comment");
 		reason = http_req_param(req, "reason");
 		if (writes)
 			st = read_form(req, tpl, rep_is_level(t, i), &fs);
 	}
 	if (st)
-		return reply_error(req, lc, i, &r, &fs, st);
+		return reply_error(req, lc, i, &fs, st);
 	rep_ctx_t cx;
 	rep_ctx_of(req, &cx);
 	rep_input_t in = {
 	        .op = op,
 	        .values = writes ? &fs.v : NULL,
-	        .expected_version = version < 0 ? r.version + 1 : version,
+	        .expected_version = version,
 	        .comment = comment,
 	        .reason = reason,
 	};
@@ -583,7 +585,7 @@ act(http_req_t *req, rep_op_t op)
 			fs.nerrors++;
 		}
 	fs.form_error = out.message;
-	return reply_error(req, lc, i, &r, &fs, rep_http_status(rc));
+	return reply_error(req, lc, i, &fs, rep_http_status(rc));
 }
 
 int

@@ -269,12 +269,9 @@ campaign_adoptions(store_t *st, int64_t id, int64_t **ids, int64_t **issuers, si
 }
 
 int64_t
-campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i)
+campaign_effective_among(const int64_t *ids, const int64_t *issuers, size_t n, const unit_tree_t *t,
+                         int64_t id, int32_t i)
 {
-	int64_t *ids, *issuers;
-	size_t n;
-	if (campaign_adoptions(st, id, &ids, &issuers, &n) < 0)
-		return id;
 	int64_t best = id;
 	int32_t depth = -1;
 	for (size_t k = 0; k < n; k++) {
@@ -284,6 +281,17 @@ campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i)
 			best = ids[k];
 		}
 	}
+	return best;
+}
+
+int64_t
+campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i)
+{
+	int64_t *ids, *issuers;
+	size_t n;
+	if (campaign_adoptions(st, id, &ids, &issuers, &n) < 0)
+		return id;
+	int64_t best = campaign_effective_among(ids, issuers, n, t, id, i);
 	free(ids);
 	free(issuers);
 	return best;

@@ -52,6 +52,10 @@ int campaign_adoptions(store_t *st, int64_t id, int64_t **ids /* OUT */,
 /* The campaign (id itself or one of its adoptions) in which unit i of t reports: the
  * adoption with the deepest issuer that contains the unit. */
 int64_t campaign_effective(store_t *st, const unit_tree_t *t, int64_t id, int32_t i);
+/* The same from adoptions already read (campaign_adoptions of id), for asking about many
+ * units without reading the campaigns again. */
+int64_t campaign_effective_among(const int64_t *ids, const int64_t *issuers, size_t n,
+                                 const unit_tree_t *t, int64_t id, int32_t i);
 /* The chain from id up through its parents (id first): ids[] (caller frees). */
 int campaign_ancestry(store_t *st, int64_t id, int64_t **ids /* OUT */, size_t *n /* OUT */);
 /* 1 if child keeps every indicator of parent (same code, same type); else 0 with a

@@ -428,19 +428,26 @@ int32_t
 rep_locked_by(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit)
 {
 	const unit_tree_t *t = cx->tree;
-	int64_t root = -1;
-	for (int32_t a = t->units[unit].parent; a >= 0; a = t->units[a].parent) {
+	int64_t root = -1, *ids = NULL, *issuers = NULL;
+	size_t n = 0;
+	int32_t found = -1;
+	for (int32_t a = t->units[unit].parent; a >= 0 && found < 0; a = t->units[a].parent) {
 		if (!t->units[a].is_locality)
 			continue;
-		if (root < 0)
+		if (root < 0) { /* the campaigns are read once for every level above */
 			root = chain_root(cx->store, lc->c);
-		int64_t cid = campaign_effective(cx->store, t, root, a);
+			if (campaign_adoptions(cx->store, root, &ids, &issuers, &n) < 0)
+				n = 0;
+		}
+		int64_t cid = campaign_effective_among(ids, issuers, n, t, root, a);
 		status_ctx_t s = {RS_NONE};
 		if (store_report_get(cx->store, cid, t->units[a].id, status_row, &s) == 1 &&
 		    s.s == RS_APPROVED)
-			return a;
+			found = a;
 	}
-	return -1;
+	free(ids);
+	free(issuers);
+	return found;
 }
 
 /* A report below level i still sent back (returned or reopened): its tree index, or -1. */
