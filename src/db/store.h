@@ -124,8 +124,11 @@ typedef struct store_audit {
 } store_audit_t;
 
 /* Transactions spanning several calls (e.g. a role change and its audit entry). Calls
- * from the same thread inside begin/commit join the transaction; other threads wait.
- * rollback after any failure. */
+ * from the same thread inside begin/commit join the transaction; other threads' writes
+ * wait for it, their reads do not (they read what was last committed). A begin inside an
+ * open transaction opens a savepoint: commit releases it (durable only when the outermost
+ * level commits), rollback undoes only it. Roll back after a failure inside; a commit that
+ * fails has already rolled its level back (do not roll back again). */
 int store_tx_begin(store_t *st);
 int store_tx_commit(store_t *st);
 void store_tx_rollback(store_t *st);
@@ -156,6 +159,8 @@ int store_roles_each(store_t *st, int (*cb)(const store_role_t *r, void *ctx), v
 int store_session_create(store_t *st, const unsigned char hash[32], int64_t user_id,
                          const char *csrf, int64_t now, const char *ip, int64_t *id /* OUT */);
 int store_session_get(store_t *st, const unsigned char hash[32], store_session_t *out /* OUT */);
+/* Notes when a session / token was last used. Not a change of who anyone is: it does not
+ * move store_identity_version. */
 int store_session_touch(store_t *st, int64_t id, int64_t now);
 int store_session_delete(store_t *st, int64_t id);
 /* Ends every session of a user (logout everywhere, disable, password change). */

@@ -697,23 +697,144 @@ static const char *const queries[Q_COUNT] = {
         [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
 };
 
+/* One connection. The store has one writer connection, shared by every thread and
+ * serialised by its mutex, and one reader connection per thread that reads (WAL readers:
+ * a read never waits for the writer, even while a group of writes is being committed). */
 typedef struct sqlite_store {
 	sqlite3 *db;
-	/* One connection: calls are serialised. Recursive so that store_tx_begin can hold
-	 * it until commit while the same thread's calls lock it again and join. */
+	/* Recursive so that store_tx_begin can hold the writer until commit while the same
+	 * thread's calls lock it again and join. depth counts this connection's holds. */
 	pthread_mutex_t mu;
-	int tx_open; /* a store_tx_begin transaction is open; only read or written under mu */
-	sqlite3_stmt *stmt[Q_COUNT];
-	/* store_identity_version: bumped when a row of an identity table changes, and again
-	 * when that transaction ends (identity_dirty, under mu like every statement) */
+	int depth;
+	int tx_depth; /* writer: store_tx_begin levels open (1 = the transaction, more =
+	                 savepoints); only read or written under mu */
+	int reader;   /* 1: a reader connection (query_only) */
+	sqlite3_stmt *stmt[Q_COUNT]; /* prepared on first use (the writer: at open) */
+	/* store_identity_version (writer): bumped when a row of an identity table changes,
+	 * and again when that transaction ends (identity_dirty, under mu like every
+	 * statement). quiet: the statement running only notes when a session or token was
+	 * last used, which changes no one's identity. */
 	_Atomic uint64_t identity_version;
 	int identity_dirty;
+	int quiet;
+	struct sqlite_store *next_reader;
 } sqlite_store_t;
 
-static sqlite_store_t *
+/* The store: the writer connection and the readers opened so far. */
+typedef struct sq_db {
+	sqlite_store_t w;
+	char *path;
+	int no_readers;     /* an in-memory or temporary database: everything on the writer */
+	pthread_key_t key;  /* this thread's reader */
+	pthread_mutex_t rmu; /* guards readers */
+	sqlite_store_t *readers;
+} sq_db_t;
+
+/* The store whose writer transaction this thread holds: its reads must see its own
+ * uncommitted writes, so they go to the writer too. */
+static _Thread_local const sq_db_t *tl_tx_db;
+
+static sq_db_t *
 backend(store_t *st)
 {
 	return st->backend;
+}
+
+static void
+lock(sqlite_store_t *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->depth++;
+}
+
+/* A reader that ends a call with a statement still stepping would keep its read
+ * transaction, and this thread would read an old snapshot from then on: say so, and
+ * reset it. */
+static void
+unlock(sqlite_store_t *s)
+{
+	if (--s->depth == 0 && s->reader && !sqlite3_get_autocommit(s->db)) {
+		for (sqlite3_stmt *q = sqlite3_next_stmt(s->db, NULL); q;
+		     q = sqlite3_next_stmt(s->db, q))
+			if (sqlite3_stmt_busy(q)) {
+				log_error("Kho dữ liệu: truy vấn chưa kết thúc: %s", sqlite3_sql(q));
+				sqlite3_reset(q);
+			}
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void conn_init(sqlite_store_t *s, sqlite3 *db, int reader);
+
+/* The writer connection: for every write, and for reads inside this thread's
+ * transaction. */
+static sqlite_store_t *
+wr(store_t *st)
+{
+	return &backend(st)->w;
+}
+
+/* This thread's reader, opened on first use; the writer when there can be none or this
+ * thread is inside its own transaction. */
+static sqlite_store_t *
+rd(store_t *st)
+{
+	sq_db_t *d = backend(st);
+	if (d->no_readers || tl_tx_db == d)
+		return &d->w;
+	sqlite_store_t *r = pthread_getspecific(d->key);
+	if (r != NULL)
+		return r;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA query_only=1; PRAGMA busy_timeout=5000;", NULL, NULL,
+	                 NULL) != SQLITE_OK) {
+		log_error("Kho dữ liệu: không mở được kết nối đọc (%s); đọc qua kết nối ghi.",
+		          db ? sqlite3_errmsg(db) : "?");
+		sqlite3_close(db);
+		return &d->w;
+	}
+	r = xcalloc(1, sizeof *r);
+	conn_init(r, db, 1);
+	pthread_mutex_lock(&d->rmu);
+	r->next_reader = d->readers;
+	d->readers = r;
+	pthread_mutex_unlock(&d->rmu);
+	pthread_setspecific(d->key, r);
+	return r;
+}
+
+/* Statement i of connection s (whose lock the caller holds), prepared on first use. */
+static sqlite3_stmt *
+stmt(sqlite_store_t *s, int i)
+{
+	if (s->stmt[i] == NULL &&
+	    sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+	                       NULL) != SQLITE_OK)
+		log_error("Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(s->db));
+	return s->stmt[i];
+}
+
+static void
+conn_init(sqlite_store_t *s, sqlite3 *db, int reader)
+{
+	s->db = db;
+	s->reader = reader;
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&s->mu, &attr);
+	pthread_mutexattr_destroy(&attr);
+}
+
+static void
+conn_close(sqlite_store_t *s)
+{
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->mu);
 }
 
 static int
@@ -824,22 +945,27 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 static void
 sq_close(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
-	sqlite3_close(s->db);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
+	sq_db_t *d = backend(st);
+	for (sqlite_store_t *r = d->readers, *next; r; r = next) {
+		next = r->next_reader;
+		conn_close(r);
+		free(r);
+	}
+	conn_close(&d->w);
+	pthread_key_delete(d->key);
+	pthread_mutex_destroy(&d->rmu);
+	free(d->path);
+	free(d);
 	free(st);
 }
 
 static int
 sq_schema_version(store_t *st, int *applied, int *known)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
+	sqlite_store_t *s = wr(st);
+	lock(s);
 	int rc = applied_version(s->db, applied);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	*known = migrations[NMIGRATIONS - 1].version;
 	return rc;
 }
@@ -854,9 +980,9 @@ col_text(sqlite3_stmt *s, int i)
 static int
 sq_kinds_each(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_KINDS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_KINDS);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_kind_t k = {col_text(q, 0), col_text(q, 1), sqlite3_column_int(q, 2),
@@ -867,16 +993,16 @@ sq_kinds_each(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx)
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -1;
 	sqlite3_reset(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 static int
 sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_UNITS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_UNITS);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_unit_t u = {
@@ -896,7 +1022,7 @@ sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -1;
 	sqlite3_reset(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -904,29 +1030,29 @@ sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 static int64_t
 sq_external_version(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
+	sqlite_store_t *s = wr(st);
+	lock(s);
 	sqlite3_stmt *q = NULL;
 	int64_t v = -1;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return v;
 }
 
 static int64_t
 sq_units_generation(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_GEN];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_GEN);
 	int64_t v = -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return v;
 }
 
@@ -941,6 +1067,8 @@ on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowi
 	(void)rowid;
 	sqlite_store_t *s = p;
 	if (strcmp(db, "main") != 0)
+		return;
+	if (s->quiet)
 		return;
 	if (!strcmp(table, "users") || !strcmp(table, "user_roles") || !strcmp(table, "sessions") ||
 	    !strcmp(table, "api_tokens")) {
@@ -969,7 +1097,7 @@ on_commit(void *p)
 static uint64_t
 sq_identity_version(store_t *st)
 {
-	return atomic_load(&backend(st)->identity_version);
+	return atomic_load(&wr(st)->identity_version);
 }
 
 static int
@@ -1000,9 +1128,9 @@ bind_fields(sqlite3_stmt *q, const store_unit_change_t *r, int first)
 static int
 sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err, size_t errlen)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	int ret = -1;
-	pthread_mutex_lock(&s->mu);
+	lock(s);
 	/* Inside a store_tx_begin transaction BEGIN would fail: a savepoint gives the same
 	 * all-or-nothing for this batch and leaves the outer transaction to its owner. */
 	int nested = !sqlite3_get_autocommit(s->db);
@@ -1014,11 +1142,11 @@ sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err
 		const store_unit_change_t *r = &rows[i];
 		sqlite3_stmt *q;
 		if (r->id == 0) {
-			q = s->stmt[Q_INSERT];
+			q = stmt(s, Q_INSERT);
 			sqlite3_bind_text(q, 1, r->code, -1, SQLITE_STATIC);
 			bind_fields(q, r, 2);
 		} else {
-			q = s->stmt[Q_UPDATE];
+			q = stmt(s, Q_UPDATE);
 			sqlite3_bind_int64(q, 1, r->id);
 			bind_fields(q, r, 2);
 		}
@@ -1029,7 +1157,7 @@ sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err
 		const store_unit_change_t *r = &rows[i];
 		if (r->parent_code == NULL)
 			continue;
-		sqlite3_stmt *q = s->stmt[Q_SET_PARENT];
+		sqlite3_stmt *q = stmt(s, Q_SET_PARENT);
 		sqlite3_bind_text(q, 1, r->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, r->parent_code, -1, SQLITE_STATIC);
 		if (step_done(s, q, err, errlen, r->code) < 0)
@@ -1041,7 +1169,7 @@ sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err
 		}
 	}
 	if (n > 0) {
-		sqlite3_stmt *q = s->stmt[Q_GEN_BUMP];
+		sqlite3_stmt *q = stmt(s, Q_GEN_BUMP);
 		if (step_done(s, q, err, errlen, "-") < 0)
 			goto rollback;
 	}
@@ -1052,76 +1180,101 @@ sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err
 rollback:
 	exec(s->db, nested ? "ROLLBACK TO units_apply; RELEASE units_apply" : "ROLLBACK", NULL, 0);
 out:
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 /* ---- transactions spanning several calls ---- */
 
+/* store_tx_begin opens the transaction, or inside one a savepoint: the writer thread
+ * commits a group of writes in one transaction and runs each in its own savepoint, and
+ * the workflow it runs opens its own transaction as before, which then nests. The lock is
+ * held from begin to the matching commit or rollback. */
 static int
 sq_tx_begin(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	char err[256];
-	/* Held until commit or rollback: this thread's calls lock again (recursive) and
-	 * join the transaction, other threads wait for it to end. */
-	pthread_mutex_lock(&s->mu);
-	if (s->tx_open) {
-		log_error("Kho dữ liệu: store_tx_begin khi giao dịch trước chưa kết thúc.");
-		pthread_mutex_unlock(&s->mu);
-		return -1;
-	}
-	if (exec(s->db, "BEGIN IMMEDIATE", err, sizeof err) < 0) {
+	sqlite_store_t *s = wr(st);
+	char err[256], sql[48];
+	lock(s);
+	if (s->tx_depth > 0) {
+		/* SQLite may have rolled the transaction back on its own (I/O error, full
+		 * disk): a savepoint now would start a new transaction outside the group. */
+		if (sqlite3_get_autocommit(s->db)) {
+			log_error("Kho dữ liệu: giao dịch đã bị hủy; không mở điểm lưu.");
+			unlock(s);
+			return -1;
+		}
+		snprintf(sql, sizeof sql, "SAVEPOINT tx%d", s->tx_depth);
+	} else
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+	if (exec(s->db, sql, err, sizeof err) < 0) {
 		log_error("%s", err);
-		pthread_mutex_unlock(&s->mu);
+		unlock(s);
 		return -1;
 	}
-	s->tx_open = 1;
+	if (s->tx_depth++ == 0)
+		tl_tx_db = backend(st);
 	return 0;
 }
 
-/* Ends the open transaction (ROLLBACK unless commit and COMMIT succeeds) and releases the
- * hold taken by begin. The caller's own lock of mu is released by the caller. */
+/* Ends the innermost level (commit: COMMIT or RELEASE; else, or when that fails, ROLLBACK
+ * or ROLLBACK TO) and releases the hold taken by its begin. The caller's own lock of mu
+ * is released by the caller. */
 static int
-tx_end(sqlite_store_t *s, int commit)
+tx_end(store_t *st, sqlite_store_t *s, int commit)
 {
-	char err[256];
+	char err[256], sql[80];
 	int ret = 0;
-	if (commit && exec(s->db, "COMMIT", err, sizeof err) < 0) {
-		log_error("%s", err);
-		ret = -1;
-		commit = 0;
+	int level = --s->tx_depth;
+	if (level > 0) {
+		snprintf(sql, sizeof sql, "RELEASE tx%d", level);
+		if (commit && exec(s->db, sql, err, sizeof err) < 0) {
+			log_error("%s", err);
+			ret = -1;
+			commit = 0;
+		}
+		if (!commit && !sqlite3_get_autocommit(s->db)) {
+			snprintf(sql, sizeof sql, "ROLLBACK TO tx%d; RELEASE tx%d", level, level);
+			exec(s->db, sql, NULL, 0);
+		}
+	} else {
+		if (commit && exec(s->db, "COMMIT", err, sizeof err) < 0) {
+			log_error("%s", err);
+			ret = -1;
+			commit = 0;
+		}
+		/* SQLite may already have rolled back on its own (I/O error, full disk). */
+		if (!commit && !sqlite3_get_autocommit(s->db))
+			exec(s->db, "ROLLBACK", NULL, 0);
+		if (tl_tx_db == backend(st))
+			tl_tx_db = NULL;
 	}
-	/* SQLite may already have rolled back on its own (I/O error, full disk). */
-	if (!commit && !sqlite3_get_autocommit(s->db))
-		exec(s->db, "ROLLBACK", NULL, 0);
-	s->tx_open = 0;
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
-/* A failed COMMIT is rolled back here, so the transaction is over either way and the
- * lock is released; a store_tx_rollback that follows it is a harmless no-op. */
+/* A failed commit is rolled back here, so that level is over either way and its lock is
+ * released: the caller must not roll it back again (that would end the level around it). */
 static int
 sq_tx_commit(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
+	sqlite_store_t *s = wr(st);
+	lock(s);
 	int ret = -1;
-	if (s->tx_open)
-		ret = tx_end(s, 1);
-	pthread_mutex_unlock(&s->mu);
+	if (s->tx_depth > 0)
+		ret = tx_end(st, s, 1);
+	unlock(s);
 	return ret;
 }
 
 static void
 sq_tx_rollback(store_t *st)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	if (s->tx_open)
-		tx_end(s, 0);
-	pthread_mutex_unlock(&s->mu);
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	if (s->tx_depth > 0)
+		tx_end(st, s, 0);
+	unlock(s);
 }
 
 /* ---- statement helpers for the account tables ---- */
@@ -1154,7 +1307,7 @@ write_locked(sqlite_store_t *s, sqlite3_stmt *q, const char *what, int changed)
 	int ret = rc == SQLITE_DONE ? 0 : -1;
 	if (ret == 0 && changed)
 		ret = sqlite3_changes(s->db) > 0;
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -1176,7 +1329,7 @@ finish_query(sqlite_store_t *s, sqlite3_stmt *q)
 {
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 }
 
 /* The statement for an iteration whose callback may start the same iteration again (the
@@ -1186,7 +1339,7 @@ finish_query(sqlite_store_t *s, sqlite3_stmt *q)
 static sqlite3_stmt *
 nested_query(sqlite_store_t *s, int which)
 {
-	sqlite3_stmt *q = s->stmt[which];
+	sqlite3_stmt *q = stmt(s, which);
 	if (!sqlite3_stmt_busy(q))
 		return q;
 	sqlite3_stmt *copy = NULL;
@@ -1198,9 +1351,9 @@ nested_query(sqlite_store_t *s, int which)
 static void
 finish_nested(sqlite_store_t *s, int which, sqlite3_stmt *q)
 {
-	if (q != s->stmt[which]) {
+	if (q != stmt(s, which)) {
 		sqlite3_finalize(q);
-		pthread_mutex_unlock(&s->mu);
+		unlock(s);
 		return;
 	}
 	finish_query(s, q);
@@ -1235,9 +1388,9 @@ read_user(sqlite3_stmt *q, store_user_t *u)
 static int
 sq_user_create(store_t *st, const store_user_t *u, int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_USER_INSERT];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_USER_INSERT);
 	sqlite3_bind_text(q, 1, u->username, -1, SQLITE_STATIC);
 	bind_opt(q, 2, u->full_name);
 	bind_opt(q, 3, u->email);
@@ -1257,7 +1410,7 @@ sq_user_create(store_t *st, const store_user_t *u, int64_t *id)
 		          u->username ? u->username : "", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -1281,9 +1434,9 @@ user_lookup(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_user_t *, 
 static int
 sq_user_get(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_USER_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_USER_GET);
 	sqlite3_bind_int64(q, 1, id);
 	return user_lookup(s, q, cb, ctx);
 }
@@ -1291,9 +1444,9 @@ sq_user_get(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *), vo
 static int
 sq_user_find(store_t *st, const char *username, int (*cb)(const store_user_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_USER_FIND];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_USER_FIND);
 	sqlite3_bind_text(q, 1, username, -1, SQLITE_STATIC);
 	return user_lookup(s, q, cb, ctx);
 }
@@ -1301,9 +1454,9 @@ sq_user_find(store_t *st, const char *username, int (*cb)(const store_user_t *, 
 static int
 sq_user_update(store_t *st, const store_user_t *u)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_USER_UPDATE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_USER_UPDATE);
 	sqlite3_bind_int64(q, 1, u->id);
 	bind_opt(q, 2, u->full_name);
 	bind_opt(q, 3, u->email);
@@ -1316,9 +1469,9 @@ sq_user_update(store_t *st, const store_user_t *u)
 static int
 sq_user_count(store_t *st, int64_t *n)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_USER_COUNT];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_USER_COUNT);
 	int ret = 0;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*n = sqlite3_column_int64(q, 0);
@@ -1334,9 +1487,9 @@ static int
 sq_role_grant(store_t *st, int64_t user_id, int64_t unit_id, const char *role, int64_t granted_by,
               int64_t now)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_ROLE_GRANT];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ROLE_GRANT);
 	sqlite3_bind_int64(q, 1, user_id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	sqlite3_bind_text(q, 3, role, -1, SQLITE_STATIC);
@@ -1348,9 +1501,9 @@ sq_role_grant(store_t *st, int64_t user_id, int64_t unit_id, const char *role, i
 static int
 sq_role_revoke(store_t *st, int64_t user_id, int64_t unit_id, const char *role)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_ROLE_REVOKE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ROLE_REVOKE);
 	sqlite3_bind_int64(q, 1, user_id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	sqlite3_bind_text(q, 3, role, -1, SQLITE_STATIC);
@@ -1385,9 +1538,9 @@ roles_loop(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_role_t *, v
 static int
 sq_roles_of_user(store_t *st, int64_t user_id, int (*cb)(const store_role_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_ROLES_USER];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ROLES_USER);
 	sqlite3_bind_int64(q, 1, user_id);
 	return roles_loop(s, q, cb, ctx);
 }
@@ -1395,9 +1548,9 @@ sq_roles_of_user(store_t *st, int64_t user_id, int (*cb)(const store_role_t *, v
 static int
 sq_roles_at_unit(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_ROLES_UNIT];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ROLES_UNIT);
 	sqlite3_bind_int64(q, 1, unit_id);
 	return roles_loop(s, q, cb, ctx);
 }
@@ -1405,9 +1558,9 @@ sq_roles_at_unit(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *, v
 static int
 sq_roles_each(store_t *st, int (*cb)(const store_role_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	return roles_loop(s, s->stmt[Q_ROLES_ALL], cb, ctx);
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	return roles_loop(s, stmt(s, Q_ROLES_ALL), cb, ctx);
 }
 
 /* ---- sessions ---- */
@@ -1416,9 +1569,9 @@ static int
 sq_session_create(store_t *st, const unsigned char hash[32], int64_t user_id, const char *csrf,
                   int64_t now, const char *ip, int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSION_INSERT];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSION_INSERT);
 	bind_hash(q, 1, hash);
 	sqlite3_bind_int64(q, 2, user_id);
 	sqlite3_bind_text(q, 3, csrf, -1, SQLITE_STATIC);
@@ -1427,17 +1580,17 @@ sq_session_create(store_t *st, const unsigned char hash[32], int64_t user_id, co
 	int ret = run(s, q, "tạo phiên") == SQLITE_DONE ? 0 : -1;
 	if (ret == 0)
 		*id = sqlite3_last_insert_rowid(s->db);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 static int
 sq_session_get(store_t *st, const unsigned char hash[32], store_session_t *out)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = rd(st);
 	memset(out, 0, sizeof *out);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSION_GET];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSION_GET);
 	bind_hash(q, 1, hash);
 	int ret, rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -1462,20 +1615,24 @@ sq_session_get(store_t *st, const unsigned char hash[32], store_session_t *out)
 static int
 sq_session_touch(store_t *st, int64_t id, int64_t now)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSION_TOUCH];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSION_TOUCH);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, now);
-	return write_locked(s, q, "cập nhật phiên", 0);
+	s->quiet = 1; /* when it was last used is not who it is */
+	int rc = run(s, q, "cập nhật phiên");
+	s->quiet = 0;
+	unlock(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
 sq_session_delete(store_t *st, int64_t id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSION_DELETE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSION_DELETE);
 	sqlite3_bind_int64(q, 1, id);
 	return write_locked(s, q, "xoá phiên", 0);
 }
@@ -1483,9 +1640,9 @@ sq_session_delete(store_t *st, int64_t id)
 static int
 sq_sessions_delete_user(store_t *st, int64_t user_id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSIONS_DELETE_USER];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSIONS_DELETE_USER);
 	sqlite3_bind_int64(q, 1, user_id);
 	return write_locked(s, q, "xoá phiên của người dùng", 0);
 }
@@ -1493,9 +1650,9 @@ sq_sessions_delete_user(store_t *st, int64_t user_id)
 static int
 sq_sessions_expire(store_t *st, int64_t idle_before, int64_t created_before)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_SESSIONS_EXPIRE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_SESSIONS_EXPIRE);
 	sqlite3_bind_int64(q, 1, idle_before);
 	sqlite3_bind_int64(q, 2, created_before);
 	return write_locked(s, q, "xoá phiên hết hạn", 0);
@@ -1521,9 +1678,9 @@ static int
 sq_token_create(store_t *st, int64_t user_id, const char *name, const unsigned char hash[32],
                 const char *prefix, int64_t now, int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TOKEN_INSERT];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TOKEN_INSERT);
 	sqlite3_bind_int64(q, 1, user_id);
 	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
 	bind_hash(q, 3, hash);
@@ -1532,7 +1689,7 @@ sq_token_create(store_t *st, int64_t user_id, const char *name, const unsigned c
 	int ret = run(s, q, "tạo mã truy cập") == SQLITE_DONE ? 0 : -1;
 	if (ret == 0)
 		*id = sqlite3_last_insert_rowid(s->db);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -1540,9 +1697,9 @@ static int
 sq_token_find(store_t *st, const unsigned char hash[32], int (*cb)(const store_token_t *, void *),
               void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TOKEN_FIND];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TOKEN_FIND);
 	bind_hash(q, 1, hash);
 	int ret, rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -1561,9 +1718,9 @@ sq_token_find(store_t *st, const unsigned char hash[32], int (*cb)(const store_t
 static int
 sq_tokens_of_user(store_t *st, int64_t user_id, int (*cb)(const store_token_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TOKENS_USER];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TOKENS_USER);
 	sqlite3_bind_int64(q, 1, user_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -1581,9 +1738,9 @@ sq_tokens_of_user(store_t *st, int64_t user_id, int (*cb)(const store_token_t *,
 static int
 sq_token_revoke(store_t *st, int64_t user_id, int64_t token_id, int64_t now)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TOKEN_REVOKE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TOKEN_REVOKE);
 	sqlite3_bind_int64(q, 1, user_id);
 	sqlite3_bind_int64(q, 2, token_id);
 	sqlite3_bind_int64(q, 3, now);
@@ -1593,12 +1750,16 @@ sq_token_revoke(store_t *st, int64_t user_id, int64_t token_id, int64_t now)
 static int
 sq_token_touch(store_t *st, int64_t id, int64_t now)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TOKEN_TOUCH];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TOKEN_TOUCH);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, now);
-	return write_locked(s, q, "cập nhật mã truy cập", 0);
+	s->quiet = 1; /* when it was last used is not who it is */
+	int rc = run(s, q, "cập nhật mã truy cập");
+	s->quiet = 0;
+	unlock(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---- audit log ---- */
@@ -1606,9 +1767,9 @@ sq_token_touch(store_t *st, int64_t id, int64_t now)
 static int
 sq_audit_append(store_t *st, const store_audit_t *e)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_AUDIT_APPEND];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_AUDIT_APPEND);
 	sqlite3_bind_int64(q, 1, e->at);
 	sqlite3_bind_int64(q, 2, e->actor_id);
 	bind_opt(q, 3, e->actor_name);
@@ -1645,11 +1806,11 @@ sq_audit_list(store_t *st, const char *path_prefix, int64_t before_id, int limit
 {
 	if (limit <= 0)
 		return 0;
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = rd(st);
 	size_t n;
 	char *hi = prefix_upper(path_prefix, &n);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_AUDIT_LIST];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_AUDIT_LIST);
 	sqlite3_bind_text(q, 1, path_prefix, -1, SQLITE_STATIC);
 	if (n > 0) {
 		sqlite3_bind_text(q, 2, hi, (int)n, SQLITE_STATIC);
@@ -1792,9 +1953,9 @@ read_value(sqlite3_stmt *q, int first, store_value_t *v)
 static int
 sq_template_save(store_t *st, const store_template_t *t, int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TPL_SAVE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TPL_SAVE);
 	sqlite3_bind_int64(q, 1, t->id);
 	sqlite3_bind_text(q, 2, t->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, t->name, -1, SQLITE_STATIC);
@@ -1814,7 +1975,7 @@ sq_template_save(store_t *st, const store_template_t *t, int64_t *id)
 		          sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -1839,9 +2000,9 @@ template_lookup(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_templa
 static int
 sq_template_get(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TPL_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TPL_GET);
 	sqlite3_bind_int64(q, 1, id);
 	return template_lookup(s, q, cb, ctx);
 }
@@ -1850,9 +2011,9 @@ static int
 sq_template_find(store_t *st, const char *code, int (*cb)(const store_template_t *, void *),
                  void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TPL_FIND];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TPL_FIND);
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	return template_lookup(s, q, cb, ctx);
 }
@@ -1860,9 +2021,9 @@ sq_template_find(store_t *st, const char *code, int (*cb)(const store_template_t
 static int
 sq_templates_each(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TPLS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TPLS);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_template_t t;
@@ -1881,9 +2042,9 @@ sq_templates_each(store_t *st, int (*cb)(const store_template_t *, void *), void
 static int
 sq_campaign_save(store_t *st, const store_campaign_t *c, int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[c->id ? Q_CAMP_UPDATE : Q_CAMP_INSERT];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, c->id ? Q_CAMP_UPDATE : Q_CAMP_INSERT);
 	sqlite3_bind_int64(q, 1, c->id);
 	sqlite3_bind_int64(q, 2, c->issuer_unit_id);
 	sqlite3_bind_int64(q, 3, c->parent_id);
@@ -1911,16 +2072,16 @@ sq_campaign_save(store_t *st, const store_campaign_t *c, int64_t *id)
 	}
 	if (ret == 0 && id)
 		*id = c->id ? c->id : sqlite3_last_insert_rowid(s->db);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 static int
 sq_campaign_get(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_CAMP_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_CAMP_GET);
 	sqlite3_bind_int64(q, 1, id);
 	int ret, rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -1939,12 +2100,12 @@ sq_campaign_get(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, voi
 static int
 sq_campaigns_each(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
+	sqlite_store_t *s = rd(st);
+	lock(s);
 	sqlite3_stmt *q = nested_query(s, Q_CAMPS);
 	if (q == NULL) {
 		int r = read_failed(s, "đợt");
-		pthread_mutex_unlock(&s->mu);
+		unlock(s);
 		return r;
 	}
 	int rc, ret = 0;
@@ -1966,9 +2127,9 @@ static int
 sq_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,
               int (*cb)(const store_report_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_REPORT_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REPORT_GET);
 	sqlite3_bind_int64(q, 1, campaign_id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	int ret, rc = sqlite3_step(q);
@@ -2007,9 +2168,9 @@ static int
 sq_report_values(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
                  void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_REPORT_VALUES];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REPORT_VALUES);
 	sqlite3_bind_int64(q, 1, report_id);
 	return values_loop(s, q, cb, ctx, "số liệu báo cáo");
 }
@@ -2018,9 +2179,9 @@ static int
 sq_reports_of_campaign(store_t *st, int64_t campaign_id, int (*cb)(const store_report_t *, void *),
                        void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_REPORTS_CAMPAIGN];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REPORTS_CAMPAIGN);
 	sqlite3_bind_int64(q, 1, campaign_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2040,9 +2201,9 @@ values_query(store_t *st, int which, int64_t campaign_id,
              int (*cb)(int64_t unit_id, const char *status, const store_value_t *v, void *ctx),
              void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[which];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, which);
 	sqlite3_bind_int64(q, 1, campaign_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2081,7 +2242,7 @@ static int
 report_version(sqlite_store_t *s, int64_t campaign_id, int64_t unit_id, int64_t *id,
                int64_t *version)
 {
-	sqlite3_stmt *q = s->stmt[Q_REPORT_VERSION];
+	sqlite3_stmt *q = stmt(s, Q_REPORT_VERSION);
 	sqlite3_bind_int64(q, 1, campaign_id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	*id = *version = 0;
@@ -2126,11 +2287,11 @@ static int
 replace_values(sqlite_store_t *s, int del, int ins, int64_t report_id, const store_value_t *vals,
                size_t n, int at_col, int64_t at, const char *what)
 {
-	sqlite3_stmt *q = s->stmt[del];
+	sqlite3_stmt *q = stmt(s, del);
 	sqlite3_bind_int64(q, 1, report_id);
 	if (run(s, q, what) != SQLITE_DONE)
 		return -1;
-	q = s->stmt[ins];
+	q = stmt(s, ins);
 	for (size_t i = 0; i < n; i++) {
 		const store_value_t *v = &vals[i];
 		sqlite3_bind_int64(q, 1, report_id);
@@ -2152,9 +2313,9 @@ static int
 report_write(store_t *st, const store_report_t *r, int with_values, const store_value_t *vals,
              size_t n, int64_t expected_version, int64_t *id, int64_t *version)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	const char *what = with_values ? "lưu báo cáo" : "đổi trạng thái báo cáo";
-	pthread_mutex_lock(&s->mu);
+	lock(s);
 	int ok = 0, ret = -1;
 	int nested = write_begin(s, what);
 	if (nested < 0)
@@ -2172,7 +2333,7 @@ report_write(store_t *st, const store_report_t *r, int with_values, const store_
 		          what, (long long)r->unit_id, (long long)r->campaign_id);
 		goto end;
 	}
-	sqlite3_stmt *q = s->stmt[found ? Q_REPORT_UPDATE : Q_REPORT_INSERT];
+	sqlite3_stmt *q = stmt(s, found ? Q_REPORT_UPDATE : Q_REPORT_INSERT);
 	bind_report(q, rid, r, cur + 1);
 	if (run(s, q, what) != SQLITE_DONE)
 		goto end;
@@ -2191,7 +2352,7 @@ end:
 			*version = cur + 1;
 	}
 out:
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -2213,9 +2374,9 @@ sq_report_set_status(store_t *st, const store_report_t *r, int64_t expected_vers
 static int
 sq_report_event_add(store_t *st, const store_report_event_t *e)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_EVENT_ADD];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_EVENT_ADD);
 	sqlite3_bind_int64(q, 1, e->report_id);
 	sqlite3_bind_int64(q, 2, e->at);
 	sqlite3_bind_int64(q, 3, e->user_id);
@@ -2228,9 +2389,9 @@ static int
 sq_report_events(store_t *st, int64_t report_id, int (*cb)(const store_report_event_t *, void *),
                  void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_EVENTS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_EVENTS);
 	sqlite3_bind_int64(q, 1, report_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2254,9 +2415,9 @@ sq_report_events(store_t *st, int64_t report_id, int (*cb)(const store_report_ev
 static int
 sq_report_freeze(store_t *st, int64_t report_id, const store_value_t *vals, size_t n, int64_t at)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	const char *what = "chốt số liệu báo cáo";
-	pthread_mutex_lock(&s->mu);
+	lock(s);
 	int ret = -1;
 	int nested = write_begin(s, what);
 	if (nested >= 0) {
@@ -2264,7 +2425,7 @@ sq_report_freeze(store_t *st, int64_t report_id, const store_value_t *vals, size
 		                        at, what) == 0;
 		ret = write_end(s, nested, ok, what);
 	}
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -2272,9 +2433,9 @@ static int
 sq_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
                  void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_FROZEN];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_FROZEN);
 	sqlite3_bind_int64(q, 1, report_id);
 	return values_loop(s, q, cb, ctx, "số liệu đã chốt");
 }
@@ -2284,9 +2445,9 @@ sq_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *
 static int
 sq_reminder_add(store_t *st, const store_reminder_t *r)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_REMINDER_ADD];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REMINDER_ADD);
 	sqlite3_bind_int64(q, 1, r->campaign_id);
 	sqlite3_bind_int64(q, 2, r->unit_id);
 	sqlite3_bind_int64(q, 3, r->at);
@@ -2299,9 +2460,9 @@ static int
 sq_reminders_of_campaign(store_t *st, int64_t campaign_id,
                          int (*cb)(const store_reminder_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_REMINDERS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REMINDERS);
 	sqlite3_bind_int64(q, 1, campaign_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2347,9 +2508,9 @@ static int
 photo_add(store_t *st, int add, const store_photo_t *p, const void *full, const void *thumb,
           int64_t *id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[add];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, add);
 	sqlite3_bind_int64(q, 1, p->report_id);
 	bind_opt(q, 2, p->caption);
 	sqlite3_bind_int(q, 3, p->width);
@@ -2361,7 +2522,7 @@ photo_add(store_t *st, int add, const store_photo_t *p, const void *full, const 
 	int rc = run(s, q, "ghi ảnh");
 	if (rc == SQLITE_DONE)
 		*id = sqlite3_last_insert_rowid(s->db);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -2369,9 +2530,9 @@ static int
 photos_list(store_t *st, int list, int64_t owner_id, int (*cb)(const store_photo_t *, void *),
             void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[list];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, list);
 	sqlite3_bind_int64(q, 1, owner_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2390,9 +2551,9 @@ static int
 photo_get(store_t *st, int get, int64_t id, int thumb,
           int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[get];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, get);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, thumb ? 1 : 0);
 	int rc = sqlite3_step(q), ret = 0;
@@ -2410,9 +2571,9 @@ photo_get(store_t *st, int get, int64_t id, int thumb,
 static int
 photo_delete(store_t *st, int del, int64_t owner_id, int64_t id)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[del];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, del);
 	sqlite3_bind_int64(q, 1, owner_id);
 	sqlite3_bind_int64(q, 2, id);
 	return write_locked(s, q, "xóa ảnh", 1);
@@ -2489,7 +2650,7 @@ read_recipient(sqlite3_stmt *q, int first, store_doc_recipient_t *r)
 static int
 doc_state(sqlite_store_t *s, int64_t id, char status[16], int64_t *version, int64_t *issuer)
 {
-	sqlite3_stmt *q = s->stmt[Q_DOC_STATE];
+	sqlite3_stmt *q = stmt(s, Q_DOC_STATE);
 	sqlite3_bind_int64(q, 1, id);
 	int ret, rc = sqlite3_step(q);
 	status[0] = '\0';
@@ -2534,13 +2695,13 @@ static int
 sq_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
             int64_t *version)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	const char *what = "lưu văn bản";
 	/* A new row's created_* are its updated_* (from created_* when updated_at is 0). */
 	int64_t at = d->updated_at ? d->updated_at : d->created_at;
 	int64_t by = d->updated_at ? d->updated_by : d->created_by;
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[d->id ? Q_DOC_UPDATE : Q_DOC_INSERT];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, d->id ? Q_DOC_UPDATE : Q_DOC_INSERT);
 	sqlite3_bind_int64(q, 1, d->id);
 	sqlite3_bind_int64(q, 2, d->issuer_unit_id);
 	sqlite3_bind_int64(q, 3, d->campaign_id);
@@ -2564,7 +2725,7 @@ sq_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t
 		if (version)
 			*version = d->id ? expected_version + 1 : 1;
 	}
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
@@ -2573,9 +2734,9 @@ sq_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_da
                const char *json, int64_t now, int64_t by, const int64_t *units, size_t nunits,
                const store_task_t *tasks, size_t ntasks, int *number, int64_t *version)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	const char *what = "ban hành văn bản";
-	pthread_mutex_lock(&s->mu);
+	lock(s);
 	int ok = 0, ret = -1, num = 0;
 	int nested = write_begin(s, what);
 	if (nested < 0)
@@ -2599,7 +2760,7 @@ sq_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_da
 	}
 	/* a number given by the caller (a document issued on paper) must be free that year */
 	int given = *number > 0 ? *number : 0;
-	sqlite3_stmt *q = s->stmt[given ? Q_DOC_NUMBER_TAKEN : Q_DOC_NEXT_NUMBER];
+	sqlite3_stmt *q = stmt(s, given ? Q_DOC_NUMBER_TAKEN : Q_DOC_NEXT_NUMBER);
 	sqlite3_bind_int64(q, 1, issuer);
 	sqlite3_bind_int(q, 2, year);
 	if (given)
@@ -2619,7 +2780,7 @@ sq_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_da
 		goto end;
 	}
 	num = given ? given : (int)got;
-	q = s->stmt[Q_DOC_PUBLISH];
+	q = stmt(s, Q_DOC_PUBLISH);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, num);
 	sqlite3_bind_int(q, 3, year);
@@ -2634,14 +2795,14 @@ sq_doc_publish(store_t *st, int64_t id, int64_t expected_version, int32_t doc_da
 		log_error("Lỗi cơ sở dữ liệu (%s): văn bản %lld không đổi", what, (long long)id);
 		goto end;
 	}
-	q = s->stmt[Q_RECIPIENT_ADD];
+	q = stmt(s, Q_RECIPIENT_ADD);
 	for (size_t i = 0; i < nunits; i++) {
 		sqlite3_bind_int64(q, 1, id);
 		sqlite3_bind_int64(q, 2, units[i]);
 		if (run(s, q, what) != SQLITE_DONE)
 			goto end;
 	}
-	q = s->stmt[Q_TASK_ADD];
+	q = stmt(s, Q_TASK_ADD);
 	for (size_t i = 0; i < ntasks; i++) {
 		const store_task_t *t = &tasks[i];
 		sqlite3_bind_int64(q, 1, id);
@@ -2663,16 +2824,16 @@ end:
 			*version = cur + 1;
 	}
 out:
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 static int
 sq_doc_set_public(store_t *st, int64_t id, int is_public, int64_t now, int64_t by)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOC_SET_PUBLIC];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_SET_PUBLIC);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int(q, 2, is_public != 0);
 	sqlite3_bind_int64(q, 3, now);
@@ -2708,9 +2869,9 @@ docs_loop(sqlite_store_t *s, sqlite3_stmt *q, int one, int (*cb)(const store_doc
 static int
 sq_doc_get(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOC_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_GET);
 	sqlite3_bind_int64(q, 1, id);
 	return docs_loop(s, q, 1, cb, ctx);
 }
@@ -2718,9 +2879,9 @@ sq_doc_get(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void
 static int
 sq_docs_of_issuer(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOCS_ISSUER];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOCS_ISSUER);
 	sqlite3_bind_int64(q, 1, unit_id);
 	return docs_loop(s, q, 0, cb, ctx);
 }
@@ -2728,9 +2889,9 @@ sq_docs_of_issuer(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, v
 static int
 sq_docs_derived(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOCS_DERIVED];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOCS_DERIVED);
 	sqlite3_bind_int64(q, 1, doc_id);
 	return docs_loop(s, q, 0, cb, ctx);
 }
@@ -2739,9 +2900,9 @@ static int
 sq_docs_to_unit(store_t *st, int64_t unit_id,
                 int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOCS_TO_UNIT];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOCS_TO_UNIT);
 	sqlite3_bind_int64(q, 1, unit_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2762,9 +2923,9 @@ static int
 sq_doc_recipients(store_t *st, int64_t doc_id, int (*cb)(const store_doc_recipient_t *, void *),
                   void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOC_RECIPIENTS];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_RECIPIENTS);
 	sqlite3_bind_int64(q, 1, doc_id);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2782,9 +2943,9 @@ sq_doc_recipients(store_t *st, int64_t doc_id, int (*cb)(const store_doc_recipie
 static int
 sq_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_DOC_MARK_READ];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_MARK_READ);
 	sqlite3_bind_int64(q, 1, doc_id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	sqlite3_bind_int64(q, 3, now);
@@ -2839,9 +3000,9 @@ tasks_loop(sqlite_store_t *s, sqlite3_stmt *q, int one, int (*cb)(const store_ta
 static int
 sq_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TASKS_DOC];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TASKS_DOC);
 	sqlite3_bind_int64(q, 1, doc_id);
 	return tasks_loop(s, q, 0, cb, ctx);
 }
@@ -2849,9 +3010,9 @@ sq_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, voi
 static int
 sq_tasks_of_unit(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TASKS_UNIT];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TASKS_UNIT);
 	sqlite3_bind_int64(q, 1, unit_id);
 	return tasks_loop(s, q, 0, cb, ctx);
 }
@@ -2859,9 +3020,9 @@ sq_tasks_of_unit(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, v
 static int
 sq_task_get(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TASK_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TASK_GET);
 	sqlite3_bind_int64(q, 1, id);
 	return tasks_loop(s, q, 1, cb, ctx);
 }
@@ -2870,9 +3031,9 @@ static int
 sq_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
                  const char *note)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_TASK_DONE];
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_TASK_DONE);
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, unit_id);
 	/* reopening clears who and the note */
@@ -2953,15 +3114,15 @@ static int
 sq_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
                  int64_t *version)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = wr(st);
 	const char *what = "lưu hoạt động";
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[a->id ? Q_ACT_UPDATE : Q_ACT_INSERT];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, a->id ? Q_ACT_UPDATE : Q_ACT_INSERT);
 	bind_activity(q, a, expected_version);
 	int ret = run(s, q, what) == SQLITE_DONE ? 0 : -1;
 	if (ret == 0 && a->id && sqlite3_changes(s->db) == 0) {
 		/* the guarded update changed nothing: a newer version, or no such row */
-		q = s->stmt[Q_ACT_VERSION];
+		q = stmt(s, Q_ACT_VERSION);
 		sqlite3_bind_int64(q, 1, a->id);
 		int rc = sqlite3_step(q);
 		if (rc == SQLITE_ROW) {
@@ -2982,16 +3143,16 @@ sq_activity_save(store_t *st, const store_activity_t *a, int64_t expected_versio
 		if (version)
 			*version = a->id ? expected_version + 1 : 1;
 	}
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	return ret;
 }
 
 static int
 sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
-	pthread_mutex_lock(&s->mu);
-	sqlite3_stmt *q = s->stmt[Q_ACT_GET];
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ACT_GET);
 	sqlite3_bind_int64(q, 1, id);
 	int ret, rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -3013,7 +3174,7 @@ static int
 sq_activities_find(store_t *st, const store_activity_query_t *f,
                    int (*cb)(const store_activity_t *, void *), void *ctx)
 {
-	sqlite_store_t *s = backend(st);
+	sqlite_store_t *s = rd(st);
 	const char *path = f->path ? f->path : "";
 	char sql[1024] = ACT_COLS " WHERE 1";
 	size_t len = strlen(sql);
@@ -3046,7 +3207,7 @@ sq_activities_find(store_t *st, const store_activity_query_t *f,
 		WHERE(" AND mode=:mode");
 	WHERE(" ORDER BY start_at,id LIMIT :limit OFFSET :offset");
 #undef WHERE
-	pthread_mutex_lock(&s->mu);
+	lock(s);
 	sqlite3_stmt *q = NULL;
 	int rc, ret = 0;
 	if (sqlite3_prepare_v2(s->db, sql, (int)len + 1, &q, NULL) != SQLITE_OK) {
@@ -3081,7 +3242,7 @@ sq_activities_find(store_t *st, const store_activity_query_t *f,
 		ret = read_failed(s, "tìm hoạt động");
 out:
 	sqlite3_finalize(q);
-	pthread_mutex_unlock(&s->mu);
+	unlock(s);
 	free(hi);
 	return ret;
 }
@@ -3218,13 +3379,21 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 		sqlite3_close(db);
 		return -1;
 	}
-	sqlite_store_t *s = xcalloc(1, sizeof *s);
-	s->db = db;
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&s->mu, &attr);
-	pthread_mutexattr_destroy(&attr);
+	sq_db_t *d = xcalloc(1, sizeof *d);
+	sqlite_store_t *s = &d->w;
+	conn_init(s, db, 0);
+	d->path = xstrdup(path);
+	/* an in-memory or temporary database is private to its connection */
+	const char *file = sqlite3_db_filename(db, "main");
+	d->no_readers = file == NULL || *file == '\0' || strstr(path, "mode=memory") != NULL;
+	pthread_mutex_init(&d->rmu, NULL);
+	if (pthread_key_create(&d->key, NULL) != 0) {
+		snprintf(err, errlen, "Không tạo được khóa luồng cho kho dữ liệu.");
+		conn_close(s);
+		free(d->path);
+		free(d);
+		return -1;
+	}
 	sqlite3_update_hook(db, on_update, s);
 	sqlite3_commit_hook(db, on_commit, s);
 	sqlite3_rollback_hook(db, on_tx_end, s);
@@ -3232,7 +3401,7 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 		if (sqlite3_prepare_v3(db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
 		                       NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(db));
-			store_t tmp = {&sqlite_ops, s};
+			store_t tmp = {&sqlite_ops, d};
 			store_t *t = xmalloc(sizeof *t);
 			*t = tmp;
 			sq_close(t);
@@ -3241,7 +3410,7 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 	}
 	store_t *st = xmalloc(sizeof *st);
 	st->ops = &sqlite_ops;
-	st->backend = s;
+	st->backend = d;
 	*out = st;
 	return 0;
 }

@@ -672,8 +672,20 @@ test_tx_rollback_and_commit(void **state)
 	int64_t id = new_user(st, "tx1", 0);
 	assert_int_equal(store_role_grant(st, id, 1, "admin", 0, 1), 1);
 	assert_int_equal(store_user_get(st, id, NULL, NULL), 1); /* visible inside */
-	assert_int_equal(store_tx_begin(st), -1);                /* no nesting */
+	/* a begin inside is a savepoint: its rollback undoes only what it wrote */
+	assert_int_equal(store_tx_begin(st), 0);
+	int64_t inner = new_user(st, "tx1b", 0);
+	assert_true(inner > 0);
 	store_tx_rollback(st);
+	assert_int_equal(store_user_find(st, "tx1b", NULL, NULL), 0);
+	assert_int_equal(store_user_get(st, id, NULL, NULL), 1);
+	/* a committed savepoint still goes with the outer rollback */
+	assert_int_equal(store_tx_begin(st), 0);
+	new_user(st, "tx1c", 0);
+	assert_int_equal(store_tx_commit(st), 0);
+	assert_int_equal(store_user_find(st, "tx1c", NULL, NULL), 1);
+	store_tx_rollback(st);
+	assert_int_equal(store_user_find(st, "tx1c", NULL, NULL), 0);
 	assert_int_equal(store_user_find(st, "tx1", NULL, NULL), 0);
 	assert_int_equal(user_count(st), 0);
 	roles_t rs = {0};
@@ -734,29 +746,50 @@ count_users(void *arg)
 	return NULL;
 }
 
+static void *
+add_user(void *arg)
+{
+	waiter_t *w = arg;
+	store_user_t u = {.username = "later", .full_name = "Sau", .email = "", .password_hash = "x", .created_at = 1000};
+	w->rc = store_user_create(w->st, &u, &w->count);
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+/* While a transaction is open, another thread's read goes on at once (its own WAL
+ * reader) and sees what was committed before it; another thread's write waits. */
 static void
-test_tx_blocks_other_threads(void **state)
+test_tx_readers_do_not_wait(void **state)
 {
 	(void)state;
 	store_t *st = fresh_store();
 	new_user(st, "before", 0);
 	assert_int_equal(store_tx_begin(st), 0);
 	new_user(st, "inside", 0);
+	waiter_t r = {.st = st, .count = -1, .rc = -9};
+	atomic_init(&r.done, 0);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, count_users, &r), 0);
+	/* joined while the transaction is still open: a reader that waited would hang */
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.count, 1); /* not the uncommitted "inside" */
 	waiter_t w = {.st = st, .count = -1, .rc = -9};
 	atomic_init(&w.done, 0);
-	pthread_t th;
-	assert_int_equal(pthread_create(&th, NULL, count_users, &w), 0);
-	/* Give the thread time to reach the store; whatever the timing, it cannot finish
-	 * while the transaction holds the store. */
+	assert_int_equal(pthread_create(&th, NULL, add_user, &w), 0);
+	/* whatever the timing, the write cannot finish while the transaction is open */
 	struct timespec ts = {0, 100 * 1000 * 1000};
 	nanosleep(&ts, NULL);
 	assert_int_equal(atomic_load(&w.done), 0);
-	assert_int_equal(user_count(st), 2); /* this thread is not blocked */
+	assert_int_equal(user_count(st), 2); /* this thread reads its own writes */
 	assert_int_equal(store_tx_commit(st), 0);
 	assert_int_equal(pthread_join(th, NULL), 0);
-	assert_int_equal(atomic_load(&w.done), 1);
 	assert_int_equal(w.rc, 0);
-	assert_int_equal(w.count, 2); /* it read after the commit */
+	/* the other thread's reader sees the commit on its next read */
+	r.count = -1;
+	assert_int_equal(pthread_create(&th, NULL, count_users, &r), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(r.count, 3);
 	store_close(st);
 }
 
@@ -783,7 +816,7 @@ main(void)
 	        cmocka_unit_test(test_tokens),
 	        cmocka_unit_test(test_audit),
 	        cmocka_unit_test(test_tx_rollback_and_commit),
-	        cmocka_unit_test(test_tx_blocks_other_threads),
+	        cmocka_unit_test(test_tx_readers_do_not_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
