@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "db/writer.h"
 
 /* Bodies: forms are small; the JSON API's create body too. A results form carries ~45
  * numbers and three narratives of up to 20,000 bytes each. */
@@ -226,6 +227,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 {
 	memset(app, 0, sizeof *app);
 	pthread_mutex_init(&app->tree_mu, NULL);
+	pthread_mutex_init(&app->touch_mu, NULL);
 	app->assets = xstrdup(assets ? assets : SUOTDOI_SOURCE_DIR);
 	size_t sl = strlen(app->assets) + sizeof "/static";
 	app->static_dir = xmalloc(sl);
@@ -247,7 +249,68 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->ip_throttle = app_login_throttle_new(1);
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
+	app->writer = writer_start(app->store, 0);
+	if (app->writer == NULL) {
+		snprintf(err, errlen, "Không khởi động được luồng ghi dữ liệu.");
+		return -1;
+	}
 	return 0;
+}
+
+struct app_touch {
+	char kind;
+	int64_t id, at;
+};
+
+void
+app_touch_later(app_t *app, char kind, int64_t id, int64_t now)
+{
+	pthread_mutex_lock(&app->touch_mu);
+	size_t i = 0;
+	while (i < app->ntouches && !(app->touches[i].kind == kind && app->touches[i].id == id))
+		i++;
+	if (i == app->ntouches) {
+		if (app->ntouches == app->touch_cap) {
+			app->touch_cap = app->touch_cap ? 2 * app->touch_cap : 64;
+			app->touches =
+			        xrealloc(app->touches, app->touch_cap * sizeof *app->touches);
+		}
+		app->ntouches++;
+	}
+	app->touches[i] = (struct app_touch){kind, id, now};
+	pthread_mutex_unlock(&app->touch_mu);
+}
+
+typedef struct touch_batch {
+	store_t *st;
+	struct app_touch *t;
+	size_t n;
+} touch_batch_t;
+
+static int
+write_touches(void *arg)
+{
+	touch_batch_t *b = arg;
+	for (size_t i = 0; i < b->n; i++) {
+		int rc = b->t[i].kind == 's' ? store_session_touch(b->st, b->t[i].id, b->t[i].at)
+		                             : store_token_touch(b->st, b->t[i].id, b->t[i].at);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+app_touch_flush(app_t *app)
+{
+	pthread_mutex_lock(&app->touch_mu);
+	touch_batch_t b = {app->store, app->touches, app->ntouches};
+	app->touches = NULL;
+	app->ntouches = app->touch_cap = 0;
+	pthread_mutex_unlock(&app->touch_mu);
+	if (b.n > 0 && writer_run(app->writer, write_touches, &b) != 0)
+		log_error("could not note when %zu sessions or tokens were last used", b.n);
+	free(b.t);
 }
 
 unit_tree_t *
@@ -302,6 +365,7 @@ watch(void *arg)
 			seen = ext;
 			rep_live_forget(app->live, 0);
 		}
+		app_touch_flush(app);
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,
@@ -332,6 +396,11 @@ app_close(app_t *app)
 	app->stopping = 1;
 	if (app->watcher_running)
 		pthread_join(app->watcher, NULL);
+	if (app->writer) {
+		app_touch_flush(app);
+		writer_stop(app->writer);
+	}
+	free(app->touches);
 	rep_live_free(app->live);
 	unit_tree_unref(app->tree);
 	if (app->throttle)
@@ -344,5 +413,6 @@ app_close(app_t *app)
 	free(app->assets);
 	free(app->static_dir);
 	pthread_mutex_destroy(&app->tree_mu);
+	pthread_mutex_destroy(&app->touch_mu);
 	memset(app, 0, sizeof *app);
 }

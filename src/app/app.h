@@ -25,6 +25,12 @@ typedef struct app {
 	auth_throttle_t *throttle; /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
 	struct auth_cache *auth_cache; /* who sessions and tokens are (authcache.c) */
+	struct writer *writer;         /* commits writes in groups (db/writer.h) */
+	/* when sessions and tokens were last used, written by the watcher in one go
+	 * (app_touch_later) rather than by each request */
+	pthread_mutex_t touch_mu;
+	struct app_touch *touches;
+	size_t ntouches, touch_cap;
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
@@ -38,6 +44,12 @@ void app_close(app_t *app);
 /* Start a thread that rebuilds the unit tree when the store's generation changes (an
  * import from the command line while serving). */
 void app_watch_start(app_t *app);
+
+/* Notes that session ('s') or API token ('t') id was used at now; written to the store
+ * within a few seconds, many in one transaction. */
+void app_touch_later(app_t *app, char kind, int64_t id, int64_t now);
+/* Writes the noted uses now (the watcher does, and app_close). */
+void app_touch_flush(app_t *app);
 
 /* Current tree with a reference the caller releases with unit_tree_unref. */
 unit_tree_t *app_tree(app_t *app);

@@ -213,8 +213,10 @@ authenticate(http_req_t *req, app_t *app)
 			store_sessions_delete_user(app->store, s.user_id);
 			return NULL;
 		}
-		if (now - s.last_seen_at >= TOUCH_EVERY)
-			store_session_touch(app->store, s.id, now);
+		if (now - s.last_seen_at >= TOUCH_EVERY) {
+			app_touch_later(app, 's', s.id, now);
+			s.last_seen_at = now;
+		}
 		u->session_id = s.id;
 		u->csrf = arena_strdup(a, s.csrf);
 		cred = (auth_cred_t){s.id, s.created_at, s.last_seen_at};
@@ -235,8 +237,10 @@ authenticate(http_req_t *req, app_t *app)
 			return NULL;
 		if (app_load_user(app, a, found.user_id, &u) != 1 || u->disabled)
 			return NULL;
-		if (now - found.last_used_at >= TOUCH_EVERY)
-			store_token_touch(app->store, found.id, now);
+		if (now - found.last_used_at >= TOUCH_EVERY) {
+			app_touch_later(app, 't', found.id, now);
+			found.last_used_at = now;
+		}
 		u->via_token = 1;
 		cred = (auth_cred_t){found.id, 0, found.last_used_at};
 		auth_cache_put(app->auth_cache, hash, 't', version, u, &cred);

@@ -533,7 +533,49 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
 	return http_redirect(req, 303, loc);
 }
 
-/* Every write of the form and the API: read, call the service, answer its outcome. */
+/* A write handed to the writer: the request is suspended until its group is durable. */
+typedef struct pending {
+	http_req_t *req;
+	live_campaign_t *lc;
+	int32_t unit;
+	rep_op_t op;
+	form_state_t fs;
+	rep_input_t in;
+	rep_outcome_t out;
+	rep_rc_t rc;
+} pending_t;
+
+/* The service's outcome, answered. */
+static int
+answer(http_req_t *req, void *arg)
+{
+	pending_t *p = arg;
+	live_campaign_t *lc = p->lc;
+	form_state_t *fs = &p->fs;
+	if (p->rc == REP_OK)
+		return redirect_done(req, lc, p->unit, rep_op_code(p->op));
+	if (p->rc == REP_ERR_STORE)
+		return 500;
+	for (size_t k = 0; k < rep_item_count(lc->c->tpl); k++)
+		if (p->out.errors[k] && !fs->errors[k]) {
+			fs->errors[k] = p->out.errors[k];
+			fs->nerrors++;
+		}
+	fs->form_error = p->out.message;
+	return reply_error(req, lc, p->unit, fs, rep_http_status(p->rc));
+}
+
+/* On the writer thread, once the write is durable (or refused): wake the request. */
+static void
+written(void *arg, rep_rc_t rc)
+{
+	pending_t *p = arg;
+	p->rc = rc;
+	http_req_resume(p->req);
+}
+
+/* Every write of the form and the API: read, hand to the service, answer its outcome
+ * when the writer has made it durable (the worker thread serves others meanwhile). */
 static int
 act(http_req_t *req, rep_op_t op)
 {
@@ -543,15 +585,20 @@ act(http_req_t *req, rep_op_t op)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	const template_t *tpl = lc->c->tpl;
-	int32_t i = rep_req_unit(req);
-	form_state_t fs;
-	form_state_init(a, tpl, &fs);
+	pending_t *p = arena_alloc(a, sizeof *p);
+	memset(p, 0, sizeof *p);
+	p->req = req;
+	p->lc = lc;
+	p->op = op;
+	p->unit = rep_req_unit(req);
+	form_state_t *fs = &p->fs;
+	form_state_init(a, tpl, fs);
 	int64_t version = -1; /* none sent: write over whatever is there */
 	const char *comment = NULL, *reason = NULL;
 	int writes = op == REP_SAVE || op == REP_SUBMIT;
 	int st = 0;
 	if (rep_is_api(req))
-		st = read_json(req, tpl, writes ? "values version reason" : "comment version", &fs,
+		st = read_json(req, tpl, writes ? "values version reason" : "comment version", fs,
 		               &version, &comment, &reason);
 	else {
 		const char *vp = http_req_param(req, "version");
@@ -560,32 +607,26 @@ act(http_req_t *req, rep_op_t op)
 		comment = http_req_param(req, "comment");
 		reason = http_req_param(req, "reason");
 		if (writes)
-			st = read_form(req, tpl, rep_is_level(t, i), &fs);
+			st = read_form(req, tpl, rep_is_level(t, p->unit), fs);
 	}
 	if (st)
-		return reply_error(req, lc, i, &fs, st);
+		return reply_error(req, lc, p->unit, fs, st);
 	rep_ctx_t cx;
 	rep_ctx_of(req, &cx);
-	rep_input_t in = {
+	p->in = (rep_input_t){
 	        .op = op,
-	        .values = writes ? &fs.v : NULL,
+	        .values = writes ? &fs->v : NULL,
 	        .expected_version = version,
 	        .comment = comment,
 	        .reason = reason,
 	};
-	rep_outcome_t out;
-	rep_rc_t rc = rep_apply(&cx, lc, i, &in, &out);
-	if (rc == REP_OK)
-		return redirect_done(req, lc, i, rep_op_code(op));
-	if (rc == REP_ERR_STORE)
-		return 500;
-	for (size_t k = 0; k < rep_item_count(tpl); k++)
-		if (out.errors[k] && !fs.errors[k]) {
-			fs.errors[k] = out.errors[k];
-			fs.nerrors++;
-		}
-	fs.form_error = out.message;
-	return reply_error(req, lc, i, &fs, rep_http_status(rc));
+	if (cx.writer == NULL) {
+		p->rc = rep_apply(&cx, lc, p->unit, &p->in, &p->out);
+		return answer(req, p);
+	}
+	int rc = http_req_suspend(req, answer, p);
+	rep_apply_async(&cx, lc, p->unit, &p->in, &p->out, written, p);
+	return rc;
 }
 
 int

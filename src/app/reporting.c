@@ -59,6 +59,7 @@ rep_ctx_of(http_req_t *req, rep_ctx_t *cx)
 	                  .ip = ip ? ip : "",
 	                  .grants = g,
 	                  .ngrants = ng},
+	        .writer = app->writer,
 	};
 }
 

@@ -112,6 +112,15 @@ const char *http_req_body(http_req_t *req, size_t *len /* OUT */);
 /* Run fn(arg) when the request is finished (reply sent, or the connection dropped),
  * the last registered first: for releasing what the request held. */
 void http_req_defer(http_req_t *req, void (*fn)(void *arg), void *arg);
+/* For a handler that hands its work to another thread (the writer): stops serving the
+ * connection without replying (the worker thread goes on with other connections); the
+ * handler returns what this returns. Once the other thread calls http_req_resume, cont
+ * runs on a worker thread and replies, or returns an error status as a handler does.
+ * Everything in the request (its arena, parameters, user) stays until then. Call it
+ * before handing the work over: resume may come at once. */
+int http_req_suspend(http_req_t *req, int (*cont)(http_req_t *req, void *arg), void *arg);
+/* From any thread, once per http_req_suspend. */
+void http_req_resume(http_req_t *req);
 /* Per-request slot for the app (session, user...), lives with the request. */
 void http_req_set_user(http_req_t *req, void *user);
 void *http_req_user(http_req_t *req);

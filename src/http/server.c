@@ -132,6 +132,11 @@ struct http_req {
 	const char *reject_msg;
 	resp_header_t *headers, **headers_tail;
 	struct defer *defers; /* run when the request completes, newest first */
+	/* a handler that handed its work to another thread: the connection is suspended
+	 * until http_req_resume, then cont replies */
+	int (*cont)(http_req_t *req, void *arg);
+	void *cont_arg;
+	int suspended;
 	void *user;
 	int replied;
 	int queued;
@@ -724,6 +729,8 @@ collect_params(http_req_t *req)
 	return 0;
 }
 
+static void handled(http_req_t *req, int rc);
+
 /* Final call: the whole request is in. */
 static void
 req_finish(http_req_t *req)
@@ -760,16 +767,49 @@ req_finish(http_req_t *req)
 			return;
 		}
 	}
-	int rc = route->handler(req);
-	if (req->replied)
+	handled(req, route->handler(req));
+}
+
+/* What a handler (or its continuation) returned: it replied, it suspended the request,
+ * or it returned the error status to answer with. */
+static void
+handled(http_req_t *req, int rc)
+{
+	if (req->replied || req->suspended)
 		return;
 	if (rc >= 400 && rc <= 599) {
 		fail(req, rc, NULL);
 		return;
 	}
 	log_error("http: handler for %s %s returned %d without replying", req->method_name,
-	          route->pattern, rc);
+	          req->route ? req->route->pattern : "?", rc);
 	fail(req, 500, NULL);
+}
+
+int
+http_req_suspend(http_req_t *req, int (*cont)(http_req_t *req, void *arg), void *arg)
+{
+	req->cont = cont;
+	req->cont_arg = arg;
+	req->suspended = 1;
+	MHD_suspend_connection(req->conn);
+	return 0;
+}
+
+void
+http_req_resume(http_req_t *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
+/* The final call again, after http_req_resume: the continuation replies. */
+static void
+req_resumed(http_req_t *req)
+{
+	req->suspended = 0;
+	int (*cont)(http_req_t *, void *) = req->cont;
+	req->cont = NULL;
+	handled(req, cont(req, req->cont_arg));
 }
 
 /* ---------------------------------------------------------------- MHD callbacks */
@@ -829,8 +869,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_data_size = 0;
 		return rc == 0 ? MHD_YES : MHD_NO;
 	}
-	if (!req->replied)
+	if (req->suspended) /* called again after http_req_resume */
+		req_resumed(req);
+	else if (!req->replied)
 		req_finish(req);
+	if (req->suspended)
+		return MHD_YES;
 	return req->queued ? MHD_YES : MHD_NO;
 }
 
@@ -1016,7 +1060,8 @@ http_server_start(const http_config_t *cfg, http_server_t **out)
 	unsigned timeout = cfg->timeout_s ? cfg->timeout_s : DEF_TIMEOUT_S;
 
 	/* See "Threading" at the top of this file. ITC is required by MHD_quiesce_daemon. */
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	srv->d = MHD_start_daemon(
 	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,

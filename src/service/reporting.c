@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "db/writer.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000 /* bytes of one text item */
@@ -879,18 +880,40 @@ done_message(rep_op_t op, int resubmit)
 	}
 }
 
-rep_rc_t
-rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
-          rep_outcome_t *out)
+/* One change on its way through the service: the checks and the writes run together
+ * (on the writer thread, inside its group's transaction, when there is a writer), the
+ * roll-ups move and the caller hears of it only once the writes are durable. */
+typedef struct apply_job {
+	rep_ctx_t cx;
+	live_campaign_t *lc;
+	int32_t unit;
+	rep_input_t in;
+	rep_values_t in_values; /* *in.values, copied: the caller's may be on its stack */
+	rep_outcome_t *out;
+	rep_rc_t rc;
+	rep_report_t old;
+	rep_values_t v;
+	int ran;       /* the checks ran in the transaction */
+	int attempted; /* the checks passed and the writes were tried */
+	int wrote;     /* ... and made (in the open transaction) */
+	int resubmit;
+	void (*done)(void *arg, rep_rc_t rc);
+	void *arg;
+	writer_job_t wj;
+} apply_job_t;
+
+/* Everything before the writes: REP_OK to write (job->v, job->out->state set), or the
+ * refusal in job->out. */
+static rep_rc_t
+apply_check(apply_job_t *job)
 {
+	const rep_ctx_t *cx = &job->cx;
+	live_campaign_t *lc = job->lc;
+	int32_t unit = job->unit;
+	const rep_input_t *in = &job->in;
+	rep_outcome_t *out = job->out;
 	const unit_tree_t *t = cx->tree;
 	const template_t *tpl = lc->c->tpl;
-	memset(out, 0, sizeof *out);
-	size_t nitems = rep_item_count(tpl);
-	out->errors = arena_alloc(cx->arena, (nitems + 1) * sizeof *out->errors);
-	memset(out->errors, 0, (nitems + 1) * sizeof *out->errors);
-	out->locked_by = -1;
-	out->campaign_id = lc->c->id;
 	if (in->op >= REP_NOPS)
 		return refuse(out, REP_ERR_INVALID, "Thao tác không hợp lệ.");
 	int32_t issuer = campaign_issuer(lc->c, t);
@@ -990,39 +1013,190 @@ rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_inpu
 	rep_state_t to = tr->to == RS_COUNT ? old.state : tr->to;
 	out->changed = to != old.state || (writes_values && !same_values(tpl, &v, &old.v));
 	out->state = to;
+	job->old = old;
+	job->v = v;
+	job->resubmit = resubmit;
 	if (in->dry_run)
 		return refuse(out, REP_OK, "Kiểm tra xong: hợp lệ (chưa ghi gì).");
+	return REP_OK;
+}
+
+/* The writes of a checked change, in the transaction (or savepoint) the caller opened:
+ * 0, or the REP_ERR_ code that must roll it back. */
+static int
+apply_write(apply_job_t *job)
+{
 	int err = 0;
-	if (store_tx_begin(cx->store) < 0)
-		err = REP_ERR_STORE;
-	else {
-		write_change(&err, cx, lc, unit, &old, in, to, &v, out);
-		if (err == 0 && store_tx_commit(cx->store) < 0)
-			err = REP_ERR_STORE;
-		if (err)
-			store_tx_rollback(cx->store);
-	}
+	rep_state_t to = job->out->state;
+	write_change(&err, &job->cx, job->lc, job->unit, &job->old, &job->in, to, &job->v,
+	             job->out);
+	return err;
+}
+
+/* After the commit (durable) or its failure: the outcome, and the roll-ups moved. */
+static void
+apply_finish(apply_job_t *job, int err)
+{
+	const rep_ctx_t *cx = &job->cx;
+	rep_outcome_t *out = job->out;
+	const unit_tree_t *t = cx->tree;
+	live_campaign_t *lc = job->lc;
+	int32_t unit = job->unit;
 	if (err) {
 		/* the outcome describes the report as it still is, not the write that failed
 		 * (a new report's id was rolled back with it) */
-		out->state = old.state;
-		out->version = old.version;
-		out->report_id = old.id;
+		out->state = job->old.state;
+		out->version = job->old.version;
+		out->report_id = job->old.id;
 		out->changed = 0;
-		if (err == REP_ERR_CONFLICT)
-			return refuse(out, REP_ERR_CONFLICT,
-			              "Báo cáo vừa được người khác sửa hoặc nộp. Hãy tải lại trang "
-			              "để xem bản mới nhất rồi thực hiện lại.");
+		if (err == REP_ERR_CONFLICT) {
+			job->rc = refuse(out, REP_ERR_CONFLICT,
+			                 "Báo cáo vừa được người khác sửa hoặc nộp. Hãy tải lại "
+			                 "trang để xem bản mới nhất rồi thực hiện lại.");
+			return;
+		}
 		log_error("report %s of unit %s in campaign %lld: the store refused the write",
-		          rep_op_code(in->op), t->units[unit].code, (long long)lc->c->id);
-		return refuse(out, REP_ERR_STORE, "Không ghi được báo cáo; hãy thử lại.");
+		          rep_op_code(job->in.op), t->units[unit].code, (long long)lc->c->id);
+		job->rc = refuse(out, REP_ERR_STORE, "Không ghi được báo cáo; hãy thử lại.");
+		return;
 	}
 	/* a level's compiled report forwards its subtree's totals, it adds none of its own */
-	int counted = rep_state_counted(to);
-	if (!level)
-		rollup_set(lc->ru, unit, v.num, v.has, counted);
-	propagate(cx, lc, unit, v.num, v.has, counted);
-	return refuse(out, REP_OK, done_message(in->op, resubmit));
+	int counted = rep_state_counted(out->state);
+	if (!t->units[unit].is_locality)
+		rollup_set(lc->ru, unit, job->v.num, job->v.has, counted);
+	propagate(cx, lc, unit, job->v.num, job->v.has, counted);
+	job->rc = refuse(out, REP_OK, done_message(job->in.op, job->resubmit));
+}
+
+/* The writer's side of a change: checks and writes inside its group's transaction. */
+static int
+job_run(void *arg)
+{
+	apply_job_t *job = arg;
+	job->ran = 1;
+	job->rc = apply_check(job);
+	if (job->rc != REP_OK || job->in.dry_run)
+		return 1; /* nothing to keep */
+	job->attempted = 1;
+	int err = apply_write(job);
+	job->wrote = err == 0;
+	if (err)
+		job->rc = (rep_rc_t)err;
+	return err ? 1 : 0;
+}
+
+static void
+job_done(void *arg, int durable)
+{
+	apply_job_t *job = arg;
+	if (!job->ran && (job->rc = apply_check(job)) == REP_OK)
+		/* the transaction could not even begin: refused as the checks would have it,
+		 * else a store error describing the report as it is */
+		apply_finish(job, REP_ERR_STORE);
+	else if (job->attempted)
+		apply_finish(job, !job->wrote ? (int)job->rc : durable ? 0 : REP_ERR_STORE);
+	job->done(job->arg, job->rc);
+}
+
+static apply_job_t *
+job_new(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+        rep_outcome_t *out, void (*done)(void *, rep_rc_t), void *arg)
+{
+	apply_job_t *job = arena_alloc(cx->arena, sizeof *job);
+	memset(job, 0, sizeof *job);
+	job->cx = *cx;
+	job->lc = lc;
+	job->unit = unit;
+	job->in = *in;
+	if (in->values) {
+		job->in_values = *in->values;
+		job->in.values = &job->in_values;
+	}
+	job->out = out;
+	job->done = done;
+	job->arg = arg;
+	memset(out, 0, sizeof *out);
+	size_t nitems = rep_item_count(lc->c->tpl);
+	out->errors = arena_alloc(cx->arena, (nitems + 1) * sizeof *out->errors);
+	memset(out->errors, 0, (nitems + 1) * sizeof *out->errors);
+	out->locked_by = -1;
+	out->campaign_id = lc->c->id;
+	/* a level's submission freezes the totals the roll-up holds: the roll-up must have
+	 * moved for every write committed before it */
+	job->wj = (writer_job_t){.run = job_run,
+	                         .done = job_done,
+	                         .arg = job,
+	                         .barrier = in->op == REP_SUBMIT && unit >= 0 &&
+	                                    unit < cx->tree->n &&
+	                                    cx->tree->units[unit].is_locality};
+	return job;
+}
+
+/* Without a writer (the command line, tests): the same steps in a transaction of its
+ * own. */
+static void
+job_inline(apply_job_t *job)
+{
+	if (job->in.dry_run) {
+		job->rc = apply_check(job);
+		job->done(job->arg, job->rc);
+		return;
+	}
+	if (store_tx_begin(job->cx.store) < 0) {
+		job_done(job, 0);
+		return;
+	}
+	int keep = job_run(job) == 0;
+	if (!keep)
+		store_tx_rollback(job->cx.store);
+	else if (store_tx_commit(job->cx.store) < 0)
+		keep = 0;
+	job_done(job, keep);
+}
+
+void
+rep_apply_async(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+                rep_outcome_t *out, void (*done)(void *arg, rep_rc_t rc), void *arg)
+{
+	apply_job_t *job = job_new(cx, lc, unit, in, out, done, arg);
+	if (in->dry_run || cx->writer == NULL || writer_is_self(cx->writer) ||
+	    writer_submit(cx->writer, &job->wj) < 0)
+		job_inline(job);
+}
+
+typedef struct waiter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int finished;
+	rep_rc_t rc;
+} waiter_t;
+
+static void
+wake(void *arg, rep_rc_t rc)
+{
+	waiter_t *w = arg;
+	pthread_mutex_lock(&w->mu);
+	w->rc = rc;
+	w->finished = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+rep_rc_t
+rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+          rep_outcome_t *out)
+{
+	waiter_t w = {.rc = REP_ERR_STORE};
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	rep_apply_async(cx, lc, unit, in, out, wake, &w);
+	pthread_mutex_lock(&w.mu);
+	while (!w.finished)
+		pthread_cond_wait(&w.cv, &w.mu);
+	pthread_mutex_unlock(&w.mu);
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	return w.rc;
 }
 
 /* ---------- photos ---------- */
@@ -1087,10 +1261,11 @@ rep_photo_add(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_
 	          arena_printf(cx->arena, "%lld:%lld", (long long)lc->c->id, (long long)*photo_id),
 	          "", caption) < 0)
 		err = REP_ERR_STORE;
-	if (err == 0 && store_tx_commit(cx->store) < 0)
+	if (err)
+		store_tx_rollback(cx->store);
+	else if (store_tx_commit(cx->store) < 0) /* rolled back by the store */
 		err = REP_ERR_STORE;
 	if (err) {
-		store_tx_rollback(cx->store);
 		*photo_id = 0;
 		return refuse(out, err == REP_ERR_CONFLICT ? REP_ERR_CONFLICT : REP_ERR_STORE,
 		              "Không ghi được ảnh; hãy thử lại.");
@@ -1120,10 +1295,11 @@ rep_photo_delete(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, int64_t
 	          arena_printf(cx->arena, "%lld:%lld", (long long)lc->c->id, (long long)photo_id),
 	          "", "") < 0)
 		err = REP_ERR_STORE;
-	if (err == 0 && store_tx_commit(cx->store) < 0)
+	if (err)
+		store_tx_rollback(cx->store);
+	else if (store_tx_commit(cx->store) < 0) /* rolled back by the store */
 		err = REP_ERR_STORE;
 	if (err) {
-		store_tx_rollback(cx->store);
 		return refuse(out, (rep_rc_t)err,
 		              err == REP_ERR_NOT_FOUND ? "Không tìm thấy ảnh này trong báo cáo."
 		                                       : "Không xóa được ảnh; hãy thử lại.");

@@ -35,6 +35,7 @@
 
 #include "core/arena.h"
 #include "db/store.h"
+#include "db/writer.h"
 #include "domain/access.h"
 #include "domain/campaign.h"
 #include "domain/rollup.h"
@@ -147,6 +148,7 @@ typedef struct rep_ctx {
 	arena_t *arena;
 	int64_t now; /* Unix seconds; injected for tests */
 	rep_actor_t actor;
+	writer_t *writer; /* commits writes in groups; NULL: each in its own transaction */
 } rep_ctx_t;
 
 /* A report's values laid out by the template's columns: num/has by numeric column, text by
@@ -213,6 +215,13 @@ typedef struct rep_outcome {
  * out is always filled. */
 rep_rc_t rep_apply(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
                    rep_outcome_t *out /* OUT */);
+/* rep_apply without waiting: with cx->writer the checks and writes are queued to it and
+ * done(arg, rc) is called on the writer thread once out is final (for a write: durable,
+ * the roll-ups moved). Without a writer, or for a dry run, done is called before this
+ * returns. *cx and *in are copied; cx->arena, cx->tree, lc and out must outlive done (a
+ * suspended request's arena does). */
+void rep_apply_async(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+                     rep_outcome_t *out, void (*done)(void *arg, rep_rc_t rc), void *arg);
 
 /* A representative photo of unit i's report, already re-encoded (src/media/photo.h):
  * full and thumb JPEG bytes. Added like a save (report.edit, a report not locked by its

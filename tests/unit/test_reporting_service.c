@@ -47,7 +47,10 @@ typedef struct fx {
 	sqlite3 *raw; /* a second connection for raw counts and dumps */
 	arena_t arena;
 	int campaigns;
+	writer_t *writer; /* the second run of the suite goes through a group-committing writer */
 } fx_t;
+
+static int with_writer;
 
 static void
 copy_file(const char *from, const char *to)
@@ -75,6 +78,7 @@ fx_open(fx_t *f)
 	/* the copy holds the same units: the shared tree is its snapshot too */
 	assert_int_equal(store_units_generation(f->st), tree->generation);
 	f->live = rep_live_new(NULL, NULL);
+	f->writer = with_writer ? writer_start(f->st, 0) : NULL;
 	f->cid = demo_cid;
 	assert_int_equal(rep_live_get(f->live, f->st, tree, f->cid, &f->lc), REP_OK);
 	assert_int_equal(sqlite3_open_v2(f->path, &f->raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -85,6 +89,7 @@ static void
 fx_close(fx_t *f)
 {
 	sqlite3_close(f->raw);
+	writer_stop(f->writer);
 	rep_live_free(f->live);
 	store_close(f->st);
 	arena_free(&f->arena);
@@ -239,7 +244,7 @@ make_actors(actor_t *out, const int32_t *pos, const char *const *pos_names, size
 static rep_ctx_t
 ctx_of(fx_t *f, rep_actor_t a)
 {
-	return (rep_ctx_t){f->st, tree, f->live, &f->arena, NOW, a};
+	return (rep_ctx_t){f->st, tree, f->live, &f->arena, NOW, a, f->writer};
 }
 
 /* ---------- values ---------- */
@@ -1107,9 +1112,11 @@ f_tx_begin(store_t *st)
 static int
 f_tx_commit(store_t *st)
 {
-	/* a commit that failed after committing is another story: always before */
+	/* a commit that failed after committing is another story: always before; as the
+	 * store's own, a failed commit has rolled its level back */
 	if (fault_calls++ == fault_at) {
 		fault_injected = 1;
+		real_ops->tx_rollback(st);
 		return -1;
 	}
 	return real_ops->tx_commit(st);
@@ -1482,5 +1489,8 @@ main(void)
 	        cmocka_unit_test(test_faults_all_or_nothing),
 	        cmocka_unit_test(test_dry_run),
 	};
-	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+	int failed = cmocka_run_group_tests_name("inline", tests, setup_all, teardown_all);
+	with_writer = 1;
+	failed += cmocka_run_group_tests_name("writer", tests, setup_all, teardown_all);
+	return failed;
 }

@@ -1,0 +1,238 @@
+/* The group-committing writer (see writer.h). */
+#include "db/writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+
+struct writer {
+	store_t *st;
+	size_t max_group;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t more;
+	writer_job_t *head, **tail; /* queued, oldest first */
+	int stopping;
+	writer_stats_t stats;
+};
+
+static int
+run_job(writer_t *w, writer_job_t *j)
+{
+	if (j->run == NULL)
+		return 0;
+	if (store_tx_begin(w->st) < 0)
+		return -1;
+	if (j->run(j->arg) != 0) {
+		store_tx_rollback(w->st);
+		return -1;
+	}
+	return store_tx_commit(w->st) < 0 ? -1 : 0;
+}
+
+/* Takes the next group off the queue: everything queued up to max_group, stopping before
+ * a barrier job unless it comes first. Called with mu held; NULL when empty. */
+static writer_job_t *
+take_group(writer_t *w, size_t *n)
+{
+	writer_job_t *first = w->head, *last = NULL;
+	*n = 0;
+	for (writer_job_t *j = first; j && *n < w->max_group; j = j->next) {
+		if (j->barrier && j != first)
+			break;
+		last = j;
+		++*n;
+		if (j->barrier)
+			break;
+	}
+	if (last == NULL)
+		return NULL;
+	w->head = last->next;
+	if (w->head == NULL)
+		w->tail = &w->head;
+	last->next = NULL;
+	return first;
+}
+
+static void
+commit_group(writer_t *w, writer_job_t *g, size_t n)
+{
+	int any = 0;
+	for (writer_job_t *j = g; j; j = j->next)
+		any |= j->run != NULL;
+	int committed = 1;
+	if (any) {
+		if (store_tx_begin(w->st) < 0)
+			committed = 0;
+		else {
+			for (writer_job_t *j = g; j; j = j->next)
+				j->ok = run_job(w, j) == 0;
+			committed = store_tx_commit(w->st) == 0;
+		}
+		if (!committed)
+			log_error("writer: a group of %zu writes could not be committed", n);
+	} else
+		for (writer_job_t *j = g; j; j = j->next)
+			j->ok = 1;
+	size_t failed = 0;
+	for (writer_job_t *j = g, *next; j; j = next) {
+		next = j->next; /* done may free the job */
+		int durable = committed && j->ok;
+		failed += !durable;
+		j->done(j->arg, durable);
+	}
+	pthread_mutex_lock(&w->mu);
+	w->stats.groups++;
+	w->stats.jobs += n;
+	w->stats.failed += failed;
+	if (n > w->stats.max_group)
+		w->stats.max_group = n;
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void *
+loop(void *arg)
+{
+	writer_t *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		size_t n;
+		writer_job_t *g = take_group(w, &n);
+		if (g == NULL) {
+			if (w->stopping)
+				break;
+			pthread_cond_wait(&w->more, &w->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&w->mu);
+		commit_group(w, g, n);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+writer_t *
+writer_start(store_t *st, size_t max_group)
+{
+	writer_t *w = xcalloc(1, sizeof *w);
+	w->st = st;
+	w->max_group = max_group ? max_group : 512;
+	w->tail = &w->head;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->more, NULL);
+	if (pthread_create(&w->th, NULL, loop, w) != 0) {
+		pthread_cond_destroy(&w->more);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+writer_stop(writer_t *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->more);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+int
+writer_submit(writer_t *w, writer_job_t *job)
+{
+	job->next = NULL;
+	job->ok = 0;
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->mu);
+		return -1;
+	}
+	*w->tail = job;
+	w->tail = &job->next;
+	pthread_cond_signal(&w->more);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int
+writer_is_self(const writer_t *w)
+{
+	return w != NULL && pthread_equal(w->th, pthread_self());
+}
+
+typedef struct waiting {
+	int (*run)(void *arg);
+	void *arg;
+	int rc, finished;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} waiting_t;
+
+static int
+waiting_run(void *arg)
+{
+	waiting_t *x = arg;
+	x->rc = x->run(x->arg);
+	return x->rc;
+}
+
+static void
+waiting_done(void *arg, int durable)
+{
+	waiting_t *x = arg;
+	pthread_mutex_lock(&x->mu);
+	if (!durable && x->rc == 0)
+		x->rc = -1;
+	x->finished = 1;
+	pthread_cond_signal(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+}
+
+int
+writer_run(writer_t *w, int (*run)(void *arg), void *arg)
+{
+	if (writer_is_self(w)) {
+		if (store_tx_begin(w->st) < 0)
+			return -1;
+		int rc = run(arg);
+		if (rc != 0) {
+			store_tx_rollback(w->st);
+			return rc;
+		}
+		return store_tx_commit(w->st) < 0 ? -1 : 0;
+	}
+	waiting_t x = {.run = run, .arg = arg, .rc = -1};
+	pthread_mutex_init(&x.mu, NULL);
+	pthread_cond_init(&x.cv, NULL);
+	writer_job_t job = {.run = waiting_run, .done = waiting_done, .arg = &x};
+	if (writer_submit(w, &job) < 0) {
+		pthread_cond_destroy(&x.cv);
+		pthread_mutex_destroy(&x.mu);
+		return -1;
+	}
+	pthread_mutex_lock(&x.mu);
+	while (!x.finished)
+		pthread_cond_wait(&x.cv, &x.mu);
+	pthread_mutex_unlock(&x.mu);
+	pthread_cond_destroy(&x.cv);
+	pthread_mutex_destroy(&x.mu);
+	return x.rc;
+}
+
+void
+writer_get_stats(writer_t *w, writer_stats_t *out)
+{
+	pthread_mutex_lock(&w->mu);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->mu);
+}

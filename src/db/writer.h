@@ -1,0 +1,64 @@
+/* The writer: one thread that owns the store's writes and commits them in groups.
+ *
+ * Deadlines bunch thousands of submissions into the last hours. Committed one by one, each
+ * pays its own fsync and holds the write lock for it; committed together, a group of
+ * writes pays one. The writer takes every job queued while the previous group was being
+ * committed, opens one transaction, runs each job in its own savepoint (store_tx_begin
+ * nests), commits once, and only then tells each job how it ended. Durability is
+ * unchanged: a job learns its writes are durable only after the fsync of their commit.
+ *
+ *   job 1 ─┐                       ┌ done(1, durable)
+ *   job 2 ─┼─ BEGIN; SAVEPOINT… ×n ┼ done(2, rolled back: its own failure only)
+ *   job 3 ─┘  COMMIT (one fsync)   └ done(3, durable)
+ *
+ * A job whose run fails is rolled back to its savepoint; the others keep their writes. A
+ * commit that fails (a full disk, an I/O error) fails every job of its group. done runs on
+ * the writer thread, in commit order, after the commit: what is kept in memory from the
+ * store (roll-ups, caches) moves there, and waiting requests are resumed from there.
+ *
+ * A job marked barrier starts a group of its own after the jobs before it are done: it
+ * reads state that the done of earlier jobs moves (a level's submission freezes the
+ * roll-up's totals). */
+#ifndef SUOTDOI_DB_WRITER_H
+#define SUOTDOI_DB_WRITER_H
+
+#include <stddef.h>
+
+#include "db/store.h"
+
+typedef struct writer writer_t;
+
+typedef struct writer_job {
+	/* On the writer thread inside the group's transaction (in its savepoint): 0 keeps
+	 * what it wrote, anything else rolls it back. May be NULL (nothing to write: done
+	 * still comes after the jobs queued before it are durable). */
+	int (*run)(void *arg);
+	/* After the group: durable 1 when run returned 0 and the commit succeeded. */
+	void (*done)(void *arg, int durable);
+	void *arg;
+	int barrier;
+	/* the writer's */
+	int ok;
+	struct writer_job *next;
+} writer_job_t;
+
+typedef struct writer_stats {
+	unsigned long long groups, jobs, failed, max_group;
+} writer_stats_t;
+
+/* Starts the writer thread over st. max_group caps a group (0: 512). NULL on failure. */
+writer_t *writer_start(store_t *st, size_t max_group);
+/* Runs what is queued, then stops the thread. New submissions after this are refused. */
+void writer_stop(writer_t *w);
+/* Queues job (owned by the caller until its done has run). -1 when stopping (done is not
+ * called). */
+int writer_submit(writer_t *w, writer_job_t *job);
+/* Runs run(arg) as a job and waits for the end of its group: returns run's result, or -1
+ * when the commit failed. On the writer thread itself (a job's done writing again) it runs
+ * run inline in a transaction of its own. */
+int writer_run(writer_t *w, int (*run)(void *arg), void *arg);
+/* 1 when called on w's thread. */
+int writer_is_self(const writer_t *w);
+void writer_get_stats(writer_t *w, writer_stats_t *out /* OUT */);
+
+#endif
