@@ -182,7 +182,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	size_t nc = c->tpl->ncols;
 	build_t b = {c,
 	             t,
-	             rollup_new(t->n, nc ? nc : 1),
+	             rollup_new(t, nc ? nc : 1),
 	             0,
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
