@@ -113,7 +113,7 @@ main(int argc, char **argv)
 
 	double rss0 = (bench_rss_kb() / 1024.0);
 	double b0 = bench_now_ms();
-	rollup_t *r = rollup_new(n, NC);
+	rollup_t *r = rollup_new(t, NC);
 	for (int32_t i = 0; i < n; i++)
 		if (status[i])
 			rollup_set(r, i, vals + (size_t)i * NC, has + (size_t)i * NC,

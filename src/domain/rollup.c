@@ -1,55 +1,280 @@
-/* Live roll-up: a Fenwick tree over blocks of BLOCK consecutive units of the depth-first
- * order, per layer, node-major (one node = one contiguous row of ncols int64), plus every
- * unit's own values in one dense unit-major matrix shared by both layers.
+/* Live roll-up (see rollup.h): the reports' own values as varint-coded rows in one byte
+ * pool, and running totals for the few units whose subtree is large.
  *
- * Why blocks: a plain Fenwick over units costs (n+1) x ncols x 8 bytes per layer (25.6 MB
- * for 71,000 units x 45 columns), and the own values needed for deltas cost the same again;
- * two layers would be ~100 MB, the whole server's budget. The own values must be kept
- * anyway, and they already hold every single-unit sum, so the Fenwick only needs to go down
- * to blocks: prefix(x) = Fenwick prefix of the whole blocks before x + the own rows of the
- * at most BLOCK-1 units of x's block before x. One copy of the own values serves both
- * layers: a unit's report is the same figures whether counted or not, and a flag says
- * whether the "counted" layer includes it. At national scale: 25.6 MB own values + 2 x
- * 1.6 MB block Fenwicks + bit sets, and the own matrix comes from calloc (fresh zero pages
- * from mmap), so its pages only become resident as units report.
+ * Why: the previous layout (a dense units x columns int64 matrix of own values plus block
+ * Fenwick trees per layer) held ~24 MB per national campaign (71,000 units x 45 columns),
+ * and every campaign loaded stayed. The figures people type are small counts, most of them
+ * 0, and only bodies report, so:
  *
- * Overflow: values people type are bounded by the template's maximum (1e12), so any sum
- * over <= 70,000-odd units stays below 1e12 x 1e5 = 1e17 < 2^63; deltas (new - old) are
- * bounded the same way. No checks beyond that bound (enforced where reports are validated). */
+ * - Rows. Unit i with a report that has at least one value owns a row in `pool` at off[i]:
+ *   a varint capacity (bytes of body), then the body: a has bitmap, a non-zero bitmap
+ *   (ncols bits each), then each non-zero value in column order as a zigzag LEB128 varint
+ *   (1 byte up to 63, 2 up to 8191, 10 at most for any int64). A national row is ~40 bytes
+ *   instead of 360. A row rewritten no longer than its capacity stays in place; a longer
+ *   one moves to the end and its old bytes are counted as garbage, packed away when they
+ *   reach half the pool (and by every rollup_rebuild).
+ * - Totals. Only units whose subtree has more than ROLLUP_SCAN_MAX units keep a total row
+ *   per layer (~770 at national scale: the root, provinces, districts, big communes); they
+ *   are sorted by unit index with their subtree end and the nearest such ancestor, so a
+ *   change walks up the chain (depth <= 5) and a read of one of them is a copy. Any other
+ *   subtree has at most ROLLUP_SCAN_MAX units and is summed from its rows.
+ * - Totals are uint64 and add modulo 2^64: no signed overflow whatever the values, and a
+ *   total is exact whenever the true sum fits in int64 (rows keep every int64 exactly).
+ *
+ * At national scale (gen's dataset): see rollup_bytes and docs/architecture.md. */
 #include "domain/rollup.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
 
-/* Units per Fenwick leaf block: a prefix reads <= BLOCK-1 own rows plus log2(n/BLOCK)
- * Fenwick rows; 16 keeps both small (~30 rows x 45 columns for 71,000 units) while the
- * block Fenwicks cost 1/16 of the own values. */
-#define BLOCK 16
-
 enum { LAYER_COUNTED, LAYER_ALL, NLAYERS };
 enum { F_PRESENT = 1, F_COUNTED = 2 }; /* unit flags: has a report / the report is counted */
+#define NO_ROW UINT32_MAX              /* off[i]: no row (no report, or no value in it) */
 
 struct rollup {
 	pthread_rwlock_t lock;
-	int32_t n, nblocks;
-	size_t ncols, hwords;        /* hwords: 64-bit words per unit in has */
-	int64_t *own;                /* n x ncols: own values, 0 where no value or no report */
-	uint64_t *has;               /* n x hwords: bit c set when column c has a value */
-	unsigned char *flags;        /* n: F_PRESENT | F_COUNTED */
-	int64_t *fw[NLAYERS];        /* (nblocks+1) x ncols: Fenwick over block sums, 1-based */
-	int32_t *cnt[NLAYERS];       /* nblocks+1: Fenwick over reports per block */
-	int64_t *delta[NLAYERS];     /* ncols each: scratch for rollup_set, under the write lock */
-	_Atomic uint64_t generation; /* bumped by every rollup_set, after the change */
+	int32_t n;
+	size_t ncols, nb;      /* nb: bytes of one bitmap (ncols bits) */
+	unsigned char *flags;  /* n: F_PRESENT | F_COUNTED */
+	uint32_t *off;         /* n: the unit's row in pool, or NO_ROW */
+	unsigned char *pool;   /* rows: varint capacity, then the body */
+	size_t used, cap;      /* bytes of pool in use (garbage included) / allocated */
+	size_t garbage;        /* bytes in use by rows moved or removed */
+	/* units with running totals, by unit index ascending */
+	int32_t nagg;
+	int32_t *agg_unit, *agg_end, *agg_up; /* agg_up: index of the nearest such ancestor, -1 */
+	uint64_t *tot[NLAYERS];               /* nagg x ncols */
+	int32_t *cnt[NLAYERS];                /* nagg: reports in the subtree */
+	/* scratch for writers, under the write lock */
+	int64_t *oldv, *newv;
+	unsigned char *enc; /* one encoded body, at most row_max bytes */
+	size_t row_max;
+	_Atomic uint64_t generation; /* bumped by every change, after it */
 };
 
-rollup_t *
-rollup_new(int32_t n, size_t ncols)
+/* ---------- varints ---------- */
+
+static size_t
+put_varint(unsigned char *p, uint64_t v)
 {
-	if (n < 0)
+	size_t k = 0;
+	while (v >= 0x80) {
+		p[k++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[k++] = (unsigned char)v;
+	return k;
+}
+
+static const unsigned char *
+get_varint(const unsigned char *p, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		unsigned char b = *p++;
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	*v = x;
+	return p;
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
+}
+
+static int64_t
+unzigzag(uint64_t u)
+{
+	/* (u >> 1) ^ -(u & 1), in unsigned arithmetic; the conversion wraps (gcc, clang) */
+	return (int64_t)((u >> 1) ^ (0 - (u & 1)));
+}
+
+/* ---------- rows ---------- */
+
+/* Encode a report's values into r->enc: vals[c] where has (NULL: all) says so. Returns the
+ * body's length, 0 when no column has a value (no row needed). */
+static size_t
+encode(rollup_t *r, const int64_t *vals, const unsigned char *has)
+{
+	size_t nb = r->nb, k = 2 * nb, any = 0;
+	unsigned char *hb = r->enc, *nz = r->enc + nb;
+	memset(r->enc, 0, 2 * nb);
+	for (size_t c = 0; c < r->ncols; c++) {
+		if (has != NULL && !has[c])
+			continue;
+		any = 1;
+		hb[c / 8] |= (unsigned char)(1u << (c % 8));
+		if (vals[c] != 0) {
+			nz[c / 8] |= (unsigned char)(1u << (c % 8));
+			k += put_varint(r->enc + k, zigzag(vals[c]));
+		}
+	}
+	return any ? k : 0;
+}
+
+/* The body of unit's row and its capacity; NULL when it has none. */
+static const unsigned char *
+row_of(const rollup_t *r, int32_t unit, uint64_t *cap)
+{
+	uint32_t o = r->off[unit];
+	if (o == NO_ROW)
+		return NULL;
+	uint64_t c;
+	const unsigned char *body = get_varint(r->pool + o, &c);
+	if (cap)
+		*cap = c;
+	return body;
+}
+
+/* Bytes a row takes in the pool, header included. */
+static size_t
+row_span(const rollup_t *r, int32_t unit)
+{
+	uint64_t cap;
+	const unsigned char *body = row_of(r, unit, &cap);
+	return body ? (size_t)(body - (r->pool + r->off[unit])) + (size_t)cap : 0;
+}
+
+/* Length of an encoded body (its bitmaps say how many varints follow). */
+static size_t
+body_len(const rollup_t *r, const unsigned char *body)
+{
+	const unsigned char *nz = body + r->nb, *p = body + 2 * r->nb;
+	for (size_t b = 0; b < r->nb; b++)
+		for (unsigned bits = nz[b]; bits; bits &= bits - 1) {
+			while (*p & 0x80)
+				p++;
+			p++;
+		}
+	return (size_t)(p - body);
+}
+
+/* out[c] = the row's values (0 where none), has[c] its bitmap (either may be NULL). */
+static void
+decode(const rollup_t *r, const unsigned char *body, int64_t *out, unsigned char *has)
+{
+	const unsigned char *hb = body, *nz = body + r->nb, *p = body + 2 * r->nb;
+	for (size_t c = 0; c < r->ncols; c++) {
+		unsigned bit = 1u << (c % 8);
+		int64_t v = 0;
+		if (nz[c / 8] & bit) {
+			uint64_t u;
+			p = get_varint(p, &u);
+			v = unzigzag(u);
+		}
+		if (out)
+			out[c] = v;
+		if (has)
+			has[c] = (hb[c / 8] & bit) != 0;
+	}
+}
+
+/* acc[c] += the row's value in c (only the non-zero ones are read). */
+static void
+decode_add(const rollup_t *r, const unsigned char *body, uint64_t *acc)
+{
+	const unsigned char *nz = body + r->nb, *p = body + 2 * r->nb;
+	for (size_t b = 0; b < r->nb; b++)
+		for (unsigned bits = nz[b]; bits; bits &= bits - 1) {
+			uint64_t u;
+			p = get_varint(p, &u);
+			acc[b * 8 + (size_t)__builtin_ctz(bits)] += (uint64_t)unzigzag(u);
+		}
+}
+
+/* Room for add more bytes at the end of the pool. */
+static void
+pool_reserve(rollup_t *r, size_t add)
+{
+	size_t need = size_add(r->used, add);
+	if (need <= r->cap)
+		return;
+	if (need >= NO_ROW) {
+		fprintf(stderr, "rollup: more than 4 GiB of rows\n");
+		abort();
+	}
+	size_t cap = r->cap ? r->cap + r->cap / 2 : 4096;
+	if (cap < need)
+		cap = need;
+	if (cap >= NO_ROW)
+		cap = NO_ROW - 1;
+	r->pool = xrealloc(r->pool, cap);
+	r->cap = cap;
+}
+
+/* Rewrite the pool with the live rows only, each trimmed to its length, sized to fit. */
+static void
+pool_pack(rollup_t *r)
+{
+	size_t live = r->used - r->garbage;
+	unsigned char *np = live ? xmalloc(live) : NULL;
+	size_t k = 0;
+	for (int32_t u = 0; u < r->n; u++) {
+		const unsigned char *body = row_of(r, u, NULL);
+		if (body == NULL)
+			continue;
+		size_t len = body_len(r, body);
+		unsigned char hdr[10];
+		size_t h = put_varint(hdr, len);
+		/* a trimmed row is never longer than it was */
+		memcpy(np + k, hdr, h);
+		memcpy(np + k + h, body, len);
+		r->off[u] = (uint32_t)k;
+		k += h + len;
+	}
+	free(r->pool);
+	if (k == 0) {
+		free(np);
+		np = NULL;
+	} else if (k < live)
+		np = xrealloc(np, k);
+	r->pool = np;
+	r->used = r->cap = k;
+	r->garbage = 0;
+}
+
+/* Unit's row becomes the len bytes of r->enc (len 0: no row). */
+static void
+store_row(rollup_t *r, int32_t unit, size_t len)
+{
+	uint64_t cap = 0;
+	unsigned char *body = (unsigned char *)row_of(r, unit, &cap);
+	if (body != NULL && len > 0 && len <= cap) {
+		memcpy(body, r->enc, len); /* in place; bytes past len are slack */
+		return;
+	}
+	if (body != NULL) {
+		r->garbage += row_span(r, unit);
+		r->off[unit] = NO_ROW;
+	}
+	if (len > 0) {
+		unsigned char hdr[10];
+		size_t h = put_varint(hdr, len);
+		pool_reserve(r, h + len);
+		memcpy(r->pool + r->used, hdr, h);
+		memcpy(r->pool + r->used + h, r->enc, len);
+		r->off[unit] = (uint32_t)r->used;
+		r->used += h + len;
+	}
+	if (r->garbage > 4096 && r->garbage > r->used / 2)
+		pool_pack(r);
+}
+
+/* ---------- the roll-up ---------- */
+
+rollup_t *
+rollup_new(const unit_tree_t *t, size_t ncols)
+{
+	if (t == NULL || t->n < 0)
 		return NULL;
 	rollup_t *r = xcalloc(1, sizeof *r);
 	pthread_rwlockattr_t attr;
@@ -61,18 +286,42 @@ rollup_new(int32_t n, size_t ncols)
 #endif
 	pthread_rwlock_init(&r->lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
+	int32_t n = t->n;
 	r->n = n;
-	r->nblocks = (int32_t)(((int64_t)n + BLOCK - 1) / BLOCK);
 	r->ncols = ncols;
-	r->hwords = (ncols + 63) / 64;
-	r->own = xcalloc(size_mul((size_t)n, ncols), sizeof *r->own);
-	r->has = xcalloc(size_mul((size_t)n, r->hwords), sizeof *r->has);
-	r->flags = xcalloc((size_t)n, 1);
-	for (int l = 0; l < NLAYERS; l++) {
-		r->fw[l] = xcalloc(size_mul((size_t)r->nblocks + 1, ncols), sizeof *r->fw[l]);
-		r->cnt[l] = xcalloc((size_t)r->nblocks + 1, sizeof *r->cnt[l]);
-		r->delta[l] = xcalloc(ncols, sizeof *r->delta[l]);
+	r->nb = (ncols + 7) / 8;
+	r->flags = xcalloc((size_t)n + 1, 1);
+	r->off = xmalloc(((size_t)n + 1) * sizeof *r->off);
+	for (int32_t i = 0; i < n; i++)
+		r->off[i] = NO_ROW;
+	for (int32_t i = 0; i < n; i++)
+		if (t->units[i].end - i > ROLLUP_SCAN_MAX)
+			r->nagg++;
+	size_t na = (size_t)r->nagg + 1;
+	r->agg_unit = xmalloc(na * sizeof *r->agg_unit);
+	r->agg_end = xmalloc(na * sizeof *r->agg_end);
+	r->agg_up = xmalloc(na * sizeof *r->agg_up);
+	/* depth-first order: the nearest enclosing total is on top of a stack */
+	int32_t k = 0, *stack = xmalloc(na * sizeof *stack), sp = 0;
+	for (int32_t i = 0; i < n; i++) {
+		if (t->units[i].end - i <= ROLLUP_SCAN_MAX)
+			continue;
+		while (sp > 0 && r->agg_end[stack[sp - 1]] <= i)
+			sp--;
+		r->agg_unit[k] = i;
+		r->agg_end[k] = t->units[i].end;
+		r->agg_up[k] = sp > 0 ? stack[sp - 1] : -1;
+		stack[sp++] = k++;
 	}
+	free(stack);
+	for (int l = 0; l < NLAYERS; l++) {
+		r->tot[l] = xcalloc(size_mul(na, ncols ? ncols : 1), sizeof *r->tot[l]);
+		r->cnt[l] = xcalloc(na, sizeof *r->cnt[l]);
+	}
+	r->oldv = xcalloc(ncols + 1, sizeof *r->oldv);
+	r->newv = xcalloc(ncols + 1, sizeof *r->newv);
+	r->row_max = 2 * r->nb + 10 * ncols + 1;
+	r->enc = xmalloc(r->row_max);
 	return r;
 }
 
@@ -82,14 +331,19 @@ rollup_free(rollup_t *r)
 	if (r == NULL)
 		return;
 	pthread_rwlock_destroy(&r->lock);
-	free(r->own);
-	free(r->has);
 	free(r->flags);
+	free(r->off);
+	free(r->pool);
+	free(r->agg_unit);
+	free(r->agg_end);
+	free(r->agg_up);
 	for (int l = 0; l < NLAYERS; l++) {
-		free(r->fw[l]);
+		free(r->tot[l]);
 		free(r->cnt[l]);
-		free(r->delta[l]);
 	}
+	free(r->oldv);
+	free(r->newv);
+	free(r->enc);
 	free(r);
 }
 
@@ -112,36 +366,62 @@ lock_of(const rollup_t *r)
 	return (pthread_rwlock_t *)&r->lock;
 }
 
+size_t
+rollup_bytes(const rollup_t *r)
+{
+	if (r == NULL)
+		return 0;
+	size_t na = (size_t)r->nagg + 1, nc = r->ncols ? r->ncols : 1;
+	pthread_rwlock_rdlock(lock_of(r));
+	size_t b = sizeof *r + ((size_t)r->n + 1) * (1 + sizeof *r->off) + r->cap +
+	           na * 3 * sizeof(int32_t) +
+	           NLAYERS * (na * nc * sizeof(uint64_t) + na * sizeof(int32_t)) +
+	           2 * (r->ncols + 1) * sizeof(int64_t) + r->row_max;
+	pthread_rwlock_unlock(lock_of(r));
+	return b;
+}
+
 static int
 in_layer(unsigned char flags, int layer)
 {
 	return (flags & (layer == LAYER_ALL ? F_PRESENT : F_COUNTED)) != 0;
 }
 
-/* Unit's own row, has bits and flags set; the layers' deltas left in r->delta. Under the
- * write lock. Returns the old flags (the new ones are in r->flags[unit]). */
+/* The index of the deepest unit with totals whose subtree holds unit, or -1. */
+static int32_t
+agg_above(const rollup_t *r, int32_t unit)
+{
+	int32_t lo = 0, hi = r->nagg; /* the last k with agg_unit[k] <= unit */
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		if (r->agg_unit[mid] <= unit)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int32_t k = lo - 1;
+	/* an enclosing one is before k and encloses k too: climb k's chain */
+	while (k >= 0 && r->agg_end[k] <= unit)
+		k = r->agg_up[k];
+	return k;
+}
+
+/* Unit's row and flags set; the old values left in r->oldv, the new in r->newv. Under the
+ * write lock. Returns the old flags. */
 static unsigned char
 set_own(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
 {
-	size_t nc = r->ncols;
 	unsigned char f0 = r->flags[unit];
 	unsigned char f1 = vals ? (unsigned char)(F_PRESENT | (counted ? F_COUNTED : 0)) : 0;
-	int64_t *row = r->own + (size_t)unit * nc;
-	uint64_t *hrow = r->has + (size_t)unit * r->hwords;
-	for (size_t w = 0; w < r->hwords; w++)
-		hrow[w] = 0;
-	for (size_t c = 0; c < nc; c++) {
-		int present = vals && (has == NULL || has[c]);
-		int64_t nv = present ? vals[c] : 0, ov = row[c];
-		r->delta[LAYER_ALL][c] = nv - ov;
-		r->delta[LAYER_COUNTED][c] =
-		        ((f1 & F_COUNTED) ? nv : 0) - ((f0 & F_COUNTED) ? ov : 0);
-		row[c] = nv;
-		if (present)
-			hrow[c / 64] |= (uint64_t)1 << (c % 64);
-	}
+	const unsigned char *body = row_of(r, unit, NULL);
+	if (body)
+		decode(r, body, r->oldv, NULL);
+	else
+		memset(r->oldv, 0, r->ncols * sizeof *r->oldv);
+	for (size_t c = 0; c < r->ncols; c++)
+		r->newv[c] = vals && (has == NULL || has[c]) ? vals[c] : 0;
+	store_row(r, unit, vals ? encode(r, vals, has) : 0);
 	r->flags[unit] = f1;
-	atomic_fetch_add(&r->generation, 1);
 	return f0;
 }
 
@@ -153,20 +433,20 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 	size_t nc = r->ncols;
 	pthread_rwlock_wrlock(&r->lock);
 	unsigned char f0 = set_own(r, unit, vals, has, counted), f1 = r->flags[unit];
+	int32_t first = agg_above(r, unit);
 	for (int l = 0; l < NLAYERS; l++) {
-		/* out of the layer before and after (a draft edited again, for the counted
-		 * layer): all deltas are 0, since own rows of absent reports are 0 */
-		if (!in_layer(f0, l) && !in_layer(f1, l))
+		int in0 = in_layer(f0, l), in1 = in_layer(f1, l);
+		if (!in0 && !in1)
 			continue;
-		int32_t dc = in_layer(f1, l) - in_layer(f0, l);
-		const int64_t *d = r->delta[l];
-		for (int32_t k = unit / BLOCK + 1; k <= r->nblocks; k += k & -k) {
-			int64_t *node = r->fw[l] + (size_t)k * nc;
+		for (int32_t k = first; k >= 0; k = r->agg_up[k]) {
+			uint64_t *tot = r->tot[l] + (size_t)k * nc;
 			for (size_t c = 0; c < nc; c++)
-				node[c] += d[c];
-			r->cnt[l][k] += dc;
+				tot[c] += (in1 ? (uint64_t)r->newv[c] : 0) -
+				          (in0 ? (uint64_t)r->oldv[c] : 0);
+			r->cnt[l][k] += in1 - in0;
 		}
 	}
+	atomic_fetch_add(&r->generation, 1);
 	pthread_rwlock_unlock(&r->lock);
 }
 
@@ -185,32 +465,44 @@ rollup_rebuild(rollup_t *r)
 {
 	if (r == NULL)
 		return;
-	size_t nc = r->ncols;
+	size_t nc = r->ncols, na = (size_t)r->nagg;
 	pthread_rwlock_wrlock(&r->lock);
+	pool_pack(r);
 	for (int l = 0; l < NLAYERS; l++) {
-		int64_t *fw = r->fw[l];
-		int32_t *cnt = r->cnt[l];
-		memset(fw, 0, size_mul((size_t)r->nblocks + 1, nc) * sizeof *fw);
-		memset(cnt, 0, ((size_t)r->nblocks + 1) * sizeof *cnt);
-		/* each block's own sums, then every node passes its sum to its Fenwick parent:
-		 * O(units x columns) instead of a log factor per unit */
-		for (int32_t u = 0; u < r->n; u++) {
+		memset(r->tot[l], 0, na * nc * sizeof *r->tot[l]);
+		memset(r->cnt[l], 0, na * sizeof *r->cnt[l]);
+	}
+	/* each row into the deepest total enclosing it (a stack, in depth-first order), then
+	 * every total into the one above it, deepest first: O(rows x columns + totals) */
+	int32_t *stack = xmalloc((na + 1) * sizeof *stack), sp = 0, next = 0;
+	for (int32_t u = 0; u < r->n; u++) {
+		while (sp > 0 && r->agg_end[stack[sp - 1]] <= u)
+			sp--;
+		if (next < r->nagg && r->agg_unit[next] == u)
+			stack[sp++] = next++;
+		if (sp == 0 || !r->flags[u])
+			continue;
+		int32_t k = stack[sp - 1];
+		const unsigned char *body = row_of(r, u, NULL);
+		for (int l = 0; l < NLAYERS; l++) {
 			if (!in_layer(r->flags[u], l))
 				continue;
-			int64_t *node = fw + (size_t)(u / BLOCK + 1) * nc;
-			const int64_t *row = r->own + (size_t)u * nc;
-			for (size_t c = 0; c < nc; c++)
-				node[c] += row[c];
-			cnt[u / BLOCK + 1]++;
+			if (body)
+				decode_add(r, body, r->tot[l] + (size_t)k * nc);
+			r->cnt[l][k]++;
 		}
-		for (int32_t k = 1; k <= r->nblocks; k++) {
-			int32_t up = k + (k & -k);
-			if (up > r->nblocks)
-				continue;
-			int64_t *node = fw + (size_t)k * nc, *parent = fw + (size_t)up * nc;
+	}
+	free(stack);
+	for (int32_t k = r->nagg - 1; k >= 0; k--) {
+		int32_t up = r->agg_up[k];
+		if (up < 0)
+			continue;
+		for (int l = 0; l < NLAYERS; l++) {
+			const uint64_t *src = r->tot[l] + (size_t)k * nc;
+			uint64_t *dst = r->tot[l] + (size_t)up * nc;
 			for (size_t c = 0; c < nc; c++)
-				parent[c] += node[c];
-			cnt[up] += cnt[k];
+				dst[c] += src[c];
+			r->cnt[l][up] += r->cnt[l][k];
 		}
 	}
 	atomic_fetch_add(&r->generation, 1);
@@ -223,50 +515,54 @@ rollup_generation(const rollup_t *r)
 	return r ? atomic_load(&((rollup_t *)r)->generation) : 0;
 }
 
-/* out += (or -= when neg) the layer's totals over units [0, x); same for *reports. */
-static void
-prefix_acc(const rollup_t *r, int layer, int32_t x, int neg, int64_t *out, int64_t *reports)
+/* The index of unit's own running totals, or -1 when it has none. */
+static int32_t
+agg_of(const rollup_t *r, int32_t unit)
 {
-	size_t nc = r->ncols;
-	int32_t q = x / BLOCK;
-	int64_t count = 0;
-	for (int32_t k = q; k > 0; k -= k & -k) {
-		const int64_t *node = r->fw[layer] + (size_t)k * nc;
-		if (neg)
-			for (size_t c = 0; c < nc; c++)
-				out[c] -= node[c];
+	int32_t lo = 0, hi = r->nagg - 1;
+	while (lo <= hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		if (r->agg_unit[mid] == unit)
+			return mid;
+		if (r->agg_unit[mid] < unit)
+			lo = mid + 1;
 		else
-			for (size_t c = 0; c < nc; c++)
-				out[c] += node[c];
-		count += r->cnt[layer][k];
+			hi = mid - 1;
 	}
-	for (int32_t i = q * BLOCK; i < x; i++) {
-		if (!in_layer(r->flags[i], layer))
-			continue;
-		const int64_t *row = r->own + (size_t)i * nc;
-		if (neg)
-			for (size_t c = 0; c < nc; c++)
-				out[c] -= row[c];
-		else
-			for (size_t c = 0; c < nc; c++)
-				out[c] += row[c];
-		count++;
-	}
-	*reports += neg ? -count : count;
+	return -1;
 }
 
 void
 rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int include_drafts,
                int64_t *out, int64_t *reports)
 {
+	size_t nc = r->ncols;
 	int64_t nrep = 0;
-	memset(out, 0, r->ncols * sizeof *out);
+	memset(out, 0, nc * sizeof *out);
 	/* a tree of another size is another snapshot: its indexes mean other units */
 	if (t != NULL && t->n == r->n && unit >= 0 && unit < r->n) {
 		int layer = include_drafts ? LAYER_ALL : LAYER_COUNTED;
+		int32_t end = t->units[unit].end, k = agg_of(r, unit);
 		pthread_rwlock_rdlock(lock_of(r));
-		prefix_acc(r, layer, t->units[unit].end, 0, out, &nrep);
-		prefix_acc(r, layer, unit, 1, out, &nrep);
+		if (k >= 0 && r->agg_end[k] == end) {
+			const uint64_t *tot = r->tot[layer] + (size_t)k * nc;
+			for (size_t c = 0; c < nc; c++)
+				out[c] = (int64_t)tot[c]; /* wraps back (gcc, clang) */
+			nrep = r->cnt[layer][k];
+		} else {
+			/* a small subtree (or a tree of another shape: still right, only slower) */
+			uint64_t *acc = (uint64_t *)out; /* same size; 0 bits are 0 */
+			if (end > r->n)
+				end = r->n;
+			for (int32_t u = unit; u < end; u++) {
+				if (!in_layer(r->flags[u], layer))
+					continue;
+				nrep++;
+				const unsigned char *body = row_of(r, u, NULL);
+				if (body)
+					decode_add(r, body, acc);
+			}
+		}
 		pthread_rwlock_unlock(lock_of(r));
 	}
 	if (reports)
@@ -287,13 +583,9 @@ rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out, un
 	pthread_rwlock_rdlock(lock_of(r));
 	int in = in_layer(r->flags[unit], layer);
 	if (in) {
-		const int64_t *row = r->own + (size_t)unit * nc;
-		const uint64_t *hrow = r->has + (size_t)unit * r->hwords;
-		if (out)
-			memcpy(out, row, nc * sizeof *out);
-		if (has)
-			for (size_t c = 0; c < nc; c++)
-				has[c] = (hrow[c / 64] >> (c % 64)) & 1;
+		const unsigned char *body = row_of(r, unit, NULL);
+		if (body)
+			decode(r, body, out, has);
 	}
 	pthread_rwlock_unlock(lock_of(r));
 	return in;

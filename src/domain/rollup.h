@@ -1,9 +1,11 @@
-/* Live roll-up of one campaign's figures over the unit tree: Fenwick trees over the
- * depth-first order (over blocks of 16 units, the units' own values filling in the rest;
- * see rollup.c for why), one per layer with a row of all numeric columns per node, so a
- * report's change reaches every ancestor's totals in O(columns x log units) and any
- * subtree's totals cost the same. Two layers: "counted" (submitted and approved reports)
- * and "all" (drafts included). Thread-safe: readers share, a writer excludes (rwlock). */
+/* Live roll-up of one campaign's figures over the unit tree. Every report's own values are
+ * kept compactly (only units with a report, each row varint-coded: see rollup.c), and
+ * running totals are kept only for the units whose subtree is large (provinces, districts,
+ * the root); a small subtree (a commune and its schools) is summed from its rows when read.
+ * A report's change reaches every total above it in O(columns x depth), and any subtree's
+ * totals cost O(columns) when kept, else O(columns x ROLLUP_SCAN_MAX) at most. Two layers:
+ * "counted" (submitted and approved reports) and "all" (drafts included). Thread-safe:
+ * readers share, a writer excludes (rwlock). */
 #ifndef SUOTDOI_ROLLUP_H
 #define SUOTDOI_ROLLUP_H
 
@@ -14,22 +16,32 @@
 
 typedef struct rollup rollup_t;
 
-/* For n units (a tree snapshot's size) and ncols numeric columns. */
-rollup_t *rollup_new(int32_t n, size_t ncols);
+/* Subtrees of at most this many units have no running totals: they are summed when read. */
+#define ROLLUP_SCAN_MAX 32
+
+/* For the units of tree t (a snapshot; only its shape is copied, t may go afterwards) and
+ * ncols numeric columns. NULL when t is NULL. */
+rollup_t *rollup_new(const unit_tree_t *t, size_t ncols);
 void rollup_free(rollup_t *r);
 int32_t rollup_units(const rollup_t *r);
 size_t rollup_cols(const rollup_t *r);
+/* Heap bytes the roll-up holds now (its struct, rows, totals and index; allocator
+ * overhead aside), under the read lock. */
+size_t rollup_bytes(const rollup_t *r);
 
 /* Set unit i's own values (replacing what it had): vals[ncols] with has[ncols] (a column
  * without a value counts 0; has == NULL: every column has one), in the "all" layer, and in
  * "counted" too when counted != 0 (so counted == 0 takes it out of "counted").
- * vals == NULL removes the unit's report from both layers. Out-of-range unit: ignored. */
+ * vals == NULL removes the unit's report from both layers. Out-of-range unit: ignored.
+ * Any int64 value is kept exactly; totals add up modulo 2^64 (exact whenever the true
+ * total fits in int64, whatever the order of the changes). */
 void rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                 int counted);
 
 /* Bulk loading (building a campaign's roll-up from the store): rollup_load sets unit's own
  * values like rollup_set but leaves the totals alone; rollup_rebuild then computes every
- * total from the units' own values in one pass. Totals read in between are wrong. */
+ * total from the units' own values in one pass (and packs the rows). Totals read in
+ * between are wrong. */
 void rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                  int counted);
 void rollup_rebuild(rollup_t *r);

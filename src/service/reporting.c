@@ -81,21 +81,66 @@ rep_op_code(rep_op_t op)
 
 /* ---------- loaded campaigns ---------- */
 
+/* The registry's lock guards the list and every entry's registry fields; it is never held
+ * while a roll-up is built or read. cv wakes the gets waiting for a build. */
 struct rep_live {
 	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	live_campaign_t *head;
 	void *(*extra_new)(void);
 	void (*extra_free)(void *);
+	int64_t (*now)(void);
+	uint64_t builds;
 };
+
+/* A write that reached an entry while its roll-up was being built: applied before the
+ * entry is handed out (the build may have read the store before the write committed). */
+typedef struct live_pending {
+	int32_t unit;
+	int counted;
+	int64_t *num;
+	unsigned char *has;
+	struct live_pending *next;
+} live_pending_t;
+
+static int64_t
+mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec + 1; /* never 0 */
+}
 
 rep_live_t *
 rep_live_new(void *(*extra_new)(void), void (*extra_free)(void *))
 {
 	rep_live_t *l = xcalloc(1, sizeof *l);
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
 	l->extra_new = extra_new;
 	l->extra_free = extra_free;
+	l->now = mono_now;
 	return l;
+}
+
+void
+rep_live_set_clock(rep_live_t *l, int64_t (*now)(void))
+{
+	pthread_mutex_lock(&l->mu);
+	l->now = now ? now : mono_now;
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void
+pending_free(live_pending_t *p)
+{
+	while (p) {
+		live_pending_t *n = p->next;
+		free(p->num);
+		free(p->has);
+		free(p);
+		p = n;
+	}
 }
 
 static void
@@ -105,6 +150,7 @@ live_entry_free(rep_live_t *l, live_campaign_t *lc)
 	rollup_free(lc->ru);
 	if (l->extra_free && lc->extra)
 		l->extra_free(lc->extra);
+	pending_free(lc->pending);
 	free(lc);
 }
 
@@ -119,8 +165,27 @@ rep_live_free(rep_live_t *l)
 		live_entry_free(l, lc);
 		lc = n;
 	}
+	pthread_cond_destroy(&l->cv);
 	pthread_mutex_destroy(&l->mu);
 	free(l);
+}
+
+void
+rep_live_stats(rep_live_t *l, size_t *entries, size_t *bytes, uint64_t *builds)
+{
+	size_t n = 0, b = 0;
+	pthread_mutex_lock(&l->mu);
+	for (live_campaign_t *lc = l->head; lc; lc = lc->next) {
+		n++;
+		b += rollup_bytes(lc->ru);
+	}
+	if (builds)
+		*builds = l->builds;
+	pthread_mutex_unlock(&l->mu);
+	if (entries)
+		*entries = n;
+	if (bytes)
+		*bytes = b;
 }
 
 /* Roll-up from the store: values come ordered by unit, one unit's row at a time. */
@@ -183,7 +248,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	size_t nc = c->tpl->ncols;
 	build_t b = {c,
 	             t,
-	             rollup_new(t->n, nc ? nc : 1),
+	             rollup_new(t, nc ? nc : 1),
 	             0,
 	             0,
 	             xcalloc(nc ? nc : 1, sizeof *b.num),
@@ -214,24 +279,28 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 	return b.ru;
 }
 
-static int64_t
-mono_now(void)
+/* Whether lc may be freed at now (lock held): see reporting.h. */
+static int
+reapable(const live_campaign_t *lc, int64_t now)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec + 1; /* never 0 */
+	if (lc->building || now - lc->last_used <= REP_LIVE_GRACE)
+		return 0;
+	if (lc->stale_since)
+		return now - lc->stale_since > REP_LIVE_GRACE;
+	int open = lc->c && lc->c->status && !strcmp(lc->c->status, "open");
+	return now - lc->last_used > (open ? REP_LIVE_IDLE_OPEN : REP_LIVE_IDLE_CLOSED);
 }
 
-/* Mark entries that are no longer current, and free those stale long enough (lock held). */
+/* Mark entries that are no longer current (t is newer, or they were forgotten), and free
+ * those whose time is up (lock held). A request still on an older tree marks nothing. */
 static void
-reap(rep_live_t *l, const unit_tree_t *t)
+reap(rep_live_t *l, const unit_tree_t *t, int64_t now)
 {
-	int64_t now = mono_now();
 	for (live_campaign_t **pp = &l->head; *pp;) {
 		live_campaign_t *lc = *pp;
-		if (lc->stale_since == 0 && lc->tree_generation != t->generation)
+		if (lc->stale_since == 0 && lc->tree_generation < t->generation)
 			lc->stale_since = now;
-		if (lc->stale_since && now - lc->stale_since > REP_LIVE_GRACE) {
+		if (reapable(lc, now)) {
 			*pp = lc->next;
 			live_entry_free(l, lc);
 		} else
@@ -239,48 +308,162 @@ reap(rep_live_t *l, const unit_tree_t *t)
 	}
 }
 
+/* Campaign id's entry for tree t, ready or building (lock held), or NULL. */
+static live_campaign_t *
+live_find(rep_live_t *l, const unit_tree_t *t, int64_t id)
+{
+	for (live_campaign_t *lc = l->head; lc; lc = lc->next)
+		if (lc->id == id && lc->tree_generation == t->generation &&
+		    (lc->building || rollup_units(lc->ru) == t->n))
+			return lc;
+	return NULL;
+}
+
 rep_rc_t
 rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_campaign_t **out)
 {
 	*out = NULL;
 	pthread_mutex_lock(&l->mu);
-	reap(l, t);
 	live_campaign_t *lc;
-	for (lc = l->head; lc; lc = lc->next)
-		if (lc->c->id == id && lc->tree_generation == t->generation && lc->ru &&
-		    rollup_units(lc->ru) == t->n)
+	for (;;) {
+		int64_t now = l->now();
+		reap(l, t, now);
+		lc = live_find(l, t, id);
+		if (lc == NULL)
 			break;
-	if (lc == NULL) {
-		campaign_t *c;
-		char err[600];
-		int rc = campaign_load(st, id, &c, err, sizeof err);
-		if (rc <= 0) {
+		if (!lc->building) {
+			lc->last_used = now;
 			pthread_mutex_unlock(&l->mu);
-			if (rc < 0)
-				log_error("%s", err);
-			return rc == 0 ? REP_ERR_NOT_FOUND : REP_ERR_STORE;
+			*out = lc;
+			return REP_OK;
 		}
-		lc = xcalloc(1, sizeof *lc);
-		lc->c = c;
-		lc->tree_generation = t->generation;
-		lc->ru = build_rollup(st, c, t);
-		lc->extra = l->extra_new ? l->extra_new() : NULL;
-		/* older entries stay on the list (requests may hold them) until the end */
-		lc->next = l->head;
-		l->head = lc;
+		/* another get builds it: wait, then look again (it may have failed, or have
+		 * been forgotten meanwhile) */
+		pthread_cond_wait(&l->cv, &l->mu);
 	}
+	/* ours to build, out of the lock; older entries stay on the list (requests may hold
+	 * them) until reaped */
+	lc = xcalloc(1, sizeof *lc);
+	lc->id = id;
+	lc->tree_generation = t->generation;
+	lc->building = 1;
+	lc->last_used = l->now();
+	lc->next = l->head;
+	l->head = lc;
+	pthread_mutex_unlock(&l->mu);
+
+	campaign_t *c;
+	char err[600];
+	int rc = campaign_load(st, id, &c, err, sizeof err);
+	if (rc <= 0) {
+		if (rc < 0)
+			log_error("%s", err);
+		pthread_mutex_lock(&l->mu);
+		for (live_campaign_t **pp = &l->head; *pp; pp = &(*pp)->next)
+			if (*pp == lc) {
+				*pp = lc->next;
+				break;
+			}
+		live_entry_free(l, lc);
+		pthread_cond_broadcast(&l->cv);
+		pthread_mutex_unlock(&l->mu);
+		return rc == 0 ? REP_ERR_NOT_FOUND : REP_ERR_STORE;
+	}
+	/* from here on, writes that find the entry building are kept for it (propagate):
+	 * the build below reads the store after this point */
+	pthread_mutex_lock(&l->mu);
+	lc->c = c;
+	pthread_mutex_unlock(&l->mu);
+	rollup_t *ru = build_rollup(st, c, t);
+	void *extra = l->extra_new ? l->extra_new() : NULL;
+	pthread_mutex_lock(&l->mu);
+	while (lc->pending) {
+		live_pending_t *p = lc->pending;
+		lc->pending = NULL;
+		pthread_mutex_unlock(&l->mu);
+		for (live_pending_t *q = p; q; q = q->next)
+			rollup_set(ru, q->unit, q->num, q->has, q->counted);
+		pending_free(p);
+		pthread_mutex_lock(&l->mu);
+	}
+	lc->ru = ru;
+	lc->extra = extra;
+	lc->building = 0;
+	lc->last_used = l->now();
+	l->builds++;
+	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	*out = lc;
 	return REP_OK;
+}
+
+live_campaign_t *
+rep_live_peek(rep_live_t *l, const unit_tree_t *t, int64_t id)
+{
+	pthread_mutex_lock(&l->mu);
+	int64_t now = l->now();
+	reap(l, t, now);
+	live_campaign_t *lc = live_find(l, t, id);
+	if (lc && lc->building)
+		lc = NULL;
+	if (lc)
+		lc->last_used = now;
+	pthread_mutex_unlock(&l->mu);
+	return lc;
 }
 
 void
 rep_live_forget(rep_live_t *l, int64_t id)
 {
 	pthread_mutex_lock(&l->mu);
+	int64_t now = l->now();
 	for (live_campaign_t *lc = l->head; lc; lc = lc->next)
-		if (id == 0 || lc->c->id == id)
+		if (id == 0 || lc->id == id) {
 			lc->tree_generation = -1;
+			if (lc->stale_since == 0)
+				lc->stale_since = now;
+		}
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* Unit's values num/has by the columns of template from, laid out by the columns of to
+ * (matched by item code; to's items that from lacks are empty): *v and *h, freed by the
+ * caller. */
+static void
+map_values(const template_t *from, const template_t *to, const int64_t *num,
+           const unsigned char *has, int64_t **v, unsigned char **h)
+{
+	size_t nc = to->ncols ? to->ncols : 1;
+	*v = xcalloc(nc, sizeof **v);
+	*h = xcalloc(nc, 1);
+	for (size_t col = 0; col < to->ncols; col++) {
+		const tpl_item_t *mine = template_item(from, template_item_col(to, (int)col)->code);
+		if (mine && mine->col >= 0) {
+			(*v)[col] = num[mine->col];
+			(*h)[col] = has[mine->col];
+		}
+	}
+}
+
+/* A committed write of unit's values (by the columns of from) for campaign id, whose
+ * entry for t is being built: kept for the builder, which applies it before handing the
+ * entry out. Nothing when there is no such build, or when it has not started reading the
+ * store yet (c not set: it will read this write). */
+static void
+live_defer(rep_live_t *l, const unit_tree_t *t, int64_t id, const template_t *from,
+           int32_t unit, const int64_t *num, const unsigned char *has, int counted)
+{
+	pthread_mutex_lock(&l->mu);
+	live_campaign_t *lc = live_find(l, t, id);
+	if (lc && lc->building && lc->c) {
+		live_pending_t *p = xcalloc(1, sizeof *p), **tail = &lc->pending;
+		p->unit = unit;
+		p->counted = counted;
+		map_values(from, lc->c->tpl, num, has, &p->num, &p->has);
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = p;
+	}
 	pthread_mutex_unlock(&l->mu);
 }
 
@@ -595,7 +778,9 @@ audit(const rep_ctx_t *cx, int32_t unit, const char *action, const char *target,
 }
 
 /* A report written in campaign lc also counts in every campaign lc adopts (up the chain):
- * update those roll-ups that are loaded, mapping values by item code. */
+ * update those roll-ups that are loaded, mapping values by item code. One not loaded is
+ * not built here (that would cost the writer ~0.4 s): it reads this committed write from
+ * the store when it is built; one being built gets the write when its build ends. */
 static void
 propagate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t *num,
           const unsigned char *has, int counted)
@@ -608,21 +793,14 @@ propagate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t 
 	if (campaign_ancestry(cx->store, lc->c->parent_id, &chain, &n) < 0)
 		return;
 	for (size_t k = 0; k < n; k++) {
-		live_campaign_t *up;
-		if (rep_live_get(cx->live, cx->store, t, chain[k], &up) != REP_OK)
+		live_campaign_t *up = rep_live_peek(cx->live, t, chain[k]);
+		if (up == NULL) {
+			live_defer(cx->live, t, chain[k], lc->c->tpl, unit, num, has, counted);
 			continue;
-		const template_t *pt = up->c->tpl;
-		size_t nc = pt->ncols ? pt->ncols : 1;
-		int64_t *v = xcalloc(nc, sizeof *v);
-		unsigned char *h = xcalloc(nc, 1);
-		for (size_t col = 0; col < pt->ncols; col++) {
-			const tpl_item_t *mine =
-			        template_item(lc->c->tpl, template_item_col(pt, (int)col)->code);
-			if (mine && mine->col >= 0) {
-				v[col] = num[mine->col];
-				h[col] = has[mine->col];
-			}
 		}
+		int64_t *v;
+		unsigned char *h;
+		map_values(lc->c->tpl, up->c->tpl, num, has, &v, &h);
 		rollup_set(up->ru, unit, v, h, counted);
 		free(v);
 		free(h);

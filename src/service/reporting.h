@@ -100,7 +100,9 @@ const rep_transition_t *rep_transitions(size_t *n /* OUT */);
 
 /* A campaign loaded with its roll-up for one unit tree snapshot. Shared by every thread;
  * the roll-up has its own lock. extra is the caller's (the web layer keeps its page cache
- * there), made and freed through the registry's hooks. */
+ * there), made and freed through the registry's hooks, with the entry. The fields below
+ * next are the registry's, under its lock. */
+struct live_pending;
 typedef struct live_campaign {
 	campaign_t *c;
 	rollup_t *ru;
@@ -108,26 +110,53 @@ typedef struct live_campaign {
 	void *extra;
 	int64_t stale_since; /* monotonic seconds when it went stale; 0 while current */
 	struct live_campaign *next;
+	int64_t id;                   /* the campaign's id (c is NULL while building starts) */
+	int64_t last_used;            /* monotonic seconds of the last get or peek returning it */
+	int building;                 /* 1 while its roll-up is built (not handed out yet) */
+	struct live_pending *pending; /* writes that arrived while building, oldest first */
 } live_campaign_t;
 
 typedef struct rep_live rep_live_t;
+
+/* Lifetime of an entry handed out, without reference counts: every rep_live_get and
+ * rep_live_peek that returns an entry stamps its last use, and an entry is freed only
+ * REP_LIVE_GRACE seconds or more after its last use (a request holding an entry must be
+ * done with it by then: requests take seconds; so must a job that holds one longer, by
+ * getting it again). Then it is freed by a later rep_live_get or rep_live_peek when:
+ * - it is stale (rep_live_forget, or a newer unit tree) and REP_LIVE_GRACE seconds passed
+ *   since both its last use and its going stale;
+ * - its campaign is not open and it was not used for REP_LIVE_IDLE_CLOSED seconds;
+ * - it was not used for REP_LIVE_IDLE_OPEN seconds (a night without users).
+ * A later rep_live_get loads it again from the store (one build, ~0.4 s nationally). */
 #define REP_LIVE_GRACE 900
+#define REP_LIVE_IDLE_CLOSED 900
+#define REP_LIVE_IDLE_OPEN 7200
 
 /* A registry of loaded campaigns. extra_new/extra_free (may be NULL) make and free each
- * entry's extra. */
+ * entry's extra; extra_free runs with the registry's lock held (it must not call it). */
 rep_live_t *rep_live_new(void *(*extra_new)(void), void (*extra_free)(void *));
-/* Frees every entry: no request may hold one any more. */
+/* Frees every entry: no request may hold one any more, and no rep_live_get may be under
+ * way. */
 void rep_live_free(rep_live_t *l);
 /* Campaign id with a roll-up for tree t, loading it (and building its roll-up from the
- * store) the first time or when t is newer. An entry lives at least REP_LIVE_GRACE
- * seconds after it went stale (a request holding it finishes well within that), then is
- * freed by a later call; the current one lives until rep_live_free.
+ * store) the first time, when t is newer, or after it was freed (see above). The build
+ * runs without the registry's lock: gets of other campaigns go on meanwhile; a get of the
+ * same campaign and tree waits for that build and gets the same entry (one build). The
+ * entry is valid for REP_LIVE_GRACE seconds after the call at least (see above).
  * Returns REP_OK with *out, REP_ERR_NOT_FOUND, or REP_ERR_STORE (logged). */
 rep_rc_t rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id,
                       live_campaign_t **out /* OUT */);
+/* Campaign id's entry for tree t if it is loaded and current, else NULL; never builds nor
+ * waits for a build. Same lifetime as rep_live_get's. */
+live_campaign_t *rep_live_peek(rep_live_t *l, const unit_tree_t *t, int64_t id);
 /* The next rep_live_get of id loads it anew (its row changed); id 0: every campaign
  * (another process wrote to the store). */
 void rep_live_forget(rep_live_t *l, int64_t id);
+/* For tests and metrics: entries held (building ones included), the bytes of their
+ * roll-ups, and how many roll-ups were built since rep_live_new. Any may be NULL. */
+void rep_live_stats(rep_live_t *l, size_t *entries, size_t *bytes, uint64_t *builds);
+/* For tests: the monotonic clock in seconds (default CLOCK_MONOTONIC, never 0). */
+void rep_live_set_clock(rep_live_t *l, int64_t (*now)(void));
 
 /* ---- who acts, on what ---- */
 

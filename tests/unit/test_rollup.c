@@ -1,6 +1,7 @@
 /* Live roll-up: every subtree's totals against a brute-force sum over [i, end) kept by the
  * test itself, on a small hand-made tree and on the national registry (10,807 units) under
- * random edits; counted/draft layers, removal, has flags, and readers racing a writer. */
+ * random edits (any int64 value); counted/draft layers, removal, has flags, readers racing
+ * a writer, and the memory it takes against a bound computed from the data. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,7 +168,7 @@ static void
 test_small_tree(void **state)
 {
 	(void)state;
-	rollup_t *r = rollup_new(small->n, 3);
+	rollup_t *r = rollup_new(small, 3);
 	model_t m;
 	model_init(&m, small->n, 3);
 	assert_int_equal(rollup_units(r), small->n);
@@ -205,7 +206,7 @@ static void
 test_counted_to_draft_and_back(void **state)
 {
 	(void)state;
-	rollup_t *r = rollup_new(small->n, 2);
+	rollup_t *r = rollup_new(small, 2);
 	model_t m;
 	model_init(&m, small->n, 2);
 	int64_t v[2] = {7, 9}, w[2] = {70, 90}, out[2], rep;
@@ -237,7 +238,7 @@ static void
 test_remove(void **state)
 {
 	(void)state;
-	rollup_t *r = rollup_new(small->n, 2);
+	rollup_t *r = rollup_new(small, 2);
 	model_t m;
 	model_init(&m, small->n, 2);
 	int64_t v[2] = {5, 6}, out[2], rep;
@@ -261,7 +262,7 @@ static void
 test_has_flags(void **state)
 {
 	(void)state;
-	rollup_t *r = rollup_new(small->n, 3);
+	rollup_t *r = rollup_new(small, 3);
 	model_t m;
 	model_init(&m, small->n, 3);
 	/* a value without has counts 0 even if the caller left junk in vals */
@@ -299,7 +300,7 @@ static void
 test_bad_arguments(void **state)
 {
 	(void)state;
-	rollup_t *r = rollup_new(small->n, 2);
+	rollup_t *r = rollup_new(small, 2);
 	int64_t v[2] = {1, 2}, out[2] = {9, 9}, rep = 9;
 	rollup_set(r, -1, v, NULL, 1);
 	rollup_set(r, small->n, v, NULL, 1);
@@ -317,9 +318,12 @@ test_bad_arguments(void **state)
 	assert_int_equal(rollup_own(r, -1, 1, out, NULL), 0);
 	rollup_free(r);
 	rollup_free(NULL);
-	assert_null(rollup_new(-1, 2));
-	r = rollup_new(0, 0);
-	assert_int_equal(rollup_units(r), 0);
+	assert_null(rollup_new(NULL, 2));
+	r = rollup_new(small, 0);
+	assert_int_equal(rollup_cols(r), 0);
+	rollup_set(r, 1, v, NULL, 1);
+	rollup_subtree(r, small, 0, 1, out, &rep);
+	assert_int_equal(rep, 1);
 	rollup_free(r);
 }
 
@@ -330,7 +334,7 @@ test_random_national(void **state)
 	enum { NC = 5 };
 	int32_t n = big->n;
 	assert_true(n > 10000);
-	rollup_t *r = rollup_new(n, NC);
+	rollup_t *r = rollup_new(big, NC);
 	model_t m;
 	model_init(&m, n, NC);
 	srand(20250301);
@@ -389,7 +393,7 @@ test_bulk_load(void **state)
 	(void)state;
 	enum { NC = 3 };
 	int32_t n = big->n;
-	rollup_t *r = rollup_new(n, NC);
+	rollup_t *r = rollup_new(big, NC);
 	model_t m;
 	model_init(&m, n, NC);
 	srand(7);
@@ -466,7 +470,7 @@ static void
 test_concurrent(void **state)
 {
 	(void)state;
-	race_t x = {.r = rollup_new(big->n, 2)};
+	race_t x = {.r = rollup_new(big, 2)};
 	atomic_init(&x.bad, 0);
 	atomic_init(&x.stop, 0);
 	pthread_t th[4];
@@ -483,6 +487,200 @@ test_concurrent(void **state)
 	rollup_free(x.r);
 }
 
+/* Random sets and removals over the national registry with values anywhere in int64 (the
+ * extremes too), in both layers: every subtree's totals equal a naive sum modulo 2^64 (what
+ * rollup.h promises; exact whenever the true sum fits), and every own row round-trips. Rows
+ * change length often, so rows move and the pool gets packed along the way. */
+static int64_t
+random_value(unsigned *seed)
+{
+	switch (rand_r(seed) % 8) {
+	case 0:
+		return 0;
+	case 1:
+		return INT64_MAX - rand_r(seed) % 3;
+	case 2:
+		return INT64_MIN + rand_r(seed) % 3;
+	case 3: /* large, either sign: 2^40..2^62 */
+		return ((int64_t)1 << (40 + rand_r(seed) % 23)) * (rand_r(seed) % 2 ? 1 : -1) +
+		       rand_r(seed) % 1000;
+	case 4:
+		return -(int64_t)(rand_r(seed) % 100);
+	default:
+		return rand_r(seed) % 3000;
+	}
+}
+
+static void
+check_unit_mod(const rollup_t *r, const model_t *m, const unit_tree_t *t, int32_t i, int drafts)
+{
+	enum { MAXC = 8 };
+	uint64_t want[MAXC] = {0};
+	int64_t got[MAXC], wrep = 0, grep = -1;
+	for (int32_t j = i; j < t->units[i].end; j++) {
+		if (!(drafts ? m->pres[j] : m->cnt[j]))
+			continue;
+		wrep++;
+		for (size_t c = 0; c < m->nc; c++)
+			if (m->has[(size_t)j * m->nc + c])
+				want[c] += (uint64_t)m->vals[(size_t)j * m->nc + c];
+	}
+	rollup_subtree(r, t, i, drafts, got, &grep);
+	for (size_t c = 0; c < m->nc; c++)
+		if ((uint64_t)got[c] != want[c])
+			fail_msg("unit %s layer %d col %zu: got %llu, want %llu", t->units[i].code,
+			         drafts, c, (unsigned long long)got[c], (unsigned long long)want[c]);
+	assert_int_equal(grep, wrep);
+}
+
+static void
+check_own_all(const rollup_t *r, const model_t *m)
+{
+	int64_t out[8];
+	unsigned char has[8];
+	for (int32_t i = 0; i < m->n; i++)
+		for (int d = 0; d < 2; d++) {
+			int want = d ? m->pres[i] : m->cnt[i];
+			assert_int_equal(rollup_own(r, i, d, out, has), want);
+			for (size_t c = 0; c < m->nc; c++) {
+				int h = want && m->has[(size_t)i * m->nc + c];
+				assert_int_equal(has[c], h);
+				if (out[c] != (h ? m->vals[(size_t)i * m->nc + c] : 0))
+					fail_msg("own unit %d col %zu: got %lld", i, c,
+					         (long long)out[c]);
+			}
+		}
+}
+
+static void
+test_random_large_values(void **state)
+{
+	(void)state;
+	enum { NC = 7 };
+	int32_t n = big->n;
+	rollup_t *r = rollup_new(big, NC);
+	model_t m;
+	model_init(&m, n, NC);
+	unsigned seed = 42;
+	/* a bulk load first, like a campaign built from the store */
+	for (int32_t i = 0; i < n; i += 1 + rand_r(&seed) % 3) {
+		int64_t v[NC];
+		unsigned char has[NC];
+		for (int c = 0; c < NC; c++) {
+			v[c] = random_value(&seed);
+			has[c] = rand_r(&seed) % 6 != 0;
+		}
+		int counted = rand_r(&seed) % 3 != 0;
+		rollup_load(r, i, v, has, counted);
+		m.pres[i] = 1;
+		m.cnt[i] = (unsigned char)counted;
+		for (int c = 0; c < NC; c++) {
+			m.vals[(size_t)i * NC + c] = v[c];
+			m.has[(size_t)i * NC + c] = has[c];
+		}
+	}
+	rollup_rebuild(r);
+	for (int round = 0; round < 4; round++) {
+		for (int op = 0; op < 5000; op++) {
+			/* mostly in a few provinces, so the same rows are rewritten */
+			int32_t unit = rand_r(&seed) % 4 ? (int32_t)(rand_r(&seed) % 600)
+			                                 : (int32_t)(rand_r(&seed) % (unsigned)n);
+			if (rand_r(&seed) % 5 == 0) {
+				set(r, &m, unit, NULL, NULL, 0);
+				continue;
+			}
+			int64_t v[NC];
+			unsigned char has[NC];
+			for (int c = 0; c < NC; c++) {
+				v[c] = random_value(&seed);
+				has[c] = rand_r(&seed) % 5 != 0;
+			}
+			/* a report without any value still counts as a report */
+			set(r, &m, unit, v, rand_r(&seed) % 20 ? has : (unsigned char[NC]){0},
+			    rand_r(&seed) % 2);
+		}
+		for (int32_t i = 0; i < n; i++)
+			for (int d = 0; d < 2; d++)
+				check_unit_mod(r, &m, big, i, d);
+	}
+	check_own_all(r, &m);
+	/* a rebuild from the rows as they are gives the same totals */
+	rollup_rebuild(r);
+	for (int32_t i = 0; i < n; i++)
+		for (int d = 0; d < 2; d++)
+			check_unit_mod(r, &m, big, i, d);
+	check_own_all(r, &m);
+	rollup_free(r);
+	model_free(&m);
+}
+
+/* Zigzag LEB128 length, as rollup.c codes a value. */
+static size_t
+varint_len(int64_t v)
+{
+	uint64_t u = ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
+	size_t k = 1;
+	while (u >= 0x80) {
+		u >>= 7;
+		k++;
+	}
+	return k;
+}
+
+/* The roll-up's memory stays within a bound computed from the data: a byte of flags and a
+ * 4-byte offset per unit, each report's row (a length byte, two bitmaps, its non-zero
+ * values' varints), and two rows of int64 totals per unit whose subtree exceeds
+ * ROLLUP_SCAN_MAX; a fifth of the dense int64 matrix of the old layout at most. Rewrites leave
+ * garbage but never more than the rows' size again (then a pack). */
+static void
+test_bytes_bound(void **state)
+{
+	(void)state;
+	enum { NC = 45 };
+	int32_t n = big->n;
+	rollup_t *r = rollup_new(big, NC);
+	unsigned seed = 3;
+	size_t rows = 0, nb = (NC + 7) / 8, naggs = 0;
+	for (int32_t i = 0; i < n; i++)
+		if (big->units[i].end - i > ROLLUP_SCAN_MAX)
+			naggs++;
+	int64_t v[NC];
+	for (int32_t i = 0; i < n; i++) {
+		if (rand_r(&seed) % 10 == 0)
+			continue; /* has not reported */
+		size_t len = 2 * nb;
+		for (int c = 0; c < NC; c++) {
+			/* like gen's data: small counts, half of them 0, some money */
+			v[c] = rand_r(&seed) % 2 ? 0
+			       : c == 44         ? (int64_t)(rand_r(&seed) % 200) * 100000
+			                         : rand_r(&seed) % 500;
+			if (v[c])
+				len += varint_len(v[c]);
+		}
+		rows += 1 + len + (len >= 128);
+		rollup_load(r, i, v, NULL, 1);
+	}
+	rollup_rebuild(r);
+	size_t fixed = (size_t)n * 5 + naggs * 2 * (NC * 8 + 4) + naggs * 12 + 4096;
+	size_t bytes = rollup_bytes(r), dense = (size_t)n * NC * 8;
+	print_message("roll-up: %zu bytes (rows %zu, %zu totals) for %d units; dense %zu\n", bytes,
+	              rows, naggs, n, dense);
+	assert_true(bytes <= fixed + rows);
+	assert_true(bytes * 5 < dense);
+	/* churn: every row rewritten longer and shorter many times */
+	for (int op = 0; op < 50000; op++) {
+		int32_t i = (int32_t)(rand_r(&seed) % (unsigned)n);
+		for (int c = 0; c < NC; c++)
+			v[c] = rand_r(&seed) % 4 ? rand_r(&seed) % 100 : rand_r(&seed);
+		rollup_set(r, i, rand_r(&seed) % 10 ? v : NULL, NULL, 1);
+	}
+	size_t most = (size_t)n * (1 + 2 + 2 * nb + NC * varint_len(RAND_MAX));
+	assert_true(rollup_bytes(r) <= fixed + 3 * most);
+	rollup_rebuild(r);
+	assert_true(rollup_bytes(r) <= fixed + most);
+	rollup_free(r);
+}
+
 int
 main(void)
 {
@@ -495,6 +693,8 @@ main(void)
 	        cmocka_unit_test(test_random_national),
 	        cmocka_unit_test(test_bulk_load),
 	        cmocka_unit_test(test_concurrent),
+	        cmocka_unit_test(test_random_large_values),
+	        cmocka_unit_test(test_bytes_bound),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
