@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/mem.h"
@@ -17,6 +18,14 @@ struct writer {
 	int stopping;
 	writer_stats_t stats;
 };
+
+static unsigned long long
+now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
 
 static int
 run_job(writer_t *w, writer_job_t *j)
@@ -63,13 +72,16 @@ commit_group(writer_t *w, writer_job_t *g, size_t n)
 	for (writer_job_t *j = g; j; j = j->next)
 		any |= j->run != NULL;
 	int committed = 1;
+	unsigned long long t0 = now_ns(), t1 = t0, t2 = t0;
 	if (any) {
 		if (store_tx_begin(w->st) < 0)
 			committed = 0;
 		else {
 			for (writer_job_t *j = g; j; j = j->next)
 				j->ok = run_job(w, j) == 0;
+			t1 = now_ns();
 			committed = store_tx_commit(w->st) == 0;
+			t2 = now_ns();
 		}
 		if (!committed)
 			log_error("writer: a group of %zu writes could not be committed", n);
@@ -83,7 +95,11 @@ commit_group(writer_t *w, writer_job_t *g, size_t n)
 		failed += !durable;
 		j->done(j->arg, durable);
 	}
+	unsigned long long t3 = now_ns();
 	pthread_mutex_lock(&w->mu);
+	w->stats.run_ns += t1 - t0;
+	w->stats.commit_ns += t2 - t1;
+	w->stats.done_ns += t3 - t2;
 	w->stats.groups++;
 	w->stats.jobs += n;
 	w->stats.failed += failed;
@@ -142,6 +158,12 @@ writer_stop(writer_t *w)
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->th, NULL);
+	if (w->stats.jobs > 0)
+		log_info("writer: %llu writes in %llu groups (largest %llu, %llu failed); "
+		         "%.1f ms running them, %.1f ms committing, %.1f ms after",
+		         w->stats.jobs, w->stats.groups, w->stats.max_group, w->stats.failed,
+		         (double)w->stats.run_ns / 1e6, (double)w->stats.commit_ns / 1e6,
+		         (double)w->stats.done_ns / 1e6);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->mu);
 	free(w);

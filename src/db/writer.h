@@ -44,11 +44,14 @@ typedef struct writer_job {
 
 typedef struct writer_stats {
 	unsigned long long groups, jobs, failed, max_group;
+	/* nanoseconds spent running jobs, committing (the fsync), and in their done */
+	unsigned long long run_ns, commit_ns, done_ns;
 } writer_stats_t;
 
 /* Starts the writer thread over st. max_group caps a group (0: 512). NULL on failure. */
 writer_t *writer_start(store_t *st, size_t max_group);
-/* Runs what is queued, then stops the thread. New submissions after this are refused. */
+/* Runs what is queued, then stops the thread (logging its stats). New submissions after
+ * this are refused. */
 void writer_stop(writer_t *w);
 /* Queues job (owned by the caller until its done has run). -1 when stopping (done is not
  * called). */
