@@ -9,7 +9,11 @@
  *      submit are its own rights), and --readers accounts overseeing the nation, half
  *      signed in with a session cookie, half with an API token. Tokens and sessions are
  *      stored as the code stores them: the BLAKE2b-256 hash of the text (auth_token_hash),
- *      marked as used just now so that no "touch" write is counted as a submission's;
+ *      marked as used just now so that no "touch" write is counted as a submission's.
+ *      When fewer than --pool schools are left to submit (the generated campaign leaves
+ *      ~7,500, five seconds at the target rate), submitted school reports are returned
+ *      first, as a reviewer would, until there are --pool (their figures leave the totals
+ *      until they are submitted again);
  *   2. starts the real `suotdoi serve` on the copy and warms it (national dashboard, every
  *      dashboard URL the readers use, once);
  *   3. runs the burst for --seconds (or until the schools run out): K writer connections,
@@ -32,7 +36,7 @@
  *
  * Usage: bench_burst --bin SUOTDOI --db NATIONAL.db [--assets DIR] [--tsv OUT]
  *        [--conns 8,16,64] [--readers 16] [--seconds 15] [--probes 10] [--port 18490]
- *        [--threads N] [--keep]
+ *        [--pool 30000] [--threads N] [--keep]
  * The copies go into a temporary directory beside --db (same disk), removed at the end. */
 #include <curl/curl.h>
 #include <jansson.h>
@@ -83,6 +87,8 @@ typedef struct plan {
 	int nreaders;
 	int probe_col;            /* column of PROBE_ITEM */
 	int64_t submitted_before; /* counted reports of the campaign before the burst */
+	int64_t probe_before;     /* the national total of PROBE_ITEM before the burst */
+	size_t returned;          /* submitted reports returned to make the pool */
 } plan_t;
 
 static int64_t
@@ -236,7 +242,7 @@ new_token(sqlite3_stmt *t, int64_t uid, int64_t now, char *out, size_t n)
 
 /* Everything the burst needs, written into the copy at db before the server starts. */
 static int
-prepare(const char *db, int nreaders, plan_t *p)
+prepare(const char *db, int nreaders, size_t pool, plan_t *p)
 {
 	sqlite3 *q = NULL;
 	sqlite3_stmt *s = NULL, *iu = NULL, *ir = NULL, *it = NULL, *is = NULL;
@@ -283,11 +289,39 @@ prepare(const char *db, int nreaders, plan_t *p)
 		goto fail;
 	}
 	p->probe_col = pi->col;
+	/* Not enough schools left to submit for a long burst at a high rate: submitted reports
+	 * of schools are returned (as a reviewer would, so save + submit is legal again) until
+	 * the pool has that many. Their figures leave the totals until they come back. */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM units u LEFT JOIN reports r ON r.unit_id=u.id AND"
+	         " r.campaign_id=%lld WHERE u.active=1 AND coalesce(r.status,'draft') IN"
+	         " ('draft','returned','reopened') AND instr('%s', ' ' || u.kind || ' ') > 0",
+	         (long long)p->campaign_id, kinds);
+	int64_t have = scalar(q, sql);
+	if (have >= 0 && (size_t)have < pool) {
+		snprintf(sql, sizeof sql,
+		         "UPDATE reports SET status='returned', version=version+1,"
+		         " comment='Bench: trả lại để nộp lại', reviewed_at=%lld WHERE id IN"
+		         " (SELECT r.id FROM reports r JOIN units u ON u.id=r.unit_id WHERE"
+		         " r.campaign_id=%lld AND r.status='submitted' AND instr('%s', ' ' ||"
+		         " u.kind || ' ') > 0 ORDER BY (r.id * 2654435761) %% 1000003 LIMIT %zu)",
+		         (long long)time(NULL), (long long)p->campaign_id, kinds,
+		         pool - (size_t)have);
+		if (exec(q, sql) < 0)
+			goto fail;
+		p->returned = (size_t)sqlite3_changes(q);
+	}
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM reports WHERE campaign_id=%lld"
 	         " AND status IN ('submitted','approved')",
 	         (long long)p->campaign_id);
 	p->submitted_before = scalar(q, sql);
+	snprintf(sql, sizeof sql,
+	         "SELECT coalesce(sum(v.num),0) FROM report_values v JOIN reports r"
+	         " ON r.id=v.report_id WHERE r.campaign_id=%lld AND r.status IN"
+	         " ('submitted','approved') AND v.item='%s' AND v.has_num=1",
+	         (long long)p->campaign_id, PROBE_ITEM);
+	p->probe_before = scalar(q, sql);
 
 	/* the schools: expected kinds, active, no counted report, nothing approved above them
 	 * (the generator approves nothing; an approved report anywhere is refused here) */
@@ -697,7 +731,9 @@ conn_done(burst_t *b, conn_t *c, CURLcode rc)
 	const char *st = json_string_value(json_object_get(o, "status"));
 	json_t *ver = json_object_get(o, "version");
 	if (c->kind == W_SAVE) {
-		ok = ok && st && !strcmp(st, "draft") && json_is_integer(ver);
+		/* a save keeps a returned report returned */
+		ok = ok && st && (!strcmp(st, "draft") || !strcmp(st, "returned")) &&
+		     json_is_integer(ver);
 		if (ok) {
 			lat_add(&b->save, ms);
 			free(c->post);
@@ -831,6 +867,7 @@ probe_run(void *arg)
 typedef struct opts {
 	const char *bin, *src, *assets, *dir;
 	int readers, probes, port;
+	size_t pool;
 	double seconds;
 	unsigned threads;
 } opts_t;
@@ -858,7 +895,7 @@ level(const opts_t *o, int k)
 	plan_t p;
 	printf("burst with %d writer connections: copying, preparing ...\n", k);
 	fflush(stdout);
-	if (copy_db(o->src, db) < 0 || prepare(db, o->readers, &p) < 0)
+	if (copy_db(o->src, db) < 0 || prepare(db, o->readers, o->pool, &p) < 0)
 		return -1;
 	if (p.nschools < (size_t)o->probes + (size_t)k) {
 		fprintf(stderr, "bench_burst: only %zu schools without a submission\n", p.nschools);
@@ -894,9 +931,9 @@ level(const opts_t *o, int k)
 		plan_free(&p);
 		return -1;
 	}
-	printf("  %zu schools with their own accounts and tokens, %d readers on %zu dashboard URLs"
-	       " (warm-up %.0f ms)\n",
-	       p.nschools, o->readers, p.nurls, bench_now_ms() - w0);
+	printf("  %zu schools with their own accounts and tokens (%zu of them returned for the"
+	       " pool), %d readers on %zu dashboard URLs (warm-up %.0f ms)\n",
+	       p.nschools, p.returned, o->readers, p.nurls, bench_now_ms() - w0);
 
 	burst_t b = {0};
 	b.p = &p;
@@ -982,7 +1019,7 @@ level(const opts_t *o, int k)
 
 	/* the check: the file has what the 200s said */
 	sqlite3 *q;
-	int64_t counted = -1, probe_sum = -1, probe_base = -1;
+	int64_t counted = -1, probe_sum = -1, probe_base = p.probe_before;
 	char sql[600];
 	if (sqlite3_open_v2(db, &q, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
 		snprintf(sql, sizeof sql,
@@ -997,10 +1034,6 @@ level(const opts_t *o, int k)
 		         (long long)p.campaign_id, PROBE_ITEM);
 		probe_sum = scalar(q, sql);
 	}
-	sqlite3_close(q);
-	/* the probe item's national total before the burst, from the source */
-	if (sqlite3_open_v2(o->src, &q, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		probe_base = scalar(q, sql);
 	sqlite3_close(q);
 	int64_t want = p.submitted_before + (int64_t)b.pairs + (int64_t)(pr.lag.n + pr.lost);
 	int check_ok = counted == want && probe_sum == probe_base + pr.sum;
@@ -1041,6 +1074,8 @@ level(const opts_t *o, int k)
 	put(k, "check_ok", "%.0f", check_ok);
 	put(k, "readers", "%.0f", o->readers);
 	put(k, "urls", "%.0f", (double)p.nurls);
+	put(k, "pool", "%.0f", (double)p.nschools);
+	put(k, "returned", "%.0f", (double)p.returned);
 	free(b.save.v);
 	free(b.submit.v);
 	free(b.dash.v);
@@ -1058,7 +1093,8 @@ level(const opts_t *o, int k)
 int
 main(int argc, char **argv)
 {
-	opts_t o = {.assets = ".", .readers = 16, .probes = 10, .port = 18490, .seconds = 15};
+	opts_t o = {.assets = ".", .readers = 16, .probes = 10, .port = 18490, .seconds = 15,
+	            .pool = 30000};
 	const char *tsvpath = NULL, *conns = "8,16,64";
 	int keep = 0;
 	for (int i = 1; i < argc; i++) {
@@ -1088,12 +1124,14 @@ main(int argc, char **argv)
 			o.seconds = atof(v);
 		else if (!strcmp(a, "--port"))
 			o.port = atoi(v);
+		else if (!strcmp(a, "--pool"))
+			o.pool = (size_t)atol(v);
 		else if (!strcmp(a, "--threads"))
 			o.threads = (unsigned)atoi(v);
 		else
 			return die("usage: --bin SUOTDOI --db NATIONAL.db [--assets DIR] [--tsv OUT]"
 			           " [--conns 8,16,64] [--readers 16] [--seconds 15] [--probes 10]"
-			           " [--port 18490] [--threads N] [--keep]");
+			           " [--port 18490] [--pool 30000] [--threads N] [--keep]");
 	}
 	if (!o.bin || !o.src || o.readers < 2 || o.probes < 0 || o.seconds <= 0)
 		return die("--bin and --db are needed; --readers >= 2, --seconds > 0");

@@ -19,8 +19,10 @@
 # Durations and sizes (environment): WRK_SECONDS (10, four wrk runs), WRK_CONNS (64),
 # WRK_WRITES_PER_S (20, the background writer during the suotdoi runs), BURST_SECONDS (15
 # per level), BURST_CONNS (8,16,64), BURST_READERS (16), BURST_PROBES (10 per level),
+# BURST_POOL (30000 schools that may submit; submitted ones are returned to reach it),
 # SUBMIT_N (2000 submissions per connection count), PG_SUBMISSIONS (500 per side of the
-# maintained-totals cost), RSS_CAMPAIGNS (10), BUILD (build: where the binaries are).
+# maintained-totals cost), RSS_CAMPAIGNS (10), BUILD (build: where the binaries are),
+# BENCH_PORT (18480: suotdoi; +1 nginx, +2 the RSS server, +10 the burst's servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,6 +37,8 @@ BURST_SECONDS=${BURST_SECONDS:-15}
 BURST_CONNS=${BURST_CONNS:-8,16,64}
 BURST_READERS=${BURST_READERS:-16}
 BURST_PROBES=${BURST_PROBES:-10}
+BURST_POOL=${BURST_POOL:-30000}
+BENCH_PORT=${BENCH_PORT:-18480}
 SUBMIT_N=${SUBMIT_N:-2000}
 RSS_CAMPAIGNS=${RSS_CAMPAIGNS:-10}
 build=${BUILD:-build}
@@ -91,7 +95,7 @@ put dataset.items "$(sqlite3 "$data" "SELECT count(DISTINCT item) FROM report_va
 say "suotdoi: cold start, roll-up, exports"
 cp "$data" "$run/work.db"
 "$build/bench_national" --bin "$build/suotdoi" --db "$run/work.db" --assets "$root" \
-  --tsv "$tsv" --env "$run/env"
+  --tsv "$tsv" --env "$run/env" --port "$BENCH_PORT"
 # shellcheck disable=SC1091
 . "$run/env"
 server_pid=$SERVER_PID
@@ -299,7 +303,7 @@ say "deadline burst: $BURST_CONNS writers, $BURST_READERS readers, ${BURST_SECON
 # not run stops make bench (report.sh then finds its figures missing)
 "$build/bench_burst" --bin "$build/suotdoi" --db "$data" --assets "$root" --tsv "$tsv" \
   --conns "$BURST_CONNS" --readers "$BURST_READERS" --seconds "$BURST_SECONDS" \
-  --probes "$BURST_PROBES" --port $((${BASE##*:} + 10)) ||
+  --probes "$BURST_PROBES" --pool "$BURST_POOL" --port $((${BASE##*:} + 10)) ||
   say "bench_burst reported failures (see above)"
 say "XLSX: raw libxlsxwriter vs our writer"
 # as many rows as the national export has: the units of the kinds the campaign expects
