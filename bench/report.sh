@@ -97,7 +97,7 @@ if [ -n "$conns" ]; then
   vis=$(need "burst.$kmax.visible_max_ms")
   vn=$(need "burst.$kmax.visible_n")
   if [ "$vn" -gt 0 ]; then
-    row "… from a submission's 200 to the national totals showing it, max over $vn probes (p50 $(need "burst.$kmax.visible_p50_ms") ms)" \
+    row "… from a submission's 200 to the end of the first national answer showing it, max over $vn probes (p50 $(need "burst.$kmax.visible_p50_ms") ms; $(opt "burst.$kmax.visible_first_read") shown by the first read after the 200)" \
       "$vis ms" "" "" "≤ 100 ms" "$(yes_no "$vis <= 100")"
   else
     row "… from a submission's 200 to the national totals showing it" "no probe completed" "" "" "≤ 100 ms" "**no**"
