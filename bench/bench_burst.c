@@ -72,7 +72,7 @@ die(const char *what)
 typedef struct school {
 	int64_t unit_id, version; /* version of its report before the burst, 0 if none */
 	char code[40];
-	char auth[AUTH_TOKEN_LEN + 40]; /* "Authorization: Bearer sd_…" */
+	char auth[AUTH_TOKEN_LEN + 40];     /* "Authorization: Bearer sd_…" */
 	char *save_body, *submit_body_tail; /* submit body = {"version":V,<tail> */
 } school_t;
 
@@ -335,7 +335,8 @@ prepare(const char *db, int nreaders, size_t pool, plan_t *p)
 	snprintf(sql, sizeof sql,
 	         "SELECT u.id, u.code, coalesce(r.version, 0), u.kind FROM units u"
 	         " LEFT JOIN reports r ON r.unit_id=u.id AND r.campaign_id=%lld"
-	         " WHERE u.active=1 AND coalesce(r.status,'draft') IN ('draft','returned','reopened')",
+	         " WHERE u.active=1 AND coalesce(r.status,'draft') IN "
+	         "('draft','returned','reopened')",
 	         (long long)p->campaign_id);
 	if (sqlite3_prepare_v2(q, sql, -1, &s, NULL) != SQLITE_OK)
 		goto fail;
@@ -619,14 +620,14 @@ typedef struct conn {
 	CURL *h;
 	struct curl_slist *hdr;
 	buf_t body;
-	int kind;       /* W_SAVE / W_SUBMIT for writers, R_READ for readers */
-	int reader;     /* reader index, or -1 */
-	size_t next;    /* writers: next school index */
-	size_t cur;     /* the school being written */
-	double t0;      /* request start */
-	char *post;     /* the submit body, owned */
-	int done;       /* no more requests */
-	uint64_t rng;   /* readers: which URL next */
+	int kind;     /* W_SAVE / W_SUBMIT for writers, R_READ for readers */
+	int reader;   /* reader index, or -1 */
+	size_t next;  /* writers: next school index */
+	size_t cur;   /* the school being written */
+	double t0;    /* request start */
+	char *post;   /* the submit body, owned */
+	int done;     /* no more requests */
+	uint64_t rng; /* readers: which URL next */
 } conn_t;
 
 typedef struct burst {
@@ -642,8 +643,7 @@ typedef struct burst {
 } burst_t;
 
 static void
-fail_msg(burst_t *b, const char *what, const char *code, CURLcode rc, long status,
-         buf_t *body)
+fail_msg(burst_t *b, const char *what, const char *code, CURLcode rc, long status, buf_t *body)
 {
 	if (b->shown_fail++ < 8)
 		fprintf(stderr, "bench_burst: %s %s: curl %d, HTTP %ld: %.300s\n", what, code,
@@ -739,8 +739,8 @@ conn_done(burst_t *b, conn_t *c, CURLcode rc)
 			free(c->post);
 			size_t n = strlen(s->submit_body_tail) + 40;
 			c->post = malloc(n);
-			snprintf(c->post, n, "{\"version\":%lld,%s", (long long)json_integer_value(ver),
-			         s->submit_body_tail);
+			snprintf(c->post, n, "{\"version\":%lld,%s",
+			         (long long)json_integer_value(ver), s->submit_body_tail);
 			c->kind = W_SUBMIT;
 		} else {
 			b->failed_w++;
@@ -843,9 +843,11 @@ probe_run(void *arg)
 		int64_t now_v = before;
 		double seen = -1;
 		for (int polls = 1; bench_now_ms() - t200 < 5000; polls++) {
-			if (national_total(r, nat, p->reader_hdr[1 % p->nreaders], &body, &now_v) == 0 &&
+			if (national_total(r, nat, p->reader_hdr[1 % p->nreaders], &body, &now_v) ==
+			            0 &&
 			    now_v >= before + v) {
-				/* the end of that read: an upper bound, it includes one national read */
+				/* the end of that read: an upper bound, it includes one national
+				 * read */
 				seen = bench_now_ms() - t200;
 				pr->first_poll += polls == 1;
 				break;
@@ -853,7 +855,9 @@ probe_run(void *arg)
 		}
 		if (seen < 0) {
 			pr->lost++;
-			fprintf(stderr, "bench_burst: probe %s: national %s still %lld after 5 s (want %lld)\n",
+			fprintf(stderr,
+			        "bench_burst: probe %s: national %s still %lld after 5 s (want "
+			        "%lld)\n",
 			        s->code, PROBE_ITEM, (long long)now_v, (long long)(before + v));
 		} else
 			lat_add(&pr->lag, seen);
@@ -1042,24 +1046,26 @@ level(const opts_t *o, int k)
 	int check_ok = counted == want && probe_sum == probe_base + pr.sum;
 	if (!check_ok)
 		fprintf(stderr,
-		        "bench_burst: check: %lld counted reports in the file, %lld expected; %s sum "
+		        "bench_burst: check: %lld counted reports in the file, %lld expected; %s "
+		        "sum "
 		        "%lld, %lld expected\n",
 		        (long long)counted, (long long)want, PROBE_ITEM, (long long)probe_sum,
 		        (long long)(probe_base + pr.sum));
 
 	double rate = (double)b.pairs / secs;
-	printf("  %d writers: %zu save+submit pairs in %.1f s = %.0f pairs/s; save p50 %.2f p99 %.2f ms;"
+	printf("  %d writers: %zu save+submit pairs in %.1f s = %.0f pairs/s; save p50 %.2f p99 "
+	       "%.2f ms;"
 	       " submit p50 %.2f p99 %.2f ms\n",
 	       k, b.pairs, secs, rate, lat_pct(&b.save, 0.5), lat_pct(&b.save, 0.99),
 	       lat_pct(&b.submit, 0.5), lat_pct(&b.submit, 0.99));
-	printf("  %d readers: %zu dashboards, p50 %.2f p99 %.2f ms; failed writes %zu, failed reads %zu\n",
+	printf("  %d readers: %zu dashboards, p50 %.2f p99 %.2f ms; failed writes %zu, failed "
+	       "reads %zu\n",
 	       o->readers, b.dash.n, lat_pct(&b.dash, 0.5), lat_pct(&b.dash, 0.99), b.failed_w,
 	       b.failed_r);
 	printf("  visible nationally after the submit's 200: %zu probes, p50 %.1f ms, max %.1f ms"
 	       " (%zu shown by the first read; %zu failed, %zu never seen); file check %s\n",
 	       pr.lag.n, lat_pct(&pr.lag, 0.5), lat_pct(&pr.lag, 1.0), pr.first_poll, pr.failed,
-	       pr.lost,
-	       check_ok ? "ok" : "FAILED");
+	       pr.lost, check_ok ? "ok" : "FAILED");
 	put(k, "pairs", "%.0f", (double)b.pairs);
 	put(k, "seconds", "%.2f", secs);
 	put(k, "pairs_per_s", "%.1f", rate);
@@ -1098,7 +1104,11 @@ level(const opts_t *o, int k)
 int
 main(int argc, char **argv)
 {
-	opts_t o = {.assets = ".", .readers = 16, .probes = 10, .port = 18490, .seconds = 15,
+	opts_t o = {.assets = ".",
+	            .readers = 16,
+	            .probes = 10,
+	            .port = 18490,
+	            .seconds = 15,
 	            .pool = 30000};
 	const char *tsvpath = NULL, *conns = "8,16,64";
 	int keep = 0;
@@ -1134,9 +1144,10 @@ main(int argc, char **argv)
 		else if (!strcmp(a, "--threads"))
 			o.threads = (unsigned)atoi(v);
 		else
-			return die("usage: --bin SUOTDOI --db NATIONAL.db [--assets DIR] [--tsv OUT]"
-			           " [--conns 8,16,64] [--readers 16] [--seconds 15] [--probes 10]"
-			           " [--port 18490] [--pool 30000] [--threads N] [--keep]");
+			return die(
+			        "usage: --bin SUOTDOI --db NATIONAL.db [--assets DIR] [--tsv OUT]"
+			        " [--conns 8,16,64] [--readers 16] [--seconds 15] [--probes 10]"
+			        " [--port 18490] [--pool 30000] [--threads N] [--keep]");
 	}
 	if (!o.bin || !o.src || o.readers < 2 || o.probes < 0 || o.seconds <= 0)
 		return die("--bin and --db are needed; --readers >= 2, --seconds > 0");

@@ -296,10 +296,9 @@ static const char *interval_sql =
         " WHERE r.campaign_id = $1::integer AND r.unit_pre BETWEEN $2::integer AND $3::integer"
         " AND r.status IN ('submitted','approved') AND v.has_num = 1 GROUP BY v.item";
 
-static const char *count_sql =
-        "SELECT count(*) FROM reports r WHERE r.campaign_id = $1::integer"
-        " AND r.unit_pre BETWEEN $2::integer AND $3::integer"
-        " AND r.status IN ('submitted','approved')";
+static const char *count_sql = "SELECT count(*) FROM reports r WHERE r.campaign_id = $1::integer"
+                               " AND r.unit_pre BETWEEN $2::integer AND $3::integer"
+                               " AND r.status IN ('submitted','approved')";
 
 /* the dashboard's content: the unit and its children, each with its totals */
 static const char *tc_sql =
@@ -326,8 +325,7 @@ pg_exec(PGconn *c, const char *sql, const char *what)
 
 /* A prepared statement's rows as totals (item, sum), timed; NULL out only times. */
 static int
-pg_totals(PGconn *c, const char *stmt, int n, const char *const *params, double *ms,
-          totals_t *out)
+pg_totals(PGconn *c, const char *stmt, int n, const char *const *params, double *ms, totals_t *out)
 {
 	double t0 = bench_now_ms();
 	PGresult *r = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
@@ -341,9 +339,9 @@ pg_totals(PGconn *c, const char *stmt, int n, const char *const *params, double 
 	if (out) {
 		out->n = 0;
 		for (int i = 0; i < PQntuples(r) && rc == 0; i++)
-			rc = totals_add(out, PQgetvalue(r, i, 0),
-			                PQgetisnull(r, i, 1) ? 0
-			                                     : strtoll(PQgetvalue(r, i, 1), NULL, 10));
+			rc = totals_add(
+			        out, PQgetvalue(r, i, 0),
+			        PQgetisnull(r, i, 1) ? 0 : strtoll(PQgetvalue(r, i, 1), NULL, 10));
 	}
 	PQclear(r);
 	return rc;
@@ -351,8 +349,7 @@ pg_totals(PGconn *c, const char *stmt, int n, const char *const *params, double 
 
 /* A unit's interval totals plus '#reports' (what subtree_totals must hold for it). */
 static int
-interval_full(PGconn *c, const char *campaign, const char *pre, const char *post,
-              totals_t *out)
+interval_full(PGconn *c, const char *campaign, const char *pre, const char *post, totals_t *out)
 {
 	const char *p[3] = {campaign, pre, post};
 	double ms;
@@ -389,8 +386,8 @@ timed_runs(PGconn *c, const char *stmt, int n, const char *const *params, double
 
 /* n submissions of drafts ids[0..n), one call (= one durable transaction) each. */
 static int
-submissions(PGconn *c, char ids[][16], int n, const char *items, const char *nums,
-            int maintain, double *per_p50, double *per_mean)
+submissions(PGconn *c, char ids[][16], int n, const char *items, const char *nums, int maintain,
+            double *per_p50, double *per_mean)
 {
 	double *v = calloc((size_t)n + 1, sizeof *v), sum = 0;
 	for (int i = 0; i < n; i++) {
@@ -435,12 +432,16 @@ extras(const char *conninfo, int use_jit, const char *campaign, char ids[][32],
 	double setup_s = secs_since(t0);
 	PGconn *cs[2] = {c, cj};
 	for (int k = 0; k < (cj != c ? 2 : 1); k++)
-		if (pg_ok(cs[k], PQprepare(cs[k], "interval", interval_sql, 3, NULL), "prepare") < 0 ||
+		if (pg_ok(cs[k], PQprepare(cs[k], "interval", interval_sql, 3, NULL), "prepare") <
+		            0 ||
 		    pg_ok(cs[k], PQprepare(cs[k], "count", count_sql, 3, NULL), "prepare") < 0 ||
 		    pg_ok(cs[k], PQprepare(cs[k], "tc", tc_sql, 2, NULL), "prepare") < 0)
 			return -1;
-	if (pg_ok(c, PQprepare(c, "submit", "SELECT bench_submit($1::integer, $2::text[],"
-	                                    " $3::bigint[], $4::boolean)", 4, NULL),
+	if (pg_ok(c,
+	          PQprepare(c, "submit",
+	                    "SELECT bench_submit($1::integer, $2::text[],"
+	                    " $3::bigint[], $4::boolean)",
+	                    4, NULL),
 	          "prepare") < 0)
 		return -1;
 	char pre[NLEVELS][16], post[NLEVELS][16];
@@ -459,10 +460,12 @@ extras(const char *conninfo, int use_jit, const char *campaign, char ids[][32],
 		const char *p[3] = {campaign, pre[l], post[l]};
 		double ms;
 		PGconn *lc = l == 0 ? cj : c;
-		if (pg_totals(lc, "interval", 3, p, &ms, &t) < 0 || compare(levels[l], &t, &lite[l]) < 0 ||
+		if (pg_totals(lc, "interval", 3, p, &ms, &t) < 0 ||
+		    compare(levels[l], &t, &lite[l]) < 0 ||
 		    timed_runs(lc, "interval", 3, p, budget_ms, &ip50[l], &ip99[l], &iruns[l]) < 0)
 			return -1;
-		fprintf(stderr, "pg: interval %s p50 %.3f ms, p99 %.3f ms (%d runs; totals equal)\n",
+		fprintf(stderr,
+		        "pg: interval %s p50 %.3f ms, p99 %.3f ms (%d runs; totals equal)\n",
 		        levels[l], ip50[l], ip99[l], iruns[l]);
 	}
 
@@ -513,7 +516,8 @@ extras(const char *conninfo, int use_jit, const char *campaign, char ids[][32],
 	free(drafts);
 	if (nsubmit > 0)
 		fprintf(stderr,
-		        "pg: %d durable submissions each: %.3f ms p50 (mean %.3f) without maintained"
+		        "pg: %d durable submissions each: %.3f ms p50 (mean %.3f) without "
+		        "maintained"
 		        " totals, %.3f ms p50 (mean %.3f) with; subtree_totals built in %.1f s\n",
 		        nsubmit, w50, wmean, m50, mmean, build_s);
 
@@ -541,7 +545,9 @@ extras(const char *conninfo, int use_jit, const char *campaign, char ids[][32],
 				if (!PQgetisnull(r, j, 3))
 					totals_add(&got, PQgetvalue(r, j, 3),
 					           strtoll(PQgetvalue(r, j, 4), NULL, 10));
-			if (pg_value(c, "SELECT pre || ' ' || post FROM unit_dfs WHERE id = $1::integer",
+			if (pg_value(c,
+			             "SELECT pre || ' ' || post FROM unit_dfs WHERE id = "
+			             "$1::integer",
 			             uid, both, sizeof both) < 0)
 				return -1;
 			sscanf(both, "%15s %15s", upre, upost);
@@ -558,7 +564,8 @@ extras(const char *conninfo, int use_jit, const char *campaign, char ids[][32],
 		if (timed_runs(c, "tc", 2, p, budget_ms, &tp50[l], &tp99[l], &truns[l]) < 0)
 			return -1;
 		fprintf(stderr,
-		        "pg: totals+children %s: %d units, %d rows, all equal the intervals; p50 %.3f"
+		        "pg: totals+children %s: %d units, %d rows, all equal the intervals; p50 "
+		        "%.3f"
 		        " ms, p99 %.3f ms (%d runs)\n",
 		        levels[l], units, trows[l], tp50[l], tp99[l], truns[l]);
 	}
