@@ -5,7 +5,9 @@
 # its totals against SQLite's. The server is stopped and the dir removed on any exit.
 # Usage: bench/pg.sh DB.sqlite OUT.tsv   (appends key<TAB>value lines to OUT.tsv)
 # Env: BENCH_PG (default build/bench_pg), PG_BIN (default /usr/lib/postgresql/15/bin),
-#      CAMPAIGN (default 1), PG_EXPLAIN=0 to skip the EXPLAIN ANALYZE of the national query.
+#      CAMPAIGN (default 1), PG_EXPLAIN=0 to skip the EXPLAIN ANALYZE of the national query,
+#      PG_SUBMISSIONS (default 500): durable submissions per side of the maintained-totals
+#      cost (bench_pg --submissions; each side takes that many drafts).
 set -euo pipefail
 
 say() { echo "pg: $*" >&2; }
@@ -154,7 +156,8 @@ q -d bench -c "CREATE EXTENSION pg_prewarm" -c "SELECT sum(pg_prewarm(c.oid)) FR
   >/dev/null 2>&1 || say "pg_prewarm unavailable: the warm-up runs fill the cache"
 
 tsv="$tmp/bench.tsv"
-"$bench" --conn "$conn" --sqlite "$db" --out "$tsv" --campaign "$campaign"
+"$bench" --conn "$conn" --sqlite "$db" --out "$tsv" --campaign "$campaign" \
+  --submissions "${PG_SUBMISSIONS:-500}"
 jit=$(awk -F'\t' '$1 == "pg.jit" {print $2}' "$tsv")
 # bench_pg's "on" compiles whatever the plan's cost (see jit_probe there), and only for
 # the national query; the province, the district and SELECT 1 always run without JIT
