@@ -4,9 +4,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/mem.h"
+
+#define WRITER_NICE (-10)
 
 struct writer {
 	store_t *st;
@@ -112,6 +117,14 @@ static void *
 loop(void *arg)
 {
 	writer_t *w = arg;
+	pthread_setname_np(pthread_self(), "writer");
+	/* Every write of the server waits for this one thread, while readers are many and
+	 * closed-loop: on a busy machine the scheduler's fairness would give it one share
+	 * among dozens (measured at 64 writers + 16 dashboard readers on 2 cores: 870 pairs/s
+	 * at nice 0, 1,199 at -10). Raising a thread's priority needs CAP_SYS_NICE (root, or
+	 * the systemd unit's AmbientCapabilities); without it the call fails and nothing
+	 * changes. */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		size_t n;
