@@ -9,13 +9,18 @@
 #include "core/mem.h"
 #include "core/strmap.h"
 
-/* A subtree this many times smaller than the rarest word's postings is cheaper to scan. */
+/* A subtree this many times smaller than the rarest word's cost is cheaper to scan. */
 #define SCAN_FACTOR 16
-/* A further word costing up to this many times the rarest one's postings goes through a
- * bitmap; a commoner one is checked against the few names left, as a string. */
+/* A further word costing up to this many times the names left goes through a bitmap; a
+ * commoner one is checked against those names as a string. */
 #define AND_FACTOR 32
+/* A prefix of 1 or 2 bytes whose postings exceed n / HEAVY_DIV keeps a ready bitmap: the
+ * short words people type first ("t", "tr", "xa") cost one pass over n / 64 words instead
+ * of marking most of the units. */
+#define HEAVY_DIV 8
+#define HEAVY_MAXLEN 2
 /* A unit kind the index did not number: compared as a string. */
-#define KIND_OTHER UINT16_MAX
+#define KIND_OTHER UINT8_MAX
 
 struct unit_index {
 	int32_t n;          /* units = ranks */
@@ -24,9 +29,14 @@ struct unit_index {
 	uint32_t *word_off; /* [nwords] offset of each word in words */
 	uint32_t *post_off; /* [nwords + 1] word w's ranks: post[post_off[w]..post_off[w + 1]) */
 	int32_t *post;      /* ascending within a word; a unit once per word */
-	uint16_t *kind_of;  /* [n] kind number of the unit of each rank */
+	uint8_t *kind_of;   /* [n] kind number of the unit of each rank */
 	char **kinds;       /* kind codes by number */
 	uint32_t nkinds;
+	uint32_t nheavy;   /* ready bitmaps of common short prefixes: */
+	uint32_t *heavy_a; /* [nheavy] their dictionary ranges [a, b), ascending */
+	uint32_t *heavy_b;
+	uint64_t *heavy; /* [nheavy][nbits] */
+	size_t nbits;    /* 64-bit words in a bitmap of n ranks */
 	size_t bytes;
 };
 
@@ -45,18 +55,66 @@ cmp_word(const void *a, const void *b)
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static uint16_t
+static void word_range(const unit_index_t *ix, const char *tok, size_t len, uint32_t *a,
+                       uint32_t *b);
+static void mark(const unit_index_t *ix, uint32_t a, uint32_t b, uint64_t *bits);
+
+/* The ready bitmaps: every distinct prefix of 1..HEAVY_MAXLEN bytes whose postings are
+ * many. Ranges of different prefixes may coincide ("q", "qu"): kept once. */
+static void
+heavy_build(unit_index_t *ix)
+{
+	size_t thr = (size_t)ix->n / HEAVY_DIV, cap = 0;
+	for (uint32_t w = 0; w < ix->nwords; w++) {
+		const char *s = ix->words + ix->word_off[w];
+		for (size_t len = 1; len <= HEAVY_MAXLEN && s[len - 1]; len++) {
+			uint32_t a, b;
+			word_range(ix, s, len, &a, &b);
+			if (a != w || ix->post_off[b] - ix->post_off[a] <= thr)
+				continue; /* seen from an earlier word, or rare enough */
+			if (ix->nheavy && ix->heavy_a[ix->nheavy - 1] == a &&
+			    ix->heavy_b[ix->nheavy - 1] == b)
+				continue;
+			if (ix->nheavy == cap) {
+				cap = cap ? cap * 2 : 16;
+				ix->heavy_a =
+				        xrealloc(ix->heavy_a, size_mul(cap, sizeof(uint32_t)));
+				ix->heavy_b =
+				        xrealloc(ix->heavy_b, size_mul(cap, sizeof(uint32_t)));
+			}
+			ix->heavy_a[ix->nheavy] = a;
+			ix->heavy_b[ix->nheavy++] = b;
+		}
+	}
+	ix->heavy = xcalloc(size_mul((size_t)ix->nheavy, ix->nbits) + 1, sizeof *ix->heavy);
+	for (uint32_t h = 0; h < ix->nheavy; h++)
+		mark(ix, ix->heavy_a[h], ix->heavy_b[h], ix->heavy + (size_t)h * ix->nbits);
+	ix->bytes += (size_t)ix->nheavy * (ix->nbits * sizeof *ix->heavy + 2 * sizeof(uint32_t));
+}
+
+/* The ready bitmap of words [a, b), or NULL. The ranges nest or are disjoint, in order of
+ * a then (for "t" before "th") wider first. */
+static const uint64_t *
+heavy_of(const unit_index_t *ix, uint32_t a, uint32_t b)
+{
+	for (uint32_t h = 0; h < ix->nheavy && ix->heavy_a[h] <= a; h++)
+		if (ix->heavy_a[h] == a && ix->heavy_b[h] == b)
+			return ix->heavy + (size_t)h * ix->nbits;
+	return NULL;
+}
+
+static uint8_t
 kind_number(unit_index_t *ix, const char *kind)
 {
 	for (uint32_t k = 0; k < ix->nkinds; k++)
 		if (!strcmp(ix->kinds[k], kind))
-			return (uint16_t)k;
+			return (uint8_t)k;
 	if (ix->nkinds == KIND_OTHER)
 		return KIND_OTHER;
 	ix->kinds = xrealloc(ix->kinds, size_mul((size_t)ix->nkinds + 1, sizeof *ix->kinds));
 	ix->kinds[ix->nkinds] = xstrdup(kind);
 	ix->bytes += strlen(kind) + 1 + sizeof *ix->kinds;
-	return (uint16_t)ix->nkinds++;
+	return (uint8_t)ix->nkinds++;
 }
 
 unit_index_t *
@@ -65,6 +123,7 @@ unit_index_build(const unit_tree_t *t)
 	unit_index_t *ix = xcalloc(1, sizeof *ix);
 	int32_t n = t->n;
 	ix->n = n;
+	ix->nbits = ((size_t)n + 63) / 64;
 	ix->bytes = sizeof *ix;
 
 	/* Pass 1, in rank order: number the words as they first appear, and keep each
@@ -154,7 +213,8 @@ unit_index_build(const unit_tree_t *t)
 	for (int32_t r = 0; r < n; r++)
 		ix->kind_of[r] = kind_number(ix, t->units[t->by_alpha[r]].kind);
 	ix->bytes += blob + ((size_t)nw + 1) * 2 * sizeof(uint32_t) + np * sizeof(int32_t) +
-	             ((size_t)n + 1) * sizeof(uint16_t);
+	             ((size_t)n + 1) * sizeof *ix->kind_of;
+	heavy_build(ix);
 	return ix;
 }
 
@@ -171,6 +231,9 @@ unit_index_free(unit_index_t *ix)
 	free(ix->post_off);
 	free(ix->post);
 	free(ix->kind_of);
+	free(ix->heavy_a);
+	free(ix->heavy_b);
+	free(ix->heavy);
 	free(ix);
 }
 
@@ -291,6 +354,28 @@ scan_subtree(const unit_tree_t *t, const unit_query_t *q, int32_t kid, page_t *p
 	free(ranks);
 }
 
+/* 1 if word k is implied by another: a name with a word starting "tr" has one starting
+ * "t", so "t tr" is "tr" (and "an an" is "an"). */
+static int
+implied(const unit_query_t *q, int k)
+{
+	for (int j = 0; j < q->ntok; j++)
+		if (j != k && q->toklen[k] <= q->toklen[j] &&
+		    !memcmp(q->tok[k], q->tok[j], q->toklen[k]) &&
+		    (q->toklen[k] < q->toklen[j] || j < k))
+			return 1;
+	return 0;
+}
+
+static size_t
+popcount(const uint64_t *m, size_t nw)
+{
+	size_t c = 0;
+	for (size_t x = 0; x < nw; x++)
+		c += (size_t)__builtin_popcountll(m[x]);
+	return c;
+}
+
 int32_t
 unit_index_search(const unit_tree_t *t, const unit_query_t *q, int32_t *out, int32_t *total)
 {
@@ -300,57 +385,94 @@ unit_index_search(const unit_tree_t *t, const unit_query_t *q, int32_t *out, int
 	*total = 0;
 	if (kid == -2)
 		return 0;
-	int filtered = q->lo > 0 || q->hi < t->n || kid >= 0;
+	int within = q->lo > 0 || q->hi < t->n;
 	int32_t code = q->by_code >= q->lo && q->by_code < q->hi &&
 	                               kind_ok(t, kid, t->units[q->by_code].alpha, q->kind)
 	                       ? q->by_code
 	                       : -1;
 
-	/* Each word's dictionary range and its postings' length, rarest first. */
+	/* Each word's dictionary range and what it costs, cheapest first: its postings, or
+	 * one pass over a ready bitmap. */
 	uint32_t a[UNIT_INDEX_MAX_TOKENS], b[UNIT_INDEX_MAX_TOKENS];
-	size_t cost[UNIT_INDEX_MAX_TOKENS];
-	int ord[UNIT_INDEX_MAX_TOKENS], nt = q->ntok;
-	for (int k = 0; k < nt; k++) {
+	size_t cost[UNIT_INDEX_MAX_TOKENS], nw = ix->nbits;
+	const uint64_t *ready[UNIT_INDEX_MAX_TOKENS];
+	int ord[UNIT_INDEX_MAX_TOKENS], nt = 0, none = q->ntok == 0;
+	for (int k = 0; k < q->ntok && !none; k++) {
+		if (implied(q, k))
+			continue;
 		word_range(ix, q->tok[k], q->toklen[k], &a[k], &b[k]);
 		cost[k] = ix->post_off[b[k]] - ix->post_off[a[k]];
-		int j = k;
+		ready[k] = q->toklen[k] <= HEAVY_MAXLEN ? heavy_of(ix, a[k], b[k]) : NULL;
+		if (ready[k])
+			cost[k] = nw;
+		int j = nt++;
 		for (; j > 0 && cost[ord[j - 1]] > cost[k]; j--)
 			ord[j] = ord[j - 1];
 		ord[j] = k;
-		if (!cost[k])
-			nt = 0; /* a word no name has: only the code can match */
+		none = !cost[k]; /* a word no name has: only the code can match */
 	}
-	if (nt == 0) {
+	if (none) {
 		if (code >= 0)
 			page_add(&pg, code);
 		*total = pg.nm;
 		return pg.w;
 	}
-	size_t cost0 = cost[ord[0]];
-	if (filtered && (size_t)(q->hi - q->lo) * SCAN_FACTOR <= cost0) {
+	size_t sub = (size_t)(q->hi - q->lo);
+	if (within && sub * SCAN_FACTOR <= cost[ord[0]]) {
 		scan_subtree(t, q, kid, &pg);
 		*total = pg.nm;
 		return pg.w;
 	}
 
-	size_t nw = ((size_t)t->n + 63) / 64;
-	uint64_t *m = xcalloc(nw, sizeof *m), *tmp = NULL;
-	mark(ix, a[ord[0]], b[ord[0]], m);
-	int check[UNIT_INDEX_MAX_TOKENS], nc = 0; /* words left to check as strings */
+	uint64_t *m = xmalloc(size_mul(nw, sizeof *m)), *tmp = NULL;
+	int k0 = ord[0];
+	if (ready[k0])
+		memcpy(m, ready[k0], nw * sizeof *m);
+	else {
+		memset(m, 0, nw * sizeof *m);
+		mark(ix, a[k0], b[k0], m);
+	}
+	size_t cand = ready[k0] ? SIZE_MAX : cost[k0]; /* names left, at most */
+	int check[UNIT_INDEX_MAX_TOKENS], nc = 0;      /* words left to check as strings */
 	for (int j = 1; j < nt; j++) {
 		int k = ord[j];
-		if (cost[k] > cost0 * AND_FACTOR) {
-			check[nc++] = k;
-			continue;
+		const uint64_t *and = ready[k];
+		if (!and) {
+			if (cand == SIZE_MAX)
+				cand = popcount(m, nw);
+			if (cost[k] > cand * AND_FACTOR) {
+				check[nc++] = k;
+				continue;
+			}
+			if (!tmp)
+				tmp = xmalloc(size_mul(nw, sizeof *tmp));
+			memset(tmp, 0, nw * sizeof *tmp);
+			mark(ix, a[k], b[k], tmp);
+			and = tmp;
 		}
-		if (!tmp)
-			tmp = xmalloc(size_mul(nw, sizeof *tmp));
-		memset(tmp, 0, nw * sizeof *tmp);
-		mark(ix, a[k], b[k], tmp);
+		cand = 0;
 		for (size_t x = 0; x < nw; x++)
-			m[x] &= tmp[x];
+			cand += (size_t)__builtin_popcountll(m[x] &= and[x]);
+	}
+	/* A subtree smaller than the names left: its ranks ANDed in, so the walk below
+	 * meets only matches; else each name left is checked. */
+	if (within) {
+		if (cand == SIZE_MAX)
+			cand = popcount(m, nw);
+		if (sub < cand) {
+			if (!tmp)
+				tmp = xmalloc(size_mul(nw, sizeof *tmp));
+			memset(tmp, 0, nw * sizeof *tmp);
+			for (int32_t i = q->lo; i < q->hi; i++)
+				tmp[(uint32_t)t->units[i].alpha >> 6] |=
+				        1ull << ((uint32_t)t->units[i].alpha & 63);
+			for (size_t x = 0; x < nw; x++)
+				m[x] &= tmp[x];
+			within = 0;
+		}
 	}
 	free(tmp);
+	int filtered = within || kid >= 0;
 	int32_t rcode = code >= 0 ? t->units[code].alpha : -1;
 	if (rcode >= 0)
 		m[rcode >> 6] |= 1ull << (rcode & 63);
@@ -360,8 +482,7 @@ unit_index_search(const unit_tree_t *t, const unit_query_t *q, int32_t *out, int
 	for (size_t x = 0; x < nw; x++) {
 		uint64_t bits = m[x];
 		if (!filtered && !nc && pg.w == pg.limit) {
-			for (; x < nw; x++)
-				pg.nm += __builtin_popcountll(m[x]);
+			pg.nm += (int32_t)popcount(m + x, nw - x);
 			break;
 		}
 		while (bits) {
