@@ -27,8 +27,11 @@ struct unit_index {
 	uint32_t nwords;    /* distinct words */
 	char *words;        /* the words, sorted bytewise, each NUL-terminated */
 	uint32_t *word_off; /* [nwords] offset of each word in words */
+	uint32_t *cnt_off; /* [nwords + 1] postings before word w: w has cnt_off[w + 1] - cnt_off[w]
+	                    */
 	uint32_t *post_off; /* [nwords + 1] word w's ranks: post[post_off[w]..post_off[w + 1]) */
-	int32_t *post;      /* ascending within a word; a unit once per word */
+	uint8_t *post;      /* ascending within a word, a unit once per word; each the gap from
+	                       the previous (the first from 0) in LEB128: 1-2 bytes, not 4 */
 	uint8_t *kind_of;   /* [n] kind number of the unit of each rank */
 	char **kinds;       /* kind codes by number */
 	uint32_t nkinds;
@@ -70,7 +73,7 @@ heavy_build(unit_index_t *ix)
 		for (size_t len = 1; len <= HEAVY_MAXLEN && s[len - 1]; len++) {
 			uint32_t a, b;
 			word_range(ix, s, len, &a, &b);
-			if (a != w || ix->post_off[b] - ix->post_off[a] <= thr)
+			if (a != w || ix->cnt_off[b] - ix->cnt_off[a] <= thr)
 				continue; /* seen from an earlier word, or rare enough */
 			if (ix->nheavy && ix->heavy_a[ix->nheavy - 1] == a &&
 			    ix->heavy_b[ix->nheavy - 1] == b)
@@ -184,6 +187,7 @@ unit_index_build(const unit_tree_t *t)
 	ix->nwords = nw;
 	ix->words = xmalloc(blob ? blob : 1);
 	ix->word_off = xmalloc(size_mul((size_t)nw + 1, sizeof *ix->word_off));
+	ix->cnt_off = xmalloc(size_mul((size_t)nw + 1, sizeof *ix->cnt_off));
 	ix->post_off = xmalloc(size_mul((size_t)nw + 1, sizeof *ix->post_off));
 	uint32_t *fill = xmalloc(size_mul((size_t)nw + 1, sizeof *fill)); /* id -> next slot */
 	size_t at = 0, po = 0;
@@ -192,27 +196,52 @@ unit_index_build(const unit_tree_t *t)
 		memcpy(ix->words + at, ref[k].p, ref[k].len);
 		ix->words[at + ref[k].len] = '\0';
 		at += (size_t)ref[k].len + 1;
-		ix->post_off[k] = (uint32_t)po;
+		ix->cnt_off[k] = (uint32_t)po;
 		fill[ref[k].id] = (uint32_t)po;
 		po += count[ref[k].id];
 	}
-	ix->post_off[nw] = (uint32_t)po;
+	ix->cnt_off[nw] = (uint32_t)po;
 	free(ref);
 	free(count);
 
-	/* Pass 2: ranks into their words' postings, ascending since r is. */
-	ix->post = xmalloc(size_mul(np ? np : 1, sizeof *ix->post));
+	/* Pass 2: ranks into their words' postings, ascending since r is, then packed. */
+	int32_t *post = xmalloc(size_mul(np ? np : 1, sizeof *post));
 	for (int32_t r = 0; r < n; r++)
 		for (uint32_t p = pstart[r]; p < pstart[r + 1]; p++)
-			ix->post[fill[pairs[p]]++] = r;
+			post[fill[pairs[p]]++] = r;
 	free(fill);
 	free(pairs);
 	free(pstart);
+	size_t packed = 0;
+	for (uint32_t k = 0; k < nw; k++)
+		for (uint32_t p = ix->cnt_off[k], prev = 0; p < ix->cnt_off[k + 1]; p++) {
+			uint32_t gap = (uint32_t)post[p] - prev;
+			prev = (uint32_t)post[p];
+			do
+				packed++;
+			while (gap >>= 7);
+		}
+	if (packed > UINT32_MAX)
+		mem_fatal("unit index: postings too large");
+	ix->post = xmalloc(packed ? packed : 1);
+	size_t o = 0;
+	for (uint32_t k = 0; k < nw; k++) {
+		ix->post_off[k] = (uint32_t)o;
+		for (uint32_t p = ix->cnt_off[k], prev = 0; p < ix->cnt_off[k + 1]; p++) {
+			uint32_t gap = (uint32_t)post[p] - prev;
+			prev = (uint32_t)post[p];
+			for (; gap >= 0x80; gap >>= 7)
+				ix->post[o++] = (uint8_t)(gap | 0x80);
+			ix->post[o++] = (uint8_t)gap;
+		}
+	}
+	ix->post_off[nw] = (uint32_t)o;
+	free(post);
 
 	ix->kind_of = xmalloc(size_mul((size_t)n + 1, sizeof *ix->kind_of));
 	for (int32_t r = 0; r < n; r++)
 		ix->kind_of[r] = kind_number(ix, t->units[t->by_alpha[r]].kind);
-	ix->bytes += blob + ((size_t)nw + 1) * 2 * sizeof(uint32_t) + np * sizeof(int32_t) +
+	ix->bytes += blob + ((size_t)nw + 1) * 3 * sizeof(uint32_t) + packed +
 	             ((size_t)n + 1) * sizeof *ix->kind_of;
 	heavy_build(ix);
 	return ix;
@@ -228,6 +257,7 @@ unit_index_free(unit_index_t *ix)
 	free(ix->kinds);
 	free(ix->words);
 	free(ix->word_off);
+	free(ix->cnt_off);
 	free(ix->post_off);
 	free(ix->post);
 	free(ix->kind_of);
@@ -271,9 +301,25 @@ word_range(const unit_index_t *ix, const char *tok, size_t len, uint32_t *a, uin
 static void
 mark(const unit_index_t *ix, uint32_t a, uint32_t b, uint64_t *bits)
 {
-	const int32_t *p = ix->post + ix->post_off[a], *end = ix->post + ix->post_off[b];
-	for (; p < end; p++)
-		bits[(uint32_t)*p >> 6] |= 1ull << ((uint32_t)*p & 63);
+	for (uint32_t w = a; w < b; w++) {
+		const uint8_t *p = ix->post + ix->post_off[w],
+		              *end = ix->post + ix->post_off[w + 1];
+		uint32_t r = 0;
+		while (p < end) {
+			uint32_t gap = *p++;
+			if (gap & 0x80) {
+				gap &= 0x7f;
+				for (int sh = 7;; sh += 7) {
+					uint32_t c = *p++;
+					gap |= (c & 0x7f) << sh;
+					if (!(c & 0x80))
+						break;
+				}
+			}
+			r += gap;
+			bits[r >> 6] |= 1ull << (r & 63);
+		}
+	}
 }
 
 /* 1 if tok starts a word of the folded name s: the scan's rule, for names left to check. */
@@ -401,7 +447,7 @@ unit_index_search(const unit_tree_t *t, const unit_query_t *q, int32_t *out, int
 		if (implied(q, k))
 			continue;
 		word_range(ix, q->tok[k], q->toklen[k], &a[k], &b[k]);
-		cost[k] = ix->post_off[b[k]] - ix->post_off[a[k]];
+		cost[k] = ix->cnt_off[b[k]] - ix->cnt_off[a[k]];
 		ready[k] = q->toklen[k] <= HEAVY_MAXLEN ? heavy_of(ix, a[k], b[k]) : NULL;
 		if (ready[k])
 			cost[k] = nw;
