@@ -37,7 +37,8 @@ static void
 put(const char *key, double v)
 {
 	if (tsv)
-		fprintf(tsv, "%s.%s\t%.3f\n", label, key, v);
+		fprintf(tsv, v == (double)(long long)v ? "%s.%s\t%.0f\n" : "%s.%s\t%.3f\n", label,
+		        key, v);
 }
 
 /* p50 and p99 of one query set (all with limit 20), optionally filtered by kind or
@@ -117,6 +118,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	double build_ms = bench_now_ms() - b0;
+	size_t index_bytes, search_bytes = unit_tree_search_bytes(t, &index_bytes);
 
 	/* Baseline: the same folded names and ranks in an in-memory SQLite table. */
 	sqlite3 *bdb;
@@ -251,7 +253,11 @@ main(int argc, char **argv)
 	buf_printf(&rep,
 	           "| search p50 / p99, 1-2 letters within a province | %.3f / %.3f ms | | | |\n",
 	           f50, f99);
+	buf_printf(&rep, "| search structures in memory (word index) | %.2f MB (%.2f MB) | | | |\n",
+	           (double)search_bytes / 1e6, (double)index_bytes / 1e6);
 	put("units", nunits);
+	put("search_bytes", (double)search_bytes);
+	put("index_bytes", (double)index_bytes);
 	put("p50_ms", ours50);
 	put("p99_ms", ours99);
 	put("max_ms", oursmax);

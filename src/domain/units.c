@@ -448,8 +448,10 @@ unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int
 }
 
 size_t
-unit_tree_search_bytes(const unit_tree_t *t)
+unit_tree_search_bytes(const unit_tree_t *t, size_t *index)
 {
+	if (index)
+		*index = unit_index_bytes(t->index);
 	size_t fold = 0;
 	for (int32_t i = 0; i < t->n; i++)
 		fold += strlen(t->fold + t->fold_off[i]) + 1;

@@ -80,8 +80,8 @@ typedef struct unit_search {
 int32_t unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out,
                          int32_t *total /* OUT */);
 /* Heap bytes of the search structures: folded names, their offsets, the alphabetical
- * order and the word index. */
-size_t unit_tree_search_bytes(const unit_tree_t *t);
+ * order and the word index; *index (may be NULL) gets the word index's share. */
+size_t unit_tree_search_bytes(const unit_tree_t *t, size_t *index /* OUT */);
 
 /* ---- import ---- */
 typedef struct units_import_stats {
