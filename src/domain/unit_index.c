@@ -27,8 +27,7 @@ struct unit_index {
 	uint32_t nwords;    /* distinct words */
 	char *words;        /* the words, sorted bytewise, each NUL-terminated */
 	uint32_t *word_off; /* [nwords] offset of each word in words */
-	uint32_t *cnt_off; /* [nwords + 1] postings before word w: w has cnt_off[w + 1] - cnt_off[w]
-	                    */
+	uint32_t *cnt_off;  /* [nwords + 1] postings before word w, to plan by */
 	uint32_t *post_off; /* [nwords + 1] word w's ranks: post[post_off[w]..post_off[w + 1]) */
 	uint8_t *post;      /* ascending within a word, a unit once per word; each the gap from
 	                       the previous (the first from 0) in LEB128: 1-2 bytes, not 4 */
