@@ -1,7 +1,11 @@
 /* Unit search at national scale, against a baseline run side by side in the same process:
  * SQLite scanning the same folded names with LIKE and sorting by the same rank. Also the
  * tree build time (cold start) and the search through the real HTTP server.
- * Usage: bench_search [--scale national|registry] [--out FILE.md] */
+ * Usage: bench_search [--scale national|registry | --db FILE] [--out FILE.md]
+ *                     [--tsv FILE --label KEY] [--reps N]
+ * --db: the units of an existing database (suotdoi gen --scale N makes N x the country),
+ * read only; without it a temporary store is made. --tsv appends KEY.<figure><TAB>value
+ * lines (KEY defaults to "search"). */
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,32 +26,99 @@
 static const char *queries[] = {"tien lang", "da nang",     "Đà Nẵng", "ha thuong", "xa",
                                 "phuong 1",  "truong thcs", "nguyen",  "an",        "thanh pho"};
 #define NQ (int)(sizeof queries / sizeof queries[0])
+/* The hardest case for an index: one or two letters that start a word of most names. */
+static const char *short_queries[] = {"t", "x", "n", "h", "1", "th", "tr", "ph", "ng", "TR"};
+#define NSQ (int)(sizeof short_queries / sizeof short_queries[0])
+
+static FILE *tsv;
+static const char *label = "search";
+
+static void
+put(const char *key, double v)
+{
+	if (tsv)
+		fprintf(tsv, v == (double)(long long)v ? "%s.%s\t%.0f\n" : "%s.%s\t%.3f\n", label,
+		        key, v);
+}
+
+/* p50 and p99 of one query set (all with limit 20), optionally filtered by kind or
+ * subtree. */
+static void
+time_set(const unit_tree_t *t, const char **qs, int nq, int reps, const char *kind, int32_t within,
+         double *p50, double *p99, double *max)
+{
+	double *v = xmalloc(sizeof *v * (size_t)(nq * reps));
+	int32_t ids[20], total;
+	int k = 0;
+	for (int r = 0; r < reps; r++)
+		for (int q = 0; q < nq; q++, k++) {
+			unit_search_t us = {
+			        .q = qs[q], .within = within, .kind = kind, .limit = 20};
+			double a = bench_now_ms();
+			unit_tree_search(t, &us, ids, &total);
+			v[k] = bench_now_ms() - a;
+		}
+	*p50 = bench_pct(v, k, 0.5);
+	*p99 = bench_pct(v, k, 0.99);
+	*max = v[k - 1];
+	free(v);
+}
 
 /* Synthetic bodies per commune like the national generator will make: UBND, TTHTCĐ and
  * 4 schools, so the registry grows to ~70k units. */
 int
 main(int argc, char **argv)
 {
-	const char *scale = "national", *outpath = NULL;
+	const char *scale = "national", *outpath = NULL, *dbarg = NULL, *tsvpath = NULL;
+	int reps = 30;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--scale"))
 			scale = argv[i + 1];
 		else if (!strcmp(argv[i], "--out"))
 			outpath = argv[i + 1];
+		else if (!strcmp(argv[i], "--db"))
+			dbarg = argv[i + 1];
+		else if (!strcmp(argv[i], "--tsv"))
+			tsvpath = argv[i + 1];
+		else if (!strcmp(argv[i], "--label"))
+			label = argv[i + 1];
+		else if (!strcmp(argv[i], "--reps"))
+			reps = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : 30;
+		else {
+			fprintf(stderr, "bench_search: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (tsvpath && !(tsv = fopen(tsvpath, "a"))) {
+		perror(tsvpath);
+		return 1;
 	}
 	log_set_level(2);
-	char dir[] = "/tmp/suotdoi-bench-XXXXXX", db[300], err[4096];
+	char dir[] = "/tmp/suotdoi-bench-XXXXXX", db[4096], err[4096];
 	if (!mkdtemp(dir))
 		return 1;
-	snprintf(db, sizeof db, "%s/b.db", dir);
 	store_t *st;
 	unit_tree_t *t;
-	if (bench_units_store(db, !strcmp(scale, "national"), &st, &t) < 0)
-		return 1;
-	unit_tree_unref(t); /* built again below, timed: the cold-start part */
+	if (dbarg) {
+		snprintf(db, sizeof db, "%s", dbarg);
+		scale = dbarg;
+		if (store_open(db, &st, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+	} else {
+		snprintf(db, sizeof db, "%s/b.db", dir);
+		if (bench_units_store(db, !strcmp(scale, "national"), &st, &t) < 0)
+			return 1;
+		unit_tree_unref(t); /* built again below, timed: the cold-start part */
+	}
 	double b0 = bench_now_ms();
-	unit_tree_build(st, &t, err, sizeof err);
+	if (unit_tree_build(st, &t, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	double build_ms = bench_now_ms() - b0;
+	size_t index_bytes, search_bytes = unit_tree_search_bytes(t, &index_bytes);
 
 	/* Baseline: the same folded names and ranks in an in-memory SQLite table. */
 	sqlite3 *bdb;
@@ -71,11 +142,11 @@ main(int argc, char **argv)
 	sqlite3_finalize(ins);
 	sqlite3_exec(bdb, "COMMIT", 0, 0, 0);
 
-	enum { REPS = 30 };
-	double ours[NQ * REPS], base[NQ * REPS];
+	double *ours = xmalloc(sizeof *ours * (size_t)(NQ * reps));
+	double *base = xmalloc(sizeof *base * (size_t)(NQ * reps));
 	int32_t ids[20], total;
 	int k = 0;
-	for (int r = 0; r < REPS; r++) {
+	for (int r = 0; r < reps; r++) {
 		for (int q = 0; q < NQ; q++, k++) {
 			unit_search_t us = {.q = queries[q], .within = -1, .limit = 20};
 			double a = bench_now_ms();
@@ -103,6 +174,16 @@ main(int argc, char **argv)
 	}
 	double ours50 = bench_pct(ours, k, 0.5), ours99 = bench_pct(ours, k, 0.99);
 	double base50 = bench_pct(base, k, 0.5), base99 = bench_pct(base, k, 0.99);
+	double oursmax = ours[k - 1];
+	free(ours);
+	free(base);
+	/* the short queries, and filtered ones: by kind, and within the first province */
+	double s50, s99, smax, f50, f99, fmax;
+	time_set(t, short_queries, NSQ, reps, NULL, -1, &s50, &s99, &smax);
+	int32_t prov = t->n > 1 ? 1 : -1;
+	double k50, k99, kmax;
+	time_set(t, queries, NQ, reps, "truong_th", -1, &k50, &k99, &kmax);
+	time_set(t, short_queries, NSQ, reps, NULL, prov, &f50, &f99, &fmax);
 
 	/* Through the real server: sequential keep-alive requests from libcurl. */
 	unit_tree_unref(t);
@@ -123,9 +204,9 @@ main(int argc, char **argv)
 	CURL *c = curl_easy_init();
 	FILE *devnull = fopen("/dev/null", "w");
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
-	double http[NQ * REPS];
+	double *http = xmalloc(sizeof *http * (size_t)(NQ * reps));
 	k = 0;
-	for (int r = 0; r < REPS; r++) {
+	for (int r = 0; r < reps; r++) {
 		for (int q = 0; q < NQ; q++, k++) {
 			char *e = curl_easy_escape(c, queries[q], 0);
 			char url[512];
@@ -139,6 +220,7 @@ main(int argc, char **argv)
 		}
 	}
 	double http50 = bench_pct(http, k, 0.5), http99 = bench_pct(http, k, 0.99);
+	free(http);
 	curl_easy_cleanup(c);
 	fclose(devnull);
 	http_server_stop(srv);
@@ -150,7 +232,7 @@ main(int argc, char **argv)
 
 	buf_t rep = BUF_INIT;
 	buf_printf(&rep, "Unit search, %s scale: %d units, %d queries x %d runs\n\n", scale, nunits,
-	           NQ, REPS);
+	           NQ, reps);
 	buf_printf(&rep,
 	           "| figure | suotdoi | baseline (SQLite LIKE, same data) | ratio | target |\n");
 	buf_printf(&rep, "| --- | --- | --- | --- | --- |\n");
@@ -163,6 +245,34 @@ main(int argc, char **argv)
 	           http50, http99);
 	buf_printf(&rep, "| unit tree build (cold start part) | %.0f ms | | | <= 1 s |\n",
 	           build_ms);
+	buf_printf(&rep,
+	           "| search p50 / p99, 1-2 letter queries | %.3f / %.3f ms | | | <= 5 ms |\n", s50,
+	           s99);
+	buf_printf(&rep, "| search p50 / p99, kind filter | %.3f / %.3f ms | | | <= 5 ms |\n", k50,
+	           k99);
+	buf_printf(&rep,
+	           "| search p50 / p99, 1-2 letters within a province | %.3f / %.3f ms | | | |\n",
+	           f50, f99);
+	buf_printf(&rep, "| search structures in memory (word index) | %.2f MB (%.2f MB) | | | |\n",
+	           (double)search_bytes / 1e6, (double)index_bytes / 1e6);
+	put("units", nunits);
+	put("search_bytes", (double)search_bytes);
+	put("index_bytes", (double)index_bytes);
+	put("p50_ms", ours50);
+	put("p99_ms", ours99);
+	put("max_ms", oursmax);
+	put("base_p50_ms", base50);
+	put("base_p99_ms", base99);
+	put("http_p50_ms", http50);
+	put("http_p99_ms", http99);
+	put("build_ms", build_ms);
+	put("short_p50_ms", s50);
+	put("short_p99_ms", s99);
+	put("short_max_ms", smax);
+	put("kind_p99_ms", k99);
+	put("within_p99_ms", f99);
+	if (tsv)
+		fclose(tsv);
 	bench_report(outpath, rep.data);
 	buf_free(&rep);
 	sqlite3_close(bdb);

@@ -33,6 +33,7 @@ typedef struct opts {
 	int dry_run;
 	unsigned seed;
 	unsigned threads;
+	int scale;
 	const char *args[8];
 	int nargs;
 } opts_t;
@@ -50,9 +51,10 @@ usage(FILE *f)
 	      "        tạo tài khoản (vai trò: admin, head, overseer, entry, viewer); không có\n"
 	      "        --password thì tạo mật khẩu ngẫu nhiên, phải đổi khi đăng nhập lần đầu\n"
 	      "  demo [--db PATH]                    tạo cơ sở dữ liệu trình diễn\n"
-	      "  gen --db PATH [--seed N] [--province MÃ]\n"
+	      "  gen --db PATH [--seed N] [--province MÃ] [--scale N]\n"
 	      "        tạo bộ dữ liệu quy mô cả nước (~71.000 đơn vị, báo cáo ngẫu nhiên)\n"
-	      "        vào một cơ sở dữ liệu trống, để đo hiệu năng\n"
+	      "        vào một cơ sở dữ liệu trống, để đo hiệu năng; --scale N: gấp N lần số\n"
+	      "        đơn vị cả nước (thêm N-1 bản danh mục mô phỏng, tên địa danh khác nhau)\n"
 	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
 	      "  values import FILE --campaign ID [--dry-run] [--as TÊN_ĐĂNG_NHẬP] [--db PATH]\n"
 	      "        nhập số liệu hàng loạt (dataValueSets JSON hoặc CSV\n"
@@ -102,6 +104,13 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 				return -1;
 			}
 			o->seed = (unsigned)atoi(argv[++i]);
+			continue;
+		} else if (!strcmp(a, "--scale")) {
+			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 100) {
+				fprintf(stderr, "--scale cần một số từ 1 đến 100.\n");
+				return -1;
+			}
+			o->scale = atoi(argv[++i]);
 			continue;
 		} else if (!strcmp(a, "--threads")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
@@ -431,6 +440,8 @@ cmd_gen(opts_t *o)
 	if (o->assets)
 		g.assets = o->assets;
 	g.only_province = o->province;
+	if (o->scale)
+		g.scale = o->scale;
 	gen_stats_t s;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

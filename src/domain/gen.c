@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/mem.h"
 #include "domain/template.h"
 #include "domain/units.h"
 #include "text/text.h"
@@ -56,6 +57,7 @@ gen_opts_default(gen_opts_t *o)
 	        .draft_pct = 8,
 	        .assets = SUOTDOI_SOURCE_DIR,
 	        .only_province = NULL,
+	        .scale = 1,
 	};
 }
 
@@ -212,6 +214,188 @@ bodies_csv(const unit_tree_t *t, const gen_opts_t *o, rng_t *r, buf_t *b)
 		n += 2 + (size_t)ns;
 	}
 	return n;
+}
+
+/* ---------- scale ---------- */
+
+static int import(store_t *st, const char *what, const char *data, size_t len, size_t *inserted,
+                  char *err, size_t errlen);
+
+typedef struct span {
+	const char *p;
+	size_t n;
+} span_t;
+
+/* One registry row, fields borrowed from the file (the registry is never quoted). */
+typedef struct reg_row {
+	span_t f[5]; /* code, name, type, level, parent_code */
+	span_t place;
+	int numbered; /* "Phường 1": the place is a number, kept as it is */
+} reg_row_t;
+
+/* Syllables of the real place names by position: first syllables, and the others. */
+typedef struct syl_pool {
+	span_t *first, *rest;
+	size_t nfirst, nrest;
+} syl_pool_t;
+
+static int
+span_is(span_t s, const char *lit)
+{
+	return s.n == strlen(lit) && !memcmp(s.p, lit, s.n);
+}
+
+/* The place in "Xã Tân Lập" (type Xã) or "Thành phố Hà Nội" (type Thành phố Trung
+ * ương); the whole name when it does not start with its type. */
+static span_t
+place_of(span_t name, span_t type)
+{
+	size_t k = span_is(type, "Thành phố Trung ương") ? strlen("Thành phố") : type.n;
+	if (name.n > k + 1 && !memcmp(name.p, type.p, k) && name.p[k] == ' ')
+		return (span_t){name.p + k + 1, name.n - k - 1};
+	return name;
+}
+
+/* The registry's rows after its header; *n rows, caller frees. */
+static reg_row_t *
+reg_rows(const char *csv, size_t len, size_t *n)
+{
+	size_t cap = 1024, k = 0;
+	reg_row_t *rows = xmalloc(size_mul(cap, sizeof *rows));
+	const char *p = memchr(csv, '\n', len), *end = csv + len;
+	for (p = p ? p + 1 : end; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		size_t ll = (size_t)(eol - p);
+		if (ll && p[ll - 1] == '\r')
+			ll--;
+		reg_row_t r = {0};
+		const char *f = p, *le = p + ll;
+		int nf = 0;
+		while (nf < 5) {
+			const char *c = memchr(f, ',', (size_t)(le - f));
+			const char *fe = c && nf < 4 ? c : le;
+			r.f[nf++] = (span_t){f, (size_t)(fe - f)};
+			if (fe == le)
+				break;
+			f = fe + 1;
+		}
+		p = eol + 1;
+		if (nf != 5 || !r.f[0].n || !r.f[1].n || memchr(r.f[1].p, '"', r.f[1].n))
+			continue;
+		r.place = place_of(r.f[1], r.f[2]);
+		r.numbered = r.place.p[0] >= '0' && r.place.p[0] <= '9';
+		if (k == cap) {
+			cap *= 2;
+			rows = xrealloc(rows, size_mul(cap, sizeof *rows));
+		}
+		rows[k++] = r;
+	}
+	*n = k;
+	return rows;
+}
+
+/* Syllables of a place, skipping separators such as the "-" of "Bà Rịa - Vũng Tàu". */
+static size_t
+syllables(span_t place, span_t *out, size_t max)
+{
+	size_t k = 0, i = 0;
+	while (i < place.n && k < max) {
+		while (i < place.n && place.p[i] == ' ')
+			i++;
+		size_t j = i;
+		while (j < place.n && place.p[j] != ' ')
+			j++;
+		unsigned char c = (unsigned char)place.p[i];
+		if (j > i && (c >= 0x80 || (c >= '0' && c <= '9') ||
+		              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			out[k++] = (span_t){place.p + i, j - i};
+		i = j;
+	}
+	return k;
+}
+
+static void
+syl_pool_build(const reg_row_t *rows, size_t n, syl_pool_t *sp)
+{
+	*sp = (syl_pool_t){xmalloc(size_mul(n + 1, sizeof(span_t))),
+	                   xmalloc(size_mul(size_mul(n + 1, 8), sizeof(span_t))), 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		span_t sy[8];
+		size_t k = rows[i].numbered ? 0 : syllables(rows[i].place, sy, 8);
+		for (size_t j = 0; j < k; j++) {
+			if (j == 0)
+				sp->first[sp->nfirst++] = sy[j];
+			else
+				sp->rest[sp->nrest++] = sy[j];
+		}
+	}
+}
+
+/* The registry again as copy k (S<k>.<code>), same shape, places renamed. */
+static void
+synthetic_registry(const reg_row_t *rows, size_t n, const syl_pool_t *sp, int k, rng_t *r, buf_t *b)
+{
+	char name[600];
+	for (size_t i = 0; i < n; i++) {
+		const reg_row_t *row = &rows[i];
+		span_t sy[8];
+		size_t ns = row->numbered ? 0 : syllables(row->place, sy, 8);
+		size_t len = 0, plen = (size_t)(row->place.p - row->f[1].p);
+		memcpy(name, row->f[1].p, plen); /* "Xã " */
+		len = plen;
+		if (!ns || !sp->nfirst || !sp->nrest) {
+			memcpy(name + len, row->place.p, row->place.n);
+			len += row->place.n;
+		}
+		for (size_t j = 0; j < ns && sp->nfirst && sp->nrest; j++) {
+			span_t s = j == 0 ? sp->first[rng_next(r) % sp->nfirst]
+			                  : sp->rest[rng_next(r) % sp->nrest];
+			if (len + s.n + 2 >= sizeof name)
+				break;
+			if (j)
+				name[len++] = ' ';
+			memcpy(name + len, s.p, s.n);
+			len += s.n;
+		}
+		name[len] = '\0';
+		buf_printf(b, "S%d.%.*s,", k, (int)row->f[0].n, row->f[0].p);
+		csv_field(b, name);
+		buf_printf(b, ",%.*s,%.*s,", (int)row->f[2].n, row->f[2].p, (int)row->f[3].n,
+		           row->f[3].p);
+		if (row->f[4].n)
+			buf_printf(b, "S%d.%.*s", k, (int)row->f[4].n, row->f[4].p);
+		buf_putc(b, '\n');
+	}
+}
+
+/* Copies 1..scale-1 of the registry, imported one by one (each is a whole, valid
+ * registry). Adds the units written to *units. */
+static int
+import_scaled(store_t *st, const char *reg, size_t reglen, const gen_opts_t *o, size_t *units,
+              char *err, size_t errlen)
+{
+	size_t n;
+	reg_row_t *rows = reg_rows(reg, reglen, &n);
+	syl_pool_t sp;
+	syl_pool_build(rows, n, &sp);
+	rng_t r = {0x5CA1Eull ^ ((uint64_t)o->seed << 21) ^ o->seed};
+	buf_t b = BUF_INIT;
+	int rc = 0;
+	for (int k = 1; k < o->scale && rc == 0; k++) {
+		buf_reset(&b);
+		buf_puts(&b, "code,name,type,level,parent_code\n");
+		synthetic_registry(rows, n, &sp, k, &r, &b);
+		size_t ins = 0;
+		rc = import(st, "danh mục hành chính mô phỏng", b.data, b.len, &ins, err, errlen);
+		*units += ins;
+	}
+	buf_free(&b);
+	free(sp.first);
+	free(sp.rest);
+	free(rows);
+	return rc;
 }
 
 /* ---------- values ---------- */
@@ -639,6 +823,12 @@ gen_national(store_t *st, const gen_opts_t *opts, gen_stats_t *out, char *err, s
 		}
 		if (!o.assets)
 			o.assets = SUOTDOI_SOURCE_DIR;
+		if (!o.scale)
+			o.scale = 1;
+	}
+	if (o.scale < 1 || o.scale > 100) {
+		snprintf(err, errlen, "Hệ số quy mô phải từ 1 đến 100 (đang là %d).", o.scale);
+		return -1;
 	}
 	if (o.schools_min < 0 || o.schools_max < o.schools_min || o.schools_max > 50) {
 		snprintf(err, errlen,
@@ -700,6 +890,8 @@ gen_national(store_t *st, const gen_opts_t *opts, gen_stats_t *out, char *err, s
 		goto out;
 	}
 	if (import(st, "danh mục hành chính", reg, reglen, &s.units, err, errlen) < 0)
+		goto out;
+	if (o.scale > 1 && import_scaled(st, reg, reglen, &o, &s.units, err, errlen) < 0)
 		goto out;
 	free(reg);
 	reg = NULL;

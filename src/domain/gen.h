@@ -18,6 +18,8 @@ typedef struct gen_opts {
 	const char *assets;           /* directory holding data/ (registry and template) */
 	const char *only_province;    /* a province code ("31"): bodies and reports only there
 	                                 (the registry is still imported whole); NULL = all */
+	int scale;                    /* N x the national units: the registry plus N-1
+	                                 synthetic copies of it (1..100; 0 = 1) */
 } gen_opts_t;
 
 typedef struct gen_stats {
@@ -30,7 +32,7 @@ typedef struct gen_stats {
 } gen_stats_t;
 
 /* Fill o with the defaults (seed 1, 3..5 schools, 85% submitted, 8% drafts, the source
- * tree's assets, every province). */
+ * tree's assets, every province, scale 1). */
 void gen_opts_default(gen_opts_t *o /* OUT */);
 
 /* Into an EMPTY store: the 2025-03 national registry (data/dvhc/units-2025-03-01.csv),
@@ -41,8 +43,16 @@ void gen_opts_default(gen_opts_t *o /* OUT */);
  * reports of the expected units: counts in realistic ranges per item, every template rule
  * respected (each report passes template_check), status submitted/draft per the
  * percentages. Reports are written in transactions of 5,000. Codes: G<commune>-UB,
- * G<commune>-CLC, G<commune>-S1... Returns 0 with *out (may be NULL), or -1 with a
- * Vietnamese message in err (a store that is not empty is refused before any write). */
+ * G<commune>-CLC, G<commune>-S1...
+ * Scale N > 1 (for search and memory at N times the country): after the registry, N-1
+ * synthetic registries of the same shape (provinces, districts, communes and their types
+ * as in the real one) coded S<k>.<code>, each place named from syllables drawn from the
+ * real place names at their positions ("Tân" first, "Lập" last as often as the registry
+ * has them), so word frequencies stay realistic while names vary; numbered wards
+ * ("Phường 1") keep their numbers. Their communes get bodies and reports like real ones.
+ * Scale 1 makes exactly the dataset it made before scales existed. Returns 0 with *out
+ * (may be NULL), or -1 with a Vietnamese message in err (a store that is not empty is refused
+ * before any write). */
 int gen_national(store_t *st, const gen_opts_t *o, gen_stats_t *out /* OUT */, char *err,
                  size_t errlen);
 

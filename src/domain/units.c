@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/unit_index.h"
 #include "text/text.h"
 
 typedef struct kind_info {
@@ -309,6 +310,7 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 		t->id_index[i] = byid[i].idx;
 	}
 	free(byid);
+	t->index = unit_index_build(t);
 	*out = t;
 	return 0;
 fail:
@@ -331,6 +333,7 @@ unit_tree_unref(unit_tree_t *t)
 	if (t == NULL || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	strmap_free(&t->by_code);
+	unit_index_free(t->index);
 	free(t->fold);
 	free(t->fold_off);
 	free(t->by_alpha);
@@ -401,28 +404,6 @@ unit_tree_contains(const unit_tree_t *t, int32_t a, int32_t b)
 	return a >= 0 && b >= a && b < t->units[a].end;
 }
 
-/* 1 if every token occurs in s at the start of a word. */
-static int
-match_tokens(const char *s, char **tok, int ntok)
-{
-	for (int k = 0; k < ntok; k++) {
-		const char *p = s;
-		int found = 0;
-		while ((p = strstr(p, tok[k])) != NULL) {
-			if (p == s || p[-1] == ' ') {
-				found = 1;
-				break;
-			}
-			p += 1;
-		}
-		if (!found)
-			return 0;
-	}
-	return 1;
-}
-
-#define SEARCH_MAX_TOKENS 8
-
 int32_t
 unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int32_t *total)
 {
@@ -432,12 +413,12 @@ unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int
 		buf_free(&q);
 		return -1;
 	}
-	char *tok[SEARCH_MAX_TOKENS];
-	int ntok = 0;
+	unit_query_t uq = {.ntok = 0};
 	char *save = NULL;
 	for (char *w = strtok_r(q.data ? q.data : (char *)"", " ", &save);
-	     w && ntok < SEARCH_MAX_TOKENS; w = strtok_r(NULL, " ", &save)) {
-		tok[ntok++] = w;
+	     w && uq.ntok < UNIT_INDEX_MAX_TOKENS; w = strtok_r(NULL, " ", &save)) {
+		uq.tok[uq.ntok] = w;
+		uq.toklen[uq.ntok++] = strlen(w);
 	}
 	/* an exact code ("31", "05812") finds its unit too */
 	const char *qs = s->q;
@@ -447,34 +428,33 @@ unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int
 	while (ql && qs[ql - 1] == ' ')
 		ql--;
 	char *codebuf = xstrndup(qs, ql);
-	int32_t by_code = unit_tree_find_code(t, codebuf);
+	uq.by_code = unit_tree_find_code(t, codebuf);
 	free(codebuf);
 
-	int32_t lo = 0, hi = t->n;
+	uq.lo = 0;
+	uq.hi = t->n;
 	if (s->within >= 0 && s->within < t->n) {
-		lo = s->within;
-		hi = t->units[s->within].end;
+		uq.lo = s->within;
+		uq.hi = t->units[s->within].end;
 	}
-	/* Walk names in alphabetical order: matches come out sorted, and only the requested
-	 * page is kept while the rest are just counted. */
-	int32_t limit = s->limit < 1 ? 20 : s->limit > 200 ? 200 : s->limit;
-	int32_t off = s->offset < 0 ? 0 : s->offset;
-	int32_t w = 0, nm = 0;
-	if (ntok > 0 || by_code >= 0) {
-		for (int32_t r = 0; r < t->n; r++) {
-			int32_t i = t->by_alpha[r];
-			if (i < lo || i >= hi)
-				continue;
-			if (s->kind && strcmp(t->units[i].kind, s->kind) != 0)
-				continue;
-			if (i != by_code &&
-			    (ntok == 0 || !match_tokens(t->fold + t->fold_off[i], tok, ntok)))
-				continue;
-			if (nm++ >= off && w < limit)
-				out[w++] = i;
-		}
-	}
-	*total = nm;
+	uq.kind = s->kind;
+	uq.limit = s->limit < 1 ? 20 : s->limit > 200 ? 200 : s->limit;
+	uq.offset = s->offset < 0 ? 0 : s->offset;
+	int32_t w = 0;
+	if (uq.ntok > 0 || uq.by_code >= 0)
+		w = unit_index_search(t, &uq, out, total);
 	buf_free(&q);
 	return w;
+}
+
+size_t
+unit_tree_search_bytes(const unit_tree_t *t, size_t *index)
+{
+	if (index)
+		*index = unit_index_bytes(t->index);
+	size_t fold = 0;
+	for (int32_t i = 0; i < t->n; i++)
+		fold += strlen(t->fold + t->fold_off[i]) + 1;
+	return fold + (size_t)t->n * (sizeof *t->fold_off + sizeof *t->by_alpha) +
+	       unit_index_bytes(t->index);
 }

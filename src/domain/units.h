@@ -38,7 +38,8 @@ typedef struct unit_tree {
 	int64_t *id_sorted; /* unit ids ascending ... */
 	int32_t *id_index;  /* ... and the tree index of each */
 	strmap_t by_code;
-	void *pool; /* string storage */
+	struct unit_index *index; /* search index over fold (domain/unit_index.h) */
+	void *pool;               /* string storage */
 	int refs;
 } unit_tree_t;
 
@@ -69,11 +70,18 @@ typedef struct unit_search {
 	int32_t offset;   /* for paging */
 } unit_search_t;
 
-/* Search names (and exact codes). Every word of q must start a word of the folded name.
- * Results in Vietnamese alphabetical order. Fills out[0..min(total-offset, limit)) and
- * *total. Returns the number written, or -1 on invalid UTF-8 in q. */
+/* Search names (and exact codes). Every word of q (the first 8) must start a word of the
+ * folded name; the unit whose code is q (trimmed, exact) matches too. within and kind
+ * filter both. Results in Vietnamese alphabetical order. Fills
+ * out[0..min(total-offset, limit)) and *total (exact). Returns the number written, or -1
+ * on invalid UTF-8 in q. Answered from the snapshot's word index: the cost follows the
+ * postings of q's rarest word (bounded by a bitmap walk of all units) rather than a
+ * string match per unit; a small within subtree is scanned directly. */
 int32_t unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out,
                          int32_t *total /* OUT */);
+/* Heap bytes of the search structures: folded names, their offsets, the alphabetical
+ * order and the word index; *index (may be NULL) gets the word index's share. */
+size_t unit_tree_search_bytes(const unit_tree_t *t, size_t *index /* OUT */);
 
 /* ---- import ---- */
 typedef struct units_import_stats {

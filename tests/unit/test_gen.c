@@ -319,6 +319,53 @@ test_bad_options(void **state)
 	store_close(st);
 }
 
+/* --scale 3: the registry and two synthetic copies of its shape, coded S<k>.<code>, with
+ * other place names but the same types; numbered wards keep their numbers. */
+static void
+test_scale(void **state)
+{
+	(void)state;
+	char path[256], err[1024];
+	store_t *st;
+	snprintf(path, sizeof path, "%s/scale.db", tmpdir);
+	assert_int_equal(store_open(path, &st, err, sizeof err), 0);
+	gen_opts_t o;
+	opts(&o);
+	o.scale = 3;
+	gen_stats_t s;
+	assert_int_equal(gen_national(st, &o, &s, err, sizeof err), 0);
+	assert_int_equal(s.units, 3 * 10806);
+	unit_tree_t *t;
+	assert_int_equal(unit_tree_build(st, &t, err, sizeof err), 0);
+	int renamed = 0, copies = 0;
+	for (int32_t i = 0; i < t->n; i++) {
+		const unit_t *u = &t->units[i];
+		if (strncmp(u->code, "S2.", 3))
+			continue;
+		copies++;
+		int32_t real = unit_tree_find_code(t, u->code + 3);
+		assert_true(real > 0);
+		const unit_t *r = &t->units[real];
+		assert_string_equal(u->kind, r->kind);
+		assert_int_equal(u->depth, r->depth);
+		const char *num = strchr(r->name, ' ');
+		if (num && num[1] >= '0' && num[1] <= '9' && !strcmp(r->kind, "phuong"))
+			assert_string_equal(u->name, r->name);
+		renamed += strcmp(u->name, r->name) != 0;
+		/* the parent is the copy's */
+		if (u->depth > 1)
+			assert_int_equal(strncmp(t->units[u->parent].code, "S2.", 3), 0);
+	}
+	assert_int_equal(copies, 10806);
+	assert_true(renamed > 10806 * 9 / 10);
+	unit_tree_unref(t);
+	/* out of range */
+	o.scale = 101;
+	assert_int_equal(gen_national(st, &o, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "quy mô"));
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -329,6 +376,7 @@ main(void)
 	        cmocka_unit_test(test_same_seed_same_data),
 	        cmocka_unit_test(test_refuses_non_empty_store),
 	        cmocka_unit_test(test_bad_options),
+	        cmocka_unit_test(test_scale),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

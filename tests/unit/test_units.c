@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "db/store.h"
+#include "domain/gen.h"
 #include "domain/units.h"
 #include "text/text.h"
 
@@ -241,6 +242,271 @@ test_search_folds_and_sorts(void **state)
 	unit_tree_unref(t);
 }
 
+/* ---- the index against a scan of every name ---- */
+
+/* The search as it was before the index: a word-start match against every folded name
+ * in alphabetical order. The index must give exactly this, page and total. */
+static int
+naive_match(const char *s, char **tok, int ntok)
+{
+	for (int k = 0; k < ntok; k++) {
+		const char *p = s;
+		int found = 0;
+		while ((p = strstr(p, tok[k])) != NULL) {
+			if (p == s || p[-1] == ' ') {
+				found = 1;
+				break;
+			}
+			p += 1;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static int32_t
+naive_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int32_t *total)
+{
+	*total = 0;
+	buf_t q = BUF_INIT;
+	if (text_fold(s->q, strlen(s->q), &q) < 0) {
+		buf_free(&q);
+		return -1;
+	}
+	char *tok[8];
+	int ntok = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(q.data ? q.data : (char *)"", " ", &save); w && ntok < 8;
+	     w = strtok_r(NULL, " ", &save))
+		tok[ntok++] = w;
+	const char *qs = s->q;
+	while (*qs == ' ')
+		qs++;
+	size_t ql = strlen(qs);
+	while (ql && qs[ql - 1] == ' ')
+		ql--;
+	char *codebuf = strndup(qs, ql);
+	int32_t by_code = unit_tree_find_code(t, codebuf);
+	free(codebuf);
+	int32_t lo = 0, hi = t->n;
+	if (s->within >= 0 && s->within < t->n) {
+		lo = s->within;
+		hi = t->units[s->within].end;
+	}
+	int32_t limit = s->limit < 1 ? 20 : s->limit > 200 ? 200 : s->limit;
+	int32_t off = s->offset < 0 ? 0 : s->offset;
+	int32_t w = 0, nm = 0;
+	if (ntok > 0 || by_code >= 0) {
+		for (int32_t r = 0; r < t->n; r++) {
+			int32_t i = t->by_alpha[r];
+			if (i < lo || i >= hi)
+				continue;
+			if (s->kind && strcmp(t->units[i].kind, s->kind) != 0)
+				continue;
+			if (i != by_code &&
+			    (ntok == 0 || !naive_match(t->fold + t->fold_off[i], tok, ntok)))
+				continue;
+			if (nm++ >= off && w < limit)
+				out[w++] = i;
+		}
+	}
+	*total = nm;
+	buf_free(&q);
+	return w;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return n ? (uint32_t)((rng_state * 2685821657736338717ull) >> 33) % n : 0;
+}
+
+/* Up to max words of a unit's name, as typed: with or without its diacritics (the
+ * folded word), ASCII letters in random case, some cut to a prefix of 1..3 bytes of the
+ * folded word. */
+static void
+query_from_name(const unit_tree_t *t, int32_t i, buf_t *q)
+{
+	char words[8][128];
+	int nw = 0;
+	const char *p = t->units[i].name;
+	while (*p && nw < 8) {
+		while (*p == ' ')
+			p++;
+		size_t k = strcspn(p, " ");
+		if (k && k < sizeof words[0]) {
+			memcpy(words[nw], p, k);
+			words[nw++][k] = '\0';
+		}
+		p += k;
+	}
+	if (!nw)
+		return;
+	int take = 1 + (int)rnd(nw < 4 ? (uint32_t)nw : 4);
+	for (int j = 0; j < take; j++) {
+		char *w = words[rnd((uint32_t)nw)];
+		buf_t f = BUF_INIT;
+		text_fold(w, strlen(w), &f);
+		const char *src = w;
+		size_t len = strlen(w);
+		uint32_t how = rnd(4);
+		if (how == 1 && f.len) { /* folded, no diacritics */
+			src = f.data;
+			len = f.len;
+		} else if (how == 2 && f.len) { /* a short prefix */
+			src = f.data;
+			len = 1 + rnd(f.len < 3 ? (uint32_t)f.len : 3);
+		}
+		if (q->len)
+			buf_putc(q, ' ');
+		for (size_t c = 0; c < len; c++) {
+			char ch = src[c];
+			if (ch >= 'a' && ch <= 'z' && rnd(3) == 0)
+				ch = (char)(ch - 'a' + 'A');
+			else if (ch >= 'A' && ch <= 'Z' && rnd(3) == 0)
+				ch = (char)(ch - 'A' + 'a');
+			buf_putc(q, ch);
+		}
+		buf_free(&f);
+	}
+}
+
+static const char *const fixed_queries[] = {
+        "a",
+        "t",
+        "x",
+        "1",
+        "2",
+        "th",
+        "TR",
+        "ng",
+        "Đ",
+        "đ",
+        "ư",
+        "xa",
+        "an",
+        "ph",
+        "ĐÀ NẴNG",
+        "TRƯỜNG THCS",
+        "trường tiểu học số 2",
+        "Ủy ban nhân dân",
+        "uy ban",
+        "phuong 1",
+        "phường 10",
+        "tan lap",
+        "Tân Lập",
+        "nguyen",
+        "hoc tap cong dong",
+        "zzq",
+        "tân xyzw",
+        "qqq a",
+        "",
+        "   ",
+        "-",
+        "ea h'leo",
+        "ea h",
+        "a b c d e f g h i",
+        "ha ha ha",
+        "thi tran",
+        "thị xã",
+        "đặc khu",
+        "31",
+        " 31 ",
+        "05812",
+        "VN",
+        "vn",
+        "S1.31",
+        "GS1.01",
+};
+
+static void
+compare_searches(const unit_tree_t *t, const char *q, int32_t within, const char *kind,
+                 int32_t limit, int32_t offset)
+{
+	int32_t got[200], want[200], gt = -7, wt = -7;
+	unit_search_t s = {
+	        .q = q, .within = within, .kind = kind, .limit = limit, .offset = offset};
+	int32_t gn = unit_tree_search(t, &s, got, &gt);
+	int32_t wn = naive_search(t, &s, want, &wt);
+	if (gn != wn || gt != wt || (gn > 0 && memcmp(got, want, sizeof *got * (size_t)gn))) {
+		fail_msg("q=\"%s\" within=%d kind=%s limit=%d offset=%d: index %d of %d, scan "
+		         "%d of %d",
+		         q, within, kind ? kind : "-", limit, offset, gn, gt, wn, wt);
+	}
+}
+
+/* Many random queries, each with random filters and paging, on a tree twice the
+ * registry (the real one and a synthetic copy) with bodies under one province. */
+static void
+test_index_matches_scan(void **state)
+{
+	(void)state;
+	char err[2048];
+	store_t *st = fresh_store();
+	gen_opts_t o;
+	gen_opts_default(&o);
+	o.assets = TEST_SOURCE_DIR;
+	o.only_province = "31";
+	o.scale = 2;
+	o.seed = 7;
+	if (gen_national(st, &o, NULL, err, sizeof err) < 0)
+		fail_msg("gen_national: %s", err);
+	/* names the generator does not make: repeats, prefixes of each other, marks */
+	static const char extra[] = "code,name,kind,parent_code\n"
+	                            "X1,\"Trường An An, Ân Thi\",truong_th,31\n"
+	                            "X2,Trường Anh Ánh Ảnh,truong_th,31\n"
+	                            "X3,Trung tâm HTCĐ Ea H'Leo (cũ),tthtcd,X1\n"
+	                            "X4,TRƯỜNG THCS ĐÔNG-TÂY số 10,truong_thcs,X1\n"
+	                            "X5,Xã Đặc Đ Đa,tthtcd,VN\n";
+	units_import_stats_t is;
+	assert_int_equal(import_text(st, extra, &is, err, sizeof err), 0);
+	unit_tree_t *t;
+	assert_int_equal(unit_tree_build(st, &t, err, sizeof err), 0);
+	assert_true(t->n > 2 * 10806);
+	size_t ixb;
+	assert_true(unit_tree_search_bytes(t, &ixb) > ixb && ixb > 0);
+
+	static const char *const kinds[] = {NULL,        NULL,     NULL,     "xa",
+	                                    "truong_th", "tthtcd", "phuong", "none_such"};
+	static const int32_t limits[] = {20, 20, 1, 5, 200, 0, 500};
+	buf_t q = BUF_INIT;
+	int nq = (int)(sizeof fixed_queries / sizeof fixed_queries[0]);
+	for (int k = 0; k < 2500; k++) {
+		buf_reset(&q);
+		if (k < nq)
+			buf_puts(&q, fixed_queries[k]);
+		else if (k % 10 == 0) /* an exact code, maybe with spaces around */
+			buf_printf(&q, "%s%s", rnd(2) ? " " : "",
+			           t->units[rnd((uint32_t)t->n)].code);
+		else
+			query_from_name(t, (int32_t)rnd((uint32_t)t->n), &q);
+		/* anywhere, or a subtree at some depth (a unit's ancestors), or out of range */
+		int32_t within = -1;
+		uint32_t wr = rnd(8);
+		if (wr == 1 || wr == 2 || wr == 3) {
+			within = (int32_t)rnd((uint32_t)t->n);
+			for (uint32_t up = rnd(3); up > 0 && t->units[within].parent > 0; up--)
+				within = t->units[within].parent;
+		} else if (wr == 4)
+			within = 0;
+		else if (wr == 5)
+			within = t->n + 3;
+		const char *kind = kinds[rnd(sizeof kinds / sizeof kinds[0])];
+		int32_t limit = limits[rnd(sizeof limits / sizeof limits[0])];
+		int32_t offset = rnd(4) == 0 ? (int32_t)rnd(400) : rnd(8) == 0 ? -5 : 0;
+		compare_searches(t, buf_cstr(&q), within, kind, limit, offset);
+	}
+	buf_free(&q);
+	unit_tree_unref(t);
+	store_close(st);
+}
+
 static void
 test_demo_bodies_and_changed_file(void **state)
 {
@@ -401,6 +667,7 @@ main(void)
 	        cmocka_unit_test(test_registry_2025_07_imports),
 	        cmocka_unit_test(test_tree_is_depth_first),
 	        cmocka_unit_test(test_search_folds_and_sorts),
+	        cmocka_unit_test(test_index_matches_scan),
 	        cmocka_unit_test(test_demo_bodies_and_changed_file),
 	        cmocka_unit_test(test_bad_rows_write_nothing),
 	        cmocka_unit_test(test_nfd_names_are_stored_nfc),
