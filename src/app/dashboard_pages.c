@@ -278,8 +278,9 @@ dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int 
 
 /* A level's live dashboard, the page everyone refreshes while reports come in. Its
  * viewer-independent parts (the JSON without can_status; the HTML above and below the
- * campaign status form) are kept per live campaign, tagged with the roll-up's generation
- * read before they are built: any change to the figures misses, and a campaign or tree
+ * campaign status form) are kept per live campaign, tagged with the generation of the unit's
+ * subtree in the roll-up, read before they are built: any change to its figures misses
+ * (a change elsewhere does not), and a campaign or tree
  * change makes a new live campaign with an empty cache. */
 int
 page_campaign_unit(http_req_t *req)
@@ -298,7 +299,8 @@ page_campaign_unit(http_req_t *req)
 	size_t ng = app_user_grants(req, t, &g);
 	int can_status = t->units[i].id == lc->c->issuer_unit_id &&
 	                 access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, i);
-	uint64_t gen = rollup_generation(lc->ru);
+	/* what the dashboard shows all lies in i's subtree */
+	uint64_t gen = rollup_subtree_generation(lc->ru, t, i);
 	/* the drill-down links each child: shared by every viewer who may open them all
 	 * (anyone viewing the subtree), else per viewer (say an entry officer holding the level
 	 * itself only) so no one gets a link to a 403 nor another viewer's links */

@@ -90,6 +90,18 @@ store_tx_rollback(store_t *st)
 }
 
 int
+store_tx_begin_unsynced(store_t *st)
+{
+	return st->ops->tx_begin_unsynced(st);
+}
+
+int
+store_sync(store_t *st)
+{
+	return st->ops->sync(st);
+}
+
+int
 store_user_create(store_t *st, const store_user_t *u, int64_t *id)
 {
 	return st->ops->user_create(st, u, id);

@@ -132,6 +132,13 @@ typedef struct store_audit {
 int store_tx_begin(store_t *st);
 int store_tx_commit(store_t *st);
 void store_tx_rollback(store_t *st);
+/* A transaction like store_tx_begin's whose commit does not wait for the disk (SQLite:
+ * synchronous=NORMAL for it alone: the WAL is written, not synced). It is durable after
+ * the next store_sync, or the next ordinary commit. For the group-committing writer, which
+ * syncs a group while it runs the next and acknowledges nothing before. */
+int store_tx_begin_unsynced(store_t *st);
+/* Makes every commit made so far durable (SQLite: fdatasync of the WAL). 0 or -1. */
+int store_sync(store_t *st);
 
 /* Users. create returns 0 with *id, -2 when the username exists, -1 on error. */
 int store_user_create(store_t *st, const store_user_t *u, int64_t *id /* OUT */);
@@ -486,6 +493,8 @@ typedef struct store_ops {
 	int (*tx_begin)(store_t *st);
 	int (*tx_commit)(store_t *st);
 	void (*tx_rollback)(store_t *st);
+	int (*tx_begin_unsynced)(store_t *st);
+	int (*sync)(store_t *st);
 	int (*user_create)(store_t *st, const store_user_t *u, int64_t *id);
 	int (*user_get)(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *),
 	                void *ctx);

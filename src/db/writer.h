@@ -1,23 +1,30 @@
-/* The writer: one thread that owns the store's writes and commits them in groups.
+/* The writer: one thread that owns the store's writes and commits them in groups, and a
+ * second that makes them durable while the first runs the next group.
  *
  * Deadlines bunch thousands of submissions into the last hours. Committed one by one, each
  * pays its own fsync and holds the write lock for it; committed together, a group of
  * writes pays one. The writer takes every job queued while the previous group was being
  * committed, opens one transaction, runs each job in its own savepoint (store_tx_begin
- * nests), commits once, and only then tells each job how it ended. Durability is
- * unchanged: a job learns its writes are durable only after the fsync of their commit.
+ * nests), and commits once without waiting for the disk (store_tx_begin_unsynced). The
+ * syncer then syncs every group committed since its last sync in one go (store_sync) and
+ * only then tells each job how it ended. Durability is unchanged: a job learns its writes
+ * are durable only after the fsync that covers their commit.
  *
- *   job 1 ─┐                       ┌ done(1, durable)
- *   job 2 ─┼─ BEGIN; SAVEPOINT… ×n ┼ done(2, rolled back: its own failure only)
- *   job 3 ─┘  COMMIT (one fsync)   └ done(3, durable)
+ *   writer:  BEGIN; SAVEPOINT… ×n; COMMIT │ BEGIN; … next group … COMMIT │ …
+ *   syncer:                               │ fdatasync; done(1) done(2) … │ …
  *
  * A job whose run fails is rolled back to its savepoint; the others keep their writes. A
- * commit that fails (a full disk, an I/O error) fails every job of its group. done runs on
- * the writer thread, in commit order, after the commit: what is kept in memory from the
- * store (roll-ups, caches) moves there, and waiting requests are resumed from there.
+ * commit that fails (a full disk, an I/O error) fails every job of its group. A sync that
+ * fails stops the process (the state of the disk is then unknown; the database recovers at
+ * the next start). done runs on the syncer thread, in commit order: what is kept in memory
+ * from the store (roll-ups, caches) moves there, and waiting requests are resumed from
+ * there. A done must not wait for another job (it would wait for itself).
  *
- * A job marked barrier starts a group of its own after the jobs before it are done: it
- * reads state that the done of earlier jobs moves (a level's submission freezes the
+ * Other threads' reads see a group's writes from its commit, a few milliseconds before they
+ * are durable and acknowledged; no one is told they are written before they are.
+ *
+ * A job marked barrier waits for every earlier job's done, then starts a group of its own:
+ * it reads state that the done of earlier jobs moves (a level's submission freezes the
  * roll-up's totals). */
 #ifndef SUOTDOI_DB_WRITER_H
 #define SUOTDOI_DB_WRITER_H
@@ -33,7 +40,7 @@ typedef struct writer_job {
 	 * what it wrote, anything else rolls it back. May be NULL (nothing to write: done
 	 * still comes after the jobs queued before it are durable). */
 	int (*run)(void *arg);
-	/* After the group: durable 1 when run returned 0 and the commit succeeded. */
+	/* After the group's sync: durable 1 when run returned 0 and the commit succeeded. */
 	void (*done)(void *arg, int durable);
 	void *arg;
 	int barrier;
@@ -44,8 +51,10 @@ typedef struct writer_job {
 
 typedef struct writer_stats {
 	unsigned long long groups, jobs, failed, max_group;
-	/* nanoseconds spent running jobs, committing (the fsync), and in their done */
-	unsigned long long run_ns, commit_ns, done_ns;
+	unsigned long long syncs;
+	/* nanoseconds spent running jobs, committing (without the fsync), syncing (the
+	 * fsync), and in their done */
+	unsigned long long run_ns, commit_ns, sync_ns, done_ns;
 } writer_stats_t;
 
 /* Starts the writer thread over st. max_group caps a group (0: 512). NULL on failure. */

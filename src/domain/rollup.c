@@ -55,6 +55,9 @@ struct rollup {
 	unsigned char *enc; /* one encoded body, at most row_max bytes */
 	size_t row_max;
 	_Atomic uint64_t generation; /* bumped by every change, after it */
+	/* the generation of the last change inside each unit's own row (ustamp, n) and each
+	 * running total's subtree (astamp, nagg); base: the last rebuild, which changed all */
+	uint64_t *ustamp, *astamp, base;
 };
 
 /* ---------- varints ---------- */
@@ -320,6 +323,8 @@ rollup_new(const unit_tree_t *t, size_t ncols)
 	}
 	r->oldv = xcalloc(ncols + 1, sizeof *r->oldv);
 	r->newv = xcalloc(ncols + 1, sizeof *r->newv);
+	r->ustamp = xcalloc((size_t)n + 1, sizeof *r->ustamp);
+	r->astamp = xcalloc(na, sizeof *r->astamp);
 	r->row_max = 2 * r->nb + 10 * ncols + 1;
 	r->enc = xmalloc(r->row_max);
 	return r;
@@ -337,6 +342,8 @@ rollup_free(rollup_t *r)
 	free(r->agg_unit);
 	free(r->agg_end);
 	free(r->agg_up);
+	free(r->ustamp);
+	free(r->astamp);
 	for (int l = 0; l < NLAYERS; l++) {
 		free(r->tot[l]);
 		free(r->cnt[l]);
@@ -376,7 +383,8 @@ rollup_bytes(const rollup_t *r)
 	size_t b = sizeof *r + ((size_t)r->n + 1) * (1 + sizeof *r->off) + r->cap +
 	           na * 3 * sizeof(int32_t) +
 	           NLAYERS * (na * nc * sizeof(uint64_t) + na * sizeof(int32_t)) +
-	           2 * (r->ncols + 1) * sizeof(int64_t) + r->row_max;
+	           2 * (r->ncols + 1) * sizeof(int64_t) + r->row_max +
+	           ((size_t)r->n + 1 + na) * sizeof(uint64_t);
 	pthread_rwlock_unlock(lock_of(r));
 	return b;
 }
@@ -446,7 +454,10 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 			r->cnt[l][k] += in1 - in0;
 		}
 	}
-	atomic_fetch_add(&r->generation, 1);
+	uint64_t g = atomic_fetch_add(&r->generation, 1) + 1;
+	r->ustamp[unit] = g;
+	for (int32_t k = first; k >= 0; k = r->agg_up[k])
+		r->astamp[k] = g;
 	pthread_rwlock_unlock(&r->lock);
 }
 
@@ -505,8 +516,32 @@ rollup_rebuild(rollup_t *r)
 			r->cnt[l][up] += r->cnt[l][k];
 		}
 	}
-	atomic_fetch_add(&r->generation, 1);
+	r->base = atomic_fetch_add(&r->generation, 1) + 1;
 	pthread_rwlock_unlock(&r->lock);
+}
+
+static int32_t agg_of(const rollup_t *r, int32_t unit);
+
+uint64_t
+rollup_subtree_generation(const rollup_t *r, const unit_tree_t *t, int32_t unit)
+{
+	if (r == NULL)
+		return 0;
+	rollup_t *w = (rollup_t *)r;
+	if (t == NULL || t->n != r->n || unit < 0 || unit >= r->n)
+		return atomic_load(&w->generation);
+	pthread_rwlock_rdlock(&w->lock);
+	uint64_t g = r->base;
+	int32_t k = agg_of(r, unit);
+	if (k >= 0) { /* every change below passed its running totals */
+		if (r->astamp[k] > g)
+			g = r->astamp[k];
+	} else /* a small subtree (at most ROLLUP_SCAN_MAX units): its rows' stamps */
+		for (int32_t u = unit; u < t->units[unit].end; u++)
+			if (r->ustamp[u] > g)
+				g = r->ustamp[u];
+	pthread_rwlock_unlock(&w->lock);
+	return g;
 }
 
 uint64_t

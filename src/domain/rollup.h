@@ -48,6 +48,10 @@ void rollup_rebuild(rollup_t *r);
 /* A number that changes whenever rollup_set changes anything: what was computed from the
  * roll-up while it read g (read before computing) is current as long as it still reads g. */
 uint64_t rollup_generation(const rollup_t *r);
+/* The same for what is inside unit's subtree of tree t (its totals, its own values, its
+ * children's): a change elsewhere does not move it, so the dashboards of the rest of the
+ * country stay cached while one province reports. Never more than rollup_generation. */
+uint64_t rollup_subtree_generation(const rollup_t *r, const unit_tree_t *t, int32_t unit);
 /* Totals of the subtree [unit, end) of tree t: out[ncols]; *reports = how many reports it
  * adds up (may be NULL). include_drafts selects the "all" layer. A tree whose size is not
  * rollup_units(r) (another snapshot) or an out-of-range unit gives zeros. */

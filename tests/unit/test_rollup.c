@@ -661,7 +661,9 @@ test_bytes_bound(void **state)
 		rollup_load(r, i, v, NULL, 1);
 	}
 	rollup_rebuild(r);
-	size_t fixed = (size_t)n * 5 + naggs * 2 * (NC * 8 + 4) + naggs * 12 + 4096;
+	/* flags and row offsets, running totals and counts, their units, and the generation
+	 * stamps of units and totals */
+	size_t fixed = (size_t)n * (5 + 8) + naggs * 2 * (NC * 8 + 4) + naggs * (12 + 8) + 4096;
 	size_t bytes = rollup_bytes(r), dense = (size_t)n * NC * 8;
 	print_message("roll-up: %zu bytes (rows %zu, %zu totals) for %d units; dense %zu\n", bytes,
 	              rows, naggs, n, dense);
@@ -681,6 +683,49 @@ test_bytes_bound(void **state)
 	rollup_free(r);
 }
 
+/* A set inside a subtree moves its generation and its ancestors'; nothing else moves. */
+static void
+test_subtree_generation(void **state)
+{
+	(void)state;
+	enum { NC = 3 };
+	int32_t n = big->n;
+	rollup_t *r = rollup_new(big, NC);
+	rollup_rebuild(r);
+	unsigned seed = 11;
+	int32_t probes[64];
+	int np = 0;
+	probes[np++] = 0;
+	/* some big subtrees (with running totals) and some small ones (scanned) */
+	for (int32_t i = 1; i < n && np < 64; i += 1 + (int32_t)(rand_r(&seed) % 97))
+		probes[np++] = i;
+	uint64_t before[64];
+	int64_t v[NC] = {1, 2, 3};
+	for (int op = 0; op < 3000; op++) {
+		for (int k = 0; k < np; k++)
+			before[k] = rollup_subtree_generation(r, big, probes[k]);
+		int32_t u = (int32_t)(rand_r(&seed) % (unsigned)n);
+		v[0] = op;
+		rollup_set(r, u, v, NULL, rand_r(&seed) % 2);
+		for (int k = 0; k < np; k++) {
+			int32_t p = probes[k];
+			int inside = p <= u && u < big->units[p].end;
+			uint64_t after = rollup_subtree_generation(r, big, p);
+			if ((after != before[k]) != inside)
+				fail_msg("set of %d: generation of %d %s", u, p,
+				         inside ? "did not move" : "moved");
+			assert_true(after <= rollup_generation(r));
+		}
+	}
+	/* a rebuild changes everything */
+	for (int k = 0; k < np; k++)
+		before[k] = rollup_subtree_generation(r, big, probes[k]);
+	rollup_rebuild(r);
+	for (int k = 0; k < np; k++)
+		assert_true(rollup_subtree_generation(r, big, probes[k]) > before[k]);
+	rollup_free(r);
+}
+
 int
 main(void)
 {
@@ -695,6 +740,7 @@ main(void)
 	        cmocka_unit_test(test_concurrent),
 	        cmocka_unit_test(test_random_large_values),
 	        cmocka_unit_test(test_bytes_bound),
+	        cmocka_unit_test(test_subtree_generation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

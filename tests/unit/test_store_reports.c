@@ -509,6 +509,22 @@ test_report_save_versions_and_values(void **state)
 	memset(&rl, 0, sizeof rl);
 	assert_int_equal(store_report_get(f.st, f.campaign, f.unit[0], copy_rep, &rl), 1);
 	assert_int_equal(rl.on_behalf[0], 1);
+	/* the values merged, not rewritten: the same values again, then one item turned from
+	 * a number to a text and one back (items out of order) */
+	assert_int_equal(store_report_save(f.st, &r, v2, 2, 2, &id2, &version), 0);
+	const store_value_t v2b[] = {{"b.1", 0, 0, "năm"}, {"a.1", 1, 11, ""}, {"a.2", 1, 0, ""}};
+	assert_int_equal(store_report_save(f.st, &r, v2b, 3, 3, &id2, &version), 0);
+	memset(&vl, 0, sizeof vl);
+	assert_int_equal(store_report_values(f.st, id, copy_val, &vl), 0);
+	assert_int_equal(vl.n, 3);
+	i = val_index(&vl, "b.1");
+	assert_int_equal(vl.has_num[i], 0);
+	assert_string_equal(vl.text[i], "năm");
+	i = val_index(&vl, "a.2");
+	assert_int_equal(vl.has_num[i], 1);
+	assert_int_equal(vl.num[i], 0);
+	assert_int_equal(store_report_save(f.st, &r, v2, 2, 4, &id2, &version), 0);
+	assert_int_equal(version, 5);
 
 	/* stale versions (1, and 0 as if it did not exist): -2, nothing written */
 	const store_value_t v3[] = {{"c.1", 1, 99, ""}};
@@ -516,10 +532,11 @@ test_report_save_versions_and_values(void **state)
 	version = -7;
 	assert_int_equal(store_report_save(f.st, &r, v3, 1, 1, &id2, &version), -2);
 	assert_int_equal(version, -7);
+	assert_int_equal(store_report_save(f.st, &r, v3, 1, 4, &id2, &version), -2);
 	assert_int_equal(store_report_save(f.st, &r, v3, 1, 0, &id2, &version), -2);
 	memset(&rl, 0, sizeof rl);
 	assert_int_equal(store_report_get(f.st, f.campaign, f.unit[0], copy_rep, &rl), 1);
-	assert_int_equal(rl.version[0], 2);
+	assert_int_equal(rl.version[0], 5);
 	assert_string_equal(rl.status[0], "draft");
 	memset(&vl, 0, sizeof vl);
 	assert_int_equal(store_report_values(f.st, id, copy_val, &vl), 0);
