@@ -477,30 +477,6 @@ out:
 	return rc;
 }
 
-/* A consistent copy of src (its WAL included) into dst (as bench_submit). */
-static int
-copy_db(const char *src, const char *dst)
-{
-	sqlite3 *from = NULL, *to = NULL;
-	char uri[1400];
-	snprintf(uri, sizeof uri, "file:%s?mode=ro", src);
-	int ok = sqlite3_open_v2(uri, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
-	                 SQLITE_OK &&
-	         sqlite3_open(dst, &to) == SQLITE_OK;
-	if (ok) {
-		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-		ok = b && sqlite3_backup_step(b, -1) == SQLITE_DONE;
-		if (sqlite3_backup_finish(b) != SQLITE_OK)
-			ok = 0;
-	}
-	if (ok && sqlite3_exec(to, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
-		ok = 0;
-	if (!ok)
-		fprintf(stderr, "copy %s -> %s: %s\n", src, dst, to ? sqlite3_errmsg(to) : "?");
-	sqlite3_close(from);
-	sqlite3_close(to);
-	return ok ? 0 : -1;
-}
 
 /* ---------- the server ---------- */
 
@@ -902,7 +878,7 @@ level(const opts_t *o, int k)
 	plan_t p;
 	printf("burst with %d writer connections: copying, preparing ...\n", k);
 	fflush(stdout);
-	if (copy_db(o->src, db) < 0 || prepare(db, o->readers, o->pool, &p) < 0)
+	if (bench_copy_db(o->src, db) < 0 || prepare(db, o->readers, o->pool, &p) < 0)
 		return -1;
 	if (p.nschools < (size_t)o->probes + (size_t)k) {
 		fprintf(stderr, "bench_burst: only %zu schools without a submission\n", p.nschools);

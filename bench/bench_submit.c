@@ -316,31 +316,6 @@ plan_free(plan_t *p)
 
 /* ---- copies ---- */
 
-/* A consistent copy of src (its WAL included) into dst, through a read-only connection. */
-static int
-copy_db(const char *src, const char *dst)
-{
-	sqlite3 *from = NULL, *to = NULL;
-	char uri[1400];
-	snprintf(uri, sizeof uri, "file:%s?mode=ro", src);
-	int ok = sqlite3_open_v2(uri, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) ==
-	                 SQLITE_OK &&
-	         sqlite3_open(dst, &to) == SQLITE_OK;
-	if (ok) {
-		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-		ok = b && sqlite3_backup_step(b, -1) == SQLITE_DONE;
-		if (sqlite3_backup_finish(b) != SQLITE_OK)
-			ok = 0;
-	}
-	/* the store turns WAL on; the baseline does the same */
-	if (ok && sqlite3_exec(to, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
-		ok = 0;
-	if (!ok)
-		fprintf(stderr, "copy %s -> %s: %s\n", src, dst, to ? sqlite3_errmsg(to) : "?");
-	sqlite3_close(from);
-	sqlite3_close(to);
-	return ok ? 0 : -1;
-}
 
 static void
 fs_type(const char *dir, char *out, size_t n)
@@ -1036,8 +1011,8 @@ main(int argc, char **argv)
 	size_t total = n * (size_t)nlevels;
 	/* the administrator goes into the first copy, then that copy is copied: both sides
 	 * start from the same rows and ids */
-	if (copy_db(src, srv_db) < 0 || prepare(srv_db, total, &p, token, sizeof token) < 0 ||
-	    copy_db(srv_db, raw_db) < 0)
+	if (bench_copy_db(src, srv_db) < 0 || prepare(srv_db, total, &p, token, sizeof token) < 0 ||
+	    bench_copy_db(srv_db, raw_db) < 0)
 		goto out;
 	marks_t m_srv, m_raw;
 	if (get_marks(srv_db, &m_srv) < 0 || get_marks(raw_db, &m_raw) < 0)

@@ -20,6 +20,9 @@ long bench_rss_kb(void);
 int bench_units_store(const char *path, int national, store_t **st, unit_tree_t **t);
 /* xorshift64*: cheap pseudo-random numbers, the same sequence on every run. */
 uint64_t bench_rand(void);
+/* A consistent copy of the database src (its WAL included) into dst, through a read-only
+ * connection, left in WAL mode as the store keeps it. -1 with a message on stderr. */
+int bench_copy_db(const char *src, const char *dst);
 /* Print text and append it (with a blank line) to outpath when given. */
 void bench_report(const char *outpath, const char *text);
 
