@@ -2,6 +2,7 @@
  * new values merged over its report and saved through rep_apply. */
 #include "service/values_import.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,52 @@ typedef struct unit_counts {
 	size_t imported, updated, deleted, ignored;
 } unit_counts_t;
 
-/* One unit's rows idx[0..n): merged over its report, checked, saved. */
+/* Tells the importer when a unit's save is answered. */
+typedef struct latch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} latch_t;
+
+/* Units handed to the writer and not yet answered, at most: enough for a few full groups,
+ * few enough that their memory (an arena each, ~16 KB) stays small. */
+#define IMPORT_WINDOW 256
+
+/* One unit's save on its way: every unit of a file is handed to the writer before any is
+ * waited for, so a file of thousands of units is committed in a few groups. */
+typedef struct pending_unit {
+	int32_t u;
+	const size_t *idx;
+	size_t n;
+	unit_counts_t c;
+	rep_values_t v;
+	rep_input_t in;
+	rep_outcome_t out;
+	rep_rc_t rc;
+	int submitted, answered;
+	latch_t *latch;
+	/* the service works in its own arena on the writer thread while the importer goes on
+	 * with the next units in cx->arena */
+	rep_ctx_t cx;
+	arena_t arena;
+} pending_unit_t;
+
+static void
+unit_saved(void *arg, rep_rc_t rc)
+{
+	pending_unit_t *p = arg;
+	latch_t *l = p->latch;
+	pthread_mutex_lock(&l->mu);
+	p->rc = rc;
+	p->answered = 1;
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* One unit's rows idx[0..n): merged over its report and checked; when something changes,
+ * handed to the service to save (p->submitted). */
 static rep_rc_t
 import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, const size_t *idx,
-            size_t n, int dry_run, vi_summary_t *s)
+            size_t n, int dry_run, vi_summary_t *s, pending_unit_t *p)
 {
 	const unit_tree_t *t = cx->tree;
 	const template_t *tpl = lc->c->tpl;
@@ -189,14 +232,37 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 		s->ignored += n;
 		return REP_OK;
 	}
-	rep_input_t in = {
+	p->u = u;
+	p->idx = idx;
+	p->n = n;
+	p->c = c;
+	p->v = v;
+	p->in = (rep_input_t){
 	        .op = REP_SAVE,
-	        .values = &v,
+	        .values = &p->v,
 	        .expected_version = old.version,
 	        .dry_run = dry_run,
 	};
-	rep_outcome_t out;
-	rep_rc_t rc = rep_apply(cx, lc, u, &in, &out);
+	p->submitted = 1;
+	p->cx = *cx;
+	p->cx.arena = &p->arena;
+	rep_apply_async(&p->cx, lc, u, &p->in, &p->out, unit_saved, p);
+	return REP_OK;
+}
+
+/* What the service answered for a unit handed to it, into the summary. */
+static rep_rc_t
+unit_answered(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, pending_unit_t *p,
+              vi_summary_t *s)
+{
+	const template_t *tpl = lc->c->tpl;
+	arena_t *a = cx->arena;
+	size_t nitems = rep_item_count(tpl), n = p->n;
+	const size_t *idx = p->idx;
+	const vf_row_t *first = &rows->v[idx[0]];
+	rep_outcome_t out = p->out; /* its strings live in p->arena: copied below */
+	unit_counts_t c = p->c;
+	rep_rc_t rc = p->rc;
 	if (rc == REP_ERR_STORE)
 		return rc;
 	if (rc != REP_OK) {
@@ -207,18 +273,18 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 			const tpl_item_t *it = template_item(tpl, r->item);
 			size_t ix = it ? rep_item_index(tpl, it) : nitems;
 			if (it && out.errors[ix]) {
-				conflict(s, a, r, r->item, out.errors[ix]);
+				conflict(s, a, r, r->item, arena_strdup(a, out.errors[ix]));
 				out.errors[ix] = NULL;
 				any = 1;
 			}
 		}
 		for (size_t ix = 0; ix < nitems && rc == REP_ERR_INVALID; ix++)
 			if (out.errors[ix]) { /* a relation's other side, not in the file */
-				conflict(s, a, first, "", out.errors[ix]);
+				conflict(s, a, first, "", arena_strdup(a, out.errors[ix]));
 				any = 1;
 			}
 		if (!any || rc != REP_ERR_INVALID)
-			conflict(s, a, first, "", out.message);
+			conflict(s, a, first, "", arena_strdup(a, out.message));
 		s->units_refused++;
 		s->ignored += n;
 		return REP_OK;
@@ -229,6 +295,24 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 	s->deleted += c.deleted;
 	s->ignored += c.ignored;
 	return REP_OK;
+}
+
+/* Waits for a unit handed over (if it was), takes its answer into the summary and frees
+ * its memory. The import's result so far, or a store error. */
+static rep_rc_t
+settle(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, pending_unit_t *p,
+       latch_t *l, vi_summary_t *s, rep_rc_t rc)
+{
+	if (!p->submitted)
+		return rc;
+	pthread_mutex_lock(&l->mu);
+	while (!p->answered)
+		pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	if (unit_answered(cx, lc, rows, p, s) != REP_OK)
+		rc = REP_ERR_STORE;
+	arena_free(&p->arena);
+	return rc;
 }
 
 static int
@@ -252,13 +336,31 @@ values_import(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, i
 		for (size_t k = 0; k < rows->n; k++)
 			idx[k] = k;
 		qsort_r(idx, rows->n, sizeof *idx, cmp_row, rows->v);
-		for (size_t k = 0; k < rows->n && rc == REP_OK;) {
+		latch_t l;
+		pthread_mutex_init(&l.mu, NULL);
+		pthread_cond_init(&l.cv, NULL);
+		/* a ring of the units in flight, answered in the order they were handed over */
+		pending_unit_t *ring = xcalloc(IMPORT_WINDOW, sizeof *ring);
+		size_t handed = 0, settled = 0;
+		for (size_t k = 0; k < rows->n;) {
+			if (handed - settled == IMPORT_WINDOW)
+				rc = settle(cx, lc, rows, &ring[settled++ % IMPORT_WINDOW], &l, out, rc);
+			if (rc != REP_OK)
+				break;
 			size_t e = k + 1;
 			while (e < rows->n && !strcmp(rows->v[idx[e]].unit, rows->v[idx[k]].unit))
 				e++;
-			rc = import_unit(cx, lc, rows, idx + k, e - k, dry_run, out);
+			pending_unit_t *p = &ring[handed++ % IMPORT_WINDOW];
+			memset(p, 0, sizeof *p);
+			p->latch = &l;
+			rc = import_unit(cx, lc, rows, idx + k, e - k, dry_run, out, p);
 			k = e;
 		}
+		while (settled < handed)
+			rc = settle(cx, lc, rows, &ring[settled++ % IMPORT_WINDOW], &l, out, rc);
+		free(ring);
+		pthread_cond_destroy(&l.cv);
+		pthread_mutex_destroy(&l.mu);
 		free(idx);
 	}
 	if (out->nconflicts > 1) /* the file's order, to fix it top to bottom */
