@@ -519,12 +519,17 @@ reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, form_state_t *fs, i
 	return render_report(req, lc, i, &r, fs, status, NULL);
 }
 
+/* Done: the API answers the report as written (the service's outcome carries it; read
+ * back only when it does not), a form goes back to the report's page. */
 static int
-redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done)
+redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done,
+              const rep_report_t *written)
 {
 	if (rep_is_api(req)) {
 		rep_report_t r;
-		if (rep_read_req(req, lc, i, &r) < 0)
+		if (written && written->exists)
+			r = *written;
+		else if (rep_read_req(req, lc, i, &r) < 0)
 			return 500;
 		return app_reply_json(req, 200, report_json(lc, app_req_tree(req), i, &r));
 	}
@@ -553,7 +558,7 @@ answer(http_req_t *req, void *arg)
 	live_campaign_t *lc = p->lc;
 	form_state_t *fs = &p->fs;
 	if (p->rc == REP_OK)
-		return redirect_done(req, lc, p->unit, rep_op_code(p->op));
+		return redirect_done(req, lc, p->unit, rep_op_code(p->op), &p->out.report);
 	if (p->rc == REP_ERR_STORE)
 		return 500;
 	for (size_t k = 0; k < rep_item_count(lc->c->tpl); k++)

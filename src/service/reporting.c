@@ -1030,6 +1030,26 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 	    audit(cx, unit, "report.status", prefix, rep_state_code(old->state),
 	          rep_state_code(to)) < 0)
 		*err = REP_ERR_STORE;
+	if (*err)
+		return;
+	/* the report as now stored (the values written are exactly v's) */
+	rep_report_t *w = &out->report;
+	*w = *old;
+	w->exists = 1;
+	w->id = id;
+	w->version = version;
+	w->state = to;
+	snprintf(w->status, sizeof w->status, "%s", rep_state_code(to));
+	w->on_behalf = behalf;
+	w->updated_at = r.updated_at;
+	w->submitted_at = r.submitted_at;
+	w->reviewed_at = r.reviewed_at;
+	w->comment = r.comment ? r.comment : "";
+	if (writes_values)
+		w->v = *v;
+	w->num = w->v.num;
+	w->has = w->v.has;
+	w->text = w->v.text;
 }
 
 /* Characters, not bytes: "Sửa" is 3 characters in 5 bytes, and the minimum lengths of a
@@ -1227,6 +1247,7 @@ apply_finish(apply_job_t *job, int err)
 		out->version = job->old.version;
 		out->report_id = job->old.id;
 		out->changed = 0;
+		memset(&out->report, 0, sizeof out->report);
 		if (err == REP_ERR_CONFLICT) {
 			job->rc = refuse(out, REP_ERR_CONFLICT,
 			                 "Báo cáo vừa được người khác sửa hoặc nộp. Hãy tải lại "

@@ -235,6 +235,9 @@ typedef struct rep_outcome {
 	int64_t campaign_id; /* REP_ERR_ELSEWHERE: the campaign the unit reports in */
 	int32_t locked_by;   /* REP_ERR_LOCKED: the approved level (tree index) */
 	int changed;         /* 1 if a value or the state changed (0: an idempotent save) */
+	/* REP_OK after a write: the report as written (report.exists 1), what a read would
+	 * give now, so an answer need not read it back; else exists 0 */
+	rep_report_t report;
 } rep_outcome_t;
 
 /* Apply in->op to unit i's report in lc as cx->actor. Checks, in order: the unit and the

@@ -271,6 +271,37 @@ vals(fx_t *f, int64_t bao, const char *text)
 	return v;
 }
 
+static rep_report_t read_report(fx_t *f, int32_t unit);
+
+/* The outcome's report as written is what a read gives now (the API answers it). */
+static void
+assert_written_is_read(fx_t *f, int32_t unit, const rep_outcome_t *out)
+{
+	const template_t *tpl = f->lc->c->tpl;
+	const rep_report_t *w = &out->report;
+	rep_report_t r = read_report(f, unit);
+	assert_int_equal(w->exists, 1);
+	assert_int_equal(w->id, r.id);
+	assert_int_equal(w->version, r.version);
+	assert_int_equal(w->state, r.state);
+	assert_string_equal(w->status, r.status);
+	assert_int_equal(w->on_behalf, r.on_behalf);
+	assert_int_equal(w->updated_at, r.updated_at);
+	assert_int_equal(w->submitted_at, r.submitted_at);
+	assert_int_equal(w->reviewed_at, r.reviewed_at);
+	assert_string_equal(w->comment, r.comment);
+	for (size_t c = 0; c < tpl->ncols; c++) {
+		assert_int_equal(w->has[c], r.has[c]);
+		if (r.has[c])
+			assert_int_equal(w->num[c], r.num[c]);
+	}
+	for (size_t k = 0; k < tpl->ntexts; k++) {
+		assert_int_equal(w->text[k] != NULL, r.text[k] != NULL);
+		if (r.text[k])
+			assert_string_equal(w->text[k], r.text[k]);
+	}
+}
+
 static rep_rc_t
 apply(fx_t *f, rep_actor_t a, int32_t unit, rep_op_t op, const rep_values_t *v, int64_t expect,
       rep_outcome_t *out)
@@ -281,7 +312,12 @@ apply(fx_t *f, rep_actor_t a, int32_t unit, rep_op_t op, const rep_values_t *v, 
 	                  .expected_version = expect,
 	                  .comment = "Cần bổ sung số liệu",
 	                  .reason = "Số liệu cấp dưới thay đổi"};
-	return rep_apply(&cx, f->lc, unit, &in, out);
+	rep_rc_t rc = rep_apply(&cx, f->lc, unit, &in, out);
+	if (rc == REP_OK)
+		assert_written_is_read(f, unit, out);
+	else
+		assert_int_equal(out->report.exists, 0);
+	return rc;
 }
 
 /* As the operator, expecting success. */
