@@ -808,6 +808,33 @@ propagate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t 
 	free(chain);
 }
 
+/* lc may have been replaced while the write was with the writer (another process wrote,
+ * the campaign's row changed: rep_live_forget), and its replacement built from the store
+ * before the write committed: give the write to the replacement too, or to its build.
+ * Setting a unit's values again is harmless when the build did read them. (An entry for a
+ * newer unit tree is not looked for: its unit indexes are another tree's.) */
+static void
+replaced(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t *num,
+         const unsigned char *has, int counted)
+{
+	if (cx->live == NULL)
+		return;
+	const unit_tree_t *t = cx->tree;
+	live_campaign_t *cur = rep_live_peek(cx->live, t, lc->c->id);
+	if (cur == lc)
+		return;
+	if (cur == NULL) {
+		live_defer(cx->live, t, lc->c->id, lc->c->tpl, unit, num, has, counted);
+		return;
+	}
+	int64_t *v;
+	unsigned char *h;
+	map_values(lc->c->tpl, cur->c->tpl, num, has, &v, &h);
+	rollup_set(cur->ru, unit, v, h, counted);
+	free(v);
+	free(h);
+}
+
 static rep_rc_t
 refuse(rep_outcome_t *out, rep_rc_t rc, const char *msg)
 {
@@ -1261,8 +1288,10 @@ apply_finish(apply_job_t *job, int err)
 	}
 	/* a level's compiled report forwards its subtree's totals, it adds none of its own */
 	int counted = rep_state_counted(out->state);
-	if (!t->units[unit].is_locality)
+	if (!t->units[unit].is_locality) {
 		rollup_set(lc->ru, unit, job->v.num, job->v.has, counted);
+		replaced(cx, lc, unit, job->v.num, job->v.has, counted);
+	}
 	propagate(cx, lc, unit, job->v.num, job->v.has, counted);
 	job->rc = refuse(out, REP_OK, done_message(job->in.op, job->resubmit));
 }

@@ -1348,6 +1348,39 @@ test_faults_all_or_nothing(void **state)
 
 /* ---------- 7. dry runs write nothing ---------- */
 
+/* A write in flight while its campaign is replaced (forgotten, rebuilt from the store
+ * before the write committed) reaches the replacement too: the regression is a dashboard
+ * that misses the write until the next reload. */
+static void
+test_write_reaches_replacement(void **state)
+{
+	(void)state;
+	fx_t f;
+	fx_open(&f);
+	live_campaign_t *held = f.lc; /* what a request in flight holds */
+	rep_live_forget(f.live, f.cid);
+	live_campaign_t *fresh;
+	assert_int_equal(rep_live_get(f.live, f.st, tree, f.cid, &fresh), REP_OK);
+	assert_ptr_not_equal(fresh, held);
+	layer_t before = layer(&f, U_11413, 1);
+	rep_values_t v = vals(&f, 40, NULL);
+	rep_outcome_t out;
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_OK);
+	f.lc = fresh;
+	layer_t after = layer(&f, U_11413, 1);
+	/* the school's draft of 40 replaced whatever it had: the commune's total moved */
+	int64_t own[64];
+	unsigned char has[64];
+	assert_int_equal(rollup_own(fresh->ru, U_TH, 1, own, has), 1);
+	assert_int_equal(own[col_of(&f, "2.bao")], 40);
+	assert_true(after.bao != before.bao || before.bao >= 40);
+	f.lc = held;
+	assert_int_equal(rollup_own(held->ru, U_TH, 1, own, has), 1);
+	assert_int_equal(own[col_of(&f, "2.bao")], 40);
+	f.lc = fresh;
+	fx_close(&f);
+}
+
 static void
 test_dry_run(void **state)
 {
@@ -1524,6 +1557,7 @@ main(void)
 	        cmocka_unit_test(test_values_copied),
 	        cmocka_unit_test(test_faults_all_or_nothing),
 	        cmocka_unit_test(test_dry_run),
+	        cmocka_unit_test(test_write_reaches_replacement),
 	};
 	int failed = cmocka_run_group_tests_name("inline", tests, setup_all, teardown_all);
 	with_writer = 1;
