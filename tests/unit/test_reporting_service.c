@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "demo_fixture.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1479,36 +1481,9 @@ setup_all(void **state)
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
 	snprintf(template_db, sizeof template_db, "%s/template.db", tmpdir);
-	char err[4096];
 	store_t *st;
-	if (store_open(template_db, &st, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+	if (demo_fixture_open(template_db, &st, &tree, &demo_cid, &demo_tpl) < 0)
 		return -1;
-	}
-	const char *files[] = {"data/dvhc/units-2025-03-01.csv", "data/demo/units-demo.csv"};
-	for (int i = 0; i < 2; i++) {
-		char path[512], *data;
-		size_t len;
-		units_import_stats_t s;
-		snprintf(path, sizeof path, "%s/%s", TEST_SOURCE_DIR, files[i]);
-		if (file_read_all(path, 1 << 26, &data, &len, err, sizeof err) < 0 ||
-		    units_import_csv(st, data, len, &s, err, sizeof err) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return -1;
-		}
-		free(data);
-	}
-	if (unit_tree_build(st, &tree, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (demo_campaign(st, tree, TEST_SOURCE_DIR, &demo_cid) < 0)
-		return -1;
-	campaign_t *c;
-	if (campaign_load(st, demo_cid, &c, err, sizeof err) != 1)
-		return -1;
-	demo_tpl = c->template_id;
-	campaign_free(c);
 	store_close(st);
 
 	U_ROOT = 0;
