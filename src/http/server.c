@@ -87,6 +87,7 @@ struct http_server {
 	pthread_mutex_t mu;
 	pthread_cond_t idle;
 	long inflight; /* requests between the URI callback and completion; under mu */
+	long suspended; /* of which suspended (http_req_suspend), not yet resumed; under mu */
 };
 
 typedef struct resp_header {
@@ -792,6 +793,9 @@ http_req_suspend(http_req_t *req, int (*cont)(http_req_t *req, void *arg), void 
 	req->cont = cont;
 	req->cont_arg = arg;
 	req->suspended = 1;
+	pthread_mutex_lock(&req->srv->mu);
+	req->srv->suspended++;
+	pthread_mutex_unlock(&req->srv->mu);
 	MHD_suspend_connection(req->conn);
 	return 0;
 }
@@ -807,6 +811,10 @@ static void
 req_resumed(http_req_t *req)
 {
 	req->suspended = 0;
+	pthread_mutex_lock(&req->srv->mu);
+	if (--req->srv->suspended == 0)
+		pthread_cond_broadcast(&req->srv->idle);
+	pthread_mutex_unlock(&req->srv->mu);
 	int (*cont)(http_req_t *, void *) = req->cont;
 	req->cont = NULL;
 	handled(req, cont(req, req->cont_arg));
@@ -1109,6 +1117,13 @@ http_server_stop(http_server_t *srv)
 	while (srv->inflight > 0)
 		if (pthread_cond_timedwait(&srv->idle, &srv->mu, &deadline) == ETIMEDOUT)
 			break;
+	/* A suspended request is resumed by the thread doing its work (the writer), which
+	 * then touches it: stopping MHD before would free it under that thread's feet (and
+	 * MHD forbids stopping with connections suspended). Its work ends; wait for it. */
+	if (srv->suspended > 0)
+		log_warn("http: waiting for %ld suspended request(s) to be resumed", srv->suspended);
+	while (srv->suspended > 0)
+		pthread_cond_wait(&srv->idle, &srv->mu);
 	long left = srv->inflight;
 	pthread_mutex_unlock(&srv->mu);
 	if (left > 0)
