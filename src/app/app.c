@@ -222,12 +222,17 @@ app_http_config(app_t *app, http_config_t *cfg)
 	cfg->app = app;
 }
 
+static void *jobs_loop(void *arg);
+
 int
 app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
 	pthread_mutex_init(&app->tree_mu, NULL);
 	pthread_mutex_init(&app->touch_mu, NULL);
+	pthread_mutex_init(&app->jobs_mu, NULL);
+	pthread_cond_init(&app->jobs_cv, NULL);
+	app->jobs_tail = &app->jobs;
 	app->assets = xstrdup(assets ? assets : SUOTDOI_SOURCE_DIR);
 	size_t sl = strlen(app->assets) + sizeof "/static";
 	app->static_dir = xmalloc(sl);
@@ -254,7 +259,75 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 		snprintf(err, errlen, "Không khởi động được luồng ghi dữ liệu.");
 		return -1;
 	}
+	/* as the watcher: SIGINT and SIGTERM stay for the thread that stops the server */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	app->jobs_running = pthread_create(&app->jobs_thread, NULL, jobs_loop, app) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!app->jobs_running) {
+		snprintf(err, errlen, "Không khởi động được luồng xử lý nền.");
+		return -1;
+	}
 	return 0;
+}
+
+struct app_job {
+	void (*work)(void *arg);
+	void *arg;
+	http_req_t *req;
+	struct app_job *next;
+};
+
+int
+app_offload(http_req_t *req, void (*work)(void *arg), int (*answer)(http_req_t *req, void *arg),
+            void *arg)
+{
+	app_t *app = http_req_app(req);
+	struct app_job *j = arena_alloc(http_req_arena(req), sizeof *j);
+	*j = (struct app_job){work, arg, req, NULL};
+	int rc = http_req_suspend(req, answer, arg); /* before the job can resume it */
+	pthread_mutex_lock(&app->jobs_mu);
+	int queued = app->jobs_running && !app->jobs_stopping;
+	if (queued) {
+		*app->jobs_tail = j;
+		app->jobs_tail = &j->next;
+		pthread_cond_signal(&app->jobs_cv);
+	}
+	pthread_mutex_unlock(&app->jobs_mu);
+	if (!queued) { /* no background thread (any more): here, then */
+		work(arg);
+		http_req_resume(req);
+	}
+	return rc;
+}
+
+static void *
+jobs_loop(void *arg)
+{
+	app_t *app = arg;
+	pthread_mutex_lock(&app->jobs_mu);
+	for (;;) {
+		struct app_job *j = app->jobs;
+		if (j == NULL) {
+			if (app->jobs_stopping)
+				break;
+			pthread_cond_wait(&app->jobs_cv, &app->jobs_mu);
+			continue;
+		}
+		app->jobs = j->next;
+		if (app->jobs == NULL)
+			app->jobs_tail = &app->jobs;
+		pthread_mutex_unlock(&app->jobs_mu);
+		http_req_t *req = j->req; /* j lives in the request's arena */
+		j->work(j->arg);
+		http_req_resume(req);
+		pthread_mutex_lock(&app->jobs_mu);
+	}
+	pthread_mutex_unlock(&app->jobs_mu);
+	return NULL;
 }
 
 struct app_touch {
@@ -396,6 +469,13 @@ app_close(app_t *app)
 	app->stopping = 1;
 	if (app->watcher_running)
 		pthread_join(app->watcher, NULL);
+	if (app->jobs_running) { /* what was queued runs first */
+		pthread_mutex_lock(&app->jobs_mu);
+		app->jobs_stopping = 1;
+		pthread_cond_signal(&app->jobs_cv);
+		pthread_mutex_unlock(&app->jobs_mu);
+		pthread_join(app->jobs_thread, NULL);
+	}
 	if (app->writer) {
 		app_touch_flush(app);
 		writer_stop(app->writer);
@@ -414,5 +494,7 @@ app_close(app_t *app)
 	free(app->static_dir);
 	pthread_mutex_destroy(&app->tree_mu);
 	pthread_mutex_destroy(&app->touch_mu);
+	pthread_mutex_destroy(&app->jobs_mu);
+	pthread_cond_destroy(&app->jobs_cv);
 	memset(app, 0, sizeof *app);
 }

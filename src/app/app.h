@@ -26,6 +26,12 @@ typedef struct app {
 	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
 	struct auth_cache *auth_cache; /* who sessions and tokens are (authcache.c) */
 	struct writer *writer;         /* commits writes in groups (db/writer.h) */
+	/* long work handed off the HTTP workers (app_offload), run in order by one thread */
+	pthread_mutex_t jobs_mu;
+	pthread_cond_t jobs_cv;
+	struct app_job *jobs, **jobs_tail;
+	pthread_t jobs_thread;
+	int jobs_running, jobs_stopping;
 	/* when sessions and tokens were last used, written by the watcher in one go
 	 * (app_touch_later) rather than by each request */
 	pthread_mutex_t touch_mu;
@@ -44,6 +50,14 @@ void app_close(app_t *app);
 /* Start a thread that rebuilds the unit tree when the store's generation changes (an
  * import from the command line while serving). */
 void app_watch_start(app_t *app);
+
+/* Runs work(arg) on the application's background thread, the request suspended meanwhile
+ * (http_req_suspend); then answer(req, arg) replies on an HTTP worker, as a handler does.
+ * For work that takes seconds (a bulk import of a large file) and would otherwise hold an
+ * HTTP worker and every connection it serves. work may use the request's arena: nothing
+ * else touches it until answer. The handler returns what this returns. */
+int app_offload(http_req_t *req, void (*work)(void *arg), int (*answer)(http_req_t *req, void *arg),
+                void *arg);
 
 /* Notes that session ('s') or API token ('t') id was used at now; written to the store
  * within a few seconds, many in one transaction. */

@@ -30,6 +30,46 @@ page_values_form(http_req_t *req)
 	return render(req, lc, rep_req_unit(req), 200, NULL);
 }
 
+/* The form's import, off the HTTP worker as the API's (values_api.c). */
+typedef struct form_import {
+	rep_ctx_t cx;
+	live_campaign_t *lc;
+	int32_t unit;
+	vf_rows_t rows;
+	int dry;
+	vi_summary_t s;
+	rep_rc_t rc;
+} form_import_t;
+
+static void
+form_import_work(void *arg)
+{
+	form_import_t *j = arg;
+	j->rc = values_import(&j->cx, j->lc, &j->rows, j->dry, &j->s);
+}
+
+static int
+form_import_answer(http_req_t *req, void *arg)
+{
+	form_import_t *j = arg;
+	const vi_summary_t *s = &j->s;
+	if (j->rc == REP_ERR_STORE)
+		return 500;
+	json_t *list = json_array();
+	for (size_t k = 0; k < s->nconflicts; k++)
+		json_array_append_new(list,
+		                      json_pack("{s:I,s:s,s:s,s:s}", "line",
+		                                (json_int_t)s->conflicts[k].line, "unit",
+		                                s->conflicts[k].unit, "item", s->conflicts[k].item,
+		                                "reason", s->conflicts[k].reason));
+	json_t *sum = json_pack("{s:s,s:b,s:b,s:b,s:I,s:o}", "message", s->message, "ok",
+	                        s->conflicts_total == 0, "json", s->json, "has_conflicts",
+	                        s->nconflicts > 0, "total", (json_int_t)s->conflicts_total,
+	                        "conflicts", list);
+	return render(req, j->lc, j->unit, s->conflicts_total ? 409 : 200,
+	              json_pack("{s:o,s:b}", "summary", sum, "dry_run", j->dry));
+}
+
 int
 page_values_import(http_req_t *req)
 {
@@ -41,34 +81,21 @@ page_values_import(http_req_t *req)
 	int dry = values_dry_run_param(http_req_param(req, "dry_run"));
 	const http_part_t *f = http_req_file(req, "file");
 	char err[600];
-	vf_rows_t rows;
+	form_import_t *j = arena_alloc(a, sizeof *j);
+	memset(j, 0, sizeof *j);
 	if (dry < 0 || f == NULL || f->len == 0 ||
-	    values_parse(f->data, f->len, a, &rows, err, sizeof err) < 0) {
+	    values_parse(f->data, f->len, a, &j->rows, err, sizeof err) < 0) {
 		const char *why = dry < 0                    ? "Ô chạy thử không hợp lệ."
 		                  : f == NULL || f->len == 0 ? "Hãy chọn tệp CSV hoặc JSON để nhập."
 		                                             : arena_strdup(a, err);
 		return render(req, lc, i, 400,
 		              json_pack("{s:s,s:b}", "error", why, "dry_run", dry > 0));
 	}
-	rep_ctx_t cx;
-	rep_ctx_of(req, &cx);
-	vi_summary_t s;
-	rep_rc_t rc = values_import(&cx, lc, &rows, dry, &s);
-	if (rc == REP_ERR_STORE)
-		return 500;
-	json_t *list = json_array();
-	for (size_t k = 0; k < s.nconflicts; k++)
-		json_array_append_new(list,
-		                      json_pack("{s:I,s:s,s:s,s:s}", "line",
-		                                (json_int_t)s.conflicts[k].line, "unit",
-		                                s.conflicts[k].unit, "item", s.conflicts[k].item,
-		                                "reason", s.conflicts[k].reason));
-	json_t *sum =
-	        json_pack("{s:s,s:b,s:b,s:b,s:I,s:o}", "message", s.message, "ok",
-	                  s.conflicts_total == 0, "json", s.json, "has_conflicts", s.nconflicts > 0,
-	                  "total", (json_int_t)s.conflicts_total, "conflicts", list);
-	return render(req, lc, i, s.conflicts_total ? 409 : 200,
-	              json_pack("{s:o,s:b}", "summary", sum, "dry_run", dry));
+	j->lc = lc;
+	j->unit = i;
+	j->dry = dry;
+	rep_ctx_of(req, &j->cx);
+	return app_offload(req, form_import_work, form_import_answer, j);
 }
 
 int

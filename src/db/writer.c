@@ -2,6 +2,7 @@
 #include "db/writer.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/resource.h>
@@ -244,19 +245,24 @@ writer_start(store_t *st, size_t max_group)
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->more, NULL);
 	pthread_cond_init(&w->synced, NULL);
-	if (pthread_create(&w->syncer, NULL, sync_loop, w) != 0) {
-		pthread_cond_destroy(&w->synced);
-		pthread_cond_destroy(&w->more);
-		pthread_mutex_destroy(&w->mu);
-		free(w);
-		return NULL;
-	}
-	if (pthread_create(&w->th, NULL, loop, w) != 0) {
+	/* SIGINT and SIGTERM are for the thread that stops the server gracefully (it waits for
+	 * them); a thread of ours that could take one would die with the process instead */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	int ok = pthread_create(&w->syncer, NULL, sync_loop, w) == 0;
+	if (ok && pthread_create(&w->th, NULL, loop, w) != 0) {
 		pthread_mutex_lock(&w->mu);
 		w->writer_done = 1;
 		pthread_cond_broadcast(&w->synced);
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->syncer, NULL);
+		ok = 0;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ok) {
 		pthread_cond_destroy(&w->synced);
 		pthread_cond_destroy(&w->more);
 		pthread_mutex_destroy(&w->mu);
