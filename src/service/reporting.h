@@ -22,10 +22,12 @@
  * and a level cannot be approved while a report below it is returned or reopened.
  * save and submit need the campaign open; the review ops work in open and closed ones.
  *
- * Every write is one store transaction: the report, its values, its event, the frozen
- * totals, and an audit line per changed value and status; a failed audit line fails the
- * write. The in-memory roll-ups (this campaign's and those of the campaigns it adopts)
- * move after the commit. */
+ * Every write is one store transaction (with a writer, a savepoint of its group's
+ * transaction, db/writer.h): the report, its values, its event, the frozen totals, and an
+ * audit line per changed value and status; a failed audit line fails the write. The checks
+ * run in the same transaction, so they see every write committed or queued before. The
+ * in-memory roll-ups (this campaign's and those of the campaigns it adopts) move once the
+ * write is durable, in commit order. */
 #ifndef SUOTDOI_SERVICE_REPORTING_H
 #define SUOTDOI_SERVICE_REPORTING_H
 
