@@ -64,8 +64,9 @@ raise_priority(const char *name)
 		if (*end == '\0' && v >= -20 && v <= 19)
 			nice = (int)v;
 		else
-			log_error("SUOTDOI_WRITER_NICE=%s: not a nice value (-20..19); using %d", env,
-			          nice);
+			log_error("SUOTDOI_WRITER_NICE=%s: không phải mức ưu tiên hợp lệ (số nguyên từ "
+			          "-20 đến 19); dùng %d.",
+			          env, nice);
 	}
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }

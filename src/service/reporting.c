@@ -777,6 +777,29 @@ audit(const rep_ctx_t *cx, int32_t unit, const char *action, const char *target,
 	return rc < 0 ? -1 : 0;
 }
 
+/* A committed write of unit's values (by the columns of template from) into campaign id's
+ * entry for cx->tree: set in it when it is loaded (unless it is skip, already set), kept
+ * for its build when it is being built; nothing when it is not loaded (it reads the write
+ * from the store when it is). */
+static void
+live_set(const rep_ctx_t *cx, int64_t id, const live_campaign_t *skip, const template_t *from,
+         int32_t unit, const int64_t *num, const unsigned char *has, int counted)
+{
+	live_campaign_t *cur = rep_live_peek(cx->live, cx->tree, id);
+	if (cur == skip && cur != NULL)
+		return;
+	if (cur == NULL) {
+		live_defer(cx->live, cx->tree, id, from, unit, num, has, counted);
+		return;
+	}
+	int64_t *v;
+	unsigned char *h;
+	map_values(from, cur->c->tpl, num, has, &v, &h);
+	rollup_set(cur->ru, unit, v, h, counted);
+	free(v);
+	free(h);
+}
+
 /* A report written in campaign lc also counts in every campaign lc adopts (up the chain):
  * update those roll-ups that are loaded, mapping values by item code. One not loaded is
  * not built here (that would cost the writer ~0.4 s): it reads this committed write from
@@ -792,19 +815,8 @@ propagate(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t 
 	size_t n;
 	if (campaign_ancestry(cx->store, lc->c->parent_id, &chain, &n) < 0)
 		return;
-	for (size_t k = 0; k < n; k++) {
-		live_campaign_t *up = rep_live_peek(cx->live, t, chain[k]);
-		if (up == NULL) {
-			live_defer(cx->live, t, chain[k], lc->c->tpl, unit, num, has, counted);
-			continue;
-		}
-		int64_t *v;
-		unsigned char *h;
-		map_values(lc->c->tpl, up->c->tpl, num, has, &v, &h);
-		rollup_set(up->ru, unit, v, h, counted);
-		free(v);
-		free(h);
-	}
+	for (size_t k = 0; k < n; k++)
+		live_set(cx, chain[k], NULL, lc->c->tpl, unit, num, has, counted);
 	free(chain);
 }
 
@@ -817,22 +829,8 @@ static void
 replaced(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t *num,
          const unsigned char *has, int counted)
 {
-	if (cx->live == NULL)
-		return;
-	const unit_tree_t *t = cx->tree;
-	live_campaign_t *cur = rep_live_peek(cx->live, t, lc->c->id);
-	if (cur == lc)
-		return;
-	if (cur == NULL) {
-		live_defer(cx->live, t, lc->c->id, lc->c->tpl, unit, num, has, counted);
-		return;
-	}
-	int64_t *v;
-	unsigned char *h;
-	map_values(lc->c->tpl, cur->c->tpl, num, has, &v, &h);
-	rollup_set(cur->ru, unit, v, h, counted);
-	free(v);
-	free(h);
+	if (cx->live != NULL)
+		live_set(cx, lc->c->id, lc, lc->c->tpl, unit, num, has, counted);
 }
 
 static rep_rc_t

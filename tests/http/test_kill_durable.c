@@ -46,27 +46,36 @@ typedef struct shared {
 	int64_t campaign;
 } shared_t;
 
-/* The child: the server with a campaign and one head per school; tells the parent its
- * port, then serves until it is killed. */
+/* The server on path with the demo campaign and a head per school (prefix.0..7). -1 when
+ * it could not start. */
+static int
+serve_with_heads(app_t *app, const char *path, http_server_t **srv, shared_t *sh,
+                 const char *prefix)
+{
+	if (ha_serve(app, path, srv, &sh->port) < 0)
+		return -1;
+	ha_throttles(app, 1000, 1000);
+	unit_tree_t *t = app_tree(app);
+	int rc = demo_campaign(app->store, t, TEST_SOURCE_DIR, &sh->campaign);
+	unit_tree_unref(t);
+	for (int i = 0; i < NW && rc == 0; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "%s.%d", prefix, i);
+		ha_user(app, name, schools[i], ROLE_HEAD, PASSWORD);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* The child: the server, which tells the parent its port and campaign, then serves until
+ * it is killed. */
 static void
 child(int fd)
 {
 	app_t app;
 	http_server_t *srv;
 	shared_t sh = {0};
-	if (ha_serve(&app, db, &srv, &sh.port) < 0)
+	if (serve_with_heads(&app, db, &srv, &sh, "ht") < 0)
 		_exit(2);
-	ha_throttles(&app, 1000, 1000);
-	unit_tree_t *t = app_tree(&app);
-	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &sh.campaign);
-	unit_tree_unref(t);
-	if (rc < 0)
-		_exit(3);
-	for (int i = 0; i < NW; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "ht.%d", i);
-		ha_user(&app, name, schools[i], ROLE_HEAD, PASSWORD);
-	}
 	if (write(fd, &sh, sizeof sh) != (ssize_t)sizeof sh)
 		_exit(4);
 	for (;;)
@@ -135,6 +144,52 @@ stored_count(sqlite3 *d, int64_t campaign, const char *unit)
 	return n;
 }
 
+/* Signs in the heads prefix.0..7 and starts their save loops. */
+static void
+start_savers(shared_t sh, const char *prefix, worker_t *w, pthread_t *th)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	atomic_store(&acks, 0);
+	for (int i = 0; i < NW; i++) {
+		memset(&w[i], 0, sizeof w[i]);
+		w[i].i = i;
+		w[i].sh = sh;
+		char name[32];
+		snprintf(name, sizeof name, "%s.%d", prefix, i);
+		assert_int_equal(ha_login(sh.port, &w[i].c, name, PASSWORD), 303);
+	}
+	for (int i = 0; i < NW; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, save_loop, &w[i]), 0);
+	/* until enough saves are acknowledged (or the savers have all stopped) */
+	for (int k = 0; k < 6000 && atomic_load(&acks) < ACKS_BEFORE_KILL; k++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Once the server is gone: every saver has stopped, and each school's stored count is
+ * the last acknowledged to it or the one after. */
+static void
+check_savers(const char *path, shared_t sh, worker_t *w, pthread_t *th)
+{
+	for (int i = 0; i < NW; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	curl_global_cleanup();
+	assert_true(atomic_load(&acks) >= ACKS_BEFORE_KILL);
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open_v2(path, &d, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	for (int i = 0; i < NW; i++) {
+		long got = stored_count(d, sh.campaign, schools[i]);
+		if (w[i].other)
+			fail_msg("%s: %ld answers that were neither 200 nor a dropped connection",
+			         schools[i], w[i].other);
+		if (got != w[i].last_acked && got != w[i].last_acked + 1)
+			fail_msg("%s: acknowledged %ld, stored %ld", schools[i], w[i].last_acked,
+			         got);
+	}
+	sqlite3_close(d);
+}
+
 static void
 test_acknowledged_writes_survive_sigkill(void **state)
 {
@@ -151,45 +206,14 @@ test_acknowledged_writes_survive_sigkill(void **state)
 	shared_t sh;
 	assert_int_equal(read(fds[0], &sh, sizeof sh), (ssize_t)sizeof sh);
 	close(fds[0]);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	worker_t w[NW];
 	pthread_t th[NW];
-	for (int i = 0; i < NW; i++) {
-		memset(&w[i], 0, sizeof w[i]);
-		w[i].i = i;
-		w[i].sh = sh;
-		char name[32];
-		snprintf(name, sizeof name, "ht.%d", i);
-		assert_int_equal(ha_login(sh.port, &w[i].c, name, PASSWORD), 303);
-	}
-	for (int i = 0; i < NW; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, save_loop, &w[i]), 0);
-	/* kill once enough saves are acknowledged (or the writers have all stopped) */
-	for (int k = 0; k < 6000 && atomic_load(&acks) < ACKS_BEFORE_KILL; k++) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	start_savers(sh, "ht", w, th);
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	for (int i = 0; i < NW; i++)
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-	curl_global_cleanup();
-	assert_true(atomic_load(&acks) >= ACKS_BEFORE_KILL);
-
-	sqlite3 *d;
-	assert_int_equal(sqlite3_open_v2(db, &d, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	for (int i = 0; i < NW; i++) {
-		long got = stored_count(d, sh.campaign, schools[i]);
-		if (w[i].other)
-			fail_msg("%s: %ld answers that were neither 200 nor a dropped connection",
-			         schools[i], w[i].other);
-		if (got != w[i].last_acked && got != w[i].last_acked + 1)
-			fail_msg("%s: acknowledged %ld, stored %ld", schools[i], w[i].last_acked,
-			         got);
-	}
-	sqlite3_close(d);
+	check_savers(db, sh, w, th);
 }
 
 /* The server in this process, stopped (as on SIGTERM) while the heads save as fast as
@@ -203,52 +227,13 @@ test_graceful_stop_during_writes(void **state)
 	shared_t sh = {0};
 	char db2[300];
 	assert_int_equal(ha_demo_store(tmpdir, "g.db", db2, sizeof db2), 0);
-	assert_int_equal(ha_serve(&app, db2, &srv, &sh.port), 0);
-	ha_throttles(&app, 1000, 1000);
-	unit_tree_t *t = app_tree(&app);
-	assert_int_equal(demo_campaign(app.store, t, TEST_SOURCE_DIR, &sh.campaign), 0);
-	unit_tree_unref(t);
-	for (int i = 0; i < NW; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "gs.%d", i);
-		ha_user(&app, name, schools[i], ROLE_HEAD, PASSWORD);
-	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	assert_int_equal(serve_with_heads(&app, db2, &srv, &sh, "gs"), 0);
 	worker_t w[NW];
 	pthread_t th[NW];
-	atomic_store(&acks, 0);
-	for (int i = 0; i < NW; i++) {
-		memset(&w[i], 0, sizeof w[i]);
-		w[i].i = i;
-		w[i].sh = sh;
-		char name[32];
-		snprintf(name, sizeof name, "gs.%d", i);
-		assert_int_equal(ha_login(sh.port, &w[i].c, name, PASSWORD), 303);
-	}
-	for (int i = 0; i < NW; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, save_loop, &w[i]), 0);
-	for (int k = 0; k < 6000 && atomic_load(&acks) < ACKS_BEFORE_KILL; k++) {
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	start_savers(sh, "gs", w, th);
 	http_server_stop(srv);
 	app_close(&app);
-	for (int i = 0; i < NW; i++)
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-	curl_global_cleanup();
-	assert_true(atomic_load(&acks) >= ACKS_BEFORE_KILL);
-	sqlite3 *d;
-	assert_int_equal(sqlite3_open_v2(db2, &d, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	for (int i = 0; i < NW; i++) {
-		long got = stored_count(d, sh.campaign, schools[i]);
-		if (w[i].other)
-			fail_msg("%s: %ld answers that were neither 200 nor a dropped connection",
-			         schools[i], w[i].other);
-		if (got != w[i].last_acked && got != w[i].last_acked + 1)
-			fail_msg("%s: acknowledged %ld, stored %ld", schools[i], w[i].last_acked,
-			         got);
-	}
-	sqlite3_close(d);
+	check_savers(db2, sh, w, th);
 }
 
 static int

@@ -43,3 +43,28 @@ demo_fixture_open(const char *path, store_t **st, unit_tree_t **tree, int64_t *c
 	campaign_free(c);
 	return 0;
 }
+
+int64_t
+demo_fixture_campaign(store_t *st, const unit_tree_t *tree, int32_t issuer, int64_t parent,
+                      int64_t template_id, const char *status, int64_t now)
+{
+	store_campaign_t c = {.issuer_unit_id = tree->units[issuer].id,
+	                      .parent_id = parent,
+	                      .template_id = template_id,
+	                      .year = 2022,
+	                      .name = "Đợt thử",
+	                      .theme = "",
+	                      .opening_time = "",
+	                      .opening_place = "",
+	                      .opening_participants = "",
+	                      .status = status,
+	                      .expected_kinds = "truong_mn truong_th truong_thcs tthtcd quan huyen",
+	                      .deadlines = "",
+	                      .created_at = now};
+	int64_t id;
+	if (store_campaign_save(st, &c, &id) < 0) {
+		fprintf(stderr, "demo_fixture_campaign: the store refused the campaign\n");
+		return -1;
+	}
+	return id;
+}

@@ -14,4 +14,10 @@
 int demo_fixture_open(const char *path, store_t **st, unit_tree_t **tree, int64_t *campaign_id,
                       int64_t *template_id);
 
+/* A new campaign of issuer (a tree index) with template_id and the demo's expected kinds,
+ * under parent (0: none), in status; its id, or -1 (logged). */
+int64_t demo_fixture_campaign(store_t *st, const unit_tree_t *tree, int32_t issuer,
+                              int64_t parent, int64_t template_id, const char *status,
+                              int64_t now);
+
 #endif

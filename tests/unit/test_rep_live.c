@@ -114,21 +114,8 @@ teardown(void **state)
 static int64_t
 new_campaign(int32_t issuer, int64_t parent, const char *status)
 {
-	store_campaign_t c = {.issuer_unit_id = tree->units[issuer].id,
-	                      .parent_id = parent,
-	                      .template_id = demo_tpl,
-	                      .year = 2022,
-	                      .name = "Đợt thử",
-	                      .theme = "",
-	                      .opening_time = "",
-	                      .opening_place = "",
-	                      .opening_participants = "",
-	                      .status = status,
-	                      .expected_kinds = "truong_mn truong_th truong_thcs tthtcd quan huyen",
-	                      .deadlines = "",
-	                      .created_at = NOW};
-	int64_t id;
-	assert_int_equal(store_campaign_save(st, &c, &id), 0);
+	int64_t id = demo_fixture_campaign(st, tree, issuer, parent, demo_tpl, status, NOW);
+	assert_true(id > 0);
 	return id;
 }
 

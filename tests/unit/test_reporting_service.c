@@ -103,19 +103,8 @@ fx_close(fx_t *f)
 static void
 fx_fresh_campaign(fx_t *f, const char *status)
 {
-	store_campaign_t c = {.issuer_unit_id = tree->units[U_31].id,
-	                      .template_id = demo_tpl,
-	                      .year = 2022,
-	                      .name = "Đợt thử",
-	                      .theme = "",
-	                      .opening_time = "",
-	                      .opening_place = "",
-	                      .opening_participants = "",
-	                      .status = status,
-	                      .expected_kinds = "truong_mn truong_th truong_thcs tthtcd quan huyen",
-	                      .deadlines = "",
-	                      .created_at = NOW};
-	assert_int_equal(store_campaign_save(f->st, &c, &f->cid), 0);
+	f->cid = demo_fixture_campaign(f->st, tree, U_31, 0, demo_tpl, status, NOW);
+	assert_true(f->cid > 0);
 	rep_live_free(f->live);
 	f->live = rep_live_new(NULL, NULL);
 	assert_int_equal(rep_live_get(f->live, f->st, tree, f->cid, &f->lc), REP_OK);
