@@ -33,6 +33,7 @@ struct writer {
 	group_t *gq, **gq_tail;     /* committed, not yet synced, oldest first */
 	unsigned long long committed_groups, finished_groups;
 	int stopping, writer_done;
+	int nice; /* of both threads */
 	writer_stats_t stats;
 };
 
@@ -48,14 +49,15 @@ now_ns(void)
  * closed-loop: on a busy machine the scheduler's fairness would give them one share among
  * dozens (measured at 64 writers + 16 dashboard readers on 2 cores: 870 pairs/s at nice 0,
  * 1,199 at -10). Raising a thread's priority needs CAP_SYS_NICE (root, or the systemd
- * unit's AmbientCapabilities); without it the call fails and nothing changes. */
-static void
-raise_priority(const char *name)
+ * unit's AmbientCapabilities); without it the call fails and nothing changes.
+ *
+ * The writer threads' nice value: SUOTDOI_WRITER_NICE, else WRITER_NICE. The operator's
+ * choice: nearer 0 leaves more of a saturated CPU to readers (measured on 2 cores at 64
+ * writers + 16 readers: nice 0 gave 1,284-1,417 pairs/s with a dashboard p99 of 9.5-11 ms,
+ * -10 gave 1,525-1,589 pairs/s with 13.6-16 ms). */
+static int
+writer_nice(void)
 {
-	pthread_setname_np(pthread_self(), name);
-	/* the operator's choice: nearer 0 leaves more of a saturated CPU to readers (measured
-	 * on 2 cores at 64 writers + 16 readers: nice 0 gave 1,284-1,417 pairs/s with a
-	 * dashboard p99 of 9.5-11 ms, -10 gave 1,525-1,589 pairs/s with 13.6-16 ms) */
 	int nice = WRITER_NICE;
 	const char *env = getenv("SUOTDOI_WRITER_NICE");
 	if (env && *env) {
@@ -68,6 +70,13 @@ raise_priority(const char *name)
 			          "-20 đến 19); dùng %d.",
 			          env, nice);
 	}
+	return nice;
+}
+
+static void
+raise_priority(const char *name, int nice)
+{
+	pthread_setname_np(pthread_self(), name);
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }
 
@@ -155,7 +164,7 @@ static void *
 sync_loop(void *arg)
 {
 	writer_t *w = arg;
-	raise_priority("writer-sync");
+	raise_priority("writer-sync", w->nice);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		if (w->gq == NULL) {
@@ -211,7 +220,7 @@ static void *
 loop(void *arg)
 {
 	writer_t *w = arg;
-	raise_priority("writer");
+	raise_priority("writer", w->nice);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		size_t n;
@@ -241,6 +250,7 @@ writer_start(store_t *st, size_t max_group)
 	writer_t *w = xcalloc(1, sizeof *w);
 	w->st = st;
 	w->max_group = max_group ? max_group : 512;
+	w->nice = writer_nice();
 	w->tail = &w->head;
 	w->gq_tail = &w->gq;
 	pthread_mutex_init(&w->mu, NULL);
