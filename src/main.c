@@ -18,6 +18,7 @@
 #include "domain/demo_docs.h"
 #include "domain/gen.h"
 #include "domain/template.h"
+#include "domain/campaign.h"
 #include "domain/units.h"
 #include "service/values_import.h"
 #include "http/http.h"
@@ -536,7 +537,12 @@ cmd_values(opts_t *o)
 	size_t len = 0;
 	rep_ctx_t cx = {.store = st, .live = live, .arena = &a, .now = (int64_t)time(NULL)};
 	live_campaign_t *lc = NULL;
-	if (unit_tree_build(st, &t, err, sizeof err) < 0) {
+	int32_t day = unit_today();
+	if (campaign_tree_day(st, cid, &day) < 0)
+		snprintf(err, sizeof err, "Lỗi khi đọc đợt báo cáo %lld.", (long long)cid);
+	else if (unit_tree_build_at(st, day, &t, err, sizeof err) == 0)
+		err[0] = '\0';
+	if (t == NULL) {
 		fprintf(stderr, "%s\n", err);
 		goto done;
 	}

@@ -246,6 +246,8 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 		return -1;
 	if (unit_tree_build(app->store, &app->tree, err, errlen) < 0)
 		return -1;
+	app->trees[0] = app->tree;
+	unit_tree_ref(app->tree);
 	if (auth_init() < 0) {
 		snprintf(err, errlen, "Không khởi động được thư viện mật mã (libsodium).");
 		return -1;
@@ -386,14 +388,93 @@ app_touch_flush(app_t *app)
 	free(b.t);
 }
 
+/* The cached tree covering day (lock held), referenced, or NULL. */
+static unit_tree_t *
+cached_tree(app_t *app, int32_t day)
+{
+	for (int k = 0; k < APP_TREES; k++) {
+		unit_tree_t *t = app->trees[k];
+		if (t && t->generation == app->tree->generation && unit_tree_covers(t, day)) {
+			unit_tree_ref(t);
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* Keep t (referenced by the caller, who keeps that reference) among the cached trees:
+ * a tree of a newer generation empties the cache, one of an older is not kept. Lock
+ * held; *drop gets up to APP_TREES + 1 trees to unreference after unlocking. */
+static size_t
+cache_tree(app_t *app, unit_tree_t *t, unit_tree_t **drop)
+{
+	size_t nd = 0;
+	if (t->generation < app->tree->generation)
+		return 0;
+	if (t->generation > app->tree->generation) {
+		for (int k = 0; k < APP_TREES; k++) {
+			if (app->trees[k])
+				drop[nd++] = app->trees[k];
+			app->trees[k] = NULL;
+		}
+	}
+	int slot = -1;
+	for (int k = 0; k < APP_TREES && slot < 0; k++)
+		if (app->trees[k] == NULL)
+			slot = k;
+	if (slot < 0) { /* every slot taken: replace the one after the last replaced */
+		slot = app->tree_next++ % APP_TREES;
+		drop[nd++] = app->trees[slot];
+	}
+	unit_tree_ref(t);
+	app->trees[slot] = t;
+	if (unit_tree_covers(t, unit_today()) || t->generation > app->tree->generation) {
+		drop[nd++] = app->tree;
+		unit_tree_ref(t);
+		app->tree = t;
+	}
+	return nd;
+}
+
+unit_tree_t *
+app_tree_at(app_t *app, int32_t day)
+{
+	pthread_mutex_lock(&app->tree_mu);
+	unit_tree_t *t = cached_tree(app, day);
+	pthread_mutex_unlock(&app->tree_mu);
+	if (t)
+		return t;
+	char err[256];
+	if (unit_tree_build_at(app->store, day, &t, err, sizeof err) < 0) {
+		log_error("building the unit tree of day %d: %s", day, err);
+		return app_tree(app);
+	}
+	unit_tree_t *drop[APP_TREES + 2];
+	pthread_mutex_lock(&app->tree_mu);
+	unit_tree_t *other = cached_tree(app, day); /* built meanwhile by another thread */
+	size_t nd = 0;
+	if (other)
+		drop[nd++] = t, t = other;
+	else
+		nd = cache_tree(app, t, drop);
+	pthread_mutex_unlock(&app->tree_mu);
+	for (size_t k = 0; k < nd; k++)
+		unit_tree_unref(drop[k]);
+	return t;
+}
+
 unit_tree_t *
 app_tree(app_t *app)
 {
+	int32_t today = unit_today();
 	pthread_mutex_lock(&app->tree_mu);
 	unit_tree_t *t = app->tree;
-	unit_tree_ref(t);
+	int current = unit_tree_covers(t, today);
+	if (current)
+		unit_tree_ref(t);
 	pthread_mutex_unlock(&app->tree_mu);
-	return t;
+	/* past midnight into a day the registry changes on: that day's tree */
+	return current ? t : app_tree_at(app, today);
 }
 
 int
@@ -405,11 +486,21 @@ app_tree_reload(app_t *app)
 		log_error("reloading units: %s", err);
 		return -1;
 	}
+	unit_tree_t *drop[APP_TREES + 2];
 	pthread_mutex_lock(&app->tree_mu);
-	unit_tree_t *old = app->tree;
+	size_t nd = 0;
+	for (int k = 0; k < APP_TREES; k++) {
+		if (app->trees[k])
+			drop[nd++] = app->trees[k];
+		app->trees[k] = NULL;
+	}
+	drop[nd++] = app->tree;
 	app->tree = t;
+	app->trees[0] = t;
+	unit_tree_ref(t);
 	pthread_mutex_unlock(&app->tree_mu);
-	unit_tree_unref(old);
+	for (size_t k = 0; k < nd; k++)
+		unit_tree_unref(drop[k]);
 	log_info("unit tree reloaded: %d units", t->n);
 	return 0;
 }
@@ -483,6 +574,9 @@ app_close(app_t *app)
 	free(app->touches);
 	rep_live_free(app->live);
 	unit_tree_unref(app->tree);
+	for (int k = 0; k < APP_TREES; k++)
+		if (app->trees[k])
+			unit_tree_unref(app->trees[k]);
 	if (app->throttle)
 		auth_throttle_free(app->throttle);
 	if (app->ip_throttle)

@@ -20,7 +20,12 @@ typedef struct app {
 	char *assets;     /* directory holding templates/ and static/ */
 	char *static_dir; /* assets/static */
 	pthread_mutex_t tree_mu;
-	unit_tree_t *tree;         /* current snapshot; swap under tree_mu */
+	unit_tree_t *tree; /* today's tree (newest generation); swap under tree_mu */
+	/* trees of other days (campaigns add up on the tree of their day), newest generation
+	 * only, under tree_mu */
+#define APP_TREES 6
+	unit_tree_t *trees[APP_TREES];
+	unsigned tree_next;
 	struct rep_live *live;     /* loaded campaigns with their roll-ups (service/reporting.c) */
 	auth_throttle_t *throttle; /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
@@ -65,8 +70,14 @@ void app_touch_later(app_t *app, char kind, int64_t id, int64_t now);
 /* Writes the noted uses now (the watcher does, and app_close). */
 void app_touch_flush(app_t *app);
 
-/* Current tree with a reference the caller releases with unit_tree_unref. */
+/* Today's tree with a reference the caller releases with unit_tree_unref. */
 unit_tree_t *app_tree(app_t *app);
+/* The tree of day (built once per epoch and kept while the registry does not change),
+ * referenced; today's when it cannot be built (logged). */
+unit_tree_t *app_tree_at(app_t *app, int32_t day);
+/* The tree campaign id adds up on (campaign_tree_day), referenced; today's when the
+ * campaign is unknown. */
+unit_tree_t *app_campaign_tree(app_t *app, int64_t id);
 /* Rebuild the tree from the store now. */
 int app_tree_reload(app_t *app);
 
@@ -107,6 +118,14 @@ void app_req_set_user(http_req_t *req, app_user_t *u);
 /* The unit tree snapshot of this request: the guard and the handler see the same one,
  * released when the request completes (no unref by the caller). */
 unit_tree_t *app_req_tree(http_req_t *req);
+/* The day of the request's tree: a campaign's (routes under /campaigns/:id), the "ngay"
+ * or "as_of" parameter, or today; for a :code that today's tree does not hold, the last
+ * day of the unit that had the code (a closed unit's pages). */
+int32_t app_req_day(http_req_t *req);
+/* 1 when the request asked for its day (a campaign's, or "ngay"/"as_of"). */
+int app_req_day_given(http_req_t *req);
+/* Parse a day as people and programs write it: "dd/mm/yyyy" or "yyyy-mm-dd". 0 or -1. */
+int app_parse_day(const char *s, int32_t *day /* OUT */);
 /* The user's roles as grants on tree t (roles on units missing from t are dropped). The
  * array lives in the request arena. */
 size_t app_user_grants(http_req_t *req, const unit_tree_t *t, access_grant_t **out /* OUT */);

@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "app/authcache.h"
 #include "core/log.h"
+#include "domain/campaign.h"
 #include "text/text.h"
 
 /* Refresh last-seen times at most this often: a write per request would make every
@@ -33,6 +34,9 @@ app_now(void)
 typedef struct req_ctx {
 	app_user_t *user;
 	unit_tree_t *tree;
+	int32_t day;       /* of the tree */
+	int day_resolved;  /* day is set */
+	int day_given;     /* asked for: a campaign's day, or ngay/as_of */
 } req_ctx_t;
 
 static req_ctx_t *
@@ -60,6 +64,8 @@ app_req_set_user(http_req_t *req, app_user_t *u)
 	ctx_of(req)->user = u;
 }
 
+static int deny(http_req_t *req, int status, const char *message);
+
 static void
 release_tree(void *t)
 {
@@ -71,10 +77,89 @@ app_req_tree(http_req_t *req)
 {
 	req_ctx_t *c = ctx_of(req);
 	if (c->tree == NULL) {
-		c->tree = app_tree(http_req_app(req));
+		app_t *app = http_req_app(req);
+		c->tree = c->day_resolved ? app_tree_at(app, c->day) : app_tree(app);
 		http_req_defer(req, release_tree, c->tree);
 	}
 	return c->tree;
+}
+
+int32_t
+app_req_day(http_req_t *req)
+{
+	req_ctx_t *c = ctx_of(req);
+	return c->day_resolved ? c->day : app_req_tree(req)->day;
+}
+
+int
+app_req_day_given(http_req_t *req)
+{
+	return ctx_of(req)->day_given;
+}
+
+int
+app_parse_day(const char *s, int32_t *day)
+{
+	int y, m, d;
+	char tail;
+	if (s && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+		int32_t v = text_days_from_civil(y, m, d);
+		int yy, mm, dd;
+		text_civil_from_days(v, &yy, &mm, &dd);
+		if (y < 1900 || y > 2999 || yy != y || mm != m || dd != d)
+			return -1;
+		*day = v;
+		return 0;
+	}
+	return s && text_parse_date(s, strlen(s), day) == 0 ? 0 : -1;
+}
+
+unit_tree_t *
+app_campaign_tree(app_t *app, int64_t id)
+{
+	int32_t day;
+	if (campaign_tree_day(app->store, id, &day) == 1)
+		return app_tree_at(app, day);
+	return app_tree(app);
+}
+
+/* The day of the request's tree (app_req_day). -1 after answering a bad ngay/as_of. */
+static int
+resolve_day(http_req_t *req, const http_route_t *route)
+{
+	req_ctx_t *c = ctx_of(req);
+	app_t *app = http_req_app(req);
+	int64_t id;
+	const char *p;
+	c->day = unit_today();
+	if (strstr(route->pattern, "campaigns/:id") && (p = http_req_param(req, "id")) &&
+	    text_parse_int(p, strlen(p), &id) == 0 && id > 0 &&
+	    campaign_tree_day(app->store, id, &c->day) == 1) {
+		c->day_given = 1;
+	} else if ((p = http_req_param(req, "ngay")) || (p = http_req_param(req, "as_of"))) {
+		while (*p == ' ')
+			p++;
+		if (*p && app_parse_day(p, &c->day) < 0) {
+			c->day_resolved = 1;
+			deny(req, 400,
+			     arena_printf(http_req_arena(req),
+			                  "Ngày \"%s\" không hợp lệ: hãy viết theo dạng ngày/tháng/năm "
+			                  "(01/07/2025) hoặc năm-tháng-ngày (2025-07-01).",
+			                  p));
+			return -1;
+		}
+		c->day_given = *p != '\0';
+	} else if ((p = http_req_param(req, "code")) && *p) {
+		/* a unit that is no longer in today's tree: its pages show its last day */
+		unit_tree_t *t = app_tree(app);
+		int32_t last;
+		if (unit_tree_find_code(t, p) < 0 && store_unit_code_last_day(app->store, p, &last) == 1 &&
+		    last != STORE_DAY_OPEN)
+			c->day = last;
+		unit_tree_unref(t);
+	}
+	c->day_resolved = 1;
+	return 0;
 }
 
 static enum target
@@ -344,6 +429,8 @@ app_guard(http_req_t *req, const http_route_t *route)
 	app_user_t *u = authenticate(req, app);
 	if (u)
 		app_req_set_user(req, u);
+	if (resolve_day(req, route) < 0)
+		return 400;
 	int mutating = http_req_method(req) != HTTP_GET;
 	const char *csrf_msg = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi "
 	                       "gửi lại.";

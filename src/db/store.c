@@ -72,6 +72,49 @@ store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *
 }
 
 int
+store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx)
+{
+	return st->ops->placements_each(st, cb, ctx);
+}
+
+int
+store_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx)
+{
+	return st->ops->lineage_each(st, cb, ctx);
+}
+
+int
+store_lineage_of(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
+                 void *ctx)
+{
+	return st->ops->lineage_of(st, unit_id, cb, ctx);
+}
+
+int
+store_registry_imports(store_t *st, int (*cb)(const store_registry_import_t *, void *), void *ctx)
+{
+	return st->ops->registry_imports(st, cb, ctx);
+}
+
+int32_t
+store_registry_date(store_t *st)
+{
+	return st->ops->registry_date(st);
+}
+
+int
+store_unit_code_last_day(store_t *st, const char *code, int32_t *day)
+{
+	return st->ops->unit_code_last_day(st, code, day);
+}
+
+int
+store_registry_apply(store_t *st, const store_registry_change_t *c, char *err, size_t errlen)
+{
+	return st->ops->registry_apply(st, c, err, errlen);
+}
+
+int
 store_tx_begin(store_t *st)
 {
 	return st->ops->tx_begin(st);

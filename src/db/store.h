@@ -20,7 +20,12 @@ typedef struct store_unit {
 	const char *email;         /* "" when none */
 	const char *phone;         /* "" when none */
 	int active;
+	/* validity, days since 1970-01-01, both inclusive: 0 = since always,
+	 * STORE_DAY_OPEN = open-ended (docs/data-model.md) */
+	int32_t valid_from, valid_to;
 } store_unit_t;
+
+#define STORE_DAY_OPEN 2147483647
 
 typedef struct store_kind {
 	const char *code;
@@ -38,6 +43,7 @@ typedef struct store_unit_change {
 	const char *parent_code; /* the parent's code (existing or inserted in the same batch) */
 	const char *locality_code, *email, *phone; /* "" = none */
 	int active;
+	int32_t valid_from; /* for an insert: the first day it is valid (0 = since always) */
 } store_unit_change_t;
 
 /* Open (creating if needed) and migrate. spec: a file path, "sqlite:PATH", or
@@ -71,10 +77,90 @@ int64_t store_external_version(store_t *st);
 uint64_t store_identity_version(store_t *st);
 
 /* Apply inserts and updates in ONE transaction: all or nothing. Parents are resolved by
- * code inside the transaction, so a batch may insert a parent and its children.
- * Returns 0, or -1 with err (nothing written). */
+ * code among the open-ended units inside the transaction, so a batch may insert a parent
+ * and its children. Returns 0, or -1 with err (nothing written). */
 int store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
                       size_t errlen);
+
+/* ---- the registry through time (docs/data-model.md) ---- */
+
+/* Where a unit sat before it moved: its parent up to valid_to (inclusive). */
+typedef struct store_placement {
+	int64_t unit_id;
+	int32_t valid_to;
+	int64_t parent_id;
+} store_placement_t;
+
+/* new_id was formed from old_id, wholly ("full") or from a part of it ("partial"). */
+typedef struct store_lineage {
+	int64_t new_id, old_id;
+	const char *kind;
+} store_lineage_t;
+
+/* One dated registry import as recorded. */
+typedef struct store_registry_import {
+	int64_t id;
+	int32_t as_of;
+	int64_t at, by; /* Unix seconds; by 0 = the command line */
+	const char *source, *summary;
+} store_registry_import_t;
+
+/* Every placement (by unit id, then valid_to) / every lineage row (by new_id, old_id) /
+ * lineage rows where unit_id is the new or the old unit / recorded imports (newest
+ * first). Callback returns non-zero to stop (that value is returned); -1 on error. */
+int store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx);
+int store_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
+int store_lineage_of(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
+                     void *ctx);
+int store_registry_imports(store_t *st, int (*cb)(const store_registry_import_t *, void *),
+                           void *ctx);
+/* The date of the current tree: the latest as_of of a dated import (0 = none yet), or -1. */
+int32_t store_registry_date(store_t *st);
+/* The last day the newest unit with this code is valid (STORE_DAY_OPEN while open): 1, 0
+ * when no unit ever had the code, -1 on error. */
+int store_unit_code_last_day(store_t *st, const char *code, int32_t *day /* OUT */);
+
+/* A body (or a continuing locality) moving as of the change's date. */
+typedef struct store_unit_move {
+	int64_t unit_id;
+	const char *parent_code;   /* among the units valid on the change's date */
+	const char *locality_code; /* NULL = keep */
+} store_unit_move_t;
+
+/* Lineage into a unit valid on the change's date (named by code) from an old unit. */
+typedef struct store_lineage_change {
+	const char *new_code;
+	int64_t old_id;
+	const char *kind; /* "full" or "partial" */
+} store_lineage_change_t;
+
+/* A dated change of the registry, applied in ONE transaction, all or nothing:
+ * - close: these units end on the eve of as_of (valid_to = as_of - 1);
+ * - open: units inserted valid from as_of (their valid_from is ignored; id must be 0);
+ * - update: existing units corrected in place (parent_code NULL = keep the parent);
+ * - moves: a placement until the eve is recorded (unless the unit already has one ending
+ *   then) and the unit's parent becomes parent_code as of as_of;
+ * - lineage: inserted, or its kind updated;
+ * then one registry_imports row (unless nothing changed and summary is NULL) and the
+ * units generation moves. Codes resolve among the units valid on as_of after the closes
+ * and opens. 0, or -1 with err (nothing written). */
+typedef struct store_registry_change {
+	int32_t as_of;
+	const int64_t *close;
+	size_t nclose;
+	const store_unit_change_t *open;
+	size_t nopen;
+	const store_unit_change_t *update;
+	size_t nupdate;
+	const store_unit_move_t *moves;
+	size_t nmoves;
+	const store_lineage_change_t *lineage;
+	size_t nlineage;
+	int64_t at, by;
+	const char *source, *summary;
+} store_registry_change_t;
+int store_registry_apply(store_t *st, const store_registry_change_t *c, char *err,
+                         size_t errlen);
 
 /* ---- accounts (users, roles, sessions, API tokens) and the audit log ----
  * Times are Unix seconds. Strings in callback structs are borrowed for the callback only.
@@ -490,6 +576,17 @@ typedef struct store_ops {
 	uint64_t (*identity_version)(store_t *st);
 	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
 	                   size_t errlen);
+	int (*placements_each)(store_t *st, int (*cb)(const store_placement_t *, void *),
+	                       void *ctx);
+	int (*lineage_each)(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
+	int (*lineage_of)(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
+	                  void *ctx);
+	int (*registry_imports)(store_t *st, int (*cb)(const store_registry_import_t *, void *),
+	                        void *ctx);
+	int32_t (*registry_date)(store_t *st);
+	int (*unit_code_last_day)(store_t *st, const char *code, int32_t *day);
+	int (*registry_apply)(store_t *st, const store_registry_change_t *c, char *err,
+	                      size_t errlen);
 	int (*tx_begin)(store_t *st);
 	int (*tx_commit)(store_t *st);
 	void (*tx_rollback)(store_t *st);

@@ -360,6 +360,57 @@ static const struct migration {
          "ALTER TABLE reports_new RENAME TO reports;"
          "CREATE INDEX reports_rollup ON reports(campaign_id, unit_id, status);",
          1},
+        /* The registry through time (docs/data-model.md): a unit is valid from valid_from
+         * to valid_to, days since 1970-01-01, both inclusive (0 = since always,
+         * 2147483647 = open-ended), so a GSO code may name another unit after a merger:
+         * a code is unique per valid_from, and the domain layer keeps one code's units
+         * from overlapping. unit_placements keeps where a unit sat before it moved (its
+         * parent until valid_to); units.parent_id is its placement after the last one.
+         * unit_lineage: the new unit formed from the old one, wholly or in part. */
+        {7, "registry through time",
+         "CREATE TABLE units_new("
+         " id INTEGER PRIMARY KEY,"
+         " code TEXT NOT NULL,"
+         " name TEXT NOT NULL CHECK(length(name) > 0),"
+         " kind TEXT NOT NULL REFERENCES unit_kinds(code),"
+         " parent_id INTEGER REFERENCES units_new(id),"
+         " locality_code TEXT NOT NULL DEFAULT '',"
+         " email TEXT NOT NULL DEFAULT '',"
+         " phone TEXT NOT NULL DEFAULT '',"
+         " active INTEGER NOT NULL DEFAULT 1 CHECK(active IN (0,1)),"
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+         " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+         " valid_from INTEGER NOT NULL DEFAULT 0 CHECK(valid_from >= 0),"
+         " valid_to INTEGER NOT NULL DEFAULT 2147483647,"
+         " CHECK(valid_to >= valid_from),"
+         " UNIQUE(code, valid_from));"
+         "INSERT INTO units_new(id,code,name,kind,parent_id,locality_code,email,phone,active,"
+         " created_at,updated_at)"
+         " SELECT id,code,name,kind,parent_id,locality_code,email,phone,active,created_at,"
+         " updated_at FROM units;"
+         "DROP TABLE units;"
+         "ALTER TABLE units_new RENAME TO units;"
+         "CREATE INDEX units_parent ON units(parent_id);"
+         "CREATE TABLE unit_placements("
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " valid_to INTEGER NOT NULL,"
+         " parent_id INTEGER NOT NULL REFERENCES units(id),"
+         " PRIMARY KEY(unit_id, valid_to)) WITHOUT ROWID;"
+         "CREATE TABLE unit_lineage("
+         " new_id INTEGER NOT NULL REFERENCES units(id),"
+         " old_id INTEGER NOT NULL REFERENCES units(id),"
+         " kind TEXT NOT NULL CHECK(kind IN ('full','partial')),"
+         " CHECK(new_id <> old_id),"
+         " PRIMARY KEY(new_id, old_id)) WITHOUT ROWID;"
+         "CREATE INDEX unit_lineage_old ON unit_lineage(old_id);"
+         "CREATE TABLE registry_imports("
+         " id INTEGER PRIMARY KEY,"
+         " as_of INTEGER NOT NULL,"
+         " at INTEGER NOT NULL,"
+         " \"by\" INTEGER REFERENCES users(id),"
+         " source TEXT NOT NULL DEFAULT '',"
+         " summary TEXT NOT NULL DEFAULT '');",
+         1},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -452,6 +503,18 @@ enum {
 	Q_ACT_PHOTOS,
 	Q_ACT_PHOTO_GET,
 	Q_ACT_PHOTO_DELETE,
+	Q_PLACEMENTS,
+	Q_LINEAGE,
+	Q_LINEAGE_OF,
+	Q_REG_IMPORTS,
+	Q_REG_DATE,
+	Q_CODE_LAST,
+	Q_UNIT_CLOSE,
+	Q_SET_PARENT_AT,
+	Q_PLACE_ADD,
+	Q_LOCALITY_SET,
+	Q_LINEAGE_PUT,
+	Q_REG_LOG,
 	Q_COUNT
 };
 
@@ -494,15 +557,47 @@ enum {
 static const char *const queries[Q_COUNT] = {
         [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
         [Q_UNITS] = "SELECT id,code,name,kind,coalesce(parent_id,0),locality_code,email,phone,"
-                    "active FROM units ORDER BY id",
+                    "active,valid_from,valid_to FROM units ORDER BY id",
         [Q_GEN] = "SELECT value FROM meta WHERE key='units_generation'",
         [Q_GEN_BUMP] = "UPDATE meta SET value=value+1 WHERE key='units_generation'",
-        [Q_INSERT] = "INSERT INTO units(code,name,kind,locality_code,email,phone,active)"
-                     " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+        [Q_INSERT] = "INSERT INTO units(code,name,kind,locality_code,email,phone,active,"
+                     "valid_from) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
         [Q_UPDATE] = "UPDATE units SET name=?2,kind=?3,locality_code=?4,email=?5,phone=?6,"
                      "active=?7,updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id=?1",
-        [Q_SET_PARENT] = "UPDATE units SET parent_id=(SELECT id FROM units WHERE code=?2)"
-                         " WHERE code=?1 AND (SELECT id FROM units WHERE code=?2) IS NOT NULL",
+        /* undated imports edit the current (open-ended) units */
+        [Q_SET_PARENT] = "UPDATE units SET parent_id=(SELECT id FROM units WHERE code=?2"
+                         " AND valid_to=2147483647) WHERE code=?1 AND valid_to=2147483647"
+                         " AND (SELECT id FROM units WHERE code=?2 AND valid_to=2147483647)"
+                         " IS NOT NULL",
+        [Q_PLACEMENTS] = "SELECT unit_id,valid_to,parent_id FROM unit_placements"
+                         " ORDER BY unit_id,valid_to",
+        [Q_LINEAGE] = "SELECT new_id,old_id,kind FROM unit_lineage ORDER BY new_id,old_id",
+        [Q_LINEAGE_OF] = "SELECT new_id,old_id,kind FROM unit_lineage WHERE new_id=?1"
+                         " UNION ALL SELECT new_id,old_id,kind FROM unit_lineage WHERE old_id=?1"
+                         " ORDER BY 1,2",
+        [Q_REG_IMPORTS] = "SELECT id,as_of,at,coalesce(\"by\",0),source,summary"
+                          " FROM registry_imports ORDER BY id DESC",
+        [Q_REG_DATE] = "SELECT coalesce(max(as_of),0) FROM registry_imports",
+        [Q_CODE_LAST] = "SELECT valid_to FROM units WHERE code=?1 ORDER BY valid_from DESC"
+                        " LIMIT 1",
+        [Q_UNIT_CLOSE] = "UPDATE units SET valid_to=?2,"
+                         "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+                         " WHERE id=?1 AND valid_from<=?2",
+        [Q_SET_PARENT_AT] = "UPDATE units SET parent_id=(SELECT id FROM units WHERE code=?2"
+                            " AND valid_from<=?3 AND valid_to>=?3),"
+                            "updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+                            " WHERE id=?1 AND (SELECT id FROM units WHERE code=?2"
+                            " AND valid_from<=?3 AND valid_to>=?3) IS NOT NULL",
+        [Q_PLACE_ADD] = "INSERT INTO unit_placements(unit_id,valid_to,parent_id)"
+                        " SELECT id,?2,parent_id FROM units WHERE id=?1 AND parent_id IS NOT NULL"
+                        " ON CONFLICT(unit_id,valid_to) DO NOTHING",
+        [Q_LOCALITY_SET] = "UPDATE units SET locality_code=?2 WHERE id=?1",
+        [Q_LINEAGE_PUT] = "INSERT INTO unit_lineage(new_id,old_id,kind)"
+                          " SELECT id,?2,?3 FROM units WHERE code=?1 AND valid_from<=?4"
+                          " AND valid_to>=?4"
+                          " ON CONFLICT(new_id,old_id) DO UPDATE SET kind=excluded.kind",
+        [Q_REG_LOG] = "INSERT INTO registry_imports(as_of,at,\"by\",source,summary)"
+                      " VALUES(?1,?2,nullif(?3,0),?4,?5)",
         [Q_USER_INSERT] = "INSERT INTO users(username,full_name,email,password_hash,"
                           "must_change_password,disabled,created_at,created_by)"
                           " VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
@@ -1024,6 +1119,8 @@ sq_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
 		        .email = col_text(q, 6),
 		        .phone = col_text(q, 7),
 		        .active = sqlite3_column_int(q, 8),
+		        .valid_from = sqlite3_column_int(q, 9),
+		        .valid_to = sqlite3_column_int(q, 10),
 		};
 		if ((ret = cb(&u, ctx)) != 0)
 			break;
@@ -1135,6 +1232,17 @@ bind_fields(sqlite3_stmt *q, const store_unit_change_t *r, int first)
 }
 
 static int
+insert_unit(sqlite_store_t *s, const store_unit_change_t *r, int32_t valid_from, char *err,
+            size_t errlen)
+{
+	sqlite3_stmt *q = stmt(s, Q_INSERT);
+	sqlite3_bind_text(q, 1, r->code, -1, SQLITE_STATIC);
+	bind_fields(q, r, 2);
+	sqlite3_bind_int(q, 8, valid_from);
+	return step_done(s, q, err, errlen, r->code);
+}
+
+static int
 sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err, size_t errlen)
 {
 	sqlite_store_t *s = wr(st);
@@ -1151,14 +1259,13 @@ sq_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err
 		const store_unit_change_t *r = &rows[i];
 		sqlite3_stmt *q;
 		if (r->id == 0) {
-			q = stmt(s, Q_INSERT);
-			sqlite3_bind_text(q, 1, r->code, -1, SQLITE_STATIC);
-			bind_fields(q, r, 2);
-		} else {
-			q = stmt(s, Q_UPDATE);
-			sqlite3_bind_int64(q, 1, r->id);
-			bind_fields(q, r, 2);
+			if (insert_unit(s, r, r->valid_from, err, errlen) < 0)
+				goto rollback;
+			continue;
 		}
+		q = stmt(s, Q_UPDATE);
+		sqlite3_bind_int64(q, 1, r->id);
+		bind_fields(q, r, 2);
 		if (step_done(s, q, err, errlen, r->code) < 0)
 			goto rollback;
 	}
@@ -1190,6 +1297,247 @@ rollback:
 	exec(s->db, nested ? "ROLLBACK TO units_apply; RELEASE units_apply" : "ROLLBACK", NULL, 0);
 out:
 	unlock(s);
+	return ret;
+}
+
+/* ---- the registry through time ---- */
+
+static int
+sq_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_PLACEMENTS);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_placement_t p = {sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1),
+		                       sqlite3_column_int64(q, 2)};
+		if ((ret = cb(&p, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+lineage_rows(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_lineage_t *, void *),
+             void *ctx)
+{
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_lineage_t l = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+		                     col_text(q, 2)};
+		if ((ret = cb(&l, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	return lineage_rows(s, stmt(s, Q_LINEAGE), cb, ctx);
+}
+
+static int
+sq_lineage_of(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_LINEAGE_OF);
+	sqlite3_bind_int64(q, 1, unit_id);
+	return lineage_rows(s, q, cb, ctx);
+}
+
+static int
+sq_registry_imports(store_t *st, int (*cb)(const store_registry_import_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REG_IMPORTS);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_registry_import_t r = {
+		        .id = sqlite3_column_int64(q, 0),
+		        .as_of = sqlite3_column_int(q, 1),
+		        .at = sqlite3_column_int64(q, 2),
+		        .by = sqlite3_column_int64(q, 3),
+		        .source = col_text(q, 4),
+		        .summary = col_text(q, 5),
+		};
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(q);
+	unlock(s);
+	return ret;
+}
+
+static int32_t
+sq_registry_date(store_t *st)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REG_DATE);
+	int32_t v = -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	unlock(s);
+	return v;
+}
+
+static int
+sq_unit_code_last_day(store_t *st, const char *code, int32_t *day)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_CODE_LAST);
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q), ret;
+	if (rc == SQLITE_ROW) {
+		*day = sqlite3_column_int(q, 0);
+		ret = 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	unlock(s);
+	return ret;
+}
+
+/* Step q (bound), expecting exactly one changed row; else err names what and code. */
+static int
+step_one(sqlite_store_t *s, sqlite3_stmt *q, char *err, size_t errlen, const char *what,
+         const char *code)
+{
+	if (step_done(s, q, err, errlen, code) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) != 1) {
+		snprintf(err, errlen, "%s %s.", what, code);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_registry_apply(store_t *st, const store_registry_change_t *c, char *err, size_t errlen)
+{
+	sqlite_store_t *s = wr(st);
+	int ret = -1;
+	int32_t day = c->as_of;
+	char idbuf[32];
+	int64_t *opened = xcalloc(c->nopen ? c->nopen : 1, sizeof *opened);
+	lock(s);
+	int nested = !sqlite3_get_autocommit(s->db);
+	if (exec(s->db, nested ? "SAVEPOINT registry_apply" : "BEGIN IMMEDIATE", err, errlen) < 0)
+		goto out;
+	for (size_t i = 0; i < c->nclose; i++) {
+		sqlite3_stmt *q = stmt(s, Q_UNIT_CLOSE);
+		sqlite3_bind_int64(q, 1, c->close[i]);
+		sqlite3_bind_int(q, 2, day - 1);
+		snprintf(idbuf, sizeof idbuf, "%lld", (long long)c->close[i]);
+		if (step_one(s, q, err, errlen, "Không đóng được đơn vị (mở sau ngày đóng) id",
+		             idbuf) < 0)
+			goto rollback;
+	}
+	for (size_t i = 0; i < c->nopen; i++) {
+		if (insert_unit(s, &c->open[i], day, err, errlen) < 0)
+			goto rollback;
+		opened[i] = sqlite3_last_insert_rowid(s->db);
+	}
+	for (size_t i = 0; i < c->nupdate; i++) {
+		const store_unit_change_t *r = &c->update[i];
+		sqlite3_stmt *q = stmt(s, Q_UPDATE);
+		sqlite3_bind_int64(q, 1, r->id);
+		bind_fields(q, r, 2);
+		if (step_one(s, q, err, errlen, "Không tìm thấy đơn vị", r->code) < 0)
+			goto rollback;
+	}
+	/* parents of opened and corrected units, by code on the day */
+	for (size_t i = 0; i < c->nopen + c->nupdate; i++) {
+		const store_unit_change_t *r =
+		        i < c->nopen ? &c->open[i] : &c->update[i - c->nopen];
+		if (r->parent_code == NULL)
+			continue;
+		sqlite3_stmt *q = stmt(s, Q_SET_PARENT_AT);
+		sqlite3_bind_int64(q, 1, i < c->nopen ? opened[i] : r->id);
+		sqlite3_bind_text(q, 2, r->parent_code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, day);
+		if (step_one(s, q, err, errlen, "Không tìm thấy đơn vị cấp trên của đơn vị",
+		             r->code) < 0)
+			goto rollback;
+	}
+	for (size_t i = 0; i < c->nmoves; i++) {
+		const store_unit_move_t *m = &c->moves[i];
+		snprintf(idbuf, sizeof idbuf, "%lld", (long long)m->unit_id);
+		sqlite3_stmt *q = stmt(s, Q_PLACE_ADD);
+		sqlite3_bind_int64(q, 1, m->unit_id);
+		sqlite3_bind_int(q, 2, day - 1);
+		if (step_done(s, q, err, errlen, idbuf) < 0)
+			goto rollback;
+		q = stmt(s, Q_SET_PARENT_AT);
+		sqlite3_bind_int64(q, 1, m->unit_id);
+		sqlite3_bind_text(q, 2, m->parent_code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, day);
+		if (step_one(s, q, err, errlen, "Không tìm thấy đơn vị cấp trên mới", m->parent_code) <
+		    0)
+			goto rollback;
+		if (m->locality_code) {
+			q = stmt(s, Q_LOCALITY_SET);
+			sqlite3_bind_int64(q, 1, m->unit_id);
+			sqlite3_bind_text(q, 2, m->locality_code, -1, SQLITE_STATIC);
+			if (step_done(s, q, err, errlen, idbuf) < 0)
+				goto rollback;
+		}
+	}
+	for (size_t i = 0; i < c->nlineage; i++) {
+		const store_lineage_change_t *l = &c->lineage[i];
+		sqlite3_stmt *q = stmt(s, Q_LINEAGE_PUT);
+		sqlite3_bind_text(q, 1, l->new_code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, l->old_id);
+		sqlite3_bind_text(q, 3, l->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, day);
+		if (step_one(s, q, err, errlen, "Không ghi được quan hệ kế thừa của đơn vị",
+		             l->new_code) < 0)
+			goto rollback;
+	}
+	int changed = c->nclose + c->nopen + c->nupdate + c->nmoves + c->nlineage > 0;
+	if (changed || c->summary) {
+		sqlite3_stmt *q = stmt(s, Q_REG_LOG);
+		sqlite3_bind_int(q, 1, day);
+		sqlite3_bind_int64(q, 2, c->at);
+		sqlite3_bind_int64(q, 3, c->by);
+		sqlite3_bind_text(q, 4, c->source ? c->source : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, c->summary ? c->summary : "", -1, SQLITE_STATIC);
+		if (step_done(s, q, err, errlen, "-") < 0)
+			goto rollback;
+	}
+	if (changed && step_done(s, stmt(s, Q_GEN_BUMP), err, errlen, "-") < 0)
+		goto rollback;
+	if (exec(s->db, nested ? "RELEASE registry_apply" : "COMMIT", err, errlen) < 0)
+		goto rollback;
+	ret = 0;
+	goto out;
+rollback:
+	exec(s->db, nested ? "ROLLBACK TO registry_apply; RELEASE registry_apply" : "ROLLBACK", NULL,
+	     0);
+out:
+	unlock(s);
+	free(opened);
 	return ret;
 }
 
@@ -3437,6 +3785,13 @@ static const store_ops_t sqlite_ops = {
         .external_version = sq_external_version,
         .identity_version = sq_identity_version,
         .units_apply = sq_units_apply,
+        .placements_each = sq_placements_each,
+        .lineage_each = sq_lineage_each,
+        .lineage_of = sq_lineage_of,
+        .registry_imports = sq_registry_imports,
+        .registry_date = sq_registry_date,
+        .unit_code_last_day = sq_unit_code_last_day,
+        .registry_apply = sq_registry_apply,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
         .tx_rollback = sq_tx_rollback,

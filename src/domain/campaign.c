@@ -65,6 +65,37 @@ copy_template(const store_template_t *t, void *p)
 	return 0;
 }
 
+typedef struct day_of {
+	int64_t parent;
+	int32_t day;
+} day_of_t;
+
+static int
+read_day(const store_campaign_t *s, void *p)
+{
+	day_of_t *d = p;
+	d->parent = s->parent_id;
+	d->day = s->start_date > 0 ? s->start_date
+	                           : (int32_t)((s->created_at + 7 * 3600) / 86400);
+	return 0;
+}
+
+int
+campaign_tree_day(store_t *st, int64_t id, int32_t *day)
+{
+	day_of_t d = {0, 0};
+	int rc = 0;
+	/* up the adoption chain: every campaign of one chain adds up on one tree */
+	for (int hops = 0; id != 0 && hops < 64; hops++) {
+		rc = store_campaign_get(st, id, read_day, &d);
+		if (rc <= 0)
+			return rc;
+		*day = d.day;
+		id = d.parent;
+	}
+	return rc;
+}
+
 int
 campaign_load(store_t *st, int64_t id, campaign_t **out, char *err, size_t errlen)
 {
@@ -90,6 +121,11 @@ campaign_load(store_t *st, int64_t id, campaign_t **out, char *err, size_t errle
 		return -1;
 	}
 	free(l.json);
+	if (campaign_tree_day(st, id, &l.c->tree_day) < 0) {
+		snprintf(err, errlen, "Không đọc được đợt báo cáo %lld.", (long long)id);
+		campaign_free(l.c);
+		return -1;
+	}
 	*out = l.c;
 	return 1;
 }
@@ -134,7 +170,8 @@ int
 campaign_expects(const campaign_t *c, const unit_tree_t *t, int32_t i)
 {
 	int32_t top = campaign_issuer(c, t);
-	if (top < 0 || !unit_tree_contains(t, top, i) || !kind_expected(c, t->units[i].kind))
+	if (top < 0 || !unit_tree_contains(t, top, i) || t->units[i].closed ||
+	    !kind_expected(c, t->units[i].kind))
 		return 0;
 	if (!t->units[i].is_locality)
 		return 1;

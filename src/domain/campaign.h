@@ -27,7 +27,13 @@ typedef struct campaign {
 	campaign_deadline_t *deadlines;
 	size_t ndeadlines;
 	template_t *tpl;
+	int32_t tree_day; /* the day whose unit tree it adds up on (campaign_tree_day) */
 } campaign_t;
+
+/* The day whose unit tree campaign id adds up on, for ever: the start date of the top of
+ * its adoption chain (an adoption adds up with the campaign it adopts), or the day it was
+ * created when it has none (docs/data-model.md). 1, 0 no such campaign, -1 error. */
+int campaign_tree_day(store_t *st, int64_t id, int32_t *day /* OUT */);
 
 /* Load campaign id with its template. 1 found, 0 not found, -1 error (err says). */
 int campaign_load(store_t *st, int64_t id, campaign_t **out /* OUT */, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -23,8 +24,10 @@ typedef struct raw_unit {
 	int64_t id, parent_id;
 	const char *code, *name, *kind, *locality_code, *email, *phone;
 	int active;
+	int32_t valid_from, valid_to;
 	int32_t kind_idx;
 	int32_t alpha;
+	int closed; /* not valid on the tree's day: kept only to hold a valid unit */
 } raw_unit_t;
 
 typedef struct loader {
@@ -33,7 +36,45 @@ typedef struct loader {
 	int32_t nkinds, capkinds;
 	raw_unit_t *raw;
 	int32_t n, cap;
+	store_placement_t *pl; /* by unit id, then valid_to */
+	size_t npl, cappl;
 } loader_t;
+
+static int
+load_placement(const store_placement_t *p, void *ctx)
+{
+	loader_t *l = ctx;
+	if (l->npl == l->cappl) {
+		l->cappl = l->cappl ? l->cappl * 2 : 256;
+		l->pl = xrealloc(l->pl, size_mul(l->cappl, sizeof *l->pl));
+	}
+	l->pl[l->npl++] = *p;
+	return 0;
+}
+
+/* The parent of unit r on day: its placement ending first on or after day, else its
+ * current parent. */
+static int64_t
+parent_on(const loader_t *l, const raw_unit_t *r, int32_t day)
+{
+	size_t lo = 0, hi = l->npl;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->pl[mid].unit_id < r->id ||
+		    (l->pl[mid].unit_id == r->id && l->pl[mid].valid_to < day))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->npl && l->pl[lo].unit_id == r->id ? l->pl[lo].parent_id : r->parent_id;
+}
+
+int32_t
+unit_today(void)
+{
+	/* Vietnam has kept UTC+7 without daylight saving since 1975 */
+	return (int32_t)(((int64_t)time(NULL) + 7 * 3600) / 86400);
+}
 
 static int
 load_kind(const store_kind_t *k, void *ctx)
@@ -76,8 +117,78 @@ load_unit(const store_unit_t *u, void *ctx)
 	r->email = arena_strdup(l->pool, u->email);
 	r->phone = arena_strdup(l->pool, u->phone);
 	r->active = u->active;
+	r->valid_from = u->valid_from;
+	r->valid_to = u->valid_to;
 	r->kind_idx = kind_index(l, u->kind);
+	r->closed = 0;
 	return 0;
+}
+
+static int32_t raw_by_id(const loader_t *l, int64_t id);
+
+/* Keep the units of day: those valid on it, each at its placement of that day, and the
+ * closed units a valid one still hangs under (a body not yet placed after its locality
+ * closed), at their last placement. Fills the tree's epoch: the days around day on which
+ * the registry says the same. */
+static void
+select_day(loader_t *l, int32_t day, int32_t *from, int32_t *to)
+{
+	int32_t lo = 0, hi = STORE_DAY_OPEN;
+#define EDGE(b)                                                                                    \
+	do {                                                                                       \
+		int32_t b_ = (b);                                                                  \
+		if (b_ <= day && b_ > lo)                                                          \
+			lo = b_;                                                                   \
+		if (b_ > day && b_ - 1 < hi)                                                       \
+			hi = b_ - 1;                                                               \
+	} while (0)
+	for (int32_t i = 0; i < l->n; i++) {
+		EDGE(l->raw[i].valid_from);
+		if (l->raw[i].valid_to != STORE_DAY_OPEN)
+			EDGE(l->raw[i].valid_to + 1);
+	}
+	for (size_t k = 0; k < l->npl; k++)
+		EDGE(l->pl[k].valid_to + 1);
+#undef EDGE
+	*from = lo;
+	*to = hi;
+	unsigned char *keep = xcalloc((size_t)l->n + 1, 1);
+	for (int32_t i = 0; i < l->n; i++) {
+		raw_unit_t *r = &l->raw[i];
+		if (r->valid_from <= day && day <= r->valid_to) {
+			keep[i] = 1;
+			r->parent_id = parent_on(l, r, day);
+		}
+	}
+	for (int32_t i = 0; i < l->n; i++) {
+		if (keep[i] != 1)
+			continue;
+		/* walk up: a closed parent stays as the holder of what is still under it */
+		int32_t c = i;
+		for (int guard = 0; guard < 64; guard++) {
+			int32_t p = raw_by_id(l, l->raw[c].parent_id);
+			if (p < 0 || keep[p])
+				break;
+			raw_unit_t *pr = &l->raw[p];
+			if (pr->valid_from > day) {
+				log_warn("unit %s sits under %s, which opens after %d; shown under "
+				         "the root",
+				         l->raw[c].code, pr->code, day);
+				l->raw[c].parent_id = 0;
+				break;
+			}
+			keep[p] = 2;
+			pr->closed = 1;
+			pr->parent_id = parent_on(l, pr, pr->valid_to);
+			c = p;
+		}
+	}
+	int32_t n = 0;
+	for (int32_t i = 0; i < l->n; i++)
+		if (keep[i])
+			l->raw[n++] = l->raw[i];
+	l->n = n;
+	free(keep);
 }
 
 /* Sorting helpers: qsort has no context argument, so the comparators read these
@@ -149,14 +260,26 @@ raw_by_id(const loader_t *l, int64_t id)
 int
 unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 {
+	return unit_tree_build_at(st, unit_today(), out, err, errlen);
+}
+
+int
+unit_tree_build_at(store_t *st, int32_t day, unit_tree_t **out, char *err, size_t errlen)
+{
 	arena_t *pool = xcalloc(1, sizeof *pool);
 	loader_t l = {.pool = pool};
 	*out = NULL;
-	if (store_kinds_each(st, load_kind, &l) != 0 || store_units_each(st, load_unit, &l) != 0) {
+	/* the generation first: a change while loading makes this snapshot look stale */
+	int64_t gen = store_units_generation(st);
+	if (store_kinds_each(st, load_kind, &l) != 0 || store_units_each(st, load_unit, &l) != 0 ||
+	    store_placements_each(st, load_placement, &l) != 0) {
 		snprintf(err, errlen, "Không đọc được danh mục đơn vị từ cơ sở dữ liệu.");
 		goto fail;
 	}
-	int64_t gen = store_units_generation(st);
+	int32_t from, to;
+	select_day(&l, day, &from, &to);
+	free(l.pl);
+	l.pl = NULL;
 	int32_t root = -1;
 	for (int32_t i = 0; i < l.n; i++)
 		if (strcmp(l.raw[i].code, "VN") == 0)
@@ -218,6 +341,9 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 	t->pool = pool;
 	t->refs = 1;
 	t->generation = gen;
+	t->day = day;
+	t->from = from;
+	t->to = to;
 	int32_t *stack = xmalloc(size_mul((size_t)l.n + 1, sizeof *stack));
 	int32_t *pos = xmalloc(size_mul((size_t)l.n, sizeof *pos)); /* raw -> tree index */
 	int32_t *next = xmalloc(size_mul((size_t)l.n, sizeof *next));
@@ -248,7 +374,10 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 		        .locality_code = ru->locality_code,
 		        .email = ru->email,
 		        .phone = ru->phone,
-		        .active = ru->active,
+		        .active = ru->active && !ru->closed,
+		        .closed = ru->closed,
+		        .valid_from = ru->valid_from,
+		        .valid_to = ru->valid_to,
 		        .is_locality = k ? k->is_locality : 0,
 		        .parent = parent[r] >= 0 ? pos[parent[r]] : -1,
 		        .end = n,
@@ -294,8 +423,14 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 			log_warn("unit %s: name is not valid UTF-8", t->units[i].code);
 		buf_putc(&fold, '\0');
 	}
-	for (int32_t i = 0; i < t->n; i++)
-		strmap_put(&t->by_code, t->units[i].code, strlen(t->units[i].code), i);
+	for (int32_t i = 0; i < t->n; i++) {
+		/* a code names the unit valid on the day before a closed holder of it */
+		int64_t prev;
+		const char *code = t->units[i].code;
+		if (t->units[i].closed && strmap_get(&t->by_code, code, strlen(code), &prev))
+			continue;
+		strmap_put(&t->by_code, code, strlen(code), i);
+	}
 	t->fold = buf_steal(&fold, NULL);
 
 	/* ids for role lookups: sorted copy and the matching tree index */
@@ -316,6 +451,7 @@ unit_tree_build(store_t *st, unit_tree_t **out, char *err, size_t errlen)
 fail:
 	free(l.raw);
 	free(l.kinds);
+	free(l.pl);
 	arena_free(pool);
 	free(pool);
 	return -1;

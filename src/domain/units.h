@@ -18,7 +18,10 @@ typedef struct unit {
 	const char *kind;                          /* kind code */
 	const char *kind_name;                     /* kind display name */
 	const char *locality_code, *email, *phone; /* "" when none */
-	int active;
+	int active; /* open for business on the tree's day (0 too when closed) */
+	int closed; /* not valid on the tree's day: kept only because a valid unit is still
+	             * under it (a body not yet placed after its locality closed) */
+	int32_t valid_from, valid_to; /* days, inclusive; STORE_DAY_OPEN = open-ended */
 	int is_locality;
 	int32_t parent; /* index of the parent, -1 for the root */
 	int32_t end;    /* subtree = [index, end) */
@@ -31,6 +34,8 @@ typedef struct unit_tree {
 	unit_t *units; /* depth-first order; units[0] is the root */
 	int32_t n;
 	int64_t generation; /* store generation this snapshot was built from */
+	int32_t day;        /* the day it was built for (days since 1970-01-01) */
+	int32_t from, to;   /* the days around it with the same tree (to: STORE_DAY_OPEN) */
 	/* internal */
 	char *fold;         /* folded names, NUL-separated, in alphabetical order */
 	uint32_t *fold_off; /* offset of unit i's folded name in fold */
@@ -43,9 +48,21 @@ typedef struct unit_tree {
 	int refs;
 } unit_tree_t;
 
-/* Build a snapshot from the store. Returns 0, or -1 with err. The tree starts with one
- * reference owned by the caller. */
+/* Build the tree of a day from the store: the units valid that day, each under its parent
+ * of that day, and closed units only as holders of valid ones (docs/data-model.md).
+ * Returns 0, or -1 with err. The tree starts with one reference owned by the caller.
+ * unit_tree_build is the tree of today (Vietnam time). */
+int unit_tree_build_at(store_t *st, int32_t day, unit_tree_t **out /* OUT */, char *err,
+                       size_t errlen);
 int unit_tree_build(store_t *st, unit_tree_t **out /* OUT */, char *err, size_t errlen);
+/* Today in Vietnam (UTC+7), in days since 1970-01-01. */
+int32_t unit_today(void);
+/* 1 if tree t is also the tree of day (day falls in its epoch). */
+static inline int
+unit_tree_covers(const unit_tree_t *t, int32_t day)
+{
+	return t->from <= day && day <= t->to;
+}
 void unit_tree_ref(unit_tree_t *t);
 void unit_tree_unref(unit_tree_t *t);
 

@@ -79,6 +79,8 @@ typedef struct existing {
 	const char *code, *name, *kind, *locality, *email, *phone;
 	int64_t parent_id;
 	int active;
+	int32_t valid_from, valid_to;
+	int is_locality;
 	const char *parent_code; /* resolved after loading */
 } existing_t;
 
@@ -87,7 +89,7 @@ typedef struct ctx {
 	existing_t *ex;
 	size_t nex, capex;
 	strmap_t ex_by_code; /* code -> index in ex */
-	strmap_t kinds;      /* kind code -> 1 */
+	strmap_t kinds;      /* kind code -> 1 + is_locality */
 	buf_t err;
 	int nerr;
 } ctx_t;
@@ -128,9 +130,42 @@ load_existing(const store_unit_t *u, void *p)
 	        .phone = arena_strdup(&c->a, u->phone),
 	        .parent_id = u->parent_id,
 	        .active = u->active,
+	        .valid_from = u->valid_from,
+	        .valid_to = u->valid_to,
 	};
+	int64_t kl;
+	c->ex[c->nex].is_locality =
+	        strmap_get(&c->kinds, u->kind, strlen(u->kind), &kl) && kl == 2;
 	c->nex++;
 	return 0;
+}
+
+/* A code names its open-ended unit, else the newest closed one (an undated import may
+ * not edit it: the message says so). */
+static void
+index_existing(ctx_t *c)
+{
+	for (size_t k = 0; k < c->nex; k++) {
+		int64_t prev;
+		const char *code = c->ex[k].code;
+		if (strmap_get(&c->ex_by_code, code, strlen(code), &prev)) {
+			const existing_t *p = &c->ex[prev];
+			if (p->valid_to == STORE_DAY_OPEN ||
+			    (c->ex[k].valid_to != STORE_DAY_OPEN && p->valid_from > c->ex[k].valid_from))
+				continue;
+		}
+		strmap_put(&c->ex_by_code, code, strlen(code), (int64_t)k);
+	}
+}
+
+static const char *
+fmt_day(arena_t *a, int32_t day)
+{
+	buf_t b = BUF_INIT;
+	text_format_date(day, &b);
+	char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
 }
 
 static int
@@ -138,7 +173,7 @@ load_kind(const store_kind_t *k, void *p)
 {
 	ctx_t *c = p;
 	char *code = arena_strdup(&c->a, k->code);
-	strmap_put(&c->kinds, code, strlen(code), 1);
+	strmap_put(&c->kinds, code, strlen(code), 1 + (k->is_locality != 0));
 	return 0;
 }
 
@@ -284,8 +319,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		add_error(&c, 0, "Không đọc được danh mục đơn vị hiện có.");
 		goto done;
 	}
-	for (size_t k = 0; k < c.nex; k++)
-		strmap_put(&c.ex_by_code, c.ex[k].code, strlen(c.ex[k].code), (int64_t)k);
+	index_existing(&c);
 	{
 		/* parent codes of stored units, by id (ids are ascending) */
 		for (size_t k = 0; k < c.nex; k++) {
@@ -506,6 +540,48 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	}
 	if (c.nerr)
 		goto done;
+	/* Closed units are history: an undated file neither edits them nor puts a unit
+	 * under one (a body still under a closed locality may stay where it is). A
+	 * locality's name, kind and parent are what past campaigns were reported on: they
+	 * change only with a date (units_registry_import). */
+	for (size_t i = 0; i < nrows; i++) {
+		row_t *w = &rows[i];
+		int64_t k, pk;
+		const existing_t *e = NULL, *pe = NULL;
+		if (strmap_get(&c.ex_by_code, w->code, strlen(w->code), &k))
+			e = &c.ex[k];
+		if (strmap_get(&c.ex_by_code, w->parent, strlen(w->parent), &pk))
+			pe = &c.ex[pk];
+		if (e && e->valid_to != STORE_DAY_OPEN) {
+			add_error(&c, w->line,
+			          "đơn vị %s (%s) đã đóng từ ngày %s; đơn vị đã đóng không sửa "
+			          "được bằng tệp — mã mới dùng lại mã này phải được nhập kèm ngày "
+			          "hiệu lực (suotdoi units import --as-of).",
+			          w->code, e->name, fmt_day(&c.a, e->valid_to + 1));
+			continue;
+		}
+		if (pe && pe->valid_to != STORE_DAY_OPEN &&
+		    !(e && e->parent_code && !strcmp(e->parent_code, w->parent))) {
+			add_error(&c, w->line,
+			          "đơn vị cấp trên %s (%s) đã đóng từ ngày %s; hãy chọn đơn vị cấp "
+			          "trên đang hoạt động.",
+			          w->parent, pe->name, fmt_day(&c.a, pe->valid_to + 1));
+			continue;
+		}
+		if (e && e->is_locality &&
+		    (strcmp(e->name, w->name) || strcmp(e->kind, w->kind) || !e->parent_code ||
+		     strcmp(e->parent_code, w->parent))) {
+			add_error(&c, w->line,
+			          "đơn vị hành chính %s (%s) đổi tên, loại hay cấp trên thì các đợt "
+			          "đã báo cáo theo cây cũ sẽ bị viết lại. Hãy nhập danh mục mới kèm "
+			          "ngày hiệu lực và bảng sáp nhập (suotdoi units import TỆP --as-of "
+			          "NGÀY --merges BẢNG.csv, hoặc trang Quản trị > Danh mục đơn vị).",
+			          w->code, e->name);
+			continue;
+		}
+	}
+	if (c.nerr)
+		goto done;
 	size_t cyc_line = 0;
 	if (has_cycle(&c, rows, nrows, &row_by_code, &cyc_line)) {
 		add_error(&c, cyc_line,
@@ -542,12 +618,27 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 				stats->unchanged++;
 				continue;
 			}
+			/* an unchanged parent is left alone (it may be a closed holder) */
+			if (e->parent_code && !strcmp(e->parent_code, ch.parent_code))
+				ch.parent_code = NULL;
 			stats->updated++;
 		} else {
 			ch.locality_code = str_or(w->locality, "");
 			ch.email = str_or(w->email, "");
 			ch.phone = str_or(w->phone, "");
 			ch.active = w->active >= 0 ? w->active : 1;
+			/* a new unit exists since its nearest stored ancestor does */
+			const char *p = w->parent;
+			for (;;) {
+				int64_t pk, pr;
+				if (strmap_get(&c.ex_by_code, p, strlen(p), &pk)) {
+					ch.valid_from = c.ex[pk].valid_from;
+					break;
+				}
+				if (!strmap_get(&row_by_code, p, strlen(p), &pr))
+					break;
+				p = rows[pr].parent;
+			}
 			stats->inserted++;
 		}
 		changes[nch++] = ch;

@@ -314,7 +314,7 @@ live_find(rep_live_t *l, const unit_tree_t *t, int64_t id)
 {
 	for (live_campaign_t *lc = l->head; lc; lc = lc->next)
 		if (lc->id == id && lc->tree_generation == t->generation &&
-		    (lc->building || rollup_units(lc->ru) == t->n))
+		    lc->tree_from == t->from && (lc->building || rollup_units(lc->ru) == t->n))
 			return lc;
 	return NULL;
 }
@@ -346,6 +346,7 @@ rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_
 	lc = xcalloc(1, sizeof *lc);
 	lc->id = id;
 	lc->tree_generation = t->generation;
+	lc->tree_from = t->from;
 	lc->building = 1;
 	lc->last_used = l->now();
 	lc->next = l->head;
@@ -355,6 +356,15 @@ rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_
 	campaign_t *c;
 	char err[600];
 	int rc = campaign_load(st, id, &c, err, sizeof err);
+	if (rc > 0 && !unit_tree_covers(t, c->tree_day)) {
+		/* a caller's bug: a campaign adds up on the tree of its day only */
+		snprintf(err, sizeof err,
+		         "campaign %lld adds up on the tree of day %d, asked on the tree of days "
+		         "%d..%d",
+		         (long long)id, c->tree_day, t->from, t->to);
+		campaign_free(c);
+		rc = -1;
+	}
 	if (rc <= 0) {
 		if (rc < 0)
 			log_error("%s", err);

@@ -109,6 +109,7 @@ typedef struct live_campaign {
 	campaign_t *c;
 	rollup_t *ru;
 	int64_t tree_generation; /* the snapshot the roll-up's indexes belong to; -1 = stale */
+	int32_t tree_from;       /* ... and its epoch (unit_tree_t.from): the campaign's day's */
 	void *extra;
 	int64_t stale_since; /* monotonic seconds when it went stale; 0 while current */
 	struct live_campaign *next;

@@ -259,8 +259,8 @@ add_units(store_t *st)
 {
 	char err[512];
 	store_unit_change_t rows[] = {
-	        {0, "31", "Thành phố Hải Phòng", "tp_tw", "VN", "", "", "", 1},
-	        {0, "310", "Đơn vị thử", "tinh", "VN", "", "", "", 1},
+	        {0, "31", "Thành phố Hải Phòng", "tp_tw", "VN", "", "", "", 1, 0},
+	        {0, "310", "Đơn vị thử", "tinh", "VN", "", "", "", 1, 0},
 	};
 	if (store_units_apply(st, rows, 2, err, sizeof err) < 0)
 		fail_msg("units_apply: %s", err);
@@ -705,7 +705,7 @@ test_tx_rollback_and_commit(void **state)
 	store_tx_rollback(st);
 
 	/* units_apply inside a transaction uses a savepoint: it joins the rollback... */
-	store_unit_change_t t1 = {0, "T1", "Trường thử", "truong_th", "31", "", "", "", 1};
+	store_unit_change_t t1 = {0, "T1", "Trường thử", "truong_th", "31", "", "", "", 1, 0};
 	assert_int_equal(store_tx_begin(st), 0);
 	assert_int_equal(store_units_apply(st, &t1, 1, err, sizeof err), 0);
 	store_tx_rollback(st);
@@ -713,7 +713,7 @@ test_tx_rollback_and_commit(void **state)
 	assert_int_equal(store_units_each(st, match_code, &f), 0);
 	assert_int_equal(f.id, 0);
 	/* ...and its own failure undoes only itself, the outer transaction goes on */
-	store_unit_change_t orphan = {0, "T2", "Trường mồ côi", "truong_th", "NOPE", "", "", "", 1};
+	store_unit_change_t orphan = {0, "T2", "Trường mồ côi", "truong_th", "NOPE", "", "", "", 1, 0};
 	assert_int_equal(store_tx_begin(st), 0);
 	new_user(st, "tx3", 0);
 	assert_int_equal(store_units_apply(st, &orphan, 1, err, sizeof err), -1);

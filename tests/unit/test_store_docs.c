@@ -51,11 +51,11 @@ open_fixture(fixture_t *f)
 		fail_msg("store_open: %s", err);
 	/* C3 first: unit ids out of code order catch ordering by code instead of id */
 	const store_unit_change_t rows[] = {
-	        {0, "C3", "Xã Ba", "xa", "P1", "", "", "", 1},
-	        {0, "P1", "Tỉnh Một", "tinh", "VN", "", "", "", 1},
-	        {0, "C1", "Xã Một", "xa", "P1", "", "", "", 1},
-	        {0, "C2", "Xã Hai", "xa", "P1", "", "", "", 1},
-	        {0, "P2", "Tỉnh Hai", "tinh", "VN", "", "", "", 1},
+	        {0, "C3", "Xã Ba", "xa", "P1", "", "", "", 1, 0},
+	        {0, "P1", "Tỉnh Một", "tinh", "VN", "", "", "", 1, 0},
+	        {0, "C1", "Xã Một", "xa", "P1", "", "", "", 1, 0},
+	        {0, "C2", "Xã Hai", "xa", "P1", "", "", "", 1, 0},
+	        {0, "P2", "Tỉnh Hai", "tinh", "VN", "", "", "", 1, 0},
 	};
 	if (store_units_apply(f->st, rows, 5, err, sizeof err) < 0)
 		fail_msg("units: %s", err);
@@ -291,6 +291,9 @@ test_migration_5_over_version_4(void **state)
 	 * reporting data), then let the store upgrade it. */
 	raw_exec(f.path, "DROP TABLE activity_photos; DROP TABLE activities; DROP TABLE doc_tasks;"
 	                 "DROP TABLE doc_recipients; DROP TABLE documents;"
+	                 /* and what later migrations added */
+	                 "DROP TABLE unit_placements; DROP TABLE unit_lineage;"
+	                 "DROP TABLE registry_imports;"
 	                 "DELETE FROM schema_migrations WHERE version>=5");
 	assert_int_equal(raw_count(f.path, "SELECT max(version) FROM schema_migrations"), 4);
 	assert_int_equal(raw_count(f.path, sql), 0);

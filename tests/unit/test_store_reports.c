@@ -49,10 +49,10 @@ open_fixture(fixture_t *f)
 		fail_msg("store_open: %s", err);
 	/* children listed before their parent's row: parents resolve by code */
 	const store_unit_change_t rows[] = {
-	        {0, "01.3", "Xã Ba", "xa", "01", "", "", "", 1},
-	        {0, "01", "Hà Nội", "tp_tw", "VN", "", "", "", 1},
-	        {0, "01.1", "Xã Một", "xa", "01", "", "", "", 1},
-	        {0, "01.2", "Xã Hai", "xa", "01", "", "", "", 1},
+	        {0, "01.3", "Xã Ba", "xa", "01", "", "", "", 1, 0},
+	        {0, "01", "Hà Nội", "tp_tw", "VN", "", "", "", 1, 0},
+	        {0, "01.1", "Xã Một", "xa", "01", "", "", "", 1, 0},
+	        {0, "01.2", "Xã Hai", "xa", "01", "", "", "", 1, 0},
 	};
 	if (store_units_apply(f->st, rows, 4, err, sizeof err) < 0)
 		fail_msg("units: %s", err);

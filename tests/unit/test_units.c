@@ -572,8 +572,17 @@ test_bad_rows_write_nothing(void **state)
 	expect_refused(st, csv, "Dòng 2: cột tên (name) không phải văn bản UTF-8");
 	snprintf(csv, sizeof csv, "%sNEW1,A,truong_th,NEW2\nNEW2,B,truong_th,NEW1\n", h);
 	expect_refused(st, csv, "vòng lặp");
-	/* a cycle through the store: province 31 under one of its own communes */
+	/* a locality moved without a date would rewrite the trees past campaigns used */
 	snprintf(csv, sizeof csv, "%s31,Thành phố Hải Phòng,tp_tw,11755\n", h);
+	expect_refused(st, csv, "Dòng 2: đơn vị hành chính 31 (Thành phố Hải Phòng) đổi tên");
+	snprintf(csv, sizeof csv, "%s11755,Thị trấn Tiên Lãng Mới,thi_tran,315\n", h);
+	expect_refused(st, csv, "Dòng 2: đơn vị hành chính 11755");
+	/* a cycle through the store: a body put under a body below it */
+	char err[512];
+	units_import_stats_t s;
+	snprintf(csv, sizeof csv, "%sCYC-A,Trung tâm A,tthtcd,31\nCYC-B,Điểm B,tthtcd,CYC-A\n", h);
+	assert_int_equal(import_text(st, csv, &s, err, sizeof err), 0);
+	snprintf(csv, sizeof csv, "%sCYC-A,Trung tâm A,tthtcd,CYC-B\n", h);
 	expect_refused(st, csv, "Dòng 2: quan hệ cấp trên tạo thành vòng lặp");
 	snprintf(csv, sizeof csv, "%sNEW1,A,khong_co,31\n", h);
 	expect_refused(st, csv, "loại đơn vị \"khong_co\" không tồn tại");
