@@ -463,6 +463,28 @@ page_campaign_create(http_req_t *req)
 	if (due < start)
 		return render_campaign_form(req, 400,
 		                            "Hạn nộp báo cáo phải sau ngày bắt đầu Tuần lễ.");
+	{
+		/* the campaign adds up on the tree of its day: its issuer must be open then */
+		int32_t day = start;
+		if (parent)
+			campaign_tree_day(app->store, parent, &day);
+		unit_tree_t *ct = app_tree_at(app, day);
+		int32_t ci = unit_tree_find_id(ct, t->units[i].id);
+		int open = ci >= 0 && !ct->units[ci].closed;
+		unit_tree_unref(ct);
+		if (!open) {
+			buf_t d = BUF_INIT;
+			text_format_date(day, &d);
+			const char *m = arena_printf(
+			        a,
+			        "Đơn vị %s không hoạt động vào ngày %s, ngày mà đợt này tổng hợp số "
+			        "liệu theo cây đơn vị của ngày đó. Hãy chọn ngày bắt đầu khác hoặc "
+			        "để đơn vị đang hoạt động triển khai.",
+			        t->units[i].name, buf_cstr(&d));
+			buf_free(&d);
+			return render_campaign_form(req, 400, m);
+		}
+	}
 	/* the expected kinds come as repeated fields "kind=..." in the body */
 	size_t blen, nkv = 0;
 	const char *body = http_req_body(req, &blen);

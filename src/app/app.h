@@ -122,6 +122,12 @@ unit_tree_t *app_req_tree(http_req_t *req);
  * or "as_of" parameter, or today; for a :code that today's tree does not hold, the last
  * day of the unit that had the code (a closed unit's pages). */
 int32_t app_req_day(http_req_t *req);
+/* For work on another day's tree inside a request (a 2022 document's results viewed after
+ * the 2025 merger): make t the request's tree and return the previous one, to be put back
+ * the same way. app_req_keep_tree hands a reference to the request: released when it
+ * completes. */
+unit_tree_t *app_req_swap_tree(http_req_t *req, unit_tree_t *t);
+void app_req_keep_tree(http_req_t *req, unit_tree_t *t);
 /* 1 when the request asked for its day (a campaign's, or "ngay"/"as_of"). */
 int app_req_day_given(http_req_t *req);
 /* Parse a day as people and programs write it: "dd/mm/yyyy" or "yyyy-mm-dd". 0 or -1. */

@@ -1187,11 +1187,16 @@ doc_results(http_req_t *req, const store_doc_t *s, const doc_t *d)
 	memset(p, 0, sizeof *p);
 	if (d->kind == DOC_BC) {
 		int32_t issuer = unit_tree_find_id(t, s->issuer_unit_id);
-		if (issuer < 0 || rep_phuluc(req, s->campaign_id, docs_area(t, issuer), p) != 1)
+		if (issuer < 0 ||
+		    rep_phuluc(req, s->campaign_id, t->units[docs_area(t, issuer)].id, p) != 1)
 			return NULL;
 		return p;
 	}
+	unit_tree_t *ct = app_campaign_tree(http_req_app(req), s->campaign_id);
+	app_req_keep_tree(req, ct);
+	unit_tree_t *saved = app_req_swap_tree(req, ct);
 	live_campaign_t *lc = rep_campaign_by_id(req, s->campaign_id, NULL);
+	app_req_swap_tree(req, saved);
 	if (lc == NULL)
 		return NULL;
 	const template_t *tpl = lc->c->tpl;

@@ -56,13 +56,23 @@ build_phuluc(http_req_t *req, live_campaign_t *lc, int32_t i, phuluc_t *p)
 }
 
 int
-rep_phuluc(http_req_t *req, int64_t campaign_id, int32_t unit, phuluc_t *p)
+rep_phuluc(http_req_t *req, int64_t campaign_id, int64_t unit_id, phuluc_t *p)
 {
-	int status;
+	/* on the campaign's own tree, which may be another day's than the request's */
+	unit_tree_t *t = app_campaign_tree(http_req_app(req), campaign_id);
+	app_req_keep_tree(req, t); /* p points into it */
+	unit_tree_t *saved = app_req_swap_tree(req, t);
+	int status, rc;
+	int32_t unit = unit_tree_find_id(t, unit_id);
 	live_campaign_t *lc = rep_campaign_by_id(req, campaign_id, &status);
 	if (lc == NULL)
-		return status == 404 ? 0 : -1;
-	return build_phuluc(req, lc, unit, p) < 0 ? -1 : 1;
+		rc = status == 404 ? 0 : -1;
+	else if (unit < 0)
+		rc = 0;
+	else
+		rc = build_phuluc(req, lc, unit, p) < 0 ? -1 : 1;
+	app_req_swap_tree(req, saved);
+	return rc;
 }
 
 int

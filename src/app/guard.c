@@ -84,6 +84,21 @@ app_req_tree(http_req_t *req)
 	return c->tree;
 }
 
+unit_tree_t *
+app_req_swap_tree(http_req_t *req, unit_tree_t *t)
+{
+	req_ctx_t *c = ctx_of(req);
+	unit_tree_t *old = c->tree;
+	c->tree = t;
+	return old;
+}
+
+void
+app_req_keep_tree(http_req_t *req, unit_tree_t *t)
+{
+	http_req_defer(req, release_tree, t);
+}
+
 int32_t
 app_req_day(http_req_t *req)
 {

@@ -17,11 +17,12 @@ live_campaign_t *rep_campaign(http_req_t *req);
  * store error. */
 live_campaign_t *rep_campaign_by_id(http_req_t *req, int64_t id, int *status /* OUT */);
 
-/* The compiled Phụ lục of unit i in campaign id (a level: its subtree's submitted totals
- * and the units' narratives put together; a body: its own report), everything in the
- * request arena and the loaded campaign (p->tpl lives until the app closes). 1 built, 0 no
- * such campaign, -1 error. For documents that attach the results (src/app/doc_pages.c). */
-int rep_phuluc(http_req_t *req, int64_t campaign_id, int32_t unit, phuluc_t *p /* OUT */);
+/* The compiled Phụ lục of unit unit_id in campaign id, on the campaign's own tree (a
+ * level: its subtree's submitted totals and the units' narratives put together; a body:
+ * its own report), everything in the request arena and the loaded campaign (p->tpl lives
+ * until the app closes). 1 built, 0 no such campaign or unit, -1 error. For documents
+ * that attach the results (src/app/doc_pages.c). */
+int rep_phuluc(http_req_t *req, int64_t campaign_id, int64_t unit_id, phuluc_t *p /* OUT */);
 
 /* For a unit's report routes: the campaign :id, unless the unit reports in an adoption of
  * it (a lower level's campaign), then NULL after redirecting there (pages) or answering 409
