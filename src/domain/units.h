@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/strmap.h"
 #include "db/store.h"
@@ -111,5 +112,22 @@ typedef struct units_import_stats {
  * same file twice changes nothing the second time. */
 int units_import_csv(store_t *st, const char *data, size_t len,
                      units_import_stats_t *stats /* OUT */, char *err, size_t errlen);
+
+/* One row of a registry-format file (code,name,type,level,parent_code), as read. */
+typedef struct units_registry_row {
+	size_t line;             /* its line in the file */
+	const char *code, *name; /* name in NFC */
+	const char *kind;        /* the kind its type maps to ("tinh", "xa"…) */
+	const char *parent_code; /* "VN" when the column is empty */
+} units_registry_row_t;
+
+/* Read a registry-format file with the row checks of units_import_csv (columns, UTF-8,
+ * code, name, type, level, duplicate codes) and nothing against the store: 0 with *rows
+ * (in arena a, file order) and *nrows, or -1 with err (up to 10 Vietnamese errors naming
+ * the lines, ending with "Không có dữ liệu nào được ghi."). For the dated registry import
+ * (service/registry.h). */
+int units_registry_parse(const char *data, size_t len, arena_t *a,
+                         units_registry_row_t **rows /* OUT */, size_t *nrows /* OUT */,
+                         char *err, size_t errlen);
 
 #endif

@@ -300,6 +300,259 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 	return cycle;
 }
 
+/* Read the header and every row of a units CSV into *rows (xrealloc'd, the caller frees;
+ * strings in c->a), indexing them by code in row_by_code. registry_only: refuse a file
+ * not in the registry format (code,name,type,level,parent_code). 0, or -1 with the
+ * errors in c. */
+static int
+parse_rows(ctx_t *c, csv_reader_t *r, int registry_only, row_t **rows, size_t *nrows,
+           strmap_t *row_by_code)
+{
+	size_t caprows = 0;
+	/* Header: which columns, in which order. */
+	int rc = csv_next(r);
+	if (rc <= 0) {
+		add_error(c, rc < 0 ? r->line : 0, "%s",
+		          rc < 0 ? r->err : "Tệp CSV trống: dòng đầu phải là tiêu đề cột.");
+		return -1;
+	}
+	int colpos[C_NCOLS];
+	for (int k = 0; k < C_NCOLS; k++)
+		colpos[k] = -1;
+	size_t ncols = r->nfields;
+	for (size_t i = 0; i < ncols; i++) {
+		size_t fl;
+		const char *f = csv_field(r, i, &fl);
+		char *h = trimmed(&c->a, f, fl);
+		for (char *p = h; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		int found = -1;
+		for (int k = 0; k < C_NCOLS; k++)
+			if (strcmp(h, col_names[k]) == 0)
+				found = k;
+		if (found < 0) {
+			add_error(c, 1,
+			          "cột \"%s\" không được hỗ trợ. Các cột dùng được: code, name, "
+			          "kind, "
+			          "parent_code, locality_code, email, phone, active (hoặc type, "
+			          "level "
+			          "theo danh mục hành chính).",
+			          h);
+		} else if (colpos[found] >= 0) {
+			add_error(c, 1, "cột \"%s\" xuất hiện hai lần.", h);
+		} else {
+			colpos[found] = (int)i;
+		}
+	}
+	int registry = colpos[C_TYPE] >= 0;
+	if (colpos[C_CODE] < 0 || colpos[C_NAME] < 0)
+		add_error(c, 1, "thiếu cột bắt buộc \"code\" hoặc \"name\".");
+	if (!registry && colpos[C_KIND] < 0)
+		add_error(c, 1,
+		          "thiếu cột \"kind\" (loại đơn vị) hoặc \"type\" (theo danh mục "
+		          "hành chính).");
+	if (registry && colpos[C_KIND] >= 0)
+		add_error(c, 1, "chỉ dùng một trong hai cột \"kind\" hoặc \"type\".");
+	if (registry_only && !registry)
+		add_error(c, 1,
+		          "tệp danh mục có ngày hiệu lực phải theo mẫu danh mục hành chính với các "
+		          "cột code, name, type, level, parent_code (docs/units-csv.md).");
+	if (c->nerr)
+		return -1;
+
+	while ((rc = csv_next(r)) > 0) {
+		size_t line = r->line;
+		if (r->nfields != ncols) {
+			add_error(c, line, "có %zu cột nhưng tiêu đề có %zu cột.", r->nfields,
+			          ncols);
+			continue;
+		}
+		const char *v[C_NCOLS] = {0};
+		int bad = 0;
+		for (int k = 0; k < C_NCOLS; k++) {
+			if (colpos[k] < 0)
+				continue;
+			size_t fl;
+			const char *f = csv_field(r, (size_t)colpos[k], &fl);
+			if (!text_utf8_valid(f, fl)) {
+				add_error(c, line,
+				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với "
+				          "mã "
+				          "hóa UTF-8.",
+				          col_labels[k]);
+				bad = 1;
+				break;
+			}
+			v[k] = trimmed(&c->a, f, fl);
+		}
+		if (bad)
+			continue;
+		row_t row = {.line = line, .active = -1};
+		row.code = v[C_CODE];
+		if (!valid_code(row.code)) {
+			add_error(
+			        c, line,
+			        "mã đơn vị \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, "
+			        "'-', '_' hoặc '.'.",
+			        row.code, MAX_CODE);
+			continue;
+		}
+		buf_t nfc = BUF_INIT;
+		text_nfc(v[C_NAME], strlen(v[C_NAME]), &nfc);
+		row.name = arena_strndup(&c->a, buf_cstr(&nfc), nfc.len);
+		buf_free(&nfc);
+		if (*row.name == '\0') {
+			add_error(c, line, "tên đơn vị %s đang để trống; hãy nhập tên.", row.code);
+			continue;
+		}
+		if (strlen(row.name) > MAX_NAME) {
+			add_error(c, line, "tên đơn vị %s dài quá %d byte.", row.code, MAX_NAME);
+			continue;
+		}
+		if (registry) {
+			row.kind = NULL;
+			for (size_t k = 0; k < sizeof registry_types / sizeof registry_types[0];
+			     k++)
+				if (strcmp(v[C_TYPE], registry_types[k].type) == 0)
+					row.kind = registry_types[k].kind;
+			if (!row.kind) {
+				add_error(c, line,
+				          "loại \"%s\" không có trong danh mục hành chính (Tỉnh, "
+				          "Thành "
+				          "phố Trung ương, Huyện, Quận, Thị xã, Thành phố, Xã, "
+				          "Phường, "
+				          "Thị trấn, Đặc khu).",
+				          v[C_TYPE]);
+				continue;
+			}
+			if (v[C_LEVEL] && strcmp(v[C_LEVEL], "1") && strcmp(v[C_LEVEL], "2") &&
+			    strcmp(v[C_LEVEL], "3")) {
+				add_error(c, line, "cấp (level) \"%s\" phải là 1, 2 hoặc 3.",
+				          v[C_LEVEL]);
+				continue;
+			}
+			row.locality = row.code; /* a registry row is its own locality */
+		} else {
+			row.kind = v[C_KIND];
+			if (!strmap_get(&c->kinds, row.kind, strlen(row.kind), NULL)) {
+				add_error(c, line,
+				          "loại đơn vị \"%s\" không tồn tại; xem danh sách loại "
+				          "trong "
+				          "docs/units-csv.md.",
+				          row.kind);
+				continue;
+			}
+			row.locality = v[C_LOCALITY];
+		}
+		row.parent = v[C_PARENT] && *v[C_PARENT] ? v[C_PARENT] : "VN";
+		if (strcmp(row.code, "VN") == 0) {
+			add_error(c, line,
+			          "mã VN dành cho đơn vị gốc (cả nước); hãy dùng mã khác.");
+			continue;
+		}
+		if (strcmp(row.parent, row.code) == 0) {
+			add_error(c, line, "đơn vị %s không thể là cấp trên của chính nó.",
+			          row.code);
+			continue;
+		}
+		row.email = v[C_EMAIL];
+		if (row.email && *row.email && !valid_email(row.email)) {
+			add_error(c, line,
+			          "thư điện tử \"%s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).",
+			          row.email);
+			continue;
+		}
+		row.phone = v[C_PHONE];
+		if (row.phone && *row.phone && !valid_phone(row.phone)) {
+			add_error(c, line,
+			          "số điện thoại \"%s\" không hợp lệ: chỉ gồm 6–15 chữ số và + . - "
+			          "( ).",
+			          row.phone);
+			continue;
+		}
+		if (row.locality && *row.locality && !valid_code(row.locality)) {
+			add_error(c, line, "mã địa bàn \"%s\" không hợp lệ.", row.locality);
+			continue;
+		}
+		if (v[C_ACTIVE]) {
+			const char *a = v[C_ACTIVE];
+			if (!*a || !strcmp(a, "1") || !strcmp(a, "có"))
+				row.active = 1;
+			else if (!strcmp(a, "0") || !strcmp(a, "không"))
+				row.active = 0;
+			else {
+				add_error(c, line, "cột active \"%s\" phải là 1 hoặc 0.", a);
+				continue;
+			}
+		}
+		int64_t prev;
+		if (strmap_get(row_by_code, row.code, strlen(row.code), &prev)) {
+			add_error(c, line, "mã đơn vị \"%s\" trùng với dòng %zu.", row.code,
+			          (*rows)[prev].line);
+			continue;
+		}
+		if (*nrows == caprows) {
+			caprows = caprows ? caprows * 2 : 1024;
+			*rows = xrealloc(*rows, size_mul(caprows, sizeof **rows));
+		}
+		(*rows)[*nrows] = row;
+		strmap_put(row_by_code, row.code, strlen(row.code), (int64_t)*nrows);
+		(*nrows)++;
+	}
+	if (rc < 0)
+		add_error(c, 0, "%s", r->err);
+	return c->nerr ? -1 : 0;
+}
+
+/* The errors collected in c, then how many more and that nothing was written, into err. */
+static void
+finish_errors(ctx_t *c, char *err, size_t errlen)
+{
+	if (c->nerr > MAX_ERRORS)
+		buf_printf(&c->err, "\n… và %d lỗi khác. Không có dữ liệu nào được ghi.",
+		           c->nerr - MAX_ERRORS);
+	else
+		buf_puts(&c->err, "\nKhông có dữ liệu nào được ghi.");
+	snprintf(err, errlen, "%s", buf_cstr(&c->err));
+}
+
+int
+units_registry_parse(const char *data, size_t len, arena_t *a, units_registry_row_t **out,
+                     size_t *nout, char *err, size_t errlen)
+{
+	ctx_t c = {.a = ARENA_INIT};
+	csv_reader_t r;
+	row_t *rows = NULL;
+	size_t nrows = 0;
+	strmap_t row_by_code = STRMAP_INIT;
+	int ret = -1;
+	*out = NULL;
+	*nout = 0;
+	csv_init(&r, data, len);
+	if (parse_rows(&c, &r, 1, &rows, &nrows, &row_by_code) == 0) {
+		units_registry_row_t *o = arena_alloc(a, (nrows ? nrows : 1) * sizeof *o);
+		for (size_t i = 0; i < nrows; i++)
+			o[i] = (units_registry_row_t){
+			        .line = rows[i].line,
+			        .code = arena_strdup(a, rows[i].code),
+			        .name = arena_strdup(a, rows[i].name),
+			        .kind = rows[i].kind, /* static strings of registry_types */
+			        .parent_code = arena_strdup(a, rows[i].parent),
+			};
+		*out = o;
+		*nout = nrows;
+		ret = 0;
+	} else {
+		finish_errors(&c, err, errlen);
+	}
+	free(rows);
+	strmap_free(&row_by_code);
+	buf_free(&c.err);
+	csv_free(&r);
+	arena_free(&c.a);
+	return ret;
+}
+
 int
 units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t *stats, char *err,
                  size_t errlen)
@@ -307,7 +560,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	ctx_t c = {.a = ARENA_INIT};
 	csv_reader_t r;
 	row_t *rows = NULL;
-	size_t nrows = 0, caprows = 0;
+	size_t nrows = 0;
 	strmap_t row_by_code = STRMAP_INIT;
 	store_unit_change_t *changes = NULL;
 	int ret = -1;
@@ -337,195 +590,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		}
 	}
 
-	/* Header: which columns, in which order. */
-	int rc = csv_next(&r);
-	if (rc <= 0) {
-		add_error(&c, rc < 0 ? r.line : 0, "%s",
-		          rc < 0 ? r.err : "Tệp CSV trống: dòng đầu phải là tiêu đề cột.");
-		goto done;
-	}
-	int colpos[C_NCOLS];
-	for (int k = 0; k < C_NCOLS; k++)
-		colpos[k] = -1;
-	size_t ncols = r.nfields;
-	for (size_t i = 0; i < ncols; i++) {
-		size_t fl;
-		const char *f = csv_field(&r, i, &fl);
-		char *h = trimmed(&c.a, f, fl);
-		for (char *p = h; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		int found = -1;
-		for (int k = 0; k < C_NCOLS; k++)
-			if (strcmp(h, col_names[k]) == 0)
-				found = k;
-		if (found < 0) {
-			add_error(&c, 1,
-			          "cột \"%s\" không được hỗ trợ. Các cột dùng được: code, name, "
-			          "kind, "
-			          "parent_code, locality_code, email, phone, active (hoặc type, "
-			          "level "
-			          "theo danh mục hành chính).",
-			          h);
-		} else if (colpos[found] >= 0) {
-			add_error(&c, 1, "cột \"%s\" xuất hiện hai lần.", h);
-		} else {
-			colpos[found] = (int)i;
-		}
-	}
-	int registry = colpos[C_TYPE] >= 0;
-	if (colpos[C_CODE] < 0 || colpos[C_NAME] < 0)
-		add_error(&c, 1, "thiếu cột bắt buộc \"code\" hoặc \"name\".");
-	if (!registry && colpos[C_KIND] < 0)
-		add_error(&c, 1,
-		          "thiếu cột \"kind\" (loại đơn vị) hoặc \"type\" (theo danh mục "
-		          "hành chính).");
-	if (registry && colpos[C_KIND] >= 0)
-		add_error(&c, 1, "chỉ dùng một trong hai cột \"kind\" hoặc \"type\".");
-	if (c.nerr)
-		goto done;
-
-	while ((rc = csv_next(&r)) > 0) {
-		size_t line = r.line;
-		if (r.nfields != ncols) {
-			add_error(&c, line, "có %zu cột nhưng tiêu đề có %zu cột.", r.nfields,
-			          ncols);
-			continue;
-		}
-		const char *v[C_NCOLS] = {0};
-		int bad = 0;
-		for (int k = 0; k < C_NCOLS; k++) {
-			if (colpos[k] < 0)
-				continue;
-			size_t fl;
-			const char *f = csv_field(&r, (size_t)colpos[k], &fl);
-			if (!text_utf8_valid(f, fl)) {
-				add_error(&c, line,
-				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với "
-				          "mã "
-				          "hóa UTF-8.",
-				          col_labels[k]);
-				bad = 1;
-				break;
-			}
-			v[k] = trimmed(&c.a, f, fl);
-		}
-		if (bad)
-			continue;
-		row_t row = {.line = line, .active = -1};
-		row.code = v[C_CODE];
-		if (!valid_code(row.code)) {
-			add_error(
-			        &c, line,
-			        "mã đơn vị \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, "
-			        "'-', '_' hoặc '.'.",
-			        row.code, MAX_CODE);
-			continue;
-		}
-		buf_t nfc = BUF_INIT;
-		text_nfc(v[C_NAME], strlen(v[C_NAME]), &nfc);
-		row.name = arena_strndup(&c.a, buf_cstr(&nfc), nfc.len);
-		buf_free(&nfc);
-		if (*row.name == '\0') {
-			add_error(&c, line, "tên đơn vị %s đang để trống; hãy nhập tên.", row.code);
-			continue;
-		}
-		if (strlen(row.name) > MAX_NAME) {
-			add_error(&c, line, "tên đơn vị %s dài quá %d byte.", row.code, MAX_NAME);
-			continue;
-		}
-		if (registry) {
-			row.kind = NULL;
-			for (size_t k = 0; k < sizeof registry_types / sizeof registry_types[0];
-			     k++)
-				if (strcmp(v[C_TYPE], registry_types[k].type) == 0)
-					row.kind = registry_types[k].kind;
-			if (!row.kind) {
-				add_error(&c, line,
-				          "loại \"%s\" không có trong danh mục hành chính (Tỉnh, "
-				          "Thành "
-				          "phố Trung ương, Huyện, Quận, Thị xã, Thành phố, Xã, "
-				          "Phường, "
-				          "Thị trấn, Đặc khu).",
-				          v[C_TYPE]);
-				continue;
-			}
-			if (v[C_LEVEL] && strcmp(v[C_LEVEL], "1") && strcmp(v[C_LEVEL], "2") &&
-			    strcmp(v[C_LEVEL], "3")) {
-				add_error(&c, line, "cấp (level) \"%s\" phải là 1, 2 hoặc 3.",
-				          v[C_LEVEL]);
-				continue;
-			}
-			row.locality = row.code; /* a registry row is its own locality */
-		} else {
-			row.kind = v[C_KIND];
-			if (!strmap_get(&c.kinds, row.kind, strlen(row.kind), NULL)) {
-				add_error(&c, line,
-				          "loại đơn vị \"%s\" không tồn tại; xem danh sách loại "
-				          "trong "
-				          "docs/units-csv.md.",
-				          row.kind);
-				continue;
-			}
-			row.locality = v[C_LOCALITY];
-		}
-		row.parent = v[C_PARENT] && *v[C_PARENT] ? v[C_PARENT] : "VN";
-		if (strcmp(row.code, "VN") == 0) {
-			add_error(&c, line,
-			          "mã VN dành cho đơn vị gốc (cả nước); hãy dùng mã khác.");
-			continue;
-		}
-		if (strcmp(row.parent, row.code) == 0) {
-			add_error(&c, line, "đơn vị %s không thể là cấp trên của chính nó.",
-			          row.code);
-			continue;
-		}
-		row.email = v[C_EMAIL];
-		if (row.email && *row.email && !valid_email(row.email)) {
-			add_error(&c, line,
-			          "thư điện tử \"%s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).",
-			          row.email);
-			continue;
-		}
-		row.phone = v[C_PHONE];
-		if (row.phone && *row.phone && !valid_phone(row.phone)) {
-			add_error(&c, line,
-			          "số điện thoại \"%s\" không hợp lệ: chỉ gồm 6–15 chữ số và + . - "
-			          "( ).",
-			          row.phone);
-			continue;
-		}
-		if (row.locality && *row.locality && !valid_code(row.locality)) {
-			add_error(&c, line, "mã địa bàn \"%s\" không hợp lệ.", row.locality);
-			continue;
-		}
-		if (v[C_ACTIVE]) {
-			const char *a = v[C_ACTIVE];
-			if (!*a || !strcmp(a, "1") || !strcmp(a, "có"))
-				row.active = 1;
-			else if (!strcmp(a, "0") || !strcmp(a, "không"))
-				row.active = 0;
-			else {
-				add_error(&c, line, "cột active \"%s\" phải là 1 hoặc 0.", a);
-				continue;
-			}
-		}
-		int64_t prev;
-		if (strmap_get(&row_by_code, row.code, strlen(row.code), &prev)) {
-			add_error(&c, line, "mã đơn vị \"%s\" trùng với dòng %zu.", row.code,
-			          rows[prev].line);
-			continue;
-		}
-		if (nrows == caprows) {
-			caprows = caprows ? caprows * 2 : 1024;
-			rows = xrealloc(rows, size_mul(caprows, sizeof *rows));
-		}
-		rows[nrows] = row;
-		strmap_put(&row_by_code, row.code, strlen(row.code), (int64_t)nrows);
-		nrows++;
-	}
-	if (rc < 0)
-		add_error(&c, 0, "%s", r.err);
-	if (c.nerr)
+	if (parse_rows(&c, &r, 0, &rows, &nrows, &row_by_code) < 0)
 		goto done;
 
 	for (size_t i = 0; i < nrows; i++) {
@@ -652,14 +717,8 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	}
 	ret = 0;
 done:
-	if (ret < 0) {
-		if (c.nerr > MAX_ERRORS)
-			buf_printf(&c.err, "\n… và %d lỗi khác. Không có dữ liệu nào được ghi.",
-			           c.nerr - MAX_ERRORS);
-		else
-			buf_puts(&c.err, "\nKhông có dữ liệu nào được ghi.");
-		snprintf(err, errlen, "%s", buf_cstr(&c.err));
-	}
+	if (ret < 0)
+		finish_errors(&c, err, errlen);
 	free(changes);
 	free(rows);
 	free(c.ex);
