@@ -93,7 +93,10 @@ typedef struct registry_counts {
 	size_t corrected;      /* units opened on as_of corrected in place (a re-run) */
 	size_t lineage;        /* lineage rows to write (new, or with another kind) */
 	size_t bodies_moved;   /* bodies moved automatically to their holder's successor */
-	size_t bodies_to_place; /* bodies listed as waiting (this import's and earlier ones) */
+	size_t bodies_to_place; /* bodies this import leaves waiting to be placed */
+	/* bodies already waiting before this import (their parent closed earlier, e.g. on a
+	 * re-run): listed again, nothing written for them */
+	size_t bodies_waiting;
 	size_t closed_without_successor; /* closed localities nothing was formed from */
 } registry_counts_t;
 
@@ -146,7 +149,8 @@ typedef struct registry_plan {
 	const registry_change_t *changes;
 	size_t nchanges;
 	/* The bodies: waiting ones first (by holder code, then code), then those moved
-	 * automatically (same order). n.bodies_to_place + n.bodies_moved of them. */
+	 * automatically (same order): n.bodies_to_place + n.bodies_waiting + n.bodies_moved
+	 * of them. */
 	const registry_body_t *bodies;
 	size_t nbodies;
 	const registry_warning_t *warnings;
