@@ -20,6 +20,7 @@
 #include "domain/template.h"
 #include "domain/campaign.h"
 #include "domain/units.h"
+#include "service/registry.h"
 #include "service/values_import.h"
 #include "http/http.h"
 #include "text/text.h"
@@ -31,6 +32,7 @@ typedef struct opts {
 	const char *db, *listen, *assets;
 	const char *unit, *role, *name, *email, *password, *province;
 	const char *campaign, *as;
+	const char *as_of, *merges;
 	int dry_run;
 	unsigned seed;
 	unsigned threads;
@@ -45,7 +47,18 @@ usage(FILE *f)
 	fputs("Cách dùng: suotdoi LỆNH [tùy chọn]\n"
 	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
 	      "        chạy máy chủ web\n"
-	      "  units import FILE.csv [--db PATH]   nhập danh mục đơn vị (tất cả hoặc không)\n"
+	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
+	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
+	      "        trên hay loại bằng cách này\n"
+	      "  units import DANH_MỤC.csv --as-of NGÀY [--merges BẢNG_SÁP_NHẬP.csv] [--dry-run]\n"
+	      "        [--db PATH]\n"
+	      "        nhập danh mục hành chính mới có hiệu lực từ NGÀY (2025-07-01 hoặc\n"
+	      "        01/07/2025) mà không viết lại lịch sử: in bản xem trước (số đơn vị mở,\n"
+	      "        đóng, đổi cấp trên, cảnh báo, cơ quan/trường học chờ xếp lại) rồi ghi,\n"
+	      "        trừ khi có --dry-run\n"
+	      "  units pending [--db PATH]           cơ quan, trường học chờ xếp vào đơn vị mới\n"
+	      "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; để trống\n"
+	      "        parent_code thì đơn vị đóng cùng đơn vị cũ)\n"
 	      "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
 	      "  user add --unit MÃ --role VAI_TRÒ [--name \"Họ tên\"] [--email E]\n"
 	      "           [--password MK] TÊN_ĐĂNG_NHẬP [--db PATH]\n"
@@ -96,6 +109,10 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->campaign;
 		else if (!strcmp(a, "--as"))
 			slot = &o->as;
+		else if (!strcmp(a, "--as-of"))
+			slot = &o->as_of;
+		else if (!strcmp(a, "--merges"))
+			slot = &o->merges;
 		else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
 			continue;
@@ -162,13 +179,184 @@ import_file(store_t *st, const char *path)
 	return 0;
 }
 
+/* One waiting body, on one line (and its candidates on the next). */
+static void
+print_body(const registry_body_t *b)
+{
+	buf_t day = BUF_INIT;
+	text_format_date(b->holder_last_day + 1, &day);
+	printf("  %s\t%s — dưới %s (%s), đóng từ %s", b->code, b->name, b->holder.code,
+	       b->holder.name, buf_cstr(&day));
+	buf_free(&day);
+	if (b->nbelow)
+		printf(" — kèm %zu đơn vị trực thuộc", b->nbelow);
+	printf("\n    %s", b->holder_has_successor ? "đơn vị kế thừa: "
+	                                               : "không có đơn vị kế thừa; gợi ý: ");
+	for (size_t k = 0; k < b->ncandidates; k++)
+		printf("%s%s (%s)", k ? ", " : "", b->candidates[k].code, b->candidates[k].name);
+	if (b->candidates_total > b->ncandidates)
+		printf(", … (%zu đơn vị)", b->candidates_total);
+	printf("\n");
+}
+
+#define PREVIEW_BODIES 50
+
+static int
+import_dated(store_t *st, const opts_t *o)
+{
+	char err[8192];
+	int32_t as_of;
+	if (registry_parse_day(o->as_of, &as_of) < 0) {
+		fprintf(stderr,
+		        "Ngày hiệu lực \"%s\" không hợp lệ; hãy viết dạng 2025-07-01 hoặc "
+		        "01/07/2025.\n",
+		        o->as_of);
+		return 2;
+	}
+	if (o->nargs != 2) {
+		fprintf(stderr, "Nhập danh mục có ngày hiệu lực: mỗi lần một tệp danh mục (kèm "
+		                "--merges cho bảng sáp nhập).\n");
+		return 2;
+	}
+	char *data = NULL, *mdata = NULL;
+	size_t len = 0, mlen = 0;
+	int rc = 1;
+	registry_plan_t plan = {0};
+	if (file_read_all(o->args[1], MAX_IMPORT_BYTES, &data, &len, err, sizeof err) < 0 ||
+	    (o->merges &&
+	     file_read_all(o->merges, MAX_IMPORT_BYTES, &mdata, &mlen, err, sizeof err) < 0)) {
+		fprintf(stderr, "%s\n", err);
+		goto done;
+	}
+	if (registry_plan(st, data, len, mdata, mlen, as_of, &plan, err, sizeof err) < 0) {
+		fprintf(stderr, "Nhập %s thất bại:\n%s\n", o->args[1], err);
+		goto done;
+	}
+	const registry_counts_t *n = &plan.n;
+	printf("Danh mục %s%s%s, có hiệu lực từ ngày %s:\n", o->args[1],
+	       o->merges ? ", bảng sáp nhập " : "", o->merges ? o->merges : "", o->as_of);
+	printf("  dòng trong tệp: %zu%s", n->rows, o->merges ? "" : "\n");
+	if (o->merges)
+		printf(" (bảng sáp nhập: %zu dòng)\n", n->merge_rows);
+	printf("  đơn vị hành chính đang có hiệu lực: %zu\n"
+	       "  giữ nguyên: %zu\n"
+	       "  mở mới: %zu (mã đổi tên: %zu)\n"
+	       "  đóng: %zu (không có đơn vị kế thừa: %zu)\n"
+	       "  đổi cấp trên: %zu\n"
+	       "  sửa đơn vị mở cùng ngày: %zu\n"
+	       "  quan hệ kế thừa ghi mới: %zu\n"
+	       "  cơ quan, trường học chuyển theo đơn vị kế thừa: %zu\n"
+	       "  cơ quan, trường học chờ xếp lại: %zu (chờ từ trước: %zu)\n",
+	       n->base, n->unchanged, n->opened, n->renamed, n->closed,
+	       n->closed_without_successor, n->moved, n->corrected, n->lineage, n->bodies_moved,
+	       n->bodies_to_place, n->bodies_waiting);
+	for (size_t k = 0; k < plan.nwarnings; k++)
+		printf("Cảnh báo: %s\n", plan.warnings[k].text);
+	size_t waiting = n->bodies_to_place + n->bodies_waiting, shown = 0;
+	if (waiting) {
+		printf("Cơ quan, trường học chờ xếp lại%s:\n",
+		       waiting > PREVIEW_BODIES ? " (50 đơn vị đầu)" : "");
+		for (size_t k = 0; k < plan.nbodies && shown < PREVIEW_BODIES; k++)
+			if (!plan.bodies[k].auto_placed) {
+				print_body(&plan.bodies[k]);
+				shown++;
+			}
+		if (waiting > shown)
+			printf("  … và %zu đơn vị khác (xem đủ bằng suotdoi units pending).\n",
+			       waiting - shown);
+	}
+	printf("%s\n", plan.summary);
+	if (o->dry_run) {
+		printf("Chạy thử (--dry-run): chưa ghi gì.\n");
+		rc = 0;
+		goto done;
+	}
+	if (plan.nothing_to_do) {
+		printf("Không có gì để ghi.\n");
+		rc = 0;
+		goto done;
+	}
+	char source[600];
+	snprintf(source, sizeof source, "%s%s%s", o->args[1], o->merges ? " + " : "",
+	         o->merges ? o->merges : "");
+	if (registry_apply(st, &plan, 0, source, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto done;
+	}
+	printf("Đã ghi.%s\n", waiting ? " Xếp các đơn vị chờ bằng: suotdoi units place TỆP.csv "
+	                                 "(cột code,parent_code)."
+	                               : "");
+	rc = 0;
+done:
+	registry_plan_free(&plan);
+	free(data);
+	free(mdata);
+	return rc;
+}
+
+static int
+units_pending(store_t *st)
+{
+	char err[512];
+	registry_pending_t p;
+	if (registry_pending(st, &p, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (p.nbodies == 0)
+		printf("Không có cơ quan, trường học nào chờ xếp lại.\n");
+	else
+		printf("%zu cơ quan, trường học chờ xếp vào đơn vị mới (xếp bằng: suotdoi units "
+		       "place TỆP.csv, cột code,parent_code; để trống parent_code thì đơn vị đóng "
+		       "cùng đơn vị cũ):\n",
+		       p.nbodies);
+	for (size_t k = 0; k < p.nbodies; k++)
+		print_body(&p.bodies[k]);
+	registry_pending_free(&p);
+	return 0;
+}
+
+static int
+units_place(store_t *st, const char *path)
+{
+	char err[8192], *data;
+	size_t len;
+	if (file_read_all(path, MAX_IMPORT_BYTES, &data, &len, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	registry_place_stats_t s;
+	int rc = registry_place_csv(st, data, len, 0, &s, err, sizeof err);
+	free(data);
+	if (rc < 0) {
+		fprintf(stderr, "Xếp lại theo %s thất bại:\n%s\n", path, err);
+		return 1;
+	}
+	printf("Đã xếp lại %zu đơn vị, đóng %zu đơn vị.\n", s.placed, s.closed);
+	return 0;
+}
+
 static int
 cmd_units(opts_t *o)
 {
 	char err[1024];
 	store_t *st;
-	if (o->nargs < 2 || (strcmp(o->args[0], "import") && strcmp(o->args[0], "search"))) {
+	const char *sub = o->nargs ? o->args[0] : "";
+	int known = (!strcmp(sub, "import") && o->nargs >= 2) ||
+	            (!strcmp(sub, "search") && o->nargs >= 2) ||
+	            (!strcmp(sub, "place") && o->nargs == 2) ||
+	            (!strcmp(sub, "pending") && o->nargs == 1);
+	if (!known) {
 		usage(stderr);
+		return 2;
+	}
+	if ((o->merges || o->dry_run) && !o->as_of) {
+		fprintf(stderr, "--merges và --dry-run chỉ dùng khi nhập danh mục có ngày hiệu lực "
+		                "(--as-of NGÀY).\n");
+		return 2;
+	}
+	if (o->as_of && strcmp(sub, "import")) {
+		fprintf(stderr, "--as-of chỉ dùng với suotdoi units import.\n");
 		return 2;
 	}
 	if (store_open(o->db, &st, err, sizeof err) < 0) {
@@ -176,9 +364,15 @@ cmd_units(opts_t *o)
 		return 1;
 	}
 	int rc = 0;
-	if (!strcmp(o->args[0], "import")) {
+	if (!strcmp(sub, "import") && o->as_of) {
+		rc = import_dated(st, o);
+	} else if (!strcmp(sub, "import")) {
 		for (int i = 1; i < o->nargs && rc == 0; i++)
 			rc = import_file(st, o->args[i]) < 0 ? 1 : 0;
+	} else if (!strcmp(sub, "pending")) {
+		rc = units_pending(st);
+	} else if (!strcmp(sub, "place")) {
+		rc = units_place(st, o->args[1]);
 	} else {
 		unit_tree_t *t;
 		if (unit_tree_build(st, &t, err, sizeof err) < 0) {
