@@ -233,8 +233,11 @@ import_dated(store_t *st, const opts_t *o)
 		goto done;
 	}
 	const registry_counts_t *n = &plan.n;
+	buf_t day = BUF_INIT;
+	text_format_date(as_of, &day);
 	printf("Danh mục %s%s%s, có hiệu lực từ ngày %s:\n", o->args[1],
-	       o->merges ? ", bảng sáp nhập " : "", o->merges ? o->merges : "", o->as_of);
+	       o->merges ? ", bảng sáp nhập " : "", o->merges ? o->merges : "", buf_cstr(&day));
+	buf_free(&day);
 	printf("  dòng trong tệp: %zu%s", n->rows, o->merges ? "" : "\n");
 	if (o->merges)
 		printf(" (bảng sáp nhập: %zu dòng)\n", n->merge_rows);

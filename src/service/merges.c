@@ -350,7 +350,8 @@ merges_parse(const char *csv, size_t len, arena_t *a, merge_map_t *out, reg_erro
 			const char *f = csv_field(&r, (size_t)pos[k], &fl);
 			if (!text_utf8_valid(f, fl)) {
 				reg_error(e, MERGES_WHERE, line,
-				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với mã "
+				          "cột %s không phải văn bản UTF-8 hợp lệ; hãy lưu tệp với "
+				          "mã "
 				          "hóa UTF-8.",
 				          mcol_names[k]);
 				bad = 1;
@@ -418,11 +419,12 @@ merges_parse(const char *csv, size_t len, arena_t *a, merge_map_t *out, reg_erro
 		if (f->full || rows[i].full) {
 			const merge_row_t *full = f->full ? f : &rows[i];
 			const merge_row_t *other = full == f ? &rows[i] : f;
-			reg_error(e, MERGES_WHERE, rows[i].line,
-			          "đơn vị cũ %s được ghi là nhập toàn bộ (full) vào %s ở dòng %zu "
-			          "nhưng cũng có trong %s ở dòng %zu; một đơn vị nhập toàn bộ chỉ có "
-			          "một dòng — hãy sửa cột kind thành partial hoặc xóa dòng thừa.",
-			          o, full->new_code, full->line, other->new_code, other->line);
+			reg_error(
+			        e, MERGES_WHERE, rows[i].line,
+			        "đơn vị cũ %s được ghi là nhập toàn bộ (full) vào %s ở dòng %zu "
+			        "nhưng cũng có trong %s ở dòng %zu; một đơn vị nhập toàn bộ chỉ có "
+			        "một dòng — hãy sửa cột kind thành partial hoặc xóa dòng thừa.",
+			        o, full->new_code, full->line, other->new_code, other->line);
 		}
 	}
 	if (e->n > nerr0)

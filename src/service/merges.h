@@ -34,10 +34,10 @@ void reg_errors_free(reg_errors_t *e);
 /* ---- the merge map ---- */
 
 typedef struct merge_row {
-	size_t line;                        /* its line in the file */
-	const char *new_code, *old_code;    /* checked codes */
-	const char *new_name, *old_name;    /* NFC; "" when the column is absent or empty */
-	int full;                           /* 1 full, 0 partial */
+	size_t line;                     /* its line in the file */
+	const char *new_code, *old_code; /* checked codes */
+	const char *new_name, *old_name; /* NFC; "" when the column is absent or empty */
+	int full;                        /* 1 full, 0 partial */
 } merge_row_t;
 
 typedef struct merge_map {

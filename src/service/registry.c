@@ -28,7 +28,7 @@
 #define PUSH(ptr, n, cap, val)                                                                     \
 	do {                                                                                       \
 		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? (cap) * 2 : 64;                                            \
+			(cap) = (cap) ? (cap)*2 : 64;                                              \
 			(ptr) = xrealloc((ptr), size_mul((cap), sizeof *(ptr)));                   \
 		}                                                                                  \
 		(ptr)[(n)++] = (val);                                                              \
@@ -261,7 +261,8 @@ parent_on(const model_t *m, int32_t i, int32_t day)
 	int64_t id = m->u[i].id;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (m->pl[mid].unit_id < id || (m->pl[mid].unit_id == id && m->pl[mid].valid_to < day))
+		if (m->pl[mid].unit_id < id ||
+		    (m->pl[mid].unit_id == id && m->pl[mid].valid_to < day))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -364,8 +365,8 @@ candidates(const model_t *m, int32_t h, registry_body_t *b)
 	if (s.n == 0) {
 		for (size_t k = m->ch_first[h]; k < m->ch_first[h + 1]; k++) {
 			int32_t c = m->ch[k];
-			if (m->u[c].is_loc && m->u[c].valid_from <= last && last <= m->u[c].after_to &&
-			    parent_on(m, c, last) == h)
+			if (m->u[c].is_loc && m->u[c].valid_from <= last &&
+			    last <= m->u[c].after_to && parent_on(m, c, last) == h)
 				successors(m, c, day, &s);
 		}
 		int32_t p = parent_on(m, h, last);
@@ -518,9 +519,10 @@ collect_bodies(struct registry_plan_data *d, int plan, registry_counts_t *n)
 				b.new_locality_code = !strcmp(u->locality, m->u[h].code)
 				                              ? b.new_parent.code
 				                              : u->locality;
-				store_unit_move_t mv = {
-				        u->id, b.new_parent.code,
-				        !strcmp(u->locality, m->u[h].code) ? b.new_parent.code : NULL};
+				store_unit_move_t mv = {u->id, b.new_parent.code,
+				                        !strcmp(u->locality, m->u[h].code)
+				                                ? b.new_parent.code
+				                                : NULL};
 				PUSH(d->moves, d->nmoves, d->capmoves, mv);
 				n->bodies_moved++;
 			} else {
@@ -617,8 +619,8 @@ warnings_of_store(store_t *st, struct registry_plan_data *d, int32_t as_of)
 		                  "từ ngày %s: %s%s. Sau khi nhập, các tài khoản này chỉ còn xem "
 		                  "được lịch sử của đơn vị cũ; hãy cấp vai trò ở đơn vị mới "
 		                  "(Quản trị > Người dùng).",
-		                  fmt_n(&d->a, rs.count), fmt_day(&d->a, as_of), buf_cstr(&rs.names),
-		                  rs.count > FIRST_NAMES ? ", …" : ""));
+		                  fmt_n(&d->a, rs.count), fmt_day(&d->a, as_of),
+		                  buf_cstr(&rs.names), rs.count > FIRST_NAMES ? ", …" : ""));
 	buf_free(&rs.names);
 	camps_t cs = {&d->a, NULL, 0, 0};
 	if (store_campaigns_each(st, scan_campaign, &cs) < 0) {
@@ -641,13 +643,14 @@ warnings_of_store(store_t *st, struct registry_plan_data *d, int32_t as_of)
 		}
 		if (r.count)
 			warn(d, REGISTRY_WARN_CAMPAIGN, r.count, cs.v[k].id,
-			     arena_printf(&d->a,
-			                  "Đợt báo cáo \"%s\" (số %lld) cộng số liệu theo cây đơn vị "
-			                  "ngày %s nhưng có %s báo cáo của đơn vị hành chính sẽ đóng "
-			                  "từ ngày %s; các báo cáo này sẽ không còn nằm trong cây của "
-			                  "đợt. Hãy kiểm tra đợt báo cáo này trước khi nhập.",
-			                  cs.v[k].name, (long long)cs.v[k].id, fmt_day(&d->a, day),
-			                  fmt_n(&d->a, r.count), fmt_day(&d->a, as_of)));
+			     arena_printf(
+			             &d->a,
+			             "Đợt báo cáo \"%s\" (số %lld) cộng số liệu theo cây đơn vị "
+			             "ngày %s nhưng có %s báo cáo của đơn vị hành chính sẽ đóng "
+			             "từ ngày %s; các báo cáo này sẽ không còn nằm trong cây của "
+			             "đợt. Hãy kiểm tra đợt báo cáo này trước khi nhập.",
+			             cs.v[k].name, (long long)cs.v[k].id, fmt_day(&d->a, day),
+			             fmt_n(&d->a, r.count), fmt_day(&d->a, as_of)));
 	}
 	free(cs.v);
 	return ret;
@@ -715,7 +718,7 @@ summary_of(arena_t *a, const registry_plan_t *p)
 	} else {
 		buf_printf(&b, "giữ nguyên %s đơn vị, mở mới %s", fmt_n(a, n->unchanged),
 		           fmt_n(a, n->opened));
-		if (n->renamed || n->moved)
+		if (n->renamed)
 			buf_printf(&b, " (%s mã đổi tên)", fmt_n(a, n->renamed));
 		buf_printf(&b, ", đóng %s (%s đơn vị không có đơn vị kế thừa)", fmt_n(a, n->closed),
 		           fmt_n(a, n->closed_without_successor));
@@ -723,14 +726,16 @@ summary_of(arena_t *a, const registry_plan_t *p)
 			buf_printf(&b, ", %s đơn vị đổi cấp trên", fmt_n(a, n->moved));
 		if (n->corrected)
 			buf_printf(&b, ", sửa %s đơn vị mở cùng ngày", fmt_n(a, n->corrected));
-		buf_printf(&b, "; %s quan hệ kế thừa; %s cơ quan, trường học chuyển theo đơn vị kế "
-		               "thừa",
+		buf_printf(&b,
+		           "; %s quan hệ kế thừa; %s cơ quan, trường học chuyển theo đơn vị kế "
+		           "thừa",
 		           fmt_n(a, n->lineage), fmt_n(a, n->bodies_moved));
 	}
 	size_t waiting = n->bodies_to_place + n->bodies_waiting;
 	if (waiting)
-		buf_printf(&b, "; %s cơ quan, trường học chờ xếp vào đơn vị mới (suotdoi units "
-		               "pending, suotdoi units place)",
+		buf_printf(&b,
+		           "; %s cơ quan, trường học chờ xếp vào đơn vị mới (suotdoi units "
+		           "pending, suotdoi units place)",
 		           fmt_n(a, waiting));
 	buf_puts(&b, ".");
 	const char *s = arena_strdup(a, buf_cstr(&b));
@@ -739,8 +744,8 @@ summary_of(arena_t *a, const registry_plan_t *p)
 }
 
 int
-registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges_csv,
-              size_t mlen, int32_t as_of, registry_plan_t *plan, char *err, size_t errlen)
+registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges_csv, size_t mlen,
+              int32_t as_of, registry_plan_t *plan, char *err, size_t errlen)
 {
 	memset(plan, 0, sizeof *plan);
 	struct registry_plan_data *d = xcalloc(1, sizeof *d);
@@ -882,12 +887,14 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 		strmap_get(&row_by_code, u->code, strlen(u->code), &r);
 		if (u->valid_from == as_of) {
 			if (r == NO) {
-				reg_error(&e, "", 0,
-				          "Đơn vị %s (%s) đã mở từ ngày %s (lần nhập trước cùng ngày "
-				          "hiệu lực) nhưng không có trong tệp này; không thể đóng một "
-				          "đơn vị trước ngày nó mở. Hãy thêm lại dòng của đơn vị vào "
-				          "tệp.",
-				          u->code, u->name, fmt_day(a, as_of));
+				reg_error(
+				        &e, "", 0,
+				        "Đơn vị %s (%s) đã mở từ ngày %s (lần nhập trước cùng ngày "
+				        "hiệu lực) nhưng không có trong tệp này; không thể đóng "
+				        "một "
+				        "đơn vị trước ngày nó mở. Hãy thêm lại dòng của đơn vị vào "
+				        "tệp.",
+				        u->code, u->name, fmt_day(a, as_of));
 				continue;
 			}
 		} else {
@@ -898,7 +905,8 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 			if (cont && merges_csv) {
 				strmap_get(&new_count, cc, strlen(cc), &c);
 				strmap_get(&self_full, cc, strlen(cc), &sf);
-				cont = c == 1 && sf && !strmap_get(&old_elsewhere, cc, strlen(cc), NULL);
+				cont = c == 1 && sf &&
+				       !strmap_get(&old_elsewhere, cc, strlen(cc), NULL);
 			}
 			if (!cont) {
 				u->closes = 1;
@@ -971,7 +979,8 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 			n.moved++;
 			ch.what = REGISTRY_CH_MOVE;
 		} else {
-			if (!parent_moves && !strcmp(u->name, w->name) && !strcmp(u->kind, w->kind)) {
+			if (!parent_moves && !strcmp(u->name, w->name) &&
+			    !strcmp(u->kind, w->kind)) {
 				n.unchanged++;
 				continue;
 			}
@@ -979,7 +988,8 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 			                          .code = w->code,
 			                          .name = w->name,
 			                          .kind = w->kind,
-			                          .parent_code = parent_moves ? w->parent_code : NULL,
+			                          .parent_code =
+			                                  parent_moves ? w->parent_code : NULL,
 			                          .locality_code = w->code,
 			                          .email = u->email,
 			                          .phone = u->phone,
@@ -1024,7 +1034,8 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 			int dold = *mr->old_name && strcmp(mr->old_name, m->u[o].name);
 			if (dn || dold) {
 				if (name_diffs++ < FIRST_NAMES)
-					buf_printf(&names, "%sdòng %zu: \"%s\" (tệp danh mục: \"%s\")",
+					buf_printf(&names,
+					           "%sdòng %zu: \"%s\" (tệp danh mục: \"%s\")",
 					           name_diffs > 1 ? "; " : "", mr->line,
 					           dn ? mr->new_name : mr->old_name,
 					           dn ? rows[r].name : m->u[o].name);
@@ -1076,8 +1087,7 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 	}
 
 	plan->n = n;
-	plan->nothing_to_do =
-	        d->nclose + d->nopen + d->nupdate + d->nmoves + d->nlineage == 0;
+	plan->nothing_to_do = d->nclose + d->nopen + d->nupdate + d->nmoves + d->nlineage == 0;
 	plan->changes = d->changes;
 	plan->nchanges = d->nchanges;
 	plan->bodies = d->bodies;
@@ -1138,8 +1148,8 @@ actor_name(store_t *st, arena_t *a, int64_t by)
 }
 
 int
-registry_apply(store_t *st, const registry_plan_t *plan, int64_t by, const char *source,
-               char *err, size_t errlen)
+registry_apply(store_t *st, const registry_plan_t *plan, int64_t by, const char *source, char *err,
+               size_t errlen)
 {
 	struct registry_plan_data *d = plan->priv;
 	if (d == NULL) {
@@ -1187,8 +1197,9 @@ registry_apply(store_t *st, const registry_plan_t *plan, int64_t by, const char 
 	                    .new_value = plan->summary};
 	int ret = -1;
 	if (store_tx_begin(st) < 0) {
-		snprintf(err, errlen, "Lỗi cơ sở dữ liệu khi bắt đầu ghi. Không có dữ liệu nào "
-		                      "được ghi.");
+		snprintf(err, errlen,
+		         "Lỗi cơ sở dữ liệu khi bắt đầu ghi. Không có dữ liệu nào "
+		         "được ghi.");
 		goto out;
 	}
 	if (store_registry_apply(st, &c, serr, sizeof serr) < 0) {
@@ -1306,35 +1317,40 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 			continue;
 		}
 		if (strmap_get(&seen, code, strlen(code), &prev)) {
-			reg_error(&e, w, line, "đơn vị %s đã có ở dòng %zu; mỗi đơn vị chỉ một dòng.",
-			          code, rows[prev].line);
+			reg_error(&e, w, line,
+			          "đơn vị %s đã có ở dòng %zu; mỗi đơn vị chỉ một dòng.", code,
+			          rows[prev].line);
 			continue;
 		}
 		strmap_put(&seen, code, strlen(code), (int64_t)k);
 		if (!strmap_get(&open_by_code, code, strlen(code), &b)) {
 			if (strmap_get(&any_code, code, strlen(code), NULL))
 				reg_error(&e, w, line,
-				          "đơn vị %s đã đóng; chỉ xếp lại được đơn vị đang hoạt động.",
+				          "đơn vị %s đã đóng; chỉ xếp lại được đơn vị đang hoạt "
+				          "động.",
 				          code);
 			else
-				reg_error(&e, w, line,
-				          "không có đơn vị mã %s; tra mã bằng suotdoi units pending.",
-				          code);
+				reg_error(
+				        &e, w, line,
+				        "không có đơn vị mã %s; tra mã bằng suotdoi units pending.",
+				        code);
 			continue;
 		}
 		const mu_t *u = &m->u[b];
 		if (u->is_loc) {
-			reg_error(&e, w, line,
-			          "%s (%s) là đơn vị hành chính; đơn vị hành chính đổi theo danh mục "
-			          "có ngày hiệu lực (suotdoi units import TỆP --as-of NGÀY), không "
-			          "xếp bằng tệp này.",
-			          u->code, u->name);
+			reg_error(
+			        &e, w, line,
+			        "%s (%s) là đơn vị hành chính; đơn vị hành chính đổi theo danh mục "
+			        "có ngày hiệu lực (suotdoi units import TỆP --as-of NGÀY), không "
+			        "xếp bằng tệp này.",
+			        u->code, u->name);
 			continue;
 		}
 		int32_t h = u->parent;
 		if (h == NO || m->u[h].valid_to == OPEN) {
 			reg_error(&e, w, line,
-			          "đơn vị %s (%s) không chờ xếp lại: đơn vị cấp trên %s vẫn đang hoạt "
+			          "đơn vị %s (%s) không chờ xếp lại: đơn vị cấp trên %s vẫn đang "
+			          "hoạt "
 			          "động. Muốn chuyển đơn vị này, hãy sửa cột parent_code trong tệp "
 			          "đơn vị (suotdoi units import).",
 			          u->code, u->name, h == NO ? "VN" : m->u[h].code);
@@ -1363,7 +1379,8 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 				buf_printf(&cl, "%s%s (%s)", c ? ", " : "", tmp.candidates[c].code,
 				           tmp.candidates[c].name);
 			reg_error(&e, w, line,
-			          "đơn vị cấp trên %s không có hiệu lực ngày %s (ngày sau khi %s đóng); "
+			          "đơn vị cấp trên %s không có hiệu lực ngày %s (ngày sau khi %s "
+			          "đóng); "
 			          "hãy chọn một đơn vị có hiệu lực ngày đó%s%s.",
 			          pc, fmt_day(a, day), m->u[h].code, cl.len ? ", ví dụ: " : "",
 			          buf_cstr(&cl));
@@ -1377,8 +1394,8 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 				break;
 		if (up == (int32_t)b) {
 			reg_error(&e, w, line,
-			          "không thể xếp %s vào %s: %s nằm trong chính đơn vị %s.", code, pc,
-			          pc, code);
+			          "không thể xếp %s vào %s: %s nằm trong chính đơn vị %s.", code,
+			          pc, pc, code);
 			continue;
 		}
 		pl[k].parent = (int32_t)p;
@@ -1388,10 +1405,11 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 	/* a parent closed by the same file */
 	for (size_t k = 0; k < n; k++)
 		if (pl[k].parent != NO && closing[pl[k].parent])
-			reg_error(&e, row_where(&rows[k]), pl[k].line,
-			          "đơn vị cấp trên %s cũng được đóng trong tệp này; hãy chọn đơn vị "
-			          "cấp trên khác.",
-			          m->u[pl[k].parent].code);
+			reg_error(
+			        &e, row_where(&rows[k]), pl[k].line,
+			        "đơn vị cấp trên %s cũng được đóng trong tệp này; hãy chọn đơn vị "
+			        "cấp trên khác.",
+			        m->u[pl[k].parent].code);
 	if (e.n)
 		goto fail;
 
@@ -1420,20 +1438,22 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 				while (sp) {
 					int32_t v = stack[--sp];
 					PUSH(close, nclose, capclose, m->u[v].id);
-					for (size_t c = m->ch_first[v]; c < m->ch_first[v + 1]; c++) {
+					for (size_t c = m->ch_first[v]; c < m->ch_first[v + 1];
+					     c++) {
 						int32_t w = m->ch[c];
 						if (m->u[w].parent == v && m->u[w].valid_to == OPEN)
 							PUSH(stack, sp, cap, w);
 					}
 				}
 				free(stack);
-				buf_printf(&sum, "%sđóng %s", sum.len ? "; " : "", m->u[q->body].code);
+				buf_printf(&sum, "%sđóng %s", sum.len ? "; " : "",
+				           m->u[q->body].code);
 			} else {
-				mv[nmv++] = (store_unit_move_t){m->u[q->body].id, m->u[q->parent].code,
-				                                q->loc};
+				mv[nmv++] = (store_unit_move_t){m->u[q->body].id,
+				                                m->u[q->parent].code, q->loc};
 				s.placed++;
-				buf_printf(&sum, "%s%s → %s", sum.len ? "; " : "", m->u[q->body].code,
-				           m->u[q->parent].code);
+				buf_printf(&sum, "%s%s → %s", sum.len ? "; " : "",
+				           m->u[q->body].code, m->u[q->parent].code);
 			}
 		}
 		s.closed += nclose;
@@ -1463,7 +1483,7 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 	store_audit_t ae = {.at = (int64_t)now,
 	                    .actor_id = by,
 	                    .actor_name = actor_name(st, a, by),
-	                    .unit_id = m->u[m->vn == NO ? 0 : m->vn].id,
+	                    .unit_id = m->vn == NO ? 0 : m->u[m->vn].id,
 	                    .unit_path = "/VN/",
 	                    .action = "units.registry_place",
 	                    .target = arena_printf(a, "%zu đơn vị", n),
@@ -1543,8 +1563,8 @@ registry_place_csv(store_t *st, const char *csv, size_t len, int64_t by,
 		goto fail;
 	while ((rc = csv_next(&r)) > 0) {
 		if (r.nfields != ncols) {
-			reg_error(&e, "Dòng", r.line, "có %zu cột nhưng tiêu đề có %zu cột.", r.nfields,
-			          ncols);
+			reg_error(&e, "Dòng", r.line, "có %zu cột nhưng tiêu đề có %zu cột.",
+			          r.nfields, ncols);
 			continue;
 		}
 		size_t l1, l2;

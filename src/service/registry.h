@@ -55,18 +55,18 @@ typedef struct registry_ref {
 
 /* A body (school, office, CLC…) whose parent locality closes (or closed). */
 typedef struct registry_body {
-	int64_t id;                 /* store id of the body */
-	const char *code, *name;    /* the body's */
-	const char *kind;           /* its kind code ("truong_th"…) */
-	const char *kind_name;      /* the kind's display name ("Trường tiểu học"…) */
-	const char *locality_code;  /* its locality_code now ("" when none) */
-	registry_ref_t holder;      /* the parent locality that closes (or closed) */
-	int32_t holder_last_day;    /* the holder's last valid day (a plan: as_of - 1) */
+	int64_t id;                /* store id of the body */
+	const char *code, *name;   /* the body's */
+	const char *kind;          /* its kind code ("truong_th"…) */
+	const char *kind_name;     /* the kind's display name ("Trường tiểu học"…) */
+	const char *locality_code; /* its locality_code now ("" when none) */
+	registry_ref_t holder;     /* the parent locality that closes (or closed) */
+	int32_t holder_last_day;   /* the holder's last valid day (a plan: as_of - 1) */
 	/* 1: it moves automatically to new_parent on holder_last_day + 1 (the holder's
 	 * single full successor); 0: it waits to be placed (registry_place) */
 	int auto_placed;
-	registry_ref_t new_parent;       /* auto_placed; else {0, "", ""} */
-	const char *new_locality_code;   /* auto_placed: its locality_code after the move */
+	registry_ref_t new_parent;     /* auto_placed; else {0, "", ""} */
+	const char *new_locality_code; /* auto_placed: its locality_code after the move */
 	/* !auto_placed: the parents to choose from, deduplicated, in code order, at most
 	 * REGISTRY_MAX_CANDIDATES: the holder's successors (a split: partial rows), or for a
 	 * holder without successors (an abolished district) the successors of the localities
@@ -74,7 +74,7 @@ typedef struct registry_body {
 	 * after the holder's last day: a continuing locality is its own successor. */
 	const registry_ref_t *candidates;
 	size_t ncandidates;
-	size_t candidates_total; /* before the cut at REGISTRY_MAX_CANDIDATES */
+	size_t candidates_total;  /* before the cut at REGISTRY_MAX_CANDIDATES */
 	int holder_has_successor; /* 0: the holder was abolished (no lineage from it) */
 	size_t nbelow;            /* open bodies under this one, which follow it */
 } registry_body_t;
@@ -90,9 +90,9 @@ typedef struct registry_counts {
 	/* continuing localities that move to another parent (dated placement), plus opened
 	 * units whose code sat under another parent code */
 	size_t moved;
-	size_t corrected;      /* units opened on as_of corrected in place (a re-run) */
-	size_t lineage;        /* lineage rows to write (new, or with another kind) */
-	size_t bodies_moved;   /* bodies moved automatically to their holder's successor */
+	size_t corrected;       /* units opened on as_of corrected in place (a re-run) */
+	size_t lineage;         /* lineage rows to write (new, or with another kind) */
+	size_t bodies_moved;    /* bodies moved automatically to their holder's successor */
 	size_t bodies_to_place; /* bodies this import leaves waiting to be placed */
 	/* bodies already waiting before this import (their parent closed earlier, e.g. on a
 	 * re-run): listed again, nothing written for them */
@@ -115,15 +115,17 @@ typedef struct registry_change {
 	int64_t id;              /* the stored unit (0 for an opening) */
 	const char *code, *name; /* the unit after the change (a close: as it was) */
 	const char *kind;        /* kind code after the change */
-	const char *old_name;    /* before: the closed unit with the code, or "" */
-	const char *parent_code; /* after ("" = under VN; a close: its parent then) */
+	/* the name before (an opening: that of the unit closing with the code, or "") */
+	const char *old_name;
+	const char *parent_code;     /* after ("VN" at the top; a close: its parent then) */
 	const char *old_parent_code; /* before, or "" */
 } registry_change_t;
 
 typedef enum registry_warning_kind {
-	REGISTRY_WARN_ROLES = 1,    /* accounts hold roles at localities that close */
-	REGISTRY_WARN_CAMPAIGN = 2, /* a campaign on a tree day >= as_of has reports of closing units */
-	REGISTRY_WARN_NAMES = 3,    /* merge map names differ from the file's / the store's */
+	REGISTRY_WARN_ROLES = 1, /* accounts hold roles at localities that close */
+	REGISTRY_WARN_CAMPAIGN =
+	        2, /* a campaign on a tree day >= as_of has reports of closing units */
+	REGISTRY_WARN_NAMES = 3, /* merge map names differ from the file's / the store's */
 } registry_warning_kind_t;
 
 /* Warnings do not stop the import; they tell what to look at. */

@@ -139,7 +139,7 @@ submit(rep_live_t *l, const unit_tree_t *t, live_campaign_t *lc, const char *cod
 	arena_t a = ARENA_INIT;
 	int32_t unit = unit_tree_find_code(t, code);
 	assert_true(unit >= 0);
-	rep_ctx_t cx = {st, t, l, &a, NOW, {.name = "", .ip = "", .operator = 1}, NULL};
+	rep_ctx_t cx = {st, t, l, &a, NOW, {.name = "", .ip = "", .operator= 1 }, NULL};
 	rep_values_t v;
 	rep_values_init(&a, lc->c->tpl, &v);
 	if (!t->units[unit].is_locality) {
@@ -244,9 +244,9 @@ test_import_2025(void **state)
 	live_campaign_t *lc;
 	assert_int_equal(rep_live_get(l, st, t22, demo_cid, &lc), REP_OK);
 	/* bodies of wards merged wholly, of a ward split, of communes, and two levels */
-	const char *bodies[] = {"HA-11413-TH",     "HA-11413-THCS",  "HA-11413-TTHTCD",
-	                        "HA-11419-TH",     "HA-11422-MN",    "HA-11425-TTHTCD",
-	                        "TL-11755-TH",     "TL-11761-TTHTCD", "TL-11770-THCS",
+	const char *bodies[] = {"HA-11413-TH", "HA-11413-THCS",   "HA-11413-TTHTCD",
+	                        "HA-11419-TH", "HA-11422-MN",     "HA-11425-TTHTCD",
+	                        "TL-11755-TH", "TL-11761-TTHTCD", "TL-11770-THCS",
 	                        "TL-11770-MN"};
 	for (size_t k = 0; k < sizeof bodies / sizeof *bodies; k++)
 		submit(l, t22, lc, bodies[k], (int64_t)k + 3);
@@ -264,9 +264,9 @@ test_import_2025(void **state)
 	                  .password_hash = "x"};
 	int64_t uid, cid25, rid, ver;
 	assert_int_equal(store_user_create(st, &u, &uid), 0);
-	assert_int_equal(store_role_grant(st, uid, tree->units[find(tree, "306")].id, "overseer",
-	                                  0, NOW),
-	                 1);
+	assert_int_equal(
+	        store_role_grant(st, uid, tree->units[find(tree, "306")].id, "overseer", 0, NOW),
+	        1);
 	cid25 = demo_fixture_campaign(st, tree, find(tree, "31"), 0, demo_tpl, "open",
 	                              1752537600 /* 15/07/2025 */);
 	assert_true(cid25 > 0);
@@ -296,7 +296,7 @@ test_import_2025(void **state)
 	assert_int_equal(p.n.rows, p.n.opened + p.n.unchanged + cont_moved);
 	assert_int_equal(p.nchanges, p.n.opened + cont_moved + p.n.closed);
 	assert_int_equal(p.n.closed_without_successor, 691); /* the districts of no map row */
-	assert_int_equal(p.n.lineage, 10667 - 125); /* self rows of continuing units */
+	assert_int_equal(p.n.lineage, 10667 - 125);          /* self rows of continuing units */
 	assert_int_equal(p.n.bodies_to_place, 21);
 	assert_int_equal(p.n.bodies_waiting, 0);
 	assert_int_equal(p.n.bodies_moved + p.n.bodies_to_place, p.nbodies);
@@ -494,8 +494,7 @@ test_refusals(void **state)
 	/* an old code that is no locality of 31/12/2025 (00001 closed on 30/06/2025) */
 	refused(units, MAP_HEAD "00004,,00004,,full\n00004,,00001,,full\n", later,
 	        (const char *[]){"Bảng sáp nhập, dòng 3:", "mã cũ 00001",
-	                         "không phải đơn vị hành chính có hiệu lực ngày 31/12/2025",
-	                         NULL});
+	                         "không phải đơn vị hành chính có hiệu lực ngày 31/12/2025", NULL});
 	/* a new code not in the registry file */
 	refused(units, MAP_HEAD "00004,,00004,,full\n00099,,00008,,partial\n", later,
 	        (const char *[]){"Bảng sáp nhập, dòng 3:", "mã mới 00099 không có trong tệp",
@@ -505,19 +504,16 @@ test_refusals(void **state)
 	        (const char *[]){"Bảng sáp nhập, dòng 3:", "cột kind \"một nửa\"",
 	                         "full (toàn bộ) hoặc partial (một phần)", NULL});
 	/* an old unit taken wholly into one and also elsewhere */
-	refused(units,
-	        MAP_HEAD "01,,01,,full\n00004,,00004,,full\n00008,,00004,,partial\n", later,
+	refused(units, MAP_HEAD "01,,01,,full\n00004,,00004,,full\n00008,,00004,,partial\n", later,
 	        (const char *[]){"Bảng sáp nhập, dòng 4:", "đơn vị cũ 00004",
 	                         "toàn bộ (full) vào 00004 ở dòng 3",
 	                         "cũng có trong 00008 ở dòng 4", NULL});
 	/* a lineage cycle: 00004 wholly from 00008 and 00008 from 00004 */
-	refused(units,
-	        MAP_HEAD "01,,01,,full\n00004,,00008,,full\n00008,,00004,,full\n", later,
-	        (const char *[]){"Bảng sáp nhập, dòng 3:", "vòng (00008 ← 00004 ← 00008)",
-	                         NULL});
+	refused(units, MAP_HEAD "01,,01,,full\n00004,,00008,,full\n00008,,00004,,full\n", later,
+	        (const char *[]){"Bảng sáp nhập, dòng 3:", "vòng (00008 ← 00004 ← 00008)", NULL});
 	/* a longer one */
-	refused(units,
-	        MAP_HEAD "00004,,00008,,partial\n00008,,01,,partial\n01,,00004,,full\n", later,
+	refused(units, MAP_HEAD "00004,,00008,,partial\n00008,,01,,partial\n01,,00004,,full\n",
+	        later,
 	        (const char *[]){"Bảng sáp nhập, dòng 4:", "vòng (00004 ← 00008 ← 01 ← 00004)",
 	                         NULL});
 	/* neighbours exchanging parts while keeping their codes (as in the 2025 map) are no
@@ -560,7 +556,8 @@ test_refusals(void **state)
 	        NULL, later,
 	        (const char *[]){"Dòng 2: mã đơn vị \"1 2\" không hợp lệ",
 	                         "Dòng 3: tên đơn vị x1 đang để trống",
-	                         "Dòng 4: loại \"Làng\" không có", "Dòng 6: mã đơn vị \"x3\" trùng "
+	                         "Dòng 4: loại \"Làng\" không có",
+	                         "Dòng 6: mã đơn vị \"x3\" trùng "
 	                         "với dòng 5",
 	                         "… và 1 lỗi khác", NULL});
 	/* a parent missing from the file */
