@@ -185,8 +185,11 @@ int32_t app_today(void);
 /* Vietnamese name of a campaign status (draft, open, closed): "Nháp", "Đang nhận báo cáo",
  * "Đã đóng"; an unknown code as it is. */
 const char *app_campaign_status_name(const char *status);
-/* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, url. */
+/* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, and its
+ * validity valid_from/valid_to (app_json_day). */
 json_t *app_unit_json(const unit_tree_t *t, int32_t i);
+/* A day as JSON: "2025-07-01", or null for 0 (since always) and STORE_DAY_OPEN. */
+json_t *app_json_day(int32_t day);
 /* The same object as JSON text appended to out, byte for byte what dumping app_unit_json
  * gives (tests/unit/test_units.c holds them equal), for answers written as text. */
 void app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out);
