@@ -267,7 +267,9 @@ int page_photo_delete(http_req_t *req);
 /* A report's photos (id, caption, url, thumb) for its page; empty when report_id is 0. */
 json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code,
                         int64_t report_id);
-/* Campaigns (not drafts) whose issuer's subtree holds unit i, newest first. */
+/* Campaigns (not drafts) whose issuer's subtree held unit i (of the request's tree) on the
+ * campaign's day, each checked in its own tree (app_campaign_tree) with the unit matched by
+ * id; newest first. Rows: id, name, year, open, code (the unit's code in that tree). */
 json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);

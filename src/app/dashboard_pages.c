@@ -476,9 +476,10 @@ rep_campaigns_covering(http_req_t *req, int32_t unit)
 		int32_t issuer = unit_tree_find_id(t, r->issuer);
 		if (i < 0 || issuer < 0 || t->units[i].closed || !unit_tree_contains(t, issuer, i))
 			continue;
-		json_array_append_new(out, json_pack("{s:I,s:s,s:i,s:b,s:s}", "id", (json_int_t)r->id,
-		                                     "name", r->name, "year", r->year, "open",
-		                                     r->open, "code", t->units[i].code));
+		json_array_append_new(out,
+		                      json_pack("{s:I,s:s,s:i,s:b,s:s}", "id", (json_int_t)r->id,
+		                                "name", r->name, "year", r->year, "open", r->open,
+		                                "code", t->units[i].code));
 	}
 	for (size_t m = 0; m < ntrees; m++)
 		unit_tree_unref(trees[m]);
