@@ -31,11 +31,12 @@
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
-        {HTTP_GET, "/units", "", 0, "public", page_unit},
-        {HTTP_GET, "/units/:code", "", 0, "public", page_unit},
-        {HTTP_GET, "/search", "q kind within page", 0, "public", page_search},
-        {HTTP_GET, "/api/v1/units", "q kind within parent limit offset", 0, "public", api_units},
-        {HTTP_GET, "/api/v1/units/:code", "", 0, "public", api_unit},
+        {HTTP_GET, "/units", "ngay", 0, "public", page_unit},
+        {HTTP_GET, "/units/:code", "ngay", 0, "public", page_unit},
+        {HTTP_GET, "/search", "q kind within page ngay", 0, "public", page_search},
+        {HTTP_GET, "/api/v1/units", "q kind within parent limit offset as_of", 0, "public",
+         api_units},
+        {HTTP_GET, "/api/v1/units/:code", "as_of", 0, "public", api_unit},
 
         {HTTP_GET, "/login", "next", 0, "public", page_login},
         {HTTP_POST, "/login", "username password next csrf", FORM_MAX, "public", page_login_post},
