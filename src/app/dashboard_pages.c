@@ -16,8 +16,9 @@
 typedef struct list_ctx {
 	http_req_t *req;
 	json_t *rows;
-	access_grant_t *g;
+	access_grant_t *g; /* the user's grants on t */
 	size_t ng;
+	unit_tree_t *t; /* the tree of the last campaign listed (kept by the request) */
 } list_ctx_t;
 
 /* Adds unit i's view of campaign c to links unless it is there already. */
@@ -39,7 +40,18 @@ static int
 campaign_row(const store_campaign_t *c, void *p)
 {
 	list_ctx_t *l = p;
-	const unit_tree_t *t = app_req_tree(l->req);
+	/* each campaign on the tree of its day: after a merger the 2022 campaign's issuer and
+	 * the units it covered are on the 2022 tree */
+	int32_t day;
+	app_t *app = http_req_app(l->req);
+	if (campaign_tree_day(app->store, c->id, &day) != 1)
+		day = unit_today();
+	if (l->t == NULL || !unit_tree_covers(l->t, day)) {
+		l->t = app_tree_at(app, day);
+		app_req_keep_tree(l->req, l->t);
+		l->ng = app_user_grants(l->req, l->t, &l->g);
+	}
+	const unit_tree_t *t = l->t;
 	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
 	arena_t *a = http_req_arena(l->req);
 	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year",
@@ -76,8 +88,7 @@ int
 page_campaigns(http_req_t *req)
 {
 	app_t *app = http_req_app(req);
-	list_ctx_t l = {req, json_array(), NULL, 0};
-	l.ng = app_user_grants(req, app_req_tree(req), &l.g);
+	list_ctx_t l = {req, json_array(), NULL, 0, NULL};
 	store_campaigns_each(app->store, campaign_row, &l);
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:o}", "campaigns", l.rows));

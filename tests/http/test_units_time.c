@@ -417,6 +417,13 @@ test_campaigns_of_moved_school(void **state)
 	/* a Tiên Lãng school that never moved has Tiên Lãng's */
 	expect_as(&admin, "/units/315", 200, "Tuần lễ huyện Tiên Lãng 2022", tienlang,
 	          "!Tuần lễ quận Hải An 2022", (const char *)NULL);
+	/* the campaign list, for the moved school's principal: the district's 2022 campaign
+	 * is read on its own tree, where the school was the district's */
+	ha_client_t principal = {0};
+	ha_user(&app, "ht.danglam", "HA-11413-TH", ROLE_HEAD, PASSWORD);
+	assert_int_equal(ha_login(port, &principal, "ht.danglam", PASSWORD), 303);
+	expect_as(&principal, "/campaigns", 200, "Tuần lễ quận Hải An 2022", haian, demo,
+	          (const char *)NULL);
 }
 
 int
