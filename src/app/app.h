@@ -252,6 +252,10 @@ int page_values_csv(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
 int page_export_matrix(http_req_t *req);
+/* year over year through the merge map (src/app/compare_pages.c) */
+int page_compare(http_req_t *req);
+int page_compare_xlsx(http_req_t *req);
+int api_compare(http_req_t *req);
 int page_templates(http_req_t *req);
 int page_template_json(http_req_t *req);
 int page_template_import(http_req_t *req);

@@ -413,7 +413,7 @@ int
 cmp_change(const cmp_result_t *res, const cmp_row_t *r, size_t k, int64_t *diff, double *pct,
            int *approx)
 {
-	*approx = r->npartials > 0;
+	*approx = r->npartials > 0 && k < res->nitems && r->partial[k] != 0;
 	*diff = 0;
 	*pct = 0;
 	if (r->how == CMP_NONE || k >= res->nitems)

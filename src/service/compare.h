@@ -17,7 +17,8 @@
  *   outside the earlier campaign's issuer subtree have no figures there and are left out.
  *   Nothing found: no earlier figure.
  * - Change = current - earlier (and a percentage when earlier > 0); approximate when the
- *   row has partial predecessors.
+ *   row has partial predecessors with something on that item (a partial amount of 0 leaves
+ *   nothing out).
  *
  * Transport-neutral (no HTTP, no SQL): the adapters are src/app/compare_pages.c. Access:
  * the actor must be allowed unit.view on the unit in the current tree; the earlier campaign
@@ -127,7 +128,8 @@ cmp_rc_t cmp_build(const cmp_env_t *env, const cmp_current_t *cur, int64_t earli
 
 /* The change of row r on item k: 0 when there is no earlier figure; 1 with *diff; 2 with
  * *diff and *pct (percent of the earlier figure, which is > 0). *approx is set when the
- * row has partial predecessors left out of the earlier figure. */
+ * row has partial predecessors whose amount on item k (not 0) is left out of the earlier
+ * figure. */
 int cmp_change(const cmp_result_t *res, const cmp_row_t *r, size_t k, int64_t *diff /* OUT */,
                double *pct /* OUT */, int *approx /* OUT */);
 

@@ -546,6 +546,11 @@ test_city_rows_through_the_merge_map(void **state)
 	assert_int_equal(diff, 8 - 7);
 	assert_true(pct > 14.28 && pct < 14.29);
 	assert_int_equal(approx, 1);
+	/* an item that Cát Bi had nothing of: exact, the partial link aside */
+	size_t tv = item_of(&res, "2.truyen_hinh");
+	assert_int_equal(x1->partial[tv], 0);
+	assert_int_equal(cmp_change(&res, x1, tv, &diff, &pct, &approx), 1);
+	assert_int_equal(approx, 0);
 
 	/* Phường Đông Hải: Tràng Cát wholly, Cát Bi partly */
 	const cmp_row_t *x2 = row_of(&res, "11425");
