@@ -99,12 +99,19 @@ fmt_signed(arena_t *a, int64_t v)
 	return v > 0 ? arena_printf(a, "+%s", s) : s;
 }
 
+/* A percentage to one decimal, never -0. */
+static double
+pct_one_decimal(double pct)
+{
+	double r = round(pct * 10.0) / 10.0;
+	return r == 0 ? 0.0 : r;
+}
+
 /* "+14,3%" */
 static const char *
 fmt_pct(arena_t *a, double pct)
 {
-	double r = round(pct * 10.0) / 10.0;
-	char *s = arena_printf(a, "%+.1f%%", r == 0 ? 0.0 : r);
+	char *s = arena_printf(a, "%+.1f%%", pct_one_decimal(pct));
 	for (char *p = s; *p; p++)
 		if (*p == '.')
 			*p = ',';
@@ -510,8 +517,7 @@ api_compare(http_req_t *req)
 			                                   : json_null());
 			json_object_set_new(v, "change", ch > 0 ? json_integer(diff) : json_null());
 			json_object_set_new(v, "change_pct",
-			                    ch > 1 ? json_real(round(pct * 10.0) / 10.0)
-			                           : json_null());
+			                    ch > 1 ? json_real(pct_one_decimal(pct)) : json_null());
 			json_object_set_new(v, "approximate", json_boolean(approx && ch > 0));
 			json_object_set_new(vals, res.items[k].code, v);
 		}
