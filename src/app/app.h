@@ -185,8 +185,11 @@ int32_t app_today(void);
 /* Vietnamese name of a campaign status (draft, open, closed): "Nháp", "Đang nhận báo cáo",
  * "Đã đóng"; an unknown code as it is. */
 const char *app_campaign_status_name(const char *status);
-/* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, url. */
+/* JSON summary of unit i: code, name, kind, kind_name, children, subtree size, and its
+ * validity valid_from/valid_to (app_json_day). */
 json_t *app_unit_json(const unit_tree_t *t, int32_t i);
+/* A day as JSON: "2025-07-01", or null for 0 (since always) and STORE_DAY_OPEN. */
+json_t *app_json_day(int32_t day);
 /* The same object as JSON text appended to out, byte for byte what dumping app_unit_json
  * gives (tests/unit/test_units.c holds them equal), for answers written as text. */
 void app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out);
@@ -249,6 +252,10 @@ int page_values_csv(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
 int page_export_matrix(http_req_t *req);
+/* year over year through the merge map (src/app/compare_pages.c) */
+int page_compare(http_req_t *req);
+int page_compare_xlsx(http_req_t *req);
+int api_compare(http_req_t *req);
 int page_templates(http_req_t *req);
 int page_template_json(http_req_t *req);
 int page_template_import(http_req_t *req);
@@ -264,7 +271,9 @@ int page_photo_delete(http_req_t *req);
 /* A report's photos (id, caption, url, thumb) for its page; empty when report_id is 0. */
 json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_code,
                         int64_t report_id);
-/* Campaigns (not drafts) whose issuer's subtree holds unit i, newest first. */
+/* Campaigns (not drafts) whose issuer's subtree held unit i (of the request's tree) on the
+ * campaign's day, each checked in its own tree (app_campaign_tree) with the unit matched by
+ * id; newest first. Rows: id, name, year, open, code (the unit's code in that tree). */
 json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);

@@ -16,8 +16,9 @@
 typedef struct list_ctx {
 	http_req_t *req;
 	json_t *rows;
-	access_grant_t *g;
+	access_grant_t *g; /* the user's grants on t */
 	size_t ng;
+	unit_tree_t *t; /* the tree of the last campaign listed (kept by the request) */
 } list_ctx_t;
 
 /* Adds unit i's view of campaign c to links unless it is there already. */
@@ -39,7 +40,18 @@ static int
 campaign_row(const store_campaign_t *c, void *p)
 {
 	list_ctx_t *l = p;
-	const unit_tree_t *t = app_req_tree(l->req);
+	/* each campaign on the tree of its day: after a merger the 2022 campaign's issuer and
+	 * the units it covered are on the 2022 tree */
+	int32_t day;
+	app_t *app = http_req_app(l->req);
+	if (campaign_tree_day(app->store, c->id, &day) != 1)
+		day = unit_today();
+	if (l->t == NULL || !unit_tree_covers(l->t, day)) {
+		l->t = app_tree_at(app, day);
+		app_req_keep_tree(l->req, l->t);
+		l->ng = app_user_grants(l->req, l->t, &l->g);
+	}
+	const unit_tree_t *t = l->t;
 	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
 	arena_t *a = http_req_arena(l->req);
 	json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)c->id, "year",
@@ -76,8 +88,7 @@ int
 page_campaigns(http_req_t *req)
 {
 	app_t *app = http_req_app(req);
-	list_ctx_t l = {req, json_array(), NULL, 0};
-	l.ng = app_user_grants(req, app_req_tree(req), &l.g);
+	list_ctx_t l = {req, json_array(), NULL, 0, NULL};
 	store_campaigns_each(app->store, campaign_row, &l);
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:o}", "campaigns", l.rows));
@@ -373,31 +384,117 @@ page_campaign_unit(http_req_t *req)
 	return app_render_page(req, 200, "campaign_unit", title, ctx);
 }
 
-/* Campaigns whose issuer's subtree holds unit i, newest first, for the unit's page. */
+/* Campaigns (not drafts) whose issuer's subtree held unit i on the campaign's day, newest
+ * first, for the unit's page and the document forms. Each campaign is checked in the tree
+ * it adds up on (app_campaign_tree), the unit found there by its id: after a merger a
+ * school that moved keeps its 2022 campaign of the district it left and gains none of the
+ * district it joined. Each row carries "code", the unit's code in that tree (its
+ * /campaigns/ID/units/CODE). */
+typedef struct covering_row {
+	int64_t id, issuer, parent;
+	int32_t day; /* start date, else the day it was created (campaign_tree_day) */
+	int year, open, draft;
+	const char *name;
+} covering_row_t;
+
 typedef struct covering {
-	http_req_t *req;
-	int32_t unit;
-	json_t *rows;
+	arena_t *a;
+	covering_row_t *rows;
+	size_t n, cap;
 } covering_t;
 
 static int
-covering_row(const store_campaign_t *c, void *p)
+covering_collect(const store_campaign_t *c, void *p)
 {
 	covering_t *cv = p;
-	const unit_tree_t *t = app_req_tree(cv->req);
-	int32_t issuer = unit_tree_find_id(t, c->issuer_unit_id);
-	if (issuer < 0 || !unit_tree_contains(t, issuer, cv->unit) || !strcmp(c->status, "draft"))
-		return 0;
-	json_array_append_new(cv->rows, json_pack("{s:I,s:s,s:i,s:b}", "id", (json_int_t)c->id,
-	                                          "name", c->name, "year", c->year, "open",
-	                                          !strcmp(c->status, "open")));
+	if (cv->n == cv->cap) {
+		cv->cap = cv->cap ? cv->cap * 2 : 64;
+		cv->rows = xrealloc(cv->rows, size_mul(cv->cap, sizeof *cv->rows));
+	}
+	cv->rows[cv->n++] = (covering_row_t){
+	        .id = c->id,
+	        .issuer = c->issuer_unit_id,
+	        .parent = c->parent_id,
+	        .day = c->start_date > 0 ? c->start_date
+	                                 : (int32_t)((c->created_at + 7 * 3600) / 86400),
+	        .year = c->year,
+	        .open = !strcmp(c->status, "open"),
+	        .draft = !strcmp(c->status, "draft"),
+	        .name = arena_strdup(cv->a, c->name)};
 	return 0;
+}
+
+static int
+cmp_row_id(const void *a, const void *b)
+{
+	int64_t x = (*(const covering_row_t *const *)a)->id;
+	int64_t y = (*(const covering_row_t *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* The day campaign r adds up on: the day of the top of its adoption chain, as
+ * campaign_tree_day reads it, here from the rows already read. 0 when a campaign of the
+ * chain is missing (then today's tree, as app_campaign_tree does). */
+static int32_t
+chain_day(covering_row_t *const *by_id, size_t n, const covering_row_t *r)
+{
+	for (int hops = 0; r->parent != 0; hops++) {
+		covering_row_t key = {.id = r->parent}, *kp = &key;
+		covering_row_t *const *f = bsearch(&kp, by_id, n, sizeof *by_id, cmp_row_id);
+		if (!f || hops >= 63)
+			return 0;
+		r = *f;
+	}
+	return r->day;
 }
 
 json_t *
 rep_campaigns_covering(http_req_t *req, int32_t unit)
 {
-	covering_t cv = {req, unit, json_array()};
-	store_campaigns_each(((app_t *)http_req_app(req))->store, covering_row, &cv);
-	return cv.rows;
+	app_t *app = http_req_app(req);
+	int64_t unit_id = app_req_tree(req)->units[unit].id;
+	covering_t cv = {.a = http_req_arena(req)};
+	json_t *out = json_array();
+	if (store_campaigns_each(app->store, covering_collect, &cv) < 0) {
+		free(cv.rows);
+		return out;
+	}
+	covering_row_t **by_id = xmalloc(size_mul(cv.n ? cv.n : 1, sizeof *by_id));
+	for (size_t k = 0; k < cv.n; k++)
+		by_id[k] = &cv.rows[k];
+	qsort(by_id, cv.n, sizeof *by_id, cmp_row_id);
+	/* the trees used, one reference each: campaigns share a few epochs */
+	unit_tree_t *trees[8];
+	size_t ntrees = 0;
+	for (size_t k = 0; k < cv.n; k++) {
+		const covering_row_t *r = &cv.rows[k];
+		if (r->draft)
+			continue;
+		int32_t day = chain_day(by_id, cv.n, r);
+		if (day <= 0)
+			day = unit_today();
+		unit_tree_t *t = NULL;
+		for (size_t m = 0; m < ntrees && !t; m++)
+			if (unit_tree_covers(trees[m], day))
+				t = trees[m];
+		if (!t) {
+			t = app_tree_at(app, day);
+			if (ntrees == sizeof trees / sizeof *trees)
+				unit_tree_unref(trees[--ntrees]);
+			trees[ntrees++] = t;
+		}
+		int32_t i = unit_tree_find_id(t, unit_id);
+		int32_t issuer = unit_tree_find_id(t, r->issuer);
+		if (i < 0 || issuer < 0 || t->units[i].closed || !unit_tree_contains(t, issuer, i))
+			continue;
+		json_array_append_new(out,
+		                      json_pack("{s:I,s:s,s:i,s:b,s:s}", "id", (json_int_t)r->id,
+		                                "name", r->name, "year", r->year, "open", r->open,
+		                                "code", t->units[i].code));
+	}
+	for (size_t m = 0; m < ntrees; m++)
+		unit_tree_unref(trees[m]);
+	free(by_id);
+	free(cv.rows);
+	return out;
 }

@@ -1,5 +1,6 @@
 /* Rendering helpers shared by handlers: pages through the template set, JSON replies,
  * the error page, and the JSON shape of a unit used by both pages and the API. */
+#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -55,6 +56,36 @@ app_json_count(int64_t v)
 	return j;
 }
 
+/* "2025-07-01" into out (16 bytes), or "" for 0 (since always) and STORE_DAY_OPEN. */
+static const char *
+iso_day(int32_t day, char *out)
+{
+	out[0] = '\0';
+	if (day > 0 && day != STORE_DAY_OPEN) {
+		int y, m, d;
+		text_civil_from_days(day, &y, &m, &d);
+		snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	}
+	return out;
+}
+
+json_t *
+app_json_day(int32_t day)
+{
+	char s[16];
+	return *iso_day(day, s) ? json_string(s) : json_null();
+}
+
+static void
+put_day_text(buf_t *out, int32_t day)
+{
+	char s[16];
+	if (*iso_day(day, s))
+		buf_put_json_str(out, s);
+	else
+		buf_puts(out, "null");
+}
+
 json_t *
 app_unit_json(const unit_tree_t *t, int32_t i)
 {
@@ -71,6 +102,8 @@ app_unit_json(const unit_tree_t *t, int32_t i)
 	json_object_set_new(o, "depth", json_integer(u->depth));
 	json_object_set_new(o, "children", json_integer(u->nchildren));
 	json_object_set_new(o, "subtree_size", json_integer(unit_tree_subtree_size(t, i)));
+	json_object_set_new(o, "valid_from", app_json_day(u->valid_from));
+	json_object_set_new(o, "valid_to", app_json_day(u->valid_to));
 	return o;
 }
 
@@ -99,6 +132,10 @@ app_unit_json_text(const unit_tree_t *t, int32_t i, buf_t *out)
 	buf_put_int(out, u->nchildren);
 	buf_puts(out, ",\"subtree_size\":");
 	buf_put_int(out, unit_tree_subtree_size(t, i));
+	buf_puts(out, ",\"valid_from\":");
+	put_day_text(out, u->valid_from);
+	buf_puts(out, ",\"valid_to\":");
+	put_day_text(out, u->valid_to);
 	buf_putc(out, '}');
 }
 

@@ -115,6 +115,25 @@ store_registry_apply(store_t *st, const store_registry_change_t *c, char *err, s
 }
 
 int
+store_registry_upload_put(store_t *st, const store_registry_upload_t *u, int64_t *id)
+{
+	return st->ops->registry_upload_put(st, u, id);
+}
+
+int
+store_registry_upload_get(store_t *st, int64_t id,
+                          int (*cb)(const store_registry_upload_t *, void *), void *ctx)
+{
+	return st->ops->registry_upload_get(st, id, cb, ctx);
+}
+
+int
+store_registry_upload_delete(store_t *st, int64_t id, int64_t older_than)
+{
+	return st->ops->registry_upload_delete(st, id, older_than);
+}
+
+int
 store_tx_begin(store_t *st)
 {
 	return st->ops->tx_begin(st);

@@ -162,6 +162,22 @@ typedef struct store_registry_change {
 int store_registry_apply(store_t *st, const store_registry_change_t *c, char *err,
                          size_t errlen);
 
+/* A registry upload kept between the admin page's preview and its confirmation. */
+typedef struct store_registry_upload {
+	int64_t id, user_id, created_at;
+	int32_t as_of;
+	int64_t generation; /* store_units_generation when previewed */
+	const char *units_name, *merges_name;
+	const void *units, *merges; /* merges NULL = none */
+	size_t units_len, merges_len;
+} store_registry_upload_t;
+/* put: *id set, 0 or -1. get: 1 (cb called; its non-zero return is returned instead),
+ * 0 none, -1 error. delete: the upload id and every one created before older_than. */
+int store_registry_upload_put(store_t *st, const store_registry_upload_t *u, int64_t *id);
+int store_registry_upload_get(store_t *st, int64_t id,
+                              int (*cb)(const store_registry_upload_t *, void *), void *ctx);
+int store_registry_upload_delete(store_t *st, int64_t id, int64_t older_than);
+
 /* ---- accounts (users, roles, sessions, API tokens) and the audit log ----
  * Times are Unix seconds. Strings in callback structs are borrowed for the callback only.
  * Lookups return 1 (found, callback called or *out filled), 0 (not found), -1 (error). */
@@ -587,6 +603,10 @@ typedef struct store_ops {
 	int (*unit_code_last_day)(store_t *st, const char *code, int32_t *day);
 	int (*registry_apply)(store_t *st, const store_registry_change_t *c, char *err,
 	                      size_t errlen);
+	int (*registry_upload_put)(store_t *st, const store_registry_upload_t *u, int64_t *id);
+	int (*registry_upload_get)(store_t *st, int64_t id,
+	                           int (*cb)(const store_registry_upload_t *, void *), void *ctx);
+	int (*registry_upload_delete)(store_t *st, int64_t id, int64_t older_than);
 	int (*tx_begin)(store_t *st);
 	int (*tx_commit)(store_t *st);
 	void (*tx_rollback)(store_t *st);

@@ -411,6 +411,20 @@ static const struct migration {
          " source TEXT NOT NULL DEFAULT '',"
          " summary TEXT NOT NULL DEFAULT '');",
          1},
+        /* A registry upload between its preview and its confirmation (the admin page works
+         * without JavaScript: the files are sent once, kept here, applied by id). */
+        {8, "registry uploads",
+         "CREATE TABLE registry_uploads("
+         " id INTEGER PRIMARY KEY,"
+         " user_id INTEGER NOT NULL REFERENCES users(id),"
+         " created_at INTEGER NOT NULL,"
+         " as_of INTEGER NOT NULL,"
+         " generation INTEGER NOT NULL,"
+         " units_name TEXT NOT NULL DEFAULT '',"
+         " units BLOB NOT NULL,"
+         " merges_name TEXT NOT NULL DEFAULT '',"
+         " merges BLOB);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -515,6 +529,9 @@ enum {
 	Q_LOCALITY_SET,
 	Q_LINEAGE_PUT,
 	Q_REG_LOG,
+	Q_UPLOAD_PUT,
+	Q_UPLOAD_GET,
+	Q_UPLOAD_DELETE,
 	Q_COUNT
 };
 
@@ -596,6 +613,11 @@ static const char *const queries[Q_COUNT] = {
                           " SELECT id,?2,?3 FROM units WHERE code=?1 AND valid_from<=?4"
                           " AND valid_to>=?4"
                           " ON CONFLICT(new_id,old_id) DO UPDATE SET kind=excluded.kind",
+        [Q_UPLOAD_PUT] = "INSERT INTO registry_uploads(user_id,created_at,as_of,generation,"
+                         "units_name,units,merges_name,merges) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+        [Q_UPLOAD_GET] = "SELECT id,user_id,created_at,as_of,generation,units_name,units,"
+                         "merges_name,merges FROM registry_uploads WHERE id=?1",
+        [Q_UPLOAD_DELETE] = "DELETE FROM registry_uploads WHERE id=?1 OR created_at<?2",
         [Q_REG_LOG] = "INSERT INTO registry_imports(as_of,at,\"by\",source,summary)"
                       " VALUES(?1,?2,nullif(?3,0),?4,?5)",
         [Q_USER_INSERT] = "INSERT INTO users(username,full_name,email,password_hash,"
@@ -1539,6 +1561,81 @@ out:
 	unlock(s);
 	free(opened);
 	return ret;
+}
+
+static int
+sq_registry_upload_put(store_t *st, const store_registry_upload_t *u, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	char err[256];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_UPLOAD_PUT);
+	sqlite3_bind_int64(q, 1, u->user_id);
+	sqlite3_bind_int64(q, 2, u->created_at);
+	sqlite3_bind_int(q, 3, u->as_of);
+	sqlite3_bind_int64(q, 4, u->generation);
+	sqlite3_bind_text(q, 5, u->units_name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(q, 6, u->units ? u->units : "", u->units_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, u->merges_name, -1, SQLITE_STATIC);
+	if (u->merges)
+		sqlite3_bind_blob64(q, 8, u->merges, u->merges_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 8);
+	int rc = step_done(s, q, err, sizeof err, "-");
+	if (rc == 0)
+		*id = sqlite3_last_insert_rowid(s->db);
+	else
+		log_error("%s", err);
+	unlock(s);
+	return rc;
+}
+
+static int
+sq_registry_upload_get(store_t *st, int64_t id, int (*cb)(const store_registry_upload_t *, void *),
+                       void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_UPLOAD_GET);
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q), ret;
+	if (rc == SQLITE_ROW) {
+		store_registry_upload_t u = {
+		        .id = sqlite3_column_int64(q, 0),
+		        .user_id = sqlite3_column_int64(q, 1),
+		        .created_at = sqlite3_column_int64(q, 2),
+		        .as_of = sqlite3_column_int(q, 3),
+		        .generation = sqlite3_column_int64(q, 4),
+		        .units_name = col_text(q, 5),
+		        .units = sqlite3_column_blob(q, 6),
+		        .units_len = (size_t)sqlite3_column_bytes(q, 6),
+		        .merges_name = col_text(q, 7),
+		        .merges = sqlite3_column_blob(q, 8),
+		        .merges_len = (size_t)sqlite3_column_bytes(q, 8),
+		};
+		ret = cb ? cb(&u, ctx) : 0;
+		ret = ret ? ret : 1;
+	} else {
+		ret = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_registry_upload_delete(store_t *st, int64_t id, int64_t older_than)
+{
+	sqlite_store_t *s = wr(st);
+	char err[256];
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_UPLOAD_DELETE);
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, older_than);
+	int rc = step_done(s, q, err, sizeof err, "-");
+	unlock(s);
+	return rc;
 }
 
 /* ---- transactions spanning several calls ---- */
@@ -3792,6 +3889,9 @@ static const store_ops_t sqlite_ops = {
         .registry_date = sq_registry_date,
         .unit_code_last_day = sq_unit_code_last_day,
         .registry_apply = sq_registry_apply,
+        .registry_upload_put = sq_registry_upload_put,
+        .registry_upload_get = sq_registry_upload_get,
+        .registry_upload_delete = sq_registry_upload_delete,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
         .tx_rollback = sq_tx_rollback,

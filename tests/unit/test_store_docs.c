@@ -293,7 +293,7 @@ test_migration_5_over_version_4(void **state)
 	                 "DROP TABLE doc_recipients; DROP TABLE documents;"
 	                 /* and what later migrations added */
 	                 "DROP TABLE unit_placements; DROP TABLE unit_lineage;"
-	                 "DROP TABLE registry_imports;"
+	                 "DROP TABLE registry_imports; DROP TABLE registry_uploads;"
 	                 "DELETE FROM schema_migrations WHERE version>=5");
 	assert_int_equal(raw_count(f.path, "SELECT max(version) FROM schema_migrations"), 4);
 	assert_int_equal(raw_count(f.path, sql), 0);
