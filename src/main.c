@@ -57,8 +57,8 @@ usage(FILE *f)
 	      "        đóng, đổi cấp trên, cảnh báo, cơ quan/trường học chờ xếp lại) rồi ghi,\n"
 	      "        trừ khi có --dry-run\n"
 	      "  units pending [--db PATH]           cơ quan, trường học chờ xếp vào đơn vị mới\n"
-	      "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; để trống\n"
-	      "        parent_code thì đơn vị đóng cùng đơn vị cũ)\n"
+	      "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; parent_code\n"
+	      "        là - thì đơn vị đóng cùng đơn vị cũ, để trống thì vẫn chờ)\n"
 	      "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
 	      "  user add --unit MÃ --role VAI_TRÒ [--name \"Họ tên\"] [--email E]\n"
 	      "           [--password MK] TÊN_ĐĂNG_NHẬP [--db PATH]\n"
@@ -310,8 +310,8 @@ units_pending(store_t *st)
 		printf("Không có cơ quan, trường học nào chờ xếp lại.\n");
 	else
 		printf("%zu cơ quan, trường học chờ xếp vào đơn vị mới (xếp bằng: suotdoi units "
-		       "place TỆP.csv, cột code,parent_code; để trống parent_code thì đơn vị đóng "
-		       "cùng đơn vị cũ):\n",
+		       "place TỆP.csv, cột code,parent_code; parent_code là - thì đơn vị đóng "
+		       "cùng đơn vị cũ, để trống thì vẫn chờ):\n",
 		       p.nbodies);
 	for (size_t k = 0; k < p.nbodies; k++)
 		print_body(&p.bodies[k]);

@@ -25,6 +25,7 @@
 #define VALUES_MAX (32u << 20)
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
+#define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
  * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
@@ -137,6 +138,21 @@ static const http_route_t routes[] = {
          FORM_MAX, "unit:campaign.manage", page_campaign_create},
         {HTTP_POST, "/units/:code/campaigns/:id/status", "status confirm csrf", FORM_MAX,
          "unit:campaign.manage", page_campaign_status},
+        /* the registry through time (src/app/registry_pages.c): two registry files of
+         * ~1 MB each, in a multipart body */
+        {HTTP_GET, "/admin/registry", "done", 0, "root:system.manage", page_registry},
+        {HTTP_POST, "/admin/registry/preview", "as_of_day csrf", REGISTRY_MAX,
+         "root:system.manage", page_registry_preview},
+        {HTTP_POST, "/admin/registry/uploads/:uid/apply", "csrf", FORM_MAX, "root:system.manage",
+         page_registry_confirm},
+        {HTTP_GET, "/admin/registry/pending", "done", 0, "root:system.manage",
+         page_registry_pending},
+        {HTTP_GET, "/admin/registry/pending.csv", "", 0, "root:system.manage",
+         page_registry_pending_csv},
+        {HTTP_POST, "/admin/registry/place", "csrf", FORM_MAX * 8, "root:system.manage",
+         page_registry_place},
+        {HTTP_POST, "/admin/registry/place.csv", "csrf", VALUES_MAX, "root:system.manage",
+         page_registry_place_csv},
         {HTTP_GET, "/templates", "", 0, "self", page_templates},
         {HTTP_POST, "/templates", "json csrf", TEMPLATE_MAX_BODY, "root:system.manage",
          page_template_import},

@@ -257,6 +257,14 @@ int page_compare(http_req_t *req);
 int page_compare_xlsx(http_req_t *req);
 int api_compare(http_req_t *req);
 int page_templates(http_req_t *req);
+/* the registry through time (src/app/registry_pages.c) */
+int page_registry(http_req_t *req);
+int page_registry_preview(http_req_t *req);
+int page_registry_confirm(http_req_t *req);
+int page_registry_pending(http_req_t *req);
+int page_registry_pending_csv(http_req_t *req);
+int page_registry_place(http_req_t *req);
+int page_registry_place_csv(http_req_t *req);
 int page_template_json(http_req_t *req);
 int page_template_import(http_req_t *req);
 int page_template_copy(http_req_t *req);

@@ -1547,18 +1547,19 @@ registry_place_csv(store_t *st, const char *csv, size_t len, int64_t by,
 			h++;
 		for (size_t l = strlen(h); l && h[l - 1] == ' '; l--)
 			h[l - 1] = '\0';
-		if (!strcmp(h, "code") && pcode < 0)
-			pcode = (int)i;
-		else if (!strcmp(h, "parent_code") && pparent < 0)
-			pparent = (int)i;
-		else
-			reg_error(&e, "Dòng", 1,
-			          "cột \"%s\" không dùng được; tệp xếp lại cần đúng hai cột code, "
-			          "parent_code.",
-			          text_utf8_valid(h, strlen(h)) ? h : "?");
+		/* other columns (the name, the holder, the candidates of the list the admin
+		 * page hands out to fill in) are read by people, not here */
+		if (!strcmp(h, "code") || !strcmp(h, "parent_code")) {
+			int *pos = !strcmp(h, "code") ? &pcode : &pparent;
+			if (*pos >= 0)
+				reg_error(&e, "Dòng", 1, "cột \"%s\" xuất hiện hai lần.", h);
+			*pos = (int)i;
+		}
 	}
 	if (pcode < 0 || pparent < 0)
-		reg_error(&e, "Dòng", 1, "thiếu cột \"code\" hoặc \"parent_code\".");
+		reg_error(&e, "Dòng", 1,
+		          "thiếu cột \"code\" hoặc \"parent_code\" (tệp xếp lại cần hai cột đó; "
+		          "các cột khác được bỏ qua).");
 	if (e.n)
 		goto fail;
 	while ((rc = csv_next(&r)) > 0) {
@@ -1583,8 +1584,12 @@ registry_place_csv(store_t *st, const char *csv, size_t len, int64_t by,
 			p++, l2--;
 		while (l2 && p[l2 - 1] == ' ')
 			l2--;
+		/* empty: left waiting (the downloaded list, partly filled in); "-": closes with
+		 * its old locality */
+		if (l2 == 0)
+			continue;
 		registry_place_row_t row = {r.line, arena_strndup(&a, c, l1),
-		                            arena_strndup(&a, p, l2)};
+		                            l2 == 1 && *p == '-' ? "" : arena_strndup(&a, p, l2)};
 		PUSH(rows, n, cap, row);
 	}
 	if (rc < 0)

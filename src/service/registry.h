@@ -219,7 +219,9 @@ typedef struct registry_place_stats {
  * *stats (may be NULL), or -1 with err (nothing written). */
 int registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t by,
                    registry_place_stats_t *stats /* OUT */, char *err, size_t errlen);
-/* The same from a CSV with the columns code,parent_code (a header line, any order). */
+/* The same from a CSV with the columns code and parent_code (a header line, any order;
+ * other columns are ignored, so the waiting list handed out to fill in comes back as is):
+ * parent_code "-" closes the body with its holder, an empty one leaves it waiting. */
 int registry_place_csv(store_t *st, const char *csv, size_t len, int64_t by,
                        registry_place_stats_t *stats /* OUT */, char *err, size_t errlen);
 

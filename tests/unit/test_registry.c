@@ -614,13 +614,15 @@ test_place(void **state)
 	                               "Dòng 7: 11413 (Phường Hải An) là đơn vị hành chính",
 	                               "Dòng 8: đơn vị HA-PGDDT đã có ở dòng 2", NULL});
 	place_refused("code,parent\nHA-PGDDT,11413\n",
-	              (const char *[]){"Dòng 1: cột \"parent\" không dùng được", NULL});
+	              (const char *[]){"Dòng 1: thiếu cột \"code\" hoặc \"parent_code\"", NULL});
 	place_refused("code,parent_code\nHA-HKH,HA-HKH\n",
 	              (const char *[]){"Dòng 2: không thể xếp HA-HKH vào HA-HKH", NULL});
 
-	/* HA-PGDDT under the new ward Hải An, HA-HKH closes with the district */
+	/* HA-PGDDT under the new ward Hải An, HA-HKH closes with the district ("-"),
+	 * HA-UBND left empty stays waiting; a column for people is ignored */
 	registry_place_stats_t s;
-	const char *csv = "code,parent_code\nHA-PGDDT,11413\nHA-HKH,\n";
+	const char *csv = "code,name,parent_code\nHA-PGDDT,Phòng GD,11413\nHA-HKH,Hội,-\n"
+	                  "HA-UBND,UBND,\n";
 	if (registry_place_csv(st, csv, strlen(csv), 0, &s, err, sizeof err) < 0)
 		fail_msg("%s", err);
 	assert_int_equal(s.placed, 1);
