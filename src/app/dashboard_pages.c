@@ -415,8 +415,7 @@ covering_collect(const store_campaign_t *c, void *p)
 	        .id = c->id,
 	        .issuer = c->issuer_unit_id,
 	        .parent = c->parent_id,
-	        .day = c->start_date > 0 ? c->start_date
-	                                 : (int32_t)((c->created_at + 7 * 3600) / 86400),
+	        .day = campaign_own_day(c->start_date, c->created_at),
 	        .year = c->year,
 	        .open = !strcmp(c->status, "open"),
 	        .draft = !strcmp(c->status, "draft"),

@@ -115,18 +115,7 @@ app_req_day_given(http_req_t *req)
 int
 app_parse_day(const char *s, int32_t *day)
 {
-	int y, m, d;
-	char tail;
-	if (s && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-		int32_t v = text_days_from_civil(y, m, d);
-		int yy, mm, dd;
-		text_civil_from_days(v, &yy, &mm, &dd);
-		if (y < 1900 || y > 2999 || yy != y || mm != m || dd != d)
-			return -1;
-		*day = v;
-		return 0;
-	}
-	return s && text_parse_date(s, strlen(s), day) == 0 ? 0 : -1;
+	return text_parse_day(s, day);
 }
 
 unit_tree_t *

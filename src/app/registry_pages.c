@@ -41,22 +41,22 @@ body_json(const registry_body_t *b, arena_t *a)
 	                 !b->holder_has_successor, "below", (json_int_t)b->nbelow);
 }
 
+typedef struct history {
+	arena_t *a;
+	json_t *rows;
+} history_t;
+
 static int
 history_row(const store_registry_import_t *r, void *p)
 {
-	json_t *rows = p;
-	if (json_array_size(rows) >= 20)
+	history_t *h = p;
+	if (json_array_size(h->rows) >= 20)
 		return 1;
-	buf_t at = BUF_INIT;
-	text_format_date((int32_t)((r->at + 7 * 3600) / 86400), &at);
-	json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s}", "as_of", "", "at", buf_cstr(&at),
-	                                      "source", r->source, "summary", r->summary));
-	json_t *row = json_array_get(rows, json_array_size(rows) - 1);
-	buf_t d = BUF_INIT;
-	text_format_date(r->as_of, &d);
-	json_object_set_new(row, "as_of", json_string(buf_cstr(&d)));
-	buf_free(&d);
-	buf_free(&at);
+	json_array_append_new(
+	        h->rows,
+	        json_pack("{s:s,s:s,s:s,s:s}", "as_of", text_date_str(h->a, r->as_of), "at",
+	                  text_date_str(h->a, (int32_t)((r->at + 7 * 3600) / 86400)), "source",
+	                  r->source, "summary", r->summary));
 	return 0;
 }
 
@@ -68,7 +68,8 @@ render_main(http_req_t *req, int status, json_t *extra)
 	json_t *ctx = extra ? extra : json_object();
 	int32_t date = store_registry_date(app->store);
 	json_t *hist = json_array();
-	store_registry_imports(app->store, history_row, hist);
+	history_t h = {a, hist};
+	store_registry_imports(app->store, history_row, &h);
 	registry_pending_t pend;
 	char err[512];
 	size_t waiting = 0;
@@ -171,14 +172,16 @@ page_registry_preview(http_req_t *req)
 		                    json_string("Hãy chọn tệp danh mục đơn vị hành chính (CSV)."));
 		return render_main(req, 400, ctx);
 	}
+	json_decref(ctx);
+	ctx = NULL;
 	int with_merges = merges && merges->len > 0;
 	registry_plan_t plan;
 	char err[8192];
 	if (registry_plan(app->store, units->data, units->len, with_merges ? merges->data : NULL,
 	                  with_merges ? merges->len : 0, as_of, &plan, err, sizeof err) < 0) {
 		registry_plan_free(&plan);
-		json_object_set_new(ctx, "error", json_string(err));
-		return render_main(req, 400, ctx);
+		return render_main(req, 400,
+		                   json_pack("{s:s,s:s}", "ngay", ngay, "error", err));
 	}
 	store_registry_upload_t up = {
 	        .user_id = app_req_user(req)->id,

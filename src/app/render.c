@@ -18,8 +18,12 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 	 * forms must carry */
 	app_user_t *u = app_req_user(req);
 	if (u && !u->via_token) {
-		json_t *me = json_pack("{s:s,s:s,s:s}", "username", u->username, "full_name",
-		                       u->full_name, "csrf", u->csrf);
+		access_grant_t *g;
+		const unit_tree_t *t = app_req_tree(req);
+		size_t ng = app_user_grants(req, t, &g);
+		json_t *me = json_pack("{s:s,s:s,s:s,s:b}", "username", u->username, "full_name",
+		                       u->full_name, "csrf", u->csrf, "system_admin",
+		                       access_allowed(t, g, ng, ACT_SYSTEM_MANAGE, 0));
 		json_object_set_new(ctx, "me", me);
 		if (!json_object_get(ctx, "csrf"))
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));

@@ -126,6 +126,9 @@ typedef struct units_registry_row {
  * (in arena a, file order) and *nrows, or -1 with err (up to 10 Vietnamese errors naming
  * the lines, ending with "Không có dữ liệu nào được ghi."). For the dated registry import
  * (service/registry.h). */
+/* A unit code: 1..UNITS_MAX_CODE characters of A-Z a-z 0-9 - _ . (1 if valid). */
+#define UNITS_MAX_CODE 32
+int units_valid_code(const char *s);
 int units_registry_parse(const char *data, size_t len, arena_t *a,
                          units_registry_row_t **rows /* OUT */, size_t *nrows /* OUT */,
                          char *err, size_t errlen);

@@ -17,7 +17,7 @@
 #include "text/text.h"
 
 #define MAX_ERRORS 10
-#define MAX_CODE 32
+#define MAX_CODE UNITS_MAX_CODE
 #define MAX_NAME 300
 
 enum col {
@@ -158,15 +158,6 @@ index_existing(ctx_t *c)
 	}
 }
 
-static const char *
-fmt_day(arena_t *a, int32_t day)
-{
-	buf_t b = BUF_INIT;
-	text_format_date(day, &b);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
 
 static int
 load_kind(const store_kind_t *k, void *p)
@@ -177,11 +168,11 @@ load_kind(const store_kind_t *k, void *p)
 	return 0;
 }
 
-static int
-valid_code(const char *s)
+int
+units_valid_code(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > MAX_CODE)
+	if (n == 0 || n > UNITS_MAX_CODE)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
@@ -389,7 +380,7 @@ parse_rows(ctx_t *c, csv_reader_t *r, int registry_only, row_t **rows, size_t *n
 			continue;
 		row_t row = {.line = line, .active = -1};
 		row.code = v[C_CODE];
-		if (!valid_code(row.code)) {
+		if (!units_valid_code(row.code)) {
 			add_error(
 			        c, line,
 			        "mã đơn vị \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, "
@@ -470,7 +461,7 @@ parse_rows(ctx_t *c, csv_reader_t *r, int registry_only, row_t **rows, size_t *n
 			          row.phone);
 			continue;
 		}
-		if (row.locality && *row.locality && !valid_code(row.locality)) {
+		if (row.locality && *row.locality && !units_valid_code(row.locality)) {
 			add_error(c, line, "mã địa bàn \"%s\" không hợp lệ.", row.locality);
 			continue;
 		}
@@ -622,7 +613,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 			          "đơn vị %s (%s) đã đóng từ ngày %s; đơn vị đã đóng không sửa "
 			          "được bằng tệp — mã mới dùng lại mã này phải được nhập kèm ngày "
 			          "hiệu lực (suotdoi units import --as-of).",
-			          w->code, e->name, fmt_day(&c.a, e->valid_to + 1));
+			          w->code, e->name, text_date_str(&c.a, e->valid_to + 1));
 			continue;
 		}
 		if (pe && pe->valid_to != STORE_DAY_OPEN &&
@@ -630,7 +621,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 			add_error(&c, w->line,
 			          "đơn vị cấp trên %s (%s) đã đóng từ ngày %s; hãy chọn đơn vị cấp "
 			          "trên đang hoạt động.",
-			          w->parent, pe->name, fmt_day(&c.a, pe->valid_to + 1));
+			          w->parent, pe->name, text_date_str(&c.a, pe->valid_to + 1));
 			continue;
 		}
 		if (e && e->is_locality &&

@@ -11,9 +11,9 @@
 #include "core/mem.h"
 #include "core/strmap.h"
 #include "csv/csv.h"
+#include "domain/units.h"
 #include "text/text.h"
 
-#define MAX_CODE 32
 
 void
 reg_error(reg_errors_t *e, const char *where, size_t line, const char *fmt, ...)
@@ -49,19 +49,6 @@ reg_errors_free(reg_errors_t *e)
 	e->n = 0;
 }
 
-int
-reg_valid_code(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > MAX_CODE)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!isalnum(ch) && ch != '-' && ch != '_' && ch != '.')
-			return 0;
-	}
-	return 1;
-}
 
 enum { M_NEW, M_NEW_NAME, M_OLD, M_OLD_NAME, M_KIND, M_NCOLS };
 static const char *const mcol_names[M_NCOLS] = {"new_code", "new_name", "old_code", "old_name",
@@ -366,12 +353,12 @@ merges_parse(const char *csv, size_t len, arena_t *a, merge_map_t *out, reg_erro
 		                   .old_code = v[M_OLD],
 		                   .new_name = v[M_NEW_NAME],
 		                   .old_name = v[M_OLD_NAME]};
-		if (!reg_valid_code(row.new_code) || !reg_valid_code(row.old_code)) {
+		if (!units_valid_code(row.new_code) || !units_valid_code(row.old_code)) {
 			reg_error(e, MERGES_WHERE, line,
 			          "mã \"%s\" không hợp lệ: cần 1–%d ký tự chữ không dấu, số, '-', "
 			          "'_' hoặc '.'.",
-			          reg_valid_code(row.new_code) ? row.old_code : row.new_code,
-			          MAX_CODE);
+			          units_valid_code(row.new_code) ? row.old_code : row.new_code,
+			          UNITS_MAX_CODE);
 			continue;
 		}
 		row.full = parse_kind(v[M_KIND]);

@@ -55,7 +55,4 @@ typedef struct merge_map {
 int merges_parse(const char *csv, size_t len, arena_t *a, merge_map_t *out /* OUT */,
                  reg_errors_t *e);
 
-/* 1 if s is a unit code: 1–32 characters of A–Z a–z 0–9 - _ . */
-int reg_valid_code(const char *s);
-
 #endif

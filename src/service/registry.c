@@ -475,15 +475,6 @@ data_free(struct registry_plan_data *d)
 	free(d);
 }
 
-static const char *
-fmt_day(arena_t *a, int32_t day)
-{
-	buf_t b = BUF_INIT;
-	text_format_date(day, &b);
-	char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
 
 static const char *
 fmt_n(arena_t *a, size_t v)
@@ -619,7 +610,7 @@ warnings_of_store(store_t *st, struct registry_plan_data *d, int32_t as_of)
 		                  "từ ngày %s: %s%s. Sau khi nhập, các tài khoản này chỉ còn xem "
 		                  "được lịch sử của đơn vị cũ; hãy cấp vai trò ở đơn vị mới "
 		                  "(Quản trị > Người dùng).",
-		                  fmt_n(&d->a, rs.count), fmt_day(&d->a, as_of),
+		                  fmt_n(&d->a, rs.count), text_date_str(&d->a, as_of),
 		                  buf_cstr(&rs.names), rs.count > FIRST_NAMES ? ", …" : ""));
 	buf_free(&rs.names);
 	camps_t cs = {&d->a, NULL, 0, 0};
@@ -649,8 +640,8 @@ warnings_of_store(store_t *st, struct registry_plan_data *d, int32_t as_of)
 			             "ngày %s nhưng có %s báo cáo của đơn vị hành chính sẽ đóng "
 			             "từ ngày %s; các báo cáo này sẽ không còn nằm trong cây của "
 			             "đợt. Hãy kiểm tra đợt báo cáo này trước khi nhập.",
-			             cs.v[k].name, (long long)cs.v[k].id, fmt_day(&d->a, day),
-			             fmt_n(&d->a, r.count), fmt_day(&d->a, as_of)));
+			             cs.v[k].name, (long long)cs.v[k].id, text_date_str(&d->a, day),
+			             fmt_n(&d->a, r.count), text_date_str(&d->a, as_of)));
 	}
 	free(cs.v);
 	return ret;
@@ -709,7 +700,7 @@ summary_of(arena_t *a, const registry_plan_t *p)
 	const registry_counts_t *n = &p->n;
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "Danh mục đơn vị hành chính có hiệu lực từ ngày %s (%s dòng",
-	           fmt_day(a, p->as_of), fmt_n(a, n->rows));
+	           text_date_str(a, p->as_of), fmt_n(a, n->rows));
 	if (p->with_merges)
 		buf_printf(&b, ", bảng sáp nhập %s dòng", fmt_n(a, n->merge_rows));
 	buf_puts(&b, "): ");
@@ -779,7 +770,7 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 		          "Ngày hiệu lực %s sớm hơn ngày của cây đơn vị hiện hành (%s): danh mục "
 		          "chỉ nhập được theo thứ tự thời gian. Hãy nhập với ngày hiệu lực từ %s "
 		          "trở đi.",
-		          fmt_day(a, as_of), fmt_day(a, tree_date), fmt_day(a, tree_date));
+		          text_date_str(a, as_of), text_date_str(a, tree_date), text_date_str(a, tree_date));
 		goto fail;
 	}
 	plan->tree_date = tree_date;
@@ -865,7 +856,7 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 			reg_error(&e, MERGES_WHERE, r->line,
 			          "mã cũ %s không phải đơn vị hành chính có hiệu lực ngày %s (ngày "
 			          "trước ngày hiệu lực); hãy sửa mã cũ theo danh mục đang dùng.",
-			          r->old_code, fmt_day(a, eve));
+			          r->old_code, text_date_str(a, eve));
 		strmap_get(&new_count, r->new_code, strlen(r->new_code), &c);
 		strmap_put(&new_count, r->new_code, strlen(r->new_code), c + 1);
 		if (!strcmp(r->new_code, r->old_code) && r->full)
@@ -894,7 +885,7 @@ registry_plan(store_t *st, const char *units_csv, size_t len, const char *merges
 				        "một "
 				        "đơn vị trước ngày nó mở. Hãy thêm lại dòng của đơn vị vào "
 				        "tệp.",
-				        u->code, u->name, fmt_day(a, as_of));
+				        u->code, u->name, text_date_str(a, as_of));
 				continue;
 			}
 		} else {
@@ -1312,7 +1303,7 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 		const char *pc = r->parent_code ? r->parent_code : "";
 		int64_t b, prev;
 		pl[k] = (place_t){.line = line, .body = NO, .parent = NO};
-		if (!reg_valid_code(code)) {
+		if (!units_valid_code(code)) {
 			reg_error(&e, w, line, "mã đơn vị \"%s\" không hợp lệ.", code);
 			continue;
 		}
@@ -1382,7 +1373,7 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 			          "đơn vị cấp trên %s không có hiệu lực ngày %s (ngày sau khi %s "
 			          "đóng); "
 			          "hãy chọn một đơn vị có hiệu lực ngày đó%s%s.",
-			          pc, fmt_day(a, day), m->u[h].code, cl.len ? ", ví dụ: " : "",
+			          pc, text_date_str(a, day), m->u[h].code, cl.len ? ", ví dụ: " : "",
 			          buf_cstr(&cl));
 			buf_free(&cl);
 			continue;
@@ -1458,7 +1449,7 @@ registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int64_t 
 		}
 		s.closed += nclose;
 		const char *summary = arena_printf(a, "Xếp lại cơ quan, trường học từ ngày %s: %s.",
-		                                   fmt_day(a, pl[k].day), buf_cstr(&sum));
+		                                   text_date_str(a, pl[k].day), buf_cstr(&sum));
 		store_registry_change_t c = {.as_of = pl[k].day,
 		                             .close = close,
 		                             .nclose = nclose,
@@ -1617,24 +1608,5 @@ out:
 int
 registry_parse_day(const char *s, int32_t *day)
 {
-	if (s == NULL)
-		return -1;
-	int y, mo, dd, used = 0;
-	while (*s == ' ')
-		s++;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &dd, &used) == 3) {
-		for (const char *p = s + used; *p; p++)
-			if (*p != ' ')
-				return -1;
-		if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || dd < 1 || dd > 31)
-			return -1;
-		int32_t v = text_days_from_civil(y, mo, dd);
-		int y2, m2, d2;
-		text_civil_from_days(v, &y2, &m2, &d2);
-		if (y2 != y || m2 != mo || d2 != dd)
-			return -1;
-		*day = v;
-		return 0;
-	}
-	return text_parse_date(s, strlen(s), day);
+	return text_parse_day(s, day);
 }

@@ -3,6 +3,7 @@
  * The fold runs over every unit name at start-up and every query, so ASCII never leaves C. */
 #include "text/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -274,4 +275,39 @@ bad:
 	out->len = o.start;
 	out->data[out->len] = '\0';
 	return -1;
+}
+
+int
+text_parse_day(const char *s, int32_t *day)
+{
+	if (s == NULL)
+		return -1;
+	int y, mo, dd, used = 0;
+	while (*s == ' ')
+		s++;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &dd, &used) == 3) {
+		for (const char *p = s + used; *p; p++)
+			if (*p != ' ')
+				return -1;
+		if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || dd < 1 || dd > 31)
+			return -1;
+		int32_t v = text_days_from_civil(y, mo, dd);
+		int y2, m2, d2;
+		text_civil_from_days(v, &y2, &m2, &d2);
+		if (y2 != y || m2 != mo || d2 != dd)
+			return -1;
+		*day = v;
+		return 0;
+	}
+	return text_parse_date(s, strlen(s), day);
+}
+
+const char *
+text_date_str(arena_t *a, int32_t days)
+{
+	buf_t b = BUF_INIT;
+	text_format_date(days, &b);
+	char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
 }

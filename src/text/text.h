@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 
 /* 1 if code point c counts as part of a word for folding and collation: letters,
@@ -52,6 +53,11 @@ int text_parse_int(const char *p, size_t n, int64_t *out /* OUT */);
  * blanks, and returns -1 on a bad or impossible date or a year outside 1900..2999. */
 int text_parse_date(const char *p, size_t n, int32_t *days /* OUT */);
 void text_format_date(int32_t days, buf_t *out);
+/* A day as people and programs write it: "dd/mm/yyyy" (as text_parse_date) or
+ * "yyyy-mm-dd", surrounding blanks ignored. 0 with *days, or -1. */
+int text_parse_day(const char *s, int32_t *days /* OUT */);
+/* text_format_date into arena a. */
+const char *text_date_str(arena_t *a, int32_t days);
 /* Calendar conversions (proleptic Gregorian) behind the two above: days since 1970-01-01
  * from a year, month (1-12) and day, unchecked (validate with the round trip); and back. */
 int32_t text_days_from_civil(int y, int m, int d);

@@ -153,6 +153,13 @@ test_preview_refusals_and_confirm(void **state)
 	assert_int_equal(r.status, 200);
 	expect_in(&r.body, "chưa có lần nhập nào kèm ngày hiệu lực");
 	hc_resp_free(&r);
+	/* the national administrator finds it in the menu; nobody else sees the link */
+	r = ha_req(port, &admin, "GET", "/", NULL, 0);
+	expect_in(&r.body, "<a href=\"/admin/registry\">");
+	hc_resp_free(&r);
+	r = ha_req(port, &province, "GET", "/", NULL, 0);
+	assert_null(strstr(buf_cstr(&r.body), "/admin/registry"));
+	hc_resp_free(&r);
 	/* a province's administrator is not the whole system's */
 	r = ha_req(port, &province, "GET", "/admin/registry", NULL, 0);
 	assert_int_equal(r.status, 403);
