@@ -156,16 +156,18 @@ cmp_found(const void *a, const void *b)
 	return x->partial - y->partial;
 }
 
-/* The units of the earlier tree that unit id's earlier figure adds up (partial 0) or
- * reports apart (partial 1), once each, none inside another one kept before it, only
- * those with figures in a campaign issued by issuer (an index of that tree; -1: none),
- * in the earlier tree's order. *same: the unit itself is there. -1 on a store error. */
+/* The units of the earlier tree that the earlier figure of units ids[0..nids) adds up
+ * (partial 0) or reports apart (partial 1), once each, none inside another one kept
+ * before it, only those with figures in a campaign issued by issuer (an index of that
+ * tree; -1: none), in the earlier tree's order. *same: the one unit asked for is there
+ * itself. -1 on a store error. */
 static int
-resolve(store_t *st, const unit_tree_t *past, int32_t issuer, int64_t id, found_t **out, size_t *n,
-        int *same)
+resolve(store_t *st, const unit_tree_t *past, int32_t issuer, const int64_t *ids, size_t nids,
+        found_t **out, size_t *n, int *same)
 {
 	walk_t w = {.st = st, .t = past};
-	walk_unit(&w, id, 0, 0);
+	for (size_t k = 0; k < nids; k++)
+		walk_unit(&w, ids[k], 0, 0);
 	free(w.seen);
 	*out = NULL;
 	*n = 0;
@@ -196,7 +198,7 @@ resolve(store_t *st, const unit_tree_t *past, int32_t issuer, int64_t id, found_
 			w.f[kept++] = w.f[k];
 	}
 	/* (a partial unit holding a full one: both stay, apart) */
-	if (kept == 1 && !w.f[0].partial && past->units[w.f[0].idx].id == id)
+	if (nids == 1 && kept == 1 && !w.f[0].partial && past->units[w.f[0].idx].id == ids[0])
 		*same = 1;
 	*out = w.f;
 	*n = kept;
@@ -277,8 +279,22 @@ make_row(const cmp_env_t *env, const cmp_current_t *cur, const live_campaign_t *
 		r->cur[k] = tmp[res->items[k].col];
 	found_t *f;
 	size_t nf;
-	int same;
-	if (resolve(env->store, past, issuer, u->id, &f, &nf, &same) < 0)
+	int same, rc;
+	if (u->closed) {
+		/* a closed locality still holding bodies not yet placed: what it holds now is
+		 * those bodies, so its earlier figure is theirs, not the whole old locality's
+		 * (which would read as a collapse) */
+		int64_t *ids = xmalloc(((size_t)(u->end - i) + 1) * sizeof *ids);
+		size_t nids = 0;
+		for (int32_t k = i + 1; k < u->end; k++)
+			if (!t->units[k].closed)
+				ids[nids++] = t->units[k].id;
+		rc = resolve(env->store, past, issuer, ids, nids, &f, &nf, &same);
+		free(ids);
+	} else {
+		rc = resolve(env->store, past, issuer, &u->id, 1, &f, &nf, &same);
+	}
+	if (rc < 0)
 		return -1;
 	add_past(env, lcp, past, res, f, nf, tmp, r);
 	free(f);
@@ -489,7 +505,7 @@ cmp_choices(const cmp_env_t *env, const cmp_current_t *cur, cmp_choice_t **out, 
 		found_t *f;
 		size_t nf;
 		int same;
-		if (resolve(env->store, past, unit_tree_find_id(past, e->issuer), uid, &f, &nf,
+		if (resolve(env->store, past, unit_tree_find_id(past, e->issuer), &uid, 1, &f, &nf,
 		            &same) < 0) {
 			ret = CMP_ERR_STORE;
 			break;

@@ -290,6 +290,20 @@ test_hai_phong_2026_against_2022(void **state)
 		same++;
 	}
 	assert_true(same > 0);
+
+	/* Quận Hải An, closed, still holds what is not placed yet: its offices (no reports)
+	 * and the schools of Phường Nam Hải (split: they wait). Its earlier figure is what it
+	 * holds — Nam Hải's schools — not the whole old district's */
+	int32_t ha = idx(t26, "306");
+	assert_true(t26->units[ha].closed);
+	assert_true(unit_tree_find_code(t26, "HA-11419-TH") >= 0);
+	cmp_current_t hold = {live_of(t26, cid26), t26, ha, 0};
+	cmp_result_t res3;
+	assert_int_equal(cmp_build(&env, &hold, cid22, &res3), CMP_OK);
+	assert_true(res3.rows[0].is_unit);
+	assert_int_equal(res3.rows[0].how, CMP_LINEAGE);
+	assert_int_equal(res3.rows[0].past[k2], total22("11419", col22));
+	assert_true(total22("306", col22) > total22("11419", col22));
 }
 
 int
