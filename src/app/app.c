@@ -252,6 +252,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 {
 	memset(app, 0, sizeof *app);
 	pthread_mutex_init(&app->tree_mu, NULL);
+	pthread_mutex_init(&app->days_mu, NULL);
 	pthread_mutex_init(&app->touch_mu, NULL);
 	pthread_mutex_init(&app->jobs_mu, NULL);
 	pthread_cond_init(&app->jobs_cv, NULL);
@@ -459,6 +460,26 @@ cache_tree(app_t *app, unit_tree_t *t, unit_tree_t **drop)
 	return nd;
 }
 
+int
+app_campaign_day(app_t *app, int64_t id, int32_t *day)
+{
+	struct app_campaign_day *slot = &app->days[(uint64_t)id % APP_CAMPAIGN_DAYS];
+	pthread_mutex_lock(&app->days_mu);
+	int hit = slot->id == id && id != 0;
+	if (hit)
+		*day = slot->day;
+	pthread_mutex_unlock(&app->days_mu);
+	if (hit)
+		return 1;
+	int rc = campaign_tree_day(app->store, id, day);
+	if (rc == 1) {
+		pthread_mutex_lock(&app->days_mu);
+		*slot = (struct app_campaign_day){id, *day};
+		pthread_mutex_unlock(&app->days_mu);
+	}
+	return rc;
+}
+
 unit_tree_t *
 app_tree_at(app_t *app, int32_t day)
 {
@@ -551,6 +572,9 @@ watch(void *arg)
 		if (ext != seen) { /* roll-ups are rebuilt from the store on their next read */
 			seen = ext;
 			rep_live_forget(app->live, 0);
+			pthread_mutex_lock(&app->days_mu);
+			memset(app->days, 0, sizeof app->days);
+			pthread_mutex_unlock(&app->days_mu);
 		}
 		app_touch_flush(app);
 		if (tick % 300 == 0) {
@@ -610,6 +634,7 @@ app_close(app_t *app)
 	free(app->assets);
 	free(app->static_dir);
 	pthread_mutex_destroy(&app->tree_mu);
+	pthread_mutex_destroy(&app->days_mu);
 	pthread_mutex_destroy(&app->touch_mu);
 	pthread_mutex_destroy(&app->jobs_mu);
 	pthread_cond_destroy(&app->jobs_cv);

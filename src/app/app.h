@@ -26,6 +26,15 @@ typedef struct app {
 #define APP_TREES 6
 	unit_tree_t *trees[APP_TREES];
 	unsigned tree_next;
+	/* campaign id -> the day it adds up on (app_campaign_day), direct-mapped; a
+	 * campaign's day never changes once it exists, so only another process's writes
+	 * (the watcher) empty it */
+#define APP_CAMPAIGN_DAYS 256
+	pthread_mutex_t days_mu;
+	struct app_campaign_day {
+		int64_t id; /* 0 = empty */
+		int32_t day;
+	} days[APP_CAMPAIGN_DAYS];
 	struct rep_live *live;     /* loaded campaigns with their roll-ups (service/reporting.c) */
 	auth_throttle_t *throttle; /* failed sign-ins per username */
 	auth_throttle_t *ip_throttle;  /* failed sign-ins per client IP */
@@ -78,6 +87,9 @@ unit_tree_t *app_tree_at(app_t *app, int32_t day);
 /* The tree campaign id adds up on (campaign_tree_day), referenced; today's when the
  * campaign is unknown. */
 unit_tree_t *app_campaign_tree(app_t *app, int64_t id);
+/* campaign_tree_day, remembered: every request under /campaigns/:id asks. 1, 0 no such
+ * campaign, -1 error. */
+int app_campaign_day(app_t *app, int64_t id, int32_t *day /* OUT */);
 /* Rebuild the tree from the store now. */
 int app_tree_reload(app_t *app);
 

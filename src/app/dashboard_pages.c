@@ -44,7 +44,7 @@ campaign_row(const store_campaign_t *c, void *p)
 	 * the units it covered are on the 2022 tree */
 	int32_t day;
 	app_t *app = http_req_app(l->req);
-	if (campaign_tree_day(app->store, c->id, &day) != 1)
+	if (app_campaign_day(app, c->id, &day) != 1)
 		day = unit_today();
 	if (l->t == NULL || !unit_tree_covers(l->t, day)) {
 		l->t = app_tree_at(app, day);

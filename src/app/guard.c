@@ -122,7 +122,7 @@ unit_tree_t *
 app_campaign_tree(app_t *app, int64_t id)
 {
 	int32_t day;
-	if (campaign_tree_day(app->store, id, &day) == 1)
+	if (app_campaign_day(app, id, &day) == 1)
 		return app_tree_at(app, day);
 	return app_tree(app);
 }
@@ -138,7 +138,7 @@ resolve_day(http_req_t *req, const http_route_t *route)
 	c->day = unit_today();
 	if (strstr(route->pattern, "campaigns/:id") && (p = http_req_param(req, "id")) &&
 	    text_parse_int(p, strlen(p), &id) == 0 && id > 0 &&
-	    campaign_tree_day(app->store, id, &c->day) == 1) {
+	    app_campaign_day(app, id, &c->day) == 1) {
 		c->day_given = 1;
 	} else if ((p = http_req_param(req, "ngay")) || (p = http_req_param(req, "as_of"))) {
 		while (*p == ' ')
