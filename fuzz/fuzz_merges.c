@@ -3,7 +3,8 @@
  * against a fresh in-memory store holding a small tree with bodies. Checks: the parser's
  * rows are well formed; a refused plan writes nothing; an accepted plan applies, the trees
  * of the eve and of the date build with every unit under the root, and planning the same
- * files again finds nothing to do (idempotence). */
+ * files again finds nothing to do (idempotence); the same bytes as a placement CSV write
+ * nothing when refused and leave well-formed trees when accepted. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mm.nrows == 0 || e.n)
 			abort();
 		for (size_t k = 0; k < mm.nrows; k++)
-			if (!reg_valid_code(mm.rows[k].new_code) ||
-			    !reg_valid_code(mm.rows[k].old_code) || mm.rows[k].line < 2)
+			if (!units_valid_code(mm.rows[k].new_code) ||
+			    !units_valid_code(mm.rows[k].old_code) || mm.rows[k].line < 2)
 				abort();
 	} else if (e.n == 0) {
 		abort();
@@ -118,6 +119,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	registry_plan_free(&p);
 	if (store_units_generation(st) != gen)
 		abort();
+	/* the same bytes as a placement CSV (code,parent_code) for the bodies left waiting:
+	 * refused = nothing written; accepted = the trees still build */
+	registry_place_stats_t ps;
+	if (registry_place_csv(st, map, mlen, 0, &ps, err, sizeof err) < 0) {
+		if (store_units_generation(st) != gen)
+			abort();
+	} else {
+		check_tree(st, day - 1);
+		check_tree(st, day);
+	}
 	store_close(st);
 	return 0;
 }
