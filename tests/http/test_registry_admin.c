@@ -14,10 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "app/app.h"
 #include "core/file.h"
 #include "domain/accounts.h"
+#include "domain/demo.h"
 #include "helper_app.h"
+#include "service/reporting.h"
 #include "text/text.h"
 
 #define PASSWORD "Danh-muc-kiem-tra-7"
@@ -29,6 +33,7 @@ static unsigned short port;
 static ha_client_t admin, province;
 static char *units07, *merges07;
 static size_t units07_len, merges07_len;
+static int64_t cid22; /* the demo's 2022 campaign, with reports from Hải An's schools */
 
 static size_t
 sink(char *p, size_t s, size_t n, void *ud)
@@ -98,6 +103,56 @@ expect_in(const buf_t *b, const char *needle)
 		fail_msg("expected \"%s\" in: %.3000s", needle, buf_cstr((buf_t *)b));
 }
 
+/* Submit school code's 2022 report with 2.bao = bao through the reporting service. */
+static int
+submit22(const unit_tree_t *t, const char *code, int64_t bao)
+{
+	live_campaign_t *lc;
+	if (rep_live_get(app.live, app.store, t, cid22, &lc) != REP_OK)
+		return -1;
+	arena_t a = ARENA_INIT;
+	rep_values_t v;
+	rep_values_init(&a, lc->c->tpl, &v);
+	const tpl_item_t *it = template_item(lc->c->tpl, "2.bao");
+	v.num[it->col] = bao;
+	v.has[it->col] = 1;
+	rep_ctx_t cx = {app.store, t, app.live, &a, 1665000000, {0, "operator", "", NULL, 0, 1},
+	                NULL};
+	rep_input_t in = {.op = REP_SUBMIT, .values = &v, .expected_version = -1};
+	rep_outcome_t out;
+	rep_rc_t rc = rep_apply(&cx, lc, unit_tree_find_code(t, code), &in, &out);
+	arena_free(&a);
+	return rc == REP_OK ? 0 : -1;
+}
+
+/* The 2022 dashboard of unit code as the API answers it: the totals and each child's code
+ * and totals, as one JSON text (the units' own fields, validity included, left out). */
+static char *
+dashboard22(const char *code)
+{
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s", (long long)cid22, code);
+	hc_resp_t r = ha_req(port, &admin, "GET", path, NULL, 0);
+	assert_int_equal(r.status, 200);
+	json_error_t je;
+	json_t *doc = json_loadb(r.body.data, r.body.len, 0, &je);
+	hc_resp_free(&r);
+	assert_non_null(doc);
+	json_t *kids = json_array(), *c;
+	size_t k;
+	json_array_foreach(json_object_get(doc, "children"), k, c)
+	        json_array_append_new(kids, json_pack("{s:O,s:O,s:O}", "code",
+	                                              json_object_get(c, "code"), "name",
+	                                              json_object_get(c, "name"), "totals",
+	                                              json_object_get(c, "totals")));
+	json_t *keep = json_pack("{s:O,s:o}", "totals", json_object_get(doc, "totals"), "children",
+	                         kids);
+	char *s = json_dumps(keep, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(keep);
+	json_decref(doc);
+	return s;
+}
+
 static int
 setup(void **state)
 {
@@ -110,6 +165,15 @@ setup(void **state)
 	                  &units07_len, err, sizeof err) < 0 ||
 	    file_read_all(TEST_SOURCE_DIR "/data/dvhc/merges-2025-07-01.csv", 1 << 24, &merges07,
 	                  &merges07_len, err, sizeof err) < 0)
+		return -1;
+	unit_tree_t *t = app_tree(&app);
+	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &cid22);
+	const char *schools[] = {"HA-11413-TH", "HA-11413-THCS", "HA-11419-TH", "HA-11422-MN",
+	                         "TL-11755-TH"};
+	for (int k = 0; rc == 0 && k < 5; k++)
+		rc = submit22(t, schools[k], 3 + k);
+	unit_tree_unref(t);
+	if (rc < 0)
 		return -1;
 	ha_user(&app, "quantri.vn", "VN", ROLE_ADMIN, PASSWORD);
 	ha_user(&app, "quantri.hp", "31", ROLE_ADMIN, PASSWORD);
@@ -207,6 +271,10 @@ test_preview_refusals_and_confirm(void **state)
 	snprintf(path, sizeof path, "%.*s", n, act);
 	buf_reset(&out);
 
+	/* the bug: importing the later registry rewrote quận Hải An's 2022 totals */
+	char *ha_before = dashboard22("306"), *hp_before = dashboard22("31");
+	assert_non_null(strstr(ha_before, "\"2.bao\":18")); /* 3 + 4 + 5 + 6 */
+
 	/* confirmed: applied, the tree of today is the new one */
 	char body[200];
 	snprintf(body, sizeof body, "csrf=%s", admin.csrf);
@@ -235,6 +303,20 @@ test_preview_refusals_and_confirm(void **state)
 		provinces += t->units[k].depth == 1 && t->units[k].is_locality && !t->units[k].closed;
 	assert_int_equal(provinces, 34);
 	unit_tree_unref(t);
+	/* ... and the 2022 campaign still adds up on the 2022 tree, figure for figure */
+	char *ha_after = dashboard22("306"), *hp_after = dashboard22("31");
+	assert_string_equal(ha_after, ha_before);
+	assert_string_equal(hp_after, hp_before);
+	free(ha_before);
+	free(ha_after);
+	free(hp_before);
+	free(hp_after);
+	char p22[200];
+	snprintf(p22, sizeof p22, "/campaigns/%lld/units/11413", (long long)cid22);
+	r = ha_req(port, &admin, "GET", p22, NULL, 0);
+	assert_int_equal(r.status, 200);
+	expect_in(&r.body, "Phường Đằng Lâm"); /* 11413 of 2022, not today's Phường Hải An */
+	hc_resp_free(&r);
 
 	/* again: nothing to do, nothing written */
 	gen = store_units_generation(app.store);
