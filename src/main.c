@@ -33,7 +33,7 @@ typedef struct opts {
 	const char *unit, *role, *name, *email, *password, *province;
 	const char *campaign, *as;
 	const char *as_of, *merges;
-	int dry_run;
+	int dry_run, carry_roles;
 	unsigned seed;
 	unsigned threads;
 	int scale;
@@ -51,11 +51,12 @@ usage(FILE *f)
 	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
 	      "        trên hay loại bằng cách này\n"
 	      "  units import DANH_MỤC.csv --as-of NGÀY [--merges BẢNG_SÁP_NHẬP.csv] [--dry-run]\n"
-	      "        [--db PATH]\n"
+	      "        [--carry-roles] [--db PATH]\n"
 	      "        nhập danh mục hành chính mới có hiệu lực từ NGÀY (2025-07-01 hoặc\n"
 	      "        01/07/2025) mà không viết lại lịch sử: in bản xem trước (số đơn vị mở,\n"
 	      "        đóng, đổi cấp trên, cảnh báo, cơ quan/trường học chờ xếp lại) rồi ghi,\n"
-	      "        trừ khi có --dry-run\n"
+	      "        trừ khi có --dry-run; --carry-roles: tài khoản có vai trò ở đơn vị được\n"
+	      "        sáp nhập toàn bộ được cấp cùng vai trò ở đơn vị kế thừa\n"
 	      "  units pending [--db PATH]           cơ quan, trường học chờ xếp vào đơn vị mới\n"
 	      "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; parent_code\n"
 	      "        là - thì đơn vị đóng cùng đơn vị cũ, để trống thì vẫn chờ)\n"
@@ -115,6 +116,9 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->merges;
 		else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
+			continue;
+		} else if (!strcmp(a, "--carry-roles")) {
+			o->carry_roles = 1;
 			continue;
 		} else if (!strcmp(a, "--seed")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
@@ -276,19 +280,30 @@ import_dated(store_t *st, const opts_t *o)
 	}
 	if (plan.nothing_to_do) {
 		printf("Không có gì để ghi.\n");
-		rc = 0;
+	} else {
+		char source[600];
+		snprintf(source, sizeof source, "%s%s%s", o->args[1], o->merges ? " + " : "",
+		         o->merges ? o->merges : "");
+		if (registry_apply(st, &plan, 0, source, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			goto done;
+		}
+		printf("Đã ghi.%s\n", waiting ? " Xếp các đơn vị chờ bằng: suotdoi units place "
+		                                 "TỆP.csv (cột code,parent_code)."
+		                               : "");
+	}
+	/* also on a second run: it is how a failed carry is tried again */
+	size_t carried = 0;
+	if (o->carry_roles && registry_carry_roles(st, as_of, 0, &carried, err, sizeof err) < 0) {
+		fprintf(stderr, "Danh mục đã ghi, nhưng chưa chuyển được vai trò: %s (chạy lại lệnh "
+		                "với --carry-roles để thử lại)\n",
+		        err);
 		goto done;
 	}
-	char source[600];
-	snprintf(source, sizeof source, "%s%s%s", o->args[1], o->merges ? " + " : "",
-	         o->merges ? o->merges : "");
-	if (registry_apply(st, &plan, 0, source, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		goto done;
-	}
-	printf("Đã ghi.%s\n", waiting ? " Xếp các đơn vị chờ bằng: suotdoi units place TỆP.csv "
-	                                 "(cột code,parent_code)."
-	                               : "");
+	if (o->carry_roles)
+		printf("Đã cấp %zu vai trò ở đơn vị kế thừa cho tài khoản có vai trò ở đơn vị được "
+		       "sáp nhập toàn bộ.\n",
+		       carried);
 	rc = 0;
 done:
 	registry_plan_free(&plan);
@@ -353,8 +368,9 @@ cmd_units(opts_t *o)
 		usage(stderr);
 		return 2;
 	}
-	if ((o->merges || o->dry_run) && !o->as_of) {
-		fprintf(stderr, "--merges và --dry-run chỉ dùng khi nhập danh mục có ngày hiệu lực "
+	if ((o->merges || o->dry_run || o->carry_roles) && !o->as_of) {
+		fprintf(stderr, "--merges, --dry-run và --carry-roles chỉ dùng khi nhập danh mục có "
+		                "ngày hiệu lực "
 		                "(--as-of NGÀY).\n");
 		return 2;
 	}

@@ -140,11 +140,11 @@ static const http_route_t routes[] = {
          "unit:campaign.manage", page_campaign_status},
         /* the registry through time (src/app/registry_pages.c): two registry files of
          * ~1 MB each, in a multipart body */
-        {HTTP_GET, "/admin/registry", "done", 0, "root:system.manage", page_registry},
+        {HTTP_GET, "/admin/registry", "done roles", 0, "root:system.manage", page_registry},
         {HTTP_POST, "/admin/registry/preview", "as_of_day csrf", REGISTRY_MAX,
          "root:system.manage", page_registry_preview},
-        {HTTP_POST, "/admin/registry/uploads/:uid/apply", "csrf", FORM_MAX, "root:system.manage",
-         page_registry_confirm},
+        {HTTP_POST, "/admin/registry/uploads/:uid/apply", "carry_roles csrf", FORM_MAX,
+         "root:system.manage", page_registry_confirm},
         {HTTP_GET, "/admin/registry/pending", "done", 0, "root:system.manage",
          page_registry_pending},
         {HTTP_GET, "/admin/registry/pending.csv", "", 0, "root:system.manage",

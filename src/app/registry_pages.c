@@ -91,9 +91,13 @@ int
 page_registry(http_req_t *req)
 {
 	const char *done = http_req_param(req, "done");
+	const char *roles = http_req_param(req, "roles");
+	int64_t nroles = 0;
 	json_t *ctx = json_object();
 	if (done && *done)
 		json_object_set_new(ctx, "done", json_string(done));
+	if (roles && text_parse_int(roles, strlen(roles), &nroles) == 0 && nroles > 0)
+		json_object_set_new(ctx, "roles_carried", json_integer((json_int_t)nroles));
 	return render_main(req, 200, ctx);
 }
 
@@ -221,7 +225,8 @@ typedef struct confirm {
 	int64_t generation;
 	char *units, *merges, *source;
 	size_t units_len, merges_len;
-	int status;
+	int status, carry_roles;
+	size_t carried;
 	char err[8192];
 } confirm_t;
 
@@ -275,6 +280,14 @@ confirm_work(void *arg)
 		store_registry_upload_delete(c->app->store, c->uid, 0);
 		app_tree_reload(c->app);
 		c->status = 303;
+		char rerr[512];
+		if (c->carry_roles && registry_carry_roles(c->app->store, c->as_of, c->by,
+		                                           &c->carried, rerr, sizeof rerr) < 0) {
+			snprintf(c->err, sizeof c->err,
+			         "Đã nhập danh mục, nhưng chưa cấp được vai trò ở đơn vị kế thừa: %s",
+			         rerr);
+			c->status = 500;
+		}
 	}
 	registry_plan_free(&plan);
 }
@@ -284,7 +297,9 @@ confirm_answer(http_req_t *req, void *arg)
 {
 	confirm_t *c = arg;
 	if (c->status == 303)
-		return http_redirect(req, 303, "/admin/registry?done=imported");
+		return http_redirect(req, 303,
+		                     arena_printf(http_req_arena(req),
+		                                  "/admin/registry?done=imported&roles=%zu", c->carried));
 	json_t *ctx = json_pack("{s:s}", "error", c->err);
 	return render_main(req, c->status, ctx);
 }
@@ -308,6 +323,8 @@ page_registry_confirm(http_req_t *req)
 	c->app = app;
 	c->uid = uid;
 	c->by = app_req_user(req)->id;
+	const char *cr = http_req_param(req, "carry_roles");
+	c->carry_roles = cr && !strcmp(cr, "1");
 	return app_offload(req, confirm_work, confirm_answer, c);
 }
 

@@ -185,6 +185,15 @@ int registry_apply(store_t *st, const registry_plan_t *plan, int64_t by, const c
 
 void registry_plan_free(registry_plan_t *plan);
 
+/* After a dated import on as_of, opt-in: for every role held on a locality that closed on
+ * the eve with exactly one successor, formed from it wholly, the same role on the
+ * successor (the old role stays, for the past campaigns). A second run grants nothing.
+ * One transaction, a "role.grant" audit entry per role added. by: user id, 0 = the
+ * command line. *granted (may be NULL): roles added. 0, or -1 with err (Vietnamese;
+ * nothing written). */
+int registry_carry_roles(store_t *st, int32_t as_of, int64_t by, size_t *granted /* OUT */,
+                         char *err, size_t errlen);
+
 /* ---- bodies waiting for a parent ---- */
 
 typedef struct registry_pending {

@@ -21,6 +21,7 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
+#include "service/registry.h"
 #include "service/reporting.h"
 #include "text/text.h"
 
@@ -34,6 +35,40 @@ static ha_client_t admin, province;
 static char *units07, *merges07;
 static size_t units07_len, merges07_len;
 static int64_t cid22; /* the demo's 2022 campaign, with reports from Hải An's schools */
+static int64_t hp_admin, ha_officer; /* roles on 31 (merged wholly), 306 (abolished) */
+
+typedef struct roles_of {
+	int64_t units[8];
+	int n;
+} roles_of_t;
+
+static int
+role_unit(const store_role_t *r, void *p)
+{
+	roles_of_t *o = p;
+	if (o->n < 8)
+		o->units[o->n++] = r->unit_id;
+	return 0;
+}
+
+static int
+roles_count(int64_t user)
+{
+	roles_of_t o = {{0}, 0};
+	assert_int_equal(store_roles_of_user(app.store, user, role_unit, &o), 0);
+	return o.n;
+}
+
+static int
+holds_on(int64_t user, int64_t unit_id)
+{
+	roles_of_t o = {{0}, 0};
+	assert_int_equal(store_roles_of_user(app.store, user, role_unit, &o), 0);
+	for (int k = 0; k < o.n; k++)
+		if (o.units[k] == unit_id)
+			return 1;
+	return 0;
+}
 
 static size_t
 sink(char *p, size_t s, size_t n, void *ud)
@@ -176,7 +211,8 @@ setup(void **state)
 	if (rc < 0)
 		return -1;
 	ha_user(&app, "quantri.vn", "VN", ROLE_ADMIN, PASSWORD);
-	ha_user(&app, "quantri.hp", "31", ROLE_ADMIN, PASSWORD);
+	hp_admin = ha_user(&app, "quantri.hp", "31", ROLE_ADMIN, PASSWORD);
+	ha_officer = ha_user(&app, "pgd.ha", "306", ROLE_OVERSEER, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ha_login(port, &admin, "quantri.vn", PASSWORD) != 303 ||
 	    ha_login(port, &province, "quantri.hp", PASSWORD) != 303)
@@ -275,15 +311,33 @@ test_preview_refusals_and_confirm(void **state)
 	char *ha_before = dashboard22("306"), *hp_before = dashboard22("31");
 	assert_non_null(strstr(ha_before, "\"2.bao\":18")); /* 3 + 4 + 5 + 6 */
 
-	/* confirmed: applied, the tree of today is the new one */
+	/* confirmed, with the roles carried to the successors of wholly merged units: the
+	 * tree of today is the new one */
 	char body[200];
-	snprintf(body, sizeof body, "csrf=%s", admin.csrf);
+	snprintf(body, sizeof body, "csrf=%s&carry_roles=1", admin.csrf);
 	r = ha_req(port, &admin, "POST", path, body, 0);
 	assert_int_equal(r.status, 303);
 	char loc[200];
 	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
-	assert_string_equal(loc, "/admin/registry?done=imported");
+	assert_non_null(strstr(loc, "/admin/registry?done=imported&roles="));
+	assert_int_not_equal(atoi(strstr(loc, "roles=") + 6), 0);
 	hc_resp_free(&r);
+	/* Hải Phòng's administrator: also on the new city now, the old role kept; Hải An's
+	 * officer: the district was abolished, nothing to carry */
+	snprintf(body, sizeof body, "csrf=%s", admin.csrf);
+	assert_int_equal(roles_count(hp_admin), 2);
+	assert_int_equal(roles_count(ha_officer), 1);
+	{
+		unit_tree_t *nt = app_tree(&app);
+		assert_true(holds_on(hp_admin, nt->units[unit_tree_find_code(nt, "31")].id));
+		unit_tree_unref(nt);
+		size_t again = 9;
+		char rerr[300];
+		assert_int_equal(registry_carry_roles(app.store, text_days_from_civil(2025, 7, 1), 0,
+		                                      &again, rerr, sizeof rerr),
+		                 0);
+		assert_int_equal(again, 0); /* a second run grants nothing */
+	}
 	assert_int_not_equal(store_units_generation(app.store), gen);
 	int32_t jul1 = text_days_from_civil(2025, 7, 1);
 	assert_int_equal(store_registry_date(app.store), jul1);
