@@ -411,15 +411,14 @@ covering_collect(const store_campaign_t *c, void *p)
 		cv->cap = cv->cap ? cv->cap * 2 : 64;
 		cv->rows = xrealloc(cv->rows, size_mul(cv->cap, sizeof *cv->rows));
 	}
-	cv->rows[cv->n++] = (covering_row_t){
-	        .id = c->id,
-	        .issuer = c->issuer_unit_id,
-	        .parent = c->parent_id,
-	        .day = campaign_own_day(c->start_date, c->created_at),
-	        .year = c->year,
-	        .open = !strcmp(c->status, "open"),
-	        .draft = !strcmp(c->status, "draft"),
-	        .name = arena_strdup(cv->a, c->name)};
+	cv->rows[cv->n++] = (covering_row_t){.id = c->id,
+	                                     .issuer = c->issuer_unit_id,
+	                                     .parent = c->parent_id,
+	                                     .day = campaign_own_day(c->start_date, c->created_at),
+	                                     .year = c->year,
+	                                     .open = !strcmp(c->status, "open"),
+	                                     .draft = !strcmp(c->status, "draft"),
+	                                     .name = arena_strdup(cv->a, c->name)};
 	return 0;
 }
 

@@ -34,9 +34,9 @@ app_now(void)
 typedef struct req_ctx {
 	app_user_t *user;
 	unit_tree_t *tree;
-	int32_t day;       /* of the tree */
-	int day_resolved;  /* day is set */
-	int day_given;     /* asked for: a campaign's day, or ngay/as_of */
+	int32_t day;      /* of the tree */
+	int day_resolved; /* day is set */
+	int day_given;    /* asked for: a campaign's day, or ngay/as_of */
 } req_ctx_t;
 
 static req_ctx_t *
@@ -146,10 +146,11 @@ resolve_day(http_req_t *req, const http_route_t *route)
 		if (*p && app_parse_day(p, &c->day) < 0) {
 			c->day_resolved = 1;
 			deny(req, 400,
-			     arena_printf(http_req_arena(req),
-			                  "Ngày \"%s\" không hợp lệ: hãy viết theo dạng ngày/tháng/năm "
-			                  "(01/07/2025) hoặc năm-tháng-ngày (2025-07-01).",
-			                  p));
+			     arena_printf(
+			             http_req_arena(req),
+			             "Ngày \"%s\" không hợp lệ: hãy viết theo dạng ngày/tháng/năm "
+			             "(01/07/2025) hoặc năm-tháng-ngày (2025-07-01).",
+			             p));
 			return -1;
 		}
 		c->day_given = *p != '\0';
@@ -157,8 +158,8 @@ resolve_day(http_req_t *req, const http_route_t *route)
 		/* a unit that is no longer in today's tree: its pages show its last day */
 		unit_tree_t *t = app_tree(app);
 		int32_t last;
-		if (unit_tree_find_code(t, p) < 0 && store_unit_code_last_day(app->store, p, &last) == 1 &&
-		    last != STORE_DAY_OPEN)
+		if (unit_tree_find_code(t, p) < 0 &&
+		    store_unit_code_last_day(app->store, p, &last) == 1 && last != STORE_DAY_OPEN)
 			c->day = last;
 		unit_tree_unref(t);
 	}

@@ -32,12 +32,11 @@ body_json(const registry_body_t *b, arena_t *a)
 	for (size_t k = 0; k < b->ncandidates; k++)
 		json_array_append_new(cands, ref_json(&b->candidates[k]));
 	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:o,s:o,s:b,s:b,s:I}", "code", b->code,
-	                 "body_code", b->code, "name",
-	                 b->name, "kind_name", b->kind_name, "holder", ref_json(&b->holder),
-	                 "holder_closed_from", app_fmt_date(a, b->holder_last_day + 1),
-	                 "auto_placed", b->auto_placed, "new_parent", ref_json(&b->new_parent),
-	                 "candidates", cands, "more_candidates",
-	                 b->candidates_total > b->ncandidates, "abolished",
+	                 "body_code", b->code, "name", b->name, "kind_name", b->kind_name, "holder",
+	                 ref_json(&b->holder), "holder_closed_from",
+	                 app_fmt_date(a, b->holder_last_day + 1), "auto_placed", b->auto_placed,
+	                 "new_parent", ref_json(&b->new_parent), "candidates", cands,
+	                 "more_candidates", b->candidates_total > b->ncandidates, "abolished",
 	                 !b->holder_has_successor, "below", (json_int_t)b->nbelow);
 }
 
@@ -53,10 +52,9 @@ history_row(const store_registry_import_t *r, void *p)
 	if (json_array_size(h->rows) >= 20)
 		return 1;
 	json_array_append_new(
-	        h->rows,
-	        json_pack("{s:s,s:s,s:s,s:s}", "as_of", text_date_str(h->a, r->as_of), "at",
-	                  text_date_str(h->a, (int32_t)((r->at + 7 * 3600) / 86400)), "source",
-	                  r->source, "summary", r->summary));
+	        h->rows, json_pack("{s:s,s:s,s:s,s:s}", "as_of", text_date_str(h->a, r->as_of),
+	                           "at", text_date_str(h->a, (int32_t)((r->at + 7 * 3600) / 86400)),
+	                           "source", r->source, "summary", r->summary));
 	return 0;
 }
 
@@ -109,13 +107,13 @@ plan_json(http_req_t *req, const registry_plan_t *p)
 	const registry_counts_t *n = &p->n;
 	json_t *counts = json_pack(
 	        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "bodies_waiting",
-	        (json_int_t)n->bodies_waiting, "rows", (json_int_t)n->rows,
-	        "merge_rows", (json_int_t)n->merge_rows, "base", (json_int_t)n->base, "unchanged",
+	        (json_int_t)n->bodies_waiting, "rows", (json_int_t)n->rows, "merge_rows",
+	        (json_int_t)n->merge_rows, "base", (json_int_t)n->base, "unchanged",
 	        (json_int_t)n->unchanged, "opened", (json_int_t)n->opened, "closed",
-	        (json_int_t)n->closed, "renamed", (json_int_t)n->renamed, "moved", (json_int_t)n->moved,
-	        "corrected", (json_int_t)n->corrected, "lineage", (json_int_t)n->lineage,
-	        "bodies_moved", (json_int_t)n->bodies_moved, "bodies_to_place",
-	        (json_int_t)n->bodies_to_place, "closed_without_successor",
+	        (json_int_t)n->closed, "renamed", (json_int_t)n->renamed, "moved",
+	        (json_int_t)n->moved, "corrected", (json_int_t)n->corrected, "lineage",
+	        (json_int_t)n->lineage, "bodies_moved", (json_int_t)n->bodies_moved,
+	        "bodies_to_place", (json_int_t)n->bodies_to_place, "closed_without_successor",
 	        (json_int_t)n->closed_without_successor);
 	json_t *changes = json_array();
 	for (size_t k = 0; k < p->nchanges && k < SHOW_CHANGES; k++) {
@@ -130,12 +128,12 @@ plan_json(http_req_t *req, const registry_plan_t *p)
 		                   : (c->what & REGISTRY_CH_MOVE) && (c->what & REGISTRY_CH_OPEN)
 		                           ? " (đổi cấp trên)"
 		                           : "";
-		json_array_append_new(
-		        changes,
-		        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "what",
-		                  arena_printf(a, "%s%s", what, also), "code", c->code, "name", c->name,
-		                  "old_name", c->old_name, "parent", c->parent_code, "old_parent",
-		                  c->old_parent_code, "line", (json_int_t)c->line));
+		json_array_append_new(changes,
+		                      json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "what",
+		                                arena_printf(a, "%s%s", what, also), "code",
+		                                c->code, "name", c->name, "old_name", c->old_name,
+		                                "parent", c->parent_code, "old_parent",
+		                                c->old_parent_code, "line", (json_int_t)c->line));
 	}
 	json_t *waiting = json_array(), *moved = json_array();
 	size_t shown = 0;
@@ -184,8 +182,7 @@ page_registry_preview(http_req_t *req)
 	if (registry_plan(app->store, units->data, units->len, with_merges ? merges->data : NULL,
 	                  with_merges ? merges->len : 0, as_of, &plan, err, sizeof err) < 0) {
 		registry_plan_free(&plan);
-		return render_main(req, 400,
-		                   json_pack("{s:s,s:s}", "ngay", ngay, "error", err));
+		return render_main(req, 400, json_pack("{s:s,s:s}", "ngay", ngay, "error", err));
 	}
 	store_registry_upload_t up = {
 	        .user_id = app_req_user(req)->id,
@@ -209,10 +206,10 @@ page_registry_preview(http_req_t *req)
 	json_t *pj = plan_json(req, &plan);
 	registry_plan_free(&plan);
 	json_object_set_new(pj, "upload", json_integer((json_int_t)uid));
-	json_object_set_new(pj, "files",
-	                    json_string(with_merges ? arena_printf(a, "%s, %s", up.units_name,
-	                                                           up.merges_name)
-	                                            : up.units_name));
+	json_object_set_new(
+	        pj, "files",
+	        json_string(with_merges ? arena_printf(a, "%s, %s", up.units_name, up.merges_name)
+	                                : up.units_name));
 	return app_render_page(req, 200, "registry_preview", "Xem trước: nhập danh mục đơn vị", pj);
 }
 
@@ -270,7 +267,8 @@ confirm_work(void *arg)
 		c->status = 409;
 	} else if (plan.generation != c->generation) {
 		snprintf(c->err, sizeof c->err,
-		         "Danh mục đơn vị đã thay đổi từ lúc xem trước. Hãy tải tệp lên và xem trước "
+		         "Danh mục đơn vị đã thay đổi từ lúc xem trước. Hãy tải tệp lên và xem "
+		         "trước "
 		         "lại. Không có dữ liệu nào được ghi.");
 		c->status = 409;
 	} else if (registry_apply(c->app->store, &plan, c->by, c->source, c->err, sizeof c->err) <
@@ -284,7 +282,8 @@ confirm_work(void *arg)
 		if (c->carry_roles && registry_carry_roles(c->app->store, c->as_of, c->by,
 		                                           &c->carried, rerr, sizeof rerr) < 0) {
 			snprintf(c->err, sizeof c->err,
-			         "Đã nhập danh mục, nhưng chưa cấp được vai trò ở đơn vị kế thừa: %s",
+			         "Đã nhập danh mục, nhưng chưa cấp được vai trò ở đơn vị kế thừa: "
+			         "%s",
 			         rerr);
 			c->status = 500;
 		}
@@ -299,7 +298,8 @@ confirm_answer(http_req_t *req, void *arg)
 	if (c->status == 303)
 		return http_redirect(req, 303,
 		                     arena_printf(http_req_arena(req),
-		                                  "/admin/registry?done=imported&roles=%zu", c->carried));
+		                                  "/admin/registry?done=imported&roles=%zu",
+		                                  c->carried));
 	json_t *ctx = json_pack("{s:s}", "error", c->err);
 	return render_main(req, c->status, ctx);
 }
@@ -347,9 +347,10 @@ render_pending(http_req_t *req, int status, json_t *ctx)
 		json_array_append_new(rows, body_json(&pend.bodies[k], a));
 	json_object_set_new(ctx, "bodies", rows);
 	json_object_set_new(ctx, "total", json_integer((json_int_t)pend.nbodies));
-	json_object_set_new(ctx, "more", json_integer((json_int_t)(
-	                                         pend.nbodies > SHOW_BODIES ? pend.nbodies - SHOW_BODIES
-	                                                                    : 0)));
+	json_object_set_new(
+	        ctx, "more",
+	        json_integer(
+	                (json_int_t)(pend.nbodies > SHOW_BODIES ? pend.nbodies - SHOW_BODIES : 0)));
 	json_object_set_new(ctx, "has_bodies", json_boolean(pend.nbodies > 0));
 	registry_pending_free(&pend);
 	return app_render_page(req, status, "registry_pending", "Đơn vị chờ xếp vào đơn vị mới",
@@ -396,19 +397,21 @@ page_registry_place(http_req_t *req)
 			continue;
 		const char *eq = strchr(kv[k].value, '=');
 		if (eq == NULL || eq == kv[k].value)
-			return render_pending(req, 400,
-			                      json_pack("{s:s}", "error",
-			                                "Lựa chọn không hợp lệ; hãy tải lại trang."));
+			return render_pending(
+			        req, 400,
+			        json_pack("{s:s}", "error",
+			                  "Lựa chọn không hợp lệ; hãy tải lại trang."));
 		const char *parent = eq + 1;
 		rows[n++] = (registry_place_row_t){
 		        0, arena_strndup(a, kv[k].value, (size_t)(eq - kv[k].value)),
 		        strcmp(parent, "-") == 0 ? "" : parent};
 	}
 	if (n == 0)
-		return render_pending(req, 400,
-		                      json_pack("{s:s}", "error",
-		                                "Chưa chọn đơn vị nào: hãy chọn nơi chuyển đến (hoặc "
-		                                "giải thể) cho ít nhất một đơn vị."));
+		return render_pending(
+		        req, 400,
+		        json_pack("{s:s}", "error",
+		                  "Chưa chọn đơn vị nào: hãy chọn nơi chuyển đến (hoặc "
+		                  "giải thể) cho ít nhất một đơn vị."));
 	registry_place_stats_t s = {0, 0};
 	char err[4096];
 	int rc = registry_place(app->store, rows, n, app_req_user(req)->id, &s, err, sizeof err);
@@ -421,9 +424,9 @@ page_registry_place_csv(http_req_t *req)
 	app_t *app = http_req_app(req);
 	const http_part_t *f = http_req_file(req, "file");
 	if (f == NULL || f->len == 0)
-		return render_pending(req, 400,
-		                      json_pack("{s:s}", "error",
-		                                "Hãy chọn tệp CSV có cột code,parent_code."));
+		return render_pending(
+		        req, 400,
+		        json_pack("{s:s}", "error", "Hãy chọn tệp CSV có cột code,parent_code."));
 	registry_place_stats_t s = {0, 0};
 	char err[4096];
 	int rc = registry_place_csv(app->store, f->data, f->len, app_req_user(req)->id, &s, err,
@@ -450,7 +453,7 @@ page_registry_pending_csv(http_req_t *req)
 		for (size_t c = 0; c < b->ncandidates; c++)
 			buf_printf(&cands, "%s%s %s", c ? "; " : "", b->candidates[c].code,
 			           b->candidates[c].name);
-		const char *cells[] = {b->code, "", b->name, b->holder.code, b->holder.name,
+		const char *cells[] = {b->code,         "", b->name, b->holder.code, b->holder.name,
 		                       buf_cstr(&cands)};
 		for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
 			if (c)
@@ -467,7 +470,6 @@ page_registry_pending_csv(http_req_t *req)
 		buf_free(&cands);
 	}
 	registry_pending_free(&pend);
-	http_resp_header(req, "Content-Disposition",
-	                 "attachment; filename=\"don-vi-cho-xep.csv\"");
+	http_resp_header(req, "Content-Disposition", "attachment; filename=\"don-vi-cho-xep.csv\"");
 	return http_reply_buf(req, 200, "text/csv; charset=utf-8", &out);
 }

@@ -25,7 +25,7 @@ typedef struct carry {
 	struct grant {
 		int64_t user_id, unit_id;
 		const char *role, *username;
-	} *g;
+	} * g;
 	size_t ng, capg;
 	const unit_tree_t *eve;
 	int32_t as_of;
@@ -173,14 +173,16 @@ registry_carry_roles(store_t *st, int32_t as_of, int64_t by, size_t *granted, ch
 		buf_free(&path);
 		if (arc < 0) {
 			store_tx_rollback(st);
-			snprintf(err, errlen, "Không ghi được nhật ký; không vai trò nào được chuyển.");
+			snprintf(err, errlen,
+			         "Không ghi được nhật ký; không vai trò nào được chuyển.");
 			goto out;
 		}
 		n++;
 	}
 	if (store_tx_commit(st) < 0) {
-		snprintf(err, errlen, "Lỗi cơ sở dữ liệu khi ghi vai trò; không vai trò nào được "
-		                      "chuyển.");
+		snprintf(err, errlen,
+		         "Lỗi cơ sở dữ liệu khi ghi vai trò; không vai trò nào được "
+		         "chuyển.");
 		goto out;
 	}
 	if (granted)

@@ -175,13 +175,12 @@ dashboard22(const char *code)
 	assert_non_null(doc);
 	json_t *kids = json_array(), *c;
 	size_t k;
-	json_array_foreach(json_object_get(doc, "children"), k, c)
-	        json_array_append_new(kids, json_pack("{s:O,s:O,s:O}", "code",
-	                                              json_object_get(c, "code"), "name",
-	                                              json_object_get(c, "name"), "totals",
-	                                              json_object_get(c, "totals")));
-	json_t *keep = json_pack("{s:O,s:o}", "totals", json_object_get(doc, "totals"), "children",
-	                         kids);
+	json_array_foreach(json_object_get(doc, "children"), k, c) json_array_append_new(
+	        kids,
+	        json_pack("{s:O,s:O,s:O}", "code", json_object_get(c, "code"), "name",
+	                  json_object_get(c, "name"), "totals", json_object_get(c, "totals")));
+	json_t *keep =
+	        json_pack("{s:O,s:o}", "totals", json_object_get(doc, "totals"), "children", kids);
 	char *s = json_dumps(keep, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(keep);
 	json_decref(doc);
@@ -267,37 +266,37 @@ test_preview_refusals_and_confirm(void **state)
 	int64_t gen = store_units_generation(app.store);
 
 	/* refusals, each naming what to fix, nothing written */
-	assert_int_equal(preview(&admin, "31/02/2025", units07, units07_len, merges07, merges07_len,
-	                         &out),
-	                 400);
+	assert_int_equal(
+	        preview(&admin, "31/02/2025", units07, units07_len, merges07, merges07_len, &out),
+	        400);
 	expect_in(&out, "Ngày hiệu lực không hợp lệ");
 	buf_reset(&out);
 	buf_t bad = BUF_INIT;
 	buf_append(&bad, merges07, merges07_len);
 	buf_puts(&bad, "31,Thành phố Hải Phòng,99999,Xã Không Có,full\n");
-	assert_int_equal(preview(&admin, "01/07/2025", units07, units07_len, bad.data, bad.len, &out),
-	                 400);
+	assert_int_equal(
+	        preview(&admin, "01/07/2025", units07, units07_len, bad.data, bad.len, &out), 400);
 	expect_in(&out, "99999");
 	expect_in(&out, "Không có dữ liệu nào được ghi");
 	buf_reset(&out);
 	buf_reset(&bad);
 	buf_append(&bad, merges07, merges07_len);
 	buf_puts(&bad, "31,Thành phố Hải Phòng,11413,Phường Đằng Lâm,toàn phần\n");
-	assert_int_equal(preview(&admin, "01/07/2025", units07, units07_len, bad.data, bad.len, &out),
-	                 400);
+	assert_int_equal(
+	        preview(&admin, "01/07/2025", units07, units07_len, bad.data, bad.len, &out), 400);
 	expect_in(&out, "dòng 10669");
 	buf_reset(&out);
 	buf_free(&bad);
 	expect_unchanged(gen);
 
 	/* the preview: counts and the bodies, still nothing written */
-	assert_int_equal(preview(&admin, "01/07/2025", units07, units07_len, merges07, merges07_len,
-	                         &out),
-	                 200);
+	assert_int_equal(
+	        preview(&admin, "01/07/2025", units07, units07_len, merges07, merges07_len, &out),
+	        200);
 	expect_in(&out, "Xem trước: danh mục có hiệu lực từ 01/07/2025");
 	expect_in(&out, "Xác nhận nhập danh mục");
-	expect_in(&out, "HA-PGDDT");     /* waits: its district was abolished */
-	expect_in(&out, "HP-SGDDT");     /* follows Hải Phòng, merged wholly */
+	expect_in(&out, "HA-PGDDT");      /* waits: its district was abolished */
+	expect_in(&out, "HP-SGDDT");      /* follows Hải Phòng, merged wholly */
 	expect_in(&out, "<td>3355</td>"); /* rows of the registry */
 	expect_unchanged(gen);
 	const char *act = strstr(buf_cstr(&out), "/admin/registry/uploads/");
@@ -333,8 +332,8 @@ test_preview_refusals_and_confirm(void **state)
 		unit_tree_unref(nt);
 		size_t again = 9;
 		char rerr[300];
-		assert_int_equal(registry_carry_roles(app.store, text_days_from_civil(2025, 7, 1), 0,
-		                                      &again, rerr, sizeof rerr),
+		assert_int_equal(registry_carry_roles(app.store, text_days_from_civil(2025, 7, 1),
+		                                      0, &again, rerr, sizeof rerr),
 		                 0);
 		assert_int_equal(again, 0); /* a second run grants nothing */
 	}
@@ -354,7 +353,8 @@ test_preview_refusals_and_confirm(void **state)
 	assert_true(hp >= 0);
 	int provinces = 0;
 	for (int32_t k = t->units[0].end - 1; k > 0; k--)
-		provinces += t->units[k].depth == 1 && t->units[k].is_locality && !t->units[k].closed;
+		provinces +=
+		        t->units[k].depth == 1 && t->units[k].is_locality && !t->units[k].closed;
 	assert_int_equal(provinces, 34);
 	unit_tree_unref(t);
 	/* ... and the 2022 campaign still adds up on the 2022 tree, figure for figure */
@@ -374,17 +374,17 @@ test_preview_refusals_and_confirm(void **state)
 
 	/* again: nothing to do, nothing written */
 	gen = store_units_generation(app.store);
-	assert_int_equal(preview(&admin, "01/07/2025", units07, units07_len, merges07, merges07_len,
-	                         &out),
-	                 200);
+	assert_int_equal(
+	        preview(&admin, "01/07/2025", units07, units07_len, merges07, merges07_len, &out),
+	        200);
 	expect_in(&out, "không có gì thay đổi");
 	assert_null(strstr(buf_cstr(&out), "Xác nhận nhập danh mục"));
 	buf_reset(&out);
 	assert_int_equal(store_units_generation(app.store), gen);
 	/* a date before the current tree's */
-	assert_int_equal(preview(&admin, "01/06/2025", units07, units07_len, merges07, merges07_len,
-	                         &out),
-	                 400);
+	assert_int_equal(
+	        preview(&admin, "01/06/2025", units07, units07_len, merges07, merges07_len, &out),
+	        400);
 	expect_in(&out, "01/07/2025");
 	assert_int_equal(store_units_generation(app.store), gen);
 	buf_free(&out);
@@ -425,8 +425,8 @@ test_place_waiting_bodies(void **state)
 
 	/* the form: one body placed, one closed with its district, the rest left waiting */
 	char body[400];
-	snprintf(body, sizeof body, "csrf=%s&place=HA-PGDDT%%3D%s&place=HA-UBND%%3D-&place=",
-	         admin.csrf, parent);
+	snprintf(body, sizeof body,
+	         "csrf=%s&place=HA-PGDDT%%3D%s&place=HA-UBND%%3D-&place=", admin.csrf, parent);
 	r = ha_req(port, &admin, "POST", "/admin/registry/place", body, 0);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
@@ -448,7 +448,8 @@ test_place_waiting_bodies(void **state)
 	const char *badcsv = "code,parent_code\nHA-TTGDNN,NOPE\n";
 	file_part_t f = {"file", "xep.csv", badcsv, strlen(badcsv)};
 	int64_t gen = store_units_generation(app.store);
-	assert_int_equal(post_multipart(&admin, "/admin/registry/place.csv", NULL, &f, 1, &out), 400);
+	assert_int_equal(post_multipart(&admin, "/admin/registry/place.csv", NULL, &f, 1, &out),
+	                 400);
 	expect_in(&out, "NOPE");
 	expect_in(&out, "Không có dữ liệu nào được ghi");
 	assert_int_equal(store_units_generation(app.store), gen);
@@ -456,7 +457,8 @@ test_place_waiting_bodies(void **state)
 	char good[200];
 	snprintf(good, sizeof good, "code,parent_code\nHA-TTGDNN,%s\nHA-HKH,\n", parent);
 	f = (file_part_t){"file", "xep.csv", good, strlen(good)};
-	assert_int_equal(post_multipart(&admin, "/admin/registry/place.csv", NULL, &f, 1, &out), 303);
+	assert_int_equal(post_multipart(&admin, "/admin/registry/place.csv", NULL, &f, 1, &out),
+	                 303);
 	buf_free(&out);
 	t = app_tree(&app);
 	int32_t tt = unit_tree_find_code(t, "HA-TTGDNN");

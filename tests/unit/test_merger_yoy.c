@@ -133,8 +133,8 @@ setup(void **state)
 	                  &merges_len, err, sizeof err) < 0)
 		return -1;
 	registry_plan_t plan;
-	int rc = registry_plan(st, units, ulen, merges, merges_len, text_days_from_civil(2025, 7, 1),
-	                       &plan, err, sizeof err);
+	int rc = registry_plan(st, units, ulen, merges, merges_len,
+	                       text_days_from_civil(2025, 7, 1), &plan, err, sizeof err);
 	if (rc == 0)
 		rc = registry_apply(st, &plan, 0, "test", err, sizeof err);
 	registry_plan_free(&plan);
@@ -285,8 +285,8 @@ test_hai_phong_2026_against_2022(void **state)
 		if (t26->units[row->unit].is_locality || !is_reporting_body(&t26->units[row->unit]))
 			continue;
 		assert_int_equal(row->how, CMP_SAME);
-		assert_int_equal(row->past[k2], total22(t22->units[unit_tree_find_id(t22, row->id)].code,
-		                                        col22));
+		assert_int_equal(row->past[k2],
+		                 total22(t22->units[unit_tree_find_id(t22, row->id)].code, col22));
 		same++;
 	}
 	assert_true(same > 0);
