@@ -88,6 +88,9 @@ struct http_server {
 	pthread_cond_t idle;
 	long inflight; /* requests between the URI callback and completion; under mu */
 	long suspended; /* of which suspended (http_req_suspend), not yet resumed; under mu */
+	/* requests in a handler, a suspension or a continuation, not yet replied: only they
+	 * can suspend; once stopping, no request enters (503); under mu */
+	long handling;
 };
 
 typedef struct resp_header {
@@ -138,6 +141,7 @@ struct http_req {
 	int (*cont)(http_req_t *req, void *arg);
 	void *cont_arg;
 	int suspended;
+	int handling; /* counted in srv->handling */
 	void *user;
 	int replied;
 	int queued;
@@ -732,6 +736,9 @@ collect_params(http_req_t *req)
 
 static void handled(http_req_t *req, int rc);
 
+static void route_request(http_req_t *req);
+static void handling_end(http_req_t *req);
+
 /* Final call: the whole request is in. */
 static void
 req_finish(http_req_t *req)
@@ -751,6 +758,41 @@ req_finish(http_req_t *req)
 	}
 	if (collect_params(req) != 0)
 		return;
+	/* Once stopping, no request enters a handler: it could suspend after the stop waited
+	 * for the suspended ones, and MHD aborts when stopped with a connection suspended. */
+	pthread_mutex_lock(&srv->mu);
+	int refuse = atomic_load(&srv->stopping);
+	if (!refuse) {
+		srv->handling++;
+		req->handling = 1;
+	}
+	pthread_mutex_unlock(&srv->mu);
+	if (refuse) {
+		fail(req, 503, "Máy chủ đang dừng để khởi động lại; hãy thử lại sau ít giây.");
+		return;
+	}
+	route_request(req);
+	handling_end(req);
+}
+
+/* The request leaves the handlers unless it is suspended (it comes back on resume). */
+static void
+handling_end(http_req_t *req)
+{
+	if (!req->handling || req->suspended)
+		return;
+	req->handling = 0;
+	pthread_mutex_lock(&req->srv->mu);
+	if (--req->srv->handling == 0)
+		pthread_cond_broadcast(&req->srv->idle);
+	pthread_mutex_unlock(&req->srv->mu);
+}
+
+/* The before hook (the guard), then the route's handler. */
+static void
+route_request(http_req_t *req)
+{
+	http_server_t *srv = req->srv;
 	const http_route_t *route = req->route;
 	if (srv->cfg.before != NULL) {
 		int rc = srv->cfg.before(req, route);
@@ -818,6 +860,7 @@ req_resumed(http_req_t *req)
 	int (*cont)(http_req_t *, void *) = req->cont;
 	req->cont = NULL;
 	handled(req, cont(req, req->cont_arg));
+	handling_end(req);
 }
 
 /* ---------------------------------------------------------------- MHD callbacks */
@@ -939,11 +982,14 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	access_log(srv, req, toe);
 	for (struct defer *d = req->defers; d; d = d->next)
 		d->fn(d->arg);
+	int handling = req->handling; /* ended without a reply (the client went away) */
 	buf_free(&req->body);
 	arena_free(&req->arena);
 	free(req);
 	pthread_mutex_lock(&srv->mu);
 	if (--srv->inflight == 0)
+		pthread_cond_broadcast(&srv->idle);
+	if (handling && --srv->handling == 0)
 		pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->mu);
 }
@@ -1122,7 +1168,8 @@ http_server_stop(http_server_t *srv)
 	 * MHD forbids stopping with connections suspended). Its work ends; wait for it. */
 	if (srv->suspended > 0)
 		log_warn("http: waiting for %ld suspended request(s) to be resumed", srv->suspended);
-	while (srv->suspended > 0)
+	/* and for every request in a handler: it may still suspend (no new one enters) */
+	while (srv->suspended > 0 || srv->handling > 0)
 		pthread_cond_wait(&srv->idle, &srv->mu);
 	long left = srv->inflight;
 	pthread_mutex_unlock(&srv->mu);

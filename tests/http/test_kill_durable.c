@@ -87,7 +87,8 @@ typedef struct worker {
 	shared_t sh;
 	ha_client_t c;
 	long last_acked; /* 0: none */
-	long other;      /* answers that were neither 200 nor a dropped connection */
+	long other;      /* answers that were neither 200, a 503 of a stopping server, nor a
+	                  * dropped connection */
 } worker_t;
 
 static atomic_int acks;
@@ -115,6 +116,8 @@ save_loop(void *arg)
 		if (st == 200) {
 			w->last_acked = v;
 			atomic_fetch_add(&acks, 1);
+		} else if (st == 503) {
+			break; /* refused: the server is stopping (nothing written) */
 		} else if (st != 0) {
 			w->other++;
 			break;
@@ -181,7 +184,7 @@ check_savers(const char *path, shared_t sh, worker_t *w, pthread_t *th)
 	for (int i = 0; i < NW; i++) {
 		long got = stored_count(d, sh.campaign, schools[i]);
 		if (w[i].other)
-			fail_msg("%s: %ld answers that were neither 200 nor a dropped connection",
+			fail_msg("%s: %ld answers that were neither 200, 503 nor a dropped connection",
 			         schools[i], w[i].other);
 		if (got != w[i].last_acked && got != w[i].last_acked + 1)
 			fail_msg("%s: acknowledged %ld, stored %ld", schools[i], w[i].last_acked,
