@@ -210,7 +210,7 @@ import_dated(store_t *st, const opts_t *o)
 {
 	char err[8192];
 	int32_t as_of;
-	if (registry_parse_day(o->as_of, &as_of) < 0) {
+	if (text_parse_day(o->as_of, &as_of) < 0) {
 		fprintf(stderr,
 		        "Ngày hiệu lực \"%s\" không hợp lệ; hãy viết dạng 2025-07-01 hoặc "
 		        "01/07/2025.\n",

@@ -142,8 +142,6 @@ unit_tree_t *app_req_swap_tree(http_req_t *req, unit_tree_t *t);
 void app_req_keep_tree(http_req_t *req, unit_tree_t *t);
 /* 1 when the request asked for its day (a campaign's, or "ngay"/"as_of"). */
 int app_req_day_given(http_req_t *req);
-/* Parse a day as people and programs write it: "dd/mm/yyyy" or "yyyy-mm-dd". 0 or -1. */
-int app_parse_day(const char *s, int32_t *day /* OUT */);
 /* The user's roles as grants on tree t (roles on units missing from t are dropped). The
  * array lives in the request arena. */
 size_t app_user_grants(http_req_t *req, const unit_tree_t *t, access_grant_t **out /* OUT */);

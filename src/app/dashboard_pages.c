@@ -391,8 +391,7 @@ page_campaign_unit(http_req_t *req)
  * district it joined. Each row carries "code", the unit's code in that tree (its
  * /campaigns/ID/units/CODE). */
 typedef struct covering_row {
-	int64_t id, issuer, parent;
-	int32_t day; /* start date, else the day it was created (campaign_tree_day) */
+	int64_t id, issuer;
 	int year, open, draft;
 	const char *name;
 } covering_row_t;
@@ -413,37 +412,11 @@ covering_collect(const store_campaign_t *c, void *p)
 	}
 	cv->rows[cv->n++] = (covering_row_t){.id = c->id,
 	                                     .issuer = c->issuer_unit_id,
-	                                     .parent = c->parent_id,
-	                                     .day = campaign_own_day(c->start_date, c->created_at),
 	                                     .year = c->year,
 	                                     .open = !strcmp(c->status, "open"),
 	                                     .draft = !strcmp(c->status, "draft"),
 	                                     .name = arena_strdup(cv->a, c->name)};
 	return 0;
-}
-
-static int
-cmp_row_id(const void *a, const void *b)
-{
-	int64_t x = (*(const covering_row_t *const *)a)->id;
-	int64_t y = (*(const covering_row_t *const *)b)->id;
-	return (x > y) - (x < y);
-}
-
-/* The day campaign r adds up on: the day of the top of its adoption chain, as
- * campaign_tree_day reads it, here from the rows already read. 0 when a campaign of the
- * chain is missing (then today's tree, as app_campaign_tree does). */
-static int32_t
-chain_day(covering_row_t *const *by_id, size_t n, const covering_row_t *r)
-{
-	for (int hops = 0; r->parent != 0; hops++) {
-		covering_row_t key = {.id = r->parent}, *kp = &key;
-		covering_row_t *const *f = bsearch(&kp, by_id, n, sizeof *by_id, cmp_row_id);
-		if (!f || hops >= 63)
-			return 0;
-		r = *f;
-	}
-	return r->day;
 }
 
 json_t *
@@ -453,33 +426,22 @@ rep_campaigns_covering(http_req_t *req, int32_t unit)
 	int64_t unit_id = app_req_tree(req)->units[unit].id;
 	covering_t cv = {.a = http_req_arena(req)};
 	json_t *out = json_array();
+	/* read them all first: no store call inside another's callback */
 	if (store_campaigns_each(app->store, covering_collect, &cv) < 0) {
 		free(cv.rows);
 		return out;
 	}
-	covering_row_t **by_id = xmalloc(size_mul(cv.n ? cv.n : 1, sizeof *by_id));
-	for (size_t k = 0; k < cv.n; k++)
-		by_id[k] = &cv.rows[k];
-	qsort(by_id, cv.n, sizeof *by_id, cmp_row_id);
-	/* the trees used, one reference each: campaigns share a few epochs */
-	unit_tree_t *trees[8];
-	size_t ntrees = 0;
+	unit_tree_t *t = NULL; /* the last campaign's tree (kept by the request) */
 	for (size_t k = 0; k < cv.n; k++) {
 		const covering_row_t *r = &cv.rows[k];
 		if (r->draft)
 			continue;
-		int32_t day = chain_day(by_id, cv.n, r);
-		if (day <= 0)
+		int32_t day;
+		if (app_campaign_day(app, r->id, &day) != 1)
 			day = unit_today();
-		unit_tree_t *t = NULL;
-		for (size_t m = 0; m < ntrees && !t; m++)
-			if (unit_tree_covers(trees[m], day))
-				t = trees[m];
-		if (!t) {
+		if (t == NULL || !unit_tree_covers(t, day)) {
 			t = app_tree_at(app, day);
-			if (ntrees == sizeof trees / sizeof *trees)
-				unit_tree_unref(trees[--ntrees]);
-			trees[ntrees++] = t;
+			app_req_keep_tree(req, t);
 		}
 		int32_t i = unit_tree_find_id(t, unit_id);
 		int32_t issuer = unit_tree_find_id(t, r->issuer);
@@ -490,9 +452,6 @@ rep_campaigns_covering(http_req_t *req, int32_t unit)
 		                                "name", r->name, "year", r->year, "open", r->open,
 		                                "code", t->units[i].code));
 	}
-	for (size_t m = 0; m < ntrees; m++)
-		unit_tree_unref(trees[m]);
-	free(by_id);
 	free(cv.rows);
 	return out;
 }

@@ -112,12 +112,6 @@ app_req_day_given(http_req_t *req)
 	return ctx_of(req)->day_given;
 }
 
-int
-app_parse_day(const char *s, int32_t *day)
-{
-	return text_parse_day(s, day);
-}
-
 unit_tree_t *
 app_campaign_tree(app_t *app, int64_t id)
 {
@@ -143,7 +137,7 @@ resolve_day(http_req_t *req, const http_route_t *route)
 	} else if ((p = http_req_param(req, "ngay")) || (p = http_req_param(req, "as_of"))) {
 		while (*p == ' ')
 			p++;
-		if (*p && app_parse_day(p, &c->day) < 0) {
+		if (*p && text_parse_day(p, &c->day) < 0) {
 			c->day_resolved = 1;
 			deny(req, 400,
 			     arena_printf(
@@ -155,13 +149,19 @@ resolve_day(http_req_t *req, const http_route_t *route)
 		}
 		c->day_given = *p != '\0';
 	} else if ((p = http_req_param(req, "code")) && *p) {
-		/* a unit that is no longer in today's tree: its pages show its last day */
+		/* a unit that is no longer in today's tree: its pages show its last day; one
+		 * that is: today's tree is the request's */
 		unit_tree_t *t = app_tree(app);
 		int32_t last;
-		if (unit_tree_find_code(t, p) < 0 &&
-		    store_unit_code_last_day(app->store, p, &last) == 1 && last != STORE_DAY_OPEN)
-			c->day = last;
-		unit_tree_unref(t);
+		if (unit_tree_find_code(t, p) >= 0) {
+			c->tree = t;
+			http_req_defer(req, release_tree, t);
+		} else {
+			if (store_unit_code_last_day(app->store, p, &last) == 1 &&
+			    last != STORE_DAY_OPEN)
+				c->day = last;
+			unit_tree_unref(t);
+		}
 	}
 	c->day_resolved = 1;
 	return 0;

@@ -163,7 +163,7 @@ page_registry_preview(http_req_t *req)
 	const char *ngay = http_req_param(req, "as_of_day");
 	int32_t as_of;
 	json_t *ctx = json_pack("{s:s}", "ngay", ngay ? ngay : "");
-	if (ngay == NULL || *ngay == '\0' || app_parse_day(ngay, &as_of) < 0) {
+	if (ngay == NULL || *ngay == '\0' || text_parse_day(ngay, &as_of) < 0) {
 		json_object_set_new(ctx, "error",
 		                    json_string("Ngày hiệu lực không hợp lệ: hãy nhập ngày theo "
 		                                "dạng ngày/tháng/năm, ví dụ 01/07/2025."));

@@ -3,7 +3,6 @@
  * day asked with ngay / as_of); a unit's history (where it sat before, what it was formed
  * from and what it became) comes from the store, each other unit read in the tree of its
  * own day. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,28 +97,22 @@ unit_on(http_req_t *req, int64_t id, int32_t day, const unit_tree_t **tree /* OU
 
 /* ---------- a unit's history: placements and lineage ---------- */
 
-/* Every placement (store_placements_each), read once per tree of today: a registry change
- * or a new epoch makes a new tree, and the next unit page reads them again. The tree is
- * referenced while it is the key, so its address cannot name another tree meanwhile. */
-static struct {
-	pthread_mutex_t mu;
-	unit_tree_t *tree;       /* today's tree when they were read */
-	store_placement_t *rows; /* by unit id, then valid_to */
-	size_t n;
-} placements = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-typedef struct pl_load {
+typedef struct pl_rows {
+	arena_t *a;
 	store_placement_t *rows;
 	size_t n, cap;
-} pl_load_t;
+} pl_rows_t;
 
 static int
 pl_add(const store_placement_t *p, void *ctx)
 {
-	pl_load_t *l = ctx;
+	pl_rows_t *l = ctx;
 	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->rows = xrealloc(l->rows, size_mul(l->cap, sizeof *l->rows));
+		l->cap = l->cap ? l->cap * 2 : 4;
+		store_placement_t *g = arena_alloc(l->a, l->cap * sizeof *g);
+		if (l->n)
+			memcpy(g, l->rows, l->n * sizeof *g);
+		l->rows = g;
 	}
 	l->rows[l->n++] = *p;
 	return 0;
@@ -130,43 +123,13 @@ static size_t
 placements_of(http_req_t *req, int64_t id, store_placement_t **out)
 {
 	app_t *app = http_req_app(req);
-	unit_tree_t *now = app_tree(app), *drop = now;
-	size_t n = 0;
-	*out = NULL;
-	pthread_mutex_lock(&placements.mu);
-	if (placements.tree != now) {
-		pl_load_t l = {0};
-		if (store_placements_each(app->store, pl_add, &l) < 0) {
-			log_error("reading unit placements failed");
-			free(l.rows);
-		} else {
-			free(placements.rows);
-			drop = placements.tree; /* the old key; now is kept as the new one */
-			placements.tree = now;
-			placements.rows = l.rows;
-			placements.n = l.n;
-		}
+	pl_rows_t l = {http_req_arena(req), NULL, 0, 0};
+	if (store_placements_of(app->store, id, pl_add, &l) < 0) {
+		log_error("reading the placements of unit %lld failed", (long long)id);
+		l.n = 0;
 	}
-	if (placements.tree == now) {
-		size_t lo = 0, hi = placements.n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (placements.rows[mid].unit_id < id)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		while (lo + n < placements.n && placements.rows[lo + n].unit_id == id)
-			n++;
-		if (n) {
-			*out = arena_alloc(http_req_arena(req), n * sizeof **out);
-			memcpy(*out, placements.rows + lo, n * sizeof **out);
-		}
-	}
-	pthread_mutex_unlock(&placements.mu);
-	if (drop)
-		unit_tree_unref(drop);
-	return n;
+	*out = l.rows;
+	return l.n;
 }
 
 typedef struct lineage_rows {

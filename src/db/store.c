@@ -78,6 +78,13 @@ store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *),
 }
 
 int
+store_placements_of(store_t *st, int64_t unit_id,
+                    int (*cb)(const store_placement_t *, void *), void *ctx)
+{
+	return st->ops->placements_of(st, unit_id, cb, ctx);
+}
+
+int
 store_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx)
 {
 	return st->ops->lineage_each(st, cb, ctx);

@@ -109,6 +109,9 @@ typedef struct store_registry_import {
  * lineage rows where unit_id is the new or the old unit / recorded imports (newest
  * first). Callback returns non-zero to stop (that value is returned); -1 on error. */
 int store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx);
+/* The placements of one unit, by valid_to. */
+int store_placements_of(store_t *st, int64_t unit_id,
+                        int (*cb)(const store_placement_t *, void *), void *ctx);
 int store_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
 int store_lineage_of(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
                      void *ctx);
@@ -594,6 +597,8 @@ typedef struct store_ops {
 	                   size_t errlen);
 	int (*placements_each)(store_t *st, int (*cb)(const store_placement_t *, void *),
 	                       void *ctx);
+	int (*placements_of)(store_t *st, int64_t unit_id,
+	                     int (*cb)(const store_placement_t *, void *), void *ctx);
 	int (*lineage_each)(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
 	int (*lineage_of)(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
 	                  void *ctx);

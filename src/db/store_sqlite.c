@@ -518,6 +518,7 @@ enum {
 	Q_ACT_PHOTO_GET,
 	Q_ACT_PHOTO_DELETE,
 	Q_PLACEMENTS,
+	Q_PLACEMENTS_OF,
 	Q_LINEAGE,
 	Q_LINEAGE_OF,
 	Q_REG_IMPORTS,
@@ -588,6 +589,8 @@ static const char *const queries[Q_COUNT] = {
                          " IS NOT NULL",
         [Q_PLACEMENTS] = "SELECT unit_id,valid_to,parent_id FROM unit_placements"
                          " ORDER BY unit_id,valid_to",
+        [Q_PLACEMENTS_OF] = "SELECT unit_id,valid_to,parent_id FROM unit_placements"
+                            " WHERE unit_id=?1 ORDER BY valid_to",
         [Q_LINEAGE] = "SELECT new_id,old_id,kind FROM unit_lineage ORDER BY new_id,old_id",
         [Q_LINEAGE_OF] = "SELECT new_id,old_id,kind FROM unit_lineage WHERE new_id=?1"
                          " UNION ALL SELECT new_id,old_id,kind FROM unit_lineage WHERE old_id=?1"
@@ -1325,11 +1328,9 @@ out:
 /* ---- the registry through time ---- */
 
 static int
-sq_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx)
+placement_rows(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_placement_t *, void *),
+               void *ctx)
 {
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, Q_PLACEMENTS);
 	int rc, ret = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_placement_t p = {sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1),
@@ -1340,8 +1341,28 @@ sq_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), vo
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -1;
 	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	unlock(s);
 	return ret;
+}
+
+static int
+sq_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	return placement_rows(s, stmt(s, Q_PLACEMENTS), cb, ctx);
+}
+
+static int
+sq_placements_of(store_t *st, int64_t unit_id, int (*cb)(const store_placement_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_PLACEMENTS_OF);
+	sqlite3_bind_int64(q, 1, unit_id);
+	return placement_rows(s, q, cb, ctx);
 }
 
 static int
@@ -3883,6 +3904,7 @@ static const store_ops_t sqlite_ops = {
         .identity_version = sq_identity_version,
         .units_apply = sq_units_apply,
         .placements_each = sq_placements_each,
+        .placements_of = sq_placements_of,
         .lineage_each = sq_lineage_each,
         .lineage_of = sq_lineage_of,
         .registry_imports = sq_registry_imports,

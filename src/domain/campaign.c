@@ -75,7 +75,9 @@ read_day(const store_campaign_t *s, void *p)
 {
 	day_of_t *d = p;
 	d->parent = s->parent_id;
-	d->day = campaign_own_day(s->start_date, s->created_at);
+	/* its start date, or the day (Vietnam time) it was created when it has none */
+	d->day = s->start_date > 0 ? s->start_date
+	                           : (int32_t)((s->created_at + 7 * 3600) / 86400);
 	return 0;
 }
 

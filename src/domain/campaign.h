@@ -34,13 +34,6 @@ typedef struct campaign {
  * its adoption chain (an adoption adds up with the campaign it adopts), or the day it was
  * created when it has none (docs/data-model.md). 1, 0 no such campaign, -1 error. */
 int campaign_tree_day(store_t *st, int64_t id, int32_t *day /* OUT */);
-/* One campaign row's own day (before its adoption chain is followed): its start date, or
- * the day (Vietnam time) it was created when it has none. */
-static inline int32_t
-campaign_own_day(int32_t start_date, int64_t created_at)
-{
-	return start_date > 0 ? start_date : (int32_t)((created_at + 7 * 3600) / 86400);
-}
 
 /* Load campaign id with its template. 1 found, 0 not found, -1 error (err says). */
 int campaign_load(store_t *st, int64_t id, campaign_t **out /* OUT */, char *err, size_t errlen);

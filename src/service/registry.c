@@ -1605,8 +1605,3 @@ out:
 
 /* ---- helpers ---- */
 
-int
-registry_parse_day(const char *s, int32_t *day)
-{
-	return text_parse_day(s, day);
-}

@@ -234,10 +234,4 @@ int registry_place(store_t *st, const registry_place_row_t *rows, size_t n, int6
 int registry_place_csv(store_t *st, const char *csv, size_t len, int64_t by,
                        registry_place_stats_t *stats /* OUT */, char *err, size_t errlen);
 
-/* ---- helpers for the callers ---- */
-
-/* A date as people type it: "yyyy-mm-dd" or "dd/mm/yyyy" ("d/m/yyyy"). 0 with *day, or
- * -1. */
-int registry_parse_day(const char *s, int32_t *day /* OUT */);
-
 #endif

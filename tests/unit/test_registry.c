@@ -772,14 +772,14 @@ test_parse_day(void **state)
 {
 	(void)state;
 	int32_t d;
-	assert_int_equal(registry_parse_day("2025-07-01", &d), 0);
+	assert_int_equal(text_parse_day("2025-07-01", &d), 0);
 	assert_int_equal(d, text_days_from_civil(2025, 7, 1));
-	assert_int_equal(registry_parse_day("01/07/2025", &d), 0);
+	assert_int_equal(text_parse_day("01/07/2025", &d), 0);
 	assert_int_equal(d, text_days_from_civil(2025, 7, 1));
-	assert_int_equal(registry_parse_day("2025-02-30", &d), -1);
-	assert_int_equal(registry_parse_day("2025-07-01x", &d), -1);
-	assert_int_equal(registry_parse_day("hôm nay", &d), -1);
-	assert_int_equal(registry_parse_day(NULL, &d), -1);
+	assert_int_equal(text_parse_day("2025-02-30", &d), -1);
+	assert_int_equal(text_parse_day("2025-07-01x", &d), -1);
+	assert_int_equal(text_parse_day("hôm nay", &d), -1);
+	assert_int_equal(text_parse_day(NULL, &d), -1);
 }
 
 int
