@@ -11,6 +11,7 @@ PKGS=(
   libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
   poppler-utils python3-icalendar libxml2-utils libpq-dev
+  chromium chromium-driver
 )
 
 # make bench also needs the peers it measures against and the load generator.
