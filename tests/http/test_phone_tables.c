@@ -208,11 +208,10 @@ browser_start(void)
 	char err[1024] = "";
 	int ready = 0;
 	for (int i = 0; i < 100 && !ready; i++) {
+		usleep(100 * 1000); /* it listens after a moment */
 		json_t *v = wd("GET", "/status", NULL, err, sizeof err);
 		ready = json_is_true(json_object_get(v, "ready"));
 		json_decref(v);
-		if (!ready)
-			usleep(100 * 1000);
 	}
 	if (!ready) {
 		fprintf(stderr, "chromedriver did not start: %s\n", err);
