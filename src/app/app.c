@@ -117,6 +117,8 @@ static const http_route_t routes[] = {
          "unit:report.review", page_remind},
         {HTTP_GET, "/campaigns/:id/units/:code/phuluc.xlsx", "", 0, "unit:unit.view",
          page_export_phuluc},
+        {HTTP_GET, "/campaigns/:id/units/:code/phuluc.pdf", "", 0, "unit:unit.view",
+         page_export_phuluc_pdf},
         {HTTP_GET, "/campaigns/:id/units/:code/matrix", "format", 0, "unit:unit.view",
          page_export_matrix},
         {HTTP_GET, "/campaigns/:id/units/:code/compare", "with drafts", 0, "unit:unit.view",

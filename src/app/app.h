@@ -261,6 +261,7 @@ int page_values_import(http_req_t *req);
 int page_values_csv(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_export_phuluc(http_req_t *req);
+int page_export_phuluc_pdf(http_req_t *req);
 int page_export_matrix(http_req_t *req);
 /* year over year through the merge map (src/app/compare_pages.c) */
 int page_compare(http_req_t *req);
