@@ -285,6 +285,7 @@ int64_t app_notices_unread(http_req_t *req);
 /* The user's notices as JSON rows, newest first (NULL on a store error). */
 json_t *app_notices_json(http_req_t *req, int64_t before, int limit, int unread_only);
 int page_export_phuluc(http_req_t *req);
+int page_export_phuluc_pdf(http_req_t *req);
 int page_export_matrix(http_req_t *req);
 /* year over year through the merge map (src/app/compare_pages.c) */
 int page_compare(http_req_t *req);
@@ -319,6 +320,9 @@ json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_c
 json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
+/* Progress cards for the signed-in user's levels in open campaigns (home_pages.c): the
+ * chase board's counts per campaign and unit, with the links. */
+json_t *rep_home_progress(http_req_t *req);
 
 /* activities (src/app/activity_pages.c) */
 int page_activities(http_req_t *req);

@@ -108,6 +108,7 @@ counts_json(json_t *o, const chase_counts_t *c)
 	json_object_set_new(o, "approved", json_integer(c->r[R_APPROVED]));
 }
 
+<<<<<<< HEAD
 /* The last reminder of each unit (tree index) and whether it was escalated, from the
  * reminders of the campaign and of its adoptions (newest first). */
 typedef struct marks {
@@ -233,6 +234,26 @@ schedule_json(http_req_t *req, live_campaign_t *lc, int32_t i)
 	}
 	(void)i;
 	return o;
+=======
+void
+rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_state_t *st,
+                   int32_t from, int32_t to, rep_progress_t *out)
+{
+	chase_counts_t n = {0};
+	for (int32_t k = from; k < to; k++)
+		if (campaign_expects(c, t, k))
+			count_unit(&n, &st[k], campaign_due(c, t, k));
+	*out = (rep_progress_t){
+	        .expected = n.expected,
+	        .submitted = n.t[T_ONTIME] + n.t[T_LATE],
+	        .on_time = n.t[T_ONTIME],
+	        .late = n.t[T_LATE],
+	        .missing = n.t[T_MISSING],
+	        .waiting = n.r[R_WAITING],
+	        .returned = n.r[R_RETURNED],
+	        .approved = n.r[R_APPROVED],
+	};
+>>>>>>> home
 }
 
 int
