@@ -108,7 +108,6 @@ counts_json(json_t *o, const chase_counts_t *c)
 	json_object_set_new(o, "approved", json_integer(c->r[R_APPROVED]));
 }
 
-<<<<<<< HEAD
 /* The last reminder of each unit (tree index) and whether it was escalated, from the
  * reminders of the campaign and of its adoptions (newest first). */
 typedef struct marks {
@@ -234,7 +233,8 @@ schedule_json(http_req_t *req, live_campaign_t *lc, int32_t i)
 	}
 	(void)i;
 	return o;
-=======
+}
+
 void
 rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_state_t *st,
                    int32_t from, int32_t to, rep_progress_t *out)
@@ -253,7 +253,6 @@ rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_sta
 	        .returned = n.r[R_RETURNED],
 	        .approved = n.r[R_APPROVED],
 	};
->>>>>>> home
 }
 
 int
