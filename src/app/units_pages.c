@@ -373,6 +373,48 @@ add_details(json_t *o, const unit_tree_t *t, int32_t i)
 	json_object_set_new(o, "phone", json_string(u->phone));
 }
 
+/* The unread notices first on a signed-in home page: reminders, returns and escalations
+ * before the rest, at most 5, then a line to the full list. */
+static json_t *
+home_notices(http_req_t *req)
+{
+	json_t *rows = app_notices_json(req, 0, 50, 1), *out = json_array(), *o;
+	if (!rows)
+		return out;
+	static const char *const urgent = " remind due overdue return escalate reopen ";
+	for (int pass = 0; pass < 2; pass++) {
+		size_t k;
+		json_array_foreach(rows, k, o)
+		{
+			char pat[24];
+			snprintf(pat, sizeof pat, " %s ",
+			         json_string_value(json_object_get(o, "kind")));
+			if ((strstr(urgent, pat) != NULL) != (pass == 0) ||
+			    json_array_size(out) >= 5)
+				continue;
+			arena_t *a = http_req_arena(req);
+			json_array_append_new(
+			        out,
+			        json_pack(
+			                "{s:s,s:s,s:s}", "text",
+			                arena_printf(a, "%s — %s",
+			                             json_string_value(json_object_get(o, "title")),
+			                             json_string_value(json_object_get(o, "at"))),
+			                "url",
+			                arena_printf(a, "/notices/%lld",
+			                             (long long)json_integer_value(
+			                                     json_object_get(o, "id"))),
+			                "link", "Xem"));
+		}
+	}
+	if (json_array_size(rows) > json_array_size(out))
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s}", "text",
+		                                     "Còn thông báo chưa đọc khác.", "url",
+		                                     "/notices", "link", "Xem tất cả thông báo"));
+	json_decref(rows);
+	return out;
+}
+
 int
 page_home(http_req_t *req)
 {
@@ -382,6 +424,7 @@ page_home(http_req_t *req)
 	if (u) {
 		/* the user's own work; the national list stays on the public page */
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
+		json_object_set_new(ctx, "notices", home_notices(req));
 		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req));
 		json_t *cards = rep_home_progress(req);
 		json_object_set_new(ctx, "has_progress", json_boolean(json_array_size(cards) > 0));

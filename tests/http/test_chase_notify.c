@@ -333,6 +333,13 @@ test_notice_list_open_and_read(void **state)
 	char bell[64];
 	snprintf(bell, sizeof bell, ">%lld</span>", (long long)n);
 	assert_non_null(strstr(buf_cstr(&r.body), bell));
+	/* the school's home page puts its unread reminders first, before its count-down */
+	const char *home = buf_cstr(&r.body);
+	const char *rem = strstr(home, "class=\"msg warn notice\"");
+	assert_non_null(rem);
+	assert_non_null(strstr(rem, "báo cáo Tuần lễ"));
+	const char *countdown = strstr(home, "class=\"msg err\"");
+	assert_true(countdown == NULL || rem < countdown);
 	hc_resp_free(&r);
 	r = req(&school1, "GET", "/notices", NULL, 0);
 	assert_int_equal(r.status, 200);
