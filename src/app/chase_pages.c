@@ -13,42 +13,16 @@
 #include "service/chase.h"
 #include "text/text.h"
 
-typedef struct states_ctx {
-	const unit_tree_t *t;
-	rep_unit_state_t *st;
-} states_ctx_t;
-
-static int
-state_row(const store_report_t *r, void *p)
-{
-	states_ctx_t *c = p;
-	int32_t i = unit_tree_find_id(c->t, r->unit_id);
-	if (i >= 0) {
-		snprintf(c->st[i].status, sizeof c->st[i].status, "%s", r->status);
-		c->st[i].updated_at = r->updated_at;
-		c->st[i].submitted_at = r->submitted_at;
-	}
-	return 0;
-}
-
 /* Every unit's report state for the campaign, by tree index (request arena). */
 rep_unit_state_t *
 rep_load_states(http_req_t *req, live_campaign_t *lc)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	rep_unit_state_t *st = arena_alloc(http_req_arena(req), (size_t)t->n * sizeof *st);
-	memset(st, 0, (size_t)t->n * sizeof *st);
-	states_ctx_t c = {t, st};
 	app_t *app = http_req_app(req);
-	store_reports_of_campaign(app->store, lc->c->id, state_row, &c);
-	/* units under an adoption report there; deeper adoptions come later and win */
-	int64_t *ids, *issuers;
-	size_t n;
-	if (campaign_adoptions(app->store, lc->c->id, &ids, &issuers, &n) == 0) {
-		for (size_t k = 0; k < n; k++)
-			store_reports_of_campaign(app->store, ids[k], state_row, &c);
-		free(ids);
-		free(issuers);
+	rep_unit_state_t *st = chase_states(app->store, t, lc->c, http_req_arena(req));
+	if (!st) { /* a store error (logged): every unit reads as not reported */
+		st = arena_alloc(http_req_arena(req), (size_t)t->n * sizeof *st);
+		memset(st, 0, (size_t)t->n * sizeof *st);
 	}
 	return st;
 }

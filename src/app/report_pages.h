@@ -4,6 +4,7 @@
 #define SUOTDOI_REPORT_PAGES_H
 
 #include "app/reporting.h"
+#include "service/chase.h"
 
 #define VN_OFFSET (7 * 3600) /* deadlines are local days (UTC+7) */
 
@@ -16,11 +17,9 @@ json_t *rep_campaign_json(http_req_t *req, const campaign_t *c);
 /* A level (a locality) compiles its subtree; a body reports its own figures. */
 int rep_is_level(const unit_tree_t *t, int32_t i);
 
-/* One unit's report state in a campaign, for the chase board and the exports. */
-typedef struct rep_unit_state {
-	char status[12]; /* "" = no report */
-	int64_t updated_at, submitted_at;
-} rep_unit_state_t;
+/* One unit's report state in a campaign, for the chase board and the exports: the chase
+ * service's (service/chase.h). */
+typedef chase_state_t rep_unit_state_t;
 /* Every unit's report state for the campaign (and the campaigns adopting it), by tree
  * index, in the request arena. */
 rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
