@@ -203,9 +203,12 @@ page_remind(http_req_t *req)
 	const char *note = http_req_param(req, "note");
 	if (note && strlen(note) > 500)
 		note = NULL;
-	store_reminder_t r = {
-	        0, lc->c->id, t->units[i].id, app_now(), app_req_user(req)->id, note ? note : ""};
-	if (store_reminder_add(((app_t *)http_req_app(req))->store, &r) < 0)
+	store_reminder_t r = {.campaign_id = lc->c->id,
+	                      .unit_id = t->units[i].id,
+	                      .at = app_now(),
+	                      .by = app_req_user(req)->id,
+	                      .note = note ? note : ""};
+	if (store_reminder_add(((app_t *)http_req_app(req))->store, &r, NULL) < 0)
 		return 500;
 	app_audit(req, t, i, "report.remind",
 	          arena_printf(http_req_arena(req), "%lld:", (long long)lc->c->id), NULL, note);

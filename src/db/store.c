@@ -78,8 +78,8 @@ store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *),
 }
 
 int
-store_placements_of(store_t *st, int64_t unit_id,
-                    int (*cb)(const store_placement_t *, void *), void *ctx)
+store_placements_of(store_t *st, int64_t unit_id, int (*cb)(const store_placement_t *, void *),
+                    void *ctx)
 {
 	return st->ops->placements_of(st, unit_id, cb, ctx);
 }
@@ -440,9 +440,9 @@ store_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_
 }
 
 int
-store_reminder_add(store_t *st, const store_reminder_t *r)
+store_reminder_add(store_t *st, const store_reminder_t *r, int64_t *id)
 {
-	return st->ops->reminder_add(st, r);
+	return st->ops->reminder_add(st, r, id);
 }
 
 int
@@ -611,4 +611,103 @@ int
 store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 {
 	return st->ops->activity_photo_delete(st, activity_id, id);
+}
+
+/* ---- notifications ---- */
+
+int
+store_chase_get(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
+                void *ctx)
+{
+	return st->ops->chase_get(st, campaign_id, cb, ctx);
+}
+
+int
+store_chase_set(store_t *st, const store_chase_t *c)
+{
+	return st->ops->chase_set(st, c);
+}
+
+int
+store_notice_add(store_t *st, const store_notice_t *n, int64_t *id)
+{
+	return st->ops->notice_add(st, n, id);
+}
+
+int
+store_notices_for(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t before_id,
+                  int limit, int unread_only, int (*cb)(const store_notice_t *, void *), void *ctx)
+{
+	return st->ops->notices_for(st, user_id, units, n, before_id, limit, unread_only, cb, ctx);
+}
+
+int
+store_notices_unread(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t *count)
+{
+	return st->ops->notices_unread(st, user_id, units, n, count);
+}
+
+int
+store_notice_get(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *), void *ctx)
+{
+	return st->ops->notice_get(st, id, cb, ctx);
+}
+
+int
+store_notice_mark_read(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t id,
+                       int64_t now)
+{
+	return st->ops->notice_mark_read(st, user_id, units, n, id, now);
+}
+
+int
+store_mail_add(store_t *st, const store_mail_t *m, int64_t *id)
+{
+	return st->ops->mail_add(st, m, id);
+}
+
+int
+store_mails_due(store_t *st, int64_t now, int limit, int (*cb)(const store_mail_t *, void *),
+                void *ctx)
+{
+	return st->ops->mails_due(st, now, limit, cb, ctx);
+}
+
+int
+store_mail_next_due(store_t *st, int64_t *at)
+{
+	return st->ops->mail_next_due(st, at);
+}
+
+int
+store_mail_attempt(store_t *st, int64_t id, int64_t at, int ok, const char *detail, int64_t next_at,
+                   int give_up)
+{
+	return st->ops->mail_attempt(st, id, at, ok, detail, next_at, give_up);
+}
+
+int
+store_mail_deliveries(store_t *st, int64_t mail_id, int (*cb)(const store_delivery_t *, void *),
+                      void *ctx)
+{
+	return st->ops->mail_deliveries(st, mail_id, cb, ctx);
+}
+
+int
+store_mails_of_notice(store_t *st, int64_t notice_id, int (*cb)(const store_mail_t *, void *),
+                      void *ctx)
+{
+	return st->ops->mails_of_notice(st, notice_id, cb, ctx);
+}
+
+int
+store_mails_recent(store_t *st, int limit, int (*cb)(const store_mail_t *, void *), void *ctx)
+{
+	return st->ops->mails_recent(st, limit, cb, ctx);
+}
+
+int
+store_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed)
+{
+	return st->ops->mail_counts(st, pending, sent, failed);
 }

@@ -110,8 +110,8 @@ typedef struct store_registry_import {
  * first). Callback returns non-zero to stop (that value is returned); -1 on error. */
 int store_placements_each(store_t *st, int (*cb)(const store_placement_t *, void *), void *ctx);
 /* The placements of one unit, by valid_to. */
-int store_placements_of(store_t *st, int64_t unit_id,
-                        int (*cb)(const store_placement_t *, void *), void *ctx);
+int store_placements_of(store_t *st, int64_t unit_id, int (*cb)(const store_placement_t *, void *),
+                        void *ctx);
 int store_lineage_each(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
 int store_lineage_of(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
                      void *ctx);
@@ -162,8 +162,7 @@ typedef struct store_registry_change {
 	int64_t at, by;
 	const char *source, *summary;
 } store_registry_change_t;
-int store_registry_apply(store_t *st, const store_registry_change_t *c, char *err,
-                         size_t errlen);
+int store_registry_apply(store_t *st, const store_registry_change_t *c, char *err, size_t errlen);
 
 /* A registry upload kept between the admin page's preview and its confirmation. */
 typedef struct store_registry_upload {
@@ -408,14 +407,107 @@ int store_report_freeze(store_t *st, int64_t report_id, const store_value_t *val
 int store_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *, void *),
                         void *ctx);
 
+/* A reminder sent to a unit in a campaign (migration 9 adds kind, rule, notice, channels).
+ * kind: "manual" (one unit), "all" (remind all the missing), "auto" (the campaign's
+ * schedule; rule = the day offset from the deadline, "-3", "1"), "escalate" (reported to the
+ * parent's head; rule "") . An "auto" or "escalate" reminder exists at most once per
+ * (campaign, unit, kind, rule): adding it again answers 1 and writes nothing. */
 typedef struct store_reminder {
 	int64_t id, campaign_id, unit_id, at, by;
 	const char *note;
+	const char *kind;     /* NULL = "manual" */
+	const char *rule;     /* NULL = "" */
+	int64_t notice_id;    /* the notice it made (0: none) */
+	const char *channels; /* "app" or "app email" (NULL = "app") */
+	/* read only: the e-mails of its notice by status */
+	int mail_pending, mail_sent, mail_failed;
 } store_reminder_t;
-int store_reminder_add(store_t *st, const store_reminder_t *r);
+/* 0 written (*id set when id is not NULL), 1 a once-only reminder already exists, -1. */
+int store_reminder_add(store_t *st, const store_reminder_t *r, int64_t *id /* OUT */);
 /* Newest first. */
 int store_reminders_of_campaign(store_t *st, int64_t campaign_id,
                                 int (*cb)(const store_reminder_t *, void *), void *ctx);
+
+/* A campaign's chase schedule (migration 9): remind the missing units days before and after
+ * their deadline, and escalate to the parent's head escalate_days after it. A campaign
+ * without a row has the defaults (STORE_CHASE_DEFAULT_*). */
+typedef struct store_chase {
+	int64_t campaign_id;
+	const char *remind_days; /* space-separated offsets from the deadline: "-3 -1 1" */
+	int escalate_days;       /* 0: never */
+	int automatic;           /* 0: nothing is sent by the schedule */
+} store_chase_t;
+#define STORE_CHASE_DEFAULT_DAYS "-3 -1 1"
+#define STORE_CHASE_DEFAULT_ESCALATE 3
+/* 1 with *out (strings borrowed for the callback), 0 no row (the defaults apply), -1. */
+int store_chase_get(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
+                    void *ctx);
+int store_chase_set(store_t *st, const store_chase_t *c);
+
+/* ---- notifications (migration 9): notices in the app, the e-mail outbox ----
+ * A notice is addressed to a unit (every user holding a role there sees it) or to one user;
+ * it is written in the same transaction as the event that causes it, with one outbox row per
+ * e-mail address it goes to. The mail worker (src/service/mailer.c) delivers the outbox,
+ * recording every attempt. */
+typedef struct store_notice {
+	int64_t id, at;
+	const char *kind; /* "remind", "return", "approve", "due", "overdue", "escalate", "doc",
+	                     "task" */
+	int64_t unit_id;  /* the unit addressed */
+	int64_t user_id;  /* one user only (0: everyone at unit_id) */
+	int64_t campaign_id, about_unit_id, by; /* 0 when none */
+	const char *title, *body, *link;        /* link: a path on this site ("/campaigns/…") */
+	int read;                               /* reads only: the asking user has read it */
+} store_notice_t;
+int store_notice_add(store_t *st, const store_notice_t *n, int64_t *id /* OUT */);
+/* The notices user_id sees (addressed to them, or to one of units[n]), newest first, with
+ * id < before_id (0: from the newest), at most limit; unread_only skips the read ones. */
+int store_notices_for(store_t *st, int64_t user_id, const int64_t *units, size_t n,
+                      int64_t before_id, int limit, int unread_only,
+                      int (*cb)(const store_notice_t *, void *), void *ctx);
+/* How many of them user_id has not read. */
+int store_notices_unread(store_t *st, int64_t user_id, const int64_t *units, size_t n,
+                         int64_t *count /* OUT */);
+int store_notice_get(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *), void *ctx);
+/* Marks notice id (0: every notice user_id sees) read by user_id at now. */
+int store_notice_mark_read(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t id,
+                           int64_t now);
+
+typedef struct store_mail {
+	int64_t id, notice_id;
+	const char *recipient; /* one address */
+	const char *subject, *text, *html;
+	const char *status; /* "pending", "sent", "failed" (given up) */
+	int attempts;
+	int64_t created_at, next_at, sent_at;
+	const char *last_error; /* "" when none */
+} store_mail_t;
+int store_mail_add(store_t *st, const store_mail_t *m, int64_t *id /* OUT */);
+/* Pending mails with next_at <= now, oldest next_at first, at most limit. */
+int store_mails_due(store_t *st, int64_t now, int limit, int (*cb)(const store_mail_t *, void *),
+                    void *ctx);
+/* The earliest next_at of a pending mail into *at (0: none). */
+int store_mail_next_due(store_t *st, int64_t *at /* OUT */);
+/* One delivery attempt of mail id at `at`: ok marks it sent; else attempts + 1, the error
+ * kept, and it waits until next_at, or is marked failed when give_up. A delivery row records
+ * the attempt either way. 0, or -1. */
+int store_mail_attempt(store_t *st, int64_t id, int64_t at, int ok, const char *detail,
+                       int64_t next_at, int give_up);
+typedef struct store_delivery {
+	int64_t id, mail_id, at;
+	int ok;
+	const char *detail; /* the server's answer or the error */
+} store_delivery_t;
+/* Oldest first. */
+int store_mail_deliveries(store_t *st, int64_t mail_id, int (*cb)(const store_delivery_t *, void *),
+                          void *ctx);
+/* The mails of one notice, in id order. */
+int store_mails_of_notice(store_t *st, int64_t notice_id, int (*cb)(const store_mail_t *, void *),
+                          void *ctx);
+/* Newest first, at most limit (the operations page). */
+int store_mails_recent(store_t *st, int limit, int (*cb)(const store_mail_t *, void *), void *ctx);
+/* How many mails are pending, sent, failed. */
+int store_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 
 /* Representative photos of a report (already re-encoded by src/media/photo.c). */
 typedef struct store_photo {
@@ -686,7 +778,7 @@ typedef struct store_ops {
 	                     int64_t at);
 	int (*report_frozen)(store_t *st, int64_t report_id,
 	                     int (*cb)(const store_value_t *, void *), void *ctx);
-	int (*reminder_add)(store_t *st, const store_reminder_t *r);
+	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
 	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
 	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
 	int (*photo_add)(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
@@ -736,6 +828,33 @@ typedef struct store_ops {
 	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
 	                          void *ctx);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
+	/* notifications */
+	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
+	                 void *ctx);
+	int (*chase_set)(store_t *st, const store_chase_t *c);
+	int (*notice_add)(store_t *st, const store_notice_t *n, int64_t *id);
+	int (*notices_for)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
+	                   int64_t before_id, int limit, int unread_only,
+	                   int (*cb)(const store_notice_t *, void *), void *ctx);
+	int (*notices_unread)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
+	                      int64_t *count);
+	int (*notice_get)(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *),
+	                  void *ctx);
+	int (*notice_mark_read)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
+	                        int64_t id, int64_t now);
+	int (*mail_add)(store_t *st, const store_mail_t *m, int64_t *id);
+	int (*mails_due)(store_t *st, int64_t now, int limit,
+	                 int (*cb)(const store_mail_t *, void *), void *ctx);
+	int (*mail_next_due)(store_t *st, int64_t *at);
+	int (*mail_attempt)(store_t *st, int64_t id, int64_t at, int ok, const char *detail,
+	                    int64_t next_at, int give_up);
+	int (*mail_deliveries)(store_t *st, int64_t mail_id,
+	                       int (*cb)(const store_delivery_t *, void *), void *ctx);
+	int (*mails_of_notice)(store_t *st, int64_t notice_id,
+	                       int (*cb)(const store_mail_t *, void *), void *ctx);
+	int (*mails_recent)(store_t *st, int limit, int (*cb)(const store_mail_t *, void *),
+	                    void *ctx);
+	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 } store_ops_t;
 
 struct store {

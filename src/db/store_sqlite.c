@@ -425,6 +425,65 @@ static const struct migration {
          " merges_name TEXT NOT NULL DEFAULT '',"
          " merges BLOB);",
          0},
+        /* Notifications: a notice per event (to a unit or a user) written in the event's
+         * own transaction, an outbox row per e-mail address, a row per delivery attempt;
+         * reminders learn their kind, schedule rule, notice and channels; a campaign's chase
+         * schedule (docs/data-model.md, "Notifications"). */
+        {9, "notices, outbox, chase schedule",
+         "CREATE TABLE notices("
+         " id INTEGER PRIMARY KEY,"
+         " at INTEGER NOT NULL,"
+         " kind TEXT NOT NULL,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " user_id INTEGER REFERENCES users(id),"
+         " campaign_id INTEGER REFERENCES campaigns(id),"
+         " about_unit_id INTEGER REFERENCES units(id),"
+         " \"by\" INTEGER REFERENCES users(id),"
+         " title TEXT NOT NULL,"
+         " body TEXT NOT NULL DEFAULT '',"
+         " link TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX notices_unit ON notices(unit_id, id);"
+         "CREATE INDEX notices_user ON notices(user_id, id) WHERE user_id IS NOT NULL;"
+         "CREATE TABLE notice_reads("
+         " notice_id INTEGER NOT NULL REFERENCES notices(id),"
+         " user_id INTEGER NOT NULL REFERENCES users(id),"
+         " at INTEGER NOT NULL,"
+         " PRIMARY KEY(user_id, notice_id)) WITHOUT ROWID;"
+         "CREATE TABLE outbox("
+         " id INTEGER PRIMARY KEY,"
+         " notice_id INTEGER REFERENCES notices(id),"
+         " recipient TEXT NOT NULL,"
+         " subject TEXT NOT NULL,"
+         " body_text TEXT NOT NULL,"
+         " body_html TEXT NOT NULL DEFAULT '',"
+         " status TEXT NOT NULL DEFAULT 'pending' CHECK(status IN ('pending','sent','failed')),"
+         " attempts INTEGER NOT NULL DEFAULT 0,"
+         " created_at INTEGER NOT NULL,"
+         " next_at INTEGER NOT NULL,"
+         " sent_at INTEGER NOT NULL DEFAULT 0,"
+         " last_error TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX outbox_due ON outbox(next_at) WHERE status='pending';"
+         "CREATE INDEX outbox_notice ON outbox(notice_id);"
+         "CREATE TABLE deliveries("
+         " id INTEGER PRIMARY KEY,"
+         " mail_id INTEGER NOT NULL REFERENCES outbox(id),"
+         " at INTEGER NOT NULL,"
+         " ok INTEGER NOT NULL CHECK(ok IN (0,1)),"
+         " detail TEXT NOT NULL DEFAULT '');"
+         "CREATE INDEX deliveries_mail ON deliveries(mail_id);"
+         "ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'manual'"
+         " CHECK(kind IN ('manual','all','auto','escalate'));"
+         "ALTER TABLE reminders ADD COLUMN rule TEXT NOT NULL DEFAULT '';"
+         "ALTER TABLE reminders ADD COLUMN notice_id INTEGER REFERENCES notices(id);"
+         "ALTER TABLE reminders ADD COLUMN channels TEXT NOT NULL DEFAULT 'app';"
+         "CREATE UNIQUE INDEX reminders_once ON reminders(campaign_id, unit_id, kind, rule)"
+         " WHERE kind IN ('auto','escalate');"
+         "CREATE TABLE campaign_chase("
+         " campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
+         " remind_days TEXT NOT NULL,"
+         " escalate_days INTEGER NOT NULL,"
+         " automatic INTEGER NOT NULL CHECK(automatic IN (0,1)));",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -533,6 +592,24 @@ enum {
 	Q_UPLOAD_PUT,
 	Q_UPLOAD_GET,
 	Q_UPLOAD_DELETE,
+	Q_CHASE_GET,
+	Q_CHASE_SET,
+	Q_NOTICE_ADD,
+	Q_NOTICES_FOR,
+	Q_NOTICES_UNREAD,
+	Q_NOTICE_GET,
+	Q_NOTICE_READ_ONE,
+	Q_NOTICE_READ_ALL,
+	Q_MAIL_ADD,
+	Q_MAILS_DUE,
+	Q_MAIL_NEXT,
+	Q_MAIL_OK,
+	Q_MAIL_FAIL,
+	Q_DELIVERY_ADD,
+	Q_DELIVERIES,
+	Q_MAILS_OF_NOTICE,
+	Q_MAILS_RECENT,
+	Q_MAIL_COUNTS,
 	Q_COUNT
 };
 
@@ -732,10 +809,75 @@ static const char *const queries[Q_COUNT] = {
                             " VALUES(?1,?2,?3,?4,?5,?6)",
         [Q_FROZEN] = "SELECT item,has_num,num,text FROM report_frozen WHERE report_id=?1"
                      " ORDER BY item",
-        [Q_REMINDER_ADD] = "INSERT INTO reminders(campaign_id,unit_id,at,\"by\",note)"
-                           " VALUES(?1,?2,?3,nullif(?4,0),?5)",
-        [Q_REMINDERS] = "SELECT id,campaign_id,unit_id,at,coalesce(\"by\",0),note FROM reminders"
-                        " WHERE campaign_id=?1 ORDER BY at DESC,id DESC",
+        [Q_REMINDER_ADD] = "INSERT INTO reminders(campaign_id,unit_id,at,\"by\",note,kind,rule,"
+                           "notice_id,channels) VALUES(?1,?2,?3,nullif(?4,0),?5,?6,?7,"
+                           "nullif(?8,0),?9) ON CONFLICT DO NOTHING",
+        [Q_REMINDERS] = "SELECT r.id,r.campaign_id,r.unit_id,r.at,coalesce(r.\"by\",0),r.note,"
+                        "r.kind,r.rule,coalesce(r.notice_id,0),r.channels,"
+                        "(SELECT count(*) FROM outbox o WHERE o.notice_id=r.notice_id"
+                        " AND o.status='pending'),"
+                        "(SELECT count(*) FROM outbox o WHERE o.notice_id=r.notice_id"
+                        " AND o.status='sent'),"
+                        "(SELECT count(*) FROM outbox o WHERE o.notice_id=r.notice_id"
+                        " AND o.status='failed')"
+                        " FROM reminders r WHERE r.campaign_id=?1 ORDER BY r.at DESC,r.id DESC",
+        [Q_CHASE_GET] = "SELECT campaign_id,remind_days,escalate_days,automatic FROM campaign_chase"
+                        " WHERE campaign_id=?1",
+        [Q_CHASE_SET] =
+                "INSERT INTO campaign_chase(campaign_id,remind_days,escalate_days,automatic)"
+                " VALUES(?1,?2,?3,?4) ON CONFLICT(campaign_id) DO UPDATE SET"
+                " remind_days=excluded.remind_days,escalate_days=excluded.escalate_days,"
+                "automatic=excluded.automatic",
+        [Q_NOTICE_ADD] = "INSERT INTO notices(at,kind,unit_id,user_id,campaign_id,about_unit_id,"
+                         "\"by\",title,body,link) VALUES(?1,?2,?3,nullif(?4,0),nullif(?5,0),"
+                         "nullif(?6,0),nullif(?7,0),?8,?9,?10)",
+        /* ?1 the user, ?2 a JSON array of unit ids, ?3 before id (0: none), ?4 limit,
+         * ?5 unread only */
+        [Q_NOTICES_FOR] = "SELECT n.id,n.at,n.kind,n.unit_id,coalesce(n.user_id,0),"
+                          "coalesce(n.campaign_id,0),coalesce(n.about_unit_id,0),"
+                          "coalesce(n.\"by\",0),n.title,n.body,n.link,"
+                          "EXISTS(SELECT 1 FROM notice_reads r WHERE r.user_id=?1"
+                          " AND r.notice_id=n.id) AS rd FROM notices n"
+                          " WHERE (n.user_id=?1 OR (n.user_id IS NULL AND n.unit_id IN"
+                          " (SELECT value FROM json_each(?2))))"
+                          " AND (?3=0 OR n.id<?3) AND (?5=0 OR NOT EXISTS(SELECT 1 FROM"
+                          " notice_reads r WHERE r.user_id=?1 AND r.notice_id=n.id))"
+                          " ORDER BY n.id DESC LIMIT ?4",
+        [Q_NOTICES_UNREAD] = "SELECT count(*) FROM notices n"
+                             " WHERE (n.user_id=?1 OR (n.user_id IS NULL AND n.unit_id IN"
+                             " (SELECT value FROM json_each(?2))))"
+                             " AND NOT EXISTS(SELECT 1 FROM notice_reads r WHERE r.user_id=?1"
+                             " AND r.notice_id=n.id)",
+        [Q_NOTICE_GET] = "SELECT n.id,n.at,n.kind,n.unit_id,coalesce(n.user_id,0),"
+                         "coalesce(n.campaign_id,0),coalesce(n.about_unit_id,0),"
+                         "coalesce(n.\"by\",0),n.title,n.body,n.link,0 FROM notices n"
+                         " WHERE n.id=?1",
+        [Q_NOTICE_READ_ONE] = "INSERT OR IGNORE INTO notice_reads(notice_id,user_id,at)"
+                              " VALUES(?2,?1,?3)",
+        [Q_NOTICE_READ_ALL] = "INSERT OR IGNORE INTO notice_reads(notice_id,user_id,at)"
+                              " SELECT n.id,?1,?3 FROM notices n"
+                              " WHERE n.user_id=?1 OR (n.user_id IS NULL AND n.unit_id IN"
+                              " (SELECT value FROM json_each(?2)))",
+        [Q_MAIL_ADD] = "INSERT INTO outbox(notice_id,recipient,subject,body_text,body_html,"
+                       "created_at,next_at) VALUES(nullif(?1,0),?2,?3,?4,?5,?6,?7)",
+#define MAIL_COLS                                                                                  \
+	"SELECT id,coalesce(notice_id,0),recipient,subject,body_text,body_html,status,attempts,"   \
+	"created_at,next_at,sent_at,last_error FROM outbox"
+        [Q_MAILS_DUE] = MAIL_COLS " WHERE status='pending' AND next_at<=?1"
+                                  " ORDER BY next_at,id LIMIT ?2",
+        [Q_MAIL_NEXT] = "SELECT coalesce(min(next_at),0) FROM outbox WHERE status='pending'",
+        [Q_MAIL_OK] = "UPDATE outbox SET status='sent',attempts=attempts+1,sent_at=?2,"
+                      "last_error='' WHERE id=?1 AND status='pending'",
+        [Q_MAIL_FAIL] = "UPDATE outbox SET attempts=attempts+1,last_error=?2,next_at=?3,"
+                        "status=CASE WHEN ?4 THEN 'failed' ELSE 'pending' END"
+                        " WHERE id=?1 AND status='pending'",
+        [Q_DELIVERY_ADD] = "INSERT INTO deliveries(mail_id,at,ok,detail) VALUES(?1,?2,?3,?4)",
+        [Q_DELIVERIES] = "SELECT id,mail_id,at,ok,detail FROM deliveries WHERE mail_id=?1"
+                         " ORDER BY id",
+        [Q_MAILS_OF_NOTICE] = MAIL_COLS " WHERE notice_id=?1 ORDER BY id",
+        [Q_MAILS_RECENT] = MAIL_COLS " ORDER BY id DESC LIMIT ?1",
+        [Q_MAIL_COUNTS] = "SELECT coalesce(sum(status='pending'),0),coalesce(sum(status='sent'),0),"
+                          "coalesce(sum(status='failed'),0) FROM outbox",
         [Q_PHOTO_ADD] = "INSERT INTO report_photos(report_id,caption,width,height,full,thumb,"
                         "created_at,created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
         [Q_PHOTOS] = "SELECT id,report_id,caption,width,height,length(full),length(thumb),"
@@ -853,8 +995,8 @@ typedef struct sqlite_store {
 typedef struct sq_db {
 	sqlite_store_t w;
 	char *path;
-	int no_readers;     /* an in-memory or temporary database: everything on the writer */
-	pthread_key_t key;  /* this thread's reader */
+	int no_readers;      /* an in-memory or temporary database: everything on the writer */
+	pthread_key_t key;   /* this thread's reader */
 	pthread_mutex_t rmu; /* guards readers */
 	sqlite_store_t *readers;
 } sq_db_t;
@@ -886,7 +1028,8 @@ unlock(sqlite_store_t *s)
 		for (sqlite3_stmt *q = sqlite3_next_stmt(s->db, NULL); q;
 		     q = sqlite3_next_stmt(s->db, q))
 			if (sqlite3_stmt_busy(q)) {
-				log_error("Kho dữ liệu: truy vấn chưa kết thúc: %s", sqlite3_sql(q));
+				log_error("Kho dữ liệu: truy vấn chưa kết thúc: %s",
+				          sqlite3_sql(q));
 				sqlite3_reset(q);
 			}
 	}
@@ -917,8 +1060,8 @@ rd(store_t *st)
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(d->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	            SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA query_only=1; PRAGMA busy_timeout=5000;", NULL, NULL,
-	                 NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, "PRAGMA query_only=1; PRAGMA busy_timeout=5000;", NULL, NULL, NULL) !=
+	            SQLITE_OK) {
 		log_error("Kho dữ liệu: không mở được kết nối đọc (%s); đọc qua kết nối ghi.",
 		          db ? sqlite3_errmsg(db) : "?");
 		sqlite3_close(db);
@@ -1536,8 +1679,8 @@ sq_registry_apply(store_t *st, const store_registry_change_t *c, char *err, size
 		sqlite3_bind_int64(q, 1, m->unit_id);
 		sqlite3_bind_text(q, 2, m->parent_code, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 3, day);
-		if (step_one(s, q, err, errlen, "Không tìm thấy đơn vị cấp trên mới", m->parent_code) <
-		    0)
+		if (step_one(s, q, err, errlen, "Không tìm thấy đơn vị cấp trên mới",
+		             m->parent_code) < 0)
 			goto rollback;
 		if (m->locality_code) {
 			q = stmt(s, Q_LOCALITY_SET);
@@ -1576,8 +1719,8 @@ sq_registry_apply(store_t *st, const store_registry_change_t *c, char *err, size
 	ret = 0;
 	goto out;
 rollback:
-	exec(s->db, nested ? "ROLLBACK TO registry_apply; RELEASE registry_apply" : "ROLLBACK", NULL,
-	     0);
+	exec(s->db, nested ? "ROLLBACK TO registry_apply; RELEASE registry_apply" : "ROLLBACK",
+	     NULL, 0);
 out:
 	unlock(s);
 	free(opened);
@@ -2885,7 +3028,8 @@ merge_values(sqlite_store_t *s, int64_t report_id, const store_value_t *vals, si
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
-		nv[i] = (old_value_t){(char *)vals[i].item, (char *)(vals[i].text ? vals[i].text : ""),
+		nv[i] = (old_value_t){(char *)vals[i].item,
+		                      (char *)(vals[i].text ? vals[i].text : ""),
 		                      vals[i].has_num != 0, vals[i].has_num ? vals[i].num : 0};
 	qsort(nv, n, sizeof *nv, cmp_old_value);
 	size_t a = 0, b = 0;
@@ -2958,8 +3102,8 @@ report_write(store_t *st, const store_report_t *r, int with_values, const store_
 	if (!found)
 		rid = sqlite3_last_insert_rowid(s->db);
 	if (with_values && (found ? merge_values(s, rid, vals, n, what)
-	                          : replace_values(s, Q_VALUES_DELETE, Q_VALUE_INSERT, rid, vals,
-	                                           n, 0, 0, what)) < 0)
+	                          : replace_values(s, Q_VALUES_DELETE, Q_VALUE_INSERT, rid, vals, n,
+	                                           0, 0, what)) < 0)
 		goto end;
 	ok = 1;
 end:
@@ -3062,7 +3206,7 @@ sq_report_frozen(store_t *st, int64_t report_id, int (*cb)(const store_value_t *
 /* ---- reminders ---- */
 
 static int
-sq_reminder_add(store_t *st, const store_reminder_t *r)
+sq_reminder_add(store_t *st, const store_reminder_t *r, int64_t *id)
 {
 	sqlite_store_t *s = wr(st);
 	lock(s);
@@ -3072,7 +3216,16 @@ sq_reminder_add(store_t *st, const store_reminder_t *r)
 	sqlite3_bind_int64(q, 3, r->at);
 	sqlite3_bind_int64(q, 4, r->by);
 	bind_opt(q, 5, r->note);
-	return write_locked(s, q, "ghi nhắc nhở", 0);
+	sqlite3_bind_text(q, 6, r->kind ? r->kind : "manual", -1, SQLITE_STATIC);
+	bind_opt(q, 7, r->rule);
+	sqlite3_bind_int64(q, 8, r->notice_id);
+	sqlite3_bind_text(q, 9, r->channels ? r->channels : "app", -1, SQLITE_STATIC);
+	int rc = run(s, q, "ghi nhắc nhở");
+	int ret = rc == SQLITE_DONE ? (sqlite3_changes(s->db) > 0 ? 0 : 1) : -1;
+	if (ret == 0 && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	unlock(s);
+	return ret;
 }
 
 static int
@@ -3092,12 +3245,371 @@ sq_reminders_of_campaign(store_t *st, int64_t campaign_id,
 		        .at = sqlite3_column_int64(q, 3),
 		        .by = sqlite3_column_int64(q, 4),
 		        .note = col_text(q, 5),
+		        .kind = col_text(q, 6),
+		        .rule = col_text(q, 7),
+		        .notice_id = sqlite3_column_int64(q, 8),
+		        .channels = col_text(q, 9),
+		        .mail_pending = sqlite3_column_int(q, 10),
+		        .mail_sent = sqlite3_column_int(q, 11),
+		        .mail_failed = sqlite3_column_int(q, 12),
 		};
 		if ((ret = cb(&r, ctx)) != 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = read_failed(s, "nhắc nhở");
+	finish_query(s, q);
+	return ret;
+}
+
+/* ---- notifications: the chase schedule, notices, the outbox ---- */
+
+static int
+sq_chase_get(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_CHASE_GET);
+	sqlite3_bind_int64(q, 1, campaign_id);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		store_chase_t c = {sqlite3_column_int64(q, 0), col_text(q, 1),
+		                   sqlite3_column_int(q, 2), sqlite3_column_int(q, 3)};
+		ret = cb(&c, ctx);
+		if (ret == 0)
+			ret = 1;
+	} else if (rc != SQLITE_DONE)
+		ret = read_failed(s, "lịch nhắc");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_chase_set(store_t *st, const store_chase_t *c)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_CHASE_SET);
+	sqlite3_bind_int64(q, 1, c->campaign_id);
+	bind_opt(q, 2, c->remind_days);
+	sqlite3_bind_int(q, 3, c->escalate_days);
+	sqlite3_bind_int(q, 4, c->automatic ? 1 : 0);
+	return write_locked(s, q, "ghi lịch nhắc", 0);
+}
+
+static int
+sq_notice_add(store_t *st, const store_notice_t *n, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_NOTICE_ADD);
+	sqlite3_bind_int64(q, 1, n->at);
+	sqlite3_bind_text(q, 2, n->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, n->unit_id);
+	sqlite3_bind_int64(q, 4, n->user_id);
+	sqlite3_bind_int64(q, 5, n->campaign_id);
+	sqlite3_bind_int64(q, 6, n->about_unit_id);
+	sqlite3_bind_int64(q, 7, n->by);
+	bind_opt(q, 8, n->title);
+	bind_opt(q, 9, n->body);
+	bind_opt(q, 10, n->link);
+	int rc = run(s, q, "ghi thông báo");
+	if (rc == SQLITE_DONE && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	unlock(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* units[] as the JSON array json_each reads ("[12,40]"); malloc'd. */
+static char *
+ids_json(const int64_t *units, size_t n)
+{
+	size_t cap = n * 22 + 3, len = 0;
+	char *j = xmalloc(cap);
+	j[len++] = '[';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(j + len, cap - len, "%s%lld", i ? "," : "",
+		                        (long long)units[i]);
+	j[len++] = ']';
+	j[len] = 0;
+	return j;
+}
+
+static void
+read_notice(sqlite3_stmt *q, store_notice_t *n)
+{
+	*n = (store_notice_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .at = sqlite3_column_int64(q, 1),
+	        .kind = col_text(q, 2),
+	        .unit_id = sqlite3_column_int64(q, 3),
+	        .user_id = sqlite3_column_int64(q, 4),
+	        .campaign_id = sqlite3_column_int64(q, 5),
+	        .about_unit_id = sqlite3_column_int64(q, 6),
+	        .by = sqlite3_column_int64(q, 7),
+	        .title = col_text(q, 8),
+	        .body = col_text(q, 9),
+	        .link = col_text(q, 10),
+	        .read = sqlite3_column_int(q, 11),
+	};
+}
+
+static int
+sq_notices_for(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t before_id,
+               int limit, int unread_only, int (*cb)(const store_notice_t *, void *), void *ctx)
+{
+	char *ids = ids_json(units, n);
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_NOTICES_FOR);
+	sqlite3_bind_int64(q, 1, user_id);
+	sqlite3_bind_text(q, 2, ids, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, before_id);
+	sqlite3_bind_int(q, 4, limit);
+	sqlite3_bind_int(q, 5, unread_only ? 1 : 0);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_notice_t x;
+		read_notice(q, &x);
+		if ((ret = cb(&x, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "thông báo");
+	finish_query(s, q);
+	free(ids);
+	return ret;
+}
+
+static int
+sq_notices_unread(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t *count)
+{
+	char *ids = ids_json(units, n);
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_NOTICES_UNREAD);
+	sqlite3_bind_int64(q, 1, user_id);
+	sqlite3_bind_text(q, 2, ids, -1, SQLITE_STATIC);
+	int ret = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*count = sqlite3_column_int64(q, 0);
+	else
+		ret = read_failed(s, "thông báo chưa đọc");
+	finish_query(s, q);
+	free(ids);
+	return ret;
+}
+
+static int
+sq_notice_get(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_NOTICE_GET);
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		store_notice_t x;
+		read_notice(q, &x);
+		ret = cb(&x, ctx);
+	} else if (rc != SQLITE_DONE)
+		ret = read_failed(s, "thông báo");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_notice_mark_read(store_t *st, int64_t user_id, const int64_t *units, size_t n, int64_t id,
+                    int64_t now)
+{
+	char *ids = id ? NULL : ids_json(units, n);
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, id ? Q_NOTICE_READ_ONE : Q_NOTICE_READ_ALL);
+	sqlite3_bind_int64(q, 1, user_id);
+	if (id)
+		sqlite3_bind_int64(q, 2, id);
+	else
+		sqlite3_bind_text(q, 2, ids, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now);
+	int ret = write_locked(s, q, "đánh dấu đã đọc", 0);
+	free(ids);
+	return ret;
+}
+
+static int
+sq_mail_add(store_t *st, const store_mail_t *m, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAIL_ADD);
+	sqlite3_bind_int64(q, 1, m->notice_id);
+	bind_opt(q, 2, m->recipient);
+	bind_opt(q, 3, m->subject);
+	bind_opt(q, 4, m->text);
+	bind_opt(q, 5, m->html);
+	sqlite3_bind_int64(q, 6, m->created_at);
+	sqlite3_bind_int64(q, 7, m->next_at);
+	int rc = run(s, q, "ghi thư đi");
+	if (rc == SQLITE_DONE && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	unlock(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+read_mail(sqlite3_stmt *q, store_mail_t *m)
+{
+	*m = (store_mail_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .notice_id = sqlite3_column_int64(q, 1),
+	        .recipient = col_text(q, 2),
+	        .subject = col_text(q, 3),
+	        .text = col_text(q, 4),
+	        .html = col_text(q, 5),
+	        .status = col_text(q, 6),
+	        .attempts = sqlite3_column_int(q, 7),
+	        .created_at = sqlite3_column_int64(q, 8),
+	        .next_at = sqlite3_column_int64(q, 9),
+	        .sent_at = sqlite3_column_int64(q, 10),
+	        .last_error = col_text(q, 11),
+	};
+}
+
+/* Steps q (bound by the caller, lock held) through its mails. */
+static int
+each_mail(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_mail_t *, void *), void *ctx)
+{
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_mail_t m;
+		read_mail(q, &m);
+		if ((ret = cb(&m, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "thư đi");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_mails_due(store_t *st, int64_t now, int limit, int (*cb)(const store_mail_t *, void *),
+             void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAILS_DUE);
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_int(q, 2, limit);
+	return each_mail(s, q, cb, ctx);
+}
+
+static int
+sq_mails_of_notice(store_t *st, int64_t notice_id, int (*cb)(const store_mail_t *, void *),
+                   void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAILS_OF_NOTICE);
+	sqlite3_bind_int64(q, 1, notice_id);
+	return each_mail(s, q, cb, ctx);
+}
+
+static int
+sq_mails_recent(store_t *st, int limit, int (*cb)(const store_mail_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAILS_RECENT);
+	sqlite3_bind_int(q, 1, limit);
+	return each_mail(s, q, cb, ctx);
+}
+
+static int
+sq_mail_next_due(store_t *st, int64_t *at)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAIL_NEXT);
+	int ret = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*at = sqlite3_column_int64(q, 0);
+	else
+		ret = read_failed(s, "thư đi");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAIL_COUNTS);
+	int ret = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*pending = sqlite3_column_int64(q, 0);
+		*sent = sqlite3_column_int64(q, 1);
+		*failed = sqlite3_column_int64(q, 2);
+	} else
+		ret = read_failed(s, "thư đi");
+	finish_query(s, q);
+	return ret;
+}
+
+static int
+sq_mail_attempt(store_t *st, int64_t id, int64_t at, int ok, const char *detail, int64_t next_at,
+                int give_up)
+{
+	if (sq_tx_begin(st) < 0)
+		return -1;
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, ok ? Q_MAIL_OK : Q_MAIL_FAIL);
+	sqlite3_bind_int64(q, 1, id);
+	if (ok)
+		sqlite3_bind_int64(q, 2, at);
+	else {
+		bind_opt(q, 2, detail);
+		sqlite3_bind_int64(q, 3, next_at);
+		sqlite3_bind_int(q, 4, give_up ? 1 : 0);
+	}
+	int rc = write_locked(s, q, "ghi lần gửi thư", 0);
+	if (rc == 0) {
+		lock(s);
+		q = stmt(s, Q_DELIVERY_ADD);
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int64(q, 2, at);
+		sqlite3_bind_int(q, 3, ok ? 1 : 0);
+		bind_opt(q, 4, detail);
+		rc = write_locked(s, q, "ghi lần gửi thư", 0);
+	}
+	if (rc < 0) {
+		sq_tx_rollback(st);
+		return -1;
+	}
+	return sq_tx_commit(st);
+}
+
+static int
+sq_mail_deliveries(store_t *st, int64_t mail_id, int (*cb)(const store_delivery_t *, void *),
+                   void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DELIVERIES);
+	sqlite3_bind_int64(q, 1, mail_id);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_delivery_t d = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+		                      sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3),
+		                      col_text(q, 4)};
+		if ((ret = cb(&d, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "lần gửi thư");
 	finish_query(s, q);
 	return ret;
 }
@@ -3914,6 +4426,21 @@ static const store_ops_t sqlite_ops = {
         .registry_upload_put = sq_registry_upload_put,
         .registry_upload_get = sq_registry_upload_get,
         .registry_upload_delete = sq_registry_upload_delete,
+        .chase_get = sq_chase_get,
+        .chase_set = sq_chase_set,
+        .notice_add = sq_notice_add,
+        .notices_for = sq_notices_for,
+        .notices_unread = sq_notices_unread,
+        .notice_get = sq_notice_get,
+        .notice_mark_read = sq_notice_mark_read,
+        .mail_add = sq_mail_add,
+        .mails_due = sq_mails_due,
+        .mail_next_due = sq_mail_next_due,
+        .mail_attempt = sq_mail_attempt,
+        .mail_deliveries = sq_mail_deliveries,
+        .mails_of_notice = sq_mails_of_notice,
+        .mails_recent = sq_mails_recent,
+        .mail_counts = sq_mail_counts,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
         .tx_rollback = sq_tx_rollback,

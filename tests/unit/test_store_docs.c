@@ -294,6 +294,12 @@ test_migration_5_over_version_4(void **state)
 	                 /* and what later migrations added */
 	                 "DROP TABLE unit_placements; DROP TABLE unit_lineage;"
 	                 "DROP TABLE registry_imports; DROP TABLE registry_uploads;"
+	                 "DROP TABLE deliveries; DROP TABLE outbox; DROP TABLE notice_reads;"
+	                 "DROP INDEX reminders_once; ALTER TABLE reminders DROP COLUMN kind;"
+	                 "ALTER TABLE reminders DROP COLUMN rule;"
+	                 "ALTER TABLE reminders DROP COLUMN notice_id;"
+	                 "ALTER TABLE reminders DROP COLUMN channels;"
+	                 "DROP TABLE notices; DROP TABLE campaign_chase;"
 	                 "DELETE FROM schema_migrations WHERE version>=5");
 	assert_int_equal(raw_count(f.path, "SELECT max(version) FROM schema_migrations"), 4);
 	assert_int_equal(raw_count(f.path, sql), 0);

@@ -1,7 +1,7 @@
 /* Reporting-loop store on a real SQLite file: templates, campaigns, reports with their
  * values and optimistic versions (all-or-nothing, inside an outer transaction too),
  * the campaign-wide reads the roll-up is built from, events, frozen figures and
- * reminders. */
+ * reminders, notices and the e-mail outbox. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -909,10 +909,10 @@ test_reminders(void **state)
 		                      .at = ats[i],
 		                      .by = i == 1 ? 0 : f.user,
 		                      .note = i == 0 ? "Nhắc lần 1" : NULL};
-		assert_int_equal(store_reminder_add(f.st, &r), 0);
+		assert_int_equal(store_reminder_add(f.st, &r, NULL), 0);
 	}
 	store_reminder_t bad = {.campaign_id = 9999, .unit_id = f.unit[0], .at = 1};
-	assert_int_equal(store_reminder_add(f.st, &bad), -1);
+	assert_int_equal(store_reminder_add(f.st, &bad, NULL), -1);
 
 	rem_list_t l = {0};
 	assert_int_equal(store_reminders_of_campaign(f.st, f.campaign, copy_reminder, &l), 0);
@@ -927,6 +927,269 @@ test_reminders(void **state)
 	assert_int_equal(l.by[3], 0);
 	assert_int_equal(l.by[0], f.user);
 	assert_int_equal(l.unit_id[3], f.unit[1]);
+	store_close(f.st);
+}
+
+/* A scheduled reminder or an escalation exists once per (campaign, unit, kind, rule); manual
+ * ones and "remind all" repeat; the outbox counts of its notice come with it. */
+static void
+test_reminder_once(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	int64_t nid = 0, rid = 0;
+	store_notice_t n = {.at = 10, .kind = "remind", .unit_id = f.unit[0], .title = "Nhắc"};
+	assert_int_equal(store_notice_add(f.st, &n, &nid), 0);
+	store_mail_t m = {.notice_id = nid,
+	                  .recipient = "a@x.vn",
+	                  .subject = "s",
+	                  .text = "t",
+	                  .created_at = 10,
+	                  .next_at = 10};
+	assert_int_equal(store_mail_add(f.st, &m, NULL), 0);
+	m.recipient = "b@x.vn";
+	int64_t mid;
+	assert_int_equal(store_mail_add(f.st, &m, &mid), 0);
+	assert_int_equal(store_mail_attempt(f.st, mid, 11, 1, "250 OK", 0, 0), 0);
+	store_reminder_t r = {.campaign_id = f.campaign,
+	                      .unit_id = f.unit[0],
+	                      .at = 10,
+	                      .kind = "auto",
+	                      .rule = "-3",
+	                      .notice_id = nid,
+	                      .channels = "app email"};
+	assert_int_equal(store_reminder_add(f.st, &r, &rid), 0);
+	assert_true(rid > 0);
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 1); /* once */
+	r.rule = "-1";
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 0);
+	r.kind = "escalate";
+	r.rule = "";
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 0);
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 1);
+	r.kind = "all";
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 0);
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), 0); /* repeats */
+	r.kind = "bogus";
+	assert_int_equal(store_reminder_add(f.st, &r, NULL), -1);
+	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM reminders"), 5);
+	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM reminders WHERE kind='auto'"
+	                                   " AND rule='-3' AND channels='app email'"),
+	                 1);
+	store_close(f.st);
+}
+
+typedef struct notice_list {
+	int n;
+	int64_t id[16];
+	int read[16];
+	char title[16][32];
+} notice_list_t;
+
+static int
+copy_notice(const store_notice_t *x, void *ctx)
+{
+	notice_list_t *l = ctx;
+	assert_true(l->n < 16);
+	l->id[l->n] = x->id;
+	l->read[l->n] = x->read;
+	snprintf(l->title[l->n], sizeof l->title[0], "%s", x->title);
+	l->n++;
+	return 0;
+}
+
+/* What a user sees: notices to them and to the units where they hold a role, newest first;
+ * read marks are per user. */
+static void
+test_notices(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	store_user_t u2 = {.username = "other", .password_hash = "$argon2id$x", .created_at = 1};
+	int64_t other;
+	assert_int_equal(store_user_create(f.st, &u2, &other), 0);
+	int64_t ids[4];
+	store_notice_t n = {.at = 10, .kind = "remind", .unit_id = f.unit[0], .title = "A"};
+	assert_int_equal(store_notice_add(f.st, &n, &ids[0]), 0);
+	n = (store_notice_t){.at = 11,
+	                     .kind = "return",
+	                     .unit_id = f.unit[1],
+	                     .title = "B",
+	                     .campaign_id = f.campaign,
+	                     .link = "/x"};
+	assert_int_equal(store_notice_add(f.st, &n, &ids[1]), 0);
+	n = (store_notice_t){.at = 12,
+	                     .kind = "escalate",
+	                     .unit_id = f.province,
+	                     .user_id = f.user,
+	                     .title = "C",
+	                     .about_unit_id = f.unit[2]};
+	assert_int_equal(store_notice_add(f.st, &n, &ids[2]), 0);
+	n = (store_notice_t){.at = 13,
+	                     .kind = "escalate",
+	                     .unit_id = f.province,
+	                     .user_id = other,
+	                     .title = "D"};
+	assert_int_equal(store_notice_add(f.st, &n, &ids[3]), 0);
+
+	const int64_t mine[] = {f.unit[0], f.unit[1]};
+	notice_list_t l = {0};
+	assert_int_equal(store_notices_for(f.st, f.user, mine, 2, 0, 10, 0, copy_notice, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.title[0], "C");
+	assert_string_equal(l.title[1], "B");
+	assert_string_equal(l.title[2], "A");
+	int64_t c = -1;
+	assert_int_equal(store_notices_unread(f.st, f.user, mine, 2, &c), 0);
+	assert_int_equal(c, 3);
+	/* no role anywhere: only what is addressed to the user */
+	assert_int_equal(store_notices_unread(f.st, other, NULL, 0, &c), 0);
+	assert_int_equal(c, 1);
+
+	assert_int_equal(store_notice_mark_read(f.st, f.user, mine, 2, ids[1], 20), 0);
+	assert_int_equal(store_notice_mark_read(f.st, f.user, mine, 2, ids[1], 21), 0); /* again */
+	assert_int_equal(store_notices_unread(f.st, f.user, mine, 2, &c), 0);
+	assert_int_equal(c, 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_notices_for(f.st, f.user, mine, 2, 0, 10, 1, copy_notice, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.read[0], 0);
+	/* paging: before the newest, one at a time */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_notices_for(f.st, f.user, mine, 2, ids[2], 1, 0, copy_notice, &l),
+	                 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.title[0], "B");
+	assert_int_equal(l.read[0], 1);
+	/* another user's reads are theirs */
+	assert_int_equal(store_notices_unread(f.st, other, mine, 2, &c), 0);
+	assert_int_equal(c, 3);
+	assert_int_equal(store_notice_mark_read(f.st, f.user, mine, 2, 0, 30), 0);
+	assert_int_equal(store_notices_unread(f.st, f.user, mine, 2, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(store_notices_unread(f.st, other, NULL, 0, &c), 0);
+	assert_int_equal(c, 1);
+	/* a notice to an unknown unit is refused */
+	n = (store_notice_t){.at = 1, .kind = "remind", .unit_id = 999999, .title = "X"};
+	assert_int_equal(store_notice_add(f.st, &n, NULL), -1);
+	store_close(f.st);
+}
+
+typedef struct mail_list {
+	int n;
+	int64_t id[8], next_at[8];
+	int attempts[8];
+	char to[8][32], status[8][12], err[8][64];
+} mail_list_t;
+
+static int
+copy_mail(const store_mail_t *m, void *ctx)
+{
+	mail_list_t *l = ctx;
+	assert_true(l->n < 8);
+	int i = l->n++;
+	l->id[i] = m->id;
+	l->next_at[i] = m->next_at;
+	l->attempts[i] = m->attempts;
+	snprintf(l->to[i], sizeof l->to[0], "%s", m->recipient);
+	snprintf(l->status[i], sizeof l->status[0], "%s", m->status);
+	snprintf(l->err[i], sizeof l->err[0], "%s", m->last_error);
+	return 0;
+}
+
+static int
+count_delivery(const store_delivery_t *d, void *ctx)
+{
+	int *n = ctx;
+	*n += d->ok ? 100 : 1;
+	return 0;
+}
+
+/* The outbox: due order, an attempt that fails backs off, one that succeeds is final, a
+ * given-up mail leaves the queue; every attempt is a delivery row. */
+static void
+test_outbox(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	int64_t a, b, c;
+	store_mail_t m = {.recipient = "a@x.vn",
+	                  .subject = "Nhắc nộp",
+	                  .text = "t",
+	                  .html = "<p>t</p>",
+	                  .created_at = 5,
+	                  .next_at = 20};
+	assert_int_equal(store_mail_add(f.st, &m, &a), 0);
+	m.recipient = "b@x.vn";
+	m.next_at = 10;
+	assert_int_equal(store_mail_add(f.st, &m, &b), 0);
+	m.recipient = "c@x.vn";
+	m.next_at = 50;
+	assert_int_equal(store_mail_add(f.st, &m, &c), 0);
+	int64_t next = -1;
+	assert_int_equal(store_mail_next_due(f.st, &next), 0);
+	assert_int_equal(next, 10);
+	mail_list_t l = {0};
+	assert_int_equal(store_mails_due(f.st, 20, 10, copy_mail, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.to[0], "b@x.vn");
+	assert_string_equal(l.to[1], "a@x.vn");
+	/* b fails, backs off to 80; a is sent; c fails for good */
+	assert_int_equal(store_mail_attempt(f.st, b, 21, 0, "451 4.3.0 try later", 80, 0), 0);
+	assert_int_equal(store_mail_attempt(f.st, a, 21, 1, "250 OK", 0, 0), 0);
+	assert_int_equal(store_mail_attempt(f.st, c, 51, 0, "550 no such user", 0, 1), 0);
+	/* a second "ok" of a sent mail changes nothing but is recorded */
+	assert_int_equal(store_mail_attempt(f.st, a, 22, 1, "250 OK", 0, 0), 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_mails_due(f.st, 79, 10, copy_mail, &l), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(store_mail_next_due(f.st, &next), 0);
+	assert_int_equal(next, 80);
+	assert_int_equal(store_mails_due(f.st, 80, 10, copy_mail, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.attempts[0], 1);
+	assert_string_equal(l.err[0], "451 4.3.0 try later");
+	int64_t p = -1, s = -1, fl = -1;
+	assert_int_equal(store_mail_counts(f.st, &p, &s, &fl), 0);
+	assert_true(p == 1 && s == 1 && fl == 1);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_mails_recent(f.st, 10, copy_mail, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.to[0], "c@x.vn");
+	assert_string_equal(l.status[0], "failed");
+	assert_string_equal(l.status[2], "sent");
+	int d = 0;
+	assert_int_equal(store_mail_deliveries(f.st, a, count_delivery, &d), 0);
+	assert_int_equal(d, 200);
+	d = 0;
+	assert_int_equal(store_mail_deliveries(f.st, b, count_delivery, &d), 0);
+	assert_int_equal(d, 1);
+	/* the last pending one sent: nothing due any more */
+	assert_int_equal(store_mail_attempt(f.st, b, 81, 1, "250 OK", 0, 0), 0);
+	assert_int_equal(store_mail_next_due(f.st, &next), 0);
+	assert_int_equal(next, 0);
+	store_close(f.st);
+	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM deliveries"), 5);
+}
+
+static void
+test_chase_schedule(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	store_chase_t c = {f.campaign, "-2 1", 5, 1};
+	assert_int_equal(store_chase_set(f.st, &c), 0);
+	c.remind_days = "-7 -3 -1 2";
+	c.automatic = 0;
+	assert_int_equal(store_chase_set(f.st, &c), 0);
+	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM campaign_chase WHERE"
+	                                   " remind_days='-7 -3 -1 2' AND escalate_days=5"
+	                                   " AND automatic=0"),
+	                 1);
 	store_close(f.st);
 }
 
@@ -977,6 +1240,10 @@ main(void)
 	        cmocka_unit_test(test_events),
 	        cmocka_unit_test(test_freeze),
 	        cmocka_unit_test(test_reminders),
+	        cmocka_unit_test(test_reminder_once),
+	        cmocka_unit_test(test_notices),
+	        cmocka_unit_test(test_outbox),
+	        cmocka_unit_test(test_chase_schedule),
 	        cmocka_unit_test(test_report_for_unknown_unit_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_all);
