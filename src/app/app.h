@@ -54,12 +54,22 @@ typedef struct app {
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
+	/* e-mail (service/mailer.h), set by the caller after app_open: how mail leaves (NULL:
+	 * not configured, nothing is e-mailed), the worker delivering the outbox (stopped and
+	 * freed by app_close before the writer; mailer_wake after a commit that queued mail),
+	 * and the site's address for links in mails ("https://host", NULL: not given) */
+	const struct mail_config *mail;
+	struct mailer *mailer;
+	const char *public_url;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
  * build the unit tree. -1 with err on failure. */
 int app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen);
 void app_close(app_t *app);
+
+/* 1 when e-mail is configured (app->mail): pages say "Chưa cấu hình thư điện tử" when not. */
+int app_mail_on(const app_t *app);
 
 /* Start a thread that rebuilds the unit tree when the store's generation changes (an
  * import from the command line while serving). */
