@@ -5,8 +5,10 @@
 #ifndef SUOTDOI_TEST_MAIL_DECODE_H
 #define SUOTDOI_TEST_MAIL_DECODE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
 
