@@ -373,9 +373,25 @@ send_debug(CURL *h, curl_infotype type, char *data, size_t size, void *p)
 	return 0;
 }
 
-void
-mail_send(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t len,
-          mail_result_t *res)
+/* libcurl's progress hook (at least once a second, also while connecting): non-zero
+ * aborts the transfer. */
+typedef struct send_cancel {
+	int (*cancel)(void *ctx);
+	void *ctx;
+} send_cancel_t;
+
+static int
+send_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	send_cancel_t *c = p;
+	return c->cancel(c->ctx);
+}
+
+/* mail_send, given up (a temporary failure) as soon as cancel(ctx) answers non-zero. */
+static void
+send_cancellable(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t len,
+                 int (*cancel)(void *ctx), void *ctx, mail_result_t *res)
 {
 	memset(res, 0, sizeof *res);
 	CURL *h = curl_easy_init();
@@ -417,6 +433,12 @@ mail_send(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t le
 	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L); /* for the debug hook: the server's replies */
 	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, send_debug);
 	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &c);
+	send_cancel_t sc = {cancel, ctx};
+	if (cancel) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, send_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &sc);
+	}
 	CURLcode rc = curl_easy_perform(h);
 	long code = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -428,7 +450,10 @@ mail_send(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t le
 	} else {
 		res->permanent = reply_code >= 500 && reply_code < 600 &&
 		                 (c.reply_phase == PH_RCPT || c.reply_phase == PH_DATA);
-		if (reply_code >= 400 && reply_code < 600)
+		if (rc == CURLE_ABORTED_BY_CALLBACK)
+			snprintf(res->detail, sizeof res->detail,
+			         "interrupted: the server was stopping (after \"%s\")", c.reply);
+		else if (reply_code >= 400 && reply_code < 600)
 			snprintf(res->detail, sizeof res->detail, "%s", c.reply);
 		else
 			snprintf(res->detail, sizeof res->detail, "%s",
@@ -436,6 +461,13 @@ mail_send(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t le
 	}
 	curl_slist_free_all(rcpts);
 	curl_easy_cleanup(h);
+}
+
+void
+mail_send(const mail_config_t *cfg, const char *rcpt, const char *msg, size_t len,
+          mail_result_t *res)
+{
+	send_cancellable(cfg, rcpt, msg, len, NULL, NULL, res);
 }
 
 /* ---- the worker ---- */
@@ -516,8 +548,9 @@ mailer_set_clock(mailer_t *m, int64_t (*now)(void *ctx), void *ctx)
 }
 
 static int
-mailer_stopping(mailer_t *m)
+mailer_stopping(void *p)
 {
+	mailer_t *m = p;
 	pthread_mutex_lock(&m->mu);
 	int s = m->stopping;
 	pthread_mutex_unlock(&m->mu);
@@ -590,7 +623,7 @@ deliver_one(mailer_t *m, const due_mail_t *d, int64_t now, mailer_round_t *r)
 		res.permanent = 1;
 		snprintf(res.detail, sizeof res.detail, "%s", err);
 	} else
-		mail_send(&m->cfg, d->recipient, b.data, b.len, &res);
+		send_cancellable(&m->cfg, d->recipient, b.data, b.len, mailer_stopping, m, &res);
 	buf_free(&b);
 	attempt_t a = {.st = m->st, .id = d->id, .at = now, .ok = res.ok, .detail = res.detail};
 	if (!res.ok) {

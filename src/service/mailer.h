@@ -107,8 +107,9 @@ int mailer_start(mailer_t *m);
 /* Tells the thread to look at the outbox now (after a commit that queued mail). No-op on
  * NULL or before mailer_start. */
 void mailer_wake(mailer_t *m);
-/* Stops the thread (it finishes the mail it is sending) and joins it. Call before the
- * writer stops. */
+/* Stops the thread and joins it: a send in progress is interrupted (within a second) and
+ * recorded as a temporary failure, so a hanging SMTP server never holds the server's stop.
+ * Call before the writer stops. */
 void mailer_stop(mailer_t *m);
 /* Stops if needed and frees. NULL is fine. */
 void mailer_free(mailer_t *m);

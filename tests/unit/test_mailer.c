@@ -10,8 +10,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -861,6 +865,48 @@ test_worker_thread(void **state)
 	world_close(&w);
 }
 
+/* A server that accepts the connection and never says a word: stopping the worker does
+ * not wait for the 300 s timeout, and the interrupted attempt is kept as a temporary
+ * failure. */
+static void
+test_worker_stop_interrupts_a_send(void **state)
+{
+	(void)state;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	socklen_t sl = sizeof sa;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	char url[64], err[256];
+	snprintf(url, sizeof url, "smtp://127.0.0.1:%d", ntohs(sa.sin_port));
+
+	world_t w;
+	world_open(&w, NULL);
+	mailer_free(w.m);
+	mail_config_t c = {.url = url, .from = "thongbao@suotdoi.test", .timeout = 300};
+	w.m = mailer_new(w.st, w.w, &c, err, sizeof err);
+	assert_non_null(w.m);
+	mailer_set_clock(w.m, world_clock, &w);
+	int64_t id = queue(&w, "ubnd@danglam.vn", "Nhắc nộp báo cáo");
+	assert_int_equal(mailer_start(w.m), 0);
+	mailer_wake(w.m);
+	/* the worker connected: it now waits for a greeting that never comes */
+	struct pollfd p = {fd, POLLIN, 0};
+	assert_int_equal(poll(&p, 1, 20000), 1);
+	int conn = accept(fd, NULL, NULL);
+	assert_true(conn >= 0);
+	mailer_stop(w.m);
+	mail_row_t m = mail_get(&w, id);
+	assert_string_equal(m.status, "pending");
+	assert_int_equal(m.attempts, 1);
+	assert_int_equal(m.next_at, T0 + 60);
+	assert_true(!strncmp(m.last_error, "interrupted: the server was stopping", 36));
+	close(conn);
+	close(fd);
+	world_close(&w);
+}
+
 static int
 setup_all(void **state)
 {
@@ -898,6 +944,7 @@ main(void)
 	        cmocka_unit_test(test_worker_gives_up),
 	        cmocka_unit_test(test_worker_restart),
 	        cmocka_unit_test(test_worker_thread),
+	        cmocka_unit_test(test_worker_stop_interrupts_a_send),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
