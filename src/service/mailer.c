@@ -614,7 +614,7 @@ deliver_one(mailer_t *m, const due_mail_t *d, int64_t now, mailer_round_t *r)
 	                  .subject = d->subject,
 	                  .text = d->text,
 	                  .html = d->html,
-	                  .date = d->created_at,
+	                  .date = d->created_at > 0 ? d->created_at : now,
 	                  .id = id};
 	buf_t b = BUF_INIT;
 	mail_result_t res;
