@@ -1,7 +1,8 @@
 # The README's commands. Everything goes through CMake; this file only sequences.
 #   make run    install missing packages, build, create the demo database, serve
 #   make test   install, build with ASan+UBSan, run every test
-.PHONY: all deps build build-asan run test format fuzz bench clean demo-db
+#   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
+.PHONY: all deps build build-asan run test screenshots format fuzz bench clean demo-db
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
@@ -35,6 +36,14 @@ run: demo-db
 test: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 	@grep -h "^mustache spec:" build-asan/Testing/Temporary/LastTest.log || true
+
+# The phone-table test (tests/http/test_phone_tables.c) saves its pages as PNGs on the way.
+screenshots: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
+	@cmake --build build-asan -j $(JOBS) --target http_test_phone_tables
+	@mkdir -p docs/screens
+	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_phone_tables$$'
+	@ls -l docs/screens/*.png
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

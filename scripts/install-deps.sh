@@ -11,7 +11,10 @@ PKGS=(
   libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
   poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libpq-dev
+  chromium chromium-driver
 )
+# chromium and chromium-driver: tests/http/test_phone_tables.c checks the pages at 360 px in a
+# real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 
 # make bench also needs the peers it measures against and the load generator.
 if [ "${1:-}" = "--bench" ]; then

@@ -704,7 +704,7 @@ cmd_serve(opts_t *o)
 		free(password);
 		return 1;
 	}
-	app.public_url = o->public_url;
+	app.notify.base_url = o->public_url ? o->public_url : "";
 	if (mail_on) { /* stopped by app_close before the writer */
 		app.mail = &mc;
 		app.mailer = mailer_new(app.store, app.writer, &mc, err, sizeof err);
@@ -716,6 +716,9 @@ cmd_serve(opts_t *o)
 			free(password);
 			return 1;
 		}
+		app.notify.mail_on = 1;
+		app.notify.wake = mailer_wake_arg;
+		app.notify.wake_arg = app.mailer;
 	} else
 		log_info("mail: not configured (no --smtp): notices are not e-mailed");
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -28,8 +28,9 @@
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
 
-/* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
- * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
+/* action: "public", "self", "self.password", "unit:<action>" (the :code unit),
+ * "sub:<action>" (the :code unit or a unit directly below it: a level's work on its
+ * subtree) or "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
@@ -86,8 +87,8 @@ static const http_route_t routes[] = {
          "unit:report.edit", page_report_save},
         {HTTP_POST, "/api/v1/campaigns/:id/units/:code/report", "csrf", REPORT_MAX,
          "unit:report.edit", page_report_save},
-        {HTTP_POST, "/campaigns/:id/units/:code/submit", "version reason csrf", REPORT_MAX,
-         "unit:report.submit", page_report_submit},
+        {HTTP_POST, "/campaigns/:id/units/:code/submit", "version reason confirm_missing csrf",
+         REPORT_MAX, "unit:report.submit", page_report_submit},
         {HTTP_POST, "/api/v1/campaigns/:id/units/:code/submit", "csrf", REPORT_MAX,
          "unit:report.submit", page_report_submit},
         {HTTP_POST, "/campaigns/:id/units/:code/return", "version comment csrf", FORM_MAX,
@@ -116,16 +117,32 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/status", "", 0, "unit:unit.view", page_chase},
         {HTTP_POST, "/campaigns/:id/units/:code/remind", "note back csrf", FORM_MAX,
          "unit:report.review", page_remind},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/remind", "note", FORM_MAX,
+         "unit:report.review", page_remind},
+        {HTTP_POST, "/campaigns/:id/units/:code/remind-all", "note csrf", FORM_MAX,
+         "sub:report.review", page_remind_all},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/remind-all", "note", FORM_MAX,
+         "sub:report.review", page_remind_all},
+        {HTTP_POST, "/units/:code/campaigns/:id/chase", "remind_days escalate_days automatic csrf",
+         FORM_MAX, "unit:campaign.manage", page_chase_schedule},
+        /* notices (src/app/notice_pages.c) */
+        {HTTP_GET, "/notices", "truoc unread done", 0, "self", page_notices},
+        {HTTP_GET, "/api/v1/notices", "before unread", 0, "self", page_notices},
+        {HTTP_GET, "/notices/:id", "", 0, "self", page_notice_open},
+        {HTTP_POST, "/notices/read", "csrf", FORM_MAX, "self", page_notices_read},
+        {HTTP_POST, "/api/v1/notices/read", "", FORM_MAX, "self", page_notices_read},
         {HTTP_GET, "/campaigns/:id/units/:code/phuluc.xlsx", "", 0, "unit:unit.view",
          page_export_phuluc},
+        {HTTP_GET, "/campaigns/:id/units/:code/phuluc.pdf", "", 0, "unit:unit.view",
+         page_export_phuluc_pdf},
         {HTTP_GET, "/campaigns/:id/units/:code/matrix", "format", 0, "unit:unit.view",
          page_export_matrix},
         {HTTP_GET, "/campaigns/:id/units/:code/compare", "with drafts", 0, "unit:unit.view",
          page_compare},
         {HTTP_GET, "/campaigns/:id/units/:code/compare.xlsx", "with drafts", 0, "unit:unit.view",
          page_compare_xlsx},
-        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/compare", "with drafts", 0,
-         "unit:unit.view", api_compare},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/compare", "with drafts", 0, "unit:unit.view",
+         api_compare},
         {HTTP_POST, "/campaigns/:id/units/:code/photos", "caption csrf", PHOTO_BODY_MAX,
          "unit:report.edit", page_photo_upload},
         {HTTP_GET, "/campaigns/:id/units/:code/photos/:pid", "size", 0, "unit:unit.view",
@@ -142,8 +159,8 @@ static const http_route_t routes[] = {
         /* the registry through time (src/app/registry_pages.c): two registry files of
          * ~1 MB each, in a multipart body */
         {HTTP_GET, "/admin/registry", "done roles", 0, "root:system.manage", page_registry},
-        {HTTP_POST, "/admin/registry/preview", "as_of_day csrf", REGISTRY_MAX,
-         "root:system.manage", page_registry_preview},
+        {HTTP_POST, "/admin/registry/preview", "as_of_day csrf", REGISTRY_MAX, "root:system.manage",
+         page_registry_preview},
         {HTTP_POST, "/admin/registry/uploads/:uid/apply", "carry_roles csrf", FORM_MAX,
          "root:system.manage", page_registry_confirm},
         {HTTP_GET, "/admin/registry/pending", "done", 0, "root:system.manage",
@@ -578,6 +595,13 @@ watch(void *arg)
 			pthread_mutex_unlock(&app->days_mu);
 		}
 		app_touch_flush(app);
+		if (app->chase_every > 0) {
+			int64_t now = app_now();
+			if (now - app->chase_last >= app->chase_every) {
+				app->chase_last = now;
+				app_chase_tick(app, now, NULL, NULL);
+			}
+		}
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,
@@ -605,7 +629,7 @@ app_watch_start(app_t *app)
 int
 app_mail_on(const app_t *app)
 {
-	return app->mail != NULL;
+	return app->notify.mail_on;
 }
 
 void

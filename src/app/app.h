@@ -12,6 +12,7 @@
 #include "domain/auth.h"
 #include "domain/units.h"
 #include "http/http.h"
+#include "service/notify.h"
 #include "tmpl/tmpl.h"
 
 typedef struct app {
@@ -54,13 +55,18 @@ typedef struct app {
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
+	/* notifications: whether e-mail goes out, the site's address for links in e-mails,
+	 * the mail worker's wake-up (service/notify.h); set before serving */
+	notify_cfg_t notify;
+	/* the chase schedule runs from the watcher every chase_every seconds (0: never) */
+	int chase_every;
+	int64_t chase_last;
 	/* e-mail (service/mailer.h), set by the caller after app_open: how mail leaves (NULL:
-	 * not configured, nothing is e-mailed), the worker delivering the outbox (stopped and
-	 * freed by app_close before the writer; mailer_wake after a commit that queued mail),
-	 * and the site's address for links in mails ("https://host", NULL: not given) */
+	 * not configured, nothing is e-mailed; notify.mail_on says the same to the services) and
+	 * the worker delivering the outbox (notify.wake wakes it; app_close stops and frees it
+	 * before the writer) */
 	const struct mail_config *mail;
 	struct mailer *mailer;
-	const char *public_url;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -68,7 +74,8 @@ typedef struct app {
 int app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen);
 void app_close(app_t *app);
 
-/* 1 when e-mail is configured (app->mail): pages say "Chưa cấu hình thư điện tử" when not. */
+/* 1 when e-mail is configured (app->notify.mail_on): pages say "Chưa cấu hình thư điện tử"
+ * when not. */
 int app_mail_on(const app_t *app);
 
 /* Start a thread that rebuilds the unit tree when the store's generation changes (an
@@ -102,6 +109,12 @@ unit_tree_t *app_campaign_tree(app_t *app, int64_t id);
 int app_campaign_day(app_t *app, int64_t id, int32_t *day /* OUT */);
 /* Rebuild the tree from the store now. */
 int app_tree_reload(app_t *app);
+
+/* One run of every open campaign's chase schedule at now (service/chase.h): scheduled
+ * reminders and escalations due by then are written once. The watcher calls it every
+ * chase_every seconds; tests call it with their own clock. *reminded and *escalated (may be
+ * NULL) count what was written. 0, or -1 when a campaign could not be chased (logged). */
+int app_chase_tick(app_t *app, int64_t now, size_t *reminded, size_t *escalated);
 
 /* ---- who is asking (src/app/guard.c) ---- */
 
@@ -269,8 +282,20 @@ int values_dry_run_param(const char *p);
 int page_values_form(http_req_t *req);
 int page_values_import(http_req_t *req);
 int page_values_csv(http_req_t *req);
+/* chasing (src/app/chase_pages.c): one unit, every missing unit, the schedule */
 int page_remind(http_req_t *req);
+int page_remind_all(http_req_t *req);
+int page_chase_schedule(http_req_t *req);
+/* notices (src/app/notice_pages.c) */
+int page_notices(http_req_t *req);
+int page_notice_open(http_req_t *req);
+int page_notices_read(http_req_t *req);
+/* The request user's unread notices (0 when anonymous). */
+int64_t app_notices_unread(http_req_t *req);
+/* The user's notices as JSON rows, newest first (NULL on a store error). */
+json_t *app_notices_json(http_req_t *req, int64_t before, int limit, int unread_only);
 int page_export_phuluc(http_req_t *req);
+int page_export_phuluc_pdf(http_req_t *req);
 int page_export_matrix(http_req_t *req);
 /* year over year through the merge map (src/app/compare_pages.c) */
 int page_compare(http_req_t *req);
@@ -305,6 +330,9 @@ json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_c
 json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
 /* Count-downs to report deadlines for the signed-in user's units (home page). */
 json_t *rep_home_countdowns(http_req_t *req);
+/* Progress cards for the signed-in user's levels in open campaigns (home_pages.c): the
+ * chase board's counts per campaign and unit, with the links. */
+json_t *rep_home_progress(http_req_t *req);
 
 /* activities (src/app/activity_pages.c) */
 int page_activities(http_req_t *req);

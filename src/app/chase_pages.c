@@ -7,8 +7,10 @@
 #include "app/pagecache.h"
 #include "app/report_pages.h"
 #include "app/reporting.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "service/chase.h"
 #include "text/text.h"
 
 typedef struct states_ctx {
@@ -106,6 +108,153 @@ counts_json(json_t *o, const chase_counts_t *c)
 	json_object_set_new(o, "approved", json_integer(c->r[R_APPROVED]));
 }
 
+/* The last reminder of each unit (tree index) and whether it was escalated, from the
+ * reminders of the campaign and of its adoptions (newest first). */
+typedef struct marks {
+	const unit_tree_t *t;
+	arena_t *a;
+	json_t **last;         /* by tree index: the newest reminder, or NULL */
+	const char **escalate; /* by tree index: when it was escalated, or NULL */
+} marks_t;
+
+static const char *
+reminder_kind_name(const char *kind)
+{
+	if (!strcmp(kind, "all"))
+		return "nhắc tất cả";
+	if (!strcmp(kind, "auto"))
+		return "tự động theo lịch";
+	if (!strcmp(kind, "escalate"))
+		return "báo lãnh đạo cấp trên";
+	return "nhắc riêng";
+}
+
+static int
+mark_row(const store_reminder_t *r, void *p)
+{
+	marks_t *m = p;
+	int32_t i = unit_tree_find_id(m->t, r->unit_id);
+	if (i < 0)
+		return 0;
+	if (!strcmp(r->kind, "escalate")) {
+		if (!m->escalate[i])
+			m->escalate[i] = app_fmt_time(m->a, r->at);
+		return 0;
+	}
+	if (m->last[i] && json_integer_value(json_object_get(m->last[i], "at_unix")) >= r->at)
+		return 0;
+	if (m->last[i])
+		json_decref(m->last[i]);
+	int email = strstr(r->channels, "email") != NULL;
+	const char *mail = "";
+	if (email && r->mail_failed && !r->mail_sent && !r->mail_pending)
+		mail = "gửi thư không được";
+	else if (email && r->mail_pending)
+		mail = "thư đang chờ gửi";
+	else if (email && r->mail_sent)
+		mail = arena_printf(m->a, "đã gửi %d thư", r->mail_sent);
+	m->last[i] =
+	        json_pack("{s:s,s:I,s:s,s:s,s:s}", "at", app_fmt_time(m->a, r->at), "at_unix",
+	                  (json_int_t)r->at, "kind", reminder_kind_name(r->kind), "channels",
+	                  email ? "trong ứng dụng và thư điện tử" : "trong ứng dụng", "mail", mail);
+	return 0;
+}
+
+static void
+load_marks(http_req_t *req, live_campaign_t *lc, marks_t *m)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	app_t *app = http_req_app(req);
+	m->t = t;
+	m->a = http_req_arena(req);
+	m->last = arena_alloc(m->a, (size_t)t->n * sizeof *m->last);
+	memset(m->last, 0, (size_t)t->n * sizeof *m->last);
+	m->escalate = arena_alloc(m->a, (size_t)t->n * sizeof *m->escalate);
+	memset(m->escalate, 0, (size_t)t->n * sizeof *m->escalate);
+	store_reminders_of_campaign(app->store, lc->c->id, mark_row, m);
+	int64_t *ids, *issuers;
+	size_t n;
+	if (campaign_adoptions(app->store, lc->c->id, &ids, &issuers, &n) == 0) {
+		for (size_t k = 0; k < n; k++)
+			store_reminders_of_campaign(app->store, ids[k], mark_row, m);
+		free(ids);
+		free(issuers);
+	}
+}
+
+static void
+marks_free(marks_t *m)
+{
+	for (int32_t i = 0; i < m->t->n; i++)
+		if (m->last[i])
+			json_decref(m->last[i]);
+}
+
+/* "3 ngày trước hạn, 1 ngày sau hạn" */
+static const char *
+schedule_words(arena_t *a, const chase_schedule_t *s)
+{
+	buf_t b = BUF_INIT;
+	for (size_t k = 0; k < s->ndays; k++) {
+		int d = s->days[k];
+		if (k)
+			buf_puts(&b, ", ");
+		if (d < 0)
+			buf_printf(&b, "%d ngày trước hạn", -d);
+		else if (d == 0)
+			buf_puts(&b, "đúng ngày hạn");
+		else
+			buf_printf(&b, "%d ngày sau hạn", d);
+	}
+	const char *out = arena_strdup(a, b.len ? buf_cstr(&b) : "không nhắc theo lịch");
+	buf_free(&b);
+	return out;
+}
+
+static json_t *
+schedule_json(http_req_t *req, live_campaign_t *lc, int32_t i)
+{
+	app_t *app = http_req_app(req);
+	arena_t *a = http_req_arena(req);
+	const unit_tree_t *t = app_req_tree(req);
+	chase_schedule_t s;
+	if (chase_schedule_get(app->store, lc->c->id, &s) < 0)
+		return json_null();
+	char days[64];
+	chase_schedule_format(&s, days, sizeof days);
+	json_t *o = json_pack("{s:s,s:s,s:i,s:b}", "days", days, "words", schedule_words(a, &s),
+	                      "escalate_days", s.escalate_days, "automatic", s.automatic);
+	int32_t issuer = campaign_issuer(lc->c, t);
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	if (issuer >= 0 && access_allowed(t, g, ng, ACT_CAMPAIGN_MANAGE, issuer)) {
+		json_object_set_new(o, "can_manage", json_true());
+		json_object_set_new(o, "issuer_code", json_string(t->units[issuer].code));
+	}
+	(void)i;
+	return o;
+}
+
+void
+rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_state_t *st,
+                   int32_t from, int32_t to, rep_progress_t *out)
+{
+	chase_counts_t n = {0};
+	for (int32_t k = from; k < to; k++)
+		if (campaign_expects(c, t, k))
+			count_unit(&n, &st[k], campaign_due(c, t, k));
+	*out = (rep_progress_t){
+	        .expected = n.expected,
+	        .submitted = n.t[T_ONTIME] + n.t[T_LATE],
+	        .on_time = n.t[T_ONTIME],
+	        .late = n.t[T_LATE],
+	        .missing = n.t[T_MISSING],
+	        .waiting = n.r[R_WAITING],
+	        .returned = n.r[R_RETURNED],
+	        .approved = n.r[R_APPROVED],
+	};
+}
+
 int
 page_chase(http_req_t *req)
 {
@@ -121,6 +270,9 @@ page_chase(http_req_t *req)
 	chase_counts_t counts = {0};
 	json_t *missing = json_array();
 	int32_t today = app_today();
+	marks_t marks;
+	load_marks(req, lc, &marks);
+	int64_t remindable = 0;
 	for (int32_t k = i; k < t->units[i].end; k++) {
 		if (!campaign_expects(lc->c, t, k))
 			continue;
@@ -146,12 +298,21 @@ page_chase(http_req_t *req)
 			json_object_set_new(
 			        o, "can_view",
 			        json_boolean(access_allowed(t, g, ng, ACT_UNIT_VIEW, k)));
-			json_object_set_new(
-			        o, "can_remind",
-			        json_boolean(access_allowed(t, g, ng, ACT_REPORT_REVIEW, k)));
+			int can_remind = k != i && access_allowed(t, g, ng, ACT_REPORT_REVIEW, k);
+			json_object_set_new(o, "can_remind", json_boolean(can_remind));
+			if (marks.last[k]) {
+				json_object_set_new(o, "reminded", marks.last[k]);
+				marks.last[k] = NULL;
+			}
+			if (marks.escalate[k])
+				json_object_set_new(o, "escalated", json_string(marks.escalate[k]));
 			json_array_append_new(missing, o);
 		}
+		if (k != i && timeliness_of(&st[k], due) == T_MISSING &&
+		    access_allowed(t, g, ng, ACT_REPORT_REVIEW, k))
+			remindable++;
 	}
+	marks_free(&marks);
 	/* per child: its own state when it reports, else the counts of its subtree */
 	json_t *kids = json_array();
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
@@ -183,13 +344,103 @@ page_chase(http_req_t *req)
 	counts_json(o, &counts);
 	json_object_set_new(o, "children", kids);
 	json_object_set_new(o, "not_in", missing);
+	json_object_set_new(o, "remindable", json_integer(remindable));
+	json_object_set_new(o, "mail_on",
+	                    json_boolean(((app_t *)http_req_app(req))->notify.mail_on));
+	json_object_set_new(o, "schedule", schedule_json(req, lc, i));
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, o);
 	const char *done = http_req_param(req, "done");
+	const char *n = http_req_param(req, "n");
 	if (done && !strcmp(done, "remind"))
-		json_object_set_new(o, "ok", json_string("Đã ghi nhắc nhở."));
+		json_object_set_new(o, "ok", json_string("Đã gửi nhắc nhở."));
+	else if (done && !strcmp(done, "remind-all"))
+		json_object_set_new(
+		        o, "ok",
+		        json_string(arena_printf(a, "Đã gửi nhắc nhở tới %s đơn vị chưa nộp.",
+		                                 n ? n : "0")));
+	else if (done && !strcmp(done, "schedule"))
+		json_object_set_new(o, "ok", json_string("Đã lưu lịch nhắc tự động."));
 	char *title = arena_printf(a, "Theo dõi nộp báo cáo — %s", t->units[i].name);
 	return app_render_page(req, 200, "chase", title, o);
+}
+
+/* An error page (JSON under /api/) with status and message; the handler's return value. */
+static int
+fail(http_req_t *req, int status, const char *message)
+{
+	app_error_page(req, status, message);
+	return 0;
+}
+
+/* The API's optional body {"note": "..."}: other members and other types are refused. */
+static int
+read_note(http_req_t *req, const char **note, const char **err)
+{
+	*note = NULL;
+	*err = NULL;
+	if (!rep_is_api(req)) {
+		*note = http_req_param(req, "note");
+		return 0;
+	}
+	size_t len;
+	const char *body = http_req_body(req, &len);
+	if (!body || !len)
+		return 0;
+	json_error_t je;
+	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	const char *key;
+	json_t *x;
+	if (!json_is_object(doc))
+		*err = "Nội dung phải là một đối tượng JSON, ví dụ {\"note\": \"...\"}.";
+	else
+		json_object_foreach(doc, key, x)
+		{
+			if (strcmp(key, "note") != 0) {
+				*err = "Chỉ nhận trường \"note\" (lời nhắn).";
+				break;
+			}
+			if (!json_is_string(x) ||
+			    strlen(json_string_value(x)) != json_string_length(x)) {
+				*err = "note: phải là một chuỗi.";
+				break;
+			}
+			*note = arena_strdup(http_req_arena(req), json_string_value(x));
+		}
+	json_decref(doc);
+	return *err ? -1 : 0;
+}
+
+/* A chase context for the request's user. */
+static chase_ctx_t
+chase_ctx_of(http_req_t *req)
+{
+	app_t *app = http_req_app(req);
+	return (chase_ctx_t){.store = app->store,
+	                     .writer = app->writer,
+	                     .notify = &app->notify,
+	                     .now = app_now(),
+	                     .actor = app_req_user(req)->id};
+}
+
+static int
+remind_reply(http_req_t *req, live_campaign_t *lc, int32_t back_default, const char *done, size_t n)
+{
+	app_t *app = http_req_app(req);
+	if (rep_is_api(req))
+		return app_reply_json(req, 201,
+		                      json_pack("{s:b,s:I,s:b}", "reminded", n > 0, "units",
+		                                (json_int_t)n, "email", app->notify.mail_on));
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t back = back_default;
+	const char *b = http_req_param(req, "back");
+	int32_t bi = b ? unit_tree_find_code(t, b) : -1;
+	if (bi >= 0 && unit_tree_contains(t, bi, back_default))
+		back = bi;
+	return http_redirect(req, 303,
+	                     arena_printf(http_req_arena(req),
+	                                  "/campaigns/%lld/units/%s/status?done=%s&n=%zu",
+	                                  (long long)lc->c->id, t->units[back].code, done, n));
 }
 
 int
@@ -200,29 +451,100 @@ page_remind(http_req_t *req)
 		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	int32_t i = rep_req_unit(req);
-	const char *note = http_req_param(req, "note");
+	const char *note, *err;
+	if (read_note(req, &note, &err) < 0)
+		return fail(req, 400, err);
 	if (note && strlen(note) > 500)
-		note = NULL;
-	store_reminder_t r = {.campaign_id = lc->c->id,
-	                      .unit_id = t->units[i].id,
-	                      .at = app_now(),
-	                      .by = app_req_user(req)->id,
-	                      .note = note ? note : ""};
-	if (store_reminder_add(((app_t *)http_req_app(req))->store, &r, NULL) < 0)
+		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.");
+	chase_ctx_t cx = chase_ctx_of(req);
+	size_t done = 0;
+	if (chase_remind(&cx, t, lc->c, &i, 1, CHASE_MANUAL, note, &done) < 0)
 		return 500;
 	app_audit(req, t, i, "report.remind",
 	          arena_printf(http_req_arena(req), "%lld:", (long long)lc->c->id), NULL, note);
-	if (rep_is_api(req))
-		return app_reply_json(req, 201, json_pack("{s:b}", "reminded", 1));
-	int32_t back = t->units[i].parent >= 0 ? t->units[i].parent : i;
-	const char *b = http_req_param(req, "back");
-	int32_t bi = b ? unit_tree_find_code(t, b) : -1;
-	if (bi >= 0 && unit_tree_contains(t, bi, i))
-		back = bi;
+	return remind_reply(req, lc, t->units[i].parent >= 0 ? t->units[i].parent : i, "remind",
+	                    done);
+}
+
+/* Every unit of the subtree below :code that has not reported and that the user may
+ * review, reminded once each. */
+int
+page_remind_all(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	int32_t i = rep_req_unit(req);
+	const char *note, *err;
+	if (read_note(req, &note, &err) < 0)
+		return fail(req, 400, err);
+	if (note && strlen(note) > 500)
+		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.");
+	app_t *app = http_req_app(req);
+	chase_state_t *states = chase_states(app->store, t, lc->c, a);
+	if (!states)
+		return 500;
+	size_t n = 0;
+	int32_t *miss = chase_missing(app->store, t, lc->c, states, i, a, &n);
+	if (!miss)
+		return 500;
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (miss[k] != i && access_allowed(t, g, ng, ACT_REPORT_REVIEW, miss[k]))
+			miss[m++] = miss[k];
+	chase_ctx_t cx = chase_ctx_of(req);
+	size_t done = 0;
+	if (chase_remind(&cx, t, lc->c, miss, m, CHASE_ALL, note, &done) < 0)
+		return 500;
+	app_audit(req, t, i, "report.remind.all", arena_printf(a, "%lld:", (long long)lc->c->id),
+	          NULL, arena_printf(a, "%zu", done));
+	return remind_reply(req, lc, i, "remind-all", done);
+}
+
+/* The campaign's chase schedule, set by its issuer (/units/:code/campaigns/:id/chase). */
+int
+page_chase_schedule(http_req_t *req)
+{
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
+	const char *idp = http_req_param(req, "id");
+	char *end;
+	int64_t id = idp ? strtoll(idp, &end, 10) : 0;
+	campaign_t *c = NULL;
+	char err[300];
+	if (i < 0 || id <= 0 || *end || campaign_load(app->store, id, &c, err, sizeof err) != 1)
+		return 404;
+	int issuer = c->issuer_unit_id == t->units[i].id;
+	campaign_free(c);
+	if (!issuer) /* as the campaign's status: another unit's campaign is not found here */
+		return 404;
+	chase_schedule_t s;
+	if (chase_schedule_parse(http_req_param(req, "remind_days"), &s, err, sizeof err) < 0)
+		return fail(req, 400, err);
+	const char *e = http_req_param(req, "escalate_days");
+	long esc = e && *e ? strtol(e, &end, 10) : 0;
+	if ((e && *e && *end) || esc < 0 || esc > 60)
+		return fail(req, 400,
+		            "Số ngày báo lãnh đạo cấp trên: hãy ghi một số từ 0 (không báo) "
+		            "đến 60.");
+	const char *au = http_req_param(req, "automatic");
+	char days[64];
+	chase_schedule_format(&s, days, sizeof days);
+	store_chase_t row = {id, days, (int)esc, au && !strcmp(au, "1")};
+	if (store_chase_set(app->store, &row) < 0)
+		return 500;
+	app_audit(req, t, i, "campaign.chase",
+	          arena_printf(http_req_arena(req), "%lld", (long long)id), NULL,
+	          arena_printf(http_req_arena(req), "%s; %ld; %d", days, esc, row.automatic));
 	return http_redirect(req, 303,
 	                     arena_printf(http_req_arena(req),
-	                                  "/campaigns/%lld/units/%s/status?done=remind",
-	                                  (long long)lc->c->id, t->units[back].code));
+	                                  "/campaigns/%lld/units/%s/status?done=schedule",
+	                                  (long long)id, t->units[i].code));
 }
 
 /* Count-downs for the home page: each of the user's units that must report in an open

@@ -1909,7 +1909,7 @@ page_doc_publish(http_req_t *req)
 	int num = 0;
 	app_user_t *u = app_req_user(req);
 	int rc = docs_publish(app->store, t, s.id, version, docs_today(app_now()), app_now(),
-	                      u ? u->id : 0, (int)number, &num, err, sizeof err);
+	                      u ? u->id : 0, (int)number, &num, &app->notify, err, sizeof err);
 	if (rc == 0) {
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
 		          arena_printf(a, "số %d: %s", num, s.subject));

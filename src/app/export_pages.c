@@ -102,6 +102,32 @@ page_export_phuluc(http_req_t *req)
 	                      &out);
 }
 
+/* The same Phụ lục as PDF (src/export/phuluc_pdf.c), for printing and sending on. */
+int
+page_export_phuluc_pdf(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	int32_t i = rep_req_unit(req);
+	phuluc_t p;
+	if (build_phuluc(req, lc, i, &p) < 0)
+		return 500;
+	buf_t out = BUF_INIT;
+	char err[300];
+	if (phuluc_write_pdf(&p, &out, err, sizeof err) < 0) {
+		buf_free(&out);
+		log_error("phuluc pdf: %s", err);
+		return 500;
+	}
+	http_resp_header(req, "Content-Disposition",
+	                 arena_printf(a, "attachment; filename=\"phu-luc-%d-%s.pdf\"", lc->c->year,
+	                              t->units[i].code));
+	return http_reply_buf(req, 200, "application/pdf", &out);
+}
+
 /* The per-unit export's rows, made one at a time as the table writer asks: names from the
  * tree, states as loaded, numbers from the live roll-up as integers (no string per cell). */
 typedef struct matrix_rows {

@@ -21,7 +21,7 @@
  * page view a disk sync. */
 #define TOUCH_EVERY 60
 
-enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BAD };
+enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_SUB, T_USER, T_ROOT, T_BAD };
 
 int64_t
 app_now(void)
@@ -180,6 +180,8 @@ parse_action(const char *s, action_t *a)
 		return T_SELF_PASSWORD;
 	if (!strncmp(s, "unit:", 5))
 		return action_parse(s + 5, a) == 0 ? T_UNIT : T_BAD;
+	if (!strncmp(s, "sub:", 4))
+		return action_parse(s + 4, a) == 0 ? T_SUB : T_BAD;
 	if (!strncmp(s, "qunit:", 6))
 		return action_parse(s + 6, a) == 0 ? T_QUNIT : T_BAD;
 	if (!strncmp(s, "user:", 5))
@@ -461,13 +463,19 @@ app_guard(http_req_t *req, const http_route_t *route)
 	int ok = 0;
 	if (target == T_ROOT) {
 		ok = access_allowed(t, g, n, action, 0);
-	} else if (target == T_UNIT || target == T_QUNIT) {
-		const char *code = http_req_param(req, target == T_UNIT ? "code" : "unit");
+	} else if (target == T_UNIT || target == T_QUNIT || target == T_SUB) {
+		const char *code = http_req_param(req, target == T_QUNIT ? "unit" : "code");
 		int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 		if (unit < 0) {
 			return deny(req, 404, "Không tìm thấy đơn vị với mã này.");
 		}
 		ok = access_allowed(t, g, n, action, unit);
+		/* "sub:": on the unit or on a unit directly below it (a level chases and
+		 * reviews its subtree, not its own report); roles hold down the tree, so a
+		 * child allowed is as good as any unit of the subtree */
+		for (int32_t c = unit + 1; target == T_SUB && !ok && c < t->units[unit].end;
+		     c = t->units[c].end)
+			ok = access_allowed(t, g, n, action, c);
 	} else {
 		app_user_t *who = app_req_target_user(req);
 		if (who == NULL) {

@@ -99,6 +99,62 @@ rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t 
 	}
 }
 
+/* ---------- a level's submit while units below it have not reported ---------- */
+
+#define MISSING_SHOWN 200 /* units listed by name; the chase board lists the rest */
+
+/* The units below level i that the campaign expects and that have no counted report, by
+ * the chase board's counting (rep_progress_count): *pg its counts below i (the level
+ * itself left out: it is the one submitting), and the first MISSING_SHOWN of the missing
+ * as {code, name, parent, parent_name, status, status_name, can_view}. */
+static json_t *
+level_missing(http_req_t *req, live_campaign_t *lc, int32_t i, rep_progress_t *pg)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	rep_unit_state_t *st = rep_load_states(req, lc);
+	rep_progress_count(lc->c, t, st, i + 1, t->units[i].end, pg);
+	json_t *list = json_array();
+	if (pg->missing == 0)
+		return list;
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	for (int32_t k = i + 1; k < t->units[i].end && json_array_size(list) < MISSING_SHOWN; k++) {
+		if (!campaign_expects(lc->c, t, k) || rep_counted(st[k].status))
+			continue;
+		int32_t up = t->units[k].parent;
+		json_t *o =
+		        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", t->units[k].code, "name",
+		                  t->units[k].name, "parent", up >= 0 ? t->units[up].code : "",
+		                  "parent_name", up >= 0 ? t->units[up].name : "", "status",
+		                  *st[k].status ? st[k].status : "none", "status_name",
+		                  rep_status_name(st[k].status), "can_view",
+		                  access_allowed(t, g, ng, ACT_UNIT_VIEW, k));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+/* "2/16 đơn vị đã nộp", the missing list and how many more, for the page's context. */
+static json_t *
+progress_json(http_req_t *req, const rep_progress_t *pg, json_t *list)
+{
+	arena_t *a = http_req_arena(req);
+	json_t *o = json_object();
+	json_object_set_new(o, "expected", json_integer(pg->expected));
+	json_object_set_new(o, "submitted", json_integer(pg->submitted));
+	json_object_set_new(
+	        o, "text",
+	        json_string(arena_printf(a, "%s/%s đơn vị đã nộp", app_fmt_count(a, pg->submitted),
+	                                 app_fmt_count(a, pg->expected))));
+	json_object_set_new(o, "any_missing", json_boolean(pg->missing > 0));
+	json_object_set_new(o, "missing_text", json_string(app_fmt_count(a, pg->missing)));
+	int64_t more = pg->missing - (int64_t)json_array_size(list);
+	if (more > 0)
+		json_object_set_new(o, "more", json_string(app_fmt_count(a, more)));
+	json_object_set_new(o, "missing", list);
+	return o;
+}
+
 static int
 render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
               const form_state_t *fs, int status, const char *ok)
@@ -202,6 +258,12 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	json_object_set_new(
 	        ctx, "can_resubmit",
 	        json_boolean(level && changed && can_submit && !strcmp(r->status, "submitted")));
+	/* a level about to submit sees who below it has not reported yet */
+	if (level && can_submit && (editable || (changed && !strcmp(r->status, "submitted")))) {
+		rep_progress_t pg;
+		json_t *list = level_missing(req, lc, i, &pg);
+		json_object_set_new(ctx, "progress", progress_json(req, &pg, list));
+	}
 	json_object_set_new(ctx, "on_behalf", json_boolean(r->on_behalf));
 	json_object_set_new(ctx, "updated", json_string(app_fmt_time(a, r->updated_at)));
 	int32_t due = campaign_due(lc->c, t, i);
@@ -363,7 +425,7 @@ json_value(const tpl_item_t *it, json_t *x, size_t idx, arena_t *a, form_state_t
  * strings kept are copied into the arena before the document is freed. */
 static int
 read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_state_t *fs,
-          int64_t *version, const char **comment, const char **reason)
+          int64_t *version, const char **comment, const char **reason, int *confirm)
 {
 	arena_t *a = http_req_arena(req);
 	size_t blen;
@@ -400,6 +462,11 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 				        "đọc).";
 			else
 				*version = json_integer_value(x);
+		} else if (!strcmp(key, "confirm_missing")) {
+			if (!json_is_boolean(x))
+				fs->form_error = "confirm_missing: phải là true hoặc false.";
+			else
+				*confirm = json_is_true(x);
 		} else if (!strcmp(key, "comment") || !strcmp(key, "reason")) {
 			if (!json_is_string(x) ||
 			    strlen(json_string_value(x)) != json_string_length(x))
@@ -579,6 +646,50 @@ written(void *arg, rep_rc_t rc)
 	http_req_resume(p->req);
 }
 
+/* A level's submit while units below it have not reported, without confirm_missing:
+ * nothing is written. The API answers 409 with the missing units; a form gets a page
+ * listing them whose button sends the same form again with confirm_missing=1. */
+static int
+ask_confirm(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_progress_t *pg, json_t *list)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	if (rep_is_api(req)) {
+		const char *msg = arena_printf(
+		        a,
+		        "Mới có %lld/%lld đơn vị đã nộp báo cáo; còn %lld đơn vị chưa nộp (xem "
+		        "\"missing\"). Chưa có gì được lưu. Để vẫn nộp báo cáo tổng hợp, gửi lại "
+		        "với \"confirm_missing\": true.",
+		        (long long)pg->submitted, (long long)pg->expected, (long long)pg->missing);
+		json_t *o = json_pack(
+		        "{s:{s:i,s:s},s:o,s:I,s:I,s:I}", "error", "status", 409, "message", msg,
+		        "missing", list, "missing_count", (json_int_t)pg->missing, "submitted",
+		        (json_int_t)pg->submitted, "expected", (json_int_t)pg->expected);
+		return app_reply_json(req, 409, o);
+	}
+	/* every field the form sent goes back as it was (the texts, version, reason) */
+	json_t *fields = json_array();
+	size_t blen;
+	const char *body = http_req_body(req, &blen);
+	http_kv_t *kv = NULL;
+	size_t nkv = 0;
+	const char *why;
+	if (body && blen && http_form_parse(body, blen, a, &kv, &nkv, &why) < 0)
+		nkv = 0; /* read_form took this body already */
+	for (size_t k = 0; k < nkv; k++)
+		if (strcmp(kv[k].name, "csrf") != 0 && strcmp(kv[k].name, "confirm_missing") != 0)
+			json_array_append_new(fields, json_pack("{s:s,s:s}", "name", kv[k].name,
+			                                        "value", kv[k].value));
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "campaign", rep_campaign_json(req, lc->c));
+	json_object_set_new(ctx, "unit", app_unit_json(t, i));
+	json_object_set_new(ctx, "path", app_unit_path_links(req, t, i));
+	json_object_set_new(ctx, "progress", progress_json(req, pg, list));
+	json_object_set_new(ctx, "fields", fields);
+	char *title = arena_printf(a, "Xác nhận nộp báo cáo tổng hợp — %s", t->units[i].name);
+	return app_render_page(req, 200, "report_confirm", title, ctx);
+}
+
 /* Every write of the form and the API: read, hand to the service, answer its outcome
  * when the writer has made it durable (the worker thread serves others meanwhile). */
 static int
@@ -602,10 +713,16 @@ act(http_req_t *req, rep_op_t op)
 	const char *comment = NULL, *reason = NULL;
 	int writes = op == REP_SAVE || op == REP_SUBMIT;
 	int st = 0;
+	int confirm = 0; /* a level's submit while units below it are missing */
 	if (rep_is_api(req))
-		st = read_json(req, tpl, writes ? "values version reason" : "comment version", fs,
-		               &version, &comment, &reason);
+		st = read_json(req, tpl,
+		               op == REP_SUBMIT ? "values version reason confirm_missing"
+		               : writes         ? "values version reason"
+		                                : "comment version",
+		               fs, &version, &comment, &reason, &confirm);
 	else {
+		const char *cm = http_req_param(req, "confirm_missing");
+		confirm = cm && !strcmp(cm, "1");
 		const char *vp = http_req_param(req, "version");
 		if (vp && *vp && (text_parse_int(vp, strlen(vp), &version) < 0 || version < 0))
 			version = INT64_MAX; /* not what anyone read: refused as a conflict */
@@ -625,6 +742,22 @@ act(http_req_t *req, rep_op_t op)
 	        .comment = comment,
 	        .reason = reason,
 	};
+	if (op == REP_SUBMIT && !confirm && rep_is_level(t, p->unit)) {
+		rep_progress_t pg;
+		json_t *list = level_missing(req, lc, p->unit, &pg);
+		if (pg.missing > 0) {
+			/* ask only about a submit the service would take */
+			rep_input_t probe = p->in;
+			probe.dry_run = 1;
+			p->rc = rep_apply(&cx, lc, p->unit, &probe, &p->out);
+			if (p->rc != REP_OK) {
+				json_decref(list);
+				return answer(req, p);
+			}
+			return ask_confirm(req, lc, p->unit, &pg, list);
+		}
+		json_decref(list);
+	}
 	if (cx.writer == NULL) {
 		p->rc = rep_apply(&cx, lc, p->unit, &p->in, &p->out);
 		return answer(req, p);

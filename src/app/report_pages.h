@@ -25,6 +25,15 @@ typedef struct rep_unit_state {
  * index, in the request arena. */
 rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
 
+/* The chase board's counts (chase_pages.c) over the units from..to-1 of tree t that
+ * campaign c expects, st from rep_load_states: timeliness (on time, late, missing: no
+ * counted report) and review (waiting, returned, approved); submitted = on_time + late. */
+typedef struct rep_progress {
+	int64_t expected, submitted, on_time, late, missing, waiting, returned, approved;
+} rep_progress_t;
+void rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_state_t *st,
+                        int32_t from, int32_t to, rep_progress_t *out /* OUT */);
+
 /* Each group heading of sec (items, a JSON array of its items) gets the totals of the counts
  * under it by unit of measure ("17 lớp, 450 lượt"); has NULL counts every column. */
 void rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t *num,

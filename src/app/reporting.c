@@ -60,6 +60,7 @@ rep_ctx_of(http_req_t *req, rep_ctx_t *cx)
 	                  .grants = g,
 	                  .ngrants = ng},
 	        .writer = app->writer,
+	        .notify = &app->notify,
 	};
 }
 

@@ -378,13 +378,18 @@ page_home(http_req_t *req)
 {
 	unit_tree_t *t = app_req_tree(req);
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "units_total", app_json_count(t->n));
-	json_object_set_new(ctx, "provinces", children_json(t, 0, ""));
 	app_user_t *u = app_req_user(req);
 	if (u) {
+		/* the user's own work; the national list stays on the public page */
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
 		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req));
+		json_t *cards = rep_home_progress(req);
+		json_object_set_new(ctx, "has_progress", json_boolean(json_array_size(cards) > 0));
+		json_object_set_new(ctx, "progress", cards);
 		json_object_set_new(ctx, "docs_home", doc_home(req));
+	} else {
+		json_object_set_new(ctx, "units_total", app_json_count(t->n));
+		json_object_set_new(ctx, "provinces", children_json(t, 0, ""));
 	}
 	return app_render_page(req, 200, "home", NULL, ctx);
 }

@@ -438,7 +438,7 @@ static const struct migration {
          " user_id INTEGER REFERENCES users(id),"
          " campaign_id INTEGER REFERENCES campaigns(id),"
          " about_unit_id INTEGER REFERENCES units(id),"
-         " \"by\" INTEGER REFERENCES users(id),"
+         " \"by\" INTEGER," /* who caused it: informational, like reports.updated_by */
          " title TEXT NOT NULL,"
          " body TEXT NOT NULL DEFAULT '',"
          " link TEXT NOT NULL DEFAULT '');"

@@ -86,9 +86,67 @@ expand(const unit_tree_t *t, int32_t issuer, const doc_target_t *who, size_t *n)
 	return idx;
 }
 
+/* One notice per unit reached, in the publication's transaction: "task" to a unit with a
+ * duty (its first task named), "doc" to one only addressed. */
+static int
+notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const doc_t *d,
+             const char *issuer, int64_t doc_id, int number, int year, const int64_t *units,
+             size_t nunits, const store_task_t *tasks, size_t ntasks, int64_t now, int64_t by,
+             int *mails)
+{
+	*mails = 0;
+	for (size_t k = 0; k < nunits; k++) {
+		int dup = 0;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = units[j] == units[k];
+		int32_t i = unit_tree_find_id(t, units[k]);
+		if (dup || i < 0)
+			continue;
+		const store_task_t *task = NULL;
+		for (size_t j = 0; j < ntasks && !task; j++)
+			if (tasks[j].unit_id == units[k])
+				task = &tasks[j];
+		char title[600], body[900], link[160];
+		char ref[64];
+		snprintf(ref, sizeof ref, "số %d/%d", number, year);
+		if (task) {
+			char due[24] = "";
+			if (task->due_date > 0) {
+				int y, m, dd;
+				text_civil_from_days(task->due_date, &y, &m, &dd);
+				snprintf(due, sizeof due, " (hạn %02d/%02d/%04d)", dd, m, y);
+			}
+			snprintf(title, sizeof title, "Nhiệm vụ được giao: %.400s%s", task->task,
+			         due);
+			snprintf(body, sizeof body, "Theo văn bản %s của %s: %.600s.", ref, issuer,
+			         d->subject);
+			snprintf(link, sizeof link, "/units/%s/tasks", t->units[i].code);
+		} else {
+			snprintf(title, sizeof title, "Văn bản mới %s: %.400s", ref, d->subject);
+			snprintf(body, sizeof body, "%s gửi văn bản %s tới đơn vị.", issuer, ref);
+			snprintf(link, sizeof link, "/units/%s/docs/%lld", t->units[i].code,
+			         (long long)doc_id);
+		}
+		notify_msg_t m = {.kind = task ? "task" : "doc",
+		                  .unit = i,
+		                  .to = NOTIFY_TO_UNIT,
+		                  .about = -1,
+		                  .by = by,
+		                  .title = title,
+		                  .body = body,
+		                  .link = link};
+		int n = 0;
+		if (notify_write(st, t, cfg, &m, now, NULL, &n) < 0)
+			return -1;
+		*mails += n;
+	}
+	return 0;
+}
+
 int
 docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version, int32_t today,
-             int64_t now, int64_t by, int number, int *number_out, char *err, size_t errlen)
+             int64_t now, int64_t by, int number, int *number_out, const notify_cfg_t *notify,
+             char *err, size_t errlen)
 {
 	arena_t a = ARENA_INIT;
 	row_t r = {&a, {0}, 0};
@@ -172,11 +230,25 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 	}
 	int num = number > 0 ? number : 0;
 	int64_t version;
-	rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by, units,
-	                       nunits, tasks, ntasks, &num, &version);
-	if (rc == 0)
+	int mails = 0;
+	if (store_tx_begin(st) < 0) {
+		rc = -1;
+	} else {
+		rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by,
+		                       units, nunits, tasks, ntasks, &num, &version);
+		if (rc == 0 && notify_units(st, t, notify, d, t->units[issuer].name, id, num, year,
+		                            units, nunits, tasks, ntasks, now, by, &mails) < 0)
+			rc = -1;
+		if (rc != 0)
+			store_tx_rollback(st);
+		else if (store_tx_commit(st) < 0)
+			rc = -1;
+	}
+	if (rc == 0) {
 		*number_out = num;
-	else if (rc == -1)
+		if (mails > 0)
+			notify_wake(notify);
+	} else if (rc == -1)
 		snprintf(err, errlen,
 		         "Không ban hành được văn bản (lỗi cơ sở dữ liệu); hãy thử lại.");
 out:

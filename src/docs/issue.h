@@ -10,6 +10,7 @@
 #include "db/store.h"
 #include "docs/doc.h"
 #include "domain/units.h"
+#include "service/notify.h"
 
 /* The area a unit issues for: a locality itself; a body, the locality holding it (the
  * nearest locality ancestor); the root for the root. */
@@ -24,12 +25,13 @@ size_t docs_target_units(const unit_tree_t *t, int32_t issuer, const doc_target_
 /* Publish draft id: date it today when undated, give it the issuer's next number for that
  * year (or `number` when > 0: a document already issued on paper, registered here with its
  * number), write the final JSON, a receipt row for every unit reached by the addressees and
- * the duties, and one task per (duty, unit). 0 with *number_out; -2 the draft changed since
- * expected_version; -3 not a draft; -4 that number is taken this year; -1 with err (a
- * Vietnamese message). Nothing is written unless 0. */
+ * the duties, one task per (duty, unit), and a notice to every unit reached ("task" when it
+ * has a duty, else "doc"; e-mailed when notify says so: service/notify.h). 0 with *number_out; -2
+ * the draft changed since expected_version; -3 not a draft; -4 that number is taken this year; -1
+ * with err (a Vietnamese message). Nothing is written unless 0. */
 int docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version,
-                 int32_t today, int64_t now, int64_t by, int number, int *number_out, char *err,
-                 size_t errlen);
+                 int32_t today, int64_t now, int64_t by, int number, int *number_out,
+                 const notify_cfg_t *notify, char *err, size_t errlen);
 
 /* Write d as a draft issued by issuer_unit_id: a new one when id is 0, else the draft id
  * (expected_version as read). The row's year is d's date's, or d->year while undated.

@@ -119,6 +119,9 @@ typedef struct docr {
 
 /* Render d. 0 with the file's bytes appended to out; -1 with a message in err. */
 int docr_render_pdf(const docr_t *d, buf_t *out, char *err, size_t errlen);
+/* The font family the PDF renderer uses: Times New Roman when fontconfig knows it, else
+ * Liberation Serif (for other cairo + pango renderers: src/export/phuluc_pdf.c). */
+const char *docr_pdf_font_family(void);
 int docr_render_docx(const docr_t *d, buf_t *out, char *err, size_t errlen);
 
 #endif

@@ -47,6 +47,13 @@ pick_family(void)
 	g_free(fams);
 }
 
+const char *
+docr_pdf_font_family(void)
+{
+	pthread_once(&family_once, pick_family);
+	return font_family;
+}
+
 /* One line of a laid-out paragraph, in points relative to the layout's top-left. */
 typedef struct pline {
 	PangoLayoutLine *line; /* borrowed from its layout */

@@ -267,10 +267,36 @@ depth_of(const tpl_item_t *it)
 	return d;
 }
 
-static int
-is_group_line(const tpl_item_t *it)
+int
+phuluc_is_group_line(const tpl_item_t *it)
 {
 	return it->heading || (it->number && it->number[0] && depth_of(it) == 0);
+}
+
+void
+phuluc_section_heading(const tpl_section_t *sec, char *parent, size_t parent_cap,
+                       buf_t *parent_line, buf_t *line)
+{
+	const char *num = sec->number ? sec->number : "";
+	const char *title = sec->title ? sec->title : "";
+	const char *dot = strchr(num, '.');
+	if (dot) {
+		size_t plen = (size_t)(dot - num);
+		if (strlen(parent) != plen || strncmp(parent, num, plen) != 0) {
+			snprintf(parent, parent_cap, "%.*s", (int)plen, num);
+			/* The only parent in seed 003 without a section of its own. */
+			if (strcmp(parent, "II") == 0)
+				buf_puts(parent_line, "II. Kết quả cụ thể");
+			else
+				buf_printf(parent_line, "%s.", parent);
+		}
+		num = dot + 1;
+	} else if (num[0]) {
+		snprintf(parent, parent_cap, "%s", num);
+	}
+	if (num[0])
+		buf_printf(line, "%s. ", num);
+	buf_puts(line, title);
 }
 
 /* Section heading: "I. Công tác chỉ đạo"; a sub-section "II.1" gets its parent line
@@ -278,30 +304,12 @@ is_group_line(const tpl_item_t *it)
 static void
 section_heading(ctx_t *c, const tpl_section_t *sec, char *parent, size_t parent_cap)
 {
-	const char *num = sec->number ? sec->number : "";
-	const char *title = sec->title ? sec->title : "";
-	const char *dot = strchr(num, '.');
-	buf_t line = BUF_INIT;
-	if (dot) {
-		size_t plen = (size_t)(dot - num);
-		if (strlen(parent) != plen || strncmp(parent, num, plen) != 0) {
-			snprintf(parent, parent_cap, "%.*s", (int)plen, num);
-			/* The only parent in seed 003 without a section of its own. */
-			if (strcmp(parent, "II") == 0)
-				buf_puts(&line, "II. Kết quả cụ thể");
-			else
-				buf_printf(&line, "%s.", parent);
-			text_line(c, buf_cstr(&line), c->bold);
-			buf_reset(&line);
-		}
-		num = dot + 1;
-	} else if (num[0]) {
-		snprintf(parent, parent_cap, "%s", num);
-	}
-	if (num[0])
-		buf_printf(&line, "%s. ", num);
-	buf_puts(&line, title);
+	buf_t up = BUF_INIT, line = BUF_INIT;
+	phuluc_section_heading(sec, parent, parent_cap, &up, &line);
+	if (up.len)
+		text_line(c, buf_cstr(&up), c->bold);
 	text_line(c, buf_cstr(&line), c->bold);
+	buf_free(&up);
 	buf_free(&line);
 }
 
@@ -356,35 +364,26 @@ table_header(ctx_t *c)
 	c->row++;
 }
 
-/* How a sub-line reads. Codes name the hierarchy: under "5", the pair "5.1.lop" /
- * "5.1.nguoi" prints as "+ Số lớp..." then an indented "- Số lượt người tham gia" like the
- * original; "2.bao" prints as "- Số bài viết trên các báo". Numbered sub-lines ("5.2",
- * "5.2.1") are indented one step per level below the first. */
-typedef struct subline {
-	const char *marker; /* "- " or "+ " */
-	size_t indent;      /* 0..2 */
-} subline_t;
-
-static subline_t
-subline_of(const tpl_item_t *it, const tpl_item_t *prev)
+void
+phuluc_subline(const tpl_item_t *it, const tpl_item_t *prev, const char **marker, size_t *indent)
 {
-	subline_t s = {"- ", 0};
+	*marker = "- ";
+	*indent = 0;
 	const char *code = it->code ? it->code : "";
 	const char *last = strrchr(code, '.');
 	if (last && memchr(code, '.', (size_t)(last - code))) {
 		size_t plen = (size_t)(last - code) + 1;
 		const char *pc = prev && prev->code ? prev->code : "";
 		if (strncmp(pc, code, plen) == 0)
-			s.indent = 1;
+			*indent = 1;
 		else
-			s.marker = "+ ";
+			*marker = "+ ";
 	} else {
 		size_t d = depth_of(it);
-		s.indent = d > 1 ? d - 1 : 0;
+		*indent = d > 1 ? d - 1 : 0;
 	}
-	if (s.indent > 2)
-		s.indent = 2;
-	return s;
+	if (*indent > 2)
+		*indent = 2;
 }
 
 /* One table row for item it (prev: the item above it in the section, or NULL). */
@@ -397,7 +396,7 @@ table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
 	buf_t label = BUF_INIT, shown = BUF_INIT;
 	lxw_format *lf;
 
-	int group = is_group_line(it);
+	int group = phuluc_is_group_line(it);
 	put_string(c, row, 0, group ? sheet_text(c, it->number) : "", c->td_stt);
 	if (group) {
 		buf_puts(&label, sheet_text(c, it->label));
@@ -405,11 +404,13 @@ table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
 	} else {
 		/* The marker is ours, the label after it is neutralised like any text. */
 		const char *l0 = it->label ? it->label : "";
-		subline_t sl = subline_of(it, prev);
+		const char *marker;
+		size_t indent;
+		phuluc_subline(it, prev, &marker, &indent);
 		if (l0[0] != '-' && l0[0] != '+')
-			buf_puts(&label, sl.marker);
+			buf_puts(&label, marker);
 		buf_puts(&label, sheet_text(c, l0));
-		lf = c->td_sub[sl.indent];
+		lf = c->td_sub[indent];
 	}
 	put_string(c, row, 1, buf_cstr(&label), lf);
 	lines = est_lines(buf_cstr(&label), label.len, CPL_LABEL);

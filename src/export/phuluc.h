@@ -28,4 +28,25 @@ typedef struct phuluc {
 /* Append the XLSX bytes to out. -1 with a Vietnamese err on failure. */
 int phuluc_write_xlsx(const phuluc_t *p, buf_t *out, char *err, size_t errlen);
 
+/* Append the same form as PDF (phuluc_pdf.c: cairo + pango, A4 portrait, the table's
+ * header row repeated on every page, numbers as 1.234.567, "Trang n/N" at the foot).
+ * -1 with a Vietnamese err on failure. */
+int phuluc_write_pdf(const phuluc_t *p, buf_t *out, char *err, size_t errlen);
+
+/* ---- the layout both renderers share (phuluc.c) ---- */
+
+/* The heading of section sec into line ("1. Các kết quả…"); a sub-section "II.1" whose
+ * parent differs from the previous section's first puts its parent's line into
+ * parent_line ("II. Kết quả cụ thể"). parent carries the state from section to section
+ * ("" before the first). */
+void phuluc_section_heading(const tpl_section_t *sec, char *parent, size_t parent_cap,
+                            buf_t *parent_line, buf_t *line);
+/* 1 for a table line that shows its number and reads bold (a group). */
+int phuluc_is_group_line(const tpl_item_t *it);
+/* How a sub-line reads: its marker ("- " or "+ ") and indent (0..2 steps); prev is the
+ * item above it in the section, or NULL. Under "5", "5.1.lop" / "5.1.nguoi" read as
+ * "+ Số lớp…" then an indented "- Số lượt người tham gia", like the original. */
+void phuluc_subline(const tpl_item_t *it, const tpl_item_t *prev, const char **marker,
+                    size_t *indent);
+
 #endif

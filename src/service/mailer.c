@@ -754,6 +754,12 @@ mailer_wake(mailer_t *m)
 }
 
 void
+mailer_wake_arg(void *m)
+{
+	mailer_wake(m);
+}
+
+void
 mailer_stop(mailer_t *m)
 {
 	if (m == NULL)
@@ -766,6 +772,11 @@ mailer_stop(mailer_t *m)
 	pthread_mutex_unlock(&m->mu);
 	if (running)
 		pthread_join(m->thread, NULL);
+	/* stopped: mailer_deliver_due on the caller's thread works again, as would a new start */
+	pthread_mutex_lock(&m->mu);
+	m->stopping = 0;
+	m->woken = 0;
+	pthread_mutex_unlock(&m->mu);
 }
 
 void

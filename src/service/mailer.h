@@ -107,9 +107,12 @@ int mailer_start(mailer_t *m);
 /* Tells the thread to look at the outbox now (after a commit that queued mail). No-op on
  * NULL or before mailer_start. */
 void mailer_wake(mailer_t *m);
+/* The same with m as void *: notify_cfg_t.wake (service/notify.h). */
+void mailer_wake_arg(void *m);
 /* Stops the thread and joins it: a send in progress is interrupted (within a second) and
  * recorded as a temporary failure, so a hanging SMTP server never holds the server's stop.
- * Call before the writer stops. */
+ * Call before the writer stops. Afterwards mailer_deliver_due works on the caller's
+ * thread, and mailer_start starts it again. */
 void mailer_stop(mailer_t *m);
 /* Stops if needed and frees. NULL is fine. */
 void mailer_free(mailer_t *m);

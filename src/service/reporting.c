@@ -1,6 +1,7 @@
 /* The reporting service (see reporting.h): the state machine, its checks, the one write
  * transaction per change, and the live roll-ups it keeps in step. */
 #include "service/reporting.h"
+#include "service/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,8 +461,8 @@ map_values(const template_t *from, const template_t *to, const int64_t *num,
  * entry out. Nothing when there is no such build, or when it has not started reading the
  * store yet (c not set: it will read this write). */
 static void
-live_defer(rep_live_t *l, const unit_tree_t *t, int64_t id, const template_t *from,
-           int32_t unit, const int64_t *num, const unsigned char *has, int counted)
+live_defer(rep_live_t *l, const unit_tree_t *t, int64_t id, const template_t *from, int32_t unit,
+           const int64_t *num, const unsigned char *has, int counted)
 {
 	pthread_mutex_lock(&l->mu);
 	live_campaign_t *lc = live_find(l, t, id);
@@ -954,6 +955,50 @@ find_transition(rep_op_t op, rep_state_t from, int level)
 }
 
 /* The writes of one change, carrying the first error forward. */
+/* The notice of a review to the unit, in the write's transaction. */
+static int
+notify_review(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit, const rep_input_t *in,
+              rep_outcome_t *out)
+{
+	const unit_tree_t *t = cx->tree;
+	const campaign_t *c = lc->c;
+	arena_t *a = cx->arena;
+	const char *who = cx->actor.name && *cx->actor.name ? cx->actor.name : "cấp trên";
+	const char *comment = in->comment && *in->comment ? in->comment : "";
+	notify_msg_t m = {.unit = unit,
+	                  .to = NOTIFY_TO_UNIT,
+	                  .campaign_id = c->id,
+	                  .about = -1,
+	                  .by = cx->actor.user_id,
+	                  .link = arena_printf(a, "/campaigns/%lld/units/%s/report",
+	                                       (long long)c->id, t->units[unit].code)};
+	if (in->op == REP_RETURN) {
+		m.kind = "return";
+		m.title = arena_printf(a, "Báo cáo %s bị trả lại", c->name);
+		m.body = arena_printf(a,
+		                      "Báo cáo của %s đã bị %s trả lại.\nLý do: %s\nĐề nghị đơn "
+		                      "vị sửa và nộp lại.",
+		                      t->units[unit].name, who, comment);
+	} else if (in->op == REP_APPROVE) {
+		m.kind = "approve";
+		m.title = arena_printf(a, "Báo cáo %s đã được duyệt", c->name);
+		m.body = arena_printf(a, "Báo cáo của %s đã được %s duyệt.", t->units[unit].name,
+		                      who);
+	} else if (in->op == REP_REOPEN) {
+		m.kind = "reopen";
+		m.title = arena_printf(a, "Báo cáo %s được mở lại để sửa", c->name);
+		m.body = arena_printf(a, "Báo cáo của %s đã được %s mở lại để sửa.%s%s",
+		                      t->units[unit].name, who, *comment ? "\nLời nhắn: " : "",
+		                      comment);
+	} else
+		return 0;
+	int nmails = 0;
+	if (notify_write(cx->store, t, cx->notify, &m, cx->now, NULL, &nmails) < 0)
+		return -1;
+	out->mails += nmails;
+	return 0;
+}
+
 static void
 write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
              const rep_report_t *old, const rep_input_t *in, rep_state_t to, const rep_values_t *v,
@@ -1039,6 +1084,10 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 			*err = REP_ERR_STORE;
 			return;
 		}
+	}
+	if (review && notify_review(cx, lc, unit, in, out) < 0) {
+		*err = REP_ERR_STORE;
+		return;
 	}
 	/* every changed value, old -> new, and the status change, under the unit */
 	const char *prefix = arena_printf(a, "%lld:", (long long)lc->c->id);
@@ -1301,6 +1350,8 @@ apply_finish(apply_job_t *job, int err)
 		replaced(cx, lc, unit, job->v.num, job->v.has, counted);
 	}
 	propagate(cx, lc, unit, job->v.num, job->v.has, counted);
+	if (out->mails > 0)
+		notify_wake(cx->notify);
 	job->rc = refuse(out, REP_OK, done_message(job->in.op, job->resubmit));
 }
 
@@ -1359,12 +1410,12 @@ job_new(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_input_
 	out->campaign_id = lc->c->id;
 	/* a level's submission freezes the totals the roll-up holds: the roll-up must have
 	 * moved for every write committed before it */
-	job->wj = (writer_job_t){.run = job_run,
-	                         .done = job_done,
-	                         .arg = job,
-	                         .barrier = in->op == REP_SUBMIT && unit >= 0 &&
-	                                    unit < cx->tree->n &&
-	                                    cx->tree->units[unit].is_locality};
+	job->wj =
+	        (writer_job_t){.run = job_run,
+	                       .done = job_done,
+	                       .arg = job,
+	                       .barrier = in->op == REP_SUBMIT && unit >= 0 && unit < cx->tree->n &&
+	                                  cx->tree->units[unit].is_locality};
 	return job;
 }
 

@@ -24,7 +24,8 @@
  *
  * Every write is one store transaction (with a writer, a savepoint of its group's
  * transaction, db/writer.h): the report, its values, its event, the frozen totals, and an
- * audit line per changed value and status; a failed audit line fails the write. The checks
+ * audit line per changed value and status, and for a review (return, approve, reopen) the
+ * notice to the unit with its e-mails; a failed audit line or notice fails the write. The checks
  * run in the same transaction, so they see every write committed or queued before. The
  * in-memory roll-ups (this campaign's and those of the campaigns it adopts) move once the
  * write is durable, in commit order. */
@@ -181,6 +182,9 @@ typedef struct rep_ctx {
 	int64_t now; /* Unix seconds; injected for tests */
 	rep_actor_t actor;
 	writer_t *writer; /* commits writes in groups; NULL: each in its own transaction */
+	/* a return, an approval and a reopening notify the unit in the same transaction
+	 * (service/notify.h); NULL: in the app only, no e-mail */
+	const struct notify_cfg *notify;
 } rep_ctx_t;
 
 /* A report's values laid out by the template's columns: num/has by numeric column, text by
@@ -238,6 +242,7 @@ typedef struct rep_outcome {
 	int64_t campaign_id; /* REP_ERR_ELSEWHERE: the campaign the unit reports in */
 	int32_t locked_by;   /* REP_ERR_LOCKED: the approved level (tree index) */
 	int changed;         /* 1 if a value or the state changed (0: an idempotent save) */
+	int mails;           /* e-mails queued by the write's notice */
 	/* REP_OK after a write: the report as written (report.exists 1), what a read would
 	 * give now, so an answer need not read it back; else exists 0 */
 	rep_report_t report;

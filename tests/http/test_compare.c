@@ -172,7 +172,7 @@ submit(store_t *st, rep_live_t *live, unit_tree_t *t, int64_t cid, const char *c
 		v.num[it->col] = nums[k];
 		v.has[it->col] = 1;
 	}
-	rep_ctx_t cx = {st, t, live, &a, NOW22, {0, "operator", "", NULL, 0, 1}, NULL};
+	rep_ctx_t cx = {st, t, live, &a, NOW22, {0, "operator", "", NULL, 0, 1}, NULL, NULL};
 	rep_input_t in = {.op = REP_SUBMIT, .values = &v, .expected_version = -1};
 	rep_outcome_t out;
 	rep_rc_t rc = rep_apply(&cx, lc, unit_tree_find_code(t, code), &in, &out);

@@ -151,8 +151,8 @@ submit22(const unit_tree_t *t, const char *code, int64_t bao)
 	const tpl_item_t *it = template_item(lc->c->tpl, "2.bao");
 	v.num[it->col] = bao;
 	v.has[it->col] = 1;
-	rep_ctx_t cx = {app.store, t, app.live, &a, 1665000000, {0, "operator", "", NULL, 0, 1},
-	                NULL};
+	rep_ctx_t cx = {app.store, t,   app.live, &a, 1665000000, {0, "operator", "", NULL, 0, 1},
+	                NULL,      NULL};
 	rep_input_t in = {.op = REP_SUBMIT, .values = &v, .expected_version = -1};
 	rep_outcome_t out;
 	rep_rc_t rc = rep_apply(&cx, lc, unit_tree_find_code(t, code), &in, &out);

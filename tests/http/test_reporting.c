@@ -335,10 +335,11 @@ test_scenario(void **state)
 	assert_non_null(strstr(buf_cstr(&r.body), "HA-11413-THCS"));
 	hc_resp_free(&r);
 
-	/* the district head submits the compiled report; figures are frozen */
+	/* the district head submits the compiled report, confirming that units are still
+	 * missing (test_home_roles.c checks the confirmation); figures are frozen */
 	snprintf(body, sizeof body,
 	         "csrf=%s&version=%ld&v.i.text=Quận+đã+chỉ+đạo&v.ii_2.text=Thuận+lợi&v.iii.text="
-	         "Tiếp+tục",
+	         "Tiếp+tục&confirm_missing=1",
 	         district_head.csrf, version_of(&district_head, "306"));
 	r = req(&district_head, "POST", path_of("306", "/submit"), body, 0);
 	if (r.status != 303)

@@ -485,7 +485,7 @@ test_round_trip_demo(void **state)
 	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306/submit", (long long)campaign);
 	r = ha_req(port, &district_head, "POST", p,
 	           "{\"values\":{\"i.text\":\"Quận đã chỉ đạo, \\\"sâu sát\\\"\",\"iii.text\":"
-	           "\"Kiến nghị 𠀀\"}}",
+	           "\"Kiến nghị 𠀀\"},\"confirm_missing\":true}",
 	           1);
 	if (r.status != 200)
 		fail_msg("district save: %ld %.500s", r.status, buf_cstr(&r.body));

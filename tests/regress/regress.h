@@ -105,7 +105,10 @@ rg_post_form(rg_t *g, ha_client_t *c, const char *unit, const char *action, int 
 	char body[1024];
 	snprintf(body, sizeof body,
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%d&v.5.2.nguoi=%d&v.2.bao=1"
-	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
+	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch"
+	         /* a level's submit with units still missing goes through (the
+	         * confirmation page is tested in tests/http/test_home_roles.c) */
+	         "&confirm_missing=1",
 	         c->csrf, rg_version(g, c, unit), classes, classes * 20);
 	hc_resp_t r = rg_req(g, c, "POST", rg_path(g, unit, action), body);
 	long st = r.status;

@@ -80,10 +80,12 @@ test_approved_late_reports_count_in_both(void **state)
 	hc_resp_t r = rg_req(&g, &officer, "GET", rg_path(&g, "306", "/status"), NULL);
 	assert_int_equal(r.status, 200);
 	const char *body = buf_cstr(&r.body);
-	char row[200];
+	char row[512];
 	snprintf(row, sizeof row,
-	         "<tr><td>%lld</td><td>0</td><td>3</td><td>%lld</td><td>0</td><td>0</td><td>3</"
-	         "td></tr>",
+	         "<tr><td data-label=\"Phải nộp\">%lld</td><td data-label=\"Đúng hạn\">0</td>"
+	         "<td data-label=\"Muộn\">3</td><td data-label=\"Chưa nộp\">%lld</td>"
+	         "<td data-label=\"Chờ duyệt\">0</td><td data-label=\"Bị trả lại\">0</td>"
+	         "<td data-label=\"Đã duyệt\">3</td></tr>",
 	         (long long)expected, (long long)(expected - 3));
 	if (!strstr(body, row))
 		fail_msg("totals row %s not in %.3000s", row, body);

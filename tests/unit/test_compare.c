@@ -115,7 +115,7 @@ report(const unit_tree_t *t, int64_t cid, const char *code, int64_t bao, int64_t
 		v.num[it->col] = set[k].v;
 		v.has[it->col] = 1;
 	}
-	rep_ctx_t cx = {st, t, live, &arena, t == t22 ? NOW22 : NOW26, operator_actor, NULL};
+	rep_ctx_t cx = {st, t, live, &arena, t == t22 ? NOW22 : NOW26, operator_actor, NULL, NULL};
 	rep_input_t in = {
 	        .op = draft ? REP_SAVE : REP_SUBMIT, .values = &v, .expected_version = -1};
 	rep_outcome_t out;

@@ -74,7 +74,7 @@ submit(const unit_tree_t *t, int64_t cid, int32_t unit, int64_t a, int64_t b, in
 		v.num[it->col] = vals[k];
 		v.has[it->col] = 1;
 	}
-	rep_ctx_t cx = {st, t, live, &arena, t == t22 ? NOW22 : NOW26, operator_actor, NULL};
+	rep_ctx_t cx = {st, t, live, &arena, t == t22 ? NOW22 : NOW26, operator_actor, NULL, NULL};
 	rep_input_t in = {.op = REP_SUBMIT, .values = &v, .expected_version = -1};
 	rep_outcome_t out;
 	rep_rc_t rc = rep_apply(&cx, lc, unit, &in, &out);

@@ -139,7 +139,7 @@ submit(rep_live_t *l, const unit_tree_t *t, live_campaign_t *lc, const char *cod
 	arena_t a = ARENA_INIT;
 	int32_t unit = unit_tree_find_code(t, code);
 	assert_true(unit >= 0);
-	rep_ctx_t cx = {st, t, l, &a, NOW, {.name = "", .ip = "", .operator= 1 }, NULL};
+	rep_ctx_t cx = {st, t, l, &a, NOW, {.name = "", .ip = "", .operator= 1 }, NULL, NULL};
 	rep_values_t v;
 	rep_values_init(&a, lc->c->tpl, &v);
 	if (!t->units[unit].is_locality) {

@@ -124,7 +124,7 @@ static void
 submit(rep_live_t *l, live_campaign_t *lc, int32_t unit, int64_t bao)
 {
 	arena_t a = ARENA_INIT;
-	rep_ctx_t cx = {st, tree, l, &a, NOW, {.name = "", .ip = "", .operator = 1}, NULL};
+	rep_ctx_t cx = {st, tree, l, &a, NOW, {.name = "", .ip = "", .operator= 1 }, NULL, NULL};
 	rep_values_t v;
 	rep_values_init(&a, lc->c->tpl, &v);
 	const tpl_item_t *it = template_item(lc->c->tpl, "2.bao");

@@ -235,7 +235,7 @@ make_actors(actor_t *out, const int32_t *pos, const char *const *pos_names, size
 static rep_ctx_t
 ctx_of(fx_t *f, rep_actor_t a)
 {
-	return (rep_ctx_t){f->st, tree, f->live, &f->arena, NOW, a, f->writer};
+	return (rep_ctx_t){f->st, tree, f->live, &f->arena, NOW, a, f->writer, NULL};
 }
 
 /* ---------- values ---------- */

@@ -495,19 +495,14 @@ static int64_t
 random_value(unsigned *seed)
 {
 	switch (rand_r(seed) % 8) {
-	case 0:
-		return 0;
-	case 1:
-		return INT64_MAX - rand_r(seed) % 3;
-	case 2:
-		return INT64_MIN + rand_r(seed) % 3;
+	case 0: return 0;
+	case 1: return INT64_MAX - rand_r(seed) % 3;
+	case 2: return INT64_MIN + rand_r(seed) % 3;
 	case 3: /* large, either sign: 2^40..2^62 */
 		return ((int64_t)1 << (40 + rand_r(seed) % 23)) * (rand_r(seed) % 2 ? 1 : -1) +
 		       rand_r(seed) % 1000;
-	case 4:
-		return -(int64_t)(rand_r(seed) % 100);
-	default:
-		return rand_r(seed) % 3000;
+	case 4: return -(int64_t)(rand_r(seed) % 100);
+	default: return rand_r(seed) % 3000;
 	}
 }
 
@@ -529,7 +524,8 @@ check_unit_mod(const rollup_t *r, const model_t *m, const unit_tree_t *t, int32_
 	for (size_t c = 0; c < m->nc; c++)
 		if ((uint64_t)got[c] != want[c])
 			fail_msg("unit %s layer %d col %zu: got %llu, want %llu", t->units[i].code,
-			         drafts, c, (unsigned long long)got[c], (unsigned long long)want[c]);
+			         drafts, c, (unsigned long long)got[c],
+			         (unsigned long long)want[c]);
 	assert_int_equal(grep, wrep);
 }
 

@@ -713,7 +713,8 @@ test_tx_rollback_and_commit(void **state)
 	assert_int_equal(store_units_each(st, match_code, &f), 0);
 	assert_int_equal(f.id, 0);
 	/* ...and its own failure undoes only itself, the outer transaction goes on */
-	store_unit_change_t orphan = {0, "T2", "Trường mồ côi", "truong_th", "NOPE", "", "", "", 1, 0};
+	store_unit_change_t orphan = {0, "T2", "Trường mồ côi", "truong_th", "NOPE", "", "", "",
+	                              1, 0};
 	assert_int_equal(store_tx_begin(st), 0);
 	new_user(st, "tx3", 0);
 	assert_int_equal(store_units_apply(st, &orphan, 1, err, sizeof err), -1);
@@ -750,7 +751,11 @@ static void *
 add_user(void *arg)
 {
 	waiter_t *w = arg;
-	store_user_t u = {.username = "later", .full_name = "Sau", .email = "", .password_hash = "x", .created_at = 1000};
+	store_user_t u = {.username = "later",
+	                  .full_name = "Sau",
+	                  .email = "",
+	                  .password_hash = "x",
+	                  .created_at = 1000};
 	w->rc = store_user_create(w->st, &u, &w->count);
 	atomic_store(&w->done, 1);
 	return NULL;

@@ -1,0 +1,557 @@
+/* Every table at 360 px, in a real browser: headless Chromium on a phone's screen (360×800),
+ * driven over the W3C WebDriver protocol (chromedriver, libcurl, jansson). On each page a
+ * script finds every visible cell whose text holds a digit and asks for its label: the
+ * cell's td::before (data-label, static/style.css), a visible column heading above it, a
+ * row heading beside it, or words before the number in the cell itself ("hạn 10/10/2022").
+ * A bare "17" fails, as on the old stylesheet, which hid the headings. No table may be wider
+ * than the screen unless it scrolls inside a wrapper. With SCREENSHOT_DIR set the same run
+ * saves the pages marked below as PNGs (`make screenshots` -> docs/screens/). One browser
+ * session for all pages; chromedriver and its browser are ended however the test ends. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "domain/activity.h"
+#include "domain/demo.h"
+#include "domain/demo_docs.h"
+#include "helper_app.h"
+
+#define PASSWORD "Hoctap@2022"
+#define CHROMEDRIVER "/usr/bin/chromedriver"
+#define CHROMIUM "/usr/bin/chromium"
+#define WIDTH 360
+#define HEIGHT 800
+#define SHOT_MAX_HEIGHT 1800   /* a longer page is cut: its top is what the picture is for */
+#define SHOT_MAX_BYTES 200000L /* committed pictures stay small */
+
+static char tmpdir[] = "/tmp/suotdoi-phone-XXXXXX";
+static app_t app;
+static http_server_t *srv;
+static unsigned short port;
+static int64_t campaign, officer_id;
+static ha_client_t officer, admin;
+
+static pid_t driver = -1; /* chromedriver, leader of its own process group */
+static unsigned short driver_port;
+static char session[128];
+
+/* The pages: who looks (the district's officer or the administrator), the path ({c}: the
+ * campaign, {u}: the officer's account), the screenshot's name (NULL: none), and whether
+ * the page must show a table (so a page that lost its table, or a redirect to the login
+ * page, does not pass by having nothing to check). Adding a page is a line. */
+enum who { OFFICER, ADMIN };
+static const struct page {
+	enum who who;
+	const char *path, *shot;
+	int tables;
+} pages[] = {
+        {OFFICER, "/campaigns/{c}/units/306/status", "chase", 1},
+        {OFFICER, "/campaigns/{c}/units/306", "dashboard", 1},
+        {OFFICER, "/campaigns/{c}/units/306/report", NULL, 1},
+        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/report", NULL, 1},
+        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/status", NULL, 1},
+        {OFFICER, "/campaigns/{c}/units/306/compare", NULL, 0},
+        {OFFICER, "/campaigns", NULL, 0},
+        {OFFICER, "/units/306/docs", NULL, 1},
+        {OFFICER, "/units/306/activities", NULL, 0},
+        {OFFICER, "/units/306/users", NULL, 1},
+        {OFFICER, "/units/306/audit", NULL, 1},
+        {OFFICER, "/account", NULL, 1},
+        {ADMIN, "/templates", NULL, 1},
+        {ADMIN, "/users/{u}", NULL, 1},
+        {ADMIN, "/units/306/users?scope=subtree", NULL, 1},
+        {ADMIN, "/admin/registry", NULL, 0},
+};
+
+/* ---- chromedriver and the browser ------------------------------------------------------ */
+
+static void
+browser_end(void)
+{
+	if (session[0] && driver > 0) {
+		char path[200];
+		snprintf(path, sizeof path, "/session/%s", session);
+		hc_opts_t o = {.method = "DELETE"};
+		hc_resp_t r;
+		CURL *h = curl_easy_init();
+		if (hc_request(h, driver_port, path, &o, &r) == 0)
+			hc_resp_free(&r);
+		curl_easy_cleanup(h);
+	}
+	session[0] = 0;
+	if (driver > 0) {
+		/* the whole group: chromedriver and any browser process it left */
+		kill(-driver, SIGTERM);
+		for (int i = 0; i < 30 && waitpid(driver, NULL, WNOHANG) == 0; i++)
+			usleep(100 * 1000);
+		kill(-driver, SIGKILL);
+		waitpid(driver, NULL, 0);
+		driver = -1;
+	}
+}
+
+static unsigned short
+free_port(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &len) < 0) {
+		if (s >= 0)
+			close(s);
+		return 0;
+	}
+	close(s);
+	return ntohs(a.sin_port);
+}
+
+/* A WebDriver command; body is stolen. The answer's "value" (new reference), or NULL with
+ * the driver's message in err. */
+static json_t *
+wd(const char *method, const char *path, json_t *body, char *err, size_t cap)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	const char *hdrs[] = {"Content-Type: application/json; charset=utf-8", NULL};
+	hc_opts_t o = {.method = method,
+	               .body = text,
+	               .body_len = text ? strlen(text) : 0,
+	               .headers = hdrs};
+	hc_resp_t r;
+	CURL *h = curl_easy_init();
+	int rc = hc_request(h, driver_port, path, &o, &r);
+	curl_easy_cleanup(h);
+	free(text);
+	if (rc < 0) {
+		snprintf(err, cap, "%s %s: no answer from chromedriver", method, path);
+		return NULL;
+	}
+	json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
+	json_t *v = json_incref(json_object_get(j, "value"));
+	if (r.status != 200 || !v) {
+		json_t *m = json_object_get(v, "message");
+		snprintf(err, cap, "%s %s: %ld %.600s", method, path, r.status,
+		         m ? json_string_value(m) : buf_cstr(&r.body));
+		json_decref(v);
+		v = NULL;
+	}
+	json_decref(j);
+	hc_resp_free(&r);
+	return v;
+}
+
+/* A command of the session; fails the test when the driver refuses. */
+static json_t *
+cmd(const char *method, const char *tail, json_t *body)
+{
+	char path[300], err[1024];
+	snprintf(path, sizeof path, "/session/%s%s", session, tail);
+	json_t *v = wd(method, path, body, err, sizeof err);
+	if (!v)
+		fail_msg("%s", err);
+	return v;
+}
+
+static void
+cmd_void(const char *method, const char *tail, json_t *body)
+{
+	json_decref(cmd(method, tail, body));
+}
+
+static int
+browser_start(void)
+{
+	driver_port = free_port();
+	if (!driver_port)
+		return -1;
+	char portarg[32];
+	snprintf(portarg, sizeof portarg, "--port=%u", (unsigned)driver_port);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* its own group, so the end kills the browser with it; and it dies with us */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execl(CHROMEDRIVER, CHROMEDRIVER, portarg, "--log-level=OFF", (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	driver = pid;
+	atexit(browser_end);
+	char err[1024] = "";
+	int ready = 0;
+	for (int i = 0; i < 100 && !ready; i++) {
+		usleep(100 * 1000); /* it listens after a moment */
+		json_t *v = wd("GET", "/status", NULL, err, sizeof err);
+		ready = json_is_true(json_object_get(v, "ready"));
+		json_decref(v);
+	}
+	if (!ready) {
+		fprintf(stderr, "chromedriver did not start: %s\n", err);
+		return -1;
+	}
+	json_t *caps = json_pack(
+	        "{s:{s:{s:s, s:{s:s, s:[s,s,s,s,s,s], s:{s:{s:i, s:i, s:f, s:b}}}}}}",
+	        "capabilities", "alwaysMatch", "browserName", "chrome", "goog:chromeOptions",
+	        "binary", CHROMIUM, "args", "--headless=new", "--no-sandbox", "--disable-gpu",
+	        "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi", "mobileEmulation",
+	        "deviceMetrics", "width", WIDTH, "height", HEIGHT, "pixelRatio", 1.0, "touch", 1);
+	json_t *v = wd("POST", "/session", caps, err, sizeof err);
+	const char *id = json_string_value(json_object_get(v, "sessionId"));
+	if (!id) {
+		fprintf(stderr, "no browser session: %s\n", err);
+		json_decref(v);
+		return -1;
+	}
+	snprintf(session, sizeof session, "%s", id);
+	json_decref(v);
+	return 0;
+}
+
+static void
+go(const char *path)
+{
+	char url[600];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, path);
+	cmd_void("POST", "/url", json_pack("{s:s}", "url", url));
+}
+
+/* Sign the browser in as c: its session cookie on the app's origin. */
+static void
+sign_in(const ha_client_t *c)
+{
+	cmd_void("DELETE", "/cookie", NULL);
+	const char *eq = strchr(c->cookie, '=');
+	assert_non_null(eq);
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)(eq - c->cookie), c->cookie);
+	cmd_void("POST", "/cookie",
+	         json_pack("{s:{s:s, s:s, s:s, s:b}}", "cookie", "name", name, "value", eq + 1,
+	                   "path", "/", "httpOnly", 1));
+}
+
+static json_t *
+run_script(const char *js)
+{
+	return cmd("POST", "/execute/sync", json_pack("{s:s, s:[]}", "script", js, "args"));
+}
+
+/* ---- the check, in the page ------------------------------------------------------------ */
+
+static const char check_js[] =
+        "var vw = document.documentElement.clientWidth, out = {tables: 0, bad: [], wide: []};\n"
+        "function shown(e) { var s = getComputedStyle(e), r = e.getBoundingClientRect();\n"
+        "  return s.display != 'none' && s.visibility != 'hidden' && r.width > 0 &&\n"
+        "         r.height > 0; }\n"
+        "function before(e) { var s = getComputedStyle(e, '::before'), c = s.content;\n"
+        "  if (!c || c == 'none' || c == 'normal' || s.display == 'none' ||\n"
+        "      s.visibility == 'hidden') return false;\n"
+        "  try { c = JSON.parse(c); } catch (x) {}\n"
+        "  return String(c).trim().length > 0; }\n"
+        /* a visible heading of the same table above the cell, across its middle */
+        "function column(td) { var t = td.closest('table'), r = td.getBoundingClientRect(),\n"
+        "    x = (r.left + r.right) / 2, hs = t.querySelectorAll('thead th');\n"
+        "  for (var i = 0; i < hs.length; i++) { var h = hs[i], q = h.getBoundingClientRect();\n"
+        "    if (h.closest('table') === t && shown(h) && h.innerText.trim() &&\n"
+        "        q.left <= x && x <= q.right && q.bottom <= r.top + 1) return true; }\n"
+        "  return false; }\n"
+        /* a visible row heading on the same line, to the left */
+        "function row(td) { var r = td.getBoundingClientRect();\n"
+        "  for (var c = td.parentElement.firstElementChild; c; c = c.nextElementSibling) {\n"
+        "    var q = c.getBoundingClientRect();\n"
+        "    if (c !== td && c.tagName == 'TH' && shown(c) && c.innerText.trim() &&\n"
+        "        q.right <= r.left + 1 && q.top < r.bottom && r.top < q.bottom) return true; }\n"
+        "  return false; }\n"
+        /* the cell's own words come before its first number: 'hạn 10/10', 'Tổng: 6 lớp' */
+        "function worded(s) { var i = s.search(/[0-9]/);\n"
+        "  return /\\p{L}/u.test(s.slice(0, i)); }\n"
+        "document.querySelectorAll('table').forEach(function (t) {\n"
+        "  if (!shown(t)) return; out.tables++;\n"
+        "  var r = t.getBoundingClientRect();\n"
+        "  if (r.right > vw + 1 || r.left < -1) {\n"
+        "    var p = t.parentElement, ok = false;\n"
+        "    for (; p && p !== document.body; p = p.parentElement) {\n"
+        "      var ox = getComputedStyle(p).overflowX;\n"
+        "      if ((ox == 'auto' || ox == 'scroll') && p.getBoundingClientRect().right <= vw + 1)\n"
+        "        { ok = true; break; } }\n"
+        "    if (!ok) out.wide.push((t.className || 'table') + ': ' + Math.round(r.width) +\n"
+        "                           ' px'); }\n"
+        "  t.querySelectorAll('td, tbody th').forEach(function (c) {\n"
+        "    if (c.closest('table') !== t || !shown(c)) return;\n"
+        "    var s = c.innerText.replace(/\\s+/g, ' ').trim();\n"
+        "    if (!/[0-9]/.test(s)) return;\n"
+        "    if (before(c) || column(c) || row(c) || worded(s)) return;\n"
+        "    out.bad.push(s.slice(0, 60)); }); });\n"
+        /* the page itself: name the innermost elements that stick out */
+        "if (document.documentElement.scrollWidth > vw + 1) {\n"
+        "  var names = [];\n"
+        "  document.querySelectorAll('body *').forEach(function (e) {\n"
+        "    if (names.length < 3 && e.getBoundingClientRect().right > vw + 1 &&\n"
+        "        !Array.prototype.some.call(e.children, function (k) {\n"
+        "          return k.getBoundingClientRect().right > vw + 1; }))\n"
+        "      names.push(e.tagName.toLowerCase() + ' \"' +\n"
+        "                 e.textContent.trim().slice(0, 40) + '\"'); });\n"
+        "  out.wide.push('page: ' + document.documentElement.scrollWidth + ' px, ' +\n"
+        "                names.join(', ')); }\n"
+        "out.title = document.title; out.height = document.documentElement.scrollHeight;\n"
+        "return out;\n";
+
+/* ---- screenshots ----------------------------------------------------------------------- */
+
+static void
+screenshot(const char *dir, const char *name, long height, buf_t *problems)
+{
+	if (height > SHOT_MAX_HEIGHT)
+		height = SHOT_MAX_HEIGHT;
+	json_t *params = json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:I, s:i}}", "format", "png",
+	                           "captureBeyondViewport", 1, "clip", "x", 0, "y", 0, "width",
+	                           WIDTH, "height", (json_int_t)height, "scale", 1);
+	json_t *v = cmd("POST", "/goog/cdp/execute",
+	                json_pack("{s:s, s:o}", "cmd", "Page.captureScreenshot", "params", params));
+	const char *b64 = json_string_value(json_object_get(v, "data"));
+	assert_non_null(b64);
+	size_t len = strlen(b64), n = 0;
+	unsigned char *png = malloc(len);
+	assert_non_null(png);
+	assert_int_equal(sodium_base642bin(png, len, b64, len, NULL, &n, NULL,
+	                                   sodium_base64_VARIANT_ORIGINAL),
+	                 0);
+	json_decref(v);
+	char path[600];
+	snprintf(path, sizeof path, "%s/%s.png", dir, name);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(png, 1, n, f) != n || fclose(f) != 0)
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+	free(png);
+	printf("screenshot %s: %ld px high, %zu bytes\n", path, height, n);
+	if ((long)n > SHOT_MAX_BYTES) {
+		buf_printf(problems, "%s: %zu bytes, more than %ld\n", path, n, SHOT_MAX_BYTES);
+	}
+}
+
+/* ---- the data: a district mid-campaign ------------------------------------------------- */
+
+static const char *const schools[] = {"HA-11413-TH", "HA-11413-THCS", "HA-11422-MN",
+                                      "HA-11413-TTHTCD"};
+
+static char *
+path_of(const char *unit, const char *tail)
+{
+	static char p[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "/campaigns/%lld/units/%s%s", (long long)campaign, unit, tail);
+	return p[k];
+}
+
+static long
+version_of(ha_client_t *c, const char *unit)
+{
+	hc_resp_t r = ha_req(port, c, "GET", path_of(unit, "/report"), NULL, 0);
+	const char *p = strstr(buf_cstr(&r.body), "name=\"version\" value=\"");
+	long v = p ? atol(p + strlen("name=\"version\" value=\"")) : -1;
+	hc_resp_free(&r);
+	return v;
+}
+
+static int
+post(ha_client_t *c, const char *path, const char *body)
+{
+	hc_resp_t r = ha_req(port, c, "POST", path, body, 0);
+	long st = r.status;
+	hc_resp_free(&r);
+	if (st != 303)
+		fprintf(stderr, "POST %s: %ld\n", path, st);
+	return st == 303 ? 0 : -1;
+}
+
+/* Three schools and a CLC of quận Hải An enter and submit; the district returns one and
+ * approves another; a draft elsewhere; the officer has an API token. */
+static int
+fill(void)
+{
+	static const int classes[] = {3, 2, 4, 6}, people[] = {60, 45, 80, 150};
+	for (int i = 0; i < 4; i++) {
+		ha_client_t s = {{0}, {0}};
+		char name[32], body[1024];
+		snprintf(name, sizeof name, "hieutruong%d", i);
+		ha_user(&app, name, schools[i], ROLE_HEAD, PASSWORD);
+		if (ha_login(port, &s, name, PASSWORD) != 303)
+			return -1;
+		for (int k = 0; k < 2; k++) {
+			snprintf(body, sizeof body,
+			         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%d&v.5.2.nguoi=%d"
+			         "&v.2.bao=%d&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+"
+			         "dựng",
+			         s.csrf, version_of(&s, schools[i]), classes[i], people[i], i + 1);
+			if (post(&s, path_of(schools[i], k ? "/submit" : "/report"), body) < 0)
+				return -1;
+		}
+	}
+	char body[400];
+	snprintf(body, sizeof body, "csrf=%s&version=%ld&comment=Số+lớp+chưa+đúng", officer.csrf,
+	         version_of(&officer, schools[2]));
+	if (post(&officer, path_of(schools[2], "/return"), body) < 0)
+		return -1;
+	snprintf(body, sizeof body, "csrf=%s&version=%ld", officer.csrf,
+	         version_of(&officer, schools[0]));
+	if (post(&officer, path_of(schools[0], "/approve"), body) < 0)
+		return -1;
+	snprintf(body, sizeof body, "csrf=%s&name=Phần+mềm+tổng+hợp", officer.csrf);
+	hc_resp_t r = ha_req(port, &officer, "POST", "/account/tokens", body, 0);
+	long st = r.status; /* the page that shows the new token once */
+	hc_resp_free(&r);
+	return st == 201 ? 0 : -1;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	char db[256];
+	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "p.db", db, sizeof db) < 0 ||
+	    ha_serve(&app, db, &srv, &port) < 0)
+		return -1;
+	ha_throttles(&app, 1000, 1000);
+	unit_tree_t *t = app_tree(&app);
+	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign);
+	if (rc == 0)
+		rc = demo_activities(app.store, t, campaign);
+	if (rc == 0)
+		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
+	unit_tree_unref(t);
+	if (rc < 0)
+		return -1;
+	ha_user(&app, "quantri", "VN", ROLE_ADMIN, PASSWORD);
+	officer_id = ha_user(&app, "pgd.haian", "306", ROLE_OVERSEER, PASSWORD);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ha_login(port, &officer, "pgd.haian", PASSWORD) != 303 ||
+	    ha_login(port, &admin, "quantri", PASSWORD) != 303 || fill() < 0)
+		return -1;
+	return browser_start();
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	browser_end();
+	http_server_stop(srv);
+	app_close(&app);
+	curl_global_cleanup();
+	char cmd_line[300];
+	snprintf(cmd_line, sizeof cmd_line, "rm -rf %s", tmpdir);
+	return system(cmd_line) == 0 ? 0 : -1;
+}
+
+/* path with {c} and {u} filled in */
+static void
+expand(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const char *p = in; *p && n + 24 < cap; p++) {
+		if (p[0] == '{' && (p[1] == 'c' || p[1] == 'u') && p[2] == '}') {
+			n += (size_t)snprintf(out + n, cap - n, "%lld",
+			                      (long long)(p[1] == 'c' ? campaign : officer_id));
+			p += 2;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = 0;
+}
+
+static void
+test_every_number_has_its_label(void **state)
+{
+	(void)state;
+	const char *dir = getenv("SCREENSHOT_DIR");
+	if (dir && *dir)
+		mkdir(dir, 0755);
+	buf_t problems = {0};
+	int who = -1;
+	go("/"); /* the origin first: a cookie is set on the page's own site */
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		const struct page *pg = &pages[i];
+		if ((int)pg->who != who) {
+			sign_in(pg->who == OFFICER ? &officer : &admin);
+			who = (int)pg->who;
+		}
+		char path[300];
+		expand(pg->path, path, sizeof path);
+		go(path);
+		json_t *url = cmd("GET", "/url", NULL);
+		if (strstr(json_string_value(url), "/login")) {
+			buf_printf(&problems, "%s: sent to the login page\n", path);
+		}
+		json_decref(url);
+		json_t *out = run_script(check_js);
+		int tables = (int)json_integer_value(json_object_get(out, "tables"));
+		printf("%-45s %d table(s), %zu unlabelled, %zu too wide\n", path, tables,
+		       json_array_size(json_object_get(out, "bad")),
+		       json_array_size(json_object_get(out, "wide")));
+		if (pg->tables && tables == 0) {
+			buf_printf(&problems, "%s: no table (page \"%s\")\n", path,
+			           json_string_value(json_object_get(out, "title")));
+		}
+		size_t k;
+		json_t *s;
+		json_array_foreach(json_object_get(out, "bad"), k, s)
+		{
+			buf_printf(&problems, "%s: \"%s\" has no label\n", path,
+			           json_string_value(s));
+		}
+		json_array_foreach(json_object_get(out, "wide"), k, s)
+		{
+			buf_printf(&problems, "%s: wider than the screen: %s\n", path,
+			           json_string_value(s));
+		}
+		if (dir && *dir && pg->shot)
+			screenshot(dir, pg->shot,
+			           (long)json_integer_value(json_object_get(out, "height")),
+			           &problems);
+		json_decref(out);
+	}
+	if (problems.len) {
+		print_message("%s", buf_cstr(&problems));
+		buf_free(&problems);
+		fail_msg("numbers without their label at %d px (listed above)", WIDTH);
+	}
+	buf_free(&problems);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_every_number_has_its_label),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
