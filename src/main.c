@@ -20,7 +20,9 @@
 #include "domain/template.h"
 #include "domain/campaign.h"
 #include "domain/units.h"
+#include "service/mailer.h"
 #include "service/registry.h"
+#include "service/serve_config.h"
 #include "service/values_import.h"
 #include "http/http.h"
 #include "text/text.h"
@@ -33,6 +35,10 @@ typedef struct opts {
 	const char *unit, *role, *name, *email, *password, *province;
 	const char *campaign, *as;
 	const char *as_of, *merges;
+	/* serve: the configuration file, mail (service/mailer.h), the site's public address */
+	const char *config, *smtp, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
+	const char *public_url;
+	int smtp_require_tls, db_given, listen_given;
 	int dry_run, carry_roles;
 	unsigned seed;
 	unsigned threads;
@@ -46,7 +52,15 @@ usage(FILE *f)
 {
 	fputs("Cách dùng: suotdoi LỆNH [tùy chọn]\n"
 	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
-	      "        chạy máy chủ web\n"
+	      "        [--config TỆP] [--smtp URL --mail-from ĐỊA_CHỈ] [--smtp-user TÊN]\n"
+	      "        [--smtp-password-file TỆP] [--smtp-ca TỆP] [--smtp-require-tls]\n"
+	      "        [--public-url https://TÊN_MIỀN]\n"
+	      "        chạy máy chủ web; --config: tệp \"khóa = giá trị\" (db, listen, threads,\n"
+	      "        smtp_url, mail_from, smtp_user, smtp_password_file, smtp_ca,\n"
+	      "        smtp_require_tls, public_url), tùy chọn dòng lệnh được ưu tiên;\n"
+	      "        --smtp smtp://máy:587 (STARTTLS nếu máy chủ hỗ trợ; bắt buộc với\n"
+	      "        --smtp-require-tls) hoặc smtps://máy:465: gửi thông báo qua thư điện tử;\n"
+	      "        không có --smtp thì không gửi thư\n"
 	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
 	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
 	      "        trên hay loại bằng cách này\n"
@@ -114,7 +128,24 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->as_of;
 		else if (!strcmp(a, "--merges"))
 			slot = &o->merges;
-		else if (!strcmp(a, "--dry-run")) {
+		else if (!strcmp(a, "--config"))
+			slot = &o->config;
+		else if (!strcmp(a, "--smtp"))
+			slot = &o->smtp;
+		else if (!strcmp(a, "--mail-from"))
+			slot = &o->mail_from;
+		else if (!strcmp(a, "--smtp-user"))
+			slot = &o->smtp_user;
+		else if (!strcmp(a, "--smtp-password-file"))
+			slot = &o->smtp_password_file;
+		else if (!strcmp(a, "--smtp-ca"))
+			slot = &o->smtp_ca;
+		else if (!strcmp(a, "--public-url"))
+			slot = &o->public_url;
+		else if (!strcmp(a, "--smtp-require-tls")) {
+			o->smtp_require_tls = 1;
+			continue;
+		} else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
 			continue;
 		} else if (!strcmp(a, "--carry-roles")) {
@@ -157,6 +188,8 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			return -1;
 		}
 		*slot = argv[++i];
+		o->db_given |= slot == &o->db;
+		o->listen_given |= slot == &o->listen;
 	}
 	return 0;
 }
@@ -599,18 +632,95 @@ cmd_migrate(opts_t *o)
 	return 0;
 }
 
+/* The configuration file under the flags, and the mail configuration out of both (*on 0:
+ * no mail). The strings stay in fc and *password. 0, or -1 after a message. */
+static int
+serve_settings(opts_t *o, serve_config_t *fc, mail_config_t *mc, int *on, char **password)
+{
+	char err[1024];
+	*on = 0;
+	*password = NULL;
+	serve_config_free(fc);
+	if (o->config && serve_config_load(o->config, fc, err, sizeof err) < 0) {
+		fprintf(stderr, "Tệp cấu hình: %s\n", err);
+		return -1;
+	}
+	if (!o->db_given && fc->db)
+		o->db = fc->db;
+	if (!o->listen_given && fc->listen)
+		o->listen = fc->listen;
+	if (!o->threads)
+		o->threads = fc->threads;
+	if (!o->public_url)
+		o->public_url = fc->public_url;
+	if (o->public_url && strncmp(o->public_url, "http://", 7) != 0 &&
+	    strncmp(o->public_url, "https://", 8) != 0) {
+		fprintf(stderr, "--public-url cần dạng https://tên-miền.\n");
+		return -1;
+	}
+	*mc = (mail_config_t){
+	        .url = o->smtp ? o->smtp : fc->smtp_url,
+	        .from = o->mail_from ? o->mail_from : fc->mail_from,
+	        .user = o->smtp_user ? o->smtp_user : fc->smtp_user,
+	        .ca_file = o->smtp_ca ? o->smtp_ca : fc->smtp_ca,
+	        .require_tls = o->smtp_require_tls || fc->smtp_require_tls == 1,
+	};
+	const char *pwfile = o->smtp_password_file ? o->smtp_password_file : fc->smtp_password_file;
+	if (mc->url == NULL && mc->from == NULL)
+		return 0;
+	if (mc->url == NULL || mc->from == NULL) {
+		fprintf(stderr, "Gửi thư cần cả --smtp (smtp_url) và --mail-from (mail_from).\n");
+		return -1;
+	}
+	if (mail_config_check(mc, err, sizeof err) < 0 ||
+	    (pwfile && serve_password_read(pwfile, password, err, sizeof err) < 0)) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	mc->password = *password;
+	*on = 1;
+	return 0;
+}
+
 static int
 cmd_serve(opts_t *o)
 {
 	char err[1024];
 	app_t app;
+	serve_config_t fc = {0};
+	mail_config_t mc;
+	char *password;
+	int mail_on;
+	if (serve_settings(o, &fc, &mc, &mail_on, &password) < 0) {
+		serve_config_free(&fc);
+		return 2;
+	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (app_open(&app, o->db, o->assets, err, sizeof err) < 0) {
 		fprintf(stderr, "Không khởi động được: %s\n", err);
 		app_close(&app);
+		serve_config_free(&fc);
+		free(password);
 		return 1;
 	}
+	app.notify.base_url = o->public_url ? o->public_url : "";
+	if (mail_on) { /* stopped by app_close before the writer */
+		app.mail = &mc;
+		app.mailer = mailer_new(app.store, app.writer, &mc, err, sizeof err);
+		if (app.mailer == NULL || mailer_start(app.mailer) < 0) {
+			fprintf(stderr, "Không khởi động được việc gửi thư: %s\n",
+			        app.mailer ? "không tạo được luồng." : err);
+			app_close(&app);
+			serve_config_free(&fc);
+			free(password);
+			return 1;
+		}
+		app.notify.mail_on = 1;
+		app.notify.wake = mailer_wake_arg;
+		app.notify.wake_arg = app.mailer;
+	} else
+		log_info("mail: not configured (no --smtp): notices are not e-mailed");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	unit_tree_t *t = app_tree(&app);
 	log_info("loaded %d units in %.0f ms", t->n,
@@ -634,6 +744,8 @@ cmd_serve(opts_t *o)
 	fflush(stdout);
 	int rc = http_serve(&cfg);
 	app_close(&app);
+	serve_config_free(&fc);
+	free(password);
 	log_info("stopped cleanly");
 	return rc == 0 ? 0 : 1;
 }

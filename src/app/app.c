@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "service/mailer.h"
 
 /* Bodies: forms are small; the JSON API's create body too. A results form carries ~45
  * numbers and three narratives of up to 20,000 bytes each. */
@@ -625,6 +626,12 @@ app_watch_start(app_t *app)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+int
+app_mail_on(const app_t *app)
+{
+	return app->notify.mail_on;
+}
+
 void
 app_close(app_t *app)
 {
@@ -638,6 +645,8 @@ app_close(app_t *app)
 		pthread_mutex_unlock(&app->jobs_mu);
 		pthread_join(app->jobs_thread, NULL);
 	}
+	mailer_free(app->mailer); /* it records its attempts through the writer */
+	app->mailer = NULL;
 	if (app->writer) {
 		app_touch_flush(app);
 		writer_stop(app->writer);

@@ -61,12 +61,22 @@ typedef struct app {
 	/* the chase schedule runs from the watcher every chase_every seconds (0: never) */
 	int chase_every;
 	int64_t chase_last;
+	/* e-mail (service/mailer.h), set by the caller after app_open: how mail leaves (NULL:
+	 * not configured, nothing is e-mailed; notify.mail_on says the same to the services) and
+	 * the worker delivering the outbox (notify.wake wakes it; app_close stops and frees it
+	 * before the writer) */
+	const struct mail_config *mail;
+	struct mailer *mailer;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
  * build the unit tree. -1 with err on failure. */
 int app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen);
 void app_close(app_t *app);
+
+/* 1 when e-mail is configured (app->notify.mail_on): pages say "Chưa cấu hình thư điện tử"
+ * when not. */
+int app_mail_on(const app_t *app);
 
 /* Start a thread that rebuilds the unit tree when the store's generation changes (an
  * import from the command line while serving). */
