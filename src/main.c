@@ -227,8 +227,8 @@ print_body(const registry_body_t *b)
 	buf_free(&day);
 	if (b->nbelow)
 		printf(" — kèm %zu đơn vị trực thuộc", b->nbelow);
-	printf("\n    %s", b->holder_has_successor ? "đơn vị kế thừa: "
-	                                               : "không có đơn vị kế thừa; gợi ý: ");
+	printf("\n    %s",
+	       b->holder_has_successor ? "đơn vị kế thừa: " : "không có đơn vị kế thừa; gợi ý: ");
 	for (size_t k = 0; k < b->ncandidates; k++)
 		printf("%s%s (%s)", k ? ", " : "", b->candidates[k].code, b->candidates[k].name);
 	if (b->candidates_total > b->ncandidates)
@@ -287,9 +287,9 @@ import_dated(store_t *st, const opts_t *o)
 	       "  quan hệ kế thừa ghi mới: %zu\n"
 	       "  cơ quan, trường học chuyển theo đơn vị kế thừa: %zu\n"
 	       "  cơ quan, trường học chờ xếp lại: %zu (chờ từ trước: %zu)\n",
-	       n->base, n->unchanged, n->opened, n->renamed, n->closed,
-	       n->closed_without_successor, n->moved, n->corrected, n->lineage, n->bodies_moved,
-	       n->bodies_to_place, n->bodies_waiting);
+	       n->base, n->unchanged, n->opened, n->renamed, n->closed, n->closed_without_successor,
+	       n->moved, n->corrected, n->lineage, n->bodies_moved, n->bodies_to_place,
+	       n->bodies_waiting);
 	for (size_t k = 0; k < plan.nwarnings; k++)
 		printf("Cảnh báo: %s\n", plan.warnings[k].text);
 	size_t waiting = n->bodies_to_place + n->bodies_waiting, shown = 0;
@@ -322,14 +322,15 @@ import_dated(store_t *st, const opts_t *o)
 			goto done;
 		}
 		printf("Đã ghi.%s\n", waiting ? " Xếp các đơn vị chờ bằng: suotdoi units place "
-		                                 "TỆP.csv (cột code,parent_code)."
-		                               : "");
+		                                "TỆP.csv (cột code,parent_code)."
+		                              : "");
 	}
 	/* also on a second run: it is how a failed carry is tried again */
 	size_t carried = 0;
 	if (o->carry_roles && registry_carry_roles(st, as_of, 0, &carried, err, sizeof err) < 0) {
-		fprintf(stderr, "Danh mục đã ghi, nhưng chưa chuyển được vai trò: %s (chạy lại lệnh "
-		                "với --carry-roles để thử lại)\n",
+		fprintf(stderr,
+		        "Danh mục đã ghi, nhưng chưa chuyển được vai trò: %s (chạy lại lệnh "
+		        "với --carry-roles để thử lại)\n",
 		        err);
 		goto done;
 	}
@@ -402,9 +403,10 @@ cmd_units(opts_t *o)
 		return 2;
 	}
 	if ((o->merges || o->dry_run || o->carry_roles) && !o->as_of) {
-		fprintf(stderr, "--merges, --dry-run và --carry-roles chỉ dùng khi nhập danh mục có "
-		                "ngày hiệu lực "
-		                "(--as-of NGÀY).\n");
+		fprintf(stderr,
+		        "--merges, --dry-run và --carry-roles chỉ dùng khi nhập danh mục có "
+		        "ngày hiệu lực "
+		        "(--as-of NGÀY).\n");
 		return 2;
 	}
 	if (o->as_of && strcmp(sub, "import")) {
@@ -735,6 +737,7 @@ cmd_serve(opts_t *o)
 	 * 40-50 ms shorter: the tree build reuses the blocks it frees as it grows). */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
+	app.chase_every = 300; /* the chase schedule's run (src/app/scheduler.c) */
 	app_watch_start(&app);
 	http_config_t cfg;
 	app_http_config(&app, &cfg);

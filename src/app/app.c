@@ -158,6 +158,10 @@ static const http_route_t routes[] = {
          "unit:campaign.manage", page_campaign_status},
         /* the registry through time (src/app/registry_pages.c): two registry files of
          * ~1 MB each, in a multipart body */
+        {HTTP_GET, "/admin/mail", "done", 0, "root:system.manage", page_admin_mail},
+        {HTTP_GET, "/api/v1/admin/mail", "", 0, "root:system.manage", page_admin_mail},
+        {HTTP_POST, "/admin/mail/:id/retry", "csrf", FORM_MAX, "root:system.manage",
+         page_admin_mail_retry},
         {HTTP_GET, "/admin/registry", "done roles", 0, "root:system.manage", page_registry},
         {HTTP_POST, "/admin/registry/preview", "as_of_day csrf", REGISTRY_MAX, "root:system.manage",
          page_registry_preview},

@@ -286,6 +286,9 @@ int page_values_csv(http_req_t *req);
 int page_remind(http_req_t *req);
 int page_remind_all(http_req_t *req);
 int page_chase_schedule(http_req_t *req);
+/* the outbox for administrators (src/app/mail_pages.c) */
+int page_admin_mail(http_req_t *req);
+int page_admin_mail_retry(http_req_t *req);
 /* notices (src/app/notice_pages.c) */
 int page_notices(http_req_t *req);
 int page_notice_open(http_req_t *req);

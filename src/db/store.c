@@ -711,3 +711,9 @@ store_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed)
 {
 	return st->ops->mail_counts(st, pending, sent, failed);
 }
+
+int
+store_mail_retry(store_t *st, int64_t id, int64_t now)
+{
+	return st->ops->mail_retry(st, id, now);
+}

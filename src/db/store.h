@@ -508,6 +508,9 @@ int store_mails_of_notice(store_t *st, int64_t notice_id, int (*cb)(const store_
 int store_mails_recent(store_t *st, int limit, int (*cb)(const store_mail_t *, void *), void *ctx);
 /* How many mails are pending, sent, failed. */
 int store_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
+/* A failed mail made pending again, due at now (the cause fixed on the mail side). 1 done, 0
+ * not a failed mail, -1. */
+int store_mail_retry(store_t *st, int64_t id, int64_t now);
 
 /* Representative photos of a report (already re-encoded by src/media/photo.c). */
 typedef struct store_photo {
@@ -855,6 +858,7 @@ typedef struct store_ops {
 	int (*mails_recent)(store_t *st, int limit, int (*cb)(const store_mail_t *, void *),
 	                    void *ctx);
 	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
+	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
 } store_ops_t;
 
 struct store {

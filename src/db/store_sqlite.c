@@ -610,6 +610,7 @@ enum {
 	Q_MAILS_OF_NOTICE,
 	Q_MAILS_RECENT,
 	Q_MAIL_COUNTS,
+	Q_MAIL_RETRY,
 	Q_COUNT
 };
 
@@ -876,6 +877,8 @@ static const char *const queries[Q_COUNT] = {
                          " ORDER BY id",
         [Q_MAILS_OF_NOTICE] = MAIL_COLS " WHERE notice_id=?1 ORDER BY id",
         [Q_MAILS_RECENT] = MAIL_COLS " ORDER BY id DESC LIMIT ?1",
+        [Q_MAIL_RETRY] = "UPDATE outbox SET status='pending',next_at=?2 WHERE id=?1"
+                         " AND status='failed'",
         [Q_MAIL_COUNTS] = "SELECT coalesce(sum(status='pending'),0),coalesce(sum(status='sent'),0),"
                           "coalesce(sum(status='failed'),0) FROM outbox",
         [Q_PHOTO_ADD] = "INSERT INTO report_photos(report_id,caption,width,height,full,thumb,"
@@ -3559,6 +3562,17 @@ sq_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed)
 }
 
 static int
+sq_mail_retry(store_t *st, int64_t id, int64_t now)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_MAIL_RETRY);
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, now);
+	return write_locked(s, q, "gửi lại thư", 1);
+}
+
+static int
 sq_mail_attempt(store_t *st, int64_t id, int64_t at, int ok, const char *detail, int64_t next_at,
                 int give_up)
 {
@@ -4441,6 +4455,7 @@ static const store_ops_t sqlite_ops = {
         .mails_of_notice = sq_mails_of_notice,
         .mails_recent = sq_mails_recent,
         .mail_counts = sq_mail_counts,
+        .mail_retry = sq_mail_retry,
         .tx_begin = sq_tx_begin,
         .tx_commit = sq_tx_commit,
         .tx_rollback = sq_tx_rollback,

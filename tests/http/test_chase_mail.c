@@ -298,6 +298,64 @@ test_return_sends_the_comment(void **state)
 	assert_int_equal(sent, seen);
 }
 
+static int
+status_of(const store_mail_t *m, void *p)
+{
+	snprintf(p, 16, "%s", m->status);
+	return 0;
+}
+
+/* The system's administrators see the outbox and send a given-up mail again. */
+static void
+test_admin_sees_the_outbox_and_retries(void **state)
+{
+	(void)state;
+	ha_user(&app, "quantri.thu", "VN", ROLE_ADMIN, PASSWORD);
+	ha_client_t admin;
+	assert_int_equal(ha_login(port, &admin, "quantri.thu", PASSWORD), 303);
+	int64_t id;
+	store_mail_t m = {.recipient = "khong-ton-tai@donvi.example.vn",
+	                  .subject = "Thử",
+	                  .text = "t",
+	                  .created_at = app_now(),
+	                  .next_at = app_now()};
+	assert_int_equal(store_mail_add(app.store, &m, &id), 0);
+	assert_int_equal(
+	        store_mail_attempt(app.store, id, app_now(), 0, "550 5.1.1 User unknown", 0, 1), 0);
+	hc_resp_t r = ha_req(port, &admin, "GET", "/api/v1/admin/mail", NULL, 0);
+	assert_int_equal(r.status, 200);
+	json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
+	hc_resp_free(&r);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "sent")), seen);
+	json_t *first = json_array_get(json_object_get(j, "mails"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "last_error")),
+	                    "550 5.1.1 User unknown");
+	assert_int_equal(json_array_size(json_object_get(first, "deliveries")), 1);
+	json_decref(j);
+	r = ha_req(port, &admin, "GET", "/admin/mail", NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_cstr(&r.body), "550 5.1.1 User unknown"));
+	assert_non_null(strstr(buf_cstr(&r.body), "Gửi lại"));
+	hc_resp_free(&r);
+	/* an officer is not the system's administrator */
+	r = ha_req(port, &officer, "GET", "/admin/mail", NULL, 0);
+	assert_int_equal(r.status, 403);
+	hc_resp_free(&r);
+	char path[100], body[100];
+	snprintf(path, sizeof path, "/admin/mail/%lld/retry", (long long)id);
+	snprintf(body, sizeof body, "csrf=%s", admin.csrf);
+	r = ha_req(port, &admin, "POST", path, body, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	char st[16] = "";
+	assert_int_equal(store_mails_recent(app.store, 1, status_of, st), 0);
+	assert_string_equal(st, "pending");
+	r = ha_req(port, &admin, "POST", path, body, 0); /* no longer a given-up mail */
+	assert_int_equal(r.status, 409);
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -305,6 +363,7 @@ main(void)
 	        cmocka_unit_test(test_remind_all_reaches_every_missing_address_once),
 	        cmocka_unit_test(test_schedule_and_escalation_by_mail),
 	        cmocka_unit_test(test_return_sends_the_comment),
+	        cmocka_unit_test(test_admin_sees_the_outbox_and_retries),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
