@@ -26,6 +26,7 @@
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
+#define REVIEW_MAX (256 * 1024)  /* a review queue's form: 2,000 units and their versions */
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit) or
  * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
@@ -225,6 +226,19 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/van-ban/:did/pdf", "", 0, "public", page_public_doc_file},
         {HTTP_GET, "/van-ban/:did/docx", "", 0, "public", page_public_doc_file},
         /* end of documents */
+        /* the review queue (src/app/review_pages.c): whoever reviews every unit under
+         * :code opens it; each unit acted on is checked again */
+        {HTTP_GET, "/campaigns/:id/units/:code/review", "done n more loi sig tra", 0,
+         "below:report.review", page_review_queue},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/review", "", 0, "below:report.review",
+         page_review_queue},
+        {HTTP_POST, "/campaigns/:id/units/:code/review",
+         "action unit versions approve_one comment csrf", REVIEW_MAX, "below:report.review",
+         page_review_act},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/review", "csrf", REVIEW_MAX,
+         "below:report.review", page_review_act},
+        {HTTP_GET, "/review", "", 0, "self", page_review_home},
+        /* end of the review queue */
 };
 
 const http_route_t *

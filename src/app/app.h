@@ -372,4 +372,15 @@ json_t *doc_public_list(http_req_t *req, int32_t unit);
 json_t *doc_home(http_req_t *req);
 /* end of documents */
 
+/* the review queue (src/app/review_pages.c) */
+int page_review_queue(http_req_t *req); /* also its API */
+int page_review_act(http_req_t *req);   /* approve or return several: the form and the API */
+int page_review_home(http_req_t *req);  /* GET /review: what waits for the user, where */
+/* The top menu's "Chờ duyệt (N)": sets me.can_review and me.review_count (one store query)
+ * when the request's user holds a role that reviews. */
+void review_menu(http_req_t *req, json_t *me);
+/* 1 when the request's user may open level i's review queue. */
+int review_queue_allowed(http_req_t *req, int32_t i);
+/* end of the review queue */
+
 #endif

@@ -24,6 +24,7 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 		json_t *me = json_pack("{s:s,s:s,s:s,s:b}", "username", u->username, "full_name",
 		                       u->full_name, "csrf", u->csrf, "system_admin",
 		                       access_allowed(t, g, ng, ACT_SYSTEM_MANAGE, 0));
+		review_menu(req, me); /* "Chờ duyệt (N)" */
 		json_object_set_new(ctx, "me", me);
 		if (!json_object_get(ctx, "csrf"))
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));

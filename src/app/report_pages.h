@@ -24,6 +24,10 @@ typedef struct rep_unit_state {
 /* Every unit's report state for the campaign (and the campaigns adopting it), by tree
  * index, in the request arena. */
 rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
+/* 1 when a report submitted at submitted_at (Unix seconds) came after the end of its due
+ * day, Vietnam time; never without a deadline (due 0). The chase board's rule, shared with
+ * the review queue. */
+int rep_late(int32_t due, int64_t submitted_at);
 
 /* Each group heading of sec (items, a JSON array of its items) gets the totals of the counts
  * under it by unit of measure ("17 lớp, 450 lượt"); has NULL counts every column. */

@@ -612,3 +612,11 @@ store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 {
 	return st->ops->activity_photo_delete(st, activity_id, id);
 }
+
+/* ---- the review queue ---- */
+
+int
+store_reports_waiting(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx)
+{
+	return st->ops->reports_waiting(st, cb, ctx);
+}

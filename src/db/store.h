@@ -582,6 +582,12 @@ int store_activity_photo_get(store_t *st, int64_t id, int thumb,
                              int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
                              void *ctx);
 int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
+/* ---- the review queue (src/app/review_pages.c) ---- */
+/* Every report waiting for review (status "submitted") in a campaign that is open, oldest
+ * submission first (then by id). For the "Chờ duyệt (N)" count on every page: one query,
+ * the reports' index by campaign. Callback contract as store_reports_of_campaign. */
+int store_reports_waiting(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx);
+
 
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
@@ -735,6 +741,8 @@ typedef struct store_ops {
 	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
 	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
 	                          void *ctx);
+	/* the review queue */
+	int (*reports_waiting)(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 } store_ops_t;
 

@@ -533,6 +533,8 @@ enum {
 	Q_UPLOAD_PUT,
 	Q_UPLOAD_GET,
 	Q_UPLOAD_DELETE,
+	/* the review queue */
+	Q_REPORTS_WAITING,
 	Q_COUNT
 };
 
@@ -823,6 +825,10 @@ static const char *const queries[Q_COUNT] = {
                             "CASE WHEN ?2 THEN thumb ELSE full END"
                             " FROM activity_photos WHERE id=?1",
         [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
+        /* the review queue: through the reports' index by campaign */
+        [Q_REPORTS_WAITING] = REPORT_COLS " WHERE status='submitted' AND campaign_id IN"
+                                          " (SELECT id FROM campaigns WHERE status='open')"
+                                          " ORDER BY submitted_at,id",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and
@@ -3893,6 +3899,27 @@ sq_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 	return photo_delete(st, Q_ACT_PHOTO_DELETE, activity_id, id);
 }
 
+/* ---- the review queue ---- */
+
+static int
+sq_reports_waiting(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REPORTS_WAITING);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_report_t r;
+		read_report(q, &r);
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "báo cáo chờ duyệt");
+	finish_query(s, q);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -3986,6 +4013,8 @@ static const store_ops_t sqlite_ops = {
         .activity_photos = sq_activity_photos,
         .activity_photo_get = sq_activity_photo_get,
         .activity_photo_delete = sq_activity_photo_delete,
+        /* the review queue */
+        .reports_waiting = sq_reports_waiting,
 };
 
 int
