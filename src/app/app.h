@@ -54,6 +54,7 @@ typedef struct app {
 	pthread_t watcher;
 	int watcher_running;
 	volatile int stopping;
+	struct review_cache *review_cache; /* the menu's "Chờ duyệt (N)" (review_pages.c) */
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -379,6 +380,9 @@ int page_review_home(http_req_t *req);  /* GET /review: what waits for the user,
 /* The top menu's "Chờ duyệt (N)": sets me.can_review and me.review_count (one store query)
  * when the request's user holds a role that reviews. */
 void review_menu(http_req_t *req, json_t *me);
+/* What the count reads, kept between pages (app_open, app_close). */
+struct review_cache *review_cache_new(void);
+void review_cache_free(struct review_cache *c);
 /* 1 when the request's user may open level i's review queue. */
 int review_queue_allowed(http_req_t *req, int32_t i);
 /* end of the review queue */

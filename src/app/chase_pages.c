@@ -193,6 +193,7 @@ page_chase(http_req_t *req)
 	const char *done = http_req_param(req, "done");
 	if (done && !strcmp(done, "remind"))
 		json_object_set_new(o, "ok", json_string("Đã ghi nhắc nhở."));
+	json_object_set_new(o, "can_review_queue", json_boolean(review_queue_allowed(req, i)));
 	char *title = arena_printf(a, "Theo dõi nộp báo cáo — %s", t->units[i].name);
 	return app_render_page(req, 200, "chase", title, o);
 }

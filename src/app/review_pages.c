@@ -11,6 +11,7 @@
  * "below:report.review" lets in whoever reviews every unit under :code; each row is then
  * checked again (access_allowed on the unit), as is each unit a write names. */
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@
 
 /* A write names at most this many units (a province's queue at the deadline). */
 #define REVIEW_MAX_UNITS 2000
+/* Rows a queue lists (the oldest): a national admin's queue holds ~40,000 at the deadline. */
+#define REVIEW_SHOW 500
 /* Outlying figures shown per report. */
 #define REVIEW_OUTLIERS 2
 /* Refusals carried back to the queue after a write, each message cut to this many bytes. */
@@ -295,7 +298,8 @@ queue_json(http_req_t *req, live_campaign_t *lc, int32_t i, const char *tra)
 	buf_t versions = BUF_INIT;
 	json_t *confirm = NULL;
 	camp_memo_t memo = {0, NULL};
-	for (size_t q = 0; q < n; q++) {
+	size_t shown = n < REVIEW_SHOW ? n : REVIEW_SHOW;
+	for (size_t q = 0; q < shown; q++) {
 		int32_t k = rows[q].unit;
 		const qreport_t *rk = rows[q].r;
 		const unit_t *u = &t->units[k];
@@ -333,6 +337,13 @@ queue_json(http_req_t *req, live_campaign_t *lc, int32_t i, const char *tra)
 	json_object_set_new(o, "path", app_unit_path_links(req, t, i));
 	json_object_set_new(o, "count", json_integer((json_int_t)n));
 	json_object_set_new(o, "count_text", app_json_count((int64_t)n));
+	json_object_set_new(o, "shown", json_integer((json_int_t)shown));
+	if (shown < n)
+		json_object_set_new(o, "truncated",
+		                    json_string(arena_printf(a,
+		                                             "Chỉ hiện %d báo cáo nộp sớm nhất; "
+		                                             "duyệt xong sẽ hiện tiếp.",
+		                                             REVIEW_SHOW)));
 	json_object_set_new(o, "has_reports", json_boolean(n > 0));
 	json_object_set_new(o, "reports", list);
 	json_object_set_new(o, "versions", json_string(buf_cstr(&versions)));
@@ -825,22 +836,24 @@ page_review_act(http_req_t *req)
 
 /* ---------- what waits for whom: the menu's count and /review ---------- */
 
-/* 1 when one of the user's roles reviews reports (below the unit it is held on). */
+/* 1 when one of the user's roles reviews reports: a role that reviews, on a unit with
+ * units under it (a school's head reviews no one). */
 static int
-reviews_anything(const access_grant_t *g, size_t ng)
+reviews_anything(const unit_tree_t *t, const access_grant_t *g, size_t ng)
 {
 	for (size_t k = 0; k < ng; k++)
-		if (access_rule(g[k].role, ACT_REPORT_REVIEW) != SCOPE_NONE)
+		if (access_rule(g[k].role, ACT_REPORT_REVIEW) != SCOPE_NONE &&
+		    t->units[g[k].unit].end > g[k].unit + 1)
 			return 1;
 	return 0;
 }
 
+/* The rows of /review: each waiting report the user reviews (campaign, unit index). */
 typedef struct waiting_ctx {
 	const unit_tree_t *t;
 	const access_grant_t *g;
 	size_t ng;
 	int64_t count;
-	/* for /review: the rows (campaign, unit index), in the request arena */
 	arena_t *a;
 	struct waiting_row {
 		int64_t campaign_id;
@@ -850,25 +863,137 @@ typedef struct waiting_ctx {
 } waiting_ctx_t;
 
 static int
-waiting_row(const store_report_t *r, void *p)
+waiting_row(int64_t campaign_id, int64_t unit_id, void *p)
 {
 	waiting_ctx_t *c = p;
-	int32_t k = unit_tree_find_id(c->t, r->unit_id);
+	int32_t k = unit_tree_find_id(c->t, unit_id);
 	if (k < 0 || !access_allowed(c->t, c->g, c->ng, ACT_REPORT_REVIEW, k))
 		return 0;
 	c->count++;
-	if (c->a) {
-		if (c->nrows == c->cap) {
-			size_t cap = c->cap ? 2 * c->cap : 64;
-			struct waiting_row *n = arena_alloc(c->a, cap * sizeof *n);
-			if (c->nrows)
-				memcpy(n, c->rows, c->nrows * sizeof *n);
-			c->rows = n;
-			c->cap = cap;
-		}
-		c->rows[c->nrows++] = (struct waiting_row){r->campaign_id, k};
+	if (c->nrows == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct waiting_row *n = arena_alloc(c->a, cap * sizeof *n);
+		if (c->nrows)
+			memcpy(n, c->rows, c->nrows * sizeof *n);
+		c->rows = n;
+		c->cap = cap;
 	}
+	c->rows[c->nrows++] = (struct waiting_row){campaign_id, k};
 	return 0;
+}
+
+/* The menu's count on every page: what waits app-wide is read again only when a report or
+ * a campaign changed through this store (store_reports_version) or REVIEW_CACHE_SECONDS
+ * passed (another process's writes); each user's count of it is kept until then, or until
+ * who they are (their roles) or the tree changes. Nationally ~40,000 reports wait at the
+ * deadline: one index-only query, then a pass per user. */
+#define REVIEW_CACHE_SECONDS 10
+#define REVIEW_CACHE_USERS 256
+
+typedef struct waiting_pair {
+	int64_t campaign_id, unit_id;
+} waiting_pair_t;
+
+struct review_cache {
+	pthread_mutex_t mu;
+	uint64_t version; /* store_reports_version when rows were read */
+	int64_t read_at;  /* app_now() then */
+	uint64_t gen;     /* bumped at every read (0: never read) */
+	waiting_pair_t *rows;
+	size_t n;
+	struct review_user {
+		int64_t user_id;
+		uint64_t gen, identity;
+		int64_t tree_generation;
+		int32_t tree_from;
+		int64_t count;
+	} users[REVIEW_CACHE_USERS];
+};
+
+struct review_cache *
+review_cache_new(void)
+{
+	struct review_cache *c = xmalloc(sizeof *c);
+	memset(c, 0, sizeof *c);
+	pthread_mutex_init(&c->mu, NULL);
+	return c;
+}
+
+void
+review_cache_free(struct review_cache *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_destroy(&c->mu);
+	free(c->rows);
+	free(c);
+}
+
+typedef struct pairs {
+	waiting_pair_t *v;
+	size_t n, cap;
+} pairs_t;
+
+static int
+pair_row(int64_t campaign_id, int64_t unit_id, void *p)
+{
+	pairs_t *ps = p;
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 256;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+	}
+	ps->v[ps->n++] = (waiting_pair_t){campaign_id, unit_id};
+	return 0;
+}
+
+/* How many reports wait for the request's user. -1 on a store error. */
+static int64_t
+waiting_count(http_req_t *req, const unit_tree_t *t, const access_grant_t *g, size_t ng)
+{
+	app_t *app = http_req_app(req);
+	struct review_cache *c = app->review_cache;
+	app_user_t *u = app_req_user(req);
+	if (c == NULL || u == NULL) { /* no cache: count now */
+		waiting_ctx_t w = {t, g, ng, 0, http_req_arena(req), NULL, 0, 0};
+		return store_reports_waiting(app->store, waiting_row, &w) < 0 ? -1 : w.count;
+	}
+	uint64_t identity = store_identity_version(app->store);
+	uint64_t version = store_reports_version(app->store); /* before reading */
+	int64_t now = app_now();
+	pthread_mutex_lock(&c->mu);
+	int stale = c->gen == 0 || c->version != version || now < c->read_at ||
+	            now - c->read_at >= REVIEW_CACHE_SECONDS;
+	pthread_mutex_unlock(&c->mu);
+	if (stale) { /* read without the lock: the other pages go on */
+		pairs_t ps = {NULL, 0, 0};
+		if (store_reports_waiting(app->store, pair_row, &ps) < 0) {
+			free(ps.v);
+			return -1;
+		}
+		pthread_mutex_lock(&c->mu);
+		free(c->rows);
+		c->rows = ps.v;
+		c->n = ps.n;
+		c->version = version;
+		c->read_at = now;
+		c->gen++;
+		pthread_mutex_unlock(&c->mu);
+	}
+	pthread_mutex_lock(&c->mu);
+	struct review_user *s = &c->users[(uint64_t)u->id % REVIEW_CACHE_USERS];
+	int64_t n = 0;
+	if (s->user_id == u->id && s->gen == c->gen && s->identity == identity &&
+	    s->tree_generation == t->generation && s->tree_from == t->from)
+		n = s->count;
+	else {
+		for (size_t k = 0; k < c->n; k++) {
+			int32_t i = unit_tree_find_id(t, c->rows[k].unit_id);
+			n += i >= 0 && access_allowed(t, g, ng, ACT_REPORT_REVIEW, i);
+		}
+		*s = (struct review_user){u->id, c->gen, identity, t->generation, t->from, n};
+	}
+	pthread_mutex_unlock(&c->mu);
+	return n;
 }
 
 void
@@ -877,13 +1002,13 @@ review_menu(http_req_t *req, json_t *me)
 	const unit_tree_t *t = app_req_tree(req);
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
-	if (!reviews_anything(g, ng))
+	if (!reviews_anything(t, g, ng))
 		return;
-	waiting_ctx_t c = {t, g, ng, 0, NULL, NULL, 0, 0};
-	if (store_reports_waiting(((app_t *)http_req_app(req))->store, waiting_row, &c) < 0)
+	int64_t n = waiting_count(req, t, g, ng);
+	if (n < 0)
 		return;
 	json_object_set_new(me, "can_review", json_true());
-	json_object_set_new(me, "review_count", app_json_count(c.count));
+	json_object_set_new(me, "review_count", app_json_count(n));
 }
 
 typedef struct camp_row {
@@ -949,8 +1074,8 @@ page_review_home(http_req_t *req)
 	size_t ng = app_user_grants(req, t, &g);
 	waiting_ctx_t w = {t, g, ng, 0, a, NULL, 0, 0};
 	camps_ctx_t cs = {a, NULL, 0, 0};
-	if (reviews_anything(g, ng) && (store_reports_waiting(app->store, waiting_row, &w) < 0 ||
-	                                store_campaigns_each(app->store, camp_row, &cs) < 0))
+	if (reviews_anything(t, g, ng) && (store_reports_waiting(app->store, waiting_row, &w) < 0 ||
+	                                   store_campaigns_each(app->store, camp_row, &cs) < 0))
 		return 500;
 	/* per campaign (the top of its chain), per unit where the user reviews what is below */
 	json_t *groups = json_array();
@@ -995,7 +1120,7 @@ page_review_home(http_req_t *req)
 	json_object_set_new(o, "count", json_integer(w.count));
 	json_object_set_new(o, "count_text", app_json_count(w.count));
 	json_object_set_new(o, "campaigns", groups);
-	json_object_set_new(o, "reviewer", json_boolean(reviews_anything(g, ng)));
+	json_object_set_new(o, "reviewer", json_boolean(reviews_anything(t, g, ng)));
 	return app_render_page(req, 200, "review_home", "Báo cáo chờ duyệt", o);
 }
 

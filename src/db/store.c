@@ -616,7 +616,14 @@ store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 /* ---- the review queue ---- */
 
 int
-store_reports_waiting(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx)
+store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+                      void *ctx)
 {
 	return st->ops->reports_waiting(st, cb, ctx);
+}
+
+uint64_t
+store_reports_version(store_t *st)
+{
+	return st->ops->reports_version(st);
 }

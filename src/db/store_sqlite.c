@@ -825,10 +825,9 @@ static const char *const queries[Q_COUNT] = {
                             "CASE WHEN ?2 THEN thumb ELSE full END"
                             " FROM activity_photos WHERE id=?1",
         [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
-        /* the review queue: through the reports' index by campaign */
-        [Q_REPORTS_WAITING] = REPORT_COLS " WHERE status='submitted' AND campaign_id IN"
-                                          " (SELECT id FROM campaigns WHERE status='open')"
-                                          " ORDER BY submitted_at,id",
+        /* the review queue: from the covering index reports_rollup alone */
+        [Q_REPORTS_WAITING] = "SELECT campaign_id,unit_id FROM reports WHERE status='submitted'"
+                              " AND campaign_id IN (SELECT id FROM campaigns WHERE status='open')",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and
@@ -853,6 +852,9 @@ typedef struct sqlite_store {
 	int identity_dirty;
 	int quiet;
 	struct sqlite_store *next_reader;
+	/* store_reports_version (writer): as identity_version, for reports and campaigns */
+	_Atomic uint64_t reports_version;
+	int reports_dirty;
 } sqlite_store_t;
 
 /* The store: the writer connection and the readers opened so far. */
@@ -1212,6 +1214,11 @@ on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowi
 		s->identity_dirty = 1;
 		atomic_fetch_add(&s->identity_version, 1);
 	}
+	/* the review queue's count */
+	if (!strcmp(table, "reports") || !strcmp(table, "campaigns")) {
+		s->reports_dirty = 1;
+		atomic_fetch_add(&s->reports_version, 1);
+	}
 }
 
 static void
@@ -1221,6 +1228,10 @@ on_tx_end(void *p)
 	if (s->identity_dirty) {
 		s->identity_dirty = 0;
 		atomic_fetch_add(&s->identity_version, 1);
+	}
+	if (s->reports_dirty) { /* the review queue's count */
+		s->reports_dirty = 0;
+		atomic_fetch_add(&s->reports_version, 1);
 	}
 }
 
@@ -3902,22 +3913,26 @@ sq_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 /* ---- the review queue ---- */
 
 static int
-sq_reports_waiting(store_t *st, int (*cb)(const store_report_t *, void *), void *ctx)
+sq_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+                   void *ctx)
 {
 	sqlite_store_t *s = rd(st);
 	lock(s);
 	sqlite3_stmt *q = stmt(s, Q_REPORTS_WAITING);
 	int rc, ret = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_report_t r;
-		read_report(q, &r);
-		if ((ret = cb(&r, ctx)) != 0)
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((ret = cb(sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), ctx)) != 0)
 			break;
-	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = read_failed(s, "báo cáo chờ duyệt");
 	finish_query(s, q);
 	return ret;
+}
+
+static uint64_t
+sq_reports_version(store_t *st)
+{
+	return atomic_load(&wr(st)->reports_version);
 }
 
 static const store_ops_t sqlite_ops = {
@@ -4015,6 +4030,7 @@ static const store_ops_t sqlite_ops = {
         .activity_photo_delete = sq_activity_photo_delete,
         /* the review queue */
         .reports_waiting = sq_reports_waiting,
+        .reports_version = sq_reports_version,
 };
 
 int
