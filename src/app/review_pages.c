@@ -12,6 +12,7 @@
  * checked again (access_allowed on the unit), as is each unit a write names. */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,6 +481,11 @@ typedef struct bulk_item {
 	live_campaign_t *lc; /* the campaign the unit reports in */
 	rep_outcome_t out;
 	rep_rc_t rc;
+	/* each write has its own arena: they are all queued to the writer at once (one group,
+	 * one sync) and the writer and syncer threads fill them while the next is queued */
+	arena_t arena;
+	rep_ctx_t cx;
+	struct bulk *b;
 } bulk_item_t;
 
 typedef struct bulk {
@@ -489,7 +495,8 @@ typedef struct bulk {
 	rep_op_t op;
 	const char *comment;
 	bulk_item_t *items;
-	size_t n, next;
+	size_t n, cap;
+	atomic_size_t pending; /* writes not done yet */
 	rep_ctx_t cx;
 } bulk_t;
 
@@ -504,6 +511,13 @@ add_item(bulk_t *b, arena_t *a, const char *code, int64_t version)
 	if (b->n == REVIEW_MAX_UNITS)
 		return arena_printf(a, "Mỗi lần chỉ xử lý được tối đa %d báo cáo.",
 		                    REVIEW_MAX_UNITS);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		bulk_item_t *n = arena_alloc(a, b->cap * sizeof *n);
+		if (b->n)
+			memcpy(n, b->items, b->n * sizeof *n);
+		b->items = n;
+	}
 	b->items[b->n++] =
 	        (bulk_item_t){.code = arena_strdup(a, code), .unit = -1, .version = version};
 	return NULL;
@@ -672,31 +686,23 @@ precheck(http_req_t *req, bulk_t *b, bulk_item_t *it)
 		it->refused = "Không đọc được đợt báo cáo của đơn vị này; hãy thử lại sau.";
 }
 
-static void bulk_next(bulk_t *b);
-
+/* On the syncer thread, once a write is durable (or refused): the last wakes the request. */
 static void
 bulk_done(void *arg, rep_rc_t rc)
 {
-	bulk_t *b = arg;
-	b->items[b->next].rc = rc;
-	b->next++;
-	bulk_next(b);
+	bulk_item_t *it = arg;
+	http_req_t *req = it->b->req;
+	it->rc = rc;
+	if (atomic_fetch_sub(&it->b->pending, 1) == 1)
+		http_req_resume(req);
 }
 
-/* Hands the next item to the service; once none is left, wakes the request. Each write
- * waits for the one before it (they share the request's arena). */
 static void
-bulk_next(bulk_t *b)
+free_arenas(void *arg)
 {
-	while (b->next < b->n && b->items[b->next].refused)
-		b->next++;
-	if (b->next == b->n) {
-		http_req_resume(b->req);
-		return;
-	}
-	bulk_item_t *it = &b->items[b->next];
-	rep_input_t in = {.op = b->op, .expected_version = it->version, .comment = b->comment};
-	rep_apply_async(&b->cx, it->lc, it->unit, &in, &it->out, bulk_done, b);
+	bulk_t *b = arg;
+	for (size_t k = 0; k < b->n; k++)
+		arena_free(&b->items[k].arena);
 }
 
 static const char *
@@ -792,7 +798,6 @@ page_review_act(http_req_t *req)
 	b->req = req;
 	b->lc = lc;
 	b->level = rep_req_unit(req);
-	b->items = arena_alloc(a, REVIEW_MAX_UNITS * sizeof *b->items);
 	rep_ctx_of(req, &b->cx);
 	const char *action = NULL;
 	const char *err = api ? read_json(req, b, &action) : read_form(req, b, &action);
@@ -829,8 +834,27 @@ page_review_act(http_req_t *req)
 		}
 		return bulk_answer(req, b);
 	}
+	size_t todo = 0, last = 0;
+	for (size_t k = 0; k < b->n; k++)
+		if (!b->items[k].refused)
+			todo++, last = k;
+	if (todo == 0)
+		return bulk_answer(req, b);
+	atomic_store(&b->pending, todo);
+	http_req_defer(req, free_arenas, b);
 	int rc = http_req_suspend(req, bulk_answer, b);
-	bulk_next(b); /* b belongs to the writes from here on */
+	for (size_t k = 0; k <= last; k++) {
+		bulk_item_t *it = &b->items[k];
+		if (it->refused)
+			continue;
+		it->b = b;
+		it->cx = b->cx;
+		it->cx.arena = &it->arena;
+		rep_input_t in = {
+		        .op = b->op, .expected_version = it->version, .comment = b->comment};
+		/* after the last, b may be answered and gone: nothing of it is read again */
+		rep_apply_async(&it->cx, it->lc, it->unit, &in, &it->out, bulk_done, it);
+	}
 	return rc;
 }
 
