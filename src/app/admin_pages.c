@@ -477,7 +477,8 @@ page_campaign_create(http_req_t *req)
 			text_format_date(day, &d);
 			const char *m = arena_printf(
 			        a,
-			        "Đơn vị %s không hoạt động vào ngày %s, ngày mà đợt này tổng hợp số "
+			        "Đơn vị %s không hoạt động vào ngày %s, ngày mà đợt này tổng hợp "
+			        "số "
 			        "liệu theo cây đơn vị của ngày đó. Hãy chọn ngày bắt đầu khác hoặc "
 			        "để đơn vị đang hoạt động triển khai.",
 			        t->units[i].name, buf_cstr(&d));

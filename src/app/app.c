@@ -27,10 +27,11 @@
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
+#define REVIEW_MAX (256 * 1024)  /* a review queue's form: 2,000 units and their versions */
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit),
- * "sub:<action>" (the :code unit or a unit directly below it: a level's work on its
- * subtree) or "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
+ * "below:<action>" (every unit strictly under :code: a level's work on its subtree) or
+ * "user:<action>" (the :id user's units); see src/app/guard.c. tests/http/test_authz.c
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
@@ -120,9 +121,9 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/campaigns/:id/units/:code/remind", "note", FORM_MAX,
          "unit:report.review", page_remind},
         {HTTP_POST, "/campaigns/:id/units/:code/remind-all", "note csrf", FORM_MAX,
-         "sub:report.review", page_remind_all},
+         "below:report.review", page_remind_all},
         {HTTP_POST, "/api/v1/campaigns/:id/units/:code/remind-all", "note", FORM_MAX,
-         "sub:report.review", page_remind_all},
+         "below:report.review", page_remind_all},
         {HTTP_POST, "/units/:code/campaigns/:id/chase", "remind_days escalate_days automatic csrf",
          FORM_MAX, "unit:campaign.manage", page_chase_schedule},
         /* notices (src/app/notice_pages.c) */
@@ -247,6 +248,19 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/van-ban/:did/pdf", "", 0, "public", page_public_doc_file},
         {HTTP_GET, "/van-ban/:did/docx", "", 0, "public", page_public_doc_file},
         /* end of documents */
+        /* the review queue (src/app/review_pages.c): whoever reviews every unit under
+         * :code opens it; each unit acted on is checked again */
+        {HTTP_GET, "/campaigns/:id/units/:code/review", "done n more loi sig tra", 0,
+         "below:report.review", page_review_queue},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/review", "", 0, "below:report.review",
+         page_review_queue},
+        {HTTP_POST, "/campaigns/:id/units/:code/review",
+         "action unit versions approve_one comment csrf", REVIEW_MAX, "below:report.review",
+         page_review_act},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/review", "csrf", REVIEW_MAX,
+         "below:report.review", page_review_act},
+        {HTTP_GET, "/review", "", 0, "self", page_review_home},
+        /* end of the review queue */
 };
 
 const http_route_t *
@@ -302,6 +316,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->ip_throttle = app_login_throttle_new(1);
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
+	app->review_cache = review_cache_new();
 	app->writer = writer_start(app->store, 0);
 	if (app->writer == NULL) {
 		snprintf(err, errlen, "Không khởi động được luồng ghi dữ liệu.");
@@ -657,6 +672,7 @@ app_close(app_t *app)
 	}
 	free(app->touches);
 	rep_live_free(app->live);
+	review_cache_free(app->review_cache);
 	unit_tree_unref(app->tree);
 	for (int k = 0; k < APP_TREES; k++)
 		if (app->trees[k])

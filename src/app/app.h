@@ -67,6 +67,7 @@ typedef struct app {
 	 * before the writer) */
 	const struct mail_config *mail;
 	struct mailer *mailer;
+	struct review_cache *review_cache; /* the menu's "Chờ duyệt (N)" (review_pages.c) */
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -412,5 +413,19 @@ json_t *doc_public_list(http_req_t *req, int32_t unit);
  * anonymous. */
 json_t *doc_home(http_req_t *req);
 /* end of documents */
+
+/* the review queue (src/app/review_pages.c) */
+int page_review_queue(http_req_t *req); /* also its API */
+int page_review_act(http_req_t *req);   /* approve or return several: the form and the API */
+int page_review_home(http_req_t *req);  /* GET /review: what waits for the user, where */
+/* The top menu's "Chờ duyệt (N)": sets me.can_review and me.review_count (one store query)
+ * when the request's user holds a role that reviews. */
+void review_menu(http_req_t *req, json_t *me);
+/* What the count reads, kept between pages (app_open, app_close). */
+struct review_cache *review_cache_new(void);
+void review_cache_free(struct review_cache *c);
+/* 1 when the request's user may open level i's review queue. */
+int review_queue_allowed(http_req_t *req, int32_t i);
+/* end of the review queue */
 
 #endif

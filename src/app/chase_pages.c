@@ -35,13 +35,18 @@ rep_load_states(http_req_t *req, live_campaign_t *lc)
 enum { T_ONTIME, T_LATE, T_MISSING, T_N };
 enum { R_NONE, R_WAITING, R_RETURNED, R_APPROVED, R_N };
 
+int
+rep_late(int32_t due, int64_t submitted_at)
+{
+	return due > 0 && submitted_at > (int64_t)(due + 1) * 86400 - VN_OFFSET;
+}
+
 static int
 timeliness_of(const rep_unit_state_t *s, int32_t due)
 {
 	if (!rep_counted(s->status))
 		return T_MISSING;
-	int late = due > 0 && s->submitted_at > (int64_t)(due + 1) * 86400 - VN_OFFSET;
-	return late ? T_LATE : T_ONTIME;
+	return rep_late(due, s->submitted_at) ? T_LATE : T_ONTIME;
 }
 
 static int
@@ -335,6 +340,7 @@ page_chase(http_req_t *req)
 		                                 n ? n : "0")));
 	else if (done && !strcmp(done, "schedule"))
 		json_object_set_new(o, "ok", json_string("Đã lưu lịch nhắc tự động."));
+	json_object_set_new(o, "can_review_queue", json_boolean(review_queue_allowed(req, i)));
 	char *title = arena_printf(a, "Theo dõi nộp báo cáo — %s", t->units[i].name);
 	return app_render_page(req, 200, "chase", title, o);
 }

@@ -363,6 +363,7 @@ page_campaign_unit(http_req_t *req)
 	                        "code", t->units[i].code, "name", t->units[i].name, "campaign",
 	                        "id", (json_int_t)lc->c->id, "status_name",
 	                        app_campaign_status_name(lc->c->status));
+	json_object_set_new(ctx, "can_review_queue", json_boolean(review_queue_allowed(req, i)));
 	/* the breadcrumb links only the levels this viewer may open: not in the cached part */
 	json_object_set_new(ctx, "path", app_unit_path_links(req, t, i));
 	if (can_status) {

@@ -4,7 +4,9 @@
  * "public", "self", "self.password" (allowed while a password change is pending),
  * "unit:<action>" (target = the :code unit), "qunit:<action>" (target = the unit named by
  * the "unit" query parameter, for routes over a subtree), "user:<action>" (target = the :id user's
- * units) or "root:<action>" (target = the national root: things of the whole system). */
+ * units), "root:<action>" (target = the national root: things of the whole system) or
+ * "below:<action>" (the action on every unit strictly under the :code unit: a level's
+ * review queue, src/app/review_pages.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@
  * page view a disk sync. */
 #define TOUCH_EVERY 60
 
-enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_SUB, T_USER, T_ROOT, T_BAD };
+enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BELOW, T_BAD };
 
 int64_t
 app_now(void)
@@ -180,14 +182,14 @@ parse_action(const char *s, action_t *a)
 		return T_SELF_PASSWORD;
 	if (!strncmp(s, "unit:", 5))
 		return action_parse(s + 5, a) == 0 ? T_UNIT : T_BAD;
-	if (!strncmp(s, "sub:", 4))
-		return action_parse(s + 4, a) == 0 ? T_SUB : T_BAD;
 	if (!strncmp(s, "qunit:", 6))
 		return action_parse(s + 6, a) == 0 ? T_QUNIT : T_BAD;
 	if (!strncmp(s, "user:", 5))
 		return action_parse(s + 5, a) == 0 ? T_USER : T_BAD;
 	if (!strncmp(s, "root:", 5))
 		return action_parse(s + 5, a) == 0 ? T_ROOT : T_BAD;
+	if (!strncmp(s, "below:", 6))
+		return action_parse(s + 6, a) == 0 ? T_BELOW : T_BAD;
 	return T_BAD;
 }
 
@@ -463,19 +465,14 @@ app_guard(http_req_t *req, const http_route_t *route)
 	int ok = 0;
 	if (target == T_ROOT) {
 		ok = access_allowed(t, g, n, action, 0);
-	} else if (target == T_UNIT || target == T_QUNIT || target == T_SUB) {
+	} else if (target == T_UNIT || target == T_QUNIT || target == T_BELOW) {
 		const char *code = http_req_param(req, target == T_QUNIT ? "unit" : "code");
 		int32_t unit = code ? unit_tree_find_code(t, code) : -1;
 		if (unit < 0) {
 			return deny(req, 404, "Không tìm thấy đơn vị với mã này.");
 		}
-		ok = access_allowed(t, g, n, action, unit);
-		/* "sub:": on the unit or on a unit directly below it (a level chases and
-		 * reviews its subtree, not its own report); roles hold down the tree, so a
-		 * child allowed is as good as any unit of the subtree */
-		for (int32_t c = unit + 1; target == T_SUB && !ok && c < t->units[unit].end;
-		     c = t->units[c].end)
-			ok = access_allowed(t, g, n, action, c);
+		ok = target == T_BELOW ? access_allowed_below(t, g, n, action, unit)
+		                       : access_allowed(t, g, n, action, unit);
 	} else {
 		app_user_t *who = app_req_target_user(req);
 		if (who == NULL) {

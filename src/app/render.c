@@ -27,6 +27,7 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 		json_int_t unread = (json_int_t)app_notices_unread(req);
 		if (unread > 0)
 			json_object_set_new(me, "unread", json_integer(unread));
+		review_menu(req, me); /* "Chờ duyệt (N)" */
 		json_object_set_new(ctx, "me", me);
 		if (!json_object_get(ctx, "csrf"))
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));

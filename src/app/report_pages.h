@@ -23,6 +23,10 @@ typedef chase_state_t rep_unit_state_t;
 /* Every unit's report state for the campaign (and the campaigns adopting it), by tree
  * index, in the request arena. */
 rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
+/* 1 when a report submitted at submitted_at (Unix seconds) came after the end of its due
+ * day, Vietnam time; never without a deadline (due 0). The chase board's rule, shared with
+ * the review queue. */
+int rep_late(int32_t due, int64_t submitted_at);
 
 /* The chase board's counts (chase_pages.c) over the units from..to-1 of tree t that
  * campaign c expects, st from rep_load_states: timeliness (on time, late, missing: no

@@ -717,3 +717,18 @@ store_mail_retry(store_t *st, int64_t id, int64_t now)
 {
 	return st->ops->mail_retry(st, id, now);
 }
+
+/* ---- the review queue ---- */
+
+int
+store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+                      void *ctx)
+{
+	return st->ops->reports_waiting(st, cb, ctx);
+}
+
+uint64_t
+store_reports_version(store_t *st)
+{
+	return st->ops->reports_version(st);
+}

@@ -677,6 +677,17 @@ int store_activity_photo_get(store_t *st, int64_t id, int thumb,
                              int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
                              void *ctx);
 int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
+/* ---- the review queue (src/app/review_pages.c) ---- */
+/* Every report waiting for review (status "submitted") in a campaign that is open: its
+ * campaign and unit, in no particular order. For the "Chờ duyệt (N)" count of the menu:
+ * one query over the reports' index alone. Callback contract as store_reports_of_campaign. */
+int store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+                          void *ctx);
+/* A number that changes with every change made through this store to reports or
+ * campaigns (as store_identity_version does for accounts): what was counted from them
+ * while it said v is current while it still says v. Another process's writes do not move
+ * it: whoever caches on it must also bound how long an answer is trusted. */
+uint64_t store_reports_version(store_t *st);
 
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
@@ -830,6 +841,11 @@ typedef struct store_ops {
 	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
 	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
 	                          void *ctx);
+	/* the review queue */
+	int (*reports_waiting)(store_t *st,
+	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+	                       void *ctx);
+	uint64_t (*reports_version)(store_t *st);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 	/* notifications */
 	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),

@@ -611,6 +611,8 @@ enum {
 	Q_MAILS_RECENT,
 	Q_MAIL_COUNTS,
 	Q_MAIL_RETRY,
+	/* the review queue */
+	Q_REPORTS_WAITING,
 	Q_COUNT
 };
 
@@ -968,6 +970,9 @@ static const char *const queries[Q_COUNT] = {
                             "CASE WHEN ?2 THEN thumb ELSE full END"
                             " FROM activity_photos WHERE id=?1",
         [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
+        /* the review queue: from the covering index reports_rollup alone */
+        [Q_REPORTS_WAITING] = "SELECT campaign_id,unit_id FROM reports WHERE status='submitted'"
+                              " AND campaign_id IN (SELECT id FROM campaigns WHERE status='open')",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and
@@ -992,6 +997,9 @@ typedef struct sqlite_store {
 	int identity_dirty;
 	int quiet;
 	struct sqlite_store *next_reader;
+	/* store_reports_version (writer): as identity_version, for reports and campaigns */
+	_Atomic uint64_t reports_version;
+	int reports_dirty;
 } sqlite_store_t;
 
 /* The store: the writer connection and the readers opened so far. */
@@ -1352,6 +1360,11 @@ on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowi
 		s->identity_dirty = 1;
 		atomic_fetch_add(&s->identity_version, 1);
 	}
+	/* the review queue's count */
+	if (!strcmp(table, "reports") || !strcmp(table, "campaigns")) {
+		s->reports_dirty = 1;
+		atomic_fetch_add(&s->reports_version, 1);
+	}
 }
 
 static void
@@ -1361,6 +1374,10 @@ on_tx_end(void *p)
 	if (s->identity_dirty) {
 		s->identity_dirty = 0;
 		atomic_fetch_add(&s->identity_version, 1);
+	}
+	if (s->reports_dirty) { /* the review queue's count */
+		s->reports_dirty = 0;
+		atomic_fetch_add(&s->reports_version, 1);
 	}
 }
 
@@ -4419,6 +4436,31 @@ sq_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
 	return photo_delete(st, Q_ACT_PHOTO_DELETE, activity_id, id);
 }
 
+/* ---- the review queue ---- */
+
+static int
+sq_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
+                   void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_REPORTS_WAITING);
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((ret = cb(sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), ctx)) != 0)
+			break;
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "báo cáo chờ duyệt");
+	finish_query(s, q);
+	return ret;
+}
+
+static uint64_t
+sq_reports_version(store_t *st)
+{
+	return atomic_load(&wr(st)->reports_version);
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -4528,6 +4570,9 @@ static const store_ops_t sqlite_ops = {
         .activity_photos = sq_activity_photos,
         .activity_photo_get = sq_activity_photo_get,
         .activity_photo_delete = sq_activity_photo_delete,
+        /* the review queue */
+        .reports_waiting = sq_reports_waiting,
+        .reports_version = sq_reports_version,
 };
 
 int

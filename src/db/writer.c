@@ -27,8 +27,8 @@ struct writer {
 	size_t max_group;
 	pthread_t th, syncer;
 	pthread_mutex_t mu;
-	pthread_cond_t more;   /* a job was queued, or stopping */
-	pthread_cond_t synced; /* the syncer finished groups, or has some to sync */
+	pthread_cond_t more;        /* a job was queued, or stopping */
+	pthread_cond_t synced;      /* the syncer finished groups, or has some to sync */
 	writer_job_t *head, **tail; /* queued, oldest first */
 	group_t *gq, **gq_tail;     /* committed, not yet synced, oldest first */
 	unsigned long long committed_groups, finished_groups;
@@ -66,7 +66,8 @@ writer_nice(void)
 		if (*end == '\0' && v >= -20 && v <= 19)
 			nice = (int)v;
 		else
-			log_error("SUOTDOI_WRITER_NICE=%s: không phải mức ưu tiên hợp lệ (số nguyên từ "
+			log_error("SUOTDOI_WRITER_NICE=%s: không phải mức ưu tiên hợp lệ (số "
+			          "nguyên từ "
 			          "-20 đến 19); dùng %d.",
 			          env, nice);
 	}

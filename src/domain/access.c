@@ -117,6 +117,15 @@ allowed_below(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t 
 }
 
 int
+access_allowed_below(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t a,
+                     int32_t unit)
+{
+	if (a >= ACT_COUNT || unit < 0 || unit >= t->n)
+		return 0;
+	return allowed_below(t, g, n, a, unit);
+}
+
+int
 access_can_grant(const unit_tree_t *t, const access_grant_t *g, size_t n, role_t r, int32_t u)
 {
 	if (r >= ROLE_COUNT || u < 0 || u >= t->n)

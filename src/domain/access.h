@@ -60,6 +60,11 @@ scope_t access_rule(role_t r, action_t a);
 int access_allowed(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t a,
                    int32_t target);
 
+/* 1 if grants allow action a on every unit strictly under unit: a role on unit or above
+ * whose scope reaches below the unit it is held on (whoever reviews a level's subtree). */
+int access_allowed_below(const unit_tree_t *t, const access_grant_t *g, size_t n, action_t a,
+                         int32_t unit);
+
 /* 1 if the holder of grants may give role r on unit u: they manage users there, and every
  * right r would give (on u and under it) they already hold. Revoking needs the same. */
 int access_can_grant(const unit_tree_t *t, const access_grant_t *g, size_t n, role_t r, int32_t u);

@@ -282,6 +282,22 @@ static const struct expect {
         {"GET /van-ban/:did/pdf", 'p', {0}},
         {"GET /van-ban/:did/docx", 'p', {0}},
         /* end of documents */
+        /* the review queue (src/app/review_pages.c): whoever reviews every unit under
+         * :code, from the unit itself down (review reaches below the role's unit) */
+        {"GET /campaigns/:id/units/:code/review",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /api/v1/campaigns/:id/units/:code/review",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"POST /campaigns/:id/units/:code/review",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"POST /api/v1/campaigns/:id/units/:code/review",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /review", 's', {0}},
+        /* end of the review queue */
 };
 
 static const struct expect *

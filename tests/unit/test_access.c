@@ -169,6 +169,29 @@ test_nobody_grants_more_than_they_hold(void **state)
 	assert_false(access_can_grant(t, &sh, 1, ROLE_ENTRY, u("11413")));
 }
 
+/* Whoever reviews every unit under a level opens its review queue: a role that reaches
+ * below the unit it is held on, held there or above; not an entry officer or a viewer, not
+ * one held lower down or elsewhere. */
+static void
+test_allowed_below(void **state)
+{
+	(void)state;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		access_grant_t g = {u("306"), (role_t)r};
+		int reviews = r == ROLE_ADMIN || r == ROLE_HEAD || r == ROLE_OVERSEER;
+		static const char want[] = "yyy...";
+		for (int p = 0; p < NPOS; p++)
+			if (access_allowed_below(t, &g, 1, ACT_REPORT_REVIEW, u(pos_code[p])) !=
+			    (reviews && want[p] == 'y'))
+				fail_msg("role %s, %s: wrong", role_code((role_t)r), pos_name[p]);
+	}
+	access_grant_t school = {u("SCHOOL"), ROLE_HEAD};
+	assert_false(access_allowed_below(t, &school, 1, ACT_REPORT_REVIEW, u("306")));
+	assert_true(access_allowed_below(t, &school, 1, ACT_UNIT_VIEW, u("SCHOOL")));
+	assert_false(access_allowed_below(t, &school, 1, ACT_REPORT_REVIEW, -1));
+	assert_false(access_allowed_below(t, NULL, 0, ACT_REPORT_REVIEW, u("306")));
+}
+
 static void
 test_names_round_trip(void **state)
 {
@@ -197,6 +220,7 @@ main(void)
 	        cmocka_unit_test(test_no_grants_and_bad_targets),
 	        cmocka_unit_test(test_several_grants_combine),
 	        cmocka_unit_test(test_nobody_grants_more_than_they_hold),
+	        cmocka_unit_test(test_allowed_below),
 	        cmocka_unit_test(test_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
