@@ -81,6 +81,11 @@ static const struct page {
         {ADMIN, "/users/{u}", NULL, 1},
         {ADMIN, "/units/306/users?scope=subtree", NULL, 1},
         {ADMIN, "/admin/registry", NULL, 0},
+        {OFFICER, "/campaigns/{c}/units/306/review", "review", 1},
+        {OFFICER, "/review", NULL, 1},
+        {OFFICER, "/", NULL, 1},
+        {OFFICER, "/notices", NULL, 0},
+        {ADMIN, "/admin/mail", NULL, 1},
 };
 
 /* ---- chromedriver and the browser ------------------------------------------------------ */
@@ -423,6 +428,10 @@ fill(void)
 	snprintf(body, sizeof body, "csrf=%s&version=%ld", officer.csrf,
 	         version_of(&officer, schools[0]));
 	if (post(&officer, path_of(schools[0], "/approve"), body) < 0)
+		return -1;
+	/* every school still missing reminded: the chase board's marks, notices */
+	snprintf(body, sizeof body, "csrf=%s&note=Nộp+trước+10/10", officer.csrf);
+	if (post(&officer, path_of("306", "/remind-all"), body) < 0)
 		return -1;
 	snprintf(body, sizeof body, "csrf=%s&name=Phần+mềm+tổng+hợp", officer.csrf);
 	hc_resp_t r = ha_req(port, &officer, "POST", "/account/tokens", body, 0);
