@@ -391,6 +391,18 @@ read_note(http_req_t *req, const char **note, const char **err)
 	return *err ? -1 : 0;
 }
 
+/* The officer's note of a reminder: 0, or -1 when refused (the 400 answered). */
+static int
+remind_note(http_req_t *req, const char **note)
+{
+	const char *err;
+	if (read_note(req, note, &err) < 0)
+		return fail(req, 400, err) - 1;
+	if (*note && strlen(*note) > 500)
+		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.") - 1;
+	return 0;
+}
+
 /* A chase context for the request's user. */
 static chase_ctx_t
 chase_ctx_of(http_req_t *req)
@@ -431,11 +443,9 @@ page_remind(http_req_t *req)
 		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	int32_t i = rep_req_unit(req);
-	const char *note, *err;
-	if (read_note(req, &note, &err) < 0)
-		return fail(req, 400, err);
-	if (note && strlen(note) > 500)
-		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.");
+	const char *note;
+	if (remind_note(req, &note) < 0)
+		return 0;
 	chase_ctx_t cx = chase_ctx_of(req);
 	size_t done = 0;
 	if (chase_remind(&cx, t, lc->c, &i, 1, CHASE_MANUAL, note, &done) < 0)
@@ -457,11 +467,9 @@ page_remind_all(http_req_t *req)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	int32_t i = rep_req_unit(req);
-	const char *note, *err;
-	if (read_note(req, &note, &err) < 0)
-		return fail(req, 400, err);
-	if (note && strlen(note) > 500)
-		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.");
+	const char *note;
+	if (remind_note(req, &note) < 0)
+		return 0;
 	app_t *app = http_req_app(req);
 	chase_state_t *states = chase_states(app->store, t, lc->c, a);
 	if (!states)
