@@ -256,7 +256,7 @@ test_remind_all_reaches_each_missing_unit_once(void **state)
 	hc_resp_free(&r);
 	char long_note[700] = "{\"note\": \"";
 	memset(long_note + strlen(long_note), 'x', 600);
-	strcpy(long_note + 611, "\"}");
+	strcpy(long_note + 610, "\"}");
 	r = req(&officer, "POST", api("306", "/remind-all"), long_note, 1);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "500"));
