@@ -48,7 +48,7 @@ say() { printf 'bench: %s (%d s)\n' "$1" $(($(date +%s) - started)) >&2; }
 
 bash scripts/install-deps.sh --bench
 for b in suotdoi bench_national bench_submit bench_burst bench_xlsx bench_pg bench_rollup \
-  bench_search bench_login; do
+  bench_search bench_login bench_chase; do
   [ -x "$build/$b" ] || { echo "$build/$b is missing: run make bench (it builds first)" >&2; exit 1; }
 done
 
@@ -328,15 +328,16 @@ put bench.total_s "$(($(date +%s) - started))"
 bash bench/report.sh "$tsv" "$out"
 
 # ---- supporting micro-benchmarks, appended below the table: the roll-up engine alone,
-# unit search, sign-in timing
+# unit search, sign-in timing, reminders and the schedule at national scale
 {
   echo
   echo "## Supporting micro-benchmarks (same run)"
   echo
 } >>"$out"
-say "micro-benchmarks: roll-up engine, sign-in"
+say "micro-benchmarks: roll-up engine, sign-in, chasing"
 "$build/bench_rollup" --out "$out" >/dev/null
 cat "$run/search.md" >>"$out"
 "$build/bench_login" --out "$out" >/dev/null
+"$build/bench_chase" --db "$data" --out "$out" >/dev/null
 say "done"
 echo "Wrote $out"
