@@ -424,6 +424,9 @@ void review_menu(http_req_t *req, json_t *me);
 /* What the count reads, kept between pages (app_open, app_close). */
 struct review_cache *review_cache_new(void);
 void review_cache_free(struct review_cache *c);
+/* Reports' review states changed by this user's action: the menu's count is read again at
+ * the next page (it is otherwise read at most every 2 seconds while reports change). */
+void review_cache_changed(app_t *app);
 /* 1 when the request's user may open level i's review queue. */
 int review_queue_allowed(http_req_t *req, int32_t i);
 /* end of the review queue */

@@ -197,8 +197,10 @@ page_notice_open(http_req_t *req)
 	void *arg[2] = {req, &id};
 	if (writer_run(app->writer, mark_read, arg) != 0)
 		return 500;
-	/* only a path on this site: never an open redirect */
-	const char *to = s.link[0] == '/' && s.link[1] != '/' ? s.link : "/notices";
+	/* only a path on this site: never an open redirect ("//host" and "/\host" are
+	 * another site to a browser) */
+	const char *to =
+	        s.link[0] == '/' && s.link[1] != '/' && s.link[1] != '\\' ? s.link : "/notices";
 	return http_redirect(req, 303, arena_strdup(http_req_arena(req), to));
 }
 

@@ -30,6 +30,7 @@ static unsigned short port;
 static int64_t campaign;
 
 static ha_client_t school0, school1, officer, ward_head, city_head, other_district;
+static int64_t school1_user;
 
 static hc_resp_t
 req(ha_client_t *c, const char *method, const char *path, const char *body, int json)
@@ -95,7 +96,7 @@ setup(void **state)
 	if (rc < 0)
 		return -1;
 	ha_user(&app, "truong0", "HA-11413-TH", ROLE_HEAD, PASSWORD);
-	ha_user(&app, "truong1", "HA-11413-THCS", ROLE_HEAD, PASSWORD);
+	school1_user = ha_user(&app, "truong1", "HA-11413-THCS", ROLE_HEAD, PASSWORD);
 	ha_user(&app, "chuyenvien.haian", "306", ROLE_OVERSEER, PASSWORD);
 	ha_user(&app, "lanhdao.11413", "11413", ROLE_HEAD, PASSWORD);
 	ha_user(&app, "lanhdao.so", "31", ROLE_HEAD, PASSWORD);
@@ -369,6 +370,28 @@ test_notice_list_open_and_read(void **state)
 	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
 	assert_non_null(strstr(loc, "/units/HA-11413-THCS/report"));
 	hc_resp_free(&r);
+	assert_int_equal(unread(&school1), n - 1);
+	/* a notice's link is only ever a path on this site: anything else opens the list */
+	const char *links[] = {"//evil.example", "/\\evil.example", "https://evil.example"};
+	for (size_t k = 0; k < 3; k++) {
+		unit_tree_t *t = app_tree(&app);
+		store_notice_t bad = {.at = app_now(),
+		                      .kind = "remind",
+		                      .unit_id =
+		                              t->units[unit_tree_find_code(t, "HA-11413-THCS")].id,
+		                      .user_id = school1_user,
+		                      .title = "x",
+		                      .link = links[k]};
+		unit_tree_unref(t);
+		int64_t bid;
+		assert_int_equal(store_notice_add(app.store, &bad, &bid), 0);
+		snprintf(p, sizeof p, "/notices/%lld", (long long)bid);
+		r = req(&school1, "GET", p, NULL, 0);
+		assert_int_equal(r.status, 303);
+		assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
+		assert_string_equal(loc, "/notices");
+		hc_resp_free(&r);
+	}
 	assert_int_equal(unread(&school1), n - 1);
 	char body[100];
 	snprintf(body, sizeof body, "csrf=%s", school1.csrf);
