@@ -31,20 +31,6 @@ card_unit(const unit_tree_t *t, int32_t top, int32_t i)
 	return -1;
 }
 
-/* 1 when the grants let the user review reports in level j's subtree: the review queue
- * lists the reports below j (an officer reviews the units under their district, while the
- * district's own report is reviewed above). */
-static int
-reviews_below(const unit_tree_t *t, const access_grant_t *g, size_t ng, int32_t j)
-{
-	if (access_allowed(t, g, ng, ACT_REPORT_REVIEW, j))
-		return 1;
-	for (int32_t k = j + 1; k < t->units[j].end; k = t->units[k].end)
-		if (access_allowed(t, g, ng, ACT_REPORT_REVIEW, k))
-			return 1;
-	return 0;
-}
-
 static json_t *
 card_json(http_req_t *req, const campaign_t *c, const unit_tree_t *t, int32_t j,
           const rep_progress_t *pg, int can_review)
@@ -123,8 +109,9 @@ card_campaign(const store_campaign_t *sc, void *p)
 		rep_progress_count(c, t, st, j, t->units[j].end, &pg);
 		if (pg.expected == 0)
 			continue;
-		json_array_append_new(h->cards,
-		                      card_json(req, c, t, j, &pg, reviews_below(t, g, ng, j)));
+		json_array_append_new(
+		        h->cards, card_json(req, c, t, j, &pg,
+		                            access_allowed_below(t, g, ng, ACT_REPORT_REVIEW, j)));
 	}
 	app_req_swap_tree(req, saved);
 	campaign_free(c);
