@@ -114,7 +114,7 @@ static const http_route_t routes[] = {
          "unit:unit.view", page_values_import},
         {HTTP_GET, "/campaigns/:id/units/:code/values.csv", "", 0, "unit:unit.view",
          page_values_csv},
-        {HTTP_GET, "/campaigns/:id/units/:code/status", "done", 0, "unit:unit.view", page_chase},
+        {HTTP_GET, "/campaigns/:id/units/:code/status", "done n", 0, "unit:unit.view", page_chase},
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/status", "", 0, "unit:unit.view", page_chase},
         {HTTP_POST, "/campaigns/:id/units/:code/remind", "note back csrf", FORM_MAX,
          "unit:report.review", page_remind},

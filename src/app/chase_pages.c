@@ -331,6 +331,8 @@ page_chase(http_req_t *req)
 		return app_reply_json(req, 200, o);
 	const char *done = http_req_param(req, "done");
 	const char *n = http_req_param(req, "n");
+	if (n && (!*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 7))
+		n = NULL; /* a count only: a crafted link puts no words on the page */
 	if (done && !strcmp(done, "remind"))
 		json_object_set_new(o, "ok", json_string("Đã gửi nhắc nhở."));
 	else if (done && !strcmp(done, "remind-all"))

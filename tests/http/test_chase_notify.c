@@ -223,6 +223,18 @@ test_remind_all_reaches_each_missing_unit_once(void **state)
 	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
 	assert_non_null(strstr(loc, "done=remind-all"));
 	hc_resp_free(&r);
+	/* the page it leads to says how many were reminded */
+	r = req(&officer, "GET", loc, NULL, 0);
+	char said[120];
+	snprintf(said, sizeof said, "Đã gửi nhắc nhở tới %lld đơn vị chưa nộp.",
+	         (long long)remindable);
+	assert_non_null(strstr(buf_cstr(&r.body), said));
+	hc_resp_free(&r);
+	/* a crafted count puts no words on the page */
+	r = req(&officer, "GET", cpath("306", "/status?done=remind-all&n=Hãy+gọi+số+0900"), NULL,
+	        0);
+	assert_null(strstr(buf_cstr(&r.body), "Hãy gọi"));
+	hc_resp_free(&r);
 	assert_int_equal(reminders("all"), remindable);
 	assert_int_equal(unread(&school1), before + 1);
 	assert_int_equal(notices_of(&school1, "remind", "Nộp trước ngày 10/10"), 1);
