@@ -50,6 +50,7 @@ build_phuluc(http_req_t *req, live_campaign_t *lc, int32_t i, phuluc_t *p)
 	        .num = num,
 	        .has = has,
 	        .text = r.text,
+	        .note = r.v.note, /* a level's own notes, never its children's */
 	        .nreports = level ? nrep : 1,
 	};
 	return 0;

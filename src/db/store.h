@@ -357,6 +357,9 @@ typedef struct store_value {
 	int has_num;
 	int64_t num;
 	const char *text; /* "" when none */
+	/* The unit's note on the value (migration 10; "" or NULL when none; the roll-up and
+	 * frozen reads give ""). A row may hold a note alone: has_num 0, text "". */
+	const char *note;
 } store_value_t;
 
 int store_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,

@@ -484,6 +484,11 @@ static const struct migration {
          " escalate_days INTEGER NOT NULL,"
          " automatic INTEGER NOT NULL CHECK(automatic IN (0,1)));",
          0},
+        /* A note on every value (the seed form's "Ghi chú"): the unit's own words beside a
+         * figure; a row may now hold a note alone (has_num 0, text '', e.g. "không tổ
+         * chức" on a count left empty). Frozen figures carry no note. */
+        {10, "value notes", "ALTER TABLE report_values ADD COLUMN note TEXT NOT NULL DEFAULT '';",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -782,12 +787,13 @@ static const char *const queries[Q_COUNT] = {
                             " WHERE id=?1 AND campaign_id=?2 AND unit_id=?3",
         [Q_REPORTS_CAMPAIGN] = REPORT_COLS " WHERE campaign_id=?1 ORDER BY unit_id",
         [Q_VALUES_DELETE] = "DELETE FROM report_values WHERE report_id=?1",
-        [Q_VALUE_INSERT] = "INSERT INTO report_values(report_id,item,has_num,num,text)"
-                           " VALUES(?1,?2,?3,?4,?5)",
-        [Q_VALUE_UPDATE] = "UPDATE report_values SET has_num=?3,num=?4,text=?5"
+        [Q_VALUE_INSERT] = "INSERT INTO report_values(report_id,item,has_num,num,text,note)"
+                           " VALUES(?1,?2,?3,?4,?5,?6)",
+        [Q_VALUE_UPDATE] = "UPDATE report_values SET has_num=?3,num=?4,text=?5,note=?6"
                            " WHERE report_id=?1 AND item=?2",
         [Q_VALUE_DELETE] = "DELETE FROM report_values WHERE report_id=?1 AND item=?2",
-        [Q_REPORT_VALUES] = "SELECT item,has_num,num,text FROM report_values WHERE report_id=?1"
+        [Q_REPORT_VALUES] = "SELECT item,has_num,num,text,note FROM report_values"
+                            " WHERE report_id=?1"
                             " ORDER BY item",
         /* Walks reports_rollup (covering) in unit order, then each report's contiguous
          * range of report_values: no sort, no temporary b-tree, no reports table read.
@@ -795,11 +801,11 @@ static const char *const queries[Q_COUNT] = {
          * (the index is not unique on unit), and callers need only unit order. */
         /* numeric values only: their text is always '', and not reading the column spares
          * a quarter of the start-up roll-up's 1.7 million rows' cost at national scale */
-        [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,''"
+        [Q_VALUES_CAMPAIGN] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,'',''"
                               " FROM reports r JOIN report_values v ON v.report_id=r.id"
                               " WHERE r.campaign_id=?1 AND v.has_num=1 ORDER BY r.unit_id",
         /* the value export: texts too, a report's values together in item order */
-        [Q_VALUES_CAMPAIGN_ALL] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,v.text"
+        [Q_VALUES_CAMPAIGN_ALL] = "SELECT r.unit_id,r.status,v.item,v.has_num,v.num,v.text,v.note"
                                   " FROM reports r JOIN report_values v ON v.report_id=r.id"
                                   " WHERE r.campaign_id=?1 ORDER BY r.unit_id,v.item",
         [Q_EVENT_ADD] = "INSERT INTO report_events(report_id,at,user_id,action,comment)"
@@ -810,7 +816,7 @@ static const char *const queries[Q_COUNT] = {
         [Q_FROZEN_DELETE] = "DELETE FROM report_frozen WHERE report_id=?1",
         [Q_FROZEN_INSERT] = "INSERT INTO report_frozen(report_id,item,has_num,num,text,frozen_at)"
                             " VALUES(?1,?2,?3,?4,?5,?6)",
-        [Q_FROZEN] = "SELECT item,has_num,num,text FROM report_frozen WHERE report_id=?1"
+        [Q_FROZEN] = "SELECT item,has_num,num,text,'' FROM report_frozen WHERE report_id=?1"
                      " ORDER BY item",
         [Q_REMINDER_ADD] = "INSERT INTO reminders(campaign_id,unit_id,at,\"by\",note,kind,rule,"
                            "notice_id,channels) VALUES(?1,?2,?3,nullif(?4,0),?5,?6,?7,"
@@ -2636,7 +2642,7 @@ read_report(sqlite3_stmt *q, store_report_t *r)
 	};
 }
 
-/* item, has_num, num, text from column first on. */
+/* item, has_num, num, text, note from column first on. */
 static void
 read_value(sqlite3_stmt *q, int first, store_value_t *v)
 {
@@ -2645,6 +2651,7 @@ read_value(sqlite3_stmt *q, int first, store_value_t *v)
 	        .has_num = sqlite3_column_int(q, first + 1),
 	        .num = sqlite3_column_int64(q, first + 2),
 	        .text = col_text(q, first + 3),
+	        .note = col_text(q, first + 4),
 	};
 }
 
@@ -2846,7 +2853,7 @@ sq_report_get(store_t *st, int64_t campaign_id, int64_t unit_id,
 	return ret;
 }
 
-/* Runs a bound item,has_num,num,text statement (lock held) through cb, then releases. */
+/* Runs a bound item,has_num,num,text,note statement (lock held) through cb, then releases. */
 static int
 values_loop(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_value_t *, void *), void *ctx,
             const char *what)
@@ -2982,7 +2989,7 @@ bind_report(sqlite3_stmt *q, int64_t id, const store_report_t *r, int64_t versio
 
 /* Replaces the rows of report_id in a values table (lock held, inside a transaction):
  * del deletes them, ins inserts one (?1 report, ?2 item, ?3 has_num, ?4 num, ?5 text,
- * ?6 at when at_col). 0 or -1 (logged). */
+ * ?6 at when at_col, else ?6 note). 0 or -1 (logged). */
 static int
 replace_values(sqlite_store_t *s, int del, int ins, int64_t report_id, const store_value_t *vals,
                size_t n, int at_col, int64_t at, const char *what)
@@ -3001,6 +3008,8 @@ replace_values(sqlite_store_t *s, int del, int ins, int64_t report_id, const sto
 		bind_opt(q, 5, v->text);
 		if (at_col)
 			sqlite3_bind_int64(q, 6, at);
+		else
+			bind_opt(q, 6, v->note);
 		if (run(s, q, what) != SQLITE_DONE)
 			return -1;
 	}
@@ -3008,7 +3017,7 @@ replace_values(sqlite_store_t *s, int del, int ins, int64_t report_id, const sto
 }
 
 typedef struct old_value {
-	char *item, *text;
+	char *item, *text, *note;
 	int has_num;
 	int64_t num;
 } old_value_t;
@@ -3039,7 +3048,8 @@ merge_values(sqlite_store_t *s, int64_t report_id, const store_value_t *vals, si
 			ov = xrealloc(ov, cap * sizeof *ov);
 		}
 		ov[no++] = (old_value_t){xstrdup(col_text(q, 0)), xstrdup(col_text(q, 3)),
-		                         sqlite3_column_int(q, 1), sqlite3_column_int64(q, 2)};
+		                         xstrdup(col_text(q, 4)), sqlite3_column_int(q, 1),
+		                         sqlite3_column_int64(q, 2)};
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
@@ -3050,13 +3060,14 @@ merge_values(sqlite_store_t *s, int64_t report_id, const store_value_t *vals, si
 	for (size_t i = 0; i < n; i++)
 		nv[i] = (old_value_t){(char *)vals[i].item,
 		                      (char *)(vals[i].text ? vals[i].text : ""),
+		                      (char *)(vals[i].note ? vals[i].note : ""),
 		                      vals[i].has_num != 0, vals[i].has_num ? vals[i].num : 0};
 	qsort(nv, n, sizeof *nv, cmp_old_value);
 	size_t a = 0, b = 0;
 	while (a < no || b < n) {
 		int c = a == no ? 1 : b == n ? -1 : strcmp(ov[a].item, nv[b].item);
 		if (c == 0 && ov[a].has_num == nv[b].has_num && ov[a].num == nv[b].num &&
-		    strcmp(ov[a].text, nv[b].text) == 0) {
+		    strcmp(ov[a].text, nv[b].text) == 0 && strcmp(ov[a].note, nv[b].note) == 0) {
 			a++, b++;
 			continue;
 		}
@@ -3072,6 +3083,7 @@ merge_values(sqlite_store_t *s, int64_t report_id, const store_value_t *vals, si
 			sqlite3_bind_int(q, 3, nv[b].has_num);
 			sqlite3_bind_int64(q, 4, nv[b].num);
 			sqlite3_bind_text(q, 5, nv[b].text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 6, nv[b].note, -1, SQLITE_STATIC);
 			a += c == 0;
 			b++;
 		}
@@ -3083,6 +3095,7 @@ out:
 	for (size_t i = 0; i < no; i++) {
 		free(ov[i].item);
 		free(ov[i].text);
+		free(ov[i].note);
 	}
 	free(ov);
 	free(nv);

@@ -659,7 +659,7 @@ one_report(gen_run_t *g, int64_t cid, int32_t i, int submitted, int64_t *num, un
 		const tpl_item_t *it = template_item_col(tpl, (int)c);
 		has[c] = group_of(it->code) <= last_group;
 		if (has[c])
-			vals[nv++] = (store_value_t){it->code, 1, num[c], ""};
+			vals[nv++] = (store_value_t){it->code, 1, num[c], "", ""};
 	}
 	/* the narrative of a submitted report: the first text section often, every required
 	 * text always (a submission without it would be refused) */
@@ -673,7 +673,7 @@ one_report(gen_run_t *g, int64_t cid, int32_t i, int submitted, int64_t *num, un
 		if (!it->required && !(k == 0 && rng_pct(&g->r, 60)))
 			continue;
 		texts[k] = narratives[rng_next(&g->r) % (sizeof narratives / sizeof narratives[0])];
-		vals[nv++] = (store_value_t){it->code, 0, 0, texts[k]};
+		vals[nv++] = (store_value_t){it->code, 0, 0, texts[k], ""};
 	}
 	/* the generator's own guarantee: nothing a person could not have saved */
 	tpl_values_t tv = {num, has, texts};

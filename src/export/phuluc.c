@@ -347,6 +347,12 @@ narrative_section(ctx_t *c, const tpl_section_t *sec)
 			text_line(c, buf_cstr(&line), c->para);
 			break;
 		}
+		const char *note = phuluc_note(p, it);
+		if (note[0] && it->type != TPL_PHOTOS) {
+			buf_reset(&line);
+			buf_printf(&line, "Ghi chú: %s", note);
+			text_line(c, buf_cstr(&line), c->italic);
+		}
 	}
 	if (sec->nitems == 0)
 		full_line(c, "", c->para);
@@ -386,6 +392,35 @@ phuluc_subline(const tpl_item_t *it, const tpl_item_t *prev, const char **marker
 		*indent = 2;
 }
 
+const char *
+phuluc_note(const phuluc_t *p, const tpl_item_t *it)
+{
+	if (p->note == NULL)
+		return "";
+	size_t idx = 0;
+	for (size_t s = 0; s < p->tpl->nsections; s++) {
+		const tpl_section_t *sec = &p->tpl->sections[s];
+		if (it >= sec->items && it < sec->items + sec->nitems) {
+			const char *n = p->note[idx + (size_t)(it - sec->items)];
+			return n ? n : "";
+		}
+		idx += sec->nitems;
+	}
+	return "";
+}
+
+const char *
+phuluc_measure(const phuluc_t *p, const tpl_item_t *it)
+{
+	if (it->heading || it->col < 0)
+		return "";
+	if (it->type == TPL_BOOL)
+		return p->nreports > 1 ? "đơn vị có" : "";
+	if (it->unit && it->unit[0])
+		return it->unit;
+	return it->type == TPL_MONEY ? "đồng" : "";
+}
+
 /* One table row for item it (prev: the item above it in the section, or NULL). */
 static void
 table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
@@ -412,20 +447,31 @@ table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
 		buf_puts(&label, sheet_text(c, l0));
 		lf = c->td_sub[indent];
 	}
+	const char *measure = phuluc_measure(p, it);
+	if (measure[0])
+		buf_printf(&label, " (%s)", measure);
 	put_string(c, row, 1, buf_cstr(&label), lf);
 	lines = est_lines(buf_cstr(&label), label.len, CPL_LABEL);
 
-	const char *unit = it->unit ? it->unit : "";
+	const char *note = phuluc_note(p, it);
 	if (it->heading || it->type == TPL_PHOTOS) {
 		put_blank(c, row, 2, c->td_num);
 		put_blank(c, row, 3, c->td_note);
-	} else if (it->type == TPL_TEXT) {
+	} else if (it->type == TPL_TEXT && !note[0]) {
 		const char *s = sheet_text(c, text_value(p, it->tcol));
 		put_merged(c, row, 2, 3, s, c->td_wrap);
 		l = est_lines(s, strlen(s), CPL_RESULT_NOTE);
 		lines = l > lines ? l : lines;
+	} else if (it->type == TPL_TEXT) { /* the text, and its note beside it */
+		const char *s = sheet_text(c, text_value(p, it->tcol));
+		put_string(c, row, 2, s, c->td_wrap);
+		l = est_lines(s, strlen(s), CPL_NOTE);
+		lines = l > lines ? l : lines;
+		s = sheet_text(c, note);
+		put_string(c, row, 3, s, c->td_note);
+		l = est_lines(s, strlen(s), CPL_NOTE);
+		lines = l > lines ? l : lines;
 	} else {
-		const char *note = unit;
 		if (!has_value(p, it->col)) {
 			put_blank(c, row, 2, c->td_num);
 		} else if (it->type == TPL_BOOL && p->nreports <= 1) {
@@ -440,12 +486,7 @@ table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
 				text_format_int(v, &shown);
 				put_string(c, row, 2, buf_cstr(&shown), c->td_num);
 			}
-			/* A compiled yes/no item: how many of the units answered "có". */
-			if (it->type == TPL_BOOL)
-				note = "đơn vị có";
 		}
-		if (it->type == TPL_MONEY && !note[0])
-			note = "đồng";
 		const char *s = sheet_text(c, note);
 		put_string(c, row, 3, s, c->td_note);
 		l = est_lines(s, strlen(s), CPL_NOTE);

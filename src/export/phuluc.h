@@ -2,7 +2,9 @@
  * ("BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022"),
  * the unit, section I (narrative), II and II.1 as the table STT | Nội dung hoạt động |
  * Kết quả, Số lượng | Ghi chú with the section headings and numbered items, then II.2
- * and III; numbers in the Vietnamese format (1.234.567); text cells neutralised. */
+ * and III; numbers in the Vietnamese format (1.234.567); text cells neutralised. The unit
+ * of measure is put beside the label ("Số lớp xóa mù chữ (lớp)"); Ghi chú holds the unit's
+ * own note on the item. */
 #ifndef SUOTDOI_PHULUC_H
 #define SUOTDOI_PHULUC_H
 
@@ -20,6 +22,9 @@ typedef struct phuluc {
 	const int64_t *num;       /* tpl->ncols values */
 	const unsigned char *has; /* tpl->ncols flags */
 	const char *const *text;  /* tpl->ntexts texts (NULL = empty) */
+	/* The unit's note per item in document order (sections, then items; NULL, or NULL
+	 * entries = none): the Ghi chú column, a narrative's "Ghi chú:" line. */
+	const char *const *note;
 	/* How many reports num adds up. Above 1 a yes/no item holds how many units answered
 	 * "có" (the roll-up's sum) and is shown as that count; 0 or 1 shows "Có"/"Không". */
 	int64_t nreports;
@@ -41,6 +46,11 @@ int phuluc_write_pdf(const phuluc_t *p, buf_t *out, char *err, size_t errlen);
  * ("" before the first). */
 void phuluc_section_heading(const tpl_section_t *sec, char *parent, size_t parent_cap,
                             buf_t *parent_line, buf_t *line);
+/* The note on item it of p ("" when none). */
+const char *phuluc_note(const phuluc_t *p, const tpl_item_t *it);
+/* What a figure counts, put beside its label ("bài", "đồng", "đơn vị có" for a compiled
+ * yes/no), or "" (a single yes/no, a heading, a text). */
+const char *phuluc_measure(const phuluc_t *p, const tpl_item_t *it);
 /* 1 for a table line that shows its number and reads bold (a group). */
 int phuluc_is_group_line(const tpl_item_t *it);
 /* How a sub-line reads: its marker ("- " or "+ ") and indent (0..2 steps); prev is the

@@ -273,15 +273,21 @@ table_item(pp_t *pp, const tpl_item_t *it, const tpl_item_t *prev)
 		buf_puts(&label, l0);
 		c[1].indent = (double)indent * INDENT_MM * MM;
 	}
+	const char *measure = phuluc_measure(p, it);
+	if (measure[0])
+		buf_printf(&label, " (%s)", measure);
 	c[1].text = buf_cstr(&label);
 	int span = 0;
+	const char *note = phuluc_note(p, it);
 	if (it->heading || it->type == TPL_PHOTOS) {
 		/* a group heading: nothing to its right */
 	} else if (it->type == TPL_TEXT) {
 		c[2] = (cell_t){text_value(p, it->tcol), &S_BODY, 0};
-		span = 1;
+		if (note[0]) /* the text, and its note beside it */
+			c[3].text = note;
+		else
+			span = 1;
 	} else {
-		const char *note = it->unit ? it->unit : "";
 		if (!has_value(p, it->col)) {
 			/* blank: nothing reported */
 		} else if (it->type == TPL_BOOL && p->nreports <= 1) {
@@ -289,12 +295,7 @@ table_item(pp_t *pp, const tpl_item_t *it, const tpl_item_t *prev)
 			c[2].st = &S_CENTER;
 		} else {
 			text_format_int(p->num[it->col], &value);
-			/* a compiled yes/no item: how many of the units answered "có" */
-			if (it->type == TPL_BOOL)
-				note = "đơn vị có";
 		}
-		if (it->type == TPL_MONEY && !note[0])
-			note = "đồng";
 		c[2].text = buf_cstr(&value);
 		c[3].text = note;
 	}
@@ -351,6 +352,12 @@ narrative_section(pp_t *pp, const tpl_section_t *sec)
 			}
 			flow(pp, buf_cstr(&line), &S_BODY, 0);
 			break;
+		}
+		const char *note = phuluc_note(p, it);
+		if (note[0] && it->type != TPL_PHOTOS) {
+			buf_reset(&line);
+			buf_printf(&line, "Ghi chú: %s", note);
+			flow(pp, buf_cstr(&line), &S_ITALIC, 0);
 		}
 	}
 	if (sec->nitems == 0)

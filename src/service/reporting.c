@@ -486,10 +486,22 @@ rep_values_init(arena_t *a, const template_t *tpl, rep_values_t *v)
 	size_t nc = tpl->ncols + 1, nt = tpl->ntexts + 1;
 	v->num = arena_alloc(a, nc * sizeof *v->num);
 	v->has = arena_alloc(a, nc);
+	size_t ni = rep_item_count(tpl) + 1;
 	v->text = arena_alloc(a, nt * sizeof *v->text);
+	v->note = arena_alloc(a, ni * sizeof *v->note);
 	memset(v->num, 0, nc * sizeof *v->num);
 	memset(v->has, 0, nc);
 	memset(v->text, 0, nt * sizeof *v->text);
+	memset(v->note, 0, ni * sizeof *v->note);
+}
+
+const char *
+rep_item_note(const template_t *tpl, const rep_values_t *v, const void *it)
+{
+	if (v == NULL || v->note == NULL || it == NULL)
+		return "";
+	const char *n = v->note[rep_item_index(tpl, it)];
+	return n ? n : "";
 }
 
 typedef struct read_ctx {
@@ -529,6 +541,8 @@ read_value(const store_value_t *v, void *p)
 	}
 	if (it->tcol >= 0 && *v->text)
 		c->r->v.text[it->tcol] = arena_strdup(c->a, v->text);
+	if (v->note && *v->note)
+		c->r->v.note[rep_item_index(c->tpl, it)] = arena_strdup(c->a, v->note);
 	return 0;
 }
 
@@ -740,6 +754,20 @@ rep_consolidate(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t level, c
 
 /* ---------- writing ---------- */
 
+/* Text for the audit log, shortened to 200 bytes (on a character boundary). */
+static const char *
+shortened(arena_t *a, const char *text)
+{
+	if (!text)
+		return "";
+	if (strlen(text) <= 200)
+		return text;
+	int k = 200; /* cut before a character, never inside one */
+	while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+		k--;
+	return arena_printf(a, "%.*s…", k, text);
+}
+
 /* Audit value text: numbers as typed back ("1.234"), yes/no in words, text shortened. */
 static const char *
 shown(arena_t *a, const tpl_item_t *it, int has, int64_t num, const char *text)
@@ -755,14 +783,7 @@ shown(arena_t *a, const tpl_item_t *it, int has, int64_t num, const char *text)
 		buf_free(&b);
 		return s;
 	}
-	if (!text)
-		return "";
-	size_t n = strlen(text);
-	if (n <= 200)
-		return text;
-	while (n > 200 && ((unsigned char)text[200] & 0xC0) == 0x80)
-		n--;
-	return arena_printf(a, "%.200s…", text);
+	return shortened(a, text);
 }
 
 static int
@@ -851,7 +872,31 @@ refuse(rep_outcome_t *out, rep_rc_t rc, const char *msg)
 	return rc;
 }
 
-/* Copy the input values into the arena, checking texts; a level keeps only its texts. */
+/* The refusal of note x (n bytes) on item it, or NULL when it is fine. */
+static const char *
+note_refusal(arena_t *a, const tpl_item_t *it, const char *x, size_t n)
+{
+	if (n > REP_NOTE_MAX)
+		return arena_printf(a,
+		                    "Ghi chú của mục %s (%s) dài %zu byte, quá 500 byte; hãy viết "
+		                    "ngắn lại.",
+		                    it->code, it->label, n);
+	if (!text_utf8_valid(x, n))
+		return arena_printf(a,
+		                    "Ghi chú của mục %s (%s) có ký tự không hợp lệ (không phải "
+		                    "UTF-8); hãy gõ lại.",
+		                    it->code, it->label);
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)x[k] < 0x20 || x[k] == 0x7f)
+			return arena_printf(a,
+			                    "Ghi chú của mục %s (%s) chỉ được một dòng, không có "
+			                    "ký tự điều khiển; hãy gõ lại.",
+			                    it->code, it->label);
+	return NULL;
+}
+
+/* Copy the input values into the arena, checking texts and notes; a level keeps only its
+ * texts and notes. */
 static void
 copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_values_t *in,
             rep_values_t *v, rep_outcome_t *out)
@@ -882,6 +927,17 @@ copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_val
 					out->nerrors++;
 				} else
 					v->text[it->tcol] = arena_strndup(cx->arena, x, n);
+			}
+			const char *x = in->note ? in->note[idx] : NULL;
+			if (x && *x) {
+				size_t n = strlen(x);
+				const char *why = note_refusal(cx->arena, it, x, n);
+				if (why) {
+					if (!out->errors[idx])
+						out->errors[idx] = why;
+					out->nerrors++;
+				} else
+					v->note[idx] = arena_strndup(cx->arena, x, n);
 			}
 		}
 }
@@ -917,6 +973,11 @@ same_values(const template_t *tpl, const rep_values_t *a, const rep_values_t *b)
 			return 0;
 	for (size_t k = 0; k < tpl->ntexts; k++) {
 		const char *x = a->text[k] ? a->text[k] : "", *y = b->text[k] ? b->text[k] : "";
+		if (strcmp(x, y) != 0)
+			return 0;
+	}
+	for (size_t k = 0, n = rep_item_count(tpl); k < n; k++) {
+		const char *x = a->note[k] ? a->note[k] : "", *y = b->note[k] ? b->note[k] : "";
 		if (strcmp(x, y) != 0)
 			return 0;
 	}
@@ -1035,12 +1096,15 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 		for (size_t s = 0; s < tpl->nsections; s++)
 			for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
 				const tpl_item_t *it = &tpl->sections[s].items[k];
+				const char *note = rep_item_note(tpl, v, it);
 				if (it->col >= 0 && v->has[it->col])
-					vals[nv++] =
-					        (store_value_t){it->code, 1, v->num[it->col], ""};
+					vals[nv++] = (store_value_t){it->code, 1, v->num[it->col],
+					                             "", note};
 				else if (it->tcol >= 0 && v->text[it->tcol])
-					vals[nv++] =
-					        (store_value_t){it->code, 0, 0, v->text[it->tcol]};
+					vals[nv++] = (store_value_t){it->code, 0, 0,
+					                             v->text[it->tcol], note};
+				else if (*note) /* a note alone ("không tổ chức") */
+					vals[nv++] = (store_value_t){it->code, 0, 0, "", note};
 			}
 		rc = store_report_save(cx->store, &r, vals, nv, expect, &id, &version);
 	} else
@@ -1079,7 +1143,7 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 		store_value_t *vals = arena_alloc(a, nc * sizeof *vals);
 		for (size_t c = 0; c < tpl->ncols; c++)
 			vals[c] = (store_value_t){template_item_col(tpl, (int)c)->code, 1, tot[c],
-			                          ""};
+			                          "", ""};
 		if (store_report_freeze(cx->store, id, vals, tpl->ncols, cx->now) < 0) {
 			*err = REP_ERR_STORE;
 			return;
@@ -1107,6 +1171,12 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 					continue;
 				if (strcmp(o, n) != 0 &&
 				    audit(cx, unit, behalf ? "report.value.behalf" : "report.value",
+				          arena_printf(a, "%s%s", prefix, it->code), o, n) < 0)
+					*err = REP_ERR_STORE;
+				o = shortened(a, rep_item_note(tpl, &old->v, it));
+				n = shortened(a, rep_item_note(tpl, v, it));
+				if (*err == 0 && strcmp(o, n) != 0 &&
+				    audit(cx, unit, "report.note",
 				          arena_printf(a, "%s%s", prefix, it->code), o, n) < 0)
 					*err = REP_ERR_STORE;
 			}
@@ -1280,6 +1350,10 @@ apply_check(apply_job_t *job)
 			for (size_t k = 0; k < tpl->ntexts; k++)
 				if (!v.text[k])
 					v.text[k] = old.v.text[k];
+		if (resubmit) /* and its notes */
+			for (size_t k = 0, n = rep_item_count(tpl); k < n; k++)
+				if (!v.note[k])
+					v.note[k] = old.v.note[k];
 		check_values(cx, tpl, in->op == REP_SUBMIT, level, &v, out);
 		if (out->nerrors || out->message) {
 			if (!out->message)

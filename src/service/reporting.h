@@ -188,12 +188,21 @@ typedef struct rep_ctx {
 } rep_ctx_t;
 
 /* A report's values laid out by the template's columns: num/has by numeric column, text by
- * text column (NULL = empty). */
+ * text column (NULL = empty); note by item in document order (rep_item_index; NULL or ""
+ * = none): the unit's own words beside any item, a level's included (the seed form's
+ * "Ghi chú"; never consolidated, never in the roll-up). */
 typedef struct rep_values {
 	int64_t *num;
 	unsigned char *has;
 	const char **text;
+	const char **note;
 } rep_values_t;
+
+/* The longest note, in bytes (UTF-8, no control characters). */
+#define REP_NOTE_MAX 500
+
+/* The note on item it of v ("" when none). */
+const char *rep_item_note(const template_t *tpl, const rep_values_t *v, const void *it);
 
 /* Empty values for tpl, in arena (every array at least one element long). */
 void rep_values_init(arena_t *a, const template_t *tpl, rep_values_t *v /* OUT */);
@@ -221,8 +230,10 @@ rep_rc_t rep_read(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit,
 
 typedef struct rep_input {
 	rep_op_t op;
-	/* save and submit: the whole report (items absent are cleared); copied by the
-	 * service. A level's numbers are its subtree's totals: only its texts are taken. */
+	/* save and submit: the whole report (items absent are cleared, notes too); copied by
+	 * the service. A level's numbers are its subtree's totals: only its texts and notes
+	 * are taken. A note longer than REP_NOTE_MAX bytes, not UTF-8 or with a control
+	 * character is refused (REP_ERR_INVALID, out->errors at the item). */
 	const rep_values_t *values;
 	/* the version the writer read (0: no report yet); -1 skips the check (the importer,
 	 * which reads and writes under one call) */

@@ -308,6 +308,12 @@ test_layout(void **state)
 	        NULL,
 	};
 	phuluc_t p = sample(texts);
+	/* the unit's notes, by item in document order: a yes/no, a count, a money, a text */
+	const char *notes[12] = {[1] = "Kế hoạch số 112/KH-UBND ngày 15/9/2022",
+	                         [3] = "Báo Hải Phòng: 3 số; \"An ninh\" <2 số> & 1 số khác",
+	                         [9] = "Trích từ quỹ khuyến học của quận",
+	                         [11] = "Chưa thống nhất với các phường"};
+	p.note = notes;
 	char path[700];
 	write_xlsx(&p, "a.xlsx", path, sizeof path);
 
@@ -338,6 +344,7 @@ test_layout(void **state)
 	assert_cell_text(sheet, sst, "A12", "1");
 	assert_cell_text(sheet, sst, "B12", "Kế hoạch tổ chức tuần lễ HTSD");
 	assert_cell_text(sheet, sst, "C12", "Có");
+	assert_cell_text(sheet, sst, "D12", "Kế hoạch số 112/KH-UBND ngày 15/9/2022");
 	/* heading 2 and its sub-lines */
 	assert_cell_text(sheet, sst, "A13", "2");
 	assert_cell_text(sheet, sst, "B13", "Các phương tiện thông tin về chuyển đổi số");
@@ -345,46 +352,52 @@ test_layout(void **state)
 	assert_non_null(c); /* bordered blank */
 	assert_null(strstr(c, "<v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "B14", "- Số bài viết trên các báo");
+	/* the unit of measure beside the label, Ghi chú the unit's own note */
+	assert_cell_text(sheet, sst, "B14", "- Số bài viết trên các báo (bài)");
 	c = cell_at(sheet, "C14");
 	assert_non_null(c);
 	assert_non_null(strstr(c, "<v>1234</v>"));
 	assert_null(strstr(c, "t=\"s\"")); /* a number, shown 1.234 by the format */
 	free(c);
-	assert_cell_text(sheet, sst, "D14", "bài");
-	assert_cell_text(sheet, sst, "B15", "- Số tin, phóng sự phát trên đài truyền hình");
-	c = cell_at(sheet, "C15"); /* no value: blank, not 0 */
+	/* (shared strings are read as stored: XML-escaped) */
+	assert_cell_text(sheet, sst, "D14",
+	                 "Báo Hải Phòng: 3 số; \"An ninh\" &lt;2 số&gt; &amp; 1 số khác");
+	assert_cell_text(sheet, sst, "B15", "- Số tin, phóng sự phát trên đài truyền hình (tin)");
+	assert_null(cell_text(sheet, sst, "D15")); /* no note: blank */
+	c = cell_at(sheet, "C15");                 /* no value: blank, not 0 */
 	assert_non_null(c);
 	assert_null(strstr(c, "<v>"));
 	free(c);
 	/* heading 5: "+ classes" then "- participants" as in the original */
 	assert_cell_text(sheet, sst, "A16", "5");
 	assert_cell_text(sheet, sst, "B17",
-	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học");
-	assert_cell_text(sheet, sst, "D17", "lớp");
-	assert_cell_text(sheet, sst, "B18", "- Số lượt người tham gia");
+	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học (lớp)");
+	assert_null(cell_text(sheet, sst, "D17"));
+	assert_cell_text(sheet, sst, "B18", "- Số lượt người tham gia (lượt)");
 	c = cell_at(sheet, "C18");
 	assert_non_null(strstr(c, "<v>345</v>"));
 	free(c);
 	/* money */
-	assert_cell_text(sheet, sst, "B20", "- Tổng kinh phí khen thưởng");
+	assert_cell_text(sheet, sst, "B20", "- Tổng kinh phí khen thưởng (đồng)");
 	c = cell_at(sheet, "C20");
 	assert_non_null(strstr(c, "<v>25000000</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "D20", "đồng");
+	assert_cell_text(sheet, sst, "D20", "Trích từ quỹ khuyến học của quận");
 	/* II.2 with a formula-looking text, neutralised; III empty */
 	assert_cell_text(sheet, sst, "A21", "2. Những thuận lợi và khó khăn.");
 	assert_cell_text(sheet, sst, "A22", "'=HYPERLINK(\"http://x\")");
 	assert_cell_text(sheet, sst, "A23", "III. Kế hoạch tiếp theo");
+	/* a narrative's note: a line after its (empty) text */
+	assert_cell_text(sheet, sst, "A25", "Ghi chú: Chưa thống nhất với các phường");
 	/* footer after a blank line */
-	assert_cell_text(sheet, sst, "A26", "Nơi nhận:");
-	assert_cell_text(sheet, sst, "C26", "THỦ TRƯỞNG ĐƠN VỊ");
+	assert_cell_text(sheet, sst, "A27", "Nơi nhận:");
+	assert_cell_text(sheet, sst, "C27", "THỦ TRƯỞNG ĐƠN VỊ");
 	assert_null(strstr(sst, ">=HYPERLINK"));
 
 	/* layout: merged rows, column widths, A4 portrait one page wide */
 	assert_non_null(strstr(sheet, "<mergeCell ref=\"A1:D1\"/>"));
 	assert_non_null(strstr(sheet, "<mergeCell ref=\"A8:D8\"/>"));
-	assert_non_null(strstr(sheet, "<mergeCell ref=\"C26:D26\"/>"));
+	assert_non_null(strstr(sheet, "<mergeCell ref=\"C27:D27\"/>"));
 	assert_non_null(strstr(sheet, "width=\"60."));
 	assert_non_null(strstr(sheet, "paperSize=\"9\""));
 	assert_non_null(strstr(sheet, "orientation=\"portrait\""));
@@ -446,7 +459,8 @@ test_compiled_and_odd_text(void **state)
 	char *c = cell_at(sheet, "C10");
 	assert_non_null(strstr(c, "<v>3</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "D10", "đơn vị có");
+	assert_cell_text(sheet, sst, "B10", "Kế hoạch tổ chức tuần lễ HTSD (đơn vị có)");
+	assert_null(cell_text(sheet, sst, "D10"));
 	/* beyond Excel's 15 digits: text in the Vietnamese format */
 	assert_cell_text(sheet, sst, "C12", "1.234.567.890.123.456.789");
 	/* 0 is a value, shown as 0 */
@@ -546,9 +560,9 @@ test_default_template(void **state)
 	assert_non_null(strstr(sst, ">1. Các kết quả theo từng hoạt động đã được thực hiện nhằm "
 	                            "hưởng ứng Tuần lễ<"));
 	assert_non_null(strstr(sst, ">Các lớp bồi dưỡng đã tổ chức liên quan đến chuyển đổi số<"));
-	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn<"));
-	assert_non_null(strstr(sst, ">- Số lượt người tham gia<"));
-	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng<"));
+	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn (lớp)<"));
+	assert_non_null(strstr(sst, ">- Số lượt người tham gia (lượt)<"));
+	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng (đồng)<"));
 	assert_non_null(strstr(sst, ">2. Những thuận lợi và khó khăn<"));
 	assert_non_null(strstr(sst, ">III. Kế hoạch tiếp theo<"));
 	assert_non_null(strstr(sst, ">'- Nội dung thuyết minh.<"));

@@ -1029,7 +1029,7 @@ test_values_copied(void **state)
 			num[c] = it->type == TPL_BOOL ? 1 : 10 + (int64_t)c;
 			has[c] = 1;
 		}
-		rep_values_t v = {num, has, text};
+		rep_values_t v = {num, has, text, NULL};
 		rep_outcome_t out;
 		assert_int_equal(apply(&f, operator_actor, unit, REP_SUBMIT, &v, 0, &out), REP_OK);
 		for (int k = 0; k < 3; k++) {

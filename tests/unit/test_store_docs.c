@@ -300,6 +300,7 @@ test_migration_5_over_version_4(void **state)
 	                 "ALTER TABLE reminders DROP COLUMN notice_id;"
 	                 "ALTER TABLE reminders DROP COLUMN channels;"
 	                 "DROP TABLE notices; DROP TABLE campaign_chase;"
+	                 "ALTER TABLE report_values DROP COLUMN note;"
 	                 "DELETE FROM schema_migrations WHERE version>=5");
 	assert_int_equal(raw_count(f.path, "SELECT max(version) FROM schema_migrations"), 4);
 	assert_int_equal(raw_count(f.path, sql), 0);

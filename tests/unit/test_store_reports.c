@@ -460,9 +460,9 @@ test_report_save_versions_and_values(void **state)
 	store_report_t r = draft_of(&f, f.unit[0]);
 	r.id = 12345; /* ignored */
 	const store_value_t v1[] = {
-	        {"a.1", 1, 10, ""},
-	        {"a.2", 1, -3, "ghi chú"},
-	        {"a.note", 0, 0, "chỉ chữ"},
+	        {"a.1", 1, 10, "", ""},
+	        {"a.2", 1, -3, "ghi chú", ""},
+	        {"a.note", 0, 0, "chỉ chữ", ""},
 	};
 	int64_t id = 0, version = 0;
 	assert_int_equal(store_report_save(f.st, &r, v1, 3, 0, &id, &version), 0);
@@ -492,7 +492,7 @@ test_report_save_versions_and_values(void **state)
 	assert_string_equal(vl.text[i], "chỉ chữ");
 
 	/* second save with the version read: version 2 and the values replaced */
-	const store_value_t v2[] = {{"a.1", 1, 11, ""}, {"b.1", 1, 5, ""}};
+	const store_value_t v2[] = {{"a.1", 1, 11, "", ""}, {"b.1", 1, 5, "", ""}};
 	r.on_behalf = 1;
 	r.updated_at = 600;
 	int64_t id2 = 0;
@@ -512,7 +512,8 @@ test_report_save_versions_and_values(void **state)
 	/* the values merged, not rewritten: the same values again, then one item turned from
 	 * a number to a text and one back (items out of order) */
 	assert_int_equal(store_report_save(f.st, &r, v2, 2, 2, &id2, &version), 0);
-	const store_value_t v2b[] = {{"b.1", 0, 0, "năm"}, {"a.1", 1, 11, ""}, {"a.2", 1, 0, ""}};
+	const store_value_t v2b[] = {
+	        {"b.1", 0, 0, "năm", ""}, {"a.1", 1, 11, "", ""}, {"a.2", 1, 0, "", ""}};
 	assert_int_equal(store_report_save(f.st, &r, v2b, 3, 3, &id2, &version), 0);
 	memset(&vl, 0, sizeof vl);
 	assert_int_equal(store_report_values(f.st, id, copy_val, &vl), 0);
@@ -527,7 +528,7 @@ test_report_save_versions_and_values(void **state)
 	assert_int_equal(version, 5);
 
 	/* stale versions (1, and 0 as if it did not exist): -2, nothing written */
-	const store_value_t v3[] = {{"c.1", 1, 99, ""}};
+	const store_value_t v3[] = {{"c.1", 1, 99, "", ""}};
 	r.status = "submitted";
 	version = -7;
 	assert_int_equal(store_report_save(f.st, &r, v3, 1, 1, &id2, &version), -2);
@@ -561,11 +562,11 @@ test_report_save_all_or_nothing(void **state)
 	fixture_t f;
 	open_fixture(&f);
 	store_report_t r = draft_of(&f, f.unit[0]);
-	const store_value_t v1[] = {{"a.1", 1, 10, ""}};
+	const store_value_t v1[] = {{"a.1", 1, 10, "", ""}};
 	int64_t id = 0, version = 0;
 	assert_int_equal(store_report_save(f.st, &r, v1, 1, 0, &id, &version), 0);
 
-	const store_value_t bad[] = {{"b.1", 1, 1, ""}, {"b.1", 1, 2, ""}};
+	const store_value_t bad[] = {{"b.1", 1, 1, "", ""}, {"b.1", 1, 2, "", ""}};
 	r.status = "submitted";
 	assert_int_equal(store_report_save(f.st, &r, bad, 2, 1, &id, &version), -1);
 	rep_list_t rl = {0};
@@ -599,7 +600,7 @@ test_report_save_in_rolled_back_tx(void **state)
 	fixture_t f;
 	open_fixture(&f);
 	store_report_t r = draft_of(&f, f.unit[0]);
-	const store_value_t v[] = {{"a.1", 1, 10, ""}, {"a.2", 1, 20, ""}};
+	const store_value_t v[] = {{"a.1", 1, 10, "", ""}, {"a.2", 1, 20, "", ""}};
 	int64_t id = 0, version = 0;
 	assert_int_equal(store_tx_begin(f.st), 0);
 	assert_int_equal(store_report_save(f.st, &r, v, 2, 0, &id, &version), 0);
@@ -628,7 +629,7 @@ test_report_set_status(void **state)
 	fixture_t f;
 	open_fixture(&f);
 	store_report_t r = draft_of(&f, f.unit[0]);
-	const store_value_t v[] = {{"a.1", 1, 10, ""}, {"a.t", 0, 0, "chữ"}};
+	const store_value_t v[] = {{"a.1", 1, 10, "", ""}, {"a.t", 0, 0, "chữ", ""}};
 	int64_t id = 0, version = 0;
 	assert_int_equal(store_report_save(f.st, &r, v, 2, 0, &id, &version), 0);
 
@@ -710,19 +711,19 @@ test_campaign_reads(void **state)
 
 	/* saved in the order unit[1], unit[2], unit[0]; unit ids: unit[2] < unit[0] < unit[1] */
 	store_report_t r = draft_of(&f, f.unit[1]);
-	const store_value_t v1[] = {{"x", 1, 1, ""}, {"t", 0, 0, "chữ"}};
+	const store_value_t v1[] = {{"x", 1, 1, "", ""}, {"t", 0, 0, "chữ", ""}};
 	assert_int_equal(store_report_save(f.st, &r, v1, 2, 0, &id, &version), 0);
 	r = draft_of(&f, f.unit[2]);
 	r.status = "approved";
-	const store_value_t v2[] = {{"x", 1, 2, ""}, {"y", 1, 3, ""}};
+	const store_value_t v2[] = {{"x", 1, 2, "", ""}, {"y", 1, 3, "", ""}};
 	assert_int_equal(store_report_save(f.st, &r, v2, 2, 0, &id, &version), 0);
 	r = draft_of(&f, f.unit[0]);
 	r.status = "submitted";
-	const store_value_t v0[] = {{"y", 1, 4, ""}, {"u", 0, 0, ""}};
+	const store_value_t v0[] = {{"y", 1, 4, "", ""}, {"u", 0, 0, "", ""}};
 	assert_int_equal(store_report_save(f.st, &r, v0, 2, 0, &id, &version), 0);
 	r = draft_of(&f, f.unit[0]);
 	r.campaign_id = other;
-	const store_value_t vo[] = {{"x", 1, 1000, ""}};
+	const store_value_t vo[] = {{"x", 1, 1000, "", ""}};
 	assert_int_equal(store_report_save(f.st, &r, vo, 1, 0, &id, &version), 0);
 
 	rep_list_t rl = {0};
@@ -840,15 +841,15 @@ test_freeze(void **state)
 	open_fixture(&f);
 	store_report_t r = draft_of(&f, f.unit[0]);
 	int64_t id = 0, version = 0;
-	const store_value_t v[] = {{"a.1", 1, 10, ""}};
+	const store_value_t v[] = {{"a.1", 1, 10, "", ""}};
 	assert_int_equal(store_report_save(f.st, &r, v, 1, 0, &id, &version), 0);
 
 	val_list_t l = {0};
 	assert_int_equal(store_report_frozen(f.st, id, copy_val, &l), 0);
 	assert_int_equal(l.n, 0);
-	const store_value_t f1[] = {{"a.1", 1, 10, ""}, {"a.2", 1, 20, ""}};
+	const store_value_t f1[] = {{"a.1", 1, 10, "", ""}, {"a.2", 1, 20, "", ""}};
 	assert_int_equal(store_report_freeze(f.st, id, f1, 2, 900), 0);
-	const store_value_t f2[] = {{"a.1", 1, 11, ""}, {"b.t", 0, 0, "ghi chú"}};
+	const store_value_t f2[] = {{"a.1", 1, 11, "", ""}, {"b.t", 0, 0, "ghi chú", ""}};
 	assert_int_equal(store_report_freeze(f.st, id, f2, 2, 950), 0);
 	assert_int_equal(store_report_frozen(f.st, id, copy_val, &l), 0);
 	assert_int_equal(l.n, 2);
@@ -858,7 +859,7 @@ test_freeze(void **state)
 	assert_string_equal(l.text[val_index(&l, "b.t")], "ghi chú");
 
 	/* a failing freeze (repeated item) keeps the previous figures */
-	const store_value_t bad[] = {{"c", 1, 1, ""}, {"c", 1, 2, ""}};
+	const store_value_t bad[] = {{"c", 1, 1, "", ""}, {"c", 1, 2, "", ""}};
 	assert_int_equal(store_report_freeze(f.st, id, bad, 2, 990), -1);
 	memset(&l, 0, sizeof l);
 	assert_int_equal(store_report_frozen(f.st, id, copy_val, &l), 0);
@@ -1200,7 +1201,7 @@ test_report_for_unknown_unit_fails(void **state)
 	fixture_t f;
 	open_fixture(&f);
 	store_report_t r = draft_of(&f, 99999);
-	const store_value_t v[] = {{"a.1", 1, 10, ""}};
+	const store_value_t v[] = {{"a.1", 1, 10, "", ""}};
 	int64_t id = -5, version = -5;
 	assert_int_equal(store_report_save(f.st, &r, v, 1, 0, &id, &version), -1);
 	assert_int_equal(id, -5);
