@@ -181,6 +181,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	const int64_t *num = fs ? fs->v.num : r->num;
 	const unsigned char *has = fs ? fs->v.has : r->has;
 	const char **text = fs ? fs->v.text : r->text;
+	const char **note = fs ? fs->v.note : r->v.note;
 	if (level && editable && !fs)
 		rep_consolidate(&cx, lc, i, text);
 	/* a level's figures as forwarded, against today's totals */
@@ -204,6 +205,9 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 			                      it->type == TPL_BOOL, "is_text", it->tcol >= 0,
 			                      "is_num", it->col >= 0 && it->type != TPL_BOOL);
 			json_object_set_new(o, "name", json_sprintf("v.%s", it->code));
+			/* the unit's note beside the value ("g.<code>"), for any item */
+			json_object_set_new(o, "note_name", json_sprintf("g.%s", it->code));
+			json_object_set_new(o, "note", json_string(note[idx] ? note[idx] : ""));
 			if (it->col >= 0) {
 				const char *v = fs && fs->typed[idx] ? fs->typed[idx] : NULL;
 				if (!v && has[it->col]) {
@@ -320,7 +324,7 @@ static json_t *
 report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_report_t *r)
 {
 	const template_t *tpl = lc->c->tpl;
-	json_t *vals = json_object();
+	json_t *vals = json_object(), *notes = json_object();
 	for (size_t s = 0; s < tpl->nsections; s++)
 		for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
 			const tpl_item_t *it = &tpl->sections[s].items[k];
@@ -331,11 +335,15 @@ report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_repo
 				                            : json_integer(r->num[it->col]));
 			else if (it->tcol >= 0 && r->text[it->tcol])
 				json_object_set_new(vals, it->code, json_string(r->text[it->tcol]));
+			const char *n = rep_item_note(tpl, &r->v, it);
+			if (*n)
+				json_object_set_new(notes, it->code, json_string(n));
 		}
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:b,s:o}", "campaign", (json_int_t)lc->c->id,
-	                      "unit", t->units[i].code, "status", *r->status ? r->status : "none",
-	                      "status_name", rep_state_name(r->state), "version",
-	                      (json_int_t)r->version, "on_behalf", r->on_behalf, "values", vals);
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:b,s:o,s:o}", "campaign",
+	                      (json_int_t)lc->c->id, "unit", t->units[i].code, "status",
+	                      *r->status ? r->status : "none", "status_name",
+	                      rep_state_name(r->state), "version", (json_int_t)r->version,
+	                      "on_behalf", r->on_behalf, "values", vals, "notes", notes);
 	/* why it came back, for a unit that works through the API */
 	json_object_set_new(o, "comment",
 	                    *r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED)
@@ -419,10 +427,10 @@ json_value(const tpl_item_t *it, json_t *x, size_t idx, arena_t *a, form_state_t
 		fs->nerrors++;
 }
 
-/* The API's body: {"values": {"code": value, ...}, "version": n, "reason": "..."} for a
- * save or a submit, {"comment": "...", "version": n} for a review. Members outside
- * allowed (a space-separated list) and wrong types are refused naming the member. The
- * strings kept are copied into the arena before the document is freed. */
+/* The API's body: {"values": {"code": value, ...}, "notes": {"code": "text", ...},
+ * "version": n, "reason": "..."} for a save or a submit, {"comment": "...", "version": n} for a
+ * review. Members outside allowed (a space-separated list) and wrong types are refused naming the
+ * member. The strings kept are copied into the arena before the document is freed. */
 static int
 read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_state_t *fs,
           int64_t *version, const char **comment, const char **reason, int *confirm)
@@ -495,6 +503,38 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 				}
 				json_value(it, v, rep_item_index(tpl, it), a, fs);
 			}
+		} else if (!strcmp(key, "notes")) {
+			if (!json_is_object(x)) {
+				fs->form_error = "notes: phải là một đối tượng {\"mã mục\": \"ghi "
+				                 "chú\"}.";
+				break;
+			}
+			const char *code;
+			json_t *v;
+			json_object_foreach(x, code, v)
+			{
+				const tpl_item_t *it = template_item(tpl, code);
+				if (!it) {
+					fs->form_error = arena_printf(
+					        a,
+					        "notes: mục \"%.60s\" không có trong mẫu "
+					        "báo cáo của đợt này.",
+					        code);
+					break;
+				}
+				size_t idx = rep_item_index(tpl, it);
+				if (json_is_null(v))
+					continue;
+				if (!json_is_string(v) ||
+				    strlen(json_string_value(v)) != json_string_length(v)) {
+					if (!fs->errors[idx])
+						fs->nerrors++;
+					fs->errors[idx] = arena_printf(
+					        a, "notes.%s: ghi chú phải là một chuỗi (string).",
+					        it->code);
+				} else /* checked by the service (length, characters) */
+					fs->v.note[idx] = arena_strdup(a, json_string_value(v));
+			}
 		}
 		if (fs->form_error)
 			break;
@@ -503,8 +543,9 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 	return fs->form_error || fs->nerrors ? 400 : 0;
 }
 
-/* The form's fields "v.<code>": unknown names are refused, the template is the list of
- * accepted fields. A level's figures are its subtree's totals: only its texts are read. */
+/* The form's fields "v.<code>" and the notes "g.<code>": unknown names are refused, the
+ * template is the list of accepted fields. A level's figures are its subtree's totals:
+ * only its texts and notes are read. */
 static int
 read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 {
@@ -521,13 +562,20 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 		}
 	}
 	for (size_t k = 0; k < nkv; k++)
-		if (!strncmp(kv[k].name, "v.", 2) && !template_item(tpl, kv[k].name + 2)) {
+		if ((!strncmp(kv[k].name, "v.", 2) || !strncmp(kv[k].name, "g.", 2)) &&
+		    !template_item(tpl, kv[k].name + 2)) {
 			fs->form_error = arena_printf(
 			        a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.",
 			        kv[k].name + 2);
 			return 400;
 		}
 	for (size_t k = 0; k < nkv; k++) {
+		if (!strncmp(kv[k].name, "g.", 2)) { /* a note: checked by the service */
+			const tpl_item_t *it = template_item(tpl, kv[k].name + 2);
+			if (*kv[k].value)
+				fs->v.note[rep_item_index(tpl, it)] = kv[k].value;
+			continue;
+		}
 		if (strncmp(kv[k].name, "v.", 2) != 0)
 			continue;
 		const tpl_item_t *it = template_item(tpl, kv[k].name + 2);
@@ -716,8 +764,8 @@ act(http_req_t *req, rep_op_t op)
 	int confirm = 0; /* a level's submit while units below it are missing */
 	if (rep_is_api(req))
 		st = read_json(req, tpl,
-		               op == REP_SUBMIT ? "values version reason confirm_missing"
-		               : writes         ? "values version reason"
+		               op == REP_SUBMIT ? "values notes version reason confirm_missing"
+		               : writes         ? "values notes version reason"
 		                                : "comment version",
 		               fs, &version, &comment, &reason, &confirm);
 	else {

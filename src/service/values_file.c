@@ -186,6 +186,7 @@ convert_json(const json_t *root, arena_t *a, vf_rows_t *out, char *err, size_t e
 			if (copy_string(c, i, "comment", a, &row->comment, &cl, err, errlen, out) <
 			    0)
 				return -1;
+			row->has_comment = 1;
 		}
 	}
 	out->v = rows;
@@ -242,7 +243,7 @@ check_header(const csv_reader_t *r, size_t *ncols, char *err, size_t errlen, vf_
 	for (size_t i = 0; i < r->nfields; i++) {
 		size_t n;
 		const char *f = csv_field(r, i, &n);
-		if (is_name(f, n, header_names[i]))
+		if (is_name(f, n, header_names[i]) || (i == 3 && is_name(f, n, "ghi_chu")))
 			continue;
 		if (n <= 64 && text_utf8_valid(f, n))
 			return fail(err, errlen, out,
@@ -328,6 +329,7 @@ parse_csv_rows(csv_reader_t *r, arena_t *a, vf_rows_t *out, char *err, size_t er
 		row->value_len = fl[2];
 		row->type = VF_STRING;
 		row->comment = fl[3] ? arena_strndup(a, f[3], fl[3]) : "";
+		row->has_comment = r->nfields == 4;
 	}
 	if (rc < 0)
 		return fail(err, errlen, out, "%s", r->err);

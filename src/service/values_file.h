@@ -27,6 +27,10 @@ typedef struct vf_row {
 	size_t value_len;  /* bytes of value (it may hold no NUL inside: refused if so) */
 	vf_type_t type;
 	const char *comment; /* "" when none */
+	/* 1 when the row carries a comment (JSON: "comment" is a string, "" included; CSV: the
+	 * header and the record have the comment column): the item's note becomes comment
+	 * ("" clears it). 0: the note is kept. */
+	int has_comment;
 } vf_row_t;
 
 typedef struct vf_rows {
@@ -56,7 +60,8 @@ int values_parse_json(const char *data, size_t len, arena_t *a, vf_rows_t *out /
 
 /* Parse CSV (RFC 4180 through src/csv; a UTF-8 BOM and CRLF tolerated): the first record
  * must be the header unit_code,item_code,value or unit_code,item_code,value,comment
- * (names compared after trimming spaces, case-insensitively); every later record has 3 or
+ * (the fourth may be named ghi_chu too; names compared after trimming spaces,
+ * case-insensitively); every later record has 3 or
  * 4 fields as the header says (a 4-column header with 3-field records: comment ""). Blank
  * lines are skipped. Strict otherwise: a wrong header, a record with another number of
  * fields, an empty unit_code or item_code, invalid UTF-8: -1 with a Vietnamese message

@@ -158,6 +158,7 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 	memcpy(v.has, old.v.has, tpl->ncols + 1);
 	memcpy(v.text, old.v.text, (tpl->ntexts + 1) * sizeof *v.text);
 	size_t nitems = rep_item_count(tpl);
+	memcpy(v.note, old.v.note, (nitems + 1) * sizeof *v.note);
 	const vf_row_t **seen = arena_alloc(a, (nitems + 1) * sizeof *seen); /* per item */
 	memset(seen, 0, (nitems + 1) * sizeof *seen);
 	unit_counts_t c = {0};
@@ -177,10 +178,12 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 			         "Mục này không nhận giá trị (dòng tiêu đề nhóm hoặc ảnh).");
 			continue;
 		}
-		if (level && it->col >= 0) {
+		/* a level's own note on a figure is taken (with the value left empty) */
+		int value_empty = r->type == VF_NULL || (r->type == VF_STRING && r->value_len == 0);
+		if (level && it->col >= 0 && !(value_empty && r->has_comment)) {
 			conflict(s, a, r, r->item,
 			         "Số liệu của một cấp là tổng của các đơn vị bên dưới, không nhập "
-			         "trực tiếp; chỉ nhập được phần văn bản.");
+			         "trực tiếp; chỉ nhập được phần văn bản và ghi chú.");
 			continue;
 		}
 		size_t ix = rep_item_index(tpl, it);
@@ -202,7 +205,16 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 		}
 		seen[ix] = r;
 		int had, same;
-		if (it->col >= 0) {
+		/* the note: replaced by the row's comment when it has one ("" clears it) */
+		const char *on = old.v.note[ix] ? old.v.note[ix] : "";
+		const char *nn = r->has_comment ? r->comment : on;
+		v.note[ix] = *nn ? nn : NULL;
+		int note_same = !strcmp(on, nn);
+		if (level && it->col >= 0) { /* only its note (checked above) */
+			had = *on != 0;
+			has = *nn != 0;
+			same = note_same;
+		} else if (it->col >= 0) {
 			had = old.v.has[it->col];
 			same = had == has && (!has || old.v.num[it->col] == num);
 			v.num[it->col] = has ? num : 0;
@@ -212,6 +224,11 @@ import_unit(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, con
 			had = o != NULL;
 			same = (!had && !has) || (had && has && !strcmp(o, text));
 			v.text[it->tcol] = has ? text : NULL;
+		}
+		if (!note_same) { /* a note alone counts as a value: added, changed, removed */
+			same = 0;
+			had = had || *on;
+			has = has || *nn;
 		}
 		if (same)
 			c.ignored++;
@@ -344,7 +361,8 @@ values_import(const rep_ctx_t *cx, live_campaign_t *lc, const vf_rows_t *rows, i
 		size_t handed = 0, settled = 0;
 		for (size_t k = 0; k < rows->n;) {
 			if (handed - settled == IMPORT_WINDOW)
-				rc = settle(cx, lc, rows, &ring[settled++ % IMPORT_WINDOW], &l, out, rc);
+				rc = settle(cx, lc, rows, &ring[settled++ % IMPORT_WINDOW], &l, out,
+				            rc);
 			if (rc != REP_OK)
 				break;
 			size_t e = k + 1;
@@ -425,10 +443,12 @@ export_value(int64_t unit_id, const char *status, const store_value_t *v, void *
 	if (it == NULL || (it->col < 0 && it->tcol < 0))
 		return 0;
 	char num[32];
-	const char *value;
-	if (it->col >= 0) {
-		if (!v->has_num)
+	const char *value, *note = v->note ? v->note : "";
+	if (it->col >= 0 && !v->has_num) {
+		if (!*note)
 			return 0;
+		value = ""; /* a note alone */
+	} else if (it->col >= 0) {
 		if (it->type == TPL_BOOL)
 			value = v->num ? "true" : "false";
 		else {
@@ -436,7 +456,7 @@ export_value(int64_t unit_id, const char *status, const store_value_t *v, void *
 			value = num;
 		}
 	} else {
-		if (!*v->text)
+		if (!*v->text && !*note)
 			return 0;
 		value = v->text;
 	}
@@ -446,6 +466,8 @@ export_value(int64_t unit_id, const char *status, const store_value_t *v, void *
 		csv_cell(e->out, it->code);
 		buf_putc(e->out, ',');
 		csv_cell(e->out, value);
+		buf_putc(e->out, ',');
+		csv_cell(e->out, note);
 		buf_puts(e->out, "\r\n");
 		return 0;
 	}
@@ -456,6 +478,10 @@ export_value(int64_t unit_id, const char *status, const store_value_t *v, void *
 	buf_put_json_str(e->out, it->code);
 	buf_puts(e->out, ",\"value\":");
 	buf_put_json_str(e->out, value);
+	if (*note) { /* the unit's note (DHIS2's comment) */
+		buf_puts(e->out, ",\"comment\":");
+		buf_put_json_str(e->out, note);
+	}
 	buf_putc(e->out, '}');
 	return 0;
 }
@@ -480,7 +506,7 @@ values_export_json(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit,
 rep_rc_t
 values_export_csv(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit, buf_t *out)
 {
-	buf_puts(out, "\xEF\xBB\xBFunit_code,item_code,value\r\n");
+	buf_puts(out, "\xEF\xBB\xBFunit_code,item_code,value,comment\r\n");
 	export_ctx_t e = {cx->tree, lc->c->tpl, unit, 1, out, 1, 0, -1};
 	return store_all_values_of_campaign(cx->store, lc->c->id, export_value, &e) < 0
 	               ? REP_ERR_STORE

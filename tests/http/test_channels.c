@@ -6,7 +6,11 @@
  * API's report read and the values export. Photos go through the multipart form with a
  * session and with an API token. Then the schools submit and the district's compiled
  * report, on its page and in its Phụ lục XLSX, carries their texts: the regression for
- * the API storing freed memory as narratives (the build runs under ASan). */
+ * the API storing freed memory as narratives (the build runs under ASan). Every channel
+ * also writes the unit's notes (Ghi chú) on a yes/no, a count, a money, a text and an item
+ * left empty (a note alone), one of exactly 500 bytes: read back byte for byte from the
+ * report read, the values export's "comment" and the unit's Phụ lục XLSX; a 501-byte note
+ * is refused naming its item with nothing written. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,15 +46,20 @@ typedef struct channel {
 	const char *user;
 	ha_client_t c;
 	char text[3][400]; /* i.text, ii_2.text, iii.text as written */
+	char note[5][520]; /* the notes on note_items, as written */
 } channel_t;
 
 static channel_t ch[NCH] = {
-        {"FORM", "HA-11413-TH", "ht.th", {{0}, {0}}, {{0}}},
-        {"API", "HA-11413-THCS", "ht.thcs", {{0}, {0}}, {{0}}},
-        {"JSON", "HA-11422-MN", "ht.mn", {{0}, {0}}, {{0}}},
-        {"CSV", "HA-11413-TTHTCD", "gd.tthtcd", {{0}, {0}}, {{0}}},
+        {"FORM", "HA-11413-TH", "ht.th", {{0}, {0}}, {{0}}, {{0}}},
+        {"API", "HA-11413-THCS", "ht.thcs", {{0}, {0}}, {{0}}, {{0}}},
+        {"JSON", "HA-11422-MN", "ht.mn", {{0}, {0}}, {{0}}, {{0}}},
+        {"CSV", "HA-11413-TTHTCD", "gd.tthtcd", {{0}, {0}}, {{0}}, {{0}}},
 };
 static const char *const text_items[3] = {"i.text", "ii_2.text", "iii.text"};
+/* a yes/no, a count (500 bytes of note), a money, a text, and an item with no value */
+#define NNOTES 5
+static const char *const note_items[NNOTES] = {"1.ke_hoach", "2.bao", "8.kinh_phi", "i.text",
+                                               "3.to_roi"};
 
 #define COUNT_BAO 7
 #define LOP 3
@@ -143,6 +152,24 @@ setup(void **state)
 		         "Đề xuất, kiến nghị:\n\n– Tiếp tục \"xây dựng xã hội học tập\"; ½ ∑ "
 		         "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 [%s-iii]",
 		         ch[i].name);
+		/* notes: one line each (no control characters), markup and quotes kept */
+		snprintf(ch[i].note[0], sizeof ch[i].note[0],
+		         "Kế hoạch số 112/KH-UBND, \"đã ban hành\" & <gửi> các phường [%s]",
+		         ch[i].name);
+		buf_t b = BUF_INIT;
+		buf_printf(&b, "[%s] ", ch[i].name);
+		while (b.len + strlen("Số bài trên báo Hải Phòng, 𠀀 ") <= 500)
+			buf_puts(&b, "Số bài trên báo Hải Phòng, 𠀀 ");
+		while (b.len < 500)
+			buf_putc(&b, '.');
+		snprintf(ch[i].note[1], sizeof ch[i].note[1], "%s", buf_cstr(&b));
+		buf_free(&b);
+		snprintf(ch[i].note[2], sizeof ch[i].note[2],
+		         "Trích từ quỹ khuyến học của phường; ½ ∑ [%s]", ch[i].name);
+		snprintf(ch[i].note[3], sizeof ch[i].note[3], "Theo kế hoạch của Sở — ghi chú [%s]",
+		         ch[i].name);
+		snprintf(ch[i].note[4], sizeof ch[i].note[4], "Không tổ chức năm nay [%s]",
+		         ch[i].name);
 	}
 	ha_user(&app, "ld.quan", "306", ROLE_HEAD, PASSWORD);
 	if (ha_login(port, &district_head, "ld.quan", PASSWORD) != 303)
@@ -195,6 +222,11 @@ write_form(channel_t *k, int yes, const char *action)
 		snprintf(n, sizeof n, "v.%s", text_items[t]);
 		append_field(&b, n, k->text[t]);
 	}
+	for (int t = 0; t < NNOTES; t++) {
+		char n[32];
+		snprintf(n, sizeof n, "g.%s", note_items[t]);
+		append_field(&b, n, k->note[t]);
+	}
 	hc_resp_t r = send_raw(&k->c, "POST", path_of("", k->unit, action), b.data, b.len,
 	                       "application/x-www-form-urlencoded", NULL);
 	long st = r.status;
@@ -218,8 +250,11 @@ values_object(channel_t *k, int yes)
 static long
 write_api(channel_t *k, int yes, const char *action)
 {
-	json_t *body = json_pack("{s:o,s:I}", "values", values_object(k, yes), "version",
-	                         (json_int_t)version_of(&k->c, k->unit));
+	json_t *notes = json_object();
+	for (int t = 0; t < NNOTES; t++)
+		json_object_set_new(notes, note_items[t], json_string(k->note[t]));
+	json_t *body = json_pack("{s:o,s:o,s:I}", "values", values_object(k, yes), "notes", notes,
+	                         "version", (json_int_t)version_of(&k->c, k->unit));
 	char *s = json_dumps(body, 0);
 	json_decref(body);
 	hc_resp_t r = send_raw(&k->c, "POST", path_of("/api/v1", k->unit, action), s, strlen(s),
@@ -261,20 +296,26 @@ write_json_import(channel_t *k, int yes)
 	json_t *dv = json_array();
 	char money[32];
 	snprintf(money, sizeof money, "%lld", MONEY);
-	json_array_append_new(dv, json_pack("{s:s,s:s,s:b}", "orgUnit", k->unit, "dataElement",
-	                                    "1.ke_hoach", "value", yes));
-	json_array_append_new(dv, json_pack("{s:s,s:s,s:i}", "orgUnit", k->unit, "dataElement",
-	                                    "2.bao", "value", COUNT_BAO));
+	json_array_append_new(dv, json_pack("{s:s,s:s,s:b,s:s}", "orgUnit", k->unit, "dataElement",
+	                                    "1.ke_hoach", "value", yes, "comment", k->note[0]));
+	json_array_append_new(dv, json_pack("{s:s,s:s,s:i,s:s}", "orgUnit", k->unit, "dataElement",
+	                                    "2.bao", "value", COUNT_BAO, "comment", k->note[1]));
 	json_array_append_new(dv, json_pack("{s:s,s:s,s:s}", "orgUnit", k->unit, "dataElement",
 	                                    "5.1.lop", "value", "3"));
 	json_array_append_new(dv, json_pack("{s:s,s:s,s:s,s:s}", "orgUnit", k->unit, "dataElement",
 	                                    "5.1.nguoi", "value", "45", "period", "2022"));
-	json_array_append_new(dv, json_pack("{s:s,s:s,s:s}", "orgUnit", k->unit, "dataElement",
-	                                    "8.kinh_phi", "value", money));
-	for (int t = 0; t < 3; t++)
-		json_array_append_new(dv, json_pack("{s:s,s:s,s:s,s:s}", "orgUnit", k->unit,
-		                                    "dataElement", text_items[t], "value",
-		                                    k->text[t], "comment", "ghi chú"));
+	json_array_append_new(dv, json_pack("{s:s,s:s,s:s,s:s}", "orgUnit", k->unit, "dataElement",
+	                                    "8.kinh_phi", "value", money, "comment", k->note[2]));
+	for (int t = 0; t < 3; t++) {
+		json_t *e = json_pack("{s:s,s:s,s:s}", "orgUnit", k->unit, "dataElement",
+		                      text_items[t], "value", k->text[t]);
+		if (t == 0)
+			json_object_set_new(e, "comment", json_string(k->note[3]));
+		json_array_append_new(dv, e);
+	}
+	/* a note alone: no value, DHIS2's null */
+	json_array_append_new(dv, json_pack("{s:s,s:s,s:n,s:s}", "orgUnit", k->unit, "dataElement",
+	                                    "3.to_roi", "value", "comment", k->note[4]));
 	json_t *doc = json_pack("{s:s,s:s,s:o}", "dataSet", "phuluc-2022", "period", "2022",
 	                        "dataValues", dv);
 	char *s = json_dumps(doc, 0);
@@ -306,16 +347,25 @@ write_csv_import(channel_t *k, int yes)
 {
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "\xEF\xBB\xBFunit_code,item_code,value,comment\r\n");
-	buf_printf(&b, "%s,1.ke_hoach,%s,\r\n", k->unit, yes ? "true" : "false");
-	buf_printf(&b, "%s,2.bao,%d,\"số bài, tin\"\r\n", k->unit, COUNT_BAO);
-	buf_printf(&b, "%s,5.1.lop,%d\r\n", k->unit, LOP);
+	buf_printf(&b, "%s,1.ke_hoach,%s,", k->unit, yes ? "true" : "false");
+	csv_field(&b, k->note[0]);
+	buf_printf(&b, "\r\n%s,2.bao,%d,", k->unit, COUNT_BAO);
+	csv_field(&b, k->note[1]);
+	buf_printf(&b, "\r\n%s,5.1.lop,%d\r\n", k->unit, LOP);
 	buf_printf(&b, "%s,5.1.nguoi,%d,\r\n", k->unit, NGUOI);
-	buf_printf(&b, "\"%s\",\"8.kinh_phi\",\"%lld\",\r\n", k->unit, MONEY);
+	buf_printf(&b, "\"%s\",\"8.kinh_phi\",\"%lld\",", k->unit, MONEY);
+	csv_field(&b, k->note[2]);
+	buf_puts(&b, "\r\n");
 	for (int t = 0; t < 3; t++) {
 		buf_printf(&b, "%s,%s,", k->unit, text_items[t]);
 		csv_field(&b, k->text[t]);
-		buf_puts(&b, ",\"ghi chú \"\"x\"\"\"\r\n");
+		buf_putc(&b, ',');
+		csv_field(&b, t == 0 ? k->note[3] : "");
+		buf_puts(&b, "\r\n");
 	}
+	buf_printf(&b, "%s,3.to_roi,,", k->unit); /* a note alone */
+	csv_field(&b, k->note[4]);
+	buf_puts(&b, "\r\n");
 	long st = post_import(&k->c, b.data, b.len, "text/csv; charset=utf-8", NULL);
 	buf_free(&b);
 	return st;
@@ -365,6 +415,12 @@ read_back(channel_t *k, int yes, const char *status)
 	for (int t = 0; t < 3; t++)
 		expect_text("report read", text_items[t], json_object_get(v, text_items[t]),
 		            k->text[t]);
+	json_t *notes = json_object_get(j, "notes");
+	assert_int_equal(json_object_size(notes), NNOTES);
+	for (int t = 0; t < NNOTES; t++)
+		expect_text("report read note", note_items[t],
+		            json_object_get(notes, note_items[t]), k->note[t]);
+	assert_int_equal(strlen(k->note[1]), 500);
 	json_decref(j);
 
 	char p[300];
@@ -383,21 +439,32 @@ read_back(channel_t *k, int yes, const char *status)
 	        {"i.text", k->text[0]},
 	        {"ii_2.text", k->text[1]},
 	        {"iii.text", k->text[2]},
+	        {"3.to_roi", ""},
 	};
-	size_t seen = 0;
+	size_t seen = 0, commented = 0;
 	for (size_t x = 0; x < json_array_size(dv); x++) {
 		json_t *e = json_array_get(dv, x);
 		assert_string_equal(json_string_value(json_object_get(e, "orgUnit")), k->unit);
 		const char *item = json_string_value(json_object_get(e, "dataElement"));
 		size_t w = 0;
-		while (w < 8 && strcmp(want[w][0], item) != 0)
+		while (w < 9 && strcmp(want[w][0], item) != 0)
 			w++;
-		if (w == 8)
+		if (w == 9)
 			fail_msg("export %s: unexpected item %s", k->unit, item);
 		expect_text("export", item, json_object_get(e, "value"), want[w][1]);
 		seen++;
+		int t = 0;
+		while (t < NNOTES && strcmp(note_items[t], item) != 0)
+			t++;
+		if (t < NNOTES) {
+			expect_text("export comment", item, json_object_get(e, "comment"),
+			            k->note[t]);
+			commented++;
+		} else
+			assert_null(json_object_get(e, "comment"));
 	}
-	assert_int_equal(seen, 8);
+	assert_int_equal(seen, 9);
+	assert_int_equal(commented, NNOTES);
 	json_decref(j);
 }
 
