@@ -324,7 +324,8 @@ write_json_import(channel_t *k, int yes)
 	long st = post_import(&k->c, s, strlen(s), "application/json", &sum);
 	free(s);
 	assert_int_equal(
-	        json_integer_value(json_object_get(json_object_get(sum, "units"), "written")), 1);
+	        json_integer_value(json_object_get(json_object_get(sum, "units"), "written")),
+	        st == 200);
 	json_decref(sum);
 	return st;
 }
@@ -489,6 +490,118 @@ test_every_type_every_channel(void **state)
 	json_decref(sum);
 	buf_free(&b);
 	read_back(&ch[CH_CSV], 1, "draft");
+}
+
+/* The unit's XML of its Phụ lục XLSX (shared strings and sheets). */
+static void
+phuluc_xml(ha_client_t *c, const char *unit, buf_t *xml)
+{
+	hc_resp_t r = ha_req(port, c, "GET", path_of("", unit, "/phuluc.xlsx"), NULL, 0);
+	assert_int_equal(r.status, 200);
+	char file[300];
+	snprintf(file, sizeof file, "%s/phuluc-%s.xlsx", tmpdir, unit);
+	FILE *f = fopen(file, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(r.body.data, 1, r.body.len, f), r.body.len);
+	fclose(f);
+	hc_resp_free(&r);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "unzip -p '%s' 'xl/sharedStrings.xml' 'xl/worksheets/*.xml'",
+	         file);
+	FILE *pp = popen(cmd, "r");
+	assert_non_null(pp);
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, pp)) > 0)
+		buf_append(xml, chunk, n);
+	assert_int_equal(pclose(pp), 0);
+	unlink(file);
+}
+
+static char *escaped(const char *s, int quot);
+
+/* Each unit's Phụ lục carries its notes in Ghi chú; the unit of measure is beside the
+ * label, no longer in Ghi chú. */
+static void
+test_notes_in_phuluc(void **state)
+{
+	(void)state;
+	for (int i = 0; i < NCH; i++) {
+		buf_t xml = BUF_INIT;
+		phuluc_xml(&ch[i].c, ch[i].unit, &xml);
+		for (int t = 0; t < NNOTES; t++) {
+			char *e = escaped(ch[i].note[t], 0);
+			if (!strstr(buf_cstr(&xml), e))
+				fail_msg("Phụ lục of %s lacks the note on %s: [%s]", ch[i].unit,
+				         note_items[t], e);
+			free(e);
+		}
+		assert_non_null(strstr(buf_cstr(&xml), "- Số bài viết trên các báo (bài)<"));
+		assert_null(strstr(buf_cstr(&xml), ">bài<"));
+		buf_free(&xml);
+	}
+}
+
+/* A note of 501 bytes, through each channel: refused naming its item, nothing written. */
+static void
+test_note_too_long(void **state)
+{
+	(void)state;
+	for (int i = 0; i < NCH; i++) {
+		channel_t *k = &ch[i];
+		long v0 = version_of(&k->c, k->unit);
+		char saved[520];
+		memcpy(saved, k->note[1], sizeof saved);
+		size_t n0 = strlen(saved); /* 501 bytes */
+		k->note[1][n0] = '.';
+		k->note[1][n0 + 1] = 0;
+		assert_int_equal(strlen(k->note[1]), 501);
+		long st;
+		if (i == CH_API) { /* the answer's fields name it */
+			json_t *notes = json_pack("{s:s}", "2.bao", k->note[1]);
+			json_t *body = json_pack("{s:o,s:o}", "values", values_object(k, 1),
+			                         "notes", notes);
+			char *s = json_dumps(body, 0);
+			json_decref(body);
+			hc_resp_t r =
+			        send_raw(&k->c, "POST", path_of("/api/v1", k->unit, "/report"), s,
+			                 strlen(s), "application/json", NULL);
+			free(s);
+			st = r.status;
+			json_t *j = json_loadb(r.body.data, r.body.len, 0, NULL);
+			const char *m = json_string_value(json_object_get(
+			        json_object_get(json_object_get(j, "error"), "fields"), "2.bao"));
+			assert_non_null(m);
+			assert_non_null(strstr(m, "Ghi chú của mục 2.bao"));
+			assert_non_null(strstr(m, "500 byte"));
+			json_decref(j);
+			hc_resp_free(&r);
+			assert_int_equal(st, 400);
+		} else if (i == CH_FORM) {
+			st = write_form(k, 1, "/report");
+			assert_int_equal(st, 400);
+		} else {
+			st = write_channel(i, 1);
+			assert_int_equal(st, 409);
+		}
+		memcpy(k->note[1], saved, sizeof saved);
+		assert_int_equal(version_of(&k->c, k->unit), v0);
+		read_back(k, 1, "draft");
+	}
+	/* the API refuses a note of another type, naming the member */
+	channel_t *k = &ch[CH_API];
+	const char *bodies[] = {"{\"notes\": {\"2.bao\": 5}}", "{\"notes\": [\"x\"]}",
+	                        "{\"notes\": {\"khong.co\": \"x\"}}",
+	                        "{\"notes\": {\"2.bao\": \"hai\\ndòng\"}}"};
+	const char *want[] = {"notes.2.bao", "notes:", "khong.co", "2.bao"};
+	for (size_t x = 0; x < 4; x++) {
+		hc_resp_t r = send_raw(&k->c, "POST", path_of("/api/v1", k->unit, "/report"),
+		                       bodies[x], strlen(bodies[x]), "application/json", NULL);
+		if (r.status != 400 || !strstr(buf_cstr(&r.body), want[x]))
+			fail_msg("%s: %ld %.300s", bodies[x], r.status, buf_cstr(&r.body));
+		hc_resp_free(&r);
+	}
+	read_back(k, 1, "draft");
 }
 
 /* ---------- photos ---------- */
@@ -686,6 +799,22 @@ test_submit_and_district_narrative(void **state)
 	assert_non_null(strstr(html, "— Trường THCS Đằng Lâm: "));
 	hc_resp_free(&r);
 
+	/* the reviewer sees a school's notes on its report; the district's own notes are its
+	 * own (none yet), not its schools' */
+	r = ha_req(port, &district_head, "GET", path_of("", ch[CH_API].unit, "/report"), NULL, 0);
+	assert_int_equal(r.status, 200);
+	for (int t = 0; t < NNOTES; t++) {
+		char *e = escaped(ch[CH_API].note[t], 1);
+		if (!strstr(buf_cstr(&r.body), e))
+			fail_msg("the reviewer does not see the note on %s: [%s]", note_items[t],
+			         e);
+		free(e);
+	}
+	hc_resp_free(&r);
+	json_t *dj = get_json(&district_head, path_of("/api/v1", "306", "/report"));
+	assert_int_equal(json_object_size(json_object_get(dj, "notes")), 0);
+	json_decref(dj);
+
 	/* and so does its Phụ lục */
 	r = ha_req(port, &district_head, "GET", path_of("", "306", "/phuluc.xlsx"), NULL, 0);
 	assert_int_equal(r.status, 200);
@@ -724,6 +853,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_type_every_channel),
+	        cmocka_unit_test(test_notes_in_phuluc),
+	        cmocka_unit_test(test_note_too_long),
 	        cmocka_unit_test(test_photos_form_and_token),
 	        cmocka_unit_test(test_submit_and_district_narrative),
 	};

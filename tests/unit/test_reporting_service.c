@@ -291,6 +291,11 @@ assert_written_is_read(fx_t *f, int32_t unit, const rep_outcome_t *out)
 		if (r.text[k])
 			assert_string_equal(w->text[k], r.text[k]);
 	}
+	for (size_t k = 0, n = rep_item_count(tpl); k < n; k++) {
+		const char *x = w->v.note[k] ? w->v.note[k] : "",
+		           *y = r.v.note[k] ? r.v.note[k] : "";
+		assert_string_equal(x, y);
+	}
 }
 
 static rep_rc_t
@@ -997,6 +1002,76 @@ test_versions(void **state)
 	fx_close(&f);
 }
 
+/* ---------- notes ---------- */
+
+/* A note on any item, a level's own too: written, read back, audited once per change,
+ * idempotent; a note alone is kept; too long, or with a control character, refused naming
+ * the item with nothing written. */
+static void
+test_notes(void **state)
+{
+	(void)state;
+	fx_t f;
+	fx_open(&f);
+	fx_fresh_campaign(&f, "open");
+	const template_t *tpl = f.lc->c->tpl;
+	size_t ibao = rep_item_index(tpl, template_item(tpl, "2.bao"));
+	size_t iroi = rep_item_index(tpl, template_item(tpl, "3.to_roi"));
+	size_t itext = rep_item_index(tpl, template_item(tpl, "i.text"));
+	rep_values_t v = vals(&f, 4, "Văn bản");
+	v.note[ibao] = "Báo Hải Phòng, 4 số";
+	v.note[iroi] = "Không tổ chức"; /* no value: a note alone */
+	rep_outcome_t out;
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_OK);
+	assert_int_equal(out.changed, 1);
+	rep_report_t r = read_report(&f, U_TH);
+	assert_string_equal(rep_item_note(tpl, &r.v, template_item(tpl, "2.bao")),
+	                    "Báo Hải Phòng, 4 số");
+	assert_string_equal(r.v.note[iroi], "Không tổ chức");
+	assert_false(r.has[col_of(&f, "3.to_roi")]);
+	assert_null(r.v.note[itext]);
+	assert_int_equal(raw_int(&f, "SELECT count(*) FROM audit_log WHERE action='report.note'"),
+	                 2);
+	/* the same again: nothing changes, no audit line */
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_OK);
+	assert_int_equal(out.changed, 0);
+	/* only a note changes: a change, audited */
+	v.note[ibao] = "Báo Hải Phòng, 5 số";
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_OK);
+	assert_int_equal(out.changed, 1);
+	assert_int_equal(raw_int(&f, "SELECT count(*) FROM audit_log WHERE action='report.note'"),
+	                 3);
+	/* 500 bytes are fine, 501 not; a line break neither */
+	char big[502];
+	memset(big, 'a', 501);
+	big[501] = 0;
+	buf_t d0 = BUF_INIT, d1 = BUF_INIT;
+	dump(&f, &d0);
+	v.note[itext] = big;
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_ERR_INVALID);
+	assert_non_null(out.errors[itext]);
+	assert_non_null(strstr(out.errors[itext], "i.text"));
+	v.note[itext] = "hai\ndòng";
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_ERR_INVALID);
+	assert_non_null(out.errors[itext]);
+	dump(&f, &d1);
+	assert_string_equal(buf_cstr(&d0), buf_cstr(&d1));
+	big[500] = 0;
+	v.note[itext] = big;
+	assert_int_equal(apply(&f, operator_actor, U_TH, REP_SAVE, &v, -1, &out), REP_OK);
+	assert_int_equal(strlen(read_report(&f, U_TH).v.note[itext]), 500);
+	/* a level's notes are its own: taken with its texts, never its children's */
+	rep_values_t lv = vals(&f, 0, NULL);
+	lv.note[ibao] = "Số liệu của quận";
+	assert_int_equal(apply(&f, operator_actor, U_11413, REP_SAVE, &lv, -1, &out), REP_OK);
+	r = read_report(&f, U_11413);
+	assert_string_equal(r.v.note[ibao], "Số liệu của quận");
+	assert_null(r.v.note[iroi]);
+	buf_free(&d0);
+	buf_free(&d1);
+	fx_close(&f);
+}
+
 /* ---------- 5. the service copies what it is given ---------- */
 
 static void
@@ -1518,6 +1593,7 @@ main(void)
 	        cmocka_unit_test(test_level_lock),
 	        cmocka_unit_test(test_level_submit_freezes),
 	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_notes),
 	        cmocka_unit_test(test_values_copied),
 	        cmocka_unit_test(test_faults_all_or_nothing),
 	        cmocka_unit_test(test_dry_run),
