@@ -391,10 +391,10 @@ static const char *const batch =
         "HA-11422-TH,i.text,\"Trường đã tổ chức, \"\"tuần lễ\"\"\",\r\n"
         "HA-11422-THCS,5.2.lop,2,\r\n"
         "HA-11422-THCS,5.2.nguoi,40,\r\n"
-        "HA-11419-TH,2.bao,6,\r\n"    /* updated (was 5) */
-        "HA-11419-TH,5.1.lop,,\r\n"   /* deleted: with 5.1.nguoi, the pair goes */
-        "HA-11419-TH,5.1.nguoi,,\r\n" /* deleted */
-        "HA-11419-MN,3.sach,8,sách\r\n";  /* unchanged, its note too */
+        "HA-11419-TH,2.bao,6,\r\n"       /* updated (was 5) */
+        "HA-11419-TH,5.1.lop,,\r\n"      /* deleted: with 5.1.nguoi, the pair goes */
+        "HA-11419-TH,5.1.nguoi,,\r\n"    /* deleted */
+        "HA-11419-MN,3.sach,8,sách\r\n"; /* unchanged, its note too */
 
 static void
 test_dry_run_and_idempotence(void **state)
