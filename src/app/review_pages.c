@@ -230,7 +230,8 @@ queue_json(http_req_t *req, live_campaign_t *lc, int32_t i, const char *tra)
 		json_object_set_new(o, "submitted", json_string(app_fmt_time(a, rk->submitted_at)));
 		json_object_set_new(o, "due", json_string(app_fmt_date(a, due)));
 		json_object_set_new(o, "late", json_boolean(rep_late(due, rk->submitted_at)));
-		const outlier_stats_t *col = peers_kind_stats(&kinds, a, lc, t, counted, i, u->kind);
+		const outlier_stats_t *col =
+		        peers_kind_stats(&kinds, a, lc, t, counted, i, u->kind);
 		json_t *out = outliers_json(a, lc, t, counted, k, col);
 		json_object_set_new(o, "has_outliers", json_boolean(json_array_size(out) > 0));
 		json_object_set_new(o, "outliers", out);

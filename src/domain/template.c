@@ -290,8 +290,8 @@ is_numeric(const tpl_item_t *it)
 	       (it->type == TPL_COUNT || it->type == TPL_MONEY || it->type == TPL_BOOL);
 }
 
-static const char *const item_keys[] = {"code", "number",   "label", "type", "unit",
-                                        "help", "required", "min",   "max",  "aggregate",
+static const char *const item_keys[] = {"code", "number",   "label",   "type", "unit",
+                                        "help", "required", "min",     "max",  "aggregate",
                                         "from", "warn",     "heading", NULL};
 static const char *const from_keys[] = {"kinds", "measure", NULL};
 static const char *const warn_keys[] = {"min", "max", "message", NULL};
@@ -451,8 +451,8 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		/* A heading only names its group: it holds no value, so it has no type. Its
 		 * type is TPL_PHOTOS ("no value here") and its aggregation none, so code that
 		 * forgets to test heading still stores and sums nothing for it. */
-		static const char *const banned[] = {"type",      "unit", "required", "min",
-		                                     "max",       "aggregate", "from", "warn"};
+		static const char *const banned[] = {"type", "unit",      "required", "min",
+		                                     "max",  "aggregate", "from",     "warn"};
 		for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
 			if (json_object_get(o, banned[i]) != NULL) {
 				subpath(fp, sizeof fp, path, banned[i]);
@@ -571,8 +571,7 @@ cmp_item_code(const void *a, const void *b)
 
 static const char *const section_keys[] = {"code", "number", "title", "narrative", "items", NULL};
 static const char *const rule_keys[] = {"when", "left", "op", "right", "message", NULL};
-static const char *const top_keys[] = {"code",  "name",   "year", "sections",
-                                       "rules", "ratios", NULL};
+static const char *const top_keys[] = {"code", "name", "year", "sections", "rules", "ratios", NULL};
 static const char *const ratio_keys[] = {"num", "den", "min", "max", "label", "message", NULL};
 
 /* Where item it sits, as a JSON path. */
@@ -776,9 +775,10 @@ parse_ratios(parse_t *p, template_t *t, json_t *list)
 		if (ratio_item(p, t->pool, fp, ra->den, &ra->den_col) < 0)
 			return -1;
 		if (ra->num_col == ra->den_col)
-			return fail(p, fp,
-			            "tỉ số của mục \"%s\" với chính nó; hãy chọn hai mục khác nhau.",
-			            ra->num);
+			return fail(
+			        p, fp,
+			        "tỉ số của mục \"%s\" với chính nó; hãy chọn hai mục khác nhau.",
+			        ra->num);
 		if (parse_bounds(p, o, path, &ra->has_min, &ra->min, &ra->has_max, &ra->max) < 0 ||
 		    get_str(p, o, path, "label", 1, RATIO_LABEL_MAX, 0, 0, &ra->label) < 0 ||
 		    get_str(p, o, path, "message", 0, MESSAGE_MAX, 0, 0, &ra->message) < 0)

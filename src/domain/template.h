@@ -102,9 +102,9 @@ typedef struct template
 	size_t nsections;
 	tpl_rule_t *rules;
 	size_t nrules;
-	size_t ncols;  /* numeric items */
-	size_t ntexts; /* text items */
-	void *pool;    /* internal storage */
+	size_t ncols;        /* numeric items */
+	size_t ntexts;       /* text items */
+	void *pool;          /* internal storage */
 	tpl_ratio_t *ratios; /* soft ratios, in document order */
 	size_t nratios;
 }

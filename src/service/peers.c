@@ -18,8 +18,7 @@ struct peers_cache {
 };
 
 static int
-is_counted(const live_campaign_t *lc, const unit_tree_t *t, const unsigned char *counted,
-           int32_t k)
+is_counted(const live_campaign_t *lc, const unit_tree_t *t, const unsigned char *counted, int32_t k)
 {
 	if (counted != NULL)
 		return counted[k] != 0;
@@ -44,8 +43,7 @@ peers_unit_figures(const live_campaign_t *lc, const unit_tree_t *t, const unsign
 
 outlier_stats_t *
 peers_stats(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t,
-            const unsigned char *counted, const char *kind, int32_t lo, int32_t hi,
-            size_t *npeers)
+            const unsigned char *counted, const char *kind, int32_t lo, int32_t hi, size_t *npeers)
 {
 	size_t nc = lc->c->tpl->ncols ? lc->c->tpl->ncols : 1;
 	size_t n = 0, cap = 16;
@@ -79,9 +77,8 @@ peers_stats(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t,
 }
 
 const outlier_stats_t *
-peers_kind_stats(peers_cache_t **cache, arena_t *a, const live_campaign_t *lc,
-                 const unit_tree_t *t, const unsigned char *counted, int32_t level,
-                 const char *kind)
+peers_kind_stats(peers_cache_t **cache, arena_t *a, const live_campaign_t *lc, const unit_tree_t *t,
+                 const unsigned char *counted, int32_t level, const char *kind)
 {
 	for (peers_cache_t *k = *cache; k; k = k->next)
 		if (k->level == level && !strcmp(k->kind, kind))

@@ -96,10 +96,11 @@ check_ranges(arena_t *a, const template_t *tpl, const rep_values_t *v, wlist_t *
 		                  (double)w->max);
 		if (s <= 0)
 			continue;
-		const char *msg = arena_printf(
-		        a, "Số liệu là %s%s%s, %s.%s%s", fmt_int(a, v->num[c]), it->unit[0] ? " " : "",
-		        it->unit, fmt_range(a, w->has_min, w->min, w->has_max, w->max),
-		        w->message[0] ? " " : "", w->message);
+		const char *msg =
+		        arena_printf(a, "Số liệu là %s%s%s, %s.%s%s", fmt_int(a, v->num[c]),
+		                     it->unit[0] ? " " : "", it->unit,
+		                     fmt_range(a, w->has_min, w->min, w->has_max, w->max),
+		                     w->message[0] ? " " : "", w->message);
 		add(a, l, it, WARN_RANGE, msg, s);
 	}
 }
@@ -116,11 +117,12 @@ check_ratios(arena_t *a, const template_t *tpl, const rep_values_t *v, wlist_t *
 			continue;
 		const tpl_item_t *num = template_item_col(tpl, r[k].num_col);
 		const tpl_item_t *den = template_item_col(tpl, r[k].den_col);
-		const char *msg = arena_printf(
-		        a, "Số %s là %s (%s %s / %s %s), %s.%s%s", r[k].label, fmt_ratio(a, x),
-		        fmt_int(a, v->num[r[k].num_col]), num->unit, fmt_int(a, v->num[r[k].den_col]),
-		        den->unit, fmt_range(a, r[k].has_min, r[k].min, r[k].has_max, r[k].max),
-		        r[k].message[0] ? " " : "", r[k].message);
+		const char *msg =
+		        arena_printf(a, "Số %s là %s (%s %s / %s %s), %s.%s%s", r[k].label,
+		                     fmt_ratio(a, x), fmt_int(a, v->num[r[k].num_col]), num->unit,
+		                     fmt_int(a, v->num[r[k].den_col]), den->unit,
+		                     fmt_range(a, r[k].has_min, r[k].min, r[k].has_max, r[k].max),
+		                     r[k].message[0] ? " " : "", r[k].message);
 		add(a, l, num, WARN_RATIO, msg,
 		    beyond(x, r[k].has_min, (double)r[k].min, r[k].has_max, (double)r[k].max));
 	}
@@ -131,18 +133,19 @@ check_peers(warn_env_t *env, int32_t unit, const rep_values_t *v, wlist_t *l)
 {
 	const template_t *tpl = env->lc->c->tpl;
 	const unit_t *u = &env->tree->units[unit];
-	const outlier_stats_t *col =
-	        peers_kind_stats(&env->peers, env->arena, env->lc, env->tree, env->counted, -1, u->kind);
+	const outlier_stats_t *col = peers_kind_stats(&env->peers, env->arena, env->lc, env->tree,
+	                                              env->counted, -1, u->kind);
 	for (size_t c = 0; c < tpl->ncols; c++) {
 		const tpl_item_t *it = template_item_col(tpl, (int)c);
 		double z;
-		if (!it || it->type == TPL_BOOL || !v->has[c] || !outlier_z(&col[c], v->num[c], &z) ||
-		    fabs(z) < OUTLIER_Z)
+		if (!it || it->type == TPL_BOOL || !v->has[c] ||
+		    !outlier_z(&col[c], v->num[c], &z) || fabs(z) < OUTLIER_Z)
 			continue;
 		const char *msg = arena_printf(
 		        env->arena, "%s các đơn vị cùng loại (%s: trung vị %s, %s đơn vị).",
 		        z > 0 ? "Lớn hơn nhiều so với" : "Nhỏ hơn nhiều so với", u->kind_name,
-		        peers_fmt_median(env->arena, col[c].median), fmt_int(env->arena, (int64_t)col[c].n));
+		        peers_fmt_median(env->arena, col[c].median),
+		        fmt_int(env->arena, (int64_t)col[c].n));
 		add(env->arena, l, it, WARN_PEERS, msg, fabs(z) / OUTLIER_Z);
 	}
 }
@@ -196,9 +199,11 @@ check_previous(warn_env_t *env, int32_t unit, const rep_values_t *v, wlist_t *l)
 		const char *year = arena_printf(env->arena, "%d", res.past->year);
 		const char *msg =
 		        now > then ? arena_printf(env->arena, "Gấp %s lần năm trước (%s: %s).",
-		                                  fmt_ratio(env->arena, f), year, fmt_int(env->arena, then))
+		                                  fmt_ratio(env->arena, f), year,
+		                                  fmt_int(env->arena, then))
 		                   : arena_printf(env->arena, "Chỉ bằng 1/%s năm trước (%s: %s).",
-		                                  fmt_ratio(env->arena, f), year, fmt_int(env->arena, then));
+		                                  fmt_ratio(env->arena, f), year,
+		                                  fmt_int(env->arena, then));
 		add(env->arena, l, template_item_col(env->lc->c->tpl, c), WARN_PREVIOUS, msg,
 		    f / WARN_PREVIOUS_FACTOR);
 	}
@@ -302,7 +307,10 @@ warn_subtree(warn_env_t *env, int32_t level, const unsigned char *only, size_t m
 				free(list);
 				list = bigger;
 			}
-			list[n++] = (warn_row_t){k, w[q].item, v.num[w[q].item->col], w[q].rule,
+			list[n++] = (warn_row_t){k,
+			                         w[q].item,
+			                         v.num[w[q].item->col],
+			                         w[q].rule,
 			                         warn_item_text(env->arena, w, nw, w[q].item),
 			                         w[q].score};
 		}
