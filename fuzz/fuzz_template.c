@@ -54,6 +54,16 @@ values(const template_t *t, const uint8_t *data, size_t size)
 			if (strlen(errs[i].msg) >= sizeof errs[i].msg)
 				abort();
 	}
+	size_t nr;
+	const tpl_ratio_t *r = template_ratios(t, &nr);
+	for (size_t k = 0; k < nr; k++) {
+		double x;
+		if (r[k].num_col < 0 || (size_t)r[k].num_col >= t->ncols || r[k].den_col < 0 ||
+		    (size_t)r[k].den_col >= t->ncols || r[k].min > r[k].max)
+			abort();
+		if (template_ratio_value(&r[k], num, has, &x))
+			(void)template_ratio_outside(&r[k], x);
+	}
 	free(text);
 	free(has);
 	free(num);

@@ -260,6 +260,11 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/campaigns/:id/units/:code/review", "csrf", REVIEW_MAX,
          "below:report.review", page_review_act},
         {HTTP_GET, "/review", "", 0, "self", page_review_home},
+        /* the outlier list (src/app/outlier_pages.c): the same reviewers as the queue */
+        {HTTP_GET, "/campaigns/:id/units/:code/outliers", "", 0, "below:report.review",
+         page_outliers},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/outliers", "", 0, "below:report.review",
+         page_outliers},
         /* end of the review queue */
 };
 

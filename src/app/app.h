@@ -418,6 +418,8 @@ json_t *doc_home(http_req_t *req);
 int page_review_queue(http_req_t *req); /* also its API */
 int page_review_act(http_req_t *req);   /* approve or return several: the form and the API */
 int page_review_home(http_req_t *req);  /* GET /review: what waits for the user, where */
+/* the reviewers' outlier list of a level's subtree (src/app/outlier_pages.c); also its API */
+int page_outliers(http_req_t *req);
 /* The top menu's "Chờ duyệt (N)": sets me.can_review and me.review_count (one store query)
  * when the request's user holds a role that reviews. */
 void review_menu(http_req_t *req, json_t *me);

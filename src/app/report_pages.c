@@ -2,6 +2,7 @@
  * (src/service/reporting.h): read the form or the JSON into values, call the service,
  * render its outcome. Access to each route is decided by the guard on the :code unit; the
  * service checks the report's own rules (state, level lock, version). */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "service/warnings.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000
@@ -97,6 +99,44 @@ rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t 
 		if (!has || has[it->col])
 			sums[q] += num[it->col];
 	}
+}
+
+/* ---------- outlier warnings (service/warnings.h) ---------- */
+
+static const unit_tree_t *
+warn_campaign_tree(void *ctx, int64_t id)
+{
+	http_req_t *req = ctx;
+	unit_tree_t *t = app_campaign_tree(http_req_app(req), id);
+	app_req_keep_tree(req, t);
+	return t;
+}
+
+/* Warnings on unit i's values as shown (a level's: its totals), worst first: never a
+ * refusal, shown beside each value and in the API's "warnings". */
+static size_t
+report_warnings(http_req_t *req, const live_campaign_t *lc, int32_t i, const rep_values_t *v,
+                warn_t **out)
+{
+	rep_ctx_t cx;
+	rep_ctx_of(req, &cx);
+	cmp_env_t *ce = arena_alloc(cx.arena, sizeof *ce);
+	*ce = (cmp_env_t){cx.store, cx.live, cx.arena, warn_campaign_tree, req, cx.actor};
+	warn_env_t env = {.arena = cx.arena, .tree = cx.tree, .lc = lc, .cmp = ce};
+	return warn_unit(&env, i, v, out);
+}
+
+/* [{item, rule, message}] for the API. */
+static json_t *
+warnings_json(const warn_t *w, size_t n)
+{
+	json_t *list = json_array();
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:f}", "item", w[k].item->code,
+		                                      "rule", warn_rule_code(w[k].rule), "message",
+		                                      w[k].message, "score",
+		                                      round(w[k].score * 100) / 100));
+	return list;
 }
 
 /* ---------- a level's submit while units below it have not reported ---------- */
@@ -190,6 +230,14 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	frozen_ctx_t fz = {tpl, frozen, 0};
 	if (level && r->exists)
 		store_report_frozen(((app_t *)http_req_app(req))->store, r->id, frozen_value, &fz);
+	/* the warnings on the figures as shown: a level's totals, a body's values */
+	rep_values_t shown = {level ? tot : (int64_t *)num, (unsigned char *)has, NULL};
+	if (level) {
+		shown.has = arena_alloc(a, nc);
+		memset(shown.has, 1, nc);
+	}
+	warn_t *warns = NULL;
+	size_t nwarns = (r->exists || fs) ? report_warnings(req, lc, i, &shown, &warns) : 0;
 	int changed = 0;
 	json_t *sections = json_array();
 	size_t idx = 0;
@@ -233,6 +281,9 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 			}
 			if (fs && fs->errors[idx])
 				json_object_set_new(o, "error", json_string(fs->errors[idx]));
+			const char *wt = it->col >= 0 ? warn_item_text(a, warns, nwarns, it) : NULL;
+			if (wt)
+				json_object_set_new(o, "warning", json_string(wt));
 			json_array_append_new(items, o);
 		}
 		rep_group_totals(tpl, sec, level ? tot : num, level ? NULL : has, items);
@@ -284,6 +335,8 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		                            t->units[lock].name)));
 	if (fs && fs->nerrors)
 		json_object_set_new(ctx, "errors", json_integer((json_int_t)fs->nerrors));
+	if (nwarns)
+		json_object_set_new(ctx, "warnings", app_json_count((int64_t)nwarns));
 	if (fs && fs->form_error)
 		json_object_set_new(ctx, "form_error", json_string(fs->form_error));
 	if (ok)
@@ -321,8 +374,9 @@ saved_message(const char *done)
 }
 
 static json_t *
-report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_report_t *r)
+report_json(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r)
 {
+	const unit_tree_t *t = app_req_tree(req);
 	const template_t *tpl = lc->c->tpl;
 	json_t *vals = json_object(), *notes = json_object();
 	for (size_t s = 0; s < tpl->nsections; s++)
@@ -349,6 +403,11 @@ report_json(live_campaign_t *lc, const unit_tree_t *t, int32_t i, const rep_repo
 	                    *r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED)
 	                            ? json_string(r->comment)
 	                            : json_null());
+	/* values far from usual: kept as entered, shown so the unit can check or explain them
+	 * (a level's figures are its totals: warned where they are shown, on its page) */
+	warn_t *w = NULL;
+	size_t nw = r->exists && !rep_is_level(t, i) ? report_warnings(req, lc, i, &r->v, &w) : 0;
+	json_object_set_new(o, "warnings", warnings_json(w, nw));
 	return o;
 }
 
@@ -363,7 +422,7 @@ page_report(http_req_t *req)
 	if (rep_read_req(req, lc, i, &r) < 0)
 		return 500;
 	if (rep_is_api(req)) {
-		json_t *o = report_json(lc, app_req_tree(req), i, &r);
+		json_t *o = report_json(req, lc, i, &r);
 		json_object_set_new(o, "prefill", prefill_api(req, lc, i, &r));
 		return app_reply_json(req, 200, o);
 	}
@@ -646,7 +705,7 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done,
 			r = *written;
 		else if (rep_read_req(req, lc, i, &r) < 0)
 			return 500;
-		return app_reply_json(req, 200, report_json(lc, app_req_tree(req), i, &r));
+		return app_reply_json(req, 200, report_json(req, lc, i, &r));
 	}
 	char *loc = arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s/report?done=%s",
 	                         (long long)lc->c->id, app_req_tree(req)->units[i].code, done);

@@ -24,6 +24,7 @@
 #include "core/mem.h"
 #include "domain/jsonerr.h"
 #include "domain/outliers.h"
+#include "service/peers.h"
 #include "text/text.h"
 
 /* A write names at most this many units (a province's queue at the deadline). */
@@ -117,111 +118,18 @@ campaign_memo(http_req_t *req, live_campaign_t *lc, int64_t id, camp_memo_t *m)
 
 /* ---------- the figures that differ from the unit's peers ---------- */
 
-/* A unit's figures as counted: a body's own, a level's its subtree's totals. 1 when it
- * has a counted report. */
-static int
-unit_figures(const live_campaign_t *lc, const unit_tree_t *t, const qreport_t *r, int32_t k,
-             int64_t *vals, unsigned char *has, size_t nc)
-{
-	if (!rep_state_counted(r[k].state))
-		return 0;
-	if (t->units[k].is_locality) {
-		rollup_subtree(lc->ru, t, k, 0, vals, NULL);
-		memset(has, 1, nc);
-		return 1;
-	}
-	return rollup_own(lc->ru, k, 0, vals, has);
-}
-
-/* Robust statistics of one kind's counted figures, per numeric column. */
-typedef struct kind_stats {
-	const char *kind;
-	outlier_stats_t *col; /* ncols */
-	struct kind_stats *next;
-} kind_stats_t;
-
-/* The statistics of the peers of kind in [lo, hi): how many there are (*npeers). */
-static outlier_stats_t *
-peer_stats(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t, const qreport_t *r,
-           const char *kind, int32_t lo, int32_t hi, size_t *npeers)
-{
-	size_t nc = lc->c->tpl->ncols ? lc->c->tpl->ncols : 1;
-	size_t n = 0, cap = 16;
-	int64_t *vals = xmalloc(cap * nc * sizeof *vals);
-	unsigned char *has = xmalloc(cap * nc);
-	for (int32_t k = lo; k < hi; k++) {
-		if (strcmp(t->units[k].kind, kind) != 0 || !rep_state_counted(r[k].state))
-			continue;
-		if (n == cap) {
-			cap *= 2;
-			vals = xrealloc(vals, cap * nc * sizeof *vals);
-			has = xrealloc(has, cap * nc);
-		}
-		if (unit_figures(lc, t, r, k, vals + n * nc, has + n * nc, nc))
-			n++;
-	}
-	outlier_stats_t *st = arena_alloc(a, nc * sizeof *st);
-	int64_t *colv = xmalloc((n ? n : 1) * sizeof *colv);
-	for (size_t c = 0; c < nc; c++) {
-		size_t m = 0;
-		for (size_t p = 0; p < n; p++)
-			if (has[p * nc + c])
-				colv[m++] = vals[p * nc + c];
-		outlier_stats(colv, m, &st[c]);
-	}
-	free(colv);
-	free(vals);
-	free(has);
-	*npeers = n;
-	return st;
-}
-
-/* The peers of a kind: the counted reports of that kind under the level, or in the whole
- * campaign when the level holds fewer than OUTLIER_MIN_PEERS. Computed once per kind. */
-static const outlier_stats_t *
-kind_stats(kind_stats_t **list, arena_t *a, const live_campaign_t *lc, const unit_tree_t *t,
-           const qreport_t *r, int32_t level, const char *kind)
-{
-	for (kind_stats_t *k = *list; k; k = k->next)
-		if (!strcmp(k->kind, kind))
-			return k->col;
-	size_t n;
-	outlier_stats_t *col = peer_stats(a, lc, t, r, kind, level, t->units[level].end, &n);
-	int32_t top = campaign_issuer(lc->c, t);
-	if (n < OUTLIER_MIN_PEERS && top >= 0 && top != level)
-		col = peer_stats(a, lc, t, r, kind, top, t->units[top].end, &n);
-	kind_stats_t *k = arena_alloc(a, sizeof *k);
-	*k = (kind_stats_t){kind, col, *list};
-	*list = k;
-	return col;
-}
-
-/* "12" or "12,5": a median of whole numbers. */
-static const char *
-fmt_median(arena_t *a, double m)
-{
-	double w = floor(m);
-	buf_t b = BUF_INIT;
-	text_format_int((int64_t)w, &b);
-	if (m - w > 0.25)
-		buf_puts(&b, ",5");
-	const char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 /* Up to REVIEW_OUTLIERS figures of unit k that stand out from its peers, most first:
  * [{item, label, value, median, z, text}]. */
 static json_t *
-outliers_json(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t, const qreport_t *r,
-              int32_t k, const outlier_stats_t *col)
+outliers_json(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t,
+              const unsigned char *counted, int32_t k, const outlier_stats_t *col)
 {
 	const template_t *tpl = lc->c->tpl;
 	size_t nc = tpl->ncols ? tpl->ncols : 1;
 	int64_t *vals = arena_alloc(a, nc * sizeof *vals);
 	unsigned char *has = arena_alloc(a, nc);
 	json_t *out = json_array();
-	if (!unit_figures(lc, t, r, k, vals, has, nc))
+	if (!peers_unit_figures(lc, t, counted, k, vals, has))
 		return out;
 	int best[REVIEW_OUTLIERS];
 	double bz[REVIEW_OUTLIERS];
@@ -246,7 +154,7 @@ outliers_json(arena_t *a, const live_campaign_t *lc, const unit_tree_t *t, const
 	}
 	for (int q = 0; q < nb; q++) {
 		const tpl_item_t *it = template_item_col(tpl, best[q]);
-		const char *med = fmt_median(a, col[best[q]].median);
+		const char *med = peers_fmt_median(a, col[best[q]].median);
 		const char *val = app_fmt_count(a, vals[best[q]]);
 		json_array_append_new(
 		        out, json_pack("{s:s,s:s,s:I,s:f,s:f,s:s}", "item", it->code, "label",
@@ -294,7 +202,10 @@ queue_json(http_req_t *req, live_campaign_t *lc, int32_t i, const char *tra)
 		if (r[k].state == RS_SUBMITTED && access_allowed(t, g, ng, ACT_REPORT_REVIEW, k))
 			rows[n++] = (qrow_t){k, &r[k]};
 	qsort(rows, n, sizeof *rows, qrow_cmp);
-	kind_stats_t *kinds = NULL;
+	unsigned char *counted = arena_alloc(a, (size_t)t->n + 1);
+	for (int32_t k = 0; k < t->n; k++)
+		counted[k] = (unsigned char)rep_state_counted(r[k].state);
+	peers_cache_t *kinds = NULL;
 	json_t *list = json_array();
 	buf_t versions = BUF_INIT;
 	json_t *confirm = NULL;
@@ -319,8 +230,9 @@ queue_json(http_req_t *req, live_campaign_t *lc, int32_t i, const char *tra)
 		json_object_set_new(o, "submitted", json_string(app_fmt_time(a, rk->submitted_at)));
 		json_object_set_new(o, "due", json_string(app_fmt_date(a, due)));
 		json_object_set_new(o, "late", json_boolean(rep_late(due, rk->submitted_at)));
-		const outlier_stats_t *col = kind_stats(&kinds, a, lc, t, r, i, u->kind);
-		json_t *out = outliers_json(a, lc, t, r, k, col);
+		const outlier_stats_t *col =
+		        peers_kind_stats(&kinds, a, lc, t, counted, i, u->kind);
+		json_t *out = outliers_json(a, lc, t, counted, k, col);
 		json_object_set_new(o, "has_outliers", json_boolean(json_array_size(out) > 0));
 		json_object_set_new(o, "outliers", out);
 		json_array_append_new(list, o);

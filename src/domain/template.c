@@ -18,6 +18,8 @@
 #define SECTIONS_MAX 100
 #define ITEMS_MAX 1000
 #define RULES_MAX 200
+#define RATIOS_MAX 200
+#define RATIO_LABEL_MAX 100
 #define CODE_MAX 64
 #define NUMBER_MAX 32
 #define TEXT_MAX 500 /* label, title, name */
@@ -288,10 +290,63 @@ is_numeric(const tpl_item_t *it)
 	       (it->type == TPL_COUNT || it->type == TPL_MONEY || it->type == TPL_BOOL);
 }
 
-static const char *const item_keys[] = {"code", "number",   "label", "type", "unit",
-                                        "help", "required", "min",   "max",  "aggregate",
-                                        "from", "heading",  NULL};
+static const char *const item_keys[] = {"code", "number",   "label",   "type", "unit",
+                                        "help", "required", "min",     "max",  "aggregate",
+                                        "from", "warn",     "heading", NULL};
 static const char *const from_keys[] = {"kinds", "measure", NULL};
+static const char *const warn_keys[] = {"min", "max", "message", NULL};
+
+/* "min ... max": the two bounds of obj (at least one), 0..VALUE_MAX, min <= max. */
+static int
+parse_bounds(parse_t *p, json_t *o, const char *path, int *has_min, int64_t *min, int *has_max,
+             int64_t *max)
+{
+	if (get_int(p, o, path, "min", 0, VALUE_MAX, has_min, min) < 0 ||
+	    get_int(p, o, path, "max", 0, VALUE_MAX, has_max, max) < 0)
+		return -1;
+	if (!*has_min && !*has_max)
+		return fail(p, path,
+		            "cần ít nhất một trong hai giới hạn \"min\" hoặc \"max\"; hãy thêm "
+		            "giới hạn.");
+	if (!*has_min)
+		*min = 0;
+	if (!*has_max)
+		*max = VALUE_MAX;
+	if (*min > *max) {
+		char fp[192];
+		subpath(fp, sizeof fp, path, "min");
+		buf_t a = BUF_INIT, b = BUF_INIT;
+		text_format_int(*min, &a);
+		text_format_int(*max, &b);
+		fail(p, fp, "min (%s) lớn hơn max (%s); hãy sửa để min không lớn hơn max.",
+		     buf_cstr(&a), buf_cstr(&b));
+		buf_free(&a);
+		buf_free(&b);
+		return -1;
+	}
+	return 0;
+}
+
+/* "warn": {"min": N, "max": N, "message": "..."}: the soft range of a count or money. */
+static int
+parse_warn(parse_t *p, json_t *o, const char *path, tpl_item_t *it)
+{
+	char fp[160];
+	subpath(fp, sizeof fp, path, "warn");
+	if (!json_is_object(o))
+		return fail(p, fp,
+		            "phải là một đối tượng {\"min\": ..., \"max\": ..., \"message\": "
+		            "\"...\"} (khoảng thường gặp).");
+	if (check_keys(p, o, fp, warn_keys, "min, max, message") < 0)
+		return -1;
+	tpl_warn_t *w = arena_alloc(p->a, sizeof *w);
+	memset(w, 0, sizeof *w);
+	if (parse_bounds(p, o, fp, &w->has_min, &w->min, &w->has_max, &w->max) < 0 ||
+	    get_str(p, o, fp, "message", 0, MESSAGE_MAX, 0, 0, &w->message) < 0)
+		return -1;
+	it->warn = w;
+	return 0;
+}
 
 /* "from": {"kinds": ["lop_cds", ...], "measure": "count" | "participants"}. */
 static int
@@ -375,7 +430,7 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		return fail(p, path, "mỗi mục phải là một đối tượng {...}.");
 	if (check_keys(p, o, path, item_keys,
 	               "code, number, label, type, unit, help, required, min, max, aggregate, "
-	               "from, heading") < 0)
+	               "from, warn, heading") < 0)
 		return -1;
 	char fp[128];
 	subpath(fp, sizeof fp, path, "code");
@@ -397,7 +452,7 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		 * type is TPL_PHOTOS ("no value here") and its aggregation none, so code that
 		 * forgets to test heading still stores and sums nothing for it. */
 		static const char *const banned[] = {"type", "unit",      "required", "min",
-		                                     "max",  "aggregate", "from"};
+		                                     "max",  "aggregate", "from",     "warn"};
 		for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
 			if (json_object_get(o, banned[i]) != NULL) {
 				subpath(fp, sizeof fp, path, banned[i]);
@@ -492,6 +547,16 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 		if (parse_from(p, from, path, it) < 0)
 			return -1;
 	}
+	json_t *warn = json_object_get(o, "warn");
+	if (warn != NULL) {
+		if (!numeric) {
+			subpath(fp, sizeof fp, path, "warn");
+			return fail(p, fp,
+			            "chỉ dùng cho mục kiểu count hoặc money; hãy bỏ trường này.");
+		}
+		if (parse_warn(p, warn, path, it) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -506,7 +571,8 @@ cmp_item_code(const void *a, const void *b)
 
 static const char *const section_keys[] = {"code", "number", "title", "narrative", "items", NULL};
 static const char *const rule_keys[] = {"when", "left", "op", "right", "message", NULL};
-static const char *const top_keys[] = {"code", "name", "year", "sections", "rules", NULL};
+static const char *const top_keys[] = {"code", "name", "year", "sections", "rules", "ratios", NULL};
+static const char *const ratio_keys[] = {"num", "den", "min", "max", "label", "message", NULL};
 
 /* Where item it sits, as a JSON path. */
 static void
@@ -654,6 +720,73 @@ parse_rule(parse_t *p, template_t *t, json_t *o, size_t r)
 	return 0;
 }
 
+/* A ratio's side: a count or money item. */
+static int
+ratio_item(parse_t *p, const tpl_pool_t *pool, const char *path, const char *code, int *col)
+{
+	const tpl_item_t *it = find_item(pool, code);
+	char c[80];
+	clip(code, 64, c, sizeof c);
+	if (it == NULL)
+		return fail(p, path,
+		            "không có mục nào mã \"%s\"; hãy dùng mã của một mục kiểu count hoặc "
+		            "money.",
+		            c);
+	if (it->heading || (it->type != TPL_COUNT && it->type != TPL_MONEY))
+		return fail(p, path,
+		            "mục \"%s\" không phải mục kiểu count hoặc money nên không lập tỉ số "
+		            "được; hãy chọn mục khác.",
+		            c);
+	*col = it->col;
+	return 0;
+}
+
+/* "ratios": [{"num", "den", "min", "max", "label", "message"}]: soft relations. */
+static int
+parse_ratios(parse_t *p, template_t *t, json_t *list)
+{
+	if (list == NULL)
+		return 0;
+	if (!json_is_array(list))
+		return fail(p, "ratios", "phải là một danh sách [...] các tỉ số.");
+	size_t n = json_array_size(list);
+	if (n > RATIOS_MAX)
+		return fail(p, "ratios", "có %zu tỉ số, tối đa %d; hãy bớt tỉ số.", n, RATIOS_MAX);
+	t->ratios = arena_alloc(p->a, n * sizeof *t->ratios + 1);
+	memset(t->ratios, 0, n * sizeof *t->ratios);
+	for (size_t r = 0; r < n; r++) {
+		tpl_ratio_t *ra = &t->ratios[r];
+		json_t *o = json_array_get(list, r);
+		char path[48], fp[128];
+		snprintf(path, sizeof path, "ratios[%zu]", r);
+		t->nratios = r + 1;
+		if (!json_is_object(o))
+			return fail(p, path, "mỗi tỉ số phải là một đối tượng {...}.");
+		if (check_keys(p, o, path, ratio_keys, "num, den, min, max, label, message") < 0)
+			return -1;
+		if (get_str(p, o, path, "num", 1, CODE_MAX + 16, 0, 0, &ra->num) < 0)
+			return -1;
+		subpath(fp, sizeof fp, path, "num");
+		if (ratio_item(p, t->pool, fp, ra->num, &ra->num_col) < 0)
+			return -1;
+		if (get_str(p, o, path, "den", 1, CODE_MAX + 16, 0, 0, &ra->den) < 0)
+			return -1;
+		subpath(fp, sizeof fp, path, "den");
+		if (ratio_item(p, t->pool, fp, ra->den, &ra->den_col) < 0)
+			return -1;
+		if (ra->num_col == ra->den_col)
+			return fail(
+			        p, fp,
+			        "tỉ số của mục \"%s\" với chính nó; hãy chọn hai mục khác nhau.",
+			        ra->num);
+		if (parse_bounds(p, o, path, &ra->has_min, &ra->min, &ra->has_max, &ra->max) < 0 ||
+		    get_str(p, o, path, "label", 1, RATIO_LABEL_MAX, 0, 0, &ra->label) < 0 ||
+		    get_str(p, o, path, "message", 0, MESSAGE_MAX, 0, 0, &ra->message) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Edges of the order the rules impose: u -> v means u <= v (strict: u < v). */
 typedef struct edge {
 	int u, v, strict;
@@ -736,7 +869,7 @@ build(parse_t *p, json_t *root, template_t *t)
 	tpl_pool_t *pool = t->pool;
 	if (!json_is_object(root))
 		return fail(p, "(gốc)", "tài liệu mẫu phải là một đối tượng JSON {...}.");
-	if (check_keys(p, root, "", top_keys, "code, name, year, sections, rules") < 0)
+	if (check_keys(p, root, "", top_keys, "code, name, year, sections, rules, ratios") < 0)
 		return -1;
 	int has;
 	int64_t year;
@@ -844,6 +977,8 @@ build(parse_t *p, json_t *root, template_t *t)
 				pool->by_tcol[it->tcol] = it;
 		}
 
+	if (parse_ratios(p, t, json_object_get(root, "ratios")) < 0)
+		return -1;
 	json_t *rules = json_object_get(root, "rules");
 	if (rules == NULL)
 		return 0;
@@ -969,6 +1104,17 @@ template_to_json(const template_t *t)
 				                              "measure",
 				                              measure_names[it->from->measure]));
 			}
+			if (it->warn != NULL) {
+				json_t *w = json_object();
+				if (it->warn->has_min)
+					json_object_set_new(w, "min", json_integer(it->warn->min));
+				if (it->warn->has_max)
+					json_object_set_new(w, "max", json_integer(it->warn->max));
+				if (it->warn->message[0])
+					json_object_set_new(w, "message",
+					                    json_string(it->warn->message));
+				json_object_set_new(io, "warn", w);
+			}
 			if (it->heading)
 				json_object_set_new(io, "heading", json_true());
 			json_array_append_new(items, io);
@@ -990,7 +1136,49 @@ template_to_json(const template_t *t)
 		json_array_append_new(rules, ro);
 	}
 	json_object_set_new(root, "rules", rules);
+	if (t->nratios > 0) {
+		json_t *ratios = json_array();
+		for (size_t r = 0; r < t->nratios; r++) {
+			const tpl_ratio_t *ra = &t->ratios[r];
+			json_t *ro = json_object();
+			json_object_set_new(ro, "num", json_string(ra->num));
+			json_object_set_new(ro, "den", json_string(ra->den));
+			if (ra->has_min)
+				json_object_set_new(ro, "min", json_integer(ra->min));
+			if (ra->has_max)
+				json_object_set_new(ro, "max", json_integer(ra->max));
+			json_object_set_new(ro, "label", json_string(ra->label));
+			if (ra->message[0])
+				json_object_set_new(ro, "message", json_string(ra->message));
+			json_array_append_new(ratios, ro);
+		}
+		json_object_set_new(root, "ratios", ratios);
+	}
 	return root;
+}
+
+const tpl_ratio_t *
+template_ratios(const template_t *t, size_t *n)
+{
+	*n = t != NULL ? t->nratios : 0;
+	return *n ? t->ratios : NULL;
+}
+
+int
+template_ratio_value(const tpl_ratio_t *r, const int64_t *num, const unsigned char *has,
+                     double *out)
+{
+	if (r == NULL || num == NULL || r->num_col < 0 || r->den_col < 0 ||
+	    (has != NULL && (!has[r->num_col] || !has[r->den_col])) || num[r->den_col] <= 0)
+		return 0;
+	*out = (double)num[r->num_col] / (double)num[r->den_col];
+	return 1;
+}
+
+int
+template_ratio_outside(const tpl_ratio_t *r, double x)
+{
+	return (r->has_min && x < (double)r->min) || (r->has_max && x > (double)r->max);
 }
 
 const tpl_item_t *

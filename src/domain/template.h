@@ -37,6 +37,14 @@ typedef struct tpl_from {
 	tpl_measure_t measure;
 } tpl_from_t;
 
+/* A soft range ("warn"): a value outside it is unusual rather than wrong, so entry warns
+ * beside it (src/service/warnings.h) and never refuses it. Only for COUNT and MONEY. */
+typedef struct tpl_warn {
+	int has_min, has_max; /* at least one */
+	int64_t min, max;     /* 0..1e12; min <= max */
+	const char *message;  /* Vietnamese, added to the warning, or "" */
+} tpl_warn_t;
+
 typedef struct tpl_item {
 	const char *code;   /* stable id, unique in the template: [a-z0-9_.], 1-64 chars */
 	const char *number; /* shown number ("1", "5.2", "a") or "" */
@@ -53,6 +61,7 @@ typedef struct tpl_item {
 	int heading; /* 1: a group heading line with no value of its own (e.g. "5. Các lớp bồi
 	                dưỡng...") */
 	const tpl_from_t *from; /* COUNT only: activities that suggest the value, or NULL */
+	const tpl_warn_t *warn; /* COUNT and MONEY: the soft range, or NULL */
 } tpl_item_t;
 
 typedef struct tpl_section {
@@ -73,6 +82,18 @@ typedef struct tpl_rule {
 	const char *message; /* Vietnamese, shown next to `left` */
 } tpl_rule_t;
 
+/* A soft relation between two numeric items: num / den usually lies in [min, max]
+ * (participants per class: 1-200). Outside it, entry warns beside num; a den without a value
+ * or of 0 says nothing. The comparison table shows these ratios where a template has them. */
+typedef struct tpl_ratio {
+	const char *num, *den; /* item codes, both COUNT or MONEY, different */
+	int num_col, den_col;  /* their numeric columns */
+	int has_min, has_max;  /* at least one */
+	int64_t min, max;      /* 0..1e12; min <= max */
+	const char *label;     /* what the ratio is, "người mỗi lớp" */
+	const char *message;   /* Vietnamese, added to the warning, or "" */
+} tpl_ratio_t;
+
 typedef struct template
 {
 	const char *code, *name; /* "phuluc-2022", "Báo cáo tổng hợp số liệu kết quả..." */
@@ -81,9 +102,11 @@ typedef struct template
 	size_t nsections;
 	tpl_rule_t *rules;
 	size_t nrules;
-	size_t ncols;  /* numeric items */
-	size_t ntexts; /* text items */
-	void *pool;    /* internal storage */
+	size_t ncols;        /* numeric items */
+	size_t ntexts;       /* text items */
+	void *pool;          /* internal storage */
+	tpl_ratio_t *ratios; /* soft ratios, in document order */
+	size_t nratios;
 }
 template_t;
 
@@ -105,6 +128,15 @@ const tpl_item_t *template_item_next(const template_t *t, const char *code, size
 /* Item by numeric column / text column. */
 const tpl_item_t *template_item_col(const template_t *t, int col);
 const tpl_item_t *template_item_tcol(const template_t *t, int tcol);
+
+/* The template's ratios (*n of them; NULL and 0 when none), for warnings and tables. */
+const tpl_ratio_t *template_ratios(const template_t *t, size_t *n /* OUT */);
+/* The ratio's value for a report's values (by numeric column): 1 with *out when num has a
+ * value and den a value > 0, else 0. */
+int template_ratio_value(const tpl_ratio_t *r, const int64_t *num, const unsigned char *has,
+                         double *out /* OUT */);
+/* 1 when x lies outside r's range (a bound not given does not bound). */
+int template_ratio_outside(const tpl_ratio_t *r, double x);
 
 /* A report's values for a template: num/has by col, text by tcol (NULL = empty). */
 typedef struct tpl_values {

@@ -297,6 +297,13 @@ static const struct expect {
          'u',
          {"yyy...", "yyy...", "yyy...", "......", "......"}},
         {"GET /review", 's', {0}},
+        /* the outlier list (src/app/outlier_pages.c): the queue's reviewers */
+        {"GET /campaigns/:id/units/:code/outliers",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
+        {"GET /api/v1/campaigns/:id/units/:code/outliers",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "......", "......"}},
         /* end of the review queue */
 };
 

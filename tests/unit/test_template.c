@@ -580,6 +580,153 @@ test_small_round_trip(void **state)
 	template_free(t);
 }
 
+/* A template with items (and no rules) and these ratios, refused with want. */
+static void
+refuse_ratios(const char *items, const char *ratios, const char *want)
+{
+	char doc[4096], err[512];
+	snprintf(doc, sizeof doc,
+	         "{\"code\":\"t\",\"name\":\"Mẫu\",\"year\":2022,\"sections\":[{\"code\":\"s\","
+	         "\"title\":\"Phần\",\"items\":[%s]}],\"ratios\":%s}",
+	         items, ratios);
+	template_t *t = (template_t *)1;
+	err[0] = '\0';
+	assert_int_equal(template_from_json(doc, strlen(doc), &t, err, sizeof err), -1);
+	assert_null(t);
+	if (strstr(err, want) == NULL)
+		fail_msg("want \"%s\" in \"%s\"", want, err);
+}
+
+/* Soft rules: an item's "warn" range and the template's "ratios", read strictly, written
+ * back the same, and found through template_ratios; the default has one ratio per kind of
+ * class (participants per class, 1-200). */
+static void
+test_soft_rules(void **state)
+{
+	(void)state;
+	const char *doc =
+	        "{\"code\":\"t\",\"name\":\"N\",\"year\":2022,\"sections\":[{\"code\":\"s\","
+	        "\"title\":\"P\",\"items\":[{\"code\":\"lop\",\"label\":\"Lớp\",\"type\":"
+	        "\"count\",\"unit\":\"lớp\",\"warn\":{\"max\":100,\"message\":\"Hiếm khi quá "
+	        "100.\"}},{\"code\":\"nguoi\",\"label\":\"Người\",\"type\":\"count\",\"unit\":"
+	        "\"người\",\"max\":1000000,\"warn\":{\"min\":1,\"max\":5000}}]}],\"rules\":[],"
+	        "\"ratios\":[{\"num\":\"nguoi\",\"den\":\"lop\",\"min\":1,\"max\":200,\"label\":"
+	        "\"người mỗi lớp\",\"message\":\"Hãy kiểm tra.\"},{\"num\":\"lop\",\"den\":"
+	        "\"nguoi\",\"max\":1,\"label\":\"lớp mỗi người\"}]}";
+	template_t *t = parse_ok(doc);
+	const tpl_item_t *lop = template_item(t, "lop"), *nguoi = template_item(t, "nguoi");
+	assert_non_null(lop->warn);
+	assert_false(lop->warn->has_min);
+	assert_true(lop->warn->has_max);
+	assert_int_equal(lop->warn->max, 100);
+	assert_string_equal(lop->warn->message, "Hiếm khi quá 100.");
+	assert_int_equal(nguoi->warn->min, 1);
+	assert_string_equal(nguoi->warn->message, "");
+	size_t n;
+	const tpl_ratio_t *r = template_ratios(t, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].num, "nguoi");
+	assert_int_equal(r[0].num_col, nguoi->col);
+	assert_int_equal(r[0].den_col, lop->col);
+	assert_string_equal(r[0].label, "người mỗi lớp");
+	assert_false(r[1].has_min);
+	assert_string_equal(r[1].message, "");
+	/* the ratio's value: only with both values and a denominator above 0 */
+	int64_t num[2] = {0, 0};
+	unsigned char has[2] = {1, 1};
+	num[lop->col] = 3;
+	num[nguoi->col] = 60000;
+	double x;
+	assert_int_equal(template_ratio_value(&r[0], num, has, &x), 1);
+	assert_true(x == 20000);
+	assert_true(template_ratio_outside(&r[0], x));
+	assert_false(template_ratio_outside(&r[0], 200));
+	assert_true(template_ratio_outside(&r[0], 0.5));
+	assert_false(template_ratio_outside(&r[1], 0.5));
+	has[lop->col] = 0;
+	assert_int_equal(template_ratio_value(&r[0], num, has, &x), 0);
+	has[lop->col] = 1;
+	num[lop->col] = 0;
+	assert_int_equal(template_ratio_value(&r[0], num, has, &x), 0);
+	/* soft rules never refuse a value */
+	num[lop->col] = 3;
+	tpl_values_t v = {num, has, NULL};
+	tpl_error_t errs[4];
+	assert_int_equal(template_check(t, &v, 1, errs, 4), 0);
+	/* the canonical form keeps them, and reads back the same */
+	char *a = dump(t);
+	assert_non_null(strstr(a, "\"warn\":{\"max\":100,\"message\":\"Hiếm khi quá 100.\"}"));
+	assert_non_null(strstr(a, "\"ratios\":[{\"num\":\"nguoi\",\"den\":\"lop\",\"min\":1,"));
+	template_t *t2 = parse_ok(a);
+	char *b = dump(t2);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	template_free(t2);
+	template_free(t);
+	/* a template without ratios writes none (existing templates' documents unchanged) */
+	t = parse_ok("{\"code\":\"t\",\"name\":\"N\",\"year\":2022,\"sections\":[{\"code\":"
+	             "\"s\",\"title\":\"P\",\"items\":[]}]}");
+	assert_null(template_ratios(t, &n));
+	assert_int_equal(n, 0);
+	a = dump(t);
+	assert_null(strstr(a, "ratios"));
+	free(a);
+	template_free(t);
+	/* the default: a ratio per kind of class, a soft range on its lines */
+	t = load_default();
+	r = template_ratios(t, &n);
+	assert_int_equal(n, 7);
+	for (size_t k = 0; k < n; k++) {
+		char c[32];
+		snprintf(c, sizeof c, "5.%zu.nguoi", k + 1);
+		assert_string_equal(r[k].num, c);
+		snprintf(c, sizeof c, "5.%zu.lop", k + 1);
+		assert_string_equal(r[k].den, c);
+		assert_int_equal(r[k].min, 1);
+		assert_int_equal(r[k].max, 200);
+		assert_non_null(template_item(t, c)->warn);
+	}
+	template_free(t);
+
+	/* refusals name the path */
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"count\",\"warn\":{\"max\":5,"
+	       "\"colour\":1}}",
+	       "", "sections[0].items[0].warn.colour: trường không được hỗ trợ");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"count\",\"warn\":{}}", "",
+	       "sections[0].items[0].warn: cần ít nhất một trong hai giới hạn");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"count\",\"warn\":{\"min\":9,"
+	       "\"max\":3}}",
+	       "", "sections[0].items[0].warn.min: min (9) lớn hơn max (3)");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"count\",\"warn\":{\"max\":-1}}", "",
+	       "sections[0].items[0].warn.max: phải từ 0 đến");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"bool\",\"warn\":{\"max\":1}}", "",
+	       "sections[0].items[0].warn: chỉ dùng cho mục kiểu count hoặc money");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"heading\":true,\"warn\":{\"max\":1}}", "",
+	       "sections[0].items[0].warn: dòng tiêu đề nhóm (heading)");
+	refuse("{\"code\":\"x\",\"label\":\"X\",\"type\":\"count\",\"warn\":3}", "",
+	       "sections[0].items[0].warn: phải là một đối tượng");
+	refuse_ratios(A "," B, "[{\"num\":\"a\",\"den\":\"zz\",\"max\":2,\"label\":\"l\"}]",
+	              "ratios[0].den: không có mục nào mã \"zz\"");
+	refuse_ratios(A ",{\"code\":\"y\",\"label\":\"Y\",\"type\":\"bool\"}",
+	              "[{\"num\":\"y\",\"den\":\"a\",\"max\":2,\"label\":\"l\"}]",
+	              "ratios[0].num: mục \"y\" không phải mục kiểu count hoặc money");
+	refuse_ratios(A, "[{\"num\":\"a\",\"den\":\"a\",\"max\":2,\"label\":\"l\"}]",
+	              "ratios[0].den: tỉ số của mục \"a\" với chính nó");
+	refuse_ratios(A "," B,
+	              "[{\"num\":\"a\",\"den\":\"b\",\"min\":5,\"max\":2,\"label\":\"l\"}]",
+	              "ratios[0].min: min (5) lớn hơn max (2)");
+	refuse_ratios(A "," B, "[{\"num\":\"a\",\"den\":\"b\",\"label\":\"l\"}]",
+	              "ratios[0]: cần ít nhất một trong hai giới hạn");
+	refuse_ratios(A "," B, "[{\"num\":\"a\",\"den\":\"b\",\"max\":2}]",
+	              "ratios[0].label: thiếu trường bắt buộc");
+	refuse_ratios(A "," B,
+	              "[{\"num\":\"a\",\"den\":\"b\",\"max\":2,\"label\":\"l\",\"soft\":true}]",
+	              "ratios[0].soft: trường không được hỗ trợ");
+	refuse_ratios(A "," B, "{}", "ratios: phải là một danh sách");
+	refuse_ratios(A "," B, "[1]", "ratios[0]: mỗi tỉ số phải là một đối tượng");
+}
+
 int
 main(void)
 {
@@ -591,6 +738,7 @@ main(void)
 	        cmocka_unit_test(test_check),
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_small_round_trip),
+	        cmocka_unit_test(test_soft_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
