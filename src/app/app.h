@@ -301,6 +301,7 @@ json_t *app_notices_json(http_req_t *req, int64_t before, int limit, int unread_
 int page_export_phuluc(http_req_t *req);
 int page_export_phuluc_pdf(http_req_t *req);
 int page_export_matrix(http_req_t *req);
+int page_unit_table(http_req_t *req);
 /* year over year through the merge map (src/app/compare_pages.c) */
 int page_compare(http_req_t *req);
 int page_compare_xlsx(http_req_t *req);

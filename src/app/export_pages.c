@@ -13,6 +13,7 @@
 
 #include "export/phuluc.h"
 #include "export/table.h"
+#include "service/unit_table.h"
 
 /* ---------- exports ---------- */
 
@@ -129,6 +130,9 @@ page_export_phuluc_pdf(http_req_t *req)
 	return http_reply_buf(req, 200, "application/pdf", &out);
 }
 
+/* The fixed columns before the template's: code, name, kind, the ancestry, the status. */
+enum { MATRIX_FIXED = 4 + UTAB_NANCESTRY };
+
 /* The per-unit export's rows, made one at a time as the table writer asks: names from the
  * tree, states as loaded, numbers from the live roll-up as integers (no string per cell). */
 typedef struct matrix_rows {
@@ -136,7 +140,7 @@ typedef struct matrix_rows {
 	const live_campaign_t *lc;
 	const rep_unit_state_t *st;
 	const int32_t *units; /* tree index of each row */
-	size_t nitems;        /* template columns, after the four text ones */
+	size_t nitems;        /* template columns, after the MATRIX_FIXED text ones */
 	int64_t *own;
 	unsigned char *has;
 } matrix_rows_t;
@@ -146,13 +150,18 @@ matrix_row(void *ctx, size_t r, table_cell_t *row)
 {
 	const matrix_rows_t *m = ctx;
 	const unit_t *u = &m->t->units[m->units[r]];
-	row[0] = (table_cell_t){TABLE_TEXT, u->code, 0};
-	row[1] = (table_cell_t){TABLE_TEXT, u->name, 0};
-	row[2] = (table_cell_t){TABLE_TEXT, u->parent >= 0 ? m->t->units[u->parent].name : "", 0};
-	row[3] = (table_cell_t){TABLE_TEXT, rep_status_name(m->st[m->units[r]].status), 0};
+	const char *anc[UTAB_NANCESTRY];
+	utab_ancestry(m->t, m->units[r], anc);
+	size_t k = 0;
+	row[k++] = (table_cell_t){TABLE_TEXT, u->code, 0};
+	row[k++] = (table_cell_t){TABLE_TEXT, u->name, 0};
+	row[k++] = (table_cell_t){TABLE_TEXT, u->kind_name, 0};
+	for (int l = 0; l < UTAB_NANCESTRY; l++)
+		row[k++] = (table_cell_t){TABLE_TEXT, anc[l], 0};
+	row[k++] = (table_cell_t){TABLE_TEXT, rep_status_name(m->st[m->units[r]].status), 0};
 	int any = rollup_own(m->lc->ru, m->units[r], 1, m->own, m->has);
 	for (size_t c = 0; c < m->nitems; c++)
-		row[4 + c] = any && m->has[c] ? (table_cell_t){TABLE_INT, NULL, m->own[c]}
+		row[k + c] = any && m->has[c] ? (table_cell_t){TABLE_INT, NULL, m->own[c]}
 		                              : (table_cell_t){TABLE_EMPTY, NULL, 0};
 }
 
@@ -168,17 +177,19 @@ page_export_matrix(http_req_t *req)
 	const template_t *tpl = lc->c->tpl;
 	const char *fmt = http_req_param(req, "format");
 	int csv = fmt && !strcmp(fmt, "csv");
-	size_t ncols = 4 + tpl->ncols;
+	size_t ncols = MATRIX_FIXED + tpl->ncols;
 	const char **header = arena_alloc(a, ncols * sizeof *header);
-	header[0] = "Mã đơn vị";
-	header[1] = "Đơn vị";
-	header[2] = "Thuộc";
-	header[3] = "Trạng thái";
-	for (size_t c = 0; c < tpl->ncols; c++) {
-		const tpl_item_t *it = template_item_col(tpl, (int)c);
-		header[4 + c] =
-		        *it->number ? arena_printf(a, "%s. %s", it->number, it->label) : it->label;
-	}
+	size_t h = 0;
+	header[h++] = "Mã đơn vị";
+	header[h++] = "Đơn vị";
+	header[h++] = "Loại đơn vị";
+	for (int l = 0; l < UTAB_NANCESTRY; l++)
+		header[h++] = utab_ancestry_heading[l];
+	header[h++] = "Trạng thái";
+	/* "group — line": a line's label alone repeats ("Số lượt người tham gia" five times) */
+	const utab_col_t *cols = utab_columns(tpl, a);
+	for (size_t c = 0; c < tpl->ncols; c++)
+		header[h + c] = cols[c].heading;
 	/* one row per unit expected to report in the subtree; the cells come later, row by
 	 * row, from matrix_row */
 	int32_t *units = arena_alloc(a, (size_t)(t->units[i].end - i) * sizeof *units);

@@ -176,6 +176,13 @@ static const struct expect {
         {"GET /campaigns/:id/units/:code/matrix",
          'u',
          {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        /* the comparison table (src/app/table_pages.c) */
+        {"GET /campaigns/:id/units/:code/table",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/campaigns/:id/units/:code/table",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         /* year over year (src/app/compare_pages.c) */
         {"GET /campaigns/:id/units/:code/compare",
          'u',

@@ -71,6 +71,7 @@ static const struct page {
         {OFFICER, "/campaigns/{c}/units/HA-11413-TH/report", NULL, 1},
         {OFFICER, "/campaigns/{c}/units/HA-11413-TH/status", NULL, 1},
         {OFFICER, "/campaigns/{c}/units/306/compare", NULL, 0},
+        {OFFICER, "/campaigns/{c}/units/306/table", NULL, 1},
         {OFFICER, "/campaigns", NULL, 0},
         {OFFICER, "/units/306/docs", NULL, 1},
         {OFFICER, "/units/306/activities", NULL, 0},
