@@ -77,7 +77,12 @@ static const http_route_t routes[] = {
 
         {HTTP_GET, "/campaigns", "", 0, "public", page_campaigns},
         {HTTP_GET, "/api/v1/campaigns", "", 0, "public", page_campaigns},
-        {HTTP_GET, "/campaigns/:id/units/:code", "drafts", 0, "unit:unit.view", page_campaign_unit},
+        {HTTP_GET, "/campaigns/:id/units/:code", "drafts chi_tieu with", 0, "unit:unit.view",
+         page_campaign_unit},
+        {HTTP_GET, "/campaigns/:id/units/:code/charts/progress.svg", "", 0, "unit:unit.view",
+         page_chart_progress},
+        {HTTP_GET, "/campaigns/:id/units/:code/charts/indicator.svg", "drafts chi_tieu with", 0,
+         "unit:unit.view", page_chart_indicator},
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code", "drafts", 0, "unit:unit.view",
          page_campaign_unit},
         {HTTP_GET, "/campaigns/:id/units/:code/report", "done prefill", 0, "unit:unit.view",

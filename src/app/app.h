@@ -267,6 +267,9 @@ void *dashboard_cache_new(void);
 void dashboard_cache_free(void *pc);
 int page_campaigns(http_req_t *req);
 int page_campaign_unit(http_req_t *req);
+/* The dashboard's charts alone, as image/svg+xml (chart_pages.c). */
+int page_chart_progress(http_req_t *req);
+int page_chart_indicator(http_req_t *req);
 int page_report(http_req_t *req);
 int page_report_save(http_req_t *req);
 int page_report_submit(http_req_t *req);

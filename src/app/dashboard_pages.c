@@ -144,9 +144,9 @@ figures_json(const template_t *tpl, const int64_t *tot, const int64_t *own,
 }
 
 /* The children of unit i that get a row: those with a report or a unit expected to report
- * below them. */
-static int
-child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j, int64_t reports)
+ * below them (report_pages.h). */
+int
+dashboard_child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j, int64_t reports)
 {
 	if (reports > 0)
 		return 1;
@@ -222,7 +222,7 @@ dashboard_api_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, 
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
 		int64_t n;
 		rollup_subtree(lc->ru, t, j, drafts, tot, &n);
-		if (!child_shown(lc, t, j, n))
+		if (!dashboard_child_shown(lc, t, j, n))
 			continue;
 		if (!first)
 			buf_putc(out, ',');
@@ -275,7 +275,7 @@ dashboard_json(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int 
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end) {
 		int64_t n;
 		rollup_subtree(lc->ru, t, j, drafts, ctot, &n);
-		if (!child_shown(lc, t, j, n))
+		if (!dashboard_child_shown(lc, t, j, n))
 			continue; /* nobody reports there: no row */
 		json_t *c = app_unit_json(t, j);
 		json_object_set_new(c, "reports", json_integer(n));
@@ -376,6 +376,20 @@ page_campaign_unit(http_req_t *req)
 			                        !strcmp(statuses[k], lc->c->status)));
 		json_object_set_new(ctx, "status_options", opts);
 	}
+	/* the charts: their own cache entry (they follow the reports' states and the day) */
+	buf_t charts = BUF_INIT;
+	const char *chart_msg = NULL;
+	int cst = dashboard_charts_html(req, lc, i, drafts, &charts, &chart_msg);
+	if (cst) {
+		buf_free(&charts);
+		buf_free(&frag);
+		json_decref(ctx);
+		app_error_page(req, cst, chart_msg);
+		return 0;
+	}
+	json_object_set_new(ctx, "charts_html",
+	                    json_stringn_nocheck(charts.data ? charts.data : "", charts.len));
+	buf_free(&charts);
 	json_object_set_new(ctx, "head_html", json_stringn_nocheck(frag.data, head_len));
 	json_object_set_new(
 	        ctx, "body_html",

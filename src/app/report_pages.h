@@ -48,4 +48,13 @@ json_t *prefill_api(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_r
 void attach_prefill(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
                     int editable, int fill, json_t *sections, json_t *ctx);
 
+/* A child j of a dashboard's unit gets a row (and a bar in its charts) when it has reports
+ * (the count rollup_subtree gave) or a unit expected to report below it. */
+int dashboard_child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j,
+                          int64_t reports);
+/* The dashboard's charts (chart_pages.c) as an HTML fragment for unit i into out: 0, or
+ * the HTTP status of a refused parameter (chi_tieu, with) with *message. */
+int dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, buf_t *out,
+                          const char **message /* OUT */);
+
 #endif

@@ -43,6 +43,7 @@ state_row(const store_report_t *r, void *p)
 		snprintf(c->st[i].status, sizeof c->st[i].status, "%s", r->status);
 		c->st[i].updated_at = r->updated_at;
 		c->st[i].submitted_at = r->submitted_at;
+		c->st[i].reviewed_at = r->reviewed_at;
 	}
 	return 0;
 }

@@ -32,6 +32,7 @@ typedef struct chase_ctx {
 typedef struct chase_state {
 	char status[12]; /* store status word, "" = no report */
 	int64_t updated_at, submitted_at;
+	int64_t reviewed_at; /* when it was last returned or approved; 0 never */
 } chase_state_t;
 
 /* Every unit's report state for campaign c on tree t, following adoptions (a unit under an

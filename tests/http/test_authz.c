@@ -183,6 +183,13 @@ static const struct expect {
         {"GET /api/v1/campaigns/:id/units/:code/table",
          'u',
          {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        /* the dashboard's charts alone (src/app/chart_pages.c) */
+        {"GET /campaigns/:id/units/:code/charts/progress.svg",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /campaigns/:id/units/:code/charts/indicator.svg",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         /* year over year (src/app/compare_pages.c) */
         {"GET /campaigns/:id/units/:code/compare",
          'u',
