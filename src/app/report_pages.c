@@ -231,7 +231,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 	if (level && r->exists)
 		store_report_frozen(((app_t *)http_req_app(req))->store, r->id, frozen_value, &fz);
 	/* the warnings on the figures as shown: a level's totals, a body's values */
-	rep_values_t shown = {level ? tot : (int64_t *)num, (unsigned char *)has, NULL};
+	rep_values_t shown = {level ? tot : (int64_t *)num, (unsigned char *)has, NULL, NULL};
 	if (level) {
 		shown.has = arena_alloc(a, nc);
 		memset(shown.has, 1, nc);

@@ -281,7 +281,7 @@ warn_subtree(warn_env_t *env, int32_t level, const unsigned char *only, size_t m
 	if (env->cmp != NULL && env->previous_id == 0)
 		env->previous_id = choose_previous(env, level);
 	rep_values_t v = {arena_alloc(env->arena, nc * sizeof(int64_t)),
-	                  arena_alloc(env->arena, nc), NULL};
+	                  arena_alloc(env->arena, nc), NULL, NULL};
 	warn_row_t *list = NULL;
 	size_t n = 0, cap = 0;
 	for (int32_t k = level + 1; k < t->units[level].end; k++) {
