@@ -304,7 +304,7 @@ reply_json(http_req_t *req, live_campaign_t *lc, int32_t i, const tparams_t *p, 
 			json_t *ro = json_object();
 			for (size_t q = 0; q < nratios; q++)
 				json_object_set_new(
-				        ro, ratios[q].label,
+				        ro, ratios[q].key,
 				        x->tot[ratios[q].den]
 				                ? json_real((double)x->tot[ratios[q].num] /
 				                            (double)x->tot[ratios[q].den])
@@ -538,7 +538,7 @@ page_unit_table(http_req_t *req)
 	size_t nshown;
 	int *shown = shown_columns(a, cols, tpl->ncols, p.group, &nshown);
 	const utab_ratio_t *ratios;
-	size_t nratios = utab_template_ratios(tpl, &ratios);
+	size_t nratios = utab_template_ratios(tpl, a, &ratios);
 	if (export)
 		return reply_export(req, lc, i, &tb, cols, shown, nshown, ratios, nratios,
 		                    !strcmp(p.format, "csv"));

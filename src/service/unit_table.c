@@ -121,13 +121,23 @@ utab_ancestry(const unit_tree_t *t, int32_t i, const char *out[UTAB_NANCESTRY])
 /* ---------- ratios ---------- */
 
 size_t
-utab_template_ratios(const template_t *tpl, const utab_ratio_t **out)
+utab_template_ratios(const template_t *tpl, arena_t *a, const utab_ratio_t **out)
 {
-	/* NOT CONNECTED: the template model has no ratios on this branch. When it gains them
-	 * (num/den item pairs with a label), map them to columns here. */
-	(void)tpl;
-	*out = NULL;
-	return 0;
+	size_t n;
+	const tpl_ratio_t *r = template_ratios(tpl, &n);
+	utab_ratio_t *v = arena_alloc(a, (n ? n : 1) * sizeof *v);
+	for (size_t k = 0; k < n; k++) {
+		const tpl_item_t *num = template_item(tpl, r[k].num);
+		const tpl_item_t *den = template_item(tpl, r[k].den);
+		/* "Số lượt người tham gia / Số lớp ... (người mỗi lớp)" names both lines */
+		v[k] = (utab_ratio_t){arena_printf(a, "%s%s%s / %s%s%s (%s)", num->number,
+		                                   *num->number ? " " : "", num->label, den->number,
+		                                   *den->number ? " " : "", den->label, r[k].label),
+		                      r[k].num_col, r[k].den_col,
+		                      arena_printf(a, "%s/%s", r[k].num, r[k].den)};
+	}
+	*out = n ? v : NULL;
+	return n;
 }
 
 /* ---------- the table ---------- */

@@ -51,15 +51,14 @@ void utab_ancestry(const unit_tree_t *t, int32_t i, const char *out[UTAB_NANCEST
 /* ---- ratios ---- */
 
 typedef struct utab_ratio {
-	const char *label; /* "Số người bình quân một lớp" */
+	const char *label; /* the heading: both lines and the ratio's own label */
 	int num, den;      /* numeric columns */
+	const char *key;   /* "5.2.nguoi/5.2.lop": the JSON's name for it */
 } utab_ratio_t;
 
-/* The template's ratios (numerator / denominator pairs with a label), shown as extra
- * columns. NOT CONNECTED YET: templates have no ratios on this branch, so this returns 0;
- * when the template model gains them (helper "warn"), return them here and every table
- * shows them. */
-size_t utab_template_ratios(const template_t *tpl, const utab_ratio_t **out /* OUT */);
+/* The template's ratios (template_ratios: numerator / denominator pairs with a label), as
+ * extra columns: the ratio of a row's two totals. Labels in arena. */
+size_t utab_template_ratios(const template_t *tpl, arena_t *a, const utab_ratio_t **out /* OUT */);
 
 /* ---- the table ---- */
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,16 @@ test_totals_equal_dashboards(void **state)
 		const char *key;
 		json_t *v;
 		json_t *totals = json_object_get(row, "totals");
+		/* the template's ratio of the row's own totals */
+		json_t *ratio =
+		        json_object_get(json_object_get(row, "ratios"), "5.2.nguoi/5.2.lop");
+		int64_t lop = json_integer_value(json_object_get(totals, "5.2.lop"));
+		int64_t nguoi = json_integer_value(json_object_get(totals, "5.2.nguoi"));
+		if (lop > 0)
+			assert_true(fabs(json_real_value(ratio) - (double)nguoi / (double)lop) <
+			            1e-9);
+		else
+			assert_true(json_is_null(ratio));
 		assert_int_equal(json_object_size(totals),
 		                 json_object_size(json_object_get(d, "totals")));
 		json_object_foreach(json_object_get(d, "totals"), key, v)

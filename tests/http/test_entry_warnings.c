@@ -26,6 +26,7 @@
 #define RATIO_TEXT                                                                                 \
 	"Số lượt người mỗi lớp là 20.000 (60.000 lượt / 3 lớp), ngoài khoảng thường gặp 1–200."
 #define KEEP_HINT "Nếu số liệu đúng, hãy giữ nguyên và ghi chú lý do."
+#define KEEP_NOTE "Lớp học trực tuyến cho toàn phường: 60.000 lượt theo dõi"
 
 static char tmpdir[] = "/tmp/suotdoi-warn-XXXXXX";
 static app_t app;
@@ -213,12 +214,14 @@ test_warns_keeps_and_lists(void **state)
 		        json_real_value(json_object_get(json_array_get(list, k), "score")));
 	json_decref(j);
 
-	/* kept: saved again unchanged, through the API, still saved and still warned */
-	char body[600];
+	/* kept with a note: saved again unchanged, through the API, the reason in the value's
+	 * Ghi chú; still saved, still warned, the note there for the reviewer */
+	char body[800];
 	snprintf(body, sizeof body,
 	         "{\"version\": %ld, \"values\": {\"1.ke_hoach\": true, \"5.2.lop\": 3, "
 	         "\"5.2.nguoi\": 60000, \"2.bao\": 2, \"8.kinh_phi\": 1500000, \"i.text\": "
-	         "\"Nhà trường đã xây dựng kế hoạch\"}}",
+	         "\"Nhà trường đã xây dựng kế hoạch\"}, \"notes\": {\"5.2.nguoi\": \"" KEEP_NOTE
+	         "\"}}",
 	         version_of(SCHOOL));
 	r = req(&school, "POST", path_of("/api/v1", SCHOOL, "/report"), body, 1);
 	assert_int_equal(r.status, 200);
@@ -231,6 +234,11 @@ test_warns_keeps_and_lists(void **state)
 	assert_non_null(strstr(warned(j, "5.2.nguoi", "ratio"), RATIO_TEXT));
 	json_decref(j);
 	hc_resp_free(&r);
+	j = get_json(&district, path_of("/api/v1", SCHOOL, "/report"), 200);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(j, "notes"), "5.2.nguoi")),
+	        KEEP_NOTE);
+	json_decref(j);
 	/* the form's save of the same figures too */
 	enter(&school, SCHOOL, "/report", 3, 60000);
 

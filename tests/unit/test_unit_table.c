@@ -90,8 +90,17 @@ test_headings_unique(void **state)
 	        "bồi dưỡng nâng cao trình độ ngoại ngữ, tin học — Số lượt người tham gia");
 	it = template_item(tpl, "2.bao");
 	assert_string_equal(cols[it->col].line, "Số bài viết trên các báo");
+	/* the template's ratios as columns: participants per class of each kind of class */
 	const utab_ratio_t *r;
-	assert_int_equal(utab_template_ratios(tpl, &r), 0); /* not connected yet */
+	size_t nr = utab_template_ratios(tpl, &a, &r);
+	assert_int_equal(nr, 7);
+	size_t k = 0;
+	while (k < nr && strcmp(r[k].key, "5.2.nguoi/5.2.lop") != 0)
+		k++;
+	assert_true(k < nr);
+	assert_int_equal(r[k].num, template_item(tpl, "5.2.nguoi")->col);
+	assert_int_equal(r[k].den, template_item(tpl, "5.2.lop")->col);
+	assert_non_null(strstr(r[k].label, "mỗi lớp"));
 	arena_free(&a);
 	template_free(tpl);
 }
