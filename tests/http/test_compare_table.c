@@ -486,7 +486,7 @@ test_xlsx_and_csv(void **state)
 	r = get("/campaigns/%lld/units/31/table?depth=2&format=csv", (long long)cid);
 	assert_int_equal(r.status, 200);
 	char *copy;
-	const char *lines[4000];
+	const char *lines[4000] = {0};
 	size_t nl = csv_lines(buf_cstr(&r.body), &copy, lines, 4000);
 	assert_int_equal(nl, n + 1);
 	static char f[80][400];
@@ -519,7 +519,7 @@ test_matrix_headings(void **state)
 	hc_resp_t r = get("/campaigns/%lld/units/31/matrix?format=csv", (long long)cid);
 	assert_int_equal(r.status, 200);
 	char *copy;
-	const char *lines[4000];
+	const char *lines[4000] = {0};
 	size_t nl = csv_lines(buf_cstr(&r.body), &copy, lines, 4000);
 	assert_true(nl > 10);
 	static char f[80][400];
