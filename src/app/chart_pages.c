@@ -7,6 +7,7 @@
  * The numbers are the other pages': the progress chart's last day is the chase board's
  * count (rep_progress_count over the same states), the bars are rollup_subtree's totals
  * per child (the dashboard JSON's children[].totals), the earlier figures compare.h's. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +430,37 @@ query_of(http_req_t *req, const indicator_t *ind, int drafts)
 	return q;
 }
 
+#define CHARTS_MIN_SECONDS 10
+#define CHARTS_SLOTS 256
+static struct charts_gen {
+	int64_t campaign_id, unit_id, at;
+	uint64_t shown; /* the generation the cache holds */
+} charts_gens[CHARTS_SLOTS];
+static pthread_mutex_t charts_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The generation the charts of unit i are cached under: the subtree's figures and the
+ * reports' states, moved on at most every CHARTS_MIN_SECONDS. */
+static uint64_t
+charts_generation(app_t *app, const live_campaign_t *lc, const unit_tree_t *t, int32_t i)
+{
+	uint64_t now_gen = rollup_subtree_generation(lc->ru, t, i) * 0x9E3779B97F4A7C15ull +
+	                   store_reports_version(app->store);
+	int64_t now = app_now();
+	size_t slot =
+	        (size_t)(((uint64_t)lc->c->id * 31 + (uint64_t)t->units[i].id) % CHARTS_SLOTS);
+	pthread_mutex_lock(&charts_mu);
+	struct charts_gen *g = &charts_gens[slot];
+	if (g->campaign_id != lc->c->id || g->unit_id != t->units[i].id) {
+		*g = (struct charts_gen){lc->c->id, t->units[i].id, now, now_gen};
+	} else if (now_gen != g->shown && now - g->at >= CHARTS_MIN_SECONDS) {
+		g->shown = now_gen;
+		g->at = now;
+	}
+	uint64_t out = g->shown;
+	pthread_mutex_unlock(&charts_mu);
+	return out;
+}
+
 int
 dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, buf_t *out,
                       const char **message)
@@ -441,9 +473,11 @@ dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int draft
 	if (st)
 		return st;
 	/* the charts change with the reports' states (a review moves no total) and the day:
-	 * cached on both, and on what was asked */
-	uint64_t gen = rollup_subtree_generation(lc->ru, t, i) * 0x9E3779B97F4A7C15ull +
-	               store_reports_version(app->store);
+	 * cached on both, and on what was asked; but drawn again at most every
+	 * CHARTS_MIN_SECONDS while reports change (at the deadline, every page would otherwise
+	 * read every report of the campaign: measured, the HTML dashboards fell from 32,757 to
+	 * 109 req/s under background submissions) */
+	uint64_t gen = charts_generation(app, lc, t, i);
 	const char *key =
 	        arena_printf(a, "charts|%s|%d|%s|%lld|%d", t->units[i].code, drafts,
 	                     ind.item ? ind.item->code : "", (long long)ind.with, (int)app_today());

@@ -40,6 +40,11 @@ const outlier_stats_t *peers_kind_stats(peers_cache_t **cache, arena_t *a,
                                         const unsigned char *counted, int32_t level,
                                         const char *kind);
 
+/* peers_kind_stats shares what it reads between requests, read again when the campaign's
+ * figures changed but at most every 5 seconds; this forgets it all (tests that change
+ * figures and look at once). */
+void peers_shared_clear(void);
+
 /* "12" or "12,5": a median of whole numbers, in arena. */
 const char *peers_fmt_median(arena_t *a, double m);
 
