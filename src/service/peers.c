@@ -187,13 +187,26 @@ peers_kind_stats(peers_cache_t **cache, arena_t *a, const live_campaign_t *lc, c
 	size_t n = 0;
 	int32_t top = campaign_issuer(lc->c, t);
 	outlier_stats_t *col = NULL;
+	int share = !counted;
 	if (level >= 0)
 		col = peers_stats(a, lc, t, counted, kind, level, t->units[level].end, &n);
-	if ((level < 0 || n < OUTLIER_MIN_PEERS) && top >= 0 && top != level)
-		col = peers_stats(a, lc, t, counted, kind, top, t->units[top].end, &n);
+	if ((level < 0 || n < OUTLIER_MIN_PEERS) && top >= 0 && top != level) {
+		/* the whole campaign's peers: shared under the issuer, so every small level
+		 * falling back to it (a ward's few schools) reads them once; a small level's own
+		 * scan is cheap and not kept */
+		share = 0;
+		outlier_stats_t *th = counted ? NULL : shared_get(a, lc, t, top, kind, nc);
+		if (th)
+			col = th;
+		else {
+			col = peers_stats(a, lc, t, counted, kind, top, t->units[top].end, &n);
+			if (!counted && col)
+				shared_put(lc, t, top, kind, nc, col);
+		}
+	}
 	if (col == NULL) /* no issuer on this tree: nobody to compare with */
 		col = peers_stats(a, lc, t, counted, kind, 0, 0, &n);
-	if (!counted && col)
+	if (share && col)
 		shared_put(lc, t, level, kind, nc, col);
 	peers_cache_t *k = arena_alloc(a, sizeof *k);
 	*k = (peers_cache_t){kind, level, col, *cache};
