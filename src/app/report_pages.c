@@ -116,13 +116,17 @@ warn_campaign_tree(void *ctx, int64_t id)
  * refusal, shown beside each value and in the API's "warnings". */
 static size_t
 report_warnings(http_req_t *req, const live_campaign_t *lc, int32_t i, const rep_values_t *v,
-                warn_t **out)
+                int template_only, warn_t **out)
 {
 	rep_ctx_t cx;
 	rep_ctx_of(req, &cx);
 	cmp_env_t *ce = arena_alloc(cx.arena, sizeof *ce);
 	*ce = (cmp_env_t){cx.store, cx.live, cx.arena, warn_campaign_tree, req, cx.actor};
-	warn_env_t env = {.arena = cx.arena, .tree = cx.tree, .lc = lc, .cmp = ce};
+	warn_env_t env = {.arena = cx.arena,
+	                  .tree = cx.tree,
+	                  .lc = lc,
+	                  .cmp = ce,
+	                  .template_only = template_only};
 	return warn_unit(&env, i, v, out);
 }
 
@@ -237,7 +241,7 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		memset(shown.has, 1, nc);
 	}
 	warn_t *warns = NULL;
-	size_t nwarns = (r->exists || fs) ? report_warnings(req, lc, i, &shown, &warns) : 0;
+	size_t nwarns = (r->exists || fs) ? report_warnings(req, lc, i, &shown, 0, &warns) : 0;
 	int changed = 0;
 	json_t *sections = json_array();
 	size_t idx = 0;
@@ -374,7 +378,7 @@ saved_message(const char *done)
 }
 
 static json_t *
-report_json(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r)
+report_json(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r, int after_write)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	const template_t *tpl = lc->c->tpl;
@@ -406,7 +410,9 @@ report_json(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t 
 	/* values far from usual: kept as entered, shown so the unit can check or explain them
 	 * (a level's figures are its totals: warned where they are shown, on its page) */
 	warn_t *w = NULL;
-	size_t nw = r->exists && !rep_is_level(t, i) ? report_warnings(req, lc, i, &r->v, &w) : 0;
+	size_t nw = r->exists && !rep_is_level(t, i)
+	                    ? report_warnings(req, lc, i, &r->v, after_write, &w)
+	                    : 0;
 	json_object_set_new(o, "warnings", warnings_json(w, nw));
 	return o;
 }
@@ -422,7 +428,7 @@ page_report(http_req_t *req)
 	if (rep_read_req(req, lc, i, &r) < 0)
 		return 500;
 	if (rep_is_api(req)) {
-		json_t *o = report_json(req, lc, i, &r);
+		json_t *o = report_json(req, lc, i, &r, 0);
 		json_object_set_new(o, "prefill", prefill_api(req, lc, i, &r));
 		return app_reply_json(req, 200, o);
 	}
@@ -705,7 +711,7 @@ redirect_done(http_req_t *req, live_campaign_t *lc, int32_t i, const char *done,
 			r = *written;
 		else if (rep_read_req(req, lc, i, &r) < 0)
 			return 500;
-		return app_reply_json(req, 200, report_json(req, lc, i, &r));
+		return app_reply_json(req, 200, report_json(req, lc, i, &r, 1));
 	}
 	char *loc = arena_printf(http_req_arena(req), "/campaigns/%lld/units/%s/report?done=%s",
 	                         (long long)lc->c->id, app_req_tree(req)->units[i].code, done);

@@ -232,9 +232,11 @@ warn_unit(warn_env_t *env, int32_t unit, const rep_values_t *v, warn_t **out)
 	if (!env->tree->units[unit].is_locality)
 		check_ranges(env->arena, tpl, v, &l);
 	check_ratios(env->arena, tpl, v, &l);
-	check_peers(env, unit, v, &l);
-	if (env->cmp != NULL)
-		check_previous(env, unit, v, &l);
+	if (!env->template_only) {
+		check_peers(env, unit, v, &l);
+		if (env->cmp != NULL)
+			check_previous(env, unit, v, &l);
+	}
 	if (l.n > 1)
 		qsort(l.w, l.n, sizeof *l.w, warn_cmp);
 	*out = l.w;

@@ -53,6 +53,9 @@ typedef struct warn_env {
 	 * not chosen yet; -1: none) */
 	peers_cache_t *peers;
 	int64_t previous_id;
+	/* 1: the template's own rules only (ranges, ratios): what a write's answer carries at
+	 * the deadline's rate; the peers and the previous campaign cost a campaign-wide read */
+	int template_only;
 } warn_env_t;
 
 /* The warnings on unit's values v (by the template's columns; a level's are its totals),

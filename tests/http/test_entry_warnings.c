@@ -232,9 +232,12 @@ test_warns_keeps_and_lists(void **state)
 	        json_integer_value(json_object_get(json_object_get(j, "values"), "5.2.nguoi")),
 	        60000);
 	assert_non_null(strstr(warned(j, "5.2.nguoi", "ratio"), RATIO_TEXT));
+	/* a write's answer carries the template's own rules only; the peers come on GET */
+	assert_string_equal(warned(j, "5.2.nguoi", "peers"), "");
 	json_decref(j);
 	hc_resp_free(&r);
 	j = get_json(&district, path_of("/api/v1", SCHOOL, "/report"), 200);
+	assert_string_not_equal(warned(j, "5.2.nguoi", "peers"), "");
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(j, "notes"), "5.2.nguoi")),
 	        KEEP_NOTE);
