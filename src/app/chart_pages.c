@@ -247,23 +247,6 @@ with_param(http_req_t *req, int64_t *id)
 	return 1;
 }
 
-static const unit_tree_t *
-req_campaign_tree(void *ctx, int64_t id)
-{
-	http_req_t *req = ctx;
-	unit_tree_t *t = app_campaign_tree(http_req_app(req), id);
-	app_req_keep_tree(req, t);
-	return t;
-}
-
-static void
-env_of(http_req_t *req, cmp_env_t *env)
-{
-	rep_ctx_t cx;
-	rep_ctx_of(req, &cx);
-	*env = (cmp_env_t){cx.store, cx.live, cx.arena, req_campaign_tree, req, cx.actor};
-}
-
 /* 0, or the status of a refused chi_tieu or with with *message. */
 static int
 indicator_build(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, indicator_t *ind,
@@ -301,7 +284,7 @@ indicator_build(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, ind
 	}
 	if (wp > 0) {
 		cmp_env_t env;
-		env_of(req, &env);
+		rep_cmp_env(req, &env);
 		cmp_current_t cur = {lc, t, i, drafts};
 		cmp_result_t res;
 		cmp_rc_t rc = cmp_build(&env, &cur, ind->with, &res);
@@ -442,7 +425,7 @@ with_choices(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, int64_
 {
 	arena_t *a = http_req_arena(req);
 	cmp_env_t env;
-	env_of(req, &env);
+	rep_cmp_env(req, &env);
 	cmp_current_t cur = {lc, app_req_tree(req), i, drafts};
 	cmp_choice_t *ch;
 	size_t n;

@@ -29,8 +29,8 @@ req_campaign_tree(void *ctx, int64_t id)
 	return t;
 }
 
-static void
-env_of(http_req_t *req, cmp_env_t *env)
+void
+rep_cmp_env(http_req_t *req, cmp_env_t *env)
 {
 	rep_ctx_t cx;
 	rep_ctx_of(req, &cx);
@@ -351,7 +351,7 @@ page_compare(http_req_t *req)
 	int32_t i = rep_req_unit(req);
 	int drafts = drafts_param(req);
 	cmp_env_t env;
-	env_of(req, &env);
+	rep_cmp_env(req, &env);
 	cmp_current_t cur = {lc, t, i, drafts};
 	int64_t with;
 	int wp = with_param(req, &with);
@@ -419,7 +419,7 @@ build_or_refuse(http_req_t *req, cmp_result_t *res, int *drafts)
 		return -1;
 	}
 	cmp_env_t env;
-	env_of(req, &env);
+	rep_cmp_env(req, &env);
 	*drafts = drafts_param(req);
 	cmp_current_t cur = {lc, app_req_tree(req), rep_req_unit(req), *drafts};
 	cmp_rc_t rc = cmp_build(&env, &cur, with, res);

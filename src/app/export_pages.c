@@ -165,6 +165,34 @@ matrix_row(void *ctx, size_t r, table_cell_t *row)
 		                              : (table_cell_t){TABLE_EMPTY, NULL, 0};
 }
 
+/* A table written row by row as CSV or XLSX (src/export/table.h), sent as the attachment
+ * name.csv / name.xlsx; a sheet XLSX refuses (too many rows) answers 400 with its reason. */
+int
+rep_reply_table(http_req_t *req, const table_t *tb, table_row_fn row, void *ctx, int csv,
+                const char *name)
+{
+	buf_t out = BUF_INIT;
+	char err[300];
+	int rc = 0;
+	if (csv)
+		table_write_csv_rows(tb, row, ctx, &out);
+	else
+		rc = table_write_xlsx_rows(tb, row, ctx, &out, err, sizeof err);
+	if (rc < 0) {
+		buf_free(&out);
+		app_error_page(req, 400, err);
+		return 0;
+	}
+	http_resp_header(req, "Content-Disposition",
+	                 arena_printf(http_req_arena(req), "attachment; filename=\"%s.%s\"", name,
+	                              csv ? "csv" : "xlsx"));
+	return http_reply_buf(
+	        req, 200,
+	        csv ? "text/csv; charset=utf-8"
+	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	        &out);
+}
+
 int
 page_export_matrix(http_req_t *req)
 {
@@ -210,24 +238,6 @@ page_export_matrix(http_req_t *req)
 	              NULL,
 	              rows,
 	              NULL};
-	buf_t out = BUF_INIT;
-	char err[300];
-	int rc = 0;
-	if (csv)
-		table_write_csv_rows(&tb, matrix_row, &m, &out);
-	else
-		rc = table_write_xlsx_rows(&tb, matrix_row, &m, &out, err, sizeof err);
-	if (rc < 0) {
-		buf_free(&out);
-		app_error_page(req, 400, err);
-		return 0;
-	}
-	http_resp_header(req, "Content-Disposition",
-	                 arena_printf(a, "attachment; filename=\"so-lieu-%d-%s.%s\"", lc->c->year,
-	                              t->units[i].code, csv ? "csv" : "xlsx"));
-	return http_reply_buf(
-	        req, 200,
-	        csv ? "text/csv; charset=utf-8"
-	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	        &out);
+	return rep_reply_table(req, &tb, matrix_row, &m, csv,
+	                       arena_printf(a, "so-lieu-%d-%s", lc->c->year, t->units[i].code));
 }

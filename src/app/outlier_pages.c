@@ -14,15 +14,6 @@
 /* Values listed (the worst); the count says how many there are in all. */
 #define OUTLIERS_SHOW 500
 
-static const unit_tree_t *
-campaign_tree_of(void *ctx, int64_t id)
-{
-	http_req_t *req = ctx;
-	unit_tree_t *t = app_campaign_tree(http_req_app(req), id);
-	app_req_keep_tree(req, t);
-	return t;
-}
-
 static const char *const rule_names[] = {"Khoảng thường gặp", "Tỉ số", "So với đơn vị cùng loại",
                                          "So với năm trước"};
 
@@ -47,9 +38,8 @@ page_outliers(http_req_t *req)
 		counted[k] = (unsigned char)rep_counted(st[k].status);
 	for (int32_t k = i + 1; k < t->units[i].end; k++)
 		only[k] = counted[k] && access_allowed(t, g, ng, ACT_REPORT_REVIEW, k);
-	rep_ctx_t cx;
-	rep_ctx_of(req, &cx);
-	cmp_env_t ce = {cx.store, cx.live, a, campaign_tree_of, req, cx.actor};
+	cmp_env_t ce;
+	rep_cmp_env(req, &ce);
 	warn_env_t env = {.arena = a, .tree = t, .lc = lc, .counted = counted, .cmp = &ce};
 	warn_row_t *rows;
 	size_t total;

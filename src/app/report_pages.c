@@ -103,15 +103,6 @@ rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t 
 
 /* ---------- outlier warnings (service/warnings.h) ---------- */
 
-static const unit_tree_t *
-warn_campaign_tree(void *ctx, int64_t id)
-{
-	http_req_t *req = ctx;
-	unit_tree_t *t = app_campaign_tree(http_req_app(req), id);
-	app_req_keep_tree(req, t);
-	return t;
-}
-
 /* Warnings on unit i's values as shown (a level's: its totals), worst first: never a
  * refusal, shown beside each value and in the API's "warnings". */
 static size_t
@@ -121,7 +112,7 @@ report_warnings(http_req_t *req, const live_campaign_t *lc, int32_t i, const rep
 	rep_ctx_t cx;
 	rep_ctx_of(req, &cx);
 	cmp_env_t *ce = arena_alloc(cx.arena, sizeof *ce);
-	*ce = (cmp_env_t){cx.store, cx.live, cx.arena, warn_campaign_tree, req, cx.actor};
+	rep_cmp_env(req, ce);
 	warn_env_t env = {.arena = cx.arena,
 	                  .tree = cx.tree,
 	                  .lc = lc,

@@ -5,6 +5,8 @@
 
 #include "app/reporting.h"
 #include "service/chase.h"
+#include "service/compare.h"
+#include "export/table.h"
 
 #define VN_OFFSET (7 * 3600) /* deadlines are local days (UTC+7) */
 
@@ -56,5 +58,14 @@ int dashboard_child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32
  * the HTTP status of a refused parameter (chi_tieu, with) with *message. */
 int dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, buf_t *out,
                           const char **message /* OUT */);
+
+/* The comparison service's environment for the request (service/compare.h): its store,
+ * live roll-ups, arena and actor; the trees of other campaigns kept by the request until it
+ * completes (src/app/compare_pages.c). */
+void rep_cmp_env(http_req_t *req, cmp_env_t *env /* OUT */);
+/* A table written row by row as CSV or XLSX, sent as the attachment name.csv / .xlsx (400
+ * with the writer's reason when the sheet refuses) (src/app/export_pages.c). */
+int rep_reply_table(http_req_t *req, const table_t *tb, table_row_fn row, void *ctx, int csv,
+                    const char *name);
 
 #endif

@@ -227,26 +227,9 @@ reply_export(http_req_t *req, live_campaign_t *lc, int32_t i, const utab_t *tb,
 	              NULL,
 	              tb->nrows,
 	              NULL};
-	buf_t out = BUF_INIT;
-	char err[300];
-	int rc = 0;
-	if (csv)
-		table_write_csv_rows(&tt, export_row, &e, &out);
-	else
-		rc = table_write_xlsx_rows(&tt, export_row, &e, &out, err, sizeof err);
-	if (rc < 0) {
-		buf_free(&out);
-		app_error_page(req, 400, err);
-		return 0;
-	}
-	http_resp_header(req, "Content-Disposition",
-	                 arena_printf(a, "attachment; filename=\"bang-so-sanh-%d-%s.%s\"",
-	                              lc->c->year, t->units[i].code, csv ? "csv" : "xlsx"));
-	return http_reply_buf(
-	        req, 200,
-	        csv ? "text/csv; charset=utf-8"
-	            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	        &out);
+	return rep_reply_table(
+	        req, &tt, export_row, &e, csv,
+	        arena_printf(a, "bang-so-sanh-%d-%s", lc->c->year, t->units[i].code));
 }
 
 /* ---------- JSON ---------- */
