@@ -75,12 +75,60 @@ test_bounded(void **state)
 	pagecache_free(pc);
 }
 
+/* The keys of a campaign's busy dashboards (HTML, JSON and charts of ~160 units) all stay
+ * when their bytes fit: with one slot per hash a fifth of them evicted each other on every
+ * read. When the bound is reached, the fragments read least recently go first. */
+static void
+test_many_keys_and_lru(void **state)
+{
+	(void)state;
+	enum { N = 480, FRAG = 1000 };
+	pagecache_t *pc = pagecache_new(N * (FRAG + 64));
+	char data[FRAG], key[48];
+	memset(data, 'y', sizeof data);
+	buf_t b = BUF_INIT;
+	static const char *const kinds[] = {"html", "json", "charts"};
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof key, "%s|%03d|0|0", kinds[i % 3], i / 3);
+		pagecache_put(pc, key, 5, data, sizeof data);
+	}
+	int hits = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof key, "%s|%03d|0|0", kinds[i % 3], i / 3);
+		hits += pagecache_get(pc, key, 5, &b);
+	}
+	assert_int_equal(hits, N);
+	/* read the first ten again, then add more than the bound holds: those ten stay longer
+	 * than the ones never read since they went in */
+	for (int i = 0; i < 10; i++) {
+		snprintf(key, sizeof key, "%s|%03d|0|0", kinds[i % 3], i / 3);
+		assert_int_equal(pagecache_get(pc, key, 5, &b), 1);
+	}
+	for (int i = 0; i < 40; i++) {
+		snprintf(key, sizeof key, "new|%03d", i);
+		pagecache_put(pc, key, 5, data, sizeof data);
+	}
+	for (int i = 0; i < 10; i++) {
+		snprintf(key, sizeof key, "%s|%03d|0|0", kinds[i % 3], i / 3);
+		assert_int_equal(pagecache_get(pc, key, 5, &b), 1);
+	}
+	int old = 0;
+	for (int i = 10; i < 60; i++) {
+		snprintf(key, sizeof key, "%s|%03d|0|0", kinds[i % 3], i / 3);
+		old += pagecache_get(pc, key, 5, &b);
+	}
+	assert_true(old < 50); /* some of the unread ones made room */
+	buf_free(&b);
+	pagecache_free(pc);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_generation_and_key),
 	        cmocka_unit_test(test_bounded),
+	        cmocka_unit_test(test_many_keys_and_lru),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
