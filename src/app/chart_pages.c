@@ -43,25 +43,29 @@ static struct {
 } states_cache;
 static pthread_mutex_t states_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* The states of units i..end-1 (st[k - i] is unit k's), copied from the shared array: a
+ * province's charts copy its own ~1,100 units, not the nation's 71,000 (copying them all
+ * on every drawing was half the HTML dashboards' time). */
 static rep_unit_state_t *
-shared_states(http_req_t *req, live_campaign_t *lc)
+shared_states(http_req_t *req, live_campaign_t *lc, int32_t i, int32_t end)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	int64_t now = app_now();
-	rep_unit_state_t *out = arena_alloc(a, (size_t)t->n * sizeof *out);
+	size_t n = (size_t)(end - i);
+	rep_unit_state_t *out = arena_alloc(a, (n ? n : 1) * sizeof *out);
 	pthread_mutex_lock(&states_mu);
 	int hit = states_cache.st && states_cache.campaign_id == lc->c->id &&
 	          states_cache.tree_generation == t->generation &&
 	          states_cache.tree_from == t->from && states_cache.n == t->n &&
 	          now - states_cache.at < STATES_SECONDS && now >= states_cache.at;
 	if (hit)
-		memcpy(out, states_cache.st, (size_t)t->n * sizeof *out);
+		memcpy(out, states_cache.st + i, n * sizeof *out);
 	pthread_mutex_unlock(&states_mu);
 	if (hit)
 		return out;
 	rep_unit_state_t *fresh = rep_load_states(req, lc);
-	memcpy(out, fresh, (size_t)t->n * sizeof *out);
+	memcpy(out, fresh + i, n * sizeof *out);
 	rep_unit_state_t *copy = xmalloc((size_t)t->n * sizeof *copy);
 	memcpy(copy, fresh, (size_t)t->n * sizeof *copy);
 	pthread_mutex_lock(&states_mu);
@@ -82,8 +86,8 @@ progress_build(http_req_t *req, live_campaign_t *lc, int32_t i, progress_t *p)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	const campaign_t *c = lc->c;
-	rep_unit_state_t *st = shared_states(req, lc);
 	int32_t end = t->units[i].end;
+	rep_unit_state_t *st = shared_states(req, lc, i, end);
 	rep_progress_count(c, t, st, i, end, &p->now);
 	/* when each counted report was sent and each approved one approved (the last review
 	 * of a report approved is its approval) */
@@ -94,16 +98,16 @@ progress_build(http_req_t *req, live_campaign_t *lc, int32_t i, progress_t *p)
 		int32_t d = campaign_due(c, t, k);
 		if (d > due)
 			due = d;
-		if (!rep_counted(st[k].status))
+		if (!rep_counted(st[k - i].status))
 			continue;
-		int64_t at = st[k].submitted_at ? st[k].submitted_at : st[k].updated_at;
+		int64_t at = st[k - i].submitted_at ? st[k - i].submitted_at : st[k - i].updated_at;
 		int32_t sd = chase_day(at);
 		if (!first || sd < first)
 			first = sd;
 		if (sd > last)
 			last = sd;
-		if (!strcmp(st[k].status, "approved")) {
-			int64_t rat = st[k].reviewed_at ? st[k].reviewed_at : at;
+		if (!strcmp(st[k - i].status, "approved")) {
+			int64_t rat = st[k - i].reviewed_at ? st[k - i].reviewed_at : at;
 			int32_t ad = chase_day(rat);
 			if (ad > last)
 				last = ad;
@@ -132,13 +136,13 @@ progress_build(http_req_t *req, live_campaign_t *lc, int32_t i, progress_t *p)
 	memset(p->submitted, 0, p->nd * sizeof(int64_t));
 	memset(p->approved, 0, p->nd * sizeof(int64_t));
 	for (int32_t k = i; k < end; k++) {
-		if (!campaign_expects(c, t, k) || !rep_counted(st[k].status))
+		if (!campaign_expects(c, t, k) || !rep_counted(st[k - i].status))
 			continue;
-		int64_t at = st[k].submitted_at ? st[k].submitted_at : st[k].updated_at;
+		int64_t at = st[k - i].submitted_at ? st[k - i].submitted_at : st[k - i].updated_at;
 		int32_t sd = chase_day(at) - lo;
 		p->submitted[sd < 0 ? 0 : sd]++;
-		if (!strcmp(st[k].status, "approved")) {
-			int32_t ad = chase_day(st[k].reviewed_at ? st[k].reviewed_at : at) - lo;
+		if (!strcmp(st[k - i].status, "approved")) {
+			int32_t ad = chase_day(st[k - i].reviewed_at ? st[k - i].reviewed_at : at) - lo;
 			p->approved[ad < 0 ? 0 : ad]++;
 		}
 	}

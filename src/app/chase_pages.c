@@ -221,7 +221,7 @@ rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_sta
 	chase_counts_t n = {0};
 	for (int32_t k = from; k < to; k++)
 		if (campaign_expects(c, t, k))
-			count_unit(&n, &st[k], campaign_due(c, t, k));
+			count_unit(&n, &st[k - from], campaign_due(c, t, k));
 	*out = (rep_progress_t){
 	        .expected = n.expected,
 	        .submitted = n.t[T_ONTIME] + n.t[T_LATE],

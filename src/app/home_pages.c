@@ -106,7 +106,7 @@ card_campaign(const store_campaign_t *sc, void *p)
 			st = rep_load_states(req, &tmp);
 		}
 		rep_progress_t pg;
-		rep_progress_count(c, t, st, j, t->units[j].end, &pg);
+		rep_progress_count(c, t, st + j, j, t->units[j].end, &pg);
 		if (pg.expected == 0)
 			continue;
 		json_array_append_new(

@@ -147,7 +147,7 @@ level_missing(http_req_t *req, live_campaign_t *lc, int32_t i, rep_progress_t *p
 {
 	const unit_tree_t *t = app_req_tree(req);
 	rep_unit_state_t *st = rep_load_states(req, lc);
-	rep_progress_count(lc->c, t, st, i + 1, t->units[i].end, pg);
+	rep_progress_count(lc->c, t, st + i + 1, i + 1, t->units[i].end, pg);
 	json_t *list = json_array();
 	if (pg->missing == 0)
 		return list;

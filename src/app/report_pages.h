@@ -31,7 +31,7 @@ rep_unit_state_t *rep_load_states(http_req_t *req, live_campaign_t *lc);
 int rep_late(int32_t due, int64_t submitted_at);
 
 /* The chase board's counts (chase_pages.c) over the units from..to-1 of tree t that
- * campaign c expects, st from rep_load_states: timeliness (on time, late, missing: no
+ * campaign c expects, st[k - from] unit k's state (rep_load_states's array + from): timeliness (on time, late, missing: no
  * counted report) and review (waiting, returned, approved); submitted = on_time + late. */
 typedef struct rep_progress {
 	int64_t expected, submitted, on_time, late, missing, waiting, returned, approved;
