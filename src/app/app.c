@@ -331,6 +331,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
 	app->review_cache = review_cache_new();
+	app->unread_cache = unread_cache_new();
 	app->writer = writer_start(app->store, 0);
 	if (app->writer == NULL) {
 		snprintf(err, errlen, "Không khởi động được luồng ghi dữ liệu.");
@@ -687,6 +688,7 @@ app_close(app_t *app)
 	free(app->touches);
 	rep_live_free(app->live);
 	review_cache_free(app->review_cache);
+	unread_cache_free(app->unread_cache);
 	unit_tree_unref(app->tree);
 	for (int k = 0; k < APP_TREES; k++)
 		if (app->trees[k])

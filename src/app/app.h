@@ -68,6 +68,7 @@ typedef struct app {
 	const struct mail_config *mail;
 	struct mailer *mailer;
 	struct review_cache *review_cache; /* the menu's "Chờ duyệt (N)" (review_pages.c) */
+	struct unread_cache *unread_cache; /* the bell's count per user (notice_pages.c) */
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -433,6 +434,8 @@ void review_cache_free(struct review_cache *c);
 /* Reports' review states changed by this user's action: the menu's count is read again at
  * the next page (it is otherwise read at most every 2 seconds while reports change). */
 void review_cache_changed(app_t *app);
+struct unread_cache *unread_cache_new(void);
+void unread_cache_free(struct unread_cache *c);
 /* 1 when the request's user may open level i's review queue. */
 int review_queue_allowed(http_req_t *req, int32_t i);
 /* end of the review queue */

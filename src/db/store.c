@@ -732,3 +732,9 @@ store_reports_version(store_t *st)
 {
 	return st->ops->reports_version(st);
 }
+
+uint64_t
+store_notices_version(store_t *st)
+{
+	return st->ops->notices_version(st);
+}

@@ -691,6 +691,8 @@ int store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t un
  * while it said v is current while it still says v. Another process's writes do not move
  * it: whoever caches on it must also bound how long an answer is trusted. */
 uint64_t store_reports_version(store_t *st);
+/* The same for notices and their read marks (the bell's unread count). */
+uint64_t store_notices_version(store_t *st);
 
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
@@ -849,6 +851,7 @@ typedef struct store_ops {
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
 	uint64_t (*reports_version)(store_t *st);
+	uint64_t (*notices_version)(store_t *st);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 	/* notifications */
 	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),

@@ -1006,6 +1006,9 @@ typedef struct sqlite_store {
 	/* store_reports_version (writer): as identity_version, for reports and campaigns */
 	_Atomic uint64_t reports_version;
 	int reports_dirty;
+	/* store_notices_version (writer): as identity_version, for notices and read marks */
+	_Atomic uint64_t notices_version;
+	int notices_dirty;
 } sqlite_store_t;
 
 /* The store: the writer connection and the readers opened so far. */
@@ -1371,6 +1374,11 @@ on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowi
 		s->reports_dirty = 1;
 		atomic_fetch_add(&s->reports_version, 1);
 	}
+	/* the bell's count */
+	if (!strcmp(table, "notices") || !strcmp(table, "notice_reads")) {
+		s->notices_dirty = 1;
+		atomic_fetch_add(&s->notices_version, 1);
+	}
 }
 
 static void
@@ -1384,6 +1392,10 @@ on_tx_end(void *p)
 	if (s->reports_dirty) { /* the review queue's count */
 		s->reports_dirty = 0;
 		atomic_fetch_add(&s->reports_version, 1);
+	}
+	if (s->notices_dirty) {
+		s->notices_dirty = 0;
+		atomic_fetch_add(&s->notices_version, 1);
 	}
 }
 
@@ -3465,6 +3477,10 @@ sq_notice_mark_read(store_t *st, int64_t user_id, const int64_t *units, size_t n
 	else
 		sqlite3_bind_text(q, 2, ids, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, now);
+	/* notice_reads is WITHOUT ROWID: no update hook sees it, so the bell's version moves
+	 * here (and again when the transaction ends) */
+	s->notices_dirty = 1;
+	atomic_fetch_add(&s->notices_version, 1);
 	int ret = write_locked(s, q, "đánh dấu đã đọc", 0);
 	free(ids);
 	return ret;
@@ -4474,6 +4490,12 @@ sq_reports_version(store_t *st)
 	return atomic_load(&wr(st)->reports_version);
 }
 
+static uint64_t
+sq_notices_version(store_t *st)
+{
+	return atomic_load(&wr(st)->notices_version);
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -4586,6 +4608,7 @@ static const store_ops_t sqlite_ops = {
         /* the review queue */
         .reports_waiting = sq_reports_waiting,
         .reports_version = sq_reports_version,
+        .notices_version = sq_notices_version,
 };
 
 int
