@@ -193,7 +193,8 @@ const char *http_cookie_get(const char *header, const char *name, arena_t *a);
 #define HTTP_MAX_ROUTE_PARAMS 8
 typedef struct http_match {
 	const http_route_t *route; /* first route (table order) matching method and path */
-	unsigned allow;            /* methods of every route whose pattern matches the path */
+	unsigned allow;            /* when none matched: the methods of every route whose
+	                              pattern matches the path (0 when one matched) */
 	size_t n;                  /* captured route parameters (names/values in the arena) */
 	const char *names[HTTP_MAX_ROUTE_PARAMS];
 	const char *values[HTTP_MAX_ROUTE_PARAMS];

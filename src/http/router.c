@@ -66,12 +66,17 @@ http_route_find(const http_route_t *routes, size_t nroutes, unsigned method, con
 		size_t k;
 		if (!http_route_match(r->pattern, path, NULL, NULL, NULL, 0, &k))
 			continue;
-		m->allow |= r->method;
-		if (m->route == NULL && method != 0 && (r->method & method) != 0) {
+		if (method != 0 && (r->method & method) != 0) {
+			/* the first in table order wins; the rest are read only to say which
+			 * methods the path has when none matched (a scan of every route on each
+			 * request was a twentieth of a cached dashboard's time) */
 			m->route = r;
+			m->allow = 0;
 			http_route_match(r->pattern, path, a, m->names, m->values,
 			                 HTTP_MAX_ROUTE_PARAMS, &m->n);
+			return 0;
 		}
+		m->allow |= r->method;
 	}
-	return m->route != NULL ? 0 : -1;
+	return -1;
 }
