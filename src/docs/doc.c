@@ -645,9 +645,11 @@ doc_place_date(const doc_t *d, buf_t *out)
 }
 
 /* "14/9/2022", "03/10/2022", "05/01/2022": as references are written in the seeds. */
-static void
-ref_date(int32_t days, buf_t *out)
+void
+doc_cite_date(int32_t days, buf_t *out)
 {
+	if (days == 0)
+		return;
 	int y, m, dd;
 	text_civil_from_days(days, &y, &m, &dd);
 	buf_printf(out, "%02d/%s%d/%d", dd, m <= 2 ? "0" : "", m, y);
@@ -670,20 +672,72 @@ lower_first(const char *s, buf_t *out)
 }
 
 void
-doc_reference(const doc_t *d, const char *issuer, buf_t *out)
+doc_number_symbol(int number, const char *symbol, buf_t *out)
 {
-	buf_printf(out, "%s số ", doc_kind_name(d->kind));
-	if (d->number > 0)
-		buf_printf(out, "%d/", d->number);
+	if (number > 0)
+		buf_printf(out, "%02d/", number);
 	else
-		buf_puts(out, "…/");
-	doc_symbol(d, out);
-	if (d->date) {
+		buf_puts(out, DOC_BLANK_NUMBER "/");
+	buf_puts(out, symbol ? symbol : "");
+}
+
+void
+doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date,
+             const char *issuer, buf_t *out)
+{
+	buf_printf(out, "%s số ", doc_kind_name(kind));
+	doc_number_symbol(number, symbol, out);
+	if (date) {
 		buf_puts(out, " ngày ");
-		ref_date(d->date, out);
+		doc_cite_date(date, out);
 	}
 	if (issuer && *issuer)
 		buf_printf(out, " của %s", issuer);
+}
+
+void
+doc_cite(const doc_t *d, const char *issuer, buf_t *out)
+{
+	buf_t sym = BUF_INIT;
+	doc_symbol(d, &sym);
+	doc_citation(d->kind, d->number, buf_cstr(&sym), d->date, issuer, out);
+	buf_free(&sym);
+}
+
+void
+doc_annex_reference(const doc_t *d, const char *issuer, buf_t *out)
+{
+	buf_puts(out, "(Kèm theo ");
+	doc_cite(d, issuer, out);
+	buf_putc(out, ')');
+}
+
+void
+doc_cite_short(const doc_t *d, buf_t *out)
+{
+	buf_printf(out, "%s ", doc_kind_name(d->kind));
+	if (d->number > 0)
+		buf_printf(out, "%02d/", d->number);
+	doc_symbol(d, out);
+}
+
+const char *
+doc_running_name(arena_t *a, const char *unit_name, int is_locality)
+{
+	if (!is_locality)
+		return unit_name;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "Ủy ban nhân dân ");
+	lower_first(unit_name, &b);
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+void
+doc_reference(const doc_t *d, const char *issuer, buf_t *out)
+{
+	doc_cite(d, issuer, out);
 	if (*d->subject) {
 		buf_puts(out, " về việc ");
 		lower_first(d->subject, out);
@@ -1094,11 +1148,8 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	doc_place_date(d, &b);
 	r->place_date = arena_strdup(a, buf_cstr(&b));
 	buf_reset(&b);
-	doc_symbol(d, &b);
-	r->meta_title = d->number > 0 ? arena_printf(a, "%s %d/%s: %s", doc_kind_name(d->kind),
-	                                             d->number, buf_cstr(&b), d->subject)
-	                              : arena_printf(a, "%s %s: %s", doc_kind_name(d->kind),
-	                                             buf_cstr(&b), d->subject);
+	doc_cite_short(d, &b);
+	r->meta_title = arena_printf(a, "%s: %s", buf_cstr(&b), d->subject);
 	buf_free(&b);
 	r->parent_body = upper(a, d->parent_body);
 	r->body = upper(a, d->body);

@@ -262,6 +262,74 @@ test_markup_and_model(void **state)
 	arena_free(&a);
 }
 
+/* One formatter for every citation: Decree 30 zero padding, blanks for a draft. */
+static void
+test_citation(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	buf_t b = BUF_INIT;
+	int32_t d28 = 19263; /* 2022-09-28 */
+	doc_citation(DOC_KH, 1, "KH-UBND", d28, "Ủy ban nhân dân quận Hải An", &b);
+	assert_string_equal(buf_cstr(&b),
+	                    "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An");
+	buf_reset(&b);
+	doc_citation(DOC_KH, 9, "KH-UBND", 0, NULL, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch số 09/KH-UBND");
+	buf_reset(&b);
+	doc_citation(DOC_BC, 10, "BC-UBND", 0, "", &b);
+	assert_string_equal(buf_cstr(&b), "Báo cáo số 10/BC-UBND");
+	buf_reset(&b);
+	doc_citation(DOC_CV, 2945, "UBND-GDĐT", 19261, NULL, &b);
+	assert_string_equal(buf_cstr(&b), "Công văn số 2945/UBND-GDĐT ngày 26/9/2022");
+	/* a draft: blanks where the number goes, as on its own number line */
+	buf_reset(&b);
+	doc_citation(DOC_KH, 0, "KH-UBND", 0, "Ủy ban nhân dân quận Hải An", &b);
+	assert_string_equal(buf_cstr(&b),
+	                    "Kế hoạch số       /KH-UBND của Ủy ban nhân dân quận Hải An");
+	buf_reset(&b);
+	doc_number_symbol(-3, "KH-UBND", &b);
+	assert_string_equal(buf_cstr(&b), "      /KH-UBND");
+	/* dates: day < 10 and months 1, 2 padded, as the seeds write them */
+	buf_reset(&b);
+	doc_cite_date(19268, &b); /* 2022-10-03 */
+	doc_cite_date(0, &b);
+	buf_putc(&b, ' ');
+	doc_cite_date(18997, &b); /* 2022-01-05 */
+	assert_string_equal(buf_cstr(&b), "03/10/2022 05/01/2022");
+
+	char *kh = variant("\"kind\":\"cv\",\"number\":2945,\"date\":\"2022-09-26\"",
+	                   "\"kind\":\"kh\",\"number\":1,\"date\":\"2022-09-28\"");
+	doc_t *k = parse_ok(&a, kh);
+	free(kh);
+	buf_reset(&b);
+	doc_annex_reference(k, doc_running_name(&a, "Quận Hải An", 1), &b);
+	assert_string_equal(buf_cstr(&b), "(Kèm theo Kế hoạch số 01/KH-UBND ngày 28/9/2022 của "
+	                                  "Ủy ban nhân dân quận Hải An)");
+	buf_reset(&b);
+	doc_cite_short(k, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch 01/KH-UBND");
+	docr_t *r = doc_render_model(k, NULL, &a);
+	assert_non_null(strstr(r->meta_title, "Kế hoạch 01/KH-UBND: "));
+	buf_reset(&b);
+	doc_reference(k, "Ủy ban nhân dân huyện Tiên Lãng", &b);
+	assert_non_null(strstr(buf_cstr(&b), "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban"));
+	/* derived plans cite their parent padded */
+	doc_t *child = doc_derive(k, 7, "Ủy ban nhân dân quận Hải An", &a);
+	assert_non_null(strstr(child->bases[0].text, "Thực hiện Kế hoạch số 01/KH-UBND ngày "
+	                                             "28/9/2022 của Ủy ban nhân dân quận Hải An"));
+	k->number = 0;
+	buf_reset(&b);
+	doc_cite_short(k, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch KH-UBND");
+	assert_string_equal(doc_running_name(&a, "Phòng Giáo dục và Đào tạo quận Hải An", 0),
+	                    "Phòng Giáo dục và Đào tạo quận Hải An");
+	assert_string_equal(doc_running_name(&a, "Đặc khu Bạch Long Vĩ", 1),
+	                    "Ủy ban nhân dân đặc khu Bạch Long Vĩ");
+	buf_free(&b);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -269,6 +337,7 @@ main(void)
 	        cmocka_unit_test(test_round_trip),
 	        cmocka_unit_test(test_errors_name_the_field),
 	        cmocka_unit_test(test_decree30_strings),
+	        cmocka_unit_test(test_citation),
 	        cmocka_unit_test(test_defaults_and_derive),
 	        cmocka_unit_test(test_markup_and_model),
 	};
