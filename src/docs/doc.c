@@ -682,8 +682,8 @@ doc_number_symbol(int number, const char *symbol, buf_t *out)
 }
 
 void
-doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date,
-             const char *issuer, buf_t *out)
+doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date, const char *issuer,
+             buf_t *out)
 {
 	buf_printf(out, "%s số ", doc_kind_name(kind));
 	doc_number_symbol(number, symbol, out);
@@ -1098,8 +1098,8 @@ add_duties(const doc_t *d, arena_t *a, plist_t *l)
 			if (nlines[i] == 0)
 				continue;
 			docr_para_t p = {DR_PARA, arena_alloc(a, 2 * sizeof(docr_run_t)), 2};
-			p.runs[0] = (docr_run_t){arena_printf(a, "- %s: ", d->duties[i].who.text), 0,
-			                         0};
+			p.runs[0] = (docr_run_t){arena_printf(a, "- %s: ", d->duties[i].who.text),
+			                         0, 0};
 			p.runs[1] = (docr_run_t){lines[i][0], 0, 0};
 			plist_add(l, a, p);
 		}

@@ -146,8 +146,8 @@ void doc_cite_date(int32_t date, buf_t *out);
  * number and symbol, then " ngày <date>" when date != 0 and " của <issuer>" when issuer is
  * neither NULL nor "" (issuer: the issuing body's name in running text, see
  * doc_running_name). */
-void doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date,
-                  const char *issuer, buf_t *out);
+void doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date, const char *issuer,
+                  buf_t *out);
 /* doc_citation of d (its kind, number, doc_symbol and date). */
 void doc_cite(const doc_t *d, const char *issuer, buf_t *out);
 /* The annex reference line under an annex's title: "(Kèm theo Kế hoạch số 01/KH-UBND ngày

@@ -46,8 +46,8 @@
  * for 13 pt ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO": 4065 twips) steps down to 12 pt (3752 twips),
  * as the PDF does. */
 #define HEAD_IND 0
-#define HEAD_LEFT_W TW(70.0)                               /* 3969 */
-#define HEAD_RIGHT_W (TEXT_W + 170 - HEAD_LEFT_W)          /* 5272 */
+#define HEAD_LEFT_W TW(70.0)                      /* 3969 */
+#define HEAD_RIGHT_W (TEXT_W + 170 - HEAD_LEFT_W) /* 5272 */
 /* "Độc lập - Tự do - Hạnh phúc" in bold 13 pt (Times New Roman / Liberation Serif). */
 #define MOTTO_W 3380
 /* Average advances in twips, to size the rule under the issuing body and to step a line

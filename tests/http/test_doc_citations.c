@@ -33,7 +33,7 @@ static app_t app;
 static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
-static ha_client_t admin;
+static ha_client_t admin, head; /* head: Hải An's district head (drafts) */
 
 /* The demo's issuers. */
 static const char *const issuers[] = {"315", "DT-PGDDT", "05812", "306"};
@@ -198,8 +198,10 @@ setup(void **state)
 	if (rc < 0)
 		return -1;
 	ha_user(&app, "quantri.vn", "VN", ROLE_ADMIN, PASSWORD);
+	ha_user(&app, "lanhdao.haian.cite", "306", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (ha_login(port, &admin, "quantri.vn", PASSWORD) != 303)
+	if (ha_login(port, &admin, "quantri.vn", PASSWORD) != 303 ||
+	    ha_login(port, &head, "lanhdao.haian.cite", PASSWORD) != 303)
 		return -1;
 	xmlInitParser();
 	return 0;
@@ -293,18 +295,21 @@ test_every_citation_padded(void **state)
 				snprintf(want, sizeof want, "Kế hoạch %s: Tổ chức", padded);
 				if (strncmp(buf_cstr(&title), want, strlen(want)))
 					fail_msg("PDF Title: %s", buf_cstr(&title));
-				snprintf(want, sizeof want, "<dc:title>Kế hoạch %s: Tổ chức", padded);
+				snprintf(want, sizeof want, "<dc:title>Kế hoạch %s: Tổ chức",
+				         padded);
 				assert_non_null(strstr(buf_cstr(&core), want));
 			}
 			if (id == bc) {
 				/* its legal basis: the plan by number, date and issuer */
 				char want[300];
 				snprintf(want, sizeof want,
-				         "Thực hiện Kế hoạch số %s ngày 28/9/2022 của Ủy ban nhân dân "
+				         "Thực hiện Kế hoạch số %s ngày 28/9/2022 của Ủy ban nhân "
+				         "dân "
 				         "quận Hải An về việc tổ chức",
 				         padded);
 				if (!strstr(buf_cstr(&text), want))
-					fail_msg("báo cáo PDF lacks \"%s\":\n%s", want, buf_cstr(&text));
+					fail_msg("báo cáo PDF lacks \"%s\":\n%s", want,
+					         buf_cstr(&text));
 				assert_non_null(strstr(buf_cstr(&xml), want));
 				snprintf(path, sizeof path, "/units/306/docs/%lld", id);
 				r = get(path);
@@ -412,7 +417,8 @@ test_duties_as_numbered_bodies(void **state)
 	buf_t xml = BUF_INIT;
 	snprintf(path, sizeof path, "/units/306/docs/%lld/docx", (long long)plan);
 	docx_of(path, "word/document.xml", &xml);
-	xmlDocPtr doc = xmlReadMemory(xml.data, (int)xml.len, "document.xml", NULL, XML_PARSE_NONET);
+	xmlDocPtr doc =
+	        xmlReadMemory(xml.data, (int)xml.len, "document.xml", NULL, XML_PARSE_NONET);
 	assert_non_null(doc);
 	char expr[700];
 	for (size_t k = 0; k < 4; k++) {
@@ -454,12 +460,105 @@ test_duties_as_numbered_bodies(void **state)
 	hc_resp_free(&r);
 }
 
+static void
+add(buf_t *b, const char *name, const char *value)
+{
+	CURL *c = curl_easy_init();
+	char *v = curl_easy_escape(c, value, 0);
+	buf_printf(b, "%s%s=%s", b->len ? "&" : "", name, v);
+	curl_free(v);
+	curl_easy_cleanup(c);
+}
+
+/* The editor without JavaScript: duties entered as one card per body, tasks one per line;
+ * a second card for the same body prints under the first's heading; the form shows each
+ * card with the number its heading prints with, the page's sheet prints the grouping. */
+static void
+test_duty_form_grouped(void **state)
+{
+	(void)state;
+	static const char *const fields[][2] = {
+	        {"kind", "kh"},
+	        {"body", "ỦY BAN NHÂN DÂN\r\nQUẬN HẢI AN"},
+	        {"body_abbr", "UBND"},
+	        {"place", "Hải An"},
+	        {"date", ""},
+	        {"subject", "Kế hoạch thử nhiệm vụ theo cơ quan"},
+	        {"text", "# III. TỔ CHỨC THỰC HIỆN\r\n[nhiệm vụ]\r\nKết thúc./."},
+	        {"duty_role_0", "chu_tri"},
+	        {"duty_who_0", "Phòng Giáo dục và Đào tạo quận"},
+	        {"duty_task_0", "- Hướng dẫn các trường.\r\n- Tổng hợp báo cáo."},
+	        {"duty_role_1", "phoi_hop"},
+	        {"duty_who_1", "Trung tâm Văn hóa thông tin và Thể thao quận"},
+	        {"duty_task_1", "Tuyên truyền về Tuần lễ."},
+	        {"duty_role_2", "chu_tri"},
+	        {"duty_who_2", "Phòng Giáo dục và Đào tạo quận"},
+	        {"duty_task_2", "Kiểm tra các Trung tâm học tập cộng đồng."},
+	        {"distribution", "Lưu: VT."},
+	        {"signer_tm", "ỦY BAN NHÂN DÂN"},
+	        {"signer_authority", "KT."},
+	        {"signer_head", "CHỦ TỊCH"},
+	        {"signer_position", "PHÓ CHỦ TỊCH"},
+	        {"signer_name", "Trần Thị Kim Oanh"},
+	};
+	buf_t b = BUF_INIT;
+	add(&b, "csrf", head.csrf);
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
+		add(&b, fields[k][0], fields[k][1]);
+	hc_resp_t r = ha_req(port, &head, "POST", "/units/306/docs", buf_cstr(&b), 0);
+	buf_free(&b);
+	if (r.status != 303)
+		fail_msg("create: %ld %s", r.status, body_of(&r));
+	char loc[300];
+	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
+	hc_resp_free(&r);
+	char path[300];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(loc, "?"), loc);
+	r = ha_req(port, &head, "GET", path, NULL, 0);
+	assert_int_equal(r.status, 200);
+	const char *h = body_of(&r);
+	/* the form: cards titled by the printed heading, the repeated body said so */
+	const char *c0 = strstr(h, "row-title\">1. Phòng Giáo dục và Đào tạo quận</div>");
+	const char *c1 =
+	        c0 ? strstr(c0, "row-title\">2. Trung tâm Văn hóa thông tin và Thể thao quận</div>")
+	           : NULL;
+	const char *c2 =
+	        c1 ? strstr(c1, "row-title\">1. Phòng Giáo dục và Đào tạo quận <span") : NULL;
+	if (!c2 ||
+	    strncmp(strstr(c2, "<span"), "<span class=\"muted\">(thêm nhiệm vụ, in chung đề mục 1)",
+	            strlen("<span class=\"muted\">(thêm nhiệm vụ, in chung đề mục 1)")))
+		fail_msg("duty cards not grouped by body:\n%s", h);
+	assert_non_null(strstr(c2, "row-title\">Đơn vị thực hiện mới</div>"));
+	assert_non_null(strstr(h, "mỗi dòng một nhiệm vụ"));
+	/* the task box holds the tasks one per line, and is tall enough for them */
+	assert_non_null(strstr(h, "name=\"duty_task_0\" rows=\"3\">- Hướng dẫn các trường.\n- Tổng "
+	                          "hợp báo cáo.</textarea>"));
+	hc_resp_free(&r);
+
+	/* the PDF: two numbered headings, the repeated body's task under the first */
+	buf_t text = BUF_INIT, title = BUF_INIT;
+	snprintf(path + strlen(path), sizeof path - strlen(path), "/pdf");
+	pdf_of(path, &text, &title);
+	const char *want =
+	        "III. TỔ CHỨC THỰC HIỆN 1. Phòng Giáo dục và Đào tạo quận - Hướng dẫn các "
+	        "trường. - Tổng hợp báo cáo. - Kiểm tra các Trung tâm học tập cộng đồng. "
+	        "2. Trung tâm Văn hóa thông tin và Thể thao quận Tuyên truyền về Tuần lễ. "
+	        "Kết thúc./.";
+	if (!strstr(buf_cstr(&text), want))
+		fail_msg("draft PDF:\n%s", buf_cstr(&text));
+	/* a draft's title carries no made-up number */
+	assert_non_null(strstr(buf_cstr(&title), "Kế hoạch KH-UBND: Kế hoạch thử"));
+	buf_free(&text);
+	buf_free(&title);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_citation_padded),
 	        cmocka_unit_test(test_duties_as_numbered_bodies),
+	        cmocka_unit_test(test_duty_form_grouped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

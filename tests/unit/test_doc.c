@@ -271,8 +271,9 @@ test_citation(void **state)
 	buf_t b = BUF_INIT;
 	int32_t d28 = 19263; /* 2022-09-28 */
 	doc_citation(DOC_KH, 1, "KH-UBND", d28, "Ủy ban nhân dân quận Hải An", &b);
-	assert_string_equal(buf_cstr(&b),
-	                    "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An");
+	assert_string_equal(
+	        buf_cstr(&b),
+	        "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An");
 	buf_reset(&b);
 	doc_citation(DOC_KH, 9, "KH-UBND", 0, NULL, &b);
 	assert_string_equal(buf_cstr(&b), "Kế hoạch số 09/KH-UBND");
@@ -391,7 +392,8 @@ test_duties_grouped(void **state)
 			assert_null(strchr(tx, '\n'));
 			if (j == 0)
 				assert_true(!strncmp(tx, want[k].first, strlen(want[k].first)));
-			assert_true(want[k].ntasks ? !strncmp(tx, "- ", 2) : strncmp(tx, "- ", 2) != 0);
+			assert_true(want[k].ntasks ? !strncmp(tx, "- ", 2)
+			                           : strncmp(tx, "- ", 2) != 0);
 		}
 	}
 	assert_true(!strncmp(ptext(&a, &r->paras[at]), "Kết thúc Tuần lễ yêu cầu",
