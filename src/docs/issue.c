@@ -245,8 +245,11 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 	} else {
 		rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by,
 		                       units, nunits, tasks, ntasks, &num, &version);
-		if (rc == 0 && notify_units(st, t, notify, d, t->units[issuer].name, id, num, year,
-		                            units, nunits, tasks, ntasks, now, by, &mails) < 0)
+		if (rc == 0 &&
+		    notify_units(st, t, notify, d,
+		                 doc_running_name(&a, t->units[issuer].name,
+		                                  t->units[issuer].is_locality),
+		                 id, num, year, units, nunits, tasks, ntasks, now, by, &mails) < 0)
 			rc = -1;
 		if (rc != 0)
 			store_tx_rollback(st);

@@ -33,7 +33,8 @@ static app_t app;
 static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
-static ha_client_t admin, head; /* head: Hải An's district head (drafts) */
+/* head: Hải An's district head (drafts); pgd: its Phòng GD&ĐT (has duties of the plan) */
+static ha_client_t admin, head, pgd;
 
 /* The demo's issuers. */
 static const char *const issuers[] = {"315", "DT-PGDDT", "05812", "306"};
@@ -199,9 +200,11 @@ setup(void **state)
 		return -1;
 	ha_user(&app, "quantri.vn", "VN", ROLE_ADMIN, PASSWORD);
 	ha_user(&app, "lanhdao.haian.cite", "306", ROLE_HEAD, PASSWORD);
+	ha_user(&app, "pgd.haian.cite", "HA-PGDDT", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ha_login(port, &admin, "quantri.vn", PASSWORD) != 303 ||
-	    ha_login(port, &head, "lanhdao.haian.cite", PASSWORD) != 303)
+	    ha_login(port, &head, "lanhdao.haian.cite", PASSWORD) != 303 ||
+	    ha_login(port, &pgd, "pgd.haian.cite", PASSWORD) != 303)
 		return -1;
 	xmlInitParser();
 	return 0;
@@ -325,6 +328,18 @@ test_every_citation_padded(void **state)
 		json_decref(j);
 	}
 	assert_true(ndocs >= 5);
+
+	/* the notice of the plan's duty to the Phòng GD&ĐT cites it in full */
+	hc_resp_t r = ha_req(port, &pgd, "GET", "/api/v1/notices", NULL, 0);
+	assert_int_equal(r.status, 200);
+	char want[300];
+	snprintf(want, sizeof want,
+	         "Theo Kế hoạch số %s ngày 28/9/2022 của Ủy ban nhân dân quận Hải An: Tổ chức",
+	         padded);
+	if (!strstr(body_of(&r), want))
+		fail_msg("notices lack \"%s\":\n%s", want, body_of(&r));
+	no_unpadded("notices", body_of(&r));
+	hc_resp_free(&r);
 }
 
 /* XPath over word/document.xml. */
