@@ -306,13 +306,7 @@ static const char *
 running_name(arena_t *a, const unit_tree_t *t, int32_t i)
 {
 	const unit_t *u = &t->units[i];
-	if (!u->is_locality || i == 0)
-		return u->name;
-	const char *n = u->name;
-	if (!strncmp(n, "Đ", strlen("Đ")))
-		return arena_printf(a, "Ủy ban nhân dân đ%s", n + strlen("Đ"));
-	char first = *n >= 'A' && *n <= 'Z' ? (char)(*n - 'A' + 'a') : *n;
-	return arena_printf(a, "Ủy ban nhân dân %c%s", first, *n ? n + 1 : "");
+	return doc_running_name(a, u->name, u->is_locality && i != 0);
 }
 
 /* A level's own offices: their officers hold their roles on the level (docs/access.md). */
