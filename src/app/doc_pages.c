@@ -2221,7 +2221,7 @@ task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today
 		                    json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s->id,
 		                              "subject", s->subject, "number", number_text(a, s, d),
 		                              "kind_name", kind_name_of(s->kind), "issuer",
-		                              issuer >= 0 ? t->units[issuer].name : ""));
+		                              issuer >= 0 ? running_name(a, t, issuer) : ""));
 	}
 	return o;
 }

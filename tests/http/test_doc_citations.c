@@ -340,6 +340,14 @@ test_every_citation_padded(void **state)
 		fail_msg("notices lack \"%s\":\n%s", want, body_of(&r));
 	no_unpadded("notices", body_of(&r));
 	hc_resp_free(&r);
+	/* and its list of tasks names the plan the same way */
+	r = ha_req(port, &pgd, "GET", "/units/HA-PGDDT/tasks", NULL, 0);
+	assert_int_equal(r.status, 200);
+	snprintf(want, sizeof want, "Kế hoạch số %s</a> của Ủy ban nhân dân quận Hải An", padded);
+	if (!strstr(body_of(&r), want))
+		fail_msg("tasks lack \"%s\":\n%s", want, body_of(&r));
+	no_unpadded("tasks", body_of(&r));
+	hc_resp_free(&r);
 }
 
 /* XPath over word/document.xml. */
