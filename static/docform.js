@@ -164,11 +164,14 @@
     if (!q) return;
     var words = q.split(/\s+/), taken = {};
     rows.forEach(function (r) { rowChecked(r).forEach(function (cb) { taken[cb.value] = 1; }); });
-    $$("input[type=checkbox]", rows[0]).forEach(function (cb) {
+    /* units first (what one usually looks for), then "every unit of a kind" */
+    var all = $$("input[type=checkbox]", rows[0]), kinds = [];
+    all.forEach(function (cb) {
       var f = fold(labelOf(cb));
-      if (choices.length < 15 && !taken[cb.value] &&
-          words.every(function (w) { return f.indexOf(w) >= 0; })) choices.push(cb);
+      if (taken[cb.value] || !words.every(function (w) { return f.indexOf(w) >= 0; })) return;
+      (/^kind:/.test(cb.value) ? kinds : choices).push(cb);
     });
+    choices = choices.concat(kinds).slice(0, 15);
     hit = 0;
     choices.forEach(function (cb, k) {
       var li = document.createElement("li");
