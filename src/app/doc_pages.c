@@ -198,15 +198,16 @@ doc_of(http_req_t *req, const store_doc_t *s)
 	return d;
 }
 
-/* "2945/UBND-GDĐT", or "Dự thảo" for a draft. */
+/* "2945/UBND-GDĐT", "01/KH-UBND" (doc_number_symbol), or "Dự thảo" for a draft. */
 static const char *
 number_text(arena_t *a, const store_doc_t *s, const doc_t *d)
 {
 	if (s->number <= 0 || d == NULL)
 		return "Dự thảo";
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%02d/", s->number);
-	doc_symbol(d, &b);
+	buf_t b = BUF_INIT, sym = BUF_INIT;
+	doc_symbol(d, &sym);
+	doc_number_symbol(s->number, buf_cstr(&sym), &b);
+	buf_free(&sym);
 	char *r = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return r;
@@ -305,13 +306,7 @@ static const char *
 running_name(arena_t *a, const unit_tree_t *t, int32_t i)
 {
 	const unit_t *u = &t->units[i];
-	if (!u->is_locality || i == 0)
-		return u->name;
-	const char *n = u->name;
-	if (!strncmp(n, "Đ", strlen("Đ")))
-		return arena_printf(a, "Ủy ban nhân dân đ%s", n + strlen("Đ"));
-	char first = *n >= 'A' && *n <= 'Z' ? (char)(*n - 'A' + 'a') : *n;
-	return arena_printf(a, "Ủy ban nhân dân %c%s", first, *n ? n + 1 : "");
+	return doc_running_name(a, u->name, u->is_locality && i != 0);
 }
 
 /* A level's own offices: their officers hold their roles on the level (docs/access.md). */
@@ -721,6 +716,17 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	json_object_set_new(f, "recipients", rows);
 	rows = json_array();
 	n = d->nduties < DOC_FORM_DUTIES ? d->nduties : DOC_FORM_DUTIES;
+	int *bno = arena_alloc(a, (n ? n : 1) * sizeof *bno), nbodies = 0;
+	for (size_t r = 0; r < n; r++) {
+		bno[r] = 0;
+		if (!*d->duties[r].who.text)
+			continue;
+		for (size_t j = 0; j < r && !bno[r]; j++)
+			if (!strcmp(d->duties[j].who.text, d->duties[r].who.text))
+				bno[r] = bno[j];
+		if (!bno[r])
+			bno[r] = ++nbodies;
+	}
 	for (size_t r = 0; r < DOC_FORM_DUTIES && r < n + 3; r++) {
 		const doc_duty_t *u = r < n ? &d->duties[r] : NULL;
 		snprintf(key, sizeof key, "duty_units_%zu", r);
@@ -741,6 +747,22 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 		snprintf(key, sizeof key, "duty_role_%zu", r);
 		set_err(row, "err_role", fv->errors, key);
 		json_object_set_new(row, "n", json_integer((json_int_t)r + 1));
+		/* grouped by body as printed: the body's number in "Tổ chức thực hiện", and
+		 * whether an earlier row already names it (its tasks print under that heading) */
+		if (u && bno[r]) {
+			json_object_set_new(row, "body_no", json_integer(bno[r]));
+			json_object_set_new(row, "has_body_no", json_true());
+			for (size_t j = 0; j < r; j++)
+				if (!strcmp(d->duties[j].who.text, u->who.text)) {
+					json_object_set_new(row, "cont", json_true());
+					break;
+				}
+		}
+		size_t lines = 1;
+		for (const char *ch = u ? u->task : ""; *ch; ch++)
+			lines += *ch == '\n';
+		json_object_set_new(row, "task_rows",
+		                    json_integer(lines + 1 < 3 ? 3 : (json_int_t)lines + 1));
 		json_array_append_new(rows, row);
 	}
 	json_object_set_new(f, "duties", rows);
@@ -2027,8 +2049,18 @@ page_doc_publish(http_req_t *req)
 	int rc = docs_publish(app->store, t, s.id, version, docs_today(app_now()), app_now(),
 	                      u ? u->id : 0, (int)number, &num, &app->notify, err, sizeof err);
 	if (rc == 0) {
+		/* "Kế hoạch 05/KH-UBND: …" (the one citation formatter) */
+		const char *cite = arena_printf(a, "số %02d", num);
+		doc_t *pd = doc_of(req, &s);
+		if (pd) {
+			buf_t cb = BUF_INIT;
+			pd->number = num;
+			doc_cite_short(pd, &cb);
+			cite = arena_strdup(a, buf_cstr(&cb));
+			buf_free(&cb);
+		}
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
-		          arena_printf(a, "số %d: %s", num, s.subject));
+		          arena_printf(a, "%s: %s", cite, s.subject));
 		return http_redirect(req, 303,
 		                     arena_printf(a, "/units/%s/docs/%lld?done=published",
 		                                  t->units[i].code, (long long)s.id));
@@ -2305,7 +2337,7 @@ task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today
 		                    json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s->id,
 		                              "subject", s->subject, "number", number_text(a, s, d),
 		                              "kind_name", kind_name_of(s->kind), "issuer",
-		                              issuer >= 0 ? t->units[issuer].name : ""));
+		                              issuer >= 0 ? running_name(a, t, issuer) : ""));
 	}
 	return o;
 }
