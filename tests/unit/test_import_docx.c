@@ -1,0 +1,269 @@
+/* Import of a Word draft (src/docs/import_docx.c).
+ *
+ * The fixture tests/data/docx/seed000.docx was made by LibreOffice Writer 7.4 (soffice
+ * --convert-to docx) from the text of seed 000 laid out as offices type it (header and
+ * signer blocks as borderless 2-column tables, bold headings, a word split across runs):
+ * tests/data/docx/make_seed000.py and SOURCE. Its fields must come back as the seed has
+ * them (seed000.expected.json, written by the same script from the same text).
+ * The hostile files (make_hostile.py) must each be refused with a Vietnamese reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "core/file.h"
+#include "docs/import_docx.h"
+#include "text/text.h"
+
+static char *
+slurp(const char *name, size_t *len)
+{
+	char path[512], err[300], *data;
+	snprintf(path, sizeof path, "%s/docx/%s", TEST_DATA_DIR, name);
+	if (file_read_all(path, 64u << 20, &data, len, err, sizeof err) < 0)
+		fail_msg("%s: %s", path, err);
+	return data;
+}
+
+static json_t *
+expected(void)
+{
+	size_t n;
+	char *s = slurp("seed000.expected.json", &n);
+	json_error_t je;
+	json_t *j = json_loadb(s, n, 0, &je);
+	free(s);
+	assert_non_null(j);
+	return j;
+}
+
+static void
+assert_field(json_t *got, json_t *want, const char *key)
+{
+	json_t *g = json_object_get(got, key), *w = json_object_get(want, key);
+	if (!json_equal(g, w)) {
+		char *gs = json_dumps(g, JSON_ENCODE_ANY), *ws = json_dumps(w, JSON_ENCODE_ANY);
+		print_error("field %s\n got:  %s\n want: %s\n", key, gs, ws);
+		free(gs);
+		free(ws);
+		fail();
+	}
+}
+
+static void
+test_seed000_fields(void **state)
+{
+	(void)state;
+	size_t n;
+	char *data = slurp("seed000.docx", &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	int rc = docx_import(data, n, &a, &r);
+	if (rc != DOCX_OK)
+		fail_msg("refused: %s", r.error);
+	json_t *got = doc_json(r.doc), *want = expected();
+	static const char *const keys[] = {"kind",      "date",       "year",    "body_abbr",
+	                                   "drafter_abbr", "parent_body", "body",    "place",
+	                                   "subject",   "bases",      "recipients", "text",
+	                                   "distribution", "signer"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		assert_field(got, want, keys[k]);
+	assert_int_equal(r.doc->number, 0); /* the seed leaves the number blank */
+	assert_int_equal(r.doc->nbases, 1);
+	assert_int_equal(r.doc->nrecipients, 6);
+	assert_int_equal(r.doc->ndistribution, 4);
+	/* the run split inside "ứng" came back whole */
+	assert_string_equal(r.doc->subject,
+	                    "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022");
+	/* everything in the file was placed: only the blank lines and rules are not */
+	for (size_t k = 0; k < r.nunrecognised; k++)
+		print_error("not recognised: %s\n", r.unrecognised[k]);
+	assert_int_equal(r.nunrecognised, 0);
+	/* and what was recognised is a valid document once the symbol says what it is */
+	doc_error_t errs[DOC_MAX_ERRORS];
+	size_t nerr = 0;
+	if (doc_validate(r.doc, errs, &nerr) < 0)
+		fail_msg("%s: %s", errs[0].field, errs[0].msg);
+	json_decref(got);
+	json_decref(want);
+	arena_free(&a);
+	free(data);
+}
+
+/* A docx written here with libzip around a given document.xml body. */
+static char *
+make_docx(const char *body_xml, size_t *len)
+{
+	static const char ct[] =
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas."
+	        "openxmlformats.org/package/2006/content-types\"><Default Extension=\"xml\" "
+	        "ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" "
+	        "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml."
+	        "document.main+xml\"/></Types>";
+	static const char rels[] =
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://"
+	        "schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+	        "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+	        "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+	char *doc;
+	assert_true(asprintf(&doc,
+	                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document "
+	                     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
+	                     "main\"><w:body>%s</w:body></w:document>",
+	                     body_xml) > 0);
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *buf = zip_source_buffer_create(NULL, 0, 0, &ze);
+	zip_t *z = zip_open_from_source(buf, ZIP_TRUNCATE, &ze);
+	assert_non_null(z);
+	zip_source_keep(buf);
+	const char *names[] = {"[Content_Types].xml", "_rels/.rels", "word/document.xml"};
+	const char *datas[] = {ct, rels, doc};
+	for (int k = 0; k < 3; k++)
+		assert_true(zip_file_add(z, names[k],
+		                         zip_source_buffer(z, datas[k], strlen(datas[k]), 0),
+		                         0) >= 0);
+	assert_int_equal(zip_close(z), 0);
+	zip_stat_t st;
+	assert_int_equal(zip_source_stat(buf, &st), 0);
+	char *out = malloc(st.size);
+	assert_int_equal(zip_source_open(buf), 0);
+	assert_int_equal(zip_source_read(buf, out, st.size), (zip_int64_t)st.size);
+	zip_source_close(buf);
+	zip_source_free(buf);
+	zip_error_fini(&ze);
+	free(doc);
+	*len = st.size;
+	return out;
+}
+
+#define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
+#define PB(t) "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
+#define PC(t) "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
+
+/* A kế hoạch typed without tables: parent body, body, number, date, title and subject,
+ * căn cứ lines, headings of every level, partial bold, a stray line after the name. */
+static void
+test_plan_without_tables(void **state)
+{
+	(void)state;
+	size_t n;
+	char *data = make_docx(
+	        P("UBND HUYỆN ĐẠI TỪ") P("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO") P("Số: 05/KH-PGDĐT")
+	                P("Đại Từ, ngày 05 tháng 10 năm 2022") PC("KẾ HOẠCH")
+	                        PC("Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022")
+	                                P("Căn cứ Công văn số 747/CV-PGDĐT-GDTX;") P(
+	                                        "Thực hiện chỉ đạo của UBND huyện;") PB("I. MỤC ĐÍCH")
+	                                        PB("1. Mục đích") PB("1.1. Chi tiết")
+	                                                "<w:p><w:r><w:t xml:space=\"preserve\">Nội dung </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>quan trọng</w:t></w:r><w:r><w:t xml:space=\"preserve\"> ở đây.</w:t></w:r></w:p>"
+	                                                        P("Nơi nhận:") P("- Như trên;") P(
+	                                                                "- Lưu: VT.") P("TRƯỞNG PHÒNG")
+	                                                                P("(Đã ký)") P("Hoàng Văn An")
+	                                                                        P("Ghi chú lạ cuối trang"),
+	        &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_OK);
+	const doc_t *d = r.doc;
+	assert_int_equal(d->kind, DOC_KH);
+	assert_int_equal(d->number, 5);
+	assert_string_equal(d->body_abbr, "PGDĐT");
+	assert_string_equal(d->parent_body, "UBND HUYỆN ĐẠI TỪ");
+	assert_string_equal(d->body, "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO");
+	assert_string_equal(d->place, "Đại Từ");
+	assert_int_equal(d->date, text_days_from_civil(2022, 10, 5));
+	assert_int_equal(d->year, 2022);
+	assert_string_equal(d->subject, "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022");
+	assert_int_equal(d->nbases, 2);
+	assert_string_equal(d->bases[1].text, "Thực hiện chỉ đạo của UBND huyện;");
+	assert_string_equal(d->text, "# I. MỤC ĐÍCH\n## 1. Mục đích\n### 1.1. Chi tiết\n"
+	                             "Nội dung **quan trọng** ở đây.");
+	assert_int_equal(d->ndistribution, 2);
+	assert_string_equal(d->distribution[1], "Lưu: VT.");
+	assert_string_equal(d->signer.position, "TRƯỞNG PHÒNG");
+	assert_string_equal(d->signer.name, "Hoàng Văn An");
+	assert_string_equal(d->signer.authority, "");
+	/* shown, not dropped */
+	assert_int_equal(r.nunrecognised, 1);
+	assert_string_equal(r.unrecognised[0], "Ghi chú lạ cuối trang");
+	arena_free(&a);
+	free(data);
+}
+
+/* Each hostile or malformed file is refused with a Vietnamese reason naming the cause. */
+static void
+test_hostile_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *says;
+	} cases[] = {
+	        {"hostile/bomb_huge.docx", "giải nén lớn hơn 20 MB"},
+	        {"hostile/bomb_lying.docx", "nhiều hơn kích thước khai báo"},
+	        {"hostile/entities.docx", "DOCTYPE/ENTITY"},
+	        {"hostile/xxe.docx", "DOCTYPE/ENTITY"},
+	        {"hostile/missing_part.docx", "thiếu phần nội dung chính"},
+	        {"hostile/not_zip.docx", "không phải tệp nén zip"},
+	        {"hostile/traversal.docx", "\"../\""},
+	        {"hostile/traversal_rels.docx", "\"../\""},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		size_t n;
+		char *data = slurp(cases[k].file, &n);
+		arena_t a = ARENA_INIT;
+		docx_result_t r;
+		int rc = docx_import(data, n, &a, &r);
+		print_message("%s: %s\n", cases[k].file, r.error);
+		assert_int_equal(rc, DOCX_REFUSED);
+		assert_null(r.doc);
+		if (strstr(r.error, cases[k].says) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[k].file, r.error, cases[k].says);
+		assert_non_null(strstr(r.error, "Hãy")); /* says what to do */
+		arena_free(&a);
+		free(data);
+	}
+	/* and the empty upload, and a truncated zip */
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	assert_int_equal(docx_import("", 0, &a, &r), DOCX_REFUSED);
+	assert_non_null(strstr(r.error, "rỗng"));
+	size_t n;
+	char *data = slurp("seed000.docx", &n);
+	assert_int_equal(docx_import(data, n / 2, &a, &r), DOCX_REFUSED);
+	assert_non_null(strstr(r.error, "hỏng"));
+	free(data);
+	/* a document.xml nested deeper than we allow (100 levels of content controls), and
+	 * deeper than libxml2 allows (300) */
+	for (int levels = 100; levels <= 300; levels += 200) {
+		buf_t deep = BUF_INIT;
+		for (int k = 0; k < levels; k++)
+			buf_puts(&deep, "<w:sdt><w:sdtContent>");
+		buf_puts(&deep, P("x"));
+		for (int k = 0; k < levels; k++)
+			buf_puts(&deep, "</w:sdtContent></w:sdt>");
+		data = make_docx(buf_cstr(&deep), &n);
+		assert_int_equal(docx_import(data, n, &a, &r), DOCX_REFUSED);
+		print_message("deep %d: %s\n", levels, r.error);
+		assert_non_null(strstr(r.error, levels == 100 ? "lồng nhau quá sâu" : "lồng quá sâu"));
+		free(data);
+		buf_free(&deep);
+	}
+	arena_free(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_seed000_fields),
+	        cmocka_unit_test(test_plan_without_tables),
+	        cmocka_unit_test(test_hostile_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
