@@ -327,6 +327,142 @@ find_main_part(pkg_t *k, arena_t *a, const char **part, docx_result_t *o)
 	return 1;
 }
 
+/* ---------------------------------------------------------------- styles */
+
+/* A paragraph or character style: bold and italic as set (-1 not set: look at basedOn),
+ * and its heading level (1-3 from outlineLvl 0-2 or the built-in name "heading N"). */
+typedef struct style {
+	const char *id, *based;
+	int b, i, level;
+} style_t;
+
+typedef struct styles {
+	style_t *v;
+	size_t n;
+} styles_t;
+
+static int
+tri(const xmlNode *rpr, const char *local)
+{
+	const xmlNode *p = child(rpr, local);
+	if (p == NULL)
+		return -1;
+	const char *v = attr(p, "val");
+	return v == NULL || (strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off"));
+}
+
+static const style_t *
+style_find(const styles_t *ss, const char *id)
+{
+	for (size_t k = 0; id && k < ss->n; k++)
+		if (!strcmp(ss->v[k].id, id))
+			return &ss->v[k];
+	return NULL;
+}
+
+/* which: 0 bold, 1 italic, 2 level; following basedOn (at most 16 hops: no cycles). */
+static int
+style_prop(const styles_t *ss, const char *id, int which)
+{
+	const style_t *s = style_find(ss, id);
+	for (int hop = 0; s && hop < 16; hop++, s = style_find(ss, s->based)) {
+		int v = which == 0 ? s->b : which == 1 ? s->i : s->level;
+		if (which < 2 ? v >= 0 : v > 0)
+			return v;
+	}
+	return which < 2 ? -1 : 0;
+}
+
+/* The part's relationship of the given type ("/styles"), resolved against the part's
+ * folder; NULL when none. Refused when the target is unsafe. */
+static int
+part_rel(pkg_t *k, arena_t *a, const char *part, const char *type, const char **out,
+         docx_result_t *o)
+{
+	*out = NULL;
+	const char *slash = strrchr(part, '/');
+	size_t dl = slash ? (size_t)(slash - part + 1) : 0;
+	const char *rels = arena_printf(a, "%.*s_rels/%s.rels", (int)dl, part, part + dl);
+	char *b;
+	size_t n;
+	int rc = pkg_read(k, rels, &b, &n, o);
+	if (rc <= 0)
+		return rc;
+	xmlDocPtr x = xml_parse(rels, b, n, o);
+	free(b);
+	if (x == NULL)
+		return DOCX_REFUSED;
+	size_t tl = strlen(type);
+	for (const xmlNode *c = xmlDocGetRootElement(x)->children; c; c = c->next) {
+		const char *ty = is_el(c, "Relationship") ? attr(c, "Type") : NULL;
+		const char *t = ty ? attr(c, "Target") : NULL;
+		const char *mode = ty ? attr(c, "TargetMode") : NULL;
+		if (!t || (mode && !strcmp(mode, "External")) || strlen(ty) < tl ||
+		    strcmp(ty + strlen(ty) - tl, type))
+			continue;
+		*out = *t == '/' ? arena_strdup(a, t + 1)
+		                 : arena_printf(a, "%.*s%s", (int)dl, part, t);
+		break;
+	}
+	xmlFreeDoc(x);
+	if (*out && (!safe_name(*out) || strchr(*out, '%')))
+		return refuse(o, "Tệp .docx trỏ tới một phần bằng đường dẫn không hợp lệ (như "
+		                 "\"../\"): tệp có thể độc hại nên không được nhập. " RESAVE);
+	return 1;
+}
+
+/* The styles part of the main part, if any, into *ss (arena). 0 or DOCX_REFUSED. */
+static int
+read_styles(pkg_t *k, arena_t *a, const char *part, styles_t *ss, docx_result_t *o)
+{
+	memset(ss, 0, sizeof *ss);
+	const char *name;
+	if (part_rel(k, a, part, "/styles", &name, o) < 0)
+		return DOCX_REFUSED;
+	if (name == NULL)
+		return 0;
+	char *b;
+	size_t n;
+	int rc = pkg_read(k, name, &b, &n, o);
+	if (rc <= 0)
+		return rc; /* a missing styles part is no reason to refuse */
+	xmlDocPtr x = xml_parse(name, b, n, o);
+	free(b);
+	if (x == NULL)
+		return DOCX_REFUSED;
+	size_t cap = 0;
+	for (const xmlNode *c = xmlDocGetRootElement(x)->children; c; c = c->next) {
+		const char *id = is_el(c, "style") ? attr(c, "styleId") : NULL;
+		if (id == NULL)
+			continue;
+		if (ss->n == cap) {
+			size_t nc = cap ? size_mul(cap, 2) : 32;
+			style_t *v = arena_alloc(a, size_mul(nc, sizeof *v));
+			if (ss->n)
+				memcpy(v, ss->v, ss->n * sizeof *v);
+			ss->v = v;
+			cap = nc;
+		}
+		style_t *s = &ss->v[ss->n++];
+		const xmlNode *bo = child(c, "basedOn"), *rpr = child(c, "rPr"), *nm = child(c, "name");
+		const xmlNode *ol = child(child(c, "pPr"), "outlineLvl");
+		s->id = arena_strdup(a, id);
+		s->based = bo && attr(bo, "val") ? arena_strdup(a, attr(bo, "val")) : NULL;
+		s->b = tri(rpr, "b");
+		s->i = tri(rpr, "i");
+		s->level = 0;
+		const char *olv = ol ? attr(ol, "val") : NULL;
+		const char *nv = nm ? attr(nm, "val") : NULL;
+		if (olv && olv[0] >= '0' && olv[0] <= '2' && olv[1] == '\0')
+			s->level = olv[0] - '0' + 1;
+		else if (nv && !strncasecmp(nv, "heading ", 8) && nv[8] >= '1' && nv[8] <= '3' &&
+		         nv[9] == '\0')
+			s->level = nv[8] - '0';
+	}
+	xmlFreeDoc(x);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 typedef struct line {
@@ -355,6 +491,8 @@ typedef struct walk {
 	seg_t *segs;
 	size_t nsegs, segcap;
 	int center, cell, level;
+	const styles_t *st;
+	int pb, pi; /* the paragraph style's bold and italic */
 } walk_t;
 
 static char *
@@ -475,13 +613,6 @@ line_end(walk_t *w)
 	w->nsegs = 0;
 }
 
-static int
-on(const xmlNode *prop)
-{
-	const char *v = prop ? attr(prop, "val") : NULL;
-	return prop && (v == NULL || (strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off")));
-}
-
 static void
 walk_runs(walk_t *w, const xmlNode *n, int depth)
 {
@@ -494,8 +625,17 @@ walk_runs(walk_t *w, const xmlNode *n, int depth)
 			continue;
 		const char *nm = (const char *)c->name;
 		if (!strcmp(nm, "r")) {
-			const xmlNode *rp = child(c, "rPr");
-			int b = on(child(rp, "b")), i = on(child(rp, "i"));
+			const xmlNode *rp = child(c, "rPr"), *rs = child(rp, "rStyle");
+			const char *rsv = rs ? attr(rs, "val") : NULL;
+			int b = tri(rp, "b"), i = tri(rp, "i");
+			if (b < 0)
+				b = style_prop(w->st, rsv, 0);
+			if (i < 0)
+				i = style_prop(w->st, rsv, 1);
+			if (b < 0)
+				b = w->pb;
+			if (i < 0)
+				i = w->pi;
 			for (const xmlNode *r = c->children; r; r = r->next) {
 				if (is_el(r, "t")) {
 					xmlChar *s = xmlNodeGetContent(r);
@@ -529,14 +669,16 @@ walk_para(walk_t *w, const xmlNode *p, int cell, int depth)
 	const char *sv = ps ? attr(ps, "val") : NULL;
 	w->center = jv && !strcmp(jv, "center");
 	w->cell = cell;
-	w->level = 0;
-	if (sv && !strncasecmp(sv, "heading", 7)) {
+	w->level = style_prop(w->st, sv, 2);
+	if (w->level == 0 && sv && !strncasecmp(sv, "heading", 7)) {
 		const char *d = sv + 7;
 		if (*d == ' ')
 			d++;
 		if (*d >= '1' && *d <= '3' && d[1] == '\0')
 			w->level = *d - '0';
 	}
+	w->pb = style_prop(w->st, sv, 0) > 0;
+	w->pi = style_prop(w->st, sv, 1) > 0;
 	walk_runs(w, p, depth + 1);
 	line_end(w);
 }
@@ -1103,9 +1245,14 @@ docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 		else if (r < 0)
 			rc = DOCX_REFUSED;
 	}
+	styles_t ss = {0};
+	if (rc == DOCX_OK && read_styles(&k, a, part, &ss, out) < 0)
+		rc = DOCX_REFUSED;
 	pkg_close(&k);
-	if (rc != DOCX_OK)
+	if (rc != DOCX_OK) {
+		free(b);
 		return rc;
+	}
 	xmlDocPtr x = xml_parse(part, b, n, out);
 	free(b);
 	if (x == NULL)
@@ -1117,7 +1264,7 @@ docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 		return refuse(out, "Phần nội dung chính của tệp .docx không có thân văn bản "
 		                   "(w:body). " RESAVE);
 	}
-	walk_t w = {.a = a, .text = BUF_INIT};
+	walk_t w = {.a = a, .text = BUF_INIT, .st = &ss};
 	walk_block(&w, body, 0, 2);
 	xmlFreeDoc(x);
 	buf_free(&w.text);

@@ -98,7 +98,8 @@ test_seed000_fields(void **state)
 
 /* A docx written here with libzip around a given document.xml body. */
 static char *
-make_docx(const char *body_xml, size_t *len)
+make_docx_styled(const char *body_xml, const char *styles_target, const char *styles_xml,
+                 size_t *len)
 {
 	static const char ct[] =
 	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas."
@@ -123,9 +124,18 @@ make_docx(const char *body_xml, size_t *len)
 	zip_t *z = zip_open_from_source(buf, ZIP_TRUNCATE, &ze);
 	assert_non_null(z);
 	zip_source_keep(buf);
-	const char *names[] = {"[Content_Types].xml", "_rels/.rels", "word/document.xml"};
-	const char *datas[] = {ct, rels, doc};
-	for (int k = 0; k < 3; k++)
+	char *docrels = NULL;
+	assert_true(asprintf(&docrels,
+	                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships "
+	                     "xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+	                     "relationships\"><Relationship Id=\"rId1\" Type=\"http://"
+	                     "schemas.openxmlformats.org/officeDocument/2006/relationships/"
+	                     "styles\" Target=\"%s\"/></Relationships>",
+	                     styles_target ? styles_target : "") > 0);
+	const char *names[] = {"[Content_Types].xml", "_rels/.rels", "word/document.xml",
+	                       "word/_rels/document.xml.rels", "word/styles.xml"};
+	const char *datas[] = {ct, rels, doc, docrels, styles_xml};
+	for (int k = 0; k < (styles_target ? 5 : 3); k++)
 		assert_true(zip_file_add(z, names[k],
 		                         zip_source_buffer(z, datas[k], strlen(datas[k]), 0),
 		                         0) >= 0);
@@ -139,8 +149,15 @@ make_docx(const char *body_xml, size_t *len)
 	zip_source_free(buf);
 	zip_error_fini(&ze);
 	free(doc);
+	free(docrels);
 	*len = st.size;
 	return out;
+}
+
+static char *
+make_docx(const char *body_xml, size_t *len)
+{
+	return make_docx_styled(body_xml, NULL, NULL, len);
 }
 
 #define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
@@ -194,6 +211,59 @@ test_plan_without_tables(void **state)
 	assert_string_equal(r.unrecognised[0], "Ghi chú lạ cuối trang");
 	arena_free(&a);
 	free(data);
+}
+
+/* Word's styles: a localized Heading 1 (styleId "u1", built-in name "heading 1"), a
+ * custom style bold through basedOn, a character style that is italic, a run that turns
+ * its style's bold off. And a styles relationship pointing outside the package. */
+static void
+test_styles(void **state)
+{
+	(void)state;
+	static const char styles[] =
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles xmlns:w=\"http://schemas."
+	        "openxmlformats.org/wordprocessingml/2006/main\">"
+	        "<w:style w:type=\"paragraph\" w:styleId=\"u1\"><w:name w:val=\"heading 1\"/>"
+	        "</w:style>"
+	        "<w:style w:type=\"paragraph\" w:styleId=\"Dam\"><w:name w:val=\"Đậm\"/>"
+	        "<w:rPr><w:b/></w:rPr></w:style>"
+	        "<w:style w:type=\"paragraph\" w:styleId=\"Muc\"><w:name w:val=\"Mục\"/>"
+	        "<w:basedOn w:val=\"Dam\"/></w:style>"
+	        "<w:style w:type=\"character\" w:styleId=\"Nghieng\"><w:rPr><w:i/></w:rPr>"
+	        "</w:style>"
+	        "<w:style w:type=\"paragraph\" w:styleId=\"Vong\"><w:basedOn w:val=\"Vong\"/>"
+	        "</w:style></w:styles>";
+#define SP(style, runs) "<w:p><w:pPr><w:pStyle w:val=\"" style "\"/></w:pPr>" runs "</w:p>"
+#define R(t) "<w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r>"
+	const char *body =
+	        P("Số: 7/UBND-VP") P("V/v thử kiểu chữ") P("Kính gửi: Các phòng ban;")
+	                SP("u1", R("MỤC ĐÍCH CHUNG")) SP("Muc", R("1. Đậm nhờ kiểu gốc."))
+	                        SP("Muc", R("Cả dòng đậm")
+	                                          "<w:r><w:rPr><w:b w:val=\"0\"/></w:rPr><w:t "
+	                                          "xml:space=\"preserve\"> trừ đoạn này</w:t></w:r>")
+	                                SP("Vong", "<w:r><w:rPr><w:rStyle w:val=\"Nghieng\"/>"
+	                                           "</w:rPr><w:t>nghiêng</w:t></w:r>" R(" thường"));
+	size_t n;
+	char *data = make_docx_styled(body, "styles.xml", styles, &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	if (docx_import(data, n, &a, &r) != DOCX_OK)
+		fail_msg("%s", r.error);
+	assert_string_equal(r.doc->text, "# MỤC ĐÍCH CHUNG\n## 1. Đậm nhờ kiểu gốc.\n"
+	                                 "**Cả dòng đậm** trừ đoạn này\n*nghiêng* thường");
+	assert_string_equal(r.doc->drafter_abbr, "VP");
+	assert_string_equal(r.doc->subject, "Thử kiểu chữ");
+	assert_int_equal(r.doc->nrecipients, 1);
+	free(data);
+	data = make_docx_styled(body, "../../styles.xml", styles, &n);
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_REFUSED);
+	assert_non_null(strstr(r.error, "\"../\""));
+	free(data);
+	/* a styles relationship to a part that is not there is no reason to refuse */
+	data = make_docx_styled(body, "missing.xml", styles, &n);
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_OK);
+	free(data);
+	arena_free(&a);
 }
 
 /* Each hostile or malformed file is refused with a Vietnamese reason naming the cause. */
@@ -257,6 +327,85 @@ test_hostile_refused(void **state)
 	arena_free(&a);
 }
 
+/* Our own DOCX export (src/docs/render_docx.c, a different writer from LibreOffice:
+ * its own paragraph styles carrying bold and the outline level, its own header tables) of
+ * each demo document comes back as the same document, but for what a file cannot carry:
+ * the units each line reaches, and duties as rows (they come back as the "- who: task"
+ * lines they were printed as, where "[nhiệm vụ]" stood). */
+static void
+roundtrip(const char *name)
+{
+	char path[512], err[300], *json;
+	size_t n;
+	snprintf(path, sizeof path, "%s/data/demo/docs/%s", TEST_SOURCE_DIR, name);
+	if (file_read_all(path, 1u << 20, &json, &n, err, sizeof err) < 0)
+		fail_msg("%s", err);
+	arena_t a = ARENA_INIT;
+	doc_t *src;
+	doc_error_t errs[DOC_MAX_ERRORS];
+	size_t nerr;
+	assert_int_equal(doc_parse(json, n, &a, &src, errs, &nerr), 0);
+	src->number = 2945;
+	buf_t docx = BUF_INIT;
+	assert_int_equal(docr_render_docx(doc_render_model(src, NULL, &a), &docx, err, sizeof err),
+	                 0);
+	docx_result_t r;
+	if (docx_import(docx.data, docx.len, &a, &r) != DOCX_OK)
+		fail_msg("%s refused: %s", name, r.error);
+	const doc_t *d = r.doc;
+	print_message("%s: %zu lines, %zu not recognised\n", name, r.nlines, r.nunrecognised);
+	assert_int_equal(d->kind, src->kind);
+	assert_int_equal(d->number, 2945);
+	assert_string_equal(d->body_abbr, src->body_abbr);
+	assert_string_equal(d->drafter_abbr, src->drafter_abbr);
+	assert_string_equal(d->parent_body, src->parent_body);
+	assert_string_equal(d->body, src->body);
+	assert_string_equal(d->place, src->place);
+	assert_int_equal(d->date, src->date);
+	assert_string_equal(d->subject, src->subject);
+	assert_int_equal(d->nbases, src->nbases);
+	for (size_t k = 0; k < d->nbases; k++)
+		assert_string_equal(d->bases[k].text, src->bases[k].text);
+	assert_int_equal(d->nrecipients, src->nrecipients);
+	for (size_t k = 0; k < d->nrecipients; k++)
+		assert_string_equal(d->recipients[k].text, src->recipients[k].text);
+	assert_int_equal(d->ndistribution, src->ndistribution);
+	for (size_t k = 0; k < d->ndistribution; k++)
+		assert_string_equal(d->distribution[k], src->distribution[k]);
+	assert_string_equal(d->signer.tm, src->signer.tm);
+	assert_string_equal(d->signer.authority, src->signer.authority);
+	assert_string_equal(d->signer.head, src->signer.head);
+	assert_string_equal(d->signer.position, src->signer.position);
+	if (src->signer.name[0] != '(') /* "(đã ký)" stands for no name */
+		assert_string_equal(d->signer.name, src->signer.name);
+	/* the body, headings and all, up to where the duties were printed */
+	const char *cut = strstr(src->text, "[nhiệm vụ]");
+	size_t same = cut ? (size_t)(cut - src->text) : strlen(src->text);
+	if (strncmp(d->text, src->text, same) != 0)
+		fail_msg("%s: body differs:\n%.*s\n----\n%s", name, (int)same, src->text, d->text);
+	for (size_t k = 0; k < src->nduties; k++)
+		assert_non_null(strstr(d->text, src->duties[k].who.text));
+	/* nothing left over but the annexes (not imported: they are listed) */
+	if (src->nannexes == 0)
+		assert_int_equal(r.nunrecognised, 0);
+	else
+		assert_string_equal(r.unrecognised[0], "Phụ lục");
+	buf_free(&docx);
+	free(json);
+	arena_free(&a);
+}
+
+static void
+test_roundtrip_own_export(void **state)
+{
+	(void)state;
+	roundtrip("000-tien-lang-cong-van-2945.json");
+	roundtrip("001-ha-thuong-ke-hoach.json");
+	roundtrip("002-dai-tu-cong-van-747.json");
+	roundtrip("003-hai-an-ke-hoach.json");
+	roundtrip("003-hai-an-bao-cao.json");
+}
+
 int
 main(void)
 {
@@ -264,6 +413,8 @@ main(void)
 	        cmocka_unit_test(test_seed000_fields),
 	        cmocka_unit_test(test_plan_without_tables),
 	        cmocka_unit_test(test_hostile_refused),
+	        cmocka_unit_test(test_styles),
+	        cmocka_unit_test(test_roundtrip_own_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
