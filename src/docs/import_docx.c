@@ -209,6 +209,30 @@ xml_parse(const char *name, const char *b, size_t n, docx_result_t *o)
 		       name);
 		return NULL;
 	}
+	/* only UTF-8 (what Word and LibreOffice write): another declared encoding could hide
+	 * a DOCTYPE from the scan above */
+	const char *q = b;
+	while (q < b + n && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+		q++;
+	if (n >= 3 && !memcmp(b, "\xef\xbb\xbf", 3))
+		q = b + 3;
+	if (q < b + n && *q != '<') {
+		refuse(o, "Phần %s của tệp .docx không phải XML ở mã UTF-8. " RESAVE, name);
+		return NULL;
+	}
+	if ((size_t)(b + n - q) > 5 && !memcmp(q, "<?xml", 5)) {
+		const char *end = memmem(q, (size_t)(b + n - q), "?>", 2);
+		const char *enc = end ? memmem(q, (size_t)(end - q), "encoding", 8) : NULL;
+		if (enc) {
+			const char *v = enc + 8;
+			while (v < end && (*v == ' ' || *v == '=' || *v == '"' || *v == '\''))
+				v++;
+			if (end - v < 5 || (strncasecmp(v, "UTF-8", 5) && strncasecmp(v, "UTF8", 4))) {
+				refuse(o, "Phần %s của tệp .docx không ở mã UTF-8. " RESAVE, name);
+				return NULL;
+			}
+		}
+	}
 	size_t lt = 0;
 	for (const char *p = b; (p = memchr(p, '<', (size_t)(b + n - p))) != NULL; p++)
 		if (++lt > DOCX_MAX_NODES) {
@@ -221,7 +245,7 @@ xml_parse(const char *name, const char *b, size_t n, docx_result_t *o)
 		refuse(o, "Phần %s quá lớn.", name);
 		return NULL;
 	}
-	xmlDocPtr doc = xmlReadMemory(b, (int)n, name, NULL,
+	xmlDocPtr doc = xmlReadMemory(b, (int)n, name, "UTF-8",
 	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	                                      XML_PARSE_NOCDATA);
 	if (doc == NULL) {
@@ -858,6 +882,10 @@ parse_number(arena_t *a, const line_t *l, int *number, const char **symbol)
 	while (*p == ' ')
 		p++;
 	size_t n = strcspn(p, " ");
+	if (n >= 5 && strspn(p, "0123456789") == 4 && p[4] == '/') { /* "12/2022/NQ-HĐND" */
+		p += 5;
+		n -= 5;
+	}
 	if (n == 0)
 		return 0;
 	*number = (int)v;
@@ -991,7 +1019,7 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 	buf_t body = BUF_INIT, subject = BUF_INIT;
 	const char *symbol = NULL;
 	int kind = -1, vv = 0, seen_number = 0, seen_date = 0, title_lines = 0;
-	int subj_cell = -1, dist_cell = -1;
+	int subj_cell = -1, dist_cell = -1, subject_mixed = 0;
 	enum state st = S_HEAD;
 	for (size_t k = 0; k < n; k++) {
 		const line_t *l = &ls[k];
@@ -1009,11 +1037,19 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 					sv_push(&rec, arena_strdup(a, it));
 					continue;
 				}
+				/* "Kính gửi:" with one or two centred names and no dash */
+				if (l->center && !l->bold && strlen(l->plain) <= 200 &&
+				    !starts(f, "can cu") && !starts(f, "thuc hien")) {
+					sv_push(&rec, l->plain);
+					continue;
+				}
 				st = S_HEAD;
 			}
 			if (st == S_TITLE) {
 				if ((l->center || l->bold) && title_lines < 3 && !starts(f, "kinh gui") &&
-				    !starts(f, "can cu") && !starts(f, "thuc hien")) {
+				    !starts(f, "can cu") && !starts(f, "thuc hien") &&
+				    !(subject_mixed && is_upper(l->plain))) {
+					subject_mixed |= !is_upper(l->plain);
 					if (subject.len)
 						buf_putc(&subject, ' ');
 					buf_puts(&subject, l->plain);
@@ -1063,6 +1099,15 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 					buf_reset(&subject);
 					continue;
 				}
+			}
+			if (kind == DOC_QD && !body.len && starts(f, "quyet dinh") &&
+			    is_upper(l->plain)) /* "QUYẾT ĐỊNH:" before the articles */
+				continue;
+			if (kind == DOC_QD && !body.len && !bases.n && is_upper(l->plain) &&
+			    l->cell == 0) {
+				/* "CHỦ TỊCH ỦY BAN NHÂN DÂN …": the authority deciding, not kept */
+				sv_push(&unrec, l->plain);
+				continue;
 			}
 			if (starts(f, "kinh gui")) {
 				const char *rest = after(a, l->plain, prefix_len(l->plain, "kinh gui"));

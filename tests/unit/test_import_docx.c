@@ -113,7 +113,10 @@ make_docx_styled(const char *body_xml, const char *styles_target, const char *st
 	        "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
 	        "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
 	char *doc;
-	assert_true(asprintf(&doc,
+	if (!strncmp(body_xml, "<?xml", 5)) /* a whole document.xml */
+		doc = strdup(body_xml);
+	else
+		assert_true(asprintf(&doc,
 	                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document "
 	                     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
 	                     "main\"><w:body>%s</w:body></w:document>",
@@ -160,6 +163,7 @@ make_docx(const char *body_xml, size_t *len)
 	return make_docx_styled(body_xml, NULL, NULL, len);
 }
 
+#define R(t) "<w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r>"
 #define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
 #define PB(t) "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
 #define PC(t) "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
@@ -213,6 +217,51 @@ test_plan_without_tables(void **state)
 	free(data);
 }
 
+/* A quyết định: the deciding authority under the subject is shown as not recognised, the
+ * "QUYẾT ĐỊNH:" line before the articles is layout; a symbol with the year in it. And a
+ * công văn whose Kính gửi names are centred without dashes. */
+static void
+test_decision_and_centred_recipients(void **state)
+{
+	(void)state;
+	size_t n;
+	char *data = make_docx(
+	        P("ỦY BAN NHÂN DÂN") P("HUYỆN TIÊN LÃNG") P("Số: 03/2022/QĐ-UBND")
+	                P("Tiên Lãng, ngày 20 tháng 10 năm 2022") PC("QUYẾT ĐỊNH")
+	                        PC("Về việc khen thưởng các tập thể tham gia tích cực Tuần lễ")
+	                                PC("CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN TIÊN LÃNG")
+	                                        P("Căn cứ Luật Thi đua, Khen thưởng;") PC("QUYẾT ĐỊNH:")
+	                                                PB("Điều 1. Khen thưởng 05 tập thể.")
+	                                                        P("Nơi nhận:") P("- Như Điều 3;")
+	                                                                P("CHỦ TỊCH") P("Nguyễn Văn A"),
+	        &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_OK);
+	assert_int_equal(r.doc->kind, DOC_QD);
+	assert_int_equal(r.doc->number, 3);
+	assert_string_equal(r.doc->body_abbr, "UBND");
+	assert_string_equal(r.doc->body, "ỦY BAN NHÂN DÂN\nHUYỆN TIÊN LÃNG");
+	assert_string_equal(r.doc->subject,
+	                    "Về việc khen thưởng các tập thể tham gia tích cực Tuần lễ");
+	assert_int_equal(r.doc->nbases, 1);
+	assert_string_equal(r.doc->text, "**Điều 1. Khen thưởng 05 tập thể.**");
+	assert_string_equal(r.doc->signer.position, "CHỦ TỊCH");
+	assert_int_equal(r.nunrecognised, 1);
+	assert_string_equal(r.unrecognised[0], "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN TIÊN LÃNG");
+	free(data);
+	data = make_docx(P("Số: 12/UBND-VP") P("V/v thử") PC("Kính gửi:")
+	                         "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>" R("Phòng Giáo dục và Đào tạo") "</w:p>"
+	                         P("Nội dung."),
+	                 &n);
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_OK);
+	assert_int_equal(r.doc->nrecipients, 1);
+	assert_string_equal(r.doc->recipients[0].text, "Phòng Giáo dục và Đào tạo");
+	assert_string_equal(r.doc->text, "Nội dung.");
+	free(data);
+	arena_free(&a);
+}
+
 /* Word's styles: a localized Heading 1 (styleId "u1", built-in name "heading 1"), a
  * custom style bold through basedOn, a character style that is italic, a run that turns
  * its style's bold off. And a styles relationship pointing outside the package. */
@@ -234,7 +283,6 @@ test_styles(void **state)
 	        "<w:style w:type=\"paragraph\" w:styleId=\"Vong\"><w:basedOn w:val=\"Vong\"/>"
 	        "</w:style></w:styles>";
 #define SP(style, runs) "<w:p><w:pPr><w:pStyle w:val=\"" style "\"/></w:pPr>" runs "</w:p>"
-#define R(t) "<w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r>"
 	const char *body =
 	        P("Số: 7/UBND-VP") P("V/v thử kiểu chữ") P("Kính gửi: Các phòng ban;")
 	                SP("u1", R("MỤC ĐÍCH CHUNG")) SP("Muc", R("1. Đậm nhờ kiểu gốc."))
@@ -307,6 +355,14 @@ test_hostile_refused(void **state)
 	char *data = slurp("seed000.docx", &n);
 	assert_int_equal(docx_import(data, n / 2, &a, &r), DOCX_REFUSED);
 	assert_non_null(strstr(r.error, "hỏng"));
+	free(data);
+	/* another encoding declared (it could hide a DOCTYPE from the scan) */
+	data = make_docx("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><w:document xmlns:w="
+	                 "\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+	                 "<w:body/></w:document>",
+	                 &n);
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_REFUSED);
+	assert_non_null(strstr(r.error, "không ở mã UTF-8"));
 	free(data);
 	/* a document.xml nested deeper than we allow (100 levels of content controls), and
 	 * deeper than libxml2 allows (300) */
@@ -414,6 +470,7 @@ main(void)
 	        cmocka_unit_test(test_plan_without_tables),
 	        cmocka_unit_test(test_hostile_refused),
 	        cmocka_unit_test(test_styles),
+	        cmocka_unit_test(test_decision_and_centred_recipients),
 	        cmocka_unit_test(test_roundtrip_own_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
