@@ -487,6 +487,171 @@ read_styles(pkg_t *k, arena_t *a, const char *part, styles_t *ss, docx_result_t 
 	return 0;
 }
 
+/* ---------------------------------------------------------------- numbering */
+
+/* Word's automatic numbering (numbering.xml): the "1.", "a)", "I." or bullet a paragraph
+ * shows but does not hold as text. Levels 0-8 of each list; counters per w:num. */
+#define NUM_LEVELS 9
+#define NUM_MAX 512 /* lists kept; beyond that paragraphs show no number */
+
+typedef struct numlvl {
+	const char *fmt;  /* numFmt: decimal, upperRoman, lowerLetter, bullet, none, … */
+	const char *text; /* lvlText: "%1.", "%1.%2.", "-" */
+	int start;
+} numlvl_t;
+
+typedef struct numdef {
+	const char *abs_id; /* abstractNumId */
+	const char *num_id; /* for a w:num; NULL for an abstractNum */
+	numlvl_t lvl[NUM_LEVELS];
+	int count[NUM_LEVELS];
+	int started;
+} numdef_t;
+
+typedef struct numbering {
+	numdef_t *abs, *num;
+	size_t nabs, nnum;
+} numbering_t;
+
+static void
+read_levels(arena_t *a, const xmlNode *an, numlvl_t *lv)
+{
+	for (const xmlNode *l = an->children; l; l = l->next) {
+		const char *il = is_el(l, "lvl") ? attr(l, "ilvl") : NULL;
+		if (il == NULL || il[0] < '0' || il[0] > '8' || il[1] != '\0')
+			continue;
+		numlvl_t *v = &lv[il[0] - '0'];
+		const xmlNode *f = child(l, "numFmt"), *t = child(l, "lvlText"), *st = child(l, "start");
+		const char *fv = f ? attr(f, "val") : NULL, *tv = t ? attr(t, "val") : NULL;
+		const char *sv = st ? attr(st, "val") : NULL;
+		v->fmt = arena_strdup(a, fv ? fv : "decimal");
+		v->text = arena_strdup(a, tv ? tv : "");
+		v->start = sv ? atoi(sv) : 1;
+		if (v->start < 0 || v->start > 100000)
+			v->start = 1;
+	}
+}
+
+static int
+read_numbering(pkg_t *k, arena_t *a, const char *part, numbering_t *nb, docx_result_t *o)
+{
+	memset(nb, 0, sizeof *nb);
+	const char *name;
+	if (part_rel(k, a, part, "/numbering", &name, o) < 0)
+		return DOCX_REFUSED;
+	if (name == NULL)
+		return 0;
+	char *b;
+	size_t n;
+	int rc = pkg_read(k, name, &b, &n, o);
+	if (rc <= 0)
+		return rc;
+	xmlDocPtr x = xml_parse(name, b, n, o);
+	free(b);
+	if (x == NULL)
+		return DOCX_REFUSED;
+	nb->abs = arena_alloc(a, NUM_MAX * sizeof *nb->abs);
+	nb->num = arena_alloc(a, NUM_MAX * sizeof *nb->num);
+	for (const xmlNode *c = xmlDocGetRootElement(x)->children; c; c = c->next) {
+		if (is_el(c, "abstractNum") && attr(c, "abstractNumId") && nb->nabs < NUM_MAX) {
+			numdef_t *d = &nb->abs[nb->nabs++];
+			memset(d, 0, sizeof *d);
+			d->abs_id = arena_strdup(a, attr(c, "abstractNumId"));
+			read_levels(a, c, d->lvl);
+		} else if (is_el(c, "num") && attr(c, "numId") && nb->nnum < NUM_MAX) {
+			const xmlNode *ai = child(c, "abstractNumId");
+			if (ai == NULL || attr(ai, "val") == NULL)
+				continue;
+			numdef_t *d = &nb->num[nb->nnum++];
+			memset(d, 0, sizeof *d);
+			d->num_id = arena_strdup(a, attr(c, "numId"));
+			d->abs_id = arena_strdup(a, attr(ai, "val"));
+		}
+	}
+	xmlFreeDoc(x);
+	/* each list takes its levels from its abstract definition */
+	for (size_t q = 0; q < nb->nnum; q++)
+		for (size_t r = 0; r < nb->nabs; r++)
+			if (!strcmp(nb->num[q].abs_id, nb->abs[r].abs_id))
+				memcpy(nb->num[q].lvl, nb->abs[r].lvl, sizeof nb->num[q].lvl);
+	return 0;
+}
+
+static void
+fmt_roman(buf_t *b, int v, int upper)
+{
+	static const struct {
+		int v;
+		const char *s;
+	} t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+	         {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"},
+	         {1, "i"}};
+	if (v <= 0 || v > 3999) {
+		buf_printf(b, "%d", v);
+		return;
+	}
+	for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
+		for (; v >= t[k].v; v -= t[k].v)
+			for (const char *p = t[k].s; *p; p++)
+				buf_putc(b, (char)(upper ? *p - 32 : *p));
+}
+
+static void
+fmt_counter(buf_t *b, const numlvl_t *l, int v)
+{
+	const char *f = l->fmt ? l->fmt : "decimal";
+	if (!strcmp(f, "upperRoman") || !strcmp(f, "lowerRoman"))
+		fmt_roman(b, v, f[0] == 'u');
+	else if ((!strcmp(f, "lowerLetter") || !strcmp(f, "upperLetter")) && v >= 1)
+		for (int k = 0; k <= (v - 1) / 26; k++)
+			buf_putc(b, (char)((f[0] == 'u' ? 'A' : 'a') + (v - 1) % 26));
+	else if (!strcmp(f, "decimalZero"))
+		buf_printf(b, "%02d", v);
+	else if (strcmp(f, "none") && strcmp(f, "bullet"))
+		buf_printf(b, "%d", v);
+}
+
+/* The text paragraph numbering (numId, ilvl) shows, counting it; NULL for none. */
+static const char *
+num_text(numbering_t *nb, arena_t *a, const char *num_id, int ilvl)
+{
+	if (num_id == NULL || !strcmp(num_id, "0") || ilvl < 0 || ilvl >= NUM_LEVELS)
+		return NULL;
+	numdef_t *d = NULL;
+	for (size_t q = 0; q < nb->nnum && !d; q++)
+		if (!strcmp(nb->num[q].num_id, num_id))
+			d = &nb->num[q];
+	if (d == NULL || d->lvl[ilvl].fmt == NULL)
+		return NULL;
+	if (!d->started) {
+		for (int k = 0; k < NUM_LEVELS; k++)
+			d->count[k] = d->lvl[k].start - 1;
+		d->started = 1;
+	}
+	if (d->count[ilvl] < 1000000)
+		d->count[ilvl]++;
+	for (int k = ilvl + 1; k < NUM_LEVELS; k++)
+		d->count[k] = d->lvl[k].start - 1;
+	const numlvl_t *l = &d->lvl[ilvl];
+	if (!strcmp(l->fmt, "bullet")) {
+		/* "-", "–", "+" stay; "•", Symbol-font and other bullets read as "-" */
+		const char *t = l->text;
+		return (!strcmp(t, "-") || !strcmp(t, "+")) ? arena_printf(a, "%s ", t) : "- ";
+	}
+	buf_t b = BUF_INIT;
+	for (const char *p = l->text; *p; p++) {
+		if (*p == '%' && p[1] >= '1' && p[1] <= '9') {
+			int k = p[1] - '1';
+			fmt_counter(&b, &d->lvl[k], d->count[k] > 0 ? d->count[k] : 1);
+			p++;
+		} else
+			buf_putc(&b, *p);
+	}
+	const char *r = b.len ? arena_printf(a, "%s ", buf_cstr(&b)) : NULL;
+	buf_free(&b);
+	return r;
+}
+
 /* ---------------------------------------------------------------- lines */
 
 typedef struct line {
@@ -516,7 +681,9 @@ typedef struct walk {
 	size_t nsegs, segcap;
 	int center, cell, level;
 	const styles_t *st;
-	int pb, pi; /* the paragraph style's bold and italic */
+	numbering_t *nb;
+	int pb, pi;         /* the paragraph style's bold and italic */
+	const char *prefix; /* the paragraph's automatic number, put before its first run */
 } walk_t;
 
 static char *
@@ -548,6 +715,12 @@ static void
 seg_text(walk_t *w, const char *s, int b, int i)
 {
 	size_t off = w->text.len;
+	if (w->prefix) {
+		const char *pre = w->prefix;
+		w->prefix = NULL;
+		seg_text(w, pre, b, i);
+		off = w->text.len;
+	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == 0xc2 && p[1] == 0xa0) {
 			buf_putc(&w->text, ' ');
@@ -703,7 +876,14 @@ walk_para(walk_t *w, const xmlNode *p, int cell, int depth)
 	}
 	w->pb = style_prop(w->st, sv, 0) > 0;
 	w->pi = style_prop(w->st, sv, 1) > 0;
+	const xmlNode *np = child(pp, "numPr");
+	const xmlNode *ni = child(np, "numId"), *il = child(np, "ilvl");
+	const char *iv = il ? attr(il, "val") : NULL;
+	w->prefix = np && ni ? num_text(w->nb, w->a, attr(ni, "val"),
+	                                iv && iv[0] >= '0' && iv[0] <= '8' && !iv[1] ? iv[0] - '0' : 0)
+	                     : NULL;
 	walk_runs(w, p, depth + 1);
+	w->prefix = NULL; /* a numbered paragraph without text shows nothing */
 	line_end(w);
 }
 
@@ -1048,7 +1228,8 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 			if (st == S_TITLE) {
 				if ((l->center || l->bold) && title_lines < 3 && !starts(f, "kinh gui") &&
 				    !starts(f, "can cu") && !starts(f, "thuc hien") &&
-				    !(subject_mixed && is_upper(l->plain))) {
+				    !(subject_mixed && is_upper(l->plain)) && !numbered(l->plain) &&
+				    !is_roman(l->plain, &(size_t){0})) {
 					subject_mixed |= !is_upper(l->plain);
 					if (subject.len)
 						buf_putc(&subject, ' ');
@@ -1291,7 +1472,9 @@ docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 			rc = DOCX_REFUSED;
 	}
 	styles_t ss = {0};
-	if (rc == DOCX_OK && read_styles(&k, a, part, &ss, out) < 0)
+	numbering_t nb = {0};
+	if (rc == DOCX_OK && (read_styles(&k, a, part, &ss, out) < 0 ||
+	                      read_numbering(&k, a, part, &nb, out) < 0))
 		rc = DOCX_REFUSED;
 	pkg_close(&k);
 	if (rc != DOCX_OK) {
@@ -1309,7 +1492,7 @@ docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 		return refuse(out, "Phần nội dung chính của tệp .docx không có thân văn bản "
 		                   "(w:body). " RESAVE);
 	}
-	walk_t w = {.a = a, .text = BUF_INIT, .st = &ss};
+	walk_t w = {.a = a, .text = BUF_INIT, .st = &ss, .nb = &nb};
 	walk_block(&w, body, 0, 2);
 	xmlFreeDoc(x);
 	buf_free(&w.text);

@@ -168,6 +168,35 @@ make_docx(const char *body_xml, size_t *len)
 #define PB(t) "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
 #define PC(t) "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r></w:p>"
 
+/* Automatic numbering as LibreOffice writes it (numbered.docx, see SOURCE): the numbers
+ * and bullets come back as text, so headings and lists are recognised. */
+static void
+test_numbering(void **state)
+{
+	(void)state;
+	size_t n;
+	char *data = slurp("numbered.docx", &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	if (docx_import(data, n, &a, &r) != DOCX_OK)
+		fail_msg("%s", r.error);
+	assert_int_equal(r.doc->kind, DOC_KH);
+	assert_int_equal(r.doc->number, 15);
+	assert_string_equal(r.doc->subject, "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022");
+	assert_string_equal(r.doc->text, "# I. MỤC ĐÍCH, YÊU CẦU\n## 1. Mục đích\n"
+	                                 "Nâng cao nhận thức của người dân.\n# II. NỘI DUNG\n"
+	                                 "- Tổ chức lễ khai mạc.\n- Tuyên truyền trên loa phường.");
+	assert_int_equal(r.doc->ndistribution, 2);
+	assert_string_equal(r.doc->distribution[0], "Như trên;");
+	assert_string_equal(r.doc->distribution[1], "Lưu: VT.");
+	assert_string_equal(r.doc->signer.tm, "ỦY BAN NHÂN DÂN");
+	assert_string_equal(r.doc->signer.position, "CHỦ TỊCH");
+	assert_string_equal(r.doc->signer.name, "Trần Văn B");
+	assert_int_equal(r.nunrecognised, 0);
+	arena_free(&a);
+	free(data);
+}
+
 /* A kế hoạch typed without tables: parent body, body, number, date, title and subject,
  * căn cứ lines, headings of every level, partial bold, a stray line after the name. */
 static void
@@ -468,6 +497,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_seed000_fields),
 	        cmocka_unit_test(test_plan_without_tables),
+	        cmocka_unit_test(test_numbering),
 	        cmocka_unit_test(test_hostile_refused),
 	        cmocka_unit_test(test_styles),
 	        cmocka_unit_test(test_decision_and_centred_recipients),
