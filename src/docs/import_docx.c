@@ -375,13 +375,22 @@ tri(const xmlNode *rpr, const char *local)
 	return v == NULL || (strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "off"));
 }
 
+#define STYLES_MAX 4096 /* a real document has a few hundred */
+
+static int
+style_cmp(const void *x, const void *y)
+{
+	return strcmp(((const style_t *)x)->id, ((const style_t *)y)->id);
+}
+
+/* Sorted by id (read_styles): a binary search, as every run asks. */
 static const style_t *
 style_find(const styles_t *ss, const char *id)
 {
-	for (size_t k = 0; id && k < ss->n; k++)
-		if (!strcmp(ss->v[k].id, id))
-			return &ss->v[k];
-	return NULL;
+	if (id == NULL || ss->n == 0)
+		return NULL;
+	style_t key = {.id = id};
+	return bsearch(&key, ss->v, ss->n, sizeof *ss->v, style_cmp);
 }
 
 /* which: 0 bold, 1 italic, 2 level; following basedOn (at most 16 hops: no cycles). */
@@ -457,7 +466,7 @@ read_styles(pkg_t *k, arena_t *a, const char *part, styles_t *ss, docx_result_t 
 	size_t cap = 0;
 	for (const xmlNode *c = xmlDocGetRootElement(x)->children; c; c = c->next) {
 		const char *id = is_el(c, "style") ? attr(c, "styleId") : NULL;
-		if (id == NULL)
+		if (id == NULL || ss->n >= STYLES_MAX)
 			continue;
 		if (ss->n == cap) {
 			size_t nc = cap ? size_mul(cap, 2) : 32;
@@ -484,6 +493,8 @@ read_styles(pkg_t *k, arena_t *a, const char *part, styles_t *ss, docx_result_t 
 			s->level = nv[8] - '0';
 	}
 	xmlFreeDoc(x);
+	if (ss->n)
+		qsort(ss->v, ss->n, sizeof *ss->v, style_cmp);
 	return 0;
 }
 
@@ -525,7 +536,9 @@ read_levels(arena_t *a, const xmlNode *an, numlvl_t *lv)
 		const char *fv = f ? attr(f, "val") : NULL, *tv = t ? attr(t, "val") : NULL;
 		const char *sv = st ? attr(st, "val") : NULL;
 		v->fmt = arena_strdup(a, fv ? fv : "decimal");
-		v->text = arena_strdup(a, tv ? tv : "");
+		/* a level's text is a few characters ("%1.%2."): a long one is ignored, so a
+		 * hostile file cannot make every paragraph copy it */
+		v->text = arena_strdup(a, tv && strlen(tv) <= 32 ? tv : "");
 		v->start = sv ? atoi(sv) : 1;
 		if (v->start < 0 || v->start > 100000)
 			v->start = 1;
@@ -602,7 +615,8 @@ fmt_counter(buf_t *b, const numlvl_t *l, int v)
 	const char *f = l->fmt ? l->fmt : "decimal";
 	if (!strcmp(f, "upperRoman") || !strcmp(f, "lowerRoman"))
 		fmt_roman(b, v, f[0] == 'u');
-	else if ((!strcmp(f, "lowerLetter") || !strcmp(f, "upperLetter")) && v >= 1)
+	else if ((!strcmp(f, "lowerLetter") || !strcmp(f, "upperLetter")) && v >= 1 &&
+	         v <= 26 * 4) /* "a" … "zzzz"; beyond that, digits */
 		for (int k = 0; k <= (v - 1) / 26; k++)
 			buf_putc(b, (char)((f[0] == 'u' ? 'A' : 'a') + (v - 1) % 26));
 	else if (!strcmp(f, "decimalZero"))
