@@ -698,6 +698,9 @@ typedef struct walk {
 	numbering_t *nb;
 	int pb, pi;         /* the paragraph style's bold and italic */
 	const char *prefix; /* the paragraph's automatic number, put before its first run */
+	/* text boxes met in the paragraph, read as their own cells after it */
+	const xmlNode *boxes[16];
+	size_t nboxes;
 } walk_t;
 
 static char *
@@ -824,6 +827,26 @@ line_end(walk_t *w)
 	w->nsegs = 0;
 }
 
+/* Text boxes (w:txbxContent) inside a drawing, a VML shape or an mc:AlternateContent (its
+ * mc:Fallback repeats the mc:Choice, so it is skipped). */
+static void
+find_boxes(walk_t *w, const xmlNode *n, int depth)
+{
+	if (depth > DOCX_MAX_DEPTH) {
+		w->too_deep = 1;
+		return;
+	}
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || is_el(c, "Fallback"))
+			continue;
+		if (is_el(c, "txbxContent")) {
+			if (w->nboxes < sizeof w->boxes / sizeof w->boxes[0])
+				w->boxes[w->nboxes++] = c;
+		} else
+			find_boxes(w, c, depth + 1);
+	}
+}
+
 static void
 walk_runs(walk_t *w, const xmlNode *n, int depth)
 {
@@ -859,6 +882,9 @@ walk_runs(walk_t *w, const xmlNode *n, int depth)
 					seg_text(w, "-", b, i);
 				else if (is_el(r, "br") || is_el(r, "cr"))
 					line_end(w);
+				else if (is_el(r, "drawing") || is_el(r, "pict") ||
+				         is_el(r, "AlternateContent") || is_el(r, "object"))
+					find_boxes(w, r, depth + 2);
 			}
 		} else if (!strcmp(nm, "hyperlink") || !strcmp(nm, "ins") ||
 		           !strcmp(nm, "smartTag") || !strcmp(nm, "fldSimple") ||
@@ -866,9 +892,13 @@ walk_runs(walk_t *w, const xmlNode *n, int depth)
 		           !strcmp(nm, "customXml") || !strcmp(nm, "moveTo") ||
 		           !strcmp(nm, "dir") || !strcmp(nm, "bdo"))
 			walk_runs(w, c, depth + 1);
+		else if (!strcmp(nm, "AlternateContent"))
+			find_boxes(w, c, depth + 1);
 		/* w:del, w:moveFrom (deleted text), w:pPr, bookmarks: nothing to read */
 	}
 }
+
+static void walk_block(walk_t *w, const xmlNode *n, int cell, int depth);
 
 static void
 walk_para(walk_t *w, const xmlNode *p, int cell, int depth)
@@ -896,9 +926,16 @@ walk_para(walk_t *w, const xmlNode *p, int cell, int depth)
 	w->prefix = np && ni ? num_text(w->nb, w->a, attr(ni, "val"),
 	                                iv && iv[0] >= '0' && iv[0] <= '8' && !iv[1] ? iv[0] - '0' : 0)
 	                     : NULL;
+	w->nboxes = 0;
 	walk_runs(w, p, depth + 1);
 	w->prefix = NULL; /* a numbered paragraph without text shows nothing */
 	line_end(w);
+	const xmlNode *boxes[sizeof w->boxes / sizeof w->boxes[0]];
+	size_t nb = w->nboxes;
+	memcpy(boxes, w->boxes, nb * sizeof *boxes);
+	w->nboxes = 0;
+	for (size_t k = 0; k < nb; k++)
+		walk_block(w, boxes[k], ++w->ncells, depth + 1);
 }
 
 static void
@@ -1213,7 +1250,7 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 	buf_t body = BUF_INIT, subject = BUF_INIT;
 	const char *symbol = NULL;
 	int kind = -1, vv = 0, seen_number = 0, seen_date = 0, title_lines = 0;
-	int subj_cell = -1, dist_cell = -1, subject_mixed = 0;
+	int subj_cell = -1, dist_cell = -1, kg_cell = -1, subject_mixed = 0;
 	enum state st = S_HEAD;
 	for (size_t k = 0; k < n; k++) {
 		const line_t *l = &ls[k];
@@ -1229,6 +1266,11 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 				const char *it = list_item(l->plain);
 				if (it) {
 					sv_push(&rec, arena_strdup(a, it));
+					continue;
+				}
+				/* "Kính gửi:" in the left cell of a table, the names in the right */
+				if (kg_cell > 0 && (l->cell == kg_cell || l->cell == kg_cell + 1)) {
+					sv_push(&rec, l->plain);
 					continue;
 				}
 				/* "Kính gửi:" with one or two centred names and no dash */
@@ -1310,6 +1352,7 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 					sv_push(&rec, list_item(rest) ? arena_strdup(a, list_item(rest))
 					                              : rest);
 				st = S_KG;
+				kg_cell = l->cell;
 				continue;
 			}
 			if (starts(f, "can cu") || starts(f, "thuc hien")) {

@@ -291,6 +291,46 @@ test_decision_and_centred_recipients(void **state)
 	arena_free(&a);
 }
 
+/* The place-date typed in a text box (as a drawing with its VML fallback: read once), and
+ * Kính gửi in the left cell of a table with the names in the right one. */
+static void
+test_text_box_and_table_recipients(void **state)
+{
+	(void)state;
+#define BOX(t) "<w:txbxContent>" P(t) "</w:txbxContent>"
+	const char *body =
+	        P("ỦY BAN NHÂN DÂN") P("HUYỆN TIÊN LÃNG") P("Số: 9/UBND-GDĐT")
+	                "<w:p><w:r><mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/"
+	                "markup-compatibility/2006\"><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor "
+	                "xmlns:wp=\"x\"><a:graphic xmlns:a=\"y\"><a:graphicData><wps:wsp xmlns:wps=\"z\">"
+	                "<wps:txbx>" BOX("Tiên Lãng, ngày 03 tháng 10 năm 2022") "</wps:txbx></wps:wsp>"
+	                "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback>"
+	                "<w:pict><v:shape xmlns:v=\"v\"><v:textbox>" BOX("Tiên Lãng, ngày 03 tháng 10 năm 2022")
+	                "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+	                "<w:r><w:t>V/v thử hộp chữ</w:t></w:r></w:p>"
+	                "<w:tbl><w:tr><w:tc>" P("Kính gửi:") "</w:tc><w:tc>" P("- Phòng Giáo dục và Đào tạo;")
+	                        P("Trung tâm Văn hóa - Thông tin và Thể thao.") "</w:tc></w:tr></w:tbl>"
+	                                P("Nội dung.");
+	size_t n;
+	char *data = make_docx(body, &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	if (docx_import(data, n, &a, &r) != DOCX_OK)
+		fail_msg("%s", r.error);
+	for (size_t k = 0; k < r.nunrecognised; k++)
+		print_error("not recognised: %s\n", r.unrecognised[k]);
+	assert_string_equal(r.doc->place, "Tiên Lãng");
+	assert_int_equal(r.doc->date, text_days_from_civil(2022, 10, 3));
+	assert_string_equal(r.doc->subject, "Thử hộp chữ");
+	assert_int_equal(r.doc->nrecipients, 2);
+	assert_string_equal(r.doc->recipients[0].text, "Phòng Giáo dục và Đào tạo;");
+	assert_string_equal(r.doc->recipients[1].text, "Trung tâm Văn hóa - Thông tin và Thể thao.");
+	assert_string_equal(r.doc->text, "Nội dung.");
+	assert_int_equal(r.nunrecognised, 0);
+	free(data);
+	arena_free(&a);
+}
+
 /* Word's styles: a localized Heading 1 (styleId "u1", built-in name "heading 1"), a
  * custom style bold through basedOn, a character style that is italic, a run that turns
  * its style's bold off. And a styles relationship pointing outside the package. */
@@ -500,6 +540,7 @@ main(void)
 	        cmocka_unit_test(test_numbering),
 	        cmocka_unit_test(test_hostile_refused),
 	        cmocka_unit_test(test_styles),
+	        cmocka_unit_test(test_text_box_and_table_recipients),
 	        cmocka_unit_test(test_decision_and_centred_recipients),
 	        cmocka_unit_test(test_roundtrip_own_export),
 	};
