@@ -83,13 +83,19 @@ fill_defaults(http_req_t *req, int32_t i, doc_t *d, json_t *filled)
 	}
 }
 
-static size_t
-count_headings(const char *text)
+/* The body's heading lines ("# I. MỤC ĐÍCH" -> "I. MỤC ĐÍCH"), for the review. */
+static json_t *
+headings(const char *text)
 {
-	size_t n = 0;
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		n += *p == '#';
-	return n;
+	json_t *a = json_array();
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (*p != '#')
+			continue;
+		const char *h = p + strspn(p, "#");
+		h += *h == ' ';
+		json_array_append_new(a, json_stringn(h, strcspn(h, "\n")));
+	}
+	return a;
 }
 
 static size_t
@@ -123,14 +129,16 @@ review_json(http_req_t *req, const doc_t *d, const docx_result_t *r)
 	if (*s->name)
 		signer = arena_printf(a, "%s / %s", signer, s->name);
 	json_t *o = json_pack(
-	        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i,s:o,s:i,s:o,s:i,s:i,s:i,s:s,s:b}",
+	        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i,s:o,s:i,s:o,s:i,s:i,s:o,s:s,s:b}",
 	        "kind_name", doc_kind_name(d->kind), "parent_body", d->parent_body, "body",
 	        d->body, "number_line", buf_cstr(&nl), "place_date", buf_cstr(&pd), "subject",
 	        d->subject, "signer", signer, "bases", bases, "nbases", (int)d->nbases,
 	        "recipients", rec, "nrecipients", (int)d->nrecipients, "distribution",
 	        str_array(d->distribution, d->ndistribution), "ndistribution",
-	        (int)d->ndistribution, "nlines", (int)count_lines(d->text), "nheadings",
-	        (int)count_headings(d->text), "text", d->text, "number", d->number > 0);
+	        (int)d->ndistribution, "nlines", (int)count_lines(d->text), "headings",
+	        headings(d->text), "text", d->text, "number", d->number > 0);
+	json_object_set_new(o, "nheadings",
+	                    json_integer((json_int_t)json_array_size(json_object_get(o, "headings"))));
 	(void)r;
 	buf_free(&nl);
 	buf_free(&pd);

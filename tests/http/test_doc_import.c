@@ -192,6 +192,8 @@ test_form_imports_seed000(void **state)
 	assert_non_null(strstr(b, "Đã tạo bản nháp từ tệp seed000.docx"));
 	assert_non_null(strstr(b, "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022"));
 	assert_non_null(strstr(b, "Kính gửi (6)"));
+	assert_non_null(strstr(b, "20 đoạn, 4 đề mục"));
+	assert_non_null(strstr(b, "<li>3. Các hoạt động trong Tuần lễ</li>"));
 	assert_non_null(strstr(b, "Nơi nhận (4)"));
 	assert_non_null(strstr(b, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn "
 	                          "Ngọc Huy"));
