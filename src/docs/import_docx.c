@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1509,11 +1510,20 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 
 /* ---------------------------------------------------------------- entry point */
 
+/* libxml2 wants its initialisation once, before threads use it. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
+
 docx_rc_t
 docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 {
 	memset(out, 0, sizeof *out);
-	xmlInitParser();
+	pthread_once(&xml_once, xml_init);
 	pkg_t k;
 	docx_rc_t rc = pkg_open(&k, data, len, out);
 	const char *part = NULL;
