@@ -1301,6 +1301,22 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 				continue;
 			if (!seen_number && parse_number(a, l, &d->number, &symbol)) {
 				seen_number = 1;
+				/* "Số: 05/KH-UBND <tabs> Hải An, ngày …" typed on one line */
+				const char *rest = strstr(l->plain, symbol);
+				rest = rest ? rest + strlen(symbol) : "";
+				while (*rest == ' ')
+					rest++;
+				if (*rest && !seen_date) {
+					buf_t fb = BUF_INIT;
+					text_fold(rest, strlen(rest), &fb);
+					line_t part = *l;
+					part.plain = rest;
+					part.fold = buf_cstr(&fb);
+					seen_date = parse_date(a, &part, &d->place, &d->date, &d->year);
+					buf_free(&fb);
+					if (!seen_date)
+						sv_push(&unrec, arena_strdup(a, rest));
+				}
 				continue;
 			}
 			if (!seen_date && parse_date(a, l, &d->place, &d->date, &d->year)) {

@@ -288,6 +288,19 @@ test_decision_and_centred_recipients(void **state)
 	assert_string_equal(r.doc->recipients[0].text, "Phòng Giáo dục và Đào tạo");
 	assert_string_equal(r.doc->text, "Nội dung.");
 	free(data);
+	/* the number and the place-date typed on one line, apart by tabs */
+	data = make_docx("<w:p><w:r><w:t>Số: 05/KH-UBND</w:t></w:r><w:r><w:tab/><w:tab/>"
+	                 "<w:t>Hải An, ngày 05 tháng 01 năm 2022</w:t></w:r></w:p>" PC("KẾ HOẠCH")
+	                         PC("Tổ chức Tuần lễ") P("Nội dung."),
+	                 &n);
+	assert_int_equal(docx_import(data, n, &a, &r), DOCX_OK);
+	assert_int_equal(r.doc->number, 5);
+	assert_string_equal(r.doc->body_abbr, "UBND");
+	assert_string_equal(r.doc->place, "Hải An");
+	assert_int_equal(r.doc->date, text_days_from_civil(2022, 1, 5));
+	assert_string_equal(r.doc->subject, "Tổ chức Tuần lễ");
+	assert_int_equal(r.nunrecognised, 0);
+	free(data);
 	arena_free(&a);
 }
 
