@@ -710,7 +710,7 @@ collapse(arena_t *a, const char *s)
 	buf_t b = BUF_INIT;
 	int sp = 0;
 	for (const char *p = s; *p; p++) {
-		if (*p == ' ') {
+		if (*p == ' ' || *p == '	') {
 			sp = 1;
 			continue;
 		}
@@ -743,7 +743,9 @@ seg_text(walk_t *w, const char *s, int b, int i)
 		if (*p == 0xc2 && p[1] == 0xa0) {
 			buf_putc(&w->text, ' ');
 			p++;
-		} else if (*p < 0x20 || *p == 0x7f)
+		} else if (*p == '\t' && p == (const unsigned char *)s && s[1] == '\0')
+			buf_putc(&w->text, '\t'); /* a w:tab */
+		else if (*p < 0x20 || *p == 0x7f)
 			buf_putc(&w->text, ' ');
 		else
 			buf_putc(&w->text, (char)*p);
@@ -765,35 +767,47 @@ static int
 all_space(const char *p, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
-		if (p[k] != ' ')
+		if (p[k] != ' ' && p[k] != '	')
 			return 0;
 	return 1;
 }
 
-/* The line built so far becomes a line (empty ones are dropped). */
+/* Bytes [from, to) of the line being built become a line (all spaces: nothing). Tabs are
+ * spaces there. */
 static void
-line_end(walk_t *w)
+line_emit(walk_t *w, size_t from, size_t to)
 {
 	const char *t = buf_cstr(&w->text);
-	if (all_space(t, w->text.len)) {
-		buf_reset(&w->text);
-		w->nsegs = 0;
-		return;
-	}
-	int bold = 1, italic = 1;
-	for (size_t k = 0; k < w->nsegs; k++)
-		if (!all_space(t + w->segs[k].off, w->segs[k].len)) {
-			bold &= w->segs[k].b;
-			italic &= w->segs[k].i;
-		}
-	buf_t m = BUF_INIT;
+	int bold = 1, italic = 1, any = 0;
+	buf_t plain = BUF_INIT, m = BUF_INIT;
 	for (size_t k = 0; k < w->nsegs; k++) {
 		const seg_t *s = &w->segs[k];
-		const char *p = t + s->off;
-		size_t n = s->len, lead = 0, trail = 0;
-		while (lead < n && p[lead] == ' ')
+		size_t lo = s->off > from ? s->off : from;
+		size_t hi = s->off + s->len < to ? s->off + s->len : to;
+		if (lo >= hi)
+			continue;
+		const char *p = t + lo;
+		size_t n = hi - lo;
+		if (!all_space(p, n)) {
+			any = 1;
+			bold &= s->b;
+			italic &= s->i;
+		}
+	}
+	if (!any)
+		return;
+	for (size_t k = 0; k < w->nsegs; k++) {
+		const seg_t *s = &w->segs[k];
+		size_t lo = s->off > from ? s->off : from;
+		size_t hi = s->off + s->len < to ? s->off + s->len : to;
+		if (lo >= hi)
+			continue;
+		const char *p = t + lo;
+		size_t n = hi - lo, lead = 0, trail = 0;
+		buf_append(&plain, p, n);
+		while (lead < n && (p[lead] == ' ' || p[lead] == '\t'))
 			lead++;
-		while (trail < n - lead && p[n - 1 - trail] == ' ')
+		while (trail < n - lead && (p[n - 1 - trail] == ' ' || p[n - 1 - trail] == '\t'))
 			trail++;
 		const char *mk = (s->b && !bold) ? ((s->i && !italic) ? "***" : "**")
 		                                 : ((s->i && !italic) ? "*" : "");
@@ -812,18 +826,53 @@ line_end(walk_t *w)
 		w->lines = xrealloc(w->lines, size_mul(w->cap, sizeof *w->lines));
 	}
 	line_t *l = &w->lines[w->n++];
-	l->plain = collapse(w->a, t);
+	l->plain = collapse(w->a, buf_cstr(&plain));
 	l->marked = collapse(w->a, buf_cstr(&m));
 	buf_t f = BUF_INIT;
 	text_fold(l->plain, strlen(l->plain), &f);
 	l->fold = arena_strdup(w->a, buf_cstr(&f));
 	buf_free(&f);
 	buf_free(&m);
+	buf_free(&plain);
 	l->bold = bold;
 	l->italic = italic;
 	l->center = w->center;
 	l->cell = w->cell;
 	l->level = w->level;
+}
+
+/* Non-space bytes in t[from, to). */
+static size_t
+visible(const char *t, size_t from, size_t to)
+{
+	size_t n = 0;
+	for (size_t k = from; k < to; k++)
+		n += t[k] != ' ' && t[k] != '\t';
+	return n;
+}
+
+/* The line built so far becomes one line, or several where tabs set text apart in columns
+ * ("ỦY BAN NHÂN DÂN <tab><tab> CỘNG HÒA …", "- Như trên; <tab> PHÓ CHỦ TỊCH"), as drafts
+ * typed without tables do: a tab splits when at least 4 visible bytes stand on each side
+ * (so "1.<tab>Mục đích" stays one line). Empty lines are dropped. */
+static void
+line_end(walk_t *w)
+{
+	const char *t = buf_cstr(&w->text);
+	size_t len = w->text.len, from = 0;
+	for (size_t k = 0; k < len; k++) {
+		if (t[k] != '\t')
+			continue;
+		size_t e = k;
+		while (e < len && (t[e] == '\t' || t[e] == ' '))
+			e++;
+		if (visible(t, from, k) >= 4 && visible(t, e, len) >= 4) {
+			line_emit(w, from, k);
+			from = e;
+		}
+		k = e - 1;
+	}
+	line_emit(w, from, len);
 	buf_reset(&w->text);
 	w->nsegs = 0;
 }
@@ -878,7 +927,7 @@ walk_runs(walk_t *w, const xmlNode *n, int depth)
 						seg_text(w, (const char *)s, b, i);
 					xmlFree(s);
 				} else if (is_el(r, "tab") || is_el(r, "ptab"))
-					seg_text(w, " ", b, i);
+					seg_text(w, "\t", b, i);
 				else if (is_el(r, "noBreakHyphen"))
 					seg_text(w, "-", b, i);
 				else if (is_el(r, "br") || is_el(r, "cr"))
@@ -1441,6 +1490,12 @@ recognise(const line_t *ls, size_t n, arena_t *a, docx_result_t *o)
 				continue;
 			if (l->plain[0] == '(' && has_word(f, "ky")) /* "(Đã ký)" */
 				continue;
+			/* Nơi nhận and the signer side by side without a table: the list goes on */
+			if (list_item(l->plain) && dist_cell >= 0 && l->cell == dist_cell &&
+			    !*s->name) {
+				sv_push(&dist, arena_strdup(a, list_item(l->plain)));
+				continue;
+			}
 			if (is_upper(l->plain) && !*s->position && !*s->name) {
 				s->position = l->plain;
 				continue;

@@ -304,6 +304,52 @@ test_decision_and_centred_recipients(void **state)
 	arena_free(&a);
 }
 
+/* A draft typed without any table, columns set apart with tabs: header, number and
+ * place-date, Nơi nhận beside the signer block. */
+static void
+test_tab_columns(void **state)
+{
+	(void)state;
+#define TABS "</w:t></w:r><w:r><w:tab/><w:tab/><w:t>"
+#define PT(a, b) "<w:p><w:r><w:t>" a TABS b "</w:t></w:r></w:p>"
+	const char *body =
+	        PT("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+	                PT("HUYỆN TIÊN LÃNG", "Độc lập - Tự do - Hạnh phúc")
+	                        PT("Số: 2945/UBND-GDĐT", "Tiên Lãng, ngày 26 tháng 9 năm 2022")
+	                                P("V/v tổ chức Tuần lễ") P("Kính gửi: Phòng Giáo dục và Đào tạo.")
+	                                        "<w:p><w:r><w:t>1.</w:t></w:r><w:r><w:tab/><w:t>Chủ đề</w:t></w:r></w:p>"
+	                                                P("Nội dung.") PT("Nơi nhận:", "KT. CHỦ TỊCH")
+	                                                        PT("- Như trên;", "PHÓ CHỦ TỊCH")
+	                                                                P("- Lưu: VT, GDĐT.") P("Nguyễn Ngọc Huy");
+	size_t n;
+	char *data = make_docx(body, &n);
+	arena_t a = ARENA_INIT;
+	docx_result_t r;
+	if (docx_import(data, n, &a, &r) != DOCX_OK)
+		fail_msg("%s", r.error);
+	for (size_t k = 0; k < r.nunrecognised; k++)
+		print_error("not recognised: %s\n", r.unrecognised[k]);
+	const doc_t *d = r.doc;
+	assert_string_equal(d->body, "ỦY BAN NHÂN DÂN\nHUYỆN TIÊN LÃNG");
+	assert_int_equal(d->number, 2945);
+	assert_string_equal(d->drafter_abbr, "GDĐT");
+	assert_string_equal(d->place, "Tiên Lãng");
+	assert_int_equal(d->date, text_days_from_civil(2022, 9, 26));
+	assert_string_equal(d->subject, "Tổ chức Tuần lễ");
+	assert_int_equal(d->nrecipients, 1);
+	assert_string_equal(d->text, "## 1. Chủ đề\nNội dung.");
+	assert_int_equal(d->ndistribution, 2);
+	assert_string_equal(d->distribution[0], "Như trên;");
+	assert_string_equal(d->distribution[1], "Lưu: VT, GDĐT.");
+	assert_string_equal(d->signer.authority, "KT.");
+	assert_string_equal(d->signer.head, "CHỦ TỊCH");
+	assert_string_equal(d->signer.position, "PHÓ CHỦ TỊCH");
+	assert_string_equal(d->signer.name, "Nguyễn Ngọc Huy");
+	assert_int_equal(r.nunrecognised, 0);
+	free(data);
+	arena_free(&a);
+}
+
 /* The place-date typed in a text box (as a drawing with its VML fallback: read once), and
  * Kính gửi in the left cell of a table with the names in the right one. */
 static void
@@ -553,6 +599,7 @@ main(void)
 	        cmocka_unit_test(test_numbering),
 	        cmocka_unit_test(test_hostile_refused),
 	        cmocka_unit_test(test_styles),
+	        cmocka_unit_test(test_tab_columns),
 	        cmocka_unit_test(test_text_box_and_table_recipients),
 	        cmocka_unit_test(test_decision_and_centred_recipients),
 	        cmocka_unit_test(test_roundtrip_own_export),
