@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "app/app.h"
@@ -37,7 +38,7 @@ typedef struct opts {
 	const char *as_of, *merges;
 	/* serve: the configuration file, mail (service/mailer.h), the site's public address */
 	const char *config, *smtp, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
-	const char *public_url;
+	const char *public_url, *sign_keys;
 	int smtp_require_tls, db_given, listen_given;
 	int dry_run, carry_roles;
 	unsigned seed;
@@ -54,13 +55,14 @@ usage(FILE *f)
 	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
 	      "        [--config TỆP] [--smtp URL --mail-from ĐỊA_CHỈ] [--smtp-user TÊN]\n"
 	      "        [--smtp-password-file TỆP] [--smtp-ca TỆP] [--smtp-require-tls]\n"
-	      "        [--public-url https://TÊN_MIỀN]\n"
+	      "        [--public-url https://TÊN_MIỀN] [--sign-keys THƯ_MỤC]\n"
 	      "        chạy máy chủ web; --config: tệp \"khóa = giá trị\" (db, listen, threads,\n"
 	      "        smtp_url, mail_from, smtp_user, smtp_password_file, smtp_ca,\n"
-	      "        smtp_require_tls, public_url), tùy chọn dòng lệnh được ưu tiên;\n"
+	      "        smtp_require_tls, public_url, sign_keys), tùy chọn dòng lệnh được ưu tiên;\n"
 	      "        --smtp smtp://máy:587 (STARTTLS nếu máy chủ hỗ trợ; bắt buộc với\n"
 	      "        --smtp-require-tls) hoặc smtps://máy:465: gửi thông báo qua thư điện tử;\n"
-	      "        không có --smtp thì không gửi thư\n"
+	      "        không có --smtp thì không gửi thư; --sign-keys: thư mục khóa ký số,\n"
+	      "        THƯ_MỤC/<mã đơn vị>.pem (khóa bí mật và chuỗi chứng thư, quyền 600)\n"
 	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
 	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
 	      "        trên hay loại bằng cách này\n"
@@ -142,6 +144,8 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->smtp_ca;
 		else if (!strcmp(a, "--public-url"))
 			slot = &o->public_url;
+		else if (!strcmp(a, "--sign-keys"))
+			slot = &o->sign_keys;
 		else if (!strcmp(a, "--smtp-require-tls")) {
 			o->smtp_require_tls = 1;
 			continue;
@@ -655,6 +659,13 @@ serve_settings(opts_t *o, serve_config_t *fc, mail_config_t *mc, int *on, char *
 		o->threads = fc->threads;
 	if (!o->public_url)
 		o->public_url = fc->public_url;
+	if (!o->sign_keys)
+		o->sign_keys = fc->sign_keys;
+	struct stat kd;
+	if (o->sign_keys && (stat(o->sign_keys, &kd) < 0 || !S_ISDIR(kd.st_mode))) {
+		fprintf(stderr, "--sign-keys: không có thư mục %s.\n", o->sign_keys);
+		return -1;
+	}
 	if (o->public_url && strncmp(o->public_url, "http://", 7) != 0 &&
 	    strncmp(o->public_url, "https://", 8) != 0) {
 		fprintf(stderr, "--public-url cần dạng https://tên-miền.\n");
@@ -707,6 +718,7 @@ cmd_serve(opts_t *o)
 		return 1;
 	}
 	app.notify.base_url = o->public_url ? o->public_url : "";
+	app.sign_keys = o->sign_keys;
 	if (mail_on) { /* stopped by app_close before the writer */
 		app.mail = &mc;
 		app.mailer = mailer_new(app.store, app.writer, &mc, err, sizeof err);

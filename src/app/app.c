@@ -256,6 +256,8 @@ static const http_route_t routes[] = {
          "unit:campaign.manage", page_doc_publish},
         {HTTP_POST, "/units/:code/docs/:did/public", "public csrf", FORM_MAX,
          "unit:campaign.manage", page_doc_public},
+        {HTTP_POST, "/units/:code/docs/:did/sign", "csrf", FORM_MAX, "unit:campaign.manage",
+         page_doc_sign},
         {HTTP_GET, "/units/:code/docs/:did/pdf", "", 0, "unit:unit.view", page_doc_file},
         {HTTP_GET, "/units/:code/docs/:did/docx", "", 0, "unit:unit.view", page_doc_file},
         {HTTP_GET, "/units/:code/tasks", "done", 0, "unit:unit.view", page_tasks},

@@ -69,6 +69,9 @@ typedef struct app {
 	struct mailer *mailer;
 	struct review_cache *review_cache; /* the menu's "Chờ duyệt (N)" (review_pages.c) */
 	struct unread_cache *unread_cache; /* the bell's count per user (notice_pages.c) */
+	/* the issuing units' signing keys, DIR/<unit code>.pem (serve --sign-keys; NULL: none,
+	 * documents are not signed); borrowed, set before serving */
+	const char *sign_keys;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -421,6 +424,23 @@ json_t *doc_public_list(http_req_t *req, int32_t unit);
  * on (due date, overdue flag, link) and the number of unread documents there; NULL when
  * anonymous. */
 json_t *doc_home(http_req_t *req);
+/* For the digital signature (doc_sign_pages.c): the :did document issued by unit i, which
+ * must be published, into *s and its PDF as rendered now into out, with the signature's
+ * reason ("Ban hành Kế hoạch số 05/KH-UBND") and place (request arena). 1; or 0 after
+ * replying, *reply then being the handler's return value (404 not its document, 409 a
+ * draft, 500). */
+int doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const char **reason,
+                   const char **place, int *reply /* OUT */);
+/* The document page of id at its issuer i, with status and error; the handler's return. */
+int doc_page_reply(http_req_t *req, int status, int32_t i, int64_t id, const char *error);
+/* digital signature (src/app/doc_sign_pages.c) */
+int page_doc_sign(http_req_t *req);
+/* The signed PDF of document id into out: 1, 0 not signed (out untouched), -1 error. */
+int doc_signed_pdf(http_req_t *req, int64_t id, buf_t *out);
+/* The "sign" part of a document page: signed (bool), signer, signed_at, sha256, size; for
+ * a published document of an issuer that may manage it, can_sign (a key file is present)
+ * and sign_url. New reference. */
+json_t *doc_sign_json(http_req_t *req, int32_t i, int64_t id, int published, int can_manage);
 /* end of documents */
 
 /* the review queue (src/app/review_pages.c) */

@@ -1835,6 +1835,8 @@ done_message(const char *done)
 		       "vụ đã được giao.";
 	if (!strcmp(done, "public"))
 		return "Đã cập nhật chế độ công khai.";
+	if (!strcmp(done, "signed"))
+		return "Đã ký số. Bản PDF tải về từ nay là bản đã ký, giữ nguyên từng byte.";
 	return NULL;
 }
 
@@ -1872,7 +1874,12 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 	json_t *board = published(s) ? board_json(req, s, d, today) : json_array();
 	json_t *receipts = published(s) ? receipts_json(req, s) : json_null();
 	json_t *derived = derived_json(req, s);
+	/* the digital signature (doc_sign_pages.c) */
+	json_t *sign = doc_sign_json(req, i, s->id, published(s),
+	                             is_issuer && allowed(req, ACT_CAMPAIGN_MANAGE, i));
+	json_object_set_new(meta, "signed", json_incref(json_object_get(sign, "signed")));
 	if (is_api(req)) {
+		json_decref(sign);
 		json_object_set_new(meta, "document", doc_json(d));
 		json_object_set_new(meta, "tasks", board);
 		json_object_set_new(meta, "receipts", receipts);
@@ -1895,6 +1902,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 	json_object_set_new(ctx, "receipts", receipts);
 	json_object_set_new(ctx, "has_derived", json_boolean(json_array_size(derived) > 0));
 	json_object_set_new(ctx, "derived", derived);
+	json_object_set_new(ctx, "sign", sign);
 	if (!is_issuer && published(s) && allowed(req, ACT_CAMPAIGN_MANAGE, i))
 		json_object_set_new(ctx, "derive_url",
 		                    json_string(arena_printf(a, "/units/%s/docs/new?from=%lld",
@@ -2155,11 +2163,16 @@ send_file(http_req_t *req, const store_doc_t *s)
 	const char *path = http_req_path(req);
 	size_t pl = strlen(path);
 	int pdf = pl >= 4 && !strcmp(path + pl - 4, "/pdf");
-	docr_t *m = doc_render_model(d, doc_results(req, s, d), a);
 	buf_t out = BUF_INIT;
 	char err[300] = "";
-	int rc = pdf ? docr_render_pdf(m, &out, err, sizeof err)
-	             : docr_render_docx(m, &out, err, sizeof err);
+	/* a signed document's PDF is the stored bytes the signature covers, never a new render */
+	int sig = pdf ? doc_signed_pdf(req, s->id, &out) : 0;
+	if (sig < 0)
+		return 500;
+	docr_t *m = sig ? NULL : doc_render_model(d, doc_results(req, s, d), a);
+	int rc = sig    ? 0
+	         : pdf ? docr_render_pdf(m, &out, err, sizeof err)
+	               : docr_render_docx(m, &out, err, sizeof err);
 	if (rc < 0) {
 		buf_free(&out);
 		log_error("document %lld as %s: %s", (long long)s->id, pdf ? "PDF" : "DOCX", err);
@@ -2214,6 +2227,46 @@ page_doc_file(http_req_t *req)
 	if (!is_issuer)
 		mark_read(req, i, &s);
 	return send_file(req, &s);
+}
+
+int
+doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const char **reason,
+               const char **place, int *reply)
+{
+	arena_t *a = http_req_arena(req);
+	*reply = 0;
+	if (!own_doc(req, i, s))
+		return 0;
+	if (!published(s)) {
+		*reply = render_doc(req, 409, i, s, 1, NULL,
+		                    "Chỉ ký số được văn bản đã ban hành; hãy ban hành trước rồi ký.");
+		return 0;
+	}
+	doc_t *d = doc_of(req, s);
+	if (d == NULL) {
+		*reply = 500;
+		return 0;
+	}
+	char err[300] = "";
+	docr_t *m = doc_render_model(d, doc_results(req, s, d), a);
+	if (docr_render_pdf(m, out, err, sizeof err) < 0) {
+		log_error("document %lld as PDF: %s", (long long)s->id, err);
+		*reply = 500;
+		return 0;
+	}
+	*reason = arena_printf(a, "Ban hành %s số %s", kind_name_of(s->kind), number_text(a, s, d));
+	*place = d->place ? d->place : "";
+	return 1;
+}
+
+int
+doc_page_reply(http_req_t *req, int status, int32_t i, int64_t id, const char *error)
+{
+	store_doc_t s;
+	int rc = load_doc(req, id, &s);
+	if (rc <= 0)
+		return rc < 0 ? 500 : 404;
+	return render_doc(req, status, i, &s, 1, NULL, error);
 }
 
 /* ---------- public documents ---------- */

@@ -541,6 +541,20 @@ store_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, i
 }
 
 int
+store_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n)
+{
+	return st->ops->doc_signed_put(st, d, pdf, n);
+}
+
+int
+store_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
+                     int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
+                     void *ctx)
+{
+	return st->ops->doc_signed_get(st, doc_id, with_pdf, cb, ctx);
+}
+
+int
 store_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *), void *ctx)
 {
 	return st->ops->tasks_of_doc(st, doc_id, cb, ctx);

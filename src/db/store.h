@@ -613,6 +613,23 @@ int store_doc_recipients(store_t *st, int64_t doc_id,
 /* Record the first opening at unit_id: 1 recorded now, 0 already read or not addressed. */
 int store_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
 
+/* A published document's digitally signed PDF (migration 11), kept as issued. */
+typedef struct store_doc_signed {
+	int64_t doc_id;
+	const char *sha256; /* of the PDF, lowercase hex */
+	const char *signer; /* the certificate's subject (common name) */
+	int64_t signed_at, signed_by; /* signed_by 0: by the system */
+	size_t size;                  /* bytes of the PDF (set by the get) */
+} store_doc_signed_t;
+/* Store the signed PDF of d->doc_id (size ignored) unless the document has one: 1 stored,
+ * 0 already signed (nothing written), -1 error. */
+int store_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n);
+/* The signature row of doc_id through cb, with the PDF's bytes when with_pdf (else NULL, 0);
+ * everything borrowed until cb returns. 1 found, 0 not signed, -1 error. */
+int store_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
+                         int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
+                         void *ctx);
+
 /* A document's tasks ordered by duty then unit id; a unit's tasks open first, then by due
  * date (none last), then id. */
 int store_tasks_of_doc(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
@@ -825,6 +842,10 @@ typedef struct store_ops {
 	int (*doc_recipients)(store_t *st, int64_t doc_id,
 	                      int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
 	int (*doc_mark_read)(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
+	int (*doc_signed_put)(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n);
+	int (*doc_signed_get)(store_t *st, int64_t doc_id, int with_pdf,
+	                      int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
+	                      void *ctx);
 	int (*tasks_of_doc)(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
 	                    void *ctx);
 	int (*tasks_of_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),

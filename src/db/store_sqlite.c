@@ -489,6 +489,18 @@ static const struct migration {
          * chức" on a count left empty). Frozen figures carry no note. */
         {10, "value notes", "ALTER TABLE report_values ADD COLUMN note TEXT NOT NULL DEFAULT '';",
          0},
+        /* A published document's digitally signed PDF, kept byte for byte as issued: the
+         * signature covers these bytes, so they are served, never rendered again
+         * (docs/documents.md, "Chữ ký số"). One signature per document. */
+        {11, "signed documents",
+         "CREATE TABLE doc_signed("
+         " doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+         " pdf BLOB NOT NULL,"
+         " sha256 TEXT NOT NULL,"
+         " signer TEXT NOT NULL DEFAULT '',"
+         " signed_at INTEGER NOT NULL,"
+         " signed_by INTEGER REFERENCES users(id));",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -618,6 +630,9 @@ enum {
 	Q_MAIL_RETRY,
 	/* the review queue */
 	Q_REPORTS_WAITING,
+	/* signed documents */
+	Q_DOC_SIGNED_PUT,
+	Q_DOC_SIGNED_GET,
 	Q_COUNT
 };
 
@@ -979,6 +994,11 @@ static const char *const queries[Q_COUNT] = {
         /* the review queue: from the covering index reports_rollup alone */
         [Q_REPORTS_WAITING] = "SELECT campaign_id,unit_id FROM reports WHERE status='submitted'"
                               " AND campaign_id IN (SELECT id FROM campaigns WHERE status='open')",
+        /* the first signature stands: a second one changes nothing */
+        [Q_DOC_SIGNED_PUT] = "INSERT OR IGNORE INTO doc_signed(doc_id,pdf,sha256,signer,signed_at,"
+                             "signed_by) VALUES(?1,?2,?3,?4,?5,nullif(?6,0))",
+        [Q_DOC_SIGNED_GET] = "SELECT doc_id,sha256,signer,signed_at,coalesce(signed_by,0),"
+                             "length(pdf),CASE WHEN ?2 THEN pdf END FROM doc_signed WHERE doc_id=?1",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and
@@ -4144,6 +4164,52 @@ sq_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int6
 	return write_locked(s, q, "ghi nhận đã đọc văn bản", 1);
 }
 
+static int
+sq_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n)
+{
+	if (n == 0 || n > INT32_MAX)
+		return -1;
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_SIGNED_PUT);
+	sqlite3_bind_int64(q, 1, d->doc_id);
+	sqlite3_bind_blob(q, 2, pdf, (int)n, SQLITE_STATIC);
+	bind_opt(q, 3, d->sha256);
+	bind_opt(q, 4, d->signer);
+	sqlite3_bind_int64(q, 5, d->signed_at);
+	sqlite3_bind_int64(q, 6, d->signed_by);
+	return write_locked(s, q, "lưu văn bản đã ký số", 1);
+}
+
+static int
+sq_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
+                  int (*cb)(const store_doc_signed_t *, const void *, size_t, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_SIGNED_GET);
+	sqlite3_bind_int64(q, 1, doc_id);
+	sqlite3_bind_int(q, 2, with_pdf ? 1 : 0);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		store_doc_signed_t d = {
+		        .doc_id = sqlite3_column_int64(q, 0),
+		        .sha256 = col_text(q, 1),
+		        .signer = col_text(q, 2),
+		        .signed_at = sqlite3_column_int64(q, 3),
+		        .signed_by = sqlite3_column_int64(q, 4),
+		        .size = (size_t)sqlite3_column_int64(q, 5),
+		};
+		const void *p = with_pdf ? sqlite3_column_blob(q, 6) : NULL;
+		size_t n = with_pdf ? (size_t)sqlite3_column_bytes(q, 6) : 0;
+		cb(&d, p, n, ctx);
+		ret = 1;
+	} else if (rc != SQLITE_DONE)
+		ret = read_failed(s, "văn bản đã ký số");
+	finish_query(s, q);
+	return ret;
+}
+
 /* ---- tasks (the duties of published documents) ---- */
 
 static void
@@ -4594,6 +4660,8 @@ static const store_ops_t sqlite_ops = {
         .docs_to_unit = sq_docs_to_unit,
         .doc_recipients = sq_doc_recipients,
         .doc_mark_read = sq_doc_mark_read,
+        .doc_signed_put = sq_doc_signed_put,
+        .doc_signed_get = sq_doc_signed_get,
         .tasks_of_doc = sq_tasks_of_doc,
         .tasks_of_unit = sq_tasks_of_unit,
         .task_get = sq_task_get,

@@ -49,6 +49,7 @@ serve_config_parse(const char *text, serve_config_t *c, char *err, size_t errlen
 	        {"smtp_password_file", &c->smtp_password_file},
 	        {"smtp_ca", &c->smtp_ca},
 	        {"public_url", &c->public_url},
+	        {"sign_keys", &c->sign_keys},
 	};
 	int line = 0;
 	const char *p = text;
@@ -161,6 +162,7 @@ serve_config_free(serve_config_t *c)
 	free(c->smtp_password_file);
 	free(c->smtp_ca);
 	free(c->public_url);
+	free(c->sign_keys);
 	memset(c, 0, sizeof *c);
 	c->smtp_require_tls = -1;
 }

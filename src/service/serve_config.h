@@ -1,6 +1,6 @@
 /* The server's configuration file (`suotdoi serve --config FILE`): "key = value" lines,
  * blank lines and lines starting with # ignored. Keys: db, listen, threads, smtp_url,
- * mail_from, smtp_user, smtp_password_file, smtp_ca, smtp_require_tls, public_url. Flags
+ * mail_from, smtp_user, smtp_password_file, smtp_ca, smtp_require_tls, public_url, sign_keys. Flags
  * given on the command line override the file (src/main.c). */
 #ifndef SUOTDOI_SERVICE_SERVE_CONFIG_H
 #define SUOTDOI_SERVICE_SERVE_CONFIG_H
@@ -12,6 +12,7 @@ typedef struct serve_config {
 	char *db, *listen;
 	char *smtp_url, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
 	char *public_url;     /* http(s)://host[:port][/path], no trailing slash */
+	char *sign_keys;      /* directory of the units' signing keys, <unit code>.pem */
 	unsigned threads;     /* 0: not in the file */
 	int smtp_require_tls; /* -1: not in the file, else 0/1 */
 } serve_config_t;

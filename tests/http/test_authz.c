@@ -290,6 +290,7 @@ static const struct expect {
         {"POST /units/:code/docs/:did/public",
          'u',
          {"yyy...", "yyy...", "y.....", "......", "......"}},
+        {"POST /units/:code/docs/:did/sign", 'u', {"yyy...", "yyy...", "y.....", "......", "......"}},
         {"GET /units/:code/docs/:did/pdf", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         {"GET /units/:code/docs/:did/docx",
          'u',

@@ -289,7 +289,8 @@ test_migration_5_over_version_4(void **state)
 
 	/* Turn the file back into a version-4 database (as an older binary left it, with its
 	 * reporting data), then let the store upgrade it. */
-	raw_exec(f.path, "DROP TABLE activity_photos; DROP TABLE activities; DROP TABLE doc_tasks;"
+	raw_exec(f.path, "DROP TABLE doc_signed;" /* migration 11, refers to documents */
+	                 "DROP TABLE activity_photos; DROP TABLE activities; DROP TABLE doc_tasks;"
 	                 "DROP TABLE doc_recipients; DROP TABLE documents;"
 	                 /* and what later migrations added */
 	                 "DROP TABLE unit_placements; DROP TABLE unit_lineage;"
@@ -1163,6 +1164,69 @@ test_doc_publish_given_number(void **state)
 	store_close(f.st);
 }
 
+/* ---- signed PDFs (migration 11) ---- */
+
+typedef struct signed_copy {
+	int calls;
+	store_doc_signed_t row;
+	char sha[80], signer[80];
+	size_t n;
+	unsigned char pdf[16];
+	int had_pdf;
+} signed_copy_t;
+
+static int
+copy_signed(const store_doc_signed_t *d, const void *pdf, size_t n, void *p)
+{
+	signed_copy_t *c = p;
+	c->calls++;
+	c->row = *d;
+	snprintf(c->sha, sizeof c->sha, "%s", d->sha256);
+	snprintf(c->signer, sizeof c->signer, "%s", d->signer);
+	c->had_pdf = pdf != NULL;
+	c->n = n;
+	if (pdf && n <= sizeof c->pdf)
+		memcpy(c->pdf, pdf, n);
+	return 0;
+}
+
+static void
+test_doc_signed_kept_once(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	int64_t a = new_draft(&f, f.p1, "a");
+	int number = 0;
+	assert_int_equal(publish(&f, a, 1, 2025, 5000, NULL, 0, NULL, 0, &number), 0);
+	signed_copy_t c = {0};
+	assert_int_equal(store_doc_signed_get(f.st, a, 1, copy_signed, &c), 0);
+	assert_int_equal(c.calls, 0);
+	store_doc_signed_t row = {a, "ab12", "Đơn vị 018", 6000, f.user, 0};
+	assert_int_equal(store_doc_signed_put(f.st, &row, "%PDF-first", 10), 1);
+	/* a second signature changes nothing: the first bytes stand */
+	store_doc_signed_t again = {a, "cd34", "khác", 7000, 0, 0};
+	assert_int_equal(store_doc_signed_put(f.st, &again, "%PDF-second", 11), 0);
+	assert_int_equal(store_doc_signed_get(f.st, a, 1, copy_signed, &c), 1);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.n, 10);
+	assert_memory_equal(c.pdf, "%PDF-first", 10);
+	assert_string_equal(c.sha, "ab12");
+	assert_string_equal(c.signer, "Đơn vị 018");
+	assert_int_equal(c.row.signed_at, 6000);
+	assert_int_equal(c.row.signed_by, f.user);
+	assert_int_equal(c.row.size, 10);
+	/* without the bytes: the row and its size only */
+	assert_int_equal(store_doc_signed_get(f.st, a, 0, copy_signed, &c), 1);
+	assert_false(c.had_pdf);
+	assert_int_equal(c.row.size, 10);
+	/* only documents that exist; no empty PDF */
+	store_doc_signed_t none = {99999, "x", "x", 1, 0, 0};
+	assert_int_equal(store_doc_signed_put(f.st, &none, "%PDF", 4), -1);
+	assert_int_equal(store_doc_signed_put(f.st, &row, "", 0), -1);
+	store_close(f.st);
+}
+
 int
 main(void)
 {
@@ -1180,6 +1244,7 @@ main(void)
 	        cmocka_unit_test(test_activity_save_get),
 	        cmocka_unit_test(test_activities_find),
 	        cmocka_unit_test(test_activity_photos),
+	        cmocka_unit_test(test_doc_signed_kept_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
