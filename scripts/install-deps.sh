@@ -10,9 +10,10 @@ PKGS=(
   libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev libvips-dev
   libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
-  poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libxml2-dev libpq-dev
+  libssl-dev poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libxml2-dev libpq-dev
   chromium chromium-driver
 )
+# libssl-dev: the CMS of signed PDFs (src/docs/sign_pdf.c); poppler-utils' pdfsig checks them.
 # chromium and chromium-driver: tests/http/test_phone_tables.c checks the pages at 360 px in a
 # real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 

@@ -431,10 +431,18 @@ json_t *doc_home(http_req_t *req);
  * draft, 500). */
 int doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const char **reason,
                    const char **place, int *reply /* OUT */);
+/* Document id (into *s) rendered now as PDF into out, with the signature's reason and place;
+ * no reply. 1, 0 no such document, -1 error (logged). */
+int doc_signable_pdf(http_req_t *req, int64_t id, store_doc_t *s, buf_t *out,
+                     const char **reason, const char **place);
 /* The document page of id at its issuer i, with status and error; the handler's return. */
 int doc_page_reply(http_req_t *req, int status, int32_t i, int64_t id, const char *error);
 /* digital signature (src/app/doc_sign_pages.c) */
 int page_doc_sign(http_req_t *req);
+/* Right after unit i published document id: sign it when the unit has a key file. 1
+ * signed, 0 no key (nothing done), -1 not signed (the reason logged; the officer can press
+ * Ký số later). Never replies. */
+int doc_sign_on_publish(http_req_t *req, int32_t i, int64_t id);
 /* The signed PDF of document id into out: 1, 0 not signed (out untouched), -1 error. */
 int doc_signed_pdf(http_req_t *req, int64_t id, buf_t *out);
 /* The "sign" part of a document page: signed (bool), signer, signed_at, sha256, size; for

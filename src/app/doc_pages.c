@@ -1835,6 +1835,9 @@ done_message(const char *done)
 		       "vụ đã được giao.";
 	if (!strcmp(done, "public"))
 		return "Đã cập nhật chế độ công khai.";
+	if (!strcmp(done, "published_signed"))
+		return "Đã ban hành và ký số bằng khóa của đơn vị. Các đơn vị nhận đã thấy văn bản "
+		       "trong mục Văn bản đến; nhiệm vụ đã được giao.";
 	if (!strcmp(done, "signed"))
 		return "Đã ký số. Bản PDF tải về từ nay là bản đã ký, giữ nguyên từng byte.";
 	return NULL;
@@ -2069,9 +2072,12 @@ page_doc_publish(http_req_t *req)
 		}
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
 		          arena_printf(a, "%s: %s", cite, s.subject));
+		/* signed as issued when the unit has a key (doc_sign_pages.c) */
+		int sg = doc_sign_on_publish(req, i, s.id);
 		return http_redirect(req, 303,
-		                     arena_printf(a, "/units/%s/docs/%lld?done=published",
-		                                  t->units[i].code, (long long)s.id));
+		                     arena_printf(a, "/units/%s/docs/%lld?done=%s",
+		                                  t->units[i].code, (long long)s.id,
+		                                  sg > 0 ? "published_signed" : "published"));
 	}
 	load_doc(req, s.id, &s);
 	if (rc == -2)
@@ -2230,10 +2236,31 @@ page_doc_file(http_req_t *req)
 }
 
 int
+doc_signable_pdf(http_req_t *req, int64_t id, store_doc_t *s, buf_t *out, const char **reason,
+                 const char **place)
+{
+	arena_t *a = http_req_arena(req);
+	int rc = load_doc(req, id, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 0;
+	doc_t *d = doc_of(req, s);
+	if (d == NULL)
+		return -1;
+	char err[300] = "";
+	docr_t *m = doc_render_model(d, doc_results(req, s, d), a);
+	if (docr_render_pdf(m, out, err, sizeof err) < 0) {
+		log_error("document %lld as PDF: %s", (long long)s->id, err);
+		return -1;
+	}
+	*reason = arena_printf(a, "Ban hành %s số %s", kind_name_of(s->kind), number_text(a, s, d));
+	*place = d->place ? d->place : "";
+	return 1;
+}
+
+int
 doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const char **reason,
                const char **place, int *reply)
 {
-	arena_t *a = http_req_arena(req);
 	*reply = 0;
 	if (!own_doc(req, i, s))
 		return 0;
@@ -2242,20 +2269,10 @@ doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const cha
 		                    "Chỉ ký số được văn bản đã ban hành; hãy ban hành trước rồi ký.");
 		return 0;
 	}
-	doc_t *d = doc_of(req, s);
-	if (d == NULL) {
+	if (doc_signable_pdf(req, s->id, s, out, reason, place) <= 0) {
 		*reply = 500;
 		return 0;
 	}
-	char err[300] = "";
-	docr_t *m = doc_render_model(d, doc_results(req, s, d), a);
-	if (docr_render_pdf(m, out, err, sizeof err) < 0) {
-		log_error("document %lld as PDF: %s", (long long)s->id, err);
-		*reply = 500;
-		return 0;
-	}
-	*reason = arena_printf(a, "Ban hành %s số %s", kind_name_of(s->kind), number_text(a, s, d));
-	*place = d->place ? d->place : "";
 	return 1;
 }
 

@@ -62,6 +62,35 @@ doc_sign_json(http_req_t *req, int32_t i, int64_t id, int published, int can_man
 }
 
 int
+doc_sign_on_publish(http_req_t *req, int32_t i, int64_t id)
+{
+	app_t *app = http_req_app(req);
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	if (!docs_sign_key_present(app->sign_keys, t->units[i].code))
+		return 0;
+	store_doc_t s;
+	buf_t pdf = BUF_INIT;
+	const char *reason, *place;
+	if (doc_signable_pdf(req, id, &s, &pdf, &reason, &place) <= 0) {
+		buf_free(&pdf);
+		return -1;
+	}
+	app_user_t *u = app_req_user(req);
+	docs_sign_in_t in = {id, t->units[i].id, t->units[i].code, reason, place,
+	                     (const uint8_t *)pdf.data, pdf.len, app_now(), u ? u->id : 0};
+	char msg[400] = "";
+	docs_sign_rc_t rc = docs_sign(app->store, app->sign_keys, &in, msg, sizeof msg);
+	buf_free(&pdf);
+	if (rc != DOCS_SIGN_OK) {
+		log_warn("văn bản %lld ban hành nhưng chưa ký số: %s", (long long)id, msg);
+		return -1;
+	}
+	app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)id), NULL, msg);
+	return 1;
+}
+
+int
 page_doc_sign(http_req_t *req)
 {
 	app_t *app = http_req_app(req);

@@ -3,7 +3,8 @@
  * afterwards is the stored signed bytes, the same on every GET and under /van-ban, and
  * pdfsig finds it valid; a second signature is refused and changes nothing. Hà Thượng has
  * no key: a Vietnamese refusal, nothing stored. Đại Từ's Phòng GD&ĐT has a key others may
- * read: refused. A draft cannot be signed. An entry officer of Tiên Lãng gets 403. */
+ * read: refused. A draft cannot be signed; Hải An, which has a key, has its báo cáo signed
+ * when it publishes it. An entry officer of Tiên Lãng gets 403. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,9 +156,10 @@ setup(void **state)
 	char db[256], cmd[1200];
 	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "d.db", db, sizeof db) < 0)
 		return -1;
-	/* keys for Tiên Lãng (315) and Đại Từ's Phòng GD&ĐT, the latter left readable by all */
+	/* keys for Tiên Lãng (315), Hải An (306) and Đại Từ's Phòng GD&ĐT, the latter left
+	 * readable by all */
 	snprintf(keydir, sizeof keydir, "%s/keys", tmpdir);
-	snprintf(cmd, sizeof cmd, "sh %s/make_sign_key.sh %s 315 DT-PGDDT && chmod 644 %s/DT-PGDDT.pem",
+	snprintf(cmd, sizeof cmd, "sh %s/make_sign_key.sh %s 315 306 DT-PGDDT && chmod 644 %s/DT-PGDDT.pem",
 	         TEST_DATA_DIR, keydir, keydir);
 	if (system(cmd) != 0)
 		return -1;
@@ -348,12 +350,53 @@ test_refusals(void **state)
 	assert_int_equal(signed_count(), before);
 }
 
+static void
+test_publish_signs(void **state)
+{
+	(void)state;
+	int64_t bc = find_issued(&ha, "306", NULL, "bc");
+	assert_true(bc > 0);
+	char api[200], path[200], body[300];
+	snprintf(api, sizeof api, "/api/v1/units/306/docs/%lld", (long long)bc);
+	json_t *j = get_json(&ha, api);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "draft");
+	assert_false(json_is_true(json_object_get(j, "signed")));
+	long long version = (long long)json_integer_value(json_object_get(j, "version"));
+	json_decref(j);
+	snprintf(path, sizeof path, "/units/306/docs/%lld/publish", (long long)bc);
+	snprintf(body, sizeof body, "csrf=%s&version=%lld", ha.csrf, version);
+	hc_resp_t r = ha_req(port, &ha, "POST", path, body, 0);
+	if (r.status != 303)
+		fail_msg("publish: %ld %s", r.status, body_of(&r));
+	char loc[300];
+	assert_true(hc_header(&r, "Location", loc, sizeof loc));
+	assert_non_null(strstr(loc, "?done=published_signed"));
+	hc_resp_free(&r);
+	stored_t s = {0, BUF_INIT, "", "", 0};
+	assert_int_equal(store_doc_signed_get(app.store, bc, 1, copy_stored, &s), 1);
+	assert_string_equal(s.signer, "Đơn vị 306");
+	r = get_pdf(&ha, "306", bc);
+	assert_int_equal(r.body.len, s.pdf.len);
+	assert_memory_equal(r.body.data, s.pdf.data, s.pdf.len);
+	buf_t said = BUF_INIT;
+	pdfsig(r.body.data, r.body.len, &said);
+	if (!strstr(buf_cstr(&said), "Signature Validation: Signature is Valid."))
+		fail_msg("pdfsig on the published báo cáo:\n%s", buf_cstr(&said));
+	hc_resp_free(&r);
+	r = ha_req(port, &ha, "GET", loc, NULL, 0);
+	assert_non_null(strstr(body_of(&r), "Đã ban hành và ký số"));
+	hc_resp_free(&r);
+	buf_free(&said);
+	buf_free(&s.pdf);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_sign_and_serve_as_issued),
 	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_publish_signs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,6 +29,7 @@ test_every_key(void **state)
 	                   "smtp_password_file = /etc/suotdoi/smtp-password\n"
 	                   "smtp_ca = /etc/ssl/certs/ca.pem\n"
 	                   "smtp_require_tls = yes\n"
+	                   "sign_keys = /etc/suotdoi/sign-keys\n"
 	                   "public_url = https://tuanle.example.vn//";
 	serve_config_t c;
 	char err[256];
@@ -43,11 +44,13 @@ test_every_key(void **state)
 	assert_string_equal(c.smtp_ca, "/etc/ssl/certs/ca.pem");
 	assert_int_equal(c.smtp_require_tls, 1);
 	assert_string_equal(c.public_url, "https://tuanle.example.vn");
+	assert_string_equal(c.sign_keys, "/etc/suotdoi/sign-keys");
 	serve_config_free(&c);
 
 	assert_int_equal(serve_config_parse("", &c, err, sizeof err), 0);
 	assert_null(c.db);
 	assert_null(c.smtp_url);
+	assert_null(c.sign_keys);
 	assert_int_equal(c.threads, 0);
 	assert_int_equal(c.smtp_require_tls, -1);
 	serve_config_free(&c);

@@ -52,9 +52,10 @@ spit(const char *path, const void *p, size_t n)
 static int
 run(const char *cmd, buf_t *out)
 {
-	char full[600];
-	snprintf(full, sizeof full, "%s 2>&1", cmd);
-	FILE *p = popen(full, "r");
+	buf_t full = BUF_INIT;
+	buf_printf(&full, "%s 2>&1", cmd);
+	FILE *p = popen(buf_cstr(&full), "r");
+	buf_free(&full);
 	assert_non_null(p);
 	char chunk[4096];
 	size_t n;
