@@ -57,8 +57,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      in.page < in.size && in.info < in.size);
 	CHECK(in.root_dict[0] + 4 <= in.root_dict[1] && in.root_dict[1] <= size);
 	CHECK(in.page_dict[0] + 4 <= in.page_dict[1] && in.page_dict[1] <= size);
-	CHECK(!memcmp(data + in.root_dict[0], "<<", 2) && !memcmp(data + in.root_dict[1] - 2, ">>", 2));
-	CHECK(!memcmp(data + in.page_dict[0], "<<", 2) && !memcmp(data + in.page_dict[1] - 2, ">>", 2));
+	CHECK(!memcmp(data + in.root_dict[0], "<<", 2) &&
+	      !memcmp(data + in.root_dict[1] - 2, ">>", 2));
+	CHECK(!memcmp(data + in.page_dict[0], "<<", 2) &&
+	      !memcmp(data + in.page_dict[1] - 2, ">>", 2));
 	buf_t out = BUF_INIT;
 	sign_pdf_opts_t o = {&key, 1664938800, "Ban hành", "Hải Phòng", "Thử"};
 	if (sign_pdf(data, size, &o, &out, err, sizeof err) == 0)

@@ -433,8 +433,8 @@ int doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const
                    const char **place, int *reply /* OUT */);
 /* Document id (into *s) rendered now as PDF into out, with the signature's reason and place;
  * no reply. 1, 0 no such document, -1 error (logged). */
-int doc_signable_pdf(http_req_t *req, int64_t id, store_doc_t *s, buf_t *out,
-                     const char **reason, const char **place);
+int doc_signable_pdf(http_req_t *req, int64_t id, store_doc_t *s, buf_t *out, const char **reason,
+                     const char **place);
 /* The document page of id at its issuer i, with status and error; the handler's return. */
 int doc_page_reply(http_req_t *req, int status, int32_t i, int64_t id, const char *error);
 /* digital signature (src/app/doc_sign_pages.c) */

@@ -2176,7 +2176,7 @@ send_file(http_req_t *req, const store_doc_t *s)
 	if (sig < 0)
 		return 500;
 	docr_t *m = sig ? NULL : doc_render_model(d, doc_results(req, s, d), a);
-	int rc = sig    ? 0
+	int rc = sig   ? 0
 	         : pdf ? docr_render_pdf(m, &out, err, sizeof err)
 	               : docr_render_docx(m, &out, err, sizeof err);
 	if (rc < 0) {
@@ -2265,8 +2265,9 @@ doc_issued_pdf(http_req_t *req, int32_t i, store_doc_t *s, buf_t *out, const cha
 	if (!own_doc(req, i, s))
 		return 0;
 	if (!published(s)) {
-		*reply = render_doc(req, 409, i, s, 1, NULL,
-		                    "Chỉ ký số được văn bản đã ban hành; hãy ban hành trước rồi ký.");
+		*reply = render_doc(
+		        req, 409, i, s, 1, NULL,
+		        "Chỉ ký số được văn bản đã ban hành; hãy ban hành trước rồi ký.");
 		return 0;
 	}
 	if (doc_signable_pdf(req, s->id, s, out, reason, place) <= 0) {

@@ -49,15 +49,16 @@ doc_sign_json(http_req_t *req, int32_t i, int64_t id, int published, int can_man
 		json_object_set_new(o, "sha256", json_string(r.row.sha256));
 		json_object_set_new(o, "size", json_integer((json_int_t)r.row.size));
 	} else if (published && can_manage) {
-		json_object_set_new(o, "can_sign",
-		                    json_boolean(docs_sign_key_present(app->sign_keys,
-		                                                       t->units[i].code)));
+		json_object_set_new(
+		        o, "can_sign",
+		        json_boolean(docs_sign_key_present(app->sign_keys, t->units[i].code)));
 		json_object_set_new(o, "sign_url",
 		                    json_string(arena_printf(a, "/units/%s/docs/%lld/sign",
 		                                             t->units[i].code, (long long)id)));
 	}
-	json_object_set_new(o, "show", json_boolean(json_object_get(o, "signed") == json_true() ||
-	                                            json_object_get(o, "sign_url") != NULL));
+	json_object_set_new(o, "show",
+	                    json_boolean(json_object_get(o, "signed") == json_true() ||
+	                                 json_object_get(o, "sign_url") != NULL));
 	return o;
 }
 
@@ -77,8 +78,9 @@ doc_sign_on_publish(http_req_t *req, int32_t i, int64_t id)
 		return -1;
 	}
 	app_user_t *u = app_req_user(req);
-	docs_sign_in_t in = {id, t->units[i].id, t->units[i].code, reason, place,
-	                     (const uint8_t *)pdf.data, pdf.len, app_now(), u ? u->id : 0};
+	docs_sign_in_t in = {id,      t->units[i].id, t->units[i].code,
+	                     reason,  place,          (const uint8_t *)pdf.data,
+	                     pdf.len, app_now(),      u ? u->id : 0};
 	char msg[400] = "";
 	docs_sign_rc_t rc = docs_sign(app->store, app->sign_keys, &in, msg, sizeof msg);
 	buf_free(&pdf);
@@ -122,17 +124,15 @@ page_doc_sign(http_req_t *req)
 	buf_free(&pdf);
 	switch (rc) {
 	case DOCS_SIGN_OK:
-		app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)s.id), NULL, msg);
+		app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)s.id), NULL,
+		          msg);
 		return http_redirect(req, 303,
 		                     arena_printf(a, "/units/%s/docs/%lld?done=signed",
 		                                  t->units[i].code, (long long)s.id));
 	case DOCS_SIGN_NO_KEY:
 	case DOCS_SIGN_BAD_KEY:
-	case DOCS_SIGN_STATE:
-		return doc_page_reply(req, 409, i, s.id, msg);
-	case DOCS_SIGN_INVALID:
-		return doc_page_reply(req, 422, i, s.id, msg);
-	default:
-		return 500;
+	case DOCS_SIGN_STATE: return doc_page_reply(req, 409, i, s.id, msg);
+	case DOCS_SIGN_INVALID: return doc_page_reply(req, 422, i, s.id, msg);
+	default: return 500;
 	}
 }

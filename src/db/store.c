@@ -548,8 +548,7 @@ store_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *pdf, 
 
 int
 store_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
-                     int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
-                     void *ctx)
+                     int (*cb)(const store_doc_signed_t *, const void *, size_t, void *), void *ctx)
 {
 	return st->ops->doc_signed_get(st, doc_id, with_pdf, cb, ctx);
 }

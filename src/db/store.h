@@ -616,8 +616,8 @@ int store_doc_mark_read(store_t *st, int64_t doc_id, int64_t unit_id, int64_t no
 /* A published document's digitally signed PDF (migration 11), kept as issued. */
 typedef struct store_doc_signed {
 	int64_t doc_id;
-	const char *sha256; /* of the PDF, lowercase hex */
-	const char *signer; /* the certificate's subject (common name) */
+	const char *sha256;           /* of the PDF, lowercase hex */
+	const char *signer;           /* the certificate's subject (common name) */
 	int64_t signed_at, signed_by; /* signed_by 0: by the system */
 	size_t size;                  /* bytes of the PDF (set by the get) */
 } store_doc_signed_t;

@@ -997,8 +997,9 @@ static const char *const queries[Q_COUNT] = {
         /* the first signature stands: a second one changes nothing */
         [Q_DOC_SIGNED_PUT] = "INSERT OR IGNORE INTO doc_signed(doc_id,pdf,sha256,signer,signed_at,"
                              "signed_by) VALUES(?1,?2,?3,?4,?5,nullif(?6,0))",
-        [Q_DOC_SIGNED_GET] = "SELECT doc_id,sha256,signer,signed_at,coalesce(signed_by,0),"
-                             "length(pdf),CASE WHEN ?2 THEN pdf END FROM doc_signed WHERE doc_id=?1",
+        [Q_DOC_SIGNED_GET] =
+                "SELECT doc_id,sha256,signer,signed_at,coalesce(signed_by,0),"
+                "length(pdf),CASE WHEN ?2 THEN pdf END FROM doc_signed WHERE doc_id=?1",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and

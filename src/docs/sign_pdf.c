@@ -190,17 +190,12 @@ value_of(lex_t *l, token_t k, value_t *v)
 		l->at = save;
 		return 0;
 	}
-	case T_NAME:
-		v->t = V_NAME;
-		return 0;
+	case T_NAME: v->t = V_NAME; return 0;
 	case T_STR:
-	case T_WORD:
-		return 0;
+	case T_WORD: return 0;
 	case T_DICT:
-	case T_ARR:
-		return skip_rest(l, k.t);
-	default:
-		return -1;
+	case T_ARR: return skip_rest(l, k.t);
+	default: return -1;
 	}
 }
 
@@ -226,8 +221,7 @@ skip_rest(lex_t *l, enum tok open)
 /* The entries of the dictionary at l (its "<<" next), one callback per key with its
  * value; the dictionary's [start, end) into span. -1 on malformed input or when cb says. */
 static int
-dict_each(lex_t *l, size_t span[2], int (*cb)(lex_t *, token_t key, value_t *, void *),
-          void *ctx)
+dict_each(lex_t *l, size_t span[2], int (*cb)(lex_t *, token_t key, value_t *, void *), void *ctx)
 {
 	token_t open = next(l);
 	if (open.t != T_DICT)
@@ -538,8 +532,8 @@ sign_key_subject(const sign_key_t *k, char *out, size_t cap)
 	X509_NAME *nm = X509_get_subject_name(k->cert);
 	int i = X509_NAME_get_index_by_NID(nm, NID_commonName, -1);
 	unsigned char *u = NULL;
-	if (i >= 0 && ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i))) >=
-	                      0 &&
+	if (i >= 0 &&
+	    ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(nm, i))) >= 0 &&
 	    u) {
 		snprintf(out, cap, "%s", (char *)u);
 		OPENSSL_free(u);
@@ -601,8 +595,8 @@ make_cms(const uint8_t *a, size_t an, const uint8_t *c, size_t cn, const sign_pd
 	ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)o->when);
 	if (cms == NULL || in == NULL || t == NULL)
 		goto out;
-	CMS_SignerInfo *si = CMS_add1_signer(cms, o->key->cert, o->key->key, EVP_sha256(),
-	                                     flags | CMS_CADES);
+	CMS_SignerInfo *si =
+	        CMS_add1_signer(cms, o->key->cert, o->key->key, EVP_sha256(), flags | CMS_CADES);
 	if (si == NULL)
 		goto out;
 	/* OpenSSL would stamp its own clock; the caller's time keeps tests and /M in step */
@@ -657,11 +651,12 @@ sign_pdf(const uint8_t *pdf, size_t n, const sign_pdf_opts_t *o, buf_t *out, cha
 	struct tm tm;
 	time_t when = (time_t)o->when;
 	gmtime_r(&when, &tm);
-	buf_printf(out,
-	           "%lld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n"
-	           "   /M (D:%04d%02d%02d%02d%02d%02dZ)\n",
-	           (long long)sig, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	           tm.tm_min, tm.tm_sec);
+	buf_printf(
+	        out,
+	        "%lld 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n"
+	        "   /M (D:%04d%02d%02d%02d%02d%02dZ)\n",
+	        (long long)sig, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	        tm.tm_sec);
 	if (o->name && *o->name) {
 		buf_puts(out, "   /Name ");
 		put_text(out, o->name);
@@ -716,7 +711,8 @@ sign_pdf(const uint8_t *pdf, size_t n, const sign_pdf_opts_t *o, buf_t *out, cha
 	int dern = 0;
 	if (make_cms(d, a, d + b, total - b, o, &der, &dern) < 0) {
 		ERR_clear_error();
-		snprintf(err, errlen, "Không tạo được chữ ký CMS (khóa hoặc chứng thư không dùng được).");
+		snprintf(err, errlen,
+		         "Không tạo được chữ ký CMS (khóa hoặc chứng thư không dùng được).");
 		out->len = base;
 		return -1;
 	}

@@ -19,12 +19,12 @@
 
 /* What the update needs from the PDF it extends. Offsets index the input bytes. */
 typedef struct sign_pdf_info {
-	size_t startxref;      /* offset of the (only) classic xref section */
-	int64_t size;          /* the trailer's /Size: the next free object number */
-	int64_t root, info;    /* object numbers of the Catalog and /Info (0: none) */
-	int64_t page;          /* object number of the first page */
-	size_t root_dict[2];   /* [start, end) of the Catalog's "<< ... >>" */
-	size_t page_dict[2];   /* [start, end) of page 1's "<< ... >>" */
+	size_t startxref;    /* offset of the (only) classic xref section */
+	int64_t size;        /* the trailer's /Size: the next free object number */
+	int64_t root, info;  /* object numbers of the Catalog and /Info (0: none) */
+	int64_t page;        /* object number of the first page */
+	size_t root_dict[2]; /* [start, end) of the Catalog's "<< ... >>" */
+	size_t page_dict[2]; /* [start, end) of page 1's "<< ... >>" */
 } sign_pdf_info_t;
 
 /* Reads the trailer of pdf (n bytes): startxref, a classic xref table, /Size /Root /Info,
@@ -46,15 +46,14 @@ typedef struct sign_key {
 /* Reads a PEM text holding one unencrypted private key and its certificate chain (any
  * order; the certificate matching the key is the signer's). 0, or -1 with a Vietnamese
  * message in err (nothing to free). */
-int sign_key_read(const char *pem, size_t n, sign_key_t *out /* OUT */, char *err,
-                  size_t errlen);
+int sign_key_read(const char *pem, size_t n, sign_key_t *out /* OUT */, char *err, size_t errlen);
 void sign_key_free(sign_key_t *k);
 /* The signer certificate's subject CN (or the whole subject) as UTF-8 into out. */
 void sign_key_subject(const sign_key_t *k, char *out, size_t cap);
 
 typedef struct sign_pdf_opts {
 	const sign_key_t *key;
-	int64_t when;                          /* signing time, Unix seconds (/M, signingTime) */
+	int64_t when;                         /* signing time, Unix seconds (/M, signingTime) */
 	const char *reason, *location, *name; /* UTF-8, may be NULL */
 } sign_pdf_opts_t;
 

@@ -62,8 +62,8 @@ docs_sign_key_load(const char *dir, const char *code, sign_key_t *out, char *msg
 	char path[1024];
 	if (key_path(dir, code, path, sizeof path) < 0) {
 		snprintf(msg, msglen,
-		         "Máy chủ chưa được cấu hình khóa ký số cho đơn vị %s (tùy chọn --sign-keys); "
-		         "hãy báo quản trị hệ thống.",
+		         "Máy chủ chưa được cấu hình khóa ký số cho đơn vị %s (tùy chọn "
+		         "--sign-keys); hãy báo quản trị hệ thống.",
 		         code ? code : "");
 		return DOCS_SIGN_NO_KEY;
 	}
@@ -71,7 +71,8 @@ docs_sign_key_load(const char *dir, const char *code, sign_key_t *out, char *msg
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			snprintf(msg, msglen,
-			         "Đơn vị %s chưa có khóa ký số trên máy chủ (tệp %s.pem trong thư mục "
+			         "Đơn vị %s chưa có khóa ký số trên máy chủ (tệp %s.pem trong thư "
+			         "mục "
 			         "khóa); hãy báo quản trị hệ thống cấp khóa rồi ký lại.",
 			         code, code);
 			return DOCS_SIGN_NO_KEY;
@@ -102,7 +103,8 @@ docs_sign_key_load(const char *dir, const char *code, sign_key_t *out, char *msg
 		buf_append(&pem, chunk, (size_t)r);
 	close(fd);
 	char err[300];
-	int rc = r < 0 ? -1 : sign_key_read(pem.data ? pem.data : "", pem.len, out, err, sizeof err);
+	int rc =
+	        r < 0 ? -1 : sign_key_read(pem.data ? pem.data : "", pem.len, out, err, sizeof err);
 	if (pem.data)
 		OPENSSL_cleanse(pem.data, pem.len);
 	buf_free(&pem);

@@ -35,12 +35,12 @@ docs_sign_rc_t docs_sign_key_load(const char *dir, const char *code, sign_key_t 
 
 typedef struct docs_sign_in {
 	int64_t doc_id, issuer_unit_id;
-	const char *unit_code;  /* the issuer's code: names the key file */
-	const char *reason;     /* /Reason, UTF-8 (e.g. "Ban hành Kế hoạch số 05/KH-UBND") */
-	const char *location;   /* /Location, UTF-8, may be NULL */
-	const uint8_t *pdf;     /* the document as rendered now, borrowed for the call */
+	const char *unit_code; /* the issuer's code: names the key file */
+	const char *reason;    /* /Reason, UTF-8 (e.g. "Ban hành Kế hoạch số 05/KH-UBND") */
+	const char *location;  /* /Location, UTF-8, may be NULL */
+	const uint8_t *pdf;    /* the document as rendered now, borrowed for the call */
 	size_t n;
-	int64_t now, actor_id;  /* clock injected; actor 0: the system */
+	int64_t now, actor_id; /* clock injected; actor 0: the system */
 } docs_sign_in_t;
 
 /* Sign in->pdf with the unit's key and store the result as the document's issued PDF.

@@ -133,13 +133,14 @@ test_signed_is_valid_and_flip_breaks_it(void **state)
 	(void)state;
 	buf_t out = BUF_INIT, res = BUF_INIT;
 	char err[300] = "", path[300], cmd[400];
-	sign_pdf_opts_t o = {&key, WHEN, "Ban hành văn bản số 2945/UBND-GDĐT", "Tiên Lãng, Hải Phòng",
-	                     "Ủy ban nhân dân huyện Tiên Lãng"};
+	sign_pdf_opts_t o = {&key, WHEN, "Ban hành văn bản số 2945/UBND-GDĐT",
+	                     "Tiên Lãng, Hải Phòng", "Ủy ban nhân dân huyện Tiên Lãng"};
 	assert_int_equal(sign_pdf((uint8_t *)pdf.data, pdf.len, &o, &out, err, sizeof err), 0);
 	/* an incremental update: the original bytes are the prefix, untouched */
 	assert_true(out.len > pdf.len + 2 * SIGN_PDF_CMS_MAX);
 	assert_memory_equal(out.data, pdf.data, pdf.len);
-	assert_non_null(memmem(out.data + pdf.len, out.len - pdf.len, "/SubFilter /ETSI.CAdES.detached", 31));
+	assert_non_null(memmem(out.data + pdf.len, out.len - pdf.len,
+	                       "/SubFilter /ETSI.CAdES.detached", 31));
 	snprintf(path, sizeof path, "%s/signed.pdf", tmpdir);
 	spit(path, out.data, out.len);
 
@@ -212,7 +213,7 @@ test_refusals(void **state)
 		assert_true(err[0] != '\0');
 	}
 	assert_int_equal(sign_pdf_parse((const uint8_t *)"Không phải PDF, chỉ là một dòng chữ dài.",
-	                                 44, &in, err, sizeof err),
+	                                44, &in, err, sizeof err),
 	                 -1);
 	assert_non_null(strstr(err, "không phải tệp PDF"));
 	buf_free(&out);
