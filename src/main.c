@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/store.h"
+#include "docs/signing.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
 #include "domain/activity.h"
@@ -719,6 +720,8 @@ cmd_serve(opts_t *o)
 	}
 	app.notify.base_url = o->public_url ? o->public_url : "";
 	app.sign_keys = o->sign_keys;
+	if (app.sign_keys)
+		docs_sign_keys_check(app.sign_keys);
 	if (mail_on) { /* stopped by app_close before the writer */
 		app.mail = &mc;
 		app.mailer = mailer_new(app.store, app.writer, &mc, err, sizeof err);

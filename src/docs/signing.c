@@ -2,6 +2,7 @@
  * signature, the one write. */
 #include "docs/signing.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -44,6 +45,40 @@ docs_sign_key_present(const char *dir, const char *code)
 	struct stat sb;
 	return key_path(dir, code, path, sizeof path) == 0 && lstat(path, &sb) == 0 &&
 	       S_ISREG(sb.st_mode) && (sb.st_mode & 077) == 0;
+}
+
+int
+docs_sign_keys_check(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		log_error("Không đọc được thư mục khóa ký số %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	int usable = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".pem") != 0)
+			continue;
+		char path[1024];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+			log_error("Tệp khóa ký số %s không phải tệp thường (liên kết mềm?); sẽ bị "
+			          "từ chối.",
+			          path);
+		else if (sb.st_mode & 077)
+			log_error(
+			        "Tệp khóa ký số %s: người khác có quyền truy cập (quyền %03o), sẽ "
+			        "bị từ chối; hãy chạy chmod 600 %s.",
+			        path, (unsigned)(sb.st_mode & 0777), path);
+		else
+			usable++;
+	}
+	closedir(d);
+	log_info("Khóa ký số: %d tệp dùng được trong %s.", usable, dir);
+	return usable;
 }
 
 static docs_sign_rc_t

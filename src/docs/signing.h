@@ -33,6 +33,11 @@ int docs_sign_key_present(const char *dir, const char *code);
 docs_sign_rc_t docs_sign_key_load(const char *dir, const char *code, sign_key_t *out /* OUT */,
                                   char *msg, size_t msglen);
 
+/* At start: look over dir's *.pem files and log, in Vietnamese, each one that would be
+ * refused (a symlink, not a regular file, group/other permissions) and how many are usable.
+ * Returns the usable count, -1 when dir cannot be read (logged). Parses nothing. */
+int docs_sign_keys_check(const char *dir);
+
 typedef struct docs_sign_in {
 	int64_t doc_id, issuer_unit_id;
 	const char *unit_code; /* the issuer's code: names the key file */

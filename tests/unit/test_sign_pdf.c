@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -19,6 +20,7 @@
 #include "docr_fixture.h"
 #include "docs/render.h"
 #include "docs/sign_pdf.h"
+#include "docs/signing.h"
 
 static char tmpdir[] = "/tmp/suotdoi-sign-XXXXXX";
 static buf_t pdf = BUF_INIT; /* seed 000 as render_pdf.c writes it */
@@ -260,6 +262,48 @@ test_key_refusals(void **state)
 	assert_string_equal(subject, "Đơn vị 018");
 }
 
+/* The key directory's checks (docs/signing.c): the file the signer would use, refused when
+ * others may read it, a code that is not a file name, no directory. */
+static void
+test_key_directory(void **state)
+{
+	(void)state;
+	char dir[300], path[400], msg[400];
+	snprintf(dir, sizeof dir, "%s/keys", tmpdir);
+	sign_key_t k;
+	assert_int_equal(docs_sign_key_present(dir, "018"), 1);
+	assert_int_equal(docs_sign_key_load(dir, "018", &k, msg, sizeof msg), DOCS_SIGN_OK);
+	sign_key_free(&k);
+	assert_int_equal(docs_sign_keys_check(dir), 1);
+	/* no such unit, no directory, a code that would leave the directory */
+	assert_int_equal(docs_sign_key_present(dir, "019"), 0);
+	assert_int_equal(docs_sign_key_load(dir, "019", &k, msg, sizeof msg), DOCS_SIGN_NO_KEY);
+	assert_non_null(strstr(msg, "Đơn vị 019 chưa có khóa ký số"));
+	assert_int_equal(docs_sign_key_load(NULL, "018", &k, msg, sizeof msg), DOCS_SIGN_NO_KEY);
+	assert_non_null(strstr(msg, "--sign-keys"));
+	assert_int_equal(docs_sign_key_load(dir, "../keys/018", &k, msg, sizeof msg),
+	                 DOCS_SIGN_NO_KEY);
+	assert_int_equal(docs_sign_key_present(dir, ".hidden"), 0);
+	/* readable by the group: refused, present no more */
+	snprintf(path, sizeof path, "%s/018.pem", dir);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(docs_sign_key_present(dir, "018"), 0);
+	assert_int_equal(docs_sign_key_load(dir, "018", &k, msg, sizeof msg), DOCS_SIGN_BAD_KEY);
+	assert_non_null(strstr(msg, "chưa dùng được"));
+	assert_int_equal(docs_sign_keys_check(dir), 0);
+	/* a symlink to a good file: refused too */
+	assert_int_equal(chmod(path, 0600), 0);
+	char link[400];
+	snprintf(link, sizeof link, "%s/020.pem", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(docs_sign_key_present(dir, "020"), 0);
+	assert_int_equal(docs_sign_key_load(dir, "020", &k, msg, sizeof msg), DOCS_SIGN_BAD_KEY);
+	assert_int_equal(docs_sign_keys_check(dir), 1);
+	assert_int_equal(unlink(link), 0);
+	snprintf(path, sizeof path, "%s/none", tmpdir);
+	assert_int_equal(docs_sign_keys_check(path), -1);
+}
+
 int
 main(void)
 {
@@ -268,6 +312,7 @@ main(void)
 	        cmocka_unit_test(test_signed_is_valid_and_flip_breaks_it),
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_key_refusals),
+	        cmocka_unit_test(test_key_directory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
