@@ -502,6 +502,16 @@ sign_key_read(const char *pem, size_t n, sign_key_t *out, char *err, size_t errl
 		}
 	}
 	ERR_clear_error();
+	/* a chain file often repeats the leaf or a CA (key + cert + fullchain): CMS refuses a
+	 * certificate twice, so keep each once */
+	for (int i = sk_X509_num(certs) - 1; signer && i >= 0; i--) {
+		X509 *c = sk_X509_value(certs, i);
+		int dup = X509_cmp(c, signer) == 0;
+		for (int j = 0; j < i && !dup; j++)
+			dup = X509_cmp(c, sk_X509_value(certs, j)) == 0;
+		if (dup)
+			X509_free(sk_X509_delete(certs, i));
+	}
 	if (signer == NULL) {
 		EVP_PKEY_free(key);
 		sk_X509_pop_free(certs, X509_free);

@@ -44,7 +44,8 @@ typedef struct sign_key {
 } sign_key_t;
 
 /* Reads a PEM text holding one unencrypted private key and its certificate chain (any
- * order; the certificate matching the key is the signer's). 0, or -1 with a Vietnamese
+ * order; the certificate matching the key is the signer's; repeated certificates are kept
+ * once). 0, or -1 with a Vietnamese
  * message in err (nothing to free). */
 int sign_key_read(const char *pem, size_t n, sign_key_t *out /* OUT */, char *err, size_t errlen);
 void sign_key_free(sign_key_t *k);

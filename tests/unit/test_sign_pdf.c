@@ -257,6 +257,27 @@ test_key_refusals(void **state)
 	assert_int_equal(sign_key_read(enc.data, enc.len, &k, err, sizeof err), -1);
 	assert_non_null(strstr(err, "mật khẩu"));
 	buf_free(&enc);
+	/* key + leaf + a "fullchain" repeating the leaf and the CA twice: each kept once, and the
+	 * signature made with it is valid */
+	buf_t full = BUF_INIT;
+	static const char *const parts[] = {"018.key", "018.crt", "018.crt", "ca.pem", "ca.pem"};
+	for (size_t p = 0; p < 5; p++) {
+		snprintf(path, sizeof path, "%s/keys/ca/%s", tmpdir, parts[p]);
+		slurp(path, &full);
+	}
+	assert_int_equal(sign_key_read(full.data, full.len, &k, err, sizeof err), 0);
+	assert_int_equal(sk_X509_num(k.chain), 1);
+	buf_t out = BUF_INIT;
+	sign_pdf_opts_t o = {&k, WHEN, NULL, NULL, NULL};
+	assert_int_equal(sign_pdf((uint8_t *)pdf.data, pdf.len, &o, &out, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/fullchain.pdf", tmpdir);
+	spit(path, out.data, out.len);
+	pdfsig(path, &res);
+	assert_non_null(strstr(buf_cstr(&res), "Signature Validation: Signature is Valid."));
+	buf_free(&out);
+	buf_free(&res);
+	buf_free(&full);
+	sign_key_free(&k);
 	char subject[200];
 	sign_key_subject(&key, subject, sizeof subject);
 	assert_string_equal(subject, "Đơn vị 018");
