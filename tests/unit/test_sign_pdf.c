@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/x509.h>
+
 #include "core/buf.h"
 #include "core/file.h"
 #include "docr_fixture.h"
@@ -325,6 +327,41 @@ test_key_directory(void **state)
 	assert_int_equal(docs_sign_keys_check(path), -1);
 }
 
+/* A chain too long for the 8 KB reserved in /Contents: refused with a message, nothing
+ * written to out beyond what it held. */
+static void
+test_chain_too_long(void **state)
+{
+	(void)state;
+	sign_key_t k = {key.key, key.cert, sk_X509_new_null()};
+	EVP_PKEY *ca = EVP_EC_gen("P-256");
+	assert_non_null(ca);
+	for (int i = 0; i < 30; i++) {
+		X509 *x = X509_new();
+		ASN1_INTEGER_set(X509_get_serialNumber(x), i + 1);
+		X509_gmtime_adj(X509_getm_notBefore(x), 0);
+		X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+		char cn[64];
+		snprintf(cn, sizeof cn, "CA trung gian số %d của chuỗi dài", i);
+		X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_UTF8,
+		                           (const unsigned char *)cn, -1, -1, 0);
+		X509_set_issuer_name(x, X509_get_subject_name(x));
+		X509_set_pubkey(x, ca);
+		assert_true(X509_sign(x, ca, EVP_sha256()) > 0);
+		sk_X509_push(k.chain, x);
+	}
+	buf_t out = BUF_INIT;
+	buf_puts(&out, "kept");
+	char err[300] = "";
+	sign_pdf_opts_t o = {&k, WHEN, NULL, NULL, NULL};
+	assert_int_equal(sign_pdf((uint8_t *)pdf.data, pdf.len, &o, &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "vượt chỗ dành sẵn 8192 byte"));
+	assert_int_equal(out.len, 4);
+	buf_free(&out);
+	sk_X509_pop_free(k.chain, X509_free);
+	EVP_PKEY_free(ca);
+}
+
 int
 main(void)
 {
@@ -334,6 +371,7 @@ main(void)
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_key_refusals),
 	        cmocka_unit_test(test_key_directory),
+	        cmocka_unit_test(test_chain_too_long),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
