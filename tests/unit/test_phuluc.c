@@ -166,7 +166,7 @@ static tpl_section_t sections[] = {
 };
 static const template_t tpl = {
         .code = "phuluc-2022",
-        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ",
+        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022",
         .year = 2022,
         .sections = sections,
         .nsections = sizeof sections / sizeof *sections,
@@ -321,93 +321,133 @@ test_layout(void **state)
 	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
 
 	/* title block, rows 1-5, then a blank row */
-	assert_cell_text(sheet, sst, "A1", "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC");
-	assert_cell_text(sheet, sst, "A2", "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022");
-	assert_cell_text(sheet, sst, "A3", "Đơn vị: Quận Hải An");
-	assert_cell_text(sheet, sst, "A4", "Hải An, ngày 10 tháng 10 năm 2022");
-	assert_cell_text(sheet, sst, "A5", "Tổng hợp 4 báo cáo đã nộp");
+	/* seed 003's order: the number line, the place and date, the two-line title */
+	assert_cell_text(sheet, sst, "A1", "Số: …/BC-…");
+	assert_cell_text(sheet, sst, "A2", "Hải An, ngày 10 tháng 10 năm 2022");
+	assert_cell_text(sheet, sst, "A3", "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC");
+	assert_cell_text(sheet, sst, "A4", "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022");
+	assert_cell_text(sheet, sst, "A5", "Đơn vị: Quận Hải An");
+	assert_cell_text(sheet, sst, "A6", "Tổng hợp 4 báo cáo đã nộp");
 	/* I and its text */
-	assert_cell_text(sheet, sst, "A7", "I. Công tác chỉ đạo");
-	assert_cell_text(sheet, sst, "A8",
+	assert_cell_text(sheet, sst, "A8", "I. Công tác chỉ đạo");
+	assert_cell_text(sheet, sst, "A9",
 	                 "UBND quận ban hành Kế hoạch số 112/KH-UBND ngày 15/9/2022.\nCác "
 	                 "phường triển khai đồng loạt.");
 	/* II, II.1 and the table header */
-	assert_cell_text(sheet, sst, "A9", "II. Kết quả cụ thể");
-	assert_cell_text(sheet, sst, "A10",
+	assert_cell_text(sheet, sst, "A10", "II. Kết quả cụ thể");
+	assert_cell_text(sheet, sst, "A11",
 	                 "1. Các kết quả theo từng hoạt động đã được thực hiện nhằm hưởng ứng "
 	                 "Tuần lễ");
-	assert_cell_text(sheet, sst, "A11", "STT");
-	assert_cell_text(sheet, sst, "B11", "Nội dung hoạt động");
-	assert_cell_text(sheet, sst, "C11", "Kết quả, Số lượng");
-	assert_cell_text(sheet, sst, "D11", "Ghi chú");
+	assert_cell_text(sheet, sst, "A12", "TT");
+	assert_cell_text(sheet, sst, "B12", "Nội dung hoạt động");
+	assert_cell_text(sheet, sst, "C12", "Kết quả, Số lượng");
+	assert_cell_text(sheet, sst, "D12", "Ghi chú");
 	/* item 1: yes/no */
-	assert_cell_text(sheet, sst, "A12", "1");
-	assert_cell_text(sheet, sst, "B12", "Kế hoạch tổ chức tuần lễ HTSD");
-	assert_cell_text(sheet, sst, "C12", "Có");
-	assert_cell_text(sheet, sst, "D12", "Kế hoạch số 112/KH-UBND ngày 15/9/2022");
+	assert_cell_text(sheet, sst, "A13", "1");
+	assert_cell_text(sheet, sst, "B13", "Kế hoạch tổ chức tuần lễ HTSD");
+	assert_cell_text(sheet, sst, "C13", "Có");
+	assert_cell_text(sheet, sst, "D13", "Kế hoạch số 112/KH-UBND ngày 15/9/2022");
 	/* heading 2 and its sub-lines */
-	assert_cell_text(sheet, sst, "A13", "2");
-	assert_cell_text(sheet, sst, "B13", "Các phương tiện thông tin về chuyển đổi số");
-	char *c = cell_at(sheet, "C13");
+	assert_cell_text(sheet, sst, "A14", "2");
+	assert_cell_text(sheet, sst, "B14", "Các phương tiện thông tin về chuyển đổi số");
+	char *c = cell_at(sheet, "C14");
 	assert_non_null(c); /* bordered blank */
 	assert_null(strstr(c, "<v>"));
 	free(c);
-	/* the unit of measure beside the label, Ghi chú the unit's own note */
-	assert_cell_text(sheet, sst, "B14", "- Số bài viết trên các báo (bài)");
-	c = cell_at(sheet, "C14");
+	/* the label as the seed has it, Ghi chú the unit's own note on the value, the unit of
+	 * measure in the number's format ("1.234 bài") */
+	assert_cell_text(sheet, sst, "B15", "- Số bài viết trên các báo");
+	c = cell_at(sheet, "C15");
 	assert_non_null(c);
 	assert_non_null(strstr(c, "<v>1234</v>"));
 	assert_null(strstr(c, "t=\"s\"")); /* a number, shown 1.234 by the format */
 	free(c);
 	/* (shared strings are read as stored: XML-escaped) */
-	assert_cell_text(sheet, sst, "D14",
+	assert_cell_text(sheet, sst, "D15",
 	                 "Báo Hải Phòng: 3 số; \"An ninh\" &lt;2 số&gt; &amp; 1 số khác");
-	assert_cell_text(sheet, sst, "B15", "- Số tin, phóng sự phát trên đài truyền hình (tin)");
-	assert_null(cell_text(sheet, sst, "D15")); /* no note: blank */
-	c = cell_at(sheet, "C15");                 /* no value: blank, not 0 */
+	assert_cell_text(sheet, sst, "B16", "- Số tin, phóng sự phát trên đài truyền hình");
+	assert_null(cell_text(sheet, sst, "D16")); /* no note: blank */
+	c = cell_at(sheet, "C16");                 /* no value: blank, not 0 */
 	assert_non_null(c);
 	assert_null(strstr(c, "<v>"));
 	free(c);
 	/* heading 5: "+ classes" then "- participants" as in the original */
-	assert_cell_text(sheet, sst, "A16", "5");
-	assert_cell_text(sheet, sst, "B17",
-	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học (lớp)");
-	assert_null(cell_text(sheet, sst, "D17"));
-	assert_cell_text(sheet, sst, "B18", "- Số lượt người tham gia (lượt)");
-	c = cell_at(sheet, "C18");
+	assert_cell_text(sheet, sst, "A17", "5");
+	assert_cell_text(sheet, sst, "B18",
+	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học");
+	assert_null(cell_text(sheet, sst, "D18"));
+	assert_cell_text(sheet, sst, "B19", "- Số lượt người tham gia");
+	c = cell_at(sheet, "C19");
 	assert_non_null(strstr(c, "<v>345</v>"));
 	free(c);
 	/* money */
-	assert_cell_text(sheet, sst, "B20", "- Tổng kinh phí khen thưởng (đồng)");
-	c = cell_at(sheet, "C20");
+	assert_cell_text(sheet, sst, "B21", "- Tổng kinh phí khen thưởng");
+	c = cell_at(sheet, "C21");
 	assert_non_null(strstr(c, "<v>25000000</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "D20", "Trích từ quỹ khuyến học của quận");
+	assert_cell_text(sheet, sst, "D21", "Trích từ quỹ khuyến học của quận");
 	/* II.2 with a formula-looking text, neutralised; III empty */
-	assert_cell_text(sheet, sst, "A21", "2. Những thuận lợi và khó khăn.");
-	assert_cell_text(sheet, sst, "A22", "'=HYPERLINK(\"http://x\")");
-	assert_cell_text(sheet, sst, "A23", "III. Kế hoạch tiếp theo");
+	assert_cell_text(sheet, sst, "A22", "2. Những thuận lợi và khó khăn.");
+	assert_cell_text(sheet, sst, "A23", "'=HYPERLINK(\"http://x\")");
+	assert_cell_text(sheet, sst, "A24", "III. Kế hoạch tiếp theo");
 	/* a narrative's note: a line after its (empty) text */
-	assert_cell_text(sheet, sst, "A25", "Ghi chú: Chưa thống nhất với các phường");
+	assert_cell_text(sheet, sst, "A26", "Ghi chú: Chưa thống nhất với các phường");
 	/* footer after a blank line */
-	assert_cell_text(sheet, sst, "A27", "Nơi nhận:");
-	assert_cell_text(sheet, sst, "C27", "THỦ TRƯỞNG ĐƠN VỊ");
+	assert_cell_text(sheet, sst, "A28", "Nơi nhận:");
+	assert_cell_text(sheet, sst, "C28", "THỦ TRƯỞNG ĐƠN VỊ");
 	assert_null(strstr(sst, ">=HYPERLINK"));
 
 	/* layout: merged rows, column widths, A4 portrait one page wide */
 	assert_non_null(strstr(sheet, "<mergeCell ref=\"A1:D1\"/>"));
-	assert_non_null(strstr(sheet, "<mergeCell ref=\"A8:D8\"/>"));
-	assert_non_null(strstr(sheet, "<mergeCell ref=\"C27:D27\"/>"));
-	assert_non_null(strstr(sheet, "width=\"60."));
+	assert_non_null(strstr(sheet, "<mergeCell ref=\"A9:D9\"/>"));
+	assert_non_null(strstr(sheet, "<mergeCell ref=\"C28:D28\"/>"));
 	assert_non_null(strstr(sheet, "paperSize=\"9\""));
 	assert_non_null(strstr(sheet, "orientation=\"portrait\""));
-	assert_non_null(strstr(sheet, "fitToPage=\"1\""));
+	/* printed at 100 %: no fit-to-page shrinking 12 pt to 8.6 pt... */
+	assert_null(strstr(sheet, "fitToPage"));
+	assert_null(strstr(sheet, "fitToWidth"));
+	const char *sc = strstr(sheet, "scale=\"");
+	assert_true(sc == NULL || atoi(sc + 7) == 100);
+	/* ...because the columns fit A4's printable width as they are: Excel's width w of the
+	 * default font is w * 7 + 5 px at 96 dpi; the margins are 0.5" each side */
+	double px = 0;
+	for (const char *q = strstr(sheet, "<col "); q; q = strstr(q + 1, "<col ")) {
+		const char *w = strstr(q, "width=\"");
+		int lo = atoi(strstr(q, "min=\"") + 5), hi = atoi(strstr(q, "max=\"") + 5);
+		/* libxlsxwriter stores (w * 7 + 5) / 7 */
+		px += (hi - lo + 1) * (atof(w + 7) * 7);
+	}
+	double mm = px * 25.4 / 96, printable = 210 - 2 * 12.7;
+	if (mm > printable || mm < printable * 0.8)
+		fail_msg("columns %.1f mm for %.1f mm of paper", mm, printable);
+	assert_non_null(strstr(sheet, "<pageMargins left=\"0.5\" right=\"0.5\""));
+	/* the fonts are 12 pt (13 pt the title): nothing under 11 pt prints */
+	char *st = zip_member(path, "xl/styles.xml");
+	for (const char *q = strstr(st, "<sz val=\""); q; q = strstr(q + 1, "<sz val=\"")) {
+		int pt = atoi(q + 9);
+		/* libxlsxwriter's default font (11 pt Calibri) stays for unstyled cells */
+		assert_true(pt >= 11);
+	}
+	free(st);
+	/* the table's header row repeats on every page */
+	char *wbx = zip_member(path, "xl/workbook.xml");
+	if (!strstr(wbx, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+	                 "'Phụ lục'!$12:$12</definedName>"))
+		fail_msg("no print titles: %s", wbx);
+	free(wbx);
 	free(sheet);
 	free(sst);
 
 	char *styles = zip_member(path, "xl/styles.xml");
-	/* "#,##0" is Excel's built-in format 3 */
-	assert_non_null(strstr(styles, "formatCode=\"#,##0\"") || strstr(styles, "numFmtId=\"3\""));
+	/* 1.234 bài with literal dots whatever the reader's regional settings: never "#,##0"
+	 * (7,734,567 outside Vietnamese settings, Excel's built-in format 3) */
+	assert_null(strstr(styles, "#,##0"));
+	assert_null(strstr(styles, "numFmtId=\"3\""));
+	assert_non_null(strstr(styles, "formatCode=\"[&gt;=1000000]#\\.###\\.##0&quot; "
+	                               "bài&quot;;[&gt;=1000]#\\.##0&quot; bài&quot;;0&quot; "
+	                               "bài&quot;\""));
+	assert_non_null(strstr(styles, "formatCode=\"[&gt;=1000000]#\\.###\\.##0&quot; "
+	                               "đồng&quot;;"));
 	assert_non_null(strstr(styles, "<b/>"));
 	assert_non_null(strstr(styles, "<i/>"));
 	assert_non_null(strstr(styles, "Times New Roman"));
@@ -450,21 +490,24 @@ test_compiled_and_odd_text(void **state)
 	char *sst = zip_member(path, "xl/sharedStrings.xml");
 	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
 
-	/* no place/date, no scope note: I follows the unit line and a blank row */
-	assert_cell_text(sheet, sst, "A3", "Đơn vị: Quận Hải An");
-	assert_cell_text(sheet, sst, "A5", "I. Công tác chỉ đạo");
-	assert_cell_text(sheet, sst, "A6", "bad \xEF\xBF\xBD utf8\nhai");
-	/* table header at row 9, item 1 at row 10: 3 units said yes */
-	assert_cell_text(sheet, sst, "A9", "STT");
-	char *c = cell_at(sheet, "C10");
+	/* no number, place or date given: the blank form's; no scope note: I follows the
+	 * unit line and a blank row */
+	assert_cell_text(sheet, sst, "A1", "Số: …/BC-…");
+	assert_cell_text(sheet, sst, "A2", "……, ngày … tháng … năm 2022");
+	assert_cell_text(sheet, sst, "A5", "Đơn vị: Quận Hải An");
+	assert_cell_text(sheet, sst, "A7", "I. Công tác chỉ đạo");
+	assert_cell_text(sheet, sst, "A8", "bad \xEF\xBF\xBD utf8\nhai");
+	/* table header at row 11, item 1 at row 12: 3 units said yes */
+	assert_cell_text(sheet, sst, "A11", "TT");
+	char *c = cell_at(sheet, "C12");
 	assert_non_null(strstr(c, "<v>3</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "B10", "Kế hoạch tổ chức tuần lễ HTSD (đơn vị có)");
-	assert_null(cell_text(sheet, sst, "D10"));
+	assert_cell_text(sheet, sst, "B12", "Kế hoạch tổ chức tuần lễ HTSD");
+	assert_null(cell_text(sheet, sst, "D12")); /* Ghi chú: no note, never a unit */
 	/* beyond Excel's 15 digits: text in the Vietnamese format */
-	assert_cell_text(sheet, sst, "C12", "1.234.567.890.123.456.789");
+	assert_cell_text(sheet, sst, "C14", "1.234.567.890.123.456.789 bài");
 	/* 0 is a value, shown as 0 */
-	c = cell_at(sheet, "C13");
+	c = cell_at(sheet, "C15");
 	assert_non_null(strstr(c, "<v>0</v>"));
 	free(c);
 	/* 30 lines of II.2 make two rows of 24 and 6 lines, each neutralised */
@@ -560,9 +603,10 @@ test_default_template(void **state)
 	assert_non_null(strstr(sst, ">1. Các kết quả theo từng hoạt động đã được thực hiện nhằm "
 	                            "hưởng ứng Tuần lễ<"));
 	assert_non_null(strstr(sst, ">Các lớp bồi dưỡng đã tổ chức liên quan đến chuyển đổi số<"));
-	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn (lớp)<"));
-	assert_non_null(strstr(sst, ">- Số lượt người tham gia (lượt)<"));
-	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng (đồng)<"));
+	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn<"));
+	assert_non_null(strstr(sst, ">- Số lượt người tham gia<"));
+	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng<"));
+	assert_null(strstr(sst, "(lớp)"));
 	assert_non_null(strstr(sst, ">2. Những thuận lợi và khó khăn<"));
 	assert_non_null(strstr(sst, ">III. Kế hoạch tiếp theo<"));
 	assert_non_null(strstr(sst, ">'- Nội dung thuyết minh.<"));
