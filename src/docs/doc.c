@@ -1012,7 +1012,7 @@ doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_
 	plist_t before = {0}, after = {0};
 	docr_table_t *tb = arena_alloc(a, sizeof *tb);
 	memset(tb, 0, sizeof *tb);
-	static const double widths[] = {12.0, 98.0, 32.0, 18.0};
+	static const double widths[] = {12.0, 90.0, 32.0, 26.0};
 	tb->ncols = 4;
 	tb->headers = (const char **)phuluc_headers;
 	tb->widths_mm = widths;

@@ -636,7 +636,8 @@ static void
 put_annex(buf_t *b, const docr_annex_t *a)
 {
 	put_p(b, "Center", "<w:keepNext/><w:pageBreakBefore/>", a->label, 1, 0, 0);
-	put_p(b, "Center", "<w:keepNext/><w:spacing w:after=\"0\"/>", a->title, 1, 0, 0);
+	if (!a->form || (a->title && *a->title)) /* a form carries its own title */
+		put_p(b, "Center", "<w:keepNext/><w:spacing w:after=\"0\"/>", a->title, 1, 0, 0);
 	if (a->subtitle && *a->subtitle)
 		put_p(b, "Center", "<w:keepNext/>", a->subtitle, 0, 1, 0);
 	put_p(b, "Rule", "<w:spacing w:after=\"120\"/>", NULL, 0, 0, 0);
