@@ -1,6 +1,7 @@
-/* The compiled results form (Phụ lục of seed 003) as an A4 portrait XLSX laid out like the
- * paper original: title block, narrative sections as wrapped merged rows, the table
- * STT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú, and the signature footer. */
+/* The results form's layout (phuluc_layout: seed 003's báo cáo form as a list of lines) and
+ * its A4 portrait XLSX: the lines as wrapped merged rows, the table TT | Nội dung hoạt động
+ * | Kết quả, Số lượng | Ghi chú with numbers in a locale-proof 1.234.567 format, the closing
+ * row; printed at 100 % with the header row repeated. */
 #include "export/phuluc.h"
 
 #include <errno.h>

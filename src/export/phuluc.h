@@ -1,10 +1,11 @@
-/* The compiled results form in the layout of seed 003's Phụ lục, as XLSX: title block
- * ("BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022"),
- * the unit, section I (narrative), II and II.1 as the table STT | Nội dung hoạt động |
- * Kết quả, Số lượng | Ghi chú with the section headings and numbered items, then II.2
- * and III; numbers in the Vietnamese format (1.234.567); text cells neutralised. The unit
- * of measure is put beside the label ("Số lớp xóa mù chữ (lớp)"); Ghi chú holds the unit's
- * own note on the item. */
+/* The compiled results form as seed 003 prints it (the báo cáo form of its Phụ lục): "Số:
+ * …/BC-…", place and date, the title "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC / TUẦN LỄ
+ * HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022", the unit, I (narrative), "II. Kết quả cụ thể" with
+ * "1. …" and the table TT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú, "2. …", III,
+ * then Nơi nhận and THỦ TRƯỞNG ĐƠN VỊ. Laid out once (phuluc_layout, below), written as XLSX
+ * (phuluc.c) and PDF (phuluc_pdf.c) and drawn as a document's annex (src/docs). Labels as
+ * the template has them, the unit of measure after each number ("12 lớp"), Ghi chú the
+ * unit's own note on the value; text cells neutralised. */
 #ifndef SUOTDOI_PHULUC_H
 #define SUOTDOI_PHULUC_H
 
