@@ -562,6 +562,97 @@ test_errors(void **state)
 
 /* The default template, as shipped: every label lands in the table, the money item gets its
  * unit, and each section heading reads as in seed 003. */
+/* The layout itself (phuluc_layout), the description all four renderers draw: seed 003's
+ * order of lines on the default template, markers by the item codes, Ghi chú per value. */
+static void
+test_layout_lines(void **state)
+{
+	(void)state;
+	char *json;
+	size_t len;
+	char err[512] = "";
+	if (file_read_all(TEST_SOURCE_DIR "/data/templates/phuluc-2022.json", 1 << 20, &json, &len,
+	                  err, sizeof err) != 0)
+		fail_msg("read template: %s", err);
+	template_t *t = NULL;
+	if (template_from_json(json, len, &t, err, sizeof err) != 0)
+		fail_msg("template_from_json: %s", err);
+	free(json);
+	int64_t *vals = calloc(t->ncols, sizeof *vals);
+	unsigned char *flags = calloc(t->ncols, 1);
+	size_t nitems = 0;
+	for (size_t s = 0; s < t->nsections; s++)
+		nitems += t->sections[s].nitems;
+	const char **notes = calloc(nitems, sizeof *notes);
+	assert_true(vals && flags && notes);
+	const tpl_item_t *bao = template_item(t, "2.bao");
+	vals[bao->col] = 7734567;
+	flags[bao->col] = 1;
+	notes[3] = "Báo Hải Phòng"; /* items in document order: i.text, 1.ke_hoach, 2, 2.bao */
+	phuluc_t p = {.tpl = t, .num = vals, .has = flags, .note = notes, .nreports = 1,
+	              .number_line = "Số: 05/BC-UBND"};
+	arena_t a = ARENA_INIT;
+	phl_layout_t lay;
+	phuluc_layout(&p, &a, &lay);
+	static const struct {
+		phl_kind_t kind;
+		const char *text;
+	} head[] = {
+	        {PHL_NUMBER, "Số: 05/BC-UBND"},
+	        {PHL_PLACE_DATE, "……, ngày … tháng … năm 2022"},
+	        {PHL_TITLE, "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC"},
+	        {PHL_TITLE, "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022"},
+	        {PHL_HEADING, "I. Công tác chỉ đạo"},
+	        {PHL_TEXT, ""},
+	        {PHL_HEADING, "II. Kết quả cụ thể"},
+	        {PHL_HEADING, "1. Các kết quả theo từng hoạt động đã được thực hiện nhằm hưởng "
+	                      "ứng Tuần lễ"},
+	        {PHL_ROW, "Kế hoạch tổ chức tuần lễ HTSD"},
+	        {PHL_ROW, "Các phương tiện thông tin về chuyển đổi số"},
+	        {PHL_ROW, "- Số bài viết trên các báo"},
+	};
+	assert_true(lay.n > sizeof head / sizeof *head);
+	for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
+		if (lay.lines[i].kind != head[i].kind || strcmp(lay.lines[i].text, head[i].text))
+			fail_msg("line %zu: %d \"%s\", want %d \"%s\"", i, lay.lines[i].kind,
+			         lay.lines[i].text, head[i].kind, head[i].text);
+	}
+	const phl_line_t *r = &lay.lines[10];
+	assert_string_equal(r->value, "7.734.567 bài");
+	assert_string_equal(r->unit, "bài");
+	assert_true(r->numeric && r->num == 7734567);
+	assert_string_equal(r->note, "Báo Hải Phòng");
+	assert_int_equal(r->marker_len, 2);
+	assert_false(r->bold);
+	assert_true(lay.lines[9].bold);
+	assert_string_equal(lay.lines[9].tt, "2");
+	/* "+" for each of the seven classes under 5, then "-" for its participants */
+	size_t plus = 0, rows = 0;
+	for (size_t i = 0; i < lay.n; i++) {
+		if (lay.lines[i].kind != PHL_ROW)
+			continue;
+		rows++;
+		if (!strncmp(lay.lines[i].text, "+ ", 2)) {
+			plus++;
+			assert_true(i + 1 < lay.n);
+			assert_int_equal(strncmp(lay.lines[i + 1].text, "- ", 2), 0);
+			assert_int_equal(lay.lines[i + 1].indent, 1);
+		}
+	}
+	assert_int_equal(plus, 7);
+	assert_int_equal(rows, 45);
+	const phl_line_t *last = &lay.lines[lay.n - 1];
+	assert_int_equal(last->kind, PHL_CLOSING);
+	assert_string_equal(last->text, "Nơi nhận:");
+	assert_string_equal(last->right, "THỦ TRƯỞNG ĐƠN VỊ");
+	assert_string_equal(lay.lines[lay.n - 3].text, "III. Kế hoạch tiếp theo");
+	arena_free(&a);
+	free(vals);
+	free(flags);
+	free(notes);
+	template_free(t);
+}
+
 static void
 test_default_template(void **state)
 {
@@ -633,6 +724,7 @@ main(void)
 	        cmocka_unit_test(test_layout),
 	        cmocka_unit_test(test_compiled_and_odd_text),
 	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_layout_lines),
 	        cmocka_unit_test(test_default_template),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
