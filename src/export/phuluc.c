@@ -29,19 +29,23 @@
 /* A merged row of narrative holds at most this many estimated lines (24 x 16 < 409);
  * longer texts continue in the next row. */
 #define PARA_MAX_LINES 24
-/* Characters per line, estimated: the four columns merged, the content column, the result
- * and note columns (widths 5 / 52 / 20 / 17 with a little margin for wide letters). */
-#define CPL_FULL 86
-#define CPL_LABEL 48
-#define CPL_RESULT 18
-#define CPL_NOTE 15
-#define CPL_RESULT_NOTE 34
+/* Characters per line, estimated (12 pt Times in columns measured in the default font's
+ * characters): the four columns merged, the content column, the result and note columns. */
+#define CPL_FULL 74
+#define CPL_LABEL 40
+#define CPL_RESULT 16
+#define CPL_NOTE 10
+#define CPL_RESULT_NOTE 28
 
-/* Column widths in Excel's units (characters of the default 11 pt font, 7 px each plus 5
- * px of padding at 96 dpi): 94 characters = 678 px = 179.4 mm, inside A4's 210 mm less
- * the left and right margins of MARGIN_LR_IN (2 x 12.7 mm leaves 184.6 mm). So the sheet
- * prints at 100 % and its 12 pt text at 12 pt. tests/unit/test_phuluc.c checks the sum. */
-static const double col_width[NCOLS] = {5, 52, 20, 17};
+/* Column widths in Excel's units: characters of the workbook's default font, Calibri 11,
+ * whose digit is 7 px at 96 dpi (plus 5 px of padding). 76 characters are 552 px = 146.1 mm,
+ * well inside A4's 184.6 mm between MARGIN_LR_IN margins: Excel prints at 100 %, 12 pt at 12
+ * pt. A reader without Calibri or Carlito (LibreOffice falls back to DejaVu Sans, 9.33 px a
+ * digit) sees the columns a third wider; fit-to-width then shrinks them to about 94 %
+ * (LibreOffice 7.4 printed 12 pt at 11.3 pt) and no column is cut off onto a page of its
+ * own. Kết quả is wide enough for "1.234.567.890 đồng". tests/unit/test_phuluc.c checks
+ * both scales. */
+static const double col_width[NCOLS] = {4, 42, 18, 12};
 #define MARGIN_LR_IN 0.5
 
 static void
@@ -804,14 +808,14 @@ fill_sheet(lxw_workbook *wb, const phuluc_t *p)
 	}
 
 	if (c.rc == LXW_NO_ERROR) {
-		/* A4 portrait at 100 %: the columns fit the printable width as they are, so
-		 * 12 pt prints at 12 pt (no fit-to-width shrinking), and the table's header row
-		 * is printed again at the top of every page the table continues on. */
+		/* A4 portrait, one page wide (at 100 % where the default font is Calibri's
+		 * width, see col_width), pages down as needed, the table's header row printed
+		 * again at the top of every page the table continues on. */
 		worksheet_set_paper(c.ws, 9);
 		worksheet_set_portrait(c.ws);
 		worksheet_set_margins(c.ws, MARGIN_LR_IN, MARGIN_LR_IN, 0.6, 0.6);
 		worksheet_center_horizontally(c.ws);
-		worksheet_set_print_scale(c.ws, 100);
+		worksheet_fit_to_pages(c.ws, 1, 0);
 		c.rc = worksheet_print_area(c.ws, 0, 0, c.row ? c.row - 1 : 0, LAST_COL);
 	}
 	if (c.rc == LXW_NO_ERROR && c.header_row >= 0)

@@ -403,23 +403,34 @@ test_layout(void **state)
 	assert_non_null(strstr(sheet, "<mergeCell ref=\"C28:D28\"/>"));
 	assert_non_null(strstr(sheet, "paperSize=\"9\""));
 	assert_non_null(strstr(sheet, "orientation=\"portrait\""));
-	/* printed at 100 %: no fit-to-page shrinking 12 pt to 8.6 pt... */
-	assert_null(strstr(sheet, "fitToPage"));
-	assert_null(strstr(sheet, "fitToWidth"));
-	const char *sc = strstr(sheet, "scale=\"");
-	assert_true(sc == NULL || atoi(sc + 7) == 100);
-	/* ...because the columns fit A4's printable width as they are: Excel's width w of the
-	 * default font is w * 7 + 5 px at 96 dpi; the margins are 0.5" each side */
-	double px = 0;
+	/* one page wide, pages down as needed; the effective scale of fit-to-width keeps the
+	 * 12 pt text at 11 pt or more: computed from the columns' width, in the default font
+	 * Calibri (Excel's w * 7 + 5 px at 96 dpi: 100 %, nothing shrinks) and in DejaVu Sans,
+	 * what LibreOffice uses without Calibri or Carlito (9.33 px a character) */
+	assert_non_null(strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>"));
+	assert_non_null(strstr(sheet, "fitToHeight=\"0\""));
+	const char *fw = strstr(sheet, "fitToWidth=\"");
+	assert_true(fw == NULL || atoi(fw + 12) == 1); /* 1 is the default */
+	double chars = 0;
+	int ncols = 0;
 	for (const char *q = strstr(sheet, "<col "); q; q = strstr(q + 1, "<col ")) {
 		const char *w = strstr(q, "width=\"");
 		int lo = atoi(strstr(q, "min=\"") + 5), hi = atoi(strstr(q, "max=\"") + 5);
-		/* libxlsxwriter stores (w * 7 + 5) / 7 */
-		px += (hi - lo + 1) * (atof(w + 7) * 7);
+		/* stored as (w * 7 + 5) / 7: the width a person gave, plus the padding */
+		chars += (hi - lo + 1) * (atof(w + 7) - 5.0 / 7);
+		ncols += hi - lo + 1;
 	}
-	double mm = px * 25.4 / 96, printable = 210 - 2 * 12.7;
-	if (mm > printable || mm < printable * 0.8)
-		fail_msg("columns %.1f mm for %.1f mm of paper", mm, printable);
+	assert_int_equal(ncols, 4);
+	double printable_px = (210 - 2 * 12.7) / 25.4 * 96;
+	double calibri = chars * 7 + 5 * ncols, dejavu = chars * 28.0 / 3 + 5 * ncols;
+	double s1 = printable_px / calibri, s2 = printable_px / dejavu;
+	if (s1 > 1)
+		s1 = 1;
+	if (s2 > 1)
+		s2 = 1;
+	if (12 * s1 < 12 || 12 * s2 < 11)
+		fail_msg("12 pt prints at %.1f pt (Calibri) / %.1f pt (DejaVu Sans)", 12 * s1,
+		         12 * s2);
 	assert_non_null(strstr(sheet, "<pageMargins left=\"0.5\" right=\"0.5\""));
 	/* the fonts are 12 pt (13 pt the title): nothing under 11 pt prints */
 	char *st = zip_member(path, "xl/styles.xml");
