@@ -992,8 +992,8 @@ cell1(arena_t *a, docr_style_t st, const char *text, int bold)
 }
 
 void
-doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_date,
-                  arena_t *a, docr_annex_t *out)
+doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_date, arena_t *a,
+                  docr_annex_t *out)
 {
 	memset(out, 0, sizeof *out);
 	phuluc_t q = *p;

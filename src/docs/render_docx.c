@@ -598,12 +598,10 @@ put_annex_form(buf_t *b, const docr_annex_t *a)
 		switch (ln->kind) {
 		case PHL_NUMBER: put_p(b, NULL, NULL, ln->text, 0, 0, 26); break;
 		case PHL_PLACE_DATE:
-			put_p(b, NULL, "<w:spacing w:after=\"120\"/><w:jc w:val=\"right\"/>", ln->text,
-			      0, 1, 0);
+			put_p(b, NULL, "<w:spacing w:after=\"120\"/><w:jc w:val=\"right\"/>",
+			      ln->text, 0, 1, 0);
 			break;
-		case PHL_TITLE:
-			put_p(b, "Center", "<w:keepNext/>", ln->text, 1, 0, 0);
-			break;
+		case PHL_TITLE: put_p(b, "Center", "<w:keepNext/>", ln->text, 1, 0, 0); break;
 		case PHL_CENTER: put_p(b, "Center", "<w:keepNext/>", ln->text, 0, 0, 0); break;
 		case PHL_CENTER_ITALIC:
 			put_p(b, "Center", "<w:keepNext/>", ln->text, 0, 1, 0);

@@ -372,8 +372,7 @@ phuluc_measure(const phuluc_t *p, const tpl_item_t *it)
 
 /* ---- the layout (phuluc.h) ---- */
 
-const char *const phuluc_headers[4] = {"TT", "Nội dung hoạt động", "Kết quả, Số lượng",
-                                       "Ghi chú"};
+const char *const phuluc_headers[4] = {"TT", "Nội dung hoạt động", "Kết quả, Số lượng", "Ghi chú"};
 
 typedef struct lay {
 	arena_t *a;
@@ -671,8 +670,9 @@ num_format(const char *unit, int big, buf_t *out)
 	}
 	const char *us = buf_cstr(&u);
 	if (big)
-		buf_printf(out, "[>=1000000000000]#\\.###\\.###\\.###\\.##0%s;#\\.###\\.###\\.##0%s",
-		           us, us);
+		buf_printf(out,
+		           "[>=1000000000000]#\\.###\\.###\\.###\\.##0%s;#\\.###\\.###\\.##0%s", us,
+		           us);
 	else
 		buf_printf(out, "[>=1000000]#\\.###\\.##0%s;[>=1000]#\\.##0%s;0%s", us, us, us);
 	buf_free(&u);
@@ -743,9 +743,9 @@ table_row(ctx_t *c, lxw_workbook *wb, const phl_line_t *ln)
 			/* a yes/no, a text answer, or a number Excel cannot hold exactly */
 			const char *s = sheet_text(c, ln->value);
 			put_string(c, row, 2, s,
-			           ln->numeric ? c->td_num : strcmp(s, "Có") && strcmp(s, "Không")
-			                                             ? c->td_wrap
-			                                             : c->td_center);
+			           ln->numeric                             ? c->td_num
+			           : strcmp(s, "Có") && strcmp(s, "Không") ? c->td_wrap
+			                                                   : c->td_center);
 			l = est_lines(s, strlen(s), CPL_RESULT);
 			lines = l > lines ? l : lines;
 		} else {

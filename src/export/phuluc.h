@@ -54,12 +54,12 @@ typedef enum phl_kind {
 	PHL_TITLE,         /* bold, centred, upper case (the title is two of these) */
 	PHL_CENTER,        /* centred: "Đơn vị: Quận Hải An" */
 	PHL_CENTER_ITALIC, /* centred italic: "Tổng hợp 4 báo cáo đã nộp" */
-	PHL_HEADING,       /* bold: "I. Công tác chỉ đạo", "II. Kết quả cụ thể", "1. Các…" */
-	PHL_LABEL,         /* italic: a narrative item's own label */
-	PHL_TEXT,          /* a narrative text (lines split by '\n'; "" = a line to write on) */
-	PHL_NOTE,          /* italic: "Ghi chú: …" under a narrative item */
-	PHL_ROW,           /* a table row; consecutive rows are one table under the header */
-	PHL_CLOSING        /* text "Nơi nhận:" (italic, left), right "THỦ TRƯỞNG ĐƠN VỊ" */
+	PHL_HEADING, /* bold: "I. Công tác chỉ đạo", "II. Kết quả cụ thể", "1. Các…" */
+	PHL_LABEL,  /* italic: a narrative item's own label */
+	PHL_TEXT,   /* a narrative text (lines split by '\n'; "" = a line to write on) */
+	PHL_NOTE,   /* italic: "Ghi chú: …" under a narrative item */
+	PHL_ROW,    /* a table row; consecutive rows are one table under the header */
+	PHL_CLOSING /* text "Nơi nhận:" (italic, left), right "THỦ TRƯỞNG ĐƠN VỊ" */
 } phl_kind_t;
 
 typedef struct phl_line {
@@ -69,11 +69,11 @@ typedef struct phl_line {
 	const char *text;
 	const char *right; /* PHL_CLOSING: the right column; else "" */
 	/* PHL_ROW only ("" elsewhere): */
-	const char *tt;     /* the group's number ("5") on a group row, else "" */
-	const char *value;  /* Kết quả as shown: "7.734.567 bài", "Có", a text, or "" */
-	const char *unit;   /* what a number counts, shown after it ("bài"), or "" */
-	const char *note;   /* Ghi chú: the unit's note on this value, or "" */
-	int64_t num;        /* numeric = 1: the number value shows (XLSX writes a number) */
+	const char *tt;    /* the group's number ("5") on a group row, else "" */
+	const char *value; /* Kết quả as shown: "7.734.567 bài", "Có", a text, or "" */
+	const char *unit;  /* what a number counts, shown after it ("bài"), or "" */
+	const char *note;  /* Ghi chú: the unit's note on this value, or "" */
+	int64_t num;       /* numeric = 1: the number value shows (XLSX writes a number) */
 	unsigned char numeric;
 	unsigned char bold;   /* a group row */
 	unsigned char indent; /* 0..2 steps */

@@ -349,15 +349,21 @@ static const char xlsx_styles[] =
         "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/>"
         "</cellStyles></styleSheet>";
 
-/* Printing: A4 landscape, as many columns as fit across one page width (fitToWidth 1,
- * fitToHeight 0 = pages down as needed; sheetPr's fitToPage in the head), the header rows
- * repeated on every page (the workbook's _xlnm.Print_Titles), page numbers at the foot. */
-static const char xlsx_sheet_tail[] =
+/* Printing: A4 landscape, the columns across as few pages as keep the print at 75 % or
+ * more (fitToWidth, computed in sheet_rows; fitToHeight 0 = pages down as needed;
+ * sheetPr's fitToPage in the head), the title and header rows (and on a wide table the
+ * code and name columns) repeated on every page (the workbook's _xlnm.Print_Titles), page
+ * numbers at the foot. */
+static const char xlsx_sheet_tail_fmt[] =
         "</sheetData><printOptions horizontalCentered=\"1\"/><pageMargins left=\"0.4\" "
         "right=\"0.4\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"
-        "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" "
+        "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"%d\" "
         "fitToHeight=\"0\"/><headerFooter><oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter>"
         "</headerFooter></worksheet>";
+/* A4 landscape's width between those margins, in Excel's pixels at 96 dpi (276.7 mm), and
+ * the smallest print scale worth reading (11 pt Calibri at 8.25 pt). */
+#define XLSX_PAGE_PX 1046.0
+#define XLSX_MIN_SCALE 0.75
 
 /* A header wider than this many characters wraps onto more lines instead of widening its
  * column (a template's labels run to 100 characters). */
@@ -379,8 +385,9 @@ typedef struct sheet {
 	int too_long;        /* a cell longer than Excel takes */
 	buf_t xml;           /* rows generated, not yet in the file */
 	buf_t tmp, scratch;  /* sheet_text's */
-	buf_t head;
-	FILE *rows; /* the <row> elements (an unlinked temporary file) */
+	buf_t head, tail;
+	int pages_wide; /* fitToWidth */
+	FILE *rows;     /* the <row> elements (an unlinked temporary file) */
 	uint64_t rows_len;
 	/* reading for libzip */
 	int part;   /* 0 head, 1 rows, 2 tail, 3 end */
@@ -610,6 +617,7 @@ sheet_free(sheet_t *sh)
 	buf_free(&sh->tmp);
 	buf_free(&sh->scratch);
 	buf_free(&sh->head);
+	buf_free(&sh->tail);
 	if (sh->rows)
 		fclose(sh->rows);
 	zip_error_fini(&sh->error);
@@ -662,6 +670,21 @@ sheet_rows(sheet_t *sh)
 		           "state=\"frozen\"/><selection pane=\"bottomLeft\"/></sheetView>"
 		           "</sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>",
 		           sh->hrow + 1, sh->hrow + 2);
+	/* pages across: the columns after the repeated ones, on pages that each hold
+	 * XLSX_PAGE_PX / XLSX_MIN_SCALE pixels of sheet less the repeated columns */
+	double px = 0, fixed = 0;
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t w = sh->width[c] + 2 > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : sh->width[c] + 2;
+		px += (double)w * 7 + 5;
+		if (t->ncols > XLSX_FREEZE_COLS_FROM && c < 2)
+			fixed += (double)w * 7 + 5;
+	}
+	double per_page = XLSX_PAGE_PX / XLSX_MIN_SCALE - fixed;
+	sh->pages_wide = 1;
+	if (px > XLSX_PAGE_PX / XLSX_MIN_SCALE && per_page > 0)
+		sh->pages_wide = (int)((px - fixed + per_page - 1) / per_page);
+	buf_reset(&sh->tail);
+	buf_printf(&sh->tail, xlsx_sheet_tail_fmt, sh->pages_wide);
 	if (t->ncols) {
 		PUT(h, "<cols>");
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -720,8 +743,8 @@ sheet_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 					return -1;
 				}
 			} else {
-				k = take(xlsx_sheet_tail, sizeof xlsx_sheet_tail - 1, &sh->off,
-				         d + done, want - done);
+				k = take(sh->tail.data, sh->tail.len, &sh->off, d + done,
+				         want - done);
 			}
 			if (k == 0) {
 				sh->part++;
@@ -739,7 +762,7 @@ sheet_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		/* the size up front keeps the entry a plain (not ZIP64) one */
 		zip_stat_init(st);
 		st->valid = ZIP_STAT_SIZE;
-		st->size = sh->head.len + sh->rows_len + (sizeof xlsx_sheet_tail - 1);
+		st->size = sh->head.len + sh->rows_len + sh->tail.len;
 		return sizeof *st;
 	}
 	case ZIP_SOURCE_ERROR: return zip_error_to_data(&sh->error, data, len);
@@ -849,16 +872,23 @@ sheet_zip(sheet_t *sh, const char *path)
 	buf_puts(&wb, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets>");
 	/* the rows down to the header printed at the top of every page */
 	buf_puts(&wb, "<definedNames><definedName name=\"_xlnm.Print_Titles\" "
-	              "localSheetId=\"0\">'");
-	buf_t quoted = BUF_INIT; /* a quote inside a sheet name is doubled */
+	              "localSheetId=\"0\">");
+	buf_t quoted = BUF_INIT, ref = BUF_INIT; /* a quote inside a sheet name is doubled */
+	buf_putc(&quoted, '\'');
 	for (const char *q = name; *q; q++) {
 		if (*q == '\'')
 			buf_putc(&quoted, '\'');
 		buf_putc(&quoted, *q);
 	}
-	put_xml_text(&wb, buf_cstr(&quoted));
+	buf_puts(&quoted, "'!");
+	/* a wide table printed over several pages across: its code and name on each */
+	if (sh->t->ncols > XLSX_FREEZE_COLS_FROM && sh->pages_wide > 1)
+		buf_printf(&ref, "%s$A:$B,", buf_cstr(&quoted));
+	buf_printf(&ref, "%s$1:$%zu", buf_cstr(&quoted), sh->hrow + 1);
+	put_xml_text(&wb, buf_cstr(&ref));
 	buf_free(&quoted);
-	buf_printf(&wb, "'!$1:$%zu</definedName></definedNames></workbook>", sh->hrow + 1);
+	buf_free(&ref);
+	buf_puts(&wb, "</definedName></definedNames></workbook>");
 	zip_source_t *src = NULL;
 	zip_int64_t si;
 	int ok = zip_add_mem(za, "[Content_Types].xml", xlsx_content_types,

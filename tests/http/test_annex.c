@@ -229,9 +229,7 @@ matches(const entry_t *e, const line_t *x, int pdf)
 	int ok = 0;
 	switch (e->kind) {
 	case E_NUMBER: ok = !strncmp(s, "Số:", strlen("Số:")) && strstr(s, "/BC-"); break;
-	case E_DATE:
-		ok = strstr(s, ", ngày ") && strstr(s, " tháng ") && strstr(s, " năm ");
-		break;
+	case E_DATE: ok = strstr(s, ", ngày ") && strstr(s, " tháng ") && strstr(s, " năm "); break;
 	case E_CLOSE: ok = strstr(s, e->text) != NULL; break;
 	case E_HEADER:
 		ok = strstr(s, "Nội dung hoạt động") &&
@@ -321,12 +319,13 @@ compare(const char *what, const lines_t *l, size_t from, int pdf)
 		}
 		if (structural(x, in_table, pdf))
 			fail_msg("%s: line %zu \"%s%s%s\" where the form has \"%s%s%s\"", what, i,
-			         x->cell[0], x->ncells > 1 ? " | " : "", x->ncells > 1 ? x->cell[1] : "",
-			         form[k].tt, form[k].tt[0] ? " " : "", form[k].text);
+			         x->cell[0], x->ncells > 1 ? " | " : "",
+			         x->ncells > 1 ? x->cell[1] : "", form[k].tt,
+			         form[k].tt[0] ? " " : "", form[k].text);
 	}
 	if (k < nform)
-		fail_msg("%s: the form's \"%s%s%s\" (entry %zu of %zu) is missing", what, form[k].tt,
-		         form[k].tt[0] ? " " : "", form[k].text, k + 1, nform);
+		fail_msg("%s: the form's \"%s%s%s\" (entry %zu of %zu) is missing", what,
+		         form[k].tt, form[k].tt[0] ? " " : "", form[k].text, k + 1, nform);
 }
 
 /* ---- reading the outputs ---- */
@@ -538,8 +537,22 @@ bold_styles(const char *styles, int *bold, size_t cap)
 
 /* ---- setup ---- */
 
-static hc_resp_t
-get(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* With ANNEX_OUT set (a directory), the file is copied there to look at. */
+static void
+keep(const buf_t *body, const char *name)
+{
+	const char *dir = getenv("ANNEX_OUT");
+	if (!dir || !dir[0])
+		return;
+	char path[600];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(body->data, 1, body->len, f);
+	fclose(f);
+}
+
+static hc_resp_t get(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static hc_resp_t
 get(const char *fmt, ...)
 {
@@ -580,9 +593,9 @@ setup(void **state)
 	hc_resp_free(&r);
 	size_t k;
 	json_t *d;
-	json_array_foreach(json_object_get(j, "issued"), k, d)
-	if (!strcmp(json_string_value(json_object_get(d, "kind")), "bc"))
-		bc = json_integer_value(json_object_get(d, "id"));
+	json_array_foreach(json_object_get(j, "issued"), k,
+	                   d) if (!strcmp(json_string_value(json_object_get(d, "kind")), "bc")) bc =
+	        json_integer_value(json_object_get(d, "id"));
 	json_decref(j);
 	read_form();
 	return bc > 0 ? 0 : -1;
@@ -682,6 +695,7 @@ test_docx(void **state)
 {
 	(void)state;
 	hc_resp_t r = get("/units/306/docs/%lld/docx", (long long)bc);
+	keep(&r.body, "bc.docx");
 	char *xml = zip_read(&r.body, "word/document.xml");
 	hc_resp_free(&r);
 	lines_t l = {0};
@@ -698,6 +712,7 @@ test_xlsx(void **state)
 {
 	(void)state;
 	hc_resp_t r = get("/campaigns/%lld/units/306/phuluc.xlsx", (long long)campaign);
+	keep(&r.body, "phuluc.xlsx");
 	char *sheet = zip_read(&r.body, "xl/worksheets/sheet1.xml");
 	char *sst = zip_read(&r.body, "xl/sharedStrings.xml");
 	char *styles = zip_read(&r.body, "xl/styles.xml");
@@ -710,12 +725,13 @@ test_xlsx(void **state)
 	compare("XLSX", &l, 0, 0);
 
 	/* Ghi chú holds notes on values, never a unit of measure */
-	static const char *const units[] = {"bài", "tin", "tờ", "cuốn", "cái", "lần", "người",
-	                                    "lượt", "lớp", "đồng", "trung tâm", "cơ sở"};
+	static const char *const units[] = {"bài",   "tin",  "tờ",  "cuốn", "cái",       "lần",
+	                                    "người", "lượt", "lớp", "đồng", "trung tâm", "cơ sở"};
 	for (size_t i = 0; i < l.n; i++)
 		for (size_t u = 0; l.v[i].ncells == 4 && u < sizeof units / sizeof *units; u++)
 			if (!strcmp(l.v[i].cell[3], units[u]))
-				fail_msg("XLSX: Ghi chú of \"%s\" is \"%s\"", l.v[i].cell[1], units[u]);
+				fail_msg("XLSX: Ghi chú of \"%s\" is \"%s\"", l.v[i].cell[1],
+				         units[u]);
 	free_lines(&l);
 
 	/* A4 portrait one page wide (the effective scale is computed in
@@ -749,17 +765,40 @@ test_matrix_xlsx(void **state)
 {
 	(void)state;
 	hc_resp_t r = get("/campaigns/%lld/units/306/matrix?format=xlsx", (long long)campaign);
+	keep(&r.body, "matrix.xlsx");
 	char *sheet = zip_read(&r.body, "xl/worksheets/sheet1.xml");
 	char *wb = zip_read(&r.body, "xl/workbook.xml");
 	hc_resp_free(&r);
 	/* A4 landscape, one page wide and as many down as needed, header rows repeated,
 	 * header and the code and name columns frozen, header titles wrapped */
 	assert_non_null(strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>"));
-	assert_non_null(strstr(sheet, "<pageSetup paperSize=\"9\" orientation=\"landscape\" "
-	                              "fitToWidth=\"1\" fitToHeight=\"0\"/>"));
+	const char *ps = strstr(sheet, "<pageSetup paperSize=\"9\" orientation=\"landscape\" "
+	                               "fitToWidth=\"");
+	assert_non_null(ps);
+	int across = atoi(strstr(ps, "fitToWidth=\"") + 12);
+	assert_non_null(strstr(ps, "fitToHeight=\"0\"/>"));
 	assert_non_null(strstr(sheet, "xSplit=\"2\" ySplit=\"3\""));
-	assert_non_null(strstr(wb, "_xlnm.Print_Titles"));
-	assert_non_null(strstr(wb, "!$1:$3</definedName>"));
+	/* the columns go across as few pages as print them at 75 % or more: 1046 px of
+	 * landscape A4 at 96 dpi hold 1046 / 0.75 px of sheet, less the code and name
+	 * columns repeated on each page */
+	double px = 0, fixed = 0;
+	int c = 0;
+	for (const char *q = strstr(sheet, "<col "); q; q = strstr(q + 1, "<col "), c++) {
+		double w = atof(strstr(q, "width=\"") + 7) - 182.0 / 256;
+		px += w * 7 + 5;
+		if (c < 2)
+			fixed += w * 7 + 5;
+	}
+	assert_true(c > 40);
+	double per = 1046 / 0.75 - fixed;
+	int want = (int)((px - fixed + per - 1) / per);
+	if (across < want - 1 || across > want + 1 || across < 2)
+		fail_msg("matrix: %d pages across for %.0f px of columns (want %d)", across, px,
+		         want);
+	/* title and header rows, and the code and name columns, on every page */
+	if (!strstr(wb, "_xlnm.Print_Titles\" localSheetId=\"0\">'") || !strstr(wb, "'!$A:$B,'") ||
+	    !strstr(wb, "'!$1:$3</definedName>"))
+		fail_msg("matrix print titles: %s", wb);
 	/* no column wider than its data or 18 characters of header */
 	for (const char *q = strstr(sheet, "<col "); q; q = strstr(q + 1, "<col "))
 		assert_true(atof(strstr(q, "width=\"") + 7) <= 61);

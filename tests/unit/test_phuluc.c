@@ -166,7 +166,8 @@ static tpl_section_t sections[] = {
 };
 static const template_t tpl = {
         .code = "phuluc-2022",
-        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022",
+        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm "
+                "2022",
         .year = 2022,
         .sections = sections,
         .nsections = sizeof sections / sizeof *sections,
@@ -600,7 +601,11 @@ test_layout_lines(void **state)
 	vals[bao->col] = 7734567;
 	flags[bao->col] = 1;
 	notes[3] = "Báo Hải Phòng"; /* items in document order: i.text, 1.ke_hoach, 2, 2.bao */
-	phuluc_t p = {.tpl = t, .num = vals, .has = flags, .note = notes, .nreports = 1,
+	phuluc_t p = {.tpl = t,
+	              .num = vals,
+	              .has = flags,
+	              .note = notes,
+	              .nreports = 1,
 	              .number_line = "Số: 05/BC-UBND"};
 	arena_t a = ARENA_INIT;
 	phl_layout_t lay;
