@@ -1135,8 +1135,11 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	for (size_t i = 0; i < d->nannexes; i++) {
 		const doc_annex_t *x = &d->annexes[i];
 		docr_annex_t *o = &r->annexes[r->nannexes++];
+		/* a báo cáo's form carries the báo cáo's number and date; the form a plan sends
+		 * down stays blank for the units to fill ("Số: …/BC-…") */
 		if (x->results && results)
-			doc_results_annex(results, r->number_line, r->place_date, a, o);
+			doc_results_annex(results, d->kind == DOC_BC ? r->number_line : NULL,
+			                  d->kind == DOC_BC ? r->place_date : NULL, a, o);
 		else
 			memset(o, 0, sizeof *o);
 		o->label = *x->label ? x->label

@@ -1,7 +1,7 @@
-/* The compiled results form (Phụ lục of seed 003) as PDF, laid out like the XLSX of
- * phuluc.c and the paper original: title block, narrative sections as flowing paragraphs,
- * the table STT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú with its header row
- * repeated at the top of every page it continues on, the signature footer, and "Trang n/N"
+/* The compiled results form (seed 003's báo cáo form) as PDF: the lines of phuluc_layout
+ * (phuluc.c) drawn in order -- Số and date lines, title, narrative sections as flowing
+ * paragraphs, the table TT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú with its header
+ * row repeated at the top of every page it continues on, the closing row -- and "Trang n/N"
  * at the foot of each page. cairo's PDF surface and pango, with the font of the documents'
  * renderer (src/docs/render_pdf.c). Two passes: the first only counts the pages. */
 #include "export/phuluc.h"

@@ -40,6 +40,7 @@ static unsigned short port;
 static int64_t campaign;
 static ha_client_t admin;
 static int64_t bc; /* Hải An's draft báo cáo */
+static int64_t kh; /* Hải An's plan, which sends the blank form down */
 
 /* ---- lines ---- */
 
@@ -593,12 +594,17 @@ setup(void **state)
 	hc_resp_free(&r);
 	size_t k;
 	json_t *d;
-	json_array_foreach(json_object_get(j, "issued"), k,
-	                   d) if (!strcmp(json_string_value(json_object_get(d, "kind")), "bc")) bc =
-	        json_integer_value(json_object_get(d, "id"));
+	json_array_foreach(json_object_get(j, "issued"), k, d)
+	{
+		const char *kind = json_string_value(json_object_get(d, "kind"));
+		if (!strcmp(kind, "bc"))
+			bc = json_integer_value(json_object_get(d, "id"));
+		else if (!strcmp(kind, "kh"))
+			kh = json_integer_value(json_object_get(d, "id"));
+	}
 	json_decref(j);
 	read_form();
-	return bc > 0 ? 0 : -1;
+	return bc > 0 && kh > 0 ? 0 : -1;
 }
 
 static int
@@ -651,42 +657,78 @@ assert_reference(const char *what, const lines_t *l, size_t at)
 
 /* ---- tests ---- */
 
+/* The document's PDF as the lines of pdftotext -layout (blank lines dropped). */
 static void
-test_pdf(void **state)
+pdf_lines(int64_t id, const char *name, lines_t *l)
 {
-	(void)state;
-	hc_resp_t r = get("/units/306/docs/%lld/pdf", (long long)bc);
+	hc_resp_t r = get("/units/306/docs/%lld/pdf", (long long)id);
 	char pdf[300], cmd[700];
-	snprintf(pdf, sizeof pdf, "%s/bc.pdf", tmpdir);
+	snprintf(pdf, sizeof pdf, "%s/%s", tmpdir, name);
 	FILE *f = fopen(pdf, "wb");
 	assert_non_null(f);
 	fwrite(r.body.data, 1, r.body.len, f);
 	fclose(f);
+	keep(&r.body, name);
 	hc_resp_free(&r);
-	const char *keep = getenv("ANNEX_OUT"); /* a directory to copy the PDF into, to look */
-	if (keep && keep[0]) {
-		snprintf(cmd, sizeof cmd, "cp '%s' '%s/'", pdf, keep);
-		assert_int_equal(system(cmd), 0);
-	}
 	snprintf(cmd, sizeof cmd, "pdftotext -layout -enc UTF-8 '%s' -", pdf);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
-	lines_t l = {0};
 	char buf[8192];
 	while (fgets(buf, sizeof buf, p)) {
 		buf[strcspn(buf, "\n")] = '\0';
 		char *s = norm(buf); /* pdftotext's page breaks (form feeds) are blanks too */
 		if (s[0]) {
-			line_t *x = add_line(&l);
+			line_t *x = add_line(l);
 			x->cell[0] = strdup(buf);
 			x->ncells = 1;
 		}
 		free(s);
 	}
 	assert_int_equal(pclose(p), 0);
+}
+
+static void
+test_pdf(void **state)
+{
+	(void)state;
+	lines_t l = {0};
+	pdf_lines(bc, "bc.pdf", &l);
 	size_t at = annex_start(&l);
 	assert_reference("PDF", &l, at);
 	compare("PDF", &l, at + 1, 1);
+	/* the báo cáo's own number line (a draft: its number left blank) */
+	int found = 0;
+	for (size_t i = at; i < l.n && !found; i++) {
+		char *s = norm(l.v[i].cell[0]);
+		found = !strcmp(s, "Số: /BC-UBND");
+		free(s);
+	}
+	assert_true(found);
+	free_lines(&l);
+}
+
+/* The plan sends the same form down blank: "Số: …/BC-…" and a blank date for the units to
+ * fill, not the plan's own number; the reference line cites the plan itself. */
+static void
+test_plan_pdf(void **state)
+{
+	(void)state;
+	lines_t l = {0};
+	pdf_lines(kh, "kh.pdf", &l);
+	size_t at = annex_start(&l);
+	assert_reference("plan PDF", &l, at);
+	compare("plan PDF", &l, at + 1, 1);
+	int number = 0;
+	for (size_t i = at; i < l.n; i++) {
+		char *s = norm(l.v[i].cell[0]);
+		if (!strncmp(s, "Số:", strlen("Số:"))) {
+			assert_non_null(strstr(l.v[i].cell[0], "Số: …/BC-…"));
+			assert_null(strstr(s, "/KH-"));
+			number++;
+		}
+		free(s);
+	}
+	assert_int_equal(number, 1);
 	free_lines(&l);
 }
 
@@ -810,9 +852,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_pdf),
-	        cmocka_unit_test(test_docx),
-	        cmocka_unit_test(test_xlsx),
+	        cmocka_unit_test(test_pdf),         cmocka_unit_test(test_plan_pdf),
+	        cmocka_unit_test(test_docx),        cmocka_unit_test(test_xlsx),
 	        cmocka_unit_test(test_matrix_xlsx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
