@@ -386,7 +386,7 @@ int api_lich(http_req_t *req);
 	" annex_results_" #i
 #define DOC_FORM_PARAMS \
 	"kind campaign subject place date body_abbr drafter_abbr parent_body body text " \
-	"distribution signer_tm signer_authority signer_head signer_position signer_name " \
+	"distribution dist_auto signer_tm signer_authority signer_head signer_position signer_name " \
 	"public" \
 	DOC_R10(DOC_BASIS_ROW, ) DOC_R10(DOC_BASIS_ROW, 1) \
 	DOC_R10(DOC_RCPT_ROW, ) DOC_R10(DOC_RCPT_ROW, 1) DOC_R10(DOC_RCPT_ROW, 2) \

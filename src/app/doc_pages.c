@@ -198,15 +198,16 @@ doc_of(http_req_t *req, const store_doc_t *s)
 	return d;
 }
 
-/* "2945/UBND-GDĐT", or "Dự thảo" for a draft. */
+/* "2945/UBND-GDĐT", "01/KH-UBND" (doc_number_symbol), or "Dự thảo" for a draft. */
 static const char *
 number_text(arena_t *a, const store_doc_t *s, const doc_t *d)
 {
 	if (s->number <= 0 || d == NULL)
 		return "Dự thảo";
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "%02d/", s->number);
-	doc_symbol(d, &b);
+	buf_t b = BUF_INIT, sym = BUF_INIT;
+	doc_symbol(d, &sym);
+	doc_number_symbol(s->number, buf_cstr(&sym), &b);
+	buf_free(&sym);
 	char *r = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
 	return r;
@@ -305,13 +306,7 @@ static const char *
 running_name(arena_t *a, const unit_tree_t *t, int32_t i)
 {
 	const unit_t *u = &t->units[i];
-	if (!u->is_locality || i == 0)
-		return u->name;
-	const char *n = u->name;
-	if (!strncmp(n, "Đ", strlen("Đ")))
-		return arena_printf(a, "Ủy ban nhân dân đ%s", n + strlen("Đ"));
-	char first = *n >= 'A' && *n <= 'Z' ? (char)(*n - 'A' + 'a') : *n;
-	return arena_printf(a, "Ủy ban nhân dân %c%s", first, *n ? n + 1 : "");
+	return doc_running_name(a, u->name, u->is_locality && i != 0);
 }
 
 /* A level's own offices: their officers hold their roles on the level (docs/access.md). */
@@ -370,6 +365,8 @@ may_derive(http_req_t *req, int32_t i, const store_doc_t *s)
 
 typedef struct opt {
 	const char *value, *label;
+	const char *group; /* a unit's kind name (the form groups check boxes by it) */
+	const char *print; /* what a Kính gửi line says for it (the form's script fills it) */
 } opt_t;
 
 typedef struct opts {
@@ -413,7 +410,8 @@ area_options(http_req_t *req, int32_t issuer)
 				o.kinds[o.nkinds++] =
 				        (opt_t){arena_printf(a, "kind:%s", kc[f]),
 				                arena_printf(a, "Tất cả %s trong địa bàn (%d)",
-				                             kn[f], kcount[f])};
+				                             kn[f], kcount[f]),
+				                NULL, arena_printf(a, "Các %s", kn[f])};
 	int32_t *kids = xmalloc(sizeof *kids * MAX_CHILDREN);
 	int32_t n = unit_tree_children(t, area, kids, MAX_CHILDREN);
 	if (n > MAX_CHILDREN)
@@ -422,7 +420,8 @@ area_options(http_req_t *req, int32_t issuer)
 	for (int32_t k = 0; k < n; k++)
 		if (kids[k] != issuer)
 			o.units[o.nunits++] =
-			        (opt_t){t->units[kids[k]].code, t->units[kids[k]].name};
+			        (opt_t){t->units[kids[k]].code, t->units[kids[k]].name,
+			                t->units[kids[k]].kind_name, t->units[kids[k]].name};
 	free(kids);
 	return o;
 }
@@ -436,14 +435,17 @@ has_value(const char **v, size_t n, const char *x)
 	return 0;
 }
 
-/* The select of one row: the offered kinds and units, the row's choices selected, and
- * choices outside the offer (a unit elsewhere, kept from an earlier save) added. */
+/* The addressees of one row as check boxes (name: the form field): the offered kinds, then
+ * the offered units grouped by their kind, the row's choices checked, and choices outside
+ * the offer (a unit elsewhere, kept from an earlier save) added under "Đơn vị khác".
+ * "chosen" lists the checked labels for the closed box's summary. */
 static json_t *
-target_json(http_req_t *req, const opts_t *o, const doc_target_t *who)
+target_json(http_req_t *req, const opts_t *o, const doc_target_t *who, const char *name)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	json_t *kinds = json_array(), *units = json_array();
+	json_t *kinds = json_array(), *groups = json_array(), *other = json_array();
+	buf_t chosen = BUF_INIT;
 	const char **kv = NULL;
 	size_t nkv = who ? who->nkinds : 0;
 	if (nkv) {
@@ -451,27 +453,52 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who)
 		for (size_t k = 0; k < nkv; k++)
 			kv[k] = arena_printf(a, "kind:%s", who->kinds[k]);
 	}
-	for (size_t k = 0; k < o->nkinds; k++)
-		json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "value", o->kinds[k].value,
-		                                       "label", o->kinds[k].label, "selected",
-		                                       has_value(kv, nkv, o->kinds[k].value)));
+#define CHOSEN(l) buf_printf(&chosen, "%s%s", chosen.len ? "; " : "", (l))
+	for (size_t k = 0; k < o->nkinds; k++) {
+		int sel = has_value(kv, nkv, o->kinds[k].value);
+		if (sel)
+			CHOSEN(o->kinds[k].label);
+		json_array_append_new(kinds, json_pack("{s:s,s:s,s:s,s:b}", "value",
+		                                       o->kinds[k].value, "label", o->kinds[k].label,
+		                                       "print", o->kinds[k].print, "selected", sel));
+	}
 	for (size_t k = 0; k < nkv; k++) {
 		int offered = 0;
 		for (size_t j = 0; j < o->nkinds && !offered; j++)
 			offered = !strcmp(o->kinds[j].value, kv[k]);
-		if (!offered)
-			json_array_append_new(
-			        kinds,
-			        json_pack("{s:s,s:s,s:b}", "value", kv[k], "label",
-			                  arena_printf(a, "Tất cả đơn vị loại %s", who->kinds[k]),
-			                  "selected", 1));
+		if (!offered) {
+			const char *l = arena_printf(a, "Tất cả đơn vị loại %s", who->kinds[k]);
+			CHOSEN(l);
+			json_array_append_new(kinds, json_pack("{s:s,s:s,s:s,s:b}", "value", kv[k],
+			                                       "label", l, "print", l, "selected", 1));
+		}
 	}
 	size_t nu = who ? who->nunits : 0;
-	for (size_t k = 0; k < o->nunits; k++)
-		json_array_append_new(
-		        units, json_pack("{s:s,s:s,s:b}", "value", o->units[k].value, "label",
-		                         o->units[k].label, "selected",
-		                         nu && has_value(who->units, nu, o->units[k].value)));
+	json_t *group = NULL;
+	const char *glabel = NULL;
+	for (size_t k = 0; k < o->nunits; k++) {
+		const char *g = o->units[k].group ? o->units[k].group : "Đơn vị";
+		if (!glabel || strcmp(glabel, g)) {
+			/* children come in registry order: a kind seen before gets its group back */
+			group = NULL;
+			size_t gi;
+			json_t *gj;
+			json_array_foreach(groups, gi, gj) if (!strcmp(
+			        json_string_value(json_object_get(gj, "label")), g)) group = gj;
+			if (!group) {
+				group = json_pack("{s:s,s:[]}", "label", g, "units");
+				json_array_append_new(groups, group);
+			}
+			glabel = g;
+		}
+		int sel = nu && has_value(who->units, nu, o->units[k].value);
+		if (sel)
+			CHOSEN(o->units[k].label);
+		json_array_append_new(json_object_get(group, "units"),
+		                      json_pack("{s:s,s:s,s:s,s:b}", "value", o->units[k].value,
+		                                "label", o->units[k].label, "print",
+		                                o->units[k].print, "selected", sel));
+	}
 	for (size_t k = 0; k < nu; k++) {
 		int offered = 0;
 		for (size_t j = 0; j < o->nunits && !offered; j++)
@@ -479,11 +506,91 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who)
 		if (offered)
 			continue;
 		int32_t u = unit_tree_find_code(t, who->units[k]);
-		json_array_append_new(
-		        units, json_pack("{s:s,s:s,s:b}", "value", who->units[k], "label",
-		                         u >= 0 ? t->units[u].name : who->units[k], "selected", 1));
+		const char *l = u >= 0 ? t->units[u].name : who->units[k];
+		CHOSEN(l);
+		json_array_append_new(other, json_pack("{s:s,s:s,s:s,s:b}", "value", who->units[k],
+		                                       "label", l, "print", l, "selected", 1));
 	}
-	return json_pack("{s:o,s:o}", "kinds", kinds, "units", units);
+#undef CHOSEN
+	if (json_array_size(other))
+		json_array_append_new(groups,
+		                      json_pack("{s:s,s:o}", "label", "Đơn vị khác", "units", other));
+	else
+		json_decref(other);
+	json_t *r = json_pack("{s:s,s:b,s:o,s:o,s:s}", "name", name, "has_kinds",
+	                      json_array_size(kinds) > 0, "kinds", kinds, "groups", groups,
+	                      "chosen", buf_cstr(&chosen));
+	buf_free(&chosen);
+	return r;
+}
+
+/* ---------- Nơi nhận pre-filled from Kính gửi ---------- */
+
+/* Nơi nhận as the form fills it: each Kính gửi line, ending in ";" (a final "." or ","
+ * becomes ";"), then "Lưu: VT.". static/docform.js builds the same lines as one types. */
+static const char **
+auto_distribution(arena_t *a, const doc_t *d, size_t *n /* OUT */)
+{
+	const char **l = arena_alloc(a, (d->nrecipients + 1) * sizeof *l);
+	*n = 0;
+	for (size_t k = 0; k < d->nrecipients; k++) {
+		const char *t = d->recipients[k].text;
+		size_t len = t ? strlen(t) : 0;
+		if (!len)
+			continue;
+		if (t[len - 1] == ';')
+			l[(*n)++] = t;
+		else if (t[len - 1] == '.' || t[len - 1] == ',')
+			l[(*n)++] = arena_printf(a, "%.*s;", (int)(len - 1), t);
+		else
+			l[(*n)++] = arena_printf(a, "%s;", t);
+	}
+	l[(*n)++] = "Lưu: VT.";
+	return l;
+}
+
+/* The lines of a Nơi nhận box: trimmed, a leading "- " dropped, empty lines skipped. */
+static const char **
+distribution_lines(arena_t *a, const char *text, size_t *n /* OUT */)
+{
+	const char *dist = multiline(a, text);
+	size_t nd = 0;
+	for (const char *p = dist; *p; p++)
+		nd += *p == '\n';
+	const char **out = arena_alloc(a, (nd + 1) * sizeof *out);
+	*n = 0;
+	for (const char *line = dist; line && *line;) {
+		const char *end = strchr(line, '\n');
+		const char *l = trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
+		if (l[0] == '-' && (l[1] == ' ' || l[1] == '\0'))
+			l = trim(a, l + 1);
+		if (*l)
+			out[(*n)++] = l;
+		line = end ? end + 1 : NULL;
+	}
+	return out;
+}
+
+static int
+same_lines(const char **x, size_t nx, const char **y, size_t ny)
+{
+	if (nx != ny)
+		return 0;
+	for (size_t k = 0; k < nx; k++)
+		if (strcmp(x[k], y[k]))
+			return 0;
+	return 1;
+}
+
+static const char *
+join_lines(arena_t *a, const char **l, size_t n)
+{
+	buf_t b = BUF_INIT;
+	for (size_t k = 0; k < n; k++)
+		buf_printf(&b, "%s%s", k ? "\n" : "", l[k]);
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
 }
 
 /* ---------- the form: document -> JSON ---------- */
@@ -567,6 +674,11 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	json_object_set_new(f, "distribution",
 	                    json_string(typed_or(fv, "distribution", buf_cstr(&dist))));
 	buf_free(&dist);
+	/* what Nơi nhận would be from Kính gửi: while the box still says this, the server and
+	 * the script keep it following Kính gửi (read_form) */
+	size_t nauto;
+	const char **al = auto_distribution(a, d, &nauto);
+	json_object_set_new(f, "dist_auto", json_string(join_lines(a, al, nauto)));
 	json_object_set_new(f, "public", json_boolean(fv->is_public));
 	json_object_set_new(f, "from", json_integer(fv->derived_from));
 	json_object_set_new(f, "has_from", json_boolean(fv->derived_from > 0));
@@ -591,8 +703,9 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	n = d->nrecipients < DOC_FORM_RECIPIENTS ? d->nrecipients : DOC_FORM_RECIPIENTS;
 	for (size_t r = 0; r < DOC_FORM_RECIPIENTS && r < n + 3; r++) {
 		const doc_target_t *w = r < n ? &d->recipients[r] : NULL;
+		snprintf(key, sizeof key, "rcpt_units_%zu", r);
 		json_t *row = json_pack("{s:i,s:s,s:o}", "i", (int)r, "text", w ? w->text : "",
-		                        "targets", target_json(req, &o, w));
+		                        "targets", target_json(req, &o, w, key));
 		snprintf(key, sizeof key, "rcpt_text_%zu", r);
 		set_err(row, "err_text", fv->errors, key);
 		snprintf(key, sizeof key, "rcpt_units_%zu", r);
@@ -603,14 +716,27 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	json_object_set_new(f, "recipients", rows);
 	rows = json_array();
 	n = d->nduties < DOC_FORM_DUTIES ? d->nduties : DOC_FORM_DUTIES;
+	int *bno = arena_alloc(a, (n ? n : 1) * sizeof *bno), nbodies = 0;
+	for (size_t r = 0; r < n; r++) {
+		bno[r] = 0;
+		if (!*d->duties[r].who.text)
+			continue;
+		for (size_t j = 0; j < r && !bno[r]; j++)
+			if (!strcmp(d->duties[j].who.text, d->duties[r].who.text))
+				bno[r] = bno[j];
+		if (!bno[r])
+			bno[r] = ++nbodies;
+	}
 	for (size_t r = 0; r < DOC_FORM_DUTIES && r < n + 3; r++) {
 		const doc_duty_t *u = r < n ? &d->duties[r] : NULL;
+		snprintf(key, sizeof key, "duty_units_%zu", r);
+		json_t *tg = target_json(req, &o, u ? &u->who : NULL, key);
 		snprintf(key, sizeof key, "duty_due_%zu", r);
 		json_t *row = json_pack("{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead",
 		                        u ? u->lead : r == 0, "who", u ? u->who.text : "", "task",
 		                        u ? u->task : "", "due",
 		                        typed_or(fv, key, u ? app_fmt_date(a, u->due) : ""),
-		                        "targets", target_json(req, &o, u ? &u->who : NULL));
+		                        "targets", tg);
 		set_err(row, "err_due", fv->errors, key);
 		snprintf(key, sizeof key, "duty_who_%zu", r);
 		set_err(row, "err_who", fv->errors, key);
@@ -621,6 +747,22 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 		snprintf(key, sizeof key, "duty_role_%zu", r);
 		set_err(row, "err_role", fv->errors, key);
 		json_object_set_new(row, "n", json_integer((json_int_t)r + 1));
+		/* grouped by body as printed: the body's number in "Tổ chức thực hiện", and
+		 * whether an earlier row already names it (its tasks print under that heading) */
+		if (u && bno[r]) {
+			json_object_set_new(row, "body_no", json_integer(bno[r]));
+			json_object_set_new(row, "has_body_no", json_true());
+			for (size_t j = 0; j < r; j++)
+				if (!strcmp(d->duties[j].who.text, u->who.text)) {
+					json_object_set_new(row, "cont", json_true());
+					break;
+				}
+		}
+		size_t lines = 1;
+		for (const char *ch = u ? u->task : ""; *ch; ch++)
+			lines += *ch == '\n';
+		json_object_set_new(row, "task_rows",
+		                    json_integer(lines + 1 < 3 ? 3 : (json_int_t)lines + 1));
 		json_array_append_new(rows, row);
 	}
 	json_object_set_new(f, "duties", rows);
@@ -970,19 +1112,15 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		}
 		d->duties[d->nduties++] = u;
 	}
-	const char *dist = multiline(a, param(req, "distribution"));
-	size_t nd = 0;
-	for (const char *p = dist; *p; p++)
-		nd += *p == '\n';
-	d->distribution = arena_alloc(a, (nd + 1) * sizeof *d->distribution);
-	for (const char *line = dist; line && *line;) {
-		const char *end = strchr(line, '\n');
-		const char *l = trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
-		if (l[0] == '-' && (l[1] == ' ' || l[1] == '\0'))
-			l = trim(a, l + 1);
-		if (*l)
-			d->distribution[d->ndistribution++] = l;
-		line = end ? end + 1 : NULL;
+	d->distribution = distribution_lines(a, param(req, "distribution"), &d->ndistribution);
+	/* Nơi nhận untouched since the form filled it from Kính gửi ("dist_auto", the lines it
+	 * showed): it follows the Kính gửi sent now; any edit of the officer's is kept */
+	const char *shown = param(req, "dist_auto");
+	if (*shown) {
+		size_t ns;
+		const char **sl = distribution_lines(a, shown, &ns);
+		if (same_lines(d->distribution, d->ndistribution, sl, ns))
+			d->distribution = auto_distribution(a, d, &d->ndistribution);
 	}
 	d->annexes = arena_alloc(a, DOC_FORM_ANNEXES * sizeof *d->annexes);
 	for (int r = 0; r < DOC_FORM_ANNEXES; r++) {
@@ -1170,11 +1308,10 @@ sheet_json(const docr_t *m)
 	return o;
 }
 
-/* The results annex's reference line, without brackets: "Kèm theo Kế hoạch số 01/KH-UBND
- * ngày 28/9/2022 của Ủy ban nhân dân quận Hải An", the plan the form came with (a báo
- * cáo: its first basis that is a stored plan; a plan: itself). NULL when none.
- * ISSUE 16 MERGE NOTE: the single call site of the citation formatter for annexes
- * (src/export/phuluc.h, phuluc_t.reference); use cite's formatter here. */
+/* The results annex's reference line: "(Kèm theo Kế hoạch số 01/KH-UBND ngày 28/9/2022 của
+ * Ủy ban nhân dân quận Hải An)", the plan the form came with (a báo cáo: its first basis
+ * that is a stored plan; a plan: itself), through the citation formatter
+ * (doc_annex_reference). NULL when none. */
 static const char *
 annex_reference(http_req_t *req, const store_doc_t *s, const doc_t *d)
 {
@@ -1191,11 +1328,8 @@ annex_reference(http_req_t *req, const store_doc_t *s, const doc_t *d)
 	if (!plan)
 		return NULL;
 	int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
-	doc_t c = *plan;
-	c.subject = ""; /* the annex cites the number, date and issuer only */
 	buf_t b = BUF_INIT;
-	buf_puts(&b, "Kèm theo ");
-	doc_reference(&c, pi >= 0 ? running_name(http_req_arena(req), t, pi) : NULL, &b);
+	doc_annex_reference(plan, pi >= 0 ? running_name(http_req_arena(req), t, pi) : NULL, &b);
 	const char *r = arena_strdup(http_req_arena(req), buf_cstr(&b));
 	buf_free(&b);
 	return r;
@@ -1944,8 +2078,18 @@ page_doc_publish(http_req_t *req)
 	int rc = docs_publish(app->store, t, s.id, version, docs_today(app_now()), app_now(),
 	                      u ? u->id : 0, (int)number, &num, &app->notify, err, sizeof err);
 	if (rc == 0) {
+		/* "Kế hoạch 05/KH-UBND: …" (the one citation formatter) */
+		const char *cite = arena_printf(a, "số %02d", num);
+		doc_t *pd = doc_of(req, &s);
+		if (pd) {
+			buf_t cb = BUF_INIT;
+			pd->number = num;
+			doc_cite_short(pd, &cb);
+			cite = arena_strdup(a, buf_cstr(&cb));
+			buf_free(&cb);
+		}
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
-		          arena_printf(a, "số %d: %s", num, s.subject));
+		          arena_printf(a, "%s: %s", cite, s.subject));
 		return http_redirect(req, 303,
 		                     arena_printf(a, "/units/%s/docs/%lld?done=published",
 		                                  t->units[i].code, (long long)s.id));
@@ -2222,7 +2366,7 @@ task_json(http_req_t *req, const unit_t *u, const store_task_t *k, int32_t today
 		                    json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s->id,
 		                              "subject", s->subject, "number", number_text(a, s, d),
 		                              "kind_name", kind_name_of(s->kind), "issuer",
-		                              issuer >= 0 ? t->units[issuer].name : ""));
+		                              issuer >= 0 ? running_name(a, t, issuer) : ""));
 	}
 	return o;
 }

@@ -645,9 +645,11 @@ doc_place_date(const doc_t *d, buf_t *out)
 }
 
 /* "14/9/2022", "03/10/2022", "05/01/2022": as references are written in the seeds. */
-static void
-ref_date(int32_t days, buf_t *out)
+void
+doc_cite_date(int32_t days, buf_t *out)
 {
+	if (days == 0)
+		return;
 	int y, m, dd;
 	text_civil_from_days(days, &y, &m, &dd);
 	buf_printf(out, "%02d/%s%d/%d", dd, m <= 2 ? "0" : "", m, y);
@@ -670,20 +672,72 @@ lower_first(const char *s, buf_t *out)
 }
 
 void
-doc_reference(const doc_t *d, const char *issuer, buf_t *out)
+doc_number_symbol(int number, const char *symbol, buf_t *out)
 {
-	buf_printf(out, "%s số ", doc_kind_name(d->kind));
-	if (d->number > 0)
-		buf_printf(out, "%d/", d->number);
+	if (number > 0)
+		buf_printf(out, "%02d/", number);
 	else
-		buf_puts(out, "…/");
-	doc_symbol(d, out);
-	if (d->date) {
+		buf_puts(out, DOC_BLANK_NUMBER "/");
+	buf_puts(out, symbol ? symbol : "");
+}
+
+void
+doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date, const char *issuer,
+             buf_t *out)
+{
+	buf_printf(out, "%s số ", doc_kind_name(kind));
+	doc_number_symbol(number, symbol, out);
+	if (date) {
 		buf_puts(out, " ngày ");
-		ref_date(d->date, out);
+		doc_cite_date(date, out);
 	}
 	if (issuer && *issuer)
 		buf_printf(out, " của %s", issuer);
+}
+
+void
+doc_cite(const doc_t *d, const char *issuer, buf_t *out)
+{
+	buf_t sym = BUF_INIT;
+	doc_symbol(d, &sym);
+	doc_citation(d->kind, d->number, buf_cstr(&sym), d->date, issuer, out);
+	buf_free(&sym);
+}
+
+void
+doc_annex_reference(const doc_t *d, const char *issuer, buf_t *out)
+{
+	buf_puts(out, "(Kèm theo ");
+	doc_cite(d, issuer, out);
+	buf_putc(out, ')');
+}
+
+void
+doc_cite_short(const doc_t *d, buf_t *out)
+{
+	buf_printf(out, "%s ", doc_kind_name(d->kind));
+	if (d->number > 0)
+		buf_printf(out, "%02d/", d->number);
+	doc_symbol(d, out);
+}
+
+const char *
+doc_running_name(arena_t *a, const char *unit_name, int is_locality)
+{
+	if (!is_locality)
+		return unit_name;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "Ủy ban nhân dân ");
+	lower_first(unit_name, &b);
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+void
+doc_reference(const doc_t *d, const char *issuer, buf_t *out)
+{
+	doc_cite(d, issuer, out);
 	if (*d->subject) {
 		buf_puts(out, " về việc ");
 		lower_first(d->subject, out);
@@ -968,15 +1022,106 @@ para1(arena_t *a, docr_style_t st, const char *text, int bold, int italic)
 	return p;
 }
 
+/* The tasks of a duty: its lines, without a leading "- " (the printer puts the marker). */
+static size_t
+duty_items(const char *task, arena_t *a, const char ***out)
+{
+	size_t cap = 4, n = 0;
+	const char **v = arena_alloc(a, cap * sizeof *v);
+	for (const char *line = task; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *s = line;
+		while (len && (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		while (len && (*s == ' ' || *s == '\t')) {
+			s++;
+			len--;
+		}
+		if (len >= 2 && (s[0] == '-' || s[0] == '+') && s[1] == ' ') {
+			s += 2;
+			len -= 2;
+			while (len && *s == ' ') {
+				s++;
+				len--;
+			}
+		}
+		if (len) {
+			if (n == cap) {
+				const char **nv = arena_alloc(a, 2 * cap * sizeof *nv);
+				memcpy(nv, v, cap * sizeof *nv);
+				v = nv;
+				cap *= 2;
+			}
+			v[n++] = arena_strndup(a, s, len);
+		}
+		line = end ? end + 1 : NULL;
+	}
+	*out = v;
+	return n;
+}
+
+/* "Tổ chức thực hiện" as seed 003 prints it: one numbered bold heading per body ("1. Phòng
+ * Giáo dục và Đào tạo quận"), in the order bodies first appear, with every task of that
+ * body under it -- the lines of its duties' tasks, and the tasks of later duties for the
+ * same body (same printed text) -- as "- " items, or as a plain paragraph when the body has
+ * a single task. A công văn whose bodies each have one task keeps seed 000's list
+ * ("- Phòng Giáo dục và Đào tạo: Chủ trì…"). */
 static void
 add_duties(const doc_t *d, arena_t *a, plist_t *l)
 {
-	for (size_t i = 0; i < d->nduties; i++) {
-		const doc_duty_t *u = &d->duties[i];
-		docr_para_t p = {DR_PARA, arena_alloc(a, 2 * sizeof(docr_run_t)), 2};
-		p.runs[0] = (docr_run_t){arena_printf(a, "- %s: ", u->who.text), 0, 0};
-		p.runs[1] = (docr_run_t){u->task, 0, 0};
-		plist_add(l, a, p);
+	size_t n = d->nduties;
+	if (n == 0)
+		return;
+	/* group[i]: the index of the first duty of duty i's body */
+	size_t *group = arena_alloc(a, n * sizeof *group);
+	size_t *items = arena_alloc(a, n * sizeof *items); /* task count per first duty */
+	const char ***lines = arena_alloc(a, n * sizeof *lines);
+	size_t *nlines = arena_alloc(a, n * sizeof *nlines);
+	int inline_list = d->kind == DOC_CV;
+	for (size_t i = 0; i < n; i++) {
+		nlines[i] = duty_items(d->duties[i].task, a, &lines[i]);
+		items[i] = 0;
+		group[i] = i;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(d->duties[j].who.text, d->duties[i].who.text)) {
+				group[i] = j;
+				break;
+			}
+		items[group[i]] += nlines[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		if (group[i] == i && items[i] != 1)
+			inline_list = 0;
+	if (inline_list) {
+		for (size_t i = 0; i < n; i++) {
+			if (nlines[i] == 0)
+				continue;
+			docr_para_t p = {DR_PARA, arena_alloc(a, 2 * sizeof(docr_run_t)), 2};
+			p.runs[0] = (docr_run_t){arena_printf(a, "- %s: ", d->duties[i].who.text),
+			                         0, 0};
+			p.runs[1] = (docr_run_t){lines[i][0], 0, 0};
+			plist_add(l, a, p);
+		}
+		return;
+	}
+	int num = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (group[i] != i)
+			continue;
+		plist_add(l, a,
+		          para1(a, DR_H2, arena_printf(a, "%d. %s", ++num, d->duties[i].who.text),
+		                1, 0));
+		for (size_t j = i; j < n; j++) {
+			if (group[j] != i)
+				continue;
+			for (size_t k = 0; k < nlines[j]; k++)
+				plist_add(l, a,
+				          para1(a, DR_PARA,
+				                items[i] > 1 ? arena_printf(a, "- %s", lines[j][k])
+				                             : lines[j][k],
+				                0, 0));
+		}
 	}
 }
 
@@ -1005,7 +1150,7 @@ doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_
 	out->form = lay;
 	out->label = "";
 	out->title = "";
-	out->subtitle = p->reference && *p->reference ? arena_printf(a, "(%s)", p->reference) : "";
+	out->subtitle = p->reference ? p->reference : "";
 
 	/* The same lines flattened into paragraphs and one table, for readers of the model
 	 * that do not draw the form (the JSON preview). */
@@ -1068,11 +1213,8 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	doc_place_date(d, &b);
 	r->place_date = arena_strdup(a, buf_cstr(&b));
 	buf_reset(&b);
-	doc_symbol(d, &b);
-	r->meta_title = d->number > 0 ? arena_printf(a, "%s %d/%s: %s", doc_kind_name(d->kind),
-	                                             d->number, buf_cstr(&b), d->subject)
-	                              : arena_printf(a, "%s %s: %s", doc_kind_name(d->kind),
-	                                             buf_cstr(&b), d->subject);
+	doc_cite_short(d, &b);
+	r->meta_title = arena_printf(a, "%s: %s", buf_cstr(&b), d->subject);
 	buf_free(&b);
 	r->parent_body = upper(a, d->parent_body);
 	r->body = upper(a, d->body);

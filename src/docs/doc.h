@@ -128,9 +128,41 @@ void doc_number_line(const doc_t *d, buf_t *out);
 /* "Hải An, ngày 05 tháng 01 năm 2022": day < 10 and months 1, 2 with a leading zero; blanks
  * for an undated draft ("Hải An, ngày      tháng      năm 2022"). */
 void doc_place_date(const doc_t *d, buf_t *out);
-/* The reference to an issued document used in legal bases: "Công văn số 2945/UBND-GDĐT
- * ngày 26/9/2022 của Ủy ban nhân dân huyện Tiên Lãng về việc tổ chức Tuần lễ…" (issuer:
- * the issuing body's name as written in running text). */
+/* ---- Citations: the one formatter every citation of a document by number goes through
+ * (legal bases, annex reference lines, PDF/DOCX metadata, pages, notices). Decree 30's
+ * zero padding: numbers below 10 get a leading zero ("01/KH-UBND"); no number yet (a
+ * draft) prints blanks ("      /KH-UBND"), as the number line of a draft does. Dates in
+ * running text as the seeds write them: "28/9/2022", "03/10/2022", "05/01/2022" (day < 10
+ * and months 1, 2 with a leading zero). ---- */
+
+/* The blanks a citation shows for a number not yet given. */
+#define DOC_BLANK_NUMBER "      "
+
+/* "01/KH-UBND", "2945/UBND-GDĐT", "      /KH-UBND" (number <= 0). */
+void doc_number_symbol(int number, const char *symbol, buf_t *out);
+/* "28/9/2022" (days since 1970-01-01; nothing when 0). */
+void doc_cite_date(int32_t date, buf_t *out);
+/* "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An": kind name,
+ * number and symbol, then " ngày <date>" when date != 0 and " của <issuer>" when issuer is
+ * neither NULL nor "" (issuer: the issuing body's name in running text, see
+ * doc_running_name). */
+void doc_citation(doc_kind_t kind, int number, const char *symbol, int32_t date, const char *issuer,
+                  buf_t *out);
+/* doc_citation of d (its kind, number, doc_symbol and date). */
+void doc_cite(const doc_t *d, const char *issuer, buf_t *out);
+/* The annex reference line under an annex's title: "(Kèm theo Kế hoạch số 01/KH-UBND ngày
+ * 28/9/2022 của Ủy ban nhân dân quận Hải An)". */
+void doc_annex_reference(const doc_t *d, const char *issuer, buf_t *out);
+/* The short form for titles and metadata: "Kế hoạch 01/KH-UBND" ("Kế hoạch KH-UBND"
+ * before a number is given). */
+void doc_cite_short(const doc_t *d, buf_t *out);
+/* The issuing unit's name as written in running text: a locality's people's committee
+ * ("Quận Hải An" -> "Ủy ban nhân dân quận Hải An"), a body's own name otherwise. In a. */
+const char *doc_running_name(arena_t *a, const char *unit_name, int is_locality);
+
+/* The reference to an issued document used in legal bases: doc_cite then " về việc
+ * <subject in running case>": "Công văn số 2945/UBND-GDĐT ngày 26/9/2022 của Ủy ban nhân
+ * dân huyện Tiên Lãng về việc tổ chức Tuần lễ…". */
 void doc_reference(const doc_t *d, const char *issuer, buf_t *out);
 
 /* Defaults for a new document of unit (name, kind code, is_locality; parent: the
@@ -147,7 +179,7 @@ doc_t *doc_derive(const doc_t *parent, int64_t parent_id, const char *parent_iss
 /* The compiled results form as an annex in seed 003's layout (phuluc_layout: "Số: …/BC-…"
  * with number_line, the place and date, the title, I, II, the table TT | Nội dung hoạt
  * động | Kết quả, Số lượng | Ghi chú, III, "Nơi nhận:" and "THỦ TRƯỞNG ĐƠN VỊ"); the
- * subtitle is "(reference)" when p->reference is set. number_line, place_date: the
+ * subtitle is p->reference when set. number_line, place_date: the
  * document's own ("" or NULL: the blank form's). */
 void doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_date,
                        arena_t *a, docr_annex_t *out /* OUT */);

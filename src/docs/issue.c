@@ -106,9 +106,18 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 		for (size_t j = 0; j < ntasks && !task; j++)
 			if (tasks[j].unit_id == units[k])
 				task = &tasks[j];
-		char title[600], body[900], link[160];
-		char ref[64];
-		snprintf(ref, sizeof ref, "số %d/%d", number, year);
+		char title[800], body[900], link[160];
+		/* "Kế hoạch số 05/KH-UBND ngày 28/9/2022": the one citation formatter */
+		char ref[300];
+		{
+			doc_t c = *d;
+			c.number = number;
+			buf_t rb = BUF_INIT;
+			doc_cite(&c, NULL, &rb);
+			snprintf(ref, sizeof ref, "%s", buf_cstr(&rb));
+			buf_free(&rb);
+		}
+		(void)year;
 		if (task) {
 			char due[24] = "";
 			if (task->due_date > 0) {
@@ -118,12 +127,12 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 			}
 			snprintf(title, sizeof title, "Nhiệm vụ được giao: %.400s%s", task->task,
 			         due);
-			snprintf(body, sizeof body, "Theo văn bản %s của %s: %.600s.", ref, issuer,
+			snprintf(body, sizeof body, "Theo %s của %s: %.500s.", ref, issuer,
 			         d->subject);
 			snprintf(link, sizeof link, "/units/%s/tasks", t->units[i].code);
 		} else {
-			snprintf(title, sizeof title, "Văn bản mới %s: %.400s", ref, d->subject);
-			snprintf(body, sizeof body, "%s gửi văn bản %s tới đơn vị.", issuer, ref);
+			snprintf(title, sizeof title, "Văn bản mới: %s – %.280s", ref, d->subject);
+			snprintf(body, sizeof body, "%s gửi %s tới đơn vị.", issuer, ref);
 			snprintf(link, sizeof link, "/units/%s/docs/%lld", t->units[i].code,
 			         (long long)doc_id);
 		}
@@ -236,8 +245,11 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 	} else {
 		rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by,
 		                       units, nunits, tasks, ntasks, &num, &version);
-		if (rc == 0 && notify_units(st, t, notify, d, t->units[issuer].name, id, num, year,
-		                            units, nunits, tasks, ntasks, now, by, &mails) < 0)
+		if (rc == 0 &&
+		    notify_units(st, t, notify, d,
+		                 doc_running_name(&a, t->units[issuer].name,
+		                                  t->units[issuer].is_locality),
+		                 id, num, year, units, nunits, tasks, ntasks, now, by, &mails) < 0)
 			rc = -1;
 		if (rc != 0)
 			store_tx_rollback(st);

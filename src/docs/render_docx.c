@@ -39,14 +39,16 @@
 #define BODY_HPS ((int)lround(DOCR_BODY_PT * 2.0))          /* 28 half-points */
 
 /* The header block: left column (issuing body, Số, V/v) and right column (Quốc hiệu,
- * Tiêu ngữ, place and date), as in the usual Word templates a little wider than the text
- * (7 mm into the left margin, 3 mm into the right one) with zero cell margins, so that
- * "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (bold 12 pt: 5085 twips) stays on one line and
- * ends at the right margin, and "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" (bold 13 pt: 4065 twips)
- * fits on one line on the left. */
-#define HEAD_IND (-397)
-#define HEAD_LEFT_W 4253
-#define HEAD_RIGHT_W 5385
+ * Tiêu ngữ, place and date). The table starts at the left margin (tblInd 0, zero cell
+ * margins: the text of the left column begins 30 mm from the edge, as Decree 30 wants),
+ * its left column 70 mm as in the PDF; the right column reaches 3 mm into the right
+ * margin (17 mm left, Decree 30 allows 15-20 mm) so that "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+ * NAM" (bold 12 pt: 5085 twips) stays on one line with room to spare. A body name too wide
+ * for 13 pt ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO": 4065 twips) steps down to 12 pt (3752 twips),
+ * as the PDF does. */
+#define HEAD_IND 0
+#define HEAD_LEFT_W TW(70.0)                      /* 3969 */
+#define HEAD_RIGHT_W (TEXT_W + 170 - HEAD_LEFT_W) /* 5272 */
 /* "Độc lập - Tự do - Hạnh phúc" in bold 13 pt (Times New Roman / Liberation Serif). */
 #define MOTTO_W 3380
 /* Average advances in twips, to size the rule under the issuing body and to step a line
@@ -331,7 +333,7 @@ put_paras(buf_t *b, const docr_para_t *ps, size_t n)
 /* ---- tables ---- */
 
 /* Opens a borderless table of two columns (fixed layout, no cell margins) indented by
- * ind twips (negative: into the left margin). */
+ * ind twips from the left margin. */
 static void
 tbl_open_plain(buf_t *b, int ind, int w1, int w2)
 {

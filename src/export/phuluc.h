@@ -32,10 +32,9 @@ typedef struct phuluc {
 	int64_t nreports;
 	/* The form's "Số: 05/BC-UBND" line (NULL: the blank form's "Số: …/BC-…"). */
 	const char *number_line;
-	/* A document's annex only: what the annex is attached to, without brackets ("Kèm theo
-	 * Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An"), shown
-	 * as "(…)" under "Phụ lục"; NULL or "": none. Filled by the caller from the citation
-	 * formatter (src/app/doc_pages.c, doc_results). */
+	/* A document's annex only: its reference line under "Phụ lục", "(Kèm theo Kế hoạch số
+	 * 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An)" (doc_annex_reference,
+	 * filled by the caller: src/app/doc_pages.c, doc_results); NULL or "": none. */
 	const char *reference;
 } phuluc_t;
 

@@ -36,14 +36,11 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "helper_browser.h"
 
 #define PASSWORD "Hoctap@2022"
-#define CHROMEDRIVER "/usr/bin/chromedriver"
-#define CHROMIUM "/usr/bin/chromium"
 #define WIDTH 360
 #define HEIGHT 800
-#define SHOT_MAX_HEIGHT 1800   /* a longer page is cut: its top is what the picture is for */
-#define SHOT_MAX_BYTES 200000L /* committed pictures stay small */
 
 static char tmpdir[] = "/tmp/suotdoi-phone-XXXXXX";
 static app_t app;
@@ -52,9 +49,6 @@ static unsigned short port;
 static int64_t campaign, officer_id;
 static ha_client_t officer, admin;
 
-static pid_t driver = -1; /* chromedriver, leader of its own process group */
-static unsigned short driver_port;
-static char session[128];
 
 /* The pages: who looks (the district's officer or the administrator), the path ({c}: the
  * campaign, {u}: the officer's account), the screenshot's name (NULL: none), whether
@@ -111,184 +105,18 @@ width_of(const struct page *pg)
 	return WIDTH;
 }
 
-/* ---- chromedriver and the browser ------------------------------------------------------ */
-
-static void
-browser_end(void)
-{
-	if (session[0] && driver > 0) {
-		char path[200];
-		snprintf(path, sizeof path, "/session/%s", session);
-		hc_opts_t o = {.method = "DELETE"};
-		hc_resp_t r;
-		CURL *h = curl_easy_init();
-		if (hc_request(h, driver_port, path, &o, &r) == 0)
-			hc_resp_free(&r);
-		curl_easy_cleanup(h);
-	}
-	session[0] = 0;
-	if (driver > 0) {
-		/* the whole group: chromedriver and any browser process it left */
-		kill(-driver, SIGTERM);
-		for (int i = 0; i < 30 && waitpid(driver, NULL, WNOHANG) == 0; i++)
-			usleep(100 * 1000);
-		kill(-driver, SIGKILL);
-		waitpid(driver, NULL, 0);
-		driver = -1;
-	}
-}
-
-static unsigned short
-free_port(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
-	    getsockname(s, (struct sockaddr *)&a, &len) < 0) {
-		if (s >= 0)
-			close(s);
-		return 0;
-	}
-	close(s);
-	return ntohs(a.sin_port);
-}
-
-/* A WebDriver command; body is stolen. The answer's "value" (new reference), or NULL with
- * the driver's message in err. */
-static json_t *
-wd(const char *method, const char *path, json_t *body, char *err, size_t cap)
-{
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	const char *hdrs[] = {"Content-Type: application/json; charset=utf-8", NULL};
-	hc_opts_t o = {.method = method,
-	               .body = text,
-	               .body_len = text ? strlen(text) : 0,
-	               .headers = hdrs};
-	hc_resp_t r;
-	CURL *h = curl_easy_init();
-	int rc = hc_request(h, driver_port, path, &o, &r);
-	curl_easy_cleanup(h);
-	free(text);
-	if (rc < 0) {
-		snprintf(err, cap, "%s %s: no answer from chromedriver", method, path);
-		return NULL;
-	}
-	json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
-	json_t *v = json_incref(json_object_get(j, "value"));
-	if (r.status != 200 || !v) {
-		json_t *m = json_object_get(v, "message");
-		snprintf(err, cap, "%s %s: %ld %.600s", method, path, r.status,
-		         m ? json_string_value(m) : buf_cstr(&r.body));
-		json_decref(v);
-		v = NULL;
-	}
-	json_decref(j);
-	hc_resp_free(&r);
-	return v;
-}
-
-/* A command of the session; fails the test when the driver refuses. */
-static json_t *
-cmd(const char *method, const char *tail, json_t *body)
-{
-	char path[300], err[1024];
-	snprintf(path, sizeof path, "/session/%s%s", session, tail);
-	json_t *v = wd(method, path, body, err, sizeof err);
-	if (!v)
-		fail_msg("%s", err);
-	return v;
-}
-
-static void
-cmd_void(const char *method, const char *tail, json_t *body)
-{
-	json_decref(cmd(method, tail, body));
-}
-
-static int
-browser_start(void)
-{
-	driver_port = free_port();
-	if (!driver_port)
-		return -1;
-	char portarg[32];
-	snprintf(portarg, sizeof portarg, "--port=%u", (unsigned)driver_port);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		/* its own group, so the end kills the browser with it; and it dies with us */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execl(CHROMEDRIVER, CHROMEDRIVER, portarg, "--log-level=OFF", (char *)NULL);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	driver = pid;
-	atexit(browser_end);
-	char err[1024] = "";
-	int ready = 0;
-	for (int i = 0; i < 100 && !ready; i++) {
-		usleep(100 * 1000); /* it listens after a moment */
-		json_t *v = wd("GET", "/status", NULL, err, sizeof err);
-		ready = json_is_true(json_object_get(v, "ready"));
-		json_decref(v);
-	}
-	if (!ready) {
-		fprintf(stderr, "chromedriver did not start: %s\n", err);
-		return -1;
-	}
-	json_t *caps = json_pack(
-	        "{s:{s:{s:s, s:{s:s, s:[s,s,s,s,s,s], s:{s:{s:i, s:i, s:f, s:b}}}}}}",
-	        "capabilities", "alwaysMatch", "browserName", "chrome", "goog:chromeOptions",
-	        "binary", CHROMIUM, "args", "--headless=new", "--no-sandbox", "--disable-gpu",
-	        "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi", "mobileEmulation",
-	        "deviceMetrics", "width", WIDTH, "height", HEIGHT, "pixelRatio", 1.0, "touch", 1);
-	json_t *v = wd("POST", "/session", caps, err, sizeof err);
-	const char *id = json_string_value(json_object_get(v, "sessionId"));
-	if (!id) {
-		fprintf(stderr, "no browser session: %s\n", err);
-		json_decref(v);
-		return -1;
-	}
-	snprintf(session, sizeof session, "%s", id);
-	json_decref(v);
-	return 0;
-}
+/* ---- the browser (helper_browser.c) -------------------------------------------------- */
 
 static void
 go(const char *path)
 {
-	char url[600];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, path);
-	cmd_void("POST", "/url", json_pack("{s:s}", "url", url));
-}
-
-/* Sign the browser in as c: its session cookie on the app's origin. */
-static void
-sign_in(const ha_client_t *c)
-{
-	cmd_void("DELETE", "/cookie", NULL);
-	const char *eq = strchr(c->cookie, '=');
-	assert_non_null(eq);
-	char name[64];
-	snprintf(name, sizeof name, "%.*s", (int)(eq - c->cookie), c->cookie);
-	cmd_void("POST", "/cookie",
-	         json_pack("{s:{s:s, s:s, s:s, s:b}}", "cookie", "name", name, "value", eq + 1,
-	                   "path", "/", "httpOnly", 1));
+	hb_go(port, path);
 }
 
 static json_t *
 run_script(const char *js)
 {
-	return cmd("POST", "/execute/sync", json_pack("{s:s, s:[]}", "script", js, "args"));
+	return hb_script(js, NULL);
 }
 
 /* ---- the check, in the page ------------------------------------------------------------ */
@@ -350,39 +178,6 @@ static const char check_js[] =
         "                names.join(', ')); }\n"
         "out.title = document.title; out.height = document.documentElement.scrollHeight;\n"
         "return out;\n";
-
-/* ---- screenshots ----------------------------------------------------------------------- */
-
-static void
-screenshot(const char *dir, const char *name, long width, long height, buf_t *problems)
-{
-	if (height > SHOT_MAX_HEIGHT)
-		height = SHOT_MAX_HEIGHT;
-	json_t *params = json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:I, s:i}}", "format", "png",
-	                           "captureBeyondViewport", 1, "clip", "x", 0, "y", 0, "width",
-	                           (int)width, "height", (json_int_t)height, "scale", 1);
-	json_t *v = cmd("POST", "/goog/cdp/execute",
-	                json_pack("{s:s, s:o}", "cmd", "Page.captureScreenshot", "params", params));
-	const char *b64 = json_string_value(json_object_get(v, "data"));
-	assert_non_null(b64);
-	size_t len = strlen(b64), n = 0;
-	unsigned char *png = malloc(len);
-	assert_non_null(png);
-	assert_int_equal(sodium_base642bin(png, len, b64, len, NULL, &n, NULL,
-	                                   sodium_base64_VARIANT_ORIGINAL),
-	                 0);
-	json_decref(v);
-	char path[600];
-	snprintf(path, sizeof path, "%s/%s.png", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(png, 1, n, f) != n || fclose(f) != 0)
-		fail_msg("cannot write %s: %s", path, strerror(errno));
-	free(png);
-	printf("screenshot %s: %ld px high, %zu bytes\n", path, height, n);
-	if ((long)n > SHOT_MAX_BYTES) {
-		buf_printf(problems, "%s: %zu bytes, more than %ld\n", path, n, SHOT_MAX_BYTES);
-	}
-}
 
 /* ---- the data: a district mid-campaign ------------------------------------------------- */
 
@@ -508,14 +303,14 @@ setup(void **state)
 	if (ha_login(port, &officer, "pgd.haian", PASSWORD) != 303 ||
 	    ha_login(port, &admin, "quantri", PASSWORD) != 303 || fill() < 0 || backdate(db) < 0)
 		return -1;
-	return browser_start();
+	return hb_start(WIDTH, HEIGHT);
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	browser_end();
+	hb_end();
 	http_server_stop(srv);
 	app_close(&app);
 	curl_global_cleanup();
@@ -532,22 +327,14 @@ screen_width(int width)
 	static int current = WIDTH;
 	if (width == current)
 		return;
-	json_t *params = json_pack("{s:i, s:i, s:f, s:b}", "width", width, "height", HEIGHT,
-	                           "deviceScaleFactor", 1.0, "mobile", width <= 480);
-	cmd_void("POST", "/goog/cdp/execute",
-	         json_pack("{s:s, s:o}", "cmd", "Emulation.setDeviceMetricsOverride", "params",
-	                   params));
+	hb_screen(width, HEIGHT);
 	current = width;
 }
 
 static void
 screen_width_again(int width)
 {
-	json_t *params = json_pack("{s:i, s:i, s:f, s:b}", "width", width, "height", HEIGHT,
-	                           "deviceScaleFactor", 1.0, "mobile", 0);
-	cmd_void("POST", "/goog/cdp/execute",
-	         json_pack("{s:s, s:o}", "cmd", "Emulation.setDeviceMetricsOverride", "params",
-	                   params));
+	hb_screen(width, HEIGHT);
 }
 
 /* path with {c} and {u} filled in */
@@ -580,7 +367,7 @@ test_every_number_has_its_label(void **state)
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
 		const struct page *pg = &pages[i];
 		if ((int)pg->who != who) {
-			sign_in(pg->who == OFFICER ? &officer : &admin);
+			hb_sign_in(pg->who == OFFICER ? &officer : &admin);
 			who = (int)pg->who;
 		}
 		char path[300];
@@ -590,7 +377,7 @@ test_every_number_has_its_label(void **state)
 		go(path);
 		if (width != WIDTH)
 			screen_width_again(width); /* a navigation may bring the phone back */
-		json_t *url = cmd("GET", "/url", NULL);
+		json_t *url = hb_cmd("GET", "/url", NULL);
 		if (strstr(json_string_value(url), "/login")) {
 			buf_printf(&problems, "%s: sent to the login page\n", path);
 		}
@@ -617,7 +404,7 @@ test_every_number_has_its_label(void **state)
 			           json_string_value(s));
 		}
 		if (dir && *dir && pg->shot)
-			screenshot(dir, pg->shot, width,
+			hb_screenshot(dir, pg->shot, width,
 			           (long)json_integer_value(json_object_get(out, "height")),
 			           &problems);
 		json_decref(out);

@@ -262,6 +262,175 @@ test_markup_and_model(void **state)
 	arena_free(&a);
 }
 
+/* One formatter for every citation: Decree 30 zero padding, blanks for a draft. */
+static void
+test_citation(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	buf_t b = BUF_INIT;
+	int32_t d28 = 19263; /* 2022-09-28 */
+	doc_citation(DOC_KH, 1, "KH-UBND", d28, "Ủy ban nhân dân quận Hải An", &b);
+	assert_string_equal(
+	        buf_cstr(&b),
+	        "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An");
+	buf_reset(&b);
+	doc_citation(DOC_KH, 9, "KH-UBND", 0, NULL, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch số 09/KH-UBND");
+	buf_reset(&b);
+	doc_citation(DOC_BC, 10, "BC-UBND", 0, "", &b);
+	assert_string_equal(buf_cstr(&b), "Báo cáo số 10/BC-UBND");
+	buf_reset(&b);
+	doc_citation(DOC_CV, 2945, "UBND-GDĐT", 19261, NULL, &b);
+	assert_string_equal(buf_cstr(&b), "Công văn số 2945/UBND-GDĐT ngày 26/9/2022");
+	/* a draft: blanks where the number goes, as on its own number line */
+	buf_reset(&b);
+	doc_citation(DOC_KH, 0, "KH-UBND", 0, "Ủy ban nhân dân quận Hải An", &b);
+	assert_string_equal(buf_cstr(&b),
+	                    "Kế hoạch số       /KH-UBND của Ủy ban nhân dân quận Hải An");
+	buf_reset(&b);
+	doc_number_symbol(-3, "KH-UBND", &b);
+	assert_string_equal(buf_cstr(&b), "      /KH-UBND");
+	/* dates: day < 10 and months 1, 2 padded, as the seeds write them */
+	buf_reset(&b);
+	doc_cite_date(19268, &b); /* 2022-10-03 */
+	doc_cite_date(0, &b);
+	buf_putc(&b, ' ');
+	doc_cite_date(18997, &b); /* 2022-01-05 */
+	assert_string_equal(buf_cstr(&b), "03/10/2022 05/01/2022");
+
+	char *kh = variant("\"kind\":\"cv\",\"number\":2945,\"date\":\"2022-09-26\"",
+	                   "\"kind\":\"kh\",\"number\":1,\"date\":\"2022-09-28\"");
+	doc_t *k = parse_ok(&a, kh);
+	free(kh);
+	buf_reset(&b);
+	doc_annex_reference(k, doc_running_name(&a, "Quận Hải An", 1), &b);
+	assert_string_equal(buf_cstr(&b), "(Kèm theo Kế hoạch số 01/KH-UBND ngày 28/9/2022 của "
+	                                  "Ủy ban nhân dân quận Hải An)");
+	buf_reset(&b);
+	doc_cite_short(k, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch 01/KH-UBND");
+	docr_t *r = doc_render_model(k, NULL, &a);
+	assert_non_null(strstr(r->meta_title, "Kế hoạch 01/KH-UBND: "));
+	buf_reset(&b);
+	doc_reference(k, "Ủy ban nhân dân huyện Tiên Lãng", &b);
+	assert_non_null(strstr(buf_cstr(&b), "Kế hoạch số 01/KH-UBND ngày 28/9/2022 của Ủy ban"));
+	/* derived plans cite their parent padded */
+	doc_t *child = doc_derive(k, 7, "Ủy ban nhân dân quận Hải An", &a);
+	assert_non_null(strstr(child->bases[0].text, "Thực hiện Kế hoạch số 01/KH-UBND ngày "
+	                                             "28/9/2022 của Ủy ban nhân dân quận Hải An"));
+	k->number = 0;
+	buf_reset(&b);
+	doc_cite_short(k, &b);
+	assert_string_equal(buf_cstr(&b), "Kế hoạch KH-UBND");
+	assert_string_equal(doc_running_name(&a, "Phòng Giáo dục và Đào tạo quận Hải An", 0),
+	                    "Phòng Giáo dục và Đào tạo quận Hải An");
+	assert_string_equal(doc_running_name(&a, "Đặc khu Bạch Long Vĩ", 1),
+	                    "Ủy ban nhân dân đặc khu Bạch Long Vĩ");
+	buf_free(&b);
+	arena_free(&a);
+}
+
+/* The text of paragraph p (its runs joined). */
+static const char *
+ptext(arena_t *a, const docr_para_t *p)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = 0; i < p->nruns; i++)
+		buf_puts(&b, p->runs[i].text);
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+/* Tổ chức thực hiện keeps its structure: a numbered bold heading per body, its tasks under
+ * it; duties of the same body group under one heading; a công văn of one task per body
+ * keeps seed 000's "- Body: task" list. */
+static void
+test_duties_grouped(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	/* the demo's Hải An plan (seed 003) */
+	FILE *f = fopen(TEST_SOURCE_DIR "/data/demo/docs/003-hai-an-ke-hoach.json", "rb");
+	assert_non_null(f);
+	char *json = malloc(1 << 20);
+	size_t len = fread(json, 1, (1 << 20) - 1, f);
+	fclose(f);
+	json[len] = '\0';
+	doc_t *d = parse_ok(&a, json);
+	free(json);
+	docr_t *r = doc_render_model(d, NULL, &a);
+	size_t at = r->nparas;
+	for (size_t i = 0; i < r->nparas; i++)
+		if (!strcmp(ptext(&a, &r->paras[i]), "III. TỔ CHỨC THỰC HIỆN"))
+			at = i + 1;
+	assert_true(at < r->nparas);
+	/* heading, then how many tasks (0: one plain paragraph) */
+	static const struct {
+		const char *head;
+		int ntasks;
+		const char *first;
+	} want[] = {
+	        {"1. Phòng Giáo dục và Đào tạo quận", 5, "- Hướng dẫn, đôn đốc, kiểm tra"},
+	        {"2. Trung tâm Văn hóa thông tin và Thể thao quận", 0,
+	         "Phối hợp với Phòng GD&ĐT, các phòng ban"},
+	        {"3. Ủy ban nhân dân các phường", 3, "- Chủ động xây dựng kế hoạch"},
+	        {"4. Các cơ sở giáo dục trong quận", 2, "- Tổ chức các hoạt động tuyên truyền"},
+	};
+	for (size_t k = 0; k < 4; k++) {
+		const docr_para_t *h = &r->paras[at++];
+		assert_int_equal(h->style, DR_H2);
+		assert_true(h->runs[0].bold);
+		assert_string_equal(ptext(&a, h), want[k].head);
+		int n = want[k].ntasks ? want[k].ntasks : 1;
+		for (int j = 0; j < n; j++) {
+			const docr_para_t *t = &r->paras[at++];
+			const char *tx = ptext(&a, t);
+			assert_int_equal(t->style, DR_PARA);
+			assert_false(t->runs[0].bold);
+			assert_null(strchr(tx, '\n'));
+			if (j == 0)
+				assert_true(!strncmp(tx, want[k].first, strlen(want[k].first)));
+			assert_true(want[k].ntasks ? !strncmp(tx, "- ", 2)
+			                           : strncmp(tx, "- ", 2) != 0);
+		}
+	}
+	assert_true(!strncmp(ptext(&a, &r->paras[at]), "Kết thúc Tuần lễ yêu cầu",
+	                     strlen("Kết thúc Tuần lễ yêu cầu")));
+
+	/* several duties of one body (one task each) group under its heading, in the order
+	 * bodies first appear */
+	doc_t k = *d;
+	doc_duty_t du[3] = {{.who = {.text = "Phòng Giáo dục và Đào tạo quận"}, .task = "Việc A"},
+	                    {.who = {.text = "Ủy ban nhân dân các phường"}, .task = "- Việc B"},
+	                    {.who = {.text = "Phòng Giáo dục và Đào tạo quận"}, .task = "Việc C"}};
+	k.duties = du;
+	k.nduties = 3;
+	k.text = "[nhiệm vụ]";
+	k.nbases = 0;
+	r = doc_render_model(&k, NULL, &a);
+	assert_int_equal(r->nparas, 5);
+	assert_string_equal(ptext(&a, &r->paras[0]), "1. Phòng Giáo dục và Đào tạo quận");
+	assert_string_equal(ptext(&a, &r->paras[1]), "- Việc A");
+	assert_string_equal(ptext(&a, &r->paras[2]), "- Việc C");
+	assert_string_equal(ptext(&a, &r->paras[3]), "2. Ủy ban nhân dân các phường");
+	assert_string_equal(ptext(&a, &r->paras[4]), "Việc B");
+	/* a công văn with one task per body: seed 000's list; with a body of two tasks:
+	 * numbered headings as well */
+	k.kind = DOC_CV;
+	du[2].who.text = "Phòng Văn hóa và Thông tin";
+	r = doc_render_model(&k, NULL, &a);
+	assert_int_equal(r->nparas, 3);
+	assert_string_equal(ptext(&a, &r->paras[1]), "- Ủy ban nhân dân các phường: Việc B");
+	du[1].task = "Việc B\n- Việc D";
+	r = doc_render_model(&k, NULL, &a);
+	assert_int_equal(r->nparas, 7);
+	assert_string_equal(ptext(&a, &r->paras[2]), "2. Ủy ban nhân dân các phường");
+	assert_string_equal(ptext(&a, &r->paras[4]), "- Việc D");
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -269,6 +438,8 @@ main(void)
 	        cmocka_unit_test(test_round_trip),
 	        cmocka_unit_test(test_errors_name_the_field),
 	        cmocka_unit_test(test_decree30_strings),
+	        cmocka_unit_test(test_citation),
+	        cmocka_unit_test(test_duties_grouped),
 	        cmocka_unit_test(test_defaults_and_derive),
 	        cmocka_unit_test(test_markup_and_model),
 	};

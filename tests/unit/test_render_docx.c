@@ -308,11 +308,17 @@ test_layout(void **state)
 	             "count(//w:tc[w:p[1]//w:t=\"Số: 2945/UBND-GDĐT\"][w:p[2]//w:t=\"V/v tổ "
 	             "chức Tuần lễ hưởng ứng học tập suốt đời năm 2022\"])",
 	             "1");
-	/* the header table is borderless, fixed, a little wider than the text (9071 twips):
-	 * 397 twips into the left margin, 170 into the right one */
-	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblPr/w:tblW/@w:w)", "9638");
-	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblPr/w:tblInd/@w:w)", "-397");
-	assert_xpath(doc, "sum(//w:body/w:tbl[1]/w:tblGrid/w:gridCol/@w:w)", "9638");
+	/* the header table is borderless and fixed; it starts at the left margin (Decree 30:
+	 * the V/v line >= 30 mm from the edge, 1701 twips): page margin + tblInd + the left
+	 * cell margin, and reaches 170 twips (3 mm) into the right margin only */
+	assert_xpath(doc,
+	             "string(//w:sectPr/w:pgMar/@w:left + //w:body/w:tbl[1]/w:tblPr/w:tblInd/@w:w"
+	             " + sum(//w:body/w:tbl[1]/w:tblPr/w:tblCellMar/w:left/@w:w) >= 1701)",
+	             "true");
+	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblPr/w:tblInd/@w:w)", "0");
+	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblPr/w:tblW/@w:w)", "9241");
+	assert_xpath(doc, "sum(//w:body/w:tbl[1]/w:tblGrid/w:gridCol/@w:w)", "9241");
+	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblGrid/w:gridCol[1]/@w:w)", "3969");
 	assert_xpath(doc, "string(//w:body/w:tbl[1]/w:tblPr/w:tblLayout/@w:type)", "fixed");
 	assert_xpath(doc, "count(//w:body/w:tbl[1]/w:tblPr/w:tblBorders/*[@w:val!=\"nil\"])", "0");
 

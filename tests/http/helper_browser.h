@@ -1,0 +1,32 @@
+/* A real headless Chromium for the HTTP tests, driven over the W3C WebDriver protocol
+ * (chromedriver, libcurl, jansson): one browser session per test program, ended with its
+ * driver and browser processes however the program ends. */
+#ifndef SUOTDOI_TEST_HELPER_BROWSER_H
+#define SUOTDOI_TEST_HELPER_BROWSER_H
+
+#include <jansson.h>
+
+#include "helper_app.h"
+
+/* Start chromedriver and a headless browser with a screen of width x height (a phone's
+ * emulation, touch on, when width <= 480). 0, or -1 with the reason on stderr. */
+int hb_start(int width, int height);
+/* End the session, chromedriver and its browser (also run at exit). */
+void hb_end(void);
+/* A command of the session (tail after /session/<id>, e.g. "/url"); body is stolen. The
+ * answer's "value" (a new reference); fails the test when the driver refuses. */
+json_t *hb_cmd(const char *method, const char *tail, json_t *body);
+void hb_cmd_void(const char *method, const char *tail, json_t *body);
+/* Open http://127.0.0.1:port<path> and wait for it to load. */
+void hb_go(unsigned short port, const char *path);
+/* Sign the browser in as c: its session cookie on the current page's origin. */
+void hb_sign_in(const ha_client_t *c);
+/* Run js (a function body; "return" gives the value) with args (stolen; NULL: none). */
+json_t *hb_script(const char *js, json_t *args);
+/* The screen as wide as width (height as started), through the DevTools protocol. */
+void hb_screen(int width, int height);
+/* Save the page's top (height px, cut at 1800) at width as dir/name.png; a picture larger
+ * than 200 kB is added to problems. */
+void hb_screenshot(const char *dir, const char *name, long width, long height, buf_t *problems);
+
+#endif
