@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "docs/import_docx.h"
 #include "service/mailer.h"
 
 /* Bodies: forms are small; the JSON API's create body too. A results form carries ~45
@@ -25,6 +26,7 @@
  * command line (docs/api.md). */
 #define VALUES_MAX (32u << 20)
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
+#define DOC_IMPORT_MAX (DOCX_MAX_FILE + 64 * 1024) /* a .docx and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
 #define REVIEW_MAX (256 * 1024)  /* a review queue's form: 2,000 units and their versions */
@@ -239,6 +241,13 @@ static const http_route_t routes[] = {
          "unit:campaign.manage", page_doc_create},
         {HTTP_POST, "/api/v1/units/:code/docs", "csrf", DOC_FORM_MAX, "unit:campaign.manage",
          api_doc_create},
+        /* a Word draft imported (src/app/doc_import_pages.c): before ":did" matches */
+        {HTTP_GET, "/units/:code/docs/import", "", 0, "unit:campaign.manage",
+         page_doc_import_form},
+        {HTTP_POST, "/units/:code/docs/import", "csrf", DOC_IMPORT_MAX, "unit:campaign.manage",
+         page_doc_import},
+        {HTTP_POST, "/api/v1/units/:code/docs/import", "csrf", DOCX_MAX_FILE,
+         "unit:campaign.manage", api_doc_import},
         {HTTP_GET, "/units/:code/docs/:did", "done", 0, "unit:unit.view", page_doc},
         {HTTP_GET, "/api/v1/units/:code/docs/:did", "", 0, "unit:unit.view", page_doc},
         {HTTP_POST, "/units/:code/docs/:did", DOC_FORM_PARAMS " version csrf", DOC_FORM_MAX,

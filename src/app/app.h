@@ -409,6 +409,10 @@ int page_tasks(http_req_t *req);
 int page_task_done(http_req_t *req);
 int page_public_doc(http_req_t *req);
 int page_public_doc_file(http_req_t *req);
+/* a Word draft imported (src/app/doc_import_pages.c) */
+int page_doc_import_form(http_req_t *req);
+int page_doc_import(http_req_t *req);
+int api_doc_import(http_req_t *req);
 /* The documents section of unit i's page (tree index): "public", its published public
  * documents newest first (id, url, kind_name, number, subject, date), "has_public", and
  * "can_view" when the user may open the unit's own documents and tasks. */

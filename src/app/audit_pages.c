@@ -47,6 +47,7 @@ static const struct {
         {"activity.photo.add", "Thêm ảnh hoạt động"},
         {"activity.photo.delete", "Xóa ảnh hoạt động"},
         {"doc.create", "Soạn văn bản"},
+        {"doc.import", "Nhập văn bản từ Word"},
         {"doc.save", "Sửa văn bản"},
         {"doc.publish", "Ban hành văn bản"},
         {"doc.public", "Đổi chế độ công khai của văn bản"},
