@@ -1308,6 +1308,33 @@ sheet_json(const docr_t *m)
 	return o;
 }
 
+/* The results annex's reference line: "(Kèm theo Kế hoạch số 01/KH-UBND ngày 28/9/2022 của
+ * Ủy ban nhân dân quận Hải An)", the plan the form came with (a báo cáo: its first basis
+ * that is a stored plan; a plan: itself), through the citation formatter
+ * (doc_annex_reference). NULL when none. */
+static const char *
+annex_reference(http_req_t *req, const store_doc_t *s, const doc_t *d)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	const doc_t *plan = d->kind == DOC_KH ? d : NULL;
+	store_doc_t ps = *s;
+	for (size_t k = 0; !plan && d->kind == DOC_BC && k < d->nbases; k++) {
+		if (d->bases[k].doc_id <= 0 || load_doc(req, d->bases[k].doc_id, &ps) != 1)
+			continue;
+		const doc_t *pd = doc_of(req, &ps);
+		if (pd && pd->kind == DOC_KH)
+			plan = pd;
+	}
+	if (!plan)
+		return NULL;
+	int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
+	buf_t b = BUF_INIT;
+	doc_annex_reference(plan, pi >= 0 ? running_name(http_req_arena(req), t, pi) : NULL, &b);
+	const char *r = arena_strdup(http_req_arena(req), buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
 /* The results form attached to annexes with results = 1 when the document belongs to a
  * campaign: a báo cáo gets the compiled figures of its issuer's area; other kinds (a plan
  * sending the form down) get the blank form. NULL when none applies. */
@@ -1328,6 +1355,7 @@ doc_results(http_req_t *req, const store_doc_t *s, const doc_t *d)
 		if (issuer < 0 ||
 		    rep_phuluc(req, s->campaign_id, t->units[docs_area(t, issuer)].id, p) != 1)
 			return NULL;
+		p->reference = annex_reference(req, s, d);
 		return p;
 	}
 	unit_tree_t *ct = app_campaign_tree(http_req_app(req), s->campaign_id);
@@ -1346,6 +1374,7 @@ doc_results(http_req_t *req, const store_doc_t *s, const doc_t *d)
 	memset(has, 0, nc);
 	memset(text, 0, nt * sizeof *text);
 	*p = (phuluc_t){.tpl = tpl, .num = num, .has = has, .text = text, .nreports = 1};
+	p->reference = annex_reference(req, s, d);
 	return p;
 }
 

@@ -1128,96 +1128,70 @@ add_duties(const doc_t *d, arena_t *a, plist_t *l)
 static const char *const roman[] = {"I",    "II", "III", "IV", "V",   "VI",  "VII",
                                     "VIII", "IX", "X",   "XI", "XII", "XIII"};
 
-static void
-fmt_value(const phuluc_t *p, const tpl_item_t *it, buf_t *out)
+static docr_cell_t
+cell1(arena_t *a, docr_style_t st, const char *text, int bold)
 {
-	if (it->col < 0 || !p->has[it->col])
-		return;
-	int64_t v = p->num[it->col];
-	if (it->type == TPL_BOOL && p->nreports <= 1) {
-		buf_puts(out, v ? "Có" : "Không");
-		return;
-	}
-	text_format_int(v, out);
-	if (*it->unit && it->type != TPL_BOOL)
-		buf_printf(out, " %s", it->unit);
+	docr_cell_t c = {arena_alloc(a, sizeof(docr_para_t)), 1};
+	c.lines[0] = para1(a, st, text, bold, 0);
+	return c;
 }
 
 void
-doc_results_annex(const phuluc_t *p, arena_t *a, docr_annex_t *out)
+doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_date, arena_t *a,
+                  docr_annex_t *out)
 {
-	const template_t *t = p->tpl;
 	memset(out, 0, sizeof *out);
+	phuluc_t q = *p;
+	q.number_line = number_line && *number_line ? number_line : NULL;
+	q.place_date = place_date && *place_date ? place_date : NULL;
+	q.unit_name = NULL; /* the document's header names the body */
+	phl_layout_t *lay = arena_alloc(a, sizeof *lay);
+	phuluc_layout(&q, a, lay);
+	out->form = lay;
 	out->label = "";
-	out->title = upper(a, t->name);
-	out->subtitle = p->unit_name ? arena_printf(a, "(%s)", p->unit_name) : "";
+	out->title = "";
+	out->subtitle = p->reference ? p->reference : "";
+
+	/* The same lines flattened into paragraphs and one table, for readers of the model
+	 * that do not draw the form (the JSON preview). */
 	plist_t before = {0}, after = {0};
-	if (p->scope_note && *p->scope_note)
-		plist_add(&before, a, para1(a, DR_CENTER, p->scope_note, 0, 1));
 	docr_table_t *tb = arena_alloc(a, sizeof *tb);
 	memset(tb, 0, sizeof *tb);
-	static const char *const headers[] = {"TT", "Nội dung hoạt động", "Kết quả, Số lượng",
-	                                      "Ghi chú"};
-	static const double widths[] = {12.0, 98.0, 32.0, 18.0};
+	static const double widths[] = {12.0, 90.0, 32.0, 26.0};
 	tb->ncols = 4;
-	tb->headers = (const char **)headers;
+	tb->headers = (const char **)phuluc_headers;
 	tb->widths_mm = widths;
-	size_t cap = 64;
-	tb->cells = arena_alloc(a, cap * 4 * sizeof *tb->cells);
-	int seen_table = 0;
-	for (size_t s = 0; s < t->nsections; s++) {
-		const tpl_section_t *sec = &t->sections[s];
-		plist_t *where = seen_table ? &after : &before;
-		const char *num = *sec->number ? arena_printf(a, "%s. ", sec->number) : "";
-		if (sec->narrative) {
-			plist_add(where, a,
-			          para1(a, DR_H1, arena_printf(a, "%s%s", num, sec->title), 1, 0));
-			for (size_t k = 0; k < sec->nitems; k++) {
-				const tpl_item_t *it = &sec->items[k];
-				if (it->tcol < 0)
-					continue;
-				const char *txt = p->text[it->tcol];
-				if (txt == NULL || *txt == '\0')
-					continue;
-				docr_para_t *ps;
-				size_t np = doc_markup(txt, a, &ps);
-				for (size_t j = 0; j < np; j++)
-					plist_add(where, a, ps[j]);
-			}
-			continue;
+	size_t rows = 0;
+	for (size_t i = 0; i < lay->n; i++)
+		rows += lay->lines[i].kind == PHL_ROW;
+	tb->cells = arena_alloc(a, (rows ? rows : 1) * 4 * sizeof *tb->cells);
+	for (size_t i = 0; i < lay->n; i++) {
+		const phl_line_t *ln = &lay->lines[i];
+		plist_t *where = tb->nrows ? &after : &before;
+		switch (ln->kind) {
+		case PHL_ROW: {
+			docr_cell_t *row = &tb->cells[tb->nrows++ * 4];
+			row[0] = cell1(a, DR_CENTER, ln->tt, 0);
+			row[1] = cell1(a, DR_PARA, ln->text, ln->bold);
+			row[2] = cell1(a, DR_PARA, ln->value, 0);
+			row[3] = cell1(a, DR_PARA, ln->note, 0);
+			break;
 		}
-		seen_table = 1;
-		plist_add(&before, a,
-		          para1(a, DR_H2, arena_printf(a, "%s%s", num, sec->title), 1, 0));
-		/* one row per line, the group's number on its heading: the 003 layout's
-		 * order, with each value on the same row as its label however labels wrap */
-		for (size_t k = 0; k < sec->nitems; k++) {
-			const tpl_item_t *it = &sec->items[k];
-			int grouped = *it->number == '\0';
-			int has_lines = !grouped && k + 1 < sec->nitems &&
-			                *sec->items[k + 1].number == '\0';
-			if (tb->nrows == cap) {
-				docr_cell_t *nc = arena_alloc(a, 2 * cap * 4 * sizeof *nc);
-				memcpy(nc, tb->cells, cap * 4 * sizeof *nc);
-				tb->cells = nc;
-				cap *= 2;
-			}
-			docr_cell_t *row = &tb->cells[tb->nrows * 4];
-			for (int c = 0; c < 4; c++) {
-				row[c].lines = arena_alloc(a, sizeof(docr_para_t));
-				row[c].nlines = 1;
-			}
-			row[0].lines[0] = para1(a, DR_CENTER, it->number, 0, 0);
-			row[1].lines[0] =
-			        para1(a, DR_PARA,
-			              grouped ? arena_printf(a, "- %s", it->label) : it->label,
-			              has_lines, 0);
-			buf_t v = BUF_INIT;
-			fmt_value(p, it, &v);
-			row[2].lines[0] = para1(a, DR_PARA, arena_strdup(a, buf_cstr(&v)), 0, 0);
-			buf_free(&v);
-			row[3].lines[0] = para1(a, DR_PARA, "", 0, 0);
-			tb->nrows++;
+		case PHL_TITLE:
+		case PHL_CENTER: plist_add(where, a, para1(a, DR_CENTER, ln->text, 1, 0)); break;
+		case PHL_PLACE_DATE:
+		case PHL_CENTER_ITALIC:
+			plist_add(where, a, para1(a, DR_CENTER, ln->text, 0, 1));
+			break;
+		case PHL_HEADING: plist_add(where, a, para1(a, DR_H2, ln->text, 1, 0)); break;
+		case PHL_LABEL:
+		case PHL_NOTE: plist_add(where, a, para1(a, DR_PARA, ln->text, 0, 1)); break;
+		case PHL_NUMBER:
+		case PHL_TEXT: plist_add(where, a, para1(a, DR_PARA, ln->text, 0, 0)); break;
+		case PHL_CLOSING:
+			plist_add(where, a, para1(a, DR_PARA, ln->text, 1, 1));
+			plist_add(where, a, para1(a, DR_CENTER, ln->right, 1, 0));
+			break;
 		}
 	}
 	out->before = before.p;
@@ -1303,17 +1277,21 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	for (size_t i = 0; i < d->nannexes; i++) {
 		const doc_annex_t *x = &d->annexes[i];
 		docr_annex_t *o = &r->annexes[r->nannexes++];
+		/* a báo cáo's form carries the báo cáo's number and date; the form a plan sends
+		 * down stays blank for the units to fill ("Số: …/BC-…") */
 		if (x->results && results)
-			doc_results_annex(results, a, o);
+			doc_results_annex(results, d->kind == DOC_BC ? r->number_line : NULL,
+			                  d->kind == DOC_BC ? r->place_date : NULL, a, o);
 		else
 			memset(o, 0, sizeof *o);
 		o->label = *x->label ? x->label
 		                     : arena_printf(a, "Phụ lục %s", i < 13 ? roman[i] : "…");
-		if (*x->title)
+		if (*x->title && !o->form) /* the form carries its own title */
 			o->title = upper(a, x->title);
 		else if (o->title == NULL)
 			o->title = "";
-		if (*x->subtitle || o->subtitle == NULL)
+		/* the form's reference line (the plan's citation) wins over a stored one */
+		if (o->subtitle == NULL || (!*o->subtitle && *x->subtitle))
 			o->subtitle = x->subtitle;
 		if (*x->text) {
 			docr_para_t *xp;
@@ -1321,6 +1299,7 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 			plist_t l = {0};
 			for (size_t j = 0; j < nx; j++)
 				plist_add(&l, a, xp[j]);
+			o->nintro = l.n;
 			for (size_t j = 0; j < o->nbefore; j++)
 				plist_add(&l, a, o->before[j]);
 			o->before = l.p;

@@ -176,9 +176,13 @@ void doc_defaults_for_unit(doc_t *d, arena_t *a, const char *unit_name, const ch
  * new issuer (fill them with doc_defaults_for_unit before or after). */
 doc_t *doc_derive(const doc_t *parent, int64_t parent_id, const char *parent_issuer, arena_t *a);
 
-/* The compiled results form as an annex table in seed 003's layout (TT | Nội dung hoạt
- * động | Kết quả, Số lượng | Ghi chú), narrative sections as paragraphs around it. */
-void doc_results_annex(const phuluc_t *p, arena_t *a, docr_annex_t *out /* OUT */);
+/* The compiled results form as an annex in seed 003's layout (phuluc_layout: "Số: …/BC-…"
+ * with number_line, the place and date, the title, I, II, the table TT | Nội dung hoạt
+ * động | Kết quả, Số lượng | Ghi chú, III, "Nơi nhận:" and "THỦ TRƯỞNG ĐƠN VỊ"); the
+ * subtitle is p->reference when set. number_line, place_date: the
+ * document's own ("" or NULL: the blank form's). */
+void doc_results_annex(const phuluc_t *p, const char *number_line, const char *place_date,
+                       arena_t *a, docr_annex_t *out /* OUT */);
 
 /* The render model of d (everything in a). results: the compiled form for annexes with
  * results = 1 (NULL: those annexes show their text only). */

@@ -55,6 +55,11 @@ typedef struct docr_annex {
 	const docr_table_t *table;
 	docr_para_t *after;
 	size_t nafter;
+	/* The results form (src/export/phuluc.h) when the annex carries it: the renderers
+	 * draw its lines after `before` in place of table and after (which then hold the
+	 * same form flattened, for readers of the model that do not know the form). */
+	const struct phl_layout *form;
+	size_t nintro; /* with a form: the first nintro of before are the annex's own text */
 } docr_annex_t;
 
 typedef struct docr {

@@ -10,6 +10,7 @@
  * Word keeps the formatting. Page numbers: header2.xml (a PAGE field) from page 2 on,
  * an empty header1.xml on page 1 (titlePg). */
 #include "docs/render.h"
+#include "export/phuluc.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -555,14 +556,96 @@ put_annex_table(buf_t *b, const docr_table_t *t)
 	free(w);
 }
 
+/* A text of the form: one Body paragraph per line. */
+static void
+put_form_text(buf_t *b, const char *s, int italic)
+{
+	const char *q = s;
+	do {
+		const char *e = strchr(q, '\n');
+		size_t n = e ? (size_t)(e - q) : strlen(q);
+		char *line = xmalloc(n + 1);
+		memcpy(line, q, n);
+		line[n] = '\0';
+		put_p(b, "Body", NULL, line, 0, italic, 0);
+		free(line);
+		q = e ? e + 1 : NULL;
+	} while (q);
+}
+
+/* The results form (src/export/phuluc.h): its lines in order, each run of rows one table
+ * (the rows of a->table, which holds them in the same order). */
+static void
+put_annex_form(buf_t *b, const docr_annex_t *a)
+{
+	const phl_layout_t *f = a->form;
+	size_t row = 0;
+	for (size_t i = 0; i < f->n;) {
+		const phl_line_t *ln = &f->lines[i];
+		if (ln->kind == PHL_ROW) {
+			size_t j = i;
+			while (j < f->n && f->lines[j].kind == PHL_ROW)
+				j++;
+			if (a->table && row + (j - i) <= a->table->nrows) {
+				docr_table_t part = *a->table;
+				part.cells = a->table->cells + row * part.ncols;
+				part.nrows = j - i;
+				put_annex_table(b, &part);
+				put_p(b, "Rule", "<w:spacing w:after=\"120\"/>", NULL, 0, 0, 0);
+			}
+			row += j - i;
+			i = j;
+			continue;
+		}
+		switch (ln->kind) {
+		case PHL_NUMBER: put_p(b, NULL, NULL, ln->text, 0, 0, 26); break;
+		case PHL_PLACE_DATE:
+			put_p(b, NULL, "<w:spacing w:after=\"120\"/><w:jc w:val=\"right\"/>",
+			      ln->text, 0, 1, 0);
+			break;
+		case PHL_TITLE: put_p(b, "Center", "<w:keepNext/>", ln->text, 1, 0, 0); break;
+		case PHL_CENTER: put_p(b, "Center", "<w:keepNext/>", ln->text, 0, 0, 0); break;
+		case PHL_CENTER_ITALIC:
+			put_p(b, "Center", "<w:keepNext/>", ln->text, 0, 1, 0);
+			break;
+		case PHL_HEADING:
+			put_p(b, NULL, "<w:keepNext/><w:spacing w:before=\"120\" w:after=\"60\"/>",
+			      ln->text, 1, 0, 0);
+			break;
+		case PHL_LABEL:
+		case PHL_NOTE: put_form_text(b, ln->text, 1); break;
+		case PHL_TEXT: put_form_text(b, ln->text, 0); break;
+		case PHL_CLOSING:
+			/* "Nơi nhận:" on the left, "THỦ TRƯỞNG ĐƠN VỊ" centred on the right */
+			tbl_open_plain(b, 0, SIGN_LEFT_W, SIGN_RIGHT_W);
+			buf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+			tc_open(b, SIGN_LEFT_W, NULL);
+			put_p(b, NULL, "<w:spacing w:before=\"240\"/>", ln->text, 1, 1, 24);
+			buf_puts(b, "</w:tc>");
+			tc_open(b, SIGN_RIGHT_W, NULL);
+			put_p(b, "Head", "<w:spacing w:before=\"240\"/>", ln->right, 1, 0, 28);
+			buf_puts(b, "</w:tc></w:tr></w:tbl>");
+			break;
+		case PHL_ROW: break;
+		}
+		i++;
+	}
+}
+
 static void
 put_annex(buf_t *b, const docr_annex_t *a)
 {
 	put_p(b, "Center", "<w:keepNext/><w:pageBreakBefore/>", a->label, 1, 0, 0);
-	put_p(b, "Center", "<w:keepNext/><w:spacing w:after=\"0\"/>", a->title, 1, 0, 0);
+	if (!a->form || (a->title && *a->title)) /* a form carries its own title */
+		put_p(b, "Center", "<w:keepNext/><w:spacing w:after=\"0\"/>", a->title, 1, 0, 0);
 	if (a->subtitle && *a->subtitle)
 		put_p(b, "Center", "<w:keepNext/>", a->subtitle, 0, 1, 0);
 	put_p(b, "Rule", "<w:spacing w:after=\"120\"/>", NULL, 0, 0, 0);
+	if (a->form) {
+		put_paras(b, a->before, a->nintro);
+		put_annex_form(b, a);
+		return;
+	}
 	put_paras(b, a->before, a->nbefore);
 	if (a->table && a->table->ncols) {
 		put_annex_table(b, a->table);

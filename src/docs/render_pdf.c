@@ -2,6 +2,7 @@
  * PDF surface and pango: the page-1 header block, Kính gửi, the justified body flowing line
  * by line across pages, the signature row, then each annex on new pages with its table. */
 #include "docs/render.h"
+#include "export/phuluc.h"
 
 #include "core/mem.h"
 
@@ -952,6 +953,93 @@ table(pdf_t *p, const docr_table_t *tb)
 	p->y += 8;
 }
 
+/* One line of the results form (src/export/phuluc.h) outside its table. */
+static void
+form_line(pdf_t *p, const phl_line_t *ln, const phl_line_t *prev)
+{
+	tstyle_t st = para_style(DR_PARA, DOCR_BODY_PT, 0);
+	st.justify = 0;
+	switch (ln->kind) {
+	case PHL_NUMBER: st.size = 13; break;
+	case PHL_PLACE_DATE:
+		st.italic = 1;
+		st.align = PANGO_ALIGN_RIGHT;
+		break;
+	case PHL_TITLE:
+		if (prev && prev->kind != PHL_TITLE)
+			p->y += 8;
+		st.bold = 1;
+		st.align = PANGO_ALIGN_CENTER;
+		break;
+	case PHL_CENTER: st.align = PANGO_ALIGN_CENTER; break;
+	case PHL_CENTER_ITALIC:
+		st.italic = 1;
+		st.align = PANGO_ALIGN_CENTER;
+		break;
+	case PHL_HEADING:
+		if (prev && prev->kind != PHL_HEADING)
+			p->y += DOCR_PARA_SPACE_PT;
+		st.bold = 1;
+		break;
+	case PHL_LABEL:
+	case PHL_NOTE: st.italic = 1; break;
+	case PHL_TEXT:
+		st.justify = 1;
+		st.indent = DOCR_INDENT_MM * MM;
+		break;
+	case PHL_ROW: return;
+	case PHL_CLOSING: {
+		/* "Nơi nhận:" on the left, "THỦ TRƯỞNG ĐƠN VỊ" centred on the right half */
+		double half = p->width / 2;
+		tstyle_t l = {.size = 12, .bold = 1, .italic = 1, .align = PANGO_ALIGN_LEFT};
+		tstyle_t r = {.size = 14, .bold = 1, .align = PANGO_ALIGN_CENTER};
+		PangoLayout *ll = text_layout(p, ln->text, &l, half);
+		PangoLayout *rl = text_layout(p, ln->right, &r, half);
+		double h = layout_height(rl);
+		p->y += 12;
+		if (p->y + h > p->bottom + EPS && p->y > p->top + EPS)
+			new_page(p);
+		draw_layout(p, ll, p->left, p->y + layout_baseline(rl) - layout_baseline(ll));
+		draw_layout(p, rl, p->left + half, p->y);
+		p->y += h;
+		g_object_unref(ll);
+		g_object_unref(rl);
+		return;
+	}
+	}
+	PangoLayout *l = text_layout(p, ln->text, &st, p->width);
+	flow(p, l, p->left);
+	g_object_unref(l);
+}
+
+/* The results form: its lines in order, each run of rows one table (the rows of
+ * a->table, which holds them in the same order). */
+static void
+annex_form(pdf_t *p, const docr_annex_t *a)
+{
+	const phl_layout_t *f = a->form;
+	size_t row = 0;
+	for (size_t i = 0; i < f->n;) {
+		if (f->lines[i].kind != PHL_ROW) {
+			form_line(p, &f->lines[i], i ? &f->lines[i - 1] : NULL);
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < f->n && f->lines[j].kind == PHL_ROW)
+			j++;
+		if (a->table && row + (j - i) <= a->table->nrows) {
+			docr_table_t part = *a->table;
+			part.cells = a->table->cells + row * part.ncols;
+			part.nrows = j - i;
+			p->y += 4;
+			table(p, &part);
+		}
+		row += j - i;
+		i = j;
+	}
+}
+
 static void
 annex(pdf_t *p, const docr_annex_t *a)
 {
@@ -976,6 +1064,11 @@ annex(pdf_t *p, const docr_annex_t *a)
 		g_object_unref(l);
 	}
 	p->y += 12;
+	if (a->form) {
+		paragraphs(p, a->before, a->nintro);
+		annex_form(p, a);
+		return;
+	}
 	paragraphs(p, a->before, a->nbefore);
 	if (a->table)
 		table(p, a->table);

@@ -1,6 +1,7 @@
-/* The compiled results form (Phụ lục of seed 003) as an A4 portrait XLSX laid out like the
- * paper original: title block, narrative sections as wrapped merged rows, the table
- * STT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú, and the signature footer. */
+/* The results form's layout (phuluc_layout: seed 003's báo cáo form as a list of lines) and
+ * its A4 portrait XLSX: the lines as wrapped merged rows, the table TT | Nội dung hoạt động
+ * | Kết quả, Số lượng | Ghi chú with numbers in a locale-proof 1.234.567 format, the closing
+ * row; printed at 100 % with the header row repeated. */
 #include "export/phuluc.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
 #include <xlsxwriter.h>
 
 #include "core/file.h"
@@ -27,15 +29,24 @@
 /* A merged row of narrative holds at most this many estimated lines (24 x 16 < 409);
  * longer texts continue in the next row. */
 #define PARA_MAX_LINES 24
-/* Characters per line, estimated: the four columns merged, the content column, the result
- * and note columns (widths 6 / 60 / 16 / 14 with a little margin for wide letters). */
-#define CPL_FULL 88
-#define CPL_LABEL 56
-#define CPL_RESULT 14
-#define CPL_NOTE 12
+/* Characters per line, estimated (12 pt Times in columns measured in the default font's
+ * characters): the four columns merged, the content column, the result and note columns. */
+#define CPL_FULL 74
+#define CPL_LABEL 40
+#define CPL_RESULT 16
+#define CPL_NOTE 10
 #define CPL_RESULT_NOTE 28
 
-static const double col_width[NCOLS] = {6, 60, 16, 14};
+/* Column widths in Excel's units: characters of the workbook's default font, Calibri 11,
+ * whose digit is 7 px at 96 dpi (plus 5 px of padding). 76 characters are 552 px = 146.1 mm,
+ * well inside A4's 184.6 mm between MARGIN_LR_IN margins: Excel prints at 100 %, 12 pt at 12
+ * pt. A reader without Calibri or Carlito (LibreOffice falls back to DejaVu Sans, 9.33 px a
+ * digit) sees the columns a third wider; fit-to-width then shrinks them to about 94 %
+ * (LibreOffice 7.4 printed 12 pt at 11.3 pt) and no column is cut off onto a page of its
+ * own. Kết quả is wide enough for "1.234.567.890 đồng". tests/unit/test_phuluc.c checks
+ * both scales. */
+static const double col_width[NCOLS] = {4, 42, 18, 12};
+#define MARGIN_LR_IN 0.5
 
 static void
 set_err(char *err, size_t errlen, const char *msg)
@@ -43,6 +54,12 @@ set_err(char *err, size_t errlen, const char *msg)
 	if (err && errlen)
 		snprintf(err, errlen, "%s", msg);
 }
+
+typedef struct unit_fmt {
+	const char *unit; /* borrowed from the layout */
+	int big;
+	lxw_format *f;
+} unit_fmt_t;
 
 typedef struct ctx {
 	const phuluc_t *p;
@@ -54,6 +71,9 @@ typedef struct ctx {
 	buf_t tmp, scratch;
 	lxw_row_t row;
 	lxw_error rc;
+	long header_row; /* the first table header's row (printed on every page), or -1 */
+	unit_fmt_t units[32];
+	size_t nunits;
 } ctx_t;
 
 /* ---- text ---- */
@@ -299,77 +319,6 @@ phuluc_section_heading(const tpl_section_t *sec, char *parent, size_t parent_cap
 	buf_puts(line, title);
 }
 
-/* Section heading: "I. Công tác chỉ đạo"; a sub-section "II.1" gets its parent line
- * ("II. Kết quả cụ thể") first when the template has no section "II" of its own. */
-static void
-section_heading(ctx_t *c, const tpl_section_t *sec, char *parent, size_t parent_cap)
-{
-	buf_t up = BUF_INIT, line = BUF_INIT;
-	phuluc_section_heading(sec, parent, parent_cap, &up, &line);
-	if (up.len)
-		text_line(c, buf_cstr(&up), c->bold);
-	text_line(c, buf_cstr(&line), c->bold);
-	buf_free(&up);
-	buf_free(&line);
-}
-
-static void
-narrative_section(ctx_t *c, const tpl_section_t *sec)
-{
-	const phuluc_t *p = c->p;
-	buf_t line = BUF_INIT;
-	for (size_t i = 0; i < sec->nitems && c->rc == LXW_NO_ERROR; i++) {
-		const tpl_item_t *it = &sec->items[i];
-		const char *label = it->label ? it->label : "";
-		int own_label = sec->nitems > 1 && label[0] &&
-		                (!sec->title || strcmp(label, sec->title) != 0);
-		buf_reset(&line);
-		switch (it->type) {
-		case TPL_TEXT:
-			if (own_label)
-				text_line(c, label, c->italic);
-			paragraphs(c, text_value(p, it->tcol));
-			break;
-		case TPL_PHOTOS: break;
-		default:
-			/* A figure among the text: "Số trung tâm: 12 trung tâm". */
-			buf_puts(&line, label);
-			buf_puts(&line, ": ");
-			if (!has_value(p, it->col))
-				;
-			else if (it->type == TPL_BOOL && p->nreports <= 1)
-				buf_puts(&line, p->num[it->col] ? "Có" : "Không");
-			else {
-				text_format_int(p->num[it->col], &line);
-				if (it->unit && it->unit[0])
-					buf_printf(&line, " %s", it->unit);
-			}
-			text_line(c, buf_cstr(&line), c->para);
-			break;
-		}
-		const char *note = phuluc_note(p, it);
-		if (note[0] && it->type != TPL_PHOTOS) {
-			buf_reset(&line);
-			buf_printf(&line, "Ghi chú: %s", note);
-			text_line(c, buf_cstr(&line), c->italic);
-		}
-	}
-	if (sec->nitems == 0)
-		full_line(c, "", c->para);
-	buf_free(&line);
-}
-
-static void
-table_header(ctx_t *c)
-{
-	static const char *const head[NCOLS] = {"STT", "Nội dung hoạt động", "Kết quả, Số lượng",
-	                                        "Ghi chú"};
-	for (lxw_col_t k = 0; k < NCOLS; k++)
-		put_string(c, c->row, k, head[k], c->th);
-	set_height(c, c->row, height_for(2));
-	c->row++;
-}
-
 void
 phuluc_subline(const tpl_item_t *it, const tpl_item_t *prev, const char **marker, size_t *indent)
 {
@@ -421,91 +370,218 @@ phuluc_measure(const phuluc_t *p, const tpl_item_t *it)
 	return it->type == TPL_MONEY ? "đồng" : "";
 }
 
-/* One table row for item it (prev: the item above it in the section, or NULL). */
-static void
-table_item(ctx_t *c, const tpl_item_t *it, const tpl_item_t *prev)
+/* ---- the layout (phuluc.h) ---- */
+
+const char *const phuluc_headers[4] = {"TT", "Nội dung hoạt động", "Kết quả, Số lượng", "Ghi chú"};
+
+typedef struct lay {
+	arena_t *a;
+	phl_layout_t *out;
+	size_t cap;
+} lay_t;
+
+static phl_line_t *
+lay_add(lay_t *l, phl_kind_t kind, const char *text)
 {
-	const phuluc_t *p = c->p;
-	lxw_row_t row = c->row;
-	size_t lines = 1, l;
-	buf_t label = BUF_INIT, shown = BUF_INIT;
-	lxw_format *lf;
-
-	int group = phuluc_is_group_line(it);
-	put_string(c, row, 0, group ? sheet_text(c, it->number) : "", c->td_stt);
-	if (group) {
-		buf_puts(&label, sheet_text(c, it->label));
-		lf = c->td_bold;
-	} else {
-		/* The marker is ours, the label after it is neutralised like any text. */
-		const char *l0 = it->label ? it->label : "";
-		const char *marker;
-		size_t indent;
-		phuluc_subline(it, prev, &marker, &indent);
-		if (l0[0] != '-' && l0[0] != '+')
-			buf_puts(&label, marker);
-		buf_puts(&label, sheet_text(c, l0));
-		lf = c->td_sub[indent];
+	if (l->out->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		phl_line_t *v = arena_alloc(l->a, cap * sizeof *v);
+		if (l->out->n)
+			memcpy(v, l->out->lines, l->out->n * sizeof *v);
+		l->out->lines = v;
+		l->cap = cap;
 	}
-	const char *measure = phuluc_measure(p, it);
-	if (measure[0])
-		buf_printf(&label, " (%s)", measure);
-	put_string(c, row, 1, buf_cstr(&label), lf);
-	lines = est_lines(buf_cstr(&label), label.len, CPL_LABEL);
+	phl_line_t *ln = &l->out->lines[l->out->n++];
+	*ln = (phl_line_t){.kind = kind,
+	                   .text = arena_strdup(l->a, text ? text : ""),
+	                   .right = "",
+	                   .tt = "",
+	                   .value = "",
+	                   .unit = "",
+	                   .note = ""};
+	return ln;
+}
 
-	const char *note = phuluc_note(p, it);
-	if (it->heading || it->type == TPL_PHOTOS) {
-		put_blank(c, row, 2, c->td_num);
-		put_blank(c, row, 3, c->td_note);
-	} else if (it->type == TPL_TEXT && !note[0]) {
-		const char *s = sheet_text(c, text_value(p, it->tcol));
-		put_merged(c, row, 2, 3, s, c->td_wrap);
-		l = est_lines(s, strlen(s), CPL_RESULT_NOTE);
-		lines = l > lines ? l : lines;
-	} else if (it->type == TPL_TEXT) { /* the text, and its note beside it */
-		const char *s = sheet_text(c, text_value(p, it->tcol));
-		put_string(c, row, 2, s, c->td_wrap);
-		l = est_lines(s, strlen(s), CPL_NOTE);
-		lines = l > lines ? l : lines;
-		s = sheet_text(c, note);
-		put_string(c, row, 3, s, c->td_note);
-		l = est_lines(s, strlen(s), CPL_NOTE);
-		lines = l > lines ? l : lines;
-	} else {
-		if (!has_value(p, it->col)) {
-			put_blank(c, row, 2, c->td_num);
-		} else if (it->type == TPL_BOOL && p->nreports <= 1) {
-			put_string(c, row, 2, p->num[it->col] ? "Có" : "Không", c->td_center);
-		} else {
-			int64_t v = p->num[it->col];
-			if (v <= XLSX_MAX_EXACT && v >= -XLSX_MAX_EXACT) {
-				if (c->rc == LXW_NO_ERROR)
-					c->rc = worksheet_write_number(c->ws, row, 2, (double)v,
-					                               c->td_num);
-			} else {
-				text_format_int(v, &shown);
-				put_string(c, row, 2, buf_cstr(&shown), c->td_num);
-			}
-		}
-		const char *s = sheet_text(c, note);
-		put_string(c, row, 3, s, c->td_note);
-		l = est_lines(s, strlen(s), CPL_NOTE);
-		lines = l > lines ? l : lines;
+/* s in upper case (NFC text stays NFC: Vietnamese capitals are precomposed too). */
+static void
+upper_into(const char *s, buf_t *out)
+{
+	const utf8proc_uint8_t *q = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t ch;
+	utf8proc_ssize_t k;
+	while (*q && (k = utf8proc_iterate(q, -1, &ch)) > 0) {
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_toupper(ch), enc);
+		buf_append(out, enc, (size_t)m);
+		q += k;
 	}
-	set_height(c, row, height_for(lines));
-	c->row++;
-	buf_free(&label);
-	buf_free(&shown);
+}
+
+/* The title as the seed sets it: "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC" over "TUẦN LỄ
+ * HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022" (a name without "TUẦN LỄ" stays one line). */
+static void
+lay_title(lay_t *l, const template_t *t)
+{
+	buf_t up = BUF_INIT;
+	upper_into(t->name && t->name[0] ? t->name : "Báo cáo tổng hợp số liệu kết quả", &up);
+	if (t->year > 0 && !strstr(buf_cstr(&up), "NĂM "))
+		buf_printf(&up, " NĂM %d", t->year);
+	const char *s = buf_cstr(&up);
+	const char *cut = strstr(s, " TUẦN LỄ");
+	if (cut && cut > s) {
+		lay_add(l, PHL_TITLE, arena_strndup(l->a, s, (size_t)(cut - s)));
+		lay_add(l, PHL_TITLE, cut + 1);
+	} else {
+		lay_add(l, PHL_TITLE, s);
+	}
+	buf_free(&up);
+}
+
+/* The value of a figure as shown, and its number for a spreadsheet. */
+static void
+lay_value(const phuluc_t *p, const tpl_item_t *it, arena_t *a, phl_line_t *ln)
+{
+	if (!has_value(p, it->col))
+		return;
+	int64_t v = p->num[it->col];
+	buf_t b = BUF_INIT;
+	if (it->type == TPL_BOOL && p->nreports <= 1) {
+		ln->value = v ? "Có" : "Không";
+		return;
+	}
+	const char *unit = it->type == TPL_BOOL ? "đơn vị có" : phuluc_measure(p, it);
+	text_format_int(v, &b);
+	if (unit[0])
+		buf_printf(&b, " %s", unit);
+	ln->value = arena_strdup(a, buf_cstr(&b));
+	ln->unit = arena_strdup(a, unit);
+	ln->num = v;
+	ln->numeric = 1;
+	buf_free(&b);
 }
 
 static void
-table_section(ctx_t *c, const tpl_section_t *sec)
+lay_row(lay_t *l, const phuluc_t *p, const tpl_item_t *it, const tpl_item_t *prev)
 {
-	if (sec->nitems == 0)
+	const char *l0 = it->label ? it->label : "";
+	buf_t b = BUF_INIT;
+	int group = phuluc_is_group_line(it);
+	size_t indent = 0;
+	if (!group) {
+		const char *marker;
+		phuluc_subline(it, prev, &marker, &indent);
+		if (l0[0] != '-' && l0[0] != '+')
+			buf_puts(&b, marker);
+	}
+	size_t mlen = b.len;
+	buf_puts(&b, l0);
+	phl_line_t *ln = lay_add(l, PHL_ROW, buf_cstr(&b));
+	ln->marker_len = (unsigned char)mlen;
+	buf_free(&b);
+	ln->bold = (unsigned char)group;
+	ln->indent = (unsigned char)indent;
+	if (group)
+		ln->tt = arena_strdup(l->a, it->number ? it->number : "");
+	ln->note = arena_strdup(l->a, phuluc_note(p, it));
+	if (it->heading || it->type == TPL_PHOTOS)
 		return;
-	table_header(c);
-	for (size_t i = 0; i < sec->nitems && c->rc == LXW_NO_ERROR; i++)
-		table_item(c, &sec->items[i], i ? &sec->items[i - 1] : NULL);
+	if (it->type == TPL_TEXT) {
+		ln->value = arena_strdup(l->a, text_value(p, it->tcol));
+		ln->span = !ln->note[0];
+		return;
+	}
+	lay_value(p, it, l->a, ln);
+}
+
+static void
+lay_narrative(lay_t *l, const phuluc_t *p, const tpl_section_t *sec)
+{
+	buf_t line = BUF_INIT;
+	for (size_t i = 0; i < sec->nitems; i++) {
+		const tpl_item_t *it = &sec->items[i];
+		const char *label = it->label ? it->label : "";
+		int own_label = sec->nitems > 1 && label[0] &&
+		                (!sec->title || strcmp(label, sec->title) != 0);
+		switch (it->type) {
+		case TPL_TEXT:
+			if (own_label)
+				lay_add(l, PHL_LABEL, label);
+			lay_add(l, PHL_TEXT, text_value(p, it->tcol));
+			break;
+		case TPL_PHOTOS: break;
+		default: {
+			/* a figure among the text: "Số trung tâm: 12 trung tâm" */
+			phl_line_t v = {0};
+			v.value = "";
+			lay_value(p, it, l->a, &v);
+			buf_reset(&line);
+			buf_printf(&line, "%s: %s", label, v.value);
+			lay_add(l, PHL_TEXT, buf_cstr(&line));
+			break;
+		}
+		}
+		const char *note = phuluc_note(p, it);
+		if (note[0] && it->type != TPL_PHOTOS) {
+			buf_reset(&line);
+			buf_printf(&line, "Ghi chú: %s", note);
+			lay_add(l, PHL_NOTE, buf_cstr(&line));
+		}
+	}
+	if (sec->nitems == 0)
+		lay_add(l, PHL_TEXT, "");
+	buf_free(&line);
+}
+
+void
+phuluc_layout(const phuluc_t *p, arena_t *a, phl_layout_t *out)
+{
+	memset(out, 0, sizeof *out);
+	lay_t l = {a, out, 0};
+	const template_t *t = p->tpl;
+	buf_t line = BUF_INIT, up = BUF_INIT;
+
+	/* "Số: …/BC-…" and the place and date, then the title (seed 003's order) */
+	lay_add(&l, PHL_NUMBER,
+	        p->number_line && p->number_line[0] ? p->number_line : "Số: …/BC-…");
+	if (p->place_date && p->place_date[0]) {
+		lay_add(&l, PHL_PLACE_DATE, p->place_date);
+	} else {
+		buf_puts(&line, "……, ngày … tháng … năm ");
+		if (t->year > 0)
+			buf_printf(&line, "%d", t->year);
+		else
+			buf_puts(&line, "…");
+		lay_add(&l, PHL_PLACE_DATE, buf_cstr(&line));
+	}
+	lay_title(&l, t);
+	if (p->unit_name && p->unit_name[0]) {
+		buf_reset(&line);
+		buf_printf(&line, "Đơn vị: %s", p->unit_name);
+		lay_add(&l, PHL_CENTER, buf_cstr(&line));
+	}
+	if (p->scope_note && p->scope_note[0])
+		lay_add(&l, PHL_CENTER_ITALIC, p->scope_note);
+
+	char parent[64] = "";
+	for (size_t i = 0; i < t->nsections; i++) {
+		const tpl_section_t *sec = &t->sections[i];
+		buf_reset(&line);
+		buf_reset(&up);
+		phuluc_section_heading(sec, parent, sizeof parent, &up, &line);
+		if (up.len)
+			lay_add(&l, PHL_HEADING, buf_cstr(&up));
+		lay_add(&l, PHL_HEADING, buf_cstr(&line));
+		if (sec->narrative) {
+			lay_narrative(&l, p, sec);
+			continue;
+		}
+		for (size_t k = 0; k < sec->nitems; k++)
+			lay_row(&l, p, &sec->items[k], k ? &sec->items[k - 1] : NULL);
+	}
+	phl_line_t *c = lay_add(&l, PHL_CLOSING, "Nơi nhận:");
+	c->right = "THỦ TRƯỞNG ĐƠN VỊ";
+	buf_free(&line);
+	buf_free(&up);
 }
 
 /* ---- sheet ---- */
@@ -571,72 +647,183 @@ make_formats(lxw_workbook *wb, ctx_t *c)
 	format_set_bold(c->td_bold);
 	format_set_indent(c->td_sub[1], 1);
 	format_set_indent(c->td_sub[2], 2);
-	format_set_num_format(c->td_num, "#,##0");
 	format_set_align(c->td_num, LXW_ALIGN_RIGHT);
 	format_set_align(c->td_center, LXW_ALIGN_CENTER);
 	format_set_align(c->td_note, LXW_ALIGN_CENTER);
 	return 0;
 }
 
+/* The number format of a figure counting unit: 1.234.567 with dots whatever the reader's
+ * regional settings (literal dots, not the locale's thousands separator), the unit after
+ * it ("1.234 bài"). Sections by size: below 10^9 one format, from 10^9 (big) another;
+ * beyond Excel's exact integers the value is written as text. */
+static void
+num_format(const char *unit, int big, buf_t *out)
+{
+	buf_t u = BUF_INIT;
+	if (unit && unit[0]) {
+		buf_puts(&u, "\" ");
+		for (const char *q = unit; *q; q++)
+			if (*q != '"' && *q != '\\')
+				buf_putc(&u, *q);
+		buf_putc(&u, '"');
+	}
+	const char *us = buf_cstr(&u);
+	if (big)
+		buf_printf(out,
+		           "[>=1000000000000]#\\.###\\.###\\.###\\.##0%s;#\\.###\\.###\\.##0%s", us,
+		           us);
+	else
+		buf_printf(out, "[>=1000000]#\\.###\\.##0%s;[>=1000]#\\.##0%s;0%s", us, us, us);
+	buf_free(&u);
+}
+
+/* The cell format for numbers in unit (made once per unit and size). */
+static lxw_format *
+unit_format(ctx_t *c, lxw_workbook *wb, const char *unit, int big)
+{
+	for (size_t i = 0; i < c->nunits; i++)
+		if (c->units[i].big == big && strcmp(c->units[i].unit, unit) == 0)
+			return c->units[i].f;
+	if (c->nunits == sizeof c->units / sizeof c->units[0])
+		return NULL;
+	lxw_format *f = cell_format(wb);
+	if (!f)
+		return NULL;
+	buf_t b = BUF_INIT;
+	num_format(unit, big, &b);
+	format_set_num_format(f, buf_cstr(&b));
+	buf_free(&b);
+	format_set_align(f, LXW_ALIGN_RIGHT);
+	c->units[c->nunits++] = (unit_fmt_t){unit, big, f};
+	return f;
+}
+
+static void
+table_header(ctx_t *c)
+{
+	for (lxw_col_t k = 0; k < NCOLS; k++)
+		put_string(c, c->row, k, phuluc_headers[k], c->th);
+	set_height(c, c->row, height_for(2));
+	if (c->header_row < 0)
+		c->header_row = (long)c->row;
+	c->row++;
+}
+
+/* One table row of the layout. */
+static void
+table_row(ctx_t *c, lxw_workbook *wb, const phl_line_t *ln)
+{
+	lxw_row_t row = c->row;
+	size_t lines, l;
+	put_string(c, row, 0, sheet_text(c, ln->tt), c->td_stt);
+	/* the marker is the form's, the label after it is neutralised like any text */
+	buf_t lb = BUF_INIT;
+	buf_append(&lb, ln->text, ln->marker_len);
+	buf_puts(&lb, sheet_text(c, ln->text + ln->marker_len));
+	const char *label = buf_cstr(&lb);
+	put_string(c, row, 1, label, ln->bold ? c->td_bold : c->td_sub[ln->indent]);
+	lines = est_lines(label, strlen(label), CPL_LABEL);
+	buf_free(&lb);
+	if (ln->span) {
+		const char *s = sheet_text(c, ln->value);
+		put_merged(c, row, 2, 3, s, c->td_wrap);
+		l = est_lines(s, strlen(s), CPL_RESULT_NOTE);
+		lines = l > lines ? l : lines;
+	} else {
+		lxw_format *f = NULL;
+		int64_t v = ln->num;
+		int exact = v <= XLSX_MAX_EXACT && v >= -XLSX_MAX_EXACT;
+		if (ln->numeric && exact)
+			f = unit_format(c, wb, ln->unit, v >= 1000000000 || v <= -1000000000);
+		if (f) {
+			if (c->rc == LXW_NO_ERROR)
+				c->rc = worksheet_write_number(c->ws, row, 2, (double)v, f);
+		} else if (ln->value[0]) {
+			/* a yes/no, a text answer, or a number Excel cannot hold exactly */
+			const char *s = sheet_text(c, ln->value);
+			put_string(c, row, 2, s,
+			           ln->numeric                             ? c->td_num
+			           : strcmp(s, "Có") && strcmp(s, "Không") ? c->td_wrap
+			                                                   : c->td_center);
+			l = est_lines(s, strlen(s), CPL_RESULT);
+			lines = l > lines ? l : lines;
+		} else {
+			put_blank(c, row, 2, c->td_num);
+		}
+		const char *s = sheet_text(c, ln->note);
+		put_string(c, row, 3, s, c->td_note);
+		l = est_lines(s, strlen(s), CPL_NOTE);
+		lines = l > lines ? l : lines;
+	}
+	set_height(c, row, height_for(lines));
+	c->row++;
+}
+
 /* Writes the sheet; returns an lxw error (LXW_NO_ERROR on success). */
 static lxw_error
 fill_sheet(lxw_workbook *wb, const phuluc_t *p)
 {
-	ctx_t c = {.p = p, .tmp = BUF_INIT, .scratch = BUF_INIT};
+	ctx_t c = {.p = p, .tmp = BUF_INIT, .scratch = BUF_INIT, .header_row = -1};
 	c.ws = workbook_add_worksheet(wb, "Phụ lục");
 	if (!c.ws || make_formats(wb, &c) < 0)
 		return LXW_ERROR_MEMORY_MALLOC_FAILED;
-	const template_t *t = p->tpl;
-	buf_t line = BUF_INIT;
+	arena_t a = ARENA_INIT;
+	phl_layout_t lay;
+	phuluc_layout(p, &a, &lay);
 
 	for (lxw_col_t k = 0; k < NCOLS && c.rc == LXW_NO_ERROR; k++)
 		c.rc = worksheet_set_column(c.ws, k, k, col_width[k], NULL);
 
-	/* Title block. */
-	text_line(&c, "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC", c.title);
-	buf_puts(&line, "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI");
-	if (t->year > 0)
-		buf_printf(&line, " NĂM %d", t->year);
-	text_line(&c, buf_cstr(&line), c.title);
-	if (p->unit_name && p->unit_name[0]) {
-		buf_reset(&line);
-		buf_printf(&line, "Đơn vị: %s", p->unit_name);
-		text_line(&c, buf_cstr(&line), c.center);
+	int in_table = 0, headings = 0;
+	for (size_t i = 0; i < lay.n && c.rc == LXW_NO_ERROR; i++) {
+		const phl_line_t *ln = &lay.lines[i];
+		if (ln->kind == PHL_ROW && !in_table)
+			table_header(&c);
+		in_table = ln->kind == PHL_ROW;
+		switch (ln->kind) {
+		case PHL_NUMBER: text_line(&c, ln->text, c.para); break;
+		case PHL_PLACE_DATE: text_line(&c, ln->text, c.right_italic); break;
+		case PHL_TITLE: text_line(&c, ln->text, c.title); break;
+		case PHL_CENTER: text_line(&c, ln->text, c.center); break;
+		case PHL_CENTER_ITALIC: text_line(&c, ln->text, c.center_italic); break;
+		case PHL_HEADING:
+			if (!headings++)
+				c.row++; /* a blank line under the title block */
+			text_line(&c, ln->text, c.bold);
+			break;
+		case PHL_LABEL: text_line(&c, ln->text, c.italic); break;
+		case PHL_TEXT: paragraphs(&c, ln->text); break;
+		case PHL_NOTE: text_line(&c, ln->text, c.italic); break;
+		case PHL_ROW: table_row(&c, wb, ln); break;
+		case PHL_CLOSING:
+			/* recipients on the left, the head of the unit signs on the right */
+			c.row++;
+			put_merged(&c, c.row, 0, 1, sheet_text(&c, ln->text), c.italic);
+			put_merged(&c, c.row, 2, 3, sheet_text(&c, ln->right), c.sign);
+			set_height(&c, c.row, height_for(1));
+			c.row++;
+			break;
+		}
 	}
-	if (p->place_date && p->place_date[0])
-		text_line(&c, p->place_date, c.right_italic);
-	if (p->scope_note && p->scope_note[0])
-		text_line(&c, p->scope_note, c.center_italic);
-	c.row++; /* a blank line before the sections */
-
-	char parent[64] = "";
-	for (size_t i = 0; i < t->nsections && c.rc == LXW_NO_ERROR; i++) {
-		const tpl_section_t *sec = &t->sections[i];
-		section_heading(&c, sec, parent, sizeof parent);
-		if (sec->narrative)
-			narrative_section(&c, sec);
-		else
-			table_section(&c, sec);
-	}
-
-	/* Footer: recipients on the left, the head of the unit signs on the right. */
-	c.row++;
-	put_merged(&c, c.row, 0, 1, "Nơi nhận:", c.italic);
-	put_merged(&c, c.row, 2, 3, "THỦ TRƯỞNG ĐƠN VỊ", c.sign);
-	set_height(&c, c.row, height_for(1));
-	c.row++;
 
 	if (c.rc == LXW_NO_ERROR) {
-		worksheet_set_paper(c.ws, 9); /* A4 */
+		/* A4 portrait, one page wide (at 100 % where the default font is Calibri's
+		 * width, see col_width), pages down as needed, the table's header row printed
+		 * again at the top of every page the table continues on. */
+		worksheet_set_paper(c.ws, 9);
 		worksheet_set_portrait(c.ws);
-		worksheet_set_margins(c.ws, 0.79, 0.5, 0.6, 0.6);
+		worksheet_set_margins(c.ws, MARGIN_LR_IN, MARGIN_LR_IN, 0.6, 0.6);
 		worksheet_center_horizontally(c.ws);
-		worksheet_fit_to_pages(c.ws, 1, 0); /* one page wide, as many tall as needed */
-		c.rc = worksheet_print_area(c.ws, 0, 0, c.row - 1, LAST_COL);
+		worksheet_fit_to_pages(c.ws, 1, 0);
+		c.rc = worksheet_print_area(c.ws, 0, 0, c.row ? c.row - 1 : 0, LAST_COL);
 	}
+	if (c.rc == LXW_NO_ERROR && c.header_row >= 0)
+		c.rc = worksheet_repeat_rows(c.ws, (lxw_row_t)c.header_row,
+		                             (lxw_row_t)c.header_row);
 	if (c.rc == LXW_NO_ERROR)
 		c.rc = worksheet_set_footer(c.ws, "&CTrang &P/&N");
-	buf_free(&line);
+	arena_free(&a);
 	buf_free(&c.tmp);
 	buf_free(&c.scratch);
 	return c.rc;

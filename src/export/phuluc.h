@@ -1,16 +1,18 @@
-/* The compiled results form in the layout of seed 003's Phụ lục, as XLSX: title block
- * ("BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022"),
- * the unit, section I (narrative), II and II.1 as the table STT | Nội dung hoạt động |
- * Kết quả, Số lượng | Ghi chú with the section headings and numbered items, then II.2
- * and III; numbers in the Vietnamese format (1.234.567); text cells neutralised. The unit
- * of measure is put beside the label ("Số lớp xóa mù chữ (lớp)"); Ghi chú holds the unit's
- * own note on the item. */
+/* The compiled results form as seed 003 prints it (the báo cáo form of its Phụ lục): "Số:
+ * …/BC-…", place and date, the title "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC / TUẦN LỄ
+ * HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022", the unit, I (narrative), "II. Kết quả cụ thể" with
+ * "1. …" and the table TT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú, "2. …", III,
+ * then Nơi nhận and THỦ TRƯỞNG ĐƠN VỊ. Laid out once (phuluc_layout, below), written as XLSX
+ * (phuluc.c) and PDF (phuluc_pdf.c) and drawn as a document's annex (src/docs). Labels as
+ * the template has them, the unit of measure after each number ("12 lớp"), Ghi chú the
+ * unit's own note on the value; text cells neutralised. */
 #ifndef SUOTDOI_PHULUC_H
 #define SUOTDOI_PHULUC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "domain/template.h"
 
@@ -28,7 +30,66 @@ typedef struct phuluc {
 	/* How many reports num adds up. Above 1 a yes/no item holds how many units answered
 	 * "có" (the roll-up's sum) and is shown as that count; 0 or 1 shows "Có"/"Không". */
 	int64_t nreports;
+	/* The form's "Số: 05/BC-UBND" line (NULL: the blank form's "Số: …/BC-…"). */
+	const char *number_line;
+	/* A document's annex only: its reference line under "Phụ lục", "(Kèm theo Kế hoạch số
+	 * 01/KH-UBND ngày 28/9/2022 của Ủy ban nhân dân quận Hải An)" (doc_annex_reference,
+	 * filled by the caller: src/app/doc_pages.c, doc_results); NULL or "": none. */
+	const char *reference;
 } phuluc_t;
+
+/* ---- the form's layout: one description, four renderers ----
+ *
+ * The results form of seed 003 ("Số: …/BC-…", place and date, the two-line title, "I.
+ * Công tác chỉ đạo", "II. Kết quả cụ thể", "1. Các kết quả…" with the table TT | Nội
+ * dung hoạt động | Kết quả, Số lượng | Ghi chú, "2. Những thuận lợi và khó khăn", "III.
+ * Kế hoạch tiếp theo", then "Nơi nhận:" beside "THỦ TRƯỞNG ĐƠN VỊ") as a list of lines
+ * made once from the template and the values. The Phụ lục XLSX (phuluc.c), the Phụ lục
+ * PDF (phuluc_pdf.c) and a document's results annex in PDF and DOCX (src/docs/doc.c,
+ * render_pdf.c, render_docx.c) draw these lines and decide nothing about the form. */
+typedef enum phl_kind {
+	PHL_NUMBER,        /* "Số: …/BC-…": left */
+	PHL_PLACE_DATE,    /* "Hải An, ngày … tháng … năm 2022": italic, right */
+	PHL_TITLE,         /* bold, centred, upper case (the title is two of these) */
+	PHL_CENTER,        /* centred: "Đơn vị: Quận Hải An" */
+	PHL_CENTER_ITALIC, /* centred italic: "Tổng hợp 4 báo cáo đã nộp" */
+	PHL_HEADING, /* bold: "I. Công tác chỉ đạo", "II. Kết quả cụ thể", "1. Các…" */
+	PHL_LABEL,  /* italic: a narrative item's own label */
+	PHL_TEXT,   /* a narrative text (lines split by '\n'; "" = a line to write on) */
+	PHL_NOTE,   /* italic: "Ghi chú: …" under a narrative item */
+	PHL_ROW,    /* a table row; consecutive rows are one table under the header */
+	PHL_CLOSING /* text "Nơi nhận:" (italic, left), right "THỦ TRƯỞNG ĐƠN VỊ" */
+} phl_kind_t;
+
+typedef struct phl_line {
+	phl_kind_t kind;
+	/* The line. PHL_ROW: the content cell, marker included ("+ Số lớp xóa mù chữ",
+	 * "- Số lượt người tham gia"; a group's label alone). Never NULL. */
+	const char *text;
+	const char *right; /* PHL_CLOSING: the right column; else "" */
+	/* PHL_ROW only ("" elsewhere): */
+	const char *tt;    /* the group's number ("5") on a group row, else "" */
+	const char *value; /* Kết quả as shown: "7.734.567 bài", "Có", a text, or "" */
+	const char *unit;  /* what a number counts, shown after it ("bài"), or "" */
+	const char *note;  /* Ghi chú: the unit's note on this value, or "" */
+	int64_t num;       /* numeric = 1: the number value shows (XLSX writes a number) */
+	unsigned char numeric;
+	unsigned char bold;   /* a group row */
+	unsigned char indent; /* 0..2 steps */
+	unsigned char span;   /* a text answer without a note: Kết quả and Ghi chú joined */
+	unsigned char marker_len; /* text's first bytes that are the form's marker ("- ") */
+} phl_line_t;
+
+typedef struct phl_layout {
+	phl_line_t *lines;
+	size_t n;
+} phl_layout_t;
+
+/* The table's header cells. */
+extern const char *const phuluc_headers[4];
+
+/* Lays p out into out, every string in a (lives as long as a). */
+void phuluc_layout(const phuluc_t *p, arena_t *a, phl_layout_t *out /* OUT */);
 
 /* Append the XLSX bytes to out. -1 with a Vietnamese err on failure. */
 int phuluc_write_xlsx(const phuluc_t *p, buf_t *out, char *err, size_t errlen);

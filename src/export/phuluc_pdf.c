@@ -1,7 +1,7 @@
-/* The compiled results form (Phụ lục of seed 003) as PDF, laid out like the XLSX of
- * phuluc.c and the paper original: title block, narrative sections as flowing paragraphs,
- * the table STT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú with its header row
- * repeated at the top of every page it continues on, the signature footer, and "Trang n/N"
+/* The compiled results form (seed 003's báo cáo form) as PDF: the lines of phuluc_layout
+ * (phuluc.c) drawn in order -- Số and date lines, title, narrative sections as flowing
+ * paragraphs, the table TT | Nội dung hoạt động | Kết quả, Số lượng | Ghi chú with its header
+ * row repeated at the top of every page it continues on, the closing row -- and "Trang n/N"
  * at the foot of each page. cairo's PDF surface and pango, with the font of the documents'
  * renderer (src/docs/render_pdf.c). Two passes: the first only counts the pages. */
 #include "export/phuluc.h"
@@ -37,8 +37,6 @@
 
 /* Column widths in mm; they sum to the text width (210 - 25 - 15). */
 static const double col_mm[NCOLS] = {12.0, 100.0, 32.0, 26.0};
-static const char *const col_head[NCOLS] = {"STT", "Nội dung hoạt động", "Kết quả, Số lượng",
-                                            "Ghi chú"};
 
 typedef struct style {
 	double size;
@@ -229,150 +227,35 @@ table_header(pp_t *pp)
 {
 	cell_t c[NCOLS];
 	for (int k = 0; k < NCOLS; k++)
-		c[k] = (cell_t){col_head[k], &S_TH, 0};
+		c[k] = (cell_t){phuluc_headers[k], &S_TH, 0};
 	int saved = pp->in_table;
 	pp->in_table = 0; /* the header never calls for another header */
 	table_row(pp, c, 0);
 	pp->in_table = saved;
 }
 
-static int
-has_value(const phuluc_t *p, int col)
-{
-	return col >= 0 && (size_t)col < p->tpl->ncols && p->num && p->has && p->has[col];
-}
-
-static const char *
-text_value(const phuluc_t *p, int tcol)
-{
-	if (tcol < 0 || (size_t)tcol >= p->tpl->ntexts || !p->text || !p->text[tcol])
-		return "";
-	return p->text[tcol];
-}
-
-/* One table line for item it, as the XLSX writes it (prev: the item above, or NULL). */
+/* One table row of the layout. */
 static void
-table_item(pp_t *pp, const tpl_item_t *it, const tpl_item_t *prev)
+table_line(pp_t *pp, const phl_line_t *ln)
 {
-	const phuluc_t *p = pp->p;
-	buf_t label = BUF_INIT, value = BUF_INIT;
-	cell_t c[NCOLS] = {
-	        {"", &S_CENTER, 0}, {"", &S_BODY, 0}, {"", &S_NUM, 0}, {"", &S_CENTER, 0}};
-	int group = phuluc_is_group_line(it);
-	const char *l0 = it->label ? it->label : "";
-	if (group) {
-		c[0].text = it->number ? it->number : "";
-		buf_puts(&label, l0);
-		c[1].st = &S_BOLD;
-	} else {
-		const char *marker;
-		size_t indent;
-		phuluc_subline(it, prev, &marker, &indent);
-		if (l0[0] != '-' && l0[0] != '+')
-			buf_puts(&label, marker);
-		buf_puts(&label, l0);
-		c[1].indent = (double)indent * INDENT_MM * MM;
-	}
-	const char *measure = phuluc_measure(p, it);
-	if (measure[0])
-		buf_printf(&label, " (%s)", measure);
-	c[1].text = buf_cstr(&label);
-	int span = 0;
-	const char *note = phuluc_note(p, it);
-	if (it->heading || it->type == TPL_PHOTOS) {
-		/* a group heading: nothing to its right */
-	} else if (it->type == TPL_TEXT) {
-		c[2] = (cell_t){text_value(p, it->tcol), &S_BODY, 0};
-		if (note[0]) /* the text, and its note beside it */
-			c[3].text = note;
-		else
-			span = 1;
-	} else {
-		if (!has_value(p, it->col)) {
-			/* blank: nothing reported */
-		} else if (it->type == TPL_BOOL && p->nreports <= 1) {
-			buf_puts(&value, p->num[it->col] ? "Có" : "Không");
-			c[2].st = &S_CENTER;
-		} else {
-			text_format_int(p->num[it->col], &value);
-		}
-		c[2].text = buf_cstr(&value);
-		c[3].text = note;
-	}
-	table_row(pp, c, span);
-	buf_free(&label);
-	buf_free(&value);
-}
-
-static void
-table_section(pp_t *pp, const tpl_section_t *sec)
-{
-	if (sec->nitems == 0)
-		return;
-	table_header(pp);
-	pp->in_table = 1;
-	for (size_t i = 0; i < sec->nitems; i++)
-		table_item(pp, &sec->items[i], i ? &sec->items[i - 1] : NULL);
-	pp->in_table = 0;
-	pp->y += BODY_PT * 0.5;
-}
-
-/* ---- the rest of the form ---- */
-
-static void
-narrative_section(pp_t *pp, const tpl_section_t *sec)
-{
-	const phuluc_t *p = pp->p;
-	buf_t line = BUF_INIT;
-	for (size_t i = 0; i < sec->nitems; i++) {
-		const tpl_item_t *it = &sec->items[i];
-		const char *label = it->label ? it->label : "";
-		int own_label = sec->nitems > 1 && label[0] &&
-		                (!sec->title || strcmp(label, sec->title) != 0);
-		buf_reset(&line);
-		switch (it->type) {
-		case TPL_TEXT:
-			if (own_label)
-				flow(pp, label, &S_ITALIC, 0);
-			flow(pp, text_value(p, it->tcol), &S_BODY, 0);
-			break;
-		case TPL_PHOTOS: break;
-		default:
-			/* a figure among the text: "Số trung tâm: 12 trung tâm" */
-			buf_puts(&line, label);
-			buf_puts(&line, ": ");
-			if (!has_value(p, it->col))
-				;
-			else if (it->type == TPL_BOOL && p->nreports <= 1)
-				buf_puts(&line, p->num[it->col] ? "Có" : "Không");
-			else {
-				text_format_int(p->num[it->col], &line);
-				if (it->unit && it->unit[0])
-					buf_printf(&line, " %s", it->unit);
-			}
-			flow(pp, buf_cstr(&line), &S_BODY, 0);
-			break;
-		}
-		const char *note = phuluc_note(p, it);
-		if (note[0] && it->type != TPL_PHOTOS) {
-			buf_reset(&line);
-			buf_printf(&line, "Ghi chú: %s", note);
-			flow(pp, buf_cstr(&line), &S_ITALIC, 0);
-		}
-	}
-	if (sec->nitems == 0)
-		flow(pp, "", &S_BODY, 0);
-	buf_free(&line);
-	pp->y += BODY_PT * 0.5;
+	cell_t c[NCOLS] = {{ln->tt, &S_CENTER, 0},
+	                   {ln->text, ln->bold ? &S_BOLD : &S_BODY, 0},
+	                   {ln->value, &S_NUM, 0},
+	                   {ln->note, &S_CENTER, 0}};
+	c[1].indent = (double)ln->indent * INDENT_MM * MM;
+	if (!ln->numeric)
+		c[2].st = !strcmp(ln->value, "Có") || !strcmp(ln->value, "Không") ? &S_CENTER
+		                                                                  : &S_BODY;
+	table_row(pp, c, ln->span);
 }
 
 /* "Nơi nhận:" on the left, the head of the unit signs on the right, on one line. */
 static void
-signature(pp_t *pp)
+signature(pp_t *pp, const phl_line_t *ln)
 {
 	double half = pp->width / 2;
-	PangoLayout *a = layout(pp, "Nơi nhận:", &S_ITALIC, half);
-	PangoLayout *b = layout(pp, "THỦ TRƯỞNG ĐƠN VỊ", &S_SIGN, half);
+	PangoLayout *a = layout(pp, ln->text, &S_ITALIC, half);
+	PangoLayout *b = layout(pp, ln->right, &S_SIGN, half);
 	double h = height_of(b);
 	pp->y += BODY_PT;
 	if (pp->y + h > pp->bottom + EPS)
@@ -384,45 +267,47 @@ signature(pp_t *pp)
 	g_object_unref(b);
 }
 
+/* The form: the lines of phuluc_layout, drawn in order. */
 static void
 form(pp_t *pp)
 {
-	const phuluc_t *p = pp->p;
-	const template_t *t = p->tpl;
-	buf_t line = BUF_INIT, up = BUF_INIT;
+	arena_t a = ARENA_INIT;
+	phl_layout_t lay;
+	phuluc_layout(pp->p, &a, &lay);
 	new_page(pp);
-	flow(pp, "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC", &S_TITLE, 0);
-	buf_puts(&line, "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI");
-	if (t->year > 0)
-		buf_printf(&line, " NĂM %d", t->year);
-	flow(pp, buf_cstr(&line), &S_TITLE, 0);
-	if (p->unit_name && p->unit_name[0]) {
-		buf_reset(&line);
-		buf_printf(&line, "Đơn vị: %s", p->unit_name);
-		flow(pp, buf_cstr(&line), &S_CENTER, 0);
+	for (size_t i = 0; i < lay.n; i++) {
+		const phl_line_t *ln = &lay.lines[i];
+		if (ln->kind == PHL_ROW && !pp->in_table) {
+			table_header(pp);
+			pp->in_table = 1;
+		} else if (ln->kind != PHL_ROW && pp->in_table) {
+			pp->in_table = 0;
+			pp->y += BODY_PT * 0.5;
+		}
+		switch (ln->kind) {
+		case PHL_NUMBER: flow(pp, ln->text, &S_BODY, 0); break;
+		case PHL_PLACE_DATE: flow(pp, ln->text, &S_RIGHT_ITALIC, 0); break;
+		case PHL_TITLE:
+			if (i > 0 && lay.lines[i - 1].kind != PHL_TITLE)
+				pp->y += BODY_PT * 0.5;
+			flow(pp, ln->text, &S_TITLE, 0);
+			break;
+		case PHL_CENTER: flow(pp, ln->text, &S_CENTER, 0); break;
+		case PHL_CENTER_ITALIC: flow(pp, ln->text, &S_CENTER_ITALIC, 0); break;
+		case PHL_HEADING:
+			if (i > 0 && lay.lines[i - 1].kind != PHL_HEADING)
+				pp->y += BODY_PT * 0.5;
+			flow(pp, ln->text, &S_BOLD, 0);
+			break;
+		case PHL_LABEL:
+		case PHL_NOTE: flow(pp, ln->text, &S_ITALIC, 0); break;
+		case PHL_TEXT: flow(pp, ln->text, &S_BODY, 0); break;
+		case PHL_ROW: table_line(pp, ln); break;
+		case PHL_CLOSING: signature(pp, ln); break;
+		}
 	}
-	if (p->place_date && p->place_date[0])
-		flow(pp, p->place_date, &S_RIGHT_ITALIC, 0);
-	if (p->scope_note && p->scope_note[0])
-		flow(pp, p->scope_note, &S_CENTER_ITALIC, 0);
-	pp->y += BODY_PT;
-	char parent[64] = "";
-	for (size_t i = 0; i < t->nsections; i++) {
-		const tpl_section_t *sec = &t->sections[i];
-		buf_reset(&line);
-		buf_reset(&up);
-		phuluc_section_heading(sec, parent, sizeof parent, &up, &line);
-		if (up.len)
-			flow(pp, buf_cstr(&up), &S_BOLD, 0);
-		flow(pp, buf_cstr(&line), &S_BOLD, 0);
-		if (sec->narrative)
-			narrative_section(pp, sec);
-		else
-			table_section(pp, sec);
-	}
-	signature(pp);
-	buf_free(&line);
-	buf_free(&up);
+	pp->in_table = 0;
+	arena_free(&a);
 }
 
 static void

@@ -322,27 +322,54 @@ static const char xlsx_workbook_rels[] =
         "Target=\"styles.xml\"/></Relationships>";
 
 /* Calibri 11 as libxlsxwriter's default, without its theme. The cells' styles (cellXfs):
- * s="1" bold (title, header), s="2" number "#,##0". */
+ * s="1" bold (title), s="2" a number shown 1.234.567 whatever the reader's regional
+ * settings (literal dots, not the locale's separator: "#,##0" shows 7,734,567 outside
+ * Vietnamese settings), s="3" the header (bold, wrapped, top), s="4" a number from 10^9. */
 static const char xlsx_styles[] =
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
         "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-        "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"#,##0\"/></numFmts>"
+        "<numFmts count=\"2\"><numFmt numFmtId=\"164\" "
+        "formatCode=\"[&gt;=1000000]#\\.###\\.##0;[&gt;=1000]#\\.##0;0\"/>"
+        "<numFmt numFmtId=\"165\" formatCode=\"[&gt;=1000000000000]#\\.###\\.###\\.###\\.##0;"
+        "#\\.###\\.###\\.##0\"/></numFmts>"
         "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/>"
         "</font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
         "</fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill>"
         "<patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border>"
         "<left/><right/><top/><bottom/><diagonal/></border></borders>"
         "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" "
-        "borderId=\"0\"/></cellStyleXfs><cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" "
+        "borderId=\"0\"/></cellStyleXfs><cellXfs count=\"5\"><xf numFmtId=\"0\" fontId=\"0\" "
         "fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" "
         "borderId=\"0\" xfId=\"0\" applyFont=\"1\"/><xf numFmtId=\"164\" fontId=\"0\" "
-        "fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs>"
+        "fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+        "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+        "applyFont=\"1\" applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/>"
+        "</xf><xf numFmtId=\"165\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+        "applyNumberFormat=\"1\"/></cellXfs>"
         "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/>"
         "</cellStyles></styleSheet>";
 
-static const char xlsx_sheet_tail[] =
-        "</sheetData><pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" "
-        "header=\"0.3\" footer=\"0.3\"/></worksheet>";
+/* Printing: A4 landscape, the columns across as few pages as keep the print at 75 % or
+ * more (fitToWidth, computed in sheet_rows; fitToHeight 0 = pages down as needed;
+ * sheetPr's fitToPage in the head), the title and header rows (and on a wide table the
+ * code and name columns) repeated on every page (the workbook's _xlnm.Print_Titles), page
+ * numbers at the foot. */
+static const char xlsx_sheet_tail_fmt[] =
+        "</sheetData><printOptions horizontalCentered=\"1\"/><pageMargins left=\"0.4\" "
+        "right=\"0.4\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"
+        "<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"%d\" "
+        "fitToHeight=\"0\"/><headerFooter><oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter>"
+        "</headerFooter></worksheet>";
+/* A4 landscape's width between those margins, in Excel's pixels at 96 dpi (276.7 mm), and
+ * the smallest print scale worth reading (11 pt Calibri at 8.25 pt). */
+#define XLSX_PAGE_PX 1046.0
+#define XLSX_MIN_SCALE 0.75
+
+/* A header wider than this many characters wraps onto more lines instead of widening its
+ * column (a template's labels run to 100 characters). */
+#define XLSX_HEAD_WIDTH 18
+/* From this many columns the first two stay in view when scrolling right. */
+#define XLSX_FREEZE_COLS_FROM 6
 
 /* The sheet being written: the table, where its rows come from, and the sheet's XML in
  * three parts: head (up to <sheetData>, with the widths), rows (in a temporary file), tail. */
@@ -358,8 +385,9 @@ typedef struct sheet {
 	int too_long;        /* a cell longer than Excel takes */
 	buf_t xml;           /* rows generated, not yet in the file */
 	buf_t tmp, scratch;  /* sheet_text's */
-	buf_t head;
-	FILE *rows; /* the <row> elements (an unlinked temporary file) */
+	buf_t head, tail;
+	int pages_wide; /* fitToWidth */
+	FILE *rows;     /* the <row> elements (an unlinked temporary file) */
 	uint64_t rows_len;
 	/* reading for libzip */
 	int part;   /* 0 head, 1 rows, 2 tail, 3 end */
@@ -433,8 +461,9 @@ put_xml_text(buf_t *b, const char *s)
 	buf_append(b, run, (size_t)(p - run));
 }
 
-/* A text cell (s already through sheet_text), bold or plain. Empty text is no cell, or a
- * bold blank (an empty header). Returns its width in characters. */
+/* A text cell (s already through sheet_text) in style `bold` (0 plain, 1 bold, 3 the
+ * header's). Empty text is no cell, or a styled blank (an empty header). Returns its width
+ * in characters. */
 static size_t
 put_text_cell(sheet_t *sh, const char *ref, int bold, const char *s)
 {
@@ -443,13 +472,13 @@ put_text_cell(sheet_t *sh, const char *ref, int bold, const char *s)
 		sh->too_long = 1;
 	if (n == 0) {
 		if (bold)
-			buf_printf(&sh->xml, "<c r=\"%s\" s=\"1\"/>", ref);
+			buf_printf(&sh->xml, "<c r=\"%s\" s=\"%d\"/>", ref, bold);
 		return 0;
 	}
 	PUT(&sh->xml, "<c r=\"");
 	buf_puts(&sh->xml, ref);
 	if (bold)
-		PUT(&sh->xml, "\" s=\"1\" t=\"inlineStr\"><is>");
+		buf_printf(&sh->xml, "\" s=\"%d\" t=\"inlineStr\"><is>", bold);
 	else
 		PUT(&sh->xml, "\" t=\"inlineStr\"><is>");
 	/* leading or trailing blanks are kept only with xml:space */
@@ -495,7 +524,10 @@ put_data_cell(sheet_t *sh, size_t c, const char *ref)
 #define COPY(src, n) (memcpy(p, (src), (n)), p += (n))
 	COPY("<c r=\"", sizeof "<c r=\"" - 1);
 	COPY(ref, rl);
-	COPY("\" s=\"2\"><v>", sizeof "\" s=\"2\"><v>" - 1);
+	if (v >= 1000000000 || v <= -1000000000)
+		COPY("\" s=\"4\"><v>", sizeof "\" s=\"4\"><v>" - 1);
+	else
+		COPY("\" s=\"2\"><v>", sizeof "\" s=\"2\"><v>" - 1);
 	COPY(d, len);
 	COPY("</v></c>", sizeof "</v></c>" - 1);
 #undef COPY
@@ -516,6 +548,18 @@ gen_row(sheet_t *sh, size_t i)
 	const char *rn = int_text((int64_t)k + 1, num, &len);
 	PUT(&sh->xml, "<row r=\"");
 	buf_append(&sh->xml, rn, len);
+	if (k == sh->hrow && k > 0) {
+		/* the header wraps: as tall as its longest title needs at the narrowest width
+		 * its column can have */
+		size_t lines = 1;
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t ch = utf8_chars(t->header[c] ? t->header[c] : "");
+			size_t l = (ch + XLSX_HEAD_WIDTH - 1) / XLSX_HEAD_WIDTH;
+			if (l > lines)
+				lines = l;
+		}
+		buf_printf(&sh->xml, "\" ht=\"%zu\" customHeight=\"1", lines * 15);
+	}
 	PUT(&sh->xml, "\">");
 	if (k < sh->hrow) { /* the title, in bold in the first column */
 		snprintf(ref, sizeof ref, "A%s", rn);
@@ -525,7 +569,9 @@ gen_row(sheet_t *sh, size_t i)
 			snprintf(ref, sizeof ref, "%s%s", sh->col[c], rn);
 			const char *s = sheet_text(t->header[c] ? t->header[c] : "", &sh->tmp,
 			                           &sh->scratch);
-			size_t w = put_text_cell(sh, ref, 1, s);
+			size_t w = put_text_cell(sh, ref, 3, s);
+			if (w > XLSX_HEAD_WIDTH)
+				w = XLSX_HEAD_WIDTH;
 			if (w > sh->width[c])
 				sh->width[c] = w;
 		}
@@ -571,6 +617,7 @@ sheet_free(sheet_t *sh)
 	buf_free(&sh->tmp);
 	buf_free(&sh->scratch);
 	buf_free(&sh->head);
+	buf_free(&sh->tail);
 	if (sh->rows)
 		fclose(sh->rows);
 	zip_error_fini(&sh->error);
@@ -601,17 +648,43 @@ sheet_rows(sheet_t *sh)
 	size_t last = sh->hrow + 1 + t->nrows; /* 1-based */
 	PUT(h, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 	       "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-	       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">");
+	       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	       "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
 	buf_printf(h, "<dimension ref=\"A1:%s%zu\"/>", t->ncols ? sh->col[t->ncols - 1] : "A",
 	           last);
-	/* the frozen pane: everything down to the header stays in view */
-	buf_printf(
-	        h,
-	        "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane "
-	        "ySplit=\"%zu\" topLeftCell=\"A%zu\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-	        "<selection pane=\"bottomLeft\"/></sheetView></sheetViews>"
-	        "<sheetFormatPr defaultRowHeight=\"15\"/>",
-	        sh->hrow + 1, sh->hrow + 2);
+	/* the frozen panes: everything down to the header stays in view, and on a wide table
+	 * (a unit's matrix) the first two columns (code and name) too */
+	if (t->ncols > XLSX_FREEZE_COLS_FROM)
+		buf_printf(h,
+		           "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane "
+		           "xSplit=\"2\" ySplit=\"%zu\" topLeftCell=\"C%zu\" "
+		           "activePane=\"bottomRight\" state=\"frozen\"/><selection "
+		           "pane=\"topRight\"/><selection pane=\"bottomLeft\"/><selection "
+		           "pane=\"bottomRight\"/></sheetView></sheetViews>"
+		           "<sheetFormatPr defaultRowHeight=\"15\"/>",
+		           sh->hrow + 1, sh->hrow + 2);
+	else
+		buf_printf(h,
+		           "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane "
+		           "ySplit=\"%zu\" topLeftCell=\"A%zu\" activePane=\"bottomLeft\" "
+		           "state=\"frozen\"/><selection pane=\"bottomLeft\"/></sheetView>"
+		           "</sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>",
+		           sh->hrow + 1, sh->hrow + 2);
+	/* pages across: the columns after the repeated ones, on pages that each hold
+	 * XLSX_PAGE_PX / XLSX_MIN_SCALE pixels of sheet less the repeated columns */
+	double px = 0, fixed = 0;
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t w = sh->width[c] + 2 > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : sh->width[c] + 2;
+		px += (double)w * 7 + 5;
+		if (t->ncols > XLSX_FREEZE_COLS_FROM && c < 2)
+			fixed += (double)w * 7 + 5;
+	}
+	double per_page = XLSX_PAGE_PX / XLSX_MIN_SCALE - fixed;
+	sh->pages_wide = 1;
+	if (px > XLSX_PAGE_PX / XLSX_MIN_SCALE && per_page > 0)
+		sh->pages_wide = (int)((px - fixed + per_page - 1) / per_page);
+	buf_reset(&sh->tail);
+	buf_printf(&sh->tail, xlsx_sheet_tail_fmt, sh->pages_wide);
 	if (t->ncols) {
 		PUT(h, "<cols>");
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -670,8 +743,8 @@ sheet_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 					return -1;
 				}
 			} else {
-				k = take(xlsx_sheet_tail, sizeof xlsx_sheet_tail - 1, &sh->off,
-				         d + done, want - done);
+				k = take(sh->tail.data, sh->tail.len, &sh->off, d + done,
+				         want - done);
 			}
 			if (k == 0) {
 				sh->part++;
@@ -689,7 +762,7 @@ sheet_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		/* the size up front keeps the entry a plain (not ZIP64) one */
 		zip_stat_init(st);
 		st->valid = ZIP_STAT_SIZE;
-		st->size = sh->head.len + sh->rows_len + (sizeof xlsx_sheet_tail - 1);
+		st->size = sh->head.len + sh->rows_len + sh->tail.len;
 		return sizeof *st;
 	}
 	case ZIP_SOURCE_ERROR: return zip_error_to_data(&sh->error, data, len);
@@ -796,7 +869,26 @@ sheet_zip(sheet_t *sh, const char *path)
 	         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
 	         "relationships\"><bookViews><workbookView/></bookViews><sheets><sheet name=\"");
 	put_xml_text(&wb, name);
-	buf_puts(&wb, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+	buf_puts(&wb, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets>");
+	/* the rows down to the header printed at the top of every page */
+	buf_puts(&wb, "<definedNames><definedName name=\"_xlnm.Print_Titles\" "
+	              "localSheetId=\"0\">");
+	buf_t quoted = BUF_INIT, ref = BUF_INIT; /* a quote inside a sheet name is doubled */
+	buf_putc(&quoted, '\'');
+	for (const char *q = name; *q; q++) {
+		if (*q == '\'')
+			buf_putc(&quoted, '\'');
+		buf_putc(&quoted, *q);
+	}
+	buf_puts(&quoted, "'!");
+	/* a wide table printed over several pages across: its code and name on each */
+	if (sh->t->ncols > XLSX_FREEZE_COLS_FROM && sh->pages_wide > 1)
+		buf_printf(&ref, "%s$A:$B,", buf_cstr(&quoted));
+	buf_printf(&ref, "%s$1:$%zu", buf_cstr(&quoted), sh->hrow + 1);
+	put_xml_text(&wb, buf_cstr(&ref));
+	buf_free(&quoted);
+	buf_free(&ref);
+	buf_puts(&wb, "</definedName></definedNames></workbook>");
 	zip_source_t *src = NULL;
 	zip_int64_t si;
 	int ok = zip_add_mem(za, "[Content_Types].xml", xlsx_content_types,

@@ -160,6 +160,8 @@ static docr_annex_t annex = {
         &table,
         annex_after,
         sizeof annex_after / sizeof annex_after[0],
+        NULL,
+        0,
 };
 
 static docr_t doc = {

@@ -166,7 +166,8 @@ static tpl_section_t sections[] = {
 };
 static const template_t tpl = {
         .code = "phuluc-2022",
-        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ",
+        .name = "Báo cáo tổng hợp số liệu kết quả tổ chức Tuần lễ hưởng ứng học tập suốt đời năm "
+                "2022",
         .year = 2022,
         .sections = sections,
         .nsections = sizeof sections / sizeof *sections,
@@ -321,93 +322,144 @@ test_layout(void **state)
 	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
 
 	/* title block, rows 1-5, then a blank row */
-	assert_cell_text(sheet, sst, "A1", "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC");
-	assert_cell_text(sheet, sst, "A2", "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022");
-	assert_cell_text(sheet, sst, "A3", "Đơn vị: Quận Hải An");
-	assert_cell_text(sheet, sst, "A4", "Hải An, ngày 10 tháng 10 năm 2022");
-	assert_cell_text(sheet, sst, "A5", "Tổng hợp 4 báo cáo đã nộp");
+	/* seed 003's order: the number line, the place and date, the two-line title */
+	assert_cell_text(sheet, sst, "A1", "Số: …/BC-…");
+	assert_cell_text(sheet, sst, "A2", "Hải An, ngày 10 tháng 10 năm 2022");
+	assert_cell_text(sheet, sst, "A3", "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC");
+	assert_cell_text(sheet, sst, "A4", "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022");
+	assert_cell_text(sheet, sst, "A5", "Đơn vị: Quận Hải An");
+	assert_cell_text(sheet, sst, "A6", "Tổng hợp 4 báo cáo đã nộp");
 	/* I and its text */
-	assert_cell_text(sheet, sst, "A7", "I. Công tác chỉ đạo");
-	assert_cell_text(sheet, sst, "A8",
+	assert_cell_text(sheet, sst, "A8", "I. Công tác chỉ đạo");
+	assert_cell_text(sheet, sst, "A9",
 	                 "UBND quận ban hành Kế hoạch số 112/KH-UBND ngày 15/9/2022.\nCác "
 	                 "phường triển khai đồng loạt.");
 	/* II, II.1 and the table header */
-	assert_cell_text(sheet, sst, "A9", "II. Kết quả cụ thể");
-	assert_cell_text(sheet, sst, "A10",
+	assert_cell_text(sheet, sst, "A10", "II. Kết quả cụ thể");
+	assert_cell_text(sheet, sst, "A11",
 	                 "1. Các kết quả theo từng hoạt động đã được thực hiện nhằm hưởng ứng "
 	                 "Tuần lễ");
-	assert_cell_text(sheet, sst, "A11", "STT");
-	assert_cell_text(sheet, sst, "B11", "Nội dung hoạt động");
-	assert_cell_text(sheet, sst, "C11", "Kết quả, Số lượng");
-	assert_cell_text(sheet, sst, "D11", "Ghi chú");
+	assert_cell_text(sheet, sst, "A12", "TT");
+	assert_cell_text(sheet, sst, "B12", "Nội dung hoạt động");
+	assert_cell_text(sheet, sst, "C12", "Kết quả, Số lượng");
+	assert_cell_text(sheet, sst, "D12", "Ghi chú");
 	/* item 1: yes/no */
-	assert_cell_text(sheet, sst, "A12", "1");
-	assert_cell_text(sheet, sst, "B12", "Kế hoạch tổ chức tuần lễ HTSD");
-	assert_cell_text(sheet, sst, "C12", "Có");
-	assert_cell_text(sheet, sst, "D12", "Kế hoạch số 112/KH-UBND ngày 15/9/2022");
+	assert_cell_text(sheet, sst, "A13", "1");
+	assert_cell_text(sheet, sst, "B13", "Kế hoạch tổ chức tuần lễ HTSD");
+	assert_cell_text(sheet, sst, "C13", "Có");
+	assert_cell_text(sheet, sst, "D13", "Kế hoạch số 112/KH-UBND ngày 15/9/2022");
 	/* heading 2 and its sub-lines */
-	assert_cell_text(sheet, sst, "A13", "2");
-	assert_cell_text(sheet, sst, "B13", "Các phương tiện thông tin về chuyển đổi số");
-	char *c = cell_at(sheet, "C13");
+	assert_cell_text(sheet, sst, "A14", "2");
+	assert_cell_text(sheet, sst, "B14", "Các phương tiện thông tin về chuyển đổi số");
+	char *c = cell_at(sheet, "C14");
 	assert_non_null(c); /* bordered blank */
 	assert_null(strstr(c, "<v>"));
 	free(c);
-	/* the unit of measure beside the label, Ghi chú the unit's own note */
-	assert_cell_text(sheet, sst, "B14", "- Số bài viết trên các báo (bài)");
-	c = cell_at(sheet, "C14");
+	/* the label as the seed has it, Ghi chú the unit's own note on the value, the unit of
+	 * measure in the number's format ("1.234 bài") */
+	assert_cell_text(sheet, sst, "B15", "- Số bài viết trên các báo");
+	c = cell_at(sheet, "C15");
 	assert_non_null(c);
 	assert_non_null(strstr(c, "<v>1234</v>"));
 	assert_null(strstr(c, "t=\"s\"")); /* a number, shown 1.234 by the format */
 	free(c);
 	/* (shared strings are read as stored: XML-escaped) */
-	assert_cell_text(sheet, sst, "D14",
+	assert_cell_text(sheet, sst, "D15",
 	                 "Báo Hải Phòng: 3 số; \"An ninh\" &lt;2 số&gt; &amp; 1 số khác");
-	assert_cell_text(sheet, sst, "B15", "- Số tin, phóng sự phát trên đài truyền hình (tin)");
-	assert_null(cell_text(sheet, sst, "D15")); /* no note: blank */
-	c = cell_at(sheet, "C15");                 /* no value: blank, not 0 */
+	assert_cell_text(sheet, sst, "B16", "- Số tin, phóng sự phát trên đài truyền hình");
+	assert_null(cell_text(sheet, sst, "D16")); /* no note: blank */
+	c = cell_at(sheet, "C16");                 /* no value: blank, not 0 */
 	assert_non_null(c);
 	assert_null(strstr(c, "<v>"));
 	free(c);
 	/* heading 5: "+ classes" then "- participants" as in the original */
-	assert_cell_text(sheet, sst, "A16", "5");
-	assert_cell_text(sheet, sst, "B17",
-	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học (lớp)");
-	assert_null(cell_text(sheet, sst, "D17"));
-	assert_cell_text(sheet, sst, "B18", "- Số lượt người tham gia (lượt)");
-	c = cell_at(sheet, "C18");
+	assert_cell_text(sheet, sst, "A17", "5");
+	assert_cell_text(sheet, sst, "B18",
+	                 "+ Số lớp bồi dưỡng nâng cao trình độ ngoại ngữ, tin học");
+	assert_null(cell_text(sheet, sst, "D18"));
+	assert_cell_text(sheet, sst, "B19", "- Số lượt người tham gia");
+	c = cell_at(sheet, "C19");
 	assert_non_null(strstr(c, "<v>345</v>"));
 	free(c);
 	/* money */
-	assert_cell_text(sheet, sst, "B20", "- Tổng kinh phí khen thưởng (đồng)");
-	c = cell_at(sheet, "C20");
+	assert_cell_text(sheet, sst, "B21", "- Tổng kinh phí khen thưởng");
+	c = cell_at(sheet, "C21");
 	assert_non_null(strstr(c, "<v>25000000</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "D20", "Trích từ quỹ khuyến học của quận");
+	assert_cell_text(sheet, sst, "D21", "Trích từ quỹ khuyến học của quận");
 	/* II.2 with a formula-looking text, neutralised; III empty */
-	assert_cell_text(sheet, sst, "A21", "2. Những thuận lợi và khó khăn.");
-	assert_cell_text(sheet, sst, "A22", "'=HYPERLINK(\"http://x\")");
-	assert_cell_text(sheet, sst, "A23", "III. Kế hoạch tiếp theo");
+	assert_cell_text(sheet, sst, "A22", "2. Những thuận lợi và khó khăn.");
+	assert_cell_text(sheet, sst, "A23", "'=HYPERLINK(\"http://x\")");
+	assert_cell_text(sheet, sst, "A24", "III. Kế hoạch tiếp theo");
 	/* a narrative's note: a line after its (empty) text */
-	assert_cell_text(sheet, sst, "A25", "Ghi chú: Chưa thống nhất với các phường");
+	assert_cell_text(sheet, sst, "A26", "Ghi chú: Chưa thống nhất với các phường");
 	/* footer after a blank line */
-	assert_cell_text(sheet, sst, "A27", "Nơi nhận:");
-	assert_cell_text(sheet, sst, "C27", "THỦ TRƯỞNG ĐƠN VỊ");
+	assert_cell_text(sheet, sst, "A28", "Nơi nhận:");
+	assert_cell_text(sheet, sst, "C28", "THỦ TRƯỞNG ĐƠN VỊ");
 	assert_null(strstr(sst, ">=HYPERLINK"));
 
 	/* layout: merged rows, column widths, A4 portrait one page wide */
 	assert_non_null(strstr(sheet, "<mergeCell ref=\"A1:D1\"/>"));
-	assert_non_null(strstr(sheet, "<mergeCell ref=\"A8:D8\"/>"));
-	assert_non_null(strstr(sheet, "<mergeCell ref=\"C27:D27\"/>"));
-	assert_non_null(strstr(sheet, "width=\"60."));
+	assert_non_null(strstr(sheet, "<mergeCell ref=\"A9:D9\"/>"));
+	assert_non_null(strstr(sheet, "<mergeCell ref=\"C28:D28\"/>"));
 	assert_non_null(strstr(sheet, "paperSize=\"9\""));
 	assert_non_null(strstr(sheet, "orientation=\"portrait\""));
-	assert_non_null(strstr(sheet, "fitToPage=\"1\""));
+	/* one page wide, pages down as needed; the effective scale of fit-to-width keeps the
+	 * 12 pt text at 11 pt or more: computed from the columns' width, in the default font
+	 * Calibri (Excel's w * 7 + 5 px at 96 dpi: 100 %, nothing shrinks) and in DejaVu Sans,
+	 * what LibreOffice uses without Calibri or Carlito (9.33 px a character) */
+	assert_non_null(strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>"));
+	assert_non_null(strstr(sheet, "fitToHeight=\"0\""));
+	const char *fw = strstr(sheet, "fitToWidth=\"");
+	assert_true(fw == NULL || atoi(fw + 12) == 1); /* 1 is the default */
+	double chars = 0;
+	int ncols = 0;
+	for (const char *q = strstr(sheet, "<col "); q; q = strstr(q + 1, "<col ")) {
+		const char *w = strstr(q, "width=\"");
+		int lo = atoi(strstr(q, "min=\"") + 5), hi = atoi(strstr(q, "max=\"") + 5);
+		/* stored as (w * 7 + 5) / 7: the width a person gave, plus the padding */
+		chars += (hi - lo + 1) * (atof(w + 7) - 5.0 / 7);
+		ncols += hi - lo + 1;
+	}
+	assert_int_equal(ncols, 4);
+	double printable_px = (210 - 2 * 12.7) / 25.4 * 96;
+	double calibri = chars * 7 + 5 * ncols, dejavu = chars * 28.0 / 3 + 5 * ncols;
+	double s1 = printable_px / calibri, s2 = printable_px / dejavu;
+	if (s1 > 1)
+		s1 = 1;
+	if (s2 > 1)
+		s2 = 1;
+	if (12 * s1 < 12 || 12 * s2 < 11)
+		fail_msg("12 pt prints at %.1f pt (Calibri) / %.1f pt (DejaVu Sans)", 12 * s1,
+		         12 * s2);
+	assert_non_null(strstr(sheet, "<pageMargins left=\"0.5\" right=\"0.5\""));
+	/* the fonts are 12 pt (13 pt the title): nothing under 11 pt prints */
+	char *st = zip_member(path, "xl/styles.xml");
+	for (const char *q = strstr(st, "<sz val=\""); q; q = strstr(q + 1, "<sz val=\"")) {
+		int pt = atoi(q + 9);
+		/* libxlsxwriter's default font (11 pt Calibri) stays for unstyled cells */
+		assert_true(pt >= 11);
+	}
+	free(st);
+	/* the table's header row repeats on every page */
+	char *wbx = zip_member(path, "xl/workbook.xml");
+	if (!strstr(wbx, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+	                 "'Phụ lục'!$12:$12</definedName>"))
+		fail_msg("no print titles: %s", wbx);
+	free(wbx);
 	free(sheet);
 	free(sst);
 
 	char *styles = zip_member(path, "xl/styles.xml");
-	/* "#,##0" is Excel's built-in format 3 */
-	assert_non_null(strstr(styles, "formatCode=\"#,##0\"") || strstr(styles, "numFmtId=\"3\""));
+	/* 1.234 bài with literal dots whatever the reader's regional settings: never "#,##0"
+	 * (7,734,567 outside Vietnamese settings, Excel's built-in format 3) */
+	assert_null(strstr(styles, "#,##0"));
+	assert_null(strstr(styles, "numFmtId=\"3\""));
+	assert_non_null(strstr(styles, "formatCode=\"[&gt;=1000000]#\\.###\\.##0&quot; "
+	                               "bài&quot;;[&gt;=1000]#\\.##0&quot; bài&quot;;0&quot; "
+	                               "bài&quot;\""));
+	assert_non_null(strstr(styles, "formatCode=\"[&gt;=1000000]#\\.###\\.##0&quot; "
+	                               "đồng&quot;;"));
 	assert_non_null(strstr(styles, "<b/>"));
 	assert_non_null(strstr(styles, "<i/>"));
 	assert_non_null(strstr(styles, "Times New Roman"));
@@ -450,21 +502,24 @@ test_compiled_and_odd_text(void **state)
 	char *sst = zip_member(path, "xl/sharedStrings.xml");
 	char *sheet = zip_member(path, "xl/worksheets/sheet1.xml");
 
-	/* no place/date, no scope note: I follows the unit line and a blank row */
-	assert_cell_text(sheet, sst, "A3", "Đơn vị: Quận Hải An");
-	assert_cell_text(sheet, sst, "A5", "I. Công tác chỉ đạo");
-	assert_cell_text(sheet, sst, "A6", "bad \xEF\xBF\xBD utf8\nhai");
-	/* table header at row 9, item 1 at row 10: 3 units said yes */
-	assert_cell_text(sheet, sst, "A9", "STT");
-	char *c = cell_at(sheet, "C10");
+	/* no number, place or date given: the blank form's; no scope note: I follows the
+	 * unit line and a blank row */
+	assert_cell_text(sheet, sst, "A1", "Số: …/BC-…");
+	assert_cell_text(sheet, sst, "A2", "……, ngày … tháng … năm 2022");
+	assert_cell_text(sheet, sst, "A5", "Đơn vị: Quận Hải An");
+	assert_cell_text(sheet, sst, "A7", "I. Công tác chỉ đạo");
+	assert_cell_text(sheet, sst, "A8", "bad \xEF\xBF\xBD utf8\nhai");
+	/* table header at row 11, item 1 at row 12: 3 units said yes */
+	assert_cell_text(sheet, sst, "A11", "TT");
+	char *c = cell_at(sheet, "C12");
 	assert_non_null(strstr(c, "<v>3</v>"));
 	free(c);
-	assert_cell_text(sheet, sst, "B10", "Kế hoạch tổ chức tuần lễ HTSD (đơn vị có)");
-	assert_null(cell_text(sheet, sst, "D10"));
+	assert_cell_text(sheet, sst, "B12", "Kế hoạch tổ chức tuần lễ HTSD");
+	assert_null(cell_text(sheet, sst, "D12")); /* Ghi chú: no note, never a unit */
 	/* beyond Excel's 15 digits: text in the Vietnamese format */
-	assert_cell_text(sheet, sst, "C12", "1.234.567.890.123.456.789");
+	assert_cell_text(sheet, sst, "C14", "1.234.567.890.123.456.789 bài");
 	/* 0 is a value, shown as 0 */
-	c = cell_at(sheet, "C13");
+	c = cell_at(sheet, "C15");
 	assert_non_null(strstr(c, "<v>0</v>"));
 	free(c);
 	/* 30 lines of II.2 make two rows of 24 and 6 lines, each neutralised */
@@ -519,6 +574,101 @@ test_errors(void **state)
 
 /* The default template, as shipped: every label lands in the table, the money item gets its
  * unit, and each section heading reads as in seed 003. */
+/* The layout itself (phuluc_layout), the description all four renderers draw: seed 003's
+ * order of lines on the default template, markers by the item codes, Ghi chú per value. */
+static void
+test_layout_lines(void **state)
+{
+	(void)state;
+	char *json;
+	size_t len;
+	char err[512] = "";
+	if (file_read_all(TEST_SOURCE_DIR "/data/templates/phuluc-2022.json", 1 << 20, &json, &len,
+	                  err, sizeof err) != 0)
+		fail_msg("read template: %s", err);
+	template_t *t = NULL;
+	if (template_from_json(json, len, &t, err, sizeof err) != 0)
+		fail_msg("template_from_json: %s", err);
+	free(json);
+	int64_t *vals = calloc(t->ncols, sizeof *vals);
+	unsigned char *flags = calloc(t->ncols, 1);
+	size_t nitems = 0;
+	for (size_t s = 0; s < t->nsections; s++)
+		nitems += t->sections[s].nitems;
+	const char **notes = calloc(nitems, sizeof *notes);
+	assert_true(vals && flags && notes);
+	const tpl_item_t *bao = template_item(t, "2.bao");
+	vals[bao->col] = 7734567;
+	flags[bao->col] = 1;
+	notes[3] = "Báo Hải Phòng"; /* items in document order: i.text, 1.ke_hoach, 2, 2.bao */
+	phuluc_t p = {.tpl = t,
+	              .num = vals,
+	              .has = flags,
+	              .note = notes,
+	              .nreports = 1,
+	              .number_line = "Số: 05/BC-UBND"};
+	arena_t a = ARENA_INIT;
+	phl_layout_t lay;
+	phuluc_layout(&p, &a, &lay);
+	static const struct {
+		phl_kind_t kind;
+		const char *text;
+	} head[] = {
+	        {PHL_NUMBER, "Số: 05/BC-UBND"},
+	        {PHL_PLACE_DATE, "……, ngày … tháng … năm 2022"},
+	        {PHL_TITLE, "BÁO CÁO TỔNG HỢP SỐ LIỆU KẾT QUẢ TỔ CHỨC"},
+	        {PHL_TITLE, "TUẦN LỄ HƯỞNG ỨNG HỌC TẬP SUỐT ĐỜI NĂM 2022"},
+	        {PHL_HEADING, "I. Công tác chỉ đạo"},
+	        {PHL_TEXT, ""},
+	        {PHL_HEADING, "II. Kết quả cụ thể"},
+	        {PHL_HEADING, "1. Các kết quả theo từng hoạt động đã được thực hiện nhằm hưởng "
+	                      "ứng Tuần lễ"},
+	        {PHL_ROW, "Kế hoạch tổ chức tuần lễ HTSD"},
+	        {PHL_ROW, "Các phương tiện thông tin về chuyển đổi số"},
+	        {PHL_ROW, "- Số bài viết trên các báo"},
+	};
+	assert_true(lay.n > sizeof head / sizeof *head);
+	for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
+		if (lay.lines[i].kind != head[i].kind || strcmp(lay.lines[i].text, head[i].text))
+			fail_msg("line %zu: %d \"%s\", want %d \"%s\"", i, lay.lines[i].kind,
+			         lay.lines[i].text, head[i].kind, head[i].text);
+	}
+	const phl_line_t *r = &lay.lines[10];
+	assert_string_equal(r->value, "7.734.567 bài");
+	assert_string_equal(r->unit, "bài");
+	assert_true(r->numeric && r->num == 7734567);
+	assert_string_equal(r->note, "Báo Hải Phòng");
+	assert_int_equal(r->marker_len, 2);
+	assert_false(r->bold);
+	assert_true(lay.lines[9].bold);
+	assert_string_equal(lay.lines[9].tt, "2");
+	/* "+" for each of the seven classes under 5, then "-" for its participants */
+	size_t plus = 0, rows = 0;
+	for (size_t i = 0; i < lay.n; i++) {
+		if (lay.lines[i].kind != PHL_ROW)
+			continue;
+		rows++;
+		if (!strncmp(lay.lines[i].text, "+ ", 2)) {
+			plus++;
+			assert_true(i + 1 < lay.n);
+			assert_int_equal(strncmp(lay.lines[i + 1].text, "- ", 2), 0);
+			assert_int_equal(lay.lines[i + 1].indent, 1);
+		}
+	}
+	assert_int_equal(plus, 7);
+	assert_int_equal(rows, 45);
+	const phl_line_t *last = &lay.lines[lay.n - 1];
+	assert_int_equal(last->kind, PHL_CLOSING);
+	assert_string_equal(last->text, "Nơi nhận:");
+	assert_string_equal(last->right, "THỦ TRƯỞNG ĐƠN VỊ");
+	assert_string_equal(lay.lines[lay.n - 3].text, "III. Kế hoạch tiếp theo");
+	arena_free(&a);
+	free(vals);
+	free(flags);
+	free(notes);
+	template_free(t);
+}
+
 static void
 test_default_template(void **state)
 {
@@ -560,9 +710,10 @@ test_default_template(void **state)
 	assert_non_null(strstr(sst, ">1. Các kết quả theo từng hoạt động đã được thực hiện nhằm "
 	                            "hưởng ứng Tuần lễ<"));
 	assert_non_null(strstr(sst, ">Các lớp bồi dưỡng đã tổ chức liên quan đến chuyển đổi số<"));
-	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn (lớp)<"));
-	assert_non_null(strstr(sst, ">- Số lượt người tham gia (lượt)<"));
-	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng (đồng)<"));
+	assert_non_null(strstr(sst, ">+ Số lớp dạy nghề cho lao động nông thôn<"));
+	assert_non_null(strstr(sst, ">- Số lượt người tham gia<"));
+	assert_non_null(strstr(sst, ">- Tổng kinh phí khen thưởng<"));
+	assert_null(strstr(sst, "(lớp)"));
 	assert_non_null(strstr(sst, ">2. Những thuận lợi và khó khăn<"));
 	assert_non_null(strstr(sst, ">III. Kế hoạch tiếp theo<"));
 	assert_non_null(strstr(sst, ">'- Nội dung thuyết minh.<"));
@@ -589,6 +740,7 @@ main(void)
 	        cmocka_unit_test(test_layout),
 	        cmocka_unit_test(test_compiled_and_odd_text),
 	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_layout_lines),
 	        cmocka_unit_test(test_default_template),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

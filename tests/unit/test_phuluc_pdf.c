@@ -162,6 +162,11 @@ test_district_form(void **state)
 	assert_null(strstr(txt, "1234567"));
 	assert_non_null(strstr(txt, "Phòng GD&ĐT"));
 	assert_non_null(strstr(txt, "II. Kết quả cụ thể"));
+	/* the form's Số and date lines (blank ones without a document), "+" class lines */
+	assert_non_null(strstr(txt, "Số: …/BC-…"));
+	assert_non_null(strstr(txt, "……, ngày … tháng … năm 2022"));
+	assert_non_null(strstr(txt, "+ Số lớp xóa mù chữ"));
+	assert_null(strstr(txt, "II.1"));
 	assert_non_null(strstr(txt, "THỦ TRƯỞNG ĐƠN VỊ"));
 	/* a compiled yes/no item counts the units that answered "có" */
 	assert_non_null(strstr(txt, "đơn vị có"));

@@ -491,7 +491,7 @@ test_hostile(void **state)
 	docr_para_t cl[] = {{DR_PARA, cr, 1}};
 	docr_cell_t cells[] = {{cl, 1}, {NULL, 0}};
 	docr_table_t table = {2, headers, widths, cells, 1};
-	docr_annex_t annex = {"Phụ lục <1>", "T & T", "", NULL, 0, &table, NULL, 0};
+	docr_annex_t annex = {"Phụ lục <1>", "T & T", "", NULL, 0, &table, NULL, 0, NULL, 0};
 	docr_t d = {
 	        .meta_title = evil,
 	        .meta_author = quotes,

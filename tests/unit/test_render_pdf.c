@@ -413,7 +413,7 @@ test_hostile_text(void **state)
 	const char *headers[] = {markup, "", "Cột ba"};
 	const double widths[] = {12, 100, 48};
 	docr_table_t tb = {3, headers, widths, cells, 2};
-	docr_annex_t annex = {markup, big.data, "", paras, 1, &tb, NULL, 0};
+	docr_annex_t annex = {markup, big.data, "", paras, 1, &tb, NULL, 0, NULL, 0};
 	const char *kg[] = {markup};
 	const char *nn[] = {markup, big.data};
 	const char *sl[] = {markup};

@@ -227,7 +227,7 @@ test_xlsx(void **state)
 	assert_non_null(strstr(c, "r=\"A1\" s=\"1\"")); /* bold */
 	free(c);
 	c = cell_element(sheet, ">Họ và tên<");
-	assert_non_null(strstr(c, "r=\"A3\" s=\"1\""));
+	assert_non_null(strstr(c, "r=\"A3\" s=\"3\"")); /* the header: bold, wrapped */
 	free(c);
 	c = cell_element(sheet, ">'=1+1<");
 	assert_non_null(strstr(c, "r=\"A5\" t=\"inlineStr\""));
@@ -258,13 +258,29 @@ test_xlsx(void **state)
 	free(sheet);
 
 	char *styles = zip_member(path, "xl/styles.xml");
-	assert_non_null(strstr(styles, "formatCode=\"#,##0\"") || strstr(styles, "numFmtId=\"3\""));
+	/* 1.234.567 with literal dots whatever the reader's regional settings, never the
+	 * locale's separator ("#,##0" shows 7,734,567 outside Vietnamese settings) */
+	assert_null(strstr(styles, "#,##0"));
+	assert_non_null(strstr(styles, "<numFmt numFmtId=\"164\" formatCode=\"[&gt;=1000000]"
+	                               "#\\.###\\.##0;[&gt;=1000]#\\.##0;0\"/>"));
 	assert_non_null(strstr(styles, "<b/>"));
 	free(styles);
 
 	char *wb = zip_member(path, "xl/workbook.xml");
 	assert_non_null(strstr(wb, "name=\"Danh sách- tài khoản-2024\""));
+	/* the title and header rows printed again at the top of every page */
+	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+	                           "'Danh sách- tài khoản-2024'!$1:$3</definedName>"));
 	free(wb);
+	/* printing: A4 landscape, one page wide, pages down as needed, numbered */
+	sheet = zip_member(path, "xl/worksheets/sheet1.xml");
+	assert_non_null(strstr(sheet, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"));
+	assert_non_null(strstr(sheet, "<pageSetup paperSize=\"9\" orientation=\"landscape\" "
+	                              "fitToWidth=\"1\" fitToHeight=\"0\"/>"));
+	assert_non_null(strstr(sheet, "<oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter>"));
+	/* the header row is as tall as its wrapped titles */
+	assert_non_null(strstr(sheet, "<row r=\"3\" ht=\"15\" customHeight=\"1\">"));
+	free(sheet);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(count_files(tmpdir), 0);
 }
@@ -307,7 +323,7 @@ test_xlsx_untitled_and_odd_text(void **state)
 	sheet = zip_member(path, "xl/worksheets/sheet1.xml");
 	assert_non_null(strstr(sheet, "<dimension ref=\"A1:B1\"/>"));
 	assert_non_null(strstr(sheet, "ySplit=\"1\""));
-	assert_non_null(strstr(sheet, "<sheetData><row r=\"1\"><c r=\"A1\" s=\"1\" "
+	assert_non_null(strstr(sheet, "<sheetData><row r=\"1\"><c r=\"A1\" s=\"3\" "
 	                              "t=\"inlineStr\"><is><t>'=A</t></is></c>"));
 	free(sheet);
 	unlink(path);
@@ -421,7 +437,7 @@ test_rows_xlsx(void **state)
 	assert_null(strstr(sheet, "r=\"C4\"")); /* TABLE_EMPTY */
 	assert_null(strstr(sheet, "r=\"C7\"")); /* NULL text */
 	/* an empty header cell is a bold blank */
-	assert_non_null(strstr(sheet, "<c r=\"C3\" s=\"1\"/>"));
+	assert_non_null(strstr(sheet, "<c r=\"C3\" s=\"3\"/>"));
 	/* width of -7 is 2, of 1.234.567 is 9, of the 16 digits as text 16 */
 	assert_non_null(strstr(sheet, "<col min=\"2\" max=\"2\" width=\"18.7109375\""));
 	free(sheet);
