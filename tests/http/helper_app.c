@@ -8,6 +8,8 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "domain/accounts.h"
+#include "domain/demo.h"
+#include "domain/demo_docs.h"
 
 int
 ha_demo_store(const char *dir, const char *name, char *db, size_t cap)
@@ -164,4 +166,15 @@ ha_user(app_t *app, const char *name, const char *unit, role_t role, const char 
 		abort();
 	}
 	return id;
+}
+
+int
+ha_demo_docs(app_t *app, int64_t *campaign)
+{
+	unit_tree_t *t = app_tree(app);
+	int rc = demo_campaign(app->store, t, TEST_SOURCE_DIR, campaign);
+	if (rc == 0)
+		rc = demo_documents(app->store, t, *campaign, TEST_SOURCE_DIR);
+	unit_tree_unref(t);
+	return rc < 0 ? -1 : 0;
 }

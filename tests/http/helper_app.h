@@ -14,6 +14,9 @@ int ha_demo_store(const char *dir, const char *name, char *db, size_t cap);
 /* Open the app on db and start the server on 127.0.0.1:0 (quiet, 2 threads). */
 int ha_serve(app_t *app, const char *db, http_server_t **srv /* OUT */,
              unsigned short *port /* OUT */);
+/* The demo campaign and its documents (demo_campaign, demo_documents) in the served app's
+ * store: the set-up of the document tests. campaign: the campaign's id. 0 or -1. */
+int ha_demo_docs(app_t *app, int64_t *campaign /* OUT */);
 /* Replace the sign-in throttles (per username, per IP) with ones allowing that many free
  * failures. */
 void ha_throttles(app_t *app, int per_user, int per_ip);

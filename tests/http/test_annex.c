@@ -577,12 +577,7 @@ setup(void **state)
 	    ha_serve(&app, db, &srv, &port) < 0)
 		return -1;
 	ha_throttles(&app, 1000, 1000);
-	unit_tree_t *t = app_tree(&app);
-	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign);
-	if (rc == 0)
-		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
-	unit_tree_unref(t);
-	if (rc < 0)
+	if (ha_demo_docs(&app, &campaign) < 0)
 		return -1;
 	ha_user(&app, "quantri.vn", "VN", ROLE_ADMIN, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
