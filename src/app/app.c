@@ -246,6 +246,8 @@ static const http_route_t routes[] = {
          page_doc_import_form},
         {HTTP_POST, "/units/:code/docs/import", "csrf", DOC_IMPORT_MAX, "unit:campaign.manage",
          page_doc_import},
+        {HTTP_GET, "/units/:code/docs/:did/import", "", 0, "unit:campaign.manage",
+         page_doc_import_review},
         {HTTP_POST, "/api/v1/units/:code/docs/import", "csrf", DOCX_MAX_FILE,
          "unit:campaign.manage", api_doc_import},
         {HTTP_GET, "/units/:code/docs/:did", "done", 0, "unit:unit.view", page_doc},

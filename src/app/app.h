@@ -415,6 +415,7 @@ int page_public_doc_file(http_req_t *req);
 /* a Word draft imported (src/app/doc_import_pages.c) */
 int page_doc_import_form(http_req_t *req);
 int page_doc_import(http_req_t *req);
+int page_doc_import_review(http_req_t *req);
 int api_doc_import(http_req_t *req);
 /* The documents section of unit i's page (tree index): "public", its published public
  * documents newest first (id, url, kind_name, number, subject, date), "has_public", and

@@ -1,9 +1,13 @@
 /* A Word draft imported into a document (docs/documents.md, "Nhập từ Word"): the upload
  * form, the multipart upload and its JSON twin. Thin: src/docs/import_docx.c reads the
  * file, the unit's defaults fill what the file lacks, doc_validate decides, and the draft
- * is stored through docs_save_draft like the document form's create. The answer is the
- * review page: what was recognised, and every paragraph that was not. */
+ * is stored through docs_save_draft like the document form's create. The review (what was
+ * recognised, and every paragraph that was not) is stored with the draft in the same
+ * transaction, and the upload answers with a redirect to it (GET
+ * /units/:code/docs/:did/import): reloading the page shows it again instead of making a
+ * second draft, and it can be opened later from the draft. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -148,9 +152,44 @@ review_json(http_req_t *req, const doc_t *d, const docx_result_t *r)
 /* Import bytes as a draft of unit i. On success 0 with *id, *version; otherwise the
  * status to answer (422 refused or invalid, 500) with *msg and *fields (field errors:
  * [{field, label?, message}]) set. */
+static json_t *review_json(http_req_t *req, const doc_t *d, const docx_result_t *r);
+
+/* The review page's list of paragraphs left over (u: a JSON array of strings, taken). */
+static void
+set_unrecognised(json_t *ctx, json_t *u)
+{
+	size_t n = json_array_size(u);
+	json_object_set_new(ctx, "unrecognised", u ? u : json_array());
+	json_object_set_new(ctx, "nunrecognised", json_integer((json_int_t)n));
+	json_object_set_new(ctx, "has_unrecognised", json_boolean(n > 0));
+}
+
 static int
-import_draft(http_req_t *req, int32_t i, const char *data, size_t len, docx_result_t *r,
-             json_t *filled, json_t *fields, const char **msg, int64_t *id, int64_t *version)
+issuer_of(const store_doc_t *s, void *p)
+{
+	*(int64_t *)p = s->issuer_unit_id;
+	return 0;
+}
+
+/* What the review page shows of an import, stored with its draft: the recognised fields
+ * (review_json), the file's name, the defaults filled in, the unrecognised paragraphs. */
+static char *
+stored_review(http_req_t *req, const doc_t *d, const docx_result_t *r, const char *filename,
+              json_t *filled)
+{
+	json_t *o = review_json(req, d, r);
+	json_object_set_new(o, "filename", json_string(filename ? filename : ""));
+	json_object_set(o, "defaults", filled);
+	json_object_set_new(o, "unrecognised", str_array(r->unrecognised, r->nunrecognised));
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+static int
+import_draft(http_req_t *req, int32_t i, const char *data, size_t len, const char *filename,
+             docx_result_t *r, json_t *filled, json_t *fields, const char **msg, int64_t *id,
+             int64_t *version)
 {
 	app_t *app = http_req_app(req);
 	arena_t *a = http_req_arena(req);
@@ -178,8 +217,20 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, docx_resu
 		return 422;
 	}
 	app_user_t *u = app_req_user(req);
-	if (docs_save_draft(app->store, 0, t->units[i].id, d, 0, 0, 0, app_now(), u ? u->id : 0,
-	                    0, id, version) < 0)
+	char *review = stored_review(req, d, r, filename, filled);
+	int64_t now = app_now();
+	int ok = review && store_tx_begin(app->store) == 0;
+	if (ok) {
+		ok = docs_save_draft(app->store, 0, t->units[i].id, d, 0, 0, 0, now, u ? u->id : 0,
+		                     0, id, version) == 0 &&
+		     store_doc_import_put(app->store, *id, now, u ? u->id : 0, review) == 0;
+		if (ok)
+			ok = store_tx_commit(app->store) == 0;
+		else
+			store_tx_rollback(app->store);
+	}
+	free(review);
+	if (!ok)
 		return 500;
 	app_audit(req, t, i, "doc.import", arena_printf(a, "%lld", (long long)*id), NULL,
 	          d->subject);
@@ -189,7 +240,6 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, docx_resu
 int
 page_doc_import(http_req_t *req)
 {
-	arena_t *a = http_req_arena(req);
 	const unit_tree_t *t = app_req_tree(req);
 	int32_t i = req_unit(req);
 	json_t *ctx = page_ctx(req, i);
@@ -203,49 +253,79 @@ page_doc_import(http_req_t *req)
 	json_t *filled = json_array(), *fields = json_array();
 	const char *msg = NULL;
 	int64_t id = 0, version = 0;
-	int st = import_draft(req, i, f->data, f->len, &r, filled, fields, &msg, &id, &version);
-	if (st == 500) {
+	int st = import_draft(req, i, f->data, f->len, f->filename, &r, filled, fields, &msg,
+	                      &id, &version);
+	json_decref(filled);
+	if (st == 0 || st == 500) {
 		json_decref(ctx);
-		json_decref(filled);
 		json_decref(fields);
+		if (st == 500)
+			return 500;
+		return http_redirect(req, 303,
+		                     arena_printf(http_req_arena(req), "/units/%s/docs/%lld/import",
+		                                  t->units[i].code, (long long)id));
+	}
+	json_object_set_new(ctx, "error", json_string(msg));
+	json_t *fe = json_array(), *e;
+	size_t k;
+	json_array_foreach(fields, k, e) json_array_append_new(
+	        fe, json_pack("{s:O,s:O}", "label", json_object_get(e, "field"), "message",
+	                      json_object_get(e, "message")));
+	json_object_set_new(ctx, "has_field_errors", json_boolean(json_array_size(fe) > 0));
+	json_object_set_new(ctx, "field_errors", fe);
+	if (r.doc)
+		set_unrecognised(ctx, str_array(r.unrecognised, r.nunrecognised));
+	json_decref(fields);
+	return app_render_page(req, st, "doc_import", "Nhập văn bản từ Word", ctx);
+}
+
+/* GET /units/:code/docs/:did/import: the review stored with a draft the unit imported from
+ * Word (the upload's redirect); 404 for a document not imported or not the unit's. */
+int
+page_doc_import_review(http_req_t *req)
+{
+	app_t *app = http_req_app(req);
+	arena_t *a = http_req_arena(req);
+	const unit_tree_t *t = app_req_tree(req);
+	int32_t i = req_unit(req);
+	const char *did = http_req_param(req, "did");
+	char *end = NULL;
+	long long id = did ? strtoll(did, &end, 10) : 0;
+	int64_t issuer = 0;
+	buf_t review = BUF_INIT;
+	int rc = id > 0 && end && !*end ? store_doc_get(app->store, id, issuer_of, &issuer) : 0;
+	if (rc == 1 && issuer == t->units[i].id)
+		rc = store_doc_import_get(app->store, id, &review);
+	else if (rc == 1)
+		rc = 0;
+	if (rc < 0) {
+		buf_free(&review);
 		return 500;
 	}
-	if (st == 0) {
-		json_t *draft = review_json(req, r.doc, &r);
-		json_object_set_new(draft, "url", json_string(arena_printf(
-		                                          a, "/units/%s/docs/%lld",
-		                                          t->units[i].code, (long long)id)));
-		json_object_set_new(draft, "filename", json_string(f->filename ? f->filename : ""));
-		json_object_set_new(ctx, "draft", draft);
-		buf_t defs = BUF_INIT;
-		size_t k;
-		json_t *v;
-		json_array_foreach(filled, k, v)
-		{
-			buf_puts(&defs, k ? ", " : "");
-			buf_puts(&defs, json_string_value(v));
-		}
-		if (defs.len)
-			json_object_set_new(ctx, "defaults", json_string(buf_cstr(&defs)));
-		buf_free(&defs);
-	} else {
-		json_object_set_new(ctx, "error", json_string(msg));
-		json_t *fe = json_array(), *e;
-		size_t k;
-		json_array_foreach(fields, k, e) json_array_append_new(
-		        fe, json_pack("{s:O,s:O}", "label", json_object_get(e, "field"), "message",
-		                      json_object_get(e, "message")));
-		json_object_set_new(ctx, "has_field_errors", json_boolean(json_array_size(fe) > 0));
-		json_object_set_new(ctx, "field_errors", fe);
+	json_error_t err;
+	json_t *draft = rc == 1 ? json_loads(buf_cstr(&review), 0, &err) : NULL;
+	buf_free(&review);
+	if (draft == NULL) {
+		app_error_page(req, 404, "Không có kết quả nhập từ Word của văn bản này.");
+		return 0;
 	}
-	if (r.doc) {
-		json_object_set_new(ctx, "unrecognised", str_array(r.unrecognised, r.nunrecognised));
-		json_object_set_new(ctx, "nunrecognised", json_integer((json_int_t)r.nunrecognised));
-		json_object_set_new(ctx, "has_unrecognised", json_boolean(r.nunrecognised > 0));
+	json_t *ctx = page_ctx(req, i);
+	json_object_set_new(draft, "url", json_string(arena_printf(a, "/units/%s/docs/%lld",
+	                                                             t->units[i].code, id)));
+	buf_t defs = BUF_INIT;
+	size_t k;
+	json_t *v;
+	json_array_foreach(json_object_get(draft, "defaults"), k, v)
+	{
+		buf_puts(&defs, k ? ", " : "");
+		buf_puts(&defs, json_string_value(v));
 	}
-	json_decref(filled);
-	json_decref(fields);
-	return app_render_page(req, st ? st : 200, "doc_import", "Nhập văn bản từ Word", ctx);
+	if (defs.len)
+		json_object_set_new(ctx, "defaults", json_string(buf_cstr(&defs)));
+	buf_free(&defs);
+	set_unrecognised(ctx, json_incref(json_object_get(draft, "unrecognised")));
+	json_object_set_new(ctx, "draft", draft);
+	return app_render_page(req, 200, "doc_import", "Nhập văn bản từ Word", ctx);
 }
 
 /* POST /api/v1/units/:code/docs/import: the .docx as the raw body -> 201 {"id",
@@ -263,7 +343,7 @@ api_doc_import(http_req_t *req)
 	json_t *filled = json_array(), *fields = json_array();
 	const char *msg = NULL;
 	int64_t id = 0, version = 0;
-	int st = import_draft(req, i, body ? body : "", body ? len : 0, &r, filled, fields, &msg,
+	int st = import_draft(req, i, body ? body : "", body ? len : 0, NULL, &r, filled, fields, &msg,
 	                      &id, &version);
 	if (st == 500) {
 		json_decref(filled);

@@ -1940,6 +1940,12 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 		                    json_string(arena_printf(a, "/units/%s/docs/new?from=%lld",
 		                                             t->units[i].code, (long long)s->id)));
 	if (can_manage && !published(s)) {
+		/* a draft made from Word: its import review (doc_import_pages.c) stays reachable */
+		buf_t review = BUF_INIT;
+		if (store_doc_import_get(app->store, s->id, &review) == 1)
+			json_object_set_new(ctx, "import_url",
+			                    json_string(arena_printf(a, "%s/import", url)));
+		buf_free(&review);
 		form_view_t own = {d, s->campaign_id, s->derived_from, s->is_public, NULL, NULL};
 		json_t *form = form_json(req, i, fv ? fv : &own);
 		json_object_set_new(form, "version", json_integer(s->version));

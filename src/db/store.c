@@ -547,6 +547,18 @@ store_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *pdf, 
 }
 
 int
+store_doc_import_put(store_t *st, int64_t doc_id, int64_t at, int64_t by, const char *review)
+{
+	return st->ops->doc_import_put(st, doc_id, at, by, review);
+}
+
+int
+store_doc_import_get(store_t *st, int64_t doc_id, buf_t *review)
+{
+	return st->ops->doc_import_get(st, doc_id, review);
+}
+
+int
 store_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
                      int (*cb)(const store_doc_signed_t *, const void *, size_t, void *), void *ctx)
 {

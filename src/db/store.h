@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 typedef struct store store_t;
 
 /* A unit as stored. Strings are borrowed for the duration of the callback only. */
@@ -629,6 +631,11 @@ int store_doc_signed_put(store_t *st, const store_doc_signed_t *d, const void *p
 int store_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
                          int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
                          void *ctx);
+/* The review of a draft made by a Word import (migration 12): what was recognised and what
+ * was not, as JSON text (src/app/doc_import_pages.c), written with the draft. put: 0 or -1
+ * (one per document); get appends it to review: 1 found, 0 none, -1 error. */
+int store_doc_import_put(store_t *st, int64_t doc_id, int64_t at, int64_t by, const char *review);
+int store_doc_import_get(store_t *st, int64_t doc_id, buf_t *review);
 
 /* A document's tasks ordered by duty then unit id; a unit's tasks open first, then by due
  * date (none last), then id. */
@@ -843,6 +850,9 @@ typedef struct store_ops {
 	                      int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
 	int (*doc_mark_read)(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
 	int (*doc_signed_put)(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n);
+	int (*doc_import_put)(store_t *st, int64_t doc_id, int64_t at, int64_t by,
+	                      const char *review);
+	int (*doc_import_get)(store_t *st, int64_t doc_id, buf_t *review);
 	int (*doc_signed_get)(store_t *st, int64_t doc_id, int with_pdf,
 	                      int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
 	                      void *ctx);

@@ -501,6 +501,16 @@ static const struct migration {
          " signed_at INTEGER NOT NULL,"
          " signed_by INTEGER REFERENCES users(id));",
          0},
+        /* What a Word import recognised and what it did not, kept with the draft it made so
+         * the review page can be opened again (and reloaded) after the upload's redirect
+         * (docs/documents.md, "Nhập văn bản từ Word"). */
+        {12, "the review of imported drafts",
+         "CREATE TABLE doc_imports("
+         " doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+         " at INTEGER NOT NULL,"
+         " \"by\" INTEGER REFERENCES users(id),"
+         " review TEXT NOT NULL);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -633,6 +643,8 @@ enum {
 	/* signed documents */
 	Q_DOC_SIGNED_PUT,
 	Q_DOC_SIGNED_GET,
+	Q_DOC_IMPORT_PUT,
+	Q_DOC_IMPORT_GET,
 	Q_COUNT
 };
 
@@ -1000,6 +1012,9 @@ static const char *const queries[Q_COUNT] = {
         [Q_DOC_SIGNED_GET] =
                 "SELECT doc_id,sha256,signer,signed_at,coalesce(signed_by,0),"
                 "length(pdf),CASE WHEN ?2 THEN pdf END FROM doc_signed WHERE doc_id=?1",
+        [Q_DOC_IMPORT_PUT] = "INSERT INTO doc_imports(doc_id,at,\"by\",review) VALUES(?1,?2,"
+                             "nullif(?3,0),?4)",
+        [Q_DOC_IMPORT_GET] = "SELECT review FROM doc_imports WHERE doc_id=?1",
 };
 
 /* One connection. The store has one writer connection, shared by every thread and
@@ -1195,10 +1210,11 @@ migrate_one(sqlite3 *db, const struct migration *m, char *err, size_t errlen)
 	if (exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	char rec[256];
-	snprintf(rec, sizeof rec,
-	         "INSERT INTO schema_migrations VALUES(%d,'%s',"
-	         "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'))",
-	         m->version, m->name);
+	/* %q: a name may hold a quote (one with "drafts'" broke the statement) */
+	sqlite3_snprintf((int)sizeof rec, rec,
+	                 "INSERT INTO schema_migrations VALUES(%d,'%q',"
+	                 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'))",
+	                 m->version, m->name);
 	if (exec(db, m->sql, err, errlen) < 0 || exec(db, rec, err, errlen) < 0) {
 		exec(db, "ROLLBACK", NULL, 0);
 		return -1;
@@ -4211,6 +4227,36 @@ sq_doc_signed_get(store_t *st, int64_t doc_id, int with_pdf,
 	return ret;
 }
 
+static int
+sq_doc_import_put(store_t *st, int64_t doc_id, int64_t at, int64_t by, const char *review)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_IMPORT_PUT);
+	sqlite3_bind_int64(q, 1, doc_id);
+	sqlite3_bind_int64(q, 2, at);
+	sqlite3_bind_int64(q, 3, by);
+	sqlite3_bind_text(q, 4, review, -1, SQLITE_STATIC);
+	return write_locked(s, q, "lưu kết quả nhập văn bản từ Word", 0);
+}
+
+static int
+sq_doc_import_get(store_t *st, int64_t doc_id, buf_t *review)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_DOC_IMPORT_GET);
+	sqlite3_bind_int64(q, 1, doc_id);
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		buf_puts(review, col_text(q, 0));
+		ret = 1;
+	} else if (rc != SQLITE_DONE)
+		ret = read_failed(s, "kết quả nhập văn bản từ Word");
+	finish_query(s, q);
+	return ret;
+}
+
 /* ---- tasks (the duties of published documents) ---- */
 
 static void
@@ -4663,6 +4709,8 @@ static const store_ops_t sqlite_ops = {
         .doc_mark_read = sq_doc_mark_read,
         .doc_signed_put = sq_doc_signed_put,
         .doc_signed_get = sq_doc_signed_get,
+        .doc_import_put = sq_doc_import_put,
+        .doc_import_get = sq_doc_import_get,
         .tasks_of_doc = sq_tasks_of_doc,
         .tasks_of_unit = sq_tasks_of_unit,
         .task_get = sq_task_get,

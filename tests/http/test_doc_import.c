@@ -43,9 +43,10 @@ sink(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-/* POST the form with file (NULL: no file part) as the head; body in out. */
+/* POST the form with file (NULL: no file part) as the head; body in out, the redirect's
+ * target (if any) in loc[100]. */
 static long
-upload(const char *path, const char *file, buf_t *out)
+upload_to(const char *path, const char *file, buf_t *out, char *loc)
 {
 	char url[300], hdr[500];
 	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
@@ -72,12 +73,36 @@ upload(const char *path, const char *file, buf_t *out)
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	long st = 0;
-	if (curl_easy_perform(c) == CURLE_OK)
+	if (curl_easy_perform(c) == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+		char *to = NULL;
+		if (loc && curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &to) == CURLE_OK && to) {
+			const char *path_of = strstr(to, "/units/");
+			snprintf(loc, 100, "%s", path_of ? path_of : to);
+		}
+	}
 	curl_mime_free(m);
 	curl_easy_cleanup(c);
 	free(data);
 	return st;
+}
+
+static long
+upload(const char *path, const char *file, buf_t *out)
+{
+	return upload_to(path, file, out, NULL);
+}
+
+/* The review page a form upload redirected to, asserted 200; its body in out. */
+static void
+get_review(const char *loc, buf_t *out)
+{
+	hc_resp_t r = ha_req(port, &head, "GET", loc, NULL, 0);
+	if (r.status != 200)
+		fail_msg("GET %s: %ld", loc, r.status);
+	buf_reset(out);
+	buf_puts(out, buf_cstr(&r.body));
+	hc_resp_free(&r);
 }
 
 /* POST the raw file to the API as the head (session + X-CSRF-Token). */
@@ -185,9 +210,16 @@ test_form_imports_seed000(void **state)
 	size_t before = issued_count();
 	int64_t audits = audit_rows();
 	buf_t out = BUF_INIT;
-	long st = upload("/units/315/docs/import", "seed000.docx", &out);
-	if (st != 200)
+	char loc[100] = "";
+	long st = upload_to("/units/315/docs/import", "seed000.docx", &out, loc);
+	/* the upload redirects to the review stored with the draft (reloading it makes no
+	 * second draft) */
+	if (st != 303)
 		fail_msg("%ld %s", st, buf_cstr(&out));
+	assert_int_equal(strncmp(loc, "/units/315/docs/", 16), 0);
+	assert_non_null(strstr(loc, "/import"));
+	get_review(loc, &out);
+	get_review(loc, &out);
 	const char *b = buf_cstr(&out);
 	assert_non_null(strstr(b, "Đã tạo bản nháp từ tệp seed000.docx"));
 	assert_non_null(strstr(b, "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022"));
@@ -232,6 +264,46 @@ test_api_imports_seed000(void **state)
 	        "Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm 2022");
 	assert_seed_fields(json_integer_value(json_object_get(j, "id")));
 	json_decref(j);
+	buf_free(&out);
+}
+
+/* A paragraph the import cannot place is kept with the draft: the review it redirects to
+ * shows it, and shows it again on a reload, without another draft; a document that was not
+ * imported has no review. */
+static void
+test_leftover_kept_with_draft(void **state)
+{
+	(void)state;
+	size_t before = issued_count();
+	buf_t out = BUF_INIT;
+	char loc[100] = "";
+	long st = upload_to("/units/315/docs/import", "leftover.docx", &out, loc);
+	if (st != 303)
+		fail_msg("%ld %s", st, buf_cstr(&out));
+	for (int k = 0; k < 2; k++) {
+		get_review(loc, &out);
+		const char *b = buf_cstr(&out);
+		assert_non_null(strstr(b, "Các đoạn chưa nhận ra (1)"));
+		assert_non_null(strstr(b, "<li>Ghi chú lạ cuối trang</li>"));
+		assert_non_null(strstr(b, "Đã tạo bản nháp từ tệp leftover.docx"));
+		assert_non_null(strstr(b, "<li>I. MỤC ĐÍCH</li>"));
+	}
+	assert_int_equal(issued_count(), before + 1);
+	/* the draft's own page links back to its review */
+	char draft[100];
+	snprintf(draft, sizeof draft, "%.*s", (int)(strstr(loc, "/import") - loc), loc);
+	hc_resp_t r = ha_req(port, &head, "GET", draft, NULL, 0);
+	assert_int_equal(r.status, 200);
+	char link[120];
+	snprintf(link, sizeof link, "href=\"%s\"", loc);
+	assert_non_null(strstr(buf_cstr(&r.body), link));
+	hc_resp_free(&r);
+	r = ha_req(port, &head, "GET", "/units/315/docs/999999/import", NULL, 0);
+	assert_int_equal(r.status, 404);
+	hc_resp_free(&r);
+	r = ha_req(port, &head, "GET", "/units/315/docs/x1/import", NULL, 0);
+	assert_int_equal(r.status, 404);
+	hc_resp_free(&r);
 	buf_free(&out);
 }
 
@@ -312,6 +384,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_form_imports_seed000),
 	        cmocka_unit_test(test_api_imports_seed000),
+	        cmocka_unit_test(test_leftover_kept_with_draft),
 	        cmocka_unit_test(test_hostile_refused_nothing_stored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

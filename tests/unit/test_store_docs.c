@@ -289,7 +289,8 @@ test_migration_5_over_version_4(void **state)
 
 	/* Turn the file back into a version-4 database (as an older binary left it, with its
 	 * reporting data), then let the store upgrade it. */
-	raw_exec(f.path, "DROP TABLE doc_signed;" /* migration 11, refers to documents */
+	raw_exec(f.path, "DROP TABLE doc_imports;" /* migration 12, refers to documents */
+	                 "DROP TABLE doc_signed;" /* migration 11, refers to documents */
 	                 "DROP TABLE activity_photos; DROP TABLE activities; DROP TABLE doc_tasks;"
 	                 "DROP TABLE doc_recipients; DROP TABLE documents;"
 	                 /* and what later migrations added */
@@ -1227,6 +1228,32 @@ test_doc_signed_kept_once(void **state)
 	store_close(f.st);
 }
 
+/* A Word import's review (migration 12): one per draft, read back as written, only for a
+ * document that exists. */
+static void
+test_doc_import_review(void **state)
+{
+	(void)state;
+	fixture_t f;
+	open_fixture(&f);
+	int64_t a = new_draft(&f, f.p1, "nhập từ Word");
+	buf_t b = BUF_INIT;
+	assert_int_equal(store_doc_import_get(f.st, a, &b), 0);
+	assert_int_equal(b.len, 0);
+	const char *review = "{\"subject\":\"nhập\",\"unrecognised\":[\"Ghi chú lạ\"]}";
+	assert_int_equal(store_doc_import_put(f.st, a, 6000, f.user, review), 0);
+	assert_int_equal(store_doc_import_get(f.st, a, &b), 1);
+	assert_string_equal(buf_cstr(&b), review);
+	/* one review per draft; none for a document that does not exist */
+	assert_int_equal(store_doc_import_put(f.st, a, 7000, 0, "{}"), -1);
+	assert_int_equal(store_doc_import_put(f.st, 99999, 7000, 0, "{}"), -1);
+	buf_reset(&b);
+	assert_int_equal(store_doc_import_get(f.st, a, &b), 1);
+	assert_string_equal(buf_cstr(&b), review);
+	buf_free(&b);
+	store_close(f.st);
+}
+
 int
 main(void)
 {
@@ -1245,6 +1272,7 @@ main(void)
 	        cmocka_unit_test(test_activities_find),
 	        cmocka_unit_test(test_activity_photos),
 	        cmocka_unit_test(test_doc_signed_kept_once),
+	        cmocka_unit_test(test_doc_import_review),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
