@@ -455,6 +455,18 @@ test_favicon_manifest(void **state)
 	assert_non_null(strstr(b, "<link rel=\"manifest\" href=\"/manifest.webmanifest\">"));
 	assert_non_null(strstr(b, "<meta name=\"theme-color\" content=\"#b3261e\">"));
 	hc_resp_free(&r);
+	/* error pages go through the same layout */
+	r = get(NULL, "/no-such-page", "gzip", NULL, 0);
+	assert_int_equal(r.status, 404);
+	buf_t html = BUF_INIT;
+	if (has_header(&r, "Content-Encoding"))
+		gunzip(&r.body, &html);
+	else
+		buf_append(&html, r.body.data, r.body.len);
+	assert_non_null(strstr(buf_cstr(&html), "href=\"/static/style.css?v="));
+	assert_non_null(strstr(buf_cstr(&html), "<link rel=\"manifest\""));
+	buf_free(&html);
+	hc_resp_free(&r);
 }
 
 /* What a phone downloads for the results form: the HTML, then every /static/ asset it links
