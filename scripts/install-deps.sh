@@ -8,7 +8,7 @@ PKGS=(
   build-essential cmake pkg-config git
   libmicrohttpd-dev libsqlite3-dev libjansson-dev libutf8proc-dev
   libsodium-dev libcurl4-openssl-dev libcmocka-dev libxlsxwriter-dev libvips-dev
-  libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
+  zlib1g-dev libzip-dev libcairo2-dev libpango1.0-dev fonts-liberation fonts-liberation2
   clang libclang-rt-14-dev
   libssl-dev poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libxml2-dev libpq-dev
   chromium chromium-driver

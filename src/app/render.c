@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "http/compress.h"
 #include "text/text.h"
 
 int
@@ -32,6 +33,17 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 		if (!json_object_get(ctx, "csrf"))
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));
 	}
+	/* the layout and the pages' scripts link assets by content hash (long-cached) */
+	char css[300], report_js[300], docform_js[300];
+	json_object_set_new(
+	        ctx, "asset",
+	        json_pack("{s:s,s:s,s:s}", "css",
+	                  http_static_url(app->static_dir, "style.css", css, sizeof css),
+	                  "report_js",
+	                  http_static_url(app->static_dir, "report.js", report_js, sizeof report_js),
+	                  "docform_js",
+	                  http_static_url(app->static_dir, "docform.js", docform_js,
+	                                  sizeof docform_js)));
 	buf_t out = BUF_INIT;
 	int rc = tmpl_render(app->tmpl, tmpl, ctx, &out);
 	json_decref(ctx);

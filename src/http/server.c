@@ -42,6 +42,7 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "http/compress.h"
 
 /* Defaults, chosen for many old phones on slow mobile links talking to one small server:
  * - 32 KiB of MHD memory per connection (MHD's default): request headers, the read buffer
@@ -288,6 +289,46 @@ status_ok(http_req_t *req, int *status)
 	return 0;
 }
 
+/* The one place replies are compressed: a text type (http_compressible_type), a body of at
+ * least HTTP_GZIP_MIN bytes, no Content-Encoding or Content-Range set by the handler, not a
+ * 206, and a request whose Accept-Encoding allows gzip. HEAD is compressed like GET so its
+ * Content-Length and headers are those of the GET. Every compressible reply says
+ * Vary: Accept-Encoding, compressed or not, so caches keep the two apart.
+ * Returns 1 with *gz filled (the caller sends it instead of the body), else 0. */
+static int
+maybe_gzip(http_req_t *req, int status, const char *ctype, const char *body, size_t len,
+           buf_t *gz)
+{
+	if (!http_compressible_type(ctype) || status == 206 || status == 204 || status == 304)
+		return 0;
+	for (resp_header_t *h = req->headers; h; h = h->next)
+		if (strcasecmp(h->name, "Content-Encoding") == 0 ||
+		    strcasecmp(h->name, "Content-Range") == 0)
+			return 0;
+	http_resp_header(req, "Vary", "Accept-Encoding");
+	if (body == NULL || len < HTTP_GZIP_MIN ||
+	    !http_accepts_gzip(http_req_header(req, "Accept-Encoding")))
+		return 0;
+	if (http_gzip(body, len, HTTP_GZIP_LEVEL, gz) != 0 || gz->len >= len) {
+		buf_free(gz);
+		return 0;
+	}
+	http_resp_header(req, "Content-Encoding", "gzip");
+	return 1;
+}
+
+/* Sends gz (compressed by maybe_gzip) as the reply. */
+static void
+send_gzip(http_req_t *req, int status, const char *ctype, buf_t *gz)
+{
+	size_t n;
+	char *data = buf_steal(gz, &n);
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		free(data);
+	send_response(req, status, ctype, r, n);
+}
+
 int
 http_reply(http_req_t *req, int status, const char *content_type, const char *body, size_t len)
 {
@@ -296,6 +337,11 @@ http_reply(http_req_t *req, int status, const char *content_type, const char *bo
 		return 0;
 	}
 	status_ok(req, &status);
+	buf_t gz = BUF_INIT;
+	if (maybe_gzip(req, status, content_type, body, len, &gz)) {
+		send_gzip(req, status, content_type, &gz);
+		return 0;
+	}
 	struct MHD_Response *r;
 	if (len == 0 || body == NULL)
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -316,6 +362,12 @@ http_reply_buf(http_req_t *req, int status, const char *content_type, buf_t *bod
 		return 0;
 	}
 	status_ok(req, &status);
+	buf_t gz = BUF_INIT;
+	if (maybe_gzip(req, status, content_type, data, len, &gz)) {
+		free(data);
+		send_gzip(req, status, content_type, &gz);
+		return 0;
+	}
 	/* No copy: MHD takes the malloc()ed bytes and free()s them after sending. */
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL)
@@ -551,6 +603,8 @@ header_bytes(http_req_t *req)
 	return ci ? ci->header_size : 0;
 }
 
+static const char *root_alias(const char *path);
+
 /* First call: everything that can be decided from the request line and headers. */
 static void
 req_begin(http_req_t *req, const char *method)
@@ -581,7 +635,8 @@ req_begin(http_req_t *req, const char *method)
 	if (strcmp(req->path, "/healthz") == 0) {
 		req->kind = KIND_HEALTH;
 		allow = HTTP_GET;
-	} else if (srv->static_root != NULL && strncmp(req->path, "/static/", 8) == 0) {
+	} else if (srv->static_root != NULL &&
+	           (strncmp(req->path, "/static/", 8) == 0 || root_alias(req->path) != NULL)) {
 		req->kind = KIND_STATIC;
 		allow = HTTP_GET;
 	} else {
@@ -644,24 +699,18 @@ req_body(http_req_t *req, const char *data, size_t n)
 }
 
 static void
-serve_static(http_req_t *req)
+serve_static_file(http_req_t *req, const char *rel)
 {
 	http_server_t *srv = req->srv;
 	http_static_file_t f;
-	if (http_static_open(srv->static_root, req->path + 8, &f) != 0) {
+	if (http_static_open(srv->static_root, rel, &f) != 0) {
 		fail(req, 404, NULL);
 		return;
 	}
-	/* "?v=..." marks a versioned URL (templates put the file's hash or mtime there), so it can
-	 * cached for a year; plain URLs revalidate hourly by ETag. */
-	int versioned = 0;
-	for (size_t i = 0; i < req->nquery; i++)
-		if (strcmp(req->query[i].name, "v") == 0 && req->query[i].value[0] != '\0')
-			versioned = 1;
+	/* too big for the cache: no content hash, so never immutable */
 	http_resp_header(req, "ETag", f.etag);
 	http_resp_header(req, "Cache-Control",
-	                 versioned ? "public, max-age=31536000, immutable"
-	                           : "public, max-age=3600");
+	                 "public, max-age=3600");
 	if (http_etag_match(http_req_header(req, "If-None-Match"), f.etag)) {
 		close(f.fd);
 		http_reply(req, 304, NULL, NULL, 0);
@@ -674,6 +723,95 @@ serve_static(http_req_t *req)
 		return;
 	}
 	send_response(req, 200, f.type, r, f.size);
+}
+
+/* Two files browsers look for at the root, served from the static directory. */
+static const char *
+root_alias(const char *path)
+{
+	if (strcmp(path, "/favicon.ico") == 0)
+		return "favicon.ico";
+	if (strcmp(path, "/manifest.webmanifest") == 0)
+		return "manifest.webmanifest";
+	return NULL;
+}
+
+/* Static files come from the asset cache (compress.c): read and gzipped once, with a strong
+ * ETag from the content hash ("<hash>" for the bytes, "<hash>-gz" for their gzip: two
+ * representations, two validators). A URL whose "?v=" is the file's current hash (the layout
+ * writes those, http_static_url) is cached for a year as immutable: the next version gets
+ * another URL. Plain URLs, and stale "?v=" values, revalidate hourly. Files over 1 MiB are
+ * sent from disk with the size/mtime ETag. */
+static void
+serve_static(http_req_t *req)
+{
+	http_server_t *srv = req->srv;
+	const char *rel = root_alias(req->path);
+	if (rel == NULL)
+		rel = req->path + 8;
+	const char *v = NULL;
+	for (size_t i = 0; i < req->nquery; i++)
+		if (strcmp(req->query[i].name, "v") == 0 && req->query[i].value[0] != '\0')
+			v = req->query[i].value;
+	int gzip = http_accepts_gzip(http_req_header(req, "Accept-Encoding"));
+	const char *inm = http_req_header(req, "If-None-Match");
+	http_asset_t a;
+	int rc = http_asset_load(srv->static_root, rel, inm ? HTTP_ASSET_HASH
+	                                               : gzip ? HTTP_ASSET_GZIP
+	                                                      : HTTP_ASSET_IDENTITY,
+	                         &a);
+	if (rc == -1) {
+		fail(req, 404, NULL);
+		return;
+	}
+	if (rc == -2) {
+		serve_static_file(req, rel);
+		return;
+	}
+	int compressible = http_compressible_type(a.type);
+	char etag[40], etag_gz[40];
+	snprintf(etag, sizeof etag, "\"%s\"", a.hash);
+	snprintf(etag_gz, sizeof etag_gz, "\"%s-gz\"", a.hash);
+	if (compressible)
+		http_resp_header(req, "Vary", "Accept-Encoding");
+	http_resp_header(req, "Cache-Control", v != NULL && strcmp(v, a.hash) == 0
+	                                               ? "public, max-age=31536000, immutable"
+	                                               : "public, max-age=3600");
+	if (inm != NULL) {
+		/* either representation's validator means the client has this content */
+		int hit = http_etag_match(inm, etag) || http_etag_match(inm, etag_gz);
+		http_asset_free(&a);
+		if (hit) {
+			http_resp_header(req, "ETag", gzip && compressible ? etag_gz : etag);
+			http_reply(req, 304, NULL, NULL, 0);
+			return;
+		}
+		if (http_asset_load(srv->static_root, rel,
+		                    gzip ? HTTP_ASSET_GZIP : HTTP_ASSET_IDENTITY, &a) != 0) {
+			fail(req, 404, NULL);
+			return;
+		}
+	}
+	struct MHD_Response *r;
+	size_t n;
+	if (a.gz != NULL) {
+		http_resp_header(req, "ETag", etag_gz);
+		http_resp_header(req, "Content-Encoding", "gzip");
+		n = a.gzlen;
+		r = MHD_create_response_from_buffer(n, a.gz, MHD_RESPMEM_MUST_FREE);
+		if (r != NULL)
+			a.gz = NULL;
+	} else {
+		/* a file that does not compress has one representation whatever was asked */
+		http_resp_header(req, "ETag", gzip && compressible && a.len >= HTTP_GZIP_MIN
+		                                      ? etag_gz : etag);
+		n = a.len;
+		r = MHD_create_response_from_buffer(n, a.data, MHD_RESPMEM_MUST_FREE);
+		if (r != NULL)
+			a.data = NULL;
+	}
+	http_asset_free(&a);
+	send_response(req, 200, a.type, r, n);
 }
 
 /* Parameters the handler may see: route params, then declared form fields (the body wins

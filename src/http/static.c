@@ -27,6 +27,7 @@ static const struct {
         {"ico", "image/x-icon"},
         {"woff2", "font/woff2"},
         {"txt", "text/plain; charset=utf-8"},
+        {"webmanifest", "application/manifest+json"},
 };
 
 const char *

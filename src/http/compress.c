@@ -1,0 +1,396 @@
+/* gzip for replies and the static-asset cache (see compress.h).
+ *
+ * Why gzip at all: the pages are Vietnamese HTML and CSS, highly repetitive (tags, class
+ * names, UTF-8 diacritics); on a 3G phone every kilobyte is ~10 ms. gzip shrinks the
+ * dashboard and the results form 5-8x (measured in tests/http/test_light.c, reported in
+ * docs/documents.md). zlib is everywhere (Debian zlib1g-dev); brotli would save ~15% more on
+ * text but costs more CPU per dynamic page, so only gzip is offered.
+ *
+ * Memory: a deflate stream at memLevel 8 / windowBits 15 holds ~268 KiB. One per server
+ * thread, reset per reply (deflateReset is a few hundred ns, deflateInit a calloc of that
+ * much), freed when the thread ends (pthread key destructor). */
+#include "http/compress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/mem.h"
+#include "http/http.h"
+
+/* ---------------------------------------------------------------- Accept-Encoding */
+
+/* q-value "0", "0.x", "1", "1.0" as thousandths; -1 when malformed. */
+static int
+qvalue(const char *s, size_t n)
+{
+	if (n == 0 || (s[0] != '0' && s[0] != '1'))
+		return -1;
+	int v = (s[0] - '0') * 1000;
+	if (n == 1)
+		return v;
+	if (s[1] != '.' || n > 5)
+		return -1;
+	int scale = 100;
+	for (size_t i = 2; i < n; i++, scale /= 10) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v += (s[i] - '0') * scale;
+	}
+	return v > 1000 ? -1 : v;
+}
+
+int
+http_accepts_gzip(const char *ae)
+{
+	if (ae == NULL)
+		return 0;
+	int gzip_q = -1, star_q = -1; /* -1: not named */
+	const char *p = ae;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		const char *tok = p;
+		while (*p && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
+			p++;
+		size_t tlen = (size_t)(p - tok);
+		int q = 1000;
+		/* parameters: only q matters */
+		while (*p && *p != ',') {
+			while (*p == ' ' || *p == '\t' || *p == ';')
+				p++;
+			const char *ps = p;
+			while (*p && *p != ',' && *p != ';')
+				p++;
+			const char *pe = p;
+			while (pe > ps && (pe[-1] == ' ' || pe[-1] == '\t'))
+				pe--;
+			if (pe - ps >= 2 && (ps[0] == 'q' || ps[0] == 'Q') && ps[1] == '=') {
+				int v = qvalue(ps + 2, (size_t)(pe - ps - 2));
+				q = v < 0 ? 0 : v;
+			}
+		}
+		if ((tlen == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+		    (tlen == 6 && strncasecmp(tok, "x-gzip", 6) == 0)) {
+			if (gzip_q < q)
+				gzip_q = q;
+		} else if (tlen == 1 && tok[0] == '*') {
+			star_q = q;
+		}
+	}
+	if (gzip_q >= 0)
+		return gzip_q > 0;
+	return star_q > 0;
+}
+
+int
+http_compressible_type(const char *ct)
+{
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	static const char *const types[] = {
+	        "text/html",       "text/css",         "text/javascript",
+	        "text/csv",        "text/plain",       "application/javascript",
+	        "application/json", "application/manifest+json", "image/svg+xml",
+	};
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		size_t n = strlen(types[i]);
+		if (strncasecmp(ct, types[i], n) == 0 &&
+		    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- deflate */
+
+struct zstate {
+	z_stream zs;
+	int level;
+};
+
+static pthread_key_t zkey;
+static pthread_once_t zonce = PTHREAD_ONCE_INIT;
+
+static void
+zstate_free(void *p)
+{
+	struct zstate *s = p;
+	deflateEnd(&s->zs);
+	free(s);
+}
+
+static void
+zkey_init(void)
+{
+	if (pthread_key_create(&zkey, zstate_free) != 0)
+		mem_fatal("pthread_key_create");
+}
+
+static z_stream *
+thread_stream(int level)
+{
+	pthread_once(&zonce, zkey_init);
+	struct zstate *s = pthread_getspecific(zkey);
+	if (s != NULL && s->level != level) {
+		zstate_free(s);
+		s = NULL;
+		pthread_setspecific(zkey, NULL);
+	}
+	if (s == NULL) {
+		s = xcalloc(1, sizeof *s);
+		/* windowBits 15 + 16: a gzip header and trailer rather than zlib's */
+		if (deflateInit2(&s->zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+		    Z_OK) {
+			free(s);
+			return NULL;
+		}
+		s->level = level;
+		pthread_setspecific(zkey, s);
+		return &s->zs;
+	}
+	if (deflateReset(&s->zs) != Z_OK)
+		return NULL;
+	return &s->zs;
+}
+
+int
+http_gzip(const void *in, size_t len, int level, buf_t *out)
+{
+	if (level < 1 || level > 9 || len > UINT32_MAX)
+		return -1;
+	z_stream *zs = thread_stream(level);
+	if (zs == NULL)
+		return -1;
+	size_t start = out->len;
+	size_t bound = deflateBound(zs, (uLong)len);
+	buf_reserve(out, bound);
+	zs->next_in = (Bytef *)(uintptr_t)in;
+	zs->avail_in = (uInt)len;
+	zs->next_out = (Bytef *)out->data + start;
+	zs->avail_out = (uInt)bound;
+	int rc = deflate(zs, Z_FINISH);
+	if (rc != Z_STREAM_END) {
+		out->len = start;
+		return -1;
+	}
+	out->len = start + (bound - zs->avail_out);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- static asset cache */
+
+#define ASSET_MAX ((size_t)1 << 20)
+
+struct centry {
+	struct centry *next;
+	char *path; /* realpath */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	http_asset_t a;
+};
+
+/* Process-wide: a handful of files, read once, kept until they change on disk. */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct centry *cache;
+
+static char *
+dup_bytes(const char *p, size_t n)
+{
+	char *d = xmalloc(n ? n : 1);
+	if (n)
+		memcpy(d, p, n);
+	return d;
+}
+
+static int
+read_all(int fd, size_t size, char **out)
+{
+	char *d = xmalloc(size ? size : 1);
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = read(fd, d + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(d);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	*out = d;
+	return 0;
+}
+
+static void
+hash_hex(const char *data, size_t len, char hex[17])
+{
+	unsigned char h[crypto_generichash_BYTES_MIN];
+	crypto_generichash(h, sizeof h, (const unsigned char *)data, len, NULL, 0);
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		hex[2 * i] = digits[h[i] >> 4];
+		hex[2 * i + 1] = digits[h[i] & 15];
+	}
+	hex[16] = '\0';
+}
+
+int
+http_asset_load(const char *root, const char *rel, int what, http_asset_t *out)
+{
+	memset(out, 0, sizeof *out);
+	http_static_file_t f;
+	if (http_static_open(root, rel, &f) != 0)
+		return -1;
+	struct stat st;
+	if (fstat(f.fd, &st) != 0) {
+		close(f.fd);
+		return -1;
+	}
+	if (f.size > ASSET_MAX) {
+		close(f.fd);
+		return -2;
+	}
+	char key[4096];
+	if ((size_t)snprintf(key, sizeof key, "%s/%s", root, rel) >= sizeof key) {
+		close(f.fd);
+		return -2;
+	}
+	pthread_mutex_lock(&cache_mu);
+	struct centry **pp = &cache, *e = NULL;
+	for (; *pp; pp = &(*pp)->next)
+		if (strcmp((*pp)->path, key) == 0) {
+			e = *pp;
+			break;
+		}
+	int fresh = e != NULL && e->dev == st.st_dev && e->ino == st.st_ino &&
+	            e->size == st.st_size && e->mtime.tv_sec == st.st_mtim.tv_sec &&
+	            e->mtime.tv_nsec == st.st_mtim.tv_nsec;
+	if (!fresh) {
+		/* Read and compress under the lock: it happens once per file version, and two
+		 * threads doing it at once would only waste the work. */
+		char *data;
+		if (read_all(f.fd, f.size, &data) != 0) {
+			pthread_mutex_unlock(&cache_mu);
+			close(f.fd);
+			return -1;
+		}
+		if (e == NULL) {
+			e = xcalloc(1, sizeof *e);
+			e->path = xstrdup(key);
+			e->next = cache;
+			cache = e;
+		} else {
+			free(e->a.data);
+			free(e->a.gz);
+			memset(&e->a, 0, sizeof e->a);
+		}
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
+		e->size = st.st_size;
+		e->mtime = st.st_mtim;
+		e->a.data = data;
+		e->a.len = f.size;
+		e->a.type = f.type;
+		hash_hex(data, f.size, e->a.hash);
+		if (http_compressible_type(f.type) && f.size >= HTTP_GZIP_MIN) {
+			buf_t gz = BUF_INIT;
+			if (http_gzip(data, f.size, HTTP_GZIP_STATIC_LEVEL, &gz) == 0 &&
+			    gz.len < f.size) {
+				e->a.gzlen = gz.len;
+				e->a.gz = buf_steal(&gz, &e->a.gzlen);
+			}
+			buf_free(&gz);
+		}
+	}
+	close(f.fd);
+	if (what == HTTP_ASSET_GZIP && e->a.gz != NULL) {
+		out->gzlen = e->a.gzlen;
+		out->gz = dup_bytes(e->a.gz, e->a.gzlen);
+	} else if (what != HTTP_ASSET_HASH) {
+		out->len = e->a.len;
+		out->data = dup_bytes(e->a.data, e->a.len);
+	}
+	memcpy(out->hash, e->a.hash, sizeof out->hash);
+	out->type = e->a.type;
+	pthread_mutex_unlock(&cache_mu);
+	return 0;
+}
+
+void
+http_asset_free(http_asset_t *a)
+{
+	free(a->data);
+	free(a->gz);
+	a->data = a->gz = NULL;
+}
+
+/* The layout asks for the same few URLs on every page: remember them per directory and file,
+ * and look at the disk again at most once a second (a changed file gets a new URL within a
+ * second; a page render does not pay a realpath() and a hash lookup per asset). */
+struct urlentry {
+	struct urlentry *next;
+	char *dir, *rel;
+	time_t checked; /* CLOCK_MONOTONIC_COARSE seconds */
+	char url[512];
+};
+static struct urlentry *urls;
+
+const char *
+http_static_url(const char *static_dir, const char *rel, char *out, size_t cap)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	pthread_mutex_lock(&cache_mu);
+	struct urlentry *u = urls;
+	while (u && (strcmp(u->rel, rel) != 0 || strcmp(u->dir, static_dir ? static_dir : "") != 0))
+		u = u->next;
+	if (u != NULL && u->checked == now.tv_sec) {
+		snprintf(out, cap, "%s", u->url);
+		pthread_mutex_unlock(&cache_mu);
+		return out;
+	}
+	pthread_mutex_unlock(&cache_mu);
+
+	char url[512];
+	char *root = static_dir ? realpath(static_dir, NULL) : NULL;
+	http_asset_t a;
+	int rc = root ? http_asset_load(root, rel, HTTP_ASSET_HASH, &a) : -1;
+	free(root);
+	if (rc == 0)
+		snprintf(url, sizeof url, "/static/%s?v=%s", rel, a.hash);
+	else
+		snprintf(url, sizeof url, "/static/%s", rel);
+
+	pthread_mutex_lock(&cache_mu);
+	u = urls;
+	while (u && (strcmp(u->rel, rel) != 0 || strcmp(u->dir, static_dir ? static_dir : "") != 0))
+		u = u->next;
+	if (u == NULL) {
+		u = xcalloc(1, sizeof *u);
+		u->dir = xstrdup(static_dir ? static_dir : "");
+		u->rel = xstrdup(rel);
+		u->next = urls;
+		urls = u;
+	}
+	u->checked = now.tv_sec;
+	snprintf(u->url, sizeof u->url, "%s", url);
+	pthread_mutex_unlock(&cache_mu);
+	snprintf(out, cap, "%s", url);
+	return out;
+}
