@@ -1451,7 +1451,8 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
 	int32_t d = today();
 	const char *w = param(req, "week");
 	if (*w && when_parse_date(w, strlen(w), &d) < 0)
-		return fail(req, 400, "Tuần cần xem phải là một ngày dạng " WHEN_DATE_FORMS "."), -1;
+		return fail(req, 400, "Tuần cần xem phải là một ngày dạng " WHEN_DATE_FORMS "."),
+		       -1;
 	int32_t monday = d - activity_weekday(d);
 	int64_t lo = activity_vn_time(monday, 0);
 	act_vec_t v = {0};

@@ -371,7 +371,8 @@ page_campaign_new(http_req_t *req)
 	return render_campaign_form(req, 200, NULL);
 }
 
-/* A date field (when_parse_date, shown back dd/mm/yyyy); "" allowed when optional. -1 with msg naming the field. */
+/* A date field (when_parse_date, shown back dd/mm/yyyy); "" allowed when optional. -1 with msg
+ * naming the field. */
 static int
 date_field(http_req_t *req, const char *name, const char *label, int required, int32_t *out,
            char *msg, size_t msglen)

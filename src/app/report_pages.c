@@ -358,8 +358,8 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		json_object_set_new(ctx, "form_error", json_string(fs->form_error));
 	/* submitted (or approved since): when, and the unit's own report to keep */
 	json_t *receipt = rep_counted(r->status) ? rep_receipt_json(a, lc->c->id, t->units[i].code,
-	                                                          r->submitted_at)
-	                                        : NULL;
+	                                                            r->submitted_at)
+	                                         : NULL;
 	if (receipt)
 		json_object_set_new(ctx, "receipt", receipt);
 	/* the receipt says it, with the time: no second "Đã nộp" line */

@@ -332,20 +332,20 @@ when(arena_t *a, activity_errors_t *e, int f, const char *label, const char *dat
 		bad = 1;
 	} else if (when_parse_date(date, strlen(date), days) < 0) {
 		set_err(e, f,
-		        arena_printf(a,
-		                     "%s: ngày “%s” không hợp lệ; hãy nhập dạng " WHEN_DATE_FORMS
-		                     ".",
-		                     label, clip(a, date, 20)));
+		        arena_printf(
+		                a, "%s: ngày “%s” không hợp lệ; hãy nhập dạng " WHEN_DATE_FORMS ".",
+		                label, clip(a, date, 20)));
 		bad = 1;
 	}
 	if (*time == '\0') {
-		set_err(e, f, arena_printf(a, "%s: hãy nhập giờ, dạng " WHEN_TIME_FORMS ".", label));
+		set_err(e, f,
+		        arena_printf(a, "%s: hãy nhập giờ, dạng " WHEN_TIME_FORMS ".", label));
 		bad = 1;
 	} else if (activity_parse_hhmm(time, &minutes) < 0) {
 		set_err(e, f,
 		        arena_printf(a,
-		                     "%s: giờ “%s” không hợp lệ; hãy nhập giờ Việt Nam dạng "
-		                     WHEN_TIME_FORMS ".",
+		                     "%s: giờ “%s” không hợp lệ; hãy nhập giờ Việt Nam "
+		                     "dạng " WHEN_TIME_FORMS ".",
 		                     label, clip(a, time, 12)));
 		bad = 1;
 	}

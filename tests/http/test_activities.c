@@ -880,9 +880,11 @@ test_forgiving_inputs(void **state)
 	char cid[32];
 	snprintf(cid, sizeof cid, "%lld", (long long)demo_id);
 	int before = stored();
-	const char *typed[] = {"campaign",   cid,    "late_ok",  "1",  "start_date", "09102022",
-	                       "start_time", "7h30", "end_time", "9h", "title",
-	                       "Lớp gõ ngày không dấu gạch chéo", NULL};
+	const char *typed[] = {"campaign",   cid,          "late_ok",
+	                       "1",          "start_date", "09102022",
+	                       "start_time", "7h30",       "end_time",
+	                       "9h",         "title",      "Lớp gõ ngày không dấu gạch chéo",
+	                       NULL};
 	hc_resp_t r = register_at(&clc, CLC, 0, typed);
 	int64_t id = created_id(&r);
 	hc_resp_free(&r);
@@ -897,9 +899,9 @@ test_forgiving_inputs(void **state)
 	expect_in(&r, "value=\"09:00\"");
 	hc_resp_free(&r);
 	/* other ways of typing the same: 9.10.2022, 9-10-2022, 2022-10-09 and 19.00, 1900 */
-	const char *dots[] = {"campaign",   cid,     "late_ok",  "1",    "start_date", "9.10.2022",
-	                      "start_time", "19.00", "end_date", "2022-10-09", "end_time", "2030",
-	                      NULL};
+	const char *dots[] = {"campaign",  cid,          "late_ok", "1",        "start_date",
+	                      "9.10.2022", "start_time", "19.00",   "end_date", "2022-10-09",
+	                      "end_time",  "2030",       NULL};
 	r = register_at(&clc, CLC, 0, dots);
 	id = created_id(&r);
 	hc_resp_free(&r);
@@ -915,8 +917,8 @@ test_forgiving_inputs(void **state)
 	expect_in(&r, "09102022");
 	expect_in(&r, "Chưa có gì được lưu.");
 	hc_resp_free(&r);
-	const char *pm[] = {"campaign", cid, "late_ok", "1", "start_date", "9/10/2022",
-	                    "start_time", "7h30pm", NULL};
+	const char *pm[] = {"campaign",  cid,          "late_ok", "1", "start_date",
+	                    "9/10/2022", "start_time", "7h30pm",  NULL};
 	r = register_at(&clc, CLC, 0, pm);
 	assert_int_equal(r.status, 422);
 	expect_in(&r, "Bắt đầu: giờ “7h30pm” không hợp lệ");

@@ -3,7 +3,8 @@
  * ngày dd/mm/yyyy" (Vietnam time, the minute of the submit) with links to the unit's own
  * report as PDF and XLSX; the head fetches both and they hold the school's submitted
  * figures (pdftotext; the sheet's XML); another school's head cannot fetch them; the home
- * page keeps a "đã nộp lúc …" card with the same links instead of the count-down. */
+ * page keeps a "đã nộp lúc …" card with the same links instead of the count-down, until the
+ * campaign closes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@ static app_t app;
 static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
-static ha_client_t head, other;
+static ha_client_t head, other, city;
 
 static int
 setup(void **state)
@@ -50,9 +51,11 @@ setup(void **state)
 		return -1;
 	ha_user(&app, "hieutruong.th", SCHOOL, ROLE_HEAD, PASSWORD);
 	ha_user(&app, "hieutruong.thcs", OTHER, ROLE_HEAD, PASSWORD);
+	ha_user(&app, "lanhdao.so", "31", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ha_login(port, &head, "hieutruong.th", PASSWORD) != 303 ||
-	    ha_login(port, &other, "hieutruong.thcs", PASSWORD) != 303)
+	    ha_login(port, &other, "hieutruong.thcs", PASSWORD) != 303 ||
+	    ha_login(port, &city, "lanhdao.so", PASSWORD) != 303)
 		return -1;
 	return 0;
 }
@@ -212,6 +215,18 @@ test_receipt(void **state)
 	r = ha_req(port, &other, "GET", "/", NULL, 0);
 	assert_int_equal(r.status, 200);
 	expect_in(&r, "class=\"msg err\"><a href=\"");
+	assert_null(strstr(buf_cstr(&r.body), "đã nộp lúc"));
+	hc_resp_free(&r);
+
+	/* the city closes the campaign: the card goes with it */
+	char cpath[200], cbody[200];
+	snprintf(cpath, sizeof cpath, "/units/31/campaigns/%lld/status", (long long)campaign);
+	snprintf(cbody, sizeof cbody, "csrf=%s&status=closed&confirm=1", city.csrf);
+	r = ha_req(port, &city, "POST", cpath, cbody, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	r = ha_req(port, &head, "GET", "/", NULL, 0);
+	assert_int_equal(r.status, 200);
 	assert_null(strstr(buf_cstr(&r.body), "đã nộp lúc"));
 	hc_resp_free(&r);
 }
