@@ -16,6 +16,7 @@
 #include "domain/activity.h"
 #include "media/photo.h"
 #include "text/text.h"
+#include "text/when.h"
 
 #define MAX_PHOTOS 10
 #define LIST_UPCOMING 300 /* a calendar's list: the next ones ... */
@@ -1449,8 +1450,9 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
 	}
 	int32_t d = today();
 	const char *w = param(req, "week");
-	if (*w && text_parse_date(w, strlen(w), &d) < 0)
-		return fail(req, 400, "Tuần cần xem phải là một ngày dạng dd/mm/yyyy."), -1;
+	if (*w && when_parse_date(w, strlen(w), &d) < 0)
+		return fail(req, 400, "Tuần cần xem phải là một ngày dạng " WHEN_DATE_FORMS "."),
+		       -1;
 	int32_t monday = d - activity_weekday(d);
 	int64_t lo = activity_vn_time(monday, 0);
 	act_vec_t v = {0};
@@ -1539,12 +1541,7 @@ page_activities(http_req_t *req)
 static int
 api_day(const char *s, int32_t *d)
 {
-	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
-		char b[11];
-		snprintf(b, sizeof b, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
-		return text_parse_date(b, 10, d);
-	}
-	return text_parse_date(s, strlen(s), d);
+	return when_parse_date(s, strlen(s), d);
 }
 
 static int

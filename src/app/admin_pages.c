@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "text/text.h"
+#include "text/when.h"
 
 #define TEMPLATE_MAX (1u << 20)
 
@@ -370,7 +371,8 @@ page_campaign_new(http_req_t *req)
 	return render_campaign_form(req, 200, NULL);
 }
 
-/* A dd/mm/yyyy field; "" allowed when optional. -1 with msg naming the field. */
+/* A date field (when_parse_date, shown back dd/mm/yyyy); "" allowed when optional. -1 with msg
+ * naming the field. */
 static int
 date_field(http_req_t *req, const char *name, const char *label, int required, int32_t *out,
            char *msg, size_t msglen)
@@ -380,13 +382,13 @@ date_field(http_req_t *req, const char *name, const char *label, int required, i
 	if (!v || !*v) {
 		if (!required)
 			return 0;
-		snprintf(msg, msglen, "Hãy nhập %s (dd/mm/yyyy).", label);
+		snprintf(msg, msglen, "Hãy nhập %s, dạng " WHEN_DATE_FORMS ".", label);
 		return -1;
 	}
-	if (text_parse_date(v, strlen(v), out) < 0) {
+	if (when_parse_date(v, strlen(v), out) < 0) {
 		snprintf(msg, msglen,
-		         "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng dd/mm/yyyy.", label,
-		         v);
+		         "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng " WHEN_DATE_FORMS ".",
+		         label, v);
 		return -1;
 	}
 	return 0;

@@ -340,8 +340,10 @@ json_t *rep_photos_json(http_req_t *req, int64_t campaign_id, const char *unit_c
  * campaign's day, each checked in its own tree (app_campaign_tree) with the unit matched by
  * id; newest first. Rows: id, name, year, open, code (the unit's code in that tree). */
 json_t *rep_campaigns_covering(http_req_t *req, int32_t unit);
-/* Count-downs to report deadlines for the signed-in user's units (home page). */
-json_t *rep_home_countdowns(http_req_t *req);
+/* Count-downs to report deadlines for the signed-in user's units (home page), and in
+ * *submitted the receipts (rep_receipt_json + campaign, unit) of those units' reports
+ * already submitted in an open campaign. */
+json_t *rep_home_countdowns(http_req_t *req, json_t **submitted /* OUT */);
 /* Progress cards for the signed-in user's levels in open campaigns (home_pages.c): the
  * chase board's counts per campaign and unit, with the links. */
 json_t *rep_home_progress(http_req_t *req);

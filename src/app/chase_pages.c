@@ -541,7 +541,7 @@ page_chase_schedule(http_req_t *req)
  * campaign and has not submitted yet. */
 typedef struct home_ctx {
 	http_req_t *req;
-	json_t *rows;
+	json_t *rows, *done;
 } home_ctx_t;
 
 static int
@@ -567,8 +567,23 @@ home_campaign(const store_campaign_t *sc, void *p)
 		/* this unit's report status (no roll-up needed for that) */
 		rep_report_t r;
 		live_campaign_t tmp = {.c = c};
-		if (rep_read_req(req, &tmp, i, &r) < 0 || rep_counted(r.status))
+		if (rep_read_req(req, &tmp, i, &r) < 0)
 			continue;
+		if (rep_counted(r.status)) {
+			/* submitted: a card with when and the unit's own report, while open */
+			json_t *rc = rep_receipt_json(http_req_arena(req), c->id, t->units[i].code,
+			                              r.submitted_at);
+			if (rc) {
+				json_object_set_new(rc, "campaign", json_string(c->name));
+				json_object_set_new(rc, "unit_name", json_string(t->units[i].name));
+				json_object_set_new(rc, "unit_code", json_string(t->units[i].code));
+				json_object_set_new(rc, "campaign_id", json_integer(c->id));
+				json_object_set_new(rc, "approved",
+				                    json_boolean(!strcmp(r.status, "approved")));
+				json_array_append_new(h->done, rc);
+			}
+			continue;
+		}
 		int32_t due = campaign_due(c, t, i);
 		json_t *o =
 		        json_pack("{s:I,s:s,s:s,s:s,s:s}", "campaign_id", (json_int_t)c->id,
@@ -590,10 +605,11 @@ home_campaign(const store_campaign_t *sc, void *p)
 }
 
 json_t *
-rep_home_countdowns(http_req_t *req)
+rep_home_countdowns(http_req_t *req, json_t **submitted)
 {
-	home_ctx_t h = {req, json_array()};
+	home_ctx_t h = {req, json_array(), json_array()};
 	if (app_req_user(req))
 		store_campaigns_each(((app_t *)http_req_app(req))->store, home_campaign, &h);
+	*submitted = h.done;
 	return h.rows;
 }

@@ -18,6 +18,7 @@
 #include "docs/issue.h"
 #include "docs/render.h"
 #include "text/text.h"
+#include "text/when.h"
 
 #define NOTE_MAX 2000     /* a unit's note when it marks a task done */
 #define TARGET_MAX 500    /* units and kinds chosen on one row */
@@ -882,11 +883,11 @@ read_date(http_req_t *req, form_in_t *in, const char *name, const char *label)
 {
 	const char *v = trim(http_req_arena(req), param(req, name));
 	int32_t days = 0;
-	if (*v && text_parse_date(v, strlen(v), &days) < 0) {
+	if (*v && when_parse_date(v, strlen(v), &days) < 0) {
 		field_err(in, name,
 		          arena_printf(http_req_arena(req),
 		                       "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng "
-		                       "dd/mm/yyyy (ví dụ 10/10/2022).",
+		                       WHEN_DATE_FORMS ".",
 		                       label, v));
 		json_object_set_new(in->typed, name, json_string(v));
 		return 0;
@@ -1100,13 +1101,13 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			u.lead = 0;
 		else
 			field_err(in, to[3], "Vai trò phải là chủ trì hoặc phối hợp.");
-		if (*due && text_parse_date(due, strlen(due), &u.due) < 0) {
+		if (*due && when_parse_date(due, strlen(due), &u.due) < 0) {
 			u.due = 0;
 			field_err(
 			        in, to[2],
 			        arena_printf(a,
 			                     "Hạn hoàn thành \"%.20s\" không phải ngày hợp lệ; hãy "
-			                     "nhập dạng dd/mm/yyyy.",
+			                     "nhập dạng " WHEN_DATE_FORMS ".",
 			                     due));
 			json_object_set_new(in->typed, to[2], json_string(due));
 		}
@@ -2063,12 +2064,12 @@ page_doc_publish(http_req_t *req)
 		                  "tự cấp số tiếp theo).");
 	const char *dp = trim(a, param(req, "date"));
 	int32_t date = 0;
-	if (*dp && text_parse_date(dp, strlen(dp), &date) < 0)
+	if (*dp && when_parse_date(dp, strlen(dp), &date) < 0)
 		return render_doc(
 		        req, 422, i, &s, 1, NULL,
 		        arena_printf(a,
 		                     "Ngày ban hành \"%.20s\" không phải ngày hợp lệ; hãy "
-		                     "nhập dạng dd/mm/yyyy hoặc để trống (hôm nay).",
+		                     "nhập dạng " WHEN_DATE_FORMS " hoặc để trống (hôm nay).",
 		                     dp));
 	if (date && date != s.doc_date) {
 		/* date the draft first: the number is taken in the year of that date */

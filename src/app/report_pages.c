@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "service/warnings.h"
+#include "domain/activity.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000
@@ -190,6 +191,27 @@ progress_json(http_req_t *req, const rep_progress_t *pg, json_t *list)
 	return o;
 }
 
+#define SUBMITTED_MSG "Đã nộp báo cáo. Báo cáo bị khóa cho đến khi cấp trên trả lại."
+
+json_t *
+rep_receipt_json(arena_t *a, int64_t campaign_id, const char *code, int64_t submitted_at)
+{
+	if (submitted_at <= 0)
+		return NULL;
+	buf_t b = BUF_INIT;
+	activity_format_hhmm(submitted_at, &b);
+	buf_puts(&b, " ngày ");
+	activity_format_date(submitted_at, &b);
+	json_t *o = json_pack("{s:s,s:s,s:s}", "at", buf_cstr(&b), "pdf",
+	                      arena_printf(a, "/campaigns/%lld/units/%s/phuluc.pdf",
+	                                   (long long)campaign_id, code),
+	                      "xlsx",
+	                      arena_printf(a, "/campaigns/%lld/units/%s/phuluc.xlsx",
+	                                   (long long)campaign_id, code));
+	buf_free(&b);
+	return o;
+}
+
 static int
 render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t *r,
               const form_state_t *fs, int status, const char *ok)
@@ -334,7 +356,14 @@ render_report(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_
 		json_object_set_new(ctx, "warnings", app_json_count((int64_t)nwarns));
 	if (fs && fs->form_error)
 		json_object_set_new(ctx, "form_error", json_string(fs->form_error));
-	if (ok)
+	/* submitted (or approved since): when, and the unit's own report to keep */
+	json_t *receipt = rep_counted(r->status) ? rep_receipt_json(a, lc->c->id, t->units[i].code,
+	                                                            r->submitted_at)
+	                                         : NULL;
+	if (receipt)
+		json_object_set_new(ctx, "receipt", receipt);
+	/* the receipt says it, with the time: no second "Đã nộp" line */
+	if (ok && !(receipt && !strcmp(ok, SUBMITTED_MSG)))
 		json_object_set_new(ctx, "ok", json_string(ok));
 	json_t *photos = rep_photos_json(req, lc->c->id, t->units[i].code, r->exists ? r->id : 0);
 	json_object_set_new(ctx, "has_photos", json_boolean(json_array_size(photos) > 0));
@@ -354,7 +383,7 @@ saved_message(const char *done)
 	if (!strcmp(done, "save"))
 		return "Đã lưu bản nháp.";
 	if (!strcmp(done, "submit"))
-		return "Đã nộp báo cáo. Báo cáo bị khóa cho đến khi cấp trên trả lại.";
+		return SUBMITTED_MSG;
 	if (!strcmp(done, "return"))
 		return "Đã trả lại báo cáo kèm nhận xét; đơn vị có thể sửa và nộp lại.";
 	if (!strcmp(done, "approve"))

@@ -16,6 +16,10 @@ int32_t rep_req_unit(http_req_t *req);
 int rep_is_api(http_req_t *req);
 /* The campaign's summary for pages and the API (dates as dd/mm/yyyy). */
 json_t *rep_campaign_json(http_req_t *req, const campaign_t *c);
+/* The receipt of a submitted report (submitted_at, Unix seconds), for the report page and
+ * the home page: {"at": "HH:MM ngày dd/mm/yyyy" (Vietnam time), "pdf", "xlsx": the unit's
+ * own Phụ lục}; NULL when never submitted (0). */
+json_t *rep_receipt_json(arena_t *a, int64_t campaign_id, const char *code, int64_t submitted_at);
 /* A level (a locality) compiles its subtree; a body reports its own figures. */
 int rep_is_level(const unit_tree_t *t, int32_t i);
 

@@ -425,7 +425,9 @@ page_home(http_req_t *req)
 		/* the user's own work; the national list stays on the public page */
 		json_object_set_new(ctx, "my_units", app_roles_json(t, u));
 		json_object_set_new(ctx, "notices", home_notices(req));
-		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req));
+		json_t *submitted;
+		json_object_set_new(ctx, "countdowns", rep_home_countdowns(req, &submitted));
+		json_object_set_new(ctx, "submitted", submitted);
 		json_t *cards = rep_home_progress(req);
 		json_object_set_new(ctx, "has_progress", json_boolean(json_array_size(cards) > 0));
 		json_object_set_new(ctx, "progress", cards);

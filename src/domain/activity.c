@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "text/text.h"
+#include "text/when.h"
 
 /* The codes are shared with the results form's pre-fill (another module maps them to the
  * Phụ lục's lines): never rename one. */
@@ -127,35 +128,7 @@ is_blank(char c)
 int
 activity_parse_hhmm(const char *s, int *minutes)
 {
-	if (s == NULL)
-		return -1;
-	while (is_blank(*s))
-		s++;
-	int h = 0, m = 0, nd = 0;
-	while (*s >= '0' && *s <= '9' && nd < 2) {
-		h = h * 10 + (*s++ - '0');
-		nd++;
-	}
-	if (nd == 0)
-		return -1;
-	if (*s == ':' || *s == 'h' || *s == 'H' || *s == 'g') {
-		int colon = *s == ':';
-		s++;
-		int nm = 0;
-		while (*s >= '0' && *s <= '9' && nm < 2) {
-			m = m * 10 + (*s++ - '0');
-			nm++;
-		}
-		if (nm == 1 || (colon && nm == 0))
-			return -1;
-	} else
-		return -1;
-	while (is_blank(*s))
-		s++;
-	if (*s || h > 23 || m > 59)
-		return -1;
-	*minutes = h * 60 + m;
-	return 0;
+	return s ? when_parse_time(s, strlen(s), minutes) : -1;
 }
 
 void
@@ -355,25 +328,24 @@ when(arena_t *a, activity_errors_t *e, int f, const char *label, const char *dat
 	int bad = 0;
 	if (*date == '\0') {
 		set_err(e, f,
-		        arena_printf(a, "%s: hãy nhập ngày (dd/mm/yyyy, ví dụ 06/10/2026).",
-		                     label));
+		        arena_printf(a, "%s: hãy nhập ngày, dạng " WHEN_DATE_FORMS ".", label));
 		bad = 1;
-	} else if (text_parse_date(date, strlen(date), days) < 0) {
+	} else if (when_parse_date(date, strlen(date), days) < 0) {
 		set_err(e, f,
-		        arena_printf(a,
-		                     "%s: ngày “%s” không hợp lệ; hãy nhập dạng dd/mm/yyyy, ví "
-		                     "dụ 06/10/2026.",
-		                     label, clip(a, date, 20)));
+		        arena_printf(
+		                a, "%s: ngày “%s” không hợp lệ; hãy nhập dạng " WHEN_DATE_FORMS ".",
+		                label, clip(a, date, 20)));
 		bad = 1;
 	}
 	if (*time == '\0') {
-		set_err(e, f, arena_printf(a, "%s: hãy nhập giờ (HH:MM, ví dụ 07:30).", label));
+		set_err(e, f,
+		        arena_printf(a, "%s: hãy nhập giờ, dạng " WHEN_TIME_FORMS ".", label));
 		bad = 1;
 	} else if (activity_parse_hhmm(time, &minutes) < 0) {
 		set_err(e, f,
 		        arena_printf(a,
-		                     "%s: giờ “%s” không hợp lệ; hãy nhập dạng HH:MM (giờ Việt "
-		                     "Nam), ví dụ 07:30.",
+		                     "%s: giờ “%s” không hợp lệ; hãy nhập giờ Việt Nam "
+		                     "dạng " WHEN_TIME_FORMS ".",
 		                     label, clip(a, time, 12)));
 		bad = 1;
 	}
@@ -449,7 +421,7 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 	if (*ed == '\0') {
 		/* the start's day; when that one is wrong, its error says so already */
 		int32_t tmp;
-		ed = *sd && text_parse_date(sd, strlen(sd), &tmp) == 0 ? sd : "01/01/1970";
+		ed = *sd && when_parse_date(sd, strlen(sd), &tmp) == 0 ? sd : "01/01/1970";
 	}
 	int ok2 = when(a, e, AF_END, "Kết thúc", ed, et, &d2, &out->end_at) == 0;
 	if (ok1 && campaign_year) {

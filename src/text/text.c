@@ -2,6 +2,7 @@
  * "tien lang" find "Huyện Tiên Lãng" (no case, no marks, đ -> d, one space between words).
  * The fold runs over every unit name at start-up and every query, so ASCII never leaves C. */
 #include "text/text.h"
+#include "text/when.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,26 +281,7 @@ bad:
 int
 text_parse_day(const char *s, int32_t *day)
 {
-	if (s == NULL)
-		return -1;
-	int y, mo, dd, used = 0;
-	while (*s == ' ')
-		s++;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &dd, &used) == 3) {
-		for (const char *p = s + used; *p; p++)
-			if (*p != ' ')
-				return -1;
-		if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || dd < 1 || dd > 31)
-			return -1;
-		int32_t v = text_days_from_civil(y, mo, dd);
-		int y2, m2, d2;
-		text_civil_from_days(v, &y2, &m2, &d2);
-		if (y2 != y || m2 != mo || d2 != dd)
-			return -1;
-		*day = v;
-		return 0;
-	}
-	return text_parse_date(s, strlen(s), day);
+	return s ? when_parse_date(s, strlen(s), day) : -1;
 }
 
 const char *

@@ -53,8 +53,8 @@ int text_parse_int(const char *p, size_t n, int64_t *out /* OUT */);
  * blanks, and returns -1 on a bad or impossible date or a year outside 1900..2999. */
 int text_parse_date(const char *p, size_t n, int32_t *days /* OUT */);
 void text_format_date(int32_t days, buf_t *out);
-/* A day as people and programs write it: "dd/mm/yyyy" (as text_parse_date) or
- * "yyyy-mm-dd", surrounding blanks ignored. 0 with *days, or -1. */
+/* A day as people and programs write it: when_parse_date (text/when.h: dd/mm/yyyy,
+ * yyyy-mm-dd, 9.10.2022, 09102022, ...). 0 with *days, or -1. */
 int text_parse_day(const char *s, int32_t *days /* OUT */);
 /* text_format_date into arena a. */
 const char *text_date_str(arena_t *a, int32_t days);

@@ -870,6 +870,67 @@ test_photos(void **state)
 	hc_resp_free(&r);
 }
 
+/* Dates and times as typed on a phone's numeric keyboard (issue 17): "09102022" and "7h30"
+ * are stored as 09/10/2022 07:30 and shown back in that normal form; a day not on the
+ * calendar (31/04) is refused with the field named and nothing stored. */
+static void
+test_forgiving_inputs(void **state)
+{
+	(void)state;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)demo_id);
+	int before = stored();
+	const char *typed[] = {"campaign",   cid,          "late_ok",
+	                       "1",          "start_date", "09102022",
+	                       "start_time", "7h30",       "end_time",
+	                       "9h",         "title",      "Lớp gõ ngày không dấu gạch chéo",
+	                       NULL};
+	hc_resp_t r = register_at(&clc, CLC, 0, typed);
+	int64_t id = created_id(&r);
+	hc_resp_free(&r);
+	assert_int_equal(stored(), before + 1);
+	/* stored as 09/10/2022 07:30–09:00 Vietnam time, shown so and in the edit form */
+	r = get(&clc, act_path(id, ""));
+	assert_int_equal(r.status, 200);
+	expect_in(&r, "09/10/2022, 07:30–09:00");
+	expect_in(&r, "name=\"start_date\" type=\"text\" inputmode=\"numeric\" "
+	              "placeholder=\"vd 09/10/2022 hoặc 09102022\" value=\"09/10/2022\"");
+	expect_in(&r, "value=\"07:30\"");
+	expect_in(&r, "value=\"09:00\"");
+	hc_resp_free(&r);
+	/* other ways of typing the same: 9.10.2022, 9-10-2022, 2022-10-09 and 19.00, 1900 */
+	const char *dots[] = {"campaign",  cid,          "late_ok", "1",        "start_date",
+	                      "9.10.2022", "start_time", "19.00",   "end_date", "2022-10-09",
+	                      "end_time",  "2030",       NULL};
+	r = register_at(&clc, CLC, 0, dots);
+	id = created_id(&r);
+	hc_resp_free(&r);
+	r = get(&clc, act_path(id, ""));
+	expect_in(&r, "09/10/2022, 19:00–20:30");
+	hc_resp_free(&r);
+	/* 31/04 does not exist: 422, the field named, the accepted forms listed, nothing stored */
+	before = stored();
+	const char *april[] = {"campaign", cid, "late_ok", "1", "start_date", "31/04/2022", NULL};
+	r = register_at(&clc, CLC, 0, april);
+	assert_int_equal(r.status, 422);
+	expect_in(&r, "Bắt đầu: ngày “31/04/2022” không hợp lệ");
+	expect_in(&r, "09102022");
+	expect_in(&r, "Chưa có gì được lưu.");
+	hc_resp_free(&r);
+	const char *pm[] = {"campaign",  cid,          "late_ok", "1", "start_date",
+	                    "9/10/2022", "start_time", "7h30pm",  NULL};
+	r = register_at(&clc, CLC, 0, pm);
+	assert_int_equal(r.status, 422);
+	expect_in(&r, "Bắt đầu: giờ “7h30pm” không hợp lệ");
+	hc_resp_free(&r);
+	assert_int_equal(stored(), before);
+	/* the week filter takes the same forms */
+	r = get(&clc, "/units/" CLC "/activities?view=week&week=09102022");
+	assert_int_equal(r.status, 200);
+	expect_in(&r, "Lớp gõ ngày không dấu gạch chéo");
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -883,6 +944,7 @@ main(void)
 	        cmocka_unit_test(test_outcome),
 	        cmocka_unit_test(test_feed),
 	        cmocka_unit_test(test_photos),
+	        cmocka_unit_test(test_forgiving_inputs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -780,6 +780,46 @@ test_demo_documents(void **state)
 	hc_resp_free(&r);
 }
 
+/* Dates typed on a phone (issue 17): the form's and the publication's dates take 9.10.2022,
+ * 09102022 and the date picker's 2022-10-11, stored as those days; 31/04 is refused naming
+ * the field, nothing stored. */
+static void
+test_forgiving_dates(void **state)
+{
+	(void)state;
+	char *body = plan_form(&head, "Kế hoạch gõ ngày bằng dấu chấm", "date", "9.10.2022", NULL);
+	hc_resp_t r = req(&head, "POST", "/units/018/docs", body, 0);
+	free(body);
+	if (r.status != 303)
+		fail_msg("create: %ld %s", r.status, body_of(&r));
+	int64_t id = location_id(&r);
+	hc_resp_free(&r);
+	char p[200];
+	snprintf(p, sizeof p, "/api/v1/units/018/docs/%lld", (long long)id);
+	json_t *j = get_json(&admin, p);
+	assert_string_equal(json_string_value(json_object_get(j, "date")), "09/10/2022");
+	json_decref(j);
+	/* published with the date picker's form */
+	publish(id, "date=2022-10-11", 303, NULL);
+	j = get_json(&admin, p);
+	assert_string_equal(json_string_value(json_object_get(j, "date")), "11/10/2022");
+	json_decref(j);
+	/* a day not on the calendar, in any form: 422 naming the field, nothing stored */
+	size_t before = issued_count("018");
+	static const char *const bad[] = {"31/04/2022", "31042022", "2022-04-31"};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		body = plan_form(&head, "Kế hoạch ngày sai", "date", bad[k], NULL);
+		r = req(&head, "POST", "/units/018/docs", body, 0);
+		free(body);
+		assert_int_equal(r.status, 422);
+		assert_non_null(strstr(body_of(&r), "Ngày ban hành"));
+		assert_non_null(strstr(body_of(&r), "09102022"));
+		assert_non_null(strstr(body_of(&r), "Chưa có gì được lưu"));
+		hc_resp_free(&r);
+	}
+	assert_int_equal(issued_count("018"), before);
+}
+
 int
 main(void)
 {
@@ -794,6 +834,7 @@ main(void)
 	        cmocka_unit_test(test_version_conflict),
 	        cmocka_unit_test(test_json_api),
 	        cmocka_unit_test(test_demo_documents),
+	        cmocka_unit_test(test_forgiving_dates),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
