@@ -19,7 +19,7 @@
 	var csrf = form.querySelector('input[name=csrf]').value;
 	var base = form.getAttribute('data-uploads');
 	var LONG = 1600, TARGET = 300 * 1024, CHUNK = 64 * 1024, TRIES = 12;
-	var ready = null, busy = false, seen = [];
+	var ready = null, busy = false, seen = [], resumed = [];
 
 	function size(n) {
 		if (n >= 1024 * 1024)
@@ -143,7 +143,7 @@
 	}
 	/* fn() again after a network failure, with back-off (1, 2, 4... 30 s) */
 	function retrying(fn, tries) {
-		return fn().catch(function (e) {
+		return fn(tries).catch(function (e) {
 			if (!e || !e.network || tries >= TRIES)
 				throw e;
 			say('Mất kết nối — đang thử lại…', false);
@@ -167,20 +167,24 @@
 		function next() {
 			if (offset >= total)
 				return finish();
-			return retrying(function () {
-				var end = Math.min(total, offset + CHUNK);
-				return request('POST', base + '/' + id, blob.slice(offset, end),
-				               {'Content-Type': 'application/octet-stream',
-				                'Content-Range': 'bytes ' + offset + '-' + (end - 1) + '/' + total},
-				               function (ev) { progress(offset + ev.loaded, total); })
-				        .catch(function (e) {
-					        /* where did it stop? ask, then go on from there */
-					        return request('GET', base + '/' + id).then(function (s) {
-						        if (s.status === 200)
-							        offset = s.json.offset;
-						        throw e;
-					        }, function () { throw e; });
+			return retrying(function (tries) {
+				/* after a drop, first ask where the server's copy ends */
+				var asked = tries === 0 ? Promise.resolve(null) :
+				        request('GET', base + '/' + id).then(function (s) {
+					        if (s.status !== 200)
+						        refused(s);
+					        offset = s.json.offset;
+					        resumed.push(offset);
 				        });
+				return asked.then(function () {
+					var end = Math.min(total, offset + CHUNK);
+					if (offset >= total)
+						return {status: 200, json: {offset: offset}};
+					return request('POST', base + '/' + id, blob.slice(offset, end),
+					               {'Content-Type': 'application/octet-stream',
+					                'Content-Range': 'bytes ' + offset + '-' + (end - 1) + '/' + total},
+					               function (ev) { progress(offset + ev.loaded, total); });
+				});
 			}, 0).then(function (r) {
 				if (r.status !== 200 && r.status !== 409)
 					refused(r);
@@ -200,7 +204,7 @@
 				progress(total, total);
 				try {
 					sessionStorage.setItem('photo-upload', JSON.stringify(
-					        {sent: total, received: r.json.bytes, progress: seen}));
+					        {sent: total, received: r.json.bytes, progress: seen, resumed: resumed}));
 				} catch (e) { /* private mode: only the record for tests is lost */ }
 				window.location.href = r.json.location;
 			});
@@ -216,6 +220,7 @@
 		busy = true;
 		button.disabled = true;
 		seen = [];
+		resumed = [];
 		(ready || shrink(f).then(function (r) { return r.blob; })).then(send).catch(function (e) {
 			busy = false;
 			button.disabled = false;
