@@ -123,10 +123,16 @@
 			if (onprogress && x.upload)
 				x.upload.onprogress = onprogress;
 			x.onload = function () {
-				var j = {};
-				try { j = JSON.parse(x.responseText); } catch (e) { j = {}; }
+				var j = null;
+				try { j = JSON.parse(x.responseText); } catch (e) { j = null; }
 				if (x.status >= 500 || x.status === 0)
 					no({network: true});
+				else if (!j || typeof j !== 'object')
+					/* a page, not an answer: signed out (the sign-in page), a stale
+					 * form's token, or a proxy's refusal */
+					ok({status: x.status || 400, json: {error: 'Phiên làm việc đã hết hoặc ' +
+					        'trang đã cũ; hãy tải lại trang, đăng nhập nếu cần, rồi chọn lại ảnh.'},
+					    page: true});
 				else
 					ok({status: x.status, json: j});
 			};
@@ -159,7 +165,7 @@
 			return request('POST', base, 'size=' + total + '&caption=' + encodeURIComponent(caption),
 			               {'Content-Type': 'application/x-www-form-urlencoded'});
 		}, 0).then(function (r) {
-			if (r.status !== 201)
+			if (r.status !== 201 || r.page)
 				refused(r);
 			id = r.json.id;
 			return next();
@@ -171,7 +177,7 @@
 				/* after a drop, first ask where the server's copy ends */
 				var asked = tries === 0 ? Promise.resolve(null) :
 				        request('GET', base + '/' + id).then(function (s) {
-					        if (s.status !== 200)
+					        if (s.status !== 200 || s.page)
 						        refused(s);
 					        offset = s.json.offset;
 					        resumed.push(offset);
@@ -186,7 +192,8 @@
 					               function (ev) { progress(offset + ev.loaded, total); });
 				});
 			}, 0).then(function (r) {
-				if (r.status !== 200 && r.status !== 409)
+				if ((r.status !== 200 && r.status !== 409) || r.page ||
+				    typeof r.json.offset !== 'number')
 					refused(r);
 				offset = r.json.offset;
 				say('');
@@ -199,7 +206,7 @@
 				return request('POST', base + '/' + id + '/finish', '',
 				               {'Content-Type': 'application/x-www-form-urlencoded'});
 			}, 0).then(function (r) {
-				if (r.status !== 201)
+				if (r.status !== 201 || r.page)
 					refused(r);
 				progress(total, total);
 				try {

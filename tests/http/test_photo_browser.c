@@ -5,7 +5,7 @@
  * back slow and is cut again after the first piece: the upload goes on by itself from the
  * offset the server has, not from 0; the progress bar moves to 100%; what arrived at the
  * server was <= 400 KB (the server's own count, returned by finish) and the stored photo is
- * the 1,600 px re-encoding. */
+ * the 1,600 px re-encoding. Signed out meanwhile, the page says so in Vietnamese. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,11 +310,37 @@ test_phone_photo(void **state)
 	hc_resp_free(&r);
 }
 
+/* Signed out meanwhile (the session ended in another tab): the page says so in Vietnamese
+ * instead of sending into the sign-in page, and the button works again. */
+static void
+test_signed_out(void **state)
+{
+	(void)state;
+	char page[200];
+	snprintf(page, sizeof page, "/units/%s/activities/%lld", CLC, (long long)activity);
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, page);
+	type_into("#photo", photo_file);
+	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
+	                     ".indexOf('\u2192') > 0;", 20));
+	hb_cmd_void("DELETE", "/cookie", NULL);
+	click("#photo-form button[type=submit]");
+	if (!wait_for("var m = document.querySelector('#photo-msg');"
+	              " return !m.hidden && m.textContent.indexOf('Phi\u00ean l\u00e0m vi\u1ec7c "
+	              "\u0111\u00e3 h\u1ebft') === 0;", 10))
+		fail_msg("no signed-out message: %s",
+		         page_string("return location.href + ' | ' + "
+		                     "document.querySelector('#photo-msg').textContent;"));
+	assert_true(wait_for("return !document.querySelector('#photo-form button').disabled;", 2));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_phone_photo),
+	        cmocka_unit_test(test_signed_out),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
