@@ -1175,8 +1175,8 @@ page_activity_photo_upload(http_req_t *req)
 {
 	const http_part_t *p = http_req_file(req, "photo");
 	const char *location, *err;
-	int st = activity_photo_add(req, p ? p->data : NULL, p ? p->len : 0,
-	                            param(req, "caption"), &location, &err);
+	int st = activity_photo_add(req, p ? p->data : NULL, p ? p->len : 0, param(req, "caption"),
+	                            &location, &err);
 	if (st == 0)
 		return http_redirect(req, 303, location);
 	return err ? fail(req, st, err) : st;

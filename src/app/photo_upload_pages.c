@@ -8,9 +8,10 @@
  *   POST .../photos/uploads/:uid/finish -> 201 {"location"}: the same checks and re-encoding
  *        as the multipart form (activity_photo_add); the spooled file is removed either way.
  * POST, not PUT, for a piece: every state change here is a POST with the CSRF token (and the
- * authorization matrix test knows GET and POST). Answers are JSON; errors {"error": "<Vietnamese>"} with a 4xx. An upload belongs to the
- * user who started it and to that unit's activity: anyone else gets 404. The bytes wait in
- * app->upload_dir (media/upload.h: a day at most, UPL_PENDING_MAX per user). */
+ * authorization matrix test knows GET and POST). Answers are JSON; errors {"error": "<Vietnamese>"}
+ * with a 4xx. An upload belongs to the user who started it and to that unit's activity: anyone else
+ * gets 404. The bytes wait in app->upload_dir (media/upload.h: a day at most, UPL_PENDING_MAX per
+ * user). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +65,8 @@ uid_of(http_req_t *req)
 	return u ? u : "";
 }
 
-#define NOT_FOUND_MSG                                                                              \
-	"Không tìm thấy lượt tải ảnh này (đã xong, đã quá một ngày hoặc của người khác); hãy "     \
+#define NOT_FOUND_MSG                                                                                                       \
+	"Không tìm thấy lượt tải ảnh này (đã xong, đã quá một ngày hoặc của người khác); hãy " \
 	"chọn lại ảnh và tải lên."
 #define TOO_BIG_MSG "Ảnh lớn quá 10 MB; hãy chụp ở độ phân giải thấp hơn."
 
@@ -88,16 +89,13 @@ page_photo_upload_create(http_req_t *req)
 	char id[UPL_ID_LEN + 1];
 	switch (upl_create(app->upload_dir, owner_of(req), scope_of(req), size, PHOTO_MAX_BYTES,
 	                   caption, app_now(), id)) {
-	case UPL_OK:
-		break;
-	case UPL_TOO_BIG:
-		return reply_error(req, 413, TOO_BIG_MSG);
+	case UPL_OK: break;
+	case UPL_TOO_BIG: return reply_error(req, 413, TOO_BIG_MSG);
 	case UPL_TOO_MANY:
 		return reply_error(req, 429,
 		                   "Bạn đang có quá nhiều lượt tải ảnh dở dang; hãy đợi các ảnh "
 		                   "đang tải xong rồi thử lại.");
-	default:
-		return 500;
+	default: return 500;
 	}
 	return reply_json(req, 201, json_pack("{s:s,s:i}", "id", id, "offset", 0));
 }
@@ -107,11 +105,12 @@ page_photo_upload_chunk(http_req_t *req)
 {
 	app_t *app = http_req_app(req);
 	int64_t start, len, total, offset;
-	if (upl_parse_content_range(http_req_header(req, "Content-Range"), &start, &len,
-	                            &total) < 0)
-		return reply_error(req, 400,
-		                   "Tiêu đề Content-Range phải có dạng \"bytes đầu-cuối/tổng\"; hãy "
-		                   "tải lại trang rồi thử lại.");
+	if (upl_parse_content_range(http_req_header(req, "Content-Range"), &start, &len, &total) <
+	    0)
+		return reply_error(
+		        req, 400,
+		        "Tiêu đề Content-Range phải có dạng \"bytes đầu-cuối/tổng\"; hãy "
+		        "tải lại trang rồi thử lại.");
 	size_t n;
 	const char *body = http_req_body(req, &n);
 	if ((int64_t)n != len)
@@ -120,21 +119,18 @@ page_photo_upload_chunk(http_req_t *req)
 	upl_rc_t rc = upl_append(app->upload_dir, uid_of(req), owner_of(req), scope_of(req), start,
 	                         body, n, total, app_now(), &offset);
 	switch (rc) {
-	case UPL_OK:
-		return reply_json(req, 200, json_pack("{s:I}", "offset", (json_int_t)offset));
-	case UPL_NOT_FOUND:
-		return reply_error(req, 404, NOT_FOUND_MSG);
+	case UPL_OK: return reply_json(req, 200, json_pack("{s:I}", "offset", (json_int_t)offset));
+	case UPL_NOT_FOUND: return reply_error(req, 404, NOT_FOUND_MSG);
 	case UPL_BAD_RANGE:
 		/* the client asks where to go on from: the offset is in the answer */
-		return reply_json(req, 409,
-		                  json_pack("{s:s,s:I}", "error",
-		                            "Phần ảnh này không nối tiếp phần đã nhận; hãy gửi tiếp "
-		                            "từ vị trí máy chủ báo.",
-		                            "offset", (json_int_t)offset));
-	case UPL_TOO_BIG:
-		return reply_error(req, 413, TOO_BIG_MSG);
-	default:
-		return 500;
+		return reply_json(
+		        req, 409,
+		        json_pack("{s:s,s:I}", "error",
+		                  "Phần ảnh này không nối tiếp phần đã nhận; hãy gửi tiếp "
+		                  "từ vị trí máy chủ báo.",
+		                  "offset", (json_int_t)offset));
+	case UPL_TOO_BIG: return reply_error(req, 413, TOO_BIG_MSG);
+	default: return 500;
 	}
 }
 
@@ -173,12 +169,14 @@ page_photo_upload_finish(http_req_t *req)
 		return 500;
 	}
 	const char *location, *err;
+	size_t received = data.len; /* what is on the server's disk, not what was declared */
 	int st = activity_photo_add(req, data.data, data.len, info.caption, &location, &err);
 	log_info("photo upload %s: %lld bytes received, status %d", uid_of(req),
 	         (long long)data.len, st ? st : 201);
 	buf_free(&data);
 	if (st != 0)
 		return err ? reply_error(req, st, err) : st;
-	return reply_json(req, 201, json_pack("{s:s,s:I}", "location", location, "bytes",
-	                                      (json_int_t)info.size));
+	return reply_json(
+	        req, 201,
+	        json_pack("{s:s,s:I}", "location", location, "bytes", (json_int_t)received));
 }

@@ -252,8 +252,8 @@ upl_status(const char *dir, const char *id, int64_t owner, const char *scope, in
 }
 
 upl_rc_t
-upl_take(const char *dir, const char *id, int64_t owner, const char *scope, int64_t now,
-         buf_t *out, upl_info_t *info)
+upl_take(const char *dir, const char *id, int64_t owner, const char *scope, int64_t now, buf_t *out,
+         upl_info_t *info)
 {
 	memset(info, 0, sizeof *info);
 	pthread_mutex_lock(&upl_mu);
@@ -326,8 +326,8 @@ upl_parse_content_range(const char *s, int64_t *start, int64_t *len, int64_t *to
 	if (s == NULL || strncmp(s, "bytes ", 6) != 0)
 		return -1;
 	s += 6;
-	if (num(&s, &a) < 0 || *s++ != '-' || num(&s, &b) < 0 || *s++ != '/' ||
-	    num(&s, &t) < 0 || *s != '\0' || b < a || b >= t)
+	if (num(&s, &a) < 0 || *s++ != '-' || num(&s, &b) < 0 || *s++ != '/' || num(&s, &t) < 0 ||
+	    *s != '\0' || b < a || b >= t)
 		return -1;
 	*start = a;
 	*len = b - a + 1;

@@ -12,27 +12,27 @@
 
 #include "core/buf.h"
 
-#define UPL_ID_LEN 32            /* hex characters of an upload id */
+#define UPL_ID_LEN 32              /* hex characters of an upload id */
 #define UPL_CHUNK_MAX (256 * 1024) /* one chunk's largest size */
-#define UPL_TTL (24 * 3600)      /* an unfinished upload is removed after a day */
-#define UPL_PENDING_MAX 8        /* unfinished uploads one owner may hold */
+#define UPL_TTL (24 * 3600)        /* an unfinished upload is removed after a day */
+#define UPL_PENDING_MAX 8          /* unfinished uploads one owner may hold */
 
 typedef enum upl_rc {
 	UPL_OK = 0,
-	UPL_ERR = -1,       /* I/O failure, logged; the upload is left as it was */
-	UPL_NOT_FOUND = -2, /* no such upload for this owner and scope (or expired) */
-	UPL_BAD_RANGE = -3, /* the chunk does not start at the received offset, or its total is
-	                       not the declared size */
-	UPL_TOO_BIG = -4,   /* the declared size (or a chunk) is over the limit */
+	UPL_ERR = -1,        /* I/O failure, logged; the upload is left as it was */
+	UPL_NOT_FOUND = -2,  /* no such upload for this owner and scope (or expired) */
+	UPL_BAD_RANGE = -3,  /* the chunk does not start at the received offset, or its total is
+	                        not the declared size */
+	UPL_TOO_BIG = -4,    /* the declared size (or a chunk) is over the limit */
 	UPL_INCOMPLETE = -5, /* taken before every byte arrived */
 	UPL_TOO_MANY = -6,   /* the owner already holds UPL_PENDING_MAX uploads */
 } upl_rc_t;
 
 typedef struct upl_info {
-	int64_t size;       /* declared total */
-	int64_t offset;     /* bytes received */
-	int64_t created;    /* unix seconds */
-	char caption[304];  /* as given to upl_create (cut at 300 bytes) */
+	int64_t size;      /* declared total */
+	int64_t offset;    /* bytes received */
+	int64_t created;   /* unix seconds */
+	char caption[304]; /* as given to upl_create (cut at 300 bytes) */
 } upl_info_t;
 
 /* Make DIR if needed and start an upload of size bytes (1..max_size) for owner and scope;
@@ -49,12 +49,12 @@ upl_rc_t upl_append(const char *dir, const char *id, int64_t owner, const char *
                     int64_t start, const void *data, size_t len, int64_t total, int64_t now,
                     int64_t *offset /* OUT */);
 /* What has arrived. UPL_OK or UPL_NOT_FOUND. */
-upl_rc_t upl_status(const char *dir, const char *id, int64_t owner, const char *scope,
-                    int64_t now, upl_info_t *info /* OUT */);
+upl_rc_t upl_status(const char *dir, const char *id, int64_t owner, const char *scope, int64_t now,
+                    upl_info_t *info /* OUT */);
 /* The whole file into out (appended) and the upload removed, whatever is done with it
  * next. UPL_OK, UPL_NOT_FOUND, UPL_INCOMPLETE (nothing removed) or UPL_ERR. */
-upl_rc_t upl_take(const char *dir, const char *id, int64_t owner, const char *scope,
-                  int64_t now, buf_t *out, upl_info_t *info /* OUT */);
+upl_rc_t upl_take(const char *dir, const char *id, int64_t owner, const char *scope, int64_t now,
+                  buf_t *out, upl_info_t *info /* OUT */);
 /* Remove an upload (no owner check: for the caller's own failures). */
 void upl_remove(const char *dir, const char *id);
 

@@ -98,8 +98,7 @@ setup(void **state)
 	unit_tree_unref(t);
 	ha_user(&app, "canbo.clc", CLC, ROLE_ENTRY, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (ha_login(port, &clc, "canbo.clc", PASSWORD) != 303 ||
-	    0)
+	if (ha_login(port, &clc, "canbo.clc", PASSWORD) != 303 || 0)
 		return -1;
 	/* an activity of the centre, registered through its form */
 	buf_t day = BUF_INIT;
@@ -218,7 +217,8 @@ network(int off, int latency)
 	hb_cmd_void("POST", "/goog/cdp/execute",
 	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
 	                      "Network.emulateNetworkConditions", "params", "offline", off,
-	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput", -1));
+	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput",
+	                      -1));
 }
 
 static void
@@ -235,7 +235,8 @@ test_phone_photo(void **state)
 	assert_true(wait_for("return document.querySelector('#photo-progress').hidden;", 2));
 	type_into("#photo", photo_file);
 	if (!wait_for("return document.querySelector('#photo-size').textContent"
-	              ".indexOf('→ gửi') > 0;", 20))
+	              ".indexOf('→ gửi') > 0;",
+	              20))
 		fail_msg("no size line: %s",
 		         page_string("return document.querySelector('#photo-size').textContent;"));
 	char *line = page_string("return document.querySelector('#photo-size').textContent;");
@@ -259,16 +260,19 @@ test_phone_photo(void **state)
 	network(0, 700);
 	if (!wait_for("return document.querySelector('#photo-progress progress').value >= 40;", 15))
 		fail_msg("no progress: %s",
-		         page_string("return document.querySelector('#photo-progress').textContent;"));
+		         page_string(
+		                 "return document.querySelector('#photo-progress').textContent;"));
 	network(1, 0);
 	assert_true(wait_for("var m = document.querySelector('#photo-msg');"
-	                     " return !m.hidden && m.textContent.indexOf('M\u1ea5t') === 0;", 10));
+	                     " return !m.hidden && m.textContent.indexOf('M\u1ea5t') === 0;",
+	                     10));
 	network(0, 0);
 	/* it goes on by itself and lands on the activity with the photo */
 	if (!wait_for("return location.search.indexOf('done=photo') >= 0;", 30))
 		fail_msg("upload did not finish: %s | %s",
 		         page_string("return document.querySelector('#photo-msg').textContent;"),
-		         page_string("return document.querySelector('#photo-progress').textContent;"));
+		         page_string(
+		                 "return document.querySelector('#photo-progress').textContent;"));
 	char *rec = page_string("return sessionStorage.getItem('photo-upload');");
 	print_message("%s\n", rec);
 	json_t *j = json_loads(rec, 0, NULL);
@@ -277,7 +281,7 @@ test_phone_photo(void **state)
 	json_int_t sent = json_integer_value(json_object_get(j, "sent"));
 	json_int_t received = json_integer_value(json_object_get(j, "received"));
 	assert_true(sent > 20 * 1000);
-	assert_true(received == sent);         /* the server's own count */
+	assert_true(received == sent);       /* the server's own count */
 	assert_true(received <= 400 * 1000); /* from 4 MB */
 	/* the bar moved: several steps to 100 */
 	json_t *pr = json_object_get(j, "progress");
@@ -323,12 +327,14 @@ test_signed_out(void **state)
 	hb_go(port, page);
 	type_into("#photo", photo_file);
 	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
-	                     ".indexOf('\u2192') > 0;", 20));
+	                     ".indexOf('\u2192') > 0;",
+	                     20));
 	hb_cmd_void("DELETE", "/cookie", NULL);
 	click("#photo-form button[type=submit]");
 	if (!wait_for("var m = document.querySelector('#photo-msg');"
 	              " return !m.hidden && m.textContent.indexOf('Phi\u00ean l\u00e0m vi\u1ec7c "
-	              "\u0111\u00e3 h\u1ebft') === 0;", 10))
+	              "\u0111\u00e3 h\u1ebft') === 0;",
+	              10))
 		fail_msg("no signed-out message: %s",
 		         page_string("return location.href + ' | ' + "
 		                     "document.querySelector('#photo-msg').textContent;"));

@@ -86,7 +86,7 @@ uploads(const char *tail)
 /* A request as c with the CSRF header; range: a Content-Range value or NULL. */
 static hc_resp_t
 req_as(ha_client_t *c, const char *method, const char *path, const char *type, const void *body,
-     size_t len, const char *range)
+       size_t len, const char *range)
 {
 	char ck[450], cs[100], ct[100], cr[100];
 	const char *h[5] = {0};
@@ -143,9 +143,10 @@ static hc_resp_t
 start(ha_client_t *c, long long size, char *id)
 {
 	char body[200];
-	snprintf(body, sizeof body, "size=%lld&caption=L%%E1%%BB%%9Bp%%20tin%%20h%%E1%%BB%%8Dc", size);
+	snprintf(body, sizeof body, "size=%lld&caption=L%%E1%%BB%%9Bp%%20tin%%20h%%E1%%BB%%8Dc",
+	         size);
 	hc_resp_t r = req_as(c, "POST", uploads(""), "application/x-www-form-urlencoded", body,
-	                   strlen(body), NULL);
+	                     strlen(body), NULL);
 	if (r.status == 201) {
 		json_t *j = json_of(&r);
 		snprintf(id, 40, "%s", json_string_value(json_object_get(j, "id")));
@@ -161,8 +162,8 @@ piece(ha_client_t *c, const char *id, const void *data, size_t from, size_t to, 
 	char tail[80], range[100];
 	snprintf(tail, sizeof tail, "/%s", id);
 	snprintf(range, sizeof range, "bytes %zu-%zu/%zu", from, to - 1, total);
-	return req_as(c, "POST", uploads(tail), "application/octet-stream", (const char *)data + from,
-	            to - from, range);
+	return req_as(c, "POST", uploads(tail), "application/octet-stream",
+	              (const char *)data + from, to - from, range);
 }
 
 static hc_resp_t
@@ -322,7 +323,7 @@ test_resumed_upload(void **state)
 	expect_error(&r, 400, "Content-Range");
 	hc_resp_free(&r);
 	r = req_as(&clc, "POST", uploads(tail), "application/octet-stream", jpeg, 10,
-	         "bytes 65536-65545/999999999");
+	           "bytes 65536-65545/999999999");
 	assert_int_equal(r.status, 409);
 	hc_resp_free(&r);
 	/* finishing now: not all there */
@@ -410,7 +411,7 @@ test_refused_uploads_leave_nothing(void **state)
 	hc_resp_free(&r);
 	assert_int_equal(spooled(), 0);
 	r = req_as(&clc, "POST", uploads(""), "application/x-www-form-urlencoded", "size=abc", 8,
-	         NULL);
+	           NULL);
 	expect_error(&r, 400, "size");
 	hc_resp_free(&r);
 	/* a text file sent in full: the same check as the form, and the spool emptied */
