@@ -2,8 +2,10 @@
  * (long side <= 1,600 px, JPEG of about 300 KB; a 4 MB photo becomes ~15 times smaller),
  * then sent in 64 KB pieces with a progress bar; when the connection drops it tries again
  * by itself and goes on from the last piece the server has (GET .../uploads/<id>).
- * The server keeps every check (src/app/photo_upload_pages.c). Without this script, or
- * on a browser without canvas/XMLHttpRequest, the plain form posts the original file. */
+ * A form without data-uploads (a report's photos) gets the shrinking, the bar and whole-file
+ * retries over its own multipart route. The server keeps every check
+ * (src/app/photo_upload_pages.c, photo_pages.c). Without this script, or on a browser
+ * without canvas/XMLHttpRequest, the plain form posts the original file. */
 (function () {
 	'use strict';
 	var form = document.getElementById('photo-form');
@@ -202,10 +204,18 @@
 			});
 		}
 		function finish() {
-			return retrying(function () {
+			var retried = false;
+			return retrying(function (tries) {
+				retried = tries > 0;
 				return request('POST', base + '/' + id + '/finish', '',
 				               {'Content-Type': 'application/x-www-form-urlencoded'});
 			}, 0).then(function (r) {
+				if (r.status === 404 && retried) {
+					/* the first finish may have stored it before the connection
+					 * dropped: show the activity's photos as they are */
+					window.location.href = base.replace(/\/photos\/uploads$/, '');
+					return;
+				}
 				if (r.status !== 201 || r.page)
 					refused(r);
 				progress(total, total);
@@ -217,10 +227,52 @@
 			});
 		}
 	}
+	/* A form without the resumable protocol (a report's photos): the same multipart post as
+	 * without JavaScript, with the shrunk photo, a progress bar and whole-file retries. */
+	function sendForm(blob) {
+		var f = input.files[0];
+		var name = blob === f ? f.name : f.name.replace(/\.[^.]*$/, '') + '.jpg';
+		progress(0, blob.size);
+		return retrying(function () {
+			return new Promise(function (ok, no) {
+				var fd = new FormData(form);
+				fd.set('photo', blob, name);
+				var x = new XMLHttpRequest();
+				x.open('POST', form.action);
+				x.upload.onprogress = function (ev) { progress(ev.loaded, ev.total); };
+				x.onload = function () {
+					if (x.status >= 500 || x.status === 0)
+						return no({network: true});
+					if (x.status === 200 && /[?&]done=/.test(x.responseURL)) {
+						progress(1, 1);
+						try {
+							sessionStorage.setItem('photo-upload', JSON.stringify(
+							        {sent: blob.size, progress: seen}));
+						} catch (e) { /* as above */ }
+						window.location.href = x.responseURL;
+						return ok();
+					}
+					/* the error page's sentence, or the page it led to */
+					var doc = new DOMParser().parseFromString(x.responseText, 'text/html');
+					var p = doc.querySelector('.error p');
+					var e = new Error(p ? p.textContent : 'Phiên làm việc đã hết hoặc trang ' +
+					        'đã cũ; hãy tải lại trang, đăng nhập nếu cần, rồi chọn lại ảnh.');
+					e.shown = true;
+					no(e);
+				};
+				x.onerror = x.ontimeout = function () { no({network: true}); };
+				x.timeout = 120000;
+				x.send(fd);
+			});
+		}, 0);
+	}
+
 	form.addEventListener('submit', function (ev) {
 		var f = input.files && input.files[0];
 		if (!f)
 			return; /* the browser's own "required" message */
+		if (!base && !(window.FormData && FormData.prototype.set && window.DOMParser))
+			return; /* an old browser: the plain form */
 		ev.preventDefault();
 		if (busy)
 			return;
@@ -228,7 +280,7 @@
 		button.disabled = true;
 		seen = [];
 		resumed = [];
-		(ready || shrink(f).then(function (r) { return r.blob; })).then(send).catch(function (e) {
+		(ready || shrink(f).then(function (r) { return r.blob; })).then(base ? send : sendForm).catch(function (e) {
 			busy = false;
 			button.disabled = false;
 			say(e && e.shown ? e.message : 'Không gửi được ảnh; hãy kiểm tra kết nối rồi bấm ' +
