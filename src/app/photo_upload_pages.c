@@ -95,6 +95,10 @@ page_photo_upload_create(http_req_t *req)
 		return reply_error(req, 429,
 		                   "Bạn đang có quá nhiều lượt tải ảnh dở dang; hãy đợi các ảnh "
 		                   "đang tải xong rồi thử lại.");
+	case UPL_FULL:
+		return reply_error(
+		        req, 503,
+		        "Máy chủ đang nhận quá nhiều ảnh cùng lúc; hãy thử lại sau ít phút.");
 	default: return 500;
 	}
 	return reply_json(req, 201, json_pack("{s:s,s:i}", "id", id, "offset", 0));

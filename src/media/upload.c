@@ -104,10 +104,11 @@ fill_info(json_t *m, int64_t offset, upl_info_t *info)
 	snprintf(info->caption, sizeof info->caption, "%s", c ? c : "");
 }
 
-/* Remove expired uploads; count the unexpired ones of owner. */
+/* Remove expired uploads; count the unexpired ones of owner, and all in *all. */
 static int
-sweep_locked(const char *dir, int64_t owner, int64_t now)
+sweep_locked(const char *dir, int64_t owner, int64_t now, int *all)
 {
+	*all = 0;
 	DIR *d = opendir(dir);
 	if (d == NULL)
 		return 0;
@@ -125,8 +126,10 @@ sweep_locked(const char *dir, int64_t owner, int64_t now)
 		json_t *m = meta_load(dir, id);
 		if (m == NULL || expired(m, now))
 			remove_locked(dir, id);
-		else if (json_integer_value(json_object_get(m, "owner")) == owner)
-			mine++;
+		else {
+			(*all)++;
+			mine += json_integer_value(json_object_get(m, "owner")) == owner;
+		}
 		json_decref(m);
 	}
 	closedir(d);
@@ -156,8 +159,13 @@ upl_create(const char *dir, int64_t owner, const char *scope, int64_t size, int6
 			cap[--cl] = '\0';
 	pthread_mutex_lock(&upl_mu);
 	upl_rc_t rc = UPL_OK;
-	if (sweep_locked(dir, owner, now) >= UPL_PENDING_MAX) {
+	int all;
+	if (sweep_locked(dir, owner, now, &all) >= UPL_PENDING_MAX) {
 		rc = UPL_TOO_MANY;
+		goto out;
+	}
+	if (all >= UPL_PENDING_ALL) {
+		rc = UPL_FULL;
 		goto out;
 	}
 	char p[4200];

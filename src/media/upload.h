@@ -16,6 +16,7 @@
 #define UPL_CHUNK_MAX (256 * 1024) /* one chunk's largest size */
 #define UPL_TTL (24 * 3600)        /* an unfinished upload is removed after a day */
 #define UPL_PENDING_MAX 8          /* unfinished uploads one owner may hold */
+#define UPL_PENDING_ALL 256        /* unfinished uploads in all: 2.5 GB at the very most */
 
 typedef enum upl_rc {
 	UPL_OK = 0,
@@ -26,6 +27,7 @@ typedef enum upl_rc {
 	UPL_TOO_BIG = -4,    /* the declared size (or a chunk) is over the limit */
 	UPL_INCOMPLETE = -5, /* taken before every byte arrived */
 	UPL_TOO_MANY = -6,   /* the owner already holds UPL_PENDING_MAX uploads */
+	UPL_FULL = -7,       /* the spool holds UPL_PENDING_ALL uploads (everyone's) */
 } upl_rc_t;
 
 typedef struct upl_info {
@@ -37,7 +39,7 @@ typedef struct upl_info {
 
 /* Make DIR if needed and start an upload of size bytes (1..max_size) for owner and scope;
  * id gets UPL_ID_LEN hex characters and a NUL. Also removes the expired uploads in DIR.
- * UPL_OK, UPL_TOO_BIG, UPL_TOO_MANY or UPL_ERR. */
+ * UPL_OK, UPL_TOO_BIG, UPL_TOO_MANY, UPL_FULL or UPL_ERR. */
 upl_rc_t upl_create(const char *dir, int64_t owner, const char *scope, int64_t size,
                     int64_t max_size, const char *caption, int64_t now,
                     char id[UPL_ID_LEN + 1] /* OUT */);

@@ -113,6 +113,16 @@ test_spool(void **state)
 		assert_int_equal(upl_create(dir, 7, "activity:A:1", 10, 100, "", now, id), UPL_OK);
 	assert_int_equal(upl_create(dir, 7, "activity:A:1", 10, 100, "", now, id), UPL_TOO_MANY);
 	assert_int_equal(upl_create(dir, 8, "activity:A:1", 10, 100, "", now, id), UPL_OK);
+	/* and UPL_PENDING_ALL in all, whoever holds them */
+	for (int k = UPL_PENDING_MAX + 1; k < UPL_PENDING_ALL; k++)
+		assert_int_equal(upl_create(dir, 100 + k / 4, "activity:A:1", 10, 100, "", now, id),
+		                 UPL_OK);
+	assert_int_equal(files(), 2 * UPL_PENDING_ALL);
+	assert_int_equal(upl_create(dir, 99999, "activity:A:1", 10, 100, "", now, id), UPL_FULL);
+	/* a day later they are swept and there is room again */
+	assert_int_equal(upl_create(dir, 99999, "activity:A:1", 10, 100, "", now + UPL_TTL + 1, id),
+	                 UPL_OK);
+	assert_int_equal(files(), 2);
 }
 
 static void
