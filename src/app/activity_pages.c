@@ -1091,27 +1091,63 @@ page_activity_outcome(http_req_t *req)
 
 /* ---------- photos ---------- */
 
+/* The :code unit's :aid activity, if it may take another photo: 0, or an HTTP status with
+ * a Vietnamese message in *err (NULL: 500). */
+static int
+photo_target(http_req_t *req, int32_t *i, store_activity_t *s, const char **err)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	*err = NULL;
+	*i = unit_tree_find_code(t, param(req, "code"));
+	int rc = *i < 0 ? 0 : load_activity(req, http_req_param(req, "aid"), s);
+	if (rc < 0)
+		return 500;
+	if (rc == 0 || s->unit_id != t->units[*i].id) {
+		*err = "Không tìm thấy hoạt động này của đơn vị.";
+		return 404;
+	}
+	if (photo_count(req, s->id) >= MAX_PHOTOS) {
+		*err = "Mỗi hoạt động có tối đa 10 ảnh; hãy xóa bớt ảnh cũ.";
+		return 400;
+	}
+	return 0;
+}
+
 int
-page_activity_photo_upload(http_req_t *req)
+activity_photo_room(http_req_t *req, const char **err)
 {
 	int32_t i;
 	store_activity_t s;
-	if (unit_activity(req, &i, &s) < 0)
-		return 0;
+	return photo_target(req, &i, &s, err);
+}
+
+int
+activity_photo_add(http_req_t *req, const void *data, size_t len, const char *caption,
+                   const char **location, const char **err)
+{
+	int32_t i;
+	store_activity_t s;
+	*location = NULL;
+	int st = photo_target(req, &i, &s, err);
+	if (st != 0)
+		return st;
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
-	if (photo_count(req, s.id) >= MAX_PHOTOS)
-		return fail(req, 400, "Mỗi hoạt động có tối đa 10 ảnh; hãy xóa bớt ảnh cũ.");
-	const http_part_t *p = http_req_file(req, "photo");
-	if (p == NULL || p->len == 0)
-		return fail(req, 400, "Hãy chọn một ảnh (JPEG, PNG hoặc WebP) để tải lên.");
-	const char *caption = param(req, "caption");
-	if (strlen(caption) > 300)
-		return fail(req, 400, "Chú thích ảnh dài quá 300 byte; hãy viết ngắn lại.");
+	arena_t *a = http_req_arena(req);
+	if (data == NULL || len == 0) {
+		*err = "Hãy chọn một ảnh (JPEG, PNG hoặc WebP) để tải lên.";
+		return 400;
+	}
+	if (strlen(caption) > 300) {
+		*err = "Chú thích ảnh dài quá 300 byte; hãy viết ngắn lại.";
+		return 400;
+	}
 	photo_out_t out;
-	char err[300];
-	if (photo_process(p->data, p->len, &out, err, sizeof err) < 0)
-		return fail(req, 400, err);
+	char msg[300];
+	if (photo_process(data, len, &out, msg, sizeof msg) < 0) {
+		*err = arena_strdup(a, msg);
+		return 400;
+	}
 	app_user_t *u = app_req_user(req);
 	store_photo_t ph = {0,
 	                    s.id,
@@ -1127,13 +1163,24 @@ page_activity_photo_upload(http_req_t *req)
 	photo_out_free(&out);
 	if (rc < 0)
 		return 500;
-	arena_t *a = http_req_arena(req);
 	app_audit(req, t, i, "activity.photo.add",
 	          arena_printf(a, "activity:%lld:%lld", (long long)s.id, (long long)id), NULL,
 	          caption);
-	return http_redirect(req, 303,
-	                     arena_printf(a, "/units/%s/activities/%lld?done=photo",
-	                                  t->units[i].code, (long long)s.id));
+	*location = arena_printf(a, "/units/%s/activities/%lld?done=photo", t->units[i].code,
+	                         (long long)s.id);
+	return 0;
+}
+
+int
+page_activity_photo_upload(http_req_t *req)
+{
+	const http_part_t *p = http_req_file(req, "photo");
+	const char *location, *err;
+	int st = activity_photo_add(req, p ? p->data : NULL, p ? p->len : 0, param(req, "caption"),
+	                            &location, &err);
+	if (st == 0)
+		return http_redirect(req, 303, location);
+	return err ? fail(req, st, err) : st;
 }
 
 typedef struct photo_bytes {

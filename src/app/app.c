@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "db/writer.h"
 #include "docs/import_docx.h"
+#include "media/upload.h"
 #include "service/mailer.h"
 
 /* Bodies: forms are small; the JSON API's create body too. A results form carries ~45
@@ -219,6 +220,15 @@ static const http_route_t routes[] = {
          "unit:report.edit", page_activity_photo_upload},
         {HTTP_GET, "/units/:code/activities/:aid/photos/:pid", "size", 0, "unit:unit.view",
          page_activity_photo},
+        /* the same upload in chunks, resumed after a dropped connection (docs/api.md) */
+        {HTTP_POST, "/units/:code/activities/:aid/photos/uploads", "size caption csrf", FORM_MAX,
+         "unit:report.edit", page_photo_upload_create},
+        {HTTP_POST, "/units/:code/activities/:aid/photos/uploads/:uid", "csrf", UPL_CHUNK_MAX,
+         "unit:report.edit", page_photo_upload_chunk},
+        {HTTP_GET, "/units/:code/activities/:aid/photos/uploads/:uid", "", 0, "unit:report.edit",
+         page_photo_upload_status},
+        {HTTP_POST, "/units/:code/activities/:aid/photos/uploads/:uid/finish", "csrf", FORM_MAX,
+         "unit:report.edit", page_photo_upload_finish},
         {HTTP_POST, "/units/:code/activities/:aid/photos/:pid/delete", "csrf", FORM_MAX,
          "unit:report.edit", page_activity_photo_delete},
         {HTTP_GET, "/api/v1/units/:code/activities", "from to kind mode scope", 0, "unit:unit.view",
@@ -324,6 +334,9 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	size_t sl = strlen(app->assets) + sizeof "/static";
 	app->static_dir = xmalloc(sl);
 	snprintf(app->static_dir, sl, "%s/static", app->assets);
+	size_t ul = strlen(db) + sizeof ".uploads";
+	app->upload_dir = xmalloc(ul);
+	snprintf(app->upload_dir, ul, "%s.uploads", db);
 	if (store_open(db, &app->store, err, errlen) < 0)
 		return -1;
 	app->tmpl = tmpl_set_new();
@@ -715,6 +728,7 @@ app_close(app_t *app)
 	store_close(app->store);
 	free(app->assets);
 	free(app->static_dir);
+	free(app->upload_dir);
 	pthread_mutex_destroy(&app->tree_mu);
 	pthread_mutex_destroy(&app->days_mu);
 	pthread_mutex_destroy(&app->touch_mu);

@@ -72,6 +72,7 @@ typedef struct app {
 	/* the issuing units' signing keys, DIR/<unit code>.pem (serve --sign-keys; NULL: none,
 	 * documents are not signed); borrowed, set before serving */
 	const char *sign_keys;
+	char *upload_dir; /* <db>.uploads: resumable uploads in progress (media/upload.h) */
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -356,6 +357,20 @@ int page_activity(http_req_t *req);
 int page_activity_update(http_req_t *req);
 int page_activity_outcome(http_req_t *req);
 int page_activity_photo_upload(http_req_t *req);
+/* The :code unit's :aid activity may take another photo: 0, or an HTTP status with a
+ * Vietnamese message in *err (NULL for a 500). */
+int activity_photo_room(http_req_t *req, const char **err /* OUT */);
+/* Re-encode data (media/photo.h: the same checks for every way in) and add it to the
+ * :code unit's :aid activity with caption, audited: 0 with *location the activity page, or
+ * an HTTP status with a Vietnamese message in *err (NULL for a 500); nothing is stored
+ * then. */
+int activity_photo_add(http_req_t *req, const void *data, size_t len, const char *caption,
+                       const char **location /* OUT */, const char **err /* OUT */);
+/* Resumable activity photo uploads (src/app/photo_upload_pages.c, docs/api.md) */
+int page_photo_upload_create(http_req_t *req);
+int page_photo_upload_chunk(http_req_t *req);
+int page_photo_upload_status(http_req_t *req);
+int page_photo_upload_finish(http_req_t *req);
 int page_activity_photo(http_req_t *req);
 int page_activity_photo_delete(http_req_t *req);
 int api_activities(http_req_t *req);
