@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/file.h"
 #include "core/log.h"
 #include "domain/accounts.h"
+#include "domain/activity.h"
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 
@@ -177,4 +179,55 @@ ha_demo_docs(app_t *app, int64_t *campaign)
 		rc = demo_documents(app->store, t, *campaign, TEST_SOURCE_DIR);
 	unit_tree_unref(t);
 	return rc < 0 ? -1 : 0;
+}
+
+int32_t
+ha_vn_today(void)
+{
+	int32_t d;
+	int m;
+	activity_vn_split((int64_t)time(NULL), &d, &m);
+	return d;
+}
+
+static int
+take_template(const store_campaign_t *c, void *p)
+{
+	*(int64_t *)p = c->template_id;
+	return 0;
+}
+
+int
+ha_haian_campaign(app_t *app, int64_t template_of, int64_t *id, int32_t *start)
+{
+	int64_t tid = 0;
+	if (store_campaign_get(app->store, template_of, take_template, &tid) != 1)
+		return -1;
+	int32_t base_day = ha_vn_today() + 20;
+	time_t tt = (time_t)base_day * 86400;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	unit_tree_t *t = app_tree(app);
+	int32_t issuer = unit_tree_find_code(t, "306");
+	store_campaign_t c = {.issuer_unit_id = issuer >= 0 ? t->units[issuer].id : 0,
+	                      .template_id = tid,
+	                      .year = tm.tm_year + 1900,
+	                      .name = "Tuần lễ học tập suốt đời quận Hải An",
+	                      .theme = "",
+	                      .start_date = base_day,
+	                      .end_date = base_day + 6,
+	                      .registration_deadline = ha_vn_today() + 10,
+	                      .opening_time = "",
+	                      .opening_place = "",
+	                      .opening_participants = "",
+	                      .status = "open",
+	                      .expected_kinds = "tthtcd truong_th",
+	                      .deadlines = "",
+	                      .created_at = time(NULL)};
+	unit_tree_unref(t);
+	if (issuer < 0 || store_campaign_save(app->store, &c, id) < 0)
+		return -1;
+	if (start)
+		*start = base_day;
+	return 0;
 }

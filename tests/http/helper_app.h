@@ -17,6 +17,13 @@ int ha_serve(app_t *app, const char *db, http_server_t **srv /* OUT */,
 /* The demo campaign and its documents (demo_campaign, demo_documents) in the served app's
  * store: the set-up of the document tests. campaign: the campaign's id. 0 or -1. */
 int ha_demo_docs(app_t *app, int64_t *campaign /* OUT */);
+/* Today in Vietnam, as days since 1970-01-01. */
+int32_t ha_vn_today(void);
+/* A campaign of quận Hải An (306) open now, on the template of campaign template_of (the
+ * demo campaign): its week starts 20 days from today (Vietnam time), registration closes in
+ * 10, it expects TTHTCĐs and primary schools. The new campaign's id in *id, its first day in
+ * *start (NULL: not wanted). 0 or -1. The set-up of the activity and photo tests. */
+int ha_haian_campaign(app_t *app, int64_t template_of, int64_t *id, int32_t *start);
 /* Replace the sign-in throttles (per username, per IP) with ones allowing that many free
  * failures. */
 void ha_throttles(app_t *app, int per_user, int per_ip);

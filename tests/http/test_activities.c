@@ -56,15 +56,6 @@ day_str(int32_t d)
 	return s[k];
 }
 
-static int32_t
-vn_today(void)
-{
-	int32_t d;
-	int m;
-	activity_vn_split((int64_t)time(NULL), &d, &m);
-	return d;
-}
-
 static int
 count_cb(const store_activity_t *a, void *p)
 {
@@ -276,13 +267,6 @@ first_photo(const hc_resp_t *r)
 /* ---------- set-up ---------- */
 
 static int
-take_template(const store_campaign_t *c, void *p)
-{
-	*(int64_t *)p = c->template_id;
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	(void)state;
@@ -295,28 +279,7 @@ setup(void **state)
 	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &demo_id) < 0)
 		return -1;
 	/* a campaign of quận Hải An open now: registration until 10 days from today */
-	int64_t tid = 0;
-	store_campaign_get(app.store, demo_id, take_template, &tid);
-	base_day = vn_today() + 20;
-	time_t tt = (time_t)base_day * 86400;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	store_campaign_t c = {.issuer_unit_id = t->units[unit_tree_find_code(t, "306")].id,
-	                      .template_id = tid,
-	                      .year = tm.tm_year + 1900,
-	                      .name = "Tuần lễ học tập suốt đời quận Hải An",
-	                      .theme = "",
-	                      .start_date = base_day,
-	                      .end_date = base_day + 6,
-	                      .registration_deadline = vn_today() + 10,
-	                      .opening_time = "",
-	                      .opening_place = "",
-	                      .opening_participants = "",
-	                      .status = "open",
-	                      .expected_kinds = "tthtcd truong_th",
-	                      .deadlines = "",
-	                      .created_at = time(NULL)};
-	if (store_campaign_save(app.store, &c, &current_id) < 0)
+	if (ha_haian_campaign(&app, demo_id, &current_id, &base_day) < 0)
 		return -1;
 	unit_tree_unref(t);
 	ha_user(&app, "canbo.clc", CLC, ROLE_ENTRY, PASSWORD);

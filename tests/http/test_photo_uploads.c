@@ -40,22 +40,6 @@ static int64_t activity;
 static void *jpeg;
 static size_t jpeg_len;
 
-static int32_t
-vn_today(void)
-{
-	int32_t d;
-	int m;
-	activity_vn_split((int64_t)time(NULL), &d, &m);
-	return d;
-}
-
-static int
-take_template(const store_campaign_t *c, void *p)
-{
-	*(int64_t *)p = c->template_id;
-	return 0;
-}
-
 /* Files in the spool directory (0 when it does not exist). */
 static int
 spooled(void)
@@ -206,30 +190,11 @@ setup(void **state)
 		return -1;
 	ha_throttles(&app, 1000, 1000);
 	unit_tree_t *t = app_tree(&app);
-	int64_t demo_id, current_id, tid = 0;
+	int64_t demo_id, current_id;
+	int32_t base_day;
 	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &demo_id) < 0)
 		return -1;
-	store_campaign_get(app.store, demo_id, take_template, &tid);
-	int32_t base_day = vn_today() + 20;
-	time_t tt = (time_t)base_day * 86400;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	store_campaign_t c = {.issuer_unit_id = t->units[unit_tree_find_code(t, "306")].id,
-	                      .template_id = tid,
-	                      .year = tm.tm_year + 1900,
-	                      .name = "Tuần lễ học tập suốt đời quận Hải An",
-	                      .theme = "",
-	                      .start_date = base_day,
-	                      .end_date = base_day + 6,
-	                      .registration_deadline = vn_today() + 10,
-	                      .opening_time = "",
-	                      .opening_place = "",
-	                      .opening_participants = "",
-	                      .status = "open",
-	                      .expected_kinds = "tthtcd truong_th",
-	                      .deadlines = "",
-	                      .created_at = time(NULL)};
-	if (store_campaign_save(app.store, &c, &current_id) < 0)
+	if (ha_haian_campaign(&app, demo_id, &current_id, &base_day) < 0)
 		return -1;
 	unit_tree_unref(t);
 	ha_user(&app, "canbo.clc", CLC, ROLE_ENTRY, PASSWORD);
