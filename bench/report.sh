@@ -55,10 +55,14 @@ row "… protocol floor: the smallest answer, one round trip (suotdoi /healthz; 
 for k in html json; do
   ours=$(need "http.$k.rps")
   ng=$(need "nginx.$k.rps")
-  row "dashboards $(echo $k | tr a-z A-Z) under wrk, req/s: $(($(need dash.urls) / 2)) URLs (every province, every 8th district; mean $(need "http.$k.bytes") bytes) picked at random, $(need dash.writes) background submissions during suotdoi's two runs ($(need dash.write_failures) failed); p99 $(need "http.$k.p99_ms") / $(need "nginx.$k.p99_ms") ms" \
+  row "dashboards $(echo $k | tr a-z A-Z) under wrk, req/s: $(($(need dash.urls) / 2)) URLs (every province, every 8th district; mean $(need "http.$k.bytes") bytes) picked at random, $(need dash.writes) background submissions during suotdoi's runs ($(need dash.write_failures) failed); p99 $(need "http.$k.p99_ms") / $(need "nginx.$k.p99_ms") ms" \
     "$(calc "%.0f" "$ours")" "nginx $(calc "%.0f" "$ng")" "$(calc "%.2f" "$ours / $ng")×" "≥ 0.5×" \
     "$(yes_no "$ours / $ng >= 0.5")"
 done
+gz=$(need http.html_gz.rps)
+id=$(need http.html.rps)
+row "… the same HTML gzipped, as browsers ask (Accept-Encoding: gzip; mean $(need http.html_gz.bytes) bytes on the wire, deflated at level 3 on every request); p99 $(need http.html_gz.p99_ms) ms" \
+  "$(calc "%.0f" "$gz")" "identity $(calc "%.0f" "$id")" "$(calc "%.2f" "$gz / $id")×" "" ""
 s1=$(need submit.http_1.per_s)
 sk=$(need submit.http_K.per_s)
 raw=$(need submit.raw.per_s)

@@ -188,10 +188,11 @@ bg_writer() { # count-file: "submissions failures", rewritten after each
 }
 
 # wrk's figures: requests/s and the p99 latency in ms
-wrk_run() { # key paths-file base-url [header]
-  local key=$1 paths=$2 base=$3 hdr=${4:-} o
+wrk_run() { # key paths-file base-url [header [header]]
+  local key=$1 paths=$2 base=$3 hdr=${4:-} hdr2=${5:-} o
   local args=(-t2 -c"$WRK_CONNS" -d"${WRK_SECONDS}s" --latency -s bench/dash.lua)
   [ -z "$hdr" ] || args+=(-H "$hdr")
+  [ -z "$hdr2" ] || args+=(-H "$hdr2")
   o=$(WRK_PATHS="$paths" wrk "${args[@]}" "$base")
   if grep -q 'Non-2xx' <<<"$o"; then
     echo "$o" >&2
@@ -201,12 +202,14 @@ wrk_run() { # key paths-file base-url [header]
   put "$key.rps" "$(awk '/Requests\/sec/{print $2}' <<<"$o")"
   put "$key.p99_ms" "$(awk '$1=="99%"{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) sub(/ms/,"",v); else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$o")"
 }
-say "wrk: $WRK_CONNS connections, ${WRK_SECONDS} s each (four runs) over $(wc -l <"$run/dash.codes") units' dashboards"
+say "wrk: $WRK_CONNS connections, ${WRK_SECONDS} s each (five runs) over $(wc -l <"$run/dash.codes") units' dashboards"
 echo "0 0" >"$run/writer.count"
 bg_writer "$run/writer.count" &
 writer_pid=$!
 wrk_run http.html "$run/dash.html.paths" "$BASE" "Cookie: $COOKIE"
 wrk_run http.json "$run/dash.json.paths" "$BASE" "Cookie: $COOKIE"
+# what a browser gets: the same HTML gzipped (issue 17), deflated on every request
+wrk_run http.html_gz "$run/dash.html.paths" "$BASE" "Cookie: $COOKIE" "Accept-Encoding: gzip"
 kill "$writer_pid" 2>/dev/null || true
 wait "$writer_pid" 2>/dev/null || true
 writer_pid=""
@@ -220,6 +223,10 @@ for k in html json; do # the mean answer size of each set
   put "http.$k.bytes" "$(sed "s|^|$run/nginx/root|" "$run/dash.$k.paths" | xargs stat -c %s |
     awk '{s += $1} END {printf "%.0f", s / NR}')"
 done
+# the mean gzipped HTML answer on the wire (figures may have moved since: near enough)
+put http.html_gz.bytes "$(while read -r p; do
+  curl -s -H "Cookie: $COOKIE" -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}\n' "$BASE$p"
+done <"$run/dash.html.paths" | awk '{s += $1} END {printf "%.0f", s / NR}')"
 kill "$nginx_pid"
 nginx_pid=""
 
