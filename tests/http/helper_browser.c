@@ -111,7 +111,7 @@ wd(const char *method, const char *path, json_t *body, char *err, size_t cap)
 json_t *
 hb_cmd(const char *method, const char *tail, json_t *body)
 {
-	char path[300], err[1024];
+	char path[512], err[1024];
 	snprintf(path, sizeof path, "/session/%s%s", session, tail);
 	json_t *v = wd(method, path, body, err, sizeof err);
 	if (!v)
@@ -252,3 +252,34 @@ hb_screenshot(const char *dir, const char *name, long width, long height, buf_t 
 	}
 }
 
+char *
+hb_find(const char *css)
+{
+	json_t *v = hb_cmd("POST", "/element",
+	                   json_pack("{s:s, s:s}", "using", "css selector", "value", css));
+	char *id = strdup(json_string_value(
+	        json_object_get(v, "element-6066-11e4-a52e-4f735466cecf")));
+	json_decref(v);
+	return id;
+}
+
+static void
+element_cmd(const char *css, const char *what, json_t *body)
+{
+	char *id = hb_find(css), tail[200];
+	snprintf(tail, sizeof tail, "/element/%s/%s", id, what);
+	hb_cmd_void("POST", tail, body);
+	free(id);
+}
+
+void
+hb_click(const char *css)
+{
+	element_cmd(css, "click", json_object());
+}
+
+void
+hb_type(const char *css, const char *text)
+{
+	element_cmd(css, "value", json_pack("{s:s}", "text", text));
+}

@@ -19,6 +19,12 @@ json_t *hb_cmd(const char *method, const char *tail, json_t *body);
 void hb_cmd_void(const char *method, const char *tail, json_t *body);
 /* Open http://127.0.0.1:port<path> and wait for it to load. */
 void hb_go(unsigned short port, const char *path);
+/* The WebDriver id of the element matching css (malloc'd; the test fails when there is
+ * none). */
+char *hb_find(const char *css);
+/* Click the element matching css; type text into it (focused first by the driver). */
+void hb_click(const char *css);
+void hb_type(const char *css, const char *text);
 /* Sign the browser in as c: its session cookie on the current page's origin. */
 void hb_sign_in(const ha_client_t *c);
 /* Run js (a function body; "return" gives the value) with args (stolen; NULL: none). */

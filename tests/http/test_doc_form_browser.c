@@ -26,7 +26,6 @@
 #define PASSWORD "Soan-thao-trinh-duyet-22"
 #define WIDTH 360
 #define HEIGHT 800
-#define ELEMENT "element-6066-11e4-a52e-4f735466cecf"
 
 static char tmpdir[] = "/tmp/suotdoi-docform-wd-XXXXXX";
 static app_t app;
@@ -64,36 +63,6 @@ teardown(void **state)
 }
 
 /* ---- the page ---- */
-
-/* The element matching css (the test fails when there is none). */
-static char *
-find(const char *css)
-{
-	json_t *v = hb_cmd("POST", "/element",
-	                   json_pack("{s:s, s:s}", "using", "css selector", "value", css));
-	char *id = strdup(json_string_value(json_object_get(v, ELEMENT)));
-	json_decref(v);
-	return id;
-}
-
-static void
-click(const char *css)
-{
-	char *id = find(css), tail[200];
-	snprintf(tail, sizeof tail, "/element/%s/click", id);
-	hb_cmd_void("POST", tail, json_object());
-	free(id);
-}
-
-/* Type into the element (focused first by the driver). */
-static void
-type_into(const char *css, const char *text)
-{
-	char *id = find(css), tail[200];
-	snprintf(tail, sizeof tail, "/element/%s/value", id);
-	hb_cmd_void("POST", tail, json_pack("{s:s}", "text", text));
-	free(id);
-}
 
 /* Keys pressed where the focus is (the caret and selection stay as the page left them). */
 static void
@@ -160,7 +129,7 @@ expect_page(const char *js, const char *want)
 static void
 pick(const char *q, const char *expect_first)
 {
-	type_into("#f-rcpt-search", q);
+	hb_type("#f-rcpt-search", q);
 	char js[300];
 	snprintf(js, sizeof js,
 	         "var li = document.querySelector('#f-rcpt-found li[role=option]');"
@@ -192,21 +161,21 @@ test_word_like_drafting(void **state)
 	            "serif");
 
 	/* the body through the buttons */
-	click("#f-text");
-	click(".md-bar button[data-md=h1]");
+	hb_click("#f-text");
+	hb_click(".md-bar button[data-md=h1]");
 	keys("MỤC ĐÍCH\xee\x80\x87");
-	click(".md-bar button[data-md=h2]");
+	hb_click(".md-bar button[data-md=h2]");
 	keys("Mục đích\xee\x80\x87");
-	click(".md-bar button[data-md=ul]");
+	hb_click(".md-bar button[data-md=ul]");
 	keys("Cán bộ ");
-	click(".md-bar button[data-md=b]");
+	hb_click(".md-bar button[data-md=b]");
 	keys("quan trọng");
 	keys("\xee\x80\x90\xee\x80\x87"); /* End, Enter */
-	click(".md-bar button[data-md=duties]");
+	hb_click(".md-bar button[data-md=duties]");
 	const char *want_text = "# I. MỤC ĐÍCH\n## 1. Mục đích\n- Cán bộ **quan trọng**\n[nhiệm vụ]";
 	expect_page(TEXT_JS, want_text);
 	/* the heading button again on a heading line takes its mark off, and back on */
-	click(".md-bar button[data-md=duties]"); /* selects the existing [nhiệm vụ] line */
+	hb_click(".md-bar button[data-md=duties]"); /* selects the existing [nhiệm vụ] line */
 	expect_page("var t = document.querySelector('#f-text');"
 	            " return t.value.slice(t.selectionStart, t.selectionEnd);",
 	            "[nhiệm vụ]");
@@ -220,7 +189,7 @@ test_word_like_drafting(void **state)
 	                      "Tất cả Xã trong địa bàn (15)");
 	expect_page(DIST_JS, "Phòng Giáo dục và Đào tạo huyện Gia Lâm;\nCác xã;\nLưu: VT.");
 	/* a chip removed frees its line and leaves Nơi nhận; chosen again */
-	click(".chips .chip:nth-child(2) button");
+	hb_click(".chips .chip:nth-child(2) button");
 	expect_page(CHIPS_JS, "Phòng Giáo dục và Đào tạo huyện Gia Lâm");
 	expect_page(DIST_JS, "Phòng Giáo dục và Đào tạo huyện Gia Lâm;\nLưu: VT.");
 	expect_page("return document.querySelector('[name=rcpt_text_1]').value;", "");
@@ -229,7 +198,7 @@ test_word_like_drafting(void **state)
 	expect_page("return location.pathname;", "/units/018/docs/new"); /* Enter sent nothing */
 
 	/* the preview follows the subject */
-	type_into("#f-subject", "Tổ chức Tuần lễ học tập suốt đời năm 2026");
+	hb_type("#f-subject", "Tổ chức Tuần lễ học tập suốt đời năm 2026");
 	if (!wait_for("return document.querySelector('#doc-preview').innerText"
 	              ".indexOf('Tổ chức Tuần lễ học tập suốt đời năm 2026') >= 0;"))
 		fail_msg("the preview did not show the subject");
@@ -273,7 +242,7 @@ test_word_like_drafting(void **state)
 	}
 
 	/* sent; the stored document is what was built */
-	click("form.docform button[type=submit]");
+	hb_click("form.docform button[type=submit]");
 	if (!wait_for("return location.search.indexOf('done=created') >= 0;"))
 		fail_msg("the form was not saved");
 	char *path = page_string("return location.pathname;");

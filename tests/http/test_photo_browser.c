@@ -34,7 +34,6 @@
 #define CLC "HA-11413-TTHTCD"
 #define WIDTH 360
 #define HEIGHT 800
-#define ELEMENT "element-6066-11e4-a52e-4f735466cecf"
 
 static char tmpdir[] = "/tmp/suotdoi-photo-wd-XXXXXX";
 static app_t app;
@@ -125,34 +124,6 @@ teardown(void **state)
 }
 
 static char *
-find(const char *css)
-{
-	json_t *v = hb_cmd("POST", "/element",
-	                   json_pack("{s:s, s:s}", "using", "css selector", "value", css));
-	char *id = strdup(json_string_value(json_object_get(v, ELEMENT)));
-	json_decref(v);
-	return id;
-}
-
-static void
-type_into(const char *css, const char *text)
-{
-	char *id = find(css), tail[200];
-	snprintf(tail, sizeof tail, "/element/%s/value", id);
-	hb_cmd_void("POST", tail, json_pack("{s:s}", "text", text));
-	free(id);
-}
-
-static void
-click(const char *css)
-{
-	char *id = find(css), tail[200];
-	snprintf(tail, sizeof tail, "/element/%s/click", id);
-	hb_cmd_void("POST", tail, json_object());
-	free(id);
-}
-
-static char *
 page_string(const char *js)
 {
 	json_t *v = hb_script(js, NULL);
@@ -201,7 +172,7 @@ test_phone_photo(void **state)
 	hb_go(port, page);
 	/* before: no progress shown */
 	assert_true(wait_for("return document.querySelector('#photo-progress').hidden;", 2));
-	type_into("#photo", photo_file);
+	hb_type("#photo", photo_file);
 	if (!wait_for("return document.querySelector('#photo-size').textContent"
 	              ".indexOf('→ gửi') > 0;",
 	              20))
@@ -214,10 +185,10 @@ test_phone_photo(void **state)
 	assert_non_null(strstr(line, " MB → gửi "));
 	assert_non_null(strstr(line, "(1.600×1.200 điểm ảnh)"));
 	free(line);
-	type_into("#caption", "Lớp tin học cho người cao tuổi");
+	hb_type("#caption", "Lớp tin học cho người cao tuổi");
 	/* the connection drops as the upload starts */
 	network(1, 0);
-	click("#photo-form button[type=submit]");
+	hb_click("#photo-form button[type=submit]");
 	if (!wait_for("var m = document.querySelector('#photo-msg');"
 	              " return !m.hidden && m.textContent.indexOf('Mất kết nối') === 0;",
 	              10))
@@ -293,12 +264,12 @@ test_signed_out(void **state)
 	hb_go(port, "/");
 	hb_sign_in(&clc);
 	hb_go(port, page);
-	type_into("#photo", photo_file);
+	hb_type("#photo", photo_file);
 	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
 	                     ".indexOf('\u2192') > 0;",
 	                     20));
 	hb_cmd_void("DELETE", "/cookie", NULL);
-	click("#photo-form button[type=submit]");
+	hb_click("#photo-form button[type=submit]");
 	if (!wait_for("var m = document.querySelector('#photo-msg');"
 	              " return !m.hidden && m.textContent.indexOf('Phi\u00ean l\u00e0m vi\u1ec7c "
 	              "\u0111\u00e3 h\u1ebft') === 0;",
@@ -320,12 +291,12 @@ test_report_photo(void **state)
 	hb_go(port, "/");
 	hb_sign_in(&clc);
 	hb_go(port, page);
-	type_into("#photo", photo_file);
+	hb_type("#photo", photo_file);
 	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
 	                     ".indexOf('\u2192') > 0;",
 	                     20));
-	type_into("#caption", "Khai mạc Tuần lễ");
-	click("#photo-form button[type=submit]");
+	hb_type("#caption", "Khai mạc Tuần lễ");
+	hb_click("#photo-form button[type=submit]");
 	if (!wait_for("return location.search.indexOf('done=photo') >= 0;", 20))
 		fail_msg("report photo not sent: %s",
 		         page_string("return location.href + ' | ' + "
