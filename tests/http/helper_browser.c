@@ -1,6 +1,6 @@
-/* A real headless Chromium for the HTTP tests (helper_browser.h). Taken out of
- * test_phone_tables.c so that other browser tests (test_doc_form_browser.c) drive the same
- * way. */
+/* A real headless Chromium for the HTTP tests (helper_browser.h). Taken out of the
+ * phone-table test (now test_main_flows_browser.c) so that other browser tests
+ * (test_doc_form_browser.c) drive the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -446,20 +446,6 @@ hb_overflow_problems(const char *path, buf_t *problems, buf_t *notes)
 			buf_printf(notes, "%s: small to tap: %s\n", path, json_string_value(s));
 	}
 	json_decref(out);
-}
-
-int
-hb_wait_for(const char *js, int seconds)
-{
-	for (int i = 0; i < seconds * 10; i++) {
-		json_t *v = hb_script(js, NULL);
-		int ok = json_is_true(v);
-		json_decref(v);
-		if (ok)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
 }
 
 char *

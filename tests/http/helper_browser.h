@@ -56,7 +56,5 @@ int hb_table_labels_problems(const char *path, buf_t *problems, long *height);
  * problems. Inputs, selects and buttons less than 40 px high are listed in notes (NULL: not
  * wanted), a nice-to-have that fails nothing. */
 void hb_overflow_problems(const char *path, buf_t *problems, buf_t *notes);
-/* Wait (up to seconds) until js (a function body) returns true in the page: 1, or 0. */
-int hb_wait_for(const char *js, int seconds);
 /* The text of the first element matching css (malloc'd), or NULL when there is none. */
 char *hb_text(const char *css);
