@@ -316,7 +316,7 @@ static void
 look(const struct page *pg, const char *path, int width, const char *dir, const char *docs,
      const char *shot, buf_t *problems, buf_t *notes)
 {
-	char where[400];
+	char where[512]; /* path (< 400) " at 1280 px" */
 	snprintf(where, sizeof where, "%s at %d px", path, width);
 	long height = 0;
 	int tables = hb_table_labels_problems(where, problems, &height);
