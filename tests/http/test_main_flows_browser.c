@@ -69,7 +69,7 @@ static const struct page {
 	const char *shot360, *shot1280;
 } pages[] = {
         /* a commune learning centre's head */
-        {CENTRE_HEAD, "/", "centre-home", NULL, 0, NULL, NULL},
+        {CENTRE_HEAD, "/", "centre-home", "đã nộp lúc", 0, NULL, NULL},
         {CENTRE_HEAD, "/campaigns/{h}/units/" CENTRE "/report", "centre-report", "Lưu bản nháp",
          1, NULL, NULL},
         {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/report", "centre-receipt",
@@ -82,7 +82,7 @@ static const struct page {
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
         /* the district's officer */
-        {OFFICER, "/", "officer-home", NULL, 1, NULL, NULL},
+        {OFFICER, "/", "officer-home", "Tiến độ nộp báo cáo", 1, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306", "officer-dashboard", NULL, 1, "dashboard", NULL},
         {OFFICER, "/campaigns/{c}/units/306?chi_tieu=5.2.nguoi", "officer-charts", "<svg", 1,
          "charts-360", "charts-1280"},
@@ -118,7 +118,7 @@ static const struct page {
         /* a citizen, signed out */
         {CITIZEN, "/", "public-home", NULL, 0, NULL, NULL},
         {CITIZEN, "/lich", "public-calendar", NULL, 0, NULL, NULL},
-        {CITIZEN, "@a.act-title", "public-event", NULL, 0, NULL, NULL},
+        {CITIZEN, "@a.act-title", "public-event", "Thêm vào lịch", 0, NULL, NULL},
         {CITIZEN, "/lich?view=week", "public-week", NULL, 0, NULL, NULL},
         {CITIZEN, "/units", "public-units", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/306", "public-unit", NULL, 0, NULL, NULL},
