@@ -165,7 +165,7 @@
       if (res.report && typeof res.report.version === "number")
         versionInput.value = res.report.version;
       OFF.get("drafts", KEY).then(function (d) {
-        if (d && same(d.fields, e.fields)) return OFF.del("drafts", KEY);
+        if (d && (d.at <= e.at || same(d.fields, e.fields))) return OFF.del("drafts", KEY);
       });
       say("ok", "Đã gửi lúc " + OFF.time(Date.now()) + ": bản nháp đã được lưu trên máy chủ.");
       if (e.manual) { /* the server's page, with its warnings and totals */

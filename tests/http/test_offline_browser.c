@@ -1,0 +1,569 @@
+/* Offline entry of the results form (static/sw.js, static/offline.js, static/report.js) in a
+ * real headless Chromium at 360x740 (helper_browser.c), against the real server and a real
+ * SQLite file:
+ *   - offline: the form is opened once online (the service worker keeps it); the network is
+ *     cut for real (DevTools offline AND the server stopped, so the worker cannot reach it
+ *     either); numbers, a yes/no, a narrative and a note are typed and "Lưu bản nháp"
+ *     pressed: "Chưa gửi — sẽ tự gửi khi có mạng"; the page reloaded offline comes from the
+ *     worker with what was typed, still not sent, and the store has none of it; the server
+ *     comes back on the same port and the network too: the draft goes by itself ("Đã gửi"),
+ *     and the store holds byte for byte what the plain form POST stores for the same input;
+ *   - conflict: typed offline while a colleague saves other values through the API; back
+ *     online, both sides of each differing item are shown; one item kept from the phone,
+ *     two taken from the server, sent: the store holds exactly that mix;
+ *   - autosave: typed, nothing pressed, reloaded: the page shows the server's values and
+ *     offers "Khôi phục bản đang nhập dở (lưu trên máy lúc HH:MM dd/mm/yyyy)"; restored, then
+ *     saved online;
+ *   - shared phone: signing out deletes the person's IndexedDB drafts and kept pages; a page
+ *     of another person deletes the previous person's drafts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "domain/accounts.h"
+#include "domain/demo.h"
+#include "helper_app.h"
+#include "helper_browser.h"
+
+#define PASSWORD "Nhap-khi-mat-mang-17"
+#define SCHOOL "HA-11413-TH"
+#define OTHER "HA-11413-TTHTCD" /* the same input through the plain form, for comparison */
+#define WIDTH 360
+#define HEIGHT 740
+#define PENDING "Chưa gửi — sẽ tự gửi khi có mạng"
+
+static char tmpdir[] = "/tmp/suotdoi-offline-XXXXXX";
+static app_t app;
+static http_server_t *srv;
+static unsigned short port;
+static ha_client_t school, colleague, centre;
+static int64_t campaign;
+static char form_path[200], api_path[220];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	char db[256];
+	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "off.db", db, sizeof db) < 0 ||
+	    ha_serve(&app, db, &srv, &port) < 0)
+		return -1;
+	ha_throttles(&app, 1000, 1000);
+	unit_tree_t *t = app_tree(&app);
+	int64_t demo_id;
+	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &demo_id);
+	unit_tree_unref(t);
+	if (rc < 0 || ha_haian_campaign(&app, demo_id, &campaign, NULL) < 0)
+		return -1;
+	ha_user(&app, "gv.th", SCHOOL, ROLE_ENTRY, PASSWORD);
+	ha_user(&app, "dongnghiep.th", SCHOOL, ROLE_ENTRY, PASSWORD);
+	ha_user(&app, "canbo.ttht", OTHER, ROLE_ENTRY, PASSWORD);
+	if (ha_login(port, &school, "gv.th", PASSWORD) != 303 ||
+	    ha_login(port, &colleague, "dongnghiep.th", PASSWORD) != 303 ||
+	    ha_login(port, &centre, "canbo.ttht", PASSWORD) != 303)
+		return -1;
+	snprintf(form_path, sizeof form_path, "/campaigns/%lld/units/%s/report",
+	         (long long)campaign, SCHOOL);
+	snprintf(api_path, sizeof api_path, "/api/v1%s", form_path);
+	return hb_start(WIDTH, HEIGHT);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	hb_end();
+	if (srv)
+		http_server_stop(srv);
+	app_close(&app);
+	curl_global_cleanup();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+page_string(const char *js)
+{
+	json_t *v = hb_script(js, NULL);
+	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+	return s;
+}
+
+/* Wait (up to seconds) until js returns true in the page (a promise is awaited). */
+static int
+wait_for(const char *js, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		json_t *v = hb_script(js, NULL);
+		int ok = json_is_true(v);
+		json_decref(v);
+		if (ok)
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+static int
+js_true(const char *js)
+{
+	json_t *v = hb_script(js, NULL);
+	int ok = json_is_true(v);
+	json_decref(v);
+	return ok;
+}
+
+/* DevTools: the page's network cut (off) or back. */
+static void
+network(int off)
+{
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
+	                      "Network.emulateNetworkConditions", "params", "offline", off,
+	                      "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+}
+
+/* The server stopped (nothing answers on the port, not even to the service worker), and
+ * started again on the same port. */
+static void
+server_down(void)
+{
+	http_server_stop(srv);
+	srv = NULL;
+}
+
+static void
+server_up(void)
+{
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	char listen[40];
+	snprintf(listen, sizeof listen, "127.0.0.1:%u", (unsigned)port);
+	cfg.listen = listen;
+	cfg.threads = 2;
+	cfg.quiet = 1;
+	for (int i = 0; i < 50 && http_server_start(&cfg, &srv) < 0; i++)
+		usleep(100 * 1000);
+	assert_non_null(srv);
+	assert_int_equal(http_server_port(srv), port);
+}
+
+/* The report of unit code as the store holds it: {"item": {"num": n, "text": "…", "note":
+ * "…"}} with only what is set; {} when there is no report. */
+typedef struct dump {
+	json_t *o;
+	int64_t id;
+} dump_t;
+
+static int
+take_report(const store_report_t *r, void *p)
+{
+	((dump_t *)p)->id = r->id;
+	return 0;
+}
+
+static int
+take_value(const store_value_t *v, void *p)
+{
+	json_t *e = json_object();
+	if (v->has_num)
+		json_object_set_new(e, "num", json_integer(v->num));
+	if (v->text && *v->text)
+		json_object_set_new(e, "text", json_string(v->text));
+	if (v->note && *v->note)
+		json_object_set_new(e, "note", json_string(v->note));
+	if (json_object_size(e))
+		json_object_set_new(((dump_t *)p)->o, v->item, e);
+	else
+		json_decref(e);
+	return 0;
+}
+
+static json_t *
+stored(const char *code)
+{
+	unit_tree_t *t = app_tree(&app);
+	int32_t i = unit_tree_find_code(t, code);
+	assert_true(i >= 0);
+	dump_t d = {json_object(), 0};
+	store_report_get(app.store, campaign, t->units[i].id, take_report, &d);
+	unit_tree_unref(t);
+	if (d.id)
+		assert_int_equal(store_report_values(app.store, d.id, take_value, &d), 0);
+	return d.o;
+}
+
+static void
+expect_stored(json_t *got, const char *item, const char *json)
+{
+	json_error_t je;
+	json_t *want = json_loads(json, 0, &je);
+	assert_non_null(want);
+	json_t *have = json_object_get(got, item);
+	if (!have || !json_equal(have, want)) {
+		char *g = json_dumps(got, JSON_SORT_KEYS);
+		fail_msg("%s: want %s in %s", item, json, g);
+	}
+	json_decref(want);
+}
+
+/* the form's field name (v.CODE or g.CODE) emptied, then typed as a person does */
+static void
+type_field(const char *name, const char *text)
+{
+	char css[100];
+	snprintf(css, sizeof css, "[name='%s']", name);
+	hb_script("var el = document.querySelector(arguments[0]); el.value = '';"
+	          " el.dispatchEvent(new Event('input', {bubbles: true}));",
+	          json_pack("[s]", css));
+	hb_type(css, text);
+}
+
+static void
+choose(const char *name, const char *value)
+{
+	hb_script("var el = document.querySelector(\"[name='\" + arguments[0] + \"']\");"
+	          " el.value = arguments[1];"
+	          " el.dispatchEvent(new Event('change', {bubbles: true}));",
+	          json_pack("[s,s]", name, value));
+}
+
+static char *
+field(const char *name)
+{
+	json_t *v = hb_script("return document.querySelector(\"[name='\" + arguments[0] + \"']\").value;",
+	                      json_pack("[s]", name));
+	char *s = strdup(json_is_string(v) ? json_string_value(v) : "?");
+	json_decref(v);
+	return s;
+}
+
+static void
+assert_field(const char *name, const char *want)
+{
+	char *got = field(name);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: \"%s\", want \"%s\"", name, got, want);
+	free(got);
+}
+
+static const char STATE[] =
+        "var s = document.getElementById('offline-state'); return s ? s.textContent : '';";
+
+static void
+wait_state(const char *text, int seconds)
+{
+	char js[300];
+	snprintf(js, sizeof js,
+	         "var s = document.getElementById('offline-state');"
+	         " return !!s && s.textContent.indexOf('%s') >= 0;",
+	         text);
+	if (!wait_for(js, seconds))
+		fail_msg("state is not \"%s\": \"%s\"", text, page_string(STATE));
+}
+
+/* The form, controlled by the service worker and kept by it: the first visit installs the
+ * worker (it takes the page over as it activates); the next one goes through it. */
+static void
+open_form_kept(void)
+{
+	hb_go(port, form_path);
+	if (!wait_for("return !!navigator.serviceWorker.controller;", 15))
+		fail_msg("no service worker controls the page");
+	hb_go(port, form_path);
+	if (!wait_for("return caches.open('suotdoi-pages').then(function (c) {"
+	              " return c.match(location.href); }).then(function (r) { return !!r; });",
+	              10))
+		fail_msg("the form was not kept by the service worker");
+	assert_true(wait_for("return window.suotdoiOffline.pageReady.then(function () {"
+	                     " return true; });",
+	                     5));
+}
+
+static const char SAVE[] = "form.report .actions button:not([formaction])";
+
+static void
+test_offline_save_and_send(void **state)
+{
+	(void)state;
+	hb_go(port, "/");
+	hb_sign_in(&school);
+	open_form_kept();
+
+	/* the signal is gone: the page's and the worker's */
+	network(1);
+	server_down();
+	assert_true(js_true("return navigator.onLine === false;"));
+	type_field("v.2.bao", "1.234");
+	type_field("v.3.to_roi", "56");
+	type_field("v.8.kinh_phi", "1.500.000");
+	choose("v.1.ke_hoach", "1");
+	type_field("v.i.text", "Dòng một\nDòng hai — có dấu");
+	type_field("g.2.bao", "Bài trên báo Hải Phòng");
+	hb_click(SAVE);
+	wait_state(PENDING, 10);
+	assert_true(js_true("return document.getElementById('offline-state-actions')"
+	                    ".textContent.indexOf('Chưa gửi') === 0;"));
+
+	/* reloaded without a signal: the worker's copy, what was typed back, not sent */
+	hb_go(port, form_path);
+	assert_true(wait_for("return !!document.querySelector('form.report');", 5));
+	wait_state(PENDING, 10);
+	assert_field("v.2.bao", "1.234");
+	assert_field("v.3.to_roi", "56");
+	assert_field("v.8.kinh_phi", "1.500.000");
+	assert_field("v.1.ke_hoach", "1");
+	assert_field("v.i.text", "Dòng một\nDòng hai — có dấu");
+	assert_field("g.2.bao", "Bài trên báo Hải Phòng");
+	/* "1 báo cáo chưa gửi" on top of the page */
+	assert_true(wait_for("var b = document.getElementById('offline-outbox');"
+	                     " return !!b && b.textContent.indexOf('1 báo cáo chưa gửi') === 0;",
+	                     5));
+	json_t *before = stored(SCHOOL);
+	assert_int_equal(json_object_size(before), 0); /* nothing reached the server */
+	json_decref(before);
+
+	/* the signal is back: sent by itself */
+	server_up();
+	network(0);
+	wait_state("Đã gửi lúc ", 40);
+	assert_true(wait_for("return !document.getElementById('offline-outbox');", 5));
+	json_t *got = stored(SCHOOL);
+	expect_stored(got, "2.bao", "{\"num\": 1234, \"note\": \"Bài trên báo Hải Phòng\"}");
+	expect_stored(got, "3.to_roi", "{\"num\": 56}");
+	expect_stored(got, "8.kinh_phi", "{\"num\": 1500000}");
+	expect_stored(got, "1.ke_hoach", "{\"num\": 1}");
+	expect_stored(got, "i.text", "{\"text\": \"Dòng một\\r\\nDòng hai — có dấu\"}");
+	assert_int_equal(json_object_size(got), 5);
+
+	/* the same input through the plain form (what a browser without JavaScript posts)
+	 * stores the same bytes */
+	char path[200], body[600];
+	snprintf(path, sizeof path, "/campaigns/%lld/units/%s/report", (long long)campaign, OTHER);
+	snprintf(body, sizeof body,
+	         "csrf=%s&version=0&v.2.bao=1.234&g.2.bao=B%%C3%%A0i+tr%%C3%%AAn+b%%C3%%A1o+H%%E1"
+	         "%%BA%%A3i+Ph%%C3%%B2ng&v.3.to_roi=56&v.8.kinh_phi=1.500.000&v.1.ke_hoach=1"
+	         "&v.i.text=D%%C3%%B2ng+m%%E1%%BB%%99t%%0D%%0AD%%C3%%B2ng+hai+%%E2%%80%%94+c%%C3"
+	         "%%B3+d%%E1%%BA%%A5u&v.4.nguoi=",
+	         centre.csrf);
+	hc_resp_t r = ha_req(port, &centre, "POST", path, body, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	json_t *plain = stored(OTHER);
+	if (!json_equal(plain, got))
+		fail_msg("the form stored %s, the phone %s", json_dumps(plain, JSON_SORT_KEYS),
+		         json_dumps(got, JSON_SORT_KEYS));
+	json_decref(plain);
+	json_decref(got);
+	/* nothing left on the phone to send */
+	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                     " return a.length === 0; });",
+	                     5));
+}
+
+static void
+test_conflict(void **state)
+{
+	(void)state;
+	open_form_kept();
+	network(1); /* the page's signal only: the colleague's save reaches the server */
+	type_field("v.2.bao", "111");
+	type_field("v.3.to_roi", "222");
+	hb_click(SAVE);
+	wait_state(PENDING, 10);
+
+	/* meanwhile a colleague saves other values over the API */
+	hc_resp_t r = ha_req(port, &colleague, "GET", api_path, NULL, 1);
+	assert_int_equal(r.status, 200);
+	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
+	hc_resp_free(&r);
+	json_t *values = json_object_get(rep, "values");
+	json_object_set_new(values, "2.bao", json_integer(999));
+	json_object_set_new(values, "3.to_roi", json_integer(333));
+	json_object_set_new(values, "4.nguoi", json_integer(77));
+	json_t *post = json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"),
+	                         "values", values, "notes", json_object_get(rep, "notes"));
+	char *pb = json_dumps(post, 0);
+	r = ha_req(port, &colleague, "POST", api_path, pb, 1);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	free(pb);
+	json_t *theirs = stored(SCHOOL);
+
+	/* back online: both sides of each differing item */
+	network(0);
+	if (!wait_for("return document.querySelectorAll('#offline-conflict fieldset.choice')"
+	              ".length === 3;",
+	              20))
+		fail_msg("no conflict view: %s", page_string(STATE));
+	wait_state("Báo cáo đã được sửa trên máy chủ", 1);
+	char *bao = page_string("return document.querySelector(\"#offline-conflict"
+	                        " fieldset[data-code='v.2.bao']\").textContent;");
+	assert_non_null(strstr(bao, "Trên máy: 111"));
+	assert_non_null(strstr(bao, "Trên máy chủ: 999"));
+	free(bao);
+	char *nguoi = page_string("return document.querySelector(\"#offline-conflict"
+	                          " fieldset[data-code='v.4.nguoi']\").textContent;");
+	assert_non_null(strstr(nguoi, "Trên máy: (trống)"));
+	assert_non_null(strstr(nguoi, "Trên máy chủ: 77"));
+	free(nguoi);
+	/* nothing was written over the colleague's values meanwhile */
+	json_t *still = stored(SCHOOL);
+	assert_true(json_equal(still, theirs));
+	json_decref(still);
+
+	/* the phone's 2.bao, the server's 3.to_roi and 4.nguoi */
+	hb_click("#offline-conflict fieldset[data-code='v.3.to_roi'] input[value=server]");
+	hb_click("#offline-conflict fieldset[data-code='v.4.nguoi'] input[value=server]");
+	hb_click("#offline-conflict .pick-send");
+	wait_state("Đã gửi lúc ", 20);
+	json_t *got = stored(SCHOOL);
+	json_t *want = json_deep_copy(theirs);
+	json_object_set_new(json_object_get(want, "2.bao"), "num", json_integer(111));
+	if (!json_equal(got, want))
+		fail_msg("stored %s, want %s", json_dumps(got, JSON_SORT_KEYS),
+		         json_dumps(want, JSON_SORT_KEYS));
+	assert_field("v.2.bao", "111"); /* the server's page, after sending */
+	assert_field("v.3.to_roi", "333");
+	assert_field("v.4.nguoi", "77");
+	json_decref(got);
+	json_decref(want);
+	json_decref(theirs);
+	json_decref(post);
+	json_decref(rep);
+}
+
+static void
+test_autosave(void **state)
+{
+	(void)state;
+	open_form_kept();
+	assert_field("v.5.1.lop", "");
+	type_field("v.5.1.lop", "42");
+	type_field("g.5.1.lop", "Lớp buổi tối");
+	/* kept on the phone within about a second, without pressing anything */
+	if (!wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	              " return a.length === 1 &&"
+	              " a[0].fields['v.5.1.lop'] === '42'; });",
+	              5))
+		fail_msg("no draft kept while typing");
+	hb_go(port, form_path);
+	if (!wait_for("return !!document.querySelector('#offline-restore button.restore');", 10))
+		fail_msg("no offer to restore: %s", page_string(STATE));
+	/* the server's values are shown until the person chooses */
+	assert_field("v.5.1.lop", "");
+	char *offer = page_string("return document.querySelector('#offline-restore"
+	                          " button.restore').textContent;");
+	assert_true(js_true("return /^Khôi phục bản đang nhập dở \\(lưu trên máy lúc"
+	                    " \\d\\d:\\d\\d \\d\\d\\/\\d\\d\\/\\d{4}\\)$/.test(document"
+	                    ".querySelector('#offline-restore button.restore').textContent);"));
+	print_message("%s\n", offer);
+	free(offer);
+	assert_true(js_true("return document.querySelector('#offline-restore .restore-drop')"
+	                    ".textContent === 'Bỏ';"));
+	hb_click("#offline-restore button.restore");
+	assert_field("v.5.1.lop", "42");
+	assert_field("g.5.1.lop", "Lớp buổi tối");
+	assert_true(js_true("return !document.getElementById('offline-restore');"));
+	/* and saved online: the server's page comes back, saying so */
+	hb_click(SAVE);
+	wait_state("Đã gửi lúc ", 20);
+	assert_field("v.5.1.lop", "42");
+	json_t *got = stored(SCHOOL);
+	expect_stored(got, "5.1.lop", "{\"num\": 42, \"note\": \"Lớp buổi tối\"}");
+	expect_stored(got, "2.bao", "{\"num\": 111, \"note\": \"Bài trên báo Hải Phòng\"}");
+	json_decref(got);
+	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	                     " return a.length === 0; });",
+	                     5));
+}
+
+static int
+has_db(const char *name)
+{
+	json_t *v = hb_script("var n = arguments[0]; return indexedDB.databases().then("
+	                      "function (l) { return l.some(function (d) { return d.name === n;"
+	                      " }); });",
+	                      json_pack("[s]", name));
+	int ok = json_is_true(v);
+	json_decref(v);
+	return ok;
+}
+
+static int
+has_pages(void)
+{
+	return js_true("return caches.keys().then(function (k) {"
+	               " return k.indexOf('suotdoi-pages') >= 0; });");
+}
+
+static void
+test_sign_out_clears(void **state)
+{
+	(void)state;
+	open_form_kept();
+	type_field("v.5.2.lop", "3");
+	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	                     " return a.length === 1; });",
+	                     5));
+	assert_true(has_db("suotdoi-gv.th"));
+	assert_true(has_pages());
+	hb_click("form[action='/logout'] button");
+	if (!wait_for("return !document.getElementById('offline-js') &&"
+	              " document.readyState === 'complete';",
+	              10))
+		fail_msg("not signed out: %s", page_string("return location.href;"));
+	assert_false(has_db("suotdoi-gv.th"));
+	assert_false(has_pages());
+
+	/* another person on the same phone without signing out: the first one's drafts go */
+	assert_int_equal(ha_login(port, &school, "gv.th", PASSWORD), 303);
+	hb_sign_in(&school);
+	open_form_kept();
+	type_field("v.5.2.lop", "4");
+	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	                     " return a.length === 1; });",
+	                     5));
+	hb_sign_in(&colleague);
+	hb_go(port, "/");
+	assert_true(wait_for("return !!window.suotdoiOffline &&"
+	                     " window.suotdoiOffline.user === 'dongnghiep.th';",
+	                     5));
+	assert_true(wait_for("return window.suotdoiOffline.ready.then(function () {"
+	                     " return true; });",
+	                     5));
+	assert_false(has_db("suotdoi-gv.th"));
+	/* and the pages kept for the first one went with them */
+	json_t *v = hb_script("var p = arguments[0]; return caches.open('suotdoi-pages')"
+	                      ".then(function (c) { return c.match(location.origin + p); })"
+	                      ".then(function (r) { return !r; });",
+	                      json_pack("[s]", form_path));
+	assert_true(json_is_true(v));
+	json_decref(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_offline_save_and_send),
+	        cmocka_unit_test(test_conflict),
+	        cmocka_unit_test(test_autosave),
+	        cmocka_unit_test(test_sign_out_clears),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
