@@ -53,7 +53,8 @@
   var saveBtn = form && form.querySelector(".actions button:not([formaction])");
   var submitBtn = form && form.querySelector(".actions button[formaction]");
   var m = form && /^\/campaigns\/(\d+)\/units\/([^/]+)\/report$/.exec(form.getAttribute("action"));
-  if (!OFF || !saveBtn || !m) return;
+  if (!OFF || !m) return;
+  var editable = !!saveBtn; /* a locked report's page still shows a draft waiting for it */
   var KEY = m[1] + "/" + decodeURIComponent(m[2]);
   var API = "/api/v1" + form.getAttribute("action");
   var PAGE = form.getAttribute("action");
@@ -134,7 +135,7 @@
   }
   /* the state, above the form and beside its buttons */
   function say(cls, text) {
-    [box("offline-state", cls, form), box("offline-state-actions", cls, saveBtn.parentNode)]
+    [box("offline-state", cls, form)].concat(editable ? [box("offline-state-actions", cls, saveBtn.parentNode)] : [])
       .forEach(function (el) { el.textContent = text; });
   }
   function quiet(id) {
@@ -211,9 +212,9 @@
     });
   }
   var clicked = null;
-  saveBtn.addEventListener("click", function () { clicked = saveBtn; });
+  if (editable) saveBtn.addEventListener("click", function () { clicked = saveBtn; });
   if (submitBtn) submitBtn.addEventListener("click", function () { clicked = submitBtn; });
-  form.addEventListener("submit", function (ev) {
+  if (editable) form.addEventListener("submit", function (ev) {
     var which = clicked || saveBtn;
     clicked = null;
     autosave(true);
@@ -374,8 +375,10 @@
     if (now) put();
     else debounce = setTimeout(put, 1000);
   }
-  form.addEventListener("input", function () { autosave(false); });
-  form.addEventListener("change", function () { autosave(false); });
+  if (editable) {
+    form.addEventListener("input", function () { autosave(false); });
+    form.addEventListener("change", function () { autosave(false); });
+  }
 
   function offer(d) {
     var el = box("offline-restore", "info", form);
@@ -414,7 +417,10 @@
   OFF.listeners[KEY] = show;
   /* offline.js sends the outbox once this has shown what waits (OFF.pageReady) */
   OFF.pageReady = OFF.ready.then(function () { return OFF.get("outbox", KEY); }).then(function (e) {
-    if (e) {
+    if (e && !editable) /* it cannot be saved here now: shown to be copied */
+      show(e.hold && e.hold !== "auth"
+        ? {kind: "locked", message: e.message || "Báo cáo hiện không sửa được."} : {kind: "network"}, e);
+    else if (e) {
       write(e.fields);
       versionInput.value = e.version;
       if (e.hold === "conflict") send(e); /* fetches the server's side again */
@@ -423,7 +429,7 @@
     return OFF.get("drafts", KEY);
   }).then(function (d) {
     restoring = false;
-    if (!d) return;
+    if (!d || !editable) return;
     if (same(d.fields, read())) return OFF.del("drafts", KEY);
     offer(d);
   }).catch(function () { restoring = false; });

@@ -556,6 +556,69 @@ test_sign_out_clears(void **state)
 	json_decref(v);
 }
 
+/* A report submitted meanwhile is locked: the 409 is said as it is, the draft is shown to be
+ * copied and kept, and it is not sent again and again. */
+static void
+test_locked(void **state)
+{
+	(void)state;
+	assert_int_equal(ha_login(port, &school, "gv.th", PASSWORD), 303);
+	hb_sign_in(&school);
+	open_form_kept();
+	network(1);
+	type_field("v.6.co_so", "5");
+	hb_click(SAVE);
+	wait_state(PENDING, 10);
+
+	/* the head of the school submits what the server has */
+	ha_user(&app, "hieutruong.th", SCHOOL, ROLE_HEAD, PASSWORD);
+	ha_client_t head;
+	assert_int_equal(ha_login(port, &head, "hieutruong.th", PASSWORD), 303);
+	hc_resp_t r = ha_req(port, &head, "GET", api_path, NULL, 1);
+	assert_int_equal(r.status, 200);
+	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
+	hc_resp_free(&r);
+	json_t *post = json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"),
+	                         "values", json_object_get(rep, "values"), "notes",
+	                         json_object_get(rep, "notes"));
+	char *pb = json_dumps(post, 0), sub[260];
+	snprintf(sub, sizeof sub, "/api/v1/campaigns/%lld/units/%s/submit", (long long)campaign,
+	         SCHOOL);
+	r = ha_req(port, &head, "POST", sub, pb, 1);
+	if (r.status != 200)
+		fail_msg("submit: %ld %s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	free(pb);
+	json_decref(post);
+	json_decref(rep);
+	json_t *submitted = stored(SCHOOL);
+
+	network(0);
+	if (!wait_for("return !!document.getElementById('offline-locked');", 20))
+		fail_msg("no locked view: %s", page_string(STATE));
+	char *st = page_string(STATE);
+	print_message("%s\n", st);
+	assert_non_null(strstr(st, "Bản nháp chưa gửi vẫn được giữ trên máy"));
+	free(st);
+	assert_true(js_true("return document.getElementById('offline-locked').textContent"
+	                    ".indexOf('Số cơ sở giáo dục có thư viện: 5') >= 0;"));
+	/* held, not retried in a loop; the store unchanged */
+	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                     " return a.length === 1 && a[0].hold === 'locked'; });",
+	                     5));
+	json_t *after = stored(SCHOOL);
+	assert_true(json_equal(after, submitted));
+	json_decref(after);
+	json_decref(submitted);
+	/* reloaded: still said, not sent */
+	hb_go(port, form_path);
+	assert_true(wait_for("return !!document.getElementById('offline-locked');", 10));
+	hb_click("#offline-locked button");
+	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                     " return a.length === 0; });",
+	                     5));
+}
+
 int
 main(void)
 {
@@ -564,6 +627,7 @@ main(void)
 	        cmocka_unit_test(test_conflict),
 	        cmocka_unit_test(test_autosave),
 	        cmocka_unit_test(test_sign_out_clears),
+	        cmocka_unit_test(test_locked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
