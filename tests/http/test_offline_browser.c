@@ -92,30 +92,6 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static char *
-page_string(const char *js)
-{
-	json_t *v = hb_script(js, NULL);
-	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
-	json_decref(v);
-	return s;
-}
-
-/* Wait (up to seconds) until js returns true in the page (a promise is awaited). */
-static int
-wait_for(const char *js, int seconds)
-{
-	for (int i = 0; i < seconds * 10; i++) {
-		json_t *v = hb_script(js, NULL);
-		int ok = json_is_true(v);
-		json_decref(v);
-		if (ok)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 static int
 js_true(const char *js)
 {
@@ -123,18 +99,6 @@ js_true(const char *js)
 	int ok = json_is_true(v);
 	json_decref(v);
 	return ok;
-}
-
-/* DevTools: the page's network cut (off) or back. */
-static void
-network(int off)
-{
-	hb_cmd_void("POST", "/goog/cdp/execute",
-	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
-	hb_cmd_void("POST", "/goog/cdp/execute",
-	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
-	                      "Network.emulateNetworkConditions", "params", "offline", off,
-	                      "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
 }
 
 /* The server stopped (nothing answers on the port, not even to the service worker), and
@@ -272,8 +236,8 @@ wait_state(const char *text, int seconds)
 	         "var s = document.getElementById('offline-state');"
 	         " return !!s && s.textContent.indexOf('%s') >= 0;",
 	         text);
-	if (!wait_for(js, seconds))
-		fail_msg("state is not \"%s\": \"%s\"", text, page_string(STATE));
+	if (!hb_wait(js, seconds))
+		fail_msg("state is not \"%s\": \"%s\"", text, hb_string(STATE));
 }
 
 /* The form, controlled by the service worker and kept by it: the first visit installs the
@@ -282,14 +246,14 @@ static void
 open_form_kept(void)
 {
 	hb_go(port, form_path);
-	if (!wait_for("return !!navigator.serviceWorker.controller;", 15))
+	if (!hb_wait("return !!navigator.serviceWorker.controller;", 15))
 		fail_msg("no service worker controls the page");
 	hb_go(port, form_path);
-	if (!wait_for("return caches.open('suotdoi-pages').then(function (c) {"
+	if (!hb_wait("return caches.open('suotdoi-pages').then(function (c) {"
 	              " return c.match(location.href); }).then(function (r) { return !!r; });",
 	              10))
 		fail_msg("the form was not kept by the service worker");
-	assert_true(wait_for("return window.suotdoiOffline.pageReady.then(function () {"
+	assert_true(hb_wait("return window.suotdoiOffline.pageReady.then(function () {"
 	                     " return true; });",
 	                     5));
 }
@@ -305,7 +269,7 @@ test_offline_save_and_send(void **state)
 	open_form_kept();
 
 	/* the signal is gone: the page's and the worker's */
-	network(1);
+	hb_network(1, 0);
 	server_down();
 	assert_true(js_true("return navigator.onLine === false;"));
 	type_field("v.2.bao", "1.234");
@@ -321,7 +285,7 @@ test_offline_save_and_send(void **state)
 
 	/* reloaded without a signal: the worker's copy, what was typed back, not sent */
 	hb_go(port, form_path);
-	assert_true(wait_for("return !!document.querySelector('form.report');", 5));
+	assert_true(hb_wait("return !!document.querySelector('form.report');", 5));
 	wait_state(PENDING, 10);
 	assert_field("v.2.bao", "1.234");
 	assert_field("v.3.to_roi", "56");
@@ -330,7 +294,7 @@ test_offline_save_and_send(void **state)
 	assert_field("v.i.text", "Dòng một\nDòng hai — có dấu");
 	assert_field("g.2.bao", "Bài trên báo Hải Phòng");
 	/* "1 báo cáo chưa gửi" on top of the page */
-	assert_true(wait_for("var b = document.getElementById('offline-outbox');"
+	assert_true(hb_wait("var b = document.getElementById('offline-outbox');"
 	                     " return !!b && b.textContent.indexOf('1 báo cáo chưa gửi') === 0;",
 	                     5));
 	json_t *before = stored(SCHOOL);
@@ -339,9 +303,9 @@ test_offline_save_and_send(void **state)
 
 	/* the signal is back: sent by itself */
 	server_up();
-	network(0);
+	hb_network(0, 0);
 	wait_state("Đã gửi lúc ", 40);
-	assert_true(wait_for("return !document.getElementById('offline-outbox');", 5));
+	assert_true(hb_wait("return !document.getElementById('offline-outbox');", 5));
 	json_t *got = stored(SCHOOL);
 	expect_stored(got, "2.bao", "{\"num\": 1234, \"note\": \"Bài trên báo Hải Phòng\"}");
 	expect_stored(got, "3.to_roi", "{\"num\": 56}");
@@ -370,7 +334,7 @@ test_offline_save_and_send(void **state)
 	json_decref(plain);
 	json_decref(got);
 	/* nothing left on the phone to send */
-	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
 	                     " return a.length === 0; });",
 	                     5));
 }
@@ -380,7 +344,7 @@ test_conflict(void **state)
 {
 	(void)state;
 	open_form_kept();
-	network(1); /* the page's signal only: the colleague's save reaches the server */
+	hb_network(1, 0); /* the page's signal only: the colleague's save reaches the server */
 	type_field("v.2.bao", "111");
 	type_field("v.3.to_roi", "222");
 	hb_click(SAVE);
@@ -405,18 +369,18 @@ test_conflict(void **state)
 	json_t *theirs = stored(SCHOOL);
 
 	/* back online: both sides of each differing item */
-	network(0);
-	if (!wait_for("return document.querySelectorAll('#offline-conflict fieldset.choice')"
+	hb_network(0, 0);
+	if (!hb_wait("return document.querySelectorAll('#offline-conflict fieldset.choice')"
 	              ".length === 3;",
 	              20))
-		fail_msg("no conflict view: %s", page_string(STATE));
+		fail_msg("no conflict view: %s", hb_string(STATE));
 	wait_state("Báo cáo đã được sửa trên máy chủ", 1);
-	char *bao = page_string("return document.querySelector(\"#offline-conflict"
+	char *bao = hb_string("return document.querySelector(\"#offline-conflict"
 	                        " fieldset[data-code='v.2.bao']\").textContent;");
 	assert_non_null(strstr(bao, "Trên máy: 111"));
 	assert_non_null(strstr(bao, "Trên máy chủ: 999"));
 	free(bao);
-	char *nguoi = page_string("return document.querySelector(\"#offline-conflict"
+	char *nguoi = hb_string("return document.querySelector(\"#offline-conflict"
 	                          " fieldset[data-code='v.4.nguoi']\").textContent;");
 	assert_non_null(strstr(nguoi, "Trên máy: (trống)"));
 	assert_non_null(strstr(nguoi, "Trên máy chủ: 77"));
@@ -456,17 +420,17 @@ test_autosave(void **state)
 	type_field("v.5.1.lop", "42");
 	type_field("g.5.1.lop", "Lớp buổi tối");
 	/* kept on the phone within about a second, without pressing anything */
-	if (!wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	if (!hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
 	              " return a.length === 1 &&"
 	              " a[0].fields['v.5.1.lop'] === '42'; });",
 	              5))
 		fail_msg("no draft kept while typing");
 	hb_go(port, form_path);
-	if (!wait_for("return !!document.querySelector('#offline-restore button.restore');", 10))
-		fail_msg("no offer to restore: %s", page_string(STATE));
+	if (!hb_wait("return !!document.querySelector('#offline-restore button.restore');", 10))
+		fail_msg("no offer to restore: %s", hb_string(STATE));
 	/* the server's values are shown until the person chooses */
 	assert_field("v.5.1.lop", "");
-	char *offer = page_string("return document.querySelector('#offline-restore"
+	char *offer = hb_string("return document.querySelector('#offline-restore"
 	                          " button.restore').textContent;");
 	assert_true(js_true("return /^Khôi phục bản đang nhập dở \\(lưu trên máy lúc"
 	                    " \\d\\d:\\d\\d \\d\\d\\/\\d\\d\\/\\d{4}\\)$/.test(document"
@@ -487,7 +451,7 @@ test_autosave(void **state)
 	expect_stored(got, "5.1.lop", "{\"num\": 42, \"note\": \"Lớp buổi tối\"}");
 	expect_stored(got, "2.bao", "{\"num\": 111, \"note\": \"Bài trên báo Hải Phòng\"}");
 	json_decref(got);
-	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
 	                     " return a.length === 0; });",
 	                     5));
 }
@@ -517,16 +481,16 @@ test_sign_out_clears(void **state)
 	(void)state;
 	open_form_kept();
 	type_field("v.5.2.lop", "3");
-	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
 	                     " return a.length === 1; });",
 	                     5));
 	assert_true(has_db("suotdoi-gv.th"));
 	assert_true(has_pages());
 	hb_click("form[action='/logout'] button");
-	if (!wait_for("return !document.getElementById('offline-js') &&"
+	if (!hb_wait("return !document.getElementById('offline-js') &&"
 	              " document.readyState === 'complete';",
 	              10))
-		fail_msg("not signed out: %s", page_string("return location.href;"));
+		fail_msg("not signed out: %s", hb_string("return location.href;"));
 	assert_false(has_db("suotdoi-gv.th"));
 	assert_false(has_pages());
 
@@ -535,15 +499,15 @@ test_sign_out_clears(void **state)
 	hb_sign_in(&school);
 	open_form_kept();
 	type_field("v.5.2.lop", "4");
-	assert_true(wait_for("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
 	                     " return a.length === 1; });",
 	                     5));
 	hb_sign_in(&colleague);
 	hb_go(port, "/");
-	assert_true(wait_for("return !!window.suotdoiOffline &&"
+	assert_true(hb_wait("return !!window.suotdoiOffline &&"
 	                     " window.suotdoiOffline.user === 'dongnghiep.th';",
 	                     5));
-	assert_true(wait_for("return window.suotdoiOffline.ready.then(function () {"
+	assert_true(hb_wait("return window.suotdoiOffline.ready.then(function () {"
 	                     " return true; });",
 	                     5));
 	assert_false(has_db("suotdoi-gv.th"));
@@ -565,7 +529,7 @@ test_locked(void **state)
 	assert_int_equal(ha_login(port, &school, "gv.th", PASSWORD), 303);
 	hb_sign_in(&school);
 	open_form_kept();
-	network(1);
+	hb_network(1, 0);
 	type_field("v.6.co_so", "5");
 	hb_click(SAVE);
 	wait_state(PENDING, 10);
@@ -593,17 +557,17 @@ test_locked(void **state)
 	json_decref(rep);
 	json_t *submitted = stored(SCHOOL);
 
-	network(0);
-	if (!wait_for("return !!document.getElementById('offline-locked');", 20))
-		fail_msg("no locked view: %s", page_string(STATE));
-	char *st = page_string(STATE);
+	hb_network(0, 0);
+	if (!hb_wait("return !!document.getElementById('offline-locked');", 20))
+		fail_msg("no locked view: %s", hb_string(STATE));
+	char *st = hb_string(STATE);
 	print_message("%s\n", st);
 	assert_non_null(strstr(st, "Bản nháp chưa gửi vẫn được giữ trên máy"));
 	free(st);
 	assert_true(js_true("return document.getElementById('offline-locked').textContent"
 	                    ".indexOf('Số cơ sở giáo dục có thư viện: 5') >= 0;"));
 	/* held, not retried in a loop; the store unchanged */
-	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
 	                     " return a.length === 1 && a[0].hold === 'locked'; });",
 	                     5));
 	json_t *after = stored(SCHOOL);
@@ -612,9 +576,9 @@ test_locked(void **state)
 	json_decref(submitted);
 	/* reloaded: still said, not sent */
 	hb_go(port, form_path);
-	assert_true(wait_for("return !!document.getElementById('offline-locked');", 10));
+	assert_true(hb_wait("return !!document.getElementById('offline-locked');", 10));
 	hb_click("#offline-locked button");
-	assert_true(wait_for("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
 	                     " return a.length === 0; });",
 	                     5));
 }
