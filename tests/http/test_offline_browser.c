@@ -209,8 +209,9 @@ choose(const char *name, const char *value)
 static char *
 field(const char *name)
 {
-	json_t *v = hb_script("return document.querySelector(\"[name='\" + arguments[0] + \"']\").value;",
-	                      json_pack("[s]", name));
+	json_t *v = hb_script(
+	        "return document.querySelector(\"[name='\" + arguments[0] + \"']\").value;",
+	        json_pack("[s]", name));
 	char *s = strdup(json_is_string(v) ? json_string_value(v) : "?");
 	json_decref(v);
 	return s;
@@ -250,12 +251,12 @@ open_form_kept(void)
 		fail_msg("no service worker controls the page");
 	hb_go(port, form_path);
 	if (!hb_wait("return caches.open('suotdoi-pages').then(function (c) {"
-	              " return c.match(location.href); }).then(function (r) { return !!r; });",
-	              10))
+	             " return c.match(location.href); }).then(function (r) { return !!r; });",
+	             10))
 		fail_msg("the form was not kept by the service worker");
 	assert_true(hb_wait("return window.suotdoiOffline.pageReady.then(function () {"
-	                     " return true; });",
-	                     5));
+	                    " return true; });",
+	                    5));
 }
 
 static const char SAVE[] = "form.report .actions button:not([formaction])";
@@ -295,8 +296,8 @@ test_offline_save_and_send(void **state)
 	assert_field("g.2.bao", "Bài trên báo Hải Phòng");
 	/* "1 báo cáo chưa gửi" on top of the page */
 	assert_true(hb_wait("var b = document.getElementById('offline-outbox');"
-	                     " return !!b && b.textContent.indexOf('1 báo cáo chưa gửi') === 0;",
-	                     5));
+	                    " return !!b && b.textContent.indexOf('1 báo cáo chưa gửi') === 0;",
+	                    5));
 	json_t *before = stored(SCHOOL);
 	assert_int_equal(json_object_size(before), 0); /* nothing reached the server */
 	json_decref(before);
@@ -335,8 +336,8 @@ test_offline_save_and_send(void **state)
 	json_decref(got);
 	/* nothing left on the phone to send */
 	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
-	                     " return a.length === 0; });",
-	                     5));
+	                    " return a.length === 0; });",
+	                    5));
 }
 
 static void
@@ -371,17 +372,17 @@ test_conflict(void **state)
 	/* back online: both sides of each differing item */
 	hb_network(0, 0);
 	if (!hb_wait("return document.querySelectorAll('#offline-conflict fieldset.choice')"
-	              ".length === 3;",
-	              20))
+	             ".length === 3;",
+	             20))
 		fail_msg("no conflict view: %s", hb_string(STATE));
 	wait_state("Báo cáo đã được sửa trên máy chủ", 1);
 	char *bao = hb_string("return document.querySelector(\"#offline-conflict"
-	                        " fieldset[data-code='v.2.bao']\").textContent;");
+	                      " fieldset[data-code='v.2.bao']\").textContent;");
 	assert_non_null(strstr(bao, "Trên máy: 111"));
 	assert_non_null(strstr(bao, "Trên máy chủ: 999"));
 	free(bao);
 	char *nguoi = hb_string("return document.querySelector(\"#offline-conflict"
-	                          " fieldset[data-code='v.4.nguoi']\").textContent;");
+	                        " fieldset[data-code='v.4.nguoi']\").textContent;");
 	assert_non_null(strstr(nguoi, "Trên máy: (trống)"));
 	assert_non_null(strstr(nguoi, "Trên máy chủ: 77"));
 	free(nguoi);
@@ -421,9 +422,9 @@ test_autosave(void **state)
 	type_field("g.5.1.lop", "Lớp buổi tối");
 	/* kept on the phone within about a second, without pressing anything */
 	if (!hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
-	              " return a.length === 1 &&"
-	              " a[0].fields['v.5.1.lop'] === '42'; });",
-	              5))
+	             " return a.length === 1 &&"
+	             " a[0].fields['v.5.1.lop'] === '42'; });",
+	             5))
 		fail_msg("no draft kept while typing");
 	hb_go(port, form_path);
 	if (!hb_wait("return !!document.querySelector('#offline-restore button.restore');", 10))
@@ -431,7 +432,7 @@ test_autosave(void **state)
 	/* the server's values are shown until the person chooses */
 	assert_field("v.5.1.lop", "");
 	char *offer = hb_string("return document.querySelector('#offline-restore"
-	                          " button.restore').textContent;");
+	                        " button.restore').textContent;");
 	assert_true(js_true("return /^Khôi phục bản đang nhập dở \\(lưu trên máy lúc"
 	                    " \\d\\d:\\d\\d \\d\\d\\/\\d\\d\\/\\d{4}\\)$/.test(document"
 	                    ".querySelector('#offline-restore button.restore').textContent);"));
@@ -452,8 +453,8 @@ test_autosave(void **state)
 	expect_stored(got, "2.bao", "{\"num\": 111, \"note\": \"Bài trên báo Hải Phòng\"}");
 	json_decref(got);
 	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
-	                     " return a.length === 0; });",
-	                     5));
+	                    " return a.length === 0; });",
+	                    5));
 }
 
 static int
@@ -482,14 +483,14 @@ test_sign_out_clears(void **state)
 	open_form_kept();
 	type_field("v.5.2.lop", "3");
 	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
-	                     " return a.length === 1; });",
-	                     5));
+	                    " return a.length === 1; });",
+	                    5));
 	assert_true(has_db("suotdoi-gv.th"));
 	assert_true(has_pages());
 	hb_click("form[action='/logout'] button");
 	if (!hb_wait("return !document.getElementById('offline-js') &&"
-	              " document.readyState === 'complete';",
-	              10))
+	             " document.readyState === 'complete';",
+	             10))
 		fail_msg("not signed out: %s", hb_string("return location.href;"));
 	assert_false(has_db("suotdoi-gv.th"));
 	assert_false(has_pages());
@@ -500,16 +501,16 @@ test_sign_out_clears(void **state)
 	open_form_kept();
 	type_field("v.5.2.lop", "4");
 	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
-	                     " return a.length === 1; });",
-	                     5));
+	                    " return a.length === 1; });",
+	                    5));
 	hb_sign_in(&colleague);
 	hb_go(port, "/");
 	assert_true(hb_wait("return !!window.suotdoiOffline &&"
-	                     " window.suotdoiOffline.user === 'dongnghiep.th';",
-	                     5));
+	                    " window.suotdoiOffline.user === 'dongnghiep.th';",
+	                    5));
 	assert_true(hb_wait("return window.suotdoiOffline.ready.then(function () {"
-	                     " return true; });",
-	                     5));
+	                    " return true; });",
+	                    5));
 	assert_false(has_db("suotdoi-gv.th"));
 	/* and the pages kept for the first one went with them */
 	json_t *v = hb_script("var p = arguments[0]; return caches.open('suotdoi-pages')"
@@ -542,9 +543,9 @@ test_locked(void **state)
 	assert_int_equal(r.status, 200);
 	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
 	hc_resp_free(&r);
-	json_t *post = json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"),
-	                         "values", json_object_get(rep, "values"), "notes",
-	                         json_object_get(rep, "notes"));
+	json_t *post =
+	        json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"), "values",
+	                  json_object_get(rep, "values"), "notes", json_object_get(rep, "notes"));
 	char *pb = json_dumps(post, 0), sub[260];
 	snprintf(sub, sizeof sub, "/api/v1/campaigns/%lld/units/%s/submit", (long long)campaign,
 	         SCHOOL);
@@ -568,8 +569,8 @@ test_locked(void **state)
 	                    ".indexOf('Số cơ sở giáo dục có thư viện: 5') >= 0;"));
 	/* held, not retried in a loop; the store unchanged */
 	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
-	                     " return a.length === 1 && a[0].hold === 'locked'; });",
-	                     5));
+	                    " return a.length === 1 && a[0].hold === 'locked'; });",
+	                    5));
 	json_t *after = stored(SCHOOL);
 	assert_true(json_equal(after, submitted));
 	json_decref(after);
@@ -579,8 +580,8 @@ test_locked(void **state)
 	assert_true(hb_wait("return !!document.getElementById('offline-locked');", 10));
 	hb_click("#offline-locked button");
 	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
-	                     " return a.length === 0; });",
-	                     5));
+	                    " return a.length === 0; });",
+	                    5));
 }
 
 int

@@ -137,7 +137,8 @@ test_layout_registers_signed_in_only(void **state)
 		char url[300], tag[500];
 		http_static_url(app.static_dir, "offline.js", url, sizeof url);
 		snprintf(tag, sizeof tag,
-		         "<script src=\"%s\" defer id=\"offline-js\" data-user=\"truong.th\">", url);
+		         "<script src=\"%s\" defer id=\"offline-js\" data-user=\"truong.th\">",
+		         url);
 		if (!strstr(b, tag))
 			fail_msg("%s: no %s", paths[k], tag);
 		hc_resp_free(&r);
