@@ -106,8 +106,10 @@
           if (r.status === 401) return {kind: "auth"};
           if (r.status === 409) return conflictOrLocked(e, data);
           if (r.status >= 500) return {kind: "network"};
-          return {kind: "invalid", message: message(data, "Máy chủ không nhận bản nháp (" + r.status + ")."),
-                  fields: data && data.error && data.error.fields || {}};
+          var fields = data && data.error && data.error.fields || {}, n = Object.keys(fields).length;
+          return {kind: "invalid", fields: fields, message: n
+            ? "Có " + n + " mục chưa hợp lệ (ghi ngay dưới từng mục). Chưa có gì được lưu."
+            : message(data, "Máy chủ không nhận bản nháp (" + r.status + ").")};
         });
       }, function () { return {kind: "network"}; });
     busy[key] = p = p.then(function (res) {
@@ -202,7 +204,7 @@
 
   function signOut(ev) {
     var form = ev.target;
-    if (!form.matches || !form.matches("form[action='/logout']")) return;
+    if (!form.matches || !form.matches("form[action='/logout'], form[action='/account/logout-all']")) return;
     ev.preventDefault();
     OFF.all("outbox").catch(function () { return []; }).then(function (entries) {
       if (entries.length && !window.confirm(entries.length + " báo cáo chưa gửi được lên máy chủ sẽ bị xóa khỏi điện thoại khi đăng xuất. Vẫn đăng xuất?"))

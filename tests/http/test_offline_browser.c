@@ -14,8 +14,13 @@
  *   - autosave: typed, nothing pressed, reloaded: the page shows the server's values and
  *     offers "Khôi phục bản đang nhập dở (lưu trên máy lúc HH:MM dd/mm/yyyy)"; restored, then
  *     saved online;
+ *   - a value the server refuses (400): its message under the field, the draft held until
+ *     saved again; "Nộp báo cáo" offline: only kept to be saved, the person told it is not
+ *     submitted; a session ended meanwhile (401): said, and sent after signing in again;
  *   - shared phone: signing out deletes the person's IndexedDB drafts and kept pages; a page
- *     of another person deletes the previous person's drafts. */
+ *     of another person deletes the previous person's drafts;
+ *   - a report submitted meanwhile (409, locked): said, the draft listed to be copied, held,
+ *     never resent in a loop. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,7 +51,7 @@ static char tmpdir[] = "/tmp/suotdoi-offline-XXXXXX";
 static app_t app;
 static http_server_t *srv;
 static unsigned short port;
-static ha_client_t school, colleague, centre;
+static ha_client_t school, colleague, centre, head;
 static int64_t campaign;
 static char form_path[200], api_path[220];
 
@@ -68,9 +73,11 @@ setup(void **state)
 	ha_user(&app, "gv.th", SCHOOL, ROLE_ENTRY, PASSWORD);
 	ha_user(&app, "dongnghiep.th", SCHOOL, ROLE_ENTRY, PASSWORD);
 	ha_user(&app, "canbo.ttht", OTHER, ROLE_ENTRY, PASSWORD);
+	ha_user(&app, "hieutruong.th", SCHOOL, ROLE_HEAD, PASSWORD); /* may submit */
 	if (ha_login(port, &school, "gv.th", PASSWORD) != 303 ||
 	    ha_login(port, &colleague, "dongnghiep.th", PASSWORD) != 303 ||
-	    ha_login(port, &centre, "canbo.ttht", PASSWORD) != 303)
+	    ha_login(port, &centre, "canbo.ttht", PASSWORD) != 303 ||
+	    ha_login(port, &head, "hieutruong.th", PASSWORD) != 303)
 		return -1;
 	snprintf(form_path, sizeof form_path, "/campaigns/%lld/units/%s/report",
 	         (long long)campaign, SCHOOL);
@@ -536,9 +543,6 @@ test_locked(void **state)
 	wait_state(PENDING, 10);
 
 	/* the head of the school submits what the server has */
-	ha_user(&app, "hieutruong.th", SCHOOL, ROLE_HEAD, PASSWORD);
-	ha_client_t head;
-	assert_int_equal(ha_login(port, &head, "hieutruong.th", PASSWORD), 303);
 	hc_resp_t r = ha_req(port, &head, "GET", api_path, NULL, 1);
 	assert_int_equal(r.status, 200);
 	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
@@ -584,6 +588,101 @@ test_locked(void **state)
 	                    5));
 }
 
+/* A value the server refuses (400): its message, under the field too; the draft kept and
+ * not sent again until the person saves again. */
+static void
+test_refused_kept(void **state)
+{
+	(void)state;
+	open_form_kept();
+	json_t *before = stored(SCHOOL);
+	type_field("v.2.bao", "-5");
+	hb_click(SAVE);
+	wait_state(
+	        "Có 1 mục chưa hợp lệ (ghi ngay dưới từng mục). Chưa có gì được lưu. Bản nháp vẫn "
+	        "được giữ trên máy",
+	        10);
+	char *st = hb_string(STATE);
+	print_message("%s\n", st);
+	free(st);
+	char *under = hb_string("return document.querySelector('.offline-err').textContent;");
+	print_message("%s\n", under);
+	assert_non_null(strstr(under, "Số bài viết trên các báo"));
+	free(under);
+	assert_true(js_true("return document.querySelectorAll('.offline-err').length === 1;"));
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                    " return a.length === 1 && a[0].hold === 'invalid'; });",
+	                    5));
+	json_t *after = stored(SCHOOL);
+	assert_true(json_equal(after, before));
+	json_decref(after);
+	json_decref(before);
+	/* corrected and saved: gone */
+	type_field("v.2.bao", "111");
+	hb_click(SAVE);
+	wait_state("Đã gửi lúc ", 20);
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                    " return a.length === 0; });",
+	                    5));
+}
+
+/* "Nộp báo cáo" without a signal: kept as a draft to be saved, the person told the report is
+ * not submitted; back online it is saved, not submitted. */
+static void
+test_submit_offline(void **state)
+{
+	(void)state;
+	hb_sign_in(&head); /* the head may submit */
+	open_form_kept();
+	hb_network(1, 0);
+	type_field("v.7.ho_so", "1");
+	hb_click("form.report .actions button[formaction]");
+	wait_state("CHƯA được nộp", 10);
+	assert_true(js_true("return location.pathname.slice(-7) === '/report';"));
+	hb_network(0, 0);
+	wait_state("Đã gửi lúc ", 20);
+	json_t *got = stored(SCHOOL);
+	expect_stored(got, "7.ho_so", "{\"num\": 1}");
+	json_decref(got);
+	hc_resp_t r = ha_req(port, &colleague, "GET", api_path, NULL, 1);
+	assert_non_null(strstr(buf_cstr(&r.body), "\"status\":\"draft\""));
+	hc_resp_free(&r);
+	hb_sign_in(&school);
+}
+
+/* The session ended while offline: 401 said, the draft kept, and sent from the next page
+ * after signing in again. */
+static void
+test_expired_session(void **state)
+{
+	(void)state;
+	open_form_kept();
+	hb_network(1, 0);
+	type_field("v.7.bo_may", "2");
+	hb_click(SAVE);
+	wait_state(PENDING, 10);
+	char body[100];
+	snprintf(body, sizeof body, "csrf=%s", school.csrf);
+	hc_resp_t r = ha_req(port, &school, "POST", "/logout", body, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	hb_network(0, 0);
+	wait_state("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại, bản nháp vẫn được giữ trên máy",
+	           20);
+	json_t *got = stored(SCHOOL);
+	assert_null(json_object_get(got, "7.bo_may"));
+	json_decref(got);
+	assert_int_equal(ha_login(port, &school, "gv.th", PASSWORD), 303);
+	hb_sign_in(&school);
+	hb_go(port, "/");
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                    " return a.length === 0; });",
+	                    20));
+	got = stored(SCHOOL);
+	expect_stored(got, "7.bo_may", "{\"num\": 2}");
+	json_decref(got);
+}
+
 int
 main(void)
 {
@@ -591,6 +690,9 @@ main(void)
 	        cmocka_unit_test(test_offline_save_and_send),
 	        cmocka_unit_test(test_conflict),
 	        cmocka_unit_test(test_autosave),
+	        cmocka_unit_test(test_refused_kept),
+	        cmocka_unit_test(test_submit_offline),
+	        cmocka_unit_test(test_expired_session),
 	        cmocka_unit_test(test_sign_out_clears),
 	        cmocka_unit_test(test_locked),
 	};
