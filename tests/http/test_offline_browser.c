@@ -291,6 +291,11 @@ test_offline_save_and_send(void **state)
 	assert_true(js_true("return document.getElementById('offline-state-actions')"
 	                    ".textContent.indexOf('Chưa gửi') === 0;"));
 
+	/* a page never opened online: the worker says there is no network */
+	hb_go(port, "/search");
+	assert_true(hb_wait("var h = document.querySelector('h1');"
+	                    " return !!h && h.textContent === 'Không có mạng…';",
+	                    10));
 	/* reloaded without a signal: the worker's copy, what was typed back, not sent */
 	hb_go(port, form_path);
 	assert_true(hb_wait("return !!document.querySelector('form.report');", 5));
@@ -393,6 +398,8 @@ test_conflict(void **state)
 	assert_non_null(strstr(nguoi, "Trên máy: (trống)"));
 	assert_non_null(strstr(nguoi, "Trên máy chủ: 77"));
 	free(nguoi);
+	/* on the phone's screen without sideways scrolling */
+	assert_true(js_true("return document.documentElement.scrollWidth <= window.innerWidth;"));
 	/* nothing was written over the colleague's values meanwhile */
 	json_t *still = stored(SCHOOL);
 	assert_true(json_equal(still, theirs));
