@@ -172,6 +172,11 @@
       if (e.manual) { /* the server's page, with its warnings and totals */
         sessionStorage.setItem(FLASH, "Đã gửi lúc " + OFF.time(Date.now()) + ": bản nháp đã được lưu trên máy chủ.");
         location.replace(PAGE);
+      } else if (window.caches) { /* the page kept for offline holds what was sent */
+        fetch(PAGE, {credentials: "same-origin"}).then(function (r) {
+          if (r.ok && !r.redirected)
+            return caches.open("suotdoi-pages").then(function (c) { return c.put(PAGE, r); });
+        }).catch(function () {});
       }
       break;
     case "network":
@@ -220,8 +225,17 @@
     autosave(true);
     if (which === submitBtn) {
       /* a submit needs the server: offline it is only kept as a draft to be saved */
-      if (navigator.onLine !== false) return;
       ev.preventDefault();
+      if (navigator.onLine !== false) {
+        /* the submit carries the form, so a save waiting for it is superseded (sent later,
+         * it would only meet the lock) */
+        var go = function () {
+          form.setAttribute("action", submitBtn.getAttribute("formaction"));
+          form.submit();
+        };
+        OFF.del("outbox", KEY).then(go, go);
+        return;
+      }
       queue(read(), false).then(function (e) {
         show({kind: "network"}, e);
         say("warn", PENDING + ". Báo cáo CHƯA được nộp: khi có mạng, bản nháp sẽ tự được lưu; hãy bấm “Nộp báo cáo” lại khi có mạng.");

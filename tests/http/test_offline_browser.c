@@ -20,7 +20,10 @@
  *   - shared phone: signing out deletes the person's IndexedDB drafts and kept pages; a page
  *     of another person deletes the previous person's drafts;
  *   - a report submitted meanwhile (409, locked): said, the draft listed to be copied, held,
- *     never resent in a loop. */
+ *     never resent in a loop;
+ *   - a dead link (the server gone, the phone thinking it is online): the save waits all the
+ *     same; "Nộp báo cáo" online then submits, and the waiting save is dropped, not sent into
+ *     the lock later. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,7 +54,7 @@ static char tmpdir[] = "/tmp/suotdoi-offline-XXXXXX";
 static app_t app;
 static http_server_t *srv;
 static unsigned short port;
-static ha_client_t school, colleague, centre, head;
+static ha_client_t school, colleague, centre, head, centre_head;
 static int64_t campaign;
 static char form_path[200], api_path[220];
 
@@ -74,10 +77,12 @@ setup(void **state)
 	ha_user(&app, "dongnghiep.th", SCHOOL, ROLE_ENTRY, PASSWORD);
 	ha_user(&app, "canbo.ttht", OTHER, ROLE_ENTRY, PASSWORD);
 	ha_user(&app, "hieutruong.th", SCHOOL, ROLE_HEAD, PASSWORD); /* may submit */
+	ha_user(&app, "giamdoc.ttht", OTHER, ROLE_HEAD, PASSWORD);
 	if (ha_login(port, &school, "gv.th", PASSWORD) != 303 ||
 	    ha_login(port, &colleague, "dongnghiep.th", PASSWORD) != 303 ||
 	    ha_login(port, &centre, "canbo.ttht", PASSWORD) != 303 ||
-	    ha_login(port, &head, "hieutruong.th", PASSWORD) != 303)
+	    ha_login(port, &head, "hieutruong.th", PASSWORD) != 303 ||
+	    ha_login(port, &centre_head, "giamdoc.ttht", PASSWORD) != 303)
 		return -1;
 	snprintf(form_path, sizeof form_path, "/campaigns/%lld/units/%s/report",
 	         (long long)campaign, SCHOOL);
@@ -319,6 +324,12 @@ test_offline_save_and_send(void **state)
 	hb_network(0, 0);
 	wait_state("Đã gửi lúc ", 40);
 	assert_true(hb_wait("return !document.getElementById('offline-outbox');", 5));
+	/* and the page kept for offline now holds what was sent */
+	if (!hb_wait("return caches.open('suotdoi-pages').then(function (c) {"
+	             " return c.match(location.href); }).then(function (r) { return r.text(); })"
+	             ".then(function (t) { return t.indexOf('value=\"56\"') > 0; });",
+	             10))
+		fail_msg("the kept page was not refreshed");
 	json_t *got = stored(SCHOOL);
 	expect_stored(got, "2.bao", "{\"num\": 1234, \"note\": \"Bài trên báo Hải Phòng\"}");
 	expect_stored(got, "3.to_roi", "{\"num\": 56}");
@@ -690,6 +701,43 @@ test_expired_session(void **state)
 	json_decref(got);
 }
 
+/* The server unreachable while the phone thinks it is online (a dead link): the save waits
+ * all the same. Then "Nộp báo cáo" online submits the form, and the save that waited is
+ * dropped (the submit carried it), not sent later into the lock. */
+static void
+test_dead_link_then_submit(void **state)
+{
+	(void)state;
+	char path[200];
+	snprintf(path, sizeof path, "/campaigns/%lld/units/%s/report", (long long)campaign, OTHER);
+	hb_sign_in(&centre_head);
+	hb_go(port, path);
+	assert_true(hb_wait("return window.suotdoiOffline.pageReady.then(function () {"
+	                    " return true; });",
+	                    5));
+	server_down();
+	assert_true(js_true("return navigator.onLine === true;"));
+	type_field("v.6.tap_huan", "9");
+	hb_click(SAVE);
+	wait_state(PENDING, 30);
+	server_up();
+	hb_click("form.report .actions button[formaction]");
+	if (!hb_wait("return !!document.querySelector('.receipt');", 10))
+		fail_msg("not submitted: %s",
+		         hb_string("return document.querySelector('main').innerText;"));
+	assert_true(hb_wait("return window.suotdoiOffline.all('outbox').then(function (a) {"
+	                    " return a.length === 0; });",
+	                    5));
+	json_t *got = stored(OTHER);
+	expect_stored(got, "6.tap_huan", "{\"num\": 9}");
+	json_decref(got);
+	char api[220];
+	snprintf(api, sizeof api, "/api/v1%s", path);
+	hc_resp_t r = ha_req(port, &centre_head, "GET", api, NULL, 1);
+	assert_non_null(strstr(buf_cstr(&r.body), "\"status\":\"submitted\""));
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -702,6 +750,7 @@ main(void)
 	        cmocka_unit_test(test_expired_session),
 	        cmocka_unit_test(test_sign_out_clears),
 	        cmocka_unit_test(test_locked),
+	        cmocka_unit_test(test_dead_link_then_submit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
