@@ -81,9 +81,20 @@
     var v = parseInt(versionInput.value, 10);
     return isNaN(v) ? 0 : v;
   }
+  /* an item's name as the person sees it, with its group's ("Số người tham gia" is in
+   * several groups) */
   function label(code) {
     var l = form.querySelector("label[for='f-" + code + "']");
-    return l ? l.textContent.replace(/^-\s*/, "").trim() : code;
+    if (!l) return code;
+    var name = l.textContent.replace(/^-\s*/, "").trim();
+    var tr = l.closest && l.closest("tr");
+    for (var h = tr && tr.previousElementSibling; h; h = h.previousElementSibling) {
+      if (!h.classList.contains("heading")) continue;
+      var g = h.querySelector("label"), t = g ? g.textContent.trim() : "";
+      if (t.length > 48) t = t.slice(0, 47) + "…";
+      return t ? t + " — " + name : name;
+    }
+    return name;
   }
 
   /* a count as the server's text_parse_int reads it: "1234", "1.234", "1 234"; anything

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -271,6 +272,21 @@ open_form_kept(void)
 	                    5));
 }
 
+/* With SCREENSHOT_DIR set (make screenshots), the page's top at 360 px as name.png. */
+static void
+shot(const char *name)
+{
+	const char *dir = getenv("SCREENSHOT_DIR");
+	if (!dir || !*dir)
+		return;
+	buf_t problems = BUF_INIT;
+	mkdir(dir, 0755);
+	hb_screenshot(dir, name, WIDTH, 1200, &problems);
+	if (problems.len)
+		fail_msg("%s", buf_cstr(&problems));
+	buf_free(&problems);
+}
+
 static const char SAVE[] = "form.report .actions button:not([formaction])";
 
 static void
@@ -296,6 +312,8 @@ test_offline_save_and_send(void **state)
 	assert_true(js_true("return document.getElementById('offline-state-actions')"
 	                    ".textContent.indexOf('Chưa gửi') === 0;"));
 
+	json_decref(hb_script("window.scrollTo(0, 0);", NULL));
+	shot("offline-pending-360");
 	/* a page never opened online: the worker says there is no network */
 	hb_go(port, "/search");
 	assert_true(hb_wait("var h = document.querySelector('h1');"
@@ -409,6 +427,8 @@ test_conflict(void **state)
 	assert_non_null(strstr(nguoi, "Trên máy: (trống)"));
 	assert_non_null(strstr(nguoi, "Trên máy chủ: 77"));
 	free(nguoi);
+	json_decref(hb_script("window.scrollTo(0, 0);", NULL));
+	shot("offline-conflict-360");
 	/* on the phone's screen without sideways scrolling */
 	assert_true(js_true("return document.documentElement.scrollWidth <= window.innerWidth;"));
 	/* nothing was written over the colleague's values meanwhile */
