@@ -100,11 +100,11 @@
   /* a count as the server's text_parse_int reads it: "1234", "1.234", "1 234"; anything
    * else is undefined (the server would refuse it: the person fixes it first) */
   function number(s) {
-    s = s.trim();
+    s = s.replace(/^[ \t\r\n\u00a0\u202f\u2009]+|[ \t\r\n\u00a0\u202f\u2009]+$/g, "");
     if (s === "") return null;
-    var r = /^([+-]?)(\d{1,15}|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?:[ \u00a0]\d{3})+)$/.exec(s);
+    var r = /^([+-]?)(\d{1,15}|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+)$/.exec(s);
     if (!r) return undefined;
-    var digits = r[2].replace(/[. \u00a0]/g, "");
+    var digits = r[2].replace(/[. \u00a0\u202f\u2009]/g, "");
     if (digits.length > 15) return undefined;
     var n = parseInt(digits, 10);
     return r[1] === "-" ? -n : n;
