@@ -294,6 +294,10 @@
     var h = document.createElement("h2");
     h.textContent = "Chọn bản giữ lại (" + diffs.length + " mục khác nhau)";
     box2.appendChild(h);
+    var when = document.createElement("p");
+    when.textContent = "Bản trên máy lưu lúc " + OFF.time(e.at, true) +
+      (server.updated_at ? "; bản trên máy chủ lưu lúc " + OFF.time(server.updated_at * 1000, true) + "." : ".");
+    box2.appendChild(when);
     var all = document.createElement("p");
     all.className = "actions";
     box2.appendChild(all);

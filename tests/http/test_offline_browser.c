@@ -417,6 +417,11 @@ test_conflict(void **state)
 	             20))
 		fail_msg("no conflict view: %s", hb_string(STATE));
 	wait_state("Báo cáo đã được sửa trên máy chủ", 1);
+	char *when = hb_string("return document.querySelector('#offline-conflict p').textContent;");
+	print_message("%s\n", when);
+	assert_non_null(strstr(when, "Bản trên máy lưu lúc "));
+	assert_non_null(strstr(when, "; bản trên máy chủ lưu lúc "));
+	free(when);
 	char *bao = hb_string("return document.querySelector(\"#offline-conflict"
 	                      " fieldset[data-code='v.2.bao']\").textContent;");
 	assert_non_null(strstr(bao, "Trên máy: 111"));
