@@ -14,6 +14,8 @@
  *   - autosave: typed, nothing pressed, reloaded: the page shows the server's values and
  *     offers "Khôi phục bản đang nhập dở (lưu trên máy lúc HH:MM dd/mm/yyyy)"; restored, then
  *     saved online;
+ *   - a weak link (the port takes connections and never answers): the kept form after the
+ *     worker's 4 s wait;
  *   - a value the server refuses (400): its message under the field, the draft held until
  *     saved again; "Nộp báo cáo" offline: only kept to be saved, the person told it is not
  *     submitted; a session ended meanwhile (401): said, and sent after signing in again;
@@ -35,6 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -763,6 +768,33 @@ test_dead_link_then_submit(void **state)
 	hc_resp_free(&r);
 }
 
+/* A weak link: the server takes the connection and never answers. The form opens from the
+ * worker's copy after its 4 s wait, not the browser's minute-long timeout. */
+static void
+test_weak_link(void **state)
+{
+	(void)state;
+	open_form_kept();
+	server_down();
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 16), 0); /* connections wait in the backlog, unanswered */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	hb_go(port, form_path);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	print_message("the kept form after %.1f s on a link that never answers\n", s);
+	assert_true(js_true("return !!document.querySelector('form.report [name=\"v.2.bao\"]');"));
+	assert_true(s >= 3.5 && s < 12);
+	close(fd);
+	server_up();
+}
+
 int
 main(void)
 {
@@ -770,6 +802,7 @@ main(void)
 	        cmocka_unit_test(test_offline_save_and_send),
 	        cmocka_unit_test(test_conflict),
 	        cmocka_unit_test(test_autosave),
+	        cmocka_unit_test(test_weak_link),
 	        cmocka_unit_test(test_refused_kept),
 	        cmocka_unit_test(test_submit_offline),
 	        cmocka_unit_test(test_expired_session),
