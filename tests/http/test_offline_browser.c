@@ -510,6 +510,20 @@ test_autosave(void **state)
 	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
 	                    " return a.length === 0; });",
 	                    5));
+	/* "Bỏ": the draft goes, the server's value stays */
+	type_field("v.5.1.lop", "43");
+	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	                    " return a.length === 1 && a[0].fields['v.5.1.lop'] === '43'; });",
+	                    5));
+	hb_go(port, form_path);
+	assert_true(
+	        hb_wait("return !!document.querySelector('#offline-restore .restore-drop');", 10));
+	hb_click("#offline-restore .restore-drop");
+	assert_true(hb_wait("return window.suotdoiOffline.all('drafts').then(function (a) {"
+	                    " return a.length === 0; });",
+	                    5));
+	assert_true(js_true("return !document.getElementById('offline-restore');"));
+	assert_field("v.5.1.lop", "42");
 }
 
 static int
