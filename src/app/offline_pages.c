@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "http/compress.h"
 
 #define SW_MAX_ASSETS 64
@@ -40,7 +41,7 @@ precached_names(const char *dir, char **names, size_t cap)
 		if (e->d_name[0] == '.' || dot == NULL || strcmp(e->d_name, "sw.js") == 0)
 			continue;
 		if (strcmp(dot, ".js") == 0 || strcmp(dot, ".css") == 0)
-			names[n++] = strdup(e->d_name);
+			names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof *names, by_name);
