@@ -97,8 +97,17 @@
    *   locked   {message}: 409, the report cannot be edited now (submitted, approved, closed)
    * The entry's "hold" remembers all but network, so that a 4xx is never sent in a loop. */
   var busy = {};
+  /* the outbox's entry for key changed, if it is still the one saved at "at" (a newer save
+   * of the same form is never dropped or overwritten by the answer to an older one) */
+  function ifSame(key, at, fn) {
+    return tx("outbox", "readwrite", function (s) {
+      var r = s.get(key);
+      r.onsuccess = function () { if (r.result && r.result.at === at) fn(s); };
+    });
+  }
   OFF.send = function (key, e) {
-    if (busy[key]) return busy[key];
+    var b = busy[key];
+    if (b) return b.at === e.at ? b.p : b.p.then(function () { return OFF.send(key, e); });
     var p = navigator.onLine === false ? Promise.resolve({kind: "network"})
       : post(e.api, e.body).then(function (r) {
         return json(r).then(function (data) {
@@ -112,15 +121,21 @@
             : message(data, "Máy chủ không nhận bản nháp (" + r.status + ").")};
         });
       }, function () { return {kind: "network"}; });
-    busy[key] = p = p.then(function (res) {
-      var done = res.kind === "sent" ? OFF.del("outbox", key) : null;
-      if (!done && res.kind !== "network" && e.hold !== res.kind) {
+    p = p.then(function (res) {
+      var done = null;
+      if (res.kind === "sent")
+        done = ifSame(key, e.at, function (s) { s.delete(key); });
+      else if (res.kind !== "network" && e.hold !== res.kind) {
         e.hold = res.kind;
         e.message = res.message || "";
-        done = OFF.put("outbox", key, e);
+        done = ifSame(key, e.at, function (s) { s.put(e, key); });
       }
-      return Promise.resolve(done).then(function () { delete busy[key]; return res; });
+      return Promise.resolve(done).catch(function () {}).then(function () {
+        delete busy[key];
+        return res;
+      });
     });
+    busy[key] = {at: e.at, p: p};
     return p;
   };
   function conflictOrLocked(e, data) {
