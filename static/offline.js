@@ -206,7 +206,7 @@
   function others() {
     var prev = localStorage.getItem(OWNER);
     localStorage.setItem(OWNER, user);
-    if (prev === null || prev === user) return Promise.resolve();
+    if (prev === null || prev === user) return Promise.resolve(false);
     var jobs = [wipe(prev)];
     if (indexedDB.databases)
       jobs.push(indexedDB.databases().then(function (list) {
@@ -214,7 +214,7 @@
           return d.name.indexOf("suotdoi-") === 0 && d.name !== DB ? wipe(d.name.slice(8)) : null;
         }));
       }));
-    return Promise.all(jobs);
+    return Promise.all(jobs).then(function () { return true; });
   }
 
   function signOut(ev) {
@@ -231,13 +231,21 @@
     });
   }
 
-  var ready = others().catch(function () {});
+  var wiped = others().catch(function () { return false; });
+  var ready = wiped.then(function () {});
   OFF.ready = ready;
   document.addEventListener("submit", signOut);
   window.addEventListener("online", function () { OFF.sync(); });
   document.addEventListener("DOMContentLoaded", function () {
     ready.then(function () { return OFF.pageReady; }).then(OFF.sync);
   });
-  if (navigator.serviceWorker)
+  if (navigator.serviceWorker) {
+    var first = !navigator.serviceWorker.controller; /* this page did not come through it */
     navigator.serviceWorker.register("/sw.js").catch(function () {});
+    /* kept again after the previous person's pages were deleted, too */
+    Promise.all([navigator.serviceWorker.ready, wiped]).then(function (a) {
+      if ((first || a[1]) && a[0].active)
+        a[0].active.postMessage({keep: location.pathname + location.search});
+    });
+  }
 })();

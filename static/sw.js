@@ -8,7 +8,8 @@
  *   - Only pages that carry the signed-in layout (the offline.js script tag) are kept;
  *     never /api/, never an answer to a POST. offline.js deletes the kept pages on sign-out
  *     and when another person signs in on the phone.
- * A form POST that cannot reach the server gets the same "no network" page instead of the
+ * A page shown before the worker took over (the first visit) is fetched again to be kept
+ * when offline.js asks. A form POST that cannot reach the server gets the same "no network" page instead of the
  * browser's error. */
 /* global SW_VERSION, SW_ASSETS */
 "use strict";
@@ -97,6 +98,18 @@ function navigate(e, url) {
     });
   });
 }
+
+/* a page shown before this worker controlled it (the first visit): offline.js asks for it
+ * to be kept like the pages that come through here */
+self.addEventListener("message", function (e) {
+  var d = e.data || {};
+  if (typeof d.keep !== "string") return;
+  var url = new URL(d.keep, self.location.origin);
+  if (url.origin !== self.location.origin || !kept(url)) return;
+  e.waitUntil(fetch(url.href, {credentials: "same-origin"}).then(function (r) {
+    return keep(url, r);
+  }).catch(function () {}));
+});
 
 self.addEventListener("fetch", function (e) {
   var req = e.request, url = new URL(req.url);

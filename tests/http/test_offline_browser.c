@@ -260,14 +260,14 @@ wait_state(const char *text, int seconds)
 }
 
 /* The form, controlled by the service worker and kept by it: the first visit installs the
- * worker (it takes the page over as it activates); the next one goes through it. */
+ * worker (it takes the page over as it activates) and has it keep the page; later visits go
+ * through it. */
 static void
 open_form_kept(void)
 {
 	hb_go(port, form_path);
 	if (!hb_wait("return !!navigator.serviceWorker.controller;", 15))
 		fail_msg("no service worker controls the page");
-	hb_go(port, form_path);
 	if (!hb_wait("return caches.open('suotdoi-pages').then(function (c) {"
 	             " return c.match(location.href); }).then(function (r) { return !!r; });",
 	             10))
