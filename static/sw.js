@@ -22,8 +22,10 @@ var POSTS = /^\/campaigns\/\d+\/units\/[^/]+\/(report|submit)$/;
 var MARK = 'id="offline-js"';
 
 self.addEventListener("install", function (e) {
+  /* one by one: an asset that fails now is fetched when a page asks for it, and the worker
+   * installs all the same */
   e.waitUntil(caches.open(STATIC).then(function (c) {
-    return c.addAll(SW_ASSETS);
+    return Promise.all(SW_ASSETS.map(function (u) { return c.add(u).catch(function () {}); }));
   }).then(function () { return self.skipWaiting(); }));
 });
 
