@@ -386,6 +386,34 @@ test_offline_save_and_send(void **state)
 	                    5));
 }
 
+/* As c, what the server holds for the school's report with the values in set (JSON: item
+ * code -> value) put over it, sent through the API to …/report or …/submit (what). */
+static void
+over_api(ha_client_t *c, const char *what, const char *set)
+{
+	hc_resp_t r = ha_req(port, c, "GET", api_path, NULL, 1);
+	assert_int_equal(r.status, 200);
+	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
+	hc_resp_free(&r);
+	json_t *values = json_object_get(rep, "values");
+	json_t *more = json_loads(set, 0, NULL);
+	assert_non_null(more);
+	json_object_update(values, more);
+	json_decref(more);
+	json_t *post = json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"),
+	                         "values", values, "notes", json_object_get(rep, "notes"));
+	char *pb = json_dumps(post, 0), path[260];
+	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/%s", (long long)campaign,
+	         SCHOOL, what);
+	r = ha_req(port, c, "POST", path, pb, 1);
+	if (r.status != 200)
+		fail_msg("%s: %ld %s", path, r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	free(pb);
+	json_decref(post);
+	json_decref(rep);
+}
+
 static void
 test_conflict(void **state)
 {
@@ -398,21 +426,7 @@ test_conflict(void **state)
 	wait_state(PENDING, 10);
 
 	/* meanwhile a colleague saves other values over the API */
-	hc_resp_t r = ha_req(port, &colleague, "GET", api_path, NULL, 1);
-	assert_int_equal(r.status, 200);
-	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
-	hc_resp_free(&r);
-	json_t *values = json_object_get(rep, "values");
-	json_object_set_new(values, "2.bao", json_integer(999));
-	json_object_set_new(values, "3.to_roi", json_integer(333));
-	json_object_set_new(values, "4.nguoi", json_integer(77));
-	json_t *post = json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"),
-	                         "values", values, "notes", json_object_get(rep, "notes"));
-	char *pb = json_dumps(post, 0);
-	r = ha_req(port, &colleague, "POST", api_path, pb, 1);
-	assert_int_equal(r.status, 200);
-	hc_resp_free(&r);
-	free(pb);
+	over_api(&colleague, "report", "{\"2.bao\": 999, \"3.to_roi\": 333, \"4.nguoi\": 77}");
 	json_t *theirs = stored(SCHOOL);
 
 	/* back online: both sides of each differing item */
@@ -463,8 +477,6 @@ test_conflict(void **state)
 	json_decref(got);
 	json_decref(want);
 	json_decref(theirs);
-	json_decref(post);
-	json_decref(rep);
 }
 
 static void
@@ -605,23 +617,7 @@ test_locked(void **state)
 	wait_state(PENDING, 10);
 
 	/* the head of the school submits what the server has */
-	hc_resp_t r = ha_req(port, &head, "GET", api_path, NULL, 1);
-	assert_int_equal(r.status, 200);
-	json_t *rep = json_loads(buf_cstr(&r.body), 0, NULL);
-	hc_resp_free(&r);
-	json_t *post =
-	        json_pack("{s:O, s:O, s:O}", "version", json_object_get(rep, "version"), "values",
-	                  json_object_get(rep, "values"), "notes", json_object_get(rep, "notes"));
-	char *pb = json_dumps(post, 0), sub[260];
-	snprintf(sub, sizeof sub, "/api/v1/campaigns/%lld/units/%s/submit", (long long)campaign,
-	         SCHOOL);
-	r = ha_req(port, &head, "POST", sub, pb, 1);
-	if (r.status != 200)
-		fail_msg("submit: %ld %s", r.status, buf_cstr(&r.body));
-	hc_resp_free(&r);
-	free(pb);
-	json_decref(post);
-	json_decref(rep);
+	over_api(&head, "submit", "{}");
 	json_t *submitted = stored(SCHOOL);
 
 	hb_network(0, 0);
