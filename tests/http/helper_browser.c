@@ -458,3 +458,37 @@ hb_text(const char *css)
 	json_decref(v);
 	return s;
 }
+char *
+hb_string(const char *js)
+{
+	json_t *v = hb_script(js, NULL);
+	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+	return s;
+}
+
+int
+hb_wait(const char *js, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		json_t *v = hb_script(js, NULL);
+		int ok = json_is_true(v);
+		json_decref(v);
+		if (ok)
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+void
+hb_network(int off, int latency)
+{
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
+	                      "Network.emulateNetworkConditions", "params", "offline", off,
+	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput",
+	                      -1));
+}

@@ -29,6 +29,12 @@ void hb_type(const char *css, const char *text);
 void hb_sign_in(const ha_client_t *c);
 /* Run js (a function body; "return" gives the value) with args (stolen; NULL: none). */
 json_t *hb_script(const char *js, json_t *args);
+/* The string js returns (malloc'd; "" when it returns something else). */
+char *hb_string(const char *js);
+/* Wait (up to seconds) until js returns true (a promise it returns is awaited): 1, or 0. */
+int hb_wait(const char *js, int seconds);
+/* DevTools network emulation of the page: cut (off), or latency ms per request, or as is. */
+void hb_network(int off, int latency);
 /* The screen as wide as width (height as started), through the DevTools protocol. */
 void hb_screen(int width, int height);
 /* Save the page's top (height px, cut at 1800) at width as dir/name.png; a picture larger
