@@ -121,7 +121,7 @@
       } else if (el.tagName === "SELECT") {
         values[code] = v === "" ? null : v === "1";
       } else if (el.tagName === "TEXTAREA") {
-        values[code] = v === "" ? null : v.replace(/\r\n|\r|\n/g, "\r\n");
+        values[code] = v === "" ? null : v.replace(/\r\n|\r/g, "\n");
       } else {
         var n = number(v);
         if (n === undefined) bad.push(code);

@@ -358,7 +358,7 @@ test_offline_save_and_send(void **state)
 	expect_stored(got, "3.to_roi", "{\"num\": 56}");
 	expect_stored(got, "8.kinh_phi", "{\"num\": 1500000}");
 	expect_stored(got, "1.ke_hoach", "{\"num\": 1}");
-	expect_stored(got, "i.text", "{\"text\": \"Dòng một\\r\\nDòng hai — có dấu\"}");
+	expect_stored(got, "i.text", "{\"text\": \"Dòng một\\nDòng hai — có dấu\"}");
 	assert_int_equal(json_object_size(got), 5);
 
 	/* the same input through the plain form (what a browser without JavaScript posts)
