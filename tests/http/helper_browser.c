@@ -31,6 +31,7 @@
 static pid_t driver = -1; /* chromedriver, leader of its own process group */
 static unsigned short driver_port;
 static char session[128];
+static int perf_log; /* hb_performance_log: ask for the DevTools event log */
 
 void
 hb_end(void)
@@ -170,6 +171,10 @@ hb_start(int width, int height)
 	        "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi", "mobileEmulation",
 	        "deviceMetrics", "width", width, "height", height, "pixelRatio", 1.0, "touch",
 	        width <= 480);
+	if (perf_log)
+		json_object_set_new(json_object_get(json_object_get(caps, "capabilities"),
+		                                    "alwaysMatch"),
+		                    "goog:loggingPrefs", json_pack("{s:s}", "performance", "ALL"));
 	json_t *v = wd("POST", "/session", caps, err, sizeof err);
 	const char *id = json_string_value(json_object_get(v, "sessionId"));
 	if (!id) {
@@ -282,4 +287,27 @@ void
 hb_type(const char *css, const char *text)
 {
 	element_cmd(css, "value", json_pack("{s:s}", "text", text));
+}
+
+void
+hb_performance_log(int on)
+{
+	perf_log = on;
+}
+
+json_t *
+hb_log_events(void)
+{
+	json_t *entries = hb_cmd("POST", "/se/log", json_pack("{s:s}", "type", "performance"));
+	json_t *out = json_array(), *e;
+	size_t i;
+	json_array_foreach(entries, i, e) {
+		json_t *m = json_loads(json_string_value(json_object_get(e, "message")), 0, NULL);
+		json_t *ev = json_object_get(m, "message");
+		if (ev)
+			json_array_append(out, ev);
+		json_decref(m);
+	}
+	json_decref(entries);
+	return out;
 }
