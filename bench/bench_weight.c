@@ -6,7 +6,7 @@
  * phone's screen (360 x 740) driven over WebDriver by tests/http/helper_browser.c, with
  * DevTools network emulation (400 ms latency, 50,000 bytes/s down and up) and service
  * workers bypassed. For each page, N times: the browser cache and cookies emptied, signed in
- * again by cookie, the page loaded (the first load), left for about:blank and loaded again
+ * again by cookie, the page loaded (the first load), left for another page (/healthz) and loaded again
  * (the repeat visit, cache warm). Then once more cold with Accept-Encoding: identity (the
  * baseline without gzip). Bytes are the DevTools Network events' encodedDataLength of every
  * request of the load (headers included, as read from the socket), taken from chromedriver's
@@ -14,7 +14,7 @@
  * Medians of N.
  *
  * Usage: bench_weight --bin SUOTDOI --assets DIR --work DIR [--port P] [--n N] [--tsv OUT]
- *        [--out OUT.md]
+ *        [--out OUT.md] [--only PAGE-KEY]; BENCH_WEIGHT_VERBOSE=1 lists every request.
  * Prints the table (and appends it to --out); key<TAB>value figures to --tsv. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,9 +75,17 @@ typedef struct load {
 	double identity;   /* responses that came without Content-Encoding */
 	double encoded;    /* responses that came gzipped */
 	double from_sw;    /* responses a service worker answered */
+	double server_bytes; /* the server's access log: bodies sent during the load */
+	double server_requests;
+	double extra_bytes; /* requests the server logged that the page did not make (a */
+	double extra_requests; /* service worker's), at their body + the mean header size */
+	double header_mean; /* bytes of a response's headers, mean over the page's own */
+	long mark; /* the server's log where the load began */
 } load_t;
 
 static pid_t server = -1;
+static int has_sw; /* /sw.js answers: wait for the worker's fetches too */
+static char logpath[4200]; /* the server's output: its access log among it */
 static unsigned short port;
 static FILE *tsv;
 static int verbose; /* BENCH_WEIGHT_VERBOSE=1: every request of every load on stderr */
@@ -113,9 +121,9 @@ put(const char *key, const char *fmt, ...)
 	fflush(tsv);
 }
 
-/* Run argv to its end, its output to logpath; its exit status, -1 when it could not run. */
+/* Run argv to its end, its output to the log; its exit status, -1 when it could not run. */
 static int
-run(char *const argv[], const char *logpath)
+run(char *const argv[])
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -163,8 +171,19 @@ throttle(int on)
 	                   on ? BYTES_PER_S : -1));
 }
 
-/* A new visitor: the browser's HTTP cache and cookies emptied, then (user) signed in again
- * by its session cookie, set on a page of the server's origin. */
+/* Every service worker and its caches of the server's origin forgotten. */
+static void
+forget_workers(void)
+{
+	char origin[64];
+	snprintf(origin, sizeof origin, "http://127.0.0.1:%u", (unsigned)port);
+	cdp_void("Storage.clearDataForOrigin", json_pack("{s:s, s:s}", "origin", origin,
+	                                                 "storageTypes",
+	                                                 "service_workers,cache_storage"));
+}
+
+/* A new visitor: the browser's HTTP cache, cookies and service workers emptied, then (user)
+ * signed in again by its session cookie, set on a page of the server's origin. */
 static void
 cold(const ha_client_t *user)
 {
@@ -172,6 +191,7 @@ cold(const ha_client_t *user)
 	hb_go(port, "/healthz");
 	cdp_void("Network.clearBrowserCache", NULL);
 	cdp_void("Network.clearBrowserCookies", NULL);
+	forget_workers();
 	if (user)
 		hb_sign_in(user);
 }
@@ -233,6 +253,9 @@ fold(json_t *reqs, json_t *events, double *redirect_bytes)
 				json_object_set_new(r, "sw", json_true());
 			const char *enc = header(json_object_get(resp, "headers"), "Content-Encoding");
 			json_object_set_new(r, "enc", json_string(enc ? enc : ""));
+			/* what had come when the headers were read: the headers */
+			json_object_set_new(r, "hdr", json_real(json_number_value(
+			                                       json_object_get(resp, "encodedDataLength"))));
 		} else if (!strcmp(m, "Network.loadingFinished")) {
 			json_object_set_new(r, "bytes",
 			                    json_real(json_number_value(
@@ -246,12 +269,84 @@ fold(json_t *reqs, json_t *events, double *redirect_bytes)
 	return n;
 }
 
+/* Where the server's log ends now. */
+static long
+log_mark(void)
+{
+	struct stat st;
+	return stat(logpath, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/* The requests the server logged since mark (its access log: "TIME IP METHOD PATH STATUS
+ * BYTES TIMEus"), /healthz aside: their count and body bytes into l. Those whose path is
+ * not among seen (the paths the page's own requests went to the network for, NULL: none;
+ * each matches once) are extras: a service worker's fetches, which the page's DevTools
+ * events do not show; counted at their body plus l->header_mean. */
+static void
+log_since(long mark, load_t *l, json_t *seen)
+{
+	l->server_bytes = l->server_requests = l->extra_bytes = l->extra_requests = 0;
+	FILE *f = fopen(logpath, "r");
+	if (!f || fseek(f, mark, SEEK_SET) != 0) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	json_t *left = seen ? json_copy(seen) : json_array();
+	char line[1024], method[16], path[300];
+	int status;
+	size_t bytes;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%*s %*s %15s %299s %d %zu", method, path, &status, &bytes) != 4 ||
+		    !strcmp(path, "/healthz"))
+			continue;
+		l->server_bytes += (double)bytes;
+		l->server_requests++;
+		size_t i;
+		json_t *p;
+		int matched = 0;
+		json_array_foreach(left, i, p) {
+			if (!strcmp(json_string_value(p), path)) {
+				json_array_remove(left, i);
+				matched = 1;
+				break;
+			}
+		}
+		if (!matched) {
+			l->extra_bytes += (double)bytes + l->header_mean;
+			l->extra_requests++;
+			if (verbose)
+				fprintf(stderr, "  %7.0f B (not the page's: %s %s)\n",
+				        (double)bytes + l->header_mean, method, path);
+		}
+	}
+	json_decref(left);
+	fclose(f);
+}
+
+/* Wait until the server's log has not grown for quiet_ms (at most max_ms). */
+static void
+log_settle(int quiet_ms, int max_ms)
+{
+	double t0 = bench_now_ms(), since = t0;
+	long last = log_mark();
+	while (bench_now_ms() - since < quiet_ms && bench_now_ms() - t0 < max_ms) {
+		usleep(100 * 1000);
+		long m = log_mark();
+		if (m != last) {
+			last = m;
+			since = bench_now_ms();
+		}
+	}
+}
+
 /* Load path (the link as set before) and wait until every request of the load has ended and
  * nothing new came for 500 ms (at most 20 s). */
 static load_t
 measure(const page_t *pg)
 {
 	json_decref(hb_log_events()); /* what came before is not this load's */
+	long mark = log_mark();
 	hb_go(port, pg->path);
 	json_t *reqs = json_object();
 	double redirect_bytes = 0, quiet_since = bench_now_ms(), t0 = quiet_since;
@@ -274,9 +369,15 @@ measure(const page_t *pg)
 	}
 	load_t l = {.bytes = redirect_bytes};
 	const char *k;
-	json_t *r;
+	json_t *r, *seen = json_array();
+	double hdr_sum = 0, hdr_n = 0;
 	json_object_foreach(reqs, k, r) {
 		double b = json_number_value(json_object_get(r, "bytes"));
+		double h = json_number_value(json_object_get(r, "hdr"));
+		if (h > 0 && b >= h) {
+			hdr_sum += h;
+			hdr_n++;
+		}
 		if (verbose)
 			fprintf(stderr, "  %7.0f B %-5s %s%s%s\n", b,
 			        json_string_value(json_object_get(r, "enc")) ?: "-",
@@ -285,8 +386,15 @@ measure(const page_t *pg)
 			        json_is_true(json_object_get(r, "failed")) ? " (failed)" : "");
 		l.bytes += b;
 		l.requests++;
-		if (!json_is_true(json_object_get(r, "cached")) && b > 0)
+		if (!json_is_true(json_object_get(r, "cached")) && b > 0) {
 			l.wire++;
+			/* its path, as the server logs it */
+			const char *u = json_string_value(json_object_get(r, "url"));
+			const char *p = strstr(u, "://");
+			p = p ? strchr(p + 3, '/') : NULL;
+			if (p)
+				json_array_append_new(seen, json_stringn(p, strcspn(p, "?#")));
+		}
 		if (json_is_true(json_object_get(r, "sw")))
 			l.from_sw++;
 		const char *enc = json_string_value(json_object_get(r, "enc"));
@@ -322,18 +430,65 @@ measure(const page_t *pg)
 	l.load_ms = json_number_value(json_object_get(v, "load"));
 	l.rt_bytes = json_number_value(json_object_get(v, "rt"));
 	json_decref(v);
+	l.header_mean = hdr_n ? hdr_sum / hdr_n : 0;
+	if (has_sw)
+		log_settle(700, 10000); /* the worker's own fetches, if any, end too */
+	log_since(mark, &l, seen);
+	json_decref(seen);
+	l.bytes += l.extra_bytes;
+	l.wire += l.extra_requests;
+	l.mark = mark;
 	return l;
+}
+
+/* Repeat visits through the service worker (signed-in pages): the worker let in, a first
+ * visit for it to install and take the page, then the page again n times, leaving it in
+ * between. Their bytes are what the server logged (the worker's fetches included, which
+ * the page's DevTools events do not show): bodies plus hdr bytes of headers each. 0, or -1
+ * when no worker took the page within 15 s. */
+static int
+with_sw(const page_t *pg, const ha_client_t *u, double hdr, int n, load_t *again)
+{
+	cold(u);
+	cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 0));
+	throttle(1);
+	measure(pg);
+	int ok = 0;
+	for (int i = 0; i < 150 && !ok; i++) {
+		json_t *v = hb_script("return !!(navigator.serviceWorker && "
+		                      "navigator.serviceWorker.controller);",
+		                      NULL);
+		ok = json_is_true(v);
+		json_decref(v);
+		if (!ok)
+			usleep(100 * 1000);
+	}
+	for (int k = 0; ok && k < n; k++) {
+		log_settle(1000, 15000);
+		hb_go(port, "/healthz");
+		again[k] = measure(pg);
+		again[k].header_mean = hdr;
+		log_since(again[k].mark, &again[k], NULL);
+		again[k].bytes = again[k].server_bytes + again[k].server_requests * hdr;
+		again[k].wire = again[k].server_requests;
+	}
+	cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 1));
+	throttle(0);
+	hb_go(port, "/healthz");
+	forget_workers();
+	return ok ? 0 : -1;
 }
 
 #define FIELDS(X)                                                                           \
 	X(bytes) X(requests) X(wire) X(fcp_ms) X(load_ms) X(rt_bytes) X(identity) X(encoded) \
-	        X(from_sw)
+	        X(from_sw) X(server_bytes) X(server_requests) X(extra_bytes) \
+	        X(extra_requests) X(header_mean)
 
 /* The median of each field over n loads. */
 static load_t
 median(load_t *ls, int n)
 {
-	load_t m;
+	load_t m = {0};
 	double v[MAXRUNS];
 #define MED(f)                          \
 	for (int i = 0; i < n; i++)     \
@@ -372,6 +527,7 @@ kb(double bytes, char *out, size_t cap)
 int
 main(int argc, char **argv)
 {
+	const char *only = NULL; /* --only KEY: that page alone (while developing) */
 	const char *bin = NULL, *assets = ".", *work = NULL, *tsvpath = NULL, *outpath = NULL;
 	int n = 5;
 	port = 18470;
@@ -390,6 +546,8 @@ main(int argc, char **argv)
 			tsvpath = argv[i + 1];
 		else if (!strcmp(argv[i], "--out"))
 			outpath = argv[i + 1];
+		else if (!strcmp(argv[i], "--only"))
+			only = argv[i + 1];
 	}
 	verbose = getenv("BENCH_WEIGHT_VERBOSE") && atoi(getenv("BENCH_WEIGHT_VERBOSE"));
 	if (!bin || !work || n < 1 || n > MAXRUNS)
@@ -402,7 +560,7 @@ main(int argc, char **argv)
 	mkdir(work, 0755);
 
 	/* a fresh demo database, served by the real binary */
-	char db[4200], logpath[4200], listen[64];
+	char db[4200], listen[64];
 	snprintf(db, sizeof db, "%s/weight.db", work);
 	snprintf(logpath, sizeof logpath, "%s/weight.log", work);
 	for (const char *ext = ""; ext; ext = !*ext ? "-wal" : !strcmp(ext, "-wal") ? "-shm" : NULL) {
@@ -412,7 +570,7 @@ main(int argc, char **argv)
 	}
 	unlink(logpath);
 	char *demo[] = {(char *)bin, "demo", "--db", db, NULL};
-	if (run(demo, logpath) != 0)
+	if (run(demo) != 0)
 		return die("suotdoi demo failed (see weight.log in --work)");
 	snprintf(listen, sizeof listen, "127.0.0.1:%u", (unsigned)port);
 	server = fork();
@@ -448,7 +606,7 @@ main(int argc, char **argv)
 
 	/* the service worker, when this branch has one: its own row */
 	hc_resp_t swr;
-	int has_sw = hc_get(port, "/sw.js", &swr) == 0 && swr.status == 200;
+	has_sw = hc_get(port, "/sw.js", &swr) == 0 && swr.status == 200;
 	if (swr.status)
 		hc_resp_free(&swr);
 
@@ -471,24 +629,39 @@ main(int argc, char **argv)
 	buf_printf(&md,
 	           "## Page weight and first render on 3G (bench_weight)\n\n"
 	           "Headless Chromium at %d×%d, DevTools network emulation: %d ms latency, %d "
-	           "bytes/s down and up (400 kbit/s); service workers bypassed; medians of %d "
-	           "loads per page (the demo database, `suotdoi serve`). *First load*: the "
-	           "browser cache and cookies emptied, signed in again by cookie. *Repeat*: "
-	           "the same page again after about:blank, cache warm. Bytes are everything "
-	           "received for the load, headers included (DevTools `encodedDataLength`). "
-	           "*Identity*: a cold load asking `Accept-Encoding: identity`. Budgets "
-	           "(issue 17; 1 KB = 1,000 bytes): first load ≤ 40 KB, repeat ≤ 10 KB, first "
-	           "contentful paint ≤ 2 s.\n\n"
+	           "bytes/s down and up (400 kbit/s); medians of %d loads per page (the demo "
+	           "database, `suotdoi serve`). *First load*: the browser cache and cookies "
+	           "emptied, signed in again by cookie. *Repeat*: the same page again after "
+	           "another one, cache warm. The page's requests bypass service workers "
+	           "(`Network.setBypassServiceWorker`). Bytes are everything received for the "
+	           "load, headers included: DevTools `encodedDataLength` of the page's requests, "
+	           "plus any request the server logged that the page did not make (a service "
+	           "worker installing and fetching what it keeps) at its body and the page's mean "
+	           "header size. *Identity*: a cold load asking `Accept-Encoding: identity`. "
+	           "Budgets (issue 17; 1 KB = 1,000 bytes): first load ≤ 40 KB, repeat ≤ 10 KB, "
+	           "first contentful paint ≤ 2 s.\n\n"
 	           "| page (who) | first load (requests) | identity | gzip gain | repeat "
 	           "(requests on the wire) | first paint | load | ≤ 40 KB | ≤ 10 KB | ≤ 2 s |\n"
 	           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
 	           WIDTH, HEIGHT, LATENCY_MS, BYTES_PER_S, n);
-	int missed = 0;
+	buf_t swmd = BUF_INIT;
+	buf_printf(&swmd,
+	           "\nRepeat visits through the service worker (signed-in pages; medians of %d "
+	           "after a first visit that installed it; bytes: the bodies the server logged plus the "
+	           "page's mean header size each, since the page's DevTools events do not show "
+	           "the worker's own fetches; no timings: DevTools emulation does not slow the "
+	           "worker's fetches):\n\n"
+	           "| page (who) | repeat through the worker (requests) | repeat bypassing it "
+	           "| ≤ 10 KB |\n| --- | --- | --- | --- |\n",
+	           n);
+	int missed = 0, sw_rows = 0;
 	double heaviest = 0;
-	const char *heaviest_key = "";
+	const page_t *heavy = NULL;
 	for (size_t i = 0; i < NPAGES; i++) {
 		const page_t *pg = &pages[i];
 		const ha_client_t *u = pg->user ? &users[i] : NULL;
+		if (only && strcmp(only, pg->key))
+			continue;
 		load_t first[MAXRUNS], again[MAXRUNS];
 		for (int k = 0; k < n; k++) {
 			cold(u);
@@ -519,7 +692,7 @@ main(int argc, char **argv)
 		missed += !ok1 + !ok2 + !ok3;
 		if (f.bytes > heaviest) {
 			heaviest = f.bytes;
-			heaviest_key = pg->key;
+			heavy = pg;
 		}
 		buf_printf(&md,
 		           "| %s | %s (%.0f) | %s | %.1f× | %s (%.0f) | %.0f ms | %.0f ms | %s | "
@@ -531,16 +704,31 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_weight: %s: first %.0f B (%.0f req, RT %.0f), repeat %.0f B, "
 		        "identity %.0f B, FCP %.0f ms, load %.0f ms\n", pg->path, f.bytes,
 		        f.requests, f.rt_bytes, r.bytes, id.bytes, f.fcp_ms, f.load_ms);
+		if (has_sw && u && with_sw(pg, u, f.header_mean, n, again) == 0) {
+			char a[32];
+			load_t sr = median(again, n);
+			put_load(pg->key, "sw_repeat", &sr);
+			buf_printf(&swmd, "| %s | %s (%.0f) | %s (%.0f) | %s |\n", pg->label,
+			           kb(sr.bytes, a, sizeof a), sr.wire, kr, r.wire,
+			           met(sr.bytes <= BUDGET_REPEAT));
+			missed += sr.bytes > BUDGET_REPEAT;
+			sw_rows++;
+		}
 	}
-	if (has_sw)
-		buf_printf(&md, "\n/sw.js answers on this branch, but a repeat visit through the "
-		                "service worker is not measured yet: the figures above bypass it.\n");
+	if (sw_rows)
+		buf_printf(&md, "%s", buf_cstr(&swmd));
+	else if (has_sw)
+		buf_printf(&md, "\n/sw.js answers, but no service worker took a signed-in page "
+		                "within 15 s: no rows for visits through it.\n");
 	else
-		buf_printf(&md, "\nNo service worker on this branch (/sw.js: 404): no row for a "
-		                "repeat visit through one.\n");
+		buf_printf(&md, "\nNo service worker on this branch (/sw.js: 404): no rows for "
+		                "visits through one.\n");
+	buf_free(&swmd);
 	put("weight.n", "%d", n);
+	put("weight.pages", "%zu", NPAGES);
 	put("weight.missed", "%d", missed);
-	put("weight.heaviest", "%s", heaviest_key);
+	if (heavy)
+		put("weight.heaviest", "%s, %.1f KB", heavy->path, heaviest / 1000);
 	put("weight.sw", "%d", has_sw);
 	hb_end();
 	stop_server();
