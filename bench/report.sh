@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Turns the key<TAB>value lines of one bench run into the table make bench prints and
-# docs/perf.md. Usage: bench/report.sh RESULTS.tsv OUT.md
+# docs/perf.md. Usage: bench/report.sh RESULTS.tsv OUT.md [SECTION.md...]: the sections
+# (tables a benchmark wrote, e.g. bench_weight's) go after the notes, before the raw figures.
 set -euo pipefail
 tsv=$1
 out=$2
+shift 2
+sections=("$@")
 
 v() { # the value of a key, or empty
   awk -F'\t' -v k="$1" '$1==k{print $2; exit}' "$tsv"
@@ -190,6 +193,10 @@ echo
   echo "$table"
   echo
   cat "$(dirname "$0")/perf-notes.md"
+  for f in "${sections[@]}"; do
+    echo
+    cat "$f"
+  done
   echo
   echo "## Raw figures of this run"
   echo

@@ -344,11 +344,7 @@ say "page weight on 3G: $WEIGHT_N loads of each main page in headless Chromium"
   --port $((BENCH_PORT + 20)) --n "$WEIGHT_N" --tsv "$tsv" --out "$run/weight.md" >/dev/null
 
 put bench.total_s "$(($(date +%s) - started))"
-bash bench/report.sh "$tsv" "$out"
-{
-  echo
-  cat "$run/weight.md"
-} >>"$out"
+bash bench/report.sh "$tsv" "$out" "$run/weight.md"
 
 # ---- supporting micro-benchmarks, appended below the table: the roll-up engine alone,
 # unit search, sign-in timing, reminders and the schedule at national scale
