@@ -6,8 +6,8 @@
  * phone's screen (360 x 740) driven over WebDriver by tests/http/helper_browser.c, with
  * DevTools network emulation (400 ms latency, 50,000 bytes/s down and up) and service
  * workers bypassed. For each page, N times: the browser cache and cookies emptied, signed in
- * again by cookie, the page loaded (the first load), left for another page (/healthz) and loaded again
- * (the repeat visit, cache warm). Then once more cold with Accept-Encoding: identity (the
+ * again by cookie, the page loaded (the first load), left for another page (/healthz) and loaded
+ * again (the repeat visit, cache warm). Then once more cold with Accept-Encoding: identity (the
  * baseline without gzip). Bytes are the DevTools Network events' encodedDataLength of every
  * request of the load (headers included, as read from the socket), taken from chromedriver's
  * performance log; first contentful paint and load from Paint and Navigation Timing.
@@ -34,10 +34,8 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "helper_browser.h"
+#include "helper_weight.h"
 
-#define LATENCY_MS 400
-#define BYTES_PER_S 50000 /* 400 kbit/s */
 #define WIDTH 360
 #define HEIGHT 740
 #define BUDGET_FIRST 40000 /* bytes: 40 KB read as 40,000, the stricter reading */
@@ -56,35 +54,17 @@ static const page_t pages[] = {
         {"home", "trang chủ (home), th.danglam", "th.danglam", "/"},
         {"activities", "hoạt động (activities list), tthtcd.danglam", "tthtcd.danglam",
          "/units/HA-11413-TTHTCD/activities"},
-        {"activity_new", "đăng ký hoạt động (new-activity form), tthtcd.danglam",
-         "tthtcd.danglam", "/units/HA-11413-TTHTCD/activities/new"},
-        {"dashboard", "bảng tổng hợp quận Hải An (district dashboard), pgd.haian",
-         "pgd.haian", "/campaigns/1/units/306"},
+        {"activity_new", "đăng ký hoạt động (new-activity form), tthtcd.danglam", "tthtcd.danglam",
+         "/units/HA-11413-TTHTCD/activities/new"},
+        {"dashboard", "bảng tổng hợp quận Hải An (district dashboard), pgd.haian", "pgd.haian",
+         "/campaigns/1/units/306"},
         {"lich", "lịch công khai /lich (public calendar), anonymous", NULL, "/lich"},
         {"login", "đăng nhập (sign-in page), anonymous", NULL, "/login"},
 };
 #define NPAGES (sizeof pages / sizeof pages[0])
 
-/* One load of a page as the browser saw it. */
-typedef struct load {
-	double bytes;    /* sum of encodedDataLength: headers and bodies as received */
-	double requests; /* requests of the load (data: URLs aside) */
-	double wire;     /* of which went to the network (not from a cache) */
-	double fcp_ms, load_ms;
-	double rt_bytes;   /* Resource Timing's transferSize, summed: the cross-check */
-	double identity;   /* responses that came without Content-Encoding */
-	double encoded;    /* responses that came gzipped */
-	double from_sw;    /* responses a service worker answered */
-	double server_bytes; /* the server's access log: bodies sent during the load */
-	double server_requests;
-	double extra_bytes; /* requests the server logged that the page did not make (a */
-	double extra_requests; /* service worker's), at their body + the mean header size */
-	double header_mean; /* bytes of a response's headers, mean over the page's own */
-	long mark; /* the server's log where the load began */
-} load_t;
-
 static pid_t server = -1;
-static int has_sw; /* /sw.js answers: wait for the worker's fetches too */
+static int has_sw;         /* /sw.js answers: wait for the worker's fetches too */
 static char logpath[4200]; /* the server's output: its access log among it */
 static unsigned short port;
 static FILE *tsv;
@@ -148,311 +128,18 @@ discard(char *p, size_t size, size_t n, void *u)
 	return size * n;
 }
 
-static json_t *
-cdp(const char *cmd, json_t *params)
-{
-	return hb_cmd("POST", "/goog/cdp/execute",
-	              json_pack("{s:s, s:o}", "cmd", cmd, "params", params ? params : json_object()));
-}
-
-static void
-cdp_void(const char *cmd, json_t *params)
-{
-	json_decref(cdp(cmd, params));
-}
-
-/* The emulated 3G link, or none. */
-static void
-throttle(int on)
-{
-	cdp_void("Network.emulateNetworkConditions",
-	         json_pack("{s:b, s:i, s:i, s:i}", "offline", 0, "latency", on ? LATENCY_MS : 0,
-	                   "downloadThroughput", on ? BYTES_PER_S : -1, "uploadThroughput",
-	                   on ? BYTES_PER_S : -1));
-}
-
-/* Every service worker and its caches of the server's origin forgotten. */
-static void
-forget_workers(void)
-{
-	char origin[64];
-	snprintf(origin, sizeof origin, "http://127.0.0.1:%u", (unsigned)port);
-	cdp_void("Storage.clearDataForOrigin", json_pack("{s:s, s:s}", "origin", origin,
-	                                                 "storageTypes",
-	                                                 "service_workers,cache_storage"));
-}
-
-/* A new visitor: the browser's HTTP cache, cookies and service workers emptied, then (user)
- * signed in again by its session cookie, set on a page of the server's origin. */
-static void
-cold(const ha_client_t *user)
-{
-	throttle(0);
-	hb_go(port, "/healthz");
-	cdp_void("Network.clearBrowserCache", NULL);
-	cdp_void("Network.clearBrowserCookies", NULL);
-	forget_workers();
-	if (user)
-		hb_sign_in(user);
-}
-
-static const char *
-header(json_t *headers, const char *name)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(headers, k, v) {
-		if (!strcasecmp(k, name))
-			return json_string_value(v);
-	}
-	return NULL;
-}
-
-/* Fold the logged events into reqs (requestId -> what is known of that request). Returns
- * how many events were about the load's requests. */
-static int
-fold(json_t *reqs, json_t *events, double *redirect_bytes)
-{
-	size_t i;
-	json_t *ev;
-	int n = 0;
-	json_array_foreach(events, i, ev) {
-		const char *m = json_string_value(json_object_get(ev, "method"));
-		json_t *p = json_object_get(ev, "params");
-		const char *id = json_string_value(json_object_get(p, "requestId"));
-		if (!m || !id)
-			continue;
-		json_t *r = json_object_get(reqs, id);
-		if (!strcmp(m, "Network.requestWillBeSent")) {
-			const char *url = json_string_value(
-			        json_object_get(json_object_get(p, "request"), "url"));
-			if (!url || !strncmp(url, "data:", 5))
-				continue;
-			json_t *redir = json_object_get(p, "redirectResponse");
-			if (redir)
-				*redirect_bytes += json_number_value(
-				        json_object_get(redir, "encodedDataLength"));
-			if (!r) {
-				r = json_pack("{s:s, s:b, s:f}", "url", url, "done", 0, "bytes", 0.0);
-				json_object_set_new(reqs, id, r);
-			}
-			n++;
-			continue;
-		}
-		if (!r)
-			continue;
-		n++;
-		if (!strcmp(m, "Network.requestServedFromCache")) {
-			json_object_set_new(r, "cached", json_true());
-		} else if (!strcmp(m, "Network.responseReceived")) {
-			json_t *resp = json_object_get(p, "response");
-			if (json_is_true(json_object_get(resp, "fromDiskCache")) ||
-			    json_is_true(json_object_get(resp, "fromPrefetchCache")))
-				json_object_set_new(r, "cached", json_true());
-			if (json_is_true(json_object_get(resp, "fromServiceWorker")))
-				json_object_set_new(r, "sw", json_true());
-			const char *enc = header(json_object_get(resp, "headers"), "Content-Encoding");
-			json_object_set_new(r, "enc", json_string(enc ? enc : ""));
-			/* what had come when the headers were read: the headers */
-			json_object_set_new(r, "hdr", json_real(json_number_value(
-			                                       json_object_get(resp, "encodedDataLength"))));
-		} else if (!strcmp(m, "Network.loadingFinished")) {
-			json_object_set_new(r, "bytes",
-			                    json_real(json_number_value(
-			                            json_object_get(p, "encodedDataLength"))));
-			json_object_set_new(r, "done", json_true());
-		} else if (!strcmp(m, "Network.loadingFailed")) {
-			json_object_set_new(r, "done", json_true());
-			json_object_set_new(r, "failed", json_true());
-		}
-	}
-	return n;
-}
-
-/* Where the server's log ends now. */
-static long
-log_mark(void)
-{
-	struct stat st;
-	return stat(logpath, &st) == 0 ? (long)st.st_size : 0;
-}
-
-/* The requests the server logged since mark (its access log: "TIME IP METHOD PATH STATUS
- * BYTES TIMEus"), /healthz aside: their count and body bytes into l. Those whose path is
- * not among seen (the paths the page's own requests went to the network for, NULL: none;
- * each matches once) are extras: a service worker's fetches, which the page's DevTools
- * events do not show; counted at their body plus l->header_mean. */
-static void
-log_since(long mark, load_t *l, json_t *seen)
-{
-	l->server_bytes = l->server_requests = l->extra_bytes = l->extra_requests = 0;
-	FILE *f = fopen(logpath, "r");
-	if (!f || fseek(f, mark, SEEK_SET) != 0) {
-		if (f)
-			fclose(f);
-		return;
-	}
-	json_t *left = seen ? json_copy(seen) : json_array();
-	char line[1024], method[16], path[300];
-	int status;
-	size_t bytes;
-	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "%*s %*s %15s %299s %d %zu", method, path, &status, &bytes) != 4 ||
-		    !strcmp(path, "/healthz"))
-			continue;
-		l->server_bytes += (double)bytes;
-		l->server_requests++;
-		size_t i;
-		json_t *p;
-		int matched = 0;
-		json_array_foreach(left, i, p) {
-			if (!strcmp(json_string_value(p), path)) {
-				json_array_remove(left, i);
-				matched = 1;
-				break;
-			}
-		}
-		if (!matched) {
-			l->extra_bytes += (double)bytes + l->header_mean;
-			l->extra_requests++;
-			if (verbose)
-				fprintf(stderr, "  %7.0f B (not the page's: %s %s)\n",
-				        (double)bytes + l->header_mean, method, path);
-		}
-	}
-	json_decref(left);
-	fclose(f);
-}
-
-/* Wait until the server's log has not grown for quiet_ms (at most max_ms). */
-static void
-log_settle(int quiet_ms, int max_ms)
-{
-	double t0 = bench_now_ms(), since = t0;
-	long last = log_mark();
-	while (bench_now_ms() - since < quiet_ms && bench_now_ms() - t0 < max_ms) {
-		usleep(100 * 1000);
-		long m = log_mark();
-		if (m != last) {
-			last = m;
-			since = bench_now_ms();
-		}
-	}
-}
-
-/* Load path (the link as set before) and wait until every request of the load has ended and
- * nothing new came for 500 ms (at most 20 s). */
-static load_t
-measure(const page_t *pg)
-{
-	json_decref(hb_log_events()); /* what came before is not this load's */
-	long mark = log_mark();
-	hb_go(port, pg->path);
-	json_t *reqs = json_object();
-	double redirect_bytes = 0, quiet_since = bench_now_ms(), t0 = quiet_since;
-	for (;;) {
-		json_t *evs = hb_log_events();
-		if (fold(reqs, evs, &redirect_bytes) > 0)
-			quiet_since = bench_now_ms();
-		json_decref(evs);
-		int open = 0;
-		const char *k;
-		json_t *r;
-		json_object_foreach(reqs, k, r) {
-			if (!json_is_true(json_object_get(r, "done")))
-				open++;
-		}
-		double now = bench_now_ms();
-		if ((!open && now - quiet_since >= 500) || now - t0 > 20000)
-			break;
-		usleep(100 * 1000);
-	}
-	load_t l = {.bytes = redirect_bytes};
-	const char *k;
-	json_t *r, *seen = json_array();
-	double hdr_sum = 0, hdr_n = 0;
-	json_object_foreach(reqs, k, r) {
-		double b = json_number_value(json_object_get(r, "bytes"));
-		double h = json_number_value(json_object_get(r, "hdr"));
-		if (h > 0 && b >= h) {
-			hdr_sum += h;
-			hdr_n++;
-		}
-		if (verbose)
-			fprintf(stderr, "  %7.0f B %-5s %s%s%s\n", b,
-			        json_string_value(json_object_get(r, "enc")) ?: "-",
-			        json_string_value(json_object_get(r, "url")),
-			        json_is_true(json_object_get(r, "cached")) ? " (cache)" : "",
-			        json_is_true(json_object_get(r, "failed")) ? " (failed)" : "");
-		l.bytes += b;
-		l.requests++;
-		if (!json_is_true(json_object_get(r, "cached")) && b > 0) {
-			l.wire++;
-			/* its path, as the server logs it */
-			const char *u = json_string_value(json_object_get(r, "url"));
-			const char *p = strstr(u, "://");
-			p = p ? strchr(p + 3, '/') : NULL;
-			if (p)
-				json_array_append_new(seen, json_stringn(p, strcspn(p, "?#")));
-		}
-		if (json_is_true(json_object_get(r, "sw")))
-			l.from_sw++;
-		const char *enc = json_string_value(json_object_get(r, "enc"));
-		if (enc && *enc)
-			l.encoded++;
-		else if (enc && b > 0)
-			l.identity++;
-	}
-	json_decref(reqs);
-	/* the timings, once the first contentful paint is known (it comes before load) */
-	const char *js =
-	        "var n = performance.getEntriesByType('navigation')[0];"
-	        "var p = performance.getEntriesByName('first-contentful-paint')[0];"
-	        "var rt = 0; performance.getEntries().forEach(function (e) {"
-	        "  if (typeof e.transferSize === 'number') rt += e.transferSize; });"
-	        "return {fcp: p ? p.startTime : -1, load: n ? n.loadEventEnd : -1,"
-	        "  status: n && n.responseStatus ? n.responseStatus : 0, rt: rt,"
-	        "  at: location.pathname + location.search};";
-	json_t *v = NULL;
-	for (int i = 0; i < 20; i++) {
-		json_decref(v);
-		v = hb_script(js, NULL);
-		if (json_number_value(json_object_get(v, "fcp")) > 0)
-			break;
-		usleep(100 * 1000);
-	}
-	const char *at = json_string_value(json_object_get(v, "at"));
-	long status = (long)json_integer_value(json_object_get(v, "status"));
-	if (!at || strcmp(at, pg->path) || (status && status != 200))
-		fail_msg("%s: the browser is at %s (HTTP %ld), not at the page", pg->path,
-		         at ? at : "?", status);
-	l.fcp_ms = json_number_value(json_object_get(v, "fcp"));
-	l.load_ms = json_number_value(json_object_get(v, "load"));
-	l.rt_bytes = json_number_value(json_object_get(v, "rt"));
-	json_decref(v);
-	l.header_mean = hdr_n ? hdr_sum / hdr_n : 0;
-	if (has_sw)
-		log_settle(700, 10000); /* the worker's own fetches, if any, end too */
-	log_since(mark, &l, seen);
-	json_decref(seen);
-	l.bytes += l.extra_bytes;
-	l.wire += l.extra_requests;
-	l.mark = mark;
-	return l;
-}
-
 /* Repeat visits through the service worker (signed-in pages): the worker let in, a first
  * visit for it to install and take the page, then the page again n times, leaving it in
  * between. Their bytes are what the server logged (the worker's fetches included, which
  * the page's DevTools events do not show): bodies plus hdr bytes of headers each. 0, or -1
  * when no worker took the page within 15 s. */
 static int
-with_sw(const page_t *pg, const ha_client_t *u, double hdr, int n, load_t *again)
+with_sw(const page_t *pg, const ha_client_t *u, double hdr, int n, hw_load_t *again)
 {
-	cold(u);
-	cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 0));
-	throttle(1);
-	measure(pg);
+	hw_cold(u);
+	hw_cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 0));
+	hw_throttle(1);
+	hw_measure(pg->path);
 	int ok = 0;
 	for (int i = 0; i < 150 && !ok; i++) {
 		json_t *v = hb_script("return !!(navigator.serviceWorker && "
@@ -464,35 +151,35 @@ with_sw(const page_t *pg, const ha_client_t *u, double hdr, int n, load_t *again
 			usleep(100 * 1000);
 	}
 	for (int k = 0; ok && k < n; k++) {
-		log_settle(1000, 15000);
+		hw_log_settle(1000, 15000);
 		hb_go(port, "/healthz");
-		again[k] = measure(pg);
+		again[k] = hw_measure(pg->path);
 		again[k].header_mean = hdr;
-		log_since(again[k].mark, &again[k], NULL);
+		hw_log_since(again[k].mark, &again[k], NULL);
 		again[k].bytes = again[k].server_bytes + again[k].server_requests * hdr;
 		again[k].wire = again[k].server_requests;
 	}
-	cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 1));
-	throttle(0);
+	hw_cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 1));
+	hw_throttle(0);
 	hb_go(port, "/healthz");
-	forget_workers();
+	hw_forget_workers();
 	return ok ? 0 : -1;
 }
 
-#define FIELDS(X)                                                                           \
-	X(bytes) X(requests) X(wire) X(fcp_ms) X(load_ms) X(rt_bytes) X(identity) X(encoded) \
-	        X(from_sw) X(server_bytes) X(server_requests) X(extra_bytes) \
-	        X(extra_requests) X(header_mean)
+#define FIELDS(X)                                                                                  \
+	X(bytes)                                                                                   \
+	X(requests) X(wire) X(fcp_ms) X(load_ms) X(rt_bytes) X(identity) X(encoded) X(from_sw)     \
+	        X(server_bytes) X(server_requests) X(extra_bytes) X(extra_requests) X(header_mean)
 
 /* The median of each field over n loads. */
-static load_t
-median(load_t *ls, int n)
+static hw_load_t
+median(hw_load_t *ls, int n)
 {
-	load_t m = {0};
+	hw_load_t m = {0};
 	double v[MAXRUNS];
-#define MED(f)                          \
-	for (int i = 0; i < n; i++)     \
-		v[i] = ls[i].f;         \
+#define MED(f)                                                                                     \
+	for (int i = 0; i < n; i++)                                                                \
+		v[i] = ls[i].f;                                                                    \
 	m.f = bench_pct(v, n, 0.5);
 	FIELDS(MED)
 #undef MED
@@ -500,11 +187,11 @@ median(load_t *ls, int n)
 }
 
 static void
-put_load(const char *pkey, const char *what, const load_t *l)
+put_load(const char *pkey, const char *what, const hw_load_t *l)
 {
 	char key[128];
-#define PUT(f)                                                             \
-	snprintf(key, sizeof key, "weight.%s.%s.%s", pkey, what, #f);      \
+#define PUT(f)                                                                                     \
+	snprintf(key, sizeof key, "weight.%s.%s.%s", pkey, what, #f);                              \
 	put(key, "%.0f", l->f);
 	FIELDS(PUT)
 #undef PUT
@@ -563,7 +250,9 @@ main(int argc, char **argv)
 	char db[4200], listen[64];
 	snprintf(db, sizeof db, "%s/weight.db", work);
 	snprintf(logpath, sizeof logpath, "%s/weight.log", work);
-	for (const char *ext = ""; ext; ext = !*ext ? "-wal" : !strcmp(ext, "-wal") ? "-shm" : NULL) {
+	for (const char *ext = ""; ext; ext = !*ext                  ? "-wal"
+	                                      : !strcmp(ext, "-wal") ? "-shm"
+	                                                             : NULL) {
 		char f[4300];
 		snprintf(f, sizeof f, "%s%s", db, ext);
 		unlink(f);
@@ -622,8 +311,7 @@ main(int argc, char **argv)
 	hb_performance_log(1);
 	if (hb_start(WIDTH, HEIGHT) < 0)
 		return die("no headless browser");
-	cdp_void("Network.enable", NULL);
-	cdp_void("Network.setBypassServiceWorker", json_pack("{s:b}", "bypass", 1));
+	hw_init(port, logpath, has_sw, verbose);
 
 	buf_t md = BUF_INIT;
 	buf_printf(&md,
@@ -643,11 +331,12 @@ main(int argc, char **argv)
 	           "| page (who) | first load (requests) | identity | gzip gain | repeat "
 	           "(requests on the wire) | first paint | load | ≤ 40 KB | ≤ 10 KB | ≤ 2 s |\n"
 	           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-	           WIDTH, HEIGHT, LATENCY_MS, BYTES_PER_S, n);
+	           WIDTH, HEIGHT, HW_LATENCY_MS, HW_BYTES_PER_S, n);
 	buf_t swmd = BUF_INIT;
 	buf_printf(&swmd,
 	           "\nRepeat visits through the service worker (signed-in pages; medians of %d "
-	           "after a first visit that installed it; bytes: the bodies the server logged plus the "
+	           "after a first visit that installed it; bytes: the bodies the server logged "
+	           "plus the "
 	           "page's mean header size each, since the page's DevTools events do not show "
 	           "the worker's own fetches; no timings: DevTools emulation does not slow the "
 	           "worker's fetches):\n\n"
@@ -662,25 +351,27 @@ main(int argc, char **argv)
 		const ha_client_t *u = pg->user ? &users[i] : NULL;
 		if (only && strcmp(only, pg->key))
 			continue;
-		load_t first[MAXRUNS], again[MAXRUNS];
+		hw_load_t first[MAXRUNS], again[MAXRUNS];
 		for (int k = 0; k < n; k++) {
-			cold(u);
-			throttle(1);
-			first[k] = measure(pg);
+			hw_cold(u);
+			hw_throttle(1);
+			first[k] = hw_measure(pg->path);
 			hb_go(port, "/healthz"); /* leave the page (no throttle needed: tiny) */
-			again[k] = measure(pg);
+			again[k] = hw_measure(pg->path);
 		}
 		/* the baseline without compression, once: bytes do not vary between loads */
-		cold(u);
-		cdp_void("Network.setExtraHTTPHeaders",
-		         json_pack("{s:{s:s}}", "headers", "Accept-Encoding", "identity"));
-		throttle(1);
-		load_t id = measure(pg);
-		cdp_void("Network.setExtraHTTPHeaders", json_pack("{s:{}}", "headers"));
-		load_t f = median(first, n), r = median(again, n);
+		hw_cold(u);
+		hw_cdp_void("Network.setExtraHTTPHeaders",
+		            json_pack("{s:{s:s}}", "headers", "Accept-Encoding", "identity"));
+		hw_throttle(1);
+		hw_load_t id = hw_measure(pg->path);
+		hw_cdp_void("Network.setExtraHTTPHeaders", json_pack("{s:{}}", "headers"));
+		hw_load_t f = median(first, n), r = median(again, n);
 		if (id.encoded > 0)
-			fprintf(stderr, "bench_weight: %s: %.0f responses still gzipped under "
-			        "Accept-Encoding: identity\n", pg->path, id.encoded);
+			fprintf(stderr,
+			        "bench_weight: %s: %.0f responses still gzipped under "
+			        "Accept-Encoding: identity\n",
+			        pg->path, id.encoded);
 		if (f.encoded < 1)
 			fprintf(stderr, "bench_weight: %s: no response came gzipped\n", pg->path);
 		put_load(pg->key, "first", &f);
@@ -701,12 +392,14 @@ main(int argc, char **argv)
 		           kb(id.bytes, ki, sizeof ki), f.bytes > 0 ? id.bytes / f.bytes : 0,
 		           kb(r.bytes, kr, sizeof kr), r.wire, f.fcp_ms, f.load_ms, met(ok1),
 		           met(ok2), met(ok3));
-		fprintf(stderr, "bench_weight: %s: first %.0f B (%.0f req, RT %.0f), repeat %.0f B, "
-		        "identity %.0f B, FCP %.0f ms, load %.0f ms\n", pg->path, f.bytes,
-		        f.requests, f.rt_bytes, r.bytes, id.bytes, f.fcp_ms, f.load_ms);
+		fprintf(stderr,
+		        "bench_weight: %s: first %.0f B (%.0f req, RT %.0f), repeat %.0f B, "
+		        "identity %.0f B, FCP %.0f ms, load %.0f ms\n",
+		        pg->path, f.bytes, f.requests, f.rt_bytes, r.bytes, id.bytes, f.fcp_ms,
+		        f.load_ms);
 		if (has_sw && u && with_sw(pg, u, f.header_mean, n, again) == 0) {
 			char a[32];
-			load_t sr = median(again, n);
+			hw_load_t sr = median(again, n);
 			put_load(pg->key, "sw_repeat", &sr);
 			buf_printf(&swmd, "| %s | %s (%.0f) | %s (%.0f) | %s |\n", pg->label,
 			           kb(sr.bytes, a, sizeof a), sr.wire, kr, r.wire,
