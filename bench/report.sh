@@ -148,8 +148,10 @@ else
 fi
 
 # ---- page weight on 3G (bench_weight): the results form's budgets here, every page below
-wf=$(opt weight.report.first.bytes)
-if [ -n "$wf" ]; then
+# (weight.missed comes last: a run that stopped half-way counts as not measured)
+wm=$(opt weight.missed)
+if [ -n "$wm" ]; then
+  wf=$(need weight.report.first.bytes)
   wi=$(need weight.report.identity.bytes)
   wr=$(need weight.report.repeat.bytes)
   wp=$(need weight.report.first.fcp_ms)
@@ -160,7 +162,6 @@ if [ -n "$wf" ]; then
     "$(kb "$wr")" "" "" "≤ 10 KB" "$(yes_no "$wr <= 10000")"
   row "… first contentful paint on the first load (load event at $(need weight.report.first.load_ms) ms)" \
     "$wp ms" "" "" "≤ 2000 ms" "$(yes_no "$wp > 0 && $wp <= 2000")"
-  wm=$(need weight.missed)
   row "… the three budgets over the $(need weight.pages) main pages (table below; heaviest first load: $(need weight.heaviest))" \
     "$wm missed" "" "" "0 missed" "$(yes_no "$wm == 0")"
 else

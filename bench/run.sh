@@ -340,8 +340,10 @@ fi
 # table goes below the summary)
 say "page weight on 3G: $WEIGHT_N loads of each main page in headless Chromium"
 : >"$run/weight.md"
+# a browser that could not run leaves its rows "not measured" (report.sh), as the burst does
 "$build/bench_weight" --bin "$build/suotdoi" --assets "$root" --work "$run/weight" \
-  --port $((BENCH_PORT + 20)) --n "$WEIGHT_N" --tsv "$tsv" --out "$run/weight.md" >/dev/null
+  --port $((BENCH_PORT + 20)) --n "$WEIGHT_N" --tsv "$tsv" --out "$run/weight.md" >/dev/null ||
+  say "bench_weight failed (see above and $run/weight/weight.log)"
 
 put bench.total_s "$(($(date +%s) - started))"
 bash bench/report.sh "$tsv" "$out" "$run/weight.md"

@@ -14,6 +14,11 @@
 /* The emulated 3G link of issue 17: 400 ms latency, 400 kbit/s both ways. */
 #define HW_LATENCY_MS 400
 #define HW_BYTES_PER_S 50000
+/* Its budgets: bytes on a first visit and on a repeat (1 KB read as 1,000 bytes, the
+ * stricter reading), and the first contentful paint on that link. */
+#define HW_BUDGET_FIRST 40000
+#define HW_BUDGET_REPEAT 10000
+#define HW_BUDGET_PAINT_MS 2000
 
 /* One load of a page as the browser saw it. */
 typedef struct hw_load {
