@@ -64,7 +64,7 @@ for k in html json; do
 done
 gz=$(need http.html_gz.rps)
 id=$(need http.html.rps)
-row "… the same HTML gzipped, as browsers ask (Accept-Encoding: gzip; mean $(need http.html_gz.bytes) bytes on the wire, deflated at level 3 on every request); p99 $(need http.html_gz.p99_ms) ms" \
+row "… the same HTML gzipped, as browsers ask (Accept-Encoding: gzip; mean $(need http.html_gz.bytes) bytes on the wire; cached fragments copied compressed, the rest deflated at level 3); p99 $(need http.html_gz.p99_ms) ms" \
   "$(calc "%.0f" "$gz")" "identity $(calc "%.0f" "$id")" "$(calc "%.2f" "$gz / $id")×" "" ""
 s1=$(need submit.http_1.per_s)
 sk=$(need submit.http_K.per_s)

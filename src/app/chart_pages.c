@@ -495,7 +495,7 @@ charts_generation(app_t *app, const live_campaign_t *lc, const unit_tree_t *t, i
 
 int
 dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, buf_t *out,
-                      const char **message)
+                      const char **message, const char **tag)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
@@ -510,8 +510,13 @@ dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int draft
 	const char *qi = http_req_param(req, "chi_tieu"), *qw = http_req_param(req, "with");
 	const char *key = arena_printf(a, "charts|%s|%d|%s|%s|%d", t->units[i].code, drafts,
 	                               qi ? qi : "", qw ? qw : "", (int)app_today());
-	if (pagecache_get((pagecache_t *)lc->extra, key, gen, out))
+	*tag = arena_printf(a, "%s#%llu", key, (unsigned long long)gen);
+	size_t start = out->len;
+	if (pagecache_get((pagecache_t *)lc->extra, key, gen, out)) {
+		pagecache_zpart((pagecache_t *)lc->extra, req, key, gen, out->data + start,
+		                out->len - start, NULL, 0, NULL);
 		return 0;
+	}
 	indicator_t ind;
 	int st = indicator_build(req, lc, i, drafts, &ind, message);
 	if (st)
@@ -548,12 +553,13 @@ dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int draft
 	json_t *choices = with_choices(req, lc, i, drafts, ind.with);
 	json_object_set_new(o, "has_choices", json_boolean(json_array_size(choices) > 0));
 	json_object_set_new(o, "choices", choices);
-	size_t start = out->len;
 	int rc = tmpl_render(app->tmpl, "campaign_unit_charts", o, out);
 	json_decref(o);
 	if (rc < 0)
 		return 500;
 	pagecache_put((pagecache_t *)lc->extra, key, gen, out->data + start, out->len - start);
+	pagecache_zpart((pagecache_t *)lc->extra, req, key, gen, out->data + start,
+	                out->len - start, NULL, 0, NULL);
 	return 0;
 }
 

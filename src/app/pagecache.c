@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "http/compress.h"
+#include "http/http.h"
 
 enum { SETS = 512, WAYS = 8, SLOTS = SETS * WAYS };
 
@@ -135,4 +137,53 @@ pagecache_put(pagecache_t *pc, const char *key, uint64_t gen, const char *data, 
 	*s = (slot_t){k, gen, ++pc->clock, d, len};
 	pc->bytes += need;
 	pthread_mutex_unlock(&pc->mu);
+}
+
+void
+pagecache_zpart(pagecache_t *pc, struct http_req *req, const char *key, uint64_t gen,
+                const char *data, size_t len, const char *dict, size_t dictlen,
+                const char *dict_tag)
+{
+	if (!pc || len < PAGECACHE_Z_MIN ||
+	    !http_accepts_gzip(http_req_header(req, "Accept-Encoding")))
+		return;
+	if (!dict || !dictlen || !dict_tag) {
+		dict = NULL;
+		dictlen = 0;
+	}
+	if (dictlen > HTTP_ZPART_DICT_MAX) {
+		dict += dictlen - HTTP_ZPART_DICT_MAX;
+		dictlen = HTTP_ZPART_DICT_MAX;
+	}
+	arena_t *a = http_req_arena(req);
+	const char *zkey = dict ? arena_printf(a, "%s|z|%s", key, dict_tag)
+	                        : arena_printf(a, "%s|z", key);
+	/* stored as the CRC-32 (4 bytes, host order) then the deflate bytes */
+	buf_t z = BUF_INIT;
+	uint32_t crc;
+	if (!pagecache_get(pc, zkey, gen, &z)) {
+		buf_append(&z, "\0\0\0\0", 4);
+		if (http_zpart_make(data, len, dict, dictlen, PAGECACHE_Z_LEVEL, &z, &crc) != 0) {
+			buf_free(&z);
+			return;
+		}
+		memcpy(z.data, &crc, 4);
+		pagecache_put(pc, zkey, gen, z.data, z.len);
+	}
+	if (z.len <= 4) {
+		buf_free(&z);
+		return;
+	}
+	memcpy(&crc, z.data, 4);
+	/* all live until the reply is sent: copies in the request's arena */
+	char *d = arena_alloc(a, len + dictlen), *zb = arena_alloc(a, z.len - 4);
+	memcpy(d, data, len);
+	if (dictlen)
+		memcpy(d + len, dict, dictlen);
+	memcpy(zb, z.data + 4, z.len - 4);
+	http_zpart_t part = {.data = d, .len = len, .z = (const unsigned char *)zb,
+	                     .zlen = z.len - 4, .crc = crc, .dict = dictlen ? d + len : NULL,
+	                     .dictlen = dictlen};
+	http_req_zpart(req, &part);
+	buf_free(&z);
 }

@@ -22,4 +22,20 @@ int pagecache_get(pagecache_t *pc, const char *key, uint64_t gen, buf_t *out);
  * are dropped, oldest slots first, to stay within the byte bound. */
 void pagecache_put(pagecache_t *pc, const char *key, uint64_t gen, const char *data, size_t len);
 
+/* For a fragment data[0..len) that req's reply will carry verbatim: registers its gzip-ready
+ * form with the request (http_req_zpart) so that a gzipped reply copies it instead of
+ * deflating it again. The form is kept in pc under key + "|z" for gen (made on a miss at
+ * PAGECACHE_Z_LEVEL, so a cached fragment is compressed once per generation, and better
+ * than a reply's own level). dict (NULL: none) is what the reply holds right before data
+ * when that is known and shared (the fragment before it, say): compressed against it, the
+ * part can refer back to it (a dashboard's body repeats its charts' unit names); dict_tag
+ * names dict's content (its own cache key and generation) and keys the form with it.
+ * Nothing when req does not accept gzip or the fragment is small. */
+#define PAGECACHE_Z_LEVEL 9
+#define PAGECACHE_Z_MIN 2048
+struct http_req;
+void pagecache_zpart(pagecache_t *pc, struct http_req *req, const char *key, uint64_t gen,
+                     const char *data, size_t len, const char *dict, size_t dictlen,
+                     const char *dict_tag);
+
 #endif

@@ -671,8 +671,16 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 				fs->errors[idx] =
 				        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
 				fs->nerrors++;
-			} else if (*v)
-				fs->v.text[it->tcol] = v; /* the request arena's copy */
+			} else if (*v) {
+				/* a browser sends a textarea's lines as CRLF (HTML's form
+				 * encoding); kept as typed, LF, as the JSON API's */
+				char *t = arena_strdup(a, v), *w = t;
+				for (const char *p = v; *p; p++)
+					if (*p != '\r')
+						*w++ = *p;
+				*w = '\0';
+				fs->v.text[it->tcol] = t;
+			}
 			continue;
 		}
 		if (it->col < 0 || level)

@@ -59,9 +59,11 @@ void attach_prefill(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_r
 int dashboard_child_shown(const live_campaign_t *lc, const unit_tree_t *t, int32_t j,
                           int64_t reports);
 /* The dashboard's charts (chart_pages.c) as an HTML fragment for unit i into out: 0, or
- * the HTTP status of a refused parameter (chi_tieu, with) with *message. */
+ * the HTTP status of a refused parameter (chi_tieu, with) with *message. *tag names the
+ * fragment's content (its cache key and generation, in the request arena), for the parts
+ * compressed against it (pagecache_zpart). */
 int dashboard_charts_html(http_req_t *req, live_campaign_t *lc, int32_t i, int drafts, buf_t *out,
-                          const char **message /* OUT */);
+                          const char **message /* OUT */, const char **tag /* OUT */);
 
 /* The comparison service's environment for the request (service/compare.h): its store,
  * live roll-ups, arena and actor; the trees of other campaigns kept by the request until it

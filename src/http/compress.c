@@ -117,9 +117,14 @@ http_compressible_type(const char *ct)
 
 /* ---------------------------------------------------------------- deflate */
 
-struct zstate {
+/* Per thread: a gzip-wrapped stream for whole replies and a raw one for the runs between
+ * compressed-ahead parts, each made on first use at the level asked. */
+struct zstream {
 	z_stream zs;
-	int level;
+	int level; /* 0: not made */
+};
+struct zstate {
+	struct zstream s[2]; /* [0] gzip, [1] raw */
 };
 
 static pthread_key_t zkey;
@@ -129,7 +134,9 @@ static void
 zstate_free(void *p)
 {
 	struct zstate *s = p;
-	deflateEnd(&s->zs);
+	for (int i = 0; i < 2; i++)
+		if (s->s[i].level)
+			deflateEnd(&s->s[i].zs);
 	free(s);
 }
 
@@ -140,26 +147,28 @@ zkey_init(void)
 		mem_fatal("pthread_key_create");
 }
 
+/* This thread's stream (raw or gzip) at level, reset for a new reply; NULL on failure. */
 static z_stream *
-thread_stream(int level)
+thread_stream(int level, int raw)
 {
 	pthread_once(&zonce, zkey_init);
-	struct zstate *s = pthread_getspecific(zkey);
-	if (s != NULL && s->level != level) {
-		zstate_free(s);
-		s = NULL;
-		pthread_setspecific(zkey, NULL);
+	struct zstate *st = pthread_getspecific(zkey);
+	if (st == NULL) {
+		st = xcalloc(1, sizeof *st);
+		pthread_setspecific(zkey, st);
 	}
-	if (s == NULL) {
-		s = xcalloc(1, sizeof *s);
-		/* windowBits 15 + 16: a gzip header and trailer rather than zlib's */
-		if (deflateInit2(&s->zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-		    Z_OK) {
-			free(s);
+	struct zstream *s = &st->s[raw ? 1 : 0];
+	if (s->level && s->level != level) {
+		deflateEnd(&s->zs);
+		s->level = 0;
+	}
+	if (!s->level) {
+		memset(&s->zs, 0, sizeof s->zs);
+		/* windowBits 15 + 16: a gzip header and trailer rather than zlib's; -15: none */
+		if (deflateInit2(&s->zs, level, Z_DEFLATED, raw ? -15 : 15 + 16, 8,
+		                 Z_DEFAULT_STRATEGY) != Z_OK)
 			return NULL;
-		}
 		s->level = level;
-		pthread_setspecific(zkey, s);
 		return &s->zs;
 	}
 	if (deflateReset(&s->zs) != Z_OK)
@@ -167,28 +176,163 @@ thread_stream(int level)
 	return &s->zs;
 }
 
-int
-http_gzip(const void *in, size_t len, int level, buf_t *out)
+/* Deflates in[0..len) through zs with flush (Z_FINISH or Z_SYNC_FLUSH), appending to out.
+ * 0, or -1 (out unchanged). */
+static int
+deflate_into(z_stream *zs, const void *in, size_t len, int flush, buf_t *out)
 {
-	if (level < 1 || level > 9 || len > UINT32_MAX)
-		return -1;
-	z_stream *zs = thread_stream(level);
-	if (zs == NULL)
-		return -1;
 	size_t start = out->len;
-	size_t bound = deflateBound(zs, (uLong)len);
+	/* the bound plus a sync flush's empty stored block */
+	size_t bound = deflateBound(zs, (uLong)len) + 8;
 	buf_reserve(out, bound);
 	zs->next_in = (Bytef *)(uintptr_t)in;
 	zs->avail_in = (uInt)len;
 	zs->next_out = (Bytef *)out->data + start;
 	zs->avail_out = (uInt)bound;
-	int rc = deflate(zs, Z_FINISH);
-	if (rc != Z_STREAM_END) {
+	int rc = deflate(zs, flush);
+	if ((flush == Z_FINISH && rc != Z_STREAM_END) || (flush != Z_FINISH && rc != Z_OK) ||
+	    zs->avail_in != 0 || zs->avail_out == 0) {
 		out->len = start;
 		return -1;
 	}
 	out->len = start + (bound - zs->avail_out);
 	return 0;
+}
+
+int
+http_gzip(const void *in, size_t len, int level, buf_t *out)
+{
+	if (level < 1 || level > 9 || len > UINT32_MAX)
+		return -1;
+	z_stream *zs = thread_stream(level, 0);
+	if (zs == NULL)
+		return -1;
+	return deflate_into(zs, in, len, Z_FINISH, out);
+}
+
+int
+http_zpart_make(const void *in, size_t len, const void *dict, size_t dictlen, int level,
+                buf_t *out, uint32_t *crc)
+{
+	if (level < 1 || level > 9 || len > UINT32_MAX)
+		return -1;
+	z_stream *zs = thread_stream(level, 1);
+	if (zs == NULL)
+		return -1;
+	if (dict && dictlen) {
+		if (dictlen > HTTP_ZPART_DICT_MAX) {
+			dict = (const char *)dict + (dictlen - HTTP_ZPART_DICT_MAX);
+			dictlen = HTTP_ZPART_DICT_MAX;
+		}
+		if (deflateSetDictionary(zs, dict, (uInt)dictlen) != Z_OK)
+			return -1;
+	}
+	if (deflate_into(zs, in, len, Z_SYNC_FLUSH, out) != 0)
+		return -1;
+	*crc = (uint32_t)crc32(0L, (const Bytef *)in, (uInt)len);
+	return 0;
+}
+
+static void
+put_le32(buf_t *out, uint32_t v)
+{
+	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+	                      (unsigned char)(v >> 24)};
+	buf_append(out, (const char *)b, 4);
+}
+
+/* Runs shorter than this are stored, not deflated: without the context of what precedes
+ * them a few hundred bytes hardly shrink, and each new stream costs a deflateReset (a
+ * 64 KiB memset of its hash table). */
+#define RUN_STORED_MAX 256
+
+/* One run of a reply between parts: its own raw stream, ended by a sync flush (or, the last
+ * run, as the final block); the CRC-32 so far combined with it. */
+static int
+gzip_run(const unsigned char *in, size_t len, int level, int last, buf_t *out, uLong *crc)
+{
+	if (len == 0 && !last)
+		return 0;
+	if (len < RUN_STORED_MAX) {
+		/* a stored block (RFC 1951 3.2.4): BFINAL, BTYPE 00, padding to the byte (the
+		 * stream is byte-aligned after the sync flush before), LEN, NLEN, the bytes */
+		unsigned char h[5] = {last ? 1 : 0, (unsigned char)len, (unsigned char)(len >> 8),
+		                      (unsigned char)~len, (unsigned char)(~len >> 8)};
+		buf_append(out, (const char *)h, sizeof h);
+		buf_append(out, (const char *)in, len);
+		*crc = crc32(*crc, in, (uInt)len);
+		return 0;
+	}
+	z_stream *zs = thread_stream(level, 1);
+	if (zs == NULL || deflate_into(zs, in, len, last ? Z_FINISH : Z_SYNC_FLUSH, out) != 0)
+		return -1;
+	*crc = crc32(*crc, in, (uInt)len);
+	return 0;
+}
+
+/* The first occurrence of needle (len bytes) in hay, or NULL. glibc's memmem walks a long
+ * needle a byte at a time (two-way): on a dashboard it cost more than the deflate it saves.
+ * Its short-needle search is quick, so: find the needle's first bytes, then compare it all. */
+static const unsigned char *
+find_part(const unsigned char *hay, size_t n, const char *needle, size_t len)
+{
+	enum { PREFIX = 64 };
+	if (len <= PREFIX)
+		return memmem(hay, n, needle, len);
+	const unsigned char *p = hay, *end = hay + n;
+	while ((size_t)(end - p) >= len) {
+		const unsigned char *at = memmem(p, (size_t)(end - p) - (len - PREFIX), needle, PREFIX);
+		if (at == NULL)
+			return NULL;
+		if (memcmp(at + PREFIX, needle + PREFIX, len - PREFIX) == 0)
+			return at;
+		p = at + 1;
+	}
+	return NULL;
+}
+
+int
+http_gzip_parts(const void *in, size_t len, int level, const http_zpart_t *parts,
+                size_t nparts, buf_t *out)
+{
+	if (level < 1 || level > 9 || len > UINT32_MAX)
+		return -1;
+	if (nparts == 0)
+		return http_gzip(in, len, level, out);
+	const unsigned char *p = in, *end = p + len;
+	size_t start = out->len;
+	/* RFC 1952: magic, deflate, no flags, no time, no extra flags, Unix */
+	static const unsigned char head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+	buf_append(out, (const char *)head, sizeof head);
+	uLong crc = crc32(0L, Z_NULL, 0);
+	for (size_t k = 0; k < nparts; k++) {
+		const http_zpart_t *z = &parts[k];
+		if (z->len == 0 || z->zlen == 0 || z->len > (size_t)(end - p))
+			continue;
+		const unsigned char *at = find_part(p, (size_t)(end - p), z->data, z->len);
+		if (at == NULL)
+			continue;
+		/* its back-references reach into what precedes it: that must be its dictionary */
+		size_t dl = z->dictlen < HTTP_ZPART_DICT_MAX ? z->dictlen : HTTP_ZPART_DICT_MAX;
+		if (z->dict && dl &&
+		    ((size_t)(at - (const unsigned char *)in) < dl ||
+		     memcmp(at - dl, z->dict + (z->dictlen - dl), dl) != 0))
+			continue;
+		if (gzip_run(p, (size_t)(at - p), level, 0, out, &crc) != 0)
+			goto fail;
+		buf_append(out, (const char *)z->z, z->zlen);
+		crc = crc32_combine(crc, z->crc, (z_off_t)z->len);
+		p = at + z->len;
+	}
+	/* the rest, possibly nothing: then just the final empty block */
+	if (gzip_run(p, (size_t)(end - p), level, 1, out, &crc) != 0)
+		goto fail;
+	put_le32(out, (uint32_t)crc);
+	put_le32(out, (uint32_t)len);
+	return 0;
+fail:
+	out->len = start;
+	return -1;
 }
 
 /* ---------------------------------------------------------------- static asset cache */

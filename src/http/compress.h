@@ -5,6 +5,7 @@
 #define SUOTDOI_HTTP_COMPRESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 
@@ -33,6 +34,38 @@ int http_compressible_type(const char *content_type);
 /* gzip (RFC 1952) of in[0..len) appended to out at level (1-9). Uses one z_stream per thread,
  * reset between calls (deflateReset) rather than set up per reply. 0, or -1 (out unchanged). */
 int http_gzip(const void *in, size_t len, int level, buf_t *out);
+
+/* A part of a reply compressed ahead of time: a cached fragment that many replies carry
+ * verbatim (a dashboard's body, its charts). z holds the raw deflate (RFC 1951) of
+ * data[0..len), ending byte-aligned on a sync flush with no final block, so it can stand
+ * between other deflate streams; crc is data's CRC-32. http_gzip_parts copies z where data
+ * occurs in a reply instead of compressing those bytes again. When z was made with a preset
+ * dictionary (dict, dictlen; at most HTTP_ZPART_DICT_MAX bytes), it may refer back into
+ * those bytes, and is copied only where the reply has exactly dict right before data. */
+#define HTTP_ZPART_DICT_MAX 32768
+typedef struct http_zpart {
+	const char *data;
+	size_t len;
+	const unsigned char *z;
+	size_t zlen;
+	uint32_t crc;
+	const char *dict; /* NULL: none */
+	size_t dictlen;
+} http_zpart_t;
+
+/* The raw deflate of in[0..len) at level (1-9), as http_zpart_t's z, appended to out; its
+ * CRC-32 in *crc. dict (dictlen bytes, NULL: none; only its last HTTP_ZPART_DICT_MAX count)
+ * is what the reply holds right before in. 0, or -1 (out unchanged). */
+int http_zpart_make(const void *in, size_t len, const void *dict, size_t dictlen, int level,
+                    buf_t *out, uint32_t *crc);
+
+/* gzip of in[0..len) appended to out, like http_gzip, but the parts (in the order they
+ * occur in `in`) are copied as compressed: only the bytes between them are deflated, each
+ * run as its own stream at level. A part not found where it should be (or not preceded by
+ * its dictionary) is compressed with the rest; the output always inflates to exactly in.
+ * 0, or -1 (out unchanged). */
+int http_gzip_parts(const void *in, size_t len, int level, const http_zpart_t *parts,
+                    size_t nparts, buf_t *out);
 
 /* The versioned URL of a static file for templates: "/static/<rel>?v=<hash>", the hash being
  * 16 hex digits of the file's BLAKE2b (the same the server compares to grant a year of

@@ -129,6 +129,12 @@ void *http_req_user(http_req_t *req);
 /* Adds a response header (before reply). name/value are copied. */
 void http_resp_header(http_req_t *req, const char *name, const char *value);
 /* Copies body. content_type e.g. "text/html; charset=utf-8". Returns 0. */
+/* Tell the reply that its body will carry part->data verbatim, already compressed in part
+ * (compress.h): a gzipped reply copies those bytes rather than deflating them again. The
+ * struct is copied; the bytes it points to must live as long as the request (its arena).
+ * Call before replying, once per part in the order the parts occur in the body. */
+struct http_zpart;
+void http_req_zpart(http_req_t *req, const struct http_zpart *part);
 int http_reply(http_req_t *req, int status, const char *content_type, const char *body, size_t len);
 /* Takes the buffer's memory (body is reset). Returns 0. */
 int http_reply_buf(http_req_t *req, int status, const char *content_type, buf_t *body);

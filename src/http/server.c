@@ -148,6 +148,8 @@ struct http_req {
 	int queued;
 	int status;
 	size_t resp_bytes;
+	http_zpart_t *zparts; /* compressed-ahead parts of the body (arena), http_req_zpart */
+	size_t nzparts, zcap;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -309,12 +311,27 @@ maybe_gzip(http_req_t *req, int status, const char *ctype, const char *body, siz
 	if (body == NULL || len < HTTP_GZIP_MIN ||
 	    !http_accepts_gzip(http_req_header(req, "Accept-Encoding")))
 		return 0;
-	if (http_gzip(body, len, HTTP_GZIP_LEVEL, gz) != 0 || gz->len >= len) {
+	if (http_gzip_parts(body, len, HTTP_GZIP_LEVEL, req->zparts, req->nzparts, gz) != 0 ||
+	    gz->len >= len) {
 		buf_free(gz);
 		return 0;
 	}
 	http_resp_header(req, "Content-Encoding", "gzip");
 	return 1;
+}
+
+void
+http_req_zpart(http_req_t *req, const http_zpart_t *part)
+{
+	if (req->nzparts == req->zcap) {
+		size_t cap = req->zcap ? req->zcap * 2 : 4;
+		http_zpart_t *n = arena_alloc(&req->arena, cap * sizeof *n);
+		if (req->nzparts)
+			memcpy(n, req->zparts, req->nzparts * sizeof *n);
+		req->zparts = n;
+		req->zcap = cap;
+	}
+	req->zparts[req->nzparts++] = *part;
 }
 
 /* Sends gz (compressed by maybe_gzip) as the reply. */

@@ -42,3 +42,25 @@ void hb_screen(int width, int height);
 void hb_screenshot(const char *dir, const char *name, long width, long height, buf_t *problems);
 
 #endif
+
+/* hb_start with JavaScript turned off as a person turns it off in Chrome's settings (the
+ * content setting): page scripts do not run; hb_script, hb_find, hb_click and hb_type still
+ * work (they go through DevTools, not the page). The phone's screen without touch emulation:
+ * with it, chromedriver's click never returns when scripts are off. */
+int hb_start_nojs(int width, int height);
+/* The page's tables as shown: every visible cell whose text holds a digit has its label (its
+ * td::before from data-label, a visible column heading above it, a row heading beside it, or
+ * words before the number in the cell: "hạn 10/10/2022"); no table is wider than the screen
+ * unless inside a wrapper that scrolls sideways; the page does not scroll sideways. Each
+ * problem is added to problems as a line "path: …" (path only names the page). Prints a
+ * line for the page. Returns the number of visible tables; *height (NULL: not wanted) is the
+ * page's height in px. */
+int hb_table_labels_problems(const char *path, buf_t *problems, long *height);
+/* The page fits the screen's width: it does not scroll sideways, and no element's right
+ * edge is past the screen unless inside a wrapper that scrolls (or clips) sideways and
+ * itself fits; the innermost offenders are named "tag#id.class "text start" to N px" in
+ * problems. Inputs, selects and buttons less than 40 px high are listed in notes (NULL: not
+ * wanted), a nice-to-have that fails nothing. */
+void hb_overflow_problems(const char *path, buf_t *problems, buf_t *notes);
+/* The text of the first element matching css (malloc'd), or NULL when there is none. */
+char *hb_text(const char *css);

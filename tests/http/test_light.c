@@ -196,8 +196,28 @@ test_gzip_negotiated(void **state)
 	gunzip(&gz.body, &plain);
 	assert_int_equal(plain.len, id.body.len);
 	assert_memory_equal(plain.data, id.body.data, id.body.len);
-	print_message("dashboard %s: %zu bytes, %zu with gzip\n", p, id.body.len, gz.body.len);
+	/* the cached parts are copied compressed (http_gzip_parts; the body against the charts
+	 * before it): no bigger than the whole page deflated at once at the replies' level */
+	buf_t whole = BUF_INIT;
+	assert_int_equal(http_gzip(id.body.data, id.body.len, HTTP_GZIP_LEVEL, &whole), 0);
+	assert_true(gz.body.len <= whole.len + whole.len / 50);
+	print_message("dashboard %s: %zu bytes, %zu with gzip (%zu deflated whole)\n", p,
+	              id.body.len, gz.body.len, whole.len);
+	buf_free(&whole);
 	buf_free(&plain);
+	/* later replies copy the cached parts compressed ahead (http_gzip_parts): the same
+	 * bytes once inflated, and the same reply each time */
+	for (int k = 0; k < 2; k++) {
+		hc_resp_t again = get(&officer, p, "gzip", NULL, 0);
+		assert_int_equal(again.status, 200);
+		assert_true(header_is(&again, "Content-Encoding", "gzip"));
+		gunzip(&again.body, &plain);
+		assert_int_equal(plain.len, id.body.len);
+		assert_memory_equal(plain.data, id.body.data, id.body.len);
+		assert_int_equal(again.body.len, gz.body.len);
+		buf_free(&plain);
+		hc_resp_free(&again);
+	}
 
 	/* HEAD: no body, the GET's length and encoding */
 	hc_resp_t hd = get(&officer, p, "gzip", NULL, 1);
@@ -221,6 +241,8 @@ test_gzip_negotiated(void **state)
 	/* JSON from the API compresses too */
 	char api[200];
 	snprintf(api, sizeof api, "/api/v1/campaigns/%lld/units/306", (long long)campaign);
+	hc_resp_t jid = get(&officer, api, NULL, NULL, 0);
+	assert_int_equal(jid.status, 200);
 	hc_resp_t j = get(&officer, api, "gzip", NULL, 0);
 	assert_int_equal(j.status, 200);
 	char ct[100];
@@ -234,8 +256,11 @@ test_gzip_negotiated(void **state)
 		json_t *v = json_loadb(js.data, js.len, 0, &e);
 		assert_non_null(v);
 		json_decref(v);
+		assert_int_equal(js.len, jid.body.len);
+		assert_memory_equal(js.data, jid.body.data, js.len);
 		buf_free(&js);
 	}
+	hc_resp_free(&jid);
 	hc_resp_free(&j);
 	hc_resp_free(&gz);
 	hc_resp_free(&id);
