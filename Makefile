@@ -3,6 +3,7 @@
 #   make test   install, build with ASan+UBSan, run every test (pages' screenshots in
 #               build-asan/screens/360 and build-asan/screens/1280)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
+#   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
 .PHONY: all deps build build-asan run test screenshots format fuzz bench bench-weight clean demo-db
 
 DB ?= var/suotdoi.db
