@@ -3,10 +3,12 @@
 #   make test   install, build with ASan+UBSan, run every test (pages' screenshots in
 #               build-asan/screens/360 and build-asan/screens/1280)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
-.PHONY: all deps build build-asan run test screenshots format fuzz bench clean demo-db
+#   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
+.PHONY: all deps build build-asan run test screenshots format fuzz bench bench-weight clean demo-db
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
+WEIGHT_N ?= 5
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 
@@ -59,6 +61,11 @@ fuzz: deps
 
 bench: build
 	@bash bench/run.sh
+
+# only make bench's page weight on 3G (bench_weight): printed, docs/perf.md left as it is
+bench-weight: build
+	@mkdir -p var/bench
+	./build/bench_weight --bin build/suotdoi --assets . --work var/bench/weight --n $(WEIGHT_N)
 
 clean:
 	rm -rf build build-asan build-fuzz

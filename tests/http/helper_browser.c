@@ -31,6 +31,7 @@
 static pid_t driver = -1; /* chromedriver, leader of its own process group */
 static unsigned short driver_port;
 static char session[128];
+static int perf_log; /* hb_performance_log: ask for the DevTools event log */
 
 void
 hb_end(void)
@@ -171,9 +172,8 @@ start(int width, int height, int nojs)
 	        "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi", "mobileEmulation",
 	        "deviceMetrics", "width", width, "height", height, "pixelRatio", 1.0, "touch",
 	        width <= 480 && !nojs);
-	json_t *opts = json_object_get(
-	        json_object_get(json_object_get(caps, "capabilities"), "alwaysMatch"),
-	        "goog:chromeOptions");
+	json_t *always = json_object_get(json_object_get(caps, "capabilities"), "alwaysMatch");
+	json_t *opts = json_object_get(always, "goog:chromeOptions");
 	/* the content setting a person turns off in Chrome's settings; without touch emulation,
 	 * with which chromedriver's click never returns when scripts are off (Chromium 156) */
 	if (nojs)
@@ -181,6 +181,9 @@ start(int width, int height, int nojs)
 		                    json_pack("{s:i}",
 		                              "profile.managed_default_content_settings.javascript",
 		                              2));
+	if (perf_log)
+		json_object_set_new(always, "goog:loggingPrefs",
+		                    json_pack("{s:s}", "performance", "ALL"));
 	json_t *v = wd("POST", "/session", caps, err, sizeof err);
 	const char *id = json_string_value(json_object_get(v, "sessionId"));
 	if (!id) {
@@ -491,4 +494,27 @@ hb_network(int off, int latency)
 	                      "Network.emulateNetworkConditions", "params", "offline", off,
 	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput",
 	                      -1));
+}
+
+void
+hb_performance_log(int on)
+{
+	perf_log = on;
+}
+
+json_t *
+hb_log_events(void)
+{
+	json_t *entries = hb_cmd("POST", "/se/log", json_pack("{s:s}", "type", "performance"));
+	json_t *out = json_array(), *e;
+	size_t i;
+	json_array_foreach(entries, i, e) {
+		json_t *m = json_loads(json_string_value(json_object_get(e, "message")), 0, NULL);
+		json_t *ev = json_object_get(m, "message");
+		if (ev)
+			json_array_append(out, ev);
+		json_decref(m);
+	}
+	json_decref(entries);
+	return out;
 }

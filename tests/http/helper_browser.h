@@ -11,6 +11,12 @@
 /* Start chromedriver and a headless browser with a screen of width x height (a phone's
  * emulation, touch on, when width <= 480). 0, or -1 with the reason on stderr. */
 int hb_start(int width, int height);
+/* Before hb_start: on, the browser keeps a log of its DevTools events (chromedriver's
+ * "performance" log: the Network and Page domains), read with hb_log_events. */
+void hb_performance_log(int on);
+/* The DevTools events logged since the last call, oldest first: an array of {"method",
+ * "params"} (a new reference). Needs hb_performance_log(1) before hb_start. */
+json_t *hb_log_events(void);
 /* End the session, chromedriver and its browser (also run at exit). */
 void hb_end(void);
 /* A command of the session (tail after /session/<id>, e.g. "/url"); body is stolen. The
