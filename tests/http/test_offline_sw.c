@@ -89,6 +89,7 @@ test_sw_served(void **state)
 	snprintf(quoted, sizeof quoted, "\"%s\"", url);
 	assert_non_null(strstr(body, quoted));
 	assert_null(strstr(body, "/static/sw.js")); /* not itself */
+	assert_null(strstr(body, "/static/docform.js")); /* an officer's desk tool, not offline entry */
 	/* the worker's own code follows the head, and never keeps the API */
 	assert_non_null(strstr(body, "addEventListener(\"fetch\""));
 	assert_non_null(strstr(body, "\"/api/\""));
