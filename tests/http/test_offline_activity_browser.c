@@ -1,0 +1,466 @@
+/* Activities entered without a signal (static/activity_offline.js, static/photo.js) in a
+ * real headless Chromium at 360x740: the registration form is opened online, then the
+ * network is cut for real (DevTools offline AND the server stopped); the registration saved
+ * shows "Chưa gửi — sẽ tự gửi khi có mạng" and the store has no such activity; a photo is
+ * kept for it. With the server back but the API still unreachable (DevTools blocked URLs),
+ * the unit's list shows the waiting registration at the top with its title and date. On an
+ * earlier activity, cut again, an outcome is recorded and a photo chosen ("Ảnh chờ gửi").
+ * Meanwhile the server's outcome is changed by someone else. Reconnected: the registration
+ * is created exactly once with every field byte for byte, both photos arrive on the right
+ * activities (<= 400 KB), and the outcome's conflict shows the phone's and the server's
+ * values; the choice made per field is what the server keeps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <vips/vips.h>
+
+#include "app/app.h"
+#include "domain/accounts.h"
+#include "domain/demo.h"
+#include "helper_app.h"
+#include "helper_browser.h"
+#include "media/photo.h"
+#include "text/text.h"
+
+#define PASSWORD "Khong-co-song-2026"
+#define CLC "HA-11413-TTHTCD"
+
+static char tmpdir[] = "/tmp/suotdoi-offact-XXXXXX";
+static app_t app;
+static http_server_t *srv;
+static unsigned short port;
+static ha_client_t clc;
+static int32_t base_day;
+static int64_t past; /* an activity of the 2022 week: its outcome may say "held" */
+static char photo_file[300];
+
+#define TITLE "Đọc sách cùng con — “Tủ sách nhỏ” & <trẻ em>"
+#define DESCRIPTION "Buổi 1: đọc truyện.\nBuổi 2: kể lại; mỗi nhà mang 1 cuốn."
+#define PLACE "Nhà văn hóa thôn Đông, xã Tân Lập"
+#define AUDIENCE "Phụ huynh và trẻ 6–10 tuổi"
+#define SERVER_NOTE "Ghi trên máy chủ: 40 người, có đại diện hội khuyến học."
+#define PHONE_NOTE "Ghi trên điện thoại: 42 người dự, phát 30 cuốn sổ tay."
+
+static int
+setup(void **state)
+{
+	(void)state;
+	char db[256];
+	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "o.db", db, sizeof db) < 0 ||
+	    ha_serve(&app, db, &srv, &port) < 0 || photo_init("test_offline_activity") < 0)
+		return -1;
+	ha_throttles(&app, 1000, 1000);
+	unit_tree_t *t = app_tree(&app);
+	int64_t demo_id, current_id;
+	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &demo_id) < 0)
+		return -1;
+	unit_tree_unref(t);
+	if (ha_haian_campaign(&app, demo_id, &current_id, &base_day) < 0)
+		return -1;
+	ha_user(&app, "canbo.clc", CLC, ROLE_ENTRY, PASSWORD);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ha_login(port, &clc, "canbo.clc", PASSWORD) != 303)
+		return -1;
+	char body[900];
+	snprintf(body, sizeof body,
+	         "{\"campaign\":%lld,\"late_ok\":true,\"kind\":\"hoi_thao\",\"title\":\"Tọa đàm "
+	         "học tập số\",\"start_date\":\"06/10/2022\",\"start_time\":\"08:00\","
+	         "\"end_time\":\"10:00\",\"place\":\"Hội trường\",\"mode\":\"truc_tiep\"}",
+	         (long long)demo_id);
+	hc_resp_t r = ha_req(port, &clc, "POST", "/api/v1/units/" CLC "/activities", body, 1);
+	if (r.status != 201) {
+		fprintf(stderr, "past activity: %ld %s\n", r.status, buf_cstr(&r.body));
+		return -1;
+	}
+	json_t *j = json_loadb(r.body.data, r.body.len, 0, NULL);
+	past = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	hc_resp_free(&r);
+	/* a 3000x2000 camera photo, ~2 MB */
+	VipsImage *noise, *u8, *rgb;
+	void *jpeg;
+	size_t jpeg_len;
+	if (vips_gaussnoise(&noise, 3000, 2000, "sigma", 4.0, "mean", 128.0, NULL) != 0 ||
+	    vips_cast_uchar(noise, &u8, NULL) != 0)
+		return -1;
+	VipsImage *bands[3] = {u8, u8, u8};
+	if (vips_bandjoin(bands, &rgb, 3, NULL) != 0 ||
+	    vips_jpegsave_buffer(rgb, &jpeg, &jpeg_len, "Q", 95, NULL) != 0)
+		return -1;
+	g_object_unref(noise);
+	g_object_unref(u8);
+	g_object_unref(rgb);
+	snprintf(photo_file, sizeof photo_file, "%s/IMG_20261203_0900.jpg", tmpdir);
+	FILE *f = fopen(photo_file, "wb");
+	if (!f || fwrite(jpeg, 1, jpeg_len, f) != jpeg_len || fclose(f) != 0)
+		return -1;
+	g_free(jpeg);
+	return hb_start(360, 740);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	hb_end();
+	if (srv)
+		http_server_stop(srv);
+	app_close(&app);
+	curl_global_cleanup();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---------- helpers ---------- */
+
+static char *
+page_string(const char *js)
+{
+	json_t *v = hb_script(js, NULL);
+	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+	return s;
+}
+
+static int
+wait_for(const char *js, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		json_t *v = hb_script(js, NULL);
+		int ok = json_is_true(v);
+		json_decref(v);
+		if (ok)
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+static void
+must(const char *js, int seconds, const char *what, const char *show)
+{
+	if (!wait_for(js, seconds)) {
+		char *s = page_string(show);
+		fail_msg("%s: %s", what, s);
+	}
+}
+
+static void
+cdp(const char *cmd, json_t *params)
+{
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:o}", "cmd", cmd, "params", params));
+}
+
+/* DevTools: the phone offline or not; the API blocked (requests fail as with no signal). */
+static void
+network(int off, int block_api)
+{
+	cdp("Network.enable", json_object());
+	/* the block first: going online wakes the page's sending at once */
+	cdp("Network.setBlockedURLs",
+	    json_pack("{s:o}", "urls",
+	              block_api ? json_pack("[s,s]", "*/api/v1/*", "*/photos/uploads*")
+	                        : json_array()));
+	cdp("Network.emulateNetworkConditions",
+	    json_pack("{s:b, s:i, s:i, s:i}", "offline", off, "latency", 0, "downloadThroughput",
+	              -1, "uploadThroughput", -1));
+}
+
+static void
+server_stop(void)
+{
+	http_server_stop(srv);
+	srv = NULL;
+}
+
+static void
+server_start(void)
+{
+	http_config_t cfg;
+	app_http_config(&app, &cfg);
+	char listen[40];
+	snprintf(listen, sizeof listen, "127.0.0.1:%u", port);
+	cfg.listen = listen;
+	cfg.threads = 2;
+	cfg.quiet = 1;
+	for (int i = 0; i < 50 && http_server_start(&cfg, &srv) < 0; i++)
+		usleep(100 * 1000);
+	assert_non_null(srv);
+}
+
+typedef struct found {
+	int n;
+	store_activity_t a;
+	char title[300], description[300], place[200], audience[200], status[16], outcome[300];
+} found_t;
+
+static int
+find_cb(const store_activity_t *a, void *p)
+{
+	found_t *f = p;
+	if (strcmp(a->title, TITLE) != 0)
+		return 0;
+	f->n++;
+	f->a = *a;
+	snprintf(f->title, sizeof f->title, "%s", a->title);
+	snprintf(f->description, sizeof f->description, "%s", a->description);
+	snprintf(f->place, sizeof f->place, "%s", a->place);
+	snprintf(f->audience, sizeof f->audience, "%s", a->audience);
+	return 0;
+}
+
+static found_t
+find_new(void)
+{
+	found_t f;
+	memset(&f, 0, sizeof f);
+	store_activity_query_t q = {.path = ""};
+	assert_true(store_activities_find(app.store, &q, find_cb, &f) >= 0);
+	return f;
+}
+
+static int
+get_cb(const store_activity_t *a, void *p)
+{
+	found_t *f = p;
+	f->n = 1;
+	f->a = *a;
+	snprintf(f->status, sizeof f->status, "%s", a->status);
+	snprintf(f->outcome, sizeof f->outcome, "%s", a->outcome);
+	return 0;
+}
+
+static found_t
+get_act(int64_t id)
+{
+	found_t f;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_activity_get(app.store, id, get_cb, &f), 1);
+	return f;
+}
+
+typedef struct photos {
+	int n;
+	int64_t bytes;
+} photos_t;
+
+static int
+photo_cb(const store_photo_t *p, void *ctx)
+{
+	photos_t *s = ctx;
+	s->n++;
+	s->bytes = (int64_t)p->full_len;
+	return 0;
+}
+
+static photos_t
+photos_of(int64_t id)
+{
+	photos_t s = {0, 0};
+	assert_true(store_activity_photos(app.store, id, photo_cb, &s) >= 0);
+	return s;
+}
+
+static void
+set_value(const char *css, const char *v)
+{
+	json_decref(hb_script("var e = document.querySelector(arguments[0]); e.value = arguments[1];"
+	                      " e.dispatchEvent(new Event('change'));",
+	                      json_pack("[s,s]", css, v)));
+}
+
+/* ---------- the test ---------- */
+
+static void
+test_offline_activity(void **state)
+{
+	(void)state;
+	buf_t day = BUF_INIT;
+	text_format_date(base_day + 2, &day);
+	char date[16];
+	snprintf(date, sizeof date, "%s", buf_cstr(&day));
+	buf_free(&day);
+	char past_page[200];
+	snprintf(past_page, sizeof past_page, "/units/%s/activities/%lld", CLC, (long long)past);
+
+	/* 1. the registration form, opened online; then no signal at all */
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, "/units/" CLC "/activities/new");
+	must("return !!window.sdStore && !!document.querySelector('.offline-status');", 5,
+	     "the offline script did not start", "return document.body.innerHTML.slice(0, 500);");
+	network(1, 0);
+	server_stop();
+	set_value("#a-kind", "thu_vien");
+	set_value("#a-title", TITLE);
+	set_value("#a-description", DESCRIPTION);
+	set_value("#a-start-date", date);
+	set_value("#a-start-time", "7h30");
+	set_value("#a-end-time", "09:00");
+	set_value("#a-place", PLACE);
+	set_value("#a-audience", AUDIENCE);
+	set_value("#a-expected", "1.200");
+	hb_click(".act-form button[type=submit]");
+	must("var b = document.querySelector('.act-form .offline-status');"
+	     " return !b.hidden && b.textContent.indexOf('Chưa gửi — sẽ tự gửi khi có mạng') >= 0;",
+	     20, "no pending state on the form",
+	     "return document.querySelector('.act-form').textContent;");
+	assert_int_equal(find_new().n, 0);
+	/* a photo for the registration that waits */
+	hb_type(".pp-file", photo_file);
+	set_value(".pp-caption", "Góc đọc sách của thôn");
+	hb_click(".pp-keep");
+	must("return document.querySelector('.pp-note').textContent.indexOf('Ảnh chờ gửi') === 0;",
+	     20, "the photo for the waiting registration was not kept",
+	     "return document.querySelector('.pending-photo-pick').textContent;");
+
+	/* 2. the server is back, the API still unreachable: the list shows it waiting */
+	server_start();
+	network(0, 1);
+	hb_go(port, "/units/" CLC "/activities");
+	must("var s = document.querySelector('#act-pending');"
+	     " return !!s && !s.hidden && s.querySelectorAll('li.pending-act').length === 1;",
+	     10, "no pending row on the list",
+	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, 800);");
+	char *row = page_string("return document.querySelector('#act-pending li').textContent;");
+	print_message("%s\n", row);
+	assert_non_null(strstr(row, TITLE));
+	assert_non_null(strstr(row, date));
+	assert_non_null(strstr(row, "Chưa gửi — sẽ tự gửi khi có mạng"));
+	free(row);
+	/* the pending row is above the calendar */
+	json_t *v = hb_script("var s = document.querySelector('#act-pending'),"
+	                      " c = document.querySelector('.cal-tabs');"
+	                      " return !!(s.compareDocumentPosition(c) & 4);",
+	                      NULL);
+	assert_true(json_is_true(v));
+	json_decref(v);
+	assert_int_equal(find_new().n, 0);
+
+	/* 3. an earlier activity: cut again, record its outcome and choose a photo */
+	hb_go(port, past_page);
+	must("return !!document.querySelector('.act-outcome .offline-status');", 5,
+	     "no outcome form", "return document.body.textContent.slice(0, 500);");
+	network(1, 0);
+	server_stop();
+	hb_click(".act-outcome input[name=status][value=held]");
+	set_value("#o-actual", "42");
+	set_value("#o-outcome", PHONE_NOTE);
+	hb_click(".act-outcome button[type=submit]");
+	must("var b = document.querySelector('.act-outcome .offline-status');"
+	     " return !b.hidden && b.textContent.indexOf('Chưa gửi — sẽ tự gửi khi có mạng') >= 0;",
+	     20, "no pending state on the outcome",
+	     "return document.querySelector('.act-outcome').textContent;");
+	hb_type("#photo", photo_file);
+	must("return document.querySelector('#photo-size').textContent.indexOf('→') > 0;", 20,
+	     "not shrunk", "return document.querySelector('#photo-size').textContent;");
+	set_value("#caption", "Tọa đàm — ảnh chụp khi mất sóng");
+	hb_click("#photo-form button[type=submit]");
+	must("var l = document.querySelector('#photo-pending');"
+	     " return !!l && !l.hidden && l.textContent.indexOf('Ảnh chờ gửi') === 0 &&"
+	     " !!l.querySelector('img') && !!l.querySelector('button');",
+	     20, "no kept photo",
+	     "return (document.querySelector('#photo-pending') || {}).textContent + ' | ' +"
+	     " document.querySelector('#photo-msg').textContent;");
+	assert_string_equal(get_act(past).status, "planned");
+
+	/* 4. someone changes the outcome on the server meanwhile */
+	server_start();
+	found_t cur = get_act(past);
+	char body[600];
+	snprintf(body, sizeof body,
+	         "{\"status\":\"held\",\"actual\":40,\"outcome\":\"" SERVER_NOTE "\",\"version\":%lld}",
+	         (long long)cur.a.version);
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/units/%s/activities/%lld/outcome", CLC, (long long)past);
+	hc_resp_t r = ha_req(port, &clc, "POST", path, body, 1);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+
+	/* 5. the signal is back */
+	network(0, 0);
+	must("var b = document.querySelector('.act-outcome .offline-status');"
+	     " return !!b.querySelector('.conflict');",
+	     40, "no conflict shown",
+	     "return document.querySelector('.act-outcome').textContent;");
+	char *conf = page_string("return document.querySelector('.act-outcome .conflict').textContent;");
+	print_message("%s\n", conf);
+	assert_non_null(strstr(conf, "Trên máy: 42"));
+	assert_non_null(strstr(conf, "Trên máy chủ: 40"));
+	assert_non_null(strstr(conf, "Trên máy: " PHONE_NOTE));
+	assert_non_null(strstr(conf, "Trên máy chủ: " SERVER_NOTE));
+	assert_null(strstr(conf, "Tình trạng")); /* the same on both: nothing to choose */
+	free(conf);
+	/* nothing overwritten before the choice */
+	cur = get_act(past);
+	assert_int_equal(cur.a.actual, 40);
+	assert_string_equal(cur.outcome, SERVER_NOTE);
+	/* the phone's count, the server's note */
+	hb_click(".conflict [data-field=actual] input[value=phone]");
+	hb_click(".conflict [data-field=outcome] input[value=server]");
+	hb_click(".conflict-send");
+	/* "Đã gửi" on the form, unless the photo's own upload has finished meanwhile and
+	 * reloaded the page (then the server's copy says it) */
+	for (int i = 0; i < 200 && get_act(past).a.actual != 42; i++)
+		usleep(100 * 1000);
+	v = hb_script("var b = document.querySelector('.act-outcome .offline-status');"
+	              " return !b || b.hidden || b.textContent.indexOf('Đã gửi') === 0;",
+	              NULL);
+	assert_true(json_is_true(v));
+	json_decref(v);
+	cur = get_act(past);
+	assert_string_equal(cur.status, "held");
+	assert_int_equal(cur.a.actual, 42);
+	assert_string_equal(cur.outcome, SERVER_NOTE);
+
+	/* the registration: created once, byte for byte */
+	for (int i = 0; i < 400 && find_new().n == 0; i++)
+		usleep(100 * 1000);
+	found_t f = find_new();
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.title, TITLE);
+	assert_string_equal(f.description, DESCRIPTION);
+	assert_string_equal(f.place, PLACE);
+	assert_string_equal(f.audience, AUDIENCE);
+	assert_int_equal(f.a.expected, 1200);
+	assert_int_equal(f.a.start_at, (int64_t)(base_day + 2) * 86400 + 30 * 60);
+	assert_int_equal(f.a.end_at, (int64_t)(base_day + 2) * 86400 + 2 * 3600);
+	assert_int_equal(f.a.is_public, 1);
+	/* both photos on the right activities, shrunk */
+	photos_t p1 = {0, 0}, p2 = {0, 0};
+	for (int i = 0; i < 400 && (p1.n == 0 || p2.n == 0); i++) {
+		usleep(100 * 1000);
+		p1 = photos_of(f.a.id);
+		p2 = photos_of(past);
+	}
+	print_message("photos: new activity %d (%lld bytes), earlier one %d (%lld bytes)\n", p1.n,
+	              (long long)p1.bytes, p2.n, (long long)p2.bytes);
+	assert_int_equal(p1.n, 1);
+	assert_int_equal(p2.n, 1);
+	assert_true(p1.bytes > 0 && p1.bytes <= 400 * 1000);
+	assert_true(p2.bytes > 0 && p2.bytes <= 400 * 1000);
+	/* sent: nothing left waiting on the phone; still one activity */
+	hb_go(port, "/units/" CLC "/activities");
+	must("var s = document.querySelector('#act-pending'); return !!s && s.hidden;", 10,
+	     "something still waits", "return document.querySelector('#act-pending').textContent;");
+	assert_int_equal(find_new().n, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_offline_activity),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
