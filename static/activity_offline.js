@@ -125,6 +125,13 @@
 
 	/* ---- one attempt to send ---- */
 	function attempt(rec) {
+		return st.same().then(function (who) {
+			if (who === 'ok')
+				return post(rec);
+			return who === 'net' ? {net: true} : who === 'other' ? {other: true} : {auth: true};
+		});
+	}
+	function post(rec) {
 		var ctl = window.AbortController ? new AbortController() : null;
 		var timer = setTimeout(function () { if (ctl) ctl.abort(); }, 15000);
 		var body = Object.assign({}, rec.body);
@@ -152,9 +159,10 @@
 		if (res.net) {
 			rec.state = 'pending';
 			rec.msg = PENDING;
-		} else if (res.auth) {
+		} else if (res.auth || res.other) {
 			rec.state = 'auth';
-			rec.msg = EXPIRED;
+			rec.msg = res.auth ? EXPIRED : 'Máy đang đăng nhập bằng tài khoản khác: hãy ' +
+			          'đăng nhập lại bằng tài khoản của bạn, dữ liệu vẫn được giữ trên máy';
 		} else if (res.status === 200 || res.status === 201) {
 			rec.state = 'sent';
 			rec.msg = SENT;
@@ -312,6 +320,9 @@
 		function status(r) {
 			box.textContent = '';
 			box.hidden = false;
+			var d = form.closest('details');
+			if (d && r.state !== 'sent')
+				d.open = true; /* the edit form folded away: open where it waits */
 			box.className = 'msg offline-status ' + (r.state === 'sent' ? 'ok' :
 			        r.state === 'pending' ? 'pending' : 'err');
 			var p = document.createElement('p');
@@ -397,7 +408,8 @@
 				rec = {key: st.key('a-'), at: Date.now(), kind: kind, api: api,
 				       page: location.pathname};
 			rec.body = body;
-			rec.title = body.title || '';
+			var h1 = document.querySelector('h1');
+			rec.title = body.title || (h1 ? h1.textContent : '');
 			rec.date = body.start_date || '';
 			rec.fields = null;
 			send(rec);
@@ -427,7 +439,7 @@
 		var sent = {};
 		function draw() {
 			return st.all('queue').then(function (rows) {
-				rows = rows.filter(function (r) { return r.kind === 'create' && r.api === api; });
+				rows = rows.filter(function (r) { return r.api.indexOf(api) === 0; });
 				ul.textContent = '';
 				rows.concat(Object.keys(sent).map(function (k) { return sent[k]; }))
 				        .forEach(function (r) {
@@ -442,8 +454,11 @@
 					        var a = document.createElement('a');
 					        a.className = 'act-title';
 					        a.textContent = r.title || '(chưa có tên)';
-					        a.href = r.state === 'sent' ? activityUrl(r) :
-					                 api.replace(/^\/api\/v1/, '') + '/new#q=' + r.key;
+					        a.href = r.state === 'sent' && r.kind === 'create' ? activityUrl(r) :
+					                 r.kind === 'create' ? api.replace(/^\/api\/v1/, '') + '/new#q=' + r.key :
+					                 r.page;
+					        if (r.kind !== 'create')
+						        a.textContent += r.kind === 'outcome' ? ' — kết quả' : ' — sửa thông tin';
 					        var m = document.createElement('div');
 					        m.className = 'act-flags';
 					        var f = document.createElement('span');
@@ -460,7 +475,7 @@
 			});
 		}
 		views.push({
-			matches: function (r) { return r.kind === 'create' && r.api === api; },
+			matches: function (r) { return r.api.indexOf(api) === 0; },
 			update: function (r) {
 				if (r.state === 'sent')
 					sent[r.key] = r;

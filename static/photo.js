@@ -76,6 +76,20 @@
 		key: function (p) {
 			return p + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
 		},
+		/* Is the session still this page's user? 'ok', 'other' (someone else signed in
+		 * meanwhile: send nothing of this user's under their name), 'auth' (signed out)
+		 * or 'net'. */
+		same: function () {
+			return fetch('/api/v1/me', {credentials: 'same-origin'}).then(function (r) {
+				if (r.status >= 500)
+					return 'net';
+				if (r.status !== 200 || r.redirected)
+					return 'auth';
+				return r.json().then(function (j) {
+					return String(j.id) === user() ? 'ok' : 'other';
+				});
+			}, function () { return 'net'; });
+		},
 		csrf: function () {
 			var el = document.querySelector('input[name=csrf]');
 			return el ? el.value : '';
@@ -432,6 +446,11 @@
 			return Promise.resolve();
 		syncing = true;
 		return store.all('photos').then(function (rows) {
+			rows = rows.filter(function (r) { return !r.after && !sending[r.key]; });
+			return (rows.length && window.fetch ? store.same() : Promise.resolve('')).then(function (who) {
+				return who === 'ok' ? rows : [];
+			});
+		}).then(function (rows) {
 			return rows.reduce(function (p, r) {
 				return p.then(function () {
 					if (r.after || sending[r.key])

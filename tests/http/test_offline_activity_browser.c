@@ -8,7 +8,10 @@
  * Meanwhile the server's outcome is changed by someone else. Reconnected: the registration
  * is created exactly once with every field byte for byte, both photos arrive on the right
  * activities (<= 400 KB), and the outcome's conflict shows the phone's and the server's
- * values; the choice made per field is what the server keeps. */
+ * values; the choice made per field is what the server keeps. Another user of the same
+ * phone neither sees nor sends what the first kept; the registration sent again as after a
+ * lost answer stays one; sdActivitiesClear empties a user's records. A report's photo
+ * chosen offline waits and is sent by the report's multipart form. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,8 +40,9 @@ static char tmpdir[] = "/tmp/suotdoi-offact-XXXXXX";
 static app_t app;
 static http_server_t *srv;
 static unsigned short port;
-static ha_client_t clc;
+static ha_client_t clc, other;
 static int32_t base_day;
+static int64_t campaign; /* the 2022 demo campaign: its report takes photos */
 static int64_t past; /* an activity of the 2022 week: its outcome may say "held" */
 static char photo_file[300];
 
@@ -65,9 +69,12 @@ setup(void **state)
 	unit_tree_unref(t);
 	if (ha_haian_campaign(&app, demo_id, &current_id, &base_day) < 0)
 		return -1;
+	campaign = demo_id;
 	ha_user(&app, "canbo.clc", CLC, ROLE_ENTRY, PASSWORD);
+	ha_user(&app, "canbo2.clc", CLC, ROLE_ENTRY, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (ha_login(port, &clc, "canbo.clc", PASSWORD) != 303)
+	if (ha_login(port, &clc, "canbo.clc", PASSWORD) != 303 ||
+	    ha_login(port, &other, "canbo2.clc", PASSWORD) != 303)
 		return -1;
 	char body[900];
 	snprintf(body, sizeof body,
@@ -271,6 +278,17 @@ photos_of(int64_t id)
 	return s;
 }
 
+/* An asynchronous script: its last argument is the callback giving the value. */
+static char *
+page_async(const char *js, json_t *args)
+{
+	json_t *v = hb_cmd("POST", "/execute/async",
+	                   json_pack("{s:s, s:o}", "script", js, "args", args ? args : json_array()));
+	char *out = strdup(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+	return out;
+}
+
 static void
 set_value(const char *css, const char *v)
 {
@@ -346,6 +364,32 @@ test_offline_activity(void **state)
 	assert_true(json_is_true(v));
 	json_decref(v);
 	assert_int_equal(find_new().n, 0);
+	/* what the phone keeps for that registration, as it is before sending */
+	char *kept = page_async("var done = arguments[0]; sdStore.all('queue').then(function (r) {"
+	                        " done(JSON.stringify(r)); });",
+	                        NULL);
+	assert_non_null(strstr(kept, "\"kind\":\"create\""));
+
+	/* another user of the same phone neither sees nor sends it, API reachable or not */
+	hb_sign_in(&other);
+	network(0, 0);
+	/* the first user's page still open while the other is signed in: it sends nothing */
+	json_decref(hb_script("window.dispatchEvent(new Event('online'));", NULL));
+	usleep(1500 * 1000);
+	assert_int_equal(find_new().n, 0);
+	must("var f = document.querySelector('#act-pending li .flag');"
+	     " return !!f && f.textContent.indexOf('tài khoản khác') > 0;",
+	     5, "the other account is not said",
+	     "return document.querySelector('#act-pending').textContent;");
+	hb_go(port, "/units/" CLC "/activities");
+	must("return !!window.sdStore && document.querySelector('#act-pending').hidden &&"
+	     " !document.querySelector('#act-pending li');",
+	     5, "another user sees the waiting registration",
+	     "return document.querySelector('#act-pending').outerHTML;");
+	usleep(1500 * 1000); /* the page's first sending round has run */
+	assert_int_equal(find_new().n, 0);
+	network(0, 1);
+	hb_sign_in(&clc);
 
 	/* 3. an earlier activity: cut again, record its outcome and choose a photo */
 	hb_go(port, past_page);
@@ -454,6 +498,84 @@ test_offline_activity(void **state)
 	must("var s = document.querySelector('#act-pending'); return !!s && s.hidden;", 10,
 	     "something still waits", "return document.querySelector('#act-pending').textContent;");
 	assert_int_equal(find_new().n, 1);
+	/* the answer lost on the way back: the phone still holds the registration and sends it
+	 * again; the server answers with the one it made, adds none */
+	char *again = page_async("var rows = JSON.parse(arguments[0]), done = arguments[1];"
+	                         " Promise.all(rows.map(function (r) { r.state = 'pending';"
+	                         " return sdStore.put('queue', r); })).then(function () {"
+	                         " window.dispatchEvent(new Event('online'));"
+	                         " done(String(rows.length)); });",
+	                         json_pack("[s]", kept));
+	assert_string_equal(again, "1");
+	free(again);
+	must("var done = false; window.__left = window.__left === undefined ? -1 : window.__left;"
+	     " sdStore.all('queue').then(function (r) { window.__left = r.length; });"
+	     " return window.__left === 0;",
+	     20, "the registration sent again stays on the phone",
+	     "return document.querySelector('#act-pending').textContent;");
+	assert_int_equal(find_new().n, 1);
+	free(kept);
+	/* sign-out's hook: this user's records leave the phone, another user's stay */
+	char *left = page_async(
+	        "var done = arguments[0];"
+	        " sdStore.put('queue', {key: 'x-1', at: 1, user: 'someone-else', api: '/x', body: {}})"
+	        ".then(function () { return sdStore.put('queue', {key: 'x-2', at: 2, api: '/x',"
+	        " body: {}}); })"
+	        ".then(function () { return sdActivitiesClear(sdStore.user()); })"
+	        ".then(function () { return sdStore.all('queue'); })"
+	        ".then(function (mine) { return sdActivitiesClear(undefined).then(function () {"
+	        " return 'mine=' + mine.length; }); })"
+	        ".then(done, function (e) { done('error ' + e); });",
+	        NULL);
+	assert_string_equal(left, "mine=0");
+	free(left);
+}
+
+/* A report's photo chosen without a signal waits on the phone too, and goes through the
+ * report's own multipart form when the connection is back. */
+static void
+test_report_photo_offline(void **state)
+{
+	(void)state;
+	char page[200];
+	snprintf(page, sizeof page, "/campaigns/%lld/units/%s/report", (long long)campaign, CLC);
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, page);
+	must("return !!window.sdStore && !!document.querySelector('#photo-form');", 5,
+	     "no photo form on the report", "return document.body.textContent.slice(0, 300);");
+	hb_type("#photo", photo_file);
+	must("return document.querySelector('#photo-size').textContent.indexOf('→') > 0;", 20,
+	     "not shrunk", "return document.querySelector('#photo-size').textContent;");
+	network(1, 0);
+	server_stop();
+	set_value("#caption", "Khai mạc — ảnh chờ gửi");
+	hb_click("#photo-form button[type=submit]");
+	must("var l = document.querySelector('#photo-pending');"
+	     " return !!l && !l.hidden && l.textContent.indexOf('Khai mạc — ảnh chờ gửi') > 0;",
+	     20, "no kept report photo",
+	     "return (document.querySelector('#photo-pending') || {}).textContent + ' | ' +"
+	     " document.querySelector('#photo-msg').textContent;");
+	server_start();
+	network(0, 0);
+	must("return location.search.indexOf('done=photo') >= 0;", 40, "report photo not sent",
+	     "return location.href + ' | ' + document.querySelector('#photo-msg').textContent;");
+	hc_resp_t r = ha_req(port, &clc, "GET", page, NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_cstr(&r.body), "Khai mạc — ảnh chờ gửi"));
+	const char *ph = strstr(buf_cstr(&r.body), "/photos/");
+	assert_non_null(ph);
+	char full[300];
+	snprintf(full, sizeof full, "/campaigns/%lld/units/%s/photos/%lld", (long long)campaign,
+	         CLC, atoll(ph + 8));
+	hc_resp_free(&r);
+	r = ha_req(port, &clc, "GET", full, NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_true(r.body.len > 0 && r.body.len <= 400 * 1000);
+	hc_resp_free(&r);
+	/* nothing left waiting */
+	must("return !document.querySelector('#photo-pending li');", 5, "photo still kept",
+	     "return document.querySelector('#photo-pending').textContent;");
 }
 
 int
@@ -461,6 +583,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_offline_activity),
+	        cmocka_unit_test(test_report_photo_offline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
