@@ -90,7 +90,7 @@
 			return {status: a.status, actual: a.actual, outcome: a.outcome};
 		var s = splitIso(a.start), e = splitIso(a.end);
 		return {campaign: a.campaign_id, kind: a.kind, title: a.title, description: a.description,
-		        start_date: s[0], start_time: s[1], end_date: e[0] === s[0] ? '' : e[0],
+		        start_date: s[0], start_time: s[1], end_date: e[0],
 		        end_time: e[1], place: a.place, mode: a.mode, link: a.link,
 		        audience: a.audience, expected: a.expected, 'public': a['public']};
 	}
@@ -241,9 +241,12 @@
 		var rec = null;
 		var button = form.querySelector('button[type=submit]');
 
+		/* the server's sentences shown last time (not the status box and what it holds) */
 		function clearErrors() {
-			Array.prototype.forEach.call(form.querySelectorAll('.field-err, .msg.err'),
-			                             function (p) { p.parentNode.removeChild(p); });
+			Array.prototype.forEach.call(form.querySelectorAll('.field-err, .msg.err'), function (p) {
+				if (p !== box && !box.contains(p))
+					p.parentNode.removeChild(p);
+			});
 		}
 		function showErrors(fields) {
 			Object.keys(fields || {}).forEach(function (code) {
@@ -260,8 +263,12 @@
 			var server = serverValues(kind, r.server);
 			var wrap = document.createElement('div');
 			wrap.className = 'conflict';
+			/* an empty end date is the start's day, as the server reads it */
+			function val(o, n) {
+				return n === 'end_date' && !o[n] ? o.start_date : o[n];
+			}
 			var diffs = Object.keys(server).filter(function (n) {
-				return n in r.body && !same(r.body[n], server[n]);
+				return n in r.body && !same(val(r.body, n), val(server, n));
 			});
 			if (!diffs.length)
 				diffs = Object.keys(server).filter(function (n) { return n in r.body; }).slice(0, 1);
@@ -300,8 +307,13 @@
 						body[n] = server[n];
 				});
 				if (missing.length) {
-					status({msg: 'Hãy chọn giá trị cho: ' + missing.join(', ') + '.', state: 'conflict'});
-					box.appendChild(wrap);
+					var w = wrap.querySelector('.conflict-missing');
+					if (!w) {
+						w = document.createElement('p');
+						w.className = 'field-err conflict-missing';
+						wrap.insertBefore(w, go);
+					}
+					w.textContent = 'Hãy chọn giá trị cho: ' + missing.join(', ') + '.';
 					return;
 				}
 				body.version = r.server.version;
@@ -324,7 +336,7 @@
 			if (d && r.state !== 'sent')
 				d.open = true; /* the edit form folded away: open where it waits */
 			box.className = 'msg offline-status ' + (r.state === 'sent' ? 'ok' :
-			        r.state === 'pending' ? 'pending' : 'err');
+			        r.state === 'pending' ? 'warn' : 'err');
 			var p = document.createElement('p');
 			p.textContent = r.msg;
 			box.appendChild(p);

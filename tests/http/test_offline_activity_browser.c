@@ -44,6 +44,7 @@ static ha_client_t clc, other;
 static int32_t base_day;
 static int64_t campaign; /* the 2022 demo campaign: its report takes photos */
 static int64_t past; /* an activity of the 2022 week: its outcome may say "held" */
+static int64_t current_id, editable; /* the campaign open now, and an activity of it */
 static char photo_file[300];
 
 #define TITLE "Đọc sách cùng con — “Tủ sách nhỏ” & <trẻ em>"
@@ -63,7 +64,7 @@ setup(void **state)
 		return -1;
 	ha_throttles(&app, 1000, 1000);
 	unit_tree_t *t = app_tree(&app);
-	int64_t demo_id, current_id;
+	int64_t demo_id;
 	if (demo_campaign(app.store, t, TEST_SOURCE_DIR, &demo_id) < 0)
 		return -1;
 	unit_tree_unref(t);
@@ -89,6 +90,24 @@ setup(void **state)
 	}
 	json_t *j = json_loadb(r.body.data, r.body.len, 0, NULL);
 	past = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	hc_resp_free(&r);
+	buf_t d = BUF_INIT;
+	text_format_date(base_day + 3, &d);
+	snprintf(body, sizeof body,
+	         "{\"campaign\":%lld,\"kind\":\"lop_ngoai_ngu_tin_hoc\",\"title\":\"Lớp tin học "
+	         "buổi tối\",\"start_date\":\"%s\",\"start_time\":\"19:00\",\"end_time\":"
+	         "\"21:00\",\"place\":\"Phòng máy UBND\",\"mode\":\"truc_tiep\",\"expected\":"
+	         "25,\"public\":true}",
+	         (long long)current_id, buf_cstr(&d));
+	buf_free(&d);
+	r = ha_req(port, &clc, "POST", "/api/v1/units/" CLC "/activities", body, 1);
+	if (r.status != 201) {
+		fprintf(stderr, "current activity: %ld %s\n", r.status, buf_cstr(&r.body));
+		return -1;
+	}
+	j = json_loadb(r.body.data, r.body.len, 0, NULL);
+	editable = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
 	hc_resp_free(&r);
 	/* a 3000x2000 camera photo, ~2 MB */
@@ -141,8 +160,10 @@ page_string(const char *js)
 static int
 wait_for(const char *js, int seconds)
 {
+	char safe[2000];
+	snprintf(safe, sizeof safe, "try { %s } catch (e) { return false; }", js);
 	for (int i = 0; i < seconds * 10; i++) {
-		json_t *v = hb_script(js, NULL);
+		json_t *v = hb_script(safe, NULL);
 		int ok = json_is_true(v);
 		json_decref(v);
 		if (ok)
@@ -156,8 +177,15 @@ static void
 must(const char *js, int seconds, const char *what, const char *show)
 {
 	if (!wait_for(js, seconds)) {
-		char *s = page_string(show);
-		fail_msg("%s: %s", what, s);
+		char safe[2000];
+		snprintf(safe, sizeof safe,
+		         "try { return location.href + ' | ' + (function () { %s })(); }"
+		         " catch (e) { return location.href + ' | ' + e; }",
+		         show);
+		char *s = page_string(safe);
+		print_message("%s: %s\n", what, s);
+		free(s);
+		fail();
 	}
 }
 
@@ -244,6 +272,17 @@ get_cb(const store_activity_t *a, void *p)
 	f->a = *a;
 	snprintf(f->status, sizeof f->status, "%s", a->status);
 	snprintf(f->outcome, sizeof f->outcome, "%s", a->outcome);
+	return 0;
+}
+
+static int
+title_cb(const store_activity_t *a, void *p)
+{
+	found_t *f = p;
+	f->n = 1;
+	f->a = *a;
+	snprintf(f->title, sizeof f->title, "%s", a->title);
+	snprintf(f->place, sizeof f->place, "%s", a->place);
 	return 0;
 }
 
@@ -531,6 +570,76 @@ test_offline_activity(void **state)
 	free(left);
 }
 
+/* An edit saved offline while someone changed another field on the server: both differing
+ * fields are shown (the dates, equal, are not), and each keeps the value chosen. */
+static void
+test_edit_conflict(void **state)
+{
+	(void)state;
+	char page[200];
+	snprintf(page, sizeof page, "/units/%s/activities/%lld", CLC, (long long)editable);
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, page);
+	must("return !!document.querySelector('.act-form .offline-status');", 5, "no edit form",
+	     "return document.body.textContent.slice(0, 300);");
+	network(1, 0);
+	server_stop();
+	hb_click("details.act-edit summary");
+	set_value("#a-title", "Lớp tin học buổi tối — đổi sang thứ Bảy");
+	hb_click(".act-form button[type=submit]");
+	must("var b = document.querySelector('.act-form .offline-status');"
+	     " return !b.hidden && b.textContent.indexOf('Chưa gửi — sẽ tự gửi khi có mạng') >= 0;",
+	     20, "no pending state on the edit",
+	     "return document.querySelector('.act-form .offline-status').textContent;");
+	/* the server's copy: another place, by someone else */
+	server_start();
+	buf_t d = BUF_INIT;
+	text_format_date(base_day + 3, &d);
+	char body[900], path[200];
+	snprintf(body, sizeof body,
+	         "{\"campaign\":%lld,\"kind\":\"lop_ngoai_ngu_tin_hoc\",\"title\":\"Lớp tin học "
+	         "buổi tối\",\"start_date\":\"%s\",\"start_time\":\"19:00\",\"end_time\":"
+	         "\"21:00\",\"place\":\"Phòng họp tầng 2, nhà văn hóa\",\"mode\":\"truc_tiep\","
+	         "\"expected\":25,\"public\":true,\"version\":1}",
+	         (long long)current_id, buf_cstr(&d));
+	buf_free(&d);
+	snprintf(path, sizeof path, "/api/v1/units/%s/activities/%lld", CLC, (long long)editable);
+	hc_resp_t r = ha_req(port, &clc, "POST", path, body, 1);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	network(0, 0);
+	must("return !!document.querySelector('.act-form .conflict');", 40, "no conflict shown",
+	     "return document.querySelector('.act-form .offline-status').textContent;");
+	char *conf = page_string("return Array.prototype.map.call("
+	                         "document.querySelectorAll('.act-form .conflict-field'),"
+	                         " function (f) { return f.getAttribute('data-field'); }).join(',');");
+	assert_string_equal(conf, "title,place");
+	free(conf);
+	found_t f;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_activity_get(app.store, editable, title_cb, &f), 1);
+	assert_string_equal(f.title, "Lớp tin học buổi tối"); /* nothing overwritten yet */
+	/* sending without choosing asks for the choice */
+	hb_click(".act-form .conflict-send");
+	must("return document.querySelector('.act-form .offline-status').textContent"
+	     ".indexOf('Hãy chọn giá trị cho') >= 0;",
+	     5, "no request to choose",
+	     "return document.querySelector('.act-form .offline-status').textContent;");
+	hb_click(".act-form [data-field=title] input[value=phone]");
+	hb_click(".act-form [data-field=place] input[value=server]");
+	hb_click(".act-form .conflict-send");
+	must("var b = document.querySelector('.act-form .offline-status');"
+	     " return !!b && b.textContent.indexOf('Đã gửi') === 0;",
+	     20, "the choice was not sent",
+	     "return document.querySelector('.act-form .offline-status').textContent;");
+	memset(&f, 0, sizeof f);
+	assert_int_equal(store_activity_get(app.store, editable, title_cb, &f), 1);
+	assert_string_equal(f.title, "Lớp tin học buổi tối — đổi sang thứ Bảy");
+	assert_string_equal(f.place, "Phòng họp tầng 2, nhà văn hóa");
+	assert_int_equal(f.a.version, 3);
+}
+
 /* A report's photo chosen without a signal waits on the phone too, and goes through the
  * report's own multipart form when the connection is back. */
 static void
@@ -583,6 +692,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_offline_activity),
+	        cmocka_unit_test(test_edit_conflict),
 	        cmocka_unit_test(test_report_photo_offline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
