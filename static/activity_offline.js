@@ -177,8 +177,10 @@
 			          'Hãy chọn giá trị giữ lại cho từng mục rồi bấm “Gửi theo lựa chọn”.';
 		} else {
 			var e = res.json && res.json.error || {};
+			var nf = Object.keys(e.fields || {}).length;
 			rec.state = 'error';
-			rec.msg = (e.message || 'Máy chủ từ chối (mã ' + res.status + ').') +
+			rec.msg = (nf ? 'Có ' + nf + ' mục chưa hợp lệ (ghi ngay dưới từng mục). Chưa có ' +
+			           'gì được lưu.' : e.message || 'Máy chủ từ chối (mã ' + res.status + ').') +
 			          ' Dữ liệu vẫn được giữ trên máy: hãy sửa rồi lưu lại.';
 			rec.fields = e.fields || {};
 		}
@@ -255,7 +257,7 @@
 				var p = document.createElement('p');
 				p.className = 'field-err';
 				p.textContent = fields[code];
-				var at = el ? (el.closest('.pair, fieldset, label.check') || el) : button;
+				var at = el ? (el.closest('fieldset, label.check') || el) : button;
 				at.parentNode.insertBefore(p, at.nextSibling);
 			});
 		}

@@ -42,8 +42,8 @@ static http_server_t *srv;
 static unsigned short port;
 static ha_client_t clc, other;
 static int32_t base_day;
-static int64_t campaign; /* the 2022 demo campaign: its report takes photos */
-static int64_t past; /* an activity of the 2022 week: its outcome may say "held" */
+static int64_t campaign;             /* the 2022 demo campaign: its report takes photos */
+static int64_t past;                 /* an activity of the 2022 week: its outcome may say "held" */
 static int64_t current_id, editable; /* the campaign open now, and an activity of it */
 static char photo_file[300];
 
@@ -234,6 +234,7 @@ server_start(void)
 }
 
 typedef struct found {
+	const char *want; /* the title looked for */
 	int n;
 	store_activity_t a;
 	char title[300], description[300], place[200], audience[200], status[16], outcome[300];
@@ -243,7 +244,7 @@ static int
 find_cb(const store_activity_t *a, void *p)
 {
 	found_t *f = p;
-	if (strcmp(a->title, TITLE) != 0)
+	if (strcmp(a->title, f->want) != 0)
 		return 0;
 	f->n++;
 	f->a = *a;
@@ -255,13 +256,20 @@ find_cb(const store_activity_t *a, void *p)
 }
 
 static found_t
-find_new(void)
+find_title(const char *title)
 {
 	found_t f;
 	memset(&f, 0, sizeof f);
+	f.want = title;
 	store_activity_query_t q = {.path = ""};
 	assert_true(store_activities_find(app.store, &q, find_cb, &f) >= 0);
 	return f;
+}
+
+static found_t
+find_new(void)
+{
+	return find_title(TITLE);
 }
 
 static int
@@ -321,8 +329,9 @@ photos_of(int64_t id)
 static char *
 page_async(const char *js, json_t *args)
 {
-	json_t *v = hb_cmd("POST", "/execute/async",
-	                   json_pack("{s:s, s:o}", "script", js, "args", args ? args : json_array()));
+	json_t *v =
+	        hb_cmd("POST", "/execute/async",
+	               json_pack("{s:s, s:o}", "script", js, "args", args ? args : json_array()));
 	char *out = strdup(json_is_string(v) ? json_string_value(v) : "");
 	json_decref(v);
 	return out;
@@ -331,9 +340,10 @@ page_async(const char *js, json_t *args)
 static void
 set_value(const char *css, const char *v)
 {
-	json_decref(hb_script("var e = document.querySelector(arguments[0]); e.value = arguments[1];"
-	                      " e.dispatchEvent(new Event('change'));",
-	                      json_pack("[s,s]", css, v)));
+	json_decref(
+	        hb_script("var e = document.querySelector(arguments[0]); e.value = arguments[1];"
+	                  " e.dispatchEvent(new Event('change'));",
+	                  json_pack("[s,s]", css, v)));
 }
 
 /* ---------- the test ---------- */
@@ -388,7 +398,8 @@ test_offline_activity(void **state)
 	must("var s = document.querySelector('#act-pending');"
 	     " return !!s && !s.hidden && s.querySelectorAll('li.pending-act').length === 1;",
 	     10, "no pending row on the list",
-	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, 800);");
+	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, "
+	     "800);");
 	char *row = page_string("return document.querySelector('#act-pending li').textContent;");
 	print_message("%s\n", row);
 	assert_non_null(strstr(row, TITLE));
@@ -462,10 +473,12 @@ test_offline_activity(void **state)
 	found_t cur = get_act(past);
 	char body[600];
 	snprintf(body, sizeof body,
-	         "{\"status\":\"held\",\"actual\":40,\"outcome\":\"" SERVER_NOTE "\",\"version\":%lld}",
+	         "{\"status\":\"held\",\"actual\":40,\"outcome\":\"" SERVER_NOTE
+	         "\",\"version\":%lld}",
 	         (long long)cur.a.version);
 	char path[200];
-	snprintf(path, sizeof path, "/api/v1/units/%s/activities/%lld/outcome", CLC, (long long)past);
+	snprintf(path, sizeof path, "/api/v1/units/%s/activities/%lld/outcome", CLC,
+	         (long long)past);
 	hc_resp_t r = ha_req(port, &clc, "POST", path, body, 1);
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
@@ -474,9 +487,9 @@ test_offline_activity(void **state)
 	network(0, 0);
 	must("var b = document.querySelector('.act-outcome .offline-status');"
 	     " return !!b.querySelector('.conflict');",
-	     40, "no conflict shown",
-	     "return document.querySelector('.act-outcome').textContent;");
-	char *conf = page_string("return document.querySelector('.act-outcome .conflict').textContent;");
+	     40, "no conflict shown", "return document.querySelector('.act-outcome').textContent;");
+	char *conf =
+	        page_string("return document.querySelector('.act-outcome .conflict').textContent;");
 	print_message("%s\n", conf);
 	assert_non_null(strstr(conf, "Trên máy: 42"));
 	assert_non_null(strstr(conf, "Trên máy chủ: 40"));
@@ -557,7 +570,8 @@ test_offline_activity(void **state)
 	/* sign-out's hook: this user's records leave the phone, another user's stay */
 	char *left = page_async(
 	        "var done = arguments[0];"
-	        " sdStore.put('queue', {key: 'x-1', at: 1, user: 'someone-else', api: '/x', body: {}})"
+	        " sdStore.put('queue', {key: 'x-1', at: 1, user: 'someone-else', api: '/x', body: "
+	        "{}})"
 	        ".then(function () { return sdStore.put('queue', {key: 'x-2', at: 2, api: '/x',"
 	        " body: {}}); })"
 	        ".then(function () { return sdActivitiesClear(sdStore.user()); })"
@@ -611,9 +625,10 @@ test_edit_conflict(void **state)
 	network(0, 0);
 	must("return !!document.querySelector('.act-form .conflict');", 40, "no conflict shown",
 	     "return document.querySelector('.act-form .offline-status').textContent;");
-	char *conf = page_string("return Array.prototype.map.call("
-	                         "document.querySelectorAll('.act-form .conflict-field'),"
-	                         " function (f) { return f.getAttribute('data-field'); }).join(',');");
+	char *conf =
+	        page_string("return Array.prototype.map.call("
+	                    "document.querySelectorAll('.act-form .conflict-field'),"
+	                    " function (f) { return f.getAttribute('data-field'); }).join(',');");
 	assert_string_equal(conf, "title,place");
 	free(conf);
 	found_t f;
@@ -638,6 +653,64 @@ test_edit_conflict(void **state)
 	assert_string_equal(f.title, "Lớp tin học buổi tối — đổi sang thứ Bảy");
 	assert_string_equal(f.place, "Phòng họp tầng 2, nhà văn hóa");
 	assert_int_equal(f.a.version, 3);
+}
+
+/* Kept offline, then refused: signed out meanwhile, the form says the session ended and the
+ * data stays; signed in again, the server's sentence about the bad field shows under it and
+ * nothing is stored; corrected and saved again, it is created once. */
+static void
+test_refused_offline(void **state)
+{
+	(void)state;
+	buf_t day = BUF_INIT;
+	text_format_date(base_day + 4, &day);
+	char date[16];
+	snprintf(date, sizeof date, "%s", buf_cstr(&day));
+	buf_free(&day);
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, "/units/" CLC "/activities/new");
+	must("return !!document.querySelector('.act-form .offline-status');", 5, "no form",
+	     "return document.body.textContent.slice(0, 300);");
+	network(1, 0);
+	server_stop();
+	set_value("#a-kind", "tap_huan");
+	set_value("#a-title", "Tập huấn sai giờ");
+	set_value("#a-start-date", date);
+	set_value("#a-start-time", "08:00");
+	set_value("#a-end-time", "07:00"); /* before the start */
+	set_value("#a-place", "Hội trường xã");
+	hb_click(".act-form button[type=submit]");
+	must("return document.querySelector('.act-form .offline-status').textContent"
+	     ".indexOf('Chưa gửi') === 0;",
+	     20, "not kept", "return document.querySelector('.act-form').textContent;");
+	server_start();
+	hb_cmd_void("DELETE", "/cookie", NULL);
+	network(0, 0);
+	must("return document.querySelector('.act-form .offline-status').textContent"
+	     ".indexOf('Phiên đăng nhập đã hết hạn: hãy đăng nhập lại, dữ liệu vẫn được giữ trên"
+	     " máy') === 0;",
+	     20, "no session message", "return document.querySelector('.act-form').textContent;");
+	hb_sign_in(&clc);
+	json_decref(hb_script("window.dispatchEvent(new Event('online'));", NULL));
+	must("var e = document.querySelector('#a-end-time').closest('fieldset').nextElementSibling;"
+	     " return !!e && e.className === 'field-err' &&"
+	     " e.textContent.indexOf('trước lúc bắt đầu') >= 0 &&"
+	     " document.querySelector('.act-form .offline-status').textContent"
+	     ".indexOf('Dữ liệu vẫn được giữ trên máy') > 0;",
+	     20, "no refusal shown", "return document.querySelector('.act-form').textContent;");
+	assert_int_equal(find_title("Tập huấn sai giờ").n, 0);
+	/* corrected: sent once */
+	set_value("#a-end-time", "10:00");
+	hb_click(".act-form button[type=submit]");
+	must("var b = document.querySelector('.act-form .offline-status');"
+	     " return b.textContent.indexOf('Đã gửi') === 0 && !!b.querySelector('a') &&"
+	     " !document.querySelector('.act-form .field-err');",
+	     20, "not sent after the correction",
+	     "return document.querySelector('.act-form').textContent;");
+	found_t f = find_title("Tập huấn sai giờ");
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.a.end_at, (int64_t)(base_day + 4) * 86400 + 3 * 3600);
 }
 
 /* A report's photo chosen without a signal waits on the phone too, and goes through the
@@ -693,6 +766,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_offline_activity),
 	        cmocka_unit_test(test_edit_conflict),
+	        cmocka_unit_test(test_refused_offline),
 	        cmocka_unit_test(test_report_photo_offline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
