@@ -106,6 +106,17 @@
 		var ma = d.exec(a), mb = d.exec(b);
 		return !!(ma && mb && +ma[1] === +mb[1] && +ma[2] === +mb[2] && ma[3] === mb[3]);
 	}
+	/* The fields where the phone's body and the server's activity differ (an empty end
+	 * date is the start's day, as the server reads it). */
+	function differing(kind, body, a) {
+		var server = serverValues(kind, a);
+		function val(o, n) {
+			return n === 'end_date' && !o[n] ? o.start_date : o[n];
+		}
+		return Object.keys(server).filter(function (n) {
+			return n in body && !same(val(body, n), val(server, n));
+		});
+	}
 	function shown(n, v) {
 		if (v === null || v === undefined || v === '')
 			return '(trống)';
@@ -170,6 +181,12 @@
 			return st.del('queue', rec.key).then(function () {
 				return rec.kind === 'create' ? adopt(rec) : null;
 			}).then(function () { return rec; });
+		} else if (res.status === 409 && res.json.activity &&
+		           !differing(rec.kind, rec.body, res.json.activity).length) {
+			/* the server already holds what the phone has (sent twice, the first answer
+			 * lost): nothing to choose */
+			res = {status: 200, json: res.json.activity};
+			return settle(rec, res);
 		} else if (res.status === 409 && res.json.activity) {
 			rec.state = 'conflict';
 			rec.server = res.json.activity;
@@ -209,7 +226,7 @@
 	function notify(rec) {
 		views.forEach(function (v) { if (v.matches(rec)) v.update(rec); });
 	}
-	var syncing = false;
+	var syncing = false, busy = {}; /* keys being sent by this page */
 	function sync() {
 		if (syncing || navigator.onLine === false)
 			return Promise.resolve();
@@ -217,11 +234,15 @@
 		return st.all('queue').then(function (rows) {
 			return rows.reduce(function (p, rec) {
 				return p.then(function () {
-					if (rec.state !== 'pending' && rec.state !== 'auth')
+					if ((rec.state !== 'pending' && rec.state !== 'auth') || busy[rec.key])
 						return;
+					busy[rec.key] = true;
 					return attempt(rec).then(function (res) {
 						return settle(rec, res);
-					}).then(notify);
+					}).then(function (r) {
+						delete busy[rec.key];
+						notify(r);
+					}, function () { delete busy[rec.key]; });
 				});
 			}, Promise.resolve());
 		}).catch(function () {}).then(function () { syncing = false; });
@@ -265,15 +286,7 @@
 			var server = serverValues(kind, r.server);
 			var wrap = document.createElement('div');
 			wrap.className = 'conflict';
-			/* an empty end date is the start's day, as the server reads it */
-			function val(o, n) {
-				return n === 'end_date' && !o[n] ? o.start_date : o[n];
-			}
-			var diffs = Object.keys(server).filter(function (n) {
-				return n in r.body && !same(val(r.body, n), val(server, n));
-			});
-			if (!diffs.length)
-				diffs = Object.keys(server).filter(function (n) { return n in r.body; }).slice(0, 1);
+			var diffs = differing(kind, r.body, r.server);
 			diffs.forEach(function (n) {
 				var fs = document.createElement('fieldset');
 				fs.className = 'conflict-field';
@@ -338,10 +351,14 @@
 			if (d && r.state !== 'sent')
 				d.open = true; /* the edit form folded away: open where it waits */
 			box.className = 'msg offline-status ' + (r.state === 'sent' ? 'ok' :
-			        r.state === 'pending' ? 'warn' : 'err');
+			        r.state === 'pending' || r.state === 'wait' ? 'warn' : 'err');
 			var p = document.createElement('p');
 			p.textContent = r.msg;
 			box.appendChild(p);
+			if (r.state === 'sent' && r.activity && kind !== 'create')
+				/* the activity's new version, for the next change from this page */
+				Array.prototype.forEach.call(document.querySelectorAll('form[data-api] input[name=version]'),
+				                             function (v) { v.value = r.activity.version; });
 			if (r.state === 'sent' && r.activity && kind === 'create') {
 				var a = document.createElement('a');
 				a.href = activityUrl(r);
@@ -381,9 +398,16 @@
 			return d;
 		}
 		function send(r) {
+			if (busy[r.key]) {
+				/* the background round is sending the version before: wait for its answer */
+				status({state: 'wait', msg: 'Đang gửi bản lưu trước; hãy đợi vài giây rồi lưu lại.'});
+				return Promise.resolve();
+			}
+			busy[r.key] = true;
 			button.disabled = true;
 			var online = navigator.onLine !== false;
 			return (online ? attempt(r) : Promise.resolve({net: true})).then(function (res) {
+				delete busy[r.key];
 				button.disabled = false;
 				if ((res.status === 200 || res.status === 201) && !r.queued) {
 					/* online all along: as the form without JavaScript does */

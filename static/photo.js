@@ -98,13 +98,12 @@
 	window.sdStore = store;
 	/* Sign-out: the user's records (or everyone's, u undefined) leave the phone. */
 	window.sdActivitiesClear = function (u) {
-		if (u === undefined || u === null) {
-			dbp = null;
-			return new Promise(function (ok) {
-				var rq = indexedDB.deleteDatabase(DB);
-				rq.onsuccess = rq.onerror = rq.onblocked = function () { ok(); };
-			});
-		}
+		/* emptied, not deleted: deleting waits for every open page's connection to close,
+		 * and the pages opened meanwhile would wait behind it */
+		if (u === undefined || u === null)
+			return Promise.all(['queue', 'photos'].map(function (n) {
+				return tx(n, 'readwrite', function (s) { s.clear(); });
+			}));
 		u = String(u);
 		return Promise.all(['queue', 'photos'].map(function (n) {
 			return tx(n, 'readwrite', function (s) {
@@ -396,6 +395,7 @@
 		return list;
 	}
 	var notes = {}; /* key -> a sentence shown under the kept photo */
+	var urls = [];  /* the thumbnails' object URLs, released at the next drawing */
 	function render() {
 		var l = pendingList();
 		if (!l)
@@ -403,9 +403,11 @@
 		var here = base || (form && form.action);
 		return store.all('photos').then(function (rows) {
 			var ul = l.querySelector('ul');
+			urls.forEach(function (u) { URL.revokeObjectURL(u); });
+			urls = [];
 			ul.textContent = '';
 			rows = rows.filter(function (r) {
-				return r.uploads === here || r.action === here || (r.after && r.after === form.getAttribute('data-after'));
+				return r.uploads === here || r.action === here;
 			});
 			l.hidden = !rows.length;
 			rows.forEach(function (r) {
@@ -413,9 +415,11 @@
 				li.className = 'pending-photo';
 				var img = document.createElement('img');
 				img.src = URL.createObjectURL(r.blob);
+				urls.push(img.src);
 				img.alt = r.caption;
 				var cap = document.createElement('div');
-				cap.textContent = (r.caption || '') + ' — ' + (notes[r.key] || 'Chưa gửi — sẽ tự gửi khi có mạng');
+				cap.textContent = (r.caption || '') + ' — ' + (r.refused || notes[r.key] ||
+				        'Chưa gửi — sẽ tự gửi khi có mạng');
 				var del = document.createElement('button');
 				del.type = 'button';
 				del.className = 'link';
@@ -446,7 +450,8 @@
 			return Promise.resolve();
 		syncing = true;
 		return store.all('photos').then(function (rows) {
-			rows = rows.filter(function (r) { return !r.after && !sending[r.key]; });
+			/* refused ones wait for the person (delete, or free a place and choose again) */
+			rows = rows.filter(function (r) { return !r.after && !r.refused && !sending[r.key]; });
 			return (rows.length && window.fetch ? store.same() : Promise.resolve('')).then(function (who) {
 				return who === 'ok' ? rows : [];
 			});
@@ -461,9 +466,15 @@
 						        notes[r.key] = 'Đã gửi';
 						        return store.del('photos', r.key);
 					        }, function (e) {
-						        if (e && e.shown)
-							        notes[r.key] = e.page ? 'Phiên đăng nhập đã hết hạn: hãy ' +
-							                'đăng nhập lại, dữ liệu vẫn được giữ trên máy' : e.message;
+						        if (!e || !e.shown)
+							        return;
+						        if (e.page) {
+							        notes[r.key] = 'Phiên đăng nhập đã hết hạn: hãy đăng nhập ' +
+							                'lại, dữ liệu vẫn được giữ trên máy';
+							        return;
+						        }
+						        r.refused = e.message;
+						        return store.put('photos', r);
 					        }).then(function () {
 						        delete sending[r.key];
 						        return render();

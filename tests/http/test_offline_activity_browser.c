@@ -545,6 +545,12 @@ test_offline_activity(void **state)
 	assert_int_equal(p2.n, 1);
 	assert_true(p1.bytes > 0 && p1.bytes <= 400 * 1000);
 	assert_true(p2.bytes > 0 && p2.bytes <= 400 * 1000);
+	/* the page's own upload of its photo ends by opening the activity again (or, while a
+	 * choice waited there, by saying so): let it, then look at the list */
+	must("return location.search.indexOf('done=photo') >= 0 ||"
+	     " document.querySelector('#photo-msg').textContent.indexOf('Đã gửi ảnh') === 0;",
+	     20, "the photo's page did not finish",
+	     "return document.querySelector('#photo-msg').textContent;");
 	/* sent: nothing left waiting on the phone; still one activity */
 	hb_go(port, "/units/" CLC "/activities");
 	must("var s = document.querySelector('#act-pending'); return !!s && s.hidden;", 10,
