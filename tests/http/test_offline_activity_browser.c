@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vips/vips.h>
 
@@ -346,6 +347,30 @@ set_value(const char *css, const char *v)
 	                  json_pack("[s,s]", css, v)));
 }
 
+/* The page as it is now: no sideways scroll at 360 px, and under $SCREENSHOT_DIR (make
+ * screenshots) a picture of its top for review. */
+static void
+look(const char *name)
+{
+	json_t *v = hb_script("return document.documentElement.scrollWidth;", NULL);
+	long w = (long)json_integer_value(v);
+	json_decref(v);
+	if (w > 360)
+		fail_msg("%s scrolls sideways at 360 px: %ld px wide", name, w);
+	const char *dir = getenv("SCREENSHOT_DIR");
+	if (!dir || !*dir)
+		return;
+	mkdir(dir, 0755);
+	buf_t problems = BUF_INIT;
+	v = hb_script("return document.documentElement.scrollHeight;", NULL);
+	long h = (long)json_integer_value(v);
+	json_decref(v);
+	hb_screenshot(dir, name, 360, h < 1400 ? h : 1400, &problems);
+	if (problems.len)
+		fail_msg("%s", buf_cstr(&problems));
+	buf_free(&problems);
+}
+
 /* ---------- the test ---------- */
 
 static void
@@ -383,6 +408,7 @@ test_offline_activity(void **state)
 	     20, "no pending state on the form",
 	     "return document.querySelector('.act-form').textContent;");
 	assert_int_equal(find_new().n, 0);
+	look("offline-activity-kept-360");
 	/* a photo for the registration that waits */
 	hb_type(".pp-file", photo_file);
 	set_value(".pp-caption", "Góc đọc sách của thôn");
@@ -400,16 +426,18 @@ test_offline_activity(void **state)
 	     10, "no pending row on the list",
 	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, "
 	     "800);");
+	look("offline-activity-list-360");
 	char *row = page_string("return document.querySelector('#act-pending li').textContent;");
 	print_message("%s\n", row);
 	assert_non_null(strstr(row, TITLE));
 	assert_non_null(strstr(row, date));
 	assert_non_null(strstr(row, "Chưa gửi — sẽ tự gửi khi có mạng"));
 	free(row);
-	/* the pending row is above the calendar */
+	/* at the top: right under the title, above the filters and the calendar */
 	json_t *v = hb_script("var s = document.querySelector('#act-pending'),"
-	                      " c = document.querySelector('.cal-tabs');"
-	                      " return !!(s.compareDocumentPosition(c) & 4);",
+	                      " c = document.querySelector('.act-actions');"
+	                      " return !!(s.compareDocumentPosition(c) & 4) &&"
+	                      " s.previousElementSibling.tagName === 'H1';",
 	                      NULL);
 	assert_true(json_is_true(v));
 	json_decref(v);
@@ -637,6 +665,9 @@ test_edit_conflict(void **state)
 	                    " function (f) { return f.getAttribute('data-field'); }).join(',');");
 	assert_string_equal(conf, "title,place");
 	free(conf);
+	json_decref(
+	        hb_script("document.querySelector('.act-form .conflict').scrollIntoView();", NULL));
+	look("offline-activity-conflict-360");
 	found_t f;
 	memset(&f, 0, sizeof f);
 	assert_int_equal(store_activity_get(app.store, editable, title_cb, &f), 1);
