@@ -367,8 +367,31 @@
 			}
 			if (r.state === 'conflict')
 				box.appendChild(conflictView(r));
-			if (r.state === 'pending' && kind === 'create')
+			if (r.state === 'pending' && kind === 'create') {
 				box.appendChild(photoPicker(r));
+				box.appendChild(another());
+			}
+		}
+		/* Without a signal the page cannot be opened again: the same form, emptied, takes
+		 * the next registration (the one kept stays kept). */
+		function another() {
+			var b = document.createElement('button');
+			b.type = 'button';
+			b.className = 'another';
+			b.textContent = 'Đăng ký thêm hoạt động khác';
+			b.addEventListener('click', function () {
+				rec = null;
+				form.reset();
+				clearErrors();
+				box.hidden = true;
+				box.textContent = '';
+				if (/[#&]q=/.test(location.hash))
+					history.replaceState(null, '', location.pathname + location.search);
+				var t = form.querySelector('[name=title]');
+				if (t)
+					t.focus();
+			});
+			return b;
 		}
 		/* A photo for a registration still on the phone: kept until it has an id. */
 		function photoPicker(r) {

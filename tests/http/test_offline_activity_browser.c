@@ -51,6 +51,7 @@ static char photo_file[300];
 #define TITLE "Đọc sách cùng con — “Tủ sách nhỏ” & <trẻ em>"
 #define DESCRIPTION "Buổi 1: đọc truyện.\nBuổi 2: kể lại; mỗi nhà mang 1 cuốn."
 #define PLACE "Nhà văn hóa thôn Đông, xã Tân Lập"
+#define TITLE2 "Nói chuyện chuyên đề: nuôi dạy con thời số"
 #define AUDIENCE "Phụ huynh và trẻ 6–10 tuổi"
 #define SERVER_NOTE "Ghi trên máy chủ: 40 người, có đại diện hội khuyến học."
 #define PHONE_NOTE "Ghi trên điện thoại: 42 người dự, phát 30 cuốn sổ tay."
@@ -238,7 +239,8 @@ typedef struct found {
 	const char *want; /* the title looked for */
 	int n;
 	store_activity_t a;
-	char title[300], description[300], place[200], audience[200], status[16], outcome[300];
+	char title[300], description[300], place[200], audience[200], status[16], outcome[300],
+	        kind[40];
 } found_t;
 
 static int
@@ -253,6 +255,7 @@ find_cb(const store_activity_t *a, void *p)
 	snprintf(f->description, sizeof f->description, "%s", a->description);
 	snprintf(f->place, sizeof f->place, "%s", a->place);
 	snprintf(f->audience, sizeof f->audience, "%s", a->audience);
+	snprintf(f->kind, sizeof f->kind, "%s", a->kind);
 	return 0;
 }
 
@@ -416,13 +419,30 @@ test_offline_activity(void **state)
 	must("return document.querySelector('.pp-note').textContent.indexOf('Ảnh chờ gửi') === 0;",
 	     20, "the photo for the waiting registration was not kept",
 	     "return document.querySelector('.pending-photo-pick').textContent;");
+	/* the next one, in the same emptied form (the page cannot be opened again offline) */
+	hb_click(".act-form .another");
+	must("return document.querySelector('#a-title').value === '' &&"
+	     " document.querySelector('.act-form .offline-status').hidden;",
+	     5, "the form was not emptied", "return document.querySelector('#a-title').value;");
+	set_value("#a-kind", "hoi_thao");
+	set_value("#a-title", TITLE2);
+	set_value("#a-start-date", date);
+	set_value("#a-start-time", "14:00");
+	set_value("#a-end-time", "16:00");
+	set_value("#a-place", PLACE);
+	hb_click(".act-form button[type=submit]");
+	must("var b = document.querySelector('.act-form .offline-status');"
+	     " return !b.hidden && b.textContent.indexOf('Chưa gửi — sẽ tự gửi khi có mạng') >= 0;",
+	     20, "the second one is not kept",
+	     "return document.querySelector('.act-form').textContent;");
+	assert_int_equal(find_title(TITLE2).n, 0);
 
 	/* 2. the server is back, the API still unreachable: the list shows it waiting */
 	server_start();
 	network(0, 1);
 	hb_go(port, "/units/" CLC "/activities");
 	must("var s = document.querySelector('#act-pending');"
-	     " return !!s && !s.hidden && s.querySelectorAll('li.pending-act').length === 1;",
+	     " return !!s && !s.hidden && s.querySelectorAll('li.pending-act').length === 2;",
 	     10, "no pending row on the list",
 	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, "
 	     "800);");
@@ -547,9 +567,13 @@ test_offline_activity(void **state)
 	assert_int_equal(cur.a.actual, 42);
 	assert_string_equal(cur.outcome, SERVER_NOTE);
 
-	/* the registration: created once, byte for byte */
-	for (int i = 0; i < 400 && find_new().n == 0; i++)
+	/* the registrations: each created once, byte for byte */
+	for (int i = 0; i < 400 && (find_new().n == 0 || find_title(TITLE2).n == 0); i++)
 		usleep(100 * 1000);
+	found_t f2 = find_title(TITLE2);
+	assert_int_equal(f2.n, 1);
+	assert_int_equal(f2.a.start_at, (int64_t)(base_day + 2) * 86400 + 7 * 3600);
+	assert_string_equal(f2.kind, "hoi_thao");
 	found_t f = find_new();
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.title, TITLE);
@@ -571,6 +595,7 @@ test_offline_activity(void **state)
 	              (long long)p1.bytes, p2.n, (long long)p2.bytes);
 	assert_int_equal(p1.n, 1);
 	assert_int_equal(p2.n, 1);
+	assert_int_equal(photos_of(f2.a.id).n, 0); /* the photo went to its own activity */
 	assert_true(p1.bytes > 0 && p1.bytes <= 400 * 1000);
 	assert_true(p2.bytes > 0 && p2.bytes <= 400 * 1000);
 	/* the page's own upload of its photo ends by opening the activity again (or, while a
@@ -592,7 +617,7 @@ test_offline_activity(void **state)
 	                         " window.dispatchEvent(new Event('online'));"
 	                         " done(String(rows.length)); });",
 	                         json_pack("[s]", kept));
-	assert_string_equal(again, "1");
+	assert_string_equal(again, "2");
 	free(again);
 	must("var done = false; window.__left = window.__left === undefined ? -1 : window.__left;"
 	     " sdStore.all('queue').then(function (r) { window.__left = r.length; });"
@@ -600,6 +625,7 @@ test_offline_activity(void **state)
 	     20, "the registration sent again stays on the phone",
 	     "return document.querySelector('#act-pending').textContent;");
 	assert_int_equal(find_new().n, 1);
+	assert_int_equal(find_title(TITLE2).n, 1);
 	free(kept);
 	/* sign-out's hook: this user's records leave the phone, another user's stay */
 	char *left = page_async(
