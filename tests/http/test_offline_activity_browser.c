@@ -24,13 +24,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vips/vips.h>
 
 #include "app/app.h"
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
 #include "helper_browser.h"
+#include "helper_photo.h"
 #include "media/photo.h"
 #include "text/text.h"
 
@@ -113,24 +113,10 @@ setup(void **state)
 	json_decref(j);
 	hc_resp_free(&r);
 	/* a 3000x2000 camera photo, ~2 MB */
-	VipsImage *noise, *u8, *rgb;
-	void *jpeg;
-	size_t jpeg_len;
-	if (vips_gaussnoise(&noise, 3000, 2000, "sigma", 4.0, "mean", 128.0, NULL) != 0 ||
-	    vips_cast_uchar(noise, &u8, NULL) != 0)
-		return -1;
-	VipsImage *bands[3] = {u8, u8, u8};
-	if (vips_bandjoin(bands, &rgb, 3, NULL) != 0 ||
-	    vips_jpegsave_buffer(rgb, &jpeg, &jpeg_len, "Q", 95, NULL) != 0)
-		return -1;
-	g_object_unref(noise);
-	g_object_unref(u8);
-	g_object_unref(rgb);
 	snprintf(photo_file, sizeof photo_file, "%s/IMG_20261203_0900.jpg", tmpdir);
-	FILE *f = fopen(photo_file, "wb");
-	if (!f || fwrite(jpeg, 1, jpeg_len, f) != jpeg_len || fclose(f) != 0)
+	size_t len;
+	if (hp_camera_jpeg(photo_file, 3000, 2000, &len) < 0)
 		return -1;
-	g_free(jpeg);
 	return hb_start(360, 740);
 }
 
@@ -150,67 +136,30 @@ teardown(void **state)
 
 /* ---------- helpers ---------- */
 
-static char *
-page_string(const char *js)
-{
-	json_t *v = hb_script(js, NULL);
-	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
-	json_decref(v);
-	return s;
-}
-
-static int
-wait_for(const char *js, int seconds)
-{
-	char safe[2000];
-	snprintf(safe, sizeof safe, "try { %s } catch (e) { return false; }", js);
-	for (int i = 0; i < seconds * 10; i++) {
-		json_t *v = hb_script(safe, NULL);
-		int ok = json_is_true(v);
-		json_decref(v);
-		if (ok)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 static void
 must(const char *js, int seconds, const char *what, const char *show)
 {
-	if (!wait_for(js, seconds)) {
+	if (!hb_wait(js, seconds)) {
 		char safe[2000];
 		snprintf(safe, sizeof safe,
 		         "try { return location.href + ' | ' + (function () { %s })(); }"
 		         " catch (e) { return location.href + ' | ' + e; }",
 		         show);
-		char *s = page_string(safe);
+		char *s = hb_string(safe);
 		print_message("%s: %s\n", what, s);
 		free(s);
 		fail();
 	}
 }
 
-static void
-cdp(const char *cmd, json_t *params)
-{
-	hb_cmd_void("POST", "/goog/cdp/execute",
-	            json_pack("{s:s, s:o}", "cmd", cmd, "params", params));
-}
-
 /* DevTools: the phone offline or not; the API blocked (requests fail as with no signal). */
 static void
 network(int off, int block_api)
 {
-	cdp("Network.enable", json_object());
+	static const char *const api[] = {"*/api/v1/*", "*/photos/uploads*", NULL};
 	/* the block first: going online wakes the page's sending at once */
-	cdp("Network.setBlockedURLs",
-	    json_pack("{s:o}", "urls",
-	              block_api ? json_pack("[s,s]", "*/api/v1/*", "*/photos/uploads*")
-	                        : json_array()));
-	cdp("Network.emulateNetworkConditions",
-	    json_pack("{s:b, s:i, s:i, s:i}", "offline", off, "latency", 0, "downloadThroughput",
-	              -1, "uploadThroughput", -1));
+	hb_block(block_api ? api : NULL);
+	hb_network(off, 0);
 }
 
 static void
@@ -243,12 +192,10 @@ typedef struct found {
 	        kind[40];
 } found_t;
 
-static int
-find_cb(const store_activity_t *a, void *p)
+/* Copies what the checks read (the row's texts live only during the callback). */
+static void
+found_copy(found_t *f, const store_activity_t *a)
 {
-	found_t *f = p;
-	if (strcmp(a->title, f->want) != 0)
-		return 0;
 	f->n++;
 	f->a = *a;
 	snprintf(f->title, sizeof f->title, "%s", a->title);
@@ -256,6 +203,16 @@ find_cb(const store_activity_t *a, void *p)
 	snprintf(f->place, sizeof f->place, "%s", a->place);
 	snprintf(f->audience, sizeof f->audience, "%s", a->audience);
 	snprintf(f->kind, sizeof f->kind, "%s", a->kind);
+	snprintf(f->status, sizeof f->status, "%s", a->status);
+	snprintf(f->outcome, sizeof f->outcome, "%s", a->outcome);
+}
+
+static int
+find_cb(const store_activity_t *a, void *p)
+{
+	found_t *f = p;
+	if (!f->want || strcmp(a->title, f->want) == 0)
+		found_copy(f, a);
 	return 0;
 }
 
@@ -276,34 +233,12 @@ find_new(void)
 	return find_title(TITLE);
 }
 
-static int
-get_cb(const store_activity_t *a, void *p)
-{
-	found_t *f = p;
-	f->n = 1;
-	f->a = *a;
-	snprintf(f->status, sizeof f->status, "%s", a->status);
-	snprintf(f->outcome, sizeof f->outcome, "%s", a->outcome);
-	return 0;
-}
-
-static int
-title_cb(const store_activity_t *a, void *p)
-{
-	found_t *f = p;
-	f->n = 1;
-	f->a = *a;
-	snprintf(f->title, sizeof f->title, "%s", a->title);
-	snprintf(f->place, sizeof f->place, "%s", a->place);
-	return 0;
-}
-
 static found_t
 get_act(int64_t id)
 {
 	found_t f;
 	memset(&f, 0, sizeof f);
-	assert_int_equal(store_activity_get(app.store, id, get_cb, &f), 1);
+	assert_int_equal(store_activity_get(app.store, id, find_cb, &f), 1);
 	return f;
 }
 
@@ -447,7 +382,7 @@ test_offline_activity(void **state)
 	     "return (document.querySelector('#act-pending') || document.body).outerHTML.slice(0, "
 	     "800);");
 	look("offline-activity-list-360");
-	char *row = page_string("return document.querySelector('#act-pending li').textContent;");
+	char *row = hb_string("return document.querySelector('#act-pending li').textContent;");
 	print_message("%s\n", row);
 	assert_non_null(strstr(row, TITLE));
 	assert_non_null(strstr(row, date));
@@ -537,7 +472,7 @@ test_offline_activity(void **state)
 	     " return !!b.querySelector('.conflict');",
 	     40, "no conflict shown", "return document.querySelector('.act-outcome').textContent;");
 	char *conf =
-	        page_string("return document.querySelector('.act-outcome .conflict').textContent;");
+	        hb_string("return document.querySelector('.act-outcome .conflict').textContent;");
 	print_message("%s\n", conf);
 	assert_non_null(strstr(conf, "Trên máy: 42"));
 	assert_non_null(strstr(conf, "Trên máy chủ: 40"));
@@ -686,9 +621,9 @@ test_edit_conflict(void **state)
 	must("return !!document.querySelector('.act-form .conflict');", 40, "no conflict shown",
 	     "return document.querySelector('.act-form .offline-status').textContent;");
 	char *conf =
-	        page_string("return Array.prototype.map.call("
-	                    "document.querySelectorAll('.act-form .conflict-field'),"
-	                    " function (f) { return f.getAttribute('data-field'); }).join(',');");
+	        hb_string("return Array.prototype.map.call("
+	                  "document.querySelectorAll('.act-form .conflict-field'),"
+	                  " function (f) { return f.getAttribute('data-field'); }).join(',');");
 	assert_string_equal(conf, "title,place");
 	free(conf);
 	json_decref(
@@ -696,7 +631,7 @@ test_edit_conflict(void **state)
 	look("offline-activity-conflict-360");
 	found_t f;
 	memset(&f, 0, sizeof f);
-	assert_int_equal(store_activity_get(app.store, editable, title_cb, &f), 1);
+	assert_int_equal(store_activity_get(app.store, editable, find_cb, &f), 1);
 	assert_string_equal(f.title, "Lớp tin học buổi tối"); /* nothing overwritten yet */
 	/* sending without choosing asks for the choice */
 	hb_click(".act-form .conflict-send");
@@ -712,7 +647,7 @@ test_edit_conflict(void **state)
 	     20, "the choice was not sent",
 	     "return document.querySelector('.act-form .offline-status').textContent;");
 	memset(&f, 0, sizeof f);
-	assert_int_equal(store_activity_get(app.store, editable, title_cb, &f), 1);
+	assert_int_equal(store_activity_get(app.store, editable, find_cb, &f), 1);
 	assert_string_equal(f.title, "Lớp tin học buổi tối — đổi sang thứ Bảy");
 	assert_string_equal(f.place, "Phòng họp tầng 2, nhà văn hóa");
 	assert_int_equal(f.a.version, 3);
