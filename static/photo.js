@@ -49,9 +49,9 @@
 			});
 		});
 	}
+	/* the signed-in user's id (<body data-user>, templates/layout.mustache) */
 	function user() {
-		var el = document.querySelector('[data-user]');
-		return el ? el.getAttribute('data-user') : '';
+		return (document.body && document.body.getAttribute('data-user')) || '';
 	}
 	var store = {
 		user: user,

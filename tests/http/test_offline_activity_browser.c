@@ -10,8 +10,9 @@
  * activities (<= 400 KB), and the outcome's conflict shows the phone's and the server's
  * values; the choice made per field is what the server keeps. Another user of the same
  * phone neither sees nor sends what the first kept; the registration sent again as after a
- * lost answer stays one; sdActivitiesClear empties a user's records. A report's photo
- * chosen offline waits and is sent by the report's multipart form. */
+ * lost answer stays one; sdActivitiesClear empties a user's records. An edit conflict, a
+ * kept registration refused then corrected, and a report's photo chosen offline (sent by the
+ * report's multipart form). Signing out removes the person's records, not another's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -711,6 +712,43 @@ test_refused_offline(void **state)
 	assert_int_equal(f.a.end_at, (int64_t)(base_day + 4) * 86400 + 3 * 3600);
 }
 
+/* Signing out (offline.js's sign-out, here from the home page where photo.js is not loaded)
+ * removes this person's kept activities and photos from the phone; another person's stay.
+ * Last: it ends clc's session. */
+static void
+test_sign_out_clears(void **state)
+{
+	(void)state;
+	hb_go(port, "/");
+	hb_sign_in(&clc);
+	hb_go(port, "/units/" CLC "/activities");
+	char *put = page_async("var done = arguments[0];"
+	                       " sdStore.put('queue', {key: 'a-mine', at: 1, kind: 'create',"
+	                       " api: '/api/v1/units/x/activities', state: 'error', body: {}})"
+	                       ".then(function () { return sdStore.put('queue', {key: 'a-theirs',"
+	                       " at: 2, user: '999999', kind: 'create', api: '/x', state: 'error',"
+	                       " body: {}}); }).then(function () { done('ok'); },"
+	                       " function (e) { done('error ' + e); });",
+	                       NULL);
+	assert_string_equal(put, "ok");
+	free(put);
+	hb_go(port, "/");
+	hb_click("form[action='/logout'] button");
+	must("return !document.querySelector(\"form[action='/logout']\");", 10, "not signed out",
+	     "return document.body.textContent.slice(0, 200);");
+	/* the session is over (the last test: clc's cookie no longer signs in); the phone's
+	 * store is the origin's, read from whatever page it shows now */
+	hb_go(port, "/units/" CLC "/activities");
+	char *left =
+	        page_async("var done = arguments[0], rq = indexedDB.open('sd-activities');"
+	                   " rq.onsuccess = function () { var g = rq.result.transaction('queue')"
+	                   ".objectStore('queue').getAll(); g.onsuccess = function () {"
+	                   " done(g.result.map(function (r) { return r.key; }).join(',')); }; };",
+	                   NULL);
+	assert_string_equal(left, "a-theirs");
+	free(left);
+}
+
 /* A report's photo chosen without a signal waits on the phone too, and goes through the
  * report's own multipart form when the connection is back. */
 static void
@@ -766,6 +804,7 @@ main(void)
 	        cmocka_unit_test(test_edit_conflict),
 	        cmocka_unit_test(test_refused_offline),
 	        cmocka_unit_test(test_report_photo_offline),
+	        cmocka_unit_test(test_sign_out_clears),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
