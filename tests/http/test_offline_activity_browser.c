@@ -2,7 +2,8 @@
  * real headless Chromium at 360x740: the registration form is opened online, then the
  * network is cut for real (DevTools offline AND the server stopped); the registration saved
  * shows "Chưa gửi — sẽ tự gửi khi có mạng" and the store has no such activity; a photo is
- * kept for it. With the server back but the API still unreachable (DevTools blocked URLs),
+ * kept for it, a second registration kept too, and the list opened offline (the service
+ * worker's copy) shows both at its top. With the server back but the API still unreachable (DevTools blocked URLs),
  * the unit's list shows the waiting registration at the top with its title and date. On an
  * earlier activity, cut again, an outcome is recorded and a photo chosen ("Ảnh chờ gửi").
  * Meanwhile the server's outcome is changed by someone else. Reconnected: the registration
@@ -324,9 +325,16 @@ test_offline_activity(void **state)
 	char past_page[200];
 	snprintf(past_page, sizeof past_page, "/units/%s/activities/%lld", CLC, (long long)past);
 
-	/* 1. the registration form, opened online; then no signal at all */
+	/* 1. the list kept by the service worker (static/sw.js), the registration form opened
+	 * online; then no signal at all */
 	hb_go(port, "/");
 	hb_sign_in(&clc);
+	hb_go(port, "/units/" CLC "/activities");
+	must("return !!navigator.serviceWorker.controller;", 15, "no service worker", "return '';");
+	hb_go(port, "/units/" CLC "/activities");
+	must("return caches.open('suotdoi-pages').then(function (c) {"
+	     " return c.match(location.href); }).then(function (r) { return !!r; });",
+	     10, "the list was not kept", "return '';");
 	hb_go(port, "/units/" CLC "/activities/new");
 	must("return !!window.sdStore && !!document.querySelector('.offline-status');", 5,
 	     "the offline script did not start", "return document.body.innerHTML.slice(0, 500);");
@@ -372,6 +380,13 @@ test_offline_activity(void **state)
 	     20, "the second one is not kept",
 	     "return document.querySelector('.act-form').textContent;");
 	assert_int_equal(find_title(TITLE2).n, 0);
+	/* the list, opened with no signal (the worker's copy): both wait at its top */
+	hb_go(port, "/units/" CLC "/activities");
+	must("var s = document.querySelector('#act-pending');"
+	     " return !!s && !s.hidden && s.querySelectorAll('li.pending-act').length === 2;",
+	     10, "no pending rows on the list opened offline",
+	     "return (document.querySelector('#act-pending') || "
+	     "document.body).textContent.slice(0, 300);");
 
 	/* 2. the server is back, the API still unreachable: the list shows it waiting */
 	server_start();
