@@ -3,8 +3,8 @@
  * network is cut for real (DevTools offline AND the server stopped); the registration saved
  * shows "Chưa gửi — sẽ tự gửi khi có mạng" and the store has no such activity; a photo is
  * kept for it, a second registration kept too, and the list opened offline (the service
- * worker's copy) shows both at its top. With the server back but the API still unreachable (DevTools blocked URLs),
- * the unit's list shows the waiting registration at the top with its title and date. On an
+ * worker's copy) shows both at its top. With the server back but the API still unreachable
+ * (DevTools blocked URLs), the unit's list shows them with their titles and dates. On an
  * earlier activity, cut again, an outcome is recorded and a photo chosen ("Ảnh chờ gửi").
  * Meanwhile the server's outcome is changed by someone else. Reconnected: the registration
  * is created exactly once with every field byte for byte, both photos arrive on the right
