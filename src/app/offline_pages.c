@@ -45,9 +45,9 @@ precached_names(const char *dir, char **names, size_t cap)
 		if (strcmp(e->d_name, "docform.js") == 0)
 			continue;
 		/* the photo and activity scripts (7 KB gzipped each) are kept when a page first
-		 * loads them through the worker (cache on use, below in sw.js), not fetched a second
-		 * time on every phone's first visit: the results form's first load stays within its
-		 * 40 KB; a home page's first visit 28.4 KB instead of 36.3 (bench_weight) */
+		 * loads them through the worker (cache on use, in sw.js), not fetched a second time
+		 * on every phone's first visit: a home page's first visit 28.4 KB instead of 36.3
+		 * (bench_weight) */
 		if (strcmp(e->d_name, "activity_offline.js") == 0 ||
 		    strcmp(e->d_name, "photo.js") == 0)
 			continue;
