@@ -217,6 +217,30 @@
     return Promise.all(jobs).then(function () { return true; });
   }
 
+  /* The activities and photos this person kept offline (static/photo.js's "sd-activities",
+   * records tagged with the user's id, <body data-user>): sdActivitiesClear where photo.js is
+   * loaded, else the same deletion here. Another person's records stay (they are theirs). */
+  function clearActivities() {
+    var id = document.body.getAttribute("data-user");
+    if (!id) return Promise.resolve();
+    if (window.sdActivitiesClear) return window.sdActivitiesClear(id).catch(function () {});
+    return new Promise(function (ok) {
+      var rq = indexedDB.open("sd-activities");
+      rq.onupgradeneeded = function () { rq.transaction.abort(); }; /* none kept here */
+      rq.onerror = function () { ok(); };
+      rq.onsuccess = function () {
+        var db = rq.result, t = db.transaction(["queue", "photos"], "readwrite");
+        ["queue", "photos"].forEach(function (n) {
+          var c = t.objectStore(n).index("user").openCursor(id);
+          c.onsuccess = function () {
+            if (c.result) { c.result.delete(); c.result.continue(); }
+          };
+        });
+        t.oncomplete = t.onerror = t.onabort = function () { db.close(); ok(); };
+      };
+    });
+  }
+
   function signOut(ev) {
     var form = ev.target;
     if (!form.matches || !form.matches("form[action='/logout'], form[action='/account/logout-all']")) return;
@@ -224,7 +248,7 @@
     OFF.all("outbox").catch(function () { return []; }).then(function (entries) {
       if (entries.length && !window.confirm(entries.length + " báo cáo chưa gửi được lên máy chủ sẽ bị xóa khỏi điện thoại khi đăng xuất. Vẫn đăng xuất?"))
         return;
-      wipe(user).then(function () {
+      Promise.all([wipe(user), clearActivities()]).then(function () {
         localStorage.removeItem(OWNER);
         form.submit();
       });

@@ -4,6 +4,7 @@
  * a share page per public activity with Open Graph tags, and iCalendar feeds. The guard
  * decides who reaches each route; these handlers apply the activity's own rules and never
  * show an internal activity to someone without unit.view on its unit. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,7 @@ copy_into(arena_t *a, store_activity_t *d, const store_activity_t *s)
 	d->audience = dup(a, s->audience);
 	d->status = dup(a, s->status);
 	d->outcome = dup(a, s->outcome);
+	d->client_id = dup(a, s->client_id);
 }
 
 static int
@@ -412,6 +414,8 @@ act_api(http_req_t *req, const store_activity_t *s, int internal)
 		json_object_set_new(o, "late", json_boolean(s->late));
 		json_object_set_new(o, "version", json_integer(s->version));
 		json_object_set_new(o, "updated_at", js(iso_vn(a, s->updated_at)));
+		if (s->client_id && *s->client_id)
+			json_object_set_new(o, "client_id", js(s->client_id));
 	}
 	return o;
 }
@@ -564,27 +568,108 @@ checked(const char *v)
 	return v && *v && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0;
 }
 
-/* Typed values from the form, or from a JSON object (the API). */
+/* Typed values from the form. */
 static void
-form_read(http_req_t *req, json_t *doc, form_t *f)
+form_read(http_req_t *req, form_t *f)
 {
-	arena_t *a = http_req_arena(req);
 	memset(f, 0, sizeof *f);
-	for (int k = 0; k < NF; k++) {
-		if (!doc) {
-			f->v[k] = http_req_param(req, fnames[k]);
+	for (int k = 0; k < NF; k++)
+		f->v[k] = http_req_param(req, fnames[k]);
+}
+
+/* The JSON API's one typed reader: each member's JSON type is fixed (a text is a string,
+ * a count an integer, a flag a boolean; null or absent = not given) and a wrong type is
+ * refused, never coerced. Fills v[k] for names[k] with the value as the form would send
+ * it; returns NULL, or the name of the first member of the wrong type. */
+typedef enum jt { JT_TEXT, JT_INT, JT_BOOL } jt_t;
+
+static const char *
+json_read_typed(arena_t *a, json_t *doc, const char *const *names, const jt_t *types, int n,
+                const char **v)
+{
+	for (int k = 0; k < n; k++) {
+		json_t *x = json_object_get(doc, names[k]);
+		v[k] = NULL;
+		if (!x || json_is_null(x))
 			continue;
-		}
-		json_t *x = json_object_get(doc, fnames[k]);
-		if (json_is_string(x))
-			f->v[k] = json_string_value(x);
-		else if (json_is_integer(x))
-			f->v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
-		else if (json_is_boolean(x))
-			f->v[k] = json_is_true(x) ? "1" : "0";
-		else if (x && !json_is_null(x))
-			f->v[k] = "?"; /* refused by the checks below */
+		if (types[k] == JT_TEXT && json_is_string(x))
+			v[k] = json_string_value(x);
+		else if (types[k] == JT_INT && json_is_integer(x))
+			v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
+		else if (types[k] == JT_BOOL && json_is_boolean(x))
+			v[k] = json_is_true(x) ? "1" : "0";
+		else
+			return names[k];
 	}
+	return NULL;
+}
+
+static const jt_t ftypes[NF] = {JT_INT,  JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT,
+                                JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT,
+                                JT_TEXT, JT_TEXT, JT_INT,  JT_BOOL, JT_BOOL};
+
+/* Replies 400 naming the member and the type it must have; returns 0. */
+static int
+reply_wrong_type(http_req_t *req, const char *name, const char *const *names, const jt_t *types,
+                 int n)
+{
+	const char *want = "một chuỗi";
+	for (int k = 0; k < n; k++)
+		if (!strcmp(names[k], name))
+			want = types[k] == JT_INT    ? "một số nguyên (hoặc null)"
+			       : types[k] == JT_BOOL ? "true hoặc false"
+			                             : "một chuỗi (hoặc null)";
+	return fail(req, 400,
+	            arena_printf(http_req_arena(req),
+	                         "Trường “%s” phải là %s; không có gì được lưu. Hãy sửa rồi gửi "
+	                         "lại (xem docs/activities.md).",
+	                         name, want));
+}
+
+/* The request's JSON object into *doc (the caller decrefs); 0, or -1 after replying 400. */
+static int
+json_body(http_req_t *req, json_t **doc)
+{
+	size_t blen;
+	const char *body = http_req_body(req, &blen);
+	json_error_t je;
+	*doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
+	if (json_is_object(*doc))
+		return 0;
+	json_decref(*doc);
+	*doc = NULL;
+	fail(req, 400,
+	     "Nội dung phải là một đối tượng JSON với các trường của hoạt động "
+	     "(xem docs/activities.md).");
+	return -1;
+}
+
+/* The API's "version": a positive integer, required for a change. 0 or -1 after replying. */
+static int
+json_version(http_req_t *req, json_t *doc, int64_t *version)
+{
+	json_t *jv = json_object_get(doc, "version");
+	if (json_is_integer(jv) && json_integer_value(jv) > 0) {
+		*version = json_integer_value(jv);
+		return 0;
+	}
+	fail(req, 400,
+	     "Trường “version” phải là số nguyên phiên bản của hoạt động mà bạn đã mở (trường "
+	     "“version” khi đọc hoạt động); không có gì được lưu.");
+	return -1;
+}
+
+/* A phone's key for a registration it may send twice: 1..64 of [A-Za-z0-9_-]. */
+static int
+client_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (!(isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '_'))
+			return 0;
+	return 1;
 }
 
 /* An activity's values as a form shows them. */
@@ -902,6 +987,30 @@ reply_invalid(http_req_t *req, int32_t i, const store_activity_t *old, const cam
 	return render_new(req, i, cl, f, status);
 }
 
+/* After a refused version: the API answers 409 with the activity as the server has it
+ * now, so a phone can show both and let the person choose; a form gets its page back. */
+static int
+reply_stale(http_req_t *req, int32_t i, const store_activity_t *old, form_t *f, form_t *of)
+{
+	if (!is_api(req)) {
+		if (of)
+			return render_activity(req, i, old, NULL, of, 409, NULL);
+		memset(&f->e, 0, sizeof f->e);
+		return reply_invalid(req, i, old, NULL, f, 409);
+	}
+	store_activity_t now;
+	int rc = load_activity(req, http_req_param(req, "aid"), &now);
+	if (rc <= 0)
+		return rc < 0 ? 500
+		              : (fail(req, 404, "Không tìm thấy hoạt động này của đơn vị."), 0);
+	const char *msg = of ? of->form_error : f->form_error;
+	return app_reply_json(req, 409,
+	                      json_pack("{s:{s:i,s:s},s:o}", "error", "status", 409, "message", msg,
+	                                "activity", act_api(req, &now, 1)));
+}
+
+/* The one workflow of registering and editing: the form and the JSON API differ only in
+ * how the values are read and how the answer is written. */
 static int
 save(http_req_t *req, const store_activity_t *old)
 {
@@ -910,22 +1019,55 @@ save(http_req_t *req, const store_activity_t *old)
 	arena_t *a = http_req_arena(req);
 	int32_t i = unit_tree_find_code(t, param(req, "code"));
 	int64_t now = app_now();
-	json_t *doc = NULL;
+	app_user_t *u = app_req_user(req);
+	form_t f;
+	int64_t version = old ? old->version : 0;
+	const char *client_id = NULL;
 	if (is_api(req)) {
-		size_t blen;
-		const char *body = http_req_body(req, &blen);
-		json_error_t je;
-		doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-		if (!json_is_object(doc)) {
-			json_decref(doc);
+		json_t *doc;
+		if (json_body(req, &doc) < 0)
+			return 0;
+		memset(&f, 0, sizeof f);
+		const char *wrong = json_read_typed(a, doc, fnames, ftypes, NF, f.v);
+		json_t *cid = json_object_get(doc, "client_id");
+		if (!wrong && cid && !old && !json_is_null(cid)) {
+			if (!json_is_string(cid) || !client_id_ok(json_string_value(cid)))
+				wrong = "client_id";
+			else
+				client_id = arena_strdup(a, json_string_value(cid));
+		}
+		for (int k = 0; !wrong && k < NF; k++)
+			f.v[k] = f.v[k] ? arena_strdup(a, f.v[k]) : NULL;
+		int bad_version = !wrong && old && json_version(req, doc, &version) < 0;
+		json_decref(doc);
+		if (bad_version)
+			return 0;
+		if (wrong && !strcmp(wrong, "client_id"))
 			return fail(
 			        req, 400,
-			        "Nội dung phải là một đối tượng JSON với các trường của hoạt động "
-			        "(xem docs/activities.md).");
-		}
+			        "Trường “client_id” phải là một chuỗi từ 1 đến 64 ký tự chữ, số, "
+			        "“-” hoặc “_” do máy tạo; không có gì được lưu.");
+		if (wrong)
+			return reply_wrong_type(req, wrong, fnames, ftypes, NF);
+	} else {
+		form_read(req, &f);
+		const char *vp = http_req_param(req, "version");
+		if (old && vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
+			version = -1;
 	}
-	form_t f;
-	form_read(req, doc, &f);
+	/* the same registration sent again (its answer was lost on the way to the phone):
+	 * answer with the first one, create nothing */
+	if (client_id && u) {
+		one_act_t r = {a, {0}, 0};
+		if (store_activity_by_client(app->store, u->id, client_id, take_one, &r) < 0)
+			return 500;
+		if (r.found && r.act.unit_id != t->units[i].id)
+			return fail(req, 409,
+			            "Mã “client_id” này đã dùng cho một hoạt động của đơn vị khác; "
+			            "hãy để máy tạo một mã mới.");
+		if (r.found)
+			return app_reply_json(req, 200, act_api(req, &r.act, 1));
+	}
 	camp_list_t cl = campaigns_for(req, i, old ? old->campaign_id : 0);
 	int bad;
 	camp_t *c = camp_pick(&cl, f.v[F_CAMPAIGN], &bad);
@@ -948,23 +1090,10 @@ save(http_req_t *req, const store_activity_t *old)
 		f.e.msg[AF_LATE] = late_message(a, c);
 		f.e.n++;
 	}
-	if (f.e.n) {
-		json_decref(doc);
+	if (f.e.n)
 		return reply_invalid(req, i, old, &cl, &f, 422);
-	}
-	int64_t version = old ? old->version : 0;
-	if (old) {
-		const char *vp = doc ? NULL : http_req_param(req, "version");
-		json_t *jv = doc ? json_object_get(doc, "version") : NULL;
-		if (json_is_integer(jv))
-			version = json_integer_value(jv);
-		else if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
-			version = -1;
-	}
-	json_decref(doc);
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
-	app_user_t *u = app_req_user(req);
 	store_activity_t s;
 	if (old)
 		s = *old;
@@ -976,6 +1105,7 @@ save(http_req_t *req, const store_activity_t *old)
 		s.late = late;
 		s.created_at = now;
 		s.created_by = u ? u->id : 0;
+		s.client_id = client_id;
 	}
 	s.campaign_id = c ? c->id : 0;
 	s.unit_id = t->units[i].id;
@@ -999,8 +1129,7 @@ save(http_req_t *req, const store_activity_t *old)
 	if (rc == -2) {
 		f.form_error = "Hoạt động vừa được người khác sửa sau khi bạn mở trang; chưa có gì "
 		               "được lưu. Hãy tải lại trang để xem bản mới rồi sửa lại.";
-		memset(&f.e, 0, sizeof f.e);
-		return reply_invalid(req, i, old, &cl, &f, 409);
+		return reply_stale(req, i, old, &f, NULL);
 	}
 	if (rc < 0)
 		return 500;
@@ -1036,6 +1165,11 @@ page_activity_update(http_req_t *req)
 	return save(req, &s);
 }
 
+static const char *const onames[3] = {"status", "actual", "outcome"};
+static const jt_t otypes[3] = {JT_TEXT, JT_INT, JT_TEXT};
+
+/* The outcome after the event, from the form or the JSON API; the same checks and the
+ * same guarded write for both. */
 int
 page_activity_outcome(http_req_t *req)
 {
@@ -1048,21 +1182,37 @@ page_activity_outcome(http_req_t *req)
 	arena_t *a = http_req_arena(req);
 	form_t of;
 	memset(&of, 0, sizeof of);
-	of.v[0] = http_req_param(req, "status");
-	of.v[1] = http_req_param(req, "actual");
-	of.v[2] = http_req_param(req, "outcome");
+	int64_t version = s.version;
+	if (is_api(req)) {
+		json_t *doc;
+		if (json_body(req, &doc) < 0)
+			return 0;
+		const char *wrong = json_read_typed(a, doc, onames, otypes, 3, of.v);
+		for (int k = 0; !wrong && k < 3; k++)
+			of.v[k] = of.v[k] ? arena_strdup(a, of.v[k]) : NULL;
+		int bad_version = !wrong && json_version(req, doc, &version) < 0;
+		json_decref(doc);
+		if (bad_version)
+			return 0;
+		if (wrong)
+			return reply_wrong_type(req, wrong, onames, otypes, 3);
+	} else {
+		for (int k = 0; k < 3; k++)
+			of.v[k] = http_req_param(req, onames[k]);
+		const char *vp = http_req_param(req, "version");
+		if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
+			version = -1;
+	}
 	int64_t actual;
 	const char *note, *status;
 	if (activity_validate_outcome(of.v[0], of.v[1], of.v[2], s.start_at, app_now(), a, &status,
 	                              &actual, &note, &of.e) > 0) {
+		if (is_api(req))
+			return reply_invalid(req, i, &s, NULL, &of, 422);
 		if (!activity_status_name(of.v[0] ? of.v[0] : ""))
 			of.v[0] = NULL;
 		return render_activity(req, i, &s, NULL, &of, 422, NULL);
 	}
-	int64_t version = s.version;
-	const char *vp = http_req_param(req, "version");
-	if (vp && *vp && text_parse_int(vp, strlen(vp), &version) < 0)
-		version = -1;
 	const char *old_status = s.status;
 	store_activity_t n = s;
 	n.status = status;
@@ -1076,7 +1226,7 @@ page_activity_outcome(http_req_t *req)
 	if (rc == -2) {
 		of.form_error = "Hoạt động vừa được người khác sửa sau khi bạn mở trang; chưa có "
 		                "gì được lưu. Hãy tải lại trang rồi ghi lại kết quả.";
-		return render_activity(req, i, &s, NULL, &of, 409, NULL);
+		return reply_stale(req, i, &s, NULL, &of);
 	}
 	if (rc < 0)
 		return 500;
@@ -1084,6 +1234,11 @@ page_activity_outcome(http_req_t *req)
 	          old_status,
 	          n.actual >= 0 ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
 	                        : n.status);
+	if (is_api(req)) {
+		n.id = id;
+		n.version = nv;
+		return app_reply_json(req, 200, act_api(req, &n, 1));
+	}
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/activities/%lld?done=outcome",
 	                                  t->units[i].code, (long long)id));

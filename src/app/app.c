@@ -26,9 +26,9 @@
  * peaks at 1.5 GB), so the server takes 32 MiB at a time and bigger files go through the
  * command line (docs/api.md). */
 #define VALUES_MAX (32u << 20)
-#define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
+#define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024)   /* a 10 MB photo and the form around it */
 #define DOC_IMPORT_MAX (DOCX_MAX_FILE + 64 * 1024) /* a .docx and the form around it */
-#define TEMPLATE_MAX_BODY (3 * 1024 * 1024)      /* a 1 MiB document, percent-encoded */
+#define TEMPLATE_MAX_BODY (3 * 1024 * 1024)        /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
 #define REVIEW_MAX (256 * 1024)  /* a review queue's form: 2,000 units and their versions */
 
@@ -237,6 +237,11 @@ static const http_route_t routes[] = {
          api_activities},
         {HTTP_POST, "/api/v1/units/:code/activities", "csrf", 48 * 1024, "unit:report.edit",
          page_activity_create},
+        /* the same edit and outcome as JSON (a phone sending what it kept offline) */
+        {HTTP_POST, "/api/v1/units/:code/activities/:aid", "csrf", 48 * 1024, "unit:report.edit",
+         page_activity_update},
+        {HTTP_POST, "/api/v1/units/:code/activities/:aid/outcome", "csrf", 48 * 1024,
+         "unit:report.edit", page_activity_outcome},
         {HTTP_GET, "/lich", "unit kind mode week view q", 0, "public", page_lich},
         {HTTP_GET, "/lich/:aid", "", 0, "public", page_lich_event},
         {HTTP_GET, "/lich/:aid/event.ics", "", 0, "public", page_event_ics},
@@ -254,8 +259,7 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/units/:code/docs", "csrf", DOC_FORM_MAX, "unit:campaign.manage",
          api_doc_create},
         /* a Word draft imported (src/app/doc_import_pages.c): before ":did" matches */
-        {HTTP_GET, "/units/:code/docs/import", "", 0, "unit:campaign.manage",
-         page_doc_import_form},
+        {HTTP_GET, "/units/:code/docs/import", "", 0, "unit:campaign.manage", page_doc_import_form},
         {HTTP_POST, "/units/:code/docs/import", "csrf", DOC_IMPORT_MAX, "unit:campaign.manage",
          page_doc_import},
         {HTTP_GET, "/units/:code/docs/:did/import", "", 0, "unit:campaign.manage",

@@ -22,9 +22,10 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 		access_grant_t *g;
 		const unit_tree_t *t = app_req_tree(req);
 		size_t ng = app_user_grants(req, t, &g);
-		json_t *me = json_pack("{s:s,s:s,s:s,s:b}", "username", u->username, "full_name",
-		                       u->full_name, "csrf", u->csrf, "system_admin",
-		                       access_allowed(t, g, ng, ACT_SYSTEM_MANAGE, 0));
+		json_t *me =
+		        json_pack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)u->id, "username",
+		                  u->username, "full_name", u->full_name, "csrf", u->csrf,
+		                  "system_admin", access_allowed(t, g, ng, ACT_SYSTEM_MANAGE, 0));
 		json_int_t unread = (json_int_t)app_notices_unread(req);
 		if (unread > 0)
 			json_object_set_new(me, "unread", json_integer(unread));
@@ -34,12 +35,16 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));
 	}
 	/* the layout and the pages' scripts link assets by content hash (long-cached) */
-	char css[300], report_js[300], docform_js[300], photo_js[300], offline_js[300];
+	char css[300], report_js[300], docform_js[300], photo_js[300], offline_js[300],
+	        activity_js[300];
 	json_object_set_new(
 	        ctx, "asset",
 	        json_pack(
-	                "{s:s,s:s,s:s,s:s,s:s}", "css",
-	                http_static_url(app->static_dir, "style.css", css, sizeof css), "report_js",
+	                "{s:s,s:s,s:s,s:s,s:s,s:s}", "activity_js",
+	                http_static_url(app->static_dir, "activity_offline.js", activity_js,
+	                                sizeof activity_js),
+	                "css", http_static_url(app->static_dir, "style.css", css, sizeof css),
+	                "report_js",
 	                http_static_url(app->static_dir, "report.js", report_js, sizeof report_js),
 	                "docform_js",
 	                http_static_url(app->static_dir, "docform.js", docform_js,

@@ -605,6 +605,13 @@ store_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, 
 }
 
 int
+store_activity_by_client(store_t *st, int64_t created_by, const char *client_id,
+                         int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	return st->ops->activity_by_client(st, created_by, client_id, cb, ctx);
+}
+
+int
 store_activities_find(store_t *st, const store_activity_query_t *q,
                       int (*cb)(const store_activity_t *, void *), void *ctx)
 {

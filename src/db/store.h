@@ -668,6 +668,7 @@ typedef struct store_activity {
 	int64_t actual;      /* participants after the event; -1 = not given */
 	const char *outcome; /* note after the event, "" */
 	int64_t version, created_at, created_by, updated_at, updated_by;
+	const char *client_id; /* the creating phone's key, NULL or "" = none; set on insert */
 } store_activity_t;
 
 /* Insert (a->id == 0; version 1; created_* from a) or update every field except
@@ -677,6 +678,10 @@ int store_activity_save(store_t *st, const store_activity_t *a, int64_t expected
                         int64_t *id /* OUT */, int64_t *version /* OUT */);
 int store_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
                        void *ctx);
+/* The activity created_by registered with client_id (unique per user): 1 found (cb called
+ * with the row, valid until cb returns), 0 none, -1 store error. */
+int store_activity_by_client(store_t *st, int64_t created_by, const char *client_id,
+                             int (*cb)(const store_activity_t *, void *), void *ctx);
 
 typedef struct store_activity_query {
 	const char *path; /* "" = everywhere; else a unit_path: its subtree, or the unit alone
@@ -866,6 +871,8 @@ typedef struct store_ops {
 	                     const char *note);
 	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,
 	                     int64_t *id, int64_t *version);
+	int (*activity_by_client)(store_t *st, int64_t created_by, const char *client_id,
+	                          int (*cb)(const store_activity_t *, void *), void *ctx);
 	int (*activity_get)(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
 	                    void *ctx);
 	int (*activities_find)(store_t *st, const store_activity_query_t *q,

@@ -511,6 +511,14 @@ static const struct migration {
          " \"by\" INTEGER REFERENCES users(id),"
          " review TEXT NOT NULL);",
          0},
+        /* A phone's own key for an activity it registered offline (docs/activities.md,
+         * "Không có mạng"): the same registration sent again after a lost answer finds
+         * the first one instead of making a second. Unique per user who created it. */
+        {13, "activity client ids",
+         "ALTER TABLE activities ADD COLUMN client_id TEXT;"
+         "CREATE UNIQUE INDEX activities_client ON activities(created_by, client_id)"
+         " WHERE client_id IS NOT NULL;",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -599,6 +607,7 @@ enum {
 	Q_ACT_UPDATE,
 	Q_ACT_VERSION,
 	Q_ACT_GET,
+	Q_ACT_BY_CLIENT,
 	Q_ACT_PHOTO_ADD,
 	Q_ACT_PHOTOS,
 	Q_ACT_PHOTO_GET,
@@ -682,7 +691,8 @@ enum {
 #define ACT_COLS                                                                                   \
 	"SELECT id,coalesce(campaign_id,0),unit_id,unit_path,kind,title,description,start_at,"     \
 	"end_at,place,mode,link,audience,expected,is_public,late,status,actual,outcome,version,"   \
-	"created_at,coalesce(created_by,0),updated_at,coalesce(updated_by,0) FROM activities"
+	"created_at,coalesce(created_by,0),updated_at,coalesce(updated_by,0),client_id"            \
+	" FROM activities"
 
 static const char *const queries[Q_COUNT] = {
         [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
@@ -981,9 +991,9 @@ static const char *const queries[Q_COUNT] = {
         [Q_ACT_INSERT] = "INSERT INTO activities(campaign_id,unit_id,unit_path,kind,title,"
                          "description,start_at,end_at,place,mode,link,audience,expected,"
                          "is_public,late,status,actual,outcome,version,created_at,created_by,"
-                         "updated_at,updated_by) VALUES(nullif(?2,0),?3,?4,?5,?6,?7,?8,?9,?10,"
-                         "?11,?12,?13,?14,?15,?16,?17,?18,?19,1,?20,nullif(?21,0),?22,"
-                         "nullif(?23,0))",
+                         "updated_at,updated_by,client_id) VALUES(nullif(?2,0),?3,?4,?5,?6,?7,"
+                         "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,1,?20,nullif(?21,0),"
+                         "?22,nullif(?23,0),nullif(?25,''))",
         /* created_* record the creation and are never rewritten. */
         [Q_ACT_UPDATE] = "UPDATE activities SET campaign_id=nullif(?2,0),unit_id=?3,"
                          "unit_path=?4,kind=?5,title=?6,description=?7,start_at=?8,end_at=?9,"
@@ -992,6 +1002,7 @@ static const char *const queries[Q_COUNT] = {
                          "updated_by=nullif(?23,0),version=version+1 WHERE id=?1 AND version=?24",
         [Q_ACT_VERSION] = "SELECT version FROM activities WHERE id=?1",
         [Q_ACT_GET] = ACT_COLS " WHERE id=?1",
+        [Q_ACT_BY_CLIENT] = ACT_COLS " WHERE created_by=?1 AND client_id=?2",
         [Q_ACT_PHOTO_ADD] = "INSERT INTO activity_photos(activity_id,caption,width,height,full,"
                             "thumb,created_at,created_by)"
                             " VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
@@ -4377,6 +4388,7 @@ read_activity(sqlite3_stmt *q, store_activity_t *a)
 	        .created_by = sqlite3_column_int64(q, 21),
 	        .updated_at = sqlite3_column_int64(q, 22),
 	        .updated_by = sqlite3_column_int64(q, 23),
+	        .client_id = col_text(q, 24),
 	};
 }
 
@@ -4407,6 +4419,7 @@ bind_activity(sqlite3_stmt *q, const store_activity_t *a, int64_t expected_versi
 	if (a->id == 0) {
 		sqlite3_bind_int64(q, 20, a->created_at);
 		sqlite3_bind_int64(q, 21, a->created_by);
+		bind_opt(q, 25, a->client_id);
 	}
 	sqlite3_bind_int64(q, 22, a->updated_at);
 	sqlite3_bind_int64(q, 23, a->updated_by);
@@ -4451,13 +4464,11 @@ sq_activity_save(store_t *st, const store_activity_t *a, int64_t expected_versio
 	return ret;
 }
 
+/* Steps q (bound, the store locked) for one activity: 1 with cb called, 0 none, -1. */
 static int
-sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
+activity_one(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_activity_t *, void *),
+             void *ctx)
 {
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, Q_ACT_GET);
-	sqlite3_bind_int64(q, 1, id);
 	int ret, rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		store_activity_t a;
@@ -4470,6 +4481,28 @@ sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, voi
 	}
 	finish_query(s, q);
 	return ret;
+}
+
+static int
+sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ACT_GET);
+	sqlite3_bind_int64(q, 1, id);
+	return activity_one(s, q, cb, ctx);
+}
+
+static int
+sq_activity_by_client(store_t *st, int64_t created_by, const char *client_id,
+                      int (*cb)(const store_activity_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = stmt(s, Q_ACT_BY_CLIENT);
+	sqlite3_bind_int64(q, 1, created_by);
+	sqlite3_bind_text(q, 2, client_id, -1, SQLITE_STATIC);
+	return activity_one(s, q, cb, ctx);
 }
 
 /* The filter combination varies, so the statement is built per call from fixed
@@ -4717,6 +4750,7 @@ static const store_ops_t sqlite_ops = {
         .task_set_done = sq_task_set_done,
         .activity_save = sq_activity_save,
         .activity_get = sq_activity_get,
+        .activity_by_client = sq_activity_by_client,
         .activities_find = sq_activities_find,
         .activity_photo_add = sq_activity_photo_add,
         .activity_photos = sq_activity_photos,

@@ -518,3 +518,15 @@ hb_log_events(void)
 	json_decref(entries);
 	return out;
 }
+
+void
+hb_block(const char *const *urls)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; urls && urls[k]; k++)
+		json_array_append_new(a, json_string(urls[k]));
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{s:o}}", "cmd", "Network.setBlockedURLs", "params", "urls", a));
+}

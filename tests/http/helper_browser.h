@@ -41,6 +41,9 @@ char *hb_string(const char *js);
 int hb_wait(const char *js, int seconds);
 /* DevTools network emulation of the page: cut (off), or latency ms per request, or as is. */
 void hb_network(int off, int latency);
+/* Requests to URLs matching the globs in urls (NULL-terminated; NULL: none) fail as with no
+ * signal, the page itself being online (DevTools Network.setBlockedURLs). */
+void hb_block(const char *const *urls);
 /* The screen as wide as width (height as started), through the DevTools protocol. */
 void hb_screen(int width, int height);
 /* Save the page's top (height px, cut at 1800) at width as dir/name.png; a picture larger

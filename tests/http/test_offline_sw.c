@@ -90,6 +90,8 @@ test_sw_served(void **state)
 	assert_non_null(strstr(body, quoted));
 	assert_null(strstr(body, "/static/sw.js")); /* not itself */
 	assert_null(strstr(body, "/static/docform.js")); /* an officer's desk tool, not offline entry */
+	assert_null(strstr(body, "/static/activity_offline.js")); /* kept when first used */
+	assert_null(strstr(body, "/static/photo.js"));
 	/* the worker's own code follows the head, and never keeps the API */
 	assert_non_null(strstr(body, "addEventListener(\"fetch\""));
 	assert_non_null(strstr(body, "\"/api/\""));

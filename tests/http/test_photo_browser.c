@@ -27,6 +27,7 @@
 #include "domain/demo.h"
 #include "helper_app.h"
 #include "helper_browser.h"
+#include "helper_photo.h"
 #include "media/photo.h"
 #include "text/text.h"
 
@@ -88,25 +89,9 @@ setup(void **state)
 	activity = atoll(strstr(loc, "/activities/") + strlen("/activities/"));
 	hc_resp_free(&r);
 	/* a phone's 4000x3000 photo at quality 95: ~4 MB (fine grey grain) */
-	VipsImage *noise, *u8, *rgb;
-	void *jpeg;
-	size_t jpeg_len;
-	if (vips_gaussnoise(&noise, 4000, 3000, "sigma", 4.0, "mean", 128.0, NULL) != 0 ||
-	    vips_cast_uchar(noise, &u8, NULL) != 0)
-		return -1;
-	VipsImage *bands[3] = {u8, u8, u8};
-	if (vips_bandjoin(bands, &rgb, 3, NULL) != 0 ||
-	    vips_jpegsave_buffer(rgb, &jpeg, &jpeg_len, "Q", 95, NULL) != 0)
-		return -1;
-	g_object_unref(noise);
-	g_object_unref(u8);
-	g_object_unref(rgb);
 	snprintf(photo_file, sizeof photo_file, "%s/IMG_20261203_0815.jpg", tmpdir);
-	FILE *f = fopen(photo_file, "wb");
-	if (!f || fwrite(jpeg, 1, jpeg_len, f) != jpeg_len || fclose(f) != 0)
+	if (hp_camera_jpeg(photo_file, 4000, 3000, &photo_len) < 0)
 		return -1;
-	photo_len = jpeg_len;
-	g_free(jpeg);
 	return hb_start(WIDTH, HEIGHT);
 }
 
