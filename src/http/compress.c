@@ -394,6 +394,89 @@ hash_hex(const char *data, size_t len, char hex[17])
 	hex[16] = '\0';
 }
 
+/* Whitespace only: spaces and tabs. */
+static const char *
+skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+size_t
+http_asset_trim(char *data, size_t len, const char *type)
+{
+	int js = type && (strncmp(type, "text/javascript", 15) == 0 ||
+	                  strncmp(type, "application/javascript", 22) == 0);
+	int css = type && strncmp(type, "text/css", 8) == 0;
+	if (!js && !css)
+		return len;
+	/* a template literal or a string continued over lines could hold a line that looks
+	 * like a comment or whose indentation counts: leave such a file alone */
+	for (size_t i = 0; i < len; i++)
+		if (data[i] == '`' || (data[i] == '\\' && i + 1 < len && data[i + 1] == '\n'))
+			return len;
+	const char *p = data, *end = data + len;
+	/* a block comment opened inside a line and left open past it (or such an opening in
+	 * a string) could hold lines that look like comments or close it: then only the
+	 * indentation and blank lines go. One closed on its own line ("f(); /+ why +/") is
+	 * harmless and stays. */
+	int comments = 1;
+	for (const char *t = data; t + 1 < end && comments; t++)
+		if (t[0] == '/' && t[1] == '*') {
+			const char *b = t;
+			while (b > data && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			if (b == data || b[-1] == '\n')
+				continue;
+			const char *eol = memchr(t, '\n', (size_t)(end - t)), *c = t + 2;
+			const char *le = eol ? eol : end;
+			while (c + 1 < le && !(c[0] == '*' && c[1] == '/'))
+				c++;
+			if (c + 1 >= le)
+				comments = 0;
+		}
+	char *w = data;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol ? eol + 1 : end, *line_end = eol ? eol : end;
+		const char *q = skip_blank(p, line_end);
+		if (q == line_end ||
+		    (comments && js && line_end - q >= 2 && q[0] == '/' && q[1] == '/')) {
+			p = next; /* a blank line, or a line that is only a // comment */
+			continue;
+		}
+		if (comments && line_end - q >= 2 && q[0] == '/' && q[1] == '*') {
+			/* a block comment opening a line is dropped when nothing follows its end on
+			 * its last line; otherwise its lines are kept as they are */
+			const char *c = NULL;
+			for (const char *t = q + 2; t + 1 < end; t++)
+				if (t[0] == '*' && t[1] == '/') {
+					c = t;
+					break;
+				}
+			if (c == NULL) { /* unterminated: not ours to judge, kept as it is */
+				memmove(w, q, (size_t)(end - q));
+				w += end - q;
+				break;
+			}
+			const char *after = c + 2, *ceol = memchr(after, '\n', (size_t)(end - after));
+			const char *cnext = ceol ? ceol + 1 : end;
+			if (skip_blank(after, ceol ? ceol : end) != (ceol ? ceol : end)) {
+				memmove(w, q, (size_t)(cnext - q));
+				w += cnext - q;
+			}
+			p = cnext;
+			continue;
+		}
+		size_t n = (size_t)(next - q);
+		memmove(w, q, n);
+		w += n;
+		p = next;
+	}
+	return (size_t)(w - data);
+}
+
 int
 http_asset_load(const char *root, const char *rel, int what, http_asset_t *out)
 {
@@ -448,14 +531,16 @@ http_asset_load(const char *root, const char *rel, int what, http_asset_t *out)
 		e->ino = st.st_ino;
 		e->size = st.st_size;
 		e->mtime = st.st_mtim;
-		e->a.data = data;
-		e->a.len = f.size;
-		e->a.type = f.type;
+		/* the hash is the file's (what its URL and ETag promise: the served bytes are
+		 * a function of it), taken before the trim */
 		hash_hex(data, f.size, e->a.hash);
-		if (http_compressible_type(f.type) && f.size >= HTTP_GZIP_MIN) {
+		size_t len = http_asset_trim(data, f.size, f.type);
+		e->a.data = data;
+		e->a.len = len;
+		e->a.type = f.type;
+		if (http_compressible_type(f.type) && len >= HTTP_GZIP_MIN) {
 			buf_t gz = BUF_INIT;
-			if (http_gzip(data, f.size, HTTP_GZIP_STATIC_LEVEL, &gz) == 0 &&
-			    gz.len < f.size) {
+			if (http_gzip(data, len, HTTP_GZIP_STATIC_LEVEL, &gz) == 0 && gz.len < len) {
 				e->a.gzlen = gz.len;
 				e->a.gz = buf_steal(&gz, &e->a.gzlen);
 			}

@@ -72,6 +72,15 @@ int http_gzip_parts(const void *in, size_t len, int level, const http_zpart_t *p
  * caching). When the file cannot be read, "/static/<rel>" plain. Writes into out (cap). */
 const char *http_static_url(const char *static_dir, const char *rel, char *out, size_t cap);
 
+/* Scripts and style sheets are served without their comments and indentation: the files
+ * are written to be read (and commented in English at length), a phone on 3G pays for every
+ * byte, and no build step is wanted. In place, line by line and only where it is certain:
+ * leading spaces and tabs, blank lines, JavaScript lines that are only a // comment, and
+ * block comments that open a line and end one. A script holding a template literal or a
+ * string continued over lines is left whole. type: the file's Content-Type; other types
+ * are untouched. Returns the new length. */
+size_t http_asset_trim(char *data, size_t len, const char *type);
+
 /* A static file as the server keeps it: its bytes, its gzip (when the type compresses and
  * that is smaller), and its content hash. http_asset_load hands out private copies. */
 typedef struct http_asset {
