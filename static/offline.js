@@ -268,8 +268,15 @@
     navigator.serviceWorker.register("/sw.js").catch(function () {});
     /* kept again after the previous person's pages were deleted, too */
     Promise.all([navigator.serviceWorker.ready, wiped]).then(function (a) {
-      if ((first || a[1]) && a[0].active)
-        a[0].active.postMessage({keep: location.pathname + location.search});
+      if ((first || a[1]) && a[0].active) {
+        /* and its scripts and style sheet, which did not come through the worker either */
+        var assets = [], els = document.querySelectorAll("script[src], link[rel=stylesheet]");
+        for (var i = 0; i < els.length; i++) {
+          var u = new URL(els[i].src || els[i].href, location.href);
+          if (u.origin === location.origin) assets.push(u.pathname + u.search);
+        }
+        a[0].active.postMessage({keep: location.pathname + location.search, assets: assets});
+      }
     });
   }
 })();
