@@ -1841,6 +1841,7 @@ page_lich_event(http_req_t *req)
 	json_object_set_new(ctx, "og", og);
 	json_object_set_new(ctx, "photos", photos);
 	json_object_set_new(ctx, "ics_url", js(arena_printf(a, "%s/event.ics", self)));
+	enrol_event_ctx(req, &s, ctx); /* a class open for enrolment: places, the form */
 	return app_render_page(req, 200, "calendar_event", s.title, ctx);
 }
 
@@ -1974,4 +1975,17 @@ api_lich(http_req_t *req)
 	buf_free(&path);
 	viewer_t vw = {t, NULL, 0};
 	return api_list(req, &vw, &q, 0);
+}
+
+/* For the enrolment pages (src/app/enrol_pages.c): the same lookups as this file's. */
+int
+app_activity_of_unit_or_reply(http_req_t *req, int32_t *unit, store_activity_t *out)
+{
+	return unit_activity(req, unit, out);
+}
+
+int
+app_public_activity_or_reply(http_req_t *req, store_activity_t *out)
+{
+	return public_activity(req, out);
 }
