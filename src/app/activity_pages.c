@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "domain/activity.h"
 #include "media/photo.h"
+#include "service/enrol.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -819,6 +820,8 @@ render_activity(http_req_t *req, int32_t i, const store_activity_t *s, const for
 	const char *base =
 	        arena_printf(a, "/units/%s/activities/%lld", t->units[i].code, (long long)s->id);
 	json_object_set_new(ctx, "base", js(base));
+	/* a class: its enrolment page (src/app/enrol_pages.c) */
+	json_object_set_new(ctx, "is_class", json_boolean(enrol_kind_ok(s->kind)));
 	json_object_set_new(ctx, "action", js(base));
 	json_object_set_new(ctx, "submit_label", js("Lưu thay đổi"));
 	json_t *photos = photos_json(req, base, s->id);

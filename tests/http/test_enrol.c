@@ -351,6 +351,10 @@ test_open_class(void **state)
 	           1);
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
+	/* the activity's page leads its staff to the enrolment page */
+	r = get(&clc, UNIT_PATH(""));
+	expect_in(&r, "/enrolments\">Đăng ký học");
+	hc_resp_free(&r);
 	/* the public page: free, two places, the deadline, the contact, the form */
 	r = get(NULL, path("/lich/%lld", (long long)cls));
 	assert_int_equal(r.status, 200);
