@@ -53,6 +53,18 @@ time_text(arena_t *a, int64_t t)
 	return s;
 }
 
+/* The settings and the list of activity a, in cx's arena: 1 (settings found), 0 (none),
+ * or -1 on a store error. */
+static int
+class_state(const enrol_ctx_t *cx, const store_activity_t *a, store_enrol_settings_t *s,
+            enrol_list_t *l)
+{
+	int has = enrol_settings_load(cx, a->id, s);
+	if (has < 0 || enrol_list(cx, a->id, l) < 0)
+		return -1;
+	return has;
+}
+
 /* The public facts of a class open for enrolment: counts only, never a name. NULL when
  * the activity takes no enrolments. */
 static json_t *
@@ -61,8 +73,7 @@ public_json(http_req_t *req, const store_activity_t *a)
 	enrol_ctx_t cx = ctx_of(req);
 	store_enrol_settings_t s;
 	enrol_list_t l;
-	if (!enrol_kind_ok(a->kind) || enrol_settings_load(&cx, a->id, &s) != 1 || !s.open ||
-	    enrol_list(&cx, a->id, &l) < 0)
+	if (!enrol_kind_ok(a->kind) || class_state(&cx, a, &s, &l) != 1 || !s.open)
 		return NULL;
 	int64_t left = s.capacity - l.enrolled;
 	if (left < 0)
@@ -131,7 +142,7 @@ enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx)
 
 /* ---------- the citizens' pages ---------- */
 
-static const char *form_fields[] = {"name", "phone", "birth_year", "note", "consent", "website"};
+static const char *const form_fields[] = {"name", "phone", "birth_year", "note", "consent", "website"};
 #define NFORM (sizeof form_fields / sizeof form_fields[0])
 
 /* The enrolment form page: with what was typed and the sentences by field on a refusal. */
@@ -204,13 +215,19 @@ page_enrol_form(http_req_t *req)
 	return render_form(req, &a, 200, NULL);
 }
 
-/* The JSON API's body as form values: strings, integers as their digits, booleans as
+/* The values of names[0..n): the form's parameters, or for the JSON API its body's
+ * fields — strings, integers as their digits, booleans (only bool_field's names) as
  * "1"/""; anything else refused naming the field (wrong types are not coerced). 0, or -1
  * after replying. */
 static int
-json_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
+read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
             const char *bool_field)
 {
+	if (!is_api(req)) {
+		for (size_t k = 0; k < n; k++)
+			v[k] = http_req_param(req, names[k]);
+		return 0;
+	}
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
 	json_error_t je;
@@ -273,14 +290,7 @@ page_enrol_post(http_req_t *req)
 	if (app_public_activity_or_reply(req, &a) < 0)
 		return 0;
 	const char *v[NFORM];
-	if (is_api(req)) {
-		if (json_fields(req, form_fields, NFORM, v, "consent") < 0)
-			return 0;
-	} else {
-		for (size_t k = 0; k < NFORM; k++)
-			v[k] = http_req_param(req, form_fields[k]);
-	}
-	if (too_many(req, 'e'))
+	if (read_fields(req, form_fields, NFORM, v, "consent") < 0 || too_many(req, 'e'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5]};
@@ -376,14 +386,7 @@ page_enrol_cancel(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"code", "phone4"};
 	const char *v[2];
-	if (is_api(req)) {
-		if (json_fields(req, names, 2, v, NULL) < 0)
-			return 0;
-	} else {
-		v[0] = http_req_param(req, "code");
-		v[1] = http_req_param(req, "phone4");
-	}
-	if (too_many(req, 'c'))
+	if (read_fields(req, names, 2, v, NULL) < 0 || too_many(req, 'c'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_outcome_t o;
@@ -463,7 +466,7 @@ list_json(arena_t *a, const enrol_list_t *l)
 	                 (json_int_t)l->attended, "rows", rows);
 }
 
-static const char *settings_fields[] = {
+static const char *const settings_fields[] = {
         "enrol_open",          "enrol_fee",           "enrol_capacity",
         "enrol_deadline_date", "enrol_deadline_time", "enrol_contact_name",
         "enrol_contact_phone", "enrol_contact_email"};
@@ -477,8 +480,8 @@ render_list(http_req_t *req, int32_t i, const store_activity_t *a, int status,
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_list_t l;
 	store_enrol_settings_t s;
-	int has = enrol_settings_load(&cx, a->id, &s);
-	if (has < 0 || enrol_list(&cx, a->id, &l) < 0)
+	int has = class_state(&cx, a, &s, &l);
+	if (has < 0)
 		return 500;
 	json_t *ctx = list_json(cx.arena, &l);
 	json_object_set_new(ctx, "title", js(a->title));
@@ -569,8 +572,8 @@ api_enrolments(http_req_t *req)
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_list_t l;
 	store_enrol_settings_t s;
-	int has = enrol_settings_load(&cx, a.id, &s);
-	if (has < 0 || enrol_list(&cx, a.id, &l) < 0)
+	int has = class_state(&cx, &a, &s, &l);
+	if (has < 0)
 		return 500;
 	json_t *o = list_json(cx.arena, &l);
 	json_object_set_new(o, "activity", json_integer(a.id));
@@ -652,13 +655,8 @@ page_enrol_settings(http_req_t *req)
 	if (app_activity_of_unit_or_reply(req, &i, &a) < 0)
 		return 0;
 	const char *v[NSETTINGS];
-	if (is_api(req)) {
-		if (json_fields(req, settings_fields, NSETTINGS, v, "enrol_open") < 0)
-			return 0;
-	} else {
-		for (size_t k = 0; k < NSETTINGS; k++)
-			v[k] = http_req_param(req, settings_fields[k]);
-	}
+	if (read_fields(req, settings_fields, NSETTINGS, v, "enrol_open") < 0)
+		return 0;
 	enrol_settings_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_outcome_t o;

@@ -41,28 +41,10 @@ static int64_t cls; /* the class of the story */
 
 /* ---------- helpers ---------- */
 
-static char *
-form(ha_client_t *c, const char *const *kv)
-{
-	buf_t b = BUF_INIT;
-	CURL *h = curl_easy_init();
-	buf_printf(&b, "csrf=%s", c ? c->csrf : "");
-	for (size_t k = 0; kv[k]; k += 2) {
-		char *e = curl_easy_escape(h, kv[k + 1], 0);
-		buf_printf(&b, "&%s=%s", kv[k], e);
-		curl_free(e);
-	}
-	curl_easy_cleanup(h);
-	return buf_steal(&b, NULL);
-}
-
 static hc_resp_t
 post(ha_client_t *c, const char *path, const char *const *kv)
 {
-	char *body = form(c, kv);
-	hc_resp_t r = ha_req(port, c, "POST", path, body, 0);
-	free(body);
-	return r;
+	return ha_post_form(port, c, path, kv);
 }
 
 static hc_resp_t
