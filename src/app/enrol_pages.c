@@ -97,6 +97,13 @@ public_json(http_req_t *req, const store_activity_t *a)
 	json_object_set_new(o, "open", json_boolean(open));
 	json_object_set_new(o, "contact_name", js(s.contact_name));
 	json_object_set_new(o, "contact_phone", js(s.contact_phone));
+	char tel[32];
+	size_t k = 0;
+	for (const char *p = s.contact_phone; *p && k + 1 < sizeof tel; p++)
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
+			tel[k++] = *p;
+	tel[k] = '\0';
+	json_object_set_new(o, "contact_tel", js(tel)); /* the tel: link, digits only */
 	json_object_set_new(o, "contact_email", js(s.contact_email));
 	json_object_set_new(o, "form_url", js(arena_printf(cx.arena, "/lich/%lld/dang-ky",
 	                                                   (long long)a->id)));

@@ -343,6 +343,7 @@ test_open_class(void **state)
 	expect_in(&r, "Miễn phí");
 	expect_in(&r, "Còn 2 chỗ");
 	expect_in(&r, "Chị Hạnh");
+	expect_in(&r, "href=\"tel:02253978123\"");
 	expect_in(&r, "name=\"website\"");
 	expect_in(&r, "class=\"enrol-hp\"");
 	expect_not_in(&r, "type=\"hidden\" name=\"website\"");

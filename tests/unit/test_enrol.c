@@ -354,6 +354,146 @@ test_attendance_and_retention(void **state)
 	close_fixture(&f);
 }
 
+/* ---------- faults: all or nothing ---------- */
+
+static const store_ops_t *real_ops;
+static int fault_calls, fault_at, fault_injected;
+
+static int
+fault_hit(void)
+{
+	if (fault_calls++ != fault_at)
+		return 0;
+	fault_injected = 1;
+	return 1;
+}
+
+static int
+f_tx_begin(store_t *st)
+{
+	return fault_hit() ? -1 : real_ops->tx_begin(st);
+}
+
+static int
+f_tx_commit(store_t *st)
+{
+	/* as the store's own: a failed commit has rolled its level back */
+	if (fault_hit()) {
+		real_ops->tx_rollback(st);
+		return -1;
+	}
+	return real_ops->tx_commit(st);
+}
+
+static int
+f_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id)
+{
+	return fault_hit() ? -1 : real_ops->enrolment_add(st, e, id);
+}
+
+static int
+f_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status,
+                   int attended, int64_t changed_at, int64_t promoted_at)
+{
+	return fault_hit() ? -1
+	                   : real_ops->enrolment_update(st, activity_id, id, status, attended,
+	                                                changed_at, promoted_at);
+}
+
+static int
+f_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
+                int64_t *version)
+{
+	return fault_hit() ? -1 : real_ops->activity_save(st, a, expected_version, id, version);
+}
+
+/* The rows a workflow may touch, as text. */
+static void
+snapshot(fixture_t *f, char *out, size_t cap)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db,
+	                           "SELECT (SELECT group_concat(id||status||attended||promoted_at, ',')"
+	                           " FROM enrolments) || '|' || (SELECT group_concat(status||actual||"
+	                           "version, ',') FROM activities)",
+	                           -1, &q, NULL),
+	        SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+enum { OP_JOIN, OP_CANCEL, OP_ATTEND };
+
+/* Fail the workflow's store calls one by one: each failure leaves the rows as they were and
+ * says so (ENROL_ERR_STORE); the run without a failure changes them. */
+static void
+faults_in(int op)
+{
+	int injected_any = 0;
+	for (int n = 0;; n++) {
+		fixture_t f;
+		open_fixture(&f);
+		store_activity_t a = add_class(&f, "lop_cds", 1);
+		enrol_outcome_t o1, o2, r;
+		assert_int_equal(join(&f, &a, "Nguyễn Văn An", "0912000001", &o1), ENROL_OK);
+		assert_int_equal(join(&f, &a, "Trần Thị Bình", "0912000002", &o2), ENROL_OK);
+		char before[512], after[512];
+		snapshot(&f, before, sizeof before);
+		real_ops = f.st->ops;
+		store_ops_t faulty = *real_ops;
+		faulty.tx_begin = f_tx_begin;
+		faulty.tx_commit = f_tx_commit;
+		faulty.enrolment_add = f_enrolment_add;
+		faulty.enrolment_update = f_enrolment_update;
+		faulty.activity_save = f_activity_save;
+		fault_calls = fault_injected = 0;
+		fault_at = n;
+		f.st->ops = &faulty;
+		int64_t ids[] = {o1.id};
+		enrol_rc_t rc;
+		if (op == OP_JOIN) {
+			rc = join(&f, &a, "Lê Văn Cường", "0912000003", &r);
+		} else if (op == OP_CANCEL) {
+			rc = enrol_cancel(&f.cx, a.id, o1.code, "0001", &r);
+		} else {
+			f.cx.now = START + 60;
+			rc = enrol_attendance(&f.cx, &a, ids, 1, &r);
+		}
+		f.st->ops = real_ops;
+		int injected = fault_injected;
+		snapshot(&f, after, sizeof after);
+		if (injected) {
+			injected_any = 1;
+			if (rc != ENROL_ERR_STORE || strcmp(before, after))
+				fail_msg("fault %d: rc %d, %s -> %s", n, rc, before, after);
+			assert_non_null(r.message);
+		} else {
+			assert_int_equal(rc, ENROL_OK);
+			assert_string_not_equal(before, after);
+			if (op == OP_CANCEL)
+				assert_int_equal(r.promoted_id, o2.id);
+		}
+		close_fixture(&f);
+		if (!injected)
+			break;
+	}
+	assert_true(injected_any);
+}
+
+static void
+test_faults(void **state)
+{
+	(void)state;
+	faults_in(OP_JOIN);
+	faults_in(OP_CANCEL);
+	faults_in(OP_ATTEND);
+}
+
 int
 main(void)
 {
@@ -366,6 +506,7 @@ main(void)
 	        cmocka_unit_test(test_waitlist),
 	        cmocka_unit_test(test_limits_and_bad_input),
 	        cmocka_unit_test(test_attendance_and_retention),
+	        cmocka_unit_test(test_faults),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rmdir(tmpdir);
