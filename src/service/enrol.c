@@ -161,6 +161,9 @@ checked(const char *v)
 
 /* ---- settings ---- */
 
+static int promote_waiting(const enrol_ctx_t *cx, int64_t activity_id, int64_t capacity,
+                           int64_t *first);
+
 static int
 email_ok(const char *s)
 {
@@ -192,6 +195,10 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 		                     fee));
 	}
 	const char *cap = trimmed(ar, in->capacity);
+	store_enrol_settings_t old;
+	int had = enrol_settings_load(cx, a->id, &old);
+	if (!s.open && *cap == '\0')
+		cap = had == 1 ? arena_printf(ar, "%lld", (long long)old.capacity) : "1"; /* closing */
 	if (text_parse_int(cap, strlen(cap), &s.capacity) < 0 || s.capacity < 1 ||
 	    s.capacity > ENROL_CAPACITY_MAX)
 		add_err(out, "enrol_capacity",
@@ -255,7 +262,15 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 		        "thư điện tử) để người học hỏi thêm.");
 	if (out->nerrs)
 		return invalid(out);
-	if (store_enrol_settings_put(cx->store, &s) < 0)
+	/* more places move the waiting list up, in order, in the same transaction */
+	if (store_tx_begin(cx->store) < 0)
+		return fail(out, ENROL_ERR_STORE, "Không lưu được cài đặt đăng ký; hãy thử lại.");
+	if (store_enrol_settings_put(cx->store, &s) < 0 ||
+	    (s.open && promote_waiting(cx, a->id, s.capacity, &out->promoted_id) < 0)) {
+		store_tx_rollback(cx->store);
+		return fail(out, ENROL_ERR_STORE, "Không lưu được cài đặt đăng ký; hãy thử lại.");
+	}
+	if (store_tx_commit(cx->store) < 0)
 		return fail(out, ENROL_ERR_STORE, "Không lưu được cài đặt đăng ký; hãy thử lại.");
 	out->message = s.open ? "Đã lưu: lớp đang nhận đăng ký." : "Đã lưu: lớp không nhận đăng ký.";
 	return ENROL_OK;
@@ -360,6 +375,30 @@ enrol_list(const enrol_ctx_t *cx, int64_t activity_id, enrol_list_t *out)
 	}
 	out->rows = l.rows;
 	out->n = l.n;
+	return 0;
+}
+
+/* Moves the first waiting (by arrival) to enrolled while places remain, promoted_at = now
+ * (to be told); *first: the first moved, 0 none. Inside the caller's transaction. 0 or -1. */
+static int
+promote_waiting(const enrol_ctx_t *cx, int64_t activity_id, int64_t capacity, int64_t *first)
+{
+	enrol_list_t l;
+	*first = 0;
+	if (enrol_list(cx, activity_id, &l) < 0)
+		return -1;
+	int64_t free_places = capacity - l.enrolled;
+	for (size_t i = 0; i < l.n && free_places > 0; i++) {
+		const store_enrolment_t *e = &l.rows[i].e;
+		if (strcmp(e->status, "waiting"))
+			continue;
+		if (store_enrolment_update(cx->store, activity_id, e->id, "enrolled", e->attended,
+		                           cx->now, cx->now) != 1)
+			return -1;
+		if (*first == 0)
+			*first = e->id;
+		free_places--;
+	}
 	return 0;
 }
 
@@ -620,20 +659,12 @@ enrol_cancel(const enrol_ctx_t *cx, int64_t activity_id, const char *code, const
 		return ENROL_OK;
 	}
 	int was_enrolled = !strcmp(f.e.status, "enrolled");
+	store_enrol_settings_t st;
 	int err = store_enrolment_update(cx->store, activity_id, f.e.id, "cancelled", 0, cx->now,
 	                                 f.e.promoted_at) != 1;
-	if (!err && was_enrolled) {
-		enrol_list_t l;
-		err = enrol_list(cx, activity_id, &l) < 0;
-		for (size_t i = 0; !err && i < l.n; i++)
-			if (!strcmp(l.rows[i].e.status, "waiting")) {
-				/* the first in line: rows are in order of arrival */
-				err = store_enrolment_update(cx->store, activity_id, l.rows[i].e.id,
-				                             "enrolled", 0, cx->now, cx->now) != 1;
-				out->promoted_id = l.rows[i].e.id;
-				break;
-			}
-	}
+	/* the place it frees goes to the first in line */
+	if (!err && was_enrolled && enrol_settings_load(cx, activity_id, &st) == 1)
+		err = promote_waiting(cx, activity_id, st.capacity, &out->promoted_id) < 0;
 	if (err) {
 		store_tx_rollback(cx->store);
 		return fail(out, ENROL_ERR_STORE, "Không hủy được đăng ký; hãy thử lại sau.");

@@ -51,7 +51,8 @@ typedef struct enrol_outcome {
 	const char *status;  /* "enrolled", "waiting", "cancelled" */
 	int64_t position;    /* place on the waiting list (1 = next), 0 when enrolled */
 	int64_t id;          /* the enrolment; 0 for a honeypot's pretend success */
-	int64_t promoted_id; /* enrol_cancel: who moved up from the waiting list, 0 none */
+	int64_t promoted_id; /* enrol_cancel, enrol_settings_save: the first who moved up from
+	                      * the waiting list, 0 none */
 	int64_t attended;    /* enrol_attendance: how many attended */
 } enrol_outcome_t;
 
@@ -80,7 +81,9 @@ typedef struct enrol_settings_input {
 	const char *contact_name, *contact_phone, *contact_email;
 } enrol_settings_input_t;
 
-/* Check and save the settings of activity a. ENROL_OK, ENROL_ERR_INVALID (fields
+/* Check and save the settings of activity a; more places move the waiting list up in order
+ * (promoted_id), in the same transaction. Closing (open unset) with an empty capacity keeps
+ * the stored one. ENROL_OK, ENROL_ERR_INVALID (fields
  * enrol_open, enrol_fee, enrol_capacity, enrol_deadline, enrol_contact_name,
  * enrol_contact_phone, enrol_contact_email), ENROL_ERR_STORE. */
 enrol_rc_t enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,

@@ -329,7 +329,8 @@ test_open_class(void **state)
 	/* the same through the JSON API, with JSON types */
 	r = ha_req(port, &clc, "POST",
 	           path("/api/v1/units/" CLC "/activities/%lld/enrolments/settings", (long long)cls),
-	           "{\"enrol_open\": true, \"enrol_capacity\": 2, \"enrol_contact_name\": \"Chị Hạnh\"}",
+	           "{\"enrol_open\": true, \"enrol_capacity\": 2, \"enrol_contact_name\": \"Chị Hạnh\","
+	           " \"enrol_contact_phone\": \"0225 3978 123\"}",
 	           1);
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);

@@ -256,10 +256,28 @@ test_waitlist(void **state)
 	assert_int_equal(l.enrolled, 2);
 	assert_int_equal(l.waiting, 0);
 	assert_int_equal(l.cancelled, 2);
-	/* a new enrolment now waits: the class is full again */
+	/* two more places: the waiting list moves up in order */
+	assert_int_equal(join(&f, &a, "Đỗ Văn Chiến", "0912000006", &o[0]), ENROL_OK);
+	assert_int_equal(join(&f, &a, "Hồ Thị Duyên", "0912000007", &o[1]), ENROL_OK);
+	assert_int_equal(join(&f, &a, "Vũ Văn Em", "0912000008", &o[3]), ENROL_OK);
+	assert_string_equal(o[3].status, "waiting");
+	enrol_settings_input_t more = {.open = "1", .capacity = "4", .contact_name = "Cô Lan"};
+	assert_int_equal(enrol_settings_save(&f.cx, &a, &more, &c), ENROL_OK);
+	assert_int_equal(c.promoted_id, o[0].id);
+	assert_int_equal(enrol_status(&f.cx, a.id, o[1].code, &s), ENROL_OK);
+	assert_string_equal(s.status, "enrolled");
+	assert_int_equal(enrol_status(&f.cx, a.id, o[3].code, &s), ENROL_OK);
+	assert_int_equal(s.position, 1);
+	/* closing with the capacity left empty keeps it */
+	enrol_settings_input_t shut = {.capacity = ""};
+	assert_int_equal(enrol_settings_save(&f.cx, &a, &shut, &c), ENROL_OK);
+	assert_int_equal(raw_count(&f, "SELECT capacity FROM enrol_settings"), 4);
+	assert_int_equal(join(&f, &a, "Lý Thị Gấm", "0912000009", &s), ENROL_ERR_NOT_FOUND);
+	assert_int_equal(enrol_settings_save(&f.cx, &a, &more, &c), ENROL_OK);
+	/* a new enrolment waits behind Em: the class is full again */
 	assert_int_equal(join(&f, &a, "Trần Thị Bình", "0912000005", &o[0]), ENROL_OK);
 	assert_string_equal(o[0].status, "waiting");
-	assert_int_equal(o[0].position, 1);
+	assert_int_equal(o[0].position, 2);
 	close_fixture(&f);
 }
 
