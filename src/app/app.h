@@ -196,6 +196,9 @@ void app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *
 /* Render the sign-in page with status (200, 401) and an optional message. Sets the
  * pre-login CSRF cookie. Returns 0. */
 int app_login_page(http_req_t *req, int status, const char *message);
+/* The CSRF token of a form sent before sign-in (sign-in, a citizen's enrolment): the
+ * pre-login cookie's, set on the reply when missing. In the request arena. */
+const char *app_prelogin_csrf(http_req_t *req);
 /* Unix time now. */
 int64_t app_now(void);
 

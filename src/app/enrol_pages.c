@@ -118,22 +118,8 @@ public_json(http_req_t *req, const store_activity_t *a)
 static void
 public_csrf(http_req_t *req, json_t *ctx)
 {
-	if (app_req_user(req))
-		return;
-	const char *pre = http_req_cookie(req, APP_PRELOGIN_COOKIE);
-	char fresh[AUTH_TOKEN_LEN + 1];
-	if (pre == NULL || strlen(pre) < 32) {
-		unsigned char unused[32];
-		auth_token_new(fresh, unused);
-		const char *xf = http_req_header(req, "X-Forwarded-Proto");
-		http_resp_header(req, "Set-Cookie",
-		                 arena_printf(http_req_arena(req),
-		                              "%s=%s; Path=/; Max-Age=86400; HttpOnly; SameSite=Lax%s",
-		                              APP_PRELOGIN_COOKIE, fresh,
-		                              xf && !strcasecmp(xf, "https") ? "; Secure" : ""));
-		pre = fresh;
-	}
-	json_object_set_new(ctx, "csrf", js(pre));
+	if (!app_req_user(req))
+		json_object_set_new(ctx, "csrf", js(app_prelogin_csrf(req)));
 }
 
 void
