@@ -2,6 +2,7 @@
  * /lich/:aid, the enrolment box of the public event page, the unit's list with attendance,
  * settings and the XLSX export, and their JSON API. Thin adapters over
  * src/service/enrol.h; access is the route table's (src/app/app.c). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,10 +257,20 @@ read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
 	return 0;
 }
 
+/* The limiter's key: kind and the client's address; an IPv6 address by its /64, which one
+ * subscriber gets whole and can walk through. */
 static const char *
 client_key(http_req_t *req, char kind)
 {
-	return arena_printf(http_req_arena(req), "%c:%s", kind, http_req_client_ip(req));
+	const char *ip = http_req_client_ip(req);
+	struct in6_addr a6;
+	char net[INET6_ADDRSTRLEN];
+	if (ip && strchr(ip, ':') && inet_pton(AF_INET6, ip, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &a6, net, sizeof net))
+			ip = net;
+	}
+	return arena_printf(http_req_arena(req), "%c:%s", kind, ip ? ip : "");
 }
 
 static int
