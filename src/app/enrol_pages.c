@@ -96,6 +96,9 @@ public_json(http_req_t *req, const store_activity_t *a)
 	                    : "Đã đủ chỗ — đăng ký vào danh sách chờ"));
 	json_object_set_new(o, "deadline", js(time_text(cx.arena, dl)));
 	json_object_set_new(o, "open", json_boolean(open));
+	json_object_set_new(o, "closed_text", js(!strcmp(a->status, "cancelled")
+	                                                  ? "Lớp đã hủy; không nhận đăng ký."
+	                                                  : "Lớp đã hết hạn đăng ký."));
 	json_object_set_new(o, "contact_name", js(s.contact_name));
 	json_object_set_new(o, "contact_phone", js(s.contact_phone));
 	char tel[32];

@@ -616,6 +616,10 @@ test_attendance_prefill(void **state)
 	char st[16];
 	assert_int_equal(actual_of(cls, st), -1);
 	class_was_yesterday(cls);
+	r = get(NULL, path("/lich/%lld", (long long)cls));
+	expect_in(&r, "Lớp đã hết hạn đăng ký.");
+	expect_not_in(&r, "name=\"phone\"");
+	hc_resp_free(&r);
 	/* after its start nobody can enrol any more */
 	char code[16];
 	r = enrol(cls, "Đinh Thị Gấm", "0977000111", code);
