@@ -96,9 +96,9 @@ public_json(http_req_t *req, const store_activity_t *a)
 	                    : "Đã đủ chỗ — đăng ký vào danh sách chờ"));
 	json_object_set_new(o, "deadline", js(time_text(cx.arena, dl)));
 	json_object_set_new(o, "open", json_boolean(open));
-	json_object_set_new(o, "closed_text", js(!strcmp(a->status, "cancelled")
-	                                                  ? "Lớp đã hủy; không nhận đăng ký."
-	                                                  : "Lớp đã hết hạn đăng ký."));
+	json_object_set_new(o, "closed_text",
+	                    js(!strcmp(a->status, "cancelled") ? "Lớp đã hủy; không nhận đăng ký."
+	                                                       : "Lớp đã hết hạn đăng ký."));
 	json_object_set_new(o, "contact_name", js(s.contact_name));
 	json_object_set_new(o, "contact_phone", js(s.contact_phone));
 	char tel[32];
@@ -109,8 +109,8 @@ public_json(http_req_t *req, const store_activity_t *a)
 	tel[k] = '\0';
 	json_object_set_new(o, "contact_tel", js(tel)); /* the tel: link, digits only */
 	json_object_set_new(o, "contact_email", js(s.contact_email));
-	json_object_set_new(o, "form_url", js(arena_printf(cx.arena, "/lich/%lld/dang-ky",
-	                                                   (long long)a->id)));
+	json_object_set_new(o, "form_url",
+	                    js(arena_printf(cx.arena, "/lich/%lld/dang-ky", (long long)a->id)));
 	json_object_set_new(o, "cancel_url",
 	                    js(arena_printf(cx.arena, "/lich/%lld/huy", (long long)a->id)));
 	json_object_set_new(o, "retention_days", json_integer(app_enrol_retention(req)));
@@ -139,7 +139,8 @@ enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx)
 
 /* ---------- the citizens' pages ---------- */
 
-static const char *const form_fields[] = {"name", "phone", "birth_year", "note", "consent", "website"};
+static const char *const form_fields[] = {"name", "phone",   "birth_year",
+                                          "note", "consent", "website"};
 #define NFORM (sizeof form_fields / sizeof form_fields[0])
 
 /* The enrolment form page: with what was typed and the sentences by field on a refusal. */
@@ -306,18 +307,19 @@ page_enrol_post(http_req_t *req)
 	if (rc == ENROL_OK) {
 		app_t *app = http_req_app(req);
 		auth_throttle_fail(app->enrol_limit, client_key(req, 'e'), cx.now);
-		const char *where = arena_printf(cx.arena, "/lich/%lld/ma/%s", (long long)a.id, o.code);
+		const char *where =
+		        arena_printf(cx.arena, "/lich/%lld/ma/%s", (long long)a.id, o.code);
 		if (is_api(req))
-			return app_reply_json(
-			        req, 201,
-			        json_pack("{s:s,s:s,s:I,s:s,s:s}", "code", o.code, "status", o.status,
-			                  "position", (json_int_t)o.position, "message", o.message,
-			                  "url", where));
+			return app_reply_json(req, 201,
+			                      json_pack("{s:s,s:s,s:I,s:s,s:s}", "code", o.code,
+			                                "status", o.status, "position",
+			                                (json_int_t)o.position, "message",
+			                                o.message, "url", where));
 		return http_redirect(req, 303, where);
 	}
 	int status = status_of(rc);
-	if (!is_api(req) && (rc == ENROL_ERR_INVALID || rc == ENROL_ERR_PHONE ||
-	                     rc == ENROL_ERR_CLOSED))
+	if (!is_api(req) &&
+	    (rc == ENROL_ERR_INVALID || rc == ENROL_ERR_PHONE || rc == ENROL_ERR_CLOSED))
 		return render_form(req, &a, status, &o);
 	return reply_error(req, status, &o);
 }
@@ -345,9 +347,11 @@ page_enrol_status(http_req_t *req)
 	json_object_set_new(ctx, "title", js(a.title));
 	json_object_set_new(ctx, "when", js(time_text(cx.arena, a.start_at)));
 	json_object_set_new(ctx, "place", js(a.place));
-	json_object_set_new(ctx, "event_url", js(arena_printf(cx.arena, "/lich/%lld", (long long)a.id)));
-	json_object_set_new(ctx, "cancel_url", js(arena_printf(cx.arena, "/lich/%lld/huy?code=%s",
-	                                                       (long long)a.id, o.code)));
+	json_object_set_new(ctx, "event_url",
+	                    js(arena_printf(cx.arena, "/lich/%lld", (long long)a.id)));
+	json_object_set_new(
+	        ctx, "cancel_url",
+	        js(arena_printf(cx.arena, "/lich/%lld/huy?code=%s", (long long)a.id, o.code)));
 	json_object_set_new(ctx, "enrolled", json_boolean(!strcmp(o.status, "enrolled")));
 	json_object_set_new(ctx, "waiting", json_boolean(!strcmp(o.status, "waiting")));
 	json_object_set_new(ctx, "cancelled", json_boolean(!strcmp(o.status, "cancelled")));
@@ -362,10 +366,11 @@ render_cancel(http_req_t *req, const store_activity_t *a, int status, const enro
 {
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", js(a->title));
-	json_object_set_new(ctx, "event_url", js(arena_printf(http_req_arena(req), "/lich/%lld",
-	                                                      (long long)a->id)));
-	json_object_set_new(ctx, "action", js(arena_printf(http_req_arena(req), "/lich/%lld/huy",
-	                                                   (long long)a->id)));
+	json_object_set_new(ctx, "event_url",
+	                    js(arena_printf(http_req_arena(req), "/lich/%lld", (long long)a->id)));
+	json_object_set_new(
+	        ctx, "action",
+	        js(arena_printf(http_req_arena(req), "/lich/%lld/huy", (long long)a->id)));
 	const char *code = http_req_param(req, "code");
 	json_object_set_new(ctx, "code", js(code));
 	if (o) {
@@ -403,7 +408,8 @@ page_enrol_cancel(http_req_t *req)
 		                   cx.now);
 	if (rc == ENROL_OK) {
 		if (o.promoted_id)
-			log_info("enrol: activity %lld: enrolment %lld moved up from the waiting list",
+			log_info("enrol: activity %lld: enrolment %lld moved up from the waiting "
+			         "list",
 			         (long long)a.id, (long long)o.promoted_id);
 		if (is_api(req))
 			return app_reply_json(req, 200, outcome_json(&o));
@@ -438,7 +444,9 @@ api_enrol_public(http_req_t *req)
 static const char *
 status_name(const char *s)
 {
-	return !strcmp(s, "enrolled") ? "Đã nhận" : !strcmp(s, "waiting") ? "Danh sách chờ" : "Đã hủy";
+	return !strcmp(s, "enrolled")  ? "Đã nhận"
+	       : !strcmp(s, "waiting") ? "Danh sách chờ"
+	                               : "Đã hủy";
 }
 
 static json_t *
@@ -474,9 +482,8 @@ list_json(arena_t *a, const enrol_list_t *l)
 }
 
 static const char *const settings_fields[] = {
-        "enrol_open",          "enrol_fee",           "enrol_capacity",
-        "enrol_deadline_date", "enrol_deadline_time", "enrol_contact_name",
-        "enrol_contact_phone", "enrol_contact_email"};
+        "enrol_open",          "enrol_fee",          "enrol_capacity",      "enrol_deadline_date",
+        "enrol_deadline_time", "enrol_contact_name", "enrol_contact_phone", "enrol_contact_email"};
 #define NSETTINGS (sizeof settings_fields / sizeof settings_fields[0])
 
 static int
@@ -498,9 +505,10 @@ render_list(http_req_t *req, int32_t i, const store_activity_t *a, int status,
 	                                (long long)a->id);
 	json_object_set_new(ctx, "activity_url", js(base));
 	json_object_set_new(ctx, "base", js(base));
-	json_object_set_new(ctx, "public_url", a->is_public ? js(arena_printf(cx.arena, "/lich/%lld",
-	                                                                      (long long)a->id))
-	                                                    : json_null());
+	json_object_set_new(ctx, "public_url",
+	                    a->is_public
+	                            ? js(arena_printf(cx.arena, "/lich/%lld", (long long)a->id))
+	                            : json_null());
 	json_object_set_new(ctx, "is_class", json_boolean(enrol_kind_ok(a->kind)));
 	json_object_set_new(ctx, "can_attend", json_boolean(a->start_at <= cx.now && l.n > 0));
 	json_object_set_new(ctx, "has_rows", json_boolean(l.n > 0));
@@ -584,14 +592,14 @@ api_enrolments(http_req_t *req)
 		return 500;
 	json_t *o = list_json(cx.arena, &l);
 	json_object_set_new(o, "activity", json_integer(a.id));
-	json_object_set_new(
-	        o, "settings",
-	        has == 1 ? json_pack("{s:b,s:I,s:I,s:I,s:s,s:s,s:s}", "open", s.open, "fee",
-	                             (json_int_t)s.fee, "capacity", (json_int_t)s.capacity,
-	                             "deadline", (json_int_t)enrol_deadline(&s, &a),
-	                             "contact_name", s.contact_name, "contact_phone",
-	                             s.contact_phone, "contact_email", s.contact_email)
-	                 : json_null());
+	json_object_set_new(o, "settings",
+	                    has == 1 ? json_pack("{s:b,s:I,s:I,s:I,s:s,s:s,s:s}", "open", s.open,
+	                                         "fee", (json_int_t)s.fee, "capacity",
+	                                         (json_int_t)s.capacity, "deadline",
+	                                         (json_int_t)enrol_deadline(&s, &a), "contact_name",
+	                                         s.contact_name, "contact_phone", s.contact_phone,
+	                                         "contact_email", s.contact_email)
+	                             : json_null());
 	return app_reply_json(req, 200, o);
 }
 
@@ -631,9 +639,9 @@ page_enrolments_xlsx(http_req_t *req)
 	enrol_list_t l;
 	if (enrol_list(&cx, a.id, &l) < 0)
 		return 500;
-	static const char *const head[] = {"STT",        "Họ và tên",  "Số điện thoại",
-	                                   "Năm sinh",   "Trạng thái", "Có mặt",
-	                                   "Thời gian đăng ký", "Ghi chú"};
+	static const char *const head[] = {
+	        "STT",        "Họ và tên", "Số điện thoại",     "Năm sinh",
+	        "Trạng thái", "Có mặt",    "Thời gian đăng ký", "Ghi chú"};
 	table_t t = {.title = arena_printf(cx.arena, "Danh sách đăng ký: %s", a.title),
 	             .header = head,
 	             .ncols = 8,
@@ -650,8 +658,9 @@ page_enrolments_xlsx(http_req_t *req)
 	                 arena_printf(cx.arena, "attachment; filename=\"dang-ky-hoc-%lld.xlsx\"",
 	                              (long long)a.id));
 	http_resp_header(req, "Cache-Control", "no-store");
-	return http_reply_buf(
-	        req, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &out);
+	return http_reply_buf(req, 200,
+	                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	                      &out);
 }
 
 int
@@ -675,9 +684,10 @@ page_enrol_settings(http_req_t *req)
 		          in.open && *in.open ? "open" : "closed");
 		if (is_api(req))
 			return api_enrolments(req);
-		return http_redirect(req, 303,
-		                     arena_printf(cx.arena, "/units/%s/activities/%lld/enrolments?done=settings",
-		                                  t->units[i].code, (long long)a.id));
+		return http_redirect(
+		        req, 303,
+		        arena_printf(cx.arena, "/units/%s/activities/%lld/enrolments?done=settings",
+		                     t->units[i].code, (long long)a.id));
 	}
 	if (!is_api(req) && rc == ENROL_ERR_INVALID)
 		return render_list(req, i, &a, 422, &o, NULL);
@@ -709,9 +719,10 @@ page_enrol_attendance(http_req_t *req)
 			continue;
 		int64_t id;
 		if (text_parse_int(kv[k].value, strlen(kv[k].value), &id) < 0 || id <= 0) {
-			app_error_page(req, 400,
-			               "Có mặt: giá trị không hợp lệ; hãy tải lại trang rồi điểm danh "
-			               "lại.");
+			app_error_page(
+			        req, 400,
+			        "Có mặt: giá trị không hợp lệ; hãy tải lại trang rồi điểm danh "
+			        "lại.");
 			return 0;
 		}
 		ids[n++] = id;
@@ -725,7 +736,8 @@ page_enrol_attendance(http_req_t *req)
 	          arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
 	          arena_printf(cx.arena, "%lld", (long long)o.attended));
 	return http_redirect(req, 303,
-	                     arena_printf(cx.arena, "/units/%s/activities/%lld/enrolments?done=attendance",
+	                     arena_printf(cx.arena,
+	                                  "/units/%s/activities/%lld/enrolments?done=attendance",
 	                                  t->units[i].code, (long long)a.id));
 }
 
@@ -737,8 +749,9 @@ app_enrol_purge_tick(app_t *app, int64_t now, int64_t *purged)
 	arena_t a = ARENA_INIT;
 	enrol_ctx_t cx = {.store = app->store, .arena = &a, .now = now};
 	int64_t n = 0;
-	int rc = enrol_purge(&cx, app->enrol_retention_days > 0 ? app->enrol_retention_days
-	                                                        : ENROL_RETENTION_DAYS,
+	int rc = enrol_purge(&cx,
+	                     app->enrol_retention_days > 0 ? app->enrol_retention_days
+	                                                   : ENROL_RETENTION_DAYS,
 	                     &n);
 	arena_free(&a);
 	if (n)

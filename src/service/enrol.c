@@ -135,7 +135,8 @@ trimmed(arena_t *a, const char *s)
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	return arena_strndup(a, s, n);
 }
@@ -198,14 +199,16 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 	store_enrol_settings_t old;
 	int had = enrol_settings_load(cx, a->id, &old);
 	if (!s.open && *cap == '\0')
-		cap = had == 1 ? arena_printf(ar, "%lld", (long long)old.capacity) : "1"; /* closing */
+		cap = had == 1 ? arena_printf(ar, "%lld", (long long)old.capacity)
+		               : "1"; /* closing */
 	if (text_parse_int(cap, strlen(cap), &s.capacity) < 0 || s.capacity < 1 ||
 	    s.capacity > ENROL_CAPACITY_MAX)
 		add_err(out, "enrol_capacity",
-		        *cap ? arena_printf(ar,
-		                            "Số chỗ “%s” không hợp lệ: hãy nhập một số nguyên dương "
-		                            "(1–10.000).",
-		                            cap)
+		        *cap ? arena_printf(
+		                       ar,
+		                       "Số chỗ “%s” không hợp lệ: hãy nhập một số nguyên dương "
+		                       "(1–10.000).",
+		                       cap)
 		             : "Số chỗ: hãy nhập số học viên tối đa của lớp (1–10.000).");
 	const char *dd = trimmed(ar, in->deadline_date), *dt = trimmed(ar, in->deadline_time);
 	if (*dd) {
@@ -214,10 +217,11 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 		if (when_parse_date(dd, strlen(dd), &day) < 0 ||
 		    (*dt && when_parse_time(dt, strlen(dt), &minutes) < 0)) {
 			add_err(out, "enrol_deadline",
-			        arena_printf(ar,
-			                     "Hạn đăng ký “%s %s” không hợp lệ: hãy nhập ngày dạng "
-			                     "dd/mm/yyyy và giờ dạng HH:MM, ví dụ 05/10/2022 17:00.",
-			                     dd, dt));
+			        arena_printf(
+			                ar,
+			                "Hạn đăng ký “%s %s” không hợp lệ: hãy nhập ngày dạng "
+			                "dd/mm/yyyy và giờ dạng HH:MM, ví dụ 05/10/2022 17:00.",
+			                dd, dt));
 		} else {
 			s.deadline = activity_vn_time(day, minutes);
 			if (s.deadline > a->start_at) {
@@ -226,16 +230,18 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 				buf_putc(&b, ' ');
 				activity_format_date(a->start_at, &b);
 				add_err(out, "enrol_deadline",
-				        arena_printf(ar,
-				                     "Hạn đăng ký sau giờ bắt đầu lớp (%s); hãy chọn "
-				                     "hạn sớm hơn hoặc để trống (hạn là giờ bắt đầu).",
-				                     buf_cstr(&b)));
+				        arena_printf(
+				                ar,
+				                "Hạn đăng ký sau giờ bắt đầu lớp (%s); hãy chọn "
+				                "hạn sớm hơn hoặc để trống (hạn là giờ bắt đầu).",
+				                buf_cstr(&b)));
 				buf_free(&b);
 			}
 		}
 	} else if (*dt) {
 		add_err(out, "enrol_deadline",
-		        "Hạn đăng ký: đã có giờ nhưng chưa có ngày; hãy nhập cả ngày (dd/mm/yyyy).");
+		        "Hạn đăng ký: đã có giờ nhưng chưa có ngày; hãy nhập cả ngày "
+		        "(dd/mm/yyyy).");
 	}
 	s.contact_name = trimmed(ar, in->contact_name);
 	s.contact_phone = trimmed(ar, in->contact_phone);
@@ -246,8 +252,8 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 	char ph[11];
 	if (*s.contact_phone &&
 	    enrol_phone_normalise(s.contact_phone, strlen(s.contact_phone), ph) < 0 &&
-	    (strlen(s.contact_phone) > 20 || strspn(s.contact_phone, "0123456789 .()+-") !=
-	                                             strlen(s.contact_phone)))
+	    (strlen(s.contact_phone) > 20 ||
+	     strspn(s.contact_phone, "0123456789 .()+-") != strlen(s.contact_phone)))
 		add_err(out, "enrol_contact_phone",
 		        "Điện thoại liên hệ không hợp lệ: hãy nhập số điện thoại, ví dụ 0912345678 "
 		        "hoặc 0225 3123 456.");
@@ -258,7 +264,8 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 		        "trống.");
 	if (s.open && !*s.contact_name && !*s.contact_phone && !*s.contact_email)
 		add_err(out, "enrol_contact_name",
-		        "Liên hệ: lớp mở đăng ký cần ít nhất một cách liên hệ (tên, điện thoại hoặc "
+		        "Liên hệ: lớp mở đăng ký cần ít nhất một cách liên hệ (tên, điện thoại "
+		        "hoặc "
 		        "thư điện tử) để người học hỏi thêm.");
 	if (out->nerrs)
 		return invalid(out);
@@ -272,7 +279,8 @@ enrol_settings_save(const enrol_ctx_t *cx, const store_activity_t *a,
 	}
 	if (store_tx_commit(cx->store) < 0)
 		return fail(out, ENROL_ERR_STORE, "Không lưu được cài đặt đăng ký; hãy thử lại.");
-	out->message = s.open ? "Đã lưu: lớp đang nhận đăng ký." : "Đã lưu: lớp không nhận đăng ký.";
+	out->message =
+	        s.open ? "Đã lưu: lớp đang nhận đăng ký." : "Đã lưu: lớp không nhận đăng ký.";
 	return ENROL_OK;
 }
 
@@ -485,10 +493,11 @@ check_person(const enrol_ctx_t *cx, const enrol_input_t *in, store_enrolment_t *
 		if (text_parse_int(by, strlen(by), &e->birth_year) < 0 || e->birth_year < 1900 ||
 		    e->birth_year > y)
 			add_err(out, "birth_year",
-			        arena_printf(ar,
-			                     "Năm sinh “%s” không hợp lệ: hãy nhập 4 chữ số, từ 1900 "
-			                     "đến %d, hoặc để trống.",
-			                     by, y));
+			        arena_printf(
+			                ar,
+			                "Năm sinh “%s” không hợp lệ: hãy nhập 4 chữ số, từ 1900 "
+			                "đến %d, hoặc để trống.",
+			                by, y));
 	}
 	e->note = trimmed(ar, in->note);
 	if (strlen(e->note) > ENROL_NOTE_MAX || !clean_text(e->note, 0))
@@ -545,13 +554,15 @@ enrol_join(const enrol_ctx_t *cx, const store_activity_t *a, const enrol_input_t
 	if ((rc = check_person(cx, in, &e, out)) != ENROL_OK)
 		return rc;
 	if (store_tx_begin(cx->store) < 0)
-		return fail(out, ENROL_ERR_STORE, "Không ghi được đăng ký; hãy thử lại sau ít phút.");
+		return fail(out, ENROL_ERR_STORE,
+		            "Không ghi được đăng ký; hãy thử lại sau ít phút.");
 	phone_scan_t ps = {.phone = e.phone};
 	int64_t today = 0;
 	if (store_enrolments_of(cx->store, a->id, scan_phone, &ps) < 0 ||
 	    store_enrol_phone_since(cx->store, e.phone, cx->now - 24 * 3600, &today) < 0) {
 		store_tx_rollback(cx->store);
-		return fail(out, ENROL_ERR_STORE, "Không ghi được đăng ký; hãy thử lại sau ít phút.");
+		return fail(out, ENROL_ERR_STORE,
+		            "Không ghi được đăng ký; hãy thử lại sau ít phút.");
 	}
 	if (ps.found || today >= ENROL_PHONE_PER_DAY) {
 		store_tx_rollback(cx->store);
@@ -568,7 +579,8 @@ enrol_join(const enrol_ctx_t *cx, const store_activity_t *a, const enrol_input_t
 	if (src < 0 || store_tx_commit(cx->store) < 0) {
 		if (src < 0)
 			store_tx_rollback(cx->store);
-		return fail(out, ENROL_ERR_STORE, "Không ghi được đăng ký; hãy thử lại sau ít phút.");
+		return fail(out, ENROL_ERR_STORE,
+		            "Không ghi được đăng ký; hãy thử lại sau ít phút.");
 	}
 	out->code = arena_strdup(cx->arena, code);
 	out->status = e.status;
@@ -707,8 +719,8 @@ enrol_attendance(const enrol_ctx_t *cx, const store_activity_t *a, const int64_t
 		int att = in_ids(e->id, ids, n);
 		out->attended += att;
 		if (att != e->attended)
-			err = store_enrolment_update(cx->store, a->id, e->id, e->status, att, cx->now,
-			                             e->promoted_at) != 1;
+			err = store_enrolment_update(cx->store, a->id, e->id, e->status, att,
+			                             cx->now, e->promoted_at) != 1;
 	}
 	/* the attendance is the class's actual participants: the results form's pre-fill
 	 * reads them from there (docs/activities.md) */
@@ -721,9 +733,10 @@ enrol_attendance(const enrol_ctx_t *cx, const store_activity_t *a, const int64_t
 	if (src < 0) {
 		store_tx_rollback(cx->store);
 		if (src == -2)
-			return fail(out, ENROL_ERR_STALE,
-			            "Hoạt động vừa được người khác sửa; chưa có gì được lưu. Hãy tải "
-			            "lại trang rồi điểm danh lại.");
+			return fail(
+			        out, ENROL_ERR_STALE,
+			        "Hoạt động vừa được người khác sửa; chưa có gì được lưu. Hãy tải "
+			        "lại trang rồi điểm danh lại.");
 		return fail(out, ENROL_ERR_STORE, "Không lưu được điểm danh; hãy thử lại.");
 	}
 	if (store_tx_commit(cx->store) < 0)

@@ -17,9 +17,9 @@
 #define ENROL_NOTE_MAX 500
 #define ENROL_CONTACT_MAX 200
 #define ENROL_CAPACITY_MAX 10000
-#define ENROL_FEE_MAX 100000000     /* 100 million đồng */
-#define ENROL_PHONE_PER_DAY 5       /* classes a phone may enrol in per 24 hours */
-#define ENROL_RETENTION_DAYS 90     /* default: personal data kept this long after the class */
+#define ENROL_FEE_MAX 100000000 /* 100 million đồng */
+#define ENROL_PHONE_PER_DAY 5   /* classes a phone may enrol in per 24 hours */
+#define ENROL_RETENTION_DAYS 90 /* default: personal data kept this long after the class */
 
 typedef enum enrol_rc {
 	ENROL_OK = 0,
@@ -138,8 +138,8 @@ int enrol_list(const enrol_ctx_t *cx, int64_t activity_id, enrol_list_t *out /* 
  * activity's status to held with actual = the number attended, in one transaction.
  * ENROL_OK with attended, ENROL_ERR_CLOSED (before the class starts, or cancelled),
  * ENROL_ERR_STALE (the activity changed since version), ENROL_ERR_STORE. */
-enrol_rc_t enrol_attendance(const enrol_ctx_t *cx, const store_activity_t *a,
-                            const int64_t *ids, size_t n, enrol_outcome_t *out /* OUT */);
+enrol_rc_t enrol_attendance(const enrol_ctx_t *cx, const store_activity_t *a, const int64_t *ids,
+                            size_t n, enrol_outcome_t *out /* OUT */);
 
 /* ---- retention ---- */
 

@@ -133,8 +133,8 @@ get_json(ha_client_t *c, const char *p)
 static size_t
 rows(void)
 {
-	json_t *j = get_json(&clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments",
-	                                (long long)cls));
+	json_t *j = get_json(
+	        &clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments", (long long)cls));
 	size_t n = json_array_size(json_object_get(j, "rows"));
 	json_decref(j);
 	return n;
@@ -144,15 +144,16 @@ static const char *
 row_status(const char *name)
 {
 	static char st[32];
-	json_t *j = get_json(&clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments",
-	                                (long long)cls));
+	json_t *j = get_json(
+	        &clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments", (long long)cls));
 	json_t *rs = json_object_get(j, "rows"), *row;
 	size_t i;
 	st[0] = '\0';
 	json_array_foreach(rs, i, row)
 	{
 		if (!strcmp(json_string_value(json_object_get(row, "name")), name))
-			snprintf(st, sizeof st, "%s", json_string_value(json_object_get(row, "status")));
+			snprintf(st, sizeof st, "%s",
+			         json_string_value(json_object_get(row, "status")));
 	}
 	json_decref(j);
 	return st;
@@ -172,20 +173,20 @@ day_str(int32_t d)
 static int64_t
 new_class(const char *title, const char *capacity)
 {
-	const char *kv[] = {"campaign",   path("%lld", (long long)current_id),
-	                    "kind",       "lop_ngoai_ngu_tin_hoc",
-	                    "title",      title,
+	const char *kv[] = {"campaign",    path("%lld", (long long)current_id),
+	                    "kind",        "lop_ngoai_ngu_tin_hoc",
+	                    "title",       title,
 	                    "description", "",
-	                    "start_date", day_str(base_day + 1),
-	                    "start_time", "08:00",
-	                    "end_date",   "",
-	                    "end_time",   "10:30",
-	                    "place",      "Trung tâm học tập cộng đồng phường Đằng Lâm",
-	                    "mode",       "truc_tiep",
-	                    "link",       "",
-	                    "audience",   "Người cao tuổi",
-	                    "expected",   "",
-	                    "public",     "1",
+	                    "start_date",  day_str(base_day + 1),
+	                    "start_time",  "08:00",
+	                    "end_date",    "",
+	                    "end_time",    "10:30",
+	                    "place",       "Trung tâm học tập cộng đồng phường Đằng Lâm",
+	                    "mode",        "truc_tiep",
+	                    "link",        "",
+	                    "audience",    "Người cao tuổi",
+	                    "expected",    "",
+	                    "public",      "1",
 	                    NULL};
 	hc_resp_t r = post(&clc, "/units/" CLC "/activities", kv);
 	char loc[300];
@@ -193,13 +194,19 @@ new_class(const char *title, const char *capacity)
 		fail_msg("register: %ld %s", r.status, body(&r));
 	hc_resp_free(&r);
 	int64_t id = atoll(strstr(loc, "/activities/") + strlen("/activities/"));
-	const char *s[] = {"enrol_open",         "1",
-	                   "enrol_fee",          "",
-	                   "enrol_capacity",     capacity,
-	                   "enrol_contact_name", "Chị Hạnh",
-	                   "enrol_contact_phone", "0225 3978 123",
+	const char *s[] = {"enrol_open",
+	                   "1",
+	                   "enrol_fee",
+	                   "",
+	                   "enrol_capacity",
+	                   capacity,
+	                   "enrol_contact_name",
+	                   "Chị Hạnh",
+	                   "enrol_contact_phone",
+	                   "0225 3978 123",
 	                   NULL};
-	r = post(&clc, path("/units/" CLC "/activities/%lld/enrolments/settings", (long long)id), s);
+	r = post(&clc, path("/units/" CLC "/activities/%lld/enrolments/settings", (long long)id),
+	         s);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	return id;
@@ -215,8 +222,8 @@ take_act(const store_activity_t *a, void *p)
 {
 	act_copy_t *c = p;
 	c->a = *a;
-	const char **f[] = {&c->a.unit_path, &c->a.kind,     &c->a.title, &c->a.description,
-	                    &c->a.place,     &c->a.mode,     &c->a.link,  &c->a.audience,
+	const char **f[] = {&c->a.unit_path, &c->a.kind,   &c->a.title, &c->a.description,
+	                    &c->a.place,     &c->a.mode,   &c->a.link,  &c->a.audience,
 	                    &c->a.status,    &c->a.outcome};
 	for (int k = 0; k < 10; k++)
 		*f[k] = c->s[k] = strdup(*f[k]);
@@ -299,12 +306,18 @@ test_open_class(void **state)
 	(void)state;
 	cls = new_class("Lớp tin học cho người cao tuổi (khóa 2)", "2");
 	/* the settings form refuses a bad capacity, fee, deadline after the start, e-mail */
-	const char *bad[] = {"enrol_open",          "1",
-	                     "enrol_fee",           "hai trăm",
-	                     "enrol_capacity",      "0",
-	                     "enrol_deadline_date", day_str(base_day + 5),
-	                     "enrol_contact_name",  "Chị Hạnh",
-	                     "enrol_contact_email", "hanh@",
+	const char *bad[] = {"enrol_open",
+	                     "1",
+	                     "enrol_fee",
+	                     "hai trăm",
+	                     "enrol_capacity",
+	                     "0",
+	                     "enrol_deadline_date",
+	                     day_str(base_day + 5),
+	                     "enrol_contact_name",
+	                     "Chị Hạnh",
+	                     "enrol_contact_email",
+	                     "hanh@",
 	                     NULL};
 	hc_resp_t r = post(&clc, UNIT_PATH("/enrolments/settings"), bad);
 	assert_int_equal(r.status, 422);
@@ -314,24 +327,27 @@ test_open_class(void **state)
 	expect_in(&r, "Thư điện tử liên hệ không hợp lệ");
 	expect_in(&r, "value=\"hai trăm\""); /* what was typed comes back */
 	hc_resp_free(&r);
-	json_t *j = get_json(&clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments",
-	                                (long long)cls));
+	json_t *j = get_json(
+	        &clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments", (long long)cls));
 	json_t *s = json_object_get(j, "settings");
 	assert_int_equal(json_integer_value(json_object_get(s, "capacity")), 2); /* unchanged */
 	json_decref(j);
 	/* the JSON API refuses a wrong type by name, without coercing */
-	r = ha_req(port, &clc, "POST",
-	           path("/api/v1/units/" CLC "/activities/%lld/enrolments/settings", (long long)cls),
-	           "{\"enrol_open\": \"yes\", \"enrol_capacity\": 5}", 1);
+	r = ha_req(
+	        port, &clc, "POST",
+	        path("/api/v1/units/" CLC "/activities/%lld/enrolments/settings", (long long)cls),
+	        "{\"enrol_open\": \"yes\", \"enrol_capacity\": 5}", 1);
 	assert_int_equal(r.status, 400);
 	expect_in(&r, "enrol_open");
 	hc_resp_free(&r);
 	/* the same through the JSON API, with JSON types */
-	r = ha_req(port, &clc, "POST",
-	           path("/api/v1/units/" CLC "/activities/%lld/enrolments/settings", (long long)cls),
-	           "{\"enrol_open\": true, \"enrol_capacity\": 2, \"enrol_contact_name\": \"Chị Hạnh\","
-	           " \"enrol_contact_phone\": \"0225 3978 123\"}",
-	           1);
+	r = ha_req(
+	        port, &clc, "POST",
+	        path("/api/v1/units/" CLC "/activities/%lld/enrolments/settings", (long long)cls),
+	        "{\"enrol_open\": true, \"enrol_capacity\": 2, \"enrol_contact_name\": \"Chị "
+	        "Hạnh\","
+	        " \"enrol_contact_phone\": \"0225 3978 123\"}",
+	        1);
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
 	/* the activity's page leads its staff to the enrolment page */
@@ -387,10 +403,11 @@ test_enrol_and_waitlist(void **state)
 	hc_resp_free(&r);
 	/* the fourth through the JSON API: second in line */
 	ha_client_t c = citizen(cls);
-	r = ha_req(port, &c, "POST", path("/api/v1/lich/%lld/enrolments", (long long)cls),
-	           "{\"name\": \"Phạm Văn Dũng\", \"phone\": \"0868.123.456\", \"birth_year\": 1958,"
-	           " \"consent\": true}",
-	           1);
+	r = ha_req(
+	        port, &c, "POST", path("/api/v1/lich/%lld/enrolments", (long long)cls),
+	        "{\"name\": \"Phạm Văn Dũng\", \"phone\": \"0868.123.456\", \"birth_year\": 1958,"
+	        " \"consent\": true}",
+	        1);
 	assert_int_equal(r.status, 201);
 	json_t *j = json_loads(body(&r), 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "waiting");
@@ -421,9 +438,12 @@ test_bad_input(void **state)
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		ha_client_t c = citizen(cls);
-		const char *kv[] = {"name",    cases[k].name,    "phone",      cases[k].phone,
-		                    "consent", cases[k].consent, "birth_year", cases[k].year,
-		                    "website", "",               NULL};
+		const char *kv[] = {"name",       cases[k].name,
+		                    "phone",      cases[k].phone,
+		                    "consent",    cases[k].consent,
+		                    "birth_year", cases[k].year,
+		                    "website",    "",
+		                    NULL};
 		hc_resp_t r = post(&c, path("/lich/%lld/dang-ky", (long long)cls), kv);
 		if (r.status != cases[k].status)
 			fail_msg("case %zu: %ld %s", k, r.status, body(&r));
@@ -441,7 +461,8 @@ test_bad_input(void **state)
 	/* the JSON API: a wrong type named, not coerced */
 	ha_client_t c = citizen(cls);
 	r = ha_req(port, &c, "POST", path("/api/v1/lich/%lld/enrolments", (long long)cls),
-	           "{\"name\": \"Hoàng Văn Em\", \"phone\": \"0912000111\", \"consent\": \"yes\"}", 1);
+	           "{\"name\": \"Hoàng Văn Em\", \"phone\": \"0912000111\", \"consent\": \"yes\"}",
+	           1);
 	assert_int_equal(r.status, 400);
 	expect_in(&r, "consent");
 	hc_resp_free(&r);
@@ -452,7 +473,8 @@ test_bad_input(void **state)
 	hc_resp_free(&r);
 	/* the honeypot: a bot is shown success and nothing is kept */
 	const char *bot[] = {"name",    "Spam Bot", "phone",   "0911999888",
-	                     "consent", "1",        "website", "http://spam.example", NULL};
+	                     "consent", "1",        "website", "http://spam.example",
+	                     NULL};
 	c = citizen(cls);
 	r = post(&c, path("/lich/%lld/dang-ky", (long long)cls), bot);
 	assert_int_equal(r.status, 303);
@@ -538,9 +560,9 @@ test_clc_list_and_export(void **state)
 	assert_non_null(hc_header(&r, "Content-Type", ct, sizeof ct));
 	assert_non_null(strstr(ct, "spreadsheetml"));
 	char *sheet = zip_member(&r.body, "xl/worksheets/sheet1.xml");
-	const char *want[] = {"Họ và tên", "Số điện thoại", "Trạng thái", "Có mặt",
-	                      names[0],    "0913579246",    names[1],     "Đã nhận",
-	                      names[2],    "Danh sách chờ (1)", names[3], "Danh sách chờ (2)"};
+	const char *want[] = {"Họ và tên", "Số điện thoại",     "Trạng thái", "Có mặt",
+	                      names[0],    "0913579246",        names[1],     "Đã nhận",
+	                      names[2],    "Danh sách chờ (1)", names[3],     "Danh sách chờ (2)"};
 	const char *at = sheet;
 	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
 		const char *p = strstr(at, want[k]);
@@ -593,8 +615,8 @@ static void
 test_attendance_prefill(void **state)
 {
 	(void)state;
-	json_t *j = get_json(&clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments",
-	                                (long long)cls));
+	json_t *j = get_json(
+	        &clc, path("/api/v1/units/" CLC "/activities/%lld/enrolments", (long long)cls));
 	json_t *rs = json_object_get(j, "rows"), *row;
 	size_t i;
 	char body_ids[200] = "";
@@ -603,7 +625,8 @@ test_attendance_prefill(void **state)
 		const char *n = json_string_value(json_object_get(row, "name"));
 		if (!strcmp(n, names[0]) || !strcmp(n, names[2]))
 			snprintf(body_ids + strlen(body_ids), sizeof body_ids - strlen(body_ids),
-			         "&attended=%lld", (long long)json_integer_value(json_object_get(row, "id")));
+			         "&attended=%lld",
+			         (long long)json_integer_value(json_object_get(row, "id")));
 	}
 	json_decref(j);
 	char b[300];
@@ -632,7 +655,8 @@ test_attendance_prefill(void **state)
 	assert_int_equal(actual_of(cls, st), 2);
 	assert_string_equal(st, "held");
 	/* the results form's pre-fill: the class's participants come from the attendance */
-	j = get_json(&clc, path("/api/v1/campaigns/%lld/units/" CLC "/report", (long long)current_id));
+	j = get_json(&clc,
+	             path("/api/v1/campaigns/%lld/units/" CLC "/report", (long long)current_id));
 	json_t *pf = json_object_get(j, "prefill");
 	json_t *people = json_object_get(pf, "5.2.nguoi");
 	if (!people)

@@ -36,16 +36,15 @@ static int64_t cls;
 static char path_pub[64], path_list[128];
 
 /* What a phone's screen shows: no sideways scroll, no script, the honeypot's box. */
-static const char layout_js[] =
-        "var hp = document.querySelector('#e-website');\n"
-        "var r = hp ? hp.getBoundingClientRect() : null;\n"
-        "return {wide: document.documentElement.scrollWidth,\n"
-        "        vw: document.documentElement.clientWidth,\n"
-        "        scripts: document.querySelectorAll('script').length,\n"
-        "        hp_right: r ? r.right : null,\n"
-        "        hp_type: hp ? hp.type : null,\n"
-        "        path: location.pathname,\n"
-        "        text: document.body.innerText};";
+static const char layout_js[] = "var hp = document.querySelector('#e-website');\n"
+                                "var r = hp ? hp.getBoundingClientRect() : null;\n"
+                                "return {wide: document.documentElement.scrollWidth,\n"
+                                "        vw: document.documentElement.clientWidth,\n"
+                                "        scripts: document.querySelectorAll('script').length,\n"
+                                "        hp_right: r ? r.right : null,\n"
+                                "        hp_type: hp ? hp.type : null,\n"
+                                "        path: location.pathname,\n"
+                                "        text: document.body.innerText};";
 
 static json_t *
 layout(void)
@@ -129,11 +128,16 @@ setup(void **state)
 	         (long long)cls);
 	char settings[160];
 	snprintf(settings, sizeof settings, "%s/settings", path_list);
-	const char *s[] = {"enrol_open",          "1",
-	                   "enrol_fee",           "50.000",
-	                   "enrol_capacity",      "25",
-	                   "enrol_contact_name",  "Anh Tuấn, cán bộ TTHTCĐ",
-	                   "enrol_contact_phone", "0912 000 333",
+	const char *s[] = {"enrol_open",
+	                   "1",
+	                   "enrol_fee",
+	                   "50.000",
+	                   "enrol_capacity",
+	                   "25",
+	                   "enrol_contact_name",
+	                   "Anh Tuấn, cán bộ TTHTCĐ",
+	                   "enrol_contact_phone",
+	                   "0912 000 333",
 	                   NULL};
 	r = ha_post_form(port, &clc, settings, s);
 	rc = r.status == 303 ? 0 : -1;
@@ -189,7 +193,8 @@ test_citizen_on_a_phone(void **state)
 	wait_for("Số điện thoại không hợp lệ");
 	v = layout();
 	if (!strstr(json_string_value(json_object_get(v, "text")), "Số điện thoại không hợp lệ"))
-		fail_msg("no phone sentence at %s:\n%s", json_string_value(json_object_get(v, "path")),
+		fail_msg("no phone sentence at %s:\n%s",
+		         json_string_value(json_object_get(v, "path")),
 		         json_string_value(json_object_get(v, "text")));
 	json_decref(v);
 }
@@ -205,14 +210,15 @@ test_clc_list_on_a_phone(void **state)
 	assert_non_null(strstr(json_string_value(json_object_get(v, "text")), "Bùi Thị Hằng"));
 	json_decref(v);
 	/* every cell with a value shows its label before it on the card */
-	json_t *labels = hb_script(
-	        "var bad = [];\n"
-	        "document.querySelectorAll('table.enrol-list td[data-label]').forEach(function(td) {\n"
-	        "  var b = getComputedStyle(td, '::before').content;\n"
-	        "  if (td.textContent.trim() && (b === 'none' || b === 'normal')) bad.push(td.dataset.label);\n"
-	        "});\n"
-	        "return bad;",
-	        NULL);
+	json_t *labels = hb_script("var bad = [];\n"
+	                           "document.querySelectorAll('table.enrol-list "
+	                           "td[data-label]').forEach(function(td) {\n"
+	                           "  var b = getComputedStyle(td, '::before').content;\n"
+	                           "  if (td.textContent.trim() && (b === 'none' || b === "
+	                           "'normal')) bad.push(td.dataset.label);\n"
+	                           "});\n"
+	                           "return bad;",
+	                           NULL);
 	assert_int_equal(json_array_size(labels), 0);
 	json_decref(labels);
 }

@@ -130,19 +130,28 @@ test_phone(void **state)
 	static const struct {
 		const char *in, *out;
 	} ok[] = {
-	        {"0912345678", "0912345678"},      {"+84 912 345 678", "0912345678"},
-	        {"84912345678", "0912345678"},     {"091.234.5678", "0912345678"},
-	        {"(091) 234-5678", "0912345678"},  {"+84 0912 345 678", "0912345678"},
-	        {" 0387 654 321 ", "0387654321"},  {"+84.868.123.456", "0868123456"},
+	        {"0912345678", "0912345678"},     {"+84 912 345 678", "0912345678"},
+	        {"84912345678", "0912345678"},    {"091.234.5678", "0912345678"},
+	        {"(091) 234-5678", "0912345678"}, {"+84 0912 345 678", "0912345678"},
+	        {" 0387 654 321 ", "0387654321"}, {"+84.868.123.456", "0868123456"},
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		char out[11];
 		assert_int_equal(enrol_phone_normalise(ok[i].in, strlen(ok[i].in), out), 0);
 		assert_string_equal(out, ok[i].out);
 	}
-	static const char *bad[] = {"",           "091234567",    "09123456789", "0212345678",
-	                            "1912345678", "+840912345678x", "09a2345678", "84 212 345 678",
-	                            "0912+345678", "++84912345678", "+0912345678", "0012345678"};
+	static const char *bad[] = {"",
+	                            "091234567",
+	                            "09123456789",
+	                            "0212345678",
+	                            "1912345678",
+	                            "+840912345678x",
+	                            "09a2345678",
+	                            "84 212 345 678",
+	                            "0912+345678",
+	                            "++84912345678",
+	                            "+0912345678",
+	                            "0012345678"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char out[11];
 		assert_int_equal(enrol_phone_normalise(bad[i], strlen(bad[i]), out), -1);
@@ -235,7 +244,8 @@ test_waitlist(void **state)
 	enrol_outcome_t c;
 	assert_int_equal(enrol_cancel(&f.cx, a.id, o[1].code, "0001", &c), ENROL_ERR_INVALID);
 	assert_string_equal(c.errs[0].field, "code");
-	assert_int_equal(raw_count(&f, "SELECT count(*) FROM enrolments WHERE status='cancelled'"), 0);
+	assert_int_equal(raw_count(&f, "SELECT count(*) FROM enrolments WHERE status='cancelled'"),
+	                 0);
 	/* another class's id with a right code: refused the same way */
 	assert_int_equal(enrol_cancel(&f.cx, a.id + 100, o[1].code, "0002", &c), ENROL_ERR_INVALID);
 	/* cancelling a waiting place promotes nobody */
@@ -247,8 +257,9 @@ test_waitlist(void **state)
 	enrol_outcome_t s;
 	assert_int_equal(enrol_status(&f.cx, a.id, o[2].code, &s), ENROL_OK);
 	assert_string_equal(s.status, "enrolled");
-	assert_int_equal(raw_count(&f, "SELECT promoted_at FROM enrolments WHERE phone='0912000003'"),
-	                 T0 + 100);
+	assert_int_equal(
+	        raw_count(&f, "SELECT promoted_at FROM enrolments WHERE phone='0912000003'"),
+	        T0 + 100);
 	/* cancelling again is harmless */
 	assert_int_equal(enrol_cancel(&f.cx, a.id, o[1].code, "0002", &c), ENROL_OK);
 	enrol_list_t l;
@@ -314,7 +325,9 @@ test_limits_and_bad_input(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_string_equal(o.errs[i].field, fields[i]);
 	/* the honeypot: told it worked, nothing kept */
-	enrol_input_t bot = {.name = "Bot", .phone = "0911111111", .consent = "1",
+	enrol_input_t bot = {.name = "Bot",
+	                     .phone = "0911111111",
+	                     .consent = "1",
 	                     .website = "http://spam.example"};
 	assert_int_equal(enrol_join(&f.cx, &a[1], &bot, &o), ENROL_OK);
 	assert_int_equal(o.id, 0);
@@ -410,8 +423,8 @@ f_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id)
 }
 
 static int
-f_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status,
-                   int attended, int64_t changed_at, int64_t promoted_at)
+f_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status, int attended,
+                   int64_t changed_at, int64_t promoted_at)
 {
 	return fault_hit() ? -1
 	                   : real_ops->enrolment_update(st, activity_id, id, status, attended,
@@ -433,11 +446,12 @@ snapshot(fixture_t *f, char *out, size_t cap)
 	sqlite3_stmt *q;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
-	        sqlite3_prepare_v2(db,
-	                           "SELECT (SELECT group_concat(id||status||attended||promoted_at, ',')"
-	                           " FROM enrolments) || '|' || (SELECT group_concat(status||actual||"
-	                           "version, ',') FROM activities)",
-	                           -1, &q, NULL),
+	        sqlite3_prepare_v2(
+	                db,
+	                "SELECT (SELECT group_concat(id||status||attended||promoted_at, ',')"
+	                " FROM enrolments) || '|' || (SELECT group_concat(status||actual||"
+	                "version, ',') FROM activities)",
+	                -1, &q, NULL),
 	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
