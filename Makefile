@@ -40,9 +40,9 @@ test: build-asan
 # The phone-table test (tests/http/test_phone_tables.c) saves its pages as PNGs on the way.
 screenshots: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
-	@cmake --build build-asan -j $(JOBS) --target http_test_phone_tables http_test_doc_form_browser
+	@cmake --build build-asan -j $(JOBS) --target http_test_phone_tables http_test_doc_form_browser http_test_enrol_browser
 	@mkdir -p docs/screens
-	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(phone_tables|doc_form_browser)$$'
+	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(phone_tables|doc_form_browser|enrol_browser)$$'
 	@ls -l docs/screens/*.png
 
 format:

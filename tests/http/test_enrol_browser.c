@@ -77,6 +77,22 @@ wait_for(const char *want)
 	fail_msg("the page never showed \"%s\":\n%s", want, json_string_value(v));
 }
 
+/* With SCREENSHOT_DIR set (make screenshots): the page as dir/name.png (docs/screens/). */
+static void
+shot(const char *name)
+{
+	const char *dir = getenv("SCREENSHOT_DIR");
+	if (!dir || !*dir)
+		return;
+	json_t *h = hb_script("return document.documentElement.scrollHeight;", NULL);
+	buf_t problems = BUF_INIT;
+	hb_screenshot(dir, name, WIDTH, (long)json_integer_value(h), &problems);
+	json_decref(h);
+	if (problems.len)
+		fail_msg("%s", buf_cstr(&problems));
+	buf_free(&problems);
+}
+
 static int
 setup(void **state)
 {
@@ -172,11 +188,13 @@ test_citizen_on_a_phone(void **state)
 	assert_non_null(strstr(text, "50.000 đ"));
 	assert_non_null(strstr(text, "Còn 25 chỗ"));
 	json_decref(v);
+	shot("enrol-360");
 	hb_type("#e-name", "Bùi Thị Hằng");
 	hb_type("#e-phone", "+84 976 543 210");
 	hb_click("input[name=consent]");
 	hb_click(".enrol-form button[type=submit]");
 	wait_for("Mã xác nhận");
+	shot("enrol-code-360");
 	v = layout();
 	assert_non_null(strstr(json_string_value(json_object_get(v, "path")), "/ma/"));
 	text = json_string_value(json_object_get(v, "text"));
@@ -206,6 +224,7 @@ test_clc_list_on_a_phone(void **state)
 	hb_go(port, "/login");
 	hb_sign_in(&clc);
 	hb_go(port, path_list);
+	shot("enrol-list-360");
 	json_t *v = layout();
 	assert_non_null(strstr(json_string_value(json_object_get(v, "text")), "Bùi Thị Hằng"));
 	json_decref(v);
