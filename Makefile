@@ -46,9 +46,9 @@ test: build-asan
 # pages marked in it into docs/screens/ here.
 screenshots: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
-	@cmake --build build-asan -j $(JOBS) --target http_test_main_flows_browser http_test_doc_form_browser
+	@cmake --build build-asan -j $(JOBS) --target http_test_main_flows_browser http_test_doc_form_browser http_test_enrol_browser
 	@mkdir -p docs/screens
-	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(main_flows_browser|doc_form_browser)$$'
+	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(main_flows_browser|doc_form_browser|enrol_browser)$$'
 	@ls -l docs/screens/*.png
 
 format:

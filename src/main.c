@@ -45,6 +45,7 @@ typedef struct opts {
 	unsigned seed;
 	unsigned threads;
 	int scale;
+	int enrol_retention_days; /* serve: 0 = the default (service/enrol.h) */
 	const char *args[8];
 	int nargs;
 } opts_t;
@@ -57,6 +58,7 @@ usage(FILE *f)
 	      "        [--config TỆP] [--smtp URL --mail-from ĐỊA_CHỈ] [--smtp-user TÊN]\n"
 	      "        [--smtp-password-file TỆP] [--smtp-ca TỆP] [--smtp-require-tls]\n"
 	      "        [--public-url https://TÊN_MIỀN] [--sign-keys THƯ_MỤC]\n"
+	      "        [--enrol-retention-days N]\n"
 	      "        chạy máy chủ web; --config: tệp \"khóa = giá trị\" (db, listen, threads,\n"
 	      "        smtp_url, mail_from, smtp_user, smtp_password_file, smtp_ca,\n"
 	      "        smtp_require_tls, public_url, sign_keys), tùy chọn dòng lệnh được ưu tiên;\n"
@@ -64,6 +66,8 @@ usage(FILE *f)
 	      "        --smtp-require-tls) hoặc smtps://máy:465: gửi thông báo qua thư điện tử;\n"
 	      "        không có --smtp thì không gửi thư; --sign-keys: thư mục khóa ký số,\n"
 	      "        THƯ_MỤC/<mã đơn vị>.pem (khóa bí mật và chuỗi chứng thư, quyền 600)\n"
+	      "        --enrol-retention-days: số ngày giữ họ tên, số điện thoại người đăng ký\n"
+	      "        học sau khi lớp kết thúc (mặc định 90)\n"
 	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
 	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
 	      "        trên hay loại bằng cách này\n"
@@ -162,6 +166,13 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 				return -1;
 			}
 			o->seed = (unsigned)atoi(argv[++i]);
+			continue;
+		} else if (!strcmp(a, "--enrol-retention-days")) {
+			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 3650) {
+				fprintf(stderr, "--enrol-retention-days cần một số từ 1 đến 3650.\n");
+				return -1;
+			}
+			o->enrol_retention_days = atoi(argv[++i]);
 			continue;
 		} else if (!strcmp(a, "--scale")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 100) {
@@ -753,6 +764,7 @@ cmd_serve(opts_t *o)
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 	app.chase_every = 300; /* the chase schedule's run (src/app/scheduler.c) */
+	app.enrol_retention_days = o->enrol_retention_days;
 	app_watch_start(&app);
 	http_config_t cfg;
 	app_http_config(&app, &cfg);

@@ -54,18 +54,25 @@ safe_next(const char *next)
 	return next;
 }
 
+const char *
+app_prelogin_csrf(http_req_t *req)
+{
+	const char *csrf = http_req_cookie(req, APP_PRELOGIN_COOKIE);
+	if (csrf == NULL || strlen(csrf) < 32) {
+		char fresh[AUTH_TOKEN_LEN + 1];
+		unsigned char unused[32];
+		auth_token_new(fresh, unused);
+		set_cookie(req, APP_PRELOGIN_COOKIE, fresh, 24 * 3600);
+		csrf = arena_strdup(http_req_arena(req), fresh);
+	}
+	return csrf;
+}
+
 int
 app_login_page(http_req_t *req, int status, const char *message)
 {
 	app_user_t *u = app_req_user(req);
-	const char *csrf = u ? u->csrf : http_req_cookie(req, APP_PRELOGIN_COOKIE);
-	char fresh[AUTH_TOKEN_LEN + 1];
-	if (!u && (csrf == NULL || strlen(csrf) < 32)) {
-		unsigned char unused[32];
-		auth_token_new(fresh, unused);
-		set_cookie(req, APP_PRELOGIN_COOKIE, fresh, 24 * 3600);
-		csrf = fresh;
-	}
+	const char *csrf = u ? u->csrf : app_prelogin_csrf(req);
 	const char *next = http_req_param(req, "next");
 	if (next == NULL && http_req_method(req) == HTTP_GET &&
 	    strcmp(http_req_path(req), "/login"))

@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "domain/activity.h"
 #include "media/photo.h"
+#include "service/enrol.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -904,6 +905,8 @@ render_activity(http_req_t *req, int32_t i, const store_activity_t *s, const for
 	const char *base =
 	        arena_printf(a, "/units/%s/activities/%lld", t->units[i].code, (long long)s->id);
 	json_object_set_new(ctx, "base", js(base));
+	/* a class: its enrolment page (src/app/enrol_pages.c) */
+	json_object_set_new(ctx, "is_class", json_boolean(enrol_kind_ok(s->kind)));
 	json_object_set_new(ctx, "action", js(base));
 	json_object_set_new(ctx, "submit_label", js("Lưu thay đổi"));
 	json_t *photos = photos_json(req, base, s->id);
@@ -1996,6 +1999,7 @@ page_lich_event(http_req_t *req)
 	json_object_set_new(ctx, "og", og);
 	json_object_set_new(ctx, "photos", photos);
 	json_object_set_new(ctx, "ics_url", js(arena_printf(a, "%s/event.ics", self)));
+	enrol_event_ctx(req, &s, ctx); /* a class open for enrolment: places, the form */
 	return app_render_page(req, 200, "calendar_event", s.title, ctx);
 }
 
@@ -2129,4 +2133,17 @@ api_lich(http_req_t *req)
 	buf_free(&path);
 	viewer_t vw = {t, NULL, 0};
 	return api_list(req, &vw, &q, 0);
+}
+
+/* For the enrolment pages (src/app/enrol_pages.c): the same lookups as this file's. */
+int
+app_activity_of_unit_or_reply(http_req_t *req, int32_t *unit, store_activity_t *out)
+{
+	return unit_activity(req, unit, out);
+}
+
+int
+app_public_activity_or_reply(http_req_t *req, store_activity_t *out)
+{
+	return public_activity(req, out);
 }

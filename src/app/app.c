@@ -248,6 +248,32 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/lich/:aid/photos/:pid", "size", 0, "public", page_lich_photo},
         {HTTP_GET, "/units/:code/lich.ics", "scope", 0, "public", page_unit_ics},
         {HTTP_GET, "/api/v1/lich", "unit kind mode from to", 0, "public", api_lich},
+        /* class enrolment (src/app/enrol_pages.c): citizens without an account; the
+         * unit's list holds names and phones, so it needs report.edit */
+        {HTTP_GET, "/lich/:aid/dang-ky", "", 0, "public", page_enrol_form},
+        {HTTP_POST, "/lich/:aid/dang-ky", "name phone birth_year note consent website csrf",
+         FORM_MAX, "public", page_enrol_post},
+        {HTTP_GET, "/lich/:aid/ma/:ecode", "done", 0, "public", page_enrol_status},
+        {HTTP_GET, "/lich/:aid/huy", "code", 0, "public", page_enrol_cancel_form},
+        {HTTP_POST, "/lich/:aid/huy", "code phone4 csrf", FORM_MAX, "public", page_enrol_cancel},
+        {HTTP_GET, "/api/v1/lich/:aid/enrolment", "", 0, "public", api_enrol_public},
+        {HTTP_POST, "/api/v1/lich/:aid/enrolments", "csrf", FORM_MAX, "public", page_enrol_post},
+        {HTTP_POST, "/api/v1/lich/:aid/enrolments/cancel", "csrf", FORM_MAX, "public",
+         page_enrol_cancel},
+        {HTTP_GET, "/units/:code/activities/:aid/enrolments", "done", 0, "unit:report.edit",
+         page_enrolments},
+        {HTTP_GET, "/units/:code/activities/:aid/enrolments.xlsx", "", 0, "unit:report.edit",
+         page_enrolments_xlsx},
+        {HTTP_POST, "/units/:code/activities/:aid/enrolments/settings",
+         "enrol_open enrol_fee enrol_capacity enrol_deadline_date enrol_deadline_time "
+         "enrol_contact_name enrol_contact_phone enrol_contact_email csrf",
+         FORM_MAX, "unit:report.edit", page_enrol_settings},
+        {HTTP_POST, "/units/:code/activities/:aid/enrolments/attendance", "attended csrf",
+         64 * 1024, "unit:report.edit", page_enrol_attendance},
+        {HTTP_GET, "/api/v1/units/:code/activities/:aid/enrolments", "", 0, "unit:report.edit",
+         api_enrolments},
+        {HTTP_POST, "/api/v1/units/:code/activities/:aid/enrolments/settings", "csrf", FORM_MAX,
+         "unit:report.edit", page_enrol_settings},
         /* end of activities */
         /* documents and tasks (src/app/doc_pages.c) */
         {HTTP_GET, "/units/:code/docs", "", 0, "unit:unit.view", page_docs},
@@ -360,6 +386,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	}
 	app->throttle = app_login_throttle_new(0);
 	app->ip_throttle = app_login_throttle_new(1);
+	app->enrol_limit = auth_throttle_new(0, 3600, 0);
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
 	app->review_cache = review_cache_new();
@@ -668,6 +695,8 @@ watch(void *arg)
 				app_chase_tick(app, now, NULL, NULL);
 			}
 		}
+		if (tick % 1800 == 900) /* hourly (a tick is 2 s), away from the sessions' sweep */
+			app_enrol_purge_tick(app, app_now(), NULL);
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,
@@ -729,6 +758,8 @@ app_close(app_t *app)
 		auth_throttle_free(app->throttle);
 	if (app->ip_throttle)
 		auth_throttle_free(app->ip_throttle);
+	if (app->enrol_limit)
+		auth_throttle_free(app->enrol_limit);
 	auth_cache_free(app->auth_cache);
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);

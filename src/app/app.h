@@ -73,6 +73,11 @@ typedef struct app {
 	 * documents are not signed); borrowed, set before serving */
 	const char *sign_keys;
 	char *upload_dir; /* <db>.uploads: resumable uploads in progress (media/upload.h) */
+	/* class enrolment (enrol_pages.c): enrolments and failed cancels per client IP an
+	 * hour; days personal data is kept after a class (serve --enrol-retention-days; 0:
+	 * the default, 90) */
+	auth_throttle_t *enrol_limit;
+	int enrol_retention_days;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
@@ -191,8 +196,18 @@ void app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *
 /* Render the sign-in page with status (200, 401) and an optional message. Sets the
  * pre-login CSRF cookie. Returns 0. */
 int app_login_page(http_req_t *req, int status, const char *message);
+/* The CSRF token of a form sent before sign-in (sign-in, a citizen's enrolment): the
+ * pre-login cookie's, set on the reply when missing. In the request arena. */
+const char *app_prelogin_csrf(http_req_t *req);
 /* Unix time now. */
 int64_t app_now(void);
+
+/* One run of the enrolment retention (src/app/enrol_pages.c): names and phones of classes
+ * that ended more than app->enrol_retention_days before now are removed. The watcher calls
+ * it hourly; tests with their own clock. *purged (may be NULL): how many. 0 or -1. */
+int app_enrol_purge_tick(app_t *app, int64_t now, int64_t *purged);
+/* The retention in days that applies to the request's app. */
+int app_enrol_retention(http_req_t *req);
 
 /* The route table. */
 const http_route_t *app_routes(size_t *n /* OUT */);
@@ -377,6 +392,25 @@ int page_activity_photo_delete(http_req_t *req);
 int api_activities(http_req_t *req);
 int page_lich(http_req_t *req);
 int page_lich_event(http_req_t *req);
+/* The :aid activity of the :code unit, or the :aid public activity, into *out (request
+ * arena); otherwise replies 404/500 and returns -1 (src/app/activity_pages.c). */
+int app_activity_of_unit_or_reply(http_req_t *req, int32_t *unit, store_activity_t *out);
+int app_public_activity_or_reply(http_req_t *req, store_activity_t *out);
+/* class enrolment (src/app/enrol_pages.c) */
+/* Adds "enrol" (the public facts, counts only) and the form's CSRF token to the event
+ * page's ctx when activity a takes enrolments. */
+void enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx);
+int page_enrol_form(http_req_t *req);
+int page_enrol_post(http_req_t *req);
+int page_enrol_status(http_req_t *req);
+int page_enrol_cancel_form(http_req_t *req);
+int page_enrol_cancel(http_req_t *req);
+int api_enrol_public(http_req_t *req);
+int page_enrolments(http_req_t *req);
+int api_enrolments(http_req_t *req);
+int page_enrolments_xlsx(http_req_t *req);
+int page_enrol_settings(http_req_t *req);
+int page_enrol_attendance(http_req_t *req);
 int page_event_ics(http_req_t *req);
 int page_lich_photo(http_req_t *req);
 int page_unit_ics(http_req_t *req);

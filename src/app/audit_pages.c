@@ -44,6 +44,8 @@ static const struct {
         {"activity.create", "Đăng ký hoạt động"},
         {"activity.update", "Sửa hoạt động"},
         {"activity.outcome", "Ghi kết quả hoạt động"},
+        {"activity.enrol_settings", "Cài đặt đăng ký học"},
+        {"activity.attendance", "Điểm danh lớp học"},
         {"activity.photo.add", "Thêm ảnh hoạt động"},
         {"activity.photo.delete", "Xóa ảnh hoạt động"},
         {"doc.create", "Soạn văn bản"},

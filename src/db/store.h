@@ -709,6 +709,55 @@ int store_activity_photo_get(store_t *st, int64_t id, int thumb,
                              int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
                              void *ctx);
 int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
+/* ---- class enrolment (src/service/enrol.c) ---- */
+
+/* A class activity's enrolment settings; one row per activity at most. */
+typedef struct store_enrol_settings {
+	int64_t activity_id;
+	int open;         /* taking enrolments */
+	int64_t fee;      /* đồng; 0 = free */
+	int64_t capacity; /* places, > 0 */
+	int64_t deadline; /* Unix seconds; 0 = the class's start */
+	const char *contact_name, *contact_phone, *contact_email; /* public */
+} store_enrol_settings_t;
+
+/* A citizen's enrolment. name/phone/note are "" once purged (purged_at > 0). */
+typedef struct store_enrolment {
+	int64_t id, activity_id;
+	const char *code; /* 8 characters, unique across all classes */
+	const char *name, *phone, *note;
+	int64_t birth_year; /* 0 = not given */
+	const char *status; /* "enrolled", "waiting", "cancelled" */
+	int attended;
+	int64_t created_at, changed_at;
+	int64_t promoted_at; /* moved from the waiting list (to be told); 0 = never */
+	int64_t purged_at;
+} store_enrolment_t;
+
+/* The settings of an activity: 1 found (cb called), 0 none, -1 error. */
+int store_enrol_settings_get(store_t *st, int64_t activity_id,
+                             int (*cb)(const store_enrol_settings_t *, void *), void *ctx);
+/* Insert or replace the settings of s->activity_id. 0 or -1. */
+int store_enrol_settings_put(store_t *st, const store_enrol_settings_t *s);
+/* The enrolments of an activity in the order they came (id). 0, or -1 (rows delivered so
+ * far stand). Lifetime: pointers valid until cb returns. */
+int store_enrolments_of(store_t *st, int64_t activity_id,
+                        int (*cb)(const store_enrolment_t *, void *), void *ctx);
+/* The enrolment with that code: 1 (cb called), 0 none, -1 error. */
+int store_enrolment_by_code(store_t *st, const char *code,
+                            int (*cb)(const store_enrolment_t *, void *), void *ctx);
+/* How many classes phone enrolled in (any status) since that time, in *n. 0 or -1. */
+int store_enrol_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n /* OUT */);
+/* Insert e (id ignored). 0 with *id, -3 the code is taken, -1 error. */
+int store_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id /* OUT */);
+/* Set status, attended, changed_at and promoted_at of enrolment id of activity_id. 1
+ * changed, 0 no such row, -1 error. */
+int store_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status,
+                           int attended, int64_t changed_at, int64_t promoted_at);
+/* Empty name, phone and note (purged_at = now) of every enrolment not yet purged whose
+ * activity ended before ended_before. *n: how many. 0 or -1. */
+int store_enrol_purge(store_t *st, int64_t ended_before, int64_t now, int64_t *n /* OUT */);
+
 /* ---- the review queue (src/app/review_pages.c) ---- */
 /* Every report waiting for review (status "submitted") in a campaign that is open: its
  * campaign and unit, in no particular order. For the "Chờ duyệt (N)" count of the menu:
@@ -919,6 +968,19 @@ typedef struct store_ops {
 	                    void *ctx);
 	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
+	/* class enrolment */
+	int (*enrol_settings_get)(store_t *st, int64_t activity_id,
+	                          int (*cb)(const store_enrol_settings_t *, void *), void *ctx);
+	int (*enrol_settings_put)(store_t *st, const store_enrol_settings_t *s);
+	int (*enrolments_of)(store_t *st, int64_t activity_id,
+	                     int (*cb)(const store_enrolment_t *, void *), void *ctx);
+	int (*enrolment_by_code)(store_t *st, const char *code,
+	                         int (*cb)(const store_enrolment_t *, void *), void *ctx);
+	int (*enrol_phone_since)(store_t *st, const char *phone, int64_t since, int64_t *n);
+	int (*enrolment_add)(store_t *st, const store_enrolment_t *e, int64_t *id);
+	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
+	                        int attended, int64_t changed_at, int64_t promoted_at);
+	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
 } store_ops_t;
 
 struct store {

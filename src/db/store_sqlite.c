@@ -519,6 +519,37 @@ static const struct migration {
          "CREATE UNIQUE INDEX activities_client ON activities(created_by, client_id)"
          " WHERE client_id IS NOT NULL;",
          0},
+        /* Class enrolment (docs/activities.md, "Đăng ký học"): a class's settings beside
+         * the activity (a table of its own, so activities' rows and API stay as they are),
+         * and the citizens' enrolments. name/phone/note are emptied (purged_at set) a set
+         * time after the class ends; the rows and their status stay for the counts. */
+        {14, "class enrolment",
+         "CREATE TABLE enrol_settings("
+         " activity_id INTEGER PRIMARY KEY REFERENCES activities(id),"
+         " open INTEGER NOT NULL CHECK(open IN (0,1)),"
+         " fee INTEGER NOT NULL DEFAULT 0 CHECK(fee >= 0),"
+         " capacity INTEGER NOT NULL CHECK(capacity > 0),"
+         " deadline INTEGER NOT NULL DEFAULT 0,"
+         " contact_name TEXT NOT NULL DEFAULT '',"
+         " contact_phone TEXT NOT NULL DEFAULT '',"
+         " contact_email TEXT NOT NULL DEFAULT '');"
+         "CREATE TABLE enrolments("
+         " id INTEGER PRIMARY KEY,"
+         " activity_id INTEGER NOT NULL REFERENCES activities(id),"
+         " code TEXT NOT NULL UNIQUE,"
+         " name TEXT NOT NULL,"
+         " phone TEXT NOT NULL,"
+         " birth_year INTEGER NOT NULL DEFAULT 0,"
+         " note TEXT NOT NULL DEFAULT '',"
+         " status TEXT NOT NULL CHECK(status IN ('enrolled','waiting','cancelled')),"
+         " attended INTEGER NOT NULL DEFAULT 0 CHECK(attended IN (0,1)),"
+         " created_at INTEGER NOT NULL,"
+         " changed_at INTEGER NOT NULL,"
+         " promoted_at INTEGER NOT NULL DEFAULT 0,"
+         " purged_at INTEGER NOT NULL DEFAULT 0);"
+         "CREATE INDEX enrolments_activity ON enrolments(activity_id, id);"
+         "CREATE INDEX enrolments_phone ON enrolments(phone, created_at);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -4642,6 +4673,272 @@ sq_notices_version(store_t *st)
 	return atomic_load(&wr(st)->notices_version);
 }
 
+/* ---- class enrolment ----
+ * Statements prepared per call (the tables are small and these calls rare next to the
+ * reports'), every value bound. */
+
+/* Prepares sql on s (whose lock the caller holds); NULL logged. */
+static sqlite3_stmt *
+enrol_prepare(sqlite_store_t *s, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		log_error("Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(q);
+		return NULL;
+	}
+	return q;
+}
+
+static int
+sq_enrol_settings_get(store_t *st, int64_t activity_id,
+                      int (*cb)(const store_enrol_settings_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, "SELECT activity_id, open, fee, capacity, deadline,"
+	                                   " contact_name, contact_phone, contact_email"
+	                                   " FROM enrol_settings WHERE activity_id=?1");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, activity_id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			store_enrol_settings_t e = {
+			        .activity_id = sqlite3_column_int64(q, 0),
+			        .open = sqlite3_column_int(q, 1),
+			        .fee = sqlite3_column_int64(q, 2),
+			        .capacity = sqlite3_column_int64(q, 3),
+			        .deadline = sqlite3_column_int64(q, 4),
+			        .contact_name = col_text(q, 5),
+			        .contact_phone = col_text(q, 6),
+			        .contact_email = col_text(q, 7),
+			};
+			if (cb)
+				cb(&e, ctx);
+			ret = 1;
+		} else {
+			ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc cài đặt đăng ký học");
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrol_settings_put(store_t *st, const store_enrol_settings_t *e)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(
+	        s, "INSERT OR REPLACE INTO enrol_settings(activity_id, open, fee, capacity,"
+	           " deadline, contact_name, contact_phone, contact_email)"
+	           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, e->activity_id);
+		sqlite3_bind_int(q, 2, e->open ? 1 : 0);
+		sqlite3_bind_int64(q, 3, e->fee);
+		sqlite3_bind_int64(q, 4, e->capacity);
+		sqlite3_bind_int64(q, 5, e->deadline);
+		bind_opt(q, 6, e->contact_name);
+		bind_opt(q, 7, e->contact_phone);
+		bind_opt(q, 8, e->contact_email);
+		ret = run(s, q, "lưu cài đặt đăng ký học") == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+#define ENROL_COLS                                                                                 \
+	"SELECT id, activity_id, code, name, phone, birth_year, note, status, attended,"          \
+	" created_at, changed_at, promoted_at, purged_at FROM enrolments"
+
+static void
+read_enrolment(sqlite3_stmt *q, store_enrolment_t *e)
+{
+	*e = (store_enrolment_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .activity_id = sqlite3_column_int64(q, 1),
+	        .code = col_text(q, 2),
+	        .name = col_text(q, 3),
+	        .phone = col_text(q, 4),
+	        .birth_year = sqlite3_column_int64(q, 5),
+	        .note = col_text(q, 6),
+	        .status = col_text(q, 7),
+	        .attended = sqlite3_column_int(q, 8),
+	        .created_at = sqlite3_column_int64(q, 9),
+	        .changed_at = sqlite3_column_int64(q, 10),
+	        .promoted_at = sqlite3_column_int64(q, 11),
+	        .purged_at = sqlite3_column_int64(q, 12),
+	};
+}
+
+/* Steps q (bound by the caller) and hands each row to cb; finalizes q. The number of rows,
+ * or -1. */
+static int
+enrol_rows(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_enrolment_t *, void *),
+           void *ctx)
+{
+	int n = 0, rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_enrolment_t e;
+		read_enrolment(q, &e);
+		n++;
+		if (cb && cb(&e, ctx))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		n = read_failed(s, "đọc danh sách đăng ký học");
+	sqlite3_finalize(q);
+	return n;
+}
+
+static int
+sq_enrolments_of(store_t *st, int64_t activity_id, int (*cb)(const store_enrolment_t *, void *),
+                 void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, ENROL_COLS " WHERE activity_id=?1 ORDER BY id");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, activity_id);
+		ret = enrol_rows(s, q, cb, ctx) < 0 ? -1 : 0;
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrolment_by_code(store_t *st, const char *code, int (*cb)(const store_enrolment_t *, void *),
+                     void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, ENROL_COLS " WHERE code=?1");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+		ret = enrol_rows(s, q, cb, ctx);
+		if (ret > 1)
+			ret = 1;
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrol_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, "SELECT count(DISTINCT activity_id) FROM enrolments"
+	                                   " WHERE phone=?1 AND created_at>=?2");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_text(q, 1, phone, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, since);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			*n = sqlite3_column_int64(q, 0);
+			ret = 0;
+		} else {
+			ret = read_failed(s, "đếm lượt đăng ký học");
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(
+	        s, "INSERT INTO enrolments(activity_id, code, name, phone, birth_year, note,"
+	           " status, attended, created_at, changed_at, promoted_at)"
+	           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?10)");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, e->activity_id);
+		bind_opt(q, 2, e->code);
+		bind_opt(q, 3, e->name);
+		bind_opt(q, 4, e->phone);
+		sqlite3_bind_int64(q, 5, e->birth_year);
+		bind_opt(q, 6, e->note);
+		bind_opt(q, 7, e->status);
+		sqlite3_bind_int(q, 8, e->attended ? 1 : 0);
+		sqlite3_bind_int64(q, 9, e->created_at);
+		sqlite3_bind_int64(q, 10, e->promoted_at);
+		int rc = run(s, q, NULL);
+		if (rc == SQLITE_DONE) {
+			ret = 0;
+			if (id)
+				*id = sqlite3_last_insert_rowid(s->db);
+		} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+			ret = -3;
+		} else {
+			log_error("Lỗi cơ sở dữ liệu (ghi đăng ký học): %s", sqlite3_errmsg(s->db));
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status,
+                    int attended, int64_t changed_at, int64_t promoted_at)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, "UPDATE enrolments SET status=?3, attended=?4,"
+	                                   " changed_at=?5, promoted_at=?6"
+	                                   " WHERE activity_id=?1 AND id=?2");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, activity_id);
+		sqlite3_bind_int64(q, 2, id);
+		bind_opt(q, 3, status);
+		sqlite3_bind_int(q, 4, attended ? 1 : 0);
+		sqlite3_bind_int64(q, 5, changed_at);
+		sqlite3_bind_int64(q, 6, promoted_at);
+		if (run(s, q, "sửa đăng ký học") == SQLITE_DONE)
+			ret = sqlite3_changes(s->db) > 0;
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_enrol_purge(store_t *st, int64_t ended_before, int64_t now, int64_t *n)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(
+	        s, "UPDATE enrolments SET name='', phone='', note='', birth_year=0, purged_at=?2"
+	           " WHERE purged_at=0 AND activity_id IN"
+	           " (SELECT id FROM activities WHERE end_at<?1)");
+	int ret = -1;
+	if (q) {
+		sqlite3_bind_int64(q, 1, ended_before);
+		sqlite3_bind_int64(q, 2, now);
+		if (run(s, q, "xóa dữ liệu cá nhân đăng ký học") == SQLITE_DONE) {
+			ret = 0;
+			if (n)
+				*n = sqlite3_changes(s->db);
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -4760,6 +5057,15 @@ static const store_ops_t sqlite_ops = {
         .reports_waiting = sq_reports_waiting,
         .reports_version = sq_reports_version,
         .notices_version = sq_notices_version,
+        /* class enrolment */
+        .enrol_settings_get = sq_enrol_settings_get,
+        .enrol_settings_put = sq_enrol_settings_put,
+        .enrolments_of = sq_enrolments_of,
+        .enrolment_by_code = sq_enrolment_by_code,
+        .enrol_phone_since = sq_enrol_phone_since,
+        .enrolment_add = sq_enrolment_add,
+        .enrolment_update = sq_enrolment_update,
+        .enrol_purge = sq_enrol_purge,
 };
 
 int

@@ -562,6 +562,18 @@ auth_throttle_fail(auth_throttle_t *t, const char *key, int64_t now)
 	pthread_mutex_unlock(&t->lock);
 }
 
+int
+auth_throttle_count(auth_throttle_t *t, const char *key, int64_t now)
+{
+	unsigned char id[THROTTLE_ID_LEN];
+	throttle_id(t, key, id);
+	pthread_mutex_lock(&t->lock);
+	throttle_entry_t *e = *find_slot(t, id);
+	int n = e && !window_expired(t, e, now) ? e->failures : 0;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
 void
 auth_throttle_reset(auth_throttle_t *t, const char *key)
 {

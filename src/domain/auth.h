@@ -56,6 +56,9 @@ void auth_throttle_free(auth_throttle_t *t);
 int64_t auth_throttle_wait(auth_throttle_t *t, const char *key, int64_t now);
 void auth_throttle_fail(auth_throttle_t *t, const char *key, int64_t now);
 void auth_throttle_reset(auth_throttle_t *t, const char *key);
+/* The failures (events) of key in its current window; 0 when none or the window is over.
+ * With auth_throttle_fail per event, a fixed-window counter (enrolments per IP an hour). */
+int auth_throttle_count(auth_throttle_t *t, const char *key, int64_t now);
 /* Number of keys held (bounded at 100,000; for tests and monitoring). */
 size_t auth_throttle_size(auth_throttle_t *t);
 

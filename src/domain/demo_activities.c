@@ -151,6 +151,21 @@ demo_activities(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 		int64_t id, version;
 		int rc = store_activity_save(st, &a, 0, &id, &version);
 		buf_free(&path);
+		/* the Đằng Lâm CLC's computer class took enrolments on /lich: free, 30 places
+		 * (docs/activities.md, "Đăng ký học") */
+		if (rc == 0 && !strcmp(d->unit, "HA-11413-TTHTCD") &&
+		    !strcmp(d->kind, "lop_ngoai_ngu_tin_hoc")) {
+			store_enrol_settings_t es = {
+			        .activity_id = id,
+			        .open = 1,
+			        .fee = 0,
+			        .capacity = 30,
+			        .deadline = at("02/10/2022", "17:00"),
+			        .contact_name = "Chị Nguyễn Thị Hạnh, TTHTCĐ phường Đằng Lâm",
+			        .contact_phone = "0225 3978 123",
+			        .contact_email = ""};
+			rc = store_enrol_settings_put(st, &es);
+		}
 		if (rc < 0) {
 			fprintf(stderr, "demo activities: could not save “%s”\n", d->title);
 			return -1;

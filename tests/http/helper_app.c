@@ -231,3 +231,20 @@ ha_haian_campaign(app_t *app, int64_t template_of, int64_t *id, int32_t *start)
 		*start = base_day;
 	return 0;
 }
+
+hc_resp_t
+ha_post_form(unsigned short port, ha_client_t *c, const char *path, const char *const *kv)
+{
+	buf_t b = BUF_INIT;
+	CURL *h = curl_easy_init();
+	buf_printf(&b, "csrf=%s", c ? c->csrf : "");
+	for (size_t k = 0; kv[k]; k += 2) {
+		char *e = curl_easy_escape(h, kv[k + 1], 0);
+		buf_printf(&b, "&%s=%s", kv[k], e);
+		curl_free(e);
+	}
+	curl_easy_cleanup(h);
+	hc_resp_t r = ha_req(port, c, "POST", path, buf_cstr(&b), 0);
+	buf_free(&b);
+	return r;
+}

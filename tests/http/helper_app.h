@@ -49,4 +49,9 @@ long ha_login(unsigned short port, ha_client_t *c, const char *user, const char 
  * Returns the new user's id. */
 int64_t ha_user(app_t *app, const char *name, const char *unit, role_t role, const char *password);
 
+/* POST a form as client c (NULL: anonymous): its CSRF token and the name/value pairs of kv
+ * (NULL-terminated), values percent-encoded. Free with hc_resp_free. */
+hc_resp_t ha_post_form(unsigned short port, ha_client_t *c, const char *path,
+                       const char *const *kv);
+
 #endif
