@@ -12,6 +12,7 @@
 #include "text/text.h"
 
 #include "domain/prefill.h"
+#include "service/resources.h"
 
 /* ---------- pre-fill from the unit's recorded activities ---------- */
 
@@ -40,7 +41,35 @@ act_row(const store_activity_t *s, void *p)
 	                                    arena_strdup(l->a, s->title),
 	                                    arena_strdup(l->a, s->status),
 	                                    s->start_at,
-	                                    s->actual};
+	                                    s->actual,
+	                                    0};
+	return 0;
+}
+
+/* Published open learning resources count like held activities of the kind
+ * RES_PREFILL_KIND, dated at the start of their publication day (Vietnam time); only those
+ * the campaign period rule (res_counts_in) gives to this campaign. */
+typedef struct res_load {
+	acts_load_t *l;
+	const int64_t *ids;
+	size_t nids;
+	int year;
+} res_load_t;
+
+static int
+res_row(const store_resource_t *r, void *p)
+{
+	res_load_t *rl = p;
+	if (!res_counts_in(r, rl->ids, rl->nids, rl->year))
+		return 0;
+	store_activity_t s = {.id = r->id,
+	                      .kind = RES_PREFILL_KIND,
+	                      .title = r->title,
+	                      .status = "held",
+	                      .start_at = (int64_t)r->published_on * 86400 - VN_OFFSET,
+	                      .actual = -1};
+	act_row(&s, rl->l);
+	rl->l->v[rl->l->n - 1].resource = 1;
 	return 0;
 }
 
@@ -81,6 +110,13 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 		if (store_activities_find(app->store, &q, act_row, &l) < 0)
 			log_error("prefill: could not read the activities of %s", buf_cstr(&path));
 	}
+	res_load_t rl = {&l, ids, nids, lc->c->year};
+	store_resource_query_t rq = {.path = buf_cstr(&path),
+	                             .exact = 1,
+	                             .status = "published",
+	                             .limit = PREFILL_MAX_ACTS};
+	if (store_resources_find(app->store, &rq, res_row, &rl, NULL) < 0)
+		log_error("prefill: could not read the resources of %s", buf_cstr(&path));
 	buf_free(&path);
 	free(ids);
 	if (l.n == 0)
@@ -111,7 +147,8 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
 		                      "date", date);
 		if (!page)
-			json_object_set_new(o, "activity", json_integer(s->act->id));
+			json_object_set_new(o, s->act->resource ? "resource" : "activity",
+			                    json_integer(s->act->id));
 		if (s->counted) {
 			json_object_set_new(o, "add",
 			                    page ? json_string(app_fmt_count(a, s->add))
@@ -135,6 +172,8 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		        json_string(nskip ? arena_printf(a,
 		                                         "%zu hoạt động được tính, %zu không tính",
 		                                         pi->ncounted, nskip)
+		                  : pi->nsources && pi->sources[0].act->resource
+		                          ? arena_printf(a, "%zu học liệu", pi->ncounted)
 		                          : arena_printf(a, "%zu hoạt động", pi->ncounted)));
 		json_object_set_new(o, "sources", src);
 		json_object_set_new(o, "skipped", skip);
