@@ -318,6 +318,14 @@ pick(arena_t *a, res_errors_t *e, int f, const char *label,
 	return o->code;
 }
 
+/* Size in tenths of a megabyte, rounded up (a file just over the cap never reads "20,0"). */
+static size_t
+tenths_mb(size_t n)
+{
+	const size_t mb = 1024 * 1024;
+	return n / mb * 10 + ((n % mb) * 10 + mb - 1) / mb; /* no overflow for any size_t */
+}
+
 static int32_t
 vn_day(int64_t t)
 {
@@ -390,9 +398,9 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 		else if (in->file_len > RES_FILE_MAX)
 			err(e, RF_FILE,
 			    arena_printf(a,
-			                 "Tệp lớn %.1f MB, quá giới hạn 20 MB; hãy nén hoặc chia nhỏ "
+			                 "Tệp lớn %zu,%zu MB, quá giới hạn 20 MB; hãy nén hoặc chia nhỏ "
 			                 "tệp, hoặc đăng lên nơi khác rồi gửi đường dẫn.",
-			                 (double)in->file_len / (1024.0 * 1024.0)));
+			                 tenths_mb(in->file_len) / 10, tenths_mb(in->file_len) % 10));
 		else if ((ft = res_sniff(in->file, in->file_len)) == NULL)
 			err(e, RF_FILE,
 			    "Tệp: nội dung không phải PDF, Word, Excel, PowerPoint (.docx, .xlsx, "
