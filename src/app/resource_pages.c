@@ -237,6 +237,31 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 	return o;
 }
 
+/* The resources in v as a JSON array (res_json of each). */
+static json_t *
+rows_json(http_req_t *req, const res_vec_t *v, int internal)
+{
+	json_t *rows = json_array();
+	for (size_t k = 0; k < v->n; k++)
+		json_array_append_new(rows, res_json(req, &v->v[k], internal));
+	return rows;
+}
+
+/* Unit i's own resources (status "" = any), newest first, at most limit, into v;
+ * *total (may be NULL) all of them. 0, or -1 on a store error. */
+static int
+unit_list(http_req_t *req, int32_t i, const char *status, int limit, res_vec_t *v,
+          int64_t *total)
+{
+	buf_t path = BUF_INIT;
+	unit_tree_path(app_req_tree(req), i, &path);
+	store_resource_query_t q = {
+	        .path = buf_cstr(&path), .exact = 1, .status = status, .limit = limit};
+	int rc = store_resources_find(store_of(req), &q, vec_add, v, total);
+	buf_free(&path);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---------- campaigns a resource may name ---------- */
 
 typedef struct camp {
@@ -366,19 +391,11 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	buf_t path = BUF_INIT;
-	unit_tree_path(t, i, &path);
-	store_resource_query_t q = {.path = buf_cstr(&path), .exact = 1, .limit = UNIT_LIST_MAX};
 	res_vec_t v = {a, NULL, 0, 0};
-	int rc = store_resources_find(store_of(req), &q, vec_add, &v, NULL);
-	buf_free(&path);
-	if (rc < 0)
+	if (unit_list(req, i, "", UNIT_LIST_MAX, &v, NULL) < 0)
 		return 500;
 	json_t *ctx = json_object();
-	json_t *rows = json_array();
-	for (size_t k = 0; k < v.n; k++)
-		json_array_append_new(rows, res_json(req, &v.v[k], 1));
-	json_object_set_new(ctx, "resources", rows);
+	json_object_set_new(ctx, "resources", rows_json(req, &v, 1));
 	json_object_set_new(ctx, "has_resources", json_boolean(v.n > 0));
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
 	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
@@ -750,19 +767,10 @@ api_unit_resources(http_req_t *req)
 	if (*st && !res_option_find(res_statuses, st))
 		return fail(req, 400,
 		            "status: hãy dùng draft, published hoặc withdrawn (hoặc bỏ trống).");
-	buf_t path = BUF_INIT;
-	unit_tree_path(t, i, &path);
-	store_resource_query_t q = {
-	        .path = buf_cstr(&path), .exact = 1, .status = st, .limit = UNIT_LIST_MAX};
 	res_vec_t v = {http_req_arena(req), NULL, 0, 0};
-	int rc = store_resources_find(store_of(req), &q, vec_add, &v, NULL);
-	buf_free(&path);
-	if (rc < 0)
+	if (unit_list(req, i, st, UNIT_LIST_MAX, &v, NULL) < 0)
 		return 500;
-	json_t *rows = json_array();
-	for (size_t k = 0; k < v.n; k++)
-		json_array_append_new(rows, res_json(req, &v.v[k], 1));
-	return app_reply_json(req, 200, json_pack("{s:o}", "resources", rows));
+	return app_reply_json(req, 200, json_pack("{s:o}", "resources", rows_json(req, &v, 1)));
 }
 
 /* ---------- the national list and search ---------- */
@@ -873,10 +881,7 @@ page_hoc_lieu(http_req_t *req)
 	if (search_run(req, &s, PAGE_SIZE, &v, &total) < 0)
 		return 500;
 	json_t *ctx = json_object();
-	json_t *rows = json_array();
-	for (size_t k = 0; k < v.n; k++)
-		json_array_append_new(rows, res_json(req, &v.v[k], 0));
-	json_object_set_new(ctx, "resources", rows);
+	json_object_set_new(ctx, "resources", rows_json(req, &v, 0));
 	json_object_set_new(ctx, "has_resources", json_boolean(v.n > 0));
 	json_object_set_new(ctx, "total", js(app_fmt_count(a, total)));
 	json_object_set_new(ctx, "q", js(s.q));
@@ -930,11 +935,8 @@ api_hoc_lieu(http_req_t *req)
 	int64_t total;
 	if (search_run(req, &s, API_MAX, &v, &total) < 0)
 		return 500;
-	json_t *rows = json_array();
-	for (size_t k = 0; k < v.n; k++)
-		json_array_append_new(rows, res_json(req, &v.v[k], 0));
 	return app_reply_json(req, 200,
-	                      json_pack("{s:o,s:I,s:I,s:i}", "resources", rows, "total",
+	                      json_pack("{s:o,s:I,s:I,s:i}", "resources", rows_json(req, &v, 0), "total",
 	                                (json_int_t)total, "page", (json_int_t)s.page, "per_page",
 	                                API_MAX));
 }
@@ -958,20 +960,13 @@ json_t *
 resource_public_list(http_req_t *req, int32_t i)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	buf_t path = BUF_INIT;
-	unit_tree_path(t, i, &path);
-	store_resource_query_t q = {
-	        .path = buf_cstr(&path), .exact = 1, .status = "published", .limit = PUBLIC_ON_UNIT};
 	res_vec_t v = {http_req_arena(req), NULL, 0, 0};
 	int64_t total = 0;
-	int rc = store_resources_find(store_of(req), &q, vec_add, &v, &total);
-	buf_free(&path);
+	if (unit_list(req, i, "published", PUBLIC_ON_UNIT, &v, &total) < 0)
+		v.n = 0; /* logged; the page goes on without the list */
 	json_t *o = json_object();
-	json_t *rows = json_array();
-	for (size_t k = 0; rc == 0 && k < v.n; k++)
-		json_array_append_new(rows, res_json(req, &v.v[k], 0));
-	json_object_set_new(o, "items", rows);
-	json_object_set_new(o, "has_items", json_boolean(json_array_size(rows) > 0));
+	json_object_set_new(o, "items", rows_json(req, &v, 0));
+	json_object_set_new(o, "has_items", json_boolean(v.n > 0));
 	json_object_set_new(o, "more", json_boolean(total > (int64_t)v.n));
 	json_object_set_new(o, "all_url", js(arena_printf(http_req_arena(req), "/hoc-lieu?place=%s",
 	                                                  t->units[i].code)));

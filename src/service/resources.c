@@ -54,33 +54,17 @@ static const res_option_t statuses[] = {
 
 #define NELEM(v) (sizeof(v) / sizeof((v)[0]))
 
-const res_option_t *
-res_topics(size_t *n)
-{
-	*n = NELEM(topics);
-	return topics;
-}
-
-const res_option_t *
-res_audiences(size_t *n)
-{
-	*n = NELEM(audiences);
-	return audiences;
-}
-
-const res_option_t *
-res_licences(size_t *n)
-{
-	*n = NELEM(licences);
-	return licences;
-}
-
-const res_option_t *
-res_statuses(size_t *n)
-{
-	*n = NELEM(statuses);
-	return statuses;
-}
+#define LIST_FN(name, array)                                                                       \
+	const res_option_t *name(size_t *n)                                                        \
+	{                                                                                          \
+		*n = NELEM(array);                                                                 \
+		return array;                                                                      \
+	}
+LIST_FN(res_topics, topics)
+LIST_FN(res_audiences, audiences)
+LIST_FN(res_licences, licences)
+LIST_FN(res_statuses, statuses)
+#undef LIST_FN
 
 const res_option_t *
 res_option_find(const res_option_t *(*list)(size_t *), const char *code)
