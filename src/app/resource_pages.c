@@ -386,6 +386,24 @@ done_message(const char *done)
 	return NULL;
 }
 
+/* A unit page's context: the unit, its path, the done message; *edit: may the viewer
+ * change the unit's resources. */
+static json_t *
+page_ctx(http_req_t *req, int32_t i, int status, int *edit)
+{
+	const unit_tree_t *t = app_req_tree(req);
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "unit", app_unit_json(t, i));
+	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
+	const char *ok = done_message(http_req_param(req, "done"));
+	if (ok && status == 200)
+		json_object_set_new(ctx, "ok", js(ok));
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	*edit = access_allowed(t, g, ng, ACT_REPORT_EDIT, i);
+	return ctx;
+}
+
 static int
 render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 {
@@ -394,14 +412,11 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 	res_vec_t v = {a, NULL, 0, 0};
 	if (unit_list(req, i, "", UNIT_LIST_MAX, &v, NULL) < 0)
 		return 500;
-	json_t *ctx = json_object();
+	int edit;
+	json_t *ctx = page_ctx(req, i, status, &edit);
 	json_object_set_new(ctx, "resources", rows_json(req, &v, 1));
 	json_object_set_new(ctx, "has_resources", json_boolean(v.n > 0));
-	json_object_set_new(ctx, "unit", app_unit_json(t, i));
-	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
-	access_grant_t *g;
-	size_t ng = app_user_grants(req, t, &g);
-	if (access_allowed(t, g, ng, ACT_REPORT_EDIT, i)) {
+	if (edit) {
 		form_t blank;
 		if (!f) {
 			memset(&blank, 0, sizeof blank);
@@ -415,9 +430,6 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 		        ctx, "action",
 		        js(arena_printf(a, "/units/%s/hoc-lieu", t->units[i].code)));
 	}
-	const char *ok = done_message(http_req_param(req, "done"));
-	if (ok && status == 200)
-		json_object_set_new(ctx, "ok", js(ok));
 	return app_render_page(req, status, "resources",
 	                       arena_printf(a, "Học liệu mở — %s", t->units[i].name), ctx);
 }
@@ -434,13 +446,10 @@ render_item(http_req_t *req, int32_t i, const store_resource_t *r, const form_t 
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	json_t *ctx = json_object();
+	int edit;
+	json_t *ctx = page_ctx(req, i, status, &edit);
 	json_object_set_new(ctx, "r", res_json(req, r, 1));
-	json_object_set_new(ctx, "unit", app_unit_json(t, i));
-	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
-	access_grant_t *g;
-	size_t ng = app_user_grants(req, t, &g);
-	if (access_allowed(t, g, ng, ACT_REPORT_EDIT, i)) {
+	if (edit) {
 		form_t cur;
 		if (!f) {
 			form_from(a, r, &cur);
@@ -454,9 +463,6 @@ render_item(http_req_t *req, int32_t i, const store_resource_t *r, const form_t 
 		                    js(arena_printf(a, "/units/%s/hoc-lieu/%lld", t->units[i].code,
 		                                    (long long)r->id)));
 	}
-	const char *ok = done_message(http_req_param(req, "done"));
-	if (ok && status == 200)
-		json_object_set_new(ctx, "ok", js(ok));
 	return app_render_page(req, status, "resource_edit", r->title, ctx);
 }
 
