@@ -41,13 +41,12 @@ act_row(const store_activity_t *s, void *p)
 	                                    arena_strdup(l->a, s->title),
 	                                    arena_strdup(l->a, s->status),
 	                                    s->start_at,
-	                                    s->actual,
-	                                    0};
+	                                    s->actual};
 	return 0;
 }
 
 /* Published open learning resources count like held activities of the kind
- * RES_PREFILL_KIND, dated at the start of their publication day (Vietnam time); only those
+ * RES_PREFILL_KIND (no activity has it: activity kinds are a fixed list), dated at the start of their publication day (Vietnam time); only those
  * the campaign period rule (res_counts_in) gives to this campaign. */
 typedef struct res_load {
 	acts_load_t *l;
@@ -68,9 +67,7 @@ res_row(const store_resource_t *r, void *p)
 	                      .status = "held",
 	                      .start_at = (int64_t)r->published_on * 86400 - VN_OFFSET,
 	                      .actual = -1};
-	act_row(&s, rl->l);
-	rl->l->v[rl->l->n - 1].resource = 1;
-	return 0;
+	return act_row(&s, rl->l);
 }
 
 static int
@@ -130,6 +127,12 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 	return p;
 }
 
+static int
+is_resource(const prefill_activity_t *a)
+{
+	return a->kind && strcmp(a->kind, RES_PREFILL_KIND) == 0;
+}
+
 /* One line's suggestion with its sources, compared with the saved value: for the API
  * (numbers) or the page (formatted text). */
 static json_t *
@@ -147,7 +150,7 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
 		                      "date", date);
 		if (!page)
-			json_object_set_new(o, s->act->resource ? "resource" : "activity",
+			json_object_set_new(o, is_resource(s->act) ? "resource" : "activity",
 			                    json_integer(s->act->id));
 		if (s->counted) {
 			json_object_set_new(o, "add",
@@ -172,7 +175,7 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		        json_string(nskip ? arena_printf(a,
 		                                         "%zu hoạt động được tính, %zu không tính",
 		                                         pi->ncounted, nskip)
-		                  : pi->nsources && pi->sources[0].act->resource
+		                  : pi->nsources && is_resource(pi->sources[0].act)
 		                          ? arena_printf(a, "%zu học liệu", pi->ncounted)
 		                          : arena_printf(a, "%zu hoạt động", pi->ncounted)));
 		json_object_set_new(o, "sources", src);

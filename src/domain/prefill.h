@@ -20,8 +20,6 @@ typedef struct prefill_activity {
 	const char *status; /* "planned", "held", "cancelled" */
 	int64_t start_at;   /* Unix seconds */
 	int64_t actual;     /* participants after the event; < 0 = not given */
-	int resource;       /* 1: a published open learning resource (kind "hoc_lieu", status
-	                     * "held"), not an activity: id is the resource's */
 } prefill_activity_t;
 
 /* Why an activity of an item's kinds was left out, in Vietnamese. */
