@@ -734,7 +734,7 @@ reply_file(http_req_t *req, const store_resource_t *r, int public_cache)
 	                              ft->inline_ok ? "inline" : "attachment", buf_cstr(&plain),
 	                              buf_cstr(&enc)));
 	http_resp_header(req, "Cache-Control",
-	                 public_cache ? "public, max-age=3600" : "private, no-store");
+	                 public_cache ? "public, max-age=600" : "private, no-store");
 	buf_free(&plain);
 	buf_free(&fold);
 	buf_free(&enc);

@@ -538,6 +538,15 @@ test_drafts_never_public(void **state)
 	r = get(&school, pathf("/units/" SCHOOL "/hoc-lieu/%lld/file", id));
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
+	r = get(&school, "/api/v1/units/" SCHOOL "/resources?status=draft");
+	assert_int_equal(r.status, 200);
+	expect_in(&r, "\"title\":\"Bản nháp đề cương chuyển đổi số\"");
+	expect_in(&r, "\"status\":\"draft\"");
+	assert_false(has(&r, TITLE)); /* published: not in a list of drafts */
+	hc_resp_free(&r);
+	r = get(&school, "/api/v1/units/" SCHOOL "/resources?status=hidden");
+	assert_int_equal(r.status, 400);
+	hc_resp_free(&r);
 
 	/* publish it (version 1), then withdraw it (version 2); a stale version is refused */
 	const char *edit = pathf("/units/" SCHOOL "/hoc-lieu/%lld", id);
