@@ -259,6 +259,8 @@ static const http_route_t routes[] = {
          api_unit_resources},
         {HTTP_POST, "/api/v1/units/:code/resources", "csrf", RES_BODY_MAX, "unit:report.edit",
          page_resource_create},
+        {HTTP_POST, "/api/v1/units/:code/resources/:rid", "csrf", RES_BODY_MAX, "unit:report.edit",
+         page_resource_update},
         {HTTP_GET, "/hoc-lieu", "q topic audience type place page", 0, "public", page_hoc_lieu},
         {HTTP_GET, "/hoc-lieu/:rid", "", 0, "public", page_hoc_lieu_item},
         {HTTP_GET, "/hoc-lieu/:rid/file", "", 0, "public", page_hoc_lieu_file},

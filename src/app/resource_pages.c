@@ -508,7 +508,8 @@ bad(form_t *f, int field, const char *msg)
 
 /* The API's body: every known field a string (campaign an integer or null), the file an
  * object {"name": "...", "data": "<base64>"}; anything else is refused by field, never
- * coerced. Returns 0, or -1 after replying. */
+ * coerced. version (an edit; NULL for a creation, which refuses the key): the integer
+ * "version". Returns 0, or -1 after replying. */
 static int
 read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 {
@@ -549,11 +550,11 @@ read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 				    arena_printf(a, "%s: phải là một chuỗi ký tự trong dấu nháy kép.",
 				                 key));
 			}
-		} else if (!strcmp(key, "version")) {
+		} else if (version && !strcmp(key, "version")) {
 			if (json_is_integer(x))
 				*version = json_integer_value(x);
 			else
-				f->form_error = "version: phải là một số nguyên.";
+				f->form_error = "version: phải là một số nguyên (phiên bản đã đọc).";
 		} else if (!strcmp(key, "file")) {
 			json_t *nm = json_object_get(x, "name"), *data = json_object_get(x, "data");
 			if (!json_is_object(x) || !json_is_string(data) ||
@@ -617,8 +618,12 @@ save(http_req_t *req, const store_resource_t *old)
 	memset(&in, 0, sizeof in);
 	int64_t version = old ? old->version : 0;
 	if (is_api(req)) {
-		if (read_json(req, &f, &in, &version) < 0)
+		version = -1; /* an edit must say which version it read */
+		if (read_json(req, &f, &in, old ? &version : NULL) < 0)
 			return 0;
+		if (old && version < 0 && !f.form_error)
+			f.form_error = "version: thiếu; hãy gửi \"version\" (số nguyên) của học liệu "
+			               "đã đọc.";
 	} else {
 		for (int k = 0; k < NF; k++)
 			f.v[k] = http_req_param(req, fnames[k]);

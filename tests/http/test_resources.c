@@ -582,6 +582,45 @@ test_drafts_never_public(void **state)
 	r = get(NULL, "/hoc-lieu?q=de+cuong");
 	assert_false(has(&r, "Đề cương chuyển đổi số"));
 	hc_resp_free(&r);
+	/* the same through the API: the whole resource with the version it read */
+	char api[200];
+	snprintf(api, sizeof api, "/api/v1/units/" SCHOOL "/resources/%lld", (long long)id);
+	static const char fields[] = "\"title\": \"Đề cương chuyển đổi số\", \"topic\": "
+	                             "\"chuyen_doi_so\", \"audience\": \"nguoi_cao_tuoi\", "
+	                             "\"licence\": \"cc_by_4\", \"status\": \"published\"";
+	char body[600];
+	snprintf(body, sizeof body, "{%s}", fields); /* no version */
+	r = ha_req(port, &school, "POST", api, body, 1);
+	assert_int_equal(r.status, 422);
+	expect_in(&r, "version: thiếu");
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "{%s, \"version\": 2}", fields); /* stale: it is 3 */
+	r = ha_req(port, &school, "POST", api, body, 1);
+	assert_int_equal(r.status, 409);
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "{%s, \"version\": \"3\"}", fields); /* not coerced */
+	r = ha_req(port, &school, "POST", api, body, 1);
+	assert_int_equal(r.status, 422);
+	expect_in(&r, "version: phải là một số nguyên");
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "{%s, \"version\": 3}", fields);
+	r = ha_req(port, &school, "POST", api, body, 1);
+	if (r.status != 200)
+		fail_msg("%ld %s", r.status, buf_cstr(&r.body));
+	expect_in(&r, "\"version\":4");
+	expect_in(&r, "\"type\":\"pdf\""); /* the file kept */
+	hc_resp_free(&r);
+	r = get(NULL, pathf("/hoc-lieu/%lld", id));
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "{%s, \"version\": 4}", fields);
+	memcpy(strstr(body, "\"published\""), "\"withdrawn\"", 11);
+	r = ha_req(port, &school, "POST", api, body, 1);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	r = get(NULL, pathf("/hoc-lieu/%lld", id));
+	assert_int_equal(r.status, 404);
+	hc_resp_free(&r);
 	/* another unit's staff cannot edit it (the guard), nor reach it under its own code */
 	r = publish(&clc, path, p2, NULL, 0, NULL, NULL);
 	assert_int_equal(r.status, 403);
