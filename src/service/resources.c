@@ -216,12 +216,13 @@ blank(const char *s)
 
 /* The uploaded name without directories, quotes or control characters, at most
  * RES_FILE_NAME_MAX bytes (cut at a character boundary), ending in the sniffed type's
- * extension. */
+ * extension; "hoc-lieu.<ext>" when nothing is left. */
 static const char *
 clean_name(arena_t *a, const char *name, const res_type_t *t)
 {
 	buf_t b = BUF_INIT;
-	const char *base = name ? name : "";
+	/* a name that is not UTF-8 (an old phone's code page) is replaced, not shown garbled */
+	const char *base = name && text_utf8_valid(name, strlen(name)) ? name : "";
 	for (const char *s = base; *s; s++)
 		if (*s == '/' || *s == '\\')
 			base = s + 1;

@@ -281,6 +281,7 @@ test_checks(void **state)
 	assert_int_equal(stored(), before);
 
 	/* a right one: the name cleaned, the type from the bytes, today when no date */
+	store_resource_t r2;
 	in = valid();
 	in.file_name = "../../tài liệu/\"Cẩm nang\".PDF";
 	in.published = "";
@@ -290,11 +291,19 @@ test_checks(void **state)
 	assert_string_equal(r.file_type, "pdf");
 	assert_int_equal(r.file_size, sizeof pdf - 1);
 	assert_int_equal(r.published_on, text_days_from_civil(2022, 10, 3));
+	/* a name that is not UTF-8, or nothing but an extension */
+	in = valid();
+	in.file_name = "b\xe0i gi\xe3ng.pdf"; /* Windows-1258 bytes */
+	assert_int_equal(save_at("HA-11413-TH", &in, 0, &r2, &e), RES_OK);
+	assert_string_equal(r2.file_name, "hoc-lieu.pdf");
+	in.file_name = ".pdf";
+	assert_int_equal(save_at("HA-11413-TH", &in, 0, &r2, &e), RES_OK);
+	assert_string_equal(r2.file_name, "hoc-lieu.pdf");
+	before += 2;
 	assert_int_equal(r.version, 1);
 	assert_int_equal(stored(), before + 1);
 	/* an edit at a stale version writes nothing */
 	res_ctx_t cx = {st, &arena, NOW, 0};
-	store_resource_t r2;
 	in.title = "Tên mới";
 	in.file = NULL;
 	assert_int_equal(res_save(&cx, &r, r.unit_id, r.unit_path, 0, &in, 7, &r2, &e),
