@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,37 @@ test_checks(void **state)
 	assert_int_equal(stored(), before + 1);
 }
 
+/* All or nothing: when the bytes cannot be written, the row is not either (a trigger put
+ * on the real file by a second connection makes the file's insert fail). */
+static void
+test_all_or_nothing(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/r.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "CREATE TRIGGER no_bytes BEFORE INSERT ON resource_files "
+	                              "BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	int64_t before = stored();
+	res_input_t in = valid();
+	store_resource_t r;
+	res_errors_t e;
+	assert_int_equal(save_at("HA-11413-TH", &in, 0, &r, &e), RES_ERR_STORE);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(stored(), before);
+	/* a link needs no bytes and goes through */
+	in.file = NULL;
+	in.link = "https://hoclieu.vn/a";
+	assert_int_equal(save_at("HA-11413-TH", &in, 0, &r, &e), RES_OK);
+	assert_int_equal(stored(), before + 1);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_bytes;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 /* ---------- search ---------- */
 
 typedef struct titles {
@@ -431,6 +463,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_sniff),
 	        cmocka_unit_test(test_checks),
+	        cmocka_unit_test(test_all_or_nothing),
 	        cmocka_unit_test(test_search),
 	        cmocka_unit_test(test_campaign_rule),
 	};
