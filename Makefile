@@ -1,11 +1,14 @@
 # The README's commands. Everything goes through CMake; this file only sequences.
 #   make run    install missing packages, build, create the demo database, serve
-#   make test   install, build with ASan+UBSan, run every test
+#   make test   install, build with ASan+UBSan, run every test (pages' screenshots in
+#               build-asan/screens/360 and build-asan/screens/1280)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
-.PHONY: all deps build build-asan run test screenshots format fuzz bench clean demo-db
+#   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
+.PHONY: all deps build build-asan run test screenshots format fuzz bench bench-weight clean demo-db
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
+WEIGHT_N ?= 5
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 
@@ -36,13 +39,16 @@ run: demo-db
 test: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 	@grep -h "^mustache spec:" build-asan/Testing/Temporary/LastTest.log || true
+	@echo "screenshots of the main pages at 360 and 1280 px: $(CURDIR)/build-asan/screens/"
 
-# The phone-table test (tests/http/test_phone_tables.c) saves its pages as PNGs on the way.
+# The main flows' browser test (tests/http/test_main_flows_browser.c) saves its pages as PNGs on
+# the way: every page under build-asan/screens/{360,1280}/ on every make test (not committed), the
+# pages marked in it into docs/screens/ here.
 screenshots: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
-	@cmake --build build-asan -j $(JOBS) --target http_test_phone_tables http_test_doc_form_browser
+	@cmake --build build-asan -j $(JOBS) --target http_test_main_flows_browser http_test_doc_form_browser
 	@mkdir -p docs/screens
-	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(phone_tables|doc_form_browser)$$'
+	cd build-asan && SCREENSHOT_DIR=$(CURDIR)/docs/screens ctest --output-on-failure -R '^http_test_(main_flows_browser|doc_form_browser)$$'
 	@ls -l docs/screens/*.png
 
 format:
@@ -55,6 +61,11 @@ fuzz: deps
 
 bench: build
 	@bash bench/run.sh
+
+# only make bench's page weight on 3G (bench_weight): printed, docs/perf.md left as it is
+bench-weight: build
+	@mkdir -p var/bench
+	./build/bench_weight --bin build/suotdoi --assets . --work var/bench/weight --n $(WEIGHT_N)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Turns the key<TAB>value lines of one bench run into the table make bench prints and
-# docs/perf.md. Usage: bench/report.sh RESULTS.tsv OUT.md
+# docs/perf.md. Usage: bench/report.sh RESULTS.tsv OUT.md [SECTION.md...]: the sections
+# (tables a benchmark wrote, e.g. bench_weight's) go after the notes, before the raw figures.
 set -euo pipefail
 tsv=$1
 out=$2
+shift 2
+sections=("$@")
 
 v() { # the value of a key, or empty
   awk -F'\t' -v k="$1" '$1==k{print $2; exit}' "$tsv"
@@ -144,6 +147,28 @@ else
   row "unit search at 10× the national units, p99" "not measured in this run" "" "" "≤ 5 ms" "**no**"
 fi
 
+# ---- page weight on 3G (bench_weight): the results form's budgets here, every page below
+# (weight.missed comes last: a run that stopped half-way counts as not measured)
+wm=$(opt weight.missed)
+if [ -n "$wm" ]; then
+  wf=$(need weight.report.first.bytes)
+  wi=$(need weight.report.identity.bytes)
+  wr=$(need weight.report.repeat.bytes)
+  wp=$(need weight.report.first.fcp_ms)
+  kb() { calc "%.1f KB" "$1 / 1000"; }
+  row "results form on an emulated 3G link (400 kbit/s, 400 ms; headless Chromium at 360 px, medians of $(need weight.n)): bytes received on the first load, headers included, cache and cookies emptied ($(need weight.report.first.wire) requests); baseline: the same asking Accept-Encoding: identity" \
+    "$(kb "$wf")" "identity $(kb "$wi")" "$(calc "%.2f" "$wf / $wi")×" "≤ 40 KB" "$(yes_no "$wf <= 40000")"
+  row "… repeat visit, cache warm ($(need weight.report.repeat.wire) request on the wire)" \
+    "$(kb "$wr")" "" "" "≤ 10 KB" "$(yes_no "$wr <= 10000")"
+  row "… first contentful paint on the first load (load event at $(need weight.report.first.load_ms) ms)" \
+    "$wp ms" "" "" "≤ 2000 ms" "$(yes_no "$wp > 0 && $wp <= 2000")"
+  row "… the three budgets over the $(need weight.pages) main pages (table below; heaviest first load: $(need weight.heaviest))" \
+    "$wm missed" "" "" "0 missed" "$(yes_no "$wm == 0")"
+else
+  row "page weight and first render on 3G (bench_weight)" "not measured in this run" "" "" \
+    "≤ 40 KB, ≤ 10 KB, ≤ 2 s" "**no**"
+fi
+
 table=$(
   echo "| figure | suotdoi | baseline | ratio | target | met |"
   echo "| --- | --- | --- | --- | --- | --- |"
@@ -169,6 +194,10 @@ echo
   echo "$table"
   echo
   cat "$(dirname "$0")/perf-notes.md"
+  for f in "${sections[@]}"; do
+    echo
+    cat "$f"
+  done
   echo
   echo "## Raw figures of this run"
   echo

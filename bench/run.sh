@@ -14,6 +14,9 @@
 #   5. resident memory and cold start with the national dataset; RSS with 1, 5 and 10 live
 #      national campaigns
 #   6. exports: the national per-unit XLSX (vs raw libxlsxwriter) and a district's PDF
+#   7. page weight and first render of the main pages on an emulated 3G link (400 kbit/s,
+#      400 ms) in headless Chromium, against issue 17's budgets (bench_weight; alone:
+#      make bench-weight)
 # The national dataset is generated once into var/bench/national.db and reused; every run
 # works on copies of it.
 # Durations and sizes (environment): WRK_SECONDS (10, four wrk runs), WRK_CONNS (64),
@@ -21,8 +24,9 @@
 # per level), BURST_CONNS (8,16,64), BURST_READERS (16), BURST_PROBES (10 per level),
 # BURST_POOL (30000 schools that may submit; submitted ones are returned to reach it),
 # SUBMIT_N (2000 submissions per connection count), PG_SUBMISSIONS (500 per side of the
-# maintained-totals cost), RSS_CAMPAIGNS (10), BUILD (build: where the binaries are),
-# BENCH_PORT (18480: suotdoi; +1 nginx, +2 the RSS server, +10 the burst's servers).
+# maintained-totals cost), RSS_CAMPAIGNS (10), WEIGHT_N (5 loads of each page, cold and
+# warm), BUILD (build: where the binaries are), BENCH_PORT (18480: suotdoi; +1 nginx, +2
+# the RSS server, +10 the burst's servers, +20 bench_weight's demo server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -41,6 +45,7 @@ BURST_POOL=${BURST_POOL:-30000}
 BENCH_PORT=${BENCH_PORT:-18480}
 SUBMIT_N=${SUBMIT_N:-2000}
 RSS_CAMPAIGNS=${RSS_CAMPAIGNS:-10}
+WEIGHT_N=${WEIGHT_N:-5}
 build=${BUILD:-build}
 started=$(date +%s)
 
@@ -48,7 +53,7 @@ say() { printf 'bench: %s (%d s)\n' "$1" $(($(date +%s) - started)) >&2; }
 
 bash scripts/install-deps.sh --bench
 for b in suotdoi bench_national bench_submit bench_burst bench_xlsx bench_pg bench_rollup \
-  bench_search bench_login bench_chase; do
+  bench_search bench_login bench_chase bench_weight; do
   [ -x "$build/$b" ] || { echo "$build/$b is missing: run make bench (it builds first)" >&2; exit 1; }
 done
 
@@ -331,8 +336,17 @@ fi
 "$build/bench_search" --db "$work/national10.db" --tsv "$tsv" --label search.10x --reps 10 \
   --out "$run/search.md" >/dev/null
 
+# ---- page weight and first render on 3G in headless Chromium, on the demo database (its
+# table goes below the summary)
+say "page weight on 3G: $WEIGHT_N loads of each main page in headless Chromium"
+: >"$run/weight.md"
+# a browser that could not run leaves its rows "not measured" (report.sh), as the burst does
+"$build/bench_weight" --bin "$build/suotdoi" --assets "$root" --work "$run/weight" \
+  --port $((BENCH_PORT + 20)) --n "$WEIGHT_N" --tsv "$tsv" --out "$run/weight.md" >/dev/null ||
+  say "bench_weight failed (see above and $run/weight/weight.log)"
+
 put bench.total_s "$(($(date +%s) - started))"
-bash bench/report.sh "$tsv" "$out"
+bash bench/report.sh "$tsv" "$out" "$run/weight.md"
 
 # ---- supporting micro-benchmarks, appended below the table: the roll-up engine alone,
 # unit search, sign-in timing, reminders and the schedule at national scale

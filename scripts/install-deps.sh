@@ -14,8 +14,8 @@ PKGS=(
   chromium chromium-driver
 )
 # libssl-dev: the CMS of signed PDFs (src/docs/sign_pdf.c); poppler-utils' pdfsig checks them.
-# chromium and chromium-driver: tests/http/test_phone_tables.c checks the pages at 360 px in a
-# real (headless) browser, and `make screenshots` takes docs/screens/ with it.
+# chromium and chromium-driver: the browser tests (tests/http/test_*_browser.c) check the pages
+# at 360 px in a real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 
 # make bench also needs the peers it measures against and the load generator.
 if [ "${1:-}" = "--bench" ]; then

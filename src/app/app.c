@@ -39,6 +39,8 @@
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
+        /* the service worker of offline entry, at the root for its scope (offline_pages.c) */
+        {HTTP_GET, "/sw.js", "", 0, "public", page_sw_js},
         {HTTP_GET, "/units", "ngay", 0, "public", page_unit},
         {HTTP_GET, "/units/:code", "ngay", 0, "public", page_unit},
         {HTTP_GET, "/search", "q kind within page ngay", 0, "public", page_search},

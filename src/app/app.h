@@ -240,6 +240,7 @@ json_t *app_unit_path_links(http_req_t *req, const unit_tree_t *t, int32_t i);
 
 /* Handlers */
 int page_home(http_req_t *req);
+int page_sw_js(http_req_t *req);
 int page_unit(http_req_t *req);
 int page_search(http_req_t *req);
 int api_units(http_req_t *req);

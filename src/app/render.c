@@ -34,18 +34,21 @@ app_render_page(http_req_t *req, int status, const char *tmpl, const char *title
 			json_object_set_new(ctx, "csrf", json_string(u->csrf));
 	}
 	/* the layout and the pages' scripts link assets by content hash (long-cached) */
-	char css[300], report_js[300], docform_js[300], photo_js[300];
+	char css[300], report_js[300], docform_js[300], photo_js[300], offline_js[300];
 	json_object_set_new(
 	        ctx, "asset",
 	        json_pack(
-	                "{s:s,s:s,s:s,s:s}", "css",
+	                "{s:s,s:s,s:s,s:s,s:s}", "css",
 	                http_static_url(app->static_dir, "style.css", css, sizeof css), "report_js",
 	                http_static_url(app->static_dir, "report.js", report_js, sizeof report_js),
 	                "docform_js",
 	                http_static_url(app->static_dir, "docform.js", docform_js,
 	                                sizeof docform_js),
 	                "photo_js",
-	                http_static_url(app->static_dir, "photo.js", photo_js, sizeof photo_js)));
+	                http_static_url(app->static_dir, "photo.js", photo_js, sizeof photo_js),
+	                "offline_js",
+	                http_static_url(app->static_dir, "offline.js", offline_js,
+	                                sizeof offline_js)));
 	buf_t out = BUF_INIT;
 	int rc = tmpl_render(app->tmpl, tmpl, ctx, &out);
 	json_decref(ctx);

@@ -422,6 +422,11 @@ report_json(http_req_t *req, live_campaign_t *lc, int32_t i, const rep_report_t 
 	                      *r->status ? r->status : "none", "status_name",
 	                      rep_state_name(r->state), "version", (json_int_t)r->version,
 	                      "on_behalf", r->on_behalf, "values", vals, "notes", notes);
+	/* when it was last written: a phone's draft in conflict shows it beside its own time */
+	json_object_set_new(o, "updated_at",
+	                    r->updated_at > 0 ? json_integer(r->updated_at) : json_null());
+	json_object_set_new(o, "updated",
+	                    json_string(app_fmt_time(http_req_arena(req), r->updated_at)));
 	/* why it came back, for a unit that works through the API */
 	json_object_set_new(o, "comment",
 	                    *r->comment && (r->state == RS_RETURNED || r->state == RS_REOPENED)
@@ -671,8 +676,16 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 				fs->errors[idx] =
 				        "Nội dung dài quá 20.000 byte; hãy viết ngắn lại.";
 				fs->nerrors++;
-			} else if (*v)
-				fs->v.text[it->tcol] = v; /* the request arena's copy */
+			} else if (*v) {
+				/* a browser sends a textarea's lines as CRLF (HTML's form
+				 * encoding); kept as typed, LF, as the JSON API's */
+				char *t = arena_strdup(a, v), *w = t;
+				for (const char *p = v; *p; p++)
+					if (*p != '\r')
+						*w++ = *p;
+				*w = '\0';
+				fs->v.text[it->tcol] = t;
+			}
 			continue;
 		}
 		if (it->col < 0 || level)

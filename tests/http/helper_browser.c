@@ -1,6 +1,6 @@
-/* A real headless Chromium for the HTTP tests (helper_browser.h). Taken out of
- * test_phone_tables.c so that other browser tests (test_doc_form_browser.c) drive the same
- * way. */
+/* A real headless Chromium for the HTTP tests (helper_browser.h). Taken out of the
+ * phone-table test (now test_main_flows_browser.c) so that other browser tests
+ * (test_doc_form_browser.c) drive the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +31,7 @@
 static pid_t driver = -1; /* chromedriver, leader of its own process group */
 static unsigned short driver_port;
 static char session[128];
+static int perf_log; /* hb_performance_log: ask for the DevTools event log */
 
 void
 hb_end(void)
@@ -125,8 +126,9 @@ hb_cmd_void(const char *method, const char *tail, json_t *body)
 	json_decref(hb_cmd(method, tail, body));
 }
 
-int
-hb_start(int width, int height)
+/* hb_start, and without JavaScript when nojs (hb_start_nojs). */
+static int
+start(int width, int height, int nojs)
 {
 	driver_port = free_port();
 	if (!driver_port)
@@ -169,7 +171,19 @@ hb_start(int width, int height)
 	        "binary", CHROMIUM, "args", "--headless=new", "--no-sandbox", "--disable-gpu",
 	        "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi", "mobileEmulation",
 	        "deviceMetrics", "width", width, "height", height, "pixelRatio", 1.0, "touch",
-	        width <= 480);
+	        width <= 480 && !nojs);
+	json_t *always = json_object_get(json_object_get(caps, "capabilities"), "alwaysMatch");
+	json_t *opts = json_object_get(always, "goog:chromeOptions");
+	/* the content setting a person turns off in Chrome's settings; without touch emulation,
+	 * with which chromedriver's click never returns when scripts are off (Chromium 156) */
+	if (nojs)
+		json_object_set_new(opts, "prefs",
+		                    json_pack("{s:i}",
+		                              "profile.managed_default_content_settings.javascript",
+		                              2));
+	if (perf_log)
+		json_object_set_new(always, "goog:loggingPrefs",
+		                    json_pack("{s:s}", "performance", "ALL"));
 	json_t *v = wd("POST", "/session", caps, err, sizeof err);
 	const char *id = json_string_value(json_object_get(v, "sessionId"));
 	if (!id) {
@@ -180,6 +194,12 @@ hb_start(int width, int height)
 	snprintf(session, sizeof session, "%s", id);
 	json_decref(v);
 	return 0;
+}
+
+int
+hb_start(int width, int height)
+{
+	return start(width, height, 0);
 }
 
 void
@@ -282,4 +302,219 @@ void
 hb_type(const char *css, const char *text)
 {
 	element_cmd(css, "value", json_pack("{s:s}", "text", text));
+}
+
+int
+hb_start_nojs(int width, int height)
+{
+	return start(width, height, 1);
+}
+
+/* The labels' check, in the page (hb_table_labels_problems). */
+static const char labels_js[] =
+        "var vw = document.documentElement.clientWidth, out = {tables: 0, bad: [], wide: []};\n"
+        "function shown(e) { var s = getComputedStyle(e), r = e.getBoundingClientRect();\n"
+        "  return s.display != 'none' && s.visibility != 'hidden' && r.width > 0 &&\n"
+        "         r.height > 0; }\n"
+        "function before(e) { var s = getComputedStyle(e, '::before'), c = s.content;\n"
+        "  if (!c || c == 'none' || c == 'normal' || s.display == 'none' ||\n"
+        "      s.visibility == 'hidden') return false;\n"
+        "  try { c = JSON.parse(c); } catch (x) {}\n"
+        "  return String(c).trim().length > 0; }\n"
+        /* a visible heading of the same table above the cell, across its middle */
+        "function column(td) { var t = td.closest('table'), r = td.getBoundingClientRect(),\n"
+        "    x = (r.left + r.right) / 2, hs = t.querySelectorAll('thead th');\n"
+        "  for (var i = 0; i < hs.length; i++) { var h = hs[i], q = h.getBoundingClientRect();\n"
+        "    if (h.closest('table') === t && shown(h) && h.innerText.trim() &&\n"
+        "        q.left <= x && x <= q.right && q.bottom <= r.top + 1) return true; }\n"
+        "  return false; }\n"
+        /* a visible row heading on the same line, to the left */
+        "function row(td) { var r = td.getBoundingClientRect();\n"
+        "  for (var c = td.parentElement.firstElementChild; c; c = c.nextElementSibling) {\n"
+        "    var q = c.getBoundingClientRect();\n"
+        "    if (c !== td && c.tagName == 'TH' && shown(c) && c.innerText.trim() &&\n"
+        "        q.right <= r.left + 1 && q.top < r.bottom && r.top < q.bottom) return true; }\n"
+        "  return false; }\n"
+        /* the cell's own words come before its first number: 'hạn 10/10', 'Tổng: 6 lớp' */
+        "function worded(s) { var i = s.search(/[0-9]/);\n"
+        "  return /\\p{L}/u.test(s.slice(0, i)); }\n"
+        "document.querySelectorAll('table').forEach(function (t) {\n"
+        "  if (!shown(t)) return; out.tables++;\n"
+        "  var r = t.getBoundingClientRect();\n"
+        "  if (r.right > vw + 1 || r.left < -1) {\n"
+        "    var p = t.parentElement, ok = false;\n"
+        "    for (; p && p !== document.body; p = p.parentElement) {\n"
+        "      var ox = getComputedStyle(p).overflowX;\n"
+        "      if ((ox == 'auto' || ox == 'scroll') && p.getBoundingClientRect().right <= vw + 1)\n"
+        "        { ok = true; break; } }\n"
+        "    if (!ok) out.wide.push((t.className || 'table') + ': ' + Math.round(r.width) +\n"
+        "                           ' px'); }\n"
+        "  t.querySelectorAll('td, tbody th').forEach(function (c) {\n"
+        "    if (c.closest('table') !== t || !shown(c)) return;\n"
+        "    var s = c.innerText.replace(/\\s+/g, ' ').trim();\n"
+        "    if (!/[0-9]/.test(s)) return;\n"
+        "    if (before(c) || column(c) || row(c) || worded(s)) return;\n"
+        "    out.bad.push(s.slice(0, 60)); }); });\n"
+        /* the page itself: name the innermost elements that stick out */
+        "if (document.documentElement.scrollWidth > vw + 1) {\n"
+        "  var names = [];\n"
+        "  document.querySelectorAll('body *').forEach(function (e) {\n"
+        "    if (names.length < 3 && e.getBoundingClientRect().right > vw + 1 &&\n"
+        "        !Array.prototype.some.call(e.children, function (k) {\n"
+        "          return k.getBoundingClientRect().right > vw + 1; }))\n"
+        "      names.push(e.tagName.toLowerCase() + ' \"' +\n"
+        "                 e.textContent.trim().slice(0, 40) + '\"'); });\n"
+        "  out.wide.push('page: ' + document.documentElement.scrollWidth + ' px, ' +\n"
+        "                names.join(', ')); }\n"
+        "out.height = document.documentElement.scrollHeight;\n"
+        "return out;\n";
+
+int
+hb_table_labels_problems(const char *path, buf_t *problems, long *height)
+{
+	json_t *out = hb_script(labels_js, NULL);
+	int tables = (int)json_integer_value(json_object_get(out, "tables"));
+	printf("%-50s %d table(s), %zu unlabelled, %zu too wide\n", path, tables,
+	       json_array_size(json_object_get(out, "bad")),
+	       json_array_size(json_object_get(out, "wide")));
+	size_t k;
+	json_t *s;
+	json_array_foreach(json_object_get(out, "bad"), k, s)
+	{
+		buf_printf(problems, "%s: \"%s\" has no label\n", path, json_string_value(s));
+	}
+	json_array_foreach(json_object_get(out, "wide"), k, s)
+	{
+		buf_printf(problems, "%s: wider than the screen: %s\n", path, json_string_value(s));
+	}
+	if (height)
+		*height = (long)json_integer_value(json_object_get(out, "height"));
+	json_decref(out);
+	return tables;
+}
+
+/* The overflow's check, in the page (hb_overflow_problems). An element sticks out when its
+ * right edge is past the screen's and no ancestor that scrolls (or clips) sideways, itself
+ * within the screen, holds it; only the innermost such elements are named. */
+static const char overflow_js[] =
+        /* on a phone's screen innerWidth grows to a page that is too wide: the layout
+         * viewport's clientWidth stays the screen's */
+        "var de = document.documentElement, vw = Math.min(window.innerWidth, de.clientWidth),\n"
+        "    out = {page: de.scrollWidth > vw ? de.scrollWidth : 0, wide: [], small: []};\n"
+        "function name(e) { var c = typeof e.className == 'string' && e.className.trim();\n"
+        "  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +\n"
+        "         (c ? '.' + c.split(/\\s+/).join('.') : '') + ' \"' +\n"
+        "         (e.innerText || e.value || '').replace(/\\s+/g, ' ').trim().slice(0, 40) +\n"
+        "         '\"'; }\n"
+        "function shown(e) { var s = getComputedStyle(e), r = e.getBoundingClientRect();\n"
+        "  return s.visibility != 'hidden' && r.width > 0 && r.height > 0; }\n"
+        "function held(e) { for (var p = e.parentElement; p && p !== document.body;\n"
+        "                        p = p.parentElement) {\n"
+        "    var ox = getComputedStyle(p).overflowX;\n"
+        "    if (ox != 'visible' && p.getBoundingClientRect().right <= vw + 1) return true; }\n"
+        "  return false; }\n"
+        "function out_of(e) { return shown(e) && e.getBoundingClientRect().right > vw + 1 &&\n"
+        "                     !held(e); }\n"
+        "document.querySelectorAll('body *').forEach(function (e) {\n"
+        "  if (out.wide.length >= 5 || !out_of(e)) return;\n"
+        "  if (Array.prototype.some.call(e.children, out_of)) return;\n"
+        "  out.wide.push(name(e) + ' to ' + Math.round(e.getBoundingClientRect().right) +\n"
+        "                ' px'); });\n"
+        /* what a thumb taps: at least 40 px high (links in text and check boxes aside) */
+        "document.querySelectorAll('input:not([type=hidden]):not([type=checkbox])'\n"
+        "    + ':not([type=radio]), select, textarea, button:not(.link), a.button')\n"
+        "  .forEach(function (e) { var r = e.getBoundingClientRect();\n"
+        "    if (shown(e) && r.height < 40 && out.small.length < 5)\n"
+        "      out.small.push(name(e) + ' ' + Math.round(r.height) + ' px high'); });\n"
+        "return out;\n";
+
+void
+hb_overflow_problems(const char *path, buf_t *problems, buf_t *notes)
+{
+	json_t *out = hb_script(overflow_js, NULL);
+	json_int_t page = json_integer_value(json_object_get(out, "page"));
+	if (page)
+		buf_printf(problems, "%s: the page scrolls sideways (%lld px wide)\n", path,
+		           (long long)page);
+	size_t k;
+	json_t *s;
+	json_array_foreach(json_object_get(out, "wide"), k, s)
+	{
+		buf_printf(problems, "%s: sticks out of the screen: %s\n", path,
+		           json_string_value(s));
+	}
+	json_array_foreach(json_object_get(out, "small"), k, s)
+	{
+		if (notes)
+			buf_printf(notes, "%s: small to tap: %s\n", path, json_string_value(s));
+	}
+	json_decref(out);
+}
+
+char *
+hb_text(const char *css)
+{
+	json_t *v = hb_script("var e = document.querySelector(arguments[0]);"
+	                      " return e ? e.textContent : null;",
+	                      json_pack("[s]", css));
+	char *s = json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+	json_decref(v);
+	return s;
+}
+char *
+hb_string(const char *js)
+{
+	json_t *v = hb_script(js, NULL);
+	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+	return s;
+}
+
+int
+hb_wait(const char *js, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		json_t *v = hb_script(js, NULL);
+		int ok = json_is_true(v);
+		json_decref(v);
+		if (ok)
+			return 1;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+void
+hb_network(int off, int latency)
+{
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
+	hb_cmd_void("POST", "/goog/cdp/execute",
+	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
+	                      "Network.emulateNetworkConditions", "params", "offline", off,
+	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput",
+	                      -1));
+}
+
+void
+hb_performance_log(int on)
+{
+	perf_log = on;
+}
+
+json_t *
+hb_log_events(void)
+{
+	json_t *entries = hb_cmd("POST", "/se/log", json_pack("{s:s}", "type", "performance"));
+	json_t *out = json_array(), *e;
+	size_t i;
+	json_array_foreach(entries, i, e) {
+		json_t *m = json_loads(json_string_value(json_object_get(e, "message")), 0, NULL);
+		json_t *ev = json_object_get(m, "message");
+		if (ev)
+			json_array_append(out, ev);
+		json_decref(m);
+	}
+	json_decref(entries);
+	return out;
 }

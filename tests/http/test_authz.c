@@ -55,6 +55,7 @@ static const struct expect {
 	const char *by_role[ROLE_COUNT]; /* admin head overseer entry viewer */
 } matrix[] = {
         {"GET /", 'p', {0}},
+        {"GET /sw.js", 'p', {0}},
         {"GET /units", 'p', {0}},
         {"GET /units/:code", 'p', {0}},
         {"GET /search", 'p', {0}},

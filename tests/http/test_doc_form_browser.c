@@ -85,31 +85,6 @@ keys(const char *text)
 	                      "actions", acts));
 }
 
-/* A string the page computes (js returns it). */
-static char *
-page_string(const char *js)
-{
-	json_t *v = hb_script(js, NULL);
-	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
-	json_decref(v);
-	return s;
-}
-
-/* Wait (up to 5 s) until js returns true in the page. */
-static int
-wait_for(const char *js)
-{
-	for (int i = 0; i < 50; i++) {
-		json_t *v = hb_script(js, NULL);
-		int ok = json_is_true(v);
-		json_decref(v);
-		if (ok)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 #define TEXT_JS "return document.querySelector('#f-text').value;"
 #define DIST_JS "return document.querySelector('#f-distribution').value;"
 #define CHIPS_JS                                                                         \
@@ -119,7 +94,7 @@ wait_for(const char *js)
 static void
 expect_page(const char *js, const char *want)
 {
-	char *got = page_string(js);
+	char *got = hb_string(js);
 	if (strcmp(got, want))
 		fail_msg("%s\n got: \"%s\"\nwant: \"%s\"", js, got, want);
 	free(got);
@@ -135,8 +110,8 @@ pick(const char *q, const char *expect_first)
 	         "var li = document.querySelector('#f-rcpt-found li[role=option]');"
 	         " return !!li && li.textContent.indexOf('%s') === 0;",
 	         expect_first);
-	if (!wait_for(js)) {
-		char *got = page_string("return document.querySelector('#f-rcpt-found').innerText;");
+	if (!hb_wait(js, 5)) {
+		char *got = hb_string("return document.querySelector('#f-rcpt-found').innerText;");
 		fail_msg("searching \"%s\" did not offer \"%s\" first but:\n%s", q, expect_first,
 		         got);
 	}
@@ -151,9 +126,10 @@ test_word_like_drafting(void **state)
 	hb_sign_in(&head);
 	hb_go(port, "/units/018/docs/new");
 	/* the script is on: toolbar, search and preview shown */
-	assert_true(wait_for("return !document.querySelector('.md-bar').hidden &&"
-	                     " !document.querySelector('.rcpt-search').hidden &&"
-	                     " !document.querySelector('.doc-preview').hidden;"));
+	assert_true(hb_wait("return !document.querySelector('.md-bar').hidden &&"
+	                    " !document.querySelector('.rcpt-search').hidden &&"
+	                    " !document.querySelector('.doc-preview').hidden;",
+	                    5));
 	/* the body looks like a page, not code */
 	expect_page("var s = getComputedStyle(document.querySelector('#f-text'));"
 	            " return /Times|Liberation Serif/.test(s.fontFamily) &&"
@@ -183,7 +159,7 @@ test_word_like_drafting(void **state)
 	/* two addressees by search, as chips; Nơi nhận follows */
 	expect_page(DIST_JS, "Lưu: VT.");
 	pick("giáo dục", "Phòng Giáo dục và Đào tạo huyện Gia Lâm");
-	assert_true(wait_for("return document.querySelectorAll('.chips .chip').length === 1;"));
+	assert_true(hb_wait("return document.querySelectorAll('.chips .chip').length === 1;", 5));
 	pick("tat ca xa", "Tất cả Xã");
 	expect_page(CHIPS_JS, "Phòng Giáo dục và Đào tạo huyện Gia Lâm|"
 	                      "Tất cả Xã trong địa bàn (15)");
@@ -199,10 +175,11 @@ test_word_like_drafting(void **state)
 
 	/* the preview follows the subject */
 	hb_type("#f-subject", "Tổ chức Tuần lễ học tập suốt đời năm 2026");
-	if (!wait_for("return document.querySelector('#doc-preview').innerText"
-	              ".indexOf('Tổ chức Tuần lễ học tập suốt đời năm 2026') >= 0;"))
+	if (!hb_wait("return document.querySelector('#doc-preview').innerText"
+	             ".indexOf('Tổ chức Tuần lễ học tập suốt đời năm 2026') >= 0;",
+	             5))
 		fail_msg("the preview did not show the subject");
-	char *pv = page_string("return document.querySelector('#doc-preview').innerText;");
+	char *pv = hb_string("return document.querySelector('#doc-preview').innerText;");
 	const char *in_preview[] = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 	                            "Độc lập - Tự do - Hạnh phúc",
 	                            "HUYỆN GIA LÂM",
@@ -243,9 +220,9 @@ test_word_like_drafting(void **state)
 
 	/* sent; the stored document is what was built */
 	hb_click("form.docform button[type=submit]");
-	if (!wait_for("return location.search.indexOf('done=created') >= 0;"))
+	if (!hb_wait("return location.search.indexOf('done=created') >= 0;", 5))
 		fail_msg("the form was not saved");
-	char *path = page_string("return location.pathname;");
+	char *path = hb_string("return location.pathname;");
 	const char *p = strstr(path, "/docs/");
 	assert_non_null(p);
 	char api[200];

@@ -123,43 +123,6 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static char *
-page_string(const char *js)
-{
-	json_t *v = hb_script(js, NULL);
-	char *s = strdup(json_is_string(v) ? json_string_value(v) : "");
-	json_decref(v);
-	return s;
-}
-
-/* Wait (up to seconds) until js returns true in the page. */
-static int
-wait_for(const char *js, int seconds)
-{
-	for (int i = 0; i < seconds * 10; i++) {
-		json_t *v = hb_script(js, NULL);
-		int ok = json_is_true(v);
-		json_decref(v);
-		if (ok)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
-/* The connection: cut (off), slow (latency ms per request) or as it is. */
-static void
-network(int off, int latency)
-{
-	hb_cmd_void("POST", "/goog/cdp/execute",
-	            json_pack("{s:s, s:{}}", "cmd", "Network.enable", "params"));
-	hb_cmd_void("POST", "/goog/cdp/execute",
-	            json_pack("{s:s, s:{s:b, s:i, s:i, s:i}}", "cmd",
-	                      "Network.emulateNetworkConditions", "params", "offline", off,
-	                      "latency", latency, "downloadThroughput", -1, "uploadThroughput",
-	                      -1));
-}
-
 static void
 test_phone_photo(void **state)
 {
@@ -171,14 +134,14 @@ test_phone_photo(void **state)
 	hb_sign_in(&clc);
 	hb_go(port, page);
 	/* before: no progress shown */
-	assert_true(wait_for("return document.querySelector('#photo-progress').hidden;", 2));
+	assert_true(hb_wait("return document.querySelector('#photo-progress').hidden;", 2));
 	hb_type("#photo", photo_file);
-	if (!wait_for("return document.querySelector('#photo-size').textContent"
-	              ".indexOf('→ gửi') > 0;",
-	              20))
+	if (!hb_wait("return document.querySelector('#photo-size').textContent"
+	             ".indexOf('→ gửi') > 0;",
+	             20))
 		fail_msg("no size line: %s",
-		         page_string("return document.querySelector('#photo-size').textContent;"));
-	char *line = page_string("return document.querySelector('#photo-size').textContent;");
+		         hb_string("return document.querySelector('#photo-size').textContent;"));
+	char *line = hb_string("return document.querySelector('#photo-size').textContent;");
 	print_message("%s\n", line);
 	/* "Ảnh gốc 3,9 MB → gửi 2xx KB (1.600×1.200 điểm ảnh)." */
 	assert_non_null(strstr(line, "Ảnh gốc "));
@@ -187,32 +150,32 @@ test_phone_photo(void **state)
 	free(line);
 	hb_type("#caption", "Lớp tin học cho người cao tuổi");
 	/* the connection drops as the upload starts */
-	network(1, 0);
+	hb_network(1, 0);
 	hb_click("#photo-form button[type=submit]");
-	if (!wait_for("var m = document.querySelector('#photo-msg');"
-	              " return !m.hidden && m.textContent.indexOf('Mất kết nối') === 0;",
-	              10))
+	if (!hb_wait("var m = document.querySelector('#photo-msg');"
+	             " return !m.hidden && m.textContent.indexOf('Mất kết nối') === 0;",
+	             10))
 		fail_msg("no retry message: %s",
-		         page_string("return document.querySelector('#photo-msg').textContent;"));
-	assert_true(wait_for("return !document.querySelector('#photo-progress').hidden;", 1));
+		         hb_string("return document.querySelector('#photo-msg').textContent;"));
+	assert_true(hb_wait("return !document.querySelector('#photo-progress').hidden;", 1));
 	/* back, but slow (0.7 s a request): cut again once the first piece is in */
-	network(0, 700);
-	if (!wait_for("return document.querySelector('#photo-progress progress').value >= 40;", 15))
-		fail_msg("no progress: %s",
-		         page_string(
-		                 "return document.querySelector('#photo-progress').textContent;"));
-	network(1, 0);
-	assert_true(wait_for("var m = document.querySelector('#photo-msg');"
-	                     " return !m.hidden && m.textContent.indexOf('M\u1ea5t') === 0;",
-	                     10));
-	network(0, 0);
+	hb_network(0, 700);
+	if (!hb_wait("return document.querySelector('#photo-progress progress').value >= 40;", 15))
+		fail_msg(
+		        "no progress: %s",
+		        hb_string("return document.querySelector('#photo-progress').textContent;"));
+	hb_network(1, 0);
+	assert_true(hb_wait("var m = document.querySelector('#photo-msg');"
+	                    " return !m.hidden && m.textContent.indexOf('M\u1ea5t') === 0;",
+	                    10));
+	hb_network(0, 0);
 	/* it goes on by itself and lands on the activity with the photo */
-	if (!wait_for("return location.search.indexOf('done=photo') >= 0;", 30))
-		fail_msg("upload did not finish: %s | %s",
-		         page_string("return document.querySelector('#photo-msg').textContent;"),
-		         page_string(
-		                 "return document.querySelector('#photo-progress').textContent;"));
-	char *rec = page_string("return sessionStorage.getItem('photo-upload');");
+	if (!hb_wait("return location.search.indexOf('done=photo') >= 0;", 30))
+		fail_msg(
+		        "upload did not finish: %s | %s",
+		        hb_string("return document.querySelector('#photo-msg').textContent;"),
+		        hb_string("return document.querySelector('#photo-progress').textContent;"));
+	char *rec = hb_string("return sessionStorage.getItem('photo-upload');");
 	print_message("%s\n", rec);
 	json_t *j = json_loads(rec, 0, NULL);
 	free(rec);
@@ -265,19 +228,19 @@ test_signed_out(void **state)
 	hb_sign_in(&clc);
 	hb_go(port, page);
 	hb_type("#photo", photo_file);
-	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
-	                     ".indexOf('\u2192') > 0;",
-	                     20));
+	assert_true(hb_wait("return document.querySelector('#photo-size').textContent"
+	                    ".indexOf('\u2192') > 0;",
+	                    20));
 	hb_cmd_void("DELETE", "/cookie", NULL);
 	hb_click("#photo-form button[type=submit]");
-	if (!wait_for("var m = document.querySelector('#photo-msg');"
-	              " return !m.hidden && m.textContent.indexOf('Phi\u00ean l\u00e0m vi\u1ec7c "
-	              "\u0111\u00e3 h\u1ebft') === 0;",
-	              10))
+	if (!hb_wait("var m = document.querySelector('#photo-msg');"
+	             " return !m.hidden && m.textContent.indexOf('Phi\u00ean l\u00e0m vi\u1ec7c "
+	             "\u0111\u00e3 h\u1ebft') === 0;",
+	             10))
 		fail_msg("no signed-out message: %s",
-		         page_string("return location.href + ' | ' + "
-		                     "document.querySelector('#photo-msg').textContent;"));
-	assert_true(wait_for("return !document.querySelector('#photo-form button').disabled;", 2));
+		         hb_string("return location.href + ' | ' + "
+		                   "document.querySelector('#photo-msg').textContent;"));
+	assert_true(hb_wait("return !document.querySelector('#photo-form button').disabled;", 2));
 }
 
 /* A report's photo form (no resumable protocol there): the same shrinking, sent as the
@@ -292,16 +255,16 @@ test_report_photo(void **state)
 	hb_sign_in(&clc);
 	hb_go(port, page);
 	hb_type("#photo", photo_file);
-	assert_true(wait_for("return document.querySelector('#photo-size').textContent"
-	                     ".indexOf('\u2192') > 0;",
-	                     20));
+	assert_true(hb_wait("return document.querySelector('#photo-size').textContent"
+	                    ".indexOf('\u2192') > 0;",
+	                    20));
 	hb_type("#caption", "Khai mạc Tuần lễ");
 	hb_click("#photo-form button[type=submit]");
-	if (!wait_for("return location.search.indexOf('done=photo') >= 0;", 20))
+	if (!hb_wait("return location.search.indexOf('done=photo') >= 0;", 20))
 		fail_msg("report photo not sent: %s",
-		         page_string("return location.href + ' | ' + "
-		                     "(document.querySelector('#photo-msg') || {}).textContent;"));
-	char *rec = page_string("return sessionStorage.getItem('photo-upload');");
+		         hb_string("return location.href + ' | ' + "
+		                   "(document.querySelector('#photo-msg') || {}).textContent;"));
+	char *rec = hb_string("return sessionStorage.getItem('photo-upload');");
 	print_message("%s\n", rec);
 	json_t *j = json_loads(rec, 0, NULL);
 	free(rec);
