@@ -13,9 +13,9 @@
 #include "service/resources.h"
 #include "text/text.h"
 
-#define PAGE_SIZE 20     /* a public list's page */
+#define PAGE_SIZE 20      /* a public list's page */
 #define UNIT_LIST_MAX 500 /* the unit's own list */
-#define API_MAX 200      /* a JSON list's page */
+#define API_MAX 200       /* a JSON list's page */
 #define PUBLIC_ON_UNIT 10 /* on the unit's public page */
 
 /* ---------- small helpers ---------- */
@@ -186,8 +186,9 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(r->id));
 	if (u >= 0)
-		json_object_set_new(o, "unit", json_pack("{s:s,s:s}", "code", t->units[u].code,
-		                                         "name", t->units[u].name));
+		json_object_set_new(
+		        o, "unit",
+		        json_pack("{s:s,s:s}", "code", t->units[u].code, "name", t->units[u].name));
 	json_object_set_new(o, "title", js(r->title));
 	json_object_set_new(o, "description", js(r->description));
 	json_object_set_new(o, "topic", js(r->topic));
@@ -207,17 +208,19 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 	} else {
 		const res_type_t *ft = res_type_find(r->file_type);
 		json_object_set_new(o, "type_name", js(ft ? ft->name : r->file_type));
-		json_object_set_new(
-		        o, "file",
-		        json_pack("{s:s,s:I,s:s}", "name", r->file_name, "size",
-		                  (json_int_t)r->file_size, "size_text", size_text(a, r->file_size)));
+		json_object_set_new(o, "file",
+		                    json_pack("{s:s,s:I,s:s}", "name", r->file_name, "size",
+		                              (json_int_t)r->file_size, "size_text",
+		                              size_text(a, r->file_size)));
 	}
 	int pub = !strcmp(r->status, "published");
 	if (pub) {
-		json_object_set_new(o, "url", js(arena_printf(a, "/hoc-lieu/%lld", (long long)r->id)));
+		json_object_set_new(o, "url",
+		                    js(arena_printf(a, "/hoc-lieu/%lld", (long long)r->id)));
 		if (!is_link)
-			json_object_set_new(o, "file_url", js(arena_printf(a, "/hoc-lieu/%lld/file",
-			                                                   (long long)r->id)));
+			json_object_set_new(
+			        o, "file_url",
+			        js(arena_printf(a, "/hoc-lieu/%lld/file", (long long)r->id)));
 	}
 	if (internal) {
 		json_object_set_new(o, "status", js(r->status));
@@ -226,8 +229,8 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 		                    r->campaign_id ? json_integer(r->campaign_id) : json_null());
 		json_object_set_new(o, "version", json_integer(r->version));
 		if (u >= 0) {
-			const char *base = arena_printf(a, "/units/%s/hoc-lieu/%lld", t->units[u].code,
-			                                (long long)r->id);
+			const char *base = arena_printf(a, "/units/%s/hoc-lieu/%lld",
+			                                t->units[u].code, (long long)r->id);
 			json_object_set_new(o, "edit_url", js(base));
 			if (!is_link)
 				json_object_set_new(o, "unit_file_url",
@@ -250,8 +253,7 @@ rows_json(http_req_t *req, const res_vec_t *v, int internal)
 /* Unit i's own resources (status "" = any), newest first, at most limit, into v;
  * *total (may be NULL) all of them. 0, or -1 on a store error. */
 static int
-unit_list(http_req_t *req, int32_t i, const char *status, int limit, res_vec_t *v,
-          int64_t *total)
+unit_list(http_req_t *req, int32_t i, const char *status, int limit, res_vec_t *v, int64_t *total)
 {
 	buf_t path = BUF_INIT;
 	unit_tree_path(app_req_tree(req), i, &path);
@@ -316,11 +318,20 @@ camps_json(const camp_list_t *l, int64_t sel)
 
 /* ---------- the unit's list and form ---------- */
 
-enum { F_TITLE, F_DESCRIPTION, F_TOPIC, F_AUDIENCE, F_LICENCE, F_LINK, F_PUBLISHED, F_STATUS,
-       F_CAMPAIGN, NF };
-static const char *const fnames[NF] = {"title",   "description", "topic",
-                                       "audience", "licence",     "link",
-                                       "published", "status",     "campaign"};
+enum {
+	F_TITLE,
+	F_DESCRIPTION,
+	F_TOPIC,
+	F_AUDIENCE,
+	F_LICENCE,
+	F_LINK,
+	F_PUBLISHED,
+	F_STATUS,
+	F_CAMPAIGN,
+	NF
+};
+static const char *const fnames[NF] = {"title", "description", "topic",  "audience", "licence",
+                                       "link",  "published",   "status", "campaign"};
 
 typedef struct form {
 	const char *v[NF];
@@ -426,9 +437,8 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 			f = &blank;
 		}
 		json_object_set_new(ctx, "form", form_json(req, i, f, 0));
-		json_object_set_new(
-		        ctx, "action",
-		        js(arena_printf(a, "/units/%s/hoc-lieu", t->units[i].code)));
+		json_object_set_new(ctx, "action",
+		                    js(arena_printf(a, "/units/%s/hoc-lieu", t->units[i].code)));
 	}
 	return app_render_page(req, status, "resources",
 	                       arena_printf(a, "Học liệu mở — %s", t->units[i].name), ctx);
@@ -537,24 +547,28 @@ read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 			if (json_is_integer(x))
 				f->v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
 			else if (!json_is_null(x))
-				bad(f, RF_CAMPAIGN, "campaign: phải là số định danh của đợt (số "
-				                    "nguyên) hoặc null.");
+				bad(f, RF_CAMPAIGN,
+				    "campaign: phải là số định danh của đợt (số "
+				    "nguyên) hoặc null.");
 		} else if (k < NF) {
 			if (json_is_string(x))
 				f->v[k] = arena_strdup(a, json_string_value(x));
 			else {
-				static const int map[NF] = {RF_TITLE,    RF_DESCRIPTION, RF_TOPIC,
-				                            RF_AUDIENCE, RF_LICENCE,     RF_LINK,
-				                            RF_PUBLISHED, RF_STATUS,     RF_CAMPAIGN};
+				static const int map[NF] = {
+				        RF_TITLE,     RF_DESCRIPTION, RF_TOPIC,
+				        RF_AUDIENCE,  RF_LICENCE,     RF_LINK,
+				        RF_PUBLISHED, RF_STATUS,      RF_CAMPAIGN};
 				bad(f, map[k],
-				    arena_printf(a, "%s: phải là một chuỗi ký tự trong dấu nháy kép.",
+				    arena_printf(a,
+				                 "%s: phải là một chuỗi ký tự trong dấu nháy kép.",
 				                 key));
 			}
 		} else if (version && !strcmp(key, "version")) {
 			if (json_is_integer(x))
 				*version = json_integer_value(x);
 			else
-				f->form_error = "version: phải là một số nguyên (phiên bản đã đọc).";
+				f->form_error =
+				        "version: phải là một số nguyên (phiên bản đã đọc).";
 		} else if (!strcmp(key, "file")) {
 			json_t *nm = json_object_get(x, "name"), *data = json_object_get(x, "data");
 			if (!json_is_object(x) || !json_is_string(data) ||
@@ -569,20 +583,22 @@ read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 			size_t cap = dl / 4 * 3 + 3;
 			unsigned char *bin = arena_alloc(a, cap ? cap : 1);
 			size_t n = 0;
-			if (sodium_base642bin(bin, cap, json_string_value(data), dl, "\r\n", &n, NULL,
-			                      sodium_base64_VARIANT_ORIGINAL) != 0) {
-				bad(f, RF_FILE, "file.data: không phải nội dung mã hóa base64 hợp lệ; "
-				                "hãy mã hóa lại tệp.");
+			if (sodium_base642bin(bin, cap, json_string_value(data), dl, "\r\n", &n,
+			                      NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+				bad(f, RF_FILE,
+				    "file.data: không phải nội dung mã hóa base64 hợp lệ; "
+				    "hãy mã hóa lại tệp.");
 				continue;
 			}
 			in->file = bin;
 			in->file_len = n;
 			in->file_name = nm ? arena_strdup(a, json_string_value(nm)) : "";
 		} else {
-			f->form_error = arena_printf(a,
-			                             "Trường \"%.40s\" không có trong học liệu; hãy bỏ "
-			                             "trường này (xem docs/resources.md).",
-			                             key);
+			f->form_error =
+			        arena_printf(a,
+			                     "Trường \"%.40s\" không có trong học liệu; hãy bỏ "
+			                     "trường này (xem docs/resources.md).",
+			                     key);
 		}
 	}
 	json_decref(doc);
@@ -622,8 +638,9 @@ save(http_req_t *req, const store_resource_t *old)
 		if (read_json(req, &f, &in, old ? &version : NULL) < 0)
 			return 0;
 		if (old && version < 0 && !f.form_error)
-			f.form_error = "version: thiếu; hãy gửi \"version\" (số nguyên) của học liệu "
-			               "đã đọc.";
+			f.form_error =
+			        "version: thiếu; hãy gửi \"version\" (số nguyên) của học liệu "
+			        "đã đọc.";
 	} else {
 		for (int k = 0; k < NF; k++)
 			f.v[k] = http_req_param(req, fnames[k]);
@@ -654,8 +671,8 @@ save(http_req_t *req, const store_resource_t *old)
 	res_ctx_t cx = {store_of(req), a, app_now(), u ? u->id : 0};
 	store_resource_t r;
 	res_errors_t e;
-	res_rc_t rc = res_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)),
-	                       camp, &in, version, &r, &e);
+	res_rc_t rc = res_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)), camp,
+	                       &in, version, &r, &e);
 	buf_free(&path);
 	if (rc == RES_ERR_INVALID) {
 		f.e = e;
@@ -663,8 +680,9 @@ save(http_req_t *req, const store_resource_t *old)
 		return reply_invalid(req, i, old, &f, too_big ? 413 : 422);
 	}
 	if (rc == RES_ERR_CONFLICT) {
-		f.form_error = "Học liệu vừa được người khác sửa sau khi bạn mở trang; chưa có gì được "
-		               "lưu. Hãy tải lại trang để xem bản mới rồi sửa lại.";
+		f.form_error =
+		        "Học liệu vừa được người khác sửa sau khi bạn mở trang; chưa có gì được "
+		        "lưu. Hãy tải lại trang để xem bản mới rồi sửa lại.";
 		return reply_invalid(req, i, old, &f, 409);
 	}
 	if (rc != RES_OK)
@@ -721,11 +739,11 @@ reply_file(http_req_t *req, const store_resource_t *r, int public_cache)
 	buf_t plain = BUF_INIT, fold = BUF_INIT, enc = BUF_INIT;
 	if (text_fold(r->file_name, strlen(r->file_name), &fold) == 0)
 		for (const char *s = buf_cstr(&fold); *s; s++)
-			buf_putc(&plain, (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ? *s
-			                                                                        : '-');
+			buf_putc(&plain,
+			         (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ? *s : '-');
 	for (const unsigned char *s = (const unsigned char *)r->file_name; *s; s++)
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		    *s == '.' || *s == '-' || *s == '_')
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_')
 			buf_putc(&enc, (char)*s);
 		else
 			buf_printf(&enc, "%%%02X", *s);
@@ -826,16 +844,17 @@ search_read(http_req_t *req, search_t *s)
 	if (*s->topic && !res_option_find(res_topics, s->topic))
 		return fail(req, 400, "Chủ đề (topic) không có trong danh sách; hãy chọn lại."), -1;
 	if (*s->audience && !res_option_find(res_audiences, s->audience))
-		return fail(req, 400, "Đối tượng (audience) không có trong danh sách; hãy chọn lại."),
+		return fail(req, 400,
+		            "Đối tượng (audience) không có trong danh sách; hãy chọn lại."),
 		       -1;
 	if (*s->type && strcmp(s->type, "link") && !res_type_find(s->type))
-		return fail(req, 400, "Loại (type) phải là link, pdf, docx, xlsx, pptx, jpeg, png, "
-		                      "webp, mp3 hoặc mp4."),
+		return fail(req, 400,
+		            "Loại (type) phải là link, pdf, docx, xlsx, pptx, jpeg, png, "
+		            "webp, mp3 hoặc mp4."),
 		       -1;
 	const char *pg = param(req, "page");
 	s->page = 1;
-	if (*pg && (text_parse_int(pg, strlen(pg), &s->page) < 0 || s->page < 1 ||
-	            s->page > 10000))
+	if (*pg && (text_parse_int(pg, strlen(pg), &s->page) < 0 || s->page < 1 || s->page > 10000))
 		return fail(req, 400, "Trang (page) phải là một số từ 1."), -1;
 	if (*s->place) {
 		int32_t u = unit_tree_find_code(t, s->place);
@@ -850,8 +869,9 @@ search_read(http_req_t *req, search_t *s)
 					u = ids[k];
 		}
 		if (u < 0)
-			s->place_error = "Không tìm thấy nơi (đơn vị hoặc địa bàn) này; hãy nhập tên "
-			                 "khác hoặc mã đơn vị.";
+			s->place_error =
+			        "Không tìm thấy nơi (đơn vị hoặc địa bàn) này; hãy nhập tên "
+			        "khác hoặc mã đơn vị.";
 		else
 			s->place_unit = u;
 	}
@@ -904,8 +924,8 @@ page_hoc_lieu(http_req_t *req)
 	json_object_set_new(ctx, "topics", opts_json(res_topics, s.topic));
 	json_object_set_new(ctx, "audiences", opts_json(res_audiences, s.audience));
 	json_t *types = json_array();
-	json_array_append_new(types, json_pack("{s:s,s:s,s:b}", "code", "link", "name",
-	                                       "Đường dẫn", "selected", !strcmp(s.type, "link")));
+	json_array_append_new(types, json_pack("{s:s,s:s,s:b}", "code", "link", "name", "Đường dẫn",
+	                                       "selected", !strcmp(s.type, "link")));
 	static const char *const tcodes[] = {"pdf", "docx", "xlsx", "pptx", "jpeg",
 	                                     "png", "webp", "mp3",  "mp4"};
 	for (size_t k = 0; k < sizeof tcodes / sizeof *tcodes; k++)
@@ -923,12 +943,12 @@ page_hoc_lieu(http_req_t *req)
 	const char *sep = keep.len ? "&" : "?";
 	if (s.page > 1)
 		json_object_set_new(ctx, "prev_url",
-		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep), sep,
-		                                    (long long)(s.page - 1))));
+		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep),
+		                                    sep, (long long)(s.page - 1))));
 	if (s.page * PAGE_SIZE < total)
 		json_object_set_new(ctx, "next_url",
-		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep), sep,
-		                                    (long long)(s.page + 1))));
+		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep),
+		                                    sep, (long long)(s.page + 1))));
 	buf_free(&keep);
 	json_object_set_new(ctx, "page", json_integer(s.page));
 	return app_render_page(req, 200, "hoc_lieu", "Học liệu mở", ctx);
@@ -947,9 +967,9 @@ api_hoc_lieu(http_req_t *req)
 	if (search_run(req, &s, API_MAX, &v, &total) < 0)
 		return 500;
 	return app_reply_json(req, 200,
-	                      json_pack("{s:o,s:I,s:I,s:i}", "resources", rows_json(req, &v, 0), "total",
-	                                (json_int_t)total, "page", (json_int_t)s.page, "per_page",
-	                                API_MAX));
+	                      json_pack("{s:o,s:I,s:I,s:i}", "resources", rows_json(req, &v, 0),
+	                                "total", (json_int_t)total, "page", (json_int_t)s.page,
+	                                "per_page", API_MAX));
 }
 
 int
@@ -979,7 +999,8 @@ resource_public_list(http_req_t *req, int32_t i)
 	json_object_set_new(o, "items", rows_json(req, &v, 0));
 	json_object_set_new(o, "has_items", json_boolean(v.n > 0));
 	json_object_set_new(o, "more", json_boolean(total > (int64_t)v.n));
-	json_object_set_new(o, "all_url", js(arena_printf(http_req_arena(req), "/hoc-lieu?place=%s",
-	                                                  t->units[i].code)));
+	json_object_set_new(
+	        o, "all_url",
+	        js(arena_printf(http_req_arena(req), "/hoc-lieu?place=%s", t->units[i].code)));
 	return o;
 }

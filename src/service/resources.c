@@ -177,10 +177,9 @@ res_sniff(const void *data, size_t len)
 
 /* ---------- checks ---------- */
 
-static const char *const fcodes[RF_COUNT] = {"title",    "description", "topic",
-                                             "audience", "licence",     "link",
-                                             "file",     "published",   "status",
-                                             "campaign"};
+static const char *const fcodes[RF_COUNT] = {"title",   "description", "topic", "audience",
+                                             "licence", "link",        "file",  "published",
+                                             "status",  "campaign"};
 
 const char *
 res_field_code(int f)
@@ -259,8 +258,8 @@ fold_of(arena_t *a, const char *title, const char *description, const char *topi
 	const res_option_t *t = res_option_find(res_topics, topic);
 	const res_option_t *u = res_option_find(res_audiences, audience);
 	buf_printf(&in, "%s %s %s %s", title, description, t ? t->name : "", u ? u->name : "");
-	const char *r = text_fold(buf_cstr(&in), in.len, &out) == 0 ? arena_strdup(a, buf_cstr(&out))
-	                                                           : "";
+	const char *r =
+	        text_fold(buf_cstr(&in), in.len, &out) == 0 ? arena_strdup(a, buf_cstr(&out)) : "";
 	buf_free(&in);
 	buf_free(&out);
 	return r;
@@ -282,13 +281,14 @@ list_names(arena_t *a, const res_option_t *v, size_t n)
 
 /* A choice from a fixed list: the entry's code, or an error naming the field. */
 static const char *
-pick(arena_t *a, res_errors_t *e, int f, const char *label,
-     const res_option_t *(*list)(size_t *), const char *typed)
+pick(arena_t *a, res_errors_t *e, int f, const char *label, const res_option_t *(*list)(size_t *),
+     const char *typed)
 {
 	size_t n;
 	const res_option_t *v = list(&n);
 	if (blank(typed)) {
-		err(e, f, arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
+		err(e, f,
+		    arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
 		return NULL;
 	}
 	const res_option_t *o = res_option_find(list, typed);
@@ -296,8 +296,9 @@ pick(arena_t *a, res_errors_t *e, int f, const char *label,
 		char c[40];
 		snprintf(c, sizeof c, "%.32s", typed);
 		err(e, f,
-		    arena_printf(a, "%s “%s” không có trong danh sách; hãy chọn một mục (%s).", label,
-		                 text_utf8_valid(c, strlen(c)) ? c : "?", list_names(a, v, n)));
+		    arena_printf(a, "%s “%s” không có trong danh sách; hãy chọn một mục (%s).",
+		                 label, text_utf8_valid(c, strlen(c)) ? c : "?",
+		                 list_names(a, v, n)));
 		return NULL;
 	}
 	return o->code;
@@ -332,7 +333,8 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	if (blank(title))
 		err(e, RF_TITLE, "Tên học liệu: chưa nhập; hãy nhập tên (tối đa 300 byte).");
 	else if (!text_utf8_valid(title, tl) || !one_line(title))
-		err(e, RF_TITLE, "Tên học liệu: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
+		err(e, RF_TITLE,
+		    "Tên học liệu: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
 	else if (tl > RES_TITLE_MAX)
 		err(e, RF_TITLE,
 		    arena_printf(a, "Tên học liệu dài %zu byte, quá 300 byte; hãy rút gọn.", tl));
@@ -354,15 +356,16 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	/* published date: empty = today */
 	int32_t today = vn_day(cx->now), day = today;
 	if (!blank(in->published)) {
-		if (text_parse_day(in->published, &day) < 0 || day < text_days_from_civil(2000, 1, 1) ||
-		    day > today + 366) {
+		if (text_parse_day(in->published, &day) < 0 ||
+		    day < text_days_from_civil(2000, 1, 1) || day > today + 366) {
 			char c[40];
 			snprintf(c, sizeof c, "%.32s", in->published);
 			err(e, RF_PUBLISHED,
-			    arena_printf(a,
-			                 "Ngày công bố “%s” không hợp lệ; hãy nhập ngày dạng dd/mm/yyyy "
-			                 "(từ năm 2000 đến nay), hoặc để trống là hôm nay.",
-			                 text_utf8_valid(c, strlen(c)) ? c : "?"));
+			    arena_printf(
+			            a,
+			            "Ngày công bố “%s” không hợp lệ; hãy nhập ngày dạng dd/mm/yyyy "
+			            "(từ năm 2000 đến nay), hoặc để trống là hôm nay.",
+			            text_utf8_valid(c, strlen(c)) ? c : "?"));
 		}
 	}
 	/* a file or a link, exactly one */
@@ -382,21 +385,24 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 			err(e, RF_FILE, "Tệp: tệp gửi lên rỗng; hãy chọn lại tệp.");
 		else if (in->file_len > RES_FILE_MAX)
 			err(e, RF_FILE,
-			    arena_printf(a,
-			                 "Tệp lớn %zu,%zu MB, quá giới hạn 20 MB; hãy nén hoặc chia nhỏ "
-			                 "tệp, hoặc đăng lên nơi khác rồi gửi đường dẫn.",
-			                 tenths_mb(in->file_len) / 10, tenths_mb(in->file_len) % 10));
+			    arena_printf(
+			            a,
+			            "Tệp lớn %zu,%zu MB, quá giới hạn 20 MB; hãy nén hoặc chia nhỏ "
+			            "tệp, hoặc đăng lên nơi khác rồi gửi đường dẫn.",
+			            tenths_mb(in->file_len) / 10, tenths_mb(in->file_len) % 10));
 		else if ((ft = res_sniff(in->file, in->file_len)) == NULL)
 			err(e, RF_FILE,
 			    "Tệp: nội dung không phải PDF, Word, Excel, PowerPoint (.docx, .xlsx, "
 			    ".pptx), ảnh JPEG/PNG/WebP, MP3 hay MP4; hãy chọn tệp đúng định dạng.");
 	}
 	if (!has_link && !has_file && (old == NULL || !*old->file_name))
-		err(e, RF_FILE, "Tệp hoặc đường dẫn: chưa có; hãy chọn một tệp (tối đa 20 MB) hoặc "
-		                "nhập một đường dẫn http(s).");
+		err(e, RF_FILE,
+		    "Tệp hoặc đường dẫn: chưa có; hãy chọn một tệp (tối đa 20 MB) hoặc "
+		    "nhập một đường dẫn http(s).");
 	if (campaign_id < 0)
-		err(e, RF_CAMPAIGN, "Đợt: hãy chọn một đợt trong danh sách (đợt đang mở của cấp trên "
-		                    "có đơn vị này), hoặc để trống.");
+		err(e, RF_CAMPAIGN,
+		    "Đợt: hãy chọn một đợt trong danh sách (đợt đang mở của cấp trên "
+		    "có đơn vị này), hoặc để trống.");
 	if (e->n)
 		return RES_ERR_INVALID;
 

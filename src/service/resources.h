@@ -91,9 +91,9 @@ typedef struct res_input {
 
 typedef struct res_ctx { /* borrowed; outlives the call */
 	store_t *store;
-	arena_t *arena;  /* owns the strings of *out and the messages */
-	int64_t now;     /* Unix seconds; injected for tests */
-	int64_t actor;   /* user id */
+	arena_t *arena; /* owns the strings of *out and the messages */
+	int64_t now;    /* Unix seconds; injected for tests */
+	int64_t actor;  /* user id */
 } res_ctx_t;
 
 /* Check in and, when every field is right, write the resource: old NULL creates one for

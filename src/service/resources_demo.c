@@ -37,9 +37,9 @@ static const demo_res_t demo[] = {
          "tạo; trung tâm giới thiệu cho người dân và phụ huynh.",
          "van_hoa_doc", "nguoi_dan", "don_vi_chia_se", "https://hoclieu.vn", "04/10/2022",
          "published", 0},
-        {"HA-11413-THCS", "Đề cương ôn tập Tin học 8 (bản nháp)",
-         "Đang biên soạn; chưa công bố.", "ngoai_ngu_tin_hoc", "hoc_sinh", "cc_by_sa_4",
-         "https://example.edu.vn/tin-hoc-8", "05/10/2022", "draft", 0},
+        {"HA-11413-THCS", "Đề cương ôn tập Tin học 8 (bản nháp)", "Đang biên soạn; chưa công bố.",
+         "ngoai_ngu_tin_hoc", "hoc_sinh", "cc_by_sa_4", "https://example.edu.vn/tin-hoc-8",
+         "05/10/2022", "draft", 0},
 };
 
 static int
@@ -76,15 +76,21 @@ demo_resources(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 		int32_t day = 0;
 		text_parse_date(d->published, strlen(d->published), &day);
 		res_ctx_t cx = {st, &a, (int64_t)day * 86400 + 9 * 3600, 0};
-		res_input_t in = {d->title,   d->description, d->topic, d->audience,
-		                  d->licence, d->link,        d->published, d->status,
+		res_input_t in = {d->title,
+		                  d->description,
+		                  d->topic,
+		                  d->audience,
+		                  d->licence,
+		                  d->link,
+		                  d->published,
+		                  d->status,
 		                  d->pdf ? handbook_pdf : NULL,
 		                  d->pdf ? sizeof handbook_pdf - 1 : 0,
 		                  "cam-nang-ky-nang-so.pdf"};
 		store_resource_t r;
 		res_errors_t e;
-		if (res_save(&cx, NULL, t->units[i].id, buf_cstr(&path), campaign_id, &in, 0, &r, &e) !=
-		    RES_OK) {
+		if (res_save(&cx, NULL, t->units[i].id, buf_cstr(&path), campaign_id, &in, 0, &r,
+		             &e) != RES_OK) {
 			fprintf(stderr, "demo resources: could not save “%s”\n", d->title);
 			rc = -1;
 		}

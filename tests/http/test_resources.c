@@ -130,15 +130,16 @@ static hc_resp_t
 publish(ha_client_t *c, const char *path, const char *const *over, const void *data, size_t len,
         const char *name, const char *ctype)
 {
-	const char *kv[40] = {"title",     TITLE,
-	                      "description", "Gọi video, cài đặt VNeID, nhận biết tin nhắn lừa đảo.",
-	                      "topic",     "chuyen_doi_so",
-	                      "audience",  "nguoi_cao_tuoi",
-	                      "licence",   "cc_by_4",
-	                      "link",      "",
-	                      "published", "03/10/2022",
-	                      "status",    "published",
-	                      NULL};
+	const char *kv[40] = {
+	        "title",       TITLE,
+	        "description", "Gọi video, cài đặt VNeID, nhận biết tin nhắn lừa đảo.",
+	        "topic",       "chuyen_doi_so",
+	        "audience",    "nguoi_cao_tuoi",
+	        "licence",     "cc_by_4",
+	        "link",        "",
+	        "published",   "03/10/2022",
+	        "status",      "published",
+	        NULL};
 	size_t n = 16;
 	for (size_t k = 0; over && over[k]; k += 2) {
 		size_t j = 0;
@@ -264,9 +265,12 @@ test_publish_and_find(void **state)
 	assert_int_equal(stored(), 1);
 
 	/* signed out, without diacritics, by title words and by the topic's name */
-	const char *found[] = {"/hoc-lieu?q=cam+nang+ky+nang+so", "/hoc-lieu?q=NGUOI%20CAO%20TUOI",
-	                       "/hoc-lieu?q=chuyen+doi+so", "/hoc-lieu?place=hai+an",
-	                       "/hoc-lieu?place=" SCHOOL, "/hoc-lieu?place=306&q=cam+nang",
+	const char *found[] = {"/hoc-lieu?q=cam+nang+ky+nang+so",
+	                       "/hoc-lieu?q=NGUOI%20CAO%20TUOI",
+	                       "/hoc-lieu?q=chuyen+doi+so",
+	                       "/hoc-lieu?place=hai+an",
+	                       "/hoc-lieu?place=" SCHOOL,
+	                       "/hoc-lieu?place=306&q=cam+nang",
 	                       "/hoc-lieu?topic=chuyen_doi_so&type=pdf&audience=nguoi_cao_tuoi"};
 	char href[64];
 	snprintf(href, sizeof href, "href=\"/hoc-lieu/%lld\"", (long long)r_pdf);
@@ -274,7 +278,8 @@ test_publish_and_find(void **state)
 		r = get(NULL, found[k]);
 		assert_int_equal(r.status, 200);
 		if (!has(&r, href) || !has(&r, TITLE))
-			fail_msg("%s does not find the handbook:\n%.2000s", found[k], buf_cstr(&r.body));
+			fail_msg("%s does not find the handbook:\n%.2000s", found[k],
+			         buf_cstr(&r.body));
 		hc_resp_free(&r);
 	}
 	/* not found: another district, another topic, words it does not hold */
@@ -368,8 +373,9 @@ static void
 test_link(void **state)
 {
 	(void)state;
-	const char *over[] = {"title", "Kho học liệu điện tử", "link", "https://hoclieu.vn/sach",
-	                      "topic", "van_hoa_doc", "licence", "don_vi_chia_se", NULL};
+	const char *over[] = {"title", "Kho học liệu điện tử", "link",    "https://hoclieu.vn/sach",
+	                      "topic", "van_hoa_doc",          "licence", "don_vi_chia_se",
+	                      NULL};
 	hc_resp_t r = publish(&clc, "/units/HA-11413-TTHTCD/hoc-lieu", over, NULL, 0, NULL, NULL);
 	int64_t id = created_id(&r);
 	hc_resp_free(&r);
@@ -408,8 +414,8 @@ test_bad_input(void **state)
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		const char *over[] = {cases[k].field, cases[k].value, NULL};
 		int file = strcmp(cases[k].field, "link") != 0;
-		hc_resp_t r = publish(&school, url, over, file ? pdf : NULL, file ? sizeof pdf - 1 : 0,
-		                      "a.pdf", "application/pdf");
+		hc_resp_t r = publish(&school, url, over, file ? pdf : NULL,
+		                      file ? sizeof pdf - 1 : 0, "a.pdf", "application/pdf");
 		if (r.status != 422)
 			fail_msg("%s=%s: %ld", cases[k].field, cases[k].value, r.status);
 		expect_in(&r, cases[k].message);
@@ -453,7 +459,8 @@ test_bad_input(void **state)
 	        {"{\"title\": 5, \"topic\": \"khac\", \"audience\": \"hoc_sinh\", \"licence\": "
 	         "\"cc0\", \"link\": \"https://hoclieu.vn\"}",
 	         "title", "title: phải là một chuỗi"},
-	        {"{\"title\": \"A\", \"topic\": [\"khac\"], \"audience\": \"hoc_sinh\", \"licence\": "
+	        {"{\"title\": \"A\", \"topic\": [\"khac\"], \"audience\": \"hoc_sinh\", "
+	         "\"licence\": "
 	         "\"cc0\", \"link\": \"https://hoclieu.vn\"}",
 	         "topic", "topic: phải là một chuỗi"},
 	        {"{\"title\": \"A\", \"topic\": \"khac\", \"audience\": \"hoc_sinh\", \"licence\": "
@@ -493,11 +500,12 @@ test_bad_input(void **state)
 	assert_int_equal(stored(), before);
 
 	/* and a right one through the API, the file in base64 */
-	r = ha_req(port, &school, "POST", api,
-	           "{\"title\": \"Phiếu bài tập\", \"topic\": \"khac\", \"audience\": \"hoc_sinh\", "
-	           "\"licence\": \"cc0\", \"published\": \"2022-10-04\", "
-	           "\"file\": {\"name\": \"phieu.pdf\", \"data\": \"JVBERi0xLjQKJSVFT0YK\"}}",
-	           1);
+	r = ha_req(
+	        port, &school, "POST", api,
+	        "{\"title\": \"Phiếu bài tập\", \"topic\": \"khac\", \"audience\": \"hoc_sinh\", "
+	        "\"licence\": \"cc0\", \"published\": \"2022-10-04\", "
+	        "\"file\": {\"name\": \"phieu.pdf\", \"data\": \"JVBERi0xLjQKJSVFT0YK\"}}",
+	        1);
 	if (r.status != 201)
 		fail_msg("%ld %s", r.status, buf_cstr(&r.body));
 	expect_in(&r, "\"type\":\"pdf\"");
@@ -552,8 +560,8 @@ test_drafts_never_public(void **state)
 	const char *edit = pathf("/units/" SCHOOL "/hoc-lieu/%lld", id);
 	char path[200];
 	snprintf(path, sizeof path, "%s", edit);
-	const char *p1[] = {"title", "Đề cương chuyển đổi số", "status", "published", "version",
-	                    "1", NULL};
+	const char *p1[] = {
+	        "title", "Đề cương chuyển đổi số", "status", "published", "version", "1", NULL};
 	r = publish(&school, path, p1, NULL, 0, NULL, NULL);
 	assert_int_equal(created_id(&r), id);
 	hc_resp_free(&r);
@@ -569,8 +577,8 @@ test_drafts_never_public(void **state)
 	assert_int_equal(r.status, 409);
 	expect_in(&r, "vừa được người khác sửa");
 	hc_resp_free(&r);
-	const char *p2[] = {"title", "Đề cương chuyển đổi số", "status", "withdrawn", "version",
-	                    "2", NULL};
+	const char *p2[] = {
+	        "title", "Đề cương chuyển đổi số", "status", "withdrawn", "version", "2", NULL};
 	r = publish(&school, path, p2, NULL, 0, NULL, NULL);
 	assert_int_equal(created_id(&r), id);
 	hc_resp_free(&r);

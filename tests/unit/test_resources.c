@@ -84,7 +84,10 @@ sniff_code(const void *p, size_t n)
 	return t ? t->code : "none";
 }
 
-#define C(s, w) {s, sizeof s - 1, w}
+#define C(s, w)                                                                                    \
+	{                                                                                          \
+		s, sizeof s - 1, w                                                                 \
+	}
 
 static void
 test_sniff(void **state)
@@ -100,25 +103,29 @@ test_sniff(void **state)
 	        C("\xff\xd8\xff\xe0\0\x10JFIF", "jpeg"),
 	        C("RIFF\x24\0\0\0WEBPVP8 ", "webp"),
 	        C("ID3\x03\0\0\0\0\0\x21", "mp3"),
-	        C("\xff\xfb\x90\x64\0\0\0\0", "mp3"),  /* MPEG-1 layer III, 128 kbit/s */
-	        C("\0\0\0\x20" "ftypisom\0\0\2\0", "mp4"),
+	        C("\xff\xfb\x90\x64\0\0\0\0", "mp3"), /* MPEG-1 layer III, 128 kbit/s */
+	        C("\0\0\0\x20"
+	          "ftypisom\0\0\2\0",
+	          "mp4"),
 	        /* refused */
 	        C("", "none"),
 	        C("%PD", "none"),
 	        C("<html><body>%PDF-1.4</body></html>", "none"), /* not at the start */
 	        C("PDF-1.4 without the percent", "none"),
 	        C("RIFF\x24\0\0\0WAVEfmt ", "none"),
-	        C("\xff\xf9\x90\x64", "none"),             /* MPEG layer "reserved" */
-	        C("\xff\xeb\x90\x64", "none"),             /* MPEG version "reserved" */
-	        C("\xff\xfb\xf0\x64\0\0\0\0", "none"),     /* bitrate index 15 (bad) */
-	        C("\0\0\0\x20" "ftyp\x01\x02\x03\x04", "none"), /* brand not printable */
-	        C("MZ\x90\0\3\0\0\0", "none"),              /* a Windows program */
+	        C("\xff\xf9\x90\x64", "none"),         /* MPEG layer "reserved" */
+	        C("\xff\xeb\x90\x64", "none"),         /* MPEG version "reserved" */
+	        C("\xff\xfb\xf0\x64\0\0\0\0", "none"), /* bitrate index 15 (bad) */
+	        C("\0\0\0\x20"
+	          "ftyp\x01\x02\x03\x04",
+	          "none"),                     /* brand not printable */
+	        C("MZ\x90\0\3\0\0\0", "none"), /* a Windows program */
 	        C("PK\x03\x04 not really a zip at all, just bytes", "none"),
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
 		if (strcmp(sniff_code(cases[k].bytes, cases[k].len), cases[k].want) != 0)
-			fail_msg("case %zu: %s, want %s", k, sniff_code(cases[k].bytes, cases[k].len),
-			         cases[k].want);
+			fail_msg("case %zu: %s, want %s", k,
+			         sniff_code(cases[k].bytes, cases[k].len), cases[k].want);
 	assert_null(res_sniff(NULL, 10));
 	/* OOXML by the part that names the application, whatever the order of entries */
 	static const struct {
@@ -128,7 +135,7 @@ test_sniff(void **state)
 	        {{"[Content_Types].xml", "word/document.xml", NULL}, "docx"},
 	        {{"xl/workbook.xml", "[Content_Types].xml", NULL}, "xlsx"},
 	        {{"[Content_Types].xml", "_rels/.rels", "ppt/presentation.xml", NULL}, "pptx"},
-	        {{"word/document.xml", NULL}, "none"},          /* no content types */
+	        {{"word/document.xml", NULL}, "none"},               /* no content types */
 	        {{"[Content_Types].xml", "mimetype", NULL}, "none"}, /* an OpenDocument-ish */
 	        {{"virus.exe", NULL}, "none"},
 	};
@@ -223,19 +230,24 @@ test_checks(void **state)
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		res_input_t in = valid();
-		const char **f[] = {[RF_TITLE] = &in.title,     [RF_TOPIC] = &in.topic,
-		                    [RF_AUDIENCE] = &in.audience, [RF_LICENCE] = &in.licence,
-		                    [RF_PUBLISHED] = &in.published, [RF_STATUS] = &in.status,
+		const char **f[] = {[RF_TITLE] = &in.title,
+		                    [RF_TOPIC] = &in.topic,
+		                    [RF_AUDIENCE] = &in.audience,
+		                    [RF_LICENCE] = &in.licence,
+		                    [RF_PUBLISHED] = &in.published,
+		                    [RF_STATUS] = &in.status,
 		                    [RF_LINK] = &in.link};
 		*f[cases[k].field] = cases[k].value;
 		assert_int_equal(save_at("HA-11413-TH", &in, 0, &r, &e), RES_ERR_INVALID);
 		if (!e.msg[cases[k].field] || !strstr(e.msg[cases[k].field], cases[k].message))
-			fail_msg("case %zu: %s", k, e.msg[cases[k].field] ? e.msg[cases[k].field] : "-");
+			fail_msg("case %zu: %s", k,
+			         e.msg[cases[k].field] ? e.msg[cases[k].field] : "-");
 		assert_int_equal(e.n, 1);
 	}
 	/* links: only http(s) with a host */
-	const char *links[] = {"javascript:alert(1)", "ftp://hoclieu.vn/a", "https://", "http://x",
-	                       "https://user@evil.vn/", "https://hoc lieu.vn", "data:text/html,hi"};
+	const char *links[] = {
+	        "javascript:alert(1)",   "ftp://hoclieu.vn/a",  "https://",         "http://x",
+	        "https://user@evil.vn/", "https://hoc lieu.vn", "data:text/html,hi"};
 	for (size_t k = 0; k < sizeof links / sizeof *links; k++) {
 		res_input_t in = valid();
 		in.file = NULL;
@@ -403,9 +415,10 @@ test_search(void **state)
 	assert_non_null(strstr(search("nuoc duoi", NULL, "published"), "Sổ tay"));
 	assert_non_null(strstr(search("đuối", NULL, "published"), "Sổ tay"));
 	/* NFD typing; the topic's name (the edited handbook of test_checks) */
-	assert_non_null(strstr(search("chuye\xcc\x82\xcc\x89n đổi số", NULL, "published"), "Tên mới"));
+	assert_non_null(
+	        strstr(search("chuye\xcc\x82\xcc\x89n đổi số", NULL, "published"), "Tên mới"));
 	assert_non_null(strstr(search("ky nang song", NULL, "published"), "Sổ tay")); /* topic */
-	assert_non_null(strstr(search("hoc sinh", NULL, "published"), "Sổ tay")); /* audience */
+	assert_non_null(strstr(search("hoc sinh", NULL, "published"), "Sổ tay"));     /* audience */
 	assert_null(strstr(search("uoi nuoc", NULL, "published"), "Sổ tay")); /* not a word start */
 	assert_null(strstr(search("so tay xyz", NULL, "published"), "Sổ tay"));
 	/* drafts only with their status asked */
@@ -434,7 +447,8 @@ test_campaign_rule(void **state)
 {
 	(void)state;
 	int64_t ids[] = {7, 3}; /* the campaign and the one it adopts */
-	store_resource_t r = {.status = "published", .published_on = text_days_from_civil(2022, 10, 3)};
+	store_resource_t r = {.status = "published",
+	                      .published_on = text_days_from_civil(2022, 10, 3)};
 	assert_true(res_counts_in(&r, ids, 2, 2022));
 	assert_false(res_counts_in(&r, ids, 2, 2023));
 	r.published_on = text_days_from_civil(2022, 1, 1);
@@ -461,10 +475,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_sniff),
-	        cmocka_unit_test(test_checks),
-	        cmocka_unit_test(test_all_or_nothing),
-	        cmocka_unit_test(test_search),
+	        cmocka_unit_test(test_sniff),          cmocka_unit_test(test_checks),
+	        cmocka_unit_test(test_all_or_nothing), cmocka_unit_test(test_search),
 	        cmocka_unit_test(test_campaign_rule),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
