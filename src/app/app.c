@@ -26,7 +26,8 @@
  * peaks at 1.5 GB), so the server takes 32 MiB at a time and bigger files go through the
  * command line (docs/api.md). */
 #define VALUES_MAX (32u << 20)
-#define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024)   /* a 10 MB photo and the form around it */
+#define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
+#define RES_BODY_MAX ((28u << 20) + 64 * 1024) /* a 20 MB file, base64 in JSON */
 #define DOC_IMPORT_MAX (DOCX_MAX_FILE + 64 * 1024) /* a .docx and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)        /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
@@ -275,6 +276,30 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/units/:code/activities/:aid/enrolments/settings", "csrf", FORM_MAX,
          "unit:report.edit", page_enrol_settings},
         /* end of activities */
+        /* open learning resources (src/app/resource_pages.c): a file of up to 20 MB in a
+         * multipart form, or base64 in JSON (4/3 of it) */
+        {HTTP_GET, "/units/:code/hoc-lieu", "done", 0, "unit:unit.view", page_unit_resources},
+        {HTTP_POST, "/units/:code/hoc-lieu",
+         "title description topic audience licence link published status campaign csrf",
+         RES_BODY_MAX, "unit:report.edit", page_resource_create},
+        {HTTP_GET, "/units/:code/hoc-lieu/:rid", "done", 0, "unit:unit.view", page_unit_resource},
+        {HTTP_POST, "/units/:code/hoc-lieu/:rid",
+         "title description topic audience licence link published status campaign version csrf",
+         RES_BODY_MAX, "unit:report.edit", page_resource_update},
+        {HTTP_GET, "/units/:code/hoc-lieu/:rid/file", "", 0, "unit:unit.view",
+         page_unit_resource_file},
+        {HTTP_GET, "/api/v1/units/:code/resources", "status", 0, "unit:unit.view",
+         api_unit_resources},
+        {HTTP_POST, "/api/v1/units/:code/resources", "csrf", RES_BODY_MAX, "unit:report.edit",
+         page_resource_create},
+        {HTTP_POST, "/api/v1/units/:code/resources/:rid", "csrf", RES_BODY_MAX, "unit:report.edit",
+         page_resource_update},
+        {HTTP_GET, "/hoc-lieu", "q topic audience type place page", 0, "public", page_hoc_lieu},
+        {HTTP_GET, "/hoc-lieu/:rid", "", 0, "public", page_hoc_lieu_item},
+        {HTTP_GET, "/hoc-lieu/:rid/file", "", 0, "public", page_hoc_lieu_file},
+        {HTTP_GET, "/api/v1/hoc-lieu", "q topic audience type place page", 0, "public",
+         api_hoc_lieu},
+        /* end of open learning resources */
         /* documents and tasks (src/app/doc_pages.c) */
         {HTTP_GET, "/units/:code/docs", "", 0, "unit:unit.view", page_docs},
         {HTTP_GET, "/api/v1/units/:code/docs", "", 0, "unit:unit.view", page_docs},

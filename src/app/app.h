@@ -415,6 +415,20 @@ int page_event_ics(http_req_t *req);
 int page_lich_photo(http_req_t *req);
 int page_unit_ics(http_req_t *req);
 int api_lich(http_req_t *req);
+/* open learning resources (resource_pages.c) */
+int page_unit_resources(http_req_t *req);
+int page_unit_resource(http_req_t *req);
+int page_resource_create(http_req_t *req);
+int page_resource_update(http_req_t *req);
+int page_unit_resource_file(http_req_t *req);
+int api_unit_resources(http_req_t *req);
+int page_hoc_lieu(http_req_t *req);
+int page_hoc_lieu_item(http_req_t *req);
+int page_hoc_lieu_file(http_req_t *req);
+int api_hoc_lieu(http_req_t *req);
+/* The unit's latest published resources for its public page: {items, has_items, more,
+ * all_url} (new reference). */
+json_t *resource_public_list(http_req_t *req, int32_t i);
 /* end of activities */
 
 /* documents and tasks (src/app/doc_pages.c) */

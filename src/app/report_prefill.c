@@ -12,6 +12,7 @@
 #include "text/text.h"
 
 #include "domain/prefill.h"
+#include "service/resources.h"
 
 /* ---------- pre-fill from the unit's recorded activities ---------- */
 
@@ -42,6 +43,31 @@ act_row(const store_activity_t *s, void *p)
 	                                    s->start_at,
 	                                    s->actual};
 	return 0;
+}
+
+/* Published open learning resources count like held activities of the kind
+ * RES_PREFILL_KIND (no activity has it: activity kinds are a fixed list), dated at the start of their publication day (Vietnam time); only those
+ * the campaign period rule (res_counts_in) gives to this campaign. */
+typedef struct res_load {
+	acts_load_t *l;
+	const int64_t *ids;
+	size_t nids;
+	int year;
+} res_load_t;
+
+static int
+res_row(const store_resource_t *r, void *p)
+{
+	res_load_t *rl = p;
+	if (!res_counts_in(r, rl->ids, rl->nids, rl->year))
+		return 0;
+	store_activity_t s = {.id = r->id,
+	                      .kind = RES_PREFILL_KIND,
+	                      .title = r->title,
+	                      .status = "held",
+	                      .start_at = (int64_t)r->published_on * 86400 - VN_OFFSET,
+	                      .actual = -1};
+	return act_row(&s, rl->l);
 }
 
 static int
@@ -81,6 +107,13 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 		if (store_activities_find(app->store, &q, act_row, &l) < 0)
 			log_error("prefill: could not read the activities of %s", buf_cstr(&path));
 	}
+	res_load_t rl = {&l, ids, nids, lc->c->year};
+	store_resource_query_t rq = {.path = buf_cstr(&path),
+	                             .exact = 1,
+	                             .status = "published",
+	                             .limit = PREFILL_MAX_ACTS};
+	if (store_resources_find(app->store, &rq, res_row, &rl, NULL) < 0)
+		log_error("prefill: could not read the resources of %s", buf_cstr(&path));
 	buf_free(&path);
 	free(ids);
 	if (l.n == 0)
@@ -92,6 +125,12 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 		return NULL;
 	}
 	return p;
+}
+
+static int
+is_resource(const prefill_activity_t *a)
+{
+	return a->kind && strcmp(a->kind, RES_PREFILL_KIND) == 0;
 }
 
 /* One line's suggestion with its sources, compared with the saved value: for the API
@@ -111,7 +150,8 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
 		                      "date", date);
 		if (!page)
-			json_object_set_new(o, "activity", json_integer(s->act->id));
+			json_object_set_new(o, is_resource(s->act) ? "resource" : "activity",
+			                    json_integer(s->act->id));
 		if (s->counted) {
 			json_object_set_new(o, "add",
 			                    page ? json_string(app_fmt_count(a, s->add))
@@ -135,6 +175,8 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		        json_string(nskip ? arena_printf(a,
 		                                         "%zu hoạt động được tính, %zu không tính",
 		                                         pi->ncounted, nskip)
+		                  : pi->nsources && is_resource(pi->sources[0].act)
+		                          ? arena_printf(a, "%zu học liệu", pi->ncounted)
 		                          : arena_printf(a, "%zu hoạt động", pi->ncounted)));
 		json_object_set_new(o, "sources", src);
 		json_object_set_new(o, "skipped", skip);

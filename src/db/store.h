@@ -709,6 +709,56 @@ int store_activity_photo_get(store_t *st, int64_t id, int thumb,
                              int (*cb)(const store_photo_t *, const void *data, size_t len, void *),
                              void *ctx);
 int store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id);
+
+/* ---- open learning resources (học liệu mở, docs/resources.md) ---- */
+
+typedef struct store_resource {
+	int64_t id;
+	int64_t unit_id;
+	const char *unit_path;    /* the unit's codes from the root, as activities */
+	int64_t campaign_id;      /* 0 = none */
+	const char *title, *description;
+	const char *topic, *audience, *licence; /* codes (src/service/resources.c) */
+	const char *link;         /* http(s) address; "" for a file */
+	const char *file_name;    /* "" for a link */
+	const char *file_type;    /* sniffed type code ("pdf", "docx"...); "" for a link */
+	int64_t file_size;        /* bytes; 0 for a link */
+	int32_t published_on;     /* days since 1970-01-01 (Vietnam date) */
+	const char *status;       /* "draft", "published", "withdrawn" */
+	const char *fold; /* text_fold of title, description, topic and audience names: searched */
+	int64_t version, created_at, created_by, updated_at, updated_by;
+} store_resource_t;
+
+/* Insert (r->id == 0; version 1) or update every field except created_*, version + 1.
+ * file: the bytes of a file resource; NULL keeps the stored bytes (update) and a link
+ * resource has none. The row and its bytes are written in one transaction.
+ * Returns 0 with *id and *version, -2 when expected_version is not the row's, -1. */
+int store_resource_save(store_t *st, const store_resource_t *r, const void *file, size_t len,
+                        int64_t expected_version, int64_t *id /* OUT */,
+                        int64_t *version /* OUT */);
+/* 1 (cb called; pointers valid while it runs), 0 no such row, -1. */
+int store_resource_get(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *),
+                       void *ctx);
+
+typedef struct store_resource_query {
+	const char *path;    /* "" = everywhere; a unit_path: its subtree, or with exact the unit */
+	int exact;
+	const char *status;  /* "" = any */
+	const char *topic, *audience, *type; /* "" = any; type "link" or a file type code */
+	const char *words[8]; /* folded words: each must start a word of the fold column */
+	int nwords;
+	int32_t from_day, to_day; /* published_on in [from_day, to_day]; 0 = unbounded */
+	int limit, offset;   /* limit 0 = no limit */
+} store_resource_query_t;
+
+/* Matching resources, newest published first, then id descending; *total (may be NULL)
+ * counts every match regardless of limit/offset. 0, STOPPED-style non-zero from cb, -1. */
+int store_resources_find(store_t *st, const store_resource_query_t *q,
+                         int (*cb)(const store_resource_t *, void *), void *ctx,
+                         int64_t *total /* OUT */);
+/* The stored bytes of resource id: 1 (cb called with them, valid while it runs), 0 none. */
+int store_resource_file(store_t *st, int64_t id,
+                        int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
 /* ---- class enrolment (src/service/enrol.c) ---- */
 
 /* A class activity's enrolment settings; one row per activity at most. */
@@ -940,6 +990,15 @@ typedef struct store_ops {
 	uint64_t (*reports_version)(store_t *st);
 	uint64_t (*notices_version)(store_t *st);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
+	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
+	                     int64_t expected_version, int64_t *id, int64_t *version);
+	int (*resource_get)(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *),
+	                    void *ctx);
+	int (*resources_find)(store_t *st, const store_resource_query_t *q,
+	                      int (*cb)(const store_resource_t *, void *), void *ctx,
+	                      int64_t *total);
+	int (*resource_file)(store_t *st, int64_t id,
+	                     int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
 	/* notifications */
 	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
 	                 void *ctx);

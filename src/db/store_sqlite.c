@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/store.h"
@@ -549,6 +550,39 @@ static const struct migration {
          " purged_at INTEGER NOT NULL DEFAULT 0);"
          "CREATE INDEX enrolments_activity ON enrolments(activity_id, id);"
          "CREATE INDEX enrolments_phone ON enrolments(phone, created_at);",
+         0},
+        /* Open learning resources (học liệu mở, docs/resources.md): a unit publishes a file
+         * or a link; fold is the search text (title + description without diacritics).
+         * The bytes live in their own table so listing never reads them. */
+        {15, "open learning resources",
+         "CREATE TABLE resources("
+         " id INTEGER PRIMARY KEY,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " campaign_id INTEGER REFERENCES campaigns(id),"
+         " title TEXT NOT NULL,"
+         " description TEXT NOT NULL DEFAULT '',"
+         " topic TEXT NOT NULL,"
+         " audience TEXT NOT NULL,"
+         " licence TEXT NOT NULL,"
+         " link TEXT NOT NULL DEFAULT '',"
+         " file_name TEXT NOT NULL DEFAULT '',"
+         " file_type TEXT NOT NULL DEFAULT '',"
+         " file_size INTEGER NOT NULL DEFAULT 0 CHECK(file_size >= 0),"
+         " published_on INTEGER NOT NULL,"
+         " status TEXT NOT NULL CHECK(status IN ('draft','published','withdrawn')),"
+         " fold TEXT NOT NULL DEFAULT '',"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER REFERENCES users(id),"
+         " CHECK((link = '') <> (file_name = '')));"
+         "CREATE INDEX resources_path ON resources(unit_path, published_on);"
+         "CREATE INDEX resources_published ON resources(status, published_on);"
+         "CREATE TABLE resource_files("
+         " resource_id INTEGER PRIMARY KEY REFERENCES resources(id) ON DELETE CASCADE,"
+         " bytes BLOB NOT NULL);",
          0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -4939,6 +4973,323 @@ sq_enrol_purge(store_t *st, int64_t ended_before, int64_t now, int64_t *n)
 	return ret;
 }
 
+/* ---- open learning resources ---- */
+
+/* Statements built per call (resources are written rarely and read through filters that
+ * vary), every value bound, finalized after. */
+#define RES_COLS                                                                                   \
+	"SELECT id,unit_id,unit_path,coalesce(campaign_id,0),title,description,topic,audience,"    \
+	"licence,link,file_name,file_type,file_size,published_on,status,fold,version,created_at,"  \
+	"coalesce(created_by,0),updated_at,coalesce(updated_by,0) FROM resources"
+
+static void
+read_resource(sqlite3_stmt *q, store_resource_t *r)
+{
+	*r = (store_resource_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_path = col_text(q, 2),
+	        .campaign_id = sqlite3_column_int64(q, 3),
+	        .title = col_text(q, 4),
+	        .description = col_text(q, 5),
+	        .topic = col_text(q, 6),
+	        .audience = col_text(q, 7),
+	        .licence = col_text(q, 8),
+	        .link = col_text(q, 9),
+	        .file_name = col_text(q, 10),
+	        .file_type = col_text(q, 11),
+	        .file_size = sqlite3_column_int64(q, 12),
+	        .published_on = sqlite3_column_int(q, 13),
+	        .status = col_text(q, 14),
+	        .fold = col_text(q, 15),
+	        .version = sqlite3_column_int64(q, 16),
+	        .created_at = sqlite3_column_int64(q, 17),
+	        .created_by = sqlite3_column_int64(q, 18),
+	        .updated_at = sqlite3_column_int64(q, 19),
+	        .updated_by = sqlite3_column_int64(q, 20),
+	};
+}
+
+static int
+sq_resource_save(store_t *st, const store_resource_t *r, const void *file, size_t len,
+                 int64_t expected_version, int64_t *id, int64_t *version)
+{
+	static const char ins[] =
+	        "INSERT INTO resources(unit_id,unit_path,campaign_id,title,description,topic,"
+	        "audience,licence,link,file_name,file_type,file_size,published_on,status,fold,"
+	        "version,created_at,created_by,updated_at,updated_by) VALUES(?2,?3,nullif(?4,0),?5,"
+	        "?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,1,?17,nullif(?18,0),?19,nullif(?20,0))";
+	static const char upd[] =
+	        "UPDATE resources SET unit_id=?2,unit_path=?3,campaign_id=nullif(?4,0),title=?5,"
+	        "description=?6,topic=?7,audience=?8,licence=?9,link=?10,file_name=?11,"
+	        "file_type=?12,file_size=?13,published_on=?14,status=?15,fold=?16,"
+	        "version=version+1,updated_at=?19,updated_by=nullif(?20,0)"
+	        " WHERE id=?1 AND version=?21";
+	const char *what = "lưu học liệu";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int ret = 0;
+	int64_t rid = r->id;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, r->id ? upd : ins, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, r->id);
+	sqlite3_bind_int64(q, 2, r->unit_id);
+	bind_opt(q, 3, r->unit_path);
+	sqlite3_bind_int64(q, 4, r->campaign_id);
+	bind_opt(q, 5, r->title);
+	bind_opt(q, 6, r->description);
+	bind_opt(q, 7, r->topic);
+	bind_opt(q, 8, r->audience);
+	bind_opt(q, 9, r->licence);
+	bind_opt(q, 10, r->link);
+	bind_opt(q, 11, r->file_name);
+	bind_opt(q, 12, r->file_type);
+	sqlite3_bind_int64(q, 13, r->file_size);
+	sqlite3_bind_int(q, 14, r->published_on);
+	bind_opt(q, 15, r->status);
+	bind_opt(q, 16, r->fold);
+	sqlite3_bind_int64(q, 17, r->created_at);
+	sqlite3_bind_int64(q, 18, r->created_by);
+	sqlite3_bind_int64(q, 19, r->updated_at);
+	sqlite3_bind_int64(q, 20, r->updated_by);
+	sqlite3_bind_int64(q, 21, expected_version);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		ret = read_failed(s, what);
+		goto out;
+	}
+	if (r->id && sqlite3_changes(s->db) == 0) {
+		ret = -2; /* a newer version (the caller read the row, so it exists) */
+		goto out;
+	}
+	if (!r->id)
+		rid = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (file || !r->file_name || !*r->file_name) {
+		/* new bytes, or a link now: the old bytes go */
+		if (sqlite3_prepare_v2(s->db, "DELETE FROM resource_files WHERE resource_id=?1", -1,
+		                       &q, NULL) != SQLITE_OK) {
+			ret = read_failed(s, what);
+			goto out;
+		}
+		sqlite3_bind_int64(q, 1, rid);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			ret = read_failed(s, what);
+			goto out;
+		}
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (file) {
+		if (sqlite3_prepare_v2(s->db,
+		                       "INSERT INTO resource_files(resource_id,bytes) VALUES(?1,?2)",
+		                       -1, &q, NULL) != SQLITE_OK) {
+			ret = read_failed(s, what);
+			goto out;
+		}
+		sqlite3_bind_int64(q, 1, rid);
+		sqlite3_bind_blob64(q, 2, file, len, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			ret = read_failed(s, what);
+	}
+out:
+	sqlite3_finalize(q);
+	if (write_end(s, nested, ret == 0, what) < 0 && ret == 0)
+		ret = -1;
+	if (ret == 0) {
+		if (id)
+			*id = rid;
+		if (version)
+			*version = r->id ? expected_version + 1 : 1;
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_resource_get(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret;
+	if (sqlite3_prepare_v2(s->db, RES_COLS " WHERE id=?1", -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "đọc học liệu");
+	} else {
+		sqlite3_bind_int64(q, 1, id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			store_resource_t r;
+			read_resource(q, &r);
+			if (cb)
+				cb(&r, ctx);
+			ret = 1;
+		} else {
+			ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc học liệu");
+		}
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+/* The WHERE clause of a resource query into sql (named parameters only). */
+static void
+resource_where(const store_resource_query_t *f, buf_t *sql)
+{
+	const char *path = f->path ? f->path : "";
+	buf_puts(sql, " WHERE 1");
+	if (*path && f->exact)
+		buf_puts(sql, " AND unit_path=:path");
+	else if (*path)
+		buf_puts(sql, " AND unit_path>=:path AND unit_path<:hi"); /* a range, as activities */
+	if (f->status && *f->status)
+		buf_puts(sql, " AND status=:status");
+	if (f->topic && *f->topic)
+		buf_puts(sql, " AND topic=:topic");
+	if (f->audience && *f->audience)
+		buf_puts(sql, " AND audience=:audience");
+	if (f->type && !strcmp(f->type, "link"))
+		buf_puts(sql, " AND link<>''");
+	else if (f->type && *f->type)
+		buf_puts(sql, " AND file_type=:type");
+	for (int k = 0; k < f->nwords && k < 8; k++) {
+		char w[64];
+		snprintf(w, sizeof w, " AND instr(' '||fold,' '||:w%d)>0", k);
+		buf_puts(sql, w);
+	}
+	if (f->from_day)
+		buf_puts(sql, " AND published_on>=:from");
+	if (f->to_day)
+		buf_puts(sql, " AND published_on<=:to");
+}
+
+static void
+resource_bind(sqlite3_stmt *q, const store_resource_query_t *f, const char *hi, size_t nhi)
+{
+	const char *path = f->path ? f->path : "";
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":path"), path, -1, SQLITE_STATIC);
+	if (hi && nhi > 0)
+		sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":hi"), hi, (int)nhi,
+		                  SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(q, sqlite3_bind_parameter_index(q, ":hi"), 0);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":status"), f->status ? f->status : "",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":topic"), f->topic ? f->topic : "",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":audience"),
+	                  f->audience ? f->audience : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":type"), f->type ? f->type : "", -1,
+	                  SQLITE_STATIC);
+	for (int k = 0; k < f->nwords && k < 8; k++) {
+		char n[8];
+		snprintf(n, sizeof n, ":w%d", k);
+		sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, n), f->words[k], -1,
+		                  SQLITE_STATIC);
+	}
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":from"), f->from_day);
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":to"),
+	                 f->to_day ? f->to_day : INT32_MAX);
+}
+
+static int
+sq_resources_find(store_t *st, const store_resource_query_t *f,
+                  int (*cb)(const store_resource_t *, void *), void *ctx, int64_t *total)
+{
+	sqlite_store_t *s = rd(st);
+	const char *path = f->path ? f->path : "";
+	char *hi = NULL;
+	size_t nhi = 0;
+	if (*path && !f->exact)
+		hi = prefix_upper(path, &nhi);
+	buf_t where = BUF_INIT, sql = BUF_INIT;
+	resource_where(f, &where);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int rc, ret = 0;
+	if (total) {
+		buf_puts(&sql, "SELECT count(*) FROM resources");
+		buf_puts(&sql, buf_cstr(&where));
+		if (sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &q, NULL) != SQLITE_OK) {
+			ret = read_failed(s, "đếm học liệu");
+			goto out;
+		}
+		resource_bind(q, f, hi, nhi);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			ret = read_failed(s, "đếm học liệu");
+			goto out;
+		}
+		*total = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		q = NULL;
+		buf_reset(&sql);
+	}
+	buf_puts(&sql, RES_COLS);
+	buf_puts(&sql, buf_cstr(&where));
+	buf_puts(&sql, " ORDER BY published_on DESC, id DESC LIMIT :limit OFFSET :offset");
+	if (sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "tìm học liệu");
+		goto out;
+	}
+	resource_bind(q, f, hi, nhi);
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":limit"),
+	                 f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":offset"),
+	                 f->offset > 0 ? f->offset : 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_resource_t r;
+		read_resource(q, &r);
+		if ((ret = cb(&r, ctx)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "tìm học liệu");
+out:
+	sqlite3_finalize(q);
+	unlock(s);
+	buf_free(&where);
+	buf_free(&sql);
+	free(hi);
+	return ret;
+}
+
+static int
+sq_resource_file(store_t *st, int64_t id, int (*cb)(const void *data, size_t len, void *ctx),
+                 void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret;
+	if (sqlite3_prepare_v2(s->db, "SELECT bytes FROM resource_files WHERE resource_id=?1", -1,
+	                       &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "đọc tệp học liệu");
+	} else {
+		sqlite3_bind_int64(q, 1, id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			const void *b = sqlite3_column_blob(q, 0);
+			size_t n = (size_t)sqlite3_column_bytes(q, 0);
+			cb(b ? b : "", n, ctx);
+			ret = 1;
+		} else {
+			ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc tệp học liệu");
+		}
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -5053,6 +5404,10 @@ static const store_ops_t sqlite_ops = {
         .activity_photos = sq_activity_photos,
         .activity_photo_get = sq_activity_photo_get,
         .activity_photo_delete = sq_activity_photo_delete,
+        .resource_save = sq_resource_save,
+        .resource_get = sq_resource_get,
+        .resources_find = sq_resources_find,
+        .resource_file = sq_resource_file,
         /* the review queue */
         .reports_waiting = sq_reports_waiting,
         .reports_version = sq_reports_version,
