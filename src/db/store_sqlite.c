@@ -5473,37 +5473,52 @@ sq_shelves(store_t *st, const store_reading_query_t *f, int (*cb)(const store_sh
 	return rc;
 }
 
+/* Inserts one row: sql's parameters bound by bind from row. 0 with *id, or -1. */
 static int
-sq_shelf_add(store_t *st, const store_shelf_t *r, int64_t *id)
+reading_insert(store_t *st, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+               const void *row, const char *what, int64_t *id)
 {
 	sqlite_store_t *s = wr(st);
 	lock(s);
 	sqlite3_stmt *q = NULL;
 	int ret = 0;
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO reading_shelves(unit_id,unit_path,name,kind,books_start,"
-	                       "opened_on,closed_on,created_at,created_by)"
-	                       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,nullif(?9,0))",
-	                       -1, &q, NULL) != SQLITE_OK) {
-		ret = read_failed(s, "lưu tủ sách");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
 	} else {
-		sqlite3_bind_int64(q, 1, r->unit_id);
-		bind_opt(q, 2, r->unit_path);
-		bind_opt(q, 3, r->name);
-		bind_opt(q, 4, r->kind);
-		sqlite3_bind_int64(q, 5, r->books_start);
-		sqlite3_bind_int(q, 6, r->opened_on);
-		sqlite3_bind_int(q, 7, r->closed_on);
-		sqlite3_bind_int64(q, 8, r->created_at);
-		sqlite3_bind_int64(q, 9, r->created_by);
+		bind(q, row);
 		if (sqlite3_step(q) != SQLITE_DONE)
-			ret = read_failed(s, "lưu tủ sách");
+			ret = read_failed(s, what);
 		else if (id)
 			*id = sqlite3_last_insert_rowid(s->db);
 	}
 	sqlite3_finalize(q);
 	unlock(s);
 	return ret;
+}
+
+static void
+bind_shelf(sqlite3_stmt *q, const void *p)
+{
+	const store_shelf_t *r = p;
+	sqlite3_bind_int64(q, 1, r->unit_id);
+	bind_opt(q, 2, r->unit_path);
+	bind_opt(q, 3, r->name);
+	bind_opt(q, 4, r->kind);
+	sqlite3_bind_int64(q, 5, r->books_start);
+	sqlite3_bind_int(q, 6, r->opened_on);
+	sqlite3_bind_int(q, 7, r->closed_on);
+	sqlite3_bind_int64(q, 8, r->created_at);
+	sqlite3_bind_int64(q, 9, r->created_by);
+}
+
+static int
+sq_shelf_add(store_t *st, const store_shelf_t *r, int64_t *id)
+{
+	return reading_insert(st,
+	                      "INSERT INTO reading_shelves(unit_id,unit_path,name,kind,books_start,"
+	                      "opened_on,closed_on,created_at,created_by)"
+	                      " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,nullif(?9,0))",
+	                      bind_shelf, r, "lưu tủ sách", id);
 }
 
 /* One statement of a few int64 parameters ?1..?n: 1 a row changed, 0 none, -1. */
@@ -5655,38 +5670,30 @@ sq_book_moves(store_t *st, const store_reading_query_t *f,
 	return reading_select(st, base, "m", "m.day", f, tail, move_row, (void *)cb, ctx);
 }
 
+static void
+bind_reading(sqlite3_stmt *q, const void *p)
+{
+	const store_reading_t *r = p;
+	sqlite3_bind_int64(q, 1, r->shelf_id);
+	sqlite3_bind_int64(q, 2, r->unit_id);
+	bind_opt(q, 3, r->unit_path);
+	sqlite3_bind_int(q, 4, r->day);
+	bind_opt(q, 5, r->channel);
+	sqlite3_bind_int64(q, 6, r->readers);
+	sqlite3_bind_int64(q, 7, r->loans);
+	bind_opt(q, 8, r->note);
+	sqlite3_bind_int64(q, 9, r->created_at);
+	sqlite3_bind_int64(q, 10, r->created_by);
+}
+
 static int
 sq_reading_add(store_t *st, const store_reading_t *r, int64_t *id)
 {
-	sqlite_store_t *s = wr(st);
-	lock(s);
-	sqlite3_stmt *q = NULL;
-	int ret = 0;
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO reading_logs(shelf_id,unit_id,unit_path,day,channel,"
-	                       "readers,loans,note,created_at,created_by)"
-	                       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,nullif(?10,0))",
-	                       -1, &q, NULL) != SQLITE_OK) {
-		ret = read_failed(s, "ghi lượt đọc");
-	} else {
-		sqlite3_bind_int64(q, 1, r->shelf_id);
-		sqlite3_bind_int64(q, 2, r->unit_id);
-		bind_opt(q, 3, r->unit_path);
-		sqlite3_bind_int(q, 4, r->day);
-		bind_opt(q, 5, r->channel);
-		sqlite3_bind_int64(q, 6, r->readers);
-		sqlite3_bind_int64(q, 7, r->loans);
-		bind_opt(q, 8, r->note);
-		sqlite3_bind_int64(q, 9, r->created_at);
-		sqlite3_bind_int64(q, 10, r->created_by);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			ret = read_failed(s, "ghi lượt đọc");
-		else if (id)
-			*id = sqlite3_last_insert_rowid(s->db);
-	}
-	sqlite3_finalize(q);
-	unlock(s);
-	return ret;
+	return reading_insert(st,
+	                      "INSERT INTO reading_logs(shelf_id,unit_id,unit_path,day,channel,"
+	                      "readers,loans,note,created_at,created_by)"
+	                      " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,nullif(?10,0))",
+	                      bind_reading, r, "ghi lượt đọc", id);
 }
 
 static int
