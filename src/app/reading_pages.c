@@ -117,9 +117,9 @@ shelf_json(const store_shelf_t *s, void *p)
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:b}", "id", (json_int_t)s->id,
 	                      "name", s->name, "kind", s->kind, "kind_name",
 	                      rd_option_name(rd_shelf_kinds, s->kind), "books_start",
-	                      (json_int_t)s->books_start, "opened",
-	                      app_fmt_date(a, s->opened_on), "held", (json_int_t)s->held,
-	                      "held_text", app_fmt_count(a, s->held), "active", !s->closed_on);
+	                      (json_int_t)s->books_start, "opened", app_fmt_date(a, s->opened_on),
+	                      "held", (json_int_t)s->held, "held_text", app_fmt_count(a, s->held),
+	                      "active", !s->closed_on);
 	json_object_set_new(o, "status", js(s->closed_on ? "closed" : "active"));
 	json_object_set_new(o, "status_name", js(s->closed_on ? "Đã đóng" : "Đang hoạt động"));
 	json_object_set_new(o, "unit", js(unit_name(r->req, s->unit_id)));
@@ -167,14 +167,14 @@ read_json(const store_reading_t *s, void *p)
 {
 	rows_t *r = p;
 	arena_t *a = http_req_arena(r->req);
-	json_array_append_new(
-	        r->a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id", (json_int_t)s->id,
-	                        "date", app_fmt_date(a, s->day), "shelf_id",
-	                        (json_int_t)s->shelf_id, "shelf", s->shelf_name, "channel",
-	                        s->channel, "readers", (json_int_t)s->readers, "readers_text",
-	                        app_fmt_count(a, s->readers), "loans", (json_int_t)s->loans,
-	                        "channel_name", rd_option_name(rd_channels, s->channel), "note",
-	                        s->note));
+	json_array_append_new(r->a,
+	                      json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:s,s:I,s:s,s:s}", "id",
+	                                (json_int_t)s->id, "date", app_fmt_date(a, s->day),
+	                                "shelf_id", (json_int_t)s->shelf_id, "shelf", s->shelf_name,
+	                                "channel", s->channel, "readers", (json_int_t)s->readers,
+	                                "readers_text", app_fmt_count(a, s->readers), "loans",
+	                                (json_int_t)s->loans, "channel_name",
+	                                rd_option_name(rd_channels, s->channel), "note", s->note));
 	return 0;
 }
 
@@ -203,8 +203,8 @@ sums_json(arena_t *a, const rd_sums_t *s)
 	json_t *bk = json_array();
 	for (size_t q = 0; q < nk; q++)
 		if (s->by_kind[q])
-			json_array_append_new(bk, json_pack("{s:s,s:s,s:I}", "kind", k[q].code, "name",
-			                                    k[q].name, "shelves",
+			json_array_append_new(bk, json_pack("{s:s,s:s,s:I}", "kind", k[q].code,
+			                                    "name", k[q].name, "shelves",
 			                                    (json_int_t)s->by_kind[q]));
 	json_object_set_new(o, "by_kind", bk);
 	return o;
@@ -271,7 +271,8 @@ form_json(const form_t *f, int which, json_t *own_shelves, json_t *to_shelves)
 	if (which == FORM_MOVE)
 		json_object_set_new(o, "kinds", opts(rd_move_kinds, sel_kind ? sel_kind : "add"));
 	if (which == FORM_READ)
-		json_object_set_new(o, "channels", opts(rd_channels, mine ? f->v[RDF_CHANNEL] : NULL));
+		json_object_set_new(o, "channels",
+		                    opts(rd_channels, mine ? f->v[RDF_CHANNEL] : NULL));
 	/* the shelf choices with the typed one selected */
 	json_t *sh = json_deep_copy(own_shelves);
 	size_t k;
@@ -280,7 +281,8 @@ form_json(const form_t *f, int which, json_t *own_shelves, json_t *to_shelves)
 	json_array_foreach(sh, k, x)
 	{
 		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(x, "id")));
+		snprintf(id, sizeof id, "%lld",
+		         (long long)json_integer_value(json_object_get(x, "id")));
 		json_object_set_new(x, "selected", json_boolean(sel && !strcmp(sel, id)));
 	}
 	json_object_set_new(o, "shelves", sh);
@@ -303,10 +305,8 @@ static const char *
 done_message(const char *done)
 {
 	static const char *const m[][2] = {
-	        {"shelf", "Đã thêm tủ sách."},
-	        {"status", "Đã đổi trạng thái tủ sách."},
-	        {"move", "Đã ghi sổ sách."},
-	        {"received", "Đã xác nhận nhận sách luân chuyển."},
+	        {"shelf", "Đã thêm tủ sách."}, {"status", "Đã đổi trạng thái tủ sách."},
+	        {"move", "Đã ghi sổ sách."},   {"received", "Đã xác nhận nhận sách luân chuyển."},
 	        {"read", "Đã ghi lượt đọc."},
 	};
 	for (size_t k = 0; done && k < sizeof m / sizeof m[0]; k++)
@@ -352,8 +352,8 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 		json_object_set_new(ctx, "ok", js(ok));
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
-	store_reading_query_t q = {.path = arena_strdup(a, buf_cstr(&path)), .exact = 1,
-	                           .limit = LIST_MAX};
+	store_reading_query_t q = {
+	        .path = arena_strdup(a, buf_cstr(&path)), .exact = 1, .limit = LIST_MAX};
 	buf_free(&path);
 	json_t *shelves = shelves_of(req, &q, 0);
 	json_object_set_new(ctx, "shelves", shelves);
@@ -391,7 +391,8 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 			int32_t u = ru.unit[k];
 			json_t *o = sums_json(a, &ru.rows[k]);
 			json_object_set_new(o, "code", js(t->units[u].code));
-			json_object_set_new(o, "name", js(u == i ? "Của chính đơn vị" : t->units[u].name));
+			json_object_set_new(o, "name",
+			                    js(u == i ? "Của chính đơn vị" : t->units[u].name));
 			json_object_set_new(o, "own", json_boolean(u == i));
 			json_array_append_new(rows, o);
 		}
@@ -408,7 +409,8 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 			d = t->units[d].parent;
 		buf_t dp = BUF_INIT;
 		unit_tree_path(t, d, &dp);
-		store_reading_query_t dq = {.path = arena_strdup(a, buf_cstr(&dp)), .limit = LIST_MAX};
+		store_reading_query_t dq = {.path = arena_strdup(a, buf_cstr(&dp)),
+		                            .limit = LIST_MAX};
 		buf_free(&dp);
 		json_t *to = shelves_of(req, &dq, 1);
 		json_object_set_new(ctx, "has_own_active", json_boolean(json_array_size(own) > 0));
@@ -416,8 +418,8 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 			json_object_set_new(ctx, form_keys[w], form_json(f, w, own, to));
 		json_decref(own);
 		json_decref(to);
-		json_object_set_new(ctx, "base", js(arena_printf(a, "/units/%s/van-hoa-doc",
-		                                                 t->units[i].code)));
+		json_object_set_new(ctx, "base",
+		                    js(arena_printf(a, "/units/%s/van-hoa-doc", t->units[i].code)));
 	}
 	return ctx;
 }
@@ -431,10 +433,9 @@ render(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 		return 500;
 	if (is_api(req))
 		return app_reply_json(req, status, ctx);
-	return app_render_page(req, status, "reading",
-	                       arena_printf(http_req_arena(req), "Văn hóa đọc — %s",
-	                                    t->units[i].name),
-	                       ctx);
+	return app_render_page(
+	        req, status, "reading",
+	        arena_printf(http_req_arena(req), "Văn hóa đọc — %s", t->units[i].name), ctx);
 }
 
 int
@@ -485,8 +486,8 @@ read_body(http_req_t *req, int which, form_t *f)
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
 	json_error_t je;
-	json_t *doc = body && blen ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je)
-	                           : json_object();
+	json_t *doc =
+	        body && blen ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : json_object();
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		app_error_page(req, 400,
@@ -503,22 +504,26 @@ read_body(http_req_t *req, int which, form_t *f)
 			if (!strcmp(key, rd_field_code(form_fields[which][k])))
 				fld = form_fields[which][k];
 		if (fld < 0) {
-			f->form_error = arena_printf(a,
-			                             "Trường \"%.40s\" không có ở đây; hãy bỏ trường "
-			                             "này (xem docs/reading.md).",
-			                             key);
+			f->form_error =
+			        arena_printf(a,
+			                     "Trường \"%.40s\" không có ở đây; hãy bỏ trường "
+			                     "này (xem docs/reading.md).",
+			                     key);
 		} else if (is_int_field(fld)) {
 			if (json_is_integer(x))
-				f->v[fld] = arena_printf(a, "%lld", (long long)json_integer_value(x));
+				f->v[fld] =
+				        arena_printf(a, "%lld", (long long)json_integer_value(x));
 			else if (!json_is_null(x))
 				bad(f, fld,
-				    arena_printf(a, "%s: phải là một số nguyên (không trong dấu nháy).",
-				                 key));
+				    arena_printf(
+				            a, "%s: phải là một số nguyên (không trong dấu nháy).",
+				            key));
 		} else if (json_is_string(x)) {
 			f->v[fld] = arena_strdup(a, json_string_value(x));
 		} else if (!json_is_null(x)) {
 			bad(f, fld,
-			    arena_printf(a, "%s: phải là một chuỗi ký tự trong dấu nháy kép.", key));
+			    arena_printf(a, "%s: phải là một chuỗi ký tự trong dấu nháy kép.",
+			                 key));
 		}
 	}
 	json_decref(doc);
@@ -568,13 +573,16 @@ submit(http_req_t *req, int which)
 		return 500;
 	static const char *const what[FORM_N][2] = {
 	        {"reading.shelf", "shelf"}, {"reading.move", "move"}, {"reading.read", "read"}};
-	app_audit(req, t, i, what[which][0], arena_printf(a, "%s:%lld", what[which][1], (long long)id),
-	          NULL, which == FORM_SHELF ? in.name : in.count ? in.count : in.readers);
+	app_audit(req, t, i, what[which][0],
+	          arena_printf(a, "%s:%lld", what[which][1], (long long)id), NULL,
+	          which == FORM_SHELF ? in.name
+	          : in.count          ? in.count
+	                              : in.readers);
 	if (is_api(req))
 		return app_reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
-	return http_redirect(req, 303,
-	                     arena_printf(a, "/units/%s/van-hoa-doc?done=%s", t->units[i].code,
-	                                  what[which][1]));
+	return http_redirect(
+	        req, 303,
+	        arena_printf(a, "/units/%s/van-hoa-doc?done=%s", t->units[i].code, what[which][1]));
 }
 
 int
@@ -624,10 +632,11 @@ act(http_req_t *req, int receive)
 		if (!json_is_object(doc) || json_object_size(doc) > (receive ? 0u : 1u) ||
 		    (!receive && !json_is_string(st))) {
 			json_decref(doc);
-			return app_error_page(req, 400,
-			                      receive ? "Nội dung phải là đối tượng JSON rỗng {}."
-			                              : "Nội dung phải là {\"status\": \"active\"} hoặc "
-			                                "{\"status\": \"closed\"}."),
+			return app_error_page(
+			               req, 400,
+			               receive ? "Nội dung phải là đối tượng JSON rỗng {}."
+			                       : "Nội dung phải là {\"status\": \"active\"} hoặc "
+			                         "{\"status\": \"closed\"}."),
 			       0;
 		}
 		status = st ? arena_strdup(a, json_string_value(st)) : NULL;
@@ -683,7 +692,8 @@ reading_public_summary(http_req_t *req, int32_t i)
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	if (access_allowed(t, g, ng, ACT_UNIT_VIEW, i)) /* the staff page, for those it admits */
-		json_object_set_new(o, "url", js(arena_printf(cx.arena, "/units/%s/van-hoa-doc",
-		                                              t->units[i].code)));
+		json_object_set_new(
+		        o, "url",
+		        js(arena_printf(cx.arena, "/units/%s/van-hoa-doc", t->units[i].code)));
 	return o;
 }

@@ -72,9 +72,9 @@ rd_option_name(const rd_option_t *(*list)(size_t *), const char *code)
 	return o ? o->name : code ? code : "";
 }
 
-static const char *const fcodes[RDF_N] = {
-        "name", "kind",     "books_start", "opened", "status",  "date", "shelf",
-        "to_shelf", "count", "note",       "channel", "readers", "loans"};
+static const char *const fcodes[RDF_N] = {"name",    "kind",    "books_start", "opened", "status",
+                                          "date",    "shelf",   "to_shelf",    "count",  "note",
+                                          "channel", "readers", "loans"};
 
 const char *
 rd_field_code(int f)
@@ -131,7 +131,8 @@ pick(arena_t *a, rd_errors_t *e, int f, const char *label, const rd_option_t *(*
 	if (o)
 		return o->code;
 	if (blank(typed))
-		err(e, f, arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
+		err(e, f,
+		    arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
 	else
 		err(e, f,
 		    arena_printf(a, "%s “%s” không có trong danh sách; hãy chọn một mục (%s).",
@@ -148,8 +149,9 @@ number(arena_t *a, rd_errors_t *e, int f, const char *label, const char *typed, 
 	if (blank(typed)) {
 		if (dflt >= 0)
 			return dflt;
-		err(e, f, arena_printf(a, "%s: chưa nhập; hãy nhập một số nguyên từ %lld.", label,
-		                       (long long)min));
+		err(e, f,
+		    arena_printf(a, "%s: chưa nhập; hãy nhập một số nguyên từ %lld.", label,
+		                 (long long)min));
 		return -1;
 	}
 	if (text_parse_int(typed, strlen(typed), &v) < 0 || v < min || v > max) {
@@ -227,7 +229,8 @@ rd_shelf_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, r
 		    "Tên tủ sách: chưa nhập; hãy nhập tên (ví dụ “Tủ sách lớp 3A”, “Thư viện "
 		    "trường”).");
 	else if (!text_utf8_valid(name, nl) || ctrl)
-		err(e, RDF_NAME, "Tên tủ sách: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
+		err(e, RDF_NAME,
+		    "Tên tủ sách: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
 	else if (nl > RD_NAME_MAX)
 		err(e, RDF_NAME,
 		    arena_printf(a, "Tên tủ sách dài %zu byte, quá 200 byte; hãy rút gọn.", nl));
@@ -241,10 +244,11 @@ rd_shelf_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, r
 			closed = 1;
 		else if (strcmp(in->status, "active") != 0)
 			err(e, RDF_STATUS,
-			    arena_printf(a,
-			                 "Trạng thái “%s” không hợp lệ; hãy chọn “active” (đang hoạt "
-			                 "động) hoặc “closed” (đã đóng).",
-			                 quote(a, in->status)));
+			    arena_printf(
+			            a,
+			            "Trạng thái “%s” không hợp lệ; hãy chọn “active” (đang hoạt "
+			            "động) hoặc “closed” (đã đóng).",
+			            quote(a, in->status)));
 	}
 	if (e->n)
 		return RD_ERR_INVALID;
@@ -321,7 +325,8 @@ shelf_of(const rd_ctx_t *cx, rd_errors_t *e, int f, const char *label, const cha
 	}
 	if (text_parse_int(typed, strlen(typed), &id) < 0 || id <= 0) {
 		err(e, f,
-		    arena_printf(cx->arena, "%s “%s” không hợp lệ; hãy chọn một tủ sách trong danh sách.",
+		    arena_printf(cx->arena,
+		                 "%s “%s” không hợp lệ; hãy chọn một tủ sách trong danh sách.",
 		                 label, quote(cx->arena, typed)));
 		return 0;
 	}
@@ -331,8 +336,9 @@ shelf_of(const rd_ctx_t *cx, rd_errors_t *e, int f, const char *label, const cha
 		return -1;
 	if (g.s.id == 0) {
 		err(e, f,
-		    arena_printf(cx->arena, "%s: không có tủ sách số %lld; hãy chọn trong danh sách.",
-		                 label, (long long)id));
+		    arena_printf(cx->arena,
+		                 "%s: không có tủ sách số %lld; hãy chọn trong danh sách.", label,
+		                 (long long)id));
 		return 0;
 	}
 	*s = g.s;
@@ -370,8 +376,9 @@ rd_move_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, rd
 	int64_t count = number(a, e, RDF_COUNT_BOOKS, "Số sách", in->count, 1, RD_BOOKS_MAX, -1);
 	const char *note = note_of(cx, e, in->note);
 	store_shelf_t from = {0}, to = {0};
-	int rc = shelf_of(cx, e, RDF_SHELF, kind && !strcmp(kind, "move") ? "Từ tủ sách" : "Tủ sách",
-	                  in->shelf, &from);
+	int rc =
+	        shelf_of(cx, e, RDF_SHELF, kind && !strcmp(kind, "move") ? "Từ tủ sách" : "Tủ sách",
+	                 in->shelf, &from);
 	if (rc < 0)
 		return RD_ERR_STORE;
 	if (rc > 0 && from.unit_id != t->units[i].id)
@@ -393,20 +400,22 @@ rd_move_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, rd
 			to_unit = unit_tree_find_id(t, to.unit_id);
 			if (to.id == from.id)
 				err(e, RDF_TO_SHELF,
-				    "Đến tủ sách: trùng với tủ sách chuyển đi; hãy chọn một tủ sách "
+				    "Đến tủ sách: trùng với tủ sách chuyển đi; hãy chọn một tủ "
+				    "sách "
 				    "khác.");
 			else if (to.closed_on)
 				err(e, RDF_TO_SHELF,
-				    arena_printf(a, "Đến tủ sách: “%s” đã đóng; hãy chọn tủ sách khác.",
-				                 to.name));
+				    arena_printf(
+				            a, "Đến tủ sách: “%s” đã đóng; hãy chọn tủ sách khác.",
+				            to.name));
 			else if (to_unit < 0 || province_of(t, to_unit) != province_of(t, i))
 				err(e, RDF_TO_SHELF,
-				    "Đến tủ sách: chỉ luân chuyển trong cùng tỉnh/thành phố; hãy chọn "
+				    "Đến tủ sách: chỉ luân chuyển trong cùng tỉnh/thành phố; hãy "
+				    "chọn "
 				    "tủ sách của một đơn vị cùng tỉnh.");
 		}
 	} else if (!blank(in->to_shelf)) {
-		err(e, RDF_TO_SHELF,
-		    "Đến tủ sách: chỉ dùng khi luân chuyển (move); hãy để trống.");
+		err(e, RDF_TO_SHELF, "Đến tủ sách: chỉ dùng khi luân chuyển (move); hãy để trống.");
 	}
 	if (e->n)
 		return RD_ERR_INVALID;
@@ -439,8 +448,9 @@ rd_move_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, rd
 		    arena_printf(a,
 		                 "Số sách: tủ “%s” hiện có %s cuốn, không thể %s %s cuốn; hãy nhập "
 		                 "số không quá %s.",
-		                 from.name, buf_cstr(&h), !strcmp(kind, "move") ? "chuyển đi" : "rút",
-		                 buf_cstr(&c), buf_cstr(&h)));
+		                 from.name, buf_cstr(&h),
+		                 !strcmp(kind, "move") ? "chuyển đi" : "rút", buf_cstr(&c),
+		                 buf_cstr(&h)));
 		buf_free(&h);
 		buf_free(&c);
 		return RD_ERR_INVALID;
@@ -458,7 +468,8 @@ rd_move_receive(const rd_ctx_t *cx, int32_t i, int64_t id, rd_errors_t *e)
 		return RD_ERR_STORE;
 	if (rc == 0) {
 		err(e, RDF_SHELF,
-		    "Không có đợt sách đang chuyển này đến đơn vị (đã nhận rồi, hoặc gửi đến đơn vị "
+		    "Không có đợt sách đang chuyển này đến đơn vị (đã nhận rồi, hoặc gửi đến đơn "
+		    "vị "
 		    "khác).");
 		return RD_ERR_INVALID;
 	}
@@ -472,8 +483,8 @@ rd_reading_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id,
 	memset(e, 0, sizeof *e);
 	int32_t day = day_of(cx, e, RDF_DATE, "Ngày", in->date);
 	const char *ch = pick(a, e, RDF_CHANNEL, "Hình thức đọc", rd_channels, in->channel);
-	int64_t readers = number(a, e, RDF_READERS, "Số lượt đọc", in->readers, 1, RD_READERS_MAX,
-	                         -1);
+	int64_t readers =
+	        number(a, e, RDF_READERS, "Số lượt đọc", in->readers, 1, RD_READERS_MAX, -1);
 	int64_t loans = number(a, e, RDF_LOANS, "Số lượt mượn", in->loans, 0, RD_READERS_MAX, 0);
 	const char *note = note_of(cx, e, in->note);
 	store_shelf_t s = {0};
@@ -482,10 +493,11 @@ rd_reading_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id,
 		return RD_ERR_STORE;
 	if (rc > 0 && s.unit_id != cx->tree->units[i].id)
 		err(e, RDF_SHELF,
-		    arena_printf(a,
-		                 "Tủ sách “%s” không thuộc đơn vị này; chỉ ghi lượt đọc cho tủ sách "
-		                 "của đơn vị mình.",
-		                 s.name));
+		    arena_printf(
+		            a,
+		            "Tủ sách “%s” không thuộc đơn vị này; chỉ ghi lượt đọc cho tủ sách "
+		            "của đơn vị mình.",
+		            s.name));
 	if (e->n)
 		return RD_ERR_INVALID;
 	store_reading_t r = {.shelf_id = s.id,
@@ -650,12 +662,12 @@ rd_prefill_sources(const rd_ctx_t *cx, int32_t i, int year, int (*cb)(const rd_s
 		if (l.nshelves > 0) {
 			int32_t f, t;
 			rd_year_days(year, &f, &t);
-			rd_source_t s = {
-			        l.first, RD_PREFILL_LIBRARY,
-			        l.nshelves > 1 ? arena_printf(cx->arena, "%s và %d tủ sách khác",
-			                                      l.first_name, l.nshelves - 1)
-			                       : l.first_name,
-			        l.first_day > f ? l.first_day : f, -1};
+			rd_source_t s = {l.first, RD_PREFILL_LIBRARY,
+			                 l.nshelves > 1
+			                         ? arena_printf(cx->arena, "%s và %d tủ sách khác",
+			                                        l.first_name, l.nshelves - 1)
+			                         : l.first_name,
+			                 l.first_day > f ? l.first_day : f, -1};
 			int rc = cb(&s, ctx);
 			if (rc)
 				return rc;

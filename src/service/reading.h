@@ -13,9 +13,9 @@
 #include "db/store.h"
 #include "domain/units.h"
 
-#define RD_NAME_MAX 200       /* bytes of a shelf's name */
-#define RD_NOTE_MAX 500       /* bytes of a note */
-#define RD_BOOKS_MAX 1000000  /* books in one shelf, one ledger line */
+#define RD_NAME_MAX 200        /* bytes of a shelf's name */
+#define RD_NOTE_MAX 500        /* bytes of a note */
+#define RD_BOOKS_MAX 1000000   /* books in one shelf, one ledger line */
 #define RD_READERS_MAX 1000000 /* readers or loans of one record */
 /* The pseudo activity kinds a template's "from" names (docs/reading.md): a unit's own
  * report counts 1 establishment with a library, and the online readers. */

@@ -51,8 +51,8 @@ demo_reading(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 		store_campaign_get(st, campaign_id, year_of, &year);
 	arena_t a = {0};
 	/* "now" is the Week's last day, so every demo date is in the past */
-	rd_ctx_t cx = {st, &a, t,
-	               (int64_t)text_days_from_civil(year, 10, 20) * 86400 + 5 * 3600, 0};
+	rd_ctx_t cx = {st, &a, t, (int64_t)text_days_from_civil(year, 10, 20) * 86400 + 5 * 3600,
+	               0};
 	rd_errors_t e;
 	int64_t id[sizeof shelves / sizeof shelves[0]];
 	int rc = 0;
@@ -90,12 +90,13 @@ demo_reading(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 		                 .to_shelf = moves[k].to,
 		                 .count = moves[k].count,
 		                 .note = moves[k].note};
-		if (rd_move_add(&cx, unit_tree_find_code(t, moves[k].unit), &in, &mid[k], &e) != RD_OK)
+		if (rd_move_add(&cx, unit_tree_find_code(t, moves[k].unit), &in, &mid[k], &e) !=
+		    RD_OK)
 			rc = -1;
 	}
 	/* the centre received the primary school's box; the other one is still on its way */
-	if (rc == 0 && rd_move_receive(&cx, unit_tree_find_code(t, "HA-11413-TTHTCD"), mid[2], &e) !=
-	                       RD_OK)
+	if (rc == 0 &&
+	    rd_move_receive(&cx, unit_tree_find_code(t, "HA-11413-TTHTCD"), mid[2], &e) != RD_OK)
 		rc = -1;
 	const struct {
 		const char *unit, *shelf, *date, *channel, *readers, *loans;
@@ -115,7 +116,8 @@ demo_reading(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 		                 .readers = reads[k].readers,
 		                 .loans = reads[k].loans};
 		int64_t rid;
-		if (rd_reading_add(&cx, unit_tree_find_code(t, reads[k].unit), &in, &rid, &e) != RD_OK)
+		if (rd_reading_add(&cx, unit_tree_find_code(t, reads[k].unit), &in, &rid, &e) !=
+		    RD_OK)
 			rc = -1;
 	}
 	if (rc < 0)

@@ -48,15 +48,15 @@ stored(void)
 {
 	int n = 0;
 	store_reading_query_t q = {0};
-	assert_int_equal(store_shelves(app.store, &q, (int (*)(const store_shelf_t *, void *))count_cb,
-	                               &n),
-	                 0);
+	assert_int_equal(
+	        store_shelves(app.store, &q, (int (*)(const store_shelf_t *, void *))count_cb, &n),
+	        0);
 	assert_int_equal(store_book_moves(app.store, &q,
 	                                  (int (*)(const store_book_move_t *, void *))count_cb, &n),
 	                 0);
-	assert_int_equal(
-	        store_readings(app.store, &q, (int (*)(const store_reading_t *, void *))count_cb, &n),
-	        0);
+	assert_int_equal(store_readings(app.store, &q,
+	                                (int (*)(const store_reading_t *, void *))count_cb, &n),
+	                 0);
 	return n;
 }
 
@@ -194,8 +194,9 @@ test_flow(void **state)
 	expect_in(&r, "<label for=\"rs-name\">Tên</label>");
 	expect_in(&r, "Tủ sách lớp học");
 	hc_resp_free(&r);
-	const char *shelf[] = {"name",   "Thư viện trường", "kind",   "thu_vien_truong",
-	                       "books_start", "1.000",      "opened", "05/09/2022", NULL};
+	const char *shelf[] = {"name",        "Thư viện trường", "kind",   "thu_vien_truong",
+	                       "books_start", "1.000",           "opened", "05/09/2022",
+	                       NULL};
 	post_form_ok(&school, "/units/" SCHOOL "/van-hoa-doc/shelves", shelf);
 	json_t *j = get_json(&school, "/api/v1/units/" SCHOOL "/reading?year=2022");
 	json_t *s0 = json_array_get(json_object_get(j, "shelves"), 0);
@@ -203,7 +204,7 @@ test_flow(void **state)
 	assert_int_equal(jint(s0, "held"), 1000);
 	json_decref(j);
 	/* books donated (the form) */
-	const char *add[] = {"kind",  "add", "date", "03/10/2022", "shelf", num(lib),
+	const char *add[] = {"kind",  "add", "date", "03/10/2022",       "shelf", num(lib),
 	                     "count", "200", "note", "Phụ huynh ủng hộ", NULL};
 	post_form_ok(&school, "/units/" SCHOOL "/van-hoa-doc/moves", add);
 	assert_int_equal(holding(&school, SCHOOL, lib), 1200);
@@ -215,8 +216,8 @@ test_flow(void **state)
 	comm = jint(j, "id");
 	json_decref(j);
 	/* a box rotated from the school to the centre: in transit until received */
-	const char *rot[] = {"kind",  "move", "date",     "05/10/2022", "shelf", num(lib),
-	                     "to_shelf", num(comm), "count", "100", NULL};
+	const char *rot[] = {"kind",     "move",    "date",  "05/10/2022", "shelf", num(lib),
+	                     "to_shelf", num(comm), "count", "100",        NULL};
 	post_form_ok(&school, "/units/" SCHOOL "/van-hoa-doc/moves", rot);
 	assert_int_equal(holding(&school, SCHOOL, lib), 1100);
 	assert_int_equal(holding(&clc, CLC, comm), 30);
@@ -232,7 +233,8 @@ test_flow(void **state)
 	json_decref(j);
 	/* the sender cannot confirm for the receiver */
 	char p[200];
-	snprintf(p, sizeof p, "/api/v1/units/%s/reading/moves/%lld/receive", SCHOOL, (long long)mid);
+	snprintf(p, sizeof p, "/api/v1/units/%s/reading/moves/%lld/receive", SCHOOL,
+	         (long long)mid);
 	j = post_json(&school, p, "{}", 404);
 	json_decref(j);
 	assert_int_equal(holding(&clc, CLC, comm), 30);
@@ -330,8 +332,7 @@ test_prefill(void **state)
 
 /* A form POST that must be refused with status, a message containing msg, nothing written. */
 static void
-form_refused(ha_client_t *c, const char *path, const char *const *kv, long status,
-             const char *msg)
+form_refused(ha_client_t *c, const char *path, const char *const *kv, long status, const char *msg)
 {
 	int before = stored();
 	hc_resp_t r = ha_post_form(port, c, path, kv);
@@ -350,8 +351,9 @@ json_refused(ha_client_t *c, const char *path, const char *body, long status, co
 	int before = stored();
 	json_t *j = post_json(c, path, body, status);
 	json_t *e = json_object_get(j, "error");
-	const char *m = field ? json_string_value(json_object_get(json_object_get(e, "fields"), field))
-	                      : json_string_value(json_object_get(e, "message"));
+	const char *m =
+	        field ? json_string_value(json_object_get(json_object_get(e, "fields"), field))
+	              : json_string_value(json_object_get(e, "message"));
 	if (!m || !strstr(m, msg))
 		fail_msg("POST %s %s: no \"%s\" in %s", path, body, msg, json_dumps(j, 0));
 	json_decref(j);
@@ -373,14 +375,15 @@ test_bad_input(void **state)
 		const char *kv[] = {"kind", "add", "shelf", num(lib), "count", counts[k], NULL};
 		form_refused(&school, mp, kv, 422, "Số sách “");
 	}
-	const char *same[] = {"kind", "move", "shelf", num(lib), "to_shelf", num(lib), "count", "1",
-	                      NULL};
+	const char *same[] = {"kind",   "move",  "shelf", num(lib), "to_shelf",
+	                      num(lib), "count", "1",     NULL};
 	form_refused(&school, mp, same, 422, "Đến tủ sách: trùng với tủ sách chuyển đi");
 	const char *toomany[] = {"kind", "withdraw", "shelf", num(lib), "count", "5.000", NULL};
 	form_refused(&school, mp, toomany, 422, "tủ “Thư viện trường” hiện có 1.100 cuốn");
 	const char *theirs[] = {"kind", "withdraw", "shelf", num(comm), "count", "1", NULL};
 	form_refused(&school, mp, theirs, 422, "không thuộc đơn vị này");
-	const char *theirs_read[] = {"shelf", num(comm), "channel", "tai_cho", "readers", "3", NULL};
+	const char *theirs_read[] = {"shelf",   num(comm), "channel", "tai_cho",
+	                             "readers", "3",       NULL};
 	form_refused(&school, "/units/" SCHOOL "/van-hoa-doc/reads", theirs_read, 422,
 	             "không thuộc đơn vị này");
 	const char *badread[] = {"shelf", num(lib), "channel", "tai_cho", "readers", "abc", NULL};
@@ -396,8 +399,8 @@ test_bad_input(void **state)
 	         (long long)lib);
 	json_refused(&school, "/api/v1/units/" SCHOOL "/reading/moves", body, 422, "shelf",
 	             "phải là một số nguyên");
-	snprintf(body, sizeof body, "{\"kind\": \"add\", \"shelf\": %lld, \"count\": 1000000000000}",
-	         (long long)lib);
+	snprintf(body, sizeof body,
+	         "{\"kind\": \"add\", \"shelf\": %lld, \"count\": 1000000000000}", (long long)lib);
 	json_refused(&school, "/api/v1/units/" SCHOOL "/reading/moves", body, 422, "count",
 	             "Số sách “1000000000000”");
 	json_refused(&school, "/api/v1/units/" SCHOOL "/reading/shelves",
@@ -409,7 +412,8 @@ test_bad_input(void **state)
 	             "{\"name\": \"Tủ\", \"kind\": \"tu_sach_lop\", \"colour\": \"đỏ\"}", 422, NULL,
 	             "Trường \"colour\" không có");
 	int before = stored();
-	hc_resp_t r = ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/reading/reads", "[1]", 1);
+	hc_resp_t r =
+	        ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/reading/reads", "[1]", 1);
 	assert_int_equal(r.status, 400);
 	expect_in(&r, "đối tượng JSON");
 	hc_resp_free(&r);

@@ -79,14 +79,13 @@ rows(void)
 {
 	int n = 0;
 	store_reading_query_t q = {0};
-	assert_int_equal(store_shelves(st, &q, (int (*)(const store_shelf_t *, void *))count_row, &n),
-	                 0);
+	assert_int_equal(
+	        store_shelves(st, &q, (int (*)(const store_shelf_t *, void *))count_row, &n), 0);
 	assert_int_equal(
 	        store_book_moves(st, &q, (int (*)(const store_book_move_t *, void *))count_row, &n),
 	        0);
-	assert_int_equal(store_readings(st, &q, (int (*)(const store_reading_t *, void *))count_row,
-	                                &n),
-	                 0);
+	assert_int_equal(
+	        store_readings(st, &q, (int (*)(const store_reading_t *, void *))count_row, &n), 0);
 	return n;
 }
 
@@ -146,14 +145,17 @@ test_shelf_checks(void **state)
 	rd_ctx_t c = cx();
 	rd_errors_t e;
 	int64_t id;
-	rd_input_t in = {.name = "  ", .kind = "ke_sach", .books_start = "1e12", .opened = "31/02/2022"};
+	rd_input_t in = {
+	        .name = "  ", .kind = "ke_sach", .books_start = "1e12", .opened = "31/02/2022"};
 	assert_int_equal(rd_shelf_add(&c, unit(SCHOOL), &in, &id, &e), RD_ERR_INVALID);
 	assert_int_equal(e.n, 4);
 	assert_non_null(strstr(e.msg[RDF_NAME], "Tên tủ sách: chưa nhập"));
 	assert_non_null(strstr(e.msg[RDF_KIND], "Loại tủ sách “ke_sach” không có"));
 	assert_non_null(strstr(e.msg[RDF_BOOKS_START], "Số sách ban đầu “1e12”"));
 	assert_non_null(strstr(e.msg[RDF_OPENED], "Ngày mở “31/02/2022”"));
-	in = (rd_input_t){.name = "Tủ sách", .kind = "tu_sach_lop", .books_start = "-3",
+	in = (rd_input_t){.name = "Tủ sách",
+	                  .kind = "tu_sach_lop",
+	                  .books_start = "-3",
 	                  .opened = "01/01/2030"};
 	assert_int_equal(rd_shelf_add(&c, unit(SCHOOL), &in, &id, &e), RD_ERR_INVALID);
 	assert_non_null(e.msg[RDF_BOOKS_START]);
@@ -260,7 +262,10 @@ test_reading_and_rollup(void **state)
 	rd_errors_t e;
 	int64_t id;
 	int before = rows();
-	rd_input_t bad = {.shelf = "abc", .date = "hôm qua", .channel = "radio", .readers = "0",
+	rd_input_t bad = {.shelf = "abc",
+	                  .date = "hôm qua",
+	                  .channel = "radio",
+	                  .readers = "0",
 	                  .loans = "-1"};
 	assert_int_equal(rd_reading_add(&c, unit(SCHOOL), &bad, &id, &e), RD_ERR_INVALID);
 	assert_int_equal(e.n, 5);
@@ -270,15 +275,18 @@ test_reading_and_rollup(void **state)
 	assert_non_null(e.msg[RDF_READERS]);
 	assert_non_null(e.msg[RDF_LOANS]);
 	assert_int_equal(rows(), before);
-	rd_input_t on = {.shelf = ids(lib), .date = "07/10/2022", .channel = "truc_tuyen",
-	                 .readers = "140"};
+	rd_input_t on = {
+	        .shelf = ids(lib), .date = "07/10/2022", .channel = "truc_tuyen", .readers = "140"};
 	assert_int_equal(rd_reading_add(&c, unit(SCHOOL), &on, &id, &e), RD_OK);
-	rd_input_t here = {.shelf = ids(lib), .date = "07/10/2022", .channel = "tai_cho",
-	                   .readers = "60", .loans = "12"};
+	rd_input_t here = {.shelf = ids(lib),
+	                   .date = "07/10/2022",
+	                   .channel = "tai_cho",
+	                   .readers = "60",
+	                   .loans = "12"};
 	assert_int_equal(rd_reading_add(&c, unit(SCHOOL), &here, &id, &e), RD_OK);
 	/* last year's record does not count in 2022 */
-	rd_input_t old = {.shelf = ids(lib), .date = "07/10/2021", .channel = "truc_tuyen",
-	                  .readers = "999"};
+	rd_input_t old = {
+	        .shelf = ids(lib), .date = "07/10/2021", .channel = "truc_tuyen", .readers = "999"};
 	assert_int_equal(rd_reading_add(&c, unit(SCHOOL), &old, &id, &e), RD_OK);
 	assert_true(rd_counts_in(text_days_from_civil(2022, 1, 1), 2022));
 	assert_false(rd_counts_in(text_days_from_civil(2021, 12, 31), 2022));
