@@ -213,12 +213,12 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		size_t nskip = pi->nsources - pi->ncounted;
 		json_object_set_new(
 		        o, "summary",
-		        json_string(nskip ? arena_printf(a,
-		                                         "%zu hoạt động được tính, %zu không tính",
-		                                         pi->ncounted, nskip)
-		                  : arena_printf(a, "%zu %s", pi->ncounted,
-		                                 pi->nsources ? source_word(pi->sources[0].act)
-		                                              : "hoạt động")));
+		        json_string(
+		                nskip ? arena_printf(a, "%zu hoạt động được tính, %zu không tính",
+		                                     pi->ncounted, nskip)
+		                      : arena_printf(a, "%zu %s", pi->ncounted,
+		                                     pi->nsources ? source_word(pi->sources[0].act)
+		                                                  : "hoạt động")));
 		json_object_set_new(o, "sources", src);
 		json_object_set_new(o, "skipped", skip);
 	} else {

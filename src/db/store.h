@@ -766,11 +766,11 @@ typedef struct store_shelf {
 	int64_t id, unit_id;
 	const char *unit_path; /* the unit's codes from the root, as activities */
 	const char *name;
-	const char *kind;      /* code (src/service/reading.c) */
-	int64_t books_start;   /* books held when it was recorded */
-	int32_t opened_on;     /* days since 1970-01-01 (Vietnam date) */
-	int32_t closed_on;     /* 0 = active */
-	int64_t held;          /* on read: books_start + added - moved out + received - withdrawn */
+	const char *kind;    /* code (src/service/reading.c) */
+	int64_t books_start; /* books held when it was recorded */
+	int32_t opened_on;   /* days since 1970-01-01 (Vietnam date) */
+	int32_t closed_on;   /* 0 = active */
+	int64_t held;        /* on read: books_start + added - moved out + received - withdrawn */
 	int64_t created_at, created_by;
 } store_shelf_t;
 

@@ -5350,10 +5350,11 @@ sq_resource_file(store_t *st, int64_t id, int (*cb)(const void *data, size_t len
 	"(s.books_start"                                                                           \
 	"+coalesce((SELECT sum(count) FROM book_moves WHERE shelf_id=s.id AND kind='add'),0)"      \
 	"-coalesce((SELECT sum(count) FROM book_moves WHERE shelf_id=s.id AND kind<>'add'),0)"     \
-	"+coalesce((SELECT sum(count) FROM book_moves WHERE to_shelf_id=s.id AND received_on>0),0))"
+	"+coalesce((SELECT sum(count) FROM book_moves"                                             \
+	" WHERE to_shelf_id=s.id AND received_on>0),0))"
 #define SHELF_COLS                                                                                 \
-	"SELECT s.id,s.unit_id,s.unit_path,s.name,s.kind,s.books_start,s.opened_on,s.closed_on,"   \
-	SHELF_HELD ",s.created_at,coalesce(s.created_by,0) FROM reading_shelves s"
+	"SELECT s.id,s.unit_id,s.unit_path,s.name,s.kind,s.books_start,s.opened_on,"               \
+	"s.closed_on," SHELF_HELD ",s.created_at,coalesce(s.created_by,0) FROM reading_shelves s"
 
 /* The WHERE of a reading query on table alias t (named parameters only). */
 static void
@@ -5377,8 +5378,8 @@ reading_where(const store_reading_query_t *f, const char *t, const char *day, bu
 
 /* Prepares sql and binds the query's parameters; NULL after logging on failure. */
 static sqlite3_stmt *
-reading_prepare(sqlite_store_t *s, const char *sql, const store_reading_query_t *f,
-                const char *hi, size_t nhi)
+reading_prepare(sqlite_store_t *s, const char *sql, const store_reading_query_t *f, const char *hi,
+                size_t nhi)
 {
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
@@ -5546,7 +5547,8 @@ static int
 sq_shelf_close(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on)
 {
 	const int64_t v[] = {id, unit_id, closed_on};
-	return reading_update(st, "UPDATE reading_shelves SET closed_on=?3 WHERE id=?1 AND unit_id=?2",
+	return reading_update(st,
+	                      "UPDATE reading_shelves SET closed_on=?3 WHERE id=?1 AND unit_id=?2",
 	                      v, 3, "đóng tủ sách");
 }
 
@@ -5564,7 +5566,8 @@ sq_book_move_add(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *
 	int ret = 0;
 	sqlite3_stmt *q = NULL;
 	if (strcmp(m->kind, "add") != 0) {
-		if (sqlite3_prepare_v2(s->db, "SELECT " SHELF_HELD " FROM reading_shelves s WHERE s.id=?1",
+		if (sqlite3_prepare_v2(s->db,
+		                       "SELECT " SHELF_HELD " FROM reading_shelves s WHERE s.id=?1",
 		                       -1, &q, NULL) != SQLITE_OK) {
 			ret = read_failed(s, what);
 			goto out;
@@ -5584,12 +5587,13 @@ sq_book_move_add(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *
 		sqlite3_finalize(q);
 		q = NULL;
 	}
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO book_moves(kind,day,shelf_id,unit_id,unit_path,to_shelf_id,"
-	                       "to_unit_id,to_path,count,note,received_on,received_by,created_at,"
-	                       "created_by) VALUES(?1,?2,?3,?4,?5,nullif(?6,0),nullif(?7,0),?8,?9,"
-	                       "?10,?11,nullif(?12,0),?13,nullif(?14,0))",
-	                       -1, &q, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	            s->db,
+	            "INSERT INTO book_moves(kind,day,shelf_id,unit_id,unit_path,to_shelf_id,"
+	            "to_unit_id,to_path,count,note,received_on,received_by,created_at,"
+	            "created_by) VALUES(?1,?2,?3,?4,?5,nullif(?6,0),nullif(?7,0),?8,?9,"
+	            "?10,?11,nullif(?12,0),?13,nullif(?14,0))",
+	            -1, &q, NULL) != SQLITE_OK) {
 		ret = read_failed(s, what);
 		goto out;
 	}
@@ -5659,7 +5663,8 @@ sq_book_moves(store_t *st, const store_reading_query_t *f,
               int (*cb)(const store_book_move_t *, void *), void *ctx)
 {
 	static const char base[] =
-	        "SELECT m.id,m.kind,m.day,m.shelf_id,m.unit_id,m.unit_path,coalesce(m.to_shelf_id,0),"
+	        "SELECT "
+	        "m.id,m.kind,m.day,m.shelf_id,m.unit_id,m.unit_path,coalesce(m.to_shelf_id,0),"
 	        "coalesce(m.to_unit_id,0),m.to_path,m.count,m.note,m.received_on,"
 	        "coalesce(m.received_by,0),m.created_at,coalesce(m.created_by,0),a.name,"
 	        "coalesce(b.name,'') FROM book_moves m JOIN reading_shelves a ON a.id=m.shelf_id"
@@ -5724,8 +5729,9 @@ sq_readings(store_t *st, const store_reading_query_t *f, int (*cb)(const store_r
 	        "SELECT r.id,r.shelf_id,r.unit_id,r.unit_path,r.day,r.channel,r.readers,r.loans,"
 	        "r.note,r.created_at,coalesce(r.created_by,0),s.name FROM reading_logs r"
 	        " JOIN reading_shelves s ON s.id=r.shelf_id";
-	return reading_select(st, base, "r", "r.day", f, " ORDER BY r.day DESC, r.id DESC LIMIT :limit",
-	                      log_row, (void *)cb, ctx);
+	return reading_select(st, base, "r", "r.day", f,
+	                      " ORDER BY r.day DESC, r.id DESC LIMIT :limit", log_row, (void *)cb,
+	                      ctx);
 }
 
 static int
