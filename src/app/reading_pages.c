@@ -315,12 +315,16 @@ done_message(const char *done)
 	return NULL;
 }
 
-/* Shelves of q into a JSON array (only active ones with active_only). */
+/* Shelves of q into a JSON array (only active ones with active_only); an empty array and
+ * *bad set on a store error. */
 static json_t *
-shelves_of(http_req_t *req, const store_reading_query_t *q, int active_only)
+shelves_of(http_req_t *req, const store_reading_query_t *q, int active_only, int *bad)
 {
 	rows_t r = {req, json_array(), 0, 0, NULL};
-	store_shelves(ctx_of(req).store, q, shelf_json, &r);
+	if (store_shelves(ctx_of(req).store, q, shelf_json, &r) < 0) {
+		*bad = 1;
+		json_array_clear(r.a);
+	}
 	if (active_only) {
 		json_t *b = json_array();
 		size_t k;
@@ -355,7 +359,8 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	store_reading_query_t q = {
 	        .path = arena_strdup(a, buf_cstr(&path)), .exact = 1, .limit = LIST_MAX};
 	buf_free(&path);
-	json_t *shelves = shelves_of(req, &q, 0);
+	int bad = 0;
+	json_t *shelves = shelves_of(req, &q, 0, &bad);
 	json_object_set_new(ctx, "shelves", shelves);
 	json_object_set_new(ctx, "has_shelves", json_boolean(json_array_size(shelves) > 0));
 	/* the ledger: this unit's shelves, either side */
@@ -375,12 +380,13 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	rows_t rr = {req, json_array(), 0, 0, NULL};
 	store_reading_query_t rq = q;
 	rd_year_days(year, &rq.from_day, &rq.to_day);
-	store_readings(cx.store, &rq, read_json, &rr);
+	if (store_readings(cx.store, &rq, read_json, &rr) < 0)
+		bad = 1;
 	json_object_set_new(ctx, "reads", rr.a);
 	json_object_set_new(ctx, "has_reads", json_boolean(json_array_size(rr.a) > 0));
 	/* the roll-up */
 	rd_rollup_t ru;
-	if (rd_rollup(&cx, i, year, &ru) < 0) {
+	if (bad || rd_rollup(&cx, i, year, &ru) < 0) {
 		json_decref(ctx);
 		return NULL;
 	}
@@ -401,7 +407,7 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	}
 	json_object_set_new(ctx, "can_edit", json_boolean(edit));
 	if (edit && !is_api(req)) {
-		json_t *own = shelves_of(req, &q, 1);
+		json_t *own = shelves_of(req, &q, 1, &bad);
 		/* destinations: active shelves of the district (or the unit's subtree when it is
 		 * one), not only the unit's own */
 		int32_t d = i;
@@ -412,7 +418,7 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 		store_reading_query_t dq = {.path = arena_strdup(a, buf_cstr(&dp)),
 		                            .limit = LIST_MAX};
 		buf_free(&dp);
-		json_t *to = shelves_of(req, &dq, 1);
+		json_t *to = shelves_of(req, &dq, 1, &bad);
 		json_object_set_new(ctx, "has_own_active", json_boolean(json_array_size(own) > 0));
 		for (int w = 0; w < FORM_N; w++)
 			json_object_set_new(ctx, form_keys[w], form_json(f, w, own, to));
@@ -420,6 +426,16 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 		json_decref(to);
 		json_object_set_new(ctx, "base",
 		                    js(arena_printf(a, "/units/%s/van-hoa-doc", t->units[i].code)));
+	}
+	if (is_api(req)) /* the codes a client may send */
+		json_object_set_new(ctx, "options",
+		                    json_pack("{s:o,s:o,s:o}", "shelf_kinds",
+		                              opts(rd_shelf_kinds, NULL), "move_kinds",
+		                              opts(rd_move_kinds, NULL), "channels",
+		                              opts(rd_channels, NULL)));
+	if (bad) {
+		json_decref(ctx);
+		return NULL;
 	}
 	return ctx;
 }

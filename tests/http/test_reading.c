@@ -202,6 +202,9 @@ test_flow(void **state)
 	json_t *s0 = json_array_get(json_object_get(j, "shelves"), 0);
 	lib = jint(s0, "id");
 	assert_int_equal(jint(s0, "held"), 1000);
+	/* the codes a client may send */
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(j, "options"), "shelf_kinds")), 6);
 	json_decref(j);
 	/* books donated (the form) */
 	const char *add[] = {"kind",  "add", "date", "03/10/2022",       "shelf", num(lib),
