@@ -193,6 +193,7 @@ sums_json(arena_t *a, const rd_sums_t *s)
 	N("added", s->added);
 	N("moved", s->moves);
 	N("rotated_out", s->rotated_out);
+	N("in_transit", s->in_transit);
 	N("withdrawn", s->withdrawn);
 	N("readers", s->readers);
 	N("loans", s->loans);

@@ -806,7 +806,8 @@ typedef struct store_reading {
 
 /* Grouped figures of a subtree for the roll-up (one row per unit and key). what: "shelf"
  * (key kind; n shelves active in the period, a books held now), "add" (n lines, a books),
- * "move" (key "" for a move within the unit, "out" to another unit; n lines, a books),
+ * "move" (key "" for a move within the unit, "out" to another unit and received,
+ * "transit" to another unit not yet received; n lines, a books),
  * "withdraw" (n, a books), "read" (key channel; n records, a readers, b loans). */
 typedef struct store_reading_sum {
 	int64_t unit_id;

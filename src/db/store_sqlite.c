@@ -5773,8 +5773,9 @@ sq_reading_sums(store_t *st, const store_reading_query_t *f,
 	buf_free(&tail);
 	if (rc == 0)
 		rc = reading_select(st,
-		                    "SELECT m.unit_id,m.kind,CASE WHEN m.kind='move' AND "
-		                    "m.to_unit_id<>m.unit_id THEN 'out' ELSE '' END,count(*),"
+		                    "SELECT m.unit_id,m.kind,CASE WHEN m.kind<>'move' OR "
+		                    "m.to_unit_id=m.unit_id THEN '' WHEN m.received_on=0 THEN "
+		                    "'transit' ELSE 'out' END,count(*),"
 		                    "sum(m.count),0 FROM book_moves m",
 		                    "m", "m.day", &g, " GROUP BY 1,2,3", sum_row, (void *)cb, ctx);
 	if (rc == 0)

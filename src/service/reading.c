@@ -576,8 +576,10 @@ roll_row(const store_reading_sum_t *s, void *p)
 			x->added += s->a;
 		} else if (!strcmp(s->what, "move")) {
 			x->moves += s->a;
-			if (!strcmp(s->key, "out"))
+			if (!strcmp(s->key, "out") || !strcmp(s->key, "transit"))
 				x->rotated_out += s->a;
+			if (!strcmp(s->key, "transit"))
+				x->in_transit += s->a;
 		} else if (!strcmp(s->what, "withdraw")) {
 			x->withdrawn += s->a;
 		} else if (!strcmp(s->what, "read")) {

@@ -109,8 +109,9 @@ int rd_is_establishment(const char *kind);
  * plus the total. */
 typedef struct rd_sums {
 	int64_t units_with_shelf; /* units with at least one shelf active in the year */
-	int64_t shelves, held, added, moves, rotated_out, withdrawn, readers, loans, online;
-	int64_t by_kind[8]; /* shelves by rd_shelf_kinds() order */
+	int64_t shelves, held, added, moves, withdrawn, readers, loans, online;
+	int64_t rotated_out, in_transit; /* to other units; of them not yet received */
+	int64_t by_kind[8];              /* shelves by rd_shelf_kinds() order */
 } rd_sums_t;
 typedef struct rd_rollup {
 	int32_t *unit; /* tree index of each row: i itself (its own shelves), then children */

@@ -267,6 +267,7 @@ test_flow(void **state)
 	assert_int_equal(jint(tot, "held"), 1230);
 	assert_int_equal(jint(tot, "added"), 200);
 	assert_int_equal(jint(tot, "rotated_out"), 100);
+	assert_int_equal(jint(tot, "in_transit"), 0);
 	assert_int_equal(jint(tot, "readers"), 185);
 	assert_int_equal(jint(tot, "online"), 140);
 	size_t k;

@@ -238,12 +238,20 @@ test_rotation_to_other_unit(void **state)
 	/* in transit: gone from the school, not yet the centre's */
 	assert_int_equal(held(lib), before_lib - 100);
 	assert_int_equal(held(comm), 50);
+	rd_rollup_t ru;
+	rd_ctx_t c0 = cx();
+	assert_int_equal(rd_rollup(&c0, unit("306"), 2022, &ru), 0);
+	assert_int_equal(ru.total.in_transit, 100);
+	assert_int_equal(ru.total.rotated_out, 100);
 	/* only the receiving unit confirms, once */
 	rd_ctx_t c = cx();
 	assert_int_equal(rd_move_receive(&c, unit(SCHOOL), mid, &e), RD_ERR_INVALID);
 	assert_int_equal(held(comm), 50);
 	assert_int_equal(rd_move_receive(&c, unit(CLC), mid, &e), RD_OK);
 	assert_int_equal(held(comm), 150);
+	assert_int_equal(rd_rollup(&c0, unit("306"), 2022, &ru), 0);
+	assert_int_equal(ru.total.in_transit, 0);
+	assert_int_equal(ru.total.rotated_out, 100);
 	assert_int_equal(rd_move_receive(&c, unit(CLC), mid, &e), RD_ERR_INVALID);
 	assert_int_equal(held(comm), 150);
 	/* the centre cannot move more than it has */
@@ -298,6 +306,7 @@ test_reading_and_rollup(void **state)
 	assert_int_equal(r.total.online, 140);
 	assert_int_equal(r.total.loans, 12);
 	assert_int_equal(r.total.rotated_out, 100); /* the school's box to the centre */
+	assert_int_equal(r.total.in_transit, 0);    /* received */
 	assert_int_equal(r.total.added, 120);
 	assert_int_equal(r.total.units_with_shelf, 3); /* TH, THCS, TTHTCĐ */
 	assert_int_equal(r.total.shelves, 4);
