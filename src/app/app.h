@@ -437,7 +437,7 @@ int page_reading_move_create(http_req_t *req);
 int page_reading_move_receive(http_req_t *req);
 int page_reading_read_create(http_req_t *req);
 /* The unit's subtree's reading figures of the year for its public page (counts only), or
- * JSON null when it has no shelf (new reference). */
+ * JSON null when it has no shelf or is the national root (new reference). */
 json_t *reading_public_summary(http_req_t *req, int32_t i);
 /* end of activities */
 

@@ -700,6 +700,10 @@ reading_public_summary(http_req_t *req, int32_t i)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	rd_ctx_t cx = ctx_of(req);
+	/* not on the national page, the most visited: its roll-up reads the whole country
+	 * (docs/reading.md); the staff page has it */
+	if (t->units[i].depth == 0)
+		return json_null();
 	int year = year_default(req, i);
 	rd_rollup_t ru;
 	if (rd_rollup(&cx, i, year, &ru) < 0 || ru.total.shelves == 0)
