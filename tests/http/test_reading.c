@@ -415,6 +415,10 @@ test_bad_input(void **state)
 	json_refused(&school, "/api/v1/units/" SCHOOL "/reading/shelves",
 	             "{\"name\": \"Tủ\", \"kind\": \"tu_sach_lop\", \"colour\": \"đỏ\"}", 422, NULL,
 	             "Trường \"colour\" không có");
+	/* a long unknown name is cut at a character boundary, still valid JSON */
+	json_refused(&school, "/api/v1/units/" SCHOOL "/reading/reads",
+	             "{\"xááááááááááááááááááááááááááá\": 1}", 422, NULL,
+	             "Trường \"xááááááááááááááááááá\" không có");
 	int before = stored();
 	hc_resp_t r =
 	        ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/reading/reads", "[1]", 1);
