@@ -194,6 +194,7 @@ sums_json(arena_t *a, const rd_sums_t *s)
 	N("moved", s->moves);
 	N("rotated_out", s->rotated_out);
 	N("in_transit", s->in_transit);
+	json_object_set_new(o, "any_in_transit", json_boolean(s->in_transit > 0));
 	N("withdrawn", s->withdrawn);
 	N("readers", s->readers);
 	N("loans", s->loans);
@@ -202,12 +203,18 @@ sums_json(arena_t *a, const rd_sums_t *s)
 	size_t nk;
 	const rd_option_t *k = rd_shelf_kinds(&nk);
 	json_t *bk = json_array();
+	buf_t text = BUF_INIT;
 	for (size_t q = 0; q < nk; q++)
-		if (s->by_kind[q])
+		if (s->by_kind[q]) {
 			json_array_append_new(bk, json_pack("{s:s,s:s,s:I}", "kind", k[q].code,
 			                                    "name", k[q].name, "shelves",
 			                                    (json_int_t)s->by_kind[q]));
+			buf_printf(&text, "%s%s: %s", text.len ? "; " : "", k[q].name,
+			           app_fmt_count(a, s->by_kind[q]));
+		}
 	json_object_set_new(o, "by_kind", bk);
+	json_object_set_new(o, "by_kind_text", js(buf_cstr(&text)));
+	buf_free(&text);
 	return o;
 }
 
@@ -394,9 +401,18 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	json_object_set_new(ctx, "total", sums_json(a, &ru.total));
 	if (t->units[i].nchildren > 0) {
 		json_t *rows = json_array();
+		buf_t idle = BUF_INIT; /* the page names the children without any figure */
 		for (size_t k = 0; k < ru.nrows; k++) {
 			int32_t u = ru.unit[k];
-			json_t *o = sums_json(a, &ru.rows[k]);
+			const rd_sums_t *x = &ru.rows[k];
+			int none = !x->shelves && !x->added && !x->moves && !x->withdrawn &&
+			           !x->readers;
+			if (u == i && none)
+				continue; /* the unit's own row only when it records something */
+			if (none)
+				buf_printf(&idle, "%s%s", idle.len ? "; " : "", t->units[u].name);
+			json_t *o = sums_json(a, x);
+			json_object_set_new(o, "empty", json_boolean(none));
 			json_object_set_new(o, "code", js(t->units[u].code));
 			json_object_set_new(o, "name",
 			                    js(u == i ? "Của chính đơn vị" : t->units[u].name));
@@ -405,6 +421,9 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 		}
 		json_object_set_new(ctx, "rollup", rows);
 		json_object_set_new(ctx, "has_rollup", json_true());
+		if (idle.len)
+			json_object_set_new(ctx, "idle", js(buf_cstr(&idle)));
+		buf_free(&idle);
 	}
 	json_object_set_new(ctx, "can_edit", json_boolean(edit));
 	if (edit && !is_api(req)) {
