@@ -248,6 +248,11 @@ test_flow(void **state)
 	r = get(&clc, "/units/" CLC "/van-hoa-doc");
 	expect_in(&r, "Đã nhận");
 	hc_resp_free(&r);
+	/* the receipt is in the centre's audit log, named in Vietnamese */
+	r = get(&district, "/units/" CLC "/audit");
+	assert_int_equal(r.status, 200);
+	expect_in(&r, "Xác nhận nhận sách luân chuyển");
+	hc_resp_free(&r);
 	/* online reading on the school's blog, through the API */
 	char body[300];
 	snprintf(body, sizeof body,
