@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +364,51 @@ test_prefill_sources(void **state)
 	assert_false(rd_is_establishment("ubnd_xa"));
 }
 
+/* Eight officers withdraw 3 books each from a shelf of 10 at the same moment: the holding is
+ * read and the line written in one transaction, so exactly three succeed and none overdraws. */
+typedef struct racer {
+	int64_t shelf;
+	rd_rc_t rc;
+} racer_t;
+
+static void *
+race(void *p)
+{
+	racer_t *r = p;
+	arena_t a = {0};
+	rd_ctx_t c = {st, &a, tree, NOW, 0};
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)r->shelf);
+	rd_input_t in = {.kind = "withdraw", .date = "06/10/2022", .shelf = id, .count = "3"};
+	rd_errors_t e;
+	int64_t mid;
+	r->rc = rd_move_add(&c, unit_tree_find_code(tree, SCHOOL), &in, &mid, &e);
+	arena_free(&a);
+	return NULL;
+}
+
+static void
+test_concurrent_withdrawals(void **state)
+{
+	(void)state;
+	int64_t s = shelf(SCHOOL, "Tủ sách lớp 4B", "tu_sach_lop", "10");
+	racer_t r[8];
+	pthread_t th[8];
+	for (int k = 0; k < 8; k++) {
+		r[k] = (racer_t){s, RD_ERR_STORE};
+		assert_int_equal(pthread_create(&th[k], NULL, race, &r[k]), 0);
+	}
+	int ok = 0, refused = 0;
+	for (int k = 0; k < 8; k++) {
+		pthread_join(th[k], NULL);
+		ok += r[k].rc == RD_OK;
+		refused += r[k].rc == RD_ERR_INVALID;
+	}
+	assert_int_equal(ok, 3);
+	assert_int_equal(refused, 5);
+	assert_int_equal(held(s), 1);
+}
+
 int
 main(void)
 {
@@ -372,6 +418,7 @@ main(void)
 	        cmocka_unit_test(test_rotation_to_other_unit),
 	        cmocka_unit_test(test_reading_and_rollup),
 	        cmocka_unit_test(test_prefill_sources),
+	        cmocka_unit_test(test_concurrent_withdrawals),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
