@@ -23,6 +23,7 @@
 #include "domain/campaign.h"
 #include "domain/units.h"
 #include "service/mailer.h"
+#include "service/reading.h"
 #include "service/resources.h"
 #include "service/registry.h"
 #include "service/serve_config.h"
@@ -622,6 +623,8 @@ cmd_demo(opts_t *o)
 	if (rc == 0 && demo_activities(st, t, campaign) < 0)
 		rc = 1;
 	if (rc == 0 && demo_resources(st, t, campaign) < 0)
+		rc = 1;
+	if (rc == 0 && demo_reading(st, t, campaign) < 0)
 		rc = 1;
 	if (rc == 0 &&
 	    demo_documents(st, t, campaign, o->assets ? o->assets : SUOTDOI_SOURCE_DIR) < 0)
