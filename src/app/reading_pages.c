@@ -540,11 +540,7 @@ read_body(http_req_t *req, int which, form_t *f)
 			if (!strcmp(key, rd_field_code(form_fields[which][k])))
 				fld = form_fields[which][k];
 		if (fld < 0) {
-			/* at most 40 bytes of the name, cut at a character boundary */
-			int n = (int)strlen(key);
-			if (n > 40)
-				for (n = 40; n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80; n--)
-					;
+			int n = text_utf8_prefix(key, 40);
 			f->form_error =
 			        arena_printf(a,
 			                     "Trường \"%.*s\" không có ở đây; hãy bỏ trường "
