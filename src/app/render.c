@@ -209,6 +209,14 @@ app_error_page(http_req_t *req, int status, const char *message)
 	                          ? "Không tìm thấy trang bạn yêu cầu. Hãy kiểm tra lại địa chỉ."
 	                  : status >= 500 ? "Máy chủ gặp lỗi; vui lòng thử lại sau ít phút."
 	                                  : status_title(status);
+	/* a message quoting a client's bytes cut inside a letter: said with U+FFFD rather than
+	 * lost (JSON cannot hold invalid UTF-8) */
+	if (!text_utf8_valid(msg, strlen(msg))) {
+		buf_t b = BUF_INIT;
+		text_utf8_clean(msg, strlen(msg), &b);
+		msg = arena_strdup(http_req_arena(req), buf_cstr(&b));
+		buf_free(&b);
+	}
 	const char *path = http_req_path(req);
 	if (path && strncmp(path, "/api/", 5) == 0) {
 		json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg);

@@ -108,6 +108,29 @@ text_utf8_valid(const char *p, size_t n)
 	return 1;
 }
 
+void
+text_utf8_clean(const char *p, size_t n, buf_t *out)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] >= 0x01 && s[i] < 0x80) {
+			buf_append(out, p + i, 1);
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0) {
+			buf_append(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+			i++;
+			continue;
+		}
+		buf_append(out, p + i, k);
+		i += k;
+	}
+}
+
 /* 1 if p[0..n) is all ASCII (validity of the rest is checked by the caller). */
 static int
 all_ascii(const char *p, size_t n)

@@ -16,6 +16,10 @@ int text_is_word_char(int32_t c);
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte, else 0. */
 int text_utf8_valid(const char *p, size_t n);
 
+/* Append p[0..n) to out with each byte that does not start a valid UTF-8 character (and
+ * NUL) replaced by U+FFFD: a message quoting a client's bytes stays sayable in JSON. */
+void text_utf8_clean(const char *p, size_t n, buf_t *out);
+
 /* The length of s's longest prefix of at most max bytes that does not cut a UTF-8
  * character (for quoting a client's string, e.g. printf("%.*s", n, s), in a message). */
 int text_utf8_prefix(const char *s, int max);

@@ -497,6 +497,25 @@ test_manage_people(void **state)
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "Tên đăng nhập"));
 	hc_resp_free(&r);
+	/* a JSON field's name quoted in the answer, cut inside a letter (59 bytes then "ệ"):
+	 * the error keeps its message, the broken letter said as U+FFFD (app_error_page) */
+	{
+		char csrf[120];
+		snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", h.csrf);
+		r = req(&h, "POST", "/api/v1/units/306/users",
+		        "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabệ\": \"x\"}", csrf);
+		assert_int_equal(r.status, 400);
+		char ct[80];
+		assert_non_null(hc_header(&r, "Content-Type", ct, sizeof ct));
+		assert_non_null(strstr(ct, "application/json"));
+		json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
+		const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
+		                                                  "message"));
+		if (!m || !strstr(m, "ab\xEF\xBF\xBD\" không được hỗ trợ."))
+			fail_msg("%s", buf_cstr(&r.body));
+		json_decref(j);
+		hc_resp_free(&r);
+	}
 	/* an entry officer for a school: created with a one-time password */
 	snprintf(body, sizeof body, "username=gv.danglam&full_name=Lê Thị Mai&role=entry&csrf=%s",
 	         h.csrf);

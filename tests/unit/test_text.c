@@ -48,6 +48,18 @@ test_utf8_prefix(void **state)
 	assert_int_equal(text_utf8_prefix("aệb", 4), 4);
 	assert_int_equal(text_utf8_prefix("ệ", 0), 0);
 	assert_int_equal(text_utf8_prefix("", 10), 0);
+	/* text_utf8_clean: valid text as it is, each stray byte as U+FFFD */
+	buf_t b = BUF_INIT;
+	text_utf8_clean("aệb", strlen("aệb"), &b);
+	assert_string_equal(buf_cstr(&b), "aệb");
+	buf_reset(&b);
+	text_utf8_clean("a\xE1\xBB", 3, &b); /* "ệ" cut after two of its three bytes */
+	assert_string_equal(buf_cstr(&b), "a\xEF\xBF\xBD\xEF\xBF\xBD");
+	buf_reset(&b);
+	text_utf8_clean("\xFFok\xC0\x80", 5, &b); /* never valid; an overlong NUL */
+	assert_string_equal(buf_cstr(&b), "\xEF\xBF\xBDok\xEF\xBF\xBD\xEF\xBF\xBD");
+	assert_true(text_utf8_valid(buf_cstr(&b), b.len));
+	buf_free(&b);
 }
 
 static void
