@@ -401,6 +401,15 @@ int app_public_activity_or_reply(http_req_t *req, store_activity_t *out);
  * page's ctx when activity a takes enrolments. */
 void enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx);
 int page_enrol_form(http_req_t *req);
+/* Shared with other citizens' forms (contest entries, contest_pages.c): the pre-login CSRF
+ * token into ctx when signed out; the values of names[0..n) from the form or, for the JSON
+ * API, its body's fields (strings, integers as digits, bool_field's names as true/false;
+ * other types refused naming the field: 0, or -1 after replying 400); the per-IP limiter's
+ * key (kind + address, IPv6 by its /64) for app->enrol_limit. */
+void app_public_csrf(http_req_t *req, json_t *ctx);
+int app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
+                    const char *bool_field);
+const char *app_citizen_key(http_req_t *req, char kind);
 int page_enrol_post(http_req_t *req);
 int page_enrol_status(http_req_t *req);
 int page_enrol_cancel_form(http_req_t *req);
@@ -415,6 +424,26 @@ int page_event_ics(http_req_t *req);
 int page_lich_photo(http_req_t *req);
 int page_unit_ics(http_req_t *req);
 int api_lich(http_req_t *req);
+/* contests with citizen entries (contest_pages.c) */
+int page_contests(http_req_t *req);
+int api_contests(http_req_t *req);
+int page_contest(http_req_t *req);
+int api_contest(http_req_t *req);
+int page_contest_entry_form(http_req_t *req);
+int page_contest_entry_post(http_req_t *req);
+int page_contest_entry_status(http_req_t *req);
+int page_contest_withdraw(http_req_t *req);
+int page_contest_media(http_req_t *req);
+int page_contest_judging(http_req_t *req);
+int page_contest_score(http_req_t *req);
+int page_unit_contests(http_req_t *req);
+int page_unit_contest_create(http_req_t *req);
+int page_unit_contest(http_req_t *req);
+int page_unit_contest_update(http_req_t *req);
+int page_unit_contest_entry(http_req_t *req);
+int page_unit_contest_announce(http_req_t *req);
+int page_unit_contest_media(http_req_t *req);
+int api_unit_contest_entries(http_req_t *req);
 /* open learning resources (resource_pages.c) */
 int page_unit_resources(http_req_t *req);
 int page_unit_resource(http_req_t *req);
