@@ -252,8 +252,8 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 		add_err(out, "video_mb", "Dung lượng video tối đa: hãy nhập số MB từ 1 đến 100.");
 	c.audio_max_seconds = am * 60;
 	c.video_max_seconds = vm * 60;
-	c.audio_max_bytes = amb << 20;
-	c.video_max_bytes = vmb << 20;
+	c.audio_max_bytes = amb > 0 ? amb << 20 : 0;
+	c.video_max_bytes = vmb > 0 ? vmb << 20 : 0;
 	int32_t d1 = 0, d2 = 0, d3 = 0;
 	if (!in->starts || when_parse_date(in->starts, strlen(in->starts), &d1) < 0)
 		add_err(out, "starts",
