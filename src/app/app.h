@@ -410,6 +410,9 @@ void app_public_csrf(http_req_t *req, json_t *ctx);
 int app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
                     const char *bool_field);
 const char *app_citizen_key(http_req_t *req, char kind);
+/* 1 after replying 429 (Retry-After, msg) when kind's key already counts per_hour events in
+ * app->enrol_limit's hour; else 0. */
+int app_citizen_limited(http_req_t *req, char kind, int per_hour, const char *msg);
 int page_enrol_post(http_req_t *req);
 int page_enrol_status(http_req_t *req);
 int page_enrol_cancel_form(http_req_t *req);

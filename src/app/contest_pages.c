@@ -508,15 +508,9 @@ page_contest_entry_form(http_req_t *req)
 static int
 over_limit(http_req_t *req, char kind)
 {
-	app_t *app = http_req_app(req);
-	if (auth_throttle_count(app->enrol_limit, app_citizen_key(req, kind), app_now()) <
-	    CONTEST_IP_PER_HOUR)
-		return 0;
-	http_resp_header(req, "Retry-After", "3600");
-	app_error_page(req, 429,
-	               "Có quá nhiều bài dự thi hoặc lượt rút bài từ cùng một mạng trong một giờ; "
-	               "hãy thử lại sau, hoặc gửi bài qua ban tổ chức.");
-	return 1;
+	return app_citizen_limited(req, kind, CONTEST_IP_PER_HOUR,
+	                           "Có quá nhiều bài dự thi hoặc lượt rút bài từ cùng một mạng "
+	                           "trong một giờ; hãy thử lại sau, hoặc gửi bài qua ban tổ chức.");
 }
 
 int

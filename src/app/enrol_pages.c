@@ -277,18 +277,25 @@ app_citizen_key(http_req_t *req, char kind)
 	return arena_printf(http_req_arena(req), "%c:%s", kind, ip ? ip : "");
 }
 
-static int
-too_many(http_req_t *req, char kind)
+int
+app_citizen_limited(http_req_t *req, char kind, int per_hour, const char *msg)
 {
 	app_t *app = http_req_app(req);
 	if (auth_throttle_count(app->enrol_limit, app_citizen_key(req, kind), app_now()) <
-	    ENROL_IP_PER_HOUR)
+	    per_hour)
 		return 0;
 	http_resp_header(req, "Retry-After", "3600");
-	app_error_page(req, 429,
-	               "Có quá nhiều lượt đăng ký hoặc hủy từ cùng một mạng trong một giờ; hãy thử "
-	               "lại sau, hoặc liên hệ đơn vị tổ chức để được đăng ký trực tiếp.");
+	app_error_page(req, 429, msg);
 	return 1;
+}
+
+static int
+too_many(http_req_t *req, char kind)
+{
+	return app_citizen_limited(req, kind, ENROL_IP_PER_HOUR,
+	                           "Có quá nhiều lượt đăng ký hoặc hủy từ cùng một mạng trong một "
+	                           "giờ; hãy thử lại sau, hoặc liên hệ đơn vị tổ chức để được đăng "
+	                           "ký trực tiếp.");
 }
 
 int

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "core/file.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
 #include "helper_app.h"
@@ -93,17 +94,9 @@ get(ha_client_t *c, const char *path)
 static void *
 fixture(const char *name, size_t *len)
 {
-	char path[512];
+	char path[512], err[300], *d = NULL;
 	snprintf(path, sizeof path, "%s/tests/fixtures/media/%s", TEST_SOURCE_DIR, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *d = malloc((size_t)n);
-	assert_int_equal(fread(d, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
+	assert_int_equal(file_read_all(path, 1u << 20, &d, len, err, sizeof err), 0);
 	return d;
 }
 
@@ -192,6 +185,24 @@ citizen(int64_t id)
 	return c;
 }
 
+/* Apply the pairs of over (NULL-terminated) to kv's first n entries: replace a name's value
+ * or add the pair (kv has room). */
+static void
+override(const char **kv, size_t n, const char *const *over)
+{
+	for (size_t k = 0; over && over[k]; k += 2) {
+		size_t j = 0;
+		while (j < n && strcmp(kv[j], over[k]) != 0)
+			j += 2;
+		if (j == n) {
+			kv[n] = over[k];
+			n += 2;
+			kv[n] = NULL;
+		}
+		kv[j + 1] = over[k + 1];
+	}
+}
+
 /* A valid entry's fields with overrides (pairs in over replace or add), and a file. */
 static hc_resp_t
 enter(int64_t id, const char *const *over, const void *data, size_t len, const char *ctype)
@@ -207,17 +218,7 @@ enter(int64_t id, const char *const *over, const void *data, size_t len, const c
 	                      "media",    "audio",           "consent", "1",
 	                      NULL};
 	size_t n = 16;
-	for (size_t k = 0; over && over[k]; k += 2) {
-		size_t j = 0;
-		while (j < n && strcmp(kv[j], over[k]) != 0)
-			j += 2;
-		if (j == n) {
-			kv[n] = over[k];
-			n += 2;
-			kv[n] = NULL;
-		}
-		kv[j + 1] = over[k + 1];
-	}
+	override(kv, n, over);
 	return ha_post_multipart(port, &c, pathf("/cuoc-thi/%lld/du-thi", (long long)id), kv,
 	                         data, len, "bai-du-thi", ctype);
 }
@@ -278,17 +279,7 @@ contest_form(const char *path, const char *const *over)
 	                      "judges",        "giamkhao.th",
 	                      NULL};
 	size_t n = 26;
-	for (size_t k = 0; over && over[k]; k += 2) {
-		size_t j = 0;
-		while (j < n && strcmp(kv[j], over[k]) != 0)
-			j += 2;
-		if (j == n) {
-			kv[n] = over[k];
-			n += 2;
-			kv[n] = NULL;
-		}
-		kv[j + 1] = over[k + 1];
-	}
+	override(kv, n, over);
 	return ha_post_form(port, &clc, path, kv);
 }
 

@@ -12,22 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "media/av.h"
 
 static void *
 fixture(const char *name, size_t *len)
 {
-	char path[512];
+	char path[512], err[300], *d = NULL;
 	snprintf(path, sizeof path, "%s/tests/fixtures/media/%s", TEST_SOURCE_DIR, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *d = malloc((size_t)n);
-	assert_int_equal(fread(d, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
+	assert_int_equal(file_read_all(path, 1u << 20, &d, len, err, sizeof err), 0);
 	return d;
 }
 
