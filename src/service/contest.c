@@ -916,6 +916,22 @@ demo_found(const store_contest_t *c, void *p)
 	return 1;
 }
 
+/* The demo's judges: the Đằng Lâm schools' heads, those whose accounts exist. */
+static const char *
+demo_judges(store_t *st, arena_t *a)
+{
+	static const char *const names[] = {"th.danglam", "thcs.danglam"};
+	buf_t b = BUF_INIT;
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		int64_t uid = 0;
+		if (store_user_find(st, names[k], find_user, &uid) == 1 && uid)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", names[k]);
+	}
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
 int
 demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
 {
@@ -947,7 +963,7 @@ demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
 	                 "trước khi đăng.\n4. Giải: 1 Nhất, 2 Nhì, 3 Ba và các giải Khuyến khích.",
 	        .type_text = "1", .type_photo = "1", .type_audio = "1",
 	        .starts = "01/09/2022", .ends = "15/10/2022", .results = "20/10/2022",
-	        .status = "published", .judges = "th.danglam, thcs.danglam"};
+	        .status = "published", .judges = demo_judges(st, &a)};
 	if (contest_save(&cx, NULL, t->units[i].id, buf_cstr(&path), &in, &out) != CONTEST_OK) {
 		fprintf(stderr, "demo contest: %s\n", out.message ? out.message : "?");
 		goto done;
@@ -1009,8 +1025,7 @@ demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
 	        .rules = "Mỗi người gửi tối đa 3 bài. Ghi âm đến 10 phút, video đến 5 phút. Ban tổ "
 	                 "chức duyệt trước khi đăng; số điện thoại không bao giờ được công khai.",
 	        .type_text = "1", .type_photo = "1", .type_audio = "1", .type_video = "1",
-	        .starts = d1, .ends = d2, .status = "published",
-	        .judges = "th.danglam, thcs.danglam"};
+	        .starts = d1, .ends = d2, .status = "published", .judges = in.judges};
 	if (contest_save(&cx, NULL, t->units[i].id, buf_cstr(&path), &open, &out) != CONTEST_OK) {
 		fprintf(stderr, "demo contest: %s\n", out.message ? out.message : "?");
 		goto done;

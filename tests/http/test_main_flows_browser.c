@@ -38,6 +38,7 @@
 #include "app/app.h"
 #include "domain/activity.h"
 #include "domain/demo.h"
+#include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
 #include "helper_browser.h"
@@ -81,6 +82,10 @@ static const struct page {
          "Loại hoạt động", 0, NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi", "centre-contests", "Tổ chức cuộc thi mới", 1,
+         NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi/1", "centre-contest-ranking",
+         "Xếp hạng theo điểm", 1, NULL, NULL},
         /* the district's officer */
         {OFFICER, "/", "officer-home", "Tiến độ nộp báo cáo", 1, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306", "officer-dashboard", NULL, 1, "dashboard", NULL},
@@ -124,6 +129,11 @@ static const struct page {
         {CITIZEN, "/units/306", "public-unit", NULL, 0, NULL, NULL},
         {CITIZEN, "/search?q=H%E1%BA%A3i+An", "public-search", NULL, 0, NULL, NULL},
         {CITIZEN, "/login", "public-login", "Mật khẩu", 0, NULL, NULL},
+        /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
+        {CITIZEN, "/cuoc-thi", "public-contests", "Đại sứ văn hóa đọc 2022", 0, NULL, NULL},
+        {CITIZEN, "/cuoc-thi/1", "public-contest-results", "Giải Nhất", 0, NULL, NULL},
+        {CITIZEN, "/cuoc-thi/2/du-thi", "public-contest-entry", "Gửi bài dự thi", 0, NULL,
+         NULL},
 };
 
 /* ---- the data: a district mid-campaign ------------------------------------------------- */
@@ -254,6 +264,13 @@ setup(void **state)
 	    ha_login(port, &admin, "quantri", PASSWORD) != 303 ||
 	    ha_login(port, &city, "so.haiphong", PASSWORD) != 303 || fill() < 0 ||
 	    backdate(db) < 0)
+		return -1;
+	char media[300];
+	snprintf(media, sizeof media, "%s.contest", db);
+	t = app_tree(&app);
+	rc = demo_contest(app.store, t, media);
+	unit_tree_unref(t);
+	if (rc < 0)
 		return -1;
 	return hb_start(WIDTH, HEIGHT);
 }
