@@ -770,8 +770,10 @@ watch(void *arg)
 				app_chase_tick(app, now, NULL, NULL);
 			}
 		}
-		if (tick % 1800 == 900) /* hourly (a tick is 2 s), away from the sessions' sweep */
+		if (tick % 1800 == 900) { /* hourly (a tick is 2 s), away from the sessions' sweep */
 			app_enrol_purge_tick(app, app_now(), NULL);
+			app_contest_purge_tick(app, app_now(), NULL);
+		}
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,

@@ -206,6 +206,10 @@ int64_t app_now(void);
  * that ended more than app->enrol_retention_days before now are removed. The watcher calls
  * it hourly; tests with their own clock. *purged (may be NULL): how many. 0 or -1. */
 int app_enrol_purge_tick(app_t *app, int64_t now, int64_t *purged);
+/* The same for contests (src/app/contest_pages.c): phones, e-mails and addresses of the
+ * entrants of contests announced more than CONTEST_RETENTION_DAYS ago are emptied and the
+ * files of entries not approved deleted. */
+int app_contest_purge_tick(app_t *app, int64_t now, int64_t *purged);
 /* The retention in days that applies to the request's app. */
 int app_enrol_retention(http_req_t *req);
 

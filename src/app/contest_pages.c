@@ -46,16 +46,36 @@ param(http_req_t *req, const char *name)
 	return v ? v : "";
 }
 
-/* "<db>.contest", beside the upload spool "<db>.uploads" */
+/* "<db>.contest", beside the upload spool "<db>.uploads", in a */
 static const char *
-media_dir(http_req_t *req)
+app_media_dir(app_t *app, arena_t *a)
 {
-	app_t *app = http_req_app(req);
 	const char *u = app->upload_dir;
 	size_t n = strlen(u);
 	if (n > 8 && !strcmp(u + n - 8, ".uploads"))
 		n -= 8;
-	return arena_printf(http_req_arena(req), "%.*s.contest", (int)n, u);
+	return arena_printf(a, "%.*s.contest", (int)n, u);
+}
+
+static const char *
+media_dir(http_req_t *req)
+{
+	return app_media_dir(http_req_app(req), http_req_arena(req));
+}
+
+int
+app_contest_purge_tick(app_t *app, int64_t now, int64_t *purged)
+{
+	arena_t a = ARENA_INIT;
+	contest_ctx_t cx = {app->store, &a, now, 0, app_media_dir(app, &a)};
+	int64_t n = 0;
+	int rc = contest_purge(&cx, CONTEST_RETENTION_DAYS, &n);
+	arena_free(&a);
+	if (n)
+		log_info("contest: contact data of %lld entries removed", (long long)n);
+	if (purged)
+		*purged = n;
+	return rc;
 }
 
 static contest_ctx_t
