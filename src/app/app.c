@@ -349,6 +349,8 @@ static const http_route_t routes[] = {
          "unit:report.edit", page_unit_contest_update},
         {HTTP_POST, "/api/v1/units/:code/contests/:cid/entries/:eid", "csrf", FORM_MAX,
          "unit:report.edit", page_unit_contest_entry},
+        {HTTP_POST, "/api/v1/units/:code/contests/:cid/announce", "csrf", FORM_MAX,
+         "unit:report.edit", page_unit_contest_announce},
         /* end of contests */
         /* documents and tasks (src/app/doc_pages.c) */
         {HTTP_GET, "/units/:code/docs", "", 0, "unit:unit.view", page_docs},

@@ -392,6 +392,9 @@ static const struct expect {
         {"POST /api/v1/units/:code/contests/:cid/entries/:eid",
          'u',
          {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"POST /api/v1/units/:code/contests/:cid/announce",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
         /* end of contests */
         /* documents and tasks (src/app/doc_pages.c) */
         {"GET /units/:code/docs", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},

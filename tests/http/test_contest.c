@@ -19,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vips/vips.h>
 
 #include "app/app.h"
 #include "core/file.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
 #include "helper_app.h"
+#include "media/photo.h"
 #include "service/contest.h"
 #include "text/text.h"
 
@@ -775,6 +777,78 @@ test_withdraw(void **state)
 	hc_resp_free(&r);
 }
 
+/* A phone's JPEG with a camera's EXIF (w x h), as libvips writes it; g_free it. */
+static void *
+camera_jpeg(int w, int h, size_t *len)
+{
+	assert_int_equal(photo_init("test_contest"), 0);
+	VipsImage *black = NULL, *img = NULL;
+	assert_int_equal(vips_black(&black, w, h, "bands", 3, NULL), 0);
+	assert_int_equal(vips_copy(black, &img, "interpretation", VIPS_INTERPRETATION_sRGB, NULL),
+	                 0);
+	g_object_unref(black);
+	vips_image_set_string(img, "exif-ifd0-Make", "SuotdoiPhone");
+	void *buf = NULL;
+	assert_int_equal(vips_jpegsave_buffer(img, &buf, len, "Q", 90, NULL), 0);
+	g_object_unref(img);
+	return buf;
+}
+
+/* A photo goes through libvips (re-encoded, metadata stripped); a phone's video is taken as
+ * sent and played back from a <video>. */
+static void
+test_photo_and_video(void **state)
+{
+	(void)state;
+	fresh_limits();
+	size_t n;
+	void *jpg = camera_jpeg(2000, 1500, &n);
+	assert_non_null(memmem(jpg, n, "SuotdoiPhone", 12));
+	const char *photo[] = {"media", "photo", "title", "Góc đọc sách của lớp", NULL};
+	hc_resp_t r = enter(cid, photo, jpg, n, "image/jpeg");
+	char code[16];
+	code_of(&r, code);
+	hc_resp_free(&r);
+	g_free(jpg);
+	int64_t pid = entry_id(code);
+	r = moderate(pid, "approve", "");
+	expect_status(&r, 303);
+	hc_resp_free(&r);
+	r = get(NULL, pathf("/cuoc-thi/%lld/bai/%lld/tep", (long long)cid, (long long)pid));
+	expect_status(&r, 200);
+	char h[100];
+	assert_string_equal(hc_header(&r, "Content-Type", h, sizeof h), "image/jpeg");
+	assert_true(r.body.len > 3 && !memcmp(r.body.data, "\xff\xd8\xff", 3));
+	assert_null(memmem(r.body.data, r.body.len, "SuotdoiPhone", 12));
+	VipsImage *out = vips_image_new_from_buffer(r.body.data, r.body.len, "", NULL);
+	assert_non_null(out);
+	assert_int_equal(vips_image_get_width(out), PHOTO_LONG_EDGE); /* shrunk, not enlarged */
+	g_object_unref(out);
+	hc_resp_free(&r);
+	void *mp4 = fixture("clip.mp4", &n);
+	const char *video[] = {"media", "video", "title", "Video: tự học trên mạng", NULL};
+	r = enter(cid, video, mp4, n, "video/mp4");
+	code_of(&r, code);
+	hc_resp_free(&r);
+	int64_t vid = entry_id(code);
+	r = moderate(vid, "approve", "");
+	expect_status(&r, 303);
+	hc_resp_free(&r);
+	const char *file = pathf("/cuoc-thi/%lld/bai/%lld/tep", (long long)cid, (long long)vid);
+	r = get(NULL, pathf("/cuoc-thi/%lld", (long long)cid));
+	expect_in(&r, pathf("<video controls preload=\"none\" src=\"%s\"></video>", file));
+	expect_in(&r, pathf("<img src=\"/cuoc-thi/%lld/bai/%lld/tep\"", (long long)cid,
+	                    (long long)pid));
+	hc_resp_free(&r);
+	r = get(NULL, file);
+	expect_status(&r, 200);
+	assert_string_equal(hc_header(&r, "Content-Type", h, sizeof h), "video/mp4");
+	assert_int_equal(r.body.len, n);
+	assert_memory_equal(r.body.data, mp4, n);
+	hc_resp_free(&r);
+	free(mp4);
+}
+
 /* Judges score approved entries; the organiser ranks, gives prizes and announces. */
 static void
 test_judging_and_results(void **state)
@@ -860,9 +934,15 @@ test_judging_and_results(void **state)
 	                 (const char *const[]){"starts", day(-10), "ends", day(-1), NULL});
 	expect_status(&r, 303);
 	hc_resp_free(&r);
+	r = ha_req(port, &clc, "POST",
+	           pathf("/api/v1/units/" CLC "/contests/%lld/announce", (long long)cid), "{}", 1);
+	expect_status(&r, 200);
+	expect_in(&r, "Đã công bố kết quả");
+	hc_resp_free(&r);
 	r = ha_post_form(port, &clc, pathf("/units/" CLC "/cuoc-thi/%lld/cong-bo", (long long)cid),
 	                 none);
-	expect_status(&r, 303);
+	expect_status(&r, 409);
+	expect_in(&r, "Kết quả đã được công bố.");
 	hc_resp_free(&r);
 	r = get(NULL, pathf("/cuoc-thi/%lld", (long long)cid));
 	expect_in(&r, "Đã công bố kết quả");
@@ -912,6 +992,7 @@ main(void)
 	        cmocka_unit_test(test_entry_bad_input),
 	        cmocka_unit_test(test_contest_bad_input),
 	        cmocka_unit_test(test_withdraw),
+	        cmocka_unit_test(test_photo_and_video),
 	        cmocka_unit_test(test_judging_and_results),
 	        cmocka_unit_test(test_retention),
 	};
