@@ -132,7 +132,7 @@ sniff(const unsigned char *d, size_t n)
 	if (n >= 4 && !memcmp(d, "\x1A\x45\xDF\xA3", 4)) {
 		/* EBML: the DocType must be webm (a Matroska .mkv is not accepted) */
 		size_t lim = n < 64 ? n : 64;
-		for (size_t k = 4; k + 6 <= lim; k++)
+		for (size_t k = 4; k + 7 <= lim; k++) /* 42 82, a size byte, "webm" */
 			if (d[k] == 0x42 && d[k + 1] == 0x82 && !memcmp(d + k + 3, "webm", 4))
 				return &containers[7];
 	}

@@ -89,6 +89,20 @@ text_named_mp3(void **state)
 	refuses("", 0, AV_AUDIO, AV_AUDIO_MAX_BYTES, 600, "Tệp ghi âm trống");
 }
 
+/* Found by fuzz/fuzz_av.c: an EBML header cut inside its DocType ("we" of "webm") was read
+ * two bytes past the end by the sniffer. */
+static void
+ebml_cut_in_doctype(void **state)
+{
+	(void)state;
+	static const unsigned char cut[11] = {0x1a, 0x45, 0xdf, 0xa3, 0x08, 0x42,
+	                                      0x82, 0x00, 0x84, 'w',  'e'};
+	unsigned char *d = malloc(sizeof cut); /* exactly: ASan catches any read past it */
+	memcpy(d, cut, sizeof cut);
+	refuses(d, sizeof cut, AV_AUDIO, AV_AUDIO_MAX_BYTES, 600, "định dạng không nhận ra");
+	free(d);
+}
+
 static void
 jpeg_as_audio(void **state)
 {
@@ -186,7 +200,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(accepted_kinds),       cmocka_unit_test(text_named_mp3),
-	        cmocka_unit_test(jpeg_as_audio),        cmocka_unit_test(truncated),
+	        cmocka_unit_test(jpeg_as_audio),        cmocka_unit_test(ebml_cut_in_doctype),        cmocka_unit_test(truncated),
 	        cmocka_unit_test(video_in_audio_entry), cmocka_unit_test(too_long),
 	        cmocka_unit_test(too_big),              cmocka_unit_test(texts),
 	};
