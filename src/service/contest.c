@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <vips/vips.h>
+
 #include "core/log.h"
 #include "core/mem.h"
 #include "media/av.h"
@@ -908,6 +910,38 @@ demo_wav(buf_t *b)
 	}
 }
 
+/* A 480x320 picture for the demo's photo entry (a warm gradient, "a reading corner"),
+ * through photo_process as any entry's photo: its stored JPEG into out. 0 or -1. */
+static int
+demo_photo(photo_out_t *out)
+{
+	if (photo_init("suotdoi") < 0)
+		return -1;
+	VipsImage *ramp = NULL, *rgb = NULL, *u8 = NULL, *img = NULL;
+	double a[3] = {120, 80, 40}, b[3] = {110, 90, 60};
+	int rc = -1;
+	void *png = NULL;
+	size_t len = 0;
+	if (vips_grey(&ramp, 480, 320, NULL) == 0 &&
+	    vips_linear(ramp, &rgb, a, b, 3, NULL) == 0 &&
+	    vips_cast_uchar(rgb, &u8, NULL) == 0 &&
+	    vips_copy(u8, &img, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) == 0 &&
+	    vips_pngsave_buffer(img, &png, &len, NULL) == 0) {
+		char err[200];
+		rc = photo_process(png, len, out, err, sizeof err);
+	}
+	g_free(png);
+	if (ramp)
+		g_object_unref(ramp);
+	if (rgb)
+		g_object_unref(rgb);
+	if (u8)
+		g_object_unref(u8);
+	if (img)
+		g_object_unref(img);
+	return rc;
+}
+
 static int
 demo_found(const store_contest_t *c, void *p)
 {
@@ -976,6 +1010,15 @@ demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
 		buf_free(&wav);
 		goto done;
 	}
+	photo_out_t ph = {BUF_INIT, BUF_INIT, 0, 0};
+	const char *jpg_file = "";
+	if (demo_photo(&ph) < 0 || store_file(&cx, ph.full.data, ph.full.len, ".jpg", &jpg_file) < 0) {
+		photo_out_free(&ph);
+		buf_free(&wav);
+		goto done;
+	}
+	int64_t jpg_size = (int64_t)ph.full.len;
+	photo_out_free(&ph);
 	struct {
 		const char *name, *locality, *title, *body, *prize, *kind;
 	} entries[] = {
@@ -987,17 +1030,21 @@ demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
 	         "Bản ghi âm chương một, đọc cho các cháu ở nhà nghe.", "nhi", "audio"},
 	        {"Lê Thị Hồng", "phường Cát Bi", "Tủ sách của bà",
 	         "Bà tôi 70 tuổi vẫn đọc báo mỗi sáng ở thư viện phường.", "kk", ""},
+	        {"Đỗ Văn Nam", "phường Đằng Lâm", "Góc đọc sách nhà em",
+	         "Góc nhỏ cạnh cửa sổ, nơi cả nhà đọc sách mỗi tối.", "ba", "photo"},
 	};
 	for (size_t k = 0; k < sizeof entries / sizeof *entries; k++) {
-		int audio = !strcmp(entries[k].kind, "audio");
+		int audio = !strcmp(entries[k].kind, "audio"), photo = !strcmp(entries[k].kind, "photo");
 		store_contest_entry_t e = {
 		        .contest_id = cid, .status = "approved", .name = entries[k].name,
 		        .phone = "", .email = "", .locality = entries[k].locality,
 		        .title = entries[k].title, .body = entries[k].body,
-		        .media_kind = audio ? "audio" : "", .media_file = audio ? wav_file : "",
-		        .media_mime = audio ? "audio/wav" : "",
-		        .media_info = audio ? "wav, pcm_s16le, 2 giây" : "",
-		        .media_size = audio ? (int64_t)wav.len : 0, .media_ms = audio ? 1500 : 0,
+		        .media_kind = entries[k].kind,
+		        .media_file = audio ? wav_file : photo ? jpg_file : "",
+		        .media_mime = audio ? "audio/wav" : photo ? "image/jpeg" : "",
+		        .media_info = audio ? "wav, pcm_s16le, 2 giây" : photo ? "JPEG 480×320" : "",
+		        .media_size = audio ? (int64_t)wav.len : photo ? jpg_size : 0,
+		        .media_ms = audio ? 1500 : 0,
 		        .ip = "", .created_at = now};
 		char code[ENROL_CODE_LEN + 1];
 		enrol_code_new(code);
