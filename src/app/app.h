@@ -431,6 +431,10 @@ int page_event_ics(http_req_t *req);
 int page_lich_photo(http_req_t *req);
 int page_unit_ics(http_req_t *req);
 int api_lich(http_req_t *req);
+/* A place as people type it in a public search (resource_pages.c; /hoc-lieu, /cuoc-thi): a
+ * unit code, else the widest of the first units whose names hold the words without
+ * diacritics ("hai an" is the district). -1 none. */
+int32_t app_place_unit(const unit_tree_t *t, const char *place);
 /* contests with citizen entries (contest_pages.c) */
 int page_contests(http_req_t *req);
 int api_contests(http_req_t *req);

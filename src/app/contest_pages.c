@@ -402,15 +402,7 @@ public_list(http_req_t *req, json_t **arr, int32_t *place)
 	buf_t path = BUF_INIT;
 	*place = -1;
 	if (*pl) {
-		*place = unit_tree_find_code(t, pl);
-		if (*place < 0) {
-			int32_t ids[20], total;
-			unit_search_t us = {pl, -1, NULL, 20, 0};
-			int32_t nf = unit_tree_search(t, &us, ids, &total);
-			for (int32_t k = 0; k < nf; k++)
-				if (*place < 0 || t->units[ids[k]].depth < t->units[*place].depth)
-					*place = ids[k];
-		}
+		*place = app_place_unit(t, pl);
 		if (*place < 0) {
 			app_error_page(req, 404,
 			               "Nơi (place): không tìm thấy đơn vị hoặc địa bàn này; hãy nhập "
