@@ -1,12 +1,13 @@
 /* The main flows on a phone, in a real browser: headless Chromium at 360×740 (helper_browser.c)
  * walks the pages each kind of user opens, signed in as them: a commune learning centre's head
  * (home, the results form, the receipt of its submitted report, its activities, the new
- * activity form, an activity with its outcome and photo forms, notices, account), the
+ * activity form, an activity with its outcome and photo forms, notices, account, its contests
+ * and a contest's ranking), the
  * district's officer (home with progress cards, the campaign dashboard with its charts, the
  * comparison tables, the chase board, the review queue, outliers, documents, a document, the
  * document form), the city's officer (its dashboard), the administrator (templates, users,
  * registry, mail) and a citizen signed out (home, the public calendar and an event, units, a
- * unit, search, the login page). On every page, at 360 px and again at 1280 px:
+ * unit, search, the login page, the contests, a contest's results and its entry form). On every page, at 360 px and again at 1280 px:
  * - the page does not scroll sideways, and no element's right edge is past the screen
  *   unless inside a wrapper that scrolls sideways (the offenders named: tag, class, text);
  * - every visible table cell holding a number has its label: the cell's td::before
