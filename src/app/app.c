@@ -314,6 +314,7 @@ static const http_route_t routes[] = {
          "name phone email locality title body media consent website csrf", CONTEST_BODY_MAX,
          "public", page_contest_entry_post},
         {HTTP_GET, "/cuoc-thi/:cid/ma/:ecode", "done", 0, "public", page_contest_entry_status},
+        {HTTP_GET, "/cuoc-thi/:cid/tra-cuu", "code", 0, "public", page_contest_lookup},
         {HTTP_POST, "/cuoc-thi/:cid/rut", "code phone4 csrf", FORM_MAX, "public",
          page_contest_withdraw},
         {HTTP_GET, "/cuoc-thi/:cid/bai/:eid/tep", "", 0, "public", page_contest_media},

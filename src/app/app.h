@@ -443,6 +443,7 @@ int api_contest(http_req_t *req);
 int page_contest_entry_form(http_req_t *req);
 int page_contest_entry_post(http_req_t *req);
 int page_contest_entry_status(http_req_t *req);
+int page_contest_lookup(http_req_t *req);
 int page_contest_withdraw(http_req_t *req);
 int page_contest_media(http_req_t *req);
 int page_contest_judging(http_req_t *req);

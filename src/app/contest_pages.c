@@ -460,7 +460,36 @@ page_contest(http_req_t *req)
 	json_object_set_new(ctx, "has_entries", json_boolean(json_array_size(entries) > 0));
 	json_object_set_new(ctx, "entries", entries);
 	json_object_set_new(ctx, "c", contest_json(req, &c, 0));
+	contest_ctx_t cx = ctx_of(req);
+	if (contest_is_judge(&cx, c.id, cx.actor))
+		json_object_set_new(ctx, "judge_url",
+		                    js(arena_printf(cx.arena, "/cuoc-thi/%lld/cham", (long long)c.id)));
+	json_object_set_new(ctx, "lookup_url",
+	                    js(arena_printf(cx.arena, "/cuoc-thi/%lld/tra-cuu", (long long)c.id)));
 	return app_render_page(req, 200, "contest", c.title, ctx);
+}
+
+/* GET /cuoc-thi/:cid/tra-cuu?code=: the code page of a typed code (no JavaScript needed). */
+int
+page_contest_lookup(http_req_t *req)
+{
+	store_contest_t c;
+	if (!load_contest(req, &c, 1))
+		return 0;
+	contest_ctx_t cx = ctx_of(req);
+	store_contest_entry_t e;
+	int rc = contest_entry_by_code(&cx, c.id, param(req, "code"), &e);
+	if (rc < 0)
+		return 500;
+	if (rc == 0) {
+		app_error_page(req, 404,
+		               "Mã bài dự thi (code): không có bài nào với mã này trong cuộc thi; hãy "
+		               "kiểm tra lại 8 ký tự của mã.");
+		return 0;
+	}
+	return http_redirect(req, 303,
+	                     arena_printf(cx.arena, "/cuoc-thi/%lld/ma/%s", (long long)c.id,
+	                                  e.code));
 }
 
 int

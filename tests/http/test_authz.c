@@ -352,6 +352,7 @@ static const struct expect {
         {"GET /cuoc-thi/:cid/du-thi", 'p', {0}},
         {"POST /cuoc-thi/:cid/du-thi", 'p', {0}},
         {"GET /cuoc-thi/:cid/ma/:ecode", 'p', {0}},
+        {"GET /cuoc-thi/:cid/tra-cuu", 'p', {0}},
         {"POST /cuoc-thi/:cid/rut", 'p', {0}},
         {"GET /cuoc-thi/:cid/bai/:eid/tep", 'p', {0}},
         {"GET /cuoc-thi/:cid/cham", 's', {0}},

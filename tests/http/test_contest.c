@@ -382,6 +382,22 @@ test_audio_entry(void **state)
 	expect_in(&r, "Chờ ban tổ chức duyệt");
 	assert_false(has(&r, "Phạm Thu Hà"));
 	hc_resp_free(&r);
+	/* a typed code (lower case, with a dash) finds the same page; a wrong one is a 404 */
+	char typed[16];
+	snprintf(typed, sizeof typed, "%.4s-%s", code, code + 4);
+	for (char *p = typed; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	r = get(NULL, pathf("/cuoc-thi/%lld/tra-cuu?code=%s", (long long)cid, typed));
+	expect_status(&r, 303);
+	char loc[200];
+	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
+	assert_non_null(strstr(loc, pathf("/ma/%s", code)));
+	hc_resp_free(&r);
+	r = get(NULL, pathf("/cuoc-thi/%lld/tra-cuu?code=ZZZZZZZZ", (long long)cid));
+	expect_status(&r, 404);
+	expect_in(&r, "Mã bài dự thi (code): không có bài nào với mã này");
+	hc_resp_free(&r);
 	/* not public before it is approved: page, API, file */
 	r = get(NULL, pathf("/cuoc-thi/%lld", (long long)cid));
 	assert_false(has(&r, "Giọng đọc: Tắt đèn"));
@@ -878,6 +894,13 @@ test_judging_and_results(void **state)
 	r = get(&judge, pathf("/cuoc-thi/%lld/cham", (long long)cid));
 	expect_status(&r, 200);
 	expect_in(&r, "Bài ghi âm thứ hai");
+	hc_resp_free(&r);
+	/* the contest page leads its judges (only them) to the judging page */
+	r = get(&judge, pathf("/cuoc-thi/%lld", (long long)cid));
+	expect_in(&r, pathf("href=\"/cuoc-thi/%lld/cham\"", (long long)cid));
+	hc_resp_free(&r);
+	r = get(&other, pathf("/cuoc-thi/%lld", (long long)cid));
+	assert_false(has(&r, "/cham\""));
 	hc_resp_free(&r);
 	char path[200];
 	snprintf(path, sizeof path, "/cuoc-thi/%lld/cham/%lld", (long long)cid, (long long)second);
