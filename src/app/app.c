@@ -417,13 +417,23 @@ app_routes(size_t *n)
 	return routes;
 }
 
+/* The server's error pages, with the contest entry's own sentence for a body over its cap
+ * (refused from the Content-Length before it is read). */
+static void
+app_on_error(http_req_t *req, int status, const char *message)
+{
+	if (status == 413)
+		message = contest_too_big_message(req, message);
+	app_error_page(req, status, message);
+}
+
 void
 app_http_config(app_t *app, http_config_t *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->routes = app_routes(&cfg->nroutes);
 	cfg->before = app_guard;
-	cfg->on_error = app_error_page;
+	cfg->on_error = app_on_error;
 	cfg->static_dir = app->static_dir;
 	cfg->app = app;
 }

@@ -444,6 +444,9 @@ int page_contest_entry_form(http_req_t *req);
 int page_contest_entry_post(http_req_t *req);
 int page_contest_entry_status(http_req_t *req);
 int page_contest_lookup(http_req_t *req);
+/* For a 413 on the contest entry route: "Tệp dự thi (file): 130 MB, quá giới hạn 100 MB…"
+ * from the Content-Length; message otherwise. */
+const char *contest_too_big_message(http_req_t *req, const char *message);
 int page_contest_withdraw(http_req_t *req);
 int page_contest_media(http_req_t *req);
 int page_contest_judging(http_req_t *req);

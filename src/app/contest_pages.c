@@ -469,6 +469,28 @@ page_contest(http_req_t *req)
 	return app_render_page(req, 200, "contest", c.title, ctx);
 }
 
+const char *
+contest_too_big_message(http_req_t *req, const char *message)
+{
+	const http_route_t *rt = http_req_route(req);
+	if (!rt || rt->handler != page_contest_entry_post)
+		return message;
+	const char *cl = http_req_header(req, "Content-Length");
+	char got[32] = "", cap[32];
+	if (cl) {
+		char *end;
+		long long n = strtoll(cl, &end, 10);
+		if (*end == '\0' && n > 0)
+			av_size_text(n, got, sizeof got);
+	}
+	av_size_text(AV_VIDEO_MAX_BYTES, cap, sizeof cap);
+	return arena_printf(http_req_arena(req),
+	                    "Tệp dự thi (file)%s%s, quá giới hạn %s — dung lượng lớn nhất mà một "
+	                    "cuộc thi nhận; chưa có gì được gửi. Hãy cắt ngắn video hoặc quay ở chất "
+	                    "lượng thấp hơn.",
+	                    *got ? ": " : "", got, cap);
+}
+
 /* GET /cuoc-thi/:cid/tra-cuu?code=: the code page of a typed code (no JavaScript needed). */
 int
 page_contest_lookup(http_req_t *req)
