@@ -472,7 +472,12 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 	const char *kind = media_kind(c, in->media);
 	int has_file = in->file != NULL && in->file_len > 0;
 	if (has_file) {
-		if (strcmp(kind, "photo") && strcmp(kind, "audio") && strcmp(kind, "video"))
+		if (!*kind && !contest_takes(c, "photo") && !contest_takes(c, "audio") &&
+		    !contest_takes(c, "video"))
+			add_err(out, "file",
+			        "Cuộc thi này chỉ nhận bài viết; hãy bỏ tệp gửi kèm và viết nội dung "
+			        "bài.");
+		else if (strcmp(kind, "photo") && strcmp(kind, "audio") && strcmp(kind, "video"))
 			add_err(out, "media",
 			        "Loại tệp: hãy chọn tệp gửi kèm là ảnh, ghi âm hay video.");
 		else if (!contest_takes(c, kind))

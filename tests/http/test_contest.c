@@ -645,6 +645,22 @@ test_entry_bad_input(void **state)
 	expect_in(&r, pathf("nhận bài từ %s đến hết %s", day(5), day(9)));
 	hc_resp_free(&r);
 	assert_int_equal(stored(later), 0);
+	/* a contest of texts only refuses a file, naming it */
+	r = contest_form("/units/" CLC "/cuoc-thi",
+	                 (const char *const[]){"title", "Chỉ bài viết", "type_photo", "",
+	                                       "type_audio", "", "type_video", "", NULL});
+	expect_status(&r, 303);
+	hc_header(&r, "Location", loc, sizeof loc);
+	int64_t texts = atoll(strstr(loc, "/cuoc-thi/") + strlen("/cuoc-thi/"));
+	hc_resp_free(&r);
+	const char *nomedia[] = {"media", "", NULL};
+	ogg = fixture("tone.ogg", &n);
+	r = enter(texts, nomedia, ogg, n, "audio/ogg");
+	expect_status(&r, 422);
+	expect_in(&r, "Cuộc thi này chỉ nhận bài viết; hãy bỏ tệp gửi kèm");
+	hc_resp_free(&r);
+	free(ogg);
+	assert_int_equal(stored(texts), 0);
 }
 
 /* Every bad input on the organiser's form, and wrong JSON types. */
