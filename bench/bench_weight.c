@@ -330,7 +330,10 @@ main(int argc, char **argv)
 	           "worker installing and fetching what it keeps) at its body and the page's mean "
 	           "header size. *Identity*: a cold load asking `Accept-Encoding: identity`. "
 	           "Budgets (issue 17; 1 KB = 1,000 bytes): first load ≤ 40 KB, repeat ≤ 10 KB, "
-	           "first contentful paint ≤ 2 s.\n\n"
+	           "first contentful paint ≤ 2 s. †: the ≤ 10 KB verdict is the repeat visit "
+	           "through the service worker (the second table), which is how a phone that "
+	           "has it visits the page; bypassing the worker, `offline.js` asks it to keep "
+	           "the page and it fetches the page a second time.\n\n"
 	           "| page (who) | first load (requests) | identity | gzip gain | repeat "
 	           "(requests on the wire) | first paint | load | ≤ 40 KB | ≤ 10 KB | ≤ 2 s |\n"
 	           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
@@ -383,7 +386,22 @@ main(int argc, char **argv)
 		put_load(pg->key, "repeat", &r, " bytes wire fcp_ms ");
 		put_load(pg->key, "identity", &id, " bytes encoded ");
 		char kf[32], kr[32], ki[32];
-		int ok1 = f.bytes <= HW_BUDGET_FIRST, ok2 = r.bytes <= HW_BUDGET_REPEAT,
+		kb(r.bytes, kr, sizeof kr);
+		/* a signed-in page's repeat visit as a phone with the worker makes it: the
+		 * budget's verdict, when the worker took the page */
+		hw_load_t sr = {0};
+		int have_sr = has_sw && u && with_sw(pg, u, f.header_mean, n, again) == 0;
+		if (have_sr) {
+			char a[32];
+			sr = median(again, n);
+			put_load(pg->key, "sw_repeat", &sr, " bytes wire ");
+			buf_printf(&swmd, "| %s | %s (%.0f) | %s (%.0f) | %s |\n", pg->label,
+			           kb(sr.bytes, a, sizeof a), sr.wire, kr, r.wire,
+			           met(sr.bytes <= HW_BUDGET_REPEAT));
+			sw_rows++;
+		}
+		double repeat = have_sr ? sr.bytes : r.bytes;
+		int ok1 = f.bytes <= HW_BUDGET_FIRST, ok2 = repeat <= HW_BUDGET_REPEAT,
 		    ok3 = f.fcp_ms > 0 && f.fcp_ms <= HW_BUDGET_PAINT_MS;
 		missed += !ok1 + !ok2 + !ok3;
 		if (f.bytes > heaviest) {
@@ -391,27 +409,17 @@ main(int argc, char **argv)
 			heavy = pg;
 		}
 		buf_printf(&md,
-		           "| %s | %s (%.0f) | %s | %.1f× | %s (%.0f) | %.0f ms | %.0f ms | %s | "
+		           "| %s | %s (%.0f) | %s | %.1f× | %s (%.0f)%s | %.0f ms | %.0f ms | %s | "
 		           "%s | %s |\n",
 		           pg->label, kb(f.bytes, kf, sizeof kf), f.wire,
-		           kb(id.bytes, ki, sizeof ki), f.bytes > 0 ? id.bytes / f.bytes : 0,
-		           kb(r.bytes, kr, sizeof kr), r.wire, f.fcp_ms, f.load_ms, met(ok1),
-		           met(ok2), met(ok3));
+		           kb(id.bytes, ki, sizeof ki), f.bytes > 0 ? id.bytes / f.bytes : 0, kr,
+		           r.wire, have_sr ? "†" : "", f.fcp_ms, f.load_ms, met(ok1), met(ok2),
+		           met(ok3));
 		fprintf(stderr,
-		        "bench_weight: %s: first %.0f B (%.0f req, RT %.0f), repeat %.0f B, "
-		        "identity %.0f B, FCP %.0f ms, load %.0f ms\n",
-		        pg->path, f.bytes, f.requests, f.rt_bytes, r.bytes, id.bytes, f.fcp_ms,
-		        f.load_ms);
-		if (has_sw && u && with_sw(pg, u, f.header_mean, n, again) == 0) {
-			char a[32];
-			hw_load_t sr = median(again, n);
-			put_load(pg->key, "sw_repeat", &sr, " bytes wire ");
-			buf_printf(&swmd, "| %s | %s (%.0f) | %s (%.0f) | %s |\n", pg->label,
-			           kb(sr.bytes, a, sizeof a), sr.wire, kr, r.wire,
-			           met(sr.bytes <= HW_BUDGET_REPEAT));
-			missed += sr.bytes > HW_BUDGET_REPEAT;
-			sw_rows++;
-		}
+		        "bench_weight: %s: first %.0f B (%.0f req, RT %.0f), repeat %.0f B "
+		        "(through the worker %.0f B), identity %.0f B, FCP %.0f ms, load %.0f ms\n",
+		        pg->path, f.bytes, f.requests, f.rt_bytes, r.bytes, sr.bytes, id.bytes,
+		        f.fcp_ms, f.load_ms);
 	}
 	if (sw_rows)
 		buf_printf(&md, "%s", buf_cstr(&swmd));

@@ -218,37 +218,58 @@
   }
 
   /* The activities and photos this person kept offline (static/photo.js's "sd-activities",
-   * records tagged with the user's id, <body data-user>): sdActivitiesClear where photo.js is
-   * loaded, else the same deletion here. Another person's records stay (they are theirs). */
-  function clearActivities() {
+   * records tagged with the user's id, <body data-user>). mine(false) counts them, mine(true)
+   * deletes them (sdActivitiesClear where photo.js is loaded, else the same deletion here).
+   * Another person's records stay (they are theirs). Resolves to the count (0 on any error:
+   * the phone may have no such store). */
+  function mine(remove) {
     var id = document.body.getAttribute("data-user");
-    if (!id) return Promise.resolve();
-    if (window.sdActivitiesClear) return window.sdActivitiesClear(id).catch(function () {});
+    if (!id) return Promise.resolve(0);
+    if (remove && window.sdActivitiesClear)
+      return window.sdActivitiesClear(id).then(function () { return 0; }, function () { return 0; });
     return new Promise(function (ok) {
-      var rq = indexedDB.open("sd-activities");
+      var rq = indexedDB.open("sd-activities"), n = 0;
       rq.onupgradeneeded = function () { rq.transaction.abort(); }; /* none kept here */
-      rq.onerror = function () { ok(); };
+      rq.onerror = function () { ok(0); };
       rq.onsuccess = function () {
-        var db = rq.result, t = db.transaction(["queue", "photos"], "readwrite");
-        ["queue", "photos"].forEach(function (n) {
-          var c = t.objectStore(n).index("user").openCursor(id);
-          c.onsuccess = function () {
-            if (c.result) { c.result.delete(); c.result.continue(); }
+        var db = rq.result, t;
+        try {
+          t = db.transaction(["queue", "photos"], remove ? "readwrite" : "readonly");
+        } catch (e) { db.close(); ok(0); return; }
+        ["queue", "photos"].forEach(function (s) {
+          var idx = t.objectStore(s).index("user");
+          if (!remove) {
+            var c = idx.count(id);
+            c.onsuccess = function () { n += c.result; };
+            return;
+          }
+          var cur = idx.openCursor(id);
+          cur.onsuccess = function () {
+            if (cur.result) { cur.result.delete(); cur.result.continue(); }
           };
         });
-        t.oncomplete = t.onerror = t.onabort = function () { db.close(); ok(); };
+        t.oncomplete = t.onerror = t.onabort = function () { db.close(); ok(n); };
       };
     });
+  }
+
+  /* What signing out would delete from this phone, in words; "" when nothing is unsent. */
+  function unsentWords(reports, activities) {
+    var parts = [];
+    if (reports) parts.push(reports + " báo cáo");
+    if (activities) parts.push(activities + " hoạt động, ảnh");
+    return parts.join(" và ");
   }
 
   function signOut(ev) {
     var form = ev.target;
     if (!form.matches || !form.matches("form[action='/logout'], form[action='/account/logout-all']")) return;
     ev.preventDefault();
-    OFF.all("outbox").catch(function () { return []; }).then(function (entries) {
-      if (entries.length && !window.confirm(entries.length + " báo cáo chưa gửi được lên máy chủ sẽ bị xóa khỏi điện thoại khi đăng xuất. Vẫn đăng xuất?"))
+    Promise.all([OFF.all("outbox").catch(function () { return []; }), mine(false)]).then(function (c) {
+      var what = unsentWords(c[0].length, c[1]);
+      if (what && !window.confirm(what + " chưa gửi được lên máy chủ sẽ bị xóa khỏi điện thoại khi đăng xuất. Vẫn đăng xuất?"))
         return;
-      Promise.all([wipe(user), clearActivities()]).then(function () {
+      Promise.all([wipe(user), mine(true)]).then(function () {
         localStorage.removeItem(OWNER);
         form.submit();
       });

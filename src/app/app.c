@@ -304,6 +304,30 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/api/v1/hoc-lieu", "q topic audience type place page", 0, "public",
          api_hoc_lieu},
         /* end of open learning resources */
+        /* reading culture (src/app/reading_pages.c): shelves, the book ledger, reading */
+        {HTTP_GET, "/units/:code/van-hoa-doc", "year done", 0, "unit:unit.view", page_reading},
+        {HTTP_POST, "/units/:code/van-hoa-doc/shelves", "name kind books_start opened status csrf",
+         FORM_MAX, "unit:report.edit", page_reading_shelf_create},
+        {HTTP_POST, "/units/:code/van-hoa-doc/shelves/:sid/status", "status csrf", FORM_MAX,
+         "unit:report.edit", page_reading_shelf_status},
+        {HTTP_POST, "/units/:code/van-hoa-doc/moves", "kind date shelf to_shelf count note csrf",
+         FORM_MAX, "unit:report.edit", page_reading_move_create},
+        {HTTP_POST, "/units/:code/van-hoa-doc/moves/:mid/receive", "csrf", FORM_MAX,
+         "unit:report.edit", page_reading_move_receive},
+        {HTTP_POST, "/units/:code/van-hoa-doc/reads", "shelf date channel readers loans note csrf",
+         FORM_MAX, "unit:report.edit", page_reading_read_create},
+        {HTTP_GET, "/api/v1/units/:code/reading", "year", 0, "unit:unit.view", page_reading},
+        {HTTP_POST, "/api/v1/units/:code/reading/shelves", "csrf", FORM_MAX, "unit:report.edit",
+         page_reading_shelf_create},
+        {HTTP_POST, "/api/v1/units/:code/reading/shelves/:sid/status", "csrf", FORM_MAX,
+         "unit:report.edit", page_reading_shelf_status},
+        {HTTP_POST, "/api/v1/units/:code/reading/moves", "csrf", FORM_MAX, "unit:report.edit",
+         page_reading_move_create},
+        {HTTP_POST, "/api/v1/units/:code/reading/moves/:mid/receive", "csrf", FORM_MAX,
+         "unit:report.edit", page_reading_move_receive},
+        {HTTP_POST, "/api/v1/units/:code/reading/reads", "csrf", FORM_MAX, "unit:report.edit",
+         page_reading_read_create},
+        /* end of reading culture */
         /* contests with citizen entries (src/app/contest_pages.c, docs/contests.md):
          * citizens without an account; the organiser's staff; judges are signed-in users
          * the contest names (checked in the handler, as a contest's unit is) */

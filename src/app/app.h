@@ -473,6 +473,16 @@ int api_hoc_lieu(http_req_t *req);
 /* The unit's latest published resources for its public page: {items, has_items, more,
  * all_url} (new reference). */
 json_t *resource_public_list(http_req_t *req, int32_t i);
+/* reading culture (reading_pages.c) */
+int page_reading(http_req_t *req);
+int page_reading_shelf_create(http_req_t *req);
+int page_reading_shelf_status(http_req_t *req);
+int page_reading_move_create(http_req_t *req);
+int page_reading_move_receive(http_req_t *req);
+int page_reading_read_create(http_req_t *req);
+/* The unit's subtree's reading figures of the year for its public page (counts only), or
+ * JSON null when it has no shelf or is the national root (new reference). */
+json_t *reading_public_summary(http_req_t *req, int32_t i);
 /* end of activities */
 
 /* documents and tasks (src/app/doc_pages.c) */

@@ -55,6 +55,11 @@ static const struct {
         {"doc.public", "Đổi chế độ công khai của văn bản"},
         {"task.done", "Đánh dấu nhiệm vụ đã xong"},
         {"task.reopen", "Mở lại nhiệm vụ"},
+        {"reading.shelf", "Thêm thư viện, tủ sách"},
+        {"reading.shelf_status", "Đóng/mở lại tủ sách"},
+        {"reading.move", "Ghi sổ sách (bổ sung, luân chuyển, thanh lý)"},
+        {"reading.receive", "Xác nhận nhận sách luân chuyển"},
+        {"reading.read", "Ghi lượt đọc"},
 };
 
 static const char *

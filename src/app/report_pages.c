@@ -548,9 +548,9 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 		snprintf(list, sizeof list, " %s ", allowed);
 		if (strlen(key) > 30 || !strstr(list, pat)) {
 			fs->form_error = arena_printf(a,
-			                              "Trường \"%.60s\" không được nhận ở đây; các "
+			                              "Trường \"%.*s\" không được nhận ở đây; các "
 			                              "trường nhận: %s.",
-			                              key, allowed);
+			                              text_utf8_prefix(key, 60), key, allowed);
 			break;
 		}
 		if (!strcmp(key, "version")) {
@@ -586,9 +586,9 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 				if (!it) {
 					fs->form_error =
 					        arena_printf(a,
-					                     "Mục \"%.60s\" không có trong mẫu báo "
+					                     "Mục \"%.*s\" không có trong mẫu báo "
 					                     "cáo của đợt này.",
-					                     code);
+					                     text_utf8_prefix(code, 60), code);
 					break;
 				}
 				json_value(it, v, rep_item_index(tpl, it), a, fs);
@@ -607,9 +607,9 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 				if (!it) {
 					fs->form_error = arena_printf(
 					        a,
-					        "notes: mục \"%.60s\" không có trong mẫu "
+					        "notes: mục \"%.*s\" không có trong mẫu "
 					        "báo cáo của đợt này.",
-					        code);
+					        text_utf8_prefix(code, 60), code);
 					break;
 				}
 				size_t idx = rep_item_index(tpl, it);
@@ -655,8 +655,8 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 		if ((!strncmp(kv[k].name, "v.", 2) || !strncmp(kv[k].name, "g.", 2)) &&
 		    !template_item(tpl, kv[k].name + 2)) {
 			fs->form_error = arena_printf(
-			        a, "Mục \"%.60s\" không có trong mẫu báo cáo của đợt này.",
-			        kv[k].name + 2);
+			        a, "Mục \"%.*s\" không có trong mẫu báo cáo của đợt này.",
+			        text_utf8_prefix(kv[k].name + 2, 60), kv[k].name + 2);
 			return 400;
 		}
 	for (size_t k = 0; k < nkv; k++) {

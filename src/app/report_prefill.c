@@ -12,6 +12,7 @@
 #include "text/text.h"
 
 #include "domain/prefill.h"
+#include "service/reading.h"
 #include "service/resources.h"
 
 /* ---------- pre-fill from the unit's recorded activities ---------- */
@@ -70,6 +71,21 @@ res_row(const store_resource_t *r, void *p)
 	return act_row(&s, rl->l);
 }
 
+/* Reading culture (docs/reading.md): the unit's library line (an establishment with a
+ * shelf active in the year) and its online reading records, as held pseudo activities of
+ * the kinds RD_PREFILL_LIBRARY and RD_PREFILL_ONLINE, dated at the start of their day. */
+static int
+rd_row(const rd_source_t *r, void *p)
+{
+	store_activity_t s = {.id = r->id,
+	                      .kind = r->kind,
+	                      .title = r->title,
+	                      .status = "held",
+	                      .start_at = (int64_t)r->day * 86400 - VN_OFFSET,
+	                      .actual = r->actual};
+	return act_row(&s, p);
+}
+
 static int
 cmp_act(const void *x, const void *y)
 {
@@ -114,6 +130,9 @@ unit_prefill(http_req_t *req, live_campaign_t *lc, int32_t i)
 	                             .limit = PREFILL_MAX_ACTS};
 	if (store_resources_find(app->store, &rq, res_row, &rl, NULL) < 0)
 		log_error("prefill: could not read the resources of %s", buf_cstr(&path));
+	rd_ctx_t rc = {app->store, http_req_arena(req), t, app_now(), 0};
+	if (rd_prefill_sources(&rc, i, lc->c->year, rd_row, &l) < 0)
+		log_error("prefill: could not read the reading records of %s", buf_cstr(&path));
 	buf_free(&path);
 	free(ids);
 	if (l.n == 0)
@@ -133,6 +152,29 @@ is_resource(const prefill_activity_t *a)
 	return a->kind && strcmp(a->kind, RES_PREFILL_KIND) == 0;
 }
 
+/* The key naming a source's id in the API, and the word counting them on the page. */
+static const char *
+source_key(const prefill_activity_t *a)
+{
+	if (is_resource(a))
+		return "resource";
+	if (a->kind && !strcmp(a->kind, RD_PREFILL_LIBRARY))
+		return "shelf";
+	if (a->kind && !strcmp(a->kind, RD_PREFILL_ONLINE))
+		return "reading";
+	return "activity";
+}
+
+static const char *
+source_word(const prefill_activity_t *a)
+{
+	const char *k = source_key(a);
+	return !strcmp(k, "resource")  ? "học liệu"
+	       : !strcmp(k, "shelf")   ? "cơ sở có thư viện, tủ sách"
+	       : !strcmp(k, "reading") ? "lần ghi đọc trực tuyến"
+	                               : "hoạt động";
+}
+
 /* One line's suggestion with its sources, compared with the saved value: for the API
  * (numbers) or the page (formatted text). */
 static json_t *
@@ -150,8 +192,7 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		json_t *o = json_pack("{s:s,s:s}", "title", s->act->title ? s->act->title : "",
 		                      "date", date);
 		if (!page)
-			json_object_set_new(o, is_resource(s->act) ? "resource" : "activity",
-			                    json_integer(s->act->id));
+			json_object_set_new(o, source_key(s->act), json_integer(s->act->id));
 		if (s->counted) {
 			json_object_set_new(o, "add",
 			                    page ? json_string(app_fmt_count(a, s->add))
@@ -172,12 +213,12 @@ prefill_json(arena_t *a, const prefill_item_t *pi, const rep_report_t *r, int pa
 		size_t nskip = pi->nsources - pi->ncounted;
 		json_object_set_new(
 		        o, "summary",
-		        json_string(nskip ? arena_printf(a,
-		                                         "%zu hoạt động được tính, %zu không tính",
-		                                         pi->ncounted, nskip)
-		                  : pi->nsources && is_resource(pi->sources[0].act)
-		                          ? arena_printf(a, "%zu học liệu", pi->ncounted)
-		                          : arena_printf(a, "%zu hoạt động", pi->ncounted)));
+		        json_string(
+		                nskip ? arena_printf(a, "%zu hoạt động được tính, %zu không tính",
+		                                     pi->ncounted, nskip)
+		                      : arena_printf(a, "%zu %s", pi->ncounted,
+		                                     pi->nsources ? source_word(pi->sources[0].act)
+		                                                  : "hoạt động")));
 		json_object_set_new(o, "sources", src);
 		json_object_set_new(o, "skipped", skip);
 	} else {

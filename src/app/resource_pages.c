@@ -596,9 +596,9 @@ read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 		} else {
 			f->form_error =
 			        arena_printf(a,
-			                     "Trường \"%.40s\" không có trong học liệu; hãy bỏ "
+			                     "Trường \"%.*s\" không có trong học liệu; hãy bỏ "
 			                     "trường này (xem docs/resources.md).",
-			                     key);
+			                     text_utf8_prefix(key, 40), key);
 		}
 	}
 	json_decref(doc);

@@ -853,6 +853,64 @@ store_resource_file(store_t *st, int64_t id, int (*cb)(const void *data, size_t 
 	return st->ops->resource_file(st, id, cb, ctx);
 }
 
+int
+store_shelf_add(store_t *st, const store_shelf_t *s, int64_t *id)
+{
+	return st->ops->shelf_add(st, s, id);
+}
+
+int
+store_shelf_close(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on)
+{
+	return st->ops->shelf_close(st, id, unit_id, closed_on);
+}
+
+int
+store_shelves(store_t *st, const store_reading_query_t *q, int (*cb)(const store_shelf_t *, void *),
+              void *ctx)
+{
+	return st->ops->shelves(st, q, cb, ctx);
+}
+
+int
+store_book_move_add(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *held)
+{
+	return st->ops->book_move_add(st, m, id, held);
+}
+
+int
+store_book_move_receive(store_t *st, int64_t id, int64_t to_unit_id, int32_t day, int64_t by)
+{
+	return st->ops->book_move_receive(st, id, to_unit_id, day, by);
+}
+
+int
+store_book_moves(store_t *st, const store_reading_query_t *q,
+                 int (*cb)(const store_book_move_t *, void *), void *ctx)
+{
+	return st->ops->book_moves(st, q, cb, ctx);
+}
+
+int
+store_reading_add(store_t *st, const store_reading_t *r, int64_t *id)
+{
+	return st->ops->reading_add(st, r, id);
+}
+
+int
+store_readings(store_t *st, const store_reading_query_t *q,
+               int (*cb)(const store_reading_t *, void *), void *ctx)
+{
+	return st->ops->readings(st, q, cb, ctx);
+}
+
+int
+store_reading_sums(store_t *st, const store_reading_query_t *q,
+                   int (*cb)(const store_reading_sum_t *, void *), void *ctx)
+{
+	return st->ops->reading_sums(st, q, cb, ctx);
+}
+
 /* ---- contests ---- */
 
 int

@@ -759,6 +759,99 @@ int store_resources_find(store_t *st, const store_resource_query_t *q,
 /* The stored bytes of resource id: 1 (cb called with them, valid while it runs), 0 none. */
 int store_resource_file(store_t *st, int64_t id,
                         int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
+/* ---- reading culture (văn hóa đọc, docs/reading.md) ---- */
+
+/* A bookshelf or library (tủ sách, thư viện) of a unit. */
+typedef struct store_shelf {
+	int64_t id, unit_id;
+	const char *unit_path; /* the unit's codes from the root, as activities */
+	const char *name;
+	const char *kind;    /* code (src/service/reading.c) */
+	int64_t books_start; /* books held when it was recorded */
+	int32_t opened_on;   /* days since 1970-01-01 (Vietnam date) */
+	int32_t closed_on;   /* 0 = active */
+	int64_t held;        /* on read: books_start + added - moved out + received - withdrawn */
+	int64_t created_at, created_by;
+} store_shelf_t;
+
+/* A line of the book ledger: books added to a shelf, moved from a shelf to another (a
+ * move to another unit's shelf is in transit until that unit receives it), withdrawn. */
+typedef struct store_book_move {
+	int64_t id;
+	const char *kind; /* "add", "move", "withdraw" */
+	int32_t day;
+	int64_t shelf_id, unit_id; /* the shelf added to, or the books leave */
+	const char *unit_path;
+	int64_t to_shelf_id, to_unit_id; /* a move's destination; 0 otherwise */
+	const char *to_path;             /* "" when not a move */
+	int64_t count;                   /* books, > 0 */
+	const char *note;
+	int32_t received_on; /* a move: the day the destination received it; 0 = in transit */
+	int64_t received_by;
+	int64_t created_at, created_by;
+	const char *shelf_name, *to_shelf_name; /* on read */
+} store_book_move_t;
+
+/* Readers of a shelf on a day (or a week recorded on its first day), by channel. */
+typedef struct store_reading {
+	int64_t id, shelf_id, unit_id;
+	const char *unit_path;
+	int32_t day;
+	const char *channel; /* "tai_cho", "muon_ve", "truc_tuyen" */
+	int64_t readers, loans;
+	const char *note;
+	int64_t created_at, created_by;
+	const char *shelf_name; /* on read */
+} store_reading_t;
+
+/* Grouped figures of a subtree for the roll-up (one row per unit and key). what: "shelf"
+ * (key kind; n shelves active in the period, a books held now), "add" (n lines, a books),
+ * "move" (key "" for a move within the unit, "out" to another unit and received,
+ * "transit" to another unit not yet received; n lines, a books),
+ * "withdraw" (n, a books), "read" (key channel; n records, a readers, b loans). */
+typedef struct store_reading_sum {
+	int64_t unit_id;
+	const char *what, *key;
+	int64_t n, a, b;
+} store_reading_sum_t;
+
+typedef struct store_reading_query {
+	const char *path; /* "" = everywhere; a unit_path: its subtree, or with exact the unit */
+	int exact;
+	int64_t id;               /* one row; 0 = any */
+	int64_t unit_id;          /* moves: either side is this unit; 0 = by path */
+	int32_t from_day, to_day; /* day in [from_day, to_day]; 0 = unbounded */
+	const char *channel;      /* readings: "" = any */
+	int limit;                /* 0 = no limit */
+} store_reading_query_t;
+
+/* Insert a shelf (id ignored); 0 with *id, or -1. */
+int store_shelf_add(store_t *st, const store_shelf_t *s, int64_t *id /* OUT */);
+/* Set a shelf's closed_on (0 reopens): 1, 0 no such shelf of unit_id, -1. */
+int store_shelf_close(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on);
+/* Shelves by q (path, exact, id; for a period, active in it), with their holding, by
+ * unit_path then name. 0, a non-zero from cb, or -1. */
+int store_shelves(store_t *st, const store_reading_query_t *q,
+                  int (*cb)(const store_shelf_t *, void *), void *ctx);
+/* Write a ledger line. A move or a withdrawal is refused (-3, *held the shelf's holding)
+ * when the shelf holds fewer than m->count books, checked and written in one transaction;
+ * a move between shelves of one unit is received at once. 0 with *id, -3, or -1. */
+int store_book_move_add(store_t *st, const store_book_move_t *m, int64_t *id /* OUT */,
+                        int64_t *held /* OUT */);
+/* The destination unit to_unit_id receives in-transit move id: 1, 0 (not such a move), -1. */
+int store_book_move_receive(store_t *st, int64_t id, int64_t to_unit_id, int32_t day, int64_t by);
+/* Ledger lines by q (id; unit_id: lines of that unit's shelves or to them; else path,
+ * exact), newest first. 0, a non-zero from cb, or -1. */
+int store_book_moves(store_t *st, const store_reading_query_t *q,
+                     int (*cb)(const store_book_move_t *, void *), void *ctx);
+int store_reading_add(store_t *st, const store_reading_t *r, int64_t *id /* OUT */);
+/* Reading records by q (path, exact, days, channel), newest first. */
+int store_readings(store_t *st, const store_reading_query_t *q,
+                   int (*cb)(const store_reading_t *, void *), void *ctx);
+/* The roll-up's groups of q->path's subtree for days [from_day, to_day]: a few grouped
+ * queries, not one per unit. 0, a non-zero from cb, or -1. */
+int store_reading_sums(store_t *st, const store_reading_query_t *q,
+                       int (*cb)(const store_reading_sum_t *, void *), void *ctx);
 /* ---- class enrolment (src/service/enrol.c) ---- */
 
 /* A class activity's enrolment settings; one row per activity at most. */
@@ -1126,6 +1219,21 @@ typedef struct store_ops {
 	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
 	                        int attended, int64_t changed_at, int64_t promoted_at);
 	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
+	/* reading culture */
+	int (*shelf_add)(store_t *st, const store_shelf_t *s, int64_t *id);
+	int (*shelf_close)(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on);
+	int (*shelves)(store_t *st, const store_reading_query_t *q,
+	               int (*cb)(const store_shelf_t *, void *), void *ctx);
+	int (*book_move_add)(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *held);
+	int (*book_move_receive)(store_t *st, int64_t id, int64_t to_unit_id, int32_t day,
+	                         int64_t by);
+	int (*book_moves)(store_t *st, const store_reading_query_t *q,
+	                  int (*cb)(const store_book_move_t *, void *), void *ctx);
+	int (*reading_add)(store_t *st, const store_reading_t *r, int64_t *id);
+	int (*readings)(store_t *st, const store_reading_query_t *q,
+	                int (*cb)(const store_reading_t *, void *), void *ctx);
+	int (*reading_sums)(store_t *st, const store_reading_query_t *q,
+	                    int (*cb)(const store_reading_sum_t *, void *), void *ctx);
 	/* contests */
 	int (*contest_save)(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
 	                    int64_t *id);

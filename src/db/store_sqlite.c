@@ -585,11 +585,63 @@ static const struct migration {
          " resource_id INTEGER PRIMARY KEY REFERENCES resources(id) ON DELETE CASCADE,"
          " bytes BLOB NOT NULL);",
          0},
+        /* Reading culture (văn hóa đọc, docs/reading.md): a unit's shelves, the book
+         * ledger (the only source of holdings: never a count edited in place) and the
+         * reading records. */
+        {16, "reading culture",
+         "CREATE TABLE reading_shelves("
+         " id INTEGER PRIMARY KEY,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " name TEXT NOT NULL CHECK(length(name) > 0),"
+         " kind TEXT NOT NULL,"
+         " books_start INTEGER NOT NULL CHECK(books_start >= 0),"
+         " opened_on INTEGER NOT NULL,"
+         " closed_on INTEGER NOT NULL DEFAULT 0,"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id));"
+         "CREATE INDEX reading_shelves_path ON reading_shelves(unit_path);"
+         "CREATE TABLE book_moves("
+         " id INTEGER PRIMARY KEY,"
+         " kind TEXT NOT NULL CHECK(kind IN ('add','move','withdraw')),"
+         " day INTEGER NOT NULL,"
+         " shelf_id INTEGER NOT NULL REFERENCES reading_shelves(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " to_shelf_id INTEGER REFERENCES reading_shelves(id),"
+         " to_unit_id INTEGER REFERENCES units(id),"
+         " to_path TEXT NOT NULL DEFAULT '',"
+         " count INTEGER NOT NULL CHECK(count > 0),"
+         " note TEXT NOT NULL DEFAULT '',"
+         " received_on INTEGER NOT NULL DEFAULT 0,"
+         " received_by INTEGER REFERENCES users(id),"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id),"
+         " CHECK((kind = 'move') = (to_shelf_id IS NOT NULL)),"
+         " CHECK(to_shelf_id IS NULL OR to_shelf_id <> shelf_id));"
+         "CREATE INDEX book_moves_shelf ON book_moves(shelf_id);"
+         "CREATE INDEX book_moves_to ON book_moves(to_shelf_id);"
+         "CREATE INDEX book_moves_path ON book_moves(unit_path, day);"
+         "CREATE INDEX book_moves_to_unit ON book_moves(to_unit_id);"
+         "CREATE TABLE reading_logs("
+         " id INTEGER PRIMARY KEY,"
+         " shelf_id INTEGER NOT NULL REFERENCES reading_shelves(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " day INTEGER NOT NULL,"
+         " channel TEXT NOT NULL CHECK(channel IN ('tai_cho','muon_ve','truc_tuyen')),"
+         " readers INTEGER NOT NULL CHECK(readers >= 0),"
+         " loans INTEGER NOT NULL CHECK(loans >= 0),"
+         " note TEXT NOT NULL DEFAULT '',"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id));"
+         "CREATE INDEX reading_logs_path ON reading_logs(unit_path, day);",
+         0},
         /* Contests with citizen entries (docs/contests.md): the organiser's contest, its
          * judges (user accounts), the entries citizens send without an account (their media
          * files live in the database's side directory "<db>.contest/", named here), and
          * the judges' scores. */
-        {16, "contests",
+        {17, "contests",
          "CREATE TABLE contests("
          " id INTEGER PRIMARY KEY,"
          " unit_id INTEGER NOT NULL REFERENCES units(id),"
@@ -5349,6 +5401,450 @@ sq_resource_file(store_t *st, int64_t id, int (*cb)(const void *data, size_t len
 	return ret;
 }
 
+/* ---- reading culture ---- */
+
+/* A shelf's holding: the ledger summed (docs/reading.md). In-transit books have left the
+ * sender and are not yet the receiver's. */
+#define SHELF_HELD                                                                                 \
+	"(s.books_start"                                                                           \
+	"+coalesce((SELECT sum(count) FROM book_moves WHERE shelf_id=s.id AND kind='add'),0)"      \
+	"-coalesce((SELECT sum(count) FROM book_moves WHERE shelf_id=s.id AND kind<>'add'),0)"     \
+	"+coalesce((SELECT sum(count) FROM book_moves"                                             \
+	" WHERE to_shelf_id=s.id AND received_on>0),0))"
+#define SHELF_COLS                                                                                 \
+	"SELECT s.id,s.unit_id,s.unit_path,s.name,s.kind,s.books_start,s.opened_on,"               \
+	"s.closed_on," SHELF_HELD ",s.created_at,coalesce(s.created_by,0) FROM reading_shelves s"
+
+/* The WHERE of a reading query on table alias t (named parameters only). */
+static void
+reading_where(const store_reading_query_t *f, const char *t, const char *day, buf_t *sql)
+{
+	const char *path = f->path ? f->path : "";
+	buf_puts(sql, " WHERE 1");
+	if (f->id)
+		buf_printf(sql, " AND %s.id=:id", t);
+	if (*path && f->exact)
+		buf_printf(sql, " AND %s.unit_path=:path", t);
+	else if (*path)
+		buf_printf(sql, " AND %s.unit_path>=:path AND %s.unit_path<:hi", t, t);
+	if (f->from_day && day)
+		buf_printf(sql, " AND %s>=:from", day);
+	if (f->to_day && day)
+		buf_printf(sql, " AND %s<=:to", day);
+	if (f->channel && *f->channel)
+		buf_printf(sql, " AND %s.channel=:channel", t);
+}
+
+/* Prepares sql and binds the query's parameters; NULL after logging on failure. */
+static sqlite3_stmt *
+reading_prepare(sqlite_store_t *s, const char *sql, const store_reading_query_t *f, const char *hi,
+                size_t nhi)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		read_failed(s, "đọc văn hóa đọc");
+		sqlite3_finalize(q);
+		return NULL;
+	}
+#define IDX(n) sqlite3_bind_parameter_index(q, n)
+	sqlite3_bind_int64(q, IDX(":id"), f->id);
+	sqlite3_bind_int64(q, IDX(":unit"), f->unit_id);
+	sqlite3_bind_text(q, IDX(":path"), f->path ? f->path : "", -1, SQLITE_STATIC);
+	if (hi && nhi > 0)
+		sqlite3_bind_text(q, IDX(":hi"), hi, (int)nhi, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(q, IDX(":hi"), 0);
+	sqlite3_bind_int(q, IDX(":from"), f->from_day);
+	sqlite3_bind_int(q, IDX(":to"), f->to_day ? f->to_day : INT32_MAX);
+	sqlite3_bind_text(q, IDX(":channel"), f->channel ? f->channel : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, IDX(":limit"), f->limit > 0 ? f->limit : -1);
+#undef IDX
+	return q;
+}
+
+typedef int (*reading_row_fn)(sqlite3_stmt *q, void *cb, void *ctx);
+
+/* Runs the SELECT of base + the WHERE of f + tail, calling row for each result. */
+static int
+reading_select(store_t *st, const char *base, const char *alias, const char *day,
+               const store_reading_query_t *f, const char *tail, reading_row_fn row, void *cb,
+               void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	const char *path = f->path ? f->path : "";
+	size_t nhi = 0;
+	char *hi = *path && !f->exact ? prefix_upper(path, &nhi) : NULL;
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, base);
+	reading_where(f, alias, day, &sql);
+	buf_puts(&sql, tail);
+	lock(s);
+	int ret = 0, rc = SQLITE_DONE;
+	sqlite3_stmt *q = reading_prepare(s, buf_cstr(&sql), f, hi, nhi);
+	if (q == NULL)
+		ret = -1;
+	while (q && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((ret = row(q, cb, ctx)) != 0)
+			break;
+	if (q && ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, "đọc văn hóa đọc");
+	sqlite3_finalize(q);
+	unlock(s);
+	buf_free(&sql);
+	free(hi);
+	return ret;
+}
+
+static int
+shelf_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_shelf_t r = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_path = col_text(q, 2),
+	        .name = col_text(q, 3),
+	        .kind = col_text(q, 4),
+	        .books_start = sqlite3_column_int64(q, 5),
+	        .opened_on = sqlite3_column_int(q, 6),
+	        .closed_on = sqlite3_column_int(q, 7),
+	        .held = sqlite3_column_int64(q, 8),
+	        .created_at = sqlite3_column_int64(q, 9),
+	        .created_by = sqlite3_column_int64(q, 10),
+	};
+	return ((int (*)(const store_shelf_t *, void *))cb)(&r, ctx);
+}
+
+static int
+sq_shelves(store_t *st, const store_reading_query_t *f, int (*cb)(const store_shelf_t *, void *),
+           void *ctx)
+{
+	/* for a period: the shelves active in it */
+	store_reading_query_t g = *f;
+	g.from_day = g.to_day = 0;
+	buf_t tail = BUF_INIT;
+	if (f->to_day)
+		buf_printf(&tail, " AND s.opened_on<=%d", (int)f->to_day);
+	if (f->from_day)
+		buf_printf(&tail, " AND (s.closed_on=0 OR s.closed_on>=%d)", (int)f->from_day);
+	buf_puts(&tail, " ORDER BY s.unit_path, s.name, s.id LIMIT :limit");
+	int rc = reading_select(st, SHELF_COLS, "s", NULL, &g, buf_cstr(&tail), shelf_row,
+	                        (void *)cb, ctx);
+	buf_free(&tail);
+	return rc;
+}
+
+/* Inserts one row: sql's parameters bound by bind from row. 0 with *id, or -1. */
+static int
+reading_insert(store_t *st, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+               const void *row, const char *what, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+	} else {
+		bind(q, row);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			ret = read_failed(s, what);
+		else if (id)
+			*id = sqlite3_last_insert_rowid(s->db);
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+static void
+bind_shelf(sqlite3_stmt *q, const void *p)
+{
+	const store_shelf_t *r = p;
+	sqlite3_bind_int64(q, 1, r->unit_id);
+	bind_opt(q, 2, r->unit_path);
+	bind_opt(q, 3, r->name);
+	bind_opt(q, 4, r->kind);
+	sqlite3_bind_int64(q, 5, r->books_start);
+	sqlite3_bind_int(q, 6, r->opened_on);
+	sqlite3_bind_int(q, 7, r->closed_on);
+	sqlite3_bind_int64(q, 8, r->created_at);
+	sqlite3_bind_int64(q, 9, r->created_by);
+}
+
+static int
+sq_shelf_add(store_t *st, const store_shelf_t *r, int64_t *id)
+{
+	return reading_insert(st,
+	                      "INSERT INTO reading_shelves(unit_id,unit_path,name,kind,books_start,"
+	                      "opened_on,closed_on,created_at,created_by)"
+	                      " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,nullif(?9,0))",
+	                      bind_shelf, r, "lưu tủ sách", id);
+}
+
+/* One statement of a few int64 parameters ?1..?n: 1 a row changed, 0 none, -1. */
+static int
+reading_update(store_t *st, const char *sql, const int64_t *v, int n, const char *what)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+	} else {
+		for (int k = 0; k < n; k++)
+			sqlite3_bind_int64(q, k + 1, v[k]);
+		ret = sqlite3_step(q) == SQLITE_DONE ? sqlite3_changes(s->db) > 0
+		                                     : read_failed(s, what);
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_shelf_close(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on)
+{
+	const int64_t v[] = {id, unit_id, closed_on};
+	return reading_update(st,
+	                      "UPDATE reading_shelves SET closed_on=?3 WHERE id=?1 AND unit_id=?2",
+	                      v, 3, "đóng tủ sách");
+}
+
+static int
+sq_book_move_add(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *held)
+{
+	const char *what = "ghi sổ sách";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int ret = 0;
+	sqlite3_stmt *q = NULL;
+	if (strcmp(m->kind, "add") != 0) {
+		if (sqlite3_prepare_v2(s->db,
+		                       "SELECT " SHELF_HELD " FROM reading_shelves s WHERE s.id=?1",
+		                       -1, &q, NULL) != SQLITE_OK) {
+			ret = read_failed(s, what);
+			goto out;
+		}
+		sqlite3_bind_int64(q, 1, m->shelf_id);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			ret = read_failed(s, what);
+			goto out;
+		}
+		int64_t h = sqlite3_column_int64(q, 0);
+		if (held)
+			*held = h;
+		if (h < m->count) {
+			ret = -3;
+			goto out;
+		}
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (sqlite3_prepare_v2(
+	            s->db,
+	            "INSERT INTO book_moves(kind,day,shelf_id,unit_id,unit_path,to_shelf_id,"
+	            "to_unit_id,to_path,count,note,received_on,received_by,created_at,"
+	            "created_by) VALUES(?1,?2,?3,?4,?5,nullif(?6,0),nullif(?7,0),?8,?9,"
+	            "?10,?11,nullif(?12,0),?13,nullif(?14,0))",
+	            -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+		goto out;
+	}
+	bind_opt(q, 1, m->kind);
+	sqlite3_bind_int(q, 2, m->day);
+	sqlite3_bind_int64(q, 3, m->shelf_id);
+	sqlite3_bind_int64(q, 4, m->unit_id);
+	bind_opt(q, 5, m->unit_path);
+	sqlite3_bind_int64(q, 6, m->to_shelf_id);
+	sqlite3_bind_int64(q, 7, m->to_unit_id);
+	bind_opt(q, 8, m->to_path);
+	sqlite3_bind_int64(q, 9, m->count);
+	bind_opt(q, 10, m->note);
+	sqlite3_bind_int(q, 11, m->received_on);
+	sqlite3_bind_int64(q, 12, m->received_by);
+	sqlite3_bind_int64(q, 13, m->created_at);
+	sqlite3_bind_int64(q, 14, m->created_by);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		ret = read_failed(s, what);
+	else if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+out:
+	sqlite3_finalize(q);
+	if (write_end(s, nested, ret == 0, what) < 0 && ret == 0)
+		ret = -1;
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_book_move_receive(store_t *st, int64_t id, int64_t to_unit_id, int32_t day, int64_t by)
+{
+	const int64_t v[] = {id, to_unit_id, day, by};
+	return reading_update(st,
+	                      "UPDATE book_moves SET received_on=?3,received_by=nullif(?4,0)"
+	                      " WHERE id=?1 AND kind='move' AND to_unit_id=?2 AND received_on=0",
+	                      v, 4, "nhận sách luân chuyển");
+}
+
+static int
+move_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_book_move_t m = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .kind = col_text(q, 1),
+	        .day = sqlite3_column_int(q, 2),
+	        .shelf_id = sqlite3_column_int64(q, 3),
+	        .unit_id = sqlite3_column_int64(q, 4),
+	        .unit_path = col_text(q, 5),
+	        .to_shelf_id = sqlite3_column_int64(q, 6),
+	        .to_unit_id = sqlite3_column_int64(q, 7),
+	        .to_path = col_text(q, 8),
+	        .count = sqlite3_column_int64(q, 9),
+	        .note = col_text(q, 10),
+	        .received_on = sqlite3_column_int(q, 11),
+	        .received_by = sqlite3_column_int64(q, 12),
+	        .created_at = sqlite3_column_int64(q, 13),
+	        .created_by = sqlite3_column_int64(q, 14),
+	        .shelf_name = col_text(q, 15),
+	        .to_shelf_name = col_text(q, 16),
+	};
+	return ((int (*)(const store_book_move_t *, void *))cb)(&m, ctx);
+}
+
+static int
+sq_book_moves(store_t *st, const store_reading_query_t *f,
+              int (*cb)(const store_book_move_t *, void *), void *ctx)
+{
+	static const char base[] =
+	        "SELECT "
+	        "m.id,m.kind,m.day,m.shelf_id,m.unit_id,m.unit_path,coalesce(m.to_shelf_id,0),"
+	        "coalesce(m.to_unit_id,0),m.to_path,m.count,m.note,m.received_on,"
+	        "coalesce(m.received_by,0),m.created_at,coalesce(m.created_by,0),a.name,"
+	        "coalesce(b.name,'') FROM book_moves m JOIN reading_shelves a ON a.id=m.shelf_id"
+	        " LEFT JOIN reading_shelves b ON b.id=m.to_shelf_id";
+	const char *tail = f->unit_id ? " AND (m.unit_id=:unit OR m.to_unit_id=:unit)"
+	                                " ORDER BY m.day DESC, m.id DESC LIMIT :limit"
+	                              : " ORDER BY m.day DESC, m.id DESC LIMIT :limit";
+	return reading_select(st, base, "m", "m.day", f, tail, move_row, (void *)cb, ctx);
+}
+
+static void
+bind_reading(sqlite3_stmt *q, const void *p)
+{
+	const store_reading_t *r = p;
+	sqlite3_bind_int64(q, 1, r->shelf_id);
+	sqlite3_bind_int64(q, 2, r->unit_id);
+	bind_opt(q, 3, r->unit_path);
+	sqlite3_bind_int(q, 4, r->day);
+	bind_opt(q, 5, r->channel);
+	sqlite3_bind_int64(q, 6, r->readers);
+	sqlite3_bind_int64(q, 7, r->loans);
+	bind_opt(q, 8, r->note);
+	sqlite3_bind_int64(q, 9, r->created_at);
+	sqlite3_bind_int64(q, 10, r->created_by);
+}
+
+static int
+sq_reading_add(store_t *st, const store_reading_t *r, int64_t *id)
+{
+	return reading_insert(st,
+	                      "INSERT INTO reading_logs(shelf_id,unit_id,unit_path,day,channel,"
+	                      "readers,loans,note,created_at,created_by)"
+	                      " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,nullif(?10,0))",
+	                      bind_reading, r, "ghi lượt đọc", id);
+}
+
+static int
+log_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_reading_t r = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .shelf_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .unit_path = col_text(q, 3),
+	        .day = sqlite3_column_int(q, 4),
+	        .channel = col_text(q, 5),
+	        .readers = sqlite3_column_int64(q, 6),
+	        .loans = sqlite3_column_int64(q, 7),
+	        .note = col_text(q, 8),
+	        .created_at = sqlite3_column_int64(q, 9),
+	        .created_by = sqlite3_column_int64(q, 10),
+	        .shelf_name = col_text(q, 11),
+	};
+	return ((int (*)(const store_reading_t *, void *))cb)(&r, ctx);
+}
+
+static int
+sq_readings(store_t *st, const store_reading_query_t *f, int (*cb)(const store_reading_t *, void *),
+            void *ctx)
+{
+	static const char base[] =
+	        "SELECT r.id,r.shelf_id,r.unit_id,r.unit_path,r.day,r.channel,r.readers,r.loans,"
+	        "r.note,r.created_at,coalesce(r.created_by,0),s.name FROM reading_logs r"
+	        " JOIN reading_shelves s ON s.id=r.shelf_id";
+	return reading_select(st, base, "r", "r.day", f,
+	                      " ORDER BY r.day DESC, r.id DESC LIMIT :limit", log_row, (void *)cb,
+	                      ctx);
+}
+
+static int
+sum_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_reading_sum_t r = {
+	        .unit_id = sqlite3_column_int64(q, 0),
+	        .what = col_text(q, 1),
+	        .key = col_text(q, 2),
+	        .n = sqlite3_column_int64(q, 3),
+	        .a = sqlite3_column_int64(q, 4),
+	        .b = sqlite3_column_int64(q, 5),
+	};
+	return ((int (*)(const store_reading_sum_t *, void *))cb)(&r, ctx);
+}
+
+static int
+sq_reading_sums(store_t *st, const store_reading_query_t *f,
+                int (*cb)(const store_reading_sum_t *, void *), void *ctx)
+{
+	store_reading_query_t g = *f;
+	g.exact = 0;
+	g.id = 0;
+	g.channel = "";
+	g.limit = 0;
+	/* shelves active in the period, by unit and kind, with their holdings now */
+	buf_t tail = BUF_INIT;
+	if (f->to_day)
+		buf_printf(&tail, " AND s.opened_on<=%d", (int)f->to_day);
+	if (f->from_day)
+		buf_printf(&tail, " AND (s.closed_on=0 OR s.closed_on>=%d)", (int)f->from_day);
+	buf_puts(&tail, " GROUP BY s.unit_id, s.kind");
+	store_reading_query_t h = g;
+	h.from_day = h.to_day = 0;
+	int rc = reading_select(st,
+	                        "SELECT s.unit_id,'shelf',s.kind,count(*),sum(" SHELF_HELD
+	                        "),0 FROM reading_shelves s",
+	                        "s", NULL, &h, buf_cstr(&tail), sum_row, (void *)cb, ctx);
+	buf_free(&tail);
+	if (rc == 0)
+		rc = reading_select(st,
+		                    "SELECT m.unit_id,m.kind,CASE WHEN m.kind<>'move' OR "
+		                    "m.to_unit_id=m.unit_id THEN '' WHEN m.received_on=0 THEN "
+		                    "'transit' ELSE 'out' END,count(*),"
+		                    "sum(m.count),0 FROM book_moves m",
+		                    "m", "m.day", &g, " GROUP BY 1,2,3", sum_row, (void *)cb, ctx);
+	if (rc == 0)
+		rc = reading_select(st,
+		                    "SELECT r.unit_id,'read',r.channel,count(*),sum(r.readers),"
+		                    "sum(r.loans) FROM reading_logs r",
+		                    "r", "r.day", &g, " GROUP BY 1,2,3", sum_row, (void *)cb, ctx);
+	return rc;
+}
+
 /* ---- contests (docs/contests.md) ---- */
 
 /* Binds fmt's values from 1: 'i' int64_t, 's' text (NULL as ''), 'n' text (NULL as NULL). */
@@ -5955,6 +6451,16 @@ static const store_ops_t sqlite_ops = {
         .enrolment_add = sq_enrolment_add,
         .enrolment_update = sq_enrolment_update,
         .enrol_purge = sq_enrol_purge,
+        /* reading culture */
+        .shelf_add = sq_shelf_add,
+        .shelf_close = sq_shelf_close,
+        .shelves = sq_shelves,
+        .book_move_add = sq_book_move_add,
+        .book_move_receive = sq_book_move_receive,
+        .book_moves = sq_book_moves,
+        .reading_add = sq_reading_add,
+        .readings = sq_readings,
+        .reading_sums = sq_reading_sums,
         .contest_save = sq_contest_save,
         .contest_get = sq_contest_get,
         .contests_find = sq_contests_find,

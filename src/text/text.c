@@ -79,6 +79,17 @@ text_is_word_char(int32_t c)
 }
 
 int
+text_utf8_prefix(const char *s, int max)
+{
+	int n = (int)strnlen(s, (size_t)(max > 0 ? max : 0) + 1);
+	if (n <= max)
+		return n;
+	for (n = max; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+		;
+	return n;
+}
+
+int
 text_utf8_valid(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;

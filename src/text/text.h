@@ -16,6 +16,10 @@ int text_is_word_char(int32_t c);
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte, else 0. */
 int text_utf8_valid(const char *p, size_t n);
 
+/* The length of s's longest prefix of at most max bytes that does not cut a UTF-8
+ * character (for quoting a client's string, e.g. printf("%.*s", n, s), in a message). */
+int text_utf8_prefix(const char *s, int max);
+
 /* NFC-normalise (input must be valid UTF-8). Appends to out. -1 on invalid input. */
 int text_nfc(const char *p, size_t n, buf_t *out);
 

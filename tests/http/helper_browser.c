@@ -484,6 +484,30 @@ hb_wait(const char *js, int seconds)
 	return 0;
 }
 
+char *
+hb_alert_text(int seconds)
+{
+	char path[512], err[1024];
+	snprintf(path, sizeof path, "/session/%s/alert/text", session);
+	for (int i = 0; i < seconds * 10; i++) {
+		json_t *v = wd("GET", path, NULL, err, sizeof err);
+		if (v) {
+			char *t = json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+			json_decref(v);
+			if (t)
+				return t;
+		}
+		usleep(100 * 1000);
+	}
+	return NULL;
+}
+
+void
+hb_alert_answer(int accept)
+{
+	hb_cmd_void("POST", accept ? "/alert/accept" : "/alert/dismiss", json_object());
+}
+
 void
 hb_network(int off, int latency)
 {

@@ -23,6 +23,10 @@ void hb_end(void);
  * answer's "value" (a new reference); fails the test when the driver refuses. */
 json_t *hb_cmd(const char *method, const char *tail, json_t *body);
 void hb_cmd_void(const char *method, const char *tail, json_t *body);
+/* The text of the dialog (alert/confirm) the page shows, waiting up to seconds for one
+ * (malloc'd), or NULL when none came; hb_alert_answer accepts (OK) or dismisses it. */
+char *hb_alert_text(int seconds);
+void hb_alert_answer(int accept);
 /* Open http://127.0.0.1:port<path> and wait for it to load. */
 void hb_go(unsigned short port, const char *path);
 /* The WebDriver id of the element matching css (malloc'd; the test fails when there is

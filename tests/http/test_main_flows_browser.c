@@ -42,6 +42,7 @@
 #include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "service/reading.h"
 #include "helper_browser.h"
 
 #define PASSWORD "Hoctap@2022"
@@ -81,6 +82,8 @@ static const struct page {
         {CENTRE_HEAD, "@a.act-title", "centre-activity", "Ghi kết quả", 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/activities/new", "centre-activity-new",
          "Loại hoạt động", 0, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/van-hoa-doc", "centre-reading", "Xác nhận đã nhận", 1,
+         NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi", "centre-contests", "Tổ chức cuộc thi mới", 1,
@@ -113,6 +116,8 @@ static const struct page {
         {OFFICER, "/units/306/audit", "officer-audit", NULL, 1, NULL, NULL},
         {OFFICER, "/account", "officer-account", NULL, 1, NULL, NULL},
         {OFFICER, "/notices", "officer-notices", NULL, 0, NULL, NULL},
+        {OFFICER, "/units/306/van-hoa-doc?year=2022", "officer-reading", "Theo đơn vị trực thuộc",
+         1, NULL, NULL},
         /* the city's officer */
         {CITY, "/campaigns/{c}/units/31", "city-dashboard", NULL, 1, NULL, NULL},
         /* the administrator */
@@ -128,6 +133,7 @@ static const struct page {
         {CITIZEN, "/lich?view=week", "public-week", NULL, 0, NULL, NULL},
         {CITIZEN, "/units", "public-units", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/306", "public-unit", NULL, 0, NULL, NULL},
+        {CITIZEN, "/units/11413", "public-unit-reading", "Văn hóa đọc năm", 0, NULL, NULL},
         {CITIZEN, "/search?q=H%E1%BA%A3i+An", "public-search", NULL, 0, NULL, NULL},
         {CITIZEN, "/login", "public-login", "Mật khẩu", 0, NULL, NULL},
         /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
@@ -254,6 +260,8 @@ setup(void **state)
 		rc = demo_activities(app.store, t, campaign);
 	if (rc == 0)
 		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
+	if (rc == 0)
+		rc = demo_reading(app.store, t, campaign);
 	unit_tree_unref(t);
 	if (rc < 0 || ha_haian_campaign(&app, campaign, &current, NULL) < 0)
 		return -1;

@@ -728,7 +728,8 @@ test_refused_offline(void **state)
 }
 
 /* Signing out (offline.js's sign-out, here from the home page where photo.js is not loaded)
- * removes this person's kept activities and photos from the phone; another person's stay.
+ * with an unsent activity asks first; cancelled, nothing goes; confirmed, it removes this
+ * person's kept activities and photos from the phone; another person's stay.
  * Last: it ends clc's session. */
 static void
 test_sign_out_clears(void **state)
@@ -748,7 +749,31 @@ test_sign_out_clears(void **state)
 	assert_string_equal(put, "ok");
 	free(put);
 	hb_go(port, "/");
+	/* an unsent activity: signing out asks first, and "Hủy" keeps everything */
 	hb_click("form[action='/logout'] button");
+	char *ask = hb_alert_text(5);
+	if (!ask)
+		fail_msg("signing out with an unsent activity did not ask");
+	assert_non_null(strstr(ask, "1 hoạt động, ảnh chưa gửi được lên máy chủ"));
+	assert_null(strstr(ask, "báo cáo"));
+	free(ask);
+	hb_alert_answer(0);
+	must("return !!document.querySelector(\"form[action='/logout']\");", 5,
+	     "signed out although the person cancelled",
+	     "return document.body.textContent.slice(0, 200);");
+	char *kept = page_async("var done = arguments[0], rq = indexedDB.open('sd-activities');"
+	                        " rq.onsuccess = function () { var g = rq.result.transaction('queue')"
+	                        ".objectStore('queue').count(); g.onsuccess = function () {"
+	                        " done(String(g.result)); }; };",
+	                        NULL);
+	assert_string_equal(kept, "2");
+	free(kept);
+	/* asked again, OK: this person's records go */
+	hb_click("form[action='/logout'] button");
+	ask = hb_alert_text(5);
+	assert_non_null(ask);
+	free(ask);
+	hb_alert_answer(1);
 	must("return !document.querySelector(\"form[action='/logout']\");", 10, "not signed out",
 	     "return document.body.textContent.slice(0, 200);");
 	/* the session is over (the last test: clc's cookie no longer signs in); the phone's

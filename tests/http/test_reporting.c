@@ -203,6 +203,21 @@ test_bad_input_changes_nothing(void **state)
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "\"5.2.lop\""));
 	hc_resp_free(&r);
+	/* an unknown item's code is quoted cut at a letter's boundary (59 bytes, then "ệ":
+	 * %.60s cut inside it and the answer lost its message) */
+	snprintf(body, sizeof body, "{\"values\": {\"%s\": 1}}",
+	         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabệ");
+	r = req(c, "POST", p, body, 1);
+	assert_int_equal(r.status, 400);
+	{
+		json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
+		const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
+		                                                  "message"));
+		if (!m || !strstr(m, "aaaab\" không có trong mẫu"))
+			fail_msg("%s", buf_cstr(&r.body));
+		json_decref(j);
+	}
+	hc_resp_free(&r);
 	/* a data-entry officer saves drafts but does not submit: the head signs */
 	assert_int_equal(post_form(&clerk, school_unit[0], "/report", 1, 10, 0, NULL), 303);
 	assert_int_equal(post_form(&clerk, school_unit[0], "/submit", 1, 10, 0, NULL), 403);

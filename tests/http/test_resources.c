@@ -456,6 +456,20 @@ test_bad_input(void **state)
 	assert_int_equal(r.status, 422);
 	expect_in(&r, "colour");
 	hc_resp_free(&r);
+	/* an unknown field's name is quoted cut at a letter's boundary: 39 bytes then "ệ"
+	 * (3 bytes) used to be cut inside the letter, an invalid answer without the message */
+	r = ha_req(port, &school, "POST", api,
+	           "{\"title\": \"A\", \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabệnh\": 1}", 1);
+	assert_int_equal(r.status, 422);
+	{
+		json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
+		const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
+		                                                  "message"));
+		if (!m || !strstr(m, "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\" không có"))
+			fail_msg("%s", buf_cstr(&r.body));
+		json_decref(j);
+	}
+	hc_resp_free(&r);
 	assert_int_equal(stored(), before);
 
 	/* and a right one through the API, the file in base64 */

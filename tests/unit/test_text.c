@@ -36,6 +36,21 @@ assert_fold(const char *in, const char *want)
 }
 
 static void
+test_utf8_prefix(void **state)
+{
+	(void)state;
+	assert_int_equal(text_utf8_prefix("abc", 5), 3);
+	assert_int_equal(text_utf8_prefix("abc", 3), 3);
+	assert_int_equal(text_utf8_prefix("abcd", 3), 3);
+	/* "aệ" is a + 3 bytes: a cut at 2 or 3 falls inside the letter */
+	assert_int_equal(text_utf8_prefix("aệb", 2), 1);
+	assert_int_equal(text_utf8_prefix("aệb", 3), 1);
+	assert_int_equal(text_utf8_prefix("aệb", 4), 4);
+	assert_int_equal(text_utf8_prefix("ệ", 0), 0);
+	assert_int_equal(text_utf8_prefix("", 10), 0);
+}
+
+static void
 test_utf8_valid(void **state)
 {
 	(void)state;
@@ -580,6 +595,7 @@ main(void)
 	        cmocka_unit_test(test_collate_key_props),
 	        cmocka_unit_test(test_collate_sort),
 	        cmocka_unit_test(test_format_int),
+	        cmocka_unit_test(test_utf8_prefix),
 	        cmocka_unit_test(test_parse_int),
 	        cmocka_unit_test(test_dates),
 	        cmocka_unit_test(test_threads),
