@@ -383,7 +383,7 @@ test_audio_entry(void **state)
 	assert_false(has(&r, "Phạm Thu Hà"));
 	hc_resp_free(&r);
 	/* a typed code (lower case, with a dash) finds the same page; a wrong one is a 404 */
-	char typed[16];
+	char typed[32];
 	snprintf(typed, sizeof typed, "%.4s-%s", code, code + 4);
 	for (char *p = typed; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
