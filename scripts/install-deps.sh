@@ -12,8 +12,11 @@ PKGS=(
   clang libclang-rt-14-dev
   libssl-dev poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libxml2-dev libpq-dev
   chromium chromium-driver
+  libavformat-dev libavcodec-dev libavutil-dev
 )
 # libssl-dev: the CMS of signed PDFs (src/docs/sign_pdf.c); poppler-utils' pdfsig checks them.
+# libavformat-dev, libavcodec-dev, libavutil-dev: contest entries' audio/video are checked by
+# container and codec (src/media/av.c), never decoded beyond probing, never executed.
 # chromium and chromium-driver: the browser tests (tests/http/test_*_browser.c) check the pages
 # at 360 px in a real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 

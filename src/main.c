@@ -24,6 +24,7 @@
 #include "domain/units.h"
 #include "service/mailer.h"
 #include "service/reading.h"
+#include "service/contest.h"
 #include "service/resources.h"
 #include "service/registry.h"
 #include "service/serve_config.h"
@@ -626,6 +627,12 @@ cmd_demo(opts_t *o)
 		rc = 1;
 	if (rc == 0 && demo_reading(st, t, campaign) < 0)
 		rc = 1;
+	if (rc == 0) { /* media beside the database, as the server finds them (contest_pages.c) */
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s.contest", o->db);
+		if (demo_contest(st, t, dir) < 0)
+			rc = 1;
+	}
 	if (rc == 0 &&
 	    demo_documents(st, t, campaign, o->assets ? o->assets : SUOTDOI_SOURCE_DIR) < 0)
 		rc = 1;

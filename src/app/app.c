@@ -28,6 +28,10 @@
 #define VALUES_MAX (32u << 20)
 #define PHOTO_BODY_MAX ((10u << 20) + 64 * 1024) /* a 10 MB photo and the form around it */
 #define RES_BODY_MAX ((28u << 20) + 64 * 1024) /* a 20 MB file, base64 in JSON */
+/* A contest entry: the largest video a contest may take (media/av.h) and the form around
+ * it; a contest's own smaller cap is checked on the file before any parsing. */
+#define CONTEST_BODY_MAX ((100u << 20) + 64 * 1024)
+#define CONTEST_FORM_MAX (64 * 1024) /* a contest's theme and rules */
 #define DOC_IMPORT_MAX (DOCX_MAX_FILE + 64 * 1024) /* a .docx and the form around it */
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)        /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
@@ -324,6 +328,55 @@ static const http_route_t routes[] = {
         {HTTP_POST, "/api/v1/units/:code/reading/reads", "csrf", FORM_MAX, "unit:report.edit",
          page_reading_read_create},
         /* end of reading culture */
+        /* contests with citizen entries (src/app/contest_pages.c, docs/contests.md):
+         * citizens without an account; the organiser's staff; judges are signed-in users
+         * the contest names (checked in the handler, as a contest's unit is) */
+        {HTTP_GET, "/cuoc-thi", "place", 0, "public", page_contests},
+        {HTTP_GET, "/cuoc-thi/:cid", "", 0, "public", page_contest},
+        {HTTP_GET, "/cuoc-thi/:cid/du-thi", "", 0, "public", page_contest_entry_form},
+        {HTTP_POST, "/cuoc-thi/:cid/du-thi",
+         "name phone email locality title body media consent website csrf", CONTEST_BODY_MAX,
+         "public", page_contest_entry_post},
+        {HTTP_GET, "/cuoc-thi/:cid/ma/:ecode", "done", 0, "public", page_contest_entry_status},
+        {HTTP_GET, "/cuoc-thi/:cid/tra-cuu", "code", 0, "public", page_contest_lookup},
+        {HTTP_POST, "/cuoc-thi/:cid/rut", "code phone4 csrf", FORM_MAX, "public",
+         page_contest_withdraw},
+        {HTTP_GET, "/cuoc-thi/:cid/bai/:eid/tep", "", 0, "public", page_contest_media},
+        {HTTP_GET, "/cuoc-thi/:cid/cham", "done", 0, "self", page_contest_judging},
+        {HTTP_POST, "/cuoc-thi/:cid/cham/:eid", "score comment csrf", FORM_MAX, "self",
+         page_contest_score},
+        {HTTP_GET, "/api/v1/contests", "place", 0, "public", api_contests},
+        {HTTP_GET, "/api/v1/contests/:cid", "", 0, "public", api_contest},
+        {HTTP_POST, "/api/v1/contests/:cid/entries/:eid/score", "csrf", FORM_MAX, "self",
+         page_contest_score},
+        {HTTP_GET, "/units/:code/cuoc-thi", "", 0, "unit:report.edit", page_unit_contests},
+        {HTTP_POST, "/units/:code/cuoc-thi",
+         "title theme rules type_text type_photo type_audio type_video audio_minutes "
+         "video_minutes audio_mb video_mb starts ends results status judges csrf",
+         CONTEST_FORM_MAX, "unit:report.edit", page_unit_contest_create},
+        {HTTP_GET, "/units/:code/cuoc-thi/:cid", "done", 0, "unit:report.edit",
+         page_unit_contest},
+        {HTTP_POST, "/units/:code/cuoc-thi/:cid",
+         "title theme rules type_text type_photo type_audio type_video audio_minutes "
+         "video_minutes audio_mb video_mb starts ends results status judges csrf",
+         CONTEST_FORM_MAX, "unit:report.edit", page_unit_contest_update},
+        {HTTP_POST, "/units/:code/cuoc-thi/:cid/bai/:eid", "action reason prize csrf", FORM_MAX,
+         "unit:report.edit", page_unit_contest_entry},
+        {HTTP_POST, "/units/:code/cuoc-thi/:cid/cong-bo", "csrf", FORM_MAX, "unit:report.edit",
+         page_unit_contest_announce},
+        {HTTP_GET, "/units/:code/cuoc-thi/:cid/bai/:eid/tep", "", 0, "unit:report.edit",
+         page_unit_contest_media},
+        {HTTP_GET, "/api/v1/units/:code/contests/:cid/entries", "status", 0, "unit:report.edit",
+         api_unit_contest_entries},
+        {HTTP_POST, "/api/v1/units/:code/contests", "csrf", CONTEST_FORM_MAX, "unit:report.edit",
+         page_unit_contest_create},
+        {HTTP_POST, "/api/v1/units/:code/contests/:cid", "csrf", CONTEST_FORM_MAX,
+         "unit:report.edit", page_unit_contest_update},
+        {HTTP_POST, "/api/v1/units/:code/contests/:cid/entries/:eid", "csrf", FORM_MAX,
+         "unit:report.edit", page_unit_contest_entry},
+        {HTTP_POST, "/api/v1/units/:code/contests/:cid/announce", "csrf", FORM_MAX,
+         "unit:report.edit", page_unit_contest_announce},
+        /* end of contests */
         /* documents and tasks (src/app/doc_pages.c) */
         {HTTP_GET, "/units/:code/docs", "", 0, "unit:unit.view", page_docs},
         {HTTP_GET, "/api/v1/units/:code/docs", "", 0, "unit:unit.view", page_docs},
@@ -388,13 +441,23 @@ app_routes(size_t *n)
 	return routes;
 }
 
+/* The server's error pages, with the contest entry's own sentence for a body over its cap
+ * (refused from the Content-Length before it is read). */
+static void
+app_on_error(http_req_t *req, int status, const char *message)
+{
+	if (status == 413)
+		message = contest_too_big_message(req, message);
+	app_error_page(req, status, message);
+}
+
 void
 app_http_config(app_t *app, http_config_t *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->routes = app_routes(&cfg->nroutes);
 	cfg->before = app_guard;
-	cfg->on_error = app_error_page;
+	cfg->on_error = app_on_error;
 	cfg->static_dir = app->static_dir;
 	cfg->app = app;
 }
@@ -744,8 +807,10 @@ watch(void *arg)
 				app_chase_tick(app, now, NULL, NULL);
 			}
 		}
-		if (tick % 1800 == 900) /* hourly (a tick is 2 s), away from the sessions' sweep */
+		if (tick % 1800 == 900) { /* hourly (a tick is 2 s), away from the sessions' sweep */
 			app_enrol_purge_tick(app, app_now(), NULL);
+			app_contest_purge_tick(app, app_now(), NULL);
+		}
 		if (tick % 300 == 0) {
 			int64_t now = app_now();
 			store_sessions_expire(app->store, now - APP_SESSION_IDLE,

@@ -206,6 +206,10 @@ int64_t app_now(void);
  * that ended more than app->enrol_retention_days before now are removed. The watcher calls
  * it hourly; tests with their own clock. *purged (may be NULL): how many. 0 or -1. */
 int app_enrol_purge_tick(app_t *app, int64_t now, int64_t *purged);
+/* The same for contests (src/app/contest_pages.c): phones, e-mails and addresses of the
+ * entrants of contests announced more than CONTEST_RETENTION_DAYS ago are emptied and the
+ * files of entries not approved deleted. */
+int app_contest_purge_tick(app_t *app, int64_t now, int64_t *purged);
 /* The retention in days that applies to the request's app. */
 int app_enrol_retention(http_req_t *req);
 
@@ -401,6 +405,18 @@ int app_public_activity_or_reply(http_req_t *req, store_activity_t *out);
  * page's ctx when activity a takes enrolments. */
 void enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx);
 int page_enrol_form(http_req_t *req);
+/* Shared with other citizens' forms (contest entries, contest_pages.c): the pre-login CSRF
+ * token into ctx when signed out; the values of names[0..n) from the form or, for the JSON
+ * API, its body's fields (strings, integers as digits, bool_field's names as true/false;
+ * other types refused naming the field: 0, or -1 after replying 400); the per-IP limiter's
+ * key (kind + address, IPv6 by its /64) for app->enrol_limit. */
+void app_public_csrf(http_req_t *req, json_t *ctx);
+int app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
+                    const char *bool_field);
+const char *app_citizen_key(http_req_t *req, char kind);
+/* 1 after replying 429 (Retry-After, msg) when kind's key already counts per_hour events in
+ * app->enrol_limit's hour; else 0. */
+int app_citizen_limited(http_req_t *req, char kind, int per_hour, const char *msg);
 int page_enrol_post(http_req_t *req);
 int page_enrol_status(http_req_t *req);
 int page_enrol_cancel_form(http_req_t *req);
@@ -415,6 +431,34 @@ int page_event_ics(http_req_t *req);
 int page_lich_photo(http_req_t *req);
 int page_unit_ics(http_req_t *req);
 int api_lich(http_req_t *req);
+/* A place as people type it in a public search (resource_pages.c; /hoc-lieu, /cuoc-thi): a
+ * unit code, else the widest of the first units whose names hold the words without
+ * diacritics ("hai an" is the district). -1 none. */
+int32_t app_place_unit(const unit_tree_t *t, const char *place);
+/* contests with citizen entries (contest_pages.c) */
+int page_contests(http_req_t *req);
+int api_contests(http_req_t *req);
+int page_contest(http_req_t *req);
+int api_contest(http_req_t *req);
+int page_contest_entry_form(http_req_t *req);
+int page_contest_entry_post(http_req_t *req);
+int page_contest_entry_status(http_req_t *req);
+int page_contest_lookup(http_req_t *req);
+/* For a 413 on the contest entry route: "Tệp dự thi (file): 130 MB, quá giới hạn 100 MB…"
+ * from the Content-Length; message otherwise. */
+const char *contest_too_big_message(http_req_t *req, const char *message);
+int page_contest_withdraw(http_req_t *req);
+int page_contest_media(http_req_t *req);
+int page_contest_judging(http_req_t *req);
+int page_contest_score(http_req_t *req);
+int page_unit_contests(http_req_t *req);
+int page_unit_contest_create(http_req_t *req);
+int page_unit_contest(http_req_t *req);
+int page_unit_contest_update(http_req_t *req);
+int page_unit_contest_entry(http_req_t *req);
+int page_unit_contest_announce(http_req_t *req);
+int page_unit_contest_media(http_req_t *req);
+int api_unit_contest_entries(http_req_t *req);
 /* open learning resources (resource_pages.c) */
 int page_unit_resources(http_req_t *req);
 int page_unit_resource(http_req_t *req);

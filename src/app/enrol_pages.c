@@ -119,8 +119,8 @@ public_json(http_req_t *req, const store_activity_t *a)
 
 /* The token a form posted before sign-in carries: the session's when signed in (the
  * layout adds it), else the pre-login cookie's, set here when missing. */
-static void
-public_csrf(http_req_t *req, json_t *ctx)
+void
+app_public_csrf(http_req_t *req, json_t *ctx)
 {
 	if (!app_req_user(req))
 		json_object_set_new(ctx, "csrf", js(app_prelogin_csrf(req)));
@@ -134,7 +134,7 @@ enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx)
 		return;
 	json_object_set_new(ctx, "enrol", e);
 	if (json_is_true(json_object_get(e, "open")))
-		public_csrf(req, ctx);
+		app_public_csrf(req, ctx);
 }
 
 /* ---------- the citizens' pages ---------- */
@@ -171,7 +171,7 @@ render_form(http_req_t *req, const store_activity_t *a, int status, const enrol_
 	}
 	json_object_set_new(ctx, "v", v);
 	json_object_set_new(ctx, "err", err);
-	public_csrf(req, ctx);
+	app_public_csrf(req, ctx);
 	return app_render_page(req, status, "enrol_form", "Đăng ký học", ctx);
 }
 
@@ -217,8 +217,8 @@ page_enrol_form(http_req_t *req)
  * fields — strings, integers as their digits, booleans (only bool_field's names) as
  * "1"/""; anything else refused naming the field (wrong types are not coerced). 0, or -1
  * after replying. */
-static int
-read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
+int
+app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
             const char *bool_field)
 {
 	if (!is_api(req)) {
@@ -263,8 +263,8 @@ read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
 
 /* The limiter's key: kind and the client's address; an IPv6 address by its /64, which one
  * subscriber gets whole and can walk through. */
-static const char *
-client_key(http_req_t *req, char kind)
+const char *
+app_citizen_key(http_req_t *req, char kind)
 {
 	const char *ip = http_req_client_ip(req);
 	struct in6_addr a6;
@@ -277,18 +277,25 @@ client_key(http_req_t *req, char kind)
 	return arena_printf(http_req_arena(req), "%c:%s", kind, ip ? ip : "");
 }
 
+int
+app_citizen_limited(http_req_t *req, char kind, int per_hour, const char *msg)
+{
+	app_t *app = http_req_app(req);
+	if (auth_throttle_count(app->enrol_limit, app_citizen_key(req, kind), app_now()) <
+	    per_hour)
+		return 0;
+	http_resp_header(req, "Retry-After", "3600");
+	app_error_page(req, 429, msg);
+	return 1;
+}
+
 static int
 too_many(http_req_t *req, char kind)
 {
-	app_t *app = http_req_app(req);
-	if (auth_throttle_count(app->enrol_limit, client_key(req, kind), app_now()) <
-	    ENROL_IP_PER_HOUR)
-		return 0;
-	http_resp_header(req, "Retry-After", "3600");
-	app_error_page(req, 429,
-	               "Có quá nhiều lượt đăng ký hoặc hủy từ cùng một mạng trong một giờ; hãy thử "
-	               "lại sau, hoặc liên hệ đơn vị tổ chức để được đăng ký trực tiếp.");
-	return 1;
+	return app_citizen_limited(req, kind, ENROL_IP_PER_HOUR,
+	                           "Có quá nhiều lượt đăng ký hoặc hủy từ cùng một mạng trong một "
+	                           "giờ; hãy thử lại sau, hoặc liên hệ đơn vị tổ chức để được đăng "
+	                           "ký trực tiếp.");
 }
 
 int
@@ -298,7 +305,7 @@ page_enrol_post(http_req_t *req)
 	if (app_public_activity_or_reply(req, &a) < 0)
 		return 0;
 	const char *v[NFORM];
-	if (read_fields(req, form_fields, NFORM, v, "consent") < 0 || too_many(req, 'e'))
+	if (app_read_fields(req, form_fields, NFORM, v, "consent") < 0 || too_many(req, 'e'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5]};
@@ -306,7 +313,7 @@ page_enrol_post(http_req_t *req)
 	enrol_rc_t rc = enrol_join(&cx, &a, &in, &o);
 	if (rc == ENROL_OK) {
 		app_t *app = http_req_app(req);
-		auth_throttle_fail(app->enrol_limit, client_key(req, 'e'), cx.now);
+		auth_throttle_fail(app->enrol_limit, app_citizen_key(req, 'e'), cx.now);
 		const char *where =
 		        arena_printf(cx.arena, "/lich/%lld/ma/%s", (long long)a.id, o.code);
 		if (is_api(req))
@@ -377,7 +384,7 @@ render_cancel(http_req_t *req, const store_activity_t *a, int status, const enro
 		json_object_set_new(ctx, "form_error", js(o->message));
 		json_object_set_new(ctx, "err_code", json_true());
 	}
-	public_csrf(req, ctx);
+	app_public_csrf(req, ctx);
 	return app_render_page(req, status, "enrol_cancel", "Hủy đăng ký học", ctx);
 }
 
@@ -398,13 +405,13 @@ page_enrol_cancel(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"code", "phone4"};
 	const char *v[2];
-	if (read_fields(req, names, 2, v, NULL) < 0 || too_many(req, 'c'))
+	if (app_read_fields(req, names, 2, v, NULL) < 0 || too_many(req, 'c'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_outcome_t o;
 	enrol_rc_t rc = enrol_cancel(&cx, a.id, v[0], v[1], &o);
 	if (rc == ENROL_ERR_INVALID) /* guessing codes costs the IP's hourly allowance */
-		auth_throttle_fail(((app_t *)http_req_app(req))->enrol_limit, client_key(req, 'c'),
+		auth_throttle_fail(((app_t *)http_req_app(req))->enrol_limit, app_citizen_key(req, 'c'),
 		                   cx.now);
 	if (rc == ENROL_OK) {
 		if (o.promoted_id)
@@ -671,7 +678,7 @@ page_enrol_settings(http_req_t *req)
 	if (app_activity_of_unit_or_reply(req, &i, &a) < 0)
 		return 0;
 	const char *v[NSETTINGS];
-	if (read_fields(req, settings_fields, NSETTINGS, v, "enrol_open") < 0)
+	if (app_read_fields(req, settings_fields, NSETTINGS, v, "enrol_open") < 0)
 		return 0;
 	enrol_settings_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
 	enrol_ctx_t cx = ctx_of(req);

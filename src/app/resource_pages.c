@@ -820,6 +820,23 @@ qs_add(buf_t *b, const char *name, const char *value)
 	}
 }
 
+int32_t
+app_place_unit(const unit_tree_t *t, const char *place)
+{
+	int32_t u = unit_tree_find_code(t, place);
+	if (u < 0) {
+		/* the widest unit of the first matches: "hai an" is the district, not a ward
+		 * named after it */
+		int32_t ids[20], total;
+		unit_search_t us = {place, -1, NULL, 20, 0};
+		int32_t nf = unit_tree_search(t, &us, ids, &total);
+		for (int32_t k = 0; k < nf; k++)
+			if (u < 0 || t->units[ids[k]].depth < t->units[u].depth)
+				u = ids[k];
+	}
+	return u;
+}
+
 typedef struct search {
 	const char *q, *topic, *audience, *type, *place;
 	int32_t place_unit; /* tree index, 0 = everywhere */
@@ -857,17 +874,7 @@ search_read(http_req_t *req, search_t *s)
 	if (*pg && (text_parse_int(pg, strlen(pg), &s->page) < 0 || s->page < 1 || s->page > 10000))
 		return fail(req, 400, "Trang (page) phải là một số từ 1."), -1;
 	if (*s->place) {
-		int32_t u = unit_tree_find_code(t, s->place);
-		if (u < 0) {
-			/* the widest unit of the first matches: "hai an" is the district,
-			 * not a ward named after it */
-			int32_t ids[20], total;
-			unit_search_t us = {s->place, -1, NULL, 20, 0};
-			int32_t nf = unit_tree_search(t, &us, ids, &total);
-			for (int32_t k = 0; k < nf; k++)
-				if (u < 0 || t->units[ids[k]].depth < t->units[u].depth)
-					u = ids[k];
-		}
+		int32_t u = app_place_unit(t, s->place);
 		if (u < 0)
 			s->place_error =
 			        "Không tìm thấy nơi (đơn vị hoặc địa bàn) này; hãy nhập tên "

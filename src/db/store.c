@@ -910,3 +910,85 @@ store_reading_sums(store_t *st, const store_reading_query_t *q,
 {
 	return st->ops->reading_sums(st, q, cb, ctx);
 }
+
+/* ---- contests ---- */
+
+int
+store_contest_save(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
+                   int64_t *id)
+{
+	return st->ops->contest_save(st, c, judges, nj, id);
+}
+
+int
+store_contest_get(store_t *st, int64_t id, int (*cb)(const store_contest_t *, void *), void *ctx)
+{
+	return st->ops->contest_get(st, id, cb, ctx);
+}
+
+int
+store_contests_find(store_t *st, const store_contest_query_t *q,
+                    int (*cb)(const store_contest_t *, void *), void *ctx)
+{
+	return st->ops->contests_find(st, q, cb, ctx);
+}
+
+int
+store_contest_judges(store_t *st, int64_t contest_id,
+                     int (*cb)(int64_t user_id, const char *name, void *), void *ctx)
+{
+	return st->ops->contest_judges(st, contest_id, cb, ctx);
+}
+
+int
+store_contest_entry_add(store_t *st, const store_contest_entry_t *e, int64_t *id)
+{
+	return st->ops->contest_entry_add(st, e, id);
+}
+
+int
+store_contest_entries(store_t *st, int64_t contest_id, const char *status,
+                      int (*cb)(const store_contest_entry_t *, void *), void *ctx)
+{
+	return st->ops->contest_entries(st, contest_id, status, cb, ctx);
+}
+
+int
+store_contest_entry_get(store_t *st, int64_t id, const char *code,
+                        int (*cb)(const store_contest_entry_t *, void *), void *ctx)
+{
+	return st->ops->contest_entry_get(st, id, code, cb, ctx);
+}
+
+int
+store_contest_entry_set(store_t *st, int64_t id, const char *status, const char *reason,
+                        const char *prize, const char *media, int64_t by, int64_t at)
+{
+	return st->ops->contest_entry_set(st, id, status, reason, prize, media, by, at);
+}
+
+int
+store_contest_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n)
+{
+	return st->ops->contest_phone_since(st, phone, since, n);
+}
+
+int
+store_contest_score_put(store_t *st, const store_contest_score_t *sc)
+{
+	return st->ops->contest_score_put(st, sc);
+}
+
+int
+store_contest_scores(store_t *st, int64_t contest_id,
+                     int (*cb)(const store_contest_score_t *, void *), void *ctx)
+{
+	return st->ops->contest_scores(st, contest_id, cb, ctx);
+}
+
+int
+store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
+                    int (*cb)(const char *file, void *), void *ctx, int64_t *n)
+{
+	return st->ops->contest_purge(st, announced_before, now, cb, ctx, n);
+}

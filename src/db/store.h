@@ -901,6 +901,92 @@ int store_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const c
  * activity ended before ended_before. *n: how many. 0 or -1. */
 int store_enrol_purge(store_t *st, int64_t ended_before, int64_t now, int64_t *n /* OUT */);
 
+/* ---- contests with citizen entries (src/service/contest.c, docs/contests.md) ---- */
+
+typedef struct store_contest {
+	int64_t id;
+	int64_t unit_id;        /* the organiser */
+	const char *unit_path;  /* the organiser's codes from the root, as activities */
+	const char *title, *theme, *rules;
+	const char *types;      /* entry types accepted, space separated: "text photo audio video" */
+	int64_t audio_max_bytes, video_max_bytes, audio_max_seconds, video_max_seconds;
+	int64_t starts_at, ends_at; /* entries accepted in [starts_at, ends_at), Unix seconds */
+	int32_t results_on;     /* day the results are due (days since 1970-01-01), 0 none */
+	const char *status;     /* "draft", "published", "announced" */
+	int64_t announced_at;   /* 0 until the results are announced */
+	int64_t created_at, created_by, updated_at, updated_by;
+	int64_t purged_at;      /* entrants' contact data emptied (0 not yet) */
+} store_contest_t;
+
+/* A citizen's entry. phone/email/ip are "" once purged. media_file: the name of the stored
+ * file in the contest side directory ("" none, or deleted). */
+typedef struct store_contest_entry {
+	int64_t id, contest_id;
+	const char *code;   /* confirmation code */
+	const char *status; /* "pending", "approved", "rejected", "withdrawn" */
+	const char *name, *phone, *email, *locality, *title, *body;
+	const char *media_kind; /* "", "photo", "audio", "video" */
+	const char *media_file, *media_mime, *media_info; /* media_info: "opus, 0:42" */
+	int64_t media_size, media_ms;
+	const char *reason; /* why rejected */
+	const char *prize;  /* "", "nhat", "nhi", "ba", "kk" */
+	const char *ip;
+	int64_t created_at, moderated_at, moderated_by;
+} store_contest_entry_t;
+
+typedef struct store_contest_score {
+	int64_t entry_id, judge_id;
+	int score; /* 0..100 */
+	const char *comment;
+	int64_t at;
+} store_contest_score_t;
+
+typedef struct store_contest_query {
+	const char *path; /* "" everywhere; a unit_path: its subtree, or with exact the unit */
+	int exact;
+	int public_only;  /* not drafts */
+	int64_t judge_id; /* only contests this user judges; 0 any */
+	int limit;        /* 0 = no limit */
+} store_contest_query_t;
+
+/* Insert (c->id == 0) or update every field but created_*, and set the judges to
+ * judges[0..nj) (user ids), in one transaction. 0 with *id, -1. */
+int store_contest_save(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
+                       int64_t *id /* OUT */);
+/* 1 (cb called; pointers valid while it runs), 0 none, -1. */
+int store_contest_get(store_t *st, int64_t id, int (*cb)(const store_contest_t *, void *),
+                      void *ctx);
+/* Matching contests, latest entry end first. 0 or -1. */
+int store_contests_find(store_t *st, const store_contest_query_t *q,
+                        int (*cb)(const store_contest_t *, void *), void *ctx);
+/* The judges' user ids and names, in the order they were named. 0 or -1. */
+int store_contest_judges(store_t *st, int64_t contest_id,
+                         int (*cb)(int64_t user_id, const char *name, void *), void *ctx);
+/* 0 with *id, -3 the code exists, -1. */
+int store_contest_entry_add(store_t *st, const store_contest_entry_t *e, int64_t *id /* OUT */);
+/* Entries of a contest (status "" any) in the order they came. 0 or -1. */
+int store_contest_entries(store_t *st, int64_t contest_id, const char *status,
+                          int (*cb)(const store_contest_entry_t *, void *), void *ctx);
+/* The entry with id (code NULL) or with code: 1 (cb called), 0 none, -1. */
+int store_contest_entry_get(store_t *st, int64_t id, const char *code,
+                            int (*cb)(const store_contest_entry_t *, void *), void *ctx);
+/* Set status/reason/prize (NULL keeps each), moderated_by/at; media NULL keeps the file
+ * name, "" forgets it. 1 changed, 0 no such entry, -1. */
+int store_contest_entry_set(store_t *st, int64_t id, const char *status, const char *reason,
+                            const char *prize, const char *media, int64_t by, int64_t at);
+/* Entries sent from phone since that time (any contest) into *n. 0 or -1. */
+int store_contest_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n);
+/* Insert or replace a judge's score of an entry. 0 or -1. */
+int store_contest_score_put(store_t *st, const store_contest_score_t *sc);
+/* Every score in a contest. 0 or -1. */
+int store_contest_scores(store_t *st, int64_t contest_id,
+                         int (*cb)(const store_contest_score_t *, void *), void *ctx);
+/* For each contest announced before announced_before and not purged: cb gets the stored
+ * file of each entry not approved (to delete), then its phone, email and ip are emptied, the
+ * files of those entries forgotten, purged_at = now. *n: entries purged. 0 or -1. */
+int store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
+                        int (*cb)(const char *file, void *), void *ctx, int64_t *n /* OUT */);
+
 /* ---- the review queue (src/app/review_pages.c) ---- */
 /* Every report waiting for review (status "submitted") in a campaign that is open: its
  * campaign and unit, in no particular order. For the "Chờ duyệt (N)" count of the menu:
@@ -1148,6 +1234,28 @@ typedef struct store_ops {
 	                int (*cb)(const store_reading_t *, void *), void *ctx);
 	int (*reading_sums)(store_t *st, const store_reading_query_t *q,
 	                    int (*cb)(const store_reading_sum_t *, void *), void *ctx);
+	/* contests */
+	int (*contest_save)(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
+	                    int64_t *id);
+	int (*contest_get)(store_t *st, int64_t id, int (*cb)(const store_contest_t *, void *),
+	                   void *ctx);
+	int (*contests_find)(store_t *st, const store_contest_query_t *q,
+	                     int (*cb)(const store_contest_t *, void *), void *ctx);
+	int (*contest_judges)(store_t *st, int64_t contest_id,
+	                      int (*cb)(int64_t user_id, const char *name, void *), void *ctx);
+	int (*contest_entry_add)(store_t *st, const store_contest_entry_t *e, int64_t *id);
+	int (*contest_entries)(store_t *st, int64_t contest_id, const char *status,
+	                       int (*cb)(const store_contest_entry_t *, void *), void *ctx);
+	int (*contest_entry_get)(store_t *st, int64_t id, const char *code,
+	                         int (*cb)(const store_contest_entry_t *, void *), void *ctx);
+	int (*contest_entry_set)(store_t *st, int64_t id, const char *status, const char *reason,
+	                         const char *prize, const char *media, int64_t by, int64_t at);
+	int (*contest_phone_since)(store_t *st, const char *phone, int64_t since, int64_t *n);
+	int (*contest_score_put)(store_t *st, const store_contest_score_t *sc);
+	int (*contest_scores)(store_t *st, int64_t contest_id,
+	                      int (*cb)(const store_contest_score_t *, void *), void *ctx);
+	int (*contest_purge)(store_t *st, int64_t announced_before, int64_t now,
+	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
 } store_ops_t;
 
 struct store {

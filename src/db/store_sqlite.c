@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -635,6 +636,64 @@ static const struct migration {
          " created_at INTEGER NOT NULL,"
          " created_by INTEGER REFERENCES users(id));"
          "CREATE INDEX reading_logs_path ON reading_logs(unit_path, day);",
+         0},
+        /* Contests with citizen entries (docs/contests.md): the organiser's contest, its
+         * judges (user accounts), the entries citizens send without an account (their media
+         * files live in the database's side directory "<db>.contest/", named here), and
+         * the judges' scores. */
+        {17, "contests",
+         "CREATE TABLE contests("
+         " id INTEGER PRIMARY KEY,"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " title TEXT NOT NULL,"
+         " theme TEXT NOT NULL DEFAULT '',"
+         " rules TEXT NOT NULL DEFAULT '',"
+         " types TEXT NOT NULL,"
+         " audio_max_bytes INTEGER NOT NULL CHECK(audio_max_bytes > 0),"
+         " video_max_bytes INTEGER NOT NULL CHECK(video_max_bytes > 0),"
+         " audio_max_seconds INTEGER NOT NULL CHECK(audio_max_seconds > 0),"
+         " video_max_seconds INTEGER NOT NULL CHECK(video_max_seconds > 0),"
+         " starts_at INTEGER NOT NULL,"
+         " ends_at INTEGER NOT NULL CHECK(ends_at > starts_at),"
+         " results_on INTEGER NOT NULL DEFAULT 0,"
+         " status TEXT NOT NULL CHECK(status IN ('draft','published','announced')),"
+         " announced_at INTEGER NOT NULL DEFAULT 0,"
+         " created_at INTEGER NOT NULL,"
+         " created_by INTEGER REFERENCES users(id),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER REFERENCES users(id),"
+         " purged_at INTEGER NOT NULL DEFAULT 0);"
+         "CREATE INDEX contests_path ON contests(unit_path, ends_at);"
+         "CREATE TABLE contest_judges("
+         " contest_id INTEGER NOT NULL REFERENCES contests(id) ON DELETE CASCADE,"
+         " user_id INTEGER NOT NULL REFERENCES users(id),"
+         " ord INTEGER NOT NULL,"
+         " PRIMARY KEY(contest_id, user_id));"
+         "CREATE TABLE contest_entries("
+         " id INTEGER PRIMARY KEY,"
+         " contest_id INTEGER NOT NULL REFERENCES contests(id),"
+         " code TEXT NOT NULL UNIQUE,"
+         " status TEXT NOT NULL CHECK(status IN ('pending','approved','rejected','withdrawn')),"
+         " name TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL DEFAULT '',"
+         " locality TEXT NOT NULL DEFAULT '', title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',"
+         " media_kind TEXT NOT NULL DEFAULT '' CHECK(media_kind IN ('','photo','audio','video')),"
+         " media_file TEXT NOT NULL DEFAULT '', media_mime TEXT NOT NULL DEFAULT '',"
+         " media_info TEXT NOT NULL DEFAULT '',"
+         " media_size INTEGER NOT NULL DEFAULT 0, media_ms INTEGER NOT NULL DEFAULT 0,"
+         " reason TEXT NOT NULL DEFAULT '', prize TEXT NOT NULL DEFAULT '',"
+         " ip TEXT NOT NULL DEFAULT '',"
+         " created_at INTEGER NOT NULL, moderated_at INTEGER NOT NULL DEFAULT 0,"
+         " moderated_by INTEGER NOT NULL DEFAULT 0);"
+         "CREATE INDEX contest_entries_contest ON contest_entries(contest_id, status, id);"
+         "CREATE INDEX contest_entries_phone ON contest_entries(phone, created_at);"
+         "CREATE TABLE contest_scores("
+         " entry_id INTEGER NOT NULL REFERENCES contest_entries(id) ON DELETE CASCADE,"
+         " judge_id INTEGER NOT NULL REFERENCES users(id),"
+         " score INTEGER NOT NULL CHECK(score BETWEEN 0 AND 100),"
+         " comment TEXT NOT NULL DEFAULT '',"
+         " at INTEGER NOT NULL,"
+         " PRIMARY KEY(entry_id, judge_id));",
          0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -5786,6 +5845,481 @@ sq_reading_sums(store_t *st, const store_reading_query_t *f,
 	return rc;
 }
 
+/* ---- contests (docs/contests.md) ---- */
+
+/* Binds fmt's values from 1: 'i' int64_t, 's' text (NULL as ''), 'n' text (NULL as NULL). */
+static void
+cq_bind(sqlite3_stmt *q, const char *fmt, va_list ap)
+{
+	for (int i = 1; *fmt; fmt++, i++) {
+		if (*fmt == 'i') {
+			sqlite3_bind_int64(q, i, va_arg(ap, int64_t));
+		} else {
+			const char *t = va_arg(ap, const char *);
+			if (*fmt == 'n' && t == NULL)
+				sqlite3_bind_null(q, i);
+			else
+				bind_opt(q, i, t);
+		}
+	}
+}
+
+/* A statement on s (lock held) with fmt's values bound; NULL logged. */
+static sqlite3_stmt *
+cq_prepare(sqlite_store_t *s, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *q = enrol_prepare(s, sql);
+	if (q) {
+		va_list ap;
+		va_start(ap, fmt);
+		cq_bind(q, fmt, ap);
+		va_end(ap);
+	}
+	return q;
+}
+
+/* One write statement under its own lock: 1/0 rows changed (changed set) or 0, -1. */
+static int
+cq_write(store_t *st, int changed, const char *what, const char *sql, const char *fmt, ...)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = enrol_prepare(s, sql);
+	int ret = -1;
+	if (q) {
+		va_list ap;
+		va_start(ap, fmt);
+		cq_bind(q, fmt, ap);
+		va_end(ap);
+		if (run(s, q, what) == SQLITE_DONE)
+			ret = changed ? sqlite3_changes(s->db) > 0 : 0;
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+#define CONTEST_COLS                                                                           \
+	"SELECT id,unit_id,unit_path,title,theme,rules,types,audio_max_bytes,video_max_bytes,"   \
+	"audio_max_seconds,video_max_seconds,starts_at,ends_at,results_on,status,announced_at,"  \
+	"created_at,coalesce(created_by,0),updated_at,coalesce(updated_by,0),purged_at FROM "   \
+	"contests"
+
+static void
+read_contest(sqlite3_stmt *q, store_contest_t *c)
+{
+	*c = (store_contest_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_path = col_text(q, 2),
+	        .title = col_text(q, 3),
+	        .theme = col_text(q, 4),
+	        .rules = col_text(q, 5),
+	        .types = col_text(q, 6),
+	        .audio_max_bytes = sqlite3_column_int64(q, 7),
+	        .video_max_bytes = sqlite3_column_int64(q, 8),
+	        .audio_max_seconds = sqlite3_column_int64(q, 9),
+	        .video_max_seconds = sqlite3_column_int64(q, 10),
+	        .starts_at = sqlite3_column_int64(q, 11),
+	        .ends_at = sqlite3_column_int64(q, 12),
+	        .results_on = sqlite3_column_int(q, 13),
+	        .status = col_text(q, 14),
+	        .announced_at = sqlite3_column_int64(q, 15),
+	        .created_at = sqlite3_column_int64(q, 16),
+	        .created_by = sqlite3_column_int64(q, 17),
+	        .updated_at = sqlite3_column_int64(q, 18),
+	        .updated_by = sqlite3_column_int64(q, 19),
+	        .purged_at = sqlite3_column_int64(q, 20),
+	};
+}
+
+static int
+sq_contest_save(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
+                int64_t *id)
+{
+	static const char ins[] =
+	        "INSERT INTO contests(unit_id,unit_path,title,theme,rules,types,audio_max_bytes,"
+	        "video_max_bytes,audio_max_seconds,video_max_seconds,starts_at,ends_at,results_on,"
+	        "status,announced_at,created_at,created_by,updated_at,updated_by) VALUES(?2,?3,?4,?5,"
+	        "?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,nullif(?18,0),?17,nullif(?18,0))";
+	static const char upd[] =
+	        "UPDATE contests SET unit_id=?2,unit_path=?3,title=?4,theme=?5,rules=?6,types=?7,"
+	        "audio_max_bytes=?8,video_max_bytes=?9,audio_max_seconds=?10,video_max_seconds=?11,"
+	        "starts_at=?12,ends_at=?13,results_on=?14,status=?15,announced_at=?16,"
+	        "updated_at=?17,updated_by=nullif(?18,0) WHERE id=?1";
+	const char *what = "lưu cuộc thi";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int ret = -1;
+	int64_t cid = c->id;
+	sqlite3_stmt *q = cq_prepare(
+	        s, c->id ? upd : ins, "iisssssiiiiiiisiii", c->id, c->unit_id, c->unit_path,
+	        c->title, c->theme, c->rules, c->types, c->audio_max_bytes, c->video_max_bytes,
+	        c->audio_max_seconds, c->video_max_seconds, c->starts_at, c->ends_at,
+	        (int64_t)c->results_on, c->status, c->announced_at,
+	        c->id ? c->updated_at : c->created_at, c->id ? c->updated_by : c->created_by);
+	if (q == NULL || run(s, q, what) != SQLITE_DONE)
+		goto out;
+	if (!c->id)
+		cid = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(q);
+	q = cq_prepare(s, "DELETE FROM contest_judges WHERE contest_id=?1", "i", cid);
+	if (q == NULL || run(s, q, what) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(q);
+	q = enrol_prepare(s, "INSERT OR IGNORE INTO contest_judges(contest_id,user_id,ord) "
+	                     "VALUES(?1,?2,?3)");
+	if (q == NULL)
+		goto out;
+	for (size_t k = 0; k < nj; k++) {
+		sqlite3_bind_int64(q, 1, cid);
+		sqlite3_bind_int64(q, 2, judges[k]);
+		sqlite3_bind_int64(q, 3, (int64_t)k);
+		if (run(s, q, what) != SQLITE_DONE)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(q);
+	if (write_end(s, nested, ret == 0, what) < 0)
+		ret = -1;
+	if (ret == 0 && id)
+		*id = cid;
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contest_get(store_t *st, int64_t id, int (*cb)(const store_contest_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s, CONTEST_COLS " WHERE id=?1", "i", id);
+	int ret = -1;
+	if (q) {
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			store_contest_t c;
+			read_contest(q, &c);
+			cb(&c, ctx);
+			ret = 1;
+		} else {
+			ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc cuộc thi");
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contests_find(store_t *st, const store_contest_query_t *f,
+                 int (*cb)(const store_contest_t *, void *), void *ctx)
+{
+	const char *path = f->path ? f->path : "";
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, CONTEST_COLS " WHERE 1");
+	if (*path && f->exact)
+		buf_puts(&sql, " AND unit_path=?1");
+	else if (*path)
+		buf_puts(&sql, " AND substr(unit_path,1,length(?1))=?1");
+	if (f->public_only)
+		buf_puts(&sql, " AND status<>'draft'");
+	if (f->judge_id)
+		buf_puts(&sql, " AND id IN (SELECT contest_id FROM contest_judges WHERE user_id=?2)");
+	buf_puts(&sql, " ORDER BY ends_at DESC, id DESC LIMIT ?3");
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s, buf_cstr(&sql), "sii", path, f->judge_id,
+	                             (int64_t)(f->limit > 0 ? f->limit : -1));
+	int ret = -1;
+	if (q) {
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			store_contest_t c;
+			read_contest(q, &c);
+			if (cb(&c, ctx))
+				break;
+		}
+		ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : read_failed(s, "đọc cuộc thi");
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	buf_free(&sql);
+	return ret;
+}
+
+static int
+sq_contest_judges(store_t *st, int64_t contest_id,
+                  int (*cb)(int64_t user_id, const char *name, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s,
+	                             "SELECT u.id, CASE WHEN u.full_name<>'' THEN u.full_name "
+	                             "ELSE u.username END FROM contest_judges j JOIN users u ON "
+	                             "u.id=j.user_id WHERE j.contest_id=?1 ORDER BY j.ord",
+	                             "i", contest_id);
+	int ret = -1;
+	if (q) {
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			if (cb(sqlite3_column_int64(q, 0), col_text(q, 1), ctx))
+				break;
+		ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : read_failed(s, "đọc giám khảo");
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+#define ENTRY_COLS                                                                             \
+	"SELECT id,contest_id,code,status,name,phone,email,locality,title,body,media_kind,"      \
+	"media_file,media_mime,media_info,media_size,media_ms,reason,prize,ip,created_at,"        \
+	"moderated_at,moderated_by FROM contest_entries"
+
+static void
+read_entry(sqlite3_stmt *q, store_contest_entry_t *e)
+{
+	*e = (store_contest_entry_t){
+	        .id = sqlite3_column_int64(q, 0),
+	        .contest_id = sqlite3_column_int64(q, 1),
+	        .code = col_text(q, 2),
+	        .status = col_text(q, 3),
+	        .name = col_text(q, 4),
+	        .phone = col_text(q, 5),
+	        .email = col_text(q, 6),
+	        .locality = col_text(q, 7),
+	        .title = col_text(q, 8),
+	        .body = col_text(q, 9),
+	        .media_kind = col_text(q, 10),
+	        .media_file = col_text(q, 11),
+	        .media_mime = col_text(q, 12),
+	        .media_info = col_text(q, 13),
+	        .media_size = sqlite3_column_int64(q, 14),
+	        .media_ms = sqlite3_column_int64(q, 15),
+	        .reason = col_text(q, 16),
+	        .prize = col_text(q, 17),
+	        .ip = col_text(q, 18),
+	        .created_at = sqlite3_column_int64(q, 19),
+	        .moderated_at = sqlite3_column_int64(q, 20),
+	        .moderated_by = sqlite3_column_int64(q, 21),
+	};
+}
+
+static int
+sq_contest_entry_add(store_t *st, const store_contest_entry_t *e, int64_t *id)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(
+	        s,
+	        "INSERT INTO contest_entries(contest_id,code,status,name,phone,email,locality,"
+	        "title,body,media_kind,media_file,media_mime,media_info,media_size,media_ms,ip,"
+	        "created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+	        "issssssssssssiisi", e->contest_id, e->code, e->status, e->name, e->phone, e->email,
+	        e->locality, e->title, e->body, e->media_kind, e->media_file, e->media_mime,
+	        e->media_info, e->media_size, e->media_ms, e->ip, e->created_at);
+	int ret = -1;
+	if (q) {
+		int rc = run(s, q, NULL);
+		if (rc == SQLITE_DONE) {
+			ret = 0;
+			if (id)
+				*id = sqlite3_last_insert_rowid(s->db);
+		} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+			ret = -3;
+		} else {
+			log_error("Lỗi cơ sở dữ liệu (ghi bài dự thi): %s", sqlite3_errmsg(s->db));
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+/* Every row of q (bound) to cb; 0 or -1. Lock held by the caller. */
+static int
+entry_rows(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_contest_entry_t *, void *),
+           void *ctx, int *found)
+{
+	int rc;
+	*found = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_contest_entry_t e;
+		read_entry(q, &e);
+		*found = 1;
+		if (cb(&e, ctx))
+			break;
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : read_failed(s, "đọc bài dự thi");
+}
+
+static int
+sq_contest_entries(store_t *st, int64_t contest_id, const char *status,
+                   int (*cb)(const store_contest_entry_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s, ENTRY_COLS " WHERE contest_id=?1 AND (?2='' OR status=?2)"
+	                                           " ORDER BY id",
+	                             "is", contest_id, status);
+	int ret = -1, found;
+	if (q) {
+		ret = entry_rows(s, q, cb, ctx, &found);
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contest_entry_get(store_t *st, int64_t id, const char *code,
+                     int (*cb)(const store_contest_entry_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = code ? cq_prepare(s, ENTRY_COLS " WHERE code=?1", "s", code)
+	                       : cq_prepare(s, ENTRY_COLS " WHERE id=?1", "i", id);
+	int ret = -1, found;
+	if (q) {
+		ret = entry_rows(s, q, cb, ctx, &found);
+		if (ret == 0)
+			ret = found;
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contest_entry_set(store_t *st, int64_t id, const char *status, const char *reason,
+                     const char *prize, const char *media, int64_t by, int64_t at)
+{
+	return cq_write(st, 1, "ghi bài dự thi",
+	                "UPDATE contest_entries SET status=coalesce(?2,status),"
+	                "reason=coalesce(?3,reason),prize=coalesce(?4,prize),"
+	                "media_file=coalesce(?5,media_file),moderated_by=?6,moderated_at=?7"
+	                " WHERE id=?1",
+	                "innnnii", id, status, reason, prize, media, by, at);
+}
+
+static int
+sq_contest_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s,
+	                             "SELECT count(*) FROM contest_entries WHERE phone=?1 AND "
+	                             "created_at>=?2",
+	                             "si", phone, since);
+	int ret = -1;
+	if (q) {
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			*n = sqlite3_column_int64(q, 0);
+			ret = 0;
+		} else {
+			ret = read_failed(s, "đếm bài dự thi");
+		}
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contest_score_put(store_t *st, const store_contest_score_t *sc)
+{
+	return cq_write(st, 0, "ghi điểm",
+	                "INSERT OR REPLACE INTO contest_scores(entry_id,judge_id,score,comment,at)"
+	                " VALUES(?1,?2,?3,?4,?5)",
+	                "iiisi", sc->entry_id, sc->judge_id, (int64_t)sc->score, sc->comment, sc->at);
+}
+
+static int
+sq_contest_scores(store_t *st, int64_t contest_id,
+                  int (*cb)(const store_contest_score_t *, void *), void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = cq_prepare(s,
+	                             "SELECT c.entry_id,c.judge_id,c.score,c.comment,c.at FROM "
+	                             "contest_scores c JOIN contest_entries e ON e.id=c.entry_id "
+	                             "WHERE e.contest_id=?1 ORDER BY c.entry_id, c.judge_id",
+	                             "i", contest_id);
+	int ret = -1;
+	if (q) {
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			store_contest_score_t sc = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+			                            sqlite3_column_int(q, 2), col_text(q, 3),
+			                            sqlite3_column_int64(q, 4)};
+			if (cb(&sc, ctx))
+				break;
+		}
+		ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : read_failed(s, "đọc điểm");
+		sqlite3_finalize(q);
+	}
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_contest_purge(store_t *st, int64_t announced_before, int64_t now,
+                 int (*cb)(const char *file, void *), void *ctx, int64_t *n)
+{
+	static const char due[] = "contest_id IN (SELECT id FROM contests WHERE status='announced'"
+	                          " AND announced_at<?1 AND purged_at=0)";
+	const char *what = "xóa dữ liệu cá nhân của bài dự thi";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int ret = -1;
+	buf_t sql = BUF_INIT;
+	buf_printf(&sql, "SELECT media_file FROM contest_entries WHERE %s AND status<>'approved'"
+	                 " AND media_file<>''", due);
+	sqlite3_stmt *q = cq_prepare(s, buf_cstr(&sql), "i", announced_before);
+	if (q == NULL)
+		goto out;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		cb(col_text(q, 0), ctx);
+	if (rc != SQLITE_DONE) {
+		read_failed(s, what);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	buf_reset(&sql);
+	buf_printf(&sql, "UPDATE contest_entries SET phone='',email='',ip='',media_file=CASE WHEN "
+	                 "status='approved' THEN media_file ELSE '' END WHERE %s", due);
+	q = cq_prepare(s, buf_cstr(&sql), "i", announced_before);
+	if (q == NULL || run(s, q, what) != SQLITE_DONE)
+		goto out;
+	*n = sqlite3_changes(s->db);
+	sqlite3_finalize(q);
+	q = cq_prepare(s, "UPDATE contests SET purged_at=?2 WHERE status='announced' AND "
+	                  "announced_at<?1 AND purged_at=0", "ii", announced_before, now);
+	if (q == NULL || run(s, q, what) != SQLITE_DONE)
+		goto out;
+	ret = 0;
+out:
+	sqlite3_finalize(q);
+	buf_free(&sql);
+	if (write_end(s, nested, ret == 0, what) < 0)
+		ret = -1;
+	unlock(s);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -5927,6 +6461,18 @@ static const store_ops_t sqlite_ops = {
         .reading_add = sq_reading_add,
         .readings = sq_readings,
         .reading_sums = sq_reading_sums,
+        .contest_save = sq_contest_save,
+        .contest_get = sq_contest_get,
+        .contests_find = sq_contests_find,
+        .contest_judges = sq_contest_judges,
+        .contest_entry_add = sq_contest_entry_add,
+        .contest_entries = sq_contest_entries,
+        .contest_entry_get = sq_contest_entry_get,
+        .contest_entry_set = sq_contest_entry_set,
+        .contest_phone_since = sq_contest_phone_since,
+        .contest_score_put = sq_contest_score_put,
+        .contest_scores = sq_contest_scores,
+        .contest_purge = sq_contest_purge,
 };
 
 int

@@ -54,4 +54,11 @@ int64_t ha_user(app_t *app, const char *name, const char *unit, role_t role, con
 hc_resp_t ha_post_form(unsigned short port, ha_client_t *c, const char *path,
                        const char *const *kv);
 
+/* POST a multipart form as c: its CSRF token, the pairs of kv (NULL-terminated; a NULL value
+ * leaves the field out) and, with data, a file part "file" named name, declared as ctype.
+ * Fails the test on a transport error. Free with hc_resp_free. */
+hc_resp_t ha_post_multipart(unsigned short port, ha_client_t *c, const char *path,
+                            const char *const *kv, const void *data, size_t len,
+                            const char *name, const char *ctype);
+
 #endif

@@ -1,12 +1,13 @@
 /* The main flows on a phone, in a real browser: headless Chromium at 360×740 (helper_browser.c)
  * walks the pages each kind of user opens, signed in as them: a commune learning centre's head
  * (home, the results form, the receipt of its submitted report, its activities, the new
- * activity form, an activity with its outcome and photo forms, notices, account), the
+ * activity form, an activity with its outcome and photo forms, notices, account, its contests
+ * and a contest's ranking), the
  * district's officer (home with progress cards, the campaign dashboard with its charts, the
  * comparison tables, the chase board, the review queue, outliers, documents, a document, the
  * document form), the city's officer (its dashboard), the administrator (templates, users,
  * registry, mail) and a citizen signed out (home, the public calendar and an event, units, a
- * unit, search, the login page). On every page, at 360 px and again at 1280 px:
+ * unit, search, the login page, the contests, a contest's results and its entry form). On every page, at 360 px and again at 1280 px:
  * - the page does not scroll sideways, and no element's right edge is past the screen
  *   unless inside a wrapper that scrolls sideways (the offenders named: tag, class, text);
  * - every visible table cell holding a number has its label: the cell's td::before
@@ -38,6 +39,7 @@
 #include "app/app.h"
 #include "domain/activity.h"
 #include "domain/demo.h"
+#include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
 #include "service/reading.h"
@@ -84,6 +86,10 @@ static const struct page {
          NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi", "centre-contests", "Tổ chức cuộc thi mới", 1,
+         NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi/1", "centre-contest-ranking",
+         "Xếp hạng theo điểm", 1, NULL, NULL},
         /* the district's officer */
         {OFFICER, "/", "officer-home", "Tiến độ nộp báo cáo", 1, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306", "officer-dashboard", NULL, 1, "dashboard", NULL},
@@ -130,6 +136,11 @@ static const struct page {
         {CITIZEN, "/units/11413", "public-unit-reading", "Văn hóa đọc năm", 0, NULL, NULL},
         {CITIZEN, "/search?q=H%E1%BA%A3i+An", "public-search", NULL, 0, NULL, NULL},
         {CITIZEN, "/login", "public-login", "Mật khẩu", 0, NULL, NULL},
+        /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
+        {CITIZEN, "/cuoc-thi", "public-contests", "Đại sứ văn hóa đọc 2022", 0, NULL, NULL},
+        {CITIZEN, "/cuoc-thi/1", "public-contest-results", "Giải Nhất", 0, NULL, NULL},
+        {CITIZEN, "/cuoc-thi/2/du-thi", "public-contest-entry", "Gửi bài dự thi", 0, NULL,
+         NULL},
 };
 
 /* ---- the data: a district mid-campaign ------------------------------------------------- */
@@ -262,6 +273,13 @@ setup(void **state)
 	    ha_login(port, &admin, "quantri", PASSWORD) != 303 ||
 	    ha_login(port, &city, "so.haiphong", PASSWORD) != 303 || fill() < 0 ||
 	    backdate(db) < 0)
+		return -1;
+	char media[300];
+	snprintf(media, sizeof media, "%s.contest", db);
+	t = app_tree(&app);
+	rc = demo_contest(app.store, t, media);
+	unit_tree_unref(t);
+	if (rc < 0)
 		return -1;
 	return hb_start(WIDTH, HEIGHT);
 }

@@ -76,53 +76,12 @@ get(ha_client_t *c, const char *path)
 	return ha_req(port, c, "GET", path, NULL, 0);
 }
 
-static size_t
-sink(char *p, size_t s, size_t n, void *ud)
-{
-	buf_append(ud, p, s * n);
-	return s * n;
-}
-
-/* POST a multipart form as c: the pairs of kv (NULL-terminated; a NULL value leaves the
- * field out) and, with data, a file part "file" named name, declared as ctype. */
+/* POST a multipart form as c (helper_app.c). */
 static hc_resp_t
 send_form(ha_client_t *c, const char *path, const char *const *kv, const void *data, size_t len,
           const char *name, const char *ctype)
 {
-	char url[300];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
-	hc_resp_t r = {0};
-	CURL *h = curl_easy_init();
-	curl_mime *m = curl_mime_init(h);
-	curl_mimepart *p = curl_mime_addpart(m);
-	curl_mime_name(p, "csrf");
-	curl_mime_data(p, c->csrf, CURL_ZERO_TERMINATED);
-	for (size_t k = 0; kv[k]; k += 2) {
-		if (!kv[k + 1])
-			continue;
-		p = curl_mime_addpart(m);
-		curl_mime_name(p, kv[k]);
-		curl_mime_data(p, kv[k + 1], CURL_ZERO_TERMINATED);
-	}
-	if (data) {
-		p = curl_mime_addpart(m);
-		curl_mime_name(p, "file");
-		curl_mime_filename(p, name);
-		curl_mime_type(p, ctype);
-		curl_mime_data(p, data, len);
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_MIMEPOST, m);
-	curl_easy_setopt(h, CURLOPT_COOKIE, c->cookie);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r.body);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, sink);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r.headers);
-	assert_int_equal(curl_easy_perform(h), CURLE_OK);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-	curl_mime_free(m);
-	curl_easy_cleanup(h);
-	return r;
+	return ha_post_multipart(port, c, path, kv, data, len, name, ctype);
 }
 
 /* A valid resource's fields with overrides (pairs in over replace or add). */

@@ -291,6 +291,8 @@ test_migration_5_over_version_4(void **state)
 	 * reporting data), then let the store upgrade it. */
 	raw_exec(f.path, "DROP TABLE reading_logs; DROP TABLE book_moves;" /* reading culture */
 	                 "DROP TABLE reading_shelves;"
+	                 "DROP TABLE contest_scores; DROP TABLE contest_entries;" /* contests */
+	                 "DROP TABLE contest_judges; DROP TABLE contests;"
 	                 "DROP TABLE enrolments; DROP TABLE enrol_settings;" /* class enrolment */
 	                 "DROP TABLE resource_files; DROP TABLE resources;" /* open resources */
 	                 "DROP TABLE doc_imports;" /* migration 12, refers to documents */
