@@ -33,25 +33,6 @@
 /* ---------- small helpers ---------- */
 
 static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
-static json_t *
-js(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *v = http_req_param(req, name);
-	return v ? v : "";
-}
-
-static int
 fail(http_req_t *req, int status, const char *msg)
 {
 	app_error_page(req, status, msg);
@@ -293,7 +274,7 @@ static int
 unit_activity(http_req_t *req, int32_t *unit, store_activity_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	*unit = unit_tree_find_code(t, param(req, "code"));
+	*unit = unit_tree_find_code(t, app_param(req, "code"));
 	int rc = *unit < 0 ? 0 : load_activity(req, http_req_param(req, "aid"), out);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
@@ -318,13 +299,13 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 	int32_t u = unit_tree_find_id(t, s->unit_id);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(s->id));
-	json_object_set_new(o, "title", js(s->title));
-	json_object_set_new(o, "kind", js(s->kind));
-	json_object_set_new(o, "kind_name", js(activity_kind_name(s->kind)));
-	json_object_set_new(o, "mode", js(s->mode));
-	json_object_set_new(o, "mode_name", js(activity_mode_name(s->mode)));
+	json_object_set_new(o, "title", app_js(s->title));
+	json_object_set_new(o, "kind", app_js(s->kind));
+	json_object_set_new(o, "kind_name", app_js(activity_kind_name(s->kind)));
+	json_object_set_new(o, "mode", app_js(s->mode));
+	json_object_set_new(o, "mode_name", app_js(activity_mode_name(s->mode)));
 	json_object_set_new(o, "online", json_boolean(strcmp(s->mode, "truc_tiep") != 0));
-	json_object_set_new(o, "when", js(span_of(a, s->start_at, s->end_at)));
+	json_object_set_new(o, "when", app_js(span_of(a, s->start_at, s->end_at)));
 	{
 		int32_t d1, d2;
 		int m1, m2;
@@ -339,28 +320,28 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 		                ? arena_printf(a, "%s–%s", hhmm_of(a, s->start_at),
 		                               hhmm_of(a, s->end_at))
 		                : hhmm_of(a, s->start_at);
-		json_object_set_new(o, "short_when", js(sw));
+		json_object_set_new(o, "short_when", app_js(sw));
 	}
-	json_object_set_new(o, "start_hhmm", js(hhmm_of(a, s->start_at)));
-	json_object_set_new(o, "end_hhmm", js(hhmm_of(a, s->end_at)));
-	json_object_set_new(o, "place", js(s->place));
-	json_object_set_new(o, "link", js(s->link));
-	json_object_set_new(o, "audience", js(s->audience));
-	json_object_set_new(o, "description", js(s->description));
+	json_object_set_new(o, "start_hhmm", app_js(hhmm_of(a, s->start_at)));
+	json_object_set_new(o, "end_hhmm", app_js(hhmm_of(a, s->end_at)));
+	json_object_set_new(o, "place", app_js(s->place));
+	json_object_set_new(o, "link", app_js(s->link));
+	json_object_set_new(o, "audience", app_js(s->audience));
+	json_object_set_new(o, "description", app_js(s->description));
 	if (s->expected >= 0)
-		json_object_set_new(o, "expected_text", js(app_fmt_count(a, s->expected)));
+		json_object_set_new(o, "expected_text", app_js(app_fmt_count(a, s->expected)));
 	json_object_set_new(o, "is_public", json_boolean(s->is_public));
 	json_object_set_new(o, "late", json_boolean(s->late));
-	json_object_set_new(o, "status", js(s->status));
-	json_object_set_new(o, "status_name", js(activity_status_name(s->status)));
+	json_object_set_new(o, "status", app_js(s->status));
+	json_object_set_new(o, "status_name", app_js(activity_status_name(s->status)));
 	json_object_set_new(o, "held", json_boolean(!strcmp(s->status, "held")));
 	json_object_set_new(o, "cancelled", json_boolean(!strcmp(s->status, "cancelled")));
 	if (s->actual >= 0)
-		json_object_set_new(o, "actual_text", js(app_fmt_count(a, s->actual)));
-	json_object_set_new(o, "outcome", js(s->outcome));
+		json_object_set_new(o, "actual_text", app_js(app_fmt_count(a, s->actual)));
+	json_object_set_new(o, "outcome", app_js(s->outcome));
 	if (u >= 0) {
-		json_object_set_new(o, "unit_code", js(t->units[u].code));
-		json_object_set_new(o, "unit_name", js(t->units[u].name));
+		json_object_set_new(o, "unit_code", app_js(t->units[u].code));
+		json_object_set_new(o, "unit_name", app_js(t->units[u].name));
 	}
 	const char *url = NULL;
 	if (u >= 0 && may(vw, ACT_UNIT_VIEW, u))
@@ -369,10 +350,10 @@ act_view(http_req_t *req, const viewer_t *vw, const store_activity_t *s)
 	else if (s->is_public)
 		url = arena_printf(a, "/lich/%lld", (long long)s->id);
 	if (url)
-		json_object_set_new(o, "url", js(url));
+		json_object_set_new(o, "url", app_js(url));
 	if (s->is_public)
 		json_object_set_new(o, "share_url",
-		                    js(arena_printf(a, "/lich/%lld", (long long)s->id)));
+		                    app_js(arena_printf(a, "/lich/%lld", (long long)s->id)));
 	return o;
 }
 
@@ -389,34 +370,34 @@ act_api(http_req_t *req, const store_activity_t *s, int internal)
 	        o, "unit",
 	        u >= 0 ? json_pack("{s:s,s:s}", "code", t->units[u].code, "name", t->units[u].name)
 	               : json_null());
-	json_object_set_new(o, "kind", js(s->kind));
-	json_object_set_new(o, "kind_name", js(activity_kind_name(s->kind)));
-	json_object_set_new(o, "title", js(s->title));
-	json_object_set_new(o, "description", js(s->description));
-	json_object_set_new(o, "start", js(iso_vn(a, s->start_at)));
-	json_object_set_new(o, "end", js(iso_vn(a, s->end_at)));
-	json_object_set_new(o, "place", js(s->place));
-	json_object_set_new(o, "mode", js(s->mode));
-	json_object_set_new(o, "link", js(s->link));
-	json_object_set_new(o, "audience", js(s->audience));
+	json_object_set_new(o, "kind", app_js(s->kind));
+	json_object_set_new(o, "kind_name", app_js(activity_kind_name(s->kind)));
+	json_object_set_new(o, "title", app_js(s->title));
+	json_object_set_new(o, "description", app_js(s->description));
+	json_object_set_new(o, "start", app_js(iso_vn(a, s->start_at)));
+	json_object_set_new(o, "end", app_js(iso_vn(a, s->end_at)));
+	json_object_set_new(o, "place", app_js(s->place));
+	json_object_set_new(o, "mode", app_js(s->mode));
+	json_object_set_new(o, "link", app_js(s->link));
+	json_object_set_new(o, "audience", app_js(s->audience));
 	json_object_set_new(o, "expected",
 	                    s->expected >= 0 ? json_integer(s->expected) : json_null());
 	json_object_set_new(o, "public", json_boolean(s->is_public));
-	json_object_set_new(o, "status", js(s->status));
+	json_object_set_new(o, "status", app_js(s->status));
 	json_object_set_new(o, "actual", s->actual >= 0 ? json_integer(s->actual) : json_null());
-	json_object_set_new(o, "outcome", js(s->outcome));
+	json_object_set_new(o, "outcome", app_js(s->outcome));
 	if (s->is_public)
 		json_object_set_new(
 		        o, "url",
-		        js(arena_printf(a, "%s/lich/%lld", site_base(req), (long long)s->id)));
+		        app_js(arena_printf(a, "%s/lich/%lld", site_base(req), (long long)s->id)));
 	if (internal) {
 		json_object_set_new(o, "campaign_id",
 		                    s->campaign_id ? json_integer(s->campaign_id) : json_null());
 		json_object_set_new(o, "late", json_boolean(s->late));
 		json_object_set_new(o, "version", json_integer(s->version));
-		json_object_set_new(o, "updated_at", js(iso_vn(a, s->updated_at)));
+		json_object_set_new(o, "updated_at", app_js(iso_vn(a, s->updated_at)));
 		if (s->client_id && *s->client_id)
-			json_object_set_new(o, "client_id", js(s->client_id));
+			json_object_set_new(o, "client_id", app_js(s->client_id));
 	}
 	return o;
 }
@@ -712,7 +693,7 @@ form_json(http_req_t *req, const camp_list_t *cl, const form_t *f, int creating)
 	json_t *o = json_object();
 	json_t *vals = json_object();
 	for (int k = 0; k < NF; k++)
-		json_object_set_new(vals, fnames[k], js(f->v[k]));
+		json_object_set_new(vals, fnames[k], app_js(f->v[k]));
 	json_object_set_new(o, "f", vals);
 	json_object_set_new(o, "public_checked", json_boolean(checked(f->v[F_PUBLIC])));
 	json_object_set_new(o, "late_checked", json_boolean(checked(f->v[F_LATE_OK])));
@@ -757,12 +738,12 @@ form_json(http_req_t *req, const camp_list_t *cl, const form_t *f, int creating)
 	json_t *err = json_object();
 	for (int k = 0; k < AF_COUNT; k++)
 		if (f->e.msg[k])
-			json_object_set_new(err, activity_field_code(k), js(f->e.msg[k]));
+			json_object_set_new(err, activity_field_code(k), app_js(f->e.msg[k]));
 	json_object_set_new(o, "err", err);
 	if (f->e.n)
 		json_object_set_new(o, "errors", json_integer(f->e.n));
 	if (f->form_error)
-		json_object_set_new(o, "form_error", js(f->form_error));
+		json_object_set_new(o, "form_error", app_js(f->form_error));
 	return o;
 }
 
@@ -779,10 +760,10 @@ render_new(http_req_t *req, int32_t i, const camp_list_t *cl, const form_t *f, i
 	json_t *ctx = form_json(req, cl, f, 1);
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
 	json_object_set_new(ctx, "path", crumbs(t, i));
-	json_object_set_new(
-	        ctx, "action",
-	        js(arena_printf(http_req_arena(req), "/units/%s/activities", t->units[i].code)));
-	json_object_set_new(ctx, "submit_label", js("Đăng ký hoạt động"));
+	json_object_set_new(ctx, "action",
+	                    app_js(arena_printf(http_req_arena(req), "/units/%s/activities",
+	                                        t->units[i].code)));
+	json_object_set_new(ctx, "submit_label", app_js("Đăng ký hoạt động"));
 	return app_render_page(
 	        req, status, "activity_new",
 	        arena_printf(http_req_arena(req), "Đăng ký hoạt động — %s", t->units[i].name), ctx);
@@ -792,7 +773,7 @@ int
 page_activity_new(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	camp_list_t cl = campaigns_for(req, i, 0);
 	form_t f;
 	memset(&f, 0, sizeof f);
@@ -899,16 +880,16 @@ render_activity(http_req_t *req, int32_t i, const store_activity_t *s, const for
 		camp_name_t cn = {a, NULL};
 		if (store_campaign_get(((app_t *)http_req_app(req))->store, s->campaign_id,
 		                       take_camp_name, &cn) == 1)
-			json_object_set_new(ctx, "campaign_name", js(cn.name));
+			json_object_set_new(ctx, "campaign_name", app_js(cn.name));
 	}
-	json_object_set_new(ctx, "registered", js(span_of(a, s->created_at, s->created_at)));
+	json_object_set_new(ctx, "registered", app_js(span_of(a, s->created_at, s->created_at)));
 	const char *base =
 	        arena_printf(a, "/units/%s/activities/%lld", t->units[i].code, (long long)s->id);
-	json_object_set_new(ctx, "base", js(base));
+	json_object_set_new(ctx, "base", app_js(base));
 	/* a class: its enrolment page (src/app/enrol_pages.c) */
 	json_object_set_new(ctx, "is_class", json_boolean(enrol_kind_ok(s->kind)));
-	json_object_set_new(ctx, "action", js(base));
-	json_object_set_new(ctx, "submit_label", js("Lưu thay đổi"));
+	json_object_set_new(ctx, "action", app_js(base));
+	json_object_set_new(ctx, "submit_label", app_js("Lưu thay đổi"));
 	json_t *photos = photos_json(req, base, s->id);
 	size_t np = json_array_size(photos);
 	json_object_set_new(ctx, "has_photos", json_boolean(np > 0));
@@ -933,25 +914,25 @@ render_activity(http_req_t *req, int32_t i, const store_activity_t *s, const for
 			                                      "selected", !strcmp(st, sts[k])));
 		json_object_set_new(ctx, "statuses", opts);
 		json_object_set_new(ctx, "o_actual",
-		                    js(of ? of->v[1]
-		                       : s->actual >= 0
-		                               ? arena_printf(a, "%lld", (long long)s->actual)
-		                               : ""));
-		json_object_set_new(ctx, "o_outcome", js(of ? of->v[2] : s->outcome));
+		                    app_js(of ? of->v[1]
+		                           : s->actual >= 0
+		                                   ? arena_printf(a, "%lld", (long long)s->actual)
+		                                   : ""));
+		json_object_set_new(ctx, "o_outcome", app_js(of ? of->v[2] : s->outcome));
 		json_object_set_new(ctx, "started", json_boolean(app_now() >= s->start_at));
 		if (of) {
 			json_t *oe = json_object();
 			for (int k = 0; k < AF_COUNT; k++)
 				if (of->e.msg[k])
 					json_object_set_new(oe, activity_field_code(k),
-					                    js(of->e.msg[k]));
+					                    app_js(of->e.msg[k]));
 			json_object_set_new(ctx, "oerr", oe);
 			if (of->form_error)
-				json_object_set_new(ctx, "o_form_error", js(of->form_error));
+				json_object_set_new(ctx, "o_form_error", app_js(of->form_error));
 		}
 	}
 	if (ok)
-		json_object_set_new(ctx, "ok", js(ok));
+		json_object_set_new(ctx, "ok", app_js(ok));
 	return app_render_page(req, status, "activity", s->title, ctx);
 }
 
@@ -972,12 +953,12 @@ static int
 reply_invalid(http_req_t *req, int32_t i, const store_activity_t *old, const camp_list_t *cl,
               form_t *f, int status)
 {
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_t *fields = json_object();
 		for (int k = 0; k < AF_COUNT; k++)
 			if (f->e.msg[k])
 				json_object_set_new(fields, activity_field_code(k),
-				                    js(f->e.msg[k]));
+				                    app_js(f->e.msg[k]));
 		const char *msg = f->form_error ? f->form_error
 		                                : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
 		                                  "được lưu.";
@@ -995,7 +976,7 @@ reply_invalid(http_req_t *req, int32_t i, const store_activity_t *old, const cam
 static int
 reply_stale(http_req_t *req, int32_t i, const store_activity_t *old, form_t *f, form_t *of)
 {
-	if (!is_api(req)) {
+	if (!app_is_api(req)) {
 		if (of)
 			return render_activity(req, i, old, NULL, of, 409, NULL);
 		memset(&f->e, 0, sizeof f->e);
@@ -1020,13 +1001,13 @@ save(http_req_t *req, const store_activity_t *old)
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	int64_t now = app_now();
 	app_user_t *u = app_req_user(req);
 	form_t f;
 	int64_t version = old ? old->version : 0;
 	const char *client_id = NULL;
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_t *doc;
 		if (json_body(req, &doc) < 0)
 			return 0;
@@ -1139,7 +1120,7 @@ save(http_req_t *req, const store_activity_t *old)
 	const char *target = arena_printf(a, "activity:%lld", (long long)id);
 	app_audit(req, t, i, old ? "activity.update" : "activity.create", target,
 	          old ? old->title : NULL, s.title);
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		s.id = id;
 		s.version = nv;
 		return app_reply_json(req, old ? 200 : 201, act_api(req, &s, 1));
@@ -1186,7 +1167,7 @@ page_activity_outcome(http_req_t *req)
 	form_t of;
 	memset(&of, 0, sizeof of);
 	int64_t version = s.version;
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_t *doc;
 		if (json_body(req, &doc) < 0)
 			return 0;
@@ -1210,7 +1191,7 @@ page_activity_outcome(http_req_t *req)
 	const char *note, *status;
 	if (activity_validate_outcome(of.v[0], of.v[1], of.v[2], s.start_at, app_now(), a, &status,
 	                              &actual, &note, &of.e) > 0) {
-		if (is_api(req))
+		if (app_is_api(req))
 			return reply_invalid(req, i, &s, NULL, &of, 422);
 		if (!activity_status_name(of.v[0] ? of.v[0] : ""))
 			of.v[0] = NULL;
@@ -1237,7 +1218,7 @@ page_activity_outcome(http_req_t *req)
 	          old_status,
 	          n.actual >= 0 ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
 	                        : n.status);
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		n.id = id;
 		n.version = nv;
 		return app_reply_json(req, 200, act_api(req, &n, 1));
@@ -1256,7 +1237,7 @@ photo_target(http_req_t *req, int32_t *i, store_activity_t *s, const char **err)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	*err = NULL;
-	*i = unit_tree_find_code(t, param(req, "code"));
+	*i = unit_tree_find_code(t, app_param(req, "code"));
 	int rc = *i < 0 ? 0 : load_activity(req, http_req_param(req, "aid"), s);
 	if (rc < 0)
 		return 500;
@@ -1334,8 +1315,8 @@ page_activity_photo_upload(http_req_t *req)
 {
 	const http_part_t *p = http_req_file(req, "photo");
 	const char *location, *err;
-	int st = activity_photo_add(req, p ? p->data : NULL, p ? p->len : 0, param(req, "caption"),
-	                            &location, &err);
+	int st = activity_photo_add(req, p ? p->data : NULL, p ? p->len : 0,
+	                            app_param(req, "caption"), &location, &err);
 	if (st == 0)
 		return http_redirect(req, 303, location);
 	return err ? fail(req, st, err) : st;
@@ -1573,7 +1554,7 @@ week_grid(http_req_t *req, const viewer_t *vw, const act_vec_t *v, int32_t monda
 				time = arena_printf(a, "đến %s", hhmm_of(a, s->end_at));
 			else
 				time = "cả ngày";
-			json_object_set_new(o, "time", js(time));
+			json_object_set_new(o, "time", app_js(time));
 			json_array_append_new(items, o);
 		}
 		json_array_append_new(cols, json_pack("{s:s,s:s,s:o,s:b,s:b}", "weekday",
@@ -1589,8 +1570,8 @@ week_grid(http_req_t *req, const viewer_t *vw, const act_vec_t *v, int32_t monda
 static int
 filters(http_req_t *req, const char **kind, const char **mode)
 {
-	*kind = param(req, "kind");
-	*mode = param(req, "mode");
+	*kind = app_param(req, "kind");
+	*mode = app_param(req, "mode");
 	if (**kind && !activity_kind_name(*kind))
 		return fail(req, 400, "Loại hoạt động cần lọc không có trong danh sách."), -1;
 	if (**mode && !activity_mode_name(*mode))
@@ -1632,12 +1613,12 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
               buf_t *keep, json_t *ctx)
 {
 	arena_t *a = http_req_arena(req);
-	const char *view = param(req, "view");
+	const char *view = app_param(req, "view");
 	int week = !strcmp(view, "week");
 	int64_t now = app_now();
 	json_object_set_new(ctx, "week_view", json_boolean(week));
 	const char *sep = keep->len ? "&" : "?";
-	json_object_set_new(ctx, "list_url", js(arena_printf(a, "%s%s", base, buf_cstr(keep))));
+	json_object_set_new(ctx, "list_url", app_js(arena_printf(a, "%s%s", base, buf_cstr(keep))));
 	if (!week) {
 		act_vec_t up = {0}, past = {0};
 		if (cal_find(req, vw, q, now, 0, LIST_UPCOMING, &up) < 0)
@@ -1650,11 +1631,11 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
 		json_object_set_new(ctx, "more", json_boolean(up.n >= LIST_UPCOMING));
 		json_object_set_new(
 		        ctx, "week_url",
-		        js(arena_printf(a, "%s%s%sview=week", base, buf_cstr(keep), sep)));
+		        app_js(arena_printf(a, "%s%s%sview=week", base, buf_cstr(keep), sep)));
 		return 0;
 	}
 	int32_t d = today();
-	const char *w = param(req, "week");
+	const char *w = app_param(req, "week");
 	if (*w && when_parse_date(w, strlen(w), &d) < 0)
 		return fail(req, 400, "Tuần cần xem phải là một ngày dạng " WHEN_DATE_FORMS "."),
 		       -1;
@@ -1666,17 +1647,17 @@ calendar_body(http_req_t *req, const viewer_t *vw, const cal_query_t *q, const c
 	json_object_set_new(ctx, "week", week_grid(req, vw, &v, monday));
 	json_object_set_new(ctx, "more", json_boolean(v.n >= WEEK_MAX));
 	json_object_set_new(ctx, "week_title",
-	                    js(arena_printf(a, "Tuần %s – %s", app_fmt_date(a, monday),
-	                                    app_fmt_date(a, monday + 6))));
+	                    app_js(arena_printf(a, "Tuần %s – %s", app_fmt_date(a, monday),
+	                                        app_fmt_date(a, monday + 6))));
 	json_object_set_new(ctx, "prev_url",
-	                    js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep), sep,
-	                                    app_fmt_date(a, monday - 7))));
+	                    app_js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep),
+	                                        sep, app_fmt_date(a, monday - 7))));
 	json_object_set_new(ctx, "next_url",
-	                    js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep), sep,
-	                                    app_fmt_date(a, monday + 7))));
+	                    app_js(arena_printf(a, "%s%s%sview=week&week=%s", base, buf_cstr(keep),
+	                                        sep, app_fmt_date(a, monday + 7))));
 	json_object_set_new(ctx, "this_week_url",
-	                    js(arena_printf(a, "%s%s%sview=week", base, buf_cstr(keep), sep)));
-	json_object_set_new(ctx, "week_value", js(app_fmt_date(a, monday)));
+	                    app_js(arena_printf(a, "%s%s%sview=week", base, buf_cstr(keep), sep)));
+	json_object_set_new(ctx, "week_value", app_js(app_fmt_date(a, monday)));
 	return 0;
 }
 
@@ -1685,14 +1666,14 @@ page_activities(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	const char *kind, *mode;
 	if (filters(req, &kind, &mode) < 0)
 		return 0;
-	const char *scope = param(req, "scope");
+	const char *scope = app_param(req, "scope");
 	int exact = !strcmp(scope, "unit");
 	int32_t target = i;
-	const char *uf = param(req, "unit");
+	const char *uf = app_param(req, "unit");
 	if (*uf) {
 		target = unit_tree_find_code(t, uf);
 		if (target < 0 || !unit_tree_contains(t, i, target))
@@ -1737,7 +1718,7 @@ page_activities(http_req_t *req)
 	json_object_set_new(ctx, "children", ko);
 	json_object_set_new(ctx, "has_children", json_boolean(nk > 0));
 	json_object_set_new(ctx, "can_register", json_boolean(may(&vw, ACT_REPORT_EDIT, i)));
-	json_object_set_new(ctx, "week_param", js(param(req, "week")));
+	json_object_set_new(ctx, "week_param", app_js(app_param(req, "week")));
 	return app_render_page(req, 200, "activities",
 	                       arena_printf(a, "Lịch hoạt động — %s", t->units[i].name), ctx);
 }
@@ -1753,7 +1734,7 @@ static int
 api_range(http_req_t *req, int64_t *from, int64_t *to)
 {
 	int32_t d1 = today() - 30, d2;
-	const char *f = param(req, "from"), *t = param(req, "to");
+	const char *f = app_param(req, "from"), *t = app_param(req, "to");
 	if (*f && api_day(f, &d1) < 0)
 		return fail(req, 400, "Tham số from phải là ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd."),
 		       -1;
@@ -1791,14 +1772,14 @@ int
 api_activities(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	const char *kind, *mode;
 	if (filters(req, &kind, &mode) < 0)
 		return 0;
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
 	cal_query_t q = {arena_strdup(http_req_arena(req), buf_cstr(&path)),
-	                 !strcmp(param(req, "scope"), "unit"), 0, kind, mode};
+	                 !strcmp(app_param(req, "scope"), "unit"), 0, kind, mode};
 	buf_free(&path);
 	viewer_t vw = viewer_of(req);
 	return api_list(req, &vw, &q, 1);
@@ -1829,7 +1810,7 @@ page_lich(http_req_t *req)
 	const char *kind, *mode;
 	if (filters(req, &kind, &mode) < 0)
 		return 0;
-	const char *uc = param(req, "unit");
+	const char *uc = app_param(req, "unit");
 	int32_t u = 0;
 	if (*uc && (u = unit_tree_find_code(t, uc)) < 0)
 		return fail(req, 404, "Không tìm thấy đơn vị với mã này.");
@@ -1841,8 +1822,8 @@ page_lich(http_req_t *req)
 	viewer_t vw = {t, NULL, 0}; /* the public page shows public activities only */
 	json_t *ctx = json_object();
 	/* the unit search box */
-	const char *qs = param(req, "q");
-	json_object_set_new(ctx, "q", js(qs));
+	const char *qs = app_param(req, "q");
+	json_object_set_new(ctx, "q", app_js(qs));
 	if (*qs) {
 		int32_t ids[20], total;
 		unit_search_t s = {qs, -1, NULL, 20, 0};
@@ -1873,19 +1854,21 @@ page_lich(http_req_t *req)
 	}
 	if (u > 0) {
 		json_t *uo = app_unit_json(t, u);
-		json_object_set_new(uo, "context", js(where_text(a, t, u)));
+		json_object_set_new(uo, "context", app_js(where_text(a, t, u)));
 		json_object_set_new(ctx, "unit", uo);
 		buf_t l = BUF_INIT;
 		qs_add(&l, "kind", kind);
 		qs_add(&l, "mode", mode);
-		json_object_set_new(ctx, "all_url", js(arena_printf(a, "/lich%s", buf_cstr(&l))));
+		json_object_set_new(ctx, "all_url",
+		                    app_js(arena_printf(a, "/lich%s", buf_cstr(&l))));
 		buf_free(&l);
-		json_object_set_new(ctx, "ics_url",
-		                    js(arena_printf(a, "/units/%s/lich.ics", t->units[u].code)));
+		json_object_set_new(
+		        ctx, "ics_url",
+		        app_js(arena_printf(a, "/units/%s/lich.ics", t->units[u].code)));
 	}
 	json_object_set_new(ctx, "kinds", kind_options(kind));
 	json_object_set_new(ctx, "modes", mode_options(mode));
-	json_object_set_new(ctx, "week_param", js(param(req, "week")));
+	json_object_set_new(ctx, "week_param", app_js(app_param(req, "week")));
 	return app_render_page(req, 200, "calendar",
 	                       u > 0 ? arena_printf(a, "Lịch hoạt động — %s", t->units[u].name)
 	                             : "Lịch hoạt động",
@@ -1961,9 +1944,9 @@ page_lich_event(http_req_t *req)
 	int32_t u = unit_tree_find_id(t, s.unit_id);
 	if (u >= 0) {
 		json_object_set_new(ctx, "unit_path", app_unit_path_json(t, u));
-		json_object_set_new(ctx, "unit_context", js(where_text(a, t, u)));
+		json_object_set_new(ctx, "unit_context", app_js(where_text(a, t, u)));
 		json_object_set_new(ctx, "unit_calendar",
-		                    js(arena_printf(a, "/lich?unit=%s", t->units[u].code)));
+		                    app_js(arena_printf(a, "/lich?unit=%s", t->units[u].code)));
 	}
 	const char *base = site_base(req);
 	const char *self = arena_printf(a, "/lich/%lld", (long long)s.id);
@@ -1990,15 +1973,15 @@ page_lich_event(http_req_t *req)
 	if (first) {
 		json_object_set_new(
 		        og, "image",
-		        js(arena_printf(a, "%s%s", base,
-		                        json_string_value(json_object_get(first, "url")))));
+		        app_js(arena_printf(a, "%s%s", base,
+		                            json_string_value(json_object_get(first, "url")))));
 		json_object_set_new(og, "image_width", json_copy(json_object_get(first, "width")));
 		json_object_set_new(og, "image_height",
 		                    json_copy(json_object_get(first, "height")));
 	}
 	json_object_set_new(ctx, "og", og);
 	json_object_set_new(ctx, "photos", photos);
-	json_object_set_new(ctx, "ics_url", js(arena_printf(a, "%s/event.ics", self)));
+	json_object_set_new(ctx, "ics_url", app_js(arena_printf(a, "%s/event.ics", self)));
 	enrol_event_ctx(req, &s, ctx); /* a class open for enrolment: places, the form */
 	return app_render_page(req, 200, "calendar_event", s.title, ctx);
 }
@@ -2076,10 +2059,10 @@ page_unit_ics(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	if (i < 0)
 		return fail(req, 404, "Không tìm thấy đơn vị với mã này.");
-	int exact = !strcmp(param(req, "scope"), "unit");
+	int exact = !strcmp(app_param(req, "scope"), "unit");
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
 	cal_query_t q = {arena_strdup(a, buf_cstr(&path)), exact, 1, "", ""};
@@ -2122,7 +2105,7 @@ api_lich(http_req_t *req)
 	const char *kind, *mode;
 	if (filters(req, &kind, &mode) < 0)
 		return 0;
-	const char *uc = param(req, "unit");
+	const char *uc = app_param(req, "unit");
 	int32_t u = 0;
 	if (*uc && (u = unit_tree_find_code(t, uc)) < 0)
 		return fail(req, 404, "Không tìm thấy đơn vị với mã này.");

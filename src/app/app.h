@@ -222,6 +222,12 @@ void app_http_config(app_t *app, http_config_t *cfg /* OUT */);
 void app_error_page(http_req_t *req, int status, const char *message);
 
 /* ---- helpers shared by handlers (src/app/render.c) ---- */
+/* A declared request parameter, "" when absent. */
+const char *app_param(http_req_t *req, const char *name);
+/* 1 for a request under /api/ (answered in JSON). */
+int app_is_api(http_req_t *req);
+/* A JSON string of s, "" for NULL. */
+json_t *app_js(const char *s);
 /* Render template name inside the layout with ctx (stolen) and reply 200/status. */
 int app_render_page(http_req_t *req, int status, const char *tmpl, const char *title, json_t *ctx);
 /* Reply with JSON (value stolen). */

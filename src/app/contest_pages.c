@@ -27,25 +27,6 @@
 #define MEDIA_CHUNK (1024 * 1024) /* an open-ended Range gets at most this much */
 #define LIST_MAX 200
 
-static json_t *
-js(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *v = http_req_param(req, name);
-	return v ? v : "";
-}
-
 /* "<db>.contest", beside the upload spool "<db>.uploads", in a */
 static const char *
 app_media_dir(app_t *app, arena_t *a)
@@ -106,7 +87,7 @@ errs_json(const contest_out_t *o)
 {
 	json_t *e = json_object();
 	for (int k = 0; k < o->nerrs; k++)
-		json_object_set_new(e, o->errs[k].field, js(o->errs[k].msg));
+		json_object_set_new(e, o->errs[k].field, app_js(o->errs[k].msg));
 	return e;
 }
 
@@ -115,11 +96,11 @@ static int
 reply_out(http_req_t *req, contest_rc_t rc, const contest_out_t *o)
 {
 	int status = status_of(rc);
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, status,
 		                      json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status,
-		                                "message", o->message ? o->message : "",
-		                                "fields", errs_json(o)));
+		                                "message", o->message ? o->message : "", "fields",
+		                                errs_json(o)));
 	app_error_page(req, status, o->message);
 	return 0;
 }
@@ -137,7 +118,7 @@ static int
 load_contest(http_req_t *req, store_contest_t *c, int public)
 {
 	contest_ctx_t cx = ctx_of(req);
-	const char *s = param(req, "cid");
+	const char *s = app_param(req, "cid");
 	int64_t id;
 	int rc = 0;
 	if (text_parse_int(s, strlen(s), &id) == 0 && id > 0)
@@ -158,7 +139,7 @@ static int
 unit_contest(http_req_t *req, int32_t *unit, store_contest_t *c)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	*unit = unit_tree_find_code(t, param(req, "code"));
+	*unit = unit_tree_find_code(t, app_param(req, "code"));
 	if (*unit < 0) {
 		app_error_page(req, 404, NULL);
 		return 0;
@@ -205,7 +186,7 @@ entry_add(const store_contest_entry_t *e, void *p)
 static int
 load_entry(http_req_t *req, const store_contest_t *c, store_contest_entry_t *e)
 {
-	const char *s = param(req, "eid");
+	const char *s = app_param(req, "eid");
 	int64_t id;
 	entries_t l = {http_req_arena(req), NULL, 0, 0};
 	int rc = 0;
@@ -256,20 +237,20 @@ contest_json(http_req_t *req, const store_contest_t *c, int internal)
 	const char *ph = contest_phase(c, app_now());
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(c->id));
-	json_object_set_new(o, "title", js(c->title));
-	json_object_set_new(o, "theme", js(c->theme));
-	json_object_set_new(o, "rules", js(c->rules));
+	json_object_set_new(o, "title", app_js(c->title));
+	json_object_set_new(o, "theme", app_js(c->theme));
+	json_object_set_new(o, "rules", app_js(c->rules));
 	if (u >= 0)
-		json_object_set_new(o, "organiser",
-		                    json_pack("{s:s,s:s}", "code", t->units[u].code, "name",
-		                              t->units[u].name));
+		json_object_set_new(
+		        o, "organiser",
+		        json_pack("{s:s,s:s}", "code", t->units[u].code, "name", t->units[u].name));
 	json_t *types = json_array();
 	static const char *const tn[] = {"text", "photo", "audio", "video"};
 	for (int k = 0; k < 4; k++)
 		if (contest_takes(c, tn[k]))
-			json_array_append_new(types, js(tn[k]));
+			json_array_append_new(types, app_js(tn[k]));
 	json_object_set_new(o, "types", types);
-	json_object_set_new(o, "types_text", js(types_text(a, c)));
+	json_object_set_new(o, "types_text", app_js(types_text(a, c)));
 	json_object_set_new(o, "takes_photo", json_boolean(contest_takes(c, "photo")));
 	json_object_set_new(o, "takes_audio", json_boolean(contest_takes(c, "audio")));
 	json_object_set_new(o, "takes_video", json_boolean(contest_takes(c, "video")));
@@ -278,11 +259,11 @@ contest_json(http_req_t *req, const store_contest_t *c, int internal)
 	json_object_set_new(o, "video_max_minutes", json_integer(c->video_max_seconds / 60));
 	json_object_set_new(o, "audio_max_mb", json_integer(c->audio_max_bytes >> 20));
 	json_object_set_new(o, "video_max_mb", json_integer(c->video_max_bytes >> 20));
-	json_object_set_new(o, "starts", js(date_of(a, c->starts_at)));
-	json_object_set_new(o, "ends", js(date_of(a, c->ends_at - 1)));
-	json_object_set_new(o, "results", js(app_fmt_date(a, c->results_on)));
-	json_object_set_new(o, "phase", js(ph));
-	json_object_set_new(o, "phase_name", js(contest_phase_name(ph)));
+	json_object_set_new(o, "starts", app_js(date_of(a, c->starts_at)));
+	json_object_set_new(o, "ends", app_js(date_of(a, c->ends_at - 1)));
+	json_object_set_new(o, "results", app_js(app_fmt_date(a, c->results_on)));
+	json_object_set_new(o, "phase", app_js(ph));
+	json_object_set_new(o, "phase_name", app_js(contest_phase_name(ph)));
 	json_object_set_new(o, "open", json_boolean(!strcmp(ph, "open")));
 	json_object_set_new(o, "announced", json_boolean(!strcmp(ph, "announced")));
 	json_t *judges = json_array();
@@ -290,22 +271,23 @@ contest_json(http_req_t *req, const store_contest_t *c, int internal)
 	buf_t jt = BUF_INIT;
 	size_t jk;
 	json_t *jx;
-	json_array_foreach(judges, jk, jx)
-	        buf_printf(&jt, "%s%s", jk ? ", " : "", json_string_value(json_object_get(jx, "name")));
-	json_object_set_new(o, "judges_text", js(buf_cstr(&jt)));
+	json_array_foreach(judges, jk, jx) buf_printf(
+	        &jt, "%s%s", jk ? ", " : "", json_string_value(json_object_get(jx, "name")));
+	json_object_set_new(o, "judges_text", app_js(buf_cstr(&jt)));
 	buf_free(&jt);
 	json_object_set_new(o, "has_judges", json_boolean(json_array_size(judges) > 0));
 	json_object_set_new(o, "judges", judges);
-	json_object_set_new(o, "url", js(arena_printf(a, "/cuoc-thi/%lld", (long long)c->id)));
+	json_object_set_new(o, "url", app_js(arena_printf(a, "/cuoc-thi/%lld", (long long)c->id)));
 	json_object_set_new(o, "entry_url",
-	                    js(arena_printf(a, "/cuoc-thi/%lld/du-thi", (long long)c->id)));
+	                    app_js(arena_printf(a, "/cuoc-thi/%lld/du-thi", (long long)c->id)));
 	if (internal) {
-		json_object_set_new(o, "status", js(c->status));
+		json_object_set_new(o, "status", app_js(c->status));
 		json_object_set_new(o, "is_public", json_boolean(strcmp(c->status, "draft") != 0));
 		if (u >= 0)
-			json_object_set_new(o, "edit_url",
-			                    js(arena_printf(a, "/units/%s/cuoc-thi/%lld",
-			                                    t->units[u].code, (long long)c->id)));
+			json_object_set_new(
+			        o, "edit_url",
+			        app_js(arena_printf(a, "/units/%s/cuoc-thi/%lld", t->units[u].code,
+			                            (long long)c->id)));
 	}
 	return o;
 }
@@ -319,38 +301,38 @@ entry_json(http_req_t *req, const store_contest_t *c, const store_contest_entry_
 	arena_t *a = http_req_arena(req);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(e->id));
-	json_object_set_new(o, "title", js(e->title));
-	json_object_set_new(o, "body", js(e->body));
-	json_object_set_new(o, "name", js(e->name));
-	json_object_set_new(o, "locality", js(e->locality));
-	json_object_set_new(o, "media_kind", js(e->media_kind));
+	json_object_set_new(o, "title", app_js(e->title));
+	json_object_set_new(o, "body", app_js(e->body));
+	json_object_set_new(o, "name", app_js(e->name));
+	json_object_set_new(o, "locality", app_js(e->locality));
+	json_object_set_new(o, "media_kind", app_js(e->media_kind));
 	json_object_set_new(o, "is_photo", json_boolean(!strcmp(e->media_kind, "photo")));
 	json_object_set_new(o, "is_audio", json_boolean(!strcmp(e->media_kind, "audio")));
 	json_object_set_new(o, "is_video", json_boolean(!strcmp(e->media_kind, "video")));
 	if (*e->media_file) {
-		json_object_set_new(o, "media_mime", js(e->media_mime));
-		json_object_set_new(o, "media_info", js(e->media_info));
+		json_object_set_new(o, "media_mime", app_js(e->media_mime));
+		json_object_set_new(o, "media_info", app_js(e->media_info));
 		json_object_set_new(o, "media_size", json_integer(e->media_size));
 		json_object_set_new(
 		        o, "media_url",
-		        js(unit ? arena_printf(a, "/units/%s/cuoc-thi/%lld/bai/%lld/tep", unit,
-		                               (long long)c->id, (long long)e->id)
-		                : arena_printf(a, "/cuoc-thi/%lld/bai/%lld/tep", (long long)c->id,
-		                               (long long)e->id)));
+		        app_js(unit ? arena_printf(a, "/units/%s/cuoc-thi/%lld/bai/%lld/tep", unit,
+		                                   (long long)c->id, (long long)e->id)
+		                    : arena_printf(a, "/cuoc-thi/%lld/bai/%lld/tep",
+		                                   (long long)c->id, (long long)e->id)));
 	}
 	const char *pn = contest_prize_name(e->prize);
-	json_object_set_new(o, "prize", js(e->prize));
+	json_object_set_new(o, "prize", app_js(e->prize));
 	if (pn && (unit || !strcmp(c->status, "announced")))
-		json_object_set_new(o, "prize_name", js(pn));
+		json_object_set_new(o, "prize_name", app_js(pn));
 	else if (!unit)
-		json_object_set_new(o, "prize", js(""));
+		json_object_set_new(o, "prize", app_js(""));
 	if (unit) {
-		json_object_set_new(o, "status", js(e->status));
-		json_object_set_new(o, "code", js(e->code));
-		json_object_set_new(o, "phone", js(e->phone));
-		json_object_set_new(o, "email", js(e->email));
-		json_object_set_new(o, "reason", js(e->reason));
-		json_object_set_new(o, "sent", js(app_fmt_time(a, e->created_at)));
+		json_object_set_new(o, "status", app_js(e->status));
+		json_object_set_new(o, "code", app_js(e->code));
+		json_object_set_new(o, "phone", app_js(e->phone));
+		json_object_set_new(o, "email", app_js(e->email));
+		json_object_set_new(o, "reason", app_js(e->reason));
+		json_object_set_new(o, "sent", app_js(app_fmt_time(a, e->created_at)));
 		json_object_set_new(o, "pending", json_boolean(!strcmp(e->status, "pending")));
 		json_object_set_new(o, "approved", json_boolean(!strcmp(e->status, "approved")));
 	}
@@ -370,8 +352,9 @@ public_entries(http_req_t *req, const store_contest_t *c)
 	int announced = !strcmp(c->status, "announced");
 	for (int k = 0; k < 5; k++)
 		for (size_t i = 0; i < l.n; i++)
-			if (!announced ? k == 4 : !strcmp(l.v[i].prize, order[k]) ||
-			                                   (k == 4 && !contest_prize_name(l.v[i].prize)))
+			if (!announced ? k == 4
+			               : !strcmp(l.v[i].prize, order[k]) ||
+			                         (k == 4 && !contest_prize_name(l.v[i].prize)))
 				json_array_append_new(arr, entry_json(req, c, &l.v[i], NULL));
 	return arr;
 }
@@ -397,16 +380,17 @@ static int
 public_list(http_req_t *req, json_t **arr, int32_t *place)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	const char *pl = param(req, "place");
+	const char *pl = app_param(req, "place");
 	store_contest_query_t q = {.public_only = 1, .limit = LIST_MAX};
 	buf_t path = BUF_INIT;
 	*place = -1;
 	if (*pl) {
 		*place = app_place_unit(t, pl);
 		if (*place < 0) {
-			app_error_page(req, 404,
-			               "Nơi (place): không tìm thấy đơn vị hoặc địa bàn này; hãy nhập "
-			               "tên khác hoặc mã đơn vị.");
+			app_error_page(
+			        req, 404,
+			        "Nơi (place): không tìm thấy đơn vị hoặc địa bàn này; hãy nhập "
+			        "tên khác hoặc mã đơn vị.");
 			return -1;
 		}
 		unit_tree_path(t, *place, &path);
@@ -433,7 +417,7 @@ page_contests(http_req_t *req)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "has_contests", json_boolean(json_array_size(arr) > 0));
 	json_object_set_new(ctx, "contests", arr);
-	json_object_set_new(ctx, "place", js(param(req, "place")));
+	json_object_set_new(ctx, "place", app_js(app_param(req, "place")));
 	if (place >= 0)
 		json_object_set_new(ctx, "place_unit", app_unit_json(app_req_tree(req), place));
 	return app_render_page(req, 200, "contests", "Cuộc thi", ctx);
@@ -462,10 +446,12 @@ page_contest(http_req_t *req)
 	json_object_set_new(ctx, "c", contest_json(req, &c, 0));
 	contest_ctx_t cx = ctx_of(req);
 	if (contest_is_judge(&cx, c.id, cx.actor))
-		json_object_set_new(ctx, "judge_url",
-		                    js(arena_printf(cx.arena, "/cuoc-thi/%lld/cham", (long long)c.id)));
-	json_object_set_new(ctx, "lookup_url",
-	                    js(arena_printf(cx.arena, "/cuoc-thi/%lld/tra-cuu", (long long)c.id)));
+		json_object_set_new(
+		        ctx, "judge_url",
+		        app_js(arena_printf(cx.arena, "/cuoc-thi/%lld/cham", (long long)c.id)));
+	json_object_set_new(
+	        ctx, "lookup_url",
+	        app_js(arena_printf(cx.arena, "/cuoc-thi/%lld/tra-cuu", (long long)c.id)));
 	return app_render_page(req, 200, "contest", c.title, ctx);
 }
 
@@ -484,11 +470,12 @@ contest_too_big_message(http_req_t *req, const char *message)
 			av_size_text(n, got, sizeof got);
 	}
 	av_size_text(AV_VIDEO_MAX_BYTES, cap, sizeof cap);
-	return arena_printf(http_req_arena(req),
-	                    "Tệp dự thi (file)%s%s, quá giới hạn %s — dung lượng lớn nhất mà một "
-	                    "cuộc thi nhận; chưa có gì được gửi. Hãy cắt ngắn video hoặc quay ở chất "
-	                    "lượng thấp hơn.",
-	                    *got ? ": " : "", got, cap);
+	return arena_printf(
+	        http_req_arena(req),
+	        "Tệp dự thi (file)%s%s, quá giới hạn %s — dung lượng lớn nhất mà một "
+	        "cuộc thi nhận; chưa có gì được gửi. Hãy cắt ngắn video hoặc quay ở chất "
+	        "lượng thấp hơn.",
+	        *got ? ": " : "", got, cap);
 }
 
 /* GET /cuoc-thi/:cid/tra-cuu?code=: the code page of a typed code (no JavaScript needed). */
@@ -500,18 +487,18 @@ page_contest_lookup(http_req_t *req)
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	store_contest_entry_t e;
-	int rc = contest_entry_by_code(&cx, c.id, param(req, "code"), &e);
+	int rc = contest_entry_by_code(&cx, c.id, app_param(req, "code"), &e);
 	if (rc < 0)
 		return 500;
 	if (rc == 0) {
-		app_error_page(req, 404,
-		               "Mã bài dự thi (code): không có bài nào với mã này trong cuộc thi; hãy "
-		               "kiểm tra lại 8 ký tự của mã.");
+		app_error_page(
+		        req, 404,
+		        "Mã bài dự thi (code): không có bài nào với mã này trong cuộc thi; hãy "
+		        "kiểm tra lại 8 ký tự của mã.");
 		return 0;
 	}
-	return http_redirect(req, 303,
-	                     arena_printf(cx.arena, "/cuoc-thi/%lld/ma/%s", (long long)c.id,
-	                                  e.code));
+	return http_redirect(
+	        req, 303, arena_printf(cx.arena, "/cuoc-thi/%lld/ma/%s", (long long)c.id, e.code));
 }
 
 int
@@ -527,8 +514,8 @@ api_contest(http_req_t *req)
 
 /* ---------- the citizens' entry ---------- */
 
-static const char *const entry_fields[] = {"name",  "phone", "email", "locality", "title",
-                                           "body",  "media", "consent", "website"};
+static const char *const entry_fields[] = {"name", "phone", "email",   "locality", "title",
+                                           "body", "media", "consent", "website"};
 #define NENTRY (sizeof entry_fields / sizeof entry_fields[0])
 
 static int
@@ -540,16 +527,16 @@ render_entry_form(http_req_t *req, const store_contest_t *c, int status, const c
 	for (size_t k = 0; k + 1 < NENTRY; k++) {
 		const char *x = http_req_param(req, entry_fields[k]);
 		if (x)
-			json_object_set_new(v, entry_fields[k], js(x));
+			json_object_set_new(v, entry_fields[k], app_js(x));
 	}
-	const char *m = param(req, "media");
+	const char *m = app_param(req, "media");
 	json_object_set_new(v, "media_photo", json_boolean(!strcmp(m, "photo")));
 	json_object_set_new(v, "media_audio", json_boolean(!strcmp(m, "audio")));
 	json_object_set_new(v, "media_video", json_boolean(!strcmp(m, "video")));
 	json_object_set_new(ctx, "v", v);
 	json_object_set_new(ctx, "err", o ? errs_json(o) : json_object());
 	if (o)
-		json_object_set_new(ctx, "form_error", js(o->message));
+		json_object_set_new(ctx, "form_error", app_js(o->message));
 	json_object_set_new(ctx, "retention_days", json_integer(CONTEST_RETENTION_DAYS));
 	int n = contest_takes(c, "photo") + contest_takes(c, "audio") + contest_takes(c, "video");
 	json_object_set_new(ctx, "choose_media", json_boolean(n > 1));
@@ -586,8 +573,8 @@ page_contest_entry_post(http_req_t *req)
 	if (app_read_fields(req, entry_fields, NENTRY, v, "consent") < 0 || over_limit(req, 'k'))
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
-	entry_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5], v[7], v[6], v[8], NULL, 0,
-	                    http_req_client_ip(req)};
+	entry_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5],
+	                    v[7], v[6], v[8], NULL, 0,    http_req_client_ip(req)};
 	const http_part_t *p = http_req_file(req, "file");
 	if (p && p->len > 0) {
 		in.file = p->data;
@@ -600,14 +587,14 @@ page_contest_entry_post(http_req_t *req)
 		                   app_citizen_key(req, 'k'), cx.now);
 		const char *where =
 		        arena_printf(cx.arena, "/cuoc-thi/%lld/ma/%s", (long long)c.id, o.code);
-		if (is_api(req))
+		if (app_is_api(req))
 			return app_reply_json(req, 201,
-			                      json_pack("{s:s,s:s,s:s,s:s}", "code", o.code, "status",
-			                                "pending", "message", o.message, "url",
-			                                where));
+			                      json_pack("{s:s,s:s,s:s,s:s}", "code", o.code,
+			                                "status", "pending", "message", o.message,
+			                                "url", where));
 		return http_redirect(req, 303, arena_printf(cx.arena, "%s?done=1", where));
 	}
-	if (!is_api(req) && rc != CONTEST_ERR_STORE)
+	if (!app_is_api(req) && rc != CONTEST_ERR_STORE)
 		return render_entry_form(req, &c, status_of(rc), &o);
 	return reply_out(req, rc, &o);
 }
@@ -627,29 +614,30 @@ status_name(const char *s)
 }
 
 static int
-render_code(http_req_t *req, const store_contest_t *c, const store_contest_entry_t *e,
-            int status, const contest_out_t *o)
+render_code(http_req_t *req, const store_contest_t *c, const store_contest_entry_t *e, int status,
+            const contest_out_t *o)
 {
 	arena_t *a = http_req_arena(req);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "c", contest_json(req, c, 0));
 	json_t *r = json_object();
-	json_object_set_new(r, "code", js(e->code));
-	json_object_set_new(r, "title", js(e->title));
-	json_object_set_new(r, "status", js(e->status));
-	json_object_set_new(r, "status_name", js(status_name(e->status)));
-	json_object_set_new(r, "reason", js(!strcmp(e->status, "rejected") ? e->reason : ""));
-	json_object_set_new(r, "can_withdraw", json_boolean(!strcmp(e->status, "pending") ||
-	                                                    !strcmp(e->status, "approved")));
+	json_object_set_new(r, "code", app_js(e->code));
+	json_object_set_new(r, "title", app_js(e->title));
+	json_object_set_new(r, "status", app_js(e->status));
+	json_object_set_new(r, "status_name", app_js(status_name(e->status)));
+	json_object_set_new(r, "reason", app_js(!strcmp(e->status, "rejected") ? e->reason : ""));
+	json_object_set_new(
+	        r, "can_withdraw",
+	        json_boolean(!strcmp(e->status, "pending") || !strcmp(e->status, "approved")));
 	json_object_set_new(ctx, "r", r);
 	json_object_set_new(ctx, "action",
-	                    js(arena_printf(a, "/cuoc-thi/%lld/rut", (long long)c->id)));
-	if (!strcmp(param(req, "done"), "1"))
+	                    app_js(arena_printf(a, "/cuoc-thi/%lld/rut", (long long)c->id)));
+	if (!strcmp(app_param(req, "done"), "1"))
 		json_object_set_new(ctx, "just_sent", json_true());
-	if (!strcmp(param(req, "done"), "rut"))
+	if (!strcmp(app_param(req, "done"), "rut"))
 		json_object_set_new(ctx, "just_withdrawn", json_true());
 	if (o) {
-		json_object_set_new(ctx, "form_error", js(o->message));
+		json_object_set_new(ctx, "form_error", app_js(o->message));
 		json_object_set_new(ctx, "err", errs_json(o));
 	}
 	app_public_csrf(req, ctx);
@@ -664,7 +652,7 @@ page_contest_entry_status(http_req_t *req)
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	store_contest_entry_t e;
-	int rc = contest_entry_by_code(&cx, c.id, param(req, "ecode"), &e);
+	int rc = contest_entry_by_code(&cx, c.id, app_param(req, "ecode"), &e);
 	if (rc < 0)
 		return 500;
 	if (rc == 0) {
@@ -691,7 +679,7 @@ page_contest_withdraw(http_req_t *req)
 		auth_throttle_fail(((app_t *)http_req_app(req))->enrol_limit,
 		                   app_citizen_key(req, 'w'), cx.now);
 	if (rc == CONTEST_OK) {
-		if (is_api(req))
+		if (app_is_api(req))
 			return app_reply_json(req, 200,
 			                      json_pack("{s:s,s:s,s:s}", "code", o.code, "status",
 			                                "withdrawn", "message", o.message));
@@ -699,7 +687,7 @@ page_contest_withdraw(http_req_t *req)
 		                     arena_printf(cx.arena, "/cuoc-thi/%lld/ma/%s?done=rut",
 		                                  (long long)c.id, o.code));
 	}
-	if (!is_api(req) && rc == CONTEST_ERR_INVALID) {
+	if (!app_is_api(req) && rc == CONTEST_ERR_INVALID) {
 		store_contest_entry_t e;
 		if (contest_entry_by_code(&cx, c.id, v[0], &e) == 1)
 			return render_code(req, &c, &e, 422, &o);
@@ -746,7 +734,8 @@ reply_media(http_req_t *req, const store_contest_entry_t *e, int public)
 			if (!errno && *end == '-' && f >= 0) {
 				if (end[1] == '\0') {
 					from = f;
-					to = f + MEDIA_CHUNK - 1 < size - 1 ? f + MEDIA_CHUNK - 1 : size - 1;
+					to = f + MEDIA_CHUNK - 1 < size - 1 ? f + MEDIA_CHUNK - 1
+					                                    : size - 1;
 					partial = 1;
 				} else {
 					long long t = strtoll(end + 1, &end, 10);
@@ -784,11 +773,12 @@ reply_media(http_req_t *req, const store_contest_entry_t *e, int public)
 	}
 	b.len = len;
 	http_resp_header(req, "Accept-Ranges", "bytes");
-	http_resp_header(req, "Cache-Control", public ? "public, max-age=600" : "private, no-store");
-	http_resp_header(req, "Content-Disposition",
-	                 arena_printf(a, "inline; filename=\"bai-du-thi-%lld%s\"", (long long)e->id,
-	                              strrchr(e->media_file, '.') ? strrchr(e->media_file, '.')
-	                                                          : ""));
+	http_resp_header(req, "Cache-Control",
+	                 public ? "public, max-age=600" : "private, no-store");
+	http_resp_header(
+	        req, "Content-Disposition",
+	        arena_printf(a, "inline; filename=\"bai-du-thi-%lld%s\"", (long long)e->id,
+	                     strrchr(e->media_file, '.') ? strrchr(e->media_file, '.') : ""));
 	if (partial)
 		http_resp_header(req, "Content-Range",
 		                 arena_printf(a, "bytes %lld-%lld/%lld", (long long)from,
@@ -826,10 +816,9 @@ page_unit_contest_media(http_req_t *req)
 /* ---------- the organiser ---------- */
 
 static const char *const contest_fields[] = {
-        "title",    "theme",        "rules",    "type_text",     "type_photo",
-        "type_audio", "type_video", "audio_minutes", "video_minutes", "audio_mb",
-        "video_mb", "starts",       "ends",     "results",       "status",
-        "judges"};
+        "title",      "theme",         "rules",         "type_text", "type_photo", "type_audio",
+        "type_video", "audio_minutes", "video_minutes", "audio_mb",  "video_mb",   "starts",
+        "ends",       "results",       "status",        "judges"};
 #define NCONTEST (sizeof contest_fields / sizeof contest_fields[0])
 
 static json_t *
@@ -841,36 +830,42 @@ contest_form_json(http_req_t *req, const store_contest_t *c, const contest_out_t
 		for (size_t k = 0; k < NCONTEST; k++) {
 			const char *x = http_req_param(req, contest_fields[k]);
 			if (x)
-				json_object_set_new(f, contest_fields[k], js(x));
+				json_object_set_new(f, contest_fields[k], app_js(x));
 		}
 		if (!o) {
-			json_object_set_new(f, "type_text", js("1"));
-			json_object_set_new(f, "type_photo", js("1"));
-			json_object_set_new(f, "type_audio", js("1"));
-			json_object_set_new(f, "type_video", js("1"));
+			json_object_set_new(f, "type_text", app_js("1"));
+			json_object_set_new(f, "type_photo", app_js("1"));
+			json_object_set_new(f, "type_audio", app_js("1"));
+			json_object_set_new(f, "type_video", app_js("1"));
 		}
 	} else {
-		json_object_set_new(f, "title", js(c->title));
-		json_object_set_new(f, "theme", js(c->theme));
-		json_object_set_new(f, "rules", js(c->rules));
+		json_object_set_new(f, "title", app_js(c->title));
+		json_object_set_new(f, "theme", app_js(c->theme));
+		json_object_set_new(f, "rules", app_js(c->rules));
 		static const char *const tn[] = {"text", "photo", "audio", "video"};
 		for (int k = 0; k < 4; k++)
 			if (contest_takes(c, tn[k]))
-				json_object_set_new(f, arena_printf(a, "type_%s", tn[k]), js("1"));
-		json_object_set_new(f, "audio_minutes",
-		                    js(arena_printf(a, "%lld", (long long)c->audio_max_seconds / 60)));
-		json_object_set_new(f, "video_minutes",
-		                    js(arena_printf(a, "%lld", (long long)c->video_max_seconds / 60)));
-		json_object_set_new(f, "audio_mb",
-		                    js(arena_printf(a, "%lld", (long long)c->audio_max_bytes >> 20)));
-		json_object_set_new(f, "video_mb",
-		                    js(arena_printf(a, "%lld", (long long)c->video_max_bytes >> 20)));
-		json_object_set_new(f, "starts", js(date_of(a, c->starts_at)));
-		json_object_set_new(f, "ends", js(date_of(a, c->ends_at - 1)));
-		json_object_set_new(f, "results", js(app_fmt_date(a, c->results_on)));
-		json_object_set_new(f, "status", js(c->status));
+				json_object_set_new(f, arena_printf(a, "type_%s", tn[k]),
+				                    app_js("1"));
+		json_object_set_new(
+		        f, "audio_minutes",
+		        app_js(arena_printf(a, "%lld", (long long)c->audio_max_seconds / 60)));
+		json_object_set_new(
+		        f, "video_minutes",
+		        app_js(arena_printf(a, "%lld", (long long)c->video_max_seconds / 60)));
+		json_object_set_new(
+		        f, "audio_mb",
+		        app_js(arena_printf(a, "%lld", (long long)c->audio_max_bytes >> 20)));
+		json_object_set_new(
+		        f, "video_mb",
+		        app_js(arena_printf(a, "%lld", (long long)c->video_max_bytes >> 20)));
+		json_object_set_new(f, "starts", app_js(date_of(a, c->starts_at)));
+		json_object_set_new(f, "ends", app_js(date_of(a, c->ends_at - 1)));
+		json_object_set_new(f, "results", app_js(app_fmt_date(a, c->results_on)));
+		json_object_set_new(f, "status", app_js(c->status));
 		json_t *judges = json_array();
-		store_contest_judges(((app_t *)http_req_app(req))->store, c->id, judge_name, judges);
+		store_contest_judges(((app_t *)http_req_app(req))->store, c->id, judge_name,
+		                     judges);
 		buf_t jb = BUF_INIT;
 		app_t *app = http_req_app(req);
 		size_t k;
@@ -878,11 +873,12 @@ contest_form_json(http_req_t *req, const store_contest_t *c, const contest_out_t
 		json_array_foreach(judges, k, j)
 		{
 			app_user_t *u;
-			if (app_load_user(app, a, json_integer_value(json_object_get(j, "id")), &u) == 1)
+			if (app_load_user(app, a, json_integer_value(json_object_get(j, "id")),
+			                  &u) == 1)
 				buf_printf(&jb, "%s%s", jb.len ? ", " : "", u->username);
 		}
 		json_decref(judges);
-		json_object_set_new(f, "judges", js(buf_cstr(&jb)));
+		json_object_set_new(f, "judges", app_js(buf_cstr(&jb)));
 		buf_free(&jb);
 	}
 	const char *st = json_string_value(json_object_get(f, "status"));
@@ -891,7 +887,7 @@ contest_form_json(http_req_t *req, const store_contest_t *c, const contest_out_t
 	json_object_set_new(o2, "f", f);
 	json_object_set_new(o2, "err", o ? errs_json(o) : json_object());
 	if (o)
-		json_object_set_new(o2, "form_error", js(o->message));
+		json_object_set_new(o2, "form_error", app_js(o->message));
 	return o2;
 }
 
@@ -902,25 +898,24 @@ render_unit_list(http_req_t *req, int32_t i, int status, const contest_out_t *o)
 	arena_t *a = http_req_arena(req);
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
-	store_contest_query_t q = {.path = arena_strdup(a, buf_cstr(&path)), .exact = 1,
-	                           .limit = LIST_MAX};
+	store_contest_query_t q = {
+	        .path = arena_strdup(a, buf_cstr(&path)), .exact = 1, .limit = LIST_MAX};
 	buf_free(&path);
 	clist_t l = {req, json_array()};
 	store_contests_find(((app_t *)http_req_app(req))->store, &q, clist_add, &l);
 	size_t k;
 	json_t *x;
-	json_array_foreach(l.arr, k, x)
-	        json_object_set_new(x, "edit_url",
-	                            js(arena_printf(a, "/units/%s/cuoc-thi/%lld", t->units[i].code,
-	                                            (long long)json_integer_value(
-	                                                    json_object_get(x, "id")))));
+	json_array_foreach(l.arr, k, x) json_object_set_new(
+	        x, "edit_url",
+	        app_js(arena_printf(a, "/units/%s/cuoc-thi/%lld", t->units[i].code,
+	                            (long long)json_integer_value(json_object_get(x, "id")))));
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
 	json_object_set_new(ctx, "has_contests", json_boolean(json_array_size(l.arr) > 0));
 	json_object_set_new(ctx, "contests", l.arr);
 	json_object_set_new(ctx, "form", contest_form_json(req, NULL, o));
 	json_object_set_new(ctx, "action",
-	                    js(arena_printf(a, "/units/%s/cuoc-thi", t->units[i].code)));
+	                    app_js(arena_printf(a, "/units/%s/cuoc-thi", t->units[i].code)));
 	return app_render_page(req, status, "contest_unit",
 	                       arena_printf(a, "Cuộc thi — %s", t->units[i].name), ctx);
 }
@@ -928,7 +923,7 @@ render_unit_list(http_req_t *req, int32_t i, int status, const contest_out_t *o)
 int
 page_unit_contests(http_req_t *req)
 {
-	return render_unit_list(req, unit_tree_find_code(app_req_tree(req), param(req, "code")),
+	return render_unit_list(req, unit_tree_find_code(app_req_tree(req), app_param(req, "code")),
 	                        200, NULL);
 }
 
@@ -945,16 +940,17 @@ render_unit_contest(http_req_t *req, int32_t i, const store_contest_t *c, int st
 	json_object_set_new(ctx, "c", contest_json(req, c, 1));
 	json_object_set_new(ctx, "form", contest_form_json(req, c, o));
 	const char *base = arena_printf(a, "/units/%s/cuoc-thi/%lld", code, (long long)c->id);
-	json_object_set_new(ctx, "action", js(base));
-	json_object_set_new(ctx, "announce_url", js(arena_printf(a, "%s/cong-bo", base)));
+	json_object_set_new(ctx, "action", app_js(base));
+	json_object_set_new(ctx, "announce_url", app_js(arena_printf(a, "%s/cong-bo", base)));
 	entries_t l = {a, NULL, 0, 0};
 	store_contest_entries(cx.store, c->id, "", entry_add, &l);
 	json_t *pending = json_array(), *decided = json_array();
 	for (size_t k = 0; k < l.n; k++) {
 		json_t *e = entry_json(req, c, &l.v[k], code);
-		json_object_set_new(e, "action",
-		                    js(arena_printf(a, "%s/bai/%lld", base, (long long)l.v[k].id)));
-		json_object_set_new(e, "status_name", js(status_name(l.v[k].status)));
+		json_object_set_new(
+		        e, "action",
+		        app_js(arena_printf(a, "%s/bai/%lld", base, (long long)l.v[k].id)));
+		json_object_set_new(e, "status_name", app_js(status_name(l.v[k].status)));
 		json_array_append_new(strcmp(l.v[k].status, "pending") ? decided : pending, e);
 	}
 	json_object_set_new(ctx, "n_pending", json_integer((json_int_t)json_array_size(pending)));
@@ -971,16 +967,17 @@ render_unit_contest(http_req_t *req, int32_t i, const store_contest_t *c, int st
 		json_object_set_new(e, "nscores", json_integer(rk[k].nscores));
 		json_object_set_new(
 		        e, "average",
-		        js(rk[k].average < 0 ? "—"
-		                             : arena_printf(a, "%.1f", rk[k].average)));
-		json_object_set_new(e, "action",
-		                    js(arena_printf(a, "%s/bai/%lld", base, (long long)rk[k].e.id)));
+		        app_js(rk[k].average < 0 ? "—" : arena_printf(a, "%.1f", rk[k].average)));
+		json_object_set_new(
+		        e, "action",
+		        app_js(arena_printf(a, "%s/bai/%lld", base, (long long)rk[k].e.id)));
 		static const char *const pz[] = {"nhat", "nhi", "ba", "kk"};
 		json_t *opts = json_array();
 		for (int p = 0; p < 4; p++)
-			json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "code", pz[p], "name",
-			                                      contest_prize_name(pz[p]), "selected",
-			                                      !strcmp(rk[k].e.prize, pz[p])));
+			json_array_append_new(opts,
+			                      json_pack("{s:s,s:s,s:b}", "code", pz[p], "name",
+			                                contest_prize_name(pz[p]), "selected",
+			                                !strcmp(rk[k].e.prize, pz[p])));
 		json_object_set_new(e, "prizes", opts);
 		json_array_append_new(ranking, e);
 	}
@@ -989,17 +986,17 @@ render_unit_contest(http_req_t *req, int32_t i, const store_contest_t *c, int st
 	json_object_set_new(ctx, "can_announce",
 	                    json_boolean(!strcmp(contest_phase(c, cx.now), "closed")));
 	json_object_set_new(ctx, "editable", json_boolean(strcmp(c->status, "announced") != 0));
-	const char *done = param(req, "done");
+	const char *done = app_param(req, "done");
 	if (*done && status == 200)
 		json_object_set_new(ctx, "ok",
-		                    js(!strcmp(done, "saved")      ? "Đã lưu cuộc thi."
-		                       : !strcmp(done, "approve")  ? "Đã duyệt bài."
-		                       : !strcmp(done, "reject")   ? "Đã từ chối bài; tệp đã xóa."
-		                       : !strcmp(done, "prize")    ? "Đã lưu giải."
-		                       : !strcmp(done, "announce") ? "Đã công bố kết quả."
-		                                                   : ""));
+		                    app_js(!strcmp(done, "saved")     ? "Đã lưu cuộc thi."
+		                           : !strcmp(done, "approve") ? "Đã duyệt bài."
+		                           : !strcmp(done, "reject") ? "Đã từ chối bài; tệp đã xóa."
+		                           : !strcmp(done, "prize")    ? "Đã lưu giải."
+		                           : !strcmp(done, "announce") ? "Đã công bố kết quả."
+		                                                       : ""));
 	if (o && !o->nerrs)
-		json_object_set_new(ctx, "action_error", js(o->message));
+		json_object_set_new(ctx, "action_error", app_js(o->message));
 	return app_render_page(req, status, "contest_edit", c->title, ctx);
 }
 
@@ -1028,11 +1025,11 @@ save_contest(http_req_t *req, int32_t i, const store_contest_t *old)
 	unit_tree_path(t, i, &path);
 	contest_ctx_t cx = ctx_of(req);
 	contest_out_t o;
-	contest_rc_t rc = contest_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)),
-	                               &in, &o);
+	contest_rc_t rc =
+	        contest_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)), &in, &o);
 	buf_free(&path);
 	if (rc != CONTEST_OK) {
-		if (is_api(req) || rc == CONTEST_ERR_STORE)
+		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
 		return old ? render_unit_contest(req, i, old, status_of(rc), &o)
 		           : render_unit_list(req, i, status_of(rc), &o);
@@ -1042,17 +1039,18 @@ save_contest(http_req_t *req, int32_t i, const store_contest_t *old)
 	store_contest_t c;
 	if (contest_load(&cx, o.id, &c) != 1)
 		return 500;
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, old ? 200 : 201, contest_json(req, &c, 1));
 	return http_redirect(req, 303,
-	                     arena_printf(a, "/units/%s/cuoc-thi/%lld?done=saved",
-	                                  t->units[i].code, (long long)o.id));
+	                     arena_printf(a, "/units/%s/cuoc-thi/%lld?done=saved", t->units[i].code,
+	                                  (long long)o.id));
 }
 
 int
 page_unit_contest_create(http_req_t *req)
 {
-	return save_contest(req, unit_tree_find_code(app_req_tree(req), param(req, "code")), NULL);
+	return save_contest(req, unit_tree_find_code(app_req_tree(req), app_param(req, "code")),
+	                    NULL);
 }
 
 int
@@ -1087,7 +1085,7 @@ page_unit_contest_entry(http_req_t *req)
 	else
 		rc = contest_moderate(&cx, &c, e.id, act, v[1], &o);
 	if (rc != CONTEST_OK) {
-		if (is_api(req) || rc == CONTEST_ERR_STORE)
+		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
 		if (o.nerrs)
 			o.message = arena_printf(cx.arena, "Bài “%s”: %s", e.title, o.errs[0].msg);
@@ -1099,7 +1097,7 @@ page_unit_contest_entry(http_req_t *req)
 	app_audit(req, t, i, arena_printf(cx.arena, "contest.entry.%s", act),
 	          arena_printf(cx.arena, "contest-entry:%lld", (long long)e.id), e.status,
 	          !strcmp(act, "prize") ? v[2] : act);
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		entries_t l = {cx.arena, NULL, 0, 0};
 		store_contest_entry_get(cx.store, e.id, NULL, entry_add, &l);
 		return app_reply_json(req, 200,
@@ -1122,14 +1120,14 @@ page_unit_contest_announce(http_req_t *req)
 	contest_out_t o;
 	contest_rc_t rc = contest_announce(&cx, &c, &o);
 	if (rc != CONTEST_OK) {
-		if (is_api(req) || rc == CONTEST_ERR_STORE)
+		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
 		return render_unit_contest(req, i, &c, status_of(rc), &o);
 	}
 	const unit_tree_t *t = app_req_tree(req);
 	app_audit(req, t, i, "contest.announce",
 	          arena_printf(cx.arena, "contest:%lld", (long long)c.id), NULL, NULL);
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:s}", "message", o.message));
 	return http_redirect(req, 303,
 	                     arena_printf(cx.arena, "/units/%s/cuoc-thi/%lld?done=announce",
@@ -1143,7 +1141,7 @@ api_unit_contest_entries(http_req_t *req)
 	store_contest_t c;
 	if (!unit_contest(req, &i, &c))
 		return 0;
-	const char *st = param(req, "status");
+	const char *st = app_param(req, "status");
 	if (*st && strcmp(st, "pending") && strcmp(st, "approved") && strcmp(st, "rejected") &&
 	    strcmp(st, "withdrawn")) {
 		app_error_page(req, 400,
@@ -1152,8 +1150,7 @@ api_unit_contest_entries(http_req_t *req)
 		return 0;
 	}
 	entries_t l = {http_req_arena(req), NULL, 0, 0};
-	if (store_contest_entries(((app_t *)http_req_app(req))->store, c.id, st, entry_add, &l) <
-	    0)
+	if (store_contest_entries(((app_t *)http_req_app(req))->store, c.id, st, entry_add, &l) < 0)
 		return 500;
 	json_t *arr = json_array();
 	const char *code = app_req_tree(req)->units[i].code;
@@ -1178,8 +1175,9 @@ my_score(const store_contest_score_t *s, void *p)
 	if (s->judge_id == m->judge) {
 		char k[24];
 		snprintf(k, sizeof k, "%lld", (long long)s->entry_id);
-		json_object_set_new(m->by_entry, k,
-		                    json_pack("{s:i,s:s}", "score", s->score, "comment", s->comment));
+		json_object_set_new(
+		        m->by_entry, k,
+		        json_pack("{s:i,s:s}", "score", s->score, "comment", s->comment));
 	}
 	return 0;
 }
@@ -1218,8 +1216,8 @@ render_judging(http_req_t *req, const store_contest_t *c, int status, const cont
 			json_object_set_new(e, "scored", json_true());
 		}
 		json_object_set_new(e, "action",
-		                    js(arena_printf(a, "/cuoc-thi/%lld/cham/%lld", (long long)c->id,
-		                                    (long long)l.v[k].id)));
+		                    app_js(arena_printf(a, "/cuoc-thi/%lld/cham/%lld",
+		                                        (long long)c->id, (long long)l.v[k].id)));
 		json_array_append_new(arr, e);
 	}
 	json_decref(m.by_entry);
@@ -1228,10 +1226,10 @@ render_judging(http_req_t *req, const store_contest_t *c, int status, const cont
 	json_object_set_new(ctx, "has_entries", json_boolean(l.n > 0));
 	json_object_set_new(ctx, "entries", arr);
 	json_object_set_new(ctx, "can_score", json_boolean(strcmp(c->status, "announced") != 0));
-	if (!strcmp(param(req, "done"), "1") && status == 200)
-		json_object_set_new(ctx, "ok", js("Đã lưu điểm."));
+	if (!strcmp(app_param(req, "done"), "1") && status == 200)
+		json_object_set_new(ctx, "ok", app_js("Đã lưu điểm."));
 	if (o)
-		json_object_set_new(ctx, "form_error", js(o->message));
+		json_object_set_new(ctx, "form_error", app_js(o->message));
 	return app_render_page(req, status, "contest_judge",
 	                       arena_printf(a, "Chấm điểm: %s", c->title), ctx);
 }
@@ -1255,7 +1253,7 @@ page_contest_score(http_req_t *req)
 	const char *v[2];
 	if (app_read_fields(req, names, 2, v, NULL) < 0)
 		return 0;
-	const char *eid = param(req, "eid");
+	const char *eid = app_param(req, "eid");
 	int64_t id = 0;
 	if (text_parse_int(eid, strlen(eid), &id) < 0)
 		id = 0;
@@ -1263,11 +1261,11 @@ page_contest_score(http_req_t *req)
 	contest_out_t o;
 	contest_rc_t rc = contest_score(&cx, &c, id, v[0], v[1], &o);
 	if (rc != CONTEST_OK) {
-		if (is_api(req) || rc == CONTEST_ERR_STORE || rc == CONTEST_ERR_NOT_FOUND)
+		if (app_is_api(req) || rc == CONTEST_ERR_STORE || rc == CONTEST_ERR_NOT_FOUND)
 			return reply_out(req, rc, &o);
 		return render_judging(req, &c, status_of(rc), &o);
 	}
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:s}", "message", o.message));
 	return http_redirect(req, 303,
 	                     arena_printf(cx.arena, "/cuoc-thi/%lld/cham?done=1", (long long)c.id));

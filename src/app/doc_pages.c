@@ -27,12 +27,6 @@
 
 /* ---------- small helpers ---------- */
 
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
 static int32_t
 req_unit(http_req_t *req)
 {
@@ -40,13 +34,6 @@ req_unit(http_req_t *req)
 }
 
 /* A parameter, "" when absent. */
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *v = http_req_param(req, name);
-	return v ? v : "";
-}
-
 /* A positive id parameter: 0 and *out, or -1 when absent or malformed. */
 static int
 id_param(http_req_t *req, const char *name, int64_t *out)
@@ -459,9 +446,10 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who, const cha
 		int sel = has_value(kv, nkv, o->kinds[k].value);
 		if (sel)
 			CHOSEN(o->kinds[k].label);
-		json_array_append_new(kinds, json_pack("{s:s,s:s,s:s,s:b}", "value",
-		                                       o->kinds[k].value, "label", o->kinds[k].label,
-		                                       "print", o->kinds[k].print, "selected", sel));
+		json_array_append_new(kinds,
+		                      json_pack("{s:s,s:s,s:s,s:b}", "value", o->kinds[k].value,
+		                                "label", o->kinds[k].label, "print",
+		                                o->kinds[k].print, "selected", sel));
 	}
 	for (size_t k = 0; k < nkv; k++) {
 		int offered = 0;
@@ -470,8 +458,9 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who, const cha
 		if (!offered) {
 			const char *l = arena_printf(a, "Tất cả đơn vị loại %s", who->kinds[k]);
 			CHOSEN(l);
-			json_array_append_new(kinds, json_pack("{s:s,s:s,s:s,s:b}", "value", kv[k],
-			                                       "label", l, "print", l, "selected", 1));
+			json_array_append_new(kinds,
+			                      json_pack("{s:s,s:s,s:s,s:b}", "value", kv[k],
+			                                "label", l, "print", l, "selected", 1));
 		}
 	}
 	size_t nu = who ? who->nunits : 0;
@@ -480,12 +469,15 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who, const cha
 	for (size_t k = 0; k < o->nunits; k++) {
 		const char *g = o->units[k].group ? o->units[k].group : "Đơn vị";
 		if (!glabel || strcmp(glabel, g)) {
-			/* children come in registry order: a kind seen before gets its group back */
+			/* children come in registry order: a kind seen before gets its group back
+			 */
 			group = NULL;
 			size_t gi;
 			json_t *gj;
-			json_array_foreach(groups, gi, gj) if (!strcmp(
-			        json_string_value(json_object_get(gj, "label")), g)) group = gj;
+			json_array_foreach(
+			        groups, gi,
+			        gj) if (!strcmp(json_string_value(json_object_get(gj, "label")), g))
+			        group = gj;
 			if (!group) {
 				group = json_pack("{s:s,s:[]}", "label", g, "units");
 				json_array_append_new(groups, group);
@@ -514,8 +506,8 @@ target_json(http_req_t *req, const opts_t *o, const doc_target_t *who, const cha
 	}
 #undef CHOSEN
 	if (json_array_size(other))
-		json_array_append_new(groups,
-		                      json_pack("{s:s,s:o}", "label", "Đơn vị khác", "units", other));
+		json_array_append_new(
+		        groups, json_pack("{s:s,s:o}", "label", "Đơn vị khác", "units", other));
 	else
 		json_decref(other);
 	json_t *r = json_pack("{s:s,s:b,s:o,s:o,s:s}", "name", name, "has_kinds",
@@ -733,11 +725,10 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 		snprintf(key, sizeof key, "duty_units_%zu", r);
 		json_t *tg = target_json(req, &o, u ? &u->who : NULL, key);
 		snprintf(key, sizeof key, "duty_due_%zu", r);
-		json_t *row = json_pack("{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead",
-		                        u ? u->lead : r == 0, "who", u ? u->who.text : "", "task",
-		                        u ? u->task : "", "due",
-		                        typed_or(fv, key, u ? app_fmt_date(a, u->due) : ""),
-		                        "targets", tg);
+		json_t *row = json_pack(
+		        "{s:i,s:b,s:s,s:s,s:s,s:o}", "i", (int)r, "lead", u ? u->lead : r == 0,
+		        "who", u ? u->who.text : "", "task", u ? u->task : "", "due",
+		        typed_or(fv, key, u ? app_fmt_date(a, u->due) : ""), "targets", tg);
 		set_err(row, "err_due", fv->errors, key);
 		snprintf(key, sizeof key, "duty_who_%zu", r);
 		set_err(row, "err_who", fv->errors, key);
@@ -881,13 +872,13 @@ read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name, 
 static int32_t
 read_date(http_req_t *req, form_in_t *in, const char *name, const char *label)
 {
-	const char *v = trim(http_req_arena(req), param(req, name));
+	const char *v = trim(http_req_arena(req), app_param(req, name));
 	int32_t days = 0;
 	if (*v && when_parse_date(v, strlen(v), &days) < 0) {
 		field_err(in, name,
 		          arena_printf(http_req_arena(req),
-		                       "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập dạng "
-		                       WHEN_DATE_FORMS ".",
+		                       "%s \"%.20s\" không phải ngày hợp lệ; hãy nhập "
+		                       "dạng " WHEN_DATE_FORMS ".",
 		                       label, v));
 		json_object_set_new(in->typed, name, json_string(v));
 		return 0;
@@ -974,12 +965,12 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	doc_t *d = arena_alloc(a, sizeof *d);
 	memset(d, 0, sizeof *d);
 	in->d = d;
-	if (doc_kind_parse(param(req, "kind"), &d->kind) < 0) {
+	if (doc_kind_parse(app_param(req, "kind"), &d->kind) < 0) {
 		d->kind = DOC_KH;
 		field_err(in, "kind",
 		          "Hãy chọn loại văn bản: công văn, kế hoạch, báo cáo hoặc quyết định.");
 	}
-	const char *cp = param(req, "campaign");
+	const char *cp = app_param(req, "campaign");
 	int campaign_year = 0;
 	if (*cp) {
 		int64_t cid;
@@ -1001,31 +992,31 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		else
 			in->campaign_id = cid;
 	}
-	d->subject = trim(a, param(req, "subject"));
-	d->place = trim(a, param(req, "place"));
-	d->body_abbr = trim(a, param(req, "body_abbr"));
-	d->drafter_abbr = trim(a, param(req, "drafter_abbr"));
-	d->parent_body = multiline(a, trim(a, param(req, "parent_body")));
-	d->body = multiline(a, trim(a, param(req, "body")));
-	d->text = multiline(a, param(req, "text"));
+	d->subject = trim(a, app_param(req, "subject"));
+	d->place = trim(a, app_param(req, "place"));
+	d->body_abbr = trim(a, app_param(req, "body_abbr"));
+	d->drafter_abbr = trim(a, app_param(req, "drafter_abbr"));
+	d->parent_body = multiline(a, trim(a, app_param(req, "parent_body")));
+	d->body = multiline(a, trim(a, app_param(req, "body")));
+	d->text = multiline(a, app_param(req, "text"));
 	d->date = read_date(req, in, "date", "Ngày ban hành");
 	d->year = d->date         ? year_of(d->date)
 	          : campaign_year ? campaign_year
 	                          : year_of(docs_today(app_now()));
-	d->signer.tm = trim(a, param(req, "signer_tm"));
-	d->signer.authority = trim(a, param(req, "signer_authority"));
-	d->signer.head = trim(a, param(req, "signer_head"));
-	d->signer.position = trim(a, param(req, "signer_position"));
-	d->signer.name = trim(a, param(req, "signer_name"));
-	in->is_public = !strcmp(param(req, "public"), "1");
+	d->signer.tm = trim(a, app_param(req, "signer_tm"));
+	d->signer.authority = trim(a, app_param(req, "signer_authority"));
+	d->signer.head = trim(a, app_param(req, "signer_head"));
+	d->signer.position = trim(a, app_param(req, "signer_position"));
+	d->signer.name = trim(a, app_param(req, "signer_name"));
+	in->is_public = !strcmp(app_param(req, "public"), "1");
 
 	char name[48];
 	d->bases = arena_alloc(a, DOC_FORM_BASES * sizeof *d->bases);
 	for (int r = 0; r < DOC_FORM_BASES; r++) {
 		snprintf(name, sizeof name, "basis_text_%d", r);
-		const char *text = trim(a, param(req, name));
+		const char *text = trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "basis_doc_%d", r);
-		const char *dp = trim(a, param(req, name));
+		const char *dp = trim(a, app_param(req, name));
 		if (!*text && !*dp)
 			continue;
 		doc_basis_t *b = &d->bases[d->nbases];
@@ -1049,7 +1040,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	d->recipients = arena_alloc(a, DOC_FORM_RECIPIENTS * sizeof *d->recipients);
 	for (int r = 0; r < DOC_FORM_RECIPIENTS; r++) {
 		snprintf(name, sizeof name, "rcpt_text_%d", r);
-		const char *text = trim(a, param(req, name));
+		const char *text = trim(a, app_param(req, name));
 		doc_target_t w = {0};
 		snprintf(name, sizeof name, "rcpt_units_%d", r);
 		read_targets(req, in, &o, name, &w);
@@ -1078,10 +1069,10 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			snprintf(from[q], sizeof from[q], "%s_%d", f[q], r);
 			snprintf(to[q], sizeof to[q], "%s_%zu", f[q], at);
 		}
-		const char *who = trim(a, param(req, from[0]));
-		const char *task = multiline(a, trim(a, param(req, from[1])));
-		const char *due = trim(a, param(req, from[2]));
-		const char *role = param(req, from[3]);
+		const char *who = trim(a, app_param(req, from[0]));
+		const char *task = multiline(a, trim(a, app_param(req, from[1])));
+		const char *due = trim(a, app_param(req, from[2]));
+		const char *role = app_param(req, from[3]);
 		doc_duty_t u = {0};
 		read_targets(req, in, &o, from[4], &u.who);
 		if (!*who && !*task && !*due && !u.who.nunits && !u.who.nkinds &&
@@ -1113,10 +1104,10 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		}
 		d->duties[d->nduties++] = u;
 	}
-	d->distribution = distribution_lines(a, param(req, "distribution"), &d->ndistribution);
+	d->distribution = distribution_lines(a, app_param(req, "distribution"), &d->ndistribution);
 	/* Nơi nhận untouched since the form filled it from Kính gửi ("dist_auto", the lines it
 	 * showed): it follows the Kính gửi sent now; any edit of the officer's is kept */
-	const char *shown = param(req, "dist_auto");
+	const char *shown = app_param(req, "dist_auto");
 	if (*shown) {
 		size_t ns;
 		const char **sl = distribution_lines(a, shown, &ns);
@@ -1127,15 +1118,15 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	for (int r = 0; r < DOC_FORM_ANNEXES; r++) {
 		doc_annex_t x = {0};
 		snprintf(name, sizeof name, "annex_label_%d", r);
-		x.label = trim(a, param(req, name));
+		x.label = trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_title_%d", r);
-		x.title = trim(a, param(req, name));
+		x.title = trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_subtitle_%d", r);
-		x.subtitle = trim(a, param(req, name));
+		x.subtitle = trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_text_%d", r);
-		x.text = multiline(a, param(req, name));
+		x.text = multiline(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_results_%d", r);
-		x.results = !strcmp(param(req, name), "1");
+		x.results = !strcmp(app_param(req, name), "1");
 		if (!*x.label && !*x.title && !*x.subtitle && !*x.text && !x.results)
 			continue;
 		d->annexes[d->nannexes++] = x;
@@ -1452,7 +1443,7 @@ page_docs(http_req_t *req)
 			                  issuer >= 0 ? t->units[issuer].name : "", "unread",
 			                  !is_read, "read_at", app_fmt_time(a, in.read_at[k])));
 		}
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, 200,
 		                      json_pack("{s:o,s:o,s:o}", "unit", app_unit_json(t, i),
 		                                "issued", issued, "received", received));
@@ -1522,7 +1513,7 @@ page_doc_new(http_req_t *req)
 	int32_t i = req_unit(req);
 	form_view_t fv = {0};
 	doc_t *d;
-	const char *fp = param(req, "from");
+	const char *fp = app_param(req, "from");
 	if (*fp) {
 		int64_t from;
 		store_doc_t ps;
@@ -1561,7 +1552,7 @@ page_doc_new(http_req_t *req)
 		d->ndistribution = 1;
 	}
 	doc_kind_t k;
-	if (doc_kind_parse(param(req, "kind"), &k) == 0)
+	if (doc_kind_parse(app_param(req, "kind"), &k) == 0)
 		d->kind = k;
 	int64_t cid;
 	if (id_param(req, "campaign", &cid) == 0)
@@ -1582,7 +1573,7 @@ page_doc_create(http_req_t *req)
 	form_in_t in;
 	read_form(req, i, &in);
 	int64_t from = 0;
-	if (*param(req, "from")) {
+	if (*app_param(req, "from")) {
 		store_doc_t ps;
 		int rc = id_param(req, "from", &from) < 0 ? 0 : load_doc(req, from, &ps);
 		if (rc < 0)
@@ -1911,7 +1902,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 	json_t *sign = doc_sign_json(req, i, s->id, published(s),
 	                             is_issuer && allowed(req, ACT_CAMPAIGN_MANAGE, i));
 	json_object_set_new(meta, "signed", json_incref(json_object_get(sign, "signed")));
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_decref(sign);
 		json_object_set_new(meta, "document", doc_json(d));
 		json_object_set_new(meta, "tasks", board);
@@ -1955,7 +1946,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 		json_object_set_new(ctx, "form_open", json_boolean(fv != NULL));
 		json_object_set_new(ctx, "today", json_string(app_fmt_date(a, today)));
 	}
-	const char *ok = done_message(param(req, "done"));
+	const char *ok = done_message(app_param(req, "done"));
 	if (ok)
 		json_object_set_new(ctx, "ok", json_string(ok));
 	if (error)
@@ -2057,12 +2048,12 @@ page_doc_publish(http_req_t *req)
 	if (id_param(req, "version", &version) < 0)
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi ban hành.");
-	const char *np = trim(a, param(req, "number"));
+	const char *np = trim(a, app_param(req, "number"));
 	if (*np && (text_parse_int(np, strlen(np), &number) < 0 || number < 1 || number > 999999))
 		return render_doc(req, 422, i, &s, 1, NULL,
 		                  "Số đã cấp phải là số nguyên từ 1 đến 999999 (để trống: hệ thống "
 		                  "tự cấp số tiếp theo).");
-	const char *dp = trim(a, param(req, "date"));
+	const char *dp = trim(a, app_param(req, "date"));
 	int32_t date = 0;
 	if (*dp && when_parse_date(dp, strlen(dp), &date) < 0)
 		return render_doc(
@@ -2144,7 +2135,7 @@ page_doc_public(http_req_t *req)
 	store_doc_t s;
 	if (!own_doc(req, i, &s))
 		return 0;
-	const char *p = param(req, "public");
+	const char *p = app_param(req, "public");
 	if (strcmp(p, "1") && strcmp(p, "0"))
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Hãy chọn công khai (1) hoặc không công khai (0).");
@@ -2472,7 +2463,7 @@ page_tasks(http_req_t *req)
 		late += !strcmp(cls, "late");
 		json_array_append_new(rows, o);
 	}
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(
 		        req, 200,
 		        json_pack("{s:o,s:o}", "unit", app_unit_json(t, i), "tasks", rows));
@@ -2480,7 +2471,7 @@ page_tasks(http_req_t *req)
 	                        "path", app_unit_path_json(t, i), "tasks", rows, "has_tasks",
 	                        tl.n > 0, "open", (int)open, "late", (int)late, "has_late",
 	                        late > 0, "can_edit", allowed(req, ACT_REPORT_EDIT, i));
-	const char *done = param(req, "done");
+	const char *done = app_param(req, "done");
 	if (!strcmp(done, "1"))
 		json_object_set_new(ctx, "ok", json_string("Đã ghi nhận nhiệm vụ hoàn thành."));
 	else if (!strcmp(done, "0"))
@@ -2519,13 +2510,13 @@ page_task_done(http_req_t *req)
 		app_error_page(req, 404, "Đơn vị này không có nhiệm vụ nào với số này.");
 		return 0;
 	}
-	const char *done = param(req, "done");
+	const char *done = app_param(req, "done");
 	if (strcmp(done, "1") && strcmp(done, "0")) {
 		app_error_page(req, 400,
 		               "Hãy chọn đánh dấu đã xong (done=1) hoặc mở lại nhiệm vụ (done=0).");
 		return 0;
 	}
-	const char *note = trim(a, param(req, "note"));
+	const char *note = trim(a, app_param(req, "note"));
 	if (strlen(note) > NOTE_MAX || !text_utf8_valid(note, strlen(note))) {
 		app_error_page(req, 400, "Ghi chú dài quá 2.000 byte; hãy rút gọn.");
 		return 0;

@@ -19,18 +19,6 @@
  * place, not a flood. In memory: a restart forgets it. */
 #define ENROL_IP_PER_HOUR 10
 
-static json_t *
-js(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
 static enrol_ctx_t
 ctx_of(http_req_t *req)
 {
@@ -84,35 +72,36 @@ public_json(http_req_t *req, const store_activity_t *a)
 	json_t *o = json_object();
 	json_object_set_new(o, "free", json_boolean(s.fee == 0));
 	json_object_set_new(o, "fee", json_integer(s.fee));
-	json_object_set_new(o, "fee_text", js(enrol_fee_text(cx.arena, s.fee)));
+	json_object_set_new(o, "fee_text", app_js(enrol_fee_text(cx.arena, s.fee)));
 	json_object_set_new(o, "capacity", json_integer(s.capacity));
 	json_object_set_new(o, "enrolled", json_integer(l.enrolled));
 	json_object_set_new(o, "waiting", json_integer(l.waiting));
 	json_object_set_new(o, "places_left", json_integer(left));
 	json_object_set_new(o, "full", json_boolean(left == 0));
-	json_object_set_new(
-	        o, "places_text",
-	        js(left > 0 ? arena_printf(cx.arena, "Còn %s chỗ", app_fmt_count(cx.arena, left))
-	                    : "Đã đủ chỗ — đăng ký vào danh sách chờ"));
-	json_object_set_new(o, "deadline", js(time_text(cx.arena, dl)));
+	json_object_set_new(o, "places_text",
+	                    app_js(left > 0 ? arena_printf(cx.arena, "Còn %s chỗ",
+	                                                   app_fmt_count(cx.arena, left))
+	                                    : "Đã đủ chỗ — đăng ký vào danh sách chờ"));
+	json_object_set_new(o, "deadline", app_js(time_text(cx.arena, dl)));
 	json_object_set_new(o, "open", json_boolean(open));
 	json_object_set_new(o, "closed_text",
-	                    js(!strcmp(a->status, "cancelled") ? "Lớp đã hủy; không nhận đăng ký."
-	                                                       : "Lớp đã hết hạn đăng ký."));
-	json_object_set_new(o, "contact_name", js(s.contact_name));
-	json_object_set_new(o, "contact_phone", js(s.contact_phone));
+	                    app_js(!strcmp(a->status, "cancelled")
+	                                   ? "Lớp đã hủy; không nhận đăng ký."
+	                                   : "Lớp đã hết hạn đăng ký."));
+	json_object_set_new(o, "contact_name", app_js(s.contact_name));
+	json_object_set_new(o, "contact_phone", app_js(s.contact_phone));
 	char tel[32];
 	size_t k = 0;
 	for (const char *p = s.contact_phone; *p && k + 1 < sizeof tel; p++)
 		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
 			tel[k++] = *p;
 	tel[k] = '\0';
-	json_object_set_new(o, "contact_tel", js(tel)); /* the tel: link, digits only */
-	json_object_set_new(o, "contact_email", js(s.contact_email));
+	json_object_set_new(o, "contact_tel", app_js(tel)); /* the tel: link, digits only */
+	json_object_set_new(o, "contact_email", app_js(s.contact_email));
 	json_object_set_new(o, "form_url",
-	                    js(arena_printf(cx.arena, "/lich/%lld/dang-ky", (long long)a->id)));
+	                    app_js(arena_printf(cx.arena, "/lich/%lld/dang-ky", (long long)a->id)));
 	json_object_set_new(o, "cancel_url",
-	                    js(arena_printf(cx.arena, "/lich/%lld/huy", (long long)a->id)));
+	                    app_js(arena_printf(cx.arena, "/lich/%lld/huy", (long long)a->id)));
 	json_object_set_new(o, "retention_days", json_integer(app_enrol_retention(req)));
 	return o;
 }
@@ -123,7 +112,7 @@ void
 app_public_csrf(http_req_t *req, json_t *ctx)
 {
 	if (!app_req_user(req))
-		json_object_set_new(ctx, "csrf", js(app_prelogin_csrf(req)));
+		json_object_set_new(ctx, "csrf", app_js(app_prelogin_csrf(req)));
 }
 
 void
@@ -155,19 +144,20 @@ render_form(http_req_t *req, const store_activity_t *a, int status, const enrol_
 		return 0;
 	}
 	json_object_set_new(ctx, "enrol", e);
-	json_object_set_new(ctx, "title", js(a->title));
-	json_object_set_new(ctx, "event_url",
-	                    js(arena_printf(http_req_arena(req), "/lich/%lld", (long long)a->id)));
+	json_object_set_new(ctx, "title", app_js(a->title));
+	json_object_set_new(
+	        ctx, "event_url",
+	        app_js(arena_printf(http_req_arena(req), "/lich/%lld", (long long)a->id)));
 	json_t *v = json_object(), *err = json_object();
 	for (size_t k = 0; k + 1 < NFORM; k++) {
 		const char *x = http_req_param(req, form_fields[k]);
 		if (x)
-			json_object_set_new(v, form_fields[k], js(x));
+			json_object_set_new(v, form_fields[k], app_js(x));
 	}
 	if (o) {
 		for (int k = 0; k < o->nerrs; k++)
-			json_object_set_new(err, o->errs[k].field, js(o->errs[k].msg));
-		json_object_set_new(ctx, "form_error", js(o->message));
+			json_object_set_new(err, o->errs[k].field, app_js(o->errs[k].msg));
+		json_object_set_new(ctx, "form_error", app_js(o->message));
 	}
 	json_object_set_new(ctx, "v", v);
 	json_object_set_new(ctx, "err", err);
@@ -178,10 +168,10 @@ render_form(http_req_t *req, const store_activity_t *a, int status, const enrol_
 static int
 reply_error(http_req_t *req, int status, const enrol_outcome_t *o)
 {
-	if (is_api(req) && o->nerrs) {
+	if (app_is_api(req) && o->nerrs) {
 		json_t *fields = json_object();
 		for (int k = 0; k < o->nerrs; k++)
-			json_object_set_new(fields, o->errs[k].field, js(o->errs[k].msg));
+			json_object_set_new(fields, o->errs[k].field, app_js(o->errs[k].msg));
 		return app_reply_json(req, status,
 		                      json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status,
 		                                "message", o->message, "fields", fields));
@@ -219,9 +209,9 @@ page_enrol_form(http_req_t *req)
  * after replying. */
 int
 app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
-            const char *bool_field)
+                const char *bool_field)
 {
-	if (!is_api(req)) {
+	if (!app_is_api(req)) {
 		for (size_t k = 0; k < n; k++)
 			v[k] = http_req_param(req, names[k]);
 		return 0;
@@ -281,8 +271,7 @@ int
 app_citizen_limited(http_req_t *req, char kind, int per_hour, const char *msg)
 {
 	app_t *app = http_req_app(req);
-	if (auth_throttle_count(app->enrol_limit, app_citizen_key(req, kind), app_now()) <
-	    per_hour)
+	if (auth_throttle_count(app->enrol_limit, app_citizen_key(req, kind), app_now()) < per_hour)
 		return 0;
 	http_resp_header(req, "Retry-After", "3600");
 	app_error_page(req, 429, msg);
@@ -316,7 +305,7 @@ page_enrol_post(http_req_t *req)
 		auth_throttle_fail(app->enrol_limit, app_citizen_key(req, 'e'), cx.now);
 		const char *where =
 		        arena_printf(cx.arena, "/lich/%lld/ma/%s", (long long)a.id, o.code);
-		if (is_api(req))
+		if (app_is_api(req))
 			return app_reply_json(req, 201,
 			                      json_pack("{s:s,s:s,s:I,s:s,s:s}", "code", o.code,
 			                                "status", o.status, "position",
@@ -325,7 +314,7 @@ page_enrol_post(http_req_t *req)
 		return http_redirect(req, 303, where);
 	}
 	int status = status_of(rc);
-	if (!is_api(req) &&
+	if (!app_is_api(req) &&
 	    (rc == ENROL_ERR_INVALID || rc == ENROL_ERR_PHONE || rc == ENROL_ERR_CLOSED))
 		return render_form(req, &a, status, &o);
 	return reply_error(req, status, &o);
@@ -351,14 +340,14 @@ page_enrol_status(http_req_t *req)
 		return reply_error(req, status_of(rc), &o);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "r", outcome_json(&o));
-	json_object_set_new(ctx, "title", js(a.title));
-	json_object_set_new(ctx, "when", js(time_text(cx.arena, a.start_at)));
-	json_object_set_new(ctx, "place", js(a.place));
+	json_object_set_new(ctx, "title", app_js(a.title));
+	json_object_set_new(ctx, "when", app_js(time_text(cx.arena, a.start_at)));
+	json_object_set_new(ctx, "place", app_js(a.place));
 	json_object_set_new(ctx, "event_url",
-	                    js(arena_printf(cx.arena, "/lich/%lld", (long long)a.id)));
+	                    app_js(arena_printf(cx.arena, "/lich/%lld", (long long)a.id)));
 	json_object_set_new(
 	        ctx, "cancel_url",
-	        js(arena_printf(cx.arena, "/lich/%lld/huy?code=%s", (long long)a.id, o.code)));
+	        app_js(arena_printf(cx.arena, "/lich/%lld/huy?code=%s", (long long)a.id, o.code)));
 	json_object_set_new(ctx, "enrolled", json_boolean(!strcmp(o.status, "enrolled")));
 	json_object_set_new(ctx, "waiting", json_boolean(!strcmp(o.status, "waiting")));
 	json_object_set_new(ctx, "cancelled", json_boolean(!strcmp(o.status, "cancelled")));
@@ -372,16 +361,17 @@ static int
 render_cancel(http_req_t *req, const store_activity_t *a, int status, const enrol_outcome_t *o)
 {
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "title", js(a->title));
-	json_object_set_new(ctx, "event_url",
-	                    js(arena_printf(http_req_arena(req), "/lich/%lld", (long long)a->id)));
+	json_object_set_new(ctx, "title", app_js(a->title));
+	json_object_set_new(
+	        ctx, "event_url",
+	        app_js(arena_printf(http_req_arena(req), "/lich/%lld", (long long)a->id)));
 	json_object_set_new(
 	        ctx, "action",
-	        js(arena_printf(http_req_arena(req), "/lich/%lld/huy", (long long)a->id)));
+	        app_js(arena_printf(http_req_arena(req), "/lich/%lld/huy", (long long)a->id)));
 	const char *code = http_req_param(req, "code");
-	json_object_set_new(ctx, "code", js(code));
+	json_object_set_new(ctx, "code", app_js(code));
 	if (o) {
-		json_object_set_new(ctx, "form_error", js(o->message));
+		json_object_set_new(ctx, "form_error", app_js(o->message));
 		json_object_set_new(ctx, "err_code", json_true());
 	}
 	app_public_csrf(req, ctx);
@@ -411,20 +401,20 @@ page_enrol_cancel(http_req_t *req)
 	enrol_outcome_t o;
 	enrol_rc_t rc = enrol_cancel(&cx, a.id, v[0], v[1], &o);
 	if (rc == ENROL_ERR_INVALID) /* guessing codes costs the IP's hourly allowance */
-		auth_throttle_fail(((app_t *)http_req_app(req))->enrol_limit, app_citizen_key(req, 'c'),
-		                   cx.now);
+		auth_throttle_fail(((app_t *)http_req_app(req))->enrol_limit,
+		                   app_citizen_key(req, 'c'), cx.now);
 	if (rc == ENROL_OK) {
 		if (o.promoted_id)
 			log_info("enrol: activity %lld: enrolment %lld moved up from the waiting "
 			         "list",
 			         (long long)a.id, (long long)o.promoted_id);
-		if (is_api(req))
+		if (app_is_api(req))
 			return app_reply_json(req, 200, outcome_json(&o));
 		return http_redirect(req, 303,
 		                     arena_printf(cx.arena, "/lich/%lld/ma/%s?done=huy",
 		                                  (long long)a.id, o.code));
 	}
-	if (!is_api(req) && rc == ENROL_ERR_INVALID)
+	if (!app_is_api(req) && rc == ENROL_ERR_INVALID)
 		return render_cancel(req, &a, 422, &o);
 	return reply_error(req, status_of(rc), &o);
 }
@@ -461,18 +451,19 @@ row_json(arena_t *a, const enrol_row_t *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(r->e.id));
-	json_object_set_new(o, "name", js(r->e.name));
-	json_object_set_new(o, "phone", js(r->e.phone));
+	json_object_set_new(o, "name", app_js(r->e.name));
+	json_object_set_new(o, "phone", app_js(r->e.phone));
 	json_object_set_new(o, "birth_year",
 	                    r->e.birth_year ? json_integer(r->e.birth_year) : json_null());
-	json_object_set_new(o, "note", js(r->e.note));
-	json_object_set_new(o, "status", js(r->e.status));
-	json_object_set_new(o, "status_name", js(status_name(r->e.status)));
+	json_object_set_new(o, "note", app_js(r->e.note));
+	json_object_set_new(o, "status", app_js(r->e.status));
+	json_object_set_new(o, "status_name", app_js(status_name(r->e.status)));
 	json_object_set_new(o, "position", r->position ? json_integer(r->position) : json_null());
 	json_object_set_new(o, "attended", json_boolean(r->e.attended));
-	json_object_set_new(o, "enrolled_at", js(app_fmt_time(a, r->e.created_at)));
+	json_object_set_new(o, "enrolled_at", app_js(app_fmt_time(a, r->e.created_at)));
 	json_object_set_new(o, "promoted_at",
-	                    r->e.promoted_at ? js(app_fmt_time(a, r->e.promoted_at)) : json_null());
+	                    r->e.promoted_at ? app_js(app_fmt_time(a, r->e.promoted_at))
+	                                     : json_null());
 	json_object_set_new(o, "purged", json_boolean(r->e.purged_at > 0));
 	return o;
 }
@@ -505,51 +496,51 @@ render_list(http_req_t *req, int32_t i, const store_activity_t *a, int status,
 	if (has < 0)
 		return 500;
 	json_t *ctx = list_json(cx.arena, &l);
-	json_object_set_new(ctx, "title", js(a->title));
-	json_object_set_new(ctx, "unit_name", js(t->units[i].name));
-	json_object_set_new(ctx, "when", js(time_text(cx.arena, a->start_at)));
+	json_object_set_new(ctx, "title", app_js(a->title));
+	json_object_set_new(ctx, "unit_name", app_js(t->units[i].name));
+	json_object_set_new(ctx, "when", app_js(time_text(cx.arena, a->start_at)));
 	const char *base = arena_printf(cx.arena, "/units/%s/activities/%lld", t->units[i].code,
 	                                (long long)a->id);
-	json_object_set_new(ctx, "activity_url", js(base));
-	json_object_set_new(ctx, "base", js(base));
+	json_object_set_new(ctx, "activity_url", app_js(base));
+	json_object_set_new(ctx, "base", app_js(base));
 	json_object_set_new(ctx, "public_url",
 	                    a->is_public
-	                            ? js(arena_printf(cx.arena, "/lich/%lld", (long long)a->id))
+	                            ? app_js(arena_printf(cx.arena, "/lich/%lld", (long long)a->id))
 	                            : json_null());
 	json_object_set_new(ctx, "is_class", json_boolean(enrol_kind_ok(a->kind)));
 	json_object_set_new(ctx, "can_attend", json_boolean(a->start_at <= cx.now && l.n > 0));
 	json_object_set_new(ctx, "has_rows", json_boolean(l.n > 0));
 	if (has == 1) {
 		json_object_set_new(ctx, "capacity", json_integer(s.capacity));
-		json_object_set_new(ctx, "fee_text", js(enrol_fee_text(cx.arena, s.fee)));
+		json_object_set_new(ctx, "fee_text", app_js(enrol_fee_text(cx.arena, s.fee)));
 	}
 	/* the settings form: what was typed after a refusal, else what is stored */
 	json_t *v = json_object(), *err = json_object();
 	if (bad) {
 		for (size_t k = 0; k < NSETTINGS; k++)
 			json_object_set_new(v, settings_fields[k],
-			                    js(http_req_param(req, settings_fields[k])));
+			                    app_js(http_req_param(req, settings_fields[k])));
 		for (int k = 0; k < bad->nerrs; k++)
-			json_object_set_new(err, bad->errs[k].field, js(bad->errs[k].msg));
-		json_object_set_new(ctx, "form_error", js(bad->message));
+			json_object_set_new(err, bad->errs[k].field, app_js(bad->errs[k].msg));
+		json_object_set_new(ctx, "form_error", app_js(bad->message));
 	} else if (has == 1) {
-		json_object_set_new(v, "enrol_open", js(s.open ? "1" : ""));
+		json_object_set_new(v, "enrol_open", app_js(s.open ? "1" : ""));
 		json_object_set_new(v, "enrol_fee",
-		                    js(s.fee ? app_fmt_count(cx.arena, s.fee) : ""));
+		                    app_js(s.fee ? app_fmt_count(cx.arena, s.fee) : ""));
 		json_object_set_new(v, "enrol_capacity",
-		                    js(arena_printf(cx.arena, "%lld", (long long)s.capacity)));
+		                    app_js(arena_printf(cx.arena, "%lld", (long long)s.capacity)));
 		if (s.deadline) {
 			buf_t b = BUF_INIT;
 			activity_format_date(s.deadline, &b);
-			json_object_set_new(v, "enrol_deadline_date", js(buf_cstr(&b)));
+			json_object_set_new(v, "enrol_deadline_date", app_js(buf_cstr(&b)));
 			buf_reset(&b);
 			activity_format_hhmm(s.deadline, &b);
-			json_object_set_new(v, "enrol_deadline_time", js(buf_cstr(&b)));
+			json_object_set_new(v, "enrol_deadline_time", app_js(buf_cstr(&b)));
 			buf_free(&b);
 		}
-		json_object_set_new(v, "enrol_contact_name", js(s.contact_name));
-		json_object_set_new(v, "enrol_contact_phone", js(s.contact_phone));
-		json_object_set_new(v, "enrol_contact_email", js(s.contact_email));
+		json_object_set_new(v, "enrol_contact_name", app_js(s.contact_name));
+		json_object_set_new(v, "enrol_contact_phone", app_js(s.contact_phone));
+		json_object_set_new(v, "enrol_contact_email", app_js(s.contact_email));
 	}
 	json_object_set_new(ctx, "v", v);
 	json_object_set_new(ctx, "err", err);
@@ -557,7 +548,7 @@ render_list(http_req_t *req, int32_t i, const store_activity_t *a, int status,
 	                    json_boolean(json_string_value(json_object_get(v, "enrol_open")) &&
 	                                 *json_string_value(json_object_get(v, "enrol_open"))));
 	if (ok)
-		json_object_set_new(ctx, "ok", js(ok));
+		json_object_set_new(ctx, "ok", app_js(ok));
 	json_object_set_new(ctx, "retention_days", json_integer(app_enrol_retention(req)));
 	return app_render_page(req, status, "enrol_list", "Danh sách đăng ký học", ctx);
 }
@@ -689,14 +680,14 @@ page_enrol_settings(http_req_t *req)
 		app_audit(req, t, i, "activity.enrol_settings",
 		          arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
 		          in.open && *in.open ? "open" : "closed");
-		if (is_api(req))
+		if (app_is_api(req))
 			return api_enrolments(req);
 		return http_redirect(
 		        req, 303,
 		        arena_printf(cx.arena, "/units/%s/activities/%lld/enrolments?done=settings",
 		                     t->units[i].code, (long long)a.id));
 	}
-	if (!is_api(req) && rc == ENROL_ERR_INVALID)
+	if (!app_is_api(req) && rc == ENROL_ERR_INVALID)
 		return render_list(req, i, &a, 422, &o, NULL);
 	return reply_error(req, status_of(rc), &o);
 }

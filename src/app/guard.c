@@ -343,12 +343,6 @@ authenticate(http_req_t *req, app_t *app)
 	return NULL;
 }
 
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
 /* A state-changing request must carry the CSRF token: the session's (form field "csrf"
  * or header X-CSRF-Token), or before sign-in the one in the pre-login cookie. */
 static int
@@ -375,7 +369,7 @@ deny(http_req_t *req, int status, const char *message)
 static int
 unauthenticated(http_req_t *req)
 {
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		http_resp_header(req, "WWW-Authenticate", "Bearer");
 		return deny(req, 401,
 		            "Cần đăng nhập: gửi cookie phiên làm việc hoặc tiêu đề "
@@ -450,7 +444,7 @@ app_guard(http_req_t *req, const http_route_t *route)
 	if (u == NULL)
 		return unauthenticated(req);
 	if (u->must_change_password && target != T_SELF_PASSWORD) {
-		if (!mutating && !is_api(req)) {
+		if (!mutating && !app_is_api(req)) {
 			http_redirect(req, 303, "/account/password");
 			return 0;
 		}

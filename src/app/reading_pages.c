@@ -14,25 +14,6 @@
 
 #define LIST_MAX 300 /* rows of a list on the page */
 
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *v = http_req_param(req, name);
-	return v ? v : "";
-}
-
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
-static json_t *
-js(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
 static rd_ctx_t
 ctx_of(http_req_t *req)
 {
@@ -67,7 +48,7 @@ static int year_default(http_req_t *req, int32_t i);
 static int
 year_of(http_req_t *req, int32_t i)
 {
-	const char *s = param(req, "year");
+	const char *s = app_param(req, "year");
 	int64_t y;
 	if (*s) {
 		if (text_parse_int(s, strlen(s), &y) < 0 || y < 2000 || y > 2100) {
@@ -120,9 +101,9 @@ shelf_json(const store_shelf_t *s, void *p)
 	                      (json_int_t)s->books_start, "opened", app_fmt_date(a, s->opened_on),
 	                      "held", (json_int_t)s->held, "held_text", app_fmt_count(a, s->held),
 	                      "active", !s->closed_on);
-	json_object_set_new(o, "status", js(s->closed_on ? "closed" : "active"));
-	json_object_set_new(o, "status_name", js(s->closed_on ? "Đã đóng" : "Đang hoạt động"));
-	json_object_set_new(o, "unit", js(unit_name(r->req, s->unit_id)));
+	json_object_set_new(o, "status", app_js(s->closed_on ? "closed" : "active"));
+	json_object_set_new(o, "status_name", app_js(s->closed_on ? "Đã đóng" : "Đang hoạt động"));
+	json_object_set_new(o, "unit", app_js(unit_name(r->req, s->unit_id)));
 	json_array_append_new(r->a, o);
 	return 0;
 }
@@ -139,20 +120,21 @@ move_json(const store_book_move_t *m, void *p)
 	                      "date", app_fmt_date(a, m->day), "count", (json_int_t)m->count,
 	                      "count_text", app_fmt_count(a, m->count), "shelf", m->shelf_name,
 	                      "shelf_id", (json_int_t)m->shelf_id, "note", m->note);
-	json_object_set_new(o, "unit", js(unit_name(r->req, m->unit_id)));
+	json_object_set_new(o, "unit", app_js(unit_name(r->req, m->unit_id)));
 	if (is_move) {
-		json_object_set_new(o, "to_shelf", js(m->to_shelf_name));
+		json_object_set_new(o, "to_shelf", app_js(m->to_shelf_name));
 		json_object_set_new(o, "to_shelf_id", json_integer(m->to_shelf_id));
-		json_object_set_new(o, "to_unit", js(unit_name(r->req, m->to_unit_id)));
+		json_object_set_new(o, "to_unit", app_js(unit_name(r->req, m->to_unit_id)));
 		json_object_set_new(o, "other_unit", json_boolean(m->to_unit_id != m->unit_id));
 		json_object_set_new(o, "in_transit", json_boolean(waiting));
 		json_object_set_new(o, "received",
-		                    m->received_on ? js(app_fmt_date(a, m->received_on))
+		                    m->received_on ? app_js(app_fmt_date(a, m->received_on))
 		                                   : json_null());
-		json_object_set_new(o, "state",
-		                    js(waiting ? "Đang chuyển"
-		                               : arena_printf(a, "Đã nhận %s",
-		                                              app_fmt_date(a, m->received_on))));
+		json_object_set_new(
+		        o, "state",
+		        app_js(waiting ? "Đang chuyển"
+		                       : arena_printf(a, "Đã nhận %s",
+		                                      app_fmt_date(a, m->received_on))));
 	}
 	if (waiting && m->to_unit_id == r->unit_id) {
 		json_object_set_new(o, "can_receive", json_boolean(r->edit));
@@ -185,7 +167,7 @@ sums_json(arena_t *a, const rd_sums_t *s)
 #define N(k, v)                                                                                    \
 	do {                                                                                       \
 		json_object_set_new(o, k, json_integer((json_int_t)(v)));                          \
-		json_object_set_new(o, k "_text", js(app_fmt_count(a, v)));                        \
+		json_object_set_new(o, k "_text", app_js(app_fmt_count(a, v)));                    \
 	} while (0)
 	N("units_with_shelf", s->units_with_shelf);
 	N("shelves", s->shelves);
@@ -213,7 +195,7 @@ sums_json(arena_t *a, const rd_sums_t *s)
 			           app_fmt_count(a, s->by_kind[q]));
 		}
 	json_object_set_new(o, "by_kind", bk);
-	json_object_set_new(o, "by_kind_text", js(buf_cstr(&text)));
+	json_object_set_new(o, "by_kind_text", app_js(buf_cstr(&text)));
 	buf_free(&text);
 	return o;
 }
@@ -263,16 +245,16 @@ form_json(const form_t *f, int which, json_t *own_shelves, json_t *to_shelves)
 	json_t *o = json_object(), *vals = json_object(), *err = json_object();
 	int mine = f && f->which == which;
 	for (int k = 0; k < RDF_N; k++) {
-		json_object_set_new(vals, rd_field_code(k), js(mine ? f->v[k] : ""));
+		json_object_set_new(vals, rd_field_code(k), app_js(mine ? f->v[k] : ""));
 		if (mine && f->e.msg[k])
-			json_object_set_new(err, rd_field_code(k), js(f->e.msg[k]));
+			json_object_set_new(err, rd_field_code(k), app_js(f->e.msg[k]));
 	}
 	json_object_set_new(o, "f", vals);
 	json_object_set_new(o, "err", err);
 	if (mine && f->e.n)
 		json_object_set_new(o, "errors", json_integer(f->e.n));
 	if (mine && f->form_error)
-		json_object_set_new(o, "form_error", js(f->form_error));
+		json_object_set_new(o, "form_error", app_js(f->form_error));
 	const char *sel_kind = mine ? f->v[RDF_KIND] : NULL;
 	if (which == FORM_SHELF)
 		json_object_set_new(o, "kinds", opts(rd_shelf_kinds, sel_kind));
@@ -361,7 +343,7 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	json_object_set_new(ctx, "year", json_integer(year));
 	const char *ok = done_message(http_req_param(req, "done"));
 	if (ok && status == 200)
-		json_object_set_new(ctx, "ok", js(ok));
+		json_object_set_new(ctx, "ok", app_js(ok));
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
 	store_reading_query_t q = {
@@ -413,20 +395,20 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 				buf_printf(&idle, "%s%s", idle.len ? "; " : "", t->units[u].name);
 			json_t *o = sums_json(a, x);
 			json_object_set_new(o, "empty", json_boolean(none));
-			json_object_set_new(o, "code", js(t->units[u].code));
+			json_object_set_new(o, "code", app_js(t->units[u].code));
 			json_object_set_new(o, "name",
-			                    js(u == i ? "Của chính đơn vị" : t->units[u].name));
+			                    app_js(u == i ? "Của chính đơn vị" : t->units[u].name));
 			json_object_set_new(o, "own", json_boolean(u == i));
 			json_array_append_new(rows, o);
 		}
 		json_object_set_new(ctx, "rollup", rows);
 		json_object_set_new(ctx, "has_rollup", json_true());
 		if (idle.len)
-			json_object_set_new(ctx, "idle", js(buf_cstr(&idle)));
+			json_object_set_new(ctx, "idle", app_js(buf_cstr(&idle)));
 		buf_free(&idle);
 	}
 	json_object_set_new(ctx, "can_edit", json_boolean(edit));
-	if (edit && !is_api(req)) {
+	if (edit && !app_is_api(req)) {
 		json_t *own = shelves_of(req, &q, 1, &bad);
 		/* destinations: active shelves of the district (or the unit's subtree when it is
 		 * one), not only the unit's own */
@@ -444,10 +426,11 @@ reading_ctx(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 			json_object_set_new(ctx, form_keys[w], form_json(f, w, own, to));
 		json_decref(own);
 		json_decref(to);
-		json_object_set_new(ctx, "base",
-		                    js(arena_printf(a, "/units/%s/van-hoa-doc", t->units[i].code)));
+		json_object_set_new(
+		        ctx, "base",
+		        app_js(arena_printf(a, "/units/%s/van-hoa-doc", t->units[i].code)));
 	}
-	if (is_api(req)) /* the codes a client may send */
+	if (app_is_api(req)) /* the codes a client may send */
 		json_object_set_new(ctx, "options",
 		                    json_pack("{s:o,s:o,s:o}", "shelf_kinds",
 		                              opts(rd_shelf_kinds, NULL), "move_kinds",
@@ -467,7 +450,7 @@ render(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 	json_t *ctx = reading_ctx(req, i, year, f, status);
 	if (ctx == NULL)
 		return 500;
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, status, ctx);
 	return app_render_page(
 	        req, status, "reading",
@@ -477,7 +460,7 @@ render(http_req_t *req, int32_t i, int year, const form_t *f, int status)
 int
 page_reading(http_req_t *req)
 {
-	int32_t i = unit_tree_find_code(app_req_tree(req), param(req, "code"));
+	int32_t i = unit_tree_find_code(app_req_tree(req), app_param(req, "code"));
 	int year = year_of(req, i);
 	if (year < 0)
 		return 0;
@@ -489,11 +472,11 @@ page_reading(http_req_t *req)
 static int
 reply_invalid(http_req_t *req, int32_t i, form_t *f, int status)
 {
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_t *fields = json_object();
 		for (int k = 0; k < RDF_N; k++)
 			if (f->e.msg[k])
-				json_object_set_new(fields, rd_field_code(k), js(f->e.msg[k]));
+				json_object_set_new(fields, rd_field_code(k), app_js(f->e.msg[k]));
 		const char *msg = f->form_error ? f->form_error
 		                                : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
 		                                  "được lưu.";
@@ -572,11 +555,11 @@ submit(http_req_t *req, int which)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	form_t f;
 	memset(&f, 0, sizeof f);
 	f.which = which;
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		if (read_body(req, which, &f) < 0)
 			return 0;
 	} else {
@@ -615,7 +598,7 @@ submit(http_req_t *req, int which)
 	          which == FORM_SHELF ? in.name
 	          : in.count          ? in.count
 	                              : in.readers);
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 	return http_redirect(
 	        req, 303,
@@ -644,7 +627,7 @@ page_reading_read_create(http_req_t *req)
 static int64_t
 path_id(http_req_t *req, const char *name)
 {
-	const char *s = param(req, name);
+	const char *s = app_param(req, name);
 	int64_t id;
 	return text_parse_int(s, strlen(s), &id) == 0 && id > 0 ? id : 0;
 }
@@ -655,12 +638,12 @@ act(http_req_t *req, int receive)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	form_t f;
 	memset(&f, 0, sizeof f);
 	f.which = -1;
 	const char *status = http_req_param(req, "status");
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		size_t blen;
 		const char *body = http_req_body(req, &blen);
 		json_t *doc = body && blen ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, NULL)
@@ -685,7 +668,7 @@ act(http_req_t *req, int receive)
 	                     : rd_shelf_status(&cx, i, id, status, &f.e);
 	if (rc == RD_ERR_INVALID) {
 		int missing = f.e.msg[RDF_SHELF] != NULL;
-		if (!is_api(req) && missing)
+		if (!app_is_api(req) && missing)
 			return app_error_page(req, 404, f.e.msg[RDF_SHELF]), 0;
 		return reply_invalid(req, i, &f, missing ? 404 : 422);
 	}
@@ -694,7 +677,7 @@ act(http_req_t *req, int receive)
 	app_audit(req, t, i, receive ? "reading.receive" : "reading.shelf_status",
 	          arena_printf(a, "%s:%lld", receive ? "move" : "shelf", (long long)id), NULL,
 	          receive ? "received" : status);
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:I}", "id", (json_int_t)id));
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/van-hoa-doc?done=%s", t->units[i].code,
@@ -735,6 +718,6 @@ reading_public_summary(http_req_t *req, int32_t i)
 	if (access_allowed(t, g, ng, ACT_UNIT_VIEW, i)) /* the staff page, for those it admits */
 		json_object_set_new(
 		        o, "url",
-		        js(arena_printf(cx.arena, "/units/%s/van-hoa-doc", t->units[i].code)));
+		        app_js(arena_printf(cx.arena, "/units/%s/van-hoa-doc", t->units[i].code)));
 	return o;
 }

@@ -76,6 +76,25 @@ app_reply_json(http_req_t *req, int status, json_t *value)
 	return http_reply_buf(req, status, "application/json; charset=utf-8", &b);
 }
 
+const char *
+app_param(http_req_t *req, const char *name)
+{
+	const char *v = http_req_param(req, name);
+	return v ? v : "";
+}
+
+int
+app_is_api(http_req_t *req)
+{
+	return strncmp(http_req_path(req), "/api/", 5) == 0;
+}
+
+json_t *
+app_js(const char *s)
+{
+	return json_string(s ? s : "");
+}
+
 json_t *
 app_json_count(int64_t v)
 {

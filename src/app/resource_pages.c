@@ -20,25 +20,6 @@
 
 /* ---------- small helpers ---------- */
 
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *v = http_req_param(req, name);
-	return v ? v : "";
-}
-
-static int
-is_api(http_req_t *req)
-{
-	return strncmp(http_req_path(req), "/api/", 5) == 0;
-}
-
-static json_t *
-js(const char *s)
-{
-	return json_string(s ? s : "");
-}
-
 static int
 fail(http_req_t *req, int status, const char *msg)
 {
@@ -136,7 +117,7 @@ static int
 unit_resource(http_req_t *req, int32_t *unit, store_resource_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	*unit = unit_tree_find_code(t, param(req, "code"));
+	*unit = unit_tree_find_code(t, app_param(req, "code"));
 	int rc = *unit < 0 ? 0 : load(req, http_req_param(req, "rid"), out);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
@@ -189,25 +170,25 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 		json_object_set_new(
 		        o, "unit",
 		        json_pack("{s:s,s:s}", "code", t->units[u].code, "name", t->units[u].name));
-	json_object_set_new(o, "title", js(r->title));
-	json_object_set_new(o, "description", js(r->description));
-	json_object_set_new(o, "topic", js(r->topic));
-	json_object_set_new(o, "topic_name", js(opt_name(res_topics, r->topic)));
-	json_object_set_new(o, "audience", js(r->audience));
-	json_object_set_new(o, "audience_name", js(opt_name(res_audiences, r->audience)));
+	json_object_set_new(o, "title", app_js(r->title));
+	json_object_set_new(o, "description", app_js(r->description));
+	json_object_set_new(o, "topic", app_js(r->topic));
+	json_object_set_new(o, "topic_name", app_js(opt_name(res_topics, r->topic)));
+	json_object_set_new(o, "audience", app_js(r->audience));
+	json_object_set_new(o, "audience_name", app_js(opt_name(res_audiences, r->audience)));
 	const res_option_t *lic = res_option_find(res_licences, r->licence);
-	json_object_set_new(o, "licence", js(r->licence));
-	json_object_set_new(o, "licence_name", js(lic ? lic->name : r->licence));
-	json_object_set_new(o, "licence_url", lic && lic->url ? js(lic->url) : json_null());
-	json_object_set_new(o, "published", js(app_fmt_date(a, r->published_on)));
+	json_object_set_new(o, "licence", app_js(r->licence));
+	json_object_set_new(o, "licence_name", app_js(lic ? lic->name : r->licence));
+	json_object_set_new(o, "licence_url", lic && lic->url ? app_js(lic->url) : json_null());
+	json_object_set_new(o, "published", app_js(app_fmt_date(a, r->published_on)));
 	int is_link = *r->link != '\0';
-	json_object_set_new(o, "type", js(is_link ? "link" : r->file_type));
+	json_object_set_new(o, "type", app_js(is_link ? "link" : r->file_type));
 	if (is_link) {
-		json_object_set_new(o, "link", js(r->link));
-		json_object_set_new(o, "type_name", js("Đường dẫn"));
+		json_object_set_new(o, "link", app_js(r->link));
+		json_object_set_new(o, "type_name", app_js("Đường dẫn"));
 	} else {
 		const res_type_t *ft = res_type_find(r->file_type);
-		json_object_set_new(o, "type_name", js(ft ? ft->name : r->file_type));
+		json_object_set_new(o, "type_name", app_js(ft ? ft->name : r->file_type));
 		json_object_set_new(o, "file",
 		                    json_pack("{s:s,s:I,s:s}", "name", r->file_name, "size",
 		                              (json_int_t)r->file_size, "size_text",
@@ -216,25 +197,25 @@ res_json(http_req_t *req, const store_resource_t *r, int internal)
 	int pub = !strcmp(r->status, "published");
 	if (pub) {
 		json_object_set_new(o, "url",
-		                    js(arena_printf(a, "/hoc-lieu/%lld", (long long)r->id)));
+		                    app_js(arena_printf(a, "/hoc-lieu/%lld", (long long)r->id)));
 		if (!is_link)
 			json_object_set_new(
 			        o, "file_url",
-			        js(arena_printf(a, "/hoc-lieu/%lld/file", (long long)r->id)));
+			        app_js(arena_printf(a, "/hoc-lieu/%lld/file", (long long)r->id)));
 	}
 	if (internal) {
-		json_object_set_new(o, "status", js(r->status));
-		json_object_set_new(o, "status_name", js(opt_name(res_statuses, r->status)));
+		json_object_set_new(o, "status", app_js(r->status));
+		json_object_set_new(o, "status_name", app_js(opt_name(res_statuses, r->status)));
 		json_object_set_new(o, "campaign_id",
 		                    r->campaign_id ? json_integer(r->campaign_id) : json_null());
 		json_object_set_new(o, "version", json_integer(r->version));
 		if (u >= 0) {
 			const char *base = arena_printf(a, "/units/%s/hoc-lieu/%lld",
 			                                t->units[u].code, (long long)r->id);
-			json_object_set_new(o, "edit_url", js(base));
+			json_object_set_new(o, "edit_url", app_js(base));
 			if (!is_link)
 				json_object_set_new(o, "unit_file_url",
-				                    js(arena_printf(a, "%s/file", base)));
+				                    app_js(arena_printf(a, "%s/file", base)));
 		}
 	}
 	return o;
@@ -360,7 +341,7 @@ form_json(http_req_t *req, int32_t i, const form_t *f, int64_t keep_campaign)
 	json_t *o = json_object();
 	json_t *vals = json_object();
 	for (int k = 0; k < NF; k++)
-		json_object_set_new(vals, fnames[k], js(f->v[k]));
+		json_object_set_new(vals, fnames[k], app_js(f->v[k]));
 	json_object_set_new(o, "f", vals);
 	json_object_set_new(o, "topics", opts_json(res_topics, f->v[F_TOPIC]));
 	json_object_set_new(o, "audiences", opts_json(res_audiences, f->v[F_AUDIENCE]));
@@ -376,12 +357,12 @@ form_json(http_req_t *req, int32_t i, const form_t *f, int64_t keep_campaign)
 	json_t *err = json_object();
 	for (int k = 0; k < RF_COUNT; k++)
 		if (f->e.msg[k])
-			json_object_set_new(err, res_field_code(k), js(f->e.msg[k]));
+			json_object_set_new(err, res_field_code(k), app_js(f->e.msg[k]));
 	json_object_set_new(o, "err", err);
 	if (f->e.n)
 		json_object_set_new(o, "errors", json_integer(f->e.n));
 	if (f->form_error)
-		json_object_set_new(o, "form_error", js(f->form_error));
+		json_object_set_new(o, "form_error", app_js(f->form_error));
 	return o;
 }
 
@@ -408,7 +389,7 @@ page_ctx(http_req_t *req, int32_t i, int status, int *edit)
 	json_object_set_new(ctx, "path", app_unit_path_json(t, i));
 	const char *ok = done_message(http_req_param(req, "done"));
 	if (ok && status == 200)
-		json_object_set_new(ctx, "ok", js(ok));
+		json_object_set_new(ctx, "ok", app_js(ok));
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	*edit = access_allowed(t, g, ng, ACT_REPORT_EDIT, i);
@@ -437,8 +418,9 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 			f = &blank;
 		}
 		json_object_set_new(ctx, "form", form_json(req, i, f, 0));
-		json_object_set_new(ctx, "action",
-		                    js(arena_printf(a, "/units/%s/hoc-lieu", t->units[i].code)));
+		json_object_set_new(
+		        ctx, "action",
+		        app_js(arena_printf(a, "/units/%s/hoc-lieu", t->units[i].code)));
 	}
 	return app_render_page(req, status, "resources",
 	                       arena_printf(a, "Học liệu mở — %s", t->units[i].name), ctx);
@@ -448,7 +430,7 @@ int
 page_unit_resources(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	return render_list(req, unit_tree_find_code(t, param(req, "code")), NULL, 200);
+	return render_list(req, unit_tree_find_code(t, app_param(req, "code")), NULL, 200);
 }
 
 static int
@@ -470,8 +452,8 @@ render_item(http_req_t *req, int32_t i, const store_resource_t *r, const form_t 
 		json_object_set_new(fo, "editing", json_true());
 		json_object_set_new(ctx, "form", fo);
 		json_object_set_new(ctx, "action",
-		                    js(arena_printf(a, "/units/%s/hoc-lieu/%lld", t->units[i].code,
-		                                    (long long)r->id)));
+		                    app_js(arena_printf(a, "/units/%s/hoc-lieu/%lld",
+		                                        t->units[i].code, (long long)r->id)));
 	}
 	return app_render_page(req, status, "resource_edit", r->title, ctx);
 }
@@ -491,11 +473,11 @@ page_unit_resource(http_req_t *req)
 static int
 reply_invalid(http_req_t *req, int32_t i, const store_resource_t *old, form_t *f, int status)
 {
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		json_t *fields = json_object();
 		for (int k = 0; k < RF_COUNT; k++)
 			if (f->e.msg[k])
-				json_object_set_new(fields, res_field_code(k), js(f->e.msg[k]));
+				json_object_set_new(fields, res_field_code(k), app_js(f->e.msg[k]));
 		const char *msg = f->form_error ? f->form_error
 		                                : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
 		                                  "được lưu.";
@@ -627,13 +609,13 @@ save(http_req_t *req, const store_resource_t *old)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
 	form_t f;
 	memset(&f, 0, sizeof f);
 	res_input_t in;
 	memset(&in, 0, sizeof in);
 	int64_t version = old ? old->version : 0;
-	if (is_api(req)) {
+	if (app_is_api(req)) {
 		version = -1; /* an edit must say which version it read */
 		if (read_json(req, &f, &in, old ? &version : NULL) < 0)
 			return 0;
@@ -690,7 +672,7 @@ save(http_req_t *req, const store_resource_t *old)
 	app_audit(req, t, i, old ? "resource.update" : "resource.create",
 	          arena_printf(a, "resource:%lld", (long long)r.id), old ? old->title : NULL,
 	          r.title);
-	if (is_api(req))
+	if (app_is_api(req))
 		return app_reply_json(req, old ? 200 : 201, res_json(req, &r, 1));
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/hoc-lieu/%lld?done=%s", t->units[i].code,
@@ -791,8 +773,8 @@ int
 api_unit_resources(http_req_t *req)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	int32_t i = unit_tree_find_code(t, param(req, "code"));
-	const char *st = param(req, "status");
+	int32_t i = unit_tree_find_code(t, app_param(req, "code"));
+	const char *st = app_param(req, "status");
 	if (*st && !res_option_find(res_statuses, st))
 		return fail(req, 400,
 		            "status: hãy dùng draft, published hoặc withdrawn (hoặc bỏ trống).");
@@ -853,11 +835,11 @@ search_read(http_req_t *req, search_t *s)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	memset(s, 0, sizeof *s);
-	s->q = param(req, "q");
-	s->topic = param(req, "topic");
-	s->audience = param(req, "audience");
-	s->type = param(req, "type");
-	s->place = param(req, "place");
+	s->q = app_param(req, "q");
+	s->topic = app_param(req, "topic");
+	s->audience = app_param(req, "audience");
+	s->type = app_param(req, "type");
+	s->place = app_param(req, "place");
 	if (*s->topic && !res_option_find(res_topics, s->topic))
 		return fail(req, 400, "Chủ đề (topic) không có trong danh sách; hãy chọn lại."), -1;
 	if (*s->audience && !res_option_find(res_audiences, s->audience))
@@ -869,7 +851,7 @@ search_read(http_req_t *req, search_t *s)
 		            "Loại (type) phải là link, pdf, docx, xlsx, pptx, jpeg, png, "
 		            "webp, mp3 hoặc mp4."),
 		       -1;
-	const char *pg = param(req, "page");
+	const char *pg = app_param(req, "page");
 	s->page = 1;
 	if (*pg && (text_parse_int(pg, strlen(pg), &s->page) < 0 || s->page < 1 || s->page > 10000))
 		return fail(req, 400, "Trang (page) phải là một số từ 1."), -1;
@@ -921,11 +903,11 @@ page_hoc_lieu(http_req_t *req)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "resources", rows_json(req, &v, 0));
 	json_object_set_new(ctx, "has_resources", json_boolean(v.n > 0));
-	json_object_set_new(ctx, "total", js(app_fmt_count(a, total)));
-	json_object_set_new(ctx, "q", js(s.q));
-	json_object_set_new(ctx, "place", js(s.place));
+	json_object_set_new(ctx, "total", app_js(app_fmt_count(a, total)));
+	json_object_set_new(ctx, "q", app_js(s.q));
+	json_object_set_new(ctx, "place", app_js(s.place));
 	if (s.place_error)
-		json_object_set_new(ctx, "place_error", js(s.place_error));
+		json_object_set_new(ctx, "place_error", app_js(s.place_error));
 	if (s.place_unit > 0)
 		json_object_set_new(ctx, "place_unit", app_unit_json(t, s.place_unit));
 	json_object_set_new(ctx, "topics", opts_json(res_topics, s.topic));
@@ -949,13 +931,15 @@ page_hoc_lieu(http_req_t *req)
 	qs_add(&keep, "place", s.place);
 	const char *sep = keep.len ? "&" : "?";
 	if (s.page > 1)
-		json_object_set_new(ctx, "prev_url",
-		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep),
-		                                    sep, (long long)(s.page - 1))));
+		json_object_set_new(
+		        ctx, "prev_url",
+		        app_js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep), sep,
+		                            (long long)(s.page - 1))));
 	if (s.page * PAGE_SIZE < total)
-		json_object_set_new(ctx, "next_url",
-		                    js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep),
-		                                    sep, (long long)(s.page + 1))));
+		json_object_set_new(
+		        ctx, "next_url",
+		        app_js(arena_printf(a, "/hoc-lieu%s%spage=%lld", buf_cstr(&keep), sep,
+		                            (long long)(s.page + 1))));
 	buf_free(&keep);
 	json_object_set_new(ctx, "page", json_integer(s.page));
 	return app_render_page(req, 200, "hoc_lieu", "Học liệu mở", ctx);
@@ -1008,6 +992,6 @@ resource_public_list(http_req_t *req, int32_t i)
 	json_object_set_new(o, "more", json_boolean(total > (int64_t)v.n));
 	json_object_set_new(
 	        o, "all_url",
-	        js(arena_printf(http_req_arena(req), "/hoc-lieu?place=%s", t->units[i].code)));
+	        app_js(arena_printf(http_req_arena(req), "/hoc-lieu?place=%s", t->units[i].code)));
 	return o;
 }

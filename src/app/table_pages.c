@@ -25,26 +25,19 @@ typedef struct tparams {
 	const char *format; /* "" page, "xlsx", "csv" */
 } tparams_t;
 
-static const char *
-param(http_req_t *req, const char *name)
-{
-	const char *p = http_req_param(req, name);
-	return p ? p : "";
-}
-
 /* The parameters, checked against the template: 0, or -1 with a Vietnamese err. */
 static int
 read_params(http_req_t *req, const template_t *tpl, tparams_t *p, int *sort_col, const char **err)
 {
 	arena_t *a = http_req_arena(req);
 	*p = (tparams_t){1,
-	                 param(req, "kind"),
-	                 param(req, "sort"),
-	                 !strcmp(param(req, "dir"), "desc"),
-	                 !strcmp(param(req, "drafts"), "1"),
-	                 param(req, "group"),
-	                 param(req, "format")};
-	const char *d = param(req, "depth");
+	                 app_param(req, "kind"),
+	                 app_param(req, "sort"),
+	                 !strcmp(app_param(req, "dir"), "desc"),
+	                 !strcmp(app_param(req, "drafts"), "1"),
+	                 app_param(req, "group"),
+	                 app_param(req, "format")};
+	const char *d = app_param(req, "depth");
 	if (*d) {
 		int64_t v;
 		if (text_parse_int(d, strlen(d), &v) < 0 || v < 1 || v > 6 || strchr(d, '.')) {
@@ -57,7 +50,7 @@ read_params(http_req_t *req, const template_t *tpl, tparams_t *p, int *sort_col,
 		}
 		p->depth = (int)v;
 	}
-	const char *dir = param(req, "dir");
+	const char *dir = app_param(req, "dir");
 	if (*dir && strcmp(dir, "asc") && strcmp(dir, "desc")) {
 		*err = "Tham số dir phải là asc (tăng dần) hoặc desc (giảm dần).";
 		return -1;
