@@ -459,6 +459,7 @@ app_http_config(app_t *app, http_config_t *cfg)
 	cfg->before = app_guard;
 	cfg->on_error = app_on_error;
 	cfg->static_dir = app->static_dir;
+	cfg->spool_dir = app->upload_dir; /* large bodies beside the resumable uploads */
 	cfg->app = app;
 }
 

@@ -57,6 +57,8 @@ typedef struct http_config {
 	size_t conn_memory_limit; /* MHD per-connection memory (headers + buffers); 0 = default */
 	size_t max_header_bytes;  /* total request header bytes before 431; 0 = default */
 	const char *static_dir;   /* files served under /static/ with ETag; NULL = none */
+	const char *spool_dir;    /* request bodies over 1 MiB go to unlinked files here and are
+	                           * mapped when complete (created if missing); NULL = memory */
 	const http_route_t *routes;
 	size_t nroutes;
 	http_before_fn before;  /* may be NULL */

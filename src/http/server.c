@@ -35,8 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +61,8 @@
  * - 2048 connections in total, clamped to what RLIMIT_NOFILE allows. */
 #define DEF_CONN_MEMORY ((size_t)32 * 1024)
 #define DEF_MAX_HEADER ((size_t)8 * 1024)
+/* A request body past 1 MiB is spooled to an unlinked file in cfg->spool_dir (req_body). */
+#define SPOOL_AT ((size_t)1024 * 1024)
 #define DEF_TIMEOUT_S 15u
 #define DEF_PER_IP 128u
 #define DEF_CONN_LIMIT 2048u
@@ -67,13 +72,17 @@
  * 413 (MHD cannot answer while a body is arriving); beyond that the connection is cut. */
 #define DISCARD_BUDGET ((size_t)64 * 1024)
 
-static const char *const security_headers[][2] = {
+static const struct {
+	const char *name, *value;
+	int document_only; /* has no effect on a style sheet, script, image or font */
+} security_headers[] = {
         {"Content-Security-Policy",
          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
-        {"X-Content-Type-Options", "nosniff"},
-        {"Referrer-Policy", "same-origin"},
-        {"X-Frame-Options", "DENY"},
+         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+         1},
+        {"X-Content-Type-Options", "nosniff", 0},
+        {"Referrer-Policy", "same-origin", 0},
+        {"X-Frame-Options", "DENY", 1},
 };
 
 #define TEXT_PLAIN "text/plain; charset=utf-8"
@@ -129,7 +138,11 @@ struct http_req {
 	size_t nparams;
 	http_part_t *files; /* multipart parts with a filename, in body order */
 	size_t nfiles;
-	buf_t body;
+	buf_t body;      /* in memory; or, once spooled and complete, the file's mapping */
+	int spool_fd;    /* >= 0: the body past SPOOL_AT goes to this unlinked file */
+	size_t spool_len;
+	void *map; /* the spooled body mapped read-only (body.data points here) */
+	size_t map_len;
 	int has_body;
 	size_t body_cap;
 	size_t body_seen;
@@ -248,20 +261,42 @@ header_value_ok(const char *s)
 
 /* ---------------------------------------------------------------- replies */
 
+/* 1 for a static file's type that a browser never shows as a document (a style sheet, a
+ * script, a raster image, a font, the manifest): the document-only headers (CSP,
+ * X-Frame-Options) do nothing there and cost ~230 bytes per asset on a phone's first visit.
+ * SVG, HTML, text and anything unknown keep them; so do routes (/sw.js's CSP binds the
+ * worker). */
+static int
+not_a_document(const http_req_t *req, const char *ctype)
+{
+	static const char *const types[] = {"text/css",   "text/javascript", "image/png",
+	                                    "image/jpeg", "image/webp",      "image/x-icon",
+	                                    "font/",      "application/manifest+json"};
+	if (req->kind != KIND_STATIC || ctype == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (strncmp(ctype, types[i], strlen(types[i])) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 send_response(http_req_t *req, int status, const char *ctype, struct MHD_Response *r, size_t bytes)
 {
 	if (r == NULL)
 		mem_fatal("microhttpd could not create a response");
+	int asset = not_a_document(req, ctype);
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++) {
+		if (asset && security_headers[i].document_only)
+			continue;
 		/* A handler may set its own value (e.g. a stricter CSP); two CSP headers would
 		 * both be enforced, so ours steps aside. */
 		int overridden = 0;
 		for (resp_header_t *h = req->headers; h; h = h->next)
-			if (strcasecmp(h->name, security_headers[i][0]) == 0)
+			if (strcasecmp(h->name, security_headers[i].name) == 0)
 				overridden = 1;
 		if (!overridden)
-			MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
+			MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
 	}
 	for (resp_header_t *h = req->headers; h; h = h->next)
 		if (MHD_add_response_header(r, h->name, h->value) != MHD_YES)
@@ -696,22 +731,115 @@ req_begin(http_req_t *req, const char *method)
 }
 
 /* A piece of the body. Returns -1 to drop the connection. */
+/* Forget the body received so far (a refused request reads on to its end). */
+static void
+body_drop(http_req_t *req)
+{
+	buf_free(&req->body);
+	if (req->spool_fd >= 0) {
+		close(req->spool_fd);
+		req->spool_fd = -1;
+	}
+}
+
+static const char spool_failed[] = "Máy chủ không lưu tạm được dữ liệu gửi lên; hãy thử lại "
+                                   "sau ít phút.";
+
+/* Append to the spool file; 0, or -1 after refusing the request (disk full, I/O error). */
+static int
+spool_write(http_req_t *req, const char *data, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(req->spool_fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_error("http: spooling a request body: %s", strerror(errno));
+			body_drop(req);
+			reject(req, 503, spool_failed);
+			return -1;
+		}
+		data += w;
+		n -= (size_t)w;
+		req->spool_len += (size_t)w;
+	}
+	return 0;
+}
+
+/* An unlinked file in the spool directory (created if missing); -1 when none can be made
+ * (the body then stays in memory, as without a spool directory). */
+static int
+spool_open(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT && mkdir(dir, 0700) == 0)
+		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) { /* a file system without O_TMPFILE: a named file, unlinked at once */
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/body-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	return fd;
+}
+
 static int
 req_body(http_req_t *req, const char *data, size_t n)
 {
 	req->body_seen = size_add(req->body_seen, n);
 	if (req->reject_status != 0) {
-		buf_free(&req->body);
+		body_drop(req);
 		return req->body_seen > size_add(req->body_cap, DISCARD_BUDGET) ? -1 : 0;
 	}
 	if (req->body_seen > req->body_cap) {
 		reject(req, 413,
 		       arena_printf(&req->arena, "Dữ liệu gửi lên quá lớn (tối đa %zu byte).",
 		                    req->body_cap));
-		buf_free(&req->body);
+		body_drop(req);
 		return 0;
 	}
+	if (req->spool_fd >= 0)
+		return spool_write(req, data, n), 0;
 	buf_append(&req->body, data, n);
+	/* A large body (a contest's video, a registry file) would pin its size in memory for
+	 * as long as the request lives; past SPOOL_AT it goes to disk and is mapped when
+	 * complete: the page cache holds it, and gives it back under pressure. */
+	const char *dir = req->srv->cfg.spool_dir;
+	if (req->body.len > SPOOL_AT && dir != NULL) {
+		int fd = spool_open(dir);
+		if (fd < 0) {
+			log_error("http: no spool file in %s (%s): the body stays in memory", dir,
+			          strerror(errno));
+			return 0;
+		}
+		req->spool_fd = fd;
+		buf_t held = req->body;
+		req->body = (buf_t)BUF_INIT;
+		spool_write(req, held.data, held.len);
+		buf_free(&held);
+	}
+	return 0;
+}
+
+/* The spooled body, complete, mapped read-only with a NUL after it (as buf_t keeps one):
+ * req->body then points into the mapping. 0, or -1 after refusing the request. */
+static int
+spool_map(http_req_t *req)
+{
+	if (spool_write(req, "", 1) < 0)
+		return -1;
+	void *m = mmap(NULL, req->spool_len, PROT_READ, MAP_PRIVATE, req->spool_fd, 0);
+	close(req->spool_fd);
+	req->spool_fd = -1;
+	if (m == MAP_FAILED) {
+		log_error("http: mapping a spooled body: %s", strerror(errno));
+		reject(req, 503, spool_failed);
+		return -1;
+	}
+	req->map = m;
+	req->map_len = req->spool_len;
+	req->body = (buf_t){m, req->spool_len - 1, 0};
 	return 0;
 }
 
@@ -911,6 +1039,10 @@ req_finish(http_req_t *req)
 		serve_static(req);
 		return;
 	}
+	if (req->spool_fd >= 0 && spool_map(req) != 0) {
+		fail(req, req->reject_status, req->reject_msg);
+		return;
+	}
 	if (collect_params(req) != 0)
 		return;
 	/* Once stopping, no request enters a handler: it could suspend after the stop waited
@@ -1025,6 +1157,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	http_server_t *srv = cls;
 	http_req_t *req = xcalloc(1, sizeof *req);
+	req->spool_fd = -1;
 	req->srv = srv;
 	req->conn = conn;
 	req->headers_tail = &req->headers;
@@ -1138,7 +1271,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (struct defer *d = req->defers; d; d = d->next)
 		d->fn(d->arg);
 	int handling = req->handling; /* ended without a reply (the client went away) */
-	buf_free(&req->body);
+	if (req->map != NULL) {
+		munmap(req->map, req->map_len);
+		req->body = (buf_t)BUF_INIT;
+	}
+	body_drop(req);
 	arena_free(&req->arena);
 	free(req);
 	pthread_mutex_lock(&srv->mu);
