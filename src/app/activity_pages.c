@@ -252,12 +252,11 @@ take_one(const store_activity_t *s, void *p)
 	return 0;
 }
 
-/* Activity id s into *out; 1 found, 0 not (or a bad id), -1 store error. */
+/* Activity id (0: none) into *out; 1 found, 0 not, -1 store error. */
 static int
-load_activity(http_req_t *req, const char *s, store_activity_t *out)
+load_activity(http_req_t *req, int64_t id, store_activity_t *out)
 {
-	int64_t id;
-	if (!s || text_parse_int(s, strlen(s), &id) < 0 || id <= 0)
+	if (id <= 0)
 		return 0;
 	one_act_t o = {http_req_arena(req), {0}, 0};
 	int rc = store_activity_get(((app_t *)http_req_app(req))->store, id, take_one, &o);
@@ -275,7 +274,7 @@ unit_activity(http_req_t *req, int32_t *unit, store_activity_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	*unit = unit_tree_find_code(t, app_param(req, "code"));
-	int rc = *unit < 0 ? 0 : load_activity(req, http_req_param(req, "aid"), out);
+	int rc = *unit < 0 ? 0 : load_activity(req, app_id_param(req, "aid"), out);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return -1;
@@ -983,7 +982,7 @@ reply_stale(http_req_t *req, int32_t i, const store_activity_t *old, form_t *f, 
 		return reply_invalid(req, i, old, NULL, f, 409);
 	}
 	store_activity_t now;
-	int rc = load_activity(req, http_req_param(req, "aid"), &now);
+	int rc = load_activity(req, app_id_param(req, "aid"), &now);
 	if (rc <= 0)
 		return rc < 0 ? 500
 		              : (fail(req, 404, "Không tìm thấy hoạt động này của đơn vị."), 0);
@@ -1238,7 +1237,7 @@ photo_target(http_req_t *req, int32_t *i, store_activity_t *s, const char **err)
 	const unit_tree_t *t = app_req_tree(req);
 	*err = NULL;
 	*i = unit_tree_find_code(t, app_param(req, "code"));
-	int rc = *i < 0 ? 0 : load_activity(req, http_req_param(req, "aid"), s);
+	int rc = *i < 0 ? 0 : load_activity(req, app_id_param(req, "aid"), s);
 	if (rc < 0)
 		return 500;
 	if (rc == 0 || s->unit_id != t->units[*i].id) {
@@ -1879,7 +1878,7 @@ page_lich(http_req_t *req)
 static int
 public_activity(http_req_t *req, store_activity_t *s)
 {
-	int rc = load_activity(req, http_req_param(req, "aid"), s);
+	int rc = load_activity(req, app_id_param(req, "aid"), s);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return -1;

@@ -224,6 +224,9 @@ void app_error_page(http_req_t *req, int status, const char *message);
 /* ---- helpers shared by handlers (src/app/render.c) ---- */
 /* A declared request parameter, "" when absent. */
 const char *app_param(http_req_t *req, const char *name);
+/* A declared parameter that must be a positive id (":aid", "version"…); 0 when absent,
+ * malformed or not positive. */
+int64_t app_id_param(http_req_t *req, const char *name);
 /* 1 for a request under /api/ (answered in JSON). */
 int app_is_api(http_req_t *req);
 /* A JSON string of s, "" for NULL. */

@@ -118,11 +118,8 @@ static int
 load_contest(http_req_t *req, store_contest_t *c, int public)
 {
 	contest_ctx_t cx = ctx_of(req);
-	const char *s = app_param(req, "cid");
-	int64_t id;
-	int rc = 0;
-	if (text_parse_int(s, strlen(s), &id) == 0 && id > 0)
-		rc = contest_load(&cx, id, c);
+	int64_t id = app_id_param(req, "cid");
+	int rc = id > 0 ? contest_load(&cx, id, c) : 0;
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return 0;
@@ -186,13 +183,11 @@ entry_add(const store_contest_entry_t *e, void *p)
 static int
 load_entry(http_req_t *req, const store_contest_t *c, store_contest_entry_t *e)
 {
-	const char *s = app_param(req, "eid");
-	int64_t id;
+	int64_t id = app_id_param(req, "eid");
 	entries_t l = {http_req_arena(req), NULL, 0, 0};
-	int rc = 0;
-	if (text_parse_int(s, strlen(s), &id) == 0 && id > 0)
-		rc = store_contest_entry_get(((app_t *)http_req_app(req))->store, id, NULL,
-		                             entry_add, &l);
+	int rc = id > 0 ? store_contest_entry_get(((app_t *)http_req_app(req))->store, id, NULL,
+	                                          entry_add, &l)
+	                : 0;
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return 0;

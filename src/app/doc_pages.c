@@ -33,17 +33,6 @@ req_unit(http_req_t *req)
 	return unit_tree_find_code(app_req_tree(req), http_req_param(req, "code"));
 }
 
-/* A parameter, "" when absent. */
-/* A positive id parameter: 0 and *out, or -1 when absent or malformed. */
-static int
-id_param(http_req_t *req, const char *name, int64_t *out)
-{
-	const char *v = http_req_param(req, name);
-	if (v == NULL || text_parse_int(v, strlen(v), out) < 0 || *out <= 0)
-		return -1;
-	return 0;
-}
-
 static int
 year_of(int32_t days)
 {
@@ -1517,7 +1506,7 @@ page_doc_new(http_req_t *req)
 	if (*fp) {
 		int64_t from;
 		store_doc_t ps;
-		int rc = id_param(req, "from", &from) < 0 ? 0 : load_doc(req, from, &ps);
+		int rc = (from = app_id_param(req, "from")) == 0 ? 0 : load_doc(req, from, &ps);
 		if (rc < 0)
 			return 500;
 		if (rc == 0 || !may_derive(req, i, &ps)) {
@@ -1555,7 +1544,7 @@ page_doc_new(http_req_t *req)
 	if (doc_kind_parse(app_param(req, "kind"), &k) == 0)
 		d->kind = k;
 	int64_t cid;
-	if (id_param(req, "campaign", &cid) == 0)
+	if ((cid = app_id_param(req, "campaign")) > 0)
 		fv.campaign_id = cid;
 	if (d->year == 0)
 		d->year = year_of(docs_today(app_now()));
@@ -1575,7 +1564,7 @@ page_doc_create(http_req_t *req)
 	int64_t from = 0;
 	if (*app_param(req, "from")) {
 		store_doc_t ps;
-		int rc = id_param(req, "from", &from) < 0 ? 0 : load_doc(req, from, &ps);
+		int rc = (from = app_id_param(req, "from")) == 0 ? 0 : load_doc(req, from, &ps);
 		if (rc < 0)
 			return 500;
 		if (rc == 0 || !may_derive(req, i, &ps)) {
@@ -1721,7 +1710,7 @@ bound_doc(http_req_t *req, int32_t i, store_doc_t *s, int *issuer)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	int64_t id;
-	int rc = id_param(req, "did", &id) < 0 ? 0 : load_doc(req, id, s);
+	int rc = (id = app_id_param(req, "did")) == 0 ? 0 : load_doc(req, id, s);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return 0;
@@ -1998,7 +1987,7 @@ page_doc_save(http_req_t *req)
 	read_form(req, i, &in);
 	form_view_t fv = {in.d, in.campaign_id, s.derived_from, in.is_public, in.errors, in.typed};
 	int64_t expected;
-	if (id_param(req, "version", &expected) < 0)
+	if ((expected = app_id_param(req, "version")) == 0)
 		field_err(&in, "general",
 		          "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi sửa.");
 	int rc;
@@ -2045,7 +2034,7 @@ page_doc_publish(http_req_t *req)
 	if (published(&s))
 		return render_doc(req, 409, i, &s, 1, NULL, "Văn bản này đã được ban hành.");
 	int64_t version, number = 0;
-	if (id_param(req, "version", &version) < 0)
+	if ((version = app_id_param(req, "version")) == 0)
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi ban hành.");
 	const char *np = trim(a, app_param(req, "number"));
@@ -2321,7 +2310,7 @@ static int
 public_doc(http_req_t *req, store_doc_t *s)
 {
 	int64_t id;
-	int rc = id_param(req, "did", &id) < 0 ? 0 : load_doc(req, id, s);
+	int rc = (id = app_id_param(req, "did")) == 0 ? 0 : load_doc(req, id, s);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return 0;
@@ -2505,8 +2494,9 @@ page_task_done(http_req_t *req)
 	int32_t i = req_unit(req);
 	int64_t id;
 	task_copy_t c = {a, {0}, 0};
-	if (id_param(req, "tkid", &id) < 0 || store_task_get(app->store, id, copy_task, &c) < 0 ||
-	    !c.found || c.k.unit_id != t->units[i].id) {
+	if ((id = app_id_param(req, "tkid")) == 0 ||
+	    store_task_get(app->store, id, copy_task, &c) < 0 || !c.found ||
+	    c.k.unit_id != t->units[i].id) {
 		app_error_page(req, 404, "Đơn vị này không có nhiệm vụ nào với số này.");
 		return 0;
 	}

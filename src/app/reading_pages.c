@@ -623,15 +623,6 @@ page_reading_read_create(http_req_t *req)
 	return submit(req, FORM_READ);
 }
 
-/* The :sid or :mid of the path; 0 when not a positive integer. */
-static int64_t
-path_id(http_req_t *req, const char *name)
-{
-	const char *s = app_param(req, name);
-	int64_t id;
-	return text_parse_int(s, strlen(s), &id) == 0 && id > 0 ? id : 0;
-}
-
 /* Close/reopen a shelf (status), or receive a move: no other field. */
 static int
 act(http_req_t *req, int receive)
@@ -663,7 +654,7 @@ act(http_req_t *req, int receive)
 		json_decref(doc);
 	}
 	rd_ctx_t cx = ctx_of(req);
-	int64_t id = path_id(req, receive ? "mid" : "sid");
+	int64_t id = app_id_param(req, receive ? "mid" : "sid");
 	rd_rc_t rc = receive ? rd_move_receive(&cx, i, id, &f.e)
 	                     : rd_shelf_status(&cx, i, id, status, &f.e);
 	if (rc == RD_ERR_INVALID) {

@@ -83,6 +83,14 @@ app_param(http_req_t *req, const char *name)
 	return v ? v : "";
 }
 
+int64_t
+app_id_param(http_req_t *req, const char *name)
+{
+	const char *s = http_req_param(req, name);
+	int64_t id;
+	return s && text_parse_int(s, strlen(s), &id) == 0 && id > 0 ? id : 0;
+}
+
 int
 app_is_api(http_req_t *req)
 {

@@ -97,10 +97,9 @@ vec_add(const store_resource_t *s, void *p)
 
 /* Resource id s into *out: 1 found, 0 not (or a bad id), -1 store error. */
 static int
-load(http_req_t *req, const char *s, store_resource_t *out)
+load(http_req_t *req, int64_t id, store_resource_t *out)
 {
-	int64_t id;
-	if (!s || text_parse_int(s, strlen(s), &id) < 0 || id <= 0)
+	if (id <= 0)
 		return 0;
 	res_vec_t v = {http_req_arena(req), NULL, 0, 0};
 	int rc = store_resource_get(store_of(req), id, vec_add, &v);
@@ -118,7 +117,7 @@ unit_resource(http_req_t *req, int32_t *unit, store_resource_t *out)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	*unit = unit_tree_find_code(t, app_param(req, "code"));
-	int rc = *unit < 0 ? 0 : load(req, http_req_param(req, "rid"), out);
+	int rc = *unit < 0 ? 0 : load(req, app_id_param(req, "rid"), out);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return -1;
@@ -134,7 +133,7 @@ unit_resource(http_req_t *req, int32_t *unit, store_resource_t *out)
 static int
 public_resource(http_req_t *req, store_resource_t *out)
 {
-	int rc = load(req, http_req_param(req, "rid"), out);
+	int rc = load(req, app_id_param(req, "rid"), out);
 	if (rc < 0) {
 		app_error_page(req, 500, NULL);
 		return -1;
