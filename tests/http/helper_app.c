@@ -298,3 +298,14 @@ ha_post_multipart(unsigned short port, ha_client_t *c, const char *path, const c
 	curl_easy_cleanup(h);
 	return r;
 }
+
+int
+ha_stop(http_server_t *srv, app_t *app, const char *dir)
+{
+	http_server_stop(srv);
+	app_close(app);
+	curl_global_cleanup();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}

@@ -27,6 +27,9 @@ int ha_haian_campaign(app_t *app, int64_t template_of, int64_t *id, int32_t *sta
 /* Replace the sign-in throttles (per username, per IP) with ones allowing that many free
  * failures. */
 void ha_throttles(app_t *app, int per_user, int per_ip);
+/* A test's teardown: stop srv, close app, end libcurl, remove dir and what is in it (the
+ * set-up's ha_demo_store/ha_serve made them). 0, or -1 when dir could not be removed. */
+int ha_stop(http_server_t *srv, app_t *app, const char *dir);
 /* "name=value" of a Set-Cookie in r, into out; -1 when absent. */
 int hc_cookie(const hc_resp_t *r, const char *name, char *out, size_t cap);
 /* The first CSRF form field value of a page, into out; -1 when absent. */

@@ -189,12 +189,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	http_server_stop(srv);
-	app_close(&app);
-	curl_global_cleanup();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ha_stop(srv, &app, tmpdir);
 }
 
 static void
