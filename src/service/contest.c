@@ -11,8 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <vips/vips.h>
-
 #include "core/log.h"
 #include "core/mem.h"
 #include "media/av.h"
@@ -162,8 +160,10 @@ contest_takes(const store_contest_t *c, const char *type)
 const char *
 contest_prize_name(const char *code)
 {
-	static const char *const v[][2] = {
-	        {"nhat", "Giải Nhất"}, {"nhi", "Giải Nhì"}, {"ba", "Giải Ba"}, {"kk", "Giải Khuyến khích"}};
+	static const char *const v[][2] = {{"nhat", "Giải Nhất"},
+	                                   {"nhi", "Giải Nhì"},
+	                                   {"ba", "Giải Ba"},
+	                                   {"kk", "Giải Khuyến khích"}};
 	for (size_t k = 0; code && k < sizeof v / sizeof *v; k++)
 		if (!strcmp(code, v[k][0]))
 			return v[k][1];
@@ -237,7 +237,8 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 	buf_free(&types);
 	if (!*c.types)
 		add_err(out, "types",
-		        "Loại bài dự thi: hãy chọn ít nhất một loại (bài viết, ảnh, ghi âm, video).");
+		        "Loại bài dự thi: hãy chọn ít nhất một loại (bài viết, ảnh, ghi âm, "
+		        "video).");
 	int64_t am = number(in->audio_minutes, AV_AUDIO_MAX_SECONDS / 60, 1, 60);
 	int64_t vm = number(in->video_minutes, AV_VIDEO_MAX_SECONDS / 60, 1, 30);
 	int64_t amb = number(in->audio_mb, AV_AUDIO_MAX_BYTES >> 20, 1, AV_AUDIO_MAX_BYTES >> 20);
@@ -259,7 +260,8 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 	int32_t d1 = 0, d2 = 0, d3 = 0;
 	if (!in->starts || when_parse_date(in->starts, strlen(in->starts), &d1) < 0)
 		add_err(out, "starts",
-		        "Ngày bắt đầu nhận bài: hãy nhập ngày dạng ngày/tháng/năm, ví dụ 15/09/2022.");
+		        "Ngày bắt đầu nhận bài: hãy nhập ngày dạng ngày/tháng/năm, ví dụ "
+		        "15/09/2022.");
 	if (!in->ends || when_parse_date(in->ends, strlen(in->ends), &d2) < 0)
 		add_err(out, "ends",
 		        "Hạn cuối nhận bài: hãy nhập ngày dạng ngày/tháng/năm, ví dụ 15/10/2022.");
@@ -303,13 +305,15 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 				*p = (char)(*p - 'A' + 'a');
 		int64_t uid = 0;
 		if (store_user_find(cx->store, name, find_user, &uid) < 0)
-			return fail(out, CONTEST_ERR_STORE, "Chưa lưu được; hãy thử lại sau ít phút.");
+			return fail(out, CONTEST_ERR_STORE,
+			            "Chưa lưu được; hãy thử lại sau ít phút.");
 		if (uid == 0) {
 			add_err(out, "judges",
-			        arena_printf(a,
-			                     "Giám khảo: không có tài khoản “%s”; hãy nhập tên đăng "
-			                     "nhập của người chấm, cách nhau bởi dấu phẩy.",
-			                     name));
+			        arena_printf(
+			                a,
+			                "Giám khảo: không có tài khoản “%s”; hãy nhập tên đăng "
+			                "nhập của người chấm, cách nhau bởi dấu phẩy.",
+			                name));
 			break;
 		}
 		judges[nj++] = uid;
@@ -328,10 +332,9 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 
 /* ---------- media files ---------- */
 
-/* Write data to a new file with a random name and ext in cx->dir; the name in *name. */
-static int
-store_file(const contest_ctx_t *cx, const void *data, size_t len, const char *ext,
-           const char **name)
+int
+contest_store_file(const contest_ctx_t *cx, const void *data, size_t len, const char *ext,
+                   const char **name)
 {
 	if (mkdir(cx->dir, 0700) < 0 && errno != EEXIST) {
 		log_error("contest: mkdir %s: %s", cx->dir, strerror(errno));
@@ -391,10 +394,10 @@ copy_entry(const store_contest_entry_t *e, void *p)
 	arena_t *a = pp[0];
 	store_contest_entry_t *d = pp[1];
 	*d = *e;
-	const char **f[] = {&d->code,      &d->status,     &d->name,       &d->phone,
-	                    &d->email,     &d->locality,   &d->title,      &d->body,
+	const char **f[] = {&d->code,       &d->status,     &d->name,       &d->phone,
+	                    &d->email,      &d->locality,   &d->title,      &d->body,
 	                    &d->media_kind, &d->media_file, &d->media_mime, &d->media_info,
-	                    &d->reason,    &d->prize,      &d->ip};
+	                    &d->reason,     &d->prize,      &d->ip};
 	for (size_t k = 0; k < sizeof f / sizeof *f; k++)
 		*f[k] = arena_strdup(a, *f[k]);
 	return 1; /* one row */
@@ -453,14 +456,16 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 	char phone[11];
 	if (!in->phone || enrol_phone_normalise(in->phone, strlen(in->phone), phone) < 0)
 		add_err(out, "phone",
-		        "Số điện thoại: hãy nhập số di động Việt Nam, ví dụ 0912 345 678 (chỉ đơn vị "
+		        "Số điện thoại: hãy nhập số di động Việt Nam, ví dụ 0912 345 678 (chỉ đơn "
+		        "vị "
 		        "tổ chức thấy số này).");
 	e.phone = phone;
 	e.email = text_field(cx, out, "email", "Thư điện tử", in->email, 200, 0, 0);
 	if (e.email && *e.email &&
 	    (!strchr(e.email, '@') || strchr(e.email, ' ') || strchr(e.email, '<')))
-		add_err(out, "email", "Thư điện tử không đúng dạng (ví dụ ten@gmail.com); hãy sửa "
-		                      "hoặc để trống.");
+		add_err(out, "email",
+		        "Thư điện tử không đúng dạng (ví dụ ten@gmail.com); hãy sửa "
+		        "hoặc để trống.");
 	e.locality = text_field(cx, out, "locality", "Nơi ở (xã, phường)", in->locality,
 	                        ENTRY_LOCALITY_MAX, 0, 1);
 	e.title = text_field(cx, out, "title", "Tên bài dự thi", in->title, ENTRY_TITLE_MAX, 0, 1);
@@ -475,7 +480,8 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 		if (!*kind && !contest_takes(c, "photo") && !contest_takes(c, "audio") &&
 		    !contest_takes(c, "video"))
 			add_err(out, "file",
-			        "Cuộc thi này chỉ nhận bài viết; hãy bỏ tệp gửi kèm và viết nội dung "
+			        "Cuộc thi này chỉ nhận bài viết; hãy bỏ tệp gửi kèm và viết nội "
+			        "dung "
 			        "bài.");
 		else if (strcmp(kind, "photo") && strcmp(kind, "audio") && strcmp(kind, "video"))
 			add_err(out, "media",
@@ -493,13 +499,15 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 				add_err(out, "body",
 				        contest_takes(c, "photo") || contest_takes(c, "audio") ||
 				                        contest_takes(c, "video")
-				                ? "Hãy viết nội dung bài dự thi hoặc gửi kèm một tệp."
+				                ? "Hãy viết nội dung bài dự thi hoặc gửi kèm một "
+				                  "tệp."
 				                : "Hãy viết nội dung bài dự thi.");
 			else
 				add_err(out, "file", "Hãy chọn tệp dự thi để gửi kèm.");
 		} else if (e.body && *e.body && !contest_takes(c, "text"))
 			add_err(out, "file",
-			        "Cuộc thi này nhận ảnh, ghi âm hoặc video: hãy chọn tệp dự thi để gửi "
+			        "Cuộc thi này nhận ảnh, ghi âm hoặc video: hãy chọn tệp dự thi để "
+			        "gửi "
 			        "kèm (phần nội dung chỉ là lời giới thiệu).");
 	}
 	/* the file last, and only when the rest is right: it is the costly check */
@@ -527,8 +535,8 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 			av_info_t info;
 			if (av_check(in->file, in->file_len, video ? AV_VIDEO : AV_AUDIO,
 			             video ? c->video_max_bytes : c->audio_max_bytes,
-			             video ? c->video_max_seconds : c->audio_max_seconds, &info, err,
-			             sizeof err) < 0) {
+			             video ? c->video_max_seconds : c->audio_max_seconds, &info,
+			             err, sizeof err) < 0) {
 				add_err(out, "file", arena_strdup(a, err));
 				if ((int64_t)in->file_len >
 				    (video ? c->video_max_bytes : c->audio_max_bytes))
@@ -539,7 +547,8 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 				e.media_mime = info.mime;
 				char d[40];
 				av_duration_text((info.duration_ms + 500) / 1000, d, sizeof d);
-				e.media_info = arena_printf(a, "%s, %s, %s", info.container, info.codecs, d);
+				e.media_info = arena_printf(a, "%s, %s, %s", info.container,
+				                            info.codecs, d);
 				e.media_ms = info.duration_ms;
 				e.media_file = info.ext;
 			}
@@ -566,14 +575,15 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 	}
 	if (n >= CONTEST_PHONE_PER_DAY) {
 		photo_out_free(&ph);
-		add_err(out, "phone", "Số điện thoại này đã gửi đủ 3 bài trong 24 giờ; hãy gửi tiếp "
-		                      "vào ngày mai.");
+		add_err(out, "phone",
+		        "Số điện thoại này đã gửi đủ 3 bài trong 24 giờ; hãy gửi tiếp "
+		        "vào ngày mai.");
 		out->message = out->errs[0].msg;
 		return CONTEST_ERR_LIMIT;
 	}
 	if (bytes) {
 		e.media_size = (int64_t)nbytes;
-		if (store_file(cx, bytes, nbytes, e.media_file, &e.media_file) < 0) {
+		if (contest_store_file(cx, bytes, nbytes, e.media_file, &e.media_file) < 0) {
 			photo_out_free(&ph);
 			return fail(out, CONTEST_ERR_STORE,
 			            "Chưa lưu được tệp; hãy thử lại sau ít phút.");
@@ -611,7 +621,8 @@ contest_withdraw(const contest_ctx_t *cx, int64_t cid, const char *code, const c
 	if (rc < 0)
 		return fail(out, CONTEST_ERR_STORE, "Chưa rút được bài; hãy thử lại sau ít phút.");
 	size_t pl = rc ? strlen(e.phone) : 0;
-	if (rc == 0 || !phone4 || strlen(phone4) != 4 || pl < 4 || strcmp(e.phone + pl - 4, phone4)) {
+	if (rc == 0 || !phone4 || strlen(phone4) != 4 || pl < 4 ||
+	    strcmp(e.phone + pl - 4, phone4)) {
 		const char *m = "Mã bài dự thi hoặc 4 số cuối điện thoại không đúng; hãy kiểm tra "
 		                "lại.";
 		add_err(out, "code", m);
@@ -652,8 +663,8 @@ judge_add(int64_t uid, const char *name, void *p)
 
 /* Entry id of contest c into *e; fills out and returns non-OK when there is none. */
 static contest_rc_t
-entry_of(const contest_ctx_t *cx, const store_contest_t *c, int64_t id,
-         store_contest_entry_t *e, contest_out_t *out)
+entry_of(const contest_ctx_t *cx, const store_contest_t *c, int64_t id, store_contest_entry_t *e,
+         contest_out_t *out)
 {
 	int rc = entry_get(cx, id, NULL, e);
 	if (rc < 0)
@@ -664,8 +675,8 @@ entry_of(const contest_ctx_t *cx, const store_contest_t *c, int64_t id,
 }
 
 contest_rc_t
-contest_moderate(const contest_ctx_t *cx, const store_contest_t *c, int64_t id,
-                 const char *action, const char *reason, contest_out_t *out)
+contest_moderate(const contest_ctx_t *cx, const store_contest_t *c, int64_t id, const char *action,
+                 const char *reason, contest_out_t *out)
 {
 	memset(out, 0, sizeof *out);
 	store_contest_entry_t e;
@@ -678,14 +689,16 @@ contest_moderate(const contest_ctx_t *cx, const store_contest_t *c, int64_t id,
 		return invalid(out);
 	}
 	if (!strcmp(e.status, "withdrawn") || !strcmp(e.status, "rejected"))
-		return fail(out, CONTEST_ERR_CLOSED,
-		            "Bài này đã bị từ chối hoặc đã được rút; tệp đã xóa nên không duyệt lại "
-		            "được.");
+		return fail(
+		        out, CONTEST_ERR_CLOSED,
+		        "Bài này đã bị từ chối hoặc đã được rút; tệp đã xóa nên không duyệt lại "
+		        "được.");
 	if (!strcmp(c->status, "announced"))
 		return fail(out, CONTEST_ERR_CLOSED, "Cuộc thi đã công bố kết quả.");
 	const char *why = "";
 	if (!approve) {
-		why = text_field(cx, out, "reason", "Lý do từ chối", reason, ENTRY_REASON_MAX, 0, 1);
+		why = text_field(cx, out, "reason", "Lý do từ chối", reason, ENTRY_REASON_MAX, 0,
+		                 1);
 		if (!why)
 			return invalid(out);
 	}
@@ -765,7 +778,8 @@ contest_prize(const contest_ctx_t *cx, const store_contest_t *c, int64_t id, con
 		return fail(out, CONTEST_ERR_CLOSED, "Chỉ trao giải cho bài đã được duyệt.");
 	const char *p = prize ? prize : "";
 	if (*p && !contest_prize_name(p)) {
-		add_err(out, "prize", "Giải: hãy chọn Giải Nhất, Nhì, Ba, Khuyến khích hoặc không giải.");
+		add_err(out, "prize",
+		        "Giải: hãy chọn Giải Nhất, Nhì, Ba, Khuyến khích hoặc không giải.");
 		return invalid(out);
 	}
 	if (store_contest_entry_set(cx->store, e.id, NULL, NULL, p, NULL, e.moderated_by,
@@ -782,12 +796,13 @@ contest_announce(const contest_ctx_t *cx, const store_contest_t *c, contest_out_
 	memset(out, 0, sizeof *out);
 	const char *ph = contest_phase(c, cx->now);
 	if (strcmp(ph, "closed") != 0)
-		return fail(out, CONTEST_ERR_CLOSED,
-		            !strcmp(ph, "announced")
-		                    ? "Kết quả đã được công bố."
-		                    : arena_printf(cx->arena,
-		                                   "Chỉ công bố kết quả sau hạn cuối nhận bài (%s).",
-		                                   date_text(cx->arena, c->ends_at - 1)));
+		return fail(
+		        out, CONTEST_ERR_CLOSED,
+		        !strcmp(ph, "announced")
+		                ? "Kết quả đã được công bố."
+		                : arena_printf(cx->arena,
+		                               "Chỉ công bố kết quả sau hạn cuối nhận bài (%s).",
+		                               date_text(cx->arena, c->ends_at - 1)));
 	store_contest_t n = *c;
 	n.status = "announced";
 	n.announced_at = cx->now;
@@ -879,212 +894,4 @@ contest_purge(const contest_ctx_t *cx, int days, int64_t *n)
 	*n = 0;
 	return store_contest_purge(cx->store, cx->now - (int64_t)days * DAY, cx->now, purge_file,
 	                           (void *)cx->dir, n);
-}
-
-/* ---------- the demo ---------- */
-
-/* A 1.5-second 16-bit mono WAV at 8 kHz: a rising tone, the demo's "recording". */
-static void
-demo_wav(buf_t *b)
-{
-	const uint32_t rate = 8000, n = 12000;
-	uint32_t data = n * 2, riff = 36 + data;
-	buf_append(b, "RIFF", 4);
-	buf_append(b, &riff, 4);
-	buf_append(b, "WAVEfmt ", 8);
-	uint32_t fmt_len = 16, byte_rate = rate * 2;
-	uint16_t pcm = 1, ch = 1, align = 2, bits = 16;
-	buf_append(b, &fmt_len, 4);
-	buf_append(b, &pcm, 2);
-	buf_append(b, &ch, 2);
-	buf_append(b, &rate, 4);
-	buf_append(b, &byte_rate, 4);
-	buf_append(b, &align, 2);
-	buf_append(b, &bits, 2);
-	buf_append(b, "data", 4);
-	buf_append(b, &data, 4);
-	/* a triangle wave from 300 to 600 Hz: no libm needed */
-	double phase = 0;
-	for (uint32_t k = 0; k < n; k++) {
-		double f = 300.0 + 300.0 * k / n;
-		phase += f / rate;
-		phase -= (int)phase;
-		double tri = phase < 0.5 ? 4 * phase - 1 : 3 - 4 * phase;
-		int16_t s = (int16_t)(tri * 6000);
-		buf_append(b, &s, 2);
-	}
-}
-
-/* A 480x320 picture for the demo's photo entry (a warm gradient, "a reading corner"),
- * through photo_process as any entry's photo: its stored JPEG into out. 0 or -1. */
-static int
-demo_photo(photo_out_t *out)
-{
-	if (photo_init("suotdoi") < 0)
-		return -1;
-	VipsImage *ramp = NULL, *rgb = NULL, *u8 = NULL, *img = NULL;
-	double a[3] = {120, 80, 40}, b[3] = {110, 90, 60};
-	int rc = -1;
-	void *png = NULL;
-	size_t len = 0;
-	if (vips_grey(&ramp, 480, 320, NULL) == 0 &&
-	    vips_linear(ramp, &rgb, a, b, 3, NULL) == 0 &&
-	    vips_cast_uchar(rgb, &u8, NULL) == 0 &&
-	    vips_copy(u8, &img, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) == 0 &&
-	    vips_pngsave_buffer(img, &png, &len, NULL) == 0) {
-		char err[200];
-		rc = photo_process(png, len, out, err, sizeof err);
-	}
-	g_free(png);
-	if (ramp)
-		g_object_unref(ramp);
-	if (rgb)
-		g_object_unref(rgb);
-	if (u8)
-		g_object_unref(u8);
-	if (img)
-		g_object_unref(img);
-	return rc;
-}
-
-static int
-demo_found(const store_contest_t *c, void *p)
-{
-	(void)c;
-	*(int *)p = 1;
-	return 1;
-}
-
-/* The demo's judges: the Đằng Lâm schools' heads, those whose accounts exist. */
-static const char *
-demo_judges(store_t *st, arena_t *a)
-{
-	static const char *const names[] = {"th.danglam", "thcs.danglam"};
-	buf_t b = BUF_INIT;
-	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-		int64_t uid = 0;
-		if (store_user_find(st, names[k], find_user, &uid) == 1 && uid)
-			buf_printf(&b, "%s%s", b.len ? ", " : "", names[k]);
-	}
-	const char *r = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return r;
-}
-
-int
-demo_contest(store_t *st, const unit_tree_t *t, const char *dir)
-{
-	int any = 0;
-	store_contest_query_t q = {.limit = 1};
-	if (store_contests_find(st, &q, demo_found, &any) < 0)
-		return -1;
-	if (any)
-		return 0;
-	int32_t i = unit_tree_find_code(t, "HA-11413-TTHTCD");
-	if (i < 0) {
-		fprintf(stderr, "demo contest: unit HA-11413-TTHTCD is missing\n");
-		return -1;
-	}
-	arena_t a = {0};
-	buf_t path = BUF_INIT;
-	unit_tree_path(t, i, &path);
-	int64_t now = time(NULL);
-	contest_ctx_t cx = {st, &a, now, 0, dir};
-	contest_out_t out;
-	int rc = -1;
-	/* 2022's contest, its results announced */
-	contest_input_t in = {
-	        .title = "Đại sứ văn hóa đọc 2022",
-	        .theme = "Giới thiệu một cuốn sách đã giúp em, giúp bạn học tập suốt đời: đọc, "
-	                 "viết cảm nhận, chụp ảnh góc đọc sách hoặc ghi âm giọng đọc.",
-	        .rules = "1. Mỗi người gửi tối đa 3 bài.\n2. Bài viết đến 1.500 chữ; ảnh JPEG/PNG; "
-	                 "ghi âm đến 10 phút.\n3. Bài phải là của chính người gửi; ban tổ chức duyệt "
-	                 "trước khi đăng.\n4. Giải: 1 Nhất, 2 Nhì, 3 Ba và các giải Khuyến khích.",
-	        .type_text = "1", .type_photo = "1", .type_audio = "1",
-	        .starts = "01/09/2022", .ends = "15/10/2022", .results = "20/10/2022",
-	        .status = "published", .judges = demo_judges(st, &a)};
-	if (contest_save(&cx, NULL, t->units[i].id, buf_cstr(&path), &in, &out) != CONTEST_OK) {
-		fprintf(stderr, "demo contest: %s\n", out.message ? out.message : "?");
-		goto done;
-	}
-	int64_t cid = out.id;
-	buf_t wav = BUF_INIT;
-	demo_wav(&wav);
-	const char *wav_file = "";
-	if (store_file(&cx, wav.data, wav.len, ".wav", &wav_file) < 0) {
-		buf_free(&wav);
-		goto done;
-	}
-	photo_out_t ph = {BUF_INIT, BUF_INIT, 0, 0};
-	const char *jpg_file = "";
-	if (demo_photo(&ph) < 0 || store_file(&cx, ph.full.data, ph.full.len, ".jpg", &jpg_file) < 0) {
-		photo_out_free(&ph);
-		buf_free(&wav);
-		goto done;
-	}
-	int64_t jpg_size = (int64_t)ph.full.len;
-	photo_out_free(&ph);
-	struct {
-		const char *name, *locality, *title, *body, *prize, *kind;
-	} entries[] = {
-	        {"Nguyễn Minh Anh", "phường Đằng Lâm", "Cuốn sách thay đổi cách em học",
-	         "Em đọc “Đắc nhân tâm” vào mùa hè năm lớp 8. Từ đó em ghi chép mỗi ngày một "
-	         "trang và rủ các bạn lập tủ sách lớp.",
-	         "nhat", ""},
-	        {"Trần Văn Bình", "phường Đằng Hải", "Giọng đọc: Dế Mèn phiêu lưu ký",
-	         "Bản ghi âm chương một, đọc cho các cháu ở nhà nghe.", "nhi", "audio"},
-	        {"Lê Thị Hồng", "phường Cát Bi", "Tủ sách của bà",
-	         "Bà tôi 70 tuổi vẫn đọc báo mỗi sáng ở thư viện phường.", "kk", ""},
-	        {"Đỗ Văn Nam", "phường Đằng Lâm", "Góc đọc sách nhà em",
-	         "Góc nhỏ cạnh cửa sổ, nơi cả nhà đọc sách mỗi tối.", "ba", "photo"},
-	};
-	for (size_t k = 0; k < sizeof entries / sizeof *entries; k++) {
-		int audio = !strcmp(entries[k].kind, "audio"), photo = !strcmp(entries[k].kind, "photo");
-		store_contest_entry_t e = {
-		        .contest_id = cid, .status = "approved", .name = entries[k].name,
-		        .phone = "", .email = "", .locality = entries[k].locality,
-		        .title = entries[k].title, .body = entries[k].body,
-		        .media_kind = entries[k].kind,
-		        .media_file = audio ? wav_file : photo ? jpg_file : "",
-		        .media_mime = audio ? "audio/wav" : photo ? "image/jpeg" : "",
-		        .media_info = audio ? "wav, pcm_s16le, 2 giây" : photo ? "JPEG 480×320" : "",
-		        .media_size = audio ? (int64_t)wav.len : photo ? jpg_size : 0,
-		        .media_ms = audio ? 1500 : 0,
-		        .ip = "", .created_at = now};
-		char code[ENROL_CODE_LEN + 1];
-		enrol_code_new(code);
-		e.code = code;
-		int64_t id;
-		if (store_contest_entry_add(st, &e, &id) < 0 ||
-		    store_contest_entry_set(st, id, NULL, NULL, entries[k].prize, NULL, 0, now) < 0) {
-			buf_free(&wav);
-			goto done;
-		}
-	}
-	buf_free(&wav);
-	store_contest_t c;
-	if (contest_load(&cx, cid, &c) != 1 || contest_announce(&cx, &c, &out) != CONTEST_OK)
-		goto done;
-	/* this year's, open for entries from a week ago to a month ahead */
-	char d1[16], d2[16];
-	int32_t today = (int32_t)((now + VN_OFFSET) / DAY);
-	snprintf(d1, sizeof d1, "%s", text_date_str(&a, today - 7));
-	snprintf(d2, sizeof d2, "%s", text_date_str(&a, today + 30));
-	contest_input_t open = {
-	        .title = "Công dân số: kể chuyện tự học trên mạng",
-	        .theme = "Chia sẻ cách bạn tự học một kỹ năng mới trên Internet an toàn: bài viết, "
-	                 "ảnh, bản ghi âm hoặc video ngắn quay bằng điện thoại.",
-	        .rules = "Mỗi người gửi tối đa 3 bài. Ghi âm đến 10 phút, video đến 5 phút. Ban tổ "
-	                 "chức duyệt trước khi đăng; số điện thoại không bao giờ được công khai.",
-	        .type_text = "1", .type_photo = "1", .type_audio = "1", .type_video = "1",
-	        .starts = d1, .ends = d2, .status = "published", .judges = in.judges};
-	if (contest_save(&cx, NULL, t->units[i].id, buf_cstr(&path), &open, &out) != CONTEST_OK) {
-		fprintf(stderr, "demo contest: %s\n", out.message ? out.message : "?");
-		goto done;
-	}
-	rc = 0;
-done:
-	buf_free(&path);
-	arena_free(&a);
-	return rc;
 }

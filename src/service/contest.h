@@ -15,8 +15,8 @@
 #include "db/store.h"
 #include "domain/units.h"
 
-#define CONTEST_TITLE_MAX 200     /* bytes */
-#define CONTEST_TEXT_MAX 10000    /* theme, rules */
+#define CONTEST_TITLE_MAX 200  /* bytes */
+#define CONTEST_TEXT_MAX 10000 /* theme, rules */
 #define CONTEST_JUDGES_MAX 20
 #define ENTRY_NAME_MAX 100
 #define ENTRY_LOCALITY_MAX 150
@@ -24,8 +24,8 @@
 #define ENTRY_BODY_MAX 20000
 #define ENTRY_REASON_MAX 500
 #define ENTRY_COMMENT_MAX 1000
-#define CONTEST_PHONE_PER_DAY 3      /* entries one phone may send in 24 hours */
-#define CONTEST_RETENTION_DAYS 90    /* contact data kept this long after the results */
+#define CONTEST_PHONE_PER_DAY 3   /* entries one phone may send in 24 hours */
+#define CONTEST_RETENTION_DAYS 90 /* contact data kept this long after the results */
 #define CONTEST_CODE_LEN 8
 
 typedef enum contest_rc {
@@ -69,7 +69,7 @@ const char *contest_prize_name(const char *code);
 
 typedef struct contest_input {
 	const char *title, *theme, *rules;
-	const char *type_text, *type_photo, *type_audio, *type_video; /* "1"/"on" = accepted */
+	const char *type_text, *type_photo, *type_audio, *type_video;    /* "1"/"on" = accepted */
 	const char *audio_minutes, *video_minutes, *audio_mb, *video_mb; /* "" = the defaults */
 	const char *starts, *ends, *results; /* dates as people type them */
 	const char *status;                  /* "draft" or "published" */
@@ -117,8 +117,7 @@ contest_rc_t contest_withdraw(const contest_ctx_t *cx, int64_t cid, const char *
 /* Approve ("approve") or reject ("reject", reason required: field reason) entry id of c.
  * A rejected entry's file is deleted. */
 contest_rc_t contest_moderate(const contest_ctx_t *cx, const store_contest_t *c, int64_t id,
-                              const char *action, const char *reason,
-                              contest_out_t *out /* OUT */);
+                              const char *action, const char *reason, contest_out_t *out /* OUT */);
 /* 1 when user is one of c's judges. */
 int contest_is_judge(const contest_ctx_t *cx, int64_t contest_id, int64_t user);
 /* A judge's score (0..100, field score) and comment of approved entry id. */
@@ -145,6 +144,10 @@ int contest_purge(const contest_ctx_t *cx, int days, int64_t *n /* OUT */);
 
 /* The demo's contest (quận Hải An) with a few approved entries, media in dir; nothing when
  * a contest exists. 0 or -1. */
+/* Write data to a new file with a random name and ext in cx->dir (created if missing); the
+ * name in *name (cx->arena). 0, or -1 (logged). */
+int contest_store_file(const contest_ctx_t *cx, const void *data, size_t len, const char *ext,
+                       const char **name);
 int demo_contest(store_t *st, const unit_tree_t *t, const char *dir);
 
 #endif
