@@ -229,7 +229,8 @@ const char *app_param(http_req_t *req, const char *name);
 int64_t app_id_param(http_req_t *req, const char *name);
 /* 1 for a request under /api/ (answered in JSON). */
 int app_is_api(http_req_t *req);
-/* A JSON string of s, "" for NULL. */
+/* A JSON string of s, "" for NULL; invalid UTF-8 (a client's bytes quoted in a message and
+ * cut inside a letter) said as U+FFFD rather than lost. */
 json_t *app_js(const char *s);
 /* Render template name inside the layout with ctx (stolen) and reply 200/status. */
 int app_render_page(http_req_t *req, int status, const char *tmpl, const char *title, json_t *ctx);

@@ -97,10 +97,25 @@ app_is_api(http_req_t *req)
 	return strncmp(http_req_path(req), "/api/", 5) == 0;
 }
 
+/* s itself when it is valid UTF-8, else its text with U+FFFD for each stray byte, in b (a
+ * message quoting a client's bytes cut inside a letter: JSON cannot hold it as it is). */
+static const char *
+sayable(const char *s, buf_t *b)
+{
+	size_t n = strlen(s);
+	if (text_utf8_valid(s, n))
+		return s;
+	text_utf8_clean(s, n, b);
+	return buf_cstr(b);
+}
+
 json_t *
 app_js(const char *s)
 {
-	return json_string(s ? s : "");
+	buf_t b = BUF_INIT;
+	json_t *j = json_string(s ? sayable(s, &b) : "");
+	buf_free(&b);
+	return j;
 }
 
 json_t *
@@ -236,14 +251,9 @@ app_error_page(http_req_t *req, int status, const char *message)
 	                          ? "Không tìm thấy trang bạn yêu cầu. Hãy kiểm tra lại địa chỉ."
 	                  : status >= 500 ? "Máy chủ gặp lỗi; vui lòng thử lại sau ít phút."
 	                                  : status_title(status);
-	/* a message quoting a client's bytes cut inside a letter: said with U+FFFD rather than
-	 * lost (JSON cannot hold invalid UTF-8) */
-	if (!text_utf8_valid(msg, strlen(msg))) {
-		buf_t b = BUF_INIT;
-		text_utf8_clean(msg, strlen(msg), &b);
-		msg = arena_strdup(http_req_arena(req), buf_cstr(&b));
-		buf_free(&b);
-	}
+	buf_t b = BUF_INIT;
+	msg = arena_strdup(http_req_arena(req), sayable(msg, &b));
+	buf_free(&b);
 	const char *path = http_req_path(req);
 	if (path && strncmp(path, "/api/", 5) == 0) {
 		json_t *e = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg);

@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "app/app.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +64,17 @@ test_utf8_prefix(void **state)
 	assert_string_equal(buf_cstr(&b), "\xEF\xBF\xBDok\xEF\xBF\xBD\xEF\xBF\xBD");
 	assert_true(text_utf8_valid(buf_cstr(&b), b.len));
 	buf_free(&b);
+	/* app_js, the handlers' JSON string: such a message is said, not lost (json_string
+	 * alone gives NULL for it) */
+	assert_null(json_string("a\xE1\xBB"));
+	json_t *j = app_js("Trường \"a\xE1\xBB\" không có ở đây");
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j),
+	                    "Trường \"a\xEF\xBF\xBD\xEF\xBF\xBD\" không có ở đây");
+	json_decref(j);
+	j = app_js(NULL);
+	assert_string_equal(json_string_value(j), "");
+	json_decref(j);
 }
 
 static void
