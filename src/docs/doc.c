@@ -358,8 +358,8 @@ doc_parse(const char *json, size_t len, arena_t *a, doc_t **out, doc_error_t *er
 			errf(&r, p, "Phải là một đối tượng {\"title\": …}.");
 			continue;
 		}
-		static const char *const f[] = {"label", "title",   "subtitle",
-		                                "text",  "results", NULL};
+		static const char *const f[] = {"label",   "title",  "subtitle", "text",
+		                                "results", "awards", NULL};
 		only_fields(&r, o, p, f);
 		doc_annex_t *x = &d->annexes[d->nannexes++];
 		x->label = get_str(&r, o, "label", p);
@@ -370,6 +370,14 @@ doc_parse(const char *json, size_t len, arena_t *a, doc_t **out, doc_error_t *er
 		if (res && !json_is_boolean(res) && !json_is_null(res))
 			errf(&r, p, "\"results\" phải là true hoặc false.");
 		x->results = json_is_true(res);
+		json_t *aw = json_object_get(o, "awards");
+		if (aw && !json_is_boolean(aw) && !json_is_null(aw))
+			errf(&r, p, "\"awards\" phải là true hoặc false.");
+		x->awards = json_is_true(aw);
+		if (x->results && x->awards)
+			errf(&r, p,
+			     "Một phụ lục chỉ đính kèm một bảng: hoặc \"results\" (biểu số liệu) hoặc "
+			     "\"awards\" (danh sách khen thưởng).");
 	}
 	json_decref(root);
 	if (r.nerr == 0) {
@@ -586,9 +594,12 @@ doc_json(const doc_t *d)
 	a = json_array();
 	for (size_t i = 0; i < d->nannexes; i++) {
 		const doc_annex_t *x = &d->annexes[i];
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:b}", "label", x->label,
-		                                   "title", x->title, "subtitle", x->subtitle,
-		                                   "text", x->text, "results", x->results));
+		json_t *ao = json_pack("{s:s,s:s,s:s,s:s,s:b}", "label", x->label, "title",
+		                       x->title, "subtitle", x->subtitle, "text", x->text,
+		                       "results", x->results);
+		if (x->awards) /* only when set: older documents' JSON stays as it was */
+			json_object_set_new(ao, "awards", json_true());
+		json_array_append_new(a, ao);
 	}
 	json_object_set_new(o, "annexes", a);
 	return o;

@@ -51,11 +51,13 @@ typedef struct doc_basis {
 } doc_basis_t;
 
 /* An annex: "Phụ lục I" etc. (label may be "" and is then numbered by position), its
- * title, subtitle and text (body markup), and whether the compiled results form of the
- * document's campaign is attached as its table. */
+ * title, subtitle and text (body markup), whether the compiled results form of the
+ * document's campaign is attached as its table, and whether the list of awards of the
+ * decision (khen thưởng, docs/awards.md) is (a Quyết định made from proposals). */
 typedef struct doc_annex {
 	const char *label, *title, *subtitle, *text;
 	int results;
+	int awards;
 } doc_annex_t;
 
 typedef struct doc_signer {
