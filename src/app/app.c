@@ -506,6 +506,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->enrol_limit = auth_throttle_new(0, 3600, 0);
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
+	rep_live_set_awards(app->live, app->awards);
 	app->review_cache = review_cache_new();
 	app->unread_cache = unread_cache_new();
 	app->writer = writer_start(app->store, 0);

@@ -992,3 +992,10 @@ store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
 {
 	return st->ops->contest_purge(st, announced_before, now, cb, ctx, n);
 }
+
+int
+store_decided_awards(store_t *st, const store_decided_query_t *q,
+                     int (*cb)(const store_decided_award_t *, void *), void *ctx)
+{
+	return st->ops->decided_awards(st, q, cb, ctx);
+}

@@ -1001,6 +1001,33 @@ uint64_t store_reports_version(store_t *st);
 /* The same for notices and their read marks (the bell's unread count). */
 uint64_t store_notices_version(store_t *st);
 
+/* ---- decided awards (docs/awards.md) ---- */
+
+/* An award: a decided proposal of an issued decision. */
+typedef struct store_decided_award {
+	int64_t proposal_id, decision_id, document_id;
+	int64_t campaign_id;      /* the decision's */
+	int64_t decider_unit_id;  /* the decision's issuer */
+	const char *decider_path; /* its unit path ("/VN/31/306/") */
+	int64_t unit_id;          /* the proposing unit */
+	const char *category;     /* a category code of data/awards.json */
+	const char *name, *form;
+	int64_t amount; /* đồng */
+	int32_t issued_on;
+	int number; /* the document's number */
+} store_decided_award_t;
+
+typedef struct store_decided_query {
+	const int64_t *campaigns; /* decisions of these campaigns (n of them, >= 1) */
+	size_t ncampaigns;
+	int64_t decider_id; /* > 0: only this unit's decisions */
+	const char *path;   /* non-NULL: only decisions of units in this subtree */
+} store_decided_query_t;
+
+/* Every decided award matching q, by decider path, decision, then the decision's order. */
+int store_decided_awards(store_t *st, const store_decided_query_t *q,
+                         int (*cb)(const store_decided_award_t *, void *), void *ctx);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
@@ -1256,6 +1283,8 @@ typedef struct store_ops {
 	                      int (*cb)(const store_contest_score_t *, void *), void *ctx);
 	int (*contest_purge)(store_t *st, int64_t announced_before, int64_t now,
 	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
+	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
+	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {
