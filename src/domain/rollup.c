@@ -663,3 +663,24 @@ rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out, un
 	pthread_rwlock_unlock(lock_of(r));
 	return in;
 }
+
+int
+rollup_extra(const rollup_t *r, int32_t unit, int64_t *out, unsigned char *has)
+{
+	size_t nc = r->ncols;
+	if (out)
+		memset(out, 0, nc * sizeof *out);
+	if (has)
+		memset(has, 0, nc);
+	if (unit < 0 || unit >= r->n)
+		return 0;
+	pthread_rwlock_rdlock(lock_of(r));
+	int in = (r->flags[unit] & F_EXTRA) != 0;
+	if (in && out) {
+		const unsigned char *body = row_of(r, unit, NULL);
+		if (body)
+			decode(r, body, out, has);
+	}
+	pthread_rwlock_unlock(lock_of(r));
+	return in;
+}

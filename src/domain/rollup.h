@@ -65,6 +65,9 @@ uint64_t rollup_subtree_generation(const rollup_t *r, const unit_tree_t *t, int3
 void rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int include_drafts,
                     int64_t *out, int64_t *reports);
 
+/* Unit i's extra row (rollup_set_extra) as set; 1 when it has one, else 0 (out zeroed). */
+int rollup_extra(const rollup_t *r, int32_t unit, int64_t *out, unsigned char *has);
+
 /* Unit i's own values as set; 1 when it has a report in that layer, else 0 (out zeroed). */
 int rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out,
                unsigned char *has);

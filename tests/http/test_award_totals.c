@@ -208,6 +208,76 @@ expect(figures_t got, figures_t want, const char *what)
 		         (long long)want.kinh_phi, (long long)want.reports);
 }
 
+/* The fields of CSV line l (quotes handled), into f (at most cap), count returned. */
+static size_t
+csv_fields(const char *l, char f[][200], size_t cap)
+{
+	size_t n = 0;
+	while (n < cap) {
+		size_t k = 0;
+		if (*l == '"') {
+			l++;
+			while (*l && !(*l == '"' && l[1] != '"')) {
+				if (*l == '"')
+					l++;
+				if (k < 199)
+					f[n][k++] = *l;
+				l++;
+			}
+			if (*l == '"')
+				l++;
+		} else
+			while (*l && *l != ',' && *l != '\n' && *l != '\r')
+				if (k < 199)
+					f[n][k++] = *l++;
+				else
+					l++;
+		f[n++][k] = '\0';
+		if (*l != ',')
+			break;
+		l++;
+	}
+	return n;
+}
+
+/* The district's matrix: a row for the level's decision, and the column of item (by the end
+ * of its heading) adding up to the subtree's total. */
+static void
+matrix_adds_up(const char *heading_end, int64_t want)
+{
+	char p[300];
+	snprintf(p, sizeof p, "/campaigns/%lld/units/%s/matrix?format=csv", (long long)campaign,
+	         DISTRICT);
+	hc_resp_t r = ha_req(port, &officer, "GET", p, NULL, 0);
+	assert_int_equal(r.status, 200);
+	static char f[64][200];
+	char *csv = strdup(buf_cstr(&r.body)), *save = NULL;
+	hc_resp_free(&r);
+	int col = -1, level_row = 0;
+	int64_t sum = 0;
+	for (char *l = strtok_r(csv, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t n = csv_fields(l, f, 64);
+		if (col < 0) {
+			for (size_t k = 0; k < n; k++) {
+				size_t hl = strlen(f[k]), el = strlen(heading_end);
+				if (hl >= el && !strcmp(f[k] + hl - el, heading_end))
+					col = (int)k;
+			}
+			assert_true(col >= 0);
+			continue;
+		}
+		if (!strcmp(f[0], DISTRICT)) {
+			level_row = 1;
+			assert_non_null(strstr(l, "Khen thưởng theo quyết định"));
+		}
+		if ((size_t)col < n)
+			sum += atoll(f[col]);
+	}
+	free(csv);
+	assert_true(level_row);
+	assert_int_equal(sum, want);
+}
+
 static void
 test_level_decision(void **state)
 {
@@ -252,6 +322,10 @@ test_level_decision(void **state)
 	expect(totals(DISTRICT), want, "district after a rebuild");
 	expect(totals(CITY), cw, "city after a rebuild");
 	unit_tree_unref(t);
+
+	/* the per-unit matrix holds the level's decision as a row: its rows add up */
+	matrix_adds_up("Số cá nhân được khen thưởng", want.ca_nhan);
+	matrix_adds_up("Tổng kinh phí khen thưởng", want.kinh_phi);
 
 	/* the district's form: the part from its decision, with the decision as the source */
 	char *html = page(&officer, DISTRICT, "/report");

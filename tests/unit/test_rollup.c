@@ -422,8 +422,14 @@ test_extra_rows(void **state)
 			rollup_load_extra(b, i, m.vals + (size_t)i * NC, NULL);
 		else if (m.pres[i])
 			rollup_load(b, i, m.vals + (size_t)i * NC, NULL, m.cnt[i]);
-		if (m.ext[i]) /* never a unit's own report */
+		if (m.ext[i]) { /* never a unit's own report; read back as the extra row */
 			assert_int_equal(rollup_own(r, i, 1, NULL, NULL), 0);
+			int64_t out[NC];
+			assert_int_equal(rollup_extra(r, i, out, NULL), 1);
+			for (int c = 0; c < NC; c++)
+				assert_int_equal(out[c], m.vals[(size_t)i * NC + c]);
+		} else
+			assert_int_equal(rollup_extra(r, i, NULL, NULL), 0);
 	}
 	rollup_rebuild(b);
 	for (int32_t i = 0; i < n; i++)
