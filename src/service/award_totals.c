@@ -86,7 +86,7 @@ row(const store_decided_award_t *a, void *p)
 
 int
 awd_level_rows(store_t *st, const award_catalog_t *cat, const template_t *tpl, const unit_tree_t *t,
-               const int64_t *ids, size_t n,
+               const int64_t *ids, size_t n, int64_t unit_id,
                void (*fn)(void *arg, int32_t unit, const int64_t *vals, const unsigned char *has),
                void *arg)
 {
@@ -94,7 +94,7 @@ awd_level_rows(store_t *st, const award_catalog_t *cat, const template_t *tpl, c
 		return 0;
 	size_t nc = tpl->ncols ? tpl->ncols : 1;
 	rows_t r = {cat, tpl, t, fn, arg, 0, -1, 0, xcalloc(nc, sizeof *r.vals), xcalloc(nc, 1)};
-	store_decided_query_t q = {.campaigns = ids, .ncampaigns = n};
+	store_decided_query_t q = {.campaigns = ids, .ncampaigns = n, .decider_id = unit_id};
 	int rc = store_decided_awards(st, &q, row, &r);
 	if (rc == 0)
 		flush(&r);

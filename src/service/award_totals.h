@@ -26,12 +26,12 @@ const char *awd_kind(const award_catalog_t *cat, const char *category);
 int awd_template_add(const template_t *tpl, const award_catalog_t *cat, const char *category,
                      int64_t amount, int64_t *vals, unsigned char *has);
 
-/* For every locality of t whose issued decisions in campaigns ids[n] gave awards: fn with
- * its tree index and the awards' sum by tpl's columns (tpl->ncols values; has marks the
- * columns fed). Bodies and schools are skipped: their reports carry their awards. 0, or -1
- * on a store error (logged). */
+/* For every locality of t whose issued decisions in campaigns ids[n] gave awards (only
+ * unit_id's when > 0): fn with its tree index and the awards' sum by tpl's columns
+ * (tpl->ncols values; has marks the columns fed). Bodies and schools are skipped: their
+ * reports carry their awards. 0, or -1 on a store error (logged). */
 int awd_level_rows(store_t *st, const award_catalog_t *cat, const template_t *tpl,
-                   const unit_tree_t *t, const int64_t *ids, size_t n,
+                   const unit_tree_t *t, const int64_t *ids, size_t n, int64_t unit_id,
                    void (*fn)(void *arg, int32_t unit, const int64_t *vals,
                               const unsigned char *has),
                    void *arg);

@@ -282,7 +282,7 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t, const award
 		b.cur_unit = 0;
 	}
 	/* the levels' own decided awards, as extra rows where no report is */
-	awd_level_rows(st, cat, c->tpl, t, all, n + 1, load_extra, b.ru);
+	awd_level_rows(st, cat, c->tpl, t, all, n + 1, 0, load_extra, b.ru);
 	free(all);
 	rollup_rebuild(b.ru);
 	free(ids);
@@ -443,17 +443,31 @@ rep_live_set_awards(rep_live_t *l, const award_catalog_t *cat)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Set a level's row unless it holds those values already: an unchanged row keeps the
+ * generation, and the cached pages of every subtree, as they are. */
 static void
 set_extra(void *arg, int32_t unit, const int64_t *vals, const unsigned char *has)
 {
-	rollup_set_extra(arg, unit, vals, has);
+	rollup_t *ru = arg;
+	size_t nc = rollup_cols(ru);
+	int64_t *cur = xcalloc(nc, sizeof *cur);
+	unsigned char *ch = xcalloc(nc, 1);
+	if (!rollup_extra(ru, unit, cur, ch) || memcmp(cur, vals, nc * sizeof *cur) != 0 ||
+	    memcmp(ch, has, nc) != 0)
+		rollup_set_extra(ru, unit, vals, has);
+	free(cur);
+	free(ch);
 }
 
 void
-rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id)
+rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id,
+                   int64_t unit_id)
 {
 	if (l == NULL)
 		return;
+	int32_t u = unit_id > 0 ? unit_tree_find_id(t, unit_id) : -1;
+	if (unit_id > 0 && u >= 0 && !t->units[u].is_locality)
+		return; /* a body's or a school's awards reach the totals through its report */
 	int64_t *chain;
 	size_t n;
 	if (campaign_ancestry(st, campaign_id, &chain, &n) < 0) {
@@ -477,8 +491,8 @@ rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t cam
 		all[0] = chain[k];
 		memcpy(all + 1, ids, na * sizeof *ids);
 		/* a level's row is its whole sum, set again (decisions are only ever added) */
-		if (awd_level_rows(st, l->awards, lc->c->tpl, t, all, na + 1, set_extra, lc->ru) <
-		    0)
+		if (awd_level_rows(st, l->awards, lc->c->tpl, t, all, na + 1, u >= 0 ? unit_id : 0,
+		                   set_extra, lc->ru) < 0)
 			rep_live_forget(l, chain[k]);
 		free(all);
 		free(ids);

@@ -160,11 +160,13 @@ void rep_live_forget(rep_live_t *l, int64_t id);
 /* The catalog of commendation categories (data/awards.json) the builds map decided awards
  * with (borrowed; NULL: awards are not counted). Set once before serving. */
 void rep_live_set_awards(rep_live_t *l, const award_catalog_t *cat);
-/* Decisions of campaign_id were issued (docs/awards.md): the levels' award rows of every
- * loaded roll-up that counts it (the campaign and those it adopts, up the chain) are read
- * again from the store; one not loaded on tree t, or being built, is built again by its
- * next get. Call after the issuing transaction committed. */
-void rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id);
+/* A decision of unit_id (0: any unit) in campaign_id was issued (docs/awards.md): that
+ * level's award row in every loaded roll-up that counts the campaign (the campaign and
+ * those it adopts, up the chain) is read again from the store (nothing for a unit that
+ * reports itself: its report carries its awards); one not loaded on tree t, or being
+ * built, is built again by its next get. Call after the issuing transaction committed. */
+void rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id,
+                        int64_t unit_id);
 /* For tests and metrics: entries held (building ones included), the bytes of their
  * roll-ups, and how many roll-ups were built since rep_live_new. Any may be NULL. */
 void rep_live_stats(rep_live_t *l, size_t *entries, size_t *bytes, uint64_t *builds);

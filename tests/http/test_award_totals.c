@@ -303,7 +303,7 @@ test_level_decision(void **state)
 	decision(DISTRICT, 3, aw, 2);
 	expect(totals(DISTRICT), d0, "before the service hears of it (nothing moved yet)");
 	unit_tree_t *t = app_tree(&app);
-	rep_awards_changed(app.live, app.store, t, campaign);
+	rep_awards_changed(app.live, app.store, t, campaign, unit_id(DISTRICT));
 	figures_t want = {d0.don_vi + 1, d0.ca_nhan + 1, d0.kinh_phi + 1500000, d0.reports};
 	expect(totals(DISTRICT), want, "district after the decision");
 	expect(totals(WARD), w0, "the ward is below the decision: unchanged");
@@ -364,7 +364,13 @@ test_unit_decision(void **state)
 	const char *const aw[] = {"tam_guong_tu_hoc", "Em Lê Minh Khang", "200000"};
 	decision(SCHOOL, 1, aw, 1);
 	unit_tree_t *t = app_tree(&app);
-	rep_awards_changed(app.live, app.store, t, campaign);
+	live_campaign_t *lc = rep_live_peek(app.live, t, campaign);
+	assert_non_null(lc);
+	uint64_t g = rollup_generation(lc->ru);
+	rep_awards_changed(app.live, app.store, t, campaign, unit_id(SCHOOL));
+	/* every level read again: nothing changed, so no cached page is dropped */
+	rep_awards_changed(app.live, app.store, t, campaign, 0);
+	assert_int_equal(rollup_generation(lc->ru), g);
 	unit_tree_unref(t);
 	/* a school reports itself: its decision reaches the totals only through its report */
 	expect(totals(DISTRICT), d0, "district after the school's decision");
