@@ -17,6 +17,7 @@
 #include "docs/doc.h"
 #include "docs/issue.h"
 #include "docs/render.h"
+#include "service/awards.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -923,18 +924,6 @@ doc_errors_to_fields(http_req_t *req, form_in_t *in, const doc_error_t *errs, si
 	}
 }
 
-static void
-fill_empty(doc_t *d)
-{
-	const char **s[] = {&d->body_abbr,   &d->drafter_abbr,    &d->parent_body,
-	                    &d->body,        &d->place,           &d->subject,
-	                    &d->text,        &d->signer.tm,       &d->signer.authority,
-	                    &d->signer.head, &d->signer.position, &d->signer.name};
-	for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
-		if (*s[k] == NULL)
-			*s[k] = "";
-}
-
 /* The form of unit i as a document. Errors (Vietnamese, per field) in in->errors; the
  * document is built as far as it could be, so the form shows what was typed. */
 static void
@@ -1120,7 +1109,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			continue;
 		d->annexes[d->nannexes++] = x;
 	}
-	fill_empty(d);
+	docs_fill_empty(d);
 	doc_error_t errs[DOC_MAX_ERRORS];
 	size_t nerr = 0;
 	if (doc_validate(d, errs, &nerr) < 0)
@@ -1447,29 +1436,6 @@ page_docs(http_req_t *req)
 
 /* ---------- the form pages ---------- */
 
-/* A new document of unit i with the issuer's defaults (body, symbol, place, signer). */
-static void
-unit_defaults(http_req_t *req, int32_t i, doc_t *d)
-{
-	const unit_tree_t *t = app_req_tree(req);
-	arena_t *a = http_req_arena(req);
-	const unit_t *u = &t->units[i];
-	int32_t area = docs_area(t, i);
-	doc_defaults_for_unit(d, a, u->name, u->kind, u->is_locality,
-	                      u->is_locality ? NULL : t->units[area].name);
-	fill_empty(d);
-}
-
-static void
-signer_defaults(const unit_t *u, doc_t *d)
-{
-	if (u->is_locality)
-		d->signer =
-		        (doc_signer_t){"ỦY BAN NHÂN DÂN", "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", ""};
-	else
-		d->signer = (doc_signer_t){"", "", "", "THỦ TRƯỞNG ĐƠN VỊ", ""};
-}
-
 static int
 render_form_page(http_req_t *req, int status, int32_t i, const form_view_t *fv, const char *error)
 {
@@ -1522,8 +1488,7 @@ page_doc_new(http_req_t *req)
 		int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
 		d = doc_derive(pd, ps.id, running_name(a, t, pi), a);
 		/* the signer block of the upper level is not this unit's */
-		unit_defaults(req, i, d);
-		signer_defaults(&t->units[i], d);
+		docs_issuer_defaults(t, i, a, d);
 		fv.derived_from = ps.id;
 		json_t *cs = rep_campaigns_covering(req, i), *c;
 		size_t k;
@@ -1534,8 +1499,7 @@ page_doc_new(http_req_t *req)
 		d = arena_alloc(a, sizeof *d);
 		memset(d, 0, sizeof *d);
 		d->kind = DOC_KH;
-		unit_defaults(req, i, d);
-		signer_defaults(&t->units[i], d);
+		docs_issuer_defaults(t, i, a, d);
 		d->distribution = arena_alloc(a, sizeof *d->distribution);
 		d->distribution[0] = "Lưu: VT.";
 		d->ndistribution = 1;
@@ -1548,7 +1512,7 @@ page_doc_new(http_req_t *req)
 		fv.campaign_id = cid;
 	if (d->year == 0)
 		d->year = year_of(docs_today(app_now()));
-	fill_empty(d);
+	docs_fill_empty(d);
 	fv.d = d;
 	return render_form_page(req, 200, i, &fv, NULL);
 }
@@ -1664,7 +1628,7 @@ api_doc_create(http_req_t *req)
 			size_t nerr = 0;
 			int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
 			if (!bad) {
-				fill_empty(d);
+				docs_fill_empty(d);
 				bad = doc_validate(d, errs, &nerr) < 0;
 			}
 			if (bad) {
@@ -2088,6 +2052,7 @@ page_doc_publish(http_req_t *req)
 		}
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
 		          arena_printf(a, "%s: %s", cite, s.subject));
+		aw_published(app->store, app->live, t, s.id); /* a commendation decision */
 		/* signed as issued when the unit has a key (doc_sign_pages.c) */
 		int sg = doc_sign_on_publish(req, i, s.id);
 		return http_redirect(req, 303,

@@ -216,8 +216,8 @@ blank(const char *s)
 /* The uploaded name without directories, quotes or control characters, at most
  * RES_FILE_NAME_MAX bytes (cut at a character boundary), ending in the sniffed type's
  * extension; "hoc-lieu.<ext>" when nothing is left. */
-static const char *
-clean_name(arena_t *a, const char *name, const res_type_t *t)
+const char *
+res_file_name(arena_t *a, const char *name, const res_type_t *t)
 {
 	buf_t b = BUF_INIT;
 	/* a name that is not UTF-8 (an old phone's code page) is replaced, not shown garbled */
@@ -427,7 +427,7 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 		r.file_size = 0;
 	} else if (has_file) {
 		r.link = "";
-		r.file_name = clean_name(a, in->file_name, ft);
+		r.file_name = res_file_name(a, in->file_name, ft);
 		r.file_type = ft->code;
 		r.file_size = (int64_t)in->file_len;
 	}
