@@ -49,6 +49,7 @@ typedef struct vec {
 	store_award_t *v;
 	size_t n, cap;
 	int64_t skip_unit, skip_at; /* the subtree list leaves out these */
+	int passed_on;              /* and what was never sent (drafts, withdrawn) */
 } vec_t;
 
 static const char *
@@ -87,7 +88,7 @@ vec_add(const store_award_t *s, void *p)
 static int
 proposal_or_reply(http_req_t *req, int32_t i, store_award_t *out)
 {
-	vec_t v = {http_req_arena(req), NULL, 0, 0, 0, 0};
+	vec_t v = {.a = http_req_arena(req)};
 	int64_t id = app_id_param(req, "pid");
 	int rc = i < 0 || id <= 0
 	                 ? 0
@@ -306,9 +307,9 @@ lists(http_req_t *req, int32_t i, vec_t *own, vec_t *waiting, vec_t *below)
 	int64_t uid = t->units[i].id;
 	buf_t path = BUF_INIT;
 	unit_tree_path(t, i, &path);
-	*own = (vec_t){a, NULL, 0, 0, 0, 0};
-	*waiting = (vec_t){a, NULL, 0, 0, uid, 0};
-	*below = (vec_t){a, NULL, 0, 0, uid, uid};
+	*own = (vec_t){.a = a};
+	*waiting = (vec_t){.a = a, .skip_unit = uid};
+	*below = (vec_t){.a = a, .skip_unit = uid, .skip_at = uid, .passed_on = 1};
 	store_award_query_t qo = {.unit_id = uid, .limit = LIST_MAX};
 	store_award_query_t qw = {.at_unit_id = uid, .status = "sent", .limit = LIST_MAX};
 	store_award_query_t qb = {.path = arena_strdup(a, buf_cstr(&path)), .limit = LIST_MAX};
@@ -604,7 +605,7 @@ page_award_create(http_req_t *req)
 	if (rc == AW_OK) {
 		if (app_is_api(req)) {
 			store_award_t p;
-			vec_t v = {a, NULL, 0, 0, 0, 0};
+			vec_t v = {.a = a};
 			if (store_award_get(cx.store, o.id, vec_add, &v) != 1)
 				return 500;
 			p = v.v[0];
@@ -819,7 +820,7 @@ page_award_act(http_req_t *req)
 		aw_act(&cx, i, p.id, op, version, &in, &o);
 	}
 	if (o.rc == AW_OK) {
-		vec_t v = {a, NULL, 0, 0, 0, 0};
+		vec_t v = {.a = a};
 		if (store_award_get(cx.store, p.id, vec_add, &v) != 1)
 			return 500;
 		if (app_is_api(req))
@@ -839,7 +840,7 @@ page_award_act(http_req_t *req)
 	if (app_is_api(req))
 		return reply_json_error(req, status, &o);
 	f.o = &o;
-	vec_t v = {a, NULL, 0, 0, 0, 0};
+	vec_t v = {.a = a};
 	if (store_award_get(cx.store, p.id, vec_add, &v) == 1)
 		p = v.v[0];
 	return render_item(req, i, &p, op == AW_OP_EDIT ? &f : NULL, status,
@@ -1035,7 +1036,7 @@ page_award_decide(http_req_t *req)
 int64_t
 award_waiting_count(http_req_t *req, int32_t i)
 {
-	vec_t v = {http_req_arena(req), NULL, 0, 0, 0, 0};
+	vec_t v = {.a = http_req_arena(req)};
 	store_award_query_t q = {
 	        .at_unit_id = app_req_tree(req)->units[i].id, .status = "sent", .limit = LIST_MAX};
 	if (store_awards_find(((app_t *)http_req_app(req))->store, &q, vec_add, &v) < 0)

@@ -6863,7 +6863,7 @@ sq_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int
 		rc = aw_run(
 		        s,
 		        "INSERT INTO award_events(proposal_id,at,user_id,unit_id,action,comment,"
-		        "detail) SELECT id,?2,nullif(?3,0),?4,'decide','',form||' '||amount"
+		        "detail) SELECT id,?2,nullif(?3,0),?4,'decide','',''"
 		        " FROM award_proposals WHERE decision_id=?1 AND status='in_decision'",
 		        AW_ARGS(AWI(d[0]), AWI(at), AWI(by), AWI(d[2])), NULL, NULL, NULL, what);
 		if (rc == 0)

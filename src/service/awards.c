@@ -629,11 +629,21 @@ commit(const aw_ctx_t *cx, int rc, aw_outcome_t *o, const char *done)
 	return finish(o, AW_ERR_STORE, "Lỗi cơ sở dữ liệu; chưa có gì được lưu. Hãy thử lại.");
 }
 
+/* "Giấy khen, 500.000 đồng" */
 static const char *
-summary(arena_t *a, const store_award_t *p)
+level(const aw_ctx_t *cx, const char *form, int64_t amount)
 {
-	return arena_printf(a, "%s: %s, %s, %lld đồng", p->category, p->name, p->form,
-	                    (long long)p->amount);
+	const award_form_t *f = award_form_find(cx->cat, form);
+	return arena_printf(cx->arena, "%s, %s đồng", f ? f->name : form, money(cx->arena, amount));
+}
+
+/* "Gia đình hiếu học: Gia đình ông …, Giấy khen, 500.000 đồng" for the history and audit. */
+static const char *
+summary(const aw_ctx_t *cx, const store_award_t *p)
+{
+	const award_category_t *c = award_category_find(cx->cat, p->category);
+	return arena_printf(cx->arena, "%s: %s, %s", c ? c->name : p->category, p->name,
+	                    level(cx, p->form, p->amount));
 }
 
 aw_rc_t
@@ -671,8 +681,8 @@ aw_create(const aw_ctx_t *cx, int32_t unit, const aw_input_t *in, aw_outcome_t *
 		return finish(out, AW_ERR_STORE, "Lỗi cơ sở dữ liệu; hãy thử lại.");
 	save(cx, &rc, &p, 0);
 	save_files(cx, &rc, p.id, in, types);
-	event(cx, &rc, p.id, unit, "create", "", summary(cx->arena, &p));
-	audit(cx, &rc, unit, "award.create", p.id, NULL, summary(cx->arena, &p));
+	event(cx, &rc, p.id, unit, "create", "", summary(cx, &p));
+	audit(cx, &rc, unit, "award.create", p.id, NULL, summary(cx, &p));
 	out->id = p.id;
 	out->version = p.version;
 	out->campaign_id = camp;
@@ -732,7 +742,7 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 		check_files(cx, in, have, types, out);
 		p.proposed_form = p.form;
 		p.proposed_amount = p.amount;
-		detail = summary(a, &p);
+		detail = summary(cx, &p);
 		done = "Đã lưu thay đổi.";
 		break;
 	}
@@ -772,8 +782,8 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 		if (form)
 			p.form = form;
 		p.amount = amount;
-		detail = arena_printf(a, "%s %lld → %s %lld", old.form, (long long)old.amount,
-		                      p.form, (long long)p.amount);
+		detail = arena_printf(a, "%s → %s", level(cx, old.form, old.amount),
+		                      level(cx, p.form, p.amount));
 		done = "Đã điều chỉnh mức khen thưởng.";
 		break;
 	}
@@ -812,7 +822,7 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 	if (op == AW_OP_EDIT)
 		save_files(cx, &rc, p.id, in, types);
 	event(cx, &rc, p.id, unit, action, comment, detail);
-	audit(cx, &rc, unit, arena_printf(a, "award.%s", action), p.id, summary(a, &old),
+	audit(cx, &rc, unit, arena_printf(a, "award.%s", action), p.id, summary(cx, &old),
 	      arena_printf(a, "%s%s%s", aw_status_name(p.status), comment && *comment ? ": " : "",
 	                   comment ? comment : ""));
 	out->id = p.id;
@@ -1051,7 +1061,7 @@ aw_decide(const aw_ctx_t *cx, int32_t unit, const int64_t *ids, size_t n, const 
 		p->ord = (int)k + 1;
 		save(cx, &rc, p, ver);
 		event(cx, &rc, p->id, unit, "in_decision", "",
-		      arena_printf(a, "document:%lld", (long long)doc_id));
+		      arena_printf(a, "Dự thảo quyết định của %s", cx->tree->units[unit].name));
 	}
 	audit(cx, &rc, unit, "award.decide", dec_id, NULL,
 	      arena_printf(a, "document:%lld, %zu đề nghị, %s", (long long)doc_id, m, fund_source));

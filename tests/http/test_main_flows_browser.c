@@ -42,6 +42,7 @@
 #include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "service/awards.h"
 #include "service/reading.h"
 #include "helper_browser.h"
 
@@ -90,6 +91,8 @@ static const struct page {
          NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi/1", "centre-contest-ranking",
          "Xếp hạng theo điểm", 1, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/khen-thuong", "centre-awards", "Đề nghị khen thưởng", 0,
+         NULL, NULL},
         /* the district's officer */
         {OFFICER, "/", "officer-home", "Tiến độ nộp báo cáo", 1, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306", "officer-dashboard", NULL, 1, "dashboard", NULL},
@@ -118,6 +121,10 @@ static const struct page {
         {OFFICER, "/notices", "officer-notices", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/van-hoa-doc?year=2022", "officer-reading", "Theo đơn vị trực thuộc",
          1, NULL, NULL},
+        {OFFICER, "/units/306/khen-thuong", "officer-awards", "Đề nghị của các đơn vị trực thuộc",
+         1, NULL, NULL},
+        {OFFICER, "@td.title a[href^='/units/306/khen-thuong/']", "officer-award",
+         "Quá trình xử lý", 0, NULL, NULL},
         /* the city's officer */
         {CITY, "/campaigns/{c}/units/31", "city-dashboard", NULL, 1, NULL, NULL},
         /* the administrator */
@@ -262,6 +269,8 @@ setup(void **state)
 		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
 	if (rc == 0)
 		rc = demo_reading(app.store, t, campaign);
+	if (rc == 0)
+		rc = demo_awards(app.store, t, app.awards);
 	unit_tree_unref(t);
 	if (rc < 0 || ha_haian_campaign(&app, campaign, &current, NULL) < 0)
 		return -1;
