@@ -56,18 +56,6 @@ grow(arena_t *a, void *v, size_t n, size_t *cap, size_t size)
 	return nv;
 }
 
-/* s without surrounding blanks, in a. */
-static const char *
-trim(arena_t *a, const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* A textarea's text with CRLF as LF and trailing blank lines dropped, in a. */
 static const char *
 multiline(arena_t *a, const char *s)
@@ -544,9 +532,9 @@ distribution_lines(arena_t *a, const char *text, size_t *n /* OUT */)
 	*n = 0;
 	for (const char *line = dist; line && *line;) {
 		const char *end = strchr(line, '\n');
-		const char *l = trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
+		const char *l = text_trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
 		if (l[0] == '-' && (l[1] == ' ' || l[1] == '\0'))
-			l = trim(a, l + 1);
+			l = text_trim(a, l + 1);
 		if (*l)
 			out[(*n)++] = l;
 		line = end ? end + 1 : NULL;
@@ -862,7 +850,7 @@ read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name, 
 static int32_t
 read_date(http_req_t *req, form_in_t *in, const char *name, const char *label)
 {
-	const char *v = trim(http_req_arena(req), app_param(req, name));
+	const char *v = text_trim(http_req_arena(req), app_param(req, name));
 	int32_t days = 0;
 	if (*v && when_parse_date(v, strlen(v), &days) < 0) {
 		field_err(in, name,
@@ -970,31 +958,31 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		else
 			in->campaign_id = cid;
 	}
-	d->subject = trim(a, app_param(req, "subject"));
-	d->place = trim(a, app_param(req, "place"));
-	d->body_abbr = trim(a, app_param(req, "body_abbr"));
-	d->drafter_abbr = trim(a, app_param(req, "drafter_abbr"));
-	d->parent_body = multiline(a, trim(a, app_param(req, "parent_body")));
-	d->body = multiline(a, trim(a, app_param(req, "body")));
+	d->subject = text_trim(a, app_param(req, "subject"));
+	d->place = text_trim(a, app_param(req, "place"));
+	d->body_abbr = text_trim(a, app_param(req, "body_abbr"));
+	d->drafter_abbr = text_trim(a, app_param(req, "drafter_abbr"));
+	d->parent_body = multiline(a, text_trim(a, app_param(req, "parent_body")));
+	d->body = multiline(a, text_trim(a, app_param(req, "body")));
 	d->text = multiline(a, app_param(req, "text"));
 	d->date = read_date(req, in, "date", "Ngày ban hành");
 	d->year = d->date         ? year_of(d->date)
 	          : campaign_year ? campaign_year
 	                          : year_of(docs_today(app_now()));
-	d->signer.tm = trim(a, app_param(req, "signer_tm"));
-	d->signer.authority = trim(a, app_param(req, "signer_authority"));
-	d->signer.head = trim(a, app_param(req, "signer_head"));
-	d->signer.position = trim(a, app_param(req, "signer_position"));
-	d->signer.name = trim(a, app_param(req, "signer_name"));
+	d->signer.tm = text_trim(a, app_param(req, "signer_tm"));
+	d->signer.authority = text_trim(a, app_param(req, "signer_authority"));
+	d->signer.head = text_trim(a, app_param(req, "signer_head"));
+	d->signer.position = text_trim(a, app_param(req, "signer_position"));
+	d->signer.name = text_trim(a, app_param(req, "signer_name"));
 	in->is_public = !strcmp(app_param(req, "public"), "1");
 
 	char name[48];
 	d->bases = arena_alloc(a, DOC_FORM_BASES * sizeof *d->bases);
 	for (int r = 0; r < DOC_FORM_BASES; r++) {
 		snprintf(name, sizeof name, "basis_text_%d", r);
-		const char *text = trim(a, app_param(req, name));
+		const char *text = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "basis_doc_%d", r);
-		const char *dp = trim(a, app_param(req, name));
+		const char *dp = text_trim(a, app_param(req, name));
 		if (!*text && !*dp)
 			continue;
 		doc_basis_t *b = &d->bases[d->nbases];
@@ -1018,7 +1006,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	d->recipients = arena_alloc(a, DOC_FORM_RECIPIENTS * sizeof *d->recipients);
 	for (int r = 0; r < DOC_FORM_RECIPIENTS; r++) {
 		snprintf(name, sizeof name, "rcpt_text_%d", r);
-		const char *text = trim(a, app_param(req, name));
+		const char *text = text_trim(a, app_param(req, name));
 		doc_target_t w = {0};
 		snprintf(name, sizeof name, "rcpt_units_%d", r);
 		read_targets(req, in, &o, name, &w);
@@ -1047,9 +1035,9 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			snprintf(from[q], sizeof from[q], "%s_%d", f[q], r);
 			snprintf(to[q], sizeof to[q], "%s_%zu", f[q], at);
 		}
-		const char *who = trim(a, app_param(req, from[0]));
-		const char *task = multiline(a, trim(a, app_param(req, from[1])));
-		const char *due = trim(a, app_param(req, from[2]));
+		const char *who = text_trim(a, app_param(req, from[0]));
+		const char *task = multiline(a, text_trim(a, app_param(req, from[1])));
+		const char *due = text_trim(a, app_param(req, from[2]));
 		const char *role = app_param(req, from[3]);
 		doc_duty_t u = {0};
 		read_targets(req, in, &o, from[4], &u.who);
@@ -1096,11 +1084,11 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	for (int r = 0; r < DOC_FORM_ANNEXES; r++) {
 		doc_annex_t x = {0};
 		snprintf(name, sizeof name, "annex_label_%d", r);
-		x.label = trim(a, app_param(req, name));
+		x.label = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_title_%d", r);
-		x.title = trim(a, app_param(req, name));
+		x.title = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_subtitle_%d", r);
-		x.subtitle = trim(a, app_param(req, name));
+		x.subtitle = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_text_%d", r);
 		x.text = multiline(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_results_%d", r);
@@ -2001,12 +1989,12 @@ page_doc_publish(http_req_t *req)
 	if ((version = app_id_param(req, "version")) == 0)
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi ban hành.");
-	const char *np = trim(a, app_param(req, "number"));
+	const char *np = text_trim(a, app_param(req, "number"));
 	if (*np && (text_parse_int(np, strlen(np), &number) < 0 || number < 1 || number > 999999))
 		return render_doc(req, 422, i, &s, 1, NULL,
 		                  "Số đã cấp phải là số nguyên từ 1 đến 999999 (để trống: hệ thống "
 		                  "tự cấp số tiếp theo).");
-	const char *dp = trim(a, app_param(req, "date"));
+	const char *dp = text_trim(a, app_param(req, "date"));
 	int32_t date = 0;
 	if (*dp && when_parse_date(dp, strlen(dp), &date) < 0)
 		return render_doc(
@@ -2471,7 +2459,7 @@ page_task_done(http_req_t *req)
 		               "Hãy chọn đánh dấu đã xong (done=1) hoặc mở lại nhiệm vụ (done=0).");
 		return 0;
 	}
-	const char *note = trim(a, app_param(req, "note"));
+	const char *note = text_trim(a, app_param(req, "note"));
 	if (strlen(note) > NOTE_MAX || !text_utf8_valid(note, strlen(note))) {
 		app_error_page(req, 400, "Ghi chú dài quá 2.000 byte; hãy rút gọn.");
 		return 0;

@@ -107,15 +107,6 @@ finish(aw_outcome_t *o, aw_rc_t rc, const char *msg)
 	return rc;
 }
 
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	return 1;
-}
-
 /* Characters that are not white space. */
 static size_t
 visible_chars(const char *s)
@@ -145,20 +136,6 @@ clean_text(const char *s)
 		    *s == 0x7F)
 			return 0;
 	return 1;
-}
-
-/* Without the blanks at both ends, in a. */
-static const char *
-trimmed(arena_t *a, const char *s)
-{
-	if (!s)
-		return "";
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
 }
 
 /* A typed value quoted in a message: at most 32 bytes, never cut inside a letter. */
@@ -356,7 +333,7 @@ check_amount(const aw_ctx_t *cx, const char *typed, int64_t *out, aw_outcome_t *
 {
 	arena_t *a = cx->arena;
 	int64_t v;
-	if (blank(typed)) {
+	if (text_blank(typed)) {
 		*out = 0;
 		return 0;
 	}
@@ -406,12 +383,12 @@ check_form(const aw_ctx_t *cx, const char *typed, aw_outcome_t *o)
 	if (f)
 		return f->code;
 	err(o, AWF_FORM,
-	    blank(typed) ? arena_printf(a, "Hình thức khen thưởng: hãy chọn một trong: %s.",
-	                                catalog_names(a, 1, cx->cat))
-	                 : arena_printf(a,
-	                                "Hình thức khen thưởng “%s” không có trong danh mục; "
-	                                "hãy chọn một trong: %s.",
-	                                quoted(a, typed), catalog_names(a, 1, cx->cat)));
+	    text_blank(typed) ? arena_printf(a, "Hình thức khen thưởng: hãy chọn một trong: %s.",
+	                                     catalog_names(a, 1, cx->cat))
+	                      : arena_printf(a,
+	                                     "Hình thức khen thưởng “%s” không có trong danh mục; "
+	                                     "hãy chọn một trong: %s.",
+	                                     quoted(a, typed), catalog_names(a, 1, cx->cat)));
 	return NULL;
 }
 
@@ -425,14 +402,14 @@ check_fields(const aw_ctx_t *cx, const aw_input_t *in, store_award_t *p, aw_outc
 		p->category = c->code;
 	else
 		err(o, AWF_CATEGORY,
-		    blank(in->category)
+		    text_blank(in->category)
 		            ? arena_printf(a, "Loại đề nghị: hãy chọn một trong: %s.",
 		                           catalog_names(a, 0, cx->cat))
 		            : arena_printf(a,
 		                           "Loại đề nghị “%s” không có trong danh mục; hãy chọn "
 		                           "một trong: %s.",
 		                           quoted(a, in->category), catalog_names(a, 0, cx->cat)));
-	const char *name = trimmed(a, in->name);
+	const char *name = text_trim(a, in->name);
 	size_t nl = strlen(name);
 	if (!*name)
 		err(o, AWF_NAME,
@@ -445,7 +422,7 @@ check_fields(const aw_ctx_t *cx, const aw_input_t *in, store_award_t *p, aw_outc
 		err(o, AWF_NAME,
 		    arena_printf(a, "Tên dài %zu byte, quá 200 byte; hãy rút gọn.", nl));
 	p->name = name;
-	const char *place = trimmed(a, in->place);
+	const char *place = text_trim(a, in->place);
 	size_t pl = strlen(place);
 	if (!text_utf8_valid(place, pl) || !one_line(place))
 		err(o, AWF_PLACE,
@@ -458,7 +435,7 @@ check_fields(const aw_ctx_t *cx, const aw_input_t *in, store_award_t *p, aw_outc
 		                 "hãy rút gọn.",
 		                 pl));
 	p->place = place;
-	const char *ach = trimmed(a, in->achievements);
+	const char *ach = text_trim(a, in->achievements);
 	size_t al = strlen(ach);
 	if (!*ach)
 		err(o, AWF_ACHIEVEMENTS,
@@ -480,7 +457,7 @@ static const char *
 check_comment(const aw_ctx_t *cx, const char *typed, size_t min, const char *what, aw_outcome_t *o)
 {
 	arena_t *a = cx->arena;
-	const char *c = trimmed(a, typed);
+	const char *c = text_trim(a, typed);
 	size_t n = strlen(c);
 	if (!text_utf8_valid(c, n) || !clean_text(c)) {
 		err(o, AWF_COMMENT, "Ý kiến: có ký tự không hợp lệ; hãy nhập lại.");
@@ -766,7 +743,7 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 		comment = check_comment(cx, in->comment, 5, "lý do điều chỉnh", out);
 		const char *form = in->form && *in->form ? check_form(cx, in->form, out) : p.form;
 		int64_t amount = p.amount;
-		if (in->amount && !blank(in->amount) &&
+		if (in->amount && !text_blank(in->amount) &&
 		    check_amount(cx, in->amount, &amount, out) == 0 && amount > p.amount)
 			err(out, AWF_AMOUNT,
 			    arena_printf(
@@ -977,7 +954,7 @@ aw_decide(const aw_ctx_t *cx, int32_t unit, const int64_t *ids, size_t n, const 
 		err(out, AWF_FUND_SOURCE,
 		    "Nguồn kinh phí: hãy chọn nsnn (ngân sách nhà nước), xhh (xã hội hóa) hoặc "
 		    "khac (nguồn khác).");
-	const char *sg = trimmed(a, signer);
+	const char *sg = text_trim(a, signer);
 	if (!text_utf8_valid(sg, strlen(sg)) || !one_line(sg) || strlen(sg) > 100)
 		err(out, AWF_NAME, "Người ký: một dòng họ tên, tối đa 100 byte; hãy sửa lại.");
 	if (n == 0)
