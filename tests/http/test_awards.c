@@ -362,8 +362,54 @@ test_done_when(void **state)
 	expect_in(&r, "\"awards\":true");
 	expect_in(&r, "Trần Thị Kim Oanh");
 	hc_resp_free(&r);
-	/* published through the documents' own route */
+	/* edited on the document form, the draft keeps its list of awards */
+	snprintf(path, sizeof path, "/units/306/docs/%lld", (long long)doc);
+	r = ha_req(port, &district, "GET", path, NULL, 0);
+	expect_status(&r, 200);
+	expect_in(&r, "name=\"annex_awards_0\" value=\"1\" checked");
+	hc_resp_free(&r);
 	doc_ver_t dv = {0};
+	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
+	snprintf(ver, sizeof ver, "%lld", (long long)dv.version);
+	r = ha_post_form(
+	        port, &district, path,
+	        (const char *[]){"version",
+	                         ver,
+	                         "kind",
+	                         "qd",
+	                         "subject",
+	                         "Về việc khen thưởng tập thể, cá nhân có thành tích trong Tuần lễ "
+	                         "hưởng ứng học tập suốt đời năm 2022",
+	                         "body",
+	                         "ỦY BAN NHÂN DÂN\nQUẬN HẢI AN",
+	                         "body_abbr",
+	                         "UBND",
+	                         "place",
+	                         "Hải An",
+	                         "text",
+	                         "**Điều 1.** Khen thưởng 1 tập thể và 1 cá nhân.",
+	                         "signer_tm",
+	                         "ỦY BAN NHÂN DÂN",
+	                         "signer_authority",
+	                         "KT.",
+	                         "signer_head",
+	                         "CHỦ TỊCH",
+	                         "signer_position",
+	                         "PHÓ CHỦ TỊCH",
+	                         "signer_name",
+	                         "Trần Thị Kim Oanh",
+	                         "annex_title_0",
+	                         "Danh sách tập thể, cá nhân được khen thưởng",
+	                         "annex_awards_0",
+	                         "1",
+	                         NULL});
+	expect_status(&r, 303);
+	hc_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/units/306/docs/%lld", (long long)doc);
+	r = ha_req(port, &district, "GET", path, NULL, 0);
+	expect_in(&r, "\"awards\":true");
+	hc_resp_free(&r);
+	/* published through the documents' own route */
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
 	snprintf(ver, sizeof ver, "%lld", (long long)dv.version);
 	snprintf(path, sizeof path, "/units/306/docs/%lld/publish", (long long)doc);
