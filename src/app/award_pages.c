@@ -18,7 +18,7 @@
 #include "service/resources.h"
 #include "text/text.h"
 
-#define LIST_MAX 300 /* rows of each list on the unit's page */
+#define LIST_MAX 100 /* rows of each list on the unit's page (a phone on 3G) */
 
 /* ---------- context ---------- */
 
@@ -310,9 +310,10 @@ lists(http_req_t *req, int32_t i, vec_t *own, vec_t *waiting, vec_t *below)
 	*own = (vec_t){.a = a};
 	*waiting = (vec_t){.a = a, .skip_unit = uid};
 	*below = (vec_t){.a = a, .skip_unit = uid, .skip_at = uid, .passed_on = 1};
-	store_award_query_t qo = {.unit_id = uid, .limit = LIST_MAX};
+	const char *p = arena_strdup(a, buf_cstr(&path));
+	store_award_query_t qo = {.unit_id = uid, .path = p, .exact = 1, .limit = LIST_MAX};
 	store_award_query_t qw = {.at_unit_id = uid, .status = "sent", .limit = LIST_MAX};
-	store_award_query_t qb = {.path = arena_strdup(a, buf_cstr(&path)), .limit = LIST_MAX};
+	store_award_query_t qb = {.path = p, .limit = LIST_MAX};
 	buf_free(&path);
 	if (store_awards_find(st, &qo, vec_add, own) < 0 ||
 	    store_awards_find(st, &qw, vec_add, waiting) < 0 ||
@@ -356,6 +357,10 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 	json_object_set_new(ctx, "waiting_count", json_integer((json_int_t)waiting.n));
 	json_object_set_new(ctx, "subtree", rows_json(req, i, &below));
 	json_object_set_new(ctx, "has_subtree", json_boolean(below.n > 0));
+	/* a full list may hold more than it shows: say so rather than let it look complete */
+	json_object_set_new(ctx, "more_own", json_boolean(own.n >= LIST_MAX));
+	json_object_set_new(ctx, "more_waiting", json_boolean(waiting.n >= LIST_MAX));
+	json_object_set_new(ctx, "more_subtree", json_boolean(below.n >= LIST_MAX));
 	json_object_set_new(ctx, "decisions", dl.rows);
 	json_object_set_new(ctx, "has_decisions", json_boolean(json_array_size(dl.rows) > 0));
 	json_object_set_new(ctx, "manage", json_boolean(manage));

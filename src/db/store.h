@@ -1017,6 +1017,7 @@ typedef struct store_award {
 typedef struct store_award_query {
 	int64_t unit_id;     /* proposed by this unit */
 	const char *path;    /* proposed inside this subtree (unit_path prefix) */
+	int exact;           /* with path: proposed by that unit itself (its index) */
 	int64_t at_unit_id;  /* now at this unit */
 	const char *status;  /* one status */
 	int64_t decision_id; /* in this decision, by ord */

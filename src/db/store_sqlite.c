@@ -6646,26 +6646,44 @@ static int
 sq_awards_find(store_t *st, const store_award_query_t *f, int (*cb)(const store_award_t *, void *),
                void *ctx)
 {
-	/* every filter bound; an unset one matches everything */
-	static const char where[] = " WHERE (?1=0 OR p.unit_id=?1)"
-	                            " AND (?2='' OR substr(p.unit_path,1,length(?2))=?2)"
-	                            " AND (?3=0 OR p.at_unit_id=?3) AND (?4='' OR p.status=?4)"
-	                            " AND (?5=0 OR p.decision_id=?5) AND (?6=0 OR "
-	                            "coalesce(d.campaign_id,p.campaign_id)=?6)"
-	                            " AND (?7=0 OR d.status='issued')";
+	/* only the filters that are set, so the indexes serve them (an "?1=0 OR" would not);
+	 * the subtree as a range on award_proposals_path, not LIKE: codes hold '_' and '.' */
+	const char *path = f->path ? f->path : "";
+	size_t nhi = 0;
+	char *hi = *path ? prefix_upper(path, &nhi) : NULL;
+	if (hi)
+		hi[nhi] = '\0';
 	buf_t sql = BUF_INIT;
-	buf_puts(&sql, AW_COLS);
-	buf_puts(&sql, where);
+	buf_puts(&sql, AW_COLS " WHERE 1");
+	if (f->unit_id)
+		buf_puts(&sql, " AND p.unit_id=?1");
+	if (*path && f->exact)
+		buf_puts(&sql, " AND p.unit_path=?2");
+	else if (*path)
+		buf_puts(&sql, nhi ? " AND p.unit_path>=?2 AND p.unit_path<?9" : " AND p.unit_path>=?2");
+	if (f->at_unit_id)
+		buf_puts(&sql, " AND p.at_unit_id=?3");
+	if (f->status && *f->status)
+		buf_puts(&sql, " AND p.status=?4");
+	if (f->decision_id)
+		buf_puts(&sql, " AND p.decision_id=?5");
+	if (f->campaign_id) /* an issued award counts in its decision's campaign */
+		buf_puts(&sql, f->issued_only ? " AND d.campaign_id=?6"
+		                              : " AND coalesce(d.campaign_id,p.campaign_id)=?6");
+	if (f->issued_only)
+		buf_puts(&sql, " AND d.status='issued'");
 	buf_puts(&sql, f->decision_id || f->issued_only ? " ORDER BY p.decision_id, p.ord, p.id"
 	                                                : " ORDER BY p.id DESC");
-	buf_puts(&sql, " LIMIT ?8");
+	/* ?10 names the last parameter: every index below it exists, used or not */
+	buf_puts(&sql, " LIMIT ?8 OFFSET 0*?10");
 	aw_rows_t r = {cb, ctx, 0};
 	int rc = aw_read(st, buf_cstr(&sql),
-	                 AW_ARGS(AWI(f->unit_id), AWS(f->path), AWI(f->at_unit_id), AWS(f->status),
+	                 AW_ARGS(AWI(f->unit_id), AWS(path), AWI(f->at_unit_id), AWS(f->status),
 	                         AWI(f->decision_id), AWI(f->campaign_id), AWI(f->issued_only),
-	                         AWI(f->limit ? f->limit : 1000)),
+	                         AWI(f->limit ? f->limit : 1000), AWS(hi ? hi : ""), AWI(0)),
 	                 aw_row, &r, "đọc đề nghị khen thưởng");
 	buf_free(&sql);
+	free(hi);
 	return rc;
 }
 
