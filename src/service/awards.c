@@ -1050,18 +1050,22 @@ aw_decide(const aw_ctx_t *cx, int32_t unit, const int64_t *ids, size_t n, const 
 	              "hành.");
 }
 
+typedef struct issued {
+	int64_t campaign_id, unit_id;
+} issued_t;
+
 static int
-take_campaign(const store_award_decision_t *d, void *p)
+take_issued(const store_award_decision_t *d, void *p)
 {
 	if (!strcmp(d->status, "issued"))
-		*(int64_t *)p = d->campaign_id;
+		*(issued_t *)p = (issued_t){d->campaign_id, d->unit_id};
 	return 0;
 }
 
 void
 aw_published(store_t *st, struct rep_live *live, const unit_tree_t *t, int64_t document_id)
 {
-	int64_t camp = 0;
-	if (store_award_decisions(st, 0, document_id, take_campaign, &camp) == 0 && camp > 0)
-		rep_awards_changed(live, st, t, camp);
+	issued_t d = {0, 0};
+	if (store_award_decisions(st, 0, document_id, take_issued, &d) == 0 && d.campaign_id > 0)
+		rep_awards_changed(live, st, t, d.campaign_id, d.unit_id);
 }

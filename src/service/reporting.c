@@ -1746,11 +1746,3 @@ rep_photo_delete(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, int64_t
 	out->changed = 1;
 	return refuse(out, REP_OK, "Đã xóa ảnh.");
 }
-
-/* TEMPORARY STUB (awards branch): the integrator replaces it with the roll-up of decided
- * awards. */
-void
-rep_awards_changed(rep_live_t *live, store_t *st, const unit_tree_t *t, int64_t campaign_id)
-{
-	(void)live, (void)st, (void)t, (void)campaign_id;
-}

@@ -319,9 +319,4 @@ int rep_on_behalf(const rep_ctx_t *cx, int32_t unit);
 /* The level (tree index) above unit i whose approved report locks it, or -1. */
 int32_t rep_locked_by(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit);
 
-/* TEMPORARY STUB (awards branch): the integrator's real rep_awards_changed replaces this
- * declaration and its no-op body in reporting.c. Called after a commendation decision of
- * campaign_id is issued, so the live roll-up can count its decided awards. */
-void rep_awards_changed(rep_live_t *live, store_t *st, const unit_tree_t *t, int64_t campaign_id);
-
 #endif

@@ -2,8 +2,9 @@
  * Lâm proposes a "gia đình hiếu học" (with a PDF) through the form and a teacher through
  * the JSON API and sends both; phường Đằng Lâm endorses them; quận Hải An makes a
  * Quyết định of both and publishes it through the ordinary publish route; both proposals
- * are then decided, the decision issued with the document's number and date, and the
- * history shows every step. Access: a sibling school neither sees nor acts on them, the
+ * are then decided, the decision issued with the document's number and date, the
+ * district's commendation lines (live roll-up, results form) gain them with the decision as
+ * source, and the history shows every step. Access: a sibling school neither sees nor acts on them, the
  * ward neither decides for the district nor acts on a proposal that has left it. Bad input
  * over the form and the API is refused with the field named and nothing written. The
  * review ops: trim (never up), return (a real comment), decline, remove from a draft. */
@@ -270,10 +271,32 @@ take_decided(const store_award_t *a, void *p)
 	return 0;
 }
 
+/* The district's subtree totals of the commendation lines (drafts included). */
+typedef struct figures {
+	int64_t don_vi, ca_nhan, kinh_phi;
+} figures_t;
+
+static figures_t
+district_totals(void)
+{
+	char p[200];
+	snprintf(p, sizeof p, "/api/v1/campaigns/%lld/units/306?drafts=1", (long long)campaign);
+	hc_resp_t r = ha_req(port, &district, "GET", p, NULL, 0);
+	expect_status(&r, 200);
+	json_t *j = body_json(&r), *t = json_object_get(j, "totals");
+	figures_t f = {json_integer_value(json_object_get(t, "8.don_vi")),
+	               json_integer_value(json_object_get(t, "8.ca_nhan")),
+	               json_integer_value(json_object_get(t, "8.kinh_phi"))};
+	json_decref(j);
+	hc_resp_free(&r);
+	return f;
+}
+
 static void
 test_done_when(void **state)
 {
 	(void)state;
+	figures_t before = district_totals(); /* the live roll-up is loaded before the decision */
 	/* the school proposes a family through the form, with a PDF */
 	const char *kv[] = {"category",
 	                    "gia_dinh_hieu_hoc",
@@ -419,6 +442,19 @@ test_done_when(void **state)
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
 	assert_string_equal(dv.status, "published");
 	assert_true(dv.number > 0);
+	/* the district's commendation lines gained both and the money, live, with the
+	 * decision as their source on its results form */
+	figures_t after = district_totals();
+	assert_int_equal(after.don_vi, before.don_vi + 1);
+	assert_int_equal(after.ca_nhan, before.ca_nhan + 1);
+	assert_int_equal(after.kinh_phi, before.kinh_phi + 1500000);
+	snprintf(path, sizeof path, "/campaigns/%lld/units/306/report", (long long)campaign);
+	r = ha_req(port, &district, "GET", path, NULL, 0);
+	expect_status(&r, 200);
+	expect_in(&r, "Trong đó theo quyết định khen thưởng");
+	expect_in(&r, "Gia đình bà Nguyễn Thị Thu — Quyết định số");
+	expect_in(&r, "Thầy Trần Văn Bình — Quyết định số");
+	hc_resp_free(&r);
 	/* both decided; the integrator's read sees them with the decision's facts */
 	assert_string_equal(stored(fam).status, "decided");
 	assert_string_equal(stored(teacher).status, "decided");
