@@ -363,7 +363,9 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 	json_object_set_new(ctx, "more_subtree", json_boolean(below.n >= LIST_MAX));
 	json_object_set_new(ctx, "decisions", dl.rows);
 	json_object_set_new(ctx, "has_decisions", json_boolean(json_array_size(dl.rows) > 0));
-	json_object_set_new(ctx, "manage", json_boolean(manage));
+	/* the queue of a unit nothing can be sent to (a school without units below) is noise */
+	json_object_set_new(ctx, "manage",
+	                    json_boolean(manage && (t->units[i].nchildren > 0 || waiting.n > 0)));
 	json_object_set_new(ctx, "base",
 	                    app_js(arena_printf(a, "/units/%s/khen-thuong", t->units[i].code)));
 	if (manage && waiting.n) {
