@@ -31,9 +31,14 @@ ctx_of(http_req_t *req)
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
 	return (aw_ctx_t){
-	        app->store,  t,
-	        app->awards, http_req_arena(req),
-	        app_now(),   {u ? u->id : 0, u ? u->username : "", http_req_client_ip(req), g, ng}};
+	        .store = app->store,
+	        .tree = t,
+	        .cat = app->awards,
+	        .arena = http_req_arena(req),
+	        .now = app_now(),
+	        .actor = {u ? u->id : 0, u ? u->username : "", http_req_client_ip(req), g, ng},
+	        .notify = &app->notify,
+	};
 }
 
 static int32_t

@@ -595,8 +595,11 @@ save(const aw_ctx_t *cx, int *rc, store_award_t *p, int64_t expected_version)
 static aw_rc_t
 commit(const aw_ctx_t *cx, int rc, aw_outcome_t *o, const char *done)
 {
-	if (rc == 0 && store_tx_commit(cx->store) == 0)
+	if (rc == 0 && store_tx_commit(cx->store) == 0) {
+		if (o->mails && cx->notify)
+			notify_wake(cx->notify);
 		return finish(o, AW_OK, done);
+	}
 	if (rc != 0)
 		store_tx_rollback(cx->store);
 	if (rc == -2)
@@ -621,6 +624,50 @@ summary(const aw_ctx_t *cx, const store_award_t *p)
 	const award_category_t *c = award_category_find(cx->cat, p->category);
 	return arena_printf(cx->arena, "%s: %s, %s", c ? c->name : p->category, p->name,
 	                    level(cx, p->form, p->amount));
+}
+
+/* A notice of op on p to the unit that must now act (send, endorse) or to the proposer
+ * (return, decline). *mails: e-mails queued. */
+static void
+tell(const aw_ctx_t *cx, int *rc, int32_t unit, aw_op_t op, const store_award_t *p,
+     const char *comment, int *mails)
+{
+	if (*rc < 0 || !cx->notify ||
+	    (op != AW_OP_SEND && op != AW_OP_ENDORSE && op != AW_OP_RETURN && op != AW_OP_DECLINE))
+		return;
+	arena_t *a = cx->arena;
+	int up = op == AW_OP_SEND || op == AW_OP_ENDORSE;
+	int32_t to = unit_tree_find_id(cx->tree, up ? p->at_unit_id : p->unit_id);
+	if (to < 0)
+		return;
+	const award_category_t *c = award_category_find(cx->cat, p->category);
+	const char *what = arena_printf(a, "%s: %s, %s", c ? c->name : p->category, p->name,
+	                                level(cx, p->form, p->amount));
+	static const char *const titles[AW_OP_COUNT] = {
+	        [AW_OP_SEND] = "Đề nghị khen thưởng chờ xử lý",
+	        [AW_OP_ENDORSE] = "Đề nghị khen thưởng chờ xử lý",
+	        [AW_OP_RETURN] = "Đề nghị khen thưởng bị trả lại",
+	        [AW_OP_DECLINE] = "Đề nghị khen thưởng không được đề nghị tiếp"};
+	notify_msg_t m = {
+	        .kind = "award",
+	        .unit = to,
+	        .to = NOTIFY_TO_HEADS,
+	        .campaign_id = p->campaign_id,
+	        .about = unit,
+	        .by = cx->actor.user_id,
+	        .title = arena_printf(a, "%s: %s", titles[op], p->name),
+	        .body = arena_printf(a, "%s (%s). %s%s%s", what, cx->tree->units[unit].name,
+	                             up ? "Hãy đồng ý trình cấp trên, điều chỉnh, trả lại hoặc lập "
+	                                  "quyết định khen thưởng."
+	                                : "",
+	                             comment && *comment ? " Ý kiến: " : "",
+	                             comment ? comment : ""),
+	        .link = arena_printf(a, "/units/%s/khen-thuong/%lld", cx->tree->units[to].code,
+	                             (long long)p->id),
+	};
+	int n = 0;
+	*rc = notify_write(cx->store, cx->tree, cx->notify, &m, cx->now, NULL, &n);
+	*mails += n;
 }
 
 aw_rc_t
@@ -799,6 +846,7 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 	if (op == AW_OP_EDIT)
 		save_files(cx, &rc, p.id, in, types);
 	event(cx, &rc, p.id, unit, action, comment, detail);
+	tell(cx, &rc, unit, op, &p, comment, &out->mails);
 	audit(cx, &rc, unit, arena_printf(a, "award.%s", action), p.id, summary(cx, &old),
 	      arena_printf(a, "%s%s%s", aw_status_name(p.status), comment && *comment ? ": " : "",
 	                   comment ? comment : ""));

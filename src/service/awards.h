@@ -4,7 +4,8 @@
  * a Quyết định draft whose annex lists them; publishing that document (docs_publish)
  * decides them. Transport-neutral: the pages and the JSON API (src/app/award_pages.c) read
  * the inputs and call here. Every write is one store transaction with its history rows
- * (award_events) and audit lines.
+ * (award_events), audit lines and notices (a proposal sent or endorsed to a unit, returned
+ * or declined to its proposer).
  *
  * The state machine (":code" is the unit the actor acts as; U the proposer, L = :code):
  *
@@ -32,6 +33,7 @@
 #include "domain/access.h"
 #include "domain/award_catalog.h"
 #include "domain/units.h"
+#include "service/notify.h"
 
 #define AW_NAME_MAX 200
 #define AW_PLACE_MAX 300
@@ -118,6 +120,9 @@ typedef struct aw_ctx { /* borrowed; outlives the call */
 	arena_t *arena; /* owns the outcome's strings */
 	int64_t now;    /* Unix seconds; injected for tests */
 	aw_actor_t actor;
+	/* notices (and their e-mails) to the unit a proposal reaches or returns to, in the op's
+	 * transaction (service/notify.h); NULL: none */
+	const notify_cfg_t *notify;
 } aw_ctx_t;
 
 /* What a call did: rc again, a Vietnamese sentence (done or why not), the errors by field,
@@ -129,6 +134,7 @@ typedef struct aw_outcome {
 	int nerr;
 	int64_t id, version;
 	int64_t decision_id, document_id, campaign_id; /* aw_decide */
+	int mails;                                     /* e-mails queued with the notices */
 } aw_outcome_t;
 
 /* The campaign unit i proposes and decides in: among the open campaigns whose issuer's

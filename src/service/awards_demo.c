@@ -43,7 +43,8 @@ demo_awards(store_t *st, const unit_tree_t *t, const award_catalog_t *cat)
 		return 0;
 	arena_t a = ARENA_INIT;
 	access_grant_t admin = {0, ROLE_ADMIN}; /* the root: the demo acts as the school */
-	aw_ctx_t cx = {st, t, cat, &a, 1664582400 /* 01/10/2022 */, {0, "demo", "", &admin, 1}};
+	aw_ctx_t cx = {st,  t, cat, &a, 1664582400 /* 01/10/2022 */, {0, "demo", "", &admin, 1},
+	               NULL};
 	aw_input_t pupil = {
 	        .category = "tam_guong_tu_hoc",
 	        .name = "Nguyễn Minh Khang",

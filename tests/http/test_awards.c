@@ -335,7 +335,12 @@ test_done_when(void **state)
 	hc_resp_free(&r);
 	store_award_t s = stored(teacher);
 	assert_string_equal(s.status, "sent");
-	/* the ward sees both waiting and endorses both */
+	/* the ward is told, and sees both waiting; it endorses both */
+	r = ha_req(port, &ward, "GET", "/notices", NULL, 0);
+	expect_status(&r, 200);
+	expect_in(&r, "Đề nghị khen thưởng chờ xử lý: Gia đình bà Nguyễn Thị Thu");
+	expect_in(&r, "Đề nghị khen thưởng chờ xử lý: Thầy Trần Văn Bình");
+	hc_resp_free(&r);
 	r = ha_req(port, &ward, "GET", "/units/11413/khen-thuong", NULL, 0);
 	expect_status(&r, 200);
 	expect_in(&r, "Chờ đơn vị xử lý (2)");
@@ -578,6 +583,16 @@ test_access(void **state)
 	expect_in(&r, "\"status\":\"returned\"");
 	hc_resp_free(&r);
 	assert_int_equal(stored(id).at_unit_id, stored(id).unit_id);
+	r = ha_req(port, &thcs, "GET", "/notices", NULL, 0);
+	expect_status(&r, 200);
+	expect_in(&r, "Đề nghị khen thưởng bị trả lại: Cô Lê Thị Hạnh");
+	expect_in(&r, "Ý kiến: Bổ sung bản xác nhận thành tích.");
+	hc_resp_free(&r);
+	/* a sibling school hears nothing of it */
+	r = ha_req(port, &th, "GET", "/notices", NULL, 0);
+	expect_status(&r, 200);
+	assert_false(has(&r, "Cô Lê Thị Hạnh"));
+	hc_resp_free(&r);
 }
 
 /* ---------- bad input ---------- */

@@ -65,6 +65,7 @@ WRAP(award_decision_issue,
 WRAP(audit_append, (store_t * s, const store_audit_t *e), (s, e))
 WRAP(doc_save, (store_t * s, const store_doc_t *d, int64_t v, int64_t *id, int64_t *ver),
      (s, d, v, id, ver))
+WRAP(notice_add, (store_t * s, const store_notice_t *n, int64_t *id), (s, n, id))
 WRAP(tx_begin, (store_t * s), (s))
 #undef WRAP
 
@@ -103,7 +104,7 @@ snapshot(char *out, size_t cap)
 	                           "FROM award_files)"
 	                           "||' '||(SELECT count(*) FROM award_decisions)||' '||"
 	                           "(SELECT count(*) FROM documents)||' '||(SELECT count(*) FROM "
-	                           "audit_log)||' '||"
+	                           "audit_log)||' '||(SELECT count(*) FROM notices)||' '||"
 	                           "(SELECT coalesce(group_concat(status||version||at_unit_id||"
 	                           "coalesce(decision_id,0),','),'') FROM award_proposals)||' '||"
 	                           "(SELECT coalesce(group_concat(status||issued_on,','),'') FROM "
@@ -121,7 +122,8 @@ snapshot(char *out, size_t cap)
 static aw_ctx_t
 ctx(const access_grant_t *g)
 {
-	return (aw_ctx_t){st, tree, cat, &arena, NOW, {0, "test", "", g, 1}};
+	static notify_cfg_t quiet; /* notices, no e-mail */
+	return (aw_ctx_t){st, tree, cat, &arena, NOW, {0, "test", "", g, 1}, &quiet};
 }
 
 static int32_t
@@ -186,6 +188,7 @@ setup(void **state)
 	faulty.award_decision_issue = f_award_decision_issue;
 	faulty.audit_append = f_audit_append;
 	faulty.doc_save = f_doc_save;
+	faulty.notice_add = f_notice_add;
 	faulty.tx_begin = f_tx_begin;
 	faulty.tx_commit = f_tx_commit;
 	st->ops = &faulty;
@@ -316,11 +319,11 @@ test_all_or_nothing(void **state)
 	assert_int_equal(every_fault(create_with_file, &k0), 7);
 	assert_int_equal(every_fault(create_with_file, &k1), 7);
 	assert_string_equal(status_of(made[0]), "draft");
-	/* sent by the school, endorsed by the ward: begin, the row, its event, the audit line,
-	 * the commit */
+	/* sent by the school, endorsed by the ward: begin, the row, its event, the notice to
+	 * the unit it reaches, the audit line, the commit */
 	for (int k = 0; k < 2; k++) {
-		assert_int_equal(every_fault(send, &made[k]), 5);
-		assert_int_equal(every_fault(send, &made[k]), 5);
+		assert_int_equal(every_fault(send, &made[k]), 6);
+		assert_int_equal(every_fault(send, &made[k]), 6);
 		assert_string_equal(status_of(made[k]), "sent");
 	}
 	/* the decision: begin, its document, its row, both proposals with their events, the
