@@ -532,7 +532,8 @@ distribution_lines(arena_t *a, const char *text, size_t *n /* OUT */)
 	*n = 0;
 	for (const char *line = dist; line && *line;) {
 		const char *end = strchr(line, '\n');
-		const char *l = text_trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
+		const char *l =
+		        text_trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
 		if (l[0] == '-' && (l[1] == ' ' || l[1] == '\0'))
 			l = text_trim(a, l + 1);
 		if (*l)

@@ -6550,8 +6550,14 @@ aw_write(store_t *st, const char *sql, const aw_bind_t *v, size_t n, int64_t *ch
 	" LEFT JOIN award_decisions d ON d.id=p.decision_id"                                       \
 	" LEFT JOIN documents doc ON doc.id=d.document_id"
 
+/* A read's callback (one of the kinds of row) and its context, and the rows seen. */
 typedef struct aw_rows {
-	int (*cb)(const store_award_t *, void *);
+	union {
+		int (*award)(const store_award_t *, void *);
+		int (*file)(const store_award_file_t *, const void *, size_t, void *);
+		int (*event)(const store_award_event_t *, void *);
+		int (*decision)(const store_award_decision_t *, void *);
+	} cb;
 	void *ctx;
 	int n;
 } aw_rows_t;
@@ -6592,7 +6598,7 @@ aw_row(sqlite3_stmt *q, void *p)
 	        .fund_source = col_text(q, 28),
 	};
 	r->n++;
-	return r->cb ? r->cb(&a, r->ctx) : 0;
+	return r->cb.award ? r->cb.award(&a, r->ctx) : 0;
 }
 
 static int
@@ -6635,7 +6641,7 @@ sq_award_save(store_t *st, const store_award_t *p, int64_t expected_version, int
 static int
 sq_award_get(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *), void *ctx)
 {
-	aw_rows_t r = {cb, ctx, 0};
+	aw_rows_t r = {.cb.award = cb, .ctx = ctx};
 	if (aw_read(st, AW_COLS " WHERE p.id=?1", AW_ARGS(AWI(id)), aw_row, &r,
 	            "đọc đề nghị khen thưởng") < 0)
 		return -1;
@@ -6660,7 +6666,8 @@ sq_awards_find(store_t *st, const store_award_query_t *f, int (*cb)(const store_
 	if (*path && f->exact)
 		buf_puts(&sql, " AND p.unit_path=?2");
 	else if (*path)
-		buf_puts(&sql, nhi ? " AND p.unit_path>=?2 AND p.unit_path<?9" : " AND p.unit_path>=?2");
+		buf_puts(&sql,
+		         nhi ? " AND p.unit_path>=?2 AND p.unit_path<?9" : " AND p.unit_path>=?2");
 	if (f->at_unit_id)
 		buf_puts(&sql, " AND p.at_unit_id=?3");
 	if (f->status && *f->status)
@@ -6676,7 +6683,7 @@ sq_awards_find(store_t *st, const store_award_query_t *f, int (*cb)(const store_
 	                                                : " ORDER BY p.id DESC");
 	/* ?10 names the last parameter: every index below it exists, used or not */
 	buf_puts(&sql, " LIMIT ?8 OFFSET 0*?10");
-	aw_rows_t r = {cb, ctx, 0};
+	aw_rows_t r = {.cb.award = cb, .ctx = ctx};
 	int rc = aw_read(st, buf_cstr(&sql),
 	                 AW_ARGS(AWI(f->unit_id), AWS(path), AWI(f->at_unit_id), AWS(f->status),
 	                         AWI(f->decision_id), AWI(f->campaign_id), AWI(f->issued_only),
@@ -6699,15 +6706,10 @@ sq_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes, i
 	                NULL, id, "lưu tệp minh chứng");
 }
 
-typedef struct aw_file_rows {
-	int (*cb)(const store_award_file_t *, const void *, size_t, void *);
-	void *ctx;
-} aw_file_rows_t;
-
 static int
 aw_file_row(sqlite3_stmt *q, void *p)
 {
-	aw_file_rows_t *r = p;
+	aw_rows_t *r = p;
 	store_award_file_t f = {
 	        .id = sqlite3_column_int64(q, 0),
 	        .proposal_id = sqlite3_column_int64(q, 1),
@@ -6719,14 +6721,14 @@ aw_file_row(sqlite3_stmt *q, void *p)
 	};
 	const void *b = sqlite3_column_blob(q, 7);
 	size_t n = (size_t)sqlite3_column_bytes(q, 7);
-	return r->cb(&f, b, b ? n : 0, r->ctx);
+	return r->cb.file(&f, b, b ? n : 0, r->ctx);
 }
 
 static int
 sq_award_files(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
                int (*cb)(const store_award_file_t *, const void *, size_t, void *), void *ctx)
 {
-	aw_file_rows_t r = {cb, ctx};
+	aw_rows_t r = {.cb.file = cb, .ctx = ctx};
 	return aw_read(st,
 	               with_bytes ? "SELECT id,proposal_id,name,mime,size,created_at,"
 	                            "coalesce(created_by,0),bytes FROM award_files WHERE "
@@ -6749,15 +6751,10 @@ sq_award_event_add(store_t *st, const store_award_event_t *e)
 	                NULL, NULL, "ghi lịch sử đề nghị");
 }
 
-typedef struct aw_event_rows {
-	int (*cb)(const store_award_event_t *, void *);
-	void *ctx;
-} aw_event_rows_t;
-
 static int
 aw_event_row(sqlite3_stmt *q, void *p)
 {
-	aw_event_rows_t *r = p;
+	aw_rows_t *r = p;
 	store_award_event_t e = {
 	        .id = sqlite3_column_int64(q, 0),
 	        .proposal_id = sqlite3_column_int64(q, 1),
@@ -6769,14 +6766,14 @@ aw_event_row(sqlite3_stmt *q, void *p)
 	        .detail = col_text(q, 7),
 	        .user_name = col_text(q, 8),
 	};
-	return r->cb(&e, r->ctx);
+	return r->cb.event(&e, r->ctx);
 }
 
 static int
 sq_award_events(store_t *st, int64_t proposal_id, int (*cb)(const store_award_event_t *, void *),
                 void *ctx)
 {
-	aw_event_rows_t r = {cb, ctx};
+	aw_rows_t r = {.cb.event = cb, .ctx = ctx};
 	return aw_read(st,
 	               "SELECT e.id,e.proposal_id,e.at,coalesce(e.user_id,0),e.unit_id,e.action,"
 	               "e.comment,e.detail,coalesce(nullif(u.full_name,''),u.username,'')"
@@ -6799,15 +6796,10 @@ sq_award_decision_add(store_t *st, const store_award_decision_t *d, int64_t *id)
 	                NULL, id, "lưu quyết định khen thưởng");
 }
 
-typedef struct aw_dec_rows {
-	int (*cb)(const store_award_decision_t *, void *);
-	void *ctx;
-} aw_dec_rows_t;
-
 static int
 aw_dec_row(sqlite3_stmt *q, void *p)
 {
-	aw_dec_rows_t *r = p;
+	aw_rows_t *r = p;
 	store_award_decision_t d = {
 	        .id = sqlite3_column_int64(q, 0),
 	        .unit_id = sqlite3_column_int64(q, 1),
@@ -6826,14 +6818,14 @@ aw_dec_row(sqlite3_stmt *q, void *p)
 	        .count = sqlite3_column_int64(q, 14),
 	        .total = sqlite3_column_int64(q, 15),
 	};
-	return r->cb(&d, r->ctx);
+	return r->cb.decision(&d, r->ctx);
 }
 
 static int
 sq_award_decisions(store_t *st, int64_t unit_id, int64_t document_id,
                    int (*cb)(const store_award_decision_t *, void *), void *ctx)
 {
-	aw_dec_rows_t r = {cb, ctx};
+	aw_rows_t r = {.cb.decision = cb, .ctx = ctx};
 	return aw_read(st,
 	               "SELECT d.id,d.unit_id,d.unit_path,d.campaign_id,d.document_id,"
 	               "d.fund_source,d.status,d.issued_on,d.is_public,d.created_at,"

@@ -146,16 +146,6 @@ quoted(arena_t *a, const char *s)
 }
 
 static const char *
-money(arena_t *a, int64_t v)
-{
-	buf_t b = BUF_INIT;
-	text_format_int(v, &b);
-	const char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-static const char *
 unit_path_of(const aw_ctx_t *cx, int32_t i)
 {
 	buf_t b = BUF_INIT;
@@ -354,7 +344,7 @@ check_amount(const aw_ctx_t *cx, const char *typed, int64_t *out, aw_outcome_t *
 		    arena_printf(a,
 		                 "Số tiền thưởng %s đồng vượt mức tối đa %s đồng cho một khen "
 		                 "thưởng; hãy nhập số nhỏ hơn.",
-		                 money(a, v), money(a, cx->cat->max_amount)));
+		                 text_int(a, v), text_int(a, cx->cat->max_amount)));
 		return -1;
 	}
 	*out = v;
@@ -614,7 +604,8 @@ static const char *
 level(const aw_ctx_t *cx, const char *form, int64_t amount)
 {
 	const award_form_t *f = award_form_find(cx->cat, form);
-	return arena_printf(cx->arena, "%s, %s đồng", f ? f->name : form, money(cx->arena, amount));
+	return arena_printf(cx->arena, "%s, %s đồng", f ? f->name : form,
+	                    text_int(cx->arena, amount));
 }
 
 /* "Gia đình hiếu học: Gia đình ông …, Giấy khen, 500.000 đồng" for the history and audit. */
@@ -797,7 +788,7 @@ aw_act(const aw_ctx_t *cx, int32_t unit, int64_t id, aw_op_t op, int64_t expecte
 			            a,
 			            "Số tiền thưởng chỉ được giảm khi điều chỉnh (hiện %s đồng); "
 			            "hãy nhập số không lớn hơn.",
-			            money(a, p.amount)));
+			            text_int(a, p.amount)));
 		if (form && !out->nerr && !strcmp(form, p.form) && amount == p.amount)
 			err(out, AWF_AMOUNT,
 			    "Điều chỉnh: hãy hạ số tiền thưởng hoặc đổi hình thức khen thưởng "
@@ -974,7 +965,7 @@ decision_doc(const aw_ctx_t *cx, int32_t unit, int64_t campaign_id, int year, co
 	        "**Điều 3.** Quyết định này có hiệu lực kể từ ngày ký. Văn phòng, các cơ quan, "
 	        "đơn vị có liên quan của %s và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
 	        "nhiệm thi hành Quyết định này.",
-	        coll, n - coll, year, money(a, total), aw_fund_name(fund), issuer);
+	        coll, n - coll, year, text_int(a, total), aw_fund_name(fund), issuer);
 	d->distribution = arena_alloc(a, 2 * sizeof *d->distribution);
 	d->distribution[0] = "Như Điều 3;";
 	d->distribution[1] = "Lưu: VT.";

@@ -355,3 +355,13 @@ text_trim(arena_t *a, const char *s)
 		n--;
 	return arena_strndup(a, s, n);
 }
+
+const char *
+text_int(arena_t *a, int64_t v)
+{
+	buf_t b = BUF_INIT;
+	text_format_int(v, &b);
+	const char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}

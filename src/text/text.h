@@ -56,6 +56,8 @@ int text_collate_cmp(const char *a, const char *b);
 
 /* 1234567 -> "1.234.567", -1234 -> "-1.234". Appends. */
 void text_format_int(int64_t v, buf_t *out);
+/* The same as a string in a. */
+const char *text_int(arena_t *a, int64_t v);
 
 /* Parse a decimal integer as people type it: optional sign, digits with optional '.'
  * or ' ' thousands groups ("1.234.567", "1 234 567"; no-break spaces count as ' '),

@@ -4,10 +4,11 @@
  * Quyết định of both and publishes it through the ordinary publish route; both proposals
  * are then decided, the decision issued with the document's number and date, the
  * district's commendation lines (live roll-up, results form) gain them with the decision as
- * source, and the history shows every step. Access: a sibling school neither sees nor acts on them, the
- * ward neither decides for the district nor acts on a proposal that has left it. Bad input
- * over the form and the API is refused with the field named and nothing written. The
- * review ops: trim (never up), return (a real comment), decline, remove from a draft. */
+ * source, and the history shows every step; the units concerned are told (notices).
+ * Access: a sibling school neither sees nor acts on them, the ward neither decides for the
+ * district nor acts on a proposal that has left it. Bad input over the form and the API is
+ * refused with the field named and nothing written. The review ops: trim (never up),
+ * return (a real comment), decline, remove from a draft. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
