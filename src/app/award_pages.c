@@ -68,7 +68,8 @@ vec_add(const store_award_t *s, void *p)
 {
 	vec_t *v = p;
 	if ((v->skip_unit && s->unit_id == v->skip_unit) ||
-	    (v->skip_at && s->at_unit_id == v->skip_at))
+	    (v->skip_at && s->at_unit_id == v->skip_at) ||
+	    (v->passed_on && (!strcmp(s->status, "draft") || !strcmp(s->status, "withdrawn"))))
 		return 0;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;

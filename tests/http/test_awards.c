@@ -543,6 +543,11 @@ test_access(void **state)
 	assert_false(has(&r, "Cô Lê Thị Hạnh"));
 	hc_resp_free(&r);
 	assert_string_equal(stored(id).status, "draft");
+	/* a draft is the school's own business: the ward's lists do not show it */
+	r = ha_req(port, &ward, "GET", "/units/11413/khen-thuong", NULL, 0);
+	expect_status(&r, 200);
+	assert_false(has(&r, "Cô Lê Thị Hạnh"));
+	hc_resp_free(&r);
 	/* the ward cannot act on a draft still at the school */
 	r = op(&ward, "11413", id, "endorse", NULL);
 	expect_status(&r, 409);
