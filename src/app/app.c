@@ -433,8 +433,7 @@ static const http_route_t routes[] = {
          page_outliers},
         /* end of the review queue */
         /* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
-        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi", "done", 0, "unit:unit.view",
-         page_budget},
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi", "done", 0, "unit:unit.view", page_budget},
         {HTTP_POST, "/campaigns/:id/units/:code/kinh-phi", BUDGET_FORM_PARAMS, FORM_MAX,
          "unit:report.edit", page_budget_save},
         {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi.xlsx", "", 0, "unit:unit.view",

@@ -1016,9 +1016,9 @@ store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *ve
 
 int
 store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
-                  const store_budget_line_t *lines, size_t n, int64_t expected_version,
-                  int64_t now, int64_t by, int64_t *version)
+                  const store_budget_line_t *lines, size_t n, int64_t expected_version, int64_t now,
+                  int64_t by, int64_t *version)
 {
-	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n,
-	                            expected_version, now, by, version);
+	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n, expected_version,
+	                            now, by, version);
 }

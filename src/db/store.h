@@ -1301,14 +1301,13 @@ typedef struct store_ops {
 	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
 	int (*budget_lines)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
 	                    int (*cb)(const store_budget_line_t *, void *), void *ctx);
-	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path,
-	                     int exact, int (*cb)(const store_budget_award_t *, void *),
-	                     void *ctx);
+	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+	                     int (*cb)(const store_budget_award_t *, void *), void *ctx);
 	int (*budget_head)(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
 	                   int64_t *updated_at, int64_t *updated_by);
-	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id,
-	                   const char *unit_path, const store_budget_line_t *lines, size_t n,
-	                   int64_t expected_version, int64_t now, int64_t by, int64_t *version);
+	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
+	                   int64_t now, int64_t by, int64_t *version);
 } store_ops_t;
 
 struct store {

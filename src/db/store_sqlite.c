@@ -6436,8 +6436,7 @@ budget_where(buf_t *sql, const char *tbl, size_t n, int exact)
 }
 
 static void
-budget_bind(sqlite3_stmt *q, const int64_t *ids, size_t n, const char *path, int exact,
-            char *upper)
+budget_bind(sqlite3_stmt *q, const int64_t *ids, size_t n, const char *path, int exact, char *upper)
 {
 	for (size_t k = 0; k < n; k++)
 		sqlite3_bind_int64(q, (int)k + 1, ids[k]);
@@ -6503,8 +6502,8 @@ sq_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int
 	buf_puts(&sql, "SELECT l.campaign_id,l.unit_id,l.source,l.purpose,l.planned,l.approved,"
 	               "l.spent FROM budget_lines l");
 	budget_where(&sql, "l", n, exact);
-	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, budget_line_row,
-	                       (void *)cb, ctx);
+	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, budget_line_row, (void *)cb,
+	                       ctx);
 	buf_free(&sql);
 	return rc;
 }
@@ -6540,7 +6539,8 @@ sq_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, in
 	               " JOIN award_proposals p ON p.decision_id=d.id AND p.status='decided'"
 	               " LEFT JOIN documents doc ON doc.id=d.document_id");
 	budget_where(&sql, "d", n, exact);
-	buf_puts(&sql, " AND d.status='issued' GROUP BY d.id ORDER BY d.unit_path,d.issued_on,d.id");
+	buf_puts(&sql,
+	         " AND d.status='issued' GROUP BY d.id ORDER BY d.unit_path,d.issued_on,d.id");
 	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, budget_award_row,
 	                       (void *)cb, ctx);
 	buf_free(&sql);
@@ -6601,8 +6601,8 @@ budget_exec(sqlite_store_t *s, const char *sql, const int64_t *v, int nv, const 
 
 static int
 sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
-               const store_budget_line_t *lines, size_t n, int64_t expected_version,
-               int64_t now, int64_t by, int64_t *version)
+               const store_budget_line_t *lines, size_t n, int64_t expected_version, int64_t now,
+               int64_t by, int64_t *version)
 {
 	const char *what = "lưu kinh phí";
 	sqlite_store_t *s = wr(st);
@@ -6631,13 +6631,14 @@ sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *un
 	for (size_t k = 0; ret == 0 && k < n; k++) {
 		const store_budget_line_t *l = &lines[k];
 		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(s->db,
-		                       "INSERT INTO budget_lines(campaign_id,unit_id,unit_path,source,"
-		                       "purpose,planned,approved,spent) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-		                       " ON CONFLICT DO UPDATE SET unit_path=excluded.unit_path,"
-		                       "planned=excluded.planned,approved=excluded.approved,"
-		                       "spent=excluded.spent",
-		                       -1, &q, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(
+		            s->db,
+		            "INSERT INTO budget_lines(campaign_id,unit_id,unit_path,source,"
+		            "purpose,planned,approved,spent) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+		            " ON CONFLICT DO UPDATE SET unit_path=excluded.unit_path,"
+		            "planned=excluded.planned,approved=excluded.approved,"
+		            "spent=excluded.spent",
+		            -1, &q, NULL) != SQLITE_OK) {
 			ret = read_failed(s, what);
 		} else {
 			sqlite3_bind_int64(q, 1, campaign_id);
