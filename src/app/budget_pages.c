@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pagecache.h"
 #include "app/report_pages.h"
 #include "service/budget.h"
 #include "service/unit_table.h"
@@ -196,7 +197,7 @@ budget_ctx(http_req_t *req, const bud_req_t *b, const bud_input_t *typed, const 
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	bud_view_t v;
-	if (bud_read(&b->cx, &b->s, b->i, &v) != BUD_OK)
+	if (bud_read(&b->cx, &b->s, b->i, 0, &v) != BUD_OK)
 		return NULL;
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
@@ -516,7 +517,7 @@ page_budget_export(http_req_t *req)
 	size_t plen = strlen(http_req_path(req));
 	int csv = plen > 4 && !strcmp(http_req_path(req) + plen - 4, ".csv");
 	bud_view_t v;
-	if (bud_read(&b.cx, &b.s, b.i, &v) != BUD_OK) {
+	if (bud_read(&b.cx, &b.s, b.i, 1, &v) != BUD_OK) {
 		app_error_page(req, 500, "Không đọc được kinh phí; hãy thử lại.");
 		return 0;
 	}
@@ -555,19 +556,42 @@ page_budget_export(http_req_t *req)
 
 /* ---------- the dashboard's box ---------- */
 
+/* The box's totals are kept in the dashboard's page cache (lc->extra, one per live campaign
+ * and tree) under a key holding the store's budget stamp: any save, issued decision or new
+ * campaign makes a new key, so a kept total is never stale; a national total costs a read of
+ * every line (~70 ms, docs/budget.md), a kept one a stamp query. */
 json_t *
 budget_box_json(http_req_t *req, live_campaign_t *lc, int32_t i)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	bud_ctx_t cx = {((app_t *)http_req_app(req))->store, t, a, app_now(), 0, "", ""};
-	bud_scope_t s;
-	bud_view_t v;
-	if (bud_scope_load(&cx, lc->c->id, &s) != BUD_OK || bud_read(&cx, &s, i, &v) != BUD_OK)
+	store_t *st = ((app_t *)http_req_app(req))->store;
+	int64_t stamp[4];
+	if (store_budget_stamp(st, stamp) < 0)
 		return NULL; /* the dashboard stands without it */
-	json_t *o = triple(a, &v.total, -1, -1);
-	json_object_set_new(o, "any", json_boolean(bud_cells_any(&v.total)));
-	int64_t awards = bud_cells_sum(&v.total, -1, BUD_PUR_AWARDS, BUD_SPENT);
+	const char *key = arena_printf(a, "budget|%s|%lld|%lld|%lld|%lld", t->units[i].code,
+	                               (long long)stamp[0], (long long)stamp[1],
+	                               (long long)stamp[2], (long long)stamp[3]);
+	bud_cells_t total;
+	buf_t kept = BUF_INIT;
+	if (pagecache_get((pagecache_t *)lc->extra, key, 0, &kept) && kept.len == sizeof total) {
+		memcpy(&total, kept.data, sizeof total);
+	} else {
+		bud_ctx_t cx = {st, t, a, app_now(), 0, "", ""};
+		bud_scope_t s;
+		bud_view_t v;
+		if (bud_scope_load(&cx, lc->c->id, &s) != BUD_OK ||
+		    bud_read(&cx, &s, i, 0, &v) != BUD_OK) {
+			buf_free(&kept);
+			return NULL;
+		}
+		total = v.total;
+		pagecache_put((pagecache_t *)lc->extra, key, 0, (const char *)&total, sizeof total);
+	}
+	buf_free(&kept);
+	json_t *o = triple(a, &total, -1, -1);
+	json_object_set_new(o, "any", json_boolean(bud_cells_any(&total)));
+	int64_t awards = bud_cells_sum(&total, -1, BUD_PUR_AWARDS, BUD_SPENT);
 	json_object_set_new(o, "has_awards", json_boolean(awards > 0));
 	json_object_set_new(o, "awards_text", app_js(app_fmt_count(a, awards)));
 	json_object_set_new(o, "url",

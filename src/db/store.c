@@ -1022,3 +1022,9 @@ store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char 
 	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n, expected_version,
 	                            now, by, version);
 }
+
+int
+store_budget_stamp(store_t *st, int64_t stamp[4])
+{
+	return st->ops->budget_stamp(st, stamp);
+}

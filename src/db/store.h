@@ -1037,12 +1037,19 @@ int store_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *p
 int store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
                       int64_t *updated_at, int64_t *updated_by);
 /* Writes lines[0..n) of (campaign_id, unit_id) at expected_version (0: none saved yet),
- * each line upserted, lines left all zero deleted; the head's version moves by one into
+ * replacing the unit's lines (all-zero ones are not kept); the head's version moves by one into
  * *version. Joins the caller's transaction (store_tx_begin). 0, -2 (stale: the head is not
  * at expected_version; nothing written), or -1. */
 int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
                       const store_budget_line_t *lines, size_t n, int64_t expected_version,
                       int64_t now, int64_t by, int64_t *version /* OUT */);
+
+/* What budget totals depend on, cheaply: stamp[0] moves with every budget save, stamp[1]
+ * and stamp[2] are the number and the highest id of issued decisions (a decision's awards
+ * are decided when it is issued, in that transaction), stamp[3] the number of campaigns (an
+ * adoption moves where lines count). Kept totals are good while the stamp is the same. 0
+ * or -1. */
+int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
 
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
@@ -1308,6 +1315,7 @@ typedef struct store_ops {
 	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
 	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
 	                   int64_t now, int64_t by, int64_t *version);
+	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
 } store_ops_t;
 
 struct store {

@@ -788,10 +788,14 @@ static const struct migration {
          " approved INTEGER NOT NULL CHECK(approved BETWEEN 0 AND 1000000000000),"
          " spent INTEGER NOT NULL CHECK(spent BETWEEN 0 AND 1000000000000),"
          " CHECK(purpose <> 'khen_thuong' OR spent = 0),"
-         " PRIMARY KEY(campaign_id, unit_id, source, purpose),"
+         /* clustered by path: a subtree's lines are one range of the table */
+         " PRIMARY KEY(campaign_id, unit_path, unit_id, source, purpose),"
          " FOREIGN KEY(campaign_id, unit_id) REFERENCES budget_heads(campaign_id, unit_id))"
          " WITHOUT ROWID;"
-         "CREATE INDEX budget_lines_path ON budget_lines(campaign_id, unit_path);",
+         "CREATE INDEX budget_lines_unit ON budget_lines(campaign_id, unit_id);"
+         /* moves with every save: the stamp kept totals are checked against */
+         "CREATE TABLE budget_changes(id INTEGER PRIMARY KEY CHECK(id = 1),"
+         " n INTEGER NOT NULL);",
          0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -6628,17 +6632,24 @@ sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *un
 		                  hv, 5, unit_path, 6, what);
 	if (ret == 0 && sqlite3_changes(s->db) == 0)
 		ret = -2; /* someone saved since the form was read */
+	if (ret == 0)
+		ret = budget_exec(s,
+		                  "INSERT INTO budget_changes(id,n) VALUES(1,1)"
+		                  " ON CONFLICT DO UPDATE SET n=n+1",
+		                  hv, 0, NULL, 0, what);
+	/* the unit's lines replaced: its path may have moved since they were written */
+	if (ret == 0)
+		ret = budget_exec(s, "DELETE FROM budget_lines WHERE campaign_id=?1 AND unit_id=?2",
+		                  hv, 2, NULL, 0, what);
 	for (size_t k = 0; ret == 0 && k < n; k++) {
 		const store_budget_line_t *l = &lines[k];
+		if (l->planned == 0 && l->approved == 0 && l->spent == 0)
+			continue;
 		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(
-		            s->db,
-		            "INSERT INTO budget_lines(campaign_id,unit_id,unit_path,source,"
-		            "purpose,planned,approved,spent) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-		            " ON CONFLICT DO UPDATE SET unit_path=excluded.unit_path,"
-		            "planned=excluded.planned,approved=excluded.approved,"
-		            "spent=excluded.spent",
-		            -1, &q, NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(s->db,
+		                       "INSERT INTO budget_lines(campaign_id,unit_id,unit_path,source,"
+		                       "purpose,planned,approved,spent) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		                       -1, &q, NULL) != SQLITE_OK) {
 			ret = read_failed(s, what);
 		} else {
 			sqlite3_bind_int64(q, 1, campaign_id);
@@ -6654,15 +6665,34 @@ sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *un
 		}
 		sqlite3_finalize(q);
 	}
-	if (ret == 0)
-		ret = budget_exec(s,
-		                  "DELETE FROM budget_lines WHERE campaign_id=?1 AND unit_id=?2"
-		                  " AND planned=0 AND approved=0 AND spent=0",
-		                  hv, 2, NULL, 0, what);
 	if (write_end(s, nested, ret == 0, what) < 0 && ret == 0)
 		ret = -1;
 	if (ret == 0)
 		*version = expected_version + 1;
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_budget_stamp(store_t *st, int64_t stamp[4])
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret = 0;
+	stamp[0] = stamp[1] = stamp[2] = stamp[3] = 0;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT coalesce((SELECT n FROM budget_changes),0),count(*),"
+	                       "coalesce(max(id),0),(SELECT count(*) FROM campaigns)"
+	                       " FROM award_decisions WHERE status='issued'",
+	                       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW) {
+		ret = read_failed(s, "đọc kinh phí");
+	} else {
+		for (int k = 0; k < 4; k++)
+			stamp[k] = sqlite3_column_int64(q, k);
+	}
+	sqlite3_finalize(q);
 	unlock(s);
 	return ret;
 }
@@ -6824,6 +6854,7 @@ static const store_ops_t sqlite_ops = {
         .budget_awards = sq_budget_awards,
         .budget_head = sq_budget_head,
         .budget_save = sq_budget_save,
+        .budget_stamp = sq_budget_stamp,
 };
 
 int

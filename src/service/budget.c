@@ -133,44 +133,90 @@ bud_campaign_of(const bud_scope_t *s, const unit_tree_t *t, int32_t i)
 
 /* ---------- reading a subtree ---------- */
 
-/* One amount of one unit, as read. */
-typedef struct contrib {
-	int32_t unit;
-	int64_t campaign;
-	unsigned char src, pur, kind;
-	int64_t amount;
-} contrib_t;
-
+/* Reading state: every amount read goes straight into the totals it belongs to (no list of
+ * amounts, no sort: a national read is ~300.000 lines). */
 typedef struct collect {
+	const bud_scope_t *s;
 	const unit_tree_t *t;
-	int32_t lo, hi; /* the subtree */
-	contrib_t *v;
-	size_t n, cap;
-	/* decisions of the unit itself */
+	int32_t lo, hi;         /* the subtree */
+	const int32_t *adopter; /* tree index of each adoption's issuer (-1 none) */
+	bud_view_t *v;
+	int32_t *slot; /* with rows: by u - lo, the row of unit u plus one (0 none) */
+	size_t cap;    /* of v->row_unit / v->row (malloc'd while reading) */
 	arena_t *a;
-	int32_t self;
-	bud_decision_t *dec;
-	size_t ndec, capdec;
+	bud_decision_t *dec; /* the unit's own decisions (malloc'd while reading) */
+	size_t capdec;
 } collect_t;
-
-static void
-push(collect_t *c, int32_t u, int64_t campaign, int s, int p, int k, int64_t amount)
-{
-	if (amount == 0)
-		return;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 256;
-		c->v = xrealloc(c->v, size_mul(c->cap, sizeof *c->v));
-	}
-	c->v[c->n++] = (contrib_t){
-	        u, campaign, (unsigned char)s, (unsigned char)p, (unsigned char)k, amount};
-}
 
 static int32_t
 unit_in(const collect_t *c, int64_t id)
 {
 	int32_t u = unit_tree_find_id(c->t, id);
 	return u >= c->lo && u < c->hi ? u : -1;
+}
+
+/* The campaign unit u records in, from the adopters resolved once. */
+static int64_t
+campaign_of(const collect_t *c, int32_t u)
+{
+	int64_t best = c->s->campaign;
+	int32_t depth = -1;
+	for (size_t k = 0; k < c->s->nadopt; k++) {
+		int32_t w = c->adopter[k];
+		if (w >= 0 && w <= u && u < c->t->units[w].end && c->t->units[w].depth > depth) {
+			depth = c->t->units[w].depth;
+			best = c->s->adopt[k];
+		}
+	}
+	return best;
+}
+
+/* The child of the view's unit whose subtree holds u (index in v->child), or -1. */
+static int32_t
+child_of(const collect_t *c, int32_t u)
+{
+	size_t lo = 0, hi = c->v->nchild;
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+		int32_t j = c->v->child[m];
+		if (u < j)
+			hi = m;
+		else if (u >= c->t->units[j].end)
+			lo = m + 1;
+		else
+			return (int32_t)m;
+	}
+	return -1;
+}
+
+static void
+add(collect_t *c, int32_t u, int s, int p, int k, int64_t amount)
+{
+	bud_view_t *v = c->v;
+	if (amount == 0)
+		return;
+	v->total.v[s][p][k] += amount;
+	if (u == v->unit) {
+		v->own.v[s][p][k] += amount;
+	} else {
+		int32_t j = child_of(c, u);
+		if (j >= 0)
+			v->child_total[j].v[s][p][k] += amount;
+	}
+	if (c->slot) {
+		if (c->slot[u - c->lo] == 0) {
+			if (v->nrows == c->cap) {
+				c->cap = c->cap ? c->cap * 2 : 64;
+				v->row_unit = xrealloc(v->row_unit,
+				                       size_mul(c->cap, sizeof *v->row_unit));
+				v->row = xrealloc(v->row, size_mul(c->cap, sizeof *v->row));
+			}
+			v->row_unit[v->nrows] = u;
+			memset(&v->row[v->nrows], 0, sizeof *v->row);
+			c->slot[u - c->lo] = (int32_t)++v->nrows;
+		}
+		v->row[c->slot[u - c->lo] - 1].v[s][p][k] += amount;
+	}
 }
 
 static int
@@ -180,12 +226,14 @@ line_cb(const store_budget_line_t *l, void *p)
 	int32_t u = unit_in(c, l->unit_id);
 	int s = bud_find(bud_sources, BUD_NSRC, l->source);
 	int q = bud_find(bud_purposes, BUD_NPUR, l->purpose);
-	if (u < 0 || s < 0 || q < 0)
+	/* a line counts only in the campaign its unit records in (one left in the parent's
+	 * campaign before its level adopted stays out) */
+	if (u < 0 || s < 0 || q < 0 || (c->s->nadopt && l->campaign_id != campaign_of(c, u)))
 		return 0;
-	push(c, u, l->campaign_id, s, q, BUD_PLANNED, l->planned);
-	push(c, u, l->campaign_id, s, q, BUD_APPROVED, l->approved);
+	add(c, u, s, q, BUD_PLANNED, l->planned);
+	add(c, u, s, q, BUD_APPROVED, l->approved);
 	if (q != BUD_PUR_AWARDS)
-		push(c, u, l->campaign_id, s, q, BUD_SPENT, l->spent);
+		add(c, u, s, q, BUD_SPENT, l->spent);
 	return 0;
 }
 
@@ -197,18 +245,19 @@ award_cb(const store_budget_award_t *d, void *p)
 	int s = bud_find(bud_sources, BUD_NSRC, d->fund_source);
 	if (u < 0 || s < 0)
 		return 0;
-	/* campaign 0: a decision counts in whichever campaign of the family it names */
-	push(c, u, 0, s, BUD_PUR_AWARDS, BUD_SPENT, d->amount);
-	if (u == c->self) {
-		if (c->ndec == c->capdec) {
+	add(c, u, s, BUD_PUR_AWARDS, BUD_SPENT, d->amount);
+	if (u == c->v->unit) {
+		bud_view_t *v = c->v;
+		if (v->ndecisions == c->capdec) {
 			c->capdec = c->capdec ? c->capdec * 2 : 8;
 			c->dec = xrealloc(c->dec, size_mul(c->capdec, sizeof *c->dec));
 		}
-		c->dec[c->ndec++] = (bud_decision_t){d->decision_id, d->document_id,
-		                                     d->campaign_id, s,
-		                                     d->issued_on,   d->doc_number,
-		                                     d->doc_year,    arena_strdup(c->a, d->subject),
-		                                     d->amount,      d->awards};
+		c->dec[v->ndecisions++] =
+		        (bud_decision_t){d->decision_id, d->document_id,
+		                         d->campaign_id, s,
+		                         d->issued_on,   d->doc_number,
+		                         d->doc_year,    arena_strdup(c->a, d->subject),
+		                         d->amount,      d->awards};
 	}
 	return 0;
 }
@@ -216,12 +265,23 @@ award_cb(const store_budget_award_t *d, void *p)
 static int
 by_unit(const void *x, const void *y)
 {
-	const contrib_t *a = x, *b = y;
-	return (a->unit > b->unit) - (a->unit < b->unit);
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Moves n elements of size sz from the heap into the arena (at least one element). */
+static void *
+to_arena(arena_t *a, void *heap, size_t n, size_t sz)
+{
+	void *o = arena_alloc(a, size_mul(n ? n : 1, sz));
+	if (n)
+		memcpy(o, heap, n * sz);
+	free(heap);
+	return o;
 }
 
 bud_rc_t
-bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, bud_view_t *out)
+bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, int with_rows, bud_view_t *out)
 {
 	const unit_tree_t *t = cx->tree;
 	arena_t *a = cx->arena;
@@ -231,26 +291,6 @@ bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, bud_view_t *out)
 	if (store_budget_head(cx->store, out->campaign, t->units[i].id, &out->version,
 	                      &out->updated_at, &out->updated_by) < 0)
 		return BUD_ERR_STORE;
-	buf_t path = BUF_INIT;
-	unit_tree_path(t, i, &path);
-	collect_t c = {.t = t, .lo = i, .hi = t->units[i].end, .a = a, .self = i};
-	int rc =
-	        store_budget_lines(cx->store, s->lines, s->nlines, buf_cstr(&path), 0, line_cb, &c);
-	if (rc == 0)
-		rc = store_budget_awards(cx->store, s->family, s->nfamily, buf_cstr(&path), 0,
-		                         award_cb, &c);
-	buf_free(&path);
-	if (rc < 0) {
-		free(c.v);
-		free(c.dec);
-		return BUD_ERR_STORE;
-	}
-	out->ndecisions = c.ndec;
-	out->decisions = arena_alloc(a, (c.ndec ? c.ndec : 1) * sizeof *out->decisions);
-	if (c.ndec)
-		memcpy(out->decisions, c.dec, c.ndec * sizeof *c.dec);
-	free(c.dec);
-	/* the children */
 	size_t nk = 0;
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end)
 		nk++;
@@ -259,40 +299,48 @@ bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, bud_view_t *out)
 	memset(out->child_total, 0, (nk ? nk : 1) * sizeof *out->child_total);
 	for (int32_t j = i + 1; j < t->units[i].end; j = t->units[j].end)
 		out->child[out->nchild++] = j;
-	/* one pass per unit in tree order: its lines count only in the campaign it records
-	 * in (a line left in the parent's campaign before its level adopted stays out) */
-	if (c.n)
-		qsort(c.v, c.n, sizeof *c.v, by_unit);
-	size_t distinct = 0;
-	for (size_t k = 0; k < c.n; k++)
-		distinct += k == 0 || c.v[k].unit != c.v[k - 1].unit;
-	out->row_unit = arena_alloc(a, (distinct ? distinct : 1) * sizeof *out->row_unit);
-	out->row = arena_alloc(a, (distinct ? distinct : 1) * sizeof *out->row);
-	size_t kid = 0;
-	for (size_t k = 0; k < c.n;) {
-		int32_t u = c.v[k].unit;
-		int64_t own_campaign = bud_campaign_of(s, t, u);
-		bud_cells_t cells;
-		memset(&cells, 0, sizeof cells);
-		for (; k < c.n && c.v[k].unit == u; k++)
-			if (c.v[k].campaign == 0 || c.v[k].campaign == own_campaign)
-				cells.v[c.v[k].src][c.v[k].pur][c.v[k].kind] += c.v[k].amount;
-		if (!bud_cells_any(&cells))
-			continue;
-		out->row_unit[out->nrows] = u;
-		out->row[out->nrows++] = cells;
-		bud_cells_add(&out->total, &cells);
-		if (u == i) {
-			out->own = cells;
-			continue;
-		}
-		while (kid < out->nchild && t->units[out->child[kid]].end <= u)
-			kid++;
-		if (kid < out->nchild)
-			bud_cells_add(&out->child_total[kid], &cells);
+	int32_t *adopter = arena_alloc(a, (s->nadopt ? s->nadopt : 1) * sizeof *adopter);
+	for (size_t k = 0; k < s->nadopt; k++)
+		adopter[k] = unit_tree_find_id(t, s->adopt_issuer[k]);
+	collect_t c = {.s = s,
+	               .t = t,
+	               .lo = i,
+	               .hi = t->units[i].end,
+	               .adopter = adopter,
+	               .v = out,
+	               .a = a};
+	if (with_rows)
+		c.slot = xcalloc((size_t)(c.hi - c.lo), sizeof *c.slot);
+	buf_t path = BUF_INIT;
+	unit_tree_path(t, i, &path);
+	int rc =
+	        store_budget_lines(cx->store, s->lines, s->nlines, buf_cstr(&path), 0, line_cb, &c);
+	if (rc == 0)
+		rc = store_budget_awards(cx->store, s->family, s->nfamily, buf_cstr(&path), 0,
+		                         award_cb, &c);
+	buf_free(&path);
+	free(c.slot);
+	out->decisions = to_arena(a, c.dec, out->ndecisions, sizeof *c.dec);
+	/* the rows in tree order: a unit's row is unit and cells side by side */
+	size_t nr = out->nrows;
+	int32_t *order = xmalloc(size_mul(nr ? nr : 1, sizeof(int32_t) * 2));
+	for (size_t k = 0; k < nr; k++) {
+		order[2 * k] = out->row_unit[k];
+		order[2 * k + 1] = (int32_t)k;
 	}
-	free(c.v);
-	return BUD_OK;
+	qsort(order, nr, sizeof(int32_t) * 2, by_unit);
+	int32_t *ru = arena_alloc(a, (nr ? nr : 1) * sizeof *ru);
+	bud_cells_t *rw = arena_alloc(a, (nr ? nr : 1) * sizeof *rw);
+	for (size_t k = 0; k < nr; k++) {
+		ru[k] = order[2 * k];
+		rw[k] = out->row[order[2 * k + 1]];
+	}
+	free(order);
+	free(out->row_unit);
+	free(out->row);
+	out->row_unit = ru;
+	out->row = rw;
+	return rc < 0 ? BUD_ERR_STORE : BUD_OK;
 }
 
 /* ---------- checks and the write ---------- */

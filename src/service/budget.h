@@ -83,8 +83,8 @@ typedef struct bud_decision {
 } bud_decision_t;
 
 /* What a unit's page shows: its own lines (khen thưởng spent from its decisions), its
- * subtree's total (itself included), each child's subtree total, and with rows each unit
- * of the subtree that has a figure (tree order), all in cx->arena. */
+ * subtree's total (itself included), each child's subtree total, and with with_rows each
+ * unit of the subtree that has a figure (tree order; the exports), all in cx->arena. */
 typedef struct bud_view {
 	int32_t unit;
 	int64_t campaign; /* where its own lines live */
@@ -99,7 +99,8 @@ typedef struct bud_view {
 	bud_cells_t *row;
 	size_t nrows;
 } bud_view_t;
-bud_rc_t bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, bud_view_t *out /* OUT */);
+bud_rc_t bud_read(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, int with_rows,
+                  bud_view_t *out /* OUT */);
 
 /* One typed cell: given 0 keeps the saved value, 1 text as a person typed it ("" is 0;
  * "1.500.000" is read with its dots), 2 num as a program sent it. */

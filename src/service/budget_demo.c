@@ -43,12 +43,12 @@ demo_budget(store_t *st, const unit_tree_t *t, int64_t campaign_id)
 	}
 	int32_t hp = unit_tree_find_code(t, "306");
 	bud_view_t v;
-	if (hp < 0 || bud_read(&cx, &s, hp, &v) != BUD_OK) {
+	if (hp < 0 || bud_read(&cx, &s, hp, 0, &v) != BUD_OK) {
 		fprintf(stderr, "demo budget: could not read quận Hải An\n");
 		arena_free(&a);
 		return -1;
 	}
-	if (v.nrows) { /* there already */
+	if (bud_cells_any(&v.total)) { /* there already */
 		arena_free(&a);
 		return 0;
 	}

@@ -231,6 +231,21 @@ test_three_schools_sum(void **state)
 	assert_int_equal(before[WARD][BUD_PLANNED], 0);
 	assert_true(before[CITY][BUD_PLANNED] >= before[DISTRICT][BUD_PLANNED]);
 
+	/* the dashboard's box before: kept in its cache, it must not be served after the saves */
+	hc_resp_t r0 = ha_req(port, &city, "GET",
+	                      pathf("/campaigns/%lld/units/306", (long long)cid), NULL, 0);
+	assert_int_equal(r0.status, 200);
+	{
+		buf_t b = BUF_INIT;
+		text_format_int(before[DISTRICT][BUD_PLANNED], &b);
+		char want[80];
+		snprintf(want, sizeof want, "Kế hoạch <strong class=\"num\">%s</strong>",
+		         buf_cstr(&b));
+		assert_true(contains(&r0, want));
+		buf_free(&b);
+	}
+	hc_resp_free(&r0);
+
 	/* 1. the kindergarten through the form, amounts typed with dots */
 	hc_resp_t r = ha_req(port, &mn, "GET", page("HA-11413-MN", ""), NULL, 0);
 	assert_int_equal(r.status, 200);

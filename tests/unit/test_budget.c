@@ -74,7 +74,7 @@ planned(int64_t campaign, const char *code)
 	bud_ctx_t cx = ctx();
 	bud_scope_t s = scope(campaign);
 	bud_view_t v;
-	assert_int_equal(bud_read(&cx, &s, unit(code), &v), BUD_OK);
+	assert_int_equal(bud_read(&cx, &s, unit(code), 0, &v), BUD_OK);
 	return bud_cells_sum(&v.total, -1, -1, BUD_PLANNED);
 }
 
@@ -158,7 +158,7 @@ test_adoption_moves_the_lines(void **state)
 	for (int k = 0; k < 2; k++) {
 		bud_scope_t s = scope(views[k]);
 		bud_view_t v;
-		assert_int_equal(bud_read(&cx, &s, unit("306"), &v), BUD_OK);
+		assert_int_equal(bud_read(&cx, &s, unit("306"), 1, &v), BUD_OK);
 		assert_int_equal(v.own.v[1][BUD_PUR_AWARDS][BUD_SPENT], 1200000);
 		assert_int_equal(bud_cells_sum(&v.total, -1, -1, BUD_SPENT), 1200000);
 		assert_int_equal(v.ndecisions, 1);
@@ -167,9 +167,16 @@ test_adoption_moves_the_lines(void **state)
 	}
 	bud_scope_t s = scope(cid);
 	bud_view_t v;
-	assert_int_equal(bud_read(&cx, &s, unit("31"), &v), BUD_OK);
+	assert_int_equal(bud_read(&cx, &s, unit("31"), 1, &v), BUD_OK);
 	assert_int_equal(bud_cells_sum(&v.total, 1, BUD_PUR_AWARDS, BUD_SPENT), 1200000);
 	assert_int_equal(v.ndecisions, 0); /* the district's, not the city's own */
+	/* the exports' rows: each unit with a figure, in tree order, its own amounts */
+	assert_int_equal(v.nrows, 3);
+	assert_int_equal(v.row_unit[0], unit("31"));
+	assert_int_equal(v.row_unit[1], unit("306"));
+	assert_int_equal(v.row_unit[2], unit("HA-11413-TH"));
+	assert_int_equal(bud_cells_sum(&v.row[1], -1, -1, BUD_SPENT), 1200000);
+	assert_int_equal(bud_cells_sum(&v.row[2], -1, -1, BUD_PLANNED), 2500000);
 }
 
 static void
