@@ -6498,18 +6498,29 @@ budget_line_row(sqlite3_stmt *q, void *cb, void *ctx)
 	return ((int (*)(const store_budget_line_t *, void *))cb)(&l, ctx);
 }
 
+/* head, the WHERE of budget_where on table tbl, tail: run with row() per result row. */
+static int
+budget_run(store_t *st, const char *head, const char *tbl, const char *tail, const int64_t *ids,
+           size_t n, const char *path, int exact, int (*row)(sqlite3_stmt *, void *, void *),
+           void *cb, void *ctx)
+{
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, head);
+	budget_where(&sql, tbl, n, exact);
+	buf_puts(&sql, tail);
+	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, row, cb, ctx);
+	buf_free(&sql);
+	return rc;
+}
+
 static int
 sq_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
                 int (*cb)(const store_budget_line_t *, void *), void *ctx)
 {
-	buf_t sql = BUF_INIT;
-	buf_puts(&sql, "SELECT l.campaign_id,l.unit_id,l.source,l.purpose,l.planned,l.approved,"
-	               "l.spent FROM budget_lines l");
-	budget_where(&sql, "l", n, exact);
-	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, budget_line_row, (void *)cb,
-	                       ctx);
-	buf_free(&sql);
-	return rc;
+	return budget_run(st,
+	                  "SELECT l.campaign_id,l.unit_id,l.source,l.purpose,l.planned,l.approved,"
+	                  "l.spent FROM budget_lines l",
+	                  "l", "", ids, n, path, exact, budget_line_row, (void *)cb, ctx);
 }
 
 static int
@@ -6535,20 +6546,15 @@ static int
 sq_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
                  int (*cb)(const store_budget_award_t *, void *), void *ctx)
 {
-	buf_t sql = BUF_INIT;
-	buf_puts(&sql, "SELECT d.id,d.unit_id,d.campaign_id,d.document_id,d.fund_source,"
-	               "d.issued_on,coalesce(doc.number,0),coalesce(doc.year,0),"
-	               "coalesce(doc.subject,''),total(p.amount),count(p.id)"
-	               " FROM award_decisions d"
-	               " JOIN award_proposals p ON p.decision_id=d.id AND p.status='decided'"
-	               " LEFT JOIN documents doc ON doc.id=d.document_id");
-	budget_where(&sql, "d", n, exact);
-	buf_puts(&sql,
-	         " AND d.status='issued' GROUP BY d.id ORDER BY d.unit_path,d.issued_on,d.id");
-	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, budget_award_row,
-	                       (void *)cb, ctx);
-	buf_free(&sql);
-	return rc;
+	return budget_run(st,
+	                  "SELECT d.id,d.unit_id,d.campaign_id,d.document_id,d.fund_source,"
+	                  "d.issued_on,coalesce(doc.number,0),coalesce(doc.year,0),"
+	                  "coalesce(doc.subject,''),coalesce(sum(p.amount),0),count(p.id)"
+	                  " FROM award_decisions d"
+	                  " JOIN award_proposals p ON p.decision_id=d.id AND p.status='decided'"
+	                  " LEFT JOIN documents doc ON doc.id=d.document_id",
+	                  "d", " AND d.status='issued' GROUP BY d.id ORDER BY d.unit_path,d.issued_on,d.id",
+	                  ids, n, path, exact, budget_award_row, (void *)cb, ctx);
 }
 
 static int

@@ -98,6 +98,19 @@ contains(const hc_resp_t *r, const char *s)
 	return r->body.data && strstr(r->body.data, s) != NULL;
 }
 
+/* The page shows before, then v as people read it ("1.234.567"), then </strong>. */
+static void
+expect_amount(const hc_resp_t *r, const char *before, int64_t v)
+{
+	buf_t b = BUF_INIT;
+	text_format_int(v, &b);
+	char want[160];
+	snprintf(want, sizeof want, "%s%s</strong>", before, buf_cstr(&b));
+	buf_free(&b);
+	if (!contains(r, want))
+		fail_msg("the page does not show %s", want);
+}
+
 static int64_t
 sql_int(const char *sql)
 {
@@ -235,15 +248,7 @@ test_three_schools_sum(void **state)
 	hc_resp_t r0 = ha_req(port, &city, "GET",
 	                      pathf("/campaigns/%lld/units/306", (long long)cid), NULL, 0);
 	assert_int_equal(r0.status, 200);
-	{
-		buf_t b = BUF_INIT;
-		text_format_int(before[DISTRICT][BUD_PLANNED], &b);
-		char want[80];
-		snprintf(want, sizeof want, "Kế hoạch <strong class=\"num\">%s</strong>",
-		         buf_cstr(&b));
-		assert_true(contains(&r0, want));
-		buf_free(&b);
-	}
+	expect_amount(&r0, "Kế hoạch <strong class=\"num\">", before[DISTRICT][BUD_PLANNED]);
 	hc_resp_free(&r0);
 
 	/* 1. the kindergarten through the form, amounts typed with dots */
@@ -369,28 +374,14 @@ test_three_schools_sum(void **state)
 	for (int l = 0; l < NLEVEL; l++) {
 		r = ha_req(port, &city, "GET", page(level_code[l], ""), NULL, 0);
 		assert_int_equal(r.status, 200);
-		for (int q = 0; q < 3; q++) {
-			buf_t b = BUF_INIT;
-			text_format_int(after[l][q], &b);
-			char want[80];
-			snprintf(want, sizeof want, "<strong>%s</strong>", buf_cstr(&b));
-			assert_true(contains(&r, want));
-			buf_free(&b);
-		}
+		for (int q = 0; q < 3; q++)
+			expect_amount(&r, "<strong>", after[l][q]);
 		hc_resp_free(&r);
 	}
 	/* the dashboard's box, not stale after the saves */
 	r = ha_req(port, &city, "GET", pathf("/campaigns/%lld/units/306", (long long)cid), NULL, 0);
 	assert_int_equal(r.status, 200);
-	{
-		buf_t b = BUF_INIT;
-		text_format_int(after[DISTRICT][BUD_PLANNED], &b);
-		char want[80];
-		snprintf(want, sizeof want, "Kế hoạch <strong class=\"num\">%s</strong>",
-		         buf_cstr(&b));
-		assert_true(contains(&r, want));
-		buf_free(&b);
-	}
+	expect_amount(&r, "Kế hoạch <strong class=\"num\">", after[DISTRICT][BUD_PLANNED]);
 	hc_resp_free(&r);
 
 	/* the CSV: the totals row's last three cells; the schools' rows with their figures */
