@@ -113,9 +113,11 @@ field_name(arena_t *a, int s, int p, int k)
 }
 
 /* The entry form: per source, a row per purpose with its three inputs (the typed values
- * and errors when typed is not NULL; khen thưởng's spent read-only from the decisions). */
+ * and errors when typed is not NULL; after a conflict, under each typed value that is not
+ * the one saved meanwhile, that one; khen thưởng's spent read-only from the decisions). */
 static json_t *
-form_json(arena_t *a, const bud_cells_t *own, const bud_input_t *typed, const bud_errors_t *e)
+form_json(arena_t *a, const bud_cells_t *own, const bud_input_t *typed, const bud_errors_t *e,
+          int conflict)
 {
 	json_t *srcs = json_array();
 	for (int s = 0; s < BUD_NSRC; s++) {
@@ -141,6 +143,17 @@ form_json(arena_t *a, const bud_cells_t *own, const bud_input_t *typed, const bu
 					                                           own->v[s][p][k])
 					                           : "");
 					json_object_set_new(c, "value", app_js(v));
+					int64_t x = 0;
+					const char *tx = in && in->text ? in->text : "";
+					int blank = tx[strspn(tx, " \t")] == '\0';
+					if (conflict && in && in->given == 1 &&
+					    (blank ? 0
+					     : text_parse_int(tx, strlen(tx), &x) < 0
+					             ? -1
+					             : x) != own->v[s][p][k])
+						json_object_set_new(
+						        c, "saved",
+						        app_js(app_fmt_count(a, own->v[s][p][k])));
 				}
 				if (e && e->msg[s][p][k])
 					json_object_set_new(c, "error", app_js(e->msg[s][p][k]));
@@ -192,7 +205,8 @@ base_url(http_req_t *req, const bud_req_t *b, int32_t u)
 
 /* The page's (and the API's) context; NULL after a store error. */
 static json_t *
-budget_ctx(http_req_t *req, const bud_req_t *b, const bud_input_t *typed, const bud_errors_t *e)
+budget_ctx(http_req_t *req, const bud_req_t *b, const bud_input_t *typed, const bud_errors_t *e,
+           int conflict)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
@@ -235,7 +249,7 @@ budget_ctx(http_req_t *req, const bud_req_t *b, const bud_input_t *typed, const 
 	if (!api) {
 		json_object_set_new(ctx, "base", app_js(base_url(req, b, b->i)));
 		if (edit)
-			json_object_set_new(ctx, "form", form_json(a, &v.own, typed, e));
+			json_object_set_new(ctx, "form", form_json(a, &v.own, typed, e, conflict));
 		if (!strcmp(app_param(req, "done"), "1") && !typed)
 			json_object_set_new(ctx, "ok", app_js("Đã lưu kinh phí."));
 	}
@@ -246,7 +260,7 @@ static int
 render(http_req_t *req, const bud_req_t *b, int status, const bud_input_t *typed,
        const bud_errors_t *e, const char *form_error)
 {
-	json_t *ctx = budget_ctx(req, b, typed, e);
+	json_t *ctx = budget_ctx(req, b, typed, e, status == 409);
 	if (ctx == NULL) {
 		app_error_page(req, 500, "Không đọc được kinh phí; hãy thử lại.");
 		return 0;

@@ -502,9 +502,9 @@ bud_save(const bud_ctx_t *cx, const bud_scope_t *s, int32_t i, const bud_input_t
 	if (src == -2) {
 		*version = 0;
 		*message =
-		        "Kinh phí của đơn vị vừa được người khác lưu sau khi bạn mở biểu mẫu. Số "
-		        "bạn nhập vẫn còn trên biểu mẫu; hãy tải lại trang để xem số mới rồi nhập "
-		        "lại.";
+		        "Kinh phí của đơn vị vừa được người khác lưu sau khi bạn mở biểu mẫu; số "
+		        "bạn nhập chưa được lưu. Hãy xem lại số vừa được lưu (ghi dưới các ô khác "
+		        "với số bạn nhập, hoặc tải lại trang) rồi lưu lại.";
 		return BUD_ERR_CONFLICT;
 	}
 	if (err) {

@@ -438,6 +438,7 @@ test_bad_input(void **state)
 	assert_int_equal(r.status, 409);
 	assert_true(contains(&r, "765.432"));
 	assert_true(contains(&r, "người khác lưu"));
+	assert_true(contains(&r, "Số vừa được lưu: 0</p>")); /* what is saved there */
 	hc_resp_free(&r);
 	/* the API: wrong types named by their path, unknown codes, a negative number */
 	static const struct {
