@@ -204,12 +204,73 @@ test_checks_and_version(void **state)
 	assert_int_equal(planned(cid, "31"), before + 1000000000000LL);
 }
 
+static int64_t
+raw_int(const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(dbfile, &h), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return v;
+}
+
+static void
+raw_exec(const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(dbfile, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* The lines, the head and the audit are one transaction: the second cell's audit line
+ * failing leaves the first cell, its audit line and the version as they were. */
+static void
+test_failed_audit_writes_nothing(void **state)
+{
+	(void)state;
+	raw_exec("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log WHEN "
+	         "NEW.action='budget.set' AND NEW.new_value='4242' BEGIN SELECT "
+	         "RAISE(ABORT,'injected'); END;");
+	const char *count = "SELECT count(*) FROM audit_log WHERE action='budget.set'";
+	int64_t audits = raw_int(count), lines = raw_int("SELECT count(*) FROM budget_lines");
+	int64_t changes = raw_int("SELECT n FROM budget_changes");
+	bud_ctx_t cx = ctx();
+	bud_scope_t sc = scope(cid);
+	bud_view_t v;
+	assert_int_equal(bud_read(&cx, &sc, unit("HA-11413-MN"), 0, &v), BUD_OK);
+	bud_input_t in;
+	memset(&in, 0, sizeof in);
+	in.c[0][0][BUD_PLANNED] = (bud_cell_in_t){1, "1.111", 0};
+	in.c[0][1][BUD_PLANNED] = (bud_cell_in_t){1, "4.242", 0};
+	in.expected_version = v.version;
+	int64_t nv;
+	bud_errors_t e;
+	const char *msg;
+	assert_int_equal(bud_save(&cx, &sc, unit("HA-11413-MN"), &in, &nv, &e, &msg),
+	                 BUD_ERR_STORE);
+	assert_int_equal(raw_int(count), audits);
+	assert_int_equal(raw_int("SELECT count(*) FROM budget_lines"), lines);
+	assert_int_equal(raw_int("SELECT n FROM budget_changes"), changes);
+	assert_int_equal(planned(cid, "HA-11413-MN"), 0);
+	/* without the fault the same save goes through, a line each */
+	raw_exec("DROP TRIGGER fail_audit");
+	assert_int_equal(bud_save(&cx, &sc, unit("HA-11413-MN"), &in, &nv, &e, &msg), BUD_OK);
+	assert_int_equal(raw_int(count), audits + 2);
+	assert_int_equal(planned(cid, "HA-11413-MN"), 1111 + 4242);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_adoption_moves_the_lines),
 	        cmocka_unit_test(test_checks_and_version),
+	        cmocka_unit_test(test_failed_audit_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
