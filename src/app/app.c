@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "domain/award_catalog.h"
 #include "docs/import_docx.h"
 #include "media/upload.h"
 #include "service/mailer.h"
@@ -502,6 +503,9 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	snprintf(dir, sizeof dir, "%s/templates", app->assets);
 	if (tmpl_set_load_dir(app->tmpl, dir, err, errlen) < 0)
 		return -1;
+	snprintf(dir, sizeof dir, "%s/data/awards.json", app->assets);
+	if ((app->awards = award_catalog_load(dir, err, errlen)) == NULL)
+		return -1;
 	if (unit_tree_build(app->store, &app->tree, err, errlen) < 0)
 		return -1;
 	app->trees[0] = app->tree;
@@ -515,6 +519,7 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	app->enrol_limit = auth_throttle_new(0, 3600, 0);
 	app->auth_cache = auth_cache_new();
 	app->live = rep_live_new(dashboard_cache_new, dashboard_cache_free);
+	rep_live_set_awards(app->live, app->awards);
 	app->review_cache = review_cache_new();
 	app->unread_cache = unread_cache_new();
 	app->writer = writer_start(app->store, 0);
@@ -891,6 +896,7 @@ app_close(app_t *app)
 	auth_cache_free(app->auth_cache);
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);
+	award_catalog_free(app->awards);
 	free(app->assets);
 	free(app->static_dir);
 	free(app->upload_dir);

@@ -78,6 +78,8 @@ typedef struct app {
 	 * the default, 90) */
 	auth_throttle_t *enrol_limit;
 	int enrol_retention_days;
+	/* the commendation catalog, assets/data/awards.json (domain/award_catalog.h) */
+	struct award_catalog *awards;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),

@@ -158,8 +158,15 @@ matrix_row(void *ctx, size_t r, table_cell_t *row)
 	row[k++] = (table_cell_t){TABLE_TEXT, u->kind_name, 0};
 	for (int l = 0; l < UTAB_NANCESTRY; l++)
 		row[k++] = (table_cell_t){TABLE_TEXT, anc[l], 0};
-	row[k++] = (table_cell_t){TABLE_TEXT, rep_status_name(m->st[m->units[r]].status), 0};
-	int any = rollup_own(m->lc->ru, m->units[r], 1, m->own, m->has);
+	/* a level's row holds what its own decisions gave (docs/awards.md): with it the rows
+	 * add up to the subtree's totals */
+	int level = rep_is_level(m->t, m->units[r]);
+	row[k++] = (table_cell_t){
+	        TABLE_TEXT,
+	        level ? "Khen thưởng theo quyết định" : rep_status_name(m->st[m->units[r]].status),
+	        0};
+	int any = level ? rollup_extra(m->lc->ru, m->units[r], m->own, m->has)
+	                : rollup_own(m->lc->ru, m->units[r], 1, m->own, m->has);
 	for (size_t c = 0; c < m->nitems; c++)
 		row[k + c] = any && m->has[c] ? (table_cell_t){TABLE_INT, NULL, m->own[c]}
 		                              : (table_cell_t){TABLE_EMPTY, NULL, 0};
@@ -223,7 +230,8 @@ page_export_matrix(http_req_t *req)
 	int32_t *units = arena_alloc(a, (size_t)(t->units[i].end - i) * sizeof *units);
 	size_t rows = 0;
 	for (int32_t k = i; k < t->units[i].end; k++)
-		if (campaign_expects(lc->c, t, k) && !rep_is_level(t, k))
+		if (rep_is_level(t, k) ? rollup_extra(lc->ru, k, NULL, NULL)
+		                       : campaign_expects(lc->c, t, k))
 			units[rows++] = k;
 	matrix_rows_t m = {t,
 	                   lc,

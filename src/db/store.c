@@ -1028,3 +1028,10 @@ store_budget_stamp(store_t *st, int64_t stamp[4])
 {
 	return st->ops->budget_stamp(st, stamp);
 }
+
+int
+store_decided_awards(store_t *st, const store_decided_query_t *q,
+                     int (*cb)(const store_decided_award_t *, void *), void *ctx)
+{
+	return st->ops->decided_awards(st, q, cb, ctx);
+}

@@ -1051,6 +1051,33 @@ int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const c
  * or -1. */
 int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
 
+/* ---- decided awards (docs/awards.md) ---- */
+
+/* An award: a decided proposal of an issued decision. */
+typedef struct store_decided_award {
+	int64_t proposal_id, decision_id, document_id;
+	int64_t campaign_id;      /* the decision's */
+	int64_t decider_unit_id;  /* the decision's issuer */
+	const char *decider_path; /* its unit path ("/VN/31/306/") */
+	int64_t unit_id;          /* the proposing unit */
+	const char *category;     /* a category code of data/awards.json */
+	const char *name, *form;
+	int64_t amount; /* đồng */
+	int32_t issued_on;
+	int number; /* the document's number */
+} store_decided_award_t;
+
+typedef struct store_decided_query {
+	const int64_t *campaigns; /* decisions of these campaigns (n of them, >= 1) */
+	size_t ncampaigns;
+	int64_t decider_id; /* > 0: only this unit's decisions */
+	const char *path;   /* non-NULL: only decisions of units in this subtree */
+} store_decided_query_t;
+
+/* Every decided award matching q, by decider path, decision, then the decision's order. */
+int store_decided_awards(store_t *st, const store_decided_query_t *q,
+                         int (*cb)(const store_decided_award_t *, void *), void *ctx);
+
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
@@ -1316,6 +1343,8 @@ typedef struct store_ops {
 	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
 	                   int64_t now, int64_t by, int64_t *version);
 	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
+	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
+	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {

@@ -6703,6 +6703,74 @@ sq_budget_stamp(store_t *st, int64_t stamp[4])
 	return ret;
 }
 
+/* ---- decided awards (docs/awards.md) ---- */
+
+static int
+sq_decided_awards(store_t *st, const store_decided_query_t *f,
+                  int (*cb)(const store_decided_award_t *, void *), void *ctx)
+{
+	if (f->ncampaigns == 0)
+		return 0;
+	sqlite_store_t *s = rd(st);
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, "SELECT p.id, d.id, d.document_id, d.campaign_id, d.unit_id, d.unit_path,"
+	               " p.unit_id, p.category, p.name, p.form, p.amount, d.issued_on, doc.number"
+	               " FROM award_decisions d"
+	               " JOIN award_proposals p ON p.decision_id = d.id AND p.status = 'decided'"
+	               " JOIN documents doc ON doc.id = d.document_id"
+	               " WHERE d.status = 'issued' AND d.campaign_id IN (");
+	for (size_t k = 0; k < f->ncampaigns; k++)
+		buf_printf(&sql, "%s%lld", k ? "," : "", (long long)f->campaigns[k]);
+	buf_puts(&sql, ")");
+	if (f->decider_id > 0)
+		buf_printf(&sql, " AND d.unit_id = %lld", (long long)f->decider_id);
+	size_t nhi = 0;
+	char *hi = f->path ? prefix_upper(f->path, &nhi) : NULL;
+	if (f->path)
+		buf_puts(&sql, " AND d.unit_path >= ?1 AND d.unit_path < ?2");
+	buf_puts(&sql, " ORDER BY d.unit_path, d.id, p.ord, p.id");
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret = 0, rc = SQLITE_DONE;
+	if (sqlite3_prepare_v2(s->db, buf_cstr(&sql), -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "đọc khen thưởng đã quyết định");
+	} else {
+		if (f->path) {
+			sqlite3_bind_text(q, 1, f->path, -1, SQLITE_STATIC);
+			if (nhi > 0)
+				sqlite3_bind_text(q, 2, hi, (int)nhi, SQLITE_STATIC);
+			else
+				sqlite3_bind_zeroblob(q, 2, 0);
+		}
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			store_decided_award_t a = {
+			        .proposal_id = sqlite3_column_int64(q, 0),
+			        .decision_id = sqlite3_column_int64(q, 1),
+			        .document_id = sqlite3_column_int64(q, 2),
+			        .campaign_id = sqlite3_column_int64(q, 3),
+			        .decider_unit_id = sqlite3_column_int64(q, 4),
+			        .decider_path = col_text(q, 5),
+			        .unit_id = sqlite3_column_int64(q, 6),
+			        .category = col_text(q, 7),
+			        .name = col_text(q, 8),
+			        .form = col_text(q, 9),
+			        .amount = sqlite3_column_int64(q, 10),
+			        .issued_on = sqlite3_column_int(q, 11),
+			        .number = sqlite3_column_int(q, 12),
+			};
+			if ((ret = cb(&a, ctx)) != 0)
+				break;
+		}
+		if (ret == 0 && rc != SQLITE_DONE)
+			ret = read_failed(s, "đọc khen thưởng đã quyết định");
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	buf_free(&sql);
+	free(hi);
+	return ret;
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -6838,6 +6906,7 @@ static const store_ops_t sqlite_ops = {
         .shelf_add = sq_shelf_add,
         .shelf_close = sq_shelf_close,
         .shelves = sq_shelves,
+        .decided_awards = sq_decided_awards,
         .book_move_add = sq_book_move_add,
         .book_move_receive = sq_book_move_receive,
         .book_moves = sq_book_moves,

@@ -39,7 +39,7 @@ prefill_compute(const template_t *t, const prefill_activity_t *acts, size_t n)
 			const tpl_item_t *it = &t->sections[s].items[i];
 			if (it->from == NULL)
 				continue;
-			int people = it->from->measure == TPL_MEASURE_PARTICIPANTS;
+			int people = it->from->measure != TPL_MEASURE_COUNT; /* a figure added up */
 			prefill_item_t pi = {it, 0, 0, 0, NULL, 0};
 			size_t ns = 0;
 			for (size_t k = 0; k < n; k++) {

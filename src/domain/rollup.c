@@ -33,18 +33,20 @@
 #include "core/mem.h"
 
 enum { LAYER_COUNTED, LAYER_ALL, NLAYERS };
-enum { F_PRESENT = 1, F_COUNTED = 2 }; /* unit flags: has a report / the report is counted */
-#define NO_ROW UINT32_MAX              /* off[i]: no row (no report, or no value in it) */
+/* unit flags: has a row / the row is counted / the row is not a report but a figure that adds
+ * into the totals above (rollup_set_extra) */
+enum { F_PRESENT = 1, F_COUNTED = 2, F_EXTRA = 4 };
+#define NO_ROW UINT32_MAX /* off[i]: no row (no report, or no value in it) */
 
 struct rollup {
 	pthread_rwlock_t lock;
 	int32_t n;
-	size_t ncols, nb;      /* nb: bytes of one bitmap (ncols bits) */
-	unsigned char *flags;  /* n: F_PRESENT | F_COUNTED */
-	uint32_t *off;         /* n: the unit's row in pool, or NO_ROW */
-	unsigned char *pool;   /* rows: varint capacity, then the body */
-	size_t used, cap;      /* bytes of pool in use (garbage included) / allocated */
-	size_t garbage;        /* bytes in use by rows moved or removed */
+	size_t ncols, nb;     /* nb: bytes of one bitmap (ncols bits) */
+	unsigned char *flags; /* n: F_PRESENT | F_COUNTED */
+	uint32_t *off;        /* n: the unit's row in pool, or NO_ROW */
+	unsigned char *pool;  /* rows: varint capacity, then the body */
+	size_t used, cap;     /* bytes of pool in use (garbage included) / allocated */
+	size_t garbage;       /* bytes in use by rows moved or removed */
 	/* units with running totals, by unit index ascending */
 	int32_t nagg;
 	int32_t *agg_unit, *agg_end, *agg_up; /* agg_up: index of the nearest such ancestor, -1 */
@@ -395,6 +397,13 @@ in_layer(unsigned char flags, int layer)
 	return (flags & (layer == LAYER_ALL ? F_PRESENT : F_COUNTED)) != 0;
 }
 
+/* Whether a row with flags counts as a report of the layer (an extra one does not). */
+static int
+is_report(unsigned char flags, int layer)
+{
+	return in_layer(flags, layer) && !(flags & F_EXTRA);
+}
+
 /* The index of the deepest unit with totals whose subtree holds unit, or -1. */
 static int32_t
 agg_above(const rollup_t *r, int32_t unit)
@@ -417,10 +426,13 @@ agg_above(const rollup_t *r, int32_t unit)
 /* Unit's row and flags set; the old values left in r->oldv, the new in r->newv. Under the
  * write lock. Returns the old flags. */
 static unsigned char
-set_own(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+set_own(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted,
+        int extra)
 {
 	unsigned char f0 = r->flags[unit];
-	unsigned char f1 = vals ? (unsigned char)(F_PRESENT | (counted ? F_COUNTED : 0)) : 0;
+	unsigned char f1 = vals ? (unsigned char)(F_PRESENT | (counted ? F_COUNTED : 0) |
+	                                          (extra ? F_EXTRA : 0))
+	                        : 0;
 	const unsigned char *body = row_of(r, unit, NULL);
 	if (body)
 		decode(r, body, r->oldv, NULL);
@@ -433,14 +445,15 @@ set_own(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has
 	return f0;
 }
 
-void
-rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+static void
+set_row(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted,
+        int extra)
 {
 	if (r == NULL || unit < 0 || unit >= r->n)
 		return;
 	size_t nc = r->ncols;
 	pthread_rwlock_wrlock(&r->lock);
-	unsigned char f0 = set_own(r, unit, vals, has, counted), f1 = r->flags[unit];
+	unsigned char f0 = set_own(r, unit, vals, has, counted, extra), f1 = r->flags[unit];
 	int32_t first = agg_above(r, unit);
 	for (int l = 0; l < NLAYERS; l++) {
 		int in0 = in_layer(f0, l), in1 = in_layer(f1, l);
@@ -451,7 +464,7 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 			for (size_t c = 0; c < nc; c++)
 				tot[c] += (in1 ? (uint64_t)r->newv[c] : 0) -
 				          (in0 ? (uint64_t)r->oldv[c] : 0);
-			r->cnt[l][k] += in1 - in0;
+			r->cnt[l][k] += is_report(f1, l) - is_report(f0, l);
 		}
 	}
 	uint64_t g = atomic_fetch_add(&r->generation, 1) + 1;
@@ -462,13 +475,38 @@ rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *
 }
 
 void
-rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+{
+	set_row(r, unit, vals, has, counted, 0);
+}
+
+void
+rollup_set_extra(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has)
+{
+	set_row(r, unit, vals, has, 1, 1);
+}
+
+static void
+load_row(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted,
+         int extra)
 {
 	if (r == NULL || unit < 0 || unit >= r->n)
 		return;
 	pthread_rwlock_wrlock(&r->lock);
-	set_own(r, unit, vals, has, counted);
+	set_own(r, unit, vals, has, counted, extra);
 	pthread_rwlock_unlock(&r->lock);
+}
+
+void
+rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has, int counted)
+{
+	load_row(r, unit, vals, has, counted, 0);
+}
+
+void
+rollup_load_extra(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has)
+{
+	load_row(r, unit, vals, has, 1, 1);
 }
 
 void
@@ -500,7 +538,7 @@ rollup_rebuild(rollup_t *r)
 				continue;
 			if (body)
 				decode_add(r, body, r->tot[l] + (size_t)k * nc);
-			r->cnt[l][k]++;
+			r->cnt[l][k] += is_report(r->flags[u], l);
 		}
 	}
 	free(stack);
@@ -592,7 +630,7 @@ rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int includ
 			for (int32_t u = unit; u < end; u++) {
 				if (!in_layer(r->flags[u], layer))
 					continue;
-				nrep++;
+				nrep += is_report(r->flags[u], layer);
 				const unsigned char *body = row_of(r, u, NULL);
 				if (body)
 					decode_add(r, body, acc);
@@ -616,8 +654,29 @@ rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out, un
 		return 0;
 	int layer = include_drafts ? LAYER_ALL : LAYER_COUNTED;
 	pthread_rwlock_rdlock(lock_of(r));
-	int in = in_layer(r->flags[unit], layer);
+	int in = is_report(r->flags[unit], layer);
 	if (in) {
+		const unsigned char *body = row_of(r, unit, NULL);
+		if (body)
+			decode(r, body, out, has);
+	}
+	pthread_rwlock_unlock(lock_of(r));
+	return in;
+}
+
+int
+rollup_extra(const rollup_t *r, int32_t unit, int64_t *out, unsigned char *has)
+{
+	size_t nc = r->ncols;
+	if (out)
+		memset(out, 0, nc * sizeof *out);
+	if (has)
+		memset(has, 0, nc);
+	if (unit < 0 || unit >= r->n)
+		return 0;
+	pthread_rwlock_rdlock(lock_of(r));
+	int in = (r->flags[unit] & F_EXTRA) != 0;
+	if (in && out) {
 		const unsigned char *body = row_of(r, unit, NULL);
 		if (body)
 			decode(r, body, out, has);

@@ -38,12 +38,19 @@ size_t rollup_bytes(const rollup_t *r);
 void rollup_set(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                 int counted);
 
+/* A row that adds into every total above unit (both layers) without being a report: not
+ * counted in `reports`, not returned by rollup_own. A level's own figures that no report
+ * carries: the awards its decisions gave (docs/awards.md). vals == NULL removes it. Never
+ * on a unit that also has a report. */
+void rollup_set_extra(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has);
+
 /* Bulk loading (building a campaign's roll-up from the store): rollup_load sets unit's own
  * values like rollup_set but leaves the totals alone; rollup_rebuild then computes every
  * total from the units' own values in one pass (and packs the rows). Totals read in
  * between are wrong. */
 void rollup_load(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has,
                  int counted);
+void rollup_load_extra(rollup_t *r, int32_t unit, const int64_t *vals, const unsigned char *has);
 void rollup_rebuild(rollup_t *r);
 /* A number that changes whenever rollup_set changes anything: what was computed from the
  * roll-up while it read g (read before computing) is current as long as it still reads g. */
@@ -57,6 +64,9 @@ uint64_t rollup_subtree_generation(const rollup_t *r, const unit_tree_t *t, int3
  * rollup_units(r) (another snapshot) or an out-of-range unit gives zeros. */
 void rollup_subtree(const rollup_t *r, const unit_tree_t *t, int32_t unit, int include_drafts,
                     int64_t *out, int64_t *reports);
+
+/* Unit i's extra row (rollup_set_extra) as set; 1 when it has one, else 0 (out zeroed). */
+int rollup_extra(const rollup_t *r, int32_t unit, int64_t *out, unsigned char *has);
 
 /* Unit i's own values as set; 1 when it has a report in that layer, else 0 (out zeroed). */
 int rollup_own(const rollup_t *r, int32_t unit, int include_drafts, int64_t *out,

@@ -56,7 +56,7 @@ typedef struct parse {
 static const char *const type_names[] = {"count", "money", "bool", "text", "photos"};
 static const char *const agg_names[] = {"sum", "count_yes", "list", "none"};
 static const char *const ops[] = {"<", "<=", "==", ">=", ">"};
-static const char *const measure_names[] = {"count", "participants"};
+static const char *const measure_names[] = {"count", "participants", "amount"};
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -408,14 +408,17 @@ parse_from(parse_t *p, json_t *o, const char *path, tpl_item_t *it)
 	const char *measure;
 	if (get_str(p, o, fp, "measure", 1, 32, 0, 0, &measure) < 0)
 		return -1;
-	int m = lookup(measure, measure_names, 2);
-	if (m < 0) {
+	int m = lookup(measure, measure_names, 3);
+	int money = it->type == TPL_MONEY;
+	if (m < 0 || money != (m == TPL_MEASURE_AMOUNT)) {
 		char mp[192], c[48];
 		subpath(mp, sizeof mp, fp, "measure");
 		clip(measure, 32, c, sizeof c);
 		return fail(p, mp,
-		            "cách đếm \"%s\" không hợp lệ; hãy dùng \"count\" (số hoạt động) hoặc "
-		            "\"participants\" (số người tham gia).",
+		            money ? "cách tính \"%s\" không dùng được cho mục tiền; hãy dùng "
+		                    "\"amount\" (cộng số tiền)."
+		                  : "cách đếm \"%s\" không hợp lệ; hãy dùng \"count\" (số hoạt động) "
+		                    "hoặc \"participants\" (số người tham gia).",
 		            c);
 	}
 	f->measure = (tpl_measure_t)m;
@@ -537,12 +540,11 @@ parse_item(parse_t *p, json_t *o, const char *path, int narrative, tpl_item_t *i
 	}
 	json_t *from = json_object_get(o, "from");
 	if (from != NULL) {
-		if (t != TPL_COUNT) {
+		if (t != TPL_COUNT && t != TPL_MONEY) {
 			subpath(fp, sizeof fp, path, "from");
-			return fail(
-			        p, fp,
-			        "chỉ dùng cho mục kiểu count (số lớp, số người...); hãy bỏ trường "
-			        "này.");
+			return fail(p, fp,
+			            "chỉ dùng cho mục kiểu count (số lớp, số người...) hoặc money (số "
+			            "tiền); hãy bỏ trường này.");
 		}
 		if (parse_from(p, from, path, it) < 0)
 			return -1;

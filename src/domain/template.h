@@ -24,11 +24,14 @@ typedef enum tpl_agg {
 	TPL_AGG_NONE       /* not aggregated (photos) */
 } tpl_agg_t;
 
-/* Where a count's suggested value comes from: the unit's recorded activities of the given
- * kinds (src/domain/prefill.h), counted or with their participants added up. */
+/* Where a count's or an amount's suggested value comes from: the unit's recorded activities
+ * of the given kinds (src/domain/prefill.h) — or the pseudo kinds of other records: open
+ * resources, libraries, decided awards (docs/awards.md) —, counted or with their figure
+ * added up. */
 typedef enum tpl_measure {
-	TPL_MEASURE_COUNT,       /* how many held activities */
-	TPL_MEASURE_PARTICIPANTS /* their participants (actual) added up */
+	TPL_MEASURE_COUNT,        /* how many held activities (count items) */
+	TPL_MEASURE_PARTICIPANTS, /* their participants (actual) added up (count items) */
+	TPL_MEASURE_AMOUNT        /* their amounts (actual, đồng) added up (money items) */
 } tpl_measure_t;
 
 typedef struct tpl_from {
@@ -60,7 +63,7 @@ typedef struct tpl_item {
 	int tcol;    /* index among TEXT items, else -1 */
 	int heading; /* 1: a group heading line with no value of its own (e.g. "5. Các lớp bồi
 	                dưỡng...") */
-	const tpl_from_t *from; /* COUNT only: activities that suggest the value, or NULL */
+	const tpl_from_t *from; /* COUNT, MONEY: records that suggest the value, or NULL */
 	const tpl_warn_t *warn; /* COUNT and MONEY: the soft range, or NULL */
 } tpl_item_t;
 

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "service/award_totals.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000 /* bytes of one text item */
@@ -92,6 +93,7 @@ struct rep_live {
 	void (*extra_free)(void *);
 	int64_t (*now)(void);
 	uint64_t builds;
+	const award_catalog_t *awards; /* for the levels' decided awards (award_totals.h) */
 };
 
 /* A write that reached an entry while its roll-up was being built: applied before the
@@ -243,8 +245,14 @@ add_report(const store_report_t *r, void *p)
 	return 0;
 }
 
+static void
+load_extra(void *arg, int32_t unit, const int64_t *vals, const unsigned char *has)
+{
+	rollup_load_extra(arg, unit, vals, has);
+}
+
 static rollup_t *
-build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
+build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t, const award_catalog_t *cat)
 {
 	size_t nc = c->tpl->ncols;
 	build_t b = {c,
@@ -265,13 +273,17 @@ build_rollup(store_t *st, const campaign_t *c, const unit_tree_t *t)
 		ids = issuers = NULL;
 		n = 0;
 	}
+	int64_t *all = xmalloc((n + 1) * sizeof *all);
 	for (size_t k = 0; k <= n; k++) {
-		int64_t id = k == 0 ? c->id : ids[k - 1];
+		int64_t id = all[k] = k == 0 ? c->id : ids[k - 1];
 		store_reports_of_campaign(st, id, add_report, &b);
 		store_values_of_campaign(st, id, add_value, &b);
 		flush(&b);
 		b.cur_unit = 0;
 	}
+	/* the levels' own decided awards, as extra rows where no report is */
+	awd_level_rows(st, cat, c->tpl, t, all, n + 1, 0, load_extra, b.ru);
+	free(all);
 	rollup_rebuild(b.ru);
 	free(ids);
 	free(issuers);
@@ -385,7 +397,7 @@ rep_live_get(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t id, live_
 	pthread_mutex_lock(&l->mu);
 	lc->c = c;
 	pthread_mutex_unlock(&l->mu);
-	rollup_t *ru = build_rollup(st, c, t);
+	rollup_t *ru = build_rollup(st, c, t, l->awards);
 	void *extra = l->extra_new ? l->extra_new() : NULL;
 	pthread_mutex_lock(&l->mu);
 	while (lc->pending) {
@@ -421,6 +433,72 @@ rep_live_peek(rep_live_t *l, const unit_tree_t *t, int64_t id)
 		lc->last_used = now;
 	pthread_mutex_unlock(&l->mu);
 	return lc;
+}
+
+void
+rep_live_set_awards(rep_live_t *l, const award_catalog_t *cat)
+{
+	pthread_mutex_lock(&l->mu);
+	l->awards = cat;
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* Set a level's row unless it holds those values already: an unchanged row keeps the
+ * generation, and the cached pages of every subtree, as they are. */
+static void
+set_extra(void *arg, int32_t unit, const int64_t *vals, const unsigned char *has)
+{
+	rollup_t *ru = arg;
+	size_t nc = rollup_cols(ru);
+	int64_t *cur = xcalloc(nc, sizeof *cur);
+	unsigned char *ch = xcalloc(nc, 1);
+	if (!rollup_extra(ru, unit, cur, ch) || memcmp(cur, vals, nc * sizeof *cur) != 0 ||
+	    memcmp(ch, has, nc) != 0)
+		rollup_set_extra(ru, unit, vals, has);
+	free(cur);
+	free(ch);
+}
+
+void
+rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id,
+                   int64_t unit_id)
+{
+	if (l == NULL)
+		return;
+	int32_t u = unit_id > 0 ? unit_tree_find_id(t, unit_id) : -1;
+	if (unit_id > 0 && u >= 0 && !t->units[u].is_locality)
+		return; /* a body's or a school's awards reach the totals through its report */
+	int64_t *chain;
+	size_t n;
+	if (campaign_ancestry(st, campaign_id, &chain, &n) < 0) {
+		rep_live_forget(l, 0);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		live_campaign_t *lc = rep_live_peek(l, t, chain[k]);
+		if (lc == NULL) { /* building (it may have read the store before), or on another
+			             day's tree: the next get builds it again from the store */
+			rep_live_forget(l, chain[k]);
+			continue;
+		}
+		int64_t *ids, *issuers;
+		size_t na = 0;
+		if (campaign_adoptions(st, chain[k], &ids, &issuers, &na) < 0) {
+			rep_live_forget(l, chain[k]);
+			continue;
+		}
+		int64_t *all = xmalloc((na + 1) * sizeof *all);
+		all[0] = chain[k];
+		memcpy(all + 1, ids, na * sizeof *ids);
+		/* a level's row is its whole sum, set again (decisions are only ever added) */
+		if (awd_level_rows(st, l->awards, lc->c->tpl, t, all, na + 1, u >= 0 ? unit_id : 0,
+		                   set_extra, lc->ru) < 0)
+			rep_live_forget(l, chain[k]);
+		free(all);
+		free(ids);
+		free(issuers);
+	}
+	free(chain);
 }
 
 void

@@ -40,6 +40,7 @@
 #include "db/store.h"
 #include "db/writer.h"
 #include "domain/access.h"
+#include "domain/award_catalog.h"
 #include "domain/campaign.h"
 #include "domain/rollup.h"
 #include "domain/units.h"
@@ -156,6 +157,16 @@ live_campaign_t *rep_live_peek(rep_live_t *l, const unit_tree_t *t, int64_t id);
 /* The next rep_live_get of id loads it anew (its row changed); id 0: every campaign
  * (another process wrote to the store). */
 void rep_live_forget(rep_live_t *l, int64_t id);
+/* The catalog of commendation categories (data/awards.json) the builds map decided awards
+ * with (borrowed; NULL: awards are not counted). Set once before serving. */
+void rep_live_set_awards(rep_live_t *l, const award_catalog_t *cat);
+/* A decision of unit_id (0: any unit) in campaign_id was issued (docs/awards.md): that
+ * level's award row in every loaded roll-up that counts the campaign (the campaign and
+ * those it adopts, up the chain) is read again from the store (nothing for a unit that
+ * reports itself: its report carries its awards); one not loaded on tree t, or being
+ * built, is built again by its next get. Call after the issuing transaction committed. */
+void rep_awards_changed(rep_live_t *l, store_t *st, const unit_tree_t *t, int64_t campaign_id,
+                        int64_t unit_id);
 /* For tests and metrics: entries held (building ones included), the bytes of their
  * roll-ups, and how many roll-ups were built since rep_live_new. Any may be NULL. */
 void rep_live_stats(rep_live_t *l, size_t *entries, size_t *bytes, uint64_t *builds);

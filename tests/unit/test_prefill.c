@@ -157,13 +157,17 @@ test_from_refusals(void **state)
 	refuse(LOP ",\"from\":{\"kinds\":[\"lop_cds\"],\"measure\":\"count\",\"unit\":\"x\"}}",
 	       "sections[0].items[0].from.unit: trường không được hỗ trợ; hãy bỏ trường này (các "
 	       "trường hợp lệ: kinds, measure).");
+	/* money items add amounts up; count items count or add participants */
 	refuse("{\"code\":\"tien\",\"label\":\"Tiền\",\"type\":\"money\",\"from\":{\"kinds\":["
 	       "\"khen_thuong\"],\"measure\":\"count\"}}",
-	       "sections[0].items[0].from: chỉ dùng cho mục kiểu count (số lớp, số người...); hãy "
-	       "bỏ trường này.");
+	       "sections[0].items[0].from.measure: cách tính \"count\" không dùng được cho mục "
+	       "tiền; hãy dùng \"amount\" (cộng số tiền).");
+	refuse(LOP ",\"from\":{\"kinds\":[\"lop_cds\"],\"measure\":\"amount\"}}",
+	       "sections[0].items[0].from.measure: cách đếm \"amount\" không hợp lệ");
 	refuse("{\"code\":\"kh\",\"label\":\"KH\",\"type\":\"bool\",\"from\":{\"kinds\":["
 	       "\"khai_mac\"],\"measure\":\"count\"}}",
-	       "sections[0].items[0].from: chỉ dùng cho mục kiểu count");
+	       "sections[0].items[0].from: chỉ dùng cho mục kiểu count (số lớp, số người...) hoặc "
+	       "money (số tiền); hãy bỏ trường này.");
 	refuse("{\"code\":\"h\",\"label\":\"H\",\"heading\":true,\"from\":{\"kinds\":["
 	       "\"khai_mac\"],\"measure\":\"count\"}}",
 	       "sections[0].items[0].from: dòng tiêu đề nhóm (heading) không có giá trị");
@@ -228,11 +232,17 @@ test_default_mapping(void **state)
 	/* reading culture (docs/reading.md) */
 	expect_from(t, "6.co_so", "thu_vien_co_so", TPL_MEASURE_COUNT);
 	expect_from(t, "6.doc_online", "doc_online", TPL_MEASURE_PARTICIPANTS);
+	/* decided awards (docs/awards.md): collectives, persons, and all of their money */
+	expect_from(t, "8.don_vi", "khen_tap_the khen_gia_dinh khen_dong_ho", TPL_MEASURE_COUNT);
+	expect_from(t, "8.ca_nhan", "khen_ca_nhan khen_tam_guong", TPL_MEASURE_COUNT);
+	expect_from(t, "8.kinh_phi",
+	            "khen_tap_the khen_gia_dinh khen_dong_ho khen_ca_nhan khen_tam_guong",
+	            TPL_MEASURE_AMOUNT);
 	size_t n = 0;
 	for (size_t s = 0; s < t->nsections; s++)
 		for (size_t i = 0; i < t->sections[s].nitems; i++)
 			n += t->sections[s].items[i].from != NULL;
-	assert_int_equal(n, 22);
+	assert_int_equal(n, 25);
 	/* the canonical form keeps the mapping */
 	char *a = dump(t);
 	template_t *t2 = parse_ok(a);
@@ -327,6 +337,22 @@ test_aggregate(void **state)
 	assert_string_equal(p->items[0].item->code, "4.hoi_thao");
 	assert_string_equal(p->items[4].item->code, "5.2.lop");
 	assert_string_equal(p->items[6].item->code, "6.tap_huan");
+	prefill_free(p);
+
+	/* decided awards as pseudo activities: each counts once in its line (a family as a
+	 * unit, a teacher as a person) and its money adds into the amount line */
+	const prefill_activity_t aw[] = {
+	        {31, "khen_gia_dinh", "Gia đình ông Nguyễn Văn A", "held", DAY(10), 1000000},
+	        {32, "khen_ca_nhan", "Cô Trần Thị B", "held", DAY(10), 500000},
+	        {33, "khen_tam_guong", "Em Lê Văn C", "held", DAY(10), 0},
+	};
+	p = prefill_compute(t, aw, 3);
+	assert_int_equal(prefill_find(p, "8.don_vi")->value, 1);
+	assert_int_equal(prefill_find(p, "8.ca_nhan")->value, 2);
+	const prefill_item_t *kp = prefill_find(p, "8.kinh_phi");
+	assert_int_equal(kp->value, 1500000);
+	assert_int_equal(kp->ncounted, 3);
+	assert_int_equal(kp->sources[1].add, 500000);
 	prefill_free(p);
 
 	/* nothing recorded: nothing suggested */

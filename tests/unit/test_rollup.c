@@ -90,6 +90,7 @@ typedef struct model {
 	unsigned char *has;  /* n x nc */
 	unsigned char *pres; /* n */
 	unsigned char *cnt;  /* n */
+	unsigned char *ext;  /* n: an extra row (in both layers, not a report) */
 } model_t;
 
 static void
@@ -101,6 +102,7 @@ model_init(model_t *m, int32_t n, size_t nc)
 	m->has = xcalloc((size_t)n * nc, 1);
 	m->pres = xcalloc((size_t)n, 1);
 	m->cnt = xcalloc((size_t)n, 1);
+	m->ext = xcalloc((size_t)n, 1);
 }
 
 static void
@@ -110,6 +112,7 @@ model_free(model_t *m)
 	free(m->has);
 	free(m->pres);
 	free(m->cnt);
+	free(m->ext);
 }
 
 /* Set in both the model and the roll-up. */
@@ -134,7 +137,7 @@ check_unit(const rollup_t *r, const model_t *m, const unit_tree_t *t, int32_t i,
 	for (int32_t j = i; j < t->units[i].end; j++) {
 		if (!(drafts ? m->pres[j] : m->cnt[j]))
 			continue;
-		wrep++;
+		wrep += !m->ext[j];
 		for (size_t c = 0; c < m->nc; c++)
 			if (m->has[(size_t)j * m->nc + c])
 				want[c] += m->vals[(size_t)j * m->nc + c];
@@ -384,6 +387,62 @@ test_random_national(void **state)
 	model_free(&m);
 }
 
+/* Extra rows (a level's decided awards) add into every total above them in both layers,
+ * are not reports and are not a unit's own values; set one by one or bulk-loaded, the
+ * totals agree with the brute-force model, and a report elsewhere moves as usual. */
+static void
+test_extra_rows(void **state)
+{
+	(void)state;
+	enum { NC = 3 };
+	int32_t n = big->n;
+	rollup_t *r = rollup_new(big, NC), *b = rollup_new(big, NC);
+	model_t m;
+	model_init(&m, n, NC);
+	srand(20261203);
+	for (int op = 0; op < 3000; op++) {
+		int32_t unit = rand() % n;
+		int extra = unit % 2 == 0; /* disjoint: a unit has either reports or extras */
+		int64_t v[NC] = {rand() % 5, rand() % 5, (int64_t)(rand() % 1000) * 100000};
+		int gone = rand() % 7 == 0, counted = rand() % 2;
+		if (extra)
+			rollup_set_extra(r, unit, gone ? NULL : v, NULL);
+		else
+			rollup_set(r, unit, gone ? NULL : v, NULL, counted);
+		m.pres[unit] = !gone;
+		m.cnt[unit] = !gone && (extra || counted);
+		m.ext[unit] = !gone && extra;
+		for (int c = 0; c < NC; c++) {
+			m.vals[(size_t)unit * NC + c] = gone ? 0 : v[c];
+			m.has[(size_t)unit * NC + c] = !gone;
+		}
+	}
+	for (int32_t i = 0; i < n; i++) {
+		if (m.ext[i])
+			rollup_load_extra(b, i, m.vals + (size_t)i * NC, NULL);
+		else if (m.pres[i])
+			rollup_load(b, i, m.vals + (size_t)i * NC, NULL, m.cnt[i]);
+		if (m.ext[i]) { /* never a unit's own report; read back as the extra row */
+			assert_int_equal(rollup_own(r, i, 1, NULL, NULL), 0);
+			int64_t out[NC];
+			assert_int_equal(rollup_extra(r, i, out, NULL), 1);
+			for (int c = 0; c < NC; c++)
+				assert_int_equal(out[c], m.vals[(size_t)i * NC + c]);
+		} else
+			assert_int_equal(rollup_extra(r, i, NULL, NULL), 0);
+	}
+	rollup_rebuild(b);
+	for (int32_t i = 0; i < n; i++)
+		if (big->units[i].depth <= 2 || i % 97 == 0)
+			for (int d = 0; d < 2; d++) {
+				check_unit(r, &m, big, i, d);
+				check_unit(b, &m, big, i, d);
+			}
+	rollup_free(r);
+	rollup_free(b);
+	model_free(&m);
+}
+
 /* Bulk loading (how a campaign's roll-up is built at start-up) gives the same totals as
  * setting the same reports one by one, and later updates keep working on top of it; the
  * generation moves with every change. */
@@ -515,7 +574,7 @@ check_unit_mod(const rollup_t *r, const model_t *m, const unit_tree_t *t, int32_
 	for (int32_t j = i; j < t->units[i].end; j++) {
 		if (!(drafts ? m->pres[j] : m->cnt[j]))
 			continue;
-		wrep++;
+		wrep += !m->ext[j];
 		for (size_t c = 0; c < m->nc; c++)
 			if (m->has[(size_t)j * m->nc + c])
 				want[c] += (uint64_t)m->vals[(size_t)j * m->nc + c];
@@ -733,6 +792,7 @@ main(void)
 	        cmocka_unit_test(test_bad_arguments),
 	        cmocka_unit_test(test_random_national),
 	        cmocka_unit_test(test_bulk_load),
+	        cmocka_unit_test(test_extra_rows),
 	        cmocka_unit_test(test_concurrent),
 	        cmocka_unit_test(test_random_large_values),
 	        cmocka_unit_test(test_bytes_bound),
