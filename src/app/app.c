@@ -433,6 +433,19 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/outliers", "", 0, "below:report.review",
          page_outliers},
         /* end of the review queue */
+        /* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi", "done", 0, "unit:unit.view", page_budget},
+        {HTTP_POST, "/campaigns/:id/units/:code/kinh-phi", BUDGET_FORM_PARAMS, FORM_MAX,
+         "unit:report.edit", page_budget_save},
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi.xlsx", "", 0, "unit:unit.view",
+         page_budget_export},
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi.csv", "", 0, "unit:unit.view",
+         page_budget_export},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/budget", "", 0, "unit:unit.view",
+         page_budget},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/budget", "csrf", FORM_MAX,
+         "unit:report.edit", page_budget_save},
+        /* end of the budget */
 };
 
 const http_route_t *

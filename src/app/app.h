@@ -605,4 +605,23 @@ void unread_cache_free(struct unread_cache *c);
 int review_queue_allowed(http_req_t *req, int32_t i);
 /* end of the review queue */
 
+/* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
+/* The form's cells: p. (planned), a. (approved), s. (spent) of each source and purpose. */
+/* clang-format off */
+#define BUDGET_CELLS(k) \
+	" " k ".nsnn.tuyen_truyen " k ".nsnn.lop_hoc " k ".nsnn.khen_thuong " k ".nsnn.khac" \
+	" " k ".xhh.tuyen_truyen " k ".xhh.lop_hoc " k ".xhh.khen_thuong " k ".xhh.khac" \
+	" " k ".khac.tuyen_truyen " k ".khac.lop_hoc " k ".khac.khen_thuong " k ".khac.khac"
+#define BUDGET_FORM_PARAMS "version csrf" BUDGET_CELLS("p") BUDGET_CELLS("a") BUDGET_CELLS("s")
+/* clang-format on */
+int page_budget(http_req_t *req);        /* the page and GET of the API */
+int page_budget_save(http_req_t *req);   /* the form's POST and the API's */
+int page_budget_export(http_req_t *req); /* kinh-phi.xlsx / kinh-phi.csv */
+/* The campaign dashboard's budget box for unit i (struct live_campaign: the request's
+ * campaign): its subtree's planned, approved and spent, read now (never cached); NULL when
+ * it cannot be read (the dashboard shows without it). */
+struct live_campaign;
+json_t *budget_box_json(http_req_t *req, struct live_campaign *lc, int32_t i);
+/* end of the budget */
+
 #endif

@@ -994,6 +994,42 @@ store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
 }
 
 int
+store_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                   int (*cb)(const store_budget_line_t *, void *), void *ctx)
+{
+	return st->ops->budget_lines(st, ids, n, path, exact, cb, ctx);
+}
+
+int
+store_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                    int (*cb)(const store_budget_award_t *, void *), void *ctx)
+{
+	return st->ops->budget_awards(st, ids, n, path, exact, cb, ctx);
+}
+
+int
+store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+                  int64_t *updated_at, int64_t *updated_by)
+{
+	return st->ops->budget_head(st, campaign_id, unit_id, version, updated_at, updated_by);
+}
+
+int
+store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+                  const store_budget_line_t *lines, size_t n, int64_t expected_version, int64_t now,
+                  int64_t by, int64_t *version)
+{
+	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n, expected_version,
+	                            now, by, version);
+}
+
+int
+store_budget_stamp(store_t *st, int64_t stamp[4])
+{
+	return st->ops->budget_stamp(st, stamp);
+}
+
+int
 store_decided_awards(store_t *st, const store_decided_query_t *q,
                      int (*cb)(const store_decided_award_t *, void *), void *ctx)
 {

@@ -1001,6 +1001,56 @@ uint64_t store_reports_version(store_t *st);
 /* The same for notices and their read marks (the bell's unread count). */
 uint64_t store_notices_version(store_t *st);
 
+/* ---- budget (docs/budget.md; src/service/budget.c) ---- */
+
+/* One (campaign, unit, source, purpose) line in whole dong. */
+typedef struct store_budget_line {
+	int64_t campaign_id, unit_id;
+	const char *source;  /* "nsnn", "xhh", "khac" */
+	const char *purpose; /* "tuyen_truyen", "lop_hoc", "khen_thuong", "khac" */
+	int64_t planned, approved, spent;
+} store_budget_line_t;
+
+/* Money of one issued decision's decided awards. */
+typedef struct store_budget_award {
+	int64_t decision_id, unit_id, campaign_id, document_id;
+	const char *fund_source; /* "nsnn", "xhh", "khac" */
+	int32_t issued_on;       /* days since 1970 */
+	int doc_number, doc_year;
+	const char *subject;
+	int64_t amount, awards; /* sum of the awards' amount; how many */
+} store_budget_award_t;
+
+/* Lines of campaigns ids[0..n) (n >= 1) of the units whose unit_path starts with path
+ * (exact: equals it). Lock: cb runs with the store lock held; it must not call the store.
+ * Lifetime: strings valid until cb returns. 0 (also when cb returns non-zero, which
+ * stops), or -1. */
+int store_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                       int (*cb)(const store_budget_line_t *, void *), void *ctx);
+/* The decided awards' money (award_proposals decided, their award_decisions issued) of
+ * decisions of campaigns ids[0..n) by units whose path starts with path (exact: equals
+ * it), one row per decision. Same lock and lifetime as store_budget_lines. */
+int store_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                        int (*cb)(const store_budget_award_t *, void *), void *ctx);
+/* The head of (campaign_id, unit_id): *version (0 when nothing was ever saved),
+ * *updated_at, *updated_by. 0 or -1. */
+int store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+                      int64_t *updated_at, int64_t *updated_by);
+/* Writes lines[0..n) of (campaign_id, unit_id) at expected_version (0: none saved yet),
+ * replacing the unit's lines (all-zero ones are not kept); the head's version moves by one into
+ * *version. Joins the caller's transaction (store_tx_begin). 0, -2 (stale: the head is not
+ * at expected_version; nothing written), or -1. */
+int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+                      const store_budget_line_t *lines, size_t n, int64_t expected_version,
+                      int64_t now, int64_t by, int64_t *version /* OUT */);
+
+/* What budget totals depend on, cheaply: stamp[0] moves with every budget save, stamp[1]
+ * and stamp[2] are the number and the highest id of issued decisions (a decision's awards
+ * are decided when it is issued, in that transaction), stamp[3] the number of campaigns (an
+ * adoption moves where lines count). Kept totals are good while the stamp is the same. 0
+ * or -1. */
+int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
+
 /* ---- decided awards (docs/awards.md) ---- */
 
 /* An award: a decided proposal of an issued decision. */
@@ -1283,6 +1333,16 @@ typedef struct store_ops {
 	                      int (*cb)(const store_contest_score_t *, void *), void *ctx);
 	int (*contest_purge)(store_t *st, int64_t announced_before, int64_t now,
 	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
+	int (*budget_lines)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+	                    int (*cb)(const store_budget_line_t *, void *), void *ctx);
+	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+	                     int (*cb)(const store_budget_award_t *, void *), void *ctx);
+	int (*budget_head)(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+	                   int64_t *updated_at, int64_t *updated_by);
+	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
+	                   int64_t now, int64_t by, int64_t *version);
+	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 } store_ops_t;

@@ -42,6 +42,7 @@
 #include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "service/budget.h"
 #include "service/reading.h"
 #include "helper_browser.h"
 
@@ -84,6 +85,8 @@ static const struct page {
          "Loại hoạt động", 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/van-hoa-doc", "centre-reading", "Xác nhận đã nhận", 1,
          NULL, NULL},
+        {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/kinh-phi", "centre-budget", "Lưu kinh phí", 1,
+         NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi", "centre-contests", "Tổ chức cuộc thi mới", 1,
@@ -118,8 +121,11 @@ static const struct page {
         {OFFICER, "/notices", "officer-notices", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/van-hoa-doc?year=2022", "officer-reading", "Theo đơn vị trực thuộc",
          1, NULL, NULL},
+        {OFFICER, "/campaigns/{c}/units/306/kinh-phi", "officer-budget", "Theo đơn vị trực thuộc",
+         1, NULL, NULL},
         /* the city's officer */
         {CITY, "/campaigns/{c}/units/31", "city-dashboard", NULL, 1, NULL, NULL},
+        {CITY, "/campaigns/{c}/units/31/kinh-phi", "city-budget", "Kinh phí", 1, NULL, NULL},
         /* the administrator */
         {ADMIN, "/templates", "admin-templates", NULL, 1, NULL, NULL},
         {ADMIN, "/users/{u}", "admin-user", NULL, 1, NULL, NULL},
@@ -262,6 +268,8 @@ setup(void **state)
 		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
 	if (rc == 0)
 		rc = demo_reading(app.store, t, campaign);
+	if (rc == 0)
+		rc = demo_budget(app.store, t, campaign);
 	unit_tree_unref(t);
 	if (rc < 0 || ha_haian_campaign(&app, campaign, &current, NULL) < 0)
 		return -1;
