@@ -186,8 +186,8 @@ page_award_certs(http_req_t *req)
 	arena_t *a = http_req_arena(req);
 	int32_t i = unit_tree_find_code(t, http_req_param(req, "code"));
 	int64_t did = app_id_param(req, "did");
-	store_doc_t s;
-	store_award_decision_t dec;
+	store_doc_t s = {0};
+	store_award_decision_t dec = {0};
 	int rc = did ? doc_load(req, did, &s) : 0;
 	if (rc == 1 && (i < 0 || s.issuer_unit_id != t->units[i].id))
 		rc = 0;
@@ -261,7 +261,7 @@ json_t *
 award_cert_link(http_req_t *req, int32_t i, const store_doc_t *s)
 {
 	const unit_tree_t *t = app_req_tree(req);
-	store_award_decision_t dec;
+	store_award_decision_t dec = {0};
 	award_list_t l;
 	if (!published(s) || decision_of(req, s->id, &dec) != 1 ||
 	    strcmp(dec.status, "issued") != 0 || load_list(req, s->id, &l) < 0 || l.n == 0)

@@ -28,7 +28,6 @@ static const double GOLD[3] = {0.72, 0.55, 0.15};
 typedef struct cpdf {
 	cairo_t *cr;
 	PangoContext *pc;
-	const char *family;
 	double left, width; /* the text column, points */
 	double y;           /* the cursor */
 	int dry;            /* measuring: move the cursor, draw nothing */
@@ -52,22 +51,9 @@ str(const char *s)
 static PangoLayout *
 layout(cpdf_t *p, const char *s, const cstyle_t *st, double width)
 {
-	PangoLayout *l = pango_layout_new(p->pc);
-	PangoFontDescription *fd = pango_font_description_new();
-	pango_font_description_set_family_static(fd, p->family);
-	pango_font_description_set_absolute_size(fd, st->size * PU);
-	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(l, width > 0 ? (int)(width * PU) : -1);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	PangoLayout *l = docr_pdf_layout(p->pc, st->size, st->bold, st->italic, width);
 	pango_layout_set_alignment(l, st->align);
 	pango_layout_set_justify(l, st->justify);
-	PangoAttrList *attrs = pango_attr_list_new();
-	pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(FALSE));
-	pango_layout_set_attributes(l, attrs);
-	pango_attr_list_unref(attrs);
 	buf_reset(&p->text);
 	s = str(s);
 	if (g_utf8_validate(s, -1, NULL)) {
@@ -377,7 +363,6 @@ cert_render_pdf(const cert_t *c, buf_t *out, char *err, size_t errlen)
 		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "suotdoi");
 		cpdf_t p = {0};
 		p.cr = cairo_create(surf);
-		p.family = docr_pdf_font_family();
 		p.left = CONTENT_INSET_MM * MM;
 		p.width = (CERT_PAGE_W_MM - 2 * CONTENT_INSET_MM) * MM;
 		/* a context of our own at 72 dpi, unhinted like the PDF surface (render_pdf.c) */

@@ -93,29 +93,37 @@ base_attrs(void)
 	return attrs;
 }
 
-static PangoLayout *
-new_layout(pdf_t *p, const tstyle_t *st, double width)
+PangoLayout *
+docr_pdf_layout(PangoContext *pc, double size, int bold, int italic, double width)
 {
-	PangoLayout *l = pango_layout_new(p->pc);
+	pthread_once(&family_once, pick_family);
+	PangoLayout *l = pango_layout_new(pc);
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family_static(fd, font_family);
-	pango_font_description_set_absolute_size(fd, st->size * PU);
-	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(fd, size * PU);
+	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0)
 		pango_layout_set_width(l, (int)(width * PU));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	PangoAttrList *attrs = base_attrs();
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
+	return l;
+}
+
+static PangoLayout *
+new_layout(pdf_t *p, const tstyle_t *st, double width)
+{
+	PangoLayout *l = docr_pdf_layout(p->pc, st->size, st->bold, st->italic, width);
 	pango_layout_set_alignment(l, st->align);
 	pango_layout_set_justify(l, st->justify);
 	if (st->indent != 0)
 		pango_layout_set_indent(l, (int)(st->indent * PU));
 	if (st->spacing > 0)
 		pango_layout_set_line_spacing(l, (float)st->spacing);
-	PangoAttrList *attrs = base_attrs();
-	pango_layout_set_attributes(l, attrs);
-	pango_attr_list_unref(attrs);
 	return l;
 }
 
