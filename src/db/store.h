@@ -1026,8 +1026,8 @@ typedef struct store_award_public {
 	int32_t doc_date;
 } store_award_public_t;
 /* Decided awards of issued, public decisions whose document is published, that unit_id
- * decided or proposed, newest decision first then in list order, at most limit. Callback
- * contract as store_award_list. */
+ * decided or proposed, newest decision first then in list order, at most limit (<= 0: 50).
+ * Callback contract as store_award_list. */
 int store_awards_public(store_t *st, int64_t unit_id, int limit,
                         int (*cb)(const store_award_public_t *, void *), void *ctx);
 

@@ -764,6 +764,14 @@ static const struct migration {
          " detail TEXT NOT NULL DEFAULT '');"
          "CREATE INDEX award_events_proposal ON award_events(proposal_id, id);",
          0},
+        /* The public awards of a unit (store_awards_public, docs/awards.md "Printing"): the
+         * decisions it issued and the awards its people received, by unit id, so a unit's
+         * public page never scans the nation's proposals. */
+        {19, "award printing indexes",
+         "CREATE INDEX award_decisions_unit ON award_decisions(unit_id, status, is_public,"
+         " issued_on);"
+         "CREATE INDEX award_proposals_unit ON award_proposals(unit_id, status);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -6583,17 +6591,29 @@ static int
 sq_awards_public(store_t *st, int64_t unit_id, int limit,
                  int (*cb)(const store_award_public_t *, void *), void *ctx)
 {
+	/* The candidates through the unit-id indexes (migration 19): the awards of the unit's
+	 * newest ?2 public decisions (each has one at least) and those its people received;
+	 * the newest ?2 of them chosen on the keys alone, then their rows read. */
 	return award_rows(st,
 	                  "SELECT p.id,p.unit_id,coalesce(u.name,''),p.category,p.name,p.form,d.id,"
 	                  "d.unit_id,d.document_id,d.issued_on,doc.is_public,doc.number,doc.json,"
-	                  "doc.doc_date FROM award_proposals p"
+	                  "doc.doc_date FROM (SELECT p.id AS pid,d.id AS did,d.issued_on AS io,"
+	                  "p.ord AS o FROM award_proposals p"
 	                  " JOIN award_decisions d ON d.id=p.decision_id"
 	                  " JOIN documents doc ON doc.id=d.document_id"
+	                  " WHERE p.id IN (SELECT id FROM award_proposals WHERE decision_id IN"
+	                  " (SELECT id FROM award_decisions WHERE unit_id=?1 AND status='issued'"
+	                  " AND is_public=1 ORDER BY issued_on DESC,id DESC LIMIT ?2)"
+	                  " UNION SELECT id FROM award_proposals WHERE unit_id=?1"
+	                  " AND status='decided')"
+	                  " AND p.status='decided' AND d.status='issued' AND d.is_public=1"
+	                  " AND doc.status='published' ORDER BY io DESC,did DESC,o,pid LIMIT ?2) x"
+	                  " JOIN award_proposals p ON p.id=x.pid"
+	                  " JOIN award_decisions d ON d.id=x.did"
+	                  " JOIN documents doc ON doc.id=d.document_id"
 	                  " LEFT JOIN units u ON u.id=p.unit_id"
-	                  " WHERE p.status='decided' AND d.status='issued' AND d.is_public=1"
-	                  " AND doc.status='published' AND (d.unit_id=?1 OR p.unit_id=?1)"
-	                  " ORDER BY d.issued_on DESC,d.id DESC,p.ord,p.id LIMIT ?2",
-	                  unit_id, limit > 0 ? limit : -1, 0, "khen thưởng công khai",
+	                  " ORDER BY x.io DESC,x.did DESC,x.o,x.pid",
+	                  unit_id, limit > 0 ? limit : 50, 0, "khen thưởng công khai",
 	                  award_public_row, (void *)cb, ctx);
 }
 

@@ -540,6 +540,53 @@ test_public_awards(void **state)
 	hc_resp_free(&r);
 }
 
+/* Public lists: newest decision first, then the list's order; at most 50. */
+static void
+test_public_order_and_limit(void **state)
+{
+	(void)state;
+	char sql[1200];
+	/* the decision public again; Lê Văn Tâm moved to a newer decision (on the demo's
+	 * published plan of 306: the query does not look at the kind) */
+	long long plan = other_doc_of_306();
+	snprintf(
+	        sql, sizeof sql,
+	        "UPDATE award_decisions SET is_public=1 WHERE id=%lld;"
+	        "UPDATE documents SET status='published',number=number+(number=0)*90,"
+	        "is_public=1 WHERE id=%lld AND status='draft';"
+	        "INSERT INTO award_decisions(unit_id,unit_path,campaign_id,document_id,fund_source,"
+	        "status,issued_on,created_at) SELECT unit_id,unit_path,campaign_id,%lld,'xhh',"
+	        "'issued',issued_on+30,1 FROM award_decisions WHERE id=%lld;"
+	        "UPDATE award_proposals SET decision_id=(SELECT max(id) FROM award_decisions)"
+	        " WHERE id=%lld;"
+	        "UPDATE award_proposals SET ord=9 WHERE id=%lld",
+	        (long long)fx.decision_id, plan, plan, (long long)fx.decision_id,
+	        (long long)fx.prop[3], (long long)fx.prop[0]);
+	assert_int_equal(hac_sql(db, sql), 0);
+	/* 306: the newer decision's award first; in the older one the list's order (ord) */
+	const char *const district[] = {hac_name[3], hac_name[1], hac_name[2], hac_name[0], NULL};
+	public_awards("306", district, NULL);
+	/* 60 more awards on the older decision: 50 shown */
+	snprintf(sql, sizeof sql,
+	         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<60)"
+	         " INSERT INTO award_proposals(campaign_id,unit_id,unit_path,at_unit_id,at_path,"
+	         "status,category,name,form,amount,proposed_form,proposed_amount,decision_id,ord,"
+	         "version,created_at,updated_at) SELECT campaign_id,unit_id,unit_path,at_unit_id,"
+	         "at_path,'decided','ca_nhan','Người được khen số '||i,'giay_khen',0,'giay_khen',0,"
+	         "decision_id,10+i,1,1,1 FROM award_proposals, n WHERE id=%lld",
+	         (long long)fx.prop[2]);
+	assert_int_equal(hac_sql(db, sql), 0);
+	hc_resp_t r = ha_req(port, NULL, "GET", "/units/306", NULL, 0);
+	assert_int_equal(r.status, 200);
+	int n = 0;
+	for (const char *p = buf_cstr(&r.body); (p = strstr(p, "<li><strong>")); p++)
+		n++;
+	assert_int_equal(n, 50);
+	assert_non_null(strstr(buf_cstr(&r.body), "Người được khen số 46<"));
+	assert_null(strstr(buf_cstr(&r.body), "Người được khen số 47<"));
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -549,6 +596,7 @@ main(void)
 	        cmocka_unit_test(test_certificates),
 	        cmocka_unit_test(test_certificates_refused),
 	        cmocka_unit_test(test_public_awards),
+	        cmocka_unit_test(test_public_order_and_limit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
