@@ -3,7 +3,9 @@
  * citations and on certificates (a head's decision, a collective one, a body's), the
  * register number, and the certificate renderer: one page per award, each page's text its
  * own (pdftotext -f k -l k), and an achievements text of 20,000 bytes kept on its page,
- * above the signature block (pdftotext -bbox), the register number still there. */
+ * above the signature block (pdftotext -bbox), the register number still there; a list of
+ * 80 over several pages, each starting with the header (PDF; the DOCX row marked to
+ * repeat). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zip.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -334,14 +338,90 @@ test_certificates(void **state)
 	arena_free(&a);
 }
 
+/* A list of 80 awards runs over several pages: each of them starts with the table's header
+ * (PDF), the DOCX marks the header row to repeat, and the total closes the list. */
+static void
+test_long_list(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	char json[2048];
+	snprintf(json, sizeof json,
+	         "%.*s[{\"title\":\"Danh sách tập thể, cá nhân được khen thưởng\","
+	         "\"awards\":true}]}",
+	         (int)(strstr(decision, "[]}") - decision), decision);
+	doc_t *d = parse(&a, json);
+	docr_t *m = doc_render_model(d, NULL, &a);
+	enum { N = 80 };
+	doc_award_t v[N];
+	for (int k = 0; k < N; k++)
+		v[k] = (doc_award_t){arena_printf(&a, "Người thứ %d", k + 1),
+		                     "Khu dân cư số 3",
+		                     "Trường THCS Đằng Lâm",
+		                     "Cá nhân",
+		                     "Giấy khen",
+		                     k < 10,
+		                     100000};
+	doc_render_awards(m, d, "Ủy ban nhân dân quận Hải An", v, N, &a);
+	buf_t out = BUF_INIT;
+	char err[300];
+	assert_int_equal(docr_render_pdf(m, &out, err, sizeof err), 0);
+	int pages = pages_of(&out);
+	assert_true(pages >= 4); /* the decision, then the list over three pages at least */
+	for (int k = 2; k <= pages; k++) {
+		char *t = text_of(&out, k, k);
+		assert_non_null(strstr(t, "Danh hiệu"));
+		if (k == pages) {
+			assert_non_null(strstr(t, "Tổng cộng: 10 tập thể, 70 cá nhân"));
+			assert_non_null(strstr(t, "8.000.000"));
+		}
+		free(t);
+	}
+	char *t = text_of(&out, 2, pages);
+	const char *p = strstr(t, "Người thứ 1 ");
+	for (int k = 2; p && k <= N; k++) { /* every name, in the list's order */
+		char name[32];
+		snprintf(name, sizeof name, "Người thứ %d ", k);
+		p = strstr(p, name);
+	}
+	assert_non_null(p);
+	free(t);
+	buf_reset(&out);
+	assert_int_equal(docr_render_docx(m, &out, err, sizeof err), 0);
+	/* the DOCX: the header row of the list is one Word repeats on each page */
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(out.data, out.len, 0, &ze);
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	assert_non_null(z);
+	zip_stat_t st;
+	assert_int_equal(zip_stat(z, "word/document.xml", 0, &st), 0);
+	zip_file_t *zf = zip_fopen(z, "word/document.xml", 0);
+	char *xml = calloc(1, st.size + 1);
+	assert_non_null(zf);
+	assert_non_null(xml);
+	assert_int_equal(zip_fread(zf, xml, st.size), (zip_int64_t)st.size);
+	zip_fclose(zf);
+	zip_close(z);
+	char *h = strstr(xml, ">Danh hiệu<");
+	assert_non_null(h);
+	*h = '\0';
+	char *row = strrchr(xml, '<');
+	while (row > xml && strncmp(row, "<w:tr>", 6) != 0)
+		row--;
+	assert_true(row > xml && strstr(row, "<w:tblHeader/>") != NULL);
+	free(xml);
+	buf_free(&out);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_table),
-	        cmocka_unit_test(test_model),
-	        cmocka_unit_test(test_decider),
-	        cmocka_unit_test(test_certificates),
+	        cmocka_unit_test(test_table),     cmocka_unit_test(test_model),
+	        cmocka_unit_test(test_decider),   cmocka_unit_test(test_certificates),
+	        cmocka_unit_test(test_long_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
