@@ -518,7 +518,7 @@ json_t *reading_public_summary(http_req_t *req, int32_t i);
 	" duty_role_" #i " duty_who_" #i " duty_units_" #i " duty_task_" #i " duty_due_" #i
 #define DOC_ANNEX_ROW(i) \
 	" annex_label_" #i " annex_title_" #i " annex_subtitle_" #i " annex_text_" #i \
-	" annex_results_" #i
+	" annex_results_" #i " annex_awards_" #i
 #define DOC_FORM_PARAMS \
 	"kind campaign subject place date body_abbr drafter_abbr parent_body body text " \
 	"distribution dist_auto signer_tm signer_authority signer_head signer_position signer_name " \

@@ -751,10 +751,10 @@ form_json(http_req_t *req, int32_t i, const form_view_t *fv)
 	n = d->nannexes < DOC_FORM_ANNEXES ? d->nannexes : DOC_FORM_ANNEXES;
 	for (size_t r = 0; r < DOC_FORM_ANNEXES && r < n + 1; r++) {
 		const doc_annex_t *x = r < n ? &d->annexes[r] : NULL;
-		json_t *row = json_pack("{s:i,s:s,s:s,s:s,s:s,s:b}", "i", (int)r, "label",
+		json_t *row = json_pack("{s:i,s:s,s:s,s:s,s:s,s:b,s:b}", "i", (int)r, "label",
 		                        x ? x->label : "", "title", x ? x->title : "", "subtitle",
 		                        x ? x->subtitle : "", "text", x ? x->text : "", "results",
-		                        x ? x->results : 0);
+		                        x ? x->results : 0, "awards", x ? x->awards : 0);
 		static const char *const sub[] = {"label", "title", "subtitle", "text"};
 		for (size_t s = 0; s < 4; s++) {
 			snprintf(key, sizeof key, "annex_%s_%zu", sub[s], r);
@@ -1116,7 +1116,9 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		x.text = multiline(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_results_%d", r);
 		x.results = !strcmp(app_param(req, name), "1");
-		if (!*x.label && !*x.title && !*x.subtitle && !*x.text && !x.results)
+		snprintf(name, sizeof name, "annex_awards_%d", r);
+		x.awards = !strcmp(app_param(req, name), "1"); /* a decision's list (awards.md) */
+		if (!*x.label && !*x.title && !*x.subtitle && !*x.text && !x.results && !x.awards)
 			continue;
 		d->annexes[d->nannexes++] = x;
 	}

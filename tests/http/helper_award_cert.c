@@ -153,6 +153,13 @@ hac_decision_draft(app_t *app, const char *db, int64_t campaign, hac_fixture_t *
 	return rc;
 }
 
+static int
+take_version(const store_doc_t *d, void *p)
+{
+	*(int64_t *)p = d->version;
+	return 0;
+}
+
 int
 hac_decision_issue(app_t *app, const char *db, const hac_fixture_t *f)
 {
@@ -160,9 +167,11 @@ hac_decision_issue(app_t *app, const char *db, const hac_fixture_t *f)
 	int32_t date = text_days_from_civil(2022, 10, 15);
 	char err[300] = "";
 	int num = 0;
-	/* the draft's version: 1 (written once) */
-	int rc = docs_publish(app->store, t, f->doc_id, 1, date, (int64_t)date * 86400, 0, 3, &num,
-	                      NULL, err, sizeof err);
+	int64_t version = 0; /* the draft's, as the tests may have edited it */
+	int rc = store_doc_get(app->store, f->doc_id, take_version, &version) == 1
+	                 ? docs_publish(app->store, t, f->doc_id, version, date,
+	                                (int64_t)date * 86400, 0, 3, &num, NULL, err, sizeof err)
+	                 : -1;
 	unit_tree_unref(t);
 	if (rc != 0) {
 		fprintf(stderr, "hac: not published (%d): %s\n", rc, err);

@@ -6,7 +6,8 @@
  * issued one; the certificates (one page per award, each with its name, the decision's
  * number and its register number; a 2,000-byte achievements text kept on its page; a
  * draft 409; another unit's or another kind of document 404; a school cannot print the
- * district's); the public awards on the units' pages, with nothing beyond name and unit. */
+ * district's); the list kept when the draft is edited through the drafting form; the public awards
+ * on the units' pages, with nothing beyond name and unit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -308,7 +309,66 @@ test_draft_list_and_no_certificates(void **state)
 	/* a draft: its number blank in the reference line, its date given */
 	check_renderings("(Kèm theo Quyết định số /QĐ-UBND ngày 15/10/2022 của Chủ tịch Ủy ban "
 	                 "nhân dân quận Hải An)");
-	hc_resp_t r = get(&head, "/units/306/docs/%lld", (long long)fx.doc_id, "/giay-khen.pdf");
+	/* edited through the drafting form (no script), the annex keeps its list */
+	hc_resp_t r = get(&head, "/units/306/docs/%lld", (long long)fx.doc_id, NULL);
+	assert_non_null(strstr(buf_cstr(&r.body), "name=\"annex_awards_0\" value=\"1\" checked"));
+	const char *v = strstr(buf_cstr(&r.body), "name=\"version\" value=\"");
+	assert_non_null(v);
+	char version[24];
+	snprintf(version, sizeof version, "%ld", atol(v + strlen("name=\"version\" value=\"")));
+	hc_resp_free(&r);
+	char cid[24], path[100];
+	snprintf(cid, sizeof cid, "%lld", (long long)campaign);
+	snprintf(path, sizeof path, "/units/306/docs/%lld", (long long)fx.doc_id);
+	const char *const kv[] = {"version",
+	                          version,
+	                          "kind",
+	                          "qd",
+	                          "campaign",
+	                          cid,
+	                          "subject",
+	                          "Khen thưởng tập thể, cá nhân có thành tích trong Tuần lễ (sửa)",
+	                          "body",
+	                          "ỦY BAN NHÂN DÂN\r\nQUẬN HẢI AN",
+	                          "body_abbr",
+	                          "UBND",
+	                          "place",
+	                          "Hải An",
+	                          "date",
+	                          HAC_DATE,
+	                          "text",
+	                          "Điều 1. Tặng Giấy khen./.",
+	                          "distribution",
+	                          "Lưu: VT.",
+	                          "signer_authority",
+	                          "KT.",
+	                          "signer_head",
+	                          "CHỦ TỊCH",
+	                          "signer_position",
+	                          "PHÓ CHỦ TỊCH",
+	                          "signer_name",
+	                          "Trần Thị Kim Oanh",
+	                          "annex_title_0",
+	                          "Danh sách tập thể, cá nhân được khen thưởng",
+	                          "annex_awards_0",
+	                          "1",
+	                          "public",
+	                          "1",
+	                          NULL};
+	r = ha_post_form(port, &head, path, kv);
+	if (r.status != 303)
+		fail_msg("edit: %ld %s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/units/306/docs/%lld", (long long)fx.doc_id);
+	r = ha_req(port, &head, "GET", path, NULL, 0);
+	assert_non_null(strstr(buf_cstr(&r.body), "(sửa)"));
+	assert_true(strstr(buf_cstr(&r.body), "\"awards\":true") ||
+	            strstr(buf_cstr(&r.body), "\"awards\": true"));
+	hc_resp_free(&r);
+	check_renderings("(Kèm theo Quyết định số /QĐ-UBND ngày 15/10/2022 của Chủ tịch Ủy ban "
+	                 "nhân dân quận Hải An)");
+
+	r = get(&head, "/units/306/docs/%lld", (long long)fx.doc_id, "/giay-khen.pdf");
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(buf_cstr(&r.body), "Quyết định chưa ban hành"));
 	hc_resp_free(&r);
