@@ -165,14 +165,16 @@ published(const store_doc_t *s)
 	return strcmp(s->status, "published") == 0;
 }
 
-/* The certificate of award x: its place followed by the proposing unit. */
+/* The certificate of award x: its place followed by the proposing unit, left out when it
+ * only repeats the name (a school commended as a collective). */
 static cert_award_t
 cert_award(const doc_award_t *x, const char *achievements, const char *register_no, arena_t *a)
 {
+	const char *where = doc_award_where(x, a);
 	return (cert_award_t){
 	        .form = x->form,
 	        .name = x->name,
-	        .place = doc_award_where(x, a),
+	        .place = strcmp(where, x->name) ? where : "",
 	        .title = is_title(x->category) ? x->category : "",
 	        .achievements = achievements,
 	        .register_no = register_no,

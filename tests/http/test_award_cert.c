@@ -442,6 +442,11 @@ test_certificates(void **state)
 		} else {
 			assert_null(strstr(t, "Danh hiệu:"));
 		}
+		/* the school commended as a collective: its name once, no place repeating it */
+		if (k == 1) {
+			const char *first = strstr(t, hac_name[1]);
+			assert_null(strstr(first + strlen(hac_name[1]), hac_name[1]));
+		}
 		/* no other award's name on this page */
 		for (int j = 0; j < HAC_N; j++)
 			if (j != k && strcmp(hac_name[j], "Trường THCS Đằng Lâm") &&
