@@ -31,7 +31,6 @@ typedef struct cpdf {
 	double left, width; /* the text column, points */
 	double y;           /* the cursor */
 	int dry;            /* measuring: move the cursor, draw nothing */
-	buf_t text;
 } cpdf_t;
 
 typedef struct cstyle {
@@ -54,25 +53,8 @@ layout(cpdf_t *p, const char *s, const cstyle_t *st, double width)
 	PangoLayout *l = docr_pdf_layout(p->pc, st->size, st->bold, st->italic, width);
 	pango_layout_set_alignment(l, st->align);
 	pango_layout_set_justify(l, st->justify);
-	buf_reset(&p->text);
-	s = str(s);
-	if (g_utf8_validate(s, -1, NULL)) {
-		buf_puts(&p->text, s);
-	} else {
-		gchar *v = g_utf8_make_valid(s, -1);
-		buf_puts(&p->text, v);
-		g_free(v);
-	}
-	pango_layout_set_text(l, buf_cstr(&p->text), (int)p->text.len);
+	docr_pdf_set_text(l, s);
 	return l;
-}
-
-static double
-height(PangoLayout *l)
-{
-	PangoRectangle log;
-	pango_layout_get_extents(l, NULL, &log);
-	return log.height / PU;
 }
 
 /* Draws s at the cursor across the column (or at x, width w) and moves the cursor under
@@ -81,7 +63,7 @@ static double
 put(cpdf_t *p, const char *s, const cstyle_t *st, double x, double w)
 {
 	PangoLayout *l = layout(p, s, st, w);
-	double h = height(l);
+	double h = docr_pdf_height(l);
 	if (!p->dry) {
 		cairo_move_to(p->cr, x, p->y);
 		pango_cairo_show_layout(p->cr, l);
@@ -176,11 +158,11 @@ achievements(cpdf_t *p, const char *text, double bottom)
 			st.justify = 1;
 			l = layout(p, s, &st, p->width);
 		}
-		if (height(l) <= box || st.size <= ACH_MIN_PT)
+		if (docr_pdf_height(l) <= box || st.size <= ACH_MIN_PT)
 			break;
 		g_object_unref(l);
 	}
-	if (height(l) > box) {
+	if (docr_pdf_height(l) > box) {
 		pango_layout_set_height(l, (int)(box * PU));
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	}
@@ -188,7 +170,7 @@ achievements(cpdf_t *p, const char *text, double bottom)
 		cairo_move_to(p->cr, p->left, p->y);
 		pango_cairo_show_layout(p->cr, l);
 	}
-	p->y += height(l);
+	p->y += docr_pdf_height(l);
 	g_object_unref(l);
 	g_free(s);
 }
@@ -201,15 +183,15 @@ sign_height(cpdf_t *p, const cert_t *c, double w)
 	cstyle_t b = {.size = 14, .bold = 1, .align = PANGO_ALIGN_CENTER};
 	double h = 0;
 	PangoLayout *l = layout(p, c->place_date, &it, w);
-	h += height(l);
+	h += docr_pdf_height(l);
 	g_object_unref(l);
 	for (size_t k = 0; k < c->nsigner_lines; k++) {
 		l = layout(p, c->signer_lines[k], &b, w);
-		h += height(l);
+		h += docr_pdf_height(l);
 		g_object_unref(l);
 	}
 	l = layout(p, c->signer_name, &b, w);
-	h += height(l) + SIGN_SPACE_MM * MM;
+	h += docr_pdf_height(l) + SIGN_SPACE_MM * MM;
 	g_object_unref(l);
 	return h;
 }
@@ -305,7 +287,7 @@ page(cpdf_t *p, const cert_t *c, const cert_award_t *w)
 	/* the bottom row: citation and register number on the left, signature on the right */
 	cstyle_t small = {.size = 13, .italic = 1, .align = PANGO_ALIGN_LEFT};
 	PangoLayout *cl = layout(p, c->citation, &small, half - 6 * MM);
-	double cit_h = height(cl);
+	double cit_h = docr_pdf_height(cl);
 	g_object_unref(cl);
 
 	p->y = row_top;
@@ -374,7 +356,6 @@ cert_render_pdf(const cert_t *c, buf_t *out, char *err, size_t errlen)
 			page(&p, c, &c->awards[k]);
 		st = cairo_status(p.cr);
 		g_object_unref(p.pc);
-		buf_free(&p.text);
 		cairo_destroy(p.cr);
 		cairo_surface_finish(surf);
 		if (st == CAIRO_STATUS_SUCCESS)

@@ -135,6 +135,10 @@ struct _PangoContext;
  * pc: the render's own pango context at 72 dpi. New reference. */
 struct _PangoLayout *docr_pdf_layout(struct _PangoContext *pc, double size, int bold, int italic,
                                      double width);
+/* Its text s (invalid UTF-8, which pango refuses, shown as U+FFFD), and its height in
+ * points (logical extents). */
+void docr_pdf_set_text(struct _PangoLayout *l, const char *s);
+double docr_pdf_height(struct _PangoLayout *l);
 int docr_render_docx(const docr_t *d, buf_t *out, char *err, size_t errlen);
 
 #endif
