@@ -407,6 +407,9 @@ static const http_route_t routes[] = {
          page_doc_sign},
         {HTTP_GET, "/units/:code/docs/:did/pdf", "", 0, "unit:unit.view", page_doc_file},
         {HTTP_GET, "/units/:code/docs/:did/docx", "", 0, "unit:unit.view", page_doc_file},
+        /* the certificates of an issued commendation decision (award_cert_pages.c) */
+        {HTTP_GET, "/units/:code/docs/:did/giay-khen.pdf", "p", 0, "unit:unit.view",
+         page_award_certs},
         {HTTP_GET, "/units/:code/tasks", "done", 0, "unit:unit.view", page_tasks},
         {HTTP_GET, "/api/v1/units/:code/tasks", "", 0, "unit:unit.view", page_tasks},
         {HTTP_POST, "/units/:code/tasks/:tkid", "done note csrf", FORM_MAX, "unit:report.edit",

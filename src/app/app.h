@@ -518,7 +518,7 @@ json_t *reading_public_summary(http_req_t *req, int32_t i);
 	" duty_role_" #i " duty_who_" #i " duty_units_" #i " duty_task_" #i " duty_due_" #i
 #define DOC_ANNEX_ROW(i) \
 	" annex_label_" #i " annex_title_" #i " annex_subtitle_" #i " annex_text_" #i \
-	" annex_results_" #i
+	" annex_results_" #i " annex_awards_" #i
 #define DOC_FORM_PARAMS \
 	"kind campaign subject place date body_abbr drafter_abbr parent_body body text " \
 	"distribution dist_auto signer_tm signer_authority signer_head signer_position signer_name " \
@@ -623,5 +623,26 @@ int page_budget_export(http_req_t *req); /* kinh-phi.xlsx / kinh-phi.csv */
 struct live_campaign;
 json_t *budget_box_json(http_req_t *req, struct live_campaign *lc, int32_t i);
 /* end of the budget */
+
+/* ---- printing awards (award_cert_pages.c, docs/awards.md "Printing") ---- */
+struct doc;
+struct docr;
+/* Fill the awards annexes of m (the render model of document s, text d) with the list of
+ * its decision: the current list of a draft decision, the decided list of an issued one.
+ * Nothing when no annex carries awards; an empty list when the document has no decision. */
+void award_annex(http_req_t *req, const store_doc_t *s, const struct doc *d, struct docr *m);
+/* GET /units/:code/docs/:did/giay-khen.pdf[?p=ID]: the certificates of an issued decision. */
+int page_award_certs(http_req_t *req);
+/* {url, n} of the certificates of document s issued by unit i when it is an issued
+ * decision with awards, else JSON null (new reference): the link on the document's page. */
+json_t *award_cert_link(http_req_t *req, int32_t i, const store_doc_t *s);
+/* The "Khen thưởng" section of unit i's public page: decided awards of public decisions it
+ * issued or its people received, newest first: {items: [{name, unit, category, form,
+ * citation, url}], has_items} (new reference). */
+json_t *award_public_list(http_req_t *req, int32_t i);
+/* (doc_pages.c) Document id into out, strings in the request arena: 1, 0 none, -1 error. */
+int doc_load(http_req_t *req, int64_t id, store_doc_t *out);
+/* (doc_pages.c) The text of s with the row's number; NULL when it does not parse (logged). */
+struct doc *doc_text(http_req_t *req, const store_doc_t *s);
 
 #endif

@@ -553,6 +553,7 @@ page_unit(http_req_t *req)
 		json_object_set_new(ctx, "campaigns", cs);
 	}
 	json_object_set_new(ctx, "docs", doc_public_list(req, i));
+	json_object_set_new(ctx, "awards", award_public_list(req, i));
 	json_object_set_new(ctx, "resources", resource_public_list(req, i));
 	json_object_set_new(ctx, "reading", reading_public_summary(req, i));
 	const char *title = dv.other ? arena_printf(a, "%s (ngày %s)", u->name, dv.text) : u->name;

@@ -1035,3 +1035,26 @@ store_decided_awards(store_t *st, const store_decided_query_t *q,
 {
 	return st->ops->decided_awards(st, q, cb, ctx);
 }
+
+/* ---- printing awards ---- */
+
+int
+store_award_decision_of_doc(store_t *st, int64_t document_id,
+                            int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	return st->ops->award_decision_of_doc(st, document_id, cb, ctx);
+}
+
+int
+store_award_list(store_t *st, int64_t document_id, int (*cb)(const store_award_item_t *, void *),
+                 void *ctx)
+{
+	return st->ops->award_list(st, document_id, cb, ctx);
+}
+
+int
+store_awards_public(store_t *st, int64_t unit_id, int limit,
+                    int (*cb)(const store_award_public_t *, void *), void *ctx)
+{
+	return st->ops->awards_public(st, unit_id, limit, cb, ctx);
+}

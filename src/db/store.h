@@ -987,6 +987,50 @@ int store_contest_scores(store_t *st, int64_t contest_id,
 int store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
                         int (*cb)(const char *file, void *), void *ctx, int64_t *n /* OUT */);
 
+/* ---- printing awards (docs/awards.md: the decision's list, certificates, public list) ---- */
+/* The commendation decision (award_decisions) a document is the Quyết định of. */
+typedef struct store_award_decision {
+	int64_t id, unit_id, campaign_id, document_id;
+	const char *status;      /* "draft", "issued" */
+	const char *fund_source; /* "nsnn", "xhh", "khac" */
+	int32_t issued_on;       /* days since 1970; 0 while a draft */
+	int is_public;
+} store_award_decision_t;
+/* The decision of document_id through cb: 1 found, 0 none, -1 error. */
+int store_award_decision_of_doc(store_t *st, int64_t document_id,
+                                int (*cb)(const store_award_decision_t *, void *), void *ctx);
+/* One proposal on a decision's list, with its proposing unit's name. */
+typedef struct store_award_item {
+	int64_t id, decision_id, unit_id;
+	const char *unit_name; /* the proposing unit's */
+	const char *status;    /* "in_decision" (a draft decision) or "decided" */
+	const char *category, *name, *place, *achievements, *form; /* codes: category, form */
+	int64_t amount;
+	int ord;
+} store_award_item_t;
+/* The list of the decision whose document is document_id (in_decision proposals while it
+ * is a draft, decided ones once issued: every proposal tied to it), by ord then id. cb's
+ * non-zero stops the walk and is returned; 0 when done (no decision: no rows), -1 error. */
+int store_award_list(store_t *st, int64_t document_id,
+                     int (*cb)(const store_award_item_t *, void *), void *ctx);
+/* A decided award for a unit's public page. */
+typedef struct store_award_public {
+	int64_t id, unit_id;                /* the proposal and its proposing unit */
+	const char *unit_name;              /* the proposing unit's */
+	const char *category, *name, *form; /* codes: category, form */
+	int64_t decision_id, decider_id, document_id;
+	int32_t issued_on;
+	int doc_public; /* the document is public (/van-ban/:id) */
+	int doc_number;
+	const char *doc_json; /* the document, for its symbol */
+	int32_t doc_date;
+} store_award_public_t;
+/* Decided awards of issued, public decisions whose document is published, that unit_id
+ * decided or proposed, newest decision first then in list order, at most limit (<= 0: 50).
+ * Callback contract as store_award_list. */
+int store_awards_public(store_t *st, int64_t unit_id, int limit,
+                        int (*cb)(const store_award_public_t *, void *), void *ctx);
+
 /* ---- the review queue (src/app/review_pages.c) ---- */
 /* Every report waiting for review (status "submitted") in a campaign that is open: its
  * campaign and unit, in no particular order. For the "Chờ duyệt (N)" count of the menu:
@@ -1345,6 +1389,13 @@ typedef struct store_ops {
 	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
+	/* printing awards */
+	int (*award_decision_of_doc)(store_t *st, int64_t document_id,
+	                             int (*cb)(const store_award_decision_t *, void *), void *ctx);
+	int (*award_list)(store_t *st, int64_t document_id,
+	                  int (*cb)(const store_award_item_t *, void *), void *ctx);
+	int (*awards_public)(store_t *st, int64_t unit_id, int limit,
+	                     int (*cb)(const store_award_public_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {

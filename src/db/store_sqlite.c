@@ -797,6 +797,14 @@ static const struct migration {
          "CREATE TABLE budget_changes(id INTEGER PRIMARY KEY CHECK(id = 1),"
          " n INTEGER NOT NULL);",
          0},
+        /* The public awards of a unit (store_awards_public, docs/awards.md "Printing"): the
+         * decisions it issued and the awards its people received, by unit id, so a unit's
+         * public page never scans the nation's proposals. */
+        {20, "award printing indexes",
+         "CREATE INDEX award_decisions_unit ON award_decisions(unit_id, status, is_public,"
+         " issued_on);"
+         "CREATE INDEX award_proposals_unit ON award_proposals(unit_id, status);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -6771,6 +6779,158 @@ sq_decided_awards(store_t *st, const store_decided_query_t *f,
 	return ret;
 }
 
+/* ---- printing awards (docs/awards.md) ---- */
+
+/* Runs sql (?1 = a, ?2 = b) on this thread's reader and hands each row to row(q, cb,
+ * ctx); row's non-zero stops and is returned. one: stop after the first row, return 1.
+ * 0 when done, -1 error. Prepared per call: these are page-sized reads. */
+static int
+award_rows(store_t *st, const char *sql, int64_t a, int64_t b, int one, const char *what,
+           int (*row)(sqlite3_stmt *, void *, void *), void *cb, void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, a);
+	sqlite3_bind_int64(q, 2, b);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		ret = row(q, cb, ctx);
+		if (one) {
+			ret = 1;
+			break;
+		}
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, what);
+out:
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+award_decision_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_decision_t d = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .campaign_id = sqlite3_column_int64(q, 2),
+	        .document_id = sqlite3_column_int64(q, 3),
+	        .status = col_text(q, 4),
+	        .fund_source = col_text(q, 5),
+	        .issued_on = (int32_t)sqlite3_column_int64(q, 6),
+	        .is_public = sqlite3_column_int(q, 7),
+	};
+	int (*f)(const store_award_decision_t *, void *) = cb;
+	return f ? f(&d, ctx) : 0;
+}
+
+static int
+sq_award_decision_of_doc(store_t *st, int64_t document_id,
+                         int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	return award_rows(st,
+	                  "SELECT id,unit_id,campaign_id,document_id,status,fund_source,issued_on,"
+	                  "is_public FROM award_decisions WHERE document_id=?1",
+	                  document_id, 0, 1, "quyết định khen thưởng", award_decision_row,
+	                  (void *)cb, ctx);
+}
+
+static int
+award_item_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_item_t it = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .decision_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .unit_name = col_text(q, 3),
+	        .status = col_text(q, 4),
+	        .category = col_text(q, 5),
+	        .name = col_text(q, 6),
+	        .place = col_text(q, 7),
+	        .achievements = col_text(q, 8),
+	        .form = col_text(q, 9),
+	        .amount = sqlite3_column_int64(q, 10),
+	        .ord = sqlite3_column_int(q, 11),
+	};
+	int (*f)(const store_award_item_t *, void *) = cb;
+	return f(&it, ctx);
+}
+
+static int
+sq_award_list(store_t *st, int64_t document_id, int (*cb)(const store_award_item_t *, void *),
+              void *ctx)
+{
+	return award_rows(st,
+	                  "SELECT p.id,p.decision_id,p.unit_id,coalesce(u.name,''),p.status,"
+	                  "p.category,p.name,p.place,p.achievements,p.form,p.amount,p.ord"
+	                  " FROM award_decisions d JOIN award_proposals p ON p.decision_id=d.id"
+	                  " LEFT JOIN units u ON u.id=p.unit_id WHERE d.document_id=?1"
+	                  " ORDER BY p.ord,p.id",
+	                  document_id, 0, 0, "danh sách khen thưởng", award_item_row, (void *)cb,
+	                  ctx);
+}
+
+static int
+award_public_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_public_t w = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_name = col_text(q, 2),
+	        .category = col_text(q, 3),
+	        .name = col_text(q, 4),
+	        .form = col_text(q, 5),
+	        .decision_id = sqlite3_column_int64(q, 6),
+	        .decider_id = sqlite3_column_int64(q, 7),
+	        .document_id = sqlite3_column_int64(q, 8),
+	        .issued_on = (int32_t)sqlite3_column_int64(q, 9),
+	        .doc_public = sqlite3_column_int(q, 10),
+	        .doc_number = sqlite3_column_int(q, 11),
+	        .doc_json = col_text(q, 12),
+	        .doc_date = (int32_t)sqlite3_column_int64(q, 13),
+	};
+	int (*f)(const store_award_public_t *, void *) = cb;
+	return f(&w, ctx);
+}
+
+static int
+sq_awards_public(store_t *st, int64_t unit_id, int limit,
+                 int (*cb)(const store_award_public_t *, void *), void *ctx)
+{
+	/* The candidates through the unit-id indexes (migration 19): the awards of the unit's
+	 * newest ?2 public decisions (each has one at least) and those its people received;
+	 * the newest ?2 of them chosen on the keys alone, then their rows read. */
+	return award_rows(st,
+	                  "SELECT p.id,p.unit_id,coalesce(u.name,''),p.category,p.name,p.form,d.id,"
+	                  "d.unit_id,d.document_id,d.issued_on,doc.is_public,doc.number,doc.json,"
+	                  "doc.doc_date FROM (SELECT p.id AS pid,d.id AS did,d.issued_on AS io,"
+	                  "p.ord AS o FROM award_proposals p"
+	                  " JOIN award_decisions d ON d.id=p.decision_id"
+	                  " JOIN documents doc ON doc.id=d.document_id"
+	                  " WHERE p.id IN (SELECT id FROM award_proposals WHERE decision_id IN"
+	                  " (SELECT id FROM award_decisions WHERE unit_id=?1 AND status='issued'"
+	                  " AND is_public=1 ORDER BY issued_on DESC,id DESC LIMIT ?2)"
+	                  " UNION SELECT id FROM award_proposals WHERE unit_id=?1"
+	                  " AND status='decided')"
+	                  " AND p.status='decided' AND d.status='issued' AND d.is_public=1"
+	                  " AND doc.status='published' ORDER BY io DESC,did DESC,o,pid LIMIT ?2) x"
+	                  " JOIN award_proposals p ON p.id=x.pid"
+	                  " JOIN award_decisions d ON d.id=x.did"
+	                  " JOIN documents doc ON doc.id=d.document_id"
+	                  " LEFT JOIN units u ON u.id=p.unit_id"
+	                  " ORDER BY x.io DESC,x.did DESC,x.o,x.pid",
+	                  unit_id, limit > 0 ? limit : 50, 0, "khen thưởng công khai",
+	                  award_public_row, (void *)cb, ctx);
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -6930,6 +7090,10 @@ static const store_ops_t sqlite_ops = {
         .budget_head = sq_budget_head,
         .budget_save = sq_budget_save,
         .budget_stamp = sq_budget_stamp,
+        /* printing awards */
+        .award_decision_of_doc = sq_award_decision_of_doc,
+        .award_list = sq_award_list,
+        .awards_public = sq_awards_public,
 };
 
 int

@@ -45,6 +45,7 @@
 #include "service/budget.h"
 #include "service/reading.h"
 #include "helper_browser.h"
+#include "helper_award_cert.h"
 
 #define PASSWORD "Hoctap@2022"
 #define WIDTH 360
@@ -58,6 +59,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign, current, officer_id;
 static ha_client_t officer, admin, centre, city;
+static hac_fixture_t award; /* {a}: quận Hải An's commendation decision (helper_award_cert.h) */
 
 /* The pages: who looks, the path ({c}: the 2022 demo campaign, {h}: quận Hải An's campaign
  * open now, {u}: the officer's account; "@css": the first link matching css on the page
@@ -114,6 +116,7 @@ static const struct page {
         {OFFICER, "@td.title a[href^='/units/306/docs/']", "officer-doc", NULL,
          0, NULL, NULL},
         {OFFICER, "/units/306/docs/new", "officer-doc-form", "Nơi nhận", 0, NULL, NULL},
+        {OFFICER, "/units/306/docs/{a}", "officer-award-decision", "In giấy khen", 1, NULL, NULL},
         {OFFICER, "/units/306/activities", "officer-activities", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/users", "officer-users", NULL, 1, NULL, NULL},
         {OFFICER, "/units/306/audit", "officer-audit", NULL, 1, NULL, NULL},
@@ -140,6 +143,8 @@ static const struct page {
         {CITIZEN, "/units", "public-units", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/306", "public-unit", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/11413", "public-unit-reading", "Văn hóa đọc năm", 0, NULL, NULL},
+        {CITIZEN, "/units/HA-11413-THCS", "public-unit-awards", "Khen thưởng", 0, NULL, NULL},
+        {CITIZEN, "/van-ban/{a}", "public-award-decision", "Tổng cộng", 1, NULL, NULL},
         {CITIZEN, "/search?q=H%E1%BA%A3i+An", "public-search", NULL, 0, NULL, NULL},
         {CITIZEN, "/login", "public-login", "Mật khẩu", 0, NULL, NULL},
         /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
@@ -280,7 +285,8 @@ setup(void **state)
 	if (ha_login(port, &officer, "pgd.haian", PASSWORD) != 303 ||
 	    ha_login(port, &admin, "quantri", PASSWORD) != 303 ||
 	    ha_login(port, &city, "so.haiphong", PASSWORD) != 303 || fill() < 0 ||
-	    backdate(db) < 0)
+	    backdate(db) < 0 || hac_decision_draft(&app, db, campaign, &award) < 0 ||
+	    hac_decision_issue(&app, db, &award) < 0)
 		return -1;
 	char media[300];
 	snprintf(media, sizeof media, "%s.contest", db);
@@ -305,7 +311,7 @@ teardown(void **state)
 	return system(cmd_line) == 0 ? 0 : -1;
 }
 
-/* path with {c}, {h} and {u} filled in; "@css" the href of the first link matching css on
+/* path with {c}, {h}, {u} and {a} filled in; "@css" the href of the first link matching css on
  * the page shown (the test fails when there is none). */
 static void
 expand(const char *in, char *out, size_t cap)
@@ -322,8 +328,11 @@ expand(const char *in, char *out, size_t cap)
 	}
 	size_t n = 0;
 	for (const char *p = in; *p && n + 24 < cap; p++) {
-		if (p[0] == '{' && strchr("chu", p[1]) && p[2] == '}') {
-			int64_t id = p[1] == 'c' ? campaign : p[1] == 'h' ? current : officer_id;
+		if (p[0] == '{' && strchr("chua", p[1]) && p[2] == '}') {
+			int64_t id = p[1] == 'c'   ? campaign
+			             : p[1] == 'h' ? current
+			             : p[1] == 'a' ? award.doc_id
+			                           : officer_id;
 			n += (size_t)snprintf(out + n, cap - n, "%lld", (long long)id);
 			p += 2;
 		} else {
