@@ -25,6 +25,7 @@
 #include "service/mailer.h"
 #include "service/reading.h"
 #include "service/awards.h"
+#include "service/budget.h"
 #include "service/contest.h"
 #include "service/resources.h"
 #include "service/registry.h"
@@ -628,6 +629,8 @@ cmd_demo(opts_t *o)
 	if (rc == 0 && demo_resources(st, t, campaign) < 0)
 		rc = 1;
 	if (rc == 0 && demo_reading(st, t, campaign) < 0)
+		rc = 1;
+	if (rc == 0 && demo_budget(st, t, campaign) < 0)
 		rc = 1;
 	if (rc == 0) { /* media beside the database, as the server finds them (contest_pages.c) */
 		char dir[4096];

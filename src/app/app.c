@@ -432,6 +432,9 @@ static const http_route_t routes[] = {
          page_doc_sign},
         {HTTP_GET, "/units/:code/docs/:did/pdf", "", 0, "unit:unit.view", page_doc_file},
         {HTTP_GET, "/units/:code/docs/:did/docx", "", 0, "unit:unit.view", page_doc_file},
+        /* the certificates of an issued commendation decision (award_cert_pages.c) */
+        {HTTP_GET, "/units/:code/docs/:did/giay-khen.pdf", "p", 0, "unit:unit.view",
+         page_award_certs},
         {HTTP_GET, "/units/:code/tasks", "done", 0, "unit:unit.view", page_tasks},
         {HTTP_GET, "/api/v1/units/:code/tasks", "", 0, "unit:unit.view", page_tasks},
         {HTTP_POST, "/units/:code/tasks/:tkid", "done note csrf", FORM_MAX, "unit:report.edit",
@@ -458,6 +461,19 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/api/v1/campaigns/:id/units/:code/outliers", "", 0, "below:report.review",
          page_outliers},
         /* end of the review queue */
+        /* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi", "done", 0, "unit:unit.view", page_budget},
+        {HTTP_POST, "/campaigns/:id/units/:code/kinh-phi", BUDGET_FORM_PARAMS, FORM_MAX,
+         "unit:report.edit", page_budget_save},
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi.xlsx", "", 0, "unit:unit.view",
+         page_budget_export},
+        {HTTP_GET, "/campaigns/:id/units/:code/kinh-phi.csv", "", 0, "unit:unit.view",
+         page_budget_export},
+        {HTTP_GET, "/api/v1/campaigns/:id/units/:code/budget", "", 0, "unit:unit.view",
+         page_budget},
+        {HTTP_POST, "/api/v1/campaigns/:id/units/:code/budget", "csrf", FORM_MAX,
+         "unit:report.edit", page_budget_save},
+        /* end of the budget */
 };
 
 const http_route_t *

@@ -614,5 +614,44 @@ int page_award_file(http_req_t *req);
 int page_award_decide(http_req_t *req);
 /* Proposals waiting for unit i to act (the unit page's "Chờ xử lý (N)"); -1 on error. */
 int64_t award_waiting_count(http_req_t *req, int32_t i);
+/* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
+/* The form's cells: p. (planned), a. (approved), s. (spent) of each source and purpose. */
+/* clang-format off */
+#define BUDGET_CELLS(k) \
+	" " k ".nsnn.tuyen_truyen " k ".nsnn.lop_hoc " k ".nsnn.khen_thuong " k ".nsnn.khac" \
+	" " k ".xhh.tuyen_truyen " k ".xhh.lop_hoc " k ".xhh.khen_thuong " k ".xhh.khac" \
+	" " k ".khac.tuyen_truyen " k ".khac.lop_hoc " k ".khac.khen_thuong " k ".khac.khac"
+#define BUDGET_FORM_PARAMS "version csrf" BUDGET_CELLS("p") BUDGET_CELLS("a") BUDGET_CELLS("s")
+/* clang-format on */
+int page_budget(http_req_t *req);        /* the page and GET of the API */
+int page_budget_save(http_req_t *req);   /* the form's POST and the API's */
+int page_budget_export(http_req_t *req); /* kinh-phi.xlsx / kinh-phi.csv */
+/* The campaign dashboard's budget box for unit i (struct live_campaign: the request's
+ * campaign): its subtree's planned, approved and spent, read now (never cached); NULL when
+ * it cannot be read (the dashboard shows without it). */
+struct live_campaign;
+json_t *budget_box_json(http_req_t *req, struct live_campaign *lc, int32_t i);
+/* end of the budget */
+
+/* ---- printing awards (award_cert_pages.c, docs/awards.md "Printing") ---- */
+struct doc;
+struct docr;
+/* Fill the awards annexes of m (the render model of document s, text d) with the list of
+ * its decision: the current list of a draft decision, the decided list of an issued one.
+ * Nothing when no annex carries awards; an empty list when the document has no decision. */
+void award_annex(http_req_t *req, const store_doc_t *s, const struct doc *d, struct docr *m);
+/* GET /units/:code/docs/:did/giay-khen.pdf[?p=ID]: the certificates of an issued decision. */
+int page_award_certs(http_req_t *req);
+/* {url, n} of the certificates of document s issued by unit i when it is an issued
+ * decision with awards, else JSON null (new reference): the link on the document's page. */
+json_t *award_cert_link(http_req_t *req, int32_t i, const store_doc_t *s);
+/* The "Khen thưởng" section of unit i's public page: decided awards of public decisions it
+ * issued or its people received, newest first: {items: [{name, unit, category, form,
+ * citation, url}], has_items} (new reference). */
+json_t *award_public_list(http_req_t *req, int32_t i);
+/* (doc_pages.c) Document id into out, strings in the request arena: 1, 0 none, -1 error. */
+int doc_load(http_req_t *req, int64_t id, store_doc_t *out);
+/* (doc_pages.c) The text of s with the row's number; NULL when it does not parse (logged). */
+struct doc *doc_text(http_req_t *req, const store_doc_t *s);
 
 #endif

@@ -370,6 +370,11 @@ page_campaign_unit(http_req_t *req)
 	json_object_set_new(ctx, "can_review_queue", json_boolean(review_queue_allowed(req, i)));
 	/* the breadcrumb links only the levels this viewer may open: not in the cached part */
 	json_object_set_new(ctx, "path", app_unit_path_links(req, t, i));
+	/* the budget box: read now, outside the cached parts (budget saves and decisions do
+	 * not move the roll-up's generation the cache is keyed on) */
+	json_t *budget = budget_box_json(req, lc, i);
+	if (budget)
+		json_object_set_new(ctx, "budget", budget);
 	if (can_status) {
 		static const char *const statuses[] = {"draft", "open", "closed"};
 		json_t *opts = json_array();

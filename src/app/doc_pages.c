@@ -1095,7 +1095,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		snprintf(name, sizeof name, "annex_results_%d", r);
 		x.results = !strcmp(app_param(req, name), "1");
 		snprintf(name, sizeof name, "annex_awards_%d", r);
-		x.awards = !strcmp(app_param(req, name), "1"); /* a commendation decision's list */
+		x.awards = !strcmp(app_param(req, name), "1"); /* a decision's list (awards.md) */
 		if (!*x.label && !*x.title && !*x.subtitle && !*x.text && !x.results && !x.awards)
 			continue;
 		d->annexes[d->nannexes++] = x;
@@ -1337,6 +1337,15 @@ doc_results(http_req_t *req, const store_doc_t *s, const doc_t *d)
 	*p = (phuluc_t){.tpl = tpl, .num = num, .has = has, .text = text, .nreports = 1};
 	p->reference = annex_reference(req, s, d);
 	return p;
+}
+
+/* The render model of s: its results form and its decision's awards list attached. */
+static docr_t *
+model_of(http_req_t *req, const store_doc_t *s, const doc_t *d)
+{
+	docr_t *m = doc_render_model(d, doc_results(req, s, d), http_req_arena(req));
+	award_annex(req, s, d, m);
+	return m;
 }
 
 /* ---------- listings ---------- */
@@ -1854,8 +1863,7 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 		json_object_set_new(meta, "derived", derived);
 		return app_reply_json(req, status, meta);
 	}
-	const phuluc_t *res = doc_results(req, s, d);
-	docr_t *m = doc_render_model(d, res, a);
+	docr_t *m = model_of(req, s, d);
 	int can_manage = is_issuer && allowed(req, ACT_CAMPAIGN_MANAGE, i);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "unit", app_unit_json(t, i));
@@ -1871,6 +1879,8 @@ render_doc(http_req_t *req, int status, int32_t i, const store_doc_t *s, int is_
 	json_object_set_new(ctx, "has_derived", json_boolean(json_array_size(derived) > 0));
 	json_object_set_new(ctx, "derived", derived);
 	json_object_set_new(ctx, "sign", sign);
+	if (is_issuer) /* the decision's certificates (award_cert_pages.c) */
+		json_object_set_new(ctx, "certs", award_cert_link(req, i, s));
 	if (!is_issuer && published(s) && allowed(req, ACT_CAMPAIGN_MANAGE, i))
 		json_object_set_new(ctx, "derive_url",
 		                    json_string(arena_printf(a, "/units/%s/docs/new?from=%lld",
@@ -2134,7 +2144,6 @@ percent_encode(const char *s, buf_t *out)
 static int
 send_file(http_req_t *req, const store_doc_t *s)
 {
-	arena_t *a = http_req_arena(req);
 	doc_t *d = doc_of(req, s);
 	if (d == NULL)
 		return 500;
@@ -2147,7 +2156,7 @@ send_file(http_req_t *req, const store_doc_t *s)
 	int sig = pdf ? doc_signed_pdf(req, s->id, &out) : 0;
 	if (sig < 0)
 		return 500;
-	docr_t *m = sig ? NULL : doc_render_model(d, doc_results(req, s, d), a);
+	docr_t *m = sig ? NULL : model_of(req, s, d);
 	int rc = sig   ? 0
 	         : pdf ? docr_render_pdf(m, &out, err, sizeof err)
 	               : docr_render_docx(m, &out, err, sizeof err);
@@ -2219,7 +2228,7 @@ doc_signable_pdf(http_req_t *req, int64_t id, store_doc_t *s, buf_t *out, const 
 	if (d == NULL)
 		return -1;
 	char err[300] = "";
-	docr_t *m = doc_render_model(d, doc_results(req, s, d), a);
+	docr_t *m = model_of(req, s, d);
 	if (docr_render_pdf(m, out, err, sizeof err) < 0) {
 		log_error("document %lld as PDF: %s", (long long)s->id, err);
 		return -1;
@@ -2290,7 +2299,7 @@ page_public_doc(http_req_t *req)
 	if (d == NULL)
 		return 500;
 	int32_t issuer = unit_tree_find_id(t, s.issuer_unit_id);
-	docr_t *m = doc_render_model(d, doc_results(req, &s, d), a);
+	docr_t *m = model_of(req, &s, d);
 	json_t *ctx = json_pack("{s:o,s:I,s:s,s:s,s:s,s:s}", "sheet", sheet_json(m), "id",
 	                        (json_int_t)s.id, "number", number_text(a, &s, d), "kind_name",
 	                        kind_name_of(s.kind), "subject", s.subject, "date",
@@ -2537,4 +2546,18 @@ doc_home(http_req_t *req)
 	                 open_total > shown, "unread", (int)total_unread, "has_unread",
 	                 total_unread > 0, "unread_units", unread, "any",
 	                 json_array_size(tasks) > 0 || total_unread > 0);
+}
+
+/* ---------- for other adapters (app.h) ---------- */
+
+int
+doc_load(http_req_t *req, int64_t id, store_doc_t *out)
+{
+	return load_doc(req, id, out);
+}
+
+doc_t *
+doc_text(http_req_t *req, const store_doc_t *s)
+{
+	return doc_of(req, s);
 }

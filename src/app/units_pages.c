@@ -553,10 +553,11 @@ page_unit(http_req_t *req)
 		json_object_set_new(ctx, "campaigns", cs);
 		/* commendation (award_pages.c): the link, and what waits for this unit */
 		int64_t nw = award_waiting_count(req, i);
-		json_object_set_new(ctx, "awards",
+		json_object_set_new(ctx, "award_links",
 		                    json_pack("{s:I}", "waiting", (json_int_t)(nw > 0 ? nw : 0)));
 	}
 	json_object_set_new(ctx, "docs", doc_public_list(req, i));
+	json_object_set_new(ctx, "awards", award_public_list(req, i));
 	json_object_set_new(ctx, "resources", resource_public_list(req, i));
 	json_object_set_new(ctx, "reading", reading_public_summary(req, i));
 	const char *title = dv.other ? arena_printf(a, "%s (ngày %s)", u->name, dv.text) : u->name;

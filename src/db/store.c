@@ -994,6 +994,42 @@ store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
 }
 
 int
+store_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                   int (*cb)(const store_budget_line_t *, void *), void *ctx)
+{
+	return st->ops->budget_lines(st, ids, n, path, exact, cb, ctx);
+}
+
+int
+store_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                    int (*cb)(const store_budget_award_t *, void *), void *ctx)
+{
+	return st->ops->budget_awards(st, ids, n, path, exact, cb, ctx);
+}
+
+int
+store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+                  int64_t *updated_at, int64_t *updated_by)
+{
+	return st->ops->budget_head(st, campaign_id, unit_id, version, updated_at, updated_by);
+}
+
+int
+store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+                  const store_budget_line_t *lines, size_t n, int64_t expected_version, int64_t now,
+                  int64_t by, int64_t *version)
+{
+	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n, expected_version,
+	                            now, by, version);
+}
+
+int
+store_budget_stamp(store_t *st, int64_t stamp[4])
+{
+	return st->ops->budget_stamp(st, stamp);
+}
+
+int
 store_decided_awards(store_t *st, const store_decided_query_t *q,
                      int (*cb)(const store_decided_award_t *, void *), void *ctx)
 {
@@ -1075,4 +1111,27 @@ store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, 
                            int64_t by, int64_t *campaign_id)
 {
 	return st->ops->award_decision_issue(st, document_id, issued_on, at, by, campaign_id);
+}
+
+/* ---- printing awards ---- */
+
+int
+store_award_decision_of_doc(store_t *st, int64_t document_id,
+                            int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	return st->ops->award_decision_of_doc(st, document_id, cb, ctx);
+}
+
+int
+store_award_list(store_t *st, int64_t document_id, int (*cb)(const store_award_item_t *, void *),
+                 void *ctx)
+{
+	return st->ops->award_list(st, document_id, cb, ctx);
+}
+
+int
+store_awards_public(store_t *st, int64_t unit_id, int limit,
+                    int (*cb)(const store_award_public_t *, void *), void *ctx)
+{
+	return st->ops->awards_public(st, unit_id, limit, cb, ctx);
 }

@@ -1095,6 +1095,44 @@ int store_award_decisions(store_t *st, int64_t unit_id, int64_t document_id,
 int store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
                                int64_t by, int64_t *campaign_id /* OUT */);
 
+/* ---- printing awards (docs/awards.md: the decision's list, certificates, public list) ---- */
+/* The commendation decision (award_decisions) a document is the Quyết định of. */
+/* store_award_decision_t: see the proposals' section above (its fields are a superset). */
+/* The decision of document_id through cb: 1 found, 0 none, -1 error. */
+int store_award_decision_of_doc(store_t *st, int64_t document_id,
+                                int (*cb)(const store_award_decision_t *, void *), void *ctx);
+/* One proposal on a decision's list, with its proposing unit's name. */
+typedef struct store_award_item {
+	int64_t id, decision_id, unit_id;
+	const char *unit_name; /* the proposing unit's */
+	const char *status;    /* "in_decision" (a draft decision) or "decided" */
+	const char *category, *name, *place, *achievements, *form; /* codes: category, form */
+	int64_t amount;
+	int ord;
+} store_award_item_t;
+/* The list of the decision whose document is document_id (in_decision proposals while it
+ * is a draft, decided ones once issued: every proposal tied to it), by ord then id. cb's
+ * non-zero stops the walk and is returned; 0 when done (no decision: no rows), -1 error. */
+int store_award_list(store_t *st, int64_t document_id,
+                     int (*cb)(const store_award_item_t *, void *), void *ctx);
+/* A decided award for a unit's public page. */
+typedef struct store_award_public {
+	int64_t id, unit_id;                /* the proposal and its proposing unit */
+	const char *unit_name;              /* the proposing unit's */
+	const char *category, *name, *form; /* codes: category, form */
+	int64_t decision_id, decider_id, document_id;
+	int32_t issued_on;
+	int doc_public; /* the document is public (/van-ban/:id) */
+	int doc_number;
+	const char *doc_json; /* the document, for its symbol */
+	int32_t doc_date;
+} store_award_public_t;
+/* Decided awards of issued, public decisions whose document is published, that unit_id
+ * decided or proposed, newest decision first then in list order, at most limit (<= 0: 50).
+ * Callback contract as store_award_list. */
+int store_awards_public(store_t *st, int64_t unit_id, int limit,
+                        int (*cb)(const store_award_public_t *, void *), void *ctx);
+
 /* ---- the review queue (src/app/review_pages.c) ---- */
 /* Every report waiting for review (status "submitted") in a campaign that is open: its
  * campaign and unit, in no particular order. For the "Chờ duyệt (N)" count of the menu:
@@ -1108,6 +1146,56 @@ int store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t un
 uint64_t store_reports_version(store_t *st);
 /* The same for notices and their read marks (the bell's unread count). */
 uint64_t store_notices_version(store_t *st);
+
+/* ---- budget (docs/budget.md; src/service/budget.c) ---- */
+
+/* One (campaign, unit, source, purpose) line in whole dong. */
+typedef struct store_budget_line {
+	int64_t campaign_id, unit_id;
+	const char *source;  /* "nsnn", "xhh", "khac" */
+	const char *purpose; /* "tuyen_truyen", "lop_hoc", "khen_thuong", "khac" */
+	int64_t planned, approved, spent;
+} store_budget_line_t;
+
+/* Money of one issued decision's decided awards. */
+typedef struct store_budget_award {
+	int64_t decision_id, unit_id, campaign_id, document_id;
+	const char *fund_source; /* "nsnn", "xhh", "khac" */
+	int32_t issued_on;       /* days since 1970 */
+	int doc_number, doc_year;
+	const char *subject;
+	int64_t amount, awards; /* sum of the awards' amount; how many */
+} store_budget_award_t;
+
+/* Lines of campaigns ids[0..n) (n >= 1) of the units whose unit_path starts with path
+ * (exact: equals it). Lock: cb runs with the store lock held; it must not call the store.
+ * Lifetime: strings valid until cb returns. 0 (also when cb returns non-zero, which
+ * stops), or -1. */
+int store_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                       int (*cb)(const store_budget_line_t *, void *), void *ctx);
+/* The decided awards' money (award_proposals decided, their award_decisions issued) of
+ * decisions of campaigns ids[0..n) by units whose path starts with path (exact: equals
+ * it), one row per decision. Same lock and lifetime as store_budget_lines. */
+int store_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                        int (*cb)(const store_budget_award_t *, void *), void *ctx);
+/* The head of (campaign_id, unit_id): *version (0 when nothing was ever saved),
+ * *updated_at, *updated_by. 0 or -1. */
+int store_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+                      int64_t *updated_at, int64_t *updated_by);
+/* Writes lines[0..n) of (campaign_id, unit_id) at expected_version (0: none saved yet),
+ * replacing the unit's lines (all-zero ones are not kept); the head's version moves by one into
+ * *version. Joins the caller's transaction (store_tx_begin). 0, -2 (stale: the head is not
+ * at expected_version; nothing written), or -1. */
+int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+                      const store_budget_line_t *lines, size_t n, int64_t expected_version,
+                      int64_t now, int64_t by, int64_t *version /* OUT */);
+
+/* What budget totals depend on, cheaply: stamp[0] moves with every budget save, stamp[1]
+ * and stamp[2] are the number and the highest id of issued decisions (a decision's awards
+ * are decided when it is issued, in that transaction), stamp[3] the number of campaigns (an
+ * adoption moves where lines count). Kept totals are good while the stamp is the same. 0
+ * or -1. */
+int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
 
 /* ---- decided awards (docs/awards.md) ---- */
 
@@ -1391,6 +1479,16 @@ typedef struct store_ops {
 	                      int (*cb)(const store_contest_score_t *, void *), void *ctx);
 	int (*contest_purge)(store_t *st, int64_t announced_before, int64_t now,
 	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
+	int (*budget_lines)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+	                    int (*cb)(const store_budget_line_t *, void *), void *ctx);
+	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+	                     int (*cb)(const store_budget_award_t *, void *), void *ctx);
+	int (*budget_head)(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+	                   int64_t *updated_at, int64_t *updated_by);
+	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
+	                   int64_t now, int64_t by, int64_t *version);
+	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 	/* commendation */
@@ -1413,6 +1511,13 @@ typedef struct store_ops {
 	                       int (*cb)(const store_award_decision_t *, void *), void *ctx);
 	int (*award_decision_issue)(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
 	                            int64_t by, int64_t *campaign_id);
+	/* printing awards */
+	int (*award_decision_of_doc)(store_t *st, int64_t document_id,
+	                             int (*cb)(const store_award_decision_t *, void *), void *ctx);
+	int (*award_list)(store_t *st, int64_t document_id,
+	                  int (*cb)(const store_award_item_t *, void *), void *ctx);
+	int (*awards_public)(store_t *st, int64_t unit_id, int limit,
+	                     int (*cb)(const store_award_public_t *, void *), void *ctx);
 } store_ops_t;
 
 struct store {

@@ -764,6 +764,47 @@ static const struct migration {
          " detail TEXT NOT NULL DEFAULT '');"
          "CREATE INDEX award_events_proposal ON award_events(proposal_id, id);",
          0},
+        /* Budget (docs/budget.md): per campaign and unit, planned, approved and spent
+         * amounts in whole dong by source and purpose; the head row carries the version
+         * a form was read at. Spent on khen_thuong is never stored: it is the decided
+         * awards' money. */
+        {19, "budget",
+         "CREATE TABLE budget_heads("
+         " campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+         " unit_id INTEGER NOT NULL REFERENCES units(id),"
+         " unit_path TEXT NOT NULL,"
+         " version INTEGER NOT NULL CHECK(version > 0),"
+         " updated_at INTEGER NOT NULL,"
+         " updated_by INTEGER REFERENCES users(id),"
+         " PRIMARY KEY(campaign_id, unit_id));"
+         "CREATE TABLE budget_lines("
+         " campaign_id INTEGER NOT NULL,"
+         " unit_id INTEGER NOT NULL,"
+         " unit_path TEXT NOT NULL,"
+         " source TEXT NOT NULL CHECK(source IN ('nsnn','xhh','khac')),"
+         " purpose TEXT NOT NULL CHECK(purpose IN ('tuyen_truyen','lop_hoc','khen_thuong',"
+         "'khac')),"
+         " planned INTEGER NOT NULL CHECK(planned BETWEEN 0 AND 1000000000000),"
+         " approved INTEGER NOT NULL CHECK(approved BETWEEN 0 AND 1000000000000),"
+         " spent INTEGER NOT NULL CHECK(spent BETWEEN 0 AND 1000000000000),"
+         " CHECK(purpose <> 'khen_thuong' OR spent = 0),"
+         /* clustered by path: a subtree's lines are one range of the table */
+         " PRIMARY KEY(campaign_id, unit_path, unit_id, source, purpose),"
+         " FOREIGN KEY(campaign_id, unit_id) REFERENCES budget_heads(campaign_id, unit_id))"
+         " WITHOUT ROWID;"
+         "CREATE INDEX budget_lines_unit ON budget_lines(campaign_id, unit_id);"
+         /* moves with every save: the stamp kept totals are checked against */
+         "CREATE TABLE budget_changes(id INTEGER PRIMARY KEY CHECK(id = 1),"
+         " n INTEGER NOT NULL);",
+         0},
+        /* The public awards of a unit (store_awards_public, docs/awards.md "Printing"): the
+         * decisions it issued and the awards its people received, by unit id, so a unit's
+         * public page never scans the nation's proposals. */
+        {20, "award printing indexes",
+         "CREATE INDEX award_decisions_unit ON award_decisions(unit_id, status, is_public,"
+         " issued_on);"
+         "CREATE INDEX award_proposals_unit ON award_proposals(unit_id, status);",
+         0},
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -6389,6 +6430,287 @@ out:
 	return ret;
 }
 
+/* ---- budget ---- */
+
+/* " AND <col> IN (?..) AND <path condition>" for ids[0..n) and path: the ids bound from
+ * ?1, the path (or its range: paths end in '/', and '0' follows '/') after them. */
+static void
+budget_where(buf_t *sql, const char *tbl, size_t n, int exact)
+{
+	buf_printf(sql, " WHERE %s.campaign_id IN (", tbl);
+	for (size_t k = 0; k < n; k++)
+		buf_printf(sql, "%s?%zu", k ? "," : "", k + 1);
+	if (exact)
+		buf_printf(sql, ") AND %s.unit_path=?%zu", tbl, n + 1);
+	else
+		buf_printf(sql, ") AND %s.unit_path>=?%zu AND %s.unit_path<?%zu", tbl, n + 1, tbl,
+		           n + 2);
+}
+
+static void
+budget_bind(sqlite3_stmt *q, const int64_t *ids, size_t n, const char *path, int exact, char *upper)
+{
+	for (size_t k = 0; k < n; k++)
+		sqlite3_bind_int64(q, (int)k + 1, ids[k]);
+	bind_opt(q, (int)n + 1, path);
+	if (!exact) {
+		size_t l = strlen(path);
+		memcpy(upper, path, l + 1);
+		if (l && upper[l - 1] == '/')
+			upper[l - 1] = '0';
+		sqlite3_bind_text(q, (int)n + 2, upper, -1, SQLITE_STATIC);
+	}
+}
+
+/* Runs sql (built by the caller with budget_where) and row() per result row. */
+static int
+budget_select(store_t *st, const char *sql, const int64_t *ids, size_t n, const char *path,
+              int exact, int (*row)(sqlite3_stmt *, void *, void *), void *cb, void *ctx)
+{
+	if (n == 0 || n > 500 || path == NULL)
+		return -1;
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	char *upper = xmalloc(strlen(path) + 1);
+	int ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "đọc kinh phí");
+	} else {
+		budget_bind(q, ids, n, path, exact, upper);
+		int rc;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			if (row(q, cb, ctx))
+				break;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			ret = read_failed(s, "đọc kinh phí");
+	}
+	sqlite3_finalize(q);
+	free(upper);
+	unlock(s);
+	return ret;
+}
+
+static int
+budget_line_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_budget_line_t l = {
+	        .campaign_id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .source = col_text(q, 2),
+	        .purpose = col_text(q, 3),
+	        .planned = sqlite3_column_int64(q, 4),
+	        .approved = sqlite3_column_int64(q, 5),
+	        .spent = sqlite3_column_int64(q, 6),
+	};
+	return ((int (*)(const store_budget_line_t *, void *))cb)(&l, ctx);
+}
+
+/* head, the WHERE of budget_where on table tbl, tail: run with row() per result row. */
+static int
+budget_run(store_t *st, const char *head, const char *tbl, const char *tail, const int64_t *ids,
+           size_t n, const char *path, int exact, int (*row)(sqlite3_stmt *, void *, void *),
+           void *cb, void *ctx)
+{
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, head);
+	budget_where(&sql, tbl, n, exact);
+	buf_puts(&sql, tail);
+	int rc = budget_select(st, buf_cstr(&sql), ids, n, path, exact, row, cb, ctx);
+	buf_free(&sql);
+	return rc;
+}
+
+static int
+sq_budget_lines(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                int (*cb)(const store_budget_line_t *, void *), void *ctx)
+{
+	return budget_run(st,
+	                  "SELECT l.campaign_id,l.unit_id,l.source,l.purpose,l.planned,l.approved,"
+	                  "l.spent FROM budget_lines l",
+	                  "l", "", ids, n, path, exact, budget_line_row, (void *)cb, ctx);
+}
+
+static int
+budget_award_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_budget_award_t a = {
+	        .decision_id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .campaign_id = sqlite3_column_int64(q, 2),
+	        .document_id = sqlite3_column_int64(q, 3),
+	        .fund_source = col_text(q, 4),
+	        .issued_on = sqlite3_column_int(q, 5),
+	        .doc_number = sqlite3_column_int(q, 6),
+	        .doc_year = sqlite3_column_int(q, 7),
+	        .subject = col_text(q, 8),
+	        .amount = sqlite3_column_int64(q, 9),
+	        .awards = sqlite3_column_int64(q, 10),
+	};
+	return ((int (*)(const store_budget_award_t *, void *))cb)(&a, ctx);
+}
+
+static int
+sq_budget_awards(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
+                 int (*cb)(const store_budget_award_t *, void *), void *ctx)
+{
+	return budget_run(st,
+	                  "SELECT d.id,d.unit_id,d.campaign_id,d.document_id,d.fund_source,"
+	                  "d.issued_on,coalesce(doc.number,0),coalesce(doc.year,0),"
+	                  "coalesce(doc.subject,''),coalesce(sum(p.amount),0),count(p.id)"
+	                  " FROM award_decisions d"
+	                  " JOIN award_proposals p ON p.decision_id=d.id AND p.status='decided'"
+	                  " LEFT JOIN documents doc ON doc.id=d.document_id",
+	                  "d", " AND d.status='issued' GROUP BY d.id ORDER BY d.unit_path,d.issued_on,d.id",
+	                  ids, n, path, exact, budget_award_row, (void *)cb, ctx);
+}
+
+static int
+sq_budget_head(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
+               int64_t *updated_at, int64_t *updated_by)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret = 0;
+	*version = *updated_at = *updated_by = 0;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT version,updated_at,coalesce(updated_by,0) FROM budget_heads"
+	                       " WHERE campaign_id=?1 AND unit_id=?2",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, "đọc kinh phí");
+	} else {
+		sqlite3_bind_int64(q, 1, campaign_id);
+		sqlite3_bind_int64(q, 2, unit_id);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int64(q, 0);
+			*updated_at = sqlite3_column_int64(q, 1);
+			*updated_by = sqlite3_column_int64(q, 2);
+		} else if (rc != SQLITE_DONE) {
+			ret = read_failed(s, "đọc kinh phí");
+		}
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+/* Prepares sql, binds the int64 values v[0..nv) from ?1, steps once. 0 or -1. */
+static int
+budget_exec(sqlite_store_t *s, const char *sql, const int64_t *v, int nv, const char *text,
+            int text_at, const char *what)
+{
+	sqlite3_stmt *q = NULL;
+	int ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+	} else {
+		for (int k = 0; k < nv; k++)
+			sqlite3_bind_int64(q, k + 1, v[k]);
+		if (text_at)
+			bind_opt(q, text_at, text);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			ret = read_failed(s, what);
+	}
+	sqlite3_finalize(q);
+	return ret;
+}
+
+static int
+sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
+               const store_budget_line_t *lines, size_t n, int64_t expected_version, int64_t now,
+               int64_t by, int64_t *version)
+{
+	const char *what = "lưu kinh phí";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int ret;
+	const int64_t hv[] = {campaign_id, unit_id, now, by, expected_version};
+	if (expected_version == 0)
+		ret = budget_exec(s,
+		                  "INSERT INTO budget_heads(campaign_id,unit_id,unit_path,version,"
+		                  "updated_at,updated_by) VALUES(?1,?2,?6,1,?3,nullif(?4,0))"
+		                  " ON CONFLICT DO NOTHING",
+		                  hv, 4, unit_path, 6, what);
+	else
+		ret = budget_exec(s,
+		                  "UPDATE budget_heads SET version=version+1,updated_at=?3,"
+		                  "updated_by=nullif(?4,0),unit_path=?6"
+		                  " WHERE campaign_id=?1 AND unit_id=?2 AND version=?5",
+		                  hv, 5, unit_path, 6, what);
+	if (ret == 0 && sqlite3_changes(s->db) == 0)
+		ret = -2; /* someone saved since the form was read */
+	if (ret == 0)
+		ret = budget_exec(s,
+		                  "INSERT INTO budget_changes(id,n) VALUES(1,1)"
+		                  " ON CONFLICT DO UPDATE SET n=n+1",
+		                  hv, 0, NULL, 0, what);
+	/* the unit's lines replaced: its path may have moved since they were written */
+	if (ret == 0)
+		ret = budget_exec(s, "DELETE FROM budget_lines WHERE campaign_id=?1 AND unit_id=?2",
+		                  hv, 2, NULL, 0, what);
+	for (size_t k = 0; ret == 0 && k < n; k++) {
+		const store_budget_line_t *l = &lines[k];
+		if (l->planned == 0 && l->approved == 0 && l->spent == 0)
+			continue;
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(s->db,
+		                       "INSERT INTO budget_lines(campaign_id,unit_id,unit_path,source,"
+		                       "purpose,planned,approved,spent) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		                       -1, &q, NULL) != SQLITE_OK) {
+			ret = read_failed(s, what);
+		} else {
+			sqlite3_bind_int64(q, 1, campaign_id);
+			sqlite3_bind_int64(q, 2, unit_id);
+			bind_opt(q, 3, unit_path);
+			bind_opt(q, 4, l->source);
+			bind_opt(q, 5, l->purpose);
+			sqlite3_bind_int64(q, 6, l->planned);
+			sqlite3_bind_int64(q, 7, l->approved);
+			sqlite3_bind_int64(q, 8, l->spent);
+			if (sqlite3_step(q) != SQLITE_DONE)
+				ret = read_failed(s, what);
+		}
+		sqlite3_finalize(q);
+	}
+	if (write_end(s, nested, ret == 0, what) < 0 && ret == 0)
+		ret = -1;
+	if (ret == 0)
+		*version = expected_version + 1;
+	unlock(s);
+	return ret;
+}
+
+static int
+sq_budget_stamp(store_t *st, int64_t stamp[4])
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int ret = 0;
+	stamp[0] = stamp[1] = stamp[2] = stamp[3] = 0;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT coalesce((SELECT n FROM budget_changes),0),count(*),"
+	                       "coalesce(max(id),0),(SELECT count(*) FROM campaigns)"
+	                       " FROM award_decisions WHERE status='issued'",
+	                       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW) {
+		ret = read_failed(s, "đọc kinh phí");
+	} else {
+		for (int k = 0; k < 4; k++)
+			stamp[k] = sqlite3_column_int64(q, k);
+	}
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
 /* ---- decided awards (docs/awards.md) ---- */
 
 static int
@@ -6899,6 +7221,158 @@ sq_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int
 	return d[0] != 0;
 }
 
+/* ---- printing awards (docs/awards.md) ---- */
+
+/* Runs sql (?1 = a, ?2 = b) on this thread's reader and hands each row to row(q, cb,
+ * ctx); row's non-zero stops and is returned. one: stop after the first row, return 1.
+ * 0 when done, -1 error. Prepared per call: these are page-sized reads. */
+static int
+award_rows(store_t *st, const char *sql, int64_t a, int64_t b, int one, const char *what,
+           int (*row)(sqlite3_stmt *, void *, void *), void *cb, void *ctx)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	sqlite3_stmt *q = NULL;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		ret = read_failed(s, what);
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, a);
+	sqlite3_bind_int64(q, 2, b);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		ret = row(q, cb, ctx);
+		if (one) {
+			ret = 1;
+			break;
+		}
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = read_failed(s, what);
+out:
+	sqlite3_finalize(q);
+	unlock(s);
+	return ret;
+}
+
+static int
+award_decision_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_decision_t d = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .campaign_id = sqlite3_column_int64(q, 2),
+	        .document_id = sqlite3_column_int64(q, 3),
+	        .status = col_text(q, 4),
+	        .fund_source = col_text(q, 5),
+	        .issued_on = (int32_t)sqlite3_column_int64(q, 6),
+	        .is_public = sqlite3_column_int(q, 7),
+	};
+	int (*f)(const store_award_decision_t *, void *) = cb;
+	return f ? f(&d, ctx) : 0;
+}
+
+static int
+sq_award_decision_of_doc(store_t *st, int64_t document_id,
+                         int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	return award_rows(st,
+	                  "SELECT id,unit_id,campaign_id,document_id,status,fund_source,issued_on,"
+	                  "is_public FROM award_decisions WHERE document_id=?1",
+	                  document_id, 0, 1, "quyết định khen thưởng", award_decision_row,
+	                  (void *)cb, ctx);
+}
+
+static int
+award_item_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_item_t it = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .decision_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .unit_name = col_text(q, 3),
+	        .status = col_text(q, 4),
+	        .category = col_text(q, 5),
+	        .name = col_text(q, 6),
+	        .place = col_text(q, 7),
+	        .achievements = col_text(q, 8),
+	        .form = col_text(q, 9),
+	        .amount = sqlite3_column_int64(q, 10),
+	        .ord = sqlite3_column_int(q, 11),
+	};
+	int (*f)(const store_award_item_t *, void *) = cb;
+	return f(&it, ctx);
+}
+
+static int
+sq_award_list(store_t *st, int64_t document_id, int (*cb)(const store_award_item_t *, void *),
+              void *ctx)
+{
+	return award_rows(st,
+	                  "SELECT p.id,p.decision_id,p.unit_id,coalesce(u.name,''),p.status,"
+	                  "p.category,p.name,p.place,p.achievements,p.form,p.amount,p.ord"
+	                  " FROM award_decisions d JOIN award_proposals p ON p.decision_id=d.id"
+	                  " LEFT JOIN units u ON u.id=p.unit_id WHERE d.document_id=?1"
+	                  " ORDER BY p.ord,p.id",
+	                  document_id, 0, 0, "danh sách khen thưởng", award_item_row, (void *)cb,
+	                  ctx);
+}
+
+static int
+award_public_row(sqlite3_stmt *q, void *cb, void *ctx)
+{
+	store_award_public_t w = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_name = col_text(q, 2),
+	        .category = col_text(q, 3),
+	        .name = col_text(q, 4),
+	        .form = col_text(q, 5),
+	        .decision_id = sqlite3_column_int64(q, 6),
+	        .decider_id = sqlite3_column_int64(q, 7),
+	        .document_id = sqlite3_column_int64(q, 8),
+	        .issued_on = (int32_t)sqlite3_column_int64(q, 9),
+	        .doc_public = sqlite3_column_int(q, 10),
+	        .doc_number = sqlite3_column_int(q, 11),
+	        .doc_json = col_text(q, 12),
+	        .doc_date = (int32_t)sqlite3_column_int64(q, 13),
+	};
+	int (*f)(const store_award_public_t *, void *) = cb;
+	return f(&w, ctx);
+}
+
+static int
+sq_awards_public(store_t *st, int64_t unit_id, int limit,
+                 int (*cb)(const store_award_public_t *, void *), void *ctx)
+{
+	/* The candidates through the unit-id indexes (migration 19): the awards of the unit's
+	 * newest ?2 public decisions (each has one at least) and those its people received;
+	 * the newest ?2 of them chosen on the keys alone, then their rows read. */
+	return award_rows(st,
+	                  "SELECT p.id,p.unit_id,coalesce(u.name,''),p.category,p.name,p.form,d.id,"
+	                  "d.unit_id,d.document_id,d.issued_on,doc.is_public,doc.number,doc.json,"
+	                  "doc.doc_date FROM (SELECT p.id AS pid,d.id AS did,d.issued_on AS io,"
+	                  "p.ord AS o FROM award_proposals p"
+	                  " JOIN award_decisions d ON d.id=p.decision_id"
+	                  " JOIN documents doc ON doc.id=d.document_id"
+	                  " WHERE p.id IN (SELECT id FROM award_proposals WHERE decision_id IN"
+	                  " (SELECT id FROM award_decisions WHERE unit_id=?1 AND status='issued'"
+	                  " AND is_public=1 ORDER BY issued_on DESC,id DESC LIMIT ?2)"
+	                  " UNION SELECT id FROM award_proposals WHERE unit_id=?1"
+	                  " AND status='decided')"
+	                  " AND p.status='decided' AND d.status='issued' AND d.is_public=1"
+	                  " AND doc.status='published' ORDER BY io DESC,did DESC,o,pid LIMIT ?2) x"
+	                  " JOIN award_proposals p ON p.id=x.pid"
+	                  " JOIN award_decisions d ON d.id=x.did"
+	                  " JOIN documents doc ON doc.id=d.document_id"
+	                  " LEFT JOIN units u ON u.id=p.unit_id"
+	                  " ORDER BY x.io DESC,x.did DESC,x.o,x.pid",
+	                  unit_id, limit > 0 ? limit : 50, 0, "khen thưởng công khai",
+	                  award_public_row, (void *)cb, ctx);
+}
+
 static const store_ops_t sqlite_ops = {
         .name = "sqlite",
         .close = sq_close,
@@ -7064,6 +7538,15 @@ static const store_ops_t sqlite_ops = {
         .award_decision_add = sq_award_decision_add,
         .award_decisions = sq_award_decisions,
         .award_decision_issue = sq_award_decision_issue,
+        .budget_lines = sq_budget_lines,
+        .budget_awards = sq_budget_awards,
+        .budget_head = sq_budget_head,
+        .budget_save = sq_budget_save,
+        .budget_stamp = sq_budget_stamp,
+        /* printing awards */
+        .award_decision_of_doc = sq_award_decision_of_doc,
+        .award_list = sq_award_list,
+        .awards_public = sq_awards_public,
 };
 
 int

@@ -1319,3 +1319,169 @@ doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a)
 	}
 	return r;
 }
+
+/* ---- commendation decisions ---- */
+
+/* "CHỦ TỊCH" -> "Chủ tịch": lower-case, the first letter upper. */
+static const char *
+sentence_case(arena_t *a, const char *s)
+{
+	buf_t b = BUF_INIT;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+	int first = 1;
+	while (*p && (n = utf8proc_iterate(p, -1, &c)) > 0) {
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t m = utf8proc_encode_char(
+		        first ? utf8proc_toupper(c) : utf8proc_tolower(c), enc);
+		buf_append(&b, enc, (size_t)m);
+		first = 0;
+		p += n;
+	}
+	const char *r = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return r;
+}
+
+/* The head whose decision it is: "" for a collective one (TM.), else the head the
+ * authority signs for, else the signer's own title. */
+static const char *
+decider_head(const doc_t *d)
+{
+	if (*d->signer.tm)
+		return "";
+	if (*d->signer.authority && *d->signer.head)
+		return d->signer.head;
+	return *d->signer.position ? d->signer.position : d->signer.head;
+}
+
+/* A locality's people's committee: its running name starts so (doc_running_name). */
+static int
+is_committee(const char *issuer)
+{
+	return !strncmp(issuer, "Ủy ban nhân dân ", strlen("Ủy ban nhân dân "));
+}
+
+const char *
+doc_decider(const doc_t *d, const char *issuer, arena_t *a)
+{
+	if (issuer == NULL || !*issuer)
+		return NULL;
+	const char *head = decider_head(d);
+	if (!*head || !is_committee(issuer))
+		return issuer;
+	return arena_printf(a, "%s %s", sentence_case(a, head), issuer);
+}
+
+const char *
+doc_decider_upper(const doc_t *d, const char *issuer, arena_t *a)
+{
+	if (issuer && is_committee(issuer))
+		return upper(a, doc_decider(d, issuer, a));
+	/* a body: the head's title before the body's name, the word they share once
+	 * ("TRƯỞNG PHÒNG" + "PHÒNG GIÁO DỤC…" -> "TRƯỞNG PHÒNG GIÁO DỤC…") */
+	char *body = upper(a, d->body);
+	for (char *p = body; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	const char *head = upper(a, decider_head(d));
+	if (!*head)
+		return body;
+	const char *last = strrchr(head, ' ');
+	last = last ? last + 1 : head;
+	size_t ln = strlen(last);
+	if (!strncmp(body, last, ln) && body[ln] == ' ')
+		return arena_printf(a, "%.*s%s", (int)(last - head), head, body);
+	return arena_printf(a, "%s %s", head, body);
+}
+
+const char *
+doc_award_where(const doc_award_t *w, arena_t *a)
+{
+	if (!*w->unit || strstr(w->place, w->unit)) /* "Giáo viên Trường THCS Đằng Lâm" */
+		return w->place;
+	return *w->place ? arena_printf(a, "%s, %s", w->place, w->unit) : w->unit;
+}
+
+docr_table_t *
+doc_awards_table(const doc_award_t *v, size_t n, arena_t *a)
+{
+	static const char *const headers[] = {
+	        "TT",        "Tên tập thể / Họ và tên", "Đơn vị, địa chỉ", "Danh hiệu",
+	        "Hình thức", "Số tiền (đồng)"};
+	static const double widths[] = {10.0, 38.0, 40.0, 26.0, 23.0, 23.0};
+	enum { NC = 6 };
+	docr_table_t *tb = arena_alloc(a, sizeof *tb);
+	memset(tb, 0, sizeof *tb);
+	tb->ncols = NC;
+	tb->headers = (const char **)headers;
+	tb->widths_mm = widths;
+	tb->cells = arena_alloc(a, (n + 3) * NC * sizeof *tb->cells);
+	size_t count[2] = {0, 0};
+	int64_t sum = 0;
+	int group = 0;
+	buf_t b = BUF_INIT;
+	for (int g = 1; g >= 0; g--) { /* collectives first */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!v[i].collective != !g)
+				continue;
+			docr_cell_t *row;
+			if (k == 0) {
+				row = &tb->cells[tb->nrows++ * NC];
+				row[0] = cell1(a, DR_CENTER, roman[group++], 1);
+				row[1] = cell1(a, DR_PARA, g ? "TẬP THỂ" : "CÁ NHÂN", 1);
+				for (int c = 2; c < NC; c++)
+					row[c] = cell1(a, DR_PARA, "", 0);
+			}
+			row = &tb->cells[tb->nrows++ * NC];
+			buf_reset(&b);
+			text_format_int(v[i].amount, &b);
+			row[0] = cell1(a, DR_CENTER, arena_printf(a, "%zu", ++k), 0);
+			row[1] = cell1(a, DR_PARA, v[i].name, 0);
+			row[2] = cell1(a, DR_PARA, doc_award_where(&v[i], a), 0);
+			row[3] = cell1(a, DR_PARA, v[i].category, 0);
+			row[4] = cell1(a, DR_PARA, v[i].form, 0);
+			row[5] = cell1(a, DR_CENTER, arena_strdup(a, buf_cstr(&b)), 0);
+			count[g]++;
+			sum += v[i].amount;
+		}
+	}
+	docr_cell_t *row = &tb->cells[tb->nrows++ * NC];
+	buf_reset(&b);
+	text_format_int(sum, &b);
+	row[0] = cell1(a, DR_CENTER, "", 0);
+	row[1] = cell1(a, DR_PARA,
+	               arena_printf(a, "Tổng cộng: %zu tập thể, %zu cá nhân", count[1], count[0]),
+	               1);
+	for (int c = 2; c < NC - 1; c++)
+		row[c] = cell1(a, DR_PARA, "", 0);
+	row[NC - 1] = cell1(a, DR_CENTER, arena_strdup(a, buf_cstr(&b)), 1);
+	buf_free(&b);
+	return tb;
+}
+
+void
+doc_render_awards(docr_t *m, const doc_t *d, const char *issuer, const doc_award_t *v, size_t n,
+                  arena_t *a)
+{
+	const docr_table_t *tb = NULL;
+	const char *ref = NULL;
+	for (size_t i = 0; i < d->nannexes && i < m->nannexes; i++) {
+		if (!d->annexes[i].awards)
+			continue;
+		if (tb == NULL) {
+			tb = doc_awards_table(v, n, a);
+			buf_t b = BUF_INIT;
+			doc_annex_reference(d, doc_decider(d, issuer, a), &b);
+			ref = arena_strdup(a, buf_cstr(&b));
+			buf_free(&b);
+		}
+		docr_annex_t *o = &m->annexes[i];
+		if (!*o->title)
+			o->title = "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG";
+		o->subtitle = ref;
+		o->table = tb;
+	}
+}

@@ -193,4 +193,43 @@ docr_t *doc_render_model(const doc_t *d, const phuluc_t *results, arena_t *a);
 /* Split body markup into paragraphs (exposed for tests). */
 size_t doc_markup(const char *text, arena_t *a, docr_para_t **out /* OUT */);
 
+/* ---- Commendation decisions (docs/awards.md): the awards list of an annex with
+ * awards = 1, and the decider as written in citations and on certificates. ---- */
+
+/* One award on a decision's list, every string already resolved (names from the
+ * catalog, "" when absent). */
+typedef struct doc_award {
+	const char *name; /* "Gia đình ông Nguyễn Văn Bình", "Trường THCS Đằng Lâm" */
+	const char *place;    /* the proposal's place (address, school); may be "" */
+	const char *unit;     /* the proposing unit's name */
+	const char *category; /* the category's name: "Gia đình hiếu học" */
+	const char *form;     /* the form's name: "Giấy khen" */
+	int collective;       /* 1: listed under "I. TẬP THỂ", 0: under "II. CÁ NHÂN" */
+	int64_t amount;       /* đồng */
+} doc_award_t;
+
+/* "Đơn vị, địa chỉ" of w: its place, then the proposing unit unless the place names it
+ * ("Tổ dân phố 5, phường Đằng Lâm, Trường THCS Đằng Lâm"). In a. */
+const char *doc_award_where(const doc_award_t *w, arena_t *a);
+/* Who decides, in running text: "Ủy ban nhân dân quận Hải An" for a collective decision
+ * (signer.tm set), else the head's title before a locality's committee: "Chủ tịch Ủy ban
+ * nhân dân quận Hải An" (signer.head, or signer.position when there is no authority).
+ * issuer: doc_running_name of the issuing unit (NULL or "": NULL). In a. */
+const char *doc_decider(const doc_t *d, const char *issuer, arena_t *a);
+/* The same upper-cased for the top of a certificate: "CHỦ TỊCH ỦY BAN NHÂN DÂN QUẬN HẢI
+ * AN", or the body ("ỦY BAN NHÂN DÂN QUẬN HẢI AN", its lines joined) when collective. */
+const char *doc_decider_upper(const doc_t *d, const char *issuer, arena_t *a);
+
+/* The awards list as an annex's table (TT | Tên tập thể / Họ và tên | Đơn vị, địa chỉ |
+ * Danh hiệu | Hình thức | Số tiền (đồng)): "I. TẬP THỂ" then "II. CÁ NHÂN" (a group
+ * without awards left out, the next numbered on), each numbered from 1 in the given
+ * order, then the total row "Tổng cộng: N tập thể, M cá nhân" with the sum. In a. */
+docr_table_t *doc_awards_table(const doc_award_t *v, size_t n, arena_t *a);
+/* Attach the list to every annex of m (the model of d) whose d annex has awards = 1: the
+ * table, the title "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG" when the annex has none,
+ * and the reference line "(Kèm theo Quyết định số … của <doc_decider>)" in place of its
+ * subtitle. The annex's own text stays before the table. */
+void doc_render_awards(docr_t *m, const doc_t *d, const char *issuer, const doc_award_t *v,
+                       size_t n, arena_t *a);
+
 #endif

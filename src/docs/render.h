@@ -127,6 +127,18 @@ int docr_render_pdf(const docr_t *d, buf_t *out, char *err, size_t errlen);
 /* The font family the PDF renderer uses: Times New Roman when fontconfig knows it, else
  * Liberation Serif (for other cairo + pango renderers: src/export/phuluc_pdf.c). */
 const char *docr_pdf_font_family(void);
+struct _PangoLayout;
+struct _PangoContext;
+/* A pango layout in that family at size points (absolute), bold/italic, wrapped at width
+ * points (<= 0: not wrapped) between words or inside a word too long, no hyphen added at a
+ * cut: the text layouts of the PDF renderers (the certificates: src/docs/certificate.c).
+ * pc: the render's own pango context at 72 dpi. New reference. */
+struct _PangoLayout *docr_pdf_layout(struct _PangoContext *pc, double size, int bold, int italic,
+                                     double width);
+/* Its text s (invalid UTF-8, which pango refuses, shown as U+FFFD), and its height in
+ * points (logical extents). */
+void docr_pdf_set_text(struct _PangoLayout *l, const char *s);
+double docr_pdf_height(struct _PangoLayout *l);
 int docr_render_docx(const docr_t *d, buf_t *out, char *err, size_t errlen);
 
 #endif

@@ -93,29 +93,37 @@ base_attrs(void)
 	return attrs;
 }
 
-static PangoLayout *
-new_layout(pdf_t *p, const tstyle_t *st, double width)
+PangoLayout *
+docr_pdf_layout(PangoContext *pc, double size, int bold, int italic, double width)
 {
-	PangoLayout *l = pango_layout_new(p->pc);
+	pthread_once(&family_once, pick_family);
+	PangoLayout *l = pango_layout_new(pc);
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family_static(fd, font_family);
-	pango_font_description_set_absolute_size(fd, st->size * PU);
-	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_font_description_set_absolute_size(fd, size * PU);
+	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	if (width > 0)
 		pango_layout_set_width(l, (int)(width * PU));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	PangoAttrList *attrs = base_attrs();
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
+	return l;
+}
+
+static PangoLayout *
+new_layout(pdf_t *p, const tstyle_t *st, double width)
+{
+	PangoLayout *l = docr_pdf_layout(p->pc, st->size, st->bold, st->italic, width);
 	pango_layout_set_alignment(l, st->align);
 	pango_layout_set_justify(l, st->justify);
 	if (st->indent != 0)
 		pango_layout_set_indent(l, (int)(st->indent * PU));
 	if (st->spacing > 0)
 		pango_layout_set_line_spacing(l, (float)st->spacing);
-	PangoAttrList *attrs = base_attrs();
-	pango_layout_set_attributes(l, attrs);
-	pango_attr_list_unref(attrs);
 	return l;
 }
 
@@ -135,13 +143,31 @@ append_valid(buf_t *b, const char *s)
 }
 
 /* A layout of plain text (which is never markup: '<' and '&' are just characters). */
+void
+docr_pdf_set_text(PangoLayout *l, const char *s)
+{
+	if (!s || g_utf8_validate(s, -1, NULL)) {
+		pango_layout_set_text(l, s ? s : "", -1);
+		return;
+	}
+	gchar *v = g_utf8_make_valid(s, -1);
+	pango_layout_set_text(l, v, -1);
+	g_free(v);
+}
+
+double
+docr_pdf_height(PangoLayout *l)
+{
+	PangoRectangle log;
+	pango_layout_get_extents(l, NULL, &log);
+	return log.height / PU;
+}
+
 static PangoLayout *
 text_layout(pdf_t *p, const char *s, const tstyle_t *st, double width)
 {
 	PangoLayout *l = new_layout(p, st, width);
-	buf_reset(&p->text);
-	append_valid(&p->text, s);
-	pango_layout_set_text(l, buf_cstr(&p->text), (int)p->text.len);
+	docr_pdf_set_text(l, s);
 	return l;
 }
 
@@ -176,14 +202,6 @@ runs_layout(pdf_t *p, const docr_para_t *para, const tstyle_t *st, double width)
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 	return l;
-}
-
-static double
-layout_height(PangoLayout *l)
-{
-	PangoRectangle log;
-	pango_layout_get_extents(l, NULL, &log);
-	return log.height / PU;
 }
 
 static double
@@ -353,7 +371,7 @@ rule_under(pdf_t *p, double xc, double y, double len)
 static double
 height_or_0(PangoLayout *l)
 {
-	return l ? layout_height(l) : 0;
+	return l ? docr_pdf_height(l) : 0;
 }
 
 static void
@@ -431,14 +449,14 @@ header(pdf_t *p, const docr_t *d)
 		qx = right - qw;
 
 	double hl = height_or_0(l[PAR]) + height_or_0(l[BODY]) + (l[BODY] ? 3 + RULE_PT : 0);
-	double hr = layout_height(l[QH]) + layout_height(l[TN]) + 3 + RULE_PT;
+	double hr = docr_pdf_height(l[QH]) + docr_pdf_height(l[TN]) + 3 + RULE_PT;
 	double bn = l[NUM] ? layout_baseline(l[NUM]) : 0,
 	       bp = l[DATE] ? layout_baseline(l[DATE]) : 0;
 	double hrow =
 	        (bn > bp ? bn : bp) + 8 +
 	        (height_or_0(l[NUM]) - bn > height_or_0(l[DATE]) - bp ? height_or_0(l[NUM]) - bn
 	                                                              : height_or_0(l[DATE]) - bp);
-	double total = (hl > hr ? hl : hr) + hrow + (l[VV] ? 3 + layout_height(l[VV]) : 0);
+	double total = (hl > hr ? hl : hr) + hrow + (l[VV] ? 3 + docr_pdf_height(l[VV]) : 0);
 
 	if (total > (p->bottom - p->top) * 0.6) {
 		/* Stacked: each piece flows over pages like body text. */
@@ -466,29 +484,29 @@ header(pdf_t *p, const docr_t *d)
 	double yl = p->y, yr = p->y;
 	if (l[PAR]) {
 		draw_layout(p, l[PAR], lx, yl);
-		yl += layout_height(l[PAR]);
+		yl += docr_pdf_height(l[PAR]);
 	}
 	if (l[BODY]) {
 		draw_layout(p, l[BODY], lx, yl);
-		yl = rule_under(p, lc, yl + layout_height(l[BODY]), body_rule);
+		yl = rule_under(p, lc, yl + docr_pdf_height(l[BODY]), body_rule);
 	}
 	draw_layout(p, l[QH], qx, yr);
-	yr += layout_height(l[QH]);
+	yr += docr_pdf_height(l[QH]);
 	draw_layout(p, l[TN], rc - tw / 2, yr);
-	yr = rule_under(p, rc, yr + layout_height(l[TN]), tw);
+	yr = rule_under(p, rc, yr + docr_pdf_height(l[TN]), tw);
 
 	double base = (yl > yr ? yl : yr) + 8 + (bn > bp ? bn : bp);
 	if (l[NUM]) {
 		draw_layout(p, l[NUM], lx, base - bn);
-		yl = base - bn + layout_height(l[NUM]);
+		yl = base - bn + docr_pdf_height(l[NUM]);
 	}
 	if (l[DATE]) {
 		draw_layout(p, l[DATE], rx, base - bp);
-		yr = base - bp + layout_height(l[DATE]);
+		yr = base - bp + docr_pdf_height(l[DATE]);
 	}
 	if (l[VV]) {
 		draw_layout(p, l[VV], lx, yl + 3);
-		yl += 3 + layout_height(l[VV]);
+		yl += 3 + docr_pdf_height(l[VV]);
 	}
 	p->y = (yl > yr ? yl : yr) + 14;
 	unref_all(l, N);
@@ -623,7 +641,7 @@ paragraphs(pdf_t *p, const docr_para_t *paras, size_t n)
 		PangoLayout *cur = next;
 		next = i + 1 < n ? body_layout(p, &paras[i + 1]) : NULL;
 		if (paras[i].style == DR_H1 || paras[i].style == DR_H2 || paras[i].style == DR_H3) {
-			double need = layout_height(cur);
+			double need = docr_pdf_height(cur);
 			if (next)
 				need += DOCR_PARA_SPACE_PT + first_lines_height(next, 2);
 			if (p->y + need > p->bottom + EPS && p->y > p->top + EPS)
@@ -675,9 +693,9 @@ signature(pdf_t *p, const docr_t *d)
 
 	double hl = 0, hr = 0;
 	for (size_t i = 0; i < nl; i++)
-		hl += layout_height(left[i]);
+		hl += docr_pdf_height(left[i]);
 	for (size_t i = 0; i < nr; i++)
-		hr += layout_height(rightc[i]);
+		hr += docr_pdf_height(rightc[i]);
 	hr += SIGN_SPACE_MM * MM;
 	/* "Nơi nhận:" sits on the baseline of the first authority line. */
 	double dl = 0;
@@ -707,7 +725,7 @@ signature(pdf_t *p, const docr_t *d)
 	double y = p->y + dl;
 	for (size_t i = 0; i < nl; i++) {
 		draw_layout(p, left[i], lx, y);
-		y += layout_height(left[i]);
+		y += docr_pdf_height(left[i]);
 		g_object_unref(left[i]);
 	}
 	y = p->y;
@@ -715,7 +733,7 @@ signature(pdf_t *p, const docr_t *d)
 		if (i == nsigners)
 			y += SIGN_SPACE_MM * MM;
 		draw_layout(p, rightc[i], rx, y);
-		y += layout_height(rightc[i]);
+		y += docr_pdf_height(rightc[i]);
 		g_object_unref(rightc[i]);
 	}
 	free(left);
@@ -903,7 +921,7 @@ table(pdf_t *p, const docr_table_t *tb)
 	tstyle_t hs = {.size = 13, .bold = 1, .align = PANGO_ALIGN_CENTER};
 	tstyle_t one = {.size = 13, .align = PANGO_ALIGN_LEFT};
 	PangoLayout *probe = text_layout(p, "Ag", &one, -1);
-	t.minh = layout_height(probe);
+	t.minh = docr_pdf_height(probe);
 	g_object_unref(probe);
 
 	t.head = xcalloc(nc, sizeof *t.head);
@@ -995,7 +1013,7 @@ form_line(pdf_t *p, const phl_line_t *ln, const phl_line_t *prev)
 		tstyle_t r = {.size = 14, .bold = 1, .align = PANGO_ALIGN_CENTER};
 		PangoLayout *ll = text_layout(p, ln->text, &l, half);
 		PangoLayout *rl = text_layout(p, ln->right, &r, half);
-		double h = layout_height(rl);
+		double h = docr_pdf_height(rl);
 		p->y += 12;
 		if (p->y + h > p->bottom + EPS && p->y > p->top + EPS)
 			new_page(p);

@@ -503,6 +503,9 @@ static const struct expect {
         {"GET /units/:code/docs/:did/docx",
          'u',
          {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /units/:code/docs/:did/giay-khen.pdf",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         {"GET /units/:code/tasks", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         {"GET /api/v1/units/:code/tasks", 'u', {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
         {"POST /units/:code/tasks/:tkid", 'u', {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
@@ -533,6 +536,26 @@ static const struct expect {
          'u',
          {"yyy...", "yyy...", "yyy...", "......", "......"}},
         /* end of the review queue */
+        /* the budget (src/app/budget_pages.c): read with the unit, written as its report */
+        {"GET /campaigns/:id/units/:code/kinh-phi",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /campaigns/:id/units/:code/kinh-phi",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        {"GET /campaigns/:id/units/:code/kinh-phi.xlsx",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /campaigns/:id/units/:code/kinh-phi.csv",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"GET /api/v1/campaigns/:id/units/:code/budget",
+         'u',
+         {"yyy...", "yyy...", "yyy...", "y.....", "yyy..."}},
+        {"POST /api/v1/campaigns/:id/units/:code/budget",
+         'u',
+         {"yyy...", "yyy...", ".yy...", "y.....", "......"}},
+        /* end of the budget */
 };
 
 static const struct expect *

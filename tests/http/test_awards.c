@@ -448,6 +448,18 @@ test_done_when(void **state)
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
 	assert_string_equal(dv.status, "published");
 	assert_true(dv.number > 0);
+	/* the issued decision prints both on its list, and their certificates */
+	snprintf(path, sizeof path, "/units/306/docs/%lld", (long long)doc);
+	r = ha_req(port, &district, "GET", path, NULL, 0);
+	expect_status(&r, 200);
+	expect_in(&r, "Gia đình bà Nguyễn Thị Thu");
+	expect_in(&r, "Thầy Trần Văn Bình");
+	hc_resp_free(&r);
+	snprintf(path, sizeof path, "/units/306/docs/%lld/giay-khen.pdf", (long long)doc);
+	r = ha_req(port, &district, "GET", path, NULL, 0);
+	expect_status(&r, 200);
+	assert_true(r.body.len > 4 && !memcmp(r.body.data, "%PDF", 4));
+	hc_resp_free(&r);
 	/* the district's commendation lines gained both and the money, live, with the
 	 * decision as their source on its results form */
 	figures_t after = district_totals();

@@ -43,8 +43,10 @@
 #include "domain/demo_docs.h"
 #include "helper_app.h"
 #include "service/awards.h"
+#include "service/budget.h"
 #include "service/reading.h"
 #include "helper_browser.h"
+#include "helper_award_cert.h"
 
 #define PASSWORD "Hoctap@2022"
 #define WIDTH 360
@@ -58,6 +60,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign, current, officer_id;
 static ha_client_t officer, admin, centre, city;
+static hac_fixture_t award; /* {a}: quận Hải An's commendation decision (helper_award_cert.h) */
 
 /* The pages: who looks, the path ({c}: the 2022 demo campaign, {h}: quận Hải An's campaign
  * open now, {u}: the officer's account; "@css": the first link matching css on the page
@@ -84,6 +87,8 @@ static const struct page {
         {CENTRE_HEAD, "/units/" CENTRE "/activities/new", "centre-activity-new",
          "Loại hoạt động", 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/van-hoa-doc", "centre-reading", "Xác nhận đã nhận", 1,
+         NULL, NULL},
+        {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/kinh-phi", "centre-budget", "Lưu kinh phí", 1,
          NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
@@ -114,6 +119,7 @@ static const struct page {
         {OFFICER, "@td.title a[href^='/units/306/docs/']", "officer-doc", NULL,
          0, NULL, NULL},
         {OFFICER, "/units/306/docs/new", "officer-doc-form", "Nơi nhận", 0, NULL, NULL},
+        {OFFICER, "/units/306/docs/{a}", "officer-award-decision", "In giấy khen", 1, NULL, NULL},
         {OFFICER, "/units/306/activities", "officer-activities", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/users", "officer-users", NULL, 1, NULL, NULL},
         {OFFICER, "/units/306/audit", "officer-audit", NULL, 1, NULL, NULL},
@@ -125,8 +131,11 @@ static const struct page {
          NULL, NULL},
         {OFFICER, "@td.title a[href^='/units/306/khen-thuong/']", "officer-award",
          "Trả lại để bổ sung", 0, NULL, NULL},
+        {OFFICER, "/campaigns/{c}/units/306/kinh-phi", "officer-budget", "Theo đơn vị trực thuộc",
+         1, NULL, NULL},
         /* the city's officer */
         {CITY, "/campaigns/{c}/units/31", "city-dashboard", NULL, 1, NULL, NULL},
+        {CITY, "/campaigns/{c}/units/31/kinh-phi", "city-budget", "Kinh phí", 1, NULL, NULL},
         /* the administrator */
         {ADMIN, "/templates", "admin-templates", NULL, 1, NULL, NULL},
         {ADMIN, "/users/{u}", "admin-user", NULL, 1, NULL, NULL},
@@ -141,6 +150,8 @@ static const struct page {
         {CITIZEN, "/units", "public-units", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/306", "public-unit", NULL, 0, NULL, NULL},
         {CITIZEN, "/units/11413", "public-unit-reading", "Văn hóa đọc năm", 0, NULL, NULL},
+        {CITIZEN, "/units/HA-11413-THCS", "public-unit-awards", "Khen thưởng", 0, NULL, NULL},
+        {CITIZEN, "/van-ban/{a}", "public-award-decision", "Tổng cộng", 1, NULL, NULL},
         {CITIZEN, "/search?q=H%E1%BA%A3i+An", "public-search", NULL, 0, NULL, NULL},
         {CITIZEN, "/login", "public-login", "Mật khẩu", 0, NULL, NULL},
         /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
@@ -300,6 +311,8 @@ setup(void **state)
 		rc = demo_awards(app.store, t, app.awards);
 	if (rc == 0)
 		rc = endorse_demo_award(t);
+	if (rc == 0)
+		rc = demo_budget(app.store, t, campaign);
 	unit_tree_unref(t);
 	if (rc < 0 || ha_haian_campaign(&app, campaign, &current, NULL) < 0)
 		return -1;
@@ -310,7 +323,8 @@ setup(void **state)
 	if (ha_login(port, &officer, "pgd.haian", PASSWORD) != 303 ||
 	    ha_login(port, &admin, "quantri", PASSWORD) != 303 ||
 	    ha_login(port, &city, "so.haiphong", PASSWORD) != 303 || fill() < 0 ||
-	    backdate(db) < 0)
+	    backdate(db) < 0 || hac_decision_draft(&app, db, campaign, &award) < 0 ||
+	    hac_decision_issue(&app, db, &award) < 0)
 		return -1;
 	char media[300];
 	snprintf(media, sizeof media, "%s.contest", db);
@@ -335,7 +349,7 @@ teardown(void **state)
 	return system(cmd_line) == 0 ? 0 : -1;
 }
 
-/* path with {c}, {h} and {u} filled in; "@css" the href of the first link matching css on
+/* path with {c}, {h}, {u} and {a} filled in; "@css" the href of the first link matching css on
  * the page shown (the test fails when there is none). */
 static void
 expand(const char *in, char *out, size_t cap)
@@ -352,8 +366,11 @@ expand(const char *in, char *out, size_t cap)
 	}
 	size_t n = 0;
 	for (const char *p = in; *p && n + 24 < cap; p++) {
-		if (p[0] == '{' && strchr("chu", p[1]) && p[2] == '}') {
-			int64_t id = p[1] == 'c' ? campaign : p[1] == 'h' ? current : officer_id;
+		if (p[0] == '{' && strchr("chua", p[1]) && p[2] == '}') {
+			int64_t id = p[1] == 'c'   ? campaign
+			             : p[1] == 'h' ? current
+			             : p[1] == 'a' ? award.doc_id
+			                           : officer_id;
 			n += (size_t)snprintf(out + n, cap - n, "%lld", (long long)id);
 			p += 2;
 		} else {

@@ -289,7 +289,9 @@ test_migration_5_over_version_4(void **state)
 
 	/* Turn the file back into a version-4 database (as an older binary left it, with its
 	 * reporting data), then let the store upgrade it. */
-	raw_exec(f.path, "DROP TABLE award_events; DROP TABLE award_files;" /* commendation */
+	raw_exec(f.path, "DROP TABLE budget_lines; DROP TABLE budget_heads;" /* budget */
+	                 "DROP TABLE budget_changes;"
+	                 "DROP TABLE award_events; DROP TABLE award_files;" /* commendation */
 	                 "DROP TABLE award_proposals; DROP TABLE award_decisions;"
 	                 "DROP TABLE reading_logs; DROP TABLE book_moves;" /* reading culture */
 	                 "DROP TABLE reading_shelves;"
