@@ -24,6 +24,7 @@
 #include "domain/units.h"
 #include "service/mailer.h"
 #include "service/reading.h"
+#include "service/awards.h"
 #include "service/budget.h"
 #include "service/contest.h"
 #include "service/resources.h"
@@ -586,6 +587,7 @@ static const struct {
         {"pgd.haian", "306", "overseer", "Phạm Văn Văn (Phòng GD&ĐT Hải An)"},
         {"th.danglam", "HA-11413-TH", "head", "Trường Tiểu học Đằng Lâm"},
         {"thcs.danglam", "HA-11413-THCS", "head", "Trường THCS Đằng Lâm"},
+        {"ld.danglam", "11413", "head", "UBND phường Đằng Lâm"},
         {"mn.catbi", "HA-11422-MN", "head", "Trường Mầm non Cát Bi"},
         {"tthtcd.danglam", "HA-11413-TTHTCD", "head", "Nguyễn Thị Lan (TTHTCĐ Đằng Lâm)"},
         {"pgd.tienlang", "315", "overseer", "Phòng GD&ĐT huyện Tiên Lãng"},
@@ -639,6 +641,18 @@ cmd_demo(opts_t *o)
 	if (rc == 0 &&
 	    demo_documents(st, t, campaign, o->assets ? o->assets : SUOTDOI_SOURCE_DIR) < 0)
 		rc = 1;
+	if (rc == 0) { /* commendation proposals, no decision (service/awards.h) */
+		char path[4096], cerr[512];
+		snprintf(path, sizeof path, "%s/data/awards.json",
+		         o->assets ? o->assets : SUOTDOI_SOURCE_DIR);
+		award_catalog_t *cat = award_catalog_load(path, cerr, sizeof cerr);
+		if (cat == NULL || demo_awards(st, t, cat) < 0) {
+			if (cat == NULL)
+				fprintf(stderr, "%s\n", cerr);
+			rc = 1;
+		}
+		award_catalog_free(cat);
+	}
 	unit_tree_unref(t);
 	store_close(st);
 	if (rc == 0) {

@@ -37,6 +37,8 @@
 #define TEMPLATE_MAX_BODY (3 * 1024 * 1024)        /* a 1 MiB document, percent-encoded */
 #define REGISTRY_MAX (16u << 20) /* a national registry and its merge map, ~1.2 MB today */
 #define REVIEW_MAX (256 * 1024)  /* a review queue's form: 2,000 units and their versions */
+/* A commendation proposal: five 10 MB supporting files, base64 in JSON, and the fields */
+#define AWARD_BODY_MAX ((68u << 20) + 64 * 1024)
 
 /* action: "public", "self", "self.password", "unit:<action>" (the :code unit),
  * "below:<action>" (every unit strictly under :code: a level's work on its subtree) or
@@ -305,6 +307,29 @@ static const http_route_t routes[] = {
         {HTTP_GET, "/api/v1/hoc-lieu", "q topic audience type place page", 0, "public",
          api_hoc_lieu},
         /* end of open learning resources */
+        /* commendation proposals and decisions (src/app/award_pages.c): a proposal's ops
+         * need different rights (report.edit, report.submit, campaign.manage at :code),
+         * checked by the service on the op (service/awards.h) */
+        {HTTP_GET, "/units/:code/khen-thuong", "done", 0, "unit:unit.view", page_awards},
+        {HTTP_POST, "/units/:code/khen-thuong", "category name place achievements form amount csrf",
+         AWARD_BODY_MAX, "unit:report.edit", page_award_create},
+        {HTTP_POST, "/units/:code/khen-thuong/quyet-dinh", "proposal fund_source signer_name csrf",
+         REVIEW_MAX, "unit:campaign.manage", page_award_decide},
+        {HTTP_GET, "/units/:code/khen-thuong/:pid", "done", 0, "unit:unit.view", page_award},
+        {HTTP_POST, "/units/:code/khen-thuong/:pid",
+         "op version comment category name place achievements form amount csrf", AWARD_BODY_MAX,
+         "unit:unit.view", page_award_act},
+        {HTTP_GET, "/units/:code/khen-thuong/:pid/files/:fid", "", 0, "unit:unit.view",
+         page_award_file},
+        {HTTP_GET, "/api/v1/units/:code/awards", "", 0, "unit:unit.view", page_awards},
+        {HTTP_POST, "/api/v1/units/:code/awards", "csrf", AWARD_BODY_MAX, "unit:report.edit",
+         page_award_create},
+        {HTTP_GET, "/api/v1/units/:code/awards/:pid", "", 0, "unit:unit.view", page_award},
+        {HTTP_POST, "/api/v1/units/:code/awards/:pid", "csrf", AWARD_BODY_MAX, "unit:unit.view",
+         page_award_act},
+        {HTTP_POST, "/api/v1/units/:code/award-decisions", "csrf", REVIEW_MAX,
+         "unit:campaign.manage", page_award_decide},
+        /* end of commendation */
         /* reading culture (src/app/reading_pages.c): shelves, the book ledger, reading */
         {HTTP_GET, "/units/:code/van-hoa-doc", "year done", 0, "unit:unit.view", page_reading},
         {HTTP_POST, "/units/:code/van-hoa-doc/shelves", "name kind books_start opened status csrf",

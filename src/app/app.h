@@ -605,6 +605,15 @@ void unread_cache_free(struct unread_cache *c);
 int review_queue_allowed(http_req_t *req, int32_t i);
 /* end of the review queue */
 
+/* commendation proposals and decisions (src/app/award_pages.c) */
+int page_awards(http_req_t *req);
+int page_award_create(http_req_t *req);
+int page_award(http_req_t *req);
+int page_award_act(http_req_t *req);
+int page_award_file(http_req_t *req);
+int page_award_decide(http_req_t *req);
+/* Proposals waiting for unit i to act (the unit page's "Chờ xử lý (N)"); -1 on error. */
+int64_t award_waiting_count(http_req_t *req, int32_t i);
 /* the budget of a campaign (src/app/budget_pages.c, docs/budget.md) */
 /* The form's cells: p. (planned), a. (approved), s. (spent) of each source and purpose. */
 /* clang-format off */

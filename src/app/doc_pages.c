@@ -17,6 +17,7 @@
 #include "docs/doc.h"
 #include "docs/issue.h"
 #include "docs/render.h"
+#include "service/awards.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -53,18 +54,6 @@ grow(arena_t *a, void *v, size_t n, size_t *cap, size_t size)
 		memcpy(nv, v, n * size);
 	*cap = nc;
 	return nv;
-}
-
-/* s without surrounding blanks, in a. */
-static const char *
-trim(arena_t *a, const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
 }
 
 /* A textarea's text with CRLF as LF and trailing blank lines dropped, in a. */
@@ -543,9 +532,10 @@ distribution_lines(arena_t *a, const char *text, size_t *n /* OUT */)
 	*n = 0;
 	for (const char *line = dist; line && *line;) {
 		const char *end = strchr(line, '\n');
-		const char *l = trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
+		const char *l =
+		        text_trim(a, end ? arena_strndup(a, line, (size_t)(end - line)) : line);
 		if (l[0] == '-' && (l[1] == ' ' || l[1] == '\0'))
-			l = trim(a, l + 1);
+			l = text_trim(a, l + 1);
 		if (*l)
 			out[(*n)++] = l;
 		line = end ? end + 1 : NULL;
@@ -861,7 +851,7 @@ read_targets(http_req_t *req, form_in_t *in, const opts_t *o, const char *name, 
 static int32_t
 read_date(http_req_t *req, form_in_t *in, const char *name, const char *label)
 {
-	const char *v = trim(http_req_arena(req), app_param(req, name));
+	const char *v = text_trim(http_req_arena(req), app_param(req, name));
 	int32_t days = 0;
 	if (*v && when_parse_date(v, strlen(v), &days) < 0) {
 		field_err(in, name,
@@ -923,18 +913,6 @@ doc_errors_to_fields(http_req_t *req, form_in_t *in, const doc_error_t *errs, si
 	}
 }
 
-static void
-fill_empty(doc_t *d)
-{
-	const char **s[] = {&d->body_abbr,   &d->drafter_abbr,    &d->parent_body,
-	                    &d->body,        &d->place,           &d->subject,
-	                    &d->text,        &d->signer.tm,       &d->signer.authority,
-	                    &d->signer.head, &d->signer.position, &d->signer.name};
-	for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
-		if (*s[k] == NULL)
-			*s[k] = "";
-}
-
 /* The form of unit i as a document. Errors (Vietnamese, per field) in in->errors; the
  * document is built as far as it could be, so the form shows what was typed. */
 static void
@@ -981,31 +959,31 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 		else
 			in->campaign_id = cid;
 	}
-	d->subject = trim(a, app_param(req, "subject"));
-	d->place = trim(a, app_param(req, "place"));
-	d->body_abbr = trim(a, app_param(req, "body_abbr"));
-	d->drafter_abbr = trim(a, app_param(req, "drafter_abbr"));
-	d->parent_body = multiline(a, trim(a, app_param(req, "parent_body")));
-	d->body = multiline(a, trim(a, app_param(req, "body")));
+	d->subject = text_trim(a, app_param(req, "subject"));
+	d->place = text_trim(a, app_param(req, "place"));
+	d->body_abbr = text_trim(a, app_param(req, "body_abbr"));
+	d->drafter_abbr = text_trim(a, app_param(req, "drafter_abbr"));
+	d->parent_body = multiline(a, text_trim(a, app_param(req, "parent_body")));
+	d->body = multiline(a, text_trim(a, app_param(req, "body")));
 	d->text = multiline(a, app_param(req, "text"));
 	d->date = read_date(req, in, "date", "Ngày ban hành");
 	d->year = d->date         ? year_of(d->date)
 	          : campaign_year ? campaign_year
 	                          : year_of(docs_today(app_now()));
-	d->signer.tm = trim(a, app_param(req, "signer_tm"));
-	d->signer.authority = trim(a, app_param(req, "signer_authority"));
-	d->signer.head = trim(a, app_param(req, "signer_head"));
-	d->signer.position = trim(a, app_param(req, "signer_position"));
-	d->signer.name = trim(a, app_param(req, "signer_name"));
+	d->signer.tm = text_trim(a, app_param(req, "signer_tm"));
+	d->signer.authority = text_trim(a, app_param(req, "signer_authority"));
+	d->signer.head = text_trim(a, app_param(req, "signer_head"));
+	d->signer.position = text_trim(a, app_param(req, "signer_position"));
+	d->signer.name = text_trim(a, app_param(req, "signer_name"));
 	in->is_public = !strcmp(app_param(req, "public"), "1");
 
 	char name[48];
 	d->bases = arena_alloc(a, DOC_FORM_BASES * sizeof *d->bases);
 	for (int r = 0; r < DOC_FORM_BASES; r++) {
 		snprintf(name, sizeof name, "basis_text_%d", r);
-		const char *text = trim(a, app_param(req, name));
+		const char *text = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "basis_doc_%d", r);
-		const char *dp = trim(a, app_param(req, name));
+		const char *dp = text_trim(a, app_param(req, name));
 		if (!*text && !*dp)
 			continue;
 		doc_basis_t *b = &d->bases[d->nbases];
@@ -1029,7 +1007,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	d->recipients = arena_alloc(a, DOC_FORM_RECIPIENTS * sizeof *d->recipients);
 	for (int r = 0; r < DOC_FORM_RECIPIENTS; r++) {
 		snprintf(name, sizeof name, "rcpt_text_%d", r);
-		const char *text = trim(a, app_param(req, name));
+		const char *text = text_trim(a, app_param(req, name));
 		doc_target_t w = {0};
 		snprintf(name, sizeof name, "rcpt_units_%d", r);
 		read_targets(req, in, &o, name, &w);
@@ -1058,9 +1036,9 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			snprintf(from[q], sizeof from[q], "%s_%d", f[q], r);
 			snprintf(to[q], sizeof to[q], "%s_%zu", f[q], at);
 		}
-		const char *who = trim(a, app_param(req, from[0]));
-		const char *task = multiline(a, trim(a, app_param(req, from[1])));
-		const char *due = trim(a, app_param(req, from[2]));
+		const char *who = text_trim(a, app_param(req, from[0]));
+		const char *task = multiline(a, text_trim(a, app_param(req, from[1])));
+		const char *due = text_trim(a, app_param(req, from[2]));
 		const char *role = app_param(req, from[3]);
 		doc_duty_t u = {0};
 		read_targets(req, in, &o, from[4], &u.who);
@@ -1107,11 +1085,11 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	for (int r = 0; r < DOC_FORM_ANNEXES; r++) {
 		doc_annex_t x = {0};
 		snprintf(name, sizeof name, "annex_label_%d", r);
-		x.label = trim(a, app_param(req, name));
+		x.label = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_title_%d", r);
-		x.title = trim(a, app_param(req, name));
+		x.title = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_subtitle_%d", r);
-		x.subtitle = trim(a, app_param(req, name));
+		x.subtitle = text_trim(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_text_%d", r);
 		x.text = multiline(a, app_param(req, name));
 		snprintf(name, sizeof name, "annex_results_%d", r);
@@ -1122,7 +1100,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 			continue;
 		d->annexes[d->nannexes++] = x;
 	}
-	fill_empty(d);
+	docs_fill_empty(d);
 	doc_error_t errs[DOC_MAX_ERRORS];
 	size_t nerr = 0;
 	if (doc_validate(d, errs, &nerr) < 0)
@@ -1458,29 +1436,6 @@ page_docs(http_req_t *req)
 
 /* ---------- the form pages ---------- */
 
-/* A new document of unit i with the issuer's defaults (body, symbol, place, signer). */
-static void
-unit_defaults(http_req_t *req, int32_t i, doc_t *d)
-{
-	const unit_tree_t *t = app_req_tree(req);
-	arena_t *a = http_req_arena(req);
-	const unit_t *u = &t->units[i];
-	int32_t area = docs_area(t, i);
-	doc_defaults_for_unit(d, a, u->name, u->kind, u->is_locality,
-	                      u->is_locality ? NULL : t->units[area].name);
-	fill_empty(d);
-}
-
-static void
-signer_defaults(const unit_t *u, doc_t *d)
-{
-	if (u->is_locality)
-		d->signer =
-		        (doc_signer_t){"ỦY BAN NHÂN DÂN", "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", ""};
-	else
-		d->signer = (doc_signer_t){"", "", "", "THỦ TRƯỞNG ĐƠN VỊ", ""};
-}
-
 static int
 render_form_page(http_req_t *req, int status, int32_t i, const form_view_t *fv, const char *error)
 {
@@ -1533,8 +1488,7 @@ page_doc_new(http_req_t *req)
 		int32_t pi = unit_tree_find_id(t, ps.issuer_unit_id);
 		d = doc_derive(pd, ps.id, running_name(a, t, pi), a);
 		/* the signer block of the upper level is not this unit's */
-		unit_defaults(req, i, d);
-		signer_defaults(&t->units[i], d);
+		docs_issuer_defaults(t, i, a, d);
 		fv.derived_from = ps.id;
 		json_t *cs = rep_campaigns_covering(req, i), *c;
 		size_t k;
@@ -1545,8 +1499,7 @@ page_doc_new(http_req_t *req)
 		d = arena_alloc(a, sizeof *d);
 		memset(d, 0, sizeof *d);
 		d->kind = DOC_KH;
-		unit_defaults(req, i, d);
-		signer_defaults(&t->units[i], d);
+		docs_issuer_defaults(t, i, a, d);
 		d->distribution = arena_alloc(a, sizeof *d->distribution);
 		d->distribution[0] = "Lưu: VT.";
 		d->ndistribution = 1;
@@ -1559,7 +1512,7 @@ page_doc_new(http_req_t *req)
 		fv.campaign_id = cid;
 	if (d->year == 0)
 		d->year = year_of(docs_today(app_now()));
-	fill_empty(d);
+	docs_fill_empty(d);
 	fv.d = d;
 	return render_form_page(req, 200, i, &fv, NULL);
 }
@@ -1675,7 +1628,7 @@ api_doc_create(http_req_t *req)
 			size_t nerr = 0;
 			int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
 			if (!bad) {
-				fill_empty(d);
+				docs_fill_empty(d);
 				bad = doc_validate(d, errs, &nerr) < 0;
 			}
 			if (bad) {
@@ -2049,12 +2002,12 @@ page_doc_publish(http_req_t *req)
 	if ((version = app_id_param(req, "version")) == 0)
 		return render_doc(req, 400, i, &s, 1, NULL,
 		                  "Thiếu phiên bản của bản nháp; hãy tải lại trang rồi ban hành.");
-	const char *np = trim(a, app_param(req, "number"));
+	const char *np = text_trim(a, app_param(req, "number"));
 	if (*np && (text_parse_int(np, strlen(np), &number) < 0 || number < 1 || number > 999999))
 		return render_doc(req, 422, i, &s, 1, NULL,
 		                  "Số đã cấp phải là số nguyên từ 1 đến 999999 (để trống: hệ thống "
 		                  "tự cấp số tiếp theo).");
-	const char *dp = trim(a, app_param(req, "date"));
+	const char *dp = text_trim(a, app_param(req, "date"));
 	int32_t date = 0;
 	if (*dp && when_parse_date(dp, strlen(dp), &date) < 0)
 		return render_doc(
@@ -2100,6 +2053,7 @@ page_doc_publish(http_req_t *req)
 		}
 		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
 		          arena_printf(a, "%s: %s", cite, s.subject));
+		aw_published(app->store, app->live, t, s.id); /* a commendation decision */
 		/* signed as issued when the unit has a key (doc_sign_pages.c) */
 		int sg = doc_sign_on_publish(req, i, s.id);
 		return http_redirect(req, 303,
@@ -2517,7 +2471,7 @@ page_task_done(http_req_t *req)
 		               "Hãy chọn đánh dấu đã xong (done=1) hoặc mở lại nhiệm vụ (done=0).");
 		return 0;
 	}
-	const char *note = trim(a, app_param(req, "note"));
+	const char *note = text_trim(a, app_param(req, "note"));
 	if (strlen(note) > NOTE_MAX || !text_utf8_valid(note, strlen(note))) {
 		app_error_page(req, 400, "Ghi chú dài quá 2.000 byte; hãy rút gọn.");
 		return 0;

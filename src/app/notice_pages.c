@@ -104,6 +104,7 @@ kind_name(const char *kind)
 	        {"remind", "Nhắc nhở"},           {"due", "Sắp đến hạn"},   {"overdue", "Quá hạn"},
 	        {"escalate", "Báo cáo cấp trên"}, {"return", "Bị trả lại"}, {"approve", "Đã duyệt"},
 	        {"reopen", "Mở lại để sửa"},      {"doc", "Văn bản mới"},   {"task", "Nhiệm vụ"},
+	        {"award", "Khen thưởng"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(kind, names[i].k))

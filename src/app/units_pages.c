@@ -551,6 +551,10 @@ page_unit(http_req_t *req)
 		json_t *cs = rep_campaigns_covering(req, i);
 		json_object_set_new(ctx, "has_campaigns", json_boolean(json_array_size(cs) > 0));
 		json_object_set_new(ctx, "campaigns", cs);
+		/* commendation (award_pages.c): the link, and what waits for this unit */
+		int64_t nw = award_waiting_count(req, i);
+		json_object_set_new(ctx, "award_links",
+		                    json_pack("{s:I}", "waiting", (json_int_t)(nw > 0 ? nw : 0)));
 	}
 	json_object_set_new(ctx, "docs", doc_public_list(req, i));
 	json_object_set_new(ctx, "awards", award_public_list(req, i));

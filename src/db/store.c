@@ -1036,6 +1036,83 @@ store_decided_awards(store_t *st, const store_decided_query_t *q,
 	return st->ops->decided_awards(st, q, cb, ctx);
 }
 
+/* ---- commendation ---- */
+
+int
+store_award_save(store_t *st, const store_award_t *p, int64_t expected_version, int64_t *id,
+                 int64_t *version)
+{
+	return st->ops->award_save(st, p, expected_version, id, version);
+}
+
+int
+store_award_get(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *), void *ctx)
+{
+	return st->ops->award_get(st, id, cb, ctx);
+}
+
+int
+store_awards_find(store_t *st, const store_award_query_t *q,
+                  int (*cb)(const store_award_t *, void *), void *ctx)
+{
+	return st->ops->awards_find(st, q, cb, ctx);
+}
+
+int
+store_awards_decided(store_t *st, int64_t campaign_id, int (*cb)(const store_award_t *, void *),
+                     void *arg)
+{
+	store_award_query_t q = {
+	        .campaign_id = campaign_id, .status = "decided", .issued_only = 1, .limit = -1};
+	return st->ops->awards_find(st, &q, cb, arg);
+}
+
+int
+store_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes, int64_t *id)
+{
+	return st->ops->award_file_add(st, f, bytes, id);
+}
+
+int
+store_award_files(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
+                  int (*cb)(const store_award_file_t *, const void *, size_t, void *), void *ctx)
+{
+	return st->ops->award_files(st, proposal_id, file_id, with_bytes, cb, ctx);
+}
+
+int
+store_award_event_add(store_t *st, const store_award_event_t *e)
+{
+	return st->ops->award_event_add(st, e);
+}
+
+int
+store_award_events(store_t *st, int64_t proposal_id, int (*cb)(const store_award_event_t *, void *),
+                   void *ctx)
+{
+	return st->ops->award_events(st, proposal_id, cb, ctx);
+}
+
+int
+store_award_decision_add(store_t *st, const store_award_decision_t *d, int64_t *id)
+{
+	return st->ops->award_decision_add(st, d, id);
+}
+
+int
+store_award_decisions(store_t *st, int64_t unit_id, int64_t document_id,
+                      int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	return st->ops->award_decisions(st, unit_id, document_id, cb, ctx);
+}
+
+int
+store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
+                           int64_t by, int64_t *campaign_id)
+{
+	return st->ops->award_decision_issue(st, document_id, issued_on, at, by, campaign_id);
+}
+
 /* ---- printing awards ---- */
 
 int

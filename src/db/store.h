@@ -987,15 +987,117 @@ int store_contest_scores(store_t *st, int64_t contest_id,
 int store_contest_purge(store_t *st, int64_t announced_before, int64_t now,
                         int (*cb)(const char *file, void *), void *ctx, int64_t *n /* OUT */);
 
+/* ---- commendation (khen thưởng, docs/awards.md; migration "commendation") ---- */
+/* A proposal (award_proposals) with, when it is in a decision, that decision's facts and
+ * its document's number and date (0 until issued). Strings borrowed for the callback. */
+typedef struct store_award {
+	int64_t id, campaign_id;
+	int64_t unit_id; /* the proposing unit */
+	const char *unit_path;
+	int64_t at_unit_id; /* the unit that must act now */
+	const char *at_path;
+	const char *status; /* draft sent returned declined withdrawn in_decision decided */
+	const char *category, *name, *place, *achievements, *form;
+	int64_t amount; /* đồng: the current (possibly trimmed) amount */
+	const char *proposed_form;
+	int64_t proposed_amount;
+	int64_t decision_id; /* 0 none */
+	int ord;             /* position in the decision's list */
+	int64_t version, created_at, created_by, updated_at, updated_by;
+	/* read only, from the decision and its document (0 / "" without a decision) */
+	int64_t document_id, decider_unit_id;
+	const char *decision_status; /* "draft", "issued" */
+	int32_t issued_on;           /* days since 1970 */
+	int doc_number;              /* the Quyết định's number, 0 until issued */
+	int32_t doc_date;
+	const char *fund_source;
+} store_award_t;
+
+/* Which proposals store_awards_find reads (every set member narrows; 0/NULL ignores it). */
+typedef struct store_award_query {
+	int64_t unit_id;     /* proposed by this unit */
+	const char *path;    /* proposed inside this subtree (unit_path prefix) */
+	int exact;           /* with path: proposed by that unit itself (its index) */
+	int64_t at_unit_id;  /* now at this unit */
+	const char *status;  /* one status */
+	int64_t decision_id; /* in this decision, by ord */
+	int64_t campaign_id;
+	int issued_only; /* only those whose decision is issued */
+	int limit;       /* 0: 1000 */
+} store_award_query_t;
+
+typedef struct store_award_file {
+	int64_t id, proposal_id;
+	const char *name, *mime;
+	int64_t size, created_at, created_by;
+} store_award_file_t;
+
+typedef struct store_award_event {
+	int64_t id, proposal_id, at, user_id, unit_id;
+	const char *user_name; /* read only: the user's full name (username when empty) */
+	const char *action, *comment, *detail;
+} store_award_event_t;
+
+typedef struct store_award_decision {
+	int64_t id, unit_id;
+	const char *unit_path;
+	int64_t campaign_id, document_id;
+	const char *fund_source; /* nsnn xhh khac */
+	const char *status;      /* draft issued */
+	int32_t issued_on;
+	int is_public;
+	int64_t created_at, created_by;
+	/* read only: the document's */
+	int doc_number;
+	int32_t doc_date;
+	const char *doc_subject;
+	int64_t count, total; /* its proposals and their amounts */
+} store_award_decision_t;
+
+/* Insert proposal p (p->id 0; *id, *version 1) or update every column of row p->id at
+ * expected_version (*version the next). 0, -2 the row's version is not expected_version
+ * (nothing written), -1 error. Joins the caller's transaction. */
+int store_award_save(store_t *st, const store_award_t *p, int64_t expected_version,
+                     int64_t *id /* OUT */, int64_t *version /* OUT */);
+/* Proposal id: 1 found (cb called once), 0 none, -1 error. Pointers valid during cb. */
+int store_award_get(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *), void *ctx);
+/* Proposals matching q: by decision ord when q->decision_id, else newest first. 0, -1. */
+int store_awards_find(store_t *st, const store_award_query_t *q,
+                      int (*cb)(const store_award_t *, void *), void *ctx);
+/* Every decided award of campaign_id: status "decided" in an issued decision, by decision
+ * then ord; each with decision_id, document_id, decider_unit_id, doc_number, doc_date,
+ * issued_on, category, name, form, amount (the integrator's roll-up reads this). 0, -1. */
+int store_awards_decided(store_t *st, int64_t campaign_id,
+                         int (*cb)(const store_award_t *a, void *arg), void *arg);
+/* Add a supporting file (its bytes, f->size of them): 0 with *id, -1. */
+int store_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes,
+                         int64_t *id /* OUT */);
+/* The files of a proposal (file_id 0), or its file file_id alone, oldest first; bytes
+ * only when with_bytes (else NULL, 0). 0, -1. */
+int store_award_files(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
+                      int (*cb)(const store_award_file_t *, const void *bytes, size_t n, void *ctx),
+                      void *ctx);
+/* Append a history row. 0, -1. */
+int store_award_event_add(store_t *st, const store_award_event_t *e);
+/* A proposal's history, oldest first. 0, -1. */
+int store_award_events(store_t *st, int64_t proposal_id,
+                       int (*cb)(const store_award_event_t *, void *), void *ctx);
+/* Insert decision d: 0 with *id, -1. */
+int store_award_decision_add(store_t *st, const store_award_decision_t *d, int64_t *id /* OUT */);
+/* Decisions of unit_id (0: any) or of document_id (0: any), newest first, with their
+ * counts and totals. 0, -1. */
+int store_award_decisions(store_t *st, int64_t unit_id, int64_t document_id,
+                          int (*cb)(const store_award_decision_t *, void *), void *ctx);
+/* Issuing: the draft decision whose document is document_id becomes issued on issued_on
+ * and its proposals decided, each with a "decide" history row (at, by, the decider).
+ * 1 done (*campaign_id its campaign), 0 the document has no draft decision (nothing
+ * written), -1 error. Joins the caller's transaction (docs_publish's). */
+int store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
+                               int64_t by, int64_t *campaign_id /* OUT */);
+
 /* ---- printing awards (docs/awards.md: the decision's list, certificates, public list) ---- */
 /* The commendation decision (award_decisions) a document is the Quyết định of. */
-typedef struct store_award_decision {
-	int64_t id, unit_id, campaign_id, document_id;
-	const char *status;      /* "draft", "issued" */
-	const char *fund_source; /* "nsnn", "xhh", "khac" */
-	int32_t issued_on;       /* days since 1970; 0 while a draft */
-	int is_public;
-} store_award_decision_t;
+/* store_award_decision_t: see the proposals' section above (its fields are a superset). */
 /* The decision of document_id through cb: 1 found, 0 none, -1 error. */
 int store_award_decision_of_doc(store_t *st, int64_t document_id,
                                 int (*cb)(const store_award_decision_t *, void *), void *ctx);
@@ -1389,6 +1491,26 @@ typedef struct store_ops {
 	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
+	/* commendation */
+	int (*award_save)(store_t *st, const store_award_t *p, int64_t expected_version,
+	                  int64_t *id, int64_t *version);
+	int (*award_get)(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *),
+	                 void *ctx);
+	int (*awards_find)(store_t *st, const store_award_query_t *q,
+	                   int (*cb)(const store_award_t *, void *), void *ctx);
+	int (*award_file_add)(store_t *st, const store_award_file_t *f, const void *bytes,
+	                      int64_t *id);
+	int (*award_files)(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
+	                   int (*cb)(const store_award_file_t *, const void *, size_t, void *),
+	                   void *ctx);
+	int (*award_event_add)(store_t *st, const store_award_event_t *e);
+	int (*award_events)(store_t *st, int64_t proposal_id,
+	                    int (*cb)(const store_award_event_t *, void *), void *ctx);
+	int (*award_decision_add)(store_t *st, const store_award_decision_t *d, int64_t *id);
+	int (*award_decisions)(store_t *st, int64_t unit_id, int64_t document_id,
+	                       int (*cb)(const store_award_decision_t *, void *), void *ctx);
+	int (*award_decision_issue)(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
+	                            int64_t by, int64_t *campaign_id);
 	/* printing awards */
 	int (*award_decision_of_doc)(store_t *st, int64_t document_id,
 	                             int (*cb)(const store_award_decision_t *, void *), void *ctx);

@@ -6779,6 +6779,448 @@ sq_decided_awards(store_t *st, const store_decided_query_t *f,
 	return ret;
 }
 
+/* ---- commendation ---- */
+
+/* Statements built per call (proposals are written a few at a time), every value bound,
+ * finalized after: the one loop below. */
+typedef struct aw_bind {
+	char t; /* 'i' integer, 's' text, 'b' blob */
+	int64_t i;
+	const char *s;
+	const void *b;
+	size_t n;
+} aw_bind_t;
+#define AWI(v) ((aw_bind_t){'i', (v), NULL, NULL, 0})
+#define AWS(v) ((aw_bind_t){'s', 0, (v), NULL, 0})
+#define AWB(p, l) ((aw_bind_t){'b', 0, NULL, (p), (l)})
+#define AW_ARGS(...)                                                                               \
+	(const aw_bind_t[]){__VA_ARGS__},                                                          \
+	        sizeof((const aw_bind_t[]){__VA_ARGS__}) / sizeof(aw_bind_t)
+
+/* Prepare sql on s (lock held), bind v[0..n) as ?1.., step: row(q, ctx) per row. 0, or -1
+ * (logged). *changes (may be NULL): rows changed by a write. */
+static int
+aw_run(sqlite_store_t *s, const char *sql, const aw_bind_t *v, size_t n,
+       int (*row)(sqlite3_stmt *, void *), void *ctx, int64_t *changes, const char *what)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return read_failed(s, what);
+	for (size_t k = 0; k < n; k++) {
+		int i = (int)k + 1;
+		if (v[k].t == 'i')
+			sqlite3_bind_int64(q, i, v[k].i);
+		else if (v[k].t == 's')
+			bind_opt(q, i, v[k].s);
+		else
+			sqlite3_bind_blob64(q, i, v[k].b ? v[k].b : "", v[k].n, SQLITE_STATIC);
+	}
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (row && row(q, ctx) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	int ret = rc == SQLITE_DONE ? 0 : read_failed(s, what);
+	if (ret == 0 && changes)
+		*changes = sqlite3_changes(s->db);
+	sqlite3_finalize(q);
+	return ret;
+}
+
+/* A read on this thread's reader. */
+static int
+aw_read(store_t *st, const char *sql, const aw_bind_t *v, size_t n,
+        int (*row)(sqlite3_stmt *, void *), void *ctx, const char *what)
+{
+	sqlite_store_t *s = rd(st);
+	lock(s);
+	int rc = aw_run(s, sql, v, n, row, ctx, NULL, what);
+	unlock(s);
+	return rc;
+}
+
+/* One write statement in its own transaction (or the caller's). *last: the new rowid. */
+static int
+aw_write(store_t *st, const char *sql, const aw_bind_t *v, size_t n, int64_t *changes,
+         int64_t *last, const char *what)
+{
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int rc = aw_run(s, sql, v, n, NULL, NULL, changes, what);
+	if (rc == 0 && last)
+		*last = sqlite3_last_insert_rowid(s->db);
+	if (write_end(s, nested, rc == 0, what) < 0)
+		rc = -1;
+	unlock(s);
+	return rc;
+}
+
+#define AW_COLS                                                                                    \
+	"SELECT p.id,p.campaign_id,p.unit_id,p.unit_path,p.at_unit_id,p.at_path,p.status,"         \
+	"p.category,p.name,p.place,p.achievements,p.form,p.amount,p.proposed_form,"                \
+	"p.proposed_amount,coalesce(p.decision_id,0),p.ord,p.version,p.created_at,"                \
+	"coalesce(p.created_by,0),p.updated_at,coalesce(p.updated_by,0),"                          \
+	"coalesce(d.document_id,0),coalesce(d.unit_id,0),coalesce(d.status,''),"                   \
+	"coalesce(d.issued_on,0),coalesce(doc.number,0),coalesce(doc.doc_date,0),"                 \
+	"coalesce(d.fund_source,'') FROM award_proposals p"                                        \
+	" LEFT JOIN award_decisions d ON d.id=p.decision_id"                                       \
+	" LEFT JOIN documents doc ON doc.id=d.document_id"
+
+/* A read's callback (one of the kinds of row) and its context, and the rows seen. */
+typedef struct aw_rows {
+	union {
+		int (*award)(const store_award_t *, void *);
+		int (*file)(const store_award_file_t *, const void *, size_t, void *);
+		int (*event)(const store_award_event_t *, void *);
+		int (*decision)(const store_award_decision_t *, void *);
+	} cb;
+	void *ctx;
+	int n;
+} aw_rows_t;
+
+static int
+aw_row(sqlite3_stmt *q, void *p)
+{
+	aw_rows_t *r = p;
+	store_award_t a = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .campaign_id = sqlite3_column_int64(q, 1),
+	        .unit_id = sqlite3_column_int64(q, 2),
+	        .unit_path = col_text(q, 3),
+	        .at_unit_id = sqlite3_column_int64(q, 4),
+	        .at_path = col_text(q, 5),
+	        .status = col_text(q, 6),
+	        .category = col_text(q, 7),
+	        .name = col_text(q, 8),
+	        .place = col_text(q, 9),
+	        .achievements = col_text(q, 10),
+	        .form = col_text(q, 11),
+	        .amount = sqlite3_column_int64(q, 12),
+	        .proposed_form = col_text(q, 13),
+	        .proposed_amount = sqlite3_column_int64(q, 14),
+	        .decision_id = sqlite3_column_int64(q, 15),
+	        .ord = sqlite3_column_int(q, 16),
+	        .version = sqlite3_column_int64(q, 17),
+	        .created_at = sqlite3_column_int64(q, 18),
+	        .created_by = sqlite3_column_int64(q, 19),
+	        .updated_at = sqlite3_column_int64(q, 20),
+	        .updated_by = sqlite3_column_int64(q, 21),
+	        .document_id = sqlite3_column_int64(q, 22),
+	        .decider_unit_id = sqlite3_column_int64(q, 23),
+	        .decision_status = col_text(q, 24),
+	        .issued_on = sqlite3_column_int(q, 25),
+	        .doc_number = sqlite3_column_int(q, 26),
+	        .doc_date = sqlite3_column_int(q, 27),
+	        .fund_source = col_text(q, 28),
+	};
+	r->n++;
+	return r->cb.award ? r->cb.award(&a, r->ctx) : 0;
+}
+
+static int
+sq_award_save(store_t *st, const store_award_t *p, int64_t expected_version, int64_t *id,
+              int64_t *version)
+{
+	static const char ins[] =
+	        "INSERT INTO award_proposals(campaign_id,unit_id,unit_path,at_unit_id,at_path,"
+	        "status,category,name,place,achievements,form,amount,proposed_form,"
+	        "proposed_amount,decision_id,ord,version,created_at,created_by,updated_at,"
+	        "updated_by) VALUES(?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,nullif(?16,0),"
+	        "?17,1,?18,nullif(?19,0),?20,nullif(?21,0))";
+	static const char upd[] =
+	        "UPDATE award_proposals SET campaign_id=?2,unit_id=?3,unit_path=?4,at_unit_id=?5,"
+	        "at_path=?6,status=?7,category=?8,name=?9,place=?10,achievements=?11,form=?12,"
+	        "amount=?13,proposed_form=?14,proposed_amount=?15,decision_id=nullif(?16,0),"
+	        "ord=?17,version=version+1,updated_at=?20,updated_by=nullif(?21,0)"
+	        " WHERE id=?1 AND version=?22";
+	int64_t changes = 0, last = 0;
+	int rc = aw_write(
+	        st, p->id ? upd : ins,
+	        AW_ARGS(AWI(p->id), AWI(p->campaign_id), AWI(p->unit_id), AWS(p->unit_path),
+	                AWI(p->at_unit_id), AWS(p->at_path), AWS(p->status), AWS(p->category),
+	                AWS(p->name), AWS(p->place), AWS(p->achievements), AWS(p->form),
+	                AWI(p->amount), AWS(p->proposed_form), AWI(p->proposed_amount),
+	                AWI(p->decision_id), AWI(p->ord), AWI(p->created_at), AWI(p->created_by),
+	                AWI(p->updated_at), AWI(p->updated_by), AWI(expected_version)),
+	        &changes, &last, "lưu đề nghị khen thưởng");
+	if (rc < 0)
+		return -1;
+	if (p->id && changes == 0)
+		return -2;
+	if (id)
+		*id = p->id ? p->id : last;
+	if (version)
+		*version = p->id ? expected_version + 1 : 1;
+	return 0;
+}
+
+static int
+sq_award_get(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *), void *ctx)
+{
+	aw_rows_t r = {.cb.award = cb, .ctx = ctx};
+	if (aw_read(st, AW_COLS " WHERE p.id=?1", AW_ARGS(AWI(id)), aw_row, &r,
+	            "đọc đề nghị khen thưởng") < 0)
+		return -1;
+	return r.n > 0;
+}
+
+static int
+sq_awards_find(store_t *st, const store_award_query_t *f, int (*cb)(const store_award_t *, void *),
+               void *ctx)
+{
+	/* only the filters that are set, so the indexes serve them (an "?1=0 OR" would not);
+	 * the subtree as a range on award_proposals_path, not LIKE: codes hold '_' and '.' */
+	const char *path = f->path ? f->path : "";
+	size_t nhi = 0;
+	char *hi = *path ? prefix_upper(path, &nhi) : NULL;
+	if (hi)
+		hi[nhi] = '\0';
+	buf_t sql = BUF_INIT;
+	buf_puts(&sql, AW_COLS " WHERE 1");
+	if (f->unit_id)
+		buf_puts(&sql, " AND p.unit_id=?1");
+	if (*path && f->exact)
+		buf_puts(&sql, " AND p.unit_path=?2");
+	else if (*path)
+		buf_puts(&sql,
+		         nhi ? " AND p.unit_path>=?2 AND p.unit_path<?9" : " AND p.unit_path>=?2");
+	if (f->at_unit_id)
+		buf_puts(&sql, " AND p.at_unit_id=?3");
+	if (f->status && *f->status)
+		buf_puts(&sql, " AND p.status=?4");
+	if (f->decision_id)
+		buf_puts(&sql, " AND p.decision_id=?5");
+	if (f->campaign_id) /* an issued award counts in its decision's campaign */
+		buf_puts(&sql, f->issued_only ? " AND d.campaign_id=?6"
+		                              : " AND coalesce(d.campaign_id,p.campaign_id)=?6");
+	if (f->issued_only)
+		buf_puts(&sql, " AND d.status='issued'");
+	buf_puts(&sql, f->decision_id || f->issued_only ? " ORDER BY p.decision_id, p.ord, p.id"
+	                                                : " ORDER BY p.id DESC");
+	/* ?10 names the last parameter: every index below it exists, used or not */
+	buf_puts(&sql, " LIMIT ?8 OFFSET 0*?10");
+	aw_rows_t r = {.cb.award = cb, .ctx = ctx};
+	int rc = aw_read(st, buf_cstr(&sql),
+	                 AW_ARGS(AWI(f->unit_id), AWS(path), AWI(f->at_unit_id), AWS(f->status),
+	                         AWI(f->decision_id), AWI(f->campaign_id), AWI(f->issued_only),
+	                         AWI(f->limit ? f->limit : 1000), AWS(hi ? hi : ""), AWI(0)),
+	                 aw_row, &r, "đọc đề nghị khen thưởng");
+	buf_free(&sql);
+	free(hi);
+	return rc;
+}
+
+static int
+sq_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes, int64_t *id)
+{
+	return aw_write(st,
+	                "INSERT INTO award_files(proposal_id,name,mime,size,bytes,created_at,"
+	                "created_by) VALUES(?1,?2,?3,?4,?5,?6,nullif(?7,0))",
+	                AW_ARGS(AWI(f->proposal_id), AWS(f->name), AWS(f->mime), AWI(f->size),
+	                        AWB(bytes, (size_t)f->size), AWI(f->created_at),
+	                        AWI(f->created_by)),
+	                NULL, id, "lưu tệp minh chứng");
+}
+
+static int
+aw_file_row(sqlite3_stmt *q, void *p)
+{
+	aw_rows_t *r = p;
+	store_award_file_t f = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .proposal_id = sqlite3_column_int64(q, 1),
+	        .name = col_text(q, 2),
+	        .mime = col_text(q, 3),
+	        .size = sqlite3_column_int64(q, 4),
+	        .created_at = sqlite3_column_int64(q, 5),
+	        .created_by = sqlite3_column_int64(q, 6),
+	};
+	const void *b = sqlite3_column_blob(q, 7);
+	size_t n = (size_t)sqlite3_column_bytes(q, 7);
+	return r->cb.file(&f, b, b ? n : 0, r->ctx);
+}
+
+static int
+sq_award_files(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
+               int (*cb)(const store_award_file_t *, const void *, size_t, void *), void *ctx)
+{
+	aw_rows_t r = {.cb.file = cb, .ctx = ctx};
+	return aw_read(st,
+	               with_bytes ? "SELECT id,proposal_id,name,mime,size,created_at,"
+	                            "coalesce(created_by,0),bytes FROM award_files WHERE "
+	                            "proposal_id=?1 AND (?2=0 OR id=?2) ORDER BY id"
+	                          : "SELECT id,proposal_id,name,mime,size,created_at,"
+	                            "coalesce(created_by,0),NULL FROM award_files WHERE "
+	                            "proposal_id=?1 AND (?2=0 OR id=?2) ORDER BY id",
+	               AW_ARGS(AWI(proposal_id), AWI(file_id)), aw_file_row, &r,
+	               "đọc tệp minh chứng");
+}
+
+static int
+sq_award_event_add(store_t *st, const store_award_event_t *e)
+{
+	return aw_write(st,
+	                "INSERT INTO award_events(proposal_id,at,user_id,unit_id,action,comment,"
+	                "detail) VALUES(?1,?2,nullif(?3,0),?4,?5,?6,?7)",
+	                AW_ARGS(AWI(e->proposal_id), AWI(e->at), AWI(e->user_id), AWI(e->unit_id),
+	                        AWS(e->action), AWS(e->comment), AWS(e->detail)),
+	                NULL, NULL, "ghi lịch sử đề nghị");
+}
+
+static int
+aw_event_row(sqlite3_stmt *q, void *p)
+{
+	aw_rows_t *r = p;
+	store_award_event_t e = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .proposal_id = sqlite3_column_int64(q, 1),
+	        .at = sqlite3_column_int64(q, 2),
+	        .user_id = sqlite3_column_int64(q, 3),
+	        .unit_id = sqlite3_column_int64(q, 4),
+	        .action = col_text(q, 5),
+	        .comment = col_text(q, 6),
+	        .detail = col_text(q, 7),
+	        .user_name = col_text(q, 8),
+	};
+	return r->cb.event(&e, r->ctx);
+}
+
+static int
+sq_award_events(store_t *st, int64_t proposal_id, int (*cb)(const store_award_event_t *, void *),
+                void *ctx)
+{
+	aw_rows_t r = {.cb.event = cb, .ctx = ctx};
+	return aw_read(st,
+	               "SELECT e.id,e.proposal_id,e.at,coalesce(e.user_id,0),e.unit_id,e.action,"
+	               "e.comment,e.detail,coalesce(nullif(u.full_name,''),u.username,'')"
+	               " FROM award_events e LEFT JOIN users u ON u.id=e.user_id"
+	               " WHERE e.proposal_id=?1 ORDER BY e.id",
+	               AW_ARGS(AWI(proposal_id)), aw_event_row, &r, "đọc lịch sử đề nghị");
+}
+
+static int
+sq_award_decision_add(store_t *st, const store_award_decision_t *d, int64_t *id)
+{
+	return aw_write(st,
+	                "INSERT INTO award_decisions(unit_id,unit_path,campaign_id,document_id,"
+	                "fund_source,status,issued_on,is_public,created_at,created_by)"
+	                " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,nullif(?10,0))",
+	                AW_ARGS(AWI(d->unit_id), AWS(d->unit_path), AWI(d->campaign_id),
+	                        AWI(d->document_id), AWS(d->fund_source), AWS(d->status),
+	                        AWI(d->issued_on), AWI(d->is_public), AWI(d->created_at),
+	                        AWI(d->created_by)),
+	                NULL, id, "lưu quyết định khen thưởng");
+}
+
+static int
+aw_dec_row(sqlite3_stmt *q, void *p)
+{
+	aw_rows_t *r = p;
+	store_award_decision_t d = {
+	        .id = sqlite3_column_int64(q, 0),
+	        .unit_id = sqlite3_column_int64(q, 1),
+	        .unit_path = col_text(q, 2),
+	        .campaign_id = sqlite3_column_int64(q, 3),
+	        .document_id = sqlite3_column_int64(q, 4),
+	        .fund_source = col_text(q, 5),
+	        .status = col_text(q, 6),
+	        .issued_on = sqlite3_column_int(q, 7),
+	        .is_public = sqlite3_column_int(q, 8),
+	        .created_at = sqlite3_column_int64(q, 9),
+	        .created_by = sqlite3_column_int64(q, 10),
+	        .doc_number = sqlite3_column_int(q, 11),
+	        .doc_date = sqlite3_column_int(q, 12),
+	        .doc_subject = col_text(q, 13),
+	        .count = sqlite3_column_int64(q, 14),
+	        .total = sqlite3_column_int64(q, 15),
+	};
+	return r->cb.decision(&d, r->ctx);
+}
+
+static int
+sq_award_decisions(store_t *st, int64_t unit_id, int64_t document_id,
+                   int (*cb)(const store_award_decision_t *, void *), void *ctx)
+{
+	aw_rows_t r = {.cb.decision = cb, .ctx = ctx};
+	return aw_read(st,
+	               "SELECT d.id,d.unit_id,d.unit_path,d.campaign_id,d.document_id,"
+	               "d.fund_source,d.status,d.issued_on,d.is_public,d.created_at,"
+	               "coalesce(d.created_by,0),coalesce(doc.number,0),coalesce(doc.doc_date,0),"
+	               "coalesce(doc.subject,''),"
+	               "(SELECT count(*) FROM award_proposals p WHERE p.decision_id=d.id),"
+	               "(SELECT coalesce(sum(amount),0) FROM award_proposals p"
+	               " WHERE p.decision_id=d.id)"
+	               " FROM award_decisions d LEFT JOIN documents doc ON doc.id=d.document_id"
+	               " WHERE (?1=0 OR d.unit_id=?1) AND (?2=0 OR d.document_id=?2)"
+	               " ORDER BY d.id DESC LIMIT 500",
+	               AW_ARGS(AWI(unit_id), AWI(document_id)), aw_dec_row, &r,
+	               "đọc quyết định khen thưởng");
+}
+
+static int
+aw_take_id(sqlite3_stmt *q, void *p)
+{
+	int64_t *v = p;
+	v[0] = sqlite3_column_int64(q, 0);
+	v[1] = sqlite3_column_int64(q, 1);
+	v[2] = sqlite3_column_int64(q, 2);
+	return 1;
+}
+
+static int
+sq_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, int64_t at, int64_t by,
+                        int64_t *campaign_id)
+{
+	const char *what = "ban hành quyết định khen thưởng";
+	sqlite_store_t *s = wr(st);
+	lock(s);
+	int nested = write_begin(s, what);
+	if (nested < 0) {
+		unlock(s);
+		return -1;
+	}
+	int64_t d[3] = {0, 0, 0}; /* id, campaign, decider */
+	int rc = aw_run(s,
+	                "SELECT id,campaign_id,unit_id FROM award_decisions WHERE document_id=?1"
+	                " AND status='draft'",
+	                AW_ARGS(AWI(document_id)), aw_take_id, d, NULL, what);
+	if (rc == 0 && d[0]) {
+		/* history first: it names the proposals still in_decision */
+		rc = aw_run(
+		        s,
+		        "INSERT INTO award_events(proposal_id,at,user_id,unit_id,action,comment,"
+		        "detail) SELECT id,?2,nullif(?3,0),?4,'decide','',''"
+		        " FROM award_proposals WHERE decision_id=?1 AND status='in_decision'",
+		        AW_ARGS(AWI(d[0]), AWI(at), AWI(by), AWI(d[2])), NULL, NULL, NULL, what);
+		if (rc == 0)
+			rc = aw_run(
+			        s,
+			        "UPDATE award_proposals SET status='decided',version=version+1,"
+			        "updated_at=?2,updated_by=nullif(?3,0) WHERE decision_id=?1 AND "
+			        "status='in_decision'",
+			        AW_ARGS(AWI(d[0]), AWI(at), AWI(by)), NULL, NULL, NULL, what);
+		if (rc == 0)
+			rc = aw_run(s,
+			            "UPDATE award_decisions SET status='issued',issued_on=?2 WHERE "
+			            "id=?1",
+			            AW_ARGS(AWI(d[0]), AWI(issued_on)), NULL, NULL, NULL, what);
+	}
+	if (write_end(s, nested, rc == 0, what) < 0)
+		rc = -1;
+	unlock(s);
+	if (rc < 0)
+		return -1;
+	if (campaign_id)
+		*campaign_id = d[1];
+	return d[0] != 0;
+}
+
 /* ---- printing awards (docs/awards.md) ---- */
 
 /* Runs sql (?1 = a, ?2 = b) on this thread's reader and hands each row to row(q, cb,
@@ -7085,6 +7527,17 @@ static const store_ops_t sqlite_ops = {
         .contest_score_put = sq_contest_score_put,
         .contest_scores = sq_contest_scores,
         .contest_purge = sq_contest_purge,
+        /* commendation */
+        .award_save = sq_award_save,
+        .award_get = sq_award_get,
+        .awards_find = sq_awards_find,
+        .award_file_add = sq_award_file_add,
+        .award_files = sq_award_files,
+        .award_event_add = sq_award_event_add,
+        .award_events = sq_award_events,
+        .award_decision_add = sq_award_decision_add,
+        .award_decisions = sq_award_decisions,
+        .award_decision_issue = sq_award_decision_issue,
         .budget_lines = sq_budget_lines,
         .budget_awards = sq_budget_awards,
         .budget_head = sq_budget_head,

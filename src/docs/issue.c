@@ -245,6 +245,12 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 	} else {
 		rc = store_doc_publish(st, id, expected_version, d->date, year, json, now, by,
 		                       units, nunits, tasks, ntasks, &num, &version);
+		/* a commendation decision's document: the decision issued, its proposals
+		 * decided, in this transaction (docs/awards.md) */
+		int64_t award_campaign;
+		if (rc == 0 &&
+		    store_award_decision_issue(st, id, d->date, now, by, &award_campaign) < 0)
+			rc = -1;
 		if (rc == 0 &&
 		    notify_units(st, t, notify, d,
 		                 doc_running_name(&a, t->units[issuer].name,
@@ -302,4 +308,31 @@ docs_save_draft(store_t *st, int64_t id, int64_t issuer_unit_id, const doc_t *d,
 	int rc = json ? store_doc_save(st, &s, expected_version, out_id, version) : -1;
 	free(json);
 	return rc;
+}
+
+void
+docs_issuer_defaults(const unit_tree_t *t, int32_t i, arena_t *a, doc_t *d)
+{
+	const unit_t *u = &t->units[i];
+	int32_t area = docs_area(t, i);
+	doc_defaults_for_unit(d, a, u->name, u->kind, u->is_locality,
+	                      u->is_locality ? NULL : t->units[area].name);
+	if (u->is_locality)
+		d->signer =
+		        (doc_signer_t){"ỦY BAN NHÂN DÂN", "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", ""};
+	else
+		d->signer = (doc_signer_t){"", "", "", "THỦ TRƯỞNG ĐƠN VỊ", ""};
+	docs_fill_empty(d);
+}
+
+void
+docs_fill_empty(doc_t *d)
+{
+	const char **s[] = {&d->body_abbr,   &d->drafter_abbr,    &d->parent_body,
+	                    &d->body,        &d->place,           &d->subject,
+	                    &d->text,        &d->signer.tm,       &d->signer.authority,
+	                    &d->signer.head, &d->signer.position, &d->signer.name};
+	for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
+		if (*s[k] == NULL)
+			*s[k] = "";
 }

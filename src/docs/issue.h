@@ -42,6 +42,14 @@ int docs_save_draft(store_t *st, int64_t id, int64_t issuer_unit_id, const doc_t
                     int64_t by, int64_t expected_version, int64_t *out_id /* OUT */,
                     int64_t *version /* OUT */);
 
+/* A new document of unit i of t with the issuer's defaults as the document form fills
+ * them: parent body, body, its abbreviation, place (doc_defaults_for_unit) and the signer
+ * block (a locality's "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", a body's head), every other text
+ * field "" when unset. Strings in a. */
+void docs_issuer_defaults(const unit_tree_t *t, int32_t i, arena_t *a, doc_t *d);
+/* Every text field of d's head, subject, body and signer that is NULL becomes "". */
+void docs_fill_empty(doc_t *d);
+
 /* Today's date in Vietnam (UTC+7), days since 1970-01-01. */
 int32_t docs_today(int64_t now);
 

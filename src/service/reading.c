@@ -92,15 +92,6 @@ err(rd_errors_t *e, int f, const char *msg)
 	e->msg[f] = msg;
 }
 
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	return 1;
-}
-
 /* What was typed, cut and made safe to quote in a message. */
 static const char *
 quote(arena_t *a, const char *s)
@@ -130,7 +121,7 @@ pick(arena_t *a, rd_errors_t *e, int f, const char *label, const rd_option_t *(*
 	const rd_option_t *o = find(list, typed);
 	if (o)
 		return o->code;
-	if (blank(typed))
+	if (text_blank(typed))
 		err(e, f,
 		    arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
 	else
@@ -146,7 +137,7 @@ number(arena_t *a, rd_errors_t *e, int f, const char *label, const char *typed, 
        int64_t max, int64_t dflt)
 {
 	int64_t v;
-	if (blank(typed)) {
+	if (text_blank(typed)) {
 		if (dflt >= 0)
 			return dflt;
 		err(e, f,
@@ -178,7 +169,7 @@ static int32_t
 day_of(const rd_ctx_t *cx, rd_errors_t *e, int f, const char *label, const char *typed)
 {
 	int32_t today = vn_day(cx->now), day = today;
-	if (blank(typed))
+	if (text_blank(typed))
 		return today;
 	if (text_parse_day(typed, &day) < 0 || day < text_days_from_civil(2000, 1, 1) ||
 	    day > today) {
@@ -224,7 +215,7 @@ rd_shelf_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, r
 	int ctrl = 0;
 	for (const char *s = name; *s; s++)
 		ctrl |= (unsigned char)*s < 0x20;
-	if (blank(name))
+	if (text_blank(name))
 		err(e, RDF_NAME,
 		    "Tên tủ sách: chưa nhập; hãy nhập tên (ví dụ “Tủ sách lớp 3A”, “Thư viện "
 		    "trường”).");
@@ -239,7 +230,7 @@ rd_shelf_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, r
 	                       RD_BOOKS_MAX, 0);
 	int32_t opened = day_of(cx, e, RDF_OPENED, "Ngày mở", in->opened);
 	int closed = 0;
-	if (!blank(in->status)) {
+	if (!text_blank(in->status)) {
 		if (!strcmp(in->status, "closed"))
 			closed = 1;
 		else if (strcmp(in->status, "active") != 0)
@@ -319,7 +310,7 @@ shelf_of(const rd_ctx_t *cx, rd_errors_t *e, int f, const char *label, const cha
          store_shelf_t *s)
 {
 	int64_t id;
-	if (blank(typed)) {
+	if (text_blank(typed)) {
 		err(e, f, arena_printf(cx->arena, "%s: chưa chọn; hãy chọn một tủ sách.", label));
 		return 0;
 	}
@@ -414,7 +405,7 @@ rd_move_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, rd
 				    "chọn "
 				    "tủ sách của một đơn vị cùng tỉnh.");
 		}
-	} else if (!blank(in->to_shelf)) {
+	} else if (!text_blank(in->to_shelf)) {
 		err(e, RDF_TO_SHELF, "Đến tủ sách: chỉ dùng khi luân chuyển (move); hãy để trống.");
 	}
 	if (e->n)

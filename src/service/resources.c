@@ -204,20 +204,11 @@ one_line(const char *s)
 	return 1;
 }
 
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	return 1;
-}
-
 /* The uploaded name without directories, quotes or control characters, at most
  * RES_FILE_NAME_MAX bytes (cut at a character boundary), ending in the sniffed type's
  * extension; "hoc-lieu.<ext>" when nothing is left. */
-static const char *
-clean_name(arena_t *a, const char *name, const res_type_t *t)
+const char *
+res_file_name(arena_t *a, const char *name, const res_type_t *t)
 {
 	buf_t b = BUF_INIT;
 	/* a name that is not UTF-8 (an old phone's code page) is replaced, not shown garbled */
@@ -286,7 +277,7 @@ pick(arena_t *a, res_errors_t *e, int f, const char *label, const res_option_t *
 {
 	size_t n;
 	const res_option_t *v = list(&n);
-	if (blank(typed)) {
+	if (text_blank(typed)) {
 		err(e, f,
 		    arena_printf(a, "%s: hãy chọn một mục (%s).", label, list_names(a, v, n)));
 		return NULL;
@@ -330,7 +321,7 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	/* title */
 	const char *title = in->title ? in->title : "";
 	size_t tl = strlen(title);
-	if (blank(title))
+	if (text_blank(title))
 		err(e, RF_TITLE, "Tên học liệu: chưa nhập; hãy nhập tên (tối đa 300 byte).");
 	else if (!text_utf8_valid(title, tl) || !one_line(title))
 		err(e, RF_TITLE,
@@ -351,11 +342,11 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	const char *aud = pick(a, e, RF_AUDIENCE, "Đối tượng", res_audiences, in->audience);
 	const char *lic = pick(a, e, RF_LICENCE, "Giấy phép", res_licences, in->licence);
 	const char *status = "published";
-	if (!blank(in->status))
+	if (!text_blank(in->status))
 		status = pick(a, e, RF_STATUS, "Trạng thái", res_statuses, in->status);
 	/* published date: empty = today */
 	int32_t today = vn_day(cx->now), day = today;
-	if (!blank(in->published)) {
+	if (!text_blank(in->published)) {
 		if (text_parse_day(in->published, &day) < 0 ||
 		    day < text_days_from_civil(2000, 1, 1) || day > today + 366) {
 			char c[40];
@@ -370,7 +361,7 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	}
 	/* a file or a link, exactly one */
 	const char *link = in->link ? in->link : "";
-	int has_link = !blank(link), has_file = in->file != NULL;
+	int has_link = !text_blank(link), has_file = in->file != NULL;
 	const res_type_t *ft = NULL;
 	if (has_link && has_file)
 		err(e, RF_LINK,
@@ -427,7 +418,7 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 		r.file_size = 0;
 	} else if (has_file) {
 		r.link = "";
-		r.file_name = clean_name(a, in->file_name, ft);
+		r.file_name = res_file_name(a, in->file_name, ft);
 		r.file_type = ft->code;
 		r.file_size = (int64_t)in->file_len;
 	}

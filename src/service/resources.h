@@ -57,6 +57,10 @@ typedef struct res_type {
 const res_type_t *res_sniff(const void *data, size_t len);
 /* The type of code, or NULL. */
 const res_type_t *res_type_find(const char *code);
+/* An uploaded file's name made safe to keep and serve (in a): without directories,
+ * quotes or control characters, at most RES_FILE_NAME_MAX bytes, ending in t's extension;
+ * "hoc-lieu.<ext>" when nothing is left. */
+const char *res_file_name(arena_t *a, const char *name, const res_type_t *t);
 
 /* Fields of a resource, for errors by field; codes as the form and the API name them. */
 enum {

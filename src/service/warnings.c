@@ -21,25 +21,15 @@ warn_rule_code(warn_rule_t r)
 	return "range";
 }
 
-static const char *
-fmt_int(arena_t *a, int64_t v)
-{
-	buf_t b = BUF_INIT;
-	text_format_int(v, &b);
-	const char *s = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 /* A ratio as people read it: whole from 100 up ("20.000"), else one decimal ("2,5"). */
 static const char *
 fmt_ratio(arena_t *a, double x)
 {
 	if (x >= 100 || fabs(x - round(x)) < 0.05)
-		return fmt_int(a, (int64_t)llround(x));
+		return text_int(a, (int64_t)llround(x));
 	double t = round(x * 10) / 10;
 	int64_t w = (int64_t)floor(t);
-	return arena_printf(a, "%s,%d", fmt_int(a, w), (int)llround((t - (double)w) * 10));
+	return arena_printf(a, "%s,%d", text_int(a, w), (int)llround((t - (double)w) * 10));
 }
 
 /* "1–200", "tối đa 5.000", "tối thiểu 1": a soft range's bounds. */
@@ -47,11 +37,11 @@ static const char *
 fmt_range(arena_t *a, int has_min, int64_t min, int has_max, int64_t max)
 {
 	if (has_min && has_max)
-		return arena_printf(a, "ngoài khoảng thường gặp %s–%s", fmt_int(a, min),
-		                    fmt_int(a, max));
+		return arena_printf(a, "ngoài khoảng thường gặp %s–%s", text_int(a, min),
+		                    text_int(a, max));
 	if (has_max)
-		return arena_printf(a, "lớn hơn mức thường gặp (tối đa %s)", fmt_int(a, max));
-	return arena_printf(a, "nhỏ hơn mức thường gặp (tối thiểu %s)", fmt_int(a, min));
+		return arena_printf(a, "lớn hơn mức thường gặp (tối đa %s)", text_int(a, max));
+	return arena_printf(a, "nhỏ hơn mức thường gặp (tối thiểu %s)", text_int(a, min));
 }
 
 /* How far x is past [min, max]: x / max above, min / x below (>= 1 when outside). */
@@ -97,7 +87,7 @@ check_ranges(arena_t *a, const template_t *tpl, const rep_values_t *v, wlist_t *
 		if (s <= 0)
 			continue;
 		const char *msg =
-		        arena_printf(a, "Số liệu là %s%s%s, %s.%s%s", fmt_int(a, v->num[c]),
+		        arena_printf(a, "Số liệu là %s%s%s, %s.%s%s", text_int(a, v->num[c]),
 		                     it->unit[0] ? " " : "", it->unit,
 		                     fmt_range(a, w->has_min, w->min, w->has_max, w->max),
 		                     w->message[0] ? " " : "", w->message);
@@ -119,8 +109,8 @@ check_ratios(arena_t *a, const template_t *tpl, const rep_values_t *v, wlist_t *
 		const tpl_item_t *den = template_item_col(tpl, r[k].den_col);
 		const char *msg =
 		        arena_printf(a, "Số %s là %s (%s %s / %s %s), %s.%s%s", r[k].label,
-		                     fmt_ratio(a, x), fmt_int(a, v->num[r[k].num_col]), num->unit,
-		                     fmt_int(a, v->num[r[k].den_col]), den->unit,
+		                     fmt_ratio(a, x), text_int(a, v->num[r[k].num_col]), num->unit,
+		                     text_int(a, v->num[r[k].den_col]), den->unit,
 		                     fmt_range(a, r[k].has_min, r[k].min, r[k].has_max, r[k].max),
 		                     r[k].message[0] ? " " : "", r[k].message);
 		add(a, l, num, WARN_RATIO, msg,
@@ -145,7 +135,7 @@ check_peers(warn_env_t *env, int32_t unit, const rep_values_t *v, wlist_t *l)
 		        env->arena, "%s các đơn vị cùng loại (%s: trung vị %s, %s đơn vị).",
 		        z > 0 ? "Lớn hơn nhiều so với" : "Nhỏ hơn nhiều so với", u->kind_name,
 		        peers_fmt_median(env->arena, col[c].median),
-		        fmt_int(env->arena, (int64_t)col[c].n));
+		        text_int(env->arena, (int64_t)col[c].n));
 		add(env->arena, l, it, WARN_PEERS, msg, fabs(z) / OUTLIER_Z);
 	}
 }
@@ -200,10 +190,10 @@ check_previous(warn_env_t *env, int32_t unit, const rep_values_t *v, wlist_t *l)
 		const char *msg =
 		        now > then ? arena_printf(env->arena, "Gấp %s lần năm trước (%s: %s).",
 		                                  fmt_ratio(env->arena, f), year,
-		                                  fmt_int(env->arena, then))
+		                                  text_int(env->arena, then))
 		                   : arena_printf(env->arena, "Chỉ bằng 1/%s năm trước (%s: %s).",
 		                                  fmt_ratio(env->arena, f), year,
-		                                  fmt_int(env->arena, then));
+		                                  text_int(env->arena, then));
 		add(env->arena, l, template_item_col(env->lc->c->tpl, c), WARN_PREVIOUS, msg,
 		    f / WARN_PREVIOUS_FACTOR);
 	}

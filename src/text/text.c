@@ -327,3 +327,41 @@ text_date_str(arena_t *a, int32_t days)
 	buf_free(&b);
 	return s;
 }
+
+static int
+is_blank_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+text_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!is_blank_char(*s))
+			return 0;
+	return 1;
+}
+
+const char *
+text_trim(arena_t *a, const char *s)
+{
+	if (!s)
+		return "";
+	while (is_blank_char(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && is_blank_char(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+const char *
+text_int(arena_t *a, int64_t v)
+{
+	buf_t b = BUF_INIT;
+	text_format_int(v, &b);
+	const char *s = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}

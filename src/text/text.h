@@ -13,6 +13,12 @@
  * digits, private-use and unassigned code points (kept so unknown names stay distinct). */
 int text_is_word_char(int32_t c);
 
+/* 1 if s is NULL or holds only spaces, tabs and line breaks (what a form's blank field
+ * sends), else 0. */
+int text_blank(const char *s);
+/* s without the spaces, tabs and line breaks at both ends, in a ("" for NULL). */
+const char *text_trim(arena_t *a, const char *s);
+
 /* 1 if p[0..n) is valid UTF-8 with no NUL byte, else 0. */
 int text_utf8_valid(const char *p, size_t n);
 
@@ -50,6 +56,8 @@ int text_collate_cmp(const char *a, const char *b);
 
 /* 1234567 -> "1.234.567", -1234 -> "-1.234". Appends. */
 void text_format_int(int64_t v, buf_t *out);
+/* The same as a string in a. */
+const char *text_int(arena_t *a, int64_t v);
 
 /* Parse a decimal integer as people type it: optional sign, digits with optional '.'
  * or ' ' thousands groups ("1.234.567", "1 234 567"; no-break spaces count as ' '),

@@ -42,6 +42,7 @@
 #include "service/contest.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "service/awards.h"
 #include "service/budget.h"
 #include "service/reading.h"
 #include "helper_browser.h"
@@ -95,6 +96,8 @@ static const struct page {
          NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi/1", "centre-contest-ranking",
          "Xếp hạng theo điểm", 1, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/khen-thuong", "centre-awards", "Đề nghị khen thưởng", 0,
+         NULL, NULL},
         /* the district's officer */
         {OFFICER, "/", "officer-home", "Tiến độ nộp báo cáo", 1, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306", "officer-dashboard", NULL, 1, "dashboard", NULL},
@@ -124,6 +127,10 @@ static const struct page {
         {OFFICER, "/notices", "officer-notices", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/van-hoa-doc?year=2022", "officer-reading", "Theo đơn vị trực thuộc",
          1, NULL, NULL},
+        {OFFICER, "/units/306/khen-thuong", "officer-awards", "Lập quyết định khen thưởng", 1,
+         NULL, NULL},
+        {OFFICER, "@td.title a[href^='/units/306/khen-thuong/']", "officer-award",
+         "Trả lại để bổ sung", 0, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306/kinh-phi", "officer-budget", "Theo đơn vị trực thuộc",
          1, NULL, NULL},
         /* the city's officer */
@@ -257,6 +264,33 @@ backdate(const char *db)
 }
 
 static int
+take_award(const store_award_t *a, void *p)
+{
+	store_award_t *d = p;
+	*d = *a; /* only id and version are used after the callback */
+	return 0;
+}
+
+/* The demo's proposal sent to phường Đằng Lâm, endorsed on to the district: the officer's
+ * page then has a queue with the decision form, and the proposal its review form. */
+static int
+endorse_demo_award(const unit_tree_t *t)
+{
+	store_award_t p = {0};
+	store_award_query_t q = {.status = "sent", .limit = 1};
+	if (store_awards_find(app.store, &q, take_award, &p) < 0 || p.id <= 0)
+		return -1;
+	arena_t a = ARENA_INIT;
+	access_grant_t root = {0, ROLE_ADMIN};
+	aw_ctx_t cx = {app.store, t, app.awards, &a, time(NULL), {0, "test", "", &root, 1}, NULL};
+	aw_outcome_t o;
+	int32_t ward = unit_tree_find_code(t, "11413");
+	int rc = aw_act(&cx, ward, p.id, AW_OP_ENDORSE, p.version, &(aw_input_t){0}, &o);
+	arena_free(&a);
+	return rc == AW_OK ? 0 : -1;
+}
+
+static int
 setup(void **state)
 {
 	(void)state;
@@ -273,6 +307,10 @@ setup(void **state)
 		rc = demo_documents(app.store, t, campaign, TEST_SOURCE_DIR);
 	if (rc == 0)
 		rc = demo_reading(app.store, t, campaign);
+	if (rc == 0)
+		rc = demo_awards(app.store, t, app.awards);
+	if (rc == 0)
+		rc = endorse_demo_award(t);
 	if (rc == 0)
 		rc = demo_budget(app.store, t, campaign);
 	unit_tree_unref(t);
