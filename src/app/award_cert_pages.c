@@ -127,6 +127,7 @@ award_annex(http_req_t *req, const store_doc_t *s, const doc_t *d, docr_t *m)
 typedef struct dec_copy {
 	store_award_decision_t d;
 	arena_t *a;
+	int found;
 } dec_copy_t;
 
 static int
@@ -134,8 +135,11 @@ copy_decision(const store_award_decision_t *d, void *p)
 {
 	dec_copy_t *c = p;
 	c->d = *d;
+	c->found = 1;
 	c->d.status = dup(c->a, d->status);
 	c->d.fund_source = dup(c->a, d->fund_source);
+	c->d.unit_path = dup(c->a, d->unit_path);
+	c->d.doc_subject = dup(c->a, d->doc_subject);
 	return 0;
 }
 
@@ -144,11 +148,12 @@ static int
 decision_of(http_req_t *req, int64_t doc_id, store_award_decision_t *out)
 {
 	dec_copy_t c = {.a = http_req_arena(req)};
-	int rc = store_award_decision_of_doc(((app_t *)http_req_app(req))->store, doc_id,
-	                                     copy_decision, &c);
-	if (rc == 1)
+	if (store_award_decisions(((app_t *)http_req_app(req))->store, 0, doc_id, copy_decision,
+	                          &c) < 0)
+		return -1;
+	if (c.found)
 		*out = c.d;
-	return rc;
+	return c.found;
 }
 
 /* A category printed as "Danh hiệu: …": one that is more than the group it is listed

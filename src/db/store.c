@@ -1059,15 +1059,6 @@ store_awards_find(store_t *st, const store_award_query_t *q,
 }
 
 int
-store_awards_decided(store_t *st, int64_t campaign_id, int (*cb)(const store_award_t *, void *),
-                     void *arg)
-{
-	store_award_query_t q = {
-	        .campaign_id = campaign_id, .status = "decided", .issued_only = 1, .limit = -1};
-	return st->ops->awards_find(st, &q, cb, arg);
-}
-
-int
 store_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes, int64_t *id)
 {
 	return st->ops->award_file_add(st, f, bytes, id);
@@ -1114,13 +1105,6 @@ store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_on, 
 }
 
 /* ---- printing awards ---- */
-
-int
-store_award_decision_of_doc(store_t *st, int64_t document_id,
-                            int (*cb)(const store_award_decision_t *, void *), void *ctx)
-{
-	return st->ops->award_decision_of_doc(st, document_id, cb, ctx);
-}
 
 int
 store_award_list(store_t *st, int64_t document_id, int (*cb)(const store_award_item_t *, void *),

@@ -1064,11 +1064,6 @@ int store_award_get(store_t *st, int64_t id, int (*cb)(const store_award_t *, vo
 /* Proposals matching q: by decision ord when q->decision_id, else newest first. 0, -1. */
 int store_awards_find(store_t *st, const store_award_query_t *q,
                       int (*cb)(const store_award_t *, void *), void *ctx);
-/* Every decided award of campaign_id: status "decided" in an issued decision, by decision
- * then ord; each with decision_id, document_id, decider_unit_id, doc_number, doc_date,
- * issued_on, category, name, form, amount (the integrator's roll-up reads this). 0, -1. */
-int store_awards_decided(store_t *st, int64_t campaign_id,
-                         int (*cb)(const store_award_t *a, void *arg), void *arg);
 /* Add a supporting file (its bytes, f->size of them): 0 with *id, -1. */
 int store_award_file_add(store_t *st, const store_award_file_t *f, const void *bytes,
                          int64_t *id /* OUT */);
@@ -1096,11 +1091,7 @@ int store_award_decision_issue(store_t *st, int64_t document_id, int32_t issued_
                                int64_t by, int64_t *campaign_id /* OUT */);
 
 /* ---- printing awards (docs/awards.md: the decision's list, certificates, public list) ---- */
-/* The commendation decision (award_decisions) a document is the Quyết định of. */
-/* store_award_decision_t: see the proposals' section above (its fields are a superset). */
-/* The decision of document_id through cb: 1 found, 0 none, -1 error. */
-int store_award_decision_of_doc(store_t *st, int64_t document_id,
-                                int (*cb)(const store_award_decision_t *, void *), void *ctx);
+/* The decision a document is the Quyết định of: store_award_decisions(st, 0, document_id). */
 /* One proposal on a decision's list, with its proposing unit's name. */
 typedef struct store_award_item {
 	int64_t id, decision_id, unit_id;
@@ -1512,8 +1503,6 @@ typedef struct store_ops {
 	int (*award_decision_issue)(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
 	                            int64_t by, int64_t *campaign_id);
 	/* printing awards */
-	int (*award_decision_of_doc)(store_t *st, int64_t document_id,
-	                             int (*cb)(const store_award_decision_t *, void *), void *ctx);
 	int (*award_list)(store_t *st, int64_t document_id,
 	                  int (*cb)(const store_award_item_t *, void *), void *ctx);
 	int (*awards_public)(store_t *st, int64_t unit_id, int limit,

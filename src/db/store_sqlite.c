@@ -7258,34 +7258,6 @@ out:
 }
 
 static int
-award_decision_row(sqlite3_stmt *q, void *cb, void *ctx)
-{
-	store_award_decision_t d = {
-	        .id = sqlite3_column_int64(q, 0),
-	        .unit_id = sqlite3_column_int64(q, 1),
-	        .campaign_id = sqlite3_column_int64(q, 2),
-	        .document_id = sqlite3_column_int64(q, 3),
-	        .status = col_text(q, 4),
-	        .fund_source = col_text(q, 5),
-	        .issued_on = (int32_t)sqlite3_column_int64(q, 6),
-	        .is_public = sqlite3_column_int(q, 7),
-	};
-	int (*f)(const store_award_decision_t *, void *) = cb;
-	return f ? f(&d, ctx) : 0;
-}
-
-static int
-sq_award_decision_of_doc(store_t *st, int64_t document_id,
-                         int (*cb)(const store_award_decision_t *, void *), void *ctx)
-{
-	return award_rows(st,
-	                  "SELECT id,unit_id,campaign_id,document_id,status,fund_source,issued_on,"
-	                  "is_public FROM award_decisions WHERE document_id=?1",
-	                  document_id, 0, 1, "quyết định khen thưởng", award_decision_row,
-	                  (void *)cb, ctx);
-}
-
-static int
 award_item_row(sqlite3_stmt *q, void *cb, void *ctx)
 {
 	store_award_item_t it = {
@@ -7544,7 +7516,6 @@ static const store_ops_t sqlite_ops = {
         .budget_save = sq_budget_save,
         .budget_stamp = sq_budget_stamp,
         /* printing awards */
-        .award_decision_of_doc = sq_award_decision_of_doc,
         .award_list = sq_award_list,
         .awards_public = sq_awards_public,
 };

@@ -477,7 +477,13 @@ test_done_when(void **state)
 	assert_string_equal(stored(fam).status, "decided");
 	assert_string_equal(stored(teacher).status, "decided");
 	decided_t d = {0};
-	assert_int_equal(store_awards_decided(app.store, campaign, take_decided, &d), 0);
+	assert_int_equal(store_awards_find(app.store,
+	                                   &(store_award_query_t){.campaign_id = campaign,
+	                                                          .status = "decided",
+	                                                          .issued_only = 1,
+	                                                          .limit = -1},
+	                                   take_decided, &d),
+	                 0);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.total, 1500000);
 	assert_int_equal(d.document_id, doc);

@@ -362,14 +362,26 @@ test_decided_list(void **state)
 	(void)state;
 	ord_t o = {0};
 	/* made[0] the family (a collective) comes first, though decided second in the ids */
-	assert_int_equal(store_awards_decided(st, campaign_id, take_ord, &o), 0);
+	assert_int_equal(store_awards_find(st,
+	                                   &(store_award_query_t){.campaign_id = campaign_id,
+	                                                          .status = "decided",
+	                                                          .issued_only = 1,
+	                                                          .limit = -1},
+	                                   take_ord, &o),
+	                 0);
 	assert_int_equal(o.n, 2);
 	assert_string_equal(o.names[0], "Gia đình bà Hoàng Thị Mến");
 	assert_string_equal(o.names[1], "Bùi Văn An");
 	assert_int_equal(o.total, 900000);
 	/* another campaign has none */
 	o.n = 0;
-	assert_int_equal(store_awards_decided(st, campaign_id + 1000, take_ord, &o), 0);
+	assert_int_equal(store_awards_find(st,
+	                                   &(store_award_query_t){.campaign_id = campaign_id + 1000,
+	                                                          .status = "decided",
+	                                                          .issued_only = 1,
+	                                                          .limit = -1},
+	                                   take_ord, &o),
+	                 0);
 	assert_int_equal(o.n, 0);
 }
 
