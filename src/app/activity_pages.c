@@ -198,27 +198,21 @@ typedef struct act_vec {
 	size_t n, cap;
 } act_vec_t;
 
-static const char *
-dup(arena_t *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 static void
 copy_into(arena_t *a, store_activity_t *d, const store_activity_t *s)
 {
 	*d = *s;
-	d->unit_path = dup(a, s->unit_path);
-	d->kind = dup(a, s->kind);
-	d->title = dup(a, s->title);
-	d->description = dup(a, s->description);
-	d->place = dup(a, s->place);
-	d->mode = dup(a, s->mode);
-	d->link = dup(a, s->link);
-	d->audience = dup(a, s->audience);
-	d->status = dup(a, s->status);
-	d->outcome = dup(a, s->outcome);
-	d->client_id = dup(a, s->client_id);
+	d->unit_path = arena_strdup0(a, s->unit_path);
+	d->kind = arena_strdup0(a, s->kind);
+	d->title = arena_strdup0(a, s->title);
+	d->description = arena_strdup0(a, s->description);
+	d->place = arena_strdup0(a, s->place);
+	d->mode = arena_strdup0(a, s->mode);
+	d->link = arena_strdup0(a, s->link);
+	d->audience = arena_strdup0(a, s->audience);
+	d->status = arena_strdup0(a, s->status);
+	d->outcome = arena_strdup0(a, s->outcome);
+	d->client_id = arena_strdup0(a, s->client_id);
 }
 
 static int

@@ -26,12 +26,6 @@ typedef struct award_list {
 } award_list_t;
 
 static const char *
-dup(arena_t *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
-static const char *
 category_name(const award_catalog_t *cat, const char *code, int *collective)
 {
 	const award_category_t *c = cat ? award_category_find(cat, code) : NULL;
@@ -67,14 +61,14 @@ list_add(const store_award_item_t *it, void *p)
 		l->cap = cap;
 	}
 	doc_award_t *w = &l->v[l->n];
-	w->name = dup(l->a, it->name);
-	w->place = dup(l->a, it->place);
-	w->unit = dup(l->a, it->unit_name);
-	w->category = dup(l->a, category_name(l->cat, it->category, &w->collective));
-	w->form = dup(l->a, form_name(l->cat, it->form));
+	w->name = arena_strdup0(l->a, it->name);
+	w->place = arena_strdup0(l->a, it->place);
+	w->unit = arena_strdup0(l->a, it->unit_name);
+	w->category = arena_strdup0(l->a, category_name(l->cat, it->category, &w->collective));
+	w->form = arena_strdup0(l->a, form_name(l->cat, it->form));
 	w->amount = it->amount;
 	l->ids[l->n] = it->id;
-	l->achievements[l->n] = dup(l->a, it->achievements);
+	l->achievements[l->n] = arena_strdup0(l->a, it->achievements);
 	l->n++;
 	return 0;
 }
@@ -136,10 +130,10 @@ copy_decision(const store_award_decision_t *d, void *p)
 	dec_copy_t *c = p;
 	c->d = *d;
 	c->found = 1;
-	c->d.status = dup(c->a, d->status);
-	c->d.fund_source = dup(c->a, d->fund_source);
-	c->d.unit_path = dup(c->a, d->unit_path);
-	c->d.doc_subject = dup(c->a, d->doc_subject);
+	c->d.status = arena_strdup0(c->a, d->status);
+	c->d.fund_source = arena_strdup0(c->a, d->fund_source);
+	c->d.unit_path = arena_strdup0(c->a, d->unit_path);
+	c->d.doc_subject = arena_strdup0(c->a, d->doc_subject);
 	return 0;
 }
 

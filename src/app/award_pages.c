@@ -57,12 +57,6 @@ typedef struct vec {
 	int passed_on;              /* and what was never sent (drafts, withdrawn) */
 } vec_t;
 
-static const char *
-dup(arena_t *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 static int
 vec_add(const store_award_t *s, void *p)
 {
@@ -86,7 +80,7 @@ vec_add(const store_award_t *s, void *p)
 	                      &d->achievements,    &d->form,       &d->proposed_form,
 	                      &d->decision_status, &d->fund_source};
 	for (size_t k = 0; k < sizeof str / sizeof *str; k++)
-		*str[k] = dup(v->a, *str[k]);
+		*str[k] = arena_strdup0(v->a, *str[k]);
 	return 0;
 }
 

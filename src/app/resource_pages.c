@@ -61,12 +61,6 @@ typedef struct res_vec {
 	size_t n, cap;
 } res_vec_t;
 
-static const char *
-dup(arena_t *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 static int
 vec_add(const store_resource_t *s, void *p)
 {
@@ -81,17 +75,17 @@ vec_add(const store_resource_t *s, void *p)
 	}
 	store_resource_t *d = &v->v[v->n++];
 	*d = *s;
-	d->unit_path = dup(v->a, s->unit_path);
-	d->title = dup(v->a, s->title);
-	d->description = dup(v->a, s->description);
-	d->topic = dup(v->a, s->topic);
-	d->audience = dup(v->a, s->audience);
-	d->licence = dup(v->a, s->licence);
-	d->link = dup(v->a, s->link);
-	d->file_name = dup(v->a, s->file_name);
-	d->file_type = dup(v->a, s->file_type);
-	d->status = dup(v->a, s->status);
-	d->fold = dup(v->a, s->fold);
+	d->unit_path = arena_strdup0(v->a, s->unit_path);
+	d->title = arena_strdup0(v->a, s->title);
+	d->description = arena_strdup0(v->a, s->description);
+	d->topic = arena_strdup0(v->a, s->topic);
+	d->audience = arena_strdup0(v->a, s->audience);
+	d->licence = arena_strdup0(v->a, s->licence);
+	d->link = arena_strdup0(v->a, s->link);
+	d->file_name = arena_strdup0(v->a, s->file_name);
+	d->file_type = arena_strdup0(v->a, s->file_type);
+	d->status = arena_strdup0(v->a, s->status);
+	d->fold = arena_strdup0(v->a, s->fold);
 	return 0;
 }
 

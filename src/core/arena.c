@@ -58,6 +58,12 @@ arena_strdup(arena_t *a, const char *s)
 }
 
 char *
+arena_strdup0(arena_t *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+char *
 arena_printf(arena_t *a, const char *fmt, ...)
 {
 	va_list ap, cp;

@@ -19,6 +19,8 @@ typedef struct arena {
 void *arena_alloc(arena_t *a, size_t n);
 char *arena_strndup(arena_t *a, const char *s, size_t n);
 char *arena_strdup(arena_t *a, const char *s);
+/* arena_strdup with NULL read as "" (a store row's optional text kept past its callback). */
+char *arena_strdup0(arena_t *a, const char *s);
 char *arena_printf(arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(arena_t *a);
 

@@ -207,12 +207,6 @@ resolve(store_t *st, const unit_tree_t *past, int32_t issuer, const int64_t *ids
 
 /* ---------- rows ---------- */
 
-static const char *
-dup(arena_t *a, const char *s)
-{
-	return arena_strdup(a, s ? s : "");
-}
-
 /* Adds the earlier campaign's subtree totals of the found units to the row. */
 static void
 add_past(const cmp_env_t *env, const live_campaign_t *lcp, const unit_tree_t *past,
@@ -230,8 +224,8 @@ add_past(const cmp_env_t *env, const live_campaign_t *lcp, const unit_tree_t *pa
 		const unit_t *u = &past->units[f[k].idx];
 		int64_t nrep = 0;
 		rollup_subtree(lcp->ru, past, f[k].idx, 0, tmp, &nrep);
-		cmp_source_t s = {u->id, dup(a, u->code), dup(a, u->name), dup(a, u->kind_name),
-		                  nrep};
+		cmp_source_t s = {u->id, arena_strdup0(a, u->code), arena_strdup0(a, u->name),
+		                  arena_strdup0(a, u->kind_name), nrep};
 		int64_t *dst = f[k].partial ? r->partial : r->past;
 		for (size_t i = 0; i < res->nitems; i++) /* totals add up modulo 2^64 */
 			dst[i] =
@@ -269,9 +263,9 @@ make_row(const cmp_env_t *env, const cmp_current_t *cur, const live_campaign_t *
 	memset(r, 0, sizeof *r);
 	r->unit = i;
 	r->id = u->id;
-	r->code = dup(a, u->code);
-	r->name = dup(a, u->name);
-	r->kind_name = dup(a, u->kind_name);
+	r->code = arena_strdup0(a, u->code);
+	r->name = arena_strdup0(a, u->name);
+	r->kind_name = arena_strdup0(a, u->kind_name);
 	r->is_unit = is_unit;
 	r->cur = arena_alloc(a, ni * sizeof *r->cur);
 	rollup_subtree(cur->lc->ru, t, i, cur->include_drafts, tmp, &r->reports);
