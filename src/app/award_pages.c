@@ -178,8 +178,11 @@ award_json(http_req_t *req, int32_t i, const store_award_t *p)
 		                       "document_id", (json_int_t)p->document_id, "status",
 		                       p->decision_status, "issued",
 		                       !strcmp(p->decision_status, "issued"));
-		if (p->doc_number)
+		if (p->doc_number) { /* below 10 with its leading zero, as Decree 30 writes it */
 			json_object_set_new(dj, "number", json_integer(p->doc_number));
+			json_object_set_new(dj, "number_text",
+			                    app_js(arena_printf(a, "%02d", p->doc_number)));
+		}
 		if (p->doc_date)
 			json_object_set_new(dj, "date", app_js(app_fmt_date(a, p->doc_date)));
 		if (d >= 0)
@@ -222,8 +225,10 @@ dec_row(const store_award_decision_t *d, void *p)
 	                      (json_int_t)d->count, "total_text", app_fmt_count(a, d->total));
 	json_object_set_new(o, "total", json_integer(d->total));
 	json_object_set_new(o, "subject", app_js(d->doc_subject));
-	if (d->doc_number)
+	if (d->doc_number) {
 		json_object_set_new(o, "number", json_integer(d->doc_number));
+		json_object_set_new(o, "number_text", app_js(arena_printf(a, "%02d", d->doc_number)));
+	}
 	if (d->issued_on)
 		json_object_set_new(o, "issued_on", app_js(app_fmt_date(a, d->issued_on)));
 	if (u >= 0)
