@@ -1181,11 +1181,11 @@ int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const c
                       const store_budget_line_t *lines, size_t n, int64_t expected_version,
                       int64_t now, int64_t by, int64_t *version /* OUT */);
 
-/* What budget totals depend on, cheaply: stamp[0] moves with every budget save, stamp[1]
- * and stamp[2] are the number and the highest id of issued decisions (a decision's awards
- * are decided when it is issued, in that transaction), stamp[3] the number of campaigns (an
- * adoption moves where lines count). Kept totals are good while the stamp is the same. 0
- * or -1. */
+/* What budget totals depend on, without a query: stamp[0] moves with every committed
+ * change of this store's budget, commendation (proposals, decisions: awards are decided
+ * when their decision is issued) or campaign rows (an adoption moves where lines count);
+ * the rest are 0. Kept totals are good while the stamp is the same. Another process's
+ * writes are not seen: the watcher drops every campaign's kept pages then. 0 or -1. */
 int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
 
 /* ---- decided awards (docs/awards.md) ---- */
