@@ -580,12 +580,8 @@ budget_box_json(http_req_t *req, live_campaign_t *lc, int32_t i)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	store_t *st = ((app_t *)http_req_app(req))->store;
-	int64_t stamp[4];
-	if (store_budget_stamp(st, stamp) < 0)
-		return NULL; /* the dashboard stands without it */
-	const char *key = arena_printf(a, "budget|%s|%lld|%lld|%lld|%lld", t->units[i].code,
-	                               (long long)stamp[0], (long long)stamp[1],
-	                               (long long)stamp[2], (long long)stamp[3]);
+	const char *key = arena_printf(a, "budget|%s|%llu", t->units[i].code,
+	                               (unsigned long long)store_budget_version(st));
 	bud_cells_t total;
 	buf_t kept = BUF_INIT;
 	if (pagecache_get((pagecache_t *)lc->extra, key, 0, &kept) && kept.len == sizeof total) {

@@ -110,36 +110,18 @@ typedef struct award_load {
 	const char *cite;
 } award_load_t;
 
-typedef struct cite_load {
-	arena_t *a;
-	doc_t *d;
-} cite_load_t;
-
-static int
-cite_doc(const store_doc_t *sd, void *p)
-{
-	cite_load_t *c = p;
-	doc_error_t errs[DOC_MAX_ERRORS];
-	size_t nerr;
-	if (doc_parse(sd->json, strlen(sd->json), c->a, &c->d, errs, &nerr) < 0)
-		c->d = NULL;
-	else
-		c->d->number = sd->number; /* the row's number is authoritative */
-	return 0;
-}
-
 static const char *
 decision_cite(http_req_t *req, int64_t document_id, int64_t issuer_id)
 {
-	app_t *app = http_req_app(req);
 	arena_t *a = http_req_arena(req);
 	const unit_tree_t *t = app_req_tree(req);
-	cite_load_t c = {a, NULL};
-	if (store_doc_get(app->store, document_id, cite_doc, &c) < 0 || c.d == NULL)
+	store_doc_t sd;
+	doc_t *d = doc_load(req, document_id, &sd) == 1 ? doc_text(req, &sd) : NULL;
+	if (d == NULL)
 		return "Quyết định khen thưởng";
 	int32_t k = unit_tree_find_id(t, issuer_id);
 	buf_t b = BUF_INIT;
-	doc_cite(c.d, k >= 0 ? doc_running_name(a, t->units[k].name, t->units[k].is_locality) : "",
+	doc_cite(d, k >= 0 ? doc_running_name(a, t->units[k].name, t->units[k].is_locality) : "",
 	         &b);
 	const char *out = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);

@@ -1023,10 +1023,10 @@ store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char 
 	                            now, by, version);
 }
 
-int
-store_budget_stamp(store_t *st, int64_t stamp[4])
+uint64_t
+store_budget_version(store_t *st)
 {
-	return st->ops->budget_stamp(st, stamp);
+	return st->ops->budget_version(st);
 }
 
 int

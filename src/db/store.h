@@ -1181,12 +1181,12 @@ int store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const c
                       const store_budget_line_t *lines, size_t n, int64_t expected_version,
                       int64_t now, int64_t by, int64_t *version /* OUT */);
 
-/* What budget totals depend on, without a query: stamp[0] moves with every committed
- * change of this store's budget, commendation (proposals, decisions: awards are decided
- * when their decision is issued) or campaign rows (an adoption moves where lines count);
- * the rest are 0. Kept totals are good while the stamp is the same. Another process's
- * writes are not seen: the watcher drops every campaign's kept pages then. 0 or -1. */
-int store_budget_stamp(store_t *st, int64_t stamp[4] /* OUT */);
+/* What budget totals depend on, without a query: moves with every committed change of
+ * this store's budget, commendation (proposals, decisions: awards are decided when their
+ * decision is issued) or campaign rows (an adoption moves where lines count). Kept totals
+ * are good while it is the same. Another process's writes are not seen: the watcher drops
+ * every campaign's kept pages then. */
+uint64_t store_budget_version(store_t *st);
 
 /* ---- decided awards (docs/awards.md) ---- */
 
@@ -1479,7 +1479,7 @@ typedef struct store_ops {
 	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
 	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
 	                   int64_t now, int64_t by, int64_t *version);
-	int (*budget_stamp)(store_t *st, int64_t stamp[4]);
+	uint64_t (*budget_version)(store_t *st);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 	/* commendation */

@@ -1342,7 +1342,7 @@ typedef struct sqlite_store {
 	/* store_notices_version (writer): as identity_version, for notices and read marks */
 	_Atomic uint64_t notices_version;
 	int notices_dirty;
-	/* store_budget_stamp (writer): as identity_version, for budgets, commendation
+	/* store_budget_version (writer): as identity_version, for budgets, commendation
 	 * decisions and campaigns (what the dashboard's kept budget box depends on) */
 	_Atomic uint64_t budget_version;
 	int budget_dirty;
@@ -6701,13 +6701,11 @@ sq_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char *un
 	return ret;
 }
 
-static int
-sq_budget_stamp(store_t *st, int64_t stamp[4])
+static uint64_t
+sq_budget_version(store_t *st)
 {
-	/* no SQL: every dashboard read asks (it cost the HTML dashboards half their rate) */
-	stamp[0] = (int64_t)atomic_load(&wr(st)->budget_version);
-	stamp[1] = stamp[2] = stamp[3] = 0;
-	return 0;
+	/* no SQL: every dashboard read asks (a query cost the HTML dashboards half their rate) */
+	return atomic_load(&wr(st)->budget_version);
 }
 
 /* ---- decided awards (docs/awards.md) ---- */
@@ -7513,7 +7511,7 @@ static const store_ops_t sqlite_ops = {
         .budget_awards = sq_budget_awards,
         .budget_head = sq_budget_head,
         .budget_save = sq_budget_save,
-        .budget_stamp = sq_budget_stamp,
+        .budget_version = sq_budget_version,
         /* printing awards */
         .award_list = sq_award_list,
         .awards_public = sq_awards_public,
