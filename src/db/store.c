@@ -22,49 +22,6 @@ store_open(const char *spec, store_t **out, char *err, size_t errlen)
 	return store_sqlite_open(spec, out, err, errlen);
 }
 
-void
-store_close(store_t *st)
-{
-	if (st)
-		st->ops->close(st);
-}
-
-int
-store_schema_version(store_t *st, int *applied, int *known)
-{
-	return st->ops->schema_version(st, applied, known);
-}
-
-int
-store_kinds_each(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx)
-{
-	return st->ops->kinds_each(st, cb, ctx);
-}
-
-int
-store_units_each(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx)
-{
-	return st->ops->units_each(st, cb, ctx);
-}
-
-int64_t
-store_external_version(store_t *st)
-{
-	return st->ops->external_version(st);
-}
-
-int64_t
-store_units_generation(store_t *st)
-{
-	return st->ops->units_generation(st);
-}
-
-uint64_t
-store_identity_version(store_t *st)
-{
-	return st->ops->identity_version(st);
-}
-
 int
 store_units_apply(store_t *st, const store_unit_change_t *rows, size_t n, char *err, size_t errlen)
 {
@@ -138,36 +95,6 @@ int
 store_registry_upload_delete(store_t *st, int64_t id, int64_t older_than)
 {
 	return st->ops->registry_upload_delete(st, id, older_than);
-}
-
-int
-store_tx_begin(store_t *st)
-{
-	return st->ops->tx_begin(st);
-}
-
-int
-store_tx_commit(store_t *st)
-{
-	return st->ops->tx_commit(st);
-}
-
-void
-store_tx_rollback(store_t *st)
-{
-	st->ops->tx_rollback(st);
-}
-
-int
-store_tx_begin_unsynced(store_t *st)
-{
-	return st->ops->tx_begin_unsynced(st);
-}
-
-int
-store_sync(store_t *st)
-{
-	return st->ops->sync(st);
 }
 
 int
@@ -759,18 +686,6 @@ store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_i
 	return st->ops->reports_waiting(st, cb, ctx);
 }
 
-uint64_t
-store_reports_version(store_t *st)
-{
-	return st->ops->reports_version(st);
-}
-
-uint64_t
-store_notices_version(store_t *st)
-{
-	return st->ops->notices_version(st);
-}
-
 /* ---- class enrolment ---- */
 
 int
@@ -1021,12 +936,6 @@ store_budget_save(store_t *st, int64_t campaign_id, int64_t unit_id, const char 
 {
 	return st->ops->budget_save(st, campaign_id, unit_id, unit_path, lines, n, expected_version,
 	                            now, by, version);
-}
-
-uint64_t
-store_budget_version(store_t *st)
-{
-	return st->ops->budget_version(st);
 }
 
 int

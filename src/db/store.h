@@ -5,6 +5,7 @@
 #define SUOTDOI_STORE_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -1218,13 +1219,6 @@ int store_decided_awards(store_t *st, const store_decided_query_t *q,
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
-	void (*close)(store_t *st);
-	int (*schema_version)(store_t *st, int *applied, int *known);
-	int (*kinds_each)(store_t *st, int (*cb)(const store_kind_t *, void *), void *ctx);
-	int (*units_each)(store_t *st, int (*cb)(const store_unit_t *, void *), void *ctx);
-	int64_t (*external_version)(store_t *st);
-	int64_t (*units_generation)(store_t *st);
-	uint64_t (*identity_version)(store_t *st);
 	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
 	                   size_t errlen);
 	int (*placements_each)(store_t *st, int (*cb)(const store_placement_t *, void *),
@@ -1244,11 +1238,6 @@ typedef struct store_ops {
 	int (*registry_upload_get)(store_t *st, int64_t id,
 	                           int (*cb)(const store_registry_upload_t *, void *), void *ctx);
 	int (*registry_upload_delete)(store_t *st, int64_t id, int64_t older_than);
-	int (*tx_begin)(store_t *st);
-	int (*tx_commit)(store_t *st);
-	void (*tx_rollback)(store_t *st);
-	int (*tx_begin_unsynced)(store_t *st);
-	int (*sync)(store_t *st);
 	int (*user_create)(store_t *st, const store_user_t *u, int64_t *id);
 	int (*user_get)(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *),
 	                void *ctx);
@@ -1380,8 +1369,6 @@ typedef struct store_ops {
 	int (*reports_waiting)(store_t *st,
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
-	uint64_t (*reports_version)(store_t *st);
-	uint64_t (*notices_version)(store_t *st);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
 	                     int64_t expected_version, int64_t *id, int64_t *version);
@@ -1479,7 +1466,6 @@ typedef struct store_ops {
 	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
 	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
 	                   int64_t now, int64_t by, int64_t *version);
-	uint64_t (*budget_version)(store_t *st);
 	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
 	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
 	/* commendation */
@@ -1509,10 +1495,24 @@ typedef struct store_ops {
 	                     int (*cb)(const store_award_public_t *, void *), void *ctx);
 } store_ops_t;
 
+/* (moves to store_int.h once every call runs on the query layer) */
+struct db_driver;
 struct store {
-	const store_ops_t *ops;
+	const store_ops_t *ops; /* the calls not yet moved onto the query layer */
+	const struct db_driver *drv;
 	void *backend;
+	/* a test's fault (store_fault_install): the countdown of write calls, -1 none */
+	_Atomic long fault_countdown;
+	_Atomic int fault_fired;
 };
+
+/* Tests (fault injection, as SQLite's test_malloc.c): the nth write call from now (0: the
+ * next one) fails as a full disk would, a statement, a transaction's begin or its commit. */
+void store_fault_install(store_t *st, long n);
+/* 1 once it has fired. */
+int store_fault_fired(store_t *st);
+/* Removes it: 1 when it fired. */
+int store_fault_remove(store_t *st);
 
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);

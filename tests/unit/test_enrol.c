@@ -387,57 +387,6 @@ test_attendance_and_retention(void **state)
 
 /* ---------- faults: all or nothing ---------- */
 
-static const store_ops_t *real_ops;
-static int fault_calls, fault_at, fault_injected;
-
-static int
-fault_hit(void)
-{
-	if (fault_calls++ != fault_at)
-		return 0;
-	fault_injected = 1;
-	return 1;
-}
-
-static int
-f_tx_begin(store_t *st)
-{
-	return fault_hit() ? -1 : real_ops->tx_begin(st);
-}
-
-static int
-f_tx_commit(store_t *st)
-{
-	/* as the store's own: a failed commit has rolled its level back */
-	if (fault_hit()) {
-		real_ops->tx_rollback(st);
-		return -1;
-	}
-	return real_ops->tx_commit(st);
-}
-
-static int
-f_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id)
-{
-	return fault_hit() ? -1 : real_ops->enrolment_add(st, e, id);
-}
-
-static int
-f_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status, int attended,
-                   int64_t changed_at, int64_t promoted_at)
-{
-	return fault_hit() ? -1
-	                   : real_ops->enrolment_update(st, activity_id, id, status, attended,
-	                                                changed_at, promoted_at);
-}
-
-static int
-f_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
-                int64_t *version)
-{
-	return fault_hit() ? -1 : real_ops->activity_save(st, a, expected_version, id, version);
-}
-
 /* The rows a workflow may touch, as text. */
 static void
 snapshot(fixture_t *f, char *out, size_t cap)
@@ -476,16 +425,7 @@ faults_in(int op)
 		assert_int_equal(join(&f, &a, "Trần Thị Bình", "0912000002", &o2), ENROL_OK);
 		char before[512], after[512];
 		snapshot(&f, before, sizeof before);
-		real_ops = f.st->ops;
-		store_ops_t faulty = *real_ops;
-		faulty.tx_begin = f_tx_begin;
-		faulty.tx_commit = f_tx_commit;
-		faulty.enrolment_add = f_enrolment_add;
-		faulty.enrolment_update = f_enrolment_update;
-		faulty.activity_save = f_activity_save;
-		fault_calls = fault_injected = 0;
-		fault_at = n;
-		f.st->ops = &faulty;
+		store_fault_install(f.st, n); /* the nth write, begin or commit fails */
 		int64_t ids[] = {o1.id};
 		enrol_rc_t rc;
 		if (op == OP_JOIN) {
@@ -496,8 +436,7 @@ faults_in(int op)
 			f.cx.now = START + 60;
 			rc = enrol_attendance(&f.cx, &a, ids, 1, &r);
 		}
-		f.st->ops = real_ops;
-		int injected = fault_injected;
+		int injected = store_fault_remove(f.st);
 		snapshot(&f, after, sizeof after);
 		if (injected) {
 			injected_any = 1;

@@ -1173,88 +1173,9 @@ test_values_copied(void **state)
 
 /* ---------- 6. faults: all or nothing ---------- */
 
-static const store_ops_t *real_ops;
-static int fault_calls, fault_at, fault_injected, fault_after;
-
-/* Fails the fault_at-th write-path call (counted across them): before calling the real
- * function, or (fault_after) after it did its write. */
-static int
-fault_hit(int after_ok)
-{
-	int hit = fault_calls++ == fault_at;
-	if (hit && (!fault_after || after_ok))
-		fault_injected = 1;
-	return hit;
-}
-
-#define FAULT_CALL(call)                                                                           \
-	do {                                                                                       \
-		if (!fault_after) {                                                                \
-			if (fault_hit(1))                                                          \
-				return -1;                                                         \
-			return real_ops->call;                                                     \
-		}                                                                                  \
-		int rc_ = real_ops->call;                                                          \
-		if (fault_hit(1))                                                                  \
-			return -1;                                                                 \
-		return rc_;                                                                        \
-	} while (0)
-
-static int
-f_tx_begin(store_t *st)
-{
-	/* a begin that fails after beginning makes no sense: always before */
-	if (fault_calls++ == fault_at) {
-		fault_injected = 1;
-		return -1;
-	}
-	return real_ops->tx_begin(st);
-}
-
-static int
-f_tx_commit(store_t *st)
-{
-	/* a commit that failed after committing is another story: always before; as the
-	 * store's own, a failed commit has rolled its level back */
-	if (fault_calls++ == fault_at) {
-		fault_injected = 1;
-		real_ops->tx_rollback(st);
-		return -1;
-	}
-	return real_ops->tx_commit(st);
-}
-
-static int
-f_report_save(store_t *st, const store_report_t *r, const store_value_t *vals, size_t n,
-              int64_t expected_version, int64_t *id, int64_t *version)
-{
-	FAULT_CALL(report_save(st, r, vals, n, expected_version, id, version));
-}
-
-static int
-f_report_set_status(store_t *st, const store_report_t *r, int64_t expected_version,
-                    int64_t *version)
-{
-	FAULT_CALL(report_set_status(st, r, expected_version, version));
-}
-
-static int
-f_report_event_add(store_t *st, const store_report_event_t *e)
-{
-	FAULT_CALL(report_event_add(st, e));
-}
-
-static int
-f_report_freeze(store_t *st, int64_t report_id, const store_value_t *vals, size_t n, int64_t at)
-{
-	FAULT_CALL(report_freeze(st, report_id, vals, n, at));
-}
-
-static int
-f_audit_append(store_t *st, const store_audit_t *e)
-{
-	FAULT_CALL(audit_append(st, e));
-}
+/* The fault_at-th write of a round fails (store_fault_install: a statement, a begin or a
+ * commit, counted across the round's ops). */
+static int fault_at;
 
 typedef struct rsnap {
 	layer_t l[4];
@@ -1308,16 +1229,7 @@ faulty_op(fx_t *f, int32_t unit, rep_op_t op, const rep_values_t *v, const char 
 	dump(f, &d0);
 	rsnap_t s0 = rsnap(f);
 	rep_report_t r0 = read_report(f, unit);
-	store_ops_t faulty = *real_ops;
-	faulty.tx_begin = f_tx_begin;
-	faulty.tx_commit = f_tx_commit;
-	faulty.report_save = f_report_save;
-	faulty.report_set_status = f_report_set_status;
-	faulty.report_event_add = f_report_event_add;
-	faulty.report_freeze = f_report_freeze;
-	faulty.audit_append = f_audit_append;
-	int injected_before = fault_injected;
-	f->st->ops = &faulty;
+	int injected_before = store_fault_fired(f->st);
 	rep_ctx_t cx = ctx_of(f, operator_actor);
 	rep_input_t in = {.op = op,
 	                  .values = v,
@@ -1326,13 +1238,11 @@ faulty_op(fx_t *f, int32_t unit, rep_op_t op, const rep_values_t *v, const char 
 	                  .reason = reason};
 	rep_outcome_t out;
 	rep_rc_t rc = rep_apply(&cx, f->lc, unit, &in, &out);
-	f->st->ops = real_ops;
-	int hit = fault_injected && !injected_before;
+	int hit = store_fault_fired(f->st) && !injected_before;
 	if (hit) {
 		(*failures)++;
 		if (rc != REP_ERR_STORE)
-			fail_msg("fault %d (%s) in %s of %s: rc %d", fault_at,
-			         fault_after ? "after" : "before", rep_op_code(op),
+			fail_msg("fault %d in %s of %s: rc %d", fault_at, rep_op_code(op),
 			         tree->units[unit].code, rc);
 		assert_non_null(out.message);
 		assert_int_equal(out.state, r0.state);
@@ -1369,10 +1279,8 @@ test_faults_all_or_nothing(void **state)
 	(void)state;
 	fx_t f;
 	fx_open(&f);
-	real_ops = f.st->ops;
 	int failures = 0, rounds = 0;
-	for (fault_after = 0; fault_after < 2; fault_after++)
-		for (fault_at = 0;; fault_at++) {
+	for (fault_at = 0;; fault_at++) {
 			fx_fresh_campaign(&f, "open");
 			rep_values_t v4 = vals(&f, 4, NULL), v6 = vals(&f, 6, NULL);
 			op_ok(&f, U_THCS, REP_SUBMIT, &v4);
@@ -1380,8 +1288,7 @@ test_faults_all_or_nothing(void **state)
 			drive(&f, U_TH, RS_DRAFT);
 			rep_values_t lv = vals(&f, 0, "Quận chỉ đạo các trường");
 			op_ok(&f, U_306, REP_SAVE, &lv);
-			fault_calls = 0;
-			fault_injected = 0;
+			store_fault_install(f.st, fault_at);
 			rounds++;
 			/* the level's submit (status, event, frozen totals, audit of its text
 			 * and status), then a school's with changed figures */
@@ -1402,10 +1309,11 @@ test_faults_all_or_nothing(void **state)
 			/* a review */
 			if (school_ok)
 				faulty_op(&f, U_TH, REP_RETURN, NULL, NULL, RS_RETURNED, &failures);
+			int injected = store_fault_remove(f.st);
 			assert_rollup_matches_store(&f);
-			if (!fault_injected)
+			if (!injected)
 				break;
-			assert_true(fault_at < 200);
+			assert_true(fault_at < 400);
 		}
 	fprintf(stderr, "faults: %d rounds, %d injected failures\n", rounds, failures);
 	assert_true(failures >= 20);
