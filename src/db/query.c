@@ -1,7 +1,10 @@
 /* The query layer's calls (store_int.h): the one place every statement passes through on
  * its way to a backend, and where a test's fault is injected. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/log.h"
 #include "db/store_int.h"
@@ -77,6 +80,111 @@ fault_hit(store_t *st)
 	return 1;
 }
 
+/* ---- the versions pages cache on (store_identity_version and its siblings) ---- */
+
+/* Which versions a change to table moves. */
+static unsigned
+moves_of_table(const char *t, size_t n)
+{
+#define IS(name) (n == sizeof(name) - 1 && memcmp(t, name, n) == 0)
+#define STARTS(pre) (n >= sizeof(pre) - 1 && memcmp(t, pre, sizeof(pre) - 1) == 0)
+	unsigned m = 0;
+	if (IS("users") || IS("user_roles") || IS("sessions") || IS("api_tokens"))
+		m |= 1u << DB_V_IDENTITY;
+	if (IS("reports") || IS("campaigns")) /* the review queue's count */
+		m |= 1u << DB_V_REPORTS;
+	if (IS("notices") || IS("notice_reads")) /* the bell's count */
+		m |= 1u << DB_V_NOTICES;
+	if (STARTS("budget_") || STARTS("award_") || IS("campaigns")) /* the budget box */
+		m |= 1u << DB_V_BUDGET;
+	return m;
+#undef IS
+#undef STARTS
+}
+
+static const char *
+skip_word(const char *p)
+{
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static int
+word_is(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+	return strncasecmp(p, w, n) == 0 && !isalnum((unsigned char)p[n]) && p[n] != '_';
+}
+
+/* The versions a write statement moves, from the table it writes: INSERT [OR x] INTO t,
+ * REPLACE INTO t, UPDATE [OR x] t, DELETE FROM t. */
+static unsigned
+moves_of(const char *sql)
+{
+	const char *p = sql;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (word_is(p, "INSERT") || word_is(p, "REPLACE")) {
+		p = skip_word(p);
+		if (word_is(p, "OR"))
+			p = skip_word(skip_word(p));
+		if (word_is(p, "INTO"))
+			p = skip_word(p);
+	} else if (word_is(p, "UPDATE")) {
+		p = skip_word(p);
+		if (word_is(p, "OR"))
+			p = skip_word(skip_word(p));
+	} else if (word_is(p, "DELETE")) {
+		p = skip_word(p);
+		if (word_is(p, "FROM"))
+			p = skip_word(p);
+	} else {
+		/* anything else (WITH ...): every version, to be safe */
+		return (1u << DB_V_COUNT) - 1;
+	}
+	const char *e = p;
+	while (isalnum((unsigned char)*e) || *e == '_')
+		e++;
+	return moves_of_table(p, (size_t)(e - p));
+}
+
+static void
+note_write(store_t *st, const q_def_t *q, int dyn)
+{
+	if (q->quiet)
+		return;
+	unsigned m;
+	if (dyn) {
+		m = moves_of(q->sql);
+	} else {
+		q_def_t *w = (q_def_t *)q;
+		int c = atomic_load_explicit(&w->moves, memory_order_relaxed);
+		if (c == 0) {
+			c = (int)moves_of(q->sql) + 1;
+			atomic_store_explicit(&w->moves, c, memory_order_relaxed);
+		}
+		m = (unsigned)c - 1;
+	}
+	if (!m)
+		return;
+	for (int k = 0; k < DB_V_COUNT; k++)
+		if (m & (1u << k))
+			atomic_fetch_add(&st->versions[k], 1);
+	atomic_fetch_or(&st->dirty, m);
+}
+
+void
+db_tx_ended(store_t *st)
+{
+	unsigned m = atomic_exchange(&st->dirty, 0);
+	for (int k = 0; k < DB_V_COUNT; k++)
+		if (m & (1u << k))
+			atomic_fetch_add(&st->versions[k], 1);
+}
+
 int64_t
 row_i64(const db_row_t *r, int col)
 {
@@ -143,7 +251,9 @@ db_exec(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *changes
 {
 	if (fault_hit(st))
 		return DB_ERR;
-	return st->drv->run(st, 1, q, 0, v, n, NULL, NULL, changes);
+	int rc = st->drv->run(st, 1, q, 0, v, n, NULL, NULL, changes);
+	note_write(st, q, 0);
+	return rc;
 }
 
 int
@@ -151,7 +261,9 @@ db_exec_dyn(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *cha
 {
 	if (fault_hit(st))
 		return DB_ERR;
-	return st->drv->run(st, 1, q, 1, v, n, NULL, NULL, changes);
+	int rc = st->drv->run(st, 1, q, 1, v, n, NULL, NULL, changes);
+	note_write(st, q, 1);
+	return rc;
 }
 
 int
@@ -159,7 +271,9 @@ db_write_each(store_t *st, const q_def_t *q, const qv_t *v, size_t n, db_row_fn 
 {
 	if (fault_hit(st))
 		return DB_ERR;
-	return st->drv->run(st, 1, q, 0, v, n, row, ctx, NULL);
+	int rc = st->drv->run(st, 1, q, 0, v, n, row, ctx, NULL);
+	note_write(st, q, 0);
+	return rc;
 }
 
 int
@@ -169,6 +283,7 @@ db_insert(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *id)
 		return DB_ERR;
 	*id = 0;
 	int rc = st->drv->run(st, 1, q, 0, v, n, one_i64, id, NULL);
+	note_write(st, q, 0);
 	if (rc == 1)
 		return 0;
 	if (rc == 0) { /* RETURNING gave no row: a conflict clause skipped the insert */
@@ -242,26 +357,33 @@ store_external_version(store_t *st)
 	return st->drv->external_version(st);
 }
 
+/* (the backend's own count is the SQLite hooks' while calls still bypass this layer) */
+static uint64_t
+version(store_t *st, int k)
+{
+	return atomic_load(&st->versions[k]) + (st->drv->version ? st->drv->version(st, k) : 0);
+}
+
 uint64_t
 store_identity_version(store_t *st)
 {
-	return st->drv->version(st, DB_V_IDENTITY);
+	return version(st, DB_V_IDENTITY);
 }
 
 uint64_t
 store_reports_version(store_t *st)
 {
-	return st->drv->version(st, DB_V_REPORTS);
+	return version(st, DB_V_REPORTS);
 }
 
 uint64_t
 store_notices_version(store_t *st)
 {
-	return st->drv->version(st, DB_V_NOTICES);
+	return version(st, DB_V_NOTICES);
 }
 
 uint64_t
 store_budget_version(store_t *st)
 {
-	return st->drv->version(st, DB_V_BUDGET);
+	return version(st, DB_V_BUDGET);
 }

@@ -1504,6 +1504,10 @@ struct store {
 	/* a test's fault (store_fault_install): the countdown of write calls, -1 none */
 	_Atomic long fault_countdown;
 	_Atomic int fault_fired;
+	/* store_identity_version and its siblings (query.c): moved by every write to their
+	 * tables, and again when the transaction ends; dirty: what the open one moved */
+	_Atomic uint64_t versions[4];
+	_Atomic unsigned dirty;
 };
 
 /* Tests (fault injection, as SQLite's test_malloc.c): the nth write call from now (0: the

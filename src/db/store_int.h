@@ -63,7 +63,11 @@ typedef struct q_def {
 	const char *what; /* Vietnamese, for the log: what failed ("đọc người dùng") */
 	const char *sql;  /* SQLite's text, and PostgreSQL's unless pg is set */
 	const char *pg;   /* PostgreSQL's text where the dialects differ; NULL = sql */
-	_Atomic int slot; /* the connections' statement cache index; 0 = not given yet */
+	/* a write that changes no one's identity, no count a page keeps (a session's or a
+	 * token's last use): it moves none of the store's versions */
+	int quiet;
+	_Atomic int slot;  /* the connections' statement cache index; 0 = not given yet */
+	_Atomic int moves; /* the versions a write moves, +1 (0 = not worked out yet) */
 } q_def_t;
 
 /* One row of a result. Columns count from 0. A NULL reads as 0, 0.0 or "". */
@@ -137,6 +141,10 @@ typedef struct db_driver {
 	int64_t (*external_version)(store_t *st);
 	uint64_t (*version)(store_t *st, int which);
 } db_driver_t;
+
+/* The backend's outermost transaction ended (committed or rolled back): the versions its
+ * writes moved move again (a read made during it may have seen them move already). */
+void db_tx_ended(store_t *st);
 
 /* The slot of q in the connections' statement caches (given at first use, from 1). */
 int db_slot(const q_def_t *q);

@@ -1460,6 +1460,7 @@ tx_end(store_t *st, sqlite_store_t *s, int commit)
 		}
 		if (tl_tx_db == backend(st))
 			tl_tx_db = NULL;
+		db_tx_ended(st);
 	}
 	unlock(s);
 	return ret;
@@ -6543,6 +6544,7 @@ sqd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 		unlock(s);
 		return DB_ERR;
 	}
+	s->quiet = q->quiet; /* (the hooks', while some calls bypass the query layer) */
 	if ((rc = q_bind(stm, v, n)) != SQLITE_OK) {
 		db_set_error("%s", sqlite3_errstr(rc));
 		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, sqlite3_errstr(rc));
@@ -6566,6 +6568,7 @@ sqd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 	if (ret == 0 && changes)
 		*changes = sqlite3_changes(s->db);
 out:
+	s->quiet = 0;
 	if (own) {
 		sqlite3_finalize(stm);
 	} else {
