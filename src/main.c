@@ -42,6 +42,7 @@ typedef struct opts {
 	const char *unit, *role, *name, *email, *password, *province;
 	const char *campaign, *as;
 	const char *as_of, *merges;
+	const char *from, *to; /* migrate: moving a deployment */
 	/* serve: the configuration file, mail (service/mailer.h), the site's public address */
 	const char *config, *smtp, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
 	const char *public_url, *sign_keys;
@@ -97,6 +98,10 @@ usage(FILE *f)
 	      "        vào một cơ sở dữ liệu trống, để đo hiệu năng; --scale N: gấp N lần số\n"
 	      "        đơn vị cả nước (thêm N-1 bản danh mục mô phỏng, tên địa danh khác nhau)\n"
 	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
+	      "  migrate --from sqlite:PATH --to postgres://…\n"
+	      "        chép toàn bộ một cơ sở dữ liệu SQLite sang PostgreSQL (hoặc một tệp\n"
+	      "        SQLite mới) trong một lần, rồi đối chiếu số dòng và tổng kiểm tra từng\n"
+	      "        bảng; từ chối nếu đích không trống\n"
 	      "  values import FILE --campaign ID [--dry-run] [--as TÊN_ĐĂNG_NHẬP] [--db PATH]\n"
 	      "        nhập số liệu hàng loạt (dataValueSets JSON hoặc CSV\n"
 	      "        unit_code,item_code,value[,comment]); --dry-run chỉ kiểm tra, không ghi;\n"
@@ -116,6 +121,10 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 		const char **slot = NULL;
 		if (!strcmp(a, "--db"))
 			slot = &o->db;
+		else if (!strcmp(a, "--from"))
+			slot = &o->from;
+		else if (!strcmp(a, "--to"))
+			slot = &o->to;
 		else if (!strcmp(a, "--listen"))
 			slot = &o->listen;
 		else if (!strcmp(a, "--assets"))
@@ -664,11 +673,28 @@ cmd_demo(opts_t *o)
 	return rc;
 }
 
+static void
+print_line(const char *line, void *ctx)
+{
+	fprintf(ctx, "%s\n", line);
+}
+
 static int
 cmd_migrate(opts_t *o)
 {
 	char err[1024];
 	store_t *st;
+	if (o->from || o->to) {
+		if (!o->from || !o->to) {
+			fprintf(stderr, "migrate: cần cả --from sqlite:ĐƯỜNG_DẪN và --to ĐÍCH.\n");
+			return 2;
+		}
+		if (store_copy(o->from, o->to, print_line, stdout, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		return 0;
+	}
 	if (store_open(o->db, &st, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

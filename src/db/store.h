@@ -1518,6 +1518,15 @@ int store_fault_fired(store_t *st);
 /* Removes it: 1 when it fired. */
 int store_fault_remove(store_t *st);
 
+/* Moving a deployment (src/db/store_copy.c, `suotdoi migrate --from --to`): every row of
+ * the SQLite database from copied into the new store to (PostgreSQL, or another SQLite
+ * file) in one transaction, refused unless to is empty and at the same schema version;
+ * then each table's row count and checksum compared on both sides. progress (may be NULL)
+ * gets a line per table. 0, or -1 with a Vietnamese err (to unchanged when the copy
+ * failed; when only the check failed, err says not to use it). */
+int store_copy(const char *from, const char *to, void (*progress)(const char *line, void *ctx),
+               void *ctx, char *err, size_t errlen);
+
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);
 

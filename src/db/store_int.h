@@ -73,8 +73,8 @@ typedef struct q_def {
 /* One row of a result. Columns count from 0. A NULL reads as 0, 0.0 or "". */
 typedef struct db_row {
 	const struct db_driver *d;
-	void *h;   /* the backend's handle: a sqlite3_stmt, a PGresult */
-	int row;   /* PostgreSQL: the row's index in h */
+	void *h; /* the backend's handle: a sqlite3_stmt, a PGresult */
+	int row; /* PostgreSQL: the row's index in h */
 } db_row_t;
 
 typedef int (*db_row_fn)(const db_row_t *r, void *ctx);
@@ -98,8 +98,7 @@ int db_i64(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *out 
  * logged: the caller says what collided) or DB_ERR (logged). */
 int db_exec(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *changes /* OUT */);
 /* A write that returns rows (INSERT ... RETURNING, UPDATE ... RETURNING). */
-int db_write_each(store_t *st, const q_def_t *q, const qv_t *v, size_t n, db_row_fn row,
-                  void *ctx);
+int db_write_each(store_t *st, const q_def_t *q, const qv_t *v, size_t n, db_row_fn row, void *ctx);
 /* INSERT ... RETURNING id: 0 with *id, DB_UNIQUE, DB_ERR. */
 int db_insert(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *id /* OUT */);
 
