@@ -828,8 +828,19 @@ watch(void *arg)
 	app_t *app = arg;
 	int64_t seen = store_external_version(app->store);
 	for (unsigned tick = 1; !app->stopping; tick++) {
-		for (int i = 0; i < 20 && !app->stopping; i++)
+		/* another instance's or process's commits are looked for every 100 ms: a
+		 * submission on one instance reaches the others' dashboards within a second */
+		for (int i = 0; i < 20 && !app->stopping; i++) {
 			usleep(100 * 1000);
+			int64_t ext = store_external_version(app->store);
+			if (ext != seen) { /* roll-ups are rebuilt from the store on their next read */
+				seen = ext;
+				rep_live_forget(app->live, 0);
+				pthread_mutex_lock(&app->days_mu);
+				memset(app->days, 0, sizeof app->days);
+				pthread_mutex_unlock(&app->days_mu);
+			}
+		}
 		if (app->stopping)
 			break;
 		int64_t gen = store_units_generation(app->store);
@@ -838,15 +849,11 @@ watch(void *arg)
 		unit_tree_unref(t);
 		if (stale)
 			app_tree_reload(app);
-		int64_t ext = store_external_version(app->store);
-		if (ext != seen) { /* roll-ups are rebuilt from the store on their next read */
-			seen = ext;
-			rep_live_forget(app->live, 0);
-			pthread_mutex_lock(&app->days_mu);
-			memset(app->days, 0, sizeof app->days);
-			pthread_mutex_unlock(&app->days_mu);
-		}
 		app_touch_flush(app);
+		/* the chores done once for the whole deployment (the chase schedule, purges) run
+		 * on one instance at a time: the store's leader (always, with SQLite) */
+		if (!store_leader(app->store))
+			continue;
 		if (app->chase_every > 0) {
 			int64_t now = app_now();
 			if (now - app->chase_last >= app->chase_every) {

@@ -351,6 +351,12 @@ store_schema_version(store_t *st, int *applied, int *known)
 	return st->drv->schema_version(st, applied, known);
 }
 
+int
+store_leader(store_t *st)
+{
+	return st->drv->leader ? st->drv->leader(st) : 1;
+}
+
 int64_t
 store_external_version(store_t *st)
 {

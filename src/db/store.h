@@ -72,6 +72,11 @@ int64_t store_units_generation(store_t *st);
  * move it. In-memory state built from the store is stale when it moves. -1 on error. */
 int64_t store_external_version(store_t *st);
 
+/* 1 when this process runs the chores done once for a whole deployment (delivering the
+ * outbox, the chase schedule, purges): always with SQLite; with PostgreSQL, the one
+ * instance holding the deployment's advisory lock, taken over by another when it stops. */
+int store_leader(store_t *st);
+
 /* A number that changes with every change made through this store to who someone is:
  * accounts, their roles, sessions, API tokens. An answer about a user or a credential
  * read while it said v is current while it still says v. Changes made by another process

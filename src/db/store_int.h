@@ -139,6 +139,7 @@ typedef struct db_driver {
 	int (*sync)(store_t *st);
 	int64_t (*external_version)(store_t *st);
 	uint64_t (*version)(store_t *st, int which);
+	int (*leader)(store_t *st); /* NULL: always (one process) */
 } db_driver_t;
 
 /* The backend's outermost transaction ended (committed or rolled back): the versions its

@@ -692,10 +692,13 @@ mailer_loop(void *p)
 	while (!m->stopping) {
 		m->woken = 0;
 		pthread_mutex_unlock(&m->mu);
-		mailer_round_t r;
-		int rc = mailer_deliver_due(m, m->now(m->now_ctx), &r);
+		mailer_round_t r = {0};
+		/* one instance delivers the outbox at a time (store_leader); the others look
+		 * again at every poll, and one takes over when the leader stops */
+		int lead = store_leader(m->st);
+		int rc = lead ? mailer_deliver_due(m, m->now(m->now_ctx), &r) : 0;
 		int64_t next = 0;
-		if (rc == 0 && r.errors == 0 && store_mail_next_due(m->st, &next) < 0)
+		if (lead && rc == 0 && r.errors == 0 && store_mail_next_due(m->st, &next) < 0)
 			next = 0;
 		int64_t wait = MAIL_POLL_SECONDS;
 		if (rc == 0 && r.errors == 0 && next > 0) {
