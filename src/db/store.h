@@ -1425,43 +1425,6 @@ typedef struct store_ops {
 	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
 	                        int attended, int64_t changed_at, int64_t promoted_at);
 	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
-	/* reading culture */
-	int (*shelf_add)(store_t *st, const store_shelf_t *s, int64_t *id);
-	int (*shelf_close)(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on);
-	int (*shelves)(store_t *st, const store_reading_query_t *q,
-	               int (*cb)(const store_shelf_t *, void *), void *ctx);
-	int (*book_move_add)(store_t *st, const store_book_move_t *m, int64_t *id, int64_t *held);
-	int (*book_move_receive)(store_t *st, int64_t id, int64_t to_unit_id, int32_t day,
-	                         int64_t by);
-	int (*book_moves)(store_t *st, const store_reading_query_t *q,
-	                  int (*cb)(const store_book_move_t *, void *), void *ctx);
-	int (*reading_add)(store_t *st, const store_reading_t *r, int64_t *id);
-	int (*readings)(store_t *st, const store_reading_query_t *q,
-	                int (*cb)(const store_reading_t *, void *), void *ctx);
-	int (*reading_sums)(store_t *st, const store_reading_query_t *q,
-	                    int (*cb)(const store_reading_sum_t *, void *), void *ctx);
-	/* contests */
-	int (*contest_save)(store_t *st, const store_contest_t *c, const int64_t *judges, size_t nj,
-	                    int64_t *id);
-	int (*contest_get)(store_t *st, int64_t id, int (*cb)(const store_contest_t *, void *),
-	                   void *ctx);
-	int (*contests_find)(store_t *st, const store_contest_query_t *q,
-	                     int (*cb)(const store_contest_t *, void *), void *ctx);
-	int (*contest_judges)(store_t *st, int64_t contest_id,
-	                      int (*cb)(int64_t user_id, const char *name, void *), void *ctx);
-	int (*contest_entry_add)(store_t *st, const store_contest_entry_t *e, int64_t *id);
-	int (*contest_entries)(store_t *st, int64_t contest_id, const char *status,
-	                       int (*cb)(const store_contest_entry_t *, void *), void *ctx);
-	int (*contest_entry_get)(store_t *st, int64_t id, const char *code,
-	                         int (*cb)(const store_contest_entry_t *, void *), void *ctx);
-	int (*contest_entry_set)(store_t *st, int64_t id, const char *status, const char *reason,
-	                         const char *prize, const char *media, int64_t by, int64_t at);
-	int (*contest_phone_since)(store_t *st, const char *phone, int64_t since, int64_t *n);
-	int (*contest_score_put)(store_t *st, const store_contest_score_t *sc);
-	int (*contest_scores)(store_t *st, int64_t contest_id,
-	                      int (*cb)(const store_contest_score_t *, void *), void *ctx);
-	int (*contest_purge)(store_t *st, int64_t announced_before, int64_t now,
-	                     int (*cb)(const char *file, void *), void *ctx, int64_t *n);
 	int (*budget_lines)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
 	                    int (*cb)(const store_budget_line_t *, void *), void *ctx);
 	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
