@@ -1425,42 +1425,6 @@ typedef struct store_ops {
 	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
 	                        int attended, int64_t changed_at, int64_t promoted_at);
 	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
-	int (*budget_lines)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
-	                    int (*cb)(const store_budget_line_t *, void *), void *ctx);
-	int (*budget_awards)(store_t *st, const int64_t *ids, size_t n, const char *path, int exact,
-	                     int (*cb)(const store_budget_award_t *, void *), void *ctx);
-	int (*budget_head)(store_t *st, int64_t campaign_id, int64_t unit_id, int64_t *version,
-	                   int64_t *updated_at, int64_t *updated_by);
-	int (*budget_save)(store_t *st, int64_t campaign_id, int64_t unit_id, const char *unit_path,
-	                   const store_budget_line_t *lines, size_t n, int64_t expected_version,
-	                   int64_t now, int64_t by, int64_t *version);
-	int (*decided_awards)(store_t *st, const store_decided_query_t *q,
-	                      int (*cb)(const store_decided_award_t *, void *), void *ctx);
-	/* commendation */
-	int (*award_save)(store_t *st, const store_award_t *p, int64_t expected_version,
-	                  int64_t *id, int64_t *version);
-	int (*award_get)(store_t *st, int64_t id, int (*cb)(const store_award_t *, void *),
-	                 void *ctx);
-	int (*awards_find)(store_t *st, const store_award_query_t *q,
-	                   int (*cb)(const store_award_t *, void *), void *ctx);
-	int (*award_file_add)(store_t *st, const store_award_file_t *f, const void *bytes,
-	                      int64_t *id);
-	int (*award_files)(store_t *st, int64_t proposal_id, int64_t file_id, int with_bytes,
-	                   int (*cb)(const store_award_file_t *, const void *, size_t, void *),
-	                   void *ctx);
-	int (*award_event_add)(store_t *st, const store_award_event_t *e);
-	int (*award_events)(store_t *st, int64_t proposal_id,
-	                    int (*cb)(const store_award_event_t *, void *), void *ctx);
-	int (*award_decision_add)(store_t *st, const store_award_decision_t *d, int64_t *id);
-	int (*award_decisions)(store_t *st, int64_t unit_id, int64_t document_id,
-	                       int (*cb)(const store_award_decision_t *, void *), void *ctx);
-	int (*award_decision_issue)(store_t *st, int64_t document_id, int32_t issued_on, int64_t at,
-	                            int64_t by, int64_t *campaign_id);
-	/* printing awards */
-	int (*award_list)(store_t *st, int64_t document_id,
-	                  int (*cb)(const store_award_item_t *, void *), void *ctx);
-	int (*awards_public)(store_t *st, int64_t unit_id, int limit,
-	                     int (*cb)(const store_award_public_t *, void *), void *ctx);
 } store_ops_t;
 
 /* (moves to store_int.h once every call runs on the query layer) */
