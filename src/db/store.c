@@ -518,60 +518,6 @@ store_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, i
 	return st->ops->task_set_done(st, id, unit_id, done_at, by, note);
 }
 
-int
-store_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
-                    int64_t *version)
-{
-	return st->ops->activity_save(st, a, expected_version, id, version);
-}
-
-int
-store_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	return st->ops->activity_get(st, id, cb, ctx);
-}
-
-int
-store_activity_by_client(store_t *st, int64_t created_by, const char *client_id,
-                         int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	return st->ops->activity_by_client(st, created_by, client_id, cb, ctx);
-}
-
-int
-store_activities_find(store_t *st, const store_activity_query_t *q,
-                      int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	return st->ops->activities_find(st, q, cb, ctx);
-}
-
-int
-store_activity_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
-                         int64_t *id)
-{
-	return st->ops->activity_photo_add(st, p, full, thumb, id);
-}
-
-int
-store_activity_photos(store_t *st, int64_t activity_id, int (*cb)(const store_photo_t *, void *),
-                      void *ctx)
-{
-	return st->ops->activity_photos(st, activity_id, cb, ctx);
-}
-
-int
-store_activity_photo_get(store_t *st, int64_t id, int thumb,
-                         int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
-{
-	return st->ops->activity_photo_get(st, id, thumb, cb, ctx);
-}
-
-int
-store_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
-{
-	return st->ops->activity_photo_delete(st, activity_id, id);
-}
-
 /* ---- notifications ---- */
 
 int

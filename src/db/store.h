@@ -1350,26 +1350,10 @@ typedef struct store_ops {
 	                void *ctx);
 	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
 	                     const char *note);
-	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,
-	                     int64_t *id, int64_t *version);
-	int (*activity_by_client)(store_t *st, int64_t created_by, const char *client_id,
-	                          int (*cb)(const store_activity_t *, void *), void *ctx);
-	int (*activity_get)(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
-	                    void *ctx);
-	int (*activities_find)(store_t *st, const store_activity_query_t *q,
-	                       int (*cb)(const store_activity_t *, void *), void *ctx);
-	int (*activity_photo_add)(store_t *st, const store_photo_t *p, const void *full,
-	                          const void *thumb, int64_t *id);
-	int (*activity_photos)(store_t *st, int64_t activity_id,
-	                       int (*cb)(const store_photo_t *, void *), void *ctx);
-	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
-	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
-	                          void *ctx);
 	/* the review queue */
 	int (*reports_waiting)(store_t *st,
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
-	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
 	                     int64_t expected_version, int64_t *id, int64_t *version);
 	int (*resource_get)(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *),

@@ -102,15 +102,6 @@ enum {
 	Q_TASKS_UNIT,
 	Q_TASK_GET,
 	Q_TASK_DONE,
-	Q_ACT_INSERT,
-	Q_ACT_UPDATE,
-	Q_ACT_VERSION,
-	Q_ACT_GET,
-	Q_ACT_BY_CLIENT,
-	Q_ACT_PHOTO_ADD,
-	Q_ACT_PHOTOS,
-	Q_ACT_PHOTO_GET,
-	Q_ACT_PHOTO_DELETE,
 	Q_PLACEMENTS,
 	Q_PLACEMENTS_OF,
 	Q_LINEAGE,
@@ -187,11 +178,6 @@ enum {
 #define TASK_COLS                                                                                  \
 	"SELECT id,doc_id,unit_id,duty,role,task,due_date,done_at,coalesce(done_by,0),note"        \
 	" FROM doc_tasks"
-#define ACT_COLS                                                                                   \
-	"SELECT id,coalesce(campaign_id,0),unit_id,unit_path,kind,title,description,start_at,"     \
-	"end_at,place,mode,link,audience,expected,is_public,late,status,actual,outcome,version,"   \
-	"created_at,coalesce(created_by,0),updated_at,coalesce(updated_by,0),client_id"            \
-	" FROM activities"
 
 static const char *const queries[Q_COUNT] = {
         [Q_KINDS] = "SELECT code,name,is_locality,sort FROM unit_kinds ORDER BY sort,code",
@@ -484,35 +470,6 @@ static const char *const queries[Q_COUNT] = {
         [Q_TASK_GET] = TASK_COLS " WHERE id=?1",
         [Q_TASK_DONE] = "UPDATE doc_tasks SET done_at=?3,done_by=nullif(?4,0),note=?5"
                         " WHERE id=?1 AND unit_id=?2",
-        /* ?1 is the id (unused by the insert), ?2..?19 the fields in struct order,
-         * ?20..?23 created_at/by, updated_at/by, ?24 the expected version: see
-         * bind_activity. */
-        [Q_ACT_INSERT] = "INSERT INTO activities(campaign_id,unit_id,unit_path,kind,title,"
-                         "description,start_at,end_at,place,mode,link,audience,expected,"
-                         "is_public,late,status,actual,outcome,version,created_at,created_by,"
-                         "updated_at,updated_by,client_id) VALUES(nullif(?2,0),?3,?4,?5,?6,?7,"
-                         "?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,1,?20,nullif(?21,0),"
-                         "?22,nullif(?23,0),nullif(?25,''))",
-        /* created_* record the creation and are never rewritten. */
-        [Q_ACT_UPDATE] = "UPDATE activities SET campaign_id=nullif(?2,0),unit_id=?3,"
-                         "unit_path=?4,kind=?5,title=?6,description=?7,start_at=?8,end_at=?9,"
-                         "place=?10,mode=?11,link=?12,audience=?13,expected=?14,is_public=?15,"
-                         "late=?16,status=?17,actual=?18,outcome=?19,updated_at=?22,"
-                         "updated_by=nullif(?23,0),version=version+1 WHERE id=?1 AND version=?24",
-        [Q_ACT_VERSION] = "SELECT version FROM activities WHERE id=?1",
-        [Q_ACT_GET] = ACT_COLS " WHERE id=?1",
-        [Q_ACT_BY_CLIENT] = ACT_COLS " WHERE created_by=?1 AND client_id=?2",
-        [Q_ACT_PHOTO_ADD] = "INSERT INTO activity_photos(activity_id,caption,width,height,full,"
-                            "thumb,created_at,created_by)"
-                            " VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
-        [Q_ACT_PHOTOS] = "SELECT id,activity_id,caption,width,height,length(full),length(thumb),"
-                         "created_at,coalesce(created_by,0) FROM activity_photos"
-                         " WHERE activity_id=?1 ORDER BY id",
-        [Q_ACT_PHOTO_GET] = "SELECT id,activity_id,caption,width,height,length(full),"
-                            "length(thumb),created_at,coalesce(created_by,0),"
-                            "CASE WHEN ?2 THEN thumb ELSE full END"
-                            " FROM activity_photos WHERE id=?1",
-        [Q_ACT_PHOTO_DELETE] = "DELETE FROM activity_photos WHERE id=?2 AND activity_id=?1",
         /* the review queue: from the covering index reports_rollup alone */
         [Q_REPORTS_WAITING] = "SELECT campaign_id,unit_id FROM reports WHERE status='submitted'"
                               " AND campaign_id IN (SELECT id FROM campaigns WHERE status='open')",
@@ -3805,259 +3762,6 @@ sq_task_set_done(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int6
 	return write_locked(s, q, "cập nhật nhiệm vụ", 1);
 }
 
-/* ---- activities ---- */
-
-static void
-read_activity(sqlite3_stmt *q, store_activity_t *a)
-{
-	*a = (store_activity_t){
-	        .id = sqlite3_column_int64(q, 0),
-	        .campaign_id = sqlite3_column_int64(q, 1),
-	        .unit_id = sqlite3_column_int64(q, 2),
-	        .unit_path = col_text(q, 3),
-	        .kind = col_text(q, 4),
-	        .title = col_text(q, 5),
-	        .description = col_text(q, 6),
-	        .start_at = sqlite3_column_int64(q, 7),
-	        .end_at = sqlite3_column_int64(q, 8),
-	        .place = col_text(q, 9),
-	        .mode = col_text(q, 10),
-	        .link = col_text(q, 11),
-	        .audience = col_text(q, 12),
-	        .expected = sqlite3_column_int64(q, 13),
-	        .is_public = sqlite3_column_int(q, 14),
-	        .late = sqlite3_column_int(q, 15),
-	        .status = col_text(q, 16),
-	        .actual = sqlite3_column_int64(q, 17),
-	        .outcome = col_text(q, 18),
-	        .version = sqlite3_column_int64(q, 19),
-	        .created_at = sqlite3_column_int64(q, 20),
-	        .created_by = sqlite3_column_int64(q, 21),
-	        .updated_at = sqlite3_column_int64(q, 22),
-	        .updated_by = sqlite3_column_int64(q, 23),
-	        .client_id = col_text(q, 24),
-	};
-}
-
-/* Binds ?1 = id, ?2..?19 the fields, ?20..?23 created/updated at/by and ?24 the expected
- * version (Q_ACT_INSERT, Q_ACT_UPDATE). */
-static void
-bind_activity(sqlite3_stmt *q, const store_activity_t *a, int64_t expected_version)
-{
-	sqlite3_bind_int64(q, 1, a->id);
-	sqlite3_bind_int64(q, 2, a->campaign_id);
-	sqlite3_bind_int64(q, 3, a->unit_id);
-	sqlite3_bind_text(q, 4, a->unit_path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, a->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, a->title, -1, SQLITE_STATIC);
-	bind_opt(q, 7, a->description);
-	sqlite3_bind_int64(q, 8, a->start_at);
-	sqlite3_bind_int64(q, 9, a->end_at);
-	bind_opt(q, 10, a->place);
-	sqlite3_bind_text(q, 11, a->mode, -1, SQLITE_STATIC);
-	bind_opt(q, 12, a->link);
-	bind_opt(q, 13, a->audience);
-	sqlite3_bind_int64(q, 14, a->expected);
-	sqlite3_bind_int(q, 15, a->is_public != 0);
-	sqlite3_bind_int(q, 16, a->late != 0);
-	sqlite3_bind_text(q, 17, a->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 18, a->actual);
-	bind_opt(q, 19, a->outcome);
-	if (a->id == 0) {
-		sqlite3_bind_int64(q, 20, a->created_at);
-		sqlite3_bind_int64(q, 21, a->created_by);
-		bind_opt(q, 25, a->client_id);
-	}
-	sqlite3_bind_int64(q, 22, a->updated_at);
-	sqlite3_bind_int64(q, 23, a->updated_by);
-	if (a->id)
-		sqlite3_bind_int64(q, 24, expected_version);
-}
-
-static int
-sq_activity_save(store_t *st, const store_activity_t *a, int64_t expected_version, int64_t *id,
-                 int64_t *version)
-{
-	sqlite_store_t *s = wr(st);
-	const char *what = "lưu hoạt động";
-	lock(s);
-	sqlite3_stmt *q = stmt(s, a->id ? Q_ACT_UPDATE : Q_ACT_INSERT);
-	bind_activity(q, a, expected_version);
-	int ret = run(s, q, what) == SQLITE_DONE ? 0 : -1;
-	if (ret == 0 && a->id && sqlite3_changes(s->db) == 0) {
-		/* the guarded update changed nothing: a newer version, or no such row */
-		q = stmt(s, Q_ACT_VERSION);
-		sqlite3_bind_int64(q, 1, a->id);
-		int rc = sqlite3_step(q);
-		if (rc == SQLITE_ROW) {
-			ret = -2;
-		} else if (rc == SQLITE_DONE) {
-			log_error("Lỗi cơ sở dữ liệu (%s): không có hoạt động %lld", what,
-			          (long long)a->id);
-			ret = -1;
-		} else {
-			ret = read_failed(s, what);
-		}
-		sqlite3_reset(q);
-		sqlite3_clear_bindings(q);
-	}
-	if (ret == 0) {
-		if (id)
-			*id = a->id ? a->id : sqlite3_last_insert_rowid(s->db);
-		if (version)
-			*version = a->id ? expected_version + 1 : 1;
-	}
-	unlock(s);
-	return ret;
-}
-
-/* Steps q (bound, the store locked) for one activity: 1 with cb called, 0 none, -1. */
-static int
-activity_one(sqlite_store_t *s, sqlite3_stmt *q, int (*cb)(const store_activity_t *, void *),
-             void *ctx)
-{
-	int ret, rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		store_activity_t a;
-		read_activity(q, &a);
-		if (cb)
-			cb(&a, ctx);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : read_failed(s, "đọc hoạt động");
-	}
-	finish_query(s, q);
-	return ret;
-}
-
-static int
-sq_activity_get(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, Q_ACT_GET);
-	sqlite3_bind_int64(q, 1, id);
-	return activity_one(s, q, cb, ctx);
-}
-
-static int
-sq_activity_by_client(store_t *st, int64_t created_by, const char *client_id,
-                      int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, Q_ACT_BY_CLIENT);
-	sqlite3_bind_int64(q, 1, created_by);
-	sqlite3_bind_text(q, 2, client_id, -1, SQLITE_STATIC);
-	return activity_one(s, q, cb, ctx);
-}
-
-/* The filter combination varies, so the statement is built per call from fixed
- * fragments, every value a named parameter (never spliced), and finalized after. */
-static int
-sq_activities_find(store_t *st, const store_activity_query_t *f,
-                   int (*cb)(const store_activity_t *, void *), void *ctx)
-{
-	sqlite_store_t *s = rd(st);
-	const char *path = f->path ? f->path : "";
-	char sql[1024] = ACT_COLS " WHERE 1";
-	size_t len = strlen(sql);
-#define WHERE(frag)                                                                                \
-	do {                                                                                       \
-		size_t n_ = strlen(frag);                                                          \
-		memcpy(sql + len, frag, n_ + 1);                                                   \
-		len += n_;                                                                         \
-	} while (0)
-	char *hi = NULL;
-	size_t nhi = 0;
-	if (*path && f->exact) {
-		WHERE(" AND unit_path=:path");
-	} else if (*path) {
-		/* a range on activities_path, not LIKE: codes hold '_' and '.' */
-		WHERE(" AND unit_path>=:path AND unit_path<:hi");
-		hi = prefix_upper(path, &nhi);
-	}
-	if (f->from)
-		WHERE(" AND end_at>=:from"); /* inclusive: a zero-length event at from overlaps */
-	if (f->to)
-		WHERE(" AND start_at<:to");
-	if (f->campaign_id)
-		WHERE(" AND campaign_id=:campaign");
-	if (f->public_only)
-		WHERE(" AND is_public=1");
-	if (f->kind && *f->kind)
-		WHERE(" AND kind=:kind");
-	if (f->mode && *f->mode)
-		WHERE(" AND mode=:mode");
-	WHERE(" ORDER BY start_at,id LIMIT :limit OFFSET :offset");
-#undef WHERE
-	lock(s);
-	sqlite3_stmt *q = NULL;
-	int rc, ret = 0;
-	if (sqlite3_prepare_v2(s->db, sql, (int)len + 1, &q, NULL) != SQLITE_OK) {
-		ret = read_failed(s, "tìm hoạt động");
-		goto out;
-	}
-	/* binding a name the statement lacks (index 0) is a harmless SQLITE_RANGE */
-	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":path"), path, -1, SQLITE_STATIC);
-	if (hi && nhi > 0)
-		sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":hi"), hi, (int)nhi,
-		                  SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(q, sqlite3_bind_parameter_index(q, ":hi"), 0);
-	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":from"), f->from);
-	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":to"), f->to);
-	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":campaign"), f->campaign_id);
-	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":kind"), f->kind ? f->kind : "", -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":mode"), f->mode ? f->mode : "", -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":limit"),
-	                 f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":offset"),
-	                 f->offset > 0 ? f->offset : 0);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_activity_t a;
-		read_activity(q, &a);
-		if ((ret = cb(&a, ctx)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = read_failed(s, "tìm hoạt động");
-out:
-	sqlite3_finalize(q);
-	unlock(s);
-	free(hi);
-	return ret;
-}
-
-static int
-sq_activity_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
-                      int64_t *id)
-{
-	return photo_add(st, Q_ACT_PHOTO_ADD, p, full, thumb, id);
-}
-
-static int
-sq_activity_photos(store_t *st, int64_t activity_id, int (*cb)(const store_photo_t *, void *),
-                   void *ctx)
-{
-	return photos_list(st, Q_ACT_PHOTOS, activity_id, cb, ctx);
-}
-
-static int
-sq_activity_photo_get(store_t *st, int64_t id, int thumb,
-                      int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
-{
-	return photo_get(st, Q_ACT_PHOTO_GET, id, thumb, cb, ctx);
-}
-
-static int
-sq_activity_photo_delete(store_t *st, int64_t activity_id, int64_t id)
-{
-	return photo_delete(st, Q_ACT_PHOTO_DELETE, activity_id, id);
-}
-
 /* ---- the review queue ---- */
 
 static int
@@ -6736,14 +6440,6 @@ static const store_ops_t sqlite_ops = {
         .tasks_of_unit = sq_tasks_of_unit,
         .task_get = sq_task_get,
         .task_set_done = sq_task_set_done,
-        .activity_save = sq_activity_save,
-        .activity_get = sq_activity_get,
-        .activity_by_client = sq_activity_by_client,
-        .activities_find = sq_activities_find,
-        .activity_photo_add = sq_activity_photo_add,
-        .activity_photos = sq_activity_photos,
-        .activity_photo_get = sq_activity_photo_get,
-        .activity_photo_delete = sq_activity_photo_delete,
         .resource_save = sq_resource_save,
         .resource_get = sq_resource_get,
         .resources_find = sq_resources_find,
