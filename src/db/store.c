@@ -635,59 +635,6 @@ store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_i
 /* ---- class enrolment ---- */
 
 int
-store_enrol_settings_get(store_t *st, int64_t activity_id,
-                         int (*cb)(const store_enrol_settings_t *, void *), void *ctx)
-{
-	return st->ops->enrol_settings_get(st, activity_id, cb, ctx);
-}
-
-int
-store_enrol_settings_put(store_t *st, const store_enrol_settings_t *s)
-{
-	return st->ops->enrol_settings_put(st, s);
-}
-
-int
-store_enrolments_of(store_t *st, int64_t activity_id,
-                    int (*cb)(const store_enrolment_t *, void *), void *ctx)
-{
-	return st->ops->enrolments_of(st, activity_id, cb, ctx);
-}
-
-int
-store_enrolment_by_code(store_t *st, const char *code,
-                        int (*cb)(const store_enrolment_t *, void *), void *ctx)
-{
-	return st->ops->enrolment_by_code(st, code, cb, ctx);
-}
-
-int
-store_enrol_phone_since(store_t *st, const char *phone, int64_t since, int64_t *n)
-{
-	return st->ops->enrol_phone_since(st, phone, since, n);
-}
-
-int
-store_enrolment_add(store_t *st, const store_enrolment_t *e, int64_t *id)
-{
-	return st->ops->enrolment_add(st, e, id);
-}
-
-int
-store_enrolment_update(store_t *st, int64_t activity_id, int64_t id, const char *status,
-                       int attended, int64_t changed_at, int64_t promoted_at)
-{
-	return st->ops->enrolment_update(st, activity_id, id, status, attended, changed_at,
-	                                 promoted_at);
-}
-
-int
-store_enrol_purge(store_t *st, int64_t ended_before, int64_t now, int64_t *n)
-{
-	return st->ops->enrol_purge(st, ended_before, now, n);
-}
-
-int
 store_resource_save(store_t *st, const store_resource_t *r, const void *file, size_t len,
                     int64_t expected_version, int64_t *id, int64_t *version)
 {

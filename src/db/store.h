@@ -1391,19 +1391,6 @@ typedef struct store_ops {
 	                    void *ctx);
 	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
-	/* class enrolment */
-	int (*enrol_settings_get)(store_t *st, int64_t activity_id,
-	                          int (*cb)(const store_enrol_settings_t *, void *), void *ctx);
-	int (*enrol_settings_put)(store_t *st, const store_enrol_settings_t *s);
-	int (*enrolments_of)(store_t *st, int64_t activity_id,
-	                     int (*cb)(const store_enrolment_t *, void *), void *ctx);
-	int (*enrolment_by_code)(store_t *st, const char *code,
-	                         int (*cb)(const store_enrolment_t *, void *), void *ctx);
-	int (*enrol_phone_since)(store_t *st, const char *phone, int64_t since, int64_t *n);
-	int (*enrolment_add)(store_t *st, const store_enrolment_t *e, int64_t *id);
-	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
-	                        int attended, int64_t changed_at, int64_t promoted_at);
-	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
 	/* reading culture */
 	int (*shelf_add)(store_t *st, const store_shelf_t *s, int64_t *id);
 	int (*shelf_close)(store_t *st, int64_t id, int64_t unit_id, int32_t closed_on);
