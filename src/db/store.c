@@ -632,35 +632,6 @@ store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_i
 	return st->ops->reports_waiting(st, cb, ctx);
 }
 
-/* ---- class enrolment ---- */
-
-int
-store_resource_save(store_t *st, const store_resource_t *r, const void *file, size_t len,
-                    int64_t expected_version, int64_t *id, int64_t *version)
-{
-	return st->ops->resource_save(st, r, file, len, expected_version, id, version);
-}
-
-int
-store_resource_get(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *), void *ctx)
-{
-	return st->ops->resource_get(st, id, cb, ctx);
-}
-
-int
-store_resources_find(store_t *st, const store_resource_query_t *q,
-                     int (*cb)(const store_resource_t *, void *), void *ctx, int64_t *total)
-{
-	return st->ops->resources_find(st, q, cb, ctx, total);
-}
-
-int
-store_resource_file(store_t *st, int64_t id, int (*cb)(const void *data, size_t len, void *ctx),
-                    void *ctx)
-{
-	return st->ops->resource_file(st, id, cb, ctx);
-}
-
 int
 store_shelf_add(store_t *st, const store_shelf_t *s, int64_t *id)
 {

@@ -1354,15 +1354,6 @@ typedef struct store_ops {
 	int (*reports_waiting)(store_t *st,
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
-	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
-	                     int64_t expected_version, int64_t *id, int64_t *version);
-	int (*resource_get)(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *),
-	                    void *ctx);
-	int (*resources_find)(store_t *st, const store_resource_query_t *q,
-	                      int (*cb)(const store_resource_t *, void *), void *ctx,
-	                      int64_t *total);
-	int (*resource_file)(store_t *st, int64_t id,
-	                     int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
 	/* notifications */
 	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
 	                 void *ctx);
