@@ -1355,35 +1355,10 @@ typedef struct store_ops {
 	                void *ctx);
 	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
 	                     const char *note);
-	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,
-	                     int64_t *id, int64_t *version);
-	int (*activity_by_client)(store_t *st, int64_t created_by, const char *client_id,
-	                          int (*cb)(const store_activity_t *, void *), void *ctx);
-	int (*activity_get)(store_t *st, int64_t id, int (*cb)(const store_activity_t *, void *),
-	                    void *ctx);
-	int (*activities_find)(store_t *st, const store_activity_query_t *q,
-	                       int (*cb)(const store_activity_t *, void *), void *ctx);
-	int (*activity_photo_add)(store_t *st, const store_photo_t *p, const void *full,
-	                          const void *thumb, int64_t *id);
-	int (*activity_photos)(store_t *st, int64_t activity_id,
-	                       int (*cb)(const store_photo_t *, void *), void *ctx);
-	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
-	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
-	                          void *ctx);
 	/* the review queue */
 	int (*reports_waiting)(store_t *st,
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
-	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
-	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
-	                     int64_t expected_version, int64_t *id, int64_t *version);
-	int (*resource_get)(store_t *st, int64_t id, int (*cb)(const store_resource_t *, void *),
-	                    void *ctx);
-	int (*resources_find)(store_t *st, const store_resource_query_t *q,
-	                      int (*cb)(const store_resource_t *, void *), void *ctx,
-	                      int64_t *total);
-	int (*resource_file)(store_t *st, int64_t id,
-	                     int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
 	/* notifications */
 	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
 	                 void *ctx);
@@ -1412,19 +1387,6 @@ typedef struct store_ops {
 	                    void *ctx);
 	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
-	/* class enrolment */
-	int (*enrol_settings_get)(store_t *st, int64_t activity_id,
-	                          int (*cb)(const store_enrol_settings_t *, void *), void *ctx);
-	int (*enrol_settings_put)(store_t *st, const store_enrol_settings_t *s);
-	int (*enrolments_of)(store_t *st, int64_t activity_id,
-	                     int (*cb)(const store_enrolment_t *, void *), void *ctx);
-	int (*enrolment_by_code)(store_t *st, const char *code,
-	                         int (*cb)(const store_enrolment_t *, void *), void *ctx);
-	int (*enrol_phone_since)(store_t *st, const char *phone, int64_t since, int64_t *n);
-	int (*enrolment_add)(store_t *st, const store_enrolment_t *e, int64_t *id);
-	int (*enrolment_update)(store_t *st, int64_t activity_id, int64_t id, const char *status,
-	                        int attended, int64_t changed_at, int64_t promoted_at);
-	int (*enrol_purge)(store_t *st, int64_t ended_before, int64_t now, int64_t *n);
 } store_ops_t;
 
 /* (moves to store_int.h once every call runs on the query layer) */
