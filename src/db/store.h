@@ -1219,25 +1219,6 @@ int store_decided_awards(store_t *st, const store_decided_query_t *q,
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
-	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
-	                   size_t errlen);
-	int (*placements_each)(store_t *st, int (*cb)(const store_placement_t *, void *),
-	                       void *ctx);
-	int (*placements_of)(store_t *st, int64_t unit_id,
-	                     int (*cb)(const store_placement_t *, void *), void *ctx);
-	int (*lineage_each)(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
-	int (*lineage_of)(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
-	                  void *ctx);
-	int (*registry_imports)(store_t *st, int (*cb)(const store_registry_import_t *, void *),
-	                        void *ctx);
-	int32_t (*registry_date)(store_t *st);
-	int (*unit_code_last_day)(store_t *st, const char *code, int32_t *day);
-	int (*registry_apply)(store_t *st, const store_registry_change_t *c, char *err,
-	                      size_t errlen);
-	int (*registry_upload_put)(store_t *st, const store_registry_upload_t *u, int64_t *id);
-	int (*registry_upload_get)(store_t *st, int64_t id,
-	                           int (*cb)(const store_registry_upload_t *, void *), void *ctx);
-	int (*registry_upload_delete)(store_t *st, int64_t id, int64_t older_than);
 	int (*user_create)(store_t *st, const store_user_t *u, int64_t *id);
 	int (*user_get)(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *),
 	                void *ctx);
