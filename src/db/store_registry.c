@@ -314,13 +314,17 @@ int
 store_registry_upload_put(store_t *st, const store_registry_upload_t *u, int64_t *id)
 {
 	/* units: an empty blob when there are none; merges: NULL when there are none */
+	int64_t got; /* *id is left as it was unless the upload is kept */
 	int rc =
 	        db_insert(st, &Q_UPLOAD_PUT,
 	                  QARGS(QI(u->user_id), QI(u->created_at), QI(u->as_of), QI(u->generation),
 	                        QTN(u->units_name), QB(u->units, u->units_len), QTN(u->merges_name),
 	                        u->merges ? QB(u->merges, u->merges_len) : QNULL),
-	                  id);
-	return rc < 0 ? -1 : 0;
+	                  &got);
+	if (rc < 0)
+		return -1;
+	*id = got;
+	return 0;
 }
 
 struct upload_cb {
