@@ -1224,59 +1224,6 @@ int store_decided_awards(store_t *st, const store_decided_query_t *q,
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
-	int (*units_apply)(store_t *st, const store_unit_change_t *rows, size_t n, char *err,
-	                   size_t errlen);
-	int (*placements_each)(store_t *st, int (*cb)(const store_placement_t *, void *),
-	                       void *ctx);
-	int (*placements_of)(store_t *st, int64_t unit_id,
-	                     int (*cb)(const store_placement_t *, void *), void *ctx);
-	int (*lineage_each)(store_t *st, int (*cb)(const store_lineage_t *, void *), void *ctx);
-	int (*lineage_of)(store_t *st, int64_t unit_id, int (*cb)(const store_lineage_t *, void *),
-	                  void *ctx);
-	int (*registry_imports)(store_t *st, int (*cb)(const store_registry_import_t *, void *),
-	                        void *ctx);
-	int32_t (*registry_date)(store_t *st);
-	int (*unit_code_last_day)(store_t *st, const char *code, int32_t *day);
-	int (*registry_apply)(store_t *st, const store_registry_change_t *c, char *err,
-	                      size_t errlen);
-	int (*registry_upload_put)(store_t *st, const store_registry_upload_t *u, int64_t *id);
-	int (*registry_upload_get)(store_t *st, int64_t id,
-	                           int (*cb)(const store_registry_upload_t *, void *), void *ctx);
-	int (*registry_upload_delete)(store_t *st, int64_t id, int64_t older_than);
-	int (*user_create)(store_t *st, const store_user_t *u, int64_t *id);
-	int (*user_get)(store_t *st, int64_t id, int (*cb)(const store_user_t *, void *),
-	                void *ctx);
-	int (*user_find)(store_t *st, const char *username, int (*cb)(const store_user_t *, void *),
-	                 void *ctx);
-	int (*user_update)(store_t *st, const store_user_t *u);
-	int (*user_count)(store_t *st, int64_t *n);
-	int (*role_grant)(store_t *st, int64_t user_id, int64_t unit_id, const char *role,
-	                  int64_t granted_by, int64_t now);
-	int (*role_revoke)(store_t *st, int64_t user_id, int64_t unit_id, const char *role);
-	int (*roles_of_user)(store_t *st, int64_t user_id, int (*cb)(const store_role_t *, void *),
-	                     void *ctx);
-	int (*roles_at_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_role_t *, void *),
-	                     void *ctx);
-	int (*roles_each)(store_t *st, int (*cb)(const store_role_t *, void *), void *ctx);
-	int (*session_create)(store_t *st, const unsigned char hash[32], int64_t user_id,
-	                      const char *csrf, int64_t now, const char *ip, int64_t *id);
-	int (*session_get)(store_t *st, const unsigned char hash[32], store_session_t *out);
-	int (*session_touch)(store_t *st, int64_t id, int64_t now);
-	int (*session_delete)(store_t *st, int64_t id);
-	int (*sessions_delete_user)(store_t *st, int64_t user_id);
-	int (*sessions_expire)(store_t *st, int64_t idle_before, int64_t created_before);
-	int (*token_create)(store_t *st, int64_t user_id, const char *name,
-	                    const unsigned char hash[32], const char *prefix, int64_t now,
-	                    int64_t *id);
-	int (*token_find)(store_t *st, const unsigned char hash[32],
-	                  int (*cb)(const store_token_t *, void *), void *ctx);
-	int (*tokens_of_user)(store_t *st, int64_t user_id,
-	                      int (*cb)(const store_token_t *, void *), void *ctx);
-	int (*token_revoke)(store_t *st, int64_t user_id, int64_t token_id, int64_t now);
-	int (*token_touch)(store_t *st, int64_t id, int64_t now);
-	int (*audit_append)(store_t *st, const store_audit_t *e);
-	int (*audit_list)(store_t *st, const char *path_prefix, int64_t before_id, int limit,
-	                  int (*cb)(const store_audit_t *, void *), void *ctx);
 	int (*template_save)(store_t *st, const store_template_t *t, int64_t *id);
 	int (*template_get)(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
 	                    void *ctx);
