@@ -1379,34 +1379,6 @@ typedef struct store_ops {
 	                      int64_t *total);
 	int (*resource_file)(store_t *st, int64_t id,
 	                     int (*cb)(const void *data, size_t len, void *ctx), void *ctx);
-	/* notifications */
-	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
-	                 void *ctx);
-	int (*chase_set)(store_t *st, const store_chase_t *c);
-	int (*notice_add)(store_t *st, const store_notice_t *n, int64_t *id);
-	int (*notices_for)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                   int64_t before_id, int limit, int unread_only,
-	                   int (*cb)(const store_notice_t *, void *), void *ctx);
-	int (*notices_unread)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                      int64_t *count);
-	int (*notice_get)(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *),
-	                  void *ctx);
-	int (*notice_mark_read)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                        int64_t id, int64_t now);
-	int (*mail_add)(store_t *st, const store_mail_t *m, int64_t *id);
-	int (*mails_due)(store_t *st, int64_t now, int limit,
-	                 int (*cb)(const store_mail_t *, void *), void *ctx);
-	int (*mail_next_due)(store_t *st, int64_t *at);
-	int (*mail_attempt)(store_t *st, int64_t id, int64_t at, int ok, const char *detail,
-	                    int64_t next_at, int give_up);
-	int (*mail_deliveries)(store_t *st, int64_t mail_id,
-	                       int (*cb)(const store_delivery_t *, void *), void *ctx);
-	int (*mails_of_notice)(store_t *st, int64_t notice_id,
-	                       int (*cb)(const store_mail_t *, void *), void *ctx);
-	int (*mails_recent)(store_t *st, int limit, int (*cb)(const store_mail_t *, void *),
-	                    void *ctx);
-	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
-	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
 	/* class enrolment */
 	int (*enrol_settings_get)(store_t *st, int64_t activity_id,
 	                          int (*cb)(const store_enrol_settings_t *, void *), void *ctx);
