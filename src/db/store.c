@@ -380,33 +380,6 @@ store_reminders_of_campaign(store_t *st, int64_t campaign_id,
 }
 
 int
-store_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
-                int64_t *id)
-{
-	return st->ops->photo_add(st, p, full, thumb, id);
-}
-
-int
-store_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
-                       void *ctx)
-{
-	return st->ops->photos_of_report(st, report_id, cb, ctx);
-}
-
-int
-store_photo_get(store_t *st, int64_t id, int thumb,
-                int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
-{
-	return st->ops->photo_get(st, id, thumb, cb, ctx);
-}
-
-int
-store_photo_delete(store_t *st, int64_t report_id, int64_t id)
-{
-	return st->ops->photo_delete(st, report_id, id);
-}
-
-int
 store_doc_save(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
                int64_t *version)
 {

@@ -1310,13 +1310,6 @@ typedef struct store_ops {
 	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
 	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
 	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
-	int (*photo_add)(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
-	                 int64_t *id);
-	int (*photos_of_report)(store_t *st, int64_t report_id,
-	                        int (*cb)(const store_photo_t *, void *), void *ctx);
-	int (*photo_get)(store_t *st, int64_t id, int thumb,
-	                 int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx);
-	int (*photo_delete)(store_t *st, int64_t report_id, int64_t id);
 	int (*doc_save)(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
 	                int64_t *version);
 	int (*doc_publish)(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,

@@ -79,10 +79,6 @@ enum {
 	Q_FROZEN,
 	Q_REMINDER_ADD,
 	Q_REMINDERS,
-	Q_PHOTO_ADD,
-	Q_PHOTOS,
-	Q_PHOTO_GET,
-	Q_PHOTO_DELETE,
 	Q_DOC_INSERT,
 	Q_DOC_UPDATE,
 	Q_DOC_STATE,
@@ -347,15 +343,6 @@ static const char *const queries[Q_COUNT] = {
                         "(SELECT count(*) FROM outbox o WHERE o.notice_id=r.notice_id"
                         " AND o.status='failed')"
                         " FROM reminders r WHERE r.campaign_id=?1 ORDER BY r.at DESC,r.id DESC",
-        [Q_PHOTO_ADD] = "INSERT INTO report_photos(report_id,caption,width,height,full,thumb,"
-                        "created_at,created_by) VALUES(?1,?2,?3,?4,?5,?6,?7,nullif(?8,0))",
-        [Q_PHOTOS] = "SELECT id,report_id,caption,width,height,length(full),length(thumb),"
-                     "created_at,coalesce(created_by,0) FROM report_photos WHERE report_id=?1"
-                     " ORDER BY id",
-        [Q_PHOTO_GET] = "SELECT id,report_id,caption,width,height,length(full),length(thumb),"
-                        "created_at,coalesce(created_by,0),CASE WHEN ?2 THEN thumb ELSE full END"
-                        " FROM report_photos WHERE id=?1",
-        [Q_PHOTO_DELETE] = "DELETE FROM report_photos WHERE id=?2 AND report_id=?1",
         /* ?1 is the id (unused by the insert), ?2..?12 as bind_doc. A new document is a
          * draft at version 1 whose created_* are its updated_*. */
         [Q_DOC_INSERT] = "INSERT INTO documents(issuer_unit_id,campaign_id,derived_from,kind,"
@@ -2812,32 +2799,6 @@ photo_delete(store_t *st, int del, int64_t owner_id, int64_t id)
 	sqlite3_bind_int64(q, 1, owner_id);
 	sqlite3_bind_int64(q, 2, id);
 	return write_locked(s, q, "xóa ảnh", 1);
-}
-
-static int
-sq_photo_add(store_t *st, const store_photo_t *p, const void *full, const void *thumb, int64_t *id)
-{
-	return photo_add(st, Q_PHOTO_ADD, p, full, thumb, id);
-}
-
-static int
-sq_photos_of_report(store_t *st, int64_t report_id, int (*cb)(const store_photo_t *, void *),
-                    void *ctx)
-{
-	return photos_list(st, Q_PHOTOS, report_id, cb, ctx);
-}
-
-static int
-sq_photo_get(store_t *st, int64_t id, int thumb,
-             int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
-{
-	return photo_get(st, Q_PHOTO_GET, id, thumb, cb, ctx);
-}
-
-static int
-sq_photo_delete(store_t *st, int64_t report_id, int64_t id)
-{
-	return photo_delete(st, Q_PHOTO_DELETE, report_id, id);
 }
 
 /* ---- documents ---- */
@@ -6247,10 +6208,6 @@ static const store_ops_t sqlite_ops = {
         .report_freeze = sq_report_freeze,
         .report_frozen = sq_report_frozen,
         .reminder_add = sq_reminder_add,
-        .photo_add = sq_photo_add,
-        .photos_of_report = sq_photos_of_report,
-        .photo_get = sq_photo_get,
-        .photo_delete = sq_photo_delete,
         .reminders_of_campaign = sq_reminders_of_campaign,
         .doc_save = sq_doc_save,
         .doc_publish = sq_doc_publish,
