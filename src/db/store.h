@@ -1310,39 +1310,6 @@ typedef struct store_ops {
 	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
 	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
 	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
-	int (*doc_save)(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
-	                int64_t *version);
-	int (*doc_publish)(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,
-	                   int year, const char *json, int64_t now, int64_t by,
-	                   const int64_t *units, size_t nunits, const store_task_t *tasks,
-	                   size_t ntasks, int *number, int64_t *version);
-	int (*doc_set_public)(store_t *st, int64_t id, int is_public, int64_t now, int64_t by);
-	int (*doc_get)(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx);
-	int (*docs_of_issuer)(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *),
-	                      void *ctx);
-	int (*docs_derived)(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *),
-	                    void *ctx);
-	int (*docs_to_unit)(store_t *st, int64_t unit_id,
-	                    int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *),
-	                    void *ctx);
-	int (*doc_recipients)(store_t *st, int64_t doc_id,
-	                      int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
-	int (*doc_mark_read)(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
-	int (*doc_signed_put)(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n);
-	int (*doc_import_put)(store_t *st, int64_t doc_id, int64_t at, int64_t by,
-	                      const char *review);
-	int (*doc_import_get)(store_t *st, int64_t doc_id, buf_t *review);
-	int (*doc_signed_get)(store_t *st, int64_t doc_id, int with_pdf,
-	                      int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
-	                      void *ctx);
-	int (*tasks_of_doc)(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
-	                    void *ctx);
-	int (*tasks_of_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
-	                     void *ctx);
-	int (*task_get)(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *),
-	                void *ctx);
-	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
-	                     const char *note);
 	int (*activity_save)(store_t *st, const store_activity_t *a, int64_t expected_version,
 	                     int64_t *id, int64_t *version);
 	int (*activity_by_client)(store_t *st, int64_t created_by, const char *client_id,

@@ -75,7 +75,7 @@ store_notice_add(store_t *st, const store_notice_t *n, int64_t *id)
 {
 	int64_t got = 0;
 	int rc = db_insert(st, &Q_NOTICE_ADD,
-	                   QARGS(QI(n->at), QT(n->kind), QI(n->unit_id), QI(n->user_id),
+	                   QARGS(QI(n->at), QTN(n->kind), QI(n->unit_id), QI(n->user_id),
 	                         QI(n->campaign_id), QI(n->about_unit_id), QI(n->by), QT(n->title),
 	                         QT(n->body), QT(n->link)),
 	                   &got);
