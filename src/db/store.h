@@ -1262,78 +1262,10 @@ typedef struct store_ops {
 	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
 	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
 	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
-	int (*photo_add)(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
-	                 int64_t *id);
-	int (*photos_of_report)(store_t *st, int64_t report_id,
-	                        int (*cb)(const store_photo_t *, void *), void *ctx);
-	int (*photo_get)(store_t *st, int64_t id, int thumb,
-	                 int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx);
-	int (*photo_delete)(store_t *st, int64_t report_id, int64_t id);
-	int (*doc_save)(store_t *st, const store_doc_t *d, int64_t expected_version, int64_t *id,
-	                int64_t *version);
-	int (*doc_publish)(store_t *st, int64_t id, int64_t expected_version, int32_t doc_date,
-	                   int year, const char *json, int64_t now, int64_t by,
-	                   const int64_t *units, size_t nunits, const store_task_t *tasks,
-	                   size_t ntasks, int *number, int64_t *version);
-	int (*doc_set_public)(store_t *st, int64_t id, int is_public, int64_t now, int64_t by);
-	int (*doc_get)(store_t *st, int64_t id, int (*cb)(const store_doc_t *, void *), void *ctx);
-	int (*docs_of_issuer)(store_t *st, int64_t unit_id, int (*cb)(const store_doc_t *, void *),
-	                      void *ctx);
-	int (*docs_derived)(store_t *st, int64_t doc_id, int (*cb)(const store_doc_t *, void *),
-	                    void *ctx);
-	int (*docs_to_unit)(store_t *st, int64_t unit_id,
-	                    int (*cb)(const store_doc_t *, const store_doc_recipient_t *, void *),
-	                    void *ctx);
-	int (*doc_recipients)(store_t *st, int64_t doc_id,
-	                      int (*cb)(const store_doc_recipient_t *, void *), void *ctx);
-	int (*doc_mark_read)(store_t *st, int64_t doc_id, int64_t unit_id, int64_t now, int64_t by);
-	int (*doc_signed_put)(store_t *st, const store_doc_signed_t *d, const void *pdf, size_t n);
-	int (*doc_import_put)(store_t *st, int64_t doc_id, int64_t at, int64_t by,
-	                      const char *review);
-	int (*doc_import_get)(store_t *st, int64_t doc_id, buf_t *review);
-	int (*doc_signed_get)(store_t *st, int64_t doc_id, int with_pdf,
-	                      int (*cb)(const store_doc_signed_t *, const void *, size_t, void *),
-	                      void *ctx);
-	int (*tasks_of_doc)(store_t *st, int64_t doc_id, int (*cb)(const store_task_t *, void *),
-	                    void *ctx);
-	int (*tasks_of_unit)(store_t *st, int64_t unit_id, int (*cb)(const store_task_t *, void *),
-	                     void *ctx);
-	int (*task_get)(store_t *st, int64_t id, int (*cb)(const store_task_t *, void *),
-	                void *ctx);
-	int (*task_set_done)(store_t *st, int64_t id, int64_t unit_id, int64_t done_at, int64_t by,
-	                     const char *note);
 	/* the review queue */
 	int (*reports_waiting)(store_t *st,
 	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
 	                       void *ctx);
-	/* notifications */
-	int (*chase_get)(store_t *st, int64_t campaign_id, int (*cb)(const store_chase_t *, void *),
-	                 void *ctx);
-	int (*chase_set)(store_t *st, const store_chase_t *c);
-	int (*notice_add)(store_t *st, const store_notice_t *n, int64_t *id);
-	int (*notices_for)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                   int64_t before_id, int limit, int unread_only,
-	                   int (*cb)(const store_notice_t *, void *), void *ctx);
-	int (*notices_unread)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                      int64_t *count);
-	int (*notice_get)(store_t *st, int64_t id, int (*cb)(const store_notice_t *, void *),
-	                  void *ctx);
-	int (*notice_mark_read)(store_t *st, int64_t user_id, const int64_t *units, size_t n,
-	                        int64_t id, int64_t now);
-	int (*mail_add)(store_t *st, const store_mail_t *m, int64_t *id);
-	int (*mails_due)(store_t *st, int64_t now, int limit,
-	                 int (*cb)(const store_mail_t *, void *), void *ctx);
-	int (*mail_next_due)(store_t *st, int64_t *at);
-	int (*mail_attempt)(store_t *st, int64_t id, int64_t at, int ok, const char *detail,
-	                    int64_t next_at, int give_up);
-	int (*mail_deliveries)(store_t *st, int64_t mail_id,
-	                       int (*cb)(const store_delivery_t *, void *), void *ctx);
-	int (*mails_of_notice)(store_t *st, int64_t notice_id,
-	                       int (*cb)(const store_mail_t *, void *), void *ctx);
-	int (*mails_recent)(store_t *st, int limit, int (*cb)(const store_mail_t *, void *),
-	                    void *ctx);
-	int (*mail_counts)(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
-	int (*mail_retry)(store_t *st, int64_t id, int64_t now);
 } store_ops_t;
 
 /* (moves to store_int.h once every call runs on the query layer) */
