@@ -766,22 +766,6 @@ read_failed(sqlite_store_t *s, const char *what)
 	return -1;
 }
 
-/* Upper bound of a prefix range: the smallest string above every string starting with
- * prefix (drop trailing 0xFF bytes, increment the last one), *n bytes long (free it).
- * With *n 0 there is no bound: bind a zero-length blob, which sorts above every text
- * value. */
-static char *
-prefix_upper(const char *prefix, size_t *n)
-{
-	size_t len = strlen(prefix);
-	char *hi = xstrndup(prefix, len);
-	while (len > 0 && (unsigned char)hi[len - 1] == 0xFF)
-		len--;
-	if (len > 0)
-		hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1);
-	*n = len;
-	return hi;
-}
 
 /* ---- the reporting loop ---- */
 
@@ -1530,99 +1514,13 @@ sq_reminders_of_campaign(store_t *st, int64_t campaign_id,
 
 /* ---- report photos ---- */
 
-static void
-read_photo(sqlite3_stmt *q, store_photo_t *p)
-{
-	*p = (store_photo_t){
-	        .id = sqlite3_column_int64(q, 0),
-	        .report_id = sqlite3_column_int64(q, 1),
-	        .caption = col_text(q, 2),
-	        .width = sqlite3_column_int(q, 3),
-	        .height = sqlite3_column_int(q, 4),
-	        .full_len = (size_t)sqlite3_column_int64(q, 5),
-	        .thumb_len = (size_t)sqlite3_column_int64(q, 6),
-	        .created_at = sqlite3_column_int64(q, 7),
-	        .created_by = sqlite3_column_int64(q, 8),
-	};
-}
 
 /* The photo functions of reports and activities differ only in their table: add, ...,
  * del are the statements of one (the owner's id is ?1 of each, photo_get's thumb ?2). */
 
-static int
-photo_add(store_t *st, int add, const store_photo_t *p, const void *full, const void *thumb,
-          int64_t *id)
-{
-	sqlite_store_t *s = wr(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, add);
-	sqlite3_bind_int64(q, 1, p->report_id);
-	bind_opt(q, 2, p->caption);
-	sqlite3_bind_int(q, 3, p->width);
-	sqlite3_bind_int(q, 4, p->height);
-	sqlite3_bind_blob64(q, 5, full, p->full_len, SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 6, thumb, p->thumb_len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 7, p->created_at);
-	sqlite3_bind_int64(q, 8, p->created_by);
-	int rc = run(s, q, "ghi ảnh");
-	if (rc == SQLITE_DONE)
-		*id = sqlite3_last_insert_rowid(s->db);
-	unlock(s);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
 
-static int
-photos_list(store_t *st, int list, int64_t owner_id, int (*cb)(const store_photo_t *, void *),
-            void *ctx)
-{
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, list);
-	sqlite3_bind_int64(q, 1, owner_id);
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_photo_t p;
-		read_photo(q, &p);
-		if ((ret = cb(&p, ctx)) != 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = read_failed(s, "ảnh");
-	finish_query(s, q);
-	return ret;
-}
 
-static int
-photo_get(store_t *st, int get, int64_t id, int thumb,
-          int (*cb)(const store_photo_t *, const void *, size_t, void *), void *ctx)
-{
-	sqlite_store_t *s = rd(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, get);
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int(q, 2, thumb ? 1 : 0);
-	int rc = sqlite3_step(q), ret = 0;
-	if (rc == SQLITE_ROW) {
-		store_photo_t p;
-		read_photo(q, &p);
-		cb(&p, sqlite3_column_blob(q, 9), (size_t)sqlite3_column_bytes(q, 9), ctx);
-		ret = 1;
-	} else if (rc != SQLITE_DONE)
-		ret = read_failed(s, "ảnh");
-	finish_query(s, q);
-	return ret;
-}
 
-static int
-photo_delete(store_t *st, int del, int64_t owner_id, int64_t id)
-{
-	sqlite_store_t *s = wr(st);
-	lock(s);
-	sqlite3_stmt *q = stmt(s, del);
-	sqlite3_bind_int64(q, 1, owner_id);
-	sqlite3_bind_int64(q, 2, id);
-	return write_locked(s, q, "xóa ảnh", 1);
-}
 
 /* ---- the review queue ---- */
 
@@ -1649,18 +1547,6 @@ sq_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t unit_id, 
  * Statements prepared per call (the tables are small and these calls rare next to the
  * reports'), every value bound. */
 
-/* Prepares sql on s (whose lock the caller holds); NULL logged. */
-static sqlite3_stmt *
-enrol_prepare(sqlite_store_t *s, const char *sql)
-{
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
-		log_error("Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(s->db));
-		sqlite3_finalize(q);
-		return NULL;
-	}
-	return q;
-}
 
 /* ---- the query layer's driver (store_int.h) ---- */
 
