@@ -1272,44 +1272,6 @@ typedef struct store_ops {
 	int (*audit_append)(store_t *st, const store_audit_t *e);
 	int (*audit_list)(store_t *st, const char *path_prefix, int64_t before_id, int limit,
 	                  int (*cb)(const store_audit_t *, void *), void *ctx);
-	int (*template_save)(store_t *st, const store_template_t *t, int64_t *id);
-	int (*template_get)(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
-	                    void *ctx);
-	int (*template_find)(store_t *st, const char *code,
-	                     int (*cb)(const store_template_t *, void *), void *ctx);
-	int (*templates_each)(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx);
-	int (*campaign_save)(store_t *st, const store_campaign_t *c, int64_t *id);
-	int (*campaign_get)(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *),
-	                    void *ctx);
-	int (*campaigns_each)(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx);
-	int (*report_get)(store_t *st, int64_t campaign_id, int64_t unit_id,
-	                  int (*cb)(const store_report_t *, void *), void *ctx);
-	int (*report_values)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_value_t *, void *), void *ctx);
-	int (*reports_of_campaign)(store_t *st, int64_t campaign_id,
-	                           int (*cb)(const store_report_t *, void *), void *ctx);
-	int (*values_of_campaign)(store_t *st, int64_t campaign_id,
-	                          int (*cb)(int64_t unit_id, const char *status,
-	                                    const store_value_t *v, void *ctx),
-	                          void *ctx);
-	int (*all_values_of_campaign)(store_t *st, int64_t campaign_id,
-	                              int (*cb)(int64_t unit_id, const char *status,
-	                                        const store_value_t *v, void *ctx),
-	                              void *ctx);
-	int (*report_save)(store_t *st, const store_report_t *r, const store_value_t *vals,
-	                   size_t n, int64_t expected_version, int64_t *id, int64_t *version);
-	int (*report_set_status)(store_t *st, const store_report_t *r, int64_t expected_version,
-	                         int64_t *version);
-	int (*report_event_add)(store_t *st, const store_report_event_t *e);
-	int (*report_events)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_report_event_t *, void *), void *ctx);
-	int (*report_freeze)(store_t *st, int64_t report_id, const store_value_t *vals, size_t n,
-	                     int64_t at);
-	int (*report_frozen)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_value_t *, void *), void *ctx);
-	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
-	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
-	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
 	int (*photo_add)(store_t *st, const store_photo_t *p, const void *full, const void *thumb,
 	                 int64_t *id);
 	int (*photos_of_report)(store_t *st, int64_t report_id,
@@ -1365,10 +1327,6 @@ typedef struct store_ops {
 	int (*activity_photo_get)(store_t *st, int64_t id, int thumb,
 	                          int (*cb)(const store_photo_t *, const void *, size_t, void *),
 	                          void *ctx);
-	/* the review queue */
-	int (*reports_waiting)(store_t *st,
-	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
-	                       void *ctx);
 	int (*activity_photo_delete)(store_t *st, int64_t activity_id, int64_t id);
 	int (*resource_save)(store_t *st, const store_resource_t *r, const void *file, size_t len,
 	                     int64_t expected_version, int64_t *id, int64_t *version);
