@@ -307,8 +307,10 @@ merge_values(store_t *st, int64_t report_id, const store_value_t *vals, size_t n
 	if (db_each(st, &Q_REPORT_VALUES, QARGS(QI(report_id)), old_value_row, &o) < 0)
 		goto out;
 	ov = o.v;
-	/* in strcmp's order whatever the database's collation orders item by */
-	qsort(ov, o.n, sizeof *ov, cmp_old_value);
+	/* in strcmp's order whatever the database's collation orders item by (NULL when
+	 * there are none, which qsort must not be given) */
+	if (o.n > 1)
+		qsort(ov, o.n, sizeof *ov, cmp_old_value);
 	for (size_t i = 0; i < n; i++)
 		nv[i] = (old_value_t){(char *)vals[i].item,
 		                      (char *)(vals[i].text ? vals[i].text : ""),
