@@ -1224,48 +1224,6 @@ int store_decided_awards(store_t *st, const store_decided_query_t *q,
 /* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
 typedef struct store_ops {
 	const char *name;
-	int (*template_save)(store_t *st, const store_template_t *t, int64_t *id);
-	int (*template_get)(store_t *st, int64_t id, int (*cb)(const store_template_t *, void *),
-	                    void *ctx);
-	int (*template_find)(store_t *st, const char *code,
-	                     int (*cb)(const store_template_t *, void *), void *ctx);
-	int (*templates_each)(store_t *st, int (*cb)(const store_template_t *, void *), void *ctx);
-	int (*campaign_save)(store_t *st, const store_campaign_t *c, int64_t *id);
-	int (*campaign_get)(store_t *st, int64_t id, int (*cb)(const store_campaign_t *, void *),
-	                    void *ctx);
-	int (*campaigns_each)(store_t *st, int (*cb)(const store_campaign_t *, void *), void *ctx);
-	int (*report_get)(store_t *st, int64_t campaign_id, int64_t unit_id,
-	                  int (*cb)(const store_report_t *, void *), void *ctx);
-	int (*report_values)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_value_t *, void *), void *ctx);
-	int (*reports_of_campaign)(store_t *st, int64_t campaign_id,
-	                           int (*cb)(const store_report_t *, void *), void *ctx);
-	int (*values_of_campaign)(store_t *st, int64_t campaign_id,
-	                          int (*cb)(int64_t unit_id, const char *status,
-	                                    const store_value_t *v, void *ctx),
-	                          void *ctx);
-	int (*all_values_of_campaign)(store_t *st, int64_t campaign_id,
-	                              int (*cb)(int64_t unit_id, const char *status,
-	                                        const store_value_t *v, void *ctx),
-	                              void *ctx);
-	int (*report_save)(store_t *st, const store_report_t *r, const store_value_t *vals,
-	                   size_t n, int64_t expected_version, int64_t *id, int64_t *version);
-	int (*report_set_status)(store_t *st, const store_report_t *r, int64_t expected_version,
-	                         int64_t *version);
-	int (*report_event_add)(store_t *st, const store_report_event_t *e);
-	int (*report_events)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_report_event_t *, void *), void *ctx);
-	int (*report_freeze)(store_t *st, int64_t report_id, const store_value_t *vals, size_t n,
-	                     int64_t at);
-	int (*report_frozen)(store_t *st, int64_t report_id,
-	                     int (*cb)(const store_value_t *, void *), void *ctx);
-	int (*reminder_add)(store_t *st, const store_reminder_t *r, int64_t *id);
-	int (*reminders_of_campaign)(store_t *st, int64_t campaign_id,
-	                             int (*cb)(const store_reminder_t *, void *), void *ctx);
-	/* the review queue */
-	int (*reports_waiting)(store_t *st,
-	                       int (*cb)(int64_t campaign_id, int64_t unit_id, void *ctx),
-	                       void *ctx);
 } store_ops_t;
 
 /* (moves to store_int.h once every call runs on the query layer) */
