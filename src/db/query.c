@@ -363,11 +363,10 @@ store_external_version(store_t *st)
 	return st->drv->external_version(st);
 }
 
-/* (the backend's own count is the SQLite hooks' while calls still bypass this layer) */
 static uint64_t
 version(store_t *st, int k)
 {
-	return atomic_load(&st->versions[k]) + (st->drv->version ? st->drv->version(st, k) : 0);
+	return atomic_load(&st->versions[k]);
 }
 
 uint64_t

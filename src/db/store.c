@@ -1,4 +1,4 @@
-/* Store dispatch: picks the backend from the spec and forwards each call. */
+/* Opening a store: picks the backend from the spec. */
 #include "db/store.h"
 
 #include <stdio.h>

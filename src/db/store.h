@@ -1,11 +1,11 @@
 /* The store: every byte of SQL in the project lives under src/db/. Domain code and
- * handlers call these backend-neutral functions; store.c dispatches to a backend
- * (SQLite now; PostgreSQL is added as another `store_ops` without touching callers). */
+ * handlers call these backend-neutral functions, written once over the query layer
+ * (store_int.h, src/db/store_<area>.c); a backend (store_sqlite.c, store_pg.c) only runs
+ * the statements. */
 #ifndef SUOTDOI_STORE_H
 #define SUOTDOI_STORE_H
 
 #include <stddef.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -1220,26 +1220,6 @@ typedef struct store_decided_query {
 /* Every decided award matching q, by decider path, decision, then the decision's order. */
 int store_decided_awards(store_t *st, const store_decided_query_t *q,
                          int (*cb)(const store_decided_award_t *, void *), void *ctx);
-
-/* Backend table; a backend fills one and store.c dispatches. Internal to src/db/. */
-typedef struct store_ops {
-	const char *name;
-} store_ops_t;
-
-/* (moves to store_int.h once every call runs on the query layer) */
-struct db_driver;
-struct store {
-	const store_ops_t *ops; /* the calls not yet moved onto the query layer */
-	const struct db_driver *drv;
-	void *backend;
-	/* a test's fault (store_fault_install): the countdown of write calls, -1 none */
-	_Atomic long fault_countdown;
-	_Atomic int fault_fired;
-	/* store_identity_version and its siblings (query.c): moved by every write to their
-	 * tables, and again when the transaction ends; dirty: what the open one moved */
-	_Atomic uint64_t versions[4];
-	_Atomic unsigned dirty;
-};
 
 /* Tests (fault injection, as SQLite's test_malloc.c): the nth write call from now (0: the
  * next one) fails as a full disk would, a statement, a transaction's begin or its commit. */

@@ -116,7 +116,7 @@ const char *db_errmsg(void);
 
 /* ---- backends ---- */
 
-/* The versions a backend keeps (store_identity_version and its siblings). */
+/* The versions the layer keeps (store_identity_version and its siblings). */
 enum { DB_V_IDENTITY, DB_V_REPORTS, DB_V_NOTICES, DB_V_BUDGET, DB_V_COUNT };
 
 typedef struct db_driver {
@@ -138,9 +138,20 @@ typedef struct db_driver {
 	void (*tx_rollback)(store_t *st);
 	int (*sync)(store_t *st);
 	int64_t (*external_version)(store_t *st);
-	uint64_t (*version)(store_t *st, int which);
 	int (*leader)(store_t *st); /* NULL: always (one process) */
 } db_driver_t;
+
+struct store {
+	const db_driver_t *drv;
+	void *backend;
+	/* a test's fault (store_fault_install): the countdown of write calls, -1 none */
+	_Atomic long fault_countdown;
+	_Atomic int fault_fired;
+	/* store_identity_version and its siblings (query.c): moved by every write to their
+	 * tables, and again when the transaction ends; dirty: what the open one moved */
+	_Atomic uint64_t versions[DB_V_COUNT];
+	_Atomic unsigned dirty;
+};
 
 /* The backend's outermost transaction ended (committed or rolled back): the versions its
  * writes moved move again (a read made during it may have seen them move already). */

@@ -1,6 +1,7 @@
-/* SQLite backend of the store: one connection in WAL mode guarded by a mutex,
- * prepared statements kept for the life of the store, versioned migrations applied
- * at open and recorded in schema_migrations. */
+/* The SQLite backend of the store: a driver of the query layer (store_int.h). One writer
+ * connection in WAL mode guarded by a mutex and one reader connection per thread, each
+ * keeping its prepared statements for the life of the store; the versioned migrations of
+ * schema_sqlite.c applied at open and recorded in schema_migrations. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,16 +22,6 @@
 #define migrations sqlite_migrations
 #define NMIGRATIONS sqlite_nmigrations
 
-enum {
-	Q_COUNT
-};
-
-/* Column lists shared by the statements that fill the same struct (see read_user,
- * read_role, read_token, read_audit). 0 in C stands for NULL in the id columns. */
-
-static const char *const queries[Q_COUNT] = {
-};
-
 /* One connection. The store has one writer connection, shared by every thread and
  * serialised by its mutex, and one reader connection per thread that reads (WAL readers:
  * a read never waits for the writer, even while a group of writes is being committed). */
@@ -44,27 +35,9 @@ typedef struct sqlite_store {
 	                 savepoints); only read or written under mu */
 	int unsynced; /* writer: the open transaction runs with synchronous=NORMAL */
 	int reader;   /* 1: a reader connection (query_only) */
-	sqlite3_stmt *stmt[Q_COUNT]; /* prepared on first use (the writer: at open) */
-	sqlite3_stmt **qs;           /* the query layer's statements, by slot (store_int.h) */
+	sqlite3_stmt **qs; /* the query layer's statements, by slot (store_int.h) */
 	int nqs;
-	/* store_identity_version (writer): bumped when a row of an identity table changes,
-	 * and again when that transaction ends (identity_dirty, under mu like every
-	 * statement). quiet: the statement running only notes when a session or token was
-	 * last used, which changes no one's identity. */
-	_Atomic uint64_t identity_version;
-	int identity_dirty;
-	int quiet;
 	struct sqlite_store *next_reader;
-	/* store_reports_version (writer): as identity_version, for reports and campaigns */
-	_Atomic uint64_t reports_version;
-	int reports_dirty;
-	/* store_notices_version (writer): as identity_version, for notices and read marks */
-	_Atomic uint64_t notices_version;
-	int notices_dirty;
-	/* store_budget_version (writer): as identity_version, for budgets, commendation
-	 * decisions and campaigns (what the dashboard's kept budget box depends on) */
-	_Atomic uint64_t budget_version;
-	int budget_dirty;
 } sqlite_store_t;
 
 /* The store: the writer connection and the readers opened so far. */
@@ -153,16 +126,6 @@ rd(store_t *st)
 	return r;
 }
 
-/* Statement i of connection s (whose lock the caller holds), prepared on first use. */
-static sqlite3_stmt *
-stmt(sqlite_store_t *s, int i)
-{
-	if (s->stmt[i] == NULL &&
-	    sqlite3_prepare_v3(s->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
-	                       NULL) != SQLITE_OK)
-		log_error("Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(s->db));
-	return s->stmt[i];
-}
 
 static void
 conn_init(sqlite_store_t *s, sqlite3 *db, int reader)
@@ -179,8 +142,6 @@ conn_init(sqlite_store_t *s, sqlite3 *db, int reader)
 static void
 conn_close(sqlite_store_t *s)
 {
-	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
 	for (int i = 0; i < s->nqs; i++)
 		sqlite3_finalize(s->qs[i]);
 	free(s->qs);
@@ -348,71 +309,8 @@ sq_external_version(store_t *st)
 }
 
 
-/* Who someone is lives in these tables: users, their roles, sessions and API tokens. The
- * hooks see every row this connection changes in them (all rowid tables, changed by
- * statements with a WHERE: no truncate optimisation, no REPLACE, both of which would skip
- * the update hook), and the end of the transaction that changed them. */
-static void
-on_update(void *p, int op, const char *db, const char *table, sqlite3_int64 rowid)
-{
-	(void)op;
-	(void)rowid;
-	sqlite_store_t *s = p;
-	if (strcmp(db, "main") != 0)
-		return;
-	if (s->quiet)
-		return;
-	if (!strcmp(table, "users") || !strcmp(table, "user_roles") || !strcmp(table, "sessions") ||
-	    !strcmp(table, "api_tokens")) {
-		s->identity_dirty = 1;
-		atomic_fetch_add(&s->identity_version, 1);
-	}
-	/* the review queue's count */
-	if (!strcmp(table, "reports") || !strcmp(table, "campaigns")) {
-		s->reports_dirty = 1;
-		atomic_fetch_add(&s->reports_version, 1);
-	}
-	/* the bell's count */
-	if (!strcmp(table, "notices") || !strcmp(table, "notice_reads")) {
-		s->notices_dirty = 1;
-		atomic_fetch_add(&s->notices_version, 1);
-	}
-	/* the dashboard's budget box */
-	if (!strncmp(table, "budget_", 7) || !strncmp(table, "award_", 6) ||
-	    !strcmp(table, "campaigns")) {
-		s->budget_dirty = 1;
-		atomic_fetch_add(&s->budget_version, 1);
-	}
-}
 
-static void
-on_tx_end(void *p)
-{
-	sqlite_store_t *s = p;
-	if (s->identity_dirty) {
-		s->identity_dirty = 0;
-		atomic_fetch_add(&s->identity_version, 1);
-	}
-	if (s->reports_dirty) { /* the review queue's count */
-		s->reports_dirty = 0;
-		atomic_fetch_add(&s->reports_version, 1);
-	}
-	if (s->notices_dirty) {
-		s->notices_dirty = 0;
-		atomic_fetch_add(&s->notices_version, 1);
-	}
-	if (s->budget_dirty) {
-		s->budget_dirty = 0;
-		atomic_fetch_add(&s->budget_version, 1);
-	}
-}
 
-static int
-on_commit(void *p)
-{
-	on_tx_end(p);
-	return 0; /* go on with the commit */
-}
 
 
 /* ---- transactions spanning several calls ---- */
@@ -560,111 +458,6 @@ sq_tx_rollback(store_t *st)
 	unlock(s);
 }
 
-/* ---- statement helpers for the account tables ---- */
-
-/* Steps a statement that returns no rows, then resets and unbinds it. Returns
- * SQLITE_DONE or the extended error code (read before the reset). Logs the error
- * unless what is NULL (the caller reports it). */
-static int
-run(sqlite_store_t *s, sqlite3_stmt *q, const char *what)
-{
-	int rc = sqlite3_step(q);
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
-		if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
-			rc = SQLITE_ERROR;
-		if (what)
-			log_error("Lỗi cơ sở dữ liệu (%s): %s", what, sqlite3_errmsg(s->db));
-	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return rc;
-}
-
-/* Runs a write whose lock the caller took, and releases it: 0 done, -1 error. With
- * changed set, returns 1/0 (a row changed or not) in place of 0. */
-static int
-write_locked(sqlite_store_t *s, sqlite3_stmt *q, const char *what, int changed)
-{
-	int rc = run(s, q, what);
-	int ret = rc == SQLITE_DONE ? 0 : -1;
-	if (ret == 0 && changed)
-		ret = sqlite3_changes(s->db) > 0;
-	unlock(s);
-	return ret;
-}
-
-/* Optional text: NULL from C is stored as the column's '' default. */
-static void
-bind_opt(sqlite3_stmt *q, int i, const char *t)
-{
-	sqlite3_bind_text(q, i, t ? t : "", -1, SQLITE_STATIC);
-}
-
-static void
-finish_query(sqlite_store_t *s, sqlite3_stmt *q)
-{
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	unlock(s);
-}
-
-/* Logs a failed step of a reading statement and returns -1. */
-static int
-read_failed(sqlite_store_t *s, const char *what)
-{
-	log_error("Lỗi cơ sở dữ liệu (%s): %s", what, sqlite3_errmsg(s->db));
-	return -1;
-}
-
-
-/* ---- the reporting loop ---- */
-
-/* Opens a transaction for a multi-statement write (lock held): inside a store_tx_begin
- * transaction BEGIN would fail, so a savepoint gives the same all-or-nothing and leaves
- * the outer transaction to its owner. Returns 1 nested, 0 not, -1 error. */
-static int
-write_begin(sqlite_store_t *s, const char *what)
-{
-	char err[256];
-	int nested = !sqlite3_get_autocommit(s->db);
-	if (exec(s->db, nested ? "SAVEPOINT store_write" : "BEGIN IMMEDIATE", err, sizeof err) <
-	    0) {
-		log_error("%s (%s)", err, what);
-		return -1;
-	}
-	return nested;
-}
-
-/* Commits (ok set) or rolls back what write_begin opened. A failed commit is rolled
- * back. Returns 0 when committed, -1 otherwise. */
-static int
-write_end(sqlite_store_t *s, int nested, int ok, const char *what)
-{
-	char err[256];
-	if (ok && exec(s->db, nested ? "RELEASE store_write" : "COMMIT", err, sizeof err) == 0)
-		return 0;
-	if (ok)
-		log_error("%s (%s)", err, what);
-	/* After an I/O error SQLite may have rolled back everything on its own; the
-	 * statement then fails harmlessly. */
-	exec(s->db, nested ? "ROLLBACK TO store_write; RELEASE store_write" : "ROLLBACK", NULL, 0);
-	return -1;
-}
-
-/* ---- report photos ---- */
-
-
-/* The photo functions of reports and activities differ only in their table: add, ...,
- * del are the statements of one (the owner's id is ?1 of each, photo_get's thumb ?2). */
-
-
-
-
-
-/* ---- class enrolment ----
- * Statements prepared per call (the tables are small and these calls rare next to the
- * reports'), every value bound. */
 
 
 /* ---- the query layer's driver (store_int.h) ---- */
@@ -738,7 +531,6 @@ sqd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 		unlock(s);
 		return DB_ERR;
 	}
-	s->quiet = q->quiet; /* (the hooks', while some calls bypass the query layer) */
 	if ((rc = q_bind(stm, v, n)) != SQLITE_OK) {
 		db_set_error("%s", sqlite3_errstr(rc));
 		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, sqlite3_errstr(rc));
@@ -762,7 +554,6 @@ sqd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 	if (ret == 0 && changes)
 		*changes = sqlite3_changes(s->db);
 out:
-	s->quiet = 0;
 	if (own) {
 		sqlite3_finalize(stm);
 	} else {
@@ -805,17 +596,6 @@ sqd_isnull(const db_row_t *r, int col)
 	return sqlite3_column_type(r->h, col) == SQLITE_NULL;
 }
 
-static uint64_t
-sqd_version(store_t *st, int which)
-{
-	sqlite_store_t *w = wr(st);
-	switch (which) {
-	case DB_V_IDENTITY: return atomic_load(&w->identity_version);
-	case DB_V_REPORTS: return atomic_load(&w->reports_version);
-	case DB_V_NOTICES: return atomic_load(&w->notices_version);
-	default: return atomic_load(&w->budget_version);
-	}
-}
 
 static const db_driver_t sqlite_driver = {
         .name = "sqlite",
@@ -833,12 +613,6 @@ static const db_driver_t sqlite_driver = {
         .tx_rollback = sq_tx_rollback,
         .sync = sq_sync,
         .external_version = sq_external_version,
-        .version = sqd_version,
-};
-
-static const store_ops_t sqlite_ops = {
-        .name = "sqlite",
-        /* reading culture */
 };
 
 int
@@ -879,23 +653,7 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 		free(d);
 		return -1;
 	}
-	sqlite3_update_hook(db, on_update, s);
-	sqlite3_commit_hook(db, on_commit, s);
-	sqlite3_rollback_hook(db, on_tx_end, s);
-	for (int i = 0; i < Q_COUNT; i++) {
-		if (sqlite3_prepare_v3(db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
-		                       NULL) != SQLITE_OK) {
-			snprintf(err, errlen, "Lỗi chuẩn bị truy vấn: %s", sqlite3_errmsg(db));
-			store_t *t = xcalloc(1, sizeof *t);
-			t->ops = &sqlite_ops;
-			t->drv = &sqlite_driver;
-			t->backend = d;
-			sq_close(t);
-			return -1;
-		}
-	}
-	store_t *st = xmalloc(sizeof *st);
-	st->ops = &sqlite_ops;
+	store_t *st = xcalloc(1, sizeof *st);
 	st->drv = &sqlite_driver;
 	st->backend = d;
 	st->fault_countdown = -1;
