@@ -599,7 +599,9 @@ pgd_external(store_t *st)
 	pg_conn_t *s = &d->w;
 	lock(s);
 	int64_t v = -1;
-	PGresult *r = PQexec(s->c, "SELECT last_value FROM commit_seq");
+	/* before the first nextval last_value is the start (1), not a number taken */
+	PGresult *r = PQexec(s->c, "SELECT CASE WHEN is_called THEN last_value"
+	                           " ELSE last_value - 1 END FROM commit_seq");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10) - d->own_commits;
 	else

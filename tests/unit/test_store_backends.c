@@ -203,6 +203,10 @@ test_open(void **state)
 	int a2 = 0, k2 = 0;
 	assert_int_equal(store_schema_version(again, &a2, &k2), 0);
 	assert_int_equal(a2, applied);
+	/* the very first commit of the database is another's: it moves too */
+	int64_t v0 = store_external_version(g.st);
+	assert_int_equal(db_exec(again, &Q_META_PUT, QARGS(QT("o_first"), QI(1)), NULL), 0);
+	assert_true(store_external_version(g.st) != v0);
 	store_close(again);
 }
 
