@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian (bookworm) packages suotdoi needs to build, test and run.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
-# With --bench, also what make bench runs against (PostgreSQL, nginx, wrk, sqlite3).
+# With --bench, also what make bench runs against (nginx, wrk, sqlite3).
 set -euo pipefail
 
 PKGS=(
@@ -13,16 +13,20 @@ PKGS=(
   libssl-dev poppler-utils python3-icalendar python3-aiosmtpd openssl libxml2-utils libxml2-dev libpq-dev
   chromium chromium-driver
   libavformat-dev libavcodec-dev libavutil-dev
+  postgresql-15
 )
 # libssl-dev: the CMS of signed PDFs (src/docs/sign_pdf.c); poppler-utils' pdfsig checks them.
 # libavformat-dev, libavcodec-dev, libavutil-dev: contest entries' audio/video are checked by
 # container and codec (src/media/av.c), never decoded beyond probing, never executed.
+# libpq-dev and postgresql-15: the PostgreSQL backend (src/db/store_pg.c) and the server its
+# tests start for themselves (tests/pg_cluster.sh, the ctest fixture "pg"); make bench's
+# baseline (bench/pg.sh) uses the same server.
 # chromium and chromium-driver: the browser tests (tests/http/test_*_browser.c) check the pages
 # at 360 px in a real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 
 # make bench also needs the peers it measures against and the load generator.
 if [ "${1:-}" = "--bench" ]; then
-  PKGS+=(postgresql-15 nginx-light wrk sqlite3)
+  PKGS+=(nginx-light wrk sqlite3)
 fi
 
 missing=()

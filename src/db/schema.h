@@ -16,4 +16,10 @@ struct migration {
 extern const struct migration sqlite_migrations[];
 extern const int sqlite_nmigrations;
 
+/* PostgreSQL's (schema_pg.c): it starts at 20, the SQLite schema after its migration 20.
+ * A later change is one migration in EACH array with the SAME version number, so that a
+ * database of either backend at version N has the same tables. */
+extern const struct migration pg_migrations[];
+extern const int pg_nmigrations;
+
 #endif

@@ -7,12 +7,8 @@
 int
 store_open(const char *spec, store_t **out, char *err, size_t errlen)
 {
-	if (strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0) {
-		snprintf(err, errlen,
-		         "Kho PostgreSQL chưa được hỗ trợ trong bản này; hãy dùng một tệp SQLite "
-		         "(ví dụ --db var/suotdoi.db).");
-		return -1;
-	}
+	if (strncmp(spec, "postgres://", 11) == 0 || strncmp(spec, "postgresql://", 13) == 0)
+		return store_pg_open(spec, out, err, errlen);
 	if (strncmp(spec, "sqlite:", 7) == 0)
 		spec += 7;
 	if (*spec == '\0') {

@@ -1240,5 +1240,7 @@ int store_copy(const char *from, const char *to, void (*progress)(const char *li
 
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);
+/* conninfo: a libpq URI (postgresql://...) or key=value string. */
+int store_pg_open(const char *conninfo, store_t **out, char *err, size_t errlen);
 
 #endif

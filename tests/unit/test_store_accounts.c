@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +17,15 @@
 
 #include "core/log.h"
 #include "db/store.h"
+#include "store_backend.h"
 
-static char tmpdir[] = "/tmp/suotdoi-accounts-XXXXXX";
-static int dbseq;
-
-/* Opens a new database file; its path goes to path (for raw sqlite3 access). */
+/* Opens a new database (a SQLite file, or with --pg a PostgreSQL database); its spec goes to
+ * path (for raw access). */
 static store_t *
 fresh_store_at(char *path, size_t len)
 {
 	char err[512];
-	snprintf(path, len, "%s/a%d.db", tmpdir, ++dbseq);
+	tb_fresh_spec("a", path, len);
 	store_t *st;
 	if (store_open(path, &st, err, sizeof err) < 0)
 		fail_msg("store_open: %s", err);
@@ -85,14 +83,8 @@ copy_user(const store_user_t *u, void *ctx)
 static int
 raw_count(const char *path, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	int n = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	int n = tb_count(path, sql);
+	assert_true(n >= 0);
 	return n;
 }
 
@@ -100,6 +92,8 @@ static void
 test_migration_2_recorded_and_reopen_idempotent(void **state)
 {
 	(void)state;
+	if (tb.pg) /* SQLite's migrations; PostgreSQL starts at 20 (test_store_backends) */
+		skip();
 	char path[256], err[512];
 	store_t *st = fresh_store_at(path, sizeof path);
 	int applied, known;
@@ -633,16 +627,12 @@ test_audit(void **state)
 	(void)a;
 
 	/* the database itself refuses to rewrite or drop history */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_log SET action='x'", NULL, NULL, NULL),
-	                     SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE id=1", NULL, NULL, NULL),
-	                     SQLITE_OK);
-	assert_non_null(strstr(sqlite3_errmsg(db), "append-only"));
-	sqlite3_close(db);
+	char msg[256] = "";
+	assert_int_equal(tb_exec(path, "UPDATE audit_log SET action='x'", msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "append-only"));
+	msg[0] = '\0';
+	assert_int_equal(tb_exec(path, "DELETE FROM audit_log WHERE id=1", msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "append-only"));
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_audit_list(st, "", 0, 16, copy_audit, &c), 0);
 	assert_int_equal(c.n, 8);
@@ -798,19 +788,11 @@ test_tx_readers_do_not_wait(void **state)
 	store_close(st);
 }
 
-static int
-teardown_all(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
+/* --pg: on PostgreSQL (store_backend.h) */
 int
-main(void)
+main(int argc, char **argv)
 {
-	if (mkdtemp(tmpdir) == NULL)
+	if (tb_init(argc, argv, "accounts") < 0)
 		return 1;
 	log_set_level(2);
 	const struct CMUnitTest tests[] = {
@@ -823,5 +805,5 @@ main(void)
 	        cmocka_unit_test(test_tx_rollback_and_commit),
 	        cmocka_unit_test(test_tx_readers_do_not_wait),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown_all);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +15,8 @@
 
 #include "core/log.h"
 #include "db/store.h"
+#include "store_backend.h"
 
-static char tmpdir[] = "/tmp/suotdoi-docs-XXXXXX";
-static int dbseq;
 
 /* A fresh database: two provinces (P1 with three communes, P2), two users, a template
  * and a campaign issued by P1. */
@@ -46,7 +44,7 @@ open_fixture(fixture_t *f)
 {
 	char err[512];
 	memset(f, 0, sizeof *f);
-	snprintf(f->path, sizeof f->path, "%s/d%d.db", tmpdir, ++dbseq);
+	tb_fresh_spec("d", f->path, sizeof f->path); /* SQLite, or PostgreSQL with --pg */
 	if (store_open(f->path, &f->st, err, sizeof err) < 0)
 		fail_msg("store_open: %s", err);
 	/* C3 first: unit ids out of code order catch ordering by code instead of id */
@@ -82,27 +80,17 @@ open_fixture(fixture_t *f)
 static int
 raw_count(const char *path, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	int n = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	int n = tb_count(path, sql);
+	assert_true(n >= 0);
 	return n;
 }
 
 static void
 raw_exec(const char *path, const char *sql)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *msg = NULL;
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_close(db);
+	char msg[512] = "";
+	if (tb_exec(path, sql, msg, sizeof msg) < 0)
+		fail_msg("%s: %s", sql, msg);
 }
 
 /* ---- copies of callback rows ---- */
@@ -271,6 +259,8 @@ static void
 test_migration_5_over_version_4(void **state)
 {
 	(void)state;
+	if (tb.pg) /* SQLite's migrations; PostgreSQL starts at 20 (test_store_backends) */
+		skip();
 	fixture_t f;
 	open_fixture(&f);
 	int applied, known;
@@ -592,13 +582,10 @@ test_doc_publish_all_or_nothing(void **state)
 	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM doc_recipients"), 4);
 	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM doc_tasks"), 1);
 	/* the partial unique index refuses a second number 1 however it is written */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
 	char sql[256];
 	snprintf(sql, sizeof sql, "UPDATE documents SET status='published',number=1 WHERE id=%lld",
 	         (long long)b);
-	assert_int_not_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(tb_exec(f.path, sql, NULL, 0), -1);
 }
 
 /* ---- recipients and receipts ---- */
@@ -1136,14 +1123,6 @@ test_activity_photos(void **state)
 	assert_int_equal(raw_count(f.path, "SELECT count(*) FROM report_photos"), 0);
 }
 
-static int
-teardown_all(void **state)
-{
-	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 /* A document issued on paper is registered with its own number: refused when the issuer
  * already used it that year (-4, nothing written); the automatic numbering goes on after it. */
@@ -1264,10 +1243,11 @@ test_doc_import_review(void **state)
 	store_close(f.st);
 }
 
+/* --pg: on PostgreSQL (store_backend.h) */
 int
-main(void)
+main(int argc, char **argv)
 {
-	if (mkdtemp(tmpdir) == NULL)
+	if (tb_init(argc, argv, "docs") < 0)
 		return 1;
 	log_set_level(2);
 	const struct CMUnitTest tests[] = {
@@ -1284,5 +1264,5 @@ main(void)
 	        cmocka_unit_test(test_doc_signed_kept_once),
 	        cmocka_unit_test(test_doc_import_review),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown_all);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

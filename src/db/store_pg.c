@@ -1,0 +1,783 @@
+/* PostgreSQL backend of the store (libpq): a db_driver_t (store_int.h) that runs the query
+ * layer's statements, with versioned migrations (schema_pg.c) applied at open and recorded
+ * in schema_migrations, as the SQLite backend does.
+ *
+ * Connections: one writer, shared by every thread and serialised by its recursive mutex
+ * (store_tx_begin holds it until the matching commit), and one reader per thread, opened on
+ * first use (read-only sessions). A thread inside its own transaction reads on the writer,
+ * so that it sees its own uncommitted writes.
+ *
+ * Statements: ?N becomes $N; each q_def_t is prepared on a connection on first use as
+ * "q<slot>". Values are sent typed (int8, text, bytea in binary, float8; NULL untyped),
+ * results come back as text. A result is read whole before its rows are delivered, so a
+ * row callback may call the store again on the same connection. (A very large read is held
+ * in memory whole; no statement of the store needs chunking yet.) */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "db/schema.h"
+#include "db/store_int.h"
+
+/* One connection. */
+typedef struct pg_conn {
+	PGconn *c;
+	pthread_mutex_t mu;      /* recursive: store_tx_begin holds the writer until its end */
+	int tx_depth;            /* writer: store_tx_begin levels open (1 = the transaction) */
+	unsigned char *prepared; /* by slot: 1 once "q<slot>" is prepared here */
+	int nprepared;
+	struct pg_conn *next_reader;
+} pg_conn_t;
+
+typedef struct pg_db {
+	pg_conn_t w;
+	char *conninfo;
+	pthread_key_t key;   /* this thread's reader */
+	pthread_mutex_t rmu; /* guards readers */
+	pg_conn_t *readers;
+	/* external_version: the numbers this store's writer took from commit_seq (under
+	 * w.mu) */
+	int64_t own_commits;
+} pg_db_t;
+
+static const db_driver_t pg_driver;
+
+/* The store whose writer transaction this thread holds: its reads go to the writer. */
+static _Thread_local const pg_db_t *tl_tx_db;
+
+static pg_db_t *
+backend(store_t *st)
+{
+	return st->backend;
+}
+
+static void
+lock(pg_conn_t *s)
+{
+	pthread_mutex_lock(&s->mu);
+}
+
+static void
+unlock(pg_conn_t *s)
+{
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Notices ("... already exists, skipping") are not errors: errors come back as results. */
+static void
+no_notices(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static void
+conn_init(pg_conn_t *s, PGconn *c)
+{
+	s->c = c;
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&s->mu, &attr);
+	pthread_mutexattr_destroy(&attr);
+}
+
+static void
+conn_close(pg_conn_t *s)
+{
+	PQfinish(s->c);
+	free(s->prepared);
+	pthread_mutex_destroy(&s->mu);
+}
+
+/* A statement without parameters or rows (BEGIN, SAVEPOINT, SET...): 0, or -1 with the
+ * message in err (when given) and in db_errmsg. */
+static int
+simple(PGconn *c, const char *sql, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType t = PQresultStatus(r);
+	int rc = 0;
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+		const char *m = PQresultErrorMessage(r);
+		if (!*m)
+			m = PQerrorMessage(c);
+		db_set_error("%s", m);
+		if (err)
+			snprintf(err, errlen, "Lỗi cơ sở dữ liệu: %s", m);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* A new connection in UTF-8, quiet; NULL with err. */
+static PGconn *
+connect_to(const char *conninfo, int reader, char *err, size_t errlen)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, errlen, "Không kết nối được PostgreSQL: %s",
+		         c ? PQerrorMessage(c) : "hết bộ nhớ");
+		PQfinish(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, no_notices, NULL);
+	if (PQsetClientEncoding(c, "UTF8") != 0 ||
+	    simple(c,
+	           reader ? "SET client_min_messages TO warning;"
+	                    "SET default_transaction_read_only TO on"
+	                  : "SET client_min_messages TO warning",
+	           err, errlen) < 0) {
+		if (!*err)
+			snprintf(err, errlen, "Không đặt được mã UTF-8 cho kết nối PostgreSQL.");
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* This thread's reader, opened on first use; the writer when this thread is inside its
+ * own transaction, or when no reader can be opened. */
+static pg_conn_t *
+rd(store_t *st)
+{
+	pg_db_t *d = backend(st);
+	if (tl_tx_db == d)
+		return &d->w;
+	pg_conn_t *r = pthread_getspecific(d->key);
+	if (r != NULL)
+		return r;
+	char err[512] = "";
+	PGconn *c = connect_to(d->conninfo, 1, err, sizeof err);
+	if (c == NULL) {
+		log_error("Kho dữ liệu: không mở được kết nối đọc (%s); đọc qua kết nối ghi.", err);
+		return &d->w;
+	}
+	r = xcalloc(1, sizeof *r);
+	conn_init(r, c);
+	pthread_mutex_lock(&d->rmu);
+	r->next_reader = d->readers;
+	d->readers = r;
+	pthread_mutex_unlock(&d->rmu);
+	pthread_setspecific(d->key, r);
+	return r;
+}
+
+/* ---- statements ---- */
+
+/* q's text for PostgreSQL with ?N as $N (not inside '...' literals, "..." names or --
+ * comments). Freed by the caller. */
+static char *
+pg_text(const q_def_t *q)
+{
+	const char *s = q->pg ? q->pg : q->sql;
+	size_t n = strlen(s);
+	char *out = xmalloc(n + 1), *o = out;
+	char quote = 0;
+	for (const char *p = s; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (p[0] == '-' && p[1] == '-') {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			memcpy(o, p, len);
+			o += len;
+			p += len - 1;
+			continue;
+		} else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			*o++ = '$';
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The values of one call, in libpq's arrays. */
+#define PG_MAXARGS 64
+typedef struct pg_args {
+	Oid types[PG_MAXARGS];
+	const char *vals[PG_MAXARGS];
+	int lens[PG_MAXARGS];
+	int fmts[PG_MAXARGS];
+	char num[PG_MAXARGS][32];
+} pg_args_t;
+
+static int
+args_of(pg_args_t *a, const qv_t *v, size_t n)
+{
+	if (n > PG_MAXARGS)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		a->lens[i] = 0;
+		a->fmts[i] = 0;
+		switch (v[i].t) {
+		case QV_NULL:
+			a->types[i] = 0; /* the server infers it */
+			a->vals[i] = NULL;
+			break;
+		case QV_I64:
+			a->types[i] = 20; /* int8 */
+			snprintf(a->num[i], sizeof a->num[i], "%lld", (long long)v[i].i);
+			a->vals[i] = a->num[i];
+			break;
+		case QV_F64:
+			a->types[i] = 701; /* float8 */
+			snprintf(a->num[i], sizeof a->num[i], "%.17g", v[i].f);
+			a->vals[i] = a->num[i];
+			break;
+		case QV_TEXT:
+			a->types[i] = 25; /* text; NULL binds '' as on SQLite */
+			a->vals[i] = v[i].s ? v[i].s : "";
+			break;
+		case QV_BLOB:
+			a->types[i] = 17; /* bytea, in binary: the bytes as they are */
+			a->vals[i] = v[i].b ? v[i].b : "";
+			a->lens[i] = (int)v[i].n;
+			a->fmts[i] = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* 1 when q is prepared on s (lock held), preparing it now if not; 0 on error. */
+static int
+prepare(pg_conn_t *s, const q_def_t *q, const char *name, const pg_args_t *a, int n)
+{
+	int slot = db_slot(q);
+	if (slot >= s->nprepared) {
+		int m = slot + 64;
+		s->prepared = xrealloc(s->prepared, (size_t)m);
+		memset(s->prepared + s->nprepared, 0, (size_t)(m - s->nprepared));
+		s->nprepared = m;
+	}
+	if (s->prepared[slot])
+		return 1;
+	char *sql = pg_text(q);
+	PGresult *r = PQprepare(s->c, name, sql, n, a->types);
+	free(sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		db_set_error("%s", PQresultErrorMessage(r));
+		log_error("Lỗi chuẩn bị truy vấn (%s): %s", q->what, PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	s->prepared[slot] = (unsigned char)ok;
+	return ok;
+}
+
+/* A row as the driver's callbacks see it: the blobs unescaped for it, freed after it. */
+typedef struct pg_row {
+	db_row_t r;
+	unsigned char **blobs;
+	int nblobs, cap;
+} pg_row_t;
+
+static void
+row_scratch_free(pg_row_t *pr)
+{
+	for (int i = 0; i < pr->nblobs; i++)
+		PQfreemem(pr->blobs[i]);
+	pr->nblobs = 0;
+}
+
+/* One number from commit_seq for this store's writer (lock held): see pgd_external. */
+static void
+take_commit_number(pg_db_t *d)
+{
+	if (simple(d->w.c, "SELECT nextval('commit_seq')", NULL, 0) == 0)
+		d->own_commits++;
+	else
+		log_error("Kho dữ liệu: không lấy được số giao dịch: %s", db_errmsg());
+}
+
+static int
+pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row,
+        void *ctx, int64_t *changes)
+{
+	pg_db_t *d = backend(st);
+	pg_conn_t *s = write ? &d->w : rd(st);
+	pg_args_t a;
+	if (args_of(&a, v, n) < 0) {
+		db_set_error("quá nhiều tham số (%zu)", n);
+		log_error("Lỗi cơ sở dữ liệu (%s): quá nhiều tham số (%zu)", q->what, n);
+		return DB_ERR;
+	}
+	lock(s);
+	/* Inside a transaction PostgreSQL aborts the whole transaction when one statement
+	 * fails; SQLite undoes only that statement, and callers rely on it (a DB_UNIQUE they
+	 * handle and go on). A write there runs in its own savepoint to keep SQLite's rule. */
+	int in_tx = PQtransactionStatus(s->c) == PQTRANS_INTRANS;
+	int stmt_sp = write && in_tx;
+	int ret = 0;
+	PGresult *res = NULL;
+	if (stmt_sp && simple(s->c, "SAVEPOINT q_stmt", NULL, 0) < 0) {
+		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, db_errmsg());
+		unlock(s);
+		return DB_ERR;
+	}
+	if (dyn) {
+		char *sql = pg_text(q);
+		res = PQexecParams(s->c, sql, (int)n, a.types, a.vals, a.lens, a.fmts, 0);
+		free(sql);
+	} else {
+		char name[24];
+		snprintf(name, sizeof name, "q%d", db_slot(q));
+		if (!prepare(s, q, name, &a, (int)n)) {
+			if (stmt_sp)
+				simple(s->c,
+				       "ROLLBACK TO SAVEPOINT q_stmt; RELEASE SAVEPOINT q_stmt",
+				       NULL, 0);
+			unlock(s);
+			return DB_ERR;
+		}
+		res = PQexecPrepared(s->c, name, (int)n, a.vals, a.lens, a.fmts, 0);
+	}
+	ExecStatusType t = PQresultStatus(res);
+	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+		const char *m = PQresultErrorMessage(res);
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (!*m)
+			m = PQerrorMessage(s->c);
+		db_set_error("%s", m);
+		if (state && strcmp(state, "23505") == 0) {
+			ret = DB_UNIQUE;
+		} else {
+			log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, m);
+			ret = DB_ERR;
+		}
+		if (stmt_sp)
+			simple(s->c, "ROLLBACK TO SAVEPOINT q_stmt; RELEASE SAVEPOINT q_stmt", NULL,
+			       0);
+		/* the server went away: the next call starts on a fresh connection */
+		if (PQstatus(s->c) == CONNECTION_BAD && !in_tx) {
+			PQreset(s->c);
+			memset(s->prepared, 0, (size_t)s->nprepared);
+		}
+		PQclear(res);
+		unlock(s);
+		return ret;
+	}
+	if (stmt_sp && simple(s->c, "RELEASE SAVEPOINT q_stmt", NULL, 0) < 0) {
+		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, db_errmsg());
+		PQclear(res);
+		unlock(s);
+		return DB_ERR;
+	}
+	int64_t changed = atoi(PQcmdTuples(res));
+	/* a write that committed on its own (no transaction around it) */
+	if (write && !in_tx && changed > 0)
+		take_commit_number(d);
+	if (changes)
+		*changes = changed;
+	if (row) {
+		pg_row_t pr = {.r = {&pg_driver, res, 0}};
+		int rows = PQntuples(res);
+		for (int i = 0; i < rows && ret == 0; i++) {
+			pr.r.row = i;
+			ret = row(&pr.r, ctx);
+			row_scratch_free(&pr);
+		}
+		free(pr.blobs);
+	}
+	PQclear(res);
+	unlock(s);
+	return ret;
+}
+
+static const char *
+pgd_text(const db_row_t *r, int col)
+{
+	return PQgetvalue(r->h, r->row, col); /* "" for NULL */
+}
+
+static int64_t
+pgd_i64(const db_row_t *r, int col)
+{
+	const char *t = PQgetvalue(r->h, r->row, col);
+	/* a boolean expression (x IS NULL, EXISTS) comes back as t/f: 1/0 as on SQLite */
+	if (t[0] == 't' && t[1] == '\0')
+		return 1;
+	return strtoll(t, NULL, 10);
+}
+
+static double
+pgd_f64(const db_row_t *r, int col)
+{
+	return strtod(PQgetvalue(r->h, r->row, col), NULL);
+}
+
+static const void *
+pgd_blob(const db_row_t *r, int col, size_t *n)
+{
+	pg_row_t *pr = (pg_row_t *)r; /* pgd_run's, which r is the first member of */
+	*n = 0;
+	if (PQgetisnull(r->h, r->row, col))
+		return NULL;
+	size_t len = 0;
+	unsigned char *b =
+	        PQunescapeBytea((const unsigned char *)PQgetvalue(r->h, r->row, col), &len);
+	if (b == NULL)
+		return NULL;
+	if (pr->nblobs == pr->cap) {
+		pr->cap = pr->cap ? pr->cap * 2 : 4;
+		pr->blobs = xrealloc(pr->blobs, (size_t)pr->cap * sizeof *pr->blobs);
+	}
+	pr->blobs[pr->nblobs++] = b;
+	*n = len;
+	/* a zero-length blob reads as NULL, as sqlite3_column_blob gives it */
+	return len ? b : NULL;
+}
+
+static int
+pgd_isnull(const db_row_t *r, int col)
+{
+	return PQgetisnull(r->h, r->row, col);
+}
+
+/* ---- transactions ---- */
+
+/* store_tx_begin opens the transaction, or inside one a savepoint (as store_sqlite.c). The
+ * writer's lock is held from begin to the matching commit or rollback. */
+static int
+pgd_tx_begin(store_t *st, int unsynced)
+{
+	pg_db_t *d = backend(st);
+	pg_conn_t *s = &d->w;
+	char sql[48];
+	lock(s);
+	if (s->tx_depth > 0) {
+		/* the transaction may be over already (the connection broke) */
+		if (PQtransactionStatus(s->c) != PQTRANS_INTRANS) {
+			log_error("Kho dữ liệu: giao dịch đã bị hủy; không mở điểm lưu.");
+			unlock(s);
+			return -1;
+		}
+		snprintf(sql, sizeof sql, "SAVEPOINT tx%d", s->tx_depth);
+		if (simple(s->c, sql, NULL, 0) < 0) {
+			log_error("Lỗi cơ sở dữ liệu: %s", db_errmsg());
+			unlock(s);
+			return -1;
+		}
+	} else {
+		/* unsynced: the commit does not wait for the WAL flush; store_sync makes it
+		 * durable later */
+		if (simple(s->c, "BEGIN", NULL, 0) < 0 ||
+		    (unsynced &&
+		     simple(s->c, "SET LOCAL synchronous_commit TO off", NULL, 0) < 0)) {
+			log_error("Lỗi cơ sở dữ liệu: %s", db_errmsg());
+			if (PQtransactionStatus(s->c) != PQTRANS_IDLE)
+				simple(s->c, "ROLLBACK", NULL, 0);
+			unlock(s);
+			return -1;
+		}
+		take_commit_number(d);
+	}
+	if (s->tx_depth++ == 0)
+		tl_tx_db = d;
+	return 0;
+}
+
+/* Ends the innermost level (commit: COMMIT or RELEASE; else, or when that fails, ROLLBACK
+ * or ROLLBACK TO) and releases the hold taken by its begin. */
+static int
+tx_end(store_t *st, pg_conn_t *s, int commit)
+{
+	char sql[80];
+	int ret = 0;
+	int level = --s->tx_depth;
+	if (level > 0) {
+		snprintf(sql, sizeof sql, "RELEASE SAVEPOINT tx%d", level);
+		if (commit && simple(s->c, sql, NULL, 0) < 0) {
+			log_error("Lỗi cơ sở dữ liệu: %s", db_errmsg());
+			ret = -1;
+			commit = 0;
+		}
+		if (!commit && PQtransactionStatus(s->c) != PQTRANS_IDLE) {
+			snprintf(sql, sizeof sql,
+			         "ROLLBACK TO SAVEPOINT tx%d; RELEASE SAVEPOINT tx%d", level,
+			         level);
+			simple(s->c, sql, NULL, 0);
+		}
+	} else {
+		if (commit) {
+			PGresult *r = PQexec(s->c, "COMMIT");
+			/* COMMIT of a failed transaction rolls it back and says ROLLBACK */
+			if (PQresultStatus(r) != PGRES_COMMAND_OK ||
+			    strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+				const char *m = PQresultErrorMessage(r);
+				db_set_error("%s", *m ? m : "giao dịch đã bị hủy");
+				log_error("Lỗi cơ sở dữ liệu: %s", db_errmsg());
+				ret = -1;
+				commit = 0;
+			}
+			PQclear(r);
+		}
+		if (!commit && PQtransactionStatus(s->c) != PQTRANS_IDLE)
+			simple(s->c, "ROLLBACK", NULL, 0);
+		if (tl_tx_db == backend(st))
+			tl_tx_db = NULL;
+		db_tx_ended(st);
+	}
+	unlock(s);
+	return ret;
+}
+
+/* A failed commit is rolled back here, so that level is over either way. */
+static int
+pgd_tx_commit(store_t *st)
+{
+	pg_conn_t *s = &backend(st)->w;
+	lock(s);
+	int ret = -1;
+	if (s->tx_depth > 0)
+		ret = tx_end(st, s, 1);
+	unlock(s);
+	return ret;
+}
+
+static void
+pgd_tx_rollback(store_t *st)
+{
+	pg_conn_t *s = &backend(st)->w;
+	lock(s);
+	if (s->tx_depth > 0)
+		tx_end(st, s, 0);
+	unlock(s);
+}
+
+/* Makes the unsynced commits before it durable. pg_current_wal_flush_lsn() only reports;
+ * a commit flushes the WAL up to its own record (and so every record before it, the
+ * unsynced commits' too) only when it has a transaction id and wrote WAL: a transactional
+ * logical message gives it both, at any wal_level and without privileges. */
+static int
+pgd_sync(store_t *st)
+{
+	pg_conn_t *s = &backend(st)->w;
+	lock(s);
+	int rc = 0;
+	if (s->tx_depth == 0 &&
+	    simple(s->c,
+	           "BEGIN; SET LOCAL synchronous_commit TO on;"
+	           " SELECT pg_logical_emit_message(true, 'suotdoi', 'sync'); COMMIT",
+	           NULL, 0) < 0) {
+		log_error("Kho dữ liệu: không đồng bộ được: %s", db_errmsg());
+		if (PQtransactionStatus(s->c) != PQTRANS_IDLE)
+			simple(s->c, "ROLLBACK", NULL, 0);
+		rc = -1;
+	}
+	unlock(s);
+	return rc;
+}
+
+/* ---- versions ---- */
+
+/* A number that moves when another process commits, not for this store's own writes.
+ * Every writer (this store's and any other suotdoi process's) takes one number from the
+ * sequence commit_seq in each transaction that writes: in each store_tx_begin transaction,
+ * and after each write that committed on its own and changed rows. commit_seq's last_value
+ * counts them all; this store subtracts the numbers it took itself (under the writer's
+ * lock, as the reading here is). A sequence is not transactional, so a rolled-back
+ * transaction's number stays taken and counted on both sides. Writes by other programs
+ * (psql) do not move it. */
+static int64_t
+pgd_external(store_t *st)
+{
+	pg_db_t *d = backend(st);
+	pg_conn_t *s = &d->w;
+	lock(s);
+	int64_t v = -1;
+	/* before the first nextval last_value is the start (1), not a number taken */
+	PGresult *r = PQexec(s->c, "SELECT CASE WHEN is_called THEN last_value"
+	                           " ELSE last_value - 1 END FROM commit_seq");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10) - d->own_commits;
+	else
+		log_error("Kho dữ liệu: không đọc được commit_seq: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	unlock(s);
+	return v;
+}
+
+/* The versions live in the query layer (query.c); nothing is counted here. */
+static uint64_t
+pgd_version(store_t *st, int which)
+{
+	(void)st;
+	(void)which;
+	return 0;
+}
+
+/* ---- schema ---- */
+
+static int
+applied_version(PGconn *c, int *out)
+{
+	*out = 0;
+	PGresult *r = PQexec(c, "SELECT coalesce(max(version),0) FROM schema_migrations");
+	int rc = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		*out = atoi(PQgetvalue(r, 0, 0));
+		rc = 0;
+	} else {
+		db_set_error("%s", PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+pgd_schema_version(store_t *st, int *applied, int *known)
+{
+	pg_conn_t *s = &backend(st)->w;
+	lock(s);
+	int rc = applied_version(s->c, applied);
+	unlock(s);
+	*known = pg_migrations[pg_nmigrations - 1].version;
+	return rc;
+}
+
+static int
+migrate_one(PGconn *c, const struct migration *m, char *err, size_t errlen)
+{
+	if (simple(c, "BEGIN", err, errlen) < 0)
+		return -1;
+	char ver[16];
+	snprintf(ver, sizeof ver, "%d", m->version);
+	const char *vals[2] = {ver, m->name};
+	if (simple(c, m->sql, err, errlen) < 0)
+		goto fail;
+	PGresult *r = PQexecParams(c,
+	                           "INSERT INTO schema_migrations VALUES($1::bigint,$2,"
+	                           "to_char(now() at time zone 'UTC',"
+	                           " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+	                           2, NULL, vals, NULL, NULL, 0);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		snprintf(err, errlen, "Lỗi cơ sở dữ liệu: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	if (!ok || simple(c, "COMMIT", err, errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	simple(c, "ROLLBACK", NULL, 0);
+	return -1;
+}
+
+/* The migrations not applied yet, each in its own transaction; two processes opening the
+ * same database at once take turns (an advisory lock). */
+static int
+migrate(PGconn *c, char *err, size_t errlen)
+{
+	if (simple(c, "SELECT pg_advisory_lock(2020052000)", err, errlen) < 0)
+		return -1;
+	int rc = -1, have;
+	if (simple(c,
+	           "CREATE TABLE IF NOT EXISTS schema_migrations(version bigint PRIMARY KEY,"
+	           " name text NOT NULL, applied_at text NOT NULL)",
+	           err, errlen) < 0)
+		goto out;
+	if (applied_version(c, &have) < 0) {
+		snprintf(err, errlen, "Lỗi cơ sở dữ liệu: %s", db_errmsg());
+		goto out;
+	}
+	if (have > pg_migrations[pg_nmigrations - 1].version) {
+		snprintf(err, errlen,
+		         "Cơ sở dữ liệu ở phiên bản %d, mới hơn chương trình (%d): hãy dùng bản "
+		         "suotdoi mới hơn.",
+		         have, pg_migrations[pg_nmigrations - 1].version);
+		goto out;
+	}
+	for (int i = 0; i < pg_nmigrations; i++) {
+		const struct migration *m = &pg_migrations[i];
+		if (m->version > have && migrate_one(c, m, err, errlen) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	simple(c, "SELECT pg_advisory_unlock(2020052000)", NULL, 0);
+	return rc;
+}
+
+static void
+pgd_close(store_t *st)
+{
+	pg_db_t *d = backend(st);
+	for (pg_conn_t *r = d->readers, *next; r; r = next) {
+		next = r->next_reader;
+		conn_close(r);
+		free(r);
+	}
+	conn_close(&d->w);
+	pthread_key_delete(d->key);
+	pthread_mutex_destroy(&d->rmu);
+	free(d->conninfo);
+	free(d);
+	free(st);
+}
+
+static const db_driver_t pg_driver = {
+        .name = "postgresql",
+        .dialect = DB_PG,
+        .run = pgd_run,
+        .i64 = pgd_i64,
+        .f64 = pgd_f64,
+        .text = pgd_text,
+        .blob = pgd_blob,
+        .isnull = pgd_isnull,
+        .close = pgd_close,
+        .schema_version = pgd_schema_version,
+        .tx_begin = pgd_tx_begin,
+        .tx_commit = pgd_tx_commit,
+        .tx_rollback = pgd_tx_rollback,
+        .sync = pgd_sync,
+        .external_version = pgd_external,
+        .version = pgd_version,
+};
+
+/* conninfo: a libpq URI (postgresql://...) or key=value string. The calls not yet moved
+ * onto the query layer (st->ops) have no PostgreSQL code: st->ops is NULL. */
+int
+store_pg_open(const char *conninfo, store_t **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (err && errlen)
+		*err = '\0';
+	PGconn *c = connect_to(conninfo, 0, err, errlen);
+	if (c == NULL)
+		return -1;
+	if (migrate(c, err, errlen) < 0) {
+		PQfinish(c);
+		return -1;
+	}
+	pg_db_t *d = xcalloc(1, sizeof *d);
+	conn_init(&d->w, c);
+	d->conninfo = xstrdup(conninfo);
+	pthread_mutex_init(&d->rmu, NULL);
+	if (pthread_key_create(&d->key, NULL) != 0) {
+		snprintf(err, errlen, "Không tạo được khóa luồng cho kho dữ liệu.");
+		conn_close(&d->w);
+		free(d->conninfo);
+		free(d);
+		return -1;
+	}
+	store_t *st = xcalloc(1, sizeof *st);
+	st->ops = NULL;
+	st->drv = &pg_driver;
+	st->backend = d;
+	st->fault_countdown = -1;
+	*out = st;
+	return 0;
+}
