@@ -611,14 +611,6 @@ pgd_external(store_t *st)
 	return v;
 }
 
-/* The versions live in the query layer (query.c); nothing is counted here. */
-static uint64_t
-pgd_version(store_t *st, int which)
-{
-	(void)st;
-	(void)which;
-	return 0;
-}
 
 /* ---- schema ---- */
 
@@ -744,11 +736,9 @@ static const db_driver_t pg_driver = {
         .tx_rollback = pgd_tx_rollback,
         .sync = pgd_sync,
         .external_version = pgd_external,
-        .version = pgd_version,
 };
 
-/* conninfo: a libpq URI (postgresql://...) or key=value string. The calls not yet moved
- * onto the query layer (st->ops) have no PostgreSQL code: st->ops is NULL. */
+/* conninfo: a libpq URI (postgresql://...) or key=value string. */
 int
 store_pg_open(const char *conninfo, store_t **out, char *err, size_t errlen)
 {
@@ -774,7 +764,6 @@ store_pg_open(const char *conninfo, store_t **out, char *err, size_t errlen)
 		return -1;
 	}
 	store_t *st = xcalloc(1, sizeof *st);
-	st->ops = NULL;
 	st->drv = &pg_driver;
 	st->backend = d;
 	st->fault_countdown = -1;
