@@ -2,8 +2,8 @@
  * campaign, accounts with Vietnamese names and quotes, sessions with binary hashes (NUL
  * bytes), copied from a SQLite file into a new store; every row reads back the same, new
  * rows get fresh ids, and a store that is not empty is refused. The target is a second
- * SQLite file, and PostgreSQL when SUOTDOI_TEST_PG names a cluster (the ctest entry
- * test_store_copy_pg sets it). */
+ * SQLite file, or with --pg a fresh PostgreSQL database (the ctest entry test_store_copy_pg,
+ * on the "pg" fixture's cluster: tests/unit/store_backend.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include "db/store.h"
 #include "demo_fixture.h"
 #include "domain/units.h"
+#include "store_backend.h"
 
 static char dir[] = "/tmp/suotdoi-copy-XXXXXX";
 
@@ -58,13 +59,12 @@ quiet_line(const char *line, void *ctx)
 	(*(int *)ctx)++;
 }
 
-/* The target: a fresh SQLite file, or the PostgreSQL database the harness made. */
+/* The target: a fresh SQLite file, or a fresh PostgreSQL database. */
 static const char *
 target(char *buf, size_t cap, const char *name)
 {
-	const char *pg = getenv("SUOTDOI_TEST_PG");
-	if (pg && *pg) {
-		snprintf(buf, cap, "%s", pg);
+	if (tb.pg) {
+		tb_fresh_spec("copy", buf, cap);
 		return buf;
 	}
 	snprintf(buf, cap, "sqlite:%s/%s", dir, name);
@@ -161,10 +161,11 @@ test_copy_refuses_bad_source(void **state)
 	assert_int_equal(store_copy(from, to, NULL, NULL, err, sizeof err), -1);
 	assert_true(strlen(err) > 0);
 	/* the source must be SQLite */
-	const char *pg = getenv("SUOTDOI_TEST_PG");
-	if (pg && *pg) {
+	if (tb.pg) {
+		char other[1024];
+		tb_fresh_spec("copysrc", other, sizeof other);
 		err[0] = '\0';
-		assert_int_equal(store_copy(pg, to, NULL, NULL, err, sizeof err), -1);
+		assert_int_equal(store_copy(other, to, NULL, NULL, err, sizeof err), -1);
 		assert_non_null(strstr(err, "SQLite"));
 	}
 }
@@ -186,8 +187,10 @@ teardown(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (tb_init(argc, argv, "copy") < 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_copy_reads_back),
 	        cmocka_unit_test(test_copy_refuses_bad_source),
