@@ -43,6 +43,7 @@ typedef struct opts {
 	const char *campaign, *as;
 	const char *as_of, *merges;
 	const char *from, *to; /* migrate: moving a deployment */
+	const char *files;     /* the file directories' prefix (app_open_files) */
 	/* serve: the configuration file, mail (service/mailer.h), the site's public address */
 	const char *config, *smtp, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
 	const char *public_url, *sign_keys;
@@ -63,7 +64,7 @@ usage(FILE *f)
 	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
 	      "        [--config TỆP] [--smtp URL --mail-from ĐỊA_CHỈ] [--smtp-user TÊN]\n"
 	      "        [--smtp-password-file TỆP] [--smtp-ca TỆP] [--smtp-require-tls]\n"
-	      "        [--public-url https://TÊN_MIỀN] [--sign-keys THƯ_MỤC]\n"
+	      "        [--public-url https://TÊN_MIỀN] [--sign-keys THƯ_MỤC] [--files TIỀN_TỐ]\n"
 	      "        [--enrol-retention-days N]\n"
 	      "        chạy máy chủ web; --config: tệp \"khóa = giá trị\" (db, listen, threads,\n"
 	      "        smtp_url, mail_from, smtp_user, smtp_password_file, smtp_ca,\n"
@@ -73,7 +74,10 @@ usage(FILE *f)
 	      "        không có --smtp thì không gửi thư; --sign-keys: thư mục khóa ký số,\n"
 	      "        THƯ_MỤC/<mã đơn vị>.pem (khóa bí mật và chuỗi chứng thư, quyền 600)\n"
 	      "        --enrol-retention-days: số ngày giữ họ tên, số điện thoại người đăng ký\n"
-	      "        học sau khi lớp kết thúc (mặc định 90)\n"
+	      "        học sau khi lớp kết thúc (mặc định 90); --files: tiền tố thư mục lưu tệp\n"
+	      "        (TIỀN_TỐ.uploads, TIỀN_TỐ.contest), mặc định cạnh tệp SQLite; với\n"
+	      "        --db postgres://… là $SUOTDOI_FILES hoặc var/suotdoi, dùng chung giữa\n"
+	      "        các máy chủ\n"
 	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
 	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
 	      "        trên hay loại bằng cách này\n"
@@ -121,6 +125,8 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 		const char **slot = NULL;
 		if (!strcmp(a, "--db"))
 			slot = &o->db;
+		else if (!strcmp(a, "--files"))
+			slot = &o->files;
 		else if (!strcmp(a, "--from"))
 			slot = &o->from;
 		else if (!strcmp(a, "--to"))
@@ -643,7 +649,7 @@ cmd_demo(opts_t *o)
 		rc = 1;
 	if (rc == 0) { /* media beside the database, as the server finds them (contest_pages.c) */
 		char dir[4096];
-		snprintf(dir, sizeof dir, "%s.contest", o->db);
+		snprintf(dir, sizeof dir, "%s.contest", app_files_prefix(o->db, o->files));
 		if (demo_contest(st, t, dir) < 0)
 			rc = 1;
 	}
@@ -778,7 +784,7 @@ cmd_serve(opts_t *o)
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (app_open(&app, o->db, o->assets, err, sizeof err) < 0) {
+	if (app_open_files(&app, o->db, o->files, o->assets, err, sizeof err) < 0) {
 		fprintf(stderr, "Không khởi động được: %s\n", err);
 		app_close(&app);
 		serve_config_free(&fc);

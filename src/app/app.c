@@ -507,8 +507,26 @@ app_http_config(app_t *app, http_config_t *cfg)
 
 static void *jobs_loop(void *arg);
 
+const char *
+app_files_prefix(const char *db, const char *files)
+{
+	if (files && *files)
+		return files;
+	if (strncmp(db, "postgres://", 11) != 0 && strncmp(db, "postgresql://", 13) != 0)
+		return strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
+	const char *env = getenv("SUOTDOI_FILES");
+	return env && *env ? env : "var/suotdoi";
+}
+
 int
 app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen)
+{
+	return app_open_files(app, db, NULL, assets, err, errlen);
+}
+
+int
+app_open_files(app_t *app, const char *db, const char *files, const char *assets, char *err,
+               size_t errlen)
 {
 	memset(app, 0, sizeof *app);
 	pthread_mutex_init(&app->tree_mu, NULL);
@@ -521,9 +539,10 @@ app_open(app_t *app, const char *db, const char *assets, char *err, size_t errle
 	size_t sl = strlen(app->assets) + sizeof "/static";
 	app->static_dir = xmalloc(sl);
 	snprintf(app->static_dir, sl, "%s/static", app->assets);
-	size_t ul = strlen(db) + sizeof ".uploads";
+	files = app_files_prefix(db, files);
+	size_t ul = strlen(files) + sizeof ".uploads";
 	app->upload_dir = xmalloc(ul);
-	snprintf(app->upload_dir, ul, "%s.uploads", db);
+	snprintf(app->upload_dir, ul, "%s.uploads", files);
 	if (store_open(db, &app->store, err, errlen) < 0)
 		return -1;
 	app->tmpl = tmpl_set_new();

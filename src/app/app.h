@@ -85,6 +85,13 @@ typedef struct app {
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
  * build the unit tree. -1 with err on failure. */
 int app_open(app_t *app, const char *db, const char *assets, char *err, size_t errlen);
+/* The same with the prefix of the directories files are kept in (files.uploads,
+ * files.contest): NULL = beside a SQLite database (its path), and for PostgreSQL
+ * $SUOTDOI_FILES or var/suotdoi (several instances share it: docs/operations.md). */
+int app_open_files(app_t *app, const char *db, const char *files, const char *assets, char *err,
+                   size_t errlen);
+/* The prefix app_open_files picks for db and files. */
+const char *app_files_prefix(const char *db, const char *files);
 void app_close(app_t *app);
 
 /* 1 when e-mail is configured (app->notify.mail_on): pages say "Chưa cấu hình thư điện tử"

@@ -1,10 +1,12 @@
 /* Shared set-up for the app's HTTP tests (see helper_app.h). */
 #include "helper_app.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/file.h"
 #include "core/log.h"
@@ -41,12 +43,89 @@ ha_demo_store(const char *dir, const char *name, char *db, size_t cap)
 	return 0;
 }
 
+/* ---- PostgreSQL mode ----
+ * With SUOTDOI_TEST_HTTP_PG naming a server (ctest's http_pg_* entries, on the "pg"
+ * fixture's cluster), the database a test prepared as a SQLite file is moved into a fresh
+ * PostgreSQL database by store_copy, what `suotdoi migrate --from --to` does, and the app
+ * serves that one: every HTTP test then runs against a migrated database. */
+static char pg_db[64];
+
+/* sql on the server's maintenance database: 0 or -1 (said). */
+static int
+pg_admin(const char *server, const char *sql)
+{
+	PGconn *c = PQconnectdb(server);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc < 0)
+			fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+		PQclear(r);
+	} else {
+		fprintf(stderr, "PostgreSQL %s: %s", server, PQerrorMessage(c));
+	}
+	PQfinish(c);
+	return rc;
+}
+
+/* server's URI with its database replaced by db (postgresql://auth/DB?params). */
+static void
+pg_uri_with_db(char *out, size_t cap, const char *server, const char *db)
+{
+	const char *auth = strstr(server, "://");
+	auth = auth ? auth + 3 : server;
+	const char *slash = strchr(auth, '/'), *q = strchr(auth, '?');
+	size_t head = slash && (!q || slash < q) ? (size_t)(slash - server)
+	              : q                        ? (size_t)(q - server)
+	                                         : strlen(server);
+	snprintf(out, cap, "%.*s/%s%s", (int)head, server, db, q ? q : "");
+}
+
+/* The migrated copy of the SQLite file path, its URI in uri: 0 or -1 (said). */
+static int
+pg_migrate(const char *server, const char *path, char *uri, size_t cap)
+{
+	static int seq;
+	char sql[160], from[600], err[1024];
+	snprintf(pg_db, sizeof pg_db, "http_%ld_%d", (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", pg_db);
+	if (pg_admin(server, sql) < 0)
+		return -1;
+	pg_uri_with_db(uri, cap, server, pg_db);
+	snprintf(from, sizeof from, "sqlite:%s", path);
+	if (store_copy(from, uri, NULL, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "migrate %s -> %s: %s\n", path, uri, err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pg_drop(void)
+{
+	const char *server = getenv("SUOTDOI_TEST_HTTP_PG");
+	if (!server || !*server || !pg_db[0])
+		return;
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_db);
+	pg_admin(server, sql);
+	pg_db[0] = '\0';
+}
+
 int
 ha_serve(app_t *app, const char *db, http_server_t **srv, unsigned short *port)
 {
-	char err[4096];
+	char err[4096], uri[1024];
 	log_set_level(2);
-	if (app_open(app, db, TEST_SOURCE_DIR, err, sizeof err) < 0) {
+	const char *server = getenv("SUOTDOI_TEST_HTTP_PG"), *files = NULL;
+	if (server && *server && strncmp(db, "postgres", 8) != 0) {
+		if (pg_migrate(server, db, uri, sizeof uri) < 0)
+			return -1;
+		files = db; /* the files stay where the test put them */
+		db = uri;
+	}
+	if (app_open_files(app, db, files, TEST_SOURCE_DIR, err, sizeof err) < 0) {
 		fprintf(stderr, "app_open: %s\n", err);
 		return -1;
 	}
@@ -304,6 +383,7 @@ ha_stop(http_server_t *srv, app_t *app, const char *dir)
 {
 	http_server_stop(srv);
 	app_close(app);
+	pg_drop();
 	curl_global_cleanup();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
