@@ -106,7 +106,7 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 		for (size_t j = 0; j < ntasks && !task; j++)
 			if (tasks[j].unit_id == units[k])
 				task = &tasks[j];
-		char title[800], body[900], link[160];
+		char title[800], body[1400], link[160];
 		/* "Kế hoạch số 05/KH-UBND ngày 28/9/2022": the one citation formatter */
 		char ref[300];
 		{
@@ -114,7 +114,8 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 			c.number = number;
 			buf_t rb = BUF_INIT;
 			doc_cite(&c, NULL, &rb);
-			snprintf(ref, sizeof ref, "%s", buf_cstr(&rb));
+			const char *cs = buf_cstr(&rb);
+			snprintf(ref, sizeof ref, "%.*s", text_utf8_prefix(cs, (int)sizeof ref - 1), cs);
 			buf_free(&rb);
 		}
 		(void)year;
@@ -125,13 +126,14 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 				text_civil_from_days(task->due_date, &y, &m, &dd);
 				snprintf(due, sizeof due, " (hạn %02d/%02d/%04d)", dd, m, y);
 			}
-			snprintf(title, sizeof title, "Nhiệm vụ được giao: %.400s%s", task->task,
-			         due);
-			snprintf(body, sizeof body, "Theo %s của %s: %.500s.", ref, issuer,
-			         d->subject);
+			snprintf(title, sizeof title, "Nhiệm vụ được giao: %.*s%s",
+			         text_utf8_prefix(task->task, 400), task->task, due);
+			snprintf(body, sizeof body, "Theo %s của %s: %.*s.", ref, issuer,
+			         text_utf8_prefix(d->subject, 500), d->subject);
 			snprintf(link, sizeof link, "/units/%s/tasks", t->units[i].code);
 		} else {
-			snprintf(title, sizeof title, "Văn bản mới: %s – %.280s", ref, d->subject);
+			snprintf(title, sizeof title, "Văn bản mới: %s – %.*s", ref,
+			         text_utf8_prefix(d->subject, 280), d->subject);
 			snprintf(body, sizeof body, "%s gửi %s tới đơn vị.", issuer, ref);
 			snprintf(link, sizeof link, "/units/%s/docs/%lld", t->units[i].code,
 			         (long long)doc_id);
