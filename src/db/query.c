@@ -151,38 +151,44 @@ moves_of(const char *sql)
 	return moves_of_table(p, (size_t)(e - p));
 }
 
+unsigned
+db_moves(const q_def_t *q, int dyn)
+{
+	if (q->quiet)
+		return 0;
+	if (dyn)
+		return moves_of(q->sql);
+	q_def_t *w = (q_def_t *)q;
+	int c = atomic_load_explicit(&w->moves, memory_order_relaxed);
+	if (c == 0) {
+		c = (int)moves_of(q->sql) + 1;
+		atomic_store_explicit(&w->moves, c, memory_order_relaxed);
+	}
+	return (unsigned)c - 1;
+}
+
 static void
 note_write(store_t *st, const q_def_t *q, int dyn)
 {
-	if (q->quiet)
-		return;
-	unsigned m;
-	if (dyn) {
-		m = moves_of(q->sql);
-	} else {
-		q_def_t *w = (q_def_t *)q;
-		int c = atomic_load_explicit(&w->moves, memory_order_relaxed);
-		if (c == 0) {
-			c = (int)moves_of(q->sql) + 1;
-			atomic_store_explicit(&w->moves, c, memory_order_relaxed);
-		}
-		m = (unsigned)c - 1;
-	}
+	unsigned m = db_moves(q, dyn);
 	if (!m)
 		return;
-	for (int k = 0; k < DB_V_COUNT; k++)
-		if (m & (1u << k))
-			atomic_fetch_add(&st->versions[k], 1);
+	db_versions_move(st, m);
 	atomic_fetch_or(&st->dirty, m);
+}
+
+void
+db_versions_move(store_t *st, unsigned mask)
+{
+	for (int k = 0; k < DB_V_COUNT; k++)
+		if (mask & (1u << k))
+			atomic_fetch_add(&st->versions[k], 1);
 }
 
 void
 db_tx_ended(store_t *st)
 {
-	unsigned m = atomic_exchange(&st->dirty, 0);
-	for (int k = 0; k < DB_V_COUNT; k++)
-		if (m & (1u << k))
-			atomic_fetch_add(&st->versions[k], 1);
+	db_versions_move(st, atomic_exchange(&st->dirty, 0));
 }
 
 int64_t

@@ -401,8 +401,6 @@ const struct migration pg_migrations[] = {
          " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
          "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
          " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
-         /* store_pg.c's external_version: every writer's transaction takes one number */
-         "CREATE SEQUENCE commit_seq;"
          "INSERT INTO meta VALUES('units_generation', 1);"
          /* Kinds are data. Localities first (the registries' types), then the bodies. */
          "INSERT INTO unit_kinds(code,name,is_locality,sort) VALUES"

@@ -157,6 +157,11 @@ struct store {
  * writes moved move again (a read made during it may have seen them move already). */
 void db_tx_ended(store_t *st);
 
+/* The versions a write by q moves (a mask of 1 << DB_V_*), and moving them: the PostgreSQL
+ * backend sends the mask of each commit to the other instances, which move theirs. */
+unsigned db_moves(const q_def_t *q, int dyn);
+void db_versions_move(store_t *st, unsigned mask);
+
 /* The slot of q in the connections' statement caches (given at first use, from 1). */
 int db_slot(const q_def_t *q);
 /* A backend records this thread's last error here (db_errmsg). */

@@ -13,12 +13,16 @@
  * row callback may call the store again on the same connection. (A very large read is held
  * in memory whole; no statement of the store needs chunking yet.) */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/mem.h"
@@ -41,12 +45,23 @@ typedef struct pg_db {
 	pthread_key_t key;   /* this thread's reader */
 	pthread_mutex_t rmu; /* guards readers */
 	pg_conn_t *readers;
-	/* external_version: the numbers this store's writer took from commit_seq (under
-	 * w.mu) */
-	int64_t own_commits;
+	/* Several instances (see "instances" below): this store's name in its notices, how
+	 * many it has sent and whether the open transaction changed rows (under w.mu) */
+	store_t *st;
+	char origin[20];
+	int64_t notices_sent;
+	int tx_wrote;
+	/* the listener: its connection and thread, what it has heard (external_version) and
+	 * whether its connection holds the leader's lock */
+	PGconn *lc;
+	pthread_t listener;
+	int listening;
+	_Atomic int stopping, leader;
+	_Atomic int64_t external;
 } pg_db_t;
 
 static const db_driver_t pg_driver;
+static int announce(pg_db_t *d, unsigned mask);
 
 /* The store whose writer transaction this thread holds: its reads go to the writer. */
 static _Thread_local const pg_db_t *tl_tx_db;
@@ -293,16 +308,6 @@ row_scratch_free(pg_row_t *pr)
 	pr->nblobs = 0;
 }
 
-/* One number from commit_seq for this store's writer (lock held): see pgd_external. */
-static void
-take_commit_number(pg_db_t *d)
-{
-	if (simple(d->w.c, "SELECT nextval('commit_seq')", NULL, 0) == 0)
-		d->own_commits++;
-	else
-		log_error("Kho dữ liệu: không lấy được số giao dịch: %s", db_errmsg());
-}
-
 static int
 pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row,
         void *ctx, int64_t *changes)
@@ -377,9 +382,12 @@ pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 		return DB_ERR;
 	}
 	int64_t changed = atoi(PQcmdTuples(res));
-	/* a write that committed on its own (no transaction around it) */
-	if (write && !in_tx && changed > 0)
-		take_commit_number(d);
+	if (write && changed > 0) {
+		if (in_tx)
+			d->tx_wrote = 1;
+		else if (announce(d, db_moves(q, dyn)) == 0) /* it committed on its own */
+			d->notices_sent++;
+	}
 	if (changes)
 		*changes = changed;
 	if (row) {
@@ -483,7 +491,7 @@ pgd_tx_begin(store_t *st, int unsynced)
 			unlock(s);
 			return -1;
 		}
-		take_commit_number(d);
+		d->tx_wrote = 0;
 	}
 	if (s->tx_depth++ == 0)
 		tl_tx_db = d;
@@ -512,6 +520,13 @@ tx_end(store_t *st, pg_conn_t *s, int commit)
 			simple(s->c, sql, NULL, 0);
 		}
 	} else {
+		pg_db_t *d = backend(st);
+		/* the notice goes out with the commit, or not at all */
+		int told = commit && d->tx_wrote;
+		if (told && announce(d, atomic_load(&st->dirty)) < 0) {
+			ret = -1;
+			commit = 0;
+		}
 		if (commit) {
 			PGresult *r = PQexec(s->c, "COMMIT");
 			/* COMMIT of a failed transaction rolls it back and says ROLLBACK */
@@ -524,6 +539,8 @@ tx_end(store_t *st, pg_conn_t *s, int commit)
 				commit = 0;
 			}
 			PQclear(r);
+			if (commit && told)
+				d->notices_sent++;
 		}
 		if (!commit && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 			simple(s->c, "ROLLBACK", NULL, 0);
@@ -582,35 +599,173 @@ pgd_sync(store_t *st)
 	return rc;
 }
 
-/* ---- versions ---- */
+/* ---- instances ----
+ * Several suotdoi processes (instances behind a load balancer, a command-line import) may
+ * share one database. Each keeps caches and live roll-ups that another's commits make
+ * stale, so each commit that changed rows tells the others, in the same transaction:
+ * NOTIFY suotdoi with "ORIGIN N MASK" (its store's random name, its notices numbered from
+ * 1, the versions its writes moved: DB_V_* bits). PostgreSQL delivers a notice only if
+ * its transaction commits, in commit order. Each store's listener thread holds a
+ * connection that LISTENs; for a notice from another origin it moves those versions and
+ * external_version (the app then rebuilds its roll-ups). A number that skips (a notice
+ * missed) or a listener that lost its connection moves everything: what was missed is not
+ * known. Writes made outside suotdoi (psql) send nothing.
+ *
+ * The same connection holds the leader's lock (a session advisory lock, tried every
+ * second): one instance at a time runs the deployment's chores (the chase schedule, the
+ * mailer, the purges). When that instance dies its connection closes, the lock is freed,
+ * and another takes it within a second or two. */
 
-/* A number that moves when another process commits, not for this store's own writes.
- * Every writer (this store's and any other suotdoi process's) takes one number from the
- * sequence commit_seq in each transaction that writes: in each store_tx_begin transaction,
- * and after each write that committed on its own and changed rows. commit_seq's last_value
- * counts them all; this store subtracts the numbers it took itself (under the writer's
- * lock, as the reading here is). A sequence is not transactional, so a rolled-back
- * transaction's number stays taken and counted on both sides. Writes by other programs
- * (psql) do not move it. */
+#define PG_LEADER_STR "2020052001"
+#define PG_ALL_VERSIONS ((1u << DB_V_COUNT) - 1)
+
+/* Sends this store's next notice with mask (writer's lock held). 0 or -1 (logged). */
+static int
+announce(pg_db_t *d, unsigned mask)
+{
+	char payload[80];
+	snprintf(payload, sizeof payload, "%s %lld %u", d->origin,
+	         (long long)d->notices_sent + 1, mask);
+	const char *vals[1] = {payload};
+	PGresult *r = PQexecParams(d->w.c, "SELECT pg_notify('suotdoi', $1)", 1, NULL, vals,
+	                           NULL, NULL, 0);
+	int rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : -1;
+	if (rc < 0) {
+		db_set_error("%s", PQresultErrorMessage(r));
+		log_error("Kho dữ liệu: không báo được cho các máy chủ khác: %s", db_errmsg());
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* What the listener remembers of each origin heard: its last number. */
+typedef struct heard {
+	char origin[20];
+	int64_t last;
+} heard_t;
+
+static void
+moved(pg_db_t *d, unsigned mask)
+{
+	db_versions_move(d->st, mask);
+	atomic_fetch_add(&d->external, 1);
+}
+
+/* One notice's payload. */
+static void
+hear(pg_db_t *d, heard_t *h, size_t nh, size_t *next, const char *payload)
+{
+	char origin[20];
+	long long n;
+	unsigned mask;
+	if (sscanf(payload, "%19s %lld %u", origin, &n, &mask) != 3) {
+		moved(d, PG_ALL_VERSIONS);
+		return;
+	}
+	if (strcmp(origin, d->origin) == 0)
+		return;
+	heard_t *o = NULL;
+	for (size_t k = 0; k < nh && !o; k++)
+		if (strcmp(h[k].origin, origin) == 0)
+			o = &h[k];
+	if (o == NULL) { /* a new origin: it numbers from 1, so an earlier one was missed */
+		o = &h[*next];
+		*next = (*next + 1) % nh;
+		snprintf(o->origin, sizeof o->origin, "%s", origin);
+		o->last = 0;
+	}
+	if (n > o->last + 1) {
+		log_info("Kho dữ liệu: lỡ %lld thông báo của %s; nạp lại tất cả.",
+		         n - o->last - 1, origin);
+		mask = PG_ALL_VERSIONS;
+	}
+	o->last = n;
+	moved(d, mask);
+}
+
+/* The listener's connection, listening: NULL when the server cannot be reached. */
+static PGconn *
+listen_connect(const char *conninfo, char *err, size_t errlen)
+{
+	char e[512];
+	PGconn *c = connect_to(conninfo, 0, err ? err : e, err ? errlen : sizeof e);
+	if (c && simple(c, "LISTEN suotdoi", err, errlen) < 0) {
+		PQfinish(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *
+listen_loop(void *arg)
+{
+	pg_db_t *d = arg;
+	heard_t heard[64];
+	size_t next = 0;
+	memset(heard, 0, sizeof heard);
+	int64_t tried = 0;
+	while (!atomic_load(&d->stopping)) {
+		if (d->lc == NULL) {
+			d->lc = listen_connect(d->conninfo, NULL, 0);
+			if (d->lc == NULL) {
+				usleep(250 * 1000);
+				continue;
+			}
+			/* what was committed while it was away is not known */
+			memset(heard, 0, sizeof heard);
+			moved(d, PG_ALL_VERSIONS);
+			log_info("Kho dữ liệu: đã kết nối lại kênh thông báo.");
+		}
+		if (!atomic_load(&d->leader) && mono_ms() - tried >= 1000) {
+			tried = mono_ms();
+			PGresult *r = PQexec(d->lc, "SELECT pg_try_advisory_lock(" PG_LEADER_STR ")");
+			if (PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't') {
+				atomic_store(&d->leader, 1);
+				log_info("Kho dữ liệu: máy chủ này làm các việc chung (chủ trì).");
+			}
+			PQclear(r);
+		}
+		struct pollfd p = {.fd = PQsocket(d->lc), .events = POLLIN};
+		if (p.fd >= 0)
+			poll(&p, 1, 200);
+		PGnotify *n;
+		if (p.fd < 0 || !PQconsumeInput(d->lc) || PQstatus(d->lc) != CONNECTION_OK) {
+			log_error("Kho dữ liệu: mất kết nối kênh thông báo: %s",
+			          PQerrorMessage(d->lc));
+			atomic_store(&d->leader, 0);
+			PQfinish(d->lc);
+			d->lc = NULL;
+			continue;
+		}
+		while ((n = PQnotifies(d->lc)) != NULL) {
+			hear(d, heard, sizeof heard / sizeof heard[0], &next, n->extra);
+			PQfreemem(n);
+		}
+	}
+	return NULL;
+}
+
+/* A number that moves when another process commits (a notice heard), not for this
+ * store's own writes. */
 static int64_t
 pgd_external(store_t *st)
 {
-	pg_db_t *d = backend(st);
-	pg_conn_t *s = &d->w;
-	lock(s);
-	int64_t v = -1;
-	/* before the first nextval last_value is the start (1), not a number taken */
-	PGresult *r = PQexec(s->c, "SELECT CASE WHEN is_called THEN last_value"
-	                           " ELSE last_value - 1 END FROM commit_seq");
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10) - d->own_commits;
-	else
-		log_error("Kho dữ liệu: không đọc được commit_seq: %s", PQresultErrorMessage(r));
-	PQclear(r);
-	unlock(s);
-	return v;
+	return atomic_load(&backend(st)->external);
 }
 
+static int
+pgd_leader(store_t *st)
+{
+	return atomic_load(&backend(st)->leader);
+}
 
 /* ---- schema ---- */
 
@@ -707,6 +862,11 @@ static void
 pgd_close(store_t *st)
 {
 	pg_db_t *d = backend(st);
+	atomic_store(&d->stopping, 1);
+	if (d->listening)
+		pthread_join(d->listener, NULL);
+	if (d->lc)
+		PQfinish(d->lc);
 	for (pg_conn_t *r = d->readers, *next; r; r = next) {
 		next = r->next_reader;
 		conn_close(r);
@@ -736,6 +896,7 @@ static const db_driver_t pg_driver = {
         .tx_rollback = pgd_tx_rollback,
         .sync = pgd_sync,
         .external_version = pgd_external,
+        .leader = pgd_leader,
 };
 
 /* conninfo: a libpq URI (postgresql://...) or key=value string. */
@@ -767,6 +928,20 @@ store_pg_open(const char *conninfo, store_t **out, char *err, size_t errlen)
 	st->drv = &pg_driver;
 	st->backend = d;
 	st->fault_countdown = -1;
+	d->st = st;
+	/* listening before the caller reads anything, so no commit after that goes unheard */
+	uint64_t name = 0;
+	if (getrandom(&name, sizeof name, 0) != (ssize_t)sizeof name)
+		name = (uint64_t)getpid() << 32 ^ (uint64_t)mono_ms();
+	snprintf(d->origin, sizeof d->origin, "%016llx", (unsigned long long)name);
+	d->lc = listen_connect(conninfo, err, errlen);
+	if (d->lc == NULL || pthread_create(&d->listener, NULL, listen_loop, d) != 0) {
+		if (err && !*err)
+			snprintf(err, errlen, "Không khởi động được luồng nghe thông báo.");
+		pgd_close(st);
+		return -1;
+	}
+	d->listening = 1;
 	*out = st;
 	return 0;
 }

@@ -48,6 +48,7 @@ typedef struct sq_db {
 	pthread_key_t key;   /* this thread's reader */
 	pthread_mutex_t rmu; /* guards readers */
 	sqlite_store_t *readers;
+	int64_t data_version; /* the last sq_external_version read (under w.mu), -1 none */
 } sq_db_t;
 
 /* The store whose writer transaction this thread holds: its reads must see its own
@@ -292,10 +293,12 @@ col_text(sqlite3_stmt *s, int i)
 
 
 
-/* PRAGMA data_version: moves when another connection commits (SQLite's own contract). */
+/* PRAGMA data_version: moves when another connection commits (SQLite's own contract).
+ * What the other wrote is not known, so every version pages cache on moves with it. */
 static int64_t
 sq_external_version(store_t *st)
 {
+	sq_db_t *d = st->backend;
 	sqlite_store_t *s = wr(st);
 	lock(s);
 	sqlite3_stmt *q = NULL;
@@ -304,6 +307,10 @@ sq_external_version(store_t *st)
 	    sqlite3_step(q) == SQLITE_ROW)
 		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
+	if (v >= 0 && d->data_version >= 0 && v != d->data_version)
+		db_versions_move(st, (1u << DB_V_COUNT) - 1);
+	if (v >= 0)
+		d->data_version = v;
 	unlock(s);
 	return v;
 }
@@ -639,6 +646,7 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 		return -1;
 	}
 	sq_db_t *d = xcalloc(1, sizeof *d);
+	d->data_version = -1;
 	sqlite_store_t *s = &d->w;
 	conn_init(s, db, 0);
 	d->path = xstrdup(path);

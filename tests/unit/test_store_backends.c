@@ -187,6 +187,20 @@ new_user(store_t *st, const char *name)
 
 /* ---- open, migrations ---- */
 
+/* store_external_version once it is no longer v, or v after 3 s: with PostgreSQL another
+ * store's commit arrives as a notice, a few milliseconds later. */
+static int64_t
+external_after(store_t *st, int64_t v)
+{
+	for (int i = 0; i < 300; i++) {
+		int64_t now = store_external_version(st);
+		if (now != v)
+			return now;
+		usleep(10 * 1000);
+	}
+	return v;
+}
+
 static void
 test_open(void **state)
 {
@@ -206,7 +220,7 @@ test_open(void **state)
 	/* the very first commit of the database is another's: it moves too */
 	int64_t v0 = store_external_version(g.st);
 	assert_int_equal(db_exec(again, &Q_META_PUT, QARGS(QT("o_first"), QI(1)), NULL), 0);
-	assert_true(store_external_version(g.st) != v0);
+	assert_true(external_after(g.st, v0) != v0);
 	store_close(again);
 }
 
@@ -592,6 +606,7 @@ test_fault(void **state)
 
 /* ---- another process's commits ---- */
 
+
 static void
 test_external_version(void **state)
 {
@@ -606,20 +621,83 @@ test_external_version(void **state)
 	assert_int_equal(store_tx_begin(g.st), 0);
 	assert_int_equal(db_exec(g.st, &Q_META_PUT, QARGS(QT("x_b"), QI(1)), NULL), 0);
 	assert_int_equal(store_tx_commit(g.st), 0);
+	usleep(300 * 1000); /* time for a notice, were one sent */
 	assert_true(store_external_version(g.st) == v0);
 	/* the other's: a move, which it does not see itself */
 	int64_t o0 = store_external_version(other);
 	assert_int_equal(db_exec(other, &Q_META_PUT, QARGS(QT("x_c"), QI(1)), NULL), 0);
-	int64_t v1 = store_external_version(g.st);
+	int64_t v1 = external_after(g.st, v0);
 	assert_true(v1 != v0);
+	usleep(300 * 1000);
 	assert_true(store_external_version(other) == o0);
 	assert_int_equal(store_tx_begin(other), 0);
 	assert_int_equal(db_exec(other, &Q_META_PUT, QARGS(QT("x_d"), QI(1)), NULL), 0);
 	assert_int_equal(store_tx_commit(other), 0);
-	assert_true(store_external_version(g.st) != v1);
+	int64_t v2 = external_after(g.st, v1);
+	assert_true(v2 != v1);
+	/* a transaction rolled back tells nobody */
+	assert_int_equal(store_tx_begin(other), 0);
+	assert_int_equal(db_exec(other, &Q_META_PUT, QARGS(QT("x_e"), QI(1)), NULL), 0);
+	store_tx_rollback(other);
+	usleep(300 * 1000);
+	assert_true(store_external_version(g.st) == v2);
+	/* the versions pages cache on move with the other's writes to their tables */
+	uint64_t id0 = store_identity_version(g.st);
+	new_user(other, "máy.khác");
+	for (int i = 0; i < 300 && store_identity_version(g.st) == id0; i++) {
+		store_external_version(g.st); /* as the app's watcher does, every 100 ms */
+		usleep(10 * 1000);
+	}
+	assert_true(store_identity_version(g.st) != id0);
 	/* and we see its rows */
 	assert_true(meta_get(g.st, "x_d") == 1);
 	store_close(other);
+}
+
+/* ---- the leader: one store at a time runs the deployment's chores ---- */
+
+static void
+test_leader(void **state)
+{
+	(void)state;
+	store_t *other = NULL;
+	char err[512];
+	assert_int_equal(store_open(g.spec, &other, err, sizeof err), 0);
+	if (db_dialect(g.st) == DB_SQLITE) { /* one machine: every process is */
+		assert_int_equal(store_leader(g.st), 1);
+		assert_int_equal(store_leader(other), 1);
+		store_close(other);
+		return;
+	}
+	/* one of the two within a few seconds (each tries every second), never both */
+	int both = 0, one = 0;
+	for (int i = 0; i < 400 && !one; i++) {
+		int a = store_leader(g.st), b = store_leader(other);
+		both |= a && b;
+		one = a + b == 1;
+		usleep(10 * 1000);
+	}
+	assert_int_equal(one, 1);
+	assert_int_equal(both, 0);
+	/* the other leads once the leader is gone (its connection closed) */
+	int was_g = store_leader(g.st);
+	store_t *third = NULL;
+	if (was_g) { /* g.st stays open for the tests after this one: hand over from it */
+		assert_int_equal(store_open(g.spec, &third, err, sizeof err), 0);
+		store_close(other);
+		usleep(2500 * 1000);
+		assert_int_equal(store_leader(third), 0);
+		assert_int_equal(store_leader(g.st), 1);
+		store_close(third);
+		return;
+	}
+	store_close(other);
+	int led = 0;
+	for (int i = 0; i < 400 && !led; i++) {
+		led = store_leader(g.st);
+		usleep(10 * 1000);
+	}
+	assert_int_equal(led, 1);
 }
 
 /* ---- the versions pages cache on ---- */
@@ -650,6 +728,7 @@ test_versions(void **state)
 	        cmocka_unit_test(test_values), cmocka_unit_test(test_unique),                      \
 	        cmocka_unit_test(test_nested), cmocka_unit_test(test_transactions),                \
 	        cmocka_unit_test(test_fault), cmocka_unit_test(test_external_version),             \
+	        cmocka_unit_test(test_leader),                                                     \
 	        cmocka_unit_test(test_versions)
 
 /* No argument: SQLite, and PostgreSQL too when SUOTDOI_TEST_PG is set. --pg: PostgreSQL
