@@ -2,9 +2,10 @@
 #   make run    install missing packages, build, create the demo database, serve
 #   make test   install, build with ASan+UBSan, run every test (pages' screenshots in
 #               build-asan/screens/360 and build-asan/screens/1280)
+#   make test-pg-browser  the browser tests again on PostgreSQL (not in make test: minutes more)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
 #   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
-.PHONY: all deps build build-asan run test screenshots format fuzz bench bench-weight clean demo-db
+.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight clean demo-db
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
@@ -37,9 +38,14 @@ run: demo-db
 	./build/suotdoi serve --db "$(DB)" --listen "$(LISTEN)"
 
 test: build-asan
-	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE pg_browser
 	@grep -h "^mustache spec:" build-asan/Testing/Temporary/LastTest.log || true
 	@echo "screenshots of the main pages at 360 and 1280 px: $(CURDIR)/build-asan/screens/"
+
+# The browser tests once more against PostgreSQL (make test runs every other test on both
+# backends; these add minutes and see the same pages)
+test-pg-browser: build-asan
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -L pg_browser
 
 # The main flows' browser test (tests/http/test_main_flows_browser.c) saves its pages as PNGs on
 # the way: every page under build-asan/screens/{360,1280}/ on every make test (not committed), the

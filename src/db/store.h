@@ -68,13 +68,18 @@ int store_units_each(store_t *st, int (*cb)(const store_unit_t *u, void *ctx), v
 int64_t store_units_generation(store_t *st);
 
 /* A number that changes when another connection (another process: a command-line import,
- * sqlite3) commits to the database, and only then: what this store writes itself does not
- * move it. In-memory state built from the store is stale when it moves. -1 on error. */
+ * sqlite3, another instance) commits to the database, and only then: what this store writes
+ * itself does not move it. In-memory state built from the store is stale when it moves; the
+ * versions below move with it. With PostgreSQL another suotdoi's commit arrives as a notice
+ * (milliseconds later); a commit made with psql moves nothing unless it sends one
+ * (docs/operations.md). -1 on error. */
 int64_t store_external_version(store_t *st);
 
 /* 1 when this process runs the chores done once for a whole deployment (delivering the
  * outbox, the chase schedule, purges): always with SQLite; with PostgreSQL, the one
- * instance holding the deployment's advisory lock, taken over by another when it stops. */
+ * instance holding the deployment's advisory lock, taken over by another when it stops.
+ * The first call makes the store a candidate (it may answer 0 until the lock is tried, within
+ * a second); a store never asked never takes it. */
 int store_leader(store_t *st);
 
 /* A number that changes with every change made through this store to who someone is:

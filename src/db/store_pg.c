@@ -56,7 +56,7 @@ typedef struct pg_db {
 	PGconn *lc;
 	pthread_t listener;
 	int listening;
-	_Atomic int stopping, leader;
+	_Atomic int stopping, leader, wants_leader;
 	_Atomic int64_t external;
 } pg_db_t;
 
@@ -612,7 +612,7 @@ pgd_sync(store_t *st)
  * known. Writes made outside suotdoi (psql) send nothing.
  *
  * The same connection holds the leader's lock (a session advisory lock, tried every
- * second): one instance at a time runs the deployment's chores (the chase schedule, the
+ * second once store_leader has been asked): one instance at a time runs the deployment's chores (the chase schedule, the
  * mailer, the purges). When that instance dies its connection closes, the lock is freed,
  * and another takes it within a second or two. */
 
@@ -724,7 +724,8 @@ listen_loop(void *arg)
 			moved(d, PG_ALL_VERSIONS);
 			log_info("Kho dữ liệu: đã kết nối lại kênh thông báo.");
 		}
-		if (!atomic_load(&d->leader) && mono_ms() - tried >= 1000) {
+		if (atomic_load(&d->wants_leader) && !atomic_load(&d->leader) &&
+		    mono_ms() - tried >= 1000) {
 			tried = mono_ms();
 			PGresult *r = PQexec(d->lc, "SELECT pg_try_advisory_lock(" PG_LEADER_STR ")");
 			if (PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't') {
@@ -761,9 +762,12 @@ pgd_external(store_t *st)
 	return atomic_load(&backend(st)->external);
 }
 
+/* The first call makes this store a candidate: a command-line run that never asks does not
+ * hold the lock from the servers. */
 static int
 pgd_leader(store_t *st)
 {
+	atomic_store(&backend(st)->wants_leader, 1);
 	return atomic_load(&backend(st)->leader);
 }
 

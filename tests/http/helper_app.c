@@ -2,6 +2,7 @@
 #include "helper_app.h"
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,13 @@ ha_demo_store(const char *dir, const char *name, char *db, size_t cap)
  * fixture's cluster), the database a test prepared as a SQLite file is moved into a fresh
  * PostgreSQL database by store_copy, what `suotdoi migrate --from --to` does, and the app
  * serves that one: every HTTP test then runs against a migrated database. */
-static char pg_db[64];
+/* The databases made so far (a test may serve more than one): each one's name, the SQLite
+ * file it was migrated from and its URI. */
+#define PG_SERVED_MAX 8
+static struct pg_served {
+	char db[64], path[600], uri[1024];
+} pg_served[PG_SERVED_MAX];
+static int pg_nserved;
 
 /* sql on the server's maintenance database: 0 or -1 (said). */
 static int
@@ -82,45 +89,161 @@ pg_uri_with_db(char *out, size_t cap, const char *server, const char *db)
 	snprintf(out, cap, "%.*s/%s%s", (int)head, server, db, q ? q : "");
 }
 
-/* The migrated copy of the SQLite file path, its URI in uri: 0 or -1 (said). */
-static int
-pg_migrate(const char *server, const char *path, char *uri, size_t cap)
+/* The migrated copy of the SQLite file path: its URI, or NULL (said). */
+static const char *
+pg_migrate(const char *server, const char *path)
 {
 	static int seq;
-	char sql[160], from[600], err[1024];
-	snprintf(pg_db, sizeof pg_db, "http_%ld_%d", (long)getpid(), ++seq);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", pg_db);
-	if (pg_admin(server, sql) < 0)
-		return -1;
-	pg_uri_with_db(uri, cap, server, pg_db);
-	snprintf(from, sizeof from, "sqlite:%s", path);
-	if (store_copy(from, uri, NULL, NULL, err, sizeof err) < 0) {
-		fprintf(stderr, "migrate %s -> %s: %s\n", path, uri, err);
-		return -1;
+	if (pg_nserved == PG_SERVED_MAX) {
+		fprintf(stderr, "more than %d databases served in one test\n", PG_SERVED_MAX);
+		return NULL;
 	}
-	return 0;
+	struct pg_served *p = &pg_served[pg_nserved];
+	char sql[160], from[600], err[1024];
+	snprintf(p->db, sizeof p->db, "http_%ld_%d", (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", p->db);
+	if (pg_admin(server, sql) < 0)
+		return NULL;
+	pg_nserved++;
+	snprintf(p->path, sizeof p->path, "%s", path);
+	char name[64];
+	snprintf(name, sizeof name, "%s", p->db);
+	pg_uri_with_db(p->uri, sizeof p->uri, server, name);
+	snprintf(from, sizeof from, "sqlite:%s", path);
+	if (store_copy(from, p->uri, NULL, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "migrate %s -> %s: %s\n", path, p->uri, err);
+		return NULL;
+	}
+	return p->uri;
 }
 
+/* Drops every database made (a test's teardown). */
 static void
 pg_drop(void)
 {
 	const char *server = getenv("SUOTDOI_TEST_HTTP_PG");
-	if (!server || !*server || !pg_db[0])
-		return;
-	char sql[160];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_db);
-	pg_admin(server, sql);
-	pg_db[0] = '\0';
+	for (; pg_nserved > 0; pg_nserved--) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+		         pg_served[pg_nserved - 1].db);
+		if (server && *server)
+			pg_admin(server, sql);
+	}
+}
+
+/* ---- SQL on the served database ---- */
+
+/* The PostgreSQL database that stands for the SQLite file db, or NULL. */
+static const char *
+served_pg(const char *db)
+{
+	for (int k = pg_nserved - 1; k >= 0; k--) /* the latest copy of that file */
+		if (strcmp(db, pg_served[k].path) == 0)
+			return pg_served[k].uri;
+	return NULL;
+}
+
+int
+ha_served_pg(const char *db)
+{
+	return served_pg(db) != NULL;
+}
+
+const char *
+ha_served_spec(const char *db)
+{
+	const char *uri = served_pg(db);
+	return uri ? uri : db;
+}
+
+/* sql on the PostgreSQL database uri; with want, the first column of its first row. */
+static int
+pg_sql(const char *uri, const char *sql, int64_t *want, char *err, size_t errlen)
+{
+	PGconn *c = PQconnectdb(uri);
+	int rc = -1;
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, errlen, "%s", PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	PGresult *r = PQexec(c, "BEGIN");
+	PQclear(r);
+	r = PQexec(c, sql);
+	ExecStatusType t = PQresultStatus(r);
+	if (t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) {
+		rc = 0;
+		if (want) {
+			if (t == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+				*want = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			else
+				rc = -1, snprintf(err, errlen, "no row");
+		}
+	} else {
+		snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	/* the served app hears of it as of another instance's commit (store_pg.c) */
+	r = PQexec(c, rc == 0 && !want ? "SELECT pg_notify('suotdoi', 'test-sql 1 15'); COMMIT"
+	                               : "ROLLBACK");
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+int
+ha_sql(const char *db, const char *sql, char *err, size_t errlen)
+{
+	const char *uri = served_pg(db);
+	if (uri)
+		return pg_sql(uri, sql, NULL, err, errlen);
+	sqlite3 *h = NULL;
+	char *e = NULL;
+	int rc = sqlite3_open(db, &h) == SQLITE_OK ? 0 : -1;
+	if (rc == 0) {
+		sqlite3_busy_timeout(h, 5000);
+		rc = sqlite3_exec(h, sql, NULL, NULL, &e) == SQLITE_OK ? 0 : -1;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s", e ? e : sqlite3_errmsg(h));
+	sqlite3_free(e);
+	sqlite3_close(h);
+	return rc;
+}
+
+int
+ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t errlen)
+{
+	const char *uri = served_pg(db);
+	if (uri)
+		return pg_sql(uri, sql, out, err, errlen);
+	sqlite3 *h = NULL;
+	sqlite3_stmt *q = NULL;
+	int rc = -1;
+	if (sqlite3_open(db, &h) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 5000);
+		if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+			*out = sqlite3_column_int64(q, 0);
+			rc = 0;
+		}
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : "no database");
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return rc;
 }
 
 int
 ha_serve(app_t *app, const char *db, http_server_t **srv, unsigned short *port)
 {
-	char err[4096], uri[1024];
+	char err[4096];
 	log_set_level(2);
 	const char *server = getenv("SUOTDOI_TEST_HTTP_PG"), *files = NULL;
 	if (server && *server && strncmp(db, "postgres", 8) != 0) {
-		if (pg_migrate(server, db, uri, sizeof uri) < 0)
+		const char *uri = pg_migrate(server, db);
+		if (uri == NULL)
 			return -1;
 		files = db; /* the files stay where the test put them */
 		db = uri;

@@ -27,6 +27,18 @@ int ha_haian_campaign(app_t *app, int64_t template_of, int64_t *id, int32_t *sta
 /* Replace the sign-in throttles (per username, per IP) with ones allowing that many free
  * failures. */
 void ha_throttles(app_t *app, int per_user, int per_ip);
+/* sql (one or more statements, no rows wanted) on the database the app serves from the
+ * SQLite file db: that file, or in PostgreSQL mode (SUOTDOI_TEST_HTTP_PG) the database it was
+ * migrated into, where the app is then told of the change as of another instance's commit.
+ * Write it in the SQL both engines take. 0, or -1 with err. */
+int ha_sql(const char *db, const char *sql, char *err, size_t errlen);
+/* 1 when the app serves the SQLite file db's migrated copy on PostgreSQL, else 0. */
+int ha_served_pg(const char *db);
+/* The --db spec of the database the app serves from db: its PostgreSQL URI, or db. */
+const char *ha_served_spec(const char *db);
+/* The first column of the first row of sql there, into *out: 0, or -1 with err (no row, a
+ * NULL, an error). */
+int ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t errlen);
 /* A test's teardown: stop srv, close app, end libcurl, remove dir and what is in it (the
  * set-up's ha_demo_store/ha_serve made them). 0, or -1 when dir could not be removed. */
 int ha_stop(http_server_t *srv, app_t *app, const char *dir);

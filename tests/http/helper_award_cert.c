@@ -1,7 +1,8 @@
 /* The printing tests' decision (helper_award_cert.h). */
 #include "helper_award_cert.h"
+#include "helper_app.h"
 
-#include <sqlite3.h>
+#include <sqlite3.h> /* sqlite3_mprintf's %Q: standard SQL quoting, which PostgreSQL takes too */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,17 +40,10 @@ static const char decision_json[] =
 int
 hac_sql(const char *db, const char *sql)
 {
-	sqlite3 *h = NULL;
-	char *err = NULL;
-	int rc = sqlite3_open(db, &h) == SQLITE_OK ? 0 : -1;
-	if (rc == 0) {
-		sqlite3_busy_timeout(h, 5000);
-		rc = sqlite3_exec(h, sql, NULL, NULL, &err) == SQLITE_OK ? 0 : -1;
-	}
+	char err[1024];
+	int rc = ha_sql(db, sql, err, sizeof err);
 	if (rc < 0)
-		fprintf(stderr, "hac_sql: %s: %s\n", err ? err : sqlite3_errmsg(h), sql);
-	sqlite3_free(err);
-	sqlite3_close(h);
+		fprintf(stderr, "hac_sql: %s: %s\n", err, sql);
 	return rc;
 }
 
@@ -57,16 +51,11 @@ hac_sql(const char *db, const char *sql)
 static int64_t
 last_id(const char *db, const char *table)
 {
-	sqlite3 *h = NULL;
-	sqlite3_stmt *q = NULL;
+	char sql[128], err[512];
 	int64_t id = 0;
-	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", table);
-	if (sqlite3_open(db, &h) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-		id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
+	if (ha_sql_i64(db, sql, &id, err, sizeof err) < 0)
+		fprintf(stderr, "last_id: %s: %s\n", sql, err);
 	return id;
 }
 

@@ -617,7 +617,7 @@ test_public_order_and_limit(void **state)
 	snprintf(
 	        sql, sizeof sql,
 	        "UPDATE award_decisions SET is_public=1 WHERE id=%lld;"
-	        "UPDATE documents SET status='published',number=number+(number=0)*90,"
+	        "UPDATE documents SET status='published',number=number+CASE WHEN number=0 THEN 90 ELSE 0 END,"
 	        "is_public=1 WHERE id=%lld AND status='draft';"
 	        "INSERT INTO award_decisions(unit_id,unit_path,campaign_id,document_id,fund_source,"
 	        "status,issued_on,created_at) SELECT unit_id,unit_path,campaign_id,%lld,'xhh',"

@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +48,9 @@ sql(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(q, sizeof q, fmt, ap);
 	va_end(ap);
-	sqlite3 *h;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	sqlite3_busy_timeout(h, 5000);
-	if (sqlite3_exec(h, q, NULL, NULL, &err) != SQLITE_OK)
+	char err[1024];
+	if (ha_sql(db, q, err, sizeof err) < 0)
 		fail_msg("%s: %s", q, err);
-	sqlite3_close(h);
 }
 
 static int64_t

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +42,9 @@ static int seen; /* messages of the sink already looked at */
 static int
 give_addresses(const char *db)
 {
-	sqlite3 *h;
-	if (sqlite3_open(db, &h) != SQLITE_OK)
-		return -1;
-	int rc = sqlite3_exec(h, "UPDATE units SET email='u'||lower(code)||'@donvi.example.vn'",
-	                      NULL, NULL, NULL);
-	sqlite3_close(h);
-	return rc == SQLITE_OK ? 0 : -1;
+	char err[512];
+	return ha_sql(db, "UPDATE units SET email='u'||lower(code)||'@donvi.example.vn'", err,
+	              sizeof err);
 }
 
 static void

@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,14 +405,10 @@ test_idle_session_expires(void **state)
 	hc_resp_free(&r);
 	/* another process ages the session: the server trusts what it remembers at most
 	 * AUTH_CACHE_TTL_MS (src/app/authcache.c), then reads the store again */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	char sql[200];
+	char sql[200], err[512];
 	snprintf(sql, sizeof sql, "UPDATE sessions SET last_seen_at = last_seen_at - %d",
 	         APP_SESSION_IDLE + 10);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(ha_sql(dbpath, sql, err, sizeof err), 0);
 	struct timespec ts = {0, (AUTH_CACHE_TTL_MS + 200) * 1000000L};
 	while (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
@@ -539,17 +534,12 @@ test_manage_people(void **state)
 	r = req(&g, "GET", "/account/password", NULL, NULL); /* signed in: must change it */
 	assert_int_equal(r.status, 200);
 	hc_resp_free(&r);
-	sqlite3 *db;
-	sqlite3_stmt *uq;
-	assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT id FROM users WHERE username = 'gv.danglam'",
-	                                    -1, &uq, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(uq), SQLITE_ROW);
-	long long gid = sqlite3_column_int64(uq, 0);
-	sqlite3_finalize(uq);
-	sqlite3_close(db);
+	int64_t gid64 = 0;
+	char err[512];
+	assert_int_equal(ha_sql_i64(dbpath, "SELECT id FROM users WHERE username = 'gv.danglam'",
+	                            &gid64, err, sizeof err),
+	                 0);
+	long long gid = (long long)gid64;
 	char upath[80];
 	snprintf(upath, sizeof upath, "/users/%lld/disable", gid);
 	snprintf(body, sizeof body, "disabled=1&csrf=%s", h.csrf);

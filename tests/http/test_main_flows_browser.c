@@ -28,7 +28,6 @@
 
 #include <jansson.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,20 +246,14 @@ fill(void)
 static int
 backdate(const char *db)
 {
-	sqlite3 *h;
-	if (sqlite3_open(db, &h) != SQLITE_OK)
-		return -1;
-	char sql[600];
+	char sql[600], err[512];
 	/* 03/10/2022 14:00 Vietnam time, then every third day; reviewed two days after */
 	snprintf(sql, sizeof sql,
 	         "UPDATE reports SET submitted_at = 1664780400 + 259200 * (id %% 4),"
 	         " reviewed_at = CASE WHEN reviewed_at > 0 THEN 1664780400 + 259200 * (id %% 4)"
 	         " + 172800 ELSE 0 END WHERE campaign_id = %lld AND submitted_at > 0",
 	         (long long)campaign);
-	sqlite3_busy_timeout(h, 5000);
-	int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
-	sqlite3_close(h);
-	return rc == SQLITE_OK ? 0 : -1;
+	return ha_sql(db, sql, err, sizeof err);
 }
 
 static int
