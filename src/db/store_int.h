@@ -139,6 +139,13 @@ typedef struct db_driver {
 	int (*sync)(store_t *st);
 	int64_t (*external_version)(store_t *st);
 	int (*leader)(store_t *st); /* NULL: always (one process) */
+	/* Bulk load into table(cols) inside the caller's transaction (PostgreSQL: COPY FROM
+	 * STDIN): copy_begin, copy_row per row (values as the columns, in order), copy_end (ok 0:
+	 * abandon; the transaction must then roll back). NULL: none (row by row instead). The
+	 * writer stays held from begin to end. 0 or -1 (db_errmsg). */
+	int (*copy_begin)(store_t *st, const char *table, const char *const *cols, int ncols);
+	int (*copy_row)(store_t *st, const qv_t *v, int ncols);
+	int (*copy_end)(store_t *st, int ok);
 } db_driver_t;
 
 struct store {

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/schema.h"
@@ -58,6 +59,9 @@ typedef struct pg_db {
 	int listening;
 	_Atomic int stopping, leader, wants_leader;
 	_Atomic int64_t external;
+	/* a bulk load in progress (copy_begin..copy_end, writer held): rows not yet sent */
+	buf_t copybuf;
+	int copy_failed;
 } pg_db_t;
 
 static const db_driver_t pg_driver;
@@ -771,6 +775,119 @@ pgd_leader(store_t *st)
 	return atomic_load(&backend(st)->leader);
 }
 
+/* ---- bulk loads: COPY ... FROM STDIN, text format ---- */
+
+static int
+pgd_copy_begin(store_t *st, const char *table, const char *const *cols, int ncols)
+{
+	pg_db_t *d = backend(st);
+	pg_conn_t *s = &d->w;
+	buf_t sql = BUF_INIT;
+	buf_printf(&sql, "COPY \"%s\"(", table);
+	for (int k = 0; k < ncols; k++)
+		buf_printf(&sql, "%s\"%s\"", k ? "," : "", cols[k]);
+	buf_puts(&sql, ") FROM STDIN");
+	lock(s);
+	PGresult *r = PQexec(s->c, buf_cstr(&sql));
+	buf_free(&sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		db_set_error("%s", PQresultErrorMessage(r));
+		log_error("Lỗi cơ sở dữ liệu (chép hàng loạt vào %s): %s", table, db_errmsg());
+		PQclear(r);
+		unlock(s);
+		return -1;
+	}
+	PQclear(r);
+	buf_reset(&d->copybuf);
+	d->copy_failed = 0;
+	return 0;
+}
+
+/* Sends what is buffered (writer held). */
+static void
+copy_flush(pg_db_t *d)
+{
+	if (d->copybuf.len && !d->copy_failed &&
+	    PQputCopyData(d->w.c, d->copybuf.data, (int)d->copybuf.len) != 1) {
+		db_set_error("%s", PQerrorMessage(d->w.c));
+		d->copy_failed = 1;
+	}
+	buf_reset(&d->copybuf);
+}
+
+/* s in COPY's text format: backslash, tab, newline and carriage return escaped. */
+static void
+copy_text(buf_t *b, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		default: buf_putc(b, *p);
+		}
+	}
+}
+
+static int
+pgd_copy_row(store_t *st, const qv_t *v, int ncols)
+{
+	pg_db_t *d = backend(st);
+	buf_t *b = &d->copybuf;
+	static const char hex[] = "0123456789abcdef";
+	for (int k = 0; k < ncols; k++) {
+		if (k)
+			buf_putc(b, '\t');
+		switch (v[k].t) {
+		case QV_NULL: buf_puts(b, "\\N"); break;
+		case QV_I64: buf_put_int(b, v[k].i); break;
+		case QV_F64: buf_printf(b, "%.17g", v[k].f); break;
+		case QV_TEXT: copy_text(b, v[k].s ? v[k].s : ""); break;
+		case QV_BLOB: /* bytea's hex form, its backslash escaped for COPY */
+			buf_puts(b, "\\\\x");
+			for (size_t i = 0; i < v[k].n; i++) {
+				unsigned char c = ((const unsigned char *)v[k].b)[i];
+				buf_putc(b, hex[c >> 4]);
+				buf_putc(b, hex[c & 15]);
+			}
+			break;
+		}
+	}
+	buf_putc(b, '\n');
+	if (b->len >= 256 * 1024)
+		copy_flush(d);
+	return d->copy_failed ? -1 : 0;
+}
+
+static int
+pgd_copy_end(store_t *st, int ok)
+{
+	pg_db_t *d = backend(st);
+	pg_conn_t *s = &d->w;
+	if (ok)
+		copy_flush(d);
+	int rc = PQputCopyEnd(s->c, ok && !d->copy_failed ? NULL : "abandoned") == 1 ? 0 : -1;
+	PGresult *r;
+	while ((r = PQgetResult(s->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			if (rc == 0 && ok)
+				db_set_error("%s", PQresultErrorMessage(r));
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	if (!ok || d->copy_failed)
+		rc = -1;
+	if (rc == 0)
+		d->tx_wrote = 1;
+	else if (ok)
+		log_error("Lỗi cơ sở dữ liệu (chép hàng loạt): %s", db_errmsg());
+	buf_free(&d->copybuf);
+	unlock(s);
+	return rc;
+}
+
 /* ---- schema ---- */
 
 static int
@@ -901,6 +1018,9 @@ static const db_driver_t pg_driver = {
         .sync = pgd_sync,
         .external_version = pgd_external,
         .leader = pgd_leader,
+        .copy_begin = pgd_copy_begin,
+        .copy_row = pgd_copy_row,
+        .copy_end = pgd_copy_end,
 };
 
 /* conninfo: a libpq URI (postgresql://...) or key=value string. */

@@ -81,7 +81,9 @@ test_copy_reads_back(void **state)
 	unit_tree_t *tree;
 	int64_t campaign_id, template_id;
 	assert_int_equal(demo_fixture_open(src, &st, &tree, &campaign_id, &template_id), 0);
-	const char *name = "Nguyễn Thị Hoà 'Bông' \"Út\"";
+	/* quotes, and what COPY's text format escapes: a backslash, "\N" (its NULL), tab,
+	 * line breaks */
+	const char *name = "Nguyễn Thị Hoà 'Bông' \"Út\" \\N \\\\ \t\nxuống dòng\r.";
 	int64_t uid;
 	assert_int_equal(store_user_create(st,
 	                                   &(store_user_t){.username = "nv.hoa",
