@@ -11,9 +11,13 @@
  * It leaves the server running for the load tests (wrk) and writes what bash needs to
  * --env, the figures to --tsv as "key<TAB>value" lines.
  * Usage: bench_national --bin SUOTDOI --db WORK.db --assets DIR --tsv OUT --env OUT
- *        [--port N] */
+ *        [--port N] [--pg URI --prefix pg.]
+ * With --pg the prepared copy is moved into that (empty) PostgreSQL database, as `suotdoi
+ * migrate` does, and the server serves it: the same figures for the other backend, each key
+ * with --prefix in front, the totals checked by the same SQL on PostgreSQL. */
 #include <curl/curl.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -41,6 +45,7 @@ static const struct {
 #define NLEVELS (int)(sizeof levels / sizeof levels[0])
 
 static FILE *tsv;
+static const char *prefix = "";
 
 static void put(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -48,7 +53,7 @@ static void
 put(const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(tsv, "%s\t", key);
+	fprintf(tsv, "%s%s\t", prefix, key);
 	va_start(ap, fmt);
 	vfprintf(tsv, fmt, ap);
 	va_end(ap);
@@ -261,9 +266,44 @@ static const char *check_sql =
         " AND r.status IN ('submitted','approved') AND v.has_num = 1"
         " GROUP BY v.item";
 
+static const char *check_sql_pg =
+        "WITH RECURSIVE sub(id) AS (SELECT (SELECT id FROM units WHERE code = $1) UNION ALL"
+        " SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
+        " SELECT v.item, sum(v.num) FROM report_values v JOIN reports r ON r.id = v.report_id"
+        " WHERE r.campaign_id = $2 AND r.unit_id IN (SELECT id FROM sub)"
+        " AND r.status IN ('submitted','approved') AND v.has_num = 1"
+        " GROUP BY v.item";
+
+/* check_totals on PostgreSQL. */
 static int
-check_totals(sqlite3 *db, const char *code, int64_t campaign, const buf_t *body)
+check_totals_pg(PGconn *pg, const char *code, int64_t campaign, const buf_t *body)
 {
+	json_t *o = json_loadb(body->data, body->len, 0, NULL);
+	json_t *totals = json_object_get(o, "totals");
+	char cid[24];
+	snprintf(cid, sizeof cid, "%lld", (long long)campaign);
+	const char *vals[2] = {code, cid};
+	PGresult *r = PQexecParams(pg, check_sql_pg, 2, NULL, vals, NULL, NULL, 0);
+	int bad = 0, n = totals && PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	for (int i = 0; i < n; i++) {
+		json_t *v = json_object_get(totals, PQgetvalue(r, i, 0));
+		long long want = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		if (!v || json_integer_value(v) != want) {
+			fprintf(stderr, "%s %s: server %lld, SQL %lld\n", code, PQgetvalue(r, i, 0),
+			        v ? (long long)json_integer_value(v) : -1LL, want);
+			bad = 1;
+		}
+	}
+	PQclear(r);
+	json_decref(o);
+	return bad || n == 0 ? -1 : 0;
+}
+
+static int
+check_totals(sqlite3 *db, PGconn *pg, const char *code, int64_t campaign, const buf_t *body)
+{
+	if (pg)
+		return check_totals_pg(pg, code, campaign, body);
 	json_t *o = json_loadb(body->data, body->len, 0, NULL);
 	json_t *totals = json_object_get(o, "totals");
 	sqlite3_stmt *q;
@@ -294,6 +334,7 @@ int
 main(int argc, char **argv)
 {
 	const char *bin = NULL, *db = NULL, *assets = ".", *tsvpath = NULL, *envpath = NULL;
+	const char *pg_uri = NULL;
 	int port = 18480;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--bin"))
@@ -308,6 +349,10 @@ main(int argc, char **argv)
 			envpath = argv[i + 1];
 		else if (!strcmp(argv[i], "--port"))
 			port = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--pg"))
+			pg_uri = argv[i + 1];
+		else if (!strcmp(argv[i], "--prefix"))
+			prefix = argv[i + 1];
 	}
 	if (!bin || !db || !tsvpath || !envpath)
 		return die("usage: --bin SUOTDOI --db WORK.db --assets DIR --tsv OUT --env OUT");
@@ -319,6 +364,18 @@ main(int argc, char **argv)
 	prep_t p;
 	if (prepare(db, assets, &p) < 0)
 		return die("preparation failed");
+	const char *served = db;
+	if (pg_uri) { /* the prepared copy, moved as suotdoi migrate moves a deployment */
+		char from[4200], err[4096];
+		snprintf(from, sizeof from, "sqlite:%s", db);
+		double m0 = bench_now_ms();
+		if (store_copy(from, pg_uri, NULL, NULL, err, sizeof err) < 0) {
+			fprintf(stderr, "%s\n", err);
+			return die("suotdoi migrate into PostgreSQL failed");
+		}
+		put("migrate_s", "%.1f", (bench_now_ms() - m0) / 1000);
+		served = pg_uri;
+	}
 
 	/* cold start: exec to listening, then to the national roll-up answered */
 	char listen[64], base[80];
@@ -333,7 +390,7 @@ main(int argc, char **argv)
 		snprintf(logpath, sizeof logpath, "%s.server.log", envpath);
 		if (!freopen(logpath, "w", stdout) || !freopen(logpath, "a", stderr))
 			_exit(127);
-		execl(bin, bin, "serve", "--db", db, "--listen", listen, "--assets", assets,
+		execl(bin, bin, "serve", "--db", served, "--listen", listen, "--assets", assets,
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -370,8 +427,13 @@ main(int argc, char **argv)
 	put("cold.first_rollup_ms", "%.0f", first_ms);
 
 	/* the roll-up per level, checked against SQL over the same file */
-	sqlite3 *sdb;
-	if (sqlite3_open_v2(db, &sdb, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	sqlite3 *sdb = NULL;
+	PGconn *pg = NULL;
+	if (pg_uri) {
+		pg = PQconnectdb(pg_uri);
+		if (PQstatus(pg) != CONNECTION_OK)
+			return die("cannot connect to --pg");
+	} else if (sqlite3_open_v2(db, &sdb, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return die("cannot open the work copy read-only");
 	int bad = 0;
 	CURL *w = curl_easy_init();
@@ -389,12 +451,12 @@ main(int argc, char **argv)
 		/* unchanged since the last read: the dashboard as kept */
 		if (timed(c, url, ROLLUP_REPS, NULL, &p50, &p99, &bytes, &body) < 0)
 			return die("roll-up requests failed");
-		if (check_totals(sdb, levels[l].code, p.campaign_id, &body) < 0)
+		if (check_totals(sdb, pg, levels[l].code, p.campaign_id, &body) < 0)
 			bad = 1;
 		/* changed before every read: computed and written afresh */
 		if (timed_fresh(c, w, url, save_url, ROLLUP_REPS / 3, &f50, &f99, &body) < 0)
 			return die("roll-up requests after a change failed");
-		if (check_totals(sdb, levels[l].code, p.campaign_id, &body) < 0)
+		if (check_totals(sdb, pg, levels[l].code, p.campaign_id, &body) < 0)
 			bad = 1;
 		char key[64];
 		snprintf(key, sizeof key, "rollup.%s.p50_ms", levels[l].key);
@@ -411,6 +473,7 @@ main(int argc, char **argv)
 	curl_slist_free_all(whdr);
 	curl_easy_cleanup(w);
 	sqlite3_close(sdb);
+	PQfinish(pg);
 	put("rollup.check", "%s", bad ? "DIFFERS" : "ok");
 	/* the protocol floor: the smallest answer the server gives */
 	{

@@ -20,6 +20,11 @@
  *
  * Usage: bench_submit [--db NATIONAL.db] [--tsv OUT.tsv] [--out FILE.md] [--n 2000]
  *                     [--conns 1,8] [--rounds 10] [--threads 0] [--keep]
+ *                     [--pg URI --prefix pg.]
+ * With --pg the server's copy is moved into that (empty) PostgreSQL database (as `suotdoi
+ * migrate` does) and served from there; the baseline stays raw SQLite. The server's rows are
+ * then counted on PostgreSQL (submitted reports), not compared with the baseline's, and its
+ * fsyncs are PostgreSQL's (not counted here). Keys in --tsv get --prefix in front.
  * --n is per connection count (the baseline commits them all); --threads is the server's
  * worker pool (0: one per CPU, as `suotdoi serve`).
  * Without --db a national dataset is generated first. The copies live in a temporary
@@ -27,6 +32,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -315,7 +321,6 @@ plan_free(plan_t *p)
 }
 
 /* ---- copies ---- */
-
 
 static void
 fs_type(const char *dir, char *out, size_t n)
@@ -915,12 +920,34 @@ generate(const char *db)
 
 /* ---- main ---- */
 
+/* The reports of campaign submitted on the PostgreSQL database uri, into *n. */
+static int
+pg_submitted(const char *uri, int64_t campaign, long long *n)
+{
+	PGconn *c = PQconnectdb(uri);
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM reports WHERE campaign_id=%lld AND status='submitted'",
+	         (long long)campaign);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (ok)
+		*n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	else
+		fprintf(stderr, "PostgreSQL: %s\n", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+static const char *tsv_prefix = "";
+
 static void
 tsv_line(FILE *f, const char *key, const char *fmt, double v)
 {
 	if (!f)
 		return;
-	fprintf(f, "%s\t", key);
+	fprintf(f, "%s%s\t", tsv_prefix, key);
 	fprintf(f, fmt, v);
 	fputc('\n', f);
 }
@@ -928,7 +955,7 @@ tsv_line(FILE *f, const char *key, const char *fmt, double v)
 int
 main(int argc, char **argv)
 {
-	const char *src = NULL, *tsv = NULL, *md = NULL, *conns_arg = "1,8";
+	const char *src = NULL, *tsv = NULL, *md = NULL, *conns_arg = "1,8", *pg_uri = NULL;
 	size_t n = 2000;
 	unsigned threads = 0;
 	size_t rounds = 10;
@@ -958,6 +985,10 @@ main(int argc, char **argv)
 			rounds = (size_t)strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--threads"))
 			threads = (unsigned)strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--pg"))
+			pg_uri = v;
+		else if (!strcmp(a, "--prefix"))
+			tsv_prefix = v;
 		else {
 			fprintf(stderr, "usage: bench_submit [--db NATIONAL.db] [--tsv OUT.tsv]"
 			                " [--out FILE.md] [--n 2000] [--conns 1,8] [--rounds 10]"
@@ -1021,7 +1052,19 @@ main(int argc, char **argv)
 	/* suotdoi */
 	app_t app;
 	char err[4096];
-	if (app_open(&app, srv_db, TEST_SOURCE_DIR, err, sizeof err) < 0) {
+	const char *served = srv_db;
+	long long pg_before = 0;
+	if (pg_uri) {
+		char from[1400];
+		snprintf(from, sizeof from, "sqlite:%s", srv_db);
+		if (store_copy(from, pg_uri, NULL, NULL, err, sizeof err) < 0 ||
+		    pg_submitted(pg_uri, p.campaign_id, &pg_before) < 0) {
+			fprintf(stderr, "moving the copy into PostgreSQL: %s\n", err);
+			goto out;
+		}
+		served = pg_uri;
+	}
+	if (app_open(&app, served, TEST_SOURCE_DIR, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
@@ -1123,21 +1166,36 @@ main(int argc, char **argv)
 	curl_global_cleanup();
 
 	tally_t ts, tr;
-	if (tally(srv_db, &p, &m_srv, &ts) < 0 || tally(raw_db, &p, &m_raw, &tr) < 0)
+	if (tally(pg_uri ? raw_db : srv_db, &p, pg_uri ? &m_raw : &m_srv, &ts) < 0 ||
+	    tally(raw_db, &p, &m_raw, &tr) < 0)
 		goto out;
+	if (pg_uri) { /* the server's rows are on PostgreSQL: its submitted reports counted there */
+		long long after = 0;
+		if (pg_submitted(pg_uri, p.campaign_id, &after) < 0)
+			goto out;
+		printf("PostgreSQL: %lld reports submitted by the run (rows not compared with the "
+		       "baseline's)\n",
+		       after - pg_before);
+		ts.submitted = after - pg_before;
+	}
 	int64_t rows_s = ts.reports + ts.values + ts.events + ts.audit;
 	int64_t rows_r = tr.reports + tr.values + tr.events + tr.audit;
 	int same = rows_s == rows_r && ts.hash == tr.hash;
-	printf("rows written   suotdoi: %lld reports (%lld submitted), %lld values, %lld events, "
-	       "%lld audit = %lld\n",
-	       (long long)ts.reports, (long long)ts.submitted, (long long)ts.values,
-	       (long long)ts.events, (long long)ts.audit, (long long)rows_s);
-	printf("rows written   raw:     %lld reports (%lld submitted), %lld values, %lld events, "
-	       "%lld audit = %lld\n",
-	       (long long)tr.reports, (long long)tr.submitted, (long long)tr.values,
-	       (long long)tr.events, (long long)tr.audit, (long long)rows_r);
-	printf("content of those rows: %s\n",
-	       same ? "identical" : "DIFFERENT (the baseline does not write what the server does)");
+	if (!pg_uri) {
+		printf("rows written   suotdoi: %lld reports (%lld submitted), %lld values, %lld "
+		       "events, "
+		       "%lld audit = %lld\n",
+		       (long long)ts.reports, (long long)ts.submitted, (long long)ts.values,
+		       (long long)ts.events, (long long)ts.audit, (long long)rows_s);
+		printf("rows written   raw:     %lld reports (%lld submitted), %lld values, %lld "
+		       "events, "
+		       "%lld audit = %lld\n",
+		       (long long)tr.reports, (long long)tr.submitted, (long long)tr.values,
+		       (long long)tr.events, (long long)tr.audit, (long long)rows_r);
+		printf("content of those rows: %s\n",
+		       same ? "identical"
+		            : "DIFFERENT (the baseline does not write what the server does)");
+	}
 	if (ts.submitted != (int64_t)total) {
 		fprintf(stderr, "expected %zu submitted reports on the suotdoi copy, found %lld\n",
 		        total, (long long)ts.submitted);
@@ -1179,16 +1237,19 @@ main(int argc, char **argv)
 		snprintf(key, sizeof key, "%s.p99_ms", pre);
 		tsv_line(f, key, "%.3f", runs[l].p99);
 		snprintf(key, sizeof key, "%s.fsyncs_per", pre);
-		tsv_line(f, key, "%.2f", (double)runs[l].syncs / (double)n);
+		if (!pg_uri) /* PostgreSQL's are in its own processes */
+			tsv_line(f, key, "%.2f", (double)runs[l].syncs / (double)n);
 	}
 	tsv_line(f, "submit.raw.per_s", "%.1f", raw_rate);
 	tsv_line(f, "submit.raw.p50_ms", "%.3f", raw.p50);
 	tsv_line(f, "submit.raw.p99_ms", "%.3f", raw.p99);
 	tsv_line(f, "submit.raw.fsyncs_per", "%.2f", (double)raw.syncs / (double)raw.n);
 	tsv_line(f, "submit.ratio", "%.3f", best / raw_rate);
-	tsv_line(f, "submit.rows_server", "%.0f", (double)rows_s);
-	tsv_line(f, "submit.rows_raw", "%.0f", (double)rows_r);
-	tsv_line(f, "submit.rows_same", "%.0f", same);
+	if (!pg_uri) {
+		tsv_line(f, "submit.rows_server", "%.0f", (double)rows_s);
+		tsv_line(f, "submit.rows_raw", "%.0f", (double)rows_r);
+		tsv_line(f, "submit.rows_same", "%.0f", same);
+	}
 	tsv_line(f, "submit.server_threads", "%.0f", used_threads);
 	if (f) {
 		fprintf(f, "submit.fs\t%s\n", fs);

@@ -7,7 +7,8 @@
 #   tests/pg_cluster.sh stop DIR    stops it and removes DIR
 # The tests connect with SUOTDOI_TEST_PG=postgresql:///postgres?host=DIR&user=suotdoi and
 # each creates (and drops) its own database.
-# Env: PG_BIN (default /usr/lib/postgresql/15/bin).
+# Env: PG_BIN (default /usr/lib/postgresql/15/bin); PG_DURABLE=1 keeps fsync and full page
+# writes on (make bench's durable submissions on PostgreSQL).
 set -euo pipefail
 
 say() { echo "pg_cluster: $*" >&2; }
@@ -42,8 +43,10 @@ start)
   {
     echo "listen_addresses = ''"
     echo "unix_socket_directories = '$dir'"
-    echo "fsync = off"
-    echo "full_page_writes = off"
+    if [ "${PG_DURABLE:-0}" != 1 ]; then
+      echo "fsync = off"
+      echo "full_page_writes = off"
+    fi
     echo "max_connections = 200"
     echo "shared_buffers = 64MB"
   } >>"$data/postgresql.conf"

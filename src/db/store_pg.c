@@ -312,6 +312,87 @@ row_scratch_free(pg_row_t *pr)
 	pr->nblobs = 0;
 }
 
+/* A write inside a transaction, in its own savepoint, in one round trip (libpq's pipeline
+ * mode): SAVEPOINT, the statement (prepared first if this connection has not yet), RELEASE,
+ * then a sync. Returns the statement's result (the caller checks it; on failure the
+ * transaction waits for ROLLBACK TO SAVEPOINT q_stmt), or NULL when the pipeline itself
+ * failed (said in db_errmsg, the savepoint to be rolled back the same way). Lock held. */
+static PGresult *
+run_in_savepoint(pg_conn_t *s, const q_def_t *q, int dyn, const pg_args_t *a, int n)
+{
+	PGconn *c = s->c;
+	char name[24] = "";
+	int slot = 0, prep = 0;
+	if (!dyn) { /* a one-off text (dyn) has no slot */
+		slot = db_slot(q);
+		snprintf(name, sizeof name, "q%d", slot);
+		if (slot >= s->nprepared) {
+			int m = slot + 64;
+			s->prepared = xrealloc(s->prepared, (size_t)m);
+			memset(s->prepared + s->nprepared, 0, (size_t)(m - s->nprepared));
+			s->nprepared = m;
+		}
+		prep = !s->prepared[slot];
+	}
+	char *sql = dyn || prep ? pg_text(q) : NULL;
+	int sent = PQenterPipelineMode(c) &&
+	           PQsendQueryParams(c, "SAVEPOINT q_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	           (!prep || PQsendPrepare(c, name, sql, n, a->types)) &&
+	           (dyn ? PQsendQueryParams(c, sql, n, a->types, a->vals, a->lens, a->fmts, 0)
+	                : PQsendQueryPrepared(c, name, n, a->vals, a->lens, a->fmts, 0)) &&
+	           PQsendQueryParams(c, "RELEASE SAVEPOINT q_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	           PQpipelineSync(c);
+	free(sql);
+	/* the results in order, one per query (each followed by a NULL), then the sync's */
+	enum { MAXQ = 4 };
+	PGresult *got[MAXQ] = {0};
+	int nq = prep ? 4 : 3, qi = 0, nulls = 0;
+	while (sent) {
+		PGresult *r = PQgetResult(c);
+		if (r == NULL) {
+			if (++nulls > nq || PQstatus(c) == CONNECTION_BAD)
+				break;
+			qi++;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (qi < MAXQ && !got[qi])
+			got[qi] = r;
+		else
+			PQclear(r);
+	}
+	if (!PQexitPipelineMode(c))
+		sent = 0;
+	int stmt = prep ? 2 : 1;
+	PGresult *res = got[stmt];
+	got[stmt] = NULL;
+	const char *bad = NULL;
+	if (!sent)
+		bad = PQerrorMessage(c);
+	else if (!got[0] || PQresultStatus(got[0]) != PGRES_COMMAND_OK)
+		bad = got[0] ? PQresultErrorMessage(got[0]) : "SAVEPOINT";
+	else if (prep && (!got[1] || PQresultStatus(got[1]) != PGRES_COMMAND_OK))
+		bad = got[1] ? PQresultErrorMessage(got[1]) : "PREPARE";
+	if (prep && !bad)
+		s->prepared[slot] = 1;
+	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	int stmt_ok = t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK;
+	if (!bad && stmt_ok && (!got[nq - 1] || PQresultStatus(got[nq - 1]) != PGRES_COMMAND_OK))
+		bad = got[nq - 1] ? PQresultErrorMessage(got[nq - 1]) : "RELEASE";
+	if (bad) {
+		db_set_error("%s", *bad ? bad : "lỗi đường truyền tới PostgreSQL");
+		PQclear(res);
+		res = NULL;
+	}
+	for (int k = 0; k < MAXQ; k++)
+		PQclear(got[k]);
+	return res;
+}
+
 static int
 pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row,
         void *ctx, int64_t *changes)
@@ -332,12 +413,17 @@ pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 	int stmt_sp = write && in_tx;
 	int ret = 0;
 	PGresult *res = NULL;
-	if (stmt_sp && simple(s->c, "SAVEPOINT q_stmt", NULL, 0) < 0) {
-		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, db_errmsg());
-		unlock(s);
-		return DB_ERR;
-	}
-	if (dyn) {
+	if (stmt_sp) {
+		res = run_in_savepoint(s, q, dyn, &a, (int)n);
+		if (res == NULL) {
+			log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, db_errmsg());
+			if (PQstatus(s->c) == CONNECTION_OK)
+				simple(s->c, "ROLLBACK TO SAVEPOINT q_stmt; RELEASE SAVEPOINT q_stmt",
+				       NULL, 0);
+			unlock(s);
+			return DB_ERR;
+		}
+	} else if (dyn) {
 		char *sql = pg_text(q);
 		res = PQexecParams(s->c, sql, (int)n, a.types, a.vals, a.lens, a.fmts, 0);
 		free(sql);
@@ -378,12 +464,6 @@ pgd_run(store_t *st, int write, const q_def_t *q, int dyn, const qv_t *v, size_t
 		PQclear(res);
 		unlock(s);
 		return ret;
-	}
-	if (stmt_sp && simple(s->c, "RELEASE SAVEPOINT q_stmt", NULL, 0) < 0) {
-		log_error("Lỗi cơ sở dữ liệu (%s): %s", q->what, db_errmsg());
-		PQclear(res);
-		unlock(s);
-		return DB_ERR;
 	}
 	int64_t changed = atoi(PQcmdTuples(res));
 	if (write && changed > 0) {
