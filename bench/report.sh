@@ -176,6 +176,50 @@ else
     "≤ 40 KB, ≤ 10 KB, ≤ 2 s" "**no**"
 fi
 
+# ---- the two backends: suotdoi on its SQLite file and on PostgreSQL (the same copy, moved
+# by suotdoi migrate), the same client and figures
+brows=()
+brow() { # label sqlite-key pg-key unit
+  local a b
+  a=$(opt "$2")
+  b=$(opt "pgstore.$3")
+  [ -n "$a" ] && [ -n "$b" ] || return 0
+  brows+=("| $1 | $a $4 | $b $4 | $(calc "%.2f" "$b / $a")× |")
+}
+if [ -n "$(opt pgstore.rollup.VN.p50_ms)" ]; then
+  for l in VN 01 018; do
+    brow "roll-up $l through HTTP, p50, figures changed before each read" "rollup.$l.p50_ms" "rollup.$l.p50_ms" ms
+    brow "… unchanged since the last read (kept dashboard), p50" "rollup.$l.kept_p50_ms" "rollup.$l.kept_p50_ms" ms
+  done
+  brow "cold start: exec to the first national roll-up answered" cold.first_rollup_ms cold.first_rollup_ms ms
+  brow "national per-unit XLSX, p50" export.xlsx.p50_ms export.xlsx.p50_ms ms
+  brow "district báo cáo PDF, p50" export.pdf.p50_ms export.pdf.p50_ms ms
+  brow "durable submissions/s through the API, 1 connection" submit.http_1.per_s submit.http_1.per_s /s
+  brow "… p50 latency, 1 connection" submit.http_1.p50_ms submit.http_1.p50_ms ms
+  brow "… p99 latency, 1 connection" submit.http_1.p99_ms submit.http_1.p99_ms ms
+  brow "durable submissions/s through the API, $(opt submit.http_K.conns) connections" submit.http_K.per_s submit.http_K.per_s /s
+  brow "… p50 latency, $(opt submit.http_K.conns) connections" submit.http_K.p50_ms submit.http_K.p50_ms ms
+fi
+backends=""
+if [ ${#brows[@]} -gt 0 ]; then
+  backends=$(
+    echo "## The two backends side by side"
+    echo
+    echo "The same national copy served by \`suotdoi serve\` from its SQLite file and from PostgreSQL"
+    echo "$(opt pgstore.version) (fsync and full page writes on, default settings otherwise, on the same"
+    echo "disk), moved there by \`suotdoi migrate\` in $(opt pgstore.migrate_s) s (COPY, then every table's count and"
+    echo "checksum compared); the same client and measurements as the table above. PostgreSQL's totals"
+    echo "were checked by the same SQL on its side ($(opt pgstore.rollup.check)). The deadline burst does not run on"
+    echo "PostgreSQL yet."
+    echo
+    echo "| figure | SQLite | PostgreSQL | PostgreSQL / SQLite |"
+    echo "| --- | --- | --- | --- |"
+    printf '%s\n' "${brows[@]}"
+  )
+  echo
+  echo "$backends"
+fi
+
 table=$(
   echo "| figure | suotdoi | baseline | ratio | target | met |"
   echo "| --- | --- | --- | --- | --- | --- |"
@@ -200,6 +244,10 @@ echo
   echo
   echo "$table"
   echo
+  if [ -n "$backends" ]; then
+    echo "$backends"
+    echo
+  fi
   cat "$(dirname "$0")/perf-notes.md"
   for f in "${sections[@]}"; do
     echo

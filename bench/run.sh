@@ -14,7 +14,9 @@
 #   5. resident memory and cold start with the national dataset; RSS with 1, 5 and 10 live
 #      national campaigns
 #   6. exports: the national per-unit XLSX (vs raw libxlsxwriter) and a district's PDF
-#   7. page weight and first render of the main pages on an emulated 3G link (400 kbit/s,
+#   7. suotdoi on PostgreSQL (the same copy moved by suotdoi migrate): roll-up, cold start,
+#      exports and durable submissions, reported beside SQLite's
+#   8. page weight and first render of the main pages on an emulated 3G link (400 kbit/s,
 #      400 ms) in headless Chromium, against issue 17's budgets (bench_weight; alone:
 #      make bench-weight)
 # The national dataset is generated once into var/bench/national.db and reused; every run
@@ -302,6 +304,30 @@ kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
 rm -f "$rss_db" "$rss_db-wal" "$rss_db-shm"
+
+# ---- suotdoi on PostgreSQL: the same copy moved by suotdoi migrate into a durable cluster
+# (fsync on; tests/pg_cluster.sh with PG_DURABLE=1), the roll-up, cold start and exports of
+# bench_national and the durable submissions of bench_submit again, keys prefixed pgstore.
+say "suotdoi on PostgreSQL: migrate, roll-up, exports, durable submissions"
+pgdir=$root/$run/pgstore
+pg_base="postgresql:///postgres?host=$pgdir&user=suotdoi"
+PG_DURABLE=1 bash tests/pg_cluster.sh start "$pgdir"
+pg_stop() { bash tests/pg_cluster.sh stop "$pgdir"; }
+for d in nat sub; do
+  psql "$pg_base" -qc "CREATE DATABASE $d TEMPLATE template0 ENCODING 'UTF8'"
+done
+put pgstore.version "$(psql "$pg_base" -Atc 'SHOW server_version')"
+cp "$data" "$run/pg.work.db"
+"$build/bench_national" --bin "$build/suotdoi" --db "$run/pg.work.db" --assets "$root" \
+  --tsv "$tsv" --env "$run/pg.env" --port $((${BASE##*:} + 30)) \
+  --pg "postgresql:///nat?host=$pgdir&user=suotdoi" --prefix pgstore. || { pg_stop; exit 1; }
+pg_server=$(. "$run/pg.env" && echo "$SERVER_PID")
+kill "$pg_server"
+while kill -0 "$pg_server" 2>/dev/null; do sleep 0.1; done
+"$build/bench_submit" --db "$data" --tsv "$tsv" --n "$SUBMIT_N" \
+  --pg "postgresql:///sub?host=$pgdir&user=suotdoi" --prefix pgstore. || { pg_stop; exit 1; }
+pg_stop
+rm -f "$run/pg.work.db" "$run/pg.work.db-wal" "$run/pg.work.db-shm"
 
 # ---- PostgreSQL 15 over the same data
 say "PostgreSQL: load, roll-up, intervals, maintained totals"
