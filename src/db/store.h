@@ -1243,6 +1243,13 @@ int store_fault_remove(store_t *st);
 int store_copy(const char *from, const char *to, void (*progress)(const char *line, void *ctx),
                void *ctx, char *err, size_t errlen);
 
+/* An online backup of the SQLite database at path into the new file to (SQLite's backup API,
+ * a few hundred pages at a time so a running server's writes go on between them), then
+ * PRAGMA integrity_check on the copy. *pages: its size in pages. 0, or -1 with a Vietnamese
+ * err (to removed). PostgreSQL is backed up with its own tools (docs/operations.md). */
+int store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err,
+                        size_t errlen);
+
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);
 /* conninfo: a libpq URI (postgresql://...) or key=value string. */

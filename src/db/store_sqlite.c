@@ -668,3 +668,69 @@ store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen)
 	*out = st;
 	return 0;
 }
+
+/* ---- online backup (suotdoi backup) ---- */
+
+/* PRAGMA integrity_check's rows: a single "ok", or what is wrong. */
+static int
+integrity_row(void *p, int n, char **v, char **names)
+{
+	(void)names;
+	int *ok = p;
+	*ok = n == 1 && v[0] && strcmp(v[0], "ok") == 0 && *ok != -1;
+	if (!*ok)
+		*ok = -1; /* a second row, or not "ok": never ok again */
+	return 0;
+}
+
+int
+store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err, size_t errlen)
+{
+	if (strncmp(path, "sqlite:", 7) == 0)
+		path += 7;
+	if (access(to, F_OK) == 0) {
+		snprintf(err, errlen, "Tệp %s đã có; hãy chọn tên tệp sao lưu mới.", to);
+		return -1;
+	}
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "Không mở được %s: %s", path, sqlite3_errmsg(src));
+		goto out;
+	}
+	sqlite3_busy_timeout(src, 5000);
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "Không tạo được %s: %s", to, sqlite3_errmsg(dst));
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		snprintf(err, errlen, "Không sao lưu được: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	int step;
+	/* a source written meanwhile restarts the copy from its next step; BUSY/LOCKED wait */
+	while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY ||
+	       step == SQLITE_LOCKED)
+		sqlite3_sleep(step == SQLITE_OK ? 1 : 50);
+	*pages = sqlite3_backup_pagecount(b);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE) {
+		snprintf(err, errlen, "Sao lưu dừng giữa chừng: %s", sqlite3_errstr(step));
+		goto out;
+	}
+	int ok = 0;
+	if (sqlite3_exec(dst, "PRAGMA integrity_check", integrity_row, &ok, NULL) != SQLITE_OK ||
+	    ok != 1) {
+		snprintf(err, errlen, "Bản sao lưu %s không qua kiểm tra toàn vẹn.", to);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	if (rc < 0 && dst)
+		unlink(to);
+	return rc;
+}

@@ -57,9 +57,8 @@ static struct pg_served {
 } pg_served[PG_SERVED_MAX];
 static int pg_nserved;
 
-/* sql on the server's maintenance database: 0 or -1 (said). */
-static int
-pg_admin(const char *server, const char *sql)
+int
+ha_pg_admin(const char *server, const char *sql)
 {
 	PGconn *c = PQconnectdb(server);
 	int rc = -1;
@@ -102,7 +101,7 @@ pg_migrate(const char *server, const char *path)
 	char sql[160], from[600], err[1024];
 	snprintf(p->db, sizeof p->db, "http_%ld_%d", (long)getpid(), ++seq);
 	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", p->db);
-	if (pg_admin(server, sql) < 0)
+	if (ha_pg_admin(server, sql) < 0)
 		return NULL;
 	pg_nserved++;
 	snprintf(p->path, sizeof p->path, "%s", path);
@@ -127,7 +126,7 @@ pg_drop(void)
 		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
 		         pg_served[pg_nserved - 1].db);
 		if (server && *server)
-			pg_admin(server, sql);
+			ha_pg_admin(server, sql);
 	}
 }
 

@@ -39,6 +39,9 @@ const char *ha_served_spec(const char *db);
 /* The first column of the first row of sql there, into *out: 0, or -1 with err (no row, a
  * NULL, an error). */
 int ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t errlen);
+/* sql (CREATE/DROP DATABASE...) on the PostgreSQL server's maintenance database (a libpq
+ * URI): 0, or -1 with the error on stderr. */
+int ha_pg_admin(const char *server, const char *sql);
 /* A test's teardown: stop srv, close app, end libcurl, remove dir and what is in it (the
  * set-up's ha_demo_store/ha_serve made them). 0, or -1 when dir could not be removed. */
 int ha_stop(http_server_t *srv, app_t *app, const char *dir);

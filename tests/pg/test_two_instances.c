@@ -18,7 +18,6 @@
 
 #include <arpa/inet.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,19 +80,7 @@ run(const char *name, char *const argv[])
 static int
 pg_admin(const char *sql)
 {
-	PGconn *c = PQconnectdb(server_uri);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, sql);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		if (rc < 0)
-			fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-		PQclear(r);
-	} else {
-		fprintf(stderr, "%s", PQerrorMessage(c));
-	}
-	PQfinish(c);
-	return rc;
+	return ha_pg_admin(server_uri, sql);
 }
 
 /* A port nobody listens on now. */

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Backups, restored: what docs/operations.md ("Backups") tells an operator to do, done.
+#   1. SQLite: `suotdoi backup` while the server runs on the file; a figure written after the
+#      backup is not in it, the one before is; the restored file opens and serves.
+#   2. PostgreSQL: a cluster archiving its WAL, a base backup (pg_basebackup), a figure written
+#      after it, the cluster lost; the base backup plus the archived WAL (point-in-time
+#      recovery to the end of the archive) holds that figure.
+# A figure is read back through suotdoi itself: `values import --dry-run` of the same CSV says
+# "1 không đổi" (unchanged) when the stored value is the one in the file.
+# Usage: tests/ops/backup_restore.sh SUOTDOI_BINARY WORK_DIR (removed at the end).
+set -euo pipefail
+bin=$(realpath "$1")
+dir=$2
+pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+say() { echo "backup_restore: $*" >&2; }
+fail() { say "FAILED: $*"; exit 1; }
+
+as=()
+if [ "$(id -u)" -eq 0 ]; then
+  as=(runuser -u postgres --)
+fi
+pids=()
+clusters=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for c in "${clusters[@]}"; do
+    [ -f "$c/postmaster.pid" ] && "${as[@]}" "$pgbin/pg_ctl" -D "$c" -m immediate -w stop >/dev/null 2>&1
+  done
+  rm -rf "$dir"
+}
+rm -rf "$dir"
+mkdir -p "$dir"
+trap cleanup EXIT
+[ ${#as[@]} -eq 0 ] || chown postgres: "$dir"
+
+# value_file VALUE: the CSV setting the TTHTCĐ of Đằng Lâm's 6.co_so to VALUE
+value_file() { printf 'unit_code,item_code,value\nHA-11413-TTHTCD,6.co_so,%s\n' "$1" >"$dir/v$1.csv"; }
+# write DB VALUE
+write() {
+  value_file "$2"
+  "$bin" values import "$dir/v$2.csv" --campaign 1 --db "$1" >"$dir/out" 2>&1 ||
+    { cat "$dir/out" >&2; fail "writing $2 into $1"; }
+}
+# holds DB VALUE: 0 when the stored figure is VALUE
+holds() {
+  value_file "$2"
+  "$bin" values import "$dir/v$2.csv" --campaign 1 --db "$1" --dry-run >"$dir/out" 2>&1 ||
+    { cat "$dir/out" >&2; fail "reading $1"; }
+  grep -q ' 1 không đổi' "$dir/out"
+}
+
+# ---- 1. SQLite: the online backup
+say "SQLite: suotdoi backup while serving"
+"$bin" demo --db "$dir/live.db" >/dev/null 2>&1 || fail "suotdoi demo"
+port=$((20000 + $$ % 20000))
+"$bin" serve --db "$dir/live.db" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
+  sleep 0.1
+done
+curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" || fail "the server did not start"
+write "$dir/live.db" 4242
+"$bin" backup --db "$dir/live.db" --to "$dir/backup.db" >"$dir/out" 2>&1 ||
+  { cat "$dir/out" >&2; fail "suotdoi backup"; }
+grep -q 'kiểm tra toàn vẹn: ổn' "$dir/out" || fail "the backup was not checked"
+write "$dir/live.db" 5353
+# a second backup to the same name is refused, the first left as it was
+if "$bin" backup --db "$dir/live.db" --to "$dir/backup.db" >"$dir/out" 2>&1; then
+  fail "a backup over an existing file was accepted"
+fi
+kill "${pids[0]}"
+wait "${pids[0]}" 2>/dev/null || true
+pids=()
+# restore: the server stopped, the file replaced by the backup
+cp "$dir/backup.db" "$dir/restored.db"
+holds "$dir/restored.db" 4242 || fail "the backup lacks the figure written before it"
+holds "$dir/restored.db" 5353 && fail "the backup holds a figure written after it"
+"$bin" migrate --db "$dir/restored.db" >/dev/null || fail "the restored file does not open"
+holds "$dir/live.db" 5353 || fail "the live file lost its last figure"
+
+# ---- 2. PostgreSQL: base backup + archived WAL
+say "PostgreSQL: pg_basebackup, WAL archive, recovery"
+mkdir -p "$dir/archive"
+[ ${#as[@]} -eq 0 ] || chown postgres: "$dir/archive"
+primary=$dir/primary
+clusters+=("$primary")
+"${as[@]}" "$pgbin/initdb" -D "$primary" -U suotdoi --auth=trust --encoding=UTF8 --locale=C \
+  >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; fail "initdb"; }
+{
+  echo "listen_addresses = ''"
+  echo "unix_socket_directories = '$dir'"
+  echo "wal_level = replica"
+  echo "archive_mode = on"
+  echo "archive_command = 'test ! -f $dir/archive/%f && cp %p $dir/archive/%f'"
+} >>"$primary/postgresql.conf"
+"${as[@]}" "$pgbin/pg_ctl" -D "$primary" -l "$dir/primary.log" -w -t 60 start >/dev/null ||
+  { cat "$dir/primary.log" >&2; fail "the primary did not start"; }
+admin="postgresql:///postgres?host=$dir&user=suotdoi"
+uri="postgresql:///suotdoi?host=$dir&user=suotdoi"
+psql "$admin" -qc "CREATE DATABASE suotdoi TEMPLATE template0 ENCODING 'UTF8'"
+"$bin" migrate --from "sqlite:$dir/live.db" --to "$uri" >/dev/null || fail "suotdoi migrate"
+write "$uri" 6161
+"${as[@]}" "$pgbin/pg_basebackup" -h "$dir" -U suotdoi -D "$dir/base" -X stream -c fast \
+  >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; fail "pg_basebackup"; }
+write "$uri" 7272 # after the base backup: only in the WAL
+# the segment holding it goes to the archive
+seg=$(psql "$admin" -Atc "SELECT pg_walfile_name(pg_current_wal_lsn())")
+psql "$admin" -qAtc "SELECT pg_switch_wal()" >/dev/null
+for _ in $(seq 300); do
+  [ -f "$dir/archive/$seg" ] && break
+  sleep 0.1
+done
+[ -f "$dir/archive/$seg" ] || fail "WAL segment $seg was not archived"
+# the primary is lost
+"${as[@]}" "$pgbin/pg_ctl" -D "$primary" -m immediate -w stop >/dev/null
+rm -rf "$primary"
+# restore: the base backup, the archive's WAL replayed to its end, then open for writes
+restored=$dir/restored
+clusters+=("$restored")
+cp -a "$dir/base" "$restored"
+echo "restore_command = 'cp $dir/archive/%f %p'" >>"$restored/postgresql.conf"
+touch "$restored/recovery.signal"
+[ ${#as[@]} -eq 0 ] || chown -R postgres: "$restored"
+"${as[@]}" "$pgbin/pg_ctl" -D "$restored" -l "$dir/restored.log" -w -t 120 start >/dev/null ||
+  { cat "$dir/restored.log" >&2; fail "the restored cluster did not start"; }
+for _ in $(seq 600); do
+  [ "$(psql "$admin" -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
+  sleep 0.1
+done
+[ "$(psql "$admin" -Atc 'SELECT pg_is_in_recovery()')" = f ] || fail "recovery did not end"
+holds "$uri" 7272 || fail "the restored cluster lacks the figure written after the base backup"
+write "$uri" 8383 # and it takes writes
+holds "$uri" 8383 || fail "the restored cluster lost a new write"
+say "ok"
