@@ -252,44 +252,41 @@ db_i64(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *out)
 	return st->drv->run(st, 0, q, 0, v, n, one_i64, out, NULL);
 }
 
-int
-db_exec(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *changes)
+/* Every write: a test's fault first, then the driver on the writer, then the versions. */
+static int
+write_run(store_t *st, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row,
+          void *ctx, int64_t *changes)
 {
 	if (fault_hit(st))
 		return DB_ERR;
-	int rc = st->drv->run(st, 1, q, 0, v, n, NULL, NULL, changes);
-	note_write(st, q, 0);
+	int rc = st->drv->run(st, 1, q, dyn, v, n, row, ctx, changes);
+	note_write(st, q, dyn);
 	return rc;
+}
+
+int
+db_exec(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *changes)
+{
+	return write_run(st, q, 0, v, n, NULL, NULL, changes);
 }
 
 int
 db_exec_dyn(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *changes)
 {
-	if (fault_hit(st))
-		return DB_ERR;
-	int rc = st->drv->run(st, 1, q, 1, v, n, NULL, NULL, changes);
-	note_write(st, q, 1);
-	return rc;
+	return write_run(st, q, 1, v, n, NULL, NULL, changes);
 }
 
 int
 db_write_each(store_t *st, const q_def_t *q, const qv_t *v, size_t n, db_row_fn row, void *ctx)
 {
-	if (fault_hit(st))
-		return DB_ERR;
-	int rc = st->drv->run(st, 1, q, 0, v, n, row, ctx, NULL);
-	note_write(st, q, 0);
-	return rc;
+	return write_run(st, q, 0, v, n, row, ctx, NULL);
 }
 
 int
 db_insert(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *id)
 {
-	if (fault_hit(st))
-		return DB_ERR;
 	*id = 0;
-	int rc = st->drv->run(st, 1, q, 0, v, n, one_i64, id, NULL);
-	note_write(st, q, 0);
+	int rc = write_run(st, q, 0, v, n, one_i64, id, NULL);
 	if (rc == 1)
 		return 0;
 	if (rc == 0) { /* RETURNING gave no row: a conflict clause skipped the insert */

@@ -271,18 +271,25 @@ args_of(pg_args_t *a, const qv_t *v, size_t n)
 	return 0;
 }
 
-/* 1 when q is prepared on s (lock held), preparing it now if not; 0 on error. */
-static int
-prepare(pg_conn_t *s, const q_def_t *q, const char *name, const pg_args_t *a, int n)
+/* s's "prepared here" flag of statement slot, the table grown to hold it (lock held). */
+static unsigned char *
+prepared_flag(pg_conn_t *s, int slot)
 {
-	int slot = db_slot(q);
 	if (slot >= s->nprepared) {
 		int m = slot + 64;
 		s->prepared = xrealloc(s->prepared, (size_t)m);
 		memset(s->prepared + s->nprepared, 0, (size_t)(m - s->nprepared));
 		s->nprepared = m;
 	}
-	if (s->prepared[slot])
+	return &s->prepared[slot];
+}
+
+/* 1 when q is prepared on s (lock held), preparing it now if not; 0 on error. */
+static int
+prepare(pg_conn_t *s, const q_def_t *q, const char *name, const pg_args_t *a, int n)
+{
+	int slot = db_slot(q);
+	if (*prepared_flag(s, slot))
 		return 1;
 	char *sql = pg_text(q);
 	PGresult *r = PQprepare(s->c, name, sql, n, a->types);
@@ -293,7 +300,7 @@ prepare(pg_conn_t *s, const q_def_t *q, const char *name, const pg_args_t *a, in
 		log_error("Lỗi chuẩn bị truy vấn (%s): %s", q->what, PQresultErrorMessage(r));
 	}
 	PQclear(r);
-	s->prepared[slot] = (unsigned char)ok;
+	*prepared_flag(s, slot) = (unsigned char)ok;
 	return ok;
 }
 
@@ -326,13 +333,7 @@ run_in_savepoint(pg_conn_t *s, const q_def_t *q, int dyn, const pg_args_t *a, in
 	if (!dyn) { /* a one-off text (dyn) has no slot */
 		slot = db_slot(q);
 		snprintf(name, sizeof name, "q%d", slot);
-		if (slot >= s->nprepared) {
-			int m = slot + 64;
-			s->prepared = xrealloc(s->prepared, (size_t)m);
-			memset(s->prepared + s->nprepared, 0, (size_t)(m - s->nprepared));
-			s->nprepared = m;
-		}
-		prep = !s->prepared[slot];
+		prep = !*prepared_flag(s, slot);
 	}
 	char *sql = dyn || prep ? pg_text(q) : NULL;
 	int sent = PQenterPipelineMode(c) &&
