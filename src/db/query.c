@@ -254,8 +254,8 @@ db_i64(store_t *st, const q_def_t *q, const qv_t *v, size_t n, int64_t *out)
 
 /* Every write: a test's fault first, then the driver on the writer, then the versions. */
 static int
-write_run(store_t *st, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row,
-          void *ctx, int64_t *changes)
+write_run(store_t *st, const q_def_t *q, int dyn, const qv_t *v, size_t n, db_row_fn row, void *ctx,
+          int64_t *changes)
 {
 	if (fault_hit(st))
 		return DB_ERR;
