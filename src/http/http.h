@@ -64,7 +64,14 @@ typedef struct http_config {
 	http_before_fn before;  /* may be NULL */
 	http_error_fn on_error; /* may be NULL: a plain Vietnamese text page is sent */
 	void *app;              /* returned by http_req_app() */
-	FILE *access_log;       /* one line per request; NULL = stderr; */
+	/* Is the peer at this address a reverse proxy (nginx) whose X-Forwarded-For,
+	 * X-Forwarded-Proto/-Host, X-Real-IP and X-Request-Id are believed? NULL: loopback
+	 * only. From any other peer those headers are invisible (http_req_header gives NULL).
+	 * Called on worker threads, concurrently. */
+	int (*trusted_proxy)(void *app, const char *ip);
+	/* http_serve: called on SIGHUP (reload the configuration); NULL: SIGHUP is ignored */
+	void (*on_reload)(void *app);
+	FILE *access_log;       /* one line per request (core/log.h); NULL = the log */
 	int quiet;              /* 1 = no access log at all (tests) */
 } http_config_t;
 
@@ -75,7 +82,7 @@ int http_server_start(const http_config_t *cfg, http_server_t **out /* OUT */);
 unsigned short http_server_port(const http_server_t *srv);
 /* Stop accepting, let in-flight requests finish, free everything. */
 void http_server_stop(http_server_t *srv);
-/* Start, block until SIGINT or SIGTERM, then stop. 0 on a clean stop, -1 if it could not start.
+/* Start, block until SIGINT or SIGTERM (SIGHUP meanwhile calls cfg->on_reload), then stop. 0 on a clean stop, -1 if it could not start.
  * The signals are blocked in the calling thread (inherited by the server's threads) and taken
  * with sigwait(): call it from main before starting other threads, or block them there too. */
 int http_serve(const http_config_t *cfg);
@@ -86,7 +93,14 @@ arena_t *http_req_arena(http_req_t *req);
 const http_route_t *http_req_route(http_req_t *req);
 unsigned http_req_method(http_req_t *req);  /* enum http_method; HEAD reported as HTTP_GET */
 const char *http_req_path(http_req_t *req); /* decoded path, valid UTF-8 */
+/* The client: the TCP peer, or, from a trusted proxy, the address it names
+ * (X-Forwarded-For's rightmost untrusted address, else X-Real-IP). */
 const char *http_req_client_ip(http_req_t *req);
+const char *http_req_peer_ip(http_req_t *req); /* the TCP peer, always */
+/* The request id: a trusted proxy's X-Request-Id when it is a plain token of at most 64
+ * characters, else one of ours (16 hex digits); sent back as X-Request-Id, written in the
+ * access line and in every log line of the worker serving the request. */
+const char *http_req_id(http_req_t *req);
 /* Route parameter (":id") or declared query/form parameter; NULL when absent.
  * Values are percent-decoded and valid UTF-8 (invalid input is refused with 400 before).
  * Lookup order: route params, then the urlencoded form body, then the query string, so the

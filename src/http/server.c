@@ -101,6 +101,8 @@ struct http_server {
 	/* requests in a handler, a suspension or a continuation, not yet replied: only they
 	 * can suspend; once stopping, no request enters (503); under mu */
 	long handling;
+	uint32_t id_prefix;      /* request ids: a random prefix per server, then a count */
+	atomic_uint_fast64_t id_next;
 };
 
 typedef struct resp_header {
@@ -122,7 +124,10 @@ struct http_req {
 	struct MHD_Connection *conn;
 	arena_t arena;
 	struct timespec t0;
-	char ip[INET6_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];   /* the client: the peer, or whom a trusted proxy names */
+	char peer[INET6_ADDRSTRLEN]; /* the TCP peer */
+	char id[65];                 /* request id: a trusted proxy's X-Request-Id, or ours */
+	int via_proxy;               /* the peer is a trusted proxy: X-Forwarded-* believed */
 	const char *raw_uri; /* copied when MHD reports it: MHD later rewrites its own copy */
 	const char *method_name;
 	unsigned method; /* enum http_method, 0 for anything else */
@@ -303,6 +308,7 @@ send_response(http_req_t *req, int status, const char *ctype, struct MHD_Respons
 			log_warn("http: header %s refused by microhttpd", h->name);
 	if (ctype != NULL)
 		MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "X-Request-Id", req->id);
 	if (atomic_load(&req->srv->stopping))
 		MHD_add_response_header(r, "Connection", "close");
 	req->replied = 1;
@@ -543,12 +549,33 @@ http_req_param(http_req_t *req, const char *name)
 	return NULL;
 }
 
+/* Headers a reverse proxy sets about the client: believed only from a trusted proxy, so a
+ * client cannot claim another address, or https, by sending them itself. */
+static int
+is_forwarding_header(const char *name)
+{
+	return strncasecmp(name, "X-Forwarded-", 12) == 0 || strcasecmp(name, "X-Real-IP") == 0 ||
+	       strcasecmp(name, "Forwarded") == 0;
+}
+
 const char *
 http_req_header(http_req_t *req, const char *name)
 {
-	if (name == NULL)
+	if (name == NULL || (!req->via_proxy && is_forwarding_header(name)))
 		return NULL;
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_req_id(http_req_t *req)
+{
+	return req->id;
+}
+
+const char *
+http_req_peer_ip(http_req_t *req)
+{
+	return req->peer;
 }
 
 const char *
@@ -657,6 +684,81 @@ header_bytes(http_req_t *req)
 
 static const char *root_alias(const char *path);
 
+/* ---------------------------------------------------------------- behind a reverse proxy */
+
+static int
+peer_trusted(http_server_t *srv, const char *ip)
+{
+	if (srv->cfg.trusted_proxy != NULL)
+		return srv->cfg.trusted_proxy(srv->cfg.app, ip);
+	return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0;
+}
+
+/* An address as X-Forwarded-For / X-Real-IP carry it, normalised into out; -1 if it is not
+ * one. */
+static int
+parse_ip(const char *s, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char tmp[INET6_ADDRSTRLEN];
+	if (n == 0 || n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, tmp, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) ? 0 : -1;
+	if (inet_pton(AF_INET6, tmp, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) ? 0 : -1;
+	return -1;
+}
+
+/* A request from a trusted proxy: the client is the rightmost X-Forwarded-For address that
+ * is not itself a trusted proxy (the ones left of it are whatever the client wrote), else
+ * X-Real-IP; the proxy's X-Request-Id is kept when it is a plain token. */
+static void
+resolve_forwarded(http_req_t *req)
+{
+	http_server_t *srv = req->srv;
+	req->via_proxy = peer_trusted(srv, req->peer);
+	if (!req->via_proxy)
+		return;
+	const char *xff = http_req_header(req, "X-Forwarded-For");
+	char ip[INET6_ADDRSTRLEN];
+	int found = 0;
+	if (xff != NULL) {
+		size_t end = strlen(xff);
+		while (end > 0) {
+			size_t start = end;
+			while (start > 0 && xff[start - 1] != ',')
+				start--;
+			size_t a = start, b = end;
+			while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+				a++;
+			while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+				b--;
+			if (parse_ip(xff + a, b - a, ip) < 0)
+				break; /* garbage: stop at the last address a trusted hop gave */
+			found = 1;
+			memcpy(req->ip, ip, sizeof ip);
+			if (!peer_trusted(srv, ip))
+				break;
+			end = start > 0 ? start - 1 : 0;
+		}
+	}
+	const char *real = found ? NULL : http_req_header(req, "X-Real-IP");
+	if (real != NULL && parse_ip(real, strlen(real), ip) == 0)
+		memcpy(req->ip, ip, sizeof ip);
+	const char *rid = http_req_header(req, "X-Request-Id");
+	size_t n = rid ? strlen(rid) : 0;
+	int token = n > 0 && n < sizeof req->id;
+	for (size_t i = 0; token && i < n; i++)
+		token = (rid[i] >= '0' && rid[i] <= '9') || (rid[i] >= 'a' && rid[i] <= 'z') ||
+		        (rid[i] >= 'A' && rid[i] <= 'Z') || rid[i] == '-' || rid[i] == '_' ||
+		        rid[i] == '.';
+	if (token)
+		memcpy(req->id, rid, n + 1);
+}
+
 /* First call: everything that can be decided from the request line and headers. */
 static void
 req_begin(http_req_t *req, const char *method)
@@ -664,6 +766,7 @@ req_begin(http_req_t *req, const char *method)
 	http_server_t *srv = req->srv;
 	req->method_name = arena_strdup(&req->arena, method ? method : "");
 	req->method = method_from_name(req->method_name, &req->is_head);
+	resolve_forwarded(req);
 	long long clen = content_length(req);
 	req->has_body = clen > 0 || http_req_header(req, "Transfer-Encoding") != NULL;
 
@@ -1177,12 +1280,19 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			          req->ip, sizeof req->ip);
 	}
+	memcpy(req->peer, req->ip, sizeof req->peer);
+	snprintf(req->id, sizeof req->id, "%08x%08llx", (unsigned)srv->id_prefix,
+	         (unsigned long long)(atomic_fetch_add(&srv->id_next, 1) & 0xFFFFFFFFull));
 	pthread_mutex_lock(&srv->mu);
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->mu);
 	return req;
 }
 
+static enum MHD_Result request_step(http_req_t *req, const char *method,
+                                   const char *upload_data, size_t *upload_data_size);
+
+/* Every call for a request: the worker's log lines carry its id while it works on it. */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -1194,6 +1304,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		req = on_uri(cls, url, conn);
 		*con_cls = req;
 	}
+	log_set_request(req->id);
+	enum MHD_Result rc = request_step(req, method, upload_data, upload_data_size);
+	log_set_request(NULL);
+	return rc;
+}
+
+static enum MHD_Result
+request_step(http_req_t *req, const char *method, const char *upload_data,
+             size_t *upload_data_size)
+{
 	if (!req->started) {
 		req->started = 1;
 		req_begin(req, method);
@@ -1217,6 +1337,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return req->queued ? MHD_YES : MHD_NO;
 }
 
+/* One structured line per request (core/log.h): method, the path only (queries may hold
+ * search terms about people), the route it matched, status, bytes, time, client, request id
+ * and how it ended when that was not normally. */
 static void
 access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode toe)
 {
@@ -1233,28 +1356,33 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 		if (ci != NULL)
 			status = (int)ci->http_status;
 	}
-	/* The path only (queries may hold search terms about people), made safe for a
-	 * one-line log: no control characters or quotes, bounded length. */
 	const char *src = req->path ? req->path : req->raw_uri;
 	char path[256];
 	size_t o = 0;
-	for (const char *s = src; *s && *s != '?' && o < sizeof path - 1; s++) {
-		unsigned char c = (unsigned char)*s;
-		path[o++] = (c < 0x20 || c == 0x7F || c == '"' || c == ' ') ? '?' : (char)c;
-	}
+	for (const char *s = src; *s && *s != '?' && o < sizeof path - 1; s++)
+		path[o++] = *s;
 	path[o] = '\0';
-	static const char *const toe_names[] = {"",          " error",      " timeout",
-	                                        " shutdown", " read-error", " client-abort"};
-	const char *note =
-	        (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe] : " ?";
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	FILE *f = srv->cfg.access_log ? srv->cfg.access_log : stderr;
-	fprintf(f, "%04d-%02d-%02dT%02d:%02d:%02dZ %s %s %s %d %zu %lldus%s\n", tm.tm_year + 1900,
-	        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, req->ip,
-	        req->method_name ? req->method_name : "-", path[0] ? path : "-", status,
-	        req->resp_bytes, us, note);
+	static const char *const toe_names[] = {NULL,       "error",      "timeout",
+	                                        "shutdown", "read-error", "client-abort"};
+	const char *end = (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe]
+	                                                                          : "unknown";
+	char st[16], bytes[24], ms[32];
+	snprintf(st, sizeof st, "%d", status);
+	snprintf(bytes, sizeof bytes, "%zu", req->resp_bytes);
+	snprintf(ms, sizeof ms, "%lld.%03lld", us / 1000, us % 1000);
+	log_field_t f[] = {
+	        {.key = "method", .value = req->method_name ? req->method_name : "-"},
+	        {.key = "path", .value = path[0] ? path : "-"},
+	        {.key = "route", .value = req->route ? req->route->pattern : NULL},
+	        {.key = "status", .value = st, .num = 1},
+	        {.key = "bytes", .value = bytes, .num = 1},
+	        {.key = "ms", .value = ms, .num = 1},
+	        {.key = "ip", .value = req->ip},
+	        {.key = "peer", .value = strcmp(req->peer, req->ip) ? req->peer : NULL},
+	        {.key = "req", .value = req->id},
+	        {.key = "end", .value = end},
+	};
+	log_event(srv->cfg.access_log, LOG_INFO, "request", f, sizeof f / sizeof *f);
 }
 
 static void
@@ -1370,6 +1498,11 @@ http_server_start(const http_config_t *cfg, http_server_t **out)
 	http_server_t *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
 	atomic_init(&srv->stopping, 0);
+	uint32_t prefix = 0;
+	if (getentropy(&prefix, sizeof prefix) != 0)
+		prefix = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+	srv->id_prefix = prefix;
+	atomic_init(&srv->id_next, 1);
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_cond_init(&srv->idle, NULL);
 	if (cfg->static_dir != NULL) {
@@ -1485,6 +1618,7 @@ http_serve(const http_config_t *cfg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	http_server_t *srv;
 	if (http_server_start(cfg, &srv) != 0) {
@@ -1494,8 +1628,16 @@ http_serve(const http_config_t *cfg)
 	log_info("http: listening on %s (port %u)", cfg->listen ? cfg->listen : "127.0.0.1:8080",
 	         (unsigned)srv->port);
 	int sig = 0;
-	while (sigwait(&set, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (cfg->on_reload != NULL)
+			cfg->on_reload(cfg->app);
+		else
+			log_info("http: SIGHUP ignored (no configuration to reload)");
+	}
 	log_info("http: signal %d, stopping", sig);
 	http_server_stop(srv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -43,12 +43,20 @@ static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_state; /* 0 not yet, 1 ready, -1 failed; under init_lock */
 
 /* libvips and GLib report problems in an uploaded file (truncated JPEG, bad tiles...) as
- * warnings on stderr. Their text is shaped by whoever uploads, so it goes through our log,
- * one line, control characters removed, and at most 20 a minute. */
+ * warnings, and libvips narrates every operation (loader chosen, shrink factors, "using
+ * vector path": ~20 lines per photo) as info/debug messages. All of it goes through our log
+ * at its own level, so the narration is a debug line an operator turns on with
+ * log_level = debug and never a warning. The text is shaped by whoever uploads: one line,
+ * control characters removed, and at most 20 written a minute. */
 static void
 photo_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer unused)
 {
 	(void)unused;
+	int our = (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) ? LOG_ERROR
+	          : (level & G_LOG_LEVEL_WARNING)                      ? LOG_WARN
+	                                                               : LOG_DEBUG;
+	if (our < log_get_level())
+		return;
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	static time_t window;
 	static int count;
@@ -67,10 +75,8 @@ photo_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message, 
 	for (const char *p = message ? message : ""; *p && k + 1 < sizeof clean; p++)
 		clean[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
 	clean[k] = '\0';
-	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
-		log_error("%s: %s", domain ? domain : "glib", clean);
-	else
-		log_warn("%s: %s", domain ? domain : "glib", clean);
+	log_event(NULL, our, clean,
+	          (log_field_t[]){{.key = "lib", .value = domain ? domain : "glib"}}, 1);
 }
 
 int
@@ -84,9 +90,8 @@ photo_init(const char *argv0)
 			/* No operation cache: every upload is different, and it would hold
 			 * decoded pixels of untrusted images between requests. */
 			g_log_set_handler("VIPS", G_LOG_LEVEL_MASK, photo_glib_log, NULL);
-			g_log_set_handler("GLib-GObject",
-			                  G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL,
-			                  photo_glib_log, NULL);
+			/* GLib, GObject, Pango...: whatever has no handler of its own */
+			g_log_set_default_handler(photo_glib_log, NULL);
 			vips_cache_set_max(0);
 			vips_cache_set_max_mem(0);
 			vips_cache_set_max_files(0);

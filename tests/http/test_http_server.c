@@ -1147,14 +1147,139 @@ test_access_log(void **state)
 	rewind(f);
 	char line[512];
 	assert_non_null(fgets(line, sizeof line, f));
-	assert_non_null(strstr(line, " 127.0.0.1 GET /units/Đa 200 3 "));
+	assert_int_equal(strncmp(line, "ts=", 3), 0);
+	assert_non_null(strstr(line, " level=info msg=request method=GET path=/units/Đa "
+	                             "route=/units/:id status=200 bytes=3 ms="));
+	assert_non_null(strstr(line, " ip=127.0.0.1 req="));
 	assert_null(strstr(line, "secret"));
-	assert_non_null(strstr(line, "us\n"));
+	assert_null(strstr(line, " end="));
 	assert_non_null(fgets(line, sizeof line, f));
-	assert_non_null(strstr(line, " 127.0.0.1 GET /nope 404 "));
+	assert_non_null(strstr(line, " method=GET path=/nope status=404 "));
+	assert_null(strstr(line, "route="));
 	assert_null(fgets(line, sizeof line, f));
+
+	/* JSON lines: one object per line, the same fields */
+	log_set_format(LOG_JSON);
+	rewind(f);
+	assert_int_equal(ftruncate(fileno(f), 0), 0);
+	assert_int_equal(http_server_start(&cfg, &s), 0);
+	assert_int_equal(hc_get(http_server_port(s), "/units/%22q%22", &r), 0);
+	hc_resp_free(&r);
+	http_server_stop(s);
+	log_set_format(LOG_TEXT);
+	fflush(f);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_int_equal(strncmp(line, "{\"ts\":\"", 7), 0);
+	assert_non_null(strstr(line, "\"level\":\"info\",\"msg\":\"request\",\"method\":\"GET\","
+	                             "\"path\":\"/units/\\\"q\\\"\",\"route\":\"/units/:id\","
+	                             "\"status\":200,\"bytes\":3,\"ms\":"));
+	assert_non_null(strstr(line, "}\n"));
 	fclose(f);
 	unlink(path);
+}
+
+/* Trusted proxies decide who the client is; the request id goes back in a header and into
+ * the access line. */
+static int
+trust_10(void *app, const char *ip)
+{
+	(void)app;
+	return strncmp(ip, "10.", 3) == 0 || strcmp(ip, "127.0.0.1") == 0;
+}
+
+static int
+trust_none(void *app, const char *ip)
+{
+	(void)app;
+	(void)ip;
+	return 0;
+}
+
+static int
+h_whoami(http_req_t *req)
+{
+	const char *proto = http_req_header(req, "X-Forwarded-Proto");
+	char *s = arena_printf(http_req_arena(req), "%s %s %s %s", http_req_client_ip(req),
+	                       http_req_peer_ip(req), proto ? proto : "-", http_req_id(req));
+	return http_reply(req, 200, "text/plain; charset=utf-8", s, strlen(s));
+}
+
+static const http_route_t who_routes[] = {{HTTP_GET, "/who", NULL, 0, NULL, h_whoami}};
+
+static void
+who(unsigned short at, const char *const *headers, char *out, size_t cap, char *rid,
+    size_t rcap)
+{
+	CURL *c = curl_easy_init();
+	hc_opts_t o = {.headers = headers};
+	hc_resp_t r;
+	assert_int_equal(hc_request(c, at, "/who", &o, &r), 0);
+	assert_int_equal(r.status, 200);
+	snprintf(out, cap, "%s", buf_cstr(&r.body));
+	assert_non_null(hc_header(&r, "X-Request-Id", rid, rcap));
+	hc_resp_free(&r);
+	curl_easy_cleanup(c);
+}
+
+static void
+test_forwarded(void **state)
+{
+	(void)state;
+	http_config_t cfg = {0};
+	cfg.listen = "127.0.0.1:0";
+	cfg.threads = 1;
+	cfg.quiet = 1;
+	cfg.routes = who_routes;
+	cfg.nroutes = 1;
+	http_server_t *s;
+	char body[300], rid[80], rid2[80];
+
+	/* default: loopback is the trusted proxy (nginx on the same machine) */
+	assert_int_equal(http_server_start(&cfg, &s), 0);
+	unsigned short wport = http_server_port(s);
+	who(wport, NULL, body, sizeof body, rid, sizeof rid);
+	assert_int_equal(strlen(rid), 16);
+	assert_true(strspn(rid, "0123456789abcdef") == 16);
+	char want[200];
+	snprintf(want, sizeof want, "127.0.0.1 127.0.0.1 - %s", rid);
+	assert_string_equal(body, want);
+	who(wport, NULL, body, sizeof body, rid2, sizeof rid2);
+	assert_string_not_equal(rid, rid2);
+	/* the client wrote the first address; nginx appended the one it saw */
+	const char *h1[] = {"X-Forwarded-For: 6.6.6.6, 203.0.113.7", "X-Forwarded-Proto: https",
+	                    "X-Request-Id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9", NULL};
+	who(wport, h1, body, sizeof body, rid, sizeof rid);
+	assert_string_equal(body, "203.0.113.7 127.0.0.1 https 0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+	assert_string_equal(rid, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+	/* IPv6, X-Real-IP, and a request id that is not a plain token (replaced by ours) */
+	const char *h2[] = {"X-Real-IP: 2001:DB8::1", "X-Request-Id: a b\"c", NULL};
+	who(wport, h2, body, sizeof body, rid, sizeof rid);
+	assert_int_equal(strncmp(body, "2001:db8::1 127.0.0.1 - ", 24), 0);
+	assert_int_equal(strlen(rid), 16);
+	/* garbage in the header: the client stays the proxy's peer */
+	const char *h3[] = {"X-Forwarded-For: 1.2.3.4, not-an-ip", NULL};
+	who(wport, h3, body, sizeof body, rid, sizeof rid);
+	assert_int_equal(strncmp(body, "127.0.0.1 127.0.0.1 - ", 22), 0);
+	http_server_stop(s);
+
+	/* a chain of trusted proxies: the rightmost untrusted address is the client */
+	cfg.trusted_proxy = trust_10;
+	assert_int_equal(http_server_start(&cfg, &s), 0);
+	wport = http_server_port(s);
+	const char *h4[] = {"X-Forwarded-For: 6.6.6.6, 198.51.100.2, 10.0.0.5", NULL};
+	who(wport, h4, body, sizeof body, rid, sizeof rid);
+	assert_int_equal(strncmp(body, "198.51.100.2 127.0.0.1 - ", 25), 0);
+	http_server_stop(s);
+
+	/* an untrusted peer: the forwarding headers do not exist for the app */
+	cfg.trusted_proxy = trust_none;
+	assert_int_equal(http_server_start(&cfg, &s), 0);
+	wport = http_server_port(s);
+	who(wport, h1, body, sizeof body, rid, sizeof rid);
+	assert_int_equal(strncmp(body, "127.0.0.1 127.0.0.1 - ", 22), 0);
+	assert_string_not_equal(rid, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+	http_server_stop(s);
 }
 
 static void
@@ -1204,6 +1329,7 @@ main(void)
 	        cmocka_unit_test(test_stop_waits_for_inflight),
 	        cmocka_unit_test(test_serve_stops_on_sigterm),
 	        cmocka_unit_test(test_access_log),
+	        cmocka_unit_test(test_forwarded),
 	        cmocka_unit_test(test_start_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
