@@ -1,6 +1,8 @@
 /* suotdoi entry point: subcommands serve, units import/search, demo, migrate. Each
  * opens the store itself; errors go to stderr in Vietnamese with a non-zero exit. */
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +46,10 @@ typedef struct opts {
 	const char *as_of, *merges;
 	const char *from, *to; /* migrate: moving a deployment */
 	const char *files;     /* the file directories' prefix (app_open_files) */
-	/* serve: the configuration file, mail (service/mailer.h), the site's public address */
-	const char *config, *smtp, *mail_from, *smtp_user, *smtp_password_file, *smtp_ca;
-	const char *public_url, *sign_keys;
-	int smtp_require_tls, db_given, listen_given;
+	const char *config;    /* --config FILE */
+	/* the configuration's keys given as flags, the file's, and both merged (flags win) */
+	serve_config_t flags, file, eff;
+	char db_buf[1024], files_buf[1024];
 	int dry_run, carry_roles;
 	unsigned seed;
 	unsigned threads;
@@ -60,83 +62,98 @@ typedef struct opts {
 static void
 usage(FILE *f)
 {
-	fputs("Cách dùng: suotdoi LỆNH [tùy chọn]\n"
-	      "  serve [--db PATH] [--listen 127.0.0.1:8080] [--threads N] [--assets DIR]\n"
-	      "        [--config TỆP] [--smtp URL --mail-from ĐỊA_CHỈ] [--smtp-user TÊN]\n"
-	      "        [--smtp-password-file TỆP] [--smtp-ca TỆP] [--smtp-require-tls]\n"
-	      "        [--public-url https://TÊN_MIỀN] [--sign-keys THƯ_MỤC] [--files TIỀN_TỐ]\n"
-	      "        [--enrol-retention-days N]\n"
-	      "        chạy máy chủ web; --config: tệp \"khóa = giá trị\" (db, listen, threads,\n"
-	      "        smtp_url, mail_from, smtp_user, smtp_password_file, smtp_ca,\n"
-	      "        smtp_require_tls, public_url, sign_keys), tùy chọn dòng lệnh được ưu tiên;\n"
-	      "        --smtp smtp://máy:587 (STARTTLS nếu máy chủ hỗ trợ; bắt buộc với\n"
-	      "        --smtp-require-tls) hoặc smtps://máy:465: gửi thông báo qua thư điện tử;\n"
-	      "        không có --smtp thì không gửi thư; --sign-keys: thư mục khóa ký số,\n"
-	      "        THƯ_MỤC/<mã đơn vị>.pem (khóa bí mật và chuỗi chứng thư, quyền 600)\n"
-	      "        --enrol-retention-days: số ngày giữ họ tên, số điện thoại người đăng ký\n"
-	      "        học sau khi lớp kết thúc (mặc định 90); --files: tiền tố thư mục lưu tệp\n"
-	      "        (TIỀN_TỐ.uploads, TIỀN_TỐ.contest), mặc định cạnh tệp SQLite; với\n"
-	      "        --db postgres://… là $SUOTDOI_FILES hoặc var/suotdoi, dùng chung giữa\n"
-	      "        các máy chủ\n"
-	      "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
-	      "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
-	      "        trên hay loại bằng cách này\n"
-	      "  units import DANH_MỤC.csv --as-of NGÀY [--merges BẢNG_SÁP_NHẬP.csv] [--dry-run]\n"
-	      "        [--carry-roles] [--db PATH]\n"
-	      "        nhập danh mục hành chính mới có hiệu lực từ NGÀY (2025-07-01 hoặc\n"
-	      "        01/07/2025) mà không viết lại lịch sử: in bản xem trước (số đơn vị mở,\n"
-	      "        đóng, đổi cấp trên, cảnh báo, cơ quan/trường học chờ xếp lại) rồi ghi,\n"
-	      "        trừ khi có --dry-run; --carry-roles: tài khoản có vai trò ở đơn vị được\n"
-	      "        sáp nhập toàn bộ được cấp cùng vai trò ở đơn vị kế thừa\n"
-	      "  units pending [--db PATH]           cơ quan, trường học chờ xếp vào đơn vị mới\n"
-	      "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; parent_code\n"
-	      "        là - thì đơn vị đóng cùng đơn vị cũ, để trống thì vẫn chờ)\n"
-	      "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
-	      "  user add --unit MÃ --role VAI_TRÒ [--name \"Họ tên\"] [--email E]\n"
-	      "           [--password MK] TÊN_ĐĂNG_NHẬP [--db PATH]\n"
-	      "        tạo tài khoản (vai trò: admin, head, overseer, entry, viewer); không có\n"
-	      "        --password thì tạo mật khẩu ngẫu nhiên, phải đổi khi đăng nhập lần đầu\n"
-	      "  demo [--db PATH]                    tạo cơ sở dữ liệu trình diễn\n"
-	      "  gen --db PATH [--seed N] [--province MÃ] [--scale N]\n"
-	      "        tạo bộ dữ liệu quy mô cả nước (~71.000 đơn vị, báo cáo ngẫu nhiên)\n"
-	      "        vào một cơ sở dữ liệu trống, để đo hiệu năng; --scale N: gấp N lần số\n"
-	      "        đơn vị cả nước (thêm N-1 bản danh mục mô phỏng, tên địa danh khác nhau)\n"
-	      "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
-	      "  backup --to TỆP [--db PATH]         sao lưu trực tuyến tệp SQLite (máy chủ vẫn\n"
-	      "        chạy), rồi kiểm tra toàn vẹn bản sao; PostgreSQL: xem docs/operations.md\n"
-	      "  migrate --from sqlite:PATH --to postgres://…\n"
-	      "        chép toàn bộ một cơ sở dữ liệu SQLite sang PostgreSQL (hoặc một tệp\n"
-	      "        SQLite mới) trong một lần, rồi đối chiếu số dòng và tổng kiểm tra từng\n"
-	      "        bảng; từ chối nếu đích không trống\n"
-	      "  values import FILE --campaign ID [--dry-run] [--as TÊN_ĐĂNG_NHẬP] [--db PATH]\n"
-	      "        nhập số liệu hàng loạt (dataValueSets JSON hoặc CSV\n"
-	      "        unit_code,item_code,value[,comment]); --dry-run chỉ kiểm tra, không ghi;\n"
-	      "        --as kiểm tra quyền theo tài khoản đó (mặc định: người vận hành)\n"
-	      "  values export --campaign ID --unit MÃ [--db PATH]\n"
-	      "        xuất số liệu của cây đơn vị dưới MÃ (dataValueSets JSON) ra stdout\n"
-	      "Mặc định --db " DEFAULT_DB ".\n",
-	      f);
+	char keys[4096];
+	size_t n = 0;
+	for (int k = 0; k < CONF_NKEYS && n < sizeof keys; k++) {
+		const conf_key_info_t *ki = conf_key(k);
+		n += (size_t)snprintf(keys + n, sizeof keys - n, "          %s%s  %s\n", ki->name,
+		                      ki->reload ? "*" : "", ki->help);
+	}
+	fprintf(f,
+	        "Cách dùng: suotdoi LỆNH [tùy chọn]\n"
+	        "  serve [--config TỆP] [--db PATH] [--listen 127.0.0.1:8080] [các khóa cấu hình]\n"
+	        "        chạy máy chủ web; tệp cấu hình: các dòng \"khóa = giá trị\" (# là chú\n"
+	        "        thích); mỗi khóa cũng là một tùy chọn --khóa-gạch-ngang GIÁ_TRỊ (hoặc\n"
+	        "        --khóa=GIÁ_TRỊ), tùy chọn được ưu tiên hơn tệp; SIGHUP: đọc lại tệp (các\n"
+	        "        khóa đánh dấu * áp dụng ngay, khóa khác khi khởi động lại). Các khóa:\n"
+	        "%s"
+	        "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
+	        "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
+	        "        trên hay loại bằng cách này\n"
+	        "  units import DANH_MỤC.csv --as-of NGÀY [--merges BẢNG_SÁP_NHẬP.csv] "
+	        "[--dry-run]\n"
+	        "        [--carry-roles] [--db PATH]\n"
+	        "        nhập danh mục hành chính mới có hiệu lực từ NGÀY (2025-07-01 hoặc\n"
+	        "        01/07/2025) mà không viết lại lịch sử: in bản xem trước (số đơn vị mở,\n"
+	        "        đóng, đổi cấp trên, cảnh báo, cơ quan/trường học chờ xếp lại) rồi ghi,\n"
+	        "        trừ khi có --dry-run; --carry-roles: tài khoản có vai trò ở đơn vị được\n"
+	        "        sáp nhập toàn bộ được cấp cùng vai trò ở đơn vị kế thừa\n"
+	        "  units pending [--db PATH]           cơ quan, trường học chờ xếp vào đơn vị mới\n"
+	        "  units place TỆP.csv [--db PATH]     xếp chúng (cột code,parent_code; "
+	        "parent_code\n"
+	        "        là - thì đơn vị đóng cùng đơn vị cũ, để trống thì vẫn chờ)\n"
+	        "  units search TỪ_KHÓA [--db PATH]    tìm đơn vị theo tên hoặc mã\n"
+	        "  user add --unit MÃ --role VAI_TRÒ [--name \"Họ tên\"] [--email E]\n"
+	        "           [--password MK] TÊN_ĐĂNG_NHẬP [--db PATH]\n"
+	        "        tạo tài khoản (vai trò: admin, head, overseer, entry, viewer); không có\n"
+	        "        --password thì tạo mật khẩu ngẫu nhiên, phải đổi khi đăng nhập lần đầu\n"
+	        "  demo [--db PATH]                    tạo cơ sở dữ liệu trình diễn\n"
+	        "  gen --db PATH [--seed N] [--province MÃ] [--scale N]\n"
+	        "        tạo bộ dữ liệu quy mô cả nước (~71.000 đơn vị, báo cáo ngẫu nhiên)\n"
+	        "        vào một cơ sở dữ liệu trống, để đo hiệu năng; --scale N: gấp N lần số\n"
+	        "        đơn vị cả nước (thêm N-1 bản danh mục mô phỏng, tên địa danh khác nhau)\n"
+	        "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
+	        "  backup --to TỆP [--db PATH]         sao lưu trực tuyến tệp SQLite (máy chủ vẫn\n"
+	        "        chạy), rồi kiểm tra toàn vẹn bản sao; PostgreSQL: xem docs/operations.md\n"
+	        "  migrate --from sqlite:PATH --to postgres://…\n"
+	        "        chép toàn bộ một cơ sở dữ liệu SQLite sang PostgreSQL (hoặc một tệp\n"
+	        "        SQLite mới) trong một lần, rồi đối chiếu số dòng và tổng kiểm tra từng\n"
+	        "        bảng; từ chối nếu đích không trống\n"
+	        "  values import FILE --campaign ID [--dry-run] [--as TÊN_ĐĂNG_NHẬP] [--db PATH]\n"
+	        "        nhập số liệu hàng loạt (dataValueSets JSON hoặc CSV\n"
+	        "        unit_code,item_code,value[,comment]); --dry-run chỉ kiểm tra, không ghi;\n"
+	        "        --as kiểm tra quyền theo tài khoản đó (mặc định: người vận hành)\n"
+	        "  values export --campaign ID --unit MÃ [--db PATH]\n"
+	        "        xuất số liệu của cây đơn vị dưới MÃ (dataValueSets JSON) ra stdout\n"
+	        "Mặc định --db " DEFAULT_DB "; --config TỆP dùng được với mọi lệnh (db, files…).\n",
+	        keys);
+}
+
+/* A configuration key given as a flag: "--key VALUE" or "--key=VALUE"; a yes/no key alone
+ * ("--smtp-require-tls") means yes. Returns the next index, or -1 after a message. */
+static int
+config_flag(int argc, char **argv, int i, int k, const char *flag, const char *inline_value,
+            opts_t *o)
+{
+	const char *v = inline_value;
+	if (v == NULL && k == CONF_SMTP_REQUIRE_TLS)
+		v = "yes";
+	if (v == NULL) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "Tùy chọn %s cần một giá trị.\n", flag);
+			return -1;
+		}
+		v = argv[++i];
+	}
+	char err[512];
+	if (serve_config_set(&o->flags, k, v, flag, err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return i;
 }
 
 static int
 parse_opts(int argc, char **argv, int first, opts_t *o)
 {
-	*o = (opts_t){.db = DEFAULT_DB, .listen = "127.0.0.1:8080"};
+	*o = (opts_t){0};
 	for (int i = first; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = NULL;
-		if (!strcmp(a, "--db"))
-			slot = &o->db;
-		else if (!strcmp(a, "--files"))
-			slot = &o->files;
-		else if (!strcmp(a, "--from"))
+		if (!strcmp(a, "--from"))
 			slot = &o->from;
 		else if (!strcmp(a, "--to"))
 			slot = &o->to;
-		else if (!strcmp(a, "--listen"))
-			slot = &o->listen;
-		else if (!strcmp(a, "--assets"))
-			slot = &o->assets;
 		else if (!strcmp(a, "--unit"))
 			slot = &o->unit;
 		else if (!strcmp(a, "--role"))
@@ -159,24 +176,7 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->merges;
 		else if (!strcmp(a, "--config"))
 			slot = &o->config;
-		else if (!strcmp(a, "--smtp"))
-			slot = &o->smtp;
-		else if (!strcmp(a, "--mail-from"))
-			slot = &o->mail_from;
-		else if (!strcmp(a, "--smtp-user"))
-			slot = &o->smtp_user;
-		else if (!strcmp(a, "--smtp-password-file"))
-			slot = &o->smtp_password_file;
-		else if (!strcmp(a, "--smtp-ca"))
-			slot = &o->smtp_ca;
-		else if (!strcmp(a, "--public-url"))
-			slot = &o->public_url;
-		else if (!strcmp(a, "--sign-keys"))
-			slot = &o->sign_keys;
-		else if (!strcmp(a, "--smtp-require-tls")) {
-			o->smtp_require_tls = 1;
-			continue;
-		} else if (!strcmp(a, "--dry-run")) {
+		else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
 			continue;
 		} else if (!strcmp(a, "--carry-roles")) {
@@ -189,13 +189,6 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			}
 			o->seed = (unsigned)atoi(argv[++i]);
 			continue;
-		} else if (!strcmp(a, "--enrol-retention-days")) {
-			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 3650) {
-				fprintf(stderr, "--enrol-retention-days cần một số từ 1 đến 3650.\n");
-				return -1;
-			}
-			o->enrol_retention_days = atoi(argv[++i]);
-			continue;
 		} else if (!strcmp(a, "--scale")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 100) {
 				fprintf(stderr, "--scale cần một số từ 1 đến 100.\n");
@@ -203,16 +196,24 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			}
 			o->scale = atoi(argv[++i]);
 			continue;
-		} else if (!strcmp(a, "--threads")) {
-			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
-				fprintf(stderr, "--threads cần một số dương.\n");
+		} else if (a[0] == '-' && a[1] == '-') {
+			/* a configuration key (serve_config.h), possibly as --key=value */
+			char flag[64];
+			const char *eq = strchr(a, '=');
+			size_t fl = eq ? (size_t)(eq - a) : strlen(a);
+			int k = -1;
+			if (fl < sizeof flag) {
+				memcpy(flag, a, fl);
+				flag[fl] = '\0';
+				k = conf_key_by_flag(flag);
+			}
+			if (k < 0) {
+				fprintf(stderr, "Tùy chọn không hợp lệ: %s\n", a);
 				return -1;
 			}
-			o->threads = (unsigned)atoi(argv[++i]);
+			if ((i = config_flag(argc, argv, i, k, flag, eq ? eq + 1 : NULL, o)) < 0)
+				return -1;
 			continue;
-		} else if (a[0] == '-' && a[1] == '-') {
-			fprintf(stderr, "Tùy chọn không hợp lệ: %s\n", a);
-			return -1;
 		} else {
 			if (o->nargs == 8) {
 				fprintf(stderr, "Quá nhiều tham số.\n");
@@ -226,10 +227,37 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			return -1;
 		}
 		*slot = argv[++i];
-		o->db_given |= slot == &o->db;
-		o->listen_given |= slot == &o->listen;
 	}
 	return 0;
+}
+
+/* The configuration file under the flags: the effective values every command reads. 0, or
+ * -1 after a message naming the file's line or the flag. */
+static int
+settle_config(opts_t *o)
+{
+	char err[1024];
+	if (o->config && serve_config_load(o->config, &o->file, err, sizeof err) < 0) {
+		fprintf(stderr, "Tệp cấu hình %s\n", err);
+		return -1;
+	}
+	serve_config_merge(&o->flags, &o->file, &o->eff);
+	const serve_config_t *e = &o->eff;
+	o->db = conf_get(e, CONF_DB, o->db_buf, sizeof o->db_buf);
+	o->files = conf_get(e, CONF_FILES, o->files_buf, sizeof o->files_buf);
+	o->listen = conf_get(e, CONF_LISTEN, NULL, 0);
+	o->assets = conf_get(e, CONF_ASSETS, NULL, 0);
+	o->threads = (unsigned)conf_int(e, CONF_THREADS);
+	o->enrol_retention_days = (int)conf_int(e, CONF_ENROL_RETENTION_DAYS);
+	return 0;
+}
+
+static void
+free_opts(opts_t *o)
+{
+	serve_config_free(&o->flags);
+	serve_config_free(&o->file);
+	serve_config_free(&o->eff);
 }
 
 static int
@@ -738,51 +766,35 @@ cmd_migrate(opts_t *o)
 	return 0;
 }
 
-/* The configuration file under the flags, and the mail configuration out of both (*on 0:
- * no mail). The strings stay in fc and *password. 0, or -1 after a message. */
+/* The mail configuration out of the effective configuration (*on 0: no mail), after the
+ * checks that need the file system. The strings stay in o->eff and *password. 0, or -1
+ * after a message. */
 static int
-serve_settings(opts_t *o, serve_config_t *fc, mail_config_t *mc, int *on, char **password)
+serve_settings(opts_t *o, mail_config_t *mc, int *on, char **password)
 {
 	char err[1024];
+	const serve_config_t *e = &o->eff;
 	*on = 0;
 	*password = NULL;
-	serve_config_free(fc);
-	if (o->config && serve_config_load(o->config, fc, err, sizeof err) < 0) {
-		fprintf(stderr, "Tệp cấu hình: %s\n", err);
-		return -1;
-	}
-	if (!o->db_given && fc->db)
-		o->db = fc->db;
-	if (!o->listen_given && fc->listen)
-		o->listen = fc->listen;
-	if (!o->threads)
-		o->threads = fc->threads;
-	if (!o->public_url)
-		o->public_url = fc->public_url;
-	if (!o->sign_keys)
-		o->sign_keys = fc->sign_keys;
+	const char *keys = conf_get(e, CONF_SIGN_KEYS, NULL, 0);
 	struct stat kd;
-	if (o->sign_keys && (stat(o->sign_keys, &kd) < 0 || !S_ISDIR(kd.st_mode))) {
-		fprintf(stderr, "--sign-keys: không có thư mục %s.\n", o->sign_keys);
-		return -1;
-	}
-	if (o->public_url && strncmp(o->public_url, "http://", 7) != 0 &&
-	    strncmp(o->public_url, "https://", 8) != 0) {
-		fprintf(stderr, "--public-url cần dạng https://tên-miền.\n");
+	if (keys && (stat(keys, &kd) < 0 || !S_ISDIR(kd.st_mode))) {
+		fprintf(stderr, "sign_keys (%s): không có thư mục %s.\n", e->where[CONF_SIGN_KEYS],
+		        keys);
 		return -1;
 	}
 	*mc = (mail_config_t){
-	        .url = o->smtp ? o->smtp : fc->smtp_url,
-	        .from = o->mail_from ? o->mail_from : fc->mail_from,
-	        .user = o->smtp_user ? o->smtp_user : fc->smtp_user,
-	        .ca_file = o->smtp_ca ? o->smtp_ca : fc->smtp_ca,
-	        .require_tls = o->smtp_require_tls || fc->smtp_require_tls == 1,
+	        .url = conf_get(e, CONF_SMTP_URL, NULL, 0),
+	        .from = conf_get(e, CONF_MAIL_FROM, NULL, 0),
+	        .user = conf_get(e, CONF_SMTP_USER, NULL, 0),
+	        .ca_file = conf_get(e, CONF_SMTP_CA, NULL, 0),
+	        .require_tls = conf_bool(e, CONF_SMTP_REQUIRE_TLS),
 	};
-	const char *pwfile = o->smtp_password_file ? o->smtp_password_file : fc->smtp_password_file;
+	const char *pwfile = conf_get(e, CONF_SMTP_PASSWORD_FILE, NULL, 0);
 	if (mc->url == NULL && mc->from == NULL)
 		return 0;
 	if (mc->url == NULL || mc->from == NULL) {
-		fprintf(stderr, "Gửi thư cần cả --smtp (smtp_url) và --mail-from (mail_from).\n");
+		fprintf(stderr, "Gửi thư cần cả smtp_url (--smtp) và mail_from (--mail-from).\n");
 		return -1;
 	}
 	if (mail_config_check(mc, err, sizeof err) < 0 ||
@@ -800,25 +812,37 @@ cmd_serve(opts_t *o)
 {
 	char err[1024];
 	app_t app;
-	serve_config_t fc = {0};
 	mail_config_t mc;
 	char *password;
 	int mail_on;
-	if (serve_settings(o, &fc, &mc, &mail_on, &password) < 0) {
-		serve_config_free(&fc);
+	/* SIGINT, SIGTERM and SIGHUP are for the thread in http_serve's sigwait only: blocked
+	 * here, before any thread exists, so every thread inherits the mask */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if (serve_settings(o, &mc, &mail_on, &password) < 0)
 		return 2;
-	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (app_open_files(&app, o->db, o->files, o->assets, err, sizeof err) < 0) {
 		fprintf(stderr, "Không khởi động được: %s\n", err);
 		app_close(&app);
-		serve_config_free(&fc);
 		free(password);
 		return 1;
 	}
-	app.notify.base_url = o->public_url ? o->public_url : "";
-	app.sign_keys = o->sign_keys;
+	const char *public_url = conf_get(&o->eff, CONF_PUBLIC_URL, NULL, 0);
+	app.notify.base_url = public_url ? public_url : "";
+	app.sign_keys = conf_get(&o->eff, CONF_SIGN_KEYS, NULL, 0);
+	/* from here the app holds the configuration (o->eff's strings move with it) */
+	if (app_settings_start(&app, o->config, &o->flags, &o->eff, err, sizeof err) < 0) {
+		fprintf(stderr, "Cấu hình: %s\n", err);
+		app_close(&app);
+		free(password);
+		return 2;
+	}
 	if (app.sign_keys)
 		docs_sign_keys_check(app.sign_keys);
 	if (mail_on) { /* stopped by app_close before the writer */
@@ -828,7 +852,6 @@ cmd_serve(opts_t *o)
 			fprintf(stderr, "Không khởi động được việc gửi thư: %s\n",
 			        app.mailer ? "không tạo được luồng." : err);
 			app_close(&app);
-			serve_config_free(&fc);
 			free(password);
 			return 1;
 		}
@@ -836,7 +859,7 @@ cmd_serve(opts_t *o)
 		app.notify.wake = mailer_wake_arg;
 		app.notify.wake_arg = app.mailer;
 	} else
-		log_info("mail: not configured (no --smtp): notices are not e-mailed");
+		log_info("mail: not configured (no smtp_url): notices are not e-mailed");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	unit_tree_t *t = app_tree(&app);
 	log_info("loaded %d units in %.0f ms", t->n,
@@ -856,13 +879,16 @@ cmd_serve(opts_t *o)
 	app_watch_start(&app);
 	http_config_t cfg;
 	app_http_config(&app, &cfg);
-	cfg.listen = o->listen;
-	cfg.threads = o->threads;
-	printf("suotdoi đang chạy tại http://%s/ (Ctrl+C để dừng)\n", o->listen);
+	const serve_config_t *e = &app.settings.eff;
+	cfg.listen = conf_get(e, CONF_LISTEN, NULL, 0);
+	cfg.threads = (unsigned)conf_int(e, CONF_THREADS);
+	cfg.conn_limit = (unsigned)conf_int(e, CONF_MAX_CONNECTIONS);
+	cfg.per_ip_limit = (unsigned)conf_int(e, CONF_MAX_CONNECTIONS_PER_IP);
+	cfg.timeout_s = (unsigned)conf_int(e, CONF_IDLE_TIMEOUT);
+	printf("suotdoi đang chạy tại http://%s/ (Ctrl+C để dừng)\n", cfg.listen);
 	fflush(stdout);
 	int rc = http_serve(&cfg);
 	app_close(&app);
-	serve_config_free(&fc);
 	free(password);
 	log_info("stopped cleanly");
 	return rc == 0 ? 0 : 1;
@@ -1057,25 +1083,24 @@ main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
-	opts_t o;
-	if (parse_opts(argc, argv, 2, &o) < 0)
-		return 2;
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&o);
-	if (!strcmp(cmd, "units"))
-		return cmd_units(&o);
-	if (!strcmp(cmd, "demo"))
-		return cmd_demo(&o);
-	if (!strcmp(cmd, "user"))
-		return cmd_user(&o);
-	if (!strcmp(cmd, "gen"))
-		return cmd_gen(&o);
-	if (!strcmp(cmd, "backup"))
-		return cmd_backup(&o);
-	if (!strcmp(cmd, "migrate"))
-		return cmd_migrate(&o);
-	if (!strcmp(cmd, "values"))
-		return cmd_values(&o);
+	static const struct {
+		const char *name;
+		int (*fn)(opts_t *o);
+	} cmds[] = {
+	        {"serve", cmd_serve},     {"units", cmd_units},   {"demo", cmd_demo},
+	        {"user", cmd_user},       {"gen", cmd_gen},       {"backup", cmd_backup},
+	        {"migrate", cmd_migrate}, {"values", cmd_values},
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		if (strcmp(cmd, cmds[i].name) != 0)
+			continue;
+		opts_t o;
+		int rc = 2;
+		if (parse_opts(argc, argv, 2, &o) == 0 && settle_config(&o) == 0)
+			rc = cmds[i].fn(&o);
+		free_opts(&o);
+		return rc;
+	}
 	fprintf(stderr, "Lệnh không tồn tại: %s\n", cmd);
 	usage(stderr);
 	return 2;

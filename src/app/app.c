@@ -503,6 +503,8 @@ app_http_config(app_t *app, http_config_t *cfg)
 	cfg->static_dir = app->static_dir;
 	cfg->spool_dir = app->upload_dir; /* large bodies beside the resumable uploads */
 	cfg->app = app;
+	cfg->trusted_proxy = app_trusted_proxy;
+	cfg->on_reload = app_settings_reload;
 }
 
 static void *jobs_loop(void *arg);
@@ -951,6 +953,7 @@ app_close(app_t *app)
 	tmpl_set_free(app->tmpl);
 	store_close(app->store);
 	award_catalog_free(app->awards);
+	app_settings_free(app);
 	free(app->assets);
 	free(app->static_dir);
 	free(app->upload_dir);

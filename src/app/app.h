@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <jansson.h>
 
+#include "app/settings.h"
 #include "db/store.h"
 #include "domain/access.h"
 #include "domain/auth.h"
@@ -80,6 +81,8 @@ typedef struct app {
 	int enrol_retention_days;
 	/* the commendation catalog, assets/data/awards.json (domain/award_catalog.h) */
 	struct award_catalog *awards;
+	/* the configuration in force, reloaded on SIGHUP (app/settings.h) */
+	app_settings_t settings;
 } app_t;
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),

@@ -96,12 +96,12 @@ struct http_server {
 	atomic_int stopping;
 	pthread_mutex_t mu;
 	pthread_cond_t idle;
-	long inflight; /* requests between the URI callback and completion; under mu */
+	long inflight;  /* requests between the URI callback and completion; under mu */
 	long suspended; /* of which suspended (http_req_suspend), not yet resumed; under mu */
 	/* requests in a handler, a suspension or a continuation, not yet replied: only they
 	 * can suspend; once stopping, no request enters (503); under mu */
 	long handling;
-	uint32_t id_prefix;      /* request ids: a random prefix per server, then a count */
+	uint32_t id_prefix; /* request ids: a random prefix per server, then a count */
 	atomic_uint_fast64_t id_next;
 };
 
@@ -143,8 +143,8 @@ struct http_req {
 	size_t nparams;
 	http_part_t *files; /* multipart parts with a filename, in body order */
 	size_t nfiles;
-	buf_t body;      /* in memory; or, once spooled and complete, the file's mapping */
-	int spool_fd;    /* >= 0: the body past SPOOL_AT goes to this unlinked file */
+	buf_t body;   /* in memory; or, once spooled and complete, the file's mapping */
+	int spool_fd; /* >= 0: the body past SPOOL_AT goes to this unlinked file */
 	size_t spool_len;
 	void *map; /* the spooled body mapped read-only (body.data points here) */
 	size_t map_len;
@@ -274,9 +274,9 @@ header_value_ok(const char *s)
 static int
 not_a_document(const http_req_t *req, const char *ctype)
 {
-	static const char *const types[] = {"text/css",   "text/javascript", "image/png",
-	                                    "image/jpeg", "image/webp",      "image/x-icon",
-	                                    "font/",      "application/manifest+json"};
+	static const char *const types[] = {
+	        "text/css",   "text/javascript", "image/png", "image/jpeg",
+	        "image/webp", "image/x-icon",    "font/",     "application/manifest+json"};
 	if (req->kind != KIND_STATIC || ctype == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
@@ -301,7 +301,8 @@ send_response(http_req_t *req, int status, const char *ctype, struct MHD_Respons
 			if (strcasecmp(h->name, security_headers[i].name) == 0)
 				overridden = 1;
 		if (!overridden)
-			MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
+			MHD_add_response_header(r, security_headers[i].name,
+			                        security_headers[i].value);
 	}
 	for (resp_header_t *h = req->headers; h; h = h->next)
 		if (MHD_add_response_header(r, h->name, h->value) != MHD_YES)
@@ -339,8 +340,7 @@ status_ok(http_req_t *req, int *status)
  * Vary: Accept-Encoding, compressed or not, so caches keep the two apart.
  * Returns 1 with *gz filled (the caller sends it instead of the body), else 0. */
 static int
-maybe_gzip(http_req_t *req, int status, const char *ctype, const char *body, size_t len,
-           buf_t *gz)
+maybe_gzip(http_req_t *req, int status, const char *ctype, const char *body, size_t len, buf_t *gz)
 {
 	if (!http_compressible_type(ctype) || status == 206 || status == 204 || status == 304)
 		return 0;
@@ -957,8 +957,7 @@ serve_static_file(http_req_t *req, const char *rel)
 	}
 	/* too big for the cache: no content hash, so never immutable */
 	http_resp_header(req, "ETag", f.etag);
-	http_resp_header(req, "Cache-Control",
-	                 "public, max-age=3600");
+	http_resp_header(req, "Cache-Control", "public, max-age=3600");
 	if (http_etag_match(http_req_header(req, "If-None-Match"), f.etag)) {
 		close(f.fd);
 		http_reply(req, 304, NULL, NULL, 0);
@@ -1004,9 +1003,10 @@ serve_static(http_req_t *req)
 	int gzip = http_accepts_gzip(http_req_header(req, "Accept-Encoding"));
 	const char *inm = http_req_header(req, "If-None-Match");
 	http_asset_t a;
-	int rc = http_asset_load(srv->static_root, rel, inm ? HTTP_ASSET_HASH
-	                                               : gzip ? HTTP_ASSET_GZIP
-	                                                      : HTTP_ASSET_IDENTITY,
+	int rc = http_asset_load(srv->static_root, rel,
+	                         inm    ? HTTP_ASSET_HASH
+	                         : gzip ? HTTP_ASSET_GZIP
+	                                : HTTP_ASSET_IDENTITY,
 	                         &a);
 	if (rc == -1) {
 		fail(req, 404, NULL);
@@ -1022,9 +1022,9 @@ serve_static(http_req_t *req)
 	snprintf(etag_gz, sizeof etag_gz, "\"%s-gz\"", a.hash);
 	if (compressible)
 		http_resp_header(req, "Vary", "Accept-Encoding");
-	http_resp_header(req, "Cache-Control", v != NULL && strcmp(v, a.hash) == 0
-	                                               ? "public, max-age=31536000, immutable"
-	                                               : "public, max-age=3600");
+	http_resp_header(req, "Cache-Control",
+	                 v != NULL && strcmp(v, a.hash) == 0 ? "public, max-age=31536000, immutable"
+	                                                     : "public, max-age=3600");
 	if (inm != NULL) {
 		/* either representation's validator means the client has this content */
 		int hit = http_etag_match(inm, etag) || http_etag_match(inm, etag_gz);
@@ -1051,8 +1051,8 @@ serve_static(http_req_t *req)
 			a.gz = NULL;
 	} else {
 		/* a file that does not compress has one representation whatever was asked */
-		http_resp_header(req, "ETag", gzip && compressible && a.len >= HTTP_GZIP_MIN
-		                                      ? etag_gz : etag);
+		http_resp_header(req, "ETag",
+		                 gzip && compressible && a.len >= HTTP_GZIP_MIN ? etag_gz : etag);
 		n = a.len;
 		r = MHD_create_response_from_buffer(n, a.data, MHD_RESPMEM_MUST_FREE);
 		if (r != NULL)
@@ -1289,8 +1289,8 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return req;
 }
 
-static enum MHD_Result request_step(http_req_t *req, const char *method,
-                                   const char *upload_data, size_t *upload_data_size);
+static enum MHD_Result request_step(http_req_t *req, const char *method, const char *upload_data,
+                                    size_t *upload_data_size);
 
 /* Every call for a request: the worker's log lines carry its id while it works on it. */
 static enum MHD_Result
@@ -1311,8 +1311,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 }
 
 static enum MHD_Result
-request_step(http_req_t *req, const char *method, const char *upload_data,
-             size_t *upload_data_size)
+request_step(http_req_t *req, const char *method, const char *upload_data, size_t *upload_data_size)
 {
 	if (!req->started) {
 		req->started = 1;
@@ -1364,8 +1363,8 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 	path[o] = '\0';
 	static const char *const toe_names[] = {NULL,       "error",      "timeout",
 	                                        "shutdown", "read-error", "client-abort"};
-	const char *end = (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe]
-	                                                                          : "unknown";
+	const char *end =
+	        (unsigned)toe < sizeof toe_names / sizeof toe_names[0] ? toe_names[toe] : "unknown";
 	char st[16], bytes[24], ms[32];
 	snprintf(st, sizeof st, "%d", status);
 	snprintf(bytes, sizeof bytes, "%zu", req->resp_bytes);
@@ -1592,7 +1591,8 @@ http_server_stop(http_server_t *srv)
 	 * then touches it: stopping MHD before would free it under that thread's feet (and
 	 * MHD forbids stopping with connections suspended). Its work ends; wait for it. */
 	if (srv->suspended > 0)
-		log_warn("http: waiting for %ld suspended request(s) to be resumed", srv->suspended);
+		log_warn("http: waiting for %ld suspended request(s) to be resumed",
+		         srv->suspended);
 	/* and for every request in a handler: it may still suspend (no new one enters) */
 	while (srv->suspended > 0 || srv->handling > 0)
 		pthread_cond_wait(&srv->idle, &srv->mu);

@@ -257,8 +257,8 @@ make_static_tree(void)
 static void
 remove_static_tree(void)
 {
-	const char *names[] = {"static/app.css", "static/pic.svg", "static/.hidden.txt", "static/data.db",
-	                       "static/link.txt", "secret.txt"};
+	const char *names[] = {"static/app.css", "static/pic.svg",  "static/.hidden.txt",
+	                       "static/data.db", "static/link.txt", "secret.txt"};
 	char p[400];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
@@ -561,9 +561,9 @@ test_large_body_spooled(void **state)
 	unsigned long got_sum;
 	char title[64];
 	long during;
-	assert_int_equal(sscanf(buf_cstr(&body), "%zu:%lx:%63[^:]:%ld", &got_len, &got_sum,
-	                        title, &during),
-	                 4);
+	assert_int_equal(
+	        sscanf(buf_cstr(&body), "%zu:%lx:%63[^:]:%ld", &got_len, &got_sum, title, &during),
+	        4);
 	assert_int_equal(got_len, flen);
 	assert_true(got_sum == sum);
 	assert_string_equal(title, "Video dự thi");
@@ -1208,8 +1208,7 @@ h_whoami(http_req_t *req)
 static const http_route_t who_routes[] = {{HTTP_GET, "/who", NULL, 0, NULL, h_whoami}};
 
 static void
-who(unsigned short at, const char *const *headers, char *out, size_t cap, char *rid,
-    size_t rcap)
+who(unsigned short at, const char *const *headers, char *out, size_t cap, char *rid, size_t rcap)
 {
 	CURL *c = curl_easy_init();
 	hc_opts_t o = {.headers = headers};
@@ -1316,7 +1315,7 @@ main(void)
 	        cmocka_unit_test(test_head),
 	        cmocka_unit_test(test_form_and_declared_params),
 	        cmocka_unit_test(test_multipart_upload),
-        cmocka_unit_test(test_large_body_spooled),
+	        cmocka_unit_test(test_large_body_spooled),
 	        cmocka_unit_test(test_body_limits),
 	        cmocka_unit_test(test_header_limit),
 	        cmocka_unit_test(test_bad_encoding),

@@ -1,0 +1,129 @@
+/* The running server's settings (settings.h). */
+#include "app/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/log.h"
+#include "core/mem.h"
+
+static void
+log_config_line(void *arg, const char *text)
+{
+	(void)arg;
+	log_info("config: %s", text);
+}
+
+/* Applies the keys a running server can take; on failure nothing changed. */
+static int
+apply(app_t *app, const serve_config_t *eff, char *err, size_t errlen)
+{
+	app_nets_t *n = xcalloc(1, sizeof *n);
+	if (netlist_parse(conf_get(eff, CONF_TRUSTED_PROXIES, NULL, 0), &n->trusted, err, errlen) <
+	            0 ||
+	    netlist_parse(conf_get(eff, CONF_METRICS_ALLOW, NULL, 0), &n->metrics, err, errlen) <
+	            0) {
+		netlist_free(&n->trusted);
+		free(n);
+		return -1;
+	}
+	n->older = atomic_load(&app->settings.nets);
+	atomic_store(&app->settings.nets, n);
+	log_set_level(log_level_parse(conf_get(eff, CONF_LOG_LEVEL, NULL, 0)));
+	log_set_format(strcmp(conf_get(eff, CONF_LOG_FORMAT, NULL, 0), "json") == 0 ? LOG_JSON
+	                                                                            : LOG_TEXT);
+	log_set_utc_offset(conf_utc_offset(eff));
+	return 0;
+}
+
+int
+app_settings_start(app_t *app, const char *config_path, const serve_config_t *flags,
+                   serve_config_t *eff, char *err, size_t errlen)
+{
+	app_settings_t *s = &app->settings;
+	s->config_path = config_path;
+	s->flags = flags;
+	s->eff = *eff;
+	memset(eff, 0, sizeof *eff);
+	if (apply(app, &s->eff, err, errlen) < 0)
+		return -1;
+	log_info("config: %s",
+	         config_path ? config_path : "(no --config file: flags and defaults)");
+	serve_config_describe(&s->eff, log_config_line, NULL);
+	return 0;
+}
+
+void
+app_settings_reload(void *arg)
+{
+	app_t *app = arg;
+	app_settings_t *s = &app->settings;
+	if (s->config_path == NULL) {
+		log_info("SIGHUP: no --config file, nothing to reload");
+		return;
+	}
+	char err[1024];
+	serve_config_t file, eff = {0};
+	if (serve_config_load(s->config_path, &file, err, sizeof err) < 0) {
+		log_error("configuration not reloaded, the server goes on as it was: %s", err);
+		return;
+	}
+	serve_config_merge(s->flags, &file, &eff);
+	serve_config_free(&file);
+	if (apply(app, &eff, err, sizeof err) < 0) {
+		log_error("configuration not reloaded: %s", err);
+		serve_config_free(&eff);
+		return;
+	}
+	for (int k = 0; k < CONF_NKEYS; k++) {
+		char t1[1024], t2[1024];
+		const char *was = conf_get(&s->eff, k, t1, sizeof t1);
+		const char *now = conf_get(&eff, k, t2, sizeof t2);
+		int changed = (was == NULL) != (now == NULL) || (was && strcmp(was, now) != 0);
+		if (!changed)
+			continue;
+		if (conf_key(k)->reload)
+			log_info("config: %s changed (applied)", conf_key(k)->name);
+		else
+			log_warn("config: %s changed; it takes effect at the next restart",
+			         conf_key(k)->name);
+	}
+	serve_config_free(&s->eff);
+	s->eff = eff;
+	log_info("configuration reloaded from %s", s->config_path);
+}
+
+int
+app_trusted_proxy(void *arg, const char *ip)
+{
+	app_t *app = arg;
+	app_nets_t *n = atomic_load(&app->settings.nets);
+	if (n == NULL)
+		return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0;
+	return netlist_match(&n->trusted, ip);
+}
+
+int
+app_metrics_allowed(app_t *app, const char *ip)
+{
+	app_nets_t *n = atomic_load(&app->settings.nets);
+	if (n == NULL)
+		return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0;
+	return netlist_match(&n->metrics, ip);
+}
+
+void
+app_settings_free(app_t *app)
+{
+	app_nets_t *n = atomic_load(&app->settings.nets);
+	while (n != NULL) {
+		app_nets_t *older = n->older;
+		netlist_free(&n->trusted);
+		netlist_free(&n->metrics);
+		free(n);
+		n = older;
+	}
+	atomic_store(&app->settings.nets, NULL);
+	serve_config_free(&app->settings.eff);
+}
