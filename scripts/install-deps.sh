@@ -14,6 +14,7 @@ PKGS=(
   chromium chromium-driver
   libavformat-dev libavcodec-dev libavutil-dev
   postgresql-15
+  nginx-light
 )
 # libssl-dev: the CMS of signed PDFs (src/docs/sign_pdf.c); poppler-utils' pdfsig checks them.
 # libavformat-dev, libavcodec-dev, libavutil-dev: contest entries' audio/video are checked by
@@ -24,9 +25,11 @@ PKGS=(
 # chromium and chromium-driver: the browser tests (tests/http/test_*_browser.c) check the pages
 # at 360 px in a real (headless) browser, and `make screenshots` takes docs/screens/ with it.
 
-# make bench also needs the peers it measures against and the load generator.
+# nginx-light: the shipped site (packaging/nginx/suotdoi.conf) runs in front of the server in
+# a test (tests/ops/nginx_front.sh), and make bench measures against nginx.
+# make bench also needs the load generator.
 if [ "${1:-}" = "--bench" ]; then
-  PKGS+=(nginx-light wrk sqlite3)
+  PKGS+=(wrk sqlite3)
 fi
 
 missing=()
