@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "http/stats.h"
 #include "domain/award_catalog.h"
 #include "docs/import_docx.h"
 #include "media/upload.h"
@@ -46,6 +47,9 @@
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
+        /* monitoring (metrics_pages.c): "metrics" is open to app->metrics_allow only */
+        {HTTP_GET, "/metrics", "", 0, "metrics", page_metrics},
+        {HTTP_GET, "/readyz", "", 0, "public", page_readyz},
         /* the service worker of offline entry, at the root for its scope (offline_pages.c) */
         {HTTP_GET, "/sw.js", "", 0, "public", page_sw_js},
         {HTTP_GET, "/units", "ngay", 0, "public", page_unit},
@@ -503,6 +507,9 @@ app_http_config(app_t *app, http_config_t *cfg)
 	cfg->static_dir = app->static_dir;
 	cfg->spool_dir = app->upload_dir; /* large bodies beside the resumable uploads */
 	cfg->app = app;
+	if (app->http_stats == NULL)
+		app->http_stats = http_stats_new(cfg->routes, cfg->nroutes);
+	cfg->stats = app->http_stats;
 }
 
 static void *jobs_loop(void *arg);
@@ -539,6 +546,8 @@ app_open_files(app_t *app, const char *db, const char *files, const char *assets
 	size_t sl = strlen(app->assets) + sizeof "/static";
 	app->static_dir = xmalloc(sl);
 	snprintf(app->static_dir, sl, "%s/static", app->assets);
+	if (netlist_parse(APP_METRICS_ALLOW, &app->metrics_allow, err, errlen) < 0)
+		return -1;
 	files = app_files_prefix(db, files);
 	size_t ul = strlen(files) + sizeof ".uploads";
 	app->upload_dir = xmalloc(ul);
@@ -954,6 +963,8 @@ app_close(app_t *app)
 	free(app->assets);
 	free(app->static_dir);
 	free(app->upload_dir);
+	netlist_free(&app->metrics_allow);
+	http_stats_free(app->http_stats);
 	pthread_mutex_destroy(&app->tree_mu);
 	pthread_mutex_destroy(&app->days_mu);
 	pthread_mutex_destroy(&app->touch_mu);

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <jansson.h>
 
+#include "core/netlist.h"
 #include "db/store.h"
 #include "domain/access.h"
 #include "domain/auth.h"
@@ -80,7 +81,16 @@ typedef struct app {
 	int enrol_retention_days;
 	/* the commendation catalog, assets/data/awards.json (domain/award_catalog.h) */
 	struct award_catalog *awards;
+	/* who may read /metrics (the client's address; a request that came through a proxy
+	 * is refused): APP_METRICS_ALLOW from app_open, replaced before serving (config key
+	 * metrics_allow through netlist_parse; app_close frees it) */
+	netlist_t metrics_allow;
+	/* the HTTP layer's request counters over the route table (http/stats.h), made by
+	 * app_http_config */
+	struct http_stats *http_stats;
 } app_t;
+
+#define APP_METRICS_ALLOW "127.0.0.1, ::1"
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
  * build the unit tree. -1 with err on failure. */
@@ -277,6 +287,9 @@ json_t *app_unit_path_json(const unit_tree_t *t, int32_t i);
 json_t *app_unit_path_links(http_req_t *req, const unit_tree_t *t, int32_t i);
 
 /* Handlers */
+/* Monitoring (src/app/metrics_pages.c): the Prometheus exposition, readiness. */
+int page_metrics(http_req_t *req);
+int page_readyz(http_req_t *req);
 int page_home(http_req_t *req);
 int page_sw_js(http_req_t *req);
 int page_unit(http_req_t *req);
