@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const uint64_t prom_seconds_bounds[PROM_SECONDS_BUCKETS] = {
@@ -16,7 +17,8 @@ prom_family(buf_t *b, const char *name, const char *type, const char *help)
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A value as the format reads it (Go's ParseFloat): integers exactly, others %.17g. */
+/* A value as the format reads it (Go's ParseFloat): integers exactly, others in as few
+ * digits as read back the same. */
 static void
 put_value(buf_t *b, double v)
 {
@@ -26,8 +28,13 @@ put_value(buf_t *b, double v)
 		buf_puts(b, v > 0 ? "+Inf" : "-Inf");
 	else if (v == floor(v) && fabs(v) < 9e15)
 		buf_printf(b, "%.0f", v);
-	else
-		buf_printf(b, "%.17g", v);
+	else {
+		char t[40];
+		snprintf(t, sizeof t, "%.15g", v);
+		if (strtod(t, NULL) != v) /* the shortest of the two that reads back as v */
+			snprintf(t, sizeof t, "%.17g", v);
+		buf_puts(b, t);
+	}
 }
 
 void
