@@ -403,8 +403,6 @@ test_process_and_build(void **state)
 	(void)state;
 	scrape_t *s = calloc(1, sizeof *s);
 	scrape(s);
-	char key[200];
-	snprintf(key, sizeof key, "suotdoi_build_info{version=\"%s\",backend=\"%s\"}", "", "");
 	int found = 0;
 	const char *want = ha_served_pg(db) ? "backend=\"postgresql\"" : "backend=\"sqlite\"";
 	for (size_t i = 0; i < s->n; i++)
