@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "db/writer.h"
+#include "http/stats.h"
 #include "domain/award_catalog.h"
 #include "docs/import_docx.h"
 #include "media/upload.h"
@@ -46,6 +47,9 @@
  * holds the expected answer for every route here, and fails on a route it does not know. */
 static const http_route_t routes[] = {
         {HTTP_GET, "/", "", 0, "public", page_home},
+        /* monitoring (metrics_pages.c): "metrics" is open to metrics_allow only (app/settings.h) */
+        {HTTP_GET, "/metrics", "", 0, "metrics", page_metrics},
+        {HTTP_GET, "/readyz", "", 0, "public", page_readyz},
         /* the service worker of offline entry, at the root for its scope (offline_pages.c) */
         {HTTP_GET, "/sw.js", "", 0, "public", page_sw_js},
         {HTTP_GET, "/units", "ngay", 0, "public", page_unit},
@@ -505,6 +509,9 @@ app_http_config(app_t *app, http_config_t *cfg)
 	cfg->app = app;
 	cfg->trusted_proxy = app_trusted_proxy;
 	cfg->on_reload = app_settings_reload;
+	if (app->http_stats == NULL)
+		app->http_stats = http_stats_new(cfg->routes, cfg->nroutes);
+	cfg->stats = app->http_stats;
 }
 
 static void *jobs_loop(void *arg);
@@ -957,6 +964,7 @@ app_close(app_t *app)
 	free(app->assets);
 	free(app->static_dir);
 	free(app->upload_dir);
+	http_stats_free(app->http_stats);
 	pthread_mutex_destroy(&app->tree_mu);
 	pthread_mutex_destroy(&app->days_mu);
 	pthread_mutex_destroy(&app->touch_mu);

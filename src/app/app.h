@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "app/settings.h"
+#include "core/netlist.h"
 #include "db/store.h"
 #include "domain/access.h"
 #include "domain/auth.h"
@@ -83,7 +84,13 @@ typedef struct app {
 	struct award_catalog *awards;
 	/* the configuration in force, reloaded on SIGHUP (app/settings.h) */
 	app_settings_t settings;
+	/* the HTTP layer's request counters over the route table (http/stats.h), made by
+	 * app_http_config */
+	struct http_stats *http_stats;
 } app_t;
+
+/* who may read /metrics until the configuration says (metrics_allow; app/settings.h) */
+#define APP_METRICS_ALLOW "127.0.0.1, ::1"
 
 /* Open the store at db, compile templates under assets (NULL = the source tree's),
  * build the unit tree. -1 with err on failure. */
@@ -280,6 +287,9 @@ json_t *app_unit_path_json(const unit_tree_t *t, int32_t i);
 json_t *app_unit_path_links(http_req_t *req, const unit_tree_t *t, int32_t i);
 
 /* Handlers */
+/* Monitoring (src/app/metrics_pages.c): the Prometheus exposition, readiness. */
+int page_metrics(http_req_t *req);
+int page_readyz(http_req_t *req);
 int page_home(http_req_t *req);
 int page_sw_js(http_req_t *req);
 int page_unit(http_req_t *req);

@@ -23,7 +23,7 @@
  * page view a disk sync. */
 #define TOUCH_EVERY 60
 
-enum target { T_PUBLIC, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BELOW, T_BAD };
+enum target { T_PUBLIC, T_METRICS, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BELOW, T_BAD };
 
 int64_t
 app_now(void)
@@ -176,6 +176,8 @@ parse_action(const char *s, action_t *a)
 		return T_BAD;
 	if (!strcmp(s, "public"))
 		return T_PUBLIC;
+	if (!strcmp(s, "metrics"))
+		return T_METRICS;
 	if (!strcmp(s, "self"))
 		return T_SELF;
 	if (!strcmp(s, "self.password"))
@@ -418,6 +420,18 @@ app_req_target_user(http_req_t *req)
 	return target;
 }
 
+/* /metrics: by the client's address alone, signed in or not, and never through a proxy
+ * (a reverse proxy on 127.0.0.1 would otherwise hand it to anyone on the Internet). Refused
+ * as 404: a stranger does not learn it exists. */
+static int
+metrics_allowed(http_req_t *req, app_t *app)
+{
+	if (http_req_header(req, "X-Forwarded-For") != NULL ||
+	    http_req_header(req, "Forwarded") != NULL || http_req_header(req, "X-Real-IP") != NULL)
+		return 0;
+	return app_metrics_allowed(app, http_req_client_ip(req));
+}
+
 int
 app_guard(http_req_t *req, const http_route_t *route)
 {
@@ -429,6 +443,8 @@ app_guard(http_req_t *req, const http_route_t *route)
 		          route->action ? route->action : "(null)");
 		return deny(req, 500, NULL);
 	}
+	if (target == T_METRICS)
+		return metrics_allowed(req, app) ? 0 : deny(req, 404, NULL);
 	app_user_t *u = authenticate(req, app);
 	if (u)
 		app_req_set_user(req, u);

@@ -9,6 +9,7 @@
 #include "app/pagecache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@ struct pagecache {
 	slot_t slots[SLOTS];
 };
 
+/* Every cache's entries and bytes, and lookups (pagecache_totals), for /metrics. */
+static _Atomic uint64_t total_entries, total_bytes, total_hits, total_misses;
+
 static size_t
 set_of(const char *key)
 {
@@ -47,7 +51,10 @@ slot_clear(pagecache_t *pc, slot_t *s)
 {
 	if (!s->key)
 		return;
-	pc->bytes -= strlen(s->key) + 1 + s->len;
+	size_t n = strlen(s->key) + 1 + s->len;
+	pc->bytes -= n;
+	atomic_fetch_sub_explicit(&total_bytes, n, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_entries, 1, memory_order_relaxed);
 	free(s->key);
 	free(s->data);
 	memset(s, 0, sizeof *s);
@@ -98,6 +105,7 @@ pagecache_get(pagecache_t *pc, const char *key, uint64_t gen, buf_t *out)
 		hit = 1;
 	}
 	pthread_mutex_unlock(&pc->mu);
+	atomic_fetch_add_explicit(hit ? &total_hits : &total_misses, 1, memory_order_relaxed);
 	return hit;
 }
 
@@ -137,6 +145,8 @@ pagecache_put(pagecache_t *pc, const char *key, uint64_t gen, const char *data, 
 	*s = (slot_t){k, gen, ++pc->clock, d, len};
 	pc->bytes += need;
 	pthread_mutex_unlock(&pc->mu);
+	atomic_fetch_add_explicit(&total_bytes, need, memory_order_relaxed);
+	atomic_fetch_add_explicit(&total_entries, 1, memory_order_relaxed);
 }
 
 void
@@ -186,4 +196,13 @@ pagecache_zpart(pagecache_t *pc, struct http_req *req, const char *key, uint64_t
 	                     .dictlen = dictlen};
 	http_req_zpart(req, &part);
 	buf_free(&z);
+}
+
+void
+pagecache_totals(uint64_t *entries, uint64_t *bytes, uint64_t *hits, uint64_t *misses)
+{
+	*entries = atomic_load_explicit(&total_entries, memory_order_relaxed);
+	*bytes = atomic_load_explicit(&total_bytes, memory_order_relaxed);
+	*hits = atomic_load_explicit(&total_hits, memory_order_relaxed);
+	*misses = atomic_load_explicit(&total_misses, memory_order_relaxed);
 }

@@ -38,4 +38,8 @@ void pagecache_zpart(pagecache_t *pc, struct http_req *req, const char *key, uin
                      const char *data, size_t len, const char *dict, size_t dictlen,
                      const char *dict_tag);
 
+/* Every cache of the process together, for /metrics: entries and bytes held now, lookups
+ * that hit and missed since the start. */
+void pagecache_totals(uint64_t *entries, uint64_t *bytes, uint64_t *hits, uint64_t *misses);
+
 #endif

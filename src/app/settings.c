@@ -15,21 +15,39 @@ log_config_line(void *arg, const char *text)
 	log_info("config: %s", text);
 }
 
-/* Applies the keys a running server can take; on failure nothing changed. */
+/* Swaps in new address lists; the old set stays allocated (a request may be reading it)
+ * until app_settings_free. */
 static int
-apply(app_t *app, const serve_config_t *eff, char *err, size_t errlen)
+set_nets(app_t *app, const char *trusted, const char *metrics, char *err, size_t errlen)
 {
 	app_nets_t *n = xcalloc(1, sizeof *n);
-	if (netlist_parse(conf_get(eff, CONF_TRUSTED_PROXIES, NULL, 0), &n->trusted, err, errlen) <
-	            0 ||
-	    netlist_parse(conf_get(eff, CONF_METRICS_ALLOW, NULL, 0), &n->metrics, err, errlen) <
-	            0) {
+	if (netlist_parse(trusted, &n->trusted, err, errlen) < 0 ||
+	    netlist_parse(metrics, &n->metrics, err, errlen) < 0) {
 		netlist_free(&n->trusted);
 		free(n);
 		return -1;
 	}
 	n->older = atomic_load(&app->settings.nets);
 	atomic_store(&app->settings.nets, n);
+	return 0;
+}
+
+int
+app_settings_set_nets(app_t *app, const char *trusted, const char *metrics, char *err,
+                      size_t errlen)
+{
+	const serve_config_t *e = &app->settings.eff;
+	return set_nets(app, trusted ? trusted : conf_get(e, CONF_TRUSTED_PROXIES, NULL, 0),
+	                metrics ? metrics : conf_get(e, CONF_METRICS_ALLOW, NULL, 0), err, errlen);
+}
+
+/* Applies the keys a running server can take; on failure nothing changed. */
+static int
+apply(app_t *app, const serve_config_t *eff, char *err, size_t errlen)
+{
+	if (set_nets(app, conf_get(eff, CONF_TRUSTED_PROXIES, NULL, 0),
+	             conf_get(eff, CONF_METRICS_ALLOW, NULL, 0), err, errlen) < 0)
+		return -1;
 	log_set_level(log_level_parse(conf_get(eff, CONF_LOG_LEVEL, NULL, 0)));
 	log_set_format(strcmp(conf_get(eff, CONF_LOG_FORMAT, NULL, 0), "json") == 0 ? LOG_JSON
 	                                                                            : LOG_TEXT);

@@ -30,6 +30,10 @@ typedef struct app_settings {
 /* Takes eff (moved into the app: *eff is left empty) and applies it. -1 with err. */
 int app_settings_start(struct app *app, const char *config_path, const serve_config_t *flags,
                        serve_config_t *eff, char *err, size_t errlen);
+/* Replaces the address lists (NULL: keep that one as it is), as a reload does: for tests
+ * and callers without a configuration. -1 with err naming the bad entry. */
+int app_settings_set_nets(struct app *app, const char *trusted, const char *metrics, char *err,
+                          size_t errlen);
 /* SIGHUP: re-read the file, apply what can change while running, log what needs a restart;
  * a file with an error changes nothing (the error is logged, naming the line). */
 void app_settings_reload(void *app);

@@ -1,5 +1,5 @@
 /* A list of IP addresses and CIDR ranges, IPv4 and IPv6 ("127.0.0.1, ::1, 10.0.0.0/8,
- * fd00::/8"): who may read /metrics (app->metrics_allow), whose X-Forwarded-For is believed.
+ * fd00::/8"): who may read /metrics (metrics_allow, app/settings.h), whose X-Forwarded-For is believed.
  * IPv4 is kept as IPv4-mapped IPv6 (::ffff:a.b.c.d), so "127.0.0.1" also matches a client
  * reported as "::ffff:127.0.0.1" by a dual-stack socket. */
 #ifndef SUOTDOI_NETLIST_H

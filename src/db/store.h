@@ -57,6 +57,12 @@ void store_close(store_t *st);
 
 /* Highest applied migration version, and how many the binary knows. */
 int store_schema_version(store_t *st, int *applied /* OUT */, int *known /* OUT */);
+/* For readiness (/readyz): the highest applied migration read on this thread's reader
+ * connection (so a busy writer does not delay it), and the one the binary knows. 0, or -1
+ * when the database does not answer. */
+int store_ready(store_t *st, int *applied /* OUT */, int *known /* OUT */);
+/* "sqlite" or "postgresql". */
+const char *store_backend_name(const store_t *st);
 
 /* Iterate kinds (in sort order) / all units (in id order). The callback returns 0 to
  * go on, non-zero to stop (that value is returned). -1 on a store error. */
@@ -522,6 +528,8 @@ int store_mails_of_notice(store_t *st, int64_t notice_id, int (*cb)(const store_
                           void *ctx);
 /* Newest first, at most limit (the operations page). */
 int store_mails_recent(store_t *st, int limit, int (*cb)(const store_mail_t *, void *), void *ctx);
+/* How many mails wait (pending) and were given up (failed): cheap at any size (/metrics). */
+int store_mail_backlog(store_t *st, int64_t *pending, int64_t *failed);
 /* How many mails are pending, sent, failed. */
 int store_mail_counts(store_t *st, int64_t *pending, int64_t *sent, int64_t *failed);
 /* A failed mail made pending again, due at now (the cause fixed on the mail side). 1 done, 0

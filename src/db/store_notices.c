@@ -318,6 +318,15 @@ static q_def_t Q_MAIL_COUNTS = {
                "coalesce(sum(CASE WHEN status='failed' THEN 1 ELSE 0 END),0) FROM outbox"};
 
 static int
+counts2_row(const db_row_t *r, void *p)
+{
+	int64_t *c = p;
+	c[0] = row_i64(r, 0);
+	c[1] = row_i64(r, 1);
+	return 1;
+}
+
+static int
 counts_row(const db_row_t *r, void *p)
 {
 	int64_t *c = p;
@@ -325,6 +334,23 @@ counts_row(const db_row_t *r, void *p)
 	c[1] = row_i64(r, 1);
 	c[2] = row_i64(r, 2);
 	return 1;
+}
+
+/* Each count reads only its partial index (outbox_due, outbox_failed), never the rows. */
+static q_def_t Q_MAIL_BACKLOG = {
+        .what = "thư đi",
+        .sql = "SELECT (SELECT count(*) FROM outbox WHERE status='pending'),"
+               "(SELECT count(*) FROM outbox WHERE status='failed')"};
+
+int
+store_mail_backlog(store_t *st, int64_t *pending, int64_t *failed)
+{
+	int64_t c[3] = {0};
+	if (db_each(st, &Q_MAIL_BACKLOG, QARGS(), counts2_row, c) != 1)
+		return -1;
+	*pending = c[0];
+	*failed = c[1];
+	return 0;
 }
 
 int

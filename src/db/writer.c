@@ -14,6 +14,8 @@
 
 #define WRITER_NICE (-10)
 
+const uint64_t writer_group_bounds[WRITER_GROUP_BUCKETS] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+
 /* A committed group on its way to the disk. */
 typedef struct group {
 	writer_job_t *jobs;
@@ -116,6 +118,7 @@ take_group(writer_t *w, size_t *n)
 	if (w->head == NULL)
 		w->tail = &w->head;
 	last->next = NULL;
+	w->stats.queued -= *n;
 	return first;
 }
 
@@ -149,6 +152,10 @@ commit_group(writer_t *w, writer_job_t *g, size_t n)
 	pthread_mutex_lock(&w->mu);
 	w->stats.run_ns += t1 - t0;
 	w->stats.commit_ns += t2 - t1;
+	prom_hist_observe(&w->stats.group_size, writer_group_bounds, WRITER_GROUP_BUCKETS, n);
+	if (any)
+		prom_hist_observe(&w->stats.commit_time, prom_seconds_bounds, PROM_SECONDS_BUCKETS,
+		                  t2 - t1);
 	*w->gq_tail = gr;
 	w->gq_tail = &gr->next;
 	w->committed_groups++;
@@ -204,6 +211,8 @@ sync_loop(void *arg)
 		pthread_mutex_lock(&w->mu);
 		w->stats.sync_ns += t1 - t0;
 		w->stats.syncs++;
+		prom_hist_observe(&w->stats.sync_time, prom_seconds_bounds, PROM_SECONDS_BUCKETS,
+		                  t1 - t0);
 		w->stats.done_ns += t2 - t1;
 		w->stats.groups += ngroups;
 		w->stats.jobs += njobs;
@@ -321,6 +330,7 @@ writer_submit(writer_t *w, writer_job_t *job)
 	}
 	*w->tail = job;
 	w->tail = &job->next;
+	w->stats.queued++;
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->mu);
 	return 0;

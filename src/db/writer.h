@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 
+#include "core/prom.h"
 #include "db/store.h"
 
 typedef struct writer writer_t;
@@ -55,7 +56,15 @@ typedef struct writer_stats {
 	/* nanoseconds spent running jobs, committing (without the fsync), syncing (the
 	 * fsync), and in their done */
 	unsigned long long run_ns, commit_ns, sync_ns, done_ns;
+	/* for /metrics: jobs queued and not yet taken into a group (now); groups by size
+	 * (writer_group_bounds), commits by time without the fsync, fsyncs by time
+	 * (prom_seconds_bounds, nanoseconds) */
+	unsigned long long queued;
+	prom_hist_t group_size, commit_time, sync_time;
 } writer_stats_t;
+/* The bounds of writer_stats_t.group_size: 1 2 4 8 ... 512 writes. */
+#define WRITER_GROUP_BUCKETS 10
+extern const uint64_t writer_group_bounds[WRITER_GROUP_BUCKETS];
 
 /* Starts the writer thread over st. max_group caps a group (0: 512). NULL on failure. */
 writer_t *writer_start(store_t *st, size_t max_group);

@@ -73,6 +73,9 @@ typedef struct http_config {
 	void (*on_reload)(void *app);
 	FILE *access_log;       /* one line per request (core/log.h); NULL = the log */
 	int quiet;              /* 1 = no access log at all (tests) */
+	/* request counters for /metrics (http/stats.h) made over these routes; NULL = none;
+	 * borrowed */
+	struct http_stats *stats;
 } http_config_t;
 
 /* Start serving in background threads. *out owns the server; stop it with http_server_stop.

@@ -46,6 +46,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "http/compress.h"
+#include "http/stats.h"
 
 /* Defaults, chosen for many old phones on slow mobile links talking to one small server:
  * - 32 KiB of MHD memory per connection (MHD's default): request headers, the read buffer
@@ -1286,6 +1287,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	pthread_mutex_lock(&srv->mu);
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->mu);
+	http_stats_begin(srv->cfg.stats);
 	return req;
 }
 
@@ -1384,6 +1386,30 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 	log_event(srv->cfg.access_log, LOG_INFO, "request", f, sizeof f / sizeof *f);
 }
 
+/* The request's counters for /metrics (http/stats.h): by route pattern, never by path. */
+static void
+stats_end(http_server_t *srv, http_req_t *req)
+{
+	if (srv->cfg.stats == NULL)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000000LL +
+	               (t1.tv_nsec - req->t0.tv_nsec);
+	int status = req->status;
+	if (status == 0) {
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (ci != NULL)
+			status = (int)ci->http_status;
+	}
+	enum http_stats_where where = req->kind == KIND_HEALTH   ? HTTP_STATS_HEALTH
+	                              : req->kind == KIND_STATIC ? HTTP_STATS_STATIC
+	                                                         : HTTP_STATS_ROUTE;
+	http_stats_end(srv->cfg.stats, where, req->route, req->method_name, status,
+	               ns > 0 ? (uint64_t)ns : 0);
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
@@ -1394,6 +1420,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req == NULL)
 		return;
 	*con_cls = NULL;
+	stats_end(srv, req);
 	access_log(srv, req, toe);
 	for (struct defer *d = req->defers; d; d = d->next)
 		d->fn(d->arg);

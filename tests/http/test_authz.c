@@ -44,7 +44,8 @@ typedef struct principal {
 static principal_t who[NPRINC];
 static principal_t national_admin = {"admin.vn", "", ""};
 
-/* Expected answers. kind 'p' public, 's' self: one answer per principal (anonymous first).
+/* Expected answers. kind 'p' public, 's' self: one answer per principal (anonymous first);
+ * 'a' by address: 200 exactly for everyone from an allowed address (metrics_allow).
  * kind 'r': the whole system's (national admins only): every principal here is denied, and
  * a national admin is checked separately to be allowed.
  * kind 'u'/'U': per role, one char per position (own child grand parent sibling other);
@@ -55,6 +56,11 @@ static const struct expect {
 	const char *by_role[ROLE_COUNT]; /* admin head overseer entry viewer */
 } matrix[] = {
         {"GET /", 'p', {0}},
+        /* monitoring: /metrics by the client's address alone ('a': this test's 127.0.0.1
+         * is in the default allow list, so everyone here gets 200, and with another list
+         * everyone a 404: test_metrics_by_address_only); /readyz for load balancers */
+        {"GET /metrics", 'a', {0}},
+        {"GET /readyz", 'p', {0}},
         {"GET /sw.js", 'p', {0}},
         {"GET /units", 'p', {0}},
         {"GET /units/:code", 'p', {0}},
@@ -764,7 +770,7 @@ test_every_route_every_role_every_position(void **state)
 				hc_resp_t r = send_req(pr, m, path,
 				                       rt->method == HTTP_POST ? body : NULL, json);
 				int want;
-				if (e->kind == 'p')
+				if (e->kind == 'p' || e->kind == 'a')
 					want = 1;
 				else if (w == 0 || e->kind == 'r')
 					want = 0;
@@ -779,8 +785,9 @@ test_every_route_every_role_every_position(void **state)
 				    !strcmp(rt->pattern, "/login"))
 					denied = 0;
 				int expected_status_ok =
-				        want ? !denied
-				             : (w == 0 ? r.status == 401 : r.status == 403);
+				        e->kind == 'a' ? r.status == 200
+				        : want         ? !denied
+				               : (w == 0 ? r.status == 401 : r.status == 403);
 				checks++;
 				if (!expected_status_ok) {
 					wrong++;
@@ -867,6 +874,39 @@ test_state_changes_need_csrf(void **state)
 	hc_resp_free(&r);
 }
 
+/* The 'a' routes from an address outside the allow list: a 404 for everyone, a national
+ * admin included (being signed in is not what opens them). */
+static void
+test_metrics_by_address_only(void **state)
+{
+	(void)state;
+	size_t nroutes;
+	const http_route_t *routes = app_routes(&nroutes);
+	char err[256];
+	assert_int_equal(app_settings_set_nets(&app, NULL, "10.0.0.0/8", err, sizeof err), 0);
+	int n = 0;
+	for (size_t i = 0; i < nroutes; i++) {
+		if (strcmp(routes[i].action, "metrics") != 0)
+			continue;
+		char key[256];
+		snprintf(key, sizeof key, "GET %s", routes[i].pattern);
+		const struct expect *e = find_expect(key);
+		assert_non_null(e);
+		assert_int_equal(e->kind, 'a');
+		for (int w = 0; w <= NPRINC; w++) {
+			principal_t *pr = w < NPRINC ? &who[w] : &national_admin;
+			hc_resp_t r = send_req(pr, "GET", routes[i].pattern, NULL, 0);
+			if (r.status != 404)
+				fail_msg("%s as %s from outside the allow list: %ld", key, pr->name,
+				         r.status);
+			hc_resp_free(&r);
+			n++;
+		}
+	}
+	assert_int_equal(app_settings_set_nets(&app, NULL, APP_METRICS_ALLOW, err, sizeof err), 0);
+	assert_true(n >= NPRINC);
+}
+
 int
 main(void)
 {
@@ -874,6 +914,7 @@ main(void)
 	        cmocka_unit_test(test_every_route_every_role_every_position),
 	        cmocka_unit_test(test_root_routes_allow_national_admin),
 	        cmocka_unit_test(test_state_changes_need_csrf),
+	        cmocka_unit_test(test_metrics_by_address_only),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

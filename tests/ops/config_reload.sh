@@ -55,6 +55,7 @@ listen = 127.0.0.1:$port
 db = demo.db
 log_format = text
 threads = 4
+metrics_allow = 10.0.0.0/8
 CONF
 "$bin" serve --config s.conf --threads 2 >serve.log 2>&1 &
 pid=$!
@@ -80,8 +81,13 @@ curl -s -o /dev/null -H 'X-Forwarded-For: 6.6.6.6, 203.0.113.9' "http://127.0.0.
 sleep 0.2
 grep -q 'path=/login .* ip=203.0.113.9 peer=127.0.0.1' serve.log || fail "X-Forwarded-For from loopback"
 
-# ---- SIGHUP: JSON lines, Vietnam time, another trusted proxy; listen needs a restart
+st=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics")
+[ "$st" = 404 ] || fail "/metrics outside metrics_allow: $st"
+
+# ---- SIGHUP: JSON lines, Vietnam time, another trusted proxy, /metrics opened to this
+# machine; listen needs a restart
 cat >s.conf <<CONF
+metrics_allow = 127.0.0.1
 listen = 127.0.0.1:$((port + 1))
 db = demo.db
 log_format = json
@@ -99,12 +105,15 @@ line=$(grep '"msg":"request"' serve.log | tail -n 1)
 echo "$line" | grep -q '"ts":"[0-9-]*T[0-9:.]*+07:00","level":"info","msg":"request","method":"GET","path":"/login"' ||
   fail "not a JSON line in Vietnam time: $line"
 echo "$line" | grep -q '"ip":"127.0.0.1"' || fail "X-Forwarded-For believed from an untrusted peer: $line"
+curl -sf "http://127.0.0.1:$port/metrics" >metrics.txt || fail "/metrics after the reload"
+grep -q '^suotdoi_http_requests_total{route="/login",method="GET",status="200"} [0-9]' metrics.txt ||
+  fail "no request counter for /login: $(head -c 600 metrics.txt)"
 
 # ---- SIGHUP with an error: nothing changes, the server goes on
 echo "threads = 0" >>s.conf
 kill -HUP "$pid"
 for _ in $(seq 50); do grep -q 'not reloaded' serve.log && break; sleep 0.1; done
-grep -q 'configuration not reloaded, the server goes on as it was: s.conf: Dòng 6: threads cần' serve.log ||
+grep -q 'configuration not reloaded, the server goes on as it was: s.conf: Dòng 7: threads cần' serve.log ||
   fail "a bad reload not reported"
 curl -sf -o /dev/null "http://127.0.0.1:$port/login" || fail "not serving after a bad reload"
 
