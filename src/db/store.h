@@ -1250,6 +1250,15 @@ int store_copy(const char *from, const char *to, void (*progress)(const char *li
 int store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err,
                         size_t errlen);
 
+/* For backups and restores (src/db/store_backup.c, service/backup.h): PRAGMA integrity_check
+ * on the SQLite file path (opened read-write, never created; 0, or -1 with a Vietnamese err naming what is
+ * wrong); the highest applied migration of a database (a SQLite path or "sqlite:PATH", or a
+ * PostgreSQL URI) read without opening it as a store, so nothing is migrated; how many tables
+ * the schema public of a PostgreSQL database holds (0: a fresh database). */
+int store_sqlite_check(const char *path, char *err, size_t errlen);
+int store_backup_version(const char *spec, int *version /* OUT */, char *err, size_t errlen);
+int store_pg_tables(const char *uri, long long *n /* OUT */, char *err, size_t errlen);
+
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);
 /* conninfo: a libpq URI (postgresql://...) or key=value string. */
