@@ -205,8 +205,7 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			continue;
 		} else if (!strcmp(a, "--enrol-retention-days")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 3650) {
-				fprintf(stderr,
-				        "--enrol-retention-days cần một số từ 1 đến 3650.\n");
+				fprintf(stderr, "--enrol-retention-days cần một số từ 1 đến 3650.\n");
 				return -1;
 			}
 			o->enrol_retention_days = atoi(argv[++i]);
