@@ -728,9 +728,9 @@ cmd_backup(opts_t *o)
 		return 1;
 	}
 	printf("Đã sao lưu %s vào %s: cơ sở dữ liệu %s (phiên bản cấu trúc %d) và %zu tệp, "
-	       "tổng %zu tệp, %.1f MB, trong %.1f giây; kiểm tra toàn vẹn: ổn.\n",
+	       "tổng %zu tệp, %.1f MB, trong %.1f giây; %s.\n",
 	       o->db, s.dir, s.db_kind, s.schema, s.user_files, s.files, (double)s.bytes / 1e6,
-	       s.seconds);
+	       s.seconds, strcmp(s.db_kind, "sqlite") ? "pg_dump: xong" : "kiểm tra toàn vẹn: ổn");
 	if (o->into)
 		printf("Đã xóa %zu bản sao lưu cũ (giữ %d bản mới nhất).\n", s.removed, o->keep);
 	if (rc != BACKUP_OK) { /* made, but an old one could not be removed */

@@ -1244,9 +1244,9 @@ int store_copy(const char *from, const char *to, void (*progress)(const char *li
                void *ctx, char *err, size_t errlen);
 
 /* An online backup of the SQLite database at path into the new file to (SQLite's backup API,
- * a few hundred pages at a time so a running server's writes go on between them), then
- * PRAGMA integrity_check on the copy. *pages: its size in pages. 0, or -1 with a Vietnamese
- * err (to removed). PostgreSQL is backed up with its own tools (docs/operations.md). */
+ * every page in one read transaction: a snapshot, which in WAL mode a running server's writes
+ * go on beside), then PRAGMA integrity_check on the copy. *pages: its size in pages. 0, or -1
+ * with a Vietnamese err (to removed). PostgreSQL: service/backup.h runs pg_dump. */
 int store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err,
                         size_t errlen);
 
