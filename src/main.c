@@ -27,6 +27,7 @@
 #include "service/mailer.h"
 #include "service/reading.h"
 #include "service/awards.h"
+#include "service/backup.h"
 #include "service/budget.h"
 #include "service/contest.h"
 #include "service/resources.h"
@@ -50,6 +51,8 @@ typedef struct opts {
 	/* the configuration's keys given as flags, the file's, and both merged (flags win) */
 	serve_config_t flags, file, eff;
 	char db_buf[1024], files_buf[1024];
+	const char *into; /* backup: the parent of dated backups, --keep of them kept */
+	int keep;
 	int dry_run, carry_roles;
 	unsigned seed;
 	unsigned threads;
@@ -103,8 +106,20 @@ usage(FILE *f)
 	        "        vào một cơ sở dữ liệu trống, để đo hiệu năng; --scale N: gấp N lần số\n"
 	        "        đơn vị cả nước (thêm N-1 bản danh mục mô phỏng, tên địa danh khác nhau)\n"
 	        "  migrate [--db PATH]                 áp dụng các bản nâng cấp cấu trúc dữ liệu\n"
-	        "  backup --to TỆP [--db PATH]         sao lưu trực tuyến tệp SQLite (máy chủ vẫn\n"
-	        "        chạy), rồi kiểm tra toàn vẹn bản sao; PostgreSQL: xem docs/operations.md\n"
+	        "  backup --to THƯ_MỤC [--db PATH] [--files TIỀN_TỐ]\n"
+	        "        sao lưu khi máy chủ vẫn chạy: cơ sở dữ liệu (SQLite: bản sao trực tuyến,\n"
+	        "        kiểm tra toàn vẹn; PostgreSQL: pg_dump), rồi tệp tải lên và tệp cuộc "
+	        "thi,\n"
+	        "        rồi MANIFEST (tổng kiểm tra sha256 từng tệp); THƯ_MỤC chưa có hoặc trống\n"
+	        "  backup --into THƯ_MỤC_CHA --keep N [--db PATH] [--files TIỀN_TỐ]\n"
+	        "        như trên vào THƯ_MỤC_CHA/suotdoi-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY (giờ UTC), rồi\n"
+	        "        chỉ giữ N bản hoàn chỉnh mới nhất (để chạy hằng đêm)\n"
+	        "  restore --from THƯ_MỤC --db PATH [--files TIỀN_TỐ]\n"
+	        "        khôi phục một bản sao lưu: kiểm tra mọi tổng kiểm tra trước, không bao "
+	        "giờ\n"
+	        "        ghi đè cơ sở dữ liệu hay thư mục tệp đã có (PostgreSQL: một cơ sở dữ "
+	        "liệu\n"
+	        "        mới tạo, trống); bản cũ hơn được nâng cấp cấu trúc\n"
 	        "  migrate --from sqlite:PATH --to postgres://…\n"
 	        "        chép toàn bộ một cơ sở dữ liệu SQLite sang PostgreSQL (hoặc một tệp\n"
 	        "        SQLite mới) trong một lần, rồi đối chiếu số dòng và tổng kiểm tra từng\n"
@@ -154,6 +169,8 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 			slot = &o->from;
 		else if (!strcmp(a, "--to"))
 			slot = &o->to;
+		else if (!strcmp(a, "--into"))
+			slot = &o->into;
 		else if (!strcmp(a, "--unit"))
 			slot = &o->unit;
 		else if (!strcmp(a, "--role"))
@@ -195,6 +212,13 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 				return -1;
 			}
 			o->scale = atoi(argv[++i]);
+			continue;
+		} else if (!strcmp(a, "--keep")) {
+			if (i + 1 >= argc || atoi(argv[i + 1]) < 1 || atoi(argv[i + 1]) > 10000) {
+				fprintf(stderr, "--keep cần một số từ 1 đến 10000.\n");
+				return -1;
+			}
+			o->keep = atoi(argv[++i]);
 			continue;
 		} else if (a[0] == '-' && a[1] == '-') {
 			/* a configuration key (serve_config.h), possibly as --key=value */
@@ -715,27 +739,58 @@ print_line(const char *line, void *ctx)
 	fprintf(ctx, "%s\n", line);
 }
 
-/* suotdoi backup --db PATH --to FILE: SQLite's online backup, while the server runs. */
+/* suotdoi backup --to DIR | --into PARENT --keep N: the database, then the files, then the
+ * manifest, while the server runs (service/backup.h). */
 static int
 cmd_backup(opts_t *o)
 {
-	char err[1024];
-	if (!o->to) {
-		fprintf(stderr, "backup: cần --to TỆP_SAO_LƯU (một tệp chưa có).\n");
+	char err[2048];
+	if ((o->to != NULL) == (o->into != NULL) || (o->into && !o->keep) || (o->to && o->keep)) {
+		fprintf(stderr, "backup: cần --to THƯ_MỤC (chưa có hoặc trống), hoặc --into "
+		                "THƯ_MỤC_CHA --keep N.\n");
 		return 2;
 	}
-	if (!strncmp(o->db, "postgres://", 11) || !strncmp(o->db, "postgresql://", 13)) {
-		fprintf(stderr, "backup: với PostgreSQL hãy dùng pg_basebackup và lưu trữ WAL "
-		                "(docs/operations.md).\n");
-		return 2;
-	}
-	int64_t pages = 0;
-	if (store_sqlite_backup(o->db, o->to, &pages, err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
+	backup_summary_t s;
+	const char *files = app_files_prefix(o->db, o->files);
+	backup_rc_t rc = o->to ? backup_make(o->db, files, o->to, &s, err, sizeof err)
+	                       : backup_into(o->db, files, o->into, o->keep, &s, err, sizeof err);
+	if (rc != BACKUP_OK && !(o->into && s.files > 0)) {
+		fprintf(stderr, "backup: %s\n", err);
 		return 1;
 	}
-	printf("Đã sao lưu %s vào %s (%lld trang); kiểm tra toàn vẹn: ổn.\n", o->db, o->to,
-	       (long long)pages);
+	printf("Đã sao lưu %s vào %s: cơ sở dữ liệu %s (phiên bản cấu trúc %d) và %zu tệp, "
+	       "tổng %zu tệp, %.1f MB, trong %.1f giây; %s.\n",
+	       o->db, s.dir, s.db_kind, s.schema, s.user_files, s.files, (double)s.bytes / 1e6,
+	       s.seconds, strcmp(s.db_kind, "sqlite") ? "pg_dump: xong" : "kiểm tra toàn vẹn: ổn");
+	if (o->into)
+		printf("Đã xóa %zu bản sao lưu cũ (giữ %d bản mới nhất).\n", s.removed, o->keep);
+	if (rc != BACKUP_OK) { /* made, but an old one could not be removed */
+		fprintf(stderr, "backup: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* suotdoi restore --from DIR --db SPEC: a backup into a new database (service/backup.h). */
+static int
+cmd_restore(opts_t *o)
+{
+	char err[2048];
+	if (!o->from) {
+		fprintf(stderr, "restore: cần --from THƯ_MỤC_SAO_LƯU và --db ĐÍCH.\n");
+		return 2;
+	}
+	backup_summary_t s;
+	backup_rc_t rc = backup_restore(o->from, o->db, app_files_prefix(o->db, o->files), &s, err,
+	                                sizeof err);
+	if (rc != BACKUP_OK) {
+		fprintf(stderr, "restore: %s\n", err);
+		return 1;
+	}
+	printf("Đã khôi phục %s vào %s: cơ sở dữ liệu %s (phiên bản cấu trúc %d, nay %d) và %zu "
+	       "tệp, %.1f MB, trong %.1f giây; mọi tổng kiểm tra khớp.\n",
+	       s.dir, o->db, s.db_kind, s.schema, s.schema_now, s.user_files, (double)s.bytes / 1e6,
+	       s.seconds);
 	return 0;
 }
 
@@ -1087,9 +1142,9 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(opts_t *o);
 	} cmds[] = {
-	        {"serve", cmd_serve},     {"units", cmd_units},   {"demo", cmd_demo},
-	        {"user", cmd_user},       {"gen", cmd_gen},       {"backup", cmd_backup},
-	        {"migrate", cmd_migrate}, {"values", cmd_values},
+	        {"serve", cmd_serve},     {"units", cmd_units},     {"demo", cmd_demo},
+	        {"user", cmd_user},       {"gen", cmd_gen},         {"backup", cmd_backup},
+	        {"restore", cmd_restore}, {"migrate", cmd_migrate}, {"values", cmd_values},
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		if (strcmp(cmd, cmds[i].name) != 0)

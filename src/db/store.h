@@ -1252,11 +1252,20 @@ int store_copy(const char *from, const char *to, void (*progress)(const char *li
                void *ctx, char *err, size_t errlen);
 
 /* An online backup of the SQLite database at path into the new file to (SQLite's backup API,
- * a few hundred pages at a time so a running server's writes go on between them), then
- * PRAGMA integrity_check on the copy. *pages: its size in pages. 0, or -1 with a Vietnamese
- * err (to removed). PostgreSQL is backed up with its own tools (docs/operations.md). */
+ * every page in one read transaction: a snapshot, which in WAL mode a running server's writes
+ * go on beside), then PRAGMA integrity_check on the copy. *pages: its size in pages. 0, or -1
+ * with a Vietnamese err (to removed). PostgreSQL: service/backup.h runs pg_dump. */
 int store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err,
                         size_t errlen);
+
+/* For backups and restores (src/db/store_backup.c, service/backup.h): PRAGMA integrity_check
+ * on the SQLite file path (opened read-write, never created; 0, or -1 with a Vietnamese err naming what is
+ * wrong); the highest applied migration of a database (a SQLite path or "sqlite:PATH", or a
+ * PostgreSQL URI) read without opening it as a store, so nothing is migrated; how many tables
+ * the schema public of a PostgreSQL database holds (0: a fresh database). */
+int store_sqlite_check(const char *path, char *err, size_t errlen);
+int store_backup_version(const char *spec, int *version /* OUT */, char *err, size_t errlen);
+int store_pg_tables(const char *uri, long long *n /* OUT */, char *err, size_t errlen);
 
 /* Backends (src/db/store_<name>.c). */
 int store_sqlite_open(const char *path, store_t **out, char *err, size_t errlen);

@@ -710,10 +710,14 @@ store_sqlite_backup(const char *path, const char *to, int64_t *pages, char *err,
 		goto out;
 	}
 	int step;
-	/* a source written meanwhile restarts the copy from its next step; BUSY/LOCKED wait */
-	while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY ||
+	/* every page in one step, inside one read transaction: in WAL mode that snapshot never
+	 * blocks the server's writers, and nothing they commit meanwhile restarts the copy (in
+	 * steps of a few hundred pages, every commit by another connection between two steps
+	 * started it over: under a steady load a large file might never finish). BUSY/LOCKED:
+	 * wait and try again. */
+	while ((step = sqlite3_backup_step(b, -1)) == SQLITE_OK || step == SQLITE_BUSY ||
 	       step == SQLITE_LOCKED)
-		sqlite3_sleep(step == SQLITE_OK ? 1 : 50);
+		sqlite3_sleep(50);
 	*pages = sqlite3_backup_pagecount(b);
 	sqlite3_backup_finish(b);
 	if (step != SQLITE_DONE) {
