@@ -35,7 +35,7 @@ fi
 # (debootstrap) and starts the unit there (systemd-container's systemd-nspawn, when the
 # machine allows it; curl asks the site).
 if [ "${1:-}" = "--deb" ]; then
-  PKGS+=(debhelper dpkg-dev fakeroot lintian debootstrap systemd-container curl)
+  PKGS+=(debhelper dpkg-dev fakeroot lintian debootstrap systemd-container curl iproute2)
 fi
 
 missing=()
