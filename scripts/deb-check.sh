@@ -14,6 +14,7 @@
 #   (c) chroot: the unit's ExecStart (read from the installed unit file) run as the suotdoi
 #       user in the root, in a network namespace of its own (no systemd: no sandbox);
 #       the exposure level then from systemd-analyze security --offline=true.
+# DEB_CHECK_METHOD=nspawn|docker|chroot uses that one only (to check a fallback).
 # Everything it mounts, starts or creates is undone on exit (KEEP=1 keeps the root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ work=$PWD/var/deb
 base=$work/bookworm-base.tar.gz
 root=$work/check-root
 mirror=${DEB_CHECK_MIRROR:-http://deb.debian.org/debian}
+want=${DEB_CHECK_METHOD:-}
 t0=$(date +%s)
 
 [ -f "$deb" ] || {
@@ -119,7 +121,7 @@ in_root apt-get update -qq
 
 method=""
 # (a) systemd-nspawn --boot
-if command -v systemd-nspawn >/dev/null; then
+if [ -z "$want" ] || [ "$want" = nspawn ]; then
 	say "Thử (a) systemd-nspawn --boot…"
 	in_root apt-get install -y -qq --download-only /root/suotdoi.deb >/dev/null
 	chroot_umount
@@ -172,11 +174,16 @@ else
 	read -r -a envs <<<"$(sed -n 's/^Environment=//p' "$unit" | tr '\n' ' ')"
 	workdir=$(sed -n 's/^WorkingDirectory=//p' "$unit")
 	user=$(sed -n 's/^User=//p' "$unit")
+	umask=$(sed -n 's/^UMask=//p' "$unit")
 	[ -n "$exec_start" ] && [ -n "$user" ] || {
 		echo "Không đọc được ExecStart/User trong $unit." >&2
 		exit 1
 	}
-	if command -v docker >/dev/null && timeout 10 docker info >/dev/null 2>&1; then
+	if [ "$want" = nspawn ]; then
+		echo "DEB_CHECK_METHOD=nspawn: systemd-nspawn --boot không chạy được." >&2
+		exit 1
+	elif [ "$want" != chroot ] && command -v docker >/dev/null &&
+		timeout 10 docker info >/dev/null 2>&1; then
 		method=docker
 		chroot_umount
 		say "Cách khởi động: (b) docker (không có systemd: chạy ExecStart của unit, không sandbox)."
@@ -184,8 +191,12 @@ else
 		docker_name=suotdoi-deb-check-$$
 		# shellcheck disable=SC2086 # ExecStart's words, as systemd splits them
 		docker run -d --name "$docker_name" --network none -w "$workdir" \
-			suotdoi-deb-check:latest runuser -u "$user" -- env "${envs[@]}" $exec_start >/dev/null
+			suotdoi-deb-check:latest sh -c "umask ${umask:-0022} && exec \"\$@\"" sh \
+			runuser -u "$user" -- env "${envs[@]}" $exec_start >/dev/null
 		run() { docker exec "$docker_name" "$@"; }
+	elif [ "$want" = docker ]; then
+		echo "DEB_CHECK_METHOD=docker: không kết nối được docker daemon." >&2
+		exit 1
 	else
 		method=chroot
 		say "Cách khởi động: (c) chroot (không có systemd và docker: chạy ExecStart của unit" \
@@ -196,7 +207,7 @@ else
 		say "ExecStart=$exec_start"
 		# shellcheck disable=SC2086
 		ip netns exec "$netns" chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			LANG=C.UTF-8 "${envs[@]}" sh -c "cd '$workdir' && exec runuser -u '$user' -- \"\$@\"" \
+			LANG=C.UTF-8 "${envs[@]}" sh -c "umask ${umask:-0022} && cd '$workdir' && exec runuser -u '$user' -- \"\$@\"" \
 			sh $exec_start >"$work/server.log" 2>&1 &
 		server_pid=$!
 		run() { ip netns exec "$netns" chroot "$root" "$@"; }
