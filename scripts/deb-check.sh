@@ -229,7 +229,10 @@ for _ in $(seq 60); do
 done
 status() {
 	case $method in
-	nspawn) run systemctl status suotdoi.service --no-pager -n 20 || true ;;
+	nspawn)
+		run systemctl status suotdoi.service --no-pager -n 0 || true
+		run journalctl -u suotdoi.service --no-pager -n 20 -o cat || true
+		;;
 	docker) docker logs --tail 20 "$docker_name" || true ;;
 	chroot) tail -20 "$work/server.log" || true ;;
 	esac
