@@ -33,7 +33,7 @@ fi
 # make deb builds the Debian package (dpkg-buildpackage with debhelper, fakeroot for the
 # file owners, lintian to check it); make deb-check installs it into a fresh bookworm root
 # (debootstrap) and starts the unit there (systemd-container's systemd-nspawn, when the
-# machine allows it; curl asks the site).
+# machine allows it; curl asks the site; iproute2: the chroot fallback's network namespace).
 if [ "${1:-}" = "--deb" ]; then
   PKGS+=(debhelper dpkg-dev fakeroot lintian debootstrap systemd-container curl iproute2)
 fi
