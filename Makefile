@@ -5,7 +5,9 @@
 #   make test-pg-browser  the browser tests again on PostgreSQL (not in make test: minutes more)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
 #   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
-.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight clean demo-db
+#   make deb    the Debian package into var/deb/ (debian/, docs/install.md), checked by lintian
+#   make deb-check  that package installed on a fresh bookworm root, its unit started, the site asked
+.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight clean demo-db deb deb-check
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
@@ -72,6 +74,13 @@ bench: build
 bench-weight: build
 	@mkdir -p var/bench
 	./build/bench_weight --bin build/suotdoi --assets . --work var/bench/weight --n $(WEIGHT_N)
+
+deb:
+	@bash scripts/install-deps.sh --deb
+	@JOBS=$(JOBS) bash scripts/deb-build.sh
+
+deb-check: deb
+	@bash scripts/deb-check.sh var/deb/suotdoi.deb
 
 clean:
 	rm -rf build build-asan build-fuzz

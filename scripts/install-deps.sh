@@ -2,6 +2,7 @@
 # Installs the Debian (bookworm) packages suotdoi needs to build, test and run.
 # Idempotent: asks dpkg first and calls apt-get only for what is missing.
 # With --bench, also what make bench runs against (nginx, wrk, sqlite3).
+# With --deb, also what make deb and make deb-check use (packaging/, debian/).
 set -euo pipefail
 
 PKGS=(
@@ -30,6 +31,14 @@ PKGS=(
 # make bench also needs the load generator.
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(wrk sqlite3)
+fi
+
+# make deb builds the Debian package (dpkg-buildpackage with debhelper, fakeroot for the
+# file owners, lintian to check it); make deb-check installs it into a fresh bookworm root
+# (debootstrap) and starts the unit there (systemd-container's systemd-nspawn, when the
+# machine allows it; curl asks the site; iproute2: the chroot fallback's network namespace).
+if [ "${1:-}" = "--deb" ]; then
+  PKGS+=(debhelper dpkg-dev fakeroot lintian debootstrap systemd-container curl iproute2)
 fi
 
 missing=()
