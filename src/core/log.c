@@ -70,6 +70,26 @@ log_level_parse(const char *name)
 	return !strcasecmp(name, "warning") ? LOG_WARN : -2;
 }
 
+/* v in double quotes, \" \\ and \n escaped, other control characters as ctl_fmt gives
+ * them (\xNN in text, \u00NN in JSON). */
+static void
+put_quoted(buf_t *b, const char *v, const char *ctl_fmt)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)*p);
+		} else if (*p == '\n')
+			buf_puts(b, "\\n");
+		else if (*p < 0x20 || *p == 0x7F)
+			buf_printf(b, ctl_fmt, *p);
+		else
+			buf_putc(b, (char)*p);
+	}
+	buf_putc(b, '"');
+}
+
 /* A value as the text format writes it: bare when it is a plain word, else quoted with
  * \" \\ \n and other control characters escaped. */
 static void
@@ -82,37 +102,7 @@ put_text_value(buf_t *b, const char *v)
 		buf_puts(b, v);
 		return;
 	}
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)*p);
-		} else if (*p == '\n')
-			buf_puts(b, "\\n");
-		else if (*p < 0x20 || *p == 0x7F)
-			buf_printf(b, "\\x%02x", *p);
-		else
-			buf_putc(b, (char)*p);
-	}
-	buf_putc(b, '"');
-}
-
-static void
-put_json_string(buf_t *b, const char *v)
-{
-	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)*p);
-		} else if (*p == '\n')
-			buf_puts(b, "\\n");
-		else if (*p < 0x20 || *p == 0x7F)
-			buf_printf(b, "\\u%04x", *p);
-		else
-			buf_putc(b, (char)*p);
-	}
-	buf_putc(b, '"');
+	put_quoted(b, v, "\\x%02x");
 }
 
 static void
@@ -125,7 +115,7 @@ put_field(buf_t *b, int json, const char *key, const char *value, int num)
 		if (num)
 			buf_puts(b, value);
 		else
-			put_json_string(b, value);
+			put_quoted(b, value, "\\u%04x");
 	} else {
 		buf_putc(b, ' ');
 		buf_puts(b, key);

@@ -1342,21 +1342,12 @@ request_step(http_req_t *req, const char *method, const char *upload_data, size_
  * search terms about people), the route it matched, status, bytes, time, client, request id
  * and how it ended when that was not normally. */
 static void
-access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode toe)
+access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode toe, long long ns,
+           int status)
 {
 	if (srv->cfg.quiet)
 		return;
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long long us = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000LL +
-	               (t1.tv_nsec - req->t0.tv_nsec) / 1000;
-	int status = req->status;
-	if (status == 0) {
-		const union MHD_ConnectionInfo *ci =
-		        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
-		if (ci != NULL)
-			status = (int)ci->http_status;
-	}
+	long long us = ns / 1000;
 	const char *src = req->path ? req->path : req->raw_uri;
 	char path[256];
 	size_t o = 0;
@@ -1388,21 +1379,10 @@ access_log(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode 
 
 /* The request's counters for /metrics (http/stats.h): by route pattern, never by path. */
 static void
-stats_end(http_server_t *srv, http_req_t *req)
+stats_end(http_server_t *srv, http_req_t *req, long long ns, int status)
 {
 	if (srv->cfg.stats == NULL)
 		return;
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long long ns = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000000LL +
-	               (t1.tv_nsec - req->t0.tv_nsec);
-	int status = req->status;
-	if (status == 0) {
-		const union MHD_ConnectionInfo *ci =
-		        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
-		if (ci != NULL)
-			status = (int)ci->http_status;
-	}
 	enum http_stats_where where = req->kind == KIND_HEALTH   ? HTTP_STATS_HEALTH
 	                              : req->kind == KIND_STATIC ? HTTP_STATS_STATIC
 	                                                         : HTTP_STATS_ROUTE;
@@ -1420,8 +1400,20 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req == NULL)
 		return;
 	*con_cls = NULL;
-	stats_end(srv, req);
-	access_log(srv, req, toe);
+	/* how long it took and what was answered: for the counters and the access line */
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long long ns = (long long)(t1.tv_sec - req->t0.tv_sec) * 1000000000LL +
+	               (t1.tv_nsec - req->t0.tv_nsec);
+	int status = req->status;
+	if (status == 0) {
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (ci != NULL)
+			status = (int)ci->http_status;
+	}
+	stats_end(srv, req, ns, status);
+	access_log(srv, req, toe, ns, status);
 	for (struct defer *d = req->defers; d; d = d->next)
 		d->fn(d->arg);
 	int handling = req->handling; /* ended without a reply (the client went away) */
