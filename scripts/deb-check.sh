@@ -6,6 +6,8 @@
 #   3. the unit started, then /healthz and /login asked on the port of the installed
 #      /etc/suotdoi/suotdoi.conf (listen), both must answer 200;
 #   4. systemd-analyze security's exposure level of suotdoi.service.
+# Booted with systemd-nspawn, it also reloads the unit (SIGHUP) and runs the nightly backup
+# unit once, which must leave a complete backup (a MANIFEST) in /var/backups/suotdoi.
 # The unit is started by the first of these that works here, and the output says which:
 #   (a) systemd-nspawn --boot: the root boots its own systemd (private network); apt installs
 #       the package there and its postinst starts the unit, sandbox and all;
@@ -254,6 +256,25 @@ if [ "$method" = nspawn ]; then
 	say "suotdoi.service: $(run systemctl is-active suotdoi.service || true)," \
 		"suotdoi-backup.timer: $(run systemctl is-active suotdoi-backup.timer || true)"
 	run systemctl status suotdoi.service --no-pager -n 5 || true
+	# the operator's two other verbs: a reload (SIGHUP through ExecReload) and the nightly
+	# backup run now, under its own sandbox, into /var/backups/suotdoi
+	run systemctl reload suotdoi.service || fail=1
+	sleep 1
+	if run journalctl -u suotdoi.service --no-pager -o cat | grep -q 'configuration reloaded from /etc/suotdoi/suotdoi.conf'; then
+		say "systemctl reload suotdoi: cấu hình được đọc lại"
+	else
+		say "systemctl reload suotdoi: không thấy dòng 'configuration reloaded' trong nhật ký"
+		fail=1
+	fi
+	run systemctl start suotdoi-backup.service || true
+	manifest=$(run sh -c 'ls /var/backups/suotdoi/suotdoi-*/MANIFEST 2>/dev/null' | head -1)
+	if [ -n "$manifest" ]; then
+		say "suotdoi-backup.service: $manifest ($(run stat -c '%U:%G %a' "${manifest%/MANIFEST}"))"
+	else
+		say "suotdoi-backup.service không tạo được bản sao lưu:"
+		run journalctl -u suotdoi-backup.service --no-pager -n 20 -o cat || true
+		fail=1
+	fi
 fi
 
 # 4. the sandbox's exposure
