@@ -8,6 +8,11 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+struct retired_config {
+	serve_config_t c;
+	struct retired_config *next;
+};
+
 static void
 log_config_line(void *arg, const char *text)
 {
@@ -107,7 +112,10 @@ app_settings_reload(void *arg)
 			log_warn("config: %s changed; it takes effect at the next restart",
 			         conf_key(k)->name);
 	}
-	serve_config_free(&s->eff);
+	struct retired_config *r = xcalloc(1, sizeof *r);
+	r->c = s->eff;
+	r->next = s->retired;
+	s->retired = r;
 	s->eff = eff;
 	log_info("configuration reloaded from %s", s->config_path);
 }
@@ -144,4 +152,10 @@ app_settings_free(app_t *app)
 	}
 	atomic_store(&app->settings.nets, NULL);
 	serve_config_free(&app->settings.eff);
+	while (app->settings.retired != NULL) {
+		struct retired_config *r = app->settings.retired;
+		app->settings.retired = r->next;
+		serve_config_free(&r->c);
+		free(r);
+	}
 }

@@ -24,6 +24,9 @@ typedef struct app_settings {
 	const char *config_path;     /* --config, or NULL: nothing to reload */
 	const serve_config_t *flags; /* the command line's keys (they win over the file) */
 	serve_config_t eff;          /* in force now */
+	/* the configurations replaced by reloads: kept until app_settings_free, since what
+	 * was read at start (public_url, sign_keys, the mail settings) points into them */
+	struct retired_config *retired;
 	app_nets_t *_Atomic nets;
 } app_settings_t;
 
