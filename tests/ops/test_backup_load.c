@@ -302,7 +302,7 @@ teardown(void **state)
 	}
 	curl_global_cleanup();
 	for (int i = 0; i < nmade; i++) {
-		char sql[160];
+		char sql[320];
 		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", made_dbs[i]);
 		ha_pg_admin(server, sql);
 	}
