@@ -6,8 +6,9 @@
 #   3. the unit started, then /healthz and /login asked on the port of the installed
 #      /etc/suotdoi/suotdoi.conf (listen), both must answer 200;
 #   4. systemd-analyze security's exposure level of suotdoi.service.
-# Booted with systemd-nspawn, it also reloads the unit (SIGHUP) and runs the nightly backup
-# unit once, which must leave a complete backup (a MANIFEST) in /var/backups/suotdoi.
+# Booted with systemd-nspawn, it also reloads the unit (SIGHUP), runs the nightly backup
+# unit once, which must leave a complete backup (a MANIFEST) in /var/backups/suotdoi, and
+# upgrades the package over data and a locally changed conffile.
 # The unit is started by the first of these that works here, and the output says which:
 #   (a) systemd-nspawn --boot: the root boots its own systemd (private network); apt installs
 #       the package there and its postinst starts the unit, sandbox and all;
@@ -273,6 +274,50 @@ if [ "$method" = nspawn ]; then
 	else
 		say "suotdoi-backup.service không tạo được bản sao lưu:"
 		run journalctl -u suotdoi-backup.service --no-pager -n 20 -o cat || true
+		fail=1
+	fi
+
+	# An upgrade, as an office does it: units and an account in the database, a local change
+	# in the conffile, then a newer package (this one repacked with a higher version) over
+	# it. The service must come back with the data, the change kept and read.
+	say "Nâng cấp: dữ liệu và một thay đổi trong tệp cấu hình, rồi cài gói mới hơn…"
+	run runuser -u suotdoi -- suotdoi units import --config /etc/suotdoi/suotdoi.conf \
+		/usr/share/suotdoi/data/dvhc/units-2025-03-01.csv >"$work/upgrade.log" 2>&1 || fail=1
+	run runuser -u suotdoi -- suotdoi user add --config /etc/suotdoi/suotdoi.conf --unit VN \
+		--role admin --password 'Nang@cap2026' nangcap >>"$work/upgrade.log" 2>&1 || fail=1
+	run sh -c 'echo "threads = 2" >>/etc/suotdoi/suotdoi.conf'
+	before=$(run dpkg-query -W -f '${Version}' suotdoi)
+	run sh -c 'rm -rf /root/up && dpkg-deb -R /root/suotdoi.deb /root/up &&
+		sed -i "s/^Version: .*/&+up1/" /root/up/DEBIAN/control &&
+		dpkg-deb -b /root/up /root/suotdoi-up.deb >/dev/null' || fail=1
+	run apt-get install -y -qq /root/suotdoi-up.deb >>"$work/upgrade.log" 2>&1 || {
+		tail -20 "$work/upgrade.log" >&2
+		fail=1
+	}
+	after=$(run dpkg-query -W -f '${Version}' suotdoi)
+	up=""
+	for _ in $(seq 60); do
+		if run curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; then
+			up=1
+			break
+		fi
+		sleep 0.5
+	done
+	login=$(run sh -c "rm -f /tmp/jar; c=\$(curl -s -c /tmp/jar http://127.0.0.1:$port/login |
+		sed -n 's/.*name=\"csrf\" value=\"\\([^\"]*\\)\".*/\\1/p' | head -n 1);
+		curl -s -b /tmp/jar -o /dev/null -w '%{http_code}' --data-urlencode username=nangcap \
+		--data-urlencode 'password=Nang@cap2026' --data-urlencode csrf=\$c \
+		http://127.0.0.1:$port/login" || true)
+	kept=$(run grep -c '^threads = 2$' /etc/suotdoi/suotdoi.conf || true)
+	read_back=$(run journalctl -u suotdoi.service --no-pager -o cat |
+		grep -c 'config: threads = 2 (Dòng' || true)
+	answered="KHÔNG trả lời"
+	[ -n "$up" ] && answered="trả lời"
+	say "Nâng cấp $before -> $after: máy chủ $answered," \
+		"đăng nhập tài khoản cũ -> $login, threads = 2 còn trong tệp: $kept, được đọc: $read_back"
+	if [ "$after" = "$before" ] || [ -z "$up" ] || [ "$login" != 303 ] || [ "$kept" != 1 ] ||
+		[ "$read_back" -lt 1 ]; then
+		tail -20 "$work/upgrade.log" >&2
 		fail=1
 	fi
 fi
