@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -510,4 +511,35 @@ ha_stop(http_server_t *srv, app_t *app, const char *dir)
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+ha_run(const char *dir, const char *name, char *const argv[])
+{
+	char log[300];
+	snprintf(log, sizeof log, "%s/%s.log", dir, name);
+	pid_t p = fork();
+	if (p == 0) {
+		if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status = 0;
+	waitpid(p, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "sed 's/^/  %s: /' '%s' >&2", name, log);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no log)\n");
+	return -1;
+}
+
+double
+ha_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -42,6 +42,11 @@ int ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t 
 /* sql (CREATE/DROP DATABASE...) on the PostgreSQL server's maintenance database (a libpq
  * URI): 0, or -1 with the error on stderr. */
 int ha_pg_admin(const char *server, const char *sql);
+/* Runs argv (a program and its arguments, e.g. ./suotdoi demo …) to its end, its output in
+ * dir/<name>.log: 0 when it exited 0, else -1 after copying that output to stderr. */
+int ha_run(const char *dir, const char *name, char *const argv[]);
+/* Seconds on the monotonic clock, for waits and timings. */
+double ha_now(void);
 /* A test's teardown: stop srv, close app, end libcurl, remove dir and what is in it (the
  * set-up's ha_demo_store/ha_serve made them). 0, or -1 when dir could not be removed. */
 int ha_stop(http_server_t *srv, app_t *app, const char *dir);
@@ -76,7 +81,7 @@ hc_resp_t ha_post_form(unsigned short port, ha_client_t *c, const char *path,
  * leaves the field out) and, with data, a file part "file" named name, declared as ctype.
  * Fails the test on a transport error. Free with hc_resp_free. */
 hc_resp_t ha_post_multipart(unsigned short port, ha_client_t *c, const char *path,
-                            const char *const *kv, const void *data, size_t len,
-                            const char *name, const char *ctype);
+                            const char *const *kv, const void *data, size_t len, const char *name,
+                            const char *ctype);
 
 #endif

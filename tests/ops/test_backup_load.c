@@ -78,37 +78,6 @@ static writer_t W[NW] = {
 };
 static atomic_int stop;
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* argv (./suotdoi …) to its end, output in tmpdir/<name>.log: its exit status (-1: killed). */
-static int
-run(const char *name, char *const argv[])
-{
-	char log[300];
-	snprintf(log, sizeof log, "%s/%s.log", tmpdir, name);
-	pid_t p = fork();
-	if (p == 0) {
-		if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	int status = 0;
-	waitpid(p, &status, 0);
-	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "sed 's/^/  %s: /' '%s' >&2", name, log);
-	if (system(cmd) != 0)
-		fprintf(stderr, "(no log)\n");
-	return rc;
-}
-
 /* Rows of sql on a SQLite path or a PostgreSQL URI, every value's bytes, a 0x1f after each
  * value and a newline after each row, into out. 0, or -1 with the error on stderr. */
 static int
@@ -250,7 +219,7 @@ setup(void **state)
 	char demo[300];
 	snprintf(demo, sizeof demo, "%s/live.db", tmpdir);
 	char *const mk[] = {"./suotdoi", "demo", "--db", demo, NULL};
-	if (run("demo", mk) != 0)
+	if (ha_run(tmpdir, "demo", mk) < 0)
 		return -1;
 	snprintf(spec, sizeof spec, "%s", demo);
 	snprintf(files, sizeof files, "%s", demo);
@@ -264,7 +233,7 @@ setup(void **state)
 			return -1;
 		new_pg_db("bkload", spec, sizeof spec);
 		char *const mig[] = {"./suotdoi", "migrate", "--from", from, "--to", spec, NULL};
-		if (run("migrate", mig) != 0)
+		if (ha_run(tmpdir, "migrate", mig) < 0)
 			return -1;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -280,7 +249,7 @@ setup(void **state)
 		      "--files", files, "--assets", TEST_SOURCE_DIR, (char *)NULL);
 		_exit(127);
 	}
-	for (double t0 = now_s(); now_s() - t0 < 60; usleep(100 * 1000)) {
+	for (double t0 = ha_now(); ha_now() - t0 < 60; usleep(100 * 1000)) {
 		hc_resp_t r;
 		if (hc_get(port, "/login", &r) == 0) {
 			long st = r.status;
@@ -461,7 +430,7 @@ backup_to(const char *name, char *dir, size_t cap)
 	snprintf(dir, cap, "%s/%s", tmpdir, name);
 	char *const argv[] = {"./suotdoi", "backup", "--db", spec, "--files",
 	                      files,       "--to",   dir,    NULL};
-	assert_int_equal(run(name, argv), 0);
+	assert_int_equal(ha_run(tmpdir, name, argv), 0);
 }
 
 /* The backup dir restored into a new database (its spec into db) with the file prefix into
@@ -478,7 +447,7 @@ restore_new(const char *dir, const char *name, char *db, size_t cap, char *prefi
 	snprintf(log, sizeof log, "restore-%s", name);
 	char *const argv[] = {"./suotdoi", "restore", "--from", (char *)dir, "--db",
 	                      db,          "--files", prefix,   NULL};
-	assert_int_equal(run(log, argv), 0);
+	assert_int_equal(ha_run(tmpdir, log, argv), 0);
 	if (!pg) {
 		buf_t b = {0};
 		assert_int_equal(rows(db, "PRAGMA integrity_check", &b), 0);
@@ -557,10 +526,10 @@ test_backup_under_load(void **state)
 	for (int i = 0; i < NW; i++)
 		before[i] = atomic_load(&W[i].acked);
 	long at_start = total_acked();
-	double t0 = now_s();
+	double t0 = ha_now();
 	char dir1[400];
 	backup_to("backup1", dir1, sizeof dir1);
-	double took = now_s() - t0;
+	double took = ha_now() - t0;
 	long at_end = total_acked();
 	usleep(700 * 1000);
 	atomic_store(&stop, 1);

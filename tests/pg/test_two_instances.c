@@ -44,39 +44,6 @@ typedef struct inst {
 
 static inst_t A, B;
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Runs argv (./suotdoi …) to its end; its exit status, its output in dir/<name>.log. */
-static int
-run(const char *name, char *const argv[])
-{
-	char log[300];
-	snprintf(log, sizeof log, "%s/%s.log", tmpdir, name);
-	pid_t p = fork();
-	if (p == 0) {
-		if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	int status = 0;
-	waitpid(p, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char cmd[400];
-		snprintf(cmd, sizeof cmd, "cat '%s' >&2", log);
-		if (system(cmd) != 0)
-			fprintf(stderr, "(no log)\n");
-		return -1;
-	}
-	return 0;
-}
-
 static int
 pg_admin(const char *sql)
 {
@@ -109,11 +76,11 @@ start(inst_t *in, const char *name)
 	if (in->pid == 0) {
 		if (!freopen(in->log, "w", stdout) || !freopen(in->log, "a", stderr))
 			_exit(127);
-		execl("./suotdoi", "./suotdoi", "serve", "--db", uri, "--listen", listen,
-		      "--files", files, "--assets", TEST_SOURCE_DIR, (char *)NULL);
+		execl("./suotdoi", "./suotdoi", "serve", "--db", uri, "--listen", listen, "--files",
+		      files, "--assets", TEST_SOURCE_DIR, (char *)NULL);
 		_exit(127);
 	}
-	for (double t0 = now_s(); now_s() - t0 < 60;) {
+	for (double t0 = ha_now(); ha_now() - t0 < 60;) {
 		hc_resp_t r;
 		if (hc_get(in->port, "/login", &r) == 0) {
 			long st = r.status;
@@ -139,8 +106,7 @@ get_json(unsigned short port, ha_client_t *c, const char *path)
 	if (r.status == 200)
 		j = json_loadb(r.body.data, r.body.len, 0, NULL);
 	else
-		fprintf(stderr, "GET %s: %ld %.*s\n", path, r.status, (int)r.body.len,
-		        r.body.data);
+		fprintf(stderr, "GET %s: %ld %.*s\n", path, r.status, (int)r.body.len, r.body.data);
 	hc_resp_free(&r);
 	return j;
 }
@@ -166,8 +132,8 @@ static void
 submit(unsigned short port, ha_client_t *c, const char *unit, const char *code, long long v)
 {
 	char path[160], body[200];
-	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/submit",
-	         (long long)campaign, unit);
+	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/submit", (long long)campaign,
+	         unit);
 	snprintf(body, sizeof body, "{\"values\":{\"%s\":%lld}}", code, v);
 	hc_resp_t r = ha_req(port, c, "POST", path, body, 1);
 	if (r.status != 200)
@@ -182,8 +148,8 @@ static void
 report_status(unsigned short port, ha_client_t *c, const char *unit, char *out, size_t cap)
 {
 	char path[160];
-	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/report",
-	         (long long)campaign, unit);
+	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/report", (long long)campaign,
+	         unit);
 	json_t *j = get_json(port, c, path);
 	assert_non_null(j);
 	snprintf(out, cap, "%s", json_string_value(json_object_get(j, "status")));
@@ -206,7 +172,7 @@ setup(void **state)
 	snprintf(demo, sizeof demo, "%s/demo.db", tmpdir);
 	snprintf(from, sizeof from, "sqlite:%s", demo);
 	char *const mk[] = {"./suotdoi", "demo", "--db", demo, NULL};
-	if (run("demo", mk) < 0)
+	if (ha_run(tmpdir, "demo", mk) < 0)
 		return -1;
 	/* the demo's files (contest media) move with it: the servers share this directory */
 	char cmd[800];
@@ -216,8 +182,7 @@ setup(void **state)
 		return -1;
 	snprintf(dbname, sizeof dbname, "two_%ld", (long)getpid());
 	char sql[160];
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'",
-	         dbname);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", dbname);
 	if (pg_admin(sql) < 0)
 		return -1;
 	/* server_uri with its database replaced: postgresql:///postgres?… */
@@ -228,7 +193,7 @@ setup(void **state)
 	snprintf(uri, sizeof uri, "%.*s/%s%s", (int)(slash - server_uri + 3), server_uri, dbname,
 	         q);
 	char *const mig[] = {"./suotdoi", "migrate", "--from", from, "--to", uri, NULL};
-	if (run("migrate", mig) < 0)
+	if (ha_run(tmpdir, "migrate", mig) < 0)
 		return -1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (start(&A, "a") < 0 || start(&B, "b") < 0)
@@ -291,10 +256,10 @@ test_two_instances(void **state)
 	long long reports0, total0, reports, total;
 	national(B.port, &admin_b, &reports0, &total0, code);
 	submit(A.port, &head_a, unit, code, 7);
-	double t0 = now_s(), waited = 0;
+	double t0 = ha_now(), waited = 0;
 	do {
 		national(B.port, &admin_b, &reports, &total, code);
-		waited = now_s() - t0;
+		waited = ha_now() - t0;
 		if (reports != reports0)
 			break;
 		usleep(20 * 1000);
@@ -314,7 +279,7 @@ test_two_instances(void **state)
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/campaigns/%lld/units/%s/report", (long long)campaign,
 	         unit);
-	for (double t1 = now_s(); now_s() - t1 < 1.0 && !refused; usleep(20 * 1000)) {
+	for (double t1 = ha_now(); ha_now() - t1 < 1.0 && !refused; usleep(20 * 1000)) {
 		r = ha_req(B.port, &head_a, "GET", path, NULL, 0);
 		refused = r.status == 401 || r.status == 403 || r.status == 303;
 		hc_resp_free(&r);
@@ -337,7 +302,7 @@ test_two_instances(void **state)
 	assert_int_equal(total, total0 + 12);
 	/* B is now the one that runs the chores (it says so in its log) */
 	int leads = 0;
-	for (double t2 = now_s(); now_s() - t2 < 5 && !leads; usleep(100 * 1000)) {
+	for (double t2 = ha_now(); ha_now() - t2 < 5 && !leads; usleep(100 * 1000)) {
 		FILE *f = fopen(B.log, "r");
 		char line[600];
 		while (f && fgets(line, sizeof line, f))
