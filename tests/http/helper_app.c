@@ -2,7 +2,9 @@
 #include "helper_app.h"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +234,141 @@ ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t errl
 		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : "no database");
 	sqlite3_finalize(q);
 	sqlite3_close(h);
+	return rc;
+}
+
+/* " name " in " ignore "? */
+static int
+ignored(const char *ignore, const char *name)
+{
+	if (!ignore)
+		return 0;
+	char pat[200], list[1000];
+	snprintf(pat, sizeof pat, " %s ", name);
+	snprintf(list, sizeof list, " %s ", ignore);
+	return strstr(list, pat) != NULL;
+}
+
+/* The row digests are added up (mod 2^64 per lane), so the order rows come in does not
+ * count; the table's name and row count go in too. */
+typedef struct {
+	uint64_t lane[4];
+} digest_t;
+
+static void
+digest_add(digest_t *d, const void *row, size_t len)
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, row, len, NULL, 0);
+	for (int k = 0; k < 4; k++) {
+		uint64_t v;
+		memcpy(&v, h + 8 * k, 8);
+		d->lane[k] += v;
+	}
+}
+
+static int
+pg_digest(const char *uri, const char *ignore, digest_t *d, char *err, size_t errlen)
+{
+	PGconn *c = PQconnectdb(uri);
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(err, errlen, "%s", PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	PGresult *t = PQexec(c, "SELECT table_name FROM information_schema.tables WHERE "
+	                        "table_schema = current_schema() AND table_type = 'BASE TABLE'");
+	int rc = PQresultStatus(t) == PGRES_TUPLES_OK ? 0 : -1;
+	if (rc < 0)
+		snprintf(err, errlen, "%s", PQresultErrorMessage(t));
+	for (int i = 0; rc == 0 && i < PQntuples(t); i++) {
+		const char *name = PQgetvalue(t, i, 0);
+		if (ignored(ignore, name))
+			continue;
+		char sql[300];
+		snprintf(sql, sizeof sql, "SELECT x::text FROM \"%s\" x", name);
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			snprintf(err, errlen, "%s: %s", name, PQresultErrorMessage(r));
+			rc = -1;
+		}
+		for (int k = 0; rc == 0 && k < PQntuples(r); k++) {
+			char *row = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&row, &len);
+			fprintf(f, "%s\n%s", name, PQgetvalue(r, k, 0));
+			fclose(f);
+			digest_add(d, row, len);
+			free(row);
+		}
+		PQclear(r);
+	}
+	PQclear(t);
+	PQfinish(c);
+	return rc;
+}
+
+static int
+sqlite_digest(const char *db, const char *ignore, digest_t *d, char *err, size_t errlen)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *t = NULL;
+	int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK ? 0 : -1;
+	if (rc == 0) {
+		sqlite3_busy_timeout(h, 5000);
+		rc = sqlite3_prepare_v2(h,
+		                        "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+		                        "name NOT LIKE 'sqlite_%'",
+		                        -1, &t, NULL) == SQLITE_OK
+		             ? 0
+		             : -1;
+	}
+	while (rc == 0 && sqlite3_step(t) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(t, 0);
+		if (ignored(ignore, name))
+			continue;
+		char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
+		sqlite3_stmt *q = NULL;
+		rc = sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK ? 0 : -1;
+		sqlite3_free(sql);
+		int step;
+		while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+			char *row = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&row, &len);
+			fprintf(f, "%s", name);
+			for (int k = 0; k < sqlite3_column_count(q); k++) {
+				int ty = sqlite3_column_type(q, k);
+				const void *b = sqlite3_column_blob(q, k);
+				int n = sqlite3_column_bytes(q, k);
+				fprintf(f, "\n%d:%d:", ty, n);
+				if (n > 0)
+					fwrite(b, 1, (size_t)n, f);
+			}
+			fclose(f);
+			digest_add(d, row, len);
+			free(row);
+		}
+		sqlite3_finalize(q);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s", h ? sqlite3_errmsg(h) : "no database");
+	sqlite3_finalize(t);
+	sqlite3_close(h);
+	return rc;
+}
+
+int
+ha_db_digest(const char *db, const char *ignore, char out[65], char *err, size_t errlen)
+{
+	digest_t d = {{0}};
+	const char *uri = served_pg(db);
+	int rc = uri ? pg_digest(uri, ignore, &d, err, errlen)
+	             : sqlite_digest(db, ignore, &d, err, errlen);
+	if (rc == 0)
+		snprintf(out, 65, "%016llx%016llx%016llx%016llx", (unsigned long long)d.lane[0],
+		         (unsigned long long)d.lane[1], (unsigned long long)d.lane[2],
+		         (unsigned long long)d.lane[3]);
 	return rc;
 }
 

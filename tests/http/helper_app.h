@@ -39,6 +39,11 @@ const char *ha_served_spec(const char *db);
 /* The first column of the first row of sql there, into *out: 0, or -1 with err (no row, a
  * NULL, an error). */
 int ha_sql_i64(const char *db, const char *sql, int64_t *out, char *err, size_t errlen);
+/* A digest of every row of every table of the database the app serves from db (the SQLite
+ * file, or its PostgreSQL copy), leaving out the tables named in ignore (space-separated, e.g.
+ * "sessions"; NULL: none), into out as 64 hex digits: equal before and after a refused
+ * request when nothing was written. Row order does not count. 0, or -1 with err. */
+int ha_db_digest(const char *db, const char *ignore, char out[65], char *err, size_t errlen);
 /* sql (CREATE/DROP DATABASE...) on the PostgreSQL server's maintenance database (a libpq
  * URI): 0, or -1 with the error on stderr. */
 int ha_pg_admin(const char *server, const char *sql);

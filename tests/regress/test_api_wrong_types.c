@@ -26,12 +26,12 @@ static unsigned short port;
 static int64_t campaign;
 static ha_client_t school;
 static char report_path[300];
+static char db[256];
 
 static int
 setup(void **state)
 {
 	(void)state;
-	char db[256];
 	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "r.db", db, sizeof db) < 0 ||
 	    ha_serve(&app, db, &srv, &port) < 0)
 		return -1;
@@ -106,6 +106,9 @@ test_wrong_types_refused(void **state)
 	char *before = snapshot();
 	int64_t audit_before = audit_count();
 	assert_true(audit_before > 0); /* the first save is in it */
+	char digest[65], digest_after[65], err[300];
+	if (ha_db_digest(db, NULL, digest, err, sizeof err) < 0)
+		fail_msg("digest: %s", err);
 	const char *bad[][2] = {
 	        {"{\"values\": {\"2.bao\": \"12\"}}", "values.2.bao"},
 	        {"{\"values\": {\"1.ke_hoach\": 1}}", "values.1.ke_hoach"},
@@ -139,6 +142,10 @@ test_wrong_types_refused(void **state)
 		free(after);
 	}
 	assert_int_equal(audit_count(), audit_before);
+	/* and nothing else in the database moved either */
+	if (ha_db_digest(db, NULL, digest_after, err, sizeof err) < 0)
+		fail_msg("digest: %s", err);
+	assert_string_equal(digest, digest_after);
 	free(before);
 }
 
