@@ -1102,7 +1102,11 @@ save(http_req_t *req, const store_activity_t *old)
 	s.updated_at = now;
 	s.updated_by = u ? u->id : 0;
 	int64_t id, nv;
-	int rc = store_activity_save(app->store, &s, version, &id, &nv);
+	audit_actor_t by = app_audit_actor(req);
+	audit_entry_t ae = {i, old ? "activity.update" : "activity.create", NULL,
+	                    old ? old->title : NULL, s.title};
+	char err[200];
+	int rc = activity_save(app->store, t, &s, version, &by, &ae, &id, &nv, err, sizeof err);
 	if (rc == -2) {
 		f.form_error = "Hoạt động vừa được người khác sửa sau khi bạn mở trang; chưa có gì "
 		               "được lưu. Hãy tải lại trang để xem bản mới rồi sửa lại.";
@@ -1110,9 +1114,6 @@ save(http_req_t *req, const store_activity_t *old)
 	}
 	if (rc < 0)
 		return 500;
-	const char *target = arena_printf(a, "activity:%lld", (long long)id);
-	app_audit(req, t, i, old ? "activity.update" : "activity.create", target,
-	          old ? old->title : NULL, s.title);
 	if (app_is_api(req)) {
 		s.id = id;
 		s.version = nv;
@@ -1199,7 +1200,12 @@ page_activity_outcome(http_req_t *req)
 	n.updated_at = app_now();
 	n.updated_by = u ? u->id : 0;
 	int64_t id, nv;
-	int rc = store_activity_save(app->store, &n, version, &id, &nv);
+	audit_actor_t by = app_audit_actor(req);
+	audit_entry_t ae = {i, "activity.outcome", NULL, old_status,
+	                    n.actual >= 0 ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
+	                                  : n.status};
+	char err[200];
+	int rc = activity_save(app->store, t, &n, version, &by, &ae, &id, &nv, err, sizeof err);
 	if (rc == -2) {
 		of.form_error = "Hoạt động vừa được người khác sửa sau khi bạn mở trang; chưa có "
 		                "gì được lưu. Hãy tải lại trang rồi ghi lại kết quả.";
@@ -1207,10 +1213,6 @@ page_activity_outcome(http_req_t *req)
 	}
 	if (rc < 0)
 		return 500;
-	app_audit(req, t, i, "activity.outcome", arena_printf(a, "activity:%lld", (long long)id),
-	          old_status,
-	          n.actual >= 0 ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
-	                        : n.status);
 	if (app_is_api(req)) {
 		n.id = id;
 		n.version = nv;

@@ -621,10 +621,12 @@ page_campaign_status(http_req_t *req)
 		return app_render_page(req, 200, "campaign_status_confirm",
 		                       "Xác nhận đổi trạng thái đợt báo cáo", ctx);
 	}
-	cc.c.status = st;
-	if (store_campaign_save(app->store, &cc.c, &id) < 0)
-		return 500;
-	app_audit(req, t, i, "campaign.status", cc.c.name, old, st);
+	audit_actor_t by = app_audit_actor(req);
+	char err[200];
+	if (campaign_set_status(app->store, t, i, &cc.c, st, &by, app_now(), err, sizeof err) < 0) {
+		app_error_page(req, 500, err);
+		return 0;
+	}
 	/* loaded copies keep the old status: drop them so the next request reloads */
 	rep_forget_campaign(app, id);
 	return http_redirect(req, 303, back);

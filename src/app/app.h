@@ -11,6 +11,7 @@
 #include "core/netlist.h"
 #include "db/store.h"
 #include "domain/access.h"
+#include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/units.h"
 #include "http/http.h"
@@ -209,9 +210,15 @@ json_t *app_roles_json(const unit_tree_t *t, const app_user_t *u);
 auth_throttle_t *app_login_throttle_new(int per_ip);
 /* Load a user with roles from the store into the arena; 1 found, 0 not, -1 error. */
 int app_load_user(app_t *app, arena_t *a, int64_t id, app_user_t **out /* OUT */);
-/* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user. */
-void app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *action,
-               const char *target, const char *old_value, const char *new_value);
+/* Who the request acts as, for the audit entry a workflow writes in its transaction
+ * (domain/audit.h): the user (none when signed out) and the client's address. */
+audit_actor_t app_audit_actor(http_req_t *req);
+/* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user,
+ * on its own: for events that change nothing else (a sign-in, a failed one). A workflow that
+ * changes data writes its entry in its own transaction instead (domain/audit.h). 0, or -1
+ * when the store refused it (logged). */
+int app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *action,
+              const char *target, const char *old_value, const char *new_value);
 /* Render the sign-in page with status (200, 401) and an optional message. Sets the
  * pre-login CSRF cookie. Returns 0. */
 int app_login_page(http_req_t *req, int status, const char *message);

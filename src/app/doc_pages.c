@@ -2037,22 +2037,10 @@ page_doc_publish(http_req_t *req)
 	}
 	char err[400] = "";
 	int num = 0;
-	app_user_t *u = app_req_user(req);
-	int rc = docs_publish(app->store, t, s.id, version, docs_today(app_now()), app_now(),
-	                      u ? u->id : 0, (int)number, &num, &app->notify, err, sizeof err);
+	audit_actor_t by = app_audit_actor(req); /* its audit entry goes in its transaction */
+	int rc = docs_publish(app->store, t, s.id, version, docs_today(app_now()), app_now(), &by,
+	                      (int)number, &num, &app->notify, err, sizeof err);
 	if (rc == 0) {
-		/* "Kế hoạch 05/KH-UBND: …" (the one citation formatter) */
-		const char *cite = arena_printf(a, "số %02d", num);
-		doc_t *pd = doc_of(req, &s);
-		if (pd) {
-			buf_t cb = BUF_INIT;
-			pd->number = num;
-			doc_cite_short(pd, &cb);
-			cite = arena_strdup(a, buf_cstr(&cb));
-			buf_free(&cb);
-		}
-		app_audit(req, t, i, "doc.publish", arena_printf(a, "%lld", (long long)s.id), NULL,
-		          arena_printf(a, "%s: %s", cite, s.subject));
 		aw_published(app->store, app->live, t, s.id); /* a commendation decision */
 		/* signed as issued when the unit has a key (doc_sign_pages.c) */
 		int sg = doc_sign_on_publish(req, i, s.id);

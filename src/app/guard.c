@@ -497,29 +497,23 @@ app_guard(http_req_t *req, const http_route_t *route)
 	return 0;
 }
 
-void
+audit_actor_t
+app_audit_actor(http_req_t *req)
+{
+	app_user_t *u = app_req_user(req);
+	return (audit_actor_t){
+	        .user_id = u ? u->id : 0,
+	        .name = u ? u->username : "",
+	        .ip = http_req_client_ip(req) ? http_req_client_ip(req) : "",
+	};
+}
+
+int
 app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *action,
           const char *target, const char *old_value, const char *new_value)
 {
 	app_t *app = http_req_app(req);
-	app_user_t *u = app_req_user(req);
-	buf_t path = BUF_INIT;
-	if (unit < 0 || unit >= t->n)
-		unit = 0;
-	unit_tree_path(t, unit, &path);
-	store_audit_t e = {
-	        .at = app_now(),
-	        .actor_id = u ? u->id : 0,
-	        .actor_name = u ? u->username : "",
-	        .unit_id = t->units[unit].id,
-	        .unit_path = buf_cstr(&path),
-	        .action = action,
-	        .target = target ? target : "",
-	        .old_value = old_value ? old_value : "",
-	        .new_value = new_value ? new_value : "",
-	        .ip = http_req_client_ip(req) ? http_req_client_ip(req) : "",
-	};
-	if (store_audit_append(app->store, &e) < 0)
-		log_error("audit: could not record %s", action);
-	buf_free(&path);
+	audit_actor_t by = app_audit_actor(req);
+	audit_entry_t e = {unit, action, target, old_value, new_value};
+	return audit_write(app->store, t, &by, app_now(), &e);
 }

@@ -156,9 +156,10 @@ notify_units(store_t *st, const unit_tree_t *t, const notify_cfg_t *cfg, const d
 
 int
 docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version, int32_t today,
-             int64_t now, int64_t by, int number, int *number_out, const notify_cfg_t *notify,
-             char *err, size_t errlen)
+             int64_t now, const audit_actor_t *actor, int number, int *number_out,
+             const notify_cfg_t *notify, char *err, size_t errlen)
 {
+	int64_t by = actor ? actor->user_id : 0;
 	arena_t a = ARENA_INIT;
 	row_t r = {&a, {0}, 0};
 	int rc = -1;
@@ -259,6 +260,18 @@ docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_ver
 		                                  t->units[issuer].is_locality),
 		                 id, num, year, units, nunits, tasks, ntasks, now, by, &mails) < 0)
 			rc = -1;
+		/* its audit entry: "Kế hoạch 05/KH-UBND: subject" (the one citation formatter) */
+		if (rc == 0) {
+			buf_t cite = BUF_INIT;
+			d->number = num;
+			doc_cite_short(d, &cite);
+			audit_entry_t e = {
+			        issuer, "doc.publish", arena_printf(&a, "%lld", (long long)id),
+			        NULL, arena_printf(&a, "%s: %s", buf_cstr(&cite), r.d.subject)};
+			buf_free(&cite);
+			if (audit_write(st, t, actor, now, &e) < 0)
+				rc = -1;
+		}
 		if (rc != 0)
 			store_tx_rollback(st);
 		else if (store_tx_commit(st) < 0)

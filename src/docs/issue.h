@@ -9,6 +9,7 @@
 
 #include "db/store.h"
 #include "docs/doc.h"
+#include "domain/audit.h"
 #include "domain/units.h"
 #include "service/notify.h"
 
@@ -26,11 +27,13 @@ size_t docs_target_units(const unit_tree_t *t, int32_t issuer, const doc_target_
  * year (or `number` when > 0: a document already issued on paper, registered here with its
  * number), write the final JSON, a receipt row for every unit reached by the addressees and
  * the duties, one task per (duty, unit), and a notice to every unit reached ("task" when it
- * has a duty, else "doc"; e-mailed when notify says so: service/notify.h). 0 with *number_out; -2
- * the draft changed since expected_version; -3 not a draft; -4 that number is taken this year; -1
- * with err (a Vietnamese message). Nothing is written unless 0. */
+ * has a duty, else "doc"; e-mailed when notify says so: service/notify.h), and its
+ * "doc.publish" audit entry by by (NULL: none, the demo or a command), all in one
+ * transaction. 0 with *number_out; -2 the draft changed since expected_version; -3 not a
+ * draft; -4 that number is taken this year; -1 with err (a Vietnamese message). Nothing is
+ * written unless 0. */
 int docs_publish(store_t *st, const unit_tree_t *t, int64_t id, int64_t expected_version,
-                 int32_t today, int64_t now, int64_t by, int number, int *number_out,
+                 int32_t today, int64_t now, const audit_actor_t *by, int number, int *number_out,
                  const notify_cfg_t *notify, char *err, size_t errlen);
 
 /* Write d as a draft issued by issuer_unit_id: a new one when id is 0, else the draft id

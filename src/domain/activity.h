@@ -1,7 +1,8 @@
 /* Activities of the Week (hoạt động): the kinds and modes, the checks a registration must
  * pass (each bad field gets its own Vietnamese sentence), Vietnam time (UTC+7, no daylight
  * saving) without the TZ environment, and the iCalendar (RFC 5545) writer for the public
- * feeds. Pure: no SQL, no HTTP; the pages are src/app/activity_pages.c. */
+ * feeds, and the save of an activity with its audit entry (activity_save.c). No SQL, no
+ * HTTP; the pages are src/app/activity_pages.c. */
 #ifndef SUOTDOI_ACTIVITY_H
 #define SUOTDOI_ACTIVITY_H
 
@@ -11,7 +12,18 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "db/store.h"
+#include "domain/audit.h"
 #include "domain/units.h"
+
+/* ---- saving (activity_save.c) ---- */
+
+/* Save a (a new activity when a->id is 0, else the row at expected_version) with its audit
+ * entry e under e->unit of t, by by at a->updated_at, in one transaction; e->target NULL is
+ * "activity:<id>" (the new id for a new activity). 0 with *id and *version; -2 the row
+ * changed meanwhile; -1 with err (Vietnamese). Nothing is written unless 0. */
+int activity_save(store_t *st, const unit_tree_t *t, const store_activity_t *a,
+                  int64_t expected_version, const audit_actor_t *by, const audit_entry_t *e,
+                  int64_t *id /* OUT */, int64_t *version /* OUT */, char *err, size_t errlen);
 
 /* Limits (bytes of UTF-8; counts of people). */
 #define ACTIVITY_TITLE_MAX 300

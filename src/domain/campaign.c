@@ -381,3 +381,28 @@ template_extends(const template_t *child, const template_t *parent, char *err, s
 		}
 	return 1;
 }
+
+int
+campaign_set_status(store_t *st, const unit_tree_t *t, int32_t unit, const store_campaign_t *c,
+                    const char *status, const audit_actor_t *by, int64_t now, char *err,
+                    size_t errlen)
+{
+	store_campaign_t w = *c;
+	w.status = status;
+	int64_t id;
+	audit_entry_t e = {unit, "campaign.status", c->name, c->status, status};
+	if (store_tx_begin(st) < 0)
+		goto fail;
+	if (store_campaign_save(st, &w, &id) < 0 || audit_write(st, t, by, now, &e) < 0) {
+		store_tx_rollback(st);
+		goto fail;
+	}
+	if (store_tx_commit(st) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen,
+	         "Không đổi được trạng thái đợt báo cáo (lỗi cơ sở dữ liệu); chưa có gì thay "
+	         "đổi, hãy thử lại.");
+	return -1;
+}

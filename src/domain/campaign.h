@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "db/store.h"
+#include "domain/audit.h"
 #include "domain/template.h"
 #include "domain/units.h"
 
@@ -71,5 +72,13 @@ int template_extends(const template_t *child, const template_t *parent, char *er
 /* Parse "kind=dd/mm/yyyy kind=..." or "kind=days" lists as stored; -1 with a message. */
 int campaign_parse_deadlines(const char *s, campaign_deadline_t **out /* OUT */, size_t *n,
                              char *err, size_t errlen);
+
+/* Campaign c (its row as read) to status ("draft", "open", "closed"), with the
+ * "campaign.status" audit entry (its name, the old status -> the new) under unit, the
+ * issuer's tree index in t, by by at now, in one transaction. 0, or -1 with err (Vietnamese)
+ * and nothing written. */
+int campaign_set_status(store_t *st, const unit_tree_t *t, int32_t unit, const store_campaign_t *c,
+                        const char *status, const audit_actor_t *by, int64_t now, char *err,
+                        size_t errlen);
 
 #endif

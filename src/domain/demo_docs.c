@@ -78,7 +78,7 @@ publish(demo_ctx_t *c, int64_t id, int64_t version, int32_t date, int number, in
 {
 	char err[400] = "";
 	int num;
-	int rc = docs_publish(c->st, c->t, id, version, date, at_ten(date) + 3600, 0, number, &num,
+	int rc = docs_publish(c->st, c->t, id, version, date, at_ten(date) + 3600, NULL, number, &num,
 	                      NULL, err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "demo document %lld not published (%d): %s\n", (long long)id, rc,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -157,7 +158,6 @@ index_existing(ctx_t *c)
 		strmap_put(&c->ex_by_code, code, strlen(code), (int64_t)k);
 	}
 }
-
 
 static int
 load_kind(const store_kind_t *k, void *p)
@@ -544,6 +544,47 @@ units_registry_parse(const char *data, size_t len, arena_t *a, units_registry_ro
 	return ret;
 }
 
+/* The changes and their "units.import" audit entry (at the root, by the command line, with
+ * the counts) in one transaction. 0, or -1 with err and nothing written. */
+static int
+import_changes(store_t *st, ctx_t *c, const store_unit_change_t *changes, size_t nch,
+               const units_import_stats_t *stats, char *err, size_t errlen)
+{
+	int64_t k, root_id = 0;
+	if (strmap_get(&c->ex_by_code, "VN", 2, &k))
+		root_id = c->ex[k].id;
+	char summary[160];
+	snprintf(summary, sizeof summary, "thêm mới %zu, cập nhật %zu, không đổi %zu",
+	         stats->inserted, stats->updated, stats->unchanged);
+	store_audit_t ae = {.at = (int64_t)time(NULL),
+	                    .actor_name = "(dòng lệnh)",
+	                    .unit_id = root_id,
+	                    .unit_path = "/VN/",
+	                    .action = "units.import",
+	                    .target = "",
+	                    .old_value = "",
+	                    .new_value = summary,
+	                    .ip = ""};
+	if (store_tx_begin(st) < 0) {
+		snprintf(err, errlen, "Lỗi cơ sở dữ liệu khi bắt đầu ghi; hãy thử lại.");
+		return -1;
+	}
+	if (store_units_apply(st, changes, nch, err, errlen) < 0) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	if (store_audit_append(st, &ae) < 0) {
+		store_tx_rollback(st);
+		snprintf(err, errlen, "Không ghi được nhật ký của lần nhập; hãy thử lại.");
+		return -1;
+	}
+	if (store_tx_commit(st) < 0) {
+		snprintf(err, errlen, "Lỗi cơ sở dữ liệu khi ghi; hãy thử lại.");
+		return -1;
+	}
+	return 0;
+}
+
 int
 units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t *stats, char *err,
                  size_t errlen)
@@ -701,7 +742,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	}
 	stats->rows = nrows;
 	char serr[512];
-	if (nch > 0 && store_units_apply(st, changes, nch, serr, sizeof serr) < 0) {
+	if (nch > 0 && import_changes(st, &c, changes, nch, stats, serr, sizeof serr) < 0) {
 		add_error(&c, 0, "%s", serr);
 		stats->inserted = stats->updated = stats->unchanged = 0;
 		goto done;
