@@ -1208,7 +1208,12 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 	}
 	if (in->op == REP_SUBMIT && old->state == RS_SUBMITTED) {
 		store_report_event_t why = {0, id, cx->now, uid, "resubmit.reason", in->reason};
-		if (store_report_event_add(cx->store, &why) < 0) {
+		/* the re-forwarding is a change of its own even when no value or status moves:
+		 * its audit entry carries the reason */
+		if (store_report_event_add(cx->store, &why) < 0 ||
+		    audit(cx, unit, "report.resubmit",
+		          arena_printf(a, "%lld:", (long long)lc->c->id), "",
+		          shortened(a, in->reason)) < 0) {
 			*err = REP_ERR_STORE;
 			return;
 		}
