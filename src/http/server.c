@@ -1768,6 +1768,15 @@ http_server_port(const http_server_t *srv)
 	return srv->port;
 }
 
+long
+http_server_inflight(http_server_t *srv)
+{
+	pthread_mutex_lock(&srv->mu);
+	long n = srv->inflight;
+	pthread_mutex_unlock(&srv->mu);
+	return n;
+}
+
 void
 http_server_stop(http_server_t *srv)
 {
