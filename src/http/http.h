@@ -71,8 +71,8 @@ typedef struct http_config {
 	int (*trusted_proxy)(void *app, const char *ip);
 	/* http_serve: called on SIGHUP (reload the configuration); NULL: SIGHUP is ignored */
 	void (*on_reload)(void *app);
-	FILE *access_log;       /* one line per request (core/log.h); NULL = the log */
-	int quiet;              /* 1 = no access log at all (tests) */
+	FILE *access_log; /* one line per request (core/log.h); NULL = the log */
+	int quiet;        /* 1 = no access log at all (tests) */
 	/* request counters for /metrics (http/stats.h) made over these routes; NULL = none;
 	 * borrowed */
 	struct http_stats *stats;
@@ -85,9 +85,13 @@ int http_server_start(const http_config_t *cfg, http_server_t **out /* OUT */);
 unsigned short http_server_port(const http_server_t *srv);
 /* Stop accepting, let in-flight requests finish, free everything. */
 void http_server_stop(http_server_t *srv);
-/* Start, block until SIGINT or SIGTERM (SIGHUP meanwhile calls cfg->on_reload), then stop. 0 on a clean stop, -1 if it could not start.
- * The signals are blocked in the calling thread (inherited by the server's threads) and taken
- * with sigwait(): call it from main before starting other threads, or block them there too. */
+/* Requests between their URI and their end (answered and completed, or dropped): 0 when the
+ * server is idle. For tests and diagnostics. */
+long http_server_inflight(http_server_t *srv);
+/* Start, block until SIGINT or SIGTERM (SIGHUP meanwhile calls cfg->on_reload), then stop. 0 on a
+ * clean stop, -1 if it could not start. The signals are blocked in the calling thread (inherited by
+ * the server's threads) and taken with sigwait(): call it from main before starting other threads,
+ * or block them there too. */
 int http_serve(const http_config_t *cfg);
 
 /* ---- request (pointers borrowed for the life of the request) ---- */

@@ -47,11 +47,17 @@
 #include "core/mem.h"
 #include "http/compress.h"
 #include "http/stats.h"
+#include "http/strict.h"
 
 /* Defaults, chosen for many old phones on slow mobile links talking to one small server:
- * - 32 KiB of MHD memory per connection (MHD's default): request headers, the read buffer
- *   and response headers share it, so it caps what a connection can pin; 2048 connections
- *   then cost at most 64 MiB.
+ * - 64 KiB of MHD memory per connection: request headers, the read buffer, a 56-byte record
+ *   per header field and per query parameter, and the response headers share it. MHD 0.9.75
+ *   gives the read buffer half of it at once, so 32 KiB are left for the records and our
+ *   reply: a request target within the promised limits (HTTP_URI_MAX, 8 KiB, and
+ *   HTTP_QUERY_PARAMS_MAX, 256 parameters: 16 KiB of records) always fits, with its answer.
+ *   Past them MHD would run out of memory parsing the query, and 0.9.75 then never answers
+ *   (and loses the request: see on_uri). 2048 connections cost at most 128 MiB, touched only
+ *   as far as each is used (MHD maps the pool lazily).
  * - 8 KiB of request headers: real browsers send 1-3 KiB; our own 431 (with security headers)
  *   fires well before MHD's pool runs out and MHD answers 431 by itself.
  * - 15 s idle timeout: a 2G/3G phone rarely stalls that long mid-request, while slowloris
@@ -60,7 +66,7 @@
  *   address (browsers open ~6 connections each), so the cap only stops one host from
  *   taking every slot.
  * - 2048 connections in total, clamped to what RLIMIT_NOFILE allows. */
-#define DEF_CONN_MEMORY ((size_t)32 * 1024)
+#define DEF_CONN_MEMORY ((size_t)64 * 1024)
 #define DEF_MAX_HEADER ((size_t)8 * 1024)
 /* A request body past 1 MiB is spooled to an unlinked file in cfg->spool_dir (req_body). */
 #define SPOOL_AT ((size_t)1024 * 1024)
@@ -114,6 +120,14 @@ typedef struct resp_header {
 
 enum req_kind { KIND_ROUTE, KIND_STATIC, KIND_HEALTH };
 
+/* A TCP connection (MHD_OPTION_NOTIFY_CONNECTION's socket context): the request it is
+ * serving, so that a request MHD drops without telling NOTIFY_COMPLETED (it does on some of
+ * its own error paths) still ends when its connection closes: counted out of the in-flight
+ * requests, its memory freed. */
+struct conn_slot {
+	http_req_t *req;
+};
+
 struct defer {
 	void (*fn)(void *arg);
 	void *arg;
@@ -123,6 +137,9 @@ struct defer {
 struct http_req {
 	http_server_t *srv;
 	struct MHD_Connection *conn;
+	struct conn_slot *slot; /* its connection's, or NULL */
+	int answered_early;     /* answered on the socket from on_uri (too big for MHD) */
+	int uncounted;          /* already out of srv->inflight */
 	arena_t arena;
 	struct timespec t0;
 	char ip[INET6_ADDRSTRLEN];   /* the client: the peer, or whom a trusted proxy names */
@@ -153,6 +170,7 @@ struct http_req {
 	size_t body_cap;
 	size_t body_seen;
 	int reject_status; /* decided before the body; 0 = none */
+	int strict;        /* refused by the strict checks (http/strict.h): answered at once */
 	const char *reject_msg;
 	resp_header_t *headers, **headers_tail;
 	struct defer *defers; /* run when the request completes, newest first */
@@ -311,7 +329,10 @@ send_response(http_req_t *req, int status, const char *ctype, struct MHD_Respons
 	if (ctype != NULL)
 		MHD_add_response_header(r, "Content-Type", ctype);
 	MHD_add_response_header(r, "X-Request-Id", req->id);
-	if (atomic_load(&req->srv->stopping))
+	int closing = 0;
+	for (resp_header_t *h = req->headers; h; h = h->next)
+		closing |= strcasecmp(h->name, "Connection") == 0;
+	if (atomic_load(&req->srv->stopping) && !closing)
 		MHD_add_response_header(r, "Connection", "close");
 	req->replied = 1;
 	req->status = status;
@@ -760,9 +781,60 @@ resolve_forwarded(http_req_t *req)
 		memcpy(req->id, rid, n + 1);
 }
 
-/* First call: everything that can be decided from the request line and headers. */
+struct header_list {
+	http_strict_hdr_t *h;
+	size_t n, cap;
+};
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct header_list *l = cls;
+	if (l->n < l->cap) {
+		l->h[l->n].name = key ? key : "";
+		l->h[l->n].value = value ? value : "";
+		l->n++;
+	}
+	return MHD_YES;
+}
+
+/* The request line and header fields as http/strict.h wants them; a status (400, 414, 501) and
+ * the Vietnamese reason in req->reject_* when refused, else 0. */
+static int
+strict_check(http_req_t *req, const char *version)
+{
+	const char *why;
+	int st = http_strict_uri(req->raw_uri, strlen(req->raw_uri), &why);
+	if (st != 0) {
+		reject(req, st, why);
+		return st;
+	}
+	int n = MHD_get_connection_values(req->conn, MHD_HEADER_KIND, NULL, NULL);
+	struct header_list l = {NULL, 0, n > 0 ? (size_t)n : 0};
+	l.h = arena_alloc(&req->arena, size_mul(l.cap ? l.cap : 1, sizeof *l.h));
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, collect_header, &l);
+	/* MHD takes HTTP/1.0 and 1.x above it (as 1.1) */
+	int http11 = version != NULL && strncmp(version, "HTTP/1.", 7) == 0 &&
+	             strcmp(version, "HTTP/1.0") != 0;
+	size_t bad;
+	st = http_strict_headers(l.h, l.n, http11, &why, &bad);
+	if (st == 0)
+		return 0;
+	/* name the field when its name can be shown as it is */
+	const char *name = bad < l.n ? l.h[bad].name : NULL;
+	for (const char *p = name; p && *p; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7F)
+			name = NULL;
+	reject(req, st,
+	       name && *name ? arena_printf(&req->arena, "%s (tiêu đề “%s”)", why, name) : why);
+	return st;
+}
+
+/* First call: everything that can be decided from the request line and headers. A request
+ * the strict checks refuse is answered at once (the caller sees req->strict). */
 static void
-req_begin(http_req_t *req, const char *method)
+req_begin(http_req_t *req, const char *method, const char *version)
 {
 	http_server_t *srv = req->srv;
 	req->method_name = arena_strdup(&req->arena, method ? method : "");
@@ -774,6 +846,11 @@ req_begin(http_req_t *req, const char *method)
 	/* Limits come first: nothing else looks at an oversize request. */
 	if (header_bytes(req) > srv->max_header) {
 		reject(req, 431, "Phần đầu yêu cầu quá lớn.");
+		return;
+	}
+	/* Then HTTP itself: nothing is routed from a request two parties could read apart. */
+	if (strict_check(req, version) != 0) {
+		req->strict = 1;
 		return;
 	}
 
@@ -1256,6 +1333,55 @@ req_resumed(http_req_t *req)
 
 /* ---------------------------------------------------------------- MHD callbacks */
 
+static void request_end(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode toe);
+
+/* A request target too big for the connection's memory (http/strict.h), answered from
+ * on_uri straight on the socket: right after this callback MHD 0.9.75 parses the query into
+ * the connection's memory, and when that runs out it queues its 431 into a state machine
+ * that never sends it, and drops the request without NOTIFY_COMPLETED. So the answer goes
+ * out now (a few hundred bytes: the socket's buffer takes them), the socket's sending side
+ * is shut (MHD's later attempt to answer fails and it closes the connection), and the
+ * request is counted out of the in-flight ones at once: a stop never waits for it. Its
+ * memory is freed when the connection closes (on_connection). */
+static void
+answer_early(http_req_t *req, int status, const char *reason, const char *msg)
+{
+	http_server_t *srv = req->srv;
+	buf_t b = BUF_INIT;
+	buf_printf(&b,
+	           "HTTP/1.1 %d %s\r\nContent-Type: " TEXT_PLAIN "\r\nContent-Length: %zu\r\n"
+	           "Connection: close\r\n",
+	           status, reason, strlen(msg));
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		buf_printf(&b, "%s: %s\r\n", security_headers[i].name, security_headers[i].value);
+	buf_printf(&b, "X-Request-Id: %s\r\n\r\n%s", req->id, msg);
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci != NULL) {
+		size_t off = 0;
+		while (off < b.len) {
+			ssize_t w = send(ci->connect_fd, b.data + off, b.len - off,
+			                 MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		shutdown(ci->connect_fd, SHUT_WR);
+		req->resp_bytes = strlen(msg);
+	}
+	buf_free(&b);
+	req->answered_early = 1;
+	req->replied = 1;
+	req->status = status;
+	req->uncounted = 1;
+	pthread_mutex_lock(&srv->mu);
+	if (--srv->inflight == 0)
+		pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->mu);
+}
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -1288,18 +1414,29 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->mu);
 	http_stats_begin(srv->cfg.stats);
+	const union MHD_ConnectionInfo *sc =
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (sc != NULL && sc->socket_context != NULL) {
+		req->slot = sc->socket_context;
+		/* a request before it on this connection that MHD dropped without a word */
+		if (req->slot->req != NULL)
+			request_end(srv, req->slot->req, MHD_REQUEST_TERMINATED_WITH_ERROR);
+		req->slot->req = req;
+	}
+	const char *why;
+	if (http_strict_uri(req->raw_uri, strlen(req->raw_uri), &why) == 414)
+		answer_early(req, 414, "URI Too Long", why);
 	return req;
 }
 
-static enum MHD_Result request_step(http_req_t *req, const char *method, const char *upload_data,
-                                    size_t *upload_data_size);
+static enum MHD_Result request_step(http_req_t *req, const char *method, const char *version,
+                                    const char *upload_data, size_t *upload_data_size);
 
 /* Every call for a request: the worker's log lines carry its id while it works on it. */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	(void)version;
 	http_req_t *req = *con_cls;
 	if (req == NULL) {
 		/* The URI callback always runs first; this only keeps a surprise harmless. */
@@ -1307,17 +1444,28 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*con_cls = req;
 	}
 	log_set_request(req->id);
-	enum MHD_Result rc = request_step(req, method, upload_data, upload_data_size);
+	enum MHD_Result rc = request_step(req, method, version, upload_data, upload_data_size);
 	log_set_request(NULL);
 	return rc;
 }
 
 static enum MHD_Result
-request_step(http_req_t *req, const char *method, const char *upload_data, size_t *upload_data_size)
+request_step(http_req_t *req, const char *method, const char *version, const char *upload_data,
+             size_t *upload_data_size)
 {
+	if (req->answered_early) /* on_uri answered on the socket: MHD closes the connection */
+		return MHD_NO;
 	if (!req->started) {
 		req->started = 1;
-		req_begin(req, method);
+		req_begin(req, method, version);
+		if (req->strict) {
+			/* Plain text, not the app's page, and the connection closed: whatever
+			 * follows on it (a body, a request hidden in one) is never read. */
+			http_resp_header(req, "Connection", "close");
+			http_reply(req, req->reject_status, TEXT_PLAIN, req->reject_msg,
+			           strlen(req->reject_msg));
+			return req->queued ? MHD_YES : MHD_NO;
+		}
 		if (req->reject_status != 0 && req->has_body) {
 			fail(req, req->reject_status, req->reject_msg);
 			return req->queued ? MHD_YES : MHD_NO;
@@ -1390,16 +1538,12 @@ stats_end(http_server_t *srv, http_req_t *req, long long ns, int status)
 	               ns > 0 ? (uint64_t)ns : 0);
 }
 
+/* The end of a request: counters, the access line, deferred work, memory. */
 static void
-on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-             enum MHD_RequestTerminationCode toe)
+request_end(http_server_t *srv, http_req_t *req, enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
-	http_server_t *srv = cls;
-	http_req_t *req = *con_cls;
-	if (req == NULL)
-		return;
-	*con_cls = NULL;
+	if (req->slot != NULL)
+		req->slot->req = NULL;
 	/* how long it took and what was answered: for the counters and the access line */
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1422,14 +1566,50 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		req->body = (buf_t)BUF_INIT;
 	}
 	body_drop(req);
+	int counted = !req->uncounted;
 	arena_free(&req->arena);
 	free(req);
 	pthread_mutex_lock(&srv->mu);
-	if (--srv->inflight == 0)
+	if (counted && --srv->inflight == 0)
 		pthread_cond_broadcast(&srv->idle);
 	if (handling && --srv->handling == 0)
 		pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->mu);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	http_req_t *req = *con_cls;
+	if (req == NULL)
+		return;
+	*con_cls = NULL;
+	request_end(cls, req, toe);
+}
+
+/* A connection opens (its slot) or closes: a request MHD dropped without NOTIFY_COMPLETED
+ * ends here (struct conn_slot). Both run on the connection's thread. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+	(void)conn;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = xcalloc(1, sizeof(struct conn_slot));
+		return;
+	}
+	struct conn_slot *slot = *socket_context;
+	*socket_context = NULL;
+	if (slot == NULL)
+		return;
+	if (slot->req != NULL) {
+		if (!slot->req->answered_early)
+			log_warn("http: %s dropped by microhttpd without an answer", slot->req->id);
+		request_end(cls, slot->req, MHD_REQUEST_TERMINATED_WITH_ERROR);
+	}
+	free(slot);
 }
 
 static void
@@ -1565,7 +1745,7 @@ http_server_start(const http_config_t *cfg, http_server_t **out)
 	        MHD_OPTION_CONNECTION_LIMIT, conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory,
 	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	        srv, MHD_OPTION_END);
+	        srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
 	if (srv->d == NULL) {
 		log_error("http: could not listen on %s", listen);
 		goto fail;
@@ -1586,6 +1766,15 @@ unsigned short
 http_server_port(const http_server_t *srv)
 {
 	return srv->port;
+}
+
+long
+http_server_inflight(http_server_t *srv)
+{
+	pthread_mutex_lock(&srv->mu);
+	long n = srv->inflight;
+	pthread_mutex_unlock(&srv->mu);
+	return n;
 }
 
 void

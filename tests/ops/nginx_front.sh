@@ -5,7 +5,9 @@
 # nginx to suotdoi's access line and back, /metrics not reachable from outside, static files
 # gzipped, and requests that libmicrohttpd would take at face value normalised or refused at
 # nginx (two Content-Length headers, a Transfer-Encoding it does not know, no Host, a header
-# with an underscore posing as X-Forwarded-For, dot-segments and doubled slashes).
+# with an underscore posing as X-Forwarded-For, dot-segments and doubled slashes), and the
+# requests libmicrohttpd decides before suotdoi's strict checks (a Content-Length that is not
+# plain digits, a NUL in a header value or the path) refused there too.
 # Usage: tests/ops/nginx_front.sh SUOTDOI_BINARY SOURCE_DIR WORK_DIR (removed at the end).
 set -euo pipefail
 bin=$(realpath "$1")
@@ -149,6 +151,24 @@ print(line.split(" ")[1] if line.startswith("HTTP/") else "none")
 PY
 }
 before=$(grep -c 'msg=request' serve.log || true)
+# libmicrohttpd 0.9.75 decides these before suotdoi's own checks (docs/operations.md, HTTP
+# strictness): a Content-Length that is not plain digits (its answer repeats its header block
+# as the body), a NUL in a header value or in the path (it cuts the string there)
+[ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n')" = 400 ] ||
+  fail "Content-Length: -1 not refused"
+[ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n')" = 400 ] ||
+  fail "Content-Length: abc not refused"
+[ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1e3\r\n\r\n')" = 400 ] ||
+  fail "Content-Length: 1e3 not refused"
+[ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\n')" = 400 ] ||
+  fail "Content-Length: +5 not refused"
+st=$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000000000000000\r\n\r\n')
+[ "$st" = 400 ] || [ "$st" = 413 ] || fail "Content-Length: 10^23 not refused: $st"
+[ "$(raw 'GET /login HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n')" = 400 ] ||
+  fail "a NUL in a header value not refused"
+[ "$(raw 'GET /log\x00in HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 ] ||
+  fail "a NUL in the path not refused"
+
 [ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 45\r\n\r\n')" = 400 ] ||
   fail "two Content-Length headers not refused"
 [ "$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n')" = 501 ] ||
