@@ -408,6 +408,7 @@ cps_is_syllable(const int32_t *w, size_t n)
 
 typedef struct score {
 	int words, fixed, broken, valid;
+	int cand, cand_valid; /* the words with letters beyond ASCII, and those valid after */
 } score_t;
 
 static void
@@ -443,6 +444,10 @@ score_text(const cps_t *in, legacy_enc_t enc, score_t *s)
 			repair_word(w, n, enc, &rep);
 			after = cps_is_syllable(rep.v, rep.n);
 		}
+		if (!ascii) {
+			s->cand++;
+			s->cand_valid += after;
+		}
 		s->fixed += !before && after;
 		s->broken += before && !after;
 		s->valid += after;
@@ -450,10 +455,15 @@ score_text(const cps_t *in, legacy_enc_t enc, score_t *s)
 	free(rep.v);
 }
 
+/* raw: the input is not UTF-8 (a file's bytes), so it is some legacy encoding already,
+ * and its ASCII words (column names, codes) do not count: the words with legacy letters
+ * must be 70 % Vietnamese once repaired. */
 static int
-passes(const score_t *s)
+passes(const score_t *s, int raw)
 {
-	return s->fixed >= 1 && s->fixed > s->broken && s->valid * 100 >= 70 * s->words;
+	if (s->fixed < 1 || s->fixed <= s->broken)
+		return 0;
+	return raw ? s->cand_valid * 100 >= 70 * s->cand : s->valid * 100 >= 70 * s->words;
 }
 
 legacy_enc_t
@@ -479,7 +489,7 @@ legacy_detect(const char *p, size_t n, legacy_guess_t *g)
 		score_text(&in, LEGACY_VNI, &v);
 	}
 	free(in.v);
-	int pt = passes(&t), pv = passes(&v);
+	int pt = passes(&t, g->raw), pv = passes(&v, g->raw);
 	const score_t *s = NULL;
 	if (pt && pv)
 		g->enc = v.fixed > t.fixed || (v.fixed == t.fixed && v.valid > t.valid)

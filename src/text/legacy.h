@@ -31,7 +31,9 @@ const char *legacy_enc_name(legacy_enc_t enc);
 /* Detect p[0..n): UTF-8 text is looked at as mojibake, anything else as raw bytes. An
  * encoding is detected when its repair turns at least one word into a Vietnamese
  * syllable, fixes more words than it breaks, and leaves at least 70 % of the words
- * Vietnamese syllables; of the two, the one fixing more words wins. Normal Vietnamese
+ * Vietnamese syllables (raw bytes: 70 % of the words holding bytes above 0x7F, the ASCII
+ * ones of a file being column names and codes); of the two, the one fixing more words
+ * wins. Normal Vietnamese
  * UTF-8, English, French or German text is not detected. g may be NULL. */
 legacy_enc_t legacy_detect(const char *p, size_t n, legacy_guess_t *g /* OUT */);
 
