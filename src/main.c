@@ -54,6 +54,7 @@ typedef struct opts {
 	const char *into; /* backup: the parent of dated backups, --keep of them kept */
 	int keep;
 	int dry_run, carry_roles;
+	int repair_legacy; /* units import: store names repaired from TCVN3/VNI */
 	unsigned seed;
 	unsigned threads;
 	int scale;
@@ -80,9 +81,10 @@ usage(FILE *f)
 	        "        --khóa=GIÁ_TRỊ), tùy chọn được ưu tiên hơn tệp; SIGHUP: đọc lại tệp (các\n"
 	        "        khóa đánh dấu * áp dụng ngay, khóa khác khi khởi động lại). Các khóa:\n"
 	        "%s"
-	        "  units import FILE.csv [FILE2.csv …] [--db PATH]\n"
+	        "  units import FILE.csv [FILE2.csv …] [--repair-legacy] [--db PATH]\n"
 	        "        nhập đơn vị (tất cả hoặc không); đơn vị hành chính không đổi tên, cấp\n"
-	        "        trên hay loại bằng cách này\n"
+	        "        trên hay loại bằng cách này; tên gõ bằng bảng mã TCVN3/VNI bị từ chối\n"
+	        "        kèm gợi ý, --repair-legacy: lưu tên đã sửa theo gợi ý\n"
 	        "  units import DANH_MỤC.csv --as-of NGÀY [--merges BẢNG_SÁP_NHẬP.csv] "
 	        "[--dry-run]\n"
 	        "        [--carry-roles] [--db PATH]\n"
@@ -199,6 +201,9 @@ parse_opts(int argc, char **argv, int first, opts_t *o)
 		} else if (!strcmp(a, "--carry-roles")) {
 			o->carry_roles = 1;
 			continue;
+		} else if (!strcmp(a, "--repair-legacy")) {
+			o->repair_legacy = 1;
+			continue;
 		} else if (!strcmp(a, "--seed")) {
 			if (i + 1 >= argc || atoi(argv[i + 1]) <= 0) {
 				fprintf(stderr, "--seed cần một số dương.\n");
@@ -285,7 +290,7 @@ free_opts(opts_t *o)
 }
 
 static int
-import_file(store_t *st, const char *path)
+import_file(store_t *st, const char *path, int flags)
 {
 	char err[8192];
 	char *data;
@@ -295,7 +300,7 @@ import_file(store_t *st, const char *path)
 		return -1;
 	}
 	units_import_stats_t s;
-	int rc = units_import_csv(st, data, len, &s, err, sizeof err);
+	int rc = units_import_csv_ex(st, data, len, flags, &s, err, sizeof err);
 	free(data);
 	if (rc < 0) {
 		fprintf(stderr, "Nhập %s thất bại:\n%s\n", path, err);
@@ -303,6 +308,8 @@ import_file(store_t *st, const char *path)
 	}
 	printf("Đã nhập %s: %zu dòng; thêm mới %zu, cập nhật %zu, không đổi %zu.\n", path, s.rows,
 	       s.inserted, s.updated, s.unchanged);
+	if (s.repaired)
+		printf("Đã sửa %zu tên gõ bằng bảng mã TCVN3/VNI sang Unicode.\n", s.repaired);
 	return 0;
 }
 
@@ -492,6 +499,11 @@ cmd_units(opts_t *o)
 		usage(stderr);
 		return 2;
 	}
+	if (o->repair_legacy && (o->as_of || strcmp(sub, "import"))) {
+		fprintf(stderr, "--repair-legacy chỉ dùng với suotdoi units import (không kèm "
+		                "--as-of).\n");
+		return 2;
+	}
 	if ((o->merges || o->dry_run || o->carry_roles) && !o->as_of) {
 		fprintf(stderr,
 		        "--merges, --dry-run và --carry-roles chỉ dùng khi nhập danh mục có "
@@ -512,7 +524,10 @@ cmd_units(opts_t *o)
 		rc = import_dated(st, o);
 	} else if (!strcmp(sub, "import")) {
 		for (int i = 1; i < o->nargs && rc == 0; i++)
-			rc = import_file(st, o->args[i]) < 0 ? 1 : 0;
+			rc = import_file(st, o->args[i],
+			                 o->repair_legacy ? UNITS_IMPORT_REPAIR_LEGACY : 0) < 0
+			             ? 1
+			             : 0;
 	} else if (!strcmp(sub, "pending")) {
 		rc = units_pending(st);
 	} else if (!strcmp(sub, "place")) {
@@ -526,7 +541,13 @@ cmd_units(opts_t *o)
 		}
 		int32_t ids[50], total;
 		unit_search_t s = {.q = o->args[1], .within = -1, .limit = 50};
-		int32_t n = unit_tree_search(t, &s, ids, &total);
+		legacy_enc_t enc;
+		buf_t rq = BUF_INIT;
+		int32_t n = unit_tree_search_legacy(t, &s, ids, &total, &enc, &rq);
+		if (enc)
+			printf("Từ khóa có vẻ được gõ bằng bảng mã %s: đã tìm theo “%s”.\n",
+			       legacy_enc_name(enc), buf_cstr(&rq));
+		buf_free(&rq);
 		if (n < 0) {
 			fprintf(stderr, "Từ khóa không phải văn bản UTF-8 hợp lệ.\n");
 			rc = 1;
@@ -680,7 +701,7 @@ cmd_demo(opts_t *o)
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", o->assets ? o->assets : SUOTDOI_SOURCE_DIR,
 		         files[i]);
-		rc = import_file(st, path) < 0 ? 1 : 0;
+		rc = import_file(st, path, 0) < 0 ? 1 : 0;
 	}
 	unit_tree_t *t = NULL;
 	if (rc == 0 && (auth_init() < 0 || unit_tree_build(st, &t, err, sizeof err) < 0))

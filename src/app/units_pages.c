@@ -643,7 +643,15 @@ run_search(http_req_t *req, const unit_tree_t *t, int32_t page_size, const char 
 	}
 	int32_t *ids = xmalloc(sizeof *ids * (size_t)limit);
 	int32_t total;
-	int32_t n = unit_tree_search(t, &s, ids, &total);
+	/* a query typed in TCVN3/VNI ("Häc") finds the units of its repaired text */
+	legacy_enc_t enc;
+	buf_t repaired = BUF_INIT;
+	int32_t n = unit_tree_search_legacy(t, &s, ids, &total, &enc, &repaired);
+	if (enc)
+		json_object_set_new(out, "legacy_query",
+		                    json_pack("{s:s,s:s}", "encoding", legacy_enc_name(enc),
+		                              "repaired", buf_cstr(&repaired)));
+	buf_free(&repaired);
 	json_t *arr = json_array();
 	for (int32_t k = 0; k < n; k++) {
 		json_t *o = unit_view(t, ids[k], q_day);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "domain/unit_index.h"
+#include "text/legacy.h"
 #include "text/text.h"
 
 typedef struct kind_info {
@@ -581,6 +582,32 @@ unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int
 		w = unit_index_search(t, &uq, out, total);
 	buf_free(&q);
 	return w;
+}
+
+int32_t
+unit_tree_search_legacy(const unit_tree_t *t, const unit_search_t *s, int32_t *out, int32_t *total,
+                        legacy_enc_t *enc, buf_t *repaired)
+{
+	if (enc)
+		*enc = LEGACY_NONE;
+	legacy_enc_t e = legacy_detect_query(s->q, strlen(s->q));
+	buf_t q = BUF_INIT;
+	if (e != LEGACY_NONE && legacy_repair(s->q, strlen(s->q), e, &q) == 0) {
+		/* the repaired query first: the text as typed is not Vietnamese */
+		unit_search_t s2 = *s;
+		s2.q = buf_cstr(&q);
+		int32_t n = unit_tree_search(t, &s2, out, total);
+		if (n >= 0 && *total > 0) {
+			if (enc)
+				*enc = e;
+			if (repaired)
+				buf_append(repaired, q.data, q.len);
+			buf_free(&q);
+			return n;
+		}
+	}
+	buf_free(&q);
+	return unit_tree_search(t, s, out, total);
 }
 
 size_t

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/strmap.h"
 #include "db/store.h"
+#include "text/legacy.h"
 
 typedef struct unit {
 	int64_t id;
@@ -97,6 +98,14 @@ typedef struct unit_search {
  * string match per unit; a small within subtree is scanned directly. */
 int32_t unit_tree_search(const unit_tree_t *t, const unit_search_t *s, int32_t *out,
                          int32_t *total /* OUT */);
+/* unit_tree_search for a query that may have been typed in TCVN3 or VNI: when q looks so
+ * (legacy_detect_query: "Häc" for "Học"; raw bytes too) both texts are searched, and the
+ * repaired one's results are answered when it finds any — then *enc (may be NULL) gets
+ * the encoding and repaired (may be NULL) the query searched (appended) — else q's as
+ * typed, with *enc = LEGACY_NONE. */
+int32_t unit_tree_search_legacy(const unit_tree_t *t, const unit_search_t *s, int32_t *out,
+                                int32_t *total /* OUT */, legacy_enc_t *enc /* OUT */,
+                                buf_t *repaired /* OUT */);
 /* Heap bytes of the search structures: folded names, their offsets, the alphabetical
  * order and the word index; *index (may be NULL) gets the word index's share. */
 size_t unit_tree_search_bytes(const unit_tree_t *t, size_t *index /* OUT */);
@@ -104,6 +113,7 @@ size_t unit_tree_search_bytes(const unit_tree_t *t, size_t *index /* OUT */);
 /* ---- import ---- */
 typedef struct units_import_stats {
 	size_t rows, inserted, updated, unchanged;
+	size_t repaired; /* names repaired from TCVN3/VNI (UNITS_IMPORT_REPAIR_LEGACY) */
 } units_import_stats_t;
 
 /* Import a units CSV (the registry format code,name,type,level,parent_code or the
@@ -112,6 +122,12 @@ typedef struct units_import_stats {
  * same file twice changes nothing the second time. */
 int units_import_csv(store_t *st, const char *data, size_t len,
                      units_import_stats_t *stats /* OUT */, char *err, size_t errlen);
+/* The same with flags. A name that looks typed in TCVN3 or VNI (text/legacy.h: pasted as
+ * mojibake, or a whole file in those bytes) is refused, its line named with the repaired
+ * text to confirm; with UNITS_IMPORT_REPAIR_LEGACY the repaired names are stored. */
+#define UNITS_IMPORT_REPAIR_LEGACY 1
+int units_import_csv_ex(store_t *st, const char *data, size_t len, int flags,
+                        units_import_stats_t *stats /* OUT */, char *err, size_t errlen);
 
 /* One row of a registry-format file (code,name,type,level,parent_code), as read. */
 typedef struct units_registry_row {

@@ -15,6 +15,7 @@
 #include "core/strmap.h"
 #include "csv/csv.h"
 #include "domain/units.h"
+#include "text/legacy.h"
 #include "text/text.h"
 
 #define MAX_ERRORS 10
@@ -93,6 +94,11 @@ typedef struct ctx {
 	strmap_t kinds;      /* kind code -> 1 + is_locality */
 	buf_t err;
 	int nerr;
+	/* legacy encodings (text/legacy.h): repair names detected as TCVN3/VNI instead of
+	 * refusing them; the whole file's encoding when it came in TCVN3/VNI bytes */
+	int repair_legacy;
+	legacy_enc_t file_enc;
+	size_t repaired;
 } ctx_t;
 
 static void add_error(ctx_t *c, size_t line, const char *fmt, ...)
@@ -135,8 +141,7 @@ load_existing(const store_unit_t *u, void *p)
 	        .valid_to = u->valid_to,
 	};
 	int64_t kl;
-	c->ex[c->nex].is_locality =
-	        strmap_get(&c->kinds, u->kind, strlen(u->kind), &kl) && kl == 2;
+	c->ex[c->nex].is_locality = strmap_get(&c->kinds, u->kind, strlen(u->kind), &kl) && kl == 2;
 	c->nex++;
 	return 0;
 }
@@ -151,8 +156,8 @@ index_existing(ctx_t *c)
 		const char *code = c->ex[k].code;
 		if (strmap_get(&c->ex_by_code, code, strlen(code), &prev)) {
 			const existing_t *p = &c->ex[prev];
-			if (p->valid_to == STORE_DAY_OPEN ||
-			    (c->ex[k].valid_to != STORE_DAY_OPEN && p->valid_from > c->ex[k].valid_from))
+			if (p->valid_to == STORE_DAY_OPEN || (c->ex[k].valid_to != STORE_DAY_OPEN &&
+			                                      p->valid_from > c->ex[k].valid_from))
 				continue;
 		}
 		strmap_put(&c->ex_by_code, code, strlen(code), (int64_t)k);
@@ -291,6 +296,70 @@ has_cycle(ctx_t *c, row_t *rows, size_t nrows, strmap_t *row_by_code, size_t *at
 	return cycle;
 }
 
+/* A name typed in TCVN3 or VNI (pasted as mojibake, or the whole file in those bytes,
+ * already converted by legacy_file) is never stored as it is: refused with the repaired
+ * text to confirm, or, confirmed (repair_legacy), replaced by it. 0 (*name may now be
+ * the repaired text), or -1 with the error added. */
+static int
+legacy_name(ctx_t *c, size_t line, const char **name)
+{
+	size_t n = strlen(*name);
+	legacy_enc_t enc = c->file_enc;
+	buf_t rep = BUF_INIT;
+	if (enc) {
+		/* converted with the file: the name is repaired already */
+		int ascii = 1;
+		for (size_t i = 0; i < n; i++)
+			ascii &= (unsigned char)(*name)[i] < 0x80;
+		if (ascii)
+			return 0;
+		buf_puts(&rep, *name);
+	} else {
+		enc = legacy_detect(*name, n, NULL);
+		if (!enc || legacy_repair_mojibake(*name, n, enc, &rep) < 0 ||
+		    strcmp(buf_cstr(&rep), *name) == 0) {
+			buf_free(&rep);
+			return 0;
+		}
+	}
+	int rc = 0;
+	if (c->repair_legacy) {
+		*name = arena_strndup(&c->a, buf_cstr(&rep), rep.len);
+		c->repaired++;
+	} else if (c->file_enc) {
+		add_error(c, line,
+		          "tên “%s” (tệp được lưu bằng bảng mã %s, không phải UTF-8). Nếu đúng, "
+		          "hãy nhập lại và xác nhận sửa theo gợi ý (suotdoi units import "
+		          "--repair-legacy); nếu không, hãy lưu tệp với mã hóa UTF-8.",
+		          buf_cstr(&rep), legacy_enc_name(enc));
+		rc = -1;
+	} else {
+		add_error(c, line,
+		          "tên “%s” có vẻ được gõ bằng bảng mã %s; có phải là “%s”? Nếu đúng, "
+		          "hãy nhập lại và xác nhận sửa theo gợi ý (suotdoi units import "
+		          "--repair-legacy); nếu không, hãy sửa tên trong tệp.",
+		          *name, legacy_enc_name(enc), buf_cstr(&rep));
+		rc = -1;
+	}
+	buf_free(&rep);
+	return rc;
+}
+
+/* A whole file not in UTF-8 but in TCVN3 or VNI bytes: converted into *conv (the caller
+ * frees it) and its encoding noted in c, so that every line is read and each name
+ * offered for confirmation. */
+static void
+legacy_file(ctx_t *c, const char **data, size_t *len, buf_t *conv)
+{
+	legacy_guess_t g;
+	if (text_utf8_valid(*data, *len) || legacy_detect(*data, *len, &g) == LEGACY_NONE ||
+	    legacy_repair_bytes(*data, *len, g.enc, conv) < 0)
+		return;
+	c->file_enc = g.enc;
+	*data = conv->data ? conv->data : "";
+	*len = conv->len;
+}
+
 /* Read the header and every row of a units CSV into *rows (xrealloc'd, the caller frees;
  * strings in c->a), indexing them by code in row_by_code. registry_only: refuse a file
  * not in the registry format (code,name,type,level,parent_code). 0, or -1 with the
@@ -396,6 +465,8 @@ parse_rows(ctx_t *c, csv_reader_t *r, int registry_only, row_t **rows, size_t *n
 			add_error(c, line, "tên đơn vị %s đang để trống; hãy nhập tên.", row.code);
 			continue;
 		}
+		if (legacy_name(c, line, &row.name) < 0)
+			continue;
 		if (strlen(row.name) > MAX_NAME) {
 			add_error(c, line, "tên đơn vị %s dài quá %d byte.", row.code, MAX_NAME);
 			continue;
@@ -517,8 +588,10 @@ units_registry_parse(const char *data, size_t len, arena_t *a, units_registry_ro
 	size_t nrows = 0;
 	strmap_t row_by_code = STRMAP_INIT;
 	int ret = -1;
+	buf_t conv = BUF_INIT;
 	*out = NULL;
 	*nout = 0;
+	legacy_file(&c, &data, &len, &conv);
 	csv_init(&r, data, len);
 	if (parse_rows(&c, &r, 1, &rows, &nrows, &row_by_code) == 0) {
 		units_registry_row_t *o = arena_alloc(a, (nrows ? nrows : 1) * sizeof *o);
@@ -539,6 +612,7 @@ units_registry_parse(const char *data, size_t len, arena_t *a, units_registry_ro
 	free(rows);
 	strmap_free(&row_by_code);
 	buf_free(&c.err);
+	buf_free(&conv);
 	csv_free(&r);
 	arena_free(&c.a);
 	return ret;
@@ -589,7 +663,15 @@ int
 units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t *stats, char *err,
                  size_t errlen)
 {
-	ctx_t c = {.a = ARENA_INIT};
+	return units_import_csv_ex(st, data, len, 0, stats, err, errlen);
+}
+
+int
+units_import_csv_ex(store_t *st, const char *data, size_t len, int flags,
+                    units_import_stats_t *stats, char *err, size_t errlen)
+{
+	ctx_t c = {.a = ARENA_INIT, .repair_legacy = (flags & UNITS_IMPORT_REPAIR_LEGACY) != 0};
+	buf_t conv = BUF_INIT;
 	csv_reader_t r;
 	row_t *rows = NULL;
 	size_t nrows = 0;
@@ -597,6 +679,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 	store_unit_change_t *changes = NULL;
 	int ret = -1;
 	memset(stats, 0, sizeof *stats);
+	legacy_file(&c, &data, &len, &conv);
 	csv_init(&r, data, len);
 
 	if (store_kinds_each(st, load_kind, &c) != 0 ||
@@ -668,12 +751,13 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		if (e && e->is_locality &&
 		    (strcmp(e->name, w->name) || strcmp(e->kind, w->kind) || !e->parent_code ||
 		     strcmp(e->parent_code, w->parent))) {
-			add_error(&c, w->line,
-			          "đơn vị hành chính %s (%s) đổi tên, loại hay cấp trên thì các đợt "
-			          "đã báo cáo theo cây cũ sẽ bị viết lại. Hãy nhập danh mục mới kèm "
-			          "ngày hiệu lực và bảng sáp nhập (suotdoi units import TỆP --as-of "
-			          "NGÀY --merges BẢNG.csv, hoặc trang Quản trị > Danh mục đơn vị).",
-			          w->code, e->name);
+			add_error(
+			        &c, w->line,
+			        "đơn vị hành chính %s (%s) đổi tên, loại hay cấp trên thì các đợt "
+			        "đã báo cáo theo cây cũ sẽ bị viết lại. Hãy nhập danh mục mới kèm "
+			        "ngày hiệu lực và bảng sáp nhập (suotdoi units import TỆP --as-of "
+			        "NGÀY --merges BẢNG.csv, hoặc trang Quản trị > Danh mục đơn vị).",
+			        w->code, e->name);
 			continue;
 		}
 	}
@@ -741,6 +825,7 @@ units_import_csv(store_t *st, const char *data, size_t len, units_import_stats_t
 		changes[nch++] = ch;
 	}
 	stats->rows = nrows;
+	stats->repaired = c.repaired;
 	char serr[512];
 	if (nch > 0 && import_changes(st, &c, changes, nch, stats, serr, sizeof serr) < 0) {
 		add_error(&c, 0, "%s", serr);
@@ -758,6 +843,7 @@ done:
 	strmap_free(&c.ex_by_code);
 	strmap_free(&c.kinds);
 	buf_free(&c.err);
+	buf_free(&conv);
 	csv_free(&r);
 	arena_free(&c.a);
 	return ret;
