@@ -46,15 +46,15 @@ one(const uint8_t *data, size_t size, unsigned opts)
 	const char *title = NULL, *note = NULL, *expected = NULL, *late = NULL, *err = NULL;
 	json_t *values = NULL, *lines = NULL, *doc = NULL;
 	const jsonin_field_t f[] = {
-	        {"count", JSONIN_INT, JSONIN_NULLABLE, 0, 1000000, &count, NULL},
-	        {"version", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &version, NULL},
-	        {"public", JSONIN_BOOL, JSONIN_OPTIONAL, 0, 0, &pub, NULL},
-	        {"title", JSONIN_STRING, JSONIN_REQUIRED, 0, 200, &title, &title_given},
-	        {"note", JSONIN_STRING, JSONIN_NULLABLE, 0, 0, &note, NULL},
-	        {"expected", JSONIN_INT_TEXT, JSONIN_NULLABLE, -5, 5, &expected, NULL},
-	        {"late", JSONIN_BOOL_TEXT, JSONIN_OPTIONAL, 0, 0, &late, NULL},
-	        {"values", JSONIN_OBJECT, JSONIN_OPTIONAL, 0, 0, &values, NULL},
-	        {"lines", JSONIN_ARRAY, JSONIN_OPTIONAL, 0, 0, &lines, NULL},
+	        {"count", JSONIN_INT, JSONIN_NULLABLE, 0, 1000000, &count, NULL, NULL},
+	        {"version", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &version, NULL, NULL},
+	        {"public", JSONIN_BOOL, JSONIN_OPTIONAL, 0, 0, &pub, NULL, NULL},
+	        {"title", JSONIN_STRING, JSONIN_REQUIRED, 0, 200, &title, &title_given, NULL},
+	        {"note", JSONIN_STRING, JSONIN_NULLABLE, 0, 0, &note, NULL, NULL},
+	        {"expected", JSONIN_INT_TEXT, JSONIN_NULLABLE, -5, 5, &expected, NULL, NULL},
+	        {"late", JSONIN_BOOL_TEXT, JSONIN_OPTIONAL, 0, 0, &late, NULL, NULL},
+	        {"values", JSONIN_OBJECT, JSONIN_OPTIONAL, 0, 0, &values, NULL, NULL},
+	        {"lines", JSONIN_ARRAY, JSONIN_OPTIONAL, 0, 0, &lines, NULL, NULL},
 	};
 	size_t n = sizeof f / sizeof *f;
 	int rc = jsonin_read((const char *)data, size, opts, f, n, &a, &doc, &err);
@@ -81,8 +81,9 @@ one(const uint8_t *data, size_t size, unsigned opts)
 			int64_t planned = -1;
 			const char *src = NULL, *e2 = NULL;
 			const jsonin_field_t lf[] = {
-			        {"planned", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &planned, NULL},
-			        {"source", JSONIN_STRING, JSONIN_REQUIRED, 0, 16, &src, NULL},
+			        {"planned", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &planned, NULL,
+			         NULL},
+			        {"source", JSONIN_STRING, JSONIN_REQUIRED, 0, 16, &src, NULL, NULL},
 			};
 			if (jsonin_fields(l, 0, lf, 2, "lines[0].", &a, &e2) == 0)
 				check_text(src, 16);

@@ -37,6 +37,8 @@ static const char *
 want(const jsonin_field_t *f, arena_t *a)
 {
 	const char *w;
+	if (f->want)
+		return f->want;
 	switch (f->type) {
 	case JSONIN_INT:
 	case JSONIN_INT_TEXT:
@@ -179,9 +181,11 @@ jsonin_fields(json_t *obj, unsigned opts, const jsonin_field_t *fields, size_t n
 			x = NULL;
 		if (!x) {
 			if (f->flags & JSONIN_REQUIRED)
-				return refuse(err,
-				              arena_printf(a, "Thiếu trường “%s%s” (%s); " NOTHING,
-				                           prefix, f->name, want(f, a)));
+				return refuse(
+				        err,
+				        arena_printf(a,
+				                     "Trường “%s%s” bị thiếu: phải là %s; " NOTHING,
+				                     prefix, f->name, want(f, a)));
 			continue;
 		}
 		if (read_one(f, x, prefix, a, err) < 0)

@@ -39,6 +39,7 @@ typedef struct jsonin_field {
 	int64_t min, max; /* JSONIN_INT(_TEXT): the range (both 0: any); JSONIN_STRING: max bytes */
 	void *out;        /* where the value goes (see the types); NULL: checked, not stored */
 	int *given;       /* if not NULL: 1 when the field came with a non-null value, else 0 */
+	const char *want; /* what the value must be, said in messages (NULL: from type and range) */
 } jsonin_field_t;
 
 /* Options of jsonin_read. */

@@ -30,15 +30,19 @@ table(vals_t *v, jsonin_field_t *f)
 	v->pub = -1;
 	size_t n = 0;
 	f[n++] = (jsonin_field_t){"count", JSONIN_INT, JSONIN_NULLABLE, 0,
-	                          1000,    &v->count,  &v->count_given};
-	f[n++] = (jsonin_field_t){"version", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &v->version, NULL};
-	f[n++] = (jsonin_field_t){"public", JSONIN_BOOL, JSONIN_OPTIONAL, 0, 0, &v->pub, NULL};
+	                          1000,    &v->count,  &v->count_given, NULL};
+	f[n++] = (jsonin_field_t){"version", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, &v->version,
+	                          NULL,      NULL};
+	f[n++] =
+	        (jsonin_field_t){"public", JSONIN_BOOL, JSONIN_OPTIONAL, 0, 0, &v->pub, NULL, NULL};
 	f[n++] = (jsonin_field_t){"title", JSONIN_STRING, JSONIN_REQUIRED, 0,
-	                          12,      &v->title,     &v->title_given};
-	f[n++] = (jsonin_field_t){"expected", JSONIN_INT_TEXT, JSONIN_NULLABLE, 0, 0, &v->expected,
+	                          12,      &v->title,     &v->title_given, NULL};
+	f[n++] = (jsonin_field_t){
+	        "expected", JSONIN_INT_TEXT, JSONIN_NULLABLE, 0, 0, &v->expected, NULL, NULL};
+	f[n++] = (jsonin_field_t){"late", JSONIN_BOOL_TEXT, JSONIN_OPTIONAL, 0, 0, &v->late, NULL,
 	                          NULL};
-	f[n++] = (jsonin_field_t){"late", JSONIN_BOOL_TEXT, JSONIN_OPTIONAL, 0, 0, &v->late, NULL};
-	f[n++] = (jsonin_field_t){"values", JSONIN_OBJECT, JSONIN_OPTIONAL, 0, 0, &v->values, NULL};
+	f[n++] = (jsonin_field_t){"values", JSONIN_OBJECT, JSONIN_OPTIONAL, 0, 0, &v->values,
+	                          NULL,     NULL};
 	return n;
 }
 
@@ -118,7 +122,7 @@ test_refused(void **state)
 	        {"{\"title\": \"0123456789abc\"}", "Trường “title” dài quá 12 byte"},
 	        {"{\"title\": \"a\\u0000b\"}", "có ký tự NUL"},
 	        /* presence and unknown fields */
-	        {"{}", "Thiếu trường “title”"},
+	        {"{}", "Trường “title” bị thiếu"},
 	        {"{\"title\": null}", "Trường “title” phải là một chuỗi"},
 	        {"{\"title\": \"x\", \"titel\": \"y\"}", "Trường “titel” không được nhận ở đây"},
 	        {"{\"title\": \"x\", \"title\": \"y\"}", "hai lần"},
@@ -150,7 +154,7 @@ test_options(void **state)
 	(void)state;
 	arena_t a = ARENA_INIT;
 	const char *err = NULL;
-	jsonin_field_t f[] = {{"note", JSONIN_STRING, JSONIN_OPTIONAL, 0, 0, NULL, NULL}};
+	jsonin_field_t f[] = {{"note", JSONIN_STRING, JSONIN_OPTIONAL, 0, 0, NULL, NULL, NULL}};
 	/* an empty body is {} only when the route says so */
 	assert_int_equal(jsonin_read(NULL, 0, JSONIN_EMPTY_OK, f, 1, &a, NULL, &err), 0);
 	assert_int_equal(jsonin_read("", 0, 0, f, 1, &a, NULL, &err), -1);
@@ -163,7 +167,7 @@ test_options(void **state)
 	assert_int_equal(jsonin_read(b, strlen(b), JSONIN_OPEN, f, 1, &a, NULL, &err), -1);
 	/* a nested object through the same rules, its path in the message */
 	json_t *line = json_pack("{s:s}", "planned", "5");
-	jsonin_field_t lf[] = {{"planned", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, NULL, NULL}};
+	jsonin_field_t lf[] = {{"planned", JSONIN_INT, JSONIN_OPTIONAL, 0, 0, NULL, NULL, NULL}};
 	assert_int_equal(jsonin_fields(line, 0, lf, 1, "lines[2].", &a, &err), -1);
 	assert_non_null(strstr(err, "Trường “lines[2].planned” phải là một số nguyên"));
 	json_decref(line);
