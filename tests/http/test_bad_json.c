@@ -257,6 +257,23 @@ test_report(void **state)
 	        {"{\"version\": \"3\"}", "Trường “version”"},
 	};
 	refused(&head, sp, sbad, sizeof sbad / sizeof sbad[0]);
+	/* the unit's budget: the version and the amounts integers */
+	const char *bp =
+	        pathf("/api/v1/campaigns/%lld/units/" CLC "/budget", (long long)current_id);
+	static const bad_t bbad[] = {
+	        {"{\"version\": \"0\", \"lines\": []}", "Trường “version”"},
+	        {"{\"lines\": []}", "Trường “version” bị thiếu"},
+	        {"{\"version\": 0, \"lines\": {}}", "Trường “lines”"},
+	        {"{\"version\": 0, \"lines\": [], \"total\": 5}", "Trường “total”"},
+	        {"{\"version\": 0, \"lines\": [{\"source\": \"nsnn\", \"purpose\": "
+	         "\"lop_hoc\", \"planned\": \"5000\"}]}",
+	         "lines[0].planned"},
+	        {"{\"version\": 0, \"lines\": [{\"source\": \"nsnn\", \"purpose\": "
+	         "\"lop_hoc\", \"planned\": true}]}",
+	         "lines[0].planned"},
+	};
+	refused(&head, bp, bbad, sizeof bbad / sizeof bbad[0]);
+	refused(&head, bp, shape, NSHAPE);
 	/* the reminder of the overseer above */
 	const char *mp =
 	        pathf("/api/v1/campaigns/%lld/units/" CLC "/remind", (long long)current_id);
