@@ -1,10 +1,10 @@
 /* Strict JSON at every API route that reads a JSON body (issue 22): a wrong type for each
  * kind of field (a string for a count, true for a count, a number for a text, the version
  * as a string on a resource at a higher version, "public": "no" / "không"), an unknown
- * top-level member, a body that is not an object and one that is not JSON are each a 400
- * whose Vietnamese message names the field, and the database is the same afterwards
- * (ha_db_digest). The users are the ones allowed to make the change, so each refusal is
- * the type check, not access. Real server on 127.0.0.1, real SQLite file (and PostgreSQL
+ * top-level member, a body that is not an object, one that is not JSON and a key given
+ * twice are each a 400 whose Vietnamese message names the field, and the database is the
+ * same afterwards (ha_db_digest). The users are the ones allowed to make the change, so each
+ * refusal is the type check, not access. Real server on 127.0.0.1, real SQLite file (and PostgreSQL
  * through http_pg_test_bad_json). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -341,6 +341,234 @@ test_accounts_and_citizens(void **state)
 	refused(&head, cp, shape, NSHAPE);
 }
 
+/* The id of the object the JSON answer j holds (and frees it). */
+static int64_t
+id_of(json_t *j)
+{
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	if (id <= 0)
+		fail_msg("no id in the answer");
+	return id;
+}
+
+static void
+test_reading(void **state)
+{
+	(void)state;
+	/* a shelf of the centre's, to close or reopen */
+	int64_t sid = id_of(post_ok(&head, "/api/v1/units/" CLC "/reading/shelves",
+	                            "{\"name\": \"Tủ sách cộng đồng thôn Đông\", \"kind\": "
+	                            "\"tu_sach_cong_dong\", \"books_start\": 40, \"opened\": "
+	                            "\"01/06/2022\"}",
+	                            201));
+	const char *sp = "/api/v1/units/" CLC "/reading/shelves";
+	static const bad_t bad[] = {
+	        {"{\"name\": 7, \"kind\": \"tu_sach_cong_dong\"}", "Trường “name” phải là"},
+	        {"{\"name\": \"Tủ\", \"kind\": [\"tu_sach_cong_dong\"]}", "Trường “kind” phải là"},
+	        {"{\"name\": \"Tủ\", \"books_start\": \"30\"}", "Trường “books_start” phải là"},
+	        {"{\"name\": \"Tủ\", \"books_start\": true}", "Trường “books_start” phải là"},
+	        {"{\"name\": \"Tủ\", \"books_start\": 30.5}", "Trường “books_start” phải là"},
+	        {"{\"name\": \"Tủ\", \"opened\": 20220601}", "Trường “opened” phải là"},
+	        {"{\"name\": \"Tủ\", \"colour\": \"đỏ\"}", "Trường “colour” không được nhận"},
+	        {"{\"name\": \"Tủ\", \"shelf\": 1}", "Trường “shelf” không được nhận"},
+	};
+	refused(&head, sp, bad, sizeof bad / sizeof bad[0]);
+	refused(&head, sp, shape, NSHAPE);
+	const char *mp = "/api/v1/units/" CLC "/reading/moves";
+	char m[4][200];
+	snprintf(m[0], sizeof m[0], "{\"kind\": \"add\", \"shelf\": %lld, \"count\": \"5\"}",
+	         (long long)sid);
+	snprintf(m[1], sizeof m[1], "{\"kind\": \"add\", \"shelf\": %lld, \"count\": true}",
+	         (long long)sid);
+	snprintf(m[2], sizeof m[2], "{\"kind\": \"add\", \"shelf\": \"%lld\", \"count\": 5}",
+	         (long long)sid);
+	snprintf(m[3], sizeof m[3],
+	         "{\"kind\": \"add\", \"shelf\": %lld, \"count\": 5, \"note\": 5}", (long long)sid);
+	const bad_t mbad[] = {
+	        {m[0], "Trường “count”"},
+	        {m[1], "Trường “count”"},
+	        {m[2], "Trường “shelf”"},
+	        {m[3], "Trường “note”"},
+	        {"{\"kind\": \"add\", \"readers\": 5}", "Trường “readers” không được nhận"},
+	};
+	refused(&head, mp, mbad, sizeof mbad / sizeof mbad[0]);
+	refused(&head, mp, shape, NSHAPE);
+	const char *rp = "/api/v1/units/" CLC "/reading/reads";
+	static const bad_t rbad[] = {
+	        {"{\"readers\": \"12\"}", "Trường “readers”"},
+	        {"{\"loans\": false}", "Trường “loans”"},
+	        {"{\"channel\": 1}", "Trường “channel”"},
+	        {"{\"count\": 5}", "Trường “count” không được nhận"},
+	};
+	refused(&head, rp, rbad, sizeof rbad / sizeof rbad[0]);
+	refused(&head, rp, shape, NSHAPE);
+	/* a shelf's status: {"status": "active" | "closed"}, nothing else */
+	const char *stp =
+	        pathf("/api/v1/units/" CLC "/reading/shelves/%lld/status", (long long)sid);
+	static const bad_t stbad[] = {
+	        {"{\"status\": 0}", "Trường “status” phải là"},
+	        {"{\"status\": false}", "Trường “status” phải là"},
+	        {"{}", "Trường “status” bị thiếu"},
+	        {"{\"status\": \"closed\", \"note\": \"x\"}", "Trường “note” không được nhận"},
+	};
+	refused(&head, stp, stbad, sizeof stbad / sizeof stbad[0]);
+	refused(&head, stp, shape, NSHAPE);
+	/* a receipt takes no member */
+	const char *rcp = "/api/v1/units/" CLC "/reading/moves/1/receive";
+	static const bad_t rcbad[] = {
+	        {"{\"status\": \"received\"}", "Trường “status” không được nhận"},
+	};
+	refused(&head, rcp, rcbad, sizeof rcbad / sizeof rcbad[0]);
+	refused(&head, rcp, shape, NSHAPE);
+}
+
+#define RES_OK                                                                                          \
+	"\"title\": \"Tài liệu kỹ năng số\", \"topic\": \"khac\", \"audience\": \"hoc_sinh\", " \
+	"\"licence\": \"cc0\", \"link\": \"https://hoclieu.vn/ky-nang-so\""
+
+static void
+test_resources(void **state)
+{
+	(void)state;
+	const char *create = "/api/v1/units/" CLC "/resources";
+	json_t *j = post_ok(&head, create, "{" RES_OK "}", 201);
+	int64_t rid = json_integer_value(json_object_get(j, "id"));
+	int64_t version = json_integer_value(json_object_get(j, "version"));
+	json_decref(j);
+	assert_true(rid > 0 && version > 0);
+	static const bad_t bad[] = {
+	        {"{\"title\": 5, \"topic\": \"khac\"}", "Trường “title” phải là"},
+	        {"{" RES_OK ", \"description\": true}", "Trường “description” phải là"},
+	        {"{" RES_OK ", \"status\": 1}", "Trường “status” phải là"},
+	        {"{" RES_OK ", \"published\": false}", "Trường “published” phải là"},
+	        {"{" RES_OK ", \"campaign\": \"1\"}", "Trường “campaign” phải là"},
+	        {"{" RES_OK ", \"campaign\": true}", "Trường “campaign” phải là"},
+	        {"{" RES_OK ", \"file\": \"JVBERi0=\"}", "Trường “file” phải là"},
+	        {"{" RES_OK ", \"file\": {\"name\": \"a.pdf\", \"data\": 5}}",
+	         "Trường “file.data” phải là"},
+	        {"{" RES_OK ", \"file\": {\"name\": 1, \"data\": \"JVBERi0=\"}}",
+	         "Trường “file.name” phải là"},
+	        {"{" RES_OK ", \"file\": {\"name\": \"a.pdf\"}}", "Trường “file.data” bị thiếu"},
+	        {"{" RES_OK ", \"file\": {\"data\": \"JVBERi0=\", \"mime\": \"x\"}}",
+	         "Trường “file.mime” không được nhận"},
+	        {"{" RES_OK ", \"titel\": \"y\"}", "Trường “titel” không được nhận"},
+	        {"{" RES_OK ", \"version\": 1}", "Trường “version” không được nhận"},
+	};
+	refused(&head, create, bad, sizeof bad / sizeof bad[0]);
+	refused(&head, create, shape, NSHAPE);
+	/* an edit: the version is a required integer, a string does not skip the check */
+	const char *edit = pathf("/api/v1/units/" CLC "/resources/%lld", (long long)rid);
+	char e[3][400];
+	snprintf(e[0], sizeof e[0], "{" RES_OK ", \"version\": \"%lld\"}", (long long)version);
+	snprintf(e[1], sizeof e[1], "{" RES_OK ", \"version\": %lld.0}", (long long)version);
+	snprintf(e[2], sizeof e[2], "{" RES_OK ", \"version\": %lld, \"description\": 3}",
+	         (long long)version);
+	const bad_t ebad[] = {
+	        {e[0], "Trường “version” phải là"},
+	        {e[1], "Trường “version” phải là"},
+	        {e[2], "Trường “description” phải là"},
+	        {"{" RES_OK "}", "Trường “version” bị thiếu"},
+	        {"{" RES_OK ", \"version\": -1}", "Trường “version” phải là"},
+	};
+	refused(&head, edit, ebad, sizeof ebad / sizeof ebad[0]);
+	refused(&head, edit, shape, NSHAPE);
+}
+
+#define AW_OK                                                                                         \
+	"\"category\": \"ca_nhan\", \"name\": \"Bà Nguyễn Thị Hoa\", \"achievements\": \"Dạy " \
+	"chữ cho 30 người lớn tuổi.\", \"form\": \"giay_khen\""
+
+static void
+test_awards(void **state)
+{
+	(void)state;
+	const char *create = "/api/v1/units/" CLC "/awards";
+	json_t *j = post_ok(&head, create, "{" AW_OK ", \"amount\": 200000}", 201);
+	int64_t pid = json_integer_value(json_object_get(j, "id"));
+	int64_t version = json_integer_value(json_object_get(j, "version"));
+	json_decref(j);
+	assert_true(pid > 0);
+	static const bad_t bad[] = {
+	        {"{" AW_OK ", \"amount\": \"500000\"}", "Trường “amount” phải là"},
+	        {"{" AW_OK ", \"amount\": true}", "Trường “amount” phải là"},
+	        {"{" AW_OK ", \"amount\": 1.5}", "Trường “amount” phải là"},
+	        {"{\"category\": \"ca_nhan\", \"name\": 5}", "Trường “name” phải là"},
+	        {"{" AW_OK ", \"comment\": null}", "Trường “comment” phải là"},
+	        {"{" AW_OK ", \"files\": {}}", "Trường “files” phải là"},
+	        {"{" AW_OK ", \"files\": [5]}", "Trường “files[0]” phải là"},
+	        {"{" AW_OK ", \"files\": [{\"name\": \"a.pdf\", \"data\": 5}]}",
+	         "Trường “files[0].data” phải là"},
+	        {"{" AW_OK ", \"files\": [{\"name\": \"a.pdf\"}]}",
+	         "Trường “files[0].data” bị thiếu"},
+	        {"{" AW_OK ", \"files\": [{\"data\": \"JVBERi0=\", \"size\": 5}]}",
+	         "Trường “files[0].size” không được nhận"},
+	        {"{" AW_OK ", \"version\": 1}", "Trường “version” không được nhận"},
+	        {"{" AW_OK ", \"op\": \"send\"}", "Trường “op” không được nhận"},
+	        {"{" AW_OK ", \"foo\": 1}", "Trường “foo” không được nhận"},
+	};
+	refused(&head, create, bad, sizeof bad / sizeof bad[0]);
+	refused(&head, create, shape, NSHAPE);
+	/* an action on the proposal: the version a required integer */
+	const char *act = pathf("/api/v1/units/" CLC "/awards/%lld", (long long)pid);
+	char a[3][200];
+	snprintf(a[0], sizeof a[0], "{\"op\": \"edit\", \"version\": \"%lld\", \"amount\": 1}",
+	         (long long)version);
+	snprintf(a[1], sizeof a[1], "{\"op\": \"edit\", \"version\": %lld, \"amount\": \"1\"}",
+	         (long long)version);
+	snprintf(a[2], sizeof a[2], "{\"op\": 5, \"version\": %lld}", (long long)version);
+	const bad_t abad[] = {
+	        {a[0], "Trường “version” phải là"},
+	        {a[1], "Trường “amount” phải là"},
+	        {a[2], "Trường “op” phải là"},
+	        {"{\"op\": \"edit\", \"amount\": 1}", "Trường “version” bị thiếu"},
+	};
+	refused(&head, act, abad, sizeof abad / sizeof abad[0]);
+	refused(&head, act, shape, NSHAPE);
+	/* a decision: proposal ids integers */
+	const char *dp = "/api/v1/units/" CLC "/award-decisions";
+	static const bad_t dbad[] = {
+	        {"{\"proposals\": \"1\", \"fund_source\": \"nsnn\"}", "Trường “proposals” phải là"},
+	        {"{\"proposals\": [\"1\"], \"fund_source\": \"nsnn\"}",
+	         "Trường “proposals[0]” phải là"},
+	        {"{\"proposals\": [1.5], \"fund_source\": \"nsnn\"}", "Trường “proposals[0]”"},
+	        {"{\"proposals\": [], \"fund_source\": 1}", "Trường “fund_source” phải là"},
+	        {"{\"proposals\": [], \"signer_name\": true}", "Trường “signer_name” phải là"},
+	        {"{\"proposals\": [], \"year\": 2022}", "Trường “year” không được nhận"},
+	};
+	refused(&head, dp, dbad, sizeof dbad / sizeof dbad[0]);
+	refused(&head, dp, shape, NSHAPE);
+}
+
+#define DOC_OK                                                                                     \
+	"\"document\": {\"kind\": \"cv\", \"body\": \"TRUNG TÂM HỌC TẬP CỘNG ĐỒNG\", "   \
+	"\"body_abbr\": \"TTHTCĐ\", \"place\": \"Hải An\", \"subject\": \"Qua API\", "          \
+	"\"signer\": {\"position\": \"GIÁM ĐỐC\", \"name\": \"Nguyễn Văn Thử\"}}"
+
+static void
+test_documents(void **state)
+{
+	(void)state;
+	const char *create = "/api/v1/units/" CLC "/docs";
+	static const bad_t bad[] = {
+	        {"{" DOC_OK ", \"public\": \"no\"}", "Trường “public” phải là true hoặc false"},
+	        {"{" DOC_OK ", \"public\": \"không\"}", "Trường “public” phải là true"},
+	        {"{" DOC_OK ", \"public\": 1}", "Trường “public”"},
+	        {"{" DOC_OK ", \"campaign\": \"1\"}", "Trường “campaign” phải là"},
+	        {"{" DOC_OK ", \"campaign\": true}", "Trường “campaign” phải là"},
+	        {"{" DOC_OK ", \"derived_from\": \"5\"}", "Trường “derived_from” phải là"},
+	        {"{\"document\": \"cv\"}", "Trường “document” phải là"},
+	        {"{\"document\": []}", "Trường “document” phải là"},
+	        {"{\"public\": true}", "Trường “document” bị thiếu"},
+	        {"{" DOC_OK ", \"title\": \"x\"}", "Trường “title” không được nhận"},
+	        /* a key twice: at the top, and inside the document */
+	        {"{" DOC_OK ", \"public\": true, \"public\": false}", "hai lần"},
+	        {"{\"document\": {\"kind\": \"cv\", \"kind\": \"kh\"}}", "hai lần"},
+	};
+	refused(&head, create, bad, sizeof bad / sizeof bad[0]);
+	refused(&head, create, shape, NSHAPE);
+}
+
 int
 main(void)
 {
@@ -348,6 +576,10 @@ main(void)
 	        cmocka_unit_test(test_activity),
 	        cmocka_unit_test(test_report),
 	        cmocka_unit_test(test_accounts_and_citizens),
+	        cmocka_unit_test(test_reading),
+	        cmocka_unit_test(test_resources),
+	        cmocka_unit_test(test_awards),
+	        cmocka_unit_test(test_documents),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
