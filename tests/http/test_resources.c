@@ -223,7 +223,7 @@ test_publish_and_find(void **state)
 	                       "/hoc-lieu?q=NGUOI%20CAO%20TUOI",
 	                       "/hoc-lieu?q=chuyen+doi+so",
 	                       "/hoc-lieu?place=hai+an",
-	                       "/hoc-lieu?place=" SCHOOL,
+	                       ("/hoc-lieu?place=" SCHOOL),
 	                       "/hoc-lieu?place=306&q=cam+nang",
 	                       "/hoc-lieu?topic=chuyen_doi_so&type=pdf&audience=nguoi_cao_tuoi"};
 	char href[64];
