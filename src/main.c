@@ -21,6 +21,7 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "domain/gen.h"
+#include "domain/jsonin.h"
 #include "domain/template.h"
 #include "domain/campaign.h"
 #include "domain/units.h"
@@ -1154,6 +1155,7 @@ done:
 int
 main(int argc, char **argv)
 {
+	jsonin_use_our_allocator(); /* out of memory in jansson aborts in core/mem.c */
 	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

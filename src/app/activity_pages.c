@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "domain/activity.h"
+#include "domain/jsonin.h"
 #include "media/photo.h"
 #include "service/enrol.h"
 #include "text/text.h"
@@ -552,86 +553,68 @@ form_read(http_req_t *req, form_t *f)
 		f->v[k] = http_req_param(req, fnames[k]);
 }
 
-/* The JSON API's one typed reader: each member's JSON type is fixed (a text is a string,
- * a count an integer, a flag a boolean; null or absent = not given) and a wrong type is
- * refused, never coerced. Fills v[k] for names[k] with the value as the form would send
- * it; returns NULL, or the name of the first member of the wrong type. */
+/* The JSON API's body through the one typed reader (domain/jsonin.h): each member's JSON
+ * type is fixed (a text is a string, a count an integer, a flag a boolean; null or absent =
+ * not given), a wrong type or an unknown member is refused, never coerced. Fills v[k] for
+ * names[k] with the value as the form would send it; "version" (a change: required, > 0;
+ * a creation: ignored) into *version; "client_id" (a creation only) into *client_id.
+ * 0, or -1 after replying 400. */
 typedef enum jt { JT_TEXT, JT_INT, JT_BOOL } jt_t;
-
-static const char *
-json_read_typed(arena_t *a, json_t *doc, const char *const *names, const jt_t *types, int n,
-                const char **v)
-{
-	for (int k = 0; k < n; k++) {
-		json_t *x = json_object_get(doc, names[k]);
-		v[k] = NULL;
-		if (!x || json_is_null(x))
-			continue;
-		if (types[k] == JT_TEXT && json_is_string(x))
-			v[k] = json_string_value(x);
-		else if (types[k] == JT_INT && json_is_integer(x))
-			v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
-		else if (types[k] == JT_BOOL && json_is_boolean(x))
-			v[k] = json_is_true(x) ? "1" : "0";
-		else
-			return names[k];
-	}
-	return NULL;
-}
 
 static const jt_t ftypes[NF] = {JT_INT,  JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT,
                                 JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT, JT_TEXT,
                                 JT_TEXT, JT_TEXT, JT_INT,  JT_BOOL, JT_BOOL};
 
-/* Replies 400 naming the member and the type it must have; returns 0. */
-static int
-reply_wrong_type(http_req_t *req, const char *name, const char *const *names, const jt_t *types,
-                 int n)
-{
-	const char *want = "một chuỗi";
-	for (int k = 0; k < n; k++)
-		if (!strcmp(names[k], name))
-			want = types[k] == JT_INT    ? "một số nguyên (hoặc null)"
-			       : types[k] == JT_BOOL ? "true hoặc false"
-			                             : "một chuỗi (hoặc null)";
-	return fail(req, 400,
-	            arena_printf(http_req_arena(req),
-	                         "Trường “%s” phải là %s; không có gì được lưu. Hãy sửa rồi gửi "
-	                         "lại (xem docs/activities.md).",
-	                         name, want));
-}
+static int client_id_ok(const char *s);
 
-/* The request's JSON object into *doc (the caller decrefs); 0, or -1 after replying 400. */
 static int
-json_body(http_req_t *req, json_t **doc)
+read_api(http_req_t *req, const char *const *names, const jt_t *types, int n, const char **v,
+         int change, int64_t *version, const char **client_id)
 {
+	static const jsonin_type_t as[] = {[JT_TEXT] = JSONIN_STRING,
+	                                   [JT_INT] = JSONIN_INT_TEXT,
+	                                   [JT_BOOL] = JSONIN_BOOL_TEXT};
+	jsonin_field_t fl[NF + 2];
+	int64_t ver = 0;
+	int nf = 0;
+	for (int k = 0; k < n; k++)
+		fl[nf++] = (jsonin_field_t){.name = names[k],
+		                            .type = as[types[k]],
+		                            .flags = JSONIN_NULLABLE,
+		                            .out = &v[k],
+		                            .want = types[k] == JT_BOOL ? "true hoặc false" : NULL};
+	fl[nf++] = (jsonin_field_t){
+	        .name = "version",
+	        .type = JSONIN_INT,
+	        .flags = change ? JSONIN_REQUIRED : JSONIN_NULLABLE,
+	        .min = change ? 1 : 0,
+	        .max = change ? INT64_MAX : 0,
+	        .out = change ? &ver : NULL,
+	        .want = "số nguyên phiên bản của hoạt động mà bạn đã mở (trường “version” khi "
+	                "đọc hoạt động)"};
+	if (client_id)
+		fl[nf++] = (jsonin_field_t){.name = "client_id",
+		                            .type = JSONIN_STRING,
+		                            .flags = JSONIN_NULLABLE,
+		                            .out = client_id,
+		                            .want = "một chuỗi từ 1 đến 64 ký tự chữ, số, “-” hoặc "
+		                                    "“_” do máy tạo"};
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	*doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-	if (json_is_object(*doc))
-		return 0;
-	json_decref(*doc);
-	*doc = NULL;
-	fail(req, 400,
-	     "Nội dung phải là một đối tượng JSON với các trường của hoạt động "
-	     "(xem docs/activities.md).");
-	return -1;
-}
-
-/* The API's "version": a positive integer, required for a change. 0 or -1 after replying. */
-static int
-json_version(http_req_t *req, json_t *doc, int64_t *version)
-{
-	json_t *jv = json_object_get(doc, "version");
-	if (json_is_integer(jv) && json_integer_value(jv) > 0) {
-		*version = json_integer_value(jv);
-		return 0;
-	}
-	fail(req, 400,
-	     "Trường “version” phải là số nguyên phiên bản của hoạt động mà bạn đã mở (trường "
-	     "“version” khi đọc hoạt động); không có gì được lưu.");
-	return -1;
+	const char *err;
+	if (jsonin_read(body, blen, 0, fl, (size_t)nf, http_req_arena(req), NULL, &err) < 0)
+		return fail(req, 400,
+		            arena_printf(http_req_arena(req),
+		                         "%s Hãy sửa rồi gửi lại (xem docs/activities.md).", err)) -
+		       1;
+	if (client_id && *client_id && !client_id_ok(*client_id))
+		return fail(req, 400,
+		            "Trường “client_id” phải là một chuỗi từ 1 đến 64 ký tự chữ, số, "
+		            "“-” hoặc “_” do máy tạo; không có gì được lưu.") -
+		       1;
+	if (change)
+		*version = ver;
+	return 0;
 }
 
 /* A phone's key for a registration it may send twice: 1..64 of [A-Za-z0-9_-]. */
@@ -1001,31 +984,10 @@ save(http_req_t *req, const store_activity_t *old)
 	int64_t version = old ? old->version : 0;
 	const char *client_id = NULL;
 	if (app_is_api(req)) {
-		json_t *doc;
-		if (json_body(req, &doc) < 0)
-			return 0;
 		memset(&f, 0, sizeof f);
-		const char *wrong = json_read_typed(a, doc, fnames, ftypes, NF, f.v);
-		json_t *cid = json_object_get(doc, "client_id");
-		if (!wrong && cid && !old && !json_is_null(cid)) {
-			if (!json_is_string(cid) || !client_id_ok(json_string_value(cid)))
-				wrong = "client_id";
-			else
-				client_id = arena_strdup(a, json_string_value(cid));
-		}
-		for (int k = 0; !wrong && k < NF; k++)
-			f.v[k] = f.v[k] ? arena_strdup(a, f.v[k]) : NULL;
-		int bad_version = !wrong && old && json_version(req, doc, &version) < 0;
-		json_decref(doc);
-		if (bad_version)
+		if (read_api(req, fnames, ftypes, NF, f.v, old != NULL, &version,
+		             old ? NULL : &client_id) < 0)
 			return 0;
-		if (wrong && !strcmp(wrong, "client_id"))
-			return fail(
-			        req, 400,
-			        "Trường “client_id” phải là một chuỗi từ 1 đến 64 ký tự chữ, số, "
-			        "“-” hoặc “_” do máy tạo; không có gì được lưu.");
-		if (wrong)
-			return reply_wrong_type(req, wrong, fnames, ftypes, NF);
 	} else {
 		form_read(req, &f);
 		const char *vp = http_req_param(req, "version");
@@ -1162,18 +1124,8 @@ page_activity_outcome(http_req_t *req)
 	memset(&of, 0, sizeof of);
 	int64_t version = s.version;
 	if (app_is_api(req)) {
-		json_t *doc;
-		if (json_body(req, &doc) < 0)
+		if (read_api(req, onames, otypes, 3, of.v, 1, &version, NULL) < 0)
 			return 0;
-		const char *wrong = json_read_typed(a, doc, onames, otypes, 3, of.v);
-		for (int k = 0; !wrong && k < 3; k++)
-			of.v[k] = of.v[k] ? arena_strdup(a, of.v[k]) : NULL;
-		int bad_version = !wrong && json_version(req, doc, &version) < 0;
-		json_decref(doc);
-		if (bad_version)
-			return 0;
-		if (wrong)
-			return reply_wrong_type(req, wrong, onames, otypes, 3);
 	} else {
 		for (int k = 0; k < 3; k++)
 			of.v[k] = http_req_param(req, onames[k]);

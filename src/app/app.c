@@ -15,6 +15,7 @@
 #include "db/writer.h"
 #include "http/stats.h"
 #include "domain/award_catalog.h"
+#include "domain/jsonin.h"
 #include "docs/import_docx.h"
 #include "media/upload.h"
 #include "service/mailer.h"
@@ -538,6 +539,7 @@ app_open_files(app_t *app, const char *db, const char *files, const char *assets
                size_t errlen)
 {
 	memset(app, 0, sizeof *app);
+	jsonin_use_our_allocator(); /* every binary with an app comes here first */
 	pthread_mutex_init(&app->tree_mu, NULL);
 	pthread_mutex_init(&app->days_mu, NULL);
 	pthread_mutex_init(&app->touch_mu, NULL);

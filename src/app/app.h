@@ -446,12 +446,14 @@ void enrol_event_ctx(http_req_t *req, const store_activity_t *a, json_t *ctx);
 int page_enrol_form(http_req_t *req);
 /* Shared with other citizens' forms (contest entries, contest_pages.c): the pre-login CSRF
  * token into ctx when signed out; the values of names[0..n) from the form or, for the JSON
- * API, its body's fields (strings, integers as digits, bool_field's names as true/false;
- * other types refused naming the field: 0, or -1 after replying 400); the per-IP limiter's
+ * API, its body's fields through the typed reader (domain/jsonin.h): strings, int_fields'
+ * names (space-separated; NULL: none) integers as their digits, bool_field's names
+ * true/false as "1"/""; null as absent; other types and unknown fields refused naming the
+ * field, never coerced: 0, or -1 after replying 400); the per-IP limiter's
  * key (kind + address, IPv6 by its /64) for app->enrol_limit. */
 void app_public_csrf(http_req_t *req, json_t *ctx);
 int app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
-                    const char *bool_field);
+                    const char *bool_field, const char *int_fields);
 const char *app_citizen_key(http_req_t *req, char kind);
 /* 1 after replying 429 (Retry-After, msg) when kind's key already counts per_hour events in
  * app->enrol_limit's hour; else 0. */

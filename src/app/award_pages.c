@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/mem.h"
 #include "domain/award_catalog.h"
+#include "domain/jsonin.h"
 #include "service/awards.h"
 #include "service/resources.h"
 #include "text/text.h"
@@ -445,83 +446,91 @@ form_files(http_req_t *req, aw_input_t *in)
 	return NULL;
 }
 
-/* A JSON body's fields into f/in/version/op (NULL when the route takes none): known keys
- * strings, "amount" and "version" integers, "files" [{"name", "data" base64}]; anything
- * else (unknown keys, other types) is a message naming the field, never coerced. NULL when
- * all is well. */
+/* A JSON body's fields into f/in/version/op (NULL when the route takes none) through the
+ * typed reader (domain/jsonin.h): known keys strings, "amount" and "version" integers
+ * ("version" required where taken), "files" [{"name", "data" base64}]; a body that is not
+ * one object, unknown keys and other types are a message naming the field, never coerced.
+ * NULL when all is well. */
 static const char *
-json_fields(http_req_t *req, json_t *doc, form_t *f, aw_input_t *in, int64_t *version,
-            const char **op)
+json_fields(http_req_t *req, form_t *f, aw_input_t *in, int64_t *version, const char **op)
 {
 	arena_t *a = http_req_arena(req);
-	const char *key;
-	json_t *x;
-	json_object_foreach(doc, key, x)
+	enum { NIN = sizeof in_fields / sizeof *in_fields };
+	jsonin_field_t fl[NIN + 3];
+	size_t n = 0;
+	json_t *files = NULL;
+	for (size_t j = 0; j < NIN; j++)
+		fl[n++] = in_fields[j] == AWF_AMOUNT
+		                  ? (jsonin_field_t){.name = aw_field_code(in_fields[j]),
+		                                     .type = JSONIN_INT_TEXT,
+		                                     .out = &f->v[in_fields[j]],
+		                                     .want = "một số nguyên đồng (ví dụ 500000), "
+		                                             "không đặt trong dấu nháy, không có "
+		                                             "phần thập phân"}
+		                  : (jsonin_field_t){.name = aw_field_code(in_fields[j]),
+		                                     .type = JSONIN_STRING,
+		                                     .out = &f->v[in_fields[j]]};
+	if (version)
+		fl[n++] = (jsonin_field_t){.name = "version",
+		                           .type = JSONIN_INT,
+		                           .flags = JSONIN_REQUIRED,
+		                           .min = 0,
+		                           .max = INT64_MAX,
+		                           .out = version,
+		                           .want = "số nguyên phiên bản của đề nghị mà bạn đã "
+		                                   "đọc (trường “version” khi đọc đề nghị)"};
+	if (op)
+		fl[n++] = (jsonin_field_t){.name = "op",
+		                           .type = JSONIN_STRING,
+		                           .out = op,
+		                           .want = "một chuỗi: edit, send, withdraw, endorse, "
+		                                   "trim, return, decline hoặc remove"};
+	fl[n++] = (jsonin_field_t){.name = "files",
+	                           .type = JSONIN_ARRAY,
+	                           .out = &files,
+	                           .want = "một mảng [{\"name\": \"tên tệp\", \"data\": "
+	                                   "\"nội dung mã hóa base64\"}]"};
+	size_t blen;
+	const char *body = http_req_body(req, &blen);
+	json_t *doc;
+	const char *err;
+	if (jsonin_read(body, blen, 0, fl, n, a, &doc, &err) < 0)
+		return arena_printf(a, "%s Xem docs/awards.md.", err);
+	const char *why = NULL;
+	size_t j;
+	json_t *fo;
+	json_array_foreach(files, j, fo)
 	{
-		int k = -1;
-		for (size_t j = 0; j < sizeof in_fields / sizeof *in_fields; j++)
-			if (!strcmp(key, aw_field_code(in_fields[j])))
-				k = in_fields[j];
-		if (k == AWF_AMOUNT) {
-			if (!json_is_integer(x))
-				return "amount: phải là một số nguyên đồng (ví dụ 500000), không "
-				       "đặt trong dấu nháy, không có phần thập phân.";
-			f->v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
-		} else if (k >= 0) {
-			if (!json_is_string(x))
-				return arena_printf(
-				        a, "%s: phải là một chuỗi ký tự trong dấu nháy kép.", key);
-			f->v[k] = arena_strdup(a, json_string_value(x));
-		} else if (version && !strcmp(key, "version")) {
-			if (!json_is_integer(x))
-				return "version: phải là một số nguyên (phiên bản đã đọc).";
-			*version = json_integer_value(x);
-		} else if (op && !strcmp(key, "op")) {
-			if (!json_is_string(x))
-				return "op: phải là một chuỗi (edit, send, withdraw, endorse, "
-				       "trim, "
-				       "return, decline, remove).";
-			*op = arena_strdup(a, json_string_value(x));
-		} else if (!strcmp(key, "files")) {
-			size_t j;
-			json_t *fo;
-			if (!json_is_array(x))
-				return "files: phải là một mảng [{\"name\": \"...\", \"data\": "
-				       "\"base64\"}].";
-			json_array_foreach(x, j, fo)
-			{
-				json_t *nm = json_object_get(fo, "name"),
-				       *data = json_object_get(fo, "data");
-				if (!json_is_object(fo) || !json_is_string(data) ||
-				    (nm && !json_is_string(nm)) ||
-				    json_object_size(fo) != 1u + (nm != NULL))
-					return "files: mỗi tệp là {\"name\": \"tên tệp\", "
-					       "\"data\": "
-					       "\"nội dung mã hóa base64\"}.";
-				if (in->nfiles > AW_FILES_MAX)
-					break;
-				size_t dl = json_string_length(data);
-				size_t cap = dl / 4 * 3 + 3;
-				unsigned char *bin = arena_alloc(a, cap);
-				size_t n = 0;
-				if (sodium_base642bin(bin, cap, json_string_value(data), dl, "\r\n",
-				                      &n, NULL,
-				                      sodium_base64_VARIANT_ORIGINAL) != 0)
-					return "files[].data: không phải nội dung mã hóa base64 "
-					       "hợp lệ; "
-					       "hãy mã hóa lại tệp.";
-				in->files[in->nfiles++] = (aw_file_in_t){
-				        bin, n, nm ? arena_strdup(a, json_string_value(nm)) : ""};
-			}
-		} else {
-			return arena_printf(
-			        a,
-			        "Trường \"%.*s\" không có trong đề nghị khen thưởng; hãy bỏ "
-			        "trường này (xem docs/awards.md).",
-			        text_utf8_prefix(key, 40), key);
+		const char *name = "", *data = NULL;
+		const jsonin_field_t ff[] = {
+		        {.name = "name", .type = JSONIN_STRING, .out = &name},
+		        {.name = "data",
+		         .type = JSONIN_STRING,
+		         .flags = JSONIN_REQUIRED,
+		         .out = &data},
+		};
+		if (jsonin_fields(fo, 0, ff, 2, arena_printf(a, "files[%zu].", j), a, &err) < 0) {
+			why = arena_printf(a, "%s Xem docs/awards.md.", err);
+			break;
 		}
+		if (in->nfiles > AW_FILES_MAX)
+			break;
+		size_t dl = strlen(data);
+		size_t cap = dl / 4 * 3 + 3;
+		unsigned char *bin = arena_alloc(a, cap);
+		size_t nb = 0;
+		if (sodium_base642bin(bin, cap, data, dl, "\r\n", &nb, NULL,
+		                      sodium_base64_VARIANT_ORIGINAL) != 0) {
+			why = arena_printf(a,
+			                   "files[%zu].data: không phải nội dung mã hóa base64 hợp "
+			                   "lệ; hãy mã hóa lại tệp.",
+			                   j);
+			break;
+		}
+		in->files[in->nfiles++] = (aw_file_in_t){bin, nb, name};
 	}
-	return NULL;
+	json_decref(doc); /* the strings were copied into the arena */
+	return why;
 }
 
 /* Read the request's fields: a form (params and file parts) or a JSON object. Returns 0,
@@ -548,22 +557,9 @@ read_input(http_req_t *req, form_t *f, aw_input_t *in, int64_t *version, const c
 		input_from(f, in);
 		return 0;
 	}
-	size_t blen;
-	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		app_error_page(
-		        req, 400,
-		        "Nội dung phải là một đối tượng JSON với các trường của đề nghị (xem "
-		        "docs/awards.md).");
-		return -1;
-	}
 	if (version)
 		*version = -1;
-	const char *why = json_fields(req, doc, f, in, version, op);
-	json_decref(doc);
+	const char *why = json_fields(req, f, in, version, op);
 	if (why) {
 		app_error_page(req, 400, why);
 		return -1;
@@ -941,53 +937,36 @@ page_award_decide(http_req_t *req)
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
 	if (app_is_api(req)) {
-		json_error_t je;
-		json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-		const char *key;
-		json_t *x;
-		if (!json_is_object(doc))
-			bad = "Nội dung phải là một đối tượng JSON {\"proposals\": [số], "
-			      "\"fund_source\": \"nsnn\"}.";
-		else
-			json_object_foreach(doc, key, x)
-			{
-				if (bad)
-					break;
-				if (!strcmp(key, "proposals")) {
-					size_t k;
-					json_t *e;
-					if (!json_is_array(x))
-						bad = "proposals: phải là một mảng số định danh đề "
-						      "nghị.";
-					else
-						json_array_foreach(x, k, e)
-						{
-							if (!json_is_integer(e)) {
-								bad = "proposals: mỗi phần tử phải "
-								      "là một số "
-								      "nguyên (định danh đề nghị).";
-								break;
-							}
-							if (n <= AW_DECIDE_MAX)
-								ids[n++] = json_integer_value(e);
-						}
-				} else if (!strcmp(key, "fund_source") ||
-				           !strcmp(key, "signer_name")) {
-					if (!json_is_string(x))
-						bad = arena_printf(
-						        a, "%s: phải là một chuỗi ký tự.", key);
-					else if (key[0] == 'f')
-						fund = arena_strdup(a, json_string_value(x));
-					else
-						signer = arena_strdup(a, json_string_value(x));
-				} else {
-					bad = arena_printf(
-					        a,
-					        "Trường \"%.*s\" không có trong quyết định khen "
-					        "thưởng; hãy bỏ trường này.",
-					        text_utf8_prefix(key, 40), key);
-				}
+		/* the typed reader (domain/jsonin.h): {"proposals": [ids], "fund_source": "…",
+		 * "signer_name": "…"}, nothing else, never coerced */
+		json_t *props = NULL, *doc;
+		const jsonin_field_t fl[] = {
+		        {.name = "proposals",
+		         .type = JSONIN_ARRAY,
+		         .out = &props,
+		         .want = "một mảng số định danh đề nghị [12, 15]"},
+		        {.name = "fund_source", .type = JSONIN_STRING, .out = &fund},
+		        {.name = "signer_name", .type = JSONIN_STRING, .out = &signer},
+		};
+		const char *err;
+		if (jsonin_read(body, blen, 0, fl, 3, a, &doc, &err) < 0)
+			bad = arena_printf(a, "%s Xem docs/awards.md.", err);
+		size_t k;
+		json_t *e;
+		json_array_foreach(props, k, e)
+		{
+			if (!json_is_integer(e)) {
+				bad = arena_printf(
+				        a,
+				        "Trường “proposals[%zu]” phải là một số nguyên "
+				        "(định danh đề nghị, không đặt trong ngoặc kép); "
+				        "không có gì được lưu.",
+				        k);
+				break;
 			}
+			if (n <= AW_DECIDE_MAX)
+				ids[n++] = json_integer_value(e);
+		}
 		json_decref(doc);
 	} else {
 		fund = app_param(req, "fund_source");

@@ -3,12 +3,14 @@
  * khen thưởng money comes from, its subtree's totals and each child's), the same as JSON
  * under /api/v1/campaigns/ID/units/CODE/budget, the per-unit XLSX/CSV and the dashboard's
  * box. Thin adapters over src/service/budget.c: parse, call, translate. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/pagecache.h"
 #include "app/report_pages.h"
+#include "domain/jsonin.h"
 #include "service/budget.h"
 #include "service/unit_table.h"
 #include "text/text.h"
@@ -296,35 +298,30 @@ read_api(http_req_t *req, bud_input_t *in, const char *path[BUD_NSRC][BUD_NPUR])
 	arena_t *a = http_req_arena(req);
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-	const char *bad = NULL;
-	if (!json_is_object(doc))
-		bad = "Nội dung phải là một đối tượng JSON {\"version\": số, \"lines\": [...]} "
-		      "(xem "
-		      "docs/api.md).";
-	const char *key;
+	/* the top level through the typed reader (domain/jsonin.h), the lines one by one */
+	json_t *doc, *lines = NULL;
+	int64_t ver = 0;
+	const jsonin_field_t f[] = {
+	        {.name = "version",
+	         .type = JSONIN_INT,
+	         .flags = JSONIN_REQUIRED,
+	         .min = 0,
+	         .max = INT64_MAX,
+	         .out = &ver,
+	         .want = "số nguyên ≥ 0, phiên bản đã đọc (0 khi đơn vị chưa lưu lần nào)"},
+	        {.name = "lines",
+	         .type = JSONIN_ARRAY,
+	         .flags = JSONIN_REQUIRED,
+	         .out = &lines,
+	         .want = "một mảng các dòng kinh phí"},
+	};
+	const char *bad = NULL, *key;
 	json_t *x;
-	if (!bad)
-		json_object_foreach(doc, key, x) if (strcmp(key, "version") && strcmp(key, "lines"))
-		{
-			bad = arena_printf(a,
-			                   "Trường \"%.40s\" không có trong kinh phí; chỉ có "
-			                   "\"version\" và \"lines\".",
-			                   key);
-			break;
-		}
-	json_t *ver = bad ? NULL : json_object_get(doc, "version");
-	if (!bad && (!json_is_integer(ver) || json_integer_value(ver) < 0))
-		bad = "Trường \"version\": phải là số nguyên ≥ 0, phiên bản đã đọc (0 khi đơn vị "
-		      "chưa lưu lần nào).";
-	json_t *lines = bad ? NULL : json_object_get(doc, "lines");
-	if (!bad && !json_is_array(lines))
-		bad = "Trường \"lines\": phải là một mảng các dòng kinh phí.";
+	jsonin_read(body, blen, 0, f, 2, a, &doc, &bad);
 	size_t k;
 	json_t *l;
 	if (!bad) {
-		in->expected_version = json_integer_value(ver);
+		in->expected_version = ver;
 		json_array_foreach(lines, k, l)
 		{
 			const char *at = arena_printf(a, "lines[%zu]", k);

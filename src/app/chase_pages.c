@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/jsonin.h"
 #include "service/chase.h"
 #include "text/text.h"
 
@@ -365,32 +366,13 @@ read_note(http_req_t *req, const char **note, const char **err)
 		*note = http_req_param(req, "note");
 		return 0;
 	}
+	/* the typed reader (domain/jsonin.h): an empty body is no note */
+	const jsonin_field_t f[] = {{.name = "note", .type = JSONIN_STRING, .out = note}};
 	size_t len;
 	const char *body = http_req_body(req, &len);
-	if (!body || !len)
-		return 0;
-	json_error_t je;
-	json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	const char *key;
-	json_t *x;
-	if (!json_is_object(doc))
-		*err = "Nội dung phải là một đối tượng JSON, ví dụ {\"note\": \"...\"}.";
-	else
-		json_object_foreach(doc, key, x)
-		{
-			if (strcmp(key, "note") != 0) {
-				*err = "Chỉ nhận trường \"note\" (lời nhắn).";
-				break;
-			}
-			if (!json_is_string(x) ||
-			    strlen(json_string_value(x)) != json_string_length(x)) {
-				*err = "note: phải là một chuỗi.";
-				break;
-			}
-			*note = arena_strdup(http_req_arena(req), json_string_value(x));
-		}
-	json_decref(doc);
-	return *err ? -1 : 0;
+	if (jsonin_read(body, len, JSONIN_EMPTY_OK, f, 1, http_req_arena(req), NULL, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* The officer's note of a reminder: 0, or -1 when refused (the 400 answered). */

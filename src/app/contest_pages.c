@@ -565,7 +565,8 @@ page_contest_entry_post(http_req_t *req)
 	if (!load_contest(req, &c, 1))
 		return 0;
 	const char *v[NENTRY];
-	if (app_read_fields(req, entry_fields, NENTRY, v, "consent") < 0 || over_limit(req, 'k'))
+	if (app_read_fields(req, entry_fields, NENTRY, v, "consent", NULL) < 0 ||
+	    over_limit(req, 'k'))
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	entry_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5],
@@ -665,7 +666,7 @@ page_contest_withdraw(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"code", "phone4"};
 	const char *v[2];
-	if (app_read_fields(req, names, 2, v, NULL) < 0 || over_limit(req, 'w'))
+	if (app_read_fields(req, names, 2, v, NULL, NULL) < 0 || over_limit(req, 'w'))
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	contest_out_t o;
@@ -1012,7 +1013,8 @@ save_contest(http_req_t *req, int32_t i, const store_contest_t *old)
 	arena_t *a = http_req_arena(req);
 	const char *v[NCONTEST];
 	if (app_read_fields(req, contest_fields, NCONTEST, v,
-	                    "type_text type_photo type_audio type_video") < 0)
+	                    "type_text type_photo type_audio type_video",
+	                    "audio_minutes video_minutes audio_mb video_mb") < 0)
 		return 0;
 	contest_input_t in = {v[0], v[1], v[2],  v[3],  v[4],  v[5],  v[6],  v[7],
 	                      v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]};
@@ -1069,7 +1071,7 @@ page_unit_contest_entry(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"action", "reason", "prize"};
 	const char *v[3];
-	if (app_read_fields(req, names, 3, v, NULL) < 0)
+	if (app_read_fields(req, names, 3, v, NULL, NULL) < 0)
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	contest_out_t o;
@@ -1246,7 +1248,7 @@ page_contest_score(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"score", "comment"};
 	const char *v[2];
-	if (app_read_fields(req, names, 2, v, NULL) < 0)
+	if (app_read_fields(req, names, 2, v, NULL, "score") < 0)
 		return 0;
 	const char *eid = app_param(req, "eid");
 	int64_t id = 0;

@@ -17,6 +17,7 @@
 #include "docs/doc.h"
 #include "docs/issue.h"
 #include "docs/render.h"
+#include "domain/jsonin.h"
 #include "service/awards.h"
 #include "text/text.h"
 #include "text/when.h"
@@ -1566,82 +1567,81 @@ api_doc_create(http_req_t *req)
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
 	int32_t i = req_unit(req);
+	/* the top level through the typed reader (domain/jsonin.h): a wrong type, an unknown
+	 * member, a duplicate key or a body that is not one object is a 400 naming the field;
+	 * what is well typed but not valid (a campaign not covering the unit, the document's
+	 * own fields) a 422 listing them */
+	json_t *root, *doc = NULL;
+	int64_t cid = 0, did = 0;
+	int has_c = 0, has_df = 0, is_public = 0;
+	const jsonin_field_t fl[] = {
+	        {.name = "campaign",
+	         .type = JSONIN_INT,
+	         .flags = JSONIN_NULLABLE,
+	         .out = &cid,
+	         .given = &has_c,
+	         .want = "số định danh của đợt (số nguyên) hoặc null"},
+	        {.name = "public", .type = JSONIN_BOOL, .out = &is_public},
+	        {.name = "derived_from",
+	         .type = JSONIN_INT,
+	         .flags = JSONIN_NULLABLE,
+	         .out = &did,
+	         .given = &has_df,
+	         .want = "số định danh của văn bản cấp trên (số nguyên) hoặc null"},
+	        {.name = "document",
+	         .type = JSONIN_OBJECT,
+	         .flags = JSONIN_REQUIRED,
+	         .out = &doc,
+	         .want = "một đối tượng {…} theo docs/documents.md"},
+	};
 	size_t len;
 	const char *body = http_req_body(req, &len);
-	json_error_t je;
-	json_t *root = body ? json_loadb(body, len, 0, &je) : NULL;
+	const char *err;
+	if (jsonin_read(body, len, 0, fl, sizeof fl / sizeof *fl, a, &root, &err) < 0) {
+		app_error_page(req, 400, arena_printf(a, "%s Xem docs/documents.md.", err));
+		return 0;
+	}
 	json_t *errors = json_array();
 	doc_t *d = NULL;
 	int64_t campaign = 0, from = 0;
-	int is_public = 0;
 #define FAIL(f, m) json_array_append_new(errors, json_pack("{s:s,s:s}", "field", f, "message", m))
-	if (!json_is_object(root)) {
-		FAIL("", "Nội dung phải là một đối tượng JSON {\"campaign\": …, \"public\": …, "
-		         "\"document\": {…}}.");
-	} else {
-		const char *k;
-		json_t *v;
-		json_object_foreach(root, k, v)
-		{
-			if (strcmp(k, "campaign") && strcmp(k, "public") && strcmp(k, "document") &&
-			    strcmp(k, "derived_from"))
-				FAIL(k, "Trường không được hỗ trợ; hãy bỏ trường này.");
-		}
-		json_t *c = json_object_get(root, "campaign");
-		if (c && !json_is_null(c)) {
-			int found = 0;
-			if (json_is_integer(c)) {
-				json_t *cs = rep_campaigns_covering(req, i), *x;
-				size_t n;
-				json_array_foreach(cs, n, x) found |=
-				        json_integer_value(json_object_get(x, "id")) ==
-				        json_integer_value(c);
-				json_decref(cs);
-			}
-			if (!found)
-				FAIL("campaign", "Đợt không có hoặc không bao gồm đơn vị này.");
-			else
-				campaign = json_integer_value(c);
-		}
-		json_t *p = json_object_get(root, "public");
-		if (p && !json_is_boolean(p))
-			FAIL("public", "Phải là true hoặc false.");
-		is_public = p && json_is_true(p);
-		json_t *df = json_object_get(root, "derived_from");
-		if (df && !json_is_null(df)) {
-			store_doc_t ps;
-			if (!json_is_integer(df) ||
-			    load_doc(req, json_integer_value(df), &ps) != 1 ||
-			    !may_derive(req, i, &ps))
-				FAIL("derived_from",
-				     "Văn bản của cấp trên không có hoặc không gửi đến "
-				     "đơn vị này.");
-			else
-				from = ps.id;
-		}
-		json_t *doc = json_object_get(root, "document");
-		if (!json_is_object(doc))
-			FAIL("document", "Thiếu văn bản (một đối tượng JSON, docs/documents.md).");
-		else {
-			char *s = json_dumps(doc, JSON_COMPACT);
-			doc_error_t errs[DOC_MAX_ERRORS];
-			size_t nerr = 0;
-			int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
-			if (!bad) {
-				docs_fill_empty(d);
-				bad = doc_validate(d, errs, &nerr) < 0;
-			}
-			if (bad) {
-				for (size_t e = 0; e < nerr; e++)
-					FAIL(arena_printf(a, "document%s%s",
-					                  *errs[e].field ? "." : "", errs[e].field),
-					     errs[e].msg);
-				d = NULL;
-			} else
-				check_targets_json(req, i, d, errors);
-			free(s);
-		}
+	if (has_c) {
+		int found = 0;
+		json_t *cs = rep_campaigns_covering(req, i), *x;
+		size_t n;
+		json_array_foreach(cs, n, x) found |=
+		        json_integer_value(json_object_get(x, "id")) == cid;
+		json_decref(cs);
+		if (!found)
+			FAIL("campaign", "Đợt không có hoặc không bao gồm đơn vị này.");
+		else
+			campaign = cid;
 	}
+	if (has_df) {
+		store_doc_t ps;
+		if (load_doc(req, did, &ps) != 1 || !may_derive(req, i, &ps))
+			FAIL("derived_from",
+			     "Văn bản của cấp trên không có hoặc không gửi đến đơn vị này.");
+		else
+			from = ps.id;
+	}
+	char *s = json_dumps(doc, JSON_COMPACT);
+	doc_error_t errs[DOC_MAX_ERRORS];
+	size_t nerr = 0;
+	int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
+	if (!bad) {
+		docs_fill_empty(d);
+		bad = doc_validate(d, errs, &nerr) < 0;
+	}
+	if (bad) {
+		for (size_t e = 0; e < nerr; e++)
+			FAIL(arena_printf(a, "document%s%s", *errs[e].field ? "." : "",
+			                  errs[e].field),
+			     errs[e].msg);
+		d = NULL;
+	} else
+		check_targets_json(req, i, d, errors);
+	free(s);
 #undef FAIL
 	json_decref(root);
 	if (json_array_size(errors) || d == NULL) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "domain/jsonin.h"
 #include "core/log.h"
 #include "domain/activity.h"
 #include "export/table.h"
@@ -203,51 +204,48 @@ page_enrol_form(http_req_t *req)
 	return render_form(req, &a, 200, NULL);
 }
 
+/* name as a whole word of the space-separated list (NULL: none). */
+static int
+listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* The values of names[0..n): the form's parameters, or for the JSON API its body's
- * fields — strings, integers as their digits, booleans (only bool_field's names) as
- * "1"/""; anything else refused naming the field (wrong types are not coerced). 0, or -1
- * after replying. */
+ * fields through the typed reader — strings, int_fields' names integers as their digits,
+ * bool_field's names booleans as "1"/""; null as absent; anything else, and fields not in
+ * names, refused naming the field (wrong types are not coerced). 0, or -1 after replying. */
 int
 app_read_fields(http_req_t *req, const char *const *names, size_t n, const char **v,
-                const char *bool_field)
+                const char *bool_field, const char *int_fields)
 {
 	if (!app_is_api(req)) {
 		for (size_t k = 0; k < n; k++)
 			v[k] = http_req_param(req, names[k]);
 		return 0;
 	}
+	arena_t *a = http_req_arena(req);
+	jsonin_field_t *f = arena_alloc(a, (n ? n : 1) * sizeof *f);
+	for (size_t k = 0; k < n; k++) {
+		v[k] = NULL;
+		f[k] = (jsonin_field_t){.name = names[k],
+		                        .type = listed(bool_field, names[k])   ? JSONIN_BOOL_TEXT
+		                                : listed(int_fields, names[k]) ? JSONIN_INT_TEXT
+		                                                               : JSONIN_STRING,
+		                        .flags = JSONIN_NULLABLE,
+		                        .out = &v[k]};
+	}
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		app_error_page(req, 400, "Nội dung phải là một đối tượng JSON (xem docs/api.md).");
+	const char *err;
+	if (jsonin_read(body, blen, 0, f, n, a, NULL, &err) < 0) {
+		app_error_page(req, 400, arena_printf(a, "%s Xem docs/api.md.", err));
 		return -1;
 	}
-	arena_t *a = http_req_arena(req);
-	for (size_t k = 0; k < n; k++) {
-		json_t *x = json_object_get(doc, names[k]);
-		v[k] = NULL;
-		if (x == NULL || json_is_null(x))
-			continue;
-		int is_bool = bool_field && strstr(bool_field, names[k]) != NULL;
-		if (is_bool && json_is_boolean(x)) {
-			v[k] = json_is_true(x) ? "1" : "";
-		} else if (!is_bool && json_is_string(x)) {
-			v[k] = arena_strdup(a, json_string_value(x));
-		} else if (!is_bool && json_is_integer(x)) {
-			v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
-		} else {
-			json_decref(doc);
-			app_error_page(req, 400,
-			               arena_printf(a, "Trường \"%s\" sai kiểu: %s.", names[k],
-			                            is_bool ? "phải là true hoặc false"
-			                                    : "phải là chuỗi hoặc số nguyên"));
-			return -1;
-		}
-	}
-	json_decref(doc);
 	return 0;
 }
 
@@ -294,7 +292,8 @@ page_enrol_post(http_req_t *req)
 	if (app_public_activity_or_reply(req, &a) < 0)
 		return 0;
 	const char *v[NFORM];
-	if (app_read_fields(req, form_fields, NFORM, v, "consent") < 0 || too_many(req, 'e'))
+	if (app_read_fields(req, form_fields, NFORM, v, "consent", "birth_year") < 0 ||
+	    too_many(req, 'e'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5]};
@@ -395,7 +394,7 @@ page_enrol_cancel(http_req_t *req)
 		return 0;
 	static const char *const names[] = {"code", "phone4"};
 	const char *v[2];
-	if (app_read_fields(req, names, 2, v, NULL) < 0 || too_many(req, 'c'))
+	if (app_read_fields(req, names, 2, v, NULL, NULL) < 0 || too_many(req, 'c'))
 		return 0;
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_outcome_t o;
@@ -669,7 +668,8 @@ page_enrol_settings(http_req_t *req)
 	if (app_activity_of_unit_or_reply(req, &i, &a) < 0)
 		return 0;
 	const char *v[NSETTINGS];
-	if (app_read_fields(req, settings_fields, NSETTINGS, v, "enrol_open") < 0)
+	if (app_read_fields(req, settings_fields, NSETTINGS, v, "enrol_open",
+	                    "enrol_fee enrol_capacity") < 0)
 		return 0;
 	enrol_settings_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
 	enrol_ctx_t cx = ctx_of(req);

@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "service/warnings.h"
 #include "domain/activity.h"
+#include "domain/jsonin.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000
@@ -528,107 +529,83 @@ read_json(http_req_t *req, const template_t *tpl, const char *allowed, form_stat
 	arena_t *a = http_req_arena(req);
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	json_t *doc =
-	        body && blen ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : json_object();
-	if (!json_is_object(doc)) {
-		fs->form_error = doc ? "Nội dung phải là một đối tượng JSON."
-		                     : arena_printf(a, "JSON không hợp lệ (dòng %d, cột %d): %s",
-		                                    je.line, je.column, je.text);
-		json_decref(doc);
+	/* the top level through the typed reader (domain/jsonin.h): the members allowed here,
+	 * each of its one type; values and notes item by item below */
+	static const jsonin_field_t all[] = {
+	        {.name = "values",
+	         .type = JSONIN_OBJECT,
+	         .want = "một đối tượng {\"mã mục\": giá trị}"},
+	        {.name = "notes",
+	         .type = JSONIN_OBJECT,
+	         .want = "một đối tượng {\"mã mục\": \"ghi chú\"}"},
+	        {.name = "version",
+	         .type = JSONIN_INT,
+	         .min = 0,
+	         .max = INT64_MAX,
+	         .want = "số nguyên không âm (phiên bản đã đọc)"},
+	        {.name = "reason", .type = JSONIN_STRING},
+	        {.name = "confirm_missing", .type = JSONIN_BOOL},
+	        {.name = "comment", .type = JSONIN_STRING},
+	};
+	jsonin_field_t f[6];
+	json_t *values = NULL, *notes = NULL;
+	void *outs[6] = {&values, &notes, version, reason, confirm, comment};
+	size_t n = 0;
+	char list[100];
+	snprintf(list, sizeof list, " %s ", allowed);
+	for (size_t k = 0; k < 6; k++) {
+		char pat[40];
+		snprintf(pat, sizeof pat, " %s ", all[k].name);
+		if (strstr(list, pat)) {
+			f[n] = all[k];
+			f[n++].out = outs[k];
+		}
+	}
+	json_t *doc;
+	const char *err;
+	if (jsonin_read(body, blen, JSONIN_EMPTY_OK, f, n, a, &doc, &err) < 0) {
+		fs->form_error = err;
 		return 400;
 	}
-	const char *key;
-	json_t *x;
-	json_object_foreach(doc, key, x)
+	const char *code;
+	json_t *v;
+	json_object_foreach(values, code, v)
 	{
-		char pat[40];
-		snprintf(pat, sizeof pat, " %.30s ", key);
-		char list[100];
-		snprintf(list, sizeof list, " %s ", allowed);
-		if (strlen(key) > 30 || !strstr(list, pat)) {
+		const tpl_item_t *it = template_item(tpl, code);
+		if (!it) {
 			fs->form_error = arena_printf(a,
-			                              "Trường \"%.*s\" không được nhận ở đây; các "
-			                              "trường nhận: %s.",
-			                              text_utf8_prefix(key, 60), key, allowed);
+			                              "Mục \"%.*s\" không có trong mẫu báo cáo của "
+			                              "đợt này.",
+			                              text_utf8_prefix(code, 60), code);
 			break;
 		}
-		if (!strcmp(key, "version")) {
-			if (!json_is_integer(x) || json_integer_value(x) < 0)
-				fs->form_error =
-				        "version: phải là số nguyên không âm (phiên bản đã "
-				        "đọc).";
-			else
-				*version = json_integer_value(x);
-		} else if (!strcmp(key, "confirm_missing")) {
-			if (!json_is_boolean(x))
-				fs->form_error = "confirm_missing: phải là true hoặc false.";
-			else
-				*confirm = json_is_true(x);
-		} else if (!strcmp(key, "comment") || !strcmp(key, "reason")) {
-			if (!json_is_string(x) ||
-			    strlen(json_string_value(x)) != json_string_length(x))
-				fs->form_error = arena_printf(a, "%s: phải là một chuỗi.", key);
-			else
-				*(!strcmp(key, "comment") ? comment : reason) =
-				        arena_strdup(a, json_string_value(x));
-		} else if (!strcmp(key, "values")) {
-			if (!json_is_object(x)) {
-				fs->form_error =
-				        "values: phải là một đối tượng {\"mã mục\": giá trị}.";
-				break;
-			}
-			const char *code;
-			json_t *v;
-			json_object_foreach(x, code, v)
-			{
-				const tpl_item_t *it = template_item(tpl, code);
-				if (!it) {
-					fs->form_error =
-					        arena_printf(a,
-					                     "Mục \"%.*s\" không có trong mẫu báo "
-					                     "cáo của đợt này.",
-					                     text_utf8_prefix(code, 60), code);
-					break;
-				}
-				json_value(it, v, rep_item_index(tpl, it), a, fs);
-			}
-		} else if (!strcmp(key, "notes")) {
-			if (!json_is_object(x)) {
-				fs->form_error = "notes: phải là một đối tượng {\"mã mục\": \"ghi "
-				                 "chú\"}.";
-				break;
-			}
-			const char *code;
-			json_t *v;
-			json_object_foreach(x, code, v)
-			{
-				const tpl_item_t *it = template_item(tpl, code);
-				if (!it) {
-					fs->form_error = arena_printf(
-					        a,
-					        "notes: mục \"%.*s\" không có trong mẫu "
-					        "báo cáo của đợt này.",
-					        text_utf8_prefix(code, 60), code);
-					break;
-				}
-				size_t idx = rep_item_index(tpl, it);
-				if (json_is_null(v))
-					continue;
-				if (!json_is_string(v) ||
-				    strlen(json_string_value(v)) != json_string_length(v)) {
-					if (!fs->errors[idx])
-						fs->nerrors++;
-					fs->errors[idx] = arena_printf(
-					        a, "notes.%s: ghi chú phải là một chuỗi (string).",
-					        it->code);
-				} else /* checked by the service (length, characters) */
-					fs->v.note[idx] = arena_strdup(a, json_string_value(v));
-			}
-		}
-		if (fs->form_error)
-			break;
+		json_value(it, v, rep_item_index(tpl, it), a, fs);
 	}
+	if (!fs->form_error)
+		json_object_foreach(notes, code, v)
+		{
+			const tpl_item_t *it = template_item(tpl, code);
+			if (!it) {
+				fs->form_error =
+				        arena_printf(a,
+				                     "notes: mục \"%.*s\" không có trong mẫu "
+				                     "báo cáo của đợt này.",
+				                     text_utf8_prefix(code, 60), code);
+				break;
+			}
+			size_t idx = rep_item_index(tpl, it);
+			if (json_is_null(v))
+				continue;
+			if (!json_is_string(v) ||
+			    strlen(json_string_value(v)) != json_string_length(v)) {
+				if (!fs->errors[idx])
+					fs->nerrors++;
+				fs->errors[idx] = arena_printf(
+				        a, "notes.%s: ghi chú phải là một chuỗi (string).",
+				        it->code);
+			} else /* checked by the service (length, characters) */
+				fs->v.note[idx] = arena_strdup(a, json_string_value(v));
+		}
 	json_decref(doc); /* nothing kept points into it */
 	return fs->form_error || fs->nerrors ? 400 : 0;
 }

@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/jsonin.h"
 #include "service/resources.h"
 #include "text/text.h"
 
@@ -491,92 +492,75 @@ bad(form_t *f, int field, const char *msg)
 	f->e.msg[field] = msg;
 }
 
-/* The API's body: every known field a string (campaign an integer or null), the file an
- * object {"name": "...", "data": "<base64>"}; anything else is refused by field, never
- * coerced. version (an edit; NULL for a creation, which refuses the key): the integer
- * "version". Returns 0, or -1 after replying. */
+/* The API's body through the typed reader (domain/jsonin.h): every known field a string
+ * (campaign an integer or null), the file an object {"name": "...", "data": "<base64>"};
+ * a wrong type, an unknown member (a creation's "version" too) or a body that is not one
+ * object is refused naming the field, never coerced: 400. version (an edit; NULL for a
+ * creation): the required integer "version". A file whose data is not base64 is the
+ * form's error (f->e, 422 by the caller). Returns 0, or -1 after replying. */
 static int
 read_json(http_req_t *req, form_t *f, res_input_t *in, int64_t *version)
 {
 	arena_t *a = http_req_arena(req);
+	jsonin_field_t fl[NF + 2];
+	size_t n = 0;
+	json_t *file = NULL;
+	for (int k = 0; k < NF; k++)
+		fl[n++] = k == F_CAMPAIGN
+		                  ? (jsonin_field_t){.name = fnames[k],
+		                                     .type = JSONIN_INT_TEXT,
+		                                     .flags = JSONIN_NULLABLE,
+		                                     .out = &f->v[k],
+		                                     .want = "số định danh của đợt (số nguyên)"}
+		                  : (jsonin_field_t){.name = fnames[k],
+		                                     .type = JSONIN_STRING,
+		                                     .out = &f->v[k]};
+	fl[n++] = (jsonin_field_t){.name = "file",
+	                           .type = JSONIN_OBJECT,
+	                           .out = &file,
+	                           .want = "một đối tượng {\"name\": \"tên tệp\", \"data\": "
+	                                   "\"nội dung mã hóa base64\"}"};
+	if (version)
+		fl[n++] = (jsonin_field_t){.name = "version",
+		                           .type = JSONIN_INT,
+		                           .flags = JSONIN_REQUIRED,
+		                           .min = 0,
+		                           .max = INT64_MAX,
+		                           .out = version,
+		                           .want = "số nguyên phiên bản của học liệu mà bạn đã "
+		                                   "đọc (trường “version” khi đọc học liệu)"};
+	const char *name = "", *data = NULL;
+	const jsonin_field_t ff[] = {
+	        {.name = "name", .type = JSONIN_STRING, .out = &name},
+	        {.name = "data", .type = JSONIN_STRING, .flags = JSONIN_REQUIRED, .out = &data},
+	};
 	size_t blen;
 	const char *body = http_req_body(req, &blen);
-	json_error_t je;
-	json_t *doc = body ? json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je) : NULL;
-	if (!json_is_object(doc)) {
+	json_t *doc;
+	const char *err;
+	if (jsonin_read(body, blen, 0, fl, n, a, &doc, &err) < 0 ||
+	    (file && jsonin_fields(file, 0, ff, 2, "file.", a, &err) < 0)) {
 		json_decref(doc);
-		fail(req, 400,
-		     "Nội dung phải là một đối tượng JSON với các trường của học liệu (xem "
-		     "docs/resources.md).");
+		fail(req, 400, arena_printf(a, "%s Xem docs/resources.md.", err));
 		return -1;
 	}
-	const char *key;
-	json_t *x;
-	json_object_foreach(doc, key, x)
-	{
-		int k;
-		for (k = 0; k < NF; k++)
-			if (!strcmp(key, fnames[k]))
-				break;
-		if (k == F_CAMPAIGN) {
-			if (json_is_integer(x))
-				f->v[k] = arena_printf(a, "%lld", (long long)json_integer_value(x));
-			else if (!json_is_null(x))
-				bad(f, RF_CAMPAIGN,
-				    "campaign: phải là số định danh của đợt (số "
-				    "nguyên) hoặc null.");
-		} else if (k < NF) {
-			if (json_is_string(x))
-				f->v[k] = arena_strdup(a, json_string_value(x));
-			else {
-				static const int map[NF] = {
-				        RF_TITLE,     RF_DESCRIPTION, RF_TOPIC,
-				        RF_AUDIENCE,  RF_LICENCE,     RF_LINK,
-				        RF_PUBLISHED, RF_STATUS,      RF_CAMPAIGN};
-				bad(f, map[k],
-				    arena_printf(a,
-				                 "%s: phải là một chuỗi ký tự trong dấu nháy kép.",
-				                 key));
-			}
-		} else if (version && !strcmp(key, "version")) {
-			if (json_is_integer(x))
-				*version = json_integer_value(x);
-			else
-				f->form_error =
-				        "version: phải là một số nguyên (phiên bản đã đọc).";
-		} else if (!strcmp(key, "file")) {
-			json_t *nm = json_object_get(x, "name"), *data = json_object_get(x, "data");
-			if (!json_is_object(x) || !json_is_string(data) ||
-			    (nm && !json_is_string(nm)) || json_object_size(x) > 2 ||
-			    json_object_size(x) != (size_t)(data != NULL) + (nm != NULL)) {
-				bad(f, RF_FILE,
-				    "file: phải là một đối tượng {\"name\": \"tên tệp\", \"data\": "
-				    "\"nội dung mã hóa base64\"}.");
-				continue;
-			}
-			size_t dl = json_string_length(data);
-			size_t cap = dl / 4 * 3 + 3;
-			unsigned char *bin = arena_alloc(a, cap ? cap : 1);
-			size_t n = 0;
-			if (sodium_base642bin(bin, cap, json_string_value(data), dl, "\r\n", &n,
-			                      NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-				bad(f, RF_FILE,
-				    "file.data: không phải nội dung mã hóa base64 hợp lệ; "
-				    "hãy mã hóa lại tệp.");
-				continue;
-			}
-			in->file = bin;
-			in->file_len = n;
-			in->file_name = nm ? arena_strdup(a, json_string_value(nm)) : "";
-		} else {
-			f->form_error =
-			        arena_printf(a,
-			                     "Trường \"%.*s\" không có trong học liệu; hãy bỏ "
-			                     "trường này (xem docs/resources.md).",
-			                     text_utf8_prefix(key, 40), key);
+	json_decref(doc); /* nothing kept points into it */
+	if (data) {
+		size_t dl = strlen(data);
+		size_t cap = dl / 4 * 3 + 3;
+		unsigned char *bin = arena_alloc(a, cap);
+		size_t nb = 0;
+		if (sodium_base642bin(bin, cap, data, dl, "\r\n", &nb, NULL,
+		                      sodium_base64_VARIANT_ORIGINAL) != 0) {
+			bad(f, RF_FILE,
+			    "file.data: không phải nội dung mã hóa base64 hợp lệ; hãy mã hóa lại "
+			    "tệp.");
+			return 0;
 		}
+		in->file = bin;
+		in->file_len = nb;
+		in->file_name = name;
 	}
-	json_decref(doc);
 	return 0;
 }
 

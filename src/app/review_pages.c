@@ -22,7 +22,7 @@
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "domain/jsonerr.h"
+#include "domain/jsonin.h"
 #include "domain/outliers.h"
 #include "service/peers.h"
 #include "text/text.h"
@@ -490,69 +490,46 @@ read_json(http_req_t *req, bulk_t *b, const char **action)
 	const char *body = http_req_body(req, &blen);
 	if (!body || !blen)
 		return "Nội dung trống: hãy gửi {\"action\": \"approve\", \"units\": [...]}.";
-	json_error_t je;
-	json_t *doc = json_loadb(body, blen, JSON_REJECT_DUPLICATES, &je);
-	if (!json_is_object(doc)) {
-		const char *p = json_problem_vi(&je, "nội dung phải là một đối tượng JSON {...}");
-		if (doc)
-			p = "nội dung phải là một đối tượng JSON {...}";
-		json_decref(doc);
-		return arena_printf(a, "JSON không hợp lệ: %s.", p);
-	}
-	const char *err = NULL, *key;
-	json_t *x;
-	json_object_foreach(doc, key, x)
+	/* the typed reader (domain/jsonin.h) for the top level, the units item by item */
+	json_t *doc, *units = NULL;
+	const jsonin_field_t f[] = {
+	        {.name = "action",
+	         .type = JSONIN_STRING,
+	         .out = action,
+	         .want = "chuỗi \"approve\" hoặc \"return\""},
+	        {.name = "units",
+	         .type = JSONIN_ARRAY,
+	         .out = &units,
+	         .want = "một mảng [{\"code\": \"…\", \"version\": N}]"},
+	        {.name = "comment", .type = JSONIN_STRING, .out = &b->comment},
+	};
+	const char *err = NULL;
+	if (jsonin_read(body, blen, 0, f, 3, a, &doc, &err) < 0)
+		return err;
+	size_t k;
+	json_t *e;
+	json_array_foreach(units, k, e)
 	{
-		if (!strcmp(key, "action")) {
-			if (!json_is_string(x))
-				err = "action: phải là chuỗi \"approve\" hoặc \"return\".";
-			else
-				*action = arena_strdup(a, json_string_value(x));
-		} else if (!strcmp(key, "comment")) {
-			if (!json_is_string(x) ||
-			    strlen(json_string_value(x)) != json_string_length(x))
-				err = "comment: phải là một chuỗi (lý do trả lại).";
-			else
-				b->comment = arena_strdup(a, json_string_value(x));
-		} else if (!strcmp(key, "units")) {
-			if (!json_is_array(x)) {
-				err = "units: phải là một mảng [{\"code\": \"…\", \"version\": "
-				      "N}].";
-				break;
-			}
-			size_t k;
-			json_t *e;
-			json_array_foreach(x, k, e)
-			{
-				json_t *code = json_object_get(e, "code");
-				json_t *ver = json_object_get(e, "version");
-				if (!json_is_object(e) || !json_is_string(code) ||
-				    json_object_size(e) != 1u + (ver != NULL)) {
-					err = arena_printf(
-					        a,
-					        "units[%zu]: phải là {\"code\": \"mã đơn "
-					        "vị\", \"version\": N}.",
-					        k);
-					break;
-				}
-				if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 0)) {
-					err = arena_printf(a,
-					                   "units[%zu].version: phải là số nguyên "
-					                   "không âm (phiên bản đã đọc).",
-					                   k);
-					break;
-				}
-				if ((err = add_item(b, a, json_string_value(code),
-				                    ver ? json_integer_value(ver) : -1)))
-					break;
-			}
-		} else
-			err = arena_printf(
-			        a,
-			        "Trường \"%.60s\" không được nhận ở đây; các trường nhận: "
-			        "action, units, comment.",
-			        key);
-		if (err)
+		json_t *code = json_object_get(e, "code");
+		json_t *ver = json_object_get(e, "version");
+		if (!json_is_object(e) || !json_is_string(code) ||
+		    strlen(json_string_value(code)) != json_string_length(code) ||
+		    json_object_size(e) != 1u + (ver != NULL)) {
+			err = arena_printf(a,
+			                   "units[%zu]: phải là {\"code\": \"mã đơn vị\", "
+			                   "\"version\": N}; không có gì được lưu.",
+			                   k);
+			break;
+		}
+		if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 0)) {
+			err = arena_printf(a,
+			                   "units[%zu].version: phải là số nguyên không âm (phiên "
+			                   "bản đã đọc); không có gì được lưu.",
+			                   k);
+			break;
+		}
+		if ((err = add_item(b, a, json_string_value(code),
+		                    ver ? json_integer_value(ver) : -1)))
 			break;
 	}
 	json_decref(doc);

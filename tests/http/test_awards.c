@@ -669,15 +669,16 @@ test_bad_input(void **state)
 	bad_form("name", "   ", "Tên tập thể, cá nhân: chưa nhập");
 	bad_form("achievements", " \n ", "Thành tích: chưa nhập");
 	/* the API: wrong types are refused, never coerced */
-	bad_api("{" GOOD_API ", \"amount\": \"500000\"}", 400, "amount: phải là một số nguyên");
-	bad_api("{" GOOD_API ", \"amount\": true}", 400, "amount: phải là một số nguyên");
-	bad_api("{" GOOD_API ", \"amount\": 1.5}", 400, "amount: phải là một số nguyên");
+	bad_api("{" GOOD_API ", \"amount\": \"500000\"}", 400,
+	        "Trường “amount” phải là một số nguyên");
+	bad_api("{" GOOD_API ", \"amount\": true}", 400, "Trường “amount” phải là một số nguyên");
+	bad_api("{" GOOD_API ", \"amount\": 1.5}", 400, "Trường “amount” phải là một số nguyên");
 	bad_api("{" GOOD_API ", \"amount\": -1}", 422, "\"amount\"");
 	bad_api("{" GOOD_API ", \"amount\": 99999999999999}", 422, "vượt mức tối đa");
 	bad_api("{\"category\": \"ca_nhan\", \"name\": 5, \"achievements\": \"B\", \"form\": "
 	        "\"giay_khen\"}",
-	        400, "name: phải là một chuỗi");
-	bad_api("{" GOOD_API ", \"amount\": 1, \"foo\": 1}", 400, "Trường \\\"foo\\\"");
+	        400, "Trường “name” phải là một chuỗi");
+	bad_api("{" GOOD_API ", \"amount\": 1, \"foo\": 1}", 400, "Trường “foo” không được nhận");
 	bad_api("{\"category\": \"huy_chuong\", \"name\": \"A\", \"achievements\": \"B\", "
 	        "\"form\": \"giay_khen\"}",
 	        422, "\"category\"");
@@ -724,7 +725,7 @@ test_bad_input(void **state)
 	snprintf(body, sizeof body, "{\"op\": \"edit\", \"version\": \"%lld\"}", (long long)v1);
 	r = api(&thcs, "POST", path, body);
 	expect_status(&r, 400);
-	expect_in(&r, "version: phải là một số nguyên");
+	expect_in(&r, "Trường “version” phải là số nguyên");
 	hc_resp_free(&r);
 	r = api(&thcs, "POST", path, "{\"op\": \"promote\", \"version\": 1}");
 	expect_status(&r, 400);

@@ -721,9 +721,9 @@ test_contest_bad_input(void **state)
 	static const struct {
 		const char *body, *want;
 	} bad[] = {
-	        {"{\"title\": [\"x\"]}", "Trường \\\"title\\\" sai kiểu"},
-	        {"{\"title\": \"x\", \"type_audio\": \"yes\"}", "Trường \\\"type_audio\\\" sai kiểu"},
-	        {"{\"judges\": {\"a\": 1}}", "Trường \\\"judges\\\" sai kiểu"},
+	        {"{\"title\": [\"x\"]}", "Trường “title” phải là"},
+	        {"{\"title\": \"x\", \"type_audio\": \"yes\"}", "Trường “type_audio” phải là"},
+	        {"{\"judges\": {\"a\": 1}}", "Trường “judges” phải là"},
 	        {"[1, 2]", "đối tượng JSON"},
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -761,7 +761,7 @@ test_contest_bad_input(void **state)
 	                 (long long)eid),
 	           "{\"action\": true}", 1);
 	expect_status(&r, 400);
-	expect_in(&r, "Trường \\\"action\\\" sai kiểu");
+	expect_in(&r, "Trường “action” phải là");
 	hc_resp_free(&r);
 	r = get(&clc, pathf("/api/v1/units/" CLC "/contests/%lld/entries?status=pending",
 	                    (long long)cid));
@@ -931,7 +931,7 @@ test_judging_and_results(void **state)
 	                 (long long)second),
 	           "{\"score\": true}", 1);
 	expect_status(&r, 400);
-	expect_in(&r, "Trường \\\"score\\\" sai kiểu");
+	expect_in(&r, "Trường “score” phải là");
 	hc_resp_free(&r);
 	const char *good[] = {"score", "87", "comment", "Giọng đọc rõ.", NULL};
 	r = ha_post_form(port, &judge, path, good);
