@@ -1,5 +1,6 @@
 /* The chase board: who must report in a subtree, who is on time, late or missing, who
  * was returned or approved; reminders; the home page's count-downs. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +14,123 @@
 #include "service/chase.h"
 #include "text/text.h"
 
+/* ---- what the board keeps between writes ----
+ * Every unit's report state is read from the store (nationally ~46,000 rows, ~100 ms) once
+ * per store_reports_version for each campaign and tree, and copied from there; a board
+ * (its JSON, per viewer) is kept until a report, a campaign, a reminder or its e-mails,
+ * the schedule, the viewer's roles, the tree or the day changes (the store's versions:
+ * another process's writes move them all, app.c). Nothing stale is served: the versions
+ * are read before what they cover. */
+#define STATES_SLOTS 4
+#define BOARD_SLOTS 64
+#define BOARD_MAX_BYTES (256u << 10) /* a national board is ~30 KB of JSON */
+
+typedef struct states_snap {
+	int64_t campaign_id, tree_generation;
+	const unit_tree_t *tree;
+	int32_t n;
+	uint64_t version; /* store_reports_version read before the rows */
+	chase_state_t *st;
+} states_snap_t;
+
+static states_snap_t snaps[STATES_SLOTS];
+static unsigned snaps_next;
+static pthread_mutex_t snaps_mu = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct board_slot {
+	char *key;
+	char *json; /* the board as JSON text (compact) */
+} board_slot_t;
+
+static board_slot_t boards[BOARD_SLOTS];
+static pthread_mutex_t boards_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+snap_is(const states_snap_t *s, const live_campaign_t *lc, const unit_tree_t *t, uint64_t v)
+{
+	return s->st && s->campaign_id == lc->c->id && s->tree == t &&
+	       s->tree_generation == t->generation && s->n == t->n && s->version == v;
+}
+
 /* Every unit's report state for the campaign, by tree index (request arena). */
 rep_unit_state_t *
 rep_load_states(http_req_t *req, live_campaign_t *lc)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	app_t *app = http_req_app(req);
-	rep_unit_state_t *st = chase_states(app->store, t, lc->c, http_req_arena(req));
+	arena_t *a = http_req_arena(req);
+	size_t bytes = (size_t)t->n * sizeof(rep_unit_state_t);
+	uint64_t v = store_reports_version(app->store); /* before reading */
+	rep_unit_state_t *st = NULL;
+	pthread_mutex_lock(&snaps_mu);
+	for (size_t k = 0; k < STATES_SLOTS && !st; k++)
+		if (snap_is(&snaps[k], lc, t, v)) {
+			st = arena_alloc(a, bytes);
+			memcpy(st, snaps[k].st, bytes);
+		}
+	pthread_mutex_unlock(&snaps_mu);
+	if (st)
+		return st;
+	st = chase_states(app->store, t, lc->c, a);
 	if (!st) { /* a store error (logged): every unit reads as not reported */
-		st = arena_alloc(http_req_arena(req), (size_t)t->n * sizeof *st);
-		memset(st, 0, (size_t)t->n * sizeof *st);
+		st = arena_alloc(a, bytes);
+		memset(st, 0, bytes);
+		return st;
 	}
+	chase_state_t *copy = xmalloc(bytes ? bytes : 1);
+	memcpy(copy, st, bytes);
+	pthread_mutex_lock(&snaps_mu);
+	/* the campaign's older copy on this tree goes, else the oldest slot */
+	size_t slot = snaps_next++ % STATES_SLOTS;
+	for (size_t k = 0; k < STATES_SLOTS; k++)
+		if (snaps[k].campaign_id == lc->c->id && snaps[k].tree == t) {
+			slot = k;
+			break;
+		}
+	free(snaps[slot].st);
+	snaps[slot] = (states_snap_t){lc->c->id, t->generation, t, t->n, v, copy};
+	pthread_mutex_unlock(&snaps_mu);
 	return st;
+}
+
+static size_t
+board_slot_of(const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)(h % BOARD_SLOTS);
+}
+
+/* The board kept under key, as a new object; NULL when none. */
+static json_t *
+board_get(const char *key)
+{
+	board_slot_t *b = &boards[board_slot_of(key)];
+	json_t *o = NULL;
+	pthread_mutex_lock(&boards_mu);
+	if (b->key && !strcmp(b->key, key))
+		o = json_loads(b->json, JSON_ALLOW_NUL, NULL);
+	pthread_mutex_unlock(&boards_mu);
+	return o;
+}
+
+static void
+board_put(const char *key, const json_t *o)
+{
+	char *text = json_dumps(o, JSON_COMPACT);
+	if (!text || strlen(text) > BOARD_MAX_BYTES) {
+		free(text);
+		return;
+	}
+	char *k = xstrdup(key);
+	board_slot_t *b = &boards[board_slot_of(key)];
+	pthread_mutex_lock(&boards_mu);
+	free(b->key);
+	free(b->json);
+	b->key = k;
+	b->json = text;
+	pthread_mutex_unlock(&boards_mu);
 }
 
 /* Two separate dimensions of a unit's report. Timeliness: a report counted in the totals
@@ -234,15 +340,12 @@ rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_sta
 	};
 }
 
-int
-page_chase(http_req_t *req)
+/* The board of unit i as the request's user sees it (everything but the page's notices). */
+static json_t *
+board_build(http_req_t *req, live_campaign_t *lc, int32_t i)
 {
-	live_campaign_t *lc = rep_campaign(req);
-	if (!lc)
-		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = rep_req_unit(req);
 	rep_unit_state_t *st = rep_load_states(req, lc);
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
@@ -327,6 +430,34 @@ page_chase(http_req_t *req)
 	json_object_set_new(o, "mail_on",
 	                    json_boolean(((app_t *)http_req_app(req))->notify.mail_on));
 	json_object_set_new(o, "schedule", schedule_json(req, lc, i));
+	return o;
+}
+
+int
+page_chase(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	app_t *app = http_req_app(req);
+	int32_t i = rep_req_unit(req);
+	app_user_t *u = app_req_user(req);
+	/* what the board depends on, read before it is built */
+	const char *key =
+	        arena_printf(a, "%lld|%p|%s|%p:%lld:%d|user%lld|r%llu|m%llu|i%llu|d%d|mail%d",
+	                     (long long)lc->c->id, (void *)lc->c, t->units[i].code, (const void *)t,
+	                     (long long)t->generation, (int)t->n, (long long)(u ? u->id : 0),
+	                     (unsigned long long)store_reports_version(app->store),
+	                     (unsigned long long)store_chase_version(app->store),
+	                     (unsigned long long)store_identity_version(app->store),
+	                     (int)app_today(), app->notify.mail_on);
+	json_t *o = board_get(key);
+	if (!o) {
+		o = board_build(req, lc, i);
+		board_put(key, o);
+	}
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, o);
 	const char *done = http_req_param(req, "done");
