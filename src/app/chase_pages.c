@@ -17,19 +17,24 @@
 /* ---- what the board keeps between writes ----
  * Every unit's report state is read from the store (nationally ~46,000 rows, ~100 ms) once
  * per store_reports_version for each campaign and tree, and copied from there; a board
- * (its JSON, per viewer) is kept until a report, a campaign, a reminder or its e-mails,
- * the schedule, the viewer's roles, the tree or the day changes (the store's versions:
- * another process's writes move them all, app.c). Nothing stale is served: the versions
- * are read before what they cover. */
+ * (its JSON, per set of grants: what differs between viewers follows from them) is kept
+ * until a report, a campaign, a reminder or its e-mails, the schedule, the tree or the day
+ * changes (the store's versions, read before what they cover), and KEPT_SECONDS at most.
+ * The page's notices (?done=) and the review queue's link are added per request. */
 #define STATES_SLOTS 4
 #define BOARD_SLOTS 64
-#define BOARD_MAX_BYTES (256u << 10) /* a national board is ~30 KB of JSON */
+#define BOARD_MAX_BYTES (16u << 20) /* all kept boards; the nation's is ~330 KB of JSON */
+#define BOARD_MAX_GRANTS 16
+/* Another process's commits move the versions within 100 ms (app.c's watcher); what the
+ * store never hears of at all is trusted this long at most (as the identity cache does). */
+#define KEPT_SECONDS 2
 
 typedef struct states_snap {
 	int64_t campaign_id, tree_generation;
 	const unit_tree_t *tree;
 	int32_t n;
 	uint64_t version; /* store_reports_version read before the rows */
+	int64_t at;       /* app_now() then */
 	chase_state_t *st;
 } states_snap_t;
 
@@ -40,16 +45,26 @@ static pthread_mutex_t snaps_mu = PTHREAD_MUTEX_INITIALIZER;
 typedef struct board_slot {
 	char *key;
 	char *json; /* the board as JSON text (compact) */
+	int64_t at; /* app_now() when built */
 } board_slot_t;
 
 static board_slot_t boards[BOARD_SLOTS];
+static size_t boards_bytes; /* of every kept board's key and JSON */
 static pthread_mutex_t boards_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int
-snap_is(const states_snap_t *s, const live_campaign_t *lc, const unit_tree_t *t, uint64_t v)
+fresh(int64_t at, int64_t now)
+{
+	return now >= at && now - at < KEPT_SECONDS;
+}
+
+static int
+snap_is(const states_snap_t *s, const live_campaign_t *lc, const unit_tree_t *t, uint64_t v,
+        int64_t now)
 {
 	return s->st && s->campaign_id == lc->c->id && s->tree == t &&
-	       s->tree_generation == t->generation && s->n == t->n && s->version == v;
+	       s->tree_generation == t->generation && s->n == t->n && s->version == v &&
+	       fresh(s->at, now);
 }
 
 /* Every unit's report state for the campaign, by tree index (request arena). */
@@ -61,10 +76,11 @@ rep_load_states(http_req_t *req, live_campaign_t *lc)
 	arena_t *a = http_req_arena(req);
 	size_t bytes = (size_t)t->n * sizeof(rep_unit_state_t);
 	uint64_t v = store_reports_version(app->store); /* before reading */
+	int64_t now = app_now();
 	rep_unit_state_t *st = NULL;
 	pthread_mutex_lock(&snaps_mu);
 	for (size_t k = 0; k < STATES_SLOTS && !st; k++)
-		if (snap_is(&snaps[k], lc, t, v)) {
+		if (snap_is(&snaps[k], lc, t, v, now)) {
 			st = arena_alloc(a, bytes);
 			memcpy(st, snaps[k].st, bytes);
 		}
@@ -88,7 +104,7 @@ rep_load_states(http_req_t *req, live_campaign_t *lc)
 			break;
 		}
 	free(snaps[slot].st);
-	snaps[slot] = (states_snap_t){lc->c->id, t->generation, t, t->n, v, copy};
+	snaps[slot] = (states_snap_t){lc->c->id, t->generation, t, t->n, v, now, copy};
 	pthread_mutex_unlock(&snaps_mu);
 	return st;
 }
@@ -108,8 +124,9 @@ board_get(const char *key)
 {
 	board_slot_t *b = &boards[board_slot_of(key)];
 	json_t *o = NULL;
+	int64_t now = app_now();
 	pthread_mutex_lock(&boards_mu);
-	if (b->key && !strcmp(b->key, key))
+	if (b->key && !strcmp(b->key, key) && fresh(b->at, now))
 		o = json_loads(b->json, JSON_ALLOW_NUL, NULL);
 	pthread_mutex_unlock(&boards_mu);
 	return o;
@@ -119,18 +136,27 @@ static void
 board_put(const char *key, const json_t *o)
 {
 	char *text = json_dumps(o, JSON_COMPACT);
-	if (!text || strlen(text) > BOARD_MAX_BYTES) {
-		free(text);
+	if (!text)
 		return;
-	}
-	char *k = xstrdup(key);
+	size_t bytes = strlen(text) + strlen(key);
+	int64_t now = app_now();
 	board_slot_t *b = &boards[board_slot_of(key)];
 	pthread_mutex_lock(&boards_mu);
-	free(b->key);
-	free(b->json);
-	b->key = k;
-	b->json = text;
+	if (b->key) { /* the slot's board goes */
+		boards_bytes -= strlen(b->key) + strlen(b->json);
+		free(b->key);
+		free(b->json);
+		b->key = b->json = NULL;
+	}
+	if (boards_bytes + bytes <= BOARD_MAX_BYTES) {
+		b->key = xstrdup(key);
+		b->json = text;
+		b->at = now;
+		boards_bytes += bytes;
+		text = NULL;
+	}
 	pthread_mutex_unlock(&boards_mu);
+	free(text);
 }
 
 /* Two separate dimensions of a unit's report. Timeliness: a report counted in the totals
@@ -443,20 +469,28 @@ page_chase(http_req_t *req)
 	arena_t *a = http_req_arena(req);
 	app_t *app = http_req_app(req);
 	int32_t i = rep_req_unit(req);
-	app_user_t *u = app_req_user(req);
-	/* what the board depends on, read before it is built */
+	/* what the board depends on, read before it is built; the viewer by their grants (the
+	 * links, "remind" and the schedule's control follow from them alone) */
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	buf_t who = BUF_INIT;
+	for (size_t k = 0; k < ng && k < BOARD_MAX_GRANTS; k++)
+		buf_printf(&who, "%d:%d,", (int)g[k].unit, (int)g[k].role);
 	const char *key =
-	        arena_printf(a, "%lld|%p|%s|%p:%lld:%d|user%lld|r%llu|m%llu|i%llu|d%d|mail%d",
+	        arena_printf(a, "%lld|%p|%s|%p:%lld:%d|%s|r%llu|m%llu|d%d|mail%d",
 	                     (long long)lc->c->id, (void *)lc->c, t->units[i].code, (const void *)t,
-	                     (long long)t->generation, (int)t->n, (long long)(u ? u->id : 0),
+	                     (long long)t->generation, (int)t->n, who.len ? buf_cstr(&who) : "-",
 	                     (unsigned long long)store_reports_version(app->store),
-	                     (unsigned long long)store_chase_version(app->store),
-	                     (unsigned long long)store_identity_version(app->store),
-	                     (int)app_today(), app->notify.mail_on);
-	json_t *o = board_get(key);
+	                     (unsigned long long)store_chase_version(app->store), (int)app_today(),
+	                     app->notify.mail_on);
+	buf_free(&who);
+	if (ng > BOARD_MAX_GRANTS)
+		key = NULL; /* not kept: a rare viewer */
+	json_t *o = key ? board_get(key) : NULL;
 	if (!o) {
 		o = board_build(req, lc, i);
-		board_put(key, o);
+		if (key)
+			board_put(key, o);
 	}
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, o);
