@@ -5,15 +5,19 @@
 #   make test-pg-browser  the browser tests again on PostgreSQL (not in make test: minutes more)
 #   make screenshots  the pages at 360 px in headless Chromium, into docs/screens/
 #   make bench-weight  the main pages' bytes and first paint on emulated 3G (part of make bench)
+#   make soak   a real server on a fresh demo database under 64 connections of mixed traffic for
+#               SOAK_SECONDS (1800): 5xx, latency per kind, RSS start/end (docs/perf.md)
 #   make deb    the Debian package into var/deb/ (debian/, docs/install.md), checked by lintian
 #   make deb-check  that package installed on a fresh bookworm root, its unit started, the site asked
-.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight clean demo-db deb deb-check
+.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight soak clean demo-db deb deb-check
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
 WEIGHT_N ?= 5
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
+SOAK_SECONDS ?= 1800
+SOAK_CONNS ?= 64
 
 # cmake's generated makefiles would otherwise announce every directory they enter
 MAKEFLAGS += --no-print-directory
@@ -69,6 +73,11 @@ fuzz: deps
 
 bench: build
 	@bash bench/run.sh
+
+# bench/bench_soak.c: fails on any 5xx, transport error or RSS growth of 5 % or more
+soak: build
+	@mkdir -p var/soak
+	./build/bench_soak --bin build/suotdoi --assets . --work var/soak --seconds $(SOAK_SECONDS) --conns $(SOAK_CONNS)
 
 # only make bench's page weight on 3G (bench_weight): printed, docs/perf.md left as it is
 bench-weight: build

@@ -1,5 +1,6 @@
 /* The chase board: who must report in a subtree, who is on time, late or missing, who
  * was returned or approved; reminders; the home page's count-downs. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +15,149 @@
 #include "service/chase.h"
 #include "text/text.h"
 
+/* ---- what the board keeps between writes ----
+ * Every unit's report state is read from the store (nationally ~46,000 rows, ~100 ms) once
+ * per store_reports_version for each campaign and tree, and copied from there; a board
+ * (its JSON, per set of grants: what differs between viewers follows from them) is kept
+ * until a report, a campaign, a reminder or its e-mails, the schedule, the tree or the day
+ * changes (the store's versions, read before what they cover), and KEPT_SECONDS at most.
+ * The page's notices (?done=) and the review queue's link are added per request. */
+#define STATES_SLOTS 4
+#define BOARD_SLOTS 64
+#define BOARD_MAX_BYTES (16u << 20) /* all kept boards; the nation's is ~330 KB of JSON */
+#define BOARD_MAX_GRANTS 16
+/* Another process's commits move the versions within 100 ms (app.c's watcher); what the
+ * store never hears of at all is trusted this long at most (as the identity cache does). */
+#define KEPT_SECONDS 2
+
+typedef struct states_snap {
+	int64_t campaign_id, tree_generation;
+	const unit_tree_t *tree;
+	int32_t n;
+	uint64_t version; /* store_reports_version read before the rows */
+	int64_t at;       /* app_now() then */
+	chase_state_t *st;
+} states_snap_t;
+
+static states_snap_t snaps[STATES_SLOTS];
+static unsigned snaps_next;
+static pthread_mutex_t snaps_mu = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct board_slot {
+	char *key;
+	char *json; /* the board as JSON text (compact) */
+	int64_t at; /* app_now() when built */
+} board_slot_t;
+
+static board_slot_t boards[BOARD_SLOTS];
+static size_t boards_bytes; /* of every kept board's key and JSON */
+static pthread_mutex_t boards_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+fresh(int64_t at, int64_t now)
+{
+	return now >= at && now - at < KEPT_SECONDS;
+}
+
+static int
+snap_is(const states_snap_t *s, const live_campaign_t *lc, const unit_tree_t *t, uint64_t v,
+        int64_t now)
+{
+	return s->st && s->campaign_id == lc->c->id && s->tree == t &&
+	       s->tree_generation == t->generation && s->n == t->n && s->version == v &&
+	       fresh(s->at, now);
+}
+
 /* Every unit's report state for the campaign, by tree index (request arena). */
 rep_unit_state_t *
 rep_load_states(http_req_t *req, live_campaign_t *lc)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	app_t *app = http_req_app(req);
-	rep_unit_state_t *st = chase_states(app->store, t, lc->c, http_req_arena(req));
+	arena_t *a = http_req_arena(req);
+	size_t bytes = (size_t)t->n * sizeof(rep_unit_state_t);
+	uint64_t v = store_reports_version(app->store); /* before reading */
+	int64_t now = app_now();
+	rep_unit_state_t *st = NULL;
+	pthread_mutex_lock(&snaps_mu);
+	for (size_t k = 0; k < STATES_SLOTS && !st; k++)
+		if (snap_is(&snaps[k], lc, t, v, now)) {
+			st = arena_alloc(a, bytes);
+			memcpy(st, snaps[k].st, bytes);
+		}
+	pthread_mutex_unlock(&snaps_mu);
+	if (st)
+		return st;
+	st = chase_states(app->store, t, lc->c, a);
 	if (!st) { /* a store error (logged): every unit reads as not reported */
-		st = arena_alloc(http_req_arena(req), (size_t)t->n * sizeof *st);
-		memset(st, 0, (size_t)t->n * sizeof *st);
+		st = arena_alloc(a, bytes);
+		memset(st, 0, bytes);
+		return st;
 	}
+	chase_state_t *copy = xmalloc(bytes ? bytes : 1);
+	memcpy(copy, st, bytes);
+	pthread_mutex_lock(&snaps_mu);
+	/* the campaign's older copy on this tree goes, else the oldest slot */
+	size_t slot = snaps_next++ % STATES_SLOTS;
+	for (size_t k = 0; k < STATES_SLOTS; k++)
+		if (snaps[k].campaign_id == lc->c->id && snaps[k].tree == t) {
+			slot = k;
+			break;
+		}
+	free(snaps[slot].st);
+	snaps[slot] = (states_snap_t){lc->c->id, t->generation, t, t->n, v, now, copy};
+	pthread_mutex_unlock(&snaps_mu);
 	return st;
+}
+
+static size_t
+board_slot_of(const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)(h % BOARD_SLOTS);
+}
+
+/* The board kept under key, as a new object; NULL when none. */
+static json_t *
+board_get(const char *key)
+{
+	board_slot_t *b = &boards[board_slot_of(key)];
+	json_t *o = NULL;
+	int64_t now = app_now();
+	pthread_mutex_lock(&boards_mu);
+	if (b->key && !strcmp(b->key, key) && fresh(b->at, now))
+		o = json_loads(b->json, JSON_ALLOW_NUL, NULL);
+	pthread_mutex_unlock(&boards_mu);
+	return o;
+}
+
+static void
+board_put(const char *key, const json_t *o)
+{
+	char *text = json_dumps(o, JSON_COMPACT);
+	if (!text)
+		return;
+	size_t bytes = strlen(text) + strlen(key);
+	int64_t now = app_now();
+	board_slot_t *b = &boards[board_slot_of(key)];
+	pthread_mutex_lock(&boards_mu);
+	if (b->key) { /* the slot's board goes */
+		boards_bytes -= strlen(b->key) + strlen(b->json);
+		free(b->key);
+		free(b->json);
+		b->key = b->json = NULL;
+	}
+	if (boards_bytes + bytes <= BOARD_MAX_BYTES) {
+		b->key = xstrdup(key);
+		b->json = text;
+		b->at = now;
+		boards_bytes += bytes;
+		text = NULL;
+	}
+	pthread_mutex_unlock(&boards_mu);
+	free(text);
 }
 
 /* Two separate dimensions of a unit's report. Timeliness: a report counted in the totals
@@ -235,15 +367,12 @@ rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_sta
 	};
 }
 
-int
-page_chase(http_req_t *req)
+/* The board of unit i as the request's user sees it (everything but the page's notices). */
+static json_t *
+board_build(http_req_t *req, live_campaign_t *lc, int32_t i)
 {
-	live_campaign_t *lc = rep_campaign(req);
-	if (!lc)
-		return 0;
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	int32_t i = rep_req_unit(req);
 	rep_unit_state_t *st = rep_load_states(req, lc);
 	access_grant_t *g;
 	size_t ng = app_user_grants(req, t, &g);
@@ -328,6 +457,42 @@ page_chase(http_req_t *req)
 	json_object_set_new(o, "mail_on",
 	                    json_boolean(((app_t *)http_req_app(req))->notify.mail_on));
 	json_object_set_new(o, "schedule", schedule_json(req, lc, i));
+	return o;
+}
+
+int
+page_chase(http_req_t *req)
+{
+	live_campaign_t *lc = rep_campaign(req);
+	if (!lc)
+		return 0;
+	const unit_tree_t *t = app_req_tree(req);
+	arena_t *a = http_req_arena(req);
+	app_t *app = http_req_app(req);
+	int32_t i = rep_req_unit(req);
+	/* what the board depends on, read before it is built; the viewer by their grants (the
+	 * links, "remind" and the schedule's control follow from them alone) */
+	access_grant_t *g;
+	size_t ng = app_user_grants(req, t, &g);
+	buf_t who = BUF_INIT;
+	for (size_t k = 0; k < ng && k < BOARD_MAX_GRANTS; k++)
+		buf_printf(&who, "%d:%d,", (int)g[k].unit, (int)g[k].role);
+	const char *key =
+	        arena_printf(a, "%lld|%p|%s|%p:%lld:%d|%s|r%llu|m%llu|d%d|mail%d",
+	                     (long long)lc->c->id, (void *)lc->c, t->units[i].code, (const void *)t,
+	                     (long long)t->generation, (int)t->n, who.len ? buf_cstr(&who) : "-",
+	                     (unsigned long long)store_reports_version(app->store),
+	                     (unsigned long long)store_chase_version(app->store), (int)app_today(),
+	                     app->notify.mail_on);
+	buf_free(&who);
+	if (ng > BOARD_MAX_GRANTS)
+		key = NULL; /* not kept: a rare viewer */
+	json_t *o = key ? board_get(key) : NULL;
+	if (!o) {
+		o = board_build(req, lc, i);
+		if (key)
+			board_put(key, o);
+	}
 	if (rep_is_api(req))
 		return app_reply_json(req, 200, o);
 	const char *done = http_req_param(req, "done");

@@ -97,6 +97,8 @@ moves_of_table(const char *t, size_t n)
 		m |= 1u << DB_V_NOTICES;
 	if (STARTS("budget_") || STARTS("award_") || IS("campaigns")) /* the budget box */
 		m |= 1u << DB_V_BUDGET;
+	if (IS("reminders") || IS("outbox") || IS("campaign_chase")) /* the chase board's marks */
+		m |= 1u << DB_V_CHASE;
 	return m;
 #undef IS
 #undef STARTS
@@ -394,4 +396,10 @@ uint64_t
 store_budget_version(store_t *st)
 {
 	return version(st, DB_V_BUDGET);
+}
+
+uint64_t
+store_chase_version(store_t *st)
+{
+	return version(st, DB_V_CHASE);
 }

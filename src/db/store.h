@@ -1156,6 +1156,9 @@ int store_reports_waiting(store_t *st, int (*cb)(int64_t campaign_id, int64_t un
 uint64_t store_reports_version(store_t *st);
 /* The same for notices and their read marks (the bell's unread count). */
 uint64_t store_notices_version(store_t *st);
+/* The same for reminders, their e-mails (the outbox) and the chase schedules (the chase
+ * board's marks and schedule box). */
+uint64_t store_chase_version(store_t *st);
 
 /* ---- budget (docs/budget.md; src/service/budget.c) ---- */
 

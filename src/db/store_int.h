@@ -117,7 +117,7 @@ const char *db_errmsg(void);
 /* ---- backends ---- */
 
 /* The versions the layer keeps (store_identity_version and its siblings). */
-enum { DB_V_IDENTITY, DB_V_REPORTS, DB_V_NOTICES, DB_V_BUDGET, DB_V_COUNT };
+enum { DB_V_IDENTITY, DB_V_REPORTS, DB_V_NOTICES, DB_V_BUDGET, DB_V_CHASE, DB_V_COUNT };
 
 typedef struct db_driver {
 	const char *name;
