@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/report_pages.h"
+#include "app/form.h"
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -640,16 +641,24 @@ static int
 read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 {
 	arena_t *a = http_req_arena(req);
-	size_t blen;
-	const char *body = http_req_body(req, &blen);
-	http_kv_t *kv = NULL;
+	const http_kv_t *kv = NULL;
 	size_t nkv = 0;
-	if (body && blen) {
-		const char *why;
-		if (http_form_parse(body, blen, a, &kv, &nkv, &why) < 0) {
-			fs->form_error = why;
-			return 400;
-		}
+	const char *why;
+	if (app_form_read(req, &kv, &nkv, &why) != 0) {
+		fs->form_error = why;
+		return 400;
+	}
+	/* A browser sends every field of the form; a post with none of them (other fields,
+	 * nothing) is no submission of this form and would clear the draft. The resubmit
+	 * form sends only its reason: the texts submitted are kept. */
+	size_t nfields = 0;
+	for (size_t k = 0; k < nkv; k++)
+		nfields += !strncmp(kv[k].name, "v.", 2) || !strncmp(kv[k].name, "g.", 2);
+	if (nfields == 0 && !http_req_param(req, "reason")) {
+		fs->form_error = "Biểu mẫu gửi lên không có trường nào của báo cáo (v.…, g.…) nên "
+		                 "không phải biểu mẫu của trang này; bản nháp được giữ nguyên, "
+		                 "không có gì được lưu. Hãy tải lại trang rồi gửi lại.";
+		return 400;
 	}
 	for (size_t k = 0; k < nkv; k++)
 		if ((!strncmp(kv[k].name, "v.", 2) || !strncmp(kv[k].name, "g.", 2)) &&
