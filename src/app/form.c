@@ -136,10 +136,11 @@ app_form_fields(http_req_t *req, const char *spec, const char **why)
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(kv[i].name, kv[j].name) == 0) {
-				*why = arena_printf(a,
-				                    "Trường \"%.*s\" được gửi hai lần trong biểu mẫu; "
-				                    "không có gì được lưu. Hãy tải lại trang rồi gửi lại.",
-				                    text_utf8_prefix(kv[i].name, 60), kv[i].name);
+				*why = arena_printf(
+				        a,
+				        "Trường \"%.*s\" được gửi hai lần trong biểu mẫu; "
+				        "không có gì được lưu. Hãy tải lại trang rồi gửi lại.",
+				        text_utf8_prefix(kv[i].name, 60), kv[i].name);
 				return 400;
 			}
 	}
@@ -157,11 +158,12 @@ app_form_fields(http_req_t *req, const char *spec, const char **why)
 		for (size_t i = 0; i < n && !seen; i++)
 			seen = strlen(kv[i].name) == len && memcmp(kv[i].name, s, len) == 0;
 		if (!seen) {
-			*why = arena_printf(a,
-			                    "Biểu mẫu gửi lên thiếu trường \"%.*s\" nên không phải biểu "
-			                    "mẫu của trang này; không có gì được lưu. Hãy tải lại trang "
-			                    "rồi gửi lại.",
-			                    (int)len, s);
+			*why = arena_printf(
+			        a,
+			        "Biểu mẫu gửi lên thiếu trường \"%.*s\" nên không phải biểu "
+			        "mẫu của trang này; không có gì được lưu. Hãy tải lại trang "
+			        "rồi gửi lại.",
+			        (int)len, s);
 			return 400;
 		}
 	}

@@ -34,8 +34,7 @@ is_space(int32_t c)
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 		return 1;
 	utf8proc_category_t k = utf8proc_category(c);
-	return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL ||
-	       k == UTF8PROC_CATEGORY_ZP;
+	return k == UTF8PROC_CATEGORY_ZS || k == UTF8PROC_CATEGORY_ZL || k == UTF8PROC_CATEGORY_ZP;
 }
 
 /* Why c may not be in a text under flags, or NULL. */
@@ -44,9 +43,10 @@ refusal(int32_t c, unsigned flags)
 {
 	int lines = (flags & TEXT_MULTILINE) != 0;
 	if (c < 0x20 && !(lines && (c == '\t' || c == '\n' || c == '\r')))
-		return c == '\t' || c == '\n' || c == '\r' ? "có dấu tab hoặc xuống dòng (ô này chỉ "
-		                                             "nhận một dòng)"
-		                                           : "có ký tự điều khiển";
+		return c == '\t' || c == '\n' || c == '\r'
+		               ? "có dấu tab hoặc xuống dòng (ô này chỉ "
+		                 "nhận một dòng)"
+		               : "có ký tự điều khiển";
 	if (c == 0x7F || (c >= 0x80 && c <= 0x9F))
 		return "có ký tự điều khiển";
 	if (is_bidi_control(c))
@@ -74,12 +74,13 @@ text_clean(arena_t *a, const char *in, unsigned flags, size_t max_bytes, const c
 	size_t pos = 0, nth = 0;
 	while (pos < n) {
 		int32_t c;
-		utf8proc_ssize_t k =
-		        utf8proc_iterate((const utf8proc_uint8_t *)in + pos, (utf8proc_ssize_t)(n - pos), &c);
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)in + pos,
+		                                      (utf8proc_ssize_t)(n - pos), &c);
 		nth++;
 		if (k <= 0 || !utf8proc_codepoint_valid(c)) {
 			buf_free(&b);
-			*why = arena_printf(a, "có byte không phải UTF-8 hợp lệ ở ký tự thứ %zu", nth);
+			*why = arena_printf(a, "có byte không phải UTF-8 hợp lệ ở ký tự thứ %zu",
+			                    nth);
 			return -1;
 		}
 		const char *no = refusal(c, flags);
@@ -97,9 +98,9 @@ text_clean(arena_t *a, const char *in, unsigned flags, size_t max_bytes, const c
 		pos += (size_t)k;
 	}
 	utf8proc_uint8_t *nfc = NULL;
-	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)(b.len ? buf_cstr(&b) : ""),
-	                                  (utf8proc_ssize_t)b.len, &nfc,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	utf8proc_ssize_t m =
+	        utf8proc_map((const utf8proc_uint8_t *)(b.len ? buf_cstr(&b) : ""),
+	                     (utf8proc_ssize_t)b.len, &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 	buf_free(&b);
 	if (m < 0) {
 		*why = "có byte không phải UTF-8 hợp lệ";
@@ -141,9 +142,8 @@ text_clean_field(arena_t *a, const char *field, const char *in, unsigned flags, 
 	const char *why;
 	if (text_clean(a, in, flags, max_bytes, out, &why) == 0)
 		return NULL;
-	const char *todo = strstr(why, "giới hạn")      ? "hãy viết ngắn lại"
-	                   : strstr(why, "để trống") ||
-	                                   strstr(why, "khoảng trắng")
+	const char *todo = strstr(why, "giới hạn") ? "hãy viết ngắn lại"
+	                   : strstr(why, "để trống") || strstr(why, "khoảng trắng")
 	                           ? "hãy nhập nội dung"
 	                           : "hãy gõ lại phần này (đừng dán từ nguồn lạ)";
 	return arena_printf(a, "%s: %s; %s.", field, why, todo);
