@@ -122,14 +122,9 @@ spec_of(const char *spec, const char *name, size_t len)
 }
 
 int
-app_form_fields(http_req_t *req, const char *spec, const char **why)
+app_form_check(arena_t *a, const http_kv_t *kv, size_t n, const char *spec, const char **why)
 {
-	arena_t *a = http_req_arena(req);
-	const http_kv_t *kv;
-	size_t n;
-	int st = app_form_read(req, &kv, &n, why);
-	if (st)
-		return st;
+	*why = NULL;
 	/* no field twice (unless a list): a second value is not silently last- or first-wins */
 	for (size_t i = 0; i < n; i++) {
 		if (spec_of(spec, kv[i].name, strlen(kv[i].name)) & 4)
@@ -168,6 +163,15 @@ app_form_fields(http_req_t *req, const char *spec, const char **why)
 		}
 	}
 	return 0;
+}
+
+int
+app_form_fields(http_req_t *req, const char *spec, const char **why)
+{
+	const http_kv_t *kv;
+	size_t n;
+	int st = app_form_read(req, &kv, &n, why);
+	return st ? st : app_form_check(http_req_arena(req), kv, n, spec, why);
 }
 
 int

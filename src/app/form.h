@@ -24,6 +24,9 @@ int app_form_read(http_req_t *req, const http_kv_t **kv /* OUT */, size_t *n /* 
  * repeat (a list of checkboxes), "?name*" both. Fields not in spec are left to the handler,
  * but no field may come twice unless spec says so. 0, or 400 with *why naming the field. */
 int app_form_fields(http_req_t *req, const char *spec, const char **why /* OUT */);
+/* The same check on fields already read (pure: for fuzzing and tests); *why in a. */
+int app_form_check(arena_t *a, const http_kv_t *kv, size_t n, const char *spec,
+                   const char **why /* OUT */);
 
 /* The rules of the HTML form routes (form.c's table), applied by the guard to every POST
  * that is not under /api/ once access is granted: 0, or a status after replying with the
