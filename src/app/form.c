@@ -16,13 +16,12 @@ typedef struct form_rule {
 } form_rule_t;
 
 static const form_rule_t FORMS[] = {
-        /* report.mustache: the results form (its v.<code> and g.<code> are the template's,
-         * checked by report_pages.c's read_form); the submit button posts the same form,
-         * the resubmit form sends a reason, the confirmation page adds confirm_missing;
-         * version is always in the page but optional here: a post without it writes over
-         * whatever is there, as the API's (and older clients and tests send none) */
-        {"/campaigns/:id/units/:code/report", "csrf ?version"},
-        {"/campaigns/:id/units/:code/submit", "csrf ?version ?reason ?confirm_missing"},
+        /* report.mustache: the results form (its v.<code> and g.<code> are the template's
+         * for the unit's level, checked by report_pages.c's read_form); the submit button
+         * posts the same form, the resubmit form sends a reason instead of the fields, the
+         * confirmation page adds confirm_missing */
+        {"/campaigns/:id/units/:code/report", "csrf version"},
+        {"/campaigns/:id/units/:code/submit", "csrf version ?reason ?confirm_missing"},
         {"/campaigns/:id/units/:code/return", "csrf version comment"},
         {"/campaigns/:id/units/:code/approve", "csrf version"},
         {"/campaigns/:id/units/:code/reopen", "csrf version comment"},

@@ -114,17 +114,18 @@ refused(ha_client_t *c, const char *method, const char *path, const char *body, 
 	assert_string_equal(before, after);
 }
 
-static const char *DRAFT = "v.1.ke_hoach=1&v.5.2.lop=7&v.5.2.nguoi=140&v.2.bao=3"
-                           "&v.i.text=B%E1%BA%A3n+nh%C3%A1p+%C4%91%C3%A3+l%C6%B0u";
+/* The draft the school saves, as its browser sends the form (every field of it). */
+static const char *const DRAFT[] = {
+        "v.1.ke_hoach",    "1", "v.5.2.lop", "7", "v.5.2.nguoi", "140", "v.2.bao", "3", "v.i.text",
+        "Bản nháp đã lưu", NULL};
 
 static void
 save_draft(void)
 {
-	char body[1024];
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", school.csrf,
-	         version_of(&school, SCHOOL), DRAFT);
-	hc_resp_t r = ha_req(port, &school, "POST", path_of(SCHOOL, "/report"), body, 0);
-	assert_int_equal(r.status, 303);
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), DRAFT);
+	if (r.status != 303)
+		fail_msg("save: %ld %.400s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);
 }
 
@@ -145,6 +146,7 @@ report_form_without_fields(void **state)
 {
 	(void)state;
 	save_draft();
+	char before[65], after[65];
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "csrf=%s&version=%ld", school.csrf, version_of(&school, SCHOOL));
 	for (int k = 0; k < 10000; k++)
@@ -158,9 +160,24 @@ report_form_without_fields(void **state)
 	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400, "bản nháp được giữ");
 	snprintf(body, sizeof body, "csrf=%s&version=%ld&a=1", school.csrf,
 	         version_of(&school, SCHOOL));
-	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400,
-	        "không có trường nào của báo cáo");
-	refused(&school, "POST", path_of(SCHOOL, "/submit"), body, 0, 400, NULL);
+	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400, "thiếu trường &quot;v.");
+	refused(&school, "POST", path_of(SCHOOL, "/submit"), body, 0, 400, "thiếu trường");
+	/* the whole form but one field (a note), or without its version */
+	const char *no_note[] = {"g.5.2.lop", NULL, NULL};
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), no_note);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "thiếu trường &quot;g.5.2.lop&quot;"));
+	hc_resp_free(&r);
+	const char *no_version[] = {"version", NULL, NULL};
+	r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"), path_of(SCHOOL, "/submit"),
+	                      no_version);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "thiếu trường &quot;version&quot;"));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
 	/* JSON sent to the form route (the X-CSRF-Token header passes the CSRF check) */
 	refused(&school, "POST", path_of(SCHOOL, "/report"), "{\"values\":{}}", 1, 400,
 	        "không phải một biểu mẫu");
@@ -172,14 +189,22 @@ static void
 field_twice(void **state)
 {
 	(void)state;
-	char body[1024];
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s&v.5.2.lop=9", school.csrf,
-	         version_of(&school, SCHOOL), DRAFT);
-	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400,
-	        "v.5.2.lop&quot; được gửi hai lần");
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&version=1&%s", school.csrf,
-	         version_of(&school, SCHOOL), DRAFT);
-	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400, "hai lần");
+	char before[65], after[65];
+	digest(before);
+	const char *lop_twice[] = {"+v.5.2.lop", "9", NULL};
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), lop_twice);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "v.5.2.lop&quot; được gửi hai lần"));
+	hc_resp_free(&r);
+	const char *version_twice[] = {"+version", "1", NULL};
+	r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"), path_of(SCHOOL, "/report"),
+	                      version_twice);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "hai lần"));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
 	draft_still_there();
 }
 
@@ -190,9 +215,8 @@ return_comment_blank(void **state)
 {
 	(void)state;
 	char body[1024];
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", school.csrf,
-	         version_of(&school, SCHOOL), DRAFT);
-	hc_resp_t r = ha_req(port, &school, "POST", path_of(SCHOOL, "/submit"), body, 0);
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/submit"), DRAFT);
 	if (r.status != 303)
 		fail_msg("submit: %ld %.400s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);
