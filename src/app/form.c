@@ -32,6 +32,16 @@ static const form_rule_t FORMS[] = {
         {"/units/:code/users", "csrf username full_name email role"},
         {"/account/tokens", "csrf name"},
         {"/account/password", "csrf current new confirm"},
+        /* activity_form.mustache: the campaign list only when there are campaigns, the
+         * two checkboxes; an edit also carries its version */
+        {"/units/:code/activities",
+         "csrf ?campaign kind title description start_date start_time end_date end_time mode "
+         "place link audience expected ?public ?late_ok"},
+        {"/units/:code/activities/:aid",
+         "csrf version ?campaign kind title description start_date start_time end_date "
+         "end_time mode place link audience expected ?public ?late_ok"},
+        /* activity.mustache: the outcome (status is a group of radio buttons) */
+        {"/units/:code/activities/:aid/outcome", "csrf version ?status actual outcome"},
         /* tasks.mustache: the note only beside "done" */
         {"/units/:code/tasks/:tkid", "csrf done ?note"},
 };
