@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "domain/demo.h"
 #include "helper_app.h"
 
@@ -30,7 +31,7 @@ static app_t app;
 static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
-static ha_client_t school, officer, head;
+static ha_client_t school, officer, head, admin;
 
 static int
 setup(void **state)
@@ -48,10 +49,12 @@ setup(void **state)
 	ha_user(&app, "truong.bf", SCHOOL, ROLE_HEAD, PASSWORD);
 	ha_user(&app, "chuyenvien.bf", "306", ROLE_OVERSEER, PASSWORD);
 	ha_user(&app, "lanhdao.bf", "306", ROLE_HEAD, PASSWORD);
+	ha_user(&app, "quantri.bf", "VN", ROLE_ADMIN, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return ha_login(port, &school, "truong.bf", PASSWORD) == 303 &&
 	                       ha_login(port, &officer, "chuyenvien.bf", PASSWORD) == 303 &&
-	                       ha_login(port, &head, "lanhdao.bf", PASSWORD) == 303
+	                       ha_login(port, &head, "lanhdao.bf", PASSWORD) == 303 &&
+	                       ha_login(port, &admin, "quantri.bf", PASSWORD) == 303
 	               ? 0
 	               : -1;
 }
@@ -322,6 +325,132 @@ units_import_names(void **state)
 	}
 }
 
+/* A page's form posted with changes (ha_post_page_form): refused with want and expect, the
+ * database as it was. */
+static void
+page_refused(ha_client_t *c, const char *page, const char *path, const char *const *kv, long want,
+             const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
+	if (r.status != want || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected %ld with \"%s\": %.600s", path, r.status, want, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* The activity form: a field missing or twice is no browser's post of it; a title with a
+ * bidi override (U+202E, which shows the rest of the line reversed) is refused through the
+ * form and the API alike. */
+static void
+activity_form(void **state)
+{
+	(void)state;
+	const char *page = "/units/" SCHOOL "/activities/new",
+	           *path = "/units/" SCHOOL "/activities";
+	const char *base[] = {"kind",       "lop_ngoai_ngu_tin_hoc",
+	                      "title",      "Lớp tin học cho người cao tuổi",
+	                      "start_date", "10/10/2022",
+	                      "start_time", "07:00",
+	                      "end_time",   "08:30",
+	                      "place",      "Nhà văn hóa",
+	                      "mode",       "truc_tiep"};
+	const char *kv[32];
+	size_t n = sizeof base / sizeof *base;
+	memcpy(kv, base, sizeof base);
+	kv[n] = "description", kv[n + 1] = NULL, kv[n + 2] = NULL;
+	page_refused(&school, page, path, kv, 400, "thiếu trường &quot;description&quot;");
+	kv[n] = "+title", kv[n + 1] = "Lớp khác", kv[n + 2] = NULL;
+	page_refused(&school, page, path, kv, 400, "title&quot; được gửi hai lần");
+	kv[n] = NULL;
+	kv[3] = "Lớp \xe2\x80\xae"
+	        "cba";
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, &school, page, path, kv);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), "Tên hoạt động") ||
+	    !strstr(buf_cstr(&r.body), "U+202E"))
+		fail_msg("bidi title (form): %ld %.600s", r.status,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : "");
+	hc_resp_free(&r);
+	r = ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/activities",
+	           "{\"kind\":\"lop_ngoai_ngu_tin_hoc\",\"title\":\"L\\u1edbp \\u202ecba\","
+	           "\"description\":\"\",\"start_date\":\"10/10/2022\",\"start_time\":\"07:00\","
+	           "\"end_time\":\"08:30\",\"place\":\"Nh\\u00e0 v\\u0103n h\\u00f3a\","
+	           "\"mode\":\"truc_tiep\"}",
+	           1);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), "U+202E"))
+		fail_msg("bidi title (API): %ld %.600s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* A unit's name changed through the registry page (the national list uploaded by the
+ * administrator) with a control character: the upload is refused naming the line. */
+static size_t
+sink(char *p, size_t s, size_t n, void *ud)
+{
+	buf_append(ud, p, s * n);
+	return s * n;
+}
+
+static void
+registry_name_control(void **state)
+{
+	(void)state;
+	char *units;
+	size_t len;
+	char ferr[300];
+	if (file_read_all(TEST_SOURCE_DIR "/data/dvhc/units-2025-07-01.csv", 1 << 24, &units, &len,
+	                  ferr, sizeof ferr) < 0)
+		fail_msg("%s", ferr);
+	char *at = strstr(units, "Phường Ba Đình");
+	assert_non_null(at);
+	at[strlen("Phường")] = '\x07'; /* "Phường\aBa Đình", a bell in place of the space */
+	char before[65], after[65];
+	digest(before);
+	CURL *h = curl_easy_init();
+	curl_mime *m = curl_mime_init(h);
+	curl_mimepart *p = curl_mime_addpart(m);
+	curl_mime_name(p, "csrf");
+	curl_mime_data(p, admin.csrf, CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "as_of_day");
+	curl_mime_data(p, "01/07/2025", CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "units");
+	curl_mime_filename(p, "units.csv");
+	curl_mime_type(p, "text/csv");
+	curl_mime_data(p, units, len);
+	char url[200], cookie[450];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/admin/registry/preview", port);
+	snprintf(cookie, sizeof cookie, "%s", admin.cookie);
+	buf_t out = BUF_INIT;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, m);
+	curl_easy_setopt(h, CURLOPT_COOKIE, cookie);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+	long st = 0;
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+	curl_mime_free(m);
+	curl_easy_cleanup(h);
+	free(units);
+	if (st != 400 || !strstr(buf_cstr(&out), "Dòng 3") || !strstr(buf_cstr(&out), "U+0007"))
+		fail_msg("registry: %ld %.800s", st,
+		         strstr(buf_cstr(&out), "<main") ? strstr(buf_cstr(&out), "<main") : "");
+	buf_free(&out);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
 int
 main(void)
 {
@@ -332,6 +461,8 @@ main(void)
 	        cmocka_unit_test(reminder_note_over_limit),
 	        cmocka_unit_test(full_name_control),
 	        cmocka_unit_test(units_import_names),
+	        cmocka_unit_test(activity_form),
+	        cmocka_unit_test(registry_name_control),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
