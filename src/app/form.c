@@ -42,6 +42,20 @@ static const form_rule_t FORMS[] = {
          "end_time mode place link audience expected ?public ?late_ok"},
         /* activity.mustache: the outcome (status is a group of radio buttons) */
         {"/units/:code/activities/:aid/outcome", "csrf version ?status actual outcome"},
+        /* report.mustache, activity.mustache, photo.js: a photo (the file part is not a
+         * field) and its caption */
+        {"/campaigns/:id/units/:code/photos", "csrf caption"},
+        {"/units/:code/activities/:aid/photos", "csrf caption"},
+        /* chase.mustache: the issuer's reminder settings */
+        {"/units/:code/campaigns/:id/chase", "csrf remind_days escalate_days ?automatic"},
+        /* user.mustache, users_bulk.mustache */
+        {"/users/:id/roles", "csrf unit role"},
+        {"/users/:id/roles/remove", "csrf unit role"},
+        {"/units/:code/users/bulk", "csrf scope role format"},
+        /* templates.mustache */
+        {"/templates/:tid/copy", "csrf year"},
+        /* values_import.mustache (the file part is not a field) */
+        {"/campaigns/:id/units/:code/values", "csrf ?dry_run"},
         /* tasks.mustache: the note only beside "done" */
         {"/units/:code/tasks/:tkid", "csrf done ?note"},
 };
