@@ -547,8 +547,9 @@ remind_note(http_req_t *req, const char **note)
 	const char *err;
 	if (read_note(req, note, &err) < 0)
 		return fail(req, 400, err) - 1;
-	if (*note && strlen(*note) > 500)
-		return fail(req, 400, "Lời nhắn (note) dài quá 500 ký tự; hãy viết ngắn lại.") - 1;
+	const char *msg = *note ? chase_note_clean(http_req_arena(req), *note, note) : NULL;
+	if (msg)
+		return fail(req, 400, msg) - 1;
 	return 0;
 }
 

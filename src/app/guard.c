@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/form.h"
 #include "app/authcache.h"
 #include "core/log.h"
 #include "domain/campaign.h"
@@ -23,7 +24,18 @@
  * page view a disk sync. */
 #define TOUCH_EVERY 60
 
-enum target { T_PUBLIC, T_METRICS, T_SELF, T_SELF_PASSWORD, T_UNIT, T_QUNIT, T_USER, T_ROOT, T_BELOW, T_BAD };
+enum target {
+	T_PUBLIC,
+	T_METRICS,
+	T_SELF,
+	T_SELF_PASSWORD,
+	T_UNIT,
+	T_QUNIT,
+	T_USER,
+	T_ROOT,
+	T_BELOW,
+	T_BAD
+};
 
 int64_t
 app_now(void)
@@ -432,8 +444,8 @@ metrics_allowed(http_req_t *req, app_t *app)
 	return app_metrics_allowed(app, http_req_client_ip(req));
 }
 
-int
-app_guard(http_req_t *req, const http_route_t *route)
+static int
+guard_access(http_req_t *req, const http_route_t *route)
 {
 	app_t *app = http_req_app(req);
 	action_t action = ACT_UNIT_VIEW;
@@ -495,6 +507,17 @@ app_guard(http_req_t *req, const http_route_t *route)
 		            "Tài khoản của bạn không có quyền thực hiện việc này ở đơn vị này. Nếu "
 		            "cần, hãy đề nghị lãnh đạo đơn vị hoặc quản trị viên cấp quyền.");
 	return 0;
+}
+
+/* Who may, then what an HTML form sent (app/form.h): a form post missing its fields or
+ * carrying one twice never reaches its handler. */
+int
+app_guard(http_req_t *req, const http_route_t *route)
+{
+	int rc = guard_access(req, route);
+	if (rc != 0 || http_req_replied(req))
+		return rc;
+	return app_form_guard(req, route);
 }
 
 audit_actor_t

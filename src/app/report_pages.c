@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/report_pages.h"
+#include "app/form.h"
 #include "app/reporting.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -617,17 +618,48 @@ static int
 read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 {
 	arena_t *a = http_req_arena(req);
-	size_t blen;
-	const char *body = http_req_body(req, &blen);
-	http_kv_t *kv = NULL;
+	const http_kv_t *kv = NULL;
 	size_t nkv = 0;
-	if (body && blen) {
-		const char *why;
-		if (http_form_parse(body, blen, a, &kv, &nkv, &why) < 0) {
-			fs->form_error = why;
-			return 400;
-		}
+	const char *why;
+	if (app_form_read(req, &kv, &nkv, &why) != 0) {
+		fs->form_error = why;
+		return 400;
 	}
+	/* A browser sends every field of the form, empty ones too; a post missing one is no
+	 * submission of this form (taking the missing as "cleared" would wipe the draft). The
+	 * form's fields are what report.mustache shows for this level: in a narrative section
+	 * each item's text and note; in the table a body's value (input or select) and each
+	 * line's note (a level's values are totals, not inputs). The resubmit form sends only
+	 * its reason: the texts submitted are kept. */
+	if (!http_req_param(req, "reason"))
+		for (size_t s = 0; s < tpl->nsections; s++)
+			for (size_t k = 0; k < tpl->sections[s].nitems; k++) {
+				const tpl_section_t *sec = &tpl->sections[s];
+				const tpl_item_t *it = &sec->items[k];
+				int value = sec->narrative ||
+				            (!level && (it->col >= 0 || it->type == TPL_BOOL));
+				int note = sec->narrative || !it->heading;
+				for (int g = 0; g < 2; g++) {
+					if (!(g ? note : value))
+						continue;
+					const char *name =
+					        arena_printf(a, "%s.%s", g ? "g" : "v", it->code);
+					int seen = 0;
+					for (size_t j = 0; j < nkv && !seen; j++)
+						seen = !strcmp(kv[j].name, name);
+					if (!seen) {
+						fs->form_error = arena_printf(
+						        a,
+						        "Biểu mẫu gửi lên thiếu trường \"%s\" của "
+						        "báo cáo nên không phải biểu mẫu của trang "
+						        "này; bản nháp được giữ nguyên, không có "
+						        "gì "
+						        "được lưu. Hãy tải lại trang rồi gửi lại.",
+						        name);
+						return 400;
+					}
+				}
+			}
 	for (size_t k = 0; k < nkv; k++)
 		if ((!strncmp(kv[k].name, "v.", 2) || !strncmp(kv[k].name, "g.", 2)) &&
 		    !template_item(tpl, kv[k].name + 2)) {

@@ -7,6 +7,10 @@
 #include <time.h>
 
 #include "domain/auth.h"
+#include "text/hygiene.h"
+
+static int create(store_t *st, const account_new_t *a, const char *norm, const char *full,
+                  const char *email, int64_t *id, char *msg, size_t msglen);
 
 static int
 email_ok(const char *s)
@@ -22,12 +26,27 @@ accounts_create(store_t *st, const account_new_t *a, char *norm, int64_t *id, ch
 {
 	if (auth_username_normalize(a->username ? a->username : "", norm, msg, msglen) < 0)
 		return 400;
-	const char *full = a->full_name ? a->full_name : "";
 	const char *email = a->email ? a->email : "";
-	if (strlen(full) > 200) {
-		snprintf(msg, msglen, "Họ và tên dài quá 200 byte; hãy viết ngắn lại.");
+	/* the name as stored: NFC, trimmed, one line, no control, bidi or invisible
+	 * characters, at most ACCOUNT_NAME_MAX bytes (text/hygiene.h) */
+	arena_t ar = ARENA_INIT;
+	const char *full;
+	const char *bad = text_clean_field(&ar, "Họ và tên", a->full_name,
+	                                   TEXT_NAME | TEXT_TRIM, ACCOUNT_NAME_MAX, &full);
+	if (bad) {
+		snprintf(msg, msglen, "%s", bad);
+		arena_free(&ar);
 		return 400;
 	}
+	int rc = create(st, a, norm, full, email, id, msg, msglen);
+	arena_free(&ar);
+	return rc;
+}
+
+static int
+create(store_t *st, const account_new_t *a, const char *norm, const char *full,
+       const char *email, int64_t *id, char *msg, size_t msglen)
+{
 	if (*email && !email_ok(email)) {
 		snprintf(msg, msglen,
 		         "Thư điện tử \"%.80s\" không hợp lệ (ví dụ: ten@donvi.edu.vn).", email);

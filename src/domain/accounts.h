@@ -10,6 +10,9 @@
 #include "db/store.h"
 #include "domain/access.h"
 
+/* The most bytes of an account's full name. */
+#define ACCOUNT_NAME_MAX 200
+
 typedef struct account_new {
 	const char *username;          /* as typed; normalised here */
 	const char *full_name, *email; /* may be NULL */

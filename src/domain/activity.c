@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "text/hygiene.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -249,9 +250,10 @@ num(arena_t *a, int64_t v)
 
 /* A one-line text field of at most max bytes; required when min > 0. */
 static void
-text_field(arena_t *a, activity_errors_t *e, int f, const char *label, const char *v, size_t max,
+text_field(arena_t *a, activity_errors_t *e, int f, const char *label, const char **vp, size_t max,
            int required, const char *what)
 {
+	const char *v = *vp, *clean, *why;
 	size_t n = strlen(v);
 	if (n == 0 && required)
 		set_err(e, f, arena_printf(a, "%s: hãy nhập %s.", label, what));
@@ -265,6 +267,26 @@ text_field(arena_t *a, activity_errors_t *e, int f, const char *label, const cha
 		                     "%s không được xuống dòng hay chứa ký tự điều khiển; hãy "
 		                     "viết trên một dòng.",
 		                     label));
+	/* text hygiene (text/hygiene.h): NFC, no bidi override or invisible character */
+	else if ((why = text_clean_field(a, label, v, TEXT_NAME | TEXT_TRIM, max, &clean)))
+		set_err(e, f, why);
+	else
+		*vp = clean;
+}
+
+/* A multi-line text (description, outcome note) past its length and control checks: NFC,
+ * no bidi override; 0, or -1 after setting the field's error. */
+static int
+text_lines(arena_t *a, activity_errors_t *e, int f, const char *label, const char **vp, size_t max)
+{
+	const char *clean;
+	const char *why = text_clean_field(a, label, *vp, TEXT_MULTILINE | TEXT_TRIM, max, &clean);
+	if (why) {
+		set_err(e, f, why);
+		return -1;
+	}
+	*vp = clean;
+	return 0;
 }
 
 int
@@ -401,7 +423,7 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 		                     "một loại trong danh sách.",
 		                     clip(a, out->kind, 40)));
 
-	text_field(a, e, AF_TITLE, "Tên hoạt động", out->title, ACTIVITY_TITLE_MAX, 1,
+	text_field(a, e, AF_TITLE, "Tên hoạt động", &out->title, ACTIVITY_TITLE_MAX, 1,
 	           "tên hoạt động");
 	size_t dl = strlen(out->description);
 	if (dl > ACTIVITY_DESCRIPTION_MAX)
@@ -412,6 +434,9 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 	else if (has_control(out->description, 1))
 		set_err(e, AF_DESCRIPTION,
 		        "Mô tả chứa ký tự điều khiển không hợp lệ; hãy gõ lại nội dung.");
+	else
+		text_lines(a, e, AF_DESCRIPTION, "Mô tả", &out->description,
+		           ACTIVITY_DESCRIPTION_MAX);
 
 	/* times */
 	const char *sd = trimmed(a, in->start_date), *st = trimmed(a, in->start_time);
@@ -466,7 +491,7 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 		        "Địa điểm: hãy nhập nơi tổ chức (bắt buộc với hình thức trực tiếp hoặc "
 		        "kết hợp).");
 	else
-		text_field(a, e, AF_PLACE, "Địa điểm", out->place, ACTIVITY_PLACE_MAX, 0, "");
+		text_field(a, e, AF_PLACE, "Địa điểm", &out->place, ACTIVITY_PLACE_MAX, 0, "");
 	size_t ll = strlen(out->link);
 	if (ll == 0 && online)
 		set_err(e, AF_LINK,
@@ -486,8 +511,8 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 		                     "https://meet.google.com/abc-defg-hij.",
 		                     clip(a, out->link, 80)));
 
-	text_field(a, e, AF_AUDIENCE, "Đối tượng tham gia", out->audience, ACTIVITY_AUDIENCE_MAX, 0,
-	           "");
+	text_field(a, e, AF_AUDIENCE, "Đối tượng tham gia", &out->audience, ACTIVITY_AUDIENCE_MAX,
+	           0, "");
 	const char *ex = trimmed(a, in->expected);
 	if (*ex) {
 		int64_t v;
@@ -526,6 +551,8 @@ activity_validate_outcome(const char *status, const char *actual, const char *no
 		                     num(a, (int64_t)nl), num(a, ACTIVITY_OUTCOME_MAX)));
 	else if (has_control(*note_out, 1))
 		set_err(e, AF_OUTCOME, "Ghi chú kết quả chứa ký tự điều khiển không hợp lệ.");
+	else
+		text_lines(a, e, AF_OUTCOME, "Ghi chú kết quả", note_out, ACTIVITY_OUTCOME_MAX);
 	if (!strcmp(st, "planned"))
 		*note_out = "";
 	if (strcmp(st, "held") != 0)

@@ -15,6 +15,7 @@
 #include "core/strmap.h"
 #include "csv/csv.h"
 #include "domain/units.h"
+#include "text/hygiene.h"
 #include "text/legacy.h"
 #include "text/text.h"
 
@@ -457,18 +458,22 @@ parse_rows(ctx_t *c, csv_reader_t *r, int registry_only, row_t **rows, size_t *n
 			        row.code, MAX_CODE);
 			continue;
 		}
-		buf_t nfc = BUF_INIT;
-		text_nfc(v[C_NAME], strlen(v[C_NAME]), &nfc);
-		row.name = arena_strndup(&c->a, buf_cstr(&nfc), nfc.len);
-		buf_free(&nfc);
-		if (*row.name == '\0') {
-			add_error(c, line, "tên đơn vị %s đang để trống; hãy nhập tên.", row.code);
-			continue;
-		}
+		/* a name typed in TCVN3/VNI is offered repaired first (its mojibake holds
+		 * characters the hygiene below refuses, e.g. the soft hyphen of "Tr­êng") */
+		row.name = v[C_NAME];
 		if (legacy_name(c, line, &row.name) < 0)
 			continue;
-		if (strlen(row.name) > MAX_NAME) {
-			add_error(c, line, "tên đơn vị %s dài quá %d byte.", row.code, MAX_NAME);
+		/* the name as stored: NFC, one line, no control, bidi or invisible characters
+		 * (text/hygiene.h) */
+		const char *why;
+		if (text_clean(&c->a, row.name, TEXT_NAME | TEXT_TRIM | TEXT_REQUIRED, MAX_NAME,
+		               &row.name, &why) < 0) {
+			add_error(c, line,
+			          strstr(why, "trống") || strstr(why, "khoảng trắng")
+			                  ? "tên đơn vị %s %s; hãy nhập tên."
+			          : strstr(why, "giới hạn") ? "tên đơn vị %s %s; hãy viết ngắn lại."
+			                                    : "tên đơn vị %s %s; hãy gõ lại tên.",
+			          row.code, why);
 			continue;
 		}
 		if (registry) {

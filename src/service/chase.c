@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 /* Units written per transaction: a national "remind all" of thousands of units goes in
@@ -365,15 +366,29 @@ write_all(const chase_ctx_t *cx, const unit_tree_t *t, const campaign_t *c, cons
 	return rc;
 }
 
+const char *
+chase_note_clean(arena_t *a, const char *note, const char **out)
+{
+	return text_clean_field(a, "Lời nhắn", note, TEXT_MULTILINE | TEXT_TRIM, CHASE_NOTE_MAX,
+	                        out);
+}
+
 int
 chase_remind(const chase_ctx_t *cx, const unit_tree_t *t, const campaign_t *c, const int32_t *units,
              size_t n, chase_kind_t kind, const char *note, size_t *done)
 {
+	*done = 0;
+	arena_t a = ARENA_INIT; /* the note as stored */
+	if (note != NULL && chase_note_clean(&a, note, &note) != NULL) {
+		arena_free(&a);
+		return -2;
+	}
 	one_t *items = xcalloc(n ? n : 1, sizeof *items);
 	for (size_t i = 0; i < n; i++)
 		items[i] = (one_t){units[i], kind, 0};
 	int rc = write_all(cx, t, c, items, n, note, done);
 	free(items);
+	arena_free(&a);
 	return rc;
 }
 

@@ -69,10 +69,18 @@ typedef enum chase_kind {
 	CHASE_ESCALATE, /* reported to the parent's heads */
 } chase_kind_t;
 
+/* The most bytes of a reminder's note (the officer's words). */
+#define CHASE_NOTE_MAX 500
+/* Check a reminder's note for every channel (text/hygiene.h: NFC, no control or bidi
+ * characters, at most CHASE_NOTE_MAX bytes, trimmed): NULL with *out (in a), or the
+ * Vietnamese message naming the field and the limit. */
+const char *chase_note_clean(arena_t *a, const char *note, const char **out /* OUT */);
+
 /* Remind units[n] (tree indexes of t) of campaign c: a reminder row, a notice to the unit
  * and its e-mails for each; kind CHASE_MANUAL or CHASE_ALL (note: the officer's words, may
- * be NULL). Written in batches; 0 with *done (reminders written), or -1 (a store error:
- * the batch that failed wrote nothing). */
+ * be NULL; pass it through chase_note_clean first). Written in batches; 0 with *done
+ * (reminders written), -2 when the note is refused by chase_note_clean (nothing written),
+ * or -1 (a store error: the batch that failed wrote nothing). */
 int chase_remind(const chase_ctx_t *cx, const unit_tree_t *t, const campaign_t *c,
                  const int32_t *units, size_t n, chase_kind_t kind, const char *note,
                  size_t *done /* OUT */);

@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "db/writer.h"
 #include "service/award_totals.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000 /* bytes of one text item */
@@ -952,25 +953,13 @@ refuse(rep_outcome_t *out, rep_rc_t rc, const char *msg)
 
 /* The refusal of note x (n bytes) on item it, or NULL when it is fine. */
 static const char *
-note_refusal(arena_t *a, const tpl_item_t *it, const char *x, size_t n)
+note_refusal(arena_t *a, const tpl_item_t *it, const char *x, const char **clean)
 {
-	if (n > REP_NOTE_MAX)
-		return arena_printf(a,
-		                    "Ghi chú của mục %s (%s) dài %zu byte, quá 500 byte; hãy viết "
-		                    "ngắn lại.",
-		                    it->code, it->label, n);
-	if (!text_utf8_valid(x, n))
-		return arena_printf(a,
-		                    "Ghi chú của mục %s (%s) có ký tự không hợp lệ (không phải "
-		                    "UTF-8); hãy gõ lại.",
-		                    it->code, it->label);
-	for (size_t k = 0; k < n; k++)
-		if ((unsigned char)x[k] < 0x20 || x[k] == 0x7f)
-			return arena_printf(a,
-			                    "Ghi chú của mục %s (%s) chỉ được một dòng, không có "
-			                    "ký tự điều khiển; hãy gõ lại.",
-			                    it->code, it->label);
-	return NULL;
+	const char *why;
+	if (text_clean(a, x, TEXT_TRIM, REP_NOTE_MAX, clean, &why) == 0)
+		return NULL;
+	return arena_printf(a, "Ghi chú của mục %s (%s) %s (một dòng, tối đa %d byte); hãy gõ lại.",
+	                    it->code, it->label, why, REP_NOTE_MAX);
 }
 
 /* Copy the input values into the arena, checking texts and notes; a level keeps only its
@@ -992,30 +981,26 @@ copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_val
 				if (it->type == TPL_BOOL)
 					v->num[it->col] = in->num[it->col] != 0;
 			} else if (it->tcol >= 0 && in->text[it->tcol] && *in->text[it->tcol]) {
-				const char *x = in->text[it->tcol];
-				size_t n = strlen(x);
-				if (n > MAX_TEXT) {
-					out->errors[idx] = "Nội dung dài quá 20.000 byte; hãy viết "
-					                   "ngắn lại.";
-					out->nerrors++;
-				} else if (!text_utf8_valid(x, n)) {
-					out->errors[idx] =
-					        "Nội dung có ký tự không hợp lệ (không phải "
-					        "UTF-8); hãy gõ lại đoạn này.";
+				const char *x = in->text[it->tcol], *clean, *why;
+				if (text_clean(cx->arena, x, TEXT_MULTILINE, MAX_TEXT, &clean, &why) <
+				    0) {
+					out->errors[idx] = arena_printf(
+					        cx->arena, "Nội dung mục %s %s (tối đa 20.000 byte); hãy sửa lại.",
+					        it->code, why);
 					out->nerrors++;
 				} else
-					v->text[it->tcol] = arena_strndup(cx->arena, x, n);
+					v->text[it->tcol] = arena_strdup(cx->arena, clean);
 			}
 			const char *x = in->note ? in->note[idx] : NULL;
 			if (x && *x) {
-				size_t n = strlen(x);
-				const char *why = note_refusal(cx->arena, it, x, n);
+				const char *clean;
+				const char *why = note_refusal(cx->arena, it, x, &clean);
 				if (why) {
 					if (!out->errors[idx])
 						out->errors[idx] = why;
 					out->nerrors++;
-				} else
-					v->note[idx] = arena_strndup(cx->arena, x, n);
+				} else if (*clean)
+					v->note[idx] = arena_strdup(cx->arena, clean);
 			}
 		}
 }
@@ -1401,20 +1386,28 @@ apply_check(apply_job_t *job)
 		return refuse(out, REP_ERR_STATE,
 		              "Đợt báo cáo này chưa mở hoặc đã đóng; không nhận báo cáo.");
 	int resubmit = in->op == REP_SUBMIT && old.state == RS_SUBMITTED;
+	/* the comment and the reason as they will be stored: NFC, trimmed, no control or
+	 * bidi characters, at most REP_COMMENT_MAX bytes (text/hygiene.h) */
+	const char *why;
+	if (in->comment && text_clean(cx->arena, in->comment, TEXT_MULTILINE | TEXT_TRIM,
+	                              REP_COMMENT_MAX, &job->in.comment, &why) < 0)
+		return refuse(out, REP_ERR_INVALID,
+		              arena_printf(cx->arena,
+		                           "Nhận xét %s (tối đa %d byte); hãy viết lại.", why,
+		                           REP_COMMENT_MAX));
+	if (in->reason && text_clean(cx->arena, in->reason, TEXT_MULTILINE | TEXT_TRIM,
+	                             REP_COMMENT_MAX, &job->in.reason, &why) < 0)
+		return refuse(out, REP_ERR_INVALID,
+		              arena_printf(cx->arena, "Lý do %s (tối đa %d byte); hãy viết lại.",
+		                           why, REP_COMMENT_MAX));
 	if (in->op == REP_RETURN && (!in->comment || utf8_chars(in->comment) < 3))
 		return refuse(out, REP_ERR_INVALID,
-		              "Trả lại báo cáo cần nhận xét cho đơn vị biết phải sửa gì.");
+		              "Trả lại báo cáo cần nhận xét (ít nhất 3 ký tự, không chỉ khoảng "
+		              "trắng) cho đơn vị biết phải sửa gì.");
 	if (resubmit && (!in->reason || utf8_chars(in->reason) < 5))
 		return refuse(out, REP_ERR_INVALID,
-		              "Nộp lại số liệu đã thay đổi cần ghi rõ lý do (ít nhất 5 ký tự).");
-	const char *texts[] = {in->comment, in->reason};
-	for (size_t k = 0; k < 2; k++)
-		if (texts[k] &&
-		    (strlen(texts[k]) > 2000 || !text_utf8_valid(texts[k], strlen(texts[k]))))
-			return refuse(
-			        out, REP_ERR_INVALID,
-			        "Nhận xét hoặc lý do dài quá 2.000 byte hay có ký tự không hợp "
-			        "lệ; hãy viết lại.");
+		              "Nộp lại số liệu đã thay đổi cần ghi rõ lý do (ít nhất 5 ký tự, "
+		              "không tính khoảng trắng ở hai đầu).");
 	if (in->op == REP_APPROVE && level) {
 		int32_t back = sent_back_below(cx, lc, unit);
 		if (back >= 0)

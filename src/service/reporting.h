@@ -211,6 +211,8 @@ typedef struct rep_values {
 
 /* The longest note, in bytes (UTF-8, no control characters). */
 #define REP_NOTE_MAX 500
+/* bytes of a return or reopen comment and of a resubmit reason */
+#define REP_COMMENT_MAX 2000
 
 /* The note on item it of v ("" when none). */
 const char *rep_item_note(const template_t *tpl, const rep_values_t *v, const void *it);

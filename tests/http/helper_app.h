@@ -89,4 +89,19 @@ hc_resp_t ha_post_multipart(unsigned short port, ha_client_t *c, const char *pat
                             const char *const *kv, const void *data, size_t len, const char *name,
                             const char *ctype);
 
+/* POST the form of page (GET as c) that posts to path, as a browser does: every input,
+ * textarea and select of that form with its current value (checked checkboxes only), then
+ * the changes in kv (NULL-terminated pairs): a value replaces the field's (added when the
+ * page has none), a NULL value leaves every field of that name out, a name "+x" adds one
+ * more field x. When no form posts to path (no such button for c), the page's biggest
+ * form is taken. Fails the test when the page or its forms are missing. Free with
+ * hc_resp_free (tests/http/helper_page_form.c). */
+hc_resp_t ha_post_page_form(unsigned short port, ha_client_t *c, const char *page,
+                            const char *path, const char *const *kv);
+
+/* ha_post_page_form with the changes given as a form body ("v.5.2.lop=3&g.5.2.lop=x",
+ * percent-encoded, '+' a space), as the tests wrote their partial posts. */
+hc_resp_t ha_post_page_body(unsigned short port, ha_client_t *c, const char *page,
+                            const char *path, const char *body);
+
 #endif

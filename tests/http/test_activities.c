@@ -600,12 +600,13 @@ test_version_conflict(void **state)
 	                    "mode",       "truc_tiep",
 	                    "public",     "1",
 	                    NULL};
-	hc_resp_t r = post(&clc, act_path(a_public, ""), kv);
+	hc_resp_t r =
+	        ha_post_page_form(port, &clc, act_path(a_public, ""), act_path(a_public, ""), kv);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	/* the same stale version again: refused, nothing overwritten */
 	kv[5] = "Bản sửa cũ";
-	r = post(&clc, act_path(a_public, ""), kv);
+	r = ha_post_page_form(port, &clc, act_path(a_public, ""), act_path(a_public, ""), kv);
 	assert_int_equal(r.status, 409);
 	expect_in(&r, "vừa được người khác sửa");
 	hc_resp_free(&r);
@@ -617,7 +618,7 @@ test_version_conflict(void **state)
 	kv[1] = vs;
 	kv[5] = "Lớp tin học";
 	kv[11] = "06:00"; /* end before start */
-	r = post(&clc, act_path(a_public, ""), kv);
+	r = ha_post_page_form(port, &clc, act_path(a_public, ""), act_path(a_public, ""), kv);
 	assert_int_equal(r.status, 422);
 	expect_in(&r, "trước lúc bắt đầu");
 	hc_resp_free(&r);
@@ -631,21 +632,23 @@ test_outcome(void **state)
 	char vs[32];
 	/* held needs a start in the past and participants */
 	snprintf(vs, sizeof vs, "%ld", version_of(a_public));
-	hc_resp_t r =
-	        post(&clc, act_path(a_public, "/outcome"),
-	             (const char *const[]){"status", "held", "actual", "30", "version", vs, NULL});
+	hc_resp_t r = ha_post_page_form(
+	        port, &clc, act_path(a_public, ""), act_path(a_public, "/outcome"),
+	        (const char *const[]){"status", "held", "actual", "30", "version", vs, NULL});
 	assert_int_equal(r.status, 422);
 	expect_in(&r, "Hoạt động chưa bắt đầu");
 	hc_resp_free(&r);
 	snprintf(vs, sizeof vs, "%ld", version_of(a_late));
-	r = post(&clc, act_path(a_late, "/outcome"),
-	         (const char *const[]){"status", "held", "actual", "", "version", vs, NULL});
+	r = ha_post_page_form(
+	        port, &clc, act_path(a_late, ""), act_path(a_late, "/outcome"),
+	        (const char *const[]){"status", "held", "actual", "", "version", vs, NULL});
 	assert_int_equal(r.status, 422);
 	expect_in(&r, "Số người tham gia thực tế: hãy nhập");
 	hc_resp_free(&r);
-	r = post(&clc, act_path(a_late, "/outcome"),
-	         (const char *const[]){"status", "held", "actual", "35", "outcome",
-	                               "35 học viên hoàn thành lớp.", "version", vs, NULL});
+	r = ha_post_page_form(port, &clc, act_path(a_late, ""), act_path(a_late, "/outcome"),
+	                      (const char *const[]){"status", "held", "actual", "35", "outcome",
+	                                            "35 học viên hoàn thành lớp.", "version", vs,
+	                                            NULL});
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	got_t g = get_activity(a_late);
@@ -656,9 +659,9 @@ test_outcome(void **state)
 	hc_resp_free(&r);
 	/* cancelled stays visible, as such */
 	snprintf(vs, sizeof vs, "%ld", version_of(a_cancel));
-	r = post(&clc, act_path(a_cancel, "/outcome"),
-	         (const char *const[]){"status", "cancelled", "outcome", "Hoãn do mưa bão",
-	                               "version", vs, NULL});
+	r = ha_post_page_form(port, &clc, act_path(a_cancel, ""), act_path(a_cancel, "/outcome"),
+	                      (const char *const[]){"status", "cancelled", "outcome",
+	                                            "Hoãn do mưa bão", "version", vs, NULL});
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	assert_string_equal(get_activity(a_cancel).status, "cancelled");

@@ -212,8 +212,7 @@ test_campaign_create(void **state)
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	snprintf(cpath, sizeof cpath, "/campaigns/%lld/units/HA-11413-TH/report", cid);
-	snprintf(cbody, sizeof cbody, "csrf=%s&v.5.2.lop=1&v.5.2.nguoi=5", head.csrf);
-	r = req(&head, "POST", cpath, cbody);
+	r = ha_post_page_body(port, &head, cpath, cpath, "v.5.2.lop=1&v.5.2.nguoi=5");
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(buf_cstr(&r.body), "đã đóng"));
 	hc_resp_free(&r);
@@ -342,15 +341,19 @@ test_adoption(void **state)
 	snprintf(want, sizeof want, "/campaigns/%lld/units/HA-11413-TH/report", (long long)adopted);
 	assert_string_equal(loc, want);
 	hc_resp_free(&r);
-	snprintf(body, sizeof body, "csrf=%s&v.5.2.lop=1&v.5.2.nguoi=10", principal.csrf);
-	r = req(&principal, "POST", p, body); /* writing to the city's campaign: refused */
-	assert_int_equal(r.status, 409);
+	/* writing to the city's campaign: refused (the form as the district's page shows it,
+	 * without the district's own indicator) */
+	const char *city_form[] = {
+	        "v.5.2.lop",          "1",  "v.5.2.nguoi", "10", "v.9.sach_quyen_gop", NULL,
+	        "g.9.sach_quyen_gop", NULL, NULL};
+	r = ha_post_page_form(port, &principal, want, p, city_form);
+	if (r.status != 409)
+		fail_msg("city's campaign: %ld %.500s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);
 	/* it reports there, its own indicator included */
 	snprintf(p, sizeof p, "/campaigns/%lld/units/HA-11413-TH/submit", (long long)adopted);
-	snprintf(body, sizeof body, "csrf=%s&v.5.2.lop=4&v.5.2.nguoi=90&v.9.sach_quyen_gop=120",
-	         principal.csrf);
-	r = req(&principal, "POST", p, body);
+	r = ha_post_page_body(port, &principal, want, p,
+	                      "v.5.2.lop=4&v.5.2.nguoi=90&v.9.sach_quyen_gop=120");
 	if (r.status != 303)
 		fail_msg("submit: %ld %.500s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);

@@ -186,14 +186,6 @@ teardown(void **state)
 
 /* ---------- the four ways in ---------- */
 
-static void
-append_field(buf_t *b, const char *name, const char *value)
-{
-	char *e = curl_easy_escape(NULL, value, 0);
-	buf_printf(b, "&%s=%s", name, e);
-	curl_free(e);
-}
-
 static long
 version_of(ha_client_t *c, const char *unit)
 {
@@ -207,28 +199,37 @@ version_of(ha_client_t *c, const char *unit)
 static long
 write_form(channel_t *k, int yes, const char *action)
 {
-	buf_t b = BUF_INIT;
-	buf_printf(&b, "csrf=%s&version=%ld", k->c.csrf, version_of(&k->c, k->unit));
-	buf_printf(&b, "&v.1.ke_hoach=%s&v.2.bao=%d&v.5.1.lop=%d&v.5.1.nguoi=%d", yes ? "1" : "0",
-	           COUNT_BAO, LOP, NGUOI);
-	append_field(&b, "v.8.kinh_phi", "1.234.567.890");
+	/* the page's form as a browser sends it, with this channel's values typed in */
+	char bao[16], lop[16], nguoi[16], names[3 + NNOTES][32];
+	snprintf(bao, sizeof bao, "%d", COUNT_BAO);
+	snprintf(lop, sizeof lop, "%d", LOP);
+	snprintf(nguoi, sizeof nguoi, "%d", NGUOI);
+	const char *kv[2 * (5 + 3 + NNOTES) + 1];
+	size_t n = 0;
+	const char *fixed[] = {"v.1.ke_hoach", yes ? "1" : "0",
+	                       "v.2.bao",      bao,
+	                       "v.5.1.lop",    lop,
+	                       "v.5.1.nguoi",  nguoi,
+	                       "v.8.kinh_phi", "1.234.567.890"};
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		kv[n++] = fixed[i];
 	for (int t = 0; t < 3; t++) {
-		char n[32];
-		snprintf(n, sizeof n, "v.%s", text_items[t]);
-		append_field(&b, n, k->text[t]);
+		snprintf(names[t], sizeof names[t], "v.%s", text_items[t]);
+		kv[n++] = names[t];
+		kv[n++] = k->text[t];
 	}
 	for (int t = 0; t < NNOTES; t++) {
-		char n[32];
-		snprintf(n, sizeof n, "g.%s", note_items[t]);
-		append_field(&b, n, k->note[t]);
+		snprintf(names[3 + t], sizeof names[3 + t], "g.%s", note_items[t]);
+		kv[n++] = names[3 + t];
+		kv[n++] = k->note[t];
 	}
-	hc_resp_t r = send_raw(&k->c, "POST", path_of("", k->unit, action), b.data, b.len,
-	                       "application/x-www-form-urlencoded", NULL);
+	kv[n] = NULL;
+	hc_resp_t r = ha_post_page_form(port, &k->c, path_of("", k->unit, "/report"),
+	                                path_of("", k->unit, action), kv);
 	long st = r.status;
 	if (st != 303)
 		print_message("form %s: %ld %.500s\n", action, st, buf_cstr(&r.body));
 	hc_resp_free(&r);
-	buf_free(&b);
 	return st;
 }
 

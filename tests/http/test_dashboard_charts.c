@@ -82,8 +82,13 @@ fill(void)
 			         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%d&v.5.2.nguoi=%d"
 			         "&v.2.bao=%d",
 			         s.csrf, version_of(&s, schools[i]), i + 2, people[i], i + 1);
-			if (post(&s, path_of(schools[i], k ? "/submit" : "/report"), body) < 0)
-				return -1;
+			hc_resp_t r = ha_post_page_body(
+			        port, &s, path_of(schools[i], "/report"),
+			        path_of(schools[i], k ? "/submit" : "/report"), body);
+			long st = r.status;
+			hc_resp_free(&r);
+			if (st != 303)
+				return fprintf(stderr, "POST %s: %ld\n", schools[i], st), -1;
 		}
 	}
 	char body[400];

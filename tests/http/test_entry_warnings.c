@@ -127,7 +127,8 @@ enter(client_t *c, const char *unit, const char *action, long classes, long peop
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%ld&v.5.2.nguoi=%ld&v.2.bao=2"
 	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
 	         c->csrf, version_of(unit), classes, people);
-	hc_resp_t r = req(c, "POST", path_of("", unit, action), body, 0);
+	hc_resp_t r = ha_post_page_body(port, c, path_of("", unit, "/report"),
+	                                path_of("", unit, action), body);
 	if (r.status != 303)
 		fail_msg("%s %s: %ld %.600s", unit, action, r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);

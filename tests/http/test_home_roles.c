@@ -153,7 +153,8 @@ school_submits(ha_client_t *c, const char *unit)
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=3&v.5.2.nguoi=60&v.2.bao=2"
 	         "&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
 	         c->csrf, v);
-	hc_resp_t r = req(c, "POST", path_of(unit, "/submit"), body, 0);
+	hc_resp_t r = ha_post_page_body(port, c, path_of(unit, "/report"), path_of(unit, "/submit"),
+	                                body);
 	if (r.status != 303)
 		fail_msg("%s submit: %ld %.400s", unit, r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);
@@ -278,7 +279,8 @@ confirm_body(const char *page, buf_t *out)
 		const char *val = strstr(nend, "value=\"") + strlen("value=\"");
 		const char *vend = strchr(val, '"');
 		char *name = curl_easy_escape(cu, q, (int)(nend - q));
-		char *value = curl_easy_escape(cu, val, (int)(vend - val));
+		/* (an empty value: curl_easy_escape takes length 0 as "up to the NUL") */
+		char *value = curl_easy_escape(cu, vend > val ? val : "", (int)(vend - val));
 		buf_printf(out, "%s%s=%s", out->len ? "&" : "", name, value);
 		curl_free(name);
 		curl_free(value);
@@ -336,7 +338,8 @@ test_level_submit_warns_and_confirms(void **state)
 	snprintf(body, sizeof body,
 	         "csrf=%s&version=%ld&v.i.text=Quận+đã+chỉ+đạo+sâu+sát&v.iii.text=Tiếp+tục",
 	         head.csrf, v);
-	r = req(&head, "POST", path_of("306", "/submit"), body, 0);
+	r = ha_post_page_body(port, &head, path_of("306", "/report"), path_of("306", "/submit"),
+	                      body);
 	assert_int_equal(r.status, 200);
 	const char *conf = buf_cstr(&r.body);
 	assert_non_null(strstr(conf, "Vẫn nộp báo cáo tổng hợp"));

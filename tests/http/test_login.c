@@ -203,9 +203,8 @@ test_failures_are_throttled_alike(void **state)
 		hc_resp_t r = try_login(NULL, "over.haian", "sai-mat-khau-roi");
 		st = r.status;
 		char wait[32];
-		int left = st == 429 && hc_header(&r, "Retry-After", wait, sizeof wait)
-		                   ? atoi(wait)
-		                   : 0;
+		int left = st == 429 && hc_header(&r, "Retry-After", wait, sizeof wait) ? atoi(wait)
+		                                                                        : 0;
 		hc_resp_free(&r);
 		tries_known++;
 		if (st == 429 && left >= 2)
@@ -477,17 +476,19 @@ test_manage_people(void **state)
 	login_ok(&h, "head.haian", PASSWORD);
 	char body[400];
 	/* a head may not create an admin, nor staff a unit outside the district */
-	snprintf(body, sizeof body, "username=quantri2&role=admin&csrf=%s", h.csrf);
+	snprintf(body, sizeof body, "username=quantri2&full_name=&email=&role=admin&csrf=%s",
+	         h.csrf);
 	hc_resp_t r = req(&h, "POST", "/units/306/users", body, NULL);
 	assert_int_equal(r.status, 403);
 	assert_non_null(strstr(buf_cstr(&r.body), "không ai được cấp quyền lớn hơn"));
 	hc_resp_free(&r);
-	snprintf(body, sizeof body, "username=nguoi.ngoai&role=entry&csrf=%s", h.csrf);
+	snprintf(body, sizeof body, "username=nguoi.ngoai&full_name=&email=&role=entry&csrf=%s",
+	         h.csrf);
 	r = req(&h, "POST", "/units/315/users", body, NULL);
 	assert_int_equal(r.status, 403);
 	hc_resp_free(&r);
 	/* a bad username is refused with the rule, nothing created */
-	snprintf(body, sizeof body, "username=a b&role=entry&csrf=%s", h.csrf);
+	snprintf(body, sizeof body, "username=a b&full_name=&email=&role=entry&csrf=%s", h.csrf);
 	r = req(&h, "POST", "/units/306/users", body, NULL);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "Tên đăng nhập"));
@@ -498,22 +499,23 @@ test_manage_people(void **state)
 		char csrf[120];
 		snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", h.csrf);
 		r = req(&h, "POST", "/api/v1/units/306/users",
-		        "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabệ\": \"x\"}", csrf);
+		        "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabệ\": \"x\"}",
+		        csrf);
 		assert_int_equal(r.status, 400);
 		char ct[80];
 		assert_non_null(hc_header(&r, "Content-Type", ct, sizeof ct));
 		assert_non_null(strstr(ct, "application/json"));
 		json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
-		const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
-		                                                  "message"));
+		const char *m =
+		        json_string_value(json_object_get(json_object_get(j, "error"), "message"));
 		if (!m || !strstr(m, "ab” không được nhận ở đây"))
 			fail_msg("%s", buf_cstr(&r.body));
 		json_decref(j);
 		hc_resp_free(&r);
 	}
 	/* an entry officer for a school: created with a one-time password */
-	snprintf(body, sizeof body, "username=gv.danglam&full_name=Lê Thị Mai&role=entry&csrf=%s",
-	         h.csrf);
+	snprintf(body, sizeof body,
+	         "username=gv.danglam&full_name=Lê Thị Mai&email=&role=entry&csrf=%s", h.csrf);
 	r = req(&h, "POST", "/units/HA-11413-TH/users", body, NULL);
 	assert_int_equal(r.status, 201);
 	const char *p = strstr(buf_cstr(&r.body), "class=\"secret\">");

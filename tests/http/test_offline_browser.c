@@ -371,7 +371,7 @@ test_offline_save_and_send(void **state)
 	         "&v.i.text=D%%C3%%B2ng+m%%E1%%BB%%99t%%0D%%0AD%%C3%%B2ng+hai+%%E2%%80%%94+c%%C3"
 	         "%%B3+d%%E1%%BA%%A5u&v.4.nguoi=",
 	         centre.csrf);
-	hc_resp_t r = ha_req(port, &centre, "POST", path, body, 0);
+	hc_resp_t r = ha_post_page_body(port, &centre, path, path, body);
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	json_t *plain = stored(OTHER);

@@ -186,8 +186,14 @@ test_photos(void **state)
 	assert_int_equal(upload(path, jpeg, jpeg_len, "khai-mac.jpg", &out), 303);
 	buf_reset(&out);
 	snprintf(path, sizeof path, "%s/submit", base);
-	snprintf(body, sizeof body, "csrf=%s&v.1.ke_hoach=1", csrf);
-	r = get(path, "POST", body);
+	{
+		ha_client_t c;
+		snprintf(c.cookie, sizeof c.cookie, "%s", cookie);
+		snprintf(c.csrf, sizeof c.csrf, "%s", csrf);
+		char page[300];
+		snprintf(page, sizeof page, "%s/report", base);
+		r = ha_post_page_body(port, &c, page, path, "v.1.ke_hoach=1");
+	}
 	assert_int_equal(r.status, 303);
 	hc_resp_free(&r);
 	snprintf(path, sizeof path, "%s/photos", base);

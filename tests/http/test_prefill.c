@@ -347,7 +347,8 @@ post(ha_client_t *c, const char *action, const char *fields)
 	char body[2048];
 	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", c->csrf, version_in(html), fields);
 	free(html);
-	hc_resp_t r = ha_req(port, c, "POST", path_of(CLC, action), body, 0);
+	hc_resp_t r =
+	        ha_post_page_body(port, c, path_of(CLC, "/report"), path_of(CLC, action), body);
 	long st = r.status;
 	if (st != 303)
 		print_message("POST %s -> %ld: %.600s\n", action, st,

@@ -130,7 +130,8 @@ post_form(client_t *c, const char *unit, const char *action, int classes, int pe
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%d&v.5.2.nguoi=%d&v.2.bao=%d"
 	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch%s",
 	         c->csrf, version_of(c, unit), classes, people, articles, extra ? extra : "");
-	hc_resp_t r = req(c, "POST", path_of(unit, action), body, 0);
+	hc_resp_t r =
+	        ha_post_page_body(port, c, path_of(unit, "/report"), path_of(unit, action), body);
 	long st = r.status;
 	if (st != 303)
 		print_message("%s %s -> %ld: %.400s\n", unit, action, st,
@@ -182,7 +183,8 @@ test_bad_input_changes_nothing(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char body[512];
 		snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", c->csrf, v0, bad[i][0]);
-		hc_resp_t r = req(c, "POST", path_of(school_unit[0], "/report"), body, 0);
+		hc_resp_t r = ha_post_page_body(port, c, path_of(school_unit[0], "/report"),
+		                                path_of(school_unit[0], "/report"), body);
 		if (r.status != 400 || !strstr(buf_cstr(&r.body), bad[i][1]))
 			fail_msg("%s: %ld %.500s", bad[i][0], r.status, buf_cstr(&r.body));
 		hc_resp_free(&r);
@@ -206,8 +208,8 @@ test_bad_input_changes_nothing(void **state)
 	assert_int_equal(r.status, 400);
 	{
 		json_t *j = json_loads(buf_cstr(&r.body), 0, NULL);
-		const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
-		                                                  "message"));
+		const char *m =
+		        json_string_value(json_object_get(json_object_get(j, "error"), "message"));
 		if (!m || !strstr(m, "aaaab\" không có trong mẫu"))
 			fail_msg("%s", buf_cstr(&r.body));
 		json_decref(j);
@@ -246,7 +248,8 @@ test_scenario(void **state)
 	char body[300];
 	snprintf(body, sizeof body, "csrf=%s&version=%ld&v.5.2.lop=1", school[0].csrf,
 	         version_of(&school[0], school_unit[0]));
-	hc_resp_t r = req(&school[0], "POST", path_of(school_unit[0], "/report"), body, 0);
+	hc_resp_t r = ha_post_page_body(port, &school[0], path_of(school_unit[0], "/report"),
+	                                path_of(school_unit[0], "/report"), body);
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(buf_cstr(&r.body), "bị khóa"));
 	hc_resp_free(&r);
@@ -351,7 +354,8 @@ test_scenario(void **state)
 	         "csrf=%s&version=%ld&v.i.text=Quận+đã+chỉ+đạo&v.ii_2.text=Thuận+lợi&v.iii.text="
 	         "Tiếp+tục&confirm_missing=1",
 	         district_head.csrf, version_of(&district_head, "306"));
-	r = req(&district_head, "POST", path_of("306", "/submit"), body, 0);
+	r = ha_post_page_body(port, &district_head, path_of("306", "/report"),
+	                      path_of("306", "/submit"), body);
 	if (r.status != 303)
 		fail_msg("district submit: %ld %.600s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);

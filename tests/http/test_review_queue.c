@@ -145,7 +145,8 @@ enter(int64_t c, const char *unit, const char *action, long classes)
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%ld&v.5.2.nguoi=%ld&v.2.bao=2"
 	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
 	         city_head.csrf, version_of(c, unit), classes, classes * 30);
-	hc_resp_t r = req(&city_head, "POST", path_of(c, unit, action), body, 0);
+	hc_resp_t r = ha_post_page_body(port, &city_head, path_of(c, unit, "/report"),
+	                                path_of(c, unit, action), body);
 	if (r.status != 303)
 		fail_msg("%s %s: %ld %.600s", unit, action, r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);

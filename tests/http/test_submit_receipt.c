@@ -165,7 +165,8 @@ test_receipt(void **state)
 	         "&v.8.kinh_phi=2.468.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
 	         head.csrf, version);
 	int64_t t0 = (int64_t)time(NULL);
-	r = ha_req(port, &head, "POST", path_of(SCHOOL, "/submit"), body, 0);
+	r = ha_post_page_body(port, &head, path_of(SCHOOL, "/report"), path_of(SCHOOL, "/submit"),
+	                      body);
 	int64_t t1 = (int64_t)time(NULL);
 	if (r.status != 303)
 		fail_msg("submit: %ld %.2000s", r.status, buf_cstr(&r.body));

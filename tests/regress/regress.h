@@ -107,10 +107,12 @@ rg_post_form(rg_t *g, ha_client_t *c, const char *unit, const char *action, int 
 	         "csrf=%s&version=%ld&v.1.ke_hoach=1&v.5.2.lop=%d&v.5.2.nguoi=%d&v.2.bao=1"
 	         "&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch"
 	         /* a level's submit with units still missing goes through (the
-	         * confirmation page is tested in tests/http/test_home_roles.c) */
+	          * confirmation page is tested in tests/http/test_home_roles.c) */
 	         "&confirm_missing=1",
 	         c->csrf, rg_version(g, c, unit), classes, classes * 20);
-	hc_resp_t r = rg_req(g, c, "POST", rg_path(g, unit, action), body);
+	/* the page's form as a browser sends it, these fields typed in */
+	hc_resp_t r = ha_post_page_body(g->port, c, rg_path(g, unit, "/report"),
+	                                rg_path(g, unit, action), body);
 	long st = r.status;
 	hc_resp_free(&r);
 	return st;

@@ -1,0 +1,217 @@
+/* The form reader (form.h) and the table of the HTML forms' fields, taken from their
+ * templates. */
+#include "app/form.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "app/app.h"
+#include "core/arena.h"
+#include "text/text.h"
+
+/* One HTML form route: its POST pattern and the fields its template sends. */
+typedef struct form_rule {
+	const char *pattern;
+	const char *spec;
+} form_rule_t;
+
+static const form_rule_t FORMS[] = {
+        /* report.mustache: the results form (its v.<code> and g.<code> are the template's
+         * for the unit's level, checked by report_pages.c's read_form); the submit button
+         * posts the same form, the resubmit form sends a reason instead of the fields, the
+         * confirmation page adds confirm_missing */
+        {"/campaigns/:id/units/:code/report", "csrf version"},
+        {"/campaigns/:id/units/:code/submit", "csrf version ?reason ?confirm_missing"},
+        {"/campaigns/:id/units/:code/return", "csrf version comment"},
+        {"/campaigns/:id/units/:code/approve", "csrf version"},
+        {"/campaigns/:id/units/:code/reopen", "csrf version comment"},
+        /* chase.mustache */
+        {"/campaigns/:id/units/:code/remind", "csrf back"},
+        {"/campaigns/:id/units/:code/remind-all", "csrf note"},
+        /* users.mustache, account.mustache, password.mustache */
+        {"/units/:code/users", "csrf username full_name email role"},
+        {"/account/tokens", "csrf name"},
+        {"/account/password", "csrf current new confirm"},
+        /* activity_form.mustache: the campaign list only when there are campaigns, the
+         * two checkboxes; an edit also carries its version */
+        {"/units/:code/activities",
+         "csrf ?campaign kind title description start_date start_time end_date end_time mode "
+         "place link audience expected ?public ?late_ok"},
+        {"/units/:code/activities/:aid",
+         "csrf version ?campaign kind title description start_date start_time end_date "
+         "end_time mode place link audience expected ?public ?late_ok"},
+        /* activity.mustache: the outcome (status is a group of radio buttons) */
+        {"/units/:code/activities/:aid/outcome", "csrf version ?status actual outcome"},
+        /* report.mustache, activity.mustache, photo.js: a photo (the file part is not a
+         * field) and its caption */
+        {"/campaigns/:id/units/:code/photos", "csrf caption"},
+        {"/units/:code/activities/:aid/photos", "csrf caption"},
+        /* chase.mustache: the issuer's reminder settings */
+        {"/units/:code/campaigns/:id/chase", "csrf remind_days escalate_days ?automatic"},
+        /* user.mustache, users_bulk.mustache */
+        {"/users/:id/roles", "csrf unit role"},
+        {"/users/:id/roles/remove", "csrf unit role"},
+        {"/units/:code/users/bulk", "csrf scope role format"},
+        /* templates.mustache */
+        {"/templates/:tid/copy", "csrf year"},
+        /* values_import.mustache (the file part is not a field) */
+        {"/campaigns/:id/units/:code/values", "csrf ?dry_run"},
+        /* tasks.mustache: the note only beside "done" */
+        {"/units/:code/tasks/:tkid", "csrf done ?note"},
+};
+
+const char *
+app_form_spec(const char *pattern)
+{
+	for (size_t i = 0; i < sizeof FORMS / sizeof *FORMS; i++)
+		if (strcmp(FORMS[i].pattern, pattern) == 0)
+			return FORMS[i].spec;
+	return NULL;
+}
+
+static int
+is_type(const char *ctype, const char *mt)
+{
+	if (ctype == NULL)
+		return 0;
+	while (*ctype == ' ')
+		ctype++;
+	size_t n = strlen(mt);
+	return strncasecmp(ctype, mt, n) == 0 &&
+	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
+}
+
+int
+app_form_read(http_req_t *req, const http_kv_t **kv, size_t *n, const char **why)
+{
+	arena_t *a = http_req_arena(req);
+	*kv = NULL;
+	*n = 0;
+	*why = NULL;
+	size_t len;
+	const char *body = http_req_body(req, &len);
+	const char *ctype = http_req_header(req, "Content-Type");
+	if (body == NULL || len == 0)
+		return 0;
+	if (is_type(ctype, "application/x-www-form-urlencoded")) {
+		http_kv_t *out;
+		if (http_form_parse(body, len, a, &out, n, why) != 0)
+			return 400;
+		*kv = out;
+		return 0;
+	}
+	if (is_type(ctype, "multipart/form-data")) {
+		http_part_t *parts;
+		size_t np;
+		if (http_multipart_parse(ctype, body, len, a, &parts, &np, why) != 0)
+			return 400;
+		http_kv_t *out = arena_alloc(a, (np ? np : 1) * sizeof *out);
+		size_t k = 0;
+		for (size_t i = 0; i < np; i++)
+			if (parts[i].filename == NULL) {
+				out[k].name = parts[i].name;
+				out[k].value = arena_strndup(a, parts[i].data, parts[i].len);
+				k++;
+			}
+		*kv = out;
+		*n = k;
+		return 0;
+	}
+	*why = "Dữ liệu gửi lên không phải một biểu mẫu (cần "
+	       "application/x-www-form-urlencoded hoặc multipart/form-data); không có gì được "
+	       "lưu. Hãy gửi từ trang web, hoặc dùng API /api/v1 cho dữ liệu JSON.";
+	return 400;
+}
+
+/* The spec entry for name: 0 not in spec, else 1 | 2 (optional) | 4 (may repeat). */
+static unsigned
+spec_of(const char *spec, const char *name, size_t len)
+{
+	const char *p = spec;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		unsigned f = 1;
+		const char *b = s, *e = p;
+		if (b < e && *b == '?')
+			f |= 2, b++;
+		if (b < e && e[-1] == '*')
+			f |= 4, e--;
+		if ((size_t)(e - b) == len && len > 0 && memcmp(b, name, len) == 0)
+			return f;
+	}
+	return 0;
+}
+
+int
+app_form_check(arena_t *a, const http_kv_t *kv, size_t n, const char *spec, const char **why)
+{
+	*why = NULL;
+	/* no field twice (unless a list): a second value is not silently last- or first-wins */
+	for (size_t i = 0; i < n; i++) {
+		if (spec_of(spec, kv[i].name, strlen(kv[i].name)) & 4)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(kv[i].name, kv[j].name) == 0) {
+				*why = arena_printf(
+				        a,
+				        "Trường \"%.*s\" được gửi hai lần trong biểu mẫu; "
+				        "không có gì được lưu. Hãy tải lại trang rồi gửi lại.",
+				        text_utf8_prefix(kv[i].name, 60), kv[i].name);
+				return 400;
+			}
+	}
+	/* every field of the form present: browsers send empty inputs too */
+	for (const char *p = spec; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		if (s == p || *s == '?')
+			continue;
+		size_t len = (size_t)(p - s) - (p[-1] == '*');
+		int seen = 0;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = strlen(kv[i].name) == len && memcmp(kv[i].name, s, len) == 0;
+		if (!seen) {
+			*why = arena_printf(
+			        a,
+			        "Biểu mẫu gửi lên thiếu trường \"%.*s\" nên không phải biểu "
+			        "mẫu của trang này; không có gì được lưu. Hãy tải lại trang "
+			        "rồi gửi lại.",
+			        (int)len, s);
+			return 400;
+		}
+	}
+	return 0;
+}
+
+int
+app_form_fields(http_req_t *req, const char *spec, const char **why)
+{
+	const http_kv_t *kv;
+	size_t n;
+	int st = app_form_read(req, &kv, &n, why);
+	return st ? st : app_form_check(http_req_arena(req), kv, n, spec, why);
+}
+
+int
+app_form_guard(http_req_t *req, const http_route_t *route)
+{
+	if (http_req_method(req) != HTTP_POST || app_is_api(req))
+		return 0;
+	const char *spec = app_form_spec(route->pattern);
+	if (spec == NULL)
+		return 0;
+	const char *why;
+	int st = app_form_fields(req, spec, &why);
+	if (st) {
+		app_error_page(req, st, why);
+		return st;
+	}
+	return 0;
+}

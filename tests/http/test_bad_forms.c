@@ -1,0 +1,468 @@
+/* Forms never wipe data, and text hygiene at every input (issue 22), over real HTTP and the
+ * real command line: a results-form post without the form's fields (10,000 a=1 pairs, JSON
+ * to the form route) is refused and the saved draft is still there; a field sent twice is
+ * refused; a return comment of spaces, a reminder note over its 500 bytes, an account's
+ * full name with a control character (form and API) are refused with a Vietnamese message;
+ * a units import with a control character or U+202E in a name is refused naming the line.
+ * Each compares the digest of the whole database before and after: nothing written. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "domain/demo.h"
+#include "helper_app.h"
+
+#define PASSWORD "Bieu-mau-xau-22"
+#define SCHOOL "HA-11413-TH"
+
+static char tmpdir[] = "/tmp/suotdoi-badforms-XXXXXX";
+static char db[256];
+static app_t app;
+static http_server_t *srv;
+static unsigned short port;
+static int64_t campaign;
+static ha_client_t school, officer, head, admin;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(tmpdir) || ha_demo_store(tmpdir, "b.db", db, sizeof db) < 0 ||
+	    ha_serve(&app, db, &srv, &port) < 0)
+		return -1;
+	ha_throttles(&app, 1000, 1000);
+	unit_tree_t *t = app_tree(&app);
+	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign);
+	unit_tree_unref(t);
+	if (rc < 0)
+		return -1;
+	ha_user(&app, "truong.bf", SCHOOL, ROLE_HEAD, PASSWORD);
+	ha_user(&app, "chuyenvien.bf", "306", ROLE_OVERSEER, PASSWORD);
+	ha_user(&app, "lanhdao.bf", "306", ROLE_HEAD, PASSWORD);
+	ha_user(&app, "quantri.bf", "VN", ROLE_ADMIN, PASSWORD);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return ha_login(port, &school, "truong.bf", PASSWORD) == 303 &&
+	                       ha_login(port, &officer, "chuyenvien.bf", PASSWORD) == 303 &&
+	                       ha_login(port, &head, "lanhdao.bf", PASSWORD) == 303 &&
+	                       ha_login(port, &admin, "quantri.bf", PASSWORD) == 303
+	               ? 0
+	               : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return ha_stop(srv, &app, tmpdir);
+}
+
+static const char *
+path_of(const char *unit, const char *tail)
+{
+	static char p[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "/campaigns/%lld/units/%s%s", (long long)campaign, unit, tail);
+	return p[k];
+}
+
+static void
+digest(char out[65])
+{
+	char err[300];
+	if (ha_db_digest(db, "sessions", out, err, sizeof err) < 0)
+		fail_msg("digest: %s", err);
+}
+
+static long
+version_of(ha_client_t *c, const char *unit)
+{
+	hc_resp_t r = ha_req(port, c, "GET", path_of(unit, "/report"), NULL, 0);
+	assert_int_equal(r.status, 200);
+	const char *p = strstr(buf_cstr(&r.body), "name=\"version\" value=\"");
+	assert_non_null(p);
+	long v = atol(p + strlen("name=\"version\" value=\""));
+	hc_resp_free(&r);
+	return v;
+}
+
+/* A request refused with status want, a Vietnamese message holding expect (NULL: any),
+ * and the database as it was. */
+static void
+refused(ha_client_t *c, const char *method, const char *path, const char *body, int json, long want,
+        const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_req(port, c, method, path, body, json);
+	if (r.status != want)
+		fail_msg("%s %s: %ld, expected %ld: %.400s", method, path, r.status, want,
+		         buf_cstr(&r.body));
+	if (expect && !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s %s: no \"%s\" in %.600s", method, path, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* The draft the school saves, as its browser sends the form (every field of it). */
+static const char *const DRAFT[] = {
+        "v.1.ke_hoach",    "1", "v.5.2.lop", "7", "v.5.2.nguoi", "140", "v.2.bao", "3", "v.i.text",
+        "Bản nháp đã lưu", NULL};
+
+static void
+save_draft(void)
+{
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), DRAFT);
+	if (r.status != 303)
+		fail_msg("save: %ld %.400s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+}
+
+static void
+draft_still_there(void)
+{
+	hc_resp_t r = ha_req(port, &school, "GET", path_of(SCHOOL, "/report"), NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_cstr(&r.body), "Bản nháp đã lưu"));
+	assert_non_null(strstr(buf_cstr(&r.body), "value=\"140\""));
+	hc_resp_free(&r);
+}
+
+/* The results form posted without its fields: many a=1, nothing but csrf and version, JSON
+ * to the form route. Each is refused and the draft is kept. */
+static void
+report_form_without_fields(void **state)
+{
+	(void)state;
+	save_draft();
+	char before[65], after[65];
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "csrf=%s&version=%ld", school.csrf, version_of(&school, SCHOOL));
+	for (int k = 0; k < 10000; k++)
+		buf_printf(&b, "&a=1");
+	refused(&school, "POST", path_of(SCHOOL, "/report"), buf_cstr(&b), 0, 400,
+	        "a&quot; được gửi hai lần");
+	buf_free(&b);
+	char body[256];
+	snprintf(body, sizeof body, "csrf=%s&version=%ld", school.csrf,
+	         version_of(&school, SCHOOL));
+	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400, "bản nháp được giữ");
+	snprintf(body, sizeof body, "csrf=%s&version=%ld&a=1", school.csrf,
+	         version_of(&school, SCHOOL));
+	refused(&school, "POST", path_of(SCHOOL, "/report"), body, 0, 400, "thiếu trường &quot;v.");
+	refused(&school, "POST", path_of(SCHOOL, "/submit"), body, 0, 400, "thiếu trường");
+	/* the whole form but one field (a note), or without its version */
+	const char *no_note[] = {"g.5.2.lop", NULL, NULL};
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), no_note);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "thiếu trường &quot;g.5.2.lop&quot;"));
+	hc_resp_free(&r);
+	const char *no_version[] = {"version", NULL, NULL};
+	r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"), path_of(SCHOOL, "/submit"),
+	                      no_version);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "thiếu trường &quot;version&quot;"));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+	/* JSON sent to the form route (the X-CSRF-Token header passes the CSRF check) */
+	refused(&school, "POST", path_of(SCHOOL, "/report"), "{\"values\":{}}", 1, 400,
+	        "không phải một biểu mẫu");
+	draft_still_there();
+}
+
+/* One field twice with different values: not last-wins, not first-wins, refused. */
+static void
+field_twice(void **state)
+{
+	(void)state;
+	char before[65], after[65];
+	digest(before);
+	const char *lop_twice[] = {"+v.5.2.lop", "9", NULL};
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/report"), lop_twice);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "v.5.2.lop&quot; được gửi hai lần"));
+	hc_resp_free(&r);
+	const char *version_twice[] = {"+version", "1", NULL};
+	r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"), path_of(SCHOOL, "/report"),
+	                      version_twice);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "hai lần"));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+	draft_still_there();
+}
+
+/* A return comment of spaces is no comment; a return without its comment field is no
+ * submission of the return form. */
+static void
+return_comment_blank(void **state)
+{
+	(void)state;
+	char body[1024];
+	hc_resp_t r = ha_post_page_form(port, &school, path_of(SCHOOL, "/report"),
+	                                path_of(SCHOOL, "/submit"), DRAFT);
+	if (r.status != 303)
+		fail_msg("submit: %ld %.400s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&version=%ld&comment=+++%%C2%%A0+++", officer.csrf,
+	         version_of(&officer, SCHOOL));
+	refused(&officer, "POST", path_of(SCHOOL, "/return"), body, 0, 400, "khoảng trắng");
+	snprintf(body, sizeof body, "csrf=%s&version=%ld", officer.csrf,
+	         version_of(&officer, SCHOOL));
+	refused(&officer, "POST", path_of(SCHOOL, "/return"), body, 0, 400,
+	        "thiếu trường &quot;comment&quot;");
+	char api[300];
+	snprintf(api, sizeof api, "/api/v1%s", path_of(SCHOOL, "/return"));
+	refused(&officer, "POST", api, "{\"comment\":\"    \"}", 1, 400, NULL);
+}
+
+/* A reminder note over 500 bytes: refused with the limit said, nothing stored (it was stored
+ * empty with a 303). */
+static void
+reminder_note_over_limit(void **state)
+{
+	(void)state;
+	char note[700];
+	memset(note, 'x', 600);
+	note[600] = '\0';
+	char body[1024];
+	snprintf(body, sizeof body, "csrf=%s&note=%s", officer.csrf, note);
+	refused(&officer, "POST", path_of("306", "/remind-all"), body, 0, 400, "500 byte");
+	char json[800];
+	snprintf(json, sizeof json, "{\"note\":\"%s\"}", note);
+	char api[300];
+	snprintf(api, sizeof api, "/api/v1%s", path_of("306", "/remind-all"));
+	refused(&officer, "POST", api, json, 1, 400, "500 byte");
+	snprintf(api, sizeof api, "/api/v1%s", path_of(SCHOOL, "/remind"));
+	refused(&officer, "POST", api, "{\"note\":\"Nh\\u202eac\"}", 1, 400, "bidi");
+	/* a note of the right size is taken, NFC-normalised */
+	snprintf(body, sizeof body, "csrf=%s&note=H%%CC%%A3c", officer.csrf);
+	hc_resp_t r = ha_req(port, &officer, "POST", path_of("306", "/remind-all"), body, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+}
+
+/* An account's full name with a control character, through the form and the API. */
+static void
+full_name_control(void **state)
+{
+	(void)state;
+	char body[1024];
+	snprintf(body, sizeof body,
+	         "csrf=%s&username=nv.moi&full_name=Nguy%%E1%%BB%%85n%%07A&email=&role=entry",
+	         head.csrf);
+	refused(&head, "POST", "/units/306/users", body, 0, 400, "Họ và tên: có ký tự điều khiển");
+	refused(&head, "POST", "/api/v1/units/306/users",
+	        "{\"username\":\"nv.moi\",\"full_name\":\"Nguy\\u1ec5n\\u0007A\",\"role\":"
+	        "\"entry\"}",
+	        1, 400, "U+0007");
+	refused(&head, "POST", "/api/v1/units/306/users",
+	        "{\"username\":\"nv.moi\",\"full_name\":\"\\u202eA\",\"role\":\"entry\"}", 1, 400,
+	        "bidi");
+	/* the form without its email field is not the users form */
+	snprintf(body, sizeof body, "csrf=%s&username=nv.moi&full_name=A&role=entry", head.csrf);
+	refused(&head, "POST", "/units/306/users", body, 0, 400, "thiếu trường &quot;email&quot;");
+}
+
+/* suotdoi units import refuses a name with a control character or U+202E, naming the line. */
+static void
+units_import_names(void **state)
+{
+	(void)state;
+	const char *bad[] = {"ZZ901,X\xc3\xa3 Th\x01 nghi\xe1\xbb\x87m,X\xc3\xa3,3,315\n",
+	                     "ZZ902,X\xc3\xa3 \xe2\x80\xae"
+	                     "abc,X\xc3\xa3,3,315\n"};
+	const char *want[] = {"U+0001", "U+202E"};
+	for (size_t k = 0; k < 2; k++) {
+		char csv[300];
+		snprintf(csv, sizeof csv, "%s/bad%zu.csv", tmpdir, k);
+		FILE *f = fopen(csv, "w");
+		assert_non_null(f);
+		fprintf(f,
+		        "code,name,type,level,parent_code\nZZ900,X\xc3\xa3 T\xe1\xbb\x91t,"
+		        "X\xc3\xa3,3,315\n%s",
+		        bad[k]);
+		fclose(f);
+		char before[65], after[65];
+		digest(before);
+		char *argv[] = {"./suotdoi", "units", "import",
+		                csv,         "--db",  (char *)ha_served_spec(db),
+		                NULL};
+		char name[32];
+		snprintf(name, sizeof name, "import%zu", k);
+		assert_int_equal(ha_run(tmpdir, name, argv), -1);
+		digest(after);
+		assert_string_equal(before, after);
+		char log[300];
+		snprintf(log, sizeof log, "%s/%s.log", tmpdir, name);
+		f = fopen(log, "r");
+		assert_non_null(f);
+		char out[4096];
+		size_t n = fread(out, 1, sizeof out - 1, f);
+		out[n] = '\0';
+		fclose(f);
+		if (!strstr(out, "Dòng 3:") || !strstr(out, want[k]))
+			fail_msg("import %zu: %s", k, out);
+	}
+}
+
+/* A page's form posted with changes (ha_post_page_form): refused with want and expect, the
+ * database as it was. */
+static void
+page_refused(ha_client_t *c, const char *page, const char *path, const char *const *kv, long want,
+             const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
+	if (r.status != want || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected %ld with \"%s\": %.600s", path, r.status, want, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* The activity form: a field missing or twice is no browser's post of it; a title with a
+ * bidi override (U+202E, which shows the rest of the line reversed) is refused through the
+ * form and the API alike. */
+static void
+activity_form(void **state)
+{
+	(void)state;
+	const char *page = "/units/" SCHOOL "/activities/new",
+	           *path = "/units/" SCHOOL "/activities";
+	const char *base[] = {"kind",       "lop_ngoai_ngu_tin_hoc",
+	                      "title",      "Lớp tin học cho người cao tuổi",
+	                      "start_date", "10/10/2022",
+	                      "start_time", "07:00",
+	                      "end_time",   "08:30",
+	                      "place",      "Nhà văn hóa",
+	                      "mode",       "truc_tiep"};
+	const char *kv[32];
+	size_t n = sizeof base / sizeof *base;
+	memcpy(kv, base, sizeof base);
+	kv[n] = "description", kv[n + 1] = NULL, kv[n + 2] = NULL;
+	page_refused(&school, page, path, kv, 400, "thiếu trường &quot;description&quot;");
+	kv[n] = "+title", kv[n + 1] = "Lớp khác", kv[n + 2] = NULL;
+	page_refused(&school, page, path, kv, 400, "title&quot; được gửi hai lần");
+	kv[n] = NULL;
+	kv[3] = "Lớp \xe2\x80\xae"
+	        "cba";
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, &school, page, path, kv);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), "Tên hoạt động") ||
+	    !strstr(buf_cstr(&r.body), "U+202E"))
+		fail_msg("bidi title (form): %ld %.600s", r.status,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : "");
+	hc_resp_free(&r);
+	r = ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/activities",
+	           "{\"kind\":\"lop_ngoai_ngu_tin_hoc\",\"title\":\"L\\u1edbp \\u202ecba\","
+	           "\"description\":\"\",\"start_date\":\"10/10/2022\",\"start_time\":\"07:00\","
+	           "\"end_time\":\"08:30\",\"place\":\"Nh\\u00e0 v\\u0103n h\\u00f3a\","
+	           "\"mode\":\"truc_tiep\"}",
+	           1);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), "U+202E"))
+		fail_msg("bidi title (API): %ld %.600s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* A unit's name changed through the registry page (the national list uploaded by the
+ * administrator) with a control character: the upload is refused naming the line. */
+static size_t
+sink(char *p, size_t s, size_t n, void *ud)
+{
+	buf_append(ud, p, s * n);
+	return s * n;
+}
+
+static void
+registry_name_control(void **state)
+{
+	(void)state;
+	char *units;
+	size_t len;
+	char ferr[300];
+	if (file_read_all(TEST_SOURCE_DIR "/data/dvhc/units-2025-07-01.csv", 1 << 24, &units, &len,
+	                  ferr, sizeof ferr) < 0)
+		fail_msg("%s", ferr);
+	char *at = strstr(units, "Phường Ba Đình");
+	assert_non_null(at);
+	at[strlen("Phường")] = '\x07'; /* "Phường\aBa Đình", a bell in place of the space */
+	char before[65], after[65];
+	digest(before);
+	CURL *h = curl_easy_init();
+	curl_mime *m = curl_mime_init(h);
+	curl_mimepart *p = curl_mime_addpart(m);
+	curl_mime_name(p, "csrf");
+	curl_mime_data(p, admin.csrf, CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "as_of_day");
+	curl_mime_data(p, "01/07/2025", CURL_ZERO_TERMINATED);
+	p = curl_mime_addpart(m);
+	curl_mime_name(p, "units");
+	curl_mime_filename(p, "units.csv");
+	curl_mime_type(p, "text/csv");
+	curl_mime_data(p, units, len);
+	char url[200], cookie[450];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/admin/registry/preview", port);
+	snprintf(cookie, sizeof cookie, "%s", admin.cookie);
+	buf_t out = BUF_INIT;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, m);
+	curl_easy_setopt(h, CURLOPT_COOKIE, cookie);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+	long st = 0;
+	if (curl_easy_perform(h) == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+	curl_mime_free(m);
+	curl_easy_cleanup(h);
+	free(units);
+	if (st != 400 || !strstr(buf_cstr(&out), "Dòng 3") || !strstr(buf_cstr(&out), "U+0007"))
+		fail_msg("registry: %ld %.800s", st,
+		         strstr(buf_cstr(&out), "<main") ? strstr(buf_cstr(&out), "<main") : "");
+	buf_free(&out);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(report_form_without_fields),
+	        cmocka_unit_test(field_twice),
+	        cmocka_unit_test(return_comment_blank),
+	        cmocka_unit_test(reminder_note_over_limit),
+	        cmocka_unit_test(full_name_control),
+	        cmocka_unit_test(units_import_names),
+	        cmocka_unit_test(activity_form),
+	        cmocka_unit_test(registry_name_control),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
