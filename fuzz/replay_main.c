@@ -50,6 +50,9 @@ run_file(const char *path)
 		fprintf(stderr, "replay: cannot read %s\n", path);
 		return -1;
 	}
+	/* named first, so the last name before a sanitizer report is the input that failed
+	 * (ctest shows this output only when the test fails) */
+	fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
 	/* an exact-size copy, so ASan sees a read past the input's end */
 	uint8_t *exact = malloc(len ? len : 1);
 	if (exact == NULL) {
