@@ -19,7 +19,7 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 results=fuzz/results.tsv
 [ -f "$results" ] ||
-	printf 'date\tcommit\tdriver\tseconds\texecutions\texec_per_s\tcov\tft\tkept_corpus\tnew_kept\tfindings\n' >"$results"
+	printf 'date\tcommit\tdriver\tseconds_run\texecutions\texec_per_s\tcov\tft\tkept_corpus\tnew_kept\tfindings\n' >"$results"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 count() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
 status=0
@@ -47,6 +47,8 @@ for name in "${names[@]}"; do
 		status=1
 	fi
 	rm -f "$stamp"
+	# the seconds it really ran (less than asked when it stopped at a finding)
+	ran=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
@@ -54,14 +56,14 @@ for name in "${names[@]}"; do
 	before=$(count "$kept")
 	if [ "$findings" -eq 0 ]; then
 		"$bin" -merge=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$kept" "$work" \
-			>"$log.merge" 2>&1 || echo "!! $name: merging into $kept failed (see $log.merge)"
+			>"$work.merge.log" 2>&1 || echo "!! $name: merging into $kept failed ($work.merge.log)"
 	fi
 	after=$(count "$kept")
 	printf '%-24s %12s %8s %7s %7s %7s %5s %s\n' "$name" "${execs:-?}" "${rate:-?}" \
 		"${cov:-?}" "${ft:-?}" "$after" "$((after - before))" "$findings"
 	[ "$findings" -eq 0 ] || echo "!! $name found a problem: see $log and fuzz/crash-$name-*"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
-		"$commit" "$name" "$secs" "${execs:-0}" "${rate:-0}" "${cov:-0}" "${ft:-0}" "$after" \
+		"$commit" "$name" "${ran:-$secs}" "${execs:-0}" "${rate:-0}" "${cov:-0}" "${ft:-0}" "$after" \
 		"$((after - before))" "$findings" >>"$results"
 done
 exit $status
