@@ -8,13 +8,16 @@
 #   make soak   a real server on a fresh demo database under 64 connections of mixed traffic for
 #               SOAK_SECONDS (1800): 5xx, latency per kind, RSS start/end (docs/perf.md)
 #   make deb    the Debian package into var/deb/ (debian/, docs/install.md), checked by lintian
+#   make fuzz   every libFuzzer driver for 20 s each (FUZZ_SECONDS=N); make fuzz-long: 600 s each
 #   make deb-check  that package installed on a fresh bookworm root, its unit started, the site asked
-.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz bench bench-weight soak clean demo-db deb deb-check
+.PHONY: all deps build build-asan run test test-pg-browser screenshots format fuzz fuzz-build fuzz-long bench bench-weight soak clean demo-db deb deb-check
 
 DB ?= var/suotdoi.db
 LISTEN ?= 127.0.0.1:8080
 WEIGHT_N ?= 5
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# make fuzz: FUZZ_SECONDS per driver (20 unless given); make fuzz-long: FUZZ_SECONDS (600 unless given)
+FUZZ_LONG_SECONDS := $(if $(filter command line environment,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 FUZZ_SECONDS ?= 20
 SOAK_SECONDS ?= 1800
 SOAK_CONNS ?= 64
@@ -66,10 +69,20 @@ screenshots: deps
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-fuzz: deps
+# The libFuzzer drivers (docs/fuzzing.md), clang with ASan+UBSan, FUZZ_SECONDS each, one after
+# another; each starts from its kept corpus (fuzz/corpus/) and its new finds are merged back.
+# make fuzz is a short run (20 s each); make fuzz-long gives each driver 600 s; FUZZ_SECONDS=N
+# sets either.
+# FUZZERS="fuzz_csv fuzz_when" runs only those.
+fuzz-build: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DFUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS)
-	@bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	@bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-long: fuzz-build
+	@bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_LONG_SECONDS) $(FUZZERS)
 
 bench: build
 	@bash bench/run.sh

@@ -1,7 +1,8 @@
 /* libFuzzer driver for the merge map parser and the dated registry import: arbitrary bytes
  * as a merge map (or, split at the first form feed, as a registry file then a merge map)
- * against a fresh in-memory store holding a small tree with bodies. Checks: the parser's
- * rows are well formed; a refused plan writes nothing; an accepted plan applies, the trees
+ * against an in-memory store holding a small tree with bodies (opened once; each input runs
+ * in a transaction rolled back at its end, so every input sees the same store). Checks: the
+ * parser's rows are well formed; a refused plan writes nothing; an accepted plan applies, the trees
  * of the eve and of the date build with every unit under the root, and planning the same
  * files again finds nothing to do (idempotence); the same bytes as a placement CSV write
  * nothing when refused and leave well-formed trees when accepted. */
@@ -54,14 +55,28 @@ check_tree(store_t *st, int32_t day)
 	unit_tree_unref(t);
 }
 
+static int64_t base_gen; /* store_units_generation of the base store */
+
+static store_t *
+base_store(void)
+{
+	static store_t *st;
+	if (st == NULL) {
+		char err[8192];
+		log_set_level(3);
+		units_import_stats_t s;
+		if (store_open(":memory:", &st, err, sizeof err) < 0 ||
+		    units_import_csv(st, base, sizeof base - 1, &s, err, sizeof err) < 0 ||
+		    units_import_csv(st, bodies, sizeof bodies - 1, &s, err, sizeof err) < 0)
+			abort();
+		base_gen = store_units_generation(st);
+	}
+	return st;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int init;
-	if (!init) {
-		log_set_level(3);
-		init = 1;
-	}
 	if (size > 16384)
 		return 0;
 	const char *in = (const char *)data;
@@ -90,20 +105,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the plan on a small store */
 	char err[8192];
-	store_t *st;
-	if (store_open(":memory:", &st, err, sizeof err) < 0)
-		abort();
-	units_import_stats_t s;
-	if (units_import_csv(st, base, sizeof base - 1, &s, err, sizeof err) < 0 ||
-	    units_import_csv(st, bodies, sizeof bodies - 1, &s, err, sizeof err) < 0)
+	store_t *st = base_store();
+	if (store_tx_begin(st) < 0)
 		abort();
 	const int32_t day = 20270; /* 01/07/2025 */
 	int64_t gen = store_units_generation(st);
+	if (gen != base_gen)
+		abort(); /* the previous input's changes were not rolled back */
 	registry_plan_t p;
 	if (registry_plan(st, units, ulen, map, mlen, day, &p, err, sizeof err) < 0) {
 		if (store_units_generation(st) != gen || p.priv != NULL)
 			abort();
-		store_close(st);
+		store_tx_rollback(st);
 		return 0;
 	}
 	if (registry_apply(st, &p, 0, "fuzz", err, sizeof err) < 0)
@@ -129,6 +142,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_tree(st, day - 1);
 		check_tree(st, day);
 	}
-	store_close(st);
+	store_tx_rollback(st);
 	return 0;
 }

@@ -104,27 +104,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const char label[] =
 		        "Số lớp bồi dưỡng nâng cao trình độ chuyên môn nghiệp vụ "
 		        "cho cán bộ, công chức, viên chức, công nhân lao động";
-		items[0] = (tpl_item_t){"a",
-		                        "5",
-		                        label,
-		                        TPL_COUNT,
-		                        "lớp",
-		                        "",
-		                        0,
-		                        0,
-		                        0,
-		                        0,
-		                        INT64_C(1000000000000),
-		                        TPL_AGG_SUM,
-		                        0,
-		                        -1,
-		                        0,
-		                        NULL};
-		items[1] =
-		        (tpl_item_t){"b", "",   "Tổng kinh phí", TPL_MONEY,   "đồng", "", 0, 1,
-		                     1,   1000, 5000000,         TPL_AGG_SUM, 1,      -1, 0, NULL};
-		items[2] = (tpl_item_t){"c", "1", "Kế hoạch", TPL_BOOL,          "", "", 0, 0,
-		                        0,   0,   1,          TPL_AGG_COUNT_YES, 2,  -1, 0, NULL};
+		/* designated: fields added to tpl_item_t later are zero (no from, no warn) */
+		items[0] = (tpl_item_t){.code = "a",
+		                        .number = "5",
+		                        .label = label,
+		                        .type = TPL_COUNT,
+		                        .unit = "lớp",
+		                        .help = "",
+		                        .max = INT64_C(1000000000000),
+		                        .agg = TPL_AGG_SUM,
+		                        .col = 0,
+		                        .tcol = -1};
+		items[1] = (tpl_item_t){.code = "b",
+		                        .number = "",
+		                        .label = "Tổng kinh phí",
+		                        .type = TPL_MONEY,
+		                        .unit = "đồng",
+		                        .help = "",
+		                        .has_min = 1,
+		                        .has_max = 1,
+		                        .min = 1000,
+		                        .max = 5000000,
+		                        .agg = TPL_AGG_SUM,
+		                        .col = 1,
+		                        .tcol = -1};
+		items[2] = (tpl_item_t){.code = "c",
+		                        .number = "1",
+		                        .label = "Kế hoạch",
+		                        .type = TPL_BOOL,
+		                        .unit = "",
+		                        .help = "",
+		                        .max = 1,
+		                        .agg = TPL_AGG_COUNT_YES,
+		                        .col = 2,
+		                        .tcol = -1};
 	}
 	char *text = xstrndup((const char *)data, size);
 	for (size_t k = 0; k < 3; k++) {
