@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "db/writer.h"
 #include "service/award_totals.h"
+#include "text/legacy_field.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000 /* bytes of one text item */
@@ -973,6 +974,31 @@ note_refusal(arena_t *a, const tpl_item_t *it, const char *x, size_t n)
 	return NULL;
 }
 
+/* Text typed in TCVN3/VNI and pasted as mojibake (text/legacy_field.h) is not stored: the
+ * item is refused with the repaired text in out->suggest_text or out->suggest_note (at
+ * idx), which the form puts in the field and the API returns, so a second save with it
+ * confirms. 1 when refused. */
+static int
+legacy_refusal(const rep_ctx_t *cx, size_t nitems, const tpl_item_t *it, size_t idx, int note,
+               const char *x, size_t n, rep_outcome_t *out)
+{
+	const char *what = arena_printf(cx->arena, "%s của mục %s (%s)",
+	                                note ? "Ghi chú" : "Nội dung", it->code, it->label);
+	const char *fixed, *msg;
+	if (!legacy_field_check(cx->arena, what, x, n, &fixed, &msg))
+		return 0;
+	const char ***slot = note ? &out->suggest_note : &out->suggest_text;
+	if (*slot == NULL) {
+		*slot = arena_alloc(cx->arena, (nitems + 1) * sizeof **slot);
+		memset(*slot, 0, (nitems + 1) * sizeof **slot);
+	}
+	(*slot)[idx] = fixed;
+	if (!out->errors[idx])
+		out->errors[idx] = msg;
+	out->nerrors++;
+	return 1;
+}
+
 /* Copy the input values into the arena, checking texts and notes; a level keeps only its
  * texts and notes. */
 static void
@@ -1003,7 +1029,8 @@ copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_val
 					        "Nội dung có ký tự không hợp lệ (không phải "
 					        "UTF-8); hãy gõ lại đoạn này.";
 					out->nerrors++;
-				} else
+				} else if (!legacy_refusal(cx, rep_item_count(tpl), it, idx, 0, x, n,
+				                           out))
 					v->text[it->tcol] = arena_strndup(cx->arena, x, n);
 			}
 			const char *x = in->note ? in->note[idx] : NULL;
@@ -1014,7 +1041,8 @@ copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_val
 					if (!out->errors[idx])
 						out->errors[idx] = why;
 					out->nerrors++;
-				} else
+				} else if (!legacy_refusal(cx, rep_item_count(tpl), it, idx, 1, x, n,
+				                           out))
 					v->note[idx] = arena_strndup(cx->arena, x, n);
 			}
 		}
