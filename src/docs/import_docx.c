@@ -860,8 +860,12 @@ visible(const char *t, size_t from, size_t to)
 	return n;
 }
 
+#define ENC_CAPS 0x100 /* with a legacy_enc_t: an all-capitals font (.VnTimeH) */
+
 /* The legacy encoding a run's font name says: the TCVN3 fonts are ".VnTime", ".VnArial",
- * ".VnTimeH"…, the VNI ones "VNI-Times", "VNI-Helve"… (LEGACY_NONE otherwise). */
+ * ".VnTimeH"…, the VNI ones "VNI-Times", "VNI-Helve"… (LEGACY_NONE otherwise). A TCVN3
+ * font whose name ends in "H" (.VnTimeH, .VnArialH) has only capitals, typed on the
+ * lowercase codes: ENC_CAPS is added. */
 static int
 font_enc(const xmlNode *rpr)
 {
@@ -870,7 +874,7 @@ font_enc(const xmlNode *rpr)
 	for (size_t k = 0; f && k < sizeof which / sizeof which[0]; k++) {
 		const char *v = attr(f, which[k]);
 		if (v && !strncasecmp(v, ".Vn", 3))
-			return LEGACY_TCVN3;
+			return LEGACY_TCVN3 | (v[strlen(v) - 1] == 'H' ? ENC_CAPS : 0);
 		if (v && !strncasecmp(v, "VNI-", 4))
 			return LEGACY_VNI;
 	}
@@ -886,6 +890,24 @@ latin1_only(const char *p, size_t n)
 		if ((unsigned char)p[k] >= 0xc4 && (unsigned char)p[k] <= 0xf4)
 			return 0;
 	return 1;
+}
+
+/* Append UTF-8 p[0..n) to out in capitals. */
+static void
+upper_utf8(const char *p, size_t n, buf_t *out)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)p;
+	utf8proc_ssize_t k = 0, len = (utf8proc_ssize_t)n;
+	while (k < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate(s + k, len - k, &c);
+		if (m <= 0)
+			break;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t e = utf8proc_encode_char(utf8proc_toupper(c), enc);
+		buf_append(out, (const char *)enc, (size_t)e);
+		k += m;
+	}
 }
 
 /* The line being built, repaired where it was typed in TCVN3 or VNI: a run whose font is a
@@ -910,14 +932,17 @@ legacy_fix(walk_t *w)
 		buf_append(&nt, t + pos, sg->off - pos);
 		size_t off = nt.len;
 		legacy_enc_t enc = sg->enc != LEGACY_NONE ? (latin1_only(t + sg->off, sg->len)
-		                                                     ? (legacy_enc_t)sg->enc
+		                                                     ? (legacy_enc_t)(sg->enc & ~ENC_CAPS)
 		                                                     : LEGACY_NONE)
 		                                          : det;
 		buf_t r = BUF_INIT;
 		if (enc != LEGACY_NONE &&
 		    legacy_repair_mojibake(t + sg->off, sg->len, enc, &r) == 0 &&
 		    (r.len != sg->len || memcmp(r.data, t + sg->off, r.len) != 0)) {
-			buf_append(&nt, r.data, r.len);
+			if (sg->enc & ENC_CAPS)
+				upper_utf8(r.data, r.len, &nt);
+			else
+				buf_append(&nt, r.data, r.len);
 			encs |= 1u << enc;
 		} else
 			buf_append(&nt, t + sg->off, sg->len);
