@@ -925,6 +925,26 @@ page_activity(http_req_t *req)
 
 /* ---------- create and update ---------- */
 
+/* Fields the validation found typed in TCVN3/VNI: the form shows the repaired text in the
+ * field (a second save stores it); for the API, {field: repaired} (NULL when none). */
+static json_t *
+legacy_suggestions(form_t *f)
+{
+	static const int fields[][2] = {
+	        {AF_TITLE, F_TITLE}, {AF_DESCRIPTION, F_DESCRIPTION}, {AF_PLACE, F_PLACE}};
+	json_t *o = NULL;
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+		const char *x = f->e.suggest[fields[k][0]];
+		if (!x)
+			continue;
+		f->v[fields[k][1]] = x;
+		if (!o)
+			o = json_object();
+		json_object_set_new(o, activity_field_code(fields[k][0]), json_string(x));
+	}
+	return o;
+}
+
 static int
 reply_invalid(http_req_t *req, int32_t i, const store_activity_t *old, const camp_list_t *cl,
               form_t *f, int status)
@@ -938,10 +958,14 @@ reply_invalid(http_req_t *req, int32_t i, const store_activity_t *old, const cam
 		const char *msg = f->form_error ? f->form_error
 		                                : "Có mục chưa hợp lệ; xem \"fields\". Không có gì "
 		                                  "được lưu.";
-		return app_reply_json(req, status,
-		                      json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status,
-		                                "message", msg, "fields", fields));
+		json_t *o = json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status, "message",
+		                      msg, "fields", fields);
+		json_t *sug = legacy_suggestions(f);
+		if (sug)
+			json_object_set_new(json_object_get(o, "error"), "suggestions", sug);
+		return app_reply_json(req, status, o);
 	}
+	json_decref(legacy_suggestions(f)); /* the fields only */
 	if (old)
 		return render_activity(req, i, old, f, NULL, status, NULL);
 	return render_new(req, i, cl, f, status);

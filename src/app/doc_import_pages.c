@@ -171,6 +171,33 @@ issuer_of(const store_doc_t *s, void *p)
 	return 0;
 }
 
+/* Lines typed in TCVN3/VNI that the import repaired (docx_result_t.nlegacy), for the review
+ * page's notice: {"count", "encoding", "notice", "examples": [{"from", "to"}], "more"}, or
+ * NULL when none. The officer confirms the repair by saving the reviewed draft. */
+static json_t *
+legacy_json(arena_t *a, const docx_result_t *r)
+{
+	if (r->nlegacy == 0)
+		return NULL;
+	json_t *ex = json_array();
+	for (size_t k = 0; k < r->nlegacy && k < DOCX_LEGACY_SHOWN; k++)
+		json_array_append_new(ex, json_pack("{s:s,s:s}", "from", r->legacy_from[k], "to",
+		                                    r->legacy_to[k]));
+	json_t *o = json_pack(
+	        "{s:I,s:s,s:s,s:o}", "count", (json_int_t)r->nlegacy, "encoding", r->legacy_enc,
+	        "notice",
+	        arena_printf(a,
+	                     "Có %zu đoạn trong tệp được gõ bằng bảng mã %s (phông .VnTime, "
+	                     "VNI-Times…); chúng tôi đã đổi sang chữ Unicode. Hãy kiểm tra "
+	                     "các đoạn dưới đây và cả văn bản trước khi lưu.",
+	                     r->nlegacy, r->legacy_enc),
+	        "examples", ex);
+	if (r->nlegacy > DOCX_LEGACY_SHOWN)
+		json_object_set_new(o, "more",
+		                    json_integer((json_int_t)(r->nlegacy - DOCX_LEGACY_SHOWN)));
+	return o;
+}
+
 /* What the review page shows of an import, stored with its draft: the recognised fields
  * (review_json), the file's name, the defaults filled in, the unrecognised paragraphs. */
 static char *
@@ -181,6 +208,9 @@ stored_review(http_req_t *req, const doc_t *d, const docx_result_t *r, const cha
 	json_object_set_new(o, "filename", json_string(filename ? filename : ""));
 	json_object_set(o, "defaults", filled);
 	json_object_set_new(o, "unrecognised", str_array(r->unrecognised, r->nunrecognised));
+	json_t *lg = legacy_json(http_req_arena(req), r);
+	if (lg)
+		json_object_set_new(o, "legacy", lg);
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
@@ -363,11 +393,12 @@ api_doc_import(http_req_t *req)
 		return app_reply_json(req, st, json_pack("{s:o}", "error", err));
 	}
 	json_decref(fields);
-	return app_reply_json(
-	        req, 201,
-	        json_pack("{s:I,s:I,s:s,s:o,s:o,s:o}", "id", (json_int_t)id, "version",
-	                  (json_int_t)version, "url",
-	                  arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, (long long)id),
-	                  "document", doc_json(r.doc), "unrecognised", unrec, "defaults",
-	                  filled));
+	json_t *ok = json_pack(
+	        "{s:I,s:I,s:s,s:o,s:o,s:o}", "id", (json_int_t)id, "version", (json_int_t)version,
+	        "url", arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, (long long)id),
+	        "document", doc_json(r.doc), "unrecognised", unrec, "defaults", filled);
+	json_t *lg = legacy_json(a, &r);
+	if (lg) /* repaired in the draft: the client shows it for confirmation */
+		json_object_set_new(ok, "legacy", lg);
+	return app_reply_json(req, 201, ok);
 }

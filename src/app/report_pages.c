@@ -27,6 +27,8 @@ typedef struct form_state {
 	const char **errors; /* per item index */
 	size_t nerrors;
 	const char *form_error;
+	/* the service's repaired TCVN3/VNI texts and notes (rep_outcome_t), or NULL */
+	const char **suggest_text, **suggest_note;
 } form_state_t;
 
 static void
@@ -713,6 +715,24 @@ read_form(http_req_t *req, const template_t *tpl, int level, form_state_t *fs)
 
 /* ---------- answering ---------- */
 
+/* {"values": {code: text}, "notes": {code: text}}: the repaired TCVN3/VNI texts, shaped
+ * as the body to send again. */
+static json_t *
+suggestions_json(const template_t *tpl, const form_state_t *fs)
+{
+	json_t *vals = json_object(), *notes = json_object();
+	size_t idx = 0;
+	for (size_t s = 0; s < tpl->nsections; s++)
+		for (size_t k = 0; k < tpl->sections[s].nitems; k++, idx++) {
+			const char *code = tpl->sections[s].items[k].code;
+			if (fs->suggest_text && fs->suggest_text[idx])
+				json_object_set_new(vals, code, json_string(fs->suggest_text[idx]));
+			if (fs->suggest_note && fs->suggest_note[idx])
+				json_object_set_new(notes, code, json_string(fs->suggest_note[idx]));
+		}
+	return json_pack("{s:o,s:o}", "values", vals, "notes", notes);
+}
+
 /* The refusal: JSON with each field's error, or the form again with what was typed (the
  * report is read only here, for the page around it). */
 static int
@@ -733,6 +753,9 @@ reply_error(http_req_t *req, live_campaign_t *lc, int32_t i, form_state_t *fs, i
 		                            "được lưu.";
 		json_t *e = json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status, "message",
 		                      msg, "fields", fields);
+		if (fs->suggest_text || fs->suggest_note)
+			json_object_set_new(json_object_get(e, "error"), "suggestions",
+			                    suggestions_json(tpl, fs));
 		return app_reply_json(req, status, e);
 	}
 	rep_report_t r;
@@ -772,6 +795,27 @@ typedef struct pending {
 	rep_rc_t rc;
 } pending_t;
 
+/* Texts and notes the service found typed in TCVN3/VNI: the form shows the repaired text
+ * in the field (a second save stores it), the API returns it as a suggestion. 1 if any. */
+static int
+legacy_suggested(const template_t *tpl, const rep_outcome_t *out, form_state_t *fs)
+{
+	if (!out->suggest_text && !out->suggest_note)
+		return 0;
+	fs->suggest_text = out->suggest_text;
+	fs->suggest_note = out->suggest_note;
+	size_t idx = 0;
+	for (size_t s = 0; s < tpl->nsections; s++)
+		for (size_t k = 0; k < tpl->sections[s].nitems; k++, idx++) {
+			const tpl_item_t *it = &tpl->sections[s].items[k];
+			if (out->suggest_text && out->suggest_text[idx] && it->tcol >= 0)
+				fs->v.text[it->tcol] = out->suggest_text[idx];
+			if (out->suggest_note && out->suggest_note[idx])
+				fs->v.note[idx] = out->suggest_note[idx];
+		}
+	return 1;
+}
+
 /* The service's outcome, answered. */
 static int
 answer(http_req_t *req, void *arg)
@@ -789,7 +833,10 @@ answer(http_req_t *req, void *arg)
 			fs->nerrors++;
 		}
 	fs->form_error = p->out.message;
-	return reply_error(req, lc, p->unit, fs, rep_http_status(p->rc));
+	int st = rep_http_status(p->rc);
+	if (legacy_suggested(lc->c->tpl, &p->out, fs) && rep_is_api(req))
+		st = 422;
+	return reply_error(req, lc, p->unit, fs, st);
 }
 
 /* On the writer thread, once the write is durable (or refused): wake the request. */

@@ -16,6 +16,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "text/legacy.h"
 #include "text/text.h"
 
 /* ---------------------------------------------------------------- refusals */
@@ -682,6 +683,7 @@ typedef struct line {
 typedef struct seg {
 	size_t off, len;
 	int b, i;
+	int enc; /* legacy_enc_t of the run's font (.VnTime: TCVN3, VNI-Times: VNI), or 0 */
 } seg_t;
 
 typedef struct walk {
@@ -702,6 +704,12 @@ typedef struct walk {
 	/* text boxes met in the paragraph, read as their own cells after it */
 	const xmlNode *boxes[16];
 	size_t nboxes;
+	/* TCVN3/VNI text (docx_result_t.nlegacy): the run's font's encoding, the lines
+	 * repaired, the first DOCX_LEGACY_SHOWN of them as read and as repaired */
+	int renc;
+	size_t nlegacy;
+	unsigned encs; /* 1 << legacy_enc_t of the repairs */
+	const char *lfrom[DOCX_LEGACY_SHOWN], *lto[DOCX_LEGACY_SHOWN];
 } walk_t;
 
 static char *
@@ -752,7 +760,8 @@ seg_text(walk_t *w, const char *s, int b, int i)
 	}
 	if (w->text.len == off)
 		return;
-	if (w->nsegs && w->segs[w->nsegs - 1].b == b && w->segs[w->nsegs - 1].i == i) {
+	if (w->nsegs && w->segs[w->nsegs - 1].b == b && w->segs[w->nsegs - 1].i == i &&
+	    w->segs[w->nsegs - 1].enc == w->renc) {
 		w->segs[w->nsegs - 1].len += w->text.len - off;
 		return;
 	}
@@ -760,7 +769,7 @@ seg_text(walk_t *w, const char *s, int b, int i)
 		w->segcap = w->segcap ? size_mul(w->segcap, 2) : 16;
 		w->segs = xrealloc(w->segs, size_mul(w->segcap, sizeof *w->segs));
 	}
-	w->segs[w->nsegs++] = (seg_t){off, w->text.len - off, b, i};
+	w->segs[w->nsegs++] = (seg_t){off, w->text.len - off, b, i, w->renc};
 }
 
 static int
@@ -851,6 +860,111 @@ visible(const char *t, size_t from, size_t to)
 	return n;
 }
 
+#define ENC_CAPS 0x100 /* with a legacy_enc_t: an all-capitals font (.VnTimeH) */
+
+/* The legacy encoding a run's font name says: the TCVN3 fonts are ".VnTime", ".VnArial",
+ * ".VnTimeH"…, the VNI ones "VNI-Times", "VNI-Helve"… (LEGACY_NONE otherwise). A TCVN3
+ * font whose name ends in "H" (.VnTimeH, .VnArialH) has only capitals, typed on the
+ * lowercase codes: ENC_CAPS is added. */
+static int
+font_enc(const xmlNode *rpr)
+{
+	const xmlNode *f = child(rpr, "rFonts");
+	static const char *const which[] = {"ascii", "hAnsi", "cs"};
+	for (size_t k = 0; f && k < sizeof which / sizeof which[0]; k++) {
+		const char *v = attr(f, which[k]);
+		if (v && !strncasecmp(v, ".Vn", 3))
+			return LEGACY_TCVN3 | (v[strlen(v) - 1] == 'H' ? ENC_CAPS : 0);
+		if (v && !strncasecmp(v, "VNI-", 4))
+			return LEGACY_VNI;
+	}
+	return LEGACY_NONE;
+}
+
+/* 1 if UTF-8 p[0..n) has no character above U+00FF (text typed in a legacy font reads as
+ * Latin-1 characters; one with "ạ" or "ư" is Unicode already, whatever its font). */
+static int
+latin1_only(const char *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)p[k] >= 0xc4 && (unsigned char)p[k] <= 0xf4)
+			return 0;
+	return 1;
+}
+
+/* Append UTF-8 p[0..n) to out in capitals. */
+static void
+upper_utf8(const char *p, size_t n, buf_t *out)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)p;
+	utf8proc_ssize_t k = 0, len = (utf8proc_ssize_t)n;
+	while (k < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t m = utf8proc_iterate(s + k, len - k, &c);
+		if (m <= 0)
+			break;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t e = utf8proc_encode_char(utf8proc_toupper(c), enc);
+		buf_append(out, (const char *)enc, (size_t)e);
+		k += m;
+	}
+}
+
+/* The line being built, repaired where it was typed in TCVN3 or VNI: a run whose font is a
+ * TCVN3/VNI font in that encoding, any other run when the whole line is detected as such
+ * mojibake (legacy_detect: pasted text). The repair is counted with an example for the
+ * review's notice. */
+static void
+legacy_fix(walk_t *w)
+{
+	const char *t = buf_cstr(&w->text);
+	size_t len = w->text.len, pos = 0;
+	int font = 0;
+	for (size_t k = 0; k < w->nsegs; k++)
+		font |= w->segs[k].enc != LEGACY_NONE;
+	legacy_enc_t det = len ? legacy_detect(t, len, NULL) : LEGACY_NONE;
+	if (len == 0 || (det == LEGACY_NONE && !font) || !text_utf8_valid(t, len))
+		return;
+	buf_t nt = BUF_INIT;
+	unsigned encs = 0;
+	for (size_t k = 0; k < w->nsegs; k++) {
+		seg_t *sg = &w->segs[k];
+		buf_append(&nt, t + pos, sg->off - pos);
+		size_t off = nt.len;
+		legacy_enc_t enc = sg->enc != LEGACY_NONE ? (latin1_only(t + sg->off, sg->len)
+		                                                     ? (legacy_enc_t)(sg->enc & ~ENC_CAPS)
+		                                                     : LEGACY_NONE)
+		                                          : det;
+		buf_t r = BUF_INIT;
+		if (enc != LEGACY_NONE &&
+		    legacy_repair_mojibake(t + sg->off, sg->len, enc, &r) == 0 &&
+		    (r.len != sg->len || memcmp(r.data, t + sg->off, r.len) != 0)) {
+			if (sg->enc & ENC_CAPS)
+				upper_utf8(r.data, r.len, &nt);
+			else
+				buf_append(&nt, r.data, r.len);
+			encs |= 1u << enc;
+		} else
+			buf_append(&nt, t + sg->off, sg->len);
+		buf_free(&r);
+		pos = sg->off + sg->len;
+		sg->off = off;
+		sg->len = nt.len - off;
+	}
+	buf_append(&nt, t + pos, len - pos);
+	if (encs) {
+		if (w->nlegacy < DOCX_LEGACY_SHOWN) {
+			w->lfrom[w->nlegacy] = collapse(w->a, t);
+			w->lto[w->nlegacy] = collapse(w->a, buf_cstr(&nt));
+		}
+		w->nlegacy++;
+		w->encs |= encs;
+		buf_free(&w->text);
+		w->text = nt;
+	} else
+		buf_free(&nt);
+}
+
 /* The line built so far becomes one line, or several where tabs set text apart in columns
  * ("ỦY BAN NHÂN DÂN <tab><tab> CỘNG HÒA …", "- Như trên; <tab> PHÓ CHỦ TỊCH"), as drafts
  * typed without tables do: a tab splits when at least 4 visible bytes stand on each side
@@ -858,6 +972,7 @@ visible(const char *t, size_t from, size_t to)
 static void
 line_end(walk_t *w)
 {
+	legacy_fix(w);
 	const char *t = buf_cstr(&w->text);
 	size_t len = w->text.len, from = 0;
 	for (size_t k = 0; k < len; k++) {
@@ -920,6 +1035,7 @@ walk_runs(walk_t *w, const xmlNode *n, int depth)
 				b = w->pb;
 			if (i < 0)
 				i = w->pi;
+			w->renc = font_enc(rp);
 			for (const xmlNode *r = c->children; r; r = r->next) {
 				if (is_el(r, "t")) {
 					xmlChar *s = xmlNodeGetContent(r);
@@ -1642,6 +1758,15 @@ docx_import(const void *data, size_t len, arena_t *a, docx_result_t *out)
 		              DOCX_MAX_DEPTH);
 	}
 	out->nlines = w.n;
+	out->nlegacy = w.nlegacy;
+	for (size_t q = 0; q < w.nlegacy && q < DOCX_LEGACY_SHOWN; q++) {
+		out->legacy_from[q] = w.lfrom[q];
+		out->legacy_to[q] = w.lto[q];
+	}
+	out->legacy_enc = (w.encs & (1u << LEGACY_TCVN3)) && (w.encs & (1u << LEGACY_VNI))
+	                          ? "TCVN3 và VNI"
+	                  : (w.encs & (1u << LEGACY_VNI)) ? "VNI"
+	                                                  : "TCVN3";
 	recognise(w.lines, w.n, a, out);
 	free(w.lines);
 	return DOCX_OK;

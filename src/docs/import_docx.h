@@ -28,6 +28,7 @@
 #define DOCX_MAX_ENTRIES 1000
 #define DOCX_MAX_NODES 400000 /* elements and text nodes of one part */
 #define DOCX_MAX_DEPTH 128
+#define DOCX_LEGACY_SHOWN 5 /* repaired lines given as examples (docx_result_t) */
 
 typedef enum docx_rc {
 	DOCX_OK = 0,
@@ -44,6 +45,12 @@ typedef struct docx_result {
 	size_t nunrecognised;
 	/* How many paragraphs (lines) were read in all. */
 	size_t nlines;
+	/* Lines typed in TCVN3 or VNI (runs in a .VnTime/VNI-Times font, or pasted mojibake),
+	 * repaired to Unicode before being recognised: how many, the first DOCX_LEGACY_SHOWN
+	 * as read and as repaired, and the encoding(s) ("TCVN3", "VNI", "TCVN3 và VNI"). */
+	size_t nlegacy;
+	const char *legacy_from[DOCX_LEGACY_SHOWN], *legacy_to[DOCX_LEGACY_SHOWN];
+	const char *legacy_enc;
 	/* When refused: a Vietnamese sentence saying what is wrong and what to do. */
 	char error[640];
 } docx_result_t;

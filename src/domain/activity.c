@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "text/hygiene.h"
+#include "text/legacy_field.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -398,6 +399,23 @@ stamp(arena_t *a, int64_t t)
 	return s;
 }
 
+/* Field f (text x) typed in TCVN3/VNI and pasted as mojibake (text/legacy_field.h):
+ * refused with the repaired text in e->suggest[f], so the person confirms it by saving it
+ * again. This message wins over the hygiene's: the mojibake itself may hold a character
+ * refused there (the soft hyphen of "Tr­êng"), and the repair is what helps. */
+static void
+legacy_check(arena_t *a, activity_errors_t *e, int f, const char *label, const char *x)
+{
+	const char *fixed, *msg;
+	if (!legacy_field_check(a, label, x, strlen(x), &fixed, &msg))
+		return;
+	if (e->msg[f])
+		e->msg[f] = msg;
+	else
+		set_err(e, f, msg);
+	e->suggest[f] = fixed;
+}
+
 int
 activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, activity_fields_t *out,
                   activity_errors_t *e)
@@ -525,6 +543,9 @@ activity_validate(const activity_input_t *in, int campaign_year, arena_t *a, act
 		else
 			out->expected = v;
 	}
+	legacy_check(a, e, AF_TITLE, "Tên hoạt động", out->title);
+	legacy_check(a, e, AF_DESCRIPTION, "Mô tả", out->description);
+	legacy_check(a, e, AF_PLACE, "Địa điểm", out->place);
 	return e->n;
 }
 

@@ -98,6 +98,9 @@ const char *activity_field_code(int f);
 typedef struct activity_errors {
 	const char *msg[AF_COUNT]; /* NULL when the field is fine; in the arena given */
 	int n;
+	/* a title, description or place typed in TCVN3/VNI (mojibake), refused: its repaired
+	 * text, for the form's field and the API's suggestion (NULL when none) */
+	const char *suggest[AF_COUNT];
 } activity_errors_t;
 
 /* What was typed (NULL = absent). Dates dd/mm/yyyy, times HH:MM, Vietnam time. An empty

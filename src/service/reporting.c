@@ -14,6 +14,7 @@
 #include "db/writer.h"
 #include "service/award_totals.h"
 #include "text/hygiene.h"
+#include "text/legacy_field.h"
 #include "text/text.h"
 
 #define MAX_TEXT 20000 /* bytes of one text item */
@@ -962,6 +963,31 @@ note_refusal(arena_t *a, const tpl_item_t *it, const char *x, const char **clean
 	                    it->code, it->label, why, REP_NOTE_MAX);
 }
 
+/* Text typed in TCVN3/VNI and pasted as mojibake (text/legacy_field.h) is not stored: the
+ * item is refused with the repaired text in out->suggest_text or out->suggest_note (at
+ * idx), which the form puts in the field and the API returns, so a second save with it
+ * confirms. 1 when refused. */
+static int
+legacy_refusal(const rep_ctx_t *cx, size_t nitems, const tpl_item_t *it, size_t idx, int note,
+               const char *x, size_t n, rep_outcome_t *out)
+{
+	const char *what = arena_printf(cx->arena, "%s của mục %s (%s)",
+	                                note ? "Ghi chú" : "Nội dung", it->code, it->label);
+	const char *fixed, *msg;
+	if (!legacy_field_check(cx->arena, what, x, n, &fixed, &msg))
+		return 0;
+	const char ***slot = note ? &out->suggest_note : &out->suggest_text;
+	if (*slot == NULL) {
+		*slot = arena_alloc(cx->arena, (nitems + 1) * sizeof **slot);
+		memset(*slot, 0, (nitems + 1) * sizeof **slot);
+	}
+	(*slot)[idx] = fixed;
+	if (!out->errors[idx])
+		out->errors[idx] = msg;
+	out->nerrors++;
+	return 1;
+}
+
 /* Copy the input values into the arena, checking texts and notes; a level keeps only its
  * texts and notes. */
 static void
@@ -982,17 +1008,26 @@ copy_values(const rep_ctx_t *cx, const template_t *tpl, int level, const rep_val
 					v->num[it->col] = in->num[it->col] != 0;
 			} else if (it->tcol >= 0 && in->text[it->tcol] && *in->text[it->tcol]) {
 				const char *x = in->text[it->tcol], *clean, *why;
-				if (text_clean(cx->arena, x, TEXT_MULTILINE, MAX_TEXT, &clean, &why) <
-				    0) {
-					out->errors[idx] = arena_printf(
-					        cx->arena, "Nội dung mục %s %s (tối đa 20.000 byte); hãy sửa lại.",
-					        it->code, why);
+				/* TCVN3/VNI first: offered repaired (its mojibake may hold
+				 * characters the hygiene refuses) */
+				if (legacy_refusal(cx, rep_item_count(tpl), it, idx, 0, x,
+				                   strlen(x), out))
+					;
+				else if (text_clean(cx->arena, x, TEXT_MULTILINE, MAX_TEXT, &clean,
+				                    &why) < 0) {
+					out->errors[idx] =
+					        arena_printf(cx->arena,
+					                     "Nội dung mục %s %s (tối đa 20.000 "
+					                     "byte); hãy sửa lại.",
+					                     it->code, why);
 					out->nerrors++;
 				} else
 					v->text[it->tcol] = arena_strdup(cx->arena, clean);
 			}
 			const char *x = in->note ? in->note[idx] : NULL;
-			if (x && *x) {
+			if (x && *x &&
+			    !legacy_refusal(cx, rep_item_count(tpl), it, idx, 1, x, strlen(x),
+			                    out)) {
 				const char *clean;
 				const char *why = note_refusal(cx->arena, it, x, &clean);
 				if (why) {
@@ -1392,9 +1427,8 @@ apply_check(apply_job_t *job)
 	if (in->comment && text_clean(cx->arena, in->comment, TEXT_MULTILINE | TEXT_TRIM,
 	                              REP_COMMENT_MAX, &job->in.comment, &why) < 0)
 		return refuse(out, REP_ERR_INVALID,
-		              arena_printf(cx->arena,
-		                           "Nhận xét %s (tối đa %d byte); hãy viết lại.", why,
-		                           REP_COMMENT_MAX));
+		              arena_printf(cx->arena, "Nhận xét %s (tối đa %d byte); hãy viết lại.",
+		                           why, REP_COMMENT_MAX));
 	if (in->reason && text_clean(cx->arena, in->reason, TEXT_MULTILINE | TEXT_TRIM,
 	                             REP_COMMENT_MAX, &job->in.reason, &why) < 0)
 		return refuse(out, REP_ERR_INVALID,

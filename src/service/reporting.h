@@ -261,6 +261,9 @@ typedef struct rep_outcome {
 	/* REP_ERR_INVALID: per item in document order (rep_item_index), NULL = fine */
 	const char **errors;
 	size_t nerrors;
+	/* REP_ERR_INVALID: a text or note typed in TCVN3/VNI (mojibake), not stored: its
+	 * repaired text per item index, for the person to confirm (NULL arrays when none) */
+	const char **suggest_text, **suggest_note;
 	rep_state_t state; /* the report's state after the call */
 	int64_t version, report_id;
 	int64_t campaign_id; /* REP_ERR_ELSEWHERE: the campaign the unit reports in */
