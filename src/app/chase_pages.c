@@ -13,44 +13,40 @@
 #include "core/mem.h"
 #include "domain/jsonin.h"
 #include "service/chase.h"
+#include "service/live_states.h"
 #include "text/text.h"
 
 /* ---- what the board keeps between writes ----
- * Every unit's report state is read from the store (nationally ~46,000 rows, ~100 ms) once
- * per store_reports_version for each campaign and tree, and copied from there; a board
- * (its JSON, per set of grants: what differs between viewers follows from them) is kept
- * until a report, a campaign, a reminder or its e-mails, the schedule, the tree or the day
- * changes (the store's versions, read before what they cover), and KEPT_SECONDS at most.
- * The page's notices (?done=) and the review queue's link are added per request. */
-#define STATES_SLOTS 4
+ * Every unit's report state comes from the loaded campaign, where the one write path keeps
+ * it live (service/live_states.h: read from the store once per loaded campaign, then moved
+ * by each write, O(the unit)). A board (per set of grants: what differs between viewers
+ * follows from them) is kept as its JSON text and, once asked for, its HTML rendered with
+ * a placeholder where the session's CSRF token goes, until a report, a campaign, a
+ * reminder or its e-mails, the schedule, the tree or the day changes (the store's
+ * versions, read before what they cover), and KEPT_SECONDS at most. The page's notices
+ * (?done=) and the review queue's links are added per request. */
 #define BOARD_SLOTS 64
 #define BOARD_MAX_BYTES (16u << 20) /* all kept boards; the nation's is ~330 KB of JSON */
 #define BOARD_MAX_GRANTS 16
 /* Another process's commits move the versions within 100 ms (app.c's watcher); what the
  * store never hears of at all is trusted this long at most (as the identity cache does). */
 #define KEPT_SECONDS 2
-
-typedef struct states_snap {
-	int64_t campaign_id, tree_generation;
-	const unit_tree_t *tree;
-	int32_t n;
-	uint64_t version; /* store_reports_version read before the rows */
-	int64_t at;       /* app_now() then */
-	chase_state_t *st;
-} states_snap_t;
-
-static states_snap_t snaps[STATES_SLOTS];
-static unsigned snaps_next;
-static pthread_mutex_t snaps_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Where the CSRF token goes in a kept board's HTML: a control character, which no text
+ * the board shows may hold (names and titles refuse them; a stray one in old data would
+ * only show the viewer their own token). */
+#define CSRF_MARK '\x1e'
 
 typedef struct board_slot {
 	char *key;
-	char *json; /* the board as JSON text (compact) */
-	int64_t at; /* app_now() when built */
+	char *json;      /* the board as JSON text (compact): the API's answer as is */
+	char *html;      /* the page's head, a NUL, its body, CSRF_MARK for the token; or NULL */
+	size_t hlen;     /* bytes of html */
+	int64_t waiting; /* the board's "waiting" (the review queue's link shows it) */
+	int64_t at;      /* app_now() when built */
 } board_slot_t;
 
 static board_slot_t boards[BOARD_SLOTS];
-static size_t boards_bytes; /* of every kept board's key and JSON */
+static size_t boards_bytes; /* of every kept board's key, JSON and HTML */
 static pthread_mutex_t boards_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int
@@ -59,54 +55,16 @@ fresh(int64_t at, int64_t now)
 	return now >= at && now - at < KEPT_SECONDS;
 }
 
-static int
-snap_is(const states_snap_t *s, const live_campaign_t *lc, const unit_tree_t *t, uint64_t v,
-        int64_t now)
-{
-	return s->st && s->campaign_id == lc->c->id && s->tree == t &&
-	       s->tree_generation == t->generation && s->n == t->n && s->version == v &&
-	       fresh(s->at, now);
-}
-
 /* Every unit's report state for the campaign, by tree index (request arena). */
 rep_unit_state_t *
 rep_load_states(http_req_t *req, live_campaign_t *lc)
 {
 	const unit_tree_t *t = app_req_tree(req);
 	app_t *app = http_req_app(req);
-	arena_t *a = http_req_arena(req);
 	size_t bytes = (size_t)t->n * sizeof(rep_unit_state_t);
-	uint64_t v = store_reports_version(app->store); /* before reading */
-	int64_t now = app_now();
-	rep_unit_state_t *st = NULL;
-	pthread_mutex_lock(&snaps_mu);
-	for (size_t k = 0; k < STATES_SLOTS && !st; k++)
-		if (snap_is(&snaps[k], lc, t, v, now)) {
-			st = arena_alloc(a, bytes);
-			memcpy(st, snaps[k].st, bytes);
-		}
-	pthread_mutex_unlock(&snaps_mu);
-	if (st)
-		return st;
-	st = chase_states(app->store, t, lc->c, a);
-	if (!st) { /* a store error (logged): every unit reads as not reported */
-		st = arena_alloc(a, bytes);
+	rep_unit_state_t *st = arena_alloc(http_req_arena(req), bytes ? bytes : 1);
+	if (live_states_copy(app->store, t, lc, st) < 0) /* logged: none reads as reported */
 		memset(st, 0, bytes);
-		return st;
-	}
-	chase_state_t *copy = xmalloc(bytes ? bytes : 1);
-	memcpy(copy, st, bytes);
-	pthread_mutex_lock(&snaps_mu);
-	/* the campaign's older copy on this tree goes, else the oldest slot */
-	size_t slot = snaps_next++ % STATES_SLOTS;
-	for (size_t k = 0; k < STATES_SLOTS; k++)
-		if (snaps[k].campaign_id == lc->c->id && snaps[k].tree == t) {
-			slot = k;
-			break;
-		}
-	free(snaps[slot].st);
-	snaps[slot] = (states_snap_t){lc->c->id, t->generation, t, t->n, v, now, copy};
-	pthread_mutex_unlock(&snaps_mu);
 	return st;
 }
 
@@ -119,45 +77,75 @@ board_slot_of(const char *key)
 	return (size_t)(h % BOARD_SLOTS);
 }
 
-/* The board kept under key, as a new object; NULL when none. */
-static json_t *
-board_get(const char *key)
+static void
+slot_clear(board_slot_t *b)
 {
-	board_slot_t *b = &boards[board_slot_of(key)];
-	json_t *o = NULL;
-	int64_t now = app_now();
-	pthread_mutex_lock(&boards_mu);
-	if (b->key && !strcmp(b->key, key) && fresh(b->at, now))
-		o = json_loads(b->json, JSON_ALLOW_NUL, NULL);
-	pthread_mutex_unlock(&boards_mu);
-	return o;
+	if (!b->key)
+		return;
+	boards_bytes -= strlen(b->key) + strlen(b->json) + b->hlen;
+	free(b->key);
+	free(b->json);
+	free(b->html);
+	memset(b, 0, sizeof *b);
 }
 
-static void
-board_put(const char *key, const json_t *o)
+/* The board kept under key: its JSON text into json, and when html is not NULL its HTML
+ * (if rendered yet, else html->len stays 0) and *waiting. 1 when kept, else 0. */
+static int
+board_get(const char *key, buf_t *json, buf_t *html, int64_t *waiting, int64_t *at)
 {
-	char *text = json_dumps(o, JSON_COMPACT);
-	if (!text)
-		return;
-	size_t bytes = strlen(text) + strlen(key);
+	board_slot_t *b = &boards[board_slot_of(key)];
+	int hit = 0;
 	int64_t now = app_now();
+	pthread_mutex_lock(&boards_mu);
+	if (b->key && !strcmp(b->key, key) && fresh(b->at, now)) {
+		hit = 1;
+		*at = b->at;
+		if (json)
+			buf_puts(json, b->json);
+		if (html && b->html) {
+			buf_append(html, b->html, b->hlen);
+			*waiting = b->waiting;
+		}
+	}
+	pthread_mutex_unlock(&boards_mu);
+	return hit;
+}
+
+/* Keeps text (the board's JSON, taken) under key, built at `at`. */
+static void
+board_put(const char *key, char *text, int64_t at)
+{
+	size_t bytes = strlen(text) + strlen(key);
 	board_slot_t *b = &boards[board_slot_of(key)];
 	pthread_mutex_lock(&boards_mu);
-	if (b->key) { /* the slot's board goes */
-		boards_bytes -= strlen(b->key) + strlen(b->json);
-		free(b->key);
-		free(b->json);
-		b->key = b->json = NULL;
-	}
+	slot_clear(b); /* the slot's board goes */
 	if (boards_bytes + bytes <= BOARD_MAX_BYTES) {
 		b->key = xstrdup(key);
 		b->json = text;
-		b->at = now;
+		b->at = at;
 		boards_bytes += bytes;
 		text = NULL;
 	}
 	pthread_mutex_unlock(&boards_mu);
 	free(text);
+}
+
+/* Adds the HTML of the board kept under key (if it still is, built at `at`). */
+static void
+board_put_html(const char *key, int64_t at, const char *html, size_t len, int64_t waiting)
+{
+	board_slot_t *b = &boards[board_slot_of(key)];
+	pthread_mutex_lock(&boards_mu);
+	if (b->key && !strcmp(b->key, key) && b->at == at && !b->html &&
+	    boards_bytes + len <= BOARD_MAX_BYTES) {
+		b->html = xmalloc(len ? len : 1);
+		memcpy(b->html, html, len);
+		b->hlen = len;
+		b->waiting = waiting;
+		boards_bytes += len;
+	}
+	pthread_mutex_unlock(&boards_mu);
 }
 
 /* Two separate dimensions of a unit's report. Timeliness: a report counted in the totals
@@ -460,6 +448,34 @@ board_build(http_req_t *req, live_campaign_t *lc, int32_t i)
 	return o;
 }
 
+/* Appends fragment [p, p+n) with each CSRF_MARK replaced by the token (HTML-escaped, as
+ * the template would have put it). */
+static void
+put_with_token(buf_t *out, const char *p, size_t n, const char *token)
+{
+	const char *end = p + n;
+	for (const char *m; (m = memchr(p, CSRF_MARK, (size_t)(end - p))) != NULL; p = m + 1) {
+		buf_append(out, p, (size_t)(m - p));
+		buf_append_html(out, token, strlen(token));
+	}
+	buf_append(out, p, (size_t)(end - p));
+}
+
+/* The board's HTML fragments (head, a NUL, body) for o, the token a CSRF_MARK; 0 or -1. */
+static int
+board_html(http_req_t *req, json_t *o, buf_t *out)
+{
+	app_t *app = http_req_app(req);
+	char mark[2] = {CSRF_MARK, 0};
+	json_object_set_new(o, "csrf", json_string(mark));
+	int rc = tmpl_render(app->tmpl, "chase_head", o, out);
+	buf_append(out, "", 1);
+	if (rc == 0)
+		rc = tmpl_render(app->tmpl, "chase_body", o, out);
+	json_object_del(o, "csrf");
+	return rc;
+}
+
 int
 page_chase(http_req_t *req)
 {
@@ -470,6 +486,7 @@ page_chase(http_req_t *req)
 	arena_t *a = http_req_arena(req);
 	app_t *app = http_req_app(req);
 	int32_t i = rep_req_unit(req);
+	int api = rep_is_api(req);
 	/* what the board depends on, read before it is built; the viewer by their grants (the
 	 * links, "remind" and the schedule's control follow from them alone) */
 	access_grant_t *g;
@@ -487,30 +504,76 @@ page_chase(http_req_t *req)
 	buf_free(&who);
 	if (ng > BOARD_MAX_GRANTS)
 		key = NULL; /* not kept: a rare viewer */
-	json_t *o = key ? board_get(key) : NULL;
-	if (!o) {
+	int64_t at = app_now(), waiting = 0;
+	buf_t json = BUF_INIT, html = BUF_INIT;
+	json_t *o = NULL;
+	if (!key || !board_get(key, &json, api ? NULL : &html, &waiting, &at)) {
+		at = app_now();
 		o = board_build(req, lc, i);
+		char *text = json_dumps(o, JSON_COMPACT);
+		if (!text) {
+			json_decref(o);
+			return 500;
+		}
+		buf_puts(&json, text);
 		if (key)
-			board_put(key, o);
+			board_put(key, text, at);
+		else
+			free(text);
 	}
-	if (rep_is_api(req))
-		return app_reply_json(req, 200, o);
+	if (api) {
+		json_decref(o);
+		return http_reply_buf(req, 200, "application/json; charset=utf-8", &json);
+	}
+	if (!html.len) { /* rendered once per kept board */
+		if (!o)
+			o = json_loads(buf_cstr(&json), JSON_ALLOW_NUL, NULL);
+		if (!o || board_html(req, o, &html) < 0) {
+			json_decref(o);
+			buf_free(&json);
+			buf_free(&html);
+			return 500;
+		}
+		waiting = json_integer_value(json_object_get(o, "waiting"));
+		if (key)
+			board_put_html(key, at, html.data, html.len, waiting);
+	}
+	json_decref(o);
+	buf_free(&json);
+	/* the session's token in place of the marks */
+	app_user_t *u = app_req_user(req);
+	const char *token = u && !u->via_token && u->csrf ? u->csrf : "";
+	size_t head_len = strlen(buf_cstr(&html));
+	buf_t head = BUF_INIT, body = BUF_INIT;
+	put_with_token(&head, html.data, head_len, token);
+	put_with_token(&body, html.data + head_len + 1, html.len - head_len - 1, token);
+	buf_free(&html);
+	json_t *ctx =
+	        json_pack("{s:{s:I},s:{s:s},s:I,s:b}", "campaign", "id", (json_int_t)lc->c->id,
+	                  "unit", "code", t->units[i].code, "waiting", (json_int_t)waiting,
+	                  "can_review_queue", review_queue_allowed(req, i));
 	const char *done = http_req_param(req, "done");
 	const char *n = http_req_param(req, "n");
 	if (n && (!*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 7))
 		n = NULL; /* a count only: a crafted link puts no words on the page */
 	if (done && !strcmp(done, "remind"))
-		json_object_set_new(o, "ok", json_string("Đã gửi nhắc nhở."));
+		json_object_set_new(ctx, "ok", json_string("Đã gửi nhắc nhở."));
 	else if (done && !strcmp(done, "remind-all"))
 		json_object_set_new(
-		        o, "ok",
+		        ctx, "ok",
 		        json_string(arena_printf(a, "Đã gửi nhắc nhở tới %s đơn vị chưa nộp.",
 		                                 n ? n : "0")));
 	else if (done && !strcmp(done, "schedule"))
-		json_object_set_new(o, "ok", json_string("Đã lưu lịch nhắc tự động."));
-	json_object_set_new(o, "can_review_queue", json_boolean(review_queue_allowed(req, i)));
+		json_object_set_new(ctx, "ok", json_string("Đã lưu lịch nhắc tự động."));
+	/* our own rendering, valid UTF-8 */
+	json_object_set_new(ctx, "head_html",
+	                    json_stringn_nocheck(head.data ? head.data : "", head.len));
+	json_object_set_new(ctx, "body_html",
+	                    json_stringn_nocheck(body.data ? body.data : "", body.len));
+	buf_free(&head);
+	buf_free(&body);
 	char *title = arena_printf(a, "Theo dõi nộp báo cáo — %s", t->units[i].name);
-	return app_render_page(req, 200, "chase", title, o);
+	return app_render_page(req, 200, "chase", title, ctx);
 }
 
 /* An error page (JSON under /api/) with status and message; the handler's return value. */

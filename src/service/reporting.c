@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "db/writer.h"
 #include "service/award_totals.h"
+#include "service/live_states.h"
 #include "text/hygiene.h"
 #include "text/legacy_field.h"
 #include "text/text.h"
@@ -156,6 +157,7 @@ live_entry_free(rep_live_t *l, live_campaign_t *lc)
 	if (l->extra_free && lc->extra)
 		l->extra_free(lc->extra);
 	pending_free(lc->pending);
+	live_states_free(lc->states);
 	free(lc);
 }
 
@@ -945,6 +947,14 @@ replaced(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const int64_t *
 		live_set(cx, lc->c->id, lc, lc->c->tpl, unit, num, has, counted);
 }
 
+/* A committed write's report state into the live states of lc, its replacement and the
+ * campaigns it adopts (service/live_states.h): the chase board reads no store for it. */
+static void
+states_written(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const chase_state_t *s)
+{
+	live_states_written(cx->live, cx->store, cx->tree, lc, lc->c, unit, s);
+}
+
 static rep_rc_t
 refuse(rep_outcome_t *out, rep_rc_t rc, const char *msg)
 {
@@ -1161,7 +1171,7 @@ notify_review(const rep_ctx_t *cx, const live_campaign_t *lc, int32_t unit, cons
 static void
 write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
              const rep_report_t *old, const rep_input_t *in, rep_state_t to, const rep_values_t *v,
-             rep_outcome_t *out)
+             rep_outcome_t *out, chase_state_t *written)
 {
 	const unit_tree_t *t = cx->tree;
 	const template_t *tpl = lc->c->tpl;
@@ -1217,6 +1227,11 @@ write_change(int *err, const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit,
 	}
 	out->report_id = id;
 	out->version = version;
+	memset(written, 0, sizeof *written);
+	snprintf(written->status, sizeof written->status, "%s", r.status);
+	written->updated_at = r.updated_at;
+	written->submitted_at = r.submitted_at;
+	written->reviewed_at = r.reviewed_at;
 	const char *event = in->op == REP_SUBMIT && old->state == RS_SUBMITTED
 	                            ? "resubmit"
 	                            : rep_op_code(in->op);
@@ -1352,6 +1367,7 @@ typedef struct apply_job {
 	int attempted; /* the checks passed and the writes were tried */
 	int wrote;     /* ... and made (in the open transaction) */
 	int resubmit;
+	chase_state_t written; /* the report's state as written (for the live states) */
 	void (*done)(void *arg, rep_rc_t rc);
 	void *arg;
 	writer_job_t wj;
@@ -1494,8 +1510,8 @@ apply_write(apply_job_t *job)
 {
 	int err = 0;
 	rep_state_t to = job->out->state;
-	write_change(&err, &job->cx, job->lc, job->unit, &job->old, &job->in, to, &job->v,
-	             job->out);
+	write_change(&err, &job->cx, job->lc, job->unit, &job->old, &job->in, to, &job->v, job->out,
+	             &job->written);
 	return err;
 }
 
@@ -1534,6 +1550,8 @@ apply_finish(apply_job_t *job, int err)
 		replaced(cx, lc, unit, job->v.num, job->v.has, counted);
 	}
 	propagate(cx, lc, unit, job->v.num, job->v.has, counted);
+	if (job->wrote)
+		states_written(cx, lc, unit, &job->written);
 	if (out->mails > 0)
 		notify_wake(cx->notify);
 	job->rc = refuse(out, REP_OK, done_message(job->in.op, job->resubmit));
@@ -1715,12 +1733,14 @@ rep_photo_add(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_
 		              "Chú thích ảnh dài quá 300 byte hoặc có ký tự "
 		              "không hợp lệ.");
 	int err = 0;
+	chase_state_t written;
+	memset(&written, 0, sizeof written);
 	if (store_tx_begin(cx->store) < 0)
 		return refuse(out, REP_ERR_STORE, "Không ghi được ảnh; hãy thử lại.");
 	int64_t report_id = old.id;
 	if (!old.exists) { /* a photo needs its report: the first one makes an empty draft */
 		rep_input_t in = {.op = REP_SAVE, .values = &old.v, .expected_version = 0};
-		write_change(&err, cx, lc, unit, &old, &in, RS_DRAFT, &old.v, out);
+		write_change(&err, cx, lc, unit, &old, &in, RS_DRAFT, &old.v, out, &written);
 		report_id = out->report_id;
 	}
 	store_photo_t row = {0,           report_id,    caption, p->width,         p->height,
@@ -1743,6 +1763,8 @@ rep_photo_add(const rep_ctx_t *cx, live_campaign_t *lc, int32_t unit, const rep_
 	}
 	if (!old.exists && !cx->tree->units[unit].is_locality)
 		rollup_set(lc->ru, unit, old.v.num, old.v.has, 0);
+	if (!old.exists)
+		states_written(cx, lc, unit, &written);
 	out->changed = 1;
 	return refuse(out, REP_OK, "Đã thêm ảnh.");
 }

@@ -107,6 +107,7 @@ const rep_transition_t *rep_transitions(size_t *n /* OUT */);
  * there), made and freed through the registry's hooks, with the entry. The fields below
  * next are the registry's, under its lock. */
 struct live_pending;
+struct live_states; /* service/live_states.h */
 typedef struct live_campaign {
 	campaign_t *c;
 	rollup_t *ru;
@@ -119,6 +120,7 @@ typedef struct live_campaign {
 	int64_t last_used;            /* monotonic seconds of the last get or peek returning it */
 	int building;                 /* 1 while its roll-up is built (not handed out yet) */
 	struct live_pending *pending; /* writes that arrived while building, oldest first */
+	struct live_states *states;   /* the units' report states, kept live (live_states.h) */
 } live_campaign_t;
 
 typedef struct rep_live rep_live_t;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -26,7 +27,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign, viewer_id;
 
-static ha_client_t school, officer, viewer, city_head;
+static ha_client_t school, officer, viewer, city_head, school2;
 
 static const char *
 api(const char *unit, const char *tail)
@@ -82,6 +83,7 @@ setup(void **state)
 	    ha_serve(&app, db, &srv, &port) < 0)
 		return -1;
 	ha_throttles(&app, 1000, 1000);
+	app_watch_start(&app); /* another process's commits reach the loaded campaigns */
 	unit_tree_t *t = app_tree(&app);
 	int rc = demo_campaign(app.store, t, TEST_SOURCE_DIR, &campaign);
 	unit_tree_unref(t);
@@ -91,11 +93,13 @@ setup(void **state)
 	ha_user(&app, "chuyenvien.kept", "306", ROLE_OVERSEER, PASSWORD);
 	viewer_id = ha_user(&app, "xem.kept", "306", ROLE_VIEWER, PASSWORD);
 	ha_user(&app, "lanhdao.so.kept", "31", ROLE_HEAD, PASSWORD);
+	ha_user(&app, "thcs.kept", "HA-11413-THCS", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ha_login(port, &school, "truong.kept", PASSWORD) != 303 ||
 	    ha_login(port, &officer, "chuyenvien.kept", PASSWORD) != 303 ||
 	    ha_login(port, &viewer, "xem.kept", PASSWORD) != 303 ||
-	    ha_login(port, &city_head, "lanhdao.so.kept", PASSWORD) != 303)
+	    ha_login(port, &city_head, "lanhdao.so.kept", PASSWORD) != 303 ||
+	    ha_login(port, &school2, "thcs.kept", PASSWORD) != 303)
 		return -1;
 	return 0;
 }
@@ -218,6 +222,85 @@ test_role_from_another_process_moves_the_board(void **state)
 	json_decref(b1);
 }
 
+/* The states are kept live in the loaded campaign (service/live_states.h): a save from this
+ * instance shows on the very next read (status and time), and a submission written by
+ * another process (sqlite3, psql) within the watch of outside commits (100 ms). */
+static void
+test_writes_here_and_elsewhere_show_on_the_next_read(void **state)
+{
+	(void)state;
+	json_t *b0 = board(&officer, NULL);
+	json_t *e = missing_entry(b0, "HA-11413-THCS");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "status_name")), "Chưa nộp");
+	/* a draft saved here */
+	hc_resp_t r = ha_req(port, &school2, "POST", api("HA-11413-THCS", "/report"),
+	                     "{\"values\": {\"5.2.lop\": 2}}", 1);
+	if (r.status != 200)
+		fail_msg("save: %ld %.300s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	json_t *b1 = board(&officer, NULL);
+	e = missing_entry(b1, "HA-11413-THCS");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "status_name")),
+	                    "Đang nhập (bản nháp)");
+	assert_int_equal(num(b1, "missing"), num(b0, "missing"));
+	/* submitted by another process: an update of the stored row, as an operator would */
+	char sql[400], err[300];
+	snprintf(sql, sizeof sql,
+	         "UPDATE reports SET status='submitted', version=version+1, submitted_at=%lld "
+	         "WHERE campaign_id=%lld AND unit_id=(SELECT id FROM units WHERE "
+	         "code='HA-11413-THCS')",
+	         (long long)time(NULL), (long long)campaign);
+	if (ha_sql(db, sql, err, sizeof err) < 0)
+		fail_msg("%s", err);
+	json_t *b2 = NULL;
+	for (int k = 0; k < 50; k++) { /* at most 5 s */
+		usleep(100 * 1000);
+		json_decref(b2);
+		b2 = board(&officer, NULL);
+		if (!missing_entry(b2, "HA-11413-THCS"))
+			break;
+	}
+	assert_null(missing_entry(b2, "HA-11413-THCS"));
+	assert_int_equal(num(b2, "submitted"), num(b1, "submitted") + 1);
+	assert_int_equal(num(b2, "missing"), num(b1, "missing") - 1);
+	/* the HTML board follows too */
+	char p[200];
+	snprintf(p, sizeof p, "/campaigns/%lld/units/306/status", (long long)campaign);
+	r = ha_req(port, &officer, "GET", p, NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(buf_cstr(&r.body), "/units/HA-11413-THCS/report\""));
+	hc_resp_free(&r);
+	json_decref(b0);
+	json_decref(b1);
+	json_decref(b2);
+}
+
+/* The kept HTML carries each session's own CSRF token in its forms, never another's. */
+static void
+test_kept_html_has_the_sessions_token(void **state)
+{
+	(void)state;
+	char p[200];
+	snprintf(p, sizeof p, "/campaigns/%lld/units/306/status", (long long)campaign);
+	for (int k = 0; k < 2; k++) { /* built, then kept */
+		hc_resp_t r = ha_req(port, &officer, "GET", p, NULL, 0);
+		assert_int_equal(r.status, 200);
+		const char *html = buf_cstr(&r.body);
+		assert_non_null(strstr(html, "/remind\"><input type=\"hidden\" name=\"csrf\""));
+		char want[200];
+		snprintf(want, sizeof want,
+		         "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"back\"",
+		         officer.csrf);
+		assert_non_null(strstr(html, want));
+		assert_null(strchr(html, '\x1e'));
+		if (city_head.csrf[0])
+			assert_null(strstr(html, city_head.csrf));
+		hc_resp_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -227,6 +310,8 @@ main(void)
 	        cmocka_unit_test(test_reminder_moves_the_board),
 	        cmocka_unit_test(test_schedule_moves_the_board),
 	        cmocka_unit_test(test_role_from_another_process_moves_the_board),
+	        cmocka_unit_test(test_writes_here_and_elsewhere_show_on_the_next_read),
+	        cmocka_unit_test(test_kept_html_has_the_sessions_token),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
