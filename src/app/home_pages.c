@@ -10,6 +10,7 @@
 #include "app/report_pages.h"
 #include "app/reporting.h"
 #include "core/mem.h"
+#include "service/live_states.h"
 
 typedef struct cards_ctx {
 	http_req_t *req;
@@ -103,7 +104,8 @@ card_campaign(const store_campaign_t *sc, void *p)
 		seen[nseen++] = j;
 		if (!st) {
 			live_campaign_t tmp = {.c = c};
-			st = rep_load_states(req, &tmp);
+			st = rep_load_states(req, &tmp); /* copied into the request's arena */
+			live_states_free(tmp.states);    /* what the read kept in tmp */
 		}
 		rep_progress_t pg;
 		rep_progress_count(c, t, st + j, j, t->units[j].end, &pg);

@@ -589,7 +589,7 @@ test_note_too_long(void **state)
 	const char *bodies[] = {"{\"notes\": {\"2.bao\": 5}}", "{\"notes\": [\"x\"]}",
 	                        "{\"notes\": {\"khong.co\": \"x\"}}",
 	                        "{\"notes\": {\"2.bao\": \"hai\\ndòng\"}}"};
-	const char *want[] = {"notes.2.bao", "notes:", "khong.co", "2.bao"};
+	const char *want[] = {"notes.2.bao", "“notes”", "khong.co", "2.bao"};
 	for (size_t x = 0; x < 4; x++) {
 		hc_resp_t r = send_raw(&k->c, "POST", path_of("/api/v1", k->unit, "/report"),
 		                       bodies[x], strlen(bodies[x]), "application/json", NULL);

@@ -7,7 +7,8 @@
  * comparison tables, the chase board, the review queue, outliers, documents, a document, the
  * document form), the city's officer (its dashboard), the administrator (templates, users,
  * registry, mail) and a citizen signed out (home, the public calendar and an event, units, a
- * unit, search, the login page, the contests, a contest's results and its entry form). On every page, at 360 px and again at 1280 px:
+ * unit, search, the login page, the contests, a contest's results and its entry form). On every
+ * page, at 360 px and again at 1280 px:
  * - the page does not scroll sideways, and no element's right edge is past the screen
  *   unless inside a wrapper that scrolls sideways (the offenders named: tag, class, text);
  * - every visible table cell holding a number has its label: the cell's td::before
@@ -76,19 +77,19 @@ static const struct page {
 } pages[] = {
         /* a commune learning centre's head */
         {CENTRE_HEAD, "/", "centre-home", "đã nộp lúc", 0, NULL, NULL},
-        {CENTRE_HEAD, "/campaigns/{h}/units/" CENTRE "/report", "centre-report", "Lưu bản nháp",
-         1, NULL, NULL},
+        {CENTRE_HEAD, "/campaigns/{h}/units/" CENTRE "/report", "centre-report", "Lưu bản nháp", 1,
+         NULL, NULL},
         {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/report", "centre-receipt",
          "Đã nộp báo cáo lúc", 1, NULL, NULL},
-        {CENTRE_HEAD, "/units/" CENTRE "/activities", "centre-activities", "Đăng ký hoạt động",
-         0, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/activities", "centre-activities", "Đăng ký hoạt động", 0,
+         NULL, NULL},
         {CENTRE_HEAD, "@a.act-title", "centre-activity", "Ghi kết quả", 0, NULL, NULL},
-        {CENTRE_HEAD, "/units/" CENTRE "/activities/new", "centre-activity-new",
-         "Loại hoạt động", 0, NULL, NULL},
+        {CENTRE_HEAD, "/units/" CENTRE "/activities/new", "centre-activity-new", "Loại hoạt động",
+         0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/van-hoa-doc", "centre-reading", "Xác nhận đã nhận", 1,
          NULL, NULL},
-        {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/kinh-phi", "centre-budget", "Lưu kinh phí", 1,
-         NULL, NULL},
+        {CENTRE_HEAD, "/campaigns/{c}/units/" CENTRE "/kinh-phi", "centre-budget", "Lưu kinh phí",
+         1, NULL, NULL},
         {CENTRE_HEAD, "/notices", "centre-notices", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/account", "centre-account", NULL, 0, NULL, NULL},
         {CENTRE_HEAD, "/units/" CENTRE "/cuoc-thi", "centre-contests", "Tổ chức cuộc thi mới", 1,
@@ -109,14 +110,13 @@ static const struct page {
         {OFFICER, "/campaigns/{c}/units/306/review", "officer-review", NULL, 1, "review", NULL},
         {OFFICER, "/campaigns/{c}/units/306/outliers", "officer-outliers", NULL, 0, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306/report", "officer-report", NULL, 1, NULL, NULL},
-        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/report", "officer-school-report", NULL, 1,
-         NULL, NULL},
-        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/status", "officer-school-status", NULL, 1,
-         NULL, NULL},
+        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/report", "officer-school-report", NULL, 1, NULL,
+         NULL},
+        {OFFICER, "/campaigns/{c}/units/HA-11413-TH/status", "officer-school-status", NULL, 1, NULL,
+         NULL},
         {OFFICER, "/campaigns", "officer-campaigns", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/docs", "officer-docs", NULL, 1, NULL, NULL},
-        {OFFICER, "@td.title a[href^='/units/306/docs/']", "officer-doc", NULL,
-         0, NULL, NULL},
+        {OFFICER, "@td.title a[href^='/units/306/docs/']", "officer-doc", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/docs/new", "officer-doc-form", "Nơi nhận", 0, NULL, NULL},
         {OFFICER, "/units/306/docs/{a}", "officer-award-decision", "In giấy khen", 1, NULL, NULL},
         {OFFICER, "/units/306/activities", "officer-activities", NULL, 0, NULL, NULL},
@@ -126,8 +126,8 @@ static const struct page {
         {OFFICER, "/notices", "officer-notices", NULL, 0, NULL, NULL},
         {OFFICER, "/units/306/van-hoa-doc?year=2022", "officer-reading", "Theo đơn vị trực thuộc",
          1, NULL, NULL},
-        {OFFICER, "/units/306/khen-thuong", "officer-awards", "Lập quyết định khen thưởng", 1,
-         NULL, NULL},
+        {OFFICER, "/units/306/khen-thuong", "officer-awards", "Lập quyết định khen thưởng", 1, NULL,
+         NULL},
         {OFFICER, "@td.title a[href^='/units/306/khen-thuong/']", "officer-award",
          "Trả lại để bổ sung", 0, NULL, NULL},
         {OFFICER, "/campaigns/{c}/units/306/kinh-phi", "officer-budget", "Theo đơn vị trực thuộc",
@@ -156,8 +156,7 @@ static const struct page {
         /* contests (demo_contest: 1 the 2022 one, announced; 2 open now) */
         {CITIZEN, "/cuoc-thi", "public-contests", "Đại sứ văn hóa đọc 2022", 0, NULL, NULL},
         {CITIZEN, "/cuoc-thi/1", "public-contest-results", "Giải Nhất", 0, NULL, NULL},
-        {CITIZEN, "/cuoc-thi/2/du-thi", "public-contest-entry", "Gửi bài dự thi", 0, NULL,
-         NULL},
+        {CITIZEN, "/cuoc-thi/2/du-thi", "public-contest-entry", "Gửi bài dự thi", 0, NULL, NULL},
 };
 
 /* ---- the data: a district mid-campaign ------------------------------------------------- */
@@ -215,8 +214,16 @@ fill(void)
 			         "&v.2.bao=%d&v.8.kinh_phi=1.500.000&v.i.text=Nhà+trường+đã+xây+"
 			         "dựng",
 			         s.csrf, version_of(&s, schools[i]), classes[i], people[i], i + 1);
-			if (post(&s, path_of(schools[i], k ? "/submit" : "/report"), body) < 0)
+			/* the report page's whole form, as the browser sends it (app/form.c) */
+			const char *to = path_of(schools[i], k ? "/submit" : "/report");
+			hc_resp_t r = ha_post_page_body(port, &s, path_of(schools[i], "/report"),
+			                                to, body);
+			long st = r.status;
+			hc_resp_free(&r);
+			if (st != 303) {
+				fprintf(stderr, "POST %s: %ld\n", to, st);
 				return -1;
+			}
 		}
 		if (!strcmp(schools[i], CENTRE))
 			centre = s; /* the centre's head walks its pages */
@@ -399,7 +406,8 @@ look(const struct page *pg, const char *path, int width, const char *dir, const 
 	hb_overflow_problems(where, problems, notes);
 	char sub[PATH_MAX];
 	snprintf(sub, sizeof sub, "%s/%d", dir, width);
-	buf_t scratch = {0}; /* the build's pictures may be large: only docs/screens/ is kept small */
+	buf_t scratch = {
+	        0}; /* the build's pictures may be large: only docs/screens/ is kept small */
 	hb_screenshot(sub, pg->name, width, height, &scratch);
 	buf_free(&scratch);
 	if (docs && shot)
@@ -438,8 +446,8 @@ test_main_flows(void **state)
 		expand(pg->path, path, sizeof path);
 		hb_screen(WIDTH, HEIGHT);
 		hb_go(port, path);
-		json_t *v = hb_script("return [location.pathname, document.documentElement.outerHTML];",
-		                      NULL);
+		json_t *v = hb_script(
+		        "return [location.pathname, document.documentElement.outerHTML];", NULL);
 		const char *at = json_string_value(json_array_get(v, 0));
 		if (pg->who != CITIZEN && !strcmp(at, "/login"))
 			buf_printf(&problems, "%s: sent to the login page\n", path);
@@ -473,12 +481,12 @@ test_the_check_sees_overflow(void **state)
 	(void)state;
 	hb_screen(WIDTH, HEIGHT);
 	hb_go(port, "/login");
-	static const char probe[] =
-	        "var d = document.createElement('div'); d.className = 'probe';"
-	        " d.textContent = 'quá rộng'; d.style.width = '500px';"
-	        " if (arguments[0]) { var w = document.createElement('div'); w.className = 'scroll';"
-	        "   w.appendChild(d); d = w; }"
-	        " document.querySelector('main').appendChild(d);";
+	static const char probe[] = "var d = document.createElement('div'); d.className = 'probe';"
+	                            " d.textContent = 'quá rộng'; d.style.width = '500px';"
+	                            " if (arguments[0]) { var w = document.createElement('div'); "
+	                            "w.className = 'scroll';"
+	                            "   w.appendChild(d); d = w; }"
+	                            " document.querySelector('main').appendChild(d);";
 	buf_t problems = {0};
 	json_decref(hb_script(probe, json_pack("[b]", 1)));
 	hb_overflow_problems("wrapped", &problems, NULL);
