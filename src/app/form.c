@@ -69,18 +69,6 @@ app_form_spec(const char *pattern)
 	return NULL;
 }
 
-static int
-is_type(const char *ctype, const char *mt)
-{
-	if (ctype == NULL)
-		return 0;
-	while (*ctype == ' ')
-		ctype++;
-	size_t n = strlen(mt);
-	return strncasecmp(ctype, mt, n) == 0 &&
-	       (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ');
-}
-
 int
 app_form_read(http_req_t *req, const http_kv_t **kv, size_t *n, const char **why)
 {
@@ -93,14 +81,14 @@ app_form_read(http_req_t *req, const http_kv_t **kv, size_t *n, const char **why
 	const char *ctype = http_req_header(req, "Content-Type");
 	if (body == NULL || len == 0)
 		return 0;
-	if (is_type(ctype, "application/x-www-form-urlencoded")) {
+	if (http_media_type_is(ctype, "application/x-www-form-urlencoded")) {
 		http_kv_t *out;
 		if (http_form_parse(body, len, a, &out, n, why) != 0)
 			return 400;
 		*kv = out;
 		return 0;
 	}
-	if (is_type(ctype, "multipart/form-data")) {
+	if (http_media_type_is(ctype, "multipart/form-data")) {
 		http_part_t *parts;
 		size_t np;
 		if (http_multipart_parse(ctype, body, len, a, &parts, &np, why) != 0)

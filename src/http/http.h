@@ -114,6 +114,9 @@ const char *http_req_id(http_req_t *req);
  * body wins over the query; a name repeated within one source: the first occurrence wins.
  * A multipart/form-data body counts as the form body through its non-file parts. */
 const char *http_req_param(http_req_t *req, const char *name);
+/* 1 if the Content-Type value ctype (NULL: none) is the media type mt, whatever its
+ * parameters (case-insensitive). */
+int http_media_type_is(const char *ctype, const char *mt);
 const char *http_req_header(http_req_t *req,
                             const char *name); /* case-insensitive; NULL if absent */
 const char *http_req_cookie(http_req_t *req, const char *name);

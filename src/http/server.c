@@ -653,9 +653,8 @@ bad_input(http_req_t *req, const char *why, const char *where)
 	return arena_printf(&req->arena, "Địa chỉ hoặc tham số không hợp lệ: %s%s.", why, where);
 }
 
-/* 1 if the Content-Type value is the media type mt (any parameters). */
-static int
-is_type(const char *ctype, const char *mt)
+int
+http_media_type_is(const char *ctype, const char *mt)
 {
 	if (ctype == NULL)
 		return 0;
@@ -669,13 +668,13 @@ is_type(const char *ctype, const char *mt)
 static int
 is_form(const char *ctype)
 {
-	return is_type(ctype, "application/x-www-form-urlencoded");
+	return http_media_type_is(ctype, "application/x-www-form-urlencoded");
 }
 
 static int
 is_multipart(const char *ctype)
 {
-	return is_type(ctype, "multipart/form-data");
+	return http_media_type_is(ctype, "multipart/form-data");
 }
 
 /* Content-Length as a number; -1 when absent or not plain digits. */
