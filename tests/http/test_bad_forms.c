@@ -435,6 +435,21 @@ enrol_settings_form(void **state)
 	page_refused(&school, page, path, twice, 400, "enrol_capacity&quot; được gửi hai lần");
 }
 
+/* Reading culture: a shelf posted without its opening date, or with its name twice. */
+static void
+reading_shelf_form(void **state)
+{
+	(void)state;
+	const char *page = "/units/" SCHOOL "/van-hoa-doc",
+	           *path = "/units/" SCHOOL "/van-hoa-doc/shelves";
+	const char *missing[] = {"name", "Tủ sách lớp 3A", "kind", "tu_sach_lop", "opened", NULL,
+	                         NULL};
+	page_refused(&school, page, path, missing, 400, "thiếu trường &quot;opened&quot;");
+	const char *twice[] = {"name",  "Tủ sách lớp 3A", "kind", "tu_sach_lop",
+	                       "+name", "Tủ B",           NULL};
+	page_refused(&school, page, path, twice, 400, "name&quot; được gửi hai lần");
+}
+
 /* A unit's name changed through the registry page (the national list uploaded by the
  * administrator) with a control character: the upload is refused naming the line. */
 static size_t
@@ -508,6 +523,7 @@ main(void)
 	        cmocka_unit_test(activity_form),
 	        cmocka_unit_test(registry_name_control),
 	        cmocka_unit_test(enrol_settings_form),
+	        cmocka_unit_test(reading_shelf_form),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
