@@ -458,6 +458,10 @@ test_bad_input(void **state)
 	        {"Hoàng Văn Em", "0212345678", "1", "", 422, "Số điện thoại không hợp lệ"},
 	        {"Hoàng Văn Em", "0912000111", "", "", 422, "Đồng ý lưu thông tin"},
 	        {"Hoàng Văn Em", "0912000111", "1", "19x5", 422, "Năm sinh “19x5” không hợp lệ"},
+	        /* a bidi override (text hygiene): refused, named */
+	        {"Lê \xe2\x80\xae"
+	         "An",
+	         "0912000222", "1", "", 422, "U+202E"},
 	        /* the same phone again, typed another way: one sentence, no telling */
 	        {"Người khác", "0913 579 246", "1", "", 409, "Số điện thoại: số này không đăng ký"},
 	};
