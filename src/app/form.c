@@ -58,6 +58,20 @@ static const form_rule_t FORMS[] = {
         {"/campaigns/:id/units/:code/values", "csrf ?dry_run"},
         /* tasks.mustache: the note only beside "done" */
         {"/units/:code/tasks/:tkid", "csrf done ?note"},
+        /* enrol_box.mustache (the consent checkbox), enrol_cancel.mustache,
+         * enrol_list.mustache: the settings (enrol_open a checkbox) and the attendance (a
+         * checkbox per enrolment) */
+        {"/lich/:aid/dang-ky", "csrf name phone birth_year note website ?consent"},
+        {"/lich/:aid/huy", "csrf code phone4"},
+        {"/units/:code/activities/:aid/enrolments/settings",
+         "csrf ?enrol_open enrol_fee enrol_capacity enrol_deadline_date enrol_deadline_time "
+         "enrol_contact_name enrol_contact_phone enrol_contact_email"},
+        {"/units/:code/activities/:aid/enrolments/attendance", "csrf ?attended*"},
+        /* reading.mustache: a shelf, its status button, the book ledger, reading */
+        {"/units/:code/van-hoa-doc/shelves", "csrf name kind books_start opened"},
+        {"/units/:code/van-hoa-doc/shelves/:sid/status", "csrf status"},
+        {"/units/:code/van-hoa-doc/moves", "csrf kind date shelf to_shelf count note"},
+        {"/units/:code/van-hoa-doc/reads", "csrf shelf date channel readers loans note"},
 };
 
 const char *

@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "domain/activity.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -468,11 +469,15 @@ check_person(const enrol_ctx_t *cx, const enrol_input_t *in, store_enrolment_t *
 	arena_t *ar = cx->arena;
 	e->name = trimmed(ar, in->name);
 	size_t nl = strlen(e->name);
+	const char *why;
 	if (nl == 0)
 		add_err(out, "name", "Họ và tên: hãy nhập họ và tên của người học.");
-	else if (nl < 2 || nl > ENROL_NAME_MAX || !clean_text(e->name, 1))
+	else if (nl < 2)
 		add_err(out, "name",
 		        "Họ và tên không hợp lệ: hãy nhập họ và tên trên một dòng, 2–100 ký tự.");
+	else if ((why = text_clean_field(ar, "Họ và tên", e->name, TEXT_NAME | TEXT_TRIM,
+	                                 ENROL_NAME_MAX, &e->name)) != NULL)
+		add_err(out, "name", why); /* control, bidi or invisible characters; the limit */
 	const char *ph = trimmed(ar, in->phone);
 	char norm[11];
 	if (*ph == '\0')
@@ -499,9 +504,10 @@ check_person(const enrol_ctx_t *cx, const enrol_input_t *in, store_enrolment_t *
 			                "đến %d, hoặc để trống.",
 			                by, y));
 	}
-	e->note = trimmed(ar, in->note);
-	if (strlen(e->note) > ENROL_NOTE_MAX || !clean_text(e->note, 0))
-		add_err(out, "note", "Ghi chú: tối đa 500 ký tự, không có ký tự điều khiển.");
+	why = text_clean_field(ar, "Ghi chú", in->note, TEXT_MULTILINE | TEXT_TRIM, ENROL_NOTE_MAX,
+	                       &e->note);
+	if (why)
+		add_err(out, "note", why);
 	if (!checked(in->consent))
 		add_err(out, "consent",
 		        "Đồng ý lưu thông tin: hãy đánh dấu ô đồng ý để đơn vị lưu họ tên và số "

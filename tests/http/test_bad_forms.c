@@ -391,6 +391,65 @@ activity_form(void **state)
 	assert_string_equal(before, after);
 }
 
+/* An activity of the school (its form posted whole), for the forms that hang off one:
+ * its id. */
+static long long
+school_activity(const char *title)
+{
+	const char *kv[] = {"kind",       "lop_ngoai_ngu_tin_hoc",
+	                    "title",      title,
+	                    "start_date", "10/10/2022",
+	                    "start_time", "07:00",
+	                    "end_time",   "08:30",
+	                    "place",      "Nhà văn hóa",
+	                    "mode",       "truc_tiep",
+	                    "late_ok",    "1", /* the campaign's deadline is past */
+	                    NULL};
+	hc_resp_t r = ha_post_page_form(port, &school, "/units/" SCHOOL "/activities/new",
+	                                "/units/" SCHOOL "/activities", kv);
+	char loc[300];
+	if (r.status != 303 || !hc_header(&r, "Location", loc, sizeof loc) ||
+	    !strstr(loc, "/activities/"))
+		fail_msg("activity: %ld %.600s", r.status,
+		         strstr(buf_cstr(&r.body), "role=\"alert\"")
+		                 ? strstr(buf_cstr(&r.body), "role=\"alert\"")
+		                 : "");
+	hc_resp_free(&r);
+	return atoll(strstr(loc, "/activities/") + strlen("/activities/"));
+}
+
+/* A class's enrolment settings: a field missing or twice refused, nothing written. */
+static void
+enrol_settings_form(void **state)
+{
+	(void)state;
+	long long id = school_activity("Lớp tiếng Anh giao tiếp");
+	char page[200], path[220];
+	snprintf(page, sizeof page, "/units/" SCHOOL "/activities/%lld/enrolments", id);
+	snprintf(path, sizeof path, "%s/settings", page);
+	const char *missing[] = {"enrol_open", "1", "enrol_capacity", "20", "enrol_fee",
+	                         NULL,         NULL};
+	page_refused(&school, page, path, missing, 400, "thiếu trường &quot;enrol_fee&quot;");
+	const char *twice[] = {"enrol_open", "1", "enrol_capacity", "20", "+enrol_capacity",
+	                       "200",        NULL};
+	page_refused(&school, page, path, twice, 400, "enrol_capacity&quot; được gửi hai lần");
+}
+
+/* Reading culture: a shelf posted without its opening date, or with its name twice. */
+static void
+reading_shelf_form(void **state)
+{
+	(void)state;
+	const char *page = "/units/" SCHOOL "/van-hoa-doc",
+	           *path = "/units/" SCHOOL "/van-hoa-doc/shelves";
+	const char *missing[] = {"name", "Tủ sách lớp 3A", "kind", "tu_sach_lop", "opened", NULL,
+	                         NULL};
+	page_refused(&school, page, path, missing, 400, "thiếu trường &quot;opened&quot;");
+	const char *twice[] = {"name",  "Tủ sách lớp 3A", "kind", "tu_sach_lop",
+	                       "+name", "Tủ B",           NULL};
+	page_refused(&school, page, path, twice, 400, "name&quot; được gửi hai lần");
+}
+
 /* A unit's name changed through the registry page (the national list uploaded by the
  * administrator) with a control character: the upload is refused naming the line. */
 static size_t
@@ -463,6 +522,8 @@ main(void)
 	        cmocka_unit_test(units_import_names),
 	        cmocka_unit_test(activity_form),
 	        cmocka_unit_test(registry_name_control),
+	        cmocka_unit_test(enrol_settings_form),
+	        cmocka_unit_test(reading_shelf_form),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

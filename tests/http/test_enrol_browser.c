@@ -155,7 +155,7 @@ setup(void **state)
 	                   "enrol_contact_phone",
 	                   "0912 000 333",
 	                   NULL};
-	r = ha_post_form(port, &clc, settings, s);
+	r = ha_post_page_form(port, &clc, path_list, settings, s); /* as the browser sends it */
 	rc = r.status == 303 ? 0 : -1;
 	hc_resp_free(&r);
 	return rc < 0 ? -1 : hb_start(WIDTH, HEIGHT);

@@ -99,10 +99,21 @@ post_json(ha_client_t *c, const char *path, const char *body, long status)
 	return j;
 }
 
+/* POST as a browser does: the unit's reading page read, its form for path sent whole. */
+static hc_resp_t
+post_page(ha_client_t *c, const char *path, const char *const *kv)
+{
+	char page[200];
+	const char *at = strstr(path, "/van-hoa-doc");
+	assert_non_null(at);
+	snprintf(page, sizeof page, "%.*s", (int)(at - path + strlen("/van-hoa-doc")), path);
+	return ha_post_page_form(port, c, page, path, kv);
+}
+
 static void
 post_form_ok(ha_client_t *c, const char *path, const char *const *kv)
 {
-	hc_resp_t r = ha_post_form(port, c, path, kv);
+	hc_resp_t r = post_page(c, path, kv);
 	if (r.status != 303)
 		fail_msg("POST %s: %ld %.3000s", path, r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);
@@ -339,7 +350,7 @@ static void
 form_refused(ha_client_t *c, const char *path, const char *const *kv, long status, const char *msg)
 {
 	int before = stored();
-	hc_resp_t r = ha_post_form(port, c, path, kv);
+	hc_resp_t r = post_page(c, path, kv);
 	if (r.status != status)
 		fail_msg("POST %s: %ld, expected %ld: %.2000s", path, r.status, status,
 		         buf_cstr(&r.body));
