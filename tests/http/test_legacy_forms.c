@@ -144,7 +144,8 @@ test_report_form(void **state)
 	snprintf(ver, sizeof ver, "%ld", version_now());
 	digest(before);
 	const char *kv[] = {"version", ver, "v.i.text", NARR_TCVN3, "g.5.2.lop", NOTE_TCVN3, NULL};
-	hc_resp_t r = ha_post_form(port, &clc, report_page(), kv);
+	/* the page's whole form, as the browser sends it (app/form.c) */
+	hc_resp_t r = ha_post_page_form(port, &clc, report_page(), report_page(), kv);
 	const char *want[] = {
 	        ">" NARR_FIXED "</textarea>", "value=\"" NOTE_FIXED "\"",
 	        "có vẻ được gõ bằng bảng mã TCVN3; chúng tôi đã đổi sang chữ Unicode: “" NARR_FIXED
@@ -157,7 +158,7 @@ test_report_form(void **state)
 	/* the officer checks and saves again: the repaired texts are stored */
 	snprintf(ver, sizeof ver, "%ld", version_now());
 	const char *kv2[] = {"version", ver, "v.i.text", NARR_FIXED, "g.5.2.lop", NOTE_FIXED, NULL};
-	r = ha_post_form(port, &clc, report_page(), kv2);
+	r = ha_post_page_form(port, &clc, report_page(), report_page(), kv2);
 	expect(&r, 303, NULL);
 	hc_resp_free(&r);
 	const char *kept[] = {">" NARR_FIXED "</textarea>", "value=\"" NOTE_FIXED "\"", NULL};
