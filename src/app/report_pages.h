@@ -43,6 +43,10 @@ typedef struct rep_progress {
 void rep_progress_count(const campaign_t *c, const unit_tree_t *t, const rep_unit_state_t *st,
                         int32_t from, int32_t to, rep_progress_t *out /* OUT */);
 
+/* How many times the chase board read the reminder marks from the store since start (they
+ * are kept per chase version; a report write reads none): for tests and benchmarks. */
+uint64_t rep_chase_marks_reads(void);
+
 /* Each group heading of sec (items, a JSON array of its items) gets the totals of the counts
  * under it by unit of measure ("17 lớp, 450 lượt"); has NULL counts every column. */
 void rep_group_totals(const template_t *tpl, const tpl_section_t *sec, const int64_t *num,

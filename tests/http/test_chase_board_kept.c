@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/report_pages.h"
 #include "domain/demo.h"
 #include "helper_app.h"
 
@@ -27,7 +28,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign, viewer_id;
 
-static ha_client_t school, officer, viewer, city_head, school2;
+static ha_client_t school, officer, viewer, city_head, school2, school3;
 
 static const char *
 api(const char *unit, const char *tail)
@@ -94,12 +95,14 @@ setup(void **state)
 	viewer_id = ha_user(&app, "xem.kept", "306", ROLE_VIEWER, PASSWORD);
 	ha_user(&app, "lanhdao.so.kept", "31", ROLE_HEAD, PASSWORD);
 	ha_user(&app, "thcs.kept", "HA-11413-THCS", ROLE_HEAD, PASSWORD);
+	ha_user(&app, "thcs2.kept", "HA-11419-THCS", ROLE_HEAD, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (ha_login(port, &school, "truong.kept", PASSWORD) != 303 ||
 	    ha_login(port, &officer, "chuyenvien.kept", PASSWORD) != 303 ||
 	    ha_login(port, &viewer, "xem.kept", PASSWORD) != 303 ||
 	    ha_login(port, &city_head, "lanhdao.so.kept", PASSWORD) != 303 ||
-	    ha_login(port, &school2, "thcs.kept", PASSWORD) != 303)
+	    ha_login(port, &school2, "thcs.kept", PASSWORD) != 303 ||
+	    ha_login(port, &school3, "thcs2.kept", PASSWORD) != 303)
 		return -1;
 	return 0;
 }
@@ -301,6 +304,73 @@ test_kept_html_has_the_sessions_token(void **state)
 	}
 }
 
+/* The reminder marks are kept per chase version: a report write rebuilds the board without
+ * reading them from the store again, and a reminder sent after that write shows on the next
+ * read (the marks follow the chase version, not the reports'). */
+static void
+test_marks_follow_reminders_not_report_writes(void **state)
+{
+	(void)state;
+	json_t *b0 = board(&officer, NULL);
+	json_t *e = missing_entry(b0, "HA-11419-THCS");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "status_name")), "Chưa nộp");
+	json_t *th = missing_entry(b0, "HA-11413-THCS"); /* reminded by an earlier case */
+	char *before = th ? json_dumps(json_object_get(th, "reminded"), JSON_COMPACT) : NULL;
+	uint64_t reads = rep_chase_marks_reads();
+	/* a report write through this instance: the board is rebuilt, the marks are not read */
+	hc_resp_t r = ha_req(port, &school3, "POST", api("HA-11419-THCS", "/report"),
+	                     "{\"values\": {\"5.2.lop\": 4}}", 1);
+	if (r.status != 200)
+		fail_msg("save: %ld %.300s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	json_t *b1 = board(&officer, NULL);
+	e = missing_entry(b1, "HA-11419-THCS");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "status_name")),
+	                    "Đang nhập (bản nháp)");
+	assert_null(json_object_get(e, "reminded"));
+	assert_int_equal(rep_chase_marks_reads(), reads);
+	/* the kept marks still show on the rebuilt board */
+	th = missing_entry(b1, "HA-11413-THCS");
+	char *after = th ? json_dumps(json_object_get(th, "reminded"), JSON_COMPACT) : NULL;
+	if (before || after) {
+		assert_non_null(before);
+		assert_non_null(after);
+		assert_string_equal(before, after);
+	}
+	free(before);
+	free(after);
+	/* a reminder after the write shows on the next read: the marks are read once again */
+	r = ha_req(port, &officer, "POST", api("306", "/remind-all"), "{}", 1);
+	if (r.status != 201)
+		fail_msg("remind-all: %ld %.300s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	json_t *b2 = board(&officer, NULL);
+	e = missing_entry(b2, "HA-11419-THCS");
+	assert_non_null(e);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(e, "reminded"), "kind")),
+	        "nhắc tất cả");
+	assert_int_equal(rep_chase_marks_reads(), reads + 1);
+	/* and another report write after it reads them no more */
+	r = ha_req(port, &school3, "POST", api("HA-11419-THCS", "/report"),
+	           "{\"values\": {\"5.2.lop\": 5}}", 1);
+	assert_int_equal(r.status, 200);
+	hc_resp_free(&r);
+	json_t *b3 = board(&officer, NULL);
+	e = missing_entry(b3, "HA-11419-THCS");
+	assert_non_null(e);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(e, "reminded"), "kind")),
+	        "nhắc tất cả");
+	assert_int_equal(rep_chase_marks_reads(), reads + 1);
+	json_decref(b0);
+	json_decref(b1);
+	json_decref(b2);
+	json_decref(b3);
+}
+
 int
 main(void)
 {
@@ -312,6 +382,7 @@ main(void)
 	        cmocka_unit_test(test_role_from_another_process_moves_the_board),
 	        cmocka_unit_test(test_writes_here_and_elsewhere_show_on_the_next_read),
 	        cmocka_unit_test(test_kept_html_has_the_sessions_token),
+	        cmocka_unit_test(test_marks_follow_reminders_not_report_writes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
