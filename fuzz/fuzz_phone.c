@@ -18,7 +18,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* an exact-size copy: reading one byte past it is ASan's to catch */
-	char *in = malloc(size ? size : 1);
+	char *in = calloc(size ? size : 1, 1);
 	if (size)
 		memcpy(in, data, size);
 	char out[11];
