@@ -3,6 +3,7 @@
  * tables and the detection rule: docs/legacy-encodings.md. */
 #include "text/legacy.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,32 @@ static const char *const rhymes[] = {
         "yêt", "yêu",
 };
 
+/* The rhymes in byte order, sorted once: a syllable's rhyme is found by binary search
+ * (the table above stays in the order a reader checks it against a chart). */
+static const char *rhymes_sorted[sizeof rhymes / sizeof rhymes[0]];
+static pthread_once_t rhymes_once = PTHREAD_ONCE_INIT;
+
+static int
+rhyme_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+rhymes_sort(void)
+{
+	memcpy(rhymes_sorted, rhymes, sizeof rhymes);
+	qsort(rhymes_sorted, sizeof rhymes / sizeof rhymes[0], sizeof rhymes[0], rhyme_cmp);
+}
+
+static int
+rhyme_known(const char *r)
+{
+	pthread_once(&rhymes_once, rhymes_sort);
+	return bsearch(&r, rhymes_sorted, sizeof rhymes / sizeof rhymes[0], sizeof rhymes[0],
+	               rhyme_cmp) != NULL;
+}
+
 int
 legacy_is_syllable(const char *p, size_t n)
 {
@@ -376,17 +403,15 @@ legacy_is_syllable(const char *p, size_t n)
 		if (strncmp(base, onsets[o], ol) != 0)
 			continue;
 		const char *r = base + ol;
-		for (size_t k = 0; k < sizeof rhymes / sizeof rhymes[0]; k++) {
-			if (strcmp(r, rhymes[k]) != 0)
-				continue;
-			size_t rl = strlen(r);
-			char last = r[rl - 1];
-			int stop = last == 'p' || last == 't' || last == 'c' ||
-			           (rl >= 2 && r[rl - 2] == 'c' && last == 'h');
-			if (stop && tone != M_ACUTE && tone != M_DOT)
-				return 0;
-			return 1;
-		}
+		if (!rhyme_known(r))
+			continue;
+		size_t rl = strlen(r);
+		char last = r[rl - 1];
+		int stop = last == 'p' || last == 't' || last == 'c' ||
+		           (rl >= 2 && r[rl - 2] == 'c' && last == 'h');
+		if (stop && tone != M_ACUTE && tone != M_DOT)
+			return 0;
+		return 1;
 	}
 	return 0;
 }
@@ -394,14 +419,18 @@ legacy_is_syllable(const char *p, size_t n)
 static int
 cps_is_syllable(const int32_t *w, size_t n)
 {
-	buf_t u = BUF_INIT;
+	/* a syllable has at most 8 letters and each mark is a code point: longer runs are
+	 * not syllables, and need no encoding (the callers cap words at 24 code points) */
+	uint8_t u[24 * 4];
+	size_t ul = 0;
+	if (n > 24)
+		return 0;
 	for (size_t i = 0; i < n; i++) {
-		uint8_t e[4];
-		buf_append(&u, e, (size_t)utf8proc_encode_char(w[i], e));
+		if (w[i] < 0 || w[i] > 0x10FFFF)
+			return 0;
+		ul += (size_t)utf8proc_encode_char(w[i], u + ul);
 	}
-	int ok = legacy_is_syllable(u.data ? u.data : "", u.len);
-	buf_free(&u);
-	return ok;
+	return legacy_is_syllable((const char *)u, ul);
 }
 
 /* ---- detection ---- */
