@@ -52,8 +52,19 @@ static const form_rule_t FORMS[] = {
         {"/users/:id/roles", "csrf unit role"},
         {"/users/:id/roles/remove", "csrf unit role"},
         {"/units/:code/users/bulk", "csrf scope role format"},
-        /* templates.mustache */
+        /* templates.mustache, template_edit.mustache: the template as JSON (a read-only
+         * textarea when the template is in use is still sent) */
         {"/templates/:tid/copy", "csrf year"},
+        {"/templates", "csrf json"},
+        {"/templates/:tid", "csrf json"},
+        /* login.mustache: next is empty when the page was opened directly */
+        {"/login", "csrf ?next username password"},
+        /* user.mustache: the lock button carries the state it sets */
+        {"/users/:id/disable", "csrf disabled"},
+        /* registry.mustache (multipart; the two files are not fields),
+         * registry_preview.mustache (a checkbox) */
+        {"/admin/registry/preview", "csrf as_of_day"},
+        {"/admin/registry/uploads/:uid/apply", "csrf ?carry_roles"},
         /* values_import.mustache (the file part is not a field) */
         {"/campaigns/:id/units/:code/values", "csrf ?dry_run"},
         /* tasks.mustache: the note only beside "done" */

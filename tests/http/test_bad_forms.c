@@ -32,6 +32,7 @@ static http_server_t *srv;
 static unsigned short port;
 static int64_t campaign;
 static ha_client_t school, officer, head, admin;
+static int64_t target_user; /* an account the administrator may lock */
 
 static int
 setup(void **state)
@@ -47,7 +48,7 @@ setup(void **state)
 	if (rc < 0)
 		return -1;
 	ha_user(&app, "truong.bf", SCHOOL, ROLE_HEAD, PASSWORD);
-	ha_user(&app, "chuyenvien.bf", "306", ROLE_OVERSEER, PASSWORD);
+	target_user = ha_user(&app, "chuyenvien.bf", "306", ROLE_OVERSEER, PASSWORD);
 	ha_user(&app, "lanhdao.bf", "306", ROLE_HEAD, PASSWORD);
 	ha_user(&app, "quantri.bf", "VN", ROLE_ADMIN, PASSWORD);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -510,6 +511,41 @@ registry_name_control(void **state)
 	assert_string_equal(before, after);
 }
 
+/* The administration's forms: a template posted without its JSON, or with it twice; the lock
+ * button without the state it sets; the sign-in without its password field. Each is refused
+ * before anything is read or written (a sign-in that is no browser's post is not counted as
+ * a failed password either). */
+static void
+admin_forms(void **state)
+{
+	(void)state;
+	const char *no_json[] = {"json", NULL, NULL};
+	page_refused(&admin, "/templates", "/templates", no_json, 400, "thiếu trường &quot;json&quot;");
+	const char *json_twice[] = {"json", "{}", "+json", "{}", NULL};
+	page_refused(&admin, "/templates", "/templates", json_twice, 400, "hai lần");
+
+	char page[64], path[80];
+	snprintf(page, sizeof page, "/users/%lld", (long long)target_user);
+	snprintf(path, sizeof path, "%s/disable", page);
+	const char *no_state[] = {"disabled", NULL, NULL};
+	page_refused(&admin, page, path, no_state, 400, "thiếu trường &quot;disabled&quot;");
+
+	ha_client_t pre = {{0}, {0}};
+	hc_resp_t r = ha_req(port, &pre, "GET", "/login", NULL, 0);
+	hc_cookie(&r, APP_PRELOGIN_COOKIE, pre.cookie, sizeof pre.cookie);
+	hc_csrf(&r, pre.csrf, sizeof pre.csrf);
+	hc_resp_free(&r);
+	char body[300];
+	snprintf(body, sizeof body, "username=truong.bf&next=&csrf=%s", pre.csrf);
+	refused(&pre, "POST", "/login", body, 0, 400, "thiếu trường &quot;password&quot;");
+	/* the same client signs in with the whole form: the refusal was not a failed attempt */
+	snprintf(body, sizeof body, "username=truong.bf&password=%s&next=&csrf=%s", PASSWORD,
+	         pre.csrf);
+	r = ha_req(port, &pre, "POST", "/login", body, 0);
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -524,6 +560,7 @@ main(void)
 	        cmocka_unit_test(registry_name_control),
 	        cmocka_unit_test(enrol_settings_form),
 	        cmocka_unit_test(reading_shelf_form),
+	        cmocka_unit_test(admin_forms),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
