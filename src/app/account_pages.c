@@ -146,12 +146,12 @@ user_home_unit(app_t *app, arena_t *a, const unit_tree_t *t, int64_t user_id)
 }
 
 /* An event about the signed-in user's own account, filed under their home unit. */
-static void
+static int
 audit_self(http_req_t *req, const char *action, const char *target, const char *new_value)
 {
 	app_user_t *u = app_req_user(req);
 	const unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, user_home_unit(http_req_app(req), http_req_arena(req), t, u->id), action,
+	return app_audit(req, t, user_home_unit(http_req_app(req), http_req_arena(req), t, u->id), action,
 	          target, NULL, new_value);
 }
 
@@ -364,13 +364,18 @@ page_password_post(http_req_t *req)
 	                    .password_hash = hash,
 	                    .must_change_password = 0,
 	                    .disabled = 0};
-	if (store_user_update(app->store, &upd) != 1)
+	/* the new password, the other sessions ended (this device gets a fresh one) and the
+	 * audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0)
 		return 500;
-	/* a new password ends every other session; this device gets a fresh one */
-	store_sessions_delete_user(app->store, u->id);
-	if (start_session(req, u->id) < 0)
+	if (store_user_update(app->store, &upd) != 1 ||
+	    store_sessions_delete_user(app->store, u->id) < 0 || start_session(req, u->id) < 0 ||
+	    audit_self(req, "password.change", u->username, NULL) < 0) {
+		store_tx_rollback(app->store);
 		return 500;
-	audit_self(req, "password.change", u->username, NULL);
+	}
+	if (store_tx_commit(app->store) < 0)
+		return 500;
 	return http_redirect(req, 303, "/account?done=password");
 }
 
@@ -395,9 +400,15 @@ page_token_create(http_req_t *req)
 	auth_token_hash(token, strlen(token), hash);
 	snprintf(prefix, sizeof prefix, "%.9s", token);
 	int64_t id;
-	if (store_token_create(app->store, u->id, name, hash, prefix, app_now(), &id) < 0)
+	if (store_tx_begin(app->store) < 0)
 		return 500;
-	audit_self(req, "token.create", name, prefix);
+	if (store_token_create(app->store, u->id, name, hash, prefix, app_now(), &id) < 0 ||
+	    audit_self(req, "token.create", name, prefix) < 0) {
+		store_tx_rollback(app->store);
+		return 500;
+	}
+	if (store_tx_commit(app->store) < 0)
+		return 500;
 	return render_account(req, 201, "Đã tạo mã truy cập mới.", NULL, token);
 }
 
@@ -408,12 +419,23 @@ page_token_revoke(http_req_t *req)
 	app_user_t *u = app_req_user(req);
 	const char *idp = http_req_param(req, "id");
 	int64_t id;
-	if (!idp || text_parse_int(idp, strlen(idp), &id) < 0 ||
-	    store_token_revoke(app->store, u->id, id, app_now()) != 1) {
+	if (!idp || text_parse_int(idp, strlen(idp), &id) < 0) {
 		app_error_page(req, 404, "Không tìm thấy mã truy cập này trong tài khoản của bạn.");
 		return 0;
 	}
-	audit_self(req, "token.revoke", idp, NULL);
+	/* the revocation and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0)
+		return 500;
+	int rc = store_token_revoke(app->store, u->id, id, app_now());
+	if (rc != 1 || audit_self(req, "token.revoke", idp, NULL) < 0) {
+		store_tx_rollback(app->store);
+		if (rc != 0)
+			return 500;
+		app_error_page(req, 404, "Không tìm thấy mã truy cập này trong tài khoản của bạn.");
+		return 0;
+	}
+	if (store_tx_commit(app->store) < 0)
+		return 500;
 	return http_redirect(req, 303, "/account?done=revoked");
 }
 

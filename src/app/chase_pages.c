@@ -881,11 +881,19 @@ page_chase_schedule(http_req_t *req)
 	char days[64];
 	chase_schedule_format(&s, days, sizeof days);
 	store_chase_t row = {id, days, (int)esc, au && !strcmp(au, "1")};
-	if (store_chase_set(app->store, &row) < 0)
+	/* the schedule and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0)
 		return 500;
-	app_audit(req, t, i, "campaign.chase",
-	          arena_printf(http_req_arena(req), "%lld", (long long)id), NULL,
-	          arena_printf(http_req_arena(req), "%s; %ld; %d", days, esc, row.automatic));
+	if (store_chase_set(app->store, &row) < 0 ||
+	    app_audit(req, t, i, "campaign.chase",
+	              arena_printf(http_req_arena(req), "%lld", (long long)id), NULL,
+	              arena_printf(http_req_arena(req), "%s; %ld; %d", days, esc,
+	                           row.automatic)) < 0) {
+		store_tx_rollback(app->store);
+		return 500;
+	}
+	if (store_tx_commit(app->store) < 0)
+		return 500;
 	return http_redirect(req, 303,
 	                     arena_printf(http_req_arena(req),
 	                                  "/campaigns/%lld/units/%s/status?done=schedule",

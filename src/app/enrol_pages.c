@@ -674,12 +674,24 @@ page_enrol_settings(http_req_t *req)
 	enrol_settings_input_t in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
 	enrol_ctx_t cx = ctx_of(req);
 	enrol_outcome_t o;
+	const unit_tree_t *t = app_req_tree(req);
+	/* the settings and their audit entry: one transaction (the service's own is a
+	 * savepoint inside it) */
+	if (store_tx_begin(cx.store) < 0)
+		return 500;
 	enrol_rc_t rc = enrol_settings_save(&cx, &a, &in, &o);
+	if (rc == ENROL_OK &&
+	    app_audit(req, t, i, "activity.enrol_settings",
+	              arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
+	              in.open && *in.open ? "open" : "closed") < 0) {
+		store_tx_rollback(cx.store);
+		return 500;
+	}
+	if (rc != ENROL_OK)
+		store_tx_rollback(cx.store);
+	else if (store_tx_commit(cx.store) < 0)
+		return 500;
 	if (rc == ENROL_OK) {
-		const unit_tree_t *t = app_req_tree(req);
-		app_audit(req, t, i, "activity.enrol_settings",
-		          arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
-		          in.open && *in.open ? "open" : "closed");
 		if (app_is_api(req))
 			return api_enrolments(req);
 		return http_redirect(
@@ -726,13 +738,23 @@ page_enrol_attendance(http_req_t *req)
 		ids[n++] = id;
 	}
 	enrol_outcome_t o;
-	enrol_rc_t rc = enrol_attendance(&cx, &a, ids, n, &o);
-	if (rc != ENROL_OK)
-		return reply_error(req, status_of(rc), &o);
 	const unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, i, "activity.attendance",
-	          arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
-	          arena_printf(cx.arena, "%lld", (long long)o.attended));
+	/* the attendance and its audit entry: one transaction (the service's is a savepoint) */
+	if (store_tx_begin(cx.store) < 0)
+		return 500;
+	enrol_rc_t rc = enrol_attendance(&cx, &a, ids, n, &o);
+	if (rc != ENROL_OK) {
+		store_tx_rollback(cx.store);
+		return reply_error(req, status_of(rc), &o);
+	}
+	if (app_audit(req, t, i, "activity.attendance",
+	              arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
+	              arena_printf(cx.arena, "%lld", (long long)o.attended)) < 0) {
+		store_tx_rollback(cx.store);
+		return 500;
+	}
+	if (store_tx_commit(cx.store) < 0)
+		return 500;
 	return http_redirect(req, 303,
 	                     arena_printf(cx.arena,
 	                                  "/units/%s/activities/%lld/enrolments?done=attendance",

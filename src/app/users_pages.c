@@ -164,8 +164,12 @@ create_one(http_req_t *req, const unit_tree_t *t, int32_t i, const new_user_t *n
 			*msg = NULL;
 		return rc < 0 ? 500 : rc;
 	}
-	app_audit(req, t, i, "user.create", norm, NULL, NULL);
-	app_audit(req, t, i, "role.grant", norm, NULL, role_code(role));
+	/* the entries go in the caller's transaction: no account without its record */
+	if (app_audit(req, t, i, "user.create", norm, NULL, NULL) < 0 ||
+	    app_audit(req, t, i, "role.grant", norm, NULL, role_code(role)) < 0) {
+		*msg = NULL;
+		return 500;
+	}
 	return 0;
 }
 
@@ -406,19 +410,21 @@ page_users_bulk_post(http_req_t *req)
 			r->password[0] = '\0';
 			continue;
 		}
-		ok = rc == 0;
-		if (ok) {
-			app_audit(req, t, r->unit, "user.create", r->username, NULL, NULL);
-			app_audit(req, t, r->unit, "role.grant", r->username, NULL,
-			          role_code(role));
+		ok = rc == 0 &&
+		     app_audit(req, t, r->unit, "user.create", r->username, NULL, NULL) == 0 &&
+		     app_audit(req, t, r->unit, "role.grant", r->username, NULL,
+		               role_code(role)) == 0;
+		if (ok)
 			created++;
-		}
 	}
 	if (ok) {
 		char summary[64];
 		snprintf(summary, sizeof summary, "%zu", created);
-		app_audit(req, t, top, "users.bulk", scope, NULL, summary);
-		ok = store_tx_commit(app->store) == 0;
+		ok = app_audit(req, t, top, "users.bulk", scope, NULL, summary) == 0;
+		if (ok)
+			ok = store_tx_commit(app->store) == 0;
+		else
+			store_tx_rollback(app->store);
 	} else
 		store_tx_rollback(app->store);
 	if (!ok) {
@@ -568,7 +574,7 @@ refuse_self(http_req_t *req)
 	return 1;
 }
 
-static void
+static int
 audit_user(http_req_t *req, const app_user_t *target, const char *action, const char *old_value,
            const char *new_value)
 {
@@ -579,7 +585,19 @@ audit_user(http_req_t *req, const app_user_t *target, const char *action, const 
 		if (idx >= 0)
 			unit = idx;
 	}
-	app_audit(req, t, unit, action, target->username, old_value, new_value);
+	return app_audit(req, t, unit, action, target->username, old_value, new_value);
+}
+
+/* The end of a change made in store_tx_begin's transaction with its audit entry: committed
+ * when every step was ok, else rolled back. 0, or -1 (the caller answers 500). */
+static int
+user_tx_end(store_t *st, int ok)
+{
+	if (!ok) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st) < 0 ? -1 : 0;
 }
 
 int
@@ -599,12 +617,15 @@ page_user_disable(http_req_t *req)
 	                   .email = target->email,
 	                   .must_change_password = target->must_change_password,
 	                   .disabled = disable};
-	if (keep_hash(req, &su) < 0 || store_user_update(app->store, &su) != 1)
+	/* the lock, the closed sessions and the audit entry: all or nothing */
+	if (keep_hash(req, &su) < 0 || store_tx_begin(app->store) < 0)
 		return 500;
-	if (disable)
-		store_sessions_delete_user(app->store, target->id);
-	audit_user(req, target, disable ? "user.disable" : "user.enable",
-	           target->disabled ? "1" : "0", disable ? "1" : "0");
+	int ok = store_user_update(app->store, &su) == 1 &&
+	         (!disable || store_sessions_delete_user(app->store, target->id) >= 0) &&
+	         audit_user(req, target, disable ? "user.disable" : "user.enable",
+	                    target->disabled ? "1" : "0", disable ? "1" : "0") == 0;
+	if (user_tx_end(app->store, ok) < 0)
+		return 500;
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);
 	return http_redirect(req, 303, loc);
@@ -627,10 +648,13 @@ page_user_reset(http_req_t *req)
 	                   .password_hash = hash,
 	                   .must_change_password = 1,
 	                   .disabled = target->disabled};
-	if (store_user_update(app->store, &su) != 1)
+	if (store_tx_begin(app->store) < 0)
 		return 500;
-	store_sessions_delete_user(app->store, target->id);
-	audit_user(req, target, "password.reset", NULL, NULL);
+	int ok = store_user_update(app->store, &su) == 1 &&
+	         store_sessions_delete_user(app->store, target->id) >= 0 &&
+	         audit_user(req, target, "password.reset", NULL, NULL) == 0;
+	if (user_tx_end(app->store, ok) < 0)
+		return 500;
 	return render_user(req, 200,
 	                   "Đã đặt lại mật khẩu. Người dùng phải đổi mật khẩu khi đăng nhập lần "
 	                   "sau; các phiên đăng nhập cũ đã bị đóng.",
@@ -666,16 +690,18 @@ change_role(http_req_t *req, int grant)
 		        "được cấp quyền lớn hơn quyền mình đang có.",
 		        NULL);
 	}
+	if (store_tx_begin(app->store) < 0)
+		return 500;
 	int rc = grant ? store_role_grant(app->store, target->id, t->units[unit].id,
 	                                  role_code(role), app_req_user(req)->id, app_now())
 	               : store_role_revoke(app->store, target->id, t->units[unit].id,
 	                                   role_code(role));
-	if (rc < 0) {
+	/* a role changed (rc 1) is recorded in the same transaction; none changed, none */
+	int ok = rc >= 0 && (rc != 1 || app_audit(req, t, unit, grant ? "role.grant" : "role.revoke",
+	                                          target->username, grant ? NULL : role_code(role),
+	                                          grant ? role_code(role) : NULL) == 0);
+	if (user_tx_end(app->store, ok) < 0)
 		return 500;
-	}
-	if (rc == 1)
-		app_audit(req, t, unit, grant ? "role.grant" : "role.revoke", target->username,
-		          grant ? NULL : role_code(role), grant ? role_code(role) : NULL);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);
 	return http_redirect(req, 303, loc);
