@@ -151,8 +151,8 @@ audit_self(http_req_t *req, const char *action, const char *target, const char *
 {
 	app_user_t *u = app_req_user(req);
 	const unit_tree_t *t = app_req_tree(req);
-	return app_audit(req, t, user_home_unit(http_req_app(req), http_req_arena(req), t, u->id), action,
-	          target, NULL, new_value);
+	return app_audit(req, t, user_home_unit(http_req_app(req), http_req_arena(req), t, u->id),
+	                 action, target, NULL, new_value);
 }
 
 int

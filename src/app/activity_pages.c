@@ -1178,8 +1178,9 @@ page_activity_outcome(http_req_t *req)
 	int64_t id, nv;
 	audit_actor_t by = app_audit_actor(req);
 	audit_entry_t ae = {i, "activity.outcome", NULL, old_status,
-	                    n.actual >= 0 ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
-	                                  : n.status};
+	                    n.actual >= 0
+	                            ? arena_printf(a, "%s %lld", n.status, (long long)n.actual)
+	                            : n.status};
 	char err[200];
 	int rc = activity_save(app->store, t, &n, version, &by, &ae, &id, &nv, err, sizeof err);
 	if (rc == -2) {
@@ -1269,13 +1270,22 @@ activity_photo_add(http_req_t *req, const void *data, size_t len, const char *ca
 	                    app_now(),
 	                    u ? u->id : 0};
 	int64_t id;
+	/* the photo and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0) {
+		photo_out_free(&out);
+		return 500;
+	}
 	int rc = store_activity_photo_add(app->store, &ph, out.full.data, out.thumb.data, &id);
 	photo_out_free(&out);
-	if (rc < 0)
+	if (rc < 0 ||
+	    app_audit(req, t, i, "activity.photo.add",
+	              arena_printf(a, "activity:%lld:%lld", (long long)s.id, (long long)id), NULL,
+	              caption) < 0) {
+		store_tx_rollback(app->store);
 		return 500;
-	app_audit(req, t, i, "activity.photo.add",
-	          arena_printf(a, "activity:%lld:%lld", (long long)s.id, (long long)id), NULL,
-	          caption);
+	}
+	if (store_tx_commit(app->store) < 0)
+		return 500;
 	*location = arena_printf(a, "/units/%s/activities/%lld?done=photo", t->units[i].code,
 	                         (long long)s.id);
 	return 0;
@@ -1359,13 +1369,21 @@ page_activity_photo_delete(http_req_t *req)
 	if (load_photo(req, &s, 1, &pid, &b) < 0)
 		return 0;
 	buf_free(&b.data);
-	if (store_activity_photo_delete(((app_t *)http_req_app(req))->store, s.id, pid) != 1)
-		return 500;
+	store_t *st = ((app_t *)http_req_app(req))->store;
 	const unit_tree_t *t = app_req_tree(req);
 	arena_t *a = http_req_arena(req);
-	app_audit(req, t, i, "activity.photo.delete",
-	          arena_printf(a, "activity:%lld:%lld", (long long)s.id, (long long)pid), NULL,
-	          NULL);
+	/* the deletion and its audit entry: one transaction */
+	if (store_tx_begin(st) < 0)
+		return 500;
+	if (store_activity_photo_delete(st, s.id, pid) != 1 ||
+	    app_audit(req, t, i, "activity.photo.delete",
+	              arena_printf(a, "activity:%lld:%lld", (long long)s.id, (long long)pid), NULL,
+	              NULL) < 0) {
+		store_tx_rollback(st);
+		return 500;
+	}
+	if (store_tx_commit(st) < 0)
+		return 500;
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/activities/%lld?done=photo_deleted",
 	                                  t->units[i].code, (long long)s.id));

@@ -145,11 +145,20 @@ save_template(http_req_t *req, int64_t id, const char *json, int64_t *out_id, ch
 	char *canon = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	store_template_t row = {id, tpl->code, tpl->name, tpl->year, canon, app_now()};
-	int rc = store_template_save(app->store, &row, out_id);
+	/* the template and its audit entry: one transaction */
+	int rc = store_tx_begin(app->store);
 	if (rc == 0) {
-		app_audit(req, app_req_tree(req), 0, id ? "template.edit" : "template.import",
-		          tpl->code, NULL, NULL);
-	} else if (rc == -2)
+		rc = store_template_save(app->store, &row, out_id);
+		if (rc == 0 &&
+		    app_audit(req, app_req_tree(req), 0, id ? "template.edit" : "template.import",
+		              tpl->code, NULL, NULL) < 0)
+			rc = -1;
+		if (rc != 0)
+			store_tx_rollback(app->store);
+		else if (store_tx_commit(app->store) < 0)
+			rc = -1;
+	}
+	if (rc == -2)
 		snprintf(msg, msglen, "Đã có mẫu báo cáo mã \"%s\"; hãy đổi \"code\" trong JSON.",
 		         tpl->code);
 	template_free(tpl);

@@ -887,8 +887,8 @@ page_chase_schedule(http_req_t *req)
 	if (store_chase_set(app->store, &row) < 0 ||
 	    app_audit(req, t, i, "campaign.chase",
 	              arena_printf(http_req_arena(req), "%lld", (long long)id), NULL,
-	              arena_printf(http_req_arena(req), "%s; %ld; %d", days, esc,
-	                           row.automatic)) < 0) {
+	              arena_printf(http_req_arena(req), "%s; %ld; %d", days, esc, row.automatic)) <
+	            0) {
 		store_tx_rollback(app->store);
 		return 500;
 	}

@@ -680,10 +680,9 @@ page_enrol_settings(http_req_t *req)
 	if (store_tx_begin(cx.store) < 0)
 		return 500;
 	enrol_rc_t rc = enrol_settings_save(&cx, &a, &in, &o);
-	if (rc == ENROL_OK &&
-	    app_audit(req, t, i, "activity.enrol_settings",
-	              arena_printf(cx.arena, "activity:%lld", (long long)a.id), NULL,
-	              in.open && *in.open ? "open" : "closed") < 0) {
+	if (rc == ENROL_OK && app_audit(req, t, i, "activity.enrol_settings",
+	                                arena_printf(cx.arena, "activity:%lld", (long long)a.id),
+	                                NULL, in.open && *in.open ? "open" : "closed") < 0) {
 		store_tx_rollback(cx.store);
 		return 500;
 	}

@@ -92,6 +92,9 @@ typedef struct retry_arg {
 	store_t *st;
 	int64_t id, now;
 	int rc;
+	const unit_tree_t *t; /* the audit entry, written in the same job */
+	audit_actor_t by;
+	const char *target;
 } retry_arg_t;
 
 static int
@@ -99,7 +102,11 @@ retry_run(void *p)
 {
 	retry_arg_t *r = p;
 	r->rc = store_mail_retry(r->st, r->id, r->now);
-	return r->rc < 0 ? -1 : 0;
+	if (r->rc < 0)
+		return -1;
+	/* the retry and its audit entry: one job, committed together or not at all */
+	audit_entry_t e = {0, "mail.retry", r->target, "failed", "pending"};
+	return r->rc == 1 && audit_write(r->st, r->t, &r->by, r->now, &e) < 0 ? -1 : 0;
 }
 
 int
@@ -111,7 +118,13 @@ page_admin_mail_retry(http_req_t *req)
 	int64_t id = p ? strtoll(p, &end, 10) : 0;
 	if (id <= 0 || *end)
 		return 404;
-	retry_arg_t r = {app->store, id, app_now(), 0};
+	retry_arg_t r = {app->store,
+	                 id,
+	                 app_now(),
+	                 0,
+	                 app_req_tree(req),
+	                 app_audit_actor(req),
+	                 arena_printf(http_req_arena(req), "%lld", (long long)id)};
 	if (writer_run(app->writer, retry_run, &r) != 0)
 		return 500;
 	if (r.rc == 0) {
@@ -121,8 +134,6 @@ page_admin_mail_retry(http_req_t *req)
 		        "gửi hoặc đã gửi.");
 		return 0;
 	}
-	app_audit(req, app_req_tree(req), 0, "mail.retry",
-	          arena_printf(http_req_arena(req), "%lld", (long long)id), "failed", "pending");
 	notify_wake(&app->notify);
 	return http_redirect(req, 303, "/admin/mail?done=retry");
 }

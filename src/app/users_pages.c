@@ -412,8 +412,8 @@ page_users_bulk_post(http_req_t *req)
 		}
 		ok = rc == 0 &&
 		     app_audit(req, t, r->unit, "user.create", r->username, NULL, NULL) == 0 &&
-		     app_audit(req, t, r->unit, "role.grant", r->username, NULL,
-		               role_code(role)) == 0;
+		     app_audit(req, t, r->unit, "role.grant", r->username, NULL, role_code(role)) ==
+		             0;
 		if (ok)
 			created++;
 	}
@@ -697,9 +697,10 @@ change_role(http_req_t *req, int grant)
 	               : store_role_revoke(app->store, target->id, t->units[unit].id,
 	                                   role_code(role));
 	/* a role changed (rc 1) is recorded in the same transaction; none changed, none */
-	int ok = rc >= 0 && (rc != 1 || app_audit(req, t, unit, grant ? "role.grant" : "role.revoke",
-	                                          target->username, grant ? NULL : role_code(role),
-	                                          grant ? role_code(role) : NULL) == 0);
+	int ok =
+	        rc >= 0 && (rc != 1 || app_audit(req, t, unit, grant ? "role.grant" : "role.revoke",
+	                                         target->username, grant ? NULL : role_code(role),
+	                                         grant ? role_code(role) : NULL) == 0);
 	if (user_tx_end(app->store, ok) < 0)
 		return 500;
 	char loc[64];

@@ -1,13 +1,13 @@
 /* The account and settings changes made by page handlers (an account locked or unlocked, a
- * role granted or revoked, an API token made, a campaign's reminder schedule), over real
- * HTTP with the store failing its Nth write call (store_fault_install) for N = 1, 2, 3, ...
- * until a run fires no fault. Each run either changed nothing at all (every table's rows,
- * the audit log's included, as before) or made its change with exactly one more audit entry
- * of its action: the change and its audit entry are one transaction. (A fault may fire in
- * something around the change, a session's refresh say, and the change then go through
- * whole.) The run without a fault makes the change. On a SQLite file, and on PostgreSQL
- * (http_pg_test_fault_pages). The domain workflows' own fault test is
- * tests/unit/test_fault_workflows.c. */
+ * role granted or revoked, an API token made, a campaign's reminder schedule, a report
+ * template copied to another year), over real HTTP with the store failing its Nth write
+ * call (store_fault_install) for N = 1, 2, 3, ... until a run fires no fault. Each run
+ * either changed nothing at all (every table's rows, the audit log's included, as before)
+ * or made its change with exactly one more audit entry of its action: the change and its
+ * audit entry are one transaction. (A fault may fire in something around the change, a
+ * session's refresh say, and the change then go through whole.) The run without a fault
+ * makes the change. On a SQLite file, and on PostgreSQL (http_pg_test_fault_pages). The
+ * domain workflows' own fault test is tests/unit/test_fault_workflows.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,8 +123,20 @@ post_schedule(int64_t state)
 {
 	char path[80];
 	snprintf(path, sizeof path, "/units/31/campaigns/%lld/chase", (long long)campaign);
-	const char *kv[] = {"remind_days", state ? "-5 2" : "-3", "escalate_days", "4",
-	                    "automatic",   "1",                    NULL};
+	const char *kv[] = {
+	        "remind_days", state ? "-5 2" : "-3", "escalate_days", "4", "automatic", "1", NULL};
+	return ha_post_form(port, &admin, path, kv);
+}
+
+static hc_resp_t
+post_template_copy(int64_t state)
+{
+	/* a copy to a year of its own each time (a code may be used once) */
+	char path[80], year[24];
+	snprintf(path, sizeof path, "/templates/%lld/copy",
+	         (long long)sql("SELECT min(id) FROM templates"));
+	snprintf(year, sizeof year, "%lld", 2100 + (long long)state);
+	const char *kv[] = {"year", year, NULL};
 	return ha_post_form(port, &admin, path, kv);
 }
 
@@ -148,7 +160,8 @@ run(const workflow_t *w)
 		digest(after);
 		if (state2 != state) { /* the change went through: with its one audit entry */
 			if (audits2 != audits + 1)
-				fail_msg("%s, fault at write %ld (%s): changed with %lld audit entries",
+				fail_msg("%s, fault at write %ld (%s): changed with %lld audit "
+				         "entries",
 				         w->name, n, fired ? "fired" : "none",
 				         (long long)(audits2 - audits));
 			through += fired;
@@ -158,10 +171,12 @@ run(const workflow_t *w)
 				         "changed (%lld audit entries more), status %ld",
 				         w->name, n, (long long)(audits2 - audits), status);
 			if (!fired)
-				fail_msg("%s: no fault, status %ld, and no change", w->name, status);
+				fail_msg("%s: no fault, status %ld, and no change", w->name,
+				         status);
 		}
 		if (!fired) {
-			printf("%s: a fault at each of %ld writes, all or nothing (%ld went through "
+			printf("%s: a fault at each of %ld writes, all or nothing (%ld went "
+			       "through "
 			       "around a fault elsewhere)\n",
 			       w->name, fired_runs, through);
 			assert_true(fired_runs >= 2); /* the change and its entry at least */
@@ -229,14 +244,22 @@ chase_schedule(void **state)
 	run(&w);
 }
 
+static void
+template_copy(void **state)
+{
+	(void)state;
+	workflow_t w = {"sao chép mẫu báo cáo", "SELECT count(*) FROM templates",
+	                "action = 'template.import'", post_template_copy, 0};
+	run(&w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(account_lock),
-	        cmocka_unit_test(role_change),
-	        cmocka_unit_test(token_create),
-	        cmocka_unit_test(chase_schedule),
+	        cmocka_unit_test(account_lock),  cmocka_unit_test(role_change),
+	        cmocka_unit_test(token_create),  cmocka_unit_test(chase_schedule),
+	        cmocka_unit_test(template_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
