@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/form.h"
 #include "core/buf.h"
 #include "core/mem.h"
 #include "domain/award_catalog.h"
@@ -814,6 +815,25 @@ page_award_act(http_req_t *req)
 		        "op: hãy gửi một thao tác: edit, send, withdraw, endorse, trim, return, "
 		        "decline hoặc remove.");
 		return 0;
+	}
+	/* the one route takes every form of the page (form.c's table lets their fields be
+	 * absent): the op's own form must come whole, so an edit without its achievements,
+	 * or a trim without its amount, is no browser's post and wipes nothing */
+	if (!app_is_api(req)) {
+		static const char *const spec[AW_OP_COUNT] = {
+		        [AW_OP_EDIT] =
+		                "?csrf version op category name place achievements form amount",
+		        [AW_OP_ENDORSE] = "?csrf version op comment ?form ?amount",
+		        [AW_OP_TRIM] = "?csrf version op comment form amount",
+		        [AW_OP_RETURN] = "?csrf version op comment ?form ?amount",
+		        [AW_OP_DECLINE] = "?csrf version op comment ?form ?amount",
+		};
+		const char *why;
+		int st = spec[op] ? app_form_fields(req, spec[op], &why) : 0;
+		if (st) {
+			app_error_page(req, st, why);
+			return st;
+		}
 	}
 	aw_outcome_t o;
 	aw_ctx_t cx = ctx_of(req);
