@@ -382,9 +382,10 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 			json_array_append_new(funds, json_pack("{s:s,s:s}", "code", fc[k], "name",
 			                                       aw_fund_name(fc[k])));
 		json_object_set_new(ctx, "funds", funds);
-		if (f && f->decide_error)
-			json_object_set_new(ctx, "decide_error", app_js(f->decide_error));
 	}
+	/* a refused decision says why even when its form is gone (nothing waiting any more) */
+	if (f && f->decide_error)
+		json_object_set_new(ctx, "decide_error", app_js(f->decide_error));
 	if (propose) {
 		form_t blank = {{0}, NULL, NULL};
 		const form_t *pf = f && !f->decide_error ? f : &blank;
