@@ -633,8 +633,8 @@ bad_form(const char *field, const char *value, const char *says)
 		if (!strcmp(kv[k], field))
 			kv[k + 1] = value;
 	int before = proposals();
-	hc_resp_t r = ha_post_page_multipart(port, &thcs, BASE, BASE, kv, "files", NULL, 0, NULL,
-	                                     NULL);
+	hc_resp_t r =
+	        ha_post_page_multipart(port, &thcs, BASE, BASE, kv, "files", NULL, 0, NULL, NULL);
 	expect_status(&r, 422);
 	expect_in(&r, says);
 	expect_in(&r, "field-err");
