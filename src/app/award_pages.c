@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/form.h"
 #include "core/buf.h"
 #include "core/mem.h"
 #include "domain/award_catalog.h"
@@ -381,9 +382,10 @@ render_list(http_req_t *req, int32_t i, const form_t *f, int status)
 			json_array_append_new(funds, json_pack("{s:s,s:s}", "code", fc[k], "name",
 			                                       aw_fund_name(fc[k])));
 		json_object_set_new(ctx, "funds", funds);
-		if (f && f->decide_error)
-			json_object_set_new(ctx, "decide_error", app_js(f->decide_error));
 	}
+	/* a refused decision says why even when its form is gone (nothing waiting any more) */
+	if (f && f->decide_error)
+		json_object_set_new(ctx, "decide_error", app_js(f->decide_error));
 	if (propose) {
 		form_t blank = {{0}, NULL, NULL};
 		const form_t *pf = f && !f->decide_error ? f : &blank;
@@ -814,6 +816,25 @@ page_award_act(http_req_t *req)
 		        "op: hãy gửi một thao tác: edit, send, withdraw, endorse, trim, return, "
 		        "decline hoặc remove.");
 		return 0;
+	}
+	/* the one route takes every form of the page (form.c's table lets their fields be
+	 * absent): the op's own form must come whole, so an edit without its achievements,
+	 * or a trim without its amount, is no browser's post and wipes nothing */
+	if (!app_is_api(req)) {
+		static const char *const spec[AW_OP_COUNT] = {
+		        [AW_OP_EDIT] =
+		                "?csrf version op category name place achievements form amount",
+		        [AW_OP_ENDORSE] = "?csrf version op comment ?form ?amount",
+		        [AW_OP_TRIM] = "?csrf version op comment form amount",
+		        [AW_OP_RETURN] = "?csrf version op comment ?form ?amount",
+		        [AW_OP_DECLINE] = "?csrf version op comment ?form ?amount",
+		};
+		const char *why;
+		int st = spec[op] ? app_form_fields(req, spec[op], &why) : 0;
+		if (st) {
+			app_error_page(req, st, why);
+			return st;
+		}
 	}
 	aw_outcome_t o;
 	aw_ctx_t cx = ctx_of(req);

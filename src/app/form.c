@@ -83,6 +83,41 @@ static const form_rule_t FORMS[] = {
         {"/units/:code/van-hoa-doc/shelves/:sid/status", "csrf status"},
         {"/units/:code/van-hoa-doc/moves", "csrf kind date shelf to_shelf count note"},
         {"/units/:code/van-hoa-doc/reads", "csrf shelf date channel readers loans note"},
+        /* contest_entry.mustache (multipart; the file part is not a field, the media radio
+         * group only when the contest takes more than one kind of file, consent a
+         * checkbox), contest_code.mustache (withdrawal), contest_judge.mustache (a score),
+         * contest_form.mustache (the organiser's contest, new or edited; the entry types
+         * are checkboxes), contest_edit.mustache (an entry's moderation, whose action is
+         * the button pressed, and its prize: the same route, reason or prize; the
+         * announcement) */
+        {"/cuoc-thi/:cid/du-thi",
+         "csrf name phone email locality title body ?media website ?consent"},
+        {"/cuoc-thi/:cid/rut", "csrf code phone4"},
+        {"/cuoc-thi/:cid/cham/:eid", "csrf score comment"},
+        {"/units/:code/cuoc-thi",
+         "csrf title theme rules ?type_text ?type_photo ?type_audio ?type_video audio_minutes "
+         "audio_mb video_minutes video_mb starts ends results judges status"},
+        {"/units/:code/cuoc-thi/:cid",
+         "csrf title theme rules ?type_text ?type_photo ?type_audio ?type_video audio_minutes "
+         "audio_mb video_minutes video_mb starts ends results judges status"},
+        {"/units/:code/cuoc-thi/:cid/bai/:eid", "csrf action ?reason ?prize"},
+        {"/units/:code/cuoc-thi/:cid/cong-bo", "csrf"},
+        /* awards.mustache and award_form.mustache (multipart; the files are not fields): a
+         * new proposal; the decision form (a checkbox per waiting proposal); award.mustache:
+         * a proposal's forms all post to one route with op (a hidden field, or the review
+         * button pressed), the review's comment and (when it may trim) form and amount, the
+         * edit the whole award_form (checked per op by award_pages.c) */
+        {"/units/:code/khen-thuong", "csrf category name place achievements form amount"},
+        {"/units/:code/khen-thuong/quyet-dinh", "csrf ?proposal* fund_source signer_name"},
+        {"/units/:code/khen-thuong/:pid",
+         "csrf version op ?comment ?category ?name ?place ?achievements ?form ?amount"},
+        /* resource_form.mustache (multipart; the file part is not a field; the campaign list
+         * only when there are campaigns; an edit also carries its version) */
+        {"/units/:code/hoc-lieu",
+         "csrf title description topic audience licence link published status ?campaign"},
+        {"/units/:code/hoc-lieu/:rid",
+         "csrf version title description topic audience licence link published status "
+         "?campaign"},
 };
 
 const char *

@@ -13,6 +13,7 @@
 #include "docs/issue.h"
 #include "service/reporting.h"
 #include "service/resources.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 #define NELEM(v) (sizeof(v) / sizeof((v)[0]))
@@ -118,24 +119,22 @@ visible_chars(const char *s)
 	return n;
 }
 
-static int
-one_line(const char *s)
+/* A typed text through text hygiene (text/hygiene.h): NFC, trimmed, no control character
+ * (tab and line breaks only with TEXT_MULTILINE), no bidi override, in names (TEXT_NAME) no
+ * invisible character, at most max bytes; empty refused with empty_msg when not NULL. The
+ * clean text, or the trimmed typed one (for the form shown again) after an error on f. */
+static const char *
+aw_text(arena_t *a, aw_outcome_t *o, int f, const char *label, const char *typed, unsigned flags,
+        size_t max, const char *empty_msg)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7F)
-			return 0;
-	return 1;
-}
-
-/* Text without control characters other than line breaks and tabs. */
-static int
-clean_text(const char *s)
-{
-	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\r' && *s != '\t') ||
-		    *s == 0x7F)
-			return 0;
-	return 1;
+	const char *t;
+	const char *why = text_clean_field(
+	        a, label, typed, flags | TEXT_TRIM | (empty_msg ? TEXT_REQUIRED : 0), max, &t);
+	if (why) {
+		err(o, f, empty_msg && text_blank(typed) ? empty_msg : why);
+		return text_trim(a, typed ? typed : "");
+	}
+	return t;
 }
 
 /* A typed value quoted in a message: at most 32 bytes, never cut inside a letter. */
@@ -399,44 +398,15 @@ check_fields(const aw_ctx_t *cx, const aw_input_t *in, store_award_t *p, aw_outc
 		                           "Loại đề nghị “%s” không có trong danh mục; hãy chọn "
 		                           "một trong: %s.",
 		                           quoted(a, in->category), catalog_names(a, 0, cx->cat)));
-	const char *name = text_trim(a, in->name);
-	size_t nl = strlen(name);
-	if (!*name)
-		err(o, AWF_NAME,
-		    "Tên tập thể, cá nhân: chưa nhập; hãy nhập họ tên hoặc tên tập thể (tối đa "
-		    "200 byte).");
-	else if (!text_utf8_valid(name, nl) || !one_line(name))
-		err(o, AWF_NAME,
-		    "Tên tập thể, cá nhân: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
-	else if (nl > AW_NAME_MAX)
-		err(o, AWF_NAME,
-		    arena_printf(a, "Tên dài %zu byte, quá 200 byte; hãy rút gọn.", nl));
-	p->name = name;
-	const char *place = text_trim(a, in->place);
-	size_t pl = strlen(place);
-	if (!text_utf8_valid(place, pl) || !one_line(place))
-		err(o, AWF_PLACE,
-		    "Chức vụ, nơi công tác hoặc địa chỉ: chỉ một dòng chữ, không ký tự điều "
-		    "khiển; hãy sửa lại.");
-	else if (pl > AW_PLACE_MAX)
-		err(o, AWF_PLACE,
-		    arena_printf(a,
-		                 "Chức vụ, nơi công tác hoặc địa chỉ dài %zu byte, quá 300 byte; "
-		                 "hãy rút gọn.",
-		                 pl));
-	p->place = place;
-	const char *ach = text_trim(a, in->achievements);
-	size_t al = strlen(ach);
-	if (!*ach)
-		err(o, AWF_ACHIEVEMENTS,
-		    "Thành tích: chưa nhập; hãy tóm tắt thành tích đề nghị khen thưởng (tối đa "
-		    "5.000 byte).");
-	else if (!text_utf8_valid(ach, al) || !clean_text(ach))
-		err(o, AWF_ACHIEVEMENTS, "Thành tích: có ký tự không hợp lệ; hãy nhập lại.");
-	else if (al > AW_ACHIEVEMENTS_MAX)
-		err(o, AWF_ACHIEVEMENTS,
-		    arena_printf(a, "Thành tích dài %zu byte, quá 5.000 byte; hãy rút gọn.", al));
-	p->achievements = ach;
+	p->name = aw_text(a, o, AWF_NAME, "Tên tập thể, cá nhân", in->name, TEXT_NAME, AW_NAME_MAX,
+	                  "Tên tập thể, cá nhân: chưa nhập; hãy nhập họ tên hoặc tên tập thể (tối "
+	                  "đa 200 byte).");
+	p->place = aw_text(a, o, AWF_PLACE, "Chức vụ, nơi công tác hoặc địa chỉ", in->place, 0,
+	                   AW_PLACE_MAX, NULL);
+	p->achievements = aw_text(a, o, AWF_ACHIEVEMENTS, "Thành tích", in->achievements,
+	                          TEXT_MULTILINE, AW_ACHIEVEMENTS_MAX,
+	                          "Thành tích: chưa nhập; hãy tóm tắt thành tích đề nghị khen "
+	                          "thưởng (tối đa 5.000 byte).");
 	p->form = check_form(cx, in->form, o);
 	check_amount(cx, in->amount, &p->amount, o);
 }
@@ -447,15 +417,11 @@ static const char *
 check_comment(const aw_ctx_t *cx, const char *typed, size_t min, const char *what, aw_outcome_t *o)
 {
 	arena_t *a = cx->arena;
-	const char *c = text_trim(a, typed);
-	size_t n = strlen(c);
-	if (!text_utf8_valid(c, n) || !clean_text(c)) {
-		err(o, AWF_COMMENT, "Ý kiến: có ký tự không hợp lệ; hãy nhập lại.");
-		return NULL;
-	}
-	if (n > AW_COMMENT_MAX) {
-		err(o, AWF_COMMENT,
-		    arena_printf(a, "Ý kiến dài %zu byte, quá 1.000 byte; hãy rút gọn.", n));
+	const char *c;
+	const char *why = text_clean_field(a, "Ý kiến", typed, TEXT_MULTILINE | TEXT_TRIM,
+	                                   AW_COMMENT_MAX, &c);
+	if (why) {
+		err(o, AWF_COMMENT, why);
 		return NULL;
 	}
 	if (min && visible_chars(c) < min) {
@@ -993,9 +959,7 @@ aw_decide(const aw_ctx_t *cx, int32_t unit, const int64_t *ids, size_t n, const 
 		err(out, AWF_FUND_SOURCE,
 		    "Nguồn kinh phí: hãy chọn nsnn (ngân sách nhà nước), xhh (xã hội hóa) hoặc "
 		    "khac (nguồn khác).");
-	const char *sg = text_trim(a, signer);
-	if (!text_utf8_valid(sg, strlen(sg)) || !one_line(sg) || strlen(sg) > 100)
-		err(out, AWF_NAME, "Người ký: một dòng họ tên, tối đa 100 byte; hãy sửa lại.");
+	const char *sg = aw_text(a, out, AWF_NAME, "Người ký", signer, TEXT_NAME, 100, NULL);
 	if (n == 0)
 		err(out, AWF_PROPOSALS,
 		    "Đề nghị: hãy chọn ít nhất một đề nghị đang chờ đơn vị xử lý.");

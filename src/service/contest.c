@@ -16,6 +16,7 @@
 #include "media/av.h"
 #include "media/photo.h"
 #include "service/enrol.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 #include "text/when.h"
 
@@ -60,56 +61,21 @@ checked(const char *v)
 	return v && (!strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "true"));
 }
 
-/* Plain text: surrounding blanks trimmed, control characters removed (line breaks kept
- * when multi_line, as "\n"), invalid UTF-8 refused (NULL). "" for NULL. */
-static const char *
-plain(arena_t *a, const char *s, int multi_line)
-{
-	if (s == NULL)
-		return "";
-	if (!text_utf8_valid(s, strlen(s)))
-		return NULL;
-	buf_t b = BUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\r')
-			continue;
-		if (*p == '\n' && multi_line)
-			buf_putc(&b, '\n');
-		else if (*p == '\t' || *p == '\n')
-			buf_putc(&b, ' ');
-		else if (*p >= 0x20 && *p != 0x7f)
-			buf_putc(&b, (char)*p);
-	}
-	const char *t = buf_cstr(&b);
-	while (*t == ' ' || *t == '\n')
-		t++;
-	size_t n = strlen(t);
-	while (n && (t[n - 1] == ' ' || t[n - 1] == '\n'))
-		n--;
-	const char *r = arena_strndup(a, t, n);
-	buf_free(&b);
-	return r;
-}
-
-/* A text field: plain, at most max bytes; required when req. NULL after an error. */
+/* A text field through text hygiene (text/hygiene.h): NFC, trimmed, no control character
+ * (tab and line breaks only in a multi-line text: flags TEXT_MULTILINE), no bidi override,
+ * in names and titles (TEXT_NAME) no invisible character either, at most max bytes;
+ * required when req (empty or only spaces refused). NULL after an error naming the field. */
 static const char *
 text_field(const contest_ctx_t *cx, contest_out_t *out, const char *field, const char *label,
-           const char *v, size_t max, int multi_line, int req)
+           const char *v, size_t max, unsigned flags, int req)
 {
-	const char *t = plain(cx->arena, v, multi_line);
-	if (t == NULL) {
+	const char *t;
+	const char *why = text_clean_field(cx->arena, label, v,
+	                                   flags | TEXT_TRIM | (req ? TEXT_REQUIRED : 0), max, &t);
+	if (why) {
 		add_err(out, field,
-		        arena_printf(cx->arena, "%s có ký tự không đọc được; hãy gõ lại.", label));
-		return NULL;
-	}
-	if (req && !*t) {
-		add_err(out, field, arena_printf(cx->arena, "Hãy nhập %s.", label));
-		return NULL;
-	}
-	if (strlen(t) > max) {
-		add_err(out, field,
-		        arena_printf(cx->arena, "%s dài quá %zu ký tự; hãy viết ngắn lại.", label,
-		                     max));
+		        req && text_blank(v) ? arena_printf(cx->arena, "Hãy nhập %s.", label)
+		                             : why);
 		return NULL;
 	}
 	return t;
@@ -224,9 +190,12 @@ contest_save(const contest_ctx_t *cx, const store_contest_t *old, int64_t unit_i
 		return fail(out, CONTEST_ERR_CLOSED,
 		            "Cuộc thi đã công bố kết quả nên không sửa được nữa.");
 	store_contest_t c = {.id = old ? old->id : 0, .unit_id = unit_id, .unit_path = unit_path};
-	c.title = text_field(cx, out, "title", "Tên cuộc thi", in->title, CONTEST_TITLE_MAX, 0, 1);
-	c.theme = text_field(cx, out, "theme", "Chủ đề", in->theme, CONTEST_TEXT_MAX, 1, 1);
-	c.rules = text_field(cx, out, "rules", "Thể lệ", in->rules, CONTEST_TEXT_MAX, 1, 1);
+	c.title = text_field(cx, out, "title", "Tên cuộc thi", in->title, CONTEST_TITLE_MAX,
+	                     TEXT_NAME, 1);
+	c.theme = text_field(cx, out, "theme", "Chủ đề", in->theme, CONTEST_TEXT_MAX,
+	                     TEXT_MULTILINE, 1);
+	c.rules = text_field(cx, out, "rules", "Thể lệ", in->rules, CONTEST_TEXT_MAX,
+	                     TEXT_MULTILINE, 1);
 	buf_t types = BUF_INIT;
 	const char *tv[4] = {in->type_text, in->type_photo, in->type_audio, in->type_video};
 	static const char *const tn[4] = {"text", "photo", "audio", "video"};
@@ -452,7 +421,7 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 		                         c->title, date_text(a, c->starts_at),
 		                         date_text(a, c->ends_at - 1)));
 	store_contest_entry_t e = {.contest_id = c->id, .status = "pending"};
-	e.name = text_field(cx, out, "name", "Họ và tên", in->name, ENTRY_NAME_MAX, 0, 1);
+	e.name = text_field(cx, out, "name", "Họ và tên", in->name, ENTRY_NAME_MAX, TEXT_NAME, 1);
 	char phone[11];
 	if (!in->phone || enrol_phone_normalise(in->phone, strlen(in->phone), phone) < 0)
 		add_err(out, "phone",
@@ -460,16 +429,18 @@ contest_enter(const contest_ctx_t *cx, const store_contest_t *c, const entry_inp
 		        "vị "
 		        "tổ chức thấy số này).");
 	e.phone = phone;
-	e.email = text_field(cx, out, "email", "Thư điện tử", in->email, 200, 0, 0);
+	e.email = text_field(cx, out, "email", "Thư điện tử", in->email, 200, TEXT_NAME, 0);
 	if (e.email && *e.email &&
 	    (!strchr(e.email, '@') || strchr(e.email, ' ') || strchr(e.email, '<')))
 		add_err(out, "email",
 		        "Thư điện tử không đúng dạng (ví dụ ten@gmail.com); hãy sửa "
 		        "hoặc để trống.");
 	e.locality = text_field(cx, out, "locality", "Nơi ở (xã, phường)", in->locality,
-	                        ENTRY_LOCALITY_MAX, 0, 1);
-	e.title = text_field(cx, out, "title", "Tên bài dự thi", in->title, ENTRY_TITLE_MAX, 0, 1);
-	e.body = text_field(cx, out, "body", "Nội dung bài viết", in->body, ENTRY_BODY_MAX, 1, 0);
+	                        ENTRY_LOCALITY_MAX, TEXT_NAME, 1);
+	e.title = text_field(cx, out, "title", "Tên bài dự thi", in->title, ENTRY_TITLE_MAX,
+	                     TEXT_NAME, 1);
+	e.body = text_field(cx, out, "body", "Nội dung bài viết", in->body, ENTRY_BODY_MAX,
+	                    TEXT_MULTILINE, 0);
 	if (!checked(in->consent))
 		add_err(out, "consent",
 		        "Hãy đánh dấu đồng ý để ban tổ chức lưu bài và công bố tên, nơi ở của bạn "
@@ -751,8 +722,8 @@ contest_score(const contest_ctx_t *cx, const store_contest_t *c, int64_t id, con
 	int64_t sc = number(score, -1, 0, 100);
 	if (!score || !*score || sc < 0)
 		add_err(out, "score", "Điểm: hãy nhập số nguyên từ 0 đến 100.");
-	const char *cm =
-	        text_field(cx, out, "comment", "Nhận xét", comment, ENTRY_COMMENT_MAX, 1, 0);
+	const char *cm = text_field(cx, out, "comment", "Nhận xét", comment, ENTRY_COMMENT_MAX,
+	                            TEXT_MULTILINE, 0);
 	if (out->nerrs)
 		return invalid(out);
 	store_contest_score_t s = {e.id, cx->actor, (int)sc, cm, cx->now};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 /* ---------- the fixed lists ---------- */
@@ -183,16 +184,17 @@ day_of(const rd_ctx_t *cx, rd_errors_t *e, int f, const char *label, const char 
 	return day;
 }
 
+/* A note through text hygiene (text/hygiene.h): one line, NFC, trimmed, no control
+ * character or bidi override, at most RD_NOTE_MAX bytes. */
 static const char *
 note_of(const rd_ctx_t *cx, rd_errors_t *e, const char *typed)
 {
-	const char *s = typed ? typed : "";
-	if (!text_utf8_valid(s, strlen(s)))
-		err(e, RDF_NOTE, "Ghi chú: có ký tự không hợp lệ; hãy nhập lại.");
-	else if (strlen(s) > RD_NOTE_MAX)
-		err(e, RDF_NOTE,
-		    arena_printf(cx->arena, "Ghi chú dài %zu byte, quá 500 byte; hãy rút gọn.",
-		                 strlen(s)));
+	const char *s;
+	const char *why = text_clean_field(cx->arena, "Ghi chú", typed, TEXT_TRIM, RD_NOTE_MAX, &s);
+	if (why) {
+		err(e, RDF_NOTE, why);
+		return typed ? typed : "";
+	}
 	return s;
 }
 
@@ -210,21 +212,19 @@ rd_shelf_add(const rd_ctx_t *cx, int32_t i, const rd_input_t *in, int64_t *id, r
 {
 	arena_t *a = cx->arena;
 	memset(e, 0, sizeof *e);
-	const char *name = in->name ? in->name : "";
-	size_t nl = strlen(name);
-	int ctrl = 0;
-	for (const char *s = name; *s; s++)
-		ctrl |= (unsigned char)*s < 0x20;
-	if (text_blank(name))
+	/* the name through text hygiene (text/hygiene.h): one line, NFC, trimmed, no control,
+	 * bidi or invisible character, at most RD_NAME_MAX bytes */
+	const char *name;
+	const char *why =
+	        text_clean_field(a, "Tên tủ sách", in->name, TEXT_NAME | TEXT_TRIM | TEXT_REQUIRED,
+	                         RD_NAME_MAX, &name);
+	if (why) {
 		err(e, RDF_NAME,
-		    "Tên tủ sách: chưa nhập; hãy nhập tên (ví dụ “Tủ sách lớp 3A”, “Thư viện "
-		    "trường”).");
-	else if (!text_utf8_valid(name, nl) || ctrl)
-		err(e, RDF_NAME,
-		    "Tên tủ sách: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
-	else if (nl > RD_NAME_MAX)
-		err(e, RDF_NAME,
-		    arena_printf(a, "Tên tủ sách dài %zu byte, quá 200 byte; hãy rút gọn.", nl));
+		    text_blank(in->name) ? "Tên tủ sách: chưa nhập; hãy nhập tên (ví dụ “Tủ sách "
+		                           "lớp 3A”, “Thư viện trường”)."
+		                         : why);
+		name = in->name ? in->name : "";
+	}
 	const char *kind = pick(a, e, RDF_KIND, "Loại tủ sách", rd_shelf_kinds, in->kind);
 	int64_t start = number(a, e, RDF_BOOKS_START, "Số sách ban đầu", in->books_start, 0,
 	                       RD_BOOKS_MAX, 0);

@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "domain/activity.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 /* ---------- the fixed lists ---------- */
@@ -195,15 +196,6 @@ err(res_errors_t *e, int f, const char *msg)
 	e->msg[f] = msg;
 }
 
-static int
-one_line(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return 0;
-	return 1;
-}
-
 /* The uploaded name without directories, quotes or control characters, at most
  * RES_FILE_NAME_MAX bytes (cut at a character boundary), ending in the sniffed type's
  * extension; "hoc-lieu.<ext>" when nothing is left. */
@@ -318,25 +310,26 @@ res_save(const res_ctx_t *cx, const store_resource_t *old, int64_t unit_id, cons
 	arena_t *a = cx->arena;
 	memset(e, 0, sizeof *e);
 	memset(out, 0, sizeof *out);
-	/* title */
-	const char *title = in->title ? in->title : "";
-	size_t tl = strlen(title);
-	if (text_blank(title))
-		err(e, RF_TITLE, "Tên học liệu: chưa nhập; hãy nhập tên (tối đa 300 byte).");
-	else if (!text_utf8_valid(title, tl) || !one_line(title))
+	/* title and description through text hygiene (text/hygiene.h): NFC, trimmed, no
+	 * control character (line breaks only in the description), no bidi override, in the
+	 * title no invisible character, the byte limits */
+	const char *title, *desc;
+	const char *why =
+	        text_clean_field(a, "Tên học liệu", in->title,
+	                         TEXT_NAME | TEXT_TRIM | TEXT_REQUIRED, RES_TITLE_MAX, &title);
+	if (why) {
 		err(e, RF_TITLE,
-		    "Tên học liệu: chỉ một dòng chữ, không ký tự điều khiển; hãy sửa lại.");
-	else if (tl > RES_TITLE_MAX)
-		err(e, RF_TITLE,
-		    arena_printf(a, "Tên học liệu dài %zu byte, quá 300 byte; hãy rút gọn.", tl));
-	/* description */
-	const char *desc = in->description ? in->description : "";
-	size_t dl = strlen(desc);
-	if (!text_utf8_valid(desc, dl))
-		err(e, RF_DESCRIPTION, "Mô tả: có ký tự không hợp lệ; hãy nhập lại.");
-	else if (dl > RES_DESCRIPTION_MAX)
-		err(e, RF_DESCRIPTION,
-		    arena_printf(a, "Mô tả dài %zu byte, quá 5.000 byte; hãy rút gọn.", dl));
+		    text_blank(in->title)
+		            ? "Tên học liệu: chưa nhập; hãy nhập tên (tối đa 300 byte)."
+		            : why);
+		title = in->title ? in->title : "";
+	}
+	why = text_clean_field(a, "Mô tả", in->description, TEXT_MULTILINE | TEXT_TRIM,
+	                       RES_DESCRIPTION_MAX, &desc);
+	if (why) {
+		err(e, RF_DESCRIPTION, why);
+		desc = in->description ? in->description : "";
+	}
 	/* the fixed lists */
 	const char *topic = pick(a, e, RF_TOPIC, "Chủ đề", res_topics, in->topic);
 	const char *aud = pick(a, e, RF_AUDIENCE, "Đối tượng", res_audiences, in->audience);

@@ -99,6 +99,16 @@ hc_resp_t ha_post_multipart(unsigned short port, ha_client_t *c, const char *pat
 hc_resp_t ha_post_page_form(unsigned short port, ha_client_t *c, const char *page,
                             const char *path, const char *const *kv);
 
+/* ha_post_page_form for a multipart form (a file upload): the page's form fields with the
+ * changes of kv, each a part, and the file input file_field as a browser sends it: with
+ * data, a file named name declared as ctype; without (data NULL), an empty part with an
+ * empty file name, as when no file is chosen; file_field NULL: no file input on the form.
+ * Free with hc_resp_free. */
+hc_resp_t ha_post_page_multipart(unsigned short port, ha_client_t *c, const char *page,
+                                 const char *path, const char *const *kv, const char *file_field,
+                                 const void *data, size_t len, const char *name,
+                                 const char *ctype);
+
 /* ha_post_page_form with the changes given as a form body ("v.5.2.lop=3&g.5.2.lop=x",
  * percent-encoded, '+' a space), as the tests wrote their partial posts. */
 hc_resp_t ha_post_page_body(unsigned short port, ha_client_t *c, const char *page,

@@ -173,9 +173,11 @@ biggest(xmlNode *n, fields_t *best)
 	}
 }
 
-hc_resp_t
-ha_post_page_form(unsigned short port, ha_client_t *c, const char *page, const char *path,
-                  const char *const *kv)
+/* The fields of page's form posting to path (GET as c) with the changes of kv applied, into
+ * *out (ha_post_page_form's rules). */
+static void
+page_fields(unsigned short port, ha_client_t *c, const char *page, const char *path,
+            const char *const *kv, fields_t *out)
 {
 	hc_resp_t g = ha_req(port, c, "GET", page, NULL, 0);
 	if (g.status != 200) {
@@ -219,6 +221,15 @@ ha_post_page_form(unsigned short port, ha_client_t *c, const char *page, const c
 		} else
 			add(&f, name, value);
 	}
+	*out = f;
+}
+
+hc_resp_t
+ha_post_page_form(unsigned short port, ha_client_t *c, const char *page, const char *path,
+                  const char *const *kv)
+{
+	fields_t f = {0};
+	page_fields(port, c, page, path, kv, &f);
 	buf_t b = BUF_INIT;
 	CURL *h = curl_easy_init();
 	for (size_t i = 0; i < f.n; i++) {
@@ -274,5 +285,58 @@ ha_post_page_body(unsigned short port, ha_client_t *c, const char *page, const c
 		free((char *)kv[i]);
 	free(kv);
 	free(copy);
+	return r;
+}
+
+static size_t
+mp_body(char *p, size_t s, size_t n, void *ud)
+{
+	buf_append(ud, p, s * n);
+	return s * n;
+}
+
+hc_resp_t
+ha_post_page_multipart(unsigned short port, ha_client_t *c, const char *page, const char *path,
+                       const char *const *kv, const char *file_field, const void *data, size_t len,
+                       const char *name, const char *ctype)
+{
+	fields_t f = {0};
+	page_fields(port, c, page, path, kv, &f);
+	char url[300];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
+	hc_resp_t r = {0};
+	CURL *h = curl_easy_init();
+	curl_mime *m = curl_mime_init(h);
+	for (size_t i = 0; i < f.n; i++) {
+		curl_mimepart *p = curl_mime_addpart(m);
+		curl_mime_name(p, f.v[i].name);
+		curl_mime_data(p, f.v[i].value, CURL_ZERO_TERMINATED);
+		free(f.v[i].name);
+		free(f.v[i].value);
+	}
+	free(f.v);
+	/* the file input: a browser sends it even when nothing is chosen (no name, no bytes) */
+	if (file_field) {
+		curl_mimepart *p = curl_mime_addpart(m);
+		curl_mime_name(p, file_field);
+		curl_mime_filename(p, data ? name : "");
+		curl_mime_type(p, data ? ctype : "application/octet-stream");
+		curl_mime_data(p, data ? data : "", data ? len : 0);
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, m);
+	if (c)
+		curl_easy_setopt(h, CURLOPT_COOKIE, c->cookie);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mp_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r.body);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, mp_body);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r.headers);
+	if (curl_easy_perform(h) != CURLE_OK) {
+		fprintf(stderr, "ha_post_page_multipart: %s: transport error\n", path);
+		abort();
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_mime_free(m);
+	curl_easy_cleanup(h);
 	return r;
 }

@@ -312,8 +312,8 @@ test_done_when(void **state)
 	                    "amount",
 	                    "1.000.000",
 	                    NULL};
-	hc_resp_t r = ha_post_multipart(port, &thcs, BASE, kv, pdf, sizeof pdf - 1, "xac-nhan.pdf",
-	                                "application/pdf");
+	hc_resp_t r = ha_post_page_multipart(port, &thcs, BASE, BASE, kv, "files", pdf,
+	                                     sizeof pdf - 1, "xac-nhan.pdf", "application/pdf");
 	expect_status(&r, 303);
 	fam = created_id(&r);
 	hc_resp_free(&r);
@@ -325,7 +325,8 @@ test_done_when(void **state)
 	expect_status(&r, 200);
 	expect_in(&r, "\"status\":\"sent\"");
 	hc_resp_free(&r);
-	r = ha_post_form(port, &thcs, BASE "/0", (const char *[]){"op", "send", NULL});
+	r = ha_post_form(port, &thcs, BASE "/0",
+	                 (const char *[]){"op", "send", "version", "1", NULL});
 	expect_status(&r, 404);
 	hc_resp_free(&r);
 	char path[200], ver[32];
@@ -353,8 +354,8 @@ test_done_when(void **state)
 	hc_resp_free(&r);
 	snprintf(path, sizeof path, "/units/11413/khen-thuong/%lld", (long long)teacher);
 	snprintf(ver, sizeof ver, "%lld", (long long)stored(teacher).version);
-	r = ha_post_form(port, &ward, path,
-	                 (const char *[]){"op", "endorse", "version", ver, NULL});
+	/* the review form posted whole, its "endorse" button pressed */
+	r = ha_post_page_form(port, &ward, path, path, (const char *[]){"op", "endorse", NULL});
 	expect_status(&r, 303);
 	hc_resp_free(&r);
 	/* the ward may not decide for the district */
@@ -632,7 +633,8 @@ bad_form(const char *field, const char *value, const char *says)
 		if (!strcmp(kv[k], field))
 			kv[k + 1] = value;
 	int before = proposals();
-	hc_resp_t r = ha_post_form(port, &thcs, BASE, kv);
+	hc_resp_t r =
+	        ha_post_page_multipart(port, &thcs, BASE, BASE, kv, "files", NULL, 0, NULL, NULL);
 	expect_status(&r, 422);
 	expect_in(&r, says);
 	expect_in(&r, "field-err");
@@ -700,8 +702,8 @@ test_bad_input(void **state)
 	char path[200], ver[32];
 	snprintf(path, sizeof path, "/units/11413/khen-thuong/%lld", (long long)id);
 	snprintf(ver, sizeof ver, "%lld", (long long)v);
-	r = ha_post_form(port, &ward, path,
-	                 (const char *[]){"op", "return", "version", ver, "comment", " \t ", NULL});
+	r = ha_post_page_form(port, &ward, path, path,
+	                      (const char *[]){"op", "return", "comment", " \t ", NULL});
 	expect_status(&r, 422);
 	expect_in(&r, "Ý kiến: hãy ghi rõ");
 	hc_resp_free(&r);

@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "domain/demo.h"
+#include "text/text.h"
 #include "helper_app.h"
 
 #define PASSWORD "Bieu-mau-xau-22"
@@ -546,6 +547,468 @@ admin_forms(void **state)
 	hc_resp_free(&r);
 }
 
+/* ---------- contests, commendation, learning resources (issue 22) ---------- */
+
+/* A multipart page form posted whole with changes (ha_post_page_multipart, no file chosen;
+ * file_field NULL when the form has no file input): refused with a status from 400 to 422
+ * and a Vietnamese message holding expect, the database as it was. */
+static void
+mp_refused(ha_client_t *c, const char *page, const char *path, const char *const *kv,
+           const char *file_field, const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r =
+	        ha_post_page_multipart(port, c, page, path, kv, file_field, NULL, 0, NULL, NULL);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* page_refused with any status from 400 to 422 (the guard's 400, the service's 422). */
+static void
+page_refused_4xx(ha_client_t *c, const char *page, const char *path, const char *const *kv,
+                 const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* A raw form body (every field a browser would send, written out) refused with a status
+ * from 400 to 422 holding expect, nothing written. */
+static void
+body_refused(ha_client_t *c, const char *path, const char *body, const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_req(port, c, "POST", path, body, 0);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
+		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
+		                                            : buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* A JSON request refused with a status from 400 to 422 holding expect, nothing written. */
+static void
+api_refused(ha_client_t *c, const char *path, const char *json, const char *expect)
+{
+	char before[65], after[65];
+	digest(before);
+	hc_resp_t r = ha_req(port, c, "POST", path, json, 1);
+	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
+		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
+		         buf_cstr(&r.body));
+	hc_resp_free(&r);
+	digest(after);
+	assert_string_equal(before, after);
+}
+
+/* Today + offset days as the forms take dates (dd/mm/yyyy). */
+static const char *
+vn_day(int offset)
+{
+	static char d[4][16];
+	static int k;
+	k = (k + 1) % 4;
+	arena_t a = {0};
+	snprintf(d[k], sizeof d[k], "%s", text_date_str(&a, ha_vn_today() + offset));
+	arena_free(&a);
+	return d[k];
+}
+
+/* The number after key in a response (a Location, a JSON body), or 0. */
+static long long
+number_after(const hc_resp_t *r, const char *key)
+{
+	const char *p = strstr(buf_cstr((buf_t *)&r->headers), key);
+	if (!p)
+		p = strstr(buf_cstr((buf_t *)&r->body), key);
+	return p ? atoll(p + strlen(key)) : 0;
+}
+
+static long long contest_id, entry_id;
+static char entry_code[16];
+
+/* The school's open contest of texts judged by the officer, and one entry by a citizen
+ * (pending): made through the pages' whole forms. */
+static void
+make_contest(void)
+{
+	if (contest_id)
+		return;
+	const char *path = "/units/" SCHOOL "/cuoc-thi";
+	const char *kv[] = {
+	        "title",  "Em yêu sách",        "theme",     "Kể về cuốn sách em thích.",
+	        "rules",  "Mỗi người một bài.", "type_text", "1",
+	        "starts", vn_day(-1),           "ends",      vn_day(10),
+	        "status", "published",          "judges",    "chuyenvien.bf",
+	        NULL};
+	hc_resp_t r = ha_post_page_form(port, &school, path, path, kv);
+	if (r.status != 303)
+		fail_msg("contest: %ld %.600s", r.status, buf_cstr(&r.body));
+	contest_id = number_after(&r, "/cuoc-thi/");
+	hc_resp_free(&r);
+	assert_true(contest_id > 0);
+}
+
+/* A citizen's browser: the pre-login cookie and the token of the page it read. */
+static ha_client_t
+citizen(const char *page)
+{
+	ha_client_t c = {{0}, {0}};
+	hc_resp_t r = ha_req(port, NULL, "GET", page, NULL, 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(hc_cookie(&r, APP_PRELOGIN_COOKIE, c.cookie, sizeof c.cookie), 0);
+	assert_int_equal(hc_csrf(&r, c.csrf, sizeof c.csrf), 0);
+	hc_resp_free(&r);
+	return c;
+}
+
+static const char *
+cpath(const char *fmt)
+{
+	static char p[4][200];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], fmt, contest_id, entry_id);
+	return p[k];
+}
+
+static int
+entry_of_code(const store_contest_entry_t *e, void *p)
+{
+	*(long long *)p = e->id;
+	return 1;
+}
+
+/* A citizen's entry: a field missing or twice, a title of spaces, a name with U+202E. */
+static void
+contest_entry_form(void **state)
+{
+	(void)state;
+	make_contest();
+	const char *page = cpath("/cuoc-thi/%lld/du-thi");
+	ha_client_t c = citizen(page);
+	/* a text-only contest: no file input on the form */
+	mp_refused(&c, page, page,
+	           (const char *const[]){"name", "Phạm Thu Hà", "phone", "0912 345 678", "locality",
+	                                 NULL, "title", "Cuốn sách đầu tiên", "body", "Chương một.",
+	                                 "consent", "1", NULL},
+	           NULL, "thiếu trường &quot;locality&quot;");
+	mp_refused(&c, page, page,
+	           (const char *const[]){"name", "Phạm Thu Hà", "phone", "0912 345 678", "locality",
+	                                 "phường Đằng Lâm", "title", "Bài A", "+title", "Bài B",
+	                                 "body", "Chương một.", "consent", "1", NULL},
+	           NULL, "title&quot; được gửi hai lần");
+	mp_refused(&c, page, page,
+	           (const char *const[]){"name", "Phạm Thu Hà", "phone", "0912 345 678", "locality",
+	                                 "phường Đằng Lâm", "title", "   ", "body", "Chương một.",
+	                                 "consent", "1", NULL},
+	           NULL, "Hãy nhập Tên bài dự thi.");
+	mp_refused(&c, page, page,
+	           (const char *const[]){"name",
+	                                 "Phạm \xe2\x80\xae"
+	                                 "aH uhT",
+	                                 "phone", "0912 345 678", "locality", "phường Đằng Lâm",
+	                                 "title", "Cuốn sách đầu tiên", "body", "Chương một.",
+	                                 "consent", "1", NULL},
+	           NULL, "Họ và tên: có ký tự đảo chiều chữ (bidi) U+202E");
+	/* the whole form, right: taken (the entry the next cases use) */
+	hc_resp_t r = ha_post_page_multipart(
+	        port, &c, page, page,
+	        (const char *const[]){"name", "Phạm Thu Hà", "phone", "0912 345 678", "locality",
+	                              "phường Đằng Lâm", "title", "Cuốn sách đầu tiên", "body",
+	                              "Chương một.", "consent", "1", NULL},
+	        NULL, NULL, 0, NULL, NULL);
+	if (r.status != 303)
+		fail_msg("entry: %ld %.600s", r.status, buf_cstr(&r.body));
+	const char *m = strstr(buf_cstr(&r.headers), "/ma/");
+	assert_non_null(m);
+	snprintf(entry_code, sizeof entry_code, "%.8s", m + 4);
+	hc_resp_free(&r);
+	assert_int_equal(
+	        store_contest_entry_get(app.store, 0, entry_code, entry_of_code, &entry_id), 1);
+}
+
+/* The organiser's contest form, new and edited, and the API. */
+static void
+contest_admin_form(void **state)
+{
+	(void)state;
+	make_contest();
+	const char *path = "/units/" SCHOOL "/cuoc-thi";
+	page_refused(&school, path, path,
+	             (const char *const[]){"title", "Cuộc thi mới", "rules", NULL, NULL}, 400,
+	             "thiếu trường &quot;rules&quot;");
+	page_refused(&school, path, path,
+	             (const char *const[]){"title", "Cuộc thi A", "+title", "Cuộc thi B", NULL},
+	             400, "title&quot; được gửi hai lần");
+	page_refused_4xx(&school, path, path,
+	                 (const char *const[]){"title", "Cuộc thi mới", "theme", "  \n  ", "rules",
+	                                       "Một bài.", "type_text", "1", "starts", vn_day(0),
+	                                       "ends", vn_day(5), NULL},
+	                 "Hãy nhập Chủ đề.");
+	page_refused_4xx(&school, path, path,
+	                 (const char *const[]){"title", "Cuộc thi\x07 mới", "theme", "Sách",
+	                                       "rules", "Một bài.", "type_text", "1", "starts",
+	                                       vn_day(0), "ends", vn_day(5), NULL},
+	                 "Tên cuộc thi: có ký tự điều khiển U+0007");
+	char json[400];
+	snprintf(json, sizeof json,
+	         "{\"title\": \"Cu\\u1ed9c thi \\u202e\", \"theme\": \"S\\u00e1ch\", \"rules\": "
+	         "\"M\\u1ed9t b\\u00e0i.\", \"type_text\": true, \"starts\": \"%s\", \"ends\": "
+	         "\"%s\"}",
+	         vn_day(0), vn_day(5));
+	api_refused(&school, "/api/v1/units/" SCHOOL "/contests", json, "U+202E");
+	/* the edit form */
+	const char *edit = cpath("/units/" SCHOOL "/cuoc-thi/%lld");
+	page_refused(&school, edit, edit, (const char *const[]){"judges", NULL, NULL}, 400,
+	             "thiếu trường &quot;judges&quot;");
+	page_refused(&school, edit, edit, (const char *const[]){"+status", "draft", NULL}, 400,
+	             "status&quot; được gửi hai lần");
+	page_refused_4xx(&school, edit, edit, (const char *const[]){"title", "   ", NULL},
+	                 "Hãy nhập Tên cuộc thi.");
+	page_refused_4xx(&school, edit, edit,
+	                 (const char *const[]){"title",
+	                                       "Em y\xe2\x80\xae"
+	                                       "\xc3\xaau s\xc3\xa1"
+	                                       "ch",
+	                                       NULL},
+	                 "Tên cuộc thi: có ký tự đảo chiều chữ (bidi) U+202E");
+}
+
+/* The staff's moderation of the entry, then a judge's score, then the citizen's
+ * withdrawal of a second entry. */
+static void
+contest_entry_moderation(void **state)
+{
+	(void)state;
+	if (!entry_id)
+		contest_entry_form(state);
+	const char *page = cpath("/units/" SCHOOL "/cuoc-thi/%lld"),
+	           *path = cpath("/units/" SCHOOL "/cuoc-thi/%lld/bai/%lld");
+	/* no button pressed: no action */
+	page_refused(&school, page, path, (const char *const[]){"reason", "Trùng", NULL}, 400,
+	             "thiếu trường &quot;action&quot;");
+	page_refused(&school, page, path,
+	             (const char *const[]){"action", "reject", "reason", "Trùng", "+reason", "Khác",
+	                                   NULL},
+	             400, "reason&quot; được gửi hai lần");
+	page_refused_4xx(&school, page, path,
+	                 (const char *const[]){"action", "reject", "reason", "   ", NULL},
+	                 "Hãy nhập Lý do từ chối.");
+	page_refused_4xx(&school, page, path,
+	                 (const char *const[]){"action", "reject", "reason", "Trùng\x01 lặp", NULL},
+	                 "Lý do từ chối: có ký tự điều khiển U+0001");
+	/* approved, for the judge */
+	hc_resp_t r = ha_post_page_form(port, &school, page, path,
+	                                (const char *const[]){"action", "approve", NULL});
+	assert_int_equal(r.status, 303);
+	hc_resp_free(&r);
+	const char *judging = cpath("/cuoc-thi/%lld/cham"),
+	           *score = cpath("/cuoc-thi/%lld/cham/%lld");
+	page_refused(&officer, judging, score,
+	             (const char *const[]){"score", "80", "comment", NULL, NULL}, 400,
+	             "thiếu trường &quot;comment&quot;");
+	page_refused(&officer, judging, score,
+	             (const char *const[]){"score", "80", "+score", "90", NULL}, 400,
+	             "score&quot; được gửi hai lần");
+	page_refused_4xx(&officer, judging, score, (const char *const[]){"score", "   ", NULL},
+	                 "Điểm: hãy nhập số nguyên từ 0 đến 100.");
+	page_refused_4xx(&officer, judging, score,
+	                 (const char *const[]){"score", "80", "comment",
+	                                       "T\xe1\xbb\x91t \xe2\x80\xae", NULL},
+	                 "Nhận xét: có ký tự đảo chiều chữ (bidi) U+202E");
+	/* withdrawal of a pending entry: its page's form */
+	const char *form = cpath("/cuoc-thi/%lld/du-thi");
+	ha_client_t c = citizen(form);
+	r = ha_post_page_multipart(port, &c, form, form,
+	                           (const char *const[]){"name", "Lê Văn Nam", "phone",
+	                                                 "0912 345 679", "locality",
+	                                                 "phường Đằng Lâm", "title", "Bài thứ hai",
+	                                                 "body", "Nội dung.", "consent", "1", NULL},
+	                           NULL, NULL, 0, NULL, NULL);
+	assert_int_equal(r.status, 303);
+	const char *m = strstr(buf_cstr(&r.headers), "/ma/");
+	assert_non_null(m);
+	char status_page[200];
+	snprintf(status_page, sizeof status_page, "/cuoc-thi/%lld/ma/%.8s", contest_id, m + 4);
+	hc_resp_free(&r);
+	const char *rut = cpath("/cuoc-thi/%lld/rut");
+	page_refused(&c, status_page, rut, (const char *const[]){"phone4", NULL, NULL}, 400,
+	             "thiếu trường &quot;phone4&quot;");
+	page_refused(&c, status_page, rut,
+	             (const char *const[]){"phone4", "5679", "+code", "ABCDEFGH", NULL}, 400,
+	             "code&quot; được gửi hai lần");
+	page_refused_4xx(&c, status_page, rut, (const char *const[]){"phone4", "    ", NULL},
+	                 "4 số cuối điện thoại");
+}
+
+/* A commendation proposal: the new-proposal form (multipart), an edit of a draft (its
+ * page's forms share one route: the edit's fields written out), the decision form. */
+static void
+award_forms(void **state)
+{
+	(void)state;
+	const char *base = "/units/" SCHOOL "/khen-thuong";
+	const char *good[] = {"category", "ca_nhan",      "name",         "Nguyễn Văn An",
+	                      "place",    "Tổ dân phố 3", "achievements", "Tự học ngoại ngữ.",
+	                      "form",     "giay_khen",    "amount",       "200000",
+	                      NULL};
+	const char *kv[32];
+	size_t n = sizeof good / sizeof *good - 1;
+	memcpy(kv, good, sizeof good);
+	kv[5] = NULL; /* no place */
+	mp_refused(&school, base, base, kv, "files", "thiếu trường &quot;place&quot;");
+	memcpy(kv, good, sizeof good);
+	kv[n] = "+name", kv[n + 1] = "Trần Văn Bình", kv[n + 2] = NULL;
+	mp_refused(&school, base, base, kv, "files", "name&quot; được gửi hai lần");
+	memcpy(kv, good, sizeof good);
+	kv[7] = " \n ";
+	mp_refused(&school, base, base, kv, "files", "Thành tích: chưa nhập");
+	memcpy(kv, good, sizeof good);
+	kv[3] = "Nguy\xe1\xbb\x85n \xe2\x80\xae"
+	        "nA";
+	mp_refused(&school, base, base, kv, "files",
+	           "Tên tập thể, cá nhân: có ký tự đảo chiều chữ (bidi) U+202E");
+	api_refused(&school, "/api/v1/units/" SCHOOL "/awards",
+	            "{\"category\": \"ca_nhan\", \"name\": \"A\\u202e\", \"achievements\": \"B\", "
+	            "\"form\": \"giay_khen\"}",
+	            "U+202E");
+	/* a draft, and its edit */
+	hc_resp_t r = ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/awards",
+	                     "{\"category\": \"ca_nhan\", \"name\": \"L\\u00ea Th\\u1ecb Hoa\", "
+	                     "\"achievements\": \"D\\u1ea1y ch\\u1eef.\", \"form\": \"giay_khen\"}",
+	                     1);
+	assert_int_equal(r.status, 201);
+	long long pid = number_after(&r, "\"id\":");
+	hc_resp_free(&r);
+	assert_true(pid > 0);
+	char path[200], body[1024];
+	snprintf(path, sizeof path, "%s/%lld", base, pid);
+	r = ha_req(port, &school, "GET", path, NULL, 0);
+	assert_int_equal(r.status, 200);
+	long ver = (long)number_after(&r, "name=\"version\" value=\"");
+	hc_resp_free(&r);
+	const char *fmt = "csrf=%s&version=%ld&op=edit&category=ca_nhan&name=%s&place=&"
+	                  "achievements=%s&form=giay_khen&amount=0%s";
+	snprintf(body, sizeof body,
+	         "csrf=%s&version=%ld&op=edit&category=ca_nhan&name=Hoa&place=&form=giay_khen&"
+	         "amount=0",
+	         school.csrf, ver);
+	body_refused(&school, path, body, "thiếu trường &quot;achievements&quot;");
+	snprintf(body, sizeof body, fmt, school.csrf, ver, "Hoa", "D%E1%BA%A1y", "&op=send");
+	body_refused(&school, path, body, "op&quot; được gửi hai lần");
+	snprintf(body, sizeof body, fmt, school.csrf, ver, "+++", "D%E1%BA%A1y", "");
+	body_refused(&school, path, body, "Tên tập thể, cá nhân: chưa nhập");
+	snprintf(body, sizeof body, fmt, school.csrf, ver, "Ho%07a", "D%E1%BA%A1y", "");
+	body_refused(&school, path, body, "Tên tập thể, cá nhân: có ký tự điều khiển U+0007");
+	/* the district's decision form (no proposal waiting: its fields written out) */
+	const char *decide = "/units/306/khen-thuong/quyet-dinh";
+	snprintf(body, sizeof body, "csrf=%s&proposal=%lld&fund_source=nsnn", head.csrf, pid);
+	body_refused(&head, decide, body, "thiếu trường &quot;signer_name&quot;");
+	snprintf(body, sizeof body,
+	         "csrf=%s&proposal=%lld&fund_source=nsnn&fund_source=xhh&signer_name=", head.csrf,
+	         pid);
+	body_refused(&head, decide, body, "fund_source&quot; được gửi hai lần");
+	snprintf(body, sizeof body,
+	         "csrf=%s&proposal=%lld&fund_source=nsnn&signer_name=Tr%%E1%%BA%%A7n%%07",
+	         head.csrf, pid);
+	body_refused(&head, decide, body, "Người ký: có ký tự điều khiển U+0007");
+}
+
+/* A learning resource: the new-resource form and the edit form (multipart). */
+static void
+resource_forms(void **state)
+{
+	(void)state;
+	const char *base = "/units/" SCHOOL "/hoc-lieu";
+	const char *good[] = {"title",       "Sổ tay chuyển đổi số",
+	                      "description", "Cài VNeID.",
+	                      "topic",       "chuyen_doi_so",
+	                      "audience",    "nguoi_cao_tuoi",
+	                      "licence",     "cc_by_4",
+	                      "link",        "https://hoclieu.vn/a",
+	                      "published",   "03/10/2022",
+	                      "status",      "published",
+	                      NULL};
+	const char *kv[32];
+	size_t n = sizeof good / sizeof *good - 1;
+	memcpy(kv, good, sizeof good);
+	kv[3] = NULL;
+	mp_refused(&school, base, base, kv, "file", "thiếu trường &quot;description&quot;");
+	memcpy(kv, good, sizeof good);
+	kv[n] = "+title", kv[n + 1] = "Sổ tay khác", kv[n + 2] = NULL;
+	mp_refused(&school, base, base, kv, "file", "title&quot; được gửi hai lần");
+	memcpy(kv, good, sizeof good);
+	kv[1] = "   ";
+	mp_refused(&school, base, base, kv, "file", "Tên học liệu: chưa nhập");
+	memcpy(kv, good, sizeof good);
+	kv[1] = "S\xe1\xbb\x95 tay \xe2\x80\xae"
+	        "is";
+	mp_refused(&school, base, base, kv, "file",
+	           "Tên học liệu: có ký tự đảo chiều chữ (bidi) U+202E");
+	api_refused(&school, "/api/v1/units/" SCHOOL "/resources",
+	            "{\"title\": \"S\\u202e\", \"topic\": \"chuyen_doi_so\", \"audience\": "
+	            "\"nguoi_cao_tuoi\", \"licence\": \"cc_by_4\", \"link\": "
+	            "\"https://hoclieu.vn/a\", \"status\": \"published\"}",
+	            "U+202E");
+	/* one, and its edit form */
+	hc_resp_t r =
+	        ha_req(port, &school, "POST", "/api/v1/units/" SCHOOL "/resources",
+	               "{\"title\": \"S\\u1ed5 tay\", \"topic\": \"chuyen_doi_so\", "
+	               "\"audience\": \"nguoi_cao_tuoi\", \"licence\": \"cc_by_4\", \"link\": "
+	               "\"https://hoclieu.vn/a\", \"status\": \"published\"}",
+	               1);
+	if (r.status != 201)
+		fail_msg("resource: %ld %s", r.status, buf_cstr(&r.body));
+	long long rid = number_after(&r, "\"id\":");
+	hc_resp_free(&r);
+	char edit[200];
+	snprintf(edit, sizeof edit, "%s/%lld", base, rid);
+	mp_refused(&school, edit, edit, (const char *const[]){"version", NULL, NULL}, "file",
+	           "thiếu trường &quot;version&quot;");
+	mp_refused(&school, edit, edit, (const char *const[]){"+status", "draft", NULL}, "file",
+	           "status&quot; được gửi hai lần");
+	mp_refused(&school, edit, edit, (const char *const[]){"title", " \t ", NULL}, "file",
+	           "Tên học liệu: chưa nhập");
+	mp_refused(&school, edit, edit,
+	           (const char *const[]){"description", "Hai d\xc3\xb2ng\x01", NULL}, "file",
+	           "Mô tả: có ký tự điều khiển U+0001");
+}
+
+/* Reading culture: a shelf's name with U+202E, a ledger note with a control character. */
+static void
+reading_text_hygiene(void **state)
+{
+	(void)state;
+	const char *page = "/units/" SCHOOL "/van-hoa-doc";
+	page_refused_4xx(&school, page, "/units/" SCHOOL "/van-hoa-doc/shelves",
+	                 (const char *const[]){"name",
+	                                       "Tủ sách \xe2\x80\xae"
+	                                       "A3",
+	                                       "kind", "tu_sach_lop", "opened", "01/09/2022", NULL},
+	                 "Tên tủ sách: có ký tự đảo chiều chữ (bidi) U+202E");
+	api_refused(&school, "/api/v1/units/" SCHOOL "/reading/shelves",
+	            "{\"name\": \"   \", \"kind\": \"tu_sach_lop\", \"opened\": \"01/09/2022\"}",
+	            "Tên tủ sách: chưa nhập");
+}
+
 int
 main(void)
 {
@@ -561,6 +1024,12 @@ main(void)
 	        cmocka_unit_test(enrol_settings_form),
 	        cmocka_unit_test(reading_shelf_form),
 	        cmocka_unit_test(admin_forms),
+	        cmocka_unit_test(contest_entry_form),
+	        cmocka_unit_test(contest_admin_form),
+	        cmocka_unit_test(contest_entry_moderation),
+	        cmocka_unit_test(award_forms),
+	        cmocka_unit_test(resource_forms),
+	        cmocka_unit_test(reading_text_hygiene),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -205,7 +205,10 @@ override(const char **kv, size_t n, const char *const *over)
 	}
 }
 
-/* A valid entry's fields with overrides (pairs in over replace or add), and a file. */
+/* A valid entry's fields with overrides (pairs in over replace or add), and a file: the
+ * entry form posted whole as a browser does (multipart, every field of the form, the file
+ * input even when empty). The form is the open contest's (the same fields for every
+ * contest; a contest not open shows none). */
 static hc_resp_t
 enter(int64_t id, const char *const *over, const void *data, size_t len, const char *ctype)
 {
@@ -221,8 +224,9 @@ enter(int64_t id, const char *const *over, const void *data, size_t len, const c
 	                      NULL};
 	size_t n = 16;
 	override(kv, n, over);
-	return ha_post_multipart(port, &c, pathf("/cuoc-thi/%lld/du-thi", (long long)id), kv,
-	                         data, len, "bai-du-thi", ctype);
+	return ha_post_page_multipart(port, &c, pathf("/cuoc-thi/%lld/du-thi", (long long)cid),
+	                              pathf("/cuoc-thi/%lld/du-thi", (long long)id), kv, "file",
+	                              data, len, "bai-du-thi", ctype);
 }
 
 /* The code in a 303's Location ".../ma/CODE?done=1", into code. */
@@ -252,17 +256,19 @@ entry_id(const char *code)
 	return id;
 }
 
+/* The staff's moderation form of entry eid, posted whole with the button action pressed. */
 static hc_resp_t
 moderate(int64_t eid, const char *action, const char *reason)
 {
 	const char *kv[] = {"action", action, "reason", reason, NULL};
-	return ha_post_form(port, &clc,
-	                    pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
-	                          (long long)eid),
-	                    kv);
+	return ha_post_page_form(port, &clc, pathf("/units/" CLC "/cuoc-thi/%lld", (long long)cid),
+	                         pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
+	                               (long long)eid),
+	                         kv);
 }
 
-/* The contest form's fields with overrides. */
+/* The contest form's fields with overrides, posted whole from the page that shows the form
+ * (the unit's list for a new contest, the contest's page for an edit). */
 static hc_resp_t
 contest_form(const char *path, const char *const *over)
 {
@@ -282,7 +288,7 @@ contest_form(const char *path, const char *const *over)
 	                      NULL};
 	size_t n = 26;
 	override(kv, n, over);
-	return ha_post_form(port, &clc, path, kv);
+	return ha_post_page_form(port, &clc, path, path, kv);
 }
 
 /* ---------- set-up ---------- */
@@ -518,9 +524,18 @@ test_script_title(void **state)
 {
 	(void)state;
 	fresh_limits();
+	/* control characters in the text: refused naming the field, nothing stored */
+	int before = stored(cid);
+	const char *ctl[] = {"title", "<script>alert(1)</script>", "body",
+	                     "<img src=x onerror=alert(2)>\x01\x7f", "media", "", NULL};
+	hc_resp_t r = enter(cid, ctl, NULL, 0, NULL);
+	expect_status(&r, 422);
+	expect_in(&r, "Nội dung bài viết: có ký tự điều khiển U+0001");
+	hc_resp_free(&r);
+	assert_int_equal(stored(cid), before);
 	const char *over[] = {"title", "<script>alert(1)</script>", "body",
-	                      "<img src=x onerror=alert(2)>\x01\x7f", "media", "", NULL};
-	hc_resp_t r = enter(cid, over, NULL, 0, NULL);
+	                      "<img src=x onerror=alert(2)>", "media", "", NULL};
+	r = enter(cid, over, NULL, 0, NULL);
 	char code[16];
 	code_of(&r, code);
 	hc_resp_free(&r);
@@ -549,7 +564,6 @@ test_script_title(void **state)
 	                                              "<script>alert(1)</script>"))
 	{
 		found = 1;
-		/* control characters removed from the text */
 		assert_string_equal(json_string_value(json_object_get(x, "body")),
 		                    "<img src=x onerror=alert(2)>");
 	}
@@ -592,7 +606,7 @@ test_entry_bad_input(void **state)
 	const char *over[] = {"title", longt, "media", "", NULL};
 	hc_resp_t r = enter(cid, over, NULL, 0, NULL);
 	expect_status(&r, 422);
-	expect_in(&r, "Tên bài dự thi dài quá 200 ký tự");
+	expect_in(&r, "Tên bài dự thi: dài 201 byte, quá giới hạn 200 byte");
 	hc_resp_free(&r);
 	free(longt);
 	/* a photo that is not one */
@@ -794,14 +808,15 @@ test_withdraw(void **state)
 	free(webm);
 	assert_int_equal(files(), fbefore + 1);
 	ha_client_t c = citizen(cid);
-	const char *wrong[] = {"code", code, "phone4", "0000", NULL};
-	r = ha_post_form(port, &c, pathf("/cuoc-thi/%lld/rut", (long long)cid), wrong);
+	const char *page = pathf("/cuoc-thi/%lld/ma/%s", (long long)cid, code);
+	const char *wrong[] = {"phone4", "0000", NULL};
+	r = ha_post_page_form(port, &c, page, pathf("/cuoc-thi/%lld/rut", (long long)cid), wrong);
 	expect_status(&r, 422);
 	expect_in(&r, "Mã bài dự thi hoặc 4 số cuối điện thoại không đúng");
 	hc_resp_free(&r);
 	assert_int_equal(files(), fbefore + 1);
-	const char *right[] = {"code", code, "phone4", "0001", NULL};
-	r = ha_post_form(port, &c, pathf("/cuoc-thi/%lld/rut", (long long)cid), right);
+	const char *right[] = {"phone4", "0001", NULL};
+	r = ha_post_page_form(port, &c, page, pathf("/cuoc-thi/%lld/rut", (long long)cid), right);
 	expect_status(&r, 303);
 	hc_resp_free(&r);
 	assert_int_equal(files(), fbefore);
@@ -921,8 +936,9 @@ test_judging_and_results(void **state)
 	hc_resp_free(&r);
 	char path[200];
 	snprintf(path, sizeof path, "/cuoc-thi/%lld/cham/%lld", (long long)cid, (long long)second);
+	const char *judging = pathf("/cuoc-thi/%lld/cham", (long long)cid);
 	const char *bad[] = {"score", "101", NULL};
-	r = ha_post_form(port, &judge, path, bad);
+	r = ha_post_page_form(port, &judge, judging, path, bad);
 	expect_status(&r, 422);
 	expect_in(&r, "Điểm: hãy nhập số nguyên từ 0 đến 100.");
 	hc_resp_free(&r);
@@ -933,8 +949,9 @@ test_judging_and_results(void **state)
 	expect_status(&r, 400);
 	expect_in(&r, "Trường “score” phải là");
 	hc_resp_free(&r);
+	/* the judging form's whole set of fields (posted as is where the page shows no form) */
 	const char *good[] = {"score", "87", "comment", "Giọng đọc rõ.", NULL};
-	r = ha_post_form(port, &judge, path, good);
+	r = ha_post_page_form(port, &judge, judging, path, good);
 	expect_status(&r, 303);
 	hc_resp_free(&r);
 	r = ha_post_form(port, &other, path, good);
@@ -945,17 +962,17 @@ test_judging_and_results(void **state)
 	expect_in(&r, "87.0");
 	hc_resp_free(&r);
 	const char *prize[] = {"action", "prize", "prize", "nhat", NULL};
-	r = ha_post_form(port, &clc,
-	                 pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
-	                       (long long)second),
-	                 prize);
+	r = ha_post_page_form(port, &clc, pathf("/units/" CLC "/cuoc-thi/%lld", (long long)cid),
+	                      pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
+	                            (long long)second),
+	                      prize);
 	expect_status(&r, 303);
 	hc_resp_free(&r);
 	const char *badprize[] = {"action", "prize", "prize", "vang", NULL};
-	r = ha_post_form(port, &clc,
-	                 pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
-	                       (long long)second),
-	                 badprize);
+	r = ha_post_page_form(port, &clc, pathf("/units/" CLC "/cuoc-thi/%lld", (long long)cid),
+	                      pathf("/units/" CLC "/cuoc-thi/%lld/bai/%lld", (long long)cid,
+	                            (long long)second),
+	                      badprize);
 	expect_status(&r, 422);
 	expect_in(&r, "Giải: hãy chọn Giải Nhất, Nhì, Ba, Khuyến khích");
 	hc_resp_free(&r);

@@ -76,12 +76,14 @@ get(ha_client_t *c, const char *path)
 	return ha_req(port, c, "GET", path, NULL, 0);
 }
 
-/* POST a multipart form as c (helper_app.c). */
+/* POST the resource form of page path (the unit's list for a new resource, the resource's
+ * page for an edit) as c's browser does: multipart, every field of the form with the
+ * changes of kv, the file input (helper_page_form.c). */
 static hc_resp_t
 send_form(ha_client_t *c, const char *path, const char *const *kv, const void *data, size_t len,
           const char *name, const char *ctype)
 {
-	return ha_post_multipart(port, c, path, kv, data, len, name, ctype);
+	return ha_post_page_multipart(port, c, path, path, kv, "file", data, len, name, ctype);
 }
 
 /* A valid resource's fields with overrides (pairs in over replace or add). */
@@ -627,7 +629,7 @@ test_drafts_never_public(void **state)
 	assert_int_equal(r.status, 404);
 	hc_resp_free(&r);
 	/* another unit's staff cannot edit it (the guard), nor reach it under its own code */
-	r = publish(&clc, path, p2, NULL, 0, NULL, NULL);
+	r = ha_post_multipart(port, &clc, path, p2, NULL, 0, NULL, NULL); /* no page to read */
 	assert_int_equal(r.status, 403);
 	hc_resp_free(&r);
 	r = get(&clc, pathf("/units/HA-11413-TTHTCD/hoc-lieu/%lld", id));

@@ -219,7 +219,11 @@ test_checks(void **state)
 		const char *message;
 	} cases[] = {
 	        {RF_TITLE, "   ", "Tên học liệu: chưa nhập"},
-	        {RF_TITLE, "Hai\ndòng", "Tên học liệu: chỉ một dòng"},
+	        {RF_TITLE, "Hai\ndòng", "Tên học liệu: có dấu tab hoặc xuống dòng"},
+	        {RF_TITLE,
+	         "Hai \xe2\x80\xae"
+	         "dòng",
+	         "Tên học liệu: có ký tự đảo chiều chữ"},
 	        {RF_TOPIC, "", "Chủ đề: hãy chọn một mục (Chuyển đổi số,"},
 	        {RF_AUDIENCE, "ma", "Đối tượng “ma” không có trong danh sách"},
 	        {RF_LICENCE, "gpl", "Giấy phép “gpl” không có trong danh sách"},
