@@ -213,12 +213,17 @@ int app_load_user(app_t *app, arena_t *a, int64_t id, app_user_t **out /* OUT */
 /* Who the request acts as, for the audit entry a workflow writes in its transaction
  * (domain/audit.h): the user (none when signed out) and the client's address. */
 audit_actor_t app_audit_actor(http_req_t *req);
-/* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user,
- * on its own: for events that change nothing else (a sign-in, a failed one). A workflow that
- * changes data writes its entry in its own transaction instead (domain/audit.h). 0, or -1
- * when the store refused it (logged). */
+/* Append an audit entry for unit (tree index, -1 = the root) in t, by the request's user:
+ * on its own for events that change nothing else (a sign-in, a failed one), or inside the
+ * transaction of the change it records (a handler's store_tx_begin ... app_tx_end). A
+ * domain workflow writes its entry itself (domain/audit.h). 0, or -1 when the store refused
+ * it (logged). */
 int app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *action,
               const char *target, const char *old_value, const char *new_value);
+/* The end of a handler's transaction (store_tx_begin on the app's store): committed when ok
+ * (every step, the audit entry included, succeeded), else rolled back. 0, or -1 when it was
+ * rolled back or the commit failed (the caller answers 500 or its refusal). */
+int app_tx_end(http_req_t *req, int ok);
 /* Render the sign-in page with status (200, 401) and an optional message. Sets the
  * pre-login CSRF cookie. Returns 0. */
 int app_login_page(http_req_t *req, int status, const char *message);

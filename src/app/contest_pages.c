@@ -1022,17 +1022,25 @@ save_contest(http_req_t *req, int32_t i, const store_contest_t *old)
 	unit_tree_path(t, i, &path);
 	contest_ctx_t cx = ctx_of(req);
 	contest_out_t o;
+	/* the contest and its audit entry: one transaction */
+	if (store_tx_begin(cx.store) < 0) {
+		buf_free(&path);
+		return 500;
+	}
 	contest_rc_t rc =
 	        contest_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)), &in, &o);
 	buf_free(&path);
+	int ok = rc == CONTEST_OK && app_audit(req, t, i, old ? "contest.update" : "contest.create",
+	                                       arena_printf(a, "contest:%lld", (long long)o.id),
+	                                       old ? old->title : NULL, v[0]) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == CONTEST_OK)
+		return 500; /* saved, but its entry or the commit failed: nothing kept */
 	if (rc != CONTEST_OK) {
 		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
 		return old ? render_unit_contest(req, i, old, status_of(rc), &o)
 		           : render_unit_list(req, i, status_of(rc), &o);
 	}
-	app_audit(req, t, i, old ? "contest.update" : "contest.create",
-	          arena_printf(a, "contest:%lld", (long long)o.id), old ? old->title : NULL, v[0]);
 	store_contest_t c;
 	if (contest_load(&cx, o.id, &c) != 1)
 		return 500;
@@ -1077,10 +1085,20 @@ page_unit_contest_entry(http_req_t *req)
 	contest_out_t o;
 	const char *act = v[0] ? v[0] : "";
 	contest_rc_t rc;
+	const unit_tree_t *t = app_req_tree(req);
+	/* the decision and its audit entry: one transaction */
+	if (store_tx_begin(cx.store) < 0)
+		return 500;
 	if (!strcmp(act, "prize"))
 		rc = contest_prize(&cx, &c, e.id, v[2], &o);
 	else
 		rc = contest_moderate(&cx, &c, e.id, act, v[1], &o);
+	int ok = rc == CONTEST_OK &&
+	         app_audit(req, t, i, arena_printf(cx.arena, "contest.entry.%s", act),
+	                   arena_printf(cx.arena, "contest-entry:%lld", (long long)e.id), e.status,
+	                   !strcmp(act, "prize") ? v[2] : act) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == CONTEST_OK)
+		return 500;
 	if (rc != CONTEST_OK) {
 		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
@@ -1090,10 +1108,6 @@ page_unit_contest_entry(http_req_t *req)
 		shown.nerrs = 0;
 		return render_unit_contest(req, i, &c, status_of(rc), &shown);
 	}
-	const unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, i, arena_printf(cx.arena, "contest.entry.%s", act),
-	          arena_printf(cx.arena, "contest-entry:%lld", (long long)e.id), e.status,
-	          !strcmp(act, "prize") ? v[2] : act);
 	if (app_is_api(req)) {
 		entries_t l = {cx.arena, NULL, 0, 0};
 		store_contest_entry_get(cx.store, e.id, NULL, entry_add, &l);
@@ -1115,15 +1129,22 @@ page_unit_contest_announce(http_req_t *req)
 		return 0;
 	contest_ctx_t cx = ctx_of(req);
 	contest_out_t o;
+	const unit_tree_t *t = app_req_tree(req);
+	/* the announcement and its audit entry: one transaction */
+	if (store_tx_begin(cx.store) < 0)
+		return 500;
 	contest_rc_t rc = contest_announce(&cx, &c, &o);
+	int ok =
+	        rc == CONTEST_OK &&
+	        app_audit(req, t, i, "contest.announce",
+	                  arena_printf(cx.arena, "contest:%lld", (long long)c.id), NULL, NULL) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == CONTEST_OK)
+		return 500;
 	if (rc != CONTEST_OK) {
 		if (app_is_api(req) || rc == CONTEST_ERR_STORE)
 			return reply_out(req, rc, &o);
 		return render_unit_contest(req, i, &c, status_of(rc), &o);
 	}
-	const unit_tree_t *t = app_req_tree(req);
-	app_audit(req, t, i, "contest.announce",
-	          arena_printf(cx.arena, "contest:%lld", (long long)c.id), NULL, NULL);
 	if (app_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:s}", "message", o.message));
 	return http_redirect(req, 303,

@@ -540,3 +540,14 @@ app_audit(http_req_t *req, const unit_tree_t *t, int32_t unit, const char *actio
 	audit_entry_t e = {unit, action, target, old_value, new_value};
 	return audit_write(app->store, t, &by, app_now(), &e);
 }
+
+int
+app_tx_end(http_req_t *req, int ok)
+{
+	store_t *st = ((app_t *)http_req_app(req))->store;
+	if (!ok) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st) < 0 ? -1 : 0;
+}

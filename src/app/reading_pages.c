@@ -551,20 +551,26 @@ submit(http_req_t *req, int which)
 	                 .loans = f.v[RDF_LOANS]};
 	rd_ctx_t cx = ctx_of(req);
 	int64_t id = 0;
+	static const char *const what[FORM_N][2] = {
+	        {"reading.shelf", "shelf"}, {"reading.move", "move"}, {"reading.read", "read"}};
+	/* the record and its audit entry: one transaction */
+	if (store_tx_begin(((app_t *)http_req_app(req))->store) < 0)
+		return 500;
 	rd_rc_t rc = which == FORM_SHELF  ? rd_shelf_add(&cx, i, &in, &id, &f.e)
 	             : which == FORM_MOVE ? rd_move_add(&cx, i, &in, &id, &f.e)
 	                                  : rd_reading_add(&cx, i, &in, &id, &f.e);
+	int ok = rc == RD_OK &&
+	         app_audit(req, t, i, what[which][0],
+	                   arena_printf(a, "%s:%lld", what[which][1], (long long)id), NULL,
+	                   which == FORM_SHELF ? in.name
+	                   : in.count          ? in.count
+	                                       : in.readers) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == RD_OK)
+		return 500;
 	if (rc == RD_ERR_INVALID)
 		return reply_invalid(req, i, &f, 422);
 	if (rc != RD_OK)
 		return 500;
-	static const char *const what[FORM_N][2] = {
-	        {"reading.shelf", "shelf"}, {"reading.move", "move"}, {"reading.read", "read"}};
-	app_audit(req, t, i, what[which][0],
-	          arena_printf(a, "%s:%lld", what[which][1], (long long)id), NULL,
-	          which == FORM_SHELF ? in.name
-	          : in.count          ? in.count
-	                              : in.readers);
 	if (app_is_api(req))
 		return app_reply_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id));
 	return http_redirect(
@@ -619,8 +625,17 @@ act(http_req_t *req, int receive)
 	}
 	rd_ctx_t cx = ctx_of(req);
 	int64_t id = app_id_param(req, receive ? "mid" : "sid");
+	/* the change and its audit entry: one transaction */
+	if (store_tx_begin(((app_t *)http_req_app(req))->store) < 0)
+		return 500;
 	rd_rc_t rc = receive ? rd_move_receive(&cx, i, id, &f.e)
 	                     : rd_shelf_status(&cx, i, id, status, &f.e);
+	int ok = rc == RD_OK &&
+	         app_audit(req, t, i, receive ? "reading.receive" : "reading.shelf_status",
+	                   arena_printf(a, "%s:%lld", receive ? "move" : "shelf", (long long)id),
+	                   NULL, receive ? "received" : status) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == RD_OK)
+		return 500;
 	if (rc == RD_ERR_INVALID) {
 		int missing = f.e.msg[RDF_SHELF] != NULL;
 		if (!app_is_api(req) && missing)
@@ -629,9 +644,6 @@ act(http_req_t *req, int receive)
 	}
 	if (rc != RD_OK)
 		return 500;
-	app_audit(req, t, i, receive ? "reading.receive" : "reading.shelf_status",
-	          arena_printf(a, "%s:%lld", receive ? "move" : "shelf", (long long)id), NULL,
-	          receive ? "received" : status);
 	if (app_is_api(req))
 		return app_reply_json(req, 200, json_pack("{s:I}", "id", (json_int_t)id));
 	return http_redirect(req, 303,

@@ -630,9 +630,19 @@ save(http_req_t *req, const store_resource_t *old)
 	res_ctx_t cx = {store_of(req), a, app_now(), u ? u->id : 0};
 	store_resource_t r;
 	res_errors_t e;
+	/* the resource and its audit entry: one transaction */
+	if (store_tx_begin(cx.store) < 0) {
+		buf_free(&path);
+		return 500;
+	}
 	res_rc_t rc = res_save(&cx, old, t->units[i].id, arena_strdup(a, buf_cstr(&path)), camp,
 	                       &in, version, &r, &e);
 	buf_free(&path);
+	int ok = rc == RES_OK && app_audit(req, t, i, old ? "resource.update" : "resource.create",
+	                                   arena_printf(a, "resource:%lld", (long long)r.id),
+	                                   old ? old->title : NULL, r.title) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == RES_OK)
+		return 500;
 	if (rc == RES_ERR_INVALID) {
 		f.e = e;
 		int too_big = e.msg[RF_FILE] && in.file_len > RES_FILE_MAX;
@@ -646,9 +656,6 @@ save(http_req_t *req, const store_resource_t *old)
 	}
 	if (rc != RES_OK)
 		return 500;
-	app_audit(req, t, i, old ? "resource.update" : "resource.create",
-	          arena_printf(a, "resource:%lld", (long long)r.id), old ? old->title : NULL,
-	          r.title);
 	if (app_is_api(req))
 		return app_reply_json(req, old ? 200 : 201, res_json(req, &r, 1));
 	return http_redirect(req, 303,

@@ -588,18 +588,6 @@ audit_user(http_req_t *req, const app_user_t *target, const char *action, const 
 	return app_audit(req, t, unit, action, target->username, old_value, new_value);
 }
 
-/* The end of a change made in store_tx_begin's transaction with its audit entry: committed
- * when every step was ok, else rolled back. 0, or -1 (the caller answers 500). */
-static int
-user_tx_end(store_t *st, int ok)
-{
-	if (!ok) {
-		store_tx_rollback(st);
-		return -1;
-	}
-	return store_tx_commit(st) < 0 ? -1 : 0;
-}
-
 int
 page_user_disable(http_req_t *req)
 {
@@ -624,7 +612,7 @@ page_user_disable(http_req_t *req)
 	         (!disable || store_sessions_delete_user(app->store, target->id) >= 0) &&
 	         audit_user(req, target, disable ? "user.disable" : "user.enable",
 	                    target->disabled ? "1" : "0", disable ? "1" : "0") == 0;
-	if (user_tx_end(app->store, ok) < 0)
+	if (app_tx_end(req, ok) < 0)
 		return 500;
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);
@@ -653,7 +641,7 @@ page_user_reset(http_req_t *req)
 	int ok = store_user_update(app->store, &su) == 1 &&
 	         store_sessions_delete_user(app->store, target->id) >= 0 &&
 	         audit_user(req, target, "password.reset", NULL, NULL) == 0;
-	if (user_tx_end(app->store, ok) < 0)
+	if (app_tx_end(req, ok) < 0)
 		return 500;
 	return render_user(req, 200,
 	                   "Đã đặt lại mật khẩu. Người dùng phải đổi mật khẩu khi đăng nhập lần "
@@ -701,7 +689,7 @@ change_role(http_req_t *req, int grant)
 	        rc >= 0 && (rc != 1 || app_audit(req, t, unit, grant ? "role.grant" : "role.revoke",
 	                                         target->username, grant ? NULL : role_code(role),
 	                                         grant ? role_code(role) : NULL) == 0);
-	if (user_tx_end(app->store, ok) < 0)
+	if (app_tx_end(req, ok) < 0)
 		return 500;
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", (long long)target->id);

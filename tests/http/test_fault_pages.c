@@ -1,6 +1,6 @@
-/* The account and settings changes made by page handlers (an account locked or unlocked, a
- * role granted or revoked, an API token made, a campaign's reminder schedule, a report
- * template copied to another year), over real HTTP with the store failing its Nth write
+/* The changes made by page handlers (an account locked or unlocked, a role granted or
+ * revoked, an API token made, a campaign's reminder schedule, a report template copied to
+ * another year, a reading shelf opened), over real HTTP with the store failing its Nth write
  * call (store_fault_install) for N = 1, 2, 3, ... until a run fires no fault. Each run
  * either changed nothing at all (every table's rows, the audit log's included, as before)
  * or made its change with exactly one more audit entry of its action: the change and its
@@ -140,6 +140,17 @@ post_template_copy(int64_t state)
 	return ha_post_form(port, &admin, path, kv);
 }
 
+static hc_resp_t
+post_shelf(int64_t state)
+{
+	char name[40];
+	snprintf(name, sizeof name, "Tủ sách lớp %lld", (long long)state + 1);
+	const char *kv[] = {"name", name, "kind", "tu_sach_lop", "opened", "01/09/2022",
+	                    "books_start", "120", NULL};
+	return ha_post_page_form(port, &admin, "/units/HA-11413-TH/van-hoa-doc",
+	                         "/units/HA-11413-TH/van-hoa-doc/shelves", kv);
+}
+
 static void
 run(const workflow_t *w)
 {
@@ -253,6 +264,15 @@ template_copy(void **state)
 	run(&w);
 }
 
+static void
+reading_shelf(void **state)
+{
+	(void)state;
+	workflow_t w = {"mở tủ sách", "SELECT count(*) FROM reading_shelves",
+	                "action = 'reading.shelf'", post_shelf, 0};
+	run(&w);
+}
+
 int
 main(void)
 {
@@ -260,6 +280,7 @@ main(void)
 	        cmocka_unit_test(account_lock),  cmocka_unit_test(role_change),
 	        cmocka_unit_test(token_create),  cmocka_unit_test(chase_schedule),
 	        cmocka_unit_test(template_copy),
+	        cmocka_unit_test(reading_shelf),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
