@@ -9,7 +9,7 @@
  * body names takes the body's values only (all of them, in order: a checkbox list given as
  * repeated fields replaces the page's ticks), every other field of the form keeps the
  * page's value. For tests that write out a whole form's values. Free with hc_resp_free. */
-hc_resp_t ha_post_page_over(unsigned short port, ha_client_t *c, const char *page,
-                            const char *path, const char *body);
+hc_resp_t ha_post_page_over(unsigned short port, ha_client_t *c, const char *page, const char *path,
+                            const char *body);
 
 #endif

@@ -505,8 +505,8 @@ test_adoption_listed_and_approved_there(void **state)
 	         "&start=06/10/2022&end=12/10/2022&due=14/10/2022&status=open"
 	         "&kind=truong_th&kind=truong_thcs&kind=truong_mn&kind=tthtcd",
 	         tl.csrf, (long long)campaign, (long long)tid);
-	hc_resp_t r = ha_post_page_over(port, &tl, "/units/315/campaigns/new", "/units/315/campaigns",
-	                                body);
+	hc_resp_t r = ha_post_page_over(port, &tl, "/units/315/campaigns/new",
+	                                "/units/315/campaigns", body);
 	if (r.status != 303)
 		fail_msg("adoption: %ld %.500s", r.status, buf_cstr(&r.body));
 	char loc[300];
