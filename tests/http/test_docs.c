@@ -290,7 +290,7 @@ test_form_and_bad_input(void **state)
 	} bad[] = {
 	        {"subject", "", "Chưa có trích yếu", NULL},
 	        {"date", "31/02/2022", "không phải ngày hợp lệ", "31/02/2022"},
-	        {"duty_task_0", NULL, "nội dung nhiệm vụ dài quá 5000 byte", NULL},
+	        {"duty_task_0", NULL, "Nội dung nhiệm vụ: dài 6000 byte, quá giới hạn 5000 byte", NULL},
 	        {"signer_authority", "XYZ", "Thẩm quyền ký", "XYZ"},
 	        {"duty_due_1", "32/13/2022", "Hạn hoàn thành", "32/13/2022"},
 	        {"rcpt_units_0", "KHONG-CO", "Không có đơn vị mã", "KHONG-CO"},
