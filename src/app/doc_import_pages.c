@@ -126,24 +126,23 @@ review_json(http_req_t *req, const doc_t *d, const docx_result_t *r)
 	for (size_t k = 0; k < d->nrecipients; k++)
 		json_array_append_new(rec, json_string(d->recipients[k].text));
 	const doc_signer_t *s = &d->signer;
-	const char *signer =
-	        arena_printf(a, "%s%s%s%s%s%s%s%s", *s->tm ? "TM. " : "", s->tm,
-	                     *s->tm ? " / " : "", s->authority, *s->authority ? " " : "",
-	                     *s->authority ? s->head : "", *s->authority ? " / " : "", s->position);
+	const char *signer = arena_printf(
+	        a, "%s%s%s%s%s%s%s%s", *s->tm ? "TM. " : "", s->tm, *s->tm ? " / " : "",
+	        s->authority, *s->authority ? " " : "", *s->authority ? s->head : "",
+	        *s->authority ? " / " : "", s->position);
 	if (*s->name)
 		signer = arena_printf(a, "%s / %s", signer, s->name);
 	json_t *o = json_pack(
 	        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:i,s:o,s:i,s:o,s:i,s:i,s:o,s:s,s:b}",
-	        "kind_name", doc_kind_name(d->kind), "parent_body", d->parent_body, "body", d->body,
-	        "number_line", buf_cstr(&nl), "place_date", buf_cstr(&pd), "subject", d->subject,
-	        "signer", signer, "bases", bases, "nbases", (int)d->nbases, "recipients", rec,
-	        "nrecipients", (int)d->nrecipients, "distribution",
+	        "kind_name", doc_kind_name(d->kind), "parent_body", d->parent_body, "body",
+	        d->body, "number_line", buf_cstr(&nl), "place_date", buf_cstr(&pd), "subject",
+	        d->subject, "signer", signer, "bases", bases, "nbases", (int)d->nbases,
+	        "recipients", rec, "nrecipients", (int)d->nrecipients, "distribution",
 	        str_array(d->distribution, d->ndistribution), "ndistribution",
 	        (int)d->ndistribution, "nlines", (int)count_lines(d->text), "headings",
 	        headings(d->text), "text", d->text, "number", d->number > 0);
-	json_object_set_new(
-	        o, "nheadings",
-	        json_integer((json_int_t)json_array_size(json_object_get(o, "headings"))));
+	json_object_set_new(o, "nheadings",
+	                    json_integer((json_int_t)json_array_size(json_object_get(o, "headings"))));
 	(void)r;
 	buf_free(&nl);
 	buf_free(&pd);
@@ -236,12 +235,12 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, const cha
 	size_t nerr = 0;
 	if (doc_clean(d, a, errs, &nerr) < 0 || doc_validate(d, errs, &nerr) < 0) {
 		for (size_t k = 0; k < nerr; k++)
-			json_array_append_new(
-			        fields,
-			        json_pack("{s:s,s:s}", "field",
-			                  arena_printf(a, "document%s%s", *errs[k].field ? "." : "",
-			                               errs[k].field),
-			                  "message", errs[k].msg));
+			json_array_append_new(fields,
+			                      json_pack("{s:s,s:s}", "field",
+			                                arena_printf(a, "document%s%s",
+			                                             *errs[k].field ? "." : "",
+			                                             errs[k].field),
+			                                "message", errs[k].msg));
 		*msg = "Tệp đã đọc được nhưng văn bản chưa đủ các mục bắt buộc (xem từng mục); "
 		       "chưa có gì được lưu. Hãy sửa trong Word rồi tải lên lại, hoặc soạn văn "
 		       "bản mới trên trang.";
@@ -284,8 +283,8 @@ page_doc_import(http_req_t *req)
 	json_t *filled = json_array(), *fields = json_array();
 	const char *msg = NULL;
 	int64_t id = 0, version = 0;
-	int st = import_draft(req, i, f->data, f->len, f->filename, &r, filled, fields, &msg, &id,
-	                      &version);
+	int st = import_draft(req, i, f->data, f->len, f->filename, &r, filled, fields, &msg,
+	                      &id, &version);
 	json_decref(filled);
 	if (st == 0 || st == 500) {
 		json_decref(ctx);
@@ -341,9 +340,8 @@ page_doc_import_review(http_req_t *req)
 		return 0;
 	}
 	json_t *ctx = page_ctx(req, i);
-	json_object_set_new(
-	        draft, "url",
-	        json_string(arena_printf(a, "/units/%s/docs/%lld", t->units[i].code, id)));
+	json_object_set_new(draft, "url", json_string(arena_printf(a, "/units/%s/docs/%lld",
+	                                                             t->units[i].code, id)));
 	buf_t defs = BUF_INIT;
 	size_t k;
 	json_t *v;
@@ -375,8 +373,8 @@ api_doc_import(http_req_t *req)
 	json_t *filled = json_array(), *fields = json_array();
 	const char *msg = NULL;
 	int64_t id = 0, version = 0;
-	int st = import_draft(req, i, body ? body : "", body ? len : 0, NULL, &r, filled, fields,
-	                      &msg, &id, &version);
+	int st = import_draft(req, i, body ? body : "", body ? len : 0, NULL, &r, filled, fields, &msg,
+	                      &id, &version);
 	if (st == 500) {
 		json_decref(filled);
 		json_decref(fields);
