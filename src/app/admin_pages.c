@@ -416,7 +416,7 @@ page_campaign_create(http_req_t *req)
 	const char *tp = http_req_param(req, "template");
 	int64_t year, tid;
 	int32_t start, end, reg, due, due_levels;
-	if (!name || !*name || strlen(name) > 300)
+	if (!name || !*name)
 		return render_campaign_form(req, 400,
 		                            "Hãy nhập tên đợt báo cáo (tối đa 300 byte).");
 	if (!yp || text_parse_int(yp, strlen(yp), &year) < 0 || year < 1900 || year > 2999)
@@ -556,10 +556,16 @@ page_campaign_create(http_req_t *req)
 	        .created_at = app_now(),
 	        .created_by = app_req_user(req)->id,
 	};
+	const char *bad = campaign_clean_texts(a, &c);
+	if (bad) {
+		buf_free(&kinds);
+		buf_free(&deadlines);
+		return render_campaign_form(req, 400, bad);
+	}
 	int64_t id;
 	int rc = store_campaign_save(app->store, &c, &id);
 	if (rc == 0)
-		app_audit(req, t, i, "campaign.create", name, NULL, c.status);
+		app_audit(req, t, i, "campaign.create", c.name, NULL, c.status);
 	buf_free(&kinds);
 	buf_free(&deadlines);
 	if (rc < 0)

@@ -1104,7 +1104,7 @@ read_form(http_req_t *req, int32_t i, form_in_t *in)
 	docs_fill_empty(d);
 	doc_error_t errs[DOC_MAX_ERRORS];
 	size_t nerr = 0;
-	if (doc_validate(d, errs, &nerr) < 0)
+	if (doc_clean(d, a, errs, &nerr) < 0 || doc_validate(d, errs, &nerr) < 0)
 		doc_errors_to_fields(req, in, errs, nerr);
 }
 
@@ -1631,7 +1631,7 @@ api_doc_create(http_req_t *req)
 	int bad = doc_parse(s, strlen(s), a, &d, errs, &nerr) < 0;
 	if (!bad) {
 		docs_fill_empty(d);
-		bad = doc_validate(d, errs, &nerr) < 0;
+		bad = doc_clean(d, a, errs, &nerr) < 0 || doc_validate(d, errs, &nerr) < 0;
 	}
 	if (bad) {
 		for (size_t e = 0; e < nerr; e++)

@@ -9,6 +9,32 @@
 #include "core/arena.h"
 #include "text/text.h"
 
+/* The document form's fields (doc_form.mustache); DOC_R10 and the row counts are
+ * app.h's. */
+/* clang-format off */
+#define DOC_SPEC_RCPT_UNITS(i) " ?rcpt_units_" #i "*"
+#define DOC_SPEC_DUTY_UNITS(i) " ?duty_units_" #i "*"
+#define DOC_FORM_SPEC \
+	"kind campaign subject parent_body body body_abbr drafter_abbr place date text " \
+	"dist_auto distribution signer_tm signer_authority signer_head signer_position " \
+	"signer_name ?public basis_text_0 basis_doc_0 basis_text_1 basis_doc_1 rcpt_text_0 " \
+	"rcpt_text_1 rcpt_text_2 duty_role_0 duty_due_0 duty_who_0 duty_task_0 duty_role_1 " \
+	"duty_due_1 duty_who_1 duty_task_1 duty_role_2 duty_due_2 duty_who_2 duty_task_2 " \
+	"annex_label_0 annex_title_0 annex_subtitle_0 annex_text_0" \
+	DOC_R10(DOC_SPEC_RCPT_UNITS, ) DOC_R10(DOC_SPEC_RCPT_UNITS, 1) \
+	DOC_R10(DOC_SPEC_RCPT_UNITS, 2) DOC_R10(DOC_SPEC_RCPT_UNITS, 3) \
+	DOC_R10(DOC_SPEC_DUTY_UNITS, ) DOC_R10(DOC_SPEC_DUTY_UNITS, 1) \
+	DOC_R10(DOC_SPEC_DUTY_UNITS, 2) DOC_R10(DOC_SPEC_DUTY_UNITS, 3) \
+	DOC_R10(DOC_SPEC_DUTY_UNITS, 4) DOC_R10(DOC_SPEC_DUTY_UNITS, 5)
+/* the budget's spent cells: the awards' is text (budget_pages.c) */
+#define BUDGET_SPENT_SPEC \
+	" s.nsnn.tuyen_truyen s.nsnn.lop_hoc ?s.nsnn.khen_thuong s.nsnn.khac" \
+	" s.xhh.tuyen_truyen s.xhh.lop_hoc ?s.xhh.khen_thuong s.xhh.khac" \
+	" s.khac.tuyen_truyen s.khac.lop_hoc ?s.khac.khen_thuong s.khac.khac"
+/* clang-format on */
+_Static_assert(DOC_FORM_RECIPIENTS == 40 && DOC_FORM_DUTIES == 60,
+               "DOC_FORM_SPEC lists 40 recipients' and 60 duties' unit pickers");
+
 /* One HTML form route: its POST pattern and the fields its template sends. */
 typedef struct form_rule {
 	const char *pattern;
@@ -16,6 +42,32 @@ typedef struct form_rule {
 } form_rule_t;
 
 static const form_rule_t FORMS[] = {
+        /* doc_form.mustache (in doc_new.mustache and doc.mustache): the fixed fields, the
+         * rows always shown (2 bases, 3 recipients, 3 duties, 1 annex; the further empty
+         * rows are optional: not required, never twice), the unit pickers of each row
+         * (doc_targets.mustache: a checkbox per unit or kind, so repeated), "from" on a
+         * plan made from a parent's, "version" on an edit; doc.mustache: publish and the
+         * public switch; doc_sign.mustache: the signature */
+        {"/units/:code/docs", "csrf ?from " DOC_FORM_SPEC},
+        {"/units/:code/docs/:did", "csrf version ?from " DOC_FORM_SPEC},
+        {"/units/:code/docs/:did/publish", "csrf version number date"},
+        {"/units/:code/docs/:did/public", "csrf public"},
+        {"/units/:code/docs/:did/sign", "csrf"},
+        /* budget.mustache: every cell but the awards' spent, which is read from the
+         * commendation decisions and shown as text */
+        {"/campaigns/:id/units/:code/kinh-phi",
+         "csrf version" BUDGET_CELLS("p") BUDGET_CELLS("a") BUDGET_SPENT_SPEC},
+        /* review.mustache: the list form (a checkbox per report, each row's "Duyệt" button
+         * approve_one, the two buttons action) and the return confirmation (action and
+         * unit hidden) */
+        {"/campaigns/:id/units/:code/review", "csrf versions comment ?action ?unit* ?approve_one"},
+        /* campaign_new.mustache (the parent select only when there are campaigns above to
+         * follow, the template select sends nothing without templates, a checkbox per
+         * kind), campaign_unit.mustache and campaign_status_confirm.mustache (confirm) */
+        {"/units/:code/campaigns",
+         "csrf ?parent name year theme ?template start end registration opening_time "
+         "opening_place opening_participants ?kind* due due_levels status"},
+        {"/units/:code/campaigns/:id/status", "csrf status ?confirm"},
         /* report.mustache: the results form (its v.<code> and g.<code> are the template's
          * for the unit's level, checked by report_pages.c's read_form); the submit button
          * posts the same form, the resubmit form sends a reason instead of the fields, the

@@ -25,6 +25,7 @@
 #include "domain/jsonin.h"
 #include "domain/outliers.h"
 #include "service/peers.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 /* A write names at most this many units (a province's queue at the deadline). */
@@ -697,11 +698,17 @@ page_review_act(http_req_t *req)
 	if (!err && b->n == 0)
 		err = "Chưa chọn báo cáo nào: hãy đánh dấu ít nhất một báo cáo trong danh sách.";
 	b->op = action && !strcmp(action, "return") ? REP_RETURN : REP_APPROVE;
+	/* the comment as the service stores it (text/hygiene.h): checked once for the batch,
+	 * so a bad one refuses the whole post with nothing written */
+	const char *clean = NULL;
+	if (!err && b->comment &&
+	    (err = text_clean_field(a, b->op == REP_RETURN ? "Lý do trả lại" : "Nhận xét",
+	                            b->comment, TEXT_MULTILINE | TEXT_TRIM, REP_COMMENT_MAX,
+	                            &clean)) == NULL)
+		b->comment = clean;
 	if (!err && b->op == REP_RETURN && chars(b->comment) < 3)
 		err = "Lý do trả lại: cần ghi ít nhất 3 ký tự để đơn vị biết phải sửa gì. Chưa "
 		      "có báo cáo nào bị trả lại.";
-	if (!err && b->comment && strlen(b->comment) > 2000)
-		err = "Lý do trả lại: dài quá 2.000 byte; hãy viết ngắn lại.";
 	if (err) {
 		if (api) {
 			app_error_page(req, 400, err);

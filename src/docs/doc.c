@@ -7,6 +7,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "text/hygiene.h"
 #include "text/text.h"
 
 static const struct {
@@ -376,7 +377,8 @@ doc_parse(const char *json, size_t len, arena_t *a, doc_t **out, doc_error_t *er
 		x->awards = json_is_true(aw);
 		if (x->results && x->awards)
 			errf(&r, p,
-			     "Một phụ lục chỉ đính kèm một bảng: hoặc \"results\" (biểu số liệu) hoặc "
+			     "Một phụ lục chỉ đính kèm một bảng: hoặc \"results\" (biểu số liệu) "
+			     "hoặc "
 			     "\"awards\" (danh sách khen thưởng).");
 	}
 	json_decref(root);
@@ -392,6 +394,99 @@ doc_parse(const char *json, size_t len, arena_t *a, doc_t **out, doc_error_t *er
 		return -1;
 	*out = d;
 	return 0;
+}
+
+/* ---- text hygiene (text/hygiene.h) ---- */
+
+typedef struct cl {
+	rd_t r;
+	arena_t *a;
+} cl_t;
+
+/* *s made what may be stored under flags (NFC, trimmed), or an error on field naming label
+ * and what to do. A required text only of spaces is refused here; an empty one is left to
+ * doc_validate's "Chưa có …". */
+static void
+clean_one(cl_t *c, const char *field, const char *label, const char **s, unsigned flags, size_t max)
+{
+	const char *in = *s ? *s : "";
+	if (*in == '\0')
+		return;
+	const char *out;
+	const char *why = text_clean_field(c->a, label, in, flags | TEXT_TRIM, max, &out);
+	if (why)
+		errf(&c->r, field, "%s", why);
+	else
+		*s = out;
+}
+
+int
+doc_clean(doc_t *d, arena_t *a, doc_error_t *errs, size_t *nerr)
+{
+	cl_t c = {{a, errs, 0}, a};
+	const unsigned line = TEXT_REQUIRED, name = TEXT_NAME | TEXT_REQUIRED,
+	               lines = TEXT_MULTILINE | TEXT_REQUIRED;
+	clean_one(&c, "subject", "Trích yếu (V/v…)", &d->subject, name, DOC_MAX_LINE);
+	clean_one(&c, "body", "Tên cơ quan ban hành", &d->body, lines | TEXT_NAME, 300);
+	clean_one(&c, "parent_body", "Tên cơ quan chủ quản", &d->parent_body, lines | TEXT_NAME,
+	          300);
+	clean_one(&c, "body_abbr", "Chữ viết tắt tên cơ quan", &d->body_abbr, name, 40);
+	clean_one(&c, "drafter_abbr", "Chữ viết tắt đơn vị soạn thảo", &d->drafter_abbr, name, 40);
+	clean_one(&c, "place", "Địa danh", &d->place, name, 100);
+	/* the body keeps its own blank lines and indents: not trimmed */
+	if (d->text && *d->text) {
+		const char *out;
+		const char *why = text_clean_field(a, "Nội dung", d->text, TEXT_MULTILINE,
+		                                   DOC_MAX_TEXT, &out);
+		if (why)
+			errf(&c.r, "text", "%s", why);
+		else
+			d->text = out;
+	}
+	char f[64];
+	for (size_t i = 0; i < d->nbases; i++) {
+		snprintf(f, sizeof f, "bases[%zu].text", i);
+		clean_one(&c, f, "Căn cứ", &d->bases[i].text, line, DOC_MAX_LINE);
+	}
+	for (size_t i = 0; i < d->nrecipients; i++) {
+		snprintf(f, sizeof f, "recipients[%zu].text", i);
+		clean_one(&c, f, "Nơi gửi (Kính gửi)", &d->recipients[i].text, line, DOC_MAX_LINE);
+	}
+	for (size_t i = 0; i < d->nduties; i++) {
+		snprintf(f, sizeof f, "duties[%zu].who", i);
+		clean_one(&c, f, "Đơn vị thực hiện", &d->duties[i].who.text, name, DOC_MAX_LINE);
+		snprintf(f, sizeof f, "duties[%zu].task", i);
+		clean_one(&c, f, "Nội dung nhiệm vụ", &d->duties[i].task, lines, DOC_MAX_TASK);
+	}
+	for (size_t i = 0; i < d->ndistribution; i++) {
+		snprintf(f, sizeof f, "distribution[%zu]", i);
+		clean_one(&c, f, "Nơi nhận", &d->distribution[i], line, DOC_MAX_LINE);
+	}
+	clean_one(&c, "signer.tm", "Tập thể lãnh đạo (TM.)", &d->signer.tm, name, 200);
+	clean_one(&c, "signer.head", "Chức vụ người đứng đầu", &d->signer.head, name, 200);
+	clean_one(&c, "signer.position", "Chức vụ người ký", &d->signer.position, name, 200);
+	clean_one(&c, "signer.name", "Họ tên người ký", &d->signer.name, name, 200);
+	for (size_t i = 0; i < d->nannexes; i++) {
+		doc_annex_t *x = &d->annexes[i];
+		snprintf(f, sizeof f, "annexes[%zu].title", i);
+		clean_one(&c, f, "Tên phụ lục", &x->title, name, DOC_MAX_LINE);
+		snprintf(f, sizeof f, "annexes[%zu].label", i);
+		clean_one(&c, f, "Số phụ lục", &x->label, name, 100);
+		snprintf(f, sizeof f, "annexes[%zu].subtitle", i);
+		clean_one(&c, f, "Dòng dưới tên phụ lục", &x->subtitle, line, DOC_MAX_LINE);
+		if (x->text && *x->text) {
+			const char *out;
+			const char *why = text_clean_field(a, "Nội dung phụ lục", x->text,
+			                                   TEXT_MULTILINE, DOC_MAX_TEXT, &out);
+			snprintf(f, sizeof f, "annexes[%zu].text", i);
+			if (why)
+				errf(&c.r, f, "%s", why);
+			else
+				x->text = out;
+		}
+	}
+	*nerr = c.r.nerr;
+	return c.r.nerr ? -1 : 0;
 }
 
 /* ---- validation ---- */
@@ -594,9 +689,9 @@ doc_json(const doc_t *d)
 	a = json_array();
 	for (size_t i = 0; i < d->nannexes; i++) {
 		const doc_annex_t *x = &d->annexes[i];
-		json_t *ao = json_pack("{s:s,s:s,s:s,s:s,s:b}", "label", x->label, "title",
-		                       x->title, "subtitle", x->subtitle, "text", x->text,
-		                       "results", x->results);
+		json_t *ao =
+		        json_pack("{s:s,s:s,s:s,s:s,s:b}", "label", x->label, "title", x->title,
+		                  "subtitle", x->subtitle, "text", x->text, "results", x->results);
 		if (x->awards) /* only when set: older documents' JSON stays as it was */
 			json_object_set_new(ao, "awards", json_true());
 		json_array_append_new(a, ao);

@@ -117,6 +117,15 @@ typedef struct doc_error {
  * DOC_MAX_ERRORS errors (how many in *nerr). 0 on success. */
 int doc_parse(const char *json, size_t len, arena_t *a, doc_t **out /* OUT */,
               doc_error_t *errs /* DOC_MAX_ERRORS */, size_t *nerr /* OUT */);
+/* Text hygiene of every text of d (text/hygiene.h), in place: NFC, spaces at both ends
+ * trimmed (the body text keeps its own), no control characters (line breaks only in the
+ * multi-line parts), no bidi controls, no invisible characters in names, titles and
+ * signers, a required text not only spaces, the limits below. -1 with errors naming the
+ * part and what to do (as doc_validate's), 0 when clean. Strings may be replaced by copies
+ * in a. Every input (the form, the JSON API, a Word import) calls it before doc_validate;
+ * a stored document is read as stored. */
+int doc_clean(doc_t *d, arena_t *a, doc_error_t *errs /* DOC_MAX_ERRORS */,
+              size_t *nerr /* OUT */);
 /* Validate an already built document (the form handler fills a doc_t itself). Same rules
  * and return as doc_parse. */
 int doc_validate(const doc_t *d, doc_error_t *errs, size_t *nerr /* OUT */);

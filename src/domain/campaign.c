@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "text/hygiene.h"
 #include "text/text.h"
 
 typedef struct load {
@@ -76,8 +77,7 @@ read_day(const store_campaign_t *s, void *p)
 	day_of_t *d = p;
 	d->parent = s->parent_id;
 	/* its start date, or the day (Vietnam time) it was created when it has none */
-	d->day = s->start_date > 0 ? s->start_date
-	                           : (int32_t)((s->created_at + 7 * 3600) / 86400);
+	d->day = s->start_date > 0 ? s->start_date : (int32_t)((s->created_at + 7 * 3600) / 86400);
 	return 0;
 }
 
@@ -405,4 +405,32 @@ fail:
 	         "Không đổi được trạng thái đợt báo cáo (lỗi cơ sở dữ liệu); chưa có gì thay "
 	         "đổi, hãy thử lại.");
 	return -1;
+}
+
+const char *
+campaign_clean_texts(arena_t *a, store_campaign_t *c)
+{
+	static const unsigned name = TEXT_NAME | TEXT_TRIM;
+	struct {
+		const char *label;
+		const char **s;
+		unsigned flags;
+		size_t max;
+	} f[] = {
+	        {"Tên đợt", &c->name, name | TEXT_REQUIRED, CAMPAIGN_NAME_MAX},
+	        {"Chủ đề", &c->theme, name, CAMPAIGN_THEME_MAX},
+	        {"Lễ khai mạc: thời gian", &c->opening_time, TEXT_TRIM, CAMPAIGN_OPENING_MAX},
+	        {"Lễ khai mạc: địa điểm", &c->opening_place, TEXT_TRIM, CAMPAIGN_OPENING_MAX},
+	        {"Lễ khai mạc: thành phần", &c->opening_participants, TEXT_TRIM,
+	         CAMPAIGN_OPENING_MAX},
+	};
+	for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+		const char *out;
+		const char *why =
+		        text_clean_field(a, f[k].label, *f[k].s, f[k].flags, f[k].max, &out);
+		if (why)
+			return why;
+		*f[k].s = out;
+	}
+	return NULL;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "db/store.h"
 #include "domain/audit.h"
 #include "domain/template.h"
@@ -72,6 +73,18 @@ int template_extends(const template_t *child, const template_t *parent, char *er
 /* Parse "kind=dd/mm/yyyy kind=..." or "kind=days" lists as stored; -1 with a message. */
 int campaign_parse_deadlines(const char *s, campaign_deadline_t **out /* OUT */, size_t *n,
                              char *err, size_t errlen);
+
+/* Limits of a campaign's texts (bytes). */
+#define CAMPAIGN_NAME_MAX 300
+#define CAMPAIGN_THEME_MAX 500
+#define CAMPAIGN_OPENING_MAX 500
+
+/* Text hygiene of a new campaign's texts (text/hygiene.h), in place: the name required and
+ * a name (no control, bidi or invisible characters), the theme a title, the opening's
+ * time, place and participants one line each; NFC, spaces at both ends trimmed, the limits
+ * above. NULL, or the Vietnamese message naming the field and what to do (in a). Called
+ * by whatever creates a campaign from input, before store_campaign_save. */
+const char *campaign_clean_texts(arena_t *a, store_campaign_t *c);
 
 /* Campaign c (its row as read) to status ("draft", "open", "closed"), with the
  * "campaign.status" audit entry (its name, the old status -> the new) under unit, the

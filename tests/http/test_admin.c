@@ -18,6 +18,7 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
+#include "helper_page_whole.h"
 
 #define PASSWORD "Quan-tri-kiem-tra-9"
 
@@ -155,6 +156,14 @@ test_templates(void **state)
 	hc_resp_free(&r);
 }
 
+/* The district head's new-campaign form posted as the browser sends it, body over it. */
+static hc_resp_t
+post_new_campaign(const char *body)
+{
+	return ha_post_page_over(port, &head, "/units/306/campaigns/new", "/units/306/campaigns",
+	                         body);
+}
+
 static void
 test_campaign_create(void **state)
 {
@@ -173,7 +182,7 @@ test_campaign_create(void **state)
 	         "csrf=%s&name=Tu%%E1%%BA%%A7n+l%%E1%%BB%%85&year=2026&template=%s&start=31/02/2026"
 	         "&end=07/10/2026&due=10/10/2026&kind=truong_th",
 	         head.csrf, tid);
-	r = req(&head, "POST", "/units/306/campaigns", body);
+	r = post_new_campaign(body);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "Ngày bắt đầu"));
 	hc_resp_free(&r);
@@ -181,7 +190,7 @@ test_campaign_create(void **state)
 	         "csrf=%s&name=Tuần+lễ+2026&year=2026&template=%s&start=01/10/2026&end=07/10/2026"
 	         "&due=10/10/2026&status=open",
 	         head.csrf, tid);
-	r = req(&head, "POST", "/units/306/campaigns", body);
+	r = post_new_campaign(body);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "loại đơn vị"));
 	hc_resp_free(&r);
@@ -190,7 +199,7 @@ test_campaign_create(void **state)
 	         "csrf=%s&name=Tuần+lễ+2026&year=2026&template=%s&start=01/10/2026&end=07/10/2026"
 	         "&due=10/10/2026&status=open&kind=truong_th&kind=truong_thcs",
 	         head.csrf, tid);
-	r = req(&head, "POST", "/units/306/campaigns", body);
+	r = post_new_campaign(body);
 	assert_int_equal(r.status, 303);
 	char loc[200];
 	hc_header(&r, "Location", loc, sizeof loc);
@@ -314,14 +323,14 @@ test_adoption(void **state)
 	        "&kind=truong_th&kind=truong_thcs&kind=truong_mn&kind=tthtcd";
 	snprintf(body, sizeof body, form, head.csrf, (long long)demo_campaign_id,
 	         (long long)t_missing);
-	hc_resp_t r = req(&head, "POST", "/units/306/campaigns", body);
+	hc_resp_t r = post_new_campaign(body);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "2.bao"));
 	hc_resp_free(&r);
 	/* the district adopts it with its own dates and one indicator of its own */
 	snprintf(body, sizeof body, form, head.csrf, (long long)demo_campaign_id,
 	         (long long)t_extra);
-	r = req(&head, "POST", "/units/306/campaigns", body);
+	r = post_new_campaign(body);
 	assert_int_equal(r.status, 303);
 	char loc[200];
 	hc_header(&r, "Location", loc, sizeof loc);

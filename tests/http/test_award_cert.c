@@ -355,7 +355,7 @@ test_draft_list_and_no_certificates(void **state)
 	                          "public",
 	                          "1",
 	                          NULL};
-	r = ha_post_form(port, &head, path, kv);
+	r = ha_post_page_form(port, &head, path, path, kv); /* the page's whole form */
 	if (r.status != 303)
 		fail_msg("edit: %ld %s", r.status, buf_cstr(&r.body));
 	hc_resp_free(&r);

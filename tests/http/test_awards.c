@@ -401,8 +401,8 @@ test_done_when(void **state)
 	doc_ver_t dv = {0};
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
 	snprintf(ver, sizeof ver, "%lld", (long long)dv.version);
-	r = ha_post_form(
-	        port, &district, path,
+	r = ha_post_page_form(
+	        port, &district, path, path,
 	        (const char *[]){"version",
 	                         ver,
 	                         "kind",
@@ -442,8 +442,10 @@ test_done_when(void **state)
 	/* published through the documents' own route */
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);
 	snprintf(ver, sizeof ver, "%lld", (long long)dv.version);
+	char page[100];
+	snprintf(page, sizeof page, "/units/306/docs/%lld", (long long)doc);
 	snprintf(path, sizeof path, "/units/306/docs/%lld/publish", (long long)doc);
-	r = ha_post_form(port, &district, path, (const char *[]){"version", ver, NULL});
+	r = ha_post_page_form(port, &district, page, path, (const char *[]){"version", ver, NULL});
 	expect_status(&r, 303);
 	hc_resp_free(&r);
 	assert_int_equal(store_doc_get(app.store, doc, take_doc, &dv), 1);

@@ -4,6 +4,8 @@
  * refused; a return comment of spaces, a reminder note over its 500 bytes, an account's
  * full name with a control character (form and API) are refused with a Vietnamese message;
  * a units import with a control character or U+202E in a name is refused naming the line.
+ * The document, budget, review-queue and campaign forms: a field missing or twice, a
+ * required text of spaces, a control character or U+202E in a title or name.
  * Each compares the digest of the whole database before and after: nothing written. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1009,6 +1011,154 @@ reading_text_hygiene(void **state)
 	            "Tên tủ sách: chưa nhập");
 }
 
+/* ---- documents, budget, review queue, campaigns (issue 22, the forms part) ---- */
+
+/* Documents: the new-document form without a field or with its subject twice is no
+ * browser's post; a subject of spaces, one with U+202E or a signer with a control character
+ * is refused naming the field; a draft's publish form without its number and its edit form
+ * with the version twice are refused. Nothing written. */
+static void
+doc_forms(void **state)
+{
+	(void)state;
+	const char *page = "/units/306/docs/new", *path = "/units/306/docs";
+	const char *missing[] = {"subject", "Kế hoạch thử", "signer_name", NULL, NULL};
+	page_refused(&head, page, path, missing, 400, "thiếu trường &quot;signer_name&quot;");
+	const char *twice[] = {"subject", "Kế hoạch A", "+subject", "Kế hoạch B", NULL};
+	page_refused(&head, page, path, twice, 400, "subject&quot; được gửi hai lần");
+	const char *blank[] = {"subject", "   ", "signer_position", "CHỦ TỊCH", NULL};
+	page_refused(&head, page, path, blank, 422, "Chưa có trích yếu");
+	const char *wide_blank[] = {"subject", "\xe3\x80\x80\xe3\x80\x80", "signer_position",
+	                            "CHỦ TỊCH", NULL};
+	page_refused(&head, page, path, wide_blank, 422, "Trích yếu (V/v…): chỉ có khoảng trắng");
+	const char *bidi[] = {"subject", "Kế hoạch \xe2\x80\xae""nạoh ế", "signer_position",
+	                      "CHỦ TỊCH", NULL};
+	page_refused(&head, page, path, bidi, 422, "ký tự đảo chiều chữ (bidi) U+202E");
+	const char *bell[] = {"subject", "Kế hoạch thử", "signer_position", "CHỦ TỊCH",
+	                      "signer_name", "Nguyễn\x07Văn A", NULL};
+	page_refused(&head, page, path, bell, 422, "Họ tên người ký: có ký tự điều khiển U+0007");
+	/* a draft, then its publish and edit forms */
+	const char *good[] = {"subject", "Kế hoạch để thử ban hành", "signer_position", "CHỦ TỊCH",
+	                      NULL};
+	hc_resp_t r = ha_post_page_form(port, &head, page, path, good);
+	if (r.status != 303)
+		fail_msg("draft: %ld %.600s", r.status, buf_cstr(&r.body));
+	char loc[300], doc[300], publish[320];
+	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
+	hc_resp_free(&r);
+	snprintf(doc, sizeof doc, "%.*s", (int)strcspn(loc, "?"), loc);
+	snprintf(publish, sizeof publish, "%s/publish", doc);
+	const char *no_number[] = {"number", NULL, NULL};
+	page_refused(&head, doc, publish, no_number, 400, "thiếu trường &quot;number&quot;");
+	const char *version_twice[] = {"+version", "1", NULL};
+	page_refused(&head, doc, doc, version_twice, 400, "version&quot; được gửi hai lần");
+	const char *edit_bidi[] = {"signer_name", "Nguyễn \xe2\x80\xae""A", NULL};
+	page_refused(&head, doc, doc, edit_bidi, 422, "Họ tên người ký: có ký tự đảo chiều chữ");
+}
+
+/* The budget form: a cell missing or twice, an amount with a control character. The form
+ * has no free text (amounts only). */
+static void
+budget_form(void **state)
+{
+	(void)state;
+	const char *page = path_of(SCHOOL, "/kinh-phi");
+	char p[256];
+	snprintf(p, sizeof p, "%s", page);
+	const char *missing[] = {"p.nsnn.khac", NULL, NULL};
+	page_refused(&school, p, p, missing, 400, "thiếu trường &quot;p.nsnn.khac&quot;");
+	const char *twice[] = {"a.xhh.lop_hoc", "5.000", "+a.xhh.lop_hoc", "6.000", NULL};
+	page_refused(&school, p, p, twice, 400, "a.xhh.lop_hoc&quot; được gửi hai lần");
+	const char *bell[] = {"p.xhh.khac", "1\x07" "000", NULL};
+	page_refused(&school, p, p, bell, 422, "không phải một số tiền");
+}
+
+/* The review queue: a school's submitted report listed, then the queue's form without its
+ * comment, with versions twice, returning with a reason of spaces or with U+202E. */
+static void
+review_queue_form(void **state)
+{
+	(void)state;
+	const char *unit = "HA-11422-TH";
+	char body[600], report[256], submit[256];
+	snprintf(report, sizeof report, "%s", path_of(unit, "/report"));
+	snprintf(submit, sizeof submit, "%s", path_of(unit, "/submit"));
+	snprintf(body, sizeof body,
+	         "version=%ld&v.1.ke_hoach=1&v.5.2.lop=6&v.5.2.nguoi=180&v.2.bao=2"
+	         "&v.i.text=Nhà+trường+đã+xây+dựng+kế+hoạch",
+	         version_of(&head, unit));
+	hc_resp_t r = ha_post_page_body(port, &head, report, submit, body);
+	if (r.status != 303)
+		fail_msg("submit: %ld %.600s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	char q[256];
+	snprintf(q, sizeof q, "%s", path_of("306", "/review"));
+	const char *missing[] = {"action", "approve", "unit", unit, "comment", NULL, NULL};
+	page_refused(&officer, q, q, missing, 400, "thiếu trường &quot;comment&quot;");
+	const char *twice[] = {"action", "approve", "unit", unit, "+versions", "x:1", NULL};
+	page_refused(&officer, q, q, twice, 400, "versions&quot; được gửi hai lần");
+	const char *blank[] = {"action", "return", "unit", unit, "comment", "  \t  ", NULL};
+	page_refused(&officer, q, q, blank, 400, "Lý do trả lại: cần ghi ít nhất 3 ký tự");
+	const char *bidi[] = {"action", "return", "unit", unit, "comment",
+	                      "Thiếu số liệu \xe2\x80\xae""cớh pól", NULL};
+	page_refused(&officer, q, q, bidi, 400, "Lý do trả lại: có ký tự đảo chiều chữ (bidi)");
+}
+
+/* Campaigns: the new-campaign form without its due date or with its name twice, a name of
+ * spaces or with a control character, a theme with U+202E; a campaign's status form
+ * without its status or with it twice. */
+static void
+campaign_forms(void **state)
+{
+	(void)state;
+	const char *page = "/units/306/campaigns/new", *path = "/units/306/campaigns";
+	const char *missing[] = {"name", "Tuần lễ 2026", "due", NULL, NULL};
+	page_refused(&head, page, path, missing, 400, "thiếu trường &quot;due&quot;");
+	const char *twice[] = {"name", "Tuần lễ A", "+name", "Tuần lễ B", NULL};
+	page_refused(&head, page, path, twice, 400, "name&quot; được gửi hai lần");
+	static const char *const valid[] = {"year", "2026", "start", "01/10/2026", "end",
+	                                    "07/10/2026", "due", "10/10/2026", "+kind",
+	                                    "truong_th"};
+	struct {
+		const char *field, *value, *says;
+	} bad[] = {
+	        {"name", "   ", "Tên đợt: đang để trống"},
+	        {"name", "Tuần lễ\x07 2026", "Tên đợt: có ký tự điều khiển U+0007"},
+	        {"theme", "Học \xe2\x80\xae""ậd iờưg", "Chủ đề: có ký tự đảo chiều chữ (bidi) U+202E"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		const char *kv[16];
+		size_t n = 0;
+		for (size_t i = 0; i < sizeof valid / sizeof *valid; i++)
+			kv[n++] = valid[i];
+		if (strcmp(bad[k].field, "name")) {
+			kv[n++] = "name";
+			kv[n++] = "Tuần lễ 2026";
+		}
+		kv[n++] = bad[k].field;
+		kv[n++] = bad[k].value;
+		kv[n] = NULL;
+		page_refused(&head, page, path, kv, 400, bad[k].says);
+	}
+	/* a campaign of the district, then its status form */
+	const char *good[] = {"year", "2026", "start", "01/10/2026", "end", "07/10/2026", "due",
+	                      "10/10/2026", "+kind", "truong_th", "name", "Tuần lễ thử 2026", NULL};
+	hc_resp_t r = ha_post_page_form(port, &head, page, path, good);
+	if (r.status != 303)
+		fail_msg("campaign: %ld %.600s", r.status, buf_cstr(&r.body));
+	char loc[300];
+	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
+	hc_resp_free(&r);
+	long long id = atoll(loc + strlen("/campaigns/"));
+	char cpage[300], status[300];
+	snprintf(cpage, sizeof cpage, "/campaigns/%lld/units/306", id);
+	snprintf(status, sizeof status, "/units/306/campaigns/%lld/status", id);
+	const char *no_status[] = {"status", NULL, NULL};
+	page_refused(&head, cpage, status, no_status, 400, "thiếu trường &quot;status&quot;");
+	const char *status_twice[] = {"status", "open", "+status", "closed", NULL};
+	page_refused(&head, cpage, status, status_twice, 400, "status&quot; được gửi hai lần");
+}
+
 int
 main(void)
 {
@@ -1030,6 +1180,10 @@ main(void)
 	        cmocka_unit_test(award_forms),
 	        cmocka_unit_test(resource_forms),
 	        cmocka_unit_test(reading_text_hygiene),
+	        cmocka_unit_test(doc_forms),
+	        cmocka_unit_test(budget_form),
+	        cmocka_unit_test(review_queue_form),
+	        cmocka_unit_test(campaign_forms),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

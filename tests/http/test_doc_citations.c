@@ -25,6 +25,7 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "helper_page_whole.h"
 
 #define PASSWORD "Trich-dan-kiem-tra-22"
 
@@ -523,7 +524,9 @@ test_duty_form_grouped(void **state)
 	add(&b, "csrf", head.csrf);
 	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
 		add(&b, fields[k][0], fields[k][1]);
-	hc_resp_t r = ha_req(port, &head, "POST", "/units/306/docs", buf_cstr(&b), 0);
+	/* the new-document page's form with these values (its other rows empty) */
+	hc_resp_t r = ha_post_page_over(port, &head, "/units/306/docs/new", "/units/306/docs",
+	                                buf_cstr(&b));
 	buf_free(&b);
 	if (r.status != 303)
 		fail_msg("create: %ld %s", r.status, body_of(&r));

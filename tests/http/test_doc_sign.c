@@ -22,6 +22,7 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
+#include "helper_page_whole.h"
 
 #define PASSWORD "Ky-so-kiem-tra-2022"
 
@@ -354,7 +355,7 @@ test_publish_signs(void **state)
 	json_decref(j);
 	snprintf(path, sizeof path, "/units/306/docs/%lld/publish", (long long)bc);
 	snprintf(body, sizeof body, "csrf=%s&version=%lld", ha.csrf, version);
-	hc_resp_t r = ha_req(port, &ha, "POST", path, body, 0);
+	hc_resp_t r = ha_post_page_over(port, &ha, api + strlen("/api/v1"), path, body);
 	if (r.status != 303)
 		fail_msg("publish: %ld %s", r.status, body_of(&r));
 	char loc[300];

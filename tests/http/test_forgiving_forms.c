@@ -19,6 +19,7 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
+#include "helper_page_whole.h"
 
 #define PASSWORD "Ngay-thang-kiem-tra-17"
 
@@ -81,7 +82,8 @@ create(const char *start, const char *end, const char *reg, const char *due)
 	         "csrf=%s&name=Tuần+lễ+2026&year=2026&template=%s&start=%s&end=%s&registration=%s"
 	         "&due=%s&status=open&kind=truong_th",
 	         head.csrf, tid, start, end, reg, due);
-	return ha_req(port, &head, "POST", "/units/306/campaigns", body, 0);
+	return ha_post_page_over(port, &head, "/units/306/campaigns/new", "/units/306/campaigns",
+	                         body);
 }
 
 static void

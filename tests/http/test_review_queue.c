@@ -20,6 +20,7 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
+#include "helper_page_whole.h"
 
 #define PASSWORD "Hang-cho-duyet-22"
 
@@ -98,6 +99,14 @@ api_of(int64_t c, const char *unit, const char *tail)
 	k = (k + 1) % 8;
 	snprintf(p[k], sizeof p[k], "/api/v1/campaigns/%lld/units/%s%s", (long long)c, unit, tail);
 	return p[k];
+}
+
+/* The district's queue form posted as the browser sends it, with body's fields over it. */
+static hc_resp_t
+post_queue(const char *body)
+{
+	const char *q = path_of(campaign, "306", "/review");
+	return ha_post_page_over(port, &district, q, q, body);
 }
 
 static json_t *
@@ -317,14 +326,14 @@ test_return_needs_a_reason(void **state)
 	snprintf(body, sizeof body,
 	         "csrf=%s&action=return&unit=HA-11422-TH&versions=HA-11422-TH:%ld", district.csrf,
 	         v);
-	hc_resp_t r = req(&district, "POST", path_of(campaign, "306", "/review"), body, 0);
+	hc_resp_t r = post_queue(body);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(buf_cstr(&r.body), "Lý do trả lại"));
 	hc_resp_free(&r);
 	snprintf(body, sizeof body,
 	         "csrf=%s&action=return&unit=HA-11422-TH&unit=HA-11425-TH&comment=ab",
 	         district.csrf);
-	r = req(&district, "POST", path_of(campaign, "306", "/review"), body, 0);
+	r = post_queue(body);
 	assert_int_equal(r.status, 400);
 	hc_resp_free(&r);
 	/* the API too, and wrong types */
@@ -409,7 +418,7 @@ test_bulk_approve(void **state)
 	         "&versions=%s&comment=",
 	         district.csrf, versions);
 	json_decref(q);
-	hc_resp_t r = req(&district, "POST", path_of(campaign, "306", "/review"), body, 0);
+	hc_resp_t r = post_queue(body);
 	assert_int_equal(r.status, 303);
 	char loc[2048];
 	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
@@ -439,7 +448,7 @@ test_bulk_approve(void **state)
 	/* a stale version is refused by the service, named on the page */
 	snprintf(body, sizeof body, "csrf=%s&approve_one=HA-11422-TH&versions=HA-11422-TH:%ld",
 	         district.csrf, version_of(campaign, "HA-11422-TH") - 1);
-	r = req(&district, "POST", path_of(campaign, "306", "/review"), body, 0);
+	r = post_queue(body);
 	assert_int_equal(r.status, 303);
 	assert_non_null(hc_header(&r, "Location", loc, sizeof loc));
 	hc_resp_free(&r);
@@ -496,7 +505,8 @@ test_adoption_listed_and_approved_there(void **state)
 	         "&start=06/10/2022&end=12/10/2022&due=14/10/2022&status=open"
 	         "&kind=truong_th&kind=truong_thcs&kind=truong_mn&kind=tthtcd",
 	         tl.csrf, (long long)campaign, (long long)tid);
-	hc_resp_t r = req(&tl, "POST", "/units/315/campaigns", body, 0);
+	hc_resp_t r = ha_post_page_over(port, &tl, "/units/315/campaigns/new",
+	                                "/units/315/campaigns", body);
 	if (r.status != 303)
 		fail_msg("adoption: %ld %.500s", r.status, buf_cstr(&r.body));
 	char loc[300];

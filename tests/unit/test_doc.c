@@ -431,6 +431,41 @@ test_duties_grouped(void **state)
 	arena_free(&a);
 }
 
+/* doc_clean: texts in NFC and trimmed, a bidi override in the subject, a control character
+ * in the signer, a required line of wide spaces and an oversized task refused naming the
+ * part. */
+static void
+test_clean(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	doc_error_t errs[DOC_MAX_ERRORS];
+	size_t n;
+	doc_t *d = parse_ok(&a, SAMPLE);
+	/* "Hỏc tập suốt đời" typed as base letters and combining marks */
+	d->subject = "  Ho\xcc\x89"
+	             "c ta\xcc\xa3\xcc\x82"
+	             "p suo\xcc\x82\xcc\x81"
+	             "t \xc4\x91\xe1\xbb\x9d"
+	             "i  ";
+	assert_int_equal(doc_clean(d, &a, errs, &n), 0);
+	assert_string_equal(d->subject, "Hỏc tập suốt đời");
+	d->subject = "Kế hoạch \xe2\x80\xae"
+	             "abc";
+	d->signer.name = "Nguyễn\x07Văn";
+	d->place = "\xe3\x80\x80";
+	assert_int_equal(doc_clean(d, &a, errs, &n), -1);
+	assert_int_equal(n, 3);
+	assert_string_equal(errs[0].field, "subject");
+	assert_non_null(
+	        strstr(errs[0].msg, "Trích yếu (V/v…): có ký tự đảo chiều chữ (bidi) U+202E"));
+	assert_string_equal(errs[1].field, "place");
+	assert_non_null(strstr(errs[1].msg, "Địa danh: chỉ có khoảng trắng"));
+	assert_string_equal(errs[2].field, "signer.name");
+	assert_non_null(strstr(errs[2].msg, "U+0007"));
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -442,6 +477,7 @@ main(void)
 	        cmocka_unit_test(test_duties_grouped),
 	        cmocka_unit_test(test_defaults_and_derive),
 	        cmocka_unit_test(test_markup_and_model),
+	        cmocka_unit_test(test_clean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
