@@ -233,7 +233,7 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, const cha
 	d->number = 0; /* given at publication; the file's number is shown, not kept */
 	doc_error_t errs[DOC_MAX_ERRORS];
 	size_t nerr = 0;
-	if (doc_clean(d, a, errs, &nerr) < 0 || doc_validate(d, errs, &nerr) < 0) {
+	if (doc_clean_imported(d, a, errs, &nerr) < 0 || doc_validate(d, errs, &nerr) < 0) {
 		for (size_t k = 0; k < nerr; k++)
 			json_array_append_new(fields,
 			                      json_pack("{s:s,s:s}", "field",

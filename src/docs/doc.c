@@ -401,6 +401,7 @@ doc_parse(const char *json, size_t len, arena_t *a, doc_t **out, doc_error_t *er
 typedef struct cl {
 	rd_t r;
 	arena_t *a;
+	unsigned extra; /* flags added to every text's (TEXT_DROP_INVISIBLE for an import) */
 } cl_t;
 
 /* *s made what may be stored under flags (NFC, trimmed), or an error on field naming label
@@ -413,17 +414,33 @@ clean_one(cl_t *c, const char *field, const char *label, const char **s, unsigne
 	if (*in == '\0')
 		return;
 	const char *out;
-	const char *why = text_clean_field(c->a, label, in, flags | TEXT_TRIM, max, &out);
+	const char *why =
+	        text_clean_field(c->a, label, in, flags | TEXT_TRIM | c->extra, max, &out);
 	if (why)
 		errf(&c->r, field, "%s", why);
 	else
 		*s = out;
 }
 
+static int
+clean_all(doc_t *d, arena_t *a, unsigned extra, doc_error_t *errs, size_t *nerr);
+
 int
 doc_clean(doc_t *d, arena_t *a, doc_error_t *errs, size_t *nerr)
 {
-	cl_t c = {{a, errs, 0}, a};
+	return clean_all(d, a, 0, errs, nerr);
+}
+
+int
+doc_clean_imported(doc_t *d, arena_t *a, doc_error_t *errs, size_t *nerr)
+{
+	return clean_all(d, a, TEXT_DROP_INVISIBLE, errs, nerr);
+}
+
+static int
+clean_all(doc_t *d, arena_t *a, unsigned extra, doc_error_t *errs, size_t *nerr)
+{
+	cl_t c = {{a, errs, 0}, a, extra};
 	const unsigned line = TEXT_REQUIRED, name = TEXT_NAME | TEXT_REQUIRED,
 	               lines = TEXT_MULTILINE | TEXT_REQUIRED;
 	clean_one(&c, "subject", "Trích yếu (V/v…)", &d->subject, name, DOC_MAX_LINE);
@@ -436,7 +453,7 @@ doc_clean(doc_t *d, arena_t *a, doc_error_t *errs, size_t *nerr)
 	/* the body keeps its own blank lines and indents: not trimmed */
 	if (d->text && *d->text) {
 		const char *out;
-		const char *why = text_clean_field(a, "Nội dung", d->text, TEXT_MULTILINE,
+		const char *why = text_clean_field(a, "Nội dung", d->text, TEXT_MULTILINE | extra,
 		                                   DOC_MAX_TEXT, &out);
 		if (why)
 			errf(&c.r, "text", "%s", why);
@@ -477,7 +494,7 @@ doc_clean(doc_t *d, arena_t *a, doc_error_t *errs, size_t *nerr)
 		if (x->text && *x->text) {
 			const char *out;
 			const char *why = text_clean_field(a, "Nội dung phụ lục", x->text,
-			                                   TEXT_MULTILINE, DOC_MAX_TEXT, &out);
+			                                   TEXT_MULTILINE | extra, DOC_MAX_TEXT, &out);
 			snprintf(f, sizeof f, "annexes[%zu].text", i);
 			if (why)
 				errf(&c.r, f, "%s", why);

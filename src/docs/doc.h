@@ -126,6 +126,11 @@ int doc_parse(const char *json, size_t len, arena_t *a, doc_t **out /* OUT */,
  * a stored document is read as stored. */
 int doc_clean(doc_t *d, arena_t *a, doc_error_t *errs /* DOC_MAX_ERRORS */,
               size_t *nerr /* OUT */);
+/* doc_clean for a document read from a Word file: the invisible characters Word leaves in
+ * its runs (soft hyphens, zero-width spaces, joiners, BOM) are removed instead of refused
+ * (TEXT_DROP_INVISIBLE); everything else is refused as doc_clean refuses it. */
+int doc_clean_imported(doc_t *d, arena_t *a, doc_error_t *errs /* DOC_MAX_ERRORS */,
+                       size_t *nerr /* OUT */);
 /* Validate an already built document (the form handler fills a doc_t itself). Same rules
  * and return as doc_parse. */
 int doc_validate(const doc_t *d, doc_error_t *errs, size_t *nerr /* OUT */);

@@ -83,6 +83,10 @@ text_clean(arena_t *a, const char *in, unsigned flags, size_t max_bytes, const c
 			                    nth);
 			return -1;
 		}
+		if ((flags & TEXT_DROP_INVISIBLE) && is_invisible(c)) {
+			pos += (size_t)k;
+			continue;
+		}
 		const char *no = refusal(c, flags);
 		if (no != NULL) {
 			buf_free(&b);

@@ -17,6 +17,10 @@ enum text_clean_flags {
 	                      * LRM/RLM/ALM, no line or paragraph separator */
 	TEXT_REQUIRED = 4u,  /* empty or only whitespace refused */
 	TEXT_TRIM = 8u,      /* spaces (and line breaks) at both ends removed */
+	TEXT_DROP_INVISIBLE = 16u, /* the invisible characters TEXT_NAME refuses (soft hyphen,
+	                            * zero-width space and joiners, word joiner, BOM, LRM/RLM)
+	                            * removed instead: text a program wrote, such as a Word
+	                            * file's runs, where nobody typed them on purpose */
 };
 
 /* Check and normalise in (NULL counts as "") under flags: 0 with *out (NFC, in a; may be in

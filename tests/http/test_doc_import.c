@@ -267,6 +267,45 @@ test_api_imports_seed000(void **state)
 	buf_free(&out);
 }
 
+/* Word leaves invisible characters in its runs (an optional hyphen, a zero-width space):
+ * an import removes them, so the draft is the seed's text exactly; the same characters
+ * typed into a document through the JSON API are refused naming the field, nothing
+ * written. */
+static void
+test_import_drops_invisible(void **state)
+{
+	(void)state;
+	buf_t out = BUF_INIT;
+	long st = api_upload("invisible.docx", &out);
+	if (st != 201)
+		fail_msg("%ld %s", st, buf_cstr(&out));
+	json_error_t e;
+	json_t *j = json_loads(buf_cstr(&out), 0, &e);
+	assert_non_null(j);
+	assert_seed_fields(json_integer_value(json_object_get(j, "id")));
+	json_decref(j);
+	buf_free(&out);
+
+	size_t n;
+	char *s = slurp("seed000.expected.json", &n);
+	json_t *doc = json_loadb(s, n, 0, &e);
+	free(s);
+	assert_non_null(doc);
+	json_object_set_new(doc, "subject",
+	                    json_string("Tổ chức Tuần lễ hưởng ứng học tập suốt đời năm "
+	                                "20\xc2\xad" "22"));
+	json_t *req = json_pack("{s:o}", "document", doc);
+	char *body = json_dumps(req, 0);
+	json_decref(req);
+	size_t before = issued_count();
+	hc_resp_t r = ha_req(port, &head, "POST", "/api/v1/units/315/docs", body, 1);
+	free(body);
+	if (r.status != 422 || !strstr(buf_cstr(&r.body), "ký tự vô hình"))
+		fail_msg("%ld %s", r.status, buf_cstr(&r.body));
+	hc_resp_free(&r);
+	assert_int_equal(issued_count(), before);
+}
+
 /* A paragraph the import cannot place is kept with the draft: the review it redirects to
  * shows it, and shows it again on a reload, without another draft; a document that was not
  * imported has no review. */
@@ -384,6 +423,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_form_imports_seed000),
 	        cmocka_unit_test(test_api_imports_seed000),
+	        cmocka_unit_test(test_import_drops_invisible),
 	        cmocka_unit_test(test_leftover_kept_with_draft),
 	        cmocka_unit_test(test_hostile_refused_nothing_stored),
 	};

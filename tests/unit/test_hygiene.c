@@ -131,6 +131,35 @@ invisible_in_names_only(void **state)
 	arena_free(&a);
 }
 
+/* TEXT_DROP_INVISIBLE (a Word import): the invisible characters are removed, in names and
+ * in text with lines; controls and bidi overrides are still refused. */
+static void
+invisible_dropped_from_imports(void **state)
+{
+	(void)state;
+	arena_t a = ARENA_INIT;
+	const char *why;
+	const char *word = "\xef\xbb\xbf"
+	                   "H\xe1\xbb\x8d\xe2\x80\x8b"
+	                   "c t\xc2\xad\xe1\xba\xadp"; /* BOM, ZWSP, soft hyphen */
+	const char *out = clean(&a, word, TEXT_NAME | TEXT_DROP_INVISIBLE, 0, &why);
+	assert_non_null(out);
+	assert_string_equal(out, "H\xe1\xbb\x8d"
+	                         "c t\xe1\xba\xadp");
+	out = clean(&a, word, TEXT_MULTILINE | TEXT_DROP_INVISIBLE, 0, &why);
+	assert_non_null(out);
+	assert_string_equal(out, "H\xe1\xbb\x8d"
+	                         "c t\xe1\xba\xadp");
+	assert_null(clean(&a, word, TEXT_NAME, 0, &why)); /* typed: refused */
+	assert_null(clean(&a,
+	                  "a\xe2\x80\xae"
+	                  "b",
+	                  TEXT_NAME | TEXT_DROP_INVISIBLE, 0, &why));
+	assert_non_null(strstr(why, "bidi"));
+	assert_null(clean(&a, "a\x07" "b", TEXT_NAME | TEXT_DROP_INVISIBLE, 0, &why));
+	arena_free(&a);
+}
+
 static void
 blank_trim_and_limit(void **state)
 {
@@ -176,6 +205,7 @@ main(void)
 	        cmocka_unit_test(bidi_refused),
 	        cmocka_unit_test(invalid_utf8_refused),
 	        cmocka_unit_test(invisible_in_names_only),
+	        cmocka_unit_test(invisible_dropped_from_imports),
 	        cmocka_unit_test(blank_trim_and_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
