@@ -804,11 +804,14 @@ page_remind(http_req_t *req)
 	if (remind_note(req, &note) < 0)
 		return 0;
 	chase_ctx_t cx = chase_ctx_of(req);
+	audit_actor_t by = app_audit_actor(req);
+	cx.by = &by; /* the reminder and its audit entry in one transaction */
+	cx.audit_unit = i;
+	cx.audit_action = "report.remind";
+	cx.audit_value = note ? note : "";
 	size_t done = 0;
 	if (chase_remind(&cx, t, lc->c, &i, 1, CHASE_MANUAL, note, &done) < 0)
 		return 500;
-	app_audit(req, t, i, "report.remind",
-	          arena_printf(http_req_arena(req), "%lld:", (long long)lc->c->id), NULL, note);
 	return remind_reply(req, lc, t->units[i].parent >= 0 ? t->units[i].parent : i, "remind",
 	                    done);
 }
@@ -842,11 +845,13 @@ page_remind_all(http_req_t *req)
 		if (miss[k] != i && access_allowed(t, g, ng, ACT_REPORT_REVIEW, miss[k]))
 			miss[m++] = miss[k];
 	chase_ctx_t cx = chase_ctx_of(req);
+	audit_actor_t by = app_audit_actor(req);
+	cx.by = &by; /* each batch with its audit entry (how many it reminded) */
+	cx.audit_unit = i;
+	cx.audit_action = "report.remind.all";
 	size_t done = 0;
 	if (chase_remind(&cx, t, lc->c, miss, m, CHASE_ALL, note, &done) < 0)
 		return 500;
-	app_audit(req, t, i, "report.remind.all", arena_printf(a, "%lld:", (long long)lc->c->id),
-	          NULL, arena_printf(a, "%zu", done));
 	return remind_reply(req, lc, i, "remind-all", done);
 }
 

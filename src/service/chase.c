@@ -322,10 +322,20 @@ static int
 run_batch(void *arg)
 {
 	batch_t *b = arg;
+	size_t before = b->written;
 	for (size_t i = 0; i < b->n; i++)
 		if (write_one(b, &b->items[i]) < 0)
 			return -1;
-	return 0;
+	const chase_ctx_t *cx = b->cx;
+	if (cx->by == NULL || b->written == before)
+		return 0;
+	/* the batch's reminders and their audit entry: one transaction */
+	char target[32], count[24];
+	snprintf(target, sizeof target, "%lld:", (long long)b->c->id);
+	snprintf(count, sizeof count, "%zu", b->written - before);
+	audit_entry_t e = {cx->audit_unit, cx->audit_action, target, NULL,
+	                   cx->audit_value ? cx->audit_value : count};
+	return audit_write(cx->store, b->t, cx->by, cx->now, &e) < 0 ? -1 : 0;
 }
 
 /* Writes items[n] in slices, each one transaction (or one writer job). */

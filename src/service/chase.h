@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "db/store.h"
 #include "db/writer.h"
+#include "domain/audit.h"
 #include "domain/campaign.h"
 #include "domain/units.h"
 #include "service/notify.h"
@@ -26,6 +27,13 @@ typedef struct chase_ctx {
 	const notify_cfg_t *notify; /* NULL: in the app only */
 	int64_t now;                /* Unix seconds; injected for tests */
 	int64_t actor;              /* user id, 0 for the system (the schedule) */
+	/* A person's reminders: each batch writes, in its own transaction, an audit entry of
+	 * what it sent (action, filed under tree index audit_unit, target "<campaign id>:",
+	 * new value audit_value or, when NULL, the number the batch wrote). by NULL: none (the
+	 * schedule's reminders; their rows record them). */
+	const audit_actor_t *by;
+	int32_t audit_unit;
+	const char *audit_action, *audit_value;
 } chase_ctx_t;
 
 /* A unit's report in a campaign, as the chase sees it (by tree index). */

@@ -1,13 +1,14 @@
 /* The changes made by page handlers (an account locked or unlocked, a role granted or
  * revoked, an API token made, a campaign's reminder schedule, a report template copied to
- * another year, a reading shelf opened), over real HTTP with the store failing its Nth write
- * call (store_fault_install) for N = 1, 2, 3, ... until a run fires no fault. Each run
- * either changed nothing at all (every table's rows, the audit log's included, as before)
- * or made its change with exactly one more audit entry of its action: the change and its
- * audit entry are one transaction. (A fault may fire in something around the change, a
- * session's refresh say, and the change then go through whole.) The run without a fault
- * makes the change. On a SQLite file, and on PostgreSQL (http_pg_test_fault_pages). The
- * domain workflows' own fault test is tests/unit/test_fault_workflows.c. */
+ * another year, a reading shelf opened, a unit reminded), over real HTTP with the store
+ * failing its Nth write call (store_fault_install) for N = 1, 2, 3, ... until a run fires no
+ * fault. Each run either changed nothing at all (every table's rows, the audit log's
+ * included, as before) or made its change with exactly one more audit entry of its action:
+ * the change and its audit entry are one transaction. (A fault may fire in something around
+ * the change, a session's refresh say, and the change then go through whole.) The run
+ * without a fault makes the change. On a SQLite file, and on PostgreSQL
+ * (http_pg_test_fault_pages). The domain workflows' own fault test is
+ * tests/unit/test_fault_workflows.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,18 @@ post_shelf(int64_t state)
 	                         "/units/HA-11413-TH/van-hoa-doc/shelves", kv);
 }
 
+static hc_resp_t
+post_remind(int64_t state)
+{
+	(void)state;
+	char path[100];
+	snprintf(path, sizeof path, "/campaigns/%lld/units/HA-11413-THCS/remind",
+	         (long long)campaign);
+	const char *kv[] = {"note", "Hạn nộp sắp đến, đề nghị nhà trường nộp báo cáo.", "back",
+	                    "306", NULL};
+	return ha_post_form(port, &admin, path, kv);
+}
+
 static void
 run(const workflow_t *w)
 {
@@ -273,6 +286,15 @@ reading_shelf(void **state)
 	run(&w);
 }
 
+static void
+reminder(void **state)
+{
+	(void)state;
+	workflow_t w = {"nhắc đơn vị nộp báo cáo", "SELECT count(*) FROM reminders",
+	                "action = 'report.remind'", post_remind, 0};
+	run(&w);
+}
+
 int
 main(void)
 {
@@ -281,6 +303,7 @@ main(void)
 	        cmocka_unit_test(token_create),  cmocka_unit_test(chase_schedule),
 	        cmocka_unit_test(template_copy),
 	        cmocka_unit_test(reading_shelf),
+	        cmocka_unit_test(reminder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
