@@ -251,9 +251,12 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, const cha
 	int64_t now = app_now();
 	int ok = review && store_tx_begin(app->store) == 0;
 	if (ok) {
+		/* the draft, its review and its audit entry: one transaction */
 		ok = docs_save_draft(app->store, 0, t->units[i].id, d, 0, 0, 0, now, u ? u->id : 0,
 		                     0, id, version) == 0 &&
-		     store_doc_import_put(app->store, *id, now, u ? u->id : 0, review) == 0;
+		     store_doc_import_put(app->store, *id, now, u ? u->id : 0, review) == 0 &&
+		     app_audit(req, t, i, "doc.import", arena_printf(a, "%lld", (long long)*id), NULL,
+		               d->subject) == 0;
 		if (ok)
 			ok = store_tx_commit(app->store) == 0;
 		else
@@ -262,8 +265,6 @@ import_draft(http_req_t *req, int32_t i, const char *data, size_t len, const cha
 	free(review);
 	if (!ok)
 		return 500;
-	app_audit(req, t, i, "doc.import", arena_printf(a, "%lld", (long long)*id), NULL,
-	          d->subject);
 	return 0;
 }
 

@@ -1160,9 +1160,20 @@ save_draft(http_req_t *req, int32_t i, int64_t id, const doc_t *d, int64_t campa
 	app_t *app = http_req_app(req);
 	const unit_tree_t *t = app_req_tree(req);
 	app_user_t *u = app_req_user(req);
-	return docs_save_draft(app->store, id, t->units[i].id, d, campaign_id, derived_from,
-	                       is_public, app_now(), u ? u->id : 0, expected_version, out_id,
-	                       version);
+	/* the draft and its audit entry (doc.create or doc.save): one transaction */
+	if (store_tx_begin(app->store) < 0)
+		return -1;
+	int rc = docs_save_draft(app->store, id, t->units[i].id, d, campaign_id, derived_from,
+	                         is_public, app_now(), u ? u->id : 0, expected_version, out_id,
+	                         version);
+	if (rc == 0 && app_audit(req, t, i, id ? "doc.save" : "doc.create",
+	                         arena_printf(http_req_arena(req), "%lld",
+	                                      (long long)(id ? id : *out_id)),
+	                         NULL, d->subject) < 0)
+		rc = -1;
+	if (app_tx_end(req, rc == 0) < 0 && rc == 0)
+		rc = -1;
+	return rc;
 }
 
 /* ---------- the rendered document as JSON (for the web page) ---------- */
@@ -1552,8 +1563,6 @@ page_doc_create(http_req_t *req)
 	json_decref(in.typed);
 	if (rc < 0)
 		return 500;
-	app_audit(req, t, i, "doc.create", arena_printf(a, "%lld", (long long)id), NULL,
-	          in.d->subject);
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/docs/%lld?done=created", t->units[i].code,
 	                                  (long long)id));
@@ -1656,8 +1665,6 @@ api_doc_create(http_req_t *req)
 	int64_t id, version;
 	if (save_draft(req, i, 0, d, campaign, from, is_public, 0, &id, &version) < 0)
 		return 500;
-	app_audit(req, t, i, "doc.create", arena_printf(a, "%lld", (long long)id), NULL,
-	          d->subject);
 	return app_reply_json(
 	        req, 201,
 	        json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "version", (json_int_t)version,
@@ -1965,8 +1972,6 @@ page_doc_save(http_req_t *req)
 		int st = save_draft(req, i, s.id, in.d, in.campaign_id, s.derived_from,
 		                    in.is_public, expected, &id, &version);
 		if (st == 0) {
-			app_audit(req, t, i, "doc.save", arena_printf(a, "%lld", (long long)s.id),
-			          NULL, in.d->subject);
 			rc = http_redirect(req, 303,
 			                   arena_printf(a, "/units/%s/docs/%lld?done=saved",
 			                                t->units[i].code, (long long)s.id));
@@ -2084,10 +2089,14 @@ page_doc_public(http_req_t *req)
 		                  "Hãy chọn công khai (1) hoặc không công khai (0).");
 	int on = !strcmp(p, "1");
 	app_user_t *u = app_req_user(req);
-	if (store_doc_set_public(app->store, s.id, on, app_now(), u ? u->id : 0) < 0)
+	/* the change and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0)
 		return 500;
-	app_audit(req, t, i, "doc.public", arena_printf(a, "%lld", (long long)s.id),
-	          s.is_public ? "1" : "0", on ? "1" : "0");
+	int ok = store_doc_set_public(app->store, s.id, on, app_now(), u ? u->id : 0) >= 0 &&
+	         app_audit(req, t, i, "doc.public", arena_printf(a, "%lld", (long long)s.id),
+	                   s.is_public ? "1" : "0", on ? "1" : "0") == 0;
+	if (app_tx_end(req, ok) < 0)
+		return 500;
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/docs/%lld?done=public", t->units[i].code,
 	                                  (long long)s.id));
@@ -2466,16 +2475,20 @@ page_task_done(http_req_t *req)
 	}
 	int on = !strcmp(done, "1");
 	app_user_t *u = app_req_user(req);
+	/* the task and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0)
+		return 500;
 	int rc = store_task_set_done(app->store, id, t->units[i].id, on ? app_now() : 0,
 	                             on && u ? u->id : 0, on ? note : "");
-	if (rc < 0)
+	int ok = rc == 1 && app_audit(req, t, i, on ? "task.done" : "task.reopen",
+	                              arena_printf(a, "%lld", (long long)id),
+	                              c.k.done_at ? "1" : "0", on ? "1" : "0") == 0;
+	if (app_tx_end(req, ok) < 0 && rc != 0)
 		return 500;
 	if (rc == 0) {
 		app_error_page(req, 404, "Đơn vị này không có nhiệm vụ nào với số này.");
 		return 0;
 	}
-	app_audit(req, t, i, on ? "task.done" : "task.reopen",
-	          arena_printf(a, "%lld", (long long)id), c.k.done_at ? "1" : "0", on ? "1" : "0");
 	return http_redirect(req, 303,
 	                     arena_printf(a, "/units/%s/tasks?done=%s", t->units[i].code, done));
 }

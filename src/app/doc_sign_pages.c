@@ -82,13 +82,21 @@ doc_sign_on_publish(http_req_t *req, int32_t i, int64_t id)
 	                     reason,  place,          (const uint8_t *)pdf.data,
 	                     pdf.len, app_now(),      u ? u->id : 0};
 	char msg[400] = "";
-	docs_sign_rc_t rc = docs_sign(app->store, app->sign_keys, &in, msg, sizeof msg);
-	buf_free(&pdf);
-	if (rc != DOCS_SIGN_OK) {
-		log_warn("văn bản %lld ban hành nhưng chưa ký số: %s", (long long)id, msg);
+	/* the signed copy and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0) {
+		buf_free(&pdf);
 		return -1;
 	}
-	app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)id), NULL, msg);
+	docs_sign_rc_t rc = docs_sign(app->store, app->sign_keys, &in, msg, sizeof msg);
+	buf_free(&pdf);
+	int ok = rc == DOCS_SIGN_OK &&
+	         app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)id), NULL,
+	                   msg) == 0;
+	if (app_tx_end(req, ok) < 0) {
+		log_warn("văn bản %lld ban hành nhưng chưa ký số: %s", (long long)id,
+		         rc != DOCS_SIGN_OK ? msg : "không lưu được");
+		return -1;
+	}
 	return 1;
 }
 
@@ -120,12 +128,20 @@ page_doc_sign(http_req_t *req)
 	        .actor_id = u ? u->id : 0,
 	};
 	char msg[400] = "";
+	/* the signed copy and its audit entry: one transaction */
+	if (store_tx_begin(app->store) < 0) {
+		buf_free(&pdf);
+		return 500;
+	}
 	docs_sign_rc_t rc = docs_sign(app->store, app->sign_keys, &in, msg, sizeof msg);
 	buf_free(&pdf);
+	int ok = rc == DOCS_SIGN_OK &&
+	         app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)s.id), NULL,
+	                   msg) == 0;
+	if (app_tx_end(req, ok) < 0 && rc == DOCS_SIGN_OK)
+		return 500;
 	switch (rc) {
 	case DOCS_SIGN_OK:
-		app_audit(req, t, i, "doc.sign", arena_printf(a, "%lld", (long long)s.id), NULL,
-		          msg);
 		return http_redirect(req, 303,
 		                     arena_printf(a, "/units/%s/docs/%lld?done=signed",
 		                                  t->units[i].code, (long long)s.id));
