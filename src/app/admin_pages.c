@@ -563,9 +563,15 @@ page_campaign_create(http_req_t *req)
 		return render_campaign_form(req, 400, bad);
 	}
 	int64_t id;
-	int rc = store_campaign_save(app->store, &c, &id);
-	if (rc == 0)
-		app_audit(req, t, i, "campaign.create", c.name, NULL, c.status);
+	/* the campaign and its audit entry: one transaction */
+	int rc = store_tx_begin(app->store);
+	if (rc == 0) {
+		rc = store_campaign_save(app->store, &c, &id);
+		int ok = rc == 0 &&
+		         app_audit(req, t, i, "campaign.create", c.name, NULL, c.status) == 0;
+		if (app_tx_end(req, ok) < 0)
+			rc = -1;
+	}
 	buf_free(&kinds);
 	buf_free(&deadlines);
 	if (rc < 0)
