@@ -114,4 +114,11 @@ hc_resp_t ha_post_page_multipart(unsigned short port, ha_client_t *c, const char
 hc_resp_t ha_post_page_body(unsigned short port, ha_client_t *c, const char *page,
                             const char *path, const char *body);
 
+/* ha_post_page_form with body (a form body as above) over the page's form: every field the
+ * body names takes the body's values only (all of them, in order: a checkbox list given as
+ * repeated fields replaces the page's ticks), every other field keeps the page's value. For
+ * tests that write out a whole form's values. */
+hc_resp_t ha_post_page_over(unsigned short port, ha_client_t *c, const char *page,
+                            const char *path, const char *body);
+
 #endif

@@ -248,17 +248,18 @@ ha_post_page_form(unsigned short port, ha_client_t *c, const char *page, const c
 	return r;
 }
 
-hc_resp_t
-ha_post_page_body(unsigned short port, ha_client_t *c, const char *page, const char *path,
-                  const char *body)
+/* body ("a=1&b=2", percent-encoded, '+' a space) as its pairs: *names and *values (n
+ * each, malloc'd strings; free with free_pairs). */
+static size_t
+body_pairs(const char *body, char ***names, char ***values)
 {
-	/* the changes as a form body: split at '&' and '=', '+' a space, %XX decoded */
 	size_t n = 1;
 	for (const char *p = body; *p; p++)
 		n += *p == '&';
-	const char **kv = calloc(2 * n + 1, sizeof *kv);
+	*names = calloc(n, sizeof **names);
+	*values = calloc(n, sizeof **values);
 	char *copy = strdup(body);
-	if (!kv || !copy)
+	if (!*names || !*values || !copy)
 		abort();
 	CURL *h = curl_easy_init();
 	size_t k = 0;
@@ -273,18 +274,75 @@ ha_post_page_body(unsigned short port, ha_client_t *c, const char *page, const c
 		int len;
 		char *name = curl_easy_unescape(h, pair, 0, &len);
 		char *value = curl_easy_unescape(h, eq ? eq : "", 0, &len);
-		kv[k++] = strdup(name);
-		kv[k++] = strdup(value);
+		(*names)[k] = strdup(name);
+		(*values)[k] = strdup(value);
+		k++;
 		curl_free(name);
 		curl_free(value);
 	}
-	kv[k] = NULL;
 	curl_easy_cleanup(h);
-	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
-	for (size_t i = 0; i < k; i++)
-		free((char *)kv[i]);
-	free(kv);
 	free(copy);
+	return k;
+}
+
+static void
+free_pairs(char **names, char **values, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]), free(values[i]);
+	free(names);
+	free(values);
+}
+
+hc_resp_t
+ha_post_page_body(unsigned short port, ha_client_t *c, const char *page, const char *path,
+                  const char *body)
+{
+	char **names, **values;
+	size_t n = body_pairs(body, &names, &values);
+	const char **kv = calloc(2 * n + 1, sizeof *kv);
+	if (!kv)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		kv[2 * i] = names[i], kv[2 * i + 1] = values[i];
+	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
+	free(kv);
+	free_pairs(names, values, n);
+	return r;
+}
+
+hc_resp_t
+ha_post_page_over(unsigned short port, ha_client_t *c, const char *page, const char *path,
+                  const char *body)
+{
+	char **names, **values;
+	size_t n = body_pairs(body, &names, &values);
+	/* ha_post_page_form's changes: (name, NULL) for each pair, dropping the page's fields
+	 * of that name, then ("+name", value), adding the test's */
+	const char **kv = calloc(4 * n + 1, sizeof *kv);
+	char **plus = calloc(n ? n : 1, sizeof *plus);
+	if (!kv || !plus)
+		abort();
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		kv[k++] = names[i];
+		kv[k++] = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		plus[i] = malloc(strlen(names[i]) + 2);
+		if (!plus[i])
+			abort();
+		plus[i][0] = '+';
+		strcpy(plus[i] + 1, names[i]);
+		kv[k++] = plus[i];
+		kv[k++] = values[i];
+	}
+	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
+	for (size_t i = 0; i < n; i++)
+		free(plus[i]);
+	free(plus);
+	free(kv);
+	free_pairs(names, values, n);
 	return r;
 }
 

@@ -18,7 +18,6 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Quan-tri-kiem-tra-9"
 

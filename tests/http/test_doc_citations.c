@@ -25,7 +25,6 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Trich-dan-kiem-tra-22"
 

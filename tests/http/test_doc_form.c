@@ -20,7 +20,6 @@
 #include "app/app.h"
 #include "domain/demo.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Soan-thao-kiem-tra-22"
 

@@ -22,7 +22,6 @@
 #include "domain/demo.h"
 #include "domain/demo_docs.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Ky-so-kiem-tra-2022"
 

@@ -19,7 +19,6 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Ngay-thang-kiem-tra-17"
 

@@ -20,7 +20,6 @@
 #include "domain/accounts.h"
 #include "domain/demo.h"
 #include "helper_app.h"
-#include "helper_page_whole.h"
 
 #define PASSWORD "Hang-cho-duyet-22"
 
