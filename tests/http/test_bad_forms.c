@@ -100,25 +100,35 @@ version_of(ha_client_t *c, const char *unit)
 	return v;
 }
 
+/* r (the answer to a request on path) is a refusal: a status from lo to hi with a
+ * Vietnamese message holding expect (NULL: any), and the database as before (a digest
+ * taken before the request). Frees r. */
+static void
+check_refused(hc_resp_t *r, const char *path, long lo, long hi, const char *expect,
+              const char before[65])
+{
+	const char *body = buf_cstr(&r->body);
+	const char *shown = strstr(body, "<main") ? strstr(body, "<main") : body;
+	if (r->status < lo || r->status > hi)
+		fail_msg("%s: %ld, expected %ld..%ld: %.600s", path, r->status, lo, hi, shown);
+	if (expect && !strstr(body, expect))
+		fail_msg("%s: no \"%s\" in %.600s", path, expect, shown);
+	hc_resp_free(r);
+	char after[65];
+	digest(after);
+	assert_string_equal(before, after);
+}
+
 /* A request refused with status want, a Vietnamese message holding expect (NULL: any),
  * and the database as it was. */
 static void
 refused(ha_client_t *c, const char *method, const char *path, const char *body, int json, long want,
         const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r = ha_req(port, c, method, path, body, json);
-	if (r.status != want)
-		fail_msg("%s %s: %ld, expected %ld: %.400s", method, path, r.status, want,
-		         buf_cstr(&r.body));
-	if (expect && !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s %s: no \"%s\" in %.600s", method, path, expect,
-		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
-		                                            : buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, want, want, expect, before);
 }
 
 /* The draft the school saves, as its browser sends the form (every field of it). */
@@ -335,16 +345,10 @@ static void
 page_refused(ha_client_t *c, const char *page, const char *path, const char *const *kv, long want,
              const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
-	if (r.status != want || !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s: %ld, expected %ld with \"%s\": %.600s", path, r.status, want, expect,
-		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
-		                                            : buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, want, want, expect, before);
 }
 
 /* The activity form: a field missing or twice is no browser's post of it; a title with a
@@ -558,17 +562,11 @@ static void
 mp_refused(ha_client_t *c, const char *page, const char *path, const char *const *kv,
            const char *file_field, const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r =
 	        ha_post_page_multipart(port, c, page, path, kv, file_field, NULL, 0, NULL, NULL);
-	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
-		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
-		                                            : buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, 400, 422, expect, before);
 }
 
 /* page_refused with any status from 400 to 422 (the guard's 400, the service's 422). */
@@ -576,16 +574,10 @@ static void
 page_refused_4xx(ha_client_t *c, const char *page, const char *path, const char *const *kv,
                  const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r = ha_post_page_form(port, c, page, path, kv);
-	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
-		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
-		                                            : buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, 400, 422, expect, before);
 }
 
 /* A raw form body (every field a browser would send, written out) refused with a status
@@ -593,31 +585,20 @@ page_refused_4xx(ha_client_t *c, const char *page, const char *path, const char 
 static void
 body_refused(ha_client_t *c, const char *path, const char *body, const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r = ha_req(port, c, "POST", path, body, 0);
-	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
-		         strstr(buf_cstr(&r.body), "<main") ? strstr(buf_cstr(&r.body), "<main")
-		                                            : buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, 400, 422, expect, before);
 }
 
 /* A JSON request refused with a status from 400 to 422 holding expect, nothing written. */
 static void
 api_refused(ha_client_t *c, const char *path, const char *json, const char *expect)
 {
-	char before[65], after[65];
+	char before[65];
 	digest(before);
 	hc_resp_t r = ha_req(port, c, "POST", path, json, 1);
-	if (r.status < 400 || r.status > 422 || !strstr(buf_cstr(&r.body), expect))
-		fail_msg("%s: %ld, expected 4xx with \"%s\": %.600s", path, r.status, expect,
-		         buf_cstr(&r.body));
-	hc_resp_free(&r);
-	digest(after);
-	assert_string_equal(before, after);
+	check_refused(&r, path, 400, 422, expect, before);
 }
 
 /* Today + offset days as the forms take dates (dd/mm/yyyy). */
