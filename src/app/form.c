@@ -310,8 +310,8 @@ app_form_guard(http_req_t *req, const http_route_t *route)
 	/* a program signed in by an API token posts the same form without the page's CSRF
 	 * field (the guard does not ask it for one): every other field is still required */
 	const app_user_t *u = app_req_user(req);
-	if (u && u->via_token && strncmp(spec, "csrf ", 5) == 0)
-		spec = arena_printf(http_req_arena(req), "?csrf %s", spec + 5);
+	if (u && u->via_token && strncmp(spec, "csrf", 4) == 0 && (spec[4] == ' ' || !spec[4]))
+		spec = arena_printf(http_req_arena(req), "?csrf%s", spec + 4);
 	const char *why;
 	int st = app_form_fields(req, spec, &why);
 	if (st) {
