@@ -59,11 +59,13 @@ for name in "${names[@]}"; do
 			>"$work.merge.log" 2>&1 || echo "!! $name: merging into $kept failed ($work.merge.log)"
 	fi
 	after=$(count "$kept")
-	printf '%-24s %12s %8s %7s %7s %7s %5s %s\n' "$name" "${execs:-?}" "${rate:-?}" \
-		"${cov:-?}" "${ft:-?}" "$after" "$((after - before))" "$findings"
-	[ "$findings" -eq 0 ] || echo "!! $name found a problem: see $log and fuzz/crash-$name-*"
+	# recorded before anything is printed: a reader that went away (SIGPIPE) must not
+	# lose the run's line
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
 		"$commit" "$name" "${ran:-$secs}" "${execs:-0}" "${rate:-0}" "${cov:-0}" "${ft:-0}" "$after" \
 		"$((after - before))" "$findings" >>"$results"
+	printf '%-24s %12s %8s %7s %7s %7s %5s %s\n' "$name" "${execs:-?}" "${rate:-?}" \
+		"${cov:-?}" "${ft:-?}" "$after" "$((after - before))" "$findings"
+	[ "$findings" -eq 0 ] || echo "!! $name found a problem: see $log and fuzz/crash-$name-*"
 done
 exit $status
