@@ -27,7 +27,8 @@ mkdir -p "$dir"
 trap cleanup EXIT
 cd "$dir"
 "$bin" demo --db demo.db >/dev/null 2>&1 || fail "suotdoi demo"
-port=$((21000 + $$ % 20000))
+. "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
+free_port port || fail "no free port"
 
 # ---- refused at start, the line named
 printf 'listen = 127.0.0.1:%s\nthreads = lots\n' "$port" >bad.conf

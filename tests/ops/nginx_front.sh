@@ -33,10 +33,8 @@ mkdir -p "$dir/nginx"
 trap cleanup EXIT
 cd "$dir"
 
-base=$((22000 + $$ % 15000))
-app_port=$base
-tls_port=$((base + 1))
-plain_port=$((base + 2))
+. "$src/tests/ops/free_port.sh"
+free_port app_port || fail "no free port"
 
 "$bin" demo --db demo.db >/dev/null 2>&1 || fail "suotdoi demo"
 "$bin" serve --db demo.db --listen "127.0.0.1:$app_port" --assets "$src" >serve.log 2>&1 &
@@ -48,15 +46,17 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
   >/dev/null 2>&1 || fail "openssl req"
 
 # the shipped site with this test's addresses: the substitutions its header lists
-sed -e "s|127.0.0.1:8080|127.0.0.1:$app_port|" \
-  -e "s|/etc/ssl/certs/suotdoi.crt|$dir/nginx/cert.pem|" \
-  -e "s|/etc/ssl/private/suotdoi.key|$dir/nginx/key.pem|" \
-  -e "s|listen 443 ssl http2;|listen 127.0.0.1:$tls_port ssl http2;|" \
-  -e "s|listen 80;|listen 127.0.0.1:$plain_port;|" \
-  -e "/listen \[::\]/d" \
-  -e "s|root /var/www/html;|root $dir/nginx;|" \
-  "$src/packaging/nginx/suotdoi.conf" >nginx/site.conf
-grep -q "127.0.0.1:$app_port" nginx/site.conf || fail "the site has no upstream placeholder"
+site() {
+  sed -e "s|127.0.0.1:8080|127.0.0.1:$app_port|" \
+    -e "s|/etc/ssl/certs/suotdoi.crt|$dir/nginx/cert.pem|" \
+    -e "s|/etc/ssl/private/suotdoi.key|$dir/nginx/key.pem|" \
+    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$tls_port ssl http2;|" \
+    -e "s|listen 80;|listen 127.0.0.1:$plain_port;|" \
+    -e "/listen \[::\]/d" \
+    -e "s|root /var/www/html;|root $dir/nginx;|" \
+    "$src/packaging/nginx/suotdoi.conf" >nginx/site.conf
+  grep -q "127.0.0.1:$app_port" nginx/site.conf || fail "the site has no upstream placeholder"
+}
 cat >nginx/nginx.conf <<CONF
 worker_processes 1;
 pid $dir/nginx/nginx.pid;
@@ -74,9 +74,23 @@ http {
 	include $dir/nginx/site.conf;
 }
 CONF
-"$nginx" -t -p "$dir/nginx" -c "$dir/nginx/nginx.conf" >nginx/t.out 2>&1 ||
-  { cat nginx/t.out >&2; fail "nginx -t refuses the shipped site"; }
-"$nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" || fail "nginx did not start"
+# free_port probes before nginx binds; should another process take a port in between,
+# nginx says "Address already in use" and we try again on other ports
+started=
+for attempt in 1 2 3 4 5; do
+  free_port tls_port || fail "no free port"
+  free_port plain_port || fail "no free port"
+  site
+  "$nginx" -t -p "$dir/nginx" -c "$dir/nginx/nginx.conf" >nginx/t.out 2>&1 ||
+    { cat nginx/t.out >&2; fail "nginx -t refuses the shipped site"; }
+  if "$nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" 2>nginx/start.out; then
+    started=1
+    break
+  fi
+  grep -q 'Address already in use' nginx/start.out || { cat nginx/start.out >&2; break; }
+  say "attempt $attempt: a port was taken ($(grep -o '127.0.0.1:[0-9]*' nginx/start.out | head -n 1)); trying others"
+done
+[ -n "$started" ] || fail "nginx did not start"
 
 for _ in $(seq 300); do
   curl -sf -o /dev/null "http://127.0.0.1:$app_port/healthz" && break

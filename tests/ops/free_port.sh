@@ -1,0 +1,30 @@
+# Sourced by the ops tests that start servers on fixed ports (nginx needs its ports written
+# in its configuration, so the kernel cannot pick them at bind time).
+#
+# free_port VAR sets VAR to a TCP port on 127.0.0.1 that nothing listens on, chosen below the
+# kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999 by default):
+# the C tests listen on port 0 and every client connection takes a local port from that
+# range, so a port picked inside it can be taken between our choice and our bind — which
+# is how ops_nginx_front once failed in CI with "bind() to 127.0.0.1:33312 failed".
+# A port is probed by connecting to it; ports already handed out by this shell are skipped
+# (so it sets a variable rather than printing: $(free_port) would forget what it gave).
+_free_port_given=" "
+free_port() {
+  local lo=32768 range p _
+  [ $# -eq 1 ] || { echo "usage: free_port VAR" >&2; return 2; }
+  if range=$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); then
+    read -r lo _ <<<"$range"
+  fi
+  [ "$lo" -gt 12000 ] || lo=32768 # a machine with an unusual range: stay in the low ports
+  for _ in $(seq 200); do
+    p=$((10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000)))
+    case "$_free_port_given" in *" $p "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      _free_port_given="$_free_port_given$p "
+      printf -v "$1" %s "$p"
+      return 0
+    fi
+  done
+  echo "free_port: no free port found below $lo" >&2
+  return 1
+}
