@@ -6,8 +6,9 @@
 # committed) and writes what it finds into fuzz/corpus-<name>/ (a git-ignored working
 # directory); afterwards the finds that add coverage are merged into the kept corpus
 # (-merge=1). Prints per driver: executions, exec/s, coverage (cov/ft), new kept corpus
-# files and findings, and appends one line per driver to fuzz/results.tsv (docs/fuzzing.md
-# quotes it). A finding is saved as fuzz/crash-<name>-* (git-ignored); exit status 1 then.
+# files and findings, and appends one line per driver to fuzz/results.tsv; at the end the
+# table in docs/fuzzing.md is regenerated from it (scripts/fuzz-results.py). A finding is
+# saved as fuzz/crash-<name>-* (git-ignored); exit status 1 then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-fuzz}
@@ -68,4 +69,5 @@ for name in "${names[@]}"; do
 		"${cov:-?}" "${ft:-?}" "$after" "$((after - before))" "$findings"
 	[ "$findings" -eq 0 ] || echo "!! $name found a problem: see $log and fuzz/crash-$name-*"
 done
+python3 scripts/fuzz-results.py || echo "!! docs/fuzzing.md not regenerated (scripts/fuzz-results.py)"
 exit $status
