@@ -320,6 +320,14 @@ legacy_is_syllable(const char *p, size_t n)
 		if (k <= 0)
 			return 0;
 		i += (size_t)k;
+		if (c < 0x80) {
+			/* ASCII, most letters of most words: a plain letter, no marks to split off */
+			int32_t l = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+			if (l < 'a' || l > 'z' || ++letters > 8 || bl + 4 >= sizeof base)
+				return 0;
+			base[bl++] = (char)l;
+			continue;
+		}
 		utf8proc_int32_t d[8];
 		int last = 0;
 		utf8proc_ssize_t nd = utf8proc_decompose_char(utf8proc_tolower(c), d, 8,
@@ -440,10 +448,13 @@ typedef struct score {
 	int cand, cand_valid; /* the words with letters beyond ASCII, and those valid after */
 } score_t;
 
+/* Scores the words of the text as TCVN3 (t) and as VNI (v) in one pass: whether a word is a
+ * syllable as it stands does not depend on the encoding, so it is checked once. */
 static void
-score_text(const cps_t *in, legacy_enc_t enc, score_t *s)
+score_text(const cps_t *in, score_t *t, score_t *v)
 {
-	memset(s, 0, sizeof *s);
+	memset(t, 0, sizeof *t);
+	memset(v, 0, sizeof *v);
 	cps_t rep = {0};
 	size_t i = 0;
 	while (i < in->n) {
@@ -465,21 +476,22 @@ score_text(const cps_t *in, legacy_enc_t enc, score_t *s)
 		i = j;
 		if (digit || (ascii && upper && n >= 2) || n > 24)
 			continue;
-		s->words++;
 		int before = cps_is_syllable(w, n);
-		int after = before;
-		if (!ascii) {
-			rep.n = 0;
-			repair_word(w, n, enc, &rep);
-			after = cps_is_syllable(rep.v, rep.n);
+		for (int e = 0; e < 2; e++) {
+			score_t *s = e ? v : t;
+			int after = before;
+			if (!ascii) {
+				rep.n = 0;
+				repair_word(w, n, e ? LEGACY_VNI : LEGACY_TCVN3, &rep);
+				after = cps_is_syllable(rep.v, rep.n);
+				s->cand++;
+				s->cand_valid += after;
+			}
+			s->words++;
+			s->fixed += !before && after;
+			s->broken += before && !after;
+			s->valid += after;
 		}
-		if (!ascii) {
-			s->cand++;
-			s->cand_valid += after;
-		}
-		s->fixed += !before && after;
-		s->broken += before && !after;
-		s->valid += after;
 	}
 	free(rep.v);
 }
@@ -514,8 +526,7 @@ legacy_detect(const char *p, size_t n, legacy_guess_t *g)
 		any = in.v[i] >= 0xA1 && in.v[i] <= 0xFF;
 	score_t t = {0}, v = {0};
 	if (any) {
-		score_text(&in, LEGACY_TCVN3, &t);
-		score_text(&in, LEGACY_VNI, &v);
+		score_text(&in, &t, &v);
 	}
 	free(in.v);
 	int pt = passes(&t, g->raw), pv = passes(&v, g->raw);
@@ -544,8 +555,7 @@ legacy_detect_query(const char *p, size_t n)
 		return LEGACY_NONE;
 	}
 	score_t t, v;
-	score_text(&in, LEGACY_TCVN3, &t);
-	score_text(&in, LEGACY_VNI, &v);
+	score_text(&in, &t, &v);
 	free(in.v);
 	int pt = t.fixed >= 1 && t.broken == 0, pv = v.fixed >= 1 && v.broken == 0;
 	if (pt && pv)
