@@ -58,7 +58,7 @@ holds() {
 # ---- 1. SQLite: the online backup
 say "SQLite: suotdoi backup while serving"
 "$bin" demo --db "$dir/live.db" >/dev/null 2>&1 || fail "suotdoi demo"
-. "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 free_port port || fail "no free port"
 "$bin" serve --db "$dir/live.db" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
 pids+=($!)

@@ -27,7 +27,7 @@ mkdir -p "$dir"
 trap cleanup EXIT
 cd "$dir"
 "$bin" demo --db demo.db >/dev/null 2>&1 || fail "suotdoi demo"
-. "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 free_port port || fail "no free port"
 
 # ---- refused at start, the line named
@@ -76,14 +76,12 @@ grep -q 'msg="config: max_connections = 2048 (mặc định)"' serve.log || fail
 id=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/login" | tr -d '\r' |
   sed -n 's/^X-Request-Id: //Ip')
 [ ${#id} -eq 16 ] || fail "X-Request-Id \"$id\""
-sleep 0.2
-grep -q "msg=request method=GET path=/login route=/login status=200 .* req=$id" serve.log ||
+log_wait "msg=request method=GET path=/login route=/login status=200 .* req=$id" serve.log ||
   fail "no access line with req=$id"
 
 # nginx on this machine (loopback, trusted by default) names the client
 curl -s -o /dev/null -H 'X-Forwarded-For: 6.6.6.6, 203.0.113.9' "http://127.0.0.1:$port/login"
-sleep 0.2
-grep -q 'path=/login .* ip=203.0.113.9 peer=127.0.0.1' serve.log || fail "X-Forwarded-For from loopback"
+log_wait 'path=/login .* ip=203.0.113.9 peer=127.0.0.1' serve.log || fail "X-Forwarded-For from loopback"
 
 st=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/metrics")
 [ "$st" = 404 ] || fail "/metrics outside metrics_allow: $st"
@@ -106,7 +104,7 @@ grep -q '"msg":"configuration reloaded from s.conf"' serve.log || fail "no reloa
 grep -q '"msg":"config: listen changed; it takes effect at the next restart"' serve.log ||
   fail "a restart-only key not named"
 curl -s -o /dev/null -H 'X-Forwarded-For: 203.0.113.10' "http://127.0.0.1:$port/login"
-sleep 0.2
+log_wait '"msg":"request"' serve.log || fail "no JSON access line after the reload"
 line=$(grep '"msg":"request"' serve.log | tail -n 1)
 echo "$line" | grep -q '"ts":"[0-9-]*T[0-9:.]*+07:00","level":"info","msg":"request","method":"GET","path":"/login"' ||
   fail "not a JSON line in Vietnam time: $line"

@@ -33,7 +33,7 @@ mkdir -p "$dir/nginx"
 trap cleanup EXIT
 cd "$dir"
 
-. "$src/tests/ops/free_port.sh"
+. "$src/tests/ops/common.sh"
 free_port app_port || fail "no free port"
 
 "$bin" demo --db demo.db >/dev/null 2>&1 || fail "suotdoi demo"
@@ -110,13 +110,12 @@ ids=$(tr -d '\r' <h.txt | grep -ci '^x-request-id:' || true)
 [ "$ids" = 1 ] || fail "X-Request-Id $ids times"
 rid=$(tr -d '\r' <h.txt | sed -n 's/^x-request-id: //Ip')
 [ ${#rid} -eq 32 ] || fail "nginx's request id: $rid"
-sleep 0.2
-grep -q "path=/login .*req=$rid" serve.log || fail "suotdoi's access line lacks req=$rid"
+log_wait "path=/login .*req=$rid" serve.log || fail "suotdoi's access line lacks req=$rid"
 
 # ---- the client's address: the one nginx saw (a client on 127.0.0.2), whatever it forged
 c --interface 127.0.0.2 -o /dev/null -H 'X-Forwarded-For: 6.6.6.6' \
   -H 'X_Forwarded_For: 7.7.7.7' -H 'X-Real-IP: 8.8.8.8' "$url/units"
-sleep 0.2
+log_wait 'path=/units ' serve.log || fail "no access line for /units"
 line=$(grep 'path=/units ' serve.log | tail -n 1)
 echo "$line" | grep -q ' ip=127.0.0.2 peer=127.0.0.1 ' || fail "the client's address: $line"
 
@@ -138,9 +137,17 @@ enc=$(c -o /dev/null -D - -H 'Accept-Encoding: gzip' "$url/static/style.css" | t
 [ "$enc" = gzip ] || fail "static CSS not gzipped: '$enc'"
 
 # ---- normalisation: dot-segments and doubled slashes reach suotdoi as one path
+# suotdoi writes a request's access line once the answer has gone, so the client can be
+# done before the line is in serve.log: wait for it rather than count too early
+units_seen=$(grep -c 'path=/units ' serve.log || true)
 st=$(c -o /dev/null -w '%{http_code}' --path-as-is "$url//units/../units")
 [ "$st" = 200 ] || fail "//units/../units: $st"
-grep -q 'path=/units ' serve.log || fail "normalised path not seen by suotdoi"
+for _ in $(seq 50); do
+  [ "$(grep -c 'path=/units ' serve.log || true)" -gt "$units_seen" ] && break
+  sleep 0.1
+done
+[ "$(grep -c 'path=/units ' serve.log || true)" -gt "$units_seen" ] ||
+  fail "normalised path not seen by suotdoi"
 
 # ---- raw requests nginx refuses before suotdoi sees them
 raw() {
@@ -164,7 +171,19 @@ line = data.split(b"\r\n", 1)[0].decode("latin-1")
 print(line.split(" ")[1] if line.startswith("HTTP/") else "none")
 PY
 }
-before=$(grep -c 'msg=request' serve.log || true)
+# the access lines counted once no more arrive (each written after its answer went)
+settled_requests() {
+  local n m
+  n=$(grep -c 'msg=request' serve.log || true)
+  for _ in $(seq 20); do
+    sleep 0.2
+    m=$(grep -c 'msg=request' serve.log || true)
+    [ "$m" = "$n" ] && break
+    n=$m
+  done
+  echo "$n"
+}
+before=$(settled_requests)
 # libmicrohttpd 0.9.75 decides these before suotdoi's own checks (docs/operations.md, HTTP
 # strictness): a Content-Length that is not plain digits (its answer repeats its header block
 # as the body), a NUL in a header value or in the path (it cuts the string there)
@@ -189,7 +208,6 @@ st=$(raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000000000
   fail "Transfer-Encoding: gzip not refused"
 [ "$(raw 'GET /login HTTP/1.1\r\n\r\n')" = 400 ] || fail "HTTP/1.1 without Host not refused"
 [ "$(raw 'TRACE /login HTTP/1.1\r\nHost: x\r\n\r\n')" = 405 ] || fail "TRACE not refused"
-sleep 0.2
-after=$(grep -c 'msg=request' serve.log || true)
+after=$(settled_requests)
 [ "$before" = "$after" ] || fail "a refused request reached suotdoi"
 say "ok"

@@ -1,5 +1,8 @@
-# Sourced by the ops tests that start servers on fixed ports (nginx needs its ports written
-# in its configuration, so the kernel cannot pick them at bind time).
+# Helpers sourced by the ops tests (tests/ops/*.sh), which run the binary as an operator does.
+
+# ---- ports
+# The ops tests start servers on ports they choose (nginx needs its ports written in its
+# configuration, so the kernel cannot pick them at bind time).
 #
 # free_port VAR sets VAR to a TCP port on 127.0.0.1 that nothing listens on, chosen below the
 # kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999 by default):
@@ -27,4 +30,17 @@ free_port() {
   done
   echo "free_port: no free port found below $lo" >&2
   return 1
+}
+
+# ---- the server's log
+# log_wait PATTERN FILE: waits up to 5 s for a line matching PATTERN (grep's basic regular
+# expression) in FILE; 1 if none came. suotdoi writes a request's access line once the
+# answer has gone, so a client can be done before its line is in the log: a test that reads
+# the log right after a request (or after a fixed sleep, on a loaded machine) can miss it.
+log_wait() {
+  for _ in $(seq 50); do
+    grep -q -- "$1" "$2" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  grep -q -- "$1" "$2" 2>/dev/null
 }
