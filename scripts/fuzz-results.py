@@ -30,7 +30,7 @@ def thousands(n):
 
 
 def short(n):
-    """129,000 and less in full; millions to one decimal (3.8M), as the prose says them."""
+    """Below a million in full (143,152); from a million on, to one decimal (3.8M)."""
     return thousands(n) if n < 1_000_000 else f"{n / 1_000_000:.1f}M"
 
 
@@ -90,7 +90,8 @@ def render(drivers):
 
 
 def wrap(text, width=95):
-    """Wraps like the rest of docs/: at spaces, never inside a `code` span."""
+    """Wraps at spaces to the width of the rest of docs/ (driver names have no spaces, so a
+    `code` span is never split)."""
     lines, line = [], ""
     for word in text.split(" "):
         if line and len(line) + 1 + len(word) > width:
