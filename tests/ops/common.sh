@@ -44,3 +44,19 @@ log_wait() {
   done
   grep -q -- "$1" "$2" 2>/dev/null
 }
+
+# log_count_wait PATTERN FILE N: waits up to 5 s until at least N lines of FILE match
+# PATTERN; 1 if they never did. For a line that also appeared earlier (a second reload, a
+# second request to the same path), where log_wait would pass on the old one.
+log_count() {
+  local n
+  n=$(grep -c -- "$1" "$2" 2>/dev/null)
+  echo "${n:-0}"
+}
+log_count_wait() {
+  for _ in $(seq 50); do
+    [ "$(log_count "$1" "$2")" -ge "$3" ] && return 0
+    sleep 0.1
+  done
+  [ "$(log_count "$1" "$2")" -ge "$3" ]
+}

@@ -119,10 +119,12 @@ grep -q '^suotdoi_http_requests_total{route="/login",method="GET",status="200"} 
 csrf=$(curl -s -c jar "http://127.0.0.1:$port/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
 curl -s -b jar -c jar -o /dev/null --data-urlencode username=ld.tienlang \
   --data-urlencode password=Hoctap@2022 --data-urlencode "csrf=$csrf" "http://127.0.0.1:$port/login"
+reloaded='"msg":"configuration reloaded from s.conf"'
+n=$(log_count "$reloaded" serve.log)
 kill -HUP "$pid"
-sleep 0.3
+log_count_wait "$reloaded" serve.log $((n + 1)) || fail "no first of two reloads"
 kill -HUP "$pid"
-sleep 0.3
+log_count_wait "$reloaded" serve.log $((n + 2)) || fail "no second of two reloads"
 st=$(curl -s -b jar -o doc.html -w "%{http_code}" "http://127.0.0.1:$port/units/315/docs/1" || true)
 [ "$st" = 200 ] || fail "a document page after two reloads: $st"
 kill -0 "$pid" || fail "the server died after reloads"

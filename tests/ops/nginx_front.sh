@@ -139,14 +139,10 @@ enc=$(c -o /dev/null -D - -H 'Accept-Encoding: gzip' "$url/static/style.css" | t
 # ---- normalisation: dot-segments and doubled slashes reach suotdoi as one path
 # suotdoi writes a request's access line once the answer has gone, so the client can be
 # done before the line is in serve.log: wait for it rather than count too early
-units_seen=$(grep -c 'path=/units ' serve.log || true)
+units_seen=$(log_count 'path=/units ' serve.log)
 st=$(c -o /dev/null -w '%{http_code}' --path-as-is "$url//units/../units")
 [ "$st" = 200 ] || fail "//units/../units: $st"
-for _ in $(seq 50); do
-  [ "$(grep -c 'path=/units ' serve.log || true)" -gt "$units_seen" ] && break
-  sleep 0.1
-done
-[ "$(grep -c 'path=/units ' serve.log || true)" -gt "$units_seen" ] ||
+log_count_wait 'path=/units ' serve.log $((units_seen + 1)) ||
   fail "normalised path not seen by suotdoi"
 
 # ---- raw requests nginx refuses before suotdoi sees them
