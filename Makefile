@@ -72,17 +72,17 @@ format:
 # The libFuzzer drivers (docs/fuzzing.md), clang with ASan+UBSan, FUZZ_SECONDS each, one after
 # another; each starts from its kept corpus (fuzz/corpus/) and its new finds are merged back.
 # make fuzz is a short run (20 s each); make fuzz-long gives each driver 600 s; FUZZ_SECONDS=N
-# sets either.
+# sets either; FUZZ_RUNS=N also stops each driver after N inputs (libFuzzer's -runs).
 # FUZZERS="fuzz_csv fuzz_when" runs only those.
 fuzz-build: deps
 	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DFUZZ=ON >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
 
 fuzz: fuzz-build
-	@bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
+	@FUZZ_RUNS='$(FUZZ_RUNS)' bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
 fuzz-long: fuzz-build
-	@bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_LONG_SECONDS) $(FUZZERS)
+	@FUZZ_RUNS='$(FUZZ_RUNS)' bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_LONG_SECONDS) $(FUZZERS)
 
 bench: build
 	@bash bench/run.sh

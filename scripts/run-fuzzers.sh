@@ -9,6 +9,8 @@
 # files and findings, and appends one line per driver to fuzz/results.tsv; at the end the
 # table in docs/fuzzing.md is regenerated from it (scripts/fuzz-results.py). A finding is
 # saved as fuzz/crash-<name>-* (git-ignored); exit status 1 then.
+# FUZZ_RUNS=N (environment) also stops each driver once it has run N inputs (libFuzzer's
+# -runs), whichever comes first: a driver short of a target count gets just what it lacks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-fuzz}
@@ -40,16 +42,21 @@ for name in "${names[@]}"; do
 	[ -d "fuzz/seeds/$name" ] && inputs+=("fuzz/seeds/$name")
 	findings=0
 	stamp=$(mktemp)
-	if ! "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="fuzz/crash-$name-" "${inputs[@]}" \
-		>"$log" 2>&1; then
+	runs=()
+	[ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
+	started=$(date +%s)
+	if ! "$bin" -max_total_time="$secs" "${runs[@]}" -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="fuzz/crash-$name-" \
+		"${inputs[@]}" >"$log" 2>&1; then
 		findings=$(find fuzz -maxdepth 1 -name "crash-$name-*" -newer "$stamp" | wc -l)
 		[ "$findings" -gt 0 ] || findings=1
 		status=1
 	fi
 	rm -f "$stamp"
-	# the seconds it really ran (less than asked when it stopped at a finding)
+	# the seconds it really ran (less than asked when it stopped at a finding, at FUZZ_RUNS
+	# or at SIGUSR1, libFuzzer's graceful stop, which prints no "Done" line)
 	ran=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
+	[ -n "$ran" ] || ran=$(($(date +%s) - started))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | cut -d' ' -f2)
@@ -63,7 +70,7 @@ for name in "${names[@]}"; do
 	# recorded before anything is printed: a reader that went away (SIGPIPE) must not
 	# lose the run's line
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
-		"$commit" "$name" "${ran:-$secs}" "${execs:-0}" "${rate:-0}" "${cov:-0}" "${ft:-0}" "$after" \
+		"$commit" "$name" "$ran" "${execs:-0}" "${rate:-0}" "${cov:-0}" "${ft:-0}" "$after" \
 		"$((after - before))" "$findings" >>"$results"
 	printf '%-24s %12s %8s %7s %7s %7s %5s %s\n' "$name" "${execs:-?}" "${rate:-?}" \
 		"${cov:-?}" "${ft:-?}" "$after" "$((after - before))" "$findings"
