@@ -50,7 +50,7 @@ log_wait() {
 # second request to the same path), where log_wait would pass on the old one.
 log_count() {
   local n
-  n=$(grep -c -- "$1" "$2" 2>/dev/null)
+  n=$(grep -c -- "$1" "$2" 2>/dev/null) || true # grep -c fails when it counts none
   echo "${n:-0}"
 }
 log_count_wait() {
