@@ -10,6 +10,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/dict.h>
 #include <libavutil/log.h>
+#include <libavutil/mem.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,12 +197,19 @@ refuse_open(struct AVFormatContext *s, AVIOContext **pb, const char *url, int fl
 	return AVERROR(EPERM);
 }
 
+/* The largest single allocation libavutil may make for us. Without it FFmpeg allows up to
+ * INT_MAX bytes, and a 7 KB WAV whose LIST chunk claims 2 GB had ff_read_riff_info zero a
+ * buffer that size: 1.8 GB resident for one upload (found by fuzz_av). Our biggest real
+ * needs are the probe buffer (PROBE_BYTES) and a decoded 4K frame plane (~8 MB). */
+#define AV_MAX_ALLOC (64u << 20)
+
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 static void
 quiet(void)
 {
 	/* FFmpeg's messages about a file are shaped by whoever uploaded it: not logged */
 	av_log_set_level(AV_LOG_QUIET);
+	av_max_alloc(AV_MAX_ALLOC);
 }
 
 /* ---------- the check ---------- */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "core/file.h"
 #include "media/av.h"
@@ -178,6 +179,27 @@ too_big(void **state)
 	        "Tệp 130 MB, quá giới hạn 100 MB của cuộc thi");
 }
 
+/* A 7 KB WAV (found by fuzz_av) whose LIST chunk claims 2 GB: FFmpeg's INFO reader zeroed a
+ * buffer of the claimed size, 1.8 GB resident for one upload. With libavutil's allocations
+ * capped the check ends at once and the process stays small. */
+static void
+claimed_size_not_allocated(void **state)
+{
+	(void)state;
+	size_t n;
+	void *d = fixture("riff-info-2gb.wav", &n);
+	struct rusage before, after;
+	assert_int_equal(getrusage(RUSAGE_SELF, &before), 0);
+	av_info_t info;
+	char err[400];
+	int rc = check(d, n, AV_AUDIO, AV_AUDIO_MAX_BYTES, 300, &info, err);
+	assert_true(rc == 0 || (rc == -1 && err[0] != '\0'));
+	assert_int_equal(getrusage(RUSAGE_SELF, &after), 0);
+	/* ru_maxrss is in KB: less than 256 MB more than before */
+	assert_true(after.ru_maxrss - before.ru_maxrss < 256 * 1024);
+	free(d);
+}
+
 static void
 texts(void **state)
 {
@@ -203,6 +225,7 @@ main(void)
 	        cmocka_unit_test(jpeg_as_audio),        cmocka_unit_test(ebml_cut_in_doctype),        cmocka_unit_test(truncated),
 	        cmocka_unit_test(video_in_audio_entry), cmocka_unit_test(too_long),
 	        cmocka_unit_test(too_big),              cmocka_unit_test(texts),
+	        cmocka_unit_test(claimed_size_not_allocated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
