@@ -198,8 +198,9 @@ refuse_open(struct AVFormatContext *s, AVIOContext **pb, const char *url, int fl
 }
 
 /* The largest single allocation libavutil may make for us. Without it FFmpeg allows up to
- * INT_MAX bytes, and a 7 KB WAV whose LIST chunk claims 2 GB had ff_read_riff_info zero a
- * buffer that size: 1.8 GB resident for one upload (found by fuzz_av). Our biggest real
+ * INT_MAX bytes, and a 7 KB WAV whose LIST chunk claims 2 GB had libavformat's WAV header
+ * reader av_mallocz 1.6 GB, a size read from the file: 1.8 GB resident for one upload
+ * (found by fuzz_av; seen with gdb on av_mallocz under avformat_open_input). Our biggest real
  * needs are the probe buffer (PROBE_BYTES) and a decoded 4K frame plane (~8 MB). */
 #define AV_MAX_ALLOC (64u << 20)
 

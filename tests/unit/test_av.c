@@ -179,8 +179,8 @@ too_big(void **state)
 	        "Tệp 130 MB, quá giới hạn 100 MB của cuộc thi");
 }
 
-/* A 7 KB WAV (found by fuzz_av) whose LIST chunk claims 2 GB: FFmpeg's INFO reader zeroed a
- * buffer of the claimed size, 1.8 GB resident for one upload. With libavutil's allocations
+/* A 7 KB WAV (found by fuzz_av) whose LIST chunk claims 2 GB: libavformat's WAV header
+ * reader zeroed a 1.6 GB buffer sized from the file, 1.8 GB resident for one upload. With libavutil's allocations
  * capped the check ends at once and the process stays small. */
 static void
 claimed_size_not_allocated(void **state)
