@@ -204,9 +204,9 @@ refuse_open(struct AVFormatContext *s, AVIOContext **pb, const char *url, int fl
  * needs are the probe buffer (PROBE_BYTES) and a decoded 4K frame plane (~8 MB). */
 #define AV_MAX_ALLOC (64u << 20)
 
-static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 static void
-quiet(void)
+setup(void)
 {
 	/* FFmpeg's messages about a file are shaped by whoever uploaded it: not logged */
 	av_log_set_level(AV_LOG_QUIET);
@@ -260,7 +260,7 @@ av_check(const void *data, size_t len, av_kind_t kind, int64_t max_bytes, int64_
 		         accepted);
 		return -1;
 	}
-	pthread_once(&quiet_once, quiet);
+	pthread_once(&setup_once, setup);
 	const AVInputFormat *fmt = av_find_input_format(c->demuxer);
 	mem_io_t m = {data, len, 0};
 	unsigned char *iobuf = av_malloc(IO_BUF);
