@@ -170,10 +170,10 @@ PY
 # the access lines counted once no more arrive (each written after its answer went)
 settled_requests() {
   local n m
-  n=$(grep -c 'msg=request' serve.log || true)
+  n=$(log_count 'msg=request' serve.log)
   for _ in $(seq 20); do
     sleep 0.2
-    m=$(grep -c 'msg=request' serve.log || true)
+    m=$(log_count 'msg=request' serve.log)
     [ "$m" = "$n" ] && break
     n=$m
   done
