@@ -4,15 +4,10 @@
  * but no more than PHOTO_MAX_PIXELS (valid but slow to decode; bombs above the limit still
  * go through, to exercise the refusal).
  *
- * Outcome feedback: libvips and its codecs are Debian's, built without coverage, so libFuzzer
- * sees only our few branches and keeps no input that reaches the same ones: a real JPEG seed
- * and a refused stray byte looked alike, and the seeds were dropped from the working corpus
- * as soon as they were loaded. The driver therefore reports what the decoders did (loader,
- * bands, sample format, colour space, size class, metadata, the text of a libvips error, our
- * refusal) as edges: each outcome is hashed onto one of FEEDBACK_SLOTS small functions, and
- * calling one is an edge libFuzzer counts, so an input that reaches a new decoder outcome is
- * kept and mutated further. */
-#include <ctype.h>
+ * Outcome feedback (feedback.h): libvips and its codecs are built without coverage, so the
+ * driver reports what they did (loader, bands, sample format, colour space, size class,
+ * metadata, the text of a libvips error, our refusal, the output's size) as edges; without
+ * it, real images looked like stray bytes to libFuzzer and were dropped from the corpus. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +15,7 @@
 
 #include <vips/vips.h>
 
+#include "feedback.h"
 #include "media/photo.h"
 #include "text/text.h"
 
@@ -41,99 +37,26 @@ quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer user
 	(void)user;
 }
 
-/* FEEDBACK_SLOTS distinct functions (fb_000 … fb_1ff), each its own edge. */
-#define FEEDBACK_SLOTS 512
-/* clang-format off */
-static volatile unsigned feedback_sink;
-#define FB(n)                                                                                      \
-	static __attribute__((noinline)) void fb_##n(void)                                         \
-	{                                                                                          \
-		feedback_sink = 0x##n;                                                             \
-	}
-#define FB16(h)                                                                                    \
-	FB(h##0) FB(h##1) FB(h##2) FB(h##3) FB(h##4) FB(h##5) FB(h##6) FB(h##7) FB(h##8) FB(h##9) \
-	FB(h##a) FB(h##b) FB(h##c) FB(h##d) FB(h##e) FB(h##f)
-#define FB_ALL(X)                                                                                  \
-	X(00) X(01) X(02) X(03) X(04) X(05) X(06) X(07) X(08) X(09) X(0a) X(0b) X(0c) X(0d)       \
-	X(0e) X(0f) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(1a) X(1b)      \
-	X(1c) X(1d) X(1e) X(1f)
-FB_ALL(FB16)
-#define FT(n) fb_##n,
-#define FT16(h)                                                                                    \
-	FT(h##0) FT(h##1) FT(h##2) FT(h##3) FT(h##4) FT(h##5) FT(h##6) FT(h##7) FT(h##8) FT(h##9) \
-	FT(h##a) FT(h##b) FT(h##c) FT(h##d) FT(h##e) FT(h##f)
-static void (*const feedback_fn[FEEDBACK_SLOTS])(void) = {FB_ALL(FT16)};
-/* clang-format on */
-
-/* Reports one outcome: what (a category) and n bytes of value, hashed (FNV-1a) onto a slot.
- * In text, numbers (decimal, and hex after "0x") are skipped: "8 extraneous bytes before
- * marker 0xdb" and "1 … 0xe1" are one kind of error, not 256 outcomes that would fill the
- * corpus with near copies. */
-static void
-feedback(const char *what, const void *value, size_t n, int text)
-{
-	uint32_t h = 2166136261u;
-	for (const char *p = what; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	const uint8_t *v = value;
-	for (size_t i = 0; i < n; i++) {
-		if (text && v[i] == '0' && i + 1 < n && (v[i + 1] == 'x' || v[i + 1] == 'X')) {
-			for (i += 2; i < n && isxdigit(v[i]); i++)
-				;
-			i--;
-			continue;
-		}
-		if (text && isdigit(v[i]))
-			continue;
-		h = (h ^ v[i]) * 16777619u;
-	}
-	feedback_fn[(h ^ (h >> 16)) % FEEDBACK_SLOTS]();
-}
-
-static void
-feedback_int(const char *what, long value)
-{
-	feedback(what, &value, sizeof value, 0);
-}
-
-static void
-feedback_text(const char *what, const char *text)
-{
-	feedback(what, text, text ? strlen(text) : 0, 1);
-}
-
-/* floor(log2(v)) + 1 for v > 0, else 0: a size class. */
-static long
-size_class(long v)
-{
-	long c = 0;
-	while (v > 0) {
-		c++;
-		v >>= 1;
-	}
-	return c;
-}
-
 /* What the header load found: the image's shape, or the libvips error. */
 static void
 feedback_header(VipsImage *hdr)
 {
 	if (!hdr) {
-		feedback_text("error", vips_error_buffer());
+		fuzz_feedback_text("error", vips_error_buffer());
 		return;
 	}
-	feedback_int("bands", vips_image_get_bands(hdr));
-	feedback_int("format", vips_image_get_format(hdr));
-	feedback_int("interpretation", vips_image_get_interpretation(hdr));
-	feedback_int("coding", vips_image_get_coding(hdr));
-	feedback_int("alpha", vips_image_hasalpha(hdr));
-	feedback_int("pages", vips_image_get_n_pages(hdr));
-	feedback_int("orientation", vips_image_get_orientation(hdr));
-	feedback_int("width", size_class(vips_image_get_width(hdr)));
-	feedback_int("height", size_class(vips_image_get_height(hdr)));
-	feedback_int("icc", vips_image_get_typeof(hdr, VIPS_META_ICC_NAME) != 0);
-	feedback_int("exif", vips_image_get_typeof(hdr, VIPS_META_EXIF_NAME) != 0);
-	feedback_int("xmp", vips_image_get_typeof(hdr, VIPS_META_XMP_NAME) != 0);
+	fuzz_feedback_int("bands", vips_image_get_bands(hdr));
+	fuzz_feedback_int("format", vips_image_get_format(hdr));
+	fuzz_feedback_int("interpretation", vips_image_get_interpretation(hdr));
+	fuzz_feedback_int("coding", vips_image_get_coding(hdr));
+	fuzz_feedback_int("alpha", vips_image_hasalpha(hdr));
+	fuzz_feedback_int("pages", vips_image_get_n_pages(hdr));
+	fuzz_feedback_int("orientation", vips_image_get_orientation(hdr));
+	fuzz_feedback_int("width", fuzz_size_class(vips_image_get_width(hdr)));
+	fuzz_feedback_int("height", fuzz_size_class(vips_image_get_height(hdr)));
+	fuzz_feedback_int("icc", vips_image_get_typeof(hdr, VIPS_META_ICC_NAME) != 0);
+	fuzz_feedback_int("exif", vips_image_get_typeof(hdr, VIPS_META_EXIF_NAME) != 0);
+	fuzz_feedback_int("xmp", vips_image_get_typeof(hdr, VIPS_META_XMP_NAME) != 0);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -174,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Skip valid-but-large images (slow, not interesting); keep bombs. */
 	const char *loader = size ? vips_foreign_find_load_buffer(data, size) : NULL;
 	if (loader) {
-		feedback_text("loader", loader);
+		fuzz_feedback_text("loader", loader);
 		VipsImage *hdr = vips_image_new_from_buffer(data, size, "", "access",
 		                                            VIPS_ACCESS_SEQUENTIAL, NULL);
 		feedback_header(hdr);
@@ -194,7 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	int rc = photo_process(data, size, &out, err, sizeof err);
 	if (rc != 0) {
-		feedback_text("refused", err);
+		fuzz_feedback_text("refused", err);
 		CHECK(rc == -1);
 		CHECK(err[0] != '\0' && text_utf8_valid(err, strlen(err)));
 		CHECK(out.full.data == NULL && out.thumb.data == NULL);
@@ -205,9 +128,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(w > 0 && h > 0 && w <= PHOTO_LONG_EDGE && h <= PHOTO_LONG_EDGE);
 		check_jpeg(&out.thumb, &tw, &th);
 		CHECK(tw > 0 && th > 0 && tw <= PHOTO_THUMB_EDGE && th <= PHOTO_THUMB_EDGE);
-		feedback_int("out width", size_class(w));
-		feedback_int("out height", size_class(h));
-		feedback_int("out bytes", size_class((long)out.full.len));
+		fuzz_feedback_int("out width", fuzz_size_class(w));
+		fuzz_feedback_int("out height", fuzz_size_class(h));
+		fuzz_feedback_int("out bytes", fuzz_size_class((long)out.full.len));
 	}
 	photo_out_free(&out);
 	return 0;
