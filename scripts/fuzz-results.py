@@ -52,7 +52,8 @@ def built_at_o2(commit):
 def summarise():
     drivers = {}
     with open(RESULTS, newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
+        # by the time each run ended (a second campaign's lines are appended afterwards)
+        for row in sorted(csv.DictReader(f, delimiter="\t"), key=lambda r: r["date"]):
             d = drivers.setdefault(row["driver"], dict(execs=0, secs=0, runs=0, o2_execs=0,
                                                        o2_secs=0, cov=0, ft=0, kept=0, findings=0,
                                                        clean=0))
@@ -67,7 +68,7 @@ def summarise():
             d["ft"] = max(d["ft"], int(row["ft"]))
             d["kept"] = int(row["kept_corpus"])  # after the newest run
             d["findings"] += int(row["findings"])
-            # executions since the last finding (rows are in the order they ran)
+            # executions since the last finding
             d["clean"] = 0 if int(row["findings"]) else d["clean"] + execs
     # the kept corpus as it is now: a second campaign's finds merged in by hand
     # (docs/fuzzing.md, "Two cores on one slow driver") are in no run's line
