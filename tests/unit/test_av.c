@@ -180,8 +180,8 @@ too_big(void **state)
 }
 
 /* A 7 KB WAV (found by fuzz_av) whose LIST chunk claims 2 GB: libavformat's WAV header
- * reader zeroed a 1.6 GB buffer sized from the file, 1.8 GB resident for one upload. With libavutil's allocations
- * capped the check ends at once and the process stays small. */
+ * reader zeroed a 1.6 GB buffer sized from the file, 1.8 GB resident for one upload. With
+ * libavutil's allocations capped the check ends at once and the process stays small. */
 static void
 claimed_size_not_allocated(void **state)
 {
