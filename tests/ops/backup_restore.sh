@@ -138,7 +138,10 @@ clusters+=("$primary")
   echo "unix_socket_directories = '$dir'"
   echo "wal_level = replica"
   echo "archive_mode = on"
-  echo "archive_command = 'test ! -f $dir/archive/%f && cp %p $dir/archive/%f'"
+  # as docs/operations.md: copied under a temporary name, flushed, then renamed, so the archive
+  # never holds a partial segment (a plain cp cut short by a stop left one: recovery then
+  # refused it with "has wrong size")
+  echo "archive_command = 'test ! -f $dir/archive/%f && cp %p $dir/archive/%f.part && sync $dir/archive/%f.part && mv $dir/archive/%f.part $dir/archive/%f'"
 } >>"$primary/postgresql.conf"
 "${as[@]}" "$pgbin/pg_ctl" -D "$primary" -l "$dir/primary.log" -w -t 60 start >/dev/null ||
   { cat "$dir/primary.log" >&2; fail "the primary did not start"; }
@@ -153,11 +156,18 @@ write "$uri" 7272 # after the base backup: only in the WAL
 # the segment holding it goes to the archive
 seg=$(psql "$admin" -Atc "SELECT pg_walfile_name(pg_current_wal_lsn())")
 psql "$admin" -qAtc "SELECT pg_switch_wal()" >/dev/null
+# archived = the archiver says so (its command returned 0), not merely a file by that name
+archived() {
+  [ "$(psql "$admin" -Atc "SELECT coalesce(last_archived_wal >= '$seg', false) FROM pg_stat_archiver")" = t ] &&
+    [ -f "$dir/archive/$seg" ]
+}
 for _ in $(seq 300); do
-  [ -f "$dir/archive/$seg" ] && break
+  archived && break
   sleep 0.1
 done
-[ -f "$dir/archive/$seg" ] || fail "WAL segment $seg was not archived"
+archived || fail "WAL segment $seg was not archived"
+[ "$(stat -c %s "$dir/archive/$seg")" = "$(psql "$admin" -Atc "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'")" ] ||
+  fail "the archived segment $seg is not whole"
 # the primary is lost
 "${as[@]}" "$pgbin/pg_ctl" -D "$primary" -m immediate -w stop >/dev/null
 rm -rf "$primary"
