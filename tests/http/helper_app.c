@@ -375,6 +375,13 @@ ha_db_digest(const char *db, const char *ignore, char out[65], char *err, size_t
 int
 ha_serve(app_t *app, const char *db, http_server_t **srv, unsigned short *port)
 {
+	return ha_serve_log(app, db, srv, port, NULL);
+}
+
+int
+ha_serve_log(app_t *app, const char *db, http_server_t **srv, unsigned short *port,
+             FILE *access_log)
+{
 	char err[4096];
 	log_set_level(2);
 	const char *server = getenv("SUOTDOI_TEST_HTTP_PG"), *files = NULL;
@@ -393,7 +400,8 @@ ha_serve(app_t *app, const char *db, http_server_t **srv, unsigned short *port)
 	app_http_config(app, &cfg);
 	cfg.listen = "127.0.0.1:0";
 	cfg.threads = 2;
-	cfg.quiet = 1;
+	cfg.quiet = access_log == NULL;
+	cfg.access_log = access_log;
 	if (http_server_start(&cfg, srv) < 0)
 		return -1;
 	*port = http_server_port(*srv);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #include "app/app.h"
+#include <stdio.h>
+
 #include "helper_client.h"
 
 /* Create dir/name as a store with the registry and the demo units; path in db (cap bytes). */
@@ -14,6 +16,9 @@ int ha_demo_store(const char *dir, const char *name, char *db, size_t cap);
 /* Open the app on db and start the server on 127.0.0.1:0 (quiet, 2 threads). */
 int ha_serve(app_t *app, const char *db, http_server_t **srv /* OUT */,
              unsigned short *port /* OUT */);
+/* The same with its access lines appended to access_log (borrowed; NULL: quiet as above). */
+int ha_serve_log(app_t *app, const char *db, http_server_t **srv /* OUT */,
+                 unsigned short *port /* OUT */, FILE *access_log);
 /* The demo campaign and its documents (demo_campaign, demo_documents) in the served app's
  * store: the set-up of the document tests. campaign: the campaign's id. 0 or -1. */
 int ha_demo_docs(app_t *app, int64_t *campaign /* OUT */);

@@ -35,6 +35,7 @@ typedef struct hw_load {
 	double extra_bytes;    /* requests the server logged that the page did not make (a */
 	double extra_requests; /* service worker's), at their body + the mean header size */
 	double header_mean;    /* bytes of a response's headers, mean over the page's own */
+	double unlogged;       /* the page's network requests the server's log lacks */
 	long mark;             /* the server's log where the load began */
 } hw_load_t;
 
@@ -64,5 +65,10 @@ hw_load_t hw_measure(const char *path);
 long hw_log_mark(void);
 void hw_log_since(long mark, hw_load_t *l, json_t *seen);
 void hw_log_settle(int quiet_ms, int max_ms);
+/* One line of the server's log (core/log.h, key=value text or JSON): 1 and its method,
+ * path, status and body bytes when it is an access line (msg "request"), else 0. Fails the
+ * test when seen had paths and none of them is in the log: the lines were not understood. */
+int hw_access_line(const char *line, char *method, size_t mcap, char *path, size_t pcap,
+                   int *status, size_t *bytes);
 
 #endif
