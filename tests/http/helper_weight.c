@@ -212,8 +212,8 @@ text_field(const char *line, const char *key, char *out, size_t cap)
 }
 
 int
-hw_access_line(const char *line, char *method, size_t mcap, char *path, size_t pcap,
-               int *status, size_t *bytes)
+hw_access_line(const char *line, char *method, size_t mcap, char *path, size_t pcap, int *status,
+               size_t *bytes)
 {
 	char msg[32], st[16], by[32];
 	if (line[0] == '{') {
@@ -254,8 +254,7 @@ hw_access_line(const char *line, char *method, size_t mcap, char *path, size_t p
 void
 hw_log_since(long mark, hw_load_t *l, json_t *seen)
 {
-	l->server_bytes = l->server_requests = l->extra_bytes = l->extra_requests = 0;
-	l->unlogged = 0;
+	l->server_bytes = l->server_requests = l->extra_bytes = l->extra_requests = l->unlogged = 0;
 	FILE *f = fopen(logpath, "r");
 	if (!f || fseek(f, mark, SEEK_SET) != 0) {
 		if (f)
@@ -297,9 +296,10 @@ hw_log_since(long mark, hw_load_t *l, json_t *seen)
 	json_decref(left);
 	fclose(f);
 	if (asked > 0 && l->unlogged == (double)asked)
-		fail_msg("the server's log (%s) has none of the page's %zu requests since byte %ld: "
-		         "its access lines are not read as core/log.h writes them",
-		         logpath, asked, mark);
+		fail_msg(
+		        "the server's log (%s) has none of the page's %zu requests since byte %ld: "
+		        "its access lines are not read as core/log.h writes them",
+		        logpath, asked, mark);
 }
 
 /* Wait until the server's log has not grown for quiet_ms (at most max_ms). */
